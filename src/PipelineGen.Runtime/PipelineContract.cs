@@ -1,0 +1,103 @@
+using Microsoft.ML;
+
+namespace PipelineGen.Runtime;
+
+/// <summary>The three task kinds of spec v1.</summary>
+public enum MlTaskKind { BinaryClassification, MulticlassClassification, Regression }
+
+/// <summary>How a column is read (its .NET type follows from it).</summary>
+public enum ColumnKind { Numeric, Categorical, Text, Boolean, DateTime }
+
+/// <summary>What a column is used for.</summary>
+public enum ColumnRole { Feature, Label, Id, Ignore, Group }
+
+/// <summary>Evaluation protocol of the spec's <c>evaluate</c> section.</summary>
+public enum EvaluationProtocol { Holdout, KFold, RepeatedKFold }
+
+/// <summary>What to do with a data row that does not parse.</summary>
+public enum BadRowPolicy { Fail, Skip }
+
+/// <summary>One data column as the build inferred it (and the spec overrode it).</summary>
+/// <param name="Name">Column name as written in the data header.</param>
+/// <param name="Index">Zero-based position in the data file.</param>
+/// <param name="PropertyName">Name of the generated C# property.</param>
+/// <param name="HasMissing">The sampled data had missing values in this column.</param>
+public sealed record ColumnInfo(string Name, int Index, string PropertyName, ColumnKind Kind, ColumnRole Role, bool HasMissing);
+
+/// <summary>The spec's <c>evaluate</c> section.</summary>
+public sealed record EvaluationSettings
+{
+    public EvaluationProtocol Protocol { get; init; } = EvaluationProtocol.KFold;
+    public int Folds { get; init; } = 5;
+    public int Repeats { get; init; } = 1;
+    /// <summary>Validation fraction for the holdout protocol.</summary>
+    public double HoldoutFraction { get; init; } = 0.2;
+    public bool Stratify { get; init; } = true;
+    public int Seed { get; init; } = 42;
+}
+
+/// <summary>Everything about a pipeline that is not code: emitted by the generator as an object initializer.</summary>
+public sealed record PipelineSettings
+{
+    public required string Name { get; init; }
+    public required MlTaskKind Task { get; init; }
+    /// <summary>Label column name as written in the data.</summary>
+    public required string LabelColumn { get; init; }
+    /// <summary>Binary only: the label value that counts as positive.</summary>
+    public string? PositiveClass { get; init; }
+    /// <summary>Metric name from the spec (e.g. "auc", "rmse"); null lets the runtime choose.</summary>
+    public string? Metric { get; init; }
+    /// <summary>Baseline strategy from the spec: auto, majority, prior, mean, median.</summary>
+    public string Baseline { get; init; } = "auto";
+    public required string TrainerName { get; init; }
+    /// <summary>Training data path, relative to <see cref="ProjectDirectory"/> unless rooted.</summary>
+    public required string TrainDataPath { get; init; }
+    public string? TestDataPath { get; init; }
+    /// <summary>Directory the spec's relative paths are resolved against (the spec's folder at build time).</summary>
+    public string ProjectDirectory { get; init; } = ".";
+    public char Separator { get; init; } = ',';
+    public bool HasHeader { get; init; } = true;
+    public IReadOnlyList<string> MissingValueTokens { get; init; } = ["", "?", "NA", "NaN", "null"];
+    public BadRowPolicy BadRows { get; init; } = BadRowPolicy.Fail;
+    public required IReadOnlyList<ColumnInfo> Columns { get; init; }
+    public EvaluationSettings Evaluation { get; init; } = new();
+    public int Seed { get; init; } = 42;
+
+    public IEnumerable<ColumnInfo> Features => Columns.Where(c => c.Role == ColumnRole.Feature);
+    public ColumnInfo? GroupColumn => Columns.FirstOrDefault(c => c.Role == ColumnRole.Group);
+
+    public string ResolvePath(string path) =>
+        Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(ProjectDirectory, path));
+}
+
+/// <summary>
+/// What a generated <c>&lt;Name&gt;Pipeline</c> class implements. The runtime's protocols, baselines, reports and
+/// command-line host work against this interface only, so there is one implementation of the pipeline: the generated code.
+/// </summary>
+/// <remarks>
+/// Column conventions of the data views involved:
+/// <list type="bullet">
+/// <item><see cref="LoadData"/> returns the raw columns, named as in the data header.</item>
+/// <item><see cref="BuildPipeline"/> is the whole estimator: label preparation, feature preparation, trainer and
+/// post-processing. Its output has <c>Label</c> (bool for binary, key for multiclass, float for regression),
+/// <c>Features</c>, <c>Score</c>, and for classification <c>PredictedLabel</c> (bool for binary, key for multiclass);
+/// binary also has <c>Probability</c> when the trainer is calibrated; multiclass also has <c>PredictedLabelValue</c>,
+/// the predicted class in the label's own values.</item>
+/// </list>
+/// </remarks>
+public interface IPipelineDefinition
+{
+    PipelineSettings Settings { get; }
+
+    /// <summary>Reads a delimited file with the generated column layout. Streams: nothing is materialised.</summary>
+    IDataView LoadData(MLContext mlContext, string path);
+
+    /// <summary>Label and feature preparation only (no trainer): what a baseline or a one-column probe can reuse.</summary>
+    IEstimator<ITransformer> BuildPreprocessing(MLContext mlContext);
+
+    /// <summary>The trainer (and any post-processing that maps predicted keys back to values).</summary>
+    IEstimator<ITransformer> BuildTrainer(MLContext mlContext);
+
+    /// <summary><see cref="BuildPreprocessing"/> followed by <see cref="BuildTrainer"/>.</summary>
+    IEstimator<ITransformer> BuildPipeline(MLContext mlContext);
+}
