@@ -1,0 +1,52 @@
+using PipelineGen.Spec.Catalog;
+
+namespace PipelineGen.Spec.Binding;
+
+/// <summary>
+/// The spec resolved against its data: everything the generator needs to emit code and nothing else
+/// (no source spans, so a comment edit that moves lines leaves it equal and the emitted code cached).
+/// </summary>
+public sealed record BoundPipeline(
+    string Name,
+    string Namespace,
+    string SpecFileName,
+    string SpecDirectory,
+    string SpecHash,
+    TaskKind Task,
+    string LabelColumn,
+    string? PositiveClass,
+    EquatableArray<string> LabelValues,
+    EquatableArray<BoundColumn> Columns,
+    string TrainPath,
+    string? TestPath,
+    char Separator,
+    bool Header,
+    EquatableArray<string> MissingTokens,
+    string BadRows,
+    string? Metric,
+    string Baseline,
+    BoundPreparation Preparation,
+    BoundEvaluation Evaluation,
+    BoundTrainer Trainer);
+
+/// <param name="Kind">numeric, categorical, text, boolean or datetime — after overrides.</param>
+/// <param name="Role">feature, label, id, ignore or group.</param>
+/// <param name="Missing">mean, median, model or category; null when nothing needs filling.</param>
+public sealed record BoundColumn(string Name, int Index, string PropertyName, string Kind, string Role, bool HasMissing, string? Missing);
+
+public sealed record BoundPreparation(
+    string Normalize,
+    bool MissingIndicators,
+    string CategoricalEncoding,
+    int HashBits,
+    int WordNgrams,
+    int CharNgrams,
+    EquatableArray<string> AugmentColumns,
+    double AugmentFraction);
+
+public sealed record BoundEvaluation(string Protocol, int Folds, int Repeats, double HoldoutFraction, bool Stratify, int Seed);
+
+/// <param name="Options">Option property assignments as C# literals, in spec order.</param>
+public sealed record BoundTrainer(string Name, TrainerBinding Binding, EquatableArray<OptionAssignment> Options, string? CapacityOption, int DefaultCapacity);
+
+public sealed record OptionAssignment(string Property, string Literal);

@@ -1,0 +1,398 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using PipelineGen.Spec.Catalog;
+using PipelineGen.Spec.Data;
+using PipelineGen.Spec.Model;
+
+namespace PipelineGen.Spec.Binding;
+
+public sealed record BindResult(BoundPipeline? Pipeline, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>
+/// Checks a parsed spec against the data schema the build inferred and resolves it into a <see cref="BoundPipeline"/>:
+/// columns and their roles, the label's classes, the trainer and its typed hyperparameters.
+/// Reports every problem it can find in one pass; returns no pipeline when any is an error.
+/// </summary>
+public static class SpecBinder
+{
+    public static BindResult Bind(ParsedSpec parsed, InferredSchema? schema, string rootNamespace)
+    {
+        var diagnostics = new List<DiagnosticInfo>(parsed.Diagnostics);
+        var spec = parsed.Spec;
+        if (spec is null) return new BindResult(null, diagnostics.ToEquatableArray());
+
+        var file = spec.FilePath;
+        CheckModel(spec, diagnostics, out var trainer);
+
+        if (schema is null)
+        {
+            diagnostics.Add(SpecDiagnostics.SchemaNotInferred.Create(file, spec.Data.Train.Span));
+            return new BindResult(null, diagnostics.ToEquatableArray());
+        }
+        diagnostics.AddRange(schema.Diagnostics);
+        if (schema.Diagnostics.Any(d => d.Severity == Severity.Error) || schema.Columns.Count == 0)
+            return new BindResult(null, diagnostics.ToEquatableArray());
+
+        var columns = BindColumns(spec, schema, diagnostics);
+        var label = BindLabel(spec, schema, diagnostics, out var positiveClass, out var labelValues);
+
+        if (columns is not null && !columns.Any(c => c.Role == "feature"))
+            diagnostics.Add(SpecDiagnostics.NoFeatures.Create(file, spec.Data.Train.Span));
+
+        var augmentColumns = EquatableArray<string>.Empty;
+        if (spec.Prepare.Augment is { } augment && columns is not null)
+        {
+            foreach (var blank in augment.BlankColumns)
+            {
+                var column = columns.FirstOrDefault(c => c.Name == blank.Value);
+                if (column is null)
+                    diagnostics.Add(UnknownColumn(file, blank, schema));
+                else if (column.Kind != "categorical" || column.Role != "feature")
+                    diagnostics.Add(SpecDiagnostics.InvalidValue.Create(file, blank.Span, "prepare.augment.blank_columns",
+                        $"'{blank.Value}' is a {column.Kind} {column.Role} column; only categorical feature columns can be blanked."));
+            }
+            augmentColumns = augment.BlankColumns.Select(b => b.Value).ToEquatableArray();
+        }
+
+        if (diagnostics.Any(d => d.Severity == Severity.Error) || columns is null || label is null || trainer is null)
+            return new BindResult(null, diagnostics.ToEquatableArray());
+
+        var info = TrainerCatalog.Find(trainer.Name)!;
+        var normalize = spec.Prepare.Normalize == "auto" ? (info.NeedsNormalization ? "minmax" : "none") : spec.Prepare.Normalize;
+        var pipeline = new BoundPipeline(
+            spec.Name.Value,
+            rootNamespace,
+            Path.GetFileName(file),
+            Path.GetDirectoryName(file) ?? "",
+            parsed.ContentHash,
+            spec.Task.Kind.Value,
+            label.Name,
+            positiveClass,
+            labelValues,
+            columns.ToEquatableArray(),
+            spec.Data.Train.Value,
+            spec.Data.Test?.Value,
+            spec.Data.Separator,
+            spec.Data.Header,
+            spec.Data.MissingValues,
+            spec.Data.BadRows,
+            spec.Metric?.Value,
+            spec.Baseline.Value,
+            new BoundPreparation(normalize, spec.Prepare.MissingIndicators, spec.Prepare.CategoricalEncoding, spec.Prepare.HashBits,
+                spec.Prepare.WordNgrams, spec.Prepare.CharNgrams, augmentColumns, spec.Prepare.Augment?.Fraction ?? 0),
+            new BoundEvaluation(spec.Evaluate.Protocol, spec.Evaluate.Folds, spec.Evaluate.Repeats, spec.Evaluate.HoldoutFraction, spec.Evaluate.Stratify, spec.Evaluate.Seed),
+            trainer);
+        return new BindResult(pipeline, diagnostics.ToEquatableArray());
+    }
+
+    /// <summary>Trainer, hyperparameters, metric, baseline, protocol and search space: everything checkable without the data.</summary>
+    private static void CheckModel(PipelineSpec spec, List<DiagnosticInfo> diagnostics, out BoundTrainer? bound)
+    {
+        bound = null;
+        var file = spec.FilePath;
+        var task = spec.Task.Kind.Value;
+        var taskName = task.ToSpecName();
+        var trainerName = spec.Model.Trainer;
+
+        var trainer = TrainerCatalog.Find(trainerName.Value);
+        var forTask = TrainerCatalog.NamesFor(task).ToArray();
+        if (trainer is null)
+            diagnostics.Add(SpecDiagnostics.UnknownTrainer.Create(file, trainerName.Span, trainerName.Value,
+                DidYouMean.Suggest(trainerName.Value, TrainerCatalog.All.Select(t => t.Name)), taskName, DidYouMean.List(forTask)));
+        else if (trainer.For(task) is null)
+            diagnostics.Add(SpecDiagnostics.TrainerNotForTask.Create(file, trainerName.Span, trainerName.Value, taskName, DidYouMean.List(forTask)));
+
+        var options = new List<OptionAssignment>();
+        if (trainer is not null)
+        {
+            foreach (var setting in spec.Model.Params)
+            {
+                var param = trainer.Param(setting.Name.Value);
+                if (param is null)
+                {
+                    diagnostics.Add(UnknownParam(file, trainer, setting.Name));
+                    continue;
+                }
+                if (TryLiteral(param, setting.Value.Value, out var literal))
+                    options.Add(new OptionAssignment(param.OptionProperty, literal));
+                else
+                    diagnostics.Add(SpecDiagnostics.HyperparameterOutOfRange.Create(file, setting.Value.Span, param.Name, trainer.Name, param.RangeText, setting.Value.Value));
+            }
+            // Threads are always explicit: LightGBM's default threading is erratic, and one thread keeps results bit-identical.
+            if (trainer.Param("threads") is { } threads && spec.Model.Params.All(p => p.Name.Value != "threads"))
+                options.Add(new OptionAssignment(threads.OptionProperty, "1"));
+        }
+
+        if (spec.Metric is { } metric && MetricCatalog.Find(metric.Value, task) is null)
+            diagnostics.Add(SpecDiagnostics.MetricNotForTask.Create(file, metric.Span, metric.Value, taskName,
+                DidYouMean.Suggest(metric.Value, MetricCatalog.NamesFor(task)), DidYouMean.List(MetricCatalog.NamesFor(task))));
+
+        var baseline = spec.Baseline;
+        var baselines = task == TaskKind.Regression ? new[] { "auto", "mean", "median" } : new[] { "auto", "majority", "prior" };
+        if (!baselines.Contains(baseline.Value))
+            diagnostics.Add(SpecDiagnostics.InvalidValue.Create(file, baseline.Span, "baseline.strategy",
+                $"'{baseline.Value}' does not apply to a {taskName} task; use one of {DidYouMean.List(baselines)}."));
+
+        if (spec.Task.PositiveClass is { } positive && task != TaskKind.Binary)
+            diagnostics.Add(SpecDiagnostics.InvalidValue.Create(Severity.Warning, file, positive.Span, "task.positive_class",
+                $"a positive class only applies to binary tasks; it is ignored for {taskName}. Remove it."));
+
+        var evaluate = spec.Evaluate;
+        if (!evaluate.RepeatsSpan.IsNone && evaluate.Protocol != "repeated_kfold")
+            diagnostics.Add(SpecDiagnostics.ProtocolSettingIgnored.Create(file, evaluate.RepeatsSpan, "evaluate.repeats", evaluate.Protocol,
+                "Use 'protocol: repeated_kfold' to repeat K-fold with reshuffling, or remove 'repeats'."));
+
+        if (spec.Tune is { } tune && trainer is not null)
+        {
+            if (tune.Metric is { } tuneMetric && MetricCatalog.Find(tuneMetric.Value, task) is null)
+                diagnostics.Add(SpecDiagnostics.MetricNotForTask.Create(file, tuneMetric.Span, tuneMetric.Value, taskName,
+                    DidYouMean.Suggest(tuneMetric.Value, MetricCatalog.NamesFor(task)), DidYouMean.List(MetricCatalog.NamesFor(task))));
+            foreach (var dimension in tune.Space)
+                CheckDimension(file, trainer, dimension, diagnostics);
+        }
+
+        if (trainer?.For(task) is { } binding && !diagnostics.Any(d => d.Severity == Severity.Error))
+        {
+            var capacity = trainer.CapacityParam is { } cp ? trainer.Param(cp)!.OptionProperty : null;
+            bound = new BoundTrainer(trainer.Name, binding, options.ToEquatableArray(), capacity, trainer.DefaultCapacity);
+        }
+    }
+
+    private static void CheckDimension(string file, TrainerInfo trainer, SearchDimension dimension, List<DiagnosticInfo> diagnostics)
+    {
+        var param = trainer.Param(dimension.Name.Value);
+        if (param is null) { diagnostics.Add(UnknownParam(file, trainer, dimension.Name)); return; }
+
+        if (dimension.Values.Count > 0)
+        {
+            foreach (var value in dimension.Values)
+                if (!TryLiteral(param, value, out _))
+                    diagnostics.Add(SpecDiagnostics.HyperparameterOutOfRange.Create(file, dimension.Span, param.Name, trainer.Name, param.RangeText, value));
+            return;
+        }
+        if (dimension.Min is not { } min || dimension.Max is not { } max)
+        {
+            diagnostics.Add(SpecDiagnostics.EmptyRange.Create(file, dimension.Span, param.Name, "give both 'min' and 'max', or 'values'"));
+            return;
+        }
+        if (min >= max)
+            diagnostics.Add(SpecDiagnostics.EmptyRange.Create(file, dimension.Span, param.Name, $"min {Fmt(min)} is not below max {Fmt(max)}"));
+        else if (dimension.Scale == "log" && min <= 0)
+            diagnostics.Add(SpecDiagnostics.EmptyRange.Create(file, dimension.Span, param.Name, $"a log scale needs min > 0, got {Fmt(min)}"));
+        else if (param.Type == ParamType.Int && Math.Floor(max) < Math.Ceiling(min))
+            diagnostics.Add(SpecDiagnostics.EmptyRange.Create(file, dimension.Span, param.Name, $"no whole number lies between {Fmt(min)} and {Fmt(max)}"));
+        else
+            foreach (var bound in new[] { min, max })
+                if (!param.IsInRange(bound))
+                    diagnostics.Add(SpecDiagnostics.HyperparameterOutOfRange.Create(file, dimension.Span, param.Name, trainer.Name, param.RangeText, Fmt(bound)));
+    }
+
+    private static List<BoundColumn>? BindColumns(PipelineSpec spec, InferredSchema schema, List<DiagnosticInfo> diagnostics)
+    {
+        var file = spec.FilePath;
+        var overrides = new Dictionary<string, ColumnOverride>(StringComparer.Ordinal);
+        foreach (var o in spec.Data.Columns)
+        {
+            if (schema.Find(o.Name.Value) is null) diagnostics.Add(UnknownColumn(file, o.Name, schema));
+            else overrides[o.Name.Value] = o;
+        }
+
+        HashSet<string>? featureList = null;
+        if (spec.Data.Features is { } features)
+        {
+            featureList = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var f in features)
+            {
+                if (schema.Find(f.Value) is null) { diagnostics.Add(UnknownColumn(file, f, schema)); continue; }
+                if (f.Value == spec.Task.Label.Value) { diagnostics.Add(SpecDiagnostics.LabelAsFeature.Create(file, f.Span, f.Value, "data.features")); continue; }
+                if (overrides.TryGetValue(f.Value, out var o) && o.Role is { Value: "id" or "group" or "ignore" } role)
+                {
+                    diagnostics.Add(SpecDiagnostics.IdAsFeature.Create(file, f.Span, f.Value, role.Value));
+                    continue;
+                }
+                featureList.Add(f.Value);
+            }
+        }
+
+        var names = new PropertyNamer();
+        var result = new List<BoundColumn>();
+        var groups = 0;
+        foreach (var column in schema.Columns)
+        {
+            overrides.TryGetValue(column.Name, out var o);
+            var kind = o?.Type?.Value ?? column.Type;
+            var isLabel = column.Name == spec.Task.Label.Value;
+            string role;
+            if (isLabel)
+            {
+                if (o?.Role is { } labelRole && labelRole.Value != "label")
+                    diagnostics.Add(labelRole.Value == "feature"
+                        ? SpecDiagnostics.LabelAsFeature.Create(file, labelRole.Span, column.Name, $"data.columns.{column.Name}.role")
+                        : SpecDiagnostics.InvalidColumnRole.Create(file, labelRole.Span, $"Column '{column.Name}' is the task's label, so its role cannot be '{labelRole.Value}'. Remove the role or change 'task.label'."));
+                role = "label";
+            }
+            else if (o?.Role is { } declared)
+            {
+                if (declared.Value == "label")
+                    diagnostics.Add(SpecDiagnostics.InvalidColumnRole.Create(file, declared.Span,
+                        $"Column '{column.Name}' has role 'label' but the task's label is '{spec.Task.Label.Value}'. A pipeline has one label: set 'task.label' instead."));
+                if (declared.Value == "group" && ++groups > 1)
+                    diagnostics.Add(SpecDiagnostics.InvalidColumnRole.Create(file, declared.Span,
+                        $"Column '{column.Name}' is a second 'group' column. Rows are grouped by one column; combine the keys into one column."));
+                role = declared.Value;
+            }
+            else role = featureList is null || featureList.Contains(column.Name) ? "feature" : "ignore";
+
+            // Booleans with gaps are read as categoricals so a missing value stays visible instead of becoming false.
+            if (kind == "boolean" && column.MissingCount > 0 && o?.Type is null) kind = "categorical";
+
+            string? missing = null;
+            if (role == "feature" && column.MissingCount > 0 || o?.Missing is not null)
+            {
+                missing = o?.Missing?.Value ?? (kind == "numeric" ? spec.Prepare.NumericMissing : kind is "categorical" or "text" or "boolean" ? "category" : null);
+                var fits = kind == "numeric" ? missing is "mean" or "median" or "model" : kind is "categorical" or "text" or "boolean" ? missing == "category" : missing is null;
+                if (!fits && o?.Missing is { } declaredMissing)
+                    diagnostics.Add(SpecDiagnostics.InvalidValue.Create(file, declaredMissing.Span, $"data.columns.{column.Name}.missing",
+                        $"'{declaredMissing.Value}' does not apply to a {kind} column; use {(kind == "numeric" ? "'mean', 'median' or 'model'" : kind == "datetime" ? "nothing (missing dates are read as the default date)" : "'category'")}."));
+            }
+            result.Add(new BoundColumn(column.Name, column.Index, names.Next(column.Name), kind, role, column.MissingCount > 0, missing));
+        }
+        return result;
+    }
+
+    private static InferredColumn? BindLabel(PipelineSpec spec, InferredSchema schema, List<DiagnosticInfo> diagnostics, out string? positiveClass, out EquatableArray<string> labelValues)
+    {
+        var file = spec.FilePath;
+        positiveClass = null;
+        labelValues = EquatableArray<string>.Empty;
+        var labelName = spec.Task.Label;
+        var label = schema.Find(labelName.Value);
+        if (label is null)
+        {
+            var names = schema.Columns.Select(c => c.Name).ToArray();
+            diagnostics.Add(SpecDiagnostics.LabelNotInData.Create(file, labelName.Span, labelName.Value, Path.GetFileName(schema.DataPath),
+                DidYouMean.Suggest(labelName.Value, names), DidYouMean.List(names)));
+            return null;
+        }
+        var kind = spec.Data.Columns.FirstOrDefault(c => c.Name.Value == label.Name)?.Type?.Value ?? label.Type;
+        var distinct = label.DistinctValuesKnown ? string.Join(", ", label.DistinctValues.Select(v => $"'{v}'")) : $"more than {SchemaFile.MaxDistinctValues} values";
+        var taskName = spec.Task.Kind.Value.ToSpecName();
+        var sampleNote = schema.SampleIsComplete ? "" : $" (in the first {schema.RowsSampled} rows)";
+        labelValues = label.DistinctValues;
+
+        switch (spec.Task.Kind.Value)
+        {
+            case TaskKind.Regression:
+                if (kind != "numeric")
+                    diagnostics.Add(SpecDiagnostics.LabelClassCount.Create(file, labelName.Span, label.Name, label.DistinctCount, distinct, taskName, "a numeric label"));
+                labelValues = EquatableArray<string>.Empty;
+                return label;
+
+            case TaskKind.Multiclass:
+                if (label.DistinctCount < 2)
+                    diagnostics.Add(SpecDiagnostics.LabelClassCount.Create(file, labelName.Span, label.Name, label.DistinctCount, distinct, taskName, "at least two classes"));
+                return label;
+
+            default:
+                if (label.DistinctCount != 2)
+                {
+                    diagnostics.Add(SpecDiagnostics.LabelClassCount.Create(file, labelName.Span, label.Name, label.DistinctCount, distinct + sampleNote, taskName,
+                        label.DistinctCount < 2 ? "two classes (is the data filtered to one class?)" : "exactly two classes (use 'kind: multiclass')"));
+                    return null;
+                }
+                if (spec.Task.PositiveClass is { } given)
+                {
+                    var match = label.DistinctValues.FirstOrDefault(v => v == given.Value)
+                        ?? label.DistinctValues.FirstOrDefault(v => kind is "numeric" or "boolean" && SameScalar(v, given.Value));
+                    if (match is null)
+                    {
+                        diagnostics.Add(SpecDiagnostics.PositiveClassAbsent.Create(file, given.Span, given.Value, label.Name, sampleNote, distinct));
+                        return null;
+                    }
+                    positiveClass = match;
+                }
+                else
+                {
+                    positiveClass = label.DistinctValues.FirstOrDefault(v => v is "1" or "1.0" or "true" or "True" or "TRUE" or "yes" or "Yes" or "YES" or "y" or "Y");
+                    if (positiveClass is null)
+                    {
+                        diagnostics.Add(SpecDiagnostics.PositiveClassRequired.Create(file, labelName.Span, label.Name, distinct));
+                        return null;
+                    }
+                }
+                return label;
+        }
+    }
+
+    private static bool SameScalar(string a, string b)
+    {
+        if (double.TryParse(a, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.TryParse(b, NumberStyles.Float, CultureInfo.InvariantCulture, out var y))
+            return x == y;
+        return string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static DiagnosticInfo UnknownColumn(string file, Spanned<string> name, InferredSchema schema)
+    {
+        var names = schema.Columns.Select(c => c.Name).ToArray();
+        return SpecDiagnostics.UnknownColumn.Create(file, name.Span, name.Value, Path.GetFileName(schema.DataPath),
+            DidYouMean.Suggest(name.Value, names), DidYouMean.List(names));
+    }
+
+    private static DiagnosticInfo UnknownParam(string file, TrainerInfo trainer, Spanned<string> name)
+    {
+        var names = trainer.Params.Select(p => p.Name).ToArray();
+        return SpecDiagnostics.UnknownHyperparameter.Create(file, name.Span, trainer.Name, name.Value,
+            DidYouMean.Suggest(name.Value, names), names.Length == 0 ? "none" : DidYouMean.List(names));
+    }
+
+    /// <summary>Checks a hyperparameter value against its type and range and writes it as a C# literal of the option's type.</summary>
+    public static bool TryLiteral(ParamInfo param, string text, out string literal)
+    {
+        literal = "";
+        switch (param.Type)
+        {
+            case ParamType.Bool:
+                if (text is "true" or "True") { literal = "true"; return true; }
+                if (text is "false" or "False") { literal = "false"; return true; }
+                return false;
+            case ParamType.Int:
+                if (!int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i) || !param.IsInRange(i)) return false;
+                literal = i.ToString(CultureInfo.InvariantCulture);
+                return true;
+            default:
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || double.IsNaN(d) || double.IsInfinity(d) || !param.IsInRange(d)) return false;
+                literal = param.Type == ParamType.Float
+                    ? ((float)d).ToString("R", CultureInfo.InvariantCulture) + "f"
+                    : d.ToString("R", CultureInfo.InvariantCulture) + "d";
+                return true;
+        }
+    }
+
+    private static string Fmt(double value) => value.ToString("G", CultureInfo.InvariantCulture);
+
+    /// <summary>Column names → unique, valid C# property names (PascalCase).</summary>
+    private sealed class PropertyNamer
+    {
+        private readonly HashSet<string> _used = new(StringComparer.Ordinal) { "Equals", "GetHashCode", "ToString", "GetType" };
+
+        public string Next(string columnName)
+        {
+            var sb = new StringBuilder();
+            var upper = true;
+            foreach (var ch in columnName)
+            {
+                if (char.IsLetterOrDigit(ch)) { sb.Append(upper ? char.ToUpperInvariant(ch) : ch); upper = false; }
+                else upper = true;
+            }
+            var name = sb.Length == 0 ? "Column" : sb.ToString();
+            if (char.IsDigit(name[0])) name = "C" + name;
+            var candidate = name;
+            for (var n = 2; !_used.Add(candidate); n++) candidate = name + n.ToString(CultureInfo.InvariantCulture);
+            return candidate;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace PipelineGen.Spec.Catalog;
+
+/// <summary>The C# type of a trainer option, which decides how a literal is written.</summary>
+public enum ParamType { Int, Float, Double, Bool }
+
+/// <summary>One hyperparameter: its spec name, the ML.NET options property it sets, and its valid range.</summary>
+public sealed record ParamInfo(string Name, string OptionProperty, ParamType Type, double? Min, double? Max, bool MinExclusive, string Description)
+{
+    public bool IsInRange(double value) =>
+        (Min is not { } min || (MinExclusive ? value > min : value >= min)) && (Max is not { } max || value <= max);
+
+    public string RangeText => (Min, Max) switch
+    {
+        ({ } min, { } max) => $"{(MinExclusive ? "greater than" : "at least")} {min} and at most {max}",
+        ({ } min, null) => $"{(MinExclusive ? "greater than" : "at least")} {min}",
+        (null, { } max) => $"at most {max}",
+        _ => "any value",
+    } + (Type == ParamType.Int ? " (a whole number)" : Type == ParamType.Bool ? " (true or false)" : "");
+}
+
+/// <summary>How one trainer is built for one task: the catalog method and its options type.</summary>
+/// <param name="CatalogMethod">Member path under MLContext, e.g. <c>BinaryClassification.Trainers.LightGbm</c>.</param>
+/// <param name="OptionsType">Fully qualified options class, or null for trainers that take only column names.</param>
+/// <param name="Calibrated">Binary only: whether it outputs Probability itself (else the generated code adds a Platt calibrator).</param>
+/// <param name="OneVersusAll">Multiclass only: the binary trainer is wrapped in OneVersusAll.</param>
+public sealed record TrainerBinding(TaskKind Task, string CatalogMethod, string? OptionsType, bool Calibrated = true, bool OneVersusAll = false);
+
+public enum TrainerFamily { Linear, Trees, Probabilistic }
+
+public sealed record TrainerInfo(
+    string Name,
+    string Description,
+    TrainerFamily Family,
+    EquatableArray<TrainerBinding> Bindings,
+    EquatableArray<ParamInfo> Params,
+    string? CapacityParam,
+    int DefaultCapacity)
+{
+    public TrainerBinding? For(TaskKind task) => Bindings.FirstOrDefault(b => b.Task == task);
+    public ParamInfo? Param(string name) => Params.FirstOrDefault(p => p.Name == name);
+    /// <summary>Trees split on raw values; linear models need normalised features.</summary>
+    public bool NeedsNormalization => Family == TrainerFamily.Linear;
+    public bool HasThreads => Param("threads") is not null;
+}
+
+/// <summary>Every ML.NET 5 trainer restorable here that fits the three task kinds, by spec name.</summary>
+public static class TrainerCatalog
+{
+    private const string T = "global::Microsoft.ML.Trainers.";
+    private const string FT = "global::Microsoft.ML.Trainers.FastTree.";
+    private const string LG = "global::Microsoft.ML.Trainers.LightGbm.";
+
+    private static ParamInfo Threads(string property = "NumberOfThreads") =>
+        new("threads", property, ParamType.Int, 1, 1024, false, "training threads (default 1: deterministic and fast on small data)");
+    private static ParamInfo L2(ParamType type) => new("l2_regularization", "L2Regularization", type, 0, null, false, "L2 penalty on weights");
+    private static ParamInfo L1(ParamType type) => new("l1_regularization", "L1Regularization", type, 0, null, false, "L1 penalty on weights (sparsity)");
+    private static ParamInfo Iterations(string property) => new("iterations", property, ParamType.Int, 1, null, false, "passes over the data / boosting rounds");
+    private static ParamInfo LearningRate(ParamType type) => new("learning_rate", "LearningRate", type, 0, null, true, "step size");
+    private static ParamInfo Leaves() => new("leaves", "NumberOfLeaves", ParamType.Int, 2, 131072, false, "maximum leaves per tree");
+    private static ParamInfo Trees() => new("trees", "NumberOfTrees", ParamType.Int, 1, null, false, "number of trees");
+    private static ParamInfo MinLeaf() => new("min_examples_per_leaf", "MinimumExampleCountPerLeaf", ParamType.Int, 1, null, false, "minimum training rows in a leaf (regularises trees)");
+    private static ParamInfo MaxBins() => new("max_bins", "MaximumBinCountPerFeature", ParamType.Int, 2, null, false, "histogram bins per feature");
+
+    private static EquatableArray<T1> A<T1>(params T1[] items) => new(items);
+
+    public static IReadOnlyList<TrainerInfo> All { get; } = new[]
+    {
+        new TrainerInfo("sdca", "stochastic dual coordinate ascent: logistic regression (binary), maximum entropy (multiclass), least squares (regression)", TrainerFamily.Linear,
+            A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.SdcaLogisticRegression", T + "SdcaLogisticRegressionBinaryTrainer.Options"),
+              new TrainerBinding(TaskKind.Multiclass, "MulticlassClassification.Trainers.SdcaMaximumEntropy", T + "SdcaMaximumEntropyMulticlassTrainer.Options"),
+              new TrainerBinding(TaskKind.Regression, "Regression.Trainers.Sdca", T + "SdcaRegressionTrainer.Options")),
+            A(L2(ParamType.Float), L1(ParamType.Float), Iterations("MaximumNumberOfIterations"), Threads()), "iterations", 50),
+        new TrainerInfo("sdca_noncalibrated", "SDCA with a hinge-style loss (binary: Platt-calibrated by PipelineGen)", TrainerFamily.Linear,
+            A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.SdcaNonCalibrated", T + "SdcaNonCalibratedBinaryTrainer.Options", Calibrated: false),
+              new TrainerBinding(TaskKind.Multiclass, "MulticlassClassification.Trainers.SdcaNonCalibrated", T + "SdcaNonCalibratedMulticlassTrainer.Options")),
+            A(L2(ParamType.Float), L1(ParamType.Float), Iterations("MaximumNumberOfIterations"), Threads()), "iterations", 50),
+        new TrainerInfo("lbfgs", "L-BFGS logistic regression (binary) / maximum entropy (multiclass)", TrainerFamily.Linear,
+            A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.LbfgsLogisticRegression", T + "LbfgsLogisticRegressionBinaryTrainer.Options"),
+              new TrainerBinding(TaskKind.Multiclass, "MulticlassClassification.Trainers.LbfgsMaximumEntropy", T + "LbfgsMaximumEntropyMulticlassTrainer.Options")),
+            A(L2(ParamType.Float), L1(ParamType.Float), Iterations("MaximumNumberOfIterations"),
+              new ParamInfo("optimization_tolerance", "OptimizationTolerance", ParamType.Float, 0, null, true, "convergence tolerance"),
+              new ParamInfo("history_size", "HistorySize", ParamType.Int, 1, null, false, "L-BFGS memory size"), Threads()), "iterations", 100),
+        new TrainerInfo("lbfgs_poisson", "L-BFGS Poisson regression (counts)", TrainerFamily.Linear,
+            A(new TrainerBinding(TaskKind.Regression, "Regression.Trainers.LbfgsPoissonRegression", T + "LbfgsPoissonRegressionTrainer.Options")),
+            A(L2(ParamType.Float), L1(ParamType.Float), Iterations("MaximumNumberOfIterations"),
+              new ParamInfo("optimization_tolerance", "OptimizationTolerance", ParamType.Float, 0, null, true, "convergence tolerance"),
+              new ParamInfo("history_size", "HistorySize", ParamType.Int, 1, null, false, "L-BFGS memory size"), Threads()), "iterations", 100),
+        new TrainerInfo("averaged_perceptron", "averaged perceptron (binary: Platt-calibrated; multiclass: one-versus-all)", TrainerFamily.Linear,
+            A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.AveragedPerceptron", T + "AveragedPerceptronTrainer.Options", Calibrated: false),
+              new TrainerBinding(TaskKind.Multiclass, "BinaryClassification.Trainers.AveragedPerceptron", T + "AveragedPerceptronTrainer.Options", Calibrated: false, OneVersusAll: true)),
+            A(LearningRate(ParamType.Float), L2(ParamType.Float), Iterations("NumberOfIterations"),
+              new ParamInfo("decrease_learning_rate", "DecreaseLearningRate", ParamType.Bool, null, null, false, "shrink the step size over time")), "iterations", 10),
+        new TrainerInfo("linear_svm", "linear support vector machine, Pegasos (binary: Platt-calibrated; multiclass: one-versus-all)", TrainerFamily.Linear,
+            A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.LinearSvm", T + "LinearSvmTrainer.Options", Calibrated: false),
+              new TrainerBinding(TaskKind.Multiclass, "BinaryClassification.Trainers.LinearSvm", T + "LinearSvmTrainer.Options", Calibrated: false, OneVersusAll: true)),
+            A(new ParamInfo("lambda", "Lambda", ParamType.Float, 0, null, true, "regularisation strength"), Iterations("NumberOfIterations"),
+              new ParamInfo("no_bias", "NoBias", ParamType.Bool, null, null, false, "fit without an intercept")), "iterations", 1),
+        new TrainerInfo("sgd", "stochastic gradient descent logistic regression (multiclass: one-versus-all)", TrainerFamily.Linear,
+            A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.SgdCalibrated", T + "SgdCalibratedTrainer.Options"),
+              new TrainerBinding(TaskKind.Multiclass, "BinaryClassification.Trainers.SgdCalibrated", T + "SgdCalibratedTrainer.Options", OneVersusAll: true)),
+            A(LearningRate(ParamType.Double), L2(ParamType.Float), Iterations("NumberOfIterations"), Threads()), "iterations", 20),
+        new TrainerInfo("online_gradient_descent", "online gradient descent linear regression", TrainerFamily.Linear,
+            A(new TrainerBinding(TaskKind.Regression, "Regression.Trainers.OnlineGradientDescent", T + "OnlineGradientDescentTrainer.Options")),
+            A(LearningRate(ParamType.Float), L2(ParamType.Float), Iterations("NumberOfIterations"),
+              new ParamInfo("decrease_learning_rate", "DecreaseLearningRate", ParamType.Bool, null, null, false, "shrink the step size over time")), "iterations", 1),
+        new TrainerInfo("naive_bayes", "multiclass naive Bayes (features are treated as binary: > 0)", TrainerFamily.Probabilistic,
+            A(new TrainerBinding(TaskKind.Multiclass, "MulticlassClassification.Trainers.NaiveBayes", null)),
+            EquatableArray<ParamInfo>.Empty, null, 0),
+        new TrainerInfo("fast_tree", "gradient-boosted decision trees, MART (multiclass: one-versus-all)", TrainerFamily.Trees,
+            A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.FastTree", FT + "FastTreeBinaryTrainer.Options"),
+              new TrainerBinding(TaskKind.Multiclass, "BinaryClassification.Trainers.FastTree", FT + "FastTreeBinaryTrainer.Options", OneVersusAll: true),
+              new TrainerBinding(TaskKind.Regression, "Regression.Trainers.FastTree", FT + "FastTreeRegressionTrainer.Options")),
+            A(Leaves(), Trees(), MinLeaf(), LearningRate(ParamType.Double), MaxBins(), Threads()), "trees", 100),
+        new TrainerInfo("fast_tree_tweedie", "gradient-boosted trees with a Tweedie loss (non-negative targets)", TrainerFamily.Trees,
+            A(new TrainerBinding(TaskKind.Regression, "Regression.Trainers.FastTreeTweedie", FT + "FastTreeTweedieTrainer.Options")),
+            A(Leaves(), Trees(), MinLeaf(), LearningRate(ParamType.Double), MaxBins(), Threads()), "trees", 100),
+        new TrainerInfo("fast_forest", "random forest (binary: Platt-calibrated; multiclass: one-versus-all)", TrainerFamily.Trees,
+            A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.FastForest", FT + "FastForestBinaryTrainer.Options", Calibrated: false),
+              new TrainerBinding(TaskKind.Multiclass, "BinaryClassification.Trainers.FastForest", FT + "FastForestBinaryTrainer.Options", Calibrated: false, OneVersusAll: true),
+              new TrainerBinding(TaskKind.Regression, "Regression.Trainers.FastForest", FT + "FastForestRegressionTrainer.Options")),
+            A(Leaves(), Trees(), MinLeaf(), MaxBins(),
+              new ParamInfo("feature_fraction", "FeatureFraction", ParamType.Double, 0, 1, true, "share of features each tree sees"), Threads()), "trees", 100),
+        new TrainerInfo("gam", "generalised additive model of boosted shallow trees; interpretable (multiclass: one-versus-all)", TrainerFamily.Trees,
+            A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.Gam", FT + "GamBinaryTrainer.Options"),
+              new TrainerBinding(TaskKind.Multiclass, "BinaryClassification.Trainers.Gam", FT + "GamBinaryTrainer.Options", OneVersusAll: true),
+              new TrainerBinding(TaskKind.Regression, "Regression.Trainers.Gam", FT + "GamRegressionTrainer.Options")),
+            A(Iterations("NumberOfIterations"), LearningRate(ParamType.Double), MaxBins(), MinLeaf(), Threads()), "iterations", 9500),
+        new TrainerInfo("lightgbm", "LightGBM gradient-boosted trees", TrainerFamily.Trees,
+            A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.LightGbm", LG + "LightGbmBinaryTrainer.Options"),
+              new TrainerBinding(TaskKind.Multiclass, "MulticlassClassification.Trainers.LightGbm", LG + "LightGbmMulticlassTrainer.Options"),
+              new TrainerBinding(TaskKind.Regression, "Regression.Trainers.LightGbm", LG + "LightGbmRegressionTrainer.Options")),
+            A(Leaves(), Iterations("NumberOfIterations"), MinLeaf(), LearningRate(ParamType.Double), MaxBins(), Threads()), "iterations", 100),
+    };
+
+    public static TrainerInfo? Find(string name) => All.FirstOrDefault(t => t.Name == name);
+
+    public static IEnumerable<string> NamesFor(TaskKind task) => All.Where(t => t.For(task) is not null).Select(t => t.Name);
+
+    /// <summary>What a spec gets when it names no trainer.</summary>
+    public const string DefaultTrainer = "lightgbm";
+}

@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace PipelineGen.Spec;
+
+public enum Severity { Info, Warning, Error }
+
+/// <summary>A position range in a text file. Lines and columns are 1-based; offsets 0-based (end exclusive).</summary>
+public readonly record struct SourceSpan(int StartLine, int StartColumn, int EndLine, int EndColumn, int StartOffset, int EndOffset)
+{
+    public static readonly SourceSpan None = new(0, 0, 0, 0, 0, 0);
+    public bool IsNone => StartLine == 0;
+    public static SourceSpan At(int line, int column) => new(line, column, line, column, 0, 0);
+}
+
+/// <summary>A diagnostic as plain, equatable data: it becomes a Roslyn Diagnostic (generator) or an MSBuild message (tool) only when reported.</summary>
+public sealed record DiagnosticInfo(string Id, Severity Severity, string Message, string FilePath, SourceSpan Span)
+{
+    /// <summary>The canonical MSBuild/compiler form: <c>file(line,col): error PG0001: message</c>.</summary>
+    public override string ToString()
+    {
+        var where = Span.IsNone ? FilePath : $"{FilePath}({Span.StartLine},{Span.StartColumn})";
+        var kind = Severity switch { Severity.Error => "error", Severity.Warning => "warning", _ => "info" };
+        return $"{where}: {kind} {Id}: {Message}";
+    }
+}
+
+/// <summary>One diagnostic id: stable forever once shipped (see AnalyzerReleases.Shipped.md).</summary>
+public sealed record DiagnosticDescriptorInfo(string Id, string Title, Severity DefaultSeverity, string MessageFormat, string Category)
+{
+    public DiagnosticInfo Create(string filePath, SourceSpan span, params object[] args) =>
+        new(Id, DefaultSeverity, string.Format(System.Globalization.CultureInfo.InvariantCulture, MessageFormat, args), filePath, span);
+
+    public DiagnosticInfo Create(Severity severity, string filePath, SourceSpan span, params object[] args) =>
+        Create(filePath, span, args) with { Severity = severity };
+}
+
+/// <summary>
+/// Every diagnostic PipelineGen reports. The generator and the build tool both use these, so the same mistake
+/// always has the same id. Messages say what is wrong and what to do.
+/// </summary>
+public static class SpecDiagnostics
+{
+    private const string SpecCategory = "PipelineGen.Spec";
+    private const string DataCategory = "PipelineGen.Data";
+    private const string ModelCategory = "PipelineGen.Model";
+
+    // PG00xx: the YAML document itself.
+    public static readonly DiagnosticDescriptorInfo YamlSyntax = new("PG0001", "Invalid YAML", Severity.Error,
+        "The spec is not valid YAML: {0}. Fix the YAML syntax at this position (check indentation, colons and quotes).", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo UnknownKey = new("PG0002", "Unknown key", Severity.Error,
+        "Unknown key '{0}' in '{1}'.{2} Allowed keys: {3}.", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo InvalidValue = new("PG0003", "Invalid value", Severity.Error,
+        "Invalid value for '{0}': {1}", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo MissingKey = new("PG0004", "Missing required key", Severity.Error,
+        "Missing required key '{0}' in '{1}'. Add it, for example: {2}", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo UnsupportedVersion = new("PG0005", "Unsupported spec version", Severity.Error,
+        "Spec version '{0}' is not supported by this PipelineGen; supported: {1}. Set 'version: 1' or upgrade the PipelineGen package.", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo DuplicatePipelineName = new("PG0006", "Duplicate pipeline name", Severity.Error,
+        "Pipeline name '{0}' is also used by '{1}'. Each spec in a project needs a unique 'name' because it names the generated classes.", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo InvalidName = new("PG0007", "Invalid pipeline name", Severity.Error,
+        "Pipeline name '{0}' cannot name C# classes. Use letters, digits and underscores, starting with a letter (for example 'ChurnModel').", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo DuplicateKey = new("PG0008", "Duplicate key", Severity.Error,
+        "Key '{0}' appears more than once in '{1}'. Keep one of them.", SpecCategory);
+
+    // PG01xx: the spec against the data's columns.
+    public static readonly DiagnosticDescriptorInfo UnknownColumn = new("PG0101", "Unknown column", Severity.Error,
+        "Column '{0}' is not in the data file '{1}'.{2} Columns in the data: {3}.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo LabelNotInData = new("PG0102", "Label column not in data", Severity.Error,
+        "Label column '{0}' is not in the data file '{1}'.{2} Set 'task.label' to one of: {3}.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo LabelAsFeature = new("PG0103", "Label used as a feature", Severity.Error,
+        "Column '{0}' is the label and cannot also be a feature: the model would see the answer. Remove it from '{1}'.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo IdAsFeature = new("PG0104", "Identifier used as a feature", Severity.Error,
+        "Column '{0}' has role '{1}' and cannot also be a feature: identifiers and group keys do not generalise. Remove it from 'data.features' or change its role.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo PositiveClassAbsent = new("PG0105", "Positive class not in data", Severity.Error,
+        "Positive class '{0}' does not occur in label column '{1}'{2}. Values found: {3}. Set 'task.positive_class' to one of them.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo PositiveClassRequired = new("PG0106", "Positive class needed", Severity.Error,
+        "Binary label '{0}' has values {1}; say which one is positive with 'task.positive_class'.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo LabelClassCount = new("PG0107", "Label does not fit the task", Severity.Error,
+        "Label '{0}' has {1} distinct value(s) in the data ({2}) but task kind '{3}' needs {4}. Change 'task.kind' or the label.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo TypeOverrideMismatch = new("PG0108", "Column type does not match data", Severity.Warning,
+        "Column '{0}' is declared '{1}' but sampled value '{2}' (data line {3}) does not parse as {1}; such values will be read as missing. Fix the data or change the column's 'type'.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo NoFeatures = new("PG0109", "No feature columns", Severity.Error,
+        "The pipeline has no feature columns: every column is the label, an id, a group or ignored. Give at least one column the 'feature' role.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo InvalidColumnRole = new("PG0110", "Invalid role for this column", Severity.Error,
+        "{0}", DataCategory);
+
+    // PG02xx: model, metric, tuning.
+    public static readonly DiagnosticDescriptorInfo UnknownTrainer = new("PG0201", "Unknown trainer", Severity.Error,
+        "Unknown trainer '{0}'.{1} Trainers for {2}: {3}.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo TrainerNotForTask = new("PG0202", "Trainer does not fit the task", Severity.Error,
+        "Trainer '{0}' cannot be used for a {1} task. Trainers for {1}: {2}.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo UnknownHyperparameter = new("PG0203", "Unknown hyperparameter", Severity.Error,
+        "Trainer '{0}' has no hyperparameter '{1}'.{2} Its hyperparameters: {3}.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo HyperparameterOutOfRange = new("PG0204", "Hyperparameter out of range", Severity.Error,
+        "Hyperparameter '{0}' of trainer '{1}' must be {2}; got {3}.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo MetricNotForTask = new("PG0205", "Metric does not fit the task", Severity.Error,
+        "Metric '{0}' does not apply to a {1} task.{2} Metrics for {1}: {3}.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo EmptyRange = new("PG0206", "Empty or inverted search range", Severity.Error,
+        "Search range for '{0}' is empty or inverted ({1}). Give 'min' < 'max', or a non-empty 'values' list.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo ProtocolSettingIgnored = new("PG0207", "Setting has no effect", Severity.Warning,
+        "'{0}' has no effect with protocol '{1}'. {2}", ModelCategory);
+
+    // PG03xx: the data files (found by the build tool, reported by the generator).
+    public static readonly DiagnosticDescriptorInfo DataFileNotFound = new("PG0301", "Data file not found", Severity.Error,
+        "Data file '{0}' was not found (looked at '{1}'). Paths are relative to the spec's folder; fix the path or add the file.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo DataFileUnreadable = new("PG0302", "Data file unreadable or empty", Severity.Error,
+        "Data file '{0}' cannot be used: {1}", DataCategory);
+    public static readonly DiagnosticDescriptorInfo RaggedRow = new("PG0303", "Ragged data row", Severity.Error,
+        "Row has {0} fields but the header has {1}. Fix the row (a separator inside an unquoted value? a missing field?) or set 'data.bad_rows: skip'.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo DuplicateHeader = new("PG0304", "Duplicate column name", Severity.Error,
+        "Column name '{0}' appears more than once in the header of '{1}' (columns {2} and {3}). Rename one of them.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo SchemaNotInferred = new("PG0305", "Data schema not inferred yet", Severity.Warning,
+        "The data schema for this spec has not been inferred yet, so no pipeline code was generated. Build the project (design-time builds do not read data).", DataCategory);
+    public static readonly DiagnosticDescriptorInfo TestHeaderMismatch = new("PG0306", "Test data has different columns", Severity.Error,
+        "Test data file '{0}' has columns that differ from the training data: {1}. Both files need the same header.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo UnbalancedQuote = new("PG0307", "Unbalanced quote", Severity.Error,
+        "A quoted value starting here is never closed. Close the quote or escape it by doubling (\"\"), or set 'data.bad_rows: skip'.", DataCategory);
+
+    public static IReadOnlyList<DiagnosticDescriptorInfo> All { get; } = typeof(SpecDiagnostics)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(DiagnosticDescriptorInfo))
+        .Select(f => (DiagnosticDescriptorInfo)f.GetValue(null)!)
+        .OrderBy(d => d.Id, StringComparer.Ordinal)
+        .ToArray();
+
+    public static DiagnosticDescriptorInfo? Find(string id) => All.FirstOrDefault(d => d.Id == id);
+}

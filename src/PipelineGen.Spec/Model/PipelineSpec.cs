@@ -1,0 +1,60 @@
+using PipelineGen.Spec.Catalog;
+
+namespace PipelineGen.Spec.Model;
+
+/// <summary>A value from the spec with where it was written, for diagnostics.</summary>
+public readonly record struct Spanned<T>(T Value, SourceSpan Span);
+
+/// <summary>The spec after parsing and shape validation, defaults applied. Equatable: the generator caches on it.</summary>
+public sealed record PipelineSpec(
+    string FilePath,
+    Spanned<string> Name,
+    TaskSection Task,
+    DataSection Data,
+    Spanned<string>? Metric,
+    PrepareSection Prepare,
+    EvaluateSection Evaluate,
+    Spanned<string> Baseline,
+    ModelSection Model,
+    TuneSection? Tune,
+    DeploySection Deploy);
+
+public sealed record TaskSection(Spanned<TaskKind> Kind, Spanned<string> Label, Spanned<string>? PositiveClass);
+
+public sealed record DataSection(
+    Spanned<string> Train,
+    Spanned<string>? Test,
+    char Separator,
+    bool Header,
+    EquatableArray<string> MissingValues,
+    string BadRows,
+    EquatableArray<Spanned<string>>? Features,
+    SourceSpan FeaturesSpan,
+    EquatableArray<ColumnOverride> Columns);
+
+public sealed record ColumnOverride(Spanned<string> Name, Spanned<string>? Type, Spanned<string>? Role, Spanned<string>? Missing);
+
+public sealed record PrepareSection(
+    string Normalize,
+    string NumericMissing,
+    bool MissingIndicators,
+    string CategoricalEncoding,
+    int HashBits,
+    int WordNgrams,
+    int CharNgrams,
+    AugmentSection? Augment);
+
+public sealed record AugmentSection(EquatableArray<Spanned<string>> BlankColumns, double Fraction);
+
+public sealed record EvaluateSection(string Protocol, int Folds, int Repeats, double HoldoutFraction, bool Stratify, int Seed, SourceSpan RepeatsSpan);
+
+public sealed record ModelSection(Spanned<string> Trainer, EquatableArray<ParamSetting> Params);
+
+/// <summary>A hyperparameter as written; <see cref="Value"/> is the YAML text, checked against the trainer when bound.</summary>
+public sealed record ParamSetting(Spanned<string> Name, Spanned<string> Value);
+
+public sealed record TuneSection(string Strategy, int Trials, Spanned<string>? Metric, EquatableArray<SearchDimension> Space);
+
+public sealed record SearchDimension(Spanned<string> Name, double? Min, double? Max, string Scale, EquatableArray<string> Values, SourceSpan Span);
+
+public sealed record DeploySection(int? RestPort, bool Onnx);

@@ -1,0 +1,138 @@
+using System.Collections.Generic;
+using System.Linq;
+using PipelineGen.Spec.Catalog;
+
+namespace PipelineGen.Spec.Schema;
+
+/// <summary>
+/// The shape of a spec, declared once. It drives validation (unknown/missing keys, value types, allowed values),
+/// the JSON Schema that editors use, and the spec reference in the docs, so the three cannot drift apart.
+/// </summary>
+public abstract record ShapeNode(string Description);
+
+public enum ScalarKind { String, Integer, Number, Boolean }
+
+public sealed record ScalarShape(string Description, ScalarKind Kind, string[]? Allowed = null, double? Min = null, double? Max = null, bool MinExclusive = false, bool MaxExclusive = false)
+    : ShapeNode(Description);
+
+public sealed record PropertyShape(string Key, ShapeNode Shape, bool Required = false, string? Default = null, string? Example = null);
+
+public sealed record ObjectShape(string Description, IReadOnlyList<PropertyShape> Properties) : ShapeNode(Description)
+{
+    public PropertyShape? Find(string key) => Properties.FirstOrDefault(p => p.Key == key);
+}
+
+/// <summary>A mapping whose keys are names the user chooses (columns, hyperparameters).</summary>
+public sealed record MapShape(string Description, string KeyDescription, ShapeNode Value) : ShapeNode(Description);
+
+public sealed record ListShape(string Description, ShapeNode Item) : ShapeNode(Description);
+
+/// <summary>A value that may take one of several shapes (a scalar or a list, say).</summary>
+public sealed record OneOfShape(string Description, IReadOnlyList<ShapeNode> Options) : ShapeNode(Description);
+
+public static class SpecShape
+{
+    public const int CurrentVersion = 1;
+
+    public static readonly string[] ColumnTypes = { "numeric", "categorical", "text", "boolean", "datetime" };
+    public static readonly string[] ColumnRoles = { "feature", "label", "id", "ignore", "group" };
+    public static readonly string[] MissingStrategies = { "mean", "median", "model", "category" };
+    public static readonly string[] DefaultMissingTokens = { "", "?", "NA", "NaN", "null" };
+
+    private static ScalarShape Str(string d, params string[] allowed) => new(d, ScalarKind.String, allowed.Length == 0 ? null : allowed);
+    private static ScalarShape Int(string d, double? min = null, double? max = null) => new(d, ScalarKind.Integer, null, min, max);
+    private static ScalarShape Num(string d, double? min = null, double? max = null, bool minEx = false, bool maxEx = false) => new(d, ScalarKind.Number, null, min, max, minEx, maxEx);
+    private static ScalarShape Bool(string d) => new(d, ScalarKind.Boolean);
+    private static PropertyShape P(string key, ShapeNode shape, bool required = false, string? @default = null, string? example = null) => new(key, shape, required, @default, example);
+
+    public static readonly ObjectShape Column = new("Overrides for one data column.", new[]
+    {
+        P("type", Str("How the column is read and featurised.", ColumnTypes), @default: "inferred from the data"),
+        P("role", Str("What the column is used for.", ColumnRoles), @default: "feature"),
+        P("missing", Str("How missing values are filled: numerics mean/median/model, categoricals a 'missing' category.", MissingStrategies), @default: "prepare.numeric_missing / category"),
+    });
+
+    public static readonly ObjectShape SearchDimension = new("A hyperparameter's search range: 'min'/'max' (with 'scale') or a 'values' list.", new[]
+    {
+        P("min", Num("Lower bound (inclusive).")),
+        P("max", Num("Upper bound (inclusive).")),
+        P("scale", Str("How values between min and max are drawn.", "linear", "log"), @default: "linear"),
+        P("values", new ListShape("Explicit candidate values.", new OneOfShape("A candidate.", new ShapeNode[] { Num("A number."), Bool("A flag.") }))),
+    });
+
+    public static readonly ObjectShape Root = new("A PipelineGen pipeline spec: one machine-learning workflow.", new[]
+    {
+        P("version", Int("Spec format version.", 1, 1), required: true, example: "version: 1"),
+        P("name", Str("Pipeline name; prefixes the generated classes (<Name>Input, <Name>Prediction, <Name>Pipeline)."), required: true, example: "name: Churn"),
+        P("task", new ObjectShape("What is predicted.", new[]
+        {
+            P("kind", Str("The task kind.", TaskKinds.Names), required: true, example: "kind: binary"),
+            P("label", Str("The column to predict."), required: true, example: "label: churned"),
+            P("positive_class", Str("Binary only: the label value that counts as positive."), @default: "1, true or yes when the label has it"),
+        }), required: true, example: "task: { kind: binary, label: churned }"),
+        P("data", new ObjectShape("Where the data is and how to read it.", new[]
+        {
+            P("train", Str("Training data file, relative to the spec's folder."), required: true, example: "train: data/train.csv"),
+            P("test", Str("Held-out test data file, evaluated once at the end.")),
+            P("format", Str("File format.", "csv", "tsv"), @default: "from the file extension"),
+            P("header", Bool("Whether the first line names the columns."), @default: "true"),
+            P("separator", Str("Field separator (one character)."), @default: "',' for csv, tab for tsv"),
+            P("missing_values", new ListShape("Tokens that mean 'missing'.", Str("A token."))),
+            P("bad_rows", Str("What a row that does not parse does: fail the step, or skip it and count it.", "fail", "skip"), @default: "fail"),
+            P("features", new ListShape("If given, only these columns are features.", Str("A column name."))),
+            P("columns", new MapShape("Per-column overrides of type, role and missing-value strategy.", "column name", Column)),
+        }), required: true, example: "data: { train: data/train.csv }"),
+        P("metric", Str("The success metric.", new[] { "auto" }.Concat(MetricCatalog.AllNames).ToArray()), @default: "auto: chosen from the task and class balance"),
+        P("prepare", new ObjectShape("Feature preparation.", new[]
+        {
+            P("normalize", Str("Feature scaling.", "auto", "minmax", "zscore", "none"), @default: "auto: minmax for linear trainers, none for trees"),
+            P("numeric_missing", Str("Default fill for missing numerics.", "mean", "median", "model"), @default: "mean"),
+            P("missing_indicators", Bool("Add a 0/1 'was missing' feature for each numeric column with missing values."), @default: "false"),
+            P("categorical_encoding", Str("How categoricals become numbers.", "onehot", "hash"), @default: "onehot"),
+            P("hash_bits", Int("Bits for hashing encoding (2^bits slots).", 1, 30), @default: "16"),
+            P("text", new ObjectShape("Text featurisation.", new[]
+            {
+                P("word_ngrams", Int("Longest word n-gram.", 1, 5), @default: "2"),
+                P("char_ngrams", Int("Character n-gram length (0 turns them off).", 0, 6), @default: "3"),
+            })),
+            P("augment", new ObjectShape("Training-only augmentation: copies of some training rows with categoricals blanked.", new[]
+            {
+                P("blank_columns", new ListShape("Categorical columns to blank in the copies.", Str("A column name.")), required: true),
+                P("fraction", Num("Share of training rows copied.", 0, 1, minEx: true), @default: "0.1"),
+            })),
+        })),
+        P("evaluate", new ObjectShape("The evaluation protocol.", new[]
+        {
+            P("protocol", Str("How data is split for validation.", "holdout", "kfold", "repeated_kfold"), @default: "kfold"),
+            P("folds", Int("Number of folds.", 2, 100), @default: "5"),
+            P("repeats", Int("Repeats of K-fold, reshuffled each time (repeated_kfold).", 1, 100), @default: "3"),
+            P("holdout_fraction", Num("Validation share for holdout.", 0, 1, minEx: true, maxEx: true), @default: "0.2"),
+            P("stratify", Bool("Keep class proportions in every split (classification)."), @default: "true"),
+            P("seed", Int("Random seed for splits and trainers.", 0, int.MaxValue), @default: "42"),
+        })),
+        P("baseline", new ObjectShape("The trivial model the pipeline must beat.", new[]
+        {
+            P("strategy", Str("Trivial predictor.", "auto", "majority", "prior", "mean", "median"), @default: "auto"),
+        })),
+        P("model", new ObjectShape("The trainer.", new[]
+        {
+            P("trainer", Str("ML.NET trainer.", TrainerCatalog.All.Select(t => t.Name).ToArray()), @default: TrainerCatalog.DefaultTrainer),
+            P("params", new MapShape("Hyperparameters of the trainer.", "hyperparameter name", new OneOfShape("A value.", new ShapeNode[] { Num("A number."), Bool("A flag.") }))),
+        })),
+        P("tune", new ObjectShape("Hyperparameter search (run by the 'tune' step).", new[]
+        {
+            P("strategy", Str("Search strategy.", "random", "grid", "bayesian", "hyperband"), @default: "random"),
+            P("trials", Int("Number of trials.", 1, 100000), @default: "20"),
+            P("metric", Str("Metric to optimise.", MetricCatalog.AllNames.ToArray()), @default: "the spec's metric"),
+            P("space", new MapShape("Search space: hyperparameter name -> range.", "hyperparameter name", SearchDimension), required: true),
+        })),
+        P("deploy", new ObjectShape("How the model is served.", new[]
+        {
+            P("rest", new ObjectShape("REST endpoint.", new[]
+            {
+                P("port", Int("Port on 127.0.0.1.", 1, 65535), @default: "5000"),
+            })),
+            P("onnx", Bool("Export an ONNX model."), @default: "false"),
+        })),
+    });
+}

@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using PipelineGen.Spec.Catalog;
+using PipelineGen.Spec.Model;
+using PipelineGen.Spec.Schema;
+using PipelineGen.Spec.Yaml;
+
+namespace PipelineGen.Spec;
+
+/// <summary>The result of parsing one spec file: the model when it is usable, and every diagnostic found.</summary>
+/// <param name="ContentHash">Hash of the spec's content without comments or layout: what a model card records.</param>
+public sealed record ParsedSpec(string FilePath, PipelineSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, string ContentHash = "")
+{
+    public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
+}
+
+/// <summary>YAML text → <see cref="ParsedSpec"/>: syntax, shape (keys, types, allowed values), version, name. Never throws on bad input.</summary>
+public static class SpecParser
+{
+    public static ParsedSpec Parse(string text, string filePath)
+    {
+        var parsed = YamlTreeParser.Parse(text, filePath);
+        var diagnostics = parsed.Diagnostics.ToList();
+        if (parsed.Root is null)
+        {
+            if (diagnostics.Count == 0)
+                diagnostics.Add(SpecDiagnostics.MissingKey.Create(filePath, SourceSpan.At(1, 1), "version", "the spec", "version: 1 (the spec file is empty)"));
+            return new ParsedSpec(filePath, null, diagnostics.ToEquatableArray());
+        }
+        if (parsed.Root is not YMapping root)
+        {
+            diagnostics.Add(SpecDiagnostics.InvalidValue.Create(filePath, parsed.Root.Span, "the spec", $"a spec is a mapping of keys (version, name, task, data, ...) but found {parsed.Root.Describe()}."));
+            return new ParsedSpec(filePath, null, diagnostics.ToEquatableArray());
+        }
+
+        // An unsupported version makes every other message unreliable: report it alone.
+        if (root["version"] is YScalar versionNode && !versionNode.IsNull && !(versionNode.TryGetInt(out var version) && version == SpecShape.CurrentVersion))
+        {
+            diagnostics.Add(SpecDiagnostics.UnsupportedVersion.Create(filePath, versionNode.Span, versionNode.Value, SpecShape.CurrentVersion));
+            return new ParsedSpec(filePath, null, diagnostics.ToEquatableArray());
+        }
+
+        ShapeValidator.Validate(root, SpecShape.Root, "", filePath, diagnostics);
+
+        var nameNode = root["name"] as YScalar;
+        if (nameNode is { IsNull: false } && !IsIdentifier(nameNode.Value))
+            diagnostics.Add(SpecDiagnostics.InvalidName.Create(filePath, nameNode.Span, nameNode.Value));
+
+        if (root.Get("data.separator") is YScalar { IsNull: false } sepNode && sepNode.Value is not ("\\t" or "tab") && sepNode.Value.Length != 1)
+            diagnostics.Add(SpecDiagnostics.InvalidValue.Create(filePath, sepNode.Span, "data.separator", $"a separator is one character (or '\\t' for tab); got '{sepNode.Value}'."));
+
+        var spec = diagnostics.Any(d => d.Severity == Severity.Error) ? null : Build(root, filePath);
+        return new ParsedSpec(filePath, spec, diagnostics.ToEquatableArray(), ContentHash(root));
+    }
+
+    private static PipelineSpec Build(YMapping root, string filePath)
+    {
+        var task = (YMapping)root["task"]!;
+        var data = (YMapping)root["data"]!;
+        TaskKinds.TryParse(task.GetString("kind"), out var kind);
+
+        var train = Spanned(data, "train")!.Value;
+        var format = data.GetString("format") ?? (train.Value.EndsWith(".tsv", StringComparison.OrdinalIgnoreCase) ? "tsv" : "csv");
+        var separator = data.GetString("separator") is { Length: > 0 } sep ? Unescape(sep) : format == "tsv" ? '\t' : ',';
+
+        var columns = (data["columns"] as YMapping)?.Entries.Select(e =>
+        {
+            var m = e.Value as YMapping;
+            return new ColumnOverride(new Spanned<string>(e.Key.Value, e.Key.Span), Spanned(m, "type"), Spanned(m, "role"), Spanned(m, "missing"));
+        }).ToEquatableArray() ?? EquatableArray<ColumnOverride>.Empty;
+
+        var prepare = root["prepare"] as YMapping;
+        var text = prepare?["text"] as YMapping;
+        var augment = prepare?["augment"] as YMapping;
+        var evaluate = root["evaluate"] as YMapping;
+        var model = root["model"] as YMapping;
+        var tune = root["tune"] as YMapping;
+        var deploy = root["deploy"] as YMapping;
+
+        var featuresNode = data["features"];
+        return new PipelineSpec(
+            filePath,
+            Spanned(root, "name")!.Value,
+            new TaskSection(new Spanned<TaskKind>(kind, task["kind"]!.Span), Spanned(task, "label")!.Value, Spanned(task, "positive_class")),
+            new DataSection(
+                train,
+                Spanned(data, "test"),
+                separator,
+                Bool(data, "header") ?? true,
+                data["missing_values"] is YSequence tokens ? tokens.Scalars().Select(s => s.Value).ToEquatableArray() : SpecShape.DefaultMissingTokens.ToEquatableArray(),
+                data.GetString("bad_rows") ?? "fail",
+                featuresNode is YSequence ? featuresNode.Scalars().Select(s => new Spanned<string>(s.Value, s.Span)).ToEquatableArray() : null,
+                featuresNode?.Span ?? SourceSpan.None,
+                columns),
+            Spanned(root, "metric") is { Value: not "auto" } metric ? metric : null,
+            new PrepareSection(
+                prepare?.GetString("normalize") ?? "auto",
+                prepare?.GetString("numeric_missing") ?? "mean",
+                Bool(prepare, "missing_indicators") ?? false,
+                prepare?.GetString("categorical_encoding") ?? "onehot",
+                Int(prepare, "hash_bits") ?? 16,
+                Int(text, "word_ngrams") ?? 2,
+                Int(text, "char_ngrams") ?? 3,
+                augment is null ? null : new AugmentSection(
+                    augment["blank_columns"].Scalars().Select(s => new Spanned<string>(s.Value, s.Span)).ToEquatableArray(),
+                    Double(augment, "fraction") ?? 0.1)),
+            new EvaluateSection(
+                evaluate?.GetString("protocol") ?? "kfold",
+                Int(evaluate, "folds") ?? 5,
+                Int(evaluate, "repeats") ?? (evaluate?.GetString("protocol") == "repeated_kfold" ? 3 : 1),
+                Double(evaluate, "holdout_fraction") ?? 0.2,
+                Bool(evaluate, "stratify") ?? true,
+                Int(evaluate, "seed") ?? 42,
+                evaluate?.Find("repeats")?.Key.Span ?? SourceSpan.None),
+            Spanned(root["baseline"] as YMapping, "strategy") ?? new Spanned<string>("auto", SourceSpan.None),
+            new ModelSection(
+                Spanned(model, "trainer") ?? new Spanned<string>(TrainerCatalog.DefaultTrainer, SourceSpan.None),
+                (model?["params"] as YMapping)?.Entries
+                    .Select(e => new ParamSetting(new Spanned<string>(e.Key.Value, e.Key.Span), new Spanned<string>(((YScalar)e.Value).Value, e.Value.Span)))
+                    .ToEquatableArray() ?? EquatableArray<ParamSetting>.Empty),
+            tune is null ? null : new TuneSection(
+                tune.GetString("strategy") ?? "random",
+                Int(tune, "trials") ?? 20,
+                Spanned(tune, "metric"),
+                ((YMapping)tune["space"]!).Entries.Select(e =>
+                {
+                    var d = (YMapping)e.Value;
+                    return new SearchDimension(new Spanned<string>(e.Key.Value, e.Key.Span), Double(d, "min"), Double(d, "max"),
+                        d.GetString("scale") ?? "linear", d["values"].Scalars().Select(s => s.Value).ToEquatableArray(), e.Value.Span);
+                }).ToEquatableArray()),
+            new DeploySection(Int(deploy?["rest"] as YMapping, "port") ?? (deploy?["rest"] is YMapping ? 5000 : null), Bool(deploy, "onnx") ?? false));
+    }
+
+    private static Spanned<string>? Spanned(YMapping? map, string key) =>
+        map?[key] is YScalar { IsNull: false } s ? new Spanned<string>(s.Value, s.Span) : null;
+
+    private static int? Int(YMapping? map, string key) => map?[key] is YScalar s && s.TryGetInt(out var v) ? v : null;
+    private static double? Double(YMapping? map, string key) => map?[key] is YScalar s && s.TryGetDouble(out var v) ? v : null;
+    private static bool? Bool(YMapping? map, string key) => map?[key] is YScalar s && s.TryGetBool(out var v) ? v : null;
+
+    private static char Unescape(string separator) => separator switch
+    {
+        "\\t" or "tab" => '\t',
+        _ => separator[0],
+    };
+
+    public static bool IsIdentifier(string name) =>
+        name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_');
+
+    /// <summary>SHA-256 over a canonical form of the tree (keys, values, nesting), so comments and layout do not change it.</summary>
+    public static string ContentHash(YNode root)
+    {
+        var canonical = new System.Text.StringBuilder();
+        void Write(YNode node)
+        {
+            switch (node)
+            {
+                case YScalar s: canonical.Append('"').Append(s.Value.Replace("\\", "\\\\").Replace("\"", "\\\"")).Append('"'); break;
+                case YSequence q: canonical.Append('['); foreach (var item in q.Items) { Write(item); canonical.Append(','); } canonical.Append(']'); break;
+                case YMapping m: canonical.Append('{'); foreach (var e in m.Entries) { Write(e.Key); canonical.Append(':'); Write(e.Value); canonical.Append(','); } canonical.Append('}'); break;
+            }
+        }
+        Write(root);
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        var bytes = sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(canonical.ToString()));
+        return string.Concat(bytes.Select(b => b.ToString("x2", CultureInfo.InvariantCulture)));
+    }
+
+    internal static string Invariant(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+}

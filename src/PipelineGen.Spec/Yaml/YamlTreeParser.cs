@@ -1,0 +1,98 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace PipelineGen.Spec.Yaml;
+
+/// <summary>Turns YAML text into a <see cref="YNode"/> tree, reporting syntax errors and duplicate keys as diagnostics.</summary>
+public static class YamlTreeParser
+{
+    public sealed record Result(YNode? Root, EquatableArray<DiagnosticInfo> Diagnostics);
+
+    public static Result Parse(string text, string filePath)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        try
+        {
+            var parser = new Parser(new StringReader(text));
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _)) return new Result(null, EquatableArray<DiagnosticInfo>.Empty);
+            parser.Consume<DocumentStart>();
+            var root = ReadNode(parser, filePath, diagnostics, "");
+            parser.Consume<DocumentEnd>();
+            if (!parser.Accept<StreamEnd>(out _))
+            {
+                var next = parser.Current!;
+                diagnostics.Add(SpecDiagnostics.YamlSyntax.Create(filePath, ToSpan(next.Start, next.End),
+                    "a spec holds one YAML document; remove the second '---' document"));
+            }
+            return new Result(root, diagnostics.ToEquatableArray());
+        }
+        catch (YamlException ex)
+        {
+            // YamlDotNet's messages start with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the position goes into the location instead.
+            var message = ex.Message;
+            var cut = message.IndexOf("): ", StringComparison.Ordinal);
+            if (message.StartsWith("(Line", StringComparison.Ordinal) && cut >= 0) message = message.Substring(cut + 3);
+            message = message.TrimEnd('.');
+            diagnostics.Add(SpecDiagnostics.YamlSyntax.Create(filePath, ToSpan(ex.Start, ex.End), message));
+            return new Result(null, diagnostics.ToEquatableArray());
+        }
+    }
+
+    private static YNode ReadNode(IParser parser, string filePath, List<DiagnosticInfo> diagnostics, string path)
+    {
+        if (parser.TryConsume<Scalar>(out var scalar))
+            return new YScalar(scalar.Value, scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded,
+                ToSpan(scalar.Start, scalar.End));
+
+        if (parser.TryConsume<SequenceStart>(out var seqStart))
+        {
+            var items = new List<YNode>();
+            while (!parser.TryConsume<SequenceEnd>(out var seqEnd))
+                items.Add(ReadNode(parser, filePath, diagnostics, path));
+            return new YSequence(items.ToEquatableArray(), ToSpan(seqStart.Start, parser.Current?.Start ?? seqStart.End));
+        }
+
+        if (parser.TryConsume<MappingStart>(out var mapStart))
+        {
+            var entries = new List<YEntry>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                var keyNode = ReadNode(parser, filePath, diagnostics, path);
+                var childPath = keyNode is YScalar k ? (path.Length == 0 ? k.Value : path + "." + k.Value) : path;
+                var value = ReadNode(parser, filePath, diagnostics, childPath);
+                if (keyNode is not YScalar key)
+                {
+                    diagnostics.Add(SpecDiagnostics.YamlSyntax.Create(filePath, keyNode.Span, "mapping keys must be plain names, not lists or mappings"));
+                    continue;
+                }
+                if (!seen.Add(key.Value))
+                {
+                    diagnostics.Add(SpecDiagnostics.DuplicateKey.Create(filePath, key.Span, key.Value, path.Length == 0 ? "the top level" : path));
+                    continue;
+                }
+                entries.Add(new YEntry(key, value));
+            }
+            var end = entries.Count > 0 ? entries[entries.Count - 1].Value.Span : ToSpan(mapStart.Start, mapStart.End);
+            var start = ToSpan(mapStart.Start, mapStart.End);
+            return new YMapping(entries.ToEquatableArray(),
+                new SourceSpan(start.StartLine, start.StartColumn, end.EndLine, end.EndColumn, start.StartOffset, end.EndOffset));
+        }
+
+        if (parser.TryConsume<AnchorAlias>(out var alias))
+        {
+            diagnostics.Add(SpecDiagnostics.YamlSyntax.Create(filePath, ToSpan(alias.Start, alias.End), "aliases (*name) are not supported in specs; write the value out"));
+            return new YScalar("", false, ToSpan(alias.Start, alias.End));
+        }
+
+        var unexpected = parser.Current!;
+        throw new YamlException(unexpected.Start, unexpected.End, $"unexpected {unexpected.GetType().Name}");
+    }
+
+    internal static SourceSpan ToSpan(Mark start, Mark end) =>
+        new((int)start.Line, (int)start.Column, (int)end.Line, (int)end.Column, (int)start.Index, (int)end.Index);
+}
