@@ -1,0 +1,83 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace PipelineGen.Runtime.Preparation;
+
+/// <summary>
+/// NaN → the column's median at Fit time. Fit streams the one column (keeping only its non-missing floats), then returns
+/// ML.NET's own expression transformer with the median baked in, so the fitted model saves and loads with no registration.
+/// </summary>
+internal sealed class MedianImputerEstimator : IEstimator<ITransformer>
+{
+    private readonly MLContext _ml;
+    private readonly string _output;
+    private readonly string _input;
+
+    public MedianImputerEstimator(MLContext ml, string outputColumnName, string inputColumnName)
+    {
+        _ml = ml;
+        _output = outputColumnName;
+        _input = inputColumnName;
+    }
+
+    public ITransformer Fit(IDataView input)
+    {
+        ImputationColumns.RequireFloatScalar(input.Schema, _input, "median imputation");
+        var values = new List<float>();
+        using (var cursor = input.GetRowCursor([input.Schema[_input]]))
+        {
+            var getter = cursor.GetGetter<float>(input.Schema[_input]);
+            float value = 0;
+            while (cursor.MoveNext())
+            {
+                getter(ref value);
+                if (!float.IsNaN(value))
+                    values.Add(value);
+            }
+        }
+        // A column with no value at all gets 0: there is nothing better to learn, and serving must still produce a number.
+        var median = values.Count == 0 ? 0f : Median(values);
+        var fitted = ImputationColumns.ReplaceNaNWithConstant(_ml, _output, _input, median).Fit(input);
+        PreparationLog.Record(fitted, string.Create(CultureInfo.InvariantCulture,
+            $"{_output}: missing {_input} replaced by the median {median:R} of {values.Count} present values"));
+        return fitted;
+    }
+
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+        ImputationColumns.ReplaceNaNWithConstant(_ml, _output, _input, 0f).GetOutputSchema(inputSchema);
+
+    internal static float Median(List<float> values)
+    {
+        values.Sort();
+        var mid = values.Count / 2;
+        return values.Count % 2 == 1 ? values[mid] : (float)((values[mid - 1] + (double)values[mid]) / 2);
+    }
+}
+
+/// <summary>Shared pieces of the imputers: type checks with clear messages, and the NaN-replacing expression.</summary>
+internal static class ImputationColumns
+{
+    public static void RequireFloatScalar(DataViewSchema schema, string column, string purpose)
+    {
+        var col = schema.GetColumnOrNull(column)
+            ?? throw new ArgumentException($"{purpose}: column '{column}' is not in the data (columns: {string.Join(", ", schema.Where(c => !c.IsHidden).Select(c => c.Name))}).");
+        if (col.Type != NumberDataViewType.Single)
+            throw new ArgumentException($"{purpose}: column '{column}' is {col.Type}, expected a numeric (Single) column. Declare it numeric in the spec or convert it first.");
+    }
+
+    /// <summary>`x : isna(x) ? c : x` — ML.NET's expression transformer is saveable and loadable with no custom registration.</summary>
+    public static IEstimator<ITransformer> ReplaceNaNWithConstant(MLContext ml, string output, string input, float constant) =>
+        ml.Transforms.Expression(output, $"x : isna(x) ? {FloatLiteral(constant)} : x", input);
+
+    /// <summary>Round-trip float literal in the expression language's syntax (invariant, never exponent-less ambiguity).</summary>
+    public static string FloatLiteral(float value)
+    {
+        if (float.IsNaN(value) || float.IsInfinity(value))
+            throw new ArgumentException($"Cannot impute the non-finite value {value}.");
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        if (!text.Contains('.') && !text.Contains('E'))
+            text += ".0";
+        return text;
+    }
+}

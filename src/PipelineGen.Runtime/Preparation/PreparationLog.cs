@@ -1,0 +1,39 @@
+using System.Runtime.CompilerServices;
+using Microsoft.ML;
+
+namespace PipelineGen.Runtime.Preparation;
+
+/// <summary>
+/// What a preparation step learned at Fit time ("median of Age = 28"), keyed by the fitted transformer.
+/// The fitted transformers are ML.NET's own (so they save without registration) and do not expose their constants,
+/// so the model card reads what was learned from here; entries die with the transformer.
+/// </summary>
+public static class PreparationLog
+{
+    private static readonly ConditionalWeakTable<ITransformer, string> Notes = new();
+
+    internal static void Record(ITransformer fitted, string note) => Notes.AddOrUpdate(fitted, note);
+
+    /// <summary>The note recorded when <paramref name="fitted"/> was fitted in this process, or null.</summary>
+    public static string? Describe(ITransformer fitted) => Notes.TryGetValue(fitted, out var note) ? note : null;
+
+    /// <summary>Notes of every transformer in a (nested) chain, in pipeline order.</summary>
+    public static IReadOnlyList<string> DescribeAll(ITransformer model)
+    {
+        var notes = new List<string>();
+        Walk(model, notes);
+        return notes;
+    }
+
+    private static void Walk(ITransformer transformer, List<string> notes)
+    {
+        if (Describe(transformer) is { } note)
+        {
+            notes.Add(note);
+            return; // its inner parts are implementation detail
+        }
+        if (transformer is IEnumerable<ITransformer> chain)
+            foreach (var inner in chain)
+                Walk(inner, notes);
+    }
+}
