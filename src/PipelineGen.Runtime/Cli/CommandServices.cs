@@ -1,0 +1,210 @@
+using System.CommandLine;
+using System.Diagnostics;
+using PipelineGen.Runtime.Data;
+using PipelineGen.Runtime.Evaluation;
+using PipelineGen.Runtime.Runs;
+using Spectre.Console;
+
+namespace PipelineGen.Runtime.Cli;
+
+/// <summary>Adds an area's commands to the host. Register an implementation in <see cref="PipelineApp"/>'s contributor list.</summary>
+public interface ICommandContributor
+{
+    void Contribute(RootCommand root, CommandServices services);
+}
+
+/// <summary>Exit codes shared by every command (see the brief): 0 ok, 1 a check failed, 2 bad input.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0, CheckFailed = 1, BadInput = 2;
+}
+
+/// <summary>What a running step reports for the run store. Set what applies; the host records it when the step ends.</summary>
+public sealed class StepRecord
+{
+    public SortedDictionary<string, string> Parameters { get; } = new(StringComparer.Ordinal);
+    public List<RunMetric> Metrics { get; } = [];
+    /// <summary>Null: derived from the exit code (ok, check-failed, bad-input).</summary>
+    public string? Outcome { get; set; }
+    public string? Message { get; set; }
+    /// <summary>Set by the host before the step runs, so the step can print it.</summary>
+    public string RunId { get; internal set; } = "";
+}
+
+/// <summary>
+/// What commands share: the pipeline, the output (plain writers and a Spectre console that has no colour or animation
+/// when output is redirected), the common options, and <see cref="RunStep"/> which times a step, turns bad input into
+/// exit code 2 and records the run.
+/// </summary>
+public sealed class CommandServices
+{
+    internal CommandServices(IPipelineDefinition pipeline, TextWriter output, TextWriter error, bool interactive)
+    {
+        Pipeline = pipeline;
+        Output = output;
+        Error = error;
+        Interactive = interactive;
+        Console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        if (!interactive) Console.Profile.Width = 140;
+    }
+
+    public IPipelineDefinition Pipeline { get; }
+    public TextWriter Output { get; }
+    public TextWriter Error { get; }
+    public IAnsiConsole Console { get; }
+    /// <summary>False when output is redirected or captured: no colours, no live progress, plain lines instead.</summary>
+    public bool Interactive { get; }
+    public CommonOptions Options { get; } = new();
+
+    /// <summary>Where runs are recorded. Default: <c>&lt;project dir&gt;/.pipelinegen/runs.db</c>.</summary>
+    public string RunStorePath { get; init; } = "";
+
+    public RunStore OpenRunStore() => new(RunStorePath);
+
+    /// <summary>
+    /// Runs one workflow step: times it, maps bad input (<see cref="DataValidationException"/>,
+    /// <see cref="EvaluationException"/>, <see cref="ArgumentException"/>, missing files) to exit code 2 with a
+    /// clear message, and records the run (id, step, parameters, metrics, outcome) in the run store.
+    /// </summary>
+    public int RunStep(string step, Func<StepRecord, int> body)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var record = new StepRecord { RunId = RunRecord.NewId(started) };
+        int exitCode;
+        try
+        {
+            exitCode = body(record);
+        }
+        catch (Exception e) when (e is DataValidationException or EvaluationException or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            Error.WriteLine($"error: {e.Message}");
+            record.Message = e.Message;
+            exitCode = ExitCodes.BadInput;
+        }
+        string outcome = record.Outcome ?? exitCode switch
+        {
+            ExitCodes.Ok => "ok",
+            ExitCodes.CheckFailed => "check-failed",
+            ExitCodes.BadInput => "bad-input",
+            _ => "failed",
+        };
+        try
+        {
+            using var store = OpenRunStore();
+            store.Record(new RunRecord(record.RunId, Pipeline.Settings.Name, step, started, clock.Elapsed,
+                record.Parameters, record.Metrics, outcome, record.Message));
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        {
+            // The step's result stands even if history cannot be written; say so instead of failing the step.
+            Error.WriteLine($"warning: could not record the run in {RunStorePath}: {e.Message}");
+        }
+        return exitCode;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> with a progress display: a live bar when interactive, otherwise one plain line per
+    /// completed unit (so captured logs stay readable).
+    /// </summary>
+    public T WithProgress<T>(string title, Func<Action<int, int, string>, T> work)
+    {
+        if (!Interactive)
+        {
+            Output.WriteLine(title + " ...");
+            return work((done, total, what) => Output.WriteLine($"  [{done}/{total}] {what}"));
+        }
+        T result = default!;
+        Console.Progress().AutoClear(true).Start(context =>
+        {
+            var task = context.AddTask(Markup.Escape(title));
+            result = work((done, total, what) =>
+            {
+                task.MaxValue = total;
+                task.Value = done;
+                task.Description = Markup.Escape($"{title}: {what}");
+            });
+            task.StopTask();
+        });
+        return result;
+    }
+}
+
+/// <summary>Options several commands share. One instance each, added to every command that takes it.</summary>
+public sealed class CommonOptions
+{
+    public Option<string?> Data { get; } = new("--data")
+    {
+        Description = "Data file to use instead of the spec's training data (relative to the current directory).",
+    };
+
+    public Option<int?> Seed { get; } = new("--seed")
+    {
+        Description = "Seed for splits and training (default: the spec's). The same seed gives identical numbers.",
+    };
+
+    public Option<int?> Folds { get; } = new("--folds") { Description = "Number of folds for kfold and repeated-kfold." };
+
+    public Option<int?> Repeats { get; } = new("--repeats") { Description = "Repeats for repeated-kfold (reshuffled each repeat)." };
+
+    public Option<double?> HoldoutFraction { get; } = new("--holdout-fraction") { Description = "Validation share for the holdout protocol." };
+
+    public Option<string?> Protocol { get; } = CreateProtocol();
+
+    public Option<string?> BadRows { get; } = CreateBadRows();
+
+    private static Option<string?> CreateProtocol()
+    {
+        var option = new Option<string?>("--protocol") { Description = "Evaluation protocol: holdout, kfold or repeated-kfold." };
+        option.AcceptOnlyFromAmong("holdout", "kfold", "repeated-kfold", "repeated_kfold");
+        return option;
+    }
+
+    private static Option<string?> CreateBadRows()
+    {
+        var option = new Option<string?>("--bad-rows") { Description = "What to do with rows that do not parse: fail (exit 2, listing them) or skip (leave them out, counted)." };
+        option.AcceptOnlyFromAmong("fail", "skip");
+        return option;
+    }
+
+    /// <summary>Adds the evaluation options to a command.</summary>
+    public void AddEvaluationOptions(Command command)
+    {
+        command.Options.Add(Data);
+        command.Options.Add(Seed);
+        command.Options.Add(Protocol);
+        command.Options.Add(Folds);
+        command.Options.Add(Repeats);
+        command.Options.Add(HoldoutFraction);
+        command.Options.Add(BadRows);
+    }
+
+    /// <summary>The evaluation options as the typed API takes them.</summary>
+    public EvaluationOptions ReadEvaluationOptions(ParseResult parse) => new()
+    {
+        DataPath = parse.GetValue(Data),
+        Seed = parse.GetValue(Seed),
+        Folds = parse.GetValue(Folds),
+        Repeats = parse.GetValue(Repeats),
+        HoldoutFraction = parse.GetValue(HoldoutFraction),
+        Protocol = parse.GetValue(Protocol) switch
+        {
+            null => null,
+            "holdout" => EvaluationProtocol.Holdout,
+            "kfold" => EvaluationProtocol.KFold,
+            _ => EvaluationProtocol.RepeatedKFold,
+        },
+        BadRows = parse.GetValue(BadRows) switch
+        {
+            null => null,
+            "skip" => BadRowPolicy.Skip,
+            _ => BadRowPolicy.Fail,
+        },
+    };
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using PipelineGen.Runtime.Runs;
+
+namespace PipelineGen.Runtime.Cli;
+
+/// <summary>
+/// The command-line host generated projects run (<c>dotnet run -- evaluate</c>). Commands come from the
+/// <see cref="ICommandContributor"/>s in <c>CommandContributors.cs</c>, so an area adds commands without touching this file.
+/// </summary>
+public static partial class PipelineApp
+{
+    /// <summary>Runs the command line against the process's console.</summary>
+    public static int Run(string[] args, IPipelineDefinition pipeline) =>
+        Run(args, pipeline, System.Console.Out, System.Console.Error, interactive: !System.Console.IsOutputRedirected);
+
+    /// <summary>Runs the command line with its output captured (tests, embedding): plain text, no colour or animation.</summary>
+    public static int Run(string[] args, IPipelineDefinition pipeline, TextWriter output, TextWriter error,
+        IEnumerable<ICommandContributor>? extraContributors = null, string? runStorePath = null) =>
+        Run(args, pipeline, output, error, interactive: false, extraContributors, runStorePath);
+
+    private static int Run(string[] args, IPipelineDefinition pipeline, TextWriter output, TextWriter error, bool interactive,
+        IEnumerable<ICommandContributor>? extraContributors = null, string? runStorePath = null)
+    {
+        var services = new CommandServices(pipeline, output, error, interactive)
+        {
+            RunStorePath = runStorePath ?? RunStore.DefaultPath(pipeline.Settings),
+        };
+        var root = new RootCommand($"{pipeline.Settings.Name}: the workflow steps of this PipelineGen pipeline ({pipeline.Settings.Task}, trainer {pipeline.Settings.TrainerName}).");
+        foreach (var contributor in Contributors.Concat(extraContributors ?? []))
+            contributor.Contribute(root, services);
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var parseError in parse.Errors) error.WriteLine($"error: {parseError.Message}");
+            error.WriteLine("Run with --help to see the commands and options.");
+            return ExitCodes.BadInput;
+        }
+        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+}

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using System.Globalization;
+using PipelineGen.Runtime.Runs;
+using Spectre.Console;
+
+namespace PipelineGen.Runtime.Cli;
+
+/// <summary><c>runs</c> (recent runs) and <c>runs compare A B</c> (parameters and metrics side by side).</summary>
+public sealed class RunsCommandContributor : ICommandContributor
+{
+    public void Contribute(RootCommand root, CommandServices services)
+    {
+        var limit = new Option<int>("--limit") { Description = "How many recent runs to list.", DefaultValueFactory = _ => 20 };
+        var runs = new Command("runs", "List recent runs of this project (from .pipelinegen/runs.db).");
+        runs.Options.Add(limit);
+        runs.SetAction(parse => List(services, parse.GetValue(limit)));
+
+        var a = new Argument<string>("A") { Description = "First run id (or a unique prefix)." };
+        var b = new Argument<string>("B") { Description = "Second run id (or a unique prefix)." };
+        var compare = new Command("compare", "Show the parameter and metric differences of two runs side by side.");
+        compare.Arguments.Add(a);
+        compare.Arguments.Add(b);
+        compare.SetAction(parse => Compare(services, parse.GetValue(a)!, parse.GetValue(b)!));
+        runs.Subcommands.Add(compare);
+        root.Subcommands.Add(runs);
+    }
+
+    private static int List(CommandServices services, int limit)
+    {
+        if (!File.Exists(services.RunStorePath))
+        {
+            services.Output.WriteLine($"No runs recorded yet ({services.RunStorePath}).");
+            return ExitCodes.Ok;
+        }
+        using var store = services.OpenRunStore();
+        var list = store.List(limit);
+        var table = new Table().Border(TableBorder.Simple);
+        foreach (var column in new[] { "run", "started (UTC)", "step", "pipeline", "primary metric", "outcome", "duration" })
+            table.AddColumn(column);
+        foreach (var run in list)
+            table.AddRow(new[]
+            {
+                run.Id, run.StartedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), run.Step, run.Pipeline,
+                PrimaryMetric(run), run.Outcome, $"{run.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s",
+            }.Select(c => new Text(c)));
+        services.Console.Write(table);
+        services.Output.WriteLine($"{list.Count} run(s) shown; compare two with: runs compare <A> <B>");
+        return ExitCodes.Ok;
+    }
+
+    private static string PrimaryMetric(RunRecord run)
+    {
+        if (!run.Parameters.TryGetValue("primary_metric", out var name)) return "-";
+        var metric = run.Metrics.FirstOrDefault(m => m.Name == name && m.Role == "model") ?? run.Metrics.FirstOrDefault(m => m.Name == name);
+        return metric?.Mean is double mean ? $"{name} {EvaluationReportWriter.F(mean)} ({metric.Role})" : name;
+    }
+
+    private static int Compare(CommandServices services, string idA, string idB)
+    {
+        using var store = services.OpenRunStore();
+        var a = store.Get(idA);
+        var b = store.Get(idB);
+        if (a is null || b is null)
+        {
+            services.Error.WriteLine($"error: no run with id '{(a is null ? idA : idB)}'. List runs with: runs");
+            return ExitCodes.BadInput;
+        }
+        var comparison = RunComparison.Of(a, b);
+        services.Console.Write(new Text($"A: {a.Id}  {a.Step}  {a.Outcome}\nB: {b.Id}  {b.Step}  {b.Outcome}\n"));
+
+        var parameters = new Table().Border(TableBorder.Simple).Title("parameters");
+        parameters.AddColumn("parameter");
+        parameters.AddColumn("A");
+        parameters.AddColumn("B");
+        parameters.AddColumn("");
+        foreach (var row in comparison.Parameters)
+            parameters.AddRow(new[] { row.Name, row.A ?? "-", row.B ?? "-", row.Differs ? "differs" : "" }.Select(c => new Text(c)));
+        services.Console.Write(parameters);
+
+        var metrics = new Table().Border(TableBorder.Simple).Title("metrics");
+        metrics.AddColumn("metric");
+        metrics.AddColumn(new TableColumn("A").RightAligned());
+        metrics.AddColumn(new TableColumn("B").RightAligned());
+        metrics.AddColumn(new TableColumn("B - A").RightAligned());
+        foreach (var row in comparison.Metrics)
+            metrics.AddRow(new[]
+            {
+                $"{row.Role} {row.Name}", Format(row.A), Format(row.B),
+                row.Delta is double d ? (d >= 0 ? "+" : "") + EvaluationReportWriter.F(d) : "-",
+            }.Select(c => new Text(c)));
+        services.Console.Write(metrics);
+        return ExitCodes.Ok;
+    }
+
+    private static string Format(RunMetric? metric) => metric?.Mean switch
+    {
+        null => "-",
+        double mean when metric.StdDev is double std => $"{EvaluationReportWriter.F(mean)} ± {EvaluationReportWriter.F(std)}",
+        double mean => EvaluationReportWriter.F(mean),
+    };
+}

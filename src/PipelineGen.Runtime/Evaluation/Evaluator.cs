@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.ML;
+using PipelineGen.Runtime.Data;
+
+namespace PipelineGen.Runtime.Evaluation;
+
+/// <summary>Overrides of the spec's settings for one evaluation (what the CLI's options map to). Null keeps the spec's value.</summary>
+public sealed record EvaluationOptions
+{
+    /// <summary>Data file; relative paths are taken from the current directory. Default: the spec's training data.</summary>
+    public string? DataPath { get; init; }
+    public EvaluationProtocol? Protocol { get; init; }
+    public int? Folds { get; init; }
+    public int? Repeats { get; init; }
+    public double? HoldoutFraction { get; init; }
+    /// <summary>Seed of the splits and of every <see cref="MLContext"/>.</summary>
+    public int? Seed { get; init; }
+    public BadRowPolicy? BadRows { get; init; }
+    /// <summary>False: evaluate the baseline only (no model is trained).</summary>
+    public bool IncludeModel { get; init; } = true;
+    /// <summary>Called after each split.</summary>
+    public Action<SplitProgress>? Progress { get; init; }
+}
+
+public sealed record SplitProgress(int Completed, int Total, string Split);
+
+/// <summary>Metrics of one split; a null metric was undefined there.</summary>
+public sealed record SplitResult(
+    int Repeat, int Fold, long TrainingRows, long ValidationRows,
+    IReadOnlyDictionary<string, double?>? Model, IReadOnlyDictionary<string, double?> Baseline);
+
+/// <summary>Everything an evaluation measured. The CLI only formats it.</summary>
+public sealed class EvaluationResult
+{
+    public required string PipelineName { get; init; }
+    public required MlTaskKind Task { get; init; }
+    public required string DataPath { get; init; }
+    public required EvaluationSettings Settings { get; init; }
+    public required string ProtocolDescription { get; init; }
+    /// <summary>Rows in the file as the loader sees them.</summary>
+    public required long RowCount { get; init; }
+    /// <summary>Rows that took part in the splits.</summary>
+    public required long UsedRowCount { get; init; }
+    public required long SkippedBadRowCount { get; init; }
+    public required int DuplicateRowCount { get; init; }
+    public required string PrimaryMetric { get; init; }
+    public required string PrimaryMetricReason { get; init; }
+    public required string BaselineStrategy { get; init; }
+    public required IReadOnlyList<SplitResult> Splits { get; init; }
+    /// <summary>Null when only the baseline was evaluated.</summary>
+    public IReadOnlyList<MetricSummary>? Model { get; init; }
+    public required IReadOnlyList<MetricSummary> Baseline { get; init; }
+    /// <summary>Null when only the baseline was evaluated.</summary>
+    public BaselineComparison? Comparison { get; init; }
+    public required IReadOnlyList<string> Warnings { get; init; }
+    public required TimeSpan Duration { get; init; }
+
+    public MetricSummary? ModelMetric(string name) => Model?.FirstOrDefault(m => m.Name == name);
+    public MetricSummary BaselineMetric(string name) => Baseline.First(m => m.Name == name);
+
+    /// <summary>The knobs that decided the numbers, for the run store.</summary>
+    public IReadOnlyDictionary<string, string> Parameters() => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["data"] = DataPath,
+        ["protocol"] = Settings.Protocol.ToString(),
+        ["folds"] = Settings.Folds.ToString(CultureInfo.InvariantCulture),
+        ["repeats"] = Settings.Repeats.ToString(CultureInfo.InvariantCulture),
+        ["holdout_fraction"] = Settings.HoldoutFraction.ToString(CultureInfo.InvariantCulture),
+        ["stratify"] = Settings.Stratify ? "true" : "false",
+        ["seed"] = Settings.Seed.ToString(CultureInfo.InvariantCulture),
+        ["primary_metric"] = PrimaryMetric,
+        ["baseline"] = BaselineStrategy,
+    };
+}
+
+/// <summary>
+/// Runs an evaluation protocol for any <see cref="IPipelineDefinition"/>: scans and validates the data, plans the
+/// splits, fits the whole pipeline on each training part only, measures it and the baseline on the validation part,
+/// aggregates and compares.
+/// </summary>
+public static class Evaluator
+{
+    public static EvaluationResult Evaluate(IPipelineDefinition pipeline, EvaluationOptions? options = null)
+    {
+        options ??= new EvaluationOptions();
+        var clock = Stopwatch.StartNew();
+        var settings = pipeline.Settings;
+        string path = options.DataPath is { } given ? Path.GetFullPath(given) : settings.ResolvePath(settings.TrainDataPath);
+        int seed = options.Seed ?? settings.Evaluation.Seed;
+        var evaluation = settings.Evaluation with
+        {
+            Protocol = options.Protocol ?? settings.Evaluation.Protocol,
+            Folds = options.Folds ?? settings.Evaluation.Folds,
+            Repeats = options.Repeats ?? settings.Evaluation.Repeats,
+            HoldoutFraction = options.HoldoutFraction ?? settings.Evaluation.HoldoutFraction,
+            Seed = seed,
+        };
+        int mlSeed = options.Seed ?? settings.Seed;
+
+        var scan = DataScan.Run(settings, path);
+        scan.ThrowIfInvalid(options.BadRows ?? settings.BadRows);
+        var warnings = new List<string>(scan.Warnings);
+        if (scan.BadRowCount > 0)
+            warnings.Add($"{scan.BadRowCount} bad row(s) skipped (first: {scan.Problems.FirstOrDefault()}).");
+
+        var (primary, reason) = MetricCatalog.ChoosePrimary(settings, scan.LabelCounts.Select(c => c.Value).ToArray());
+        string strategy = BaselineModel.ResolveStrategy(settings.Baseline, settings.Task, primary);
+        var plan = SplitPlanner.Plan(scan.Keys, evaluation, settings.Task);
+        warnings.AddRange(plan.Warnings);
+
+        CheckRowCountMatchesLoader(pipeline, path, scan.RowCount, mlSeed);
+
+        var metricNames = MetricCatalog.For(settings.Task);
+        var splits = new List<SplitResult>();
+        for (int i = 0; i < plan.Splits.Count; i++)
+        {
+            var split = plan.Splits[i];
+            string where = plan.Splits.Count == 1 ? "validation" : split.ToString();
+            // A fresh, seeded context per split: a split's numbers do not depend on what ran before it.
+            var ml = new MLContext(mlSeed);
+            var data = pipeline.LoadData(ml, path);
+            var training = split.Training(data);
+            var validation = split.Validation(data);
+
+            IReadOnlyDictionary<string, double?>? modelMetrics = null;
+            IDataView trainingLabels, validationLabels;
+            if (options.IncludeModel)
+            {
+                var model = pipeline.BuildPipeline(ml).Fit(training);
+                var scored = model.Transform(validation);
+                modelMetrics = MetricComputer.Compute(ml, settings.Task, scored, $"model, {where}", warnings);
+                // Only Label is read from these, so no scoring work is done for the baseline.
+                trainingLabels = model.Transform(training);
+                validationLabels = scored;
+            }
+            else
+            {
+                var preprocessing = pipeline.BuildPreprocessing(ml).Fit(training);
+                trainingLabels = preprocessing.Transform(training);
+                validationLabels = preprocessing.Transform(validation);
+            }
+            var baseline = BaselineModel.Fit(settings.Task, strategy, trainingLabels);
+            var baselineMetrics = MetricComputer.Compute(ml, settings.Task, baseline.Score(ml, validationLabels), $"baseline, {where}", warnings);
+            splits.Add(new SplitResult(split.Repeat, split.Fold, split.TrainingRowCount, split.ValidationRowCount, modelMetrics, baselineMetrics));
+            options.Progress?.Invoke(new SplitProgress(i + 1, plan.Splits.Count, split.ToString()));
+        }
+
+        IReadOnlyList<MetricSummary> Summarise(Func<SplitResult, IReadOnlyDictionary<string, double?>?> pick) =>
+            metricNames.Select(name => MetricSummary.From(name, splits.Select(s => pick(s)![name]).ToArray())).ToArray();
+
+        var baselineSummary = Summarise(s => s.Baseline);
+        IReadOnlyList<MetricSummary>? modelSummary = options.IncludeModel ? Summarise(s => s.Model) : null;
+        BaselineComparison? comparison = null;
+        if (options.IncludeModel)
+        {
+            double ratio = splits.Average(s => s.ValidationRows / (double)s.TrainingRows);
+            comparison = BaselineComparison.Compare(primary,
+                splits.Select(s => s.Model![primary]).ToArray(), splits.Select(s => s.Baseline[primary]).ToArray(), ratio);
+        }
+        foreach (var summary in (modelSummary ?? []).Concat(baselineSummary))
+            if (summary.UndefinedCount > 0 && summary.Name == primary)
+                warnings.Add($"the primary metric {primary} was undefined on {summary.UndefinedCount} split(s); they are left out of its mean.");
+
+        return new EvaluationResult
+        {
+            PipelineName = settings.Name,
+            Task = settings.Task,
+            DataPath = path,
+            Settings = evaluation,
+            ProtocolDescription = plan.Description,
+            RowCount = scan.RowCount,
+            UsedRowCount = plan.RowCount,
+            SkippedBadRowCount = scan.BadRowCount,
+            DuplicateRowCount = plan.DuplicateRowCount,
+            PrimaryMetric = primary,
+            PrimaryMetricReason = reason,
+            BaselineStrategy = strategy,
+            Splits = splits,
+            Model = modelSummary,
+            Baseline = baselineSummary,
+            Comparison = comparison,
+            Warnings = warnings.Distinct().ToArray(),
+            Duration = clock.Elapsed,
+        };
+    }
+
+    /// <summary>The baseline alone, under the same splits: no model is trained.</summary>
+    public static EvaluationResult EvaluateBaseline(IPipelineDefinition pipeline, EvaluationOptions? options = null) =>
+        Evaluate(pipeline, (options ?? new EvaluationOptions()) with { IncludeModel = false });
+
+    // The splits index rows as the scan counted them; if the generated loader disagreed, every split would be wrong.
+    private static void CheckRowCountMatchesLoader(IPipelineDefinition pipeline, string path, long scannedRows, int seed)
+    {
+        var data = pipeline.LoadData(new MLContext(seed), path);
+        long rows = 0;
+        using (var cursor = data.GetRowCursor([]))
+            while (cursor.MoveNext()) rows++;
+        if (rows != scannedRows)
+            throw new EvaluationException(
+                $"{path}: the pipeline's loader reads {rows} rows but the row scan found {scannedRows}. Multi-line quoted fields are not supported; keep every record on one line.");
+    }
+}

@@ -1,0 +1,46 @@
+namespace PipelineGen.Runtime.Evaluation;
+
+/// <summary>The metric names of the spec and the runtime, per task, and which way is better.</summary>
+public static class MetricCatalog
+{
+    public static IReadOnlyList<string> For(MlTaskKind task) => task switch
+    {
+        MlTaskKind.BinaryClassification => ["accuracy", "auc", "pr_auc", "f1", "precision", "recall", "log_loss"],
+        MlTaskKind.MulticlassClassification => ["macro_accuracy", "micro_accuracy", "log_loss"],
+        _ => ["rmse", "mae", "mse", "r2"],
+    };
+
+    public static bool HigherIsBetter(string metric) => metric is not ("log_loss" or "rmse" or "mae" or "mse");
+
+    /// <summary>+1 when higher is better, -1 when lower is better: multiply a difference by it to get an improvement.</summary>
+    public static int Direction(string metric) => HigherIsBetter(metric) ? 1 : -1;
+
+    /// <summary>Share of the smallest class below which a classification problem counts as imbalanced.</summary>
+    public const double ImbalanceThreshold = 0.2;
+
+    /// <summary>The primary metric: the spec's, or one chosen from the task and the class balance, with the reason.</summary>
+    public static (string Metric, string Reason) ChoosePrimary(PipelineSettings settings, IReadOnlyList<long> classCounts)
+    {
+        if (settings.Metric is { } named)
+        {
+            if (!For(settings.Task).Contains(named))
+                throw new ArgumentException(
+                    $"Metric '{named}' does not fit task {settings.Task}. Use one of: {string.Join(", ", For(settings.Task))}.");
+            return (named, "named in the spec");
+        }
+        if (settings.Task == MlTaskKind.Regression)
+            return ("rmse", "regression: rmse, in the label's units, penalises large errors");
+
+        long total = classCounts.Sum();
+        double minority = total == 0 || classCounts.Count == 0 ? 0 : classCounts.Min() / (double)total;
+        string share = minority.ToString("P1", System.Globalization.CultureInfo.InvariantCulture);
+        bool imbalanced = minority < ImbalanceThreshold;
+        return settings.Task == MlTaskKind.BinaryClassification
+            ? imbalanced
+                ? ("pr_auc", $"binary, imbalanced (minority class {share} < 20%): pr_auc focuses on the rare positive class")
+                : ("auc", $"binary, balanced (minority class {share}): auc ranks positives above negatives independent of threshold")
+            : imbalanced
+                ? ("macro_accuracy", $"multiclass, imbalanced (smallest class {share} < 20%): macro_accuracy weighs every class equally")
+                : ("micro_accuracy", $"multiclass, balanced (smallest class {share}): micro_accuracy is the share of rows classified correctly");
+    }
+}

@@ -1,0 +1,94 @@
+using MathNet.Numerics.Distributions;
+
+namespace PipelineGen.Runtime.Evaluation;
+
+/// <summary>A metric over all splits: mean ± sample standard deviation and a 95% t-interval of the mean.</summary>
+/// <param name="Count">Splits on which the metric was defined.</param>
+/// <param name="UndefinedCount">Splits on which it was not (e.g. no positive example): left out, never averaged as NaN.</param>
+/// <param name="StdDev">Null with fewer than two values.</param>
+/// <param name="CiLow">Null with fewer than two values.</param>
+public sealed record MetricSummary(string Name, int Count, int UndefinedCount, double? Mean, double? StdDev, double? CiLow, double? CiHigh)
+{
+    public bool IsDefined => Count > 0;
+
+    public static MetricSummary From(string name, IReadOnlyList<double?> perSplit)
+    {
+        var values = perSplit.Where(v => v.HasValue).Select(v => v!.Value).ToArray();
+        int undefined = perSplit.Count - values.Length;
+        if (values.Length == 0) return new MetricSummary(name, 0, undefined, null, null, null, null);
+        double mean = values.Average();
+        if (values.Length == 1) return new MetricSummary(name, 1, undefined, mean, null, null, null);
+        double std = MathNet.Numerics.Statistics.Statistics.StandardDeviation(values);
+        double half = StudentT.InvCDF(0, 1, values.Length - 1, 0.975) * std / Math.Sqrt(values.Length);
+        return new MetricSummary(name, values.Length, undefined, mean, std, mean - half, mean + half);
+    }
+}
+
+public enum Verdict { BeatsBaseline, DoesNotBeatBaseline, Inconclusive }
+
+/// <summary>Model against baseline on the primary metric, split by split.</summary>
+/// <param name="MeanImprovement">Mean of (model − baseline) in the metric's good direction.</param>
+/// <param name="Noise">Fold-to-fold standard deviation of the model's metric: the improvement must exceed it.</param>
+/// <param name="PValue">One-sided p-value of the corrected resampled paired t-test (Nadeau &amp; Bengio).</param>
+public sealed record BaselineComparison(
+    string Metric, int Pairs, double? MeanImprovement, double? Noise, double? TStatistic, double? PValue, Verdict Verdict, string Explanation)
+{
+    public const double SignificanceLevel = 0.05;
+
+    public string VerdictText => Verdict switch
+    {
+        Verdict.BeatsBaseline => "beats the baseline",
+        Verdict.DoesNotBeatBaseline => "does not beat the baseline",
+        _ => "inconclusive",
+    };
+
+    /// <summary>
+    /// Paired comparison. Splits of cross-validation share training rows, so the plain paired t-test is too
+    /// optimistic; the corrected resampled t-test inflates the variance by (1/J + n_validation/n_training).
+    /// </summary>
+    public static BaselineComparison Compare(
+        string metric, IReadOnlyList<double?> model, IReadOnlyList<double?> baseline, double validationToTrainingRatio)
+    {
+        int direction = MetricCatalog.Direction(metric);
+        var modelValues = new List<double>();
+        var improvements = new List<double>();
+        for (int i = 0; i < model.Count; i++)
+            if (model[i] is double m && baseline[i] is double b)
+            {
+                modelValues.Add(m);
+                improvements.Add(direction * (m - b));
+            }
+        int n = improvements.Count;
+        if (n < 2)
+            return new BaselineComparison(metric, n, n == 1 ? improvements[0] : null, null, null, null, Verdict.Inconclusive,
+                n == 1
+                    ? "only one split: there is no fold-to-fold noise to compare the improvement with. Use kfold or repeated_kfold."
+                    : $"{metric} is undefined on every split, so nothing can be compared.");
+
+        double mean = improvements.Average();
+        double std = MathNet.Numerics.Statistics.Statistics.StandardDeviation(improvements);
+        double noise = MathNet.Numerics.Statistics.Statistics.StandardDeviation(modelValues);
+        double variance = std * std * (1.0 / n + validationToTrainingRatio);
+        double t, p;
+        if (variance <= 0)
+        {
+            // Identical improvement on every split: the sign decides.
+            t = mean > 0 ? double.PositiveInfinity : mean < 0 ? double.NegativeInfinity : 0;
+            p = mean > 0 ? 0 : 1;
+        }
+        else
+        {
+            t = mean / Math.Sqrt(variance);
+            p = 1 - StudentT.CDF(0, 1, n - 1, t);
+        }
+
+        string Fmt(double v) => v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+        Verdict verdict;
+        string why;
+        if (mean <= 0) { verdict = Verdict.DoesNotBeatBaseline; why = $"the model is not better on average ({metric} improvement {Fmt(mean)})."; }
+        else if (p >= SignificanceLevel) { verdict = Verdict.DoesNotBeatBaseline; why = $"the improvement {Fmt(mean)} is not significant (p = {Fmt(p)} ≥ {SignificanceLevel})."; }
+        else if (mean <= noise) { verdict = Verdict.DoesNotBeatBaseline; why = $"the improvement {Fmt(mean)} is within the fold-to-fold noise ({Fmt(noise)})."; }
+        else { verdict = Verdict.BeatsBaseline; why = $"{metric} improves by {Fmt(mean)} on average over {n} splits (p = {Fmt(p)}), more than the fold-to-fold noise ({Fmt(noise)})."; }
+        return new BaselineComparison(metric, n, mean, noise, double.IsFinite(t) ? t : null, p, verdict, why);
+    }
+}
