@@ -1,0 +1,160 @@
+using System.Text;
+
+namespace PipelineGen.Tool.Csv;
+
+/// <summary>One record (physical line) of a delimited file, with where each field starts for diagnostics.</summary>
+/// <param name="Line">1-based line number.</param>
+/// <param name="LineOffset">0-based character offset of the line's first character in the file.</param>
+/// <param name="FieldColumns">1-based column of each field's first character.</param>
+/// <param name="EndColumn">1-based column just after the record's last character (where the line break is).</param>
+/// <param name="UnclosedQuoteColumn">1-based column of a quote that opens a field and is never closed on this line; 0 if none.</param>
+internal sealed record DelimitedRecord(int Line, long LineOffset, IReadOnlyList<string> Fields, IReadOnlyList<int> FieldColumns, int EndColumn, int UnclosedQuoteColumn)
+{
+    public bool HasUnclosedQuote => UnclosedQuoteColumn > 0;
+}
+
+/// <summary>
+/// A small streaming reader for CSV/TSV that reads the way ML.NET's <c>TextLoader</c> (with quoting) and the runtime's
+/// <c>DelimitedLine</c> do, so the build reports the rows the run would trip over: a record is one physical line
+/// (LF, CRLF or CR); a field starting with <c>"</c> runs to the matching quote, <c>""</c> inside it is a literal quote and
+/// separators inside it are text; text after the closing quote up to the separator stays in the field; empty lines and
+/// lines starting with <c>//</c> are not rows.
+/// </summary>
+internal sealed class DelimitedReader : IDisposable
+{
+    private readonly TextReader _reader;
+    private readonly char _separator;
+    private readonly char[] _buffer = new char[64 * 1024];
+    private int _bufferLength;
+    private int _bufferPosition;
+    private readonly StringBuilder _line = new();
+    private int _lineNumber;
+
+    public DelimitedReader(TextReader reader, char separator)
+    {
+        _reader = reader;
+        _separator = separator;
+    }
+
+    /// <summary>Characters consumed so far, line breaks included.</summary>
+    public long CharactersRead { get; private set; }
+
+    /// <summary>Whether the end of the file has been reached.</summary>
+    public bool AtEnd { get; private set; }
+
+    /// <summary>Reads the next record, skipping lines that are no rows. False at the end of the file.</summary>
+    public bool TryRead(out DelimitedRecord record)
+    {
+        while (TryReadLine(out var line, out var offset))
+        {
+            if (line.Length == 0 || line.StartsWith("//", StringComparison.Ordinal)) continue;
+            record = Split(line, _lineNumber, offset);
+            return true;
+        }
+        record = null!;
+        return false;
+    }
+
+    private bool TryReadLine(out string line, out long offset)
+    {
+        _line.Clear();
+        offset = CharactersRead;
+        var sawAny = false;
+        while (true)
+        {
+            if (_bufferPosition == _bufferLength)
+            {
+                _bufferLength = _reader.Read(_buffer, 0, _buffer.Length);
+                _bufferPosition = 0;
+                if (_bufferLength == 0)
+                {
+                    AtEnd = true;
+                    line = _line.ToString();
+                    if (!sawAny) return false;
+                    _lineNumber++;
+                    return true;
+                }
+            }
+            sawAny = true;
+            var start = _bufferPosition;
+            while (_bufferPosition < _bufferLength && _buffer[_bufferPosition] is not ('\n' or '\r')) _bufferPosition++;
+            _line.Append(_buffer, start, _bufferPosition - start);
+            CharactersRead += _bufferPosition - start;
+            if (_bufferPosition == _bufferLength) continue;
+
+            var newline = _buffer[_bufferPosition++];
+            CharactersRead++;
+            if (newline == '\r')
+            {
+                if (_bufferPosition == _bufferLength)
+                {
+                    _bufferLength = _reader.Read(_buffer, 0, _buffer.Length);
+                    _bufferPosition = 0;
+                }
+                if (_bufferPosition < _bufferLength && _buffer[_bufferPosition] == '\n')
+                {
+                    _bufferPosition++;
+                    CharactersRead++;
+                }
+            }
+            _lineNumber++;
+            line = _line.ToString();
+            return true;
+        }
+    }
+
+    /// <summary>Splits one line into fields (public for tests through the record it returns).</summary>
+    internal DelimitedRecord Split(string line, int lineNumber, long lineOffset)
+    {
+        var fields = new List<string>();
+        var columns = new List<int>();
+        var unclosedQuote = 0;
+        var i = 0;
+        var value = new StringBuilder();
+        while (true)
+        {
+            columns.Add(i + 1);
+            if (i < line.Length && line[i] == '"')
+            {
+                var quoteAt = i;
+                value.Clear();
+                i++;
+                var closed = false;
+                while (i < line.Length)
+                {
+                    if (line[i] == '"')
+                    {
+                        if (i + 1 < line.Length && line[i + 1] == '"') { value.Append('"'); i += 2; continue; }
+                        closed = true;
+                        i++;
+                        break;
+                    }
+                    value.Append(line[i++]);
+                }
+                if (!closed)
+                {
+                    fields.Add(value.ToString());
+                    unclosedQuote = quoteAt + 1;
+                    break;
+                }
+                var end = line.IndexOf(_separator, i);
+                if (end < 0) end = line.Length;
+                value.Append(line, i, end - i);
+                fields.Add(value.ToString());
+                i = end;
+            }
+            else
+            {
+                var end = line.IndexOf(_separator, i);
+                if (end < 0) end = line.Length;
+                fields.Add(line.Substring(i, end - i));
+                i = end;
+            }
+            if (i >= line.Length) break;
+            i++; // past the separator: a trailing separator yields a final empty field
+        }
+        return new DelimitedRecord(lineNumber, lineOffset, fields, columns, line.Length + 1, unclosedQuote);
+    }
+
+    public void Dispose() => _reader.Dispose();
+}

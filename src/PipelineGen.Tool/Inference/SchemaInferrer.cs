@@ -1,0 +1,224 @@
+using System.Text;
+using PipelineGen.Spec;
+using PipelineGen.Spec.Data;
+using PipelineGen.Spec.Model;
+using PipelineGen.Tool.Csv;
+
+namespace PipelineGen.Tool.Inference;
+
+/// <summary>How much of a data file is read: the first rows only, so a build never reads a whole large file.</summary>
+internal sealed record SampleLimits(int MaxRows = 5000, long MaxCharacters = 8L * 1024 * 1024)
+{
+    public static readonly SampleLimits Default = new();
+}
+
+/// <param name="DataFiles">Full paths of the data files the spec names (whether they exist or not): the build's extra inputs.</param>
+internal sealed record InferenceResult(InferredSchema Schema, IReadOnlyList<string> DataFiles);
+
+/// <summary>
+/// Spec file → the data's inferred schema and the data problems found in its sample. Data problems become diagnostics
+/// in the schema (the generator reports them); only a failure to read the spec itself throws.
+/// </summary>
+internal static class SchemaInferrer
+{
+    // A file with thousands of bad rows should not produce thousands of diagnostics.
+    internal const int MaxDiagnosticsPerKind = 5;
+    private const int MaxQuotedValueLength = 60;
+
+    public static InferenceResult Infer(string specPath, SampleLimits? limits = null)
+    {
+        limits ??= SampleLimits.Default;
+        var fullSpecPath = Path.GetFullPath(specPath);
+        var parsed = SpecParser.Parse(File.ReadAllText(fullSpecPath), fullSpecPath);
+        // Spec errors are the generator's to report; with no usable data section there is nothing to infer.
+        if (parsed.Spec is null)
+            return new InferenceResult(new InferredSchema(fullSpecPath, "", 0, false, EquatableArray<InferredColumn>.Empty, EquatableArray<DiagnosticInfo>.Empty), []);
+
+        var data = parsed.Spec.Data;
+        var specDirectory = Path.GetDirectoryName(fullSpecPath)!;
+        var diagnostics = new List<DiagnosticInfo>();
+        var trainPath = Resolve(specDirectory, data.Train.Value);
+        var testPath = data.Test is { } test ? Resolve(specDirectory, test.Value) : null;
+
+        var train = ReadSample(fullSpecPath, data.Train, trainPath, data, limits, infer: true, diagnostics);
+        if (data.Test is { } testNode && testPath is not null)
+        {
+            var testSample = ReadSample(fullSpecPath, testNode, testPath, data, limits, infer: false, diagnostics);
+            if (train.Header is { } trainHeader && testSample.Header is { } testHeader && !trainHeader.SequenceEqual(testHeader, StringComparer.Ordinal))
+                diagnostics.Add(SpecDiagnostics.TestHeaderMismatch.Create(testPath, At(1, 1, 0), testNode.Value, DescribeHeaderDifference(trainHeader, testHeader)));
+        }
+
+        var columns = train.Columns?.Select(c => c.ToColumn()).ToEquatableArray() ?? EquatableArray<InferredColumn>.Empty;
+        var schema = new InferredSchema(fullSpecPath, trainPath, train.RowsSampled, train.SampleIsComplete, columns, diagnostics.ToEquatableArray());
+        return new InferenceResult(schema, testPath is null ? [trainPath] : [trainPath, testPath]);
+    }
+
+    private static string Resolve(string specDirectory, string path) => Path.GetFullPath(Path.Combine(specDirectory, path));
+
+    private sealed record Sample(IReadOnlyList<string>? Header, IReadOnlyList<ColumnAccumulator>? Columns, int RowsSampled, bool SampleIsComplete);
+
+    private static Sample ReadSample(string specPath, Spanned<string> pathNode, string fullPath, DataSection data, SampleLimits limits, bool infer, List<DiagnosticInfo> diagnostics)
+    {
+        var none = new Sample(null, null, 0, false);
+        if (Directory.Exists(fullPath))
+        {
+            diagnostics.Add(SpecDiagnostics.DataFileUnreadable.Create(specPath, pathNode.Span, pathNode.Value, $"'{fullPath}' is a directory, not a file. Point 'data.{(infer ? "train" : "test")}' at a CSV or TSV file."));
+            return none;
+        }
+        if (!File.Exists(fullPath))
+        {
+            diagnostics.Add(SpecDiagnostics.DataFileNotFound.Create(specPath, pathNode.Span, pathNode.Value, fullPath));
+            return none;
+        }
+        try
+        {
+            using var reader = new DelimitedReader(new StreamReader(fullPath, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), data.Separator);
+            return ReadRows(reader, fullPath, data, limits, infer, diagnostics);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(SpecDiagnostics.DataFileUnreadable.Create(fullPath, At(1, 1, 0), fullPath, $"it cannot be read ({e.Message}). Check that the file exists and is readable."));
+            return none;
+        }
+    }
+
+    private static Sample ReadRows(DelimitedReader reader, string path, DataSection data, SampleLimits limits, bool infer, List<DiagnosticInfo> diagnostics)
+    {
+        var reportBadRows = data.BadRows != "skip";
+        int raggedReported = 0, quotesReported = 0;
+        void ReportUnclosedQuote(DelimitedRecord record)
+        {
+            if (reportBadRows && quotesReported++ < MaxDiagnosticsPerKind)
+                diagnostics.Add(SpecDiagnostics.UnbalancedQuote.Create(path, At(record.Line, record.UnclosedQuoteColumn, record.LineOffset + record.UnclosedQuoteColumn - 1)));
+        }
+
+        if (!reader.TryRead(out var first))
+        {
+            diagnostics.Add(SpecDiagnostics.DataFileUnreadable.Create(path, At(1, 1, 0), path,
+                "the file is empty. " + (data.Header ? "It needs a header line naming the columns and at least one data row." : "It needs at least one data row.")));
+            return new Sample(null, null, 0, true);
+        }
+
+        IReadOnlyList<string> header;
+        DelimitedRecord? pending = null;
+        if (data.Header)
+        {
+            if (first.HasUnclosedQuote) ReportUnclosedQuote(first);
+            header = first.Fields.Select(f => f.Trim()).ToArray();
+            ReportDuplicateNames(header, first, path, diagnostics);
+        }
+        else
+        {
+            // Without a header the columns are numbered like ML.NET's loader would have to be told: Column1, Column2, ...
+            header = Enumerable.Range(1, first.Fields.Count).Select(i => "Column" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            pending = first;
+        }
+
+        var columns = infer ? header.Select((name, index) => new ColumnAccumulator(name, index)).ToArray() : null;
+        var missingTokens = new HashSet<string>(data.MissingValues, StringComparer.Ordinal);
+        var typeChecks = infer ? TypeChecks(data, header) : [];
+
+        var rows = 0;
+        bool stoppedByLimit = false;
+        while (true)
+        {
+            if (rows >= limits.MaxRows || reader.CharactersRead >= limits.MaxCharacters) { stoppedByLimit = true; break; }
+            DelimitedRecord record;
+            if (pending is not null) { record = pending; pending = null; }
+            else if (!reader.TryRead(out record)) break;
+
+            rows++;
+            if (record.HasUnclosedQuote) { ReportUnclosedQuote(record); continue; }
+            if (record.Fields.Count != header.Count)
+            {
+                if (reportBadRows && raggedReported++ < MaxDiagnosticsPerKind)
+                {
+                    // Too many fields: point at the first extra one; too few: at the end of the row, where the next one is missing.
+                    var column = record.Fields.Count > header.Count ? record.FieldColumns[header.Count] : record.EndColumn;
+                    diagnostics.Add(SpecDiagnostics.RaggedRow.Create(path, At(record.Line, column, record.LineOffset + column - 1), record.Fields.Count, header.Count));
+                }
+                continue;
+            }
+            if (columns is null) continue;
+            for (var i = 0; i < columns.Length; i++)
+            {
+                var value = record.Fields[i];
+                if (missingTokens.Contains(value) || missingTokens.Contains(value.Trim())) { columns[i].AddMissing(); continue; }
+                columns[i].Add(value);
+            }
+            foreach (var check in typeChecks)
+            {
+                if (check.Reported) continue;
+                var value = record.Fields[check.Index];
+                if (missingTokens.Contains(value) || missingTokens.Contains(value.Trim()) || ValueKinds.Fits(check.Type, value.Trim())) continue;
+                check.Reported = true;
+                var column = record.FieldColumns[check.Index];
+                diagnostics.Add(SpecDiagnostics.TypeOverrideMismatch.Create(path, At(record.Line, column, record.LineOffset + column - 1),
+                    check.Name, check.Type, Shorten(value), record.Line));
+            }
+        }
+
+        // A sample that stopped at a limit is complete only when nothing follows it.
+        var complete = !stoppedByLimit || !reader.TryRead(out _);
+        if (rows == 0 && data.Header)
+            diagnostics.Add(SpecDiagnostics.DataFileUnreadable.Create(path, At(1, 1, 0), path,
+                "it has a header line but no data rows. Add data rows below the header."));
+        return new Sample(header, columns, rows, complete);
+    }
+
+    private sealed class TypeCheck(string name, int index, string type)
+    {
+        public string Name { get; } = name;
+        public int Index { get; } = index;
+        public string Type { get; } = type;
+        public bool Reported { get; set; }
+    }
+
+    private static TypeCheck[] TypeChecks(DataSection data, IReadOnlyList<string> header) =>
+        data.Columns
+            .Where(o => o.Type is { Value: ValueKinds.Numeric or ValueKinds.Boolean or ValueKinds.DateTime })
+            .Select(o => (Override: o, Index: IndexOf(header, o.Name.Value)))
+            .Where(x => x.Index >= 0) // a column the data does not have is the generator's PG0101
+            .Select(x => new TypeCheck(x.Override.Name.Value, x.Index, x.Override.Type!.Value.Value))
+            .ToArray();
+
+    private static int IndexOf(IReadOnlyList<string> header, string name)
+    {
+        for (var i = 0; i < header.Count; i++)
+            if (string.Equals(header[i], name, StringComparison.Ordinal)) return i;
+        return -1;
+    }
+
+    private static void ReportDuplicateNames(IReadOnlyList<string> header, DelimitedRecord record, string path, List<DiagnosticInfo> diagnostics)
+    {
+        var firstIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < header.Count; i++)
+        {
+            if (firstIndex.TryGetValue(header[i], out var earlier))
+            {
+                var column = record.FieldColumns[i];
+                diagnostics.Add(SpecDiagnostics.DuplicateHeader.Create(path, At(record.Line, column, record.LineOffset + column - 1), header[i], path, earlier + 1, i + 1));
+            }
+            else firstIndex[header[i]] = i;
+        }
+    }
+
+    internal static string DescribeHeaderDifference(IReadOnlyList<string> train, IReadOnlyList<string> test)
+    {
+        var missing = train.Except(test, StringComparer.Ordinal).ToArray();
+        var extra = test.Except(train, StringComparer.Ordinal).ToArray();
+        var parts = new List<string>();
+        if (missing.Length > 0) parts.Add("missing " + string.Join(", ", missing.Select(n => $"'{n}'")));
+        if (extra.Length > 0) parts.Add("not in the training data " + string.Join(", ", extra.Select(n => $"'{n}'")));
+        if (parts.Count == 0) parts.Add($"the same names in a different order (train: {string.Join(", ", train)}; test: {string.Join(", ", test)})");
+        return string.Join("; ", parts);
+    }
+
+    private static string Shorten(string value) => value.Length <= MaxQuotedValueLength ? value : value.Substring(0, MaxQuotedValueLength) + "...";
+
+    private static SourceSpan At(int line, int column, long offset)
+    {
+        var o = (int)Math.Min(offset, int.MaxValue);
+        return new SourceSpan(line, column, line, column, o, o);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace PipelineGen.Tool.Inference;
+
+/// <summary>The column types of a spec (<c>SpecShape.ColumnTypes</c>) and how a sampled value is tested for each.</summary>
+internal static class ValueKinds
+{
+    public const string Numeric = "numeric";
+    public const string Categorical = "categorical";
+    public const string Text = "text";
+    public const string Boolean = "boolean";
+    public const string DateTime = "datetime";
+
+    public static bool IsBoolean(string value) =>
+        value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Invariant-culture double, no thousands separators (the loader would not read "1,000" either).</summary>
+    public static bool IsNumeric(string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+    // ISO-8601-like dates and date-times only: DateTime.TryParse alone would take "1.5" or "3" for a date.
+    private static readonly Regex IsoDateLike = new(
+        @"^\d{4}[-/]\d{1,2}[-/]\d{1,2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$",
+        RegexOptions.CultureInvariant | RegexOptions.Compiled);
+
+    public static bool IsDateTime(string value) =>
+        IsoDateLike.IsMatch(value)
+        && System.DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.RoundtripKind, out _);
+
+    /// <summary>Whether a value can be read as the given declared type (categorical and text read anything).</summary>
+    public static bool Fits(string type, string value) => type switch
+    {
+        Numeric => IsNumeric(value),
+        Boolean => IsBoolean(value),
+        DateTime => IsDateTime(value),
+        _ => true,
+    };
+
+    public static int CountWords(string value)
+    {
+        var words = 0;
+        var inWord = false;
+        foreach (var c in value)
+        {
+            if (char.IsWhiteSpace(c)) inWord = false;
+            else if (!inWord) { inWord = true; words++; }
+        }
+        return words;
+    }
+}

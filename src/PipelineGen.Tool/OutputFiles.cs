@@ -1,0 +1,42 @@
+using System.Text;
+
+namespace PipelineGen.Tool;
+
+/// <summary>Writes files so that readers never see half a file, and so an unchanged file keeps its timestamp.</summary>
+internal static class OutputFiles
+{
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
+
+    /// <summary>Writes <paramref name="content"/> unless the file already holds exactly that. Returns whether it wrote.</summary>
+    /// <remarks>The schema is a compiler input: rewriting identical bytes would make the compiler run again for nothing.</remarks>
+    public static bool WriteIfChanged(string path, string content)
+    {
+        try
+        {
+            if (File.Exists(path) && File.ReadAllText(path, Utf8NoBom) == content) return false;
+        }
+        catch (IOException)
+        {
+            // Unreadable old file: replace it.
+        }
+        WriteAtomically(path, content);
+        return true;
+    }
+
+    /// <summary>Writes to a temporary file in the same folder and renames it over the target (a rename is atomic).</summary>
+    public static void WriteAtomically(string path, string content)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Environment.ProcessId + ".tmp");
+        try
+        {
+            File.WriteAllText(temporary, content, Utf8NoBom);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
+    }
+}
