@@ -118,6 +118,10 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo UnbalancedQuote = new("PG0307", "Unbalanced quote", Severity.Error,
         "A quoted value starting here is never closed. Close the quote or escape it by doubling (\"\"), or set 'data.bad_rows: skip'.", DataCategory);
 
+    // PG9xxx: PipelineGen itself.
+    public static readonly DiagnosticDescriptorInfo InternalError = new("PG9999", "PipelineGen internal error", Severity.Error,
+        "PipelineGen failed while {0} this spec: {1}. This is a PipelineGen bug; please report it with the spec.", "PipelineGen");
+
     public static IReadOnlyList<DiagnosticDescriptorInfo> All { get; } = typeof(SpecDiagnostics)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
         .Where(f => f.FieldType == typeof(DiagnosticDescriptorInfo))

@@ -1,0 +1,99 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using PipelineGen.Generator.Emit;
+using PipelineGen.Spec;
+using PipelineGen.Spec.Binding;
+using PipelineGen.Spec.Data;
+
+namespace PipelineGen.Generator;
+
+/// <summary>
+/// Turns pipeline specs (AdditionalFiles) and the data schemas the build inferred for them into typed ML.NET code.
+/// Initialize only wires the steps; parsing and binding live in PipelineGen.Spec, emitting in <see cref="PipelineEmitter"/>.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class PipelineGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var files = context.AdditionalTextsProvider
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, ct) => AdditionalFileInput.Classify(pair.Left, pair.Right.GetOptions(pair.Left), ct))
+            .Where(static file => file is not null)
+            .Select(static (file, _) => file!)
+            .WithTrackingName(TrackingNames.AdditionalFiles);
+
+        var parsed = files
+            .Where(static f => f.Kind == AdditionalFileKind.Spec)
+            .Select(static (f, _) => Safe.Parse(f))
+            .WithTrackingName(TrackingNames.ParsedSpecs);
+
+        var schemas = files
+            .Where(static f => f.Kind == AdditionalFileKind.Schema)
+            .Select(static (f, _) => SchemaFile.Read(f.Text))
+            .Where(static s => s is not null)
+            .Select(static (s, _) => s!)
+            .WithTrackingName(TrackingNames.Schemas)
+            .Collect()
+            .Select(static (all, _) => all.ToEquatableArray())
+            .WithTrackingName(TrackingNames.CollectedSchemas);
+
+        var rootNamespace = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) =>
+                options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) && !string.IsNullOrWhiteSpace(ns) ? ns : "PipelineGen.Generated")
+            .WithTrackingName(TrackingNames.RootNamespace);
+
+        var bound = parsed
+            .Combine(schemas)
+            .Combine(rootNamespace)
+            .Select(static (input, _) => Safe.Bind(input.Left.Left, FindSchema(input.Left.Right, input.Left.Left.FilePath), input.Right))
+            .WithTrackingName(TrackingNames.Bound);
+
+        // Spans live only in diagnostics, so a comment edit that moves lines leaves the emit model Unchanged.
+        var emitModels = bound
+            .Select(static (result, _) => result.Pipeline)
+            .WithTrackingName(TrackingNames.EmitModels)
+            .Collect()
+            .Select(static (all, _) => all.Where(p => p is not null).Select(p => p!).ToEquatableArray())
+            .WithTrackingName(TrackingNames.CollectedEmitModels);
+
+        var diagnostics = bound
+            .Select(static (result, _) => result.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+
+        var duplicateNames = parsed
+            .Select(static (p, _) => p.Spec is { } spec ? new PipelineName(spec.Name.Value, spec.FilePath, spec.Name.Span) : null)
+            .WithTrackingName(TrackingNames.PipelineNames)
+            .Collect()
+            .Select(static (names, _) => FindDuplicates(names))
+            .WithTrackingName(TrackingNames.DuplicateNames);
+
+        context.RegisterSourceOutput(emitModels, static (spc, pipelines) => Safe.Emit(spc, pipelines));
+        context.RegisterSourceOutput(diagnostics, static (spc, list) => DiagnosticReporter.Report(spc, list));
+        context.RegisterSourceOutput(duplicateNames, static (spc, list) => DiagnosticReporter.Report(spc, list));
+    }
+
+    private static InferredSchema? FindSchema(EquatableArray<InferredSchema> schemas, string specPath)
+    {
+        var normalized = Normalize(specPath);
+        return schemas.FirstOrDefault(s => Normalize(s.SpecPath) == normalized);
+    }
+
+    private static string Normalize(string path) => path.Replace('\\', '/');
+
+    private sealed record PipelineName(string Name, string FilePath, SourceSpan Span);
+
+    private static EquatableArray<DiagnosticInfo> FindDuplicates(System.Collections.Immutable.ImmutableArray<PipelineName?> names)
+    {
+        var result = new List<DiagnosticInfo>();
+        foreach (var group in names.Where(n => n is not null).Select(n => n!).GroupBy(n => n.Name, StringComparer.Ordinal))
+        {
+            var ordered = group.OrderBy(n => n.FilePath, StringComparer.Ordinal).ToList();
+            foreach (var later in ordered.Skip(1))
+                result.Add(SpecDiagnostics.DuplicatePipelineName.Create(later.FilePath, later.Span, later.Name, ordered[0].FilePath));
+        }
+        return result.ToEquatableArray();
+    }
+}

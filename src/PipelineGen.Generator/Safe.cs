@@ -1,0 +1,45 @@
+using System;
+using Microsoft.CodeAnalysis;
+using PipelineGen.Generator.Emit;
+using PipelineGen.Spec;
+using PipelineGen.Spec.Binding;
+using PipelineGen.Spec.Data;
+
+namespace PipelineGen.Generator;
+
+/// <summary>
+/// An exception escaping a generator becomes CS8785 and silently drops every generated type, so each step
+/// turns an unexpected exception into a located PG9999 diagnostic instead. Tests assert it never fires on broken specs.
+/// </summary>
+internal static class Safe
+{
+    public static ParsedSpec Parse(AdditionalFileInput file)
+    {
+        try { return SpecParser.Parse(file.Text, file.Path); }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new ParsedSpec(file.Path, null, new EquatableArray<DiagnosticInfo>(new[] { Internal(file.Path, "parsing", ex) }));
+        }
+    }
+
+    public static BindResult Bind(ParsedSpec parsed, InferredSchema? schema, string rootNamespace)
+    {
+        try { return SpecBinder.Bind(parsed, schema, rootNamespace); }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new BindResult(null, new EquatableArray<DiagnosticInfo>(new[] { Internal(parsed.FilePath, "binding", ex) }));
+        }
+    }
+
+    public static void Emit(SourceProductionContext context, EquatableArray<BoundPipeline> pipelines)
+    {
+        var outputs = PipelineEmitter.EmitAll(pipelines, context.CancellationToken, out var failures);
+        foreach (var (hintName, source, _) in outputs)
+            context.AddSource(hintName, source);
+        foreach (var (specPath, ex) in failures)
+            context.ReportDiagnostic(DiagnosticReporter.ToDiagnostic(Internal(specPath, "emitting code", ex)));
+    }
+
+    private static DiagnosticInfo Internal(string path, string stage, Exception ex) =>
+        SpecDiagnostics.InternalError.Create(path, SourceSpan.At(1, 1), stage, $"{ex.GetType().Name}: {ex.Message}");
+}
