@@ -1,0 +1,185 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using PipelineGen.Runtime.Data;
+using PipelineGen.Runtime.Evaluation;
+using Xunit;
+
+namespace PipelineGen.Runtime.Tests.Evaluation;
+
+public class DataScanTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    public void Dispose() => _dir.Dispose();
+
+    // x (numeric), flag (boolean), color (categorical), label (categorical)
+    private static PipelineSettings Settings(string path, BadRowPolicy policy = BadRowPolicy.Fail) => new()
+    {
+        Name = "Small",
+        Task = MlTaskKind.BinaryClassification,
+        LabelColumn = "label",
+        PositiveClass = "yes",
+        TrainerName = "sdca_logistic_regression",
+        TrainDataPath = path,
+        BadRows = policy,
+        Columns =
+        [
+            TestPipeline.Column("x", 0, ColumnKind.Numeric),
+            TestPipeline.Column("flag", 1, ColumnKind.Boolean),
+            TestPipeline.Column("color", 2, ColumnKind.Categorical),
+            TestPipeline.Column("label", 3, ColumnKind.Categorical, ColumnRole.Label),
+        ],
+    };
+
+    private const string Header = "x,flag,color,label\n";
+
+    [Fact]
+    public void Ragged_row_is_reported_with_line_column_and_a_fix()
+    {
+        string path = _dir.Write("ragged.csv", Header + "1,true,red,yes\n2,false,blue\n3,true,red,no\n");
+        var scan = DataScan.Run(Settings(path), path);
+
+        var problem = Assert.Single(scan.Problems);
+        Assert.Equal(RowProblemKind.RaggedRow, problem.Kind);
+        Assert.Equal(3, problem.LineNumber);
+        Assert.Equal(4, problem.ColumnNumber);
+        Assert.Equal("label", problem.ColumnName);
+        Assert.Contains("line 3, column 4 ('label')", problem.ToString());
+        Assert.Contains("3 field(s); the header has 4", problem.ToString());
+        Assert.Contains("Fix:", problem.ToString());
+        Assert.Contains(path, problem.ToString());
+    }
+
+    [Fact]
+    public void Unparsable_number_and_boolean_name_their_column()
+    {
+        string path = _dir.Write("bad.csv", Header + "1,true,red,yes\n1.5e3,maybe,red,no\nabc,no,blue,yes\nNA,1,?,no\n");
+        var scan = DataScan.Run(Settings(path), path);
+
+        Assert.Equal(2, scan.BadRowCount);
+        Assert.Collection(scan.Problems,
+            p => { Assert.Equal((RowProblemKind.UnparsableBoolean, 3L, 2, "flag"), (p.Kind, p.LineNumber, p.ColumnNumber, p.ColumnName)); Assert.Contains("'maybe' is not a boolean", p.Message); },
+            p => { Assert.Equal((RowProblemKind.UnparsableNumber, 4L, 1, "x"), (p.Kind, p.LineNumber, p.ColumnNumber, p.ColumnName)); Assert.Contains("'abc' is not a number", p.Message); });
+    }
+
+    [Fact]
+    public void Unbalanced_quote_is_reported_where_it_opens()
+    {
+        string path = _dir.Write("quote.csv", Header + "1,true,\"red, dark\",yes\n2,false,\"blue,no\n");
+        var scan = DataScan.Run(Settings(path), path);
+
+        var problem = Assert.Single(scan.Problems);
+        Assert.Equal(RowProblemKind.UnbalancedQuote, problem.Kind);
+        Assert.Equal(3, problem.LineNumber);
+        Assert.Equal(3, problem.ColumnNumber);
+        Assert.Equal("color", problem.ColumnName);
+        Assert.Contains("character 9", problem.Message);
+    }
+
+    [Fact]
+    public void Fail_policy_throws_listing_the_first_problems()
+    {
+        string path = _dir.Write("bad.csv", Header + "1,true,red,yes\nabc,true,red,no\n2,true\n4,false,red,no\n");
+        var scan = DataScan.Run(Settings(path), path);
+
+        var error = Assert.Throws<DataValidationException>(() => scan.ThrowIfInvalid(BadRowPolicy.Fail));
+        Assert.Contains("2 bad row(s)", error.Message);
+        Assert.Contains("line 3, column 1 ('x')", error.Message);
+        Assert.Contains("line 4, column 3 ('color')", error.Message);
+        Assert.Contains("--bad-rows skip", error.Message);
+        scan.ThrowIfInvalid(BadRowPolicy.Skip); // skipping is allowed
+    }
+
+    [Fact]
+    public void Row_indices_follow_the_loader_which_skips_empty_and_comment_lines()
+    {
+        // The loader yields rows for lines 2, 5, 6 and 7; lines 3 (empty) and 4 (// comment) are not rows.
+        string path = _dir.Write("gaps.csv", Header + "1,true,red,yes\n\n//note\nbad,true,red,no\n3,false,blue,no\n4,true,red,yes\n");
+        var pipeline = new BinaryPipeline(Settings(path));
+        var scan = DataScan.Run(pipeline.Settings, path);
+
+        Assert.Equal(4, scan.RowCount);
+        Assert.Equal([false, true, false, false], scan.Keys.Excluded);
+        Assert.Equal(5, scan.Problems.Single().LineNumber);
+
+        var data = pipeline.LoadData(new MLContext(1), path);
+        var kept = new RowFilterDataView(data, r => !scan.IsBadRow(r));
+        Assert.Equal(new float[] { 1, 3, 4 }, kept.GetColumn<float>("x").ToArray());
+    }
+
+    [Fact]
+    public void Single_class_label_is_an_error_and_an_all_missing_column_a_warning()
+    {
+        string path = _dir.Write("one.csv", Header + "1,true,,yes\n2,false,NA,yes\n3,true,?,yes\n");
+        var scan = DataScan.Run(Settings(path), path);
+
+        var error = Assert.Single(scan.Errors);
+        Assert.Contains("single class ('yes')", error);
+        Assert.Contains(scan.Warnings, w => w.Contains("column 'color' is missing in every row"));
+        Assert.Throws<DataValidationException>(() => scan.ThrowIfInvalid(BadRowPolicy.Skip));
+    }
+
+    [Fact]
+    public void Header_that_does_not_match_the_columns_is_an_error()
+    {
+        string path = _dir.Write("header.csv", "x,flag,colour,label\n1,true,red,yes\n2,false,red,no\n");
+        var scan = DataScan.Run(Settings(path), path);
+        Assert.Contains(scan.Errors, e => e.Contains("'colour' where the pipeline expects 'color'"));
+    }
+
+    [Fact]
+    public void Exact_duplicates_are_counted_and_mapped_to_their_first_copy()
+    {
+        string path = _dir.Write("dups.csv", Header + "1,true,red,yes\n2,false,blue,no\n1,true,red,yes\n\"1\",true,red,yes\n1,true,red,no\n");
+        var scan = DataScan.Run(Settings(path), path);
+
+        Assert.Equal(2, scan.Keys.DuplicateRowCount); // a quoted copy is the same value
+        Assert.Equal([0, 1, 0, 0, 4], scan.Keys.DuplicateOf);
+    }
+
+    [Fact]
+    public void Skip_policy_evaluates_without_the_bad_rows_and_counts_them()
+    {
+        var lines = File.ReadAllLines(TestPipeline.DataPath("titanic.csv")).ToList();
+        lines[10] = "0,3,male,twenty,7.25,S";        // line 11: bad number
+        lines[20] = "1,1,female,38,71.28";           // line 21: ragged
+        lines[30] = "1,1,\"female,38,71.28,C";       // line 31: unbalanced quote
+        string path = _dir.Write("titanic_bad.csv", string.Join("\n", lines) + "\n");
+        var pipeline = BinaryPipeline.Titanic();
+
+        var failed = Assert.Throws<DataValidationException>(() => Evaluator.Evaluate(pipeline, new EvaluationOptions { DataPath = path, IncludeModel = false }));
+        Assert.Contains("line 11, column 4 ('age')", failed.Message);
+        Assert.Contains("line 21, column 6 ('embarked')", failed.Message);
+        Assert.Contains("line 31, column 3 ('sex')", failed.Message);
+
+        var result = Evaluator.Evaluate(pipeline, new EvaluationOptions { DataPath = path, BadRows = BadRowPolicy.Skip, IncludeModel = false });
+        Assert.Equal(3, result.SkippedBadRowCount);
+        Assert.Equal(300, result.RowCount);
+        Assert.Equal(297, result.UsedRowCount);
+        Assert.Equal(297, result.Splits.Sum(s => s.ValidationRows));
+    }
+}
+
+public class RowFilterDataViewTests
+{
+    private sealed class Row { public float X { get; set; } public string Name { get; set; } = ""; }
+
+    [Fact]
+    public void Keeps_only_predicate_rows_with_the_source_schema_and_fresh_cursors()
+    {
+        var ml = new MLContext(1);
+        var source = ml.Data.LoadFromEnumerable(Enumerable.Range(0, 10).Select(i => new Row { X = i, Name = "r" + i }));
+        var view = new RowFilterDataView(source, r => r % 3 == 0, keptRowCount: 4);
+
+        Assert.Same(source.Schema, view.Schema);
+        Assert.Equal(4, view.GetRowCount());
+        Assert.Equal(new float[] { 0, 3, 6, 9 }, view.GetColumn<float>("X").ToArray());
+        Assert.Equal(["r0", "r3", "r6", "r9"], view.GetColumn<string>("Name").ToArray()); // a second pass starts over
+
+        using var cursor = view.GetRowCursor(view.Schema);
+        Assert.Equal(-1, cursor.Position);
+        cursor.MoveNext();
+        cursor.MoveNext();
+        Assert.Equal(1, cursor.Position);
+        Assert.True(cursor.IsColumnActive(view.Schema["X"]));
+    }
+}
