@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML;
+
+namespace PipelineGen.Runtime.Training;
+
+/// <summary>A metric estimate from an evaluation protocol: mean, spread and interval over folds/repeats.</summary>
+public sealed record MetricEstimate(double Mean, double Std, double CiLow, double CiHigh);
+
+/// <summary>What the evaluate/baseline steps measured, handed to <c>train</c> so the card records it.</summary>
+public sealed record EvaluationSummary
+{
+    /// <summary>Human-readable protocol, e.g. "5-fold, stratified, seed 42".</summary>
+    public required string Protocol { get; init; }
+    public required string Metric { get; init; }
+    public required IReadOnlyDictionary<string, MetricEstimate> Metrics { get; init; }
+    public string? BaselineStrategy { get; init; }
+    public IReadOnlyDictionary<string, MetricEstimate>? Baseline { get; init; }
+}
+
+public sealed record DataFingerprint(string Path, string Sha256, long Rows);
+
+public sealed record TrainerDescription(string Name, string? Type, IReadOnlyDictionary<string, string> Hyperparameters);
+
+public sealed record PreparationSummary(int? FeatureSlots, IReadOnlyDictionary<string, int> CategoryCounts, IReadOnlyList<string> Learned);
+
+/// <summary>One look at the test set.</summary>
+public sealed record TestLook(
+    DateTimeOffset AtUtc,
+    string DataPath,
+    string DataSha256,
+    long Rows,
+    string ModelSha256,
+    bool Forced,
+    IReadOnlyDictionary<string, double> Metrics);
+
+/// <summary>Everything needed to know what a saved model is and how it was made. Stored beside the model as JSON and Markdown.</summary>
+public sealed record ModelCard
+{
+    public required string Name { get; init; }
+    public required DateTimeOffset CreatedUtc { get; init; }
+    public string? SpecHash { get; init; }
+    public required string Task { get; init; }
+    public required string LabelColumn { get; init; }
+    public required string Metric { get; init; }
+    public required DataFingerprint TrainData { get; init; }
+    public required string ModelFile { get; init; }
+    public required string ModelSha256 { get; init; }
+    public required IReadOnlyDictionary<string, string> Packages { get; init; }
+    public required string Protocol { get; init; }
+    public IReadOnlyDictionary<string, MetricEstimate>? Metrics { get; init; }
+    public string? BaselineStrategy { get; init; }
+    public IReadOnlyDictionary<string, MetricEstimate>? Baseline { get; init; }
+    public required TrainerDescription Trainer { get; init; }
+    public required PreparationSummary Preparation { get; init; }
+    /// <summary>Every look at the test set, kept across retraining so the test-once lock survives a new model.</summary>
+    public IReadOnlyList<TestLook> TestLooks { get; init; } = [];
+
+    public static string JsonPath(string modelPath) => Path.ChangeExtension(modelPath, ".card.json");
+    public static string MarkdownPath(string modelPath) => Path.ChangeExtension(modelPath, ".card.md");
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public static ModelCard? TryRead(string modelPath)
+    {
+        var path = JsonPath(modelPath);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The model card '{path}' is not valid JSON ({e.Message}). Retrain to rewrite it, or fix the file.", e);
+        }
+    }
+
+    /// <summary>Writes both card files atomically (JSON first: it is the one the test lock reads).</summary>
+    public void Write(string modelPath)
+    {
+        AtomicFile.WriteAllText(JsonPath(modelPath), JsonSerializer.Serialize(this, Json));
+        AtomicFile.WriteAllText(MarkdownPath(modelPath), ToMarkdown());
+    }
+
+    public string ToMarkdown()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(inv, $"# Model card: {Name}");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"- Trained (UTC): {CreatedUtc.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}");
+        sb.AppendLine(inv, $"- Task: {Task}, label `{LabelColumn}`, metric `{Metric}`");
+        sb.AppendLine(inv, $"- Spec hash: {SpecHash ?? "(not provided)"}");
+        sb.AppendLine(inv, $"- Training data: `{TrainData.Path}` ({TrainData.Rows} rows), SHA-256 `{TrainData.Sha256}`");
+        sb.AppendLine(inv, $"- Model file: `{ModelFile}`, SHA-256 `{ModelSha256}`");
+        sb.AppendLine(inv, $"- Packages: {string.Join(", ", Packages.Select(p => $"{p.Key} {p.Value}"))}");
+        sb.AppendLine(inv, $"- Protocol: {Protocol}");
+        sb.AppendLine();
+        sb.AppendLine("## Trainer");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"{Trainer.Name}{(Trainer.Type is null ? "" : $" (`{Trainer.Type}`)")}");
+        sb.AppendLine();
+        if (Trainer.Hyperparameters.Count > 0)
+        {
+            sb.AppendLine("| hyperparameter | value |");
+            sb.AppendLine("|---|---|");
+            foreach (var (key, value) in Trainer.Hyperparameters) sb.AppendLine(inv, $"| {key} | {value} |");
+            sb.AppendLine();
+        }
+        sb.AppendLine("## Evaluation");
+        sb.AppendLine();
+        if (Metrics is null)
+            sb.AppendLine("No evaluation summary was given to `train` (run `evaluate`, or `run`, to record one).");
+        else
+        {
+            sb.AppendLine("| metric | model mean | std | 95% interval | baseline mean |");
+            sb.AppendLine("|---|---|---|---|---|");
+            foreach (var (key, m) in Metrics)
+            {
+                var baseline = Baseline is not null && Baseline.TryGetValue(key, out var b) ? b.Mean.ToString("0.####", inv) : "";
+                sb.AppendLine(inv, $"| {key} | {m.Mean:0.####} | {m.Std:0.####} | [{m.CiLow:0.####}, {m.CiHigh:0.####}] | {baseline} |");
+            }
+            if (BaselineStrategy is not null) sb.AppendLine().AppendLine(inv, $"Baseline strategy: {BaselineStrategy}.");
+        }
+        sb.AppendLine();
+        sb.AppendLine("## Preparation (learned on the training data)");
+        sb.AppendLine();
+        sb.AppendLine(inv, $"- Feature vector slots: {(Preparation.FeatureSlots?.ToString(inv) ?? "unknown")}");
+        foreach (var (column, count) in Preparation.CategoryCounts) sb.AppendLine(inv, $"- `{column}`: {count} categories");
+        foreach (var note in Preparation.Learned) sb.AppendLine(inv, $"- {note}");
+        sb.AppendLine();
+        sb.AppendLine("## Test set");
+        sb.AppendLine();
+        if (TestLooks.Count == 0)
+            sb.AppendLine("Not evaluated yet. `test` evaluates it once; later looks need `--force` and are recorded here.");
+        for (var i = 0; i < TestLooks.Count; i++)
+        {
+            var look = TestLooks[i];
+            var kind = i == 0 ? "first look" : look.Forced ? $"look #{i + 1} (forced: the test set had been seen)" : $"look #{i + 1} (different test data)";
+            sb.AppendLine(string.Create(inv, $"- {look.AtUtc.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, {kind}: `{look.DataPath}` ({look.Rows} rows, SHA-256 `{look.DataSha256}`), model SHA-256 `{look.ModelSha256}`: ") +
+                string.Join(", ", look.Metrics.Select(m => string.Create(inv, $"{m.Key} {m.Value:0.####}"))));
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Versions of the packages that made the model (informational version without the commit suffix).</summary>
+    public static IReadOnlyDictionary<string, string> PackageVersions() => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["Microsoft.ML"] = VersionOf(typeof(MLContext).Assembly),
+        ["Microsoft.ML.FastTree"] = VersionOf(typeof(Microsoft.ML.Trainers.FastTree.FastTreeRegressionTrainer).Assembly),
+        ["Microsoft.ML.LightGbm"] = VersionOf(typeof(Microsoft.ML.Trainers.LightGbm.LightGbmRegressionTrainer).Assembly),
+        ["PipelineGen.Runtime"] = VersionOf(typeof(ModelCard).Assembly),
+        [".NET"] = Environment.Version.ToString(),
+    };
+
+    private static string VersionOf(Assembly assembly)
+    {
+        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+        return informational is null ? assembly.GetName().Version?.ToString() ?? "unknown" : informational.Split('+')[0];
+    }
+}
+
+public static class FileHash
+{
+    /// <summary>SHA-256 of a file, streamed, as lowercase hex.</summary>
+    public static string Sha256(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

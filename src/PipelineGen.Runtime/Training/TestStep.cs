@@ -1,0 +1,93 @@
+using System.Globalization;
+using Microsoft.ML;
+
+namespace PipelineGen.Runtime.Training;
+
+public sealed record TestOptions
+{
+    public string? ModelPath { get; init; }
+    /// <summary>Look at an already-seen test set again; recorded in the card as a forced look.</summary>
+    public bool Force { get; init; }
+}
+
+public enum TestOutcome { Evaluated, Refused }
+
+public sealed record TestResult(TestOutcome Outcome, TestLook? Look, IReadOnlyList<TestLook> PreviousLooks, string Message);
+
+/// <summary>
+/// The held-out test set, evaluated once. The card records each look with the test data's SHA-256; a second look at the
+/// same data is refused unless forced, and a forced look is recorded as such.
+/// </summary>
+public static class TestStep
+{
+    public static TestResult Test(MLContext ml, IPipelineDefinition pipeline, TestOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        options ??= new TestOptions();
+        var settings = pipeline.Settings;
+        if (string.IsNullOrWhiteSpace(settings.TestDataPath))
+            throw new ArgumentException($"Pipeline '{settings.Name}' has no test data: add a test file to the spec's data section.");
+        var testPath = settings.ResolvePath(settings.TestDataPath);
+        if (!File.Exists(testPath))
+            throw new FileNotFoundException($"Test data '{testPath}' does not exist (spec test path '{settings.TestDataPath}'). Fix the path in the spec or create the file.", testPath);
+        var modelPath = Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(settings));
+        if (!File.Exists(modelPath))
+            throw new FileNotFoundException($"No model at '{modelPath}'. Run 'train' first.", modelPath);
+        var card = ModelCard.TryRead(modelPath)
+            ?? throw new FileNotFoundException($"The model '{modelPath}' has no card ({ModelCard.JsonPath(modelPath)}), so the test-once lock cannot be checked. Run 'train' again to write it.", ModelCard.JsonPath(modelPath));
+
+        var fingerprint = FileHash.Sha256(testPath);
+        var seen = card.TestLooks.Where(l => l.DataSha256 == fingerprint).ToArray();
+        if (seen.Length > 0 && !options.Force)
+        {
+            var first = seen[0];
+            var message = string.Create(CultureInfo.InvariantCulture,
+                $"The test set '{testPath}' (SHA-256 {fingerprint[..12]}…) was already evaluated {seen.Length} time(s), first on {first.AtUtc.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} ") +
+                $"({string.Join(", ", first.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:0.####}")))}). " +
+                "Looking again and changing the model in response turns the test set into a validation set, and its estimate stops being honest. " +
+                "To look again anyway, rerun with --force; the extra look is recorded in the model card.";
+            return new TestResult(TestOutcome.Refused, null, card.TestLooks, message);
+        }
+
+        var model = ModelStore.Load(ml, modelPath, out _);
+        var data = pipeline.LoadData(ml, testPath);
+        var metrics = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(data));
+        var look = new TestLook(DateTimeOffset.UtcNow, testPath, fingerprint, TrainStep.CountRows(data), FileHash.Sha256(modelPath),
+            Forced: seen.Length > 0, new SortedDictionary<string, double>(metrics.ToDictionary(), StringComparer.Ordinal));
+        (card with { TestLooks = [.. card.TestLooks, look] }).Write(modelPath);
+
+        var note = seen.Length > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"Forced look #{seen.Length + 1} at this test set; recorded in the model card.")
+            : card.TestLooks.Count > 0
+                ? "First look at this test file (a different one was evaluated before; see the card)."
+                : "First look at the test set; recorded in the model card. A second look needs --force.";
+        return new TestResult(TestOutcome.Evaluated, look, card.TestLooks, note);
+    }
+
+    /// <summary>CLI entry: 0 evaluated, 1 refused by the test-once lock, 2 bad input (no test file, no model).</summary>
+    public static int Run(IPipelineDefinition pipeline, TestOptions options, TextWriter output, TextWriter error)
+    {
+        var ml = new MLContext(seed: pipeline.Settings.Seed);
+        TestResult result;
+        try
+        {
+            result = Test(ml, pipeline, options);
+        }
+        catch (Exception e) when (TrainStep.IsBadInput(e))
+        {
+            error.WriteLine($"test: {e.Message}");
+            return 2;
+        }
+        if (result.Outcome == TestOutcome.Refused)
+        {
+            error.WriteLine($"test: {result.Message}");
+            return 1;
+        }
+        var metric = TrainingMetrics.ChooseMetric(pipeline.Settings);
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test set: {result.Look!.Rows} rows of {result.Look.DataPath}"));
+        foreach (var (name, value) in result.Look.Metrics)
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-16} {value:0.0000}{(name == metric ? "  (spec metric)" : "")}"));
+        output.WriteLine(result.Message);
+        return 0;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using Microsoft.ML;
+using PipelineGen.Runtime.Training;
+using Xunit;
+
+namespace PipelineGen.Runtime.Tests.Training;
+
+public sealed class TrainTestPredictTests : IDisposable
+{
+    private readonly string _project = TitanicTestPipeline.NewProjectDirectory();
+
+    public void Dispose() => Directory.Delete(_project, recursive: true);
+
+    private string ModelPath => Path.Combine(_project, ".pipelinegen", "models", "Titanic.zip");
+
+    private int Train(TitanicTestPipeline pipeline) =>
+        TrainStep.Run(pipeline, new TrainOptions { SpecHash = TitanicTestPipeline.SpecHash }, TextWriter.Null, TextWriter.Null);
+
+    [Fact]
+    public void TrainSavesTheModelAndACardThatSaysHowItWasMade()
+    {
+        var pipeline = new TitanicTestPipeline(_project);
+        var evaluation = new EvaluationSummary
+        {
+            Protocol = "holdout 0.25, seed 7",
+            Metric = "auc",
+            Metrics = new Dictionary<string, MetricEstimate> { ["auc"] = new(0.85, 0.02, 0.81, 0.89) },
+            BaselineStrategy = "prior",
+            Baseline = new Dictionary<string, MetricEstimate> { ["auc"] = new(0.5, 0, 0.5, 0.5) },
+        };
+
+        var result = TrainStep.Train(new MLContext(seed: 1), pipeline, new TrainOptions { SpecHash = TitanicTestPipeline.SpecHash, Evaluation = evaluation });
+
+        Assert.Equal(ModelPath, result.ModelPath);
+        Assert.True(File.Exists(ModelPath));
+        var card = ModelCard.TryRead(ModelPath)!;
+        Assert.Equal(TitanicTestPipeline.SpecHash, card.SpecHash);
+        Assert.Equal(300, card.TrainData.Rows);
+        Assert.Equal(FileHash.Sha256(Path.Combine(_project, "titanic_train.csv")), card.TrainData.Sha256);
+        Assert.Equal(FileHash.Sha256(ModelPath), card.ModelSha256);
+        Assert.Equal("5.0.1", card.Packages["Microsoft.ML"]);
+        Assert.Contains("PipelineGen.Runtime", card.Packages.Keys);
+        Assert.Equal(0.85, card.Metrics!["auc"].Mean);
+        Assert.Equal("prior", card.BaselineStrategy);
+        Assert.Equal("LightGbmBinaryTrainer", card.Trainer.Type);
+        Assert.Equal("40", card.Trainer.Hyperparameters["NumberOfIterations"]);
+        Assert.Equal("1", card.Trainer.Hyperparameters["NumberOfThreads"]);
+        // pclass, sex (2), age, sibsp, parch, fare, embarked (S, C, Q).
+        Assert.Equal(10, card.Preparation.FeatureSlots);
+        Assert.Equal(2, card.Preparation.CategoryCounts["sex"]);
+        Assert.Equal(3, card.Preparation.CategoryCounts["embarked"]);
+        Assert.Contains(card.Preparation.Learned, n => n.StartsWith("age: missing age replaced by the median 28", StringComparison.Ordinal));
+        Assert.True((DateTimeOffset.UtcNow - card.CreatedUtc).Duration() < TimeSpan.FromMinutes(5));
+
+        var markdown = File.ReadAllText(ModelCard.MarkdownPath(ModelPath));
+        Assert.Contains("# Model card: Titanic", markdown);
+        Assert.Contains("| NumberOfIterations | 40 |", markdown);
+        Assert.Contains("`embarked`: 3 categories", markdown);
+        Assert.DoesNotContain(Directory.GetFiles(Path.GetDirectoryName(ModelPath)!), f => f.EndsWith(".tmp", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TestIsEvaluatedOnceThenRefusedUnlessForcedAndTheLockSurvivesRetraining()
+    {
+        var pipeline = new TitanicTestPipeline(_project);
+        Assert.Equal(0, Train(pipeline));
+
+        var firstOut = new StringWriter();
+        Assert.Equal(0, TestStep.Run(pipeline, new TestOptions(), firstOut, TextWriter.Null));
+        Assert.Contains("auc", firstOut.ToString());
+        var afterFirst = ModelCard.TryRead(ModelPath)!;
+        var look = Assert.Single(afterFirst.TestLooks);
+        Assert.Equal(FileHash.Sha256(Path.Combine(_project, "titanic_test.csv")), look.DataSha256);
+        Assert.Equal(100, look.Rows);
+        Assert.False(look.Forced);
+        Assert.InRange(look.Metrics["auc"], 0.6, 1.0); // a real model on real data, not a stub
+
+        var refusal = new StringWriter();
+        Assert.Equal(1, TestStep.Run(pipeline, new TestOptions(), TextWriter.Null, refusal));
+        Assert.Contains("already evaluated", refusal.ToString());
+        Assert.Contains("--force", refusal.ToString());
+        Assert.Single(ModelCard.TryRead(ModelPath)!.TestLooks);
+
+        // Retraining does not unlock the test set.
+        Assert.Equal(0, Train(pipeline));
+        Assert.Single(ModelCard.TryRead(ModelPath)!.TestLooks);
+        Assert.Equal(1, TestStep.Run(pipeline, new TestOptions(), TextWriter.Null, TextWriter.Null));
+
+        Assert.Equal(0, TestStep.Run(pipeline, new TestOptions { Force = true }, TextWriter.Null, TextWriter.Null));
+        var looks = ModelCard.TryRead(ModelPath)!.TestLooks;
+        Assert.Equal(2, looks.Count);
+        Assert.True(looks[1].Forced);
+        Assert.True(looks[1].AtUtc >= looks[0].AtUtc);
+        Assert.Contains("forced", File.ReadAllText(ModelCard.MarkdownPath(ModelPath)));
+    }
+
+    [Fact]
+    public void TestWithoutATestFileOrModelIsBadInput()
+    {
+        var missingFile = new TitanicTestPipeline(_project, testDataPath: "nope.csv");
+        var error = new StringWriter();
+        Assert.Equal(2, TestStep.Run(missingFile, new TestOptions(), TextWriter.Null, error));
+        Assert.Contains("nope.csv", error.ToString());
+
+        var noModel = new StringWriter();
+        Assert.Equal(2, TestStep.Run(new TitanicTestPipeline(_project), new TestOptions(), TextWriter.Null, noModel));
+        Assert.Contains("Run 'train' first", noModel.ToString());
+
+        Assert.Equal(2, TestStep.Run(new TitanicTestPipeline(_project, testDataPath: null), new TestOptions(), TextWriter.Null, TextWriter.Null));
+    }
+
+    [Fact]
+    public void PredictWritesInputColumnsThenPredictionsForACsvAndAnswersOneJsonRow()
+    {
+        var pipeline = new TitanicTestPipeline(_project);
+        Assert.Equal(0, Train(pipeline));
+        var output = Path.Combine(_project, "predictions.csv");
+
+        Assert.Equal(0, PredictStep.RunCsv(pipeline, Path.Combine(_project, "titanic_test.csv"), output, null, TextWriter.Null, TextWriter.Null));
+
+        var lines = File.ReadAllLines(output);
+        Assert.Equal("survived,pclass,sex,age,sibsp,parch,fare,embarked,PredictedLabel,Score,Probability", lines[0]);
+        Assert.Equal(101, lines.Length);
+        var first = lines[1].Split(',');
+        Assert.Equal(File.ReadAllLines(Path.Combine(_project, "titanic_test.csv"))[1].Split(',')[2], first[2]); // sex passes through
+        var probability = float.Parse(first[10], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(probability, 0f, 1f);
+        Assert.Equal(probability >= 0.5f ? "true" : "false", first[8]);
+
+        var json = new StringWriter();
+        Assert.Equal(0, PredictStep.RunJson(pipeline, """{"pclass": 1, "sex": "female", "age": 30, "sibsp": 0, "parch": 0, "fare": 80.5, "embarked": "C"}""", null, json, TextWriter.Null));
+        using var answer = JsonDocument.Parse(json.ToString());
+        Assert.True(answer.RootElement.GetProperty("PredictedLabel").GetBoolean()); // a first-class woman
+        Assert.InRange(answer.RootElement.GetProperty("Probability").GetDouble(), 0.5, 1.0);
+
+        var bad = new StringWriter();
+        Assert.Equal(2, PredictStep.RunJson(pipeline, """{"cabin": "C85"}""", null, TextWriter.Null, bad));
+        Assert.Contains("'cabin'", bad.ToString());
+    }
+}
