@@ -24,25 +24,28 @@ public static class DidYouMean
             if (distance < bestDistance) { bestDistance = distance; best = candidate; }
         }
         // Allow roughly one typo per three characters: close enough to be a slip, far enough to avoid nonsense.
-        return best is not null && bestDistance <= Math.Max(1, given.Length / 3) ? best : null;
+        if (best is not null && bestDistance <= Math.Max(1, given.Length / 3)) return best;
+        // A truncated or extended name ("churn" for "churned") is a slip too.
+        return given.Length >= 4
+            ? candidates.FirstOrDefault(c => c.StartsWith(given, StringComparison.OrdinalIgnoreCase) || given.StartsWith(c, StringComparison.OrdinalIgnoreCase) && c.Length >= 4)
+            : null;
     }
 
+    /// <summary>Optimal string alignment distance: a swapped pair of letters ("modle") counts as one slip.</summary>
     private static int Distance(string a, string b)
     {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++) previous[j] = j;
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
         for (var i = 1; i <= a.Length; i++)
+        for (var j = 1; j <= b.Length; j++)
         {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            (previous, current) = (current, previous);
+            var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
         }
-        return previous[b.Length];
+        return d[a.Length, b.Length];
     }
 
     public static string List(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));

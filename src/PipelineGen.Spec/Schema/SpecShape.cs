@@ -12,7 +12,9 @@ public abstract record ShapeNode(string Description);
 
 public enum ScalarKind { String, Integer, Number, Boolean }
 
-public sealed record ScalarShape(string Description, ScalarKind Kind, string[]? Allowed = null, double? Min = null, double? Max = null, bool MinExclusive = false, bool MaxExclusive = false)
+/// <param name="Allowed">Values the shape itself enforces (PG0003).</param>
+/// <param name="Suggested">Values offered to editors and docs but checked later with a more specific diagnostic (e.g. trainers, PG0201).</param>
+public sealed record ScalarShape(string Description, ScalarKind Kind, string[]? Allowed = null, double? Min = null, double? Max = null, bool MinExclusive = false, bool MaxExclusive = false, string[]? Suggested = null)
     : ShapeNode(Description);
 
 public sealed record PropertyShape(string Key, ShapeNode Shape, bool Required = false, string? Default = null, string? Example = null);
@@ -116,7 +118,7 @@ public static class SpecShape
         })),
         P("model", new ObjectShape("The trainer.", new[]
         {
-            P("trainer", Str("ML.NET trainer.", TrainerCatalog.All.Select(t => t.Name).ToArray()), @default: TrainerCatalog.DefaultTrainer),
+            P("trainer", new ScalarShape("ML.NET trainer.", ScalarKind.String, Suggested: TrainerCatalog.All.Select(t => t.Name).ToArray()), @default: TrainerCatalog.DefaultTrainer),
             P("params", new MapShape("Hyperparameters of the trainer.", "hyperparameter name", new OneOfShape("A value.", new ShapeNode[] { Num("A number."), Bool("A flag.") }))),
         })),
         P("tune", new ObjectShape("Hyperparameter search (run by the 'tune' step).", new[]

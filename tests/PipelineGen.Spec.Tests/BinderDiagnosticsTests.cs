@@ -1,0 +1,313 @@
+using PipelineGen.Spec;
+using PipelineGen.Spec.Catalog;
+using PipelineGen.Spec.Data;
+using static PipelineGen.Spec.Tests.SpecFixtures;
+
+namespace PipelineGen.Spec.Tests;
+
+/// <summary>Diagnostics that need the data's schema or the trainer catalog, each located at the YAML node to fix.</summary>
+public class BinderDiagnosticsTests
+{
+    [Fact]
+    public void Minimal_spec_binds_with_inferred_roles_and_positive_class()
+    {
+        var result = Bind(Minimal);
+        Assert.Empty(result.Diagnostics);
+        var p = result.Pipeline!;
+        Assert.Equal(TaskKind.Binary, p.Task);
+        Assert.Equal("yes", p.PositiveClass);
+        Assert.Equal(new[] { "CustomerId", "Age", "Plan", "Notes", "Churned" }, p.Columns.Select(c => c.PropertyName));
+        Assert.Equal(new[] { "feature", "feature", "feature", "feature", "label" }, p.Columns.Select(c => c.Role));
+        Assert.Equal("mean", p.Columns[1].Missing);
+        Assert.Equal("none", p.Preparation.Normalize); // trees: no scaling
+        Assert.Contains(p.Trainer.Options, o => o.Property == "NumberOfThreads" && o.Literal == "1");
+    }
+
+    [Fact]
+    public void PG0101_unknown_column_in_overrides_suggests_the_closest()
+    {
+        var yaml = Minimal + "\n  columns:\n    agee: { type: numeric }\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0101");
+        AssertAt(d, yaml, "agee");
+        Assert.Contains("Did you mean 'age'?", d.Message);
+        Assert.Contains("'customer_id'", d.Message);
+    }
+
+    [Fact]
+    public void PG0101_unknown_column_in_feature_list()
+    {
+        var yaml = Minimal + "\n  features: [age, plann]\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0101");
+        AssertAt(d, yaml, "plann");
+    }
+
+    [Fact]
+    public void PG0102_label_not_in_data()
+    {
+        var yaml = Minimal.Replace("label: churned", "label: churn");
+        var d = Single(Bind(yaml).Diagnostics, "PG0102");
+        AssertAt(d, yaml, "churn");
+        Assert.Contains("Did you mean 'churned'?", d.Message);
+    }
+
+    [Fact]
+    public void PG0103_label_listed_as_feature()
+    {
+        var yaml = Minimal + "\n  features: [age, churned]\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0103");
+        AssertAt(d, yaml, "churned", 2);
+    }
+
+    [Fact]
+    public void PG0103_label_given_the_feature_role()
+    {
+        var yaml = Minimal + "\n  columns:\n    churned: { role: feature }\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0103");
+        AssertAt(d, yaml, "feature");
+    }
+
+    [Fact]
+    public void PG0104_id_column_listed_as_feature()
+    {
+        var yaml = Minimal + "\n  features: [customer_id, age]\n  columns:\n    customer_id: { role: id }\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0104");
+        AssertAt(d, yaml, "customer_id");
+        Assert.Contains("'id'", d.Message);
+    }
+
+    [Fact]
+    public void PG0105_positive_class_absent_lists_the_values()
+    {
+        var yaml = Minimal.Replace("label: churned", "label: churned\n  positive_class: Yes");
+        var d = Single(Bind(yaml).Diagnostics, "PG0105");
+        AssertAt(d, yaml, "Yes");
+        Assert.Contains("'no', 'yes'", d.Message);
+    }
+
+    [Fact]
+    public void PG0106_positive_class_needed_when_it_cannot_be_guessed()
+    {
+        var schema = ChurnSchema() with
+        {
+            Columns = ChurnSchema().Columns.Select(c => c.Name == "churned" ? c with { DistinctValues = new[] { "stayed", "left" }.ToEquatableArray() } : c).ToEquatableArray(),
+        };
+        var d = Single(Bind(Minimal, schema).Diagnostics, "PG0106");
+        AssertAt(d, Minimal, "churned");
+        Assert.Contains("positive_class", d.Message);
+    }
+
+    [Fact]
+    public void PG0107_binary_task_on_a_many_valued_label()
+    {
+        var yaml = Minimal.Replace("label: churned", "label: plan").Replace("kind: binary", "kind: regression");
+        var d = Single(Bind(yaml).Diagnostics, "PG0107");
+        Assert.Contains("numeric", d.Message);
+    }
+
+    [Fact]
+    public void PG0107_single_class_label()
+    {
+        var schema = ChurnSchema() with
+        {
+            Columns = ChurnSchema().Columns.Select(c => c.Name == "churned" ? c with { DistinctCount = 1, DistinctValues = new[] { "no" }.ToEquatableArray() } : c).ToEquatableArray(),
+        };
+        var d = Single(Bind(Minimal, schema).Diagnostics, "PG0107");
+        Assert.Contains("two classes", d.Message);
+    }
+
+    [Fact]
+    public void PG0109_no_features_left()
+    {
+        var yaml = Minimal + "\n  features: []\n";
+        Single(Bind(yaml).Diagnostics, "PG0109");
+    }
+
+    [Fact]
+    public void PG0110_second_label_role()
+    {
+        var yaml = Minimal + "\n  columns:\n    plan: { role: label }\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0110");
+        AssertAt(d, yaml, "label }");
+    }
+
+    [Fact]
+    public void PG0110_two_group_columns()
+    {
+        var yaml = Minimal + "\n  columns:\n    plan: { role: group }\n    customer_id: { role: group }\n";
+        Single(Bind(yaml).Diagnostics, "PG0110");
+    }
+
+    [Fact]
+    public void PG0201_unknown_trainer_suggests_the_closest()
+    {
+        var yaml = Minimal + "\nmodel:\n  trainer: lightgmb\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0201");
+        AssertAt(d, yaml, "lightgmb");
+        Assert.Contains("Did you mean 'lightgbm'?", d.Message);
+    }
+
+    [Fact]
+    public void PG0202_trainer_not_valid_for_the_task()
+    {
+        var yaml = Minimal + "\nmodel:\n  trainer: naive_bayes\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0202");
+        AssertAt(d, yaml, "naive_bayes");
+        Assert.Contains("'sdca'", d.Message);
+    }
+
+    [Fact]
+    public void PG0203_unknown_hyperparameter_suggests_the_closest()
+    {
+        var yaml = Minimal + "\nmodel:\n  trainer: lightgbm\n  params:\n    num_leaves: 31\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0203");
+        AssertAt(d, yaml, "num_leaves");
+        Assert.Contains("'leaves'", d.Message);
+    }
+
+    [Theory]
+    [InlineData("leaves: 1", "at least 2")]
+    [InlineData("learning_rate: 0", "greater than 0")]
+    [InlineData("iterations: 2.5", "whole number")]
+    [InlineData("threads: 0", "at least 1")]
+    public void PG0204_hyperparameter_out_of_range(string setting, string expected)
+    {
+        var yaml = Minimal + "\nmodel:\n  trainer: lightgbm\n  params:\n    " + setting + "\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0204");
+        Assert.Contains(expected, d.Message);
+        var (line, column) = PositionOf(yaml, setting);
+        Assert.Equal((line, column + setting.IndexOf(": ") + 2), (d.Span.StartLine, d.Span.StartColumn));
+    }
+
+    [Fact]
+    public void PG0205_metric_not_valid_for_the_task()
+    {
+        var yaml = Minimal + "\nmetric: rmse\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0205");
+        AssertAt(d, yaml, "rmse");
+        Assert.Contains("'auc'", d.Message);
+    }
+
+    [Theory]
+    [InlineData("{ min: 64, max: 4 }", "not below")]
+    [InlineData("{ min: 8, max: 8 }", "not below")]
+    [InlineData("{ values: [] }", "both 'min' and 'max'")]
+    [InlineData("{ min: 0, max: 4, scale: log }", "log scale")]
+    public void PG0206_empty_or_inverted_search_range(string range, string expected)
+    {
+        var yaml = Minimal + "\ntune:\n  space:\n    learning_rate: " + range + "\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0206");
+        Assert.Contains(expected, d.Message);
+        AssertAt(d, yaml, "{");
+    }
+
+    [Fact]
+    public void Search_space_values_are_range_checked_as_PG0204()
+    {
+        var yaml = Minimal + "\ntune:\n  space:\n    leaves: { values: [1, 8] }\n";
+        Single(Bind(yaml).Diagnostics, "PG0204");
+    }
+
+    [Fact]
+    public void PG0207_repeats_without_repeated_kfold_is_a_warning()
+    {
+        var yaml = Minimal + "\nevaluate:\n  protocol: kfold\n  repeats: 3\n";
+        var result = Bind(yaml);
+        var d = Single(result.Diagnostics, "PG0207");
+        Assert.Equal(Severity.Warning, d.Severity);
+        Assert.NotNull(result.Pipeline);
+    }
+
+    [Fact]
+    public void PG0305_no_schema_yet_is_a_warning_and_emits_nothing()
+    {
+        var result = SpecPipelineGen_BindWithoutSchema();
+        var d = Single(result.Diagnostics, "PG0305");
+        Assert.Equal(Severity.Warning, d.Severity);
+        Assert.Null(result.Pipeline);
+    }
+
+    private static Binding.BindResult SpecPipelineGen_BindWithoutSchema() => Binding.SpecBinder.Bind(Parse(Minimal), null, "MyApp");
+
+    [Fact]
+    public void Data_diagnostics_from_the_build_tool_are_passed_through()
+    {
+        var notFound = SpecDiagnostics.DataFileNotFound.Create(SpecPath, SourceSpan.At(7, 10), "data.csv", "/project/data.csv");
+        var schema = new InferredSchema(SpecPath, "/project/data.csv", 0, true, EquatableArray<InferredColumn>.Empty, new[] { notFound }.ToEquatableArray());
+        var result = Bind(Minimal, schema);
+        Assert.Equal(notFound, Assert.Single(result.Diagnostics));
+        Assert.Null(result.Pipeline);
+    }
+
+    [Fact]
+    public void Wrong_missing_strategy_for_the_column_type()
+    {
+        var yaml = Minimal + "\n  columns:\n    plan: { missing: median }\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0003");
+        AssertAt(d, yaml, "median");
+    }
+
+    [Fact]
+    public void Augmenting_a_non_categorical_column_is_rejected()
+    {
+        var yaml = Minimal + "\nprepare:\n  augment: { blank_columns: [age] }\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0003");
+        Assert.Contains("categorical", d.Message);
+    }
+
+    [Fact]
+    public void Numeric_binary_label_defaults_to_one_as_positive()
+    {
+        var schema = ChurnSchema() with
+        {
+            Columns = ChurnSchema().Columns.Select(c => c.Name == "churned" ? c with { Type = "numeric", DistinctValues = new[] { "0", "1" }.ToEquatableArray() } : c).ToEquatableArray(),
+        };
+        Assert.Equal("1", Bind(Minimal, schema).Pipeline!.PositiveClass);
+        var given = Bind(Minimal.Replace("label: churned", "label: churned\n  positive_class: 1.0"), schema);
+        Assert.Equal("1", given.Pipeline!.PositiveClass);
+    }
+
+    [Fact]
+    public void Linear_trainers_get_minmax_normalization_by_default()
+    {
+        var p = Bind(Minimal + "\nmodel: { trainer: sdca }\n").Pipeline!;
+        Assert.Equal("minmax", p.Preparation.Normalize);
+    }
+
+    [Fact]
+    public void Hyperparameters_become_typed_literals()
+    {
+        var p = Bind(Minimal + "\nmodel:\n  trainer: lightgbm\n  params: { leaves: 8, learning_rate: 0.05, threads: 2 }\n").Pipeline!;
+        Assert.Equal(new[] { ("NumberOfLeaves", "8"), ("LearningRate", "0.05d"), ("NumberOfThreads", "2") },
+            p.Trainer.Options.Select(o => (o.Property, o.Literal)));
+        var sdca = Bind(Minimal + "\nmodel:\n  trainer: sdca\n  params: { l2_regularization: 0.1 }\n").Pipeline!;
+        Assert.Contains(sdca.Trainer.Options, o => o.Literal == "0.1f");
+    }
+
+    [Fact]
+    public void Column_names_become_unique_PascalCase_properties()
+    {
+        var schema = ChurnSchema(new InferredColumn("plan ", 5, "categorical", 0, 2, EquatableArray<string>.Empty),
+                                 new InferredColumn("2nd value", 6, "numeric", 0, 2, EquatableArray<string>.Empty));
+        var p = Bind(Minimal, schema).Pipeline!;
+        Assert.Equal("Plan2", p.Columns[5].PropertyName);
+        Assert.Equal("C2ndValue", p.Columns[6].PropertyName);
+    }
+
+    [Fact]
+    public void Every_trainer_binds_for_every_task_it_declares()
+    {
+        foreach (var trainer in TrainerCatalog.All)
+        foreach (var binding in trainer.Bindings)
+        {
+            var (kind, label) = binding.Task switch
+            {
+                TaskKind.Binary => ("binary", "churned"),
+                TaskKind.Multiclass => ("multiclass", "plan"),
+                _ => ("regression", "age"),
+            };
+            var yaml = Minimal.Replace("kind: binary", "kind: " + kind).Replace("label: churned", "label: " + label) + $"\nmodel: {{ trainer: {trainer.Name} }}\n";
+            var result = Bind(yaml);
+            Assert.True(result.Pipeline is not null, $"{trainer.Name}/{kind}: {string.Join(" | ", result.Diagnostics)}");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using PipelineGen.Spec.Schema;
+using PipelineGen.Spec.Yaml;
+
+namespace PipelineGen.Spec.Tests;
+
+/// <summary>The committed JSON Schema and spec reference are generated from the parser's own shape; these keep them true.</summary>
+public class SpecDocumentsTests
+{
+    private static string RepoFile(string relative)
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "PipelineGen.sln"))) dir = Path.GetDirectoryName(dir)!;
+        return Path.Combine(dir, relative);
+    }
+
+    private static void AssertCommitted(string relative, string expected)
+    {
+        var path = RepoFile(relative);
+        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1") File.WriteAllText(path, expected);
+        Assert.True(File.Exists(path), $"{relative} is missing; run the tests with UPDATE_SNAPSHOTS=1");
+        Assert.True(File.ReadAllText(path) == expected, $"{relative} is out of date with SpecShape; run the tests with UPDATE_SNAPSHOTS=1 and commit it");
+    }
+
+    [Fact]
+    public void Json_schema_is_committed_and_current() => AssertCommitted("schemas/pipeline.schema.json", SpecDocuments.JsonSchema());
+
+    [Fact]
+    public void Spec_reference_is_committed_and_current() => AssertCommitted("docs/spec-reference.md", SpecDocuments.Reference());
+
+    [Fact]
+    public void Json_schema_is_well_formed_and_lists_every_top_level_key()
+    {
+        var parsed = YamlTreeParser.Parse(SpecDocuments.JsonSchema(), "schema.json");
+        Assert.Empty(parsed.Diagnostics);
+        var properties = (YMapping)((YMapping)parsed.Root!)["properties"]!;
+        Assert.Equal(SpecShape.Root.Properties.Select(p => p.Key), properties.Entries.Select(e => e.Key.Value));
+    }
+}
