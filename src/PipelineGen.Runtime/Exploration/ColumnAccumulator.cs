@@ -1,0 +1,198 @@
+namespace PipelineGen.Runtime.Exploration;
+
+/// <summary>Uniform fixed-size sample of a stream (Algorithm R), seeded so reports are reproducible.</summary>
+internal sealed class Reservoir<T>
+{
+    private readonly List<T> _items;
+    private readonly int _capacity;
+    private readonly Random _random;
+    public long Seen { get; private set; }
+
+    public Reservoir(int capacity, int seed)
+    {
+        _capacity = Math.Max(1, capacity);
+        _items = new List<T>(Math.Min(_capacity, 1024));
+        _random = new Random(seed);
+    }
+
+    public IReadOnlyList<T> Items => _items;
+    /// <summary>Every item offered is in the sample.</summary>
+    public bool IsComplete => Seen <= _capacity;
+
+    public void Offer(T item)
+    {
+        Seen++;
+        if (_items.Count < _capacity) { _items.Add(item); return; }
+        var j = _random.NextInt64(Seen);
+        if (j < _capacity) _items[(int)j] = item;
+    }
+}
+
+/// <summary>Streaming statistics of one column: bounded memory whatever the row count.</summary>
+internal sealed class ColumnAccumulator
+{
+    private readonly ExploreOptions _options;
+    private readonly HashSet<ulong> _distinct = [];
+    private bool _distinctOverflow;
+
+    // Moments (Welford) over numbers, dates or text lengths.
+    private long _n;
+    private double _mean, _m2, _min = double.PositiveInfinity, _max = double.NegativeInfinity;
+    private double _previous = double.NaN;
+    private bool _strictlyIncreasing = true, _strictlyDecreasing = true, _allIntegers = true;
+
+    public ColumnSlot Slot { get; }
+    public long Present { get; private set; }
+    public long Missing { get; private set; }
+    public long Unparsed { get; private set; }
+    public Reservoir<double> Sample { get; }
+    /// <summary>Category counts (categoricals, booleans, classification labels); null for other columns.</summary>
+    public Dictionary<string, long>? Categories { get; }
+    public long CategoryOverflow { get; private set; }
+    public double SumOfTextLengths { get; private set; }
+
+    public ColumnAccumulator(ColumnSlot slot, ExploreOptions options, int seed, bool countCategories)
+    {
+        Slot = slot;
+        _options = options;
+        Sample = new Reservoir<double>(options.ReservoirSize, seed);
+        if (countCategories || slot.Mode == ProfileMode.Categorical)
+            Categories = new Dictionary<string, long>(StringComparer.Ordinal);
+    }
+
+    public bool IsNumericLike => Slot.Mode is ProfileMode.Numeric or ProfileMode.Date;
+
+    public void Add(in Cell cell)
+    {
+        if (cell.Unparsed) Unparsed++;
+        if (cell.Missing) { Missing++; return; }
+        Present++;
+
+        // Formatting numbers is the costly part of a pass: only do it when the text is needed.
+        var display = IsNumericLike && Categories is null ? null : cell.Display;
+        if (!_distinctOverflow)
+        {
+            _distinct.Add(IsNumericLike ? (ulong)BitConverter.DoubleToInt64Bits(cell.Number) : RowHash.Of(display!));
+            if (_distinct.Count > _options.DistinctCap) { _distinctOverflow = true; _distinct.Clear(); }
+        }
+
+        if (Categories is not null)
+        {
+            if (Categories.TryGetValue(display!, out var c)) Categories[display!] = c + 1;
+            else if (Categories.Count < _options.CategoryCap) Categories[display!] = 1;
+            else CategoryOverflow++;
+        }
+
+        double x = Slot.Mode switch
+        {
+            ProfileMode.Numeric or ProfileMode.Date => cell.Number,
+            ProfileMode.Text => display!.Length,
+            _ => double.NaN,
+        };
+        if (double.IsNaN(x)) return;
+        if (Slot.Mode == ProfileMode.Text) SumOfTextLengths += x;
+        _n++;
+        var delta = x - _mean;
+        _mean += delta / _n;
+        _m2 += delta * (x - _mean);
+        if (x < _min) _min = x;
+        if (x > _max) _max = x;
+        if (!double.IsNaN(_previous))
+        {
+            if (x <= _previous) _strictlyIncreasing = false;
+            if (x >= _previous) _strictlyDecreasing = false;
+        }
+        _previous = x;
+        if (x != Math.Floor(x)) _allIntegers = false;
+        Sample.Offer(x);
+    }
+
+    public long DistinctCount => _distinctOverflow ? _options.DistinctCap : _distinct.Count;
+    public bool DistinctIsLowerBound => _distinctOverflow;
+    public bool IsStrictlyMonotoneIntegers => _n >= 2 && _allIntegers && (_strictlyIncreasing || _strictlyDecreasing);
+
+    public NumericSummary? Summary()
+    {
+        if (_n == 0) return null;
+        var sorted = Sample.Items.ToArray();
+        Array.Sort(sorted);
+        var std = _n > 1 ? Math.Sqrt(_m2 / (_n - 1)) : 0;
+        return new NumericSummary(_min, _max, _mean, std, Quantile(sorted, 0.5), Quantile(sorted, 0.25),
+            Quantile(sorted, 0.75), !Sample.IsComplete);
+    }
+
+    /// <summary>Linear interpolation between closest ranks (type 7, as R and NumPy default).</summary>
+    public static double Quantile(double[] sorted, double p)
+    {
+        if (sorted.Length == 0) return double.NaN;
+        var h = (sorted.Length - 1) * p;
+        var lo = (int)Math.Floor(h);
+        var hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    /// <summary>Histogram of the sample, scaled to the number of values when the sample is partial.</summary>
+    public IReadOnlyList<HistogramBin> Histogram(int bins)
+    {
+        if (_n == 0) return [];
+        var values = Sample.Items;
+        var scale = (double)_n / values.Count;
+        double lo = _min, hi = _max;
+        // Small integer ranges (counts, codes, years of a few values) read best with one bar per integer.
+        if (_allIntegers && hi - lo < bins * 1.5 && Slot.Mode == ProfileMode.Numeric || Slot.Mode == ProfileMode.Text && hi - lo < bins)
+        {
+            var width = hi - lo + 1;
+            var counts = new double[(int)width];
+            foreach (var v in values) counts[(int)(v - lo)]++;
+            return counts.Select((c, i) => new HistogramBin(lo + i - 0.5, lo + i + 0.5, c * scale)).ToArray();
+        }
+        if (hi == lo) return [new HistogramBin(lo, hi, _n)];
+        var step = (hi - lo) / bins;
+        var result = new double[bins];
+        foreach (var v in values)
+        {
+            var i = (int)((v - lo) / step);
+            result[Math.Clamp(i, 0, bins - 1)]++;
+        }
+        return result.Select((c, i) => new HistogramBin(lo + i * step, lo + (i + 1) * step, c * scale)).ToArray();
+    }
+}
+
+/// <summary>Duplicate rows by a 64-bit FNV-1a hash of the row's cells (collisions are negligible at these sizes).</summary>
+internal sealed class DuplicateTracker(int hashCap, int maxExamples)
+{
+    private readonly Dictionary<ulong, long> _firstRow = [];
+    public long Duplicates { get; private set; }
+    public bool Exact { get; private set; } = true;
+    public List<DuplicateExample> Examples { get; } = [];
+
+    public void Add(ulong hash, long rowNumber, Func<string> render)
+    {
+        if (_firstRow.TryGetValue(hash, out var first))
+        {
+            Duplicates++;
+            if (Examples.Count < maxExamples) Examples.Add(new DuplicateExample(rowNumber, first, render()));
+        }
+        else if (_firstRow.Count < hashCap) _firstRow[hash] = rowNumber;
+        else Exact = false;
+    }
+}
+
+internal static class RowHash
+{
+    private const ulong Offset = 14695981039346656037, Prime = 1099511628211;
+
+    public static ulong Of(string s) => Append(Offset, s);
+
+    public static ulong Append(ulong hash, string s)
+    {
+        foreach (var ch in s)
+        {
+            hash = (hash ^ (byte)ch) * Prime;
+            hash = (hash ^ (byte)(ch >> 8)) * Prime;
+        }
+        return (hash ^ 0x1F) * Prime; // unit separator keeps ("ab","c") apart from ("a","bc")
+    }
+
+    public static ulong Start => Offset;
+}

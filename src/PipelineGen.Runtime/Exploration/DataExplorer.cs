@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using Microsoft.ML;
+
+namespace PipelineGen.Runtime.Exploration;
+
+/// <summary>A problem with the input of explore (missing file, no label column): the command exits with 2.</summary>
+public sealed class ExplorationInputException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The <c>explore</c> step: one streaming pass over the training data (statistics, samples, duplicates), one over the
+/// comparison data (drift), then one-column LightGBM probes for target leakage on a bounded row sample.
+/// </summary>
+public static class DataExplorer
+{
+    /// <summary>Rows with all values below which id-like and imbalance heuristics say nothing.</summary>
+    private const int MinRowsForHeuristics = 20;
+    /// <summary>Labelled rows below which one-column probes are not run: their 30% holdout would score a lucky column 1.0.</summary>
+    public const int MinRowsForLeakage = 100;
+    public const double ImbalanceMinorityShare = 0.2;
+    public const double ImbalanceRatio = 4.0;
+    public const double IdLikeDistinctShare = 0.95;
+    public const double HighMissingShare = 0.5;
+
+    public static ExplorationReport Explore(IPipelineDefinition pipeline, ExploreOptions options, IProgress<double>? progress = null)
+        => Explore(pipeline, options, progress, mlContext: null);
+
+    public static ExplorationReport Explore(IPipelineDefinition pipeline, ExploreOptions options, IProgress<double>? progress,
+        MLContext? mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(options);
+        var stopwatch = Stopwatch.StartNew();
+        var settings = pipeline.Settings;
+        var ml = mlContext ?? new MLContext(options.Seed);
+
+        var dataPath = ResolveData(options.DataPath, settings.TrainDataPath, settings, "training data");
+        var comparePath = options.CompareWithPath is not null ? ResolveData(options.CompareWithPath, null, settings, "comparison data")
+            : settings.TestDataPath is not null ? ResolveData(null, settings.TestDataPath, settings, "test data (spec: test data path)")
+            : null;
+
+        progress?.Report(0);
+        var data = Load(pipeline, ml, dataPath);
+        var slots = RowReader.Describe(data.Schema, settings);
+        var labelIndex = IndexOfLabel(slots, settings, dataPath);
+        bool classification = settings.Task != MlTaskKind.Regression;
+
+        var train = Profile(data, slots, settings, options, dataPath, labelIndex, classification, collectRows: true);
+        progress?.Report(0.3);
+
+        DriftSummary? drift = null;
+        if (comparePath is not null)
+        {
+            var compareData = Load(pipeline, ml, comparePath);
+            var compareSlots = RowReader.Describe(compareData.Schema, settings);
+            var missing = slots.Select(s => s.Name).Except(compareSlots.Select(s => s.Name)).ToList();
+            if (missing.Count > 0)
+                throw new ExplorationInputException($"{comparePath}: column(s) {string.Join(", ", missing)} of the training data are missing. Compare files with the same columns.");
+            // Same slot order as training so accumulators line up.
+            var aligned = slots.Select(s => s with { SchemaIndex = compareData.Schema[s.Name].Index }).ToList();
+            var compare = Profile(compareData, aligned, settings, options, comparePath, labelIndex, classification, collectRows: false);
+            drift = new DriftSummary(comparePath, compare.Rows,
+                slots.Select((s, i) => (s, i)).Where(x => x.s.Role != ColumnRole.Id)
+                    .Select(x => DriftAnalysis.Compare(train.Columns[x.i], compare.Columns[x.i])).ToArray());
+        }
+        progress?.Report(0.4);
+
+        var columns = train.Columns.Select(c => ToProfile(c, options, train.Rows)).ToArray();
+        var warnings = new List<ExplorationWarning>();
+        var notes = new List<string>();
+
+        if (train.Rows == 0)
+            warnings.Add(new(WarningKind.Unreadable, WarningSeverity.Serious, null, $"{dataPath} has no data rows."));
+
+        // Class balance.
+        ClassBalance? balance = null;
+        var label = train.Columns[labelIndex];
+        if (classification && label.Categories is not null)
+        {
+            balance = Balance(label);
+            if (balance.Classes.Count < 2)
+                warnings.Add(new(WarningKind.SingleClass, WarningSeverity.Serious, label.Slot.Name,
+                    $"label '{label.Slot.Name}' has {(balance.Classes.Count == 0 ? "no values" : "a single class (" + balance.Classes[0].Value + ")")}: nothing to learn. Check the label column and the data file."));
+            else if (balance.Imbalanced)
+                warnings.Add(new(WarningKind.Imbalance, WarningSeverity.Warning, label.Slot.Name,
+                    $"label '{label.Slot.Name}' is imbalanced: minority class '{balance.Classes[^1].Value}' is {Fmt.Percent(balance.MinorityShare)} of rows (majority:minority {Fmt.Fixed(balance.MajorityToMinorityRatio, 1)}:1). Prefer pr_auc/f1 over accuracy and stratified splits."));
+        }
+        if (label.Present == 0 && train.Rows > 0 && !warnings.Any(w => w.Kind == WarningKind.SingleClass))
+            warnings.Add(new(WarningKind.SingleClass, WarningSeverity.Serious, label.Slot.Name, $"label '{label.Slot.Name}' has no values."));
+
+        // Column-level findings.
+        var idLike = new List<IdLikeColumn>();
+        foreach (var c in train.Columns)
+        {
+            if (c.Slot.Role is ColumnRole.Label) continue;
+            if (c.Present == 0 && train.Rows > 0)
+            {
+                warnings.Add(new(WarningKind.AllMissing, WarningSeverity.Warning, c.Slot.Name, $"'{c.Slot.Name}' is missing in every row: mark it role: ignore."));
+                continue;
+            }
+            if (c.Slot.Role == ColumnRole.Id) continue;
+            var share = (double)c.Missing / Math.Max(1, train.Rows);
+            if (share >= HighMissingShare)
+                warnings.Add(new(WarningKind.HighMissing, WarningSeverity.Info, c.Slot.Name, $"'{c.Slot.Name}' is missing in {Fmt.Percent(share)} of rows."));
+            if (c.DistinctCount == 1 && !c.DistinctIsLowerBound && c.Present > 1)
+                warnings.Add(new(WarningKind.Constant, WarningSeverity.Info, c.Slot.Name, $"'{c.Slot.Name}' has a single value: it cannot help a model."));
+            var reason = IdLikeReason(c);
+            if (reason is not null)
+            {
+                idLike.Add(new IdLikeColumn(c.Slot.Name, reason));
+                warnings.Add(new(WarningKind.IdLike, WarningSeverity.Warning, c.Slot.Name,
+                    $"'{c.Slot.Name}' looks like an identifier ({reason}): mark it role: id so it is not used as a feature."));
+            }
+        }
+
+        if (train.Duplicates.Duplicates > 0)
+            warnings.Add(new(WarningKind.Duplicates, WarningSeverity.Warning, null,
+                $"{Fmt.Count(train.Duplicates.Duplicates)} rows ({Fmt.Percent((double)train.Duplicates.Duplicates / train.Rows)}) repeat an earlier row: they inflate validation scores when a copy lands on both sides of a split."));
+
+        // Leakage probes need at least two classes (or a numeric label) and some rows.
+        LeakageSummary? leakage = null;
+        bool labelUsable = !warnings.Any(w => w.Kind == WarningKind.SingleClass) && label.Present >= MinRowsForLeakage;
+        if (!options.SkipLeakage && labelUsable)
+        {
+            leakage = LeakageProber.Probe(settings, slots, train.RowSample.Items, labelIndex, options,
+                f => progress?.Report(0.4 + 0.6 * f));
+            foreach (var p in leakage.Flagged)
+                warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, p.Column,
+                    $"possible target leakage: '{p.Column}' alone predicts the label with {leakage.Metric} {Fmt.Fixed(p.Score, 3)} (threshold {Fmt.Fixed(leakage.Threshold, 2)}). If it is computed from the label or known only afterwards, mark it role: ignore."));
+        }
+        else if (!options.SkipLeakage)
+            notes.Add($"Leakage probes were skipped: they need a label with at least two classes (or numbers) in at least {MinRowsForLeakage} rows; on fewer, a 30% holdout is too small to tell a leak from luck.");
+
+        if (drift is not null)
+            foreach (var d in drift.Columns.Where(d => d.Verdict is DriftVerdict.Major or DriftVerdict.Moderate))
+                warnings.Add(new(WarningKind.Drift, d.Verdict == DriftVerdict.Major && options.FailOnMajorDrift ? WarningSeverity.Serious : WarningSeverity.Warning, d.Column,
+                    $"'{d.Column}' differs between training and comparison data ({d.Verdict.ToString().ToLowerInvariant()} drift: PSI {Fmt.Fixed(d.Psi, 3)}{(double.IsNaN(d.KsPValue) ? "" : ", KS p " + Fmt.PValue(d.KsPValue))})."));
+
+        notes.Add(train.Rows <= options.ReservoirSize
+            ? "Medians, quartiles and histograms are exact (every row)."
+            : $"Medians, quartiles, histograms, PSI bins and KS tests use a seeded uniform sample of {Fmt.Count(options.ReservoirSize)} values per column; counts, missing, min, max, mean and std use every row.");
+        notes.Add($"Distinct values are exact up to {Fmt.Count(options.DistinctCap)} per column; top values count the first {Fmt.Count(options.CategoryCap)} distinct values seen.");
+        notes.Add($"Duplicates compare all columns except role: id ones, by a 64-bit hash of the row{(train.Duplicates.Exact ? "" : $"; only the first {Fmt.Count(options.DuplicateHashCap)} distinct rows are remembered")}.");
+        if (leakage is not null)
+            notes.Add($"Leakage: {LeakageProber.TrainerDescription}, trained on {Fmt.Count(leakage.TrainRows)} rows and scored on {Fmt.Count(leakage.HoldoutRows)} held-out rows ({(train.RowSample.IsComplete ? "all rows" : "a seeded uniform sample")}, seed {options.Seed}).");
+        if (drift is not null)
+            notes.Add("Drift: PSI over training deciles (numbers) or categories, < 0.1 stable, < 0.25 moderate, else major; two-sample KS test on numbers, p < 0.01 counts as at least moderate.");
+
+        progress?.Report(1);
+        return new ExplorationReport
+        {
+            PipelineName = settings.Name,
+            Task = settings.Task,
+            LabelColumn = settings.LabelColumn,
+            DataPath = dataPath,
+            RowCount = train.Rows,
+            SampleColumns = slots.Select(s => s.Name).ToArray(),
+            SampleRows = train.FirstRows,
+            Columns = columns,
+            ClassBalance = balance,
+            Duplicates = new DuplicateSummary(train.Duplicates.Duplicates,
+                train.Rows == 0 ? 0 : 100.0 * train.Duplicates.Duplicates / train.Rows, train.Duplicates.Examples,
+                train.Duplicates.Exact, slots.Where(s => s.Role != ColumnRole.Id).Select(s => s.Name).ToArray()),
+            IdLikeColumns = idLike,
+            Leakage = leakage,
+            Drift = drift,
+            Warnings = warnings.OrderByDescending(w => w.Severity).ToArray(),
+            MethodNotes = notes,
+            Elapsed = stopwatch.Elapsed,
+        };
+    }
+
+    private static string ResolveData(string? optionPath, string? settingsPath, PipelineSettings settings, string what)
+    {
+        var path = optionPath is not null ? Path.GetFullPath(optionPath) : settings.ResolvePath(settingsPath!);
+        if (!File.Exists(path))
+            throw new ExplorationInputException($"The {what} file '{path}' does not exist. Check the path{(optionPath is null ? " in pipeline.yaml" : "")}.");
+        return path;
+    }
+
+    private static IDataView Load(IPipelineDefinition pipeline, MLContext ml, string path)
+    {
+        try { return pipeline.LoadData(ml, path); }
+        catch (Exception e) when (e is IOException or FormatException or InvalidOperationException or InvalidDataException)
+        {
+            throw new ExplorationInputException($"{path}: could not be read: {e.Message}", e);
+        }
+    }
+
+    private static int IndexOfLabel(IReadOnlyList<ColumnSlot> slots, PipelineSettings settings, string path)
+    {
+        for (int i = 0; i < slots.Count; i++)
+            if (slots[i].Name == settings.LabelColumn) return i;
+        throw new ExplorationInputException($"{path}: the label column '{settings.LabelColumn}' is not among the loaded columns ({string.Join(", ", slots.Select(s => s.Name))}).");
+    }
+
+    private sealed record ProfiledData(long Rows, ColumnAccumulator[] Columns, IReadOnlyList<IReadOnlyList<string>> FirstRows,
+        Reservoir<Cell[]> RowSample, DuplicateTracker Duplicates);
+
+    private static ProfiledData Profile(IDataView data, IReadOnlyList<ColumnSlot> slots, PipelineSettings settings,
+        ExploreOptions options, string path, int labelIndex, bool classification, bool collectRows)
+    {
+        var columns = slots.Select((s, i) => new ColumnAccumulator(s, options, options.Seed + 7919 * (i + 1),
+            countCategories: classification && i == labelIndex)).ToArray();
+        var firstRows = new List<IReadOnlyList<string>>();
+        var rowSample = new Reservoir<Cell[]>(collectRows ? options.LeakageMaxRows : 1, options.Seed);
+        var duplicates = new DuplicateTracker(options.DuplicateHashCap, maxExamples: 5);
+        var hashed = Enumerable.Range(0, slots.Count).Where(i => slots[i].Role != ColumnRole.Id).ToArray();
+        long rows = 0;
+        using var reader = RowReader.Open(data, slots, settings);
+        try
+        {
+            while (reader.MoveNext())
+            {
+                rows++;
+                var cells = reader.Current;
+                for (int i = 0; i < cells.Length; i++) columns[i].Add(cells[i]);
+                if (!collectRows) continue;
+                if (firstRows.Count < options.SampleRows) firstRows.Add(cells.Select(c => c.Display).ToArray());
+                var hash = RowHash.Start;
+                foreach (var i in hashed) hash = RowHash.Append(hash, cells[i].Missing ? "\u0000" : cells[i].Display);
+                // Row numbers are 1-based data rows (the header is not counted).
+                duplicates.Add(hash, rows, () => string.Join(settings.Separator, cells.Select(c => c.Display)));
+                rowSample.Offer((Cell[])cells.Clone());
+            }
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or InvalidDataException)
+        {
+            throw new ExplorationInputException($"{path}: reading failed after data row {rows}: {e.Message}", e);
+        }
+        return new ProfiledData(rows, columns, firstRows, rowSample, duplicates);
+    }
+
+    private static ColumnProfile ToProfile(ColumnAccumulator c, ExploreOptions options, long rows)
+    {
+        var summary = c.Summary();
+        var top = Array.Empty<ValueCount>();
+        long other = 0;
+        if (c.Categories is not null)
+        {
+            top = c.Categories.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+                .Take(options.TopValues).Select(kv => new ValueCount(kv.Key, kv.Value, rows == 0 ? 0 : (double)kv.Value / rows)).ToArray();
+            other = c.Present - top.Sum(t => t.Count);
+        }
+        return new ColumnProfile
+        {
+            Name = c.Slot.Name,
+            Kind = c.Slot.Kind,
+            Role = c.Slot.Role,
+            DataType = c.Slot.DataType,
+            Count = c.Present,
+            Missing = c.Missing,
+            MissingPercent = rows == 0 ? 0 : 100.0 * c.Missing / rows,
+            Distinct = c.DistinctCount,
+            DistinctIsLowerBound = c.DistinctIsLowerBound,
+            Numeric = c.IsNumericLike ? summary : null,
+            IsDate = c.Slot.Mode == ProfileMode.Date,
+            TextLength = c.Slot.Mode == ProfileMode.Text ? summary : null,
+            Histogram = c.Slot.Mode == ProfileMode.Categorical ? [] : c.Histogram(options.HistogramBins),
+            HistogramFromSample = !c.Sample.IsComplete,
+            TopValues = top,
+            OtherCount = other,
+            Unparsed = c.Unparsed,
+        };
+    }
+
+    private static ClassBalance Balance(ColumnAccumulator label)
+    {
+        var total = label.Present;
+        var classes = label.Categories!.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => new ValueCount(kv.Key, kv.Value, total == 0 ? 0 : (double)kv.Value / total)).ToArray();
+        if (classes.Length < 2) return new ClassBalance(classes, double.NaN, double.NaN, false);
+        var minority = classes[^1].Share;
+        var ratio = (double)classes[0].Count / classes[^1].Count;
+        // The minority-share rule is for two classes only: ten balanced classes have 10% each and are not imbalanced.
+        var imbalanced = classes.Length == 2 ? minority < ImbalanceMinorityShare || ratio > ImbalanceRatio : ratio > ImbalanceRatio;
+        return new ClassBalance(classes, minority, ratio, total >= MinRowsForHeuristics && imbalanced);
+    }
+
+    private static string? IdLikeReason(ColumnAccumulator c)
+    {
+        if (c.Present < MinRowsForHeuristics) return null;
+        if (c.Slot.Mode == ProfileMode.Numeric)
+            return c.IsStrictlyMonotoneIntegers ? "integers that rise or fall by row, all distinct" : null;
+        if (c.Slot.Mode == ProfileMode.Date) return null;
+        // Free text is unique by nature; only short texts (names, codes) count as identifiers.
+        if (c.Slot.Mode == ProfileMode.Text && c.SumOfTextLengths / c.Present > 40) return null;
+        if (c.DistinctIsLowerBound || c.DistinctCount >= IdLikeDistinctShare * c.Present)
+            return $"{(c.DistinctIsLowerBound ? "more than " : "")}{Fmt.Count(c.DistinctCount)} distinct values in {Fmt.Count(c.Present)} rows";
+        return null;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Text;
+
+namespace PipelineGen.Runtime.Exploration;
+
+/// <summary>Plain-text summary of an <see cref="ExplorationReport"/> for a terminal or a log (no colour codes).</summary>
+public static class ExplorationConsole
+{
+    private const int MaxCell = 24;
+
+    public static void Write(ExplorationReport report, TextWriter output)
+    {
+        var o = output;
+        o.WriteLine($"Explore: {report.PipelineName} ({TaskName(report.Task)}, label '{report.LabelColumn}')");
+        o.WriteLine($"Data: {report.DataPath}");
+        o.WriteLine($"Rows: {Fmt.Count(report.RowCount)}   Columns: {report.Columns.Count}   Duplicate rows: {Fmt.Count(report.Duplicates.DuplicateRows)}");
+        o.WriteLine();
+
+        if (report.Warnings.Count == 0) o.WriteLine("Warnings: none");
+        else
+        {
+            o.WriteLine($"Warnings ({report.Warnings.Count}):");
+            foreach (var w in report.Warnings)
+                o.WriteLine($"  {SeverityMark(w.Severity)} {Kind(w.Kind),-10} {w.Message}");
+        }
+        o.WriteLine();
+
+        o.WriteLine("Columns:");
+        var rows = new List<string[]> { new[] { "column", "kind", "role", "missing", "distinct", "min", "median", "mean", "max", "top / length" } };
+        foreach (var c in report.Columns)
+        {
+            var n = c.Numeric;
+            string top = c.TopValues.Count > 0
+                ? string.Join(", ", c.TopValues.Take(3).Select(t => $"{Clip(t.Value, 12)} {Fmt.Percent(t.Share)}"))
+                : c.TextLength is { } len ? $"length {Fmt.Num(len.Min)}..{Fmt.Num(len.Max)}, mean {Fmt.Num(len.Mean)}" : "";
+            rows.Add([
+                c.Name, c.Kind.ToString().ToLowerInvariant(), c.Role.ToString().ToLowerInvariant(),
+                $"{Fmt.Count(c.Missing)} ({Fmt.Fixed(c.MissingPercent, 1)}%)",
+                (c.DistinctIsLowerBound ? ">" : "") + Fmt.Count(c.Distinct),
+                n is null ? "" : Fmt.Num(n.Min, c.IsDate),
+                n is null ? "" : Fmt.Num(n.Median, c.IsDate),
+                n is null ? "" : Fmt.Num(n.Mean, c.IsDate),
+                n is null ? "" : Fmt.Num(n.Max, c.IsDate),
+                top,
+            ]);
+        }
+        WriteTable(o, rows);
+        o.WriteLine();
+
+        if (report.ClassBalance is { } balance)
+        {
+            o.WriteLine($"Class balance ({report.LabelColumn}):");
+            foreach (var c in balance.Classes)
+                o.WriteLine($"  {Clip(c.Value, 20),-20} {Fmt.Count(c.Count),9} {Fmt.Percent(c.Share),7}  {new string('#', (int)Math.Round(c.Share * 40))}");
+            o.WriteLine();
+        }
+
+        if (report.Duplicates.DuplicateRows > 0)
+        {
+            o.WriteLine($"Duplicate rows: {Fmt.Count(report.Duplicates.DuplicateRows)} ({Fmt.Fixed(report.Duplicates.Percent, 1)}%), e.g.:");
+            foreach (var e in report.Duplicates.Examples.Take(3))
+                o.WriteLine($"  row {e.RowNumber} = row {e.FirstRowNumber}: {Clip(e.Row, 80)}");
+            o.WriteLine();
+        }
+
+        if (report.IdLikeColumns.Count > 0)
+        {
+            o.WriteLine("Identifier-like columns (mark them role: id):");
+            foreach (var id in report.IdLikeColumns) o.WriteLine($"  {id.Column}: {id.Reason}");
+            o.WriteLine();
+        }
+
+        if (report.Leakage is { } leakage)
+        {
+            o.WriteLine($"Leakage probe ({leakage.Metric} of one column alone, {Fmt.Count(leakage.HoldoutRows)} held-out rows, flag at >= {Fmt.Fixed(leakage.Threshold, 2)}):");
+            foreach (var p in leakage.Probes)
+                o.WriteLine($"  {Clip(p.Column, MaxCell),-MaxCell} {Fmt.Fixed(p.Score, 3),6}{(p.Flagged ? "  LEAK?" : "")}{(p.Note is null ? "" : "  (" + p.Note + ")")}");
+            o.WriteLine();
+        }
+
+        if (report.Drift is { } drift)
+        {
+            o.WriteLine($"Drift vs {drift.ComparePath} ({Fmt.Count(drift.CompareRows)} rows):");
+            var table = new List<string[]> { new[] { "column", "psi", "ks p", "verdict" } };
+            foreach (var d in drift.Columns)
+                table.Add([d.Column, Fmt.Fixed(d.Psi, 3), Fmt.PValue(d.KsPValue), d.Verdict.ToString().ToLowerInvariant()]);
+            WriteTable(o, table);
+            o.WriteLine();
+        }
+        else o.WriteLine("Drift: no comparison data (set test data in the spec or pass a file to compare with).");
+
+        foreach (var note in report.MethodNotes) o.WriteLine($"note: {note}");
+        o.WriteLine($"Done in {report.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s.");
+    }
+
+    internal static string TaskName(MlTaskKind task) => task switch
+    {
+        MlTaskKind.BinaryClassification => "binary classification",
+        MlTaskKind.MulticlassClassification => "multiclass classification",
+        _ => "regression",
+    };
+
+    internal static string Kind(WarningKind kind) => kind switch
+    {
+        WarningKind.IdLike => "id-like",
+        WarningKind.AllMissing => "all-missing",
+        WarningKind.HighMissing => "missing",
+        WarningKind.SingleClass => "label",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
+
+    private static string SeverityMark(WarningSeverity s) => s switch
+    {
+        WarningSeverity.Serious => "!!",
+        WarningSeverity.Warning => " !",
+        _ => " i",
+    };
+
+    private static string Clip(string s, int max)
+    {
+        s = s.Replace('\n', ' ').Replace('\r', ' ').Replace('\t', ' ');
+        return s.Length <= max ? s : s[..(max - 1)] + "…";
+    }
+
+    private static void WriteTable(TextWriter o, List<string[]> rows)
+    {
+        var clipped = rows.Select(r => r.Select((c, i) => i == r.Length - 1 ? Clip(c, 60) : Clip(c, MaxCell)).ToArray()).ToList();
+        var widths = Enumerable.Range(0, clipped[0].Length).Select(i => clipped.Max(r => r[i].Length)).ToArray();
+        foreach (var r in clipped)
+        {
+            var line = new StringBuilder("  ");
+            for (int i = 0; i < r.Length; i++) line.Append(r[i].PadRight(widths[i] + 2));
+            o.WriteLine(line.ToString().TrimEnd());
+        }
+    }
+}

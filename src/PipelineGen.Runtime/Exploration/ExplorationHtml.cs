@@ -1,0 +1,335 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace PipelineGen.Runtime.Exploration;
+
+/// <summary>
+/// Writes an <see cref="ExplorationReport"/> as one self-contained HTML file: inline CSS, charts as inline SVG,
+/// no scripts, fonts or URLs, so it opens offline and can be mailed around. Every data value is HTML-encoded.
+/// </summary>
+public static class ExplorationHtml
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private const string TrainColor = "#3b6fb6", CompareColor = "#e8833a", LeakColor = "#c0392b";
+
+    public static void Write(ExplorationReport report, string path)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory)) Directory.CreateDirectory(directory);
+        File.WriteAllText(path, Render(report), new UTF8Encoding(false));
+    }
+
+    public static string Render(ExplorationReport report)
+    {
+        var h = new StringBuilder();
+        h.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
+        h.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        h.Append($"<title>Explore: {E(report.PipelineName)}</title><style>{Css}</style></head><body>");
+        h.Append($"<header><h1>Explore: {E(report.PipelineName)}</h1><p class=\"meta\">{E(ExplorationConsole.TaskName(report.Task))}, label <code>{E(report.LabelColumn)}</code> · {E(report.DataPath)} · {E(report.CreatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", Inv))}</p></header><main>");
+
+        Cards(h, report);
+        Warnings(h, report);
+        Label(h, report);
+        Leakage(h, report);
+        Drift(h, report);
+        Columns(h, report);
+        Duplicates(h, report);
+        Sample(h, report);
+
+        h.Append("<section><h2>How these numbers were computed</h2><ul class=\"notes\">");
+        foreach (var n in report.MethodNotes) h.Append($"<li>{E(n)}</li>");
+        h.Append("</ul></section></main></body></html>\n");
+        return h.ToString();
+    }
+
+    private static void Cards(StringBuilder h, ExplorationReport r)
+    {
+        var serious = r.Warnings.Count(w => w.Severity == WarningSeverity.Serious);
+        h.Append("<div class=\"cards\">");
+        Card(h, "rows", Fmt.Count(r.RowCount), null);
+        Card(h, "columns", r.Columns.Count.ToString(Inv), null);
+        Card(h, "duplicate rows", Fmt.Count(r.Duplicates.DuplicateRows), r.Duplicates.DuplicateRows > 0 ? "warn" : null);
+        Card(h, "warnings", r.Warnings.Count.ToString(Inv), serious > 0 ? "bad" : r.Warnings.Count > 0 ? "warn" : "ok");
+        if (r.Leakage is { } l) Card(h, "leaking columns", l.Flagged.Count().ToString(Inv), l.Flagged.Any() ? "bad" : "ok");
+        if (r.Drift is { } d) Card(h, "drifting columns", d.Columns.Count(c => c.Verdict is DriftVerdict.Major or DriftVerdict.Moderate).ToString(Inv),
+            d.Columns.Any(c => c.Verdict == DriftVerdict.Major) ? "bad" : d.Columns.Any(c => c.Verdict == DriftVerdict.Moderate) ? "warn" : "ok");
+        h.Append("</div>");
+    }
+
+    private static void Card(StringBuilder h, string label, string value, string? tone) =>
+        h.Append($"<div class=\"card {tone}\"><div class=\"v\">{E(value)}</div><div class=\"l\">{E(label)}</div></div>");
+
+    private static void Warnings(StringBuilder h, ExplorationReport r)
+    {
+        h.Append("<section><h2>Warnings</h2>");
+        if (r.Warnings.Count == 0) { h.Append("<p class=\"ok-text\">No problems found.</p></section>"); return; }
+        h.Append("<ul class=\"warnings\">");
+        foreach (var w in r.Warnings)
+            h.Append($"<li class=\"{w.Severity.ToString().ToLowerInvariant()}\"><span class=\"badge\">{E(ExplorationConsole.Kind(w.Kind))}</span> {E(w.Message)}</li>");
+        h.Append("</ul></section>");
+    }
+
+    private static void Label(StringBuilder h, ExplorationReport r)
+    {
+        if (r.ClassBalance is { } b)
+        {
+            h.Append($"<section><h2>Class balance of <code>{E(r.LabelColumn)}</code></h2>");
+            h.Append(HBars(b.Classes.Select(c => (c.Value, c.Share, $"{Fmt.Count(c.Count)} ({Fmt.Percent(c.Share)})", (string?)null)).ToList(), 1.0, null));
+            if (b.Classes.Count >= 2)
+                h.Append($"<p class=\"meta\">minority share {E(Fmt.Percent(b.MinorityShare))}, majority:minority {E(Fmt.Fixed(b.MajorityToMinorityRatio, 2))}:1 — imbalanced when the minority is under {Fmt.Percent(DataExplorer.ImbalanceMinorityShare)} or the ratio over {DataExplorer.ImbalanceRatio.ToString(Inv)}:1.</p>");
+            h.Append("</section>");
+        }
+        else if (r.Task == MlTaskKind.Regression && r.Columns.FirstOrDefault(c => c.Name == r.LabelColumn) is { Histogram.Count: > 0 } label)
+        {
+            h.Append($"<section><h2>Distribution of the label <code>{E(r.LabelColumn)}</code></h2>");
+            h.Append(Histogram(label.Histogram, 760, 200, label.IsDate));
+            h.Append("</section>");
+        }
+    }
+
+    private static void Leakage(StringBuilder h, ExplorationReport r)
+    {
+        if (r.Leakage is not { } l) return;
+        h.Append($"<section><h2>Target leakage probe</h2><p class=\"meta\">Each feature alone trains {E(l.Trainer)} on {Fmt.Count(l.TrainRows)} rows; bars show its {E(l.Metric)} on {Fmt.Count(l.HoldoutRows)} held-out rows. The red line is the threshold ({E(Fmt.Fixed(l.Threshold, 2))}); the grey tick is what a model ignoring the column scores.</p>");
+        var lo = Math.Min(0, l.Probes.Where(p => !double.IsNaN(p.Score)).Select(p => p.Score).DefaultIfEmpty(0).Min());
+        h.Append(HBars(l.Probes.Select(p => (p.Column, double.IsNaN(p.Score) ? 0 : p.Score,
+            (double.IsNaN(p.Score) ? "n/a" : Fmt.Fixed(p.Score, 3)) + (p.Flagged ? " — leak?" : "") + (p.Note is null ? "" : " (" + p.Note + ")"),
+            p.Flagged ? LeakColor : (string?)null)).ToList(), 1.0, l.Threshold, lo, l.Probes.FirstOrDefault()?.Baseline));
+        h.Append("</section>");
+    }
+
+    private static void Drift(StringBuilder h, ExplorationReport r)
+    {
+        h.Append("<section><h2>Training data vs comparison data (drift)</h2>");
+        if (r.Drift is not { } d) { h.Append("<p class=\"meta\">No comparison data: give the spec a test file or pass one to compare with.</p></section>"); return; }
+        h.Append($"<p class=\"meta\">Compared with {E(d.ComparePath)} ({Fmt.Count(d.CompareRows)} rows). PSI &lt; 0.1 stable, &lt; 0.25 moderate, else major; KS p &lt; 0.01 on numbers counts as at least moderate.</p>");
+        h.Append("<table class=\"grid\"><thead><tr><th>column</th><th>PSI</th><th>KS D</th><th>KS p</th><th>verdict</th><th>note</th></tr></thead><tbody>");
+        foreach (var c in d.Columns)
+            h.Append($"<tr><td>{E(c.Column)}</td><td class=\"n\">{E(Fmt.Fixed(c.Psi, 3))}</td><td class=\"n\">{E(Fmt.Fixed(c.KsStatistic, 3))}</td><td class=\"n\">{E(Fmt.PValue(c.KsPValue))}</td><td><span class=\"verdict {c.Verdict.ToString().ToLowerInvariant()}\">{E(c.Verdict.ToString().ToLowerInvariant())}</span></td><td>{E(c.Note ?? "")}</td></tr>");
+        h.Append("</tbody></table>");
+        var shown = d.Columns.Where(c => c.Bins.Count > 0).OrderByDescending(c => double.IsNaN(c.Psi) ? -1 : c.Psi).Take(12).ToList();
+        if (shown.Count > 0)
+        {
+            h.Append($"<p class=\"legend\"><span style=\"background:{TrainColor}\"></span>training <span style=\"background:{CompareColor}\"></span>comparison (share of rows per bin; columns with the largest PSI first)</p><div class=\"charts\">");
+            foreach (var c in shown)
+                h.Append($"<figure><figcaption>{E(c.Column)} <small>PSI {E(Fmt.Fixed(c.Psi, 3))}</small></figcaption>{PairedBars(c.Bins, 370, 160)}</figure>");
+            h.Append("</div>");
+        }
+        h.Append("</section>");
+    }
+
+    private static void Columns(StringBuilder h, ExplorationReport r)
+    {
+        h.Append("<section><h2>Columns</h2><div class=\"columns\">");
+        foreach (var c in r.Columns)
+        {
+            h.Append($"<article class=\"col\"><h3>{E(c.Name)} <span class=\"tag\">{E(c.Kind.ToString().ToLowerInvariant())}</span> <span class=\"tag role-{E(c.Role.ToString().ToLowerInvariant())}\">{E(c.Role.ToString().ToLowerInvariant())}</span></h3>");
+            h.Append("<table class=\"stats\">");
+            Stat(h, "type", c.DataType);
+            Stat(h, "values", Fmt.Count(c.Count));
+            Stat(h, "missing", $"{Fmt.Count(c.Missing)} ({Fmt.Fixed(c.MissingPercent, 1)}%)");
+            Stat(h, "distinct", (c.DistinctIsLowerBound ? "more than " : "") + Fmt.Count(c.Distinct));
+            if (c.Unparsed > 0) Stat(h, "unparsed", Fmt.Count(c.Unparsed));
+            if (c.Numeric is { } n)
+            {
+                Stat(h, "min / max", $"{Fmt.Num(n.Min, c.IsDate)} / {Fmt.Num(n.Max, c.IsDate)}");
+                Stat(h, "mean ± std", c.IsDate ? Fmt.Num(n.Mean, true) : $"{Fmt.Num(n.Mean)} ± {Fmt.Num(n.StdDev)}");
+                Stat(h, "median (q1–q3)", $"{Fmt.Num(n.Median, c.IsDate)} ({Fmt.Num(n.Q1, c.IsDate)} – {Fmt.Num(n.Q3, c.IsDate)}){(n.QuantilesFromSample ? " ~" : "")}");
+            }
+            if (c.TextLength is { } t)
+                Stat(h, "length", $"{Fmt.Num(t.Min)}–{Fmt.Num(t.Max)}, mean {Fmt.Num(t.Mean)}, median {Fmt.Num(t.Median)}");
+            h.Append("</table>");
+            if (c.TopValues.Count > 0)
+            {
+                var items = c.TopValues.Select(v => (v.Value.Length == 0 ? "(empty)" : v.Value, v.Share, $"{Fmt.Count(v.Count)} ({Fmt.Percent(v.Share)})", (string?)null)).ToList();
+                if (c.OtherCount > 0) items.Add(("(other values)", (double)c.OtherCount / Math.Max(1, r.RowCount), Fmt.Count(c.OtherCount), "#9aa5b1"));
+                h.Append(HBars(items, Math.Max(1e-9, items.Max(i => i.Item2)), null, compact: true));
+            }
+            else if (c.Histogram.Count > 0)
+            {
+                if (c.TextLength is not null) h.Append("<div class=\"cap\">length in characters</div>");
+                h.Append(Histogram(c.Histogram, 360, 130, c.IsDate));
+            }
+            h.Append("</article>");
+        }
+        h.Append("</div></section>");
+    }
+
+    private static void Stat(StringBuilder h, string name, string value) =>
+        h.Append($"<tr><th>{E(name)}</th><td>{E(value)}</td></tr>");
+
+    private static void Duplicates(StringBuilder h, ExplorationReport r)
+    {
+        var d = r.Duplicates;
+        h.Append($"<section><h2>Duplicate rows</h2><p>{Fmt.Count(d.DuplicateRows)} rows ({E(Fmt.Fixed(d.Percent, 1))}%) repeat an earlier row{(d.Exact ? "" : " (lower bound)")}.</p>");
+        if (d.Examples.Count > 0)
+        {
+            h.Append("<table class=\"grid\"><thead><tr><th>row</th><th>same as row</th><th>values</th></tr></thead><tbody>");
+            foreach (var e in d.Examples)
+                h.Append($"<tr><td class=\"n\">{e.RowNumber}</td><td class=\"n\">{e.FirstRowNumber}</td><td><code>{E(e.Row)}</code></td></tr>");
+            h.Append("</tbody></table>");
+        }
+        if (r.IdLikeColumns.Count > 0)
+        {
+            h.Append("<h3>Identifier-like columns</h3><ul>");
+            foreach (var id in r.IdLikeColumns) h.Append($"<li><code>{E(id.Column)}</code>: {E(id.Reason)} — mark it <code>role: id</code>.</li>");
+            h.Append("</ul>");
+        }
+        h.Append("</section>");
+    }
+
+    private static void Sample(StringBuilder h, ExplorationReport r)
+    {
+        h.Append($"<section><h2>First {r.SampleRows.Count} rows</h2><div class=\"scroll\"><table class=\"grid sample\"><thead><tr>");
+        foreach (var c in r.SampleColumns) h.Append($"<th>{E(c)}</th>");
+        h.Append("</tr></thead><tbody>");
+        foreach (var row in r.SampleRows)
+        {
+            h.Append("<tr>");
+            foreach (var v in row) h.Append(v.Length == 0 ? "<td class=\"na\">·</td>" : $"<td>{E(v)}</td>");
+            h.Append("</tr>");
+        }
+        h.Append("</tbody></table></div></section>");
+    }
+
+    // ---- SVG charts (hand-written: deterministic, no native dependencies, tiny) ----
+
+    private static string Histogram(IReadOnlyList<HistogramBin> bins, int width, int height, bool isDate)
+    {
+        const int left = 44, bottom = 22, top = 8, right = 8;
+        var plotW = width - left - right;
+        var plotH = height - top - bottom;
+        var max = bins.Max(b => b.Count);
+        var s = new StringBuilder();
+        s.Append($"<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\">");
+        s.Append($"<line x1=\"{left}\" y1=\"{top + plotH}\" x2=\"{left + plotW}\" y2=\"{top + plotH}\" stroke=\"#888\"/>");
+        s.Append($"<text x=\"{left - 4}\" y=\"{top + 8}\" class=\"ax\" text-anchor=\"end\">{E(Fmt.Num(Math.Round(max)))}</text>");
+        s.Append($"<text x=\"{left - 4}\" y=\"{top + plotH}\" class=\"ax\" text-anchor=\"end\">0</text>");
+        var bw = (double)plotW / bins.Count;
+        for (int i = 0; i < bins.Count; i++)
+        {
+            var b = bins[i];
+            var bh = max <= 0 ? 0 : plotH * b.Count / max;
+            s.Append($"<rect x=\"{F(left + i * bw + 0.5)}\" y=\"{F(top + plotH - bh)}\" width=\"{F(Math.Max(1, bw - 1))}\" height=\"{F(bh)}\" fill=\"{TrainColor}\"><title>{E(Fmt.Num(b.Lower, isDate))} – {E(Fmt.Num(b.Upper, isDate))}: {E(Fmt.Num(Math.Round(b.Count)))}</title></rect>");
+        }
+        s.Append($"<text x=\"{left}\" y=\"{height - 6}\" class=\"ax\">{E(Fmt.Num(bins[0].Lower, isDate))}</text>");
+        s.Append($"<text x=\"{left + plotW}\" y=\"{height - 6}\" class=\"ax\" text-anchor=\"end\">{E(Fmt.Num(bins[^1].Upper, isDate))}</text>");
+        s.Append("</svg>");
+        return s.ToString();
+    }
+
+    /// <summary>Horizontal bars: label, bar, value text. Optional threshold line and baseline tick.</summary>
+    private static string HBars(List<(string Label, double Value, string Text, string? Color)> items, double max, double? threshold,
+        double min = 0, double? baseline = null, bool compact = false)
+    {
+        int width = compact ? 360 : 760, labelW = compact ? 110 : 180, textW = compact ? 90 : 200, rowH = compact ? 18 : 22;
+        var plotW = width - labelW - textW;
+        var height = items.Count * rowH + 6;
+        double X(double v) => labelW + plotW * (Math.Clamp(v, min, max) - min) / (max - min);
+        var s = new StringBuilder();
+        s.Append($"<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\">");
+        for (int i = 0; i < items.Count; i++)
+        {
+            var (label, value, text, color) = items[i];
+            var y = 3 + i * rowH;
+            var x0 = X(Math.Max(min, 0));
+            var x1 = X(value);
+            s.Append($"<text x=\"{labelW - 6}\" y=\"{y + rowH * 0.68:0.#}\" class=\"lb\" text-anchor=\"end\">{E(Clip(label, compact ? 16 : 26))}<title>{E(label)}</title></text>");
+            s.Append($"<rect x=\"{F(Math.Min(x0, x1))}\" y=\"{y + 2}\" width=\"{F(Math.Max(1, Math.Abs(x1 - x0)))}\" height=\"{rowH - 5}\" rx=\"2\" fill=\"{color ?? TrainColor}\"/>");
+            s.Append($"<text x=\"{labelW + plotW + 6}\" y=\"{y + rowH * 0.68:0.#}\" class=\"lb\">{E(text)}</text>");
+        }
+        if (baseline is { } bl && !double.IsNaN(bl))
+            s.Append($"<line x1=\"{F(X(bl))}\" y1=\"0\" x2=\"{F(X(bl))}\" y2=\"{height}\" stroke=\"#777\" stroke-dasharray=\"2 3\"/>");
+        if (threshold is { } t)
+            s.Append($"<line x1=\"{F(X(t))}\" y1=\"0\" x2=\"{F(X(t))}\" y2=\"{height}\" stroke=\"{LeakColor}\" stroke-width=\"1.5\"/>");
+        s.Append("</svg>");
+        return s.ToString();
+    }
+
+    private static string PairedBars(IReadOnlyList<DriftBin> bins, int width, int height)
+    {
+        const int left = 58, bottom = 46, top = 8, right = 4; // rotated bin labels need room on the left
+        var shown = bins.Take(16).ToList();
+        var plotW = width - left - right;
+        var plotH = height - top - bottom;
+        var max = Math.Max(1e-9, shown.Max(b => Math.Max(b.TrainShare, b.CompareShare)));
+        var group = (double)plotW / shown.Count;
+        var bw = Math.Max(1, group / 2 - 1.5);
+        var s = new StringBuilder();
+        s.Append($"<svg width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\">");
+        s.Append($"<line x1=\"{left}\" y1=\"{top + plotH}\" x2=\"{left + plotW}\" y2=\"{top + plotH}\" stroke=\"#888\"/>");
+        s.Append($"<text x=\"{left - 3}\" y=\"{top + 8}\" class=\"ax\" text-anchor=\"end\">{E(Fmt.Percent(max))}</text>");
+        for (int i = 0; i < shown.Count; i++)
+        {
+            var b = shown[i];
+            var x = left + i * group + 1;
+            var h1 = plotH * b.TrainShare / max;
+            var h2 = plotH * b.CompareShare / max;
+            var tip = $"{b.Label}: training {Fmt.Percent(b.TrainShare)}, comparison {Fmt.Percent(b.CompareShare)}";
+            s.Append($"<g><title>{E(tip)}</title><rect x=\"{F(x)}\" y=\"{F(top + plotH - h1)}\" width=\"{F(bw)}\" height=\"{F(h1)}\" fill=\"{TrainColor}\"/>");
+            s.Append($"<rect x=\"{F(x + bw + 1)}\" y=\"{F(top + plotH - h2)}\" width=\"{F(bw)}\" height=\"{F(h2)}\" fill=\"{CompareColor}\"/></g>");
+            var cx = x + bw;
+            s.Append($"<text x=\"{F(cx)}\" y=\"{top + plotH + 10}\" class=\"ax\" text-anchor=\"end\" transform=\"rotate(-35 {F(cx)} {top + plotH + 10})\">{E(Clip(b.Label, 12))}</text>");
+        }
+        if (bins.Count > shown.Count)
+            s.Append($"<text x=\"{width - 4}\" y=\"{top + 10}\" class=\"ax\" text-anchor=\"end\">+{bins.Count - shown.Count} more bins</text>");
+        s.Append("</svg>");
+        return s.ToString();
+    }
+
+    private static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
+    private static string F(double v) => v.ToString("0.##", Inv);
+    private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+
+    private const string Css = """
+        :root{--fg:#1f2933;--muted:#616e7c;--line:#e4e7eb;--bg:#f7f8fa;--ok:#2f855a;--warn:#b7791f;--bad:#c0392b}
+        *{box-sizing:border-box}
+        body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--fg);background:var(--bg)}
+        header{background:#1f3b5c;color:#fff;padding:18px 28px}
+        header h1{margin:0;font-size:22px;font-weight:600}
+        header .meta{color:#cbd5e0;margin:4px 0 0}
+        header code{background:rgba(255,255,255,.16);color:#fff}
+        main{padding:8px 28px 40px;max-width:1240px}
+        section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:14px 18px;margin:16px 0}
+        h2{font-size:17px;margin:0 0 10px;font-weight:600}
+        h3{font-size:14px;margin:0 0 6px}
+        .meta{color:var(--muted);font-size:12.5px}
+        code{font:12px ui-monospace,"DejaVu Sans Mono",monospace;background:#f0f2f5;padding:1px 4px;border-radius:3px}
+        .cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0 0}
+        .card{background:#fff;border:1px solid var(--line);border-left:4px solid #9aa5b1;border-radius:8px;padding:10px 16px;min-width:140px}
+        .card .v{font-size:22px;font-weight:600}.card .l{color:var(--muted);font-size:12px}
+        .card.ok{border-left-color:var(--ok)}.card.warn{border-left-color:var(--warn)}.card.bad{border-left-color:var(--bad)}
+        ul.warnings{list-style:none;padding:0;margin:0}
+        ul.warnings li{padding:6px 10px;border-radius:5px;margin:4px 0;background:#f4f6f8;border-left:4px solid #9aa5b1}
+        ul.warnings li.serious{background:#fdecea;border-left-color:var(--bad)}
+        ul.warnings li.warning{background:#fff8e6;border-left-color:var(--warn)}
+        .badge{display:inline-block;font-size:11px;font-weight:600;text-transform:uppercase;letter-spacing:.03em;color:var(--muted);min-width:78px}
+        .ok-text{color:var(--ok)}
+        table.grid{border-collapse:collapse;width:100%;font-size:13px}
+        table.grid th,table.grid td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
+        table.grid th{background:#f4f6f8;font-weight:600}
+        td.n{text-align:right;font-variant-numeric:tabular-nums}
+        td.na{color:#b0b8c1;text-align:center}
+        .scroll{overflow-x:auto}
+        table.sample td{white-space:nowrap;max-width:220px;overflow:hidden;text-overflow:ellipsis}
+        .columns{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:12px}
+        .col{border:1px solid var(--line);border-radius:6px;padding:10px 12px}
+        .tag{font-size:11px;font-weight:500;color:var(--muted);background:#eef1f4;border-radius:10px;padding:1px 7px}
+        .tag.role-label{background:#e3ecf9;color:#1f3b5c}.tag.role-id,.tag.role-ignore{background:#f3e8e8}
+        table.stats{font-size:12.5px;border-collapse:collapse;margin-bottom:6px}
+        table.stats th{text-align:left;color:var(--muted);font-weight:500;padding:1px 12px 1px 0}
+        table.stats td{font-variant-numeric:tabular-nums}
+        .verdict{font-size:12px;font-weight:600;padding:1px 8px;border-radius:10px}
+        .verdict.stable{background:#e6f4ea;color:var(--ok)}.verdict.moderate{background:#fff4d6;color:var(--warn)}.verdict.major{background:#fdecea;color:var(--bad)}.verdict.notcomputed{background:#eee;color:var(--muted)}
+        .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(370px,1fr));gap:10px}
+        figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:6px}
+        figcaption{font-weight:600;font-size:13px}figcaption small{color:var(--muted);font-weight:400}
+        .legend span{display:inline-block;width:11px;height:11px;margin:0 4px 0 10px;vertical-align:-1px;border-radius:2px}
+        .cap{font-size:11px;color:var(--muted)}
+        svg{display:block;max-width:100%;height:auto}
+        svg text{font:11px system-ui,"DejaVu Sans",sans-serif;fill:#3e4c59}
+        svg text.ax{font-size:10px;fill:#7b8794}
+        ul.notes{color:var(--muted);font-size:12.5px}
+        """;
+}

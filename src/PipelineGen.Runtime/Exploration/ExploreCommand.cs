@@ -1,0 +1,40 @@
+namespace PipelineGen.Runtime.Exploration;
+
+/// <summary>The <c>explore</c> command: explore, print the summary, write the HTML report, return the exit code.</summary>
+/// <remarks>
+/// Exit codes: 0 done (warnings such as imbalance, duplicates or drift are findings, not failures);
+/// 1 a serious finding: a column that predicts the label on its own (possible target leakage), or major drift when
+/// <see cref="ExploreOptions.FailOnMajorDrift"/> is set; 2 bad input: a missing or unreadable file, no label column,
+/// or a label with a single class (nothing to learn).
+/// </remarks>
+public static class ExploreCommand
+{
+    public const int Ok = 0, CheckFailed = 1, BadInput = 2;
+
+    public static int Run(IPipelineDefinition pipeline, ExploreOptions options, TextWriter output, IProgress<double>? progress = null)
+    {
+        ExplorationReport report;
+        try
+        {
+            report = DataExplorer.Explore(pipeline, options, progress);
+        }
+        catch (ExplorationInputException e)
+        {
+            output.WriteLine($"error: {e.Message}");
+            return BadInput;
+        }
+
+        ExplorationConsole.Write(report, output);
+        var htmlPath = Path.GetFullPath(options.OutputHtmlPath);
+        ExplorationHtml.Write(report, htmlPath);
+        output.WriteLine($"Report: {htmlPath}");
+        return ExitCode(report);
+    }
+
+    public static int ExitCode(ExplorationReport report)
+    {
+        if (report.Warnings.Any(w => w.Kind is WarningKind.SingleClass or WarningKind.Unreadable)) return BadInput;
+        if (report.HasSerious) return CheckFailed;
+        return Ok;
+    }
+}

@@ -1,0 +1,208 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace PipelineGen.Runtime.Exploration;
+
+/// <summary>One cell as explore sees it: a number (NaN when absent) and/or its text, and whether it is missing.</summary>
+internal readonly record struct Cell(double Number, string? Text, bool Missing, bool Unparsed = false, bool FromSingle = false)
+{
+    public static readonly Cell Absent = new(double.NaN, null, true);
+
+    /// <summary>The value as a user would write it: used for categories, hashing and sample rows.</summary>
+    public string Display => Missing ? "" : Text ?? (FromSingle ? Fmt.Raw((float)Number) : Fmt.Raw(Number));
+}
+
+/// <summary>How a column is profiled, from its spec kind.</summary>
+internal enum ProfileMode { Numeric, Date, Categorical, Text }
+
+internal sealed record ColumnSlot(string Name, int SchemaIndex, ColumnKind Kind, ColumnRole Role, ProfileMode Mode, string DataType);
+
+/// <summary>
+/// Reads the scalar columns of a data view row by row into <see cref="Cell"/>s, so the profilers do not care whether
+/// the generated loader typed a column as float, string, bool or DateTime.
+/// </summary>
+internal sealed class RowReader : IDisposable
+{
+    private readonly DataViewRowCursor _cursor;
+    private readonly Func<Cell>[] _getters;
+    public IReadOnlyList<ColumnSlot> Slots { get; }
+    public Cell[] Current { get; }
+
+    private RowReader(DataViewRowCursor cursor, IReadOnlyList<ColumnSlot> slots, Func<Cell>[] getters)
+    {
+        _cursor = cursor;
+        Slots = slots;
+        _getters = getters;
+        Current = new Cell[slots.Count];
+    }
+
+    /// <summary>The scalar columns of <paramref name="schema"/> with their spec kind and role (vector columns are skipped).</summary>
+    public static IReadOnlyList<ColumnSlot> Describe(DataViewSchema schema, PipelineSettings settings)
+    {
+        var slots = new List<ColumnSlot>();
+        foreach (var column in schema)
+        {
+            if (column.IsHidden || column.Type is VectorDataViewType) continue;
+            var info = settings.Columns.FirstOrDefault(c => c.Name == column.Name);
+            var kind = info?.Kind ?? KindFromType(column.Type);
+            var role = info?.Role ?? (column.Name == settings.LabelColumn ? ColumnRole.Label : ColumnRole.Feature);
+            var mode = kind switch
+            {
+                ColumnKind.Numeric => ProfileMode.Numeric,
+                ColumnKind.DateTime => ProfileMode.Date,
+                ColumnKind.Text => ProfileMode.Text,
+                _ => ProfileMode.Categorical,
+            };
+            slots.Add(new ColumnSlot(column.Name, column.Index, kind, role, mode, column.Type.ToString() ?? column.Type.RawType.Name));
+        }
+        return slots;
+    }
+
+    private static ColumnKind KindFromType(DataViewType type) => type switch
+    {
+        NumberDataViewType => ColumnKind.Numeric,
+        BooleanDataViewType => ColumnKind.Boolean,
+        DateTimeDataViewType or DateTimeOffsetDataViewType => ColumnKind.DateTime,
+        _ => ColumnKind.Categorical,
+    };
+
+    public static RowReader Open(IDataView data, IReadOnlyList<ColumnSlot> slots, PipelineSettings settings)
+    {
+        var columns = slots.Select(s => data.Schema[s.SchemaIndex]).ToArray();
+        var cursor = data.GetRowCursor(columns);
+        var missingTokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.OrdinalIgnoreCase);
+        var getters = new Func<Cell>[slots.Count];
+        for (int i = 0; i < slots.Count; i++)
+            getters[i] = MakeGetter(cursor, data.Schema[slots[i].SchemaIndex], slots[i].Mode, missingTokens);
+        return new RowReader(cursor, slots, getters);
+    }
+
+    public bool MoveNext()
+    {
+        if (!_cursor.MoveNext()) return false;
+        for (int i = 0; i < _getters.Length; i++) Current[i] = _getters[i]();
+        return true;
+    }
+
+    public void Dispose() => _cursor.Dispose();
+
+    private static Func<Cell> MakeGetter(DataViewRowCursor cursor, DataViewSchema.Column column, ProfileMode mode,
+        HashSet<string> missingTokens)
+    {
+        var type = column.Type;
+        var raw = type.RawType;
+        if (type is NumberDataViewType)
+        {
+            if (raw == typeof(float)) return Number<float>(cursor, column, v => v, fromSingle: true);
+            if (raw == typeof(double)) return Number<double>(cursor, column, v => v);
+            if (raw == typeof(int)) return Number<int>(cursor, column, v => v);
+            if (raw == typeof(long)) return Number<long>(cursor, column, v => v);
+            if (raw == typeof(short)) return Number<short>(cursor, column, v => v);
+            if (raw == typeof(uint)) return Number<uint>(cursor, column, v => v);
+            if (raw == typeof(ulong)) return Number<ulong>(cursor, column, v => v);
+            if (raw == typeof(ushort)) return Number<ushort>(cursor, column, v => v);
+            if (raw == typeof(byte)) return Number<byte>(cursor, column, v => v);
+            if (raw == typeof(sbyte)) return Number<sbyte>(cursor, column, v => v);
+        }
+        if (type is BooleanDataViewType)
+        {
+            var getter = cursor.GetGetter<bool>(column);
+            bool value = false;
+            return () => { getter(ref value); return new Cell(value ? 1 : 0, value ? "True" : "False", false); };
+        }
+        if (type is DateTimeDataViewType)
+        {
+            var getter = cursor.GetGetter<DateTime>(column);
+            DateTime value = default;
+            return () =>
+            {
+                getter(ref value);
+                return value == default ? Cell.Absent : new Cell(value.ToOADate(), Fmt.Date(value), false);
+            };
+        }
+        if (type is KeyDataViewType)
+        {
+            // Keys: 0 is missing; the number is all we have without the key-value annotation.
+            var getter = cursor.GetGetter<uint>(column);
+            uint value = 0;
+            return () => { getter(ref value); return value == 0 ? Cell.Absent : new Cell(value, value.ToString(CultureInfo.InvariantCulture), false); };
+        }
+        if (type is TextDataViewType)
+        {
+            var getter = cursor.GetGetter<ReadOnlyMemory<char>>(column);
+            ReadOnlyMemory<char> value = default;
+            return () =>
+            {
+                getter(ref value);
+                var span = value.Span.Trim();
+                if (span.IsEmpty) return Cell.Absent;
+                var text = span.ToString();
+                if (missingTokens.Contains(text)) return Cell.Absent;
+                return mode switch
+                {
+                    ProfileMode.Numeric => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+                        ? new Cell(d, text, false) : new Cell(double.NaN, text, true, Unparsed: true),
+                    ProfileMode.Date => DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var t)
+                        ? new Cell(t.ToOADate(), text, false) : new Cell(double.NaN, text, true, Unparsed: true),
+                    _ => new Cell(double.NaN, text, false),
+                };
+            };
+        }
+        // Anything else (e.g. DateTimeOffset, TimeSpan): show it, count it, but do not compute with it.
+        return () => Cell.Absent;
+    }
+
+    private static Func<Cell> Number<T>(DataViewRowCursor cursor, DataViewSchema.Column column, Func<T, double> toDouble, bool fromSingle = false)
+    {
+        var getter = cursor.GetGetter<T>(column);
+        T value = default!;
+        return () =>
+        {
+            getter(ref value);
+            var d = toDouble(value);
+            // Floats print as floats ("7.8958", not "7.8958001136779785").
+            return double.IsNaN(d) ? Cell.Absent : new Cell(d, null, false, FromSingle: fromSingle);
+        };
+    }
+}
+
+/// <summary>Invariant, NaN-free number formatting for reports.</summary>
+internal static class Fmt
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>Round-trippable value, as data would be written.</summary>
+    public static string Raw(double v) => double.IsNaN(v) ? "" : v.ToString("R", Inv);
+    public static string Raw(float v) => float.IsNaN(v) ? "" : v.ToString("R", Inv);
+
+    /// <summary>Human-readable number; "n/a" for NaN and infinities.</summary>
+    public static string Num(double v)
+    {
+        if (double.IsNaN(v) || double.IsInfinity(v)) return "n/a";
+        if (v == Math.Floor(v) && Math.Abs(v) < 1e15) return v.ToString("0", Inv);
+        var a = Math.Abs(v);
+        if (a >= 1e6 || a < 1e-4) return v.ToString("0.###e0", Inv);
+        if (a >= 100) return v.ToString("0.##", Inv);
+        return v.ToString("0.####", Inv);
+    }
+
+    public static string Num(double v, bool isDate) => isDate ? DateFromOa(v) : Num(v);
+
+    public static string Fixed(double v, int decimals) =>
+        double.IsNaN(v) || double.IsInfinity(v) ? "n/a" : v.ToString("F" + decimals, Inv);
+
+    public static string Percent(double share) =>
+        double.IsNaN(share) || double.IsInfinity(share) ? "n/a" : (share * 100).ToString("0.0", Inv) + "%";
+
+    public static string Count(long n) => n.ToString("N0", Inv);
+
+    public static string Date(DateTime t) =>
+        t.TimeOfDay == TimeSpan.Zero ? t.ToString("yyyy-MM-dd", Inv) : t.ToString("yyyy-MM-dd HH:mm:ss", Inv);
+
+    public static string DateFromOa(double oa) =>
+        double.IsNaN(oa) || double.IsInfinity(oa) || oa < -657435 || oa > 2958465 ? "n/a" : Date(DateTime.FromOADate(oa));
+
+    public static string PValue(double p) =>
+        double.IsNaN(p) ? "n/a" : p < 1e-4 ? "<0.0001" : p.ToString("0.0000", Inv);
+}

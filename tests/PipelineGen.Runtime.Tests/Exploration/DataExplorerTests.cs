@@ -1,0 +1,288 @@
+using System.Globalization;
+using PipelineGen.Runtime.Exploration;
+using Xunit;
+
+namespace PipelineGen.Runtime.Tests.Exploration;
+
+public class DataExplorerTests
+{
+    private static ExplorationReport Explore(IPipelineDefinition pipeline, ExploreOptions? options = null) =>
+        DataExplorer.Explore(pipeline, options ?? ExplorationFixtures.Options());
+
+    [Fact]
+    public void Statistics_of_a_tiny_file_match_hand_computed_values()
+    {
+        var report = Explore(ExplorationFixtures.Tiny());
+        Assert.Equal(12, report.RowCount);
+
+        var age = report.Columns.Single(c => c.Name == "age");
+        Assert.Equal(2, age.Missing);
+        Assert.Equal(10, age.Count);
+        Assert.Equal(7, age.Distinct);
+        Assert.False(age.DistinctIsLowerBound);
+        Assert.Equal(33.1, age.Numeric!.Mean, 4);
+        Assert.Equal(32.5, age.Numeric.Median, 6);
+        Assert.Equal(12.740573857649514, age.Numeric.StdDev, 4);
+        Assert.Equal(19, age.Numeric.Min);
+        Assert.Equal(58, age.Numeric.Max);
+        Assert.False(age.Numeric.QuantilesFromSample);
+        Assert.Equal(10, age.Histogram.Sum(b => b.Count), 6);
+
+        var score = report.Columns.Single(c => c.Name == "score"); // "NA" is a missing token
+        Assert.Equal(1, score.Missing);
+        Assert.Equal(9, score.Distinct);
+        Assert.Equal(3.3863636363636362, score.Numeric!.Mean, 4);
+        Assert.Equal(2.5, score.Numeric.Median, 6);
+
+        var color = report.Columns.Single(c => c.Name == "color");
+        Assert.Equal(1, color.Missing);
+        Assert.Equal(3, color.Distinct);
+        Assert.Equal(new[] { ("red", 6L), ("blue", 3L), ("green", 2L) }, color.TopValues.Select(t => (t.Value, t.Count)));
+        Assert.Null(color.Numeric);
+
+        var comment = report.Columns.Single(c => c.Name == "comment"); // "?" is a missing token
+        Assert.Equal(ColumnKind.Text, comment.Kind);
+        Assert.Equal(1, comment.Missing);
+        Assert.Equal(7, comment.Distinct);
+        Assert.Equal(2, comment.TextLength!.Min);
+        Assert.Equal(25, comment.TextLength.Max);
+
+        var extra = report.Columns.Single(c => c.Name == "extra");
+        Assert.Equal(12, extra.Missing);
+        Assert.Equal(100, extra.MissingPercent, 6);
+        Assert.Null(extra.Numeric);
+        Assert.Contains(report.Warnings, w => w.Kind == WarningKind.AllMissing && w.Column == "extra");
+
+        Assert.Equal(10, report.SampleRows.Count);
+        Assert.Equal(["1", "22", "red", "fine", "1.5", "yes", ""], report.SampleRows[0]);
+        Assert.Equal(["2", "", "blue", "okay", "2.5", "no", ""], report.SampleRows[1]);
+    }
+
+    [Fact]
+    public void Duplicates_ignore_id_columns_and_name_the_first_occurrence()
+    {
+        var report = Explore(ExplorationFixtures.Tiny());
+        Assert.Equal(2, report.Duplicates.DuplicateRows);
+        Assert.DoesNotContain("id", report.Duplicates.ColumnsCompared);
+        Assert.Equal([(5L, 1L), (9L, 1L)], report.Duplicates.Examples.Select(e => (e.RowNumber, e.FirstRowNumber)));
+        Assert.Contains(report.Warnings, w => w.Kind == WarningKind.Duplicates);
+
+        // titanic_300 has 18 exact repeats (counted independently with a Python set of rows).
+        Assert.Equal(18, ExplorationFixtures.TitanicReport.Duplicates.DuplicateRows);
+        Assert.Equal(33, ExplorationFixtures.TitanicReport.Duplicates.Examples[0].FirstRowNumber);
+        Assert.Equal(48, ExplorationFixtures.TitanicReport.Duplicates.Examples[0].RowNumber);
+    }
+
+    [Fact]
+    public void Class_balance_is_reported_and_imbalance_warned()
+    {
+        var titanic = ExplorationFixtures.TitanicReport.ClassBalance!;
+        Assert.Equal([("0", 192L), ("1", 108L)], titanic.Classes.Select(c => (c.Value, c.Count)));
+        Assert.Equal(0.36, titanic.MinorityShare, 6);
+        Assert.False(titanic.Imbalanced);
+        Assert.DoesNotContain(ExplorationFixtures.TitanicReport.Warnings, w => w.Kind == WarningKind.Imbalance);
+
+        var random = new Random(3);
+        var path = Synthetic.Write("imbalanced.csv", "x,fraud", Enumerable.Range(0, 100).Select(i =>
+            $"{random.NextDouble().ToString(CultureInfo.InvariantCulture)},{(i % 12 == 0 ? "yes" : "no")}"));
+        var report = Explore(CsvTestPipeline.For(path, MlTaskKind.BinaryClassification, "fraud", CsvTestPipeline.Numeric("x")));
+        Assert.True(report.ClassBalance!.Imbalanced);
+        Assert.Equal(9.0 / 100, report.ClassBalance.MinorityShare, 6);
+        var warning = Assert.Single(report.Warnings, w => w.Kind == WarningKind.Imbalance);
+        Assert.Contains("'yes'", warning.Message);
+    }
+
+    [Fact]
+    public void Three_classes_with_a_19_percent_minority_are_not_imbalanced()
+    {
+        // Penguins: 152/124/68. The 20% minority rule is for two classes; three use the 4:1 ratio.
+        var report = Explore(ExplorationFixtures.Penguins(), ExplorationFixtures.Options() with { SkipLeakage = true });
+        Assert.Equal(3, report.ClassBalance!.Classes.Count);
+        Assert.False(report.ClassBalance.Imbalanced);
+        Assert.Equal(11, report.Columns.Single(c => c.Name == "sex").Missing);
+    }
+
+    [Fact]
+    public void Identifier_like_columns_are_detected_and_marked_ids_are_left_alone()
+    {
+        var random = new Random(5);
+        var tickets = Enumerable.Range(0, 60).Select(_ => random.Next(10_000, 99_999)).Distinct().Take(40).ToArray();
+        var rows = Enumerable.Range(0, 40).Select(i => string.Join(',',
+            (1000 + i).ToString(CultureInfo.InvariantCulture),                          // passenger_id: rising integers
+            "T-" + tickets[i].ToString(CultureInfo.InvariantCulture),                   // ticket: unique codes
+            (random.NextDouble() * 100).ToString("0.000000", CultureInfo.InvariantCulture), // amount: unique, not ordered
+            new[] { "north", "south", "east" }[random.Next(3)],                         // city: ordinary categorical
+            "K" + i.ToString(CultureInfo.InvariantCulture),                              // key: unique but marked role: id
+            random.Next(2) == 0 ? "y" : "n"));
+        var path = Synthetic.Write("ids.csv", "passenger_id,ticket,amount,city,key,label", rows);
+        var report = Explore(CsvTestPipeline.For(path, MlTaskKind.BinaryClassification, "label",
+            CsvTestPipeline.Numeric("passenger_id", "amount"), new Dictionary<string, ColumnRole> { ["key"] = ColumnRole.Id }));
+
+        Assert.Equal(["passenger_id", "ticket"], report.IdLikeColumns.Select(c => c.Column).Order());
+        Assert.Equal(2, report.Warnings.Count(w => w.Kind == WarningKind.IdLike));
+        Assert.Contains("role: id", report.Warnings.First(w => w.Kind == WarningKind.IdLike).Message);
+    }
+
+    [Fact]
+    public void Leakage_flags_a_copy_of_a_binary_label_and_not_ordinary_columns()
+    {
+        var leakage = ExplorationFixtures.TitanicReport.Leakage!;
+        Assert.Equal("auc", leakage.Metric);
+        var alive = leakage.Probes.Single(p => p.Column == "alive");
+        Assert.True(alive.Flagged);
+        Assert.True(alive.Score > 0.99, $"alive AUC {alive.Score}");
+        Assert.Equal(["alive"], leakage.Flagged.Select(p => p.Column));
+        foreach (var ordinary in new[] { "sex", "pclass", "age", "fare", "embarked" })
+        {
+            var probe = leakage.Probes.Single(p => p.Column == ordinary);
+            Assert.False(probe.Flagged, ordinary);
+            Assert.InRange(probe.Score, 0.3, 0.9);
+        }
+        // sex is a genuinely strong single feature: the probe must see it, or the probe learns nothing.
+        Assert.True(leakage.Probes.Single(p => p.Column == "sex").Score > 0.7);
+        Assert.Contains(ExplorationFixtures.TitanicReport.Warnings, w => w.Kind == WarningKind.Leakage && w.Column == "alive"
+            && w.Severity == WarningSeverity.Serious && w.Message.Contains("auc 1.000"));
+    }
+
+    [Fact]
+    public void Leakage_flags_a_near_copy_of_a_regression_label()
+    {
+        var leakage = ExplorationFixtures.TaxisShiftedReport.Leakage!;
+        Assert.Equal("r2", leakage.Metric);
+        Assert.Equal(["total"], leakage.Flagged.Select(p => p.Column));
+        Assert.False(leakage.Probes.Single(p => p.Column == "distance").Flagged); // strong, but honest
+        Assert.True(leakage.Probes.Single(p => p.Column == "distance").Score > 0.5);
+        Assert.InRange(leakage.Probes.Single(p => p.Column == "passengers").Score, -1, 0.2);
+    }
+
+    [Fact]
+    public void Leakage_flags_a_copy_of_a_multiclass_label()
+    {
+        var source = File.ReadAllLines(CsvTestPipeline.Data("penguins.csv"));
+        var path = Synthetic.Write("penguins_leak.csv", source[0] + ",species_code",
+            source.Skip(1).Select(line => line + "," + line.Split(',')[0][..2].ToUpperInvariant()));
+        var report = Explore(CsvTestPipeline.For(path, MlTaskKind.MulticlassClassification, "species",
+            CsvTestPipeline.Numeric("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g")));
+        Assert.Equal("macro_accuracy", report.Leakage!.Metric);
+        Assert.Equal(["species_code"], report.Leakage.Flagged.Select(p => p.Column));
+        Assert.Equal(1.0 / 3, report.Leakage.Probes[0].Baseline, 6);
+    }
+
+    [Fact]
+    public void Too_few_rows_skip_the_leakage_probe_instead_of_flagging_luck()
+    {
+        var report = Explore(ExplorationFixtures.Tiny());
+        Assert.Null(report.Leakage);
+        Assert.DoesNotContain(report.Warnings, w => w.Kind == WarningKind.Leakage);
+        Assert.Contains(report.MethodNotes, n => n.Contains("Leakage probes were skipped"));
+    }
+
+    [Fact]
+    public void Drift_is_major_on_a_shifted_file()
+    {
+        var drift = ExplorationFixtures.TaxisShiftedReport.Drift!;
+        Assert.EndsWith("taxis_long_trips.csv", drift.ComparePath);
+        Assert.Equal(200, drift.CompareRows);
+        foreach (var shifted in new[] { "distance", "fare", "total" })
+        {
+            var d = drift.Columns.Single(c => c.Column == shifted);
+            Assert.Equal(DriftVerdict.Major, d.Verdict);
+            Assert.True(d.Psi > 1, $"{shifted} PSI {d.Psi}");
+            Assert.True(d.KsPValue < 1e-6, $"{shifted} KS p {d.KsPValue}");
+        }
+        foreach (var unshifted in new[] { "passengers", "color", "payment" })
+            Assert.Equal(DriftVerdict.Stable, drift.Columns.Single(c => c.Column == unshifted).Verdict);
+        Assert.Contains(ExplorationFixtures.TaxisShiftedReport.Warnings, w => w.Kind == WarningKind.Drift && w.Column == "distance");
+    }
+
+    [Fact]
+    public void Drift_is_not_reported_on_a_same_distribution_split()
+    {
+        // The spec's test file is the default comparison.
+        var report = Explore(ExplorationFixtures.Taxis(testFile: "taxis_same.csv"), ExplorationFixtures.Options() with { SkipLeakage = true });
+        var drift = report.Drift!;
+        Assert.EndsWith("taxis_same.csv", drift.ComparePath);
+        Assert.DoesNotContain(drift.Columns, c => c.Verdict == DriftVerdict.Major);
+        foreach (var column in new[] { "distance", "fare", "total", "tip", "passengers", "payment", "pickup_borough" })
+        {
+            var d = drift.Columns.Single(c => c.Column == column);
+            Assert.Equal(DriftVerdict.Stable, d.Verdict);
+            Assert.True(d.Psi < 0.1, $"{column} PSI {d.Psi}");
+        }
+    }
+
+    [Fact]
+    public void Missing_data_file_is_bad_input_naming_the_file()
+    {
+        var pipeline = ExplorationFixtures.Tiny();
+        var options = ExplorationFixtures.Options() with { DataPath = "/nonexistent/data.csv" };
+        var e = Assert.Throws<ExplorationInputException>(() => DataExplorer.Explore(pipeline, options));
+        Assert.Contains("/nonexistent/data.csv", e.Message);
+        var output = new StringWriter();
+        Assert.Equal(ExploreCommand.BadInput, ExploreCommand.Run(pipeline, options, output));
+        Assert.Contains("error:", output.ToString());
+        Assert.Contains("/nonexistent/data.csv", output.ToString());
+    }
+
+    [Fact]
+    public void Exit_codes_follow_the_findings()
+    {
+        var dir = Synthetic.Directory();
+        // Leakage is a serious finding: exit 1.
+        Assert.Equal(ExploreCommand.CheckFailed, ExploreCommand.Run(ExplorationFixtures.Titanic(),
+            ExplorationFixtures.Options(Path.Combine(dir, "titanic.html")), new StringWriter()));
+        Assert.True(File.Exists(Path.Combine(dir, "titanic.html")));
+        // Warnings only (duplicates, imbalance, drift without FailOnMajorDrift): exit 0.
+        Assert.Equal(ExploreCommand.Ok, ExploreCommand.Run(ExplorationFixtures.Tiny(),
+            ExplorationFixtures.Options(Path.Combine(dir, "tiny.html")), new StringWriter()));
+        // A single-class label is bad input: exit 2.
+        var single = Synthetic.Write("single.csv", "x,label", Enumerable.Range(0, 30).Select(i => $"{i % 7},no"));
+        var output = new StringWriter();
+        Assert.Equal(ExploreCommand.BadInput, ExploreCommand.Run(CsvTestPipeline.For(single, MlTaskKind.BinaryClassification, "label",
+            CsvTestPipeline.Numeric("x")), ExplorationFixtures.Options(Path.Combine(dir, "single.html")), output));
+        Assert.Contains("single class (no)", output.ToString());
+    }
+
+    [Fact]
+    public void Major_drift_fails_the_command_only_when_asked()
+    {
+        var report = DataExplorer.Explore(ExplorationFixtures.Taxis(), ExplorationFixtures.Options() with
+        {
+            CompareWithPath = CsvTestPipeline.Data("taxis_long_trips.csv"), SkipLeakage = true, FailOnMajorDrift = true,
+        });
+        Assert.Equal(ExploreCommand.CheckFailed, ExploreCommand.ExitCode(report));
+        Assert.Contains(report.Warnings, w => w.Kind == WarningKind.Drift && w.Severity == WarningSeverity.Serious);
+    }
+
+    [Fact]
+    public void Progress_rises_to_one()
+    {
+        var seen = new List<double>();
+        DataExplorer.Explore(ExplorationFixtures.Tiny(), ExplorationFixtures.Options(), new SyncProgress(seen.Add));
+        Assert.Equal(0, seen[0]);
+        Assert.Equal(1, seen[^1]);
+        Assert.Equal(seen.Order(), seen);
+    }
+
+    private sealed class SyncProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+}
+
+internal static class Synthetic
+{
+    public static string Directory()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "pg-explore-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(dir);
+        return dir;
+    }
+
+    public static string Write(string name, string header, IEnumerable<string> rows)
+    {
+        var path = Path.Combine(Directory(), name);
+        File.WriteAllLines(path, rows.Prepend(header));
+        return path;
+    }
+}
