@@ -10,6 +10,7 @@ public static partial class PipelineApp
     [
         new ExploreCommandContributor(),
         new EvaluationCommandContributor(),
+        new TrainingCommandContributor(),
         new RunsCommandContributor(),
     ];
 }

@@ -8,8 +8,8 @@ using Microsoft.ML;
 
 namespace PipelineGen.Runtime.Training;
 
-/// <summary>A metric estimate from an evaluation protocol: mean, spread and interval over folds/repeats.</summary>
-public sealed record MetricEstimate(double Mean, double Std, double CiLow, double CiHigh);
+/// <summary>A metric estimate from an evaluation protocol: mean, spread and 95% interval over splits (null with a single split).</summary>
+public sealed record MetricEstimate(double Mean, double? Std = null, double? CiLow = null, double? CiHigh = null);
 
 /// <summary>What the evaluate/baseline steps measured, handed to <c>train</c> so the card records it.</summary>
 public sealed record EvaluationSummary
@@ -128,7 +128,9 @@ public sealed record ModelCard
             foreach (var (key, m) in Metrics)
             {
                 var baseline = Baseline is not null && Baseline.TryGetValue(key, out var b) ? b.Mean.ToString("0.####", inv) : "";
-                sb.AppendLine(inv, $"| {key} | {m.Mean:0.####} | {m.Std:0.####} | [{m.CiLow:0.####}, {m.CiHigh:0.####}] | {baseline} |");
+                var interval = m.CiLow is { } low && m.CiHigh is { } high ? string.Create(inv, $"[{low:0.####}, {high:0.####}]") : "-";
+                var std = m.Std is { } s ? s.ToString("0.####", inv) : "-";
+                sb.AppendLine(inv, $"| {key} | {m.Mean:0.####} | {std} | {interval} | {baseline} |");
             }
             if (BaselineStrategy is not null) sb.AppendLine().AppendLine(inv, $"Baseline strategy: {BaselineStrategy}.");
         }

@@ -11,7 +11,7 @@ internal class TitanicTestPipeline(string projectDirectory, string? testDataPath
 {
     public const string SpecHash = "test-spec-hash-0001";
 
-    public PipelineSettings Settings { get; } = new()
+    public PipelineSettings Settings { get; protected init; } = new()
     {
         Name = "Titanic",
         Task = MlTaskKind.BinaryClassification,

@@ -1,0 +1,245 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Reflection;
+using PipelineGen.Runtime.Evaluation;
+using PipelineGen.Runtime.Exploration;
+using PipelineGen.Runtime.Runs;
+using PipelineGen.Runtime.Training;
+
+namespace PipelineGen.Runtime.Cli;
+
+/// <summary>
+/// <c>curve</c>, <c>train</c>, <c>test</c>, <c>predict</c> and <c>run</c> (the whole workflow). The work is in the
+/// Training area's typed steps; this file parses options and records runs.
+/// </summary>
+public sealed class TrainingCommandContributor : ICommandContributor
+{
+    public void Contribute(RootCommand root, CommandServices services)
+    {
+        root.Subcommands.Add(Curve(services));
+        root.Subcommands.Add(Train(services));
+        root.Subcommands.Add(Test(services));
+        root.Subcommands.Add(Predict(services));
+        root.Subcommands.Add(RunAll(services));
+    }
+
+    private static Option<string?> ModelOption() => new("--model")
+    {
+        Description = "Model file (default: <project>/.pipelinegen/models/<name>.zip; the card sits beside it).",
+    };
+
+    private static Command Curve(CommandServices services)
+    {
+        var capacities = new Option<string?>("--capacities") { Description = "Comma-separated capacities to try, e.g. 10,20,50,100 (default: 1/8x to 4x the pipeline's)." };
+        var metric = new Option<string?>("--metric") { Description = "Metric to plot (default: the spec's metric)." };
+        var plot = new Option<string?>("--plot") { Description = "HTML plot path (default: <project>/.pipelinegen/reports/<name>.capacity.html)." };
+        var command = new Command("curve", "Capacity: grow the model (trees/iterations) on one seeded holdout split and plot training vs validation metric.");
+        command.Options.Add(capacities);
+        command.Options.Add(metric);
+        command.Options.Add(plot);
+        command.SetAction(parse => services.RunStep("curve", record =>
+        {
+            var options = new CurveOptions { Capacities = ParseCapacities(parse.GetValue(capacities)), Metric = parse.GetValue(metric), PlotPath = parse.GetValue(plot) };
+            if (options.Capacities is not null) record.Parameters["capacities"] = string.Join(",", options.Capacities);
+            return CapacityCurve.Run(services.Pipeline, options, services.Output, services.Error);
+        }));
+        return command;
+    }
+
+    private static Command Train(CommandServices services)
+    {
+        var model = ModelOption();
+        var specHash = new Option<string?>("--spec-hash") { Description = "Spec hash for the model card (default: the generated pipeline's SpecHash)." };
+        var fromRun = new Option<string?>("--evaluation-run") { Description = "Run id whose evaluate metrics go in the card (default: the latest evaluate run of this pipeline)." };
+        var command = new Command("train", "Fit the final model on all training data (train + validation; never the test set), save it atomically with a model card.");
+        command.Options.Add(model);
+        command.Options.Add(specHash);
+        command.Options.Add(fromRun);
+        command.SetAction(parse => services.RunStep("train", record =>
+        {
+            var options = new TrainOptions
+            {
+                ModelPath = parse.GetValue(model),
+                SpecHash = parse.GetValue(specHash) ?? SpecHashOf(services.Pipeline),
+                Evaluation = SummaryFromRunStore(services, parse.GetValue(fromRun)),
+            };
+            record.Parameters["model"] = options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings);
+            if (options.Evaluation is null)
+                services.Output.WriteLine("Note: no evaluate run found; the card will not hold evaluation metrics (run 'evaluate' first, or 'run').");
+            return TrainStep.Run(services.Pipeline, options, services.Output, services.Error);
+        }));
+        return command;
+    }
+
+    private static Command Test(CommandServices services)
+    {
+        var model = ModelOption();
+        var force = new Option<bool>("--force") { Description = "Evaluate a test set that was already evaluated; recorded in the model card as another look." };
+        var command = new Command("test", "Evaluate the saved model on the spec's test data, once. A second look needs --force and is recorded.");
+        command.Options.Add(model);
+        command.Options.Add(force);
+        command.SetAction(parse => services.RunStep("test", record =>
+            RunTest(services, record, new TestOptions { ModelPath = parse.GetValue(model), Force = parse.GetValue(force) })));
+        return command;
+    }
+
+    private static int RunTest(CommandServices services, StepRecord record, TestOptions options)
+    {
+        record.Parameters["force"] = options.Force ? "true" : "false";
+        var exit = TestStep.Run(services.Pipeline, options, services.Output, services.Error);
+        if (exit == ExitCodes.CheckFailed) record.Outcome = "test-locked";
+        if (exit == ExitCodes.Ok && ModelCard.TryRead(options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings)) is { TestLooks.Count: > 0 } card)
+            record.Metrics.AddRange(card.TestLooks[^1].Metrics.Select(m => new RunMetric(m.Key, "test", m.Value, null, null, null)));
+        return exit;
+    }
+
+    private static Command Predict(CommandServices services)
+    {
+        var model = ModelOption();
+        var input = new Option<string?>("--input") { Description = "CSV file to score (same layout as the training data)." };
+        var output = new Option<string?>("--output") { Description = "Where to write the predictions CSV (default: <input>.predictions.csv)." };
+        var json = new Option<string?>("--json") { Description = "One row as a JSON object, e.g. '{\"age\": 42, \"city\": \"Oslo\"}'; prints the prediction as JSON." };
+        var command = new Command("predict", "Score a CSV file (input columns + predictions) or one JSON row with the saved model.");
+        command.Options.Add(model);
+        command.Options.Add(input);
+        command.Options.Add(output);
+        command.Options.Add(json);
+        command.SetAction(parse => services.RunStep("predict", record =>
+        {
+            var inputPath = parse.GetValue(input);
+            var row = parse.GetValue(json);
+            if ((inputPath is null) == (row is null))
+            {
+                services.Error.WriteLine("predict: give exactly one of --input <file.csv> or --json '<object>'.");
+                return ExitCodes.BadInput;
+            }
+            if (row is not null)
+                return PredictStep.RunJson(services.Pipeline, row, parse.GetValue(model), services.Output, services.Error);
+            var outputPath = parse.GetValue(output) ?? Path.ChangeExtension(inputPath!, ".predictions.csv");
+            record.Parameters["input"] = inputPath!;
+            record.Parameters["output"] = outputPath;
+            return PredictStep.RunCsv(services.Pipeline, inputPath!, outputPath, parse.GetValue(model), services.Output, services.Error);
+        }));
+        return command;
+    }
+
+    private static Command RunAll(CommandServices services)
+    {
+        var force = new Option<bool>("--force-test") { Description = "Let the final test step look at an already-evaluated test set (recorded in the card)." };
+        var ignoreFindings = new Option<bool>("--ignore-explore-findings") { Description = "Continue even when explore reports a serious finding (e.g. possible target leakage)." };
+        var command = new Command("run", "The whole workflow: explore, baseline + evaluate, curve, train, test. Stops (exit 1) when the model does not beat the baseline.");
+        command.Options.Add(force);
+        command.Options.Add(ignoreFindings);
+        command.Options.Add(services.Options.Seed);
+        command.SetAction(parse => Workflow(services, parse.GetValue(force), parse.GetValue(ignoreFindings), parse.GetValue(services.Options.Seed)));
+        return command;
+    }
+
+    /// <summary>Each step is recorded as its own run; the first failure stops the workflow with that step's exit code.</summary>
+    private static int Workflow(CommandServices services, bool forceTest, bool ignoreExploreFindings, int? seed)
+    {
+        var pipeline = services.Pipeline;
+        var settings = pipeline.Settings;
+        void Banner(int step, string title) => services.Output.WriteLine($"{Environment.NewLine}== {step}/5 {title} ==");
+
+        Banner(1, "explore");
+        var exploreHtml = Path.Combine(settings.ResolvePath("."), ".pipelinegen", "reports", settings.Name + ".explore.html");
+        Directory.CreateDirectory(Path.GetDirectoryName(exploreHtml)!);
+        var explored = services.RunStep("explore", _ => ExploreCommand.Run(pipeline,
+            new ExploreOptions { OutputHtmlPath = exploreHtml, Seed = seed ?? settings.Seed }, services.Output));
+        if (explored == ExitCodes.BadInput) return Stop(services, explored, "explore could not read the data (see above).");
+        if (explored == ExitCodes.CheckFailed && !ignoreExploreFindings)
+            return Stop(services, explored, "explore reported a serious finding (see above). Fix the data or spec, or rerun with --ignore-explore-findings.");
+
+        Banner(2, "baseline + evaluate (same splits)");
+        EvaluationResult? evaluation = null;
+        var evaluated = services.RunStep("evaluate", record =>
+        {
+            evaluation = services.WithProgress("Evaluating", report =>
+                Evaluator.Evaluate(pipeline, new EvaluationOptions { Seed = seed, Progress = p => report(p.Completed, p.Total, p.Split) }));
+            foreach (var (name, value) in evaluation.Parameters()) record.Parameters[name] = value;
+            record.Metrics.AddRange(EvaluationCommandContributor.ToRunMetrics(evaluation));
+            EvaluationReportWriter.Write(services.Console, evaluation, record.RunId);
+            var verdict = evaluation.Comparison!.Verdict;
+            record.Outcome = verdict == Verdict.BeatsBaseline ? "beats-baseline" : verdict == Verdict.DoesNotBeatBaseline ? "does-not-beat-baseline" : "inconclusive";
+            record.Message = evaluation.Comparison.Explanation;
+            return verdict == Verdict.BeatsBaseline ? ExitCodes.Ok : ExitCodes.CheckFailed;
+        });
+        if (evaluated != ExitCodes.Ok || evaluation is null)
+            return Stop(services, evaluated, evaluated != ExitCodes.CheckFailed || evaluation?.Comparison is not { } comparison
+                ? "evaluation failed (see above)."
+                : comparison.Verdict == Verdict.DoesNotBeatBaseline
+                    ? $"the model does not beat the {evaluation.BaselineStrategy} baseline by more than the noise between splits ({comparison.Explanation}). Improve the features or the trainer before training a final model."
+                    : $"the model has not been shown to beat the {evaluation.BaselineStrategy} baseline: {comparison.Explanation} No final model was trained.");
+
+        Banner(3, "curve");
+        var curved = services.RunStep("curve", _ => CapacityCurve.Run(pipeline, new CurveOptions { Metric = evaluation.PrimaryMetric }, services.Output, services.Error));
+        if (curved != ExitCodes.Ok) return Stop(services, curved, "the capacity curve failed (see above).");
+
+        Banner(4, "train");
+        var trained = services.RunStep("train", record =>
+        {
+            record.Parameters["model"] = ModelStore.DefaultModelPath(settings);
+            return TrainStep.Run(pipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation) }, services.Output, services.Error);
+        });
+        if (trained != ExitCodes.Ok) return Stop(services, trained, "training the final model failed (see above).");
+
+        Banner(5, "test");
+        if (settings.TestDataPath is null)
+        {
+            services.Output.WriteLine("Skipped: the spec names no test data. The evaluate estimate above is the model's estimate.");
+            return ExitCodes.Ok;
+        }
+        var tested = services.RunStep("test", record => RunTest(services, record, new TestOptions { Force = forceTest }));
+        if (tested != ExitCodes.Ok)
+            return Stop(services, tested, tested == ExitCodes.CheckFailed
+                ? "the test set was already evaluated (see above); the new model is saved. Use --force-test to look again (recorded)."
+                : "the test step failed (see above).");
+        services.Output.WriteLine($"{Environment.NewLine}Done: model and card in {Path.GetDirectoryName(ModelStore.DefaultModelPath(settings))}.");
+        return ExitCodes.Ok;
+    }
+
+    private static int Stop(CommandServices services, int exitCode, string why)
+    {
+        services.Error.WriteLine($"run stopped: {why}");
+        return exitCode;
+    }
+
+    /// <summary>The generator emits <c>public const string SpecHash</c> on the pipeline class; null for hand-written pipelines.</summary>
+    internal static string? SpecHashOf(IPipelineDefinition pipeline) =>
+        pipeline.GetType().GetField("SpecHash", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as string;
+
+    private static IReadOnlyList<int>? ParseCapacities(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 1
+                ? v
+                : throw new ArgumentException($"--capacities: '{t}' is not a whole number ≥ 1 (expected e.g. 10,20,50)."))
+            .ToArray();
+    }
+
+    /// <summary>The metrics of an evaluate run in the run store (the latest of this pipeline, or the given id).</summary>
+    private static EvaluationSummary? SummaryFromRunStore(CommandServices services, string? runId)
+    {
+        if (runId is null && !File.Exists(services.RunStorePath)) return null;
+        using var store = services.OpenRunStore();
+        var run = runId is not null
+            ? store.Get(runId) ?? throw new ArgumentException($"--evaluation-run: no run '{runId}' in {services.RunStorePath}.")
+            : store.List(limit: 200, pipeline: services.Pipeline.Settings.Name).FirstOrDefault(r => r.Step == "evaluate" && r.Metrics.Any(m => m.Role == "model"));
+        if (run is null) return null;
+        IReadOnlyDictionary<string, MetricEstimate> Of(string role) => new SortedDictionary<string, MetricEstimate>(
+            run.Metrics.Where(m => m.Role == role && m.Mean.HasValue).ToDictionary(m => m.Name, m => new MetricEstimate(m.Mean!.Value, m.StdDev, m.CiLow, m.CiHigh)),
+            StringComparer.Ordinal);
+        var parameters = run.Parameters;
+        string P(string key) => parameters.TryGetValue(key, out var v) ? v : "?";
+        return new EvaluationSummary
+        {
+            Protocol = $"{P("protocol")} (folds {P("folds")}, repeats {P("repeats")}, holdout {P("holdout_fraction")}, stratify {P("stratify")}, seed {P("seed")}) from evaluate run {run.Id} ({run.Outcome})",
+            Metric = P("primary_metric"),
+            Metrics = Of("model"),
+            BaselineStrategy = parameters.GetValueOrDefault("baseline"),
+            Baseline = Of("baseline"),
+        };
+    }
+}

@@ -1,0 +1,28 @@
+using System.Globalization;
+using PipelineGen.Runtime.Evaluation;
+
+namespace PipelineGen.Runtime.Training;
+
+/// <summary>Turns what the Evaluation area measured into the card's <see cref="EvaluationSummary"/>.</summary>
+public static class EvaluationSummaries
+{
+    public static EvaluationSummary From(EvaluationResult result) => new()
+    {
+        Protocol = result.ProtocolDescription,
+        Metric = result.PrimaryMetric,
+        Metrics = ToEstimates(result.Model ?? []),
+        BaselineStrategy = result.BaselineStrategy,
+        Baseline = ToEstimates(result.Baseline),
+    };
+
+    private static IReadOnlyDictionary<string, MetricEstimate> ToEstimates(IEnumerable<MetricSummary> metrics) =>
+        new SortedDictionary<string, MetricEstimate>(
+            metrics.Where(m => m.Mean.HasValue).ToDictionary(m => m.Name, m => new MetricEstimate(m.Mean!.Value, m.StdDev, m.CiLow, m.CiHigh)),
+            StringComparer.Ordinal);
+
+    /// <summary>One-line "metric mean [low, high]" for messages.</summary>
+    public static string Describe(string metric, MetricEstimate estimate) =>
+        estimate.CiLow is { } low && estimate.CiHigh is { } high
+            ? string.Create(CultureInfo.InvariantCulture, $"{metric} {estimate.Mean:0.####} [{low:0.####}, {high:0.####}]")
+            : string.Create(CultureInfo.InvariantCulture, $"{metric} {estimate.Mean:0.####}");
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using PipelineGen.Runtime.Cli;
+using PipelineGen.Runtime.Runs;
+using PipelineGen.Runtime.Training;
+using Xunit;
+
+namespace PipelineGen.Runtime.Tests.Training;
+
+/// <summary>The training commands through the command-line host, as <c>dotnet run -- ...</c> calls them.</summary>
+public sealed class TrainingCommandsTests : IDisposable
+{
+    private readonly string _project = TitanicTestPipeline.NewProjectDirectory();
+
+    public void Dispose() => Directory.Delete(_project, recursive: true);
+
+    /// <summary>Like generated code: the spec hash is a public constant on the pipeline class.</summary>
+    private sealed class GeneratedLikePipeline : TitanicTestPipeline
+    {
+        public const string SpecHash = "generated-hash-42";
+
+        public GeneratedLikePipeline(string project, bool kfold) : base(project)
+        {
+            if (kfold)
+                Settings = Settings with { Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.KFold, Folds = 4, Seed = 7 } };
+        }
+    }
+
+    private (int Exit, string Output, string Error) Cli(params string[] args) => Cli(kfold: false, args);
+
+    private (int Exit, string Output, string Error) Cli(bool kfold, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = PipelineApp.Run(args, new GeneratedLikePipeline(_project, kfold), output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private string ModelPath => Path.Combine(_project, ".pipelinegen", "models", "Titanic.zip");
+
+    [Fact]
+    public void TrainTestPredictThroughTheHost()
+    {
+        var train = Cli("train");
+        Assert.True(train.Exit == 0, train.Error);
+        Assert.Equal("generated-hash-42", ModelCard.TryRead(ModelPath)!.SpecHash);
+
+        Assert.Equal(0, Cli("test").Exit);
+        var again = Cli("test");
+        Assert.Equal(1, again.Exit);
+        Assert.Contains("--force", again.Error);
+        Assert.Equal(0, Cli("test", "--force").Exit);
+
+        var predict = Cli("predict", "--json", """{"pclass": 3, "sex": "male", "age": 40, "fare": 7.5, "embarked": "S"}""");
+        Assert.True(predict.Exit == 0, predict.Error);
+        using (var json = JsonDocument.Parse(predict.Output))
+            Assert.False(json.RootElement.GetProperty("PredictedLabel").GetBoolean());
+
+        var csvOut = Path.Combine(_project, "scored.csv");
+        Assert.Equal(0, Cli("predict", "--input", Path.Combine(_project, "titanic_test.csv"), "--output", csvOut).Exit);
+        Assert.Equal(101, File.ReadAllLines(csvOut).Length);
+        Assert.Equal(2, Cli("predict").Exit);
+
+        using var store = RunStore.OpenDefault(new GeneratedLikePipeline(_project, kfold: false).Settings);
+        var steps = store.List(pipeline: "Titanic").Select(r => (r.Step, r.Outcome)).ToArray();
+        Assert.Contains(("test", "test-locked"), steps);
+        Assert.Contains(store.List(pipeline: "Titanic"), r => r.Step == "test" && r.Metrics.Any(m => m.Role == "test" && m.Name == "auc"));
+    }
+
+    [Fact]
+    public void RunGoesFromExploreToTestAndRecordsTheEvaluationInTheCard()
+    {
+        var run = Cli(kfold: true, "run", "--ignore-explore-findings");
+
+        Assert.True(run.Exit == 0, run.Output + run.Error);
+        foreach (var banner in new[] { "1/5 explore", "2/5 baseline + evaluate", "3/5 curve", "4/5 train", "5/5 test" })
+            Assert.Contains(banner, run.Output);
+        var card = ModelCard.TryRead(ModelPath)!;
+        Assert.NotNull(card.Metrics);
+        Assert.Contains(card.Metric, card.Metrics!.Keys);
+        Assert.NotNull(card.Baseline);
+        Assert.Single(card.TestLooks);
+
+        // A second run retrains, then the test lock stops it.
+        var second = Cli(kfold: true, "run", "--ignore-explore-findings");
+        Assert.Equal(1, second.Exit);
+        Assert.Contains("already evaluated", second.Error);
+    }
+
+    [Fact]
+    public void RunStopsBeforeTrainingWhenTheModelIsNotShownToBeatTheBaseline()
+    {
+        // One holdout split: no fold-to-fold noise to beat, so the comparison is inconclusive and nothing is trained.
+        var run = Cli(kfold: false, "run", "--ignore-explore-findings");
+
+        Assert.Equal(1, run.Exit);
+        Assert.Contains("run stopped", run.Error);
+        Assert.Contains("baseline", run.Error);
+        Assert.DoesNotContain("3/5 curve", run.Output);
+        Assert.False(File.Exists(ModelPath));
+    }
+}
