@@ -91,7 +91,7 @@ public static class EvaluationReportWriter
             table.AddRow(cells.Select(c => new Text(c)));
         }
         console.Write(table);
-        console.Write(new Text("* primary metric; undefined: not computable on that data (e.g. no positive example), never shown as NaN\n"));
+        console.Write(new Text("* primary metric. \"undefined\": not computable on that data (e.g. a fold without a positive example).\n"));
 
         if (result.Comparison is { } comparison)
             console.Write(new Text($"Verdict: the model {comparison.VerdictText}: {comparison.Explanation}\n"));

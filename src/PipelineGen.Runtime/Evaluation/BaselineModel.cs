@@ -128,12 +128,14 @@ public sealed class BaselineModel
                 int classes = _distribution.Length;
                 var get = cursor.GetGetter<uint>(label);
                 var rows = new List<MulticlassRow>();
-                uint predicted = (uint)Array.IndexOf(_distribution, _distribution.Max()) + 1;
+                // LoadFromEnumerable reads a key column's .NET value as the 0-based class index (key = value + 1;
+                // a value >= the class count is the missing key), so keys are shifted down here.
+                uint predictedIndex = (uint)Array.IndexOf(_distribution, _distribution.Max());
                 uint key = 0;
                 while (cursor.MoveNext())
                 {
                     get(ref key);
-                    rows.Add(new MulticlassRow { Label = key, Score = _distribution, PredictedLabel = predicted });
+                    rows.Add(new MulticlassRow { Label = key == 0 ? uint.MaxValue : key - 1, Score = _distribution, PredictedLabel = predictedIndex });
                 }
                 var schema = Microsoft.ML.Data.SchemaDefinition.Create(typeof(MulticlassRow));
                 schema["Label"].ColumnType = new KeyDataViewType(typeof(uint), classes);

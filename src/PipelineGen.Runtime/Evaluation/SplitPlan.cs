@@ -165,8 +165,6 @@ public static class SplitPlanner
                 if (classUnits[s] > 0 && classUnits[s] < (settings.Protocol == EvaluationProtocol.Holdout ? 2 : folds))
                     warnings.Add($"class '{keys.ClassNames[s - 1]}' has only {classUnits[s]} independent row(s): some validation parts have none of it.");
         }
-        if (keys.DuplicateRowCount > 0)
-            warnings.Add($"{keys.DuplicateRowCount} exact-duplicate row(s) were kept on the same side as their first copy.");
 
         string protocolText = settings.Protocol switch
         {

@@ -152,6 +152,16 @@ public class BaselineModelTests
 
         Assert.Equal("prior: class frequencies 0.45/0.45/0.09", baseline.Description);
         Assert.Equal(0.0, metrics["micro_accuracy"]!.Value, 10); // predicts setosa (first of the tied two); validation is all virginica
+
+        // Mostly setosa in training; validation: 10 setosa and 50 versicolor rows.
+        var setosaHeavy = new PipelineGen.Runtime.Data.RowFilterDataView(data, r => r < 60);
+        var mixed = new PipelineGen.Runtime.Data.RowFilterDataView(data, r => r >= 40 && r < 100);
+        preprocessing = pipeline.BuildPreprocessing(ml).Fit(setosaHeavy);
+        var majority = BaselineModel.Fit(MlTaskKind.MulticlassClassification, "majority", preprocessing.Transform(setosaHeavy));
+        var mixedMetrics = MetricComputer.Compute(ml, MlTaskKind.MulticlassClassification,
+            majority.Score(ml, preprocessing.Transform(mixed)), "test", new List<string>());
+        Assert.Equal(10 / 60.0, mixedMetrics["micro_accuracy"]!.Value, 10);
+        Assert.Equal(0.5, mixedMetrics["macro_accuracy"]!.Value, 10); // recall 1 for setosa, 0 for versicolor
     }
 
     [Fact]

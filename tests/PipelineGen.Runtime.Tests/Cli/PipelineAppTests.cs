@@ -1,0 +1,162 @@
+using System.Text;
+using PipelineGen.Runtime.Cli;
+using PipelineGen.Runtime.Runs;
+using PipelineGen.Runtime.Tests.Evaluation;
+using Xunit;
+
+namespace PipelineGen.Runtime.Tests.Cli;
+
+public class PipelineAppTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    public void Dispose() => _dir.Dispose();
+
+    private (int ExitCode, string Output, string Error) Run(IPipelineDefinition pipeline, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exitCode = PipelineApp.Run(args, pipeline, output, error);
+        return (exitCode, output.ToString(), error.ToString());
+    }
+
+    private IPipelineDefinition Iris() => MulticlassPipeline.Iris(s => s with { ProjectDirectory = _dir.Path });
+
+    private IPipelineDefinition Titanic() => BinaryPipeline.Titanic(s => s with { ProjectDirectory = _dir.Path });
+
+    [Fact]
+    public void Help_lists_the_commands()
+    {
+        var (exitCode, output, _) = Run(Iris(), "--help");
+        Assert.Equal(0, exitCode);
+        foreach (var command in new[] { "explore", "evaluate", "baseline", "runs" })
+            Assert.Contains(command, output);
+
+        var (evaluateHelp, evaluateOutput, _) = Run(Iris(), "evaluate", "--help");
+        Assert.Equal(0, evaluateHelp);
+        foreach (var option in new[] { "--data", "--seed", "--folds", "--protocol", "--bad-rows" })
+            Assert.Contains(option, evaluateOutput);
+    }
+
+    [Fact]
+    public void Evaluate_prints_the_summary_exits_0_when_the_model_beats_the_baseline_and_records_the_run()
+    {
+        var (exitCode, output, error) = Run(Iris(), "evaluate", "--folds", "3", "--seed", "1");
+
+        Assert.True(exitCode == 0, output + error);
+        Assert.Equal("", error);
+        Assert.Contains("Iris (multiclass classification): 3-fold, stratified, seed 1", output);
+        Assert.Contains("[1/3]", output);                     // plain progress lines when output is captured
+        Assert.Contains("micro_accuracy *", output);
+        Assert.Contains("model mean ± std", output);
+        Assert.Contains("Verdict: the model beats the baseline", output);
+        Assert.DoesNotContain("NaN", output);
+        Assert.False(output.Contains((char)27), "no ANSI escape codes when output is captured");
+
+        using var store = new RunStore(Path.Combine(_dir.Path, ".pipelinegen", "runs.db"));
+        var run = Assert.Single(store.List());
+        Assert.Equal("evaluate", run.Step);
+        Assert.Equal("beats-baseline", run.Outcome);
+        Assert.Equal("3", run.Parameters["folds"]);
+        Assert.Contains(run.Metrics, m => m.Role == "model" && m.Name == "micro_accuracy" && m.Mean > 0.85);
+        Assert.Contains($"Run {run.Id} recorded", output);
+    }
+
+    [Fact]
+    public void Evaluate_exits_1_when_the_model_does_not_beat_the_baseline()
+    {
+        // Holdout gives one split: no fold-to-fold noise, so the verdict cannot be "beats".
+        var (exitCode, output, _) = Run(Iris(), "evaluate", "--protocol", "holdout");
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Verdict: the model inconclusive: only one split", output);
+    }
+
+    [Fact]
+    public void Bad_rows_exit_2_with_their_lines_and_skip_counts_them()
+    {
+        var lines = File.ReadAllLines(TestPipeline.DataPath("titanic.csv")).ToList();
+        lines[4] = "0,3,male,22,seven,S";
+        string path = _dir.Write("bad.csv", string.Join("\n", lines) + "\n");
+
+        var (failCode, _, failError) = Run(Titanic(), "baseline", "--data", path);
+        Assert.Equal(2, failCode);
+        Assert.Contains("line 5, column 5 ('fare')", failError);
+        Assert.Contains("'seven' is not a number", failError);
+
+        var (skipCode, skipOutput, _) = Run(Titanic(), "baseline", "--data", path, "--bad-rows", "skip");
+        Assert.Equal(0, skipCode);
+        Assert.Contains("299 of 300 rows used, 1 bad rows skipped", skipOutput);
+        Assert.Contains("baseline mean ± std", skipOutput);
+        Assert.DoesNotContain("model mean", skipOutput);
+    }
+
+    [Fact]
+    public void Invalid_options_and_missing_files_exit_2()
+    {
+        var (protocolCode, _, protocolError) = Run(Iris(), "evaluate", "--protocol", "bootstrap");
+        Assert.Equal(2, protocolCode);
+        Assert.Contains("bootstrap", protocolError);
+
+        var (fileCode, _, fileError) = Run(Iris(), "evaluate", "--data", Path.Combine(_dir.Path, "missing.csv"));
+        Assert.Equal(2, fileCode);
+        Assert.Contains("Data file not found", fileError);
+
+        var (foldsCode, _, foldsError) = Run(Iris(), "baseline", "--folds", "1");
+        Assert.Equal(2, foldsCode);
+        Assert.Contains("at least 2 folds", foldsError);
+    }
+
+    [Fact]
+    public void Runs_lists_and_compares_recorded_runs()
+    {
+        Assert.Equal(0, Run(Titanic(), "baseline", "--folds", "3", "--seed", "1").ExitCode);
+        Assert.Equal(0, Run(Titanic(), "baseline", "--folds", "4", "--seed", "2").ExitCode);
+        string[] ids;
+        using (var store = new RunStore(Path.Combine(_dir.Path, ".pipelinegen", "runs.db")))
+            ids = [.. store.List().Select(r => r.Id)];
+        Assert.Equal(2, ids.Length);
+
+        var (listCode, list, _) = Run(Titanic(), "runs");
+        Assert.Equal(0, listCode);
+        Assert.Contains(ids[0], list);
+        Assert.Contains(ids[1], list);
+        Assert.Contains("auc 0.5000 (baseline)", list);
+
+        var (compareCode, compare, _) = Run(Titanic(), "runs", "compare", ids[1], ids[0]);
+        Assert.Equal(0, compareCode);
+        var foldsLine = compare.Split('\n').Single(l => l.TrimStart().StartsWith("folds"));
+        Assert.Contains("3", foldsLine);
+        Assert.Contains("4", foldsLine);
+        Assert.Contains("differs", foldsLine);
+        Assert.Contains("baseline accuracy", compare);
+
+        var (missingCode, _, missingError) = Run(Titanic(), "runs", "compare", ids[0], "no-such-run");
+        Assert.Equal(2, missingCode);
+        Assert.Contains("no run with id 'no-such-run'", missingError);
+    }
+
+    [Fact]
+    public void Extra_contributors_add_commands_without_changing_the_host()
+    {
+        var output = new StringWriter();
+        int exitCode = PipelineApp.Run(["hello"], Iris(), output, new StringWriter(), [new HelloContributor()]);
+        Assert.Equal(0, exitCode);
+        Assert.Contains("hello from Iris", output.ToString());
+
+        using var store = new RunStore(Path.Combine(_dir.Path, ".pipelinegen", "runs.db"));
+        Assert.Equal("hello", Assert.Single(store.List()).Step);
+    }
+
+    private sealed class HelloContributor : ICommandContributor
+    {
+        public void Contribute(System.CommandLine.RootCommand root, CommandServices services)
+        {
+            var command = new System.CommandLine.Command("hello", "Says hello.");
+            command.SetAction(_ => services.RunStep("hello", _ =>
+            {
+                services.Output.WriteLine($"hello from {services.Pipeline.Settings.Name}");
+                return ExitCodes.Ok;
+            }));
+            root.Subcommands.Add(command);
+        }
+    }
+}
