@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.ML;
+using PipelineGen.Runtime.Data;
+using PipelineGen.Runtime.Evaluation;
 
 namespace PipelineGen.Runtime.Training;
 
@@ -31,6 +33,8 @@ public sealed record CapacityCurveResult(
     string Message)
 {
     public CapacityPoint Best => Points[BestIndex];
+    public string SplitDescription { get; init; } = "";
+    public IReadOnlyList<string> Warnings { get; init; } = [];
 }
 
 /// <summary>
@@ -59,34 +63,49 @@ public static class CapacityCurve
         if (pipeline is not ICapacityAdjustable adjustable)
             throw new NotSupportedException(NotAdjustableMessage(pipeline));
         var settings = pipeline.Settings;
-        metric ??= TrainingMetrics.ChooseMetric(settings);
-        var points = (capacities ?? DefaultCapacities(adjustable.DefaultCapacity)).Where(c => c >= 1).Distinct().Order().ToArray();
-        if (points.Length < 2)
+        var requested = (capacities ?? DefaultCapacities(adjustable.DefaultCapacity)).Where(c => c >= 1).Distinct().Order().ToArray();
+        if (requested.Length < 2)
             throw new ArgumentException("A capacity curve needs at least two capacities ≥ 1.", nameof(capacities));
 
-        var data = pipeline.LoadData(ml, settings.ResolvePath(settings.TrainDataPath));
-        var split = ml.Data.TrainTestSplit(data, settings.Evaluation.HoldoutFraction, settings.GroupColumn?.Name, settings.Evaluation.Seed);
+        // The evaluate step's own holdout split: stratified, groups and duplicates kept on one side, bad rows handled
+        // by the spec's policy. Only the protocol is forced to holdout.
+        var path = settings.ResolvePath(settings.TrainDataPath);
+        var scan = DataScan.Run(settings, path);
+        scan.ThrowIfInvalid(settings.BadRows);
+        metric ??= TrainingMetrics.ChooseMetric(settings, scan.LabelCounts.Select(c => c.Value).ToArray());
+        var plan = SplitPlanner.Plan(scan.Keys, settings.Evaluation with { Protocol = EvaluationProtocol.Holdout }, settings.Task);
+        var split = plan.Splits[0];
+        var data = pipeline.LoadData(ml, path);
+        var trainPart = split.Training(data);
+        var validationPart = split.Validation(data);
 
         // Preparation is fitted on the training part only, once: only the trainer's capacity changes between points.
-        var preparation = pipeline.BuildPreprocessing(ml).Fit(split.TrainSet);
-        var train = preparation.Transform(split.TrainSet);
-        var validation = preparation.Transform(split.TestSet);
+        var preparation = pipeline.BuildPreprocessing(ml).Fit(trainPart);
+        var train = preparation.Transform(trainPart);
+        var validation = preparation.Transform(validationPart);
 
+        var warnings = new List<string>(plan.Warnings);
         var results = new List<CapacityPoint>();
-        foreach (var capacity in points)
+        foreach (var capacity in requested)
         {
             var model = adjustable.BuildTrainer(ml, capacity).Fit(train);
-            var trainMetric = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(train), metric);
-            var validationMetric = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(validation), metric);
+            var trainMetric = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(train), metric, warnings, $"training part, capacity {capacity}");
+            var validationMetric = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(validation), metric, warnings, $"validation part, capacity {capacity}");
             results.Add(new CapacityPoint(capacity, trainMetric, validationMetric));
             progress?.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {adjustable.CapacityParameter}={capacity}: train {metric} {trainMetric:0.####}, validation {validationMetric:0.####}"));
         }
 
+        if (results.All(p => double.IsNaN(p.ValidationMetric)))
+            throw new EvaluationException($"{metric} is undefined on the validation part at every capacity ({string.Join(" ", warnings.Distinct().Take(2))}). Use more data or another metric.");
         var lower = TrainingMetrics.IsLowerBetter(metric);
         var (best, verdict) = Judge(results, lower);
         return new CapacityCurveResult(settings.Name, settings.TrainerName, adjustable.CapacityParameter, metric, lower,
-            Count(split.TrainSet), Count(split.TestSet), results, best, verdict, Explain(results, best, verdict, adjustable.CapacityParameter, metric));
+            split.TrainingRowCount, split.ValidationRowCount, results, best, verdict, Explain(results, best, verdict, adjustable.CapacityParameter, metric))
+        {
+            SplitDescription = plan.Description,
+            Warnings = warnings.Distinct().ToArray(),
+        };
     }
 
     public static string NotAdjustableMessage(IPipelineDefinition pipeline) =>
@@ -100,7 +119,8 @@ public static class CapacityCurve
     /// </summary>
     public static (int BestIndex, CapacityVerdict Verdict) Judge(IReadOnlyList<CapacityPoint> points, bool lowerIsBetter)
     {
-        double Goodness(double v) => lowerIsBetter ? -v : v;
+        // An undefined metric (NaN) counts as the worst value.
+        double Goodness(double v) => double.IsNaN(v) ? double.NegativeInfinity : lowerIsBetter ? -v : v;
         var top = points.Max(p => Goodness(p.ValidationMetric));
         var tolerance = ImprovementTolerance * Math.Max(Math.Abs(top), 1e-12);
         var best = 0;
@@ -127,15 +147,6 @@ public static class CapacityCurve
         };
     }
 
-    private static long Count(IDataView data)
-    {
-        if (data.GetRowCount() is { } known) return known;
-        long n = 0;
-        using var cursor = data.GetRowCursor([]);
-        while (cursor.MoveNext()) n++;
-        return n;
-    }
-
     /// <summary>A fixed-width text table of the points, marking the best one.</summary>
     public static string RenderTable(CapacityCurveResult result)
     {
@@ -149,6 +160,7 @@ public static class CapacityCurve
             sb.AppendLine(inv, $"{p.Capacity,20} {p.TrainMetric,12:0.0000} {p.ValidationMetric,12:0.0000}{(i == result.BestIndex ? "  <- best" : "")}");
         }
         sb.AppendLine(result.Message);
+        foreach (var warning in result.Warnings) sb.AppendLine($"warning: {warning}");
         return sb.ToString();
     }
 

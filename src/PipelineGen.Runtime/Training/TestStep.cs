@@ -12,7 +12,11 @@ public sealed record TestOptions
 
 public enum TestOutcome { Evaluated, Refused }
 
-public sealed record TestResult(TestOutcome Outcome, TestLook? Look, IReadOnlyList<TestLook> PreviousLooks, string Message);
+public sealed record TestResult(TestOutcome Outcome, TestLook? Look, IReadOnlyList<TestLook> PreviousLooks, string Message)
+{
+    /// <summary>Metrics that are undefined on the test data (e.g. a single class) and why.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// The held-out test set, evaluated once. The card records each look with the test data's SHA-256; a second look at the
@@ -51,7 +55,8 @@ public static class TestStep
 
         var model = ModelStore.Load(ml, modelPath, out _);
         var data = pipeline.LoadData(ml, testPath);
-        var metrics = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(data));
+        var warnings = new List<string>();
+        var metrics = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(data), warnings, "test set");
         var look = new TestLook(DateTimeOffset.UtcNow, testPath, fingerprint, TrainStep.CountRows(data), FileHash.Sha256(modelPath),
             Forced: seen.Length > 0, new SortedDictionary<string, double>(metrics.ToDictionary(), StringComparer.Ordinal));
         (card with { TestLooks = [.. card.TestLooks, look] }).Write(modelPath);
@@ -61,7 +66,7 @@ public static class TestStep
             : card.TestLooks.Count > 0
                 ? "First look at this test file (a different one was evaluated before; see the card)."
                 : "First look at the test set; recorded in the model card. A second look needs --force.";
-        return new TestResult(TestOutcome.Evaluated, look, card.TestLooks, note);
+        return new TestResult(TestOutcome.Evaluated, look, card.TestLooks, note) { Warnings = warnings.Distinct().ToArray() };
     }
 
     /// <summary>CLI entry: 0 evaluated, 1 refused by the test-once lock, 2 bad input (no test file, no model).</summary>
@@ -83,10 +88,12 @@ public static class TestStep
             error.WriteLine($"test: {result.Message}");
             return 1;
         }
-        var metric = TrainingMetrics.ChooseMetric(pipeline.Settings);
+        var modelPath = Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(pipeline.Settings));
+        var metric = ModelCard.TryRead(modelPath)?.Metric ?? TrainingMetrics.ChooseMetric(pipeline.Settings);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test set: {result.Look!.Rows} rows of {result.Look.DataPath}"));
         foreach (var (name, value) in result.Look.Metrics)
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-16} {value:0.0000}{(name == metric ? "  (spec metric)" : "")}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-16} {value:0.0000}{(name == metric ? "  (primary metric)" : "")}"));
+        foreach (var warning in result.Warnings) output.WriteLine($"warning: {warning}");
         output.WriteLine(result.Message);
         return 0;
     }

@@ -89,7 +89,8 @@ public static class TrainStep
     }
 
     internal static bool IsBadInput(Exception e) =>
-        e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or FormatException or ArgumentException;
+        e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or FormatException or ArgumentException
+            or Data.DataValidationException or Evaluation.EvaluationException;
 
     internal static string DescribeProtocol(EvaluationSettings e) => e.Protocol switch
     {
