@@ -107,6 +107,32 @@ public sealed class BlankCategoricalsTests
     }
 
     [Fact]
+    public void WrapsAGeneratedStyleLightGbmPipelineWhoseModelSavesAndLoads()
+    {
+        var project = Tests.Training.TitanicTestPipeline.NewProjectDirectory();
+        try
+        {
+            var pipeline = new Tests.Training.TitanicTestPipeline(project);
+            var ml = new MLContext(seed: 1);
+            var data = pipeline.LoadData(ml, Path.Combine(project, "titanic_train.csv"));
+
+            var model = TrainingAugmentation.BlankCategoricals(pipeline.BuildPipeline(ml), ["sex", "embarked"], 0.25, 3).Fit(data);
+            var path = Path.Combine(project, "augmented.zip");
+            PipelineGen.Runtime.Training.ModelStore.Save(ml, model, data.Schema, path);
+            var loaded = PipelineGen.Runtime.Training.ModelStore.Load(new MLContext(seed: 2), path, out _);
+
+            var test = pipeline.LoadData(ml, Path.Combine(project, "titanic_test.csv"));
+            var expected = model.Transform(test).GetColumn<float>("Probability").ToArray();
+            Assert.Equal(100, expected.Length);
+            Assert.Equal(expected, loaded.Transform(test).GetColumn<float>("Probability").ToArray());
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    [Fact]
     public void RejectsNonTextColumnsAndBadFractions()
     {
         var ml = new MLContext(seed: 1);

@@ -80,4 +80,25 @@ public sealed class DateTimeFeaturesTests : IDisposable
         Assert.Equal([2023f, 7f, 4f, 2f, 185f, 8f, 30f], vectors[0]);
         Assert.All(vectors[1], v => Assert.True(float.IsNaN(v)));
     }
+
+    [Fact]
+    public void WorksOnTheTextLoadersDateTimeColumnsAsGeneratedCodeLoadsThem()
+    {
+        var csv = Path.Combine(_dir, "dates.csv");
+        File.WriteAllLines(csv, ["when,x", "2024-03-05 14:30:00,1", ",2", "2019-12-31,3"]);
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromTextFile(csv, new TextLoader.Options
+        {
+            Separators = [','],
+            HasHeader = true,
+            MissingRealsAsNaNs = true,
+            Columns = [new("when", DataKind.DateTime, 0), new("x", DataKind.Single, 1)],
+        });
+
+        var vectors = Vectors(ml.Transforms.DateTimeFeatures("F", "when").Fit(data).Transform(data), "F");
+
+        Assert.Equal([2024f, 3f, 5f, 2f, 65f, 14f, 30f], vectors[0]);
+        Assert.All(vectors[1], v => Assert.True(float.IsNaN(v))); // an empty cell is missing, not year 1
+        Assert.Equal([2019f, 12f, 31f, 2f, 365f, 0f, 0f], vectors[2]);
+    }
 }
