@@ -94,7 +94,9 @@ public static class EvaluationReportWriter
         console.Write(new Text("* primary metric. \"undefined\": not computable on that data (e.g. a fold without a positive example).\n"));
 
         if (result.Comparison is { } comparison)
-            console.Write(new Text($"Verdict: the model {comparison.VerdictText}: {comparison.Explanation}\n"));
+            console.Write(new Text(comparison.Verdict == Verdict.Inconclusive
+                ? $"Verdict: inconclusive, the model is not shown to beat the baseline: {comparison.Explanation}\n"
+                : $"Verdict: the model {comparison.VerdictText}: {comparison.Explanation}\n"));
         foreach (var warning in result.Warnings)
             console.Write(new Text($"warning: {warning}\n"));
         if (runId is not null)

@@ -6,8 +6,7 @@ namespace PipelineGen.Runtime.Data;
 public enum RowProblemKind { RaggedRow, UnparsableNumber, UnparsableBoolean, UnbalancedQuote, HeaderMismatch }
 
 /// <summary>One bad row (or header) of a data file, with where it is and what to do about it.</summary>
-/// <param name="LineNumber">1-based physical line in the file.</param>
-/// <param name="ColumnNumber">1-based field position in the line (the column the name refers to).</param>
+/// <remarks><c>LineNumber</c>: 1-based physical line in the file. <c>ColumnNumber</c>: 1-based field position in the line (the column the name refers to).</remarks>
 public sealed record RowProblem(
     RowProblemKind Kind, string FilePath, long LineNumber, int ColumnNumber, string? ColumnName, string Message, string FixHint)
 {

@@ -8,7 +8,7 @@ namespace PipelineGen.Runtime.Runs;
 public sealed record RunMetric(string Name, string Role, double? Mean, double? StdDev, double? CiLow, double? CiHigh);
 
 /// <summary>One execution of a workflow step.</summary>
-/// <param name="Outcome">What the step concluded: e.g. <c>ok</c>, <c>beats-baseline</c>, <c>does-not-beat-baseline</c>, <c>bad-input</c>, <c>failed</c>.</param>
+/// <remarks><c>Outcome</c>: What the step concluded: e.g. <c>ok</c>, <c>beats-baseline</c>, <c>does-not-beat-baseline</c>, <c>bad-input</c>, <c>failed</c>.</remarks>
 public sealed record RunRecord(
     string Id, string Pipeline, string Step, DateTimeOffset StartedUtc, TimeSpan Duration,
     IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<RunMetric> Metrics, string Outcome, string? Message = null)
@@ -170,7 +170,7 @@ public sealed record RunComparison(RunRecord A, RunRecord B, IReadOnlyList<RunCo
         public bool Differs => A != B;
     }
 
-    /// <param name="Delta">B − A of the means, when both are defined.</param>
+    /// <remarks><c>Delta</c>: B − A of the means, when both are defined.</remarks>
     public sealed record MetricRow(string Role, string Name, RunMetric? A, RunMetric? B)
     {
         public double? Delta => A?.Mean is double a && B?.Mean is double b ? b - a : null;

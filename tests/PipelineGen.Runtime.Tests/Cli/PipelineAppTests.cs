@@ -67,7 +67,7 @@ public class PipelineAppTests : IDisposable
         // Holdout gives one split: no fold-to-fold noise, so the verdict cannot be "beats".
         var (exitCode, output, _) = Run(Iris(), "evaluate", "--protocol", "holdout");
         Assert.Equal(1, exitCode);
-        Assert.Contains("Verdict: the model inconclusive: only one split", output);
+        Assert.Contains("Verdict: inconclusive, the model is not shown to beat the baseline: only one split", output);
     }
 
     [Fact]
@@ -132,6 +132,18 @@ public class PipelineAppTests : IDisposable
         var (missingCode, _, missingError) = Run(Titanic(), "runs", "compare", ids[0], "no-such-run");
         Assert.Equal(2, missingCode);
         Assert.Contains("no run with id 'no-such-run'", missingError);
+    }
+
+    [Fact]
+    public void Explore_runs_the_exploration_step_and_records_it()
+    {
+        string report = Path.Combine(_dir.Path, "explore.html");
+        var (exitCode, output, error) = Run(Iris(), "explore", "--output", report);
+
+        Assert.True(exitCode is 0 or 1, output + error); // 1 would be a serious finding, not a crash
+        Assert.True(File.Exists(report));
+        using var store = new RunStore(Path.Combine(_dir.Path, ".pipelinegen", "runs.db"));
+        Assert.Equal("explore", Assert.Single(store.List()).Step);
     }
 
     [Fact]
