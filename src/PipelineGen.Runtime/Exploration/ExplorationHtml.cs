@@ -213,8 +213,12 @@ public static class ExplorationHtml
             var bh = max <= 0 ? 0 : plotH * b.Count / max;
             s.Append($"<rect x=\"{F(left + i * bw + 0.5)}\" y=\"{F(top + plotH - bh)}\" width=\"{F(Math.Max(1, bw - 1))}\" height=\"{F(bh)}\" fill=\"{TrainColor}\"><title>{E(Fmt.Num(b.Lower, isDate))} – {E(Fmt.Num(b.Upper, isDate))}: {E(Fmt.Num(Math.Round(b.Count)))}</title></rect>");
         }
-        s.Append($"<text x=\"{left}\" y=\"{height - 6}\" class=\"ax\">{E(Fmt.Num(bins[0].Lower, isDate))}</text>");
-        s.Append($"<text x=\"{left + plotW}\" y=\"{height - 6}\" class=\"ax\" text-anchor=\"end\">{E(Fmt.Num(bins[^1].Upper, isDate))}</text>");
+        // One bar per integer: label the first and last integers, not the bar edges (0.5, 3.5).
+        var unitBins = !isDate && bins[0].Upper - bins[0].Lower == 1 && bins[0].Lower + 0.5 == Math.Floor(bins[0].Lower + 0.5);
+        var first = unitBins ? bins[0].Lower + 0.5 : bins[0].Lower;
+        var last = unitBins ? bins[^1].Upper - 0.5 : bins[^1].Upper;
+        s.Append($"<text x=\"{F(unitBins ? left + bw / 2 : left)}\" y=\"{height - 6}\" class=\"ax\" text-anchor=\"{(unitBins ? "middle" : "start")}\">{E(Fmt.Num(first, isDate))}</text>");
+        s.Append($"<text x=\"{F(unitBins ? left + plotW - bw / 2 : left + plotW)}\" y=\"{height - 6}\" class=\"ax\" text-anchor=\"{(unitBins ? "middle" : "end")}\">{E(Fmt.Num(last, isDate))}</text>");
         s.Append("</svg>");
         return s.ToString();
     }

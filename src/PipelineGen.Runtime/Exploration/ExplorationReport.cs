@@ -64,8 +64,8 @@ public enum WarningSeverity { Info, Warning, Serious }
 
 public sealed record ExplorationWarning(WarningKind Kind, WarningSeverity Severity, string? Column, string Message);
 
-/// <summary>Summary statistics of numbers (or of text lengths, or of dates as OLE automation days).</summary>
-/// <param name="QuantilesFromSample">Median/quartiles come from a uniform reservoir sample, not from every row.</param>
+/// <summary>Summary statistics of numbers (or of text lengths, or of dates as OLE automation days).
+/// <c>QuantilesFromSample</c>: median and quartiles come from a uniform reservoir sample, not from every row.</summary>
 public sealed record NumericSummary(double Min, double Max, double Mean, double StdDev, double Median,
     double Q1, double Q3, bool QuantilesFromSample);
 
@@ -106,13 +106,14 @@ public sealed record ClassBalance(IReadOnlyList<ValueCount> Classes, double Mino
 
 public sealed record DuplicateExample(long RowNumber, long FirstRowNumber, string Row);
 
-/// <param name="Exact">False when more distinct rows were seen than <see cref="ExploreOptions.DuplicateHashCap"/>.</param>
+/// <summary>Rows that repeat an earlier row. <c>Exact</c> is false when more distinct rows were seen than
+/// <see cref="ExploreOptions.DuplicateHashCap"/> (the count is then a lower bound).</summary>
 public sealed record DuplicateSummary(long DuplicateRows, double Percent, IReadOnlyList<DuplicateExample> Examples, bool Exact, IReadOnlyList<string> ColumnsCompared);
 
 public sealed record IdLikeColumn(string Column, string Reason);
 
-/// <param name="Score">Holdout metric of a model trained on this column alone; NaN when it could not be computed.</param>
-/// <param name="Baseline">What a model that ignores the column scores (0.5 AUC, 0 R², 1/k macro accuracy).</param>
+/// <summary>One column's probe. <c>Score</c>: holdout metric of a model trained on this column alone (NaN when it could
+/// not be computed; see <c>Note</c>). <c>Baseline</c>: what a model that ignores the column scores (0.5 AUC, 0 R², 1/k macro accuracy).</summary>
 public sealed record LeakageProbe(string Column, double Score, double Baseline, bool Flagged, string? Note);
 
 public sealed record LeakageSummary(string Metric, double Threshold, int TrainRows, int HoldoutRows, string Trainer,
@@ -125,7 +126,8 @@ public enum DriftVerdict { Stable, Moderate, Major, NotComputed }
 
 public sealed record DriftBin(string Label, double TrainShare, double CompareShare);
 
-/// <param name="KsPValue">Two-sample Kolmogorov–Smirnov p-value (numbers only; NaN otherwise).</param>
+/// <summary>Drift of one column. <c>KsStatistic</c>/<c>KsPValue</c>: two-sample Kolmogorov–Smirnov test (numbers, dates
+/// and text lengths; NaN for categories). <c>Bins</c>: the shares PSI compared.</summary>
 public sealed record ColumnDrift(string Column, double Psi, double KsStatistic, double KsPValue, DriftVerdict Verdict,
     IReadOnlyList<DriftBin> Bins, string? Note);
 

@@ -192,8 +192,14 @@ internal static class Fmt
     public static string Fixed(double v, int decimals) =>
         double.IsNaN(v) || double.IsInfinity(v) ? "n/a" : v.ToString("F" + decimals, Inv);
 
-    public static string Percent(double share) =>
-        double.IsNaN(share) || double.IsInfinity(share) ? "n/a" : (share * 100).ToString("0.0", Inv) + "%";
+    /// <summary>"12.3%"; shares under 1% keep more digits ("0.03%") so a rare value does not read as 0.0%.</summary>
+    public static string Percent(double share)
+    {
+        if (double.IsNaN(share) || double.IsInfinity(share)) return "n/a";
+        var p = share * 100;
+        var format = p == 0 || Math.Abs(p) >= 1 ? "0.0" : Math.Abs(p) >= 0.01 ? "0.##" : "0.#####";
+        return p.ToString(format, Inv) + "%";
+    }
 
     public static string Count(long n) => n.ToString("N0", Inv);
 
