@@ -100,8 +100,9 @@ public sealed class CommandServices
             using var store = OpenRunStore();
             store.Record(new RunRecord(record.RunId, Pipeline.Settings.Name, step, started, clock.Elapsed,
                 record.Parameters, record.Metrics, outcome, record.Message));
+            Output.WriteLine($"Run {record.RunId} recorded ({clock.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s, outcome {outcome}).");
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The step's result stands even if history cannot be written; say so instead of failing the step.
             Error.WriteLine($"warning: could not record the run in {RunStorePath}: {e.Message}");

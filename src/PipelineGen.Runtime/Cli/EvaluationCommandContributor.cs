@@ -31,7 +31,7 @@ public sealed class EvaluationCommandContributor : ICommandContributor
 
         foreach (var (name, value) in result.Parameters()) record.Parameters[name] = value;
         record.Metrics.AddRange(ToRunMetrics(result));
-        EvaluationReportWriter.Write(services.Console, result, record.RunId);
+        EvaluationReportWriter.Write(services.Console, result);
 
         if (!includeModel) return ExitCodes.Ok;
         var verdict = result.Comparison!.Verdict;
@@ -55,6 +55,9 @@ public sealed class EvaluationCommandContributor : ICommandContributor
 /// <summary>Formats an <see cref="EvaluationResult"/> for the console: context, the summary table, the verdict, warnings.</summary>
 public static class EvaluationReportWriter
 {
+    /// <param name="console">Where to write.</param>
+    /// <param name="result">What to write.</param>
+    /// <param name="runId">Not printed: <see cref="CommandServices.RunStep"/> prints the run id once the run is actually recorded.</param>
     public static void Write(IAnsiConsole console, EvaluationResult result, string? runId = null)
     {
         console.WriteLine();
@@ -99,8 +102,6 @@ public static class EvaluationReportWriter
                 : $"Verdict: the model {comparison.VerdictText}: {comparison.Explanation}\n"));
         foreach (var warning in result.Warnings)
             console.Write(new Text($"warning: {warning}\n"));
-        if (runId is not null)
-            console.Write(new Text($"Run {runId} recorded ({result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s).\n"));
     }
 
     public static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);

@@ -114,10 +114,15 @@ public sealed class BaselineModel
                 var get = cursor.GetGetter<bool>(label);
                 var rows = new List<BinaryRow>();
                 bool value = false;
+                // ML.NET's binary evaluator thresholds Score at 0 (a margin), so the score is the log-odds of the
+                // probability; a hard 0/1 majority gets a margin of ∓1.
+                float score = _constant is 0f or 1f
+                    ? (_constant == 1f ? 1f : -1f)
+                    : MathF.Log(_constant / (1 - _constant));
                 while (cursor.MoveNext())
                 {
                     get(ref value);
-                    rows.Add(new BinaryRow { Label = value, Score = _constant, Probability = _constant, PredictedLabel = _constant >= 0.5f });
+                    rows.Add(new BinaryRow { Label = value, Score = score, Probability = _constant, PredictedLabel = _constant >= 0.5f });
                 }
                 var data = mlContext.Data.LoadFromEnumerable(rows);
                 // A hard 0/1 "probability" has no meaningful log loss: the majority baseline is scored uncalibrated.

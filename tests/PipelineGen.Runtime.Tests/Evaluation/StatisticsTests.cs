@@ -110,6 +110,20 @@ public class BaselineModelTests
     }
 
     [Fact]
+    public void Binary_prior_below_one_half_predicts_negative()
+    {
+        var training = Ml.Data.LoadFromEnumerable(new[] { true, false, false, false }.Select(v => new BoolLabel { Label = v }));
+        var validation = Ml.Data.LoadFromEnumerable(new[] { true, false, false, false, true }.Select(v => new BoolLabel { Label = v }));
+
+        var baseline = BaselineModel.Fit(MlTaskKind.BinaryClassification, "prior", training);
+        var metrics = MetricComputer.Compute(Ml, MlTaskKind.BinaryClassification, baseline.Score(Ml, validation), "test", new List<string>());
+
+        Assert.Equal(0.6, metrics["accuracy"]!.Value, 10); // always negative; 3 of 5 are
+        Assert.Equal(0.0, metrics["recall"]!.Value, 10);
+        Assert.Equal(-(2 * Math.Log2(0.25) + 3 * Math.Log2(0.75)) / 5, metrics["log_loss"]!.Value, 5);
+    }
+
+    [Fact]
     public void Binary_majority_has_no_log_loss()
     {
         var training = Ml.Data.LoadFromEnumerable(new[] { false, false, true }.Select(v => new BoolLabel { Label = v }));
