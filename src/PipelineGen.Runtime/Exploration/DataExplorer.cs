@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using PipelineGen.Runtime.Data;
 
 namespace PipelineGen.Runtime.Exploration;
 
@@ -39,12 +40,16 @@ public static class DataExplorer
             : null;
 
         progress?.Report(0);
+        var badRowPolicy = options.BadRows ?? settings.BadRows;
+        var compareErrors = new List<string>();
+        var scan = Scan(settings, dataPath, comparison: false, compareErrors);
+        var compareScan = comparePath is null ? null : Scan(settings, comparePath, comparison: true, compareErrors);
         var data = Load(pipeline, ml, dataPath);
         var slots = RowReader.Describe(data.Schema, settings);
         var labelIndex = IndexOfLabel(slots, settings, dataPath);
         bool classification = settings.Task != MlTaskKind.Regression;
 
-        var train = Profile(data, slots, settings, options, dataPath, labelIndex, classification, collectRows: true);
+        var train = Profile(data, slots, settings, options, dataPath, labelIndex, classification, collectRows: true, scan);
         progress?.Report(0.3);
 
         DriftSummary? drift = null;
@@ -57,7 +62,7 @@ public static class DataExplorer
                 throw new ExplorationInputException($"{comparePath}: column(s) {string.Join(", ", missing)} of the training data are missing. Compare files with the same columns.");
             // Same slot order as training so accumulators line up.
             var aligned = slots.Select(s => s with { SchemaIndex = compareData.Schema[s.Name].Index }).ToList();
-            var compare = Profile(compareData, aligned, settings, options, comparePath, labelIndex, classification, collectRows: false);
+            var compare = Profile(compareData, aligned, settings, options, comparePath, labelIndex, classification, collectRows: false, compareScan!);
             drift = new DriftSummary(comparePath, compare.Rows,
                 slots.Select((s, i) => (s, i)).Where(x => x.s.Role != ColumnRole.Id)
                     .Select(x => DriftAnalysis.Compare(train.Columns[x.i], compare.Columns[x.i])).ToArray());
@@ -69,7 +74,18 @@ public static class DataExplorer
         var notes = new List<string>();
 
         if (train.Rows == 0)
-            warnings.Add(new(WarningKind.Unreadable, WarningSeverity.Serious, null, $"{dataPath} has no data rows."));
+            warnings.Add(new(WarningKind.Unreadable, WarningSeverity.Serious, null, $"{dataPath} has no usable data rows."));
+        foreach (var error in compareErrors)
+            warnings.Add(new(WarningKind.Drift, WarningSeverity.Info, null, "comparison data: " + error));
+        foreach (var s in new[] { scan, compareScan })
+        {
+            if (s is null || s.BadRowCount == 0) continue;
+            // Under "fail" the other steps refuse this file, so explore says so (exit 2) but still shows the report.
+            var fail = badRowPolicy == BadRowPolicy.Fail;
+            warnings.Add(new(WarningKind.BadRows, fail ? WarningSeverity.Serious : WarningSeverity.Warning, null,
+                $"{Fmt.Count(s.BadRowCount)} bad row(s) in {s.FilePath}, left out of this report. First: {string.Join(" | ", s.Problems.Take(3))}"
+                + (fail ? " Bad-row policy is fail: fix the rows, or set bad rows to skip." : "")));
+        }
 
         // Class balance.
         ClassBalance? balance = null;
@@ -139,7 +155,7 @@ public static class DataExplorer
             ? "Medians, quartiles and histograms are exact (every row)."
             : $"Medians, quartiles, histograms, PSI bins and KS tests use a seeded uniform sample of {Fmt.Count(options.ReservoirSize)} values per column; counts, missing, min, max, mean and std use every row.");
         notes.Add($"Distinct values are exact up to {Fmt.Count(options.DistinctCap)} per column; top values count the first {Fmt.Count(options.CategoryCap)} distinct values seen.");
-        notes.Add($"Duplicates compare all columns except role: id ones, by a 64-bit hash of the row{(train.Duplicates.Exact ? "" : $"; only the first {Fmt.Count(options.DuplicateHashCap)} distinct rows are remembered")}.");
+        notes.Add($"Duplicates compare feature, label and group columns (not id or ignored ones), by a 64-bit hash of the row{(train.Duplicates.Exact ? "" : $"; only the first {Fmt.Count(options.DuplicateHashCap)} distinct rows are remembered")}.");
         if (leakage is not null)
             notes.Add($"Leakage: {LeakageProber.TrainerDescription}, trained on {Fmt.Count(leakage.TrainRows)} rows and scored on {Fmt.Count(leakage.HoldoutRows)} held-out rows ({(train.RowSample.IsComplete ? "all rows" : "a seeded uniform sample")}, seed {options.Seed}).");
         if (drift is not null)
@@ -159,7 +175,7 @@ public static class DataExplorer
             ClassBalance = balance,
             Duplicates = new DuplicateSummary(train.Duplicates.Duplicates,
                 train.Rows == 0 ? 0 : 100.0 * train.Duplicates.Duplicates / train.Rows, train.Duplicates.Examples,
-                train.Duplicates.Exact, slots.Where(s => s.Role != ColumnRole.Id).Select(s => s.Name).ToArray()),
+                train.Duplicates.Exact, slots.Where(s => IsCompared(s.Role)).Select(s => s.Name).ToArray()),
             IdLikeColumns = idLike,
             Leakage = leakage,
             Drift = drift,
@@ -175,6 +191,23 @@ public static class DataExplorer
         if (!File.Exists(path))
             throw new ExplorationInputException($"The {what} file '{path}' does not exist. Check the path{(optionPath is null ? " in pipeline.yaml" : "")}.");
         return path;
+    }
+
+    private static bool IsCompared(ColumnRole role) => role is ColumnRole.Feature or ColumnRole.Label or ColumnRole.Group;
+
+    /// <summary>The Data area's row check: malformed rows named by file, line and column, and file-level errors.</summary>
+    /// <remarks>For the training file every file-level error is fatal. A comparison file may legitimately have no
+    /// labels (serving data) or one class, so there only a header mismatch or an empty file is fatal.</remarks>
+    private static DataScan Scan(PipelineSettings settings, string path, bool comparison, List<string> nonFatal)
+    {
+        DataScan scan;
+        try { scan = DataScan.Run(settings, path); }
+        catch (DataValidationException e) { throw new ExplorationInputException(e.Message, e); }
+        if (scan.Errors.Count == 0) return scan;
+        bool fatal = !comparison || scan.RowCount == 0 || scan.Problems.Any(p => p.Kind == RowProblemKind.HeaderMismatch);
+        if (fatal) throw new ExplorationInputException($"{path}: {string.Join(Environment.NewLine, scan.Errors)}");
+        nonFatal.AddRange(scan.Errors.Select(e => $"{path}: {e}"));
+        return scan;
     }
 
     private static IDataView Load(IPipelineDefinition pipeline, MLContext ml, string path)
@@ -197,20 +230,24 @@ public static class DataExplorer
         Reservoir<Cell[]> RowSample, DuplicateTracker Duplicates);
 
     private static ProfiledData Profile(IDataView data, IReadOnlyList<ColumnSlot> slots, PipelineSettings settings,
-        ExploreOptions options, string path, int labelIndex, bool classification, bool collectRows)
+        ExploreOptions options, string path, int labelIndex, bool classification, bool collectRows, DataScan scan)
     {
         var columns = slots.Select((s, i) => new ColumnAccumulator(s, options, options.Seed + 7919 * (i + 1),
             countCategories: classification && i == labelIndex)).ToArray();
         var firstRows = new List<IReadOnlyList<string>>();
         var rowSample = new Reservoir<Cell[]>(collectRows ? options.LeakageMaxRows : 1, options.Seed);
         var duplicates = new DuplicateTracker(options.DuplicateHashCap, maxExamples: 5);
-        var hashed = Enumerable.Range(0, slots.Count).Where(i => slots[i].Role != ColumnRole.Id).ToArray();
-        long rows = 0;
+        // What the model sees decides whether two rows are the same example: ids and ignored columns do not count.
+        var hashed = Enumerable.Range(0, slots.Count).Where(i => IsCompared(slots[i].Role)).ToArray();
+        long rows = 0, rowIndex = -1;
         using var reader = RowReader.Open(data, slots, settings);
         try
         {
             while (reader.MoveNext())
             {
+                rowIndex++;
+                // Rows the scan found malformed (ragged, unparsable) would be profiled as mangled values.
+                if (rowIndex < scan.RowCount && scan.IsBadRow(rowIndex)) continue;
                 rows++;
                 var cells = reader.Current;
                 for (int i = 0; i < cells.Length; i++) columns[i].Add(cells[i]);
@@ -219,7 +256,7 @@ public static class DataExplorer
                 var hash = RowHash.Start;
                 foreach (var i in hashed) hash = RowHash.Append(hash, cells[i].Missing ? "\u0000" : cells[i].Display);
                 // Row numbers are 1-based data rows (the header is not counted).
-                duplicates.Add(hash, rows, () => string.Join(settings.Separator, cells.Select(c => c.Display)));
+                duplicates.Add(hash, rowIndex + 1, () => string.Join(settings.Separator, cells.Select(c => c.Display)));
                 rowSample.Offer((Cell[])cells.Clone());
             }
         }

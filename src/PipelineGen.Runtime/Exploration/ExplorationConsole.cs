@@ -105,6 +105,7 @@ public static class ExplorationConsole
         WarningKind.AllMissing => "all-missing",
         WarningKind.HighMissing => "missing",
         WarningKind.SingleClass => "label",
+        WarningKind.BadRows => "bad rows",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

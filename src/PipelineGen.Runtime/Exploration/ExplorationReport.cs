@@ -39,6 +39,10 @@ public sealed record ExploreOptions
 
     public bool SkipLeakage { get; init; }
 
+    /// <summary>Malformed rows: null follows the spec. Either way they are left out of the statistics; under
+    /// <see cref="BadRowPolicy.Fail"/> they also make the command exit 2, as every other step would refuse the file.</summary>
+    public BadRowPolicy? BadRows { get; init; }
+
     /// <summary>Per-column sample size for medians, quantiles, histograms, PSI bins and the KS test; exact up to this many rows.</summary>
     public int ReservoirSize { get; init; } = 50_000;
 
@@ -58,7 +62,7 @@ public sealed record ExploreOptions
     public bool FailOnMajorDrift { get; init; }
 }
 
-public enum WarningKind { Imbalance, SingleClass, Leakage, Drift, IdLike, AllMissing, Constant, HighMissing, Duplicates, Unreadable }
+public enum WarningKind { Imbalance, SingleClass, Leakage, Drift, IdLike, AllMissing, Constant, HighMissing, Duplicates, Unreadable, BadRows }
 
 public enum WarningSeverity { Info, Warning, Serious }
 

@@ -5,7 +5,7 @@ namespace PipelineGen.Runtime.Exploration;
 /// Exit codes: 0 done (warnings such as imbalance, duplicates or drift are findings, not failures);
 /// 1 a serious finding: a column that predicts the label on its own (possible target leakage), or major drift when
 /// <see cref="ExploreOptions.FailOnMajorDrift"/> is set; 2 bad input: a missing or unreadable file, no label column,
-/// or a label with a single class (nothing to learn).
+/// a label with a single class (nothing to learn), or malformed rows under the bad-row policy fail.
 /// </remarks>
 public static class ExploreCommand
 {
@@ -33,7 +33,8 @@ public static class ExploreCommand
 
     public static int ExitCode(ExplorationReport report)
     {
-        if (report.Warnings.Any(w => w.Kind is WarningKind.SingleClass or WarningKind.Unreadable)) return BadInput;
+        if (report.Warnings.Any(w => w.Kind is WarningKind.SingleClass or WarningKind.Unreadable
+            || (w.Kind == WarningKind.BadRows && w.Severity == WarningSeverity.Serious))) return BadInput;
         if (report.HasSerious) return CheckFailed;
         return Ok;
     }

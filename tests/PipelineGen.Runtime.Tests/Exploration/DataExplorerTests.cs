@@ -240,7 +240,33 @@ public class DataExplorerTests
         var output = new StringWriter();
         Assert.Equal(ExploreCommand.BadInput, ExploreCommand.Run(CsvTestPipeline.For(single, MlTaskKind.BinaryClassification, "label",
             CsvTestPipeline.Numeric("x")), ExplorationFixtures.Options(Path.Combine(dir, "single.html")), output));
-        Assert.Contains("single class (no)", output.ToString());
+        Assert.Contains("single class", output.ToString());
+        Assert.Contains("single.csv", output.ToString());
+    }
+
+    [Fact]
+    public void Bad_rows_are_named_by_line_and_column_and_left_out()
+    {
+        var rows = Enumerable.Range(0, 30).Select(i => $"{i % 5},{(i % 3 == 0 ? "yes" : "no")}").ToList();
+        rows[1] = "abc,no";     // line 3: not a number
+        rows[4] = "2,no,extra"; // line 6: one field too many
+        var path = Synthetic.Write("bad.csv", "x,label", rows);
+        var pipeline = CsvTestPipeline.For(path, MlTaskKind.BinaryClassification, "label", CsvTestPipeline.Numeric("x"));
+
+        // Spec default (fail): the report is written, the command exits 2 and says where the rows are.
+        var html = Path.Combine(Synthetic.Directory(), "bad.html");
+        var output = new StringWriter();
+        Assert.Equal(ExploreCommand.BadInput, ExploreCommand.Run(pipeline, ExplorationFixtures.Options(html), output));
+        Assert.True(File.Exists(html));
+        Assert.Contains("2 bad row(s)", output.ToString());
+        Assert.Contains("bad.csv: line 3, column 1 ('x'): 'abc' is not a number.", output.ToString());
+
+        // Skip: the rows are left out of every statistic and the run is not failed for them.
+        var report = DataExplorer.Explore(pipeline, ExplorationFixtures.Options() with { BadRows = BadRowPolicy.Skip });
+        Assert.Equal(28, report.RowCount);
+        Assert.Equal(0, report.Columns.Single(c => c.Name == "x").Missing);
+        Assert.Equal(WarningSeverity.Warning, report.Warnings.Single(w => w.Kind == WarningKind.BadRows).Severity);
+        Assert.Equal(ExploreCommand.Ok, ExploreCommand.ExitCode(report));
     }
 
     [Fact]
