@@ -78,12 +78,13 @@ public sealed record BaselineComparison(
         }
 
         string Fmt(double v) => v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+        string P(double v) => v < 0.0001 ? "p < 0.0001" : $"p = {Fmt(v)}";
         Verdict verdict;
         string why;
         if (mean <= 0) { verdict = Verdict.DoesNotBeatBaseline; why = $"the model is not better on average ({metric} improvement {Fmt(mean)})."; }
-        else if (p >= SignificanceLevel) { verdict = Verdict.DoesNotBeatBaseline; why = $"the improvement {Fmt(mean)} is not significant (p = {Fmt(p)} ≥ {SignificanceLevel})."; }
+        else if (p >= SignificanceLevel) { verdict = Verdict.DoesNotBeatBaseline; why = $"the improvement {Fmt(mean)} is not significant ({P(p)} ≥ {SignificanceLevel})."; }
         else if (mean <= noise) { verdict = Verdict.DoesNotBeatBaseline; why = $"the improvement {Fmt(mean)} is within the fold-to-fold noise ({Fmt(noise)})."; }
-        else { verdict = Verdict.BeatsBaseline; why = $"{metric} improves by {Fmt(mean)} on average over {n} splits (p = {Fmt(p)}), more than the fold-to-fold noise ({Fmt(noise)})."; }
+        else { verdict = Verdict.BeatsBaseline; why = $"{metric} improves by {Fmt(mean)} on average over {n} splits ({P(p)}), more than the fold-to-fold noise ({Fmt(noise)})."; }
         return new BaselineComparison(metric, n, mean, noise, double.IsFinite(t) ? t : null, p, verdict, why);
     }
 }
