@@ -1,0 +1,114 @@
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace PipelineGen.IntegrationTests;
+
+/// <summary>
+/// The package as users get it: real 'dotnet build' of fresh projects. Slow (each build is seconds), so few tests that
+/// each walk a whole scenario; the packing is shared through <see cref="PackageFixture"/>.
+/// </summary>
+public sealed class BuildIntegrationTests(PackageFixture fixture) : IClassFixture<PackageFixture>
+{
+    private const string InferSchemaTarget = "_PipelineGenInferSchemaCore";
+    private const string TrainTarget = "_PipelineGenTrainModelCore";
+
+    private static void AssertSucceeded(CommandResult result) =>
+        Assert.True(result.ExitCode == 0, "expected success:\n" + result.Tail());
+
+    private static void AssertRan(CommandResult result, string target) =>
+        Assert.True(result.Output.Contains($"Building target \"{target}\" completely", StringComparison.Ordinal), $"expected {target} to run:\n" + result.Tail(200));
+
+    private static void AssertSkipped(CommandResult result, string target) =>
+        Assert.True(result.Output.Contains($"Skipping target \"{target}\" because all output files are up-to-date", StringComparison.Ordinal), $"expected {target} to be skipped:\n" + result.Tail(200));
+
+    [Fact]
+    public void Build_generates_a_working_pipeline_and_reruns_the_tool_only_when_an_input_changed()
+    {
+        var project = fixture.CreateProject("predict");
+
+        var first = project.Build();
+        AssertSucceeded(first);
+        var run = project.RunProgram();
+        AssertSucceeded(run);
+        Assert.Contains("Predicted: virginica", run.Output);
+
+        // Nothing changed: the tool does not run, the schema and the compiler's inputs keep their timestamps.
+        var schemaTime = File.GetLastWriteTimeUtc(project.SchemaFile);
+        var second = project.Build("-v:d");
+        AssertSucceeded(second);
+        AssertSkipped(second, InferSchemaTarget);
+        AssertSkipped(second, "CoreCompile");
+        Assert.Equal(schemaTime, File.GetLastWriteTimeUtc(project.SchemaFile));
+
+        // The data file changed: the tool runs again (the schema's content, and so the compilation, stay the same).
+        Thread.Sleep(20);
+        TestProject.Touch(project.DataFile);
+        var third = project.Build("-v:d");
+        AssertSucceeded(third);
+        AssertRan(third, InferSchemaTarget);
+        Assert.Contains("schema unchanged", third.Output);
+        AssertSkipped(third, "CoreCompile");
+
+        // The spec changed: the tool runs and the code is compiled again.
+        File.AppendAllText(project.SpecFile, "# a comment\n");
+        var fourth = project.Build("-v:d");
+        AssertSucceeded(fourth);
+        AssertRan(fourth, InferSchemaTarget);
+        AssertRan(fourth, "CoreCompile");
+
+        // A design-time build never runs the tool, even with the inputs out of date.
+        TestProject.Touch(project.DataFile);
+        var designTime = project.Build("-v:d", "-p:DesignTimeBuild=true", "-p:SkipCompilerExecution=true", "-p:ProvideCommandLineArgs=true");
+        Assert.DoesNotContain($"Building target \"{InferSchemaTarget}\"", designTime.Output);
+    }
+
+    [Fact]
+    public void Spec_and_data_mistakes_fail_the_build_with_file_line_and_column()
+    {
+        var project = fixture.CreateProject("broken");
+
+        File.WriteAllText(project.SpecFile, File.ReadAllText(project.SpecFile).Replace("  trainer: lbfgs", "  trainr: lbfgs"));
+        var badSpec = project.Build();
+        Assert.NotEqual(0, badSpec.ExitCode);
+        Assert.Matches(new Regex(Regex.Escape(project.SpecFile) + @"\(9,3\): error PG0002: Unknown key 'trainr' in 'model'\."), badSpec.Output);
+
+        // Fix the spec, break the data: the tool finds the ragged row, the generator reports it at the data file's position.
+        File.WriteAllText(project.SpecFile, File.ReadAllText(project.SpecFile).Replace("  trainr: lbfgs", "  trainer: lbfgs"));
+        File.AppendAllText(project.DataFile, "5.0,3.4\n");
+        var badData = project.Build();
+        Assert.NotEqual(0, badData.ExitCode);
+        Assert.Contains($"{project.DataFile}(102,8): error PG0303: Row has 2 fields but the header has 5.", badData.Output);
+
+        // A data file that does not exist is reported at the spec's 'train:' value.
+        File.WriteAllText(project.SpecFile, File.ReadAllText(project.SpecFile).Replace("train: iris.csv", "train: data/missing.csv"));
+        var missing = project.Build();
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains($"{project.SpecFile}(7,10): error PG0301: Data file 'data/missing.csv' was not found", missing.Output);
+    }
+
+    [Fact]
+    public void Training_in_the_build_copies_the_model_and_retrains_only_when_an_input_changed()
+    {
+        var project = fixture.CreateProject("train", train: true);
+        var model = Path.Combine(project.OutputDirectory, "Iris.zip");
+
+        var first = project.Build();
+        AssertSucceeded(first);
+        Assert.True(File.Exists(model), "no model next to the output:\n" + first.Tail());
+        Assert.True(File.Exists(Path.Combine(project.OutputDirectory, "Iris.card.json")));
+        Assert.True(File.Exists(Path.Combine(project.OutputDirectory, "Iris.card.md")));
+
+        var modelTime = File.GetLastWriteTimeUtc(model);
+        var second = project.Build("-v:d");
+        AssertSucceeded(second);
+        AssertSkipped(second, TrainTarget);
+        Assert.Equal(modelTime, File.GetLastWriteTimeUtc(model));
+
+        Thread.Sleep(20);
+        TestProject.Touch(project.DataFile);
+        var third = project.Build("-v:d");
+        AssertSucceeded(third);
+        AssertRan(third, TrainTarget);
+        Assert.True(File.GetLastWriteTimeUtc(model) > modelTime, "the model was not retrained after the data changed");
+    }
+}

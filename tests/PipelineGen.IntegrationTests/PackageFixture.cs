@@ -1,0 +1,69 @@
+using System.Globalization;
+
+namespace PipelineGen.IntegrationTests;
+
+/// <summary>
+/// Packs PipelineGen and PipelineGen.Runtime once for all tests, with a version unique to this run so the global
+/// NuGet cache can never serve a stale build (and ML.NET etc. still come from the warm cache).
+/// </summary>
+public sealed class PackageFixture : IDisposable
+{
+    public PackageFixture()
+    {
+        RepositoryRoot = FindRepositoryRoot();
+        Version = "0.1.0-it" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        Root = Path.Combine(Path.GetTempPath(), "pg-integration", Version);
+        Feed = Path.Combine(Root, "feed");
+        Directory.CreateDirectory(Feed);
+        // Keep the repository's (or anyone's) Directory.Build.* files from reaching the test projects.
+        File.WriteAllText(Path.Combine(Root, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(Root, "Directory.Build.targets"), "<Project />\n");
+
+        Pack("src/PipelineGen.Runtime/PipelineGen.Runtime.csproj");
+        Pack("src/PipelineGen/PipelineGen.csproj");
+    }
+
+    public string RepositoryRoot { get; }
+    public string Version { get; }
+    public string Root { get; }
+    public string Feed { get; }
+
+    private void Pack(string project)
+    {
+        CommandResult result = null!;
+        // Other builds may hold the same obj/ files for a moment: one retry.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            result = DotnetCli.Run(RepositoryRoot, TimeSpan.FromMinutes(10),
+                "pack", project, "-c", "Release", "-p:Version=" + Version, "-o", Feed, "-nodeReuse:false");
+            if (result.ExitCode == 0) return;
+        }
+        throw new InvalidOperationException("Packing " + project + " failed:\n" + result.Tail());
+    }
+
+    /// <summary>A fresh project folder that restores PipelineGen from the temporary feed (plus the machine's default sources).</summary>
+    public TestProject CreateProject(string name, bool train = false) => TestProject.Create(this, name, train);
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "PipelineGen.sln"))) return dir.FullName;
+        throw new InvalidOperationException("PipelineGen.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    public void Dispose()
+    {
+        // Our unique versions would otherwise pile up in the global package cache.
+        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        foreach (var id in new[] { "pipelinegen", "pipelinegen.runtime" })
+            TryDelete(Path.Combine(cache, id, Version));
+        TryDelete(Root);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { if (Directory.Exists(path)) Directory.Delete(path, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
