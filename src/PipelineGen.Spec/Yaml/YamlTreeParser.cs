@@ -14,9 +14,10 @@ public static class YamlTreeParser
     public static Result Parse(string text, string filePath)
     {
         var diagnostics = new List<DiagnosticInfo>();
+        var lastGood = 0;
         try
         {
-            var parser = new Parser(new StringReader(text));
+            var parser = new TrackingParser(new Parser(new StringReader(text)), offset => lastGood = offset);
             parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out _)) return new Result(null, EquatableArray<DiagnosticInfo>.Empty);
             parser.Consume<DocumentStart>();
@@ -29,6 +30,13 @@ public static class YamlTreeParser
                     "a spec holds one YAML document; remove the second '---' document"));
             }
             return new Result(root, diagnostics.ToEquatableArray());
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (not a YamlException) on some malformed flow collections; report it where reading stopped.
+            var at = new SourceSpan(LastLine(text, lastGood), 1, LastLine(text, lastGood), 1, 0, 0);
+            diagnostics.Add(SpecDiagnostics.YamlSyntax.Create(filePath, at, "a '{' or '[' collection is not closed, or a value after it is malformed"));
+            return new Result(null, diagnostics.ToEquatableArray());
         }
         catch (YamlException ex)
         {
@@ -91,6 +99,27 @@ public static class YamlTreeParser
 
         var unexpected = parser.Current!;
         throw new YamlException(unexpected.Start, unexpected.End, $"unexpected {unexpected.GetType().Name}");
+    }
+
+    /// <summary>The line just after the last event read, where a scanner failure must be.</summary>
+    private static int LastLine(string text, int offset)
+    {
+        var line = 1;
+        for (var i = 0; i < Math.Min(offset, text.Length); i++) if (text[i] == '\n') line++;
+        return line;
+    }
+
+    /// <summary>Remembers how far parsing got, so a scanner failure without a position can still be located.</summary>
+    private sealed class TrackingParser(IParser inner, Action<int> onEvent) : IParser
+    {
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            var moved = inner.MoveNext();
+            if (moved && inner.Current is { } current) onEvent((int)current.End.Index);
+            return moved;
+        }
     }
 
     internal static SourceSpan ToSpan(Mark start, Mark end) =>

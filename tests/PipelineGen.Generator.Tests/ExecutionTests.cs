@@ -1,0 +1,127 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.ML;
+using PipelineGen.Runtime;
+
+namespace PipelineGen.Generator.Tests;
+
+/// <summary>
+/// The generated code, compiled and run for real: it loads the CSV, fits real ML.NET trainers, evaluates,
+/// saves and reloads the model and predicts through the typed Input/Prediction classes.
+/// </summary>
+public class ExecutionTests
+{
+    private static Assembly Compile(string spec, PipelineGen.Spec.Data.InferredSchema schema)
+    {
+        var run = GeneratorHarness.Run(Path.Combine(Fixtures.TestData, "pipeline.yaml"), spec, schema);
+        Assert.Empty(run.GeneratorDiagnostics);
+        using var stream = new MemoryStream();
+        var emit = run.Output.Emit(stream);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        stream.Position = 0;
+        return new AssemblyLoadContext(null, isCollectible: false).LoadFromStream(stream);
+    }
+
+    private static (IPipelineDefinition Pipeline, Type Type) Create(Assembly assembly, string name)
+    {
+        var type = assembly.GetType($"MyApp.{name}Pipeline")!;
+        return ((IPipelineDefinition)Activator.CreateInstance(type)!, type);
+    }
+
+    private static object Input(Assembly assembly, string name, params (string Property, object Value)[] values)
+    {
+        var input = Activator.CreateInstance(assembly.GetType($"MyApp.{name}Input")!)!;
+        foreach (var (property, value) in values) input.GetType().GetProperty(property)!.SetValue(input, value);
+        return input;
+    }
+
+    private static object Predict(Type pipelineType, object pipeline, MLContext ml, ITransformer model, object input) =>
+        pipelineType.GetMethod("Predict")!.Invoke(pipeline, new[] { ml, model, input })!;
+
+    private static T Get<T>(object o, string property) => (T)o.GetType().GetProperty(property)!.GetValue(o)!;
+
+    [Fact]
+    public void Binary_pipeline_trains_evaluates_saves_and_predicts()
+    {
+        var assembly = Compile(Fixtures.TitanicSpec, Fixtures.TitanicSchema);
+        var (pipeline, type) = Create(assembly, "Titanic");
+        Assert.Equal(MlTaskKind.BinaryClassification, pipeline.Settings.Task);
+        Assert.Equal("1", pipeline.Settings.PositiveClass);
+
+        var ml = new MLContext(seed: 1);
+        var data = pipeline.LoadData(ml, Path.Combine(Fixtures.TestData, "titanic.csv"));
+        var split = ml.Data.TrainTestSplit(data, 0.3, seed: 1);
+        var model = pipeline.BuildPipeline(ml).Fit(split.TrainSet);
+        var metrics = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
+        Assert.InRange(metrics.AreaUnderRocCurve, 0.75, 1.0);
+
+        var woman = Input(assembly, "Titanic", ("Pclass", "1"), ("Name", "Smith, Mrs. Jane"), ("Sex", "female"), ("Age", 30f), ("Fare", 80f), ("Embarked", "C"));
+        var man = Input(assembly, "Titanic", ("Pclass", "3"), ("Name", "Smith, Mr. John"), ("Sex", "male"), ("Age", float.NaN), ("Fare", 7f), ("Embarked", "S"));
+        var p1 = Predict(type, pipeline, ml, model, woman);
+        var p2 = Predict(type, pipeline, ml, model, man);
+        Assert.InRange(Get<float>(p1, "Probability"), 0f, 1f);
+        Assert.True(Get<float>(p1, "Probability") > Get<float>(p2, "Probability"), "a first-class woman should be likelier to survive than a third-class man");
+        Assert.True(Get<bool>(p1, "PredictedLabel"));
+
+        var path = Path.Combine(Path.GetTempPath(), $"pg-titanic-{Guid.NewGuid():N}.zip");
+        try
+        {
+            type.GetMethod("SaveModel")!.Invoke(pipeline, new object[] { ml, model, data.Schema, path });
+            var loaded = (ITransformer)type.GetMethod("LoadModel")!.Invoke(pipeline, new object[] { ml, path })!;
+            Assert.Equal(Get<float>(p1, "Probability"), Get<float>(Predict(type, pipeline, ml, loaded, woman), "Probability"), 5);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void Multiclass_pipeline_maps_predictions_back_to_class_names()
+    {
+        var assembly = Compile(Fixtures.IrisSpec, Fixtures.IrisSchema);
+        var (pipeline, type) = Create(assembly, "Iris");
+        var ml = new MLContext(seed: 1);
+        var data = pipeline.LoadData(ml, Path.Combine(Fixtures.TestData, "iris.csv"));
+        var split = ml.Data.TrainTestSplit(data, 0.3, seed: 1);
+        var model = pipeline.BuildPipeline(ml).Fit(split.TrainSet);
+        var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
+        Assert.InRange(metrics.MacroAccuracy, 0.85, 1.0);
+
+        var setosa = Input(assembly, "Iris", ("SepalLength", 5.1f), ("SepalWidth", 3.5f), ("PetalLength", 1.4f), ("PetalWidth", 0.2f));
+        var prediction = Predict(type, pipeline, ml, model, setosa);
+        Assert.Equal("setosa", Get<string>(prediction, "PredictedLabel"));
+        Assert.Equal(3, Get<float[]>(prediction, "Score").Length);
+    }
+
+    [Fact]
+    public void Regression_pipeline_with_datetime_and_hashed_categoricals_learns_the_fare()
+    {
+        var assembly = Compile(Fixtures.TaxisSpec, Fixtures.TaxisSchema);
+        var (pipeline, type) = Create(assembly, "TaxiFare");
+        var ml = new MLContext(seed: 1);
+        var data = pipeline.LoadData(ml, Path.Combine(Fixtures.TestData, "taxis.csv"));
+        var split = ml.Data.TrainTestSplit(data, 0.3, seed: 1);
+        var model = pipeline.BuildPipeline(ml).Fit(split.TrainSet);
+        var metrics = ml.Regression.Evaluate(model.Transform(split.TestSet));
+        Assert.InRange(metrics.RSquared, 0.5, 1.0);
+
+        var shortTrip = Input(assembly, "TaxiFare", ("Pickup", new DateTime(2019, 3, 1, 10, 0, 0)), ("Dropoff", new DateTime(2019, 3, 1, 10, 5, 0)), ("Passengers", 1f), ("Distance", 0.8f), ("Payment", "cash"));
+        var longTrip = Input(assembly, "TaxiFare", ("Pickup", new DateTime(2019, 3, 1, 10, 0, 0)), ("Dropoff", new DateTime(2019, 3, 1, 10, 40, 0)), ("Passengers", 1f), ("Distance", 12f), ("Payment", "cash"));
+        Assert.True(Get<float>(Predict(type, pipeline, ml, model, longTrip), "Score") > Get<float>(Predict(type, pipeline, ml, model, shortTrip), "Score"));
+    }
+
+    [Fact]
+    public void Generated_settings_carry_the_spec_and_schema()
+    {
+        var assembly = Compile(Fixtures.TitanicSpec, Fixtures.TitanicSchema);
+        var (pipeline, type) = Create(assembly, "Titanic");
+        var s = pipeline.Settings;
+        Assert.Equal("titanic.csv", s.TrainDataPath);
+        Assert.Equal(Fixtures.TestData, s.ProjectDirectory);
+        Assert.Equal(EvaluationProtocol.KFold, s.Evaluation.Protocol);
+        Assert.Equal(3, s.Evaluation.Folds);
+        Assert.Equal("auc", s.Metric);
+        Assert.Equal(ColumnRole.Ignore, s.Columns.Single(c => c.Name == "ticket").Role);
+        Assert.Equal(ColumnKind.Text, s.Columns.Single(c => c.Name == "name").Kind);
+        Assert.Equal(64, ((string)type.GetField("SpecHash")!.GetValue(null)!).Length);
+        Assert.IsAssignableFrom<PipelineGen.Runtime.Training.ICapacityAdjustable>(pipeline);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Collections;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace PipelineGen.Generator.Tests;
+
+/// <summary>
+/// The generator must cost nothing when nothing it reads changed: every tracked step Cached or Unchanged after an
+/// unrelated C# edit, and the emitted code untouched after a comment-only YAML edit (even one that moves lines).
+/// </summary>
+public class IncrementalityTests
+{
+    private const string SpecPath = "/specs/binary/pipeline.yaml";
+    private const string SchemaPath = "/specs/binary/obj/pipeline.schema.json";
+
+    private static (GeneratorDriver Driver, CSharpCompilation Compilation, InMemoryAdditionalText Spec) FirstRun()
+    {
+        var spec = new InMemoryAdditionalText(SpecPath, Fixtures.TitanicSpec);
+        var schema = new InMemoryAdditionalText(SchemaPath, PipelineGen.Spec.Data.SchemaFile.Write(Fixtures.TitanicSchema with { SpecPath = SpecPath }));
+        var driver = GeneratorHarness.NewDriver(new AdditionalText[] { spec, schema }, new Dictionary<string, string> { [SpecPath] = "Spec", [SchemaPath] = "Schema" });
+        var compilation = GeneratorHarness.NewCompilation("namespace MyApp { public static class A { } }");
+        driver = driver.RunGenerators(compilation);
+        return (driver, compilation, spec);
+    }
+
+    private static IEnumerable<(string Step, IncrementalStepRunReason Reason)> OurSteps(GeneratorRunResult result) =>
+        result.TrackedSteps
+            .Where(s => typeof(TrackingNames).GetFields().Any(f => (string)f.GetValue(null)! == s.Key))
+            .SelectMany(s => s.Value.SelectMany(run => run.Outputs.Select(o => (s.Key, o.Reason))));
+
+    [Fact]
+    public void Unrelated_code_edit_leaves_every_tracked_step_cached_or_unchanged()
+    {
+        var (driver, compilation, _) = FirstRun();
+        var edited = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace MyApp { public static class B { public static int X => 1; } }", GeneratorHarness.ParseOptions));
+        driver = driver.RunGenerators(edited);
+        var result = driver.GetRunResult().Results.Single();
+
+        var steps = OurSteps(result).ToList();
+        Assert.Contains(steps, s => s.Step == TrackingNames.EmitModels);
+        Assert.All(steps, s => Assert.True(s.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{s.Step} was {s.Reason}"));
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(r => r.Outputs),
+            o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    [Fact]
+    public void Comment_only_yaml_edit_that_moves_lines_keeps_the_emitted_code_cached()
+    {
+        var (driver, compilation, spec) = FirstRun();
+        var before = driver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
+
+        var commented = new InMemoryAdditionalText(SpecPath, "# Survival model\n# owner: data team\n" + Fixtures.TitanicSpec.Replace("name: Titanic", "name: Titanic   # class prefix"));
+        driver = driver.ReplaceAdditionalText(spec, commented).RunGenerators(compilation);
+        var result = driver.GetRunResult().Results.Single();
+
+        var steps = OurSteps(result).ToList();
+        Assert.Contains(steps, s => s.Step == TrackingNames.ParsedSpecs && s.Reason == IncrementalStepRunReason.Modified); // spans moved
+        Assert.All(steps.Where(s => s.Step is TrackingNames.EmitModels or TrackingNames.CollectedEmitModels),
+            s => Assert.True(s.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{s.Step} was {s.Reason}"));
+        Assert.Equal(before, result.GeneratedSources.Single().SourceText.ToString());
+    }
+
+    [Fact]
+    public void A_real_spec_edit_regenerates()
+    {
+        var (driver, compilation, spec) = FirstRun();
+        driver = driver.ReplaceAdditionalText(spec, new InMemoryAdditionalText(SpecPath, Fixtures.TitanicSpec.Replace("leaves: 8", "leaves: 16"))).RunGenerators(compilation);
+        var result = driver.GetRunResult().Results.Single();
+        Assert.Contains(OurSteps(result), s => s.Step == TrackingNames.EmitModels && s.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("NumberOfLeaves = 16,", result.GeneratedSources.Single().SourceText.ToString());
+    }
+
+    [Fact]
+    public void Step_outputs_hold_no_compilation_symbols_or_syntax()
+    {
+        var (driver, _, _) = FirstRun();
+        var result = driver.GetRunResult().Results.Single();
+        foreach (var step in result.TrackedSteps.Where(s => typeof(TrackingNames).GetFields().Any(f => (string)f.GetValue(null)! == s.Key)))
+        foreach (var output in step.Value.SelectMany(r => r.Outputs))
+            Walk(output.Value, step.Key, new HashSet<object>(ReferenceEqualityComparer.Instance));
+    }
+
+    private static readonly Type[] Forbidden = { typeof(Compilation), typeof(ISymbol), typeof(SyntaxNode), typeof(SemanticModel), typeof(Location), typeof(AdditionalText) };
+
+    private static void Walk(object? value, string path, HashSet<object> seen)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum) return;
+        var type = value.GetType();
+        Assert.False(Forbidden.Any(f => f.IsAssignableFrom(type)), $"{path} holds a {type.Name}: it would pin compilations in the cache and break equality");
+        if (!type.IsValueType && !seen.Add(value)) return;
+        if (value is IEnumerable sequence)
+        {
+            var i = 0;
+            foreach (var item in sequence) Walk(item, $"{path}[{i++}]", seen);
+            return;
+        }
+        foreach (var field in type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+            Walk(field.GetValue(value), $"{path}.{field.Name}", seen);
+    }
+}
