@@ -1,0 +1,112 @@
+using System.Text;
+using PipelineGen.Spec;
+using PipelineGen.Spec.Data;
+using static PipelineGen.Spec.Tests.SpecFixtures;
+
+namespace PipelineGen.Spec.Tests;
+
+/// <summary>
+/// docs/diagnostics.md: every PG id with a real example (the message is produced by the parser/binder from the
+/// example, not typed by hand) and the fix. The test fails when an id has no example or the file is stale.
+/// </summary>
+public class DiagnosticsReferenceTests
+{
+    private sealed record Example(string Id, string Spec, string Fix, InferredSchema? Schema = null, DiagnosticInfo? Reported = null);
+
+    private static InferredSchema WithLabelValues(params string[] values) => ChurnSchema() with
+    {
+        Columns = ChurnSchema().Columns.Select(c => c.Name == "churned" ? c with { DistinctCount = values.Length, DistinctValues = values.ToEquatableArray() } : c).ToEquatableArray(),
+    };
+
+    // Diagnostics the build tool finds in data files: the tool writes them into the schema and the generator reports them.
+    private static DiagnosticInfo FromTool(DiagnosticDescriptorInfo d, string file, int line, int column, params object[] args) =>
+        d.Create(file, SourceSpan.At(line, column), args);
+
+    private static IEnumerable<Example> Examples() => new[]
+    {
+        new Example("PG0001", "version: 1\nname: Churn\ntask:\n  kind: binary\n   label: churned\n", "Fix the indentation: `label` must line up with `kind`."),
+        new Example("PG0002", Minimal + "\nevaluate:\n  protocl: kfold\n", "Correct the key's spelling (`protocol`)."),
+        new Example("PG0003", Minimal + "\nevaluate:\n  folds: five\n", "Give a value of the documented type (`folds: 5`)."),
+        new Example("PG0004", "version: 1\nname: Churn\ntask:\n  kind: binary\ndata:\n  train: data.csv\n", "Add the missing key (`label: churned`)."),
+        new Example("PG0005", Minimal.Replace("version: 1", "version: 2"), "Set `version: 1`, or upgrade the PipelineGen package."),
+        new Example("PG0006", Minimal, "Give each spec in a project its own `name`.", Reported: SpecDiagnostics.DuplicatePipelineName.Create("/project/other.pipeline.yaml", SourceSpan.At(2, 7), "Churn", "/project/pipeline.yaml")),
+        new Example("PG0007", Minimal.Replace("name: Churn", "name: churn-model"), "Use a C# identifier: `name: ChurnModel`."),
+        new Example("PG0008", Minimal + "\nmetric: auc\nmetric: f1\n", "Keep one of the two keys."),
+        new Example("PG0101", Minimal + "\n  columns:\n    agee: { type: numeric }\n", "Use a column name from the data's header (`age`)."),
+        new Example("PG0102", Minimal.Replace("label: churned", "label: churn"), "Name the label column exactly as in the header (`churned`)."),
+        new Example("PG0103", Minimal + "\n  features: [age, churned]\n", "Remove the label from the feature list."),
+        new Example("PG0104", Minimal + "\n  features: [customer_id, age]\n  columns:\n    customer_id: { role: id }\n", "Remove the id column from the feature list."),
+        new Example("PG0105", Minimal.Replace("label: churned", "label: churned\n  positive_class: Yes"), "Use one of the label's values exactly (`positive_class: \"yes\"`)."),
+        new Example("PG0106", Minimal, "Say which value is positive: `positive_class: left`.", WithLabelValues("left", "stayed")),
+        new Example("PG0107", Minimal, "Use `kind: multiclass`, or a label with two values.", WithLabelValues("basic", "pro", "team")),
+        new Example("PG0108", Minimal, "Fix the value in the data, or change the column's `type`.",
+            Reported: FromTool(SpecDiagnostics.TypeOverrideMismatch, "/project/data.csv", 18, 9, "age", "numeric", "forty", 18)),
+        new Example("PG0109", Minimal + "\n  features: []\n", "List at least one feature column, or drop `features` to use all columns."),
+        new Example("PG0110", Minimal + "\n  columns:\n    plan: { role: label }\n", "Set `task.label` instead of a second `role: label`."),
+        new Example("PG0201", Minimal + "\nmodel:\n  trainer: lightgmb\n", "Use a trainer from the list (`lightgbm`)."),
+        new Example("PG0202", Minimal + "\nmodel:\n  trainer: naive_bayes\n", "Pick a trainer made for the task."),
+        new Example("PG0203", Minimal + "\nmodel:\n  trainer: lightgbm\n  params:\n    num_leaves: 31\n", "Use the trainer's hyperparameter name (`leaves`)."),
+        new Example("PG0204", Minimal + "\nmodel:\n  trainer: lightgbm\n  params:\n    leaves: 1\n", "Give a value inside the range."),
+        new Example("PG0205", Minimal + "\nmetric: rmse\n", "Pick a metric of the task (`auc`, `pr_auc`, ...)."),
+        new Example("PG0206", Minimal + "\ntune:\n  space:\n    learning_rate: { min: 0.3, max: 0.01 }\n", "Swap the bounds so `min` < `max`."),
+        new Example("PG0207", Minimal + "\nevaluate:\n  protocol: kfold\n  repeats: 3\n", "Use `protocol: repeated_kfold`, or remove `repeats`."),
+        new Example("PG0301", Minimal, "Fix the path (relative to the spec's folder) or add the file.",
+            Reported: FromTool(SpecDiagnostics.DataFileNotFound, SpecPath, 7, 10, "data.csv", "/project/data.csv")),
+        new Example("PG0302", Minimal, "Give the file a header row and at least one data row.",
+            Reported: FromTool(SpecDiagnostics.DataFileUnreadable, "/project/data.csv", 1, 1, "data.csv", "it has a header but no data rows. Add rows, or point 'data.train' at the right file.")),
+        new Example("PG0303", Minimal, "Quote values that contain the separator, or set `data.bad_rows: skip`.",
+            Reported: FromTool(SpecDiagnostics.RaggedRow, "/project/data.csv", 42, 31, 6, 5)),
+        new Example("PG0304", Minimal, "Rename one of the two columns in the header.",
+            Reported: FromTool(SpecDiagnostics.DuplicateHeader, "/project/data.csv", 1, 20, "age", "data.csv", 2, 5)),
+        new Example("PG0305", Minimal, "Build the project once (`dotnet build`); design-time builds do not read data.",
+            Reported: SpecDiagnostics.SchemaNotInferred.Create(SpecPath, SourceSpan.At(7, 10))),
+        new Example("PG0306", Minimal, "Give the test file the same header as the training file.",
+            Reported: FromTool(SpecDiagnostics.TestHeaderMismatch, SpecPath, 8, 9, "test.csv", "missing 'plan'")),
+        new Example("PG0307", Minimal, "Close the quote, or double a quote inside a quoted value (`\"\"`).",
+            Reported: FromTool(SpecDiagnostics.UnbalancedQuote, "/project/data.csv", 7, 14)),
+        new Example("PG9999", Minimal, "Report the spec to the PipelineGen maintainers; the message names the failing stage.",
+            Reported: SpecDiagnostics.InternalError.Create(SpecPath, SourceSpan.At(1, 1), "emitting code", "NullReferenceException: ...")),
+    };
+
+    private static DiagnosticInfo Produce(Example e)
+    {
+        if (e.Reported is not null) return e.Reported;
+        var result = Bind(e.Spec, e.Schema);
+        return Single(result.Diagnostics, e.Id);
+    }
+
+    [Fact]
+    public void Every_id_has_a_real_example()
+    {
+        var covered = Examples().Select(e => e.Id).ToHashSet();
+        Assert.All(SpecDiagnostics.All, d => Assert.Contains(d.Id, covered));
+        foreach (var e in Examples()) Assert.Equal(e.Id, Produce(e).Id);
+    }
+
+    [Fact]
+    public void Diagnostics_reference_is_committed_and_current()
+    {
+        var sb = new StringBuilder();
+        sb.Append("# Diagnostics reference\n\n");
+        sb.Append("Every mistake in a spec or its data is a compiler diagnostic `file(line,col): error PGnnnn: message`, in `dotnet build`\n");
+        sb.Append("output and in the IDE. Ids are stable (recorded in `src/PipelineGen.Spec/AnalyzerReleases.*.md`).\n");
+        sb.Append("The examples below are produced by the real parser and binder from the spec shown (a test regenerates this file).\n\n");
+        sb.Append("| id | severity | title |\n|---|---|---|\n");
+        foreach (var d in SpecDiagnostics.All) sb.Append($"| [{d.Id}](#{d.Id.ToLowerInvariant()}) | {d.DefaultSeverity} | {d.Title} |\n");
+        foreach (var d in SpecDiagnostics.All)
+        {
+            var e = Examples().First(x => x.Id == d.Id);
+            var produced = Produce(e);
+            sb.Append($"\n## {d.Id}\n\n**{d.Title}** ({d.DefaultSeverity}, category `{d.Category}`)\n\n");
+            if (e.Reported is null) sb.Append("Spec:\n\n```yaml\n").Append(e.Spec.TrimEnd('\n')).Append("\n```\n\n");
+            sb.Append("Build output:\n\n```\n").Append(produced.ToString().Replace("/project/", "")).Append("\n```\n\n");
+            sb.Append("Fix: ").Append(e.Fix).Append('\n');
+        }
+        var text = sb.ToString();
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "PipelineGen.sln"))) dir = Path.GetDirectoryName(dir)!;
+        var path = Path.Combine(dir, "docs/diagnostics.md");
+        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1") File.WriteAllText(path, text);
+        Assert.True(File.Exists(path) && File.ReadAllText(path) == text, "docs/diagnostics.md is out of date; run the tests with UPDATE_SNAPSHOTS=1 and commit it");
+    }
+}
