@@ -51,7 +51,8 @@ public sealed class CommandServices
             Interactive = interactive ? InteractionSupport.Detect : InteractionSupport.No,
             Out = new AnsiConsoleOutput(output),
         });
-        if (!interactive) Console.Profile.Width = 140;
+        // Captured output is read as a log: wide enough that sentences and tables are not wrapped mid-line.
+        if (!interactive) Console.Profile.Width = 240;
     }
 
     public IPipelineDefinition Pipeline { get; }
