@@ -104,7 +104,7 @@ public sealed class TrainingCommandContributor : ICommandContributor
         command.Options.Add(input);
         command.Options.Add(output);
         command.Options.Add(json);
-        command.SetAction(parse => services.RunStep("predict", record =>
+        command.SetAction(parse =>
         {
             var inputPath = parse.GetValue(input);
             var row = parse.GetValue(json);
@@ -113,13 +113,17 @@ public sealed class TrainingCommandContributor : ICommandContributor
                 services.Error.WriteLine("predict: give exactly one of --input <file.csv> or --json '<object>'.");
                 return ExitCodes.BadInput;
             }
+            // One JSON row is a lookup, not a workflow step: stdout stays pure JSON (no run-store line) for piping.
             if (row is not null)
                 return PredictStep.RunJson(services.Pipeline, row, parse.GetValue(model), services.Output, services.Error);
-            var outputPath = parse.GetValue(output) ?? Path.ChangeExtension(inputPath!, ".predictions.csv");
-            record.Parameters["input"] = inputPath!;
-            record.Parameters["output"] = outputPath;
-            return PredictStep.RunCsv(services.Pipeline, inputPath!, outputPath, parse.GetValue(model), services.Output, services.Error);
-        }));
+            return services.RunStep("predict", record =>
+            {
+                var outputPath = parse.GetValue(output) ?? Path.ChangeExtension(inputPath!, ".predictions.csv");
+                record.Parameters["input"] = inputPath!;
+                record.Parameters["output"] = outputPath;
+                return PredictStep.RunCsv(services.Pipeline, inputPath!, outputPath, parse.GetValue(model), services.Output, services.Error);
+            });
+        });
         return command;
     }
 

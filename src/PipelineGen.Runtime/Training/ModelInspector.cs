@@ -86,28 +86,28 @@ public static class ModelInspector
         int? slots = output.GetColumnOrNull("Features")?.Type is VectorDataViewType { IsKnownSize: true } features ? features.Size : null;
         var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var column in settings.Features.Where(c => c.Kind == ColumnKind.Categorical))
-            if (CategoryCount(output, column.Name) is { } count)
+            // Generated code encodes column "city" (property City) into "__City"; hand-written pipelines often in place.
+            if (CategoryCount(output, ["__" + column.PropertyName, column.Name]) is { } count)
                 counts[column.Name] = count;
         return new PreparationSummary(slots, counts, PreparationLog.DescribeAll(model));
     }
 
     /// <summary>
-    /// The last column named after the raw column (or prefixed by it) that is a key, or a one-hot float vector with slot
-    /// names: its key count / vector size is the number of categories the preparation learned.
+    /// The last column with one of <paramref name="names"/> that is a key, or a one-hot float vector whose slots are named
+    /// by category: its key count / vector size is the number of categories the preparation learned. Hashed encodings
+    /// have no slot names (buckets are not categories) and are left out.
     /// </summary>
-    private static int? CategoryCount(DataViewSchema schema, string rawName)
+    private static int? CategoryCount(DataViewSchema schema, string[] names)
     {
         int? count = null;
         foreach (var column in schema)
         {
-            if (!column.Name.StartsWith(rawName, StringComparison.Ordinal) || column.Name == "Features") continue;
+            if (!names.Contains(column.Name, StringComparer.Ordinal)) continue;
             if (column.Type is KeyDataViewType key && key.Count > 0)
                 count = (int)key.Count;
             else if (column.Type is VectorDataViewType { IsKnownSize: true, ItemType: NumberDataViewType } vector &&
                      column.Annotations.Schema.GetColumnOrNull("SlotNames") is not null)
                 count = vector.Size;
-            else if (column.Type is VectorDataViewType { IsKnownSize: true, ItemType: KeyDataViewType } keys && keys.ItemType is KeyDataViewType k)
-                count = (int)k.Count;
         }
         return count;
     }

@@ -45,7 +45,7 @@ public static class TrainStep
             SpecHash = options.SpecHash,
             Task = settings.Task.ToString(),
             LabelColumn = settings.LabelColumn,
-            Metric = evaluation?.Metric ?? TrainingMetrics.ChooseMetric(settings),
+            Metric = evaluation?.Metric ?? settings.Metric ?? PrimaryMetricOf(settings, dataPath),
             TrainData = new DataFingerprint(dataPath, FileHash.Sha256(dataPath), CountRows(data)),
             ModelFile = Path.GetFileName(modelPath),
             ModelSha256 = FileHash.Sha256(modelPath),
@@ -91,6 +91,13 @@ public static class TrainStep
     internal static bool IsBadInput(Exception e) =>
         e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or FormatException or ArgumentException
             or Data.DataValidationException or Evaluation.EvaluationException;
+
+    /// <summary>The metric evaluate would choose (it depends on the class balance), so the card agrees with evaluate.</summary>
+    private static string PrimaryMetricOf(PipelineSettings settings, string dataPath)
+    {
+        var scan = Data.DataScan.Run(settings, dataPath);
+        return TrainingMetrics.ChooseMetric(settings, scan.LabelCounts.Select(c => c.Value).ToArray());
+    }
 
     internal static string DescribeProtocol(EvaluationSettings e) => e.Protocol switch
     {
