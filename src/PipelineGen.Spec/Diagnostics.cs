@@ -118,6 +118,15 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo UnbalancedQuote = new("PG0307", "Unbalanced quote", Severity.Error,
         "A quoted value starting here is never closed. Close the quote or escape it by doubling (\"\"), or set 'data.bad_rows: skip'.", DataCategory);
 
+    // PG90xx: the build integration (reported by the MSBuild tasks and targets, which cannot reference this assembly;
+    // listed here so every id is unique, documented and tracked).
+    public static readonly DiagnosticDescriptorInfo ToolNotFound = new("PG9001", "Build tool not found", Severity.Error,
+        "The PipelineGen build tool was not found at '{0}'. Restore the PipelineGen package again, or set PipelineGenToolAssembly to the tool's path.", "PipelineGen.Build");
+    public static readonly DiagnosticDescriptorInfo ToolFailed = new("PG9002", "Build tool failed", Severity.Error,
+        "PipelineGen could not infer the data schema for {0}: {1}", "PipelineGen.Build");
+    public static readonly DiagnosticDescriptorInfo TrainingInBuildFailed = new("PG9003", "Training in the build failed", Severity.Error,
+        "PipelineGen: training failed ('{0}' exited with code {1}); see its output above. Exit code 2 means bad input (data or spec); fix it and build again, or build without -p:PipelineGenTrain=true.", "PipelineGen.Build");
+
     // PG9xxx: PipelineGen itself.
     public static readonly DiagnosticDescriptorInfo InternalError = new("PG9999", "PipelineGen internal error", Severity.Error,
         "PipelineGen failed while {0} this spec: {1}. This is a PipelineGen bug; please report it with the spec.", "PipelineGen");

@@ -64,6 +64,12 @@ public class DiagnosticsReferenceTests
             Reported: FromTool(SpecDiagnostics.TestHeaderMismatch, SpecPath, 8, 9, "test.csv", "missing 'plan'")),
         new Example("PG0307", Minimal, "Close the quote, or double a quote inside a quoted value (`\"\"`).",
             Reported: FromTool(SpecDiagnostics.UnbalancedQuote, "/project/data.csv", 7, 14)),
+        new Example("PG9001", Minimal, "Restore the package again (`dotnet restore --force`), or point `PipelineGenToolAssembly` at the tool.",
+            Reported: SpecDiagnostics.ToolNotFound.Create("", SourceSpan.None, "~/.nuget/packages/pipelinegen/0.1.0/tools/net10.0/PipelineGen.Tool.dll")),
+        new Example("PG9002", Minimal, "Read the tool's message; it names the spec. A time-out means the data file is on a hung file system.",
+            Reported: SpecDiagnostics.ToolFailed.Create("/project/pipeline.yaml", SourceSpan.None, "pipeline.yaml", "it exited with code 1.")),
+        new Example("PG9003", Minimal, "Run `dotnet run -- train` to see the failure, fix the data or spec, and build again.",
+            Reported: SpecDiagnostics.TrainingInBuildFailed.Create("/project/Churn.csproj", SourceSpan.None, "Churn.dll train", 2)),
         new Example("PG9999", Minimal, "Report the spec to the PipelineGen maintainers; the message names the failing stage.",
             Reported: SpecDiagnostics.InternalError.Create(SpecPath, SourceSpan.At(1, 1), "emitting code", "NullReferenceException: ...")),
     };
