@@ -187,7 +187,8 @@ public static class CapacityCurve
     /// <summary>Train and validation lines over capacity (log scale), the best point circled.</summary>
     public static string RenderSvg(CapacityCurveResult result)
     {
-        const double width = 640, height = 360, left = 70, right = 20, top = 20, bottom = 50;
+        // The right margin holds the legend, so it never covers a line.
+        const double width = 780, height = 360, left = 70, right = 170, top = 20, bottom = 50;
         var inv = CultureInfo.InvariantCulture;
         var xs = result.Points.Select(p => Math.Log(p.Capacity)).ToArray();
         var ys = result.Points.SelectMany(p => new[] { p.TrainMetric, p.ValidationMetric }).Where(double.IsFinite).ToArray();
@@ -217,7 +218,7 @@ public static class CapacityCurve
         var best = result.Best;
         if (double.IsFinite(best.ValidationMetric))
             sb.AppendLine(inv, $"<circle cx=\"{X(xs[result.BestIndex]):0.#}\" cy=\"{Y(best.ValidationMetric):0.#}\" r=\"6\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"2\"><title>best: {best.Capacity}</title></circle>");
-        sb.AppendLine(string.Create(inv, $"<g transform=\"translate({width - right - 150},{top + 10})\">") + $"<rect width=\"140\" height=\"48\" fill=\"white\" stroke=\"#ccc\"/>" +
+        sb.AppendLine(string.Create(inv, $"<g transform=\"translate({width - right + 15},{top + 10})\">") + $"<rect width=\"140\" height=\"48\" fill=\"white\" stroke=\"#ccc\"/>" +
             "<line x1=\"8\" x2=\"28\" y1=\"14\" y2=\"14\" stroke=\"#1f77b4\" stroke-width=\"2\"/><text x=\"34\" y=\"18\">train</text>" +
             "<line x1=\"8\" x2=\"28\" y1=\"34\" y2=\"34\" stroke=\"#ff7f0e\" stroke-width=\"2\"/><text x=\"34\" y=\"38\">validation</text></g>");
         sb.AppendLine("</svg>");
