@@ -23,10 +23,18 @@ public sealed class EvaluationCommandContributor : ICommandContributor
         root.Subcommands.Add(baseline);
     }
 
-    private static int Run(CommandServices services, ParseResult parse, StepRecord record, bool includeModel)
+    private static int Run(CommandServices services, ParseResult parse, StepRecord record, bool includeModel) =>
+        Run(services, services.Options.ReadEvaluationOptions(parse) with { IncludeModel = includeModel }, record, out _);
+
+    /// <summary>
+    /// The body of <c>evaluate</c>/<c>baseline</c> for use inside <see cref="CommandServices.RunStep"/> (e.g. by a
+    /// workflow command): evaluates with progress, fills the run record, prints the summary, returns the exit code
+    /// (0 beats the baseline or baseline only; 1 does not beat it or inconclusive).
+    /// </summary>
+    public static int Run(CommandServices services, EvaluationOptions options, StepRecord record, out EvaluationResult result)
     {
-        var options = services.Options.ReadEvaluationOptions(parse) with { IncludeModel = includeModel };
-        var result = services.WithProgress(includeModel ? "Evaluating" : "Evaluating the baseline", report =>
+        bool includeModel = options.IncludeModel;
+        result = services.WithProgress(includeModel ? "Evaluating" : "Evaluating the baseline", report =>
             Evaluator.Evaluate(services.Pipeline, options with { Progress = p => report(p.Completed, p.Total, p.Split) }));
 
         foreach (var (name, value) in result.Parameters()) record.Parameters[name] = value;

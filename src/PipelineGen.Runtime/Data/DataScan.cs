@@ -236,6 +236,9 @@ public sealed class DataScan
             for (int i = 0; i < counts.Length; i++) labelCounts.Add(new(classNames[i], counts[i]));
             if (classNames.Count == 1)
                 errors.Add($"the label column '{label.Name}' has a single class ('{classNames[0]}') in {goodRows} usable row(s): a classifier needs at least two classes. Fix: use data that contains every class.");
+            if (settings.Task == MlTaskKind.BinaryClassification && settings.PositiveClass is { } positive
+                && classNames.Count > 0 && !classIds.ContainsKey(positive))
+                errors.Add($"the positive class '{positive}' never occurs in the label column '{label.Name}' (values: {string.Join(", ", classNames.Take(5).Select(c => $"'{c}'"))}). Fix: set positive_class to one of the label's values.");
             if (settings.Task == MlTaskKind.BinaryClassification && classNames.Count > 2)
                 errors.Add($"the label column '{label.Name}' has {classNames.Count} classes ({string.Join(", ", classNames.Take(5))}...) but the task is binary. Fix: use task multiclass, or map the label to two values.");
         }

@@ -119,6 +119,14 @@ public class DataScanTests : IDisposable
     }
 
     [Fact]
+    public void A_positive_class_absent_from_the_label_is_an_error()
+    {
+        string path = _dir.Write("positive.csv", Header + "1,true,red,Yes\n2,false,red,No\n");
+        var scan = DataScan.Run(Settings(path), path);
+        Assert.Contains(scan.Errors, e => e.Contains("the positive class 'yes' never occurs") && e.Contains("'Yes', 'No'"));
+    }
+
+    [Fact]
     public void Header_that_does_not_match_the_columns_is_an_error()
     {
         string path = _dir.Write("header.csv", "x,flag,colour,label\n1,true,red,yes\n2,false,red,no\n");

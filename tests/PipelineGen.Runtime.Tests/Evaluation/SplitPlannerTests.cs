@@ -131,6 +131,18 @@ public class SplitPlannerTests
     }
 
     [Fact]
+    public void Stratify_false_deals_units_without_looking_at_the_label()
+    {
+        var labels = Imbalanced(100, 20);
+        var plan = SplitPlanner.Plan(Keys(labels), new EvaluationSettings { Folds = 5, Stratify = false, Seed = 1 }, MlTaskKind.BinaryClassification);
+        Assert.False(plan.Stratified);
+        Assert.DoesNotContain("stratified", plan.Description);
+        Assert.All(plan.Splits, s => Assert.Equal(20, s.ValidationRowCount));
+        // Unstratified, the minority share per fold varies with the shuffle (stratified it is exactly 4 everywhere).
+        Assert.NotEqual([4, 4, 4, 4, 4], plan.Splits.Select(s => Enumerable.Range(0, 100).Count(r => s.IsValidation(r) && labels[r] == 1)));
+    }
+
+    [Fact]
     public void Regression_is_not_stratified()
     {
         var keys = new RowKeys { RowCount = 30, Excluded = new bool[30], DuplicateOf = [.. Enumerable.Range(0, 30)] };
