@@ -77,7 +77,7 @@ public static class ExplorationHtml
             h.Append($"<section><h2>Class balance of <code>{E(r.LabelColumn)}</code></h2>");
             h.Append(HBars(b.Classes.Select(c => (c.Value, c.Share, $"{Fmt.Count(c.Count)} ({Fmt.Percent(c.Share)})", (string?)null)).ToList(), 1.0, null));
             if (b.Classes.Count >= 2)
-                h.Append($"<p class=\"meta\">minority share {E(Fmt.Percent(b.MinorityShare))}, majority:minority {E(Fmt.Fixed(b.MajorityToMinorityRatio, 2))}:1 — imbalanced when the minority is under {Fmt.Percent(DataExplorer.ImbalanceMinorityShare)} or the ratio over {DataExplorer.ImbalanceRatio.ToString(Inv)}:1.</p>");
+                h.Append($"<p class=\"meta\">minority share {E(Fmt.Percent(b.MinorityShare))}, majority:minority {E(Fmt.Fixed(b.MajorityToMinorityRatio, 2))}:1 — imbalanced when {(b.Classes.Count == 2 ? $"the minority is under {Fmt.Percent(DataExplorer.ImbalanceMinorityShare)} or " : "")}the ratio is over {DataExplorer.ImbalanceRatio.ToString(Inv)}:1.</p>");
             h.Append("</section>");
         }
         else if (r.Task == MlTaskKind.Regression && r.Columns.FirstOrDefault(c => c.Name == r.LabelColumn) is { Histogram.Count: > 0 } label)

@@ -296,11 +296,24 @@ public class DataExplorerTests
     }
 }
 
+/// <summary>Generated test files, under one temp folder per test process; folders of earlier runs are removed.</summary>
 internal static class Synthetic
 {
+    private static readonly string Root = CreateRoot();
+
+    private static string CreateRoot()
+    {
+        var parent = Path.Combine(Path.GetTempPath(), "pg-explore-tests");
+        // The test host is often killed rather than exited, so clean up after earlier runs instead of this one.
+        if (System.IO.Directory.Exists(parent))
+            foreach (var old in new DirectoryInfo(parent).GetDirectories().Where(d => d.LastWriteTimeUtc < DateTime.UtcNow.AddHours(-1)))
+                try { old.Delete(recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        return Path.Combine(parent, Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8]);
+    }
+
     public static string Directory()
     {
-        var dir = Path.Combine(Path.GetTempPath(), "pg-explore-tests", Guid.NewGuid().ToString("N"));
+        var dir = Path.Combine(Root, Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(dir);
         return dir;
     }

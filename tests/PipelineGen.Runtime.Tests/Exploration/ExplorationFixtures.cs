@@ -39,6 +39,6 @@ internal static class ExplorationFixtures
 
     public static ExploreOptions Options(string? html = null) => new()
     {
-        OutputHtmlPath = html ?? Path.Combine(Path.GetTempPath(), $"pg-explore-{Guid.NewGuid():N}.html"),
+        OutputHtmlPath = html ?? Path.Combine(Synthetic.Directory(), "report.html"),
     };
 }
