@@ -7,6 +7,7 @@ namespace PipelineGen.IntegrationTests;
 /// The package as users get it: real 'dotnet build' of fresh projects. Slow (each build is seconds), so few tests that
 /// each walk a whole scenario; the packing is shared through <see cref="PackageFixture"/>.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class BuildIntegrationTests(PackageFixture fixture) : IClassFixture<PackageFixture>
 {
     private const string InferSchemaTarget = "_PipelineGenInferSchemaCore";
