@@ -47,6 +47,18 @@ internal sealed class ModelImputerEstimator : IEstimator<ITransformer>
         foreach (var predictor in _predictors)
             ImputationColumns.RequireFloatScalar(input.Schema, predictor, purpose);
 
+        // Too few present values to learn from (e.g. a fold where the column is almost always missing): impute their
+        // mean instead of failing the whole fit, and say so.
+        var (presentCount, mean) = PresentCountAndMean(input);
+        if (presentCount < MinimumPresentRows)
+        {
+            var constant = presentCount == 0 ? 0f : (float)mean;
+            var fallback = ImputationColumns.ReplaceNaNWithConstant(_ml, _output, _input, constant).Fit(input);
+            PreparationLog.Record(fallback, string.Create(CultureInfo.InvariantCulture,
+                $"{_output}: only {presentCount} present value(s) of {_input}, too few to train an imputation model; missing values replaced by {(presentCount == 0 ? "0" : "their mean")} {constant:R}"));
+            return fallback;
+        }
+
         // 1. Predictor features: a copy of the user's Score column if any (the scorer below overwrites "Score"),
         //    mean-imputed predictors, concatenated.
         var hasUserScore = input.Schema.GetColumnOrNull(ScoreColumn) is not null;
@@ -96,6 +108,27 @@ internal sealed class ModelImputerEstimator : IEstimator<ITransformer>
         PreparationLog.Record(fitted, string.Create(CultureInfo.InvariantCulture,
             $"{_output}: missing {_input} predicted by FastTree (50 trees, 8 leaves) from {string.Join(", ", _predictors)}"));
         return fitted;
+    }
+
+    /// <summary>Below this many rows with the column present, the imputer uses the mean instead of a model.</summary>
+    public const int MinimumPresentRows = 10;
+
+    private (long Count, double Mean) PresentCountAndMean(IDataView input)
+    {
+        var column = input.Schema[_input];
+        using var cursor = input.GetRowCursor([column]);
+        var getter = cursor.GetGetter<float>(column);
+        float value = 0;
+        long count = 0;
+        double sum = 0;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            if (float.IsNaN(value)) continue;
+            count++;
+            sum += value;
+        }
+        return (count, count == 0 ? 0 : sum / count);
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)

@@ -135,6 +135,19 @@ public sealed class ImputationTests : IDisposable
     }
 
     [Fact]
+    public void ModelImputerFallsBackToTheMeanWhenTooFewValuesArePresent()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = Enumerable.Range(0, 40).Select(i => new Row { A = i, B = 1, X = i < 3 ? i * 2 : float.NaN }).ToArray(); // 0, 2, 4 present
+        var data = ml.Data.LoadFromEnumerable(rows);
+
+        var model = ml.Transforms.ReplaceMissingWithModel("X", ["A", "B"]).Fit(data);
+
+        Assert.Equal([0f, 2f, 4f, 2f], Column(model.Transform(data), "X").Take(4));
+        Assert.Contains(PreparationLog.DescribeAll(model), n => n.Contains("too few", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ModelImputerRefusesToPredictAColumnFromItself()
     {
         var ml = new MLContext(seed: 1);
