@@ -138,8 +138,10 @@ public static class DataExplorer
         if (!options.SkipLeakage && labelUsable)
         {
             leakage = LeakageProber.Probe(settings, slots, train.RowSample.Items, labelIndex, options,
-                f => progress?.Report(0.4 + 0.6 * f));
-            foreach (var p in leakage.Flagged)
+                f => progress?.Report(0.4 + 0.6 * f), out var skippedBecause);
+            if (skippedBecause is not null)
+                warnings.Add(new(WarningKind.Leakage, WarningSeverity.Warning, settings.LabelColumn, "leakage probes skipped: " + skippedBecause));
+            foreach (var p in leakage?.Flagged ?? [])
                 warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, p.Column,
                     $"possible target leakage: '{p.Column}' alone predicts the label with {leakage.Metric} {Fmt.Fixed(p.Score, 3)} (threshold {Fmt.Fixed(leakage.Threshold, 2)}). If it is computed from the label or known only afterwards, mark it role: ignore."));
         }

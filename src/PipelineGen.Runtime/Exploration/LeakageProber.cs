@@ -18,12 +18,31 @@ internal static class LeakageProber
     private sealed class MulticlassRow { public string LabelText { get; set; } = ""; public float Value { get; set; } public string Category { get; set; } = ""; }
     private sealed class RegressionRow { public float Label { get; set; } public float Value { get; set; } public string Category { get; set; } = ""; }
 
-    public static LeakageSummary Probe(PipelineSettings settings, IReadOnlyList<ColumnSlot> slots, IReadOnlyList<Cell[]> rows,
-        int labelIndex, ExploreOptions options, Action<double>? progress)
+    /// <summary>Runs the probes, or returns null with the reason when the label cannot support them.</summary>
+    public static LeakageSummary? Probe(PipelineSettings settings, IReadOnlyList<ColumnSlot> slots, IReadOnlyList<Cell[]> rows,
+        int labelIndex, ExploreOptions options, Action<double>? progress, out string? skippedBecause)
     {
+        skippedBecause = null;
         var task = settings.Task;
-        var labelled = rows.Where(r => !r[labelIndex].Missing).ToList();
+        // A regression label that is text (or did not parse) has no number to learn.
+        var labelled = rows.Where(r => !r[labelIndex].Missing && (task != MlTaskKind.Regression || !double.IsNaN(r[labelIndex].Number))).ToList();
+        if (labelled.Count < 2)
+        {
+            skippedBecause = $"the label '{settings.LabelColumn}' has no usable values in the sample.";
+            return null;
+        }
         var positive = task == MlTaskKind.BinaryClassification ? PositiveClass(settings, labelled, labelIndex) : null;
+        if (positive is not null)
+        {
+            var positives = labelled.Count(r => IsPositive(r[labelIndex], positive));
+            if (positives == 0 || positives == labelled.Count)
+            {
+                skippedBecause = positives == 0
+                    ? $"no label value matches the positive class '{positive}'; check positive_class in the spec."
+                    : $"every label value matches the positive class '{positive}'.";
+                return null;
+            }
+        }
         var (trainIdx, holdoutIdx) = Split(labelled, labelIndex, task, options.Seed);
 
         var metric = task switch

@@ -178,6 +178,17 @@ public class DataExplorerTests
     }
 
     [Fact]
+    public void A_positive_class_that_never_occurs_is_bad_input()
+    {
+        var pipeline = CsvTestPipeline.For(CsvTestPipeline.Data("titanic_300.csv"), MlTaskKind.BinaryClassification, "alive",
+            positiveClass: "survived");
+        var output = new StringWriter();
+        Assert.Equal(ExploreCommand.BadInput, ExploreCommand.Run(pipeline, ExplorationFixtures.Options(), output));
+        Assert.Contains("titanic_300.csv", output.ToString());
+        Assert.Contains("'survived'", output.ToString());
+    }
+
+    [Fact]
     public void Drift_is_major_on_a_shifted_file()
     {
         var drift = ExplorationFixtures.TaxisShiftedReport.Drift!;
