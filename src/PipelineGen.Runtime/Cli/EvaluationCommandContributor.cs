@@ -76,16 +76,17 @@ public static class EvaluationReportWriter
             + $", {result.Splits.Count} split(s)\n"));
         console.Write(new Text($"Primary metric: {result.PrimaryMetric} ({result.PrimaryMetricReason})\n"));
         console.Write(new Text($"Baseline: {result.BaselineStrategy}, fitted on each training part only\n"));
+        console.Write(new Text($"Metrics: mean ± std over {result.Splits.Count} split(s), 95% t-interval of the mean{(result.Model is null ? "" : ", difference = model - baseline")}\n"));
 
         var table = new Table().Border(TableBorder.Simple);
-        table.AddColumn("metric");
+        table.AddColumn(new TableColumn("metric").NoWrap());
         if (result.Model is not null)
         {
-            table.AddColumn(new TableColumn("model mean ± std").RightAligned());
-            table.AddColumn(new TableColumn("95% CI").RightAligned());
+            table.AddColumn(new TableColumn("model").RightAligned().NoWrap());
+            table.AddColumn(new TableColumn("95% CI").RightAligned().NoWrap());
         }
-        table.AddColumn(new TableColumn("baseline mean ± std").RightAligned());
-        if (result.Model is not null) table.AddColumn(new TableColumn("model - baseline").RightAligned());
+        table.AddColumn(new TableColumn("baseline").RightAligned().NoWrap());
+        if (result.Model is not null) table.AddColumn(new TableColumn("difference").RightAligned().NoWrap());
 
         foreach (var baseline in result.Baseline)
         {

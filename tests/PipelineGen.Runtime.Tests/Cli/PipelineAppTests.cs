@@ -47,7 +47,7 @@ public class PipelineAppTests : IDisposable
         Assert.Contains("Iris (multiclass classification): 3-fold, stratified, seed 1", output);
         Assert.Contains("[1/3]", output);                     // plain progress lines when output is captured
         Assert.Contains("micro_accuracy *", output);
-        Assert.Contains("model mean ± std", output);
+        Assert.Contains("Metrics: mean ± std over 3 split(s)", output);
         Assert.Contains("Verdict: the model beats the baseline", output);
         Assert.DoesNotContain("NaN", output);
         Assert.False(output.Contains((char)27), "no ANSI escape codes when output is captured");
@@ -85,8 +85,8 @@ public class PipelineAppTests : IDisposable
         var (skipCode, skipOutput, _) = Run(Titanic(), "baseline", "--data", path, "--bad-rows", "skip");
         Assert.Equal(0, skipCode);
         Assert.Contains("299 of 300 rows used, 1 bad rows skipped", skipOutput);
-        Assert.Contains("baseline mean ± std", skipOutput);
-        Assert.DoesNotContain("model mean", skipOutput);
+        Assert.Contains("Metrics: mean ± std over 5 split(s), 95% t-interval of the mean\n", skipOutput);
+        Assert.DoesNotContain("difference", skipOutput);
     }
 
     [Fact]
