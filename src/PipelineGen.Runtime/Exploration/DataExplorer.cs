@@ -130,7 +130,7 @@ public static class DataExplorer
 
         if (train.Duplicates.Duplicates > 0)
             warnings.Add(new(WarningKind.Duplicates, WarningSeverity.Warning, null,
-                $"{Fmt.Count(train.Duplicates.Duplicates)} rows ({Fmt.Percent((double)train.Duplicates.Duplicates / train.Rows)}) repeat an earlier row: they inflate validation scores when a copy lands on both sides of a split."));
+                $"{Fmt.Rows(train.Duplicates.Duplicates)} ({Fmt.Percent((double)train.Duplicates.Duplicates / train.Rows)}) {(train.Duplicates.Duplicates == 1 ? "repeats" : "repeat")} an earlier row: they inflate validation scores when a copy lands on both sides of a split."));
 
         // Leakage probes need at least two classes (or a numeric label) and some rows.
         LeakageSummary? leakage = null;

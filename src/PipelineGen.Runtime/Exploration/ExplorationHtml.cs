@@ -162,7 +162,7 @@ public static class ExplorationHtml
     private static void Duplicates(StringBuilder h, ExplorationReport r)
     {
         var d = r.Duplicates;
-        h.Append($"<section><h2>Duplicate rows</h2><p>{Fmt.Count(d.DuplicateRows)} rows ({E(Fmt.Fixed(d.Percent, 1))}%) repeat an earlier row{(d.Exact ? "" : " (lower bound)")}.</p>");
+        h.Append($"<section><h2>Duplicate rows</h2><p>{Fmt.Rows(d.DuplicateRows)} ({E(Fmt.Fixed(d.Percent, 1))}%) {(d.DuplicateRows == 1 ? "repeats" : "repeat")} an earlier row{(d.Exact ? "" : " (lower bound)")}.</p>");
         if (d.Examples.Count > 0)
         {
             h.Append("<table class=\"grid\"><thead><tr><th>row</th><th>same as row</th><th>values</th></tr></thead><tbody>");

@@ -26,7 +26,15 @@ public static class ExploreCommand
 
         ExplorationConsole.Write(report, output);
         var htmlPath = Path.GetFullPath(options.OutputHtmlPath);
-        ExplorationHtml.Write(report, htmlPath);
+        try
+        {
+            ExplorationHtml.Write(report, htmlPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            output.WriteLine($"error: could not write the HTML report to '{htmlPath}': {e.Message} Choose another --output path.");
+            return BadInput;
+        }
         output.WriteLine($"Report: {htmlPath}");
         return ExitCode(report);
     }

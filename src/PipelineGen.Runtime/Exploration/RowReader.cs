@@ -202,6 +202,7 @@ internal static class Fmt
     }
 
     public static string Count(long n) => n.ToString("N0", Inv);
+    public static string Rows(long n) => Count(n) + (n == 1 ? " row" : " rows");
 
     public static string Date(DateTime t) =>
         t.TimeOfDay == TimeSpan.Zero ? t.ToString("yyyy-MM-dd", Inv) : t.ToString("yyyy-MM-dd HH:mm:ss", Inv);
