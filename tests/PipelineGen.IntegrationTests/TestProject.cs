@@ -44,8 +44,6 @@ public sealed class TestProject
                 <PackageReference Include="PipelineGen" Version="{fixture.Version}" />
               </ItemGroup>
               <ItemGroup>
-                <!-- The generated code calls ML.NET extension methods; see docs/build-integration.md. -->
-                <Using Include="Microsoft.ML" />
                 <None Include="iris.csv" CopyToOutputDirectory="PreserveNewest" />
               </ItemGroup>
             </Project>
