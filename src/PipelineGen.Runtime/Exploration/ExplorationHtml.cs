@@ -90,7 +90,13 @@ public static class ExplorationHtml
 
     private static void Leakage(StringBuilder h, ExplorationReport r)
     {
-        if (r.Leakage is not { } l) return;
+        if (r.Leakage is not { } l)
+        {
+            var why = r.MethodNotes.FirstOrDefault(n => n.StartsWith("Leakage probes were skipped", StringComparison.Ordinal))
+                ?? r.Warnings.FirstOrDefault(w => w.Kind == WarningKind.Leakage)?.Message ?? "Leakage probes were not run.";
+            h.Append($"<section><h2>Target leakage probe</h2><p class=\"meta\">{E(why)}</p></section>");
+            return;
+        }
         h.Append($"<section><h2>Target leakage probe</h2><p class=\"meta\">Each feature alone trains {E(l.Trainer)} on {Fmt.Count(l.TrainRows)} rows; bars show its {E(l.Metric)} on {Fmt.Count(l.HoldoutRows)} held-out rows. The red line is the threshold ({E(Fmt.Fixed(l.Threshold, 2))}); the grey tick is what a model ignoring the column scores.</p>");
         var lo = Math.Min(0, l.Probes.Where(p => !double.IsNaN(p.Score)).Select(p => p.Score).DefaultIfEmpty(0).Min());
         h.Append(HBars(l.Probes.Select(p => (p.Column, double.IsNaN(p.Score) ? 0 : p.Score,
