@@ -237,7 +237,7 @@ public sealed class DataScan
             if (classNames.Count == 1)
                 errors.Add($"the label column '{label.Name}' has a single class ('{classNames[0]}') in {goodRows} usable row(s): a classifier needs at least two classes. Fix: use data that contains every class.");
             if (settings.Task == MlTaskKind.BinaryClassification && settings.PositiveClass is { } positive
-                && classNames.Count > 0 && !classIds.ContainsKey(positive))
+                && classNames.Count > 0 && !classNames.Any(c => SameLabelValue(c, positive, label.Kind)))
                 errors.Add($"the positive class '{positive}' never occurs in the label column '{label.Name}' (values: {string.Join(", ", classNames.Take(5).Select(c => $"'{c}'"))}). Fix: set positive_class to one of the label's values.");
             if (settings.Task == MlTaskKind.BinaryClassification && classNames.Count > 2)
                 errors.Add($"the label column '{label.Name}' has {classNames.Count} classes ({string.Join(", ", classNames.Take(5))}...) but the task is binary. Fix: use task multiclass, or map the label to two values.");
@@ -277,6 +277,17 @@ public sealed class DataScan
     // The spellings ML.NET's boolean conversion accepts.
     private static bool IsBoolean(string value) => value.ToLowerInvariant() is
         "true" or "false" or "t" or "f" or "yes" or "no" or "y" or "n" or "1" or "0" or "+1" or "-1";
+
+    private static bool IsTrue(string value) => value.ToLowerInvariant() is "true" or "t" or "yes" or "y" or "1" or "+1";
+
+    // The loader reads a numeric or boolean label as a value, so "1.0" is the positive class "1" and "True" is "true".
+    private static bool SameLabelValue(string value, string positive, ColumnKind kind) => kind switch
+    {
+        ColumnKind.Numeric => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var a)
+            && double.TryParse(positive, NumberStyles.Float, CultureInfo.InvariantCulture, out var b) && a == b,
+        ColumnKind.Boolean => IsBoolean(value) && IsBoolean(positive) && IsTrue(value) == IsTrue(positive),
+        _ => value == positive,
+    };
 
     // FNV-1a over the hashed fields with a unit separator between them: 64 bits make accidental collisions negligible.
     private static ulong HashRow(List<string> fields, ColumnInfo[] hashedColumns)

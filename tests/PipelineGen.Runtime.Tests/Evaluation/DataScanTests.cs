@@ -124,6 +124,15 @@ public class DataScanTests : IDisposable
         string path = _dir.Write("positive.csv", Header + "1,true,red,Yes\n2,false,red,No\n");
         var scan = DataScan.Run(Settings(path), path);
         Assert.Contains(scan.Errors, e => e.Contains("the positive class 'yes' never occurs") && e.Contains("'Yes', 'No'"));
+
+        // A numeric label is compared as a number: "1.0" is the positive class "1".
+        string numeric = _dir.Write("numeric.csv", Header + "1,true,red,1.0\n2,false,red,0\n");
+        var numericSettings = Settings(numeric) with
+        {
+            PositiveClass = "1",
+            Columns = [.. Settings(numeric).Columns.Take(3), TestPipeline.Column("label", 3, ColumnKind.Numeric, ColumnRole.Label)],
+        };
+        Assert.Empty(DataScan.Run(numericSettings, numeric).Errors);
     }
 
     [Fact]
