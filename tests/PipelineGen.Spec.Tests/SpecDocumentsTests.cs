@@ -35,4 +35,18 @@ public class SpecDocumentsTests
         var properties = (YMapping)((YMapping)parsed.Root!)["properties"]!;
         Assert.Equal(SpecShape.Root.Properties.Select(p => p.Key), properties.Entries.Select(e => e.Key.Value));
     }
+
+    [Fact]
+    public void Every_diagnostic_named_in_the_reference_exists()
+    {
+        static IEnumerable<PropertyShape> All(ShapeNode node) => node switch
+        {
+            ObjectShape o => o.Properties.Concat(o.Properties.SelectMany(p => All(p.Shape))),
+            MapShape m => All(m.Value),
+            ListShape l => All(l.Item),
+            _ => Enumerable.Empty<PropertyShape>(),
+        };
+        var ids = SpecDiagnostics.All.Select(d => d.Id).ToHashSet();
+        Assert.All(All(SpecShape.Root).SelectMany(p => p.Checks ?? Array.Empty<string>()), id => Assert.Contains(id, ids));
+    }
 }

@@ -97,7 +97,9 @@ public static class SpecDocuments
         sb.Append("# Spec reference\n\n");
         sb.Append("Generated from the spec's declared shape (`src/PipelineGen.Spec/Schema/SpecShape.cs`); a test keeps this file in step with it.\n");
         sb.Append("Mistakes are reported at build time as `PGnnnn` diagnostics: see [diagnostics.md](diagnostics.md).\n\n");
-        sb.Append("| key | type | required | default | description |\n|---|---|---|---|---|\n");
+        sb.Append("Every key is checked for spelling (PG0002), type and allowed values (PG0003) and presence when required (PG0004);\n");
+        sb.Append("the last column lists the further diagnostics that guard it.\n\n");
+        sb.Append("| key | type | required | default | description | also checked by |\n|---|---|---|---|---|---|\n");
         WriteRows(sb, SpecShape.Root, "");
         return sb.ToString();
     }
@@ -108,7 +110,8 @@ public static class SpecDocuments
         {
             var path = prefix + p.Key;
             sb.Append("| `").Append(path).Append("` | ").Append(TypeText(p.Shape)).Append(" | ").Append(p.Required ? "yes" : "")
-              .Append(" | ").Append(p.Default is null ? "" : Escape(p.Default)).Append(" | ").Append(Escape(p.Shape.Description)).Append(" |\n");
+              .Append(" | ").Append(p.Default is null ? "" : Escape(p.Default)).Append(" | ").Append(Escape(p.Shape.Description))
+              .Append(" | ").Append(string.Join(", ", (p.Checks ?? System.Array.Empty<string>()).Select(id => $"[{id}](diagnostics.md#{id.ToLowerInvariant()})"))).Append(" |\n");
             switch (p.Shape)
             {
                 case ObjectShape child: WriteRows(sb, child, path + "."); break;

@@ -17,7 +17,8 @@ public enum ScalarKind { String, Integer, Number, Boolean }
 public sealed record ScalarShape(string Description, ScalarKind Kind, string[]? Allowed = null, double? Min = null, double? Max = null, bool MinExclusive = false, bool MaxExclusive = false, string[]? Suggested = null)
     : ShapeNode(Description);
 
-public sealed record PropertyShape(string Key, ShapeNode Shape, bool Required = false, string? Default = null, string? Example = null);
+/// <param name="Checks">Diagnostics beyond the shape's own (PG0002-PG0004) that guard this key, for the spec reference.</param>
+public sealed record PropertyShape(string Key, ShapeNode Shape, bool Required = false, string? Default = null, string? Example = null, string[]? Checks = null);
 
 public sealed record ObjectShape(string Description, IReadOnlyList<PropertyShape> Properties) : ShapeNode(Description)
 {
@@ -45,7 +46,7 @@ public static class SpecShape
     private static ScalarShape Int(string d, double? min = null, double? max = null) => new(d, ScalarKind.Integer, null, min, max);
     private static ScalarShape Num(string d, double? min = null, double? max = null, bool minEx = false, bool maxEx = false) => new(d, ScalarKind.Number, null, min, max, minEx, maxEx);
     private static ScalarShape Bool(string d) => new(d, ScalarKind.Boolean);
-    private static PropertyShape P(string key, ShapeNode shape, bool required = false, string? @default = null, string? example = null) => new(key, shape, required, @default, example);
+    private static PropertyShape P(string key, ShapeNode shape, bool required = false, string? @default = null, string? example = null, params string[] checks) => new(key, shape, required, @default, example, checks.Length == 0 ? null : checks);
 
     public static readonly ObjectShape Column = new("Overrides for one data column.", new[]
     {
@@ -64,27 +65,27 @@ public static class SpecShape
 
     public static readonly ObjectShape Root = new("A PipelineGen pipeline spec: one machine-learning workflow.", new[]
     {
-        P("version", Int("Spec format version.", 1, 1), required: true, example: "version: 1"),
-        P("name", Str("Pipeline name; prefixes the generated classes (<Name>Input, <Name>Prediction, <Name>Pipeline)."), required: true, example: "name: Churn"),
+        P("version", Int("Spec format version.", 1, 1), required: true, example: "version: 1", checks: "PG0005"),
+        P("name", Str("Pipeline name; prefixes the generated classes (<Name>Input, <Name>Prediction, <Name>Pipeline)."), required: true, example: "name: Churn", checks: new[] { "PG0006", "PG0007" }),
         P("task", new ObjectShape("What is predicted.", new[]
         {
             P("kind", Str("The task kind.", TaskKinds.Names), required: true, example: "kind: binary"),
-            P("label", Str("The column to predict."), required: true, example: "label: churned"),
-            P("positive_class", Str("Binary only: the label value that counts as positive."), @default: "1, true or yes when the label has it"),
+            P("label", Str("The column to predict."), required: true, example: "label: churned", checks: new[] { "PG0102", "PG0107" }),
+            P("positive_class", Str("Binary only: the label value that counts as positive."), @default: "1, true or yes when the label has it", checks: new[] { "PG0105", "PG0106" }),
         }), required: true, example: "task: { kind: binary, label: churned }"),
         P("data", new ObjectShape("Where the data is and how to read it.", new[]
         {
-            P("train", Str("Training data file, relative to the spec's folder."), required: true, example: "train: data/train.csv"),
-            P("test", Str("Held-out test data file, evaluated once at the end.")),
+            P("train", Str("Training data file, relative to the spec's folder."), required: true, example: "train: data/train.csv", checks: new[] { "PG0301", "PG0302", "PG0303", "PG0304", "PG0307" }),
+            P("test", Str("Held-out test data file, evaluated once at the end."), checks: new[] { "PG0301", "PG0306" }),
             P("format", Str("File format.", "csv", "tsv"), @default: "from the file extension"),
             P("header", Bool("Whether the first line names the columns."), @default: "true"),
             P("separator", Str("Field separator (one character)."), @default: "',' for csv, tab for tsv"),
             P("missing_values", new ListShape("Tokens that mean 'missing'.", Str("A token."))),
             P("bad_rows", Str("What a row that does not parse does: fail the step, or skip it and count it.", "fail", "skip"), @default: "fail"),
-            P("features", new ListShape("If given, only these columns are features.", Str("A column name."))),
-            P("columns", new MapShape("Per-column overrides of type, role and missing-value strategy.", "column name", Column)),
+            P("features", new ListShape("If given, only these columns are features.", Str("A column name.")), checks: new[] { "PG0101", "PG0103", "PG0104", "PG0109" }),
+            P("columns", new MapShape("Per-column overrides of type, role and missing-value strategy.", "column name", Column), checks: new[] { "PG0101", "PG0103", "PG0108", "PG0110" }),
         }), required: true, example: "data: { train: data/train.csv }"),
-        P("metric", Str("The success metric.", new[] { "auto" }.Concat(MetricCatalog.AllNames).ToArray()), @default: "auto: chosen from the task and class balance"),
+        P("metric", Str("The success metric.", new[] { "auto" }.Concat(MetricCatalog.AllNames).ToArray()), @default: "auto: chosen from the task and class balance", checks: "PG0205"),
         P("prepare", new ObjectShape("Feature preparation.", new[]
         {
             P("normalize", Str("Feature scaling.", "auto", "minmax", "zscore", "none"), @default: "auto: minmax for linear trainers, none for trees"),
@@ -107,7 +108,7 @@ public static class SpecShape
         {
             P("protocol", Str("How data is split for validation.", "holdout", "kfold", "repeated_kfold"), @default: "kfold"),
             P("folds", Int("Number of folds.", 2, 100), @default: "5"),
-            P("repeats", Int("Repeats of K-fold, reshuffled each time (repeated_kfold).", 1, 100), @default: "3"),
+            P("repeats", Int("Repeats of K-fold, reshuffled each time (repeated_kfold).", 1, 100), @default: "3", checks: "PG0207"),
             P("holdout_fraction", Num("Validation share for holdout.", 0, 1, minEx: true, maxEx: true), @default: "0.2"),
             P("stratify", Bool("Keep class proportions in every split (classification)."), @default: "true"),
             P("seed", Int("Random seed for splits and trainers.", 0, int.MaxValue), @default: "42"),
@@ -118,15 +119,15 @@ public static class SpecShape
         })),
         P("model", new ObjectShape("The trainer.", new[]
         {
-            P("trainer", new ScalarShape("ML.NET trainer.", ScalarKind.String, Suggested: TrainerCatalog.All.Select(t => t.Name).ToArray()), @default: TrainerCatalog.DefaultTrainer),
-            P("params", new MapShape("Hyperparameters of the trainer.", "hyperparameter name", new OneOfShape("A value.", new ShapeNode[] { Num("A number."), Bool("A flag.") }))),
+            P("trainer", new ScalarShape("ML.NET trainer.", ScalarKind.String, Suggested: TrainerCatalog.All.Select(t => t.Name).ToArray()), @default: TrainerCatalog.DefaultTrainer, checks: new[] { "PG0201", "PG0202" }),
+            P("params", new MapShape("Hyperparameters of the trainer.", "hyperparameter name", new OneOfShape("A value.", new ShapeNode[] { Num("A number."), Bool("A flag.") })), checks: new[] { "PG0203", "PG0204" }),
         })),
         P("tune", new ObjectShape("Hyperparameter search (run by the 'tune' step).", new[]
         {
             P("strategy", Str("Search strategy.", "random", "grid", "bayesian", "hyperband"), @default: "random"),
             P("trials", Int("Number of trials.", 1, 100000), @default: "20"),
-            P("metric", Str("Metric to optimise.", MetricCatalog.AllNames.ToArray()), @default: "the spec's metric"),
-            P("space", new MapShape("Search space: hyperparameter name -> range.", "hyperparameter name", SearchDimension), required: true),
+            P("metric", Str("Metric to optimise.", MetricCatalog.AllNames.ToArray()), @default: "the spec's metric", checks: "PG0205"),
+            P("space", new MapShape("Search space: hyperparameter name -> range.", "hyperparameter name", SearchDimension), required: true, checks: new[] { "PG0203", "PG0204", "PG0206" }),
         })),
         P("deploy", new ObjectShape("How the model is served.", new[]
         {
