@@ -141,8 +141,9 @@ public static class DataExplorer
                 f => progress?.Report(0.4 + 0.6 * f), out var skippedBecause);
             if (skippedBecause is not null)
                 warnings.Add(new(WarningKind.Leakage, WarningSeverity.Warning, settings.LabelColumn, "leakage probes skipped: " + skippedBecause));
-            foreach (var p in leakage?.Flagged ?? [])
-                warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, p.Column,
+            if (leakage is not null)
+                foreach (var p in leakage.Flagged)
+                    warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, p.Column,
                     $"possible target leakage: '{p.Column}' alone predicts the label with {leakage.Metric} {Fmt.Fixed(p.Score, 3)} (threshold {Fmt.Fixed(leakage.Threshold, 2)}). If it is computed from the label or known only afterwards, mark it role: ignore."));
         }
         else if (!options.SkipLeakage)
