@@ -144,7 +144,7 @@ public static class DataExplorer
             if (leakage is not null)
                 foreach (var p in leakage.Flagged)
                     warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, p.Column,
-                    $"possible target leakage: '{p.Column}' alone predicts the label with {leakage.Metric} {Fmt.Fixed(p.Score, 3)} (threshold {Fmt.Fixed(leakage.Threshold, 2)}). If it is computed from the label or known only afterwards, mark it role: ignore."));
+                        $"possible target leakage: '{p.Column}' alone predicts the label with {leakage.Metric} {Fmt.Fixed(p.Score, 3)} (threshold {Fmt.Fixed(leakage.Threshold, 2)}). If it is computed from the label or known only afterwards, mark it role: ignore."));
         }
         else if (!options.SkipLeakage)
             notes.Add($"Leakage probes were skipped: they need a label with at least two classes (or numbers) in at least {MinRowsForLeakage} rows; on fewer, a 30% holdout is too small to tell a leak from luck.");
