@@ -10,6 +10,14 @@ public static class MetricCatalog
         _ => ["rmse", "mae", "mse", "r2"],
     };
 
+    /// <summary>The values a metric can take: a confidence interval is clipped to them (a t-interval knows no bounds).</summary>
+    public static (double Min, double Max) Range(string metric) => metric switch
+    {
+        "log_loss" or "rmse" or "mae" or "mse" => (0, double.PositiveInfinity),
+        "r2" => (double.NegativeInfinity, 1),
+        _ => (0, 1),
+    };
+
     public static bool HigherIsBetter(string metric) => metric is not ("log_loss" or "rmse" or "mae" or "mse");
 
     /// <summary>+1 when higher is better, -1 when lower is better: multiply a difference by it to get an improvement.</summary>

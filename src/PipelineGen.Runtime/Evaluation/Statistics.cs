@@ -2,7 +2,7 @@ using MathNet.Numerics.Distributions;
 
 namespace PipelineGen.Runtime.Evaluation;
 
-/// <summary>A metric over all splits: mean ± sample standard deviation and a 95% t-interval of the mean.</summary>
+/// <summary>A metric over all splits: mean ± sample standard deviation and a 95% t-interval of the mean, clipped to the metric's range.</summary>
 /// <remarks><c>Count</c>: Splits on which the metric was defined. <c>UndefinedCount</c>: Splits on which it was not (e.g. no positive example): left out, never averaged as NaN. <c>StdDev</c>: Null with fewer than two values. <c>CiLow</c>: Null with fewer than two values.</remarks>
 public sealed record MetricSummary(string Name, int Count, int UndefinedCount, double? Mean, double? StdDev, double? CiLow, double? CiHigh)
 {
@@ -17,7 +17,8 @@ public sealed record MetricSummary(string Name, int Count, int UndefinedCount, d
         if (values.Length == 1) return new MetricSummary(name, 1, undefined, mean, null, null, null);
         double std = MathNet.Numerics.Statistics.Statistics.StandardDeviation(values);
         double half = StudentT.InvCDF(0, 1, values.Length - 1, 0.975) * std / Math.Sqrt(values.Length);
-        return new MetricSummary(name, values.Length, undefined, mean, std, mean - half, mean + half);
+        var (min, max) = MetricCatalog.Range(name);
+        return new MetricSummary(name, values.Length, undefined, mean, std, Math.Max(min, mean - half), Math.Min(max, mean + half));
     }
 }
 

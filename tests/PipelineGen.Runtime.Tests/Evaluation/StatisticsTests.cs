@@ -9,7 +9,7 @@ public class StatisticsTests
     [Fact]
     public void Summary_is_mean_sample_std_and_t_interval()
     {
-        var summary = MetricSummary.From("auc", [1.0, 2.0, null, 3.0, 4.0, 5.0]);
+        var summary = MetricSummary.From("rmse", [1.0, 2.0, null, 3.0, 4.0, 5.0]);
 
         Assert.Equal(5, summary.Count);
         Assert.Equal(1, summary.UndefinedCount);
@@ -19,6 +19,16 @@ public class StatisticsTests
         double half = 2.7764451052 * Math.Sqrt(2.5) / Math.Sqrt(5);
         Assert.Equal(3 - half, summary.CiLow!.Value, 6);
         Assert.Equal(3 + half, summary.CiHigh!.Value, 6);
+    }
+
+    [Fact]
+    public void The_interval_is_clipped_to_the_metric_range()
+    {
+        var accuracy = MetricSummary.From("micro_accuracy", [0.92, 1.0, 0.99]);
+        Assert.Equal(1.0, accuracy.CiHigh);
+        Assert.True(accuracy.CiLow < accuracy.Mean);
+        var rmse = MetricSummary.From("rmse", [0.01, 0.5, 0.02]);
+        Assert.Equal(0.0, rmse.CiLow);
     }
 
     [Fact]
