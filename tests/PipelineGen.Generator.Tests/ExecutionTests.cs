@@ -63,6 +63,13 @@ public class ExecutionTests
         Assert.True(Get<float>(p1, "Probability") > Get<float>(p2, "Probability"), "a first-class woman should be likelier to survive than a third-class man");
         Assert.True(Get<bool>(p1, "PredictedLabel"));
 
+        // Every missing token of a categorical is one '(missing)' category: "", "NA" and null give the same prediction.
+        var blank = Get<float>(Predict(type, pipeline, ml, model, Input(assembly, "Titanic", ("Pclass", "3"), ("Sex", "male"), ("Age", 30f), ("Fare", 7f), ("Embarked", ""))), "Probability");
+        var na = Get<float>(Predict(type, pipeline, ml, model, Input(assembly, "Titanic", ("Pclass", "3"), ("Sex", "male"), ("Age", 30f), ("Fare", 7f), ("Embarked", "NA"))), "Probability");
+        var nil = Get<float>(Predict(type, pipeline, ml, model, Input(assembly, "Titanic", ("Pclass", "3"), ("Sex", "male"), ("Age", 30f), ("Fare", 7f), ("Embarked", null!))), "Probability");
+        Assert.Equal(blank, na);
+        Assert.Equal(blank, nil);
+
         var path = Path.Combine(Path.GetTempPath(), $"pg-titanic-{Guid.NewGuid():N}.zip");
         try
         {

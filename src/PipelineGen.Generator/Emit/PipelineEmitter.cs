@@ -262,9 +262,13 @@ public static class PipelineEmitter
                     w.Line($"pipeline = pipeline.Append({NumericImputation(p, c, output)});");
                     break;
                 case "categorical":
+                    // Every missing token ("", "?", "NA", ...) becomes one '(missing)' category, never merged into a real value;
+                    // ML.NET's expression transform saves with the model, so serving applies the same mapping.
+                    var filled = CSharp.String(output + "_filled");
+                    w.Line($"pipeline = pipeline.Append(mlContext.Transforms.Expression({filled}, {CSharp.String(MissingCategoryExpression(p))}, {name}));");
                     w.Line(p.Preparation.CategoricalEncoding == "hash"
-                        ? $"pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding({CSharp.String(output)}, {name}, numberOfBits: {CSharp.Int(p.Preparation.HashBits)}));"
-                        : $"pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding({CSharp.String(output)}, {name}));");
+                        ? $"pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding({CSharp.String(output)}, {filled}, numberOfBits: {CSharp.Int(p.Preparation.HashBits)}));"
+                        : $"pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding({CSharp.String(output)}, {filled}));");
                     break;
                 case "text":
                     w.Line($"pipeline = pipeline.Append(mlContext.Transforms.Text.FeaturizeText({CSharp.String(output)}, new {ML}.Transforms.Text.TextFeaturizingEstimator.Options")
@@ -294,6 +298,16 @@ public static class PipelineEmitter
             w.Line("pipeline = pipeline.Append(mlContext.Transforms.NormalizeMeanVariance(\"Features\"));");
         w.Line("return pipeline;")
          .Close();
+    }
+
+    /// <summary>The missing category's name, shared with the runtime's reports.</summary>
+    public const string MissingCategory = "(missing)";
+
+    private static string MissingCategoryExpression(BoundPipeline p)
+    {
+        // Tokens with quotes or backslashes cannot be written in ML.NET's expression language; they stay categories of their own.
+        var tokens = new[] { "" }.Concat(p.MissingTokens).Distinct().Where(t => t.IndexOf('"') < 0 && t.IndexOf('\\') < 0);
+        return "x : " + string.Join(" || ", tokens.Select(t => $"x == \"{t}\"")) + $" ? \"{MissingCategory}\" : x";
     }
 
     private static string NumericImputation(BoundPipeline p, BoundColumn c, string output)

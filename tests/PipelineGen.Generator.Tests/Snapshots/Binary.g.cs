@@ -182,7 +182,8 @@ namespace MyApp
         public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildPreprocessing(global::Microsoft.ML.MLContext mlContext)
         {
             global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> pipeline = mlContext.Transforms.Conversion.MapValue("Label", new[] { new global::System.Collections.Generic.KeyValuePair<float, bool>(0f, false), new global::System.Collections.Generic.KeyValuePair<float, bool>(1f, true) }, "survived");
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding("__Pclass", "pclass"));
+            pipeline = pipeline.Append(mlContext.Transforms.Expression("__Pclass_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "pclass"));
+            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding("__Pclass", "__Pclass_filled"));
             pipeline = pipeline.Append(mlContext.Transforms.Text.FeaturizeText("__Name", new global::Microsoft.ML.Transforms.Text.TextFeaturizingEstimator.Options
             {
                 WordFeatureExtractor = new global::Microsoft.ML.Transforms.Text.WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
@@ -190,15 +191,18 @@ namespace MyApp
                 // Diacritics kept: ONNX export of text featurisation supports only that.
                 KeepDiacritics = true,
             }, "name"));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding("__Sex", "sex"));
+            pipeline = pipeline.Append(mlContext.Transforms.Expression("__Sex_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "sex"));
+            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding("__Sex", "__Sex_filled"));
             pipeline = pipeline.Append(mlContext.Transforms.IndicateMissingValues("__Age_missing", "age"))
                 .Append(mlContext.Transforms.Conversion.ConvertType("__Age_missing", outputKind: global::Microsoft.ML.Data.DataKind.Single));
             pipeline = pipeline.Append(global::PipelineGen.Runtime.Preparation.PreparationCatalog.ReplaceMissingWithMedian(mlContext.Transforms, "__Age", "age"));
             pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues("__Sibsp", "sibsp", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
             pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues("__Parch", "parch", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
             pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues("__Fare", "fare", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding("__Cabin", "cabin"));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding("__Embarked", "embarked"));
+            pipeline = pipeline.Append(mlContext.Transforms.Expression("__Cabin_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "cabin"));
+            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding("__Cabin", "__Cabin_filled"));
+            pipeline = pipeline.Append(mlContext.Transforms.Expression("__Embarked_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "embarked"));
+            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding("__Embarked", "__Embarked_filled"));
             pipeline = pipeline.Append(mlContext.Transforms.Concatenate("Features", "__Pclass", "__Name", "__Sex", "__Age_missing", "__Age", "__Sibsp", "__Parch", "__Fare", "__Cabin", "__Embarked"));
             return pipeline;
         }

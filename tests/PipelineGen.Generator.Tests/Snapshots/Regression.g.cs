@@ -199,11 +199,16 @@ namespace MyApp
             pipeline = pipeline.Append(global::PipelineGen.Runtime.Preparation.PreparationCatalog.DateTimeFeatures(mlContext.Transforms, "__Dropoff", "dropoff"));
             pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues("__Passengers", "passengers", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
             pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues("__Distance", "distance", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__Payment", "payment", numberOfBits: 8));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__PickupZone", "pickup_zone", numberOfBits: 8));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__DropoffZone", "dropoff_zone", numberOfBits: 8));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__PickupBorough", "pickup_borough", numberOfBits: 8));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__DropoffBorough", "dropoff_borough", numberOfBits: 8));
+            pipeline = pipeline.Append(mlContext.Transforms.Expression("__Payment_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "payment"));
+            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__Payment", "__Payment_filled", numberOfBits: 8));
+            pipeline = pipeline.Append(mlContext.Transforms.Expression("__PickupZone_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "pickup_zone"));
+            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__PickupZone", "__PickupZone_filled", numberOfBits: 8));
+            pipeline = pipeline.Append(mlContext.Transforms.Expression("__DropoffZone_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "dropoff_zone"));
+            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__DropoffZone", "__DropoffZone_filled", numberOfBits: 8));
+            pipeline = pipeline.Append(mlContext.Transforms.Expression("__PickupBorough_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "pickup_borough"));
+            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__PickupBorough", "__PickupBorough_filled", numberOfBits: 8));
+            pipeline = pipeline.Append(mlContext.Transforms.Expression("__DropoffBorough_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "dropoff_borough"));
+            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__DropoffBorough", "__DropoffBorough_filled", numberOfBits: 8));
             pipeline = pipeline.Append(mlContext.Transforms.Concatenate("Features", "__Pickup", "__Dropoff", "__Passengers", "__Distance", "__Payment", "__PickupZone", "__DropoffZone", "__PickupBorough", "__DropoffBorough"));
             return pipeline;
         }
