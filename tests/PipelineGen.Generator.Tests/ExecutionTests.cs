@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using PipelineGen.Runtime;
 
 namespace PipelineGen.Generator.Tests;
@@ -130,5 +131,33 @@ public class ExecutionTests
         Assert.Equal(ColumnKind.Text, s.Columns.Single(c => c.Name == "name").Kind);
         Assert.Equal(64, ((string)type.GetField("SpecHash")!.GetValue(null)!).Length);
         Assert.IsAssignableFrom<PipelineGen.Runtime.Training.ICapacityAdjustable>(pipeline);
+    }
+
+    [Fact]
+    public void Model_imputation_zscore_and_training_only_augmentation_round_trip_through_save_and_load()
+    {
+        var spec = Fixtures.TitanicSpec
+            .Replace("age: { missing: median }", "age: { missing: model }")
+            .Replace("  missing_indicators: true", "  missing_indicators: false\n  normalize: zscore\n  augment: { blank_columns: [embarked, sex], fraction: 0.3 }");
+        var assembly = Compile(spec, Fixtures.TitanicSchema);
+        var (pipeline, type) = Create(assembly, "Titanic");
+        var ml = new MLContext(seed: 1);
+        var data = pipeline.LoadData(ml, Path.Combine(Fixtures.TestData, "titanic.csv"));
+        var model = pipeline.BuildPipeline(ml).Fit(data);
+
+        var passenger = Input(assembly, "Titanic", ("Pclass", "2"), ("Sex", ""), ("Age", float.NaN), ("Fare", 20f), ("Embarked", "S"));
+        var before = Get<float>(Predict(type, pipeline, ml, model, passenger), "Probability");
+        Assert.InRange(before, 0f, 1f);
+
+        var path = Path.Combine(Path.GetTempPath(), $"pg-titanic-aug-{Guid.NewGuid():N}.zip");
+        try
+        {
+            type.GetMethod("SaveModel")!.Invoke(pipeline, new object[] { ml, model, data.Schema, path });
+            var loaded = (ITransformer)type.GetMethod("LoadModel")!.Invoke(pipeline, new object[] { new MLContext(seed: 2), path })!;
+            Assert.Equal(before, Get<float>(Predict(type, pipeline, ml, loaded, passenger), "Probability"), 5);
+            // Scoring never augments: the transformed data has exactly the input's rows.
+            Assert.Equal(300, loaded.Transform(data).GetColumn<float>("Score").Count());
+        }
+        finally { File.Delete(path); }
     }
 }
