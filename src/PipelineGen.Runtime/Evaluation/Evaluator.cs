@@ -113,6 +113,8 @@ public static class Evaluator
 
         var metricNames = MetricCatalog.For(settings.Task);
         var splits = new List<SplitResult>();
+        IDataView? holdoutModelScores = null, holdoutBaselineScores = null;
+        MLContext? holdoutContext = null;
         for (int i = 0; i < plan.Splits.Count; i++)
         {
             var split = plan.Splits[i];
@@ -141,7 +143,10 @@ public static class Evaluator
                 validationLabels = preprocessing.Transform(validation);
             }
             var baseline = BaselineModel.Fit(settings.Task, strategy, trainingLabels);
-            var baselineMetrics = MetricComputer.Compute(ml, settings.Task, baseline.Score(ml, validationLabels), $"baseline, {where}", warnings);
+            var baselineScores = baseline.Score(ml, validationLabels);
+            var baselineMetrics = MetricComputer.Compute(ml, settings.Task, baselineScores, $"baseline, {where}", warnings);
+            if (plan.Splits.Count == 1 && options.IncludeModel)
+                (holdoutContext, holdoutModelScores, holdoutBaselineScores) = (ml, validationLabels, baselineScores);
             splits.Add(new SplitResult(split.Repeat, split.Fold, split.TrainingRowCount, split.ValidationRowCount, modelMetrics, baselineMetrics));
             options.Progress?.Invoke(new SplitProgress(i + 1, plan.Splits.Count, split.ToString()));
         }
@@ -154,9 +159,16 @@ public static class Evaluator
         BaselineComparison? comparison = null;
         if (options.IncludeModel)
         {
-            double ratio = splits.Average(s => s.ValidationRows / (double)s.TrainingRows);
-            comparison = BaselineComparison.Compare(primary,
-                splits.Select(s => s.Model![primary]).ToArray(), splits.Select(s => s.Baseline[primary]).ToArray(), ratio);
+            if (holdoutModelScores is not null && splits[0].ValidationRows >= 2 * HoldoutChunks)
+            {
+                comparison = CompareOnValidationChunks(holdoutContext!, settings.Task, primary, holdoutModelScores, holdoutBaselineScores!);
+            }
+            else
+            {
+                double ratio = splits.Average(s => s.ValidationRows / (double)s.TrainingRows);
+                comparison = BaselineComparison.Compare(primary,
+                    splits.Select(s => s.Model![primary]).ToArray(), splits.Select(s => s.Baseline[primary]).ToArray(), ratio);
+            }
         }
         foreach (var summary in (modelSummary ?? []).Concat(baselineSummary))
             if (summary.UndefinedCount > 0 && summary.Name == primary)
@@ -183,6 +195,29 @@ public static class Evaluator
             Warnings = warnings.Distinct().ToArray(),
             Duration = clock.Elapsed,
         };
+    }
+
+    /// <summary>Disjoint validation chunks a holdout's comparison is made on.</summary>
+    public const int HoldoutChunks = 5;
+
+    /// <summary>
+    /// A holdout has one split, so there is no fold-to-fold noise. The one trained model and the baseline are compared
+    /// instead on <see cref="HoldoutChunks"/> disjoint chunks of the validation rows (every k-th row): the chunks do not
+    /// overlap and the model is fixed, so the plain paired t-test applies. It measures the validation set's sampling
+    /// noise, not the training's: K-fold remains the stronger protocol.
+    /// </summary>
+    private static BaselineComparison CompareOnValidationChunks(MLContext ml, MlTaskKind task, string primary, IDataView modelScores, IDataView baselineScores)
+    {
+        var ignored = new List<string>(); // per-chunk warnings (a chunk without a positive) are summarised by the comparison itself
+        var model = new double?[HoldoutChunks];
+        var baseline = new double?[HoldoutChunks];
+        for (int c = 0; c < HoldoutChunks; c++)
+        {
+            int chunk = c;
+            model[c] = MetricComputer.Compute(ml, task, new RowFilterDataView(modelScores, row => row % HoldoutChunks == chunk), $"model, validation chunk {c + 1}", ignored)[primary];
+            baseline[c] = MetricComputer.Compute(ml, task, new RowFilterDataView(baselineScores, row => row % HoldoutChunks == chunk), $"baseline, validation chunk {c + 1}", ignored)[primary];
+        }
+        return BaselineComparison.Compare(primary, model, baseline, validationToTrainingRatio: 0, unit: "validation chunks", noiseName: "chunk-to-chunk noise");
     }
 
     /// <summary>The baseline alone, under the same splits: no model is trained.</summary>

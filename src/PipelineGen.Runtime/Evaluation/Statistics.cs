@@ -43,7 +43,8 @@ public sealed record BaselineComparison(
     /// optimistic; the corrected resampled t-test inflates the variance by (1/J + n_validation/n_training).
     /// </summary>
     public static BaselineComparison Compare(
-        string metric, IReadOnlyList<double?> model, IReadOnlyList<double?> baseline, double validationToTrainingRatio)
+        string metric, IReadOnlyList<double?> model, IReadOnlyList<double?> baseline, double validationToTrainingRatio,
+        string unit = "splits", string noiseName = "fold-to-fold noise")
     {
         int direction = MetricCatalog.Direction(metric);
         var modelValues = new List<double>();
@@ -84,8 +85,8 @@ public sealed record BaselineComparison(
         string why;
         if (mean <= 0) { verdict = Verdict.DoesNotBeatBaseline; why = $"the model is not better on average ({metric} improvement {Fmt(mean)})."; }
         else if (p >= SignificanceLevel) { verdict = Verdict.DoesNotBeatBaseline; why = $"the improvement {Fmt(mean)} is not significant ({P(p)} ≥ {SignificanceLevel})."; }
-        else if (mean <= noise) { verdict = Verdict.DoesNotBeatBaseline; why = $"the improvement {Fmt(mean)} is within the fold-to-fold noise ({Fmt(noise)})."; }
-        else { verdict = Verdict.BeatsBaseline; why = $"{metric} improves by {Fmt(mean)} on average over {n} splits ({P(p)}), more than the fold-to-fold noise ({Fmt(noise)})."; }
+        else if (mean <= noise) { verdict = Verdict.DoesNotBeatBaseline; why = $"the improvement {Fmt(mean)} is within the {noiseName} ({Fmt(noise)})."; }
+        else { verdict = Verdict.BeatsBaseline; why = $"{metric} improves by {Fmt(mean)} on average over {n} {unit} ({P(p)}), more than the {noiseName} ({Fmt(noise)})."; }
         return new BaselineComparison(metric, n, mean, noise, double.IsFinite(t) ? t : null, p, verdict, why);
     }
 }

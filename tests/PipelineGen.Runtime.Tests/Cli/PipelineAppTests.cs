@@ -64,8 +64,8 @@ public class PipelineAppTests : IDisposable
     [Fact]
     public void Evaluate_exits_1_when_the_model_does_not_beat_the_baseline()
     {
-        // Holdout gives one split: no fold-to-fold noise, so the verdict cannot be "beats".
-        var (exitCode, output, _) = Run(Iris(), "evaluate", "--protocol", "holdout");
+        // A holdout too small to cut into validation chunks leaves one split and no noise estimate: not "beats".
+        var (exitCode, output, _) = Run(Iris(), "evaluate", "--protocol", "holdout", "--holdout-fraction", "0.05");
         Assert.Equal(1, exitCode);
         Assert.Contains("Verdict: inconclusive, the model is not shown to beat the baseline: only one split", output);
     }

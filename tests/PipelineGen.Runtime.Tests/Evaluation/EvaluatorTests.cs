@@ -54,6 +54,10 @@ public class EvaluatorTests : IDisposable
         Assert.Equal("auc", result.PrimaryMetric);
         Assert.Equal(Verdict.DoesNotBeatBaseline, result.Comparison!.Verdict);
         Assert.Equal(0.5, result.BaselineMetric("auc").Mean!.Value, 10);
+
+        // The holdout's chunk comparison reaches the same verdict on the same noise.
+        var holdout = Evaluator.Evaluate(pipeline, new EvaluationOptions { Protocol = EvaluationProtocol.Holdout, HoldoutFraction = 0.3 });
+        Assert.Equal(Verdict.DoesNotBeatBaseline, holdout.Comparison!.Verdict);
     }
 
     [Fact]
@@ -101,11 +105,21 @@ public class EvaluatorTests : IDisposable
     }
 
     [Fact]
-    public void Holdout_has_one_split_and_an_inconclusive_verdict()
+    public void Holdout_has_one_split_and_compares_on_disjoint_validation_chunks()
     {
         var result = Evaluator.Evaluate(MulticlassPipeline.Iris(), new EvaluationOptions { Protocol = EvaluationProtocol.Holdout, HoldoutFraction = 0.2 });
         var split = Assert.Single(result.Splits);
         Assert.Equal(30, split.ValidationRows);
+        Assert.Equal(Verdict.BeatsBaseline, result.Comparison!.Verdict);
+        Assert.Equal(Evaluator.HoldoutChunks, result.Comparison.Pairs);
+        Assert.Contains("validation chunks", result.Comparison.Explanation);
+    }
+
+    [Fact]
+    public void A_holdout_too_small_for_chunks_is_inconclusive()
+    {
+        var result = Evaluator.Evaluate(MulticlassPipeline.Iris(), new EvaluationOptions { Protocol = EvaluationProtocol.Holdout, HoldoutFraction = 0.05 });
+        Assert.True(Assert.Single(result.Splits).ValidationRows < 2 * Evaluator.HoldoutChunks);
         Assert.Equal(Verdict.Inconclusive, result.Comparison!.Verdict);
     }
 

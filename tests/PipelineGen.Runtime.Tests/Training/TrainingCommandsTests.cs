@@ -89,7 +89,13 @@ public sealed class TrainingCommandsTests : IDisposable
     [Fact]
     public void RunStopsBeforeTrainingWhenTheModelIsNotShownToBeatTheBaseline()
     {
-        // One holdout split: no fold-to-fold noise to beat, so the comparison is inconclusive and nothing is trained.
+        // The survived column shuffled (seeded): the label no longer depends on the features, so the holdout
+        // comparison (on disjoint validation chunks) does not show the model beating the baseline, and nothing is trained.
+        var train = Path.Combine(_project, "titanic_train.csv");
+        var lines = File.ReadAllLines(train);
+        var random = new Random(11);
+        var labels = lines.Skip(1).Select(l => l.Split(',')[0]).OrderBy(_ => random.Next()).ToArray();
+        File.WriteAllLines(train, lines.Take(1).Concat(lines.Skip(1).Select((l, i) => labels[i] + l.Substring(l.IndexOf(',')))));
         var run = Cli(kfold: false, "run", "--ignore-explore-findings");
 
         Assert.Equal(1, run.Exit);
