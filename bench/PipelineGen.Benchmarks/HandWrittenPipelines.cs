@@ -1,0 +1,117 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+using Microsoft.ML.Transforms;
+using Microsoft.ML.Transforms.Text;
+
+namespace PipelineGen.Benchmarks;
+
+/// <summary>
+/// The training cases written by hand with ML.NET catalog calls, as a user without PipelineGen would: the same loader
+/// options, transforms, trainer options (threads = 1) and seed as the generated code. This is the baseline.
+/// </summary>
+internal static class HandWrittenPipelines
+{
+    public static IDataView LoadTitanic(MLContext ml, string path) => ml.Data.LoadFromTextFile(path, new TextLoader.Options
+    {
+        Separators = new[] { ',' },
+        HasHeader = true,
+        AllowQuoting = true,
+        MissingRealsAsNaNs = true,
+        Columns = new[]
+        {
+            new TextLoader.Column("survived", DataKind.Single, 0),
+            new TextLoader.Column("pclass", DataKind.String, 1),
+            new TextLoader.Column("name", DataKind.String, 2),
+            new TextLoader.Column("sex", DataKind.String, 3),
+            new TextLoader.Column("age", DataKind.Single, 4),
+            new TextLoader.Column("sibsp", DataKind.Single, 5),
+            new TextLoader.Column("parch", DataKind.Single, 6),
+            new TextLoader.Column("ticket", DataKind.String, 7),
+            new TextLoader.Column("fare", DataKind.Single, 8),
+            new TextLoader.Column("cabin", DataKind.String, 9),
+            new TextLoader.Column("embarked", DataKind.String, 10),
+        },
+    });
+
+    public static IDataView LoadTaxis(MLContext ml, string path) => ml.Data.LoadFromTextFile(path, new TextLoader.Options
+    {
+        Separators = new[] { ',' },
+        HasHeader = true,
+        AllowQuoting = true,
+        MissingRealsAsNaNs = true,
+        Columns = new[]
+        {
+            new TextLoader.Column("pickup", DataKind.DateTime, 0),
+            new TextLoader.Column("dropoff", DataKind.DateTime, 1),
+            new TextLoader.Column("passengers", DataKind.Single, 2),
+            new TextLoader.Column("distance", DataKind.Single, 3),
+            new TextLoader.Column("fare", DataKind.Single, 4),
+            new TextLoader.Column("tip", DataKind.Single, 5),
+            new TextLoader.Column("tolls", DataKind.Single, 6),
+            new TextLoader.Column("total", DataKind.Single, 7),
+            new TextLoader.Column("color", DataKind.String, 8),
+            new TextLoader.Column("payment", DataKind.String, 9),
+            new TextLoader.Column("pickup_zone", DataKind.String, 10),
+            new TextLoader.Column("dropoff_zone", DataKind.String, 11),
+            new TextLoader.Column("pickup_borough", DataKind.String, 12),
+            new TextLoader.Column("dropoff_borough", DataKind.String, 13),
+        },
+    });
+
+    private static IEstimator<ITransformer> TitanicFeatures(MLContext ml, bool normalize)
+    {
+        IEstimator<ITransformer> p = ml.Transforms.Conversion.MapValue("Label", new[] { new KeyValuePair<float, bool>(0f, false), new KeyValuePair<float, bool>(1f, true) }, "survived")
+            .Append(ml.Transforms.Categorical.OneHotEncoding("pclass_onehot", "pclass"))
+            .Append(ml.Transforms.Text.FeaturizeText("name_text", new TextFeaturizingEstimator.Options
+            {
+                WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
+                CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 3, UseAllLengths = false },
+                KeepDiacritics = true,
+            }, "name"))
+            .Append(ml.Transforms.Categorical.OneHotEncoding("sex_onehot", "sex"))
+            .Append(ml.Transforms.ReplaceMissingValues("age_filled", "age", MissingValueReplacingEstimator.ReplacementMode.Mean))
+            .Append(ml.Transforms.ReplaceMissingValues("sibsp_filled", "sibsp", MissingValueReplacingEstimator.ReplacementMode.Mean))
+            .Append(ml.Transforms.ReplaceMissingValues("parch_filled", "parch", MissingValueReplacingEstimator.ReplacementMode.Mean))
+            .Append(ml.Transforms.ReplaceMissingValues("fare_filled", "fare", MissingValueReplacingEstimator.ReplacementMode.Mean))
+            .Append(ml.Transforms.Categorical.OneHotEncoding("embarked_onehot", "embarked"))
+            .Append(ml.Transforms.Concatenate("Features", "pclass_onehot", "name_text", "sex_onehot", "age_filled", "sibsp_filled", "parch_filled", "fare_filled", "embarked_onehot"));
+        return normalize ? p.Append(ml.Transforms.NormalizeMinMax("Features")) : p;
+    }
+
+    private static IEstimator<ITransformer> TaxisFeatures(MLContext ml, bool normalize)
+    {
+        IEstimator<ITransformer> p = ml.Transforms.CopyColumns("Label", "fare")
+            .Append(ml.Transforms.ReplaceMissingValues("passengers_filled", "passengers", MissingValueReplacingEstimator.ReplacementMode.Mean))
+            .Append(ml.Transforms.ReplaceMissingValues("distance_filled", "distance", MissingValueReplacingEstimator.ReplacementMode.Mean))
+            .Append(ml.Transforms.Categorical.OneHotEncoding("payment_onehot", "payment"))
+            .Append(ml.Transforms.Categorical.OneHotEncoding("pickup_zone_onehot", "pickup_zone"))
+            .Append(ml.Transforms.Categorical.OneHotEncoding("dropoff_zone_onehot", "dropoff_zone"))
+            .Append(ml.Transforms.Categorical.OneHotEncoding("pickup_borough_onehot", "pickup_borough"))
+            .Append(ml.Transforms.Categorical.OneHotEncoding("dropoff_borough_onehot", "dropoff_borough"))
+            .Append(ml.Transforms.Concatenate("Features", "passengers_filled", "distance_filled", "payment_onehot", "pickup_zone_onehot", "dropoff_zone_onehot", "pickup_borough_onehot", "dropoff_borough_onehot"));
+        return normalize ? p.Append(ml.Transforms.NormalizeMinMax("Features")) : p;
+    }
+
+    public static IEstimator<ITransformer> Build(string caseName, MLContext ml) => caseName switch
+    {
+        "TitanicLightGbm" => TitanicFeatures(ml, normalize: false).Append(ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
+            { NumberOfLeaves = 16, NumberOfIterations = 100, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 1 })),
+        "TitanicSdca" => TitanicFeatures(ml, normalize: true).Append(ml.BinaryClassification.Trainers.SdcaLogisticRegression(new SdcaLogisticRegressionBinaryTrainer.Options
+            { MaximumNumberOfIterations = 50, NumberOfThreads = 1 })),
+        "TitanicFastTree" => TitanicFeatures(ml, normalize: false).Append(ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+            { NumberOfTrees = 100, NumberOfLeaves = 16, NumberOfThreads = 1 })),
+        "TaxisLightGbm" => TaxisFeatures(ml, normalize: false).Append(ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
+            { NumberOfLeaves = 16, NumberOfIterations = 100, NumberOfThreads = 1 })),
+        "TaxisSdca" => TaxisFeatures(ml, normalize: true).Append(ml.Regression.Trainers.Sdca(new SdcaRegressionTrainer.Options
+            { MaximumNumberOfIterations = 50, NumberOfThreads = 1 })),
+        "TaxisFastTree" => TaxisFeatures(ml, normalize: false).Append(ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
+            { NumberOfTrees = 100, NumberOfLeaves = 16, NumberOfThreads = 1 })),
+        _ => throw new ArgumentException("no hand-written pipeline for " + caseName),
+    };
+
+    public static IDataView Load(string caseName, MLContext ml, string path) =>
+        caseName.StartsWith("Titanic", StringComparison.Ordinal) ? LoadTitanic(ml, path) : LoadTaxis(ml, path);
+}
