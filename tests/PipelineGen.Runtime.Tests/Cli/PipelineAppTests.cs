@@ -147,6 +147,17 @@ public class PipelineAppTests : IDisposable
     }
 
     [Fact]
+    public void Explore_writes_its_report_under_the_project_by_default_and_can_skip_the_leakage_probes()
+    {
+        var (exitCode, output, error) = Run(Iris(), "explore", "--skip-leakage");
+
+        Assert.True(exitCode is 0 or 1, output + error);
+        var report = Path.Combine(_dir.Path, ".pipelinegen", "reports", "Iris.explore.html");
+        Assert.True(File.Exists(report), output);
+        Assert.DoesNotContain("Leakage probe (", output);
+    }
+
+    [Fact]
     public void Extra_contributors_add_commands_without_changing_the_host()
     {
         var output = new StringWriter();
