@@ -1,0 +1,94 @@
+using PipelineGen.IntegrationTests;
+
+namespace PipelineGen.Templates.Tests;
+
+/// <summary>
+/// Every example runs its whole workflow ('run': explore, baseline + evaluate, curve, train, test) on its own data and
+/// succeeds: the figures in each README come from this command.
+/// </summary>
+[Collection(ExamplesCollection.Name)]
+public sealed class ExampleTests(ExamplesFixture examples)
+{
+    private const string BeatsBaseline = "Verdict: the model beats the baseline";
+
+    private static void AssertSucceeded(CommandResult result) =>
+        Assert.True(result.ExitCode == 0, "expected exit code 0:\n" + result.Tail(120));
+
+    private static void AssertWorkflowCompleted(CommandResult result)
+    {
+        AssertSucceeded(result);
+        Assert.Contains(BeatsBaseline, result.Output);
+        foreach (var step in new[] { "== 1/5 explore ==", "== 3/5 curve ==", "== 4/5 train ==", "== 5/5 test ==" })
+            Assert.Contains(step, result.Output);
+        Assert.DoesNotContain("run stopped", result.Output);
+    }
+
+    private string ModelFile(string example, string pipeline) =>
+        Path.Combine(examples.ExampleDirectory(example), ".pipelinegen", "models", pipeline + ".zip");
+
+    [Fact]
+    public void Titanic_runs_end_to_end_and_looks_at_its_test_set_once()
+    {
+        var run = examples.Run("Titanic", "run");
+        AssertWorkflowCompleted(run);
+        Assert.Contains("Test set: 179 rows", run.Output);
+        Assert.Contains("First look at the test set", run.Output);
+        Assert.True(File.Exists(ModelFile("Titanic", "Titanic")));
+
+        // The test set is for one look: running the workflow again stops at the test step unless asked to look again.
+        var again = examples.Run("Titanic", "run");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("--force-test", again.Output);
+    }
+
+    [Fact]
+    public void Penguins_runs_end_to_end_with_missing_values()
+    {
+        var run = examples.Run("Penguins", "run");
+        AssertWorkflowCompleted(run);
+        // 11 rows without 'sex', 2 without measurements: explore counts them, training still uses every row.
+        Assert.Contains("11 (3.2%)", run.Output);
+        Assert.Contains("344 of 344 rows used", run.Output);
+    }
+
+    [Fact]
+    public void Wine_quality_runs_as_regression_and_as_ordinal_classes_from_one_project()
+    {
+        var regression = examples.Run("WineQuality", "run");
+        AssertWorkflowCompleted(regression);
+        Assert.Contains("WineQuality (regression)", regression.Output);
+
+        var classes = examples.Run("WineQuality", "classes", "run");
+        AssertWorkflowCompleted(classes);
+        Assert.Contains("WineQualityClasses (multiclass classification)", classes.Output);
+        Assert.True(File.Exists(ModelFile("WineQuality", "WineQuality")));
+        Assert.True(File.Exists(ModelFile("WineQuality", "WineQualityClasses")));
+    }
+
+    [Fact]
+    public void Taxi_fares_ignore_the_columns_explore_flags_as_leaking_the_fare()
+    {
+        // With every column a feature, explore flags the leak and stops there (exit 1).
+        var leaky = examples.Run("TaxiFares", "leaky", "explore", "--output", Path.Combine(examples.Root, "taxis-leaky.html"));
+        Assert.True(leaky.ExitCode == 1, "expected explore to report a serious finding:\n" + leaky.Tail(80));
+        Assert.Contains("possible target leakage: 'total' alone predicts the label", leaky.Output);
+        Assert.Matches(@"total\s+0\.9\d\d\s+LEAK\?", leaky.Output);
+        Assert.Matches(@"\n\s+tip\s+-?\d\.\d{3}", leaky.Output);
+        Assert.Matches(@"\n\s+tolls\s+-?\d\.\d{3}", leaky.Output);
+
+        // The real spec ignores total, tip and tolls: explore shows them with role 'ignore' and the workflow runs through.
+        var run = examples.Run("TaxiFares", "run");
+        AssertWorkflowCompleted(run);
+        foreach (var column in new[] { "tip", "tolls", "total" })
+            Assert.Matches($@"\n\s+{column}\s+numeric\s+ignore\s", run.Output);
+        Assert.DoesNotContain("possible target leakage", run.Output);
+    }
+
+    [Fact]
+    public void Review_sentiment_runs_end_to_end_on_text()
+    {
+        var run = examples.Run("ReviewSentiment", "run");
+        AssertWorkflowCompleted(run);
+        Assert.Contains("1000 of 1000 rows used", run.Output);
+    }
+}
