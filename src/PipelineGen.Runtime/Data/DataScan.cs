@@ -1,3 +1,4 @@
+using PipelineGen.Shared;
 using System.Globalization;
 using System.Text;
 

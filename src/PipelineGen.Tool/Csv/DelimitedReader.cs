@@ -1,3 +1,4 @@
+using PipelineGen.Shared;
 using System.Text;
 
 namespace PipelineGen.Tool.Csv;
@@ -47,7 +48,7 @@ internal sealed class DelimitedReader : IDisposable
     {
         while (TryReadLine(out var line, out var offset))
         {
-            if (line.Length == 0 || line.StartsWith("//", StringComparison.Ordinal)) continue;
+            if (!DelimitedLine.IsDataRow(line)) continue;
             record = Split(line, _lineNumber, offset);
             return true;
         }
@@ -103,57 +104,13 @@ internal sealed class DelimitedReader : IDisposable
         }
     }
 
-    /// <summary>Splits one line into fields (public for tests through the record it returns).</summary>
+    /// <summary>Splits one line into fields with the runtime's own splitter (shared source), adding 1-based columns for diagnostics.</summary>
     internal DelimitedRecord Split(string line, int lineNumber, long lineOffset)
     {
         var fields = new List<string>();
-        var columns = new List<int>();
-        var unclosedQuote = 0;
-        var i = 0;
-        var value = new StringBuilder();
-        while (true)
-        {
-            columns.Add(i + 1);
-            if (i < line.Length && line[i] == '"')
-            {
-                var quoteAt = i;
-                value.Clear();
-                i++;
-                var closed = false;
-                while (i < line.Length)
-                {
-                    if (line[i] == '"')
-                    {
-                        if (i + 1 < line.Length && line[i + 1] == '"') { value.Append('"'); i += 2; continue; }
-                        closed = true;
-                        i++;
-                        break;
-                    }
-                    value.Append(line[i++]);
-                }
-                if (!closed)
-                {
-                    fields.Add(value.ToString());
-                    unclosedQuote = quoteAt + 1;
-                    break;
-                }
-                var end = line.IndexOf(_separator, i);
-                if (end < 0) end = line.Length;
-                value.Append(line, i, end - i);
-                fields.Add(value.ToString());
-                i = end;
-            }
-            else
-            {
-                var end = line.IndexOf(_separator, i);
-                if (end < 0) end = line.Length;
-                fields.Add(line.Substring(i, end - i));
-                i = end;
-            }
-            if (i >= line.Length) break;
-            i++; // past the separator: a trailing separator yields a final empty field
-        }
-        return new DelimitedRecord(lineNumber, lineOffset, fields, columns, line.Length + 1, unclosedQuote);
+        var starts = new List<int>();
+        var unclosedAt = DelimitedLine.Split(line, _separator, fields, starts);
+        return new DelimitedRecord(lineNumber, lineOffset, fields, starts.Select(s => s + 1).ToList(), line.Length + 1, unclosedAt < 0 ? 0 : unclosedAt + 1);
     }
 
     public void Dispose() => _reader.Dispose();

@@ -1,4 +1,6 @@
-namespace PipelineGen.Runtime.Data;
+// Compiled into both PipelineGen.Runtime and PipelineGen.Tool (linked source): the build tool and the run must split
+// a line the same way, and neither assembly may depend on the other.
+namespace PipelineGen.Shared;
 
 /// <summary>
 /// Splits one line of a delimited file the way ML.NET's <c>TextLoader</c> reads it with <c>AllowQuoting = true</c>:
@@ -49,7 +51,7 @@ internal static class DelimitedLine
             {
                 int end = line.IndexOf(separator, i);
                 if (end < 0) end = line.Length;
-                fields.Add(line[i..end]);
+                fields.Add(line.Substring(i, end - i));
                 i = end;
             }
             if (i >= line.Length) return -1;
