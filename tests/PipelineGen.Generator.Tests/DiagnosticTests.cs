@@ -159,3 +159,23 @@ public class DiagnosticTests
         Assert.Equal("PG0305", Assert.Single(run.GeneratorDiagnostics).Id);
     }
 }
+
+/// <summary>Data with awkward column names still yields code that compiles: names are escaped and properties are valid and unique.</summary>
+public class AwkwardColumnNameTests
+{
+    [Fact]
+    public void Quotes_backslashes_line_separators_unicode_and_clashing_names_compile()
+    {
+        var names = new[] { "say \"hi\"", "back\\slash", "line\u2028sep", "ünïcödé", "TitanicInput", "Equals", "2nd", "Sex", "sex " };
+        var columns = Fixtures.TitanicSchema.Columns.ToList();
+        for (var i = 0; i < names.Length; i++)
+            columns.Add(new InferredColumn(names[i], 11 + i, i % 2 == 0 ? "numeric" : "categorical", 0, 3, EquatableArray<string>.Empty));
+        var schema = Fixtures.TitanicSchema with { Columns = columns.ToEquatableArray() };
+        var run = GeneratorHarness.Run("/specs/binary/pipeline.yaml", Fixtures.TitanicSpec, schema);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileErrors);
+        var source = run.Source("Titanic.PipelineGen.g.cs");
+        Assert.Contains("[global::Microsoft.ML.Data.ColumnName(\"say \\\"hi\\\"\")]", source);
+        Assert.Contains("line\\u2028sep", source);
+    }
+}

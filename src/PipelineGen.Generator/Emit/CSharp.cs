@@ -1,33 +1,13 @@
+using System.Linq;
 using System.Globalization;
-using System.Text;
 
 namespace PipelineGen.Generator.Emit;
 
 /// <summary>Literals for emitted code, always in the invariant culture.</summary>
 internal static class CSharp
 {
-    public static string String(string? value)
-    {
-        if (value is null) return "null";
-        var sb = new StringBuilder(value.Length + 2).Append('"');
-        foreach (var ch in value)
-        {
-            switch (ch)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\0': sb.Append("\\0"); break;
-                default:
-                    if (char.IsControl(ch)) sb.Append("\\u").Append(((int)ch).ToString("x4", CultureInfo.InvariantCulture));
-                    else sb.Append(ch);
-                    break;
-            }
-        }
-        return sb.Append('"').ToString();
-    }
+    /// <summary>A C# string literal; the same escaping as the schema file's JSON, which C# accepts too.</summary>
+    public static string String(string? value) => value is null ? "null" : PipelineGen.Spec.Data.SchemaFile.Quote(value);
 
     public static string Char(char value) => value switch
     {
@@ -49,5 +29,10 @@ internal static class CSharp
             : "float.NaN";
 
     /// <summary>Text for an XML doc comment.</summary>
-    public static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    public static string Xml(string text)
+    {
+        // A line break of any kind would end the /// comment and spill the rest into code.
+        var oneLine = new string(text.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' ? ' ' : c).ToArray());
+        return oneLine.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    }
 }

@@ -218,7 +218,8 @@ public static class SpecBinder
             }
         }
 
-        var names = new PropertyNamer();
+        // A property may not share its class's name (CS0542): reserve <Name>Input.
+        var names = new PropertyNamer(spec.Name.Value + "Input");
         var result = new List<BoundColumn>();
         var groups = 0;
         foreach (var column in schema.Columns)
@@ -378,6 +379,11 @@ public static class SpecBinder
     private sealed class PropertyNamer
     {
         private readonly HashSet<string> _used = new(StringComparer.Ordinal) { "Equals", "GetHashCode", "ToString", "GetType" };
+
+        public PropertyNamer(params string[] reserved)
+        {
+            foreach (var name in reserved) _used.Add(name);
+        }
 
         public string Next(string columnName)
         {

@@ -106,6 +106,10 @@ public static class SchemaFile
 
     private static int ParseInt(string? text) => int.Parse(text ?? "0", NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A double-quoted literal valid in JSON, YAML and C#: quotes, backslashes, control characters and the
+    /// Unicode line separators (which C# forbids inside a string literal) are escaped.
+    /// </summary>
     public static string Quote(string value)
     {
         var sb = new StringBuilder(value.Length + 2).Append('"');
@@ -119,7 +123,7 @@ public static class SchemaFile
                 case '\r': sb.Append("\\r"); break;
                 case '\t': sb.Append("\\t"); break;
                 default:
-                    if (ch < 0x20 || ch == 0x7f) sb.Append("\\u").Append(((int)ch).ToString("x4", CultureInfo.InvariantCulture));
+                    if (char.IsControl(ch) || ch == '\u2028' || ch == '\u2029') sb.Append("\\u").Append(((int)ch).ToString("x4", CultureInfo.InvariantCulture));
                     else sb.Append(ch);
                     break;
             }
