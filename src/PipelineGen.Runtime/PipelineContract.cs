@@ -21,6 +21,8 @@ public enum BadRowPolicy { Fail, Skip }
 /// <param name="Name">Column name as written in the data header.</param>
 /// <param name="Index">Zero-based position in the data file.</param>
 /// <param name="PropertyName">Name of the generated C# property.</param>
+/// <param name="Kind">How the column is read and featurised.</param>
+/// <param name="Role">What the column is used for.</param>
 /// <param name="HasMissing">The sampled data had missing values in this column.</param>
 public sealed record ColumnInfo(string Name, int Index, string PropertyName, ColumnKind Kind, ColumnRole Role, bool HasMissing);
 
@@ -81,7 +83,7 @@ public sealed record PipelineSettings
 /// <item><see cref="BuildPipeline"/> is the whole estimator: label preparation, feature preparation, trainer and
 /// post-processing. Its output has <c>Label</c> (bool for binary, key for multiclass, float for regression),
 /// <c>Features</c>, <c>Score</c>, and for classification <c>PredictedLabel</c> (bool for binary, key for multiclass);
-/// binary also has <c>Probability</c> when the trainer is calibrated; multiclass also has <c>PredictedLabelValue</c>,
+/// binary also has <c>Probability</c> (generated pipelines calibrate trainers that have none); multiclass also has <c>PredictedLabelValue</c>,
 /// the predicted class in the label's own values.</item>
 /// </list>
 /// </remarks>
