@@ -3,6 +3,7 @@ using System.Runtime.Loader;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using PipelineGen.Runtime;
+using PipelineGen.Spec;
 
 namespace PipelineGen.Generator.Tests;
 
@@ -159,5 +160,48 @@ public class ExecutionTests
             Assert.Equal(300, loaded.Transform(data).GetColumn<float>("Score").Count());
         }
         finally { File.Delete(path); }
+    }
+
+    [Fact]
+    public void Boolean_label_and_boolean_feature_train_and_predict()
+    {
+        // A label that is the feature 'member' most of the time: learnable, with booleans on both sides.
+        var dir = Directory.CreateTempSubdirectory("pg-bool-").FullName;
+        try
+        {
+            var random = new Random(5);
+            var rows = Enumerable.Range(0, 200).Select(i =>
+            {
+                var member = random.NextDouble() < 0.5;
+                var churned = random.NextDouble() < 0.9 ? !member : member;
+                return $"{(member ? "true" : "false")},{random.Next(18, 80)},{(churned ? "True" : "False")}";
+            });
+            File.WriteAllLines(Path.Combine(dir, "flags.csv"), new[] { "member,age,churned" }.Concat(rows));
+            var spec = "version: 1\nname: Flags\ntask: { kind: binary, label: churned }\ndata: { train: flags.csv }\nmodel: { trainer: sdca }\n";
+            var schema = new PipelineGen.Spec.Data.InferredSchema("", Path.Combine(dir, "flags.csv"), 200, true, new[]
+            {
+                new PipelineGen.Spec.Data.InferredColumn("member", 0, "boolean", 0, 2, new[] { "false", "true" }.ToEquatableArray()),
+                new PipelineGen.Spec.Data.InferredColumn("age", 1, "numeric", 0, 60, PipelineGen.Spec.EquatableArray<string>.Empty),
+                new PipelineGen.Spec.Data.InferredColumn("churned", 2, "boolean", 0, 2, new[] { "False", "True" }.ToEquatableArray()),
+            }.ToEquatableArray(), PipelineGen.Spec.EquatableArray<PipelineGen.Spec.DiagnosticInfo>.Empty);
+
+            var run = GeneratorHarness.Run(Path.Combine(dir, "pipeline.yaml"), spec, schema);
+            Assert.Empty(run.GeneratorDiagnostics);
+            using var stream = new MemoryStream();
+            Assert.True(run.Output.Emit(stream).Success);
+            var assembly = new AssemblyLoadContext(null).LoadFromStream(new MemoryStream(stream.ToArray()));
+            var (pipeline, type) = Create(assembly, "Flags");
+            Assert.Equal("True", pipeline.Settings.PositiveClass);
+
+            var ml = new MLContext(seed: 1);
+            var data = pipeline.LoadData(ml, Path.Combine(dir, "flags.csv"));
+            var model = pipeline.BuildPipeline(ml).Fit(data);
+            Assert.InRange(ml.BinaryClassification.Evaluate(model.Transform(data)).Accuracy, 0.8, 1.0);
+            var member = Predict(type, pipeline, ml, model, Input(assembly, "Flags", ("Member", true), ("Age", 40f)));
+            var nonMember = Predict(type, pipeline, ml, model, Input(assembly, "Flags", ("Member", false), ("Age", 40f)));
+            Assert.False(Get<bool>(member, "PredictedLabel"));
+            Assert.True(Get<bool>(nonMember, "PredictedLabel"));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
     }
 }
