@@ -1,27 +1,34 @@
 #!/usr/bin/env bash
 # Whole-build benchmark: a fresh console project consuming the packed PipelineGen package vs the same project without
-# PipelineGen (and without the spec), interleaved with hyperfine. Usage: bench/build-bench.sh [runs]   (default 6)
+# PipelineGen (and without the spec), runs interleaved (each round runs both projects back to back in a random order).
+# Usage: bench/build-bench.sh [rounds]   (default 6; env PG_BUILD_BENCH_WORK=<dir of an earlier run> reuses its packages)
 # Packs both packages with a unique version into a temporary feed (as the integration tests do), so the global NuGet
 # cache cannot serve a stale build; deletes that version from the cache at the end.
+# Never runs `dotnet build-server shutdown` (that would stop other users' build servers on a shared machine): "cold"
+# is -nodeReuse:false -p:UseSharedCompilation=false, i.e. a fresh MSBuild node and a fresh csc process.
 set -euo pipefail
-RUNS="${1:-6}"
+ROUNDS="${1:-6}"
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
-VERSION="0.1.0-bench$(date -u +%Y%m%d%H%M%S)$$"
-WORK="${PG_BUILD_BENCH_DIR:-/tmp/pg-build-bench}/$VERSION"
-FEED="$WORK/feed"
-OUT="${PG_BENCH_OUT:-$WORK/results}"
-mkdir -p "$FEED" "$OUT"
-command -v hyperfine >/dev/null || { echo "hyperfine not found: apt-get install -y hyperfine" >&2; exit 2; }
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+if [[ -n "${PG_BUILD_BENCH_WORK:-}" ]]; then
+  WORK="$PG_BUILD_BENCH_WORK"; VERSION="$(basename "$WORK")"
+else
+  VERSION="0.1.0-bench$(date -u +%Y%m%d%H%M%S)$$"
+  WORK="/tmp/pg-build-bench/$VERSION"
+fi
+FEED="$WORK/feed"; OUT="${PG_BENCH_OUT:-$WORK/results}"
+mkdir -p "$FEED" "$OUT"
+W="$WORK/WithPipelineGen"; WO="$WORK/WithoutPipelineGen"
 
-echo "== packing $VERSION into $FEED" >&2
-for p in src/PipelineGen.Runtime src/PipelineGen; do
-  dotnet pack "$REPO/$p" -c Release -p:Version="$VERSION" -o "$FEED" -nodeReuse:false >"$OUT/pack-$(basename $p).log" 2>&1
-done
+if [[ ! -f "$FEED/PipelineGen.$VERSION.nupkg" ]]; then
+  echo "== packing $VERSION into $FEED" >&2
+  for p in src/PipelineGen.Runtime src/PipelineGen; do
+    dotnet pack "$REPO/$p" -c Release -p:Version="$VERSION" -o "$FEED" -nodeReuse:false >"$OUT/pack-$(basename $p).log" 2>&1
+  done
+fi
 
-# Two identical console apps; "with" references PipelineGen (+ spec + data), "without" references PipelineGen.Runtime
-# only (same ML.NET packages flow in) and has no spec. Same Program.cs size; neither uses generated types so both
-# compile the same user code.
+# Two console apps with the same Program.cs; "with" references PipelineGen (+ pipeline.yaml + data), "without"
+# references PipelineGen.Runtime only (the same ML.NET packages flow in) and has no spec.
 make_project() { # name, package
   local dir="$WORK/$1"; mkdir -p "$dir"
   cat >"$dir/nuget.config" <<XML
@@ -35,15 +42,15 @@ XML
 </Project>
 XML
   cat >"$dir/Program.cs" <<'CS'
-// Uses the runtime's ML.NET dependency like an app would; does not refer to generated types so both variants are the same code.
+// Uses ML.NET like an app would; does not refer to generated types, so both variants compile the same user code.
 var ml = new Microsoft.ML.MLContext(seed: 1);
 Console.WriteLine(args.Length == 0 ? "ok " + ml.GetType().Name : string.Join(",", args));
 CS
 }
 make_project WithPipelineGen PipelineGen
 make_project WithoutPipelineGen PipelineGen.Runtime
-cp /work/shared/datasets/titanic/titanic_kaggle_train_raw.csv "$WORK/WithPipelineGen/titanic.csv"
-cat >"$WORK/WithPipelineGen/pipeline.yaml" <<'YAML'
+cp /work/shared/datasets/titanic/titanic_kaggle_train_raw.csv "$W/titanic.csv"
+cat >"$W/pipeline.yaml" <<'YAML'
 version: 1
 name: Titanic
 task: { kind: binary, label: survived }
@@ -60,34 +67,44 @@ model:
   trainer: lightgbm
   params: { leaves: 8, iterations: 30 }
 YAML
-
-for p in WithPipelineGen WithoutPipelineGen; do
-  (cd "$WORK/$p" && dotnet restore >"$OUT/restore-$p.log" 2>&1)
-  (cd "$WORK/$p" && dotnet build --no-restore >"$OUT/first-build-$p.log" 2>&1) || { tail -30 "$OUT/first-build-$p.log"; exit 1; }
+for d in "$W" "$WO"; do
+  (cd "$d" && dotnet restore -nologo >"$OUT/restore-$(basename "$d").log" 2>&1)
+  dotnet build "$d" --no-restore -nologo >"$OUT/first-build-$(basename "$d").log" 2>&1 || { tail -30 "$OUT/first-build-$(basename "$d").log"; exit 1; }
 done
-grep -q "Titanic.PipelineGen.g.cs\|TitanicPipeline" -r "$WORK/WithPipelineGen/obj" 2>/dev/null || true
+ls "$W"/obj/Debug/net10.0/pipelinegen/*.schema.json >/dev/null # the tool ran
 
-W="$WORK/WithPipelineGen"; WO="$WORK/WithoutPipelineGen"
-# (a) first build after a clean: obj/bin removed (restore kept: --no-restore with project.assets.json restored once
-#     up front, so NuGet is not what we time), build server kept warm — what a developer gets after `git clean` or
-#     in CI with a warm server. (a') the same after `dotnet build-server shutdown` (cold compiler + MSBuild nodes).
-hyperfine --runs "$RUNS" --export-json "$OUT/clean-build.json" --export-markdown "$OUT/clean-build.md" \
-  --prepare "rm -rf {dir}/bin {dir}/obj/Debug" \
-  -L dir "$WO,$W" "dotnet build {dir} --no-restore -nologo -v:q"
-hyperfine --runs "$RUNS" --export-json "$OUT/cold-build.json" --export-markdown "$OUT/cold-build.md" \
-  --prepare "dotnet build-server shutdown >/dev/null 2>&1; rm -rf {dir}/bin {dir}/obj/Debug" \
-  -L dir "$WO,$W" "dotnet build {dir} --no-restore -nologo -v:q"
-# (b) no-op build: nothing changed since the previous build.
-dotnet build "$W" --no-restore -v:q >/dev/null; dotnet build "$WO" --no-restore -v:q >/dev/null
-hyperfine --runs "$((RUNS * 2))" --warmup 1 --export-json "$OUT/noop-build.json" --export-markdown "$OUT/noop-build.md" \
-  -L dir "$WO,$W" "dotnet build {dir} --no-restore -nologo -v:q"
-# Evidence that the tool does not run on a no-op build.
-dotnet build "$W" --no-restore -v:d >"$OUT/noop-detailed.log" 2>&1
-grep -E "Skipping target \"(_PipelineGenInferSchemaCore|CoreCompile)\"|Target \"_PipelineGenInferSchemaCore\"" "$OUT/noop-detailed.log" | sed 's/^ *//' | sort -u | tee "$OUT/noop-skipped.txt"
+# kind: clean = first build after removing bin/ and obj/Debug (restore kept), default CLI (build servers on);
+#       cold  = the same with -nodeReuse:false -p:UseSharedCompilation=false (fresh MSBuild node and compiler process);
+#       noop  = build again with nothing changed.
+one() { # kind, dir -> appends "kind project round wall user sys" to samples.tsv
+  local kind="$1" dir="$2" round="$3" extra=()
+  [[ "$kind" != noop ]] && rm -rf "$dir/bin" "$dir/obj/Debug"
+  [[ "$kind" == cold ]] && extra=(-nodeReuse:false -p:UseSharedCompilation=false)
+  /usr/bin/time -f "%e %U %S" -o "$OUT/time.tmp" dotnet build "$dir" --no-restore -nologo -v:q "${extra[@]}" >"$OUT/last-$kind-$(basename "$dir").log" 2>&1 \
+    || { tail -20 "$OUT/last-$kind-$(basename "$dir").log"; exit 1; }
+  echo -e "$kind\t$(basename "$dir")\t$round\t$(tr ' ' '\t' <"$OUT/time.tmp")" >>"$OUT/samples.tsv"
+}
+: >"$OUT/samples.tsv"
+for round in $(seq 1 "$ROUNDS"); do
+  for kind in clean cold noop; do
+    if (( RANDOM % 2 )); then one $kind "$WO" $round; one $kind "$W" $round; else one $kind "$W" $round; one $kind "$WO" $round; fi
+  done
+  echo "round $round done (load $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+done
+# A second no-op pass, twice as many rounds (the no-op is the target that must add nothing).
+for round in $(seq 1 "$((ROUNDS * 2))"); do
+  if (( RANDOM % 2 )); then one noop "$WO" "n$round"; one noop "$W" "n$round"; else one noop "$W" "n$round"; one noop "$WO" "n$round"; fi
+done
+python3 "$REPO/bench/summarize-pairs.py" "$OUT/samples.tsv" WithoutPipelineGen WithPipelineGen | tee "$OUT/summary.md"
+
+# Evidence that the tool (and the compiler) do not run on a no-op build, and PipelineGen's own share of it.
+dotnet build "$W" --no-restore -nologo -v:d >"$OUT/noop-detailed.log" 2>&1
+grep -E "Skipping target \"(_PipelineGenInferSchemaCore|CoreCompile)\"" "$OUT/noop-detailed.log" | sed 's/^ *//' | sort -u | tee "$OUT/noop-skipped.txt"
+grep -c "PipelineGen.Tool.dll infer" "$OUT/noop-detailed.log" | sed 's/^/tool invocations in the no-op build: /' | tee -a "$OUT/noop-skipped.txt" || true
 dotnet build "$W" --no-restore -nologo -clp:PerformanceSummary >"$OUT/noop-perfsummary.log" 2>&1
 grep -E "PipelineGen|CoreCompile" "$OUT/noop-perfsummary.log" | tee "$OUT/noop-pipelinegen-targets.txt"
-
 echo "results in $OUT" >&2
-# Our unique version would otherwise pile up in the global package cache.
-CACHE="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
-rm -rf "$CACHE/pipelinegen/$VERSION" "$CACHE/pipelinegen.runtime/$VERSION"
+if [[ -z "${PG_KEEP_PACKAGES:-}" ]]; then
+  CACHE="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+  rm -rf "$CACHE/pipelinegen/$VERSION" "$CACHE/pipelinegen.runtime/$VERSION"
+fi

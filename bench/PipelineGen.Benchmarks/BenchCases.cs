@@ -26,6 +26,7 @@ internal static class BenchCases
     {
         get
         {
+            if (Environment.GetEnvironmentVariable("PG_REPO_ROOT") is { Length: > 0 } root) return root;
             for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
                 if (File.Exists(Path.Combine(dir.FullName, "PipelineGen.sln"))) return dir.FullName;
             throw new InvalidOperationException("PipelineGen.sln not found above " + AppContext.BaseDirectory);

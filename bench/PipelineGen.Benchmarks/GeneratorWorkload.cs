@@ -35,6 +35,12 @@ internal sealed class GeneratorWorkload
 
     public int UserLines => userSources.Sum(s => s.Split('\n').Length);
 
+    /// <summary>The generator's output for this spec, to compile as if it were a hand-written file (no generator).</summary>
+    public string GeneratedSource { get; private set; } = "";
+
+    /// <summary>The same code the generator produces, written by hand: what the compiler pays for the pipeline code itself.</summary>
+    public byte[] ColdWithGeneratedCodeAsFile() => GeneratorHarness.EmitOrThrow(GeneratorHarness.NewCompilation(userSources.Append(GeneratedSource)));
+
     public byte[] ColdWithoutGenerator() => GeneratorHarness.EmitOrThrow(GeneratorHarness.NewCompilation(userSources));
 
     public byte[] ColdWithGenerator()
@@ -59,6 +65,7 @@ internal sealed class GeneratorWorkload
         editedTree = warmCompilation.SyntaxTrees.First();
         warmDriver = GeneratorHarness.NewDriver(files, kinds).RunGeneratorsAndUpdateCompilation(warmCompilation, out _, out var diagnostics);
         GeneratorHarness.ThrowOnGeneratorFailure(warmDriver, diagnostics);
+        GeneratedSource = warmDriver.GetRunResult().Results.Single().GeneratedSources.Single().SourceText.ToString();
     }
 
     /// <summary>The user edits a method body in a file unrelated to the spec: a new compilation that differs in one tree.</summary>

@@ -61,37 +61,44 @@ internal static class HandWrittenPipelines
         },
     });
 
-    private static IEstimator<ITransformer> TitanicFeatures(MLContext ml, bool normalize)
+    private const string MissingTokensToCategory = "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x";
+
+    /// <summary>As the generated code does: missing tokens become one "(missing)" category, then one-hot.</summary>
+    private static IEstimator<ITransformer> OneHotWithMissing(MLContext ml, string output, string input) =>
+        ml.Transforms.Expression(output + "_filled", MissingTokensToCategory, input)
+            .Append(ml.Transforms.Categorical.OneHotEncoding(output, output + "_filled"));
+
+    public static IEstimator<ITransformer> TitanicFeatures(MLContext ml, bool normalize)
     {
         IEstimator<ITransformer> p = ml.Transforms.Conversion.MapValue("Label", new[] { new KeyValuePair<float, bool>(0f, false), new KeyValuePair<float, bool>(1f, true) }, "survived")
-            .Append(ml.Transforms.Categorical.OneHotEncoding("pclass_onehot", "pclass"))
-            .Append(ml.Transforms.Text.FeaturizeText("name_text", new TextFeaturizingEstimator.Options
+            .Append(OneHotWithMissing(ml, "__Pclass", "pclass"))
+            .Append(ml.Transforms.Text.FeaturizeText("__Name", new TextFeaturizingEstimator.Options
             {
                 WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
                 CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 3, UseAllLengths = false },
                 KeepDiacritics = true,
             }, "name"))
-            .Append(ml.Transforms.Categorical.OneHotEncoding("sex_onehot", "sex"))
-            .Append(ml.Transforms.ReplaceMissingValues("age_filled", "age", MissingValueReplacingEstimator.ReplacementMode.Mean))
-            .Append(ml.Transforms.ReplaceMissingValues("sibsp_filled", "sibsp", MissingValueReplacingEstimator.ReplacementMode.Mean))
-            .Append(ml.Transforms.ReplaceMissingValues("parch_filled", "parch", MissingValueReplacingEstimator.ReplacementMode.Mean))
-            .Append(ml.Transforms.ReplaceMissingValues("fare_filled", "fare", MissingValueReplacingEstimator.ReplacementMode.Mean))
-            .Append(ml.Transforms.Categorical.OneHotEncoding("embarked_onehot", "embarked"))
-            .Append(ml.Transforms.Concatenate("Features", "pclass_onehot", "name_text", "sex_onehot", "age_filled", "sibsp_filled", "parch_filled", "fare_filled", "embarked_onehot"));
+            .Append(OneHotWithMissing(ml, "__Sex", "sex"))
+            .Append(ml.Transforms.ReplaceMissingValues("__Age", "age", MissingValueReplacingEstimator.ReplacementMode.Mean))
+            .Append(ml.Transforms.ReplaceMissingValues("__Sibsp", "sibsp", MissingValueReplacingEstimator.ReplacementMode.Mean))
+            .Append(ml.Transforms.ReplaceMissingValues("__Parch", "parch", MissingValueReplacingEstimator.ReplacementMode.Mean))
+            .Append(ml.Transforms.ReplaceMissingValues("__Fare", "fare", MissingValueReplacingEstimator.ReplacementMode.Mean))
+            .Append(OneHotWithMissing(ml, "__Embarked", "embarked"))
+            .Append(ml.Transforms.Concatenate("Features", "__Pclass", "__Name", "__Sex", "__Age", "__Sibsp", "__Parch", "__Fare", "__Embarked"));
         return normalize ? p.Append(ml.Transforms.NormalizeMinMax("Features")) : p;
     }
 
     private static IEstimator<ITransformer> TaxisFeatures(MLContext ml, bool normalize)
     {
         IEstimator<ITransformer> p = ml.Transforms.CopyColumns("Label", "fare")
-            .Append(ml.Transforms.ReplaceMissingValues("passengers_filled", "passengers", MissingValueReplacingEstimator.ReplacementMode.Mean))
-            .Append(ml.Transforms.ReplaceMissingValues("distance_filled", "distance", MissingValueReplacingEstimator.ReplacementMode.Mean))
-            .Append(ml.Transforms.Categorical.OneHotEncoding("payment_onehot", "payment"))
-            .Append(ml.Transforms.Categorical.OneHotEncoding("pickup_zone_onehot", "pickup_zone"))
-            .Append(ml.Transforms.Categorical.OneHotEncoding("dropoff_zone_onehot", "dropoff_zone"))
-            .Append(ml.Transforms.Categorical.OneHotEncoding("pickup_borough_onehot", "pickup_borough"))
-            .Append(ml.Transforms.Categorical.OneHotEncoding("dropoff_borough_onehot", "dropoff_borough"))
-            .Append(ml.Transforms.Concatenate("Features", "passengers_filled", "distance_filled", "payment_onehot", "pickup_zone_onehot", "dropoff_zone_onehot", "pickup_borough_onehot", "dropoff_borough_onehot"));
+            .Append(ml.Transforms.ReplaceMissingValues("__Passengers", "passengers", MissingValueReplacingEstimator.ReplacementMode.Mean))
+            .Append(ml.Transforms.ReplaceMissingValues("__Distance", "distance", MissingValueReplacingEstimator.ReplacementMode.Mean))
+            .Append(OneHotWithMissing(ml, "__Payment", "payment"))
+            .Append(OneHotWithMissing(ml, "__PickupZone", "pickup_zone"))
+            .Append(OneHotWithMissing(ml, "__DropoffZone", "dropoff_zone"))
+            .Append(OneHotWithMissing(ml, "__PickupBorough", "pickup_borough"))
+            .Append(OneHotWithMissing(ml, "__DropoffBorough", "dropoff_borough"))
+            .Append(ml.Transforms.Concatenate("Features", "__Passengers", "__Distance", "__Payment", "__PickupZone", "__DropoffZone", "__PickupBorough", "__DropoffBorough"));
         return normalize ? p.Append(ml.Transforms.NormalizeMinMax("Features")) : p;
     }
 

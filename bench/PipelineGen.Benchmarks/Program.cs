@@ -1,4 +1,6 @@
 using System.Reflection;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using BenchmarkDotNet.Running;
 using PipelineGen.Benchmarks;
 
@@ -25,6 +27,7 @@ switch (mode)
         Interleaved.Run("Compiler: no generator (baseline) vs with generator", "no generator", "with generator", new[]
         {
             new Interleaved.Pair("cold (new compilation, new driver)", () => w.ColdWithoutGenerator(), () => w.ColdWithGenerator()),
+            new Interleaved.Pair("cold, baseline = the generated code as a hand-written file", () => w.ColdWithGeneratedCodeAsFile(), () => w.ColdWithGenerator()),
             new Interleaved.Pair("warm: unrelated code edit (same driver)", () => w.WarmCodeEditWithoutGenerator(), () => w.WarmCodeEditWithGenerator()),
             new Interleaved.Pair("warm: YAML comment edit (same driver)", () => w.YamlCommentEditWithoutGenerator(), () => w.YamlCommentEditWithGenerator()),
         }, Rounds(15), 3, Console.Out);
@@ -43,6 +46,78 @@ switch (mode)
         }
         Console.WriteLine();
         Interleaved.Run("Fit + evaluate: hand-written ML.NET (baseline) vs generated", "hand-written", "generated", pairs, Rounds(7), 1, Console.Out);
+        return 0;
+    }
+    case "determinism":
+    {
+        // Each side run three times: separates run-to-run nondeterminism from a real difference between the two chains.
+        var c = BenchCases.Find(rest[0]);
+        var generated = TrainingWorkload.Generated(c);
+        var hand = TrainingWorkload.HandWritten(c);
+        for (var i = 0; i < 3; i++) Console.WriteLine($"generated    {generated.Run()}");
+        for (var i = 0; i < 3; i++) Console.WriteLine($"hand-written {hand.Run()}");
+        {
+            // Are the features themselves the same? Fit each side's preprocessing (generated: BuildPreprocessing; hand: its
+            // chain without the trainer) on the same rows and compare the Features vectors value by value.
+            var (g, _) = BenchCases.LoadGenerated(c);
+            float[][] Features(Func<MLContext, IEstimator<ITransformer>> prep)
+            {
+                var ml = new MLContext(seed: TrainingWorkload.Seed);
+                var data = g.LoadData(ml, BenchCases.DataPath(c.DataSet));
+                var features = prep(ml).Fit(data).Transform(data);
+                return features.GetColumn<Microsoft.ML.Data.VBuffer<float>>("Features").Select(v => v.DenseValues().ToArray()).ToArray();
+            }
+            var handPrep = (Func<MLContext, IEstimator<ITransformer>>)(ml =>
+            {
+                var chain = HandWrittenPipelines.Build(c.Name, ml);
+                var estimators = (IEstimator<ITransformer>[])chain.GetType().GetField("_estimators", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(chain)!;
+                IEstimator<ITransformer> prep = estimators[0];
+                foreach (var e in estimators.Skip(1).SkipLast(1)) prep = prep.Append(e);
+                return prep;
+            });
+            var fg = Features(g.BuildPreprocessing);
+            var fh = Features(handPrep);
+            var differing = fg.Zip(fh).Count(p => !p.First.SequenceEqual(p.Second));
+            Console.WriteLine($"features: {fg.Length} rows x {fg[0].Length} generated, {fh.Length} x {fh[0].Length} hand-written; rows that differ: {differing}");
+        }
+        if (c.Name == "TitanicSdca")
+        {
+            var (g, _) = BenchCases.LoadGenerated(c);
+            Microsoft.ML.IEstimator<Microsoft.ML.ITransformer> HandTrainer(Microsoft.ML.MLContext ml) => ml.BinaryClassification.Trainers.SdcaLogisticRegression(
+                new Microsoft.ML.Trainers.SdcaLogisticRegressionBinaryTrainer.Options { MaximumNumberOfIterations = 50, NumberOfThreads = 1 });
+            Console.WriteLine($"gen load + hand chain      {TrainingWorkload.Mixed(c, g.LoadData, ml => HandWrittenPipelines.Build(c.Name, ml)).Run()}");
+            Console.WriteLine($"gen prep + hand trainer    {TrainingWorkload.Mixed(c, g.LoadData, ml => g.BuildPreprocessing(ml).Append(HandTrainer(ml))).Run()}");
+            // The generator's style: a variable typed IEstimator<ITransformer>, reassigned on each Append (nests the chains).
+            IEstimator<ITransformer> NestedStyle(MLContext ml)
+            {
+                IEstimator<ITransformer> p = ml.Transforms.Conversion.MapValue("Label", new[] { new KeyValuePair<float, bool>(0f, false), new KeyValuePair<float, bool>(1f, true) }, "survived");
+                var flat = HandWrittenPipelines.TitanicFeatures(ml, true);
+                foreach (var e in flat.GetType().GetField("_estimators", BindingFlags.NonPublic | BindingFlags.Instance)!.GetValue(flat) is IEstimator<ITransformer>[] all ? all.Skip(1) : throw new InvalidOperationException())
+                    p = p.Append(e);
+                return p.Append(HandTrainer(ml));
+            }
+            Console.WriteLine($"hand, nested Append style  {TrainingWorkload.Mixed(c, g.LoadData, NestedStyle).Run()}");
+            Console.WriteLine($"hand prep + gen trainer    {TrainingWorkload.Mixed(c, g.LoadData, ml => HandWrittenPipelines.TitanicFeatures(ml, true).Append(g.BuildTrainer(ml))).Run()}");
+        }
+        return 0;
+    }
+    case "first-run-generator":
+    {
+        // Run in a fresh process each time (bench/generator-first-run.sh): the generator's first run in a compiler
+        // process pays assembly loading and JIT of the generator, the spec library and YamlDotNet, as a build without
+        // a warm compiler server does. Roslyn itself is warmed first so only the generator's share is timed.
+        var w = new GeneratorWorkload();
+        var t0 = System.Diagnostics.Stopwatch.StartNew();
+        w.ColdWithoutGenerator();
+        var roslynFirst = t0.Elapsed.TotalMilliseconds;
+        w.ColdWithoutGenerator();
+        t0.Restart();
+        w.SetUpWarm(); // first generator run: new driver over a new compilation (no emit)
+        var generatorFirst = t0.Elapsed.TotalMilliseconds;
+        t0.Restart();
+        w.ColdGeneratorOnly();
+        var generatorSecond = t0.Elapsed.TotalMilliseconds;
+        Console.WriteLine(FormattableString.Invariant($"roslyn_first_emit_ms={roslynFirst:F1} generator_first_run_ms={generatorFirst:F1} generator_second_run_ms={generatorSecond:F1}"));
         return 0;
     }
     case "show":

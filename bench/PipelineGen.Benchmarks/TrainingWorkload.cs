@@ -35,6 +35,10 @@ internal sealed class TrainingWorkload
         return new(c.Name, BenchCases.DataPath(c.DataSet), pipeline.LoadData, pipeline.BuildPipeline);
     }
 
+    /// <summary>For tracing a difference: any loader and chain, e.g. half generated, half hand-written.</summary>
+    public static TrainingWorkload Mixed(BenchCase c, Func<MLContext, string, IDataView> load, Func<MLContext, IEstimator<ITransformer>> build) =>
+        new(c.Name, BenchCases.DataPath(c.DataSet), load, build);
+
     public static TrainingWorkload HandWritten(BenchCase c)
     {
         BenchCases.Prepare(c);
