@@ -59,6 +59,15 @@ internal sealed class GeneratorWorkload
         return driver;
     }
 
+    /// <summary>The trivial control generator on a new driver over a new compilation (no emit).</summary>
+    public void ControlGeneratorOnly()
+    {
+        var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
+            new[] { new ControlGenerator().AsSourceGenerator() }, files, GeneratorHarness.ParseOptions, new BenchOptionsProvider(kinds, "BenchApp"),
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: false));
+        driver.RunGeneratorsAndUpdateCompilation(GeneratorHarness.NewCompilation(userSources), out _, out _);
+    }
+
     public void SetUpWarm()
     {
         warmCompilation = GeneratorHarness.NewCompilation(userSources);
