@@ -64,7 +64,7 @@ public sealed class TemplateTests(TemplatePackagesFixture template)
         AssertSucceeded(template.InstallResult);
         var help = template.DotnetNew(template.ProjectsRoot, "pipelinegen", "--help");
         AssertSucceeded(help);
-        foreach (var option in new[] { "--task", "binary", "multiclass", "regression", "--Framework", "net10.0", "--PipelineGenVersion", "--skipRestore" })
+        foreach (var option in new[] { "--task", "binary", "multiclass", "regression", "-f, --framework", "net10.0", "--pipelinegen-version", "--no-restore" })
             Assert.Contains(option, help.Output);
 
         // A second, throwaway hive: install, uninstall, and the short name is gone.
