@@ -142,9 +142,19 @@ public static class DataExplorer
             if (skippedBecause is not null)
                 warnings.Add(new(WarningKind.Leakage, WarningSeverity.Warning, settings.LabelColumn, "leakage probes skipped: " + skippedBecause));
             if (leakage is not null)
+            {
                 foreach (var p in leakage.Flagged)
                     warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, p.Column,
                         $"possible target leakage: '{p.Column}' alone predicts the label with {leakage.Metric} {Fmt.Fixed(p.Score, 3)} (threshold {Fmt.Fixed(leakage.Threshold, 2)}). If it is computed from the label or known only afterwards, mark it role: ignore."));
+                if (settings.Task == MlTaskKind.Regression && leakage.Flagged.Any()
+                    && JointLeakageProber.Probe(slots, train.RowSample.Items, labelIndex, leakage.Flagged.Select(p => p.Column).ToArray()) is { } joint)
+                {
+                    leakage = leakage with { Joint = joint };
+                    foreach (var step in joint.Added)
+                        warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, step.Column,
+                            $"possible target leakage: '{step.Column}' completes the leak of {string.Join(", ", joint.Seeds.Select(c => $"'{c}'"))}: together {string.Join(" + ", joint.Columns)} explain {Fmt.Fixed(joint.RSquared, 3)} of the label's variance with a linear fit, and '{step.Column}' removes {Fmt.Percent(step.ErrorRemoved)} of the error left without it. If it is part of the same after-the-fact record, mark it role: ignore."));
+                }
+            }
         }
         else if (!options.SkipLeakage)
             notes.Add($"Leakage probes were skipped: they need a label with at least two classes (or numbers) in at least {MinRowsForLeakage} rows; on fewer, a 30% holdout is too small to tell a leak from luck.");
@@ -322,6 +332,8 @@ public static class DataExplorer
         if (c.Slot.Mode == ProfileMode.Numeric)
             return c.IsStrictlyMonotoneIntegers ? "integers that rise or fall by row, all distinct" : null;
         if (c.Slot.Mode == ProfileMode.Date) return null;
+        // Free text is unique per row by nature (names, reviews); only categoricals that never repeat look like ids.
+        if (c.Slot.Kind == ColumnKind.Text) return null;
         // Free text is unique by nature; only short texts (names, codes) count as identifiers.
         if (c.Slot.Mode == ProfileMode.Text && c.SumOfTextLengths / c.Present > 40) return null;
         if (c.DistinctIsLowerBound || c.DistinctCount >= IdLikeDistinctShare * c.Present)

@@ -74,6 +74,9 @@ public static class ExplorationConsole
             o.WriteLine($"Leakage probe ({leakage.Metric} of one column alone, {Fmt.Count(leakage.HoldoutRows)} held-out rows, flag at >= {Fmt.Fixed(leakage.Threshold, 2)}):");
             foreach (var p in leakage.Probes)
                 o.WriteLine($"  {Clip(p.Column, MaxCell),-MaxCell} {Fmt.Fixed(p.Score, 3),6}{(p.Flagged ? "  LEAK?" : "")}{(p.Note is null ? "" : "  (" + p.Note + ")")}");
+            if (leakage.Joint is { } joint)
+                o.WriteLine($"  joint leak: {string.Join(" + ", joint.Columns)} explain {Fmt.Fixed(joint.RSquared, 3)} of the label's variance (linear fit, {Fmt.Count(joint.Rows)} rows); "
+                    + string.Join(", ", joint.Added.Select(a => $"{a.Column} removes {Fmt.Percent(a.ErrorRemoved)} of the remaining error")) + "  LEAK?");
             o.WriteLine();
         }
 

@@ -102,6 +102,9 @@ public static class ExplorationHtml
         h.Append(HBars(l.Probes.Select(p => (p.Column, double.IsNaN(p.Score) ? 0 : p.Score,
             (double.IsNaN(p.Score) ? "n/a" : Fmt.Fixed(p.Score, 3)) + (p.Flagged ? " — leak?" : "") + (p.Note is null ? "" : " (" + p.Note + ")"),
             p.Flagged ? LeakColor : (string?)null)).ToList(), 1.0, l.Threshold, lo, l.Probes.FirstOrDefault()?.Baseline));
+        if (l.Joint is { } joint)
+            h.Append($"<p><strong>Joint leak:</strong> {E(string.Join(" + ", joint.Columns))} explain {E(Fmt.Fixed(joint.RSquared, 3))} of the label's variance with a linear fit on {Fmt.Count(joint.Rows)} rows; "
+                + E(string.Join(", ", joint.Added.Select(a => $"{a.Column} removes {Fmt.Percent(a.ErrorRemoved)} of the error left without it"))) + ". One column alone cannot show this.</p>");
         h.Append("</section>");
     }
 

@@ -124,6 +124,9 @@ public sealed record LeakageSummary(string Metric, double Threshold, int TrainRo
     IReadOnlyList<LeakageProbe> Probes)
 {
     public IEnumerable<LeakageProbe> Flagged => Probes.Where(p => p.Flagged);
+
+    /// <summary>Regression: further columns that, with the flagged ones, reconstruct the label (null when none).</summary>
+    public JointLeakage? Joint { get; init; }
 }
 
 public enum DriftVerdict { Stable, Moderate, Major, NotComputed }

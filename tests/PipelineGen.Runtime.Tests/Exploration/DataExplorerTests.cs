@@ -156,6 +156,38 @@ public class DataExplorerTests
     }
 
     [Fact]
+    public void Joint_leakage_finds_the_parts_of_the_bill_that_alone_look_harmless()
+    {
+        // total = fare + tip + tolls + surcharges: tip and tolls do not predict the fare alone, but complete total's leak.
+        var report = ExplorationFixtures.TaxisShiftedReport;
+        var joint = report.Leakage!.Joint!;
+        Assert.Equal(["total"], joint.Seeds);
+        Assert.Equal(["tip", "tolls"], joint.Added.Select(a => a.Column).Order());
+        Assert.True(joint.RSquared >= 0.98, $"R² {joint.RSquared}");
+        Assert.DoesNotContain("distance", joint.Columns);  // strong but honest: it explains little of what total leaves
+        foreach (var column in new[] { "total", "tip", "tolls" })
+            Assert.Contains(report.Warnings, w => w.Kind == WarningKind.Leakage && w.Severity == WarningSeverity.Serious && w.Column == column);
+        Assert.Equal(1, ExploreCommand.ExitCode(report));
+    }
+
+    [Fact]
+    public void No_joint_leak_without_a_column_that_leaks_alone()
+    {
+        Assert.Null(ExplorationFixtures.TitanicReport.Leakage!.Joint);   // classification: not probed
+        // With total ignored, nothing leaks alone, so tip and tolls are not accused.
+        var withoutTotal = CsvTestPipeline.For(CsvTestPipeline.Data("taxis_train.csv"), MlTaskKind.Regression, "fare", new Dictionary<string, ColumnKind>
+        {
+            ["pickup"] = ColumnKind.DateTime, ["dropoff"] = ColumnKind.DateTime, ["passengers"] = ColumnKind.Numeric,
+            ["distance"] = ColumnKind.Numeric, ["fare"] = ColumnKind.Numeric, ["tip"] = ColumnKind.Numeric,
+            ["tolls"] = ColumnKind.Numeric, ["total"] = ColumnKind.Numeric,
+        }, roles: new Dictionary<string, ColumnRole> { ["total"] = ColumnRole.Ignore });
+        var report = DataExplorer.Explore(withoutTotal, ExplorationFixtures.Options());
+        Assert.Empty(report.Leakage!.Flagged);
+        Assert.Null(report.Leakage.Joint);
+        Assert.DoesNotContain(report.Warnings, w => w.Kind == WarningKind.Leakage && w.Severity == WarningSeverity.Serious);
+    }
+
+    [Fact]
     public void Leakage_flags_a_copy_of_a_multiclass_label()
     {
         var source = File.ReadAllLines(CsvTestPipeline.Data("penguins.csv"));
