@@ -102,6 +102,34 @@ internal static class HandWrittenPipelines
         return normalize ? p.Append(ml.Transforms.NormalizeMinMax("Features")) : p;
     }
 
+    /// <summary>
+    /// TitanicLightGbm written in the generator's statement style: a variable typed IEstimator&lt;ITransformer&gt;, reassigned
+    /// on every Append. Same estimators and options as the fluent version; used to explain an allocation difference.
+    /// </summary>
+    public static IEstimator<ITransformer> TitanicLightGbmStatementStyle(MLContext ml)
+    {
+        IEstimator<ITransformer> p = ml.Transforms.Conversion.MapValue("Label", new[] { new KeyValuePair<float, bool>(0f, false), new KeyValuePair<float, bool>(1f, true) }, "survived");
+        p = p.Append(ml.Transforms.Expression("__Pclass_filled", MissingTokensToCategory, "pclass"));
+        p = p.Append(ml.Transforms.Categorical.OneHotEncoding("__Pclass", "__Pclass_filled"));
+        p = p.Append(ml.Transforms.Text.FeaturizeText("__Name", new TextFeaturizingEstimator.Options
+        {
+            WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
+            CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = 3, UseAllLengths = false },
+            KeepDiacritics = true,
+        }, "name"));
+        p = p.Append(ml.Transforms.Expression("__Sex_filled", MissingTokensToCategory, "sex"));
+        p = p.Append(ml.Transforms.Categorical.OneHotEncoding("__Sex", "__Sex_filled"));
+        p = p.Append(ml.Transforms.ReplaceMissingValues("__Age", "age", MissingValueReplacingEstimator.ReplacementMode.Mean));
+        p = p.Append(ml.Transforms.ReplaceMissingValues("__Sibsp", "sibsp", MissingValueReplacingEstimator.ReplacementMode.Mean));
+        p = p.Append(ml.Transforms.ReplaceMissingValues("__Parch", "parch", MissingValueReplacingEstimator.ReplacementMode.Mean));
+        p = p.Append(ml.Transforms.ReplaceMissingValues("__Fare", "fare", MissingValueReplacingEstimator.ReplacementMode.Mean));
+        p = p.Append(ml.Transforms.Expression("__Embarked_filled", MissingTokensToCategory, "embarked"));
+        p = p.Append(ml.Transforms.Categorical.OneHotEncoding("__Embarked", "__Embarked_filled"));
+        p = p.Append(ml.Transforms.Concatenate("Features", "__Pclass", "__Name", "__Sex", "__Age", "__Sibsp", "__Parch", "__Fare", "__Embarked"));
+        return p.Append(ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
+            { NumberOfLeaves = 16, NumberOfIterations = 100, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 1 }));
+    }
+
     public static IEstimator<ITransformer> Build(string caseName, MLContext ml) => caseName switch
     {
         "TitanicLightGbm" => TitanicFeatures(ml, normalize: false).Append(ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options

@@ -127,6 +127,27 @@ switch (mode)
             $"roslyn_first_emit_wall={roslyn.Wall:F1} control_first_wall={control.Wall:F1} control_first_cpu={control.Cpu:F1} pipelinegen_first_wall={first.Wall:F1} pipelinegen_first_cpu={first.Cpu:F1} pipelinegen_second_wall={second.Wall:F1} pipelinegen_second_cpu={second.Cpu:F1}"));
         return 0;
     }
+    case "alloc":
+    {
+        // Bytes allocated per fit+evaluate (deterministic, unlike time): generated vs hand-written fluent vs
+        // hand-written in the generator's statement style (TitanicLightGbm only).
+        var c = BenchCases.Find("TitanicLightGbm");
+        var variants = new (string Name, TrainingWorkload Work)[]
+        {
+            ("generated", TrainingWorkload.Generated(c)),
+            ("hand-written, fluent", TrainingWorkload.HandWritten(c)),
+            ("hand-written, statement style", TrainingWorkload.Mixed(c, (ml, path) => HandWrittenPipelines.Load(c.Name, ml, path), HandWrittenPipelines.TitanicLightGbmStatementStyle)),
+        };
+        foreach (var (name, work) in variants) work.Run();
+        for (var round = 0; round < 3; round++)
+            foreach (var (name, work) in variants)
+            {
+                var before = GC.GetTotalAllocatedBytes(precise: true);
+                var metrics = work.Run();
+                Console.WriteLine(FormattableString.Invariant($"{name,-30} {(GC.GetTotalAllocatedBytes(precise: true) - before) / 1048576.0,8:F2} MB  {metrics}"));
+            }
+        return 0;
+    }
     case "show":
         Console.WriteLine(BenchCases.LoadGenerated(BenchCases.Find(rest[0])).Source);
         return 0;
