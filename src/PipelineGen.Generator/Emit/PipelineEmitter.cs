@@ -241,8 +241,10 @@ public static class PipelineEmitter
         var label = p.Columns.First(c => c.Role == "label");
         var features = p.Columns.Where(c => c.Role == "feature").ToList();
         w.Line("/// <summary>Label and feature preparation, fitted on training rows only wherever it learns something (means, ranges, vocabularies).</summary>")
-         .Open($"public {ML}.IEstimator<{ML}.ITransformer> BuildPreprocessing({ML}.MLContext mlContext)")
-         .Line($"{ML}.IEstimator<{ML}.ITransformer> pipeline = {LabelStep(p, label)};");
+         .Line($"public {ML}.IEstimator<{ML}.ITransformer> BuildPreprocessing({ML}.MLContext mlContext) => Chain(PreprocessingSteps(mlContext));")
+         .Line()
+         .Open($"private global::System.Collections.Generic.IEnumerable<{ML}.IEstimator<{ML}.ITransformer>> PreprocessingSteps({ML}.MLContext mlContext)")
+         .Line($"yield return {LabelStep(p, label)};");
 
         var featureColumns = new List<string>();
         foreach (var c in features)
@@ -255,23 +257,23 @@ public static class PipelineEmitter
                     if (p.Preparation.MissingIndicators && c.HasMissing)
                     {
                         var indicator = output + "_missing";
-                        w.Line($"pipeline = pipeline.Append(mlContext.Transforms.IndicateMissingValues({CSharp.String(indicator)}, {name}))")
-                         .Line($"    .Append(mlContext.Transforms.Conversion.ConvertType({CSharp.String(indicator)}, outputKind: {ML}.Data.DataKind.Single));");
+                        w.Line($"yield return mlContext.Transforms.IndicateMissingValues({CSharp.String(indicator)}, {name});")
+                         .Line($"yield return mlContext.Transforms.Conversion.ConvertType({CSharp.String(indicator)}, outputKind: {ML}.Data.DataKind.Single);");
                         featureColumns.Add(indicator);
                     }
-                    w.Line($"pipeline = pipeline.Append({NumericImputation(p, c, output)});");
+                    w.Line($"yield return {NumericImputation(p, c, output)};");
                     break;
                 case "categorical":
                     // Every missing token ("", "?", "NA", ...) becomes one '(missing)' category, never merged into a real value;
                     // ML.NET's expression transform saves with the model, so serving applies the same mapping.
                     var filled = CSharp.String(output + "_filled");
-                    w.Line($"pipeline = pipeline.Append(mlContext.Transforms.Expression({filled}, {CSharp.String(MissingCategoryExpression(p))}, {name}));");
+                    w.Line($"yield return mlContext.Transforms.Expression({filled}, {CSharp.String(MissingCategoryExpression(p))}, {name});");
                     w.Line(p.Preparation.CategoricalEncoding == "hash"
-                        ? $"pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding({CSharp.String(output)}, {filled}, numberOfBits: {CSharp.Int(p.Preparation.HashBits)}));"
-                        : $"pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding({CSharp.String(output)}, {filled}));");
+                        ? $"yield return mlContext.Transforms.Categorical.OneHotHashEncoding({CSharp.String(output)}, {filled}, numberOfBits: {CSharp.Int(p.Preparation.HashBits)});"
+                        : $"yield return mlContext.Transforms.Categorical.OneHotEncoding({CSharp.String(output)}, {filled});");
                     break;
                 case "text":
-                    w.Line($"pipeline = pipeline.Append(mlContext.Transforms.Text.FeaturizeText({CSharp.String(output)}, new {ML}.Transforms.Text.TextFeaturizingEstimator.Options")
+                    w.Line($"yield return mlContext.Transforms.Text.FeaturizeText({CSharp.String(output)}, new {ML}.Transforms.Text.TextFeaturizingEstimator.Options")
                      .Line("{").Indent()
                      .Line($"WordFeatureExtractor = new {ML}.Transforms.Text.WordBagEstimator.Options {{ NgramLength = {CSharp.Int(p.Preparation.WordNgrams)}, UseAllLengths = true }},")
                      .Line(p.Preparation.CharNgrams > 0
@@ -279,25 +281,24 @@ public static class PipelineEmitter
                         : "CharFeatureExtractor = null,")
                      .Line("// Diacritics kept: ONNX export of text featurisation supports only that.")
                      .Line("KeepDiacritics = true,")
-                     .Outdent().Line($"}}, {name}));");
+                     .Outdent().Line($"}}, {name});");
                     break;
                 case "boolean":
-                    w.Line($"pipeline = pipeline.Append(mlContext.Transforms.Conversion.ConvertType({CSharp.String(output)}, {name}, {ML}.Data.DataKind.Single));");
+                    w.Line($"yield return mlContext.Transforms.Conversion.ConvertType({CSharp.String(output)}, {name}, {ML}.Data.DataKind.Single);");
                     break;
                 case "datetime":
-                    w.Line($"pipeline = pipeline.Append({RT}.Preparation.PreparationCatalog.DateTimeFeatures(mlContext.Transforms, {CSharp.String(output)}, {name}));");
+                    w.Line($"yield return {RT}.Preparation.PreparationCatalog.DateTimeFeatures(mlContext.Transforms, {CSharp.String(output)}, {name});");
                     break;
             }
             featureColumns.Add(output);
         }
 
-        w.Line($"pipeline = pipeline.Append(mlContext.Transforms.Concatenate(\"Features\", {string.Join(", ", featureColumns.Select(CSharp.String))}));");
+        w.Line($"yield return mlContext.Transforms.Concatenate(\"Features\", {string.Join(", ", featureColumns.Select(CSharp.String))});");
         if (p.Preparation.Normalize == "minmax")
-            w.Line("pipeline = pipeline.Append(mlContext.Transforms.NormalizeMinMax(\"Features\"));");
+            w.Line("yield return mlContext.Transforms.NormalizeMinMax(\"Features\");");
         else if (p.Preparation.Normalize == "zscore")
-            w.Line("pipeline = pipeline.Append(mlContext.Transforms.NormalizeMeanVariance(\"Features\"));");
-        w.Line("return pipeline;")
-         .Close();
+            w.Line("yield return mlContext.Transforms.NormalizeMeanVariance(\"Features\");");
+        w.Close();
     }
 
     /// <summary>The missing category's name, shared with the runtime's reports.</summary>
@@ -357,22 +358,22 @@ public static class PipelineEmitter
         var t = p.Trainer;
         var b = t.Binding;
         w.Line($"/// <summary>Trainer '{t.Name}'{(b.OneVersusAll ? " (one-versus-all)" : "")} with the spec's hyperparameters.</summary>")
-         .Line($"public {ML}.IEstimator<{ML}.ITransformer> BuildTrainer({ML}.MLContext mlContext) => CreateTrainer(mlContext, null);")
+         .Line($"public {ML}.IEstimator<{ML}.ITransformer> BuildTrainer({ML}.MLContext mlContext) => Chain(TrainerSteps(mlContext, null));")
          .Line();
         if (t.CapacityOption is not null)
         {
             w.Line($"/// <summary>The trainer with its capacity ('{t.CapacityOption}') set, for learning curves.</summary>")
-             .Line($"public {ML}.IEstimator<{ML}.ITransformer> BuildTrainer({ML}.MLContext mlContext, int capacity) => CreateTrainer(mlContext, capacity);")
+             .Line($"public {ML}.IEstimator<{ML}.ITransformer> BuildTrainer({ML}.MLContext mlContext, int capacity) => Chain(TrainerSteps(mlContext, capacity));")
              .Line()
              .Line($"public string CapacityParameter => {CSharp.String(t.CapacityOption)};")
              .Line()
              .Line($"public int DefaultCapacity => {CSharp.Int(CurrentCapacity(t))};")
              .Line();
         }
-        w.Open($"private {ML}.IEstimator<{ML}.ITransformer> CreateTrainer({ML}.MLContext mlContext, int? capacity)");
+        w.Open($"private global::System.Collections.Generic.IEnumerable<{ML}.IEstimator<{ML}.ITransformer>> TrainerSteps({ML}.MLContext mlContext, int? capacity)");
         if (b.OptionsType is null)
         {
-            w.Line($"{ML}.IEstimator<{ML}.ITransformer> trainer = mlContext.{b.CatalogMethod}(labelColumnName: \"Label\", featureColumnName: \"Features\");");
+            w.Line($"yield return mlContext.{b.CatalogMethod}(labelColumnName: \"Label\", featureColumnName: \"Features\");");
         }
         else
         {
@@ -385,18 +386,17 @@ public static class PipelineEmitter
             if (t.CapacityOption is not null)
                 w.Line($"if (capacity is int c) options.{t.CapacityOption} = c;");
             if (b.OneVersusAll)
-                w.Line($"{ML}.IEstimator<{ML}.ITransformer> trainer = mlContext.MulticlassClassification.Trainers.OneVersusAll(mlContext.{b.CatalogMethod}(options), labelColumnName: \"Label\");");
+                w.Line($"yield return mlContext.MulticlassClassification.Trainers.OneVersusAll(mlContext.{b.CatalogMethod}(options), labelColumnName: \"Label\");");
             else
-                w.Line($"{ML}.IEstimator<{ML}.ITransformer> trainer = mlContext.{b.CatalogMethod}(options);");
+                w.Line($"yield return mlContext.{b.CatalogMethod}(options);");
         }
         if (p.Task == TaskKind.Binary && !b.Calibrated)
             w.Line("// This trainer outputs no probability; Platt scaling, fitted on the training rows, adds one.")
-             .Line("trainer = trainer.Append(mlContext.BinaryClassification.Calibrators.Platt());");
+             .Line("yield return mlContext.BinaryClassification.Calibrators.Platt();");
         if (p.Task == TaskKind.Multiclass)
             w.Line("// The trainer predicts a key; map it back to the label's own values for callers.")
-             .Line("trainer = trainer.Append(mlContext.Transforms.Conversion.MapKeyToValue(\"PredictedLabelValue\", \"PredictedLabel\"));");
-        w.Line("return trainer;")
-         .Close();
+             .Line("yield return mlContext.Transforms.Conversion.MapKeyToValue(\"PredictedLabelValue\", \"PredictedLabel\");");
+        w.Close();
     }
 
     private static int CurrentCapacity(BoundTrainer t)
@@ -407,13 +407,20 @@ public static class PipelineEmitter
 
     private static void EmitBuildPipeline(SourceWriter w, BoundPipeline p)
     {
-        w.Line("/// <summary>The whole estimator: preparation, then the trainer.</summary>")
+        w.Line("/// <summary>The whole estimator: preparation, then the trainer, as one flat chain.</summary>")
          .Open($"public {ML}.IEstimator<{ML}.ITransformer> BuildPipeline({ML}.MLContext mlContext)")
-         .Line($"{ML}.IEstimator<{ML}.ITransformer> pipeline = BuildPreprocessing(mlContext).Append(BuildTrainer(mlContext));");
+         .Line($"var pipeline = Chain(global::System.Linq.Enumerable.Concat(PreprocessingSteps(mlContext), TrainerSteps(mlContext, null)));");
         if (p.Preparation.AugmentColumns.Count > 0)
             w.Line("// Augmentation happens only while fitting, so validation, test and serving rows are never altered.")
              .Line($"pipeline = {RT}.Preparation.TrainingAugmentation.BlankCategoricals(pipeline, new string[] {{ {string.Join(", ", p.Preparation.AugmentColumns.Select(CSharp.String))} }}, {CSharp.Double(p.Preparation.AugmentFraction)}, Settings.Seed);");
         w.Line("return pipeline;")
+         .Close()
+         .Line()
+         .Line("// Appending to one EstimatorChain keeps it flat; Append on an IEstimator would nest a chain per step (more allocation per fit).")
+         .Open($"private static {ML}.IEstimator<{ML}.ITransformer> Chain(global::System.Collections.Generic.IEnumerable<{ML}.IEstimator<{ML}.ITransformer>> steps)")
+         .Line($"var chain = new {ML}.Data.EstimatorChain<{ML}.ITransformer>();")
+         .Line("foreach (var step in steps) chain = chain.Append(step);")
+         .Line("return chain;")
          .Close();
     }
 

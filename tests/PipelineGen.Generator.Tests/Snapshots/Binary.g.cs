@@ -179,45 +179,46 @@ namespace MyApp
         }
 
         /// <summary>Label and feature preparation, fitted on training rows only wherever it learns something (means, ranges, vocabularies).</summary>
-        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildPreprocessing(global::Microsoft.ML.MLContext mlContext)
+        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildPreprocessing(global::Microsoft.ML.MLContext mlContext) => Chain(PreprocessingSteps(mlContext));
+
+        private global::System.Collections.Generic.IEnumerable<global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer>> PreprocessingSteps(global::Microsoft.ML.MLContext mlContext)
         {
-            global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> pipeline = mlContext.Transforms.Conversion.MapValue("Label", new[] { new global::System.Collections.Generic.KeyValuePair<float, bool>(0f, false), new global::System.Collections.Generic.KeyValuePair<float, bool>(1f, true) }, "survived");
-            pipeline = pipeline.Append(mlContext.Transforms.Expression("__Pclass_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "pclass"));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding("__Pclass", "__Pclass_filled"));
-            pipeline = pipeline.Append(mlContext.Transforms.Text.FeaturizeText("__Name", new global::Microsoft.ML.Transforms.Text.TextFeaturizingEstimator.Options
+            yield return mlContext.Transforms.Conversion.MapValue("Label", new[] { new global::System.Collections.Generic.KeyValuePair<float, bool>(0f, false), new global::System.Collections.Generic.KeyValuePair<float, bool>(1f, true) }, "survived");
+            yield return mlContext.Transforms.Expression("__Pclass_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "pclass");
+            yield return mlContext.Transforms.Categorical.OneHotEncoding("__Pclass", "__Pclass_filled");
+            yield return mlContext.Transforms.Text.FeaturizeText("__Name", new global::Microsoft.ML.Transforms.Text.TextFeaturizingEstimator.Options
             {
                 WordFeatureExtractor = new global::Microsoft.ML.Transforms.Text.WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
                 CharFeatureExtractor = new global::Microsoft.ML.Transforms.Text.WordBagEstimator.Options { NgramLength = 3, UseAllLengths = false },
                 // Diacritics kept: ONNX export of text featurisation supports only that.
                 KeepDiacritics = true,
-            }, "name"));
-            pipeline = pipeline.Append(mlContext.Transforms.Expression("__Sex_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "sex"));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding("__Sex", "__Sex_filled"));
-            pipeline = pipeline.Append(mlContext.Transforms.IndicateMissingValues("__Age_missing", "age"))
-                .Append(mlContext.Transforms.Conversion.ConvertType("__Age_missing", outputKind: global::Microsoft.ML.Data.DataKind.Single));
-            pipeline = pipeline.Append(global::PipelineGen.Runtime.Preparation.PreparationCatalog.ReplaceMissingWithMedian(mlContext.Transforms, "__Age", "age"));
-            pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues("__Sibsp", "sibsp", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
-            pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues("__Parch", "parch", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
-            pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues("__Fare", "fare", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
-            pipeline = pipeline.Append(mlContext.Transforms.Expression("__Cabin_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "cabin"));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding("__Cabin", "__Cabin_filled"));
-            pipeline = pipeline.Append(mlContext.Transforms.Expression("__Embarked_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "embarked"));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotEncoding("__Embarked", "__Embarked_filled"));
-            pipeline = pipeline.Append(mlContext.Transforms.Concatenate("Features", "__Pclass", "__Name", "__Sex", "__Age_missing", "__Age", "__Sibsp", "__Parch", "__Fare", "__Cabin", "__Embarked"));
-            return pipeline;
+            }, "name");
+            yield return mlContext.Transforms.Expression("__Sex_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "sex");
+            yield return mlContext.Transforms.Categorical.OneHotEncoding("__Sex", "__Sex_filled");
+            yield return mlContext.Transforms.IndicateMissingValues("__Age_missing", "age");
+            yield return mlContext.Transforms.Conversion.ConvertType("__Age_missing", outputKind: global::Microsoft.ML.Data.DataKind.Single);
+            yield return global::PipelineGen.Runtime.Preparation.PreparationCatalog.ReplaceMissingWithMedian(mlContext.Transforms, "__Age", "age");
+            yield return mlContext.Transforms.ReplaceMissingValues("__Sibsp", "sibsp", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean);
+            yield return mlContext.Transforms.ReplaceMissingValues("__Parch", "parch", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean);
+            yield return mlContext.Transforms.ReplaceMissingValues("__Fare", "fare", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean);
+            yield return mlContext.Transforms.Expression("__Cabin_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "cabin");
+            yield return mlContext.Transforms.Categorical.OneHotEncoding("__Cabin", "__Cabin_filled");
+            yield return mlContext.Transforms.Expression("__Embarked_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "embarked");
+            yield return mlContext.Transforms.Categorical.OneHotEncoding("__Embarked", "__Embarked_filled");
+            yield return mlContext.Transforms.Concatenate("Features", "__Pclass", "__Name", "__Sex", "__Age_missing", "__Age", "__Sibsp", "__Parch", "__Fare", "__Cabin", "__Embarked");
         }
 
         /// <summary>Trainer 'lightgbm' with the spec's hyperparameters.</summary>
-        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildTrainer(global::Microsoft.ML.MLContext mlContext) => CreateTrainer(mlContext, null);
+        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildTrainer(global::Microsoft.ML.MLContext mlContext) => Chain(TrainerSteps(mlContext, null));
 
         /// <summary>The trainer with its capacity ('NumberOfIterations') set, for learning curves.</summary>
-        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildTrainer(global::Microsoft.ML.MLContext mlContext, int capacity) => CreateTrainer(mlContext, capacity);
+        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildTrainer(global::Microsoft.ML.MLContext mlContext, int capacity) => Chain(TrainerSteps(mlContext, capacity));
 
         public string CapacityParameter => "NumberOfIterations";
 
         public int DefaultCapacity => 30;
 
-        private global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> CreateTrainer(global::Microsoft.ML.MLContext mlContext, int? capacity)
+        private global::System.Collections.Generic.IEnumerable<global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer>> TrainerSteps(global::Microsoft.ML.MLContext mlContext, int? capacity)
         {
             var options = new global::Microsoft.ML.Trainers.LightGbm.LightGbmBinaryTrainer.Options
             {
@@ -229,15 +230,22 @@ namespace MyApp
                 NumberOfThreads = 1,
             };
             if (capacity is int c) options.NumberOfIterations = c;
-            global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> trainer = mlContext.BinaryClassification.Trainers.LightGbm(options);
-            return trainer;
+            yield return mlContext.BinaryClassification.Trainers.LightGbm(options);
         }
 
-        /// <summary>The whole estimator: preparation, then the trainer.</summary>
+        /// <summary>The whole estimator: preparation, then the trainer, as one flat chain.</summary>
         public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildPipeline(global::Microsoft.ML.MLContext mlContext)
         {
-            global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> pipeline = BuildPreprocessing(mlContext).Append(BuildTrainer(mlContext));
+            var pipeline = Chain(global::System.Linq.Enumerable.Concat(PreprocessingSteps(mlContext), TrainerSteps(mlContext, null)));
             return pipeline;
+        }
+
+        // Appending to one EstimatorChain keeps it flat; Append on an IEstimator would nest a chain per step (more allocation per fit).
+        private static global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> Chain(global::System.Collections.Generic.IEnumerable<global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer>> steps)
+        {
+            var chain = new global::Microsoft.ML.Data.EstimatorChain<global::Microsoft.ML.ITransformer>();
+            foreach (var step in steps) chain = chain.Append(step);
+            return chain;
         }
 
         /// <summary>The training data named in the spec.</summary>

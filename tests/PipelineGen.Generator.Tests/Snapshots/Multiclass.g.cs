@@ -133,29 +133,30 @@ namespace MyApp
         }
 
         /// <summary>Label and feature preparation, fitted on training rows only wherever it learns something (means, ranges, vocabularies).</summary>
-        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildPreprocessing(global::Microsoft.ML.MLContext mlContext)
+        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildPreprocessing(global::Microsoft.ML.MLContext mlContext) => Chain(PreprocessingSteps(mlContext));
+
+        private global::System.Collections.Generic.IEnumerable<global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer>> PreprocessingSteps(global::Microsoft.ML.MLContext mlContext)
         {
-            global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> pipeline = mlContext.Transforms.Conversion.MapValueToKey("Label", "species");
-            pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues("__SepalLength", "sepal_length", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
-            pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues("__SepalWidth", "sepal_width", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
-            pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues("__PetalLength", "petal_length", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
-            pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues("__PetalWidth", "petal_width", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
-            pipeline = pipeline.Append(mlContext.Transforms.Concatenate("Features", "__SepalLength", "__SepalWidth", "__PetalLength", "__PetalWidth"));
-            pipeline = pipeline.Append(mlContext.Transforms.NormalizeMinMax("Features"));
-            return pipeline;
+            yield return mlContext.Transforms.Conversion.MapValueToKey("Label", "species");
+            yield return mlContext.Transforms.ReplaceMissingValues("__SepalLength", "sepal_length", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean);
+            yield return mlContext.Transforms.ReplaceMissingValues("__SepalWidth", "sepal_width", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean);
+            yield return mlContext.Transforms.ReplaceMissingValues("__PetalLength", "petal_length", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean);
+            yield return mlContext.Transforms.ReplaceMissingValues("__PetalWidth", "petal_width", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean);
+            yield return mlContext.Transforms.Concatenate("Features", "__SepalLength", "__SepalWidth", "__PetalLength", "__PetalWidth");
+            yield return mlContext.Transforms.NormalizeMinMax("Features");
         }
 
         /// <summary>Trainer 'sdca' with the spec's hyperparameters.</summary>
-        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildTrainer(global::Microsoft.ML.MLContext mlContext) => CreateTrainer(mlContext, null);
+        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildTrainer(global::Microsoft.ML.MLContext mlContext) => Chain(TrainerSteps(mlContext, null));
 
         /// <summary>The trainer with its capacity ('MaximumNumberOfIterations') set, for learning curves.</summary>
-        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildTrainer(global::Microsoft.ML.MLContext mlContext, int capacity) => CreateTrainer(mlContext, capacity);
+        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildTrainer(global::Microsoft.ML.MLContext mlContext, int capacity) => Chain(TrainerSteps(mlContext, capacity));
 
         public string CapacityParameter => "MaximumNumberOfIterations";
 
         public int DefaultCapacity => 50;
 
-        private global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> CreateTrainer(global::Microsoft.ML.MLContext mlContext, int? capacity)
+        private global::System.Collections.Generic.IEnumerable<global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer>> TrainerSteps(global::Microsoft.ML.MLContext mlContext, int? capacity)
         {
             var options = new global::Microsoft.ML.Trainers.SdcaMaximumEntropyMulticlassTrainer.Options
             {
@@ -165,17 +166,24 @@ namespace MyApp
                 NumberOfThreads = 1,
             };
             if (capacity is int c) options.MaximumNumberOfIterations = c;
-            global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> trainer = mlContext.MulticlassClassification.Trainers.SdcaMaximumEntropy(options);
+            yield return mlContext.MulticlassClassification.Trainers.SdcaMaximumEntropy(options);
             // The trainer predicts a key; map it back to the label's own values for callers.
-            trainer = trainer.Append(mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabelValue", "PredictedLabel"));
-            return trainer;
+            yield return mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabelValue", "PredictedLabel");
         }
 
-        /// <summary>The whole estimator: preparation, then the trainer.</summary>
+        /// <summary>The whole estimator: preparation, then the trainer, as one flat chain.</summary>
         public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildPipeline(global::Microsoft.ML.MLContext mlContext)
         {
-            global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> pipeline = BuildPreprocessing(mlContext).Append(BuildTrainer(mlContext));
+            var pipeline = Chain(global::System.Linq.Enumerable.Concat(PreprocessingSteps(mlContext), TrainerSteps(mlContext, null)));
             return pipeline;
+        }
+
+        // Appending to one EstimatorChain keeps it flat; Append on an IEstimator would nest a chain per step (more allocation per fit).
+        private static global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> Chain(global::System.Collections.Generic.IEnumerable<global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer>> steps)
+        {
+            var chain = new global::Microsoft.ML.Data.EstimatorChain<global::Microsoft.ML.ITransformer>();
+            foreach (var step in steps) chain = chain.Append(step);
+            return chain;
         }
 
         /// <summary>The training data named in the spec.</summary>

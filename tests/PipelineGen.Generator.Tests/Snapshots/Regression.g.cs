@@ -192,38 +192,39 @@ namespace MyApp
         }
 
         /// <summary>Label and feature preparation, fitted on training rows only wherever it learns something (means, ranges, vocabularies).</summary>
-        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildPreprocessing(global::Microsoft.ML.MLContext mlContext)
+        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildPreprocessing(global::Microsoft.ML.MLContext mlContext) => Chain(PreprocessingSteps(mlContext));
+
+        private global::System.Collections.Generic.IEnumerable<global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer>> PreprocessingSteps(global::Microsoft.ML.MLContext mlContext)
         {
-            global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> pipeline = mlContext.Transforms.CopyColumns("Label", "fare");
-            pipeline = pipeline.Append(global::PipelineGen.Runtime.Preparation.PreparationCatalog.DateTimeFeatures(mlContext.Transforms, "__Pickup", "pickup"));
-            pipeline = pipeline.Append(global::PipelineGen.Runtime.Preparation.PreparationCatalog.DateTimeFeatures(mlContext.Transforms, "__Dropoff", "dropoff"));
-            pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues("__Passengers", "passengers", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
-            pipeline = pipeline.Append(mlContext.Transforms.ReplaceMissingValues("__Distance", "distance", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
-            pipeline = pipeline.Append(mlContext.Transforms.Expression("__Payment_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "payment"));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__Payment", "__Payment_filled", numberOfBits: 8));
-            pipeline = pipeline.Append(mlContext.Transforms.Expression("__PickupZone_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "pickup_zone"));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__PickupZone", "__PickupZone_filled", numberOfBits: 8));
-            pipeline = pipeline.Append(mlContext.Transforms.Expression("__DropoffZone_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "dropoff_zone"));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__DropoffZone", "__DropoffZone_filled", numberOfBits: 8));
-            pipeline = pipeline.Append(mlContext.Transforms.Expression("__PickupBorough_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "pickup_borough"));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__PickupBorough", "__PickupBorough_filled", numberOfBits: 8));
-            pipeline = pipeline.Append(mlContext.Transforms.Expression("__DropoffBorough_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "dropoff_borough"));
-            pipeline = pipeline.Append(mlContext.Transforms.Categorical.OneHotHashEncoding("__DropoffBorough", "__DropoffBorough_filled", numberOfBits: 8));
-            pipeline = pipeline.Append(mlContext.Transforms.Concatenate("Features", "__Pickup", "__Dropoff", "__Passengers", "__Distance", "__Payment", "__PickupZone", "__DropoffZone", "__PickupBorough", "__DropoffBorough"));
-            return pipeline;
+            yield return mlContext.Transforms.CopyColumns("Label", "fare");
+            yield return global::PipelineGen.Runtime.Preparation.PreparationCatalog.DateTimeFeatures(mlContext.Transforms, "__Pickup", "pickup");
+            yield return global::PipelineGen.Runtime.Preparation.PreparationCatalog.DateTimeFeatures(mlContext.Transforms, "__Dropoff", "dropoff");
+            yield return mlContext.Transforms.ReplaceMissingValues("__Passengers", "passengers", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean);
+            yield return mlContext.Transforms.ReplaceMissingValues("__Distance", "distance", global::Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean);
+            yield return mlContext.Transforms.Expression("__Payment_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "payment");
+            yield return mlContext.Transforms.Categorical.OneHotHashEncoding("__Payment", "__Payment_filled", numberOfBits: 8);
+            yield return mlContext.Transforms.Expression("__PickupZone_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "pickup_zone");
+            yield return mlContext.Transforms.Categorical.OneHotHashEncoding("__PickupZone", "__PickupZone_filled", numberOfBits: 8);
+            yield return mlContext.Transforms.Expression("__DropoffZone_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "dropoff_zone");
+            yield return mlContext.Transforms.Categorical.OneHotHashEncoding("__DropoffZone", "__DropoffZone_filled", numberOfBits: 8);
+            yield return mlContext.Transforms.Expression("__PickupBorough_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "pickup_borough");
+            yield return mlContext.Transforms.Categorical.OneHotHashEncoding("__PickupBorough", "__PickupBorough_filled", numberOfBits: 8);
+            yield return mlContext.Transforms.Expression("__DropoffBorough_filled", "x : x == \"\" || x == \"?\" || x == \"NA\" || x == \"NaN\" || x == \"null\" ? \"(missing)\" : x", "dropoff_borough");
+            yield return mlContext.Transforms.Categorical.OneHotHashEncoding("__DropoffBorough", "__DropoffBorough_filled", numberOfBits: 8);
+            yield return mlContext.Transforms.Concatenate("Features", "__Pickup", "__Dropoff", "__Passengers", "__Distance", "__Payment", "__PickupZone", "__DropoffZone", "__PickupBorough", "__DropoffBorough");
         }
 
         /// <summary>Trainer 'fast_tree' with the spec's hyperparameters.</summary>
-        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildTrainer(global::Microsoft.ML.MLContext mlContext) => CreateTrainer(mlContext, null);
+        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildTrainer(global::Microsoft.ML.MLContext mlContext) => Chain(TrainerSteps(mlContext, null));
 
         /// <summary>The trainer with its capacity ('NumberOfTrees') set, for learning curves.</summary>
-        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildTrainer(global::Microsoft.ML.MLContext mlContext, int capacity) => CreateTrainer(mlContext, capacity);
+        public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildTrainer(global::Microsoft.ML.MLContext mlContext, int capacity) => Chain(TrainerSteps(mlContext, capacity));
 
         public string CapacityParameter => "NumberOfTrees";
 
         public int DefaultCapacity => 40;
 
-        private global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> CreateTrainer(global::Microsoft.ML.MLContext mlContext, int? capacity)
+        private global::System.Collections.Generic.IEnumerable<global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer>> TrainerSteps(global::Microsoft.ML.MLContext mlContext, int? capacity)
         {
             var options = new global::Microsoft.ML.Trainers.FastTree.FastTreeRegressionTrainer.Options
             {
@@ -234,15 +235,22 @@ namespace MyApp
                 NumberOfThreads = 1,
             };
             if (capacity is int c) options.NumberOfTrees = c;
-            global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> trainer = mlContext.Regression.Trainers.FastTree(options);
-            return trainer;
+            yield return mlContext.Regression.Trainers.FastTree(options);
         }
 
-        /// <summary>The whole estimator: preparation, then the trainer.</summary>
+        /// <summary>The whole estimator: preparation, then the trainer, as one flat chain.</summary>
         public global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> BuildPipeline(global::Microsoft.ML.MLContext mlContext)
         {
-            global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> pipeline = BuildPreprocessing(mlContext).Append(BuildTrainer(mlContext));
+            var pipeline = Chain(global::System.Linq.Enumerable.Concat(PreprocessingSteps(mlContext), TrainerSteps(mlContext, null)));
             return pipeline;
+        }
+
+        // Appending to one EstimatorChain keeps it flat; Append on an IEstimator would nest a chain per step (more allocation per fit).
+        private static global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer> Chain(global::System.Collections.Generic.IEnumerable<global::Microsoft.ML.IEstimator<global::Microsoft.ML.ITransformer>> steps)
+        {
+            var chain = new global::Microsoft.ML.Data.EstimatorChain<global::Microsoft.ML.ITransformer>();
+            foreach (var step in steps) chain = chain.Append(step);
+            return chain;
         }
 
         /// <summary>The training data named in the spec.</summary>
