@@ -5,6 +5,8 @@ using Microsoft.CodeAnalysis;
 using PipelineGen.Runtime;
 using PipelineGen.Spec.Data;
 
+using PipelineGen.Generator.Tests;
+
 namespace PipelineGen.Benchmarks;
 
 /// <summary>A spec over a dataset: the unit every benchmark runs on.</summary>
@@ -73,33 +75,7 @@ internal static class BenchCases
     };
 
     /// <summary>The generator benchmark's spec: the test suite's realistic Titanic spec (text, median, indicators, k-fold).</summary>
-    public static readonly BenchCase GeneratorCase = new("Titanic", "titanic", """
-        # yaml-language-server: $schema=../schemas/pipeline.schema.json
-        version: 1
-        name: Titanic
-        task:
-          kind: binary
-          label: survived
-        data:
-          train: titanic.csv
-          columns:
-            name: { type: text }
-            ticket: { role: ignore }
-            pclass: { type: categorical }
-            age: { missing: median }
-        metric: auc
-        prepare:
-          missing_indicators: true
-        evaluate:
-          protocol: kfold
-          folds: 3
-        model:
-          trainer: lightgbm
-          params:
-            leaves: 8
-            iterations: 30
-            min_examples_per_leaf: 5
-        """);
+    public static readonly BenchCase GeneratorCase = new("Titanic", "titanic", Fixtures.TitanicSpec);
 
     /// <summary>The memory benchmark's spec: every taxis column the runtime can use (datetimes → calendar features, hashed zones).</summary>
     public static BenchCase MemoryCase(string dataFile) => new("TaxisMemory", "taxis", $$"""

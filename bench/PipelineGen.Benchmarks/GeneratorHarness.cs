@@ -4,37 +4,12 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 
+using PipelineGen.Generator.Tests;
+
 namespace PipelineGen.Benchmarks;
 
-// A small copy of tests/PipelineGen.Generator.Tests/GeneratorHarness.cs (without xunit): drives the generator in-process
-// with in-memory AdditionalFiles and the metadata the package's targets would pass.
-
-internal sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
-{
-    private readonly SourceText source = SourceText.From(text);
-    public override string Path { get; } = path;
-    public override SourceText GetText(CancellationToken cancellationToken = default) => source;
-}
-
-internal sealed class BenchOptionsProvider(IReadOnlyDictionary<string, string> kindsByPath, string rootNamespace) : AnalyzerConfigOptionsProvider
-{
-    private const string KindMetadata = "build_metadata.AdditionalFiles.PipelineGenKind";
-
-    private sealed class Options(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
-    {
-        public override bool TryGetValue(string key, out string value) => values.TryGetValue(key, out value!);
-    }
-
-    public override AnalyzerConfigOptions GlobalOptions { get; } =
-        new Options(new Dictionary<string, string> { ["build_property.RootNamespace"] = rootNamespace });
-
-    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options(new Dictionary<string, string>());
-
-    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
-        new Options(kindsByPath.TryGetValue(textFile.Path, out var kind)
-            ? new Dictionary<string, string> { [KindMetadata] = kind }
-            : new Dictionary<string, string>());
-}
+// Drives the generator in-process like the test harness; the in-memory inputs and options provider are the tests' own
+// (tests/PipelineGen.Generator.Tests/GeneratorInputs.cs, linked into this project).
 
 internal static class GeneratorHarness
 {
@@ -60,7 +35,7 @@ internal static class GeneratorHarness
             new[] { new PipelineGen.Generator.PipelineGenerator().AsSourceGenerator() },
             files,
             ParseOptions,
-            new BenchOptionsProvider(kinds, "BenchApp"),
+            new TestOptionsProvider(kinds, "BenchApp"),
             // What the compiler uses in a real build: no step tracking.
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: false));
 

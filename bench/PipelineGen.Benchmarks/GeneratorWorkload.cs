@@ -2,6 +2,8 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
+using PipelineGen.Generator.Tests;
+
 namespace PipelineGen.Benchmarks;
 
 /// <summary>
@@ -63,7 +65,7 @@ internal sealed class GeneratorWorkload
     public void ControlGeneratorOnly()
     {
         var driver = Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(
-            new[] { new ControlGenerator().AsSourceGenerator() }, files, GeneratorHarness.ParseOptions, new BenchOptionsProvider(kinds, "BenchApp"),
+            new[] { new ControlGenerator().AsSourceGenerator() }, files, GeneratorHarness.ParseOptions, new TestOptionsProvider(kinds, "BenchApp"),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: false));
         driver.RunGeneratorsAndUpdateCompilation(GeneratorHarness.NewCompilation(userSources), out _, out _);
     }

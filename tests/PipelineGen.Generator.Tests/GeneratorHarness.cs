@@ -7,32 +7,6 @@ using PipelineGen.Spec.Data;
 
 namespace PipelineGen.Generator.Tests;
 
-/// <summary>An AdditionalFile held in memory.</summary>
-internal sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
-{
-    public override string Path { get; } = path;
-    public override SourceText GetText(CancellationToken cancellationToken = default) => SourceText.From(text);
-}
-
-/// <summary>Supplies the per-file item metadata and global build properties the package's targets would.</summary>
-internal sealed class TestOptionsProvider(IReadOnlyDictionary<string, string> kindsByPath, string rootNamespace) : AnalyzerConfigOptionsProvider
-{
-    private sealed class Options(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
-    {
-        public override bool TryGetValue(string key, out string value) => values.TryGetValue(key, out value!);
-    }
-
-    public override AnalyzerConfigOptions GlobalOptions { get; } =
-        new Options(new Dictionary<string, string> { ["build_property.RootNamespace"] = rootNamespace });
-
-    public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options(new Dictionary<string, string>());
-
-    public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) =>
-        new Options(kindsByPath.TryGetValue(textFile.Path, out var kind)
-            ? new Dictionary<string, string> { [Generator.AdditionalFileInput.KindMetadata] = kind }
-            : new Dictionary<string, string>());
-}
-
 internal sealed record GeneratorRun(GeneratorDriver Driver, Compilation Output, ImmutableArray<Diagnostic> GeneratorDiagnostics, GeneratorDriverRunResult Result)
 {
     public IEnumerable<Diagnostic> CompileErrors => Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error);
