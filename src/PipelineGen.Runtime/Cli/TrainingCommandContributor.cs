@@ -96,7 +96,7 @@ public sealed class TrainingCommandContributor : ICommandContributor
     private static Command Predict(CommandServices services)
     {
         var model = ModelOption();
-        var input = new Option<string?>("--input") { Description = "CSV file to score (same layout as the training data)." };
+        var input = new Option<string?>("--input") { Description = "CSV file to score; columns are matched to the pipeline's by header name (the label and unused columns may be left out; a file without a header must list the columns in the spec's order)." };
         var output = new Option<string?>("--output") { Description = "Where to write the predictions CSV (default: <input>.predictions.csv)." };
         var json = new Option<string?>("--json") { Description = "One row as a JSON object, e.g. '{\"age\": 42, \"city\": \"Oslo\"}'; prints the prediction as JSON." };
         var command = new Command("predict", "Score a CSV file (input columns + predictions) or one JSON row with the saved model.");

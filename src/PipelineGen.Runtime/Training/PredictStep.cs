@@ -3,77 +3,179 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using PipelineGen.Runtime.Data;
+using PipelineGen.Shared;
 
 namespace PipelineGen.Runtime.Training;
+
+/// <summary>Bad input to predict that is not a bad data row: a path, the output location, the JSON row, a model that does not fit. Exit code 2.</summary>
+public sealed class PredictInputException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>What scoring a CSV file did: rows written, notes about the file's layout, warnings about its values.</summary>
+public sealed record PredictionReport(long Rows, IReadOnlyList<string> Notes, IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// Scores data with a saved model through ML.NET's untyped path: the pipeline's own loader reads the rows, the loaded
 /// model transforms them, and the prediction columns are read by name.
 /// </summary>
+/// <remarks>
+/// Input columns are matched to the pipeline's columns <b>by header name</b>, not by position. The file is rewritten,
+/// streaming, to a temporary file in the training layout (the spec's column order, the label and other unused columns
+/// left empty when absent), which the pipeline's own <see cref="IPipelineDefinition.LoadData"/> then reads. Why a temp
+/// file rather than a TextLoader built here with remapped column indices: the generated loader is the one
+/// implementation of "how this pipeline reads a file" (types, quoting, missing values, and whatever options the
+/// generator adds later); a second loader built here would have to copy those options and would drift silently when
+/// they change. The rewrite is one line in, one line out (never materialised), and the same pass checks every value's
+/// type and compares it with the training profile.
+/// </remarks>
 public static class PredictStep
 {
-    /// <summary>Scores <paramref name="inputPath"/> and writes a comma-separated file: the input columns, then the prediction columns.</summary>
-    public static long PredictCsv(MLContext ml, IPipelineDefinition pipeline, string inputPath, string outputPath, string? modelPath = null)
-    {
-        if (!File.Exists(inputPath))
-            throw new FileNotFoundException($"Input file '{Path.GetFullPath(inputPath)}' does not exist.", inputPath);
-        var model = ModelStore.Load(ml, modelPath ?? ModelStore.DefaultModelPath(pipeline.Settings), out _);
-        var data = pipeline.LoadData(ml, Path.GetFullPath(inputPath));
-        var scored = model.Transform(data);
-        var predictionColumns = PredictionColumns(pipeline.Settings.Task, scored.Schema);
+    /// <summary>A value beyond the training range by more than this share of the range counts as far outside it.</summary>
+    public const double FarOutsideFraction = 0.1;
 
-        long rows = 0;
-        AtomicFile.Write(outputPath, stream =>
+    /// <summary>How many bad rows are listed in the error.</summary>
+    private const int MaxProblemsListed = 10;
+
+    /// <summary>Scores <paramref name="inputPath"/> and writes a comma-separated file: the input's pipeline columns, then the prediction columns.</summary>
+    public static PredictionReport PredictCsv(MLContext ml, IPipelineDefinition pipeline, string inputPath, string outputPath, string? modelPath = null)
+    {
+        var settings = pipeline.Settings;
+        CheckPath(inputPath, "--input");
+        CheckPath(outputPath, "--output");
+        modelPath ??= ModelStore.DefaultModelPath(settings);
+        CheckPath(modelPath, "--model");
+        var fullInput = Path.GetFullPath(inputPath);
+        var fullOutput = Path.GetFullPath(outputPath);
+        if (Directory.Exists(fullInput))
+            throw new PredictInputException($"--input '{fullInput}' is a directory; pass a CSV file.");
+        if (!File.Exists(fullInput))
+            throw new FileNotFoundException($"Input file '{fullInput}' does not exist.", fullInput);
+        if (string.Equals(fullInput, fullOutput, StringComparison.Ordinal))
+            throw new PredictInputException($"--output '{fullOutput}' is the input file; writing the predictions there would replace the data being read. Choose another --output.");
+        if (Directory.Exists(fullOutput))
+            throw new PredictInputException($"--output '{fullOutput}' is a directory; pass a file path such as {Path.Combine(fullOutput, "predictions.csv")}.");
+
+        var model = ModelStore.Load(ml, modelPath, out _);
+        var profile = TrainingProfile.TryReadFor(modelPath, out var noProfile);
+        var notes = new List<string>();
+        if (profile is null)
+            notes.Add($"{noProfile}: values are not compared with the training data's ranges and categories.");
+
+        var temp = Path.Combine(Path.GetTempPath(), $"pipelinegen-predict-{Guid.NewGuid():N}.csv");
+        try
         {
-            using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
-            // Two cursors in lock-step: the raw columns as read (a preparation step may overwrite a column of the same
-            // name in the scored view) and the predictions. Row-to-row transforms keep the order.
-            using var rawCursor = data.GetRowCursor(data.Schema);
-            using var scoredCursor = scored.GetRowCursor(predictionColumns);
-            var readers = data.Schema.Where(c => !c.IsHidden).Select(c => CellReader.Create(rawCursor, c))
-                .Concat(predictionColumns.Select(c => CellReader.Create(scoredCursor, c))).ToArray();
-            writer.WriteLine(string.Join(",", readers.SelectMany(r => r.Headers).Select(Quote)));
-            while (rawCursor.MoveNext())
+            CsvLayout layout;
+            try
             {
-                if (!scoredCursor.MoveNext())
-                    throw new InvalidOperationException("The model returned fewer rows than it was given; predictions cannot be matched to input rows.");
-                writer.WriteLine(string.Join(",", readers.SelectMany(r => r.Read()).Select(v => Quote(FormatCell(v)))));
-                rows++;
+                layout = RewriteInTrainingLayout(settings, fullInput, temp, profile, notes);
             }
-        });
-        return rows;
+            catch (Exception e) when (e is UnauthorizedAccessException || (e is IOException && e is not FileNotFoundException))
+            {
+                throw new PredictInputException($"cannot read '{fullInput}' or write the temporary copy '{temp}': {e.Message}", e);
+            }
+            var data = pipeline.LoadData(ml, temp);
+            var scored = TransformOrExplain(model, data, modelPath, settings);
+            var predictionColumns = PredictionColumns(settings.Task, scored.Schema);
+
+            long rows = 0;
+            try
+            {
+                AtomicFile.Write(fullOutput, stream =>
+                {
+                    using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
+                    // Two cursors in lock-step: the raw columns as read (a preparation step may overwrite a column of the same
+                    // name in the scored view) and the predictions. Row-to-row transforms keep the order.
+                    using var rawCursor = data.GetRowCursor(data.Schema);
+                    using var scoredCursor = scored.GetRowCursor(predictionColumns);
+                    var readers = layout.OutputColumns.Select(c => CellReader.Create(rawCursor, data.Schema[c.Name]))
+                        .Concat(predictionColumns.Select(c => CellReader.Create(scoredCursor, c))).ToArray();
+                    writer.WriteLine(string.Join(",", readers.SelectMany(r => r.Headers).Select(Quote)));
+                    while (rawCursor.MoveNext())
+                    {
+                        if (!scoredCursor.MoveNext())
+                            throw new InvalidOperationException("The model returned fewer rows than it was given; predictions cannot be matched to input rows.");
+                        writer.WriteLine(string.Join(",", readers.SelectMany(r => r.Read()).Select(v => Quote(FormatCell(v)))));
+                        rows++;
+                    }
+                });
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new PredictInputException($"cannot write the predictions to '{fullOutput}': {e.Message} Choose another --output (a writable folder with free space).", e);
+            }
+            if (rows != layout.Rows)
+                throw new InvalidOperationException($"{layout.Rows} rows were read from {fullInput} but the loader returned {rows}; the predictions would not line up with the input.");
+            return new PredictionReport(rows, notes, layout.Warnings);
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
     }
 
     /// <summary>Scores one row given as a JSON object keyed by column name; returns the prediction columns by name.</summary>
-    public static IReadOnlyDictionary<string, object?> PredictJson(MLContext ml, IPipelineDefinition pipeline, string json, string? modelPath = null)
+    public static IReadOnlyDictionary<string, object?> PredictJson(MLContext ml, IPipelineDefinition pipeline, string json, string? modelPath = null) =>
+        PredictJson(ml, pipeline, json, modelPath, out _);
+
+    /// <summary>
+    /// Scores one JSON row; <paramref name="warnings"/> says which values the model never saw in training (a category, a
+    /// number far outside the training range, a missing value where training had none). A value of the wrong type throws.
+    /// </summary>
+    public static IReadOnlyDictionary<string, object?> PredictJson(MLContext ml, IPipelineDefinition pipeline, string json, string? modelPath, out IReadOnlyList<string> warnings)
     {
         var settings = pipeline.Settings;
+        modelPath ??= ModelStore.DefaultModelPath(settings);
+        CheckPath(modelPath, "--model");
+        if (FindLoneSurrogate(json) is int at)
+            throw new PredictInputException($"--json contains a lone UTF-16 surrogate (U+{(int)json[at]:X4}) at character {at + 1}: the text is not valid Unicode. Pass the row as valid UTF-8 text.");
         using var document = ParseObject(json);
-        var byName = settings.Columns.ToDictionary(c => c.Name, StringComparer.Ordinal);
-        var values = new Dictionary<int, string>();
+        var byName = new Dictionary<string, ColumnInfo>(StringComparer.Ordinal);
+        foreach (var column in settings.Columns) byName.TryAdd(column.Name, column);
+        var values = new Dictionary<ColumnInfo, string>();
         foreach (var property in document.RootElement.EnumerateObject())
         {
-            var column = byName.GetValueOrDefault(property.Name)
-                ?? settings.Columns.FirstOrDefault(c => string.Equals(c.Name, property.Name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new ArgumentException($"JSON property '{property.Name}' is not a column of '{settings.Name}' (columns: {string.Join(", ", settings.Columns.OrderBy(c => c.Index).Select(c => c.Name))}).");
-            values[column.Index] = JsonCell(property);
+            var name = Utf16(() => property.Name, "a property name");
+            var column = byName.GetValueOrDefault(name)
+                ?? settings.Columns.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ArgumentException($"JSON property '{name}' is not a column of '{settings.Name}' (columns: {string.Join(", ", settings.Columns.OrderBy(c => c.Index).Select(c => c.Name))}).");
+            if (values.ContainsKey(column))
+                throw new PredictInputException($"JSON property '{name}' is given twice (column '{column.Name}'); give each column once.");
+            values[column] = JsonCell(property, name, column, settings);
         }
+
+        var model = ModelStore.Load(ml, modelPath, out _);
+        var profile = TrainingProfile.TryReadFor(modelPath, out _);
+        var checks = new ValueChecks(settings, profile);
+        var absent = settings.Features.Where(c => !values.ContainsKey(c)).ToList();
+        var required = absent.Where(c => !checks.MayBeMissing(c)).ToList();
+        if (required.Count > 0)
+            throw new PredictInputException(
+                $"the JSON row has no {Plural(required.Count, "value")} for {NameList(required)}; the model needs {(required.Count == 1 ? "it" : "them")} " +
+                $"(the training data had no missing values there). Add {(required.Count == 1 ? "it" : "them")} to the object, e.g. {{\"{required[0].Name}\": ...}}.");
+        foreach (var column in absent)
+            checks.Check(column, MissingToken(settings), "");
+        foreach (var (column, value) in values)
+            if (column.Role == ColumnRole.Feature) checks.Check(column, value, "");
+        warnings = checks.Messages();
 
         // The row goes through the pipeline's own loader, so parsing and missing-value tokens match training exactly.
         var temp = Path.Combine(Path.GetTempPath(), $"pipelinegen-predict-{Guid.NewGuid():N}.csv");
         try
         {
-            var separator = settings.Separator.ToString();
             var ordered = settings.Columns.OrderBy(c => c.Index).ToArray();
-            var width = ordered.Length == 0 ? 0 : ordered.Max(c => c.Index) + 1;
-            var lines = new List<string>();
-            if (settings.HasHeader)
-                lines.Add(string.Join(separator, Enumerable.Range(0, width).Select(i => Quote(ordered.FirstOrDefault(c => c.Index == i)?.Name ?? $"column{i}", settings.Separator))));
-            lines.Add(string.Join(separator, Enumerable.Range(0, width).Select(i => Quote(values.GetValueOrDefault(i, ""), settings.Separator))));
-            File.WriteAllLines(temp, lines, new UTF8Encoding(false));
+            var width = ordered.Length == 0 ? 0 : ordered[^1].Index + 1;
+            var cells = new string[width];
+            using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false)))
+            {
+                if (settings.HasHeader)
+                    writer.WriteLine(HeaderLine(settings, ordered, width));
+                Array.Fill(cells, "");
+                foreach (var column in ordered)
+                    cells[column.Index] = values.TryGetValue(column, out var v) ? v : MissingToken(settings);
+                writer.WriteLine(JoinRow(cells, settings.Separator));
+            }
 
-            var model = ModelStore.Load(ml, modelPath ?? ModelStore.DefaultModelPath(settings), out _);
-            var scored = model.Transform(pipeline.LoadData(ml, temp));
+            var scored = TransformOrExplain(model, pipeline.LoadData(ml, temp), modelPath, settings);
             var columns = PredictionColumns(settings.Task, scored.Schema);
             using var cursor = scored.GetRowCursor(columns);
             var readers = columns.Select(c => CellReader.Create(cursor, c)).ToArray();
@@ -82,46 +184,54 @@ public static class PredictStep
             var result = new Dictionary<string, object?>(StringComparer.Ordinal);
             foreach (var reader in readers)
             {
-                var cells = reader.Read();
+                var cells2 = reader.Read();
                 if (reader.Headers.Count == 1 && !reader.IsVector)
-                    result[reader.Name] = cells[0];
+                    result[reader.Name] = cells2[0];
                 else
-                    result[reader.Name] = reader.SlotLabels.Zip(cells).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+                    result[reader.Name] = reader.SlotLabels.Zip(cells2).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
             }
             return result;
         }
         finally
         {
-            File.Delete(temp);
+            TryDelete(temp);
         }
     }
 
-    /// <summary>CLI entry for a CSV file: 0 written, 2 bad input.</summary>
+    /// <summary>CLI entry for a CSV file: 0 written, 2 bad input. Notes go to <paramref name="output"/>, warnings to <paramref name="error"/>.</summary>
     public static int RunCsv(IPipelineDefinition pipeline, string inputPath, string outputPath, string? modelPath, TextWriter output, TextWriter error)
     {
         try
         {
-            var rows = PredictCsv(new MLContext(seed: pipeline.Settings.Seed), pipeline, inputPath, outputPath, modelPath);
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Scored {rows} rows of {inputPath} -> {Path.GetFullPath(outputPath)}"));
+            var report = PredictCsv(new MLContext(seed: pipeline.Settings.Seed), pipeline, inputPath, outputPath, modelPath);
+            foreach (var note in report.Notes) output.WriteLine($"Note: {note}");
+            foreach (var warning in report.Warnings) error.WriteLine($"warning: {warning}");
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Scored {report.Rows} rows of {inputPath} -> {Path.GetFullPath(outputPath)}"));
             return 0;
         }
-        catch (Exception e) when (TrainStep.IsBadInput(e))
+        catch (Exception e) when (TrainStep.IsBadInput(e) || e is PredictInputException)
         {
             error.WriteLine($"predict: {e.Message}");
             return 2;
         }
     }
 
-    /// <summary>CLI entry for one JSON row: prints the predictions as a JSON object; 0 ok, 2 bad input.</summary>
+    /// <summary>
+    /// CLI entry for one JSON row: prints the predictions as a JSON object (with a <c>Warnings</c> array when a value was
+    /// never seen in training; the warnings also go to <paramref name="error"/>); 0 ok, 2 bad input.
+    /// </summary>
     public static int RunJson(IPipelineDefinition pipeline, string json, string? modelPath, TextWriter output, TextWriter error)
     {
         try
         {
-            var prediction = PredictJson(new MLContext(seed: pipeline.Settings.Seed), pipeline, json, modelPath);
-            output.WriteLine(JsonSerializer.Serialize(prediction, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            var prediction = PredictJson(new MLContext(seed: pipeline.Settings.Seed), pipeline, json, modelPath, out var warnings);
+            var shown = new Dictionary<string, object?>(prediction, StringComparer.Ordinal);
+            if (warnings.Count > 0) shown["Warnings"] = warnings;
+            output.WriteLine(JsonSerializer.Serialize(shown, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            foreach (var warning in warnings) error.WriteLine($"warning: {warning}");
             return 0;
         }
-        catch (Exception e) when (TrainStep.IsBadInput(e) || e is JsonException)
+        catch (Exception e) when (TrainStep.IsBadInput(e) || e is JsonException or PredictInputException)
         {
             error.WriteLine($"predict: {e.Message}");
             return 2;
@@ -142,11 +252,254 @@ public static class PredictStep
         return names.Select(n => scored.GetColumnOrNull(n)).Where(c => c is not null).Select(c => c!.Value).ToArray();
     }
 
+    /// <summary>
+    /// Rejects a path the file system cannot take (a NUL or other control character, a lone surrogate, a malformed
+    /// path), naming the option, the path (control characters shown escaped) and the reason.
+    /// </summary>
+    public static void CheckPath(string path, string option)
+    {
+        if (path.Length == 0)
+            throw new PredictInputException($"{option}: the path is empty.");
+        for (int i = 0; i < path.Length; i++)
+        {
+            if (path[i] == '\0')
+                throw new PredictInputException($"{option} '{Printable(path)}' is not a valid path: it contains a NUL character (\\0) at position {i + 1}. Pass the path without it.");
+            if (char.IsControl(path[i]))
+                throw new PredictInputException($"{option} '{Printable(path)}' is not a valid path: it contains the control character U+{(int)path[i]:X4} at position {i + 1}. Pass the path without it.");
+        }
+        if (FindLoneSurrogate(path) is int at)
+            throw new PredictInputException($"{option} '{Printable(path)}' is not a valid path: it contains a lone UTF-16 surrogate (U+{(int)path[at]:X4}) at position {at + 1}, which no file name can hold.");
+        if (path.IndexOfAny(Path.GetInvalidPathChars()) is var bad and >= 0)
+            throw new PredictInputException($"{option} '{Printable(path)}' is not a valid path: character {bad + 1} ('{Printable(path[bad].ToString())}') is not allowed in a path.");
+        try
+        {
+            Path.GetFullPath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new PredictInputException($"{option} '{Printable(path)}' is not a valid path: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The file's columns, mapped by header name (or by the spec's order when it has no header), and what the rewrite found.</summary>
+    private sealed record CsvLayout(IReadOnlyList<ColumnInfo> OutputColumns, long Rows, IReadOnlyList<string> Warnings);
+
+    /// <summary>
+    /// Streams <paramref name="inputPath"/> into <paramref name="tempPath"/> in the training layout. Columns are matched
+    /// by header name (exactly, else case-insensitively when that is unambiguous); a file whose first line names none
+    /// of the pipeline's columns is read as headerless, in the spec's order, with or without the label. Every row is
+    /// checked (field count, quotes, numbers, booleans) and every feature value compared with the training profile.
+    /// </summary>
+    private static CsvLayout RewriteInTrainingLayout(PipelineSettings settings, string inputPath, string tempPath, TrainingProfile? profile, List<string> notes)
+    {
+        var ordered = settings.Columns.OrderBy(c => c.Index).ToArray();
+        int width = ordered.Length == 0 ? 0 : ordered[^1].Index + 1;
+        var label = settings.Columns.FirstOrDefault(c => c.Name == settings.LabelColumn);
+        var missingTokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.Ordinal);
+        var missingToken = MissingToken(settings);
+        var checks = new ValueChecks(settings, profile);
+        var warnings = new List<string>();
+        char separator = settings.Separator;
+
+        var fields = new List<string>();
+        var starts = new List<int>();
+        using var reader = new StreamReader(inputPath, detectEncodingFromByteOrderMarks: true);
+        using var writer = new StreamWriter(tempPath, false, new UTF8Encoding(false));
+        if (settings.HasHeader)
+            writer.WriteLine(HeaderLine(settings, ordered, width));
+
+        long lineNumber = 0;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (DelimitedLine.IsDataRow(line)) break;
+        }
+        if (line is null)
+            throw new DataValidationException($"{inputPath} is empty: it has no header line and no rows. Fix: pass a CSV file with a header line naming the columns ({string.Join(", ", ordered.Select(c => c.Name))}) and one row per prediction.", []);
+
+        int firstQuote = DelimitedLine.Split(line, separator, fields, starts);
+        var source = new int[ordered.Length]; // field position of each spec column in the input, -1 when absent
+        Array.Fill(source, -1);
+        var resolved = fields.Select(f => Resolve(ordered, f.Trim())).ToArray();
+        bool headerless = !settings.HasHeader || resolved.All(r => r is null);
+        int expectedFields = fields.Count;
+        var outputColumns = new List<ColumnInfo>();
+        bool firstLineIsRow;
+
+        if (headerless)
+        {
+            firstLineIsRow = true;
+            string order = string.Join(", ", ordered.Select(c => c.Name));
+            string why = settings.HasHeader ? "its first line names none of the pipeline's columns" : "the pipeline's data has no header line";
+            bool all = fields.Count == width;
+            bool withoutLabel = !all && label is not null && fields.Count == width - 1;
+            if (!all && !withoutLabel)
+                throw new DataValidationException(
+                    $"{inputPath}: line {lineNumber}: the file has no header ({why}) and its first row has {fields.Count} field(s). " +
+                    $"Without a header the fields must be the pipeline's columns in the spec's order: {order} ({width} fields" +
+                    (label is null ? ")" : $", or {width - 1} without the label '{label.Name}')") +
+                    ". Fix: add a header line naming the columns (they are then matched by name), or write the columns in that order.", []);
+            if (settings.HasHeader && firstQuote < 0)
+                foreach (var column in ordered)
+                {
+                    int at = withoutLabel && column.Index > label!.Index ? column.Index - 1 : column.Index;
+                    if (withoutLabel && column == label) continue;
+                    var value = fields[at].Trim();
+                    if (column.Kind == ColumnKind.Numeric && !missingTokens.Contains(value) && !IsNumber(value))
+                        throw new DataValidationException(
+                            $"{inputPath}: line {lineNumber} looks like a header ('{Shorten(line)}') but names none of the pipeline's columns ({order}). " +
+                            "Fix: name the columns as in the training data (columns are matched by name), or remove the header line and write the columns in the spec's order.", []);
+                }
+            foreach (var (column, k) in ordered.Select((c, k) => (c, k)))
+            {
+                if (withoutLabel && column == label) continue;
+                source[k] = withoutLabel && column.Index > label!.Index ? column.Index - 1 : column.Index;
+                outputColumns.Add(column);
+            }
+            notes.Add($"{inputPath} has no header line ({why}), so its fields are read by position in the spec's order: " +
+                $"{string.Join(", ", outputColumns.Select(c => c.Name))}{(withoutLabel ? $" (without the label '{label!.Name}')" : "")}. Add a header line to match the columns by name instead.");
+        }
+        else
+        {
+            firstLineIsRow = false;
+            if (firstQuote >= 0)
+                throw new DataValidationException($"{inputPath}: line {lineNumber} (the header): the quote opened at character {firstQuote + 1} is never closed. Fix: close the quote.", []);
+            var extras = new List<string>();
+            for (int j = 0; j < fields.Count; j++)
+            {
+                if (resolved[j] is not { } column)
+                {
+                    extras.Add(fields[j].Trim().Length == 0 ? $"(unnamed column {j + 1})" : $"'{fields[j].Trim()}'");
+                    continue;
+                }
+                int k = Array.IndexOf(ordered, column);
+                if (source[k] >= 0)
+                    throw new DataValidationException(
+                        $"{inputPath}: line {lineNumber} (the header): columns {source[k] + 1} and {j + 1} both name '{column.Name}'. Fix: keep one of them (or rename the other).", []);
+                source[k] = j;
+                outputColumns.Add(column);
+            }
+            var absentFeatures = ordered.Where((c, k) => source[k] < 0 && c.Role == ColumnRole.Feature).ToList();
+            var required = absentFeatures.Where(c => !checks.MayBeMissing(c)).ToList();
+            if (required.Count > 0)
+                throw new DataValidationException(
+                    $"{inputPath}: line {lineNumber} (the header): there is no {Plural(required.Count, "column")} {NameList(required)}; the model needs {(required.Count == 1 ? "it" : "them")} " +
+                    $"(the training data had no missing values there, so it cannot be left out). The header has: {string.Join(", ", fields.Select(f => f.Trim()))}. " +
+                    $"Fix: add the {Plural(required.Count, "column")} (columns are matched by name; the label and unused columns may be left out).", []);
+            foreach (var column in absentFeatures)
+                warnings.Add($"{inputPath} has no column '{column.Name}': every row is scored with '{column.Name}' missing (the training data had missing values there, and the pipeline fills them as it did in training).");
+            if (extras.Count > 0)
+                notes.Add($"{inputPath} has {Plural(extras.Count, "column")} the pipeline does not use: {string.Join(", ", extras)}; ignored (not copied to the output).");
+        }
+
+        var problems = new List<RowProblem>();
+        long badRows = 0, rows = 0;
+        var cells = new string[width];
+        void ProcessRow(int openQuote)
+        {
+            bool bad = false;
+            void Report(RowProblemKind kind, int column, string? name, string message, string hint)
+            {
+                bad = true;
+                if (problems.Count < MaxProblemsListed) problems.Add(new RowProblem(kind, inputPath, lineNumber, column, name, message, hint));
+            }
+            if (openQuote >= 0)
+            {
+                int field = starts.FindLastIndex(s => s <= openQuote);
+                Report(RowProblemKind.UnbalancedQuote, field + 1, null, $"the quote opened at character {openQuote + 1} is never closed.",
+                    "Close the quote, or double a literal quote inside a quoted field (\"\").");
+            }
+            else if (fields.Count != expectedFields)
+            {
+                Report(RowProblemKind.RaggedRow, Math.Min(fields.Count, expectedFields) + 1, null,
+                    $"the row has {fields.Count} field(s); {(headerless ? "the first row" : "the header")} has {expectedFields}.",
+                    fields.Count > expectedFields
+                        ? $"Quote fields that contain the separator '{separator}', or remove the extra fields."
+                        : "Add the missing fields (leave a field empty for a missing value).");
+            }
+            Array.Fill(cells, "");
+            for (int k = 0; k < ordered.Length; k++)
+            {
+                var column = ordered[k];
+                int at = source[k];
+                if (at < 0 || at >= fields.Count)
+                {
+                    cells[column.Index] = missingToken;
+                    if (at < 0 && column.Role == ColumnRole.Feature) checks.Check(column, missingToken, LineRef(lineNumber));
+                    continue;
+                }
+                var raw = fields[at];
+                cells[column.Index] = raw;
+                if (openQuote >= 0 || column.Role == ColumnRole.Ignore) continue;
+                var value = raw.Trim();
+                if (missingTokens.Contains(value))
+                {
+                    if (column.Role == ColumnRole.Feature) checks.Check(column, raw, LineRef(lineNumber));
+                    continue;
+                }
+                if (TypeProblem(column, value) is { } problem)
+                    Report(column.Kind == ColumnKind.Boolean ? RowProblemKind.UnparsableBoolean : RowProblemKind.UnparsableNumber, at + 1, column.Name,
+                        $"'{Shorten(raw)}' {problem}.",
+                        column.Kind == ColumnKind.Boolean
+                            ? "Use true/false, yes/no or 1/0."
+                            : $"Write numbers with '.' as the decimal point and no thousands separator; mark a missing value with one of: {string.Join(", ", settings.MissingValueTokens.Select(t => $"'{t}'"))}.");
+                else if (column.Role == ColumnRole.Feature)
+                    checks.Check(column, raw, LineRef(lineNumber));
+            }
+            if (bad) { badRows++; return; }
+            writer.WriteLine(JoinRow(cells, separator));
+            rows++;
+        }
+
+        if (firstLineIsRow) ProcessRow(firstQuote);
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (!DelimitedLine.IsDataRow(line)) continue;
+            ProcessRow(DelimitedLine.Split(line, separator, fields, starts));
+        }
+
+        if (badRows > 0)
+        {
+            var text = new StringBuilder();
+            text.AppendLine(CultureInfo.InvariantCulture, $"{badRows} bad row(s) in {inputPath}. First {problems.Count}:");
+            foreach (var problem in problems) text.AppendLine("  " + problem);
+            text.Append("Fix the rows: predict scores every row of the file or none, so that each prediction lines up with its input row.");
+            throw new DataValidationException(text.ToString(), problems);
+        }
+        warnings.AddRange(checks.Messages());
+        return new CsvLayout(outputColumns, rows, warnings);
+    }
+
+    /// <summary>A header field → the pipeline column it names: the exact name, else the one column whose name differs only in case.</summary>
+    private static ColumnInfo? Resolve(ColumnInfo[] columns, string name)
+    {
+        if (columns.FirstOrDefault(c => c.Name == name) is { } exact) return exact;
+        var loose = columns.Where(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)).Take(2).ToArray();
+        return loose.Length == 1 ? loose[0] : null;
+    }
+
+    /// <summary>Schema binding happens here: a model from another version of the spec fails with ML.NET's reason, which is named.</summary>
+    private static IDataView TransformOrExplain(ITransformer model, IDataView data, string modelPath, PipelineSettings settings)
+    {
+        try
+        {
+            return model.Transform(data);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw new PredictInputException(
+                $"the model {Path.GetFullPath(modelPath)} does not fit the columns of pipeline '{settings.Name}': {e.Message} Retrain it ('train') after changing the spec, or pass the matching --model.", e);
+        }
+    }
+
     private static JsonDocument ParseObject(string json)
     {
         JsonDocument document;
         try { document = JsonDocument.Parse(json); }
         catch (JsonException e) { throw new ArgumentException($"--json is not valid JSON: {e.Message}", e); }
+        catch (ArgumentException e) { throw new PredictInputException($"--json cannot be read: {e.Message}", e); }
         if (document.RootElement.ValueKind != JsonValueKind.Object)
         {
             document.Dispose();
@@ -155,15 +508,129 @@ public static class PredictStep
         return document;
     }
 
-    private static string JsonCell(JsonProperty property) => property.Value.ValueKind switch
+    /// <summary>
+    /// One JSON value as the cell text the loader reads, checked against the column's kind: a numeric column takes a number
+    /// (or a string that is one), a boolean column true/false (or 1/0, "yes"/"no"), a date column a string; null is missing.
+    /// </summary>
+    private static string JsonCell(JsonProperty property, string name, ColumnInfo column, PipelineSettings settings)
     {
-        JsonValueKind.String => property.Value.GetString()!,
-        JsonValueKind.Number => property.Value.GetRawText(), // JSON numbers are already invariant
-        JsonValueKind.True => "true",
-        JsonValueKind.False => "false",
-        JsonValueKind.Null => "",
-        _ => throw new ArgumentException($"JSON property '{property.Name}' must be a string, number, boolean or null, not {property.Value.ValueKind}."),
+        var value = property.Value;
+        string expected = column.Kind switch
+        {
+            ColumnKind.Numeric => "a number",
+            ColumnKind.Boolean => "true or false",
+            ColumnKind.DateTime => "a date/time string",
+            _ => "a string",
+        };
+        PredictInputException Wrong(string got) => new(
+            $"JSON property '{name}' must be {expected} (column '{column.Name}' is {column.Kind.ToString().ToLowerInvariant()}), not {got}. Use null for a missing value.");
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null:
+                return MissingToken(settings);
+            case JsonValueKind.String:
+                var text = Utf16(() => value.GetString()!, $"the value of '{name}'");
+                var trimmed = text.Trim();
+                if (column.Role != ColumnRole.Ignore && !settings.MissingValueTokens.Contains(trimmed) && TypeProblem(column, trimmed) is not null)
+                    throw Wrong($"the string {JsonSerializer.Serialize(text)}");
+                return text;
+            case JsonValueKind.Number:
+                var number = value.GetRawText(); // JSON numbers are already invariant
+                if (column.Kind == ColumnKind.DateTime || (column.Kind == ColumnKind.Boolean && TypeProblem(column, number) is not null))
+                    throw Wrong($"the number {number}");
+                return number;
+            case JsonValueKind.True:
+            case JsonValueKind.False:
+                if (column.Kind is ColumnKind.Numeric or ColumnKind.DateTime)
+                    throw Wrong(value.ValueKind == JsonValueKind.True ? "true" : "false");
+                return value.ValueKind == JsonValueKind.True ? "true" : "false";
+            default:
+                throw Wrong($"an {value.ValueKind.ToString().ToLowerInvariant()}");
+        }
+    }
+
+    /// <summary>System.Text.Json throws InvalidOperationException for an escaped lone surrogate (e.g. "\ud800"); name it instead.</summary>
+    private static string Utf16(Func<string> read, string what)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new PredictInputException($"--json: {what} is not valid Unicode (an escaped lone surrogate such as \\ud800 without its pair): {e.Message}", e);
+        }
+    }
+
+    /// <summary>Why a non-missing cell cannot be read as the column's kind, or null when it can.</summary>
+    internal static string? TypeProblem(ColumnInfo column, string trimmed) => column.Kind switch
+    {
+        ColumnKind.Numeric when !IsNumber(trimmed) => "is not a number",
+        ColumnKind.Boolean when !IsBoolean(trimmed) => "is not a boolean (true/false, yes/no, 1/0)",
+        _ => null,
     };
+
+    private static bool IsNumber(string value) => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
+    // The spellings ML.NET's boolean conversion accepts (as the data scan checks them).
+    private static bool IsBoolean(string value) => value.ToLowerInvariant() is
+        "true" or "false" or "t" or "f" or "yes" or "no" or "y" or "n" or "1" or "0" or "+1" or "-1";
+
+    /// <summary>The text written for a missing value: the empty cell when it is a missing token (the default), else the first token.</summary>
+    private static string MissingToken(PipelineSettings settings) =>
+        settings.MissingValueTokens.Contains("") || settings.MissingValueTokens.Count == 0 ? "" : settings.MissingValueTokens[0];
+
+    private static string HeaderLine(PipelineSettings settings, ColumnInfo[] ordered, int width) =>
+        JoinRow(Enumerable.Range(0, width).Select(i => ordered.FirstOrDefault(c => c.Index == i)?.Name ?? $"column{i}"), settings.Separator);
+
+    private static string JoinRow(IEnumerable<string> cells, char separator) =>
+        string.Join(separator.ToString(), cells.Select(c => Quote(c, separator)));
+
+    private static string LineRef(long line) => string.Create(CultureInfo.InvariantCulture, $"line {line}");
+
+    private static string NameList(IEnumerable<ColumnInfo> columns) => string.Join(", ", columns.Select(c => $"'{c.Name}'"));
+
+    private static string Plural(int count, string noun) => count == 1 ? noun : noun + "s";
+
+    private static string Shorten(string value) => value.Length <= 60 ? value : value[..57] + "...";
+
+    /// <summary>The index of the first UTF-16 surrogate without its partner, or null.</summary>
+    internal static int? FindLoneSurrogate(string text)
+    {
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]))
+            {
+                if (i + 1 < text.Length && char.IsLowSurrogate(text[i + 1])) { i++; continue; }
+                return i;
+            }
+            if (char.IsLowSurrogate(text[i])) return i;
+        }
+        return null;
+    }
+
+    /// <summary>The text with control characters and lone surrogates escaped, so an error message can show it.</summary>
+    internal static string Printable(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (c == '\0') sb.Append("\\0");
+            else if (char.IsControl(c) || (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                && !(char.IsLowSurrogate(c) && i > 0 && char.IsHighSurrogate(text[i - 1]))))
+                sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            else sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { /* a leftover temp file is harmless and clearly named */ }
+        catch (UnauthorizedAccessException) { }
+    }
 
     internal static string FormatCell(object? value) => value switch
     {
@@ -183,6 +650,92 @@ public static class PredictStep
         cell.IndexOfAny([separator, '"', '\n', '\r']) >= 0 ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
 }
 
+/// <summary>
+/// Compares feature values with the training profile and collects, per column, values the model never saw: a category
+/// not in training, a number far outside the training range, a missing value where training had none.
+/// </summary>
+internal sealed class ValueChecks(PipelineSettings settings, TrainingProfile? profile)
+{
+    private readonly HashSet<string> _missingTokens = new(settings.MissingValueTokens, StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _categories = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Column, Kind What), Finding> _findings = new();
+    private readonly List<(string Column, Kind What)> _order = [];
+
+    private enum Kind { Missing, Unseen, FarOut }
+
+    private sealed class Finding
+    {
+        public long Count;
+        public List<(string Value, string Where)> Examples { get; } = [];
+    }
+
+    /// <summary>The column may be missing: the build saw missing values in it, or the training profile counted some.</summary>
+    public bool MayBeMissing(ColumnInfo column) =>
+        column.HasMissing || (profile is not null && profile.Columns.TryGetValue(column.Name, out var p) && p.Missing > 0);
+
+    /// <summary>Checks one feature value; <paramref name="where"/> is "line 7" for a file, empty for a single JSON row.</summary>
+    public void Check(ColumnInfo column, string raw, string where)
+    {
+        var value = raw.Trim();
+        if (_missingTokens.Contains(value))
+        {
+            if (!MayBeMissing(column)) Add(column.Name, Kind.Missing, value, where);
+            return;
+        }
+        if (profile is null || !profile.Columns.TryGetValue(column.Name, out var p)) return;
+        if (p.Kind == nameof(ColumnKind.Numeric) && p.Min is double min && p.Max is double max
+            && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            double margin = (max - min) * PredictStep.FarOutsideFraction;
+            if (!(number >= min - margin && number <= max + margin)) Add(column.Name, Kind.FarOut, value, where);
+        }
+        else if (p.Kind == nameof(ColumnKind.Categorical) && p.CategoriesComplete && p.Categories is { } categories)
+        {
+            if (!_categories.TryGetValue(column.Name, out var seen))
+                _categories[column.Name] = seen = new HashSet<string>(categories, StringComparer.Ordinal);
+            if (!seen.Contains(raw)) Add(column.Name, Kind.Unseen, raw, where);
+        }
+    }
+
+    private void Add(string column, Kind what, string value, string where)
+    {
+        if (!_findings.TryGetValue((column, what), out var finding))
+        {
+            _findings[(column, what)] = finding = new Finding();
+            _order.Add((column, what));
+        }
+        finding.Count++;
+        if (finding.Examples.Count < 3) finding.Examples.Add((value, where));
+    }
+
+    /// <summary>One message per column and kind, in the order first found.</summary>
+    public IReadOnlyList<string> Messages() => _order.Select(key =>
+    {
+        var (column, what) = key;
+        var finding = _findings[key];
+        var p = profile?.Columns.GetValueOrDefault(column);
+        string examples = string.Join(", ", finding.Examples.Select(e => e.Where.Length == 0 ? $"'{e.Value}'" : $"'{e.Value}' on {e.Where}"))
+            + (finding.Count > finding.Examples.Count ? ", ..." : "");
+        bool single = finding.Examples.All(e => e.Where.Length == 0);
+        string subject = single ? $"'{column}' = {string.Join(", ", finding.Examples.Select(e => $"'{e.Value}'"))}" : string.Create(CultureInfo.InvariantCulture, $"'{column}': {finding.Count} row(s) ({examples})");
+        return what switch
+        {
+            Kind.Unseen => $"{subject}: a category not seen in training ({DescribeCategories(p!)}); predicted anyway, but the model learned nothing about {(single ? "this value" : "these values")}.",
+            Kind.FarOut => $"{subject}: far outside the training range [{TrainingProfile.Format(p!.Min!.Value)}, {TrainingProfile.Format(p.Max!.Value)}] (by more than {FarPercent} of its width); predicted anyway, but the model has not seen such values.",
+            _ => $"{(single ? $"'{column}'" : subject)}: missing, but the training data had no missing values in '{column}'; predicted anyway, but the model learned nothing about a missing value there.",
+        };
+    }).ToArray();
+
+    private static string FarPercent => (PredictStep.FarOutsideFraction * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
+
+    private static string DescribeCategories(ColumnProfile p)
+    {
+        var categories = p.Categories ?? [];
+        return categories.Count <= 10
+            ? "seen: " + string.Join(", ", categories)
+            : string.Create(CultureInfo.InvariantCulture, $"{categories.Count} seen, e.g. {string.Join(", ", categories.Take(5))}");
+    }
+}
 /// <summary>Reads one column of the current row as plain .NET values (vectors expand to one cell per slot).</summary>
 internal sealed class CellReader
 {

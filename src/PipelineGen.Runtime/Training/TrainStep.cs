@@ -60,6 +60,8 @@ public static class TrainStep
             TestLooks = previous?.TestLooks ?? [],
         };
         card.Write(modelPath);
+        // Beside the model: training ranges and categories per feature, so predict can flag values the model never saw.
+        TrainingProfile.Compute(settings, data, card.ModelSha256).Write(modelPath);
         return new TrainResult(modelPath, card);
     }
 

@@ -50,7 +50,7 @@ public sealed class TrainingCommandsTests : IDisposable
         Assert.Contains("--force", again.Error);
         Assert.Equal(0, Cli("test", "--force").Exit);
 
-        var predict = Cli("predict", "--json", """{"pclass": 3, "sex": "male", "age": 40, "fare": 7.5, "embarked": "S"}""");
+        var predict = Cli("predict", "--json", """{"pclass": 3, "sex": "male", "age": 40, "sibsp": 0, "parch": 0, "fare": 7.5, "embarked": "S"}""");
         Assert.True(predict.Exit == 0, predict.Error);
         using (var json = JsonDocument.Parse(predict.Output))
             Assert.False(json.RootElement.GetProperty("PredictedLabel").GetBoolean());

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace PipelineGen.Runtime.Training;
+
+/// <summary>What one feature column looked like in the training data, as the pipeline's loader read it.</summary>
+public sealed record ColumnProfile
+{
+    public required string Kind { get; init; }
+    /// <summary>Rows whose value was missing (NaN, or a missing-value token for text).</summary>
+    public long Missing { get; init; }
+    /// <summary>Numeric columns: smallest and largest finite value; null when the column had none.</summary>
+    public double? Min { get; init; }
+    public double? Max { get; init; }
+    /// <summary>Categorical columns: the distinct values seen (missing tokens excluded), sorted ordinally.</summary>
+    public IReadOnlyList<string>? Categories { get; init; }
+    /// <summary>False when the column had more than <see cref="TrainingProfile.MaxCategories"/> values: the list is then not kept.</summary>
+    public bool CategoriesComplete { get; init; } = true;
+}
+
+/// <summary>
+/// A small file beside the model (<c>&lt;model&gt;.profile.json</c>) with the training range of every numeric feature and the
+/// categories of every categorical feature, so <c>predict</c> can say when a row holds a value the model never saw.
+/// Separate from the model card so either can change without the other; tied to the model by its SHA-256.
+/// </summary>
+public sealed record TrainingProfile
+{
+    /// <summary>Beyond this many distinct values a categorical column's list is not kept (and unseen values are not checked).</summary>
+    public const int MaxCategories = 10_000;
+
+    public int Version { get; init; } = 1;
+    /// <summary>SHA-256 of the model file this profile belongs to.</summary>
+    public required string ModelSha256 { get; init; }
+    public required long Rows { get; init; }
+    public required SortedDictionary<string, ColumnProfile> Columns { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static string PathFor(string modelPath) => Path.ChangeExtension(modelPath, ".profile.json");
+
+    /// <summary>One streaming pass over <paramref name="data"/> (the pipeline's loader output) for the feature columns.</summary>
+    public static TrainingProfile Compute(PipelineSettings settings, IDataView data, string modelSha256)
+    {
+        var missingTokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.Ordinal);
+        var features = settings.Features
+            .Select(c => (Info: c, Column: data.Schema.GetColumnOrNull(c.Name)))
+            .Where(p => p.Column is { IsHidden: false } && p.Info.Kind is ColumnKind.Numeric or ColumnKind.Categorical)
+            .Select(p => (p.Info, Column: p.Column!.Value))
+            .ToArray();
+        using var cursor = data.GetRowCursor(features.Select(f => f.Column));
+        var accumulators = features.Select(f => Accumulator.Create(cursor, f.Info, f.Column, missingTokens)).Where(a => a is not null).Select(a => a!).ToArray();
+        long rows = 0;
+        while (cursor.MoveNext())
+        {
+            rows++;
+            foreach (var accumulator in accumulators) accumulator.Add();
+        }
+        return new TrainingProfile
+        {
+            ModelSha256 = modelSha256,
+            Rows = rows,
+            Columns = new SortedDictionary<string, ColumnProfile>(accumulators.ToDictionary(a => a.Name, a => a.Result()), StringComparer.Ordinal),
+        };
+    }
+
+    public void Write(string modelPath) => AtomicFile.WriteAllText(PathFor(modelPath), JsonSerializer.Serialize(this, Json));
+
+    /// <summary>
+    /// The profile of the model at <paramref name="modelPath"/>, or null with the reason in <paramref name="why"/> (no file,
+    /// unreadable, or written for another model file).
+    /// </summary>
+    public static TrainingProfile? TryReadFor(string modelPath, out string? why)
+    {
+        var path = PathFor(modelPath);
+        why = null;
+        if (!File.Exists(path))
+        {
+            why = $"there is no training profile beside the model ({path}; 'train' writes it)";
+            return null;
+        }
+        try
+        {
+            var profile = JsonSerializer.Deserialize<TrainingProfile>(File.ReadAllText(path), Json);
+            if (profile is null) { why = $"the training profile {path} is empty"; return null; }
+            if (!string.Equals(profile.ModelSha256, FileHash.Sha256(modelPath), StringComparison.OrdinalIgnoreCase))
+            {
+                why = $"the training profile {path} belongs to another model file (SHA-256 differs; retrain to rewrite both)";
+                return null;
+            }
+            return profile;
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            why = $"the training profile {path} cannot be read ({e.Message})";
+            return null;
+        }
+    }
+
+    private abstract class Accumulator(string name)
+    {
+        public string Name { get; } = name;
+        public abstract void Add();
+        public abstract ColumnProfile Result();
+
+        public static Accumulator? Create(DataViewRowCursor cursor, ColumnInfo info, DataViewSchema.Column column, HashSet<string> missingTokens) => column.Type switch
+        {
+            var t when t == NumberDataViewType.Single => new Range<float>(info.Name, cursor.GetGetter<float>(column), v => v),
+            var t when t == NumberDataViewType.Double => new Range<double>(info.Name, cursor.GetGetter<double>(column), v => v),
+            TextDataViewType when info.Kind == ColumnKind.Categorical => new Categories(info.Name, cursor.GetGetter<ReadOnlyMemory<char>>(column), missingTokens),
+            _ => null,
+        };
+    }
+
+    private sealed class Range<T>(string name, ValueGetter<T> getter, Func<T, double> toDouble) : Accumulator(name)
+    {
+        private T _value = default!;
+        private long _missing;
+        private double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
+
+        public override void Add()
+        {
+            getter(ref _value);
+            double v = toDouble(_value);
+            if (double.IsNaN(v)) { _missing++; return; }
+            if (double.IsInfinity(v)) return;
+            if (v < _min) _min = v;
+            if (v > _max) _max = v;
+        }
+
+        public override ColumnProfile Result() => new()
+        {
+            Kind = nameof(ColumnKind.Numeric),
+            Missing = _missing,
+            Min = _min <= _max ? _min : null,
+            Max = _min <= _max ? _max : null,
+        };
+    }
+
+    private sealed class Categories(string name, ValueGetter<ReadOnlyMemory<char>> getter, HashSet<string> missingTokens) : Accumulator(name)
+    {
+        private ReadOnlyMemory<char> _value;
+        private long _missing;
+        private HashSet<string>? _seen = new(StringComparer.Ordinal);
+
+        public override void Add()
+        {
+            getter(ref _value);
+            var text = _value.ToString();
+            // Same test as the data scan: a missing-value token (after trimming) is a missing value, not a category.
+            if (missingTokens.Contains(text.Trim())) { _missing++; return; }
+            if (_seen is null) return;
+            _seen.Add(text);
+            if (_seen.Count > MaxCategories) _seen = null;
+        }
+
+        public override ColumnProfile Result() => new()
+        {
+            Kind = nameof(ColumnKind.Categorical),
+            Missing = _missing,
+            Categories = _seen?.Order(StringComparer.Ordinal).ToArray(),
+            CategoriesComplete = _seen is not null,
+        };
+    }
+
+    internal static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+}
