@@ -227,7 +227,12 @@ public static class PredictStep
             var prediction = PredictJson(new MLContext(seed: pipeline.Settings.Seed), pipeline, json, modelPath, out var warnings);
             var shown = new Dictionary<string, object?>(prediction, StringComparer.Ordinal);
             if (warnings.Count > 0) shown["Warnings"] = warnings;
-            output.WriteLine(JsonSerializer.Serialize(shown, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            output.WriteLine(JsonSerializer.Serialize(shown, new JsonSerializerOptions
+            {
+                NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+                // Console output, not HTML: quotes in warnings and class names stay readable instead of \u0027.
+                Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            }));
             foreach (var warning in warnings) error.WriteLine($"warning: {warning}");
             return 0;
         }
@@ -390,7 +395,7 @@ public static class PredictStep
             foreach (var column in absentFeatures)
                 warnings.Add($"{inputPath} has no column '{column.Name}': every row is scored with '{column.Name}' missing (the training data had missing values there, and the pipeline fills them as it did in training).");
             if (extras.Count > 0)
-                notes.Add($"{inputPath} has {Plural(extras.Count, "column")} the pipeline does not use: {string.Join(", ", extras)}; ignored (not copied to the output).");
+                notes.Add($"{inputPath} has {extras.Count} {Plural(extras.Count, "column")} the pipeline does not use: {string.Join(", ", extras)}; ignored (not copied to the output).");
         }
 
         var problems = new List<RowProblem>();

@@ -182,7 +182,7 @@ public sealed class PredictInputTests(TrainedTitanic trained) : IClassFixture<Tr
 
         Assert.True(result.Exit == 0, result.Error);
         Assert.Contains("Note: ", result.Output);
-        Assert.Contains("'cabin'", result.Output);
+        Assert.Contains("has 1 column the pipeline does not use: 'cabin'; ignored", result.Output);
         Assert.Contains("does not use", result.Output);
         Assert.Equal(string.Join(",", Spec) + ",PredictedLabel,Score,Probability", result.Lines[0]);
         Assert.Equal(expected, Predictions(result.Lines));
@@ -266,6 +266,7 @@ public sealed class PredictInputTests(TrainedTitanic trained) : IClassFixture<Tr
             Assert.Equal("'embarked' = 'Atlantis': a category not seen in training (seen: C, Q, S); predicted anyway, but the model learned nothing about this value.", warning);
         }
         Assert.Contains("warning: 'embarked' = 'Atlantis'", unseen.Error);
+        Assert.Contains("\"Warnings\":[\"'embarked' = 'Atlantis'", unseen.Output); // readable, not \u0027
 
         var farOut = Json("""{"pclass": 3, "sex": "male", "age": 30, "sibsp": 0, "parch": 0, "fare": 1e6, "embarked": "S"}""");
         Assert.True(farOut.Exit == 0, farOut.Error);
