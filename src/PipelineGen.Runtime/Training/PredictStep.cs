@@ -55,7 +55,7 @@ public static class PredictStep
         if (Directory.Exists(fullOutput))
             throw new PredictInputException($"--output '{fullOutput}' is a directory; pass a file path such as {Path.Combine(fullOutput, "predictions.csv")}.");
 
-        var model = ModelStore.Load(ml, modelPath, out _);
+        var model = LoadModel(ml, modelPath);
         var profile = TrainingProfile.TryReadFor(modelPath, out var noProfile);
         var notes = new List<string>();
         if (profile is null)
@@ -143,7 +143,7 @@ public static class PredictStep
             values[column] = JsonCell(property, name, column, settings);
         }
 
-        var model = ModelStore.Load(ml, modelPath, out _);
+        var model = LoadModel(ml, modelPath);
         var profile = TrainingProfile.TryReadFor(modelPath, out _);
         var checks = new ValueChecks(settings, profile);
         var absent = settings.Features.Where(c => !values.ContainsKey(c)).ToList();
@@ -344,7 +344,8 @@ public static class PredictStep
                     $"{inputPath}: line {lineNumber}: the file has no header ({why}) and its first row has {fields.Count} field(s). " +
                     $"Without a header the fields must be the pipeline's columns in the spec's order: {order} ({width} fields" +
                     (label is null ? ")" : $", or {width - 1} without the label '{label.Name}')") +
-                    ". Fix: add a header line naming the columns (they are then matched by name), or write the columns in that order.", []);
+                    ". Fix: add a header line naming the columns (they are then matched by name), or write the columns in that order." +
+                    SeparatorHint(line, settings.Separator, ordered), []);
             if (settings.HasHeader && firstQuote < 0)
                 foreach (var column in ordered)
                 {
@@ -475,6 +476,38 @@ public static class PredictStep
         }
         warnings.AddRange(checks.Messages());
         return new CsvLayout(outputColumns, rows, warnings);
+    }
+
+    /// <summary>
+    /// When the line splits into the pipeline's column names on another common separator, says so: a semicolon- or
+    /// tab-separated file otherwise reads as one field per line.
+    /// </summary>
+    private static string SeparatorHint(string line, char separator, ColumnInfo[] columns)
+    {
+        foreach (char other in new[] { ',', ';', '\t', '|' })
+        {
+            if (other == separator || line.IndexOf(other) < 0) continue;
+            var names = line.Split(other).Select(f => f.Trim().Trim('"')).ToArray();
+            if (names.Count(n => Resolve(columns, n) is not null) >= Math.Max(1, names.Length / 2))
+                return $" (The first line splits into the pipeline's column names on {Describe(other)}, but the pipeline reads fields separated by {Describe(separator)}: save the file with {Describe(separator)} between fields.)";
+        }
+        return "";
+
+        static string Describe(char c) => c == '\t' ? "tabs" : $"'{c}'";
+    }
+
+    /// <summary>Loads the model, naming its path when the file is not a model this runtime can read.</summary>
+    private static ITransformer LoadModel(MLContext ml, string modelPath)
+    {
+        try
+        {
+            return ModelStore.Load(ml, modelPath, out _);
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or InvalidOperationException or UnauthorizedAccessException
+            || (e is IOException && e is not FileNotFoundException and not DirectoryNotFoundException))
+        {
+            throw new PredictInputException($"cannot load the model '{Path.GetFullPath(modelPath)}': {e.Message} Pass a model saved by 'train' (--model), or run 'train' again.", e);
+        }
     }
 
     /// <summary>A header field → the pipeline column it names: the exact name, else the one column whose name differs only in case.</summary>

@@ -157,6 +157,43 @@ public sealed class PredictInputTests(TrainedTitanic trained) : IClassFixture<Tr
     }
 
     [Fact]
+    public void AFileWithAnotherSeparatorSaysSo()
+    {
+        var semicolons = Path.Combine(_work, "semicolons.csv");
+        File.WriteAllLines(semicolons, File.ReadAllLines(TestCsv).Select(l => l.Replace(',', ';')));
+
+        var result = Csv(semicolons);
+
+        Assert.Equal(2, result.Exit);
+        Assert.Contains("splits into the pipeline's column names on ';', but the pipeline reads fields separated by ','", result.Error);
+    }
+
+    [Fact]
+    public void AFileThatIsNotAModelIsExit2NamingIt()
+    {
+        var notAModel = Path.Combine(_work, "broken.zip");
+        File.WriteAllText(notAModel, "this is not a zip file");
+
+        var result = Cli("predict", "--input", TestCsv, "--output", Path.Combine(_work, "o.csv"), "--model", notAModel);
+
+        Assert.Equal(2, result.Exit);
+        Assert.Contains($"cannot load the model '{notAModel}'", result.Error);
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public void AMissingValueWhereTrainingHadNoneIsPredictedWithAWarning()
+    {
+        var json = Json("""{"pclass": 3, "sex": "male", "age": 30, "sibsp": 0, "parch": 0, "fare": null, "embarked": "S"}""");
+        Assert.True(json.Exit == 0, json.Error);
+        Assert.Contains("'fare': missing, but the training data had no missing values in 'fare'", json.Output);
+
+        var csv = Csv(WriteTestRows("blank-fare.csv", Spec, change: (r, c, v) => r == 0 && c == "fare" ? "" : v));
+        Assert.True(csv.Exit == 0, csv.Error);
+        Assert.Contains("warning: 'fare': 1 row(s) ('' on line 2): missing, but the training data had no missing values in 'fare'", csv.Error);
+    }
+
+    [Fact]
     public void AMissingFeatureColumnIsAnErrorNamingItUnlessTrainingHadMissingValuesThere()
     {
         var noFare = Csv(WriteTestRows("no-fare.csv", Spec.Where(c => c != "fare").ToArray()));
