@@ -98,6 +98,7 @@ public sealed class BuildIntegrationTests(PackageFixture fixture) : IClassFixtur
         Assert.True(File.Exists(model), "no model next to the output:\n" + first.Tail());
         Assert.True(File.Exists(Path.Combine(project.OutputDirectory, "Iris.card.json")));
         Assert.True(File.Exists(Path.Combine(project.OutputDirectory, "Iris.card.md")));
+        Assert.True(File.Exists(Path.Combine(project.OutputDirectory, "Iris.profile.json"))); // predict's training ranges and categories
 
         var modelTime = File.GetLastWriteTimeUtc(model);
         var second = project.Build("-v:d");
