@@ -144,6 +144,37 @@ public sealed class PredictInputTests(TrainedTitanic trained) : IClassFixture<Tr
     }
 
     [Fact]
+    public void APipelineTrainedWithoutAHeaderReadsNewFilesInTheSpecOrderWithOrWithoutTheLabel()
+    {
+        var lines = File.ReadAllLines(Evaluation.TestPipeline.DataPath("titanic.csv"));
+        var train = Path.Combine(_work, "headerless-train.csv");
+        File.WriteAllLines(train, lines.Skip(1));
+        var pipeline = Evaluation.BinaryPipeline.Titanic(s => s with { HasHeader = false, TrainDataPath = train, Metric = "auc" });
+        var model = Path.Combine(_work, "headerless.zip");
+        TrainStep.Train(new Microsoft.ML.MLContext(seed: 1), pipeline, new TrainOptions { ModelPath = model });
+
+        var rows = lines.Skip(1).Take(40).ToArray();
+        var full = Path.Combine(_work, "new-full.csv");
+        File.WriteAllLines(full, rows);
+        var noLabel = Path.Combine(_work, "new-no-label.csv");
+        File.WriteAllLines(noLabel, rows.Select(l => l[(l.IndexOf(',') + 1)..])); // survived is the first column
+        var outputs = new List<string[]>();
+        foreach (var input in new[] { full, noLabel })
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var scored = input + ".scored.csv";
+            Assert.True(PredictStep.RunCsv(pipeline, input, scored, model, output, error) == 0, error.ToString());
+            Assert.Contains("has no header line (the pipeline's data has no header line)", output.ToString());
+            var written = File.ReadAllLines(scored);
+            Assert.Equal(41, written.Length); // every line is a row
+            outputs.Add(Predictions(written));
+        }
+        Assert.True(outputs[0].Distinct().Count() > 5);
+        Assert.Equal(outputs[0], outputs[1]);
+    }
+
+    [Fact]
     public void AHeaderThatNamesNoColumnIsNotMistakenForData()
     {
         var path = Path.Combine(_work, "renamed.csv");
