@@ -93,18 +93,20 @@ public static class PredictStep
                     while (rawCursor.MoveNext())
                     {
                         if (!scoredCursor.MoveNext())
-                            throw new InvalidOperationException("The model returned fewer rows than it was given; predictions cannot be matched to input rows.");
+                            throw new InvalidDataException("The model returned fewer rows than it was given; predictions cannot be matched to input rows, so none are written.");
                         writer.WriteLine(string.Join(",", readers.SelectMany(r => r.Read()).Select(v => Quote(FormatCell(v)))));
                         rows++;
                     }
+                    // Checked before the file is committed: a half-matching output would be worse than none.
+                    if (rows != layout.Rows)
+                        throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                            $"{layout.Rows} rows of {fullInput} were passed to the pipeline's loader but it returned {rows}; the predictions would not line up with the input rows, so none are written. A line of the file is read differently by the loader; please report it with the file."));
                 });
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw new PredictInputException($"cannot write the predictions to '{fullOutput}': {e.Message} Choose another --output (a writable folder with free space).", e);
             }
-            if (rows != layout.Rows)
-                throw new InvalidOperationException($"{layout.Rows} rows were read from {fullInput} but the loader returned {rows}; the predictions would not line up with the input.");
             return new PredictionReport(rows, notes, layout.Warnings);
         }
         finally
@@ -165,14 +167,19 @@ public static class PredictStep
             var ordered = settings.Columns.OrderBy(c => c.Index).ToArray();
             var width = ordered.Length == 0 ? 0 : ordered[^1].Index + 1;
             var cells = new string[width];
-            using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false)))
+            Array.Fill(cells, "");
+            foreach (var column in ordered)
+                cells[column.Index] = values.TryGetValue(column, out var v) ? v : MissingToken(settings);
+            try
             {
+                using var writer = new StreamWriter(temp, false, new UTF8Encoding(false));
                 if (settings.HasHeader)
                     writer.WriteLine(HeaderLine(settings, ordered, width));
-                Array.Fill(cells, "");
-                foreach (var column in ordered)
-                    cells[column.Index] = values.TryGetValue(column, out var v) ? v : MissingToken(settings);
                 writer.WriteLine(JoinRow(cells, settings.Separator));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new PredictInputException($"cannot write the temporary one-row file '{temp}': {e.Message} Free space in the temporary folder, or set TMPDIR to a writable one.", e);
             }
 
             var scored = TransformOrExplain(model, pipeline.LoadData(ml, temp), modelPath, settings);
@@ -621,8 +628,15 @@ public static class PredictStep
     private static string HeaderLine(PipelineSettings settings, ColumnInfo[] ordered, int width) =>
         JoinRow(Enumerable.Range(0, width).Select(i => ordered.FirstOrDefault(c => c.Index == i)?.Name ?? $"column{i}"), settings.Separator);
 
-    private static string JoinRow(IEnumerable<string> cells, char separator) =>
-        string.Join(separator.ToString(), cells.Select(c => Quote(c, separator)));
+    /// <summary>
+    /// One line for the loader. A first cell starting with <c>//</c> is quoted and an all-empty line becomes <c>""</c>:
+    /// the loader skips comment and empty lines, which would drop a row and misalign the predictions.
+    /// </summary>
+    private static string JoinRow(IEnumerable<string> cells, char separator)
+    {
+        var line = string.Join(separator.ToString(), cells.Select((c, i) => i == 0 && c.StartsWith("//", StringComparison.Ordinal) ? "\"" + c.Replace("\"", "\"\"") + "\"" : Quote(c, separator)));
+        return line.Length == 0 ? "\"\"" : line;
+    }
 
     private static string LineRef(long line) => string.Create(CultureInfo.InvariantCulture, $"line {line}");
 

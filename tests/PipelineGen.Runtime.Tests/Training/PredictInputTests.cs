@@ -175,6 +175,31 @@ public sealed class PredictInputTests(TrainedTitanic trained) : IClassFixture<Tr
     }
 
     [Fact]
+    public void AValueThatWouldLookLikeACommentInTheTrainingLayoutStillGetsItsRow()
+    {
+        // survived (text here) is first in the spec: "//x" there would start the rewritten line, and the loader skips
+        // lines starting with "//" as comments, which would misalign every later prediction.
+        var pipeline = Evaluation.BinaryPipeline.Titanic(s => s with { Metric = "auc" });
+        var model = Path.Combine(_work, "comment.zip");
+        TrainStep.Train(new Microsoft.ML.MLContext(seed: 1), pipeline, new TrainOptions { ModelPath = model });
+        var lines = File.ReadAllLines(Evaluation.TestPipeline.DataPath("titanic.csv")).Take(21).ToArray();
+        var input = Path.Combine(_work, "comment.csv");
+        File.WriteAllLines(input, lines.Select((l, i) =>
+        {
+            var cut = l.IndexOf(',');
+            return l[(cut + 1)..] + "," + (i == 3 ? "//x" : l[..cut]); // label moved last; row 3's label looks like a comment
+        }));
+        var scored = Path.Combine(_work, "comment.scored.csv");
+        var error = new StringWriter();
+
+        Assert.True(PredictStep.RunCsv(pipeline, input, scored, model, TextWriter.Null, error) == 0, error.ToString());
+
+        var written = File.ReadAllLines(scored);
+        Assert.Equal(21, written.Length);
+        Assert.Equal("//x", written[3].Split(',')[5]);
+    }
+
+    [Fact]
     public void AHeaderThatNamesNoColumnIsNotMistakenForData()
     {
         var path = Path.Combine(_work, "renamed.csv");
