@@ -241,6 +241,9 @@ public static class PredictStep
                 Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             }));
             foreach (var warning in warnings) error.WriteLine($"warning: {warning}");
+            // stdout stays pure JSON; that the values could not be checked is said on stderr.
+            if (TrainingProfile.TryReadFor(modelPath ?? ModelStore.DefaultModelPath(pipeline.Settings), out var why) is null)
+                error.WriteLine($"note: {why}: values are not compared with the training data's ranges and categories.");
             return 0;
         }
         catch (Exception e) when (TrainStep.IsBadInput(e) || e is JsonException or PredictInputException)

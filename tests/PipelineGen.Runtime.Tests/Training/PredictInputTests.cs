@@ -409,6 +409,13 @@ public sealed class PredictInputTests(TrainedTitanic trained) : IClassFixture<Tr
         Assert.Equal(0, exit);
         Assert.Contains("there is no training profile beside the model", output.ToString());
         Assert.Contains("not compared with the training data", output.ToString());
+
+        var json = new StringWriter();
+        var jsonError = new StringWriter();
+        Assert.Equal(0, PredictStep.RunJson(Pipeline, """{"pclass": 3, "sex": "male", "age": 30, "sibsp": 0, "parch": 0, "fare": 7.5, "embarked": "Atlantis"}""", model, json, jsonError));
+        Assert.DoesNotContain("Warnings", json.ToString()); // nothing to compare with: no claim either way
+        Assert.Contains("note: there is no training profile beside the model", jsonError.ToString());
+        using var answer = JsonDocument.Parse(json.ToString()); // stdout is still pure JSON
     }
 
     [Fact]
