@@ -14,6 +14,13 @@ public enum ColumnRole { Feature, Label, Id, Ignore, Group }
 /// <summary>Evaluation protocol of the spec's <c>evaluate</c> section.</summary>
 public enum EvaluationProtocol { Holdout, KFold, RepeatedKFold }
 
+/// <summary>
+/// How exact-duplicate rows take part in evaluation (the spec's <c>evaluate.duplicates</c>): <c>Group</c> keeps each set of
+/// identical rows on one side of every split; <c>Drop</c> evaluates one copy of each set (the others are left out of every
+/// split); <c>Keep</c> splits copies as independent rows (they can land on both sides: it leaks, and says so).
+/// </summary>
+public enum DuplicatePolicy { Group, Drop, Keep }
+
 /// <summary>What to do with a data row that does not parse.</summary>
 public enum BadRowPolicy { Fail, Skip }
 
@@ -36,6 +43,11 @@ public sealed record EvaluationSettings
     public double HoldoutFraction { get; init; } = 0.2;
     public bool Stratify { get; init; } = true;
     public int Seed { get; init; } = 42;
+    /// <summary>How exact-duplicate rows are split.</summary>
+    public DuplicatePolicy Duplicates { get; init; } = DuplicatePolicy.Group;
+
+    /// <summary>Repeats of <see cref="EvaluationProtocol.RepeatedKFold"/> when none is given (the spec's documented default).</summary>
+    public const int DefaultRepeats = 3;
 }
 
 /// <summary>Everything about a pipeline that is not code: emitted by the generator as an object initializer.</summary>
