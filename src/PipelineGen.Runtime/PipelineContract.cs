@@ -21,6 +21,12 @@ public enum EvaluationProtocol { Holdout, KFold, RepeatedKFold }
 /// </summary>
 public enum DuplicatePolicy { Group, Drop, Keep }
 
+/// <summary>
+/// Whether <c>run</c>'s final model takes the capacity the curve chose (the spec's <c>model.capacity</c>): <c>Auto</c>
+/// applies the curve's choice (said in the output and the model card); <c>Pinned</c> keeps the spec's value.
+/// </summary>
+public enum CapacityMode { Auto, Pinned }
+
 /// <summary>What to do with a data row that does not parse.</summary>
 public enum BadRowPolicy { Fail, Skip }
 
@@ -76,6 +82,8 @@ public sealed record PipelineSettings
     public required IReadOnlyList<ColumnInfo> Columns { get; init; }
     public EvaluationSettings Evaluation { get; init; } = new();
     public int Seed { get; init; } = 42;
+    /// <summary>Whether <c>run</c> applies the capacity curve's choice to the final model (<c>model.capacity</c>).</summary>
+    public CapacityMode Capacity { get; init; } = CapacityMode.Auto;
 
     public IEnumerable<ColumnInfo> Features => Columns.Where(c => c.Role == ColumnRole.Feature);
     public ColumnInfo? GroupColumn => Columns.FirstOrDefault(c => c.Role == ColumnRole.Group);
