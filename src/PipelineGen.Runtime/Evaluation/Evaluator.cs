@@ -228,9 +228,14 @@ public static class Evaluator
     /// <summary>A split this many standard deviations (of the other splits) away from their mean is an outlier.</summary>
     public const double OutlierDeviations = 3;
 
+    // Two-sided tail of ±3 standard deviations of a normal distribution.
+    private const double OutlierTail = 0.0027;
+
     /// <summary>
-    /// Why the per-split scores should be looked at, or null: a split whose primary metric lies more than
-    /// <see cref="OutlierDeviations"/> standard deviations of the other splits from their mean; a fold-to-fold spread
+    /// Why the per-split scores should be looked at, or null: a split whose primary metric lies outside the "3 sigma"
+    /// prediction interval of the other splits (their mean ± t(1 − 0.00135, m − 1) · s · √(1 + 1/m) for m other splits
+    /// with standard deviation s: <see cref="OutlierDeviations"/> standard deviations, widened for the few splits the
+    /// spread is estimated from, so five agreeing folds do not flag ordinary noise); a fold-to-fold spread
     /// larger than the model's mean gap to the baseline; or a unit too large to place in balance.
     /// </summary>
     public static string? PerSplitReason(IReadOnlyList<SplitResult> splits, string primary, BaselineComparison? comparison, IReadOnlyList<LargeUnit> largeUnits, bool includeModel)
@@ -249,9 +254,11 @@ public static class Evaluator
                 double mean = others.Average();
                 double std = MathNet.Numerics.Statistics.Statistics.StandardDeviation(others);
                 double floor = 1e-9 + 1e-6 * Math.Abs(mean);
-                if (Math.Abs(v - mean) > OutlierDeviations * Math.Max(std, floor))
+                double t = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, others.Length - 1, 1 - OutlierTail / 2);
+                double halfWidth = t * Math.Max(std, floor) * Math.Sqrt(1 + 1.0 / others.Length);
+                if (Math.Abs(v - mean) > halfWidth)
                 {
-                    reasons.Add(string.Create(inv, $"split {splits[i].Repeat + 1}.{splits[i].Fold + 1} scores {primary} {v:0.####}, more than {OutlierDeviations} standard deviations ({std:0.####}) from the other splits' mean {mean:0.####}"));
+                    reasons.Add(string.Create(inv, $"split {splits[i].Repeat + 1}.{splits[i].Fold + 1} scores {primary} {v:0.####}, outside the {OutlierDeviations}-sigma range of the other splits ({mean:0.####} ± {halfWidth:0.####})"));
                     break;
                 }
             }

@@ -305,7 +305,7 @@ public static class SplitPlanner
                 ? "Rows of one group must stay together; use fewer folds, or check that the group column is meant to join this many rows."
                 : "Choose in the spec: 'evaluate.duplicates: drop' evaluates one copy of each set of identical rows; 'keep' splits copies as independent rows (leaks: copies on both sides inflate the scores); 'group' (the default) keeps them together as now.";
             yield return string.Create(inv,
-                $"{what} are {100 * unit.Share:0.0}% of the {usedRows} rows used, more than half of {part} (~{expectedValidation:0} rows): the parts cannot be balanced in size and class mix, and the split holding them is scored mostly on them (see the per-split table). {advice}");
+                $"{what} {(unit.ByGroup ? "is" : "are")} {100 * unit.Share:0.0}% of the {usedRows} rows used, more than half of {part} (~{expectedValidation:0} rows): the parts cannot be balanced in size and class mix, and the split holding them is scored mostly on them (see the per-split table). {advice}");
         }
         if (large.Count > listed)
             yield return $"{large.Count - listed} more unit(s) of rows kept together are also larger than half of {part}.";

@@ -300,7 +300,7 @@ public static class CapacityCurve
         return judged.Verdict switch
         {
             CapacityVerdict.NoClearDirection => string.Create(inv,
-                $"No clear direction: validation {metric} varies by {spread:0.####} across capacities, within the {unit}-to-{unit.TrimEnd('s')} noise {over}; no capacity is worse than the best mean, {At(top)}, beyond it.{keep}"),
+                $"No clear direction: validation {metric} varies by {spread:0.####} across capacities, within the {(unit == "splits" ? "split-to-split" : "chunk-to-chunk")} noise {over}; no capacity is worse than the best mean, {At(top)}, beyond it.{keep}"),
             CapacityVerdict.TooSmall => $"Too small: grow it. Validation {metric} is best at the largest capacity tried, {At(top)}, and the next smaller one is worse beyond the noise {over}; try larger {parameter} values.{(judged.Chosen == judged.Top ? "" : $" Chosen meanwhile: {At(chosen)}, not worse than the best beyond the noise.")}",
             CapacityVerdict.OverfitsFromStart => $"Overfits from the first point: validation {metric} is best at the smallest capacity, {At(top)}, and the next one is worse beyond the noise {over}; try smaller {parameter} values or more regularization.{(judged.Chosen == judged.Top ? "" : $" Chosen meanwhile: {At(chosen)}, not worse than the best beyond the noise.")}",
             _ => judged.Chosen == judged.Top
@@ -469,7 +469,7 @@ public sealed record CapacityChoice(string Parameter, int SpecValue, int Used, s
         string parameter = adjustable.CapacityParameter;
         int spec = adjustable.DefaultCapacity;
         string? curveSays = curve is null ? null : string.Create(inv,
-            $"the curve ({curve.SplitDescription}, {curve.Metric}) chose {parameter}={curve.ChosenCapacity}: {Describe(curve, curve.ChosenCapacity)}{(curve.ChosenCapacity == spec ? "" : $" against {Describe(curve, spec)} at the spec's {spec}")}; verdict {curve.Verdict}");
+            $"the curve ({curve.SplitDescription}, {curve.Metric}) chose {parameter}={curve.ChosenCapacity}: {Describe(curve, curve.ChosenCapacity)}{(curve.ChosenCapacity == spec ? "" : $" against {Describe(curve, spec)} at the spec's {spec}")}; verdict: {CapacityCurve.OutcomeName(curve.Verdict).Replace('-', ' ')}");
         if (pipeline.Settings.Capacity == CapacityMode.Pinned)
             return new CapacityChoice(parameter, spec, spec, "pinned",
                 $"model.capacity is 'pinned' in the spec, so {parameter}={spec} is kept" + (curveSays is null ? "." : $"; {curveSays}."));
