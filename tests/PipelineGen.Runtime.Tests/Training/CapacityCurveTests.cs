@@ -113,6 +113,27 @@ public sealed class CapacityCurveTests : IDisposable
         public IEstimator<ITransformer> BuildPipeline(MLContext ml) => inner.BuildPipeline(ml);
     }
 
+    [Fact]
+    public void Curve_command_takes_the_evaluate_protocol_options_and_records_its_verdict()
+    {
+        var pipeline = new SyntheticPipeline(_project, defaultCapacity: 4, s => s with
+        {
+            Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.KFold, Folds = 5, Seed = 3 },
+        });
+        SyntheticPipeline.WriteData(Path.Combine(_project, "synthetic.csv"), rows: 200, seed: 9);
+        var output = new StringWriter();
+
+        int exit = PipelineGen.Runtime.Cli.PipelineApp.Run(["curve", "--protocol", "holdout", "--holdout-fraction", "0.3", "--capacities", "2,8"], pipeline, output, new StringWriter());
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Protocol: holdout (0.3 validation), stratified, seed 3; 1 split(s)", output.ToString());
+        Assert.Contains("validation as mean ± std over validation chunks", output.ToString());
+        using var store = PipelineGen.Runtime.Runs.RunStore.OpenDefault(pipeline.Settings);
+        var run = Assert.Single(store.List(), r => r.Step == "curve");
+        Assert.Contains(run.Outcome, new[] { "found", "too-small", "overfits-from-start", "no-clear-direction" });
+        Assert.True(run.Parameters.ContainsKey("chosen_capacity"));
+    }
+
     private static CapacityPoint Point(int capacity, params double[] perSplit) =>
         new(capacity, 0, perSplit.Average()) { ValidationPerSplit = perSplit };
 
