@@ -14,6 +14,19 @@ public enum ColumnRole { Feature, Label, Id, Ignore, Group }
 /// <summary>Evaluation protocol of the spec's <c>evaluate</c> section.</summary>
 public enum EvaluationProtocol { Holdout, KFold, RepeatedKFold }
 
+/// <summary>
+/// How exact-duplicate rows take part in evaluation (the spec's <c>evaluate.duplicates</c>): <c>Group</c> keeps each set of
+/// identical rows on one side of every split; <c>Drop</c> evaluates one copy of each set (the others are left out of every
+/// split); <c>Keep</c> splits copies as independent rows (they can land on both sides: it leaks, and says so).
+/// </summary>
+public enum DuplicatePolicy { Group, Drop, Keep }
+
+/// <summary>
+/// Whether <c>run</c>'s final model takes the capacity the curve chose (the spec's <c>model.capacity</c>): <c>Auto</c>
+/// applies the curve's choice (said in the output and the model card); <c>Pinned</c> keeps the spec's value.
+/// </summary>
+public enum CapacityMode { Auto, Pinned }
+
 /// <summary>What to do with a data row that does not parse.</summary>
 public enum BadRowPolicy { Fail, Skip }
 
@@ -36,6 +49,11 @@ public sealed record EvaluationSettings
     public double HoldoutFraction { get; init; } = 0.2;
     public bool Stratify { get; init; } = true;
     public int Seed { get; init; } = 42;
+    /// <summary>How exact-duplicate rows are split.</summary>
+    public DuplicatePolicy Duplicates { get; init; } = DuplicatePolicy.Group;
+
+    /// <summary>Repeats of <see cref="EvaluationProtocol.RepeatedKFold"/> when none is given (the spec's documented default).</summary>
+    public const int DefaultRepeats = 3;
 }
 
 /// <summary>Everything about a pipeline that is not code: emitted by the generator as an object initializer.</summary>
@@ -64,6 +82,8 @@ public sealed record PipelineSettings
     public required IReadOnlyList<ColumnInfo> Columns { get; init; }
     public EvaluationSettings Evaluation { get; init; } = new();
     public int Seed { get; init; } = 42;
+    /// <summary>Whether <c>run</c> applies the capacity curve's choice to the final model (<c>model.capacity</c>).</summary>
+    public CapacityMode Capacity { get; init; } = CapacityMode.Auto;
 
     public IEnumerable<ColumnInfo> Features => Columns.Where(c => c.Role == ColumnRole.Feature);
     public ColumnInfo? GroupColumn => Columns.FirstOrDefault(c => c.Role == ColumnRole.Group);

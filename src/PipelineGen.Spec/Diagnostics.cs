@@ -101,6 +101,8 @@ public static class SpecDiagnostics
         "Search range for '{0}' is empty or inverted ({1}). Give 'min' < 'max', or a non-empty 'values' list.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo ProtocolSettingIgnored = new("PG0207", "Setting has no effect", Severity.Warning,
         "'{0}' has no effect with protocol '{1}'. {2}", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo CapacitySettingIgnored = new("PG0320", "Capacity setting has no effect", Severity.Warning,
+        "'model.capacity: {0}' has no effect: trainer '{1}' has no capacity knob (trees, iterations) for the capacity curve to grow. Remove 'capacity', or use a tree or iterative trainer.", ModelCategory);
 
     // PG03xx: the data files (found by the build tool, reported by the generator).
     public static readonly DiagnosticDescriptorInfo DataFileNotFound = new("PG0301", "Data file not found", Severity.Error,

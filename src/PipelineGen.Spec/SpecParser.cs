@@ -113,13 +113,15 @@ public static class SpecParser
                 Double(evaluate, "holdout_fraction") ?? 0.2,
                 Bool(evaluate, "stratify") ?? true,
                 Int(evaluate, "seed") ?? 42,
-                evaluate?.Find("repeats")?.Key.Span ?? SourceSpan.None),
+                evaluate?.Find("repeats")?.Key.Span ?? SourceSpan.None,
+                evaluate?.GetString("duplicates") ?? "group"),
             Spanned(root["baseline"] as YMapping, "strategy") ?? new Spanned<string>("auto", SourceSpan.None),
             new ModelSection(
                 Spanned(model, "trainer") ?? new Spanned<string>(TrainerCatalog.DefaultTrainer, SourceSpan.None),
                 (model?["params"] as YMapping)?.Entries
                     .Select(e => new ParamSetting(new Spanned<string>(e.Key.Value, e.Key.Span), new Spanned<string>(((YScalar)e.Value).Value, e.Value.Span)))
-                    .ToEquatableArray() ?? EquatableArray<ParamSetting>.Empty),
+                    .ToEquatableArray() ?? EquatableArray<ParamSetting>.Empty,
+                Spanned(model, "capacity")),
             tune is null ? null : new TuneSection(
                 tune.GetString("strategy") ?? "random",
                 Int(tune, "trials") ?? 20,

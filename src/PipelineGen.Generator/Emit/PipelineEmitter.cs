@@ -202,9 +202,14 @@ public static class PipelineEmitter
          .Line($"Repeats = {CSharp.Int(p.Evaluation.Repeats)},")
          .Line($"HoldoutFraction = {CSharp.Double(p.Evaluation.HoldoutFraction)},")
          .Line($"Stratify = {CSharp.Bool(p.Evaluation.Stratify)},")
-         .Line($"Seed = {CSharp.Int(p.Evaluation.Seed)},")
-         .Outdent().Line("},")
-         .Line($"Columns = new {RT}.ColumnInfo[]")
+         .Line($"Seed = {CSharp.Int(p.Evaluation.Seed)},");
+        // Written only when not the default, so specs that leave them out generate the same code as before.
+        if (p.Evaluation.Duplicates != "group")
+            w.Line($"Duplicates = {RT}.DuplicatePolicy.{(p.Evaluation.Duplicates == "drop" ? "Drop" : "Keep")},");
+        w.Outdent().Line("},");
+        if (p.Trainer.CapacityPinned)
+            w.Line($"Capacity = {RT}.CapacityMode.Pinned,");
+        w.Line($"Columns = new {RT}.ColumnInfo[]")
          .Line("{").Indent();
         foreach (var c in p.Columns)
             w.Line($"new {RT}.ColumnInfo({CSharp.String(c.Name)}, {CSharp.Int(c.Index)}, {CSharp.String(c.PropertyName)}, {RT}.ColumnKind.{(c.Kind == "datetime" ? "DateTime" : Pascal(c.Kind))}, {RT}.ColumnRole.{Pascal(c.Role)}, {CSharp.Bool(c.HasMissing)}),");
@@ -399,6 +404,15 @@ public static class PipelineEmitter
         w.Close();
     }
 
+    private static void EmitPipelineBody(SourceWriter w, BoundPipeline p, string capacity)
+    {
+        w.Line($"var pipeline = Chain(global::System.Linq.Enumerable.Concat(PreprocessingSteps(mlContext), TrainerSteps(mlContext, {capacity})));");
+        if (p.Preparation.AugmentColumns.Count > 0)
+            w.Line("// Augmentation happens only while fitting, so validation, test and serving rows are never altered.")
+             .Line($"pipeline = {RT}.Preparation.TrainingAugmentation.BlankCategoricals(pipeline, new string[] {{ {string.Join(", ", p.Preparation.AugmentColumns.Select(CSharp.String))} }}, {CSharp.Double(p.Preparation.AugmentFraction)}, Settings.Seed);");
+        w.Line("return pipeline;");
+    }
+
     private static int CurrentCapacity(BoundTrainer t)
     {
         var set = t.Options.FirstOrDefault(o => o.Property == t.CapacityOption);
@@ -408,14 +422,21 @@ public static class PipelineEmitter
     private static void EmitBuildPipeline(SourceWriter w, BoundPipeline p)
     {
         w.Line("/// <summary>The whole estimator: preparation, then the trainer, as one flat chain.</summary>")
-         .Open($"public {ML}.IEstimator<{ML}.ITransformer> BuildPipeline({ML}.MLContext mlContext)")
-         .Line($"var pipeline = Chain(global::System.Linq.Enumerable.Concat(PreprocessingSteps(mlContext), TrainerSteps(mlContext, null)));");
-        if (p.Preparation.AugmentColumns.Count > 0)
-            w.Line("// Augmentation happens only while fitting, so validation, test and serving rows are never altered.")
-             .Line($"pipeline = {RT}.Preparation.TrainingAugmentation.BlankCategoricals(pipeline, new string[] {{ {string.Join(", ", p.Preparation.AugmentColumns.Select(CSharp.String))} }}, {CSharp.Double(p.Preparation.AugmentFraction)}, Settings.Seed);");
-        w.Line("return pipeline;")
-         .Close()
-         .Line()
+         .Open($"public {ML}.IEstimator<{ML}.ITransformer> BuildPipeline({ML}.MLContext mlContext)");
+        EmitPipelineBody(w, p, "null");
+        w.Close()
+         .Line();
+        // ICapacityAdjustable's default BuildPipeline(mlContext, capacity) is preparation + trainer; with training-only
+        // augmentation the whole pipeline is more than that, so it is written out.
+        if (p.Preparation.AugmentColumns.Count > 0 && p.Trainer.CapacityOption is not null)
+        {
+            w.Line("/// <summary>The whole estimator with the trainer at <paramref name=\"capacity\"/> (the capacity curve's choice), augmentation included.</summary>")
+             .Open($"public {ML}.IEstimator<{ML}.ITransformer> BuildPipeline({ML}.MLContext mlContext, int capacity)");
+            EmitPipelineBody(w, p, "capacity");
+            w.Close()
+             .Line();
+        }
+        w
          .Line("// Appending to one EstimatorChain keeps it flat; Append on an IEstimator would nest a chain per step (more allocation per fit).")
          .Open($"private static {ML}.IEstimator<{ML}.ITransformer> Chain(global::System.Collections.Generic.IEnumerable<{ML}.IEstimator<{ML}.ITransformer>> steps)")
          .Line($"var chain = new {ML}.Data.EstimatorChain<{ML}.ITransformer>();")

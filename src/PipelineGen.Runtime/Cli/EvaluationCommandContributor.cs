@@ -14,24 +14,57 @@ public sealed class EvaluationCommandContributor : ICommandContributor
         var evaluate = new Command("evaluate",
             "Evaluate the pipeline under the spec's protocol, beside the baseline under the same splits. Exit code 1 when it does not beat the baseline.");
         services.Options.AddEvaluationOptions(evaluate);
-        evaluate.SetAction(parse => services.RunStep("evaluate", record => Run(services, parse, record, includeModel: true)));
+        var perSplit = PerSplitOption();
+        var duplicates = DuplicatesOption();
+        evaluate.Options.Add(perSplit);
+        evaluate.Options.Add(duplicates);
+        evaluate.SetAction(parse => services.RunStep("evaluate", record => Run(services, parse, record, includeModel: true, perSplit, duplicates)));
         root.Subcommands.Add(evaluate);
 
         var baseline = new Command("baseline", "Evaluate the trivial model (majority / class prior / mean / median) under the spec's protocol.");
         services.Options.AddEvaluationOptions(baseline);
-        baseline.SetAction(parse => services.RunStep("baseline", record => Run(services, parse, record, includeModel: false)));
+        var baselinePerSplit = PerSplitOption();
+        var baselineDuplicates = DuplicatesOption();
+        baseline.Options.Add(baselinePerSplit);
+        baseline.Options.Add(baselineDuplicates);
+        baseline.SetAction(parse => services.RunStep("baseline", record => Run(services, parse, record, includeModel: false, baselinePerSplit, baselineDuplicates)));
         root.Subcommands.Add(baseline);
     }
 
-    private static int Run(CommandServices services, ParseResult parse, StepRecord record, bool includeModel) =>
-        Run(services, services.Options.ReadEvaluationOptions(parse) with { IncludeModel = includeModel }, record, out _);
+    private static Option<bool> PerSplitOption() => new("--per-split")
+    {
+        Description = "Print the per-split table (split, rows, class mix, primary metric) even when the split scores agree.",
+    };
+
+    private static Option<string?> DuplicatesOption()
+    {
+        var option = new Option<string?>("--duplicates")
+        {
+            Description = "Exact-duplicate rows: group (each set on one side of every split), drop (evaluate one copy of each set) or keep (split copies as independent rows; leaks). Default: the spec's evaluate.duplicates.",
+        };
+        option.AcceptOnlyFromAmong("group", "drop", "keep");
+        return option;
+    }
+
+    private static int Run(CommandServices services, ParseResult parse, StepRecord record, bool includeModel, Option<bool> perSplit, Option<string?> duplicates) =>
+        Run(services, services.Options.ReadEvaluationOptions(parse) with
+        {
+            IncludeModel = includeModel,
+            Duplicates = parse.GetValue(duplicates) switch
+            {
+                null => null,
+                "drop" => DuplicatePolicy.Drop,
+                "keep" => DuplicatePolicy.Keep,
+                _ => DuplicatePolicy.Group,
+            },
+        }, record, out _, parse.GetValue(perSplit));
 
     /// <summary>
     /// The body of <c>evaluate</c>/<c>baseline</c> for use inside <see cref="CommandServices.RunStep"/> (e.g. by a
     /// workflow command): evaluates with progress, fills the run record, prints the summary, returns the exit code
     /// (0 beats the baseline or baseline only; 1 does not beat it or inconclusive).
     /// </summary>
-    public static int Run(CommandServices services, EvaluationOptions options, StepRecord record, out EvaluationResult result)
+    public static int Run(CommandServices services, EvaluationOptions options, StepRecord record, out EvaluationResult result, bool perSplit = false)
     {
         bool includeModel = options.IncludeModel;
         result = services.WithProgress(includeModel ? "Evaluating" : "Evaluating the baseline", report =>
@@ -39,7 +72,7 @@ public sealed class EvaluationCommandContributor : ICommandContributor
 
         foreach (var (name, value) in result.Parameters()) record.Parameters[name] = value;
         record.Metrics.AddRange(ToRunMetrics(result));
-        EvaluationReportWriter.Write(services.Console, result);
+        EvaluationReportWriter.Write(services.Console, result, perSplit: perSplit);
 
         if (!includeModel) return ExitCodes.Ok;
         var verdict = result.Comparison!.Verdict;
@@ -66,7 +99,8 @@ public static class EvaluationReportWriter
     /// <param name="console">Where to write.</param>
     /// <param name="result">What to write.</param>
     /// <param name="runId">Not printed: <see cref="CommandServices.RunStep"/> prints the run id once the run is actually recorded.</param>
-    public static void Write(IAnsiConsole console, EvaluationResult result, string? runId = null)
+    /// <param name="perSplit">Print the per-split table even when <see cref="EvaluationResult.PerSplitReason"/> is null.</param>
+    public static void Write(IAnsiConsole console, EvaluationResult result, string? runId = null, bool perSplit = false)
     {
         console.WriteLine();
         console.Write(new Text($"{result.PipelineName} ({Describe(result.Task)}): {result.ProtocolDescription}\n"));
@@ -109,8 +143,50 @@ public static class EvaluationReportWriter
             console.Write(new Text(comparison.Verdict == Verdict.Inconclusive
                 ? $"Verdict: inconclusive, the model is not shown to beat the baseline: {comparison.Explanation}\n"
                 : $"Verdict: the model {comparison.VerdictText}: {comparison.Explanation}\n"));
+        if (result.PerSplitReason is not null || perSplit)
+            WritePerSplit(console, result);
         foreach (var warning in result.Warnings)
             console.Write(new Text($"warning: {warning}\n"));
+    }
+
+    /// <summary>One row per split: rows, validation class mix, the primary metric of the model and the baseline.</summary>
+    public static void WritePerSplit(IAnsiConsole console, EvaluationResult result)
+    {
+        string primary = result.PrimaryMetric;
+        console.Write(new Text(result.PerSplitReason is { } reason
+            ? $"Per split ({reason}):\n"
+            : "Per split:\n"));
+        var table = new Table().Border(TableBorder.Simple);
+        table.AddColumn(new TableColumn("split").NoWrap());
+        table.AddColumn(new TableColumn("train rows").RightAligned().NoWrap());
+        table.AddColumn(new TableColumn("validation rows").RightAligned().NoWrap());
+        bool classes = result.ClassNames.Count > 0 && result.Splits.Any(s => s.ValidationClassCounts is not null);
+        if (classes) table.AddColumn(new TableColumn("validation class mix").NoWrap());
+        if (result.Model is not null) table.AddColumn(new TableColumn($"model {primary}").RightAligned().NoWrap());
+        table.AddColumn(new TableColumn($"baseline {primary}").RightAligned().NoWrap());
+        foreach (var split in result.Splits)
+        {
+            var cells = new List<string>
+            {
+                result.Splits.Count == 1 ? "validation" : $"{split.Repeat + 1}.{split.Fold + 1}",
+                split.TrainingRows.ToString(CultureInfo.InvariantCulture),
+                split.ValidationRows.ToString(CultureInfo.InvariantCulture),
+            };
+            if (classes) cells.Add(ClassMix(result.ClassNames, split.ValidationClassCounts));
+            if (result.Model is not null) cells.Add(split.Model![primary] is double m ? F(m) : "undefined");
+            cells.Add(split.Baseline[primary] is double b ? F(b) : "undefined");
+            table.AddRow(cells.Select(c => new Text(c)));
+        }
+        console.Write(table);
+    }
+
+    private static string ClassMix(IReadOnlyList<string> names, IReadOnlyList<long>? counts)
+    {
+        if (counts is null) return "-";
+        long total = counts.Sum();
+        if (total == 0) return "-";
+        return string.Join(" / ", counts.Select((c, i) => (c, i)).Where(t => t.c > 0)
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{names[t.i]} {100.0 * t.c / total:0}%")));
     }
 
     public static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);

@@ -33,15 +33,27 @@ public sealed class TrainingCommandContributor : ICommandContributor
         var capacities = new Option<string?>("--capacities") { Description = "Comma-separated capacities to try, e.g. 10,20,50,100 (default: 1/8x to 4x the pipeline's)." };
         var metric = new Option<string?>("--metric") { Description = "Metric to plot (default: the spec's metric)." };
         var plot = new Option<string?>("--plot") { Description = "HTML plot path (default: <project>/.pipelinegen/reports/<name>.capacity.html)." };
-        var command = new Command("curve", "Capacity: grow the model (trees/iterations) on one seeded holdout split and plot training vs validation metric.");
+        var command = new Command("curve", "Capacity: grow the model (trees/iterations) under the spec's evaluation protocol and plot training vs validation metric, mean ± std over the splits. A direction is called only when it beats the split-to-split noise.");
         command.Options.Add(capacities);
         command.Options.Add(metric);
         command.Options.Add(plot);
+        services.Options.AddEvaluationOptions(command);
         command.SetAction(parse => services.RunStep("curve", record =>
         {
-            var options = new CurveOptions { Capacities = ParseCapacities(parse.GetValue(capacities)), Metric = parse.GetValue(metric), PlotPath = parse.GetValue(plot) };
+            var options = new CurveOptions
+            {
+                Capacities = ParseCapacities(parse.GetValue(capacities)), Metric = parse.GetValue(metric), PlotPath = parse.GetValue(plot),
+                Protocol = services.Options.ReadEvaluationOptions(parse),
+            };
             if (options.Capacities is not null) record.Parameters["capacities"] = string.Join(",", options.Capacities);
-            return CapacityCurve.Run(services.Pipeline, options, services.Output, services.Error);
+            int exit = CapacityCurve.Run(services.Pipeline, options, services.Output, services.Error, out var curve);
+            if (curve is not null)
+            {
+                record.Parameters["chosen_capacity"] = curve.ChosenCapacity.ToString(CultureInfo.InvariantCulture);
+                record.Outcome = CapacityCurve.OutcomeName(curve.Verdict);
+                record.Message = curve.Message;
+            }
+            return exit;
         }));
         return command;
     }
@@ -131,7 +143,7 @@ public sealed class TrainingCommandContributor : ICommandContributor
     {
         var force = new Option<bool>("--force-test") { Description = "Let the final test step look at an already-evaluated test set (recorded in the card)." };
         var ignoreFindings = new Option<bool>("--ignore-explore-findings") { Description = "Continue even when explore reports a serious finding (e.g. possible target leakage)." };
-        var command = new Command("run", "The whole workflow: explore, baseline + evaluate, curve, train, test. Stops (exit 1) when the model does not beat the baseline.");
+        var command = new Command("run", "The whole workflow: explore, baseline + evaluate, curve, train (at the curve's capacity unless the spec pins it), test. Stops (exit 1) when the model does not beat the baseline.");
         command.Options.Add(force);
         command.Options.Add(ignoreFindings);
         command.Options.Add(services.Options.Seed);
@@ -177,14 +189,30 @@ public sealed class TrainingCommandContributor : ICommandContributor
                     : $"the model has not been shown to beat the {evaluation.BaselineStrategy} baseline: {comparison.Explanation} No final model was trained.");
 
         Banner(3, "curve");
-        var curved = services.RunStep("curve", _ => CapacityCurve.Run(pipeline, new CurveOptions { Metric = evaluation.PrimaryMetric }, services.Output, services.Error));
+        CapacityCurveResult? curve = null;
+        var curved = services.RunStep("curve", record =>
+        {
+            int exit = CapacityCurve.Run(pipeline, new CurveOptions { Metric = evaluation.PrimaryMetric, Protocol = new EvaluationOptions { Seed = seed } },
+                services.Output, services.Error, out curve);
+            if (curve is not null)
+            {
+                record.Parameters["chosen_capacity"] = curve.ChosenCapacity.ToString(CultureInfo.InvariantCulture);
+                record.Outcome = CapacityCurve.OutcomeName(curve.Verdict);
+                record.Message = curve.Message;
+            }
+            return exit;
+        });
         if (curved != ExitCodes.Ok) return Stop(services, curved, "the capacity curve failed (see above).");
+        // The final model takes the curve's capacity unless the spec pins it; either way the output and the card say which and why.
+        var capacity = CapacityChoice.Decide(pipeline, curve);
+        if (capacity is not null) services.Output.WriteLine($"Capacity for the final model: {capacity.Reason}");
 
         Banner(4, "train");
         var trained = services.RunStep("train", record =>
         {
             record.Parameters["model"] = ModelStore.DefaultModelPath(settings);
-            return TrainStep.Run(pipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation) }, services.Output, services.Error);
+            if (capacity is not null) record.Parameters["capacity"] = $"{capacity.Parameter}={capacity.Used} ({capacity.Source})";
+            return TrainStep.Run(pipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation), Capacity = capacity }, services.Output, services.Error);
         });
         if (trained != ExitCodes.Ok) return Stop(services, trained, "training the final model failed (see above).");
 

@@ -17,6 +17,8 @@ public sealed record EvaluationOptions
     /// <summary>Seed of the splits and of every <see cref="MLContext"/>.</summary>
     public int? Seed { get; init; }
     public BadRowPolicy? BadRows { get; init; }
+    /// <summary>How exact-duplicate rows are split; default the spec's <c>evaluate.duplicates</c>.</summary>
+    public DuplicatePolicy? Duplicates { get; init; }
     /// <summary>False: evaluate the baseline only (no model is trained).</summary>
     public bool IncludeModel { get; init; } = true;
     /// <summary>Called after each split.</summary>
@@ -26,9 +28,11 @@ public sealed record EvaluationOptions
 public sealed record SplitProgress(int Completed, int Total, string Split);
 
 /// <summary>Metrics of one split; a null metric was undefined there.</summary>
+/// <remarks><c>ValidationClassCounts</c>: Classification: validation rows per class (<see cref="EvaluationResult.ClassNames"/> order); null for regression.</remarks>
 public sealed record SplitResult(
     int Repeat, int Fold, long TrainingRows, long ValidationRows,
-    IReadOnlyDictionary<string, double?>? Model, IReadOnlyDictionary<string, double?> Baseline);
+    IReadOnlyDictionary<string, double?>? Model, IReadOnlyDictionary<string, double?> Baseline,
+    IReadOnlyList<long>? ValidationClassCounts = null);
 
 /// <summary>Everything an evaluation measured. The CLI only formats it.</summary>
 public sealed class EvaluationResult
@@ -55,6 +59,12 @@ public sealed class EvaluationResult
     public BaselineComparison? Comparison { get; init; }
     public required IReadOnlyList<string> Warnings { get; init; }
     public required TimeSpan Duration { get; init; }
+    /// <summary>Class names of <see cref="SplitResult.ValidationClassCounts"/>.</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } = [];
+    /// <summary>Units of rows kept together that were too large to place in balance.</summary>
+    public IReadOnlyList<LargeUnit> LargeUnits { get; init; } = [];
+    /// <summary>Why the per-split table should be shown (fold scores spread more than they should); null when they do not.</summary>
+    public string? PerSplitReason { get; init; }
 
     public MetricSummary? ModelMetric(string name) => Model?.FirstOrDefault(m => m.Name == name);
     public MetricSummary BaselineMetric(string name) => Baseline.First(m => m.Name == name);
@@ -69,6 +79,7 @@ public sealed class EvaluationResult
         ["holdout_fraction"] = Settings.HoldoutFraction.ToString(CultureInfo.InvariantCulture),
         ["stratify"] = Settings.Stratify ? "true" : "false",
         ["seed"] = Settings.Seed.ToString(CultureInfo.InvariantCulture),
+        ["duplicates"] = Settings.Duplicates.ToString().ToLowerInvariant(),
         ["primary_metric"] = PrimaryMetric,
         ["baseline"] = BaselineStrategy,
     };
@@ -87,20 +98,13 @@ public static class Evaluator
         var clock = Stopwatch.StartNew();
         var settings = pipeline.Settings;
         string path = options.DataPath is { } given ? Path.GetFullPath(given) : settings.ResolvePath(settings.TrainDataPath);
-        int seed = options.Seed ?? settings.Evaluation.Seed;
-        var evaluation = settings.Evaluation with
-        {
-            Protocol = options.Protocol ?? settings.Evaluation.Protocol,
-            Folds = options.Folds ?? settings.Evaluation.Folds,
-            Repeats = options.Repeats ?? settings.Evaluation.Repeats,
-            HoldoutFraction = options.HoldoutFraction ?? settings.Evaluation.HoldoutFraction,
-            Seed = seed,
-        };
+        var evaluation = ResolveSettings(settings.Evaluation, options);
         int mlSeed = options.Seed ?? settings.Seed;
 
         var scan = DataScan.Run(settings, path);
         scan.ThrowIfInvalid(options.BadRows ?? settings.BadRows);
-        var warnings = new List<string>(scan.Warnings);
+        // The scan's note on duplicates describes the default policy; under drop/keep the plan says what happened instead.
+        var warnings = new List<string>(evaluation.Duplicates == DuplicatePolicy.Group ? scan.Warnings : scan.Warnings.Where(w => !w.Contains("exact duplicates of an earlier row", StringComparison.Ordinal)));
         if (scan.BadRowCount > 0)
             warnings.Add($"{scan.BadRowCount} bad row(s) skipped (first: {scan.Problems.FirstOrDefault()}).");
 
@@ -147,7 +151,7 @@ public static class Evaluator
             var baselineMetrics = MetricComputer.Compute(ml, settings.Task, baselineScores, $"baseline, {where}", warnings);
             if (plan.Splits.Count == 1 && options.IncludeModel)
                 (holdoutContext, holdoutModelScores, holdoutBaselineScores) = (ml, validationLabels, baselineScores);
-            splits.Add(new SplitResult(split.Repeat, split.Fold, split.TrainingRowCount, split.ValidationRowCount, modelMetrics, baselineMetrics));
+            splits.Add(new SplitResult(split.Repeat, split.Fold, split.TrainingRowCount, split.ValidationRowCount, modelMetrics, baselineMetrics, split.ValidationClassCounts));
             options.Progress?.Invoke(new SplitProgress(i + 1, plan.Splits.Count, split.ToString()));
         }
 
@@ -194,7 +198,74 @@ public static class Evaluator
             Comparison = comparison,
             Warnings = warnings.Distinct().ToArray(),
             Duration = clock.Elapsed,
+            ClassNames = plan.ClassNames,
+            LargeUnits = plan.LargeUnits,
+            PerSplitReason = PerSplitReason(splits, primary, comparison, plan.LargeUnits, options.IncludeModel),
         };
+    }
+
+    /// <summary>
+    /// The spec's evaluation settings with the options' overrides. Repeated K-fold asked for on the command line of a spec
+    /// whose protocol is not repeated K-fold has no repeat count of its own: it gets <see cref="EvaluationSettings.DefaultRepeats"/>
+    /// (the spec's documented default), not the spec's 1, which would be plain K-fold under another name.
+    /// </summary>
+    public static EvaluationSettings ResolveSettings(EvaluationSettings spec, EvaluationOptions options)
+    {
+        var protocol = options.Protocol ?? spec.Protocol;
+        int repeats = options.Repeats
+            ?? (protocol == EvaluationProtocol.RepeatedKFold && spec.Protocol != EvaluationProtocol.RepeatedKFold ? EvaluationSettings.DefaultRepeats : spec.Repeats);
+        return spec with
+        {
+            Protocol = protocol,
+            Folds = options.Folds ?? spec.Folds,
+            Repeats = repeats,
+            HoldoutFraction = options.HoldoutFraction ?? spec.HoldoutFraction,
+            Seed = options.Seed ?? spec.Seed,
+            Duplicates = options.Duplicates ?? spec.Duplicates,
+        };
+    }
+
+    /// <summary>A split this many standard deviations (of the other splits) away from their mean is an outlier.</summary>
+    public const double OutlierDeviations = 3;
+
+    // Two-sided tail of ±3 standard deviations of a normal distribution.
+    private const double OutlierTail = 0.0027;
+
+    /// <summary>
+    /// Why the per-split scores should be looked at, or null: a split whose primary metric lies outside the "3 sigma"
+    /// prediction interval of the other splits (their mean ± t(1 − 0.00135, m − 1) · s · √(1 + 1/m) for m other splits
+    /// with standard deviation s: <see cref="OutlierDeviations"/> standard deviations, widened for the few splits the
+    /// spread is estimated from, so five agreeing folds do not flag ordinary noise); a fold-to-fold spread
+    /// larger than the model's mean gap to the baseline; or a unit too large to place in balance.
+    /// </summary>
+    public static string? PerSplitReason(IReadOnlyList<SplitResult> splits, string primary, BaselineComparison? comparison, IReadOnlyList<LargeUnit> largeUnits, bool includeModel)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var reasons = new List<string>();
+        if (largeUnits.Count > 0) reasons.Add("some rows kept together are too many for a balanced split");
+        if (splits.Count >= 3)
+        {
+            var values = splits.Select(s => (includeModel ? s.Model! : s.Baseline)[primary]).ToArray();
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (values[i] is not double v) continue;
+                var others = values.Where((x, j) => j != i && x.HasValue).Select(x => x!.Value).ToArray();
+                if (others.Length < 2) continue;
+                double mean = others.Average();
+                double std = MathNet.Numerics.Statistics.Statistics.StandardDeviation(others);
+                double floor = 1e-9 + 1e-6 * Math.Abs(mean);
+                double t = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, others.Length - 1, 1 - OutlierTail / 2);
+                double halfWidth = t * Math.Max(std, floor) * Math.Sqrt(1 + 1.0 / others.Length);
+                if (Math.Abs(v - mean) > halfWidth)
+                {
+                    reasons.Add(string.Create(inv, $"split {splits[i].Repeat + 1}.{splits[i].Fold + 1} scores {primary} {v:0.####}, outside the {OutlierDeviations}-sigma range of the other splits ({mean:0.####} ± {halfWidth:0.####})"));
+                    break;
+                }
+            }
+        }
+        if (comparison is { Noise: double noise, MeanImprovement: double gap } && comparison.Pairs >= 2 && noise > Math.Abs(gap))
+            reasons.Add(string.Create(inv, $"the fold-to-fold standard deviation of {primary} ({noise:0.####}) is larger than the model's mean gap to the baseline ({gap:0.####})"));
+        return reasons.Count == 0 ? null : string.Join("; ", reasons);
     }
 
     /// <summary>Disjoint validation chunks a holdout's comparison is made on.</summary>

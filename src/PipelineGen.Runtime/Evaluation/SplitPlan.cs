@@ -24,6 +24,8 @@ public sealed class DataSplit
 
     public int Repeat { get; }
     public int Fold { get; }
+    /// <summary>Classification (stratified or not): validation rows per class, in <see cref="RowKeys.ClassNames"/> order; null for regression.</summary>
+    public IReadOnlyList<long>? ValidationClassCounts { get; internal init; }
     public long TrainingRowCount { get; }
     public long ValidationRowCount { get; }
 
@@ -52,25 +54,55 @@ public sealed class SplitPlan
     public required int DuplicateRowCount { get; init; }
     public required IReadOnlyList<string> Warnings { get; init; }
     public required string Description { get; init; }
+    /// <summary>How exact-duplicate rows were treated.</summary>
+    public DuplicatePolicy Duplicates { get; init; } = DuplicatePolicy.Group;
+    /// <summary>Duplicate rows left out of every split under <see cref="DuplicatePolicy.Drop"/>.</summary>
+    public int DroppedDuplicateRowCount { get; init; }
+    /// <summary>Units too large to place in balance (more than half a validation part's expected size), largest first.</summary>
+    public IReadOnlyList<LargeUnit> LargeUnits { get; init; } = [];
+    /// <summary>Class names of <see cref="DataSplit.ValidationClassCounts"/>.</summary>
+    public IReadOnlyList<string> ClassNames { get; init; } = [];
 }
 
+/// <summary>A unit (rows kept together) too large for a balanced assignment.</summary>
+/// <param name="Rows">Rows in the unit.</param>
+/// <param name="Share">Its share of the rows used.</param>
+/// <param name="FirstRow">Zero-based loader row of its first row.</param>
+/// <param name="ByGroup">Joined (at least partly) by the group column, not only by identical content.</param>
+/// <param name="ClassMix">Classification: rows per class name in the unit.</param>
+public sealed record LargeUnit(int Rows, double Share, int FirstRow, bool ByGroup, IReadOnlyList<KeyValuePair<string, int>> ClassMix);
+
 /// <summary>
-/// Assigns rows to folds. Rows that share a group value, and exact-duplicate rows, are joined into one unit that is
-/// never split. Units are shuffled with <c>Random(seed + repeat)</c> and dealt to the fold that has the fewest rows of
-/// the unit's class so far, which stratifies and balances fold sizes at once. Deterministic for a fixed seed.
+/// Assigns rows to folds. Rows that share a group value, and (under <see cref="DuplicatePolicy.Group"/>) exact-duplicate
+/// rows, are joined into one unit that is never split. K-fold is a stratified group K-fold: units are shuffled with
+/// <c>Random(seed + repeat)</c>, ordered largest first, and each goes to the fold where it keeps every class's share of
+/// the folds most even (the greedy of scikit-learn's StratifiedGroupKFold; ties go to the smallest fold); without
+/// stratification, to the smallest fold. A unit larger than half a validation part cannot be placed in balance: the
+/// plan says so (<see cref="SplitPlan.LargeUnits"/> and a warning with the choices). Deterministic for a fixed seed.
 /// </summary>
 public static class SplitPlanner
 {
+    /// <summary>A unit larger than this share of a validation part's expected size cannot be placed in balance.</summary>
+    public const double LargeUnitShareOfFold = 0.5;
+
     public static SplitPlan Plan(RowKeys keys, EvaluationSettings settings, MlTaskKind task)
     {
         var warnings = new List<string>();
         int n = checked((int)keys.RowCount);
-        var units = BuildUnits(keys, out int unitCount);
+        var policy = settings.Duplicates;
+        // Drop: the first copy of each set of identical rows takes part, the other copies are left out of every split.
+        var excluded = (bool[])keys.Excluded.Clone();
+        int dropped = 0;
+        if (policy == DuplicatePolicy.Drop)
+            for (int r = 0; r < n; r++)
+                if (!excluded[r] && keys.DuplicateOf[r] != r) { excluded[r] = true; dropped++; }
+
+        var units = BuildUnits(keys, joinDuplicates: policy == DuplicatePolicy.Group, out int unitCount, out var byGroup);
         var unitRows = new int[unitCount];
         var unitFirstRow = Enumerable.Repeat(-1, unitCount).ToArray();
         for (int r = 0; r < n; r++)
         {
-            if (keys.Excluded[r]) continue;
+            if (excluded[r]) continue;
             unitRows[units[r]]++;
             if (unitFirstRow[units[r]] < 0) unitFirstRow[units[r]] = r;
         }
@@ -79,9 +111,24 @@ public static class SplitPlanner
         if (usedRows == 0) throw new EvaluationException("No usable rows to split.");
 
         bool stratified = settings.Stratify && task != MlTaskKind.Regression && keys.LabelClass is not null;
-        // A unit's stratum is its first row's class (rows -1: missing label, a stratum of their own).
-        int StratumOf(int unit) => stratified ? keys.LabelClass![unitFirstRow[unit]] + 1 : 0;
+        // Strata: 0 for rows without a label (or every row when not stratified), 1 + class otherwise.
         int strata = stratified ? keys.ClassNames.Count + 1 : 1;
+        var unitStrata = new int[unitCount * strata];
+        var stratumTotal = new long[strata];
+        for (int r = 0; r < n; r++)
+        {
+            if (excluded[r]) continue;
+            int s = stratified ? keys.LabelClass![r] + 1 : 0;
+            unitStrata[units[r] * strata + s]++;
+            stratumTotal[s]++;
+        }
+        // A unit's stratum for the holdout: its most common one (the first row's class on a tie-free unit).
+        int StratumOf(int unit)
+        {
+            int best = 0;
+            for (int s = 1; s < strata; s++) if (unitStrata[unit * strata + s] > unitStrata[unit * strata + best]) best = s;
+            return best;
+        }
 
         int folds, repeats;
         switch (settings.Protocol)
@@ -108,7 +155,7 @@ public static class SplitPlanner
             var rng = new Random(settings.Seed + repeat);
             var order = (int[])liveUnits.Clone();
             Shuffle(order, rng);
-            // Big groups first so that they cannot unbalance the folds at the end; stable, so ties keep the shuffle.
+            // Big units first so that they cannot unbalance the folds at the end; stable, so ties keep the shuffle.
             order = [.. order.OrderByDescending(u => unitRows[u])];
             var unitFold = new int[unitCount];
 
@@ -133,23 +180,36 @@ public static class SplitPlanner
                 var foldRows = new long[folds];
                 foreach (int u in order)
                 {
-                    int s = StratumOf(u);
-                    int best = 0;
-                    for (int f = 1; f < folds; f++)
-                        if (classRows[s, f] < classRows[s, best] || (classRows[s, f] == classRows[s, best] && foldRows[f] < foldRows[best]))
+                    // Adding the unit to fold f changes only fold f's class shares; the sum over classes of the variance
+                    // of the shares across folds grows least where sum_s rows[s, f] * unit[s] / total[s]^2 is smallest.
+                    int best = -1;
+                    double bestCost = double.PositiveInfinity;
+                    for (int f = 0; f < folds; f++)
+                    {
+                        double cost = 0;
+                        for (int s = 0; s < strata; s++)
+                        {
+                            int inUnit = unitStrata[u * strata + s];
+                            if (inUnit > 0) cost += classRows[s, f] * (double)inUnit / ((double)stratumTotal[s] * stratumTotal[s]);
+                        }
+                        if (cost < bestCost || (cost == bestCost && foldRows[f] < foldRows[best]))
+                        {
                             best = f;
+                            bestCost = cost;
+                        }
+                    }
                     unitFold[u] = best;
-                    classRows[s, best] += unitRows[u];
+                    for (int s = 0; s < strata; s++) classRows[s, best] += unitStrata[u * strata + s];
                     foldRows[best] += unitRows[u];
                 }
             }
 
             var assignment = new int[n];
-            for (int r = 0; r < n; r++) assignment[r] = keys.Excluded[r] ? -1 : unitFold[units[r]];
+            for (int r = 0; r < n; r++) assignment[r] = excluded[r] ? -1 : unitFold[units[r]];
             int validationFolds = settings.Protocol == EvaluationProtocol.Holdout ? 1 : folds;
             for (int f = 0; f < validationFolds; f++)
             {
-                var split = new DataSplit(repeat, f, assignment, f);
+                var split = new DataSplit(repeat, f, assignment, f) { ValidationClassCounts = ClassCounts(keys, assignment, f) };
                 if (split.ValidationRowCount == 0 || split.TrainingRowCount == 0)
                     throw new EvaluationException(
                         $"Split {split} has {split.TrainingRowCount} training and {split.ValidationRowCount} validation rows: an empty part cannot be evaluated. Use more data, fewer folds or a larger holdout fraction.");
@@ -166,13 +226,34 @@ public static class SplitPlanner
                     warnings.Add($"class '{keys.ClassNames[s - 1]}' has only {classUnits[s]} independent row(s): some validation parts have none of it.");
         }
 
+        if (settings.Protocol == EvaluationProtocol.RepeatedKFold && repeats == 1)
+            warnings.Add($"repeated K-fold with 1 repeat is plain {folds}-fold: nothing is reshuffled. Set evaluate.repeats (or --repeats) above 1, or use kfold.");
+
+        double expectedValidation = settings.Protocol == EvaluationProtocol.Holdout ? usedRows * settings.HoldoutFraction : usedRows / (double)folds;
+        var large = liveUnits.Where(u => unitRows[u] > LargeUnitShareOfFold * expectedValidation)
+            .OrderByDescending(u => unitRows[u]).ThenBy(u => unitFirstRow[u])
+            .Select(u => new LargeUnit(unitRows[u], unitRows[u] / (double)usedRows, unitFirstRow[u], byGroup[u], UnitClassMix(keys, units, excluded, u)))
+            .ToArray();
+        warnings.AddRange(LargeUnitWarnings(large, usedRows, expectedValidation, settings.Protocol == EvaluationProtocol.Holdout ? "the validation part" : "a fold"));
+
+        if (policy == DuplicatePolicy.Drop && dropped > 0)
+            warnings.Add($"evaluate.duplicates is 'drop': {dropped} exact-duplicate row(s) are left out of every split (one copy of each set of identical rows is evaluated), so the estimate describes distinct rows, not the file's mix.");
+        if (policy == DuplicatePolicy.Keep && keys.DuplicateRowCount > 0)
+            warnings.Add($"evaluate.duplicates is 'keep': {keys.DuplicateRowCount} exact-duplicate row(s) are split as independent rows, so copies of one row can be on both sides of a split. That leaks: the model is scored on rows it was trained on, and the estimate is optimistic.");
+
         string protocolText = settings.Protocol switch
         {
             EvaluationProtocol.Holdout => $"holdout ({settings.HoldoutFraction.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture)} validation)",
             EvaluationProtocol.KFold => $"{folds}-fold",
             _ => $"{repeats}x repeated {folds}-fold",
         };
-        string description = $"{protocolText}{(stratified ? ", stratified" : "")}{(keys.GroupOf is not null ? ", grouped" : "")}, seed {settings.Seed}";
+        string duplicatesText = policy switch
+        {
+            DuplicatePolicy.Drop => ", duplicates dropped",
+            DuplicatePolicy.Keep => ", duplicates split as independent rows",
+            _ => "",
+        };
+        string description = $"{protocolText}{(stratified ? ", stratified" : "")}{(keys.GroupOf is not null ? ", grouped" : "")}{duplicatesText}, seed {settings.Seed}";
         return new SplitPlan
         {
             Protocol = settings.Protocol,
@@ -183,11 +264,55 @@ public static class SplitPlanner
             DuplicateRowCount = keys.DuplicateRowCount,
             Warnings = warnings,
             Description = description,
+            Duplicates = policy,
+            DroppedDuplicateRowCount = dropped,
+            LargeUnits = large,
+            ClassNames = keys.LabelClass is null ? [] : keys.ClassNames,
         };
     }
 
+    private static long[]? ClassCounts(RowKeys keys, int[] assignment, int fold)
+    {
+        if (keys.LabelClass is not { } labels) return null;
+        var counts = new long[keys.ClassNames.Count];
+        for (int r = 0; r < assignment.Length; r++)
+            if (assignment[r] == fold && labels[r] >= 0) counts[labels[r]]++;
+        return counts;
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, int>> UnitClassMix(RowKeys keys, int[] units, bool[] excluded, int unit)
+    {
+        if (keys.LabelClass is not { } labels) return [];
+        var counts = new int[keys.ClassNames.Count];
+        for (int r = 0; r < units.Length; r++)
+            if (units[r] == unit && !excluded[r] && labels[r] >= 0) counts[labels[r]]++;
+        return [.. counts.Select((c, i) => new KeyValuePair<string, int>(keys.ClassNames[i], c)).Where(kv => kv.Value > 0).OrderByDescending(kv => kv.Value)];
+    }
+
+    private static IEnumerable<string> LargeUnitWarnings(IReadOnlyList<LargeUnit> large, long usedRows, double expectedValidation, string part)
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        const int listed = 3;
+        foreach (var unit in large.Take(listed))
+        {
+            string mix = unit.ClassMix.Count == 0 ? ""
+                : unit.ClassMix.Count == 1 ? $", all of class '{unit.ClassMix[0].Key}'"
+                : ", classes " + string.Join(", ", unit.ClassMix.Select(kv => $"'{kv.Key}' {kv.Value}"));
+            string what = unit.ByGroup
+                ? $"a group of {unit.Rows} rows (first at data row {unit.FirstRow + 1}{mix})"
+                : $"{unit.Rows} identical rows (first at data row {unit.FirstRow + 1}{mix})";
+            string advice = unit.ByGroup
+                ? "Rows of one group must stay together; use fewer folds, or check that the group column is meant to join this many rows."
+                : "Choose in the spec: 'evaluate.duplicates: drop' evaluates one copy of each set of identical rows; 'keep' splits copies as independent rows (leaks: copies on both sides inflate the scores); 'group' (the default) keeps them together as now.";
+            yield return string.Create(inv,
+                $"{what} {(unit.ByGroup ? "is" : "are")} {100 * unit.Share:0.0}% of the {usedRows} rows used, more than half of {part} (~{expectedValidation:0} rows): the parts cannot be balanced in size and class mix, and the split holding them is scored mostly on them (see the per-split table). {advice}");
+        }
+        if (large.Count > listed)
+            yield return $"{large.Count - listed} more unit(s) of rows kept together are also larger than half of {part}.";
+    }
+
     // Union-find over rows: a row joins the first row of its group and the first row with its content.
-    private static int[] BuildUnits(RowKeys keys, out int unitCount)
+    private static int[] BuildUnits(RowKeys keys, bool joinDuplicates, out int unitCount, out bool[] byGroup)
     {
         int n = checked((int)keys.RowCount);
         var parent = new int[n];
@@ -202,18 +327,20 @@ public static class SplitPlanner
             a = Find(a); b = Find(b);
             if (a != b) parent[Math.Max(a, b)] = Math.Min(a, b); // root is the smallest row: deterministic
         }
+        var groupJoined = new bool[n]; // rows that share their group value with another row
         if (keys.GroupOf is { } groups)
         {
             var firstRowOfGroup = new Dictionary<int, int>();
             for (int r = 0; r < n; r++)
             {
                 if (groups[r] < 0) continue; // a row without a group value is its own unit
-                if (firstRowOfGroup.TryGetValue(groups[r], out int first)) Union(first, r);
+                if (firstRowOfGroup.TryGetValue(groups[r], out int first)) { Union(first, r); groupJoined[first] = groupJoined[r] = true; }
                 else firstRowOfGroup.Add(groups[r], r);
             }
         }
-        for (int r = 0; r < n; r++)
-            if (keys.DuplicateOf[r] != r) Union(keys.DuplicateOf[r], r);
+        if (joinDuplicates)
+            for (int r = 0; r < n; r++)
+                if (keys.DuplicateOf[r] != r) Union(keys.DuplicateOf[r], r);
 
         var unitOfRoot = new int[n];
         Array.Fill(unitOfRoot, -1);
@@ -225,6 +352,8 @@ public static class SplitPlanner
             if (unitOfRoot[root] < 0) unitOfRoot[root] = unitCount++;
             units[r] = unitOfRoot[root];
         }
+        byGroup = new bool[unitCount];
+        for (int r = 0; r < n; r++) if (groupJoined[r]) byGroup[units[r]] = true;
         return units;
     }
 

@@ -6,19 +6,33 @@ using PipelineGen.Runtime.Evaluation;
 
 namespace PipelineGen.Runtime.Training;
 
-/// <summary>One capacity point: the metric on the rows the model was fitted on and on the held-out rows.</summary>
-public sealed record CapacityPoint(int Capacity, double TrainMetric, double ValidationMetric);
+/// <summary>
+/// One capacity point: the metric on the rows the model was fitted on and on the held-out rows, as the mean over the
+/// protocol's splits. <see cref="ValidationPerSplit"/> holds the values the mean and band come from (on a holdout, the
+/// validation part's disjoint chunks), aligned across points so that capacities are compared split by split.
+/// </summary>
+public sealed record CapacityPoint(int Capacity, double TrainMetric, double ValidationMetric)
+{
+    /// <summary>Validation metric per split (or per validation chunk on a holdout); NaN where it was undefined.</summary>
+    public IReadOnlyList<double> ValidationPerSplit { get; init; } = [];
+    /// <summary>Standard deviation of <see cref="ValidationPerSplit"/>: the band drawn around the validation line; null with fewer than two values.</summary>
+    public double? ValidationStd { get; init; }
+}
 
 public enum CapacityVerdict
 {
-    /// <summary>Validation improves, then stops: the best point is inside the range.</summary>
+    /// <summary>Validation improves, then stops: some capacity is worse than the best by more than the noise, and the best is not at the end.</summary>
     Found,
-    /// <summary>Validation still improves at the largest capacity: the model never overfits in range.</summary>
+    /// <summary>Validation still improves at the largest capacity by more than the noise: grow it.</summary>
     TooSmall,
-    /// <summary>Validation is best at the smallest capacity and gets worse from there.</summary>
+    /// <summary>Validation is best at the smallest capacity and the next one is already worse by more than the noise.</summary>
     OverfitsFromStart,
+    /// <summary>No capacity is worse than the best by more than the split-to-split noise: the curve does not say which way to go.</summary>
+    NoClearDirection,
 }
 
+/// <summary>A capacity curve: its points, the point it chooses and its verdict.</summary>
+/// <remarks><c>BestIndex</c>: the point the curve chooses (see <see cref="CapacityCurve.Judge"/>); <see cref="TopIndex"/> is the best mean. <c>TrainRows</c>/<c>ValidationRows</c>: per split, on average.</remarks>
 public sealed record CapacityCurveResult(
     string PipelineName,
     string TrainerName,
@@ -35,16 +49,32 @@ public sealed record CapacityCurveResult(
     public CapacityPoint Best => Points[BestIndex];
     public string SplitDescription { get; init; } = "";
     public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>The point with the best mean validation metric.</summary>
+    public int TopIndex { get; init; }
+    /// <summary>The pipeline's own capacity (the spec's value, or the trainer's default).</summary>
+    public int SpecCapacity { get; init; }
+    /// <summary>Splits the means are over.</summary>
+    public int SplitCount { get; init; } = 1;
+    /// <summary>What the noise is measured over: "splits", or "validation chunks" on a holdout.</summary>
+    public string NoiseUnit { get; init; } = "splits";
+
+    /// <summary>The capacity the curve chose.</summary>
+    public int ChosenCapacity => Best.Capacity;
 }
 
 /// <summary>
-/// Capacity ("grow it until it overfits"): one seeded holdout split; preparation is fitted on the training part once and
-/// the trainer is refitted at growing capacities; the metric is recorded on both parts at each point.
+/// Capacity ("grow it until it overfits") under the spec's evaluation protocol: on every split, preparation is fitted on
+/// the training part once and the trainer is refitted at growing capacities; the metric is recorded on both parts. The
+/// curve is the mean over splits with a band (the split-to-split standard deviation); a direction is called only when it
+/// beats that noise (a paired, corrected resampled t-test between capacities, split by split).
 /// </summary>
 public static class CapacityCurve
 {
-    /// <summary>Relative change under which validation counts as "no longer improving".</summary>
+    /// <summary>Relative change under which validation counts as "no longer improving", whatever the noise.</summary>
     public const double ImprovementTolerance = 0.002;
+
+    /// <summary>One-sided level at which one capacity counts as worse than another.</summary>
+    public const double SignificanceLevel = 0.05;
 
     /// <summary>Geometric steps around the default: ⅛×, ¼×, ½×, 1×, 2×, 4×.</summary>
     public static IReadOnlyList<int> DefaultCapacities(int defaultCapacity)
@@ -57,107 +87,245 @@ public static class CapacityCurve
             .ToArray();
     }
 
-    public static CapacityCurveResult Compute(MLContext ml, IPipelineDefinition pipeline, IReadOnlyList<int>? capacities = null, string? metric = null, TextWriter? progress = null)
+    /// <param name="ml">Context every fit runs in (seeded by the caller).</param>
+    /// <param name="pipeline">A pipeline whose trainer has a capacity knob.</param>
+    /// <param name="capacities">Capacities to try (the pipeline's own is always added, so the choice can be compared with it).</param>
+    /// <param name="metric">Metric; default the spec's, or the one evaluate chooses from the class balance.</param>
+    /// <param name="progress">One line per capacity and split.</param>
+    /// <param name="protocol">Overrides of the spec's protocol (as for evaluate); default the spec's.</param>
+    public static CapacityCurveResult Compute(MLContext ml, IPipelineDefinition pipeline, IReadOnlyList<int>? capacities = null, string? metric = null, TextWriter? progress = null, EvaluationOptions? protocol = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         if (pipeline is not ICapacityAdjustable adjustable)
             throw new NotSupportedException(NotAdjustableMessage(pipeline));
         var settings = pipeline.Settings;
-        var requested = (capacities ?? DefaultCapacities(adjustable.DefaultCapacity)).Where(c => c >= 1).Distinct().Order().ToArray();
+        var requested = (capacities ?? DefaultCapacities(adjustable.DefaultCapacity)).Where(c => c >= 1)
+            .Append(adjustable.DefaultCapacity).Distinct().Order().ToArray();
         if (requested.Length < 2)
             throw new ArgumentException("A capacity curve needs at least two capacities ≥ 1.", nameof(capacities));
 
-        // The evaluate step's own holdout split: stratified, groups and duplicates kept on one side, bad rows handled
-        // by the spec's policy. Only the protocol is forced to holdout.
-        var path = settings.ResolvePath(settings.TrainDataPath);
+        // The evaluate step's own splits: the spec's protocol, stratified, groups and duplicates as the spec says, bad
+        // rows handled by the spec's policy.
+        protocol ??= new EvaluationOptions();
+        var evaluation = Evaluator.ResolveSettings(settings.Evaluation, protocol);
+        var path = protocol.DataPath is { } given ? Path.GetFullPath(given) : settings.ResolvePath(settings.TrainDataPath);
         var scan = DataScan.Run(settings, path);
-        scan.ThrowIfInvalid(settings.BadRows);
+        scan.ThrowIfInvalid(protocol.BadRows ?? settings.BadRows);
         metric ??= TrainingMetrics.ChooseMetric(settings, scan.LabelCounts.Select(c => c.Value).ToArray());
-        var plan = SplitPlanner.Plan(scan.Keys, settings.Evaluation with { Protocol = EvaluationProtocol.Holdout }, settings.Task);
-        var split = plan.Splits[0];
+        if (!MetricCatalog.For(settings.Task).Contains(metric))
+            throw new ArgumentException($"Metric '{metric}' does not fit task {settings.Task}. Use one of: {string.Join(", ", MetricCatalog.For(settings.Task))}.");
+        var plan = SplitPlanner.Plan(scan.Keys, evaluation, settings.Task);
+        bool holdout = plan.Splits.Count == 1;
         var data = pipeline.LoadData(ml, path);
-        var trainPart = split.Training(data);
-        var validationPart = split.Validation(data);
-
-        // Preparation is fitted on the training part only, once: only the trainer's capacity changes between points.
-        var preparation = pipeline.BuildPreprocessing(ml).Fit(trainPart);
-        var train = preparation.Transform(trainPart);
-        var validation = preparation.Transform(validationPart);
 
         var warnings = new List<string>(plan.Warnings);
-        var results = new List<CapacityPoint>();
-        foreach (var capacity in requested)
+        // train[c][s], validation[c][s]: per capacity, per split (or per validation chunk on a holdout).
+        var train = requested.Select(_ => new List<double>()).ToArray();
+        var validation = requested.Select(_ => new List<double>()).ToArray();
+        long trainRows = 0, validationRows = 0;
+        foreach (var split in plan.Splits)
         {
-            var model = adjustable.BuildTrainer(ml, capacity).Fit(train);
-            var trainMetric = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(train), metric, warnings, $"training part, capacity {capacity}");
-            var validationMetric = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(validation), metric, warnings, $"validation part, capacity {capacity}");
-            results.Add(new CapacityPoint(capacity, trainMetric, validationMetric));
-            progress?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {adjustable.CapacityParameter}={capacity}: train {metric} {trainMetric:0.####}, validation {validationMetric:0.####}"));
+            trainRows += split.TrainingRowCount;
+            validationRows += split.ValidationRowCount;
+            // Preparation is fitted on the training part only, once per split: only the trainer's capacity changes between points.
+            var trainPart = split.Training(data);
+            var validationPart = split.Validation(data);
+            var preparation = pipeline.BuildPreprocessing(ml).Fit(trainPart);
+            var trainPrepared = preparation.Transform(trainPart);
+            var validationPrepared = preparation.Transform(validationPart);
+            string where = holdout ? "validation part" : split.ToString();
+            for (int c = 0; c < requested.Length; c++)
+            {
+                int capacity = requested[c];
+                var model = adjustable.BuildTrainer(ml, capacity).Fit(trainPrepared);
+                double trainMetric = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(trainPrepared), metric, warnings, $"training part of {where}, capacity {capacity}");
+                var scored = model.Transform(validationPrepared);
+                double validationMetric = TrainingMetrics.Evaluate(ml, settings.Task, scored, metric, warnings, $"{where}, capacity {capacity}");
+                train[c].Add(trainMetric);
+                if (holdout && split.ValidationRowCount >= 2 * Evaluator.HoldoutChunks)
+                {
+                    // One split has no split-to-split noise: the fixed model is compared on disjoint validation chunks instead.
+                    var chunkWarnings = new List<string>();
+                    for (int k = 0; k < Evaluator.HoldoutChunks; k++)
+                    {
+                        int chunk = k;
+                        validation[c].Add(TrainingMetrics.Evaluate(ml, settings.Task,
+                            new RowFilterDataView(scored, row => row % Evaluator.HoldoutChunks == chunk), metric, chunkWarnings, $"validation chunk {k + 1}"));
+                    }
+                    // The mean shown is the whole validation part's metric; the chunks only measure the noise.
+                    validation[c].Insert(0, validationMetric);
+                }
+                else validation[c].Add(validationMetric);
+                progress?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {adjustable.CapacityParameter}={capacity}, {where}: train {metric} {trainMetric:0.####}, validation {validationMetric:0.####}"));
+            }
         }
 
-        if (results.All(p => double.IsNaN(p.ValidationMetric)))
+        var points = new CapacityPoint[requested.Length];
+        for (int c = 0; c < requested.Length; c++)
+        {
+            // On a holdout with chunks, element 0 is the whole validation part and the rest are its chunks.
+            bool chunked = holdout && validation[c].Count > 1;
+            var perSplit = chunked ? validation[c].Skip(1).ToArray() : validation[c].ToArray();
+            double mean = chunked ? validation[c][0] : MeanDefined(perSplit);
+            var defined = perSplit.Where(v => !double.IsNaN(v)).ToArray();
+            points[c] = new CapacityPoint(requested[c], MeanDefined(train[c]), mean)
+            {
+                ValidationPerSplit = perSplit,
+                ValidationStd = defined.Length >= 2 ? MathNet.Numerics.Statistics.Statistics.StandardDeviation(defined) : null,
+            };
+        }
+        if (points.All(p => double.IsNaN(p.ValidationMetric)))
             throw new EvaluationException($"{metric} is undefined on the validation part at every capacity ({string.Join(" ", warnings.Distinct().Take(2))}). Use more data or another metric.");
+
         var lower = TrainingMetrics.IsLowerBetter(metric);
-        var (best, verdict) = Judge(results, lower);
+        double ratio = holdout ? 0 : plan.Splits.Average(s => s.ValidationRowCount / (double)s.TrainingRowCount);
+        var judged = Judge(points, lower, Array.IndexOf(requested, adjustable.DefaultCapacity), ratio);
+        string unit = holdout ? "validation chunks" : "splits";
+        if (holdout && points[0].ValidationPerSplit.Count < 2)
+            warnings.Add("one holdout split too small to cut into validation chunks: there is no noise to compare capacities with, so no direction is called. Use kfold.");
         return new CapacityCurveResult(settings.Name, settings.TrainerName, adjustable.CapacityParameter, metric, lower,
-            split.TrainingRowCount, split.ValidationRowCount, results, best, verdict, Explain(results, best, verdict, adjustable.CapacityParameter, metric))
+            trainRows / plan.Splits.Count, validationRows / plan.Splits.Count, points, judged.Chosen, judged.Verdict,
+            Explain(points, judged, adjustable.CapacityParameter, metric, adjustable.DefaultCapacity, unit, plan.Splits.Count))
         {
             SplitDescription = plan.Description,
             Warnings = warnings.Distinct().ToArray(),
+            TopIndex = judged.Top,
+            SpecCapacity = adjustable.DefaultCapacity,
+            SplitCount = plan.Splits.Count,
+            NoiseUnit = unit,
         };
     }
+
+    private static double MeanDefined(IEnumerable<double> values)
+    {
+        var defined = values.Where(v => !double.IsNaN(v)).ToArray();
+        return defined.Length == 0 ? double.NaN : defined.Average();
+    }
+
+    /// <summary>What <see cref="Judge"/> found.</summary>
+    /// <param name="Chosen">Index of the capacity the curve chooses.</param>
+    /// <param name="Top">Index of the best mean validation metric.</param>
+    /// <param name="Verdict">Which way the curve points, if any.</param>
+    /// <param name="WorseThanTop">Per point: worse than the top by more than the noise.</param>
+    public sealed record Judgement(int Chosen, int Top, CapacityVerdict Verdict, IReadOnlyList<bool> WorseThanTop);
+
+    /// <summary>
+    /// Reads the curve against its noise. A capacity is worse than the top one when, split by split, it loses by more
+    /// than <see cref="ImprovementTolerance"/> on average and a one-sided corrected resampled t-test (variance inflated by
+    /// 1/n + validation/training rows, Nadeau &amp; Bengio; 1/n alone for a holdout's chunks) gives p &lt; 0.05.
+    /// Verdict: no capacity worse than the top → <see cref="CapacityVerdict.NoClearDirection"/>; the top is the largest
+    /// and the one below it is worse → <see cref="CapacityVerdict.TooSmall"/>; the top is the smallest and the next is
+    /// worse → <see cref="CapacityVerdict.OverfitsFromStart"/>; otherwise <see cref="CapacityVerdict.Found"/>.
+    /// Choice: the pipeline's own capacity while it is not worse than the top (the curve has no evidence against it);
+    /// otherwise the smallest capacity that is not worse than the top (more capacity that does not help is not worth it).
+    /// </summary>
+    /// <param name="points">Points in increasing capacity, with per-split values aligned across points.</param>
+    /// <param name="lowerIsBetter">Direction of the metric.</param>
+    /// <param name="specIndex">Index of the pipeline's own capacity, or -1 when it was not measured.</param>
+    /// <param name="validationToTrainingRatio">Validation rows / training rows of a split (0 for a holdout's chunks).</param>
+    public static Judgement Judge(IReadOnlyList<CapacityPoint> points, bool lowerIsBetter, int specIndex = -1, double validationToTrainingRatio = 0)
+    {
+        // An undefined metric (NaN) counts as the worst value.
+        double Goodness(double v) => double.IsNaN(v) ? double.NegativeInfinity : lowerIsBetter ? -v : v;
+        int top = 0;
+        for (int i = 1; i < points.Count; i++)
+            if (Goodness(points[i].ValidationMetric) > Goodness(points[top].ValidationMetric)) top = i;
+        double tolerance = ImprovementTolerance * Math.Max(Math.Abs(points[top].ValidationMetric), 1e-12);
+
+        var worse = new bool[points.Count];
+        for (int i = 0; i < points.Count; i++)
+            worse[i] = i != top && IsWorse(points[top], points[i], Goodness, tolerance, validationToTrainingRatio);
+
+        int last = points.Count - 1;
+        CapacityVerdict verdict;
+        int chosen;
+        if (!worse.Any(w => w))
+        {
+            verdict = CapacityVerdict.NoClearDirection;
+            chosen = specIndex >= 0 ? specIndex : top;
+            return new Judgement(chosen, top, verdict, worse);
+        }
+        if (top == last && worse[last - 1]) verdict = CapacityVerdict.TooSmall;
+        else if (top == 0 && worse[1]) verdict = CapacityVerdict.OverfitsFromStart;
+        else verdict = CapacityVerdict.Found;
+        chosen = specIndex >= 0 && !worse[specIndex] ? specIndex : Array.IndexOf(worse, false);
+        return new Judgement(chosen, top, verdict, worse);
+    }
+
+    // Paired over splits: is b worse than a beyond the noise?
+    private static bool IsWorse(CapacityPoint a, CapacityPoint b, Func<double, double> goodness, double tolerance, double ratio)
+    {
+        var gains = new List<double>();
+        int n = Math.Min(a.ValidationPerSplit.Count, b.ValidationPerSplit.Count);
+        for (int i = 0; i < n; i++)
+        {
+            double ga = goodness(a.ValidationPerSplit[i]), gb = goodness(b.ValidationPerSplit[i]);
+            if (double.IsFinite(ga) && double.IsFinite(gb)) gains.Add(ga - gb);
+            else if (double.IsFinite(ga)) return true; // defined at a, undefined at b: b is worse on that split
+        }
+        if (gains.Count < 2) return false; // no noise estimate: no direction can be called
+        double mean = gains.Average();
+        if (mean <= tolerance) return false;
+        double std = MathNet.Numerics.Statistics.Statistics.StandardDeviation(gains);
+        double variance = std * std * (1.0 / gains.Count + ratio);
+        if (variance <= 0) return true; // the same gain on every split
+        double t = mean / Math.Sqrt(variance);
+        return 1 - MathNet.Numerics.Distributions.StudentT.CDF(0, 1, gains.Count - 1, t) < SignificanceLevel;
+    }
+
+    /// <summary>The verdict as a run-store outcome: found, too-small, overfits-from-start, no-clear-direction.</summary>
+    public static string OutcomeName(CapacityVerdict verdict) => verdict switch
+    {
+        CapacityVerdict.Found => "found",
+        CapacityVerdict.TooSmall => "too-small",
+        CapacityVerdict.OverfitsFromStart => "overfits-from-start",
+        _ => "no-clear-direction",
+    };
 
     public static string NotAdjustableMessage(IPipelineDefinition pipeline) =>
         $"The capacity curve needs a trainer whose size can grow (trees, iterations): pipeline '{pipeline.Settings.Name}' with trainer " +
         $"'{pipeline.Settings.TrainerName}' does not implement {nameof(ICapacityAdjustable)}. Use a tree trainer (FastTree, FastForest, " +
         "LightGBM, GAM) or an iterative linear trainer, or skip this step.";
 
-    /// <summary>
-    /// Best point: the smallest capacity whose validation metric is within <see cref="ImprovementTolerance"/> of the best
-    /// one seen (more capacity that does not help is not worth it).
-    /// </summary>
-    public static (int BestIndex, CapacityVerdict Verdict) Judge(IReadOnlyList<CapacityPoint> points, bool lowerIsBetter)
+    private static string Explain(IReadOnlyList<CapacityPoint> points, Judgement judged, string parameter, string metric, int specCapacity, string unit, int splits)
     {
-        // An undefined metric (NaN) counts as the worst value.
-        double Goodness(double v) => double.IsNaN(v) ? double.NegativeInfinity : lowerIsBetter ? -v : v;
-        var top = points.Max(p => Goodness(p.ValidationMetric));
-        var tolerance = ImprovementTolerance * Math.Max(Math.Abs(top), 1e-12);
-        var best = 0;
-        while (Goodness(points[best].ValidationMetric) < top - tolerance) best++;
-
-        var last = points.Count - 1;
-        // Still improving at the end: the last step gained more than the tolerance.
-        if (Goodness(points[last].ValidationMetric) > Goodness(points[last - 1].ValidationMetric) + tolerance && best >= last - 1)
-            return (last, CapacityVerdict.TooSmall);
-        if (best == 0 && Goodness(points[1].ValidationMetric) < Goodness(points[0].ValidationMetric) - tolerance)
-            return (0, CapacityVerdict.OverfitsFromStart);
-        return (best, CapacityVerdict.Found);
-    }
-
-    private static string Explain(IReadOnlyList<CapacityPoint> points, int best, CapacityVerdict verdict, string parameter, string metric)
-    {
-        var b = points[best];
-        var at = string.Create(CultureInfo.InvariantCulture, $"{parameter}={b.Capacity} (validation {metric} {b.ValidationMetric:0.####}, train {b.TrainMetric:0.####})");
-        return verdict switch
+        var inv = CultureInfo.InvariantCulture;
+        string At(CapacityPoint p) => string.Create(inv, $"{parameter}={p.Capacity} (validation {metric} {p.ValidationMetric:0.####}{(p.ValidationStd is double s ? string.Create(inv, $" ± {s:0.####}") : "")}, train {p.TrainMetric:0.####})");
+        var chosen = points[judged.Chosen];
+        var top = points[judged.Top];
+        string over = splits > 1 ? $"over {splits} splits" : $"over the validation part's {points[0].ValidationPerSplit.Count} chunks";
+        double spread = points.Where(p => !double.IsNaN(p.ValidationMetric)).Max(p => p.ValidationMetric) - points.Where(p => !double.IsNaN(p.ValidationMetric)).Min(p => p.ValidationMetric);
+        string keep = chosen.Capacity == specCapacity ? $" Keeping the pipeline's own {parameter}={specCapacity}." : "";
+        return judged.Verdict switch
         {
-            CapacityVerdict.TooSmall => $"Too small: grow it. Validation {metric} still improves at the largest capacity tried, {at}; try larger {parameter} values.",
-            CapacityVerdict.OverfitsFromStart => $"Overfits from the first point: validation {metric} is best at the smallest capacity, {at}, and gets worse as the model grows; try smaller {parameter} values or more regularization.",
-            _ => $"Best point: {at}; validation stops improving beyond it.",
+            CapacityVerdict.NoClearDirection => string.Create(inv,
+                $"No clear direction: validation {metric} varies by {spread:0.####} across capacities, within the {(unit == "splits" ? "split-to-split" : "chunk-to-chunk")} noise {over}; no capacity is worse than the best mean, {At(top)}, beyond it.{keep}"),
+            CapacityVerdict.TooSmall => $"Too small: grow it. Validation {metric} is best at the largest capacity tried, {At(top)}, and the next smaller one is worse beyond the noise {over}; try larger {parameter} values.{(judged.Chosen == judged.Top ? "" : $" Chosen meanwhile: {At(chosen)}, not worse than the best beyond the noise.")}",
+            CapacityVerdict.OverfitsFromStart => $"Overfits from the first point: validation {metric} is best at the smallest capacity, {At(top)}, and the next one is worse beyond the noise {over}; try smaller {parameter} values or more regularization.{(judged.Chosen == judged.Top ? "" : $" Chosen meanwhile: {At(chosen)}, not worse than the best beyond the noise.")}",
+            _ => judged.Chosen == judged.Top
+                ? $"Best point: {At(chosen)}; other capacities are worse beyond the noise {over} or no better.{keep}"
+                : $"Best point: {At(chosen)}, the {(chosen.Capacity == specCapacity ? "pipeline's own capacity" : "smallest capacity")} within the noise {over} of the best mean, {At(top)}.{keep}",
         };
     }
 
-    /// <summary>A fixed-width text table of the points, marking the best one.</summary>
+    /// <summary>A fixed-width text table of the points (mean ± split-to-split std), marking the chosen one.</summary>
     public static string RenderTable(CapacityCurveResult result)
     {
         var sb = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
-        sb.AppendLine(inv, $"Capacity curve of {result.PipelineName} ({result.TrainerName}), metric {result.Metric} ({(result.LowerIsBetter ? "lower" : "higher")} is better); {result.TrainRows} train / {result.ValidationRows} validation rows");
-        sb.AppendLine(inv, $"{result.CapacityParameter,20} {"train",12} {"validation",12}");
+        sb.AppendLine(inv, $"Capacity curve of {result.PipelineName} ({result.TrainerName}), metric {result.Metric} ({(result.LowerIsBetter ? "lower" : "higher")} is better)");
+        sb.AppendLine(inv, $"Protocol: {result.SplitDescription}; {result.SplitCount} split(s), ~{result.TrainRows} train / ~{result.ValidationRows} validation rows each; validation as mean ± std over {result.NoiseUnit}");
+        sb.AppendLine(inv, $"{result.CapacityParameter,20} {"train",12} {"validation",20}");
         for (var i = 0; i < result.Points.Count; i++)
         {
             var p = result.Points[i];
-            sb.AppendLine(inv, $"{p.Capacity,20} {p.TrainMetric,12:0.0000} {p.ValidationMetric,12:0.0000}{(i == result.BestIndex ? "  <- best" : "")}");
+            string band = p.ValidationStd is double s ? string.Create(inv, $"{p.ValidationMetric:0.0000} ± {s:0.0000}") : p.ValidationMetric.ToString("0.0000", inv);
+            var marks = new List<string>();
+            if (i == result.BestIndex) marks.Add("chosen");
+            if (i == result.TopIndex && i != result.BestIndex) marks.Add("best mean");
+            if (p.Capacity == result.SpecCapacity) marks.Add("spec");
+            sb.AppendLine(inv, $"{p.Capacity,20} {p.TrainMetric,12:0.0000} {band,20}{(marks.Count > 0 ? "  <- " + string.Join(", ", marks) : "")}");
         }
         sb.AppendLine(result.Message);
         foreach (var warning in result.Warnings) sb.AppendLine($"warning: {warning}");
@@ -171,14 +339,18 @@ public static class CapacityCurve
         sb.AppendLine("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Capacity curve: " + Html(result.PipelineName) + "</title>");
         sb.AppendLine("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}tr.best{font-weight:bold;background:#eef6ee}</style></head><body>");
         sb.AppendLine("<h1>Capacity curve: " + Html(result.PipelineName) + "</h1>");
-        sb.AppendLine("<p>" + Html($"Trainer {result.TrainerName}; {result.CapacityParameter} grown on {result.TrainRows} training rows, measured on {result.ValidationRows} held-out rows.") + "</p>");
+        sb.AppendLine("<p>" + Html($"Trainer {result.TrainerName}; {result.CapacityParameter} grown under {result.SplitDescription}: {result.SplitCount} split(s) of ~{result.TrainRows} training rows, measured on ~{result.ValidationRows} held-out rows each. The shaded band is the validation mean ± one standard deviation over {result.NoiseUnit}.") + "</p>");
         sb.AppendLine(RenderSvg(result));
         sb.AppendLine("<p><strong>" + Html(result.Message) + "</strong></p>");
-        sb.AppendLine("<table><tr><th>" + Html(result.CapacityParameter) + "</th><th>train " + Html(result.Metric) + "</th><th>validation " + Html(result.Metric) + "</th></tr>");
+        sb.AppendLine("<table><tr><th>" + Html(result.CapacityParameter) + "</th><th>train " + Html(result.Metric) + "</th><th>validation " + Html(result.Metric) + "</th><th>std over " + Html(result.NoiseUnit) + "</th><th></th></tr>");
         for (var i = 0; i < result.Points.Count; i++)
         {
             var p = result.Points[i];
-            sb.AppendLine(CultureInfo.InvariantCulture, $"<tr{(i == result.BestIndex ? " class=\"best\"" : "")}><td>{p.Capacity}</td><td>{p.TrainMetric:0.0000}</td><td>{p.ValidationMetric:0.0000}</td></tr>");
+            var marks = new List<string>();
+            if (i == result.BestIndex) marks.Add("chosen");
+            if (i == result.TopIndex && i != result.BestIndex) marks.Add("best mean");
+            if (p.Capacity == result.SpecCapacity) marks.Add("spec");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"<tr{(i == result.BestIndex ? " class=\"best\"" : "")}><td>{p.Capacity}</td><td>{p.TrainMetric:0.0000}</td><td>{p.ValidationMetric:0.0000}</td><td>{(p.ValidationStd is double sd ? sd.ToString("0.0000", CultureInfo.InvariantCulture) : "-")}</td><td>{string.Join(", ", marks)}</td></tr>");
         }
         sb.AppendLine("</table></body></html>");
         return sb.ToString();
@@ -191,7 +363,7 @@ public static class CapacityCurve
         const double width = 780, height = 360, left = 70, right = 170, top = 20, bottom = 50;
         var inv = CultureInfo.InvariantCulture;
         var xs = result.Points.Select(p => Math.Log(p.Capacity)).ToArray();
-        var ys = result.Points.SelectMany(p => new[] { p.TrainMetric, p.ValidationMetric }).Where(double.IsFinite).ToArray();
+        var ys = result.Points.SelectMany(p => new[] { p.TrainMetric, p.ValidationMetric, p.ValidationMetric - (p.ValidationStd ?? 0), p.ValidationMetric + (p.ValidationStd ?? 0) }).Where(double.IsFinite).ToArray();
         double xMin = xs.Min(), xMax = xs.Max(), yMin = ys.Length > 0 ? ys.Min() : 0, yMax = ys.Length > 0 ? ys.Max() : 1;
         if (xMax - xMin < 1e-12) xMax = xMin + 1;
         var pad = Math.Max((yMax - yMin) * 0.08, 1e-6);
@@ -213,11 +385,19 @@ public static class CapacityCurve
             sb.AppendLine(inv, $"<text x=\"{X(xs[i]):0.#}\" y=\"{height - bottom + 16}\" text-anchor=\"middle\">{result.Points[i].Capacity}</text>");
         sb.AppendLine(inv, $"<text x=\"{(left + width - right) / 2}\" y=\"{height - 10}\" text-anchor=\"middle\">{Html(result.CapacityParameter)} (log scale)</text>");
         sb.AppendLine(inv, $"<text transform=\"translate(16,{(top + height - bottom) / 2}) rotate(-90)\" text-anchor=\"middle\">{Html(result.Metric)}</text>");
+        // The validation band: mean ± one split-to-split standard deviation.
+        var band = result.Points.Select((p, i) => (p, i)).Where(t => double.IsFinite(t.p.ValidationMetric) && t.p.ValidationStd is double).ToArray();
+        if (band.Length >= 2)
+        {
+            var upper = band.Select(t => string.Create(inv, $"{X(xs[t.i]):0.#},{Y(t.p.ValidationMetric + t.p.ValidationStd!.Value):0.#}"));
+            var lowerEdge = band.Reverse().Select(t => string.Create(inv, $"{X(xs[t.i]):0.#},{Y(t.p.ValidationMetric - t.p.ValidationStd!.Value):0.#}"));
+            sb.AppendLine($"<polygon fill=\"#ff7f0e\" fill-opacity=\"0.18\" stroke=\"none\" points=\"{string.Join(" ", upper.Concat(lowerEdge))}\"><title>validation mean ± std over {Html(result.NoiseUnit)}</title></polygon>");
+        }
         sb.AppendLine(inv, $"<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"{Line(p => p.TrainMetric)}\"/>");
         sb.AppendLine(inv, $"<polyline fill=\"none\" stroke=\"#ff7f0e\" stroke-width=\"2\" points=\"{Line(p => p.ValidationMetric)}\"/>");
         var best = result.Best;
         if (double.IsFinite(best.ValidationMetric))
-            sb.AppendLine(inv, $"<circle cx=\"{X(xs[result.BestIndex]):0.#}\" cy=\"{Y(best.ValidationMetric):0.#}\" r=\"6\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"2\"><title>best: {best.Capacity}</title></circle>");
+            sb.AppendLine(inv, $"<circle cx=\"{X(xs[result.BestIndex]):0.#}\" cy=\"{Y(best.ValidationMetric):0.#}\" r=\"6\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"2\"><title>chosen: {best.Capacity}</title></circle>");
         sb.AppendLine(string.Create(inv, $"<g transform=\"translate({width - right + 15},{top + 10})\">") + $"<rect width=\"140\" height=\"48\" fill=\"white\" stroke=\"#ccc\"/>" +
             "<line x1=\"8\" x2=\"28\" y1=\"14\" y2=\"14\" stroke=\"#1f77b4\" stroke-width=\"2\"/><text x=\"34\" y=\"18\">train</text>" +
             "<line x1=\"8\" x2=\"28\" y1=\"34\" y2=\"34\" stroke=\"#ff7f0e\" stroke-width=\"2\"/><text x=\"34\" y=\"38\">validation</text></g>");
@@ -235,8 +415,13 @@ public static class CapacityCurve
     /// CLI entry: prints the table, writes the HTML plot. 0 done (also when the trainer has no capacity knob: there is
     /// nothing to grow, which is said, not failed); 2 bad input.
     /// </summary>
-    public static int Run(IPipelineDefinition pipeline, CurveOptions options, TextWriter output, TextWriter error)
+    public static int Run(IPipelineDefinition pipeline, CurveOptions options, TextWriter output, TextWriter error) =>
+        Run(pipeline, options, output, error, out _);
+
+    /// <summary>As <see cref="Run(IPipelineDefinition, CurveOptions, TextWriter, TextWriter)"/>, handing back the curve (null when skipped or failed).</summary>
+    public static int Run(IPipelineDefinition pipeline, CurveOptions options, TextWriter output, TextWriter error, out CapacityCurveResult? curve)
     {
+        curve = null;
         if (pipeline is not ICapacityAdjustable)
         {
             output.WriteLine($"curve: skipped. {NotAdjustableMessage(pipeline)}");
@@ -244,7 +429,9 @@ public static class CapacityCurve
         }
         try
         {
-            var result = Compute(new MLContext(seed: pipeline.Settings.Seed), pipeline, options.Capacities, options.Metric, output);
+            var protocol = options.Protocol ?? new EvaluationOptions();
+            var result = Compute(new MLContext(seed: protocol.Seed ?? pipeline.Settings.Seed), pipeline, options.Capacities, options.Metric, output, protocol);
+            curve = result;
             output.Write(RenderTable(result));
             var plotPath = Path.GetFullPath(options.PlotPath ?? DefaultPlotPath(pipeline.Settings));
             AtomicFile.WriteAllText(plotPath, RenderHtml(result));
@@ -259,6 +446,53 @@ public static class CapacityCurve
     }
 }
 
+/// <summary>
+/// The capacity the final model is fitted with, and why: recorded in the model card.
+/// </summary>
+/// <param name="Parameter">The trainer option (e.g. NumberOfIterations).</param>
+/// <param name="SpecValue">The pipeline's own value (written in the spec, or the trainer's default).</param>
+/// <param name="Used">The value the final model was fitted with.</param>
+/// <param name="Source">"curve" (the curve's choice replaced the spec's value), "spec" (the spec's value: no curve, or the curve confirmed it or saw no clear direction) or "pinned" (model.capacity: pinned).</param>
+/// <param name="Reason">One sentence: what decided it, with the curve's numbers when there was one.</param>
+public sealed record CapacityChoice(string Parameter, int SpecValue, int Used, string Source, string Reason)
+{
+    /// <summary>
+    /// Applies the spec's rule: with <c>model.capacity: auto</c> (the default) the curve's choice is used; the curve only
+    /// moves away from the pipeline's own value when that value is worse than the best beyond the split-to-split noise
+    /// (see <see cref="CapacityCurve.Judge"/>). With <c>pinned</c> the spec's value is kept and the curve's view is noted.
+    /// Null when the trainer has no capacity knob.
+    /// </summary>
+    public static CapacityChoice? Decide(IPipelineDefinition pipeline, CapacityCurveResult? curve)
+    {
+        if (pipeline is not ICapacityAdjustable adjustable) return null;
+        var inv = CultureInfo.InvariantCulture;
+        string parameter = adjustable.CapacityParameter;
+        int spec = adjustable.DefaultCapacity;
+        string? curveSays = curve is null ? null : string.Create(inv,
+            $"the curve ({curve.SplitDescription}, {curve.Metric}) chose {parameter}={curve.ChosenCapacity}: {Describe(curve, curve.ChosenCapacity)}{(curve.ChosenCapacity == spec ? "" : $" against {Describe(curve, spec)} at the spec's {spec}")}; verdict: {CapacityCurve.OutcomeName(curve.Verdict).Replace('-', ' ')}");
+        if (pipeline.Settings.Capacity == CapacityMode.Pinned)
+            return new CapacityChoice(parameter, spec, spec, "pinned",
+                $"model.capacity is 'pinned' in the spec, so {parameter}={spec} is kept" + (curveSays is null ? "." : $"; {curveSays}."));
+        if (curve is null)
+            return new CapacityChoice(parameter, spec, spec, "spec", $"{parameter}={spec} from the spec: no capacity curve was run for this model.");
+        if (curve.ChosenCapacity == spec)
+            return new CapacityChoice(parameter, spec, spec, "spec",
+                curve.Verdict == CapacityVerdict.NoClearDirection
+                    ? $"{parameter}={spec} from the spec: {curveSays}, so there is no evidence to change it."
+                    : $"{parameter}={spec} from the spec, confirmed: {curveSays}.");
+        return new CapacityChoice(parameter, spec, curve.ChosenCapacity, "curve",
+            $"{parameter}={curve.ChosenCapacity} instead of the spec's {spec}: {curveSays}. Set 'model.capacity: pinned' in the spec to keep {spec}.");
+    }
+
+    private static string Describe(CapacityCurveResult curve, int capacity)
+    {
+        var point = curve.Points.FirstOrDefault(p => p.Capacity == capacity);
+        if (point is null) return "not measured";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"validation {point.ValidationMetric:0.####}{(point.ValidationStd is double s ? string.Create(CultureInfo.InvariantCulture, $" ± {s:0.####}") : "")}");
+    }
+}
+
 public sealed record CurveOptions
 {
     /// <summary>Capacities to try; default geometric steps around the pipeline's default capacity.</summary>
@@ -266,4 +500,6 @@ public sealed record CurveOptions
     /// <summary>Metric to plot; default the spec's metric.</summary>
     public string? Metric { get; init; }
     public string? PlotPath { get; init; }
+    /// <summary>Overrides of the spec's evaluation protocol (protocol, folds, repeats, seed, data, duplicates); default the spec's.</summary>
+    public EvaluationOptions? Protocol { get; init; }
 }

@@ -16,4 +16,14 @@ public interface ICapacityAdjustable
 
     /// <summary>The same trainer (and post-processing) as <see cref="IPipelineDefinition.BuildTrainer"/>, at <paramref name="capacity"/>.</summary>
     IEstimator<ITransformer> BuildTrainer(MLContext ml, int capacity);
+
+    /// <summary>
+    /// The whole pipeline (as <see cref="IPipelineDefinition.BuildPipeline"/>) with the trainer at <paramref name="capacity"/>:
+    /// what the final model is fitted with when the capacity curve's choice is applied. The default is preparation
+    /// followed by <see cref="BuildTrainer(MLContext, int)"/>, which is the whole pipeline when there is no training-only
+    /// augmentation; a pipeline that augments while fitting implements it with the augmentation.
+    /// </summary>
+    IEstimator<ITransformer> BuildPipeline(MLContext ml, int capacity) => this is IPipelineDefinition pipeline
+        ? pipeline.BuildPreprocessing(ml).Append(BuildTrainer(ml, capacity))
+        : throw new NotSupportedException($"{GetType().Name} implements {nameof(ICapacityAdjustable)} without {nameof(IPipelineDefinition)}: implement BuildPipeline(MLContext, int) too.");
 }

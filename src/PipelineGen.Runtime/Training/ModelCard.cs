@@ -57,6 +57,8 @@ public sealed record ModelCard
     public IReadOnlyDictionary<string, MetricEstimate>? Baseline { get; init; }
     public required TrainerDescription Trainer { get; init; }
     public required PreparationSummary Preparation { get; init; }
+    /// <summary>The trainer's capacity and what decided it (the spec, or the capacity curve in <c>run</c>); null without a capacity knob.</summary>
+    public CapacityChoice? Capacity { get; init; }
     /// <summary>Every look at the test set, kept across retraining so the test-once lock survives a new model.</summary>
     public IReadOnlyList<TestLook> TestLooks { get; init; } = [];
 
@@ -115,6 +117,11 @@ public sealed record ModelCard
             sb.AppendLine("| hyperparameter | value |");
             sb.AppendLine("|---|---|");
             foreach (var (key, value) in Trainer.Hyperparameters) sb.AppendLine(inv, $"| {key} | {value} |");
+            sb.AppendLine();
+        }
+        if (Capacity is { } capacity)
+        {
+            sb.AppendLine(inv, $"Capacity: {capacity.Parameter}={capacity.Used} ({capacity.Source}). {capacity.Reason}");
             sb.AppendLine();
         }
         sb.AppendLine("## Evaluation");

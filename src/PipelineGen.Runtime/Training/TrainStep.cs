@@ -11,6 +11,8 @@ public sealed record TrainOptions
     public string? SpecHash { get; init; }
     /// <summary>What evaluate/baseline measured; recorded in the card when given.</summary>
     public EvaluationSummary? Evaluation { get; init; }
+    /// <summary>The capacity to fit the trainer with (e.g. the capacity curve's choice, from <c>run</c>); null: the spec's. Recorded in the card.</summary>
+    public CapacityChoice? Capacity { get; init; }
 }
 
 public sealed record TrainResult(string ModelPath, ModelCard Card);
@@ -34,7 +36,10 @@ public static class TrainStep
         // Read before training: a broken card must stop us rather than silently drop the test-set history.
         var previous = ModelCard.TryRead(modelPath);
         var data = pipeline.LoadData(ml, dataPath);
-        var model = pipeline.BuildPipeline(ml).Fit(data);
+        var capacity = options.Capacity ?? CapacityChoice.Decide(pipeline, curve: null);
+        var adjustable = capacity is not null && capacity.Used != capacity.SpecValue ? pipeline as ICapacityAdjustable : null;
+        var estimator = adjustable is not null ? adjustable.BuildPipeline(ml, capacity!.Used) : pipeline.BuildPipeline(ml);
+        var model = estimator.Fit(data);
         ModelStore.Save(ml, model, data.Schema, modelPath);
 
         var evaluation = options.Evaluation;
@@ -54,7 +59,8 @@ public static class TrainStep
             Metrics = evaluation?.Metrics,
             BaselineStrategy = evaluation?.BaselineStrategy ?? settings.Baseline,
             Baseline = evaluation?.Baseline,
-            Trainer = ModelInspector.DescribeTrainer(settings.TrainerName, pipeline.BuildTrainer(ml)),
+            Trainer = ModelInspector.DescribeTrainer(settings.TrainerName, adjustable is not null ? adjustable.BuildTrainer(ml, capacity!.Used) : pipeline.BuildTrainer(ml)),
+            Capacity = capacity,
             Preparation = ModelInspector.DescribePreparation(model, data.Schema, settings),
             // The test-once lock outlives retraining: a new model does not make a seen test set unseen.
             TestLooks = previous?.TestLooks ?? [],

@@ -44,9 +44,10 @@ public sealed record BoundPreparation(
     EquatableArray<string> AugmentColumns,
     double AugmentFraction);
 
-public sealed record BoundEvaluation(string Protocol, int Folds, int Repeats, double HoldoutFraction, bool Stratify, int Seed);
+public sealed record BoundEvaluation(string Protocol, int Folds, int Repeats, double HoldoutFraction, bool Stratify, int Seed, string Duplicates = "group");
 
 /// <param name="Options">Option property assignments as C# literals, in spec order.</param>
-public sealed record BoundTrainer(string Name, TrainerBinding Binding, EquatableArray<OptionAssignment> Options, string? CapacityOption, int DefaultCapacity);
+/// <param name="CapacityPinned">model.capacity: pinned — run keeps the spec's capacity instead of the curve's choice.</param>
+public sealed record BoundTrainer(string Name, TrainerBinding Binding, EquatableArray<OptionAssignment> Options, string? CapacityOption, int DefaultCapacity, bool CapacityPinned = false);
 
 public sealed record OptionAssignment(string Property, string Literal);

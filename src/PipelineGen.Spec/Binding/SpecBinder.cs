@@ -84,7 +84,7 @@ public static class SpecBinder
             spec.Baseline.Value,
             new BoundPreparation(normalize, spec.Prepare.MissingIndicators, spec.Prepare.CategoricalEncoding, spec.Prepare.HashBits,
                 spec.Prepare.WordNgrams, spec.Prepare.CharNgrams, augmentColumns, spec.Prepare.Augment?.Fraction ?? 0),
-            new BoundEvaluation(spec.Evaluate.Protocol, spec.Evaluate.Folds, spec.Evaluate.Repeats, spec.Evaluate.HoldoutFraction, spec.Evaluate.Stratify, spec.Evaluate.Seed),
+            new BoundEvaluation(spec.Evaluate.Protocol, spec.Evaluate.Folds, spec.Evaluate.Repeats, spec.Evaluate.HoldoutFraction, spec.Evaluate.Stratify, spec.Evaluate.Seed, spec.Evaluate.Duplicates),
             trainer);
         return new BindResult(pipeline, diagnostics.ToEquatableArray());
     }
@@ -146,6 +146,9 @@ public static class SpecBinder
             diagnostics.Add(SpecDiagnostics.ProtocolSettingIgnored.Create(file, evaluate.RepeatsSpan, "evaluate.repeats", evaluate.Protocol,
                 "Use 'protocol: repeated_kfold' to repeat K-fold with reshuffling, or remove 'repeats'."));
 
+        if (spec.Model.Capacity is { } capacitySetting && trainer is not null && trainer.CapacityParam is null)
+            diagnostics.Add(SpecDiagnostics.CapacitySettingIgnored.Create(file, capacitySetting.Span, capacitySetting.Value, trainer.Name));
+
         if (spec.Tune is { } tune && trainer is not null)
         {
             if (tune.Metric is { } tuneMetric && MetricCatalog.Find(tuneMetric.Value, task) is null)
@@ -158,7 +161,8 @@ public static class SpecBinder
         if (trainer?.For(task) is { } binding && !diagnostics.Any(d => d.Severity == Severity.Error))
         {
             var capacity = trainer.CapacityParam is { } cp ? trainer.Param(cp)!.OptionProperty : null;
-            bound = new BoundTrainer(trainer.Name, binding, options.ToEquatableArray(), capacity, trainer.DefaultCapacity);
+            bound = new BoundTrainer(trainer.Name, binding, options.ToEquatableArray(), capacity, trainer.DefaultCapacity,
+                CapacityPinned: capacity is not null && spec.Model.Capacity?.Value == "pinned");
         }
     }
 

@@ -46,9 +46,10 @@ public sealed record PrepareSection(
 
 public sealed record AugmentSection(EquatableArray<Spanned<string>> BlankColumns, double Fraction);
 
-public sealed record EvaluateSection(string Protocol, int Folds, int Repeats, double HoldoutFraction, bool Stratify, int Seed, SourceSpan RepeatsSpan);
+public sealed record EvaluateSection(string Protocol, int Folds, int Repeats, double HoldoutFraction, bool Stratify, int Seed, SourceSpan RepeatsSpan, string Duplicates = "group");
 
-public sealed record ModelSection(Spanned<string> Trainer, EquatableArray<ParamSetting> Params);
+/// <param name="Capacity">model.capacity as written (auto or pinned); null when the spec does not say (auto).</param>
+public sealed record ModelSection(Spanned<string> Trainer, EquatableArray<ParamSetting> Params, Spanned<string>? Capacity = null);
 
 /// <summary>A hyperparameter as written; <see cref="Value"/> is the YAML text, checked against the trainer when bound.</summary>
 public sealed record ParamSetting(Spanned<string> Name, Spanned<string> Value);

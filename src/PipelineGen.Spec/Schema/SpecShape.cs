@@ -112,6 +112,7 @@ public static class SpecShape
             P("holdout_fraction", Num("Validation share for holdout.", 0, 1, minEx: true, maxEx: true), @default: "0.2"),
             P("stratify", Bool("Keep class proportions in every split (classification)."), @default: "true"),
             P("seed", Int("Random seed for splits and trainers.", 0, int.MaxValue), @default: "42"),
+            P("duplicates", Str("How exact-duplicate rows are split: group keeps each set of identical rows on one side of every split; drop evaluates one copy of each set; keep splits copies as independent rows (they land on both sides: leaks, optimistic scores).", "group", "drop", "keep"), @default: "group"),
         })),
         P("baseline", new ObjectShape("The trivial model the pipeline must beat.", new[]
         {
@@ -121,6 +122,7 @@ public static class SpecShape
         {
             P("trainer", new ScalarShape("ML.NET trainer.", ScalarKind.String, Suggested: TrainerCatalog.All.Select(t => t.Name).ToArray()), @default: TrainerCatalog.DefaultTrainer, checks: new[] { "PG0201", "PG0202" }),
             P("params", new MapShape("Hyperparameters of the trainer.", "hyperparameter name", new OneOfShape("A value.", new ShapeNode[] { Num("A number."), Bool("A flag.") })), checks: new[] { "PG0203", "PG0204" }),
+            P("capacity", Str("Whether 'run' fits the final model at the capacity (trees, iterations) the capacity curve chose (auto: only when the spec's value is worse beyond the split-to-split noise; said in the output and the model card) or at the spec's value (pinned).", "auto", "pinned"), @default: "auto", checks: "PG0320"),
         })),
         P("tune", new ObjectShape("Hyperparameter search (run by the 'tune' step).", new[]
         {

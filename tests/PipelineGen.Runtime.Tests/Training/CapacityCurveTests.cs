@@ -13,9 +13,9 @@ public sealed class CapacityCurveTests : IDisposable
     public void Dispose() => Directory.Delete(_project, recursive: true);
 
     /// <summary>Synthetic binary task: a noisy linear rule over three of five features (20% of labels flipped).</summary>
-    private sealed class SyntheticPipeline(string project) : IPipelineDefinition, ICapacityAdjustable
+    internal sealed class SyntheticPipeline(string project, int defaultCapacity = 50, Func<PipelineSettings, PipelineSettings>? change = null) : IPipelineDefinition, ICapacityAdjustable
     {
-        public PipelineSettings Settings { get; } = new()
+        public PipelineSettings Settings { get; } = (change ?? (s => s))(new()
         {
             Name = "Synthetic",
             Task = MlTaskKind.BinaryClassification,
@@ -27,7 +27,7 @@ public sealed class CapacityCurveTests : IDisposable
             Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.Holdout, HoldoutFraction = 0.3, Seed = 3 },
             Columns = [.. Enumerable.Range(0, 5).Select(i => new ColumnInfo($"x{i}", i, $"X{i}", ColumnKind.Numeric, ColumnRole.Feature, false)),
                 new ColumnInfo("y", 5, "Y", ColumnKind.Boolean, ColumnRole.Label, false)],
-        };
+        });
 
         public IDataView LoadData(MLContext ml, string path) => ml.Data.CreateTextLoader(
             [.. Enumerable.Range(0, 5).Select(i => new TextLoader.Column($"x{i}", DataKind.Single, i)), new TextLoader.Column("y", DataKind.Boolean, 5)],
@@ -37,7 +37,7 @@ public sealed class CapacityCurveTests : IDisposable
             ml.Transforms.CopyColumns("Label", "y").Append(ml.Transforms.Concatenate("Features", "x0", "x1", "x2", "x3", "x4"));
 
         public string CapacityParameter => "NumberOfIterations";
-        public int DefaultCapacity => 50;
+        public int DefaultCapacity => defaultCapacity;
 
         public IEstimator<ITransformer> BuildTrainer(MLContext ml, int capacity) => ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
         {
@@ -47,7 +47,7 @@ public sealed class CapacityCurveTests : IDisposable
         public IEstimator<ITransformer> BuildTrainer(MLContext ml) => BuildTrainer(ml, DefaultCapacity);
         public IEstimator<ITransformer> BuildPipeline(MLContext ml) => BuildPreprocessing(ml).Append(BuildTrainer(ml));
 
-        public static void WriteData(string path, int rows, int seed)
+        public static void WriteData(string path, int rows, int seed, double flip = 0.2)
         {
             var random = new Random(seed);
             using var writer = new StreamWriter(path);
@@ -56,7 +56,7 @@ public sealed class CapacityCurveTests : IDisposable
             {
                 var x = Enumerable.Range(0, 5).Select(_ => random.NextDouble() * 2 - 1).ToArray();
                 var y = x[0] + x[1] - x[2] > 0;
-                if (random.NextDouble() < 0.2) y = !y;
+                if (random.NextDouble() < flip) y = !y;
                 writer.WriteLine(string.Join(",", x.Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture))) + (y ? ",true" : ",false"));
             }
         }
@@ -72,12 +72,12 @@ public sealed class CapacityCurveTests : IDisposable
 
         Assert.Equal("log_loss", result.Metric);
         Assert.True(result.LowerIsBetter);
-        Assert.Equal(6, result.Points.Count);
+        Assert.Equal(7, result.Points.Count); // the pipeline's own 50 is always measured
         Assert.InRange(result.TrainRows + result.ValidationRows, 500, 500);
         // Training loss keeps falling as trees are added; validation loss has an interior minimum: boosting overfits noise.
         Assert.True(result.Points[^1].TrainMetric < result.Points[0].TrainMetric / 3);
         Assert.Equal(CapacityVerdict.Found, result.Verdict);
-        Assert.InRange(result.BestIndex, 1, 4);
+        Assert.InRange(result.BestIndex, 1, 5);
         Assert.True(result.Points[^1].ValidationMetric > result.Best.ValidationMetric, "validation gets worse past the best point");
         Assert.Contains("Best point", result.Message);
     }
@@ -91,7 +91,7 @@ public sealed class CapacityCurveTests : IDisposable
 
         Assert.Equal(0, CapacityCurve.Run(pipeline, new CurveOptions { Capacities = [2, 8, 32] }, output, TextWriter.Null));
 
-        Assert.Contains("<- best", output.ToString());
+        Assert.Contains("<- chosen", output.ToString());
         var plot = File.ReadAllText(CapacityCurve.DefaultPlotPath(pipeline.Settings));
         Assert.Contains("<svg", plot);
         Assert.Equal(2, plot.Split("<polyline").Length - 1);
@@ -113,14 +113,107 @@ public sealed class CapacityCurveTests : IDisposable
         public IEstimator<ITransformer> BuildPipeline(MLContext ml) => inner.BuildPipeline(ml);
     }
 
-    [Theory]
-    [InlineData(new[] { 0.70, 0.80, 0.85, 0.86 }, false, 3, CapacityVerdict.TooSmall)]
-    [InlineData(new[] { 0.90, 0.85, 0.80, 0.70 }, false, 0, CapacityVerdict.OverfitsFromStart)]
-    [InlineData(new[] { 0.70, 0.85, 0.851, 0.80 }, false, 1, CapacityVerdict.Found)] // 0.851 is within tolerance of 0.85: the smaller wins
-    [InlineData(new[] { 0.60, 0.45, 0.40, 0.50 }, true, 2, CapacityVerdict.Found)]
-    public void JudgePicksTheSmallestCapacityAtTheValidationOptimum(double[] validation, bool lowerIsBetter, int best, CapacityVerdict verdict)
+    [Fact]
+    public void Curve_command_takes_the_evaluate_protocol_options_and_records_its_verdict()
     {
-        var points = validation.Select((v, i) => new CapacityPoint(1 << i, 0, v)).ToArray();
-        Assert.Equal((best, verdict), CapacityCurve.Judge(points, lowerIsBetter));
+        var pipeline = new SyntheticPipeline(_project, defaultCapacity: 4, s => s with
+        {
+            Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.KFold, Folds = 5, Seed = 3 },
+        });
+        SyntheticPipeline.WriteData(Path.Combine(_project, "synthetic.csv"), rows: 200, seed: 9);
+        var output = new StringWriter();
+
+        int exit = PipelineGen.Runtime.Cli.PipelineApp.Run(["curve", "--protocol", "holdout", "--holdout-fraction", "0.3", "--capacities", "2,8"], pipeline, output, new StringWriter());
+
+        Assert.Equal(0, exit);
+        Assert.Contains("Protocol: holdout (0.3 validation), stratified, seed 3; 1 split(s)", output.ToString());
+        Assert.Contains("validation as mean ± std over validation chunks", output.ToString());
+        using var store = PipelineGen.Runtime.Runs.RunStore.OpenDefault(pipeline.Settings);
+        var run = Assert.Single(store.List(), r => r.Step == "curve");
+        Assert.Contains(run.Outcome, new[] { "found", "too-small", "overfits-from-start", "no-clear-direction" });
+        Assert.True(run.Parameters.ContainsKey("chosen_capacity"));
+    }
+
+    private static CapacityPoint Point(int capacity, params double[] perSplit) =>
+        new(capacity, 0, perSplit.Average()) { ValidationPerSplit = perSplit };
+
+    [Fact]
+    public void Judge_calls_a_direction_only_when_it_beats_the_split_to_split_noise()
+    {
+        // Still improving at the end, by far more than the splits disagree: grow it.
+        var growing = new[] { Point(1, 0.70, 0.71, 0.69, 0.70, 0.72), Point(2, 0.80, 0.81, 0.79, 0.80, 0.82), Point(4, 0.85, 0.86, 0.84, 0.85, 0.87), Point(8, 0.88, 0.89, 0.87, 0.88, 0.90) };
+        var grown = CapacityCurve.Judge(growing, lowerIsBetter: false, specIndex: 1, validationToTrainingRatio: 0.25);
+        Assert.Equal((3, CapacityVerdict.TooSmall), (grown.Chosen, grown.Verdict));
+
+        // Worse from the first step on: overfits from the start.
+        var shrinking = growing.Select((p, i) => p with { ValidationPerSplit = growing[3 - i].ValidationPerSplit, ValidationMetric = growing[3 - i].ValidationMetric }).ToArray();
+        var shrunk = CapacityCurve.Judge(shrinking, lowerIsBetter: false, specIndex: 2, validationToTrainingRatio: 0.25);
+        Assert.Equal((0, CapacityVerdict.OverfitsFromStart), (shrunk.Chosen, shrunk.Verdict));
+
+        // The case: a mean gain of ~0.013 at the largest capacity while the splits disagree by ~0.05: no direction,
+        // and the pipeline's own capacity stays.
+        var noisy = new[] { Point(6, 0.74, 0.70, 0.80, 0.66, 0.75), Point(12, 0.76, 0.68, 0.79, 0.70, 0.77), Point(25, 0.71, 0.74, 0.78, 0.69, 0.76), Point(50, 0.78, 0.66, 0.83, 0.70, 0.76) };
+        var unclear = CapacityCurve.Judge(noisy, lowerIsBetter: false, specIndex: 3, validationToTrainingRatio: 0.25);
+        Assert.Equal((3, 3, CapacityVerdict.NoClearDirection), (unclear.Chosen, unclear.Top, unclear.Verdict));
+
+        // A peak inside the range: the pipeline's own capacity is kept while it is not worse than the best beyond the noise,
+        // otherwise the smallest capacity that is not.
+        var peaked = new[] { Point(10, 0.60, 0.61, 0.59, 0.60, 0.62), Point(20, 0.50, 0.51, 0.49, 0.50, 0.52), Point(40, 0.501, 0.511, 0.49, 0.499, 0.52), Point(80, 0.58, 0.59, 0.57, 0.58, 0.60) };
+        var kept = CapacityCurve.Judge(peaked, lowerIsBetter: true, specIndex: 2, validationToTrainingRatio: 0.25);
+        Assert.Equal((2, 1, CapacityVerdict.Found), (kept.Chosen, kept.Top, kept.Verdict));
+        var moved = CapacityCurve.Judge(peaked, lowerIsBetter: true, specIndex: 3, validationToTrainingRatio: 0.25);
+        Assert.Equal((1, CapacityVerdict.Found), (moved.Chosen, moved.Verdict));
+    }
+
+    [Fact]
+    public void Kfold_curve_draws_a_band_and_sees_no_clear_direction_on_small_noisy_data()
+    {
+        // 143 rows, the label mostly noise: capacities differ by less than the folds disagree.
+        var pipeline = new SyntheticPipeline(_project, defaultCapacity: 12, s => s with
+        {
+            Metric = "auc",
+            Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.KFold, Folds = 5, Seed = 3 },
+        });
+        SyntheticPipeline.WriteData(Path.Combine(_project, "synthetic.csv"), rows: 143, seed: 21, flip: 0.4);
+
+        var result = CapacityCurve.Compute(new MLContext(seed: 1), pipeline, [6, 12, 25, 50, 100]);
+
+        Assert.Equal(5, result.SplitCount);
+        Assert.Contains("5-fold, stratified", result.SplitDescription);
+        Assert.All(result.Points, p => Assert.Equal(5, p.ValidationPerSplit.Count));
+        Assert.All(result.Points, p => Assert.True(p.ValidationStd > 0));
+        Assert.Equal(CapacityVerdict.NoClearDirection, result.Verdict);
+        Assert.Equal(12, result.ChosenCapacity); // the spec's own value: no evidence to change it
+        Assert.StartsWith("No clear direction", result.Message);
+        Assert.DoesNotContain("grow it", result.Message);
+        var table = CapacityCurve.RenderTable(result);
+        Assert.Contains(" ± ", table);
+        Assert.Contains("<- chosen, spec", table);
+        Assert.Contains("<polygon", CapacityCurve.RenderSvg(result)); // the band
+    }
+
+    [Fact]
+    public void Capacity_choice_follows_the_curve_unless_the_spec_pins_it()
+    {
+        var pipeline = new SyntheticPipeline(_project, defaultCapacity: 1, s => s with
+        {
+            Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.KFold, Folds = 5, Seed = 3 },
+        });
+        SyntheticPipeline.WriteData(Path.Combine(_project, "synthetic.csv"), rows: 400, seed: 5, flip: 0.05);
+        var curve = CapacityCurve.Compute(new MLContext(seed: 1), pipeline, [1, 4, 16]);
+        Assert.NotEqual(1, curve.ChosenCapacity); // one boosting round is far from enough on this data
+
+        var auto = CapacityChoice.Decide(pipeline, curve)!;
+        Assert.Equal(("curve", 1, curve.ChosenCapacity), (auto.Source, auto.SpecValue, auto.Used));
+        Assert.Contains("instead of the spec's 1", auto.Reason);
+        Assert.Contains("model.capacity: pinned", auto.Reason);
+
+        var pinnedPipeline = new SyntheticPipeline(_project, defaultCapacity: 1, s => s with { Capacity = CapacityMode.Pinned });
+        var pinned = CapacityChoice.Decide(pinnedPipeline, curve)!;
+        Assert.Equal(("pinned", 1), (pinned.Source, pinned.Used));
+        Assert.Contains($"the curve (", pinned.Reason);
+
+        var none = CapacityChoice.Decide(pipeline, curve: null)!;
+        Assert.Equal(("spec", 1), (none.Source, none.Used));
     }
 }
