@@ -15,8 +15,11 @@ public static class PredictStep
     /// <summary>Scores <paramref name="inputPath"/> and writes a comma-separated file: the input columns, then the prediction columns.</summary>
     public static long PredictCsv(MLContext ml, IPipelineDefinition pipeline, string inputPath, string outputPath, string? modelPath = null)
     {
-        if (!File.Exists(inputPath))
+        Data.DataFileGuard.CheckPathText(inputPath, "input file");
+        if (!File.Exists(inputPath) && PipelineGen.Shared.DataFileCheck.KindOf(Path.GetFullPath(inputPath)) == PipelineGen.Shared.DataFileKind.Missing)
             throw new FileNotFoundException($"Input file '{Path.GetFullPath(inputPath)}' does not exist.", inputPath);
+        // A device or a named pipe would be read forever (or block): refused before the loader opens it.
+        inputPath = Data.DataFileGuard.CheckReadable(inputPath, "input file");
         var model = ModelStore.Load(ml, modelPath ?? ModelStore.DefaultModelPath(pipeline.Settings), out _);
         var data = pipeline.LoadData(ml, Path.GetFullPath(inputPath));
         var scored = model.Transform(data);
