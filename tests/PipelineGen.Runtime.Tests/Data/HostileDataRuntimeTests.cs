@@ -12,7 +12,7 @@ namespace PipelineGen.Runtime.Tests.Data;
 /// reads the file), and special paths through the command line. Each case ends in a located problem, a clear error
 /// (exit code 2 on the command line) or the right answer, within a time bound.
 /// </summary>
-public class HostileDataRuntimeTests : IDisposable
+public class HostileDataRuntimeTests(Xunit.Abstractions.ITestOutputHelper log) : IDisposable
 {
     private static readonly TimeSpan TimeBound = TimeSpan.FromSeconds(60);
     private readonly TempDirectory _dir = new();
@@ -176,6 +176,7 @@ public class HostileDataRuntimeTests : IDisposable
             Assert.True(await Task.WhenAny(run, Task.Delay(TimeBound)) == run, $"{string.Join(" ", args)}: no answer within {TimeBound.TotalSeconds} s");
             Assert.True(await run == 2, $"{string.Join(" ", args)}: exit {await run}\n{output}\n{error}");
             Assert.Contains(expected, output.ToString() + error);
+            log.WriteLine($"$ {string.Join(" ", args)}\n{output}{error}");
         }
     }
 
