@@ -8,7 +8,7 @@ namespace PipelineGen.IntegrationTests;
 /// each walk a whole scenario; the packing is shared through <see cref="PackageFixture"/>.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class BuildIntegrationTests(PackageFixture fixture) : IClassFixture<PackageFixture>
+public sealed class BuildIntegrationTests(PackageFixture fixture, Xunit.Abstractions.ITestOutputHelper log) : IClassFixture<PackageFixture>
 {
     private const string InferSchemaTarget = "_PipelineGenInferSchemaCore";
     private const string TrainTarget = "_PipelineGenTrainModelCore";
@@ -150,6 +150,7 @@ public sealed class BuildIntegrationTests(PackageFixture fixture) : IClassFixtur
 
             build.Kill(); // SIGKILL: the build cannot clean up
             build.WaitForExit();
+            var killed = System.Diagnostics.Stopwatch.StartNew();
 
             var gone = DateTime.UtcNow.AddSeconds(20);
             while (IsAlive(child))
@@ -157,6 +158,7 @@ public sealed class BuildIntegrationTests(PackageFixture fixture) : IClassFixtur
                 Assert.True(DateTime.UtcNow < gone, $"the training child {child} still runs 20 s after the build was killed");
                 Thread.Sleep(100);
             }
+            log.WriteLine($"training child {child} ended {killed.ElapsedMilliseconds} ms after the build process was killed");
         }
         finally
         {
