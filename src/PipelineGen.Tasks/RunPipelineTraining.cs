@@ -83,8 +83,9 @@ public sealed class RunPipelineTraining : Microsoft.Build.Utilities.Task, ICance
 
         Log.LogMessage(MessageImportance.Normal, "PipelineGen: training: {0}", display);
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Log.LogMessage(MessageImportance.Normal, e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Log.LogMessage(MessageImportance.High, e.Data); };
+        // "{0}": the program's lines are text, never a format string (a '{' in its output must not throw).
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Log.LogMessage(MessageImportance.Normal, "{0}", e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Log.LogMessage(MessageImportance.High, "{0}", e.Data); };
         lock (_gate)
         {
             if (_cancelled) return false;

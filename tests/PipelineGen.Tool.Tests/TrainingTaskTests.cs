@@ -87,6 +87,19 @@ public class TrainingTaskTests
     }
 
     [Fact]
+    public void Output_lines_with_braces_reach_the_log_verbatim()
+    {
+        if (OperatingSystem.IsWindows()) return; // uses cat as the child
+        using var project = new TempProject();
+        var file = project.Write("out.txt", "metrics {\"auc\": 0.91} {0} {oops}\n");
+        var engine = new Engine();
+        // "<host> <program>" = "cat out.txt": the child prints the file.
+        var task = new RunPipelineTraining { BuildEngine = engine, DotnetHostPath = "/bin/cat", Program = file, WorkingDirectory = project.Directory };
+        Assert.True(task.Execute(), string.Join("\n", engine.Errors.Select(e => e.Message)));
+        Assert.Contains("metrics {\"auc\": 0.91} {0} {oops}", engine.Messages);
+    }
+
+    [Fact]
     public async Task Cancelling_the_build_ends_the_child()
     {
         if (OperatingSystem.IsWindows()) return; // uses tail -f as a child that never ends on its own

@@ -180,6 +180,25 @@ public class HostileDataRuntimeTests(Xunit.Abstractions.ITestOutputHelper log) :
         }
     }
 
+    [Theory]
+    [InlineData("train", "/dev/zero", "character device")]
+    [InlineData("train", "fifo", "named pipe")]
+    [InlineData("test", "/dev/zero", "character device")]
+    [InlineData("test", "fifo", "named pipe")]
+    public async Task Special_files_named_by_the_spec_stop_train_and_test_with_exit_2(string command, string which, string expected)
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var special = which == "fifo" ? MakeFifo(System.IO.Path.Combine(_dir.Path, "p.csv")) : which;
+        var train = _dir.Write("train.csv", H + Good + Good);
+        var settings = Settings(command == "train" ? special : train) with { ProjectDirectory = _dir.Path, TestDataPath = command == "test" ? special : null };
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var run = Task.Run(() => PipelineApp.Run([command], new BinaryPipeline(settings), output, error, runStorePath: System.IO.Path.Combine(_dir.Path, "runs.db")));
+        Assert.True(await Task.WhenAny(run, Task.Delay(TimeBound)) == run, $"{command}: no answer within {TimeBound.TotalSeconds} s");
+        Assert.True(await run == 2, $"{command}: exit {await run}\n{output}\n{error}");
+        Assert.Contains(expected, output.ToString() + error);
+    }
+
     [Fact]
     public void A_NUL_in_the_specs_data_path_is_bad_input_with_a_message()
     {
