@@ -88,8 +88,12 @@ public sealed record PipelineSettings
     public IEnumerable<ColumnInfo> Features => Columns.Where(c => c.Role == ColumnRole.Feature);
     public ColumnInfo? GroupColumn => Columns.FirstOrDefault(c => c.Role == ColumnRole.Group);
 
-    public string ResolvePath(string path) =>
-        Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(ProjectDirectory, path));
+    public string ResolvePath(string path)
+    {
+        // A NUL or control character in a path (from the spec or an option) is bad input with a message, not an ArgumentException.
+        Data.DataFileGuard.CheckPathText(path, "file");
+        return Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(ProjectDirectory, path));
+    }
 }
 
 /// <summary>

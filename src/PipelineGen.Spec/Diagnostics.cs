@@ -86,6 +86,19 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo InvalidColumnRole = new("PG0110", "Invalid role for this column", Severity.Error,
         "{0}", DataCategory);
 
+    // PG0130-PG0139: hostile data paths and files (found by the build tool, reported by the generator; the tool also reports
+    // PG0134 itself when it cannot write its output).
+    public static readonly DiagnosticDescriptorInfo DataOutsideProject = new("PG0130", "Data file outside the project", Severity.Warning,
+        "Data file '{0}' resolves to '{1}', outside the project folder '{2}'. A build reads whatever a spec names: keep data inside the project (or a link you control), or set the MSBuild property PipelineGenAllowDataOutsideProject=true to accept it silently; with PipelineGenAllowDataOutsideProject=false this is an error and the file is not read.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo DataPathNotAFile = new("PG0131", "Data path is not a regular file", Severity.Error,
+        "Data file '{0}' ('{1}') cannot be used: {2}.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo InvalidDataPath = new("PG0132", "Invalid data path", Severity.Error,
+        "Data path '{0}' {1}. Write the path to a CSV or TSV file, relative to the spec's folder.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo DataLineTooLong = new("PG0133", "Data line too long", Severity.Warning,
+        "Line {0} is longer than {1} characters; the build stops reading the file here and infers the schema from the rows before it. Check the separator and the line endings (a file with no line breaks is one long line).", DataCategory);
+    public static readonly DiagnosticDescriptorInfo BuildOutputNotWritable = new("PG0134", "Build output cannot be written", Severity.Error,
+        "PipelineGen cannot write '{0}': {1}. Free disk space or make the folder writable (or set PipelineGenIntermediateOutputPath to a writable folder), then build again.", "PipelineGen.Build");
+
     // PG02xx: model, metric, tuning.
     public static readonly DiagnosticDescriptorInfo UnknownTrainer = new("PG0201", "Unknown trainer", Severity.Error,
         "Unknown trainer '{0}'.{1} Trainers for {2}: {3}.", ModelCategory);

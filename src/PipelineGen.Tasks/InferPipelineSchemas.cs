@@ -12,6 +12,7 @@ namespace PipelineGen.Tasks;
 public sealed class InferPipelineSchemas : ToolTask
 {
     private readonly StringBuilder _toolErrors = new();
+    private int _locatedErrors;
 
     /// <summary>Spec files, with metadata <c>SchemaFile</c> (where to write the schema) and <c>DepsFile</c>.</summary>
     [Required]
@@ -23,6 +24,15 @@ public sealed class InferPipelineSchemas : ToolTask
 
     /// <summary>The <c>dotnet</c> host; defaults to <c>DOTNET_HOST_PATH</c> (set by the SDK for tasks), then <c>dotnet</c> on PATH.</summary>
     public string? DotnetHostPath { get; set; }
+
+    /// <summary>The project folder: data files outside it are reported (PG0130). Empty: no check.</summary>
+    public string? ProjectDirectory { get; set; }
+
+    /// <summary>
+    /// <c>PipelineGenAllowDataOutsideProject</c>: empty (default) = data outside the project folder is a warning;
+    /// <c>true</c> = accepted silently; <c>false</c> = an error, and the file is not read.
+    /// </summary>
+    public string? AllowDataOutsideProject { get; set; }
 
     /// <summary>Optional sample size overrides (0 = the tool's default).</summary>
     public int MaxSampleRows { get; set; }
@@ -71,14 +81,27 @@ public sealed class InferPipelineSchemas : ToolTask
             var deps = spec.GetMetadata("DepsFile");
             if (!string.IsNullOrEmpty(deps)) builder.AppendSwitchIfNotNull("--deps ", deps);
         }
+        if (!string.IsNullOrEmpty(ProjectDirectory))
+        {
+            builder.AppendSwitchIfNotNull("--project-dir ", ProjectDirectory!.TrimEnd('/', '\\'));
+            var mode = AllowDataOutsideProject?.Trim().ToLowerInvariant() switch { "true" => "allow", "false" => "error", _ => "warn" };
+            builder.AppendSwitch("--data-outside-project " + mode);
+        }
         if (MaxSampleRows > 0) builder.AppendSwitch("--max-rows " + MaxSampleRows.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return builder.ToString();
     }
 
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
     {
-        // stderr is the tool's failure description: keep it for the one error below instead of logging it raw.
-        if (messageImportance == StandardErrorLoggingImportance && !string.IsNullOrWhiteSpace(singleLine))
+        // A located error in the canonical form ("path: error PG0134: ...", an output that cannot be written) is logged
+        // as it is, with its code and file.
+        if (messageImportance == StandardErrorLoggingImportance && singleLine.Contains(": error PG", StringComparison.Ordinal))
+        {
+            _locatedErrors++;
+            Log.LogMessageFromText(singleLine, MessageImportance.High);
+        }
+        // Other stderr is the tool's failure description: keep it for the one error below instead of logging it raw.
+        else if (messageImportance == StandardErrorLoggingImportance && !string.IsNullOrWhiteSpace(singleLine))
             _toolErrors.AppendLine(singleLine);
         else
             Log.LogMessage(messageImportance, singleLine);
@@ -86,6 +109,8 @@ public sealed class InferPipelineSchemas : ToolTask
 
     protected override bool HandleTaskExecutionErrors()
     {
+        // Every failure was already a located error: one more naming the spec would say the same thing again.
+        if (_locatedErrors > 0 && _toolErrors.Length == 0) return false;
         var specs = string.Join(", ", Specs.Select(s => s.ItemSpec));
         var details = _toolErrors.Length > 0 ? _toolErrors.ToString().Trim() : $"it exited with code {ExitCode}.";
         if (ExitCode == -1 && Timeout != System.Threading.Timeout.Infinite)

@@ -24,19 +24,39 @@ internal static class OutputFiles
     }
 
     /// <summary>Writes to a temporary file in the same folder and renames it over the target (a rename is atomic).</summary>
+    /// <exception cref="OutputNotWritableException">The folder or file cannot be written (disk full, read-only, permission denied).</exception>
     public static void WriteAtomically(string path, string content)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory);
         var temporary = Path.Combine(directory, "." + Path.GetFileName(path) + "." + Environment.ProcessId + ".tmp");
         try
         {
+            Directory.CreateDirectory(directory);
             File.WriteAllText(temporary, content, Utf8NoBom);
             File.Move(temporary, path, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A half-written temporary file (disk full) must not stay behind; the old target, if any, is untouched.
+            throw new OutputNotWritableException(path, e);
+        }
         finally
         {
-            if (File.Exists(temporary)) File.Delete(temporary);
+            try
+            {
+                if (File.Exists(temporary)) File.Delete(temporary);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Read-only folder: there is no temporary file to remove.
+            }
         }
     }
+}
+
+/// <summary>An output file (schema, .deps) could not be written: reported as PG0134 naming the path, never as a stack trace.</summary>
+internal sealed class OutputNotWritableException(string path, Exception inner)
+    : IOException($"Cannot write '{path}': {inner.Message}", inner)
+{
+    public string Path { get; } = path;
 }

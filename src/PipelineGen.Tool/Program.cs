@@ -9,7 +9,9 @@ try
 }
 catch (Exception e)
 {
-    Console.Error.WriteLine($"PipelineGen.Tool: unexpected failure: {e}");
+    // No stack trace in the build log (set PIPELINEGEN_TOOL_DEBUG=1 to see it): the message and what to do.
+    var detail = Environment.GetEnvironmentVariable("PIPELINEGEN_TOOL_DEBUG") == "1" ? e.ToString() : $"{e.GetType().Name}: {PipelineGen.Shared.SafeText.Escape(e.Message, 300)}";
+    Console.Error.WriteLine($"PipelineGen.Tool: unexpected failure: {detail}. This is a PipelineGen bug; please report it (PIPELINEGEN_TOOL_DEBUG=1 shows the stack trace).");
     return 1;
 }
 
@@ -19,10 +21,12 @@ internal static class CommandLine
         """
         Usage: PipelineGen.Tool infer --spec <pipeline.yaml> --out <schema.json> [--deps <file>] [--spec ... --out ...]
                                       [--max-rows <n>] [--max-chars <n>]
+                                      [--project-dir <folder>] [--data-outside-project allow|warn|error]
 
         Reads the data file each spec names (its header and the first rows only) and writes the inferred schema,
         with any data problems as diagnostics, to --out (only when its content changed). --deps (default: --out with
-        the extension .deps) lists the data files read, one full path per line.
+        the extension .deps) lists the data files read, one full path per line. With --project-dir, a data file outside
+        that folder is a warning (PG0130), an error that is not read (error), or accepted silently (allow).
         """;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -42,6 +46,8 @@ internal static class CommandLine
         var requests = new List<InferRequest>();
         string? spec = null, outPath = null, deps = null;
         var limits = SampleLimits.Default;
+        string? projectDirectory = null;
+        var outside = "warn";
         void Flush()
         {
             if (spec is null) return;
@@ -58,6 +64,11 @@ internal static class CommandLine
                 return 2;
             }
             var value = args[++i];
+            if (PipelineGen.Shared.SafeText.PathProblem(value) is { } valueProblem && option is "--spec" or "--out" or "--deps" or "--project-dir")
+            {
+                error.WriteLine($"PipelineGen.Tool: the value of {option} {valueProblem}.");
+                return 2;
+            }
             switch (option)
             {
                 case "--spec":
@@ -73,6 +84,12 @@ internal static class CommandLine
                     if (spec is null || deps is not null) { error.WriteLine("PipelineGen.Tool: --deps must follow its --spec."); return 2; }
                     deps = value;
                     break;
+                case "--project-dir":
+                    projectDirectory = value;
+                    break;
+                case "--data-outside-project" when value is "allow" or "warn" or "error":
+                    outside = value;
+                    break;
                 case "--max-rows" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var rows) && rows > 0:
                     limits = limits with { MaxRows = rows };
                     break;
@@ -87,6 +104,7 @@ internal static class CommandLine
         if (spec is not null && outPath is null) { error.WriteLine($"PipelineGen.Tool: spec '{spec}' has no --out."); return 2; }
         Flush();
         if (requests.Count == 0) { error.WriteLine("PipelineGen.Tool: no --spec given."); return 2; }
-        return InferCommand.Run(requests, limits, output, error);
+        var policy = new DataAccessPolicy(projectDirectory, OutsideIsError: outside == "error", OutsideIsSilent: outside == "allow");
+        return InferCommand.Run(requests, limits, output, error, policy);
     }
 }

@@ -8,7 +8,7 @@ namespace PipelineGen.IntegrationTests;
 /// each walk a whole scenario; the packing is shared through <see cref="PackageFixture"/>.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class BuildIntegrationTests(PackageFixture fixture) : IClassFixture<PackageFixture>
+public sealed class BuildIntegrationTests(PackageFixture fixture, Xunit.Abstractions.ITestOutputHelper log) : IClassFixture<PackageFixture>
 {
     private const string InferSchemaTarget = "_PipelineGenInferSchemaCore";
     private const string TrainTarget = "_PipelineGenTrainModelCore";
@@ -112,5 +112,72 @@ public sealed class BuildIntegrationTests(PackageFixture fixture) : IClassFixtur
         AssertSucceeded(third);
         AssertRan(third, TrainTarget);
         Assert.True(File.GetLastWriteTimeUtc(model) > modelTime, "the model was not retrained after the data changed");
+    }
+
+    [Fact]
+    public void Training_in_a_folder_named_with_backticks_runs_no_shell_and_a_kill_9_of_the_build_ends_the_training_child()
+    {
+        // Issue #9: with <Exec>, the shell ran `touch INJECTED` from the folder name; and a build killed with SIGKILL left
+        // the `train` child running on its own.
+        var project = fixture.CreateProject("inj `touch INJECTED` x", train: true);
+        // The program lingers after training when asked, so the test can kill the build while its child is alive.
+        File.WriteAllText(Path.Combine(project.Directory, "Program.cs"), """
+            using App;
+            var code = IrisPipeline.RunCommandLine(args);
+            if (args.Length > 0 && args[0] == "train" && Environment.GetEnvironmentVariable("PG_IT_LINGER_PIDFILE") is { Length: > 0 } pidFile)
+            {
+                File.WriteAllText(pidFile, Environment.ProcessId.ToString());
+                Thread.Sleep(TimeSpan.FromMinutes(10));
+            }
+            return code;
+            """);
+        var pidFile = Path.Combine(fixture.Root, "train-child-" + Guid.NewGuid().ToString("N") + ".pid");
+        var output = new System.Text.StringBuilder();
+        using var build = DotnetCli.Start(project.Directory, output, new Dictionary<string, string> { ["PG_IT_LINGER_PIDFILE"] = pidFile },
+            "build", "-nodeReuse:false");
+        int child = 0;
+        try
+        {
+            var until = DateTime.UtcNow.AddMinutes(6);
+            while (!File.Exists(pidFile) || new FileInfo(pidFile).Length == 0)
+            {
+                Assert.False(build.HasExited, "the build ended before training started:\n" + output);
+                Assert.True(DateTime.UtcNow < until, "training did not start within 6 minutes:\n" + output);
+                Thread.Sleep(250);
+            }
+            child = int.Parse(File.ReadAllText(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(File.Exists(Path.Combine(project.Directory, ".pipelinegen", "models", "Iris.zip")), "the training step did not save a model:\n" + output);
+            Assert.Empty(Directory.GetFiles(fixture.Root, "INJECTED*", SearchOption.AllDirectories));
+
+            build.Kill(); // SIGKILL: the build cannot clean up
+            build.WaitForExit();
+            var killed = System.Diagnostics.Stopwatch.StartNew();
+
+            var gone = DateTime.UtcNow.AddSeconds(20);
+            while (IsAlive(child))
+            {
+                Assert.True(DateTime.UtcNow < gone, $"the training child {child} still runs 20 s after the build was killed");
+                Thread.Sleep(100);
+            }
+            log.WriteLine($"training child {child} ended {killed.ElapsedMilliseconds} ms after the build process was killed");
+        }
+        finally
+        {
+            if (!build.HasExited) build.Kill(entireProcessTree: true);
+            if (child > 0 && IsAlive(child)) System.Diagnostics.Process.GetProcessById(child).Kill();
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 }

@@ -18,6 +18,41 @@ internal static class DotnetCli
 {
     public static CommandResult Run(string workingDirectory, TimeSpan timeout, params string[] args)
     {
+        var start = StartInfo(workingDirectory, args);
+        var output = new StringBuilder();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            lock (output) output.AppendLine($"*** killed after {timeout.TotalSeconds:0} s ***");
+            return new CommandResult(-1, output.ToString(), "dotnet " + string.Join(" ", args));
+        }
+        process.WaitForExit();
+        lock (output) return new CommandResult(process.ExitCode, output.ToString(), "dotnet " + string.Join(" ", args));
+    }
+
+    /// <summary>Starts the dotnet CLI without waiting (a test that kills it); output goes to <paramref name="output"/>.</summary>
+    public static Process Start(string workingDirectory, StringBuilder output, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = StartInfo(workingDirectory, args);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static ProcessStartInfo StartInfo(string workingDirectory, string[] args)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -36,22 +71,6 @@ internal static class DotnetCli
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         start.Environment["DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER"] = "1";
         start.Environment["UseSharedCompilation"] = "false";
-
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
-            lock (output) output.AppendLine($"*** killed after {timeout.TotalSeconds:0} s ***");
-            return new CommandResult(-1, output.ToString(), "dotnet " + string.Join(" ", args));
-        }
-        process.WaitForExit();
-        lock (output) return new CommandResult(process.ExitCode, output.ToString(), "dotnet " + string.Join(" ", args));
+        return start;
     }
 }

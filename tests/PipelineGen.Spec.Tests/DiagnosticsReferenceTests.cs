@@ -74,6 +74,18 @@ public class DiagnosticsReferenceTests
             Reported: SpecDiagnostics.TrainingInBuildFailed.Create("/project/Churn.csproj", SourceSpan.None, "Churn.dll train", 2)),
         new Example("PG9999", Minimal, "Report the spec to the PipelineGen maintainers; the message names the failing stage.",
             Reported: SpecDiagnostics.InternalError.Create(SpecPath, SourceSpan.At(1, 1), "emitting code", "NullReferenceException: ...")),
+        // PG0130-PG0134: hostile data paths and files, and output the build cannot write (issue #9).
+        new Example("PG0130", Minimal, "Move or copy the data into the project folder, or set `PipelineGenAllowDataOutsideProject=true` when reading it from there is intended.",
+            Reported: FromTool(SpecDiagnostics.DataOutsideProject, SpecPath, 7, 10, "../../shared/churn.csv", "/shared/churn.csv", "/project")),
+        new Example("PG0131", Minimal, "Point the path at a regular CSV or TSV file (copy the data out of the device or pipe first).",
+            Reported: FromTool(SpecDiagnostics.DataPathNotAFile, SpecPath, 7, 10, "/dev/zero", "/dev/zero", "it is a character device (such as /dev/zero or a terminal), not a file: reading it may never end. Point the path at a CSV or TSV file")),
+        new Example("PG0132", Minimal, "Remove the control character from the path.",
+            Reported: FromTool(SpecDiagnostics.InvalidDataPath, SpecPath, 7, 10, "data\\0.csv", "contains a NUL character (\\0) at position 5")),
+        new Example("PG0133", Minimal, "Check `data.separator` and the file's line endings; a file without line breaks is not a table.",
+            Reported: FromTool(SpecDiagnostics.DataLineTooLong, "/project/data.csv", 3, 16777217, 3, 16777216)),
+        new Example("PG0134", Minimal, "Free disk space or make the output folder writable, then build again.",
+            Reported: SpecDiagnostics.BuildOutputNotWritable.Create("/project/obj/Debug/net10.0/pipelinegen/pipeline.yaml.1a2b3c4d.schema.json", SourceSpan.None,
+                "/project/obj/Debug/net10.0/pipelinegen/pipeline.yaml.1a2b3c4d.schema.json", "the disk is full (No space left on device : '/project/obj/Debug/net10.0/pipelinegen/.pipeline.yaml.1a2b3c4d.schema.json.4242.tmp')")),
     };
 
     private static DiagnosticInfo Produce(Example e)

@@ -45,6 +45,25 @@ public class TaskTests
         return (task.Execute(), engine);
     }
 
+    /// <summary>Runs the task for one spec (project folder = the spec's folder); returns its result and errors.</summary>
+    internal static (bool Result, List<BuildErrorEventArgs> Errors) RunTask(string spec, string schema, string? allowOutside = null)
+    {
+        var engine = new RecordingBuildEngine();
+        var item = new TaskItem(spec);
+        item.SetMetadata("SchemaFile", schema);
+        item.SetMetadata("DepsFile", Path.ChangeExtension(schema, ".deps"));
+        var task = new InferPipelineSchemas
+        {
+            BuildEngine = engine,
+            ToolAssembly = ToolAssembly,
+            Specs = [item],
+            ProjectDirectory = Path.GetDirectoryName(spec),
+            AllowDataOutsideProject = allowOutside,
+            Timeout = 120_000,
+        };
+        return (task.Execute(), engine.Errors);
+    }
+
     [Fact]
     public void Runs_the_tool_and_logs_its_summary_quietly()
     {
@@ -80,5 +99,29 @@ public class TaskTests
         var error = Assert.Single(engine.Errors);
         Assert.Equal("PG9001", error.Code);
         Assert.Contains("PipelineGenToolAssembly", error.Message);
+    }
+}
+
+public class TaskDataPolicyTests
+{
+    [Theory]
+    [InlineData(null, "warning")]
+    [InlineData("false", "error")]
+    [InlineData("true", null)]
+    public void PipelineGenAllowDataOutsideProject_reaches_the_tool(string? allow, string? expected)
+    {
+        using var outside = new TempProject();
+        var data = outside.Write("data.csv", "a,label\n1,x\n2,y\n");
+        using var project = new TempProject();
+        var spec = project.WriteSpec(train: data);
+        var schemaPath = project.PathOf("obj/p.schema.json");
+
+        var (result, errors) = TaskTests.RunTask(spec, schemaPath, allow);
+
+        Assert.True(result, string.Join("\n", errors.Select(e => e.Message)));
+        var schema = PipelineGen.Spec.Data.SchemaFile.Read(File.ReadAllText(schemaPath))!;
+        var d = schema.Diagnostics.SingleOrDefault(x => x.Id == "PG0130");
+        Assert.Equal(expected, d is null ? null : d.Severity.ToString().ToLowerInvariant());
+        Assert.Equal(expected == "error" ? 0 : 2, schema.Columns.Count);
     }
 }

@@ -10,8 +10,12 @@ namespace PipelineGen.Runtime.Cli;
 public static partial class PipelineApp
 {
     /// <summary>Runs the command line against the process's console.</summary>
-    public static int Run(string[] args, IPipelineDefinition pipeline) =>
-        Run(args, pipeline, System.Console.Out, System.Console.Error, interactive: !System.Console.IsOutputRedirected);
+    public static int Run(string[] args, IPipelineDefinition pipeline)
+    {
+        // Started by the build's training step: end with the build process even when it is killed outright (kill -9).
+        ParentProcessWatch.StartIfRequested();
+        return Run(args, pipeline, System.Console.Out, System.Console.Error, interactive: !System.Console.IsOutputRedirected);
+    }
 
     /// <summary>Runs the command line with its output captured (tests, embedding): plain text, no colour or animation.</summary>
     public static int Run(string[] args, IPipelineDefinition pipeline, TextWriter output, TextWriter error,

@@ -49,6 +49,9 @@ public sealed class DataScan
     /// <summary>How many problems are kept with full detail; the rest are only counted.</summary>
     public const int MaxProblemsKept = 100;
 
+    /// <summary>Longest physical line read by default (characters): a file with no line breaks is refused instead of read into memory whole.</summary>
+    public const int DefaultMaxLineCharacters = 64 * 1024 * 1024;
+
     public required string FilePath { get; init; }
     /// <summary>Rows as the loader sees them (empty lines and <c>//</c> comment lines are not rows).</summary>
     public required long RowCount { get; init; }
@@ -83,10 +86,16 @@ public sealed class DataScan
     }
 
     /// <summary>Scans <paramref name="path"/> with the separator, header, columns and missing-value tokens of <paramref name="settings"/>.</summary>
-    public static DataScan Run(PipelineSettings settings, string path)
+    public static DataScan Run(PipelineSettings settings, string path) => Run(settings, path, DefaultMaxLineCharacters);
+
+    /// <summary>As <see cref="Run(PipelineSettings, string)"/>, with a limit on the length of one line (bad input beyond it).</summary>
+    public static DataScan Run(PipelineSettings settings, string path, int maxLineCharacters)
     {
-        if (!File.Exists(path))
-            throw new DataValidationException($"Data file not found: {path}. Fix: pass --data with an existing file, or correct the path in the spec.", []);
+        DataFileGuard.CheckPathText(path);
+        if (!File.Exists(path) && DataFileCheck.KindOf(Path.GetFullPath(path)) == DataFileKind.Missing)
+            throw new DataValidationException($"Data file not found: {SafeText.Escape(path, 200)}. Fix: pass --data with an existing file, or correct the path in the spec.", []);
+        // A directory, a device (/dev/zero never ends) or a named pipe (blocks until written) is refused before it is opened.
+        DataFileGuard.CheckReadable(path);
 
         var columns = settings.Columns.OrderBy(c => c.Index).ToArray();
         var label = settings.Columns.FirstOrDefault(c => c.Name == settings.LabelColumn)
@@ -116,7 +125,7 @@ public sealed class DataScan
         int expectedFields = columns.Length == 0 ? 0 : columns.Max(c => c.Index) + 1;
         var fields = new List<string>();
         var starts = new List<int>();
-        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        using var reader = new BoundedLineReader(new StreamReader(path, detectEncodingFromByteOrderMarks: true), path, maxLineCharacters);
         long lineNumber = 0;
         string? line;
 
@@ -132,7 +141,7 @@ public sealed class DataScan
                     problems.Add(new RowProblem(RowProblemKind.HeaderMismatch, path, 1, column.Index + 1, column.Name,
                         actual is null
                             ? $"the header has no column {column.Index + 1}; the pipeline expects '{column.Name}' there."
-                            : $"the header has '{actual}' where the pipeline expects '{column.Name}'.",
+                            : $"the header has '{SafeText.Escape(actual)}' where the pipeline expects '{column.Name}'.",
                         "Use the file the pipeline was built from, or rebuild so the schema is inferred from this file."));
             }
             if (problems.Count > 0)
@@ -236,12 +245,12 @@ public sealed class DataScan
             foreach (int id in labelClass) if (id >= 0) counts[id]++;
             for (int i = 0; i < counts.Length; i++) labelCounts.Add(new(classNames[i], counts[i]));
             if (classNames.Count == 1)
-                errors.Add($"the label column '{label.Name}' has a single class ('{classNames[0]}') in {goodRows} usable row(s): a classifier needs at least two classes. Fix: use data that contains every class.");
+                errors.Add($"the label column '{label.Name}' has a single class ('{SafeText.Escape(classNames[0])}') in {goodRows} usable row(s): a classifier needs at least two classes. Fix: use data that contains every class.");
             if (settings.Task == MlTaskKind.BinaryClassification && settings.PositiveClass is { } positive
                 && classNames.Count > 0 && !classNames.Any(c => SameLabelValue(c, positive, label.Kind)))
-                errors.Add($"the positive class '{positive}' never occurs in the label column '{label.Name}' (values: {string.Join(", ", classNames.Take(5).Select(c => $"'{c}'"))}). Fix: set positive_class to one of the label's values.");
+                errors.Add($"the positive class '{positive}' never occurs in the label column '{label.Name}' (values: {SafeText.Samples(classNames)}). Fix: set positive_class to one of the label's values.");
             if (settings.Task == MlTaskKind.BinaryClassification && classNames.Count > 2)
-                errors.Add($"the label column '{label.Name}' has {classNames.Count} classes ({string.Join(", ", classNames.Take(5))}...) but the task is binary. Fix: use task multiclass, or map the label to two values.");
+                errors.Add($"the label column '{label.Name}' has {classNames.Count} classes ({SafeText.Samples(classNames)}) but the task is binary. Fix: use task multiclass, or map the label to two values.");
         }
         if (missingLabels > 0)
             warnings.Add($"{missingLabels} row(s) have no label value ('{label.Name}').");
@@ -273,7 +282,8 @@ public sealed class DataScan
 
     private static string? NameAt(ColumnInfo[] columns, int fieldIndex) => columns.FirstOrDefault(c => c.Index == fieldIndex)?.Name;
 
-    private static string Shorten(string value) => value.Length <= 40 ? value : value[..37] + "...";
+    // Data may be anything (a system file named as the data): messages show short, escaped samples only.
+    private static string Shorten(string value) => SafeText.Escape(value);
 
     // The spellings ML.NET's boolean conversion accepts.
     private static bool IsBoolean(string value) => value.ToLowerInvariant() is

@@ -200,10 +200,15 @@ public static class DataExplorer
 
     private static string ResolveData(string? optionPath, string? settingsPath, PipelineSettings settings, string what)
     {
-        var path = optionPath is not null ? Path.GetFullPath(optionPath) : settings.ResolvePath(settingsPath!);
-        if (!File.Exists(path))
-            throw new ExplorationInputException($"The {what} file '{path}' does not exist. Check the path{(optionPath is null ? " in pipeline.yaml" : "")}.");
-        return path;
+        try
+        {
+            if (optionPath is not null) Data.DataFileGuard.CheckPathText(optionPath, what);
+            var path = optionPath is not null ? Path.GetFullPath(optionPath) : settings.ResolvePath(settingsPath!);
+            if (!File.Exists(path) && PipelineGen.Shared.DataFileCheck.KindOf(path) == PipelineGen.Shared.DataFileKind.Missing)
+                throw new ExplorationInputException($"The {what} file '{path}' does not exist. Check the path{(optionPath is null ? " in pipeline.yaml" : "")}.");
+            return Data.DataFileGuard.CheckReadable(path, what);
+        }
+        catch (DataValidationException e) { throw new ExplorationInputException(e.Message, e); }
     }
 
     private static bool IsCompared(ColumnRole role) => role is ColumnRole.Feature or ColumnRole.Label or ColumnRole.Group;

@@ -48,8 +48,10 @@ public static class PredictStep
         var fullOutput = Path.GetFullPath(outputPath);
         if (Directory.Exists(fullInput))
             throw new PredictInputException($"--input '{fullInput}' is a directory; pass a CSV file.");
-        if (!File.Exists(fullInput))
+        if (!File.Exists(fullInput) && PipelineGen.Shared.DataFileCheck.KindOf(fullInput) == PipelineGen.Shared.DataFileKind.Missing)
             throw new FileNotFoundException($"Input file '{fullInput}' does not exist.", fullInput);
+        // A device or a named pipe would be read forever (or block): refused before the loader opens it.
+        Data.DataFileGuard.CheckReadable(fullInput, "input file");
         if (string.Equals(fullInput, fullOutput, StringComparison.Ordinal))
             throw new PredictInputException($"--output '{fullOutput}' is the input file; writing the predictions there would replace the data being read. Choose another --output.");
         if (Directory.Exists(fullOutput))

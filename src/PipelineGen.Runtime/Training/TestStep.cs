@@ -34,6 +34,8 @@ public static class TestStep
         var testPath = settings.ResolvePath(settings.TestDataPath);
         if (!File.Exists(testPath))
             throw new FileNotFoundException($"Test data '{testPath}' does not exist (spec test path '{settings.TestDataPath}'). Fix the path in the spec or create the file.", testPath);
+        // A device or a named pipe would be hashed forever (or block): bad input before anything opens it.
+        Data.DataFileGuard.CheckReadable(testPath, "test data");
         var modelPath = Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(settings));
         if (!File.Exists(modelPath))
             throw new FileNotFoundException($"No model at '{modelPath}'. Run 'train' first.", modelPath);

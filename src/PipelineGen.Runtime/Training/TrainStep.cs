@@ -31,6 +31,8 @@ public static class TrainStep
         var dataPath = settings.ResolvePath(settings.TrainDataPath);
         if (!File.Exists(dataPath))
             throw new FileNotFoundException($"Training data '{dataPath}' does not exist (spec data path '{settings.TrainDataPath}').", dataPath);
+        // A device or a named pipe would be hashed and loaded forever (or block): bad input before anything opens it.
+        Data.DataFileGuard.CheckReadable(dataPath, "training data");
         var modelPath = Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(settings));
 
         // Read before training: a broken card must stop us rather than silently drop the test-set history.

@@ -280,11 +280,12 @@ public static class SpecBinder
         {
             var names = schema.Columns.Select(c => c.Name).ToArray();
             diagnostics.Add(SpecDiagnostics.LabelNotInData.Create(file, labelName.Span, labelName.Value, Path.GetFileName(schema.DataPath),
-                DidYouMean.Suggest(labelName.Value, names), DidYouMean.List(names)));
+                DidYouMean.Suggest(labelName.Value, names), ColumnList(names)));
             return null;
         }
         var kind = spec.Data.Columns.FirstOrDefault(c => c.Name.Value == label.Name)?.Type?.Value ?? label.Type;
-        var distinct = label.DistinctValuesKnown ? string.Join(", ", label.DistinctValues.Select(v => $"'{v}'")) : $"more than {SchemaFile.MaxDistinctValues} values";
+        // Values come from the data file, which may be anything: short, escaped samples only (PipelineGen.Shared.SafeText).
+        var distinct = label.DistinctValuesKnown ? PipelineGen.Shared.SafeText.Samples(label.DistinctValues) : $"more than {SchemaFile.MaxDistinctValues} values";
         var taskName = spec.Task.Kind.Value.ToSpecName();
         var sampleNote = schema.SampleIsComplete ? "" : $" (in the first {schema.RowsSampled} rows)";
         labelValues = label.DistinctValues;
@@ -344,8 +345,11 @@ public static class SpecBinder
     {
         var names = schema.Columns.Select(c => c.Name).ToArray();
         return SpecDiagnostics.UnknownColumn.Create(file, name.Span, name.Value, Path.GetFileName(schema.DataPath),
-            DidYouMean.Suggest(name.Value, names), DidYouMean.List(names));
+            DidYouMean.Suggest(name.Value, names), ColumnList(names));
     }
+
+    // Column names are the data file's header: escaped and cut like any data sample, at most 10 listed.
+    private static string ColumnList(IReadOnlyList<string> names) => PipelineGen.Shared.SafeText.Samples(names, maxSamples: 10);
 
     private static DiagnosticInfo UnknownParam(string file, TrainerInfo trainer, Spanned<string> name)
     {

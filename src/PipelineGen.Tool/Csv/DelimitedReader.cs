@@ -31,10 +31,13 @@ internal sealed class DelimitedReader : IDisposable
     private readonly StringBuilder _line = new();
     private int _lineNumber;
 
-    public DelimitedReader(TextReader reader, char separator)
+    private readonly int _maxLineCharacters;
+
+    public DelimitedReader(TextReader reader, char separator, int maxLineCharacters = int.MaxValue)
     {
         _reader = reader;
         _separator = separator;
+        _maxLineCharacters = maxLineCharacters;
     }
 
     /// <summary>Characters consumed so far, line breaks included.</summary>
@@ -79,6 +82,9 @@ internal sealed class DelimitedReader : IDisposable
             sawAny = true;
             var start = _bufferPosition;
             while (_bufferPosition < _bufferLength && _buffer[_bufferPosition] is not ('\n' or '\r')) _bufferPosition++;
+            // A file with no line breaks (or a binary file) would otherwise be read into memory whole.
+            if ((long)_line.Length + (_bufferPosition - start) > _maxLineCharacters)
+                throw new DataLineTooLongException(_lineNumber + 1, offset, _maxLineCharacters);
             _line.Append(_buffer, start, _bufferPosition - start);
             CharactersRead += _bufferPosition - start;
             if (_bufferPosition == _bufferLength) continue;
@@ -114,4 +120,14 @@ internal sealed class DelimitedReader : IDisposable
     }
 
     public void Dispose() => _reader.Dispose();
+}
+
+
+/// <summary>A physical line longer than the reader's limit: the sample stops there (PG0133).</summary>
+internal sealed class DataLineTooLongException(int line, long lineOffset, int maxCharacters)
+    : Exception($"Line {line} is longer than {maxCharacters} characters.")
+{
+    public int Line { get; } = line;
+    public long LineOffset { get; } = lineOffset;
+    public int MaxCharacters { get; } = maxCharacters;
 }

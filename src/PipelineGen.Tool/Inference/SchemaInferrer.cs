@@ -2,12 +2,15 @@ using System.Text;
 using PipelineGen.Spec;
 using PipelineGen.Spec.Data;
 using PipelineGen.Spec.Model;
+using PipelineGen.Shared;
 using PipelineGen.Tool.Csv;
 
 namespace PipelineGen.Tool.Inference;
 
 /// <summary>How much of a data file is read: the first rows only, so a build never reads a whole large file.</summary>
-internal sealed record SampleLimits(int MaxRows = 5000, long MaxCharacters = 8L * 1024 * 1024)
+/// <remarks><c>MaxLineCharacters</c>: a longer line (a file with no line breaks, a binary file) stops the sample with PG0133
+/// instead of being read into memory whole.</remarks>
+internal sealed record SampleLimits(int MaxRows = 5000, long MaxCharacters = 8L * 1024 * 1024, int MaxLineCharacters = 16 * 1024 * 1024)
 {
     public static readonly SampleLimits Default = new();
 }
@@ -23,11 +26,11 @@ internal static class SchemaInferrer
 {
     // A file with thousands of bad rows should not produce thousands of diagnostics.
     internal const int MaxDiagnosticsPerKind = 5;
-    private const int MaxQuotedValueLength = 60;
 
-    public static InferenceResult Infer(string specPath, SampleLimits? limits = null)
+    public static InferenceResult Infer(string specPath, SampleLimits? limits = null, DataAccessPolicy? policy = null)
     {
         limits ??= SampleLimits.Default;
+        policy ??= DataAccessPolicy.Unrestricted;
         var fullSpecPath = Path.GetFullPath(specPath);
         var parsed = SpecParser.Parse(File.ReadAllText(fullSpecPath), fullSpecPath);
         // Spec errors are the generator's to report; with no usable data section there is nothing to infer.
@@ -37,10 +40,11 @@ internal static class SchemaInferrer
         var data = parsed.Spec.Data;
         var specDirectory = Path.GetDirectoryName(fullSpecPath)!;
         var diagnostics = new List<DiagnosticInfo>();
-        var trainPath = Resolve(specDirectory, data.Train.Value);
-        var testPath = data.Test is { } test ? Resolve(specDirectory, test.Value) : null;
+        // Checked before anything is opened: invalid paths, special files (/dev/zero, pipes), data outside the project.
+        var trainPath = policy.Check(fullSpecPath, data.Train, specDirectory, diagnostics);
+        var testPath = data.Test is { } test ? policy.Check(fullSpecPath, test, specDirectory, diagnostics) : null;
 
-        var train = ReadSample(fullSpecPath, data.Train, trainPath, data, limits, infer: true, diagnostics);
+        var train = trainPath is null ? new Sample(null, null, 0, false) : ReadSample(fullSpecPath, data.Train, trainPath, data, limits, infer: true, diagnostics);
         if (data.Test is { } testNode && testPath is not null)
         {
             var testSample = ReadSample(fullSpecPath, testNode, testPath, data, limits, infer: false, diagnostics);
@@ -49,11 +53,9 @@ internal static class SchemaInferrer
         }
 
         var columns = train.Columns?.Select(c => c.ToColumn()).ToEquatableArray() ?? EquatableArray<InferredColumn>.Empty;
-        var schema = new InferredSchema(fullSpecPath, trainPath, train.RowsSampled, train.SampleIsComplete, columns, diagnostics.ToEquatableArray());
-        return new InferenceResult(schema, testPath is null ? [trainPath] : [trainPath, testPath]);
+        var schema = new InferredSchema(fullSpecPath, trainPath ?? "", train.RowsSampled, train.SampleIsComplete, columns, diagnostics.ToEquatableArray());
+        return new InferenceResult(schema, new[] { trainPath, testPath }.OfType<string>().ToArray());
     }
-
-    private static string Resolve(string specDirectory, string path) => Path.GetFullPath(Path.Combine(specDirectory, path));
 
     private sealed record Sample(IReadOnlyList<string>? Header, IReadOnlyList<ColumnAccumulator>? Columns, int RowsSampled, bool SampleIsComplete);
 
@@ -72,17 +74,42 @@ internal static class SchemaInferrer
         }
         try
         {
-            using var reader = new DelimitedReader(new StreamReader(fullPath, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), data.Separator);
+            using var reader = new DelimitedReader(new StreamReader(fullPath, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), data.Separator, limits.MaxLineCharacters);
             return ReadRows(reader, fullPath, data, limits, infer, diagnostics);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Add(SpecDiagnostics.DataFileUnreadable.Create(fullPath, At(1, 1, 0), fullPath, $"it cannot be read ({e.Message}). Check that the file exists and is readable."));
+            diagnostics.Add(SpecDiagnostics.DataFileUnreadable.Create(fullPath, At(1, 1, 0), fullPath, $"it cannot be read ({SafeText.Escape(e.Message, 200)}). Check that the file exists and is readable."));
             return none;
         }
     }
 
     private static Sample ReadRows(DelimitedReader reader, string path, DataSection data, SampleLimits limits, bool infer, List<DiagnosticInfo> diagnostics)
+    {
+        var partial = new PartialSample();
+        try
+        {
+            return ReadRows(reader, path, data, limits, infer, diagnostics, partial);
+        }
+        catch (DataLineTooLongException e)
+        {
+            diagnostics.Add(SpecDiagnostics.DataLineTooLong.Create(path, At(e.Line, e.MaxCharacters + 1, e.LineOffset + e.MaxCharacters), e.Line, e.MaxCharacters));
+            if (partial.Header is null)
+                diagnostics.Add(SpecDiagnostics.DataFileUnreadable.Create(path, At(1, 1, 0), path,
+                    "its first line is too long to be a header. Check that this is a delimited text file and that 'data.separator' is right."));
+            return new Sample(partial.Header, partial.Columns, partial.Rows, false);
+        }
+    }
+
+    /// <summary>What was read before a line too long stopped the sample.</summary>
+    private sealed class PartialSample
+    {
+        public IReadOnlyList<string>? Header;
+        public ColumnAccumulator[]? Columns;
+        public int Rows;
+    }
+
+    private static Sample ReadRows(DelimitedReader reader, string path, DataSection data, SampleLimits limits, bool infer, List<DiagnosticInfo> diagnostics, PartialSample partial)
     {
         var reportBadRows = data.BadRows != "skip";
         int raggedReported = 0, quotesReported = 0;
@@ -117,6 +144,8 @@ internal static class SchemaInferrer
         var columns = infer ? header.Select((name, index) => new ColumnAccumulator(name, index)).ToArray() : null;
         var missingTokens = new HashSet<string>(data.MissingValues, StringComparer.Ordinal);
         var typeChecks = infer ? TypeChecks(data, header) : [];
+        partial.Header = header;
+        partial.Columns = columns;
 
         var rows = 0;
         bool stoppedByLimit = false;
@@ -128,6 +157,7 @@ internal static class SchemaInferrer
             else if (!reader.TryRead(out record)) break;
 
             rows++;
+            partial.Rows = rows;
             if (record.HasUnclosedQuote) { ReportUnclosedQuote(record); continue; }
             if (record.Fields.Count != header.Count)
             {
@@ -154,7 +184,7 @@ internal static class SchemaInferrer
                 check.Reported = true;
                 var column = record.FieldColumns[check.Index];
                 diagnostics.Add(SpecDiagnostics.TypeOverrideMismatch.Create(path, At(record.Line, column, record.LineOffset + column - 1),
-                    check.Name, check.Type, Shorten(value), record.Line));
+                    check.Name, check.Type, SafeText.Escape(value), record.Line));
             }
         }
 
@@ -197,7 +227,7 @@ internal static class SchemaInferrer
             if (firstIndex.TryGetValue(header[i], out var earlier))
             {
                 var column = record.FieldColumns[i];
-                diagnostics.Add(SpecDiagnostics.DuplicateHeader.Create(path, At(record.Line, column, record.LineOffset + column - 1), header[i], path, earlier + 1, i + 1));
+                diagnostics.Add(SpecDiagnostics.DuplicateHeader.Create(path, At(record.Line, column, record.LineOffset + column - 1), SafeText.Escape(header[i]), path, earlier + 1, i + 1));
             }
             else firstIndex[header[i]] = i;
         }
@@ -208,13 +238,11 @@ internal static class SchemaInferrer
         var missing = train.Except(test, StringComparer.Ordinal).ToArray();
         var extra = test.Except(train, StringComparer.Ordinal).ToArray();
         var parts = new List<string>();
-        if (missing.Length > 0) parts.Add("missing " + string.Join(", ", missing.Select(n => $"'{n}'")));
-        if (extra.Length > 0) parts.Add("not in the training data " + string.Join(", ", extra.Select(n => $"'{n}'")));
-        if (parts.Count == 0) parts.Add($"the same names in a different order (train: {string.Join(", ", train)}; test: {string.Join(", ", test)})");
+        if (missing.Length > 0) parts.Add("missing " + SafeText.Samples(missing));
+        if (extra.Length > 0) parts.Add("not in the training data " + SafeText.Samples(extra));
+        if (parts.Count == 0) parts.Add($"the same names in a different order (train: {SafeText.Samples(train)}; test: {SafeText.Samples(test)})");
         return string.Join("; ", parts);
     }
-
-    private static string Shorten(string value) => value.Length <= MaxQuotedValueLength ? value : value.Substring(0, MaxQuotedValueLength) + "...";
 
     private static SourceSpan At(int line, int column, long offset)
     {

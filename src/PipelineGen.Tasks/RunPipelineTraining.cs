@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using PipelineGen.Shared;
+
+namespace PipelineGen.Tasks;
+
+/// <summary>
+/// Runs the built program's training command (<c>dotnet App.dll train</c>) for <c>-p:PipelineGenTrain=true</c>.
+/// </summary>
+/// <remarks>
+/// Replaces an <c>&lt;Exec&gt;</c>, which hands its command line to <c>/bin/sh</c> (or <c>cmd.exe</c>): a project path with
+/// backticks, <c>$(...)</c> or quotes was executed as a command. Here the program and every argument go to
+/// <see cref="ProcessStartInfo.ArgumentList"/> and no shell is involved. The child's output is streamed to the build log
+/// line by line; a cancelled build (Ctrl+C, IDE cancel, a worker node losing its parent) ends the child and its
+/// children. The child also gets <c>PIPELINEGEN_PARENT_PID</c>, so the runtime ends it when this process dies without
+/// a chance to clean up (<c>kill -9</c>); see <c>ParentProcessWatch</c> in the runtime.
+/// </remarks>
+public sealed class RunPipelineTraining : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    /// <summary>Name of the environment variable that tells the child which process to live and die with.</summary>
+    public const string ParentPidVariable = "PIPELINEGEN_PARENT_PID";
+
+    private readonly object _gate = new();
+    private Process? _process;
+    private bool _cancelled;
+
+    /// <summary>The <c>dotnet</c> host; empty: <c>DOTNET_HOST_PATH</c>, then <c>dotnet</c> on PATH.</summary>
+    public string? DotnetHostPath { get; set; }
+
+    /// <summary>The built program (<c>$(TargetPath)</c>).</summary>
+    [Required]
+    public string Program { get; set; } = "";
+
+    /// <summary>Arguments, one per item (MSBuild splits a property on ';'). An item is one argument, spaces and all.</summary>
+    public string[] Arguments { get; set; } = [];
+
+    [Required]
+    public string WorkingDirectory { get; set; } = "";
+
+    /// <summary>Where the error is located (the project file).</summary>
+    public string? ProjectFile { get; set; }
+
+    /// <summary>The child's exit code (-1 when it could not be started or was cancelled).</summary>
+    [Output]
+    public int ExitCode { get; private set; } = -1;
+
+    public override bool Execute()
+    {
+        var host = !string.IsNullOrEmpty(DotnetHostPath) ? DotnetHostPath!
+            : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } fromSdk ? fromSdk : "dotnet";
+        var display = Path.GetFileName(Program) + (Arguments.Length > 0 ? " " + string.Join(" ", Arguments) : "");
+        var programProblem = SafeText.PathProblem(Program) ?? (File.Exists(Program) ? null : "does not exist");
+        if (programProblem is not null)
+        {
+            Log.LogError(null, "PG9003", null, ProjectFile, 0, 0, 0, 0,
+                "PipelineGen: training could not start: the built program '{0}' {1}. Build the project first, or build without -p:PipelineGenTrain=true.",
+                SafeText.Escape(Program, 200), programProblem);
+            return false;
+        }
+        var folderProblem = SafeText.PathProblem(WorkingDirectory) ?? (Directory.Exists(WorkingDirectory) ? null : "does not exist");
+        if (folderProblem is not null)
+        {
+            Log.LogError(null, "PG9003", null, ProjectFile, 0, 0, 0, 0,
+                "PipelineGen: training could not start: the working folder '{0}' {1}.", SafeText.Escape(WorkingDirectory, 200), folderProblem);
+            return false;
+        }
+
+        var start = new ProcessStartInfo(host)
+        {
+            WorkingDirectory = WorkingDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            // The child reads nothing; a closed stdin also tells it nobody is listening any more.
+            RedirectStandardInput = true,
+            CreateNoWindow = true,
+        };
+        start.ArgumentList.Add(Program);
+        foreach (var argument in Arguments)
+            if (argument.Length > 0) start.ArgumentList.Add(argument);
+        start.Environment[ParentPidVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        Log.LogMessage(MessageImportance.Normal, "PipelineGen: training: {0}", display);
+        using var process = new Process { StartInfo = start };
+        // "{0}": the program's lines are text, never a format string (a '{' in its output must not throw).
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Log.LogMessage(MessageImportance.Normal, "{0}", e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Log.LogMessage(MessageImportance.High, "{0}", e.Data); };
+        lock (_gate)
+        {
+            if (_cancelled) return false;
+            try
+            {
+                process.Start();
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+            {
+                Log.LogError(null, "PG9003", null, ProjectFile, 0, 0, 0, 0,
+                    "PipelineGen: training could not start '{0}': {1}. Check that the .NET host exists (DOTNET_HOST_PATH or dotnet on PATH).", SafeText.Escape(host, 200), e.Message);
+                return false;
+            }
+            _process = process;
+        }
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.WaitForExit();
+        lock (_gate) _process = null;
+
+        if (_cancelled)
+        {
+            Log.LogWarning(null, "PG9003", null, ProjectFile, 0, 0, 0, 0, "PipelineGen: training was cancelled with the build; the model was not replaced.");
+            return false;
+        }
+        ExitCode = process.ExitCode;
+        if (ExitCode != 0)
+        {
+            Log.LogError(null, "PG9003", null, ProjectFile, 0, 0, 0, 0,
+                "PipelineGen: training failed ('{0}' exited with code {1}); see its output above. Exit code 2 means bad input (data or spec); fix it and build again, or build without -p:PipelineGenTrain=true.",
+                display, ExitCode);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>MSBuild calls this on another thread when the build is cancelled: end the child and everything it started.</summary>
+    public void Cancel()
+    {
+        lock (_gate)
+        {
+            _cancelled = true;
+            try
+            {
+                if (_process is { HasExited: false } running) running.Kill(entireProcessTree: true);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+            {
+                // It ended on its own in the meantime.
+            }
+        }
+    }
+}
