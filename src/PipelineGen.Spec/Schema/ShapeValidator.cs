@@ -19,14 +19,18 @@ public static class ShapeValidator
                     diagnostics.Add(SpecDiagnostics.InvalidValue.Create(filePath, node.Span, Display(path), $"expected a mapping of keys ({DidYouMean.List(obj.Properties.Select(p => p.Key))}) but found {node.Describe()}."));
                     return;
                 }
+                string[]? keys = null;
+                string? keyList = null;
                 foreach (var entry in mapping.Entries)
                 {
                     var property = obj.Find(entry.Key.Value);
                     if (property is null)
                     {
-                        var keys = obj.Properties.Select(p => p.Key).ToArray();
-                        diagnostics.Add(SpecDiagnostics.UnknownKey.Create(filePath, entry.Key.Span, entry.Key.Value, Display(path),
-                            DidYouMean.Suggest(entry.Key.Value, keys), DidYouMean.List(keys)));
+                        // Computed once per mapping: a spec with 100,000 unknown keys stays linear and cheap.
+                        keys ??= obj.Properties.Select(p => p.Key).ToArray();
+                        keyList ??= DidYouMean.List(keys);
+                        diagnostics.Add(SpecDiagnostics.UnknownKey.Create(filePath, entry.Key.Span, DiagnosticLimit.Excerpt(entry.Key.Value), Display(path),
+                            DidYouMean.Suggest(entry.Key.Value, keys), keyList));
                         continue;
                     }
                     Validate(entry.Value, property.Shape, Join(path, entry.Key.Value), filePath, diagnostics);
@@ -99,7 +103,7 @@ public static class ShapeValidator
                 return;
             case ScalarKind.String:
                 if (scalar.Allowed is { } allowed && !allowed.Contains(value.Value))
-                    Bad($"'{value.Value}' is not one of {DidYouMean.List(allowed)}.{DidYouMean.Suggest(value.Value, allowed)}");
+                    Bad($"'{DiagnosticLimit.Excerpt(value.Value)}' is not one of {DidYouMean.List(allowed)}.{DidYouMean.Suggest(value.Value, allowed)}");
                 return;
         }
 
