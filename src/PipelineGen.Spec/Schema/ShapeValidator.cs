@@ -26,7 +26,13 @@ public static class ShapeValidator
                     var property = obj.Find(entry.Key.Value);
                     if (property is null)
                     {
-                        // Computed once per mapping: a spec with 100,000 unknown keys stays linear and cheap.
+                        // Past the cap every further error is only counted (DiagnosticLimit), so its message is not worth composing:
+                        // a spec with 100,000 unknown keys stays linear and cheap.
+                        if (diagnostics.Count >= DiagnosticLimit.MaxPerSpec)
+                        {
+                            diagnostics.Add(new DiagnosticInfo(SpecDiagnostics.UnknownKey.Id, Severity.Error, "Unknown key.", filePath, entry.Key.Span));
+                            continue;
+                        }
                         keys ??= obj.Properties.Select(p => p.Key).ToArray();
                         keyList ??= DidYouMean.List(keys);
                         diagnostics.Add(SpecDiagnostics.UnknownKey.Create(filePath, entry.Key.Span, DiagnosticLimit.Excerpt(entry.Key.Value), Display(path),
