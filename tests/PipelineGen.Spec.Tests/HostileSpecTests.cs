@@ -279,6 +279,18 @@ public class HostileSpecTests
         Assert.Empty(Parse(Minimal.Replace("name: Churn", "name: C" + new string('x', SpecParser.MaxNameLength - 1))).Diagnostics);
     }
 
+    [Fact]
+    public void Schema_file_of_a_wide_data_file_over_one_mebibyte_still_reads()
+    {
+        var columns = Enumerable.Range(0, 20_000).Select(i => new InferredColumn($"feature_with_a_long_name_{i}", i, "numeric", 0, 100, EquatableArray<string>.Empty));
+        var schema = ChurnSchema() with { Columns = ChurnSchema().Columns.Concat(columns).ToEquatableArray() };
+        var text = SchemaFile.Write(schema);
+        Assert.True(text.Length > YamlTreeParser.MaxDocumentBytes);
+        var read = SchemaFile.Read(text);
+        Assert.NotNull(read);
+        Assert.Equal(schema.Columns.Count, read!.Columns.Count);
+    }
+
     private static InferredSchema WithColumn(string name, string type = "categorical") =>
         ChurnSchema(new InferredColumn(name, 5, type, 0, 3, EquatableArray<string>.Empty)) with { DataPath = "/project/data.csv" };
 

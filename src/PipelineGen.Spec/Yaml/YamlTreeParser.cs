@@ -18,14 +18,15 @@ public static class YamlTreeParser
     /// <summary>The deepest nesting of lists and mappings accepted; the deepest spec setting is five levels down.</summary>
     public const int MaxDepth = 64;
 
-    public static Result Parse(string text, string filePath)
+    /// <param name="maxBytes">The size bound; specs use <see cref="MaxDocumentBytes"/>, the build's own schema files (wide data) a larger one.</param>
+    public static Result Parse(string text, string filePath, int maxBytes = MaxDocumentBytes)
     {
         // A byte-order mark a decoder left in the text: editors do not show or count it, so dropping it keeps columns right.
         if (text.Length > 0 && text[0] == '\uFEFF') text = text.Substring(1);
 
         // Size, flow nesting and forbidden characters are checked on the raw text before YamlDotNet sees it:
         // its scanner is quadratic in '['/'{' depth and passes NUL and control characters through silently.
-        var scan = TextScan.Scan(text, filePath, MaxDocumentBytes, MaxDepth);
+        var scan = TextScan.Scan(text, filePath, maxBytes, MaxDepth);
         if (scan.Fatal.Count > 0) return new Result(null, scan.Fatal.ToEquatableArray());
 
         var result = ParseYaml(text, filePath);
