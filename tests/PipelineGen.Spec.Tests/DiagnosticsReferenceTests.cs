@@ -22,7 +22,12 @@ public class DiagnosticsReferenceTests
     private static DiagnosticInfo FromTool(DiagnosticDescriptorInfo d, string file, int line, int column, params object[] args) =>
         d.Create(file, SourceSpan.At(line, column), args);
 
-    private static IEnumerable<Example> Examples() => new[]
+    // Built once: some examples parse a 1 MiB spec, and every id looks its example up.
+    private static readonly Lazy<Example[]> CachedExamples = new(BuildExamples);
+
+    private static IEnumerable<Example> Examples() => CachedExamples.Value;
+
+    private static Example[] BuildExamples() => new[]
     {
         new Example("PG0001", "version: 1\nname: Churn\ntask:\n  kind: binary\n   label: churned\n", "Fix the indentation: `label` must line up with `kind`."),
         new Example("PG0002", Minimal + "\nevaluate:\n  protocl: kfold\n", "Correct the key's spelling (`protocol`)."),

@@ -221,8 +221,8 @@ public class HostileSpecTests
         for (var i = 0; i < 100_000; i++) sb.Append('k').Append(i).Append(": 1\n");
         Assert.True(sb.Length < YamlTreeParser.MaxDocumentBytes);
         var watch = Stopwatch.StartNew();
-        // Measured 2-8 s on a loaded 2-core machine (YamlDotNet alone reads it in about 0.5 s); the bound catches a quadratic regression.
-        var parsed = ParseBounded(sb.ToString(), 30);
+        // Measured 3 s alone and up to 20 s beside other builds on a loaded 2-core machine; a quadratic regression takes minutes.
+        var parsed = ParseBounded(sb.ToString(), 60);
         var elapsed = watch.Elapsed;
         Assert.Equal(DiagnosticLimit.MaxPerSpec + 1, parsed.Diagnostics.Count);
         Assert.All(parsed.Diagnostics.Take(DiagnosticLimit.MaxPerSpec), d => Assert.Equal("PG0002", d.Id));
@@ -230,7 +230,7 @@ public class HostileSpecTests
         Assert.Equal("PG0015", last.Id);
         Assert.Contains("99900 more", last.Message);
         Assert.Equal(8 + DiagnosticLimit.MaxPerSpec, last.Span.StartLine);
-        Assert.True(elapsed < TimeSpan.FromSeconds(30), $"took {elapsed}");
+        Assert.True(elapsed < TimeSpan.FromSeconds(60), $"took {elapsed}");
     }
 
     [Fact]
