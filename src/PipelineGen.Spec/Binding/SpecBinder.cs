@@ -288,16 +288,18 @@ public static class SpecBinder
         var dataFile = Path.GetFileName(schema.DataPath);
         foreach (var column in schema.Columns)
         {
-            var where = ColumnLocation(spec, schema, column.Name);
+            // Located only when reported: looking every column up in a long feature list would be quadratic for wide data.
             var position = (column.Index + 1).ToString(CultureInfo.InvariantCulture);
             if (column.Name.Trim().Length == 0)
             {
+                var where = ColumnLocation(spec, schema, column.Name);
                 diagnostics.Add(SpecDiagnostics.EmptyColumnName.Create(where.File, where.Span, position, dataFile));
                 continue;
             }
             var bytes = Encoding.UTF8.GetByteCount(column.Name);
             if (bytes > MaxColumnNameBytes)
             {
+                var where = ColumnLocation(spec, schema, column.Name);
                 diagnostics.Add(SpecDiagnostics.ColumnNameTooLong.Create(where.File, where.Span, position, dataFile, bytes, DiagnosticLimit.Excerpt(column.Name), MaxColumnNameBytes));
                 continue;
             }
@@ -305,6 +307,7 @@ public static class SpecBinder
             {
                 overrides.TryGetValue(column.Name, out var o);
                 var isFeature = o?.Role is { } role ? role.Value == "feature" : featureList is null || featureList.Contains(column.Name);
+                var where = ColumnLocation(spec, schema, column.Name);
                 if (isFeature)
                     diagnostics.Add(SpecDiagnostics.ReservedColumnName.Create(where.File, where.Span, column.Name, dataFile, "a feature",
                         $"the label '{DiagnosticLimit.Excerpt(spec.Task.Label.Value)}', under the name ML.NET trainers read"));
