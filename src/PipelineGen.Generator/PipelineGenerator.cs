@@ -88,11 +88,15 @@ public sealed class PipelineGenerator : IIncrementalGenerator
     private static EquatableArray<DiagnosticInfo> FindDuplicates(System.Collections.Immutable.ImmutableArray<PipelineName?> names)
     {
         var result = new List<DiagnosticInfo>();
-        foreach (var group in names.Where(n => n is not null).Select(n => n!).GroupBy(n => n.Name, StringComparer.Ordinal))
+        // Hint names (and file systems) ignore case, so 'Titanic' and 'titanic' clash as surely as two 'Titanic's:
+        // the first spec by path generates, every later one is a located error (the emitter skips it).
+        foreach (var group in names.Where(n => n is not null).Select(n => n!).GroupBy(n => n.Name, StringComparer.OrdinalIgnoreCase))
         {
             var ordered = group.OrderBy(n => n.FilePath, StringComparer.Ordinal).ToList();
             foreach (var later in ordered.Skip(1))
-                result.Add(SpecDiagnostics.DuplicatePipelineName.Create(later.FilePath, later.Span, later.Name, ordered[0].FilePath));
+                result.Add(later.Name == ordered[0].Name
+                    ? SpecDiagnostics.DuplicatePipelineName.Create(later.FilePath, later.Span, later.Name, ordered[0].FilePath)
+                    : SpecDiagnostics.PipelineNameCaseClash.Create(later.FilePath, later.Span, later.Name, ordered[0].Name, ordered[0].FilePath));
         }
         return result.ToEquatableArray();
     }

@@ -64,6 +64,24 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo DuplicateKey = new("PG0008", "Duplicate key", Severity.Error,
         "Key '{0}' appears more than once in '{1}'. Keep one of them.", SpecCategory);
 
+    // PG0010-PG0029: hostile or malformed spec files (size, nesting, characters), caps and name limits.
+    public static readonly DiagnosticDescriptorInfo SpecTooLarge = new("PG0010", "Spec file too large", Severity.Error,
+        "The spec is larger than {0} bytes (UTF-8); a spec is a short settings file. Is this the right file? Remove the text from this position on, or point the build at the real spec.", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo NestingTooDeep = new("PG0011", "Nesting too deep", Severity.Error,
+        "The spec nests lists and mappings more than {0} levels deep here; no spec setting needs more than a few levels. Remove the extra '[', '{{', '- ' or indentation levels.", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo InvalidCharacter = new("PG0012", "Character not allowed in a spec", Severity.Error,
+        "The spec contains {0} at this position, which YAML does not allow in a document.{1}", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo TabIndentation = new("PG0013", "Tab used for indentation", Severity.Error,
+        "A tab is used for indentation here; YAML does not allow tabs for indentation. Indent with spaces.", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo UnicodeSpace = new("PG0014", "Non-ASCII space", Severity.Error,
+        "The spec has {0} here, which YAML does not treat as a space (it becomes part of a name or value). Replace it with an ordinary space.", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo TooManyDiagnostics = new("PG0015", "Too many diagnostics", Severity.Error,
+        "{0} more diagnostic(s) for this spec are not shown (only the first {1} are). Fix the ones shown and build again.", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo PipelineNameCaseClash = new("PG0016", "Pipeline names differ only in case", Severity.Error,
+        "Pipeline name '{0}' differs only in case from '{1}' in '{2}'. Generated file names are case-insensitive, so each spec in a project needs a name that differs by more than case.", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo NameTooLong = new("PG0017", "Pipeline name too long", Severity.Error,
+        "Pipeline name '{0}' is {1} characters long; it names generated C# classes and files, so it may be at most {2} characters. Use a shorter name.", SpecCategory);
+
     // PG01xx: the spec against the data's columns.
     public static readonly DiagnosticDescriptorInfo UnknownColumn = new("PG0101", "Unknown column", Severity.Error,
         "Column '{0}' is not in the data file '{1}'.{2} Columns in the data: {3}.", DataCategory);
@@ -86,6 +104,13 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo InvalidColumnRole = new("PG0110", "Invalid role for this column", Severity.Error,
         "{0}", DataCategory);
 
+    // PG0120-PG0129: column names the generated code cannot use.
+    public static readonly DiagnosticDescriptorInfo EmptyColumnName = new("PG0120", "Empty column name", Severity.Error,
+        "Column {0} of the header of '{1}' has no name, so the pipeline cannot refer to it. Give it a name in the header (or remove the column).", DataCategory);
+    public static readonly DiagnosticDescriptorInfo ColumnNameTooLong = new("PG0121", "Column name too long", Severity.Error,
+        "Column {0} of '{1}' has a name of {2} bytes (UTF-8), starting '{3}'; names may be at most {4} bytes. Is the header row really a header? Shorten the name in the header.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo ReservedColumnName = new("PG0122", "Column name reserved by the pipeline", Severity.Error,
+        "Column '{0}' of '{1}' is read as {2}, but the generated ML.NET pipeline creates a column of that name ({3}) before reading it, so it would read the wrong values. Rename the column in the header, or give it 'role: ignore'.", DataCategory);
     // PG0130-PG0139: hostile data paths and files (found by the build tool, reported by the generator; the tool also reports
     // PG0134 itself when it cannot write its output).
     public static readonly DiagnosticDescriptorInfo DataOutsideProject = new("PG0130", "Data file outside the project", Severity.Warning,

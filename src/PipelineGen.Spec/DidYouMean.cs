@@ -18,13 +18,16 @@ public static class DidYouMean
     {
         string? best = null;
         var bestDistance = int.MaxValue;
+        var allowed = Math.Max(1, given.Length / 3);
         foreach (var candidate in candidates)
         {
+            // The distance is at least the length difference: skip the quadratic table when it cannot be close enough.
+            if (Math.Abs(given.Length - candidate.Length) > allowed) continue;
             var distance = Distance(given.ToLowerInvariant(), candidate.ToLowerInvariant());
             if (distance < bestDistance) { bestDistance = distance; best = candidate; }
         }
         // Allow roughly one typo per three characters: close enough to be a slip, far enough to avoid nonsense.
-        if (best is not null && bestDistance <= Math.Max(1, given.Length / 3)) return best;
+        if (best is not null && bestDistance <= allowed) return best;
         // A truncated or extended name ("churn" for "churned") is a slip too.
         return given.Length >= 4
             ? candidates.FirstOrDefault(c => c.StartsWith(given, StringComparison.OrdinalIgnoreCase) || given.StartsWith(c, StringComparison.OrdinalIgnoreCase) && c.Length >= 4)
@@ -48,5 +51,13 @@ public static class DidYouMean
         return d[a.Length, b.Length];
     }
 
-    public static string List(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
+    /// <summary>At most this many names are listed in a message; a data file with 10,000 columns must not make a 10,000-name message.</summary>
+    public const int MaxListed = 40;
+
+    public static string List(IEnumerable<string> names)
+    {
+        var all = names as IReadOnlyCollection<string> ?? names.ToList();
+        var shown = string.Join(", ", all.Take(MaxListed).Select(n => $"'{DiagnosticLimit.Excerpt(n)}'"));
+        return all.Count <= MaxListed ? shown : shown + $", … ({all.Count} in all)";
+    }
 }

@@ -21,6 +21,12 @@ public static class SpecParser
 {
     public static ParsedSpec Parse(string text, string filePath)
     {
+        var result = ParseUncapped(text, filePath);
+        return result.Diagnostics.Count <= DiagnosticLimit.MaxPerSpec ? result : result with { Diagnostics = DiagnosticLimit.Cap(result.Diagnostics, filePath) };
+    }
+
+    private static ParsedSpec ParseUncapped(string text, string filePath)
+    {
         var parsed = YamlTreeParser.Parse(text, filePath);
         var diagnostics = parsed.Diagnostics.ToList();
         if (parsed.Root is null)
@@ -45,8 +51,10 @@ public static class SpecParser
         ShapeValidator.Validate(root, SpecShape.Root, "", filePath, diagnostics);
 
         var nameNode = root["name"] as YScalar;
-        if (nameNode is { IsNull: false } && !IsIdentifier(nameNode.Value))
-            diagnostics.Add(SpecDiagnostics.InvalidName.Create(filePath, nameNode.Span, nameNode.Value));
+        if (nameNode is { IsNull: false } && nameNode.Value.Length > MaxNameLength)
+            diagnostics.Add(SpecDiagnostics.NameTooLong.Create(filePath, nameNode.Span, DiagnosticLimit.Excerpt(nameNode.Value), nameNode.Value.Length, MaxNameLength));
+        else if (nameNode is { IsNull: false } && !IsIdentifier(nameNode.Value))
+            diagnostics.Add(SpecDiagnostics.InvalidName.Create(filePath, nameNode.Span, DiagnosticLimit.Excerpt(nameNode.Value)));
 
         if (root.Get("data.separator") is YScalar { IsNull: false } sepNode && sepNode.Value is not ("\\t" or "tab") && sepNode.Value.Length != 1)
             diagnostics.Add(SpecDiagnostics.InvalidValue.Create(filePath, sepNode.Span, "data.separator", $"a separator is one character (or '\\t' for tab); got '{sepNode.Value}'."));
@@ -147,6 +155,12 @@ public static class SpecParser
         "\\t" or "tab" => '\t',
         _ => separator[0],
     };
+
+    /// <summary>
+    /// The longest pipeline name: it prefixes generated class names and names the generated file, and C# limits metadata
+    /// names to 1,023 UTF-8 bytes (a longer one crashed the compiler with only "csc exited with code 1").
+    /// </summary>
+    public const int MaxNameLength = 128;
 
     public static bool IsIdentifier(string name) =>
         name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_');

@@ -22,7 +22,12 @@ public class DiagnosticsReferenceTests
     private static DiagnosticInfo FromTool(DiagnosticDescriptorInfo d, string file, int line, int column, params object[] args) =>
         d.Create(file, SourceSpan.At(line, column), args);
 
-    private static IEnumerable<Example> Examples() => new[]
+    // Built once: some examples parse a 1 MiB spec, and every id looks its example up.
+    private static readonly Lazy<Example[]> CachedExamples = new(BuildExamples);
+
+    private static IEnumerable<Example> Examples() => CachedExamples.Value;
+
+    private static Example[] BuildExamples() => new[]
     {
         new Example("PG0001", "version: 1\nname: Churn\ntask:\n  kind: binary\n   label: churned\n", "Fix the indentation: `label` must line up with `kind`."),
         new Example("PG0002", Minimal + "\nevaluate:\n  protocl: kfold\n", "Correct the key's spelling (`protocol`)."),
@@ -32,6 +37,19 @@ public class DiagnosticsReferenceTests
         new Example("PG0006", Minimal, "Give each spec in a project its own `name`.", Reported: SpecDiagnostics.DuplicatePipelineName.Create("/project/other.pipeline.yaml", SourceSpan.At(2, 7), "Churn", "/project/pipeline.yaml")),
         new Example("PG0007", Minimal.Replace("name: Churn", "name: churn-model"), "Use a C# identifier: `name: ChurnModel`."),
         new Example("PG0008", Minimal + "\nmetric: auc\nmetric: f1\n", "Keep one of the two keys."),
+        new Example("PG0010", Minimal, "Point the build at the real spec; a spec is a short settings file (at most 1 MiB).",
+            Reported: Parse(Minimal + "\n# " + new string('x', 1024 * 1024) + "\n").Diagnostics.Single()),
+        new Example("PG0011", Minimal + "\nmetric: " + new string('[', 65) + new string(']', 65) + "\n", "Remove the extra nesting; no setting is nested more than a few levels."),
+        new Example("PG0012", Minimal, "Save the spec as UTF-8 and remove the control character (write it as an escape in a double-quoted value if it is meant).",
+            Reported: Parse(Minimal.Replace("label: churned", "label: churned\0")).Diagnostics.Single()),
+        new Example("PG0013", "version: 1\nname: Churn\ntask:\n\tkind: binary\n  label: churned\ndata:\n  train: data.csv\n", "Indent with spaces (set the editor to insert spaces for YAML)."),
+        new Example("PG0014", Minimal, "Replace the non-breaking space (often pasted from a web page or a word processor) with an ordinary space.",
+            Reported: Parse(Minimal.Replace("  train: data.csv", "\u00A0\u00A0train: data.csv")).Diagnostics.Single()),
+        new Example("PG0015", Minimal, "Fix the diagnostics shown (here: 150 unknown keys) and build again.",
+            Reported: Parse(Minimal + "\n" + string.Concat(Enumerable.Range(0, 150).Select(i => $"unknown{i}: 1\n"))).Diagnostics.Last()),
+        new Example("PG0016", Minimal, "Give each spec a name that differs by more than letter case.",
+            Reported: SpecDiagnostics.PipelineNameCaseClash.Create("/project/other.pipeline.yaml", SourceSpan.At(2, 7), "churn", "Churn", "/project/pipeline.yaml")),
+        new Example("PG0017", Minimal.Replace("name: Churn", "name: Churn" + new string('x', 130)), "Use a name of at most 128 characters."),
         new Example("PG0101", Minimal + "\n  columns:\n    agee: { type: numeric }\n", "Use a column name from the data's header (`age`)."),
         new Example("PG0102", Minimal.Replace("label: churned", "label: churn"), "Name the label column exactly as in the header (`churned`)."),
         new Example("PG0103", Minimal + "\n  features: [age, churned]\n", "Remove the label from the feature list."),
@@ -43,6 +61,12 @@ public class DiagnosticsReferenceTests
             Reported: FromTool(SpecDiagnostics.TypeOverrideMismatch, "/project/data.csv", 18, 9, "age", "numeric", "forty", 18)),
         new Example("PG0109", Minimal + "\n  features: []\n", "List at least one feature column, or drop `features` to use all columns."),
         new Example("PG0110", Minimal + "\n  columns:\n    plan: { role: label }\n", "Set `task.label` instead of a second `role: label`."),
+        new Example("PG0120", Minimal, "Name every column in the header.",
+            ChurnSchema(new InferredColumn("", 5, "categorical", 0, 3, EquatableArray<string>.Empty))),
+        new Example("PG0121", Minimal, "Check that the first row is a header; shorten the name.",
+            ChurnSchema(new InferredColumn("How satisfied were you " + new string('.', 1100), 5, "categorical", 0, 3, EquatableArray<string>.Empty))),
+        new Example("PG0122", Minimal, "Rename the column in the header (for example `label_code`), or set `role: ignore` for it.",
+            ChurnSchema(new InferredColumn("Label", 5, "numeric", 0, 10, EquatableArray<string>.Empty))),
         new Example("PG0201", Minimal + "\nmodel:\n  trainer: lightgmb\n", "Use a trainer from the list (`lightgbm`)."),
         new Example("PG0202", Minimal + "\nmodel:\n  trainer: naive_bayes\n", "Pick a trainer made for the task."),
         new Example("PG0203", Minimal + "\nmodel:\n  trainer: lightgbm\n  params:\n    num_leaves: 31\n", "Use the trainer's hyperparameter name (`leaves`)."),

@@ -21,6 +21,12 @@ public static class SpecBinder
 {
     public static BindResult Bind(ParsedSpec parsed, InferredSchema? schema, string rootNamespace)
     {
+        var result = BindUncapped(parsed, schema, rootNamespace);
+        return result.Diagnostics.Count <= DiagnosticLimit.MaxPerSpec ? result : result with { Diagnostics = DiagnosticLimit.Cap(result.Diagnostics, parsed.FilePath) };
+    }
+
+    private static BindResult BindUncapped(ParsedSpec parsed, InferredSchema? schema, string rootNamespace)
+    {
         var diagnostics = new List<DiagnosticInfo>(parsed.Diagnostics);
         var spec = parsed.Spec;
         if (spec is null) return new BindResult(null, diagnostics.ToEquatableArray());
@@ -222,8 +228,10 @@ public static class SpecBinder
             }
         }
 
+        CheckColumnNames(spec, schema, featureList, overrides, diagnostics);
+
         // A property may not share its class's name (CS0542): reserve <Name>Input.
-        var names = new PropertyNamer(spec.Name.Value + "Input");
+        var names = new PropertyNamer(schema.Columns.Select(c => c.Name), spec.Name.Value + "Input");
         var result = new List<BoundColumn>();
         var groups = 0;
         foreach (var column in schema.Columns)
@@ -267,6 +275,57 @@ public static class SpecBinder
             result.Add(new BoundColumn(column.Name, column.Index, names.Next(column.Name), kind, role, column.MissingCount > 0, missing));
         }
         return result;
+    }
+
+    /// <summary>The longest column name accepted (UTF-8 bytes), the limit C# puts on metadata names; longer ones are not a real header.</summary>
+    public const int MaxColumnNameBytes = 1024;
+
+    /// <summary>
+    /// Column names the generated code cannot use: empty ones, ones too long to be a header, and a feature named "Label",
+    /// which the label step overwrites before the feature is read (the model would train on the answer).
+    /// Other ML.NET names are safe: "Features", "Score", "PredictedLabel" and "Probability" are created only after every
+    /// input column has been read, and the emitter's own "__" columns never take an input column's name (see PropertyNamer).
+    /// </summary>
+    private static void CheckColumnNames(PipelineSpec spec, InferredSchema schema, HashSet<string>? featureList,
+        Dictionary<string, ColumnOverride> overrides, List<DiagnosticInfo> diagnostics)
+    {
+        var dataFile = Path.GetFileName(schema.DataPath);
+        foreach (var column in schema.Columns)
+        {
+            // Located only when reported: looking every column up in a long feature list would be quadratic for wide data.
+            var position = (column.Index + 1).ToString(CultureInfo.InvariantCulture);
+            if (column.Name.Trim().Length == 0)
+            {
+                var where = ColumnLocation(spec, schema, column.Name);
+                diagnostics.Add(SpecDiagnostics.EmptyColumnName.Create(where.File, where.Span, position, dataFile));
+                continue;
+            }
+            var bytes = Encoding.UTF8.GetByteCount(column.Name);
+            if (bytes > MaxColumnNameBytes)
+            {
+                var where = ColumnLocation(spec, schema, column.Name);
+                diagnostics.Add(SpecDiagnostics.ColumnNameTooLong.Create(where.File, where.Span, position, dataFile, bytes, DiagnosticLimit.Excerpt(column.Name), MaxColumnNameBytes));
+                continue;
+            }
+            if (column.Name == "Label" && column.Name != spec.Task.Label.Value)
+            {
+                overrides.TryGetValue(column.Name, out var o);
+                var isFeature = o?.Role is { } role ? role.Value == "feature" : featureList is null || featureList.Contains(column.Name);
+                var where = ColumnLocation(spec, schema, column.Name);
+                if (isFeature)
+                    diagnostics.Add(SpecDiagnostics.ReservedColumnName.Create(where.File, where.Span, column.Name, dataFile, "a feature",
+                        $"the label '{DiagnosticLimit.Excerpt(spec.Task.Label.Value)}', under the name ML.NET trainers read"));
+            }
+        }
+    }
+
+    /// <summary>Where a column problem is shown: where the spec names the column, else the data file's header line.</summary>
+    private static (string File, SourceSpan Span) ColumnLocation(PipelineSpec spec, InferredSchema schema, string name)
+    {
+        var mention = spec.Data.Columns.FirstOrDefault(c => c.Name.Value == name)?.Name
+            ?? spec.Data.Features?.FirstOrDefault(f => f.Value == name);
+        if (mention is { } m) return (spec.FilePath, m.Span);
+        return string.IsNullOrEmpty(schema.DataPath) ? (spec.FilePath, spec.Data.Train.Span) : (schema.DataPath, SourceSpan.At(1, 1));
     }
 
     private static InferredColumn? BindLabel(PipelineSpec spec, InferredSchema schema, List<DiagnosticInfo> diagnostics, out string? positiveClass, out EquatableArray<string> labelValues)
@@ -386,12 +445,24 @@ public static class SpecBinder
     /// <summary>Column names → unique, valid C# property names (PascalCase).</summary>
     private sealed class PropertyNamer
     {
+        /// <summary>Longer property names are cut (C# limits a metadata name to 1,023 UTF-8 bytes: CS7013); the column keeps its full name.</summary>
+        public const int MaxLength = 100;
+
         private readonly HashSet<string> _used = new(StringComparer.Ordinal) { "Equals", "GetHashCode", "ToString", "GetType" };
 
-        public PropertyNamer(params string[] reserved)
+        // The emitter names a feature's working columns "__<Property>", "__<Property>_filled" and "__<Property>_missing";
+        // a property whose working column would have an input column's name would overwrite that input before it is read.
+        private readonly HashSet<string> _columnNames;
+
+        public PropertyNamer(IEnumerable<string> columnNames, params string[] reserved)
         {
+            _columnNames = new HashSet<string>(columnNames, StringComparer.Ordinal);
             foreach (var name in reserved) _used.Add(name);
         }
+
+        private bool Take(string candidate) =>
+            !_columnNames.Contains("__" + candidate) && !_columnNames.Contains("__" + candidate + "_filled") && !_columnNames.Contains("__" + candidate + "_missing")
+            && _used.Add(candidate);
 
         public string Next(string columnName)
         {
@@ -404,8 +475,9 @@ public static class SpecBinder
             }
             var name = sb.Length == 0 ? "Column" : sb.ToString();
             if (char.IsDigit(name[0])) name = "C" + name;
+            if (name.Length > MaxLength) name = name.Substring(0, char.IsHighSurrogate(name[MaxLength - 1]) ? MaxLength - 1 : MaxLength);
             var candidate = name;
-            for (var n = 2; !_used.Add(candidate); n++) candidate = name + n.ToString(CultureInfo.InvariantCulture);
+            for (var n = 2; !Take(candidate); n++) candidate = name + n.ToString(CultureInfo.InvariantCulture);
             return candidate;
         }
     }

@@ -76,7 +76,8 @@ public static class SchemaFile
     /// <summary>Parses a schema file; null when the text is not a schema this version understands (the generator then asks for a build).</summary>
     public static InferredSchema? Read(string text)
     {
-        var parsed = YamlTreeParser.Parse(text, "schema.json");
+        // The schema of a wide data file can pass the 1 MiB bound on specs; the tool wrote it, so only int's range bounds it.
+        var parsed = YamlTreeParser.Parse(text, "schema.json", int.MaxValue);
         if (parsed.Root is not YMapping root || root.GetString("format") != FormatVersion) return null;
         try
         {

@@ -19,14 +19,24 @@ public static class ShapeValidator
                     diagnostics.Add(SpecDiagnostics.InvalidValue.Create(filePath, node.Span, Display(path), $"expected a mapping of keys ({DidYouMean.List(obj.Properties.Select(p => p.Key))}) but found {node.Describe()}."));
                     return;
                 }
+                string[]? keys = null;
+                string? keyList = null;
                 foreach (var entry in mapping.Entries)
                 {
                     var property = obj.Find(entry.Key.Value);
                     if (property is null)
                     {
-                        var keys = obj.Properties.Select(p => p.Key).ToArray();
-                        diagnostics.Add(SpecDiagnostics.UnknownKey.Create(filePath, entry.Key.Span, entry.Key.Value, Display(path),
-                            DidYouMean.Suggest(entry.Key.Value, keys), DidYouMean.List(keys)));
+                        // Past the cap every further error is only counted (DiagnosticLimit), so its message is not worth composing:
+                        // a spec with 100,000 unknown keys stays linear and cheap.
+                        if (diagnostics.Count >= DiagnosticLimit.MaxPerSpec)
+                        {
+                            diagnostics.Add(new DiagnosticInfo(SpecDiagnostics.UnknownKey.Id, Severity.Error, "Unknown key.", filePath, entry.Key.Span));
+                            continue;
+                        }
+                        keys ??= obj.Properties.Select(p => p.Key).ToArray();
+                        keyList ??= DidYouMean.List(keys);
+                        diagnostics.Add(SpecDiagnostics.UnknownKey.Create(filePath, entry.Key.Span, DiagnosticLimit.Excerpt(entry.Key.Value), Display(path),
+                            DidYouMean.Suggest(entry.Key.Value, keys), keyList));
                         continue;
                     }
                     Validate(entry.Value, property.Shape, Join(path, entry.Key.Value), filePath, diagnostics);
@@ -99,7 +109,7 @@ public static class ShapeValidator
                 return;
             case ScalarKind.String:
                 if (scalar.Allowed is { } allowed && !allowed.Contains(value.Value))
-                    Bad($"'{value.Value}' is not one of {DidYouMean.List(allowed)}.{DidYouMean.Suggest(value.Value, allowed)}");
+                    Bad($"'{DiagnosticLimit.Excerpt(value.Value)}' is not one of {DidYouMean.List(allowed)}.{DidYouMean.Suggest(value.Value, allowed)}");
                 return;
         }
 

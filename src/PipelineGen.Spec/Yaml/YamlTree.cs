@@ -21,7 +21,7 @@ public sealed record YScalar(string Value, bool IsQuoted, SourceSpan Span) : YNo
     /// <summary>Plain <c>~</c>, <c>null</c> or nothing at all.</summary>
     public bool IsNull => !IsQuoted && (Value.Length == 0 || Value == "~" || Value == "null" || Value == "Null" || Value == "NULL");
 
-    public override string Describe() => IsNull ? "null" : $"'{Value}'";
+    public override string Describe() => IsNull ? "null" : $"'{DiagnosticLimit.Excerpt(Value)}'";
 
     public bool TryGetInt(out int value) =>
         int.TryParse(Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value) && !IsQuoted;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -11,7 +12,52 @@ public static class YamlTreeParser
 {
     public sealed record Result(YNode? Root, EquatableArray<DiagnosticInfo> Diagnostics);
 
-    public static Result Parse(string text, string filePath)
+    /// <summary>The largest spec accepted (UTF-8 bytes); a spec is a short settings file.</summary>
+    public const int MaxDocumentBytes = 1024 * 1024;
+
+    /// <summary>The deepest nesting of lists and mappings accepted; the deepest spec setting is five levels down.</summary>
+    public const int MaxDepth = 64;
+
+    /// <param name="maxBytes">The size bound; specs use <see cref="MaxDocumentBytes"/>, the build's own schema files (wide data) a larger one.</param>
+    public static Result Parse(string text, string filePath, int maxBytes = MaxDocumentBytes)
+    {
+        // A byte-order mark a decoder left in the text: editors do not show or count it, so dropping it keeps columns right.
+        if (text.Length > 0 && text[0] == '\uFEFF') text = text.Substring(1);
+
+        // Size, flow nesting and forbidden characters are checked on the raw text before YamlDotNet sees it:
+        // its scanner is quadratic in '['/'{' depth and passes NUL and control characters through silently.
+        var scan = TextScan.Scan(text, filePath, maxBytes, MaxDepth);
+        if (scan.Fatal.Count > 0) return new Result(null, scan.Fatal.ToEquatableArray());
+
+        var result = ParseYaml(text, filePath);
+        if (result.Root is null && result.Diagnostics.Count > 0 && (scan.Tabs.Count > 0 || scan.Spaces.Count > 0))
+        {
+            // YamlDotNet reports a tab used as indentation at (1,1), and a non-ASCII space far from where it is:
+            // report each at its own line and column instead.
+            return new Result(null, scan.Tabs.Concat(scan.Spaces.Select(s => s.Diagnostic)).OrderBy(d => d.Span.StartOffset).ToEquatableArray());
+        }
+        if (result.Root is not null && scan.Spaces.Count > 0)
+        {
+            // Parsed, but a non-ASCII space outside a quoted value became part of a key or value ("\u00A0\u00A0train").
+            var quoted = new List<SourceSpan>();
+            CollectQuoted(result.Root, quoted);
+            var misplaced = scan.Spaces.Where(s => !quoted.Any(q => s.Offset >= q.StartOffset && s.Offset < q.EndOffset)).Select(s => s.Diagnostic).ToList();
+            if (misplaced.Count > 0) return new Result(null, misplaced.ToEquatableArray());
+        }
+        return result;
+    }
+
+    private static void CollectQuoted(YNode node, List<SourceSpan> spans)
+    {
+        switch (node)
+        {
+            case YScalar { IsQuoted: true } s: spans.Add(s.Span); break;
+            case YSequence q: foreach (var item in q.Items) CollectQuoted(item, spans); break;
+            case YMapping m: foreach (var e in m.Entries) { CollectQuoted(e.Key, spans); CollectQuoted(e.Value, spans); } break;
+        }
+    }
+
+    private static Result ParseYaml(string text, string filePath)
     {
         var diagnostics = new List<DiagnosticInfo>();
         var lastGood = 0;
@@ -21,7 +67,7 @@ public static class YamlTreeParser
             parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out _)) return new Result(null, EquatableArray<DiagnosticInfo>.Empty);
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, filePath, diagnostics, "");
+            var root = ReadNode(parser, filePath, diagnostics, "", 0);
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _))
             {
@@ -50,8 +96,24 @@ public static class YamlTreeParser
         }
     }
 
-    private static YNode ReadNode(IParser parser, string filePath, List<DiagnosticInfo> diagnostics, string path)
+    private static YNode ReadNode(IParser parser, string filePath, List<DiagnosticInfo> diagnostics, string path, int depth)
     {
+        if (depth >= MaxDepth && parser.Current is SequenceStart or MappingStart)
+        {
+            // Deeper than any spec needs: report it once here and skip the whole subtree without recursing
+            // (block nesting like "- - - - x" is cheap to write and would otherwise recurse once per level).
+            var start = parser.Current!;
+            var open = 0;
+            do
+            {
+                if (parser.Current is SequenceStart or MappingStart) open++;
+                else if (parser.Current is SequenceEnd or MappingEnd) open--;
+                if (!parser.MoveNext()) break;
+            } while (open > 0);
+            diagnostics.Add(SpecDiagnostics.NestingTooDeep.Create(filePath, ToSpan(start.Start, start.End), MaxDepth));
+            return new YScalar("", false, ToSpan(start.Start, start.End));
+        }
+
         if (parser.TryConsume<Scalar>(out var scalar))
             return new YScalar(scalar.Value, scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded,
                 ToSpan(scalar.Start, scalar.End));
@@ -60,7 +122,7 @@ public static class YamlTreeParser
         {
             var items = new List<YNode>();
             while (!parser.TryConsume<SequenceEnd>(out var seqEnd))
-                items.Add(ReadNode(parser, filePath, diagnostics, path));
+                items.Add(ReadNode(parser, filePath, diagnostics, path, depth + 1));
             return new YSequence(items.ToEquatableArray(), ToSpan(seqStart.Start, parser.Current?.Start ?? seqStart.End));
         }
 
@@ -70,9 +132,9 @@ public static class YamlTreeParser
             var seen = new HashSet<string>(StringComparer.Ordinal);
             while (!parser.TryConsume<MappingEnd>(out _))
             {
-                var keyNode = ReadNode(parser, filePath, diagnostics, path);
+                var keyNode = ReadNode(parser, filePath, diagnostics, path, depth + 1);
                 var childPath = keyNode is YScalar k ? (path.Length == 0 ? k.Value : path + "." + k.Value) : path;
-                var value = ReadNode(parser, filePath, diagnostics, childPath);
+                var value = ReadNode(parser, filePath, diagnostics, childPath, depth + 1);
                 if (keyNode is not YScalar key)
                 {
                     diagnostics.Add(SpecDiagnostics.YamlSyntax.Create(filePath, keyNode.Span, "mapping keys must be plain names, not lists or mappings"));
