@@ -66,6 +66,8 @@ public sealed class TrainingCommandContributor : ICommandContributor
             record.Parameters["model"] = options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings);
             if (options.Evaluation is null)
                 services.Output.WriteLine("Note: no evaluate run found; the card will not hold evaluation metrics (run 'evaluate' first, or 'run').");
+            else if (options.Evaluation.Context?.RunId is { } evaluationRun)
+                services.Output.WriteLine($"Evaluation: the card takes its metrics from evaluate run {evaluationRun} if it was measured for this spec, data and hyperparameters.");
             return TrainStep.Run(services.Pipeline, options, services.Output, services.Error);
         }));
         return command;
@@ -184,7 +186,9 @@ public sealed class TrainingCommandContributor : ICommandContributor
         var trained = services.RunStep("train", record =>
         {
             record.Parameters["model"] = ModelStore.DefaultModelPath(settings);
-            return TrainStep.Run(pipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation) }, services.Output, services.Error);
+            // Measured in this process for this very pipeline: the context is the pipeline's own.
+            var context = RunContext.Of(pipeline, evaluation.DataPath).ToEvaluationContext(null);
+            return TrainStep.Run(pipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation, context) }, services.Output, services.Error);
         });
         if (trained != ExitCodes.Ok) return Stop(services, trained, "training the final model failed (see above).");
 
@@ -228,9 +232,19 @@ public sealed class TrainingCommandContributor : ICommandContributor
     {
         if (runId is null && !File.Exists(services.RunStorePath)) return null;
         using var store = services.OpenRunStore();
-        var run = runId is not null
-            ? store.Get(runId) ?? throw new ArgumentException($"--evaluation-run: no run '{runId}' in {services.RunStorePath}.")
-            : store.List(limit: 200, pipeline: services.Pipeline.Settings.Name).FirstOrDefault(r => r.Step == "evaluate" && r.Metrics.Any(m => m.Role == "model"));
+        RunRecord? run;
+        if (runId is not null)
+            run = store.Get(runId) ?? throw new ArgumentException($"--evaluation-run: no run '{runId}' in {services.RunStorePath}.");
+        else
+        {
+            // The latest evaluate run measured for this spec, data, trainer and hyperparameters; failing that the latest
+            // one, which train then reports as measured for a different pipeline (the card says "not evaluated").
+            var evaluations = store.List(limit: 200, pipeline: services.Pipeline.Settings.Name)
+                .Where(r => r.Step == "evaluate" && r.Metrics.Any(m => m.Role == "model")).ToArray();
+            var current = evaluations.Length == 0 ? null : RunContext.Of(services.Pipeline).ToEvaluationContext(null);
+            run = evaluations.FirstOrDefault(r => r.Context is { } c && c.ToEvaluationContext(r.Id).DifferencesTo(current!).Count == 0)
+                ?? evaluations.FirstOrDefault();
+        }
         if (run is null) return null;
         IReadOnlyDictionary<string, MetricEstimate> Of(string role) => new SortedDictionary<string, MetricEstimate>(
             run.Metrics.Where(m => m.Role == role && m.Mean.HasValue).ToDictionary(m => m.Name, m => new MetricEstimate(m.Mean!.Value, m.StdDev, m.CiLow, m.CiHigh)),
@@ -244,6 +258,8 @@ public sealed class TrainingCommandContributor : ICommandContributor
             Metrics = Of("model"),
             BaselineStrategy = parameters.GetValueOrDefault("baseline"),
             Baseline = Of("baseline"),
+            // A run recorded before contexts were stored cannot be matched to a model: it reads as "not recorded".
+            Context = run.Context?.ToEvaluationContext(run.Id) ?? new EvaluationContext(null, null, null, null, run.Id),
         };
     }
 }
