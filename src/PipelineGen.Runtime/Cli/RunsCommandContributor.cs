@@ -103,8 +103,8 @@ public sealed class RunsCommandContributor : ICommandContributor
             services.Output.WriteLine($"Run {(a.Context is null ? a.Id : b.Id)} was recorded before spec hash, data hash, trainer and hyperparameters were stored; they cannot be compared.");
         else
             services.Output.WriteLine(same == comparison.Parameters.Count(r => r.Determinant)
-                ? $"Spec hash, data, trainer, all {same} recorded determinants (hyperparameters, preparation, packages) are identical."
-                : $"{same} other recorded determinant(s) (spec hash, data, trainer, hyperparameters, preparation, packages) are identical.");
+                ? $"All {same} recorded determinants are identical (spec hash, data SHA-256, trainer, hyperparameters, preparation choices, package versions)."
+                : $"{same} other recorded determinant(s) are identical (of spec hash, data SHA-256, trainer, hyperparameters, preparation choices, package versions only differences are listed).");
 
         var metrics = new Table().Border(TableBorder.Simple).Title("metrics");
         metrics.AddColumn("metric");

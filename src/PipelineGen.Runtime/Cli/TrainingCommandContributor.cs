@@ -66,8 +66,6 @@ public sealed class TrainingCommandContributor : ICommandContributor
             record.Parameters["model"] = options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings);
             if (options.Evaluation is null)
                 services.Output.WriteLine("Note: no evaluate run found; the card will not hold evaluation metrics (run 'evaluate' first, or 'run').");
-            else if (options.Evaluation.Context?.RunId is { } evaluationRun)
-                services.Output.WriteLine($"Evaluation: the card takes its metrics from evaluate run {evaluationRun} if it was measured for this spec, data and hyperparameters.");
             return TrainStep.Run(services.Pipeline, options, services.Output, services.Error);
         }));
         return command;

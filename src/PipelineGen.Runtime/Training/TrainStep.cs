@@ -118,6 +118,8 @@ public static class TrainStep
             output.WriteLine($"Current version: {ModelStore.PointerPath(modelPath)} points to it.");
             if (card.Preparation.FeatureSlots is { } slots)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Features: {slots} slots"));
+            if (card.EvaluationRunId is { } evaluationRun)
+                output.WriteLine($"Evaluation: metrics of evaluate run {evaluationRun} (same spec hash, training data and hyperparameters) are in the card.");
             if (card.NotEvaluatedReason is { } reason)
                 output.WriteLine($"Note: this model was not evaluated. {reason} The card says so. Run 'evaluate' and then 'train' (or 'run') to record metrics that belong to it.");
             if (card.TestLooks.Count > 0)
