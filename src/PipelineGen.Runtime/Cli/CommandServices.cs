@@ -118,7 +118,7 @@ public sealed class CommandServices
         {
             return RunContext.Of(Pipeline, record.Parameters.GetValueOrDefault("data"));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             Error.WriteLine($"warning: could not record what determined the run (spec, data, hyperparameters): {e.Message}");
             return null;

@@ -157,8 +157,10 @@ public sealed class TrainingCommandContributor : ICommandContributor
 
         Banner(2, "baseline + evaluate (same splits)");
         EvaluationResult? evaluation = null;
+        string? evaluateRunId = null;
         var evaluated = services.RunStep("evaluate", record =>
         {
+            evaluateRunId = record.RunId;
             evaluation = services.WithProgress("Evaluating", report =>
                 Evaluator.Evaluate(pipeline, new EvaluationOptions { Seed = seed, Progress = p => report(p.Completed, p.Total, p.Split) }));
             foreach (var (name, value) in evaluation.Parameters()) record.Parameters[name] = value;
@@ -185,7 +187,7 @@ public sealed class TrainingCommandContributor : ICommandContributor
         {
             record.Parameters["model"] = ModelStore.DefaultModelPath(settings);
             // Measured in this process for this very pipeline: the context is the pipeline's own.
-            var context = RunContext.Of(pipeline, evaluation.DataPath).ToEvaluationContext(null);
+            var context = RunContext.Of(pipeline, evaluation.DataPath).ToEvaluationContext(evaluateRunId);
             return TrainStep.Run(pipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation, context) }, services.Output, services.Error);
         });
         if (trained != ExitCodes.Ok) return Stop(services, trained, "training the final model failed (see above).");

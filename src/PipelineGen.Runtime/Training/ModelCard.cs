@@ -95,6 +95,8 @@ public sealed record ModelCard
     public IReadOnlyList<string>? LabelValues { get; init; }
     /// <summary>Why <see cref="Metrics"/> is empty when an evaluation existed but was for another spec, data or hyperparameters.</summary>
     public string? NotEvaluatedReason { get; init; }
+    /// <summary>Set when the metrics could not be checked against this model (an evaluation summary without a context).</summary>
+    public string? EvaluationNote { get; init; }
     /// <summary>The evaluate run whose metrics are in <see cref="Metrics"/>, when known.</summary>
     public string? EvaluationRunId { get; init; }
 
@@ -175,6 +177,7 @@ public sealed record ModelCard
             }
             if (BaselineStrategy is not null) sb.AppendLine().AppendLine(inv, $"Baseline strategy: {BaselineStrategy}.");
             if (EvaluationRunId is not null) sb.AppendLine().AppendLine(inv, $"Measured by evaluate run `{EvaluationRunId}` for this spec hash, training data and hyperparameters.");
+            if (EvaluationNote is not null) sb.AppendLine().AppendLine(EvaluationNote);
         }
         sb.AppendLine();
         sb.AppendLine("## Preparation (learned on the training data)");

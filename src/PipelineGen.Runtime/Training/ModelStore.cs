@@ -103,7 +103,24 @@ public static class ModelStore
             throw;
         }
         AtomicFile.WriteAllText(PointerPath(modelPath), version + "\n");
+        PruneVersions(versions, version);
         return Path.Combine(final, ModelFileName);
+    }
+
+    /// <summary>How many complete versions <see cref="Commit"/> keeps (the current one and the ones before it).</summary>
+    public const int VersionsKept = 5;
+
+    // Version names start with the UTC time, so ordinal order is age order. Best effort: a version another process
+    // still has open (Windows) stays until a later commit.
+    private static void PruneVersions(string versions, string current)
+    {
+        var old = Directory.EnumerateDirectories(versions)
+            .Select(Path.GetFileName)
+            .Where(n => n is not null && !n.StartsWith('.') && n != current)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        foreach (var name in old.Take(Math.Max(0, old.Length - (VersionsKept - 1))))
+            TryDeleteDirectory(Path.Combine(versions, name!));
     }
 
     /// <summary>
@@ -125,7 +142,12 @@ public static class ModelStore
             foreach (var staging in Directory.EnumerateDirectories(versions, ".*.tmp"))
                 if (TryDeleteDirectory(staging)) removed++;
         }
-        foreach (var place in places.Where(Directory.Exists))
+        // Beside the model only this unit's own temp files (".Titanic.zip.<guid>.tmp", ".Titanic.card.json.<guid>.tmp"):
+        // other units in the folder are written under their own locks.
+        if (Directory.Exists(directory))
+            foreach (var temp in Directory.EnumerateFiles(directory, $".{Path.GetFileNameWithoutExtension(full)}.*.tmp"))
+                if (TryDeleteFile(temp)) removed++;
+        foreach (var place in places.Skip(1).Where(Directory.Exists))
             foreach (var temp in Directory.EnumerateFiles(place, ".*.tmp"))
                 if (TryDeleteFile(temp)) removed++;
         return removed;

@@ -55,8 +55,13 @@ public static class TrainStep
             }
         }
 
+        // Without a context the caller vouches for the match (typed API); say so rather than imply it was checked.
+        var evaluationNote = evaluation is { Context: null }
+            ? "These metrics were handed to train without a record of the spec, data and hyperparameters they were measured for, so they were not checked against this model."
+            : null;
         var card = new ModelCard
         {
+            EvaluationNote = evaluationNote,
             Name = settings.Name,
             CreatedUtc = DateTimeOffset.UtcNow,
             SpecHash = options.SpecHash,

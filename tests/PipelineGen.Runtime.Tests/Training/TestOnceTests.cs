@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.LightGbm;
+using PipelineGen.Runtime.Tests.Evaluation;
 using PipelineGen.Runtime.Training;
 using Xunit;
 
@@ -123,6 +124,75 @@ public sealed class TestOnceTests : IDisposable
         Assert.Contains("'2' (1 row(s), first at line 6)", error.ToString());
         Assert.DoesNotContain("'1.0'", error.ToString());
         Assert.Empty(ModelCard.TryRead(ModelPath)!.TestLooks);
+    }
+
+    [Fact]
+    public void MulticlassTestLabelsTrainingNeverSawAreRefused()
+    {
+        var test = Path.Combine(_project, "iris_test.csv");
+        var rows = File.ReadAllLines(TestPipeline.DataPath("iris.csv"));
+        // Two rows per class, one class spelled with a capital letter.
+        File.WriteAllLines(test, rows.Take(1).Concat(rows.Skip(1).Where((_, i) => i % 25 == 0)
+            .Select(l => l.Replace(",versicolor", ",Versicolor", StringComparison.Ordinal))));
+        var pipeline = MulticlassPipeline.Iris(s => s with { ProjectDirectory = _project, TestDataPath = test });
+        Assert.Equal(0, Train(pipeline));
+
+        var error = new StringWriter();
+        Assert.Equal(2, TestStep.Run(pipeline, new TestOptions(), TextWriter.Null, error));
+        Assert.Contains("'Versicolor' (2 row(s), first at line 4)", error.ToString());
+        Assert.Contains("column 5 ('species')", error.ToString());
+        Assert.Empty(ModelCard.TryRead(Path.Combine(_project, ".pipelinegen", "models", "Iris.zip"))!.TestLooks);
+    }
+
+    [Fact]
+    public void ARegressionLabelThatDoesNotParseIsRefusedAndMissingLabelsAreLeftOutAndCounted()
+    {
+        var rows = File.ReadAllLines(TestPipeline.DataPath("wine.csv"));
+        var test = Path.Combine(_project, "wine_test.csv");
+        var sample = rows.Skip(1).Where((_, i) => i % 20 == 0).ToArray();
+        string WithLabel(string row, string label) => row[..(row.LastIndexOf(',') + 1)] + label;
+        File.WriteAllLines(test, sample.Select((r, i) => i == 3 ? WithLabel(r, "five") : r).Prepend(rows[0]));
+        var pipeline = new RegressionPipeline(RegressionPipeline.Wine().Settings with { ProjectDirectory = _project, TestDataPath = test });
+        Assert.Equal(0, Train(pipeline));
+        var model = Path.Combine(_project, ".pipelinegen", "models", "Wine.zip");
+
+        var error = new StringWriter();
+        Assert.Equal(2, TestStep.Run(pipeline, new TestOptions(), TextWriter.Null, error));
+        Assert.Contains("line 5, column 12 ('quality'): 'five' is not a number", error.ToString());
+        Assert.Empty(ModelCard.TryRead(model)!.TestLooks);
+
+        // A missing label cannot be scored: the row is left out and counted, the rest is the first look.
+        File.WriteAllLines(test, sample.Select((r, i) => i == 3 ? WithLabel(r, "") : r).Prepend(rows[0]));
+        var output = new StringWriter();
+        Assert.Equal(0, TestStep.Run(pipeline, new TestOptions(), output, TextWriter.Null));
+        Assert.Contains($"1 of {sample.Length} test row(s) left out (0 bad row(s) under bad-row policy fail, 1 without a label value)", output.ToString());
+        var look = Assert.Single(ModelCard.TryRead(model)!.TestLooks);
+        Assert.Equal(sample.Length - 1, look.Rows);
+        Assert.True(double.IsFinite(look.Metrics["rmse"]), "the missing label must not turn the metric into NaN");
+    }
+
+    [Fact]
+    public void OnlyTheNewestVersionsAreKept()
+    {
+        var pipeline = new TitanicTestPipeline(_project);
+        for (int i = 0; i < ModelStore.VersionsKept + 2; i++) Assert.Equal(0, Train(pipeline));
+        var versions = Directory.GetDirectories(ModelStore.VersionsDirectory(ModelPath));
+        Assert.Equal(ModelStore.VersionsKept, versions.Length);
+        Assert.Contains(Path.GetDirectoryName(ModelStore.Resolve(ModelPath)), versions);
+    }
+
+    [Fact]
+    public void MetricsHandedOverWithoutAContextAreMarkedAsNotChecked()
+    {
+        var evaluation = new EvaluationSummary
+        {
+            Protocol = "holdout 0.25, seed 7",
+            Metric = "auc",
+            Metrics = new Dictionary<string, MetricEstimate> { ["auc"] = new(0.85) },
+        };
+        var result = TrainStep.Train(new MLContext(seed: 1), new TitanicTestPipeline(_project), new TrainOptions { Evaluation = evaluation });
+        Assert.Contains("not checked against this model", result.Card.EvaluationNote);
+        Assert.Contains("not checked against this model", File.ReadAllText(ModelCard.MarkdownPath(result.ModelPath)));
     }
 
     [Fact]
