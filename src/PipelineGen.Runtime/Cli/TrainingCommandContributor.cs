@@ -61,7 +61,7 @@ public sealed class TrainingCommandContributor : ICommandContributor
             {
                 ModelPath = parse.GetValue(model),
                 SpecHash = parse.GetValue(specHash) ?? SpecHashOf(services.Pipeline),
-                Evaluation = SummaryFromRunStore(services, parse.GetValue(fromRun)),
+                Evaluation = ReadableSummary(services, parse.GetValue(fromRun)),
             };
             record.Parameters["model"] = options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings);
             if (options.Evaluation is null)
@@ -225,6 +225,25 @@ public sealed class TrainingCommandContributor : ICommandContributor
                 ? v
                 : throw new ArgumentException($"--capacities: '{t}' is not a whole number ≥ 1 (expected e.g. 10,20,50)."))
             .ToArray();
+    }
+
+    /// <summary>
+    /// <see cref="SummaryFromRunStore"/>, but a run history that cannot be opened (read-only folder, full disk) only
+    /// costs the card its metrics, with a warning: the model can still be trained and saved.
+    /// </summary>
+    private static EvaluationSummary? ReadableSummary(CommandServices services, string? runId)
+    {
+        try
+        {
+            return SummaryFromRunStore(services, runId);
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            if (runId is not null)
+                throw new ArgumentException($"--evaluation-run: cannot read the run history '{services.RunStorePath}': {e.Message}", e);
+            services.Error.WriteLine($"warning: cannot read the run history '{services.RunStorePath}' ({e.Message}); the card will not hold evaluation metrics.");
+            return null;
+        }
     }
 
     /// <summary>The metrics of an evaluate run in the run store (the latest of this pipeline, or the given id).</summary>

@@ -137,6 +137,32 @@ public sealed class RunContextTests : IDisposable
     }
 
     [Fact]
+    public void AReadOnlyPipelinegenFolderGivesNoStackTraceToRunsOrTrain()
+    {
+        var pipeline = new TitanicTestPipeline(_project);
+        Assert.Equal(0, Cli(pipeline, "train").Exit); // records a run: runs.db exists
+        var folder = Path.Combine(_project, ".pipelinegen");
+        (int Exit, string Output, string Error) runs, compare, train;
+        using (var readOnly = new ReadOnlyFolder(folder))
+        {
+            Assert.True(readOnly.Active, $"could not make {folder} read-only on this machine");
+            runs = Cli(pipeline, "runs");
+            compare = Cli(pipeline, "runs", "compare", "a", "b");
+            train = Cli(pipeline, "train");
+        }
+        foreach (var result in new[] { runs, compare, train })
+        {
+            Assert.DoesNotContain("   at ", result.Error);
+            Assert.NotEqual(1, result.Exit);
+        }
+        // Reading the history may work from a read-only folder; when SQLite cannot open it the path and the reason are given.
+        if (runs.Exit == 2) Assert.Contains(Path.Combine(folder, "runs.db"), runs.Error);
+        else Assert.Contains("run(s) shown", runs.Output);
+        Assert.Equal(0, train.Exit); // the model folder below is writable; the run history is not
+        Assert.Contains("could not record the run", train.Error);
+    }
+
+    [Fact]
     public void ARunsDatabaseThatCannotBeOpenedIsExit2WithThePath()
     {
         // A folder where the database file should be: SQLite cannot open it, whoever runs the test.

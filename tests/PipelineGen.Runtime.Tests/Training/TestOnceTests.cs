@@ -12,12 +12,7 @@ public sealed class TestOnceTests : IDisposable
 {
     private readonly string _project = TitanicTestPipeline.NewProjectDirectory();
 
-    public void Dispose()
-    {
-        foreach (var dir in Directory.GetDirectories(_project, "*", SearchOption.AllDirectories))
-            File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Directory.Delete(_project, recursive: true);
-    }
+    public void Dispose() => Directory.Delete(_project, recursive: true);
 
     private string ModelPath => Path.Combine(_project, ".pipelinegen", "models", "Titanic.zip");
 
@@ -323,38 +318,45 @@ public sealed class TestOnceTests : IDisposable
     }
 
     [Fact]
-    public void AModelFolderThatCannotBeWrittenIsExit2WithThePathAndThePreviousModelStays()
+    public void AReadOnlyModelFolderIsExit2WithThePathAndThePreviousModelStays()
     {
         var pipeline = new TitanicTestPipeline(_project);
         Assert.Equal(0, Train(pipeline));
         var before = ModelStore.Resolve(ModelPath);
-        var models = Path.GetDirectoryName(ModelPath)!;
-        var readOnly = UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
-        foreach (var dir in Directory.GetDirectories(Path.Combine(_project, ".pipelinegen"), "*", SearchOption.AllDirectories).Append(Path.Combine(_project, ".pipelinegen")))
-            File.SetUnixFileMode(dir, readOnly);
+        var versions = ModelStore.VersionsDirectory(ModelPath);
 
-        string? modelOption = null;
-        if (CanWrite(models))
-            // Root ignores permissions; a folder on a read-only file system (sysfs) is read-only for everyone.
-            modelOption = "/sys/pipelinegen-test/Titanic.zip";
         var error = new StringWriter();
-        Assert.Equal(2, TrainStep.Run(pipeline, new TrainOptions { ModelPath = modelOption }, TextWriter.Null, error));
-        Assert.Contains(modelOption is null ? models : "/sys", error.ToString());
+        using (var readOnly = new ReadOnlyFolder(versions))
+        {
+            Assert.True(readOnly.Active, $"could not make {versions} read-only on this machine");
+            Assert.Equal(2, Train(pipeline, error: error));
+        }
+        Assert.Contains($"cannot write the model under '{Path.GetDirectoryName(ModelPath)}'", error.ToString());
+        Assert.Contains(versions, error.ToString()); // the reason names the folder that refused
         Assert.Contains("previous model", error.ToString());
+        Assert.DoesNotContain("   at ", error.ToString());
         Assert.Equal(before, ModelStore.Resolve(ModelPath));
         Assert.Equal(FileHash.Sha256(before), ModelCard.TryRead(ModelPath)!.ModelSha256);
     }
 
-    private static bool CanWrite(string dir)
+    [Fact]
+    public void AReadOnlyVersionFolderStopsTestBeforeItShowsMetricsAndTheLookIsNotCounted()
     {
-        try
+        var pipeline = new TitanicTestPipeline(_project);
+        Assert.Equal(0, Train(pipeline));
+        var version = Path.GetDirectoryName(ModelStore.Resolve(ModelPath))!;
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using (var readOnly = new ReadOnlyFolder(version))
         {
-            var probe = Path.Combine(dir, ".probe");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-            return true;
+            Assert.True(readOnly.Active, $"could not make {version} read-only on this machine");
+            Assert.Equal(2, TestStep.Run(pipeline, new TestOptions(), output, error));
         }
-        catch (UnauthorizedAccessException) { return false; }
-        catch (IOException) { return false; }
+        Assert.Contains("cannot record the look", error.ToString());
+        Assert.Contains(version, error.ToString());
+        Assert.DoesNotContain("auc", output.ToString());
+        Assert.Empty(ModelCard.TryRead(ModelPath)!.TestLooks);
+        Assert.Equal(0, TestStep.Run(pipeline, new TestOptions(), TextWriter.Null, TextWriter.Null)); // still the first look
     }
 }
