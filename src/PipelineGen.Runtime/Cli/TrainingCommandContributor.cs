@@ -86,10 +86,10 @@ public sealed class TrainingCommandContributor : ICommandContributor
     private static int RunTest(CommandServices services, StepRecord record, TestOptions options)
     {
         record.Parameters["force"] = options.Force ? "true" : "false";
-        var exit = TestStep.Run(services.Pipeline, options, services.Output, services.Error);
+        // The metrics of this command's own look (another command may have appended a look to the card meanwhile).
+        var exit = TestStep.Run(services.Pipeline, options, services.Output, services.Error,
+            look => record.Metrics.AddRange(look.Metrics.Select(m => new RunMetric(m.Key, "test", m.Value, null, null, null))));
         if (exit == ExitCodes.CheckFailed) record.Outcome = "test-locked";
-        if (exit == ExitCodes.Ok && ModelCard.TryRead(options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings)) is { TestLooks.Count: > 0 } card)
-            record.Metrics.AddRange(card.TestLooks[^1].Metrics.Select(m => new RunMetric(m.Key, "test", m.Value, null, null, null)));
         return exit;
     }
 

@@ -85,7 +85,8 @@ public static class TestStep
     }
 
     /// <summary>CLI entry: 0 evaluated, 1 refused by the test-once lock, 2 bad input (no test file, no model).</summary>
-    public static int Run(IPipelineDefinition pipeline, TestOptions options, TextWriter output, TextWriter error)
+    /// <param name="evaluated">Called with the look this command recorded (not one another command recorded meanwhile).</param>
+    public static int Run(IPipelineDefinition pipeline, TestOptions options, TextWriter output, TextWriter error, Action<TestLook>? evaluated = null)
     {
         var ml = new MLContext(seed: pipeline.Settings.Seed);
         TestResult result;
@@ -110,6 +111,7 @@ public static class TestStep
             error.WriteLine($"test: {result.Message}");
             return 1;
         }
+        evaluated?.Invoke(result.Look!);
         var modelPath = Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(pipeline.Settings));
         var metric = ModelCard.TryRead(modelPath)?.Metric ?? TrainingMetrics.ChooseMetric(pipeline.Settings);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test set: {result.Look!.Rows} rows of {result.Look.DataPath}"));

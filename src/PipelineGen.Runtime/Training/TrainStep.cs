@@ -72,7 +72,8 @@ public static class TrainStep
             ModelFile = ModelStore.ModelFileName,
             ModelSha256 = "",
             Packages = ModelCard.PackageVersions(),
-            Protocol = evaluation?.Protocol ?? DescribeProtocol(settings.Evaluation) + " (from the spec; no evaluation summary given)",
+            Protocol = evaluation?.Protocol ?? DescribeProtocol(settings.Evaluation)
+                + (notEvaluated is null ? " (from the spec; no evaluation summary given)" : " (from the spec; not evaluated for this model)"),
             Metrics = evaluation?.Metrics,
             BaselineStrategy = evaluation?.BaselineStrategy ?? settings.Baseline,
             Baseline = evaluation?.Baseline,
