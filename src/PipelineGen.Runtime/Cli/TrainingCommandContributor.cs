@@ -25,7 +25,7 @@ public sealed class TrainingCommandContributor : ICommandContributor
 
     private static Option<string?> ModelOption() => new("--model")
     {
-        Description = "Model file (default: <project>/.pipelinegen/models/<name>.zip; the card sits beside it).",
+        Description = "Model (default: <project>/.pipelinegen/models/<name>.zip: the version that <name>/current points to, with its card; a plain .zip with its card beside it also works).",
     };
 
     private static Command Curve(CommandServices services)
