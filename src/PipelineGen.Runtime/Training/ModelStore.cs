@@ -185,7 +185,11 @@ public static class ModelStore
     private static bool IsLockConflict(IOException e) =>
         e.GetType() == typeof(IOException) && (e.HResult is 11 or 35 || (e.HResult & 0xFFFF) is 32 or 33);
 
-    /// <summary>Crash tests: called with a stage name between the steps of <see cref="Commit"/>; throwing there simulates a crash.</summary>
+    /// <summary>
+    /// Crash and race tests: called with a stage name between the steps of <see cref="Commit"/> ("version-written",
+    /// "version-renamed") and by <c>train</c> after fitting, before it takes the lock ("model-fitted"); throwing there
+    /// simulates a crash.
+    /// </summary>
     public static AsyncLocal<Action<string>?> FaultInjection { get; } = new();
 
     private static void Fault(string stage) => FaultInjection.Value?.Invoke(stage);

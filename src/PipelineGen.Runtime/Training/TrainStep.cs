@@ -39,6 +39,7 @@ public static class TrainStep
         var scan = Data.DataScan.Run(settings, dataPath);
         var data = pipeline.LoadData(ml, dataPath);
         var model = pipeline.BuildPipeline(ml).Fit(data);
+        ModelStore.FaultInjection.Value?.Invoke("model-fitted");
         var dataSha = FileHash.Sha256(dataPath);
         var trainer = ModelInspector.DescribeTrainer(settings.TrainerName, pipeline.BuildTrainer(ml));
 

@@ -235,6 +235,33 @@ public sealed class TestOnceTests : IDisposable
         Assert.Equal(1, TestStep.Run(pipeline, new TestOptions(), TextWriter.Null, TextWriter.Null));
     }
 
+    [Fact]
+    public void ALookRecordedWhileTrainWasFittingIsNotErasedByItsNewCard()
+    {
+        var pipeline = new TitanicTestPipeline(_project);
+        Assert.Equal(0, Train(pipeline));
+        var before = ModelStore.Resolve(ModelPath);
+
+        // Exactly the bad interleaving: train has read the old card and fitted; a test records its look; train commits.
+        int tested = -1;
+        ModelStore.FaultInjection.Value = stage =>
+        {
+            if (stage == "model-fitted") tested = TestStep.Run(pipeline, new TestOptions(), TextWriter.Null, TextWriter.Null);
+        };
+        try
+        {
+            Assert.Equal(0, Train(pipeline));
+        }
+        finally
+        {
+            ModelStore.FaultInjection.Value = null;
+        }
+        Assert.Equal(0, tested);
+        Assert.Single(ModelCard.TryRead(ModelPath)!.TestLooks);
+        Assert.NotEqual(before, ModelStore.Resolve(ModelPath)); // a new version is current and carries the look
+        Assert.Equal(1, TestStep.Run(pipeline, new TestOptions(), TextWriter.Null, TextWriter.Null));
+    }
+
     [Theory]
     [InlineData("version-written")]
     [InlineData("version-renamed")]
