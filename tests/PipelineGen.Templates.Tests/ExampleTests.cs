@@ -23,8 +23,13 @@ public sealed class ExampleTests(ExamplesFixture examples)
         Assert.DoesNotContain("run stopped", result.Output);
     }
 
-    private string ModelFile(string example, string pipeline) =>
-        Path.Combine(examples.ExampleDirectory(example), ".pipelinegen", "models", pipeline + ".zip");
+    // train writes <Name>/<version>/model.zip with its card and makes it current through the pointer <Name>/current.
+    private string ModelFile(string example, string pipeline)
+    {
+        var unit = Path.Combine(examples.ExampleDirectory(example), ".pipelinegen", "models", pipeline);
+        var pointer = Path.Combine(unit, "current");
+        return File.Exists(pointer) ? Path.Combine(unit, File.ReadAllText(pointer).Trim(), "model.zip") : pointer;
+    }
 
     [Fact]
     public void Titanic_runs_end_to_end_and_looks_at_its_test_set_once()

@@ -45,7 +45,9 @@ public sealed class TemplateTests(TemplatePackagesFixture template)
         AssertSucceeded(run);
         Assert.Contains("Verdict: the model beats the baseline", run.Output);
         Assert.Contains("== 4/5 train ==", run.Output);
-        Assert.True(File.Exists(Path.Combine(directory, ".pipelinegen", "models", pipelineName + ".zip")));
+        // The model unit: <Name>/<version>/model.zip made current by the pointer <Name>/current.
+        var unit = Path.Combine(directory, ".pipelinegen", "models", pipelineName);
+        Assert.True(File.Exists(Path.Combine(unit, File.ReadAllText(Path.Combine(unit, "current")).Trim(), "model.zip")));
 
         // The commented example in Program.cs is real code: uncomment it (dropping the command-line host) and run it.
         var program = Path.Combine(directory, "Program.cs");

@@ -100,7 +100,7 @@ public sealed class CommandServices
         {
             using var store = OpenRunStore();
             store.Record(new RunRecord(record.RunId, Pipeline.Settings.Name, step, started, clock.Elapsed,
-                record.Parameters, record.Metrics, outcome, record.Message));
+                record.Parameters, record.Metrics, outcome, record.Message) { Context = ContextOf(record) });
             Output.WriteLine($"Run {record.RunId} recorded ({clock.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s, outcome {outcome}).");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -109,6 +109,20 @@ public sealed class CommandServices
             Error.WriteLine($"warning: could not record the run in {RunStorePath}: {e.Message}");
         }
         return exitCode;
+    }
+
+    /// <summary>What determined the step's result (spec hash, data hash, trainer, hyperparameters, ...); null if it cannot be read.</summary>
+    private RunContext? ContextOf(StepRecord record)
+    {
+        try
+        {
+            return RunContext.Of(Pipeline, record.Parameters.GetValueOrDefault("data"));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Error.WriteLine($"warning: could not record what determined the run (spec, data, hyperparameters): {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>

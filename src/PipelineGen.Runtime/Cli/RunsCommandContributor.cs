@@ -13,16 +13,36 @@ public sealed class RunsCommandContributor : ICommandContributor
         var limit = new Option<int>("--limit") { Description = "How many recent runs to list.", DefaultValueFactory = _ => 20 };
         var runs = new Command("runs", "List recent runs of this project (from .pipelinegen/runs.db).");
         runs.Options.Add(limit);
-        runs.SetAction(parse => List(services, parse.GetValue(limit)));
+        runs.SetAction(parse => Guarded(services, () => List(services, parse.GetValue(limit))));
 
         var a = new Argument<string>("A") { Description = "First run id (or a unique prefix)." };
         var b = new Argument<string>("B") { Description = "Second run id (or a unique prefix)." };
         var compare = new Command("compare", "Show the parameter and metric differences of two runs side by side.");
         compare.Arguments.Add(a);
         compare.Arguments.Add(b);
-        compare.SetAction(parse => Compare(services, parse.GetValue(a)!, parse.GetValue(b)!));
+        compare.SetAction(parse => Guarded(services, () => Compare(services, parse.GetValue(a)!, parse.GetValue(b)!)));
         runs.Subcommands.Add(compare);
         root.Subcommands.Add(runs);
+    }
+
+    /// <summary>A run history that cannot be opened or read (read-only folder, full disk, damaged file) is exit 2 with the path and the reason.</summary>
+    private static int Guarded(CommandServices services, Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (ArgumentException e)
+        {
+            services.Error.WriteLine($"runs: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            services.Error.WriteLine($"runs: cannot read the run history '{services.RunStorePath}': {e.Message} " +
+                "Make its folder writable (SQLite needs to create its -wal and -shm files beside it) and check the disk has space, then run this again.");
+            return ExitCodes.BadInput;
+        }
     }
 
     private static int List(CommandServices services, int limit)
@@ -73,9 +93,18 @@ public sealed class RunsCommandContributor : ICommandContributor
         parameters.AddColumn("A");
         parameters.AddColumn("B");
         parameters.AddColumn("");
-        foreach (var row in comparison.Parameters)
+        // Every step parameter; of what determined the result (spec, data, trainer, hyperparameters, preparation,
+        // packages) only the differences, so a changed hyperparameter is not lost among dozens of equal rows.
+        foreach (var row in comparison.Parameters.Where(r => !r.Determinant || r.Differs))
             parameters.AddRow(new[] { row.Name, row.A ?? "-", row.B ?? "-", row.Differs ? "differs" : "" }.Select(c => new Text(c)));
         services.Console.Write(parameters);
+        var same = comparison.Parameters.Count(r => r.Determinant && !r.Differs);
+        if (a.Context is null || b.Context is null)
+            services.Output.WriteLine($"Run {(a.Context is null ? a.Id : b.Id)} was recorded before spec hash, data hash, trainer and hyperparameters were stored; they cannot be compared.");
+        else
+            services.Output.WriteLine(same == comparison.Parameters.Count(r => r.Determinant)
+                ? $"All {same} recorded determinants are identical (spec hash, data SHA-256, trainer, hyperparameters, preparation choices, package versions)."
+                : $"{same} other recorded determinant(s) are identical (of spec hash, data SHA-256, trainer, hyperparameters, preparation choices, package versions only differences are listed).");
 
         var metrics = new Table().Border(TableBorder.Simple).Title("metrics");
         metrics.AddColumn("metric");

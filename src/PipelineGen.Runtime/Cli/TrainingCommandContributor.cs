@@ -25,7 +25,7 @@ public sealed class TrainingCommandContributor : ICommandContributor
 
     private static Option<string?> ModelOption() => new("--model")
     {
-        Description = "Model file (default: <project>/.pipelinegen/models/<name>.zip; the card sits beside it).",
+        Description = "Model (default: <project>/.pipelinegen/models/<name>.zip: the version that <name>/current points to, with its card; a plain .zip with its card beside it also works).",
     };
 
     private static Command Curve(CommandServices services)
@@ -73,7 +73,7 @@ public sealed class TrainingCommandContributor : ICommandContributor
             {
                 ModelPath = parse.GetValue(model),
                 SpecHash = parse.GetValue(specHash) ?? SpecHashOf(services.Pipeline),
-                Evaluation = SummaryFromRunStore(services, parse.GetValue(fromRun)),
+                Evaluation = ReadableSummary(services, parse.GetValue(fromRun)),
             };
             record.Parameters["model"] = options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings);
             if (options.Evaluation is null)
@@ -98,10 +98,10 @@ public sealed class TrainingCommandContributor : ICommandContributor
     private static int RunTest(CommandServices services, StepRecord record, TestOptions options)
     {
         record.Parameters["force"] = options.Force ? "true" : "false";
-        var exit = TestStep.Run(services.Pipeline, options, services.Output, services.Error);
+        // The metrics of this command's own look (another command may have appended a look to the card meanwhile).
+        var exit = TestStep.Run(services.Pipeline, options, services.Output, services.Error,
+            look => record.Metrics.AddRange(look.Metrics.Select(m => new RunMetric(m.Key, "test", m.Value, null, null, null))));
         if (exit == ExitCodes.CheckFailed) record.Outcome = "test-locked";
-        if (exit == ExitCodes.Ok && ModelCard.TryRead(options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings)) is { TestLooks.Count: > 0 } card)
-            record.Metrics.AddRange(card.TestLooks[^1].Metrics.Select(m => new RunMetric(m.Key, "test", m.Value, null, null, null)));
         return exit;
     }
 
@@ -169,8 +169,10 @@ public sealed class TrainingCommandContributor : ICommandContributor
 
         Banner(2, "baseline + evaluate (same splits)");
         EvaluationResult? evaluation = null;
+        string? evaluateRunId = null;
         var evaluated = services.RunStep("evaluate", record =>
         {
+            evaluateRunId = record.RunId;
             evaluation = services.WithProgress("Evaluating", report =>
                 Evaluator.Evaluate(pipeline, new EvaluationOptions { Seed = seed, Progress = p => report(p.Completed, p.Total, p.Split) }));
             foreach (var (name, value) in evaluation.Parameters()) record.Parameters[name] = value;
@@ -211,8 +213,10 @@ public sealed class TrainingCommandContributor : ICommandContributor
         var trained = services.RunStep("train", record =>
         {
             record.Parameters["model"] = ModelStore.DefaultModelPath(settings);
+            // Measured in this process for this very pipeline: the context is the pipeline's own.
+            var context = RunContext.Of(pipeline, evaluation.DataPath).ToEvaluationContext(evaluateRunId);
             if (capacity is not null) record.Parameters["capacity"] = $"{capacity.Parameter}={capacity.Used} ({capacity.Source})";
-            return TrainStep.Run(pipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation), Capacity = capacity }, services.Output, services.Error);
+            return TrainStep.Run(pipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity }, services.Output, services.Error);
         });
         if (trained != ExitCodes.Ok) return Stop(services, trained, "training the final model failed (see above).");
 
@@ -251,14 +255,43 @@ public sealed class TrainingCommandContributor : ICommandContributor
             .ToArray();
     }
 
+    /// <summary>
+    /// <see cref="SummaryFromRunStore"/>, but a run history that cannot be opened (read-only folder, full disk) only
+    /// costs the card its metrics, with a warning: the model can still be trained and saved.
+    /// </summary>
+    private static EvaluationSummary? ReadableSummary(CommandServices services, string? runId)
+    {
+        try
+        {
+            return SummaryFromRunStore(services, runId);
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            if (runId is not null)
+                throw new ArgumentException($"--evaluation-run: cannot read the run history '{services.RunStorePath}': {e.Message}", e);
+            services.Error.WriteLine($"warning: cannot read the run history '{services.RunStorePath}' ({e.Message}); the card will not hold evaluation metrics.");
+            return null;
+        }
+    }
+
     /// <summary>The metrics of an evaluate run in the run store (the latest of this pipeline, or the given id).</summary>
     private static EvaluationSummary? SummaryFromRunStore(CommandServices services, string? runId)
     {
         if (runId is null && !File.Exists(services.RunStorePath)) return null;
         using var store = services.OpenRunStore();
-        var run = runId is not null
-            ? store.Get(runId) ?? throw new ArgumentException($"--evaluation-run: no run '{runId}' in {services.RunStorePath}.")
-            : store.List(limit: 200, pipeline: services.Pipeline.Settings.Name).FirstOrDefault(r => r.Step == "evaluate" && r.Metrics.Any(m => m.Role == "model"));
+        RunRecord? run;
+        if (runId is not null)
+            run = store.Get(runId) ?? throw new ArgumentException($"--evaluation-run: no run '{runId}' in {services.RunStorePath}.");
+        else
+        {
+            // The latest evaluate run measured for this spec, data, trainer and hyperparameters; failing that the latest
+            // one, which train then reports as measured for a different pipeline (the card says "not evaluated").
+            var evaluations = store.List(limit: 200, pipeline: services.Pipeline.Settings.Name)
+                .Where(r => r.Step == "evaluate" && r.Metrics.Any(m => m.Role == "model")).ToArray();
+            var current = evaluations.Length == 0 ? null : RunContext.Of(services.Pipeline).ToEvaluationContext(null);
+            run = evaluations.FirstOrDefault(r => r.Context is { } c && c.ToEvaluationContext(r.Id).DifferencesTo(current!).Count == 0)
+                ?? evaluations.FirstOrDefault();
+        }
         if (run is null) return null;
         IReadOnlyDictionary<string, MetricEstimate> Of(string role) => new SortedDictionary<string, MetricEstimate>(
             run.Metrics.Where(m => m.Role == role && m.Mean.HasValue).ToDictionary(m => m.Name, m => new MetricEstimate(m.Mean!.Value, m.StdDev, m.CiLow, m.CiHigh)),
@@ -272,6 +305,8 @@ public sealed class TrainingCommandContributor : ICommandContributor
             Metrics = Of("model"),
             BaselineStrategy = parameters.GetValueOrDefault("baseline"),
             Baseline = Of("baseline"),
+            // A run recorded before contexts were stored cannot be matched to a model: it reads as "not recorded".
+            Context = run.Context?.ToEvaluationContext(run.Id) ?? new EvaluationContext(null, null, null, null, run.Id),
         };
     }
 }

@@ -13,9 +13,68 @@ public sealed record RunRecord(
     string Id, string Pipeline, string Step, DateTimeOffset StartedUtc, TimeSpan Duration,
     IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<RunMetric> Metrics, string Outcome, string? Message = null)
 {
+    /// <summary>What determined the result (spec, data, trainer, hyperparameters, preparation, packages); null for runs recorded before it was stored.</summary>
+    public RunContext? Context { get; init; }
+
     /// <summary>A new, sortable, practically unique id: start time to the second plus random hex.</summary>
     public static string NewId(DateTimeOffset startedUtc) =>
         startedUtc.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
+}
+
+/// <summary>
+/// What determines a run's result besides its parameters: the spec hash, the data's SHA-256, the trainer and every
+/// hyperparameter, the preparation choices (column kinds and roles, missing-value tokens, bad-row policy) and package versions.
+/// </summary>
+public sealed record RunContext(
+    string? SpecHash,
+    string? DataPath,
+    string? DataSha256,
+    string? Trainer,
+    IReadOnlyDictionary<string, string> Hyperparameters,
+    IReadOnlyDictionary<string, string> Preparation,
+    IReadOnlyDictionary<string, string> Packages)
+{
+    /// <summary>The context of <paramref name="pipeline"/> run on <paramref name="dataPath"/> (default: its training data).</summary>
+    public static RunContext Of(IPipelineDefinition pipeline, string? dataPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var settings = pipeline.Settings;
+        var path = dataPath is null ? settings.ResolvePath(settings.TrainDataPath)
+            : Path.IsPathRooted(dataPath) || File.Exists(dataPath) ? Path.GetFullPath(dataPath) : settings.ResolvePath(dataPath);
+        var trainer = Training.ModelInspector.DescribeTrainer(settings.TrainerName, pipeline.BuildTrainer(new Microsoft.ML.MLContext(seed: settings.Seed)));
+        var preparation = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["bad_rows"] = settings.BadRows.ToString().ToLowerInvariant(),
+            ["missing_tokens"] = string.Join(" ", settings.MissingValueTokens.Select(t => $"'{t}'")),
+            ["separator"] = settings.Separator.ToString(),
+            ["header"] = settings.HasHeader ? "true" : "false",
+        };
+        foreach (var column in settings.Columns)
+            preparation[$"column.{column.Name}"] = $"{column.Kind.ToString().ToLowerInvariant()} {column.Role.ToString().ToLowerInvariant()}";
+        return new RunContext(
+            pipeline.GetType().GetField("SpecHash", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) as string,
+            path,
+            File.Exists(path) ? Training.FileHash.Sha256(path) : null,
+            Training.EvaluationContext.TrainerLabel(trainer),
+            trainer.Hyperparameters,
+            preparation,
+            Training.ModelCard.PackageVersions());
+    }
+
+    /// <summary>One name → value per determinant, for comparing runs.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> Flatten()
+    {
+        yield return new("spec_hash", SpecHash);
+        yield return new("data_sha256", DataSha256);
+        yield return new("trainer", Trainer);
+        foreach (var (k, v) in Hyperparameters) yield return new($"hyperparameter.{k}", v);
+        foreach (var (k, v) in Preparation) yield return new($"preparation.{k}", v);
+        foreach (var (k, v) in Packages) yield return new($"package.{k}", v);
+    }
+
+    /// <summary>What <c>train</c> compares with its model before it puts this run's metrics in the card.</summary>
+    public Training.EvaluationContext ToEvaluationContext(string? runId) =>
+        new(SpecHash, DataSha256, Trainer, Hyperparameters, runId);
 }
 
 /// <summary>
@@ -52,6 +111,24 @@ public sealed class RunStore : IDisposable
                 PRIMARY KEY (run_id, role, name));
             CREATE INDEX IF NOT EXISTS runs_by_start ON runs(started_utc);
             """);
+        Migrate();
+    }
+
+    // Columns added after the first release; a database written by an earlier version gets them (its rows read as "not recorded").
+    private static readonly (string Name, string Type)[] AddedColumns =
+        [("spec_hash", "TEXT"), ("data_sha256", "TEXT"), ("trainer", "TEXT"), ("context", "TEXT")];
+
+    private void Migrate()
+    {
+        var existing = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        using (var info = _connection.CreateCommand())
+        {
+            info.CommandText = "PRAGMA table_info(runs);";
+            using var reader = info.ExecuteReader();
+            while (reader.Read()) existing.Add(reader.GetString(1));
+        }
+        foreach (var (name, type) in AddedColumns.Where(c => !existing.Contains(c.Name)))
+            Execute($"ALTER TABLE runs ADD COLUMN {name} {type};");
     }
 
     public string DatabasePath { get; }
@@ -68,7 +145,12 @@ public sealed class RunStore : IDisposable
         using (var insert = _connection.CreateCommand())
         {
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO runs VALUES ($id, $pipeline, $step, $started, $duration, $parameters, $outcome, $message)";
+            insert.CommandText = "INSERT INTO runs (id, pipeline, step, started_utc, duration_ms, parameters, outcome, message, spec_hash, data_sha256, trainer, context) " +
+                "VALUES ($id, $pipeline, $step, $started, $duration, $parameters, $outcome, $message, $spec, $data, $trainer, $context)";
+            insert.Parameters.AddWithValue("$spec", (object?)run.Context?.SpecHash ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$data", (object?)run.Context?.DataSha256 ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$trainer", (object?)run.Context?.Trainer ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$context", run.Context is null ? DBNull.Value : JsonSerializer.Serialize(run.Context));
             insert.Parameters.AddWithValue("$id", run.Id);
             insert.Parameters.AddWithValue("$pipeline", run.Pipeline);
             insert.Parameters.AddWithValue("$step", run.Step);
@@ -126,7 +208,7 @@ public sealed class RunStore : IDisposable
             throw new ArgumentException($"Run id prefix '{idOrPrefix}' matches more than one run ({ids[0]}, {ids[1]}, ...); give more of the id.");
 
         using var select = _connection.CreateCommand();
-        select.CommandText = "SELECT id, pipeline, step, started_utc, duration_ms, parameters, outcome, message FROM runs WHERE id = $id";
+        select.CommandText = "SELECT id, pipeline, step, started_utc, duration_ms, parameters, outcome, message, context FROM runs WHERE id = $id";
         select.Parameters.AddWithValue("$id", ids[0]);
         using var row = select.ExecuteReader();
         row.Read();
@@ -135,7 +217,10 @@ public sealed class RunStore : IDisposable
             DateTimeOffset.Parse(row.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal),
             TimeSpan.FromMilliseconds(row.GetDouble(4)),
             JsonSerializer.Deserialize<SortedDictionary<string, string>>(row.GetString(5))!,
-            [], row.GetString(6), row.IsDBNull(7) ? null : row.GetString(7));
+            [], row.GetString(6), row.IsDBNull(7) ? null : row.GetString(7))
+        {
+            Context = row.IsDBNull(8) ? null : JsonSerializer.Deserialize<RunContext>(row.GetString(8)),
+        };
         return run with { Metrics = ReadMetrics(run.Id) };
     }
 
@@ -168,6 +253,8 @@ public sealed record RunComparison(RunRecord A, RunRecord B, IReadOnlyList<RunCo
     public sealed record Row(string Name, string? A, string? B)
     {
         public bool Differs => A != B;
+        /// <summary>From the runs' <see cref="RunContext"/> (spec hash, data hash, trainer, hyperparameters, ...) rather than the step's parameters.</summary>
+        public bool Determinant { get; init; }
     }
 
     /// <remarks><c>Delta</c>: B − A of the means, when both are defined.</remarks>
@@ -179,7 +266,15 @@ public sealed record RunComparison(RunRecord A, RunRecord B, IReadOnlyList<RunCo
     public static RunComparison Of(RunRecord a, RunRecord b)
     {
         var names = a.Parameters.Keys.Union(b.Parameters.Keys).Order(StringComparer.Ordinal);
-        var parameters = names.Select(n => new Row(n, a.Parameters.GetValueOrDefault(n), b.Parameters.GetValueOrDefault(n))).ToArray();
+        var parameters = names.Select(n => new Row(n, a.Parameters.GetValueOrDefault(n), b.Parameters.GetValueOrDefault(n))).ToList();
+        // What determined the result (spec, data, trainer, hyperparameters, preparation, packages), after the step's own parameters.
+        var contextA = a.Context?.Flatten().ToDictionary(p => p.Key, p => p.Value) ?? [];
+        var contextB = b.Context?.Flatten().ToDictionary(p => p.Key, p => p.Value) ?? [];
+        const string NotRecorded = "(not recorded)";
+        foreach (var name in contextA.Keys.Union(contextB.Keys))
+            parameters.Add(new Row(name,
+                a.Context is null ? NotRecorded : contextA.GetValueOrDefault(name),
+                b.Context is null ? NotRecorded : contextB.GetValueOrDefault(name)) { Determinant = true });
         var keys = a.Metrics.Concat(b.Metrics).Select(m => (m.Role, m.Name)).Distinct().ToArray();
         var metrics = keys.Select(k => new MetricRow(k.Role, k.Name,
             a.Metrics.FirstOrDefault(m => m.Role == k.Role && m.Name == k.Name),

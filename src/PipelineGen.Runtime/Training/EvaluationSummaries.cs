@@ -6,8 +6,11 @@ namespace PipelineGen.Runtime.Training;
 /// <summary>Turns what the Evaluation area measured into the card's <see cref="EvaluationSummary"/>.</summary>
 public static class EvaluationSummaries
 {
-    public static EvaluationSummary From(EvaluationResult result) => new()
+    /// <param name="result">What evaluate measured.</param>
+    /// <param name="context">What was measured (spec hash, data, trainer, hyperparameters); <c>train</c> keeps the metrics only when they match its model.</param>
+    public static EvaluationSummary From(EvaluationResult result, EvaluationContext? context = null) => new()
     {
+        Context = context,
         Protocol = result.ProtocolDescription,
         Metric = result.PrimaryMetric,
         Metrics = ToEstimates(result.Model ?? []),

@@ -20,6 +20,38 @@ public sealed record EvaluationSummary
     public required IReadOnlyDictionary<string, MetricEstimate> Metrics { get; init; }
     public string? BaselineStrategy { get; init; }
     public IReadOnlyDictionary<string, MetricEstimate>? Baseline { get; init; }
+    /// <summary>
+    /// What the measured pipeline was: spec hash, training data hash, trainer and hyperparameters. <c>train</c> puts the
+    /// metrics in the card only when they match the model it trains. Null: the caller vouches for the match (typed API).
+    /// </summary>
+    public EvaluationContext? Context { get; init; }
+}
+
+/// <summary>What determines an evaluation's result, compared with the model being trained.</summary>
+public sealed record EvaluationContext(
+    string? SpecHash, string? DataSha256, string? Trainer, IReadOnlyDictionary<string, string>? Hyperparameters, string? RunId = null)
+{
+    /// <summary>How a trainer is named in a context: "LightGbm (LightGbmBinaryTrainer)".</summary>
+    public static string TrainerLabel(TrainerDescription trainer) => trainer.Type is null ? trainer.Name : $"{trainer.Name} ({trainer.Type})";
+
+    /// <summary>Human-readable differences from <paramref name="other"/> (this → other); empty when they match.</summary>
+    public IReadOnlyList<string> DifferencesTo(EvaluationContext other)
+    {
+        var differences = new List<string>();
+        static string Short(string? hash) => hash is null ? "(not recorded)" : hash.Length > 12 ? hash[..12] + "…" : hash;
+        if (SpecHash != other.SpecHash) differences.Add($"spec hash {Short(SpecHash)} → {Short(other.SpecHash)}");
+        if (DataSha256 != other.DataSha256) differences.Add($"training data SHA-256 {Short(DataSha256)} → {Short(other.DataSha256)}");
+        if (Trainer != other.Trainer) differences.Add($"trainer {Trainer ?? "(not recorded)"} → {other.Trainer ?? "(not recorded)"}");
+        if (Hyperparameters is null || other.Hyperparameters is null)
+        {
+            if (Hyperparameters != other.Hyperparameters) differences.Add("hyperparameters were not recorded");
+        }
+        else
+            foreach (var key in Hyperparameters.Keys.Union(other.Hyperparameters.Keys).Order(StringComparer.Ordinal))
+                if (Hyperparameters.GetValueOrDefault(key) is var a && other.Hyperparameters.GetValueOrDefault(key) is var b && a != b)
+                    differences.Add($"{key} {a ?? "-"} → {b ?? "-"}");
+        return differences;
+    }
 }
 
 public sealed record DataFingerprint(string Path, string Sha256, long Rows);
@@ -61,6 +93,14 @@ public sealed record ModelCard
     public CapacityChoice? Capacity { get; init; }
     /// <summary>Every look at the test set, kept across retraining so the test-once lock survives a new model.</summary>
     public IReadOnlyList<TestLook> TestLooks { get; init; } = [];
+    /// <summary>Classification: the label values the model was trained on (a test file with other values cannot be scored).</summary>
+    public IReadOnlyList<string>? LabelValues { get; init; }
+    /// <summary>Why <see cref="Metrics"/> is empty when an evaluation existed but was for another spec, data or hyperparameters.</summary>
+    public string? NotEvaluatedReason { get; init; }
+    /// <summary>Set when the metrics could not be checked against this model (an evaluation summary without a context).</summary>
+    public string? EvaluationNote { get; init; }
+    /// <summary>The evaluate run whose metrics are in <see cref="Metrics"/>, when known.</summary>
+    public string? EvaluationRunId { get; init; }
 
     public static string JsonPath(string modelPath) => Path.ChangeExtension(modelPath, ".card.json");
     public static string MarkdownPath(string modelPath) => Path.ChangeExtension(modelPath, ".card.md");
@@ -73,9 +113,10 @@ public sealed record ModelCard
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
+    /// <summary>The card of the model unit <paramref name="modelPath"/> names (through its pointer, see <see cref="ModelStore.Resolve"/>); null when there is none.</summary>
     public static ModelCard? TryRead(string modelPath)
     {
-        var path = JsonPath(modelPath);
+        var path = JsonPath(ModelStore.Resolve(modelPath));
         if (!File.Exists(path)) return null;
         try
         {
@@ -126,7 +167,9 @@ public sealed record ModelCard
         }
         sb.AppendLine("## Evaluation");
         sb.AppendLine();
-        if (Metrics is null)
+        if (Metrics is null && NotEvaluatedReason is not null)
+            sb.AppendLine(inv, $"**This model was not evaluated.** {NotEvaluatedReason} Run `evaluate` and then `train` (or `run`) to record metrics that belong to this model.");
+        else if (Metrics is null)
             sb.AppendLine("No evaluation summary was given to `train` (run `evaluate`, or `run`, to record one).");
         else
         {
@@ -140,6 +183,8 @@ public sealed record ModelCard
                 sb.AppendLine(inv, $"| {key} | {m.Mean:0.####} | {std} | {interval} | {baseline} |");
             }
             if (BaselineStrategy is not null) sb.AppendLine().AppendLine(inv, $"Baseline strategy: {BaselineStrategy}.");
+            if (EvaluationRunId is not null) sb.AppendLine().AppendLine(inv, $"Measured by evaluate run `{EvaluationRunId}` for this spec hash, training data and hyperparameters.");
+            if (EvaluationNote is not null) sb.AppendLine().AppendLine(EvaluationNote);
         }
         sb.AppendLine();
         sb.AppendLine("## Preparation (learned on the training data)");

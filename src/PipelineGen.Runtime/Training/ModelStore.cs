@@ -1,13 +1,60 @@
+using System.Globalization;
 using Microsoft.ML;
 
 namespace PipelineGen.Runtime.Training;
 
-/// <summary>Saves models atomically and loads them with this runtime's custom mappings registered.</summary>
+/// <summary>
+/// Saves and loads models. A trained model and its card are one unit: <see cref="Commit"/> writes both into a fresh
+/// version folder (<c>&lt;dir&gt;/&lt;name&gt;/&lt;version&gt;/model.zip</c>, <c>model.card.json</c>, <c>model.card.md</c>) and
+/// then atomically replaces the pointer file <c>&lt;dir&gt;/&lt;name&gt;/current</c>. A reader that goes through
+/// <see cref="Resolve"/> sees the old unit or the new one, never a model with another model's card. A model path
+/// such as <c>.pipelinegen/models/Titanic.zip</c> is the logical name of the unit; when no pointer exists it is read as
+/// the single-file layout of earlier versions (model and card side by side).
+/// </summary>
 public static class ModelStore
 {
-    /// <summary>Default model path: <c>&lt;project dir&gt;/.pipelinegen/models/&lt;name&gt;.zip</c>.</summary>
+    /// <summary>Default model path: <c>&lt;project dir&gt;/.pipelinegen/models/&lt;name&gt;.zip</c> (a logical name, see <see cref="Resolve"/>).</summary>
     public static string DefaultModelPath(PipelineSettings settings) =>
         Path.Combine(settings.ResolvePath("."), ".pipelinegen", "models", settings.Name + ".zip");
+
+    /// <summary>File name of the model inside a version folder.</summary>
+    public const string ModelFileName = "model.zip";
+
+    /// <summary>Folder that holds the versions of the model unit named by <paramref name="modelPath"/>.</summary>
+    public static string VersionsDirectory(string modelPath)
+    {
+        var full = Path.GetFullPath(modelPath);
+        return Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full));
+    }
+
+    /// <summary>The pointer file naming the current version folder.</summary>
+    public static string PointerPath(string modelPath) => Path.Combine(VersionsDirectory(modelPath), "current");
+
+    /// <summary>The lock file that serializes writers of the unit and of its test-set looks.</summary>
+    public static string LockPath(string modelPath)
+    {
+        var full = Path.GetFullPath(modelPath);
+        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileNameWithoutExtension(full)}.lock");
+    }
+
+    /// <summary>
+    /// The model file to read for <paramref name="modelPath"/>: the current version's <c>model.zip</c> when a pointer
+    /// exists, otherwise <paramref name="modelPath"/> itself (single-file layout, or an explicit file).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The pointer names a version folder that does not hold a model.</exception>
+    public static string Resolve(string modelPath)
+    {
+        var full = Path.GetFullPath(modelPath);
+        var pointer = PointerPath(full);
+        if (!File.Exists(pointer)) return full;
+        var version = File.ReadAllText(pointer).Trim();
+        if (version.Length == 0 || version.IndexOfAny(['/', '\\']) >= 0 || version is "." or "..")
+            throw new InvalidDataException($"The model pointer '{pointer}' does not name a version folder (content '{version}'). Run 'train' again to rewrite it.");
+        var file = Path.Combine(VersionsDirectory(full), version, ModelFileName);
+        if (!File.Exists(file))
+            throw new InvalidDataException($"The model pointer '{pointer}' names version '{version}', but '{file}' does not exist. Run 'train' again to write a complete model.");
+        return file;
+    }
 
     /// <summary>Writes the model to a temporary file beside <paramref name="path"/> and then moves it over the target.</summary>
     public static void Save(MLContext ml, ITransformer model, DataViewSchema inputSchema, string path)
@@ -17,14 +64,149 @@ public static class ModelStore
         AtomicFile.Write(path, stream => ml.Model.Save(model, inputSchema, stream));
     }
 
-    /// <summary>Loads a model saved by <see cref="Save"/>; registers this assembly so its custom mappings resolve.</summary>
+    /// <summary>Loads a model saved by <see cref="Save"/> or <see cref="Commit"/>; registers this assembly so its custom mappings resolve.</summary>
     public static ITransformer Load(MLContext ml, string path, out DataViewSchema inputSchema)
     {
         ArgumentNullException.ThrowIfNull(ml);
-        if (!File.Exists(path))
+        var file = Resolve(path);
+        if (!File.Exists(file))
             throw new FileNotFoundException($"No model at '{Path.GetFullPath(path)}'. Run the 'train' step first (or pass the model path).", path);
         ml.ComponentCatalog.RegisterAssembly(typeof(ModelStore).Assembly);
-        using var stream = File.OpenRead(path);
+        using var stream = File.OpenRead(file);
         return ml.Model.Load(stream, out inputSchema);
+    }
+
+    /// <summary>
+    /// Writes a new version of the unit: <paramref name="write"/> fills a temporary folder (it gets the path the model
+    /// file must have there), the folder is renamed to its version name, and the pointer is replaced atomically.
+    /// Call it while holding <see cref="AcquireLock"/>. Returns the model file of the new version.
+    /// </summary>
+    public static string Commit(string modelPath, Action<string> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var versions = VersionsDirectory(modelPath);
+        Directory.CreateDirectory(versions);
+        var version = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
+        var staging = Path.Combine(versions, $".{version}.tmp");
+        var final = Path.Combine(versions, version);
+        try
+        {
+            Directory.CreateDirectory(staging);
+            write(Path.Combine(staging, ModelFileName));
+            Fault("version-written");
+            Directory.Move(staging, final);
+            Fault("version-renamed");
+        }
+        catch
+        {
+            TryDeleteDirectory(staging);
+            throw;
+        }
+        AtomicFile.WriteAllText(PointerPath(modelPath), version + "\n");
+        PruneVersions(versions, version);
+        return Path.Combine(final, ModelFileName);
+    }
+
+    /// <summary>How many complete versions <see cref="Commit"/> keeps (the current one and the ones before it).</summary>
+    public const int VersionsKept = 5;
+
+    // Version names start with the UTC time, so ordinal order is age order. Best effort: a version another process
+    // still has open (Windows) stays until a later commit.
+    private static void PruneVersions(string versions, string current)
+    {
+        var old = Directory.EnumerateDirectories(versions)
+            .Select(Path.GetFileName)
+            .Where(n => n is not null && !n.StartsWith('.') && n != current)
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        foreach (var name in old.Take(Math.Max(0, old.Length - (VersionsKept - 1))))
+            TryDeleteDirectory(Path.Combine(versions, name!));
+    }
+
+    /// <summary>
+    /// Removes what an interrupted writer left: <c>.*.tmp</c> files beside the model and in the version folders, and
+    /// staging folders that never became a version. Call it while holding <see cref="AcquireLock"/> (writers hold it
+    /// while their temporary files exist). Returns how many entries were removed.
+    /// </summary>
+    public static int CleanStale(string modelPath)
+    {
+        var full = Path.GetFullPath(modelPath);
+        int removed = 0;
+        var directory = Path.GetDirectoryName(full)!;
+        var versions = VersionsDirectory(full);
+        var places = new List<string> { directory };
+        if (Directory.Exists(versions))
+        {
+            places.Add(versions);
+            places.AddRange(Directory.EnumerateDirectories(versions).Where(d => !Path.GetFileName(d).StartsWith('.')));
+            foreach (var staging in Directory.EnumerateDirectories(versions, ".*.tmp"))
+                if (TryDeleteDirectory(staging)) removed++;
+        }
+        // Beside the model only this unit's own temp files (".Titanic.zip.<guid>.tmp", ".Titanic.card.json.<guid>.tmp"):
+        // other units in the folder are written under their own locks.
+        if (Directory.Exists(directory))
+            foreach (var temp in Directory.EnumerateFiles(directory, $".{Path.GetFileNameWithoutExtension(full)}.*.tmp"))
+                if (TryDeleteFile(temp)) removed++;
+        foreach (var place in places.Skip(1).Where(Directory.Exists))
+            foreach (var temp in Directory.EnumerateFiles(place, ".*.tmp"))
+                if (TryDeleteFile(temp)) removed++;
+        return removed;
+    }
+
+    /// <summary>
+    /// Takes the unit's lock (an exclusive lock on <see cref="LockPath"/>, held until disposed), waiting up to
+    /// <paramref name="timeout"/> while another command holds it. <paramref name="waiting"/> is called once when it has to wait.
+    /// </summary>
+    /// <exception cref="TimeoutException">Another command held the lock for the whole timeout.</exception>
+    public static IDisposable AcquireLock(string modelPath, TimeSpan timeout, Action<string>? waiting = null)
+    {
+        var path = LockPath(modelPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var deadline = DateTime.UtcNow + timeout;
+        bool told = false;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException e) when (IsLockConflict(e))
+            {
+                if (DateTime.UtcNow >= deadline)
+                    throw new TimeoutException($"Another PipelineGen command (train or test) has held the model lock '{path}' for {timeout.TotalSeconds:0} s. Wait for it to finish and run this again.", e);
+                if (!told) { waiting?.Invoke($"waiting for another command that holds the model lock '{path}' ..."); told = true; }
+                Thread.Sleep(50);
+            }
+        }
+    }
+
+    // A held lock: the exact type IOException (not a subclass such as FileNotFoundException); EWOULDBLOCK on Unix,
+    // ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION on Windows.
+    private static bool IsLockConflict(IOException e) =>
+        e.GetType() == typeof(IOException) && (e.HResult is 11 or 35 || (e.HResult & 0xFFFF) is 32 or 33);
+
+    /// <summary>
+    /// Crash and race tests: called with a stage name between the steps of <see cref="Commit"/> ("version-written",
+    /// "version-renamed") and by <c>train</c> after fitting, before it takes the lock ("model-fitted"); throwing there
+    /// simulates a crash.
+    /// </summary>
+    public static AsyncLocal<Action<string>?> FaultInjection { get; } = new();
+
+    private static void Fault(string stage) => FaultInjection.Value?.Invoke(stage);
+
+    private static bool TryDeleteDirectory(string path)
+    {
+        try { if (Directory.Exists(path)) { Directory.Delete(path, recursive: true); return true; } }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return false;
+    }
+
+    private static bool TryDeleteFile(string path)
+    {
+        try { File.Delete(path); return true; }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return false;
     }
 }

@@ -24,7 +24,7 @@ public sealed record TestResult(TestOutcome Outcome, TestLook? Look, IReadOnlyLi
 /// </summary>
 public static class TestStep
 {
-    public static TestResult Test(MLContext ml, IPipelineDefinition pipeline, TestOptions? options = null)
+    public static TestResult Test(MLContext ml, IPipelineDefinition pipeline, TestOptions? options = null, Action<string>? note = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         options ??= new TestOptions();
@@ -37,10 +37,20 @@ public static class TestStep
         // A device or a named pipe would be hashed forever (or block): bad input before anything opens it.
         Data.DataFileGuard.CheckReadable(testPath, "test data");
         var modelPath = Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(settings));
-        if (!File.Exists(modelPath))
+        if (!File.Exists(ModelStore.Resolve(modelPath)))
             throw new FileNotFoundException($"No model at '{modelPath}'. Run 'train' first.", modelPath);
+
+        // Read-only checks of the test file first: nothing below is recorded unless the look can be scored.
+        var scan = TestData.Scan(settings, testPath);
+
+        // Check, score and record under the model lock: two tests at once cannot both be the first look, and a
+        // train finishing meanwhile carries the recorded look over to its new card.
+        using var held = ModelStore.AcquireLock(modelPath, TrainStep.LockTimeout, note);
+        int cleaned = ModelStore.CleanStale(modelPath);
+        if (cleaned > 0) note?.Invoke($"removed {cleaned} temporary file(s) or folder(s) left by an interrupted run beside {modelPath}");
+        var modelFile = ModelStore.Resolve(modelPath);
         var card = ModelCard.TryRead(modelPath)
-            ?? throw new FileNotFoundException($"The model '{modelPath}' has no card ({ModelCard.JsonPath(modelPath)}), so the test-once lock cannot be checked. Run 'train' again to write it.", ModelCard.JsonPath(modelPath));
+            ?? throw new FileNotFoundException($"The model '{modelFile}' has no card ({ModelCard.JsonPath(modelFile)}), so the test-once lock cannot be checked. Run 'train' again to write it.", ModelCard.JsonPath(modelFile));
 
         var fingerprint = FileHash.Sha256(testPath);
         var seen = card.TestLooks.Where(l => l.DataSha256 == fingerprint).ToArray();
@@ -55,34 +65,47 @@ public static class TestStep
             return new TestResult(TestOutcome.Refused, null, card.TestLooks, message);
         }
 
-        var model = ModelStore.Load(ml, modelPath, out _);
-        var data = pipeline.LoadData(ml, testPath);
-        var warnings = new List<string>();
-        var metrics = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(data), warnings, "test set");
-        var look = new TestLook(DateTimeOffset.UtcNow, testPath, fingerprint, TrainStep.CountRows(data), FileHash.Sha256(modelPath),
-            Forced: seen.Length > 0, new SortedDictionary<string, double>(metrics.ToDictionary(), StringComparer.Ordinal));
-        (card with { TestLooks = [.. card.TestLooks, look] }).Write(modelPath);
+        // Label values the model never saw would be scored as some other class: refuse before the look counts.
+        TestData.CheckLabels(settings, scan, card);
 
-        var note = seen.Length > 0
+        var model = ModelStore.Load(ml, modelFile, out _);
+        var data = TestData.Usable(pipeline.LoadData(ml, testPath), scan, settings, out var leftOut);
+        var warnings = new List<string>();
+        if (leftOut is { } excluded) warnings.Add(excluded);
+        var metrics = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(data), warnings, "test set");
+        var look = new TestLook(DateTimeOffset.UtcNow, testPath, fingerprint, TrainStep.CountRows(data), FileHash.Sha256(modelFile),
+            Forced: seen.Length > 0, new SortedDictionary<string, double>(metrics.ToDictionary(), StringComparer.Ordinal));
+        // Recorded before anyone sees the metrics: the caller prints them only after this returns.
+        (card with { TestLooks = [.. card.TestLooks, look] }).Write(modelFile);
+
+        var text = seen.Length > 0
             ? string.Create(CultureInfo.InvariantCulture, $"Forced look #{seen.Length + 1} at this test set; recorded in the model card.")
             : card.TestLooks.Count > 0
                 ? "First look at this test file (a different one was evaluated before; see the card)."
                 : "First look at the test set; recorded in the model card. A second look needs --force.";
-        return new TestResult(TestOutcome.Evaluated, look, card.TestLooks, note) { Warnings = warnings.Distinct().ToArray() };
+        return new TestResult(TestOutcome.Evaluated, look, card.TestLooks, text) { Warnings = warnings.Distinct().ToArray() };
     }
 
     /// <summary>CLI entry: 0 evaluated, 1 refused by the test-once lock, 2 bad input (no test file, no model).</summary>
-    public static int Run(IPipelineDefinition pipeline, TestOptions options, TextWriter output, TextWriter error)
+    /// <param name="evaluated">Called with the look this command recorded (not one another command recorded meanwhile).</param>
+    public static int Run(IPipelineDefinition pipeline, TestOptions options, TextWriter output, TextWriter error, Action<TestLook>? evaluated = null)
     {
         var ml = new MLContext(seed: pipeline.Settings.Seed);
         TestResult result;
         try
         {
-            result = Test(ml, pipeline, options);
+            result = Test(ml, pipeline, options, message => output.WriteLine($"Note: {message}"));
         }
         catch (Exception e) when (TrainStep.IsBadInput(e))
         {
             error.WriteLine($"test: {e.Message}");
+            return 2;
+        }
+        catch (Exception e) when (TrainStep.IsStorageFailure(e))
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(pipeline.Settings)));
+            error.WriteLine($"test: cannot record the look in the model card under '{folder}': {e.Message} " +
+                "Nothing was shown and the look is not counted. Free disk space or make the folder writable, then run 'test' again.");
             return 2;
         }
         if (result.Outcome == TestOutcome.Refused)
@@ -90,6 +113,7 @@ public static class TestStep
             error.WriteLine($"test: {result.Message}");
             return 1;
         }
+        evaluated?.Invoke(result.Look!);
         var modelPath = Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(pipeline.Settings));
         var metric = ModelCard.TryRead(modelPath)?.Metric ?? TrainingMetrics.ChooseMetric(pipeline.Settings);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test set: {result.Look!.Rows} rows of {result.Look.DataPath}"));

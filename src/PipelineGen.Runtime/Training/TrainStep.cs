@@ -23,7 +23,10 @@ public sealed record TrainResult(string ModelPath, ModelCard Card);
 /// </summary>
 public static class TrainStep
 {
-    public static TrainResult Train(MLContext ml, IPipelineDefinition pipeline, TrainOptions? options = null)
+    /// <summary>How long train and test wait for each other's model lock before giving up.</summary>
+    public static TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    public static TrainResult Train(MLContext ml, IPipelineDefinition pipeline, TrainOptions? options = null, Action<string>? note = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         options ??= new TrainOptions();
@@ -36,57 +39,106 @@ public static class TrainStep
         var modelPath = Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(settings));
 
         // Read before training: a broken card must stop us rather than silently drop the test-set history.
-        var previous = ModelCard.TryRead(modelPath);
+        _ = ModelCard.TryRead(modelPath);
+        var scan = Data.DataScan.Run(settings, dataPath);
         var data = pipeline.LoadData(ml, dataPath);
         var capacity = options.Capacity ?? CapacityChoice.Decide(pipeline, curve: null);
         var adjustable = capacity is not null && capacity.Used != capacity.SpecValue ? pipeline as ICapacityAdjustable : null;
         var estimator = adjustable is not null ? adjustable.BuildPipeline(ml, capacity!.Used) : pipeline.BuildPipeline(ml);
         var model = estimator.Fit(data);
-        ModelStore.Save(ml, model, data.Schema, modelPath);
+        ModelStore.FaultInjection.Value?.Invoke("model-fitted");
+        var dataSha = FileHash.Sha256(dataPath);
+        var trainer = ModelInspector.DescribeTrainer(settings.TrainerName, adjustable is not null ? adjustable.BuildTrainer(ml, capacity!.Used) : pipeline.BuildTrainer(ml));
 
+        // Metrics go in the card only when they were measured for this spec, these data and these hyperparameters.
         var evaluation = options.Evaluation;
+        string? notEvaluated = null;
+        if (evaluation?.Context is { } measured)
+        {
+            var differences = measured.DifferencesTo(new EvaluationContext(options.SpecHash, dataSha, EvaluationContext.TrainerLabel(trainer), trainer.Hyperparameters));
+            if (differences.Count > 0)
+            {
+                notEvaluated = $"The evaluation found{(measured.RunId is null ? "" : $" (run {measured.RunId})")} was measured for a different pipeline: {string.Join("; ", differences)}.";
+                evaluation = null;
+            }
+        }
+
+        // Without a context the caller vouches for the match (typed API); say so rather than imply it was checked.
+        var evaluationNote = evaluation is { Context: null }
+            ? "These metrics were handed to train without a record of the spec, data and hyperparameters they were measured for, so they were not checked against this model."
+            : null;
         var card = new ModelCard
         {
+            EvaluationNote = evaluationNote,
             Name = settings.Name,
             CreatedUtc = DateTimeOffset.UtcNow,
             SpecHash = options.SpecHash,
             Task = settings.Task.ToString(),
             LabelColumn = settings.LabelColumn,
-            Metric = evaluation?.Metric ?? settings.Metric ?? PrimaryMetricOf(settings, dataPath),
-            TrainData = new DataFingerprint(dataPath, FileHash.Sha256(dataPath), CountRows(data)),
-            ModelFile = Path.GetFileName(modelPath),
-            ModelSha256 = FileHash.Sha256(modelPath),
+            Metric = evaluation?.Metric ?? settings.Metric ?? TrainingMetrics.ChooseMetric(settings, scan.LabelCounts.Select(c => c.Value).ToArray()),
+            TrainData = new DataFingerprint(dataPath, dataSha, CountRows(data)),
+            ModelFile = ModelStore.ModelFileName,
+            ModelSha256 = "",
             Packages = ModelCard.PackageVersions(),
-            Protocol = evaluation?.Protocol ?? DescribeProtocol(settings.Evaluation) + " (from the spec; no evaluation summary given)",
+            Protocol = evaluation?.Protocol ?? DescribeProtocol(settings.Evaluation)
+                + (notEvaluated is null ? " (from the spec; no evaluation summary given)" : " (from the spec; not evaluated for this model)"),
             Metrics = evaluation?.Metrics,
             BaselineStrategy = evaluation?.BaselineStrategy ?? settings.Baseline,
             Baseline = evaluation?.Baseline,
-            Trainer = ModelInspector.DescribeTrainer(settings.TrainerName, adjustable is not null ? adjustable.BuildTrainer(ml, capacity!.Used) : pipeline.BuildTrainer(ml)),
+            EvaluationRunId = evaluation?.Context?.RunId,
+            NotEvaluatedReason = notEvaluated,
+            Trainer = trainer,
             Capacity = capacity,
             Preparation = ModelInspector.DescribePreparation(model, data.Schema, settings),
-            // The test-once lock outlives retraining: a new model does not make a seen test set unseen.
-            TestLooks = previous?.TestLooks ?? [],
+            LabelValues = settings.Task == MlTaskKind.Regression ? null : scan.LabelCounts.Select(c => c.Key).ToArray(),
         };
-        card.Write(modelPath);
-        // Beside the model: training ranges and categories per feature, so predict can flag values the model never saw.
-        TrainingProfile.Compute(settings, data, card.ModelSha256).Write(modelPath);
-        return new TrainResult(modelPath, card);
+
+        // Model and card are one unit: written into a new version folder, made current by replacing the pointer, under
+        // the lock test takes, so a look recorded while we trained is carried over instead of erased.
+        string modelFile;
+        using (ModelStore.AcquireLock(modelPath, LockTimeout, note))
+        {
+            int cleaned = ModelStore.CleanStale(modelPath);
+            if (cleaned > 0) note?.Invoke($"removed {cleaned} temporary file(s) or folder(s) left by an interrupted run beside {modelPath}");
+            var previous = ModelCard.TryRead(modelPath);
+            // The test-once lock outlives retraining: a new model does not make a seen test set unseen.
+            card = card with { TestLooks = previous?.TestLooks ?? [] };
+            modelFile = ModelStore.Commit(modelPath, file =>
+            {
+                using (var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                {
+                    ml.Model.Save(model, data.Schema, stream);
+                    stream.Flush(flushToDisk: true);
+                }
+                card = card with { ModelSha256 = FileHash.Sha256(file) };
+                card.Write(file);
+                // Beside the model: training ranges and categories per feature, so predict can flag values the model never saw.
+                TrainingProfile.Compute(settings, data, card.ModelSha256).Write(file);
+            });
+        }
+        return new TrainResult(modelFile, card);
     }
 
-    /// <summary>CLI entry: 0 saved, 2 bad input (missing data, unreadable rows).</summary>
+    /// <summary>CLI entry: 0 saved, 2 bad input (missing data, unreadable rows) or a model folder that cannot be written.</summary>
     public static int Run(IPipelineDefinition pipeline, TrainOptions options, TextWriter output, TextWriter error)
     {
         var ml = new MLContext(seed: pipeline.Settings.Seed);
+        var modelPath = Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(pipeline.Settings));
         try
         {
-            var result = Train(ml, pipeline, options);
+            var result = Train(ml, pipeline, options, message => output.WriteLine($"Note: {message}"));
             var card = result.Card;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Trained {card.Trainer.Name} on {card.TrainData.Rows} rows of {card.TrainData.Path} (train + validation; the test set was not used)."));
             output.WriteLine($"Model: {result.ModelPath}");
             output.WriteLine($"Card:  {ModelCard.MarkdownPath(result.ModelPath)} (and .card.json)");
+            output.WriteLine($"Current version: {ModelStore.PointerPath(modelPath)} points to it.");
             if (card.Preparation.FeatureSlots is { } slots)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Features: {slots} slots"));
+            if (card.EvaluationRunId is { } evaluationRun)
+                output.WriteLine($"Evaluation: metrics of evaluate run {evaluationRun} (same spec hash, training data and hyperparameters) are in the card.");
+            if (card.NotEvaluatedReason is { } reason)
+                output.WriteLine($"Note: this model was not evaluated. {reason} The card says so. Run 'evaluate' and then 'train' (or 'run') to record metrics that belong to it.");
             if (card.TestLooks.Count > 0)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Note: the test set was already evaluated {card.TestLooks.Count} time(s) before this retraining; the lock still applies."));
             return 0;
@@ -96,18 +148,20 @@ public static class TrainStep
             error.WriteLine($"train: {e.Message}");
             return 2;
         }
+        catch (Exception e) when (IsStorageFailure(e))
+        {
+            error.WriteLine($"train: cannot write the model under '{Path.GetDirectoryName(modelPath)}': {e.Message} " +
+                "The previous model (if any) is unchanged. Free disk space or make the folder writable, then run 'train' again.");
+            return 2;
+        }
     }
+
+    /// <summary>The disk is full, a folder is read-only, or another command held the model lock too long.</summary>
+    internal static bool IsStorageFailure(Exception e) => e is IOException or UnauthorizedAccessException or TimeoutException;
 
     internal static bool IsBadInput(Exception e) =>
         e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or FormatException or ArgumentException
             or Data.DataValidationException or Evaluation.EvaluationException;
-
-    /// <summary>The metric evaluate would choose (it depends on the class balance), so the card agrees with evaluate.</summary>
-    private static string PrimaryMetricOf(PipelineSettings settings, string dataPath)
-    {
-        var scan = Data.DataScan.Run(settings, dataPath);
-        return TrainingMetrics.ChooseMetric(settings, scan.LabelCounts.Select(c => c.Value).ToArray());
-    }
 
     internal static string DescribeProtocol(EvaluationSettings e) => e.Protocol switch
     {

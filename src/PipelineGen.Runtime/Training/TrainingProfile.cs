@@ -79,7 +79,8 @@ public sealed record TrainingProfile
     /// </summary>
     public static TrainingProfile? TryReadFor(string modelPath, out string? why)
     {
-        var path = PathFor(modelPath);
+        // The profile lives in the model's version folder: follow the pointer as loading the model does.
+        var path = PathFor(ModelStore.Resolve(modelPath));
         why = null;
         if (!File.Exists(path))
         {

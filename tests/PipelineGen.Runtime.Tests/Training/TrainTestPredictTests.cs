@@ -31,13 +31,15 @@ public sealed class TrainTestPredictTests : IDisposable
 
         var result = TrainStep.Train(new MLContext(seed: 1), pipeline, new TrainOptions { SpecHash = TitanicTestPipeline.SpecHash, Evaluation = evaluation });
 
-        Assert.Equal(ModelPath, result.ModelPath);
-        Assert.True(File.Exists(ModelPath));
+        // The unit lives in a version folder that the pointer makes current; the logical path resolves to it.
+        Assert.Equal(ModelStore.Resolve(ModelPath), result.ModelPath);
+        Assert.StartsWith(Path.Combine(_project, ".pipelinegen", "models", "Titanic") + Path.DirectorySeparatorChar, result.ModelPath);
+        Assert.True(File.Exists(result.ModelPath));
         var card = ModelCard.TryRead(ModelPath)!;
         Assert.Equal(TitanicTestPipeline.SpecHash, card.SpecHash);
         Assert.Equal(300, card.TrainData.Rows);
         Assert.Equal(FileHash.Sha256(Path.Combine(_project, "titanic_train.csv")), card.TrainData.Sha256);
-        Assert.Equal(FileHash.Sha256(ModelPath), card.ModelSha256);
+        Assert.Equal(FileHash.Sha256(result.ModelPath), card.ModelSha256);
         Assert.Equal("5.0.1", card.Packages["Microsoft.ML"]);
         Assert.Contains("PipelineGen.Runtime", card.Packages.Keys);
         Assert.Equal(0.85, card.Metrics!["auc"].Mean);
@@ -52,11 +54,11 @@ public sealed class TrainTestPredictTests : IDisposable
         Assert.Contains(card.Preparation.Learned, n => n.StartsWith("age: missing age replaced by the median 28", StringComparison.Ordinal));
         Assert.True((DateTimeOffset.UtcNow - card.CreatedUtc).Duration() < TimeSpan.FromMinutes(5));
 
-        var markdown = File.ReadAllText(ModelCard.MarkdownPath(ModelPath));
+        var markdown = File.ReadAllText(ModelCard.MarkdownPath(result.ModelPath));
         Assert.Contains("# Model card: Titanic", markdown);
         Assert.Contains("| NumberOfIterations | 40 |", markdown);
         Assert.Contains("`embarked`: 3 categories", markdown);
-        Assert.DoesNotContain(Directory.GetFiles(Path.GetDirectoryName(ModelPath)!), f => f.EndsWith(".tmp", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(Path.GetDirectoryName(ModelPath)!, "*", SearchOption.AllDirectories), f => f.EndsWith(".tmp", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -91,7 +93,7 @@ public sealed class TrainTestPredictTests : IDisposable
         Assert.Equal(2, looks.Count);
         Assert.True(looks[1].Forced);
         Assert.True(looks[1].AtUtc >= looks[0].AtUtc);
-        Assert.Contains("forced", File.ReadAllText(ModelCard.MarkdownPath(ModelPath)));
+        Assert.Contains("forced", File.ReadAllText(ModelCard.MarkdownPath(ModelStore.Resolve(ModelPath))));
     }
 
     [Fact]

@@ -1,0 +1,141 @@
+using System.Globalization;
+using Microsoft.ML;
+using PipelineGen.Runtime.Data;
+using PipelineGen.Shared;
+
+namespace PipelineGen.Runtime.Training;
+
+/// <summary>
+/// Checks of the test file that must pass before a look at it counts: the header matches, the label parses, its
+/// values are ones the model was trained on, and bad rows follow the bad-row policy.
+/// </summary>
+internal static class TestData
+{
+    private const int MaxListed = 10;
+
+    /// <summary>Scans the test file; throws <see cref="DataValidationException"/> for a file that cannot be scored honestly.</summary>
+    public static DataScan Scan(PipelineSettings settings, string testPath)
+    {
+        var scan = DataScan.Run(settings, testPath);
+        var header = scan.Problems.Where(p => p.Kind == RowProblemKind.HeaderMismatch).ToArray();
+        if (header.Length > 0)
+            throw new DataValidationException($"test data {testPath}: the header does not match the pipeline's columns:{Environment.NewLine}  " +
+                string.Join(Environment.NewLine + "  ", header.Select(p => p.ToString())), header);
+        if (scan.RowCount == 0)
+            throw new DataValidationException($"test data {testPath}: the file has no data rows. Nothing was scored and the look is not counted.", []);
+        // A label that does not parse cannot be scored whatever the bad-row policy says.
+        var label = scan.Problems.Where(p => p.ColumnName == settings.LabelColumn && p.Kind is RowProblemKind.UnparsableNumber or RowProblemKind.UnparsableBoolean).ToArray();
+        if (label.Length > 0)
+            throw new DataValidationException(
+                $"test data {testPath}: the label column '{settings.LabelColumn}' does not parse in {label.Length}{(label.Length == DataScan.MaxProblemsKept ? "+" : "")} row(s). First {Math.Min(MaxListed, label.Length)}:{Environment.NewLine}  " +
+                string.Join(Environment.NewLine + "  ", label.Take(MaxListed).Select(p => p.ToString())) + Environment.NewLine +
+                "Nothing was scored and the test set is not marked as seen.", label);
+        if (scan.BadRowCount > 0 && settings.BadRows == BadRowPolicy.Fail)
+            throw new DataValidationException(
+                $"test data {testPath}: {scan.BadRowCount} bad row(s) (bad-row policy: fail). First {Math.Min(MaxListed, scan.Problems.Count)}:{Environment.NewLine}  " +
+                string.Join(Environment.NewLine + "  ", scan.Problems.Take(MaxListed).Select(p => p.ToString())) + Environment.NewLine +
+                "Fix the rows, or set bad_rows: skip in the spec. Nothing was scored and the test set is not marked as seen.", scan.Problems);
+        return scan;
+    }
+
+    /// <summary>Classification: every label value of the test file must be one the model was trained on.</summary>
+    public static void CheckLabels(PipelineSettings settings, DataScan scan, ModelCard card)
+    {
+        if (settings.Task == MlTaskKind.Regression) return;
+        var label = settings.Columns.First(c => c.Name == settings.LabelColumn);
+        IReadOnlyList<string> trained = card.LabelValues ?? TrainingLabels(settings, card);
+        var known = new HashSet<string>(trained.Select(v => Canonical(v, label.Kind)), StringComparer.Ordinal);
+        var unseen = scan.LabelCounts.Where(c => !known.Contains(Canonical(c.Key, label.Kind))).ToArray();
+        if (unseen.Length == 0) return;
+
+        var firstLines = FirstLines(settings, scan.FilePath, label, unseen.Select(u => u.Key).ToHashSet(StringComparer.Ordinal));
+        var listed = string.Join(", ", unseen.Take(MaxListed).Select(u => string.Create(CultureInfo.InvariantCulture,
+            $"'{u.Key}' ({u.Value} row(s), first at line {firstLines.GetValueOrDefault(u.Key)})")));
+        throw new DataValidationException(
+            $"test data {scan.FilePath}, column {label.Index + 1} ('{label.Name}'): label value(s) that training never saw: {listed}{(unseen.Length > MaxListed ? ", ..." : "")}. " +
+            $"The model was trained on: {string.Join(", ", trained.Take(20).Select(v => $"'{v}'"))}. " +
+            "Scoring these rows would count each as a wrong prediction of another class, so nothing was scored and the test set is not marked as seen. " +
+            "Fix: spell the test file's labels as the training data does (e.g. without a trailing '.'), then run 'test' again.", []);
+    }
+
+    /// <summary>The test data without rows that cannot be scored (bad rows under the skip policy, rows without a label).</summary>
+    public static IDataView Usable(IDataView data, DataScan scan, PipelineSettings settings, out string? note)
+    {
+        // Classification keys say which rows have no label; for regression one more pass finds them (only when some are missing).
+        var classes = scan.Keys.LabelClass;
+        var noLabel = classes is null && scan.MissingLabelCount > 0 ? MissingLabelRows(settings, scan) : null;
+        bool Unlabeled(long r) => classes is not null ? classes[r] < 0 : noLabel is not null && noLabel[r];
+        long bad = 0, unlabeled = 0, kept = 0;
+        for (long r = 0; r < scan.RowCount; r++)
+        {
+            if (scan.IsBadRow(r)) bad++;
+            else if (Unlabeled(r)) unlabeled++;
+            else kept++;
+        }
+        note = null;
+        if (bad == 0 && unlabeled == 0) return data;
+        if (kept == 0)
+            throw new DataValidationException($"test data {scan.FilePath}: no row can be scored ({bad} bad row(s), {unlabeled} without a label value). Nothing was scored and the test set is not marked as seen.", scan.Problems);
+        note = string.Create(CultureInfo.InvariantCulture,
+            $"{bad + unlabeled} of {scan.RowCount} test row(s) left out ({bad} bad row(s) under bad-row policy {settings.BadRows.ToString().ToLowerInvariant()}, {unlabeled} without a label value); the metrics are over the other {kept}.");
+        return new RowFilterDataView(data, r => r < scan.RowCount && !scan.IsBadRow(r) && !Unlabeled(r), kept);
+    }
+
+    /// <summary>Per data row (the loader's row index): the label is missing (absent field or a missing-value token).</summary>
+    private static bool[] MissingLabelRows(PipelineSettings settings, DataScan scan)
+    {
+        var label = settings.Columns.First(c => c.Name == settings.LabelColumn);
+        var tokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.Ordinal);
+        var missing = new bool[scan.RowCount];
+        var fields = new List<string>();
+        var starts = new List<int>();
+        using var reader = new StreamReader(scan.FilePath, detectEncodingFromByteOrderMarks: true);
+        if (settings.HasHeader) reader.ReadLine();
+        long row = -1;
+        string? line;
+        while ((line = reader.ReadLine()) is not null && row + 1 < scan.RowCount)
+        {
+            if (!DelimitedLine.IsDataRow(line)) continue;
+            row++;
+            DelimitedLine.Split(line, settings.Separator, fields, starts);
+            missing[row] = label.Index >= fields.Count || tokens.Contains(fields[label.Index].Trim());
+        }
+        return missing;
+    }
+
+    private static IReadOnlyList<string> TrainingLabels(PipelineSettings settings, ModelCard card)
+    {
+        // Cards written before LabelValues was recorded: read the classes from the training data the card names.
+        var path = File.Exists(card.TrainData.Path) ? card.TrainData.Path : settings.ResolvePath(settings.TrainDataPath);
+        return DataScan.Run(settings, path).LabelCounts.Select(c => c.Key).ToArray();
+    }
+
+    // The loader reads a numeric or boolean label as a value, so "1.0" and "1" are the same class, as are "True" and "true".
+    private static string Canonical(string value, ColumnKind kind) => kind switch
+    {
+        ColumnKind.Numeric when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d.ToString("R", CultureInfo.InvariantCulture),
+        ColumnKind.Boolean => value.ToLowerInvariant() is "true" or "t" or "yes" or "y" or "1" or "+1" ? "true" : "false",
+        _ => value,
+    };
+
+    private static Dictionary<string, long> FirstLines(PipelineSettings settings, string path, ColumnInfo label, HashSet<string> wanted)
+    {
+        var found = new Dictionary<string, long>(StringComparer.Ordinal);
+        var fields = new List<string>();
+        var starts = new List<int>();
+        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        long lineNumber = 0;
+        string? line;
+        if (settings.HasHeader && reader.ReadLine() is not null) lineNumber = 1;
+        while (found.Count < wanted.Count && (line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (!DelimitedLine.IsDataRow(line)) continue;
+            DelimitedLine.Split(line, settings.Separator, fields, starts);
+            if (label.Index >= fields.Count) continue;
+            var value = fields[label.Index].Trim();
+            if (wanted.Contains(value)) found.TryAdd(value, lineNumber);
+        }
+        return found;
+    }
+}
