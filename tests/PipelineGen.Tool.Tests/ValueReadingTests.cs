@@ -141,6 +141,10 @@ public class ValueReadingTests
         Assert.DoesNotContain(declared.Diagnostics, d => d.Id == "PG0140");
         // The declared type still says which sampled value will be read as missing.
         Assert.Contains(declared.Diagnostics, d => d.Id == "PG0108" && d.Message.Contains("'abc'") && d.Span.StartLine == 13);
+        // ... and reads it as missing, as the run will: the column is numbers with one missing value.
+        Assert.Equal("numeric", declared.Find("fare")!.Type);
+        Assert.Equal(1, declared.Find("fare")!.MissingCount);
+        Assert.Equal(29, declared.Find("fare")!.DistinctCount);
 
         var token = project.Infer(project.WriteSpec(kind: "binary", dataExtra: "missing_values: ['', 'abc']"));
         Assert.Empty(token.Diagnostics);

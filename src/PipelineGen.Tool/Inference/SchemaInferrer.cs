@@ -137,6 +137,9 @@ internal static class SchemaInferrer
         var columns = infer ? header.Select((name, index) => new ColumnAccumulator(name, index)).ToArray() : null;
         var missingTokens = new HashSet<string>(data.MissingValues, StringComparer.Ordinal);
         var typeChecks = infer ? TypeChecks(data, header) : [];
+        // A column the spec declares numeric reads values that are not numbers as missing (PG0108 names the first one);
+        // the run does the same, so they count as missing here and the column's values are its numbers.
+        var declaredNumeric = header.Select(name => typeChecks.Any(t => t.Name == name && t.Type == ValueKinds.Numeric)).ToArray();
 
         var rows = 0;
         bool stoppedByLimit = false;
@@ -163,7 +166,7 @@ internal static class SchemaInferrer
             for (var i = 0; i < columns.Length; i++)
             {
                 var value = record.Fields[i];
-                if (DataValues.IsMissing(value, missingTokens)) { columns[i].AddMissing(); continue; }
+                if (DataValues.IsMissing(value, missingTokens) || (declaredNumeric[i] && !DataValues.IsNumber(value))) { columns[i].AddMissing(); continue; }
                 var at = record.FieldColumns[i];
                 columns[i].Add(value, record.Line, at, record.LineOffset + at - 1);
             }
