@@ -43,6 +43,8 @@ public class DiagnosticsReferenceTests
             Reported: FromTool(SpecDiagnostics.TypeOverrideMismatch, "/project/data.csv", 18, 9, "age", "numeric", "forty", 18)),
         new Example("PG0109", Minimal + "\n  features: []\n", "List at least one feature column, or drop `features` to use all columns."),
         new Example("PG0110", Minimal + "\n  columns:\n    plan: { role: label }\n", "Set `task.label` instead of a second `role: label`."),
+        new Example("PG0140", Minimal, "Declare the column `type: numeric` (values that are not numbers are read as missing and counted by the run), or add the token to `data.missing_values`; declare `type: categorical` if it really is a category.",
+            Reported: FromTool(SpecDiagnostics.NumbersWithJunk, "/project/data.csv", 12, 31, "monthly_fee", 4990, 2, "'n/a' (line 12, column 31), 'tbd' (line 380, column 31)")),
         new Example("PG0201", Minimal + "\nmodel:\n  trainer: lightgmb\n", "Use a trainer from the list (`lightgbm`)."),
         new Example("PG0202", Minimal + "\nmodel:\n  trainer: naive_bayes\n", "Pick a trainer made for the task."),
         new Example("PG0203", Minimal + "\nmodel:\n  trainer: lightgbm\n  params:\n    num_leaves: 31\n", "Use the trainer's hyperparameter name (`leaves`)."),

@@ -146,6 +146,9 @@ public class ValueReadingTests
         Assert.Equal(1, declared.Find("fare")!.MissingCount);
         Assert.Equal(29, declared.Find("fare")!.DistinctCount);
 
+        // A column the spec declares categorical is what the user wants: nothing to warn about.
+        Assert.Empty(project.Infer(project.WriteSpec(kind: "binary", dataExtra: "columns:\n  fare: { type: categorical }")).Diagnostics);
+
         var token = project.Infer(project.WriteSpec(kind: "binary", dataExtra: "missing_values: ['', 'abc']"));
         Assert.Empty(token.Diagnostics);
         Assert.Equal("numeric", token.Find("fare")!.Type);
