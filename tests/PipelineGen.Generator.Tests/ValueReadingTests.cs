@@ -17,8 +17,13 @@ namespace PipelineGen.Generator.Tests;
 public sealed class ValueReadingTests : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "pg-values-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly Xunit.Abstractions.ITestOutputHelper _log;
 
-    public ValueReadingTests() => Directory.CreateDirectory(_dir);
+    public ValueReadingTests(Xunit.Abstractions.ITestOutputHelper log)
+    {
+        _log = log;
+        Directory.CreateDirectory(_dir);
+    }
 
     public void Dispose()
     {
@@ -103,6 +108,7 @@ public sealed class ValueReadingTests : IDisposable
         var output = new StringWriter();
         var error = new StringWriter();
         int exit = PipelineApp.Run(["evaluate"], pipeline, output, error, runStorePath: Path.Combine(_dir, "runs.db"));
+        _log.WriteLine(output.ToString());
         Assert.True(exit is 0 or 1, $"evaluate exited {exit}: {error}\n{output}");
         Assert.DoesNotContain("never occurs", error.ToString() + output);
     }
@@ -139,6 +145,7 @@ public sealed class ValueReadingTests : IDisposable
         var warning = Assert.Single(tool);
         Assert.Equal(("PG0140", PipelineGen.Spec.Severity.Warning, data, 8), (warning.Id, warning.Severity, warning.FilePath, warning.Span.StartLine));
         Assert.Contains("'abc' (line 8, column", warning.Message);
+        _log.WriteLine(warning.ToString());
         var shown = Assert.Single(reported);
         Assert.Equal("PG0140", shown.Id);
         Assert.Equal(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning, shown.Severity);
@@ -157,8 +164,11 @@ public sealed class ValueReadingTests : IDisposable
         Assert.Equal(1, loaded.Count(float.IsNaN));
         Assert.True(float.IsNaN(loaded[6])); // line 8 is the 7th row
 
+        var output = new StringWriter();
         var error = new StringWriter();
-        int exit = PipelineApp.Run(["evaluate"], pipeline, new StringWriter(), error, runStorePath: Path.Combine(_dir, "runs.db"));
+        int exit = PipelineApp.Run(["evaluate"], pipeline, output, error, runStorePath: Path.Combine(_dir, "runs.db"));
+        _log.WriteLine(output.ToString());
+        Assert.Contains("column 'hours' is declared numeric: 1 value(s) that are not numbers were read as missing", output.ToString() + error);
         Assert.True(exit is 0 or 1, $"evaluate exited {exit}: {error}");
     }
 }
