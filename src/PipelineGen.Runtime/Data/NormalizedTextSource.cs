@@ -144,24 +144,52 @@ internal sealed class LineNormalizer
     public string Normalize(string line)
     {
         if (!DelimitedLine.IsDataRow(line) || !NeedsRewrite(line)) return line;
-        if (DelimitedLine.Split(line, _separator, _fields, _starts) >= 0) return line; // unclosed quote: a bad row, left as it is
         var text = _text.Clear();
+        if (line.IndexOf('"') < 0)
+        {
+            // No quotes (the common case, e.g. a blank after every separator): each value is the field's slice without
+            // its surrounding blanks, which DelimitedLine.Split would return too; no string per field.
+            int field = 0, start = 0;
+            for (int i = 0; i <= line.Length; i++)
+            {
+                if (i < line.Length && line[i] != _separator) continue;
+                int from = start, to = i;
+                while (from < to && DelimitedLine.IsBlank(line[from], _separator)) from++;
+                while (to > from && DelimitedLine.IsBlank(line[to - 1], _separator)) to--;
+                if (field > 0) text.Append(_separator);
+                var slice = line.AsSpan(from, to - from);
+                if (!IsNumericField(field) || (DataValues.IsPlainNumberText(slice) && !IsPlainMissingToken(slice))) text.Append(slice);
+                else AppendNumber(text, slice.ToString());
+                field++;
+                start = i + 1;
+            }
+            return text.ToString();
+        }
+        if (DelimitedLine.Split(line, _separator, _fields, _starts) >= 0) return line; // unclosed quote: a bad row, left as it is
         for (int i = 0; i < _fields.Count; i++)
         {
             if (i > 0) text.Append(_separator);
-            var value = _fields[i];
-            if (IsNumericField(i))
-            {
-                // Missing, or not a number: empty, which the loader reads as NaN (MissingRealsAsNaNs).
-                if (DataValues.IsMissing(value, _missingTokens) || !DataValues.TryParseNumber(value, out var number) || double.IsNaN(number)) continue;
-                if (DataValues.IsPlainNumberText(value)) text.Append(value);
-                else if (double.IsPositiveInfinity(number)) text.Append("Infinity");
-                else if (double.IsNegativeInfinity(number)) text.Append("-Infinity");
-                else text.Append(number.ToString("R", CultureInfo.InvariantCulture));
-            }
-            else AppendText(text, value);
+            if (IsNumericField(i)) AppendNumber(text, _fields[i]);
+            else AppendText(text, _fields[i]);
         }
         return text.ToString();
+    }
+
+    private bool IsPlainMissingToken(ReadOnlySpan<char> value)
+    {
+        foreach (var token in _plainMissingTokens)
+            if (value.SequenceEqual(token)) return true;
+        return false;
+    }
+
+    private void AppendNumber(StringBuilder text, string value)
+    {
+        // Missing, or not a number: empty, which the loader reads as NaN (MissingRealsAsNaNs).
+        if (DataValues.IsMissing(value, _missingTokens) || !DataValues.TryParseNumber(value, out var number) || double.IsNaN(number)) return;
+        if (DataValues.IsPlainNumberText(value)) text.Append(value);
+        else if (double.IsPositiveInfinity(number)) text.Append("Infinity");
+        else if (double.IsNegativeInfinity(number)) text.Append("-Infinity");
+        else text.Append(number.ToString("R", CultureInfo.InvariantCulture));
     }
 
     private void AppendText(StringBuilder text, string value)
@@ -189,9 +217,7 @@ internal sealed class LineNormalizer
             if (IsNumericField(field) && i > start)
             {
                 var span = line.AsSpan(start, i - start);
-                if (!DataValues.IsPlainNumberText(span)) return true;
-                foreach (var token in _plainMissingTokens)
-                    if (span.SequenceEqual(token)) return true;
+                if (!DataValues.IsPlainNumberText(span) || IsPlainMissingToken(span)) return true;
             }
             field++;
             start = i + 1;
