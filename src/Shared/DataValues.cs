@@ -11,9 +11,6 @@ namespace PipelineGen.Shared;
 /// </summary>
 internal static class DataValues
 {
-    /// <summary>The default <c>data.missing_values</c>.</summary>
-    public static readonly IReadOnlyList<string> DefaultMissingTokens = ["", "?", "NA", "NaN", "null"];
-
     public static bool IsMissing(string value, ISet<string> missingTokens) => value.Length == 0 || missingTokens.Contains(value);
 
     public static bool TryParseNumber(string value, out double number) =>
