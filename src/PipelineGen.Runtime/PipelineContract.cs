@@ -37,7 +37,9 @@ public enum BadRowPolicy { Fail, Skip }
 /// <param name="Kind">How the column is read and featurised.</param>
 /// <param name="Role">What the column is used for.</param>
 /// <param name="HasMissing">The sampled data had missing values in this column.</param>
-public sealed record ColumnInfo(string Name, int Index, string PropertyName, ColumnKind Kind, ColumnRole Role, bool HasMissing);
+/// <param name="UnparsableAsMissing">The spec declares the column numeric: values that are not numbers are read as missing
+/// and counted (a warning), not bad rows.</param>
+public sealed record ColumnInfo(string Name, int Index, string PropertyName, ColumnKind Kind, ColumnRole Role, bool HasMissing, bool UnparsableAsMissing = false);
 
 /// <summary>The spec's <c>evaluate</c> section.</summary>
 public sealed record EvaluationSettings

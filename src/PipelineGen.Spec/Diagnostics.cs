@@ -158,6 +158,10 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo UnbalancedQuote = new("PG0307", "Unbalanced quote", Severity.Error,
         "A quoted value starting here is never closed. Close the quote or escape it by doubling (\"\"), or set 'data.bad_rows: skip'.", DataCategory);
 
+    // PG014x: how values are read (the shared reading of src/Shared, found by the build tool, reported by the generator).
+    public static readonly DiagnosticDescriptorInfo NumbersWithJunk = new("PG0140", "Numeric column has values that are not numbers", Severity.Warning,
+        "Column '{0}' holds numbers ({1} in the sample) except for {2} value(s) that are not: {3}. It was inferred as categorical, so every distinct number becomes a category of its own. To read it as numbers, declare it under 'data.columns' ('{0}: {{ type: numeric }}': values that are not numbers are then read as missing and counted), or add such a token to 'data.missing_values'; if it really is a category, declare 'type: categorical' to silence this.", DataCategory);
+
     // PG90xx: the build integration (reported by the MSBuild tasks and targets, which cannot reference this assembly;
     // listed here so every id is unique, documented and tracked).
     public static readonly DiagnosticDescriptorInfo ToolNotFound = new("PG9001", "Build tool not found", Severity.Error,

@@ -3,16 +3,26 @@
 namespace PipelineGen.Shared;
 
 /// <summary>
-/// Splits one line of a delimited file the way ML.NET's <c>TextLoader</c> reads it with <c>AllowQuoting = true</c>:
-/// a field that starts with a double quote runs to the matching quote, <c>""</c> inside it is a literal quote,
-/// and a record never spans lines.
+/// Splits one line of a delimited file into values. This is the one reading of a field that the build tool, the
+/// runtime's checks and (through <c>NormalizedTextSource</c>) the model's loader all share:
+/// <list type="bullet">
+/// <item>Spaces and tabs around a value outside quotes are not part of it (unless the separator is that character):
+/// <c>a, &gt;50K ,b</c> reads <c>&gt;50K</c>.</item>
+/// <item>A field whose first non-blank character is a double quote runs to the matching quote; separators inside are
+/// text, <c>""</c> is a literal quote, and blanks inside the quotes are kept (<c>" x "</c> reads <c> x </c>). Text after
+/// the closing quote up to the separator is appended, without its trailing blanks.</item>
+/// <item>A record never spans lines; empty lines and lines starting with <c>//</c> are no row (as in ML.NET's <c>TextLoader</c>).</item>
+/// </list>
 /// </summary>
 internal static class DelimitedLine
 {
     /// <summary>How the TextLoader treats a physical line: empty lines and lines starting with <c>//</c> are no row.</summary>
     public static bool IsDataRow(string line) => line.Length > 0 && !line.StartsWith("//", StringComparison.Ordinal);
 
-    /// <summary>Fills <paramref name="fields"/> and <paramref name="fieldStarts"/> (0-based character offsets).</summary>
+    /// <summary>Whether <paramref name="c"/> is a blank that surrounds a value without belonging to it.</summary>
+    public static bool IsBlank(char c, char separator) => (c == ' ' || c == '\t') && c != separator;
+
+    /// <summary>Fills <paramref name="fields"/> with the values and <paramref name="fieldStarts"/> with where each value starts (0-based character offsets, after leading blanks).</summary>
     /// <returns>-1, or the 0-based offset of a quote that is never closed.</returns>
     public static int Split(string line, char separator, List<string> fields, List<int> fieldStarts)
     {
@@ -21,6 +31,7 @@ internal static class DelimitedLine
         int i = 0;
         while (true)
         {
+            while (i < line.Length && IsBlank(line[i], separator)) i++;
             fieldStarts.Add(i);
             if (i < line.Length && line[i] == '"')
             {
@@ -40,10 +51,10 @@ internal static class DelimitedLine
                     value.Append(line[i++]);
                 }
                 if (!closed) { fields.Add(value.ToString()); return quoteAt; }
-                // Text after the closing quote up to the separator belongs to the field (TextLoader keeps it too).
+                // Text after the closing quote up to the separator belongs to the field, without trailing blanks.
                 int end = line.IndexOf(separator, i);
                 if (end < 0) end = line.Length;
-                value.Append(line, i, end - i);
+                value.Append(line, i, TrimmedEnd(line, i, end, separator) - i);
                 fields.Add(value.ToString());
                 i = end;
             }
@@ -51,11 +62,17 @@ internal static class DelimitedLine
             {
                 int end = line.IndexOf(separator, i);
                 if (end < 0) end = line.Length;
-                fields.Add(line.Substring(i, end - i));
+                fields.Add(line.Substring(i, TrimmedEnd(line, i, end, separator) - i));
                 i = end;
             }
             if (i >= line.Length) return -1;
             i++; // skip the separator; a trailing separator yields a final empty field
         }
+    }
+
+    private static int TrimmedEnd(string line, int start, int end, char separator)
+    {
+        while (end > start && IsBlank(line[end - 1], separator)) end--;
+        return end;
     }
 }

@@ -67,6 +67,8 @@ public class DiagnosticsReferenceTests
             ChurnSchema(new InferredColumn("How satisfied were you " + new string('.', 1100), 5, "categorical", 0, 3, EquatableArray<string>.Empty))),
         new Example("PG0122", Minimal, "Rename the column in the header (for example `label_code`), or set `role: ignore` for it.",
             ChurnSchema(new InferredColumn("Label", 5, "numeric", 0, 10, EquatableArray<string>.Empty))),
+        new Example("PG0140", Minimal, "Declare the column `type: numeric` (values that are not numbers are read as missing and counted by the run), or add the token to `data.missing_values`; declare `type: categorical` if it really is a category.",
+            Reported: FromTool(SpecDiagnostics.NumbersWithJunk, "/project/data.csv", 12, 31, "monthly_fee", 4990, 2, "'n/a' (line 12, column 31), 'tbd' (line 380, column 31)")),
         new Example("PG0201", Minimal + "\nmodel:\n  trainer: lightgmb\n", "Use a trainer from the list (`lightgbm`)."),
         new Example("PG0202", Minimal + "\nmodel:\n  trainer: naive_bayes\n", "Pick a trainer made for the task."),
         new Example("PG0203", Minimal + "\nmodel:\n  trainer: lightgbm\n  params:\n    num_leaves: 31\n", "Use the trainer's hyperparameter name (`leaves`)."),

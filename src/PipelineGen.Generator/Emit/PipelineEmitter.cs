@@ -214,7 +214,7 @@ public static class PipelineEmitter
         w.Line($"Columns = new {RT}.ColumnInfo[]")
          .Line("{").Indent();
         foreach (var c in p.Columns)
-            w.Line($"new {RT}.ColumnInfo({CSharp.String(c.Name)}, {CSharp.Int(c.Index)}, {CSharp.String(c.PropertyName)}, {RT}.ColumnKind.{(c.Kind == "datetime" ? "DateTime" : Pascal(c.Kind))}, {RT}.ColumnRole.{Pascal(c.Role)}, {CSharp.Bool(c.HasMissing)}),");
+            w.Line($"new {RT}.ColumnInfo({CSharp.String(c.Name)}, {CSharp.Int(c.Index)}, {CSharp.String(c.PropertyName)}, {RT}.ColumnKind.{(c.Kind == "datetime" ? "DateTime" : Pascal(c.Kind))}, {RT}.ColumnRole.{Pascal(c.Role)}, {CSharp.Bool(c.HasMissing)}{(c.Kind == "numeric" && c.TypeDeclared ? ", UnparsableAsMissing: true" : "")}),");
         w.Outdent().Line("},");
         w.Close(";");
     }
@@ -239,7 +239,9 @@ public static class PipelineEmitter
         }
         w.Outdent().Line("},")
          .Outdent().Line("};")
-         .Line("return mlContext.Data.LoadFromTextFile(path, options);")
+         .Line("// The runtime feeds the loader each line in the reading the build inferred the schema with (blanks around")
+         .Line("// unquoted values dropped, exact missing tokens; numeric values that are not numbers read as missing).")
+         .Line($"return {RT}.Data.DelimitedData.Load(mlContext, options, path, Settings);")
          .Close();
     }
 

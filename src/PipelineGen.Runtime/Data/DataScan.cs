@@ -120,6 +120,9 @@ public sealed class DataScan
         var firstRowByHash = new Dictionary<ulong, int>();
         int duplicateRows = 0;
         var missingPerColumn = new long[columns.Length];
+        // Declared-numeric columns read values that are not numbers as missing: counted, with the first one's place.
+        var notNumbers = new long[columns.Length];
+        var firstNotNumber = new string?[columns.Length];
         long missingLabels = 0;
 
         int expectedFields = columns.Length == 0 ? 0 : columns.Max(c => c.Index) + 1;
@@ -136,7 +139,7 @@ public sealed class DataScan
             expectedFields = fields.Count;
             foreach (var column in columns)
             {
-                string? actual = column.Index < fields.Count ? fields[column.Index].Trim() : null;
+                string? actual = column.Index < fields.Count ? fields[column.Index] : null;
                 if (actual != column.Name)
                     problems.Add(new RowProblem(RowProblemKind.HeaderMismatch, path, 1, column.Index + 1, column.Name,
                         actual is null
@@ -181,25 +184,32 @@ public sealed class DataScan
             for (int c = 0; c < columns.Length; c++)
             {
                 var column = columns[c];
-                string raw = column.Index < fields.Count ? fields[column.Index] : "";
-                string value = raw.Trim();
-                bool missing = column.Index >= fields.Count || missingTokens.Contains(value);
+                // The shared reading (DelimitedLine, DataValues): the same values the build inferred and the model loads.
+                string value = column.Index < fields.Count ? fields[column.Index] : "";
+                bool missing = column.Index >= fields.Count || DataValues.IsMissing(value, missingTokens);
                 if (missing) { missingPerColumn[c]++; continue; }
                 if (openQuote >= 0 || column.Role is ColumnRole.Ignore) continue;
-                if (column.Kind == ColumnKind.Numeric && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                if (column.Kind == ColumnKind.Numeric && !DataValues.IsNumber(value) && column.UnparsableAsMissing)
+                {
+                    missingPerColumn[c]++;
+                    if (notNumbers[c]++ == 0)
+                        firstNotNumber[c] = $"line {lineNumber.ToString(CultureInfo.InvariantCulture)}, column {(column.Index + 1).ToString(CultureInfo.InvariantCulture)}: '{Shorten(value)}'";
+                }
+                else if (column.Kind == ColumnKind.Numeric && !DataValues.IsNumber(value))
                     Report(RowProblemKind.UnparsableNumber, column.Index + 1, column.Name,
-                        $"'{Shorten(raw)}' is not a number.",
-                        $"Write numbers with '.' as the decimal point and no thousands separator; mark a missing value with one of: {string.Join(", ", settings.MissingValueTokens.Select(t => $"'{t}'"))}.");
-                else if (column.Kind == ColumnKind.Boolean && !IsBoolean(value))
+                        $"'{Shorten(value)}' is not a number.",
+                        $"Write numbers with '.' as the decimal point and no thousands separator; mark a missing value with one of: {string.Join(", ", settings.MissingValueTokens.Select(t => $"'{t}'"))}; or declare the column '{column.Name}: {{ type: numeric }}' in the spec to read values that are not numbers as missing.");
+                else if (column.Kind == ColumnKind.Boolean && !DataValues.IsBoolean(value))
                     Report(RowProblemKind.UnparsableBoolean, column.Index + 1, column.Name,
-                        $"'{Shorten(raw)}' is not a boolean.",
+                        $"'{Shorten(value)}' is not a boolean.",
                         "Use true/false, yes/no or 1/0.");
             }
             if (bad) badRows++;
             excluded.Add(bad);
 
-            string labelValue = label.Index < fields.Count ? fields[label.Index].Trim() : "";
-            bool labelMissing = label.Index >= fields.Count || missingTokens.Contains(labelValue);
+            string labelValue = label.Index < fields.Count ? fields[label.Index] : "";
+            bool labelMissing = label.Index >= fields.Count || DataValues.IsMissing(labelValue, missingTokens)
+                || (label.Kind == ColumnKind.Numeric && label.UnparsableAsMissing && !DataValues.IsNumber(labelValue));
             if (labelMissing && !bad) missingLabels++;
             if (labelClass is not null)
             {
@@ -214,8 +224,8 @@ public sealed class DataScan
             }
             if (groupOf is not null)
             {
-                string key = group!.Index < fields.Count ? fields[group.Index].Trim() : "";
-                if (missingTokens.Contains(key)) groupOf.Add(-1);
+                string key = group!.Index < fields.Count ? fields[group.Index] : "";
+                if (DataValues.IsMissing(key, missingTokens)) groupOf.Add(-1);
                 else
                 {
                     if (!groupIds.TryGetValue(key, out int gid)) groupIds.Add(key, gid = groupIds.Count);
@@ -231,6 +241,9 @@ public sealed class DataScan
         long rowCount = row + 1;
         if (rowCount == 0) errors.Add("the file has no data rows.");
         long goodRows = rowCount - badRows;
+        for (int c = 0; c < columns.Length; c++)
+            if (notNumbers[c] > 0)
+                warnings.Add($"column '{columns[c].Name}' is declared numeric: {notNumbers[c].ToString(CultureInfo.InvariantCulture)} value(s) that are not numbers were read as missing (first at {firstNotNumber[c]}).");
         for (int c = 0; c < columns.Length; c++)
             if (rowCount > 0 && missingPerColumn[c] == rowCount && columns[c].Role != ColumnRole.Ignore)
             {
@@ -285,18 +298,13 @@ public sealed class DataScan
     // Data may be anything (a system file named as the data): messages show short, escaped samples only.
     private static string Shorten(string value) => SafeText.Escape(value);
 
-    // The spellings ML.NET's boolean conversion accepts.
-    private static bool IsBoolean(string value) => value.ToLowerInvariant() is
-        "true" or "false" or "t" or "f" or "yes" or "no" or "y" or "n" or "1" or "0" or "+1" or "-1";
-
-    private static bool IsTrue(string value) => value.ToLowerInvariant() is "true" or "t" or "yes" or "y" or "1" or "+1";
+    private static bool IsTrue(string value) => DataValues.TryParseBoolean(value, out var b) && b;
 
     // The loader reads a numeric or boolean label as a value, so "1.0" is the positive class "1" and "True" is "true".
     private static bool SameLabelValue(string value, string positive, ColumnKind kind) => kind switch
     {
-        ColumnKind.Numeric => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var a)
-            && double.TryParse(positive, NumberStyles.Float, CultureInfo.InvariantCulture, out var b) && a == b,
-        ColumnKind.Boolean => IsBoolean(value) && IsBoolean(positive) && IsTrue(value) == IsTrue(positive),
+        ColumnKind.Numeric => DataValues.TryParseNumber(value, out var a) && DataValues.TryParseNumber(positive, out var b) && a == b,
+        ColumnKind.Boolean => DataValues.IsBoolean(value) && DataValues.IsBoolean(positive) && IsTrue(value) == IsTrue(positive),
         _ => value == positive,
     };
 

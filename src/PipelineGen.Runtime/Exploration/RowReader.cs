@@ -71,7 +71,8 @@ internal sealed class RowReader : IDisposable
     {
         var columns = slots.Select(s => data.Schema[s.SchemaIndex]).ToArray();
         var cursor = data.GetRowCursor(columns);
-        var missingTokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.OrdinalIgnoreCase);
+        // Exact tokens, as the build, the run's checks and the model's categorical step compare them (PipelineGen.Shared.DataValues).
+        var missingTokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.Ordinal);
         var getters = new Func<Cell>[slots.Count];
         for (int i = 0; i < slots.Count; i++)
             getters[i] = MakeGetter(cursor, data.Schema[slots[i].SchemaIndex], slots[i].Mode, missingTokens);
@@ -135,13 +136,12 @@ internal sealed class RowReader : IDisposable
             return () =>
             {
                 getter(ref value);
-                var span = value.Span.Trim();
-                if (span.IsEmpty) return Cell.Absent;
-                var text = span.ToString();
-                if (missingTokens.Contains(text)) return Cell.Absent;
+                // The loader already read the value the shared way (NormalizedTextSource): no second trimming here.
+                var text = value.ToString();
+                if (PipelineGen.Shared.DataValues.IsMissing(text, missingTokens)) return Cell.Absent;
                 return mode switch
                 {
-                    ProfileMode.Numeric => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+                    ProfileMode.Numeric => PipelineGen.Shared.DataValues.TryParseNumber(text, out var d)
                         ? new Cell(d, text, false) : new Cell(double.NaN, text, true, Unparsed: true),
                     ProfileMode.Date => DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var t)
                         ? new Cell(t.ToOADate(), text, false) : new Cell(double.NaN, text, true, Unparsed: true),

@@ -32,7 +32,8 @@ public sealed record BoundPipeline(
 /// <param name="Kind">numeric, categorical, text, boolean or datetime — after overrides.</param>
 /// <param name="Role">feature, label, id, ignore or group.</param>
 /// <param name="Missing">mean, median, model or category; null when nothing needs filling.</param>
-public sealed record BoundColumn(string Name, int Index, string PropertyName, string Kind, string Role, bool HasMissing, string? Missing);
+/// <param name="TypeDeclared">The spec declares the column's type ('data.columns.NAME.type'), rather than the build inferring it.</param>
+public sealed record BoundColumn(string Name, int Index, string PropertyName, string Kind, string Role, bool HasMissing, string? Missing, bool TypeDeclared = false);
 
 public sealed record BoundPreparation(
     string Normalize,

@@ -272,7 +272,7 @@ public static class SpecBinder
                     diagnostics.Add(SpecDiagnostics.InvalidValue.Create(file, declaredMissing.Span, $"data.columns.{column.Name}.missing",
                         $"'{declaredMissing.Value}' does not apply to a {kind} column; use {(kind == "numeric" ? "'mean', 'median' or 'model'" : kind == "datetime" ? "nothing (missing dates are read as the default date)" : "'category'")}."));
             }
-            result.Add(new BoundColumn(column.Name, column.Index, names.Next(column.Name), kind, role, column.MissingCount > 0, missing));
+            result.Add(new BoundColumn(column.Name, column.Index, names.Next(column.Name), kind, role, column.MissingCount > 0, missing, TypeDeclared: o?.Type is not null));
         }
         return result;
     }

@@ -12,7 +12,14 @@ internal sealed class ColumnAccumulator
     internal const double TextMinAverageLength = 30;
     internal const double TextMinDistinctRatio = 0.5;
 
+    // A column of numbers with a few junk tokens ("fare" with one "abc") reads as categorical; the build says which
+    // values did it. "Mostly numbers": at least this many numbers, and junk at most this share of the values.
+    internal const int MostlyNumericMinNumbers = 10;
+    internal const double MostlyNumericMaxJunkShare = 0.1;
+    internal const int MaxJunkExamples = 3;
+
     private readonly HashSet<string> _distinct = new(StringComparer.Ordinal);
+    private readonly List<LocatedValue> _notNumbers = [];
     private bool _allBoolean = true, _allNumeric = true, _allDateTime = true;
     private long _totalLength, _totalWords;
 
@@ -26,18 +33,31 @@ internal sealed class ColumnAccumulator
     public int Index { get; }
     public int MissingCount { get; private set; }
     public int ValueCount { get; private set; }
+    /// <summary>Non-missing values that are not numbers.</summary>
+    public int NotNumberCount { get; private set; }
+    /// <summary>The first few of them, with where they are.</summary>
+    public IReadOnlyList<LocatedValue> NotNumberExamples => _notNumbers;
 
     public void AddMissing() => MissingCount++;
 
-    public void Add(string value)
+    /// <param name="value">The value as <c>DelimitedLine</c> read it (surrounding unquoted blanks already gone).</param>
+    /// <param name="line">1-based line in the data file (for the diagnostics that name the value); 0 when unknown.</param>
+    /// <param name="column">1-based column of the value's first character.</param>
+    /// <param name="offset">0-based character offset of that character in the file.</param>
+    public void Add(string value, int line = 0, int column = 0, long offset = 0)
     {
         ValueCount++;
         _distinct.Add(value);
-        var trimmed = value.Trim();
-        // Cheapest and most specific checks first; once a test fails it is never run again.
-        if (_allBoolean) _allBoolean = ValueKinds.IsBoolean(trimmed);
-        if (_allNumeric) _allNumeric = ValueKinds.IsNumeric(trimmed);
-        if (_allDateTime) _allDateTime = ValueKinds.IsDateTime(trimmed);
+        // Cheapest and most specific checks first; once a test fails it is never run again (numbers are always
+        // checked, to count the values that are not).
+        if (_allBoolean) _allBoolean = ValueKinds.IsBoolean(value);
+        if (!ValueKinds.IsNumeric(value))
+        {
+            _allNumeric = false;
+            NotNumberCount++;
+            if (_notNumbers.Count < MaxJunkExamples) _notNumbers.Add(new LocatedValue(value, line, column, offset));
+        }
+        if (_allDateTime) _allDateTime = ValueKinds.IsDateTime(value);
         _totalLength += value.Length;
         _totalWords += ValueKinds.CountWords(value);
     }
@@ -57,6 +77,15 @@ internal sealed class ColumnAccumulator
             : ValueKinds.Categorical;
     }
 
+    /// <summary>
+    /// Numbers except for a few values that are not: inferred categorical all the same (the data says so), but worth
+    /// a warning naming those values, since one junk token should not silently turn a measurement into categories.
+    /// </summary>
+    public bool IsNumericExceptForJunk =>
+        NotNumberCount > 0 && InferType() == ValueKinds.Categorical
+        && ValueCount - NotNumberCount >= MostlyNumericMinNumbers
+        && NotNumberCount <= ValueCount * MostlyNumericMaxJunkShare;
+
     public InferredColumn ToColumn()
     {
         var type = InferType();
@@ -68,6 +97,9 @@ internal sealed class ColumnAccumulator
 
     // Deterministic order whatever the row order: numbers by value, everything else ordinally.
     private IEnumerable<string> Sorted(string type) => type == ValueKinds.Numeric
-        ? _distinct.OrderBy(v => double.Parse(v.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture)).ThenBy(v => v, StringComparer.Ordinal)
+        ? _distinct.OrderBy(v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ThenBy(v => v, StringComparer.Ordinal)
         : _distinct.OrderBy(v => v, StringComparer.Ordinal);
 }
+
+/// <summary>A sampled value and where it is: 1-based line and column, 0-based character offset in the file.</summary>
+internal sealed record LocatedValue(string Value, int Line, int Column, long Offset);

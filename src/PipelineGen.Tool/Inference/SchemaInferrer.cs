@@ -52,9 +52,28 @@ internal static class SchemaInferrer
                 diagnostics.Add(SpecDiagnostics.TestHeaderMismatch.Create(testPath, At(1, 1, 0), testNode.Value, DescribeHeaderDifference(trainHeader, testHeader)));
         }
 
+        if (train.Columns is { } accumulators) ReportNumbersWithJunk(accumulators, trainPath, data, diagnostics);
         var columns = train.Columns?.Select(c => c.ToColumn()).ToEquatableArray() ?? EquatableArray<InferredColumn>.Empty;
         var schema = new InferredSchema(fullSpecPath, trainPath ?? "", train.RowsSampled, train.SampleIsComplete, columns, diagnostics.ToEquatableArray());
         return new InferenceResult(schema, new[] { trainPath, testPath }.OfType<string>().ToArray());
+    }
+
+    /// <summary>
+    /// PG0140 for each column that holds numbers except for a few values that are not (and whose type the spec does not
+    /// declare): it was inferred categorical, and the user should know which values did that and where they are.
+    /// </summary>
+    private static void ReportNumbersWithJunk(IReadOnlyList<ColumnAccumulator> columns, string path, DataSection data, List<DiagnosticInfo> diagnostics)
+    {
+        var declared = new HashSet<string>(data.Columns.Where(o => o.Type is not null).Select(o => o.Name.Value), StringComparer.Ordinal);
+        foreach (var column in columns)
+        {
+            if (declared.Contains(column.Name) || !column.IsNumericExceptForJunk) continue;
+            var first = column.NotNumberExamples[0];
+            var examples = string.Join(", ", column.NotNumberExamples.Select(v =>
+                $"'{Shorten(v.Value)}' (line {v.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}, column {v.Column.ToString(System.Globalization.CultureInfo.InvariantCulture)})"));
+            diagnostics.Add(SpecDiagnostics.NumbersWithJunk.Create(path, At(first.Line, first.Column, first.Offset),
+                column.Name, column.ValueCount - column.NotNumberCount, column.NotNumberCount, examples));
+        }
     }
 
     private sealed record Sample(IReadOnlyList<string>? Header, IReadOnlyList<ColumnAccumulator>? Columns, int RowsSampled, bool SampleIsComplete);
@@ -131,7 +150,7 @@ internal static class SchemaInferrer
         if (data.Header)
         {
             if (first.HasUnclosedQuote) ReportUnclosedQuote(first);
-            header = first.Fields.Select(f => f.Trim()).ToArray();
+            header = first.Fields.ToArray(); // names read like values: surrounding unquoted blanks are not part of them
             ReportDuplicateNames(header, first, path, diagnostics);
         }
         else
@@ -146,6 +165,9 @@ internal static class SchemaInferrer
         var typeChecks = infer ? TypeChecks(data, header) : [];
         partial.Header = header;
         partial.Columns = columns;
+        // A column the spec declares numeric reads values that are not numbers as missing (PG0108 names the first one);
+        // the run does the same, so they count as missing here and the column's values are its numbers.
+        var declaredNumeric = header.Select(name => typeChecks.Any(t => t.Name == name && t.Type == ValueKinds.Numeric)).ToArray();
 
         var rows = 0;
         bool stoppedByLimit = false;
@@ -173,14 +195,15 @@ internal static class SchemaInferrer
             for (var i = 0; i < columns.Length; i++)
             {
                 var value = record.Fields[i];
-                if (missingTokens.Contains(value) || missingTokens.Contains(value.Trim())) { columns[i].AddMissing(); continue; }
-                columns[i].Add(value);
+                if (DataValues.IsMissing(value, missingTokens) || (declaredNumeric[i] && !DataValues.IsNumber(value))) { columns[i].AddMissing(); continue; }
+                var at = record.FieldColumns[i];
+                columns[i].Add(value, record.Line, at, record.LineOffset + at - 1);
             }
             foreach (var check in typeChecks)
             {
                 if (check.Reported) continue;
                 var value = record.Fields[check.Index];
-                if (missingTokens.Contains(value) || missingTokens.Contains(value.Trim()) || ValueKinds.Fits(check.Type, value.Trim())) continue;
+                if (DataValues.IsMissing(value, missingTokens) || ValueKinds.Fits(check.Type, value)) continue;
                 check.Reported = true;
                 var column = record.FieldColumns[check.Index];
                 diagnostics.Add(SpecDiagnostics.TypeOverrideMismatch.Create(path, At(record.Line, column, record.LineOffset + column - 1),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using PipelineGen.Shared;
 
 namespace PipelineGen.Tool.Inference;
 
@@ -12,12 +13,11 @@ internal static class ValueKinds
     public const string Boolean = "boolean";
     public const string DateTime = "datetime";
 
-    public static bool IsBoolean(string value) =>
-        value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase);
+    /// <summary>What makes a column inferred boolean: true/false words only (1/0 columns stay numeric).</summary>
+    public static bool IsBoolean(string value) => DataValues.IsTrueFalseWord(value);
 
-    /// <summary>Invariant-culture double, no thousands separators (the loader would not read "1,000" either).</summary>
-    public static bool IsNumeric(string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+    /// <summary>Invariant-culture double, no thousands separators (the shared reading, <see cref="DataValues.IsNumber"/>).</summary>
+    public static bool IsNumeric(string value) => DataValues.IsNumber(value);
 
     // ISO-8601-like dates and date-times only: DateTime.TryParse alone would take "1.5" or "3" for a date.
     // Interpreted, not Compiled: compiling costs more start-up time than a 5,000-row sample saves.
@@ -33,7 +33,7 @@ internal static class ValueKinds
     public static bool Fits(string type, string value) => type switch
     {
         Numeric => IsNumeric(value),
-        Boolean => IsBoolean(value),
+        Boolean => DataValues.IsBoolean(value), // every spelling the loader reads, not just true/false
         DateTime => IsDateTime(value),
         _ => true,
     };

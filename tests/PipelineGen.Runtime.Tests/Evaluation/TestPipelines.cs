@@ -13,8 +13,9 @@ public abstract class TestPipeline(PipelineSettings settings) : IPipelineDefinit
 {
     public PipelineSettings Settings { get; } = settings;
 
+    // As generated code loads: the loader fed the shared reading of each line.
     public IDataView LoadData(MLContext mlContext, string path) =>
-        mlContext.Data.CreateTextLoader(new TextLoader.Options
+        PipelineGen.Runtime.Data.DelimitedData.Load(mlContext, new TextLoader.Options
         {
             Separators = [Settings.Separator],
             HasHeader = Settings.HasHeader,
@@ -26,7 +27,7 @@ public abstract class TestPipeline(PipelineSettings settings) : IPipelineDefinit
                 ColumnKind.Boolean => DataKind.Boolean,
                 _ => DataKind.String,
             }, c.Index)).ToArray(),
-        }).Load(path);
+        }, path, Settings);
 
     public abstract IEstimator<ITransformer> BuildPreprocessing(MLContext mlContext);
     public abstract IEstimator<ITransformer> BuildTrainer(MLContext mlContext);

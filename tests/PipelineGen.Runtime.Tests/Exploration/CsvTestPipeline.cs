@@ -20,15 +20,15 @@ internal sealed class CsvTestPipeline(PipelineSettings settings) : IPipelineDefi
             ColumnKind.Boolean => DataKind.Boolean,
             _ => DataKind.String,
         }, c.Index)).ToArray();
-        var loader = mlContext.Data.CreateTextLoader(new TextLoader.Options
+        // As generated code loads: the loader fed the shared reading of each line.
+        return PipelineGen.Runtime.Data.DelimitedData.Load(mlContext, new TextLoader.Options
         {
             Columns = columns,
             HasHeader = Settings.HasHeader,
             Separators = [Settings.Separator],
             AllowQuoting = true,
             MissingRealsAsNaNs = true,
-        });
-        return loader.Load(path);
+        }, path, Settings);
     }
 
     public IEstimator<ITransformer> BuildPreprocessing(MLContext mlContext) => throw new NotSupportedException("explore does not train the pipeline");

@@ -36,7 +36,7 @@ internal class TitanicTestPipeline(string projectDirectory, string? testDataPath
         ],
     };
 
-    public IDataView LoadData(MLContext mlContext, string path) => mlContext.Data.CreateTextLoader(new TextLoader.Options
+    public IDataView LoadData(MLContext mlContext, string path) => PipelineGen.Runtime.Data.DelimitedData.Load(mlContext, new TextLoader.Options
     {
         HasHeader = true,
         Separators = [','],
@@ -53,7 +53,7 @@ internal class TitanicTestPipeline(string projectDirectory, string? testDataPath
             new("fare", DataKind.Single, 6),
             new("embarked", DataKind.String, 7),
         ],
-    }).Load(path);
+    }, path, Settings);
 
     public IEstimator<ITransformer> BuildPreprocessing(MLContext mlContext) =>
         mlContext.Transforms.Expression("Label", "x : x > 0.5", "survived")

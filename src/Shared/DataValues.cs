@@ -1,0 +1,45 @@
+// Compiled into both PipelineGen.Runtime and PipelineGen.Tool (linked source), like DelimitedLine.cs: what counts as
+// missing, as a number and as a boolean is decided here once, for the build's inference and the run's checks alike.
+using System.Globalization;
+
+namespace PipelineGen.Shared;
+
+/// <summary>
+/// How a value read by <see cref="DelimitedLine"/> is interpreted. Missing: the empty value, or exactly (ordinal,
+/// case-sensitive) one of the spec's missing-value tokens. Number: an invariant-culture decimal or exponent number
+/// (<c>.</c> as the decimal point, no thousands separator). Boolean: the spellings ML.NET's loader accepts.
+/// </summary>
+internal static class DataValues
+{
+    public static bool IsMissing(string value, ISet<string> missingTokens) => value.Length == 0 || missingTokens.Contains(value);
+
+    public static bool TryParseNumber(string value, out double number) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out number);
+
+    public static bool IsNumber(string value) => TryParseNumber(value, out _);
+
+    /// <summary>Whether the value is written the way ML.NET's number parser reads it identically: digits, sign, point and exponent only.</summary>
+    public static bool IsPlainNumberText(ReadOnlySpan<char> value)
+    {
+        foreach (var c in value)
+            if (c is not ((>= '0' and <= '9') or '.' or '-' or '+' or 'e' or 'E')) return false;
+        return true;
+    }
+
+    /// <summary>The spellings ML.NET's boolean conversion accepts (any case): true/false, t/f, yes/no, y/n, 1/0, +1/-1.</summary>
+    public static bool TryParseBoolean(string value, out bool result)
+    {
+        switch (value.ToLowerInvariant())
+        {
+            case "true" or "t" or "yes" or "y" or "1" or "+1": result = true; return true;
+            case "false" or "f" or "no" or "n" or "0" or "-1": result = false; return true;
+            default: result = false; return false;
+        }
+    }
+
+    public static bool IsBoolean(string value) => TryParseBoolean(value, out _);
+
+    /// <summary>Whether the value is a true/false word: what makes the build infer a boolean column (1/0 columns stay numeric).</summary>
+    public static bool IsTrueFalseWord(string value) =>
+        value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase);
+}
