@@ -69,6 +69,14 @@ public static class ExplorationConsole
             o.WriteLine();
         }
 
+        if (report.Missingness is { } missingness)
+        {
+            o.WriteLine($"Missing values vs label ({missingness.EffectDescription}; flag at p < {Fmt.Num(missingness.Alpha)} and effect >= {Fmt.Num(missingness.MinEffect)}):");
+            foreach (var m in missingness.Columns)
+                o.WriteLine($"  {Clip(m.Column, MaxCell),-MaxCell} {Fmt.Percent(m.MissingShare),7} missing  {m.Test} p {Fmt.PValue(m.PValue),-7}  effect {Fmt.Fixed(m.Effect, 2),5}  {m.Summary}{(m.Flagged ? "  INFORMATIVE" : "")}");
+            o.WriteLine();
+        }
+
         if (report.Leakage is { } leakage)
         {
             o.WriteLine($"Leakage probe ({leakage.Metric} of one column alone, {Fmt.Count(leakage.HoldoutRows)} held-out rows, flag at >= {Fmt.Fixed(leakage.Threshold, 2)}):");
@@ -109,6 +117,7 @@ public static class ExplorationConsole
         WarningKind.HighMissing => "missing",
         WarningKind.SingleClass => "label",
         WarningKind.BadRows => "bad rows",
+        WarningKind.InformativeMissing => "missing?",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -32,6 +32,7 @@ public static class ExplorationHtml
         Warnings(h, report);
         Label(h, report);
         Leakage(h, report);
+        Missingness(h, report);
         Drift(h, report);
         Columns(h, report);
         Duplicates(h, report);
@@ -106,6 +107,16 @@ public static class ExplorationHtml
             h.Append($"<p><strong>Joint leak:</strong> {E(string.Join(" + ", joint.Columns))} explain {E(Fmt.Fixed(joint.RSquared, 3))} of the label's variance with a linear fit on {Fmt.Count(joint.Rows)} rows; "
                 + E(string.Join(", ", joint.Added.Select(a => $"{a.Column} removes {Fmt.Percent(a.ErrorRemoved)} of the error left without it"))) + ". One column alone cannot show this.</p>");
         h.Append("</section>");
+    }
+
+    private static void Missingness(StringBuilder h, ExplorationReport r)
+    {
+        if (r.Missingness is not { } m) return;
+        h.Append($"<section><h2>Missing values vs the label</h2><p class=\"meta\">Every feature with gaps, over every labelled row. Flagged (informative) when p &lt; {E(Fmt.Num(m.Alpha))} (0.001 Bonferroni-split over {m.Columns.Count} column(s)) and the {E(m.EffectDescription)} is at least {E(Fmt.Num(m.MinEffect))}.</p>");
+        h.Append("<table class=\"grid\"><thead><tr><th>column</th><th>missing</th><th>test</th><th>p</th><th>effect</th><th>what differs</th><th></th></tr></thead><tbody>");
+        foreach (var c in m.Columns)
+            h.Append($"<tr><td>{E(c.Column)}</td><td class=\"n\">{E(Fmt.Count(c.Missing))} ({E(Fmt.Percent(c.MissingShare))})</td><td>{E(c.Test)}</td><td class=\"n\">{E(Fmt.PValue(c.PValue))}</td><td class=\"n\">{E(Fmt.Fixed(c.Effect, 2))}</td><td>{E(c.Summary)}</td><td>{(c.Flagged ? "<span class=\"verdict major\">informative</span>" : "")}</td></tr>");
+        h.Append("</tbody></table></section>");
     }
 
     private static void Drift(StringBuilder h, ExplorationReport r)
