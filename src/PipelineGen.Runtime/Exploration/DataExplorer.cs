@@ -171,6 +171,19 @@ public static class DataExplorer
                         warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, step.Column,
                             $"possible target leakage: '{step.Column}' completes the leak of {string.Join(", ", joint.Seeds.Select(c => $"'{c}'"))}: together {string.Join(" + ", joint.Columns)} explain {Fmt.Fixed(joint.RSquared, 3)} of the label's variance with a linear fit, and '{step.Column}' removes {Fmt.Percent(step.ErrorRemoved)} of the error left without it. If it is part of the same after-the-fact record, mark it role: ignore."));
                 }
+
+                // Leaks that only show in combination, non-linearly (total = price × quantity): drop-column on a full model.
+                if (DropColumnProber.Probe(settings, slots, train.RowSample.Items, labelIndex, options.Seed) is { } dropColumn)
+                {
+                    leakage = leakage with { DropColumn = dropColumn };
+                    var accused = warnings.Where(w => w.Kind == WarningKind.Leakage && w.Severity == WarningSeverity.Serious).Select(w => w.Column).ToHashSet();
+                    foreach (var p in dropColumn.Flagged.Where(p => !accused.Contains(p.Column)))
+                    {
+                        var alone = leakage.Probes.FirstOrDefault(x => x.Column == p.Column);
+                        warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, p.Column,
+                            $"possible target leakage: with every feature the model reaches {dropColumn.Metric} {Fmt.Fixed(dropColumn.FullScore, 3)}, implausibly good, and without '{p.Column}' it falls to {Fmt.Fixed(p.ScoreWithout, 3)} ({ErrorTimes(p.ErrorRatio)} the error){(alone is null || double.IsNaN(alone.Score) ? "" : $", though alone it scores only {Fmt.Fixed(alone.Score, 3)}")}. It leaks in combination with other columns{(p.Partners.Count > 0 ? $" ({string.Join(", ", p.Partners.Select(c => $"'{c}'"))} {(p.Partners.Count == 1 ? "decodes" : "decode")} it: needed only while '{p.Column}' is there)" : "")}, e.g. a total = price × quantity when predicting the price. Check this column is known at prediction time and not computed from the label; if it is not, mark it role: ignore."));
+                    }
+                }
             }
         }
         else if (!options.SkipLeakage)
@@ -188,6 +201,8 @@ public static class DataExplorer
         notes.Add($"Duplicates compare feature, label and group columns (not id or ignored ones), by a 64-bit hash of the row{(train.Duplicates.Exact ? "" : $"; only the first {Fmt.Count(options.DuplicateHashCap)} distinct rows are remembered")}.");
         if (leakage is not null)
             notes.Add($"Leakage: {LeakageProber.TrainerDescription}, trained on {Fmt.Count(leakage.TrainRows)} rows and scored on {Fmt.Count(leakage.HoldoutRows)} held-out rows ({(train.RowSample.IsComplete ? "all rows" : "a seeded uniform sample")}, seed {options.Seed}).");
+        if (leakage?.DropColumn is { } dropped)
+            notes.Add($"Full-model leakage probe: {DropColumnProber.TrainerDescription}, {Fmt.Count(dropped.TrainRows)} training and {Fmt.Count(dropped.HoldoutRows)} held-out rows, retrained without each of its {dropped.Probes.Count} most important columns (by split gain); a column is flagged when the full model reaches {dropped.Metric} >= {Fmt.Fixed(dropped.NearPerfect, 2)} and dropping it multiplies the error at least {Fmt.Num(dropped.MinErrorRatio)}-fold (or >= {Fmt.Fixed(dropped.VeryGood, 2)} and {Fmt.Num(dropped.StrongErrorRatio)}-fold); only the column whose removal hurts most is accused.{(dropped.LeftOut.Count > 0 ? $" Free-text columns left out: {string.Join(", ", dropped.LeftOut)}." : "")}");
         if (missingness is not null)
             notes.Add($"Missing vs label: every labelled row; {(classification ? "chi-square test of missing vs class (Fisher's exact test when an expected count is under 5)" : "Welch's t test of the label's mean when missing vs present")}; flagged when p < {Fmt.Num(missingness.Alpha)} (0.001 over {missingness.Columns.Count} column(s), Bonferroni) and the {missingness.EffectDescription} is at least {Fmt.Num(missingness.MinEffect)}.");
         if (drift is not null)
@@ -217,6 +232,8 @@ public static class DataExplorer
             Elapsed = stopwatch.Elapsed,
         };
     }
+
+    private static string ErrorTimes(double ratio) => double.IsPositiveInfinity(ratio) ? "from zero to more than zero" : $"{Fmt.Fixed(ratio, 1)}×";
 
     private static string ResolveData(string? optionPath, string? settingsPath, PipelineSettings settings, string what)
     {

@@ -85,6 +85,12 @@ public static class ExplorationConsole
             if (leakage.Joint is { } joint)
                 o.WriteLine($"  joint leak: {string.Join(" + ", joint.Columns)} explain {Fmt.Fixed(joint.RSquared, 3)} of the label's variance (linear fit, {Fmt.Count(joint.Rows)} rows); "
                     + string.Join(", ", joint.Added.Select(a => $"{a.Column} removes {Fmt.Percent(a.ErrorRemoved)} of the remaining error")) + "  LEAK?");
+            if (leakage.DropColumn is { } dropColumn)
+            {
+                o.WriteLine($"  full model on every feature: {dropColumn.Metric} {Fmt.Fixed(dropColumn.FullScore, 3)} ({(dropColumn.FullScore >= dropColumn.NearPerfect ? "near-perfect" : dropColumn.FullScore >= dropColumn.VeryGood ? "very good: a column is accused only if dropping it multiplies the error " + Fmt.Num(dropColumn.StrongErrorRatio) + "-fold" : "below " + Fmt.Fixed(dropColumn.VeryGood, 2) + ": no column is accused")}); without one column:");
+                foreach (var p in dropColumn.Probes)
+                    o.WriteLine($"    {Clip(p.Column, MaxCell - 2),-(MaxCell - 2)} {Fmt.Fixed(p.ScoreWithout, 3),6}  error x{Ratio(p.ErrorRatio)}{(p.Flagged ? "  LEAK? (check it is known at prediction time)" : dropColumn.Probes.Any(f => f.Partners.Contains(p.Column)) ? "  (decodes the leak; not accused)" : "")}");
+            }
             o.WriteLine();
         }
 
@@ -102,6 +108,8 @@ public static class ExplorationConsole
         foreach (var note in report.MethodNotes) o.WriteLine($"note: {note}");
         o.WriteLine($"Done in {report.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s.");
     }
+
+    internal static string Ratio(double ratio) => double.IsPositiveInfinity(ratio) ? "inf (no error with it)" : Fmt.Fixed(ratio, 1);
 
     internal static string TaskName(MlTaskKind task) => task switch
     {

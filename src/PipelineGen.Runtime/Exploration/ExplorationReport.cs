@@ -127,6 +127,9 @@ public sealed record LeakageSummary(string Metric, double Threshold, int TrainRo
 
     /// <summary>Regression: further columns that, with the flagged ones, reconstruct the label (null when none).</summary>
     public JointLeakage? Joint { get; init; }
+
+    /// <summary>The full model without each of its most important columns (null when not run: fewer than two encodable features).</summary>
+    public DropColumnSummary? DropColumn { get; init; }
 }
 
 public enum DriftVerdict { Stable, Moderate, Major, NotComputed }
