@@ -152,8 +152,10 @@ internal sealed class MissingnessAccumulator
             }
         }
         bool flagged = p < alpha && best >= MinRateRatio;
-        var summary = strongest is null ? "" : classes.Length == 2
-            ? $"missing in {Fmt.Percent(strongestRate)} of rows with {labelName} = {strongest.Class} vs {Fmt.Percent(othersRate)} of rows with {labelName} = {classes.First(c => c != strongest).Class}"
+        // Two classes: the one that is blank more often first.
+        var ordered = classes.Where(c => c.Rows > 0).OrderByDescending(c => c.Rate).ToArray();
+        var summary = strongest is null ? "" : ordered.Length == 2
+            ? $"missing in {Fmt.Percent(ordered[0].Rate)} of rows with {labelName} = {ordered[0].Class} vs {Fmt.Percent(ordered[1].Rate)} of rows with {labelName} = {ordered[1].Class}"
             : $"missing in {Fmt.Percent(strongestRate)} of rows with {labelName} = {strongest.Class} vs {Fmt.Percent(othersRate)} of the other rows";
         return new MissingnessAssociation(name, m, n, test, statistic, p, best, flagged, summary) { Classes = classes };
     }

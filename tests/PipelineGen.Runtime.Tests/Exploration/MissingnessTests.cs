@@ -1,11 +1,12 @@
 using System.Globalization;
 using PipelineGen.Runtime.Exploration;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace PipelineGen.Runtime.Tests.Exploration;
 
 /// <summary>Missingness that depends on the label: a field left blank far more often for one class is a finding.</summary>
-public class MissingnessTests
+public class MissingnessTests(ITestOutputHelper output)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -61,6 +62,7 @@ public class MissingnessTests
 
         var console = new StringWriter();
         ExplorationConsole.Write(report, console);
+        output.WriteLine(console.ToString());
         Assert.Contains("Missing values vs label", console.ToString());
         Assert.Contains("INFORMATIVE", console.ToString());
         Assert.Contains("Missing values vs the label", ExplorationHtml.Render(report));
