@@ -173,7 +173,14 @@ public static class DataExplorer
                 }
 
                 // Leaks that only show in combination, non-linearly (total = price × quantity): drop-column on a full model.
-                if (DropColumnProber.Probe(settings, slots, train.RowSample.Items, labelIndex, options.Seed) is { } dropColumn)
+                DropColumnSummary? dropColumnResult = null;
+                try { dropColumnResult = DropColumnProber.Probe(settings, slots, train.RowSample.Items, labelIndex, options.Seed); }
+                catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+                {
+                    // e.g. a holdout with one class has no AUC: say so rather than fail the whole report.
+                    notes.Add("Full-model leakage probe not computed: " + e.Message.Split('\n')[0]);
+                }
+                if (dropColumnResult is { } dropColumn)
                 {
                     leakage = leakage with { DropColumn = dropColumn };
                     var accused = warnings.Where(w => w.Kind == WarningKind.Leakage && w.Severity == WarningSeverity.Serious).Select(w => w.Column).ToHashSet();

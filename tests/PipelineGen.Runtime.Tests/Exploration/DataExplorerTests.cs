@@ -142,8 +142,8 @@ public class DataExplorerTests
         Assert.True(leakage.Probes.Single(p => p.Column == "sex").Score > 0.7);
         Assert.Contains(ExplorationFixtures.TitanicReport.Warnings, w => w.Kind == WarningKind.Leakage && w.Column == "alive"
             && w.Severity == WarningSeverity.Serious && w.Message.Contains("auc 1.000"));
-        // The full-model probe ran too and accuses nobody else: sex and class are strong, not leaks.
-        Assert.NotNull(leakage.DropColumn);
+        // The full-model probe is for regression only (near-perfect classification is common in honest data); nobody else is accused.
+        Assert.Null(leakage.DropColumn);
         Assert.Equal(["alive"], ExplorationFixtures.TitanicReport.Warnings.Where(w => w.Kind == WarningKind.Leakage && w.Severity == WarningSeverity.Serious).Select(w => w.Column).Distinct());
     }
 
