@@ -72,6 +72,9 @@ public class DropColumnLeakageTests(ITestOutputHelper output)
         Assert.Equal(WarningSeverity.Serious, warning.Severity);
         Assert.Contains("known at prediction time", warning.Message);
         Assert.Equal(1, ExploreCommand.ExitCode(report));
+        var html = ExplorationHtml.Render(report);
+        Assert.Contains("Full model without one column", html);
+        Assert.Contains("leak? check it is known at prediction time", html);
     }
 
     [Fact]
