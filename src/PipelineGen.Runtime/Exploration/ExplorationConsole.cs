@@ -87,7 +87,7 @@ public static class ExplorationConsole
                     + string.Join(", ", joint.Added.Select(a => $"{a.Column} removes {Fmt.Percent(a.ErrorRemoved)} of the remaining error")) + "  LEAK?");
             if (leakage.DropColumn is { } dropColumn)
             {
-                o.WriteLine($"  full model on every feature: {dropColumn.Metric} {Fmt.Fixed(dropColumn.FullScore, 3)} ({(dropColumn.FullScore >= dropColumn.NearPerfect ? "near-perfect" : dropColumn.FullScore >= dropColumn.VeryGood ? "very good: a column is accused only if dropping it multiplies the error " + Fmt.Num(dropColumn.StrongErrorRatio) + "-fold" : "below " + Fmt.Fixed(dropColumn.VeryGood, 2) + ": no column is accused")}); without one column:");
+                o.WriteLine($"  full model on every feature: {dropColumn.Metric} {Fmt.Fixed(dropColumn.FullScore, 3)} ({(dropColumn.FullScore >= dropColumn.NearPerfect ? "near-perfect" : dropColumn.FullScore >= dropColumn.VeryGood ? "very good: a column is accused only if dropping it multiplies the error " + Fmt.Num(dropColumn.StrongErrorRatio) + "-fold" : "below " + Fmt.Fixed(dropColumn.VeryGood, 2) + ": no column is accused")}){(dropColumn.Probes.Count == 0 ? ", so no column was dropped" : "; without one column:")}");
                 foreach (var p in dropColumn.Probes)
                     o.WriteLine($"    {Clip(p.Column, MaxCell - 2),-(MaxCell - 2)} {Fmt.Fixed(p.ScoreWithout, 3),6}  error x{Ratio(p.ErrorRatio)}{(p.Flagged ? "  LEAK? (check it is known at prediction time)" : dropColumn.Probes.Any(f => f.Partners.Contains(p.Column)) ? "  (decodes the leak; not accused)" : "")}");
             }

@@ -109,10 +109,15 @@ public static class ExplorationHtml
         if (l.DropColumn is { } dc)
         {
             h.Append($"<h3>Full model without one column</h3><p class=\"meta\">{E(dc.Trainer)} on {Fmt.Count(dc.TrainRows)} rows scores {E(dc.Metric)} {E(Fmt.Fixed(dc.FullScore, 3))} on {Fmt.Count(dc.HoldoutRows)} held-out rows. A column is flagged when that is at least {E(Fmt.Fixed(dc.NearPerfect, 2))} and dropping the column alone multiplies the error at least {E(Fmt.Num(dc.MinErrorRatio))}-fold (or at least {E(Fmt.Fixed(dc.VeryGood, 2))} and {E(Fmt.Num(dc.StrongErrorRatio))}-fold): a strong honest feature helps, a leak makes the model implausibly good.</p>");
-            h.Append($"<table class=\"grid\"><thead><tr><th>column dropped</th><th>{E(dc.Metric)} without it</th><th>error ×</th><th></th></tr></thead><tbody>");
-            foreach (var p in dc.Probes)
-                h.Append($"<tr><td>{E(p.Column)}</td><td class=\"n\">{E(Fmt.Fixed(p.ScoreWithout, 3))}</td><td class=\"n\">{E(ExplorationConsole.Ratio(p.ErrorRatio))}</td><td>{(p.Flagged ? "<span class=\"verdict major\">leak? check it is known at prediction time</span>" : dc.Probes.Any(f => f.Partners.Contains(p.Column)) ? "decodes the leak; not accused" : "")}</td></tr>");
-            h.Append("</tbody></table>");
+            if (dc.Probes.Count == 0)
+                h.Append($"<p class=\"meta\">Under {E(Fmt.Fixed(dc.VeryGood, 2))} no column can be accused, so none was dropped.</p>");
+            else
+            {
+                h.Append($"<table class=\"grid\"><thead><tr><th>column dropped</th><th>{E(dc.Metric)} without it</th><th>error ×</th><th></th></tr></thead><tbody>");
+                foreach (var p in dc.Probes)
+                    h.Append($"<tr><td>{E(p.Column)}</td><td class=\"n\">{E(Fmt.Fixed(p.ScoreWithout, 3))}</td><td class=\"n\">{E(ExplorationConsole.Ratio(p.ErrorRatio))}</td><td>{(p.Flagged ? "<span class=\"verdict major\">leak? check it is known at prediction time</span>" : dc.Probes.Any(f => f.Partners.Contains(p.Column)) ? "decodes the leak; not accused" : "")}</td></tr>");
+                h.Append("</tbody></table>");
+            }
         }
         h.Append("</section>");
     }

@@ -83,11 +83,12 @@ public class DropColumnLeakageTests(ITestOutputHelper output)
         var report = DataExplorer.Explore(Orders(OrdersFile(leak: false, strong: true)), ExplorationFixtures.Options());
         Print(report);
         var dc = report.Leakage!.DropColumn!;
-        var listPrice = dc.Probes.Single(p => p.Column == "list_price");
-        // Dropping it hurts a lot (it is strong), but the full model stays in the range the label's noise allows.
-        Assert.True(listPrice.ErrorRatio >= 2, $"error ratio {listPrice.ErrorRatio}");
-        Assert.True(dc.FullScore < 0.98, $"full model R² {dc.FullScore}");
-        Assert.Empty(dc.Flagged);
+        // list_price is strong (the best single column; measured: R² 0.632 without it vs 0.847 with, 2.4x the error), but the
+        // full model stays in the range the label's noise allows, so no column can be accused and none is dropped.
+        Assert.Equal("list_price", report.Leakage.Probes[0].Column);
+        Assert.InRange(report.Leakage.Probes[0].Score, 0.5, 0.9);
+        Assert.InRange(dc.FullScore, 0.7, 0.95);
+        Assert.Empty(dc.Probes);
         Assert.DoesNotContain(report.Warnings, w => w.Kind == WarningKind.Leakage);
         Assert.Equal(0, ExploreCommand.ExitCode(report));
     }
