@@ -145,7 +145,7 @@ public static class DataExplorer
                     ? "Keep that signal: the default preparation adds a 0/1 'was missing' feature beside the filled value (prepare: missing_indicators, on unless set to false)."
                     : "Keep that signal: the default preparation gives missing values their own '(missing)' category.";
                 warnings.Add(new(WarningKind.InformativeMissing, WarningSeverity.Warning, m.Column,
-                    $"'{m.Column}' is missing far more often for some labels: {m.Summary} ({m.Test} p {Fmt.PValue(m.PValue)}). Whether it is missing predicts the label. {keep} If it is blank because it is only filled in after the outcome is known, it is leakage instead: mark it role: ignore."));
+                    $"'{m.Column}' {(classification ? "is missing far more often for some labels" : "is missing in rows with a different label")}: {m.Summary} ({m.Test} p {Fmt.PValue(m.PValue)}). Whether it is missing predicts the label. {keep} If it is blank because it is only filled in after the outcome is known, it is leakage instead: mark it role: ignore."));
             }
         }
 
