@@ -106,7 +106,7 @@ public static class SpecParser
             new PrepareSection(
                 prepare?.GetString("normalize") ?? "auto",
                 prepare?.GetString("numeric_missing") ?? "mean",
-                Bool(prepare, "missing_indicators") ?? false,
+                Bool(prepare, "missing_indicators") ?? true,
                 prepare?.GetString("categorical_encoding") ?? "onehot",
                 Int(prepare, "hash_bits") ?? 16,
                 Int(text, "word_ngrams") ?? 2,

@@ -132,6 +132,23 @@ public static class DataExplorer
             warnings.Add(new(WarningKind.Duplicates, WarningSeverity.Warning, null,
                 $"{Fmt.Rows(train.Duplicates.Duplicates)} ({Fmt.Percent((double)train.Duplicates.Duplicates / train.Rows)}) {(train.Duplicates.Duplicates == 1 ? "repeats" : "repeat")} an earlier row: they inflate validation scores when a copy lands on both sides of a split."));
 
+        // Missingness that depends on the label: every labelled row, not a sample.
+        MissingnessSummary? missingness = null;
+        if (!warnings.Any(w => w.Kind == WarningKind.SingleClass))
+        {
+            missingness = train.Missingness.Summarize(settings.LabelColumn, out var missingnessSkipped);
+            if (missingnessSkipped is not null) notes.Add("Missing values were not related to the label: " + missingnessSkipped);
+            foreach (var m in missingness?.Flagged ?? [])
+            {
+                var slot = slots.First(s => s.Name == m.Column);
+                var keep = slot.Mode is ProfileMode.Numeric or ProfileMode.Date
+                    ? "Keep that signal: the default preparation adds a 0/1 'was missing' feature beside the filled value (prepare: missing_indicators, on unless set to false)."
+                    : "Keep that signal: the default preparation gives missing values their own '(missing)' category.";
+                warnings.Add(new(WarningKind.InformativeMissing, WarningSeverity.Warning, m.Column,
+                    $"'{m.Column}' {(classification ? "is missing far more often for some labels" : "is missing in rows with a different label")}: {m.Summary} ({m.Test} p {Fmt.PValue(m.PValue)}). Whether it is missing predicts the label. {keep} If it is blank because it is only filled in after the outcome is known, it is leakage instead: mark it role: ignore."));
+            }
+        }
+
         // Leakage probes need at least two classes (or a numeric label) and some rows.
         LeakageSummary? leakage = null;
         bool labelUsable = !warnings.Any(w => w.Kind == WarningKind.SingleClass) && label.Present >= MinRowsForLeakage;
@@ -154,6 +171,26 @@ public static class DataExplorer
                         warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, step.Column,
                             $"possible target leakage: '{step.Column}' completes the leak of {string.Join(", ", joint.Seeds.Select(c => $"'{c}'"))}: together {string.Join(" + ", joint.Columns)} explain {Fmt.Fixed(joint.RSquared, 3)} of the label's variance with a linear fit, and '{step.Column}' removes {Fmt.Percent(step.ErrorRemoved)} of the error left without it. If it is part of the same after-the-fact record, mark it role: ignore."));
                 }
+
+                // Leaks that only show in combination, non-linearly (total = price × quantity): drop-column on a full model.
+                DropColumnSummary? dropColumnResult = null;
+                try { dropColumnResult = DropColumnProber.Probe(settings, slots, train.RowSample.Items, labelIndex, options.Seed); }
+                catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+                {
+                    // e.g. a holdout with one class has no AUC: say so rather than fail the whole report.
+                    notes.Add("Full-model leakage probe not computed: " + e.Message.Split('\n')[0]);
+                }
+                if (dropColumnResult is { } dropColumn)
+                {
+                    leakage = leakage with { DropColumn = dropColumn };
+                    var accused = warnings.Where(w => w.Kind == WarningKind.Leakage && w.Severity == WarningSeverity.Serious).Select(w => w.Column).ToHashSet();
+                    foreach (var p in dropColumn.Flagged.Where(p => !accused.Contains(p.Column)))
+                    {
+                        var alone = leakage.Probes.FirstOrDefault(x => x.Column == p.Column);
+                        warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, p.Column,
+                            $"possible target leakage: with every feature the model reaches {dropColumn.Metric} {Fmt.Fixed(dropColumn.FullScore, 3)}, implausibly good, and without '{p.Column}' it falls to {Fmt.Fixed(p.ScoreWithout, 3)} ({ErrorTimes(p.ErrorRatio)} the error){(alone is null || double.IsNaN(alone.Score) ? "" : $", though alone it scores only {Fmt.Fixed(alone.Score, 3)}")}. It leaks in combination with other columns{(p.Partners.Count > 0 ? $" ({string.Join(", ", p.Partners.Select(c => $"'{c}'"))} {(p.Partners.Count == 1 ? "decodes" : "decode")} it: needed only while '{p.Column}' is there)" : "")}, e.g. a total = price × quantity when predicting the price. Check this column is known at prediction time and not computed from the label; if it is not, mark it role: ignore."));
+                    }
+                }
             }
         }
         else if (!options.SkipLeakage)
@@ -171,6 +208,10 @@ public static class DataExplorer
         notes.Add($"Duplicates compare feature, label and group columns (not id or ignored ones), by a 64-bit hash of the row{(train.Duplicates.Exact ? "" : $"; only the first {Fmt.Count(options.DuplicateHashCap)} distinct rows are remembered")}.");
         if (leakage is not null)
             notes.Add($"Leakage: {LeakageProber.TrainerDescription}, trained on {Fmt.Count(leakage.TrainRows)} rows and scored on {Fmt.Count(leakage.HoldoutRows)} held-out rows ({(train.RowSample.IsComplete ? "all rows" : "a seeded uniform sample")}, seed {options.Seed}).");
+        if (leakage?.DropColumn is { } dropped)
+            notes.Add($"Full-model leakage probe: {DropColumnProber.TrainerDescription}, {Fmt.Count(dropped.TrainRows)} training and {Fmt.Count(dropped.HoldoutRows)} held-out rows, {(dropped.Probes.Count == 0 ? $"not retrained (r2 under {Fmt.Fixed(dropped.VeryGood, 2)}: no column can be accused)" : $"retrained without each of its {dropped.Probes.Count} most important columns (by split gain)")}; a column is flagged when the full model reaches {dropped.Metric} >= {Fmt.Fixed(dropped.NearPerfect, 2)} and dropping it multiplies the error at least {Fmt.Num(dropped.MinErrorRatio)}-fold (or >= {Fmt.Fixed(dropped.VeryGood, 2)} and {Fmt.Num(dropped.StrongErrorRatio)}-fold); only the column whose removal hurts most is accused.{(dropped.LeftOut.Count > 0 ? $" Free-text columns left out: {string.Join(", ", dropped.LeftOut)}." : "")}");
+        if (missingness is not null)
+            notes.Add($"Missing vs label: every labelled row; {(classification ? "chi-square test of missing vs class (Fisher's exact test when an expected count is under 5)" : "Welch's t test of the label's mean when missing vs present")}; flagged when p < {Fmt.Num(missingness.Alpha)} (0.001 over {missingness.Columns.Count} column(s), Bonferroni) and the {missingness.EffectDescription} is at least {Fmt.Num(missingness.MinEffect)}.");
         if (drift is not null)
             notes.Add("Drift: PSI over training deciles (numbers) or categories, < 0.1 stable, < 0.25 moderate, else major; two-sample KS test on numbers, p < 0.01 counts as at least moderate.");
 
@@ -191,12 +232,15 @@ public static class DataExplorer
                 train.Duplicates.Exact, slots.Where(s => IsCompared(s.Role)).Select(s => s.Name).ToArray()),
             IdLikeColumns = idLike,
             Leakage = leakage,
+            Missingness = missingness,
             Drift = drift,
             Warnings = warnings.OrderByDescending(w => w.Severity).ToArray(),
             MethodNotes = notes,
             Elapsed = stopwatch.Elapsed,
         };
     }
+
+    private static string ErrorTimes(double ratio) => double.IsPositiveInfinity(ratio) ? "from zero to more than zero" : $"{Fmt.Fixed(ratio, 1)}×";
 
     private static string ResolveData(string? optionPath, string? settingsPath, PipelineSettings settings, string what)
     {
@@ -245,7 +289,7 @@ public static class DataExplorer
     }
 
     private sealed record ProfiledData(long Rows, ColumnAccumulator[] Columns, IReadOnlyList<IReadOnlyList<string>> FirstRows,
-        Reservoir<Cell[]> RowSample, DuplicateTracker Duplicates);
+        Reservoir<Cell[]> RowSample, DuplicateTracker Duplicates, MissingnessAccumulator Missingness);
 
     private static ProfiledData Profile(IDataView data, IReadOnlyList<ColumnSlot> slots, PipelineSettings settings,
         ExploreOptions options, string path, int labelIndex, bool classification, bool collectRows, DataScan scan)
@@ -255,6 +299,7 @@ public static class DataExplorer
         var firstRows = new List<IReadOnlyList<string>>();
         var rowSample = new Reservoir<Cell[]>(collectRows ? options.LeakageMaxRows : 1, options.Seed);
         var duplicates = new DuplicateTracker(options.DuplicateHashCap, maxExamples: 5);
+        var missingness = new MissingnessAccumulator(slots, labelIndex, classification);
         // What the model sees decides whether two rows are the same example: ids and ignored columns do not count.
         var hashed = Enumerable.Range(0, slots.Count).Where(i => IsCompared(slots[i].Role)).ToArray();
         long rows = 0, rowIndex = -1;
@@ -270,6 +315,7 @@ public static class DataExplorer
                 var cells = reader.Current;
                 for (int i = 0; i < cells.Length; i++) columns[i].Add(cells[i]);
                 if (!collectRows) continue;
+                missingness.Add(cells);
                 if (firstRows.Count < options.SampleRows) firstRows.Add(cells.Select(c => c.Display).ToArray());
                 var hash = RowHash.Start;
                 foreach (var i in hashed) hash = RowHash.Append(hash, cells[i].Missing ? "\u0000" : cells[i].Display);
@@ -282,7 +328,7 @@ public static class DataExplorer
         {
             throw new ExplorationInputException($"{path}: reading failed after data row {rows}: {e.Message}", e);
         }
-        return new ProfiledData(rows, columns, firstRows, rowSample, duplicates);
+        return new ProfiledData(rows, columns, firstRows, rowSample, duplicates, missingness);
     }
 
     private static ColumnProfile ToProfile(ColumnAccumulator c, ExploreOptions options, long rows)

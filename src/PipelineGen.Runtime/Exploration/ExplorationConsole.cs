@@ -69,6 +69,14 @@ public static class ExplorationConsole
             o.WriteLine();
         }
 
+        if (report.Missingness is { } missingness)
+        {
+            o.WriteLine($"Missing values vs label ({missingness.EffectDescription}; flag at p < {Fmt.Num(missingness.Alpha)} and effect >= {Fmt.Num(missingness.MinEffect)}):");
+            foreach (var m in missingness.Columns)
+                o.WriteLine($"  {Clip(m.Column, MaxCell),-MaxCell} {Fmt.Percent(m.MissingShare),7} missing  {m.Test} p {Fmt.PValue(m.PValue),-7}  effect {Fmt.Fixed(m.Effect, 2),5}  {m.Summary}{(m.Flagged ? "  INFORMATIVE" : "")}");
+            o.WriteLine();
+        }
+
         if (report.Leakage is { } leakage)
         {
             o.WriteLine($"Leakage probe ({leakage.Metric} of one column alone, {Fmt.Count(leakage.HoldoutRows)} held-out rows, flag at >= {Fmt.Fixed(leakage.Threshold, 2)}):");
@@ -77,6 +85,12 @@ public static class ExplorationConsole
             if (leakage.Joint is { } joint)
                 o.WriteLine($"  joint leak: {string.Join(" + ", joint.Columns)} explain {Fmt.Fixed(joint.RSquared, 3)} of the label's variance (linear fit, {Fmt.Count(joint.Rows)} rows); "
                     + string.Join(", ", joint.Added.Select(a => $"{a.Column} removes {Fmt.Percent(a.ErrorRemoved)} of the remaining error")) + "  LEAK?");
+            if (leakage.DropColumn is { } dropColumn)
+            {
+                o.WriteLine($"  full model on every feature: {dropColumn.Metric} {Fmt.Fixed(dropColumn.FullScore, 3)} ({(dropColumn.FullScore >= dropColumn.NearPerfect ? "near-perfect" : dropColumn.FullScore >= dropColumn.VeryGood ? "very good: a column is accused only if dropping it multiplies the error " + Fmt.Num(dropColumn.StrongErrorRatio) + "-fold" : "below " + Fmt.Fixed(dropColumn.VeryGood, 2) + ": no column is accused")}){(dropColumn.Probes.Count == 0 ? ", so no column was dropped" : "; without one column:")}");
+                foreach (var p in dropColumn.Probes)
+                    o.WriteLine($"    {Clip(p.Column, MaxCell - 2),-(MaxCell - 2)} {Fmt.Fixed(p.ScoreWithout, 3),6}  error x{Ratio(p.ErrorRatio)}{(p.Flagged ? "  LEAK? (check it is known at prediction time)" : dropColumn.Probes.Any(f => f.Partners.Contains(p.Column)) ? "  (decodes the leak; not accused)" : "")}");
+            }
             o.WriteLine();
         }
 
@@ -95,6 +109,8 @@ public static class ExplorationConsole
         o.WriteLine($"Done in {report.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s.");
     }
 
+    internal static string Ratio(double ratio) => double.IsPositiveInfinity(ratio) ? "inf (no error with it)" : Fmt.Fixed(ratio, 1);
+
     internal static string TaskName(MlTaskKind task) => task switch
     {
         MlTaskKind.BinaryClassification => "binary classification",
@@ -109,6 +125,7 @@ public static class ExplorationConsole
         WarningKind.HighMissing => "missing",
         WarningKind.SingleClass => "label",
         WarningKind.BadRows => "bad rows",
+        WarningKind.InformativeMissing => "missing?",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -32,6 +32,7 @@ public static class ExplorationHtml
         Warnings(h, report);
         Label(h, report);
         Leakage(h, report);
+        Missingness(h, report);
         Drift(h, report);
         Columns(h, report);
         Duplicates(h, report);
@@ -105,7 +106,30 @@ public static class ExplorationHtml
         if (l.Joint is { } joint)
             h.Append($"<p><strong>Joint leak:</strong> {E(string.Join(" + ", joint.Columns))} explain {E(Fmt.Fixed(joint.RSquared, 3))} of the label's variance with a linear fit on {Fmt.Count(joint.Rows)} rows; "
                 + E(string.Join(", ", joint.Added.Select(a => $"{a.Column} removes {Fmt.Percent(a.ErrorRemoved)} of the error left without it"))) + ". One column alone cannot show this.</p>");
+        if (l.DropColumn is { } dc)
+        {
+            h.Append($"<h3>Full model without one column</h3><p class=\"meta\">{E(dc.Trainer)} on {Fmt.Count(dc.TrainRows)} rows scores {E(dc.Metric)} {E(Fmt.Fixed(dc.FullScore, 3))} on {Fmt.Count(dc.HoldoutRows)} held-out rows. A column is flagged when that is at least {E(Fmt.Fixed(dc.NearPerfect, 2))} and dropping the column alone multiplies the error at least {E(Fmt.Num(dc.MinErrorRatio))}-fold (or at least {E(Fmt.Fixed(dc.VeryGood, 2))} and {E(Fmt.Num(dc.StrongErrorRatio))}-fold): a strong honest feature helps, a leak makes the model implausibly good.</p>");
+            if (dc.Probes.Count == 0)
+                h.Append($"<p class=\"meta\">Under {E(Fmt.Fixed(dc.VeryGood, 2))} no column can be accused, so none was dropped.</p>");
+            else
+            {
+                h.Append($"<table class=\"grid\"><thead><tr><th>column dropped</th><th>{E(dc.Metric)} without it</th><th>error ×</th><th></th></tr></thead><tbody>");
+                foreach (var p in dc.Probes)
+                    h.Append($"<tr><td>{E(p.Column)}</td><td class=\"n\">{E(Fmt.Fixed(p.ScoreWithout, 3))}</td><td class=\"n\">{E(ExplorationConsole.Ratio(p.ErrorRatio))}</td><td>{(p.Flagged ? "<span class=\"verdict major\">leak? check it is known at prediction time</span>" : dc.Probes.Any(f => f.Partners.Contains(p.Column)) ? "decodes the leak; not accused" : "")}</td></tr>");
+                h.Append("</tbody></table>");
+            }
+        }
         h.Append("</section>");
+    }
+
+    private static void Missingness(StringBuilder h, ExplorationReport r)
+    {
+        if (r.Missingness is not { } m) return;
+        h.Append($"<section><h2>Missing values vs the label</h2><p class=\"meta\">Every feature with gaps, over every labelled row. Flagged (informative) when p &lt; {E(Fmt.Num(m.Alpha))} (0.001 Bonferroni-split over {m.Columns.Count} column(s)) and the {E(m.EffectDescription)} is at least {E(Fmt.Num(m.MinEffect))}.</p>");
+        h.Append("<table class=\"grid\"><thead><tr><th>column</th><th>missing</th><th>test</th><th>p</th><th>effect</th><th>what differs</th><th></th></tr></thead><tbody>");
+        foreach (var c in m.Columns)
+            h.Append($"<tr><td>{E(c.Column)}</td><td class=\"n\">{E(Fmt.Count(c.Missing))} ({E(Fmt.Percent(c.MissingShare))})</td><td>{E(c.Test)}</td><td class=\"n\">{E(Fmt.PValue(c.PValue))}</td><td class=\"n\">{E(Fmt.Fixed(c.Effect, 2))}</td><td>{E(c.Summary)}</td><td>{(c.Flagged ? "<span class=\"verdict major\">informative</span>" : "")}</td></tr>");
+        h.Append("</tbody></table></section>");
     }
 
     private static void Drift(StringBuilder h, ExplorationReport r)

@@ -62,7 +62,7 @@ public sealed record ExploreOptions
     public bool FailOnMajorDrift { get; init; }
 }
 
-public enum WarningKind { Imbalance, SingleClass, Leakage, Drift, IdLike, AllMissing, Constant, HighMissing, Duplicates, Unreadable, BadRows }
+public enum WarningKind { Imbalance, SingleClass, Leakage, Drift, IdLike, AllMissing, Constant, HighMissing, Duplicates, Unreadable, BadRows, InformativeMissing }
 
 public enum WarningSeverity { Info, Warning, Serious }
 
@@ -127,6 +127,9 @@ public sealed record LeakageSummary(string Metric, double Threshold, int TrainRo
 
     /// <summary>Regression: further columns that, with the flagged ones, reconstruct the label (null when none).</summary>
     public JointLeakage? Joint { get; init; }
+
+    /// <summary>The full model without each of its most important columns (null when not run: fewer than two encodable features).</summary>
+    public DropColumnSummary? DropColumn { get; init; }
 }
 
 public enum DriftVerdict { Stable, Moderate, Major, NotComputed }
@@ -156,6 +159,8 @@ public sealed record ExplorationReport
     public required IReadOnlyList<IdLikeColumn> IdLikeColumns { get; init; }
     /// <summary>Null when skipped (option, or the label has a single class).</summary>
     public LeakageSummary? Leakage { get; init; }
+    /// <summary>Each feature with missing values related to the label; null when no feature has gaps (or the label cannot be tested).</summary>
+    public MissingnessSummary? Missingness { get; init; }
     /// <summary>Null when there was no comparison data.</summary>
     public DriftSummary? Drift { get; init; }
     public required IReadOnlyList<ExplorationWarning> Warnings { get; init; }

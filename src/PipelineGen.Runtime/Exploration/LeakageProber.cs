@@ -95,19 +95,19 @@ internal static class LeakageProber
 
     /// <summary>The spec's positive class, else True / the last value in ordinal order ("1" of 0/1, "yes" of no/yes).
     /// For AUC the choice does not matter as long as it is consistent: the probe learns either direction.</summary>
-    private static string PositiveClass(PipelineSettings settings, List<Cell[]> rows, int labelIndex)
+    internal static string PositiveClass(PipelineSettings settings, List<Cell[]> rows, int labelIndex)
     {
         if (!string.IsNullOrEmpty(settings.PositiveClass)) return settings.PositiveClass;
         return rows.Select(r => r[labelIndex].Display).Distinct().OrderBy(v => v, StringComparer.Ordinal).LastOrDefault() ?? "";
     }
 
-    private static bool IsPositive(in Cell cell, string positive) =>
+    internal static bool IsPositive(in Cell cell, string positive) =>
         string.Equals(cell.Display, positive, StringComparison.OrdinalIgnoreCase)
         || (!double.IsNaN(cell.Number) && double.TryParse(positive, System.Globalization.NumberStyles.Float,
             System.Globalization.CultureInfo.InvariantCulture, out var p) && cell.Number == p);
 
     /// <summary>Seeded 70/30 split; stratified by class for classification so both sides see every class.</summary>
-    private static (List<int> Train, List<int> Holdout) Split(List<Cell[]> rows, int labelIndex, MlTaskKind task, int seed)
+    internal static (List<int> Train, List<int> Holdout) Split(List<Cell[]> rows, int labelIndex, MlTaskKind task, int seed)
     {
         var random = new Random(seed);
         var groups = task == MlTaskKind.Regression

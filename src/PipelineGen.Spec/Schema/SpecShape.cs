@@ -90,7 +90,7 @@ public static class SpecShape
         {
             P("normalize", Str("Feature scaling.", "auto", "minmax", "zscore", "none"), @default: "auto: minmax for linear trainers, none for trees"),
             P("numeric_missing", Str("Default fill for missing numerics.", "mean", "median", "model"), @default: "mean"),
-            P("missing_indicators", Bool("Add a 0/1 'was missing' feature for each numeric column with missing values."), @default: "false"),
+            P("missing_indicators", Bool("Add a 0/1 'was missing' feature beside the filled value of each numeric column with missing values, so a gap that depends on the label keeps its signal (mean or median filling alone erases it for linear trainers). Set false to leave it out."), @default: "true"),
             P("categorical_encoding", Str("How categoricals become numbers.", "onehot", "hash"), @default: "onehot"),
             P("hash_bits", Int("Bits for hashing encoding (2^bits slots).", 1, 30), @default: "16"),
             P("text", new ObjectShape("Text featurisation.", new[]

@@ -142,6 +142,9 @@ public class DataExplorerTests
         Assert.True(leakage.Probes.Single(p => p.Column == "sex").Score > 0.7);
         Assert.Contains(ExplorationFixtures.TitanicReport.Warnings, w => w.Kind == WarningKind.Leakage && w.Column == "alive"
             && w.Severity == WarningSeverity.Serious && w.Message.Contains("auc 1.000"));
+        // The full-model probe is for regression only (near-perfect classification is common in honest data); nobody else is accused.
+        Assert.Null(leakage.DropColumn);
+        Assert.Equal(["alive"], ExplorationFixtures.TitanicReport.Warnings.Where(w => w.Kind == WarningKind.Leakage && w.Severity == WarningSeverity.Serious).Select(w => w.Column).Distinct());
     }
 
     [Fact]
@@ -184,6 +187,9 @@ public class DataExplorerTests
         var report = DataExplorer.Explore(withoutTotal, ExplorationFixtures.Options());
         Assert.Empty(report.Leakage!.Flagged);
         Assert.Null(report.Leakage.Joint);
+        // distance is strong and honest: the full model without it is worse, but was never implausibly good.
+        Assert.Empty(report.Leakage.DropColumn!.Flagged);
+        Assert.True(report.Leakage.DropColumn.FullScore < 0.95, $"R² {report.Leakage.DropColumn.FullScore}");
         Assert.DoesNotContain(report.Warnings, w => w.Kind == WarningKind.Leakage && w.Severity == WarningSeverity.Serious);
     }
 

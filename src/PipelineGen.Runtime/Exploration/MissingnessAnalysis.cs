@@ -1,0 +1,259 @@
+using MathNet.Numerics;
+using MathNet.Numerics.Distributions;
+
+namespace PipelineGen.Runtime.Exploration;
+
+/// <summary>Share of rows of one label class in which a column is missing.</summary>
+public sealed record MissingRateByClass(string Class, long Rows, long Missing)
+{
+    public double Rate => Rows == 0 ? double.NaN : (double)Missing / Rows;
+}
+
+/// <summary>
+/// How one column's missingness relates to the label, over every labelled row. Classification: missing rate per class,
+/// tested with chi-square (Fisher's exact test when an expected count is under 5); <c>Effect</c> is the largest rate ratio
+/// between one class and the others (of missing rates, or of present rates when the column is mostly missing).
+/// Regression: the label's mean when the column is missing vs present, Welch's t test; <c>Effect</c> is |Δ mean| in
+/// standard deviations of the label. <c>PValue</c> is the raw test p-value; flagging compares it with
+/// <see cref="MissingnessSummary.Alpha"/>, which is already Bonferroni-corrected over the columns tested.
+/// </summary>
+public sealed record MissingnessAssociation(string Column, long Missing, long Rows, string Test, double Statistic, double PValue,
+    double Effect, bool Flagged, string Summary)
+{
+    public double MissingShare => Rows == 0 ? double.NaN : (double)Missing / Rows;
+    /// <summary>Classification only.</summary>
+    public IReadOnlyList<MissingRateByClass> Classes { get; init; } = [];
+    /// <summary>Regression only: label mean in rows where the column is missing / present.</summary>
+    public double LabelMeanMissing { get; init; } = double.NaN;
+    public double LabelMeanPresent { get; init; } = double.NaN;
+}
+
+/// <summary>Every feature with missing values, related to the label. <c>Alpha</c>: the per-column p threshold
+/// (0.001 / columns tested); <c>MinEffect</c>: the effect a flagged column must also reach.</summary>
+public sealed record MissingnessSummary(double Alpha, double MinEffect, string EffectDescription, IReadOnlyList<MissingnessAssociation> Columns)
+{
+    public IEnumerable<MissingnessAssociation> Flagged => Columns.Where(c => c.Flagged);
+}
+
+/// <summary>
+/// Streams every training row and keeps, per feature, what the missingness test needs: missing counts per label class
+/// (classification) or the label's running mean and variance when the column is missing vs present (regression).
+/// Memory is features × classes, whatever the row count.
+/// </summary>
+internal sealed class MissingnessAccumulator
+{
+    /// <summary>Family-wise significance before the Bonferroni split over columns.</summary>
+    public const double FamilyAlpha = 0.001;
+    /// <summary>Classification: a class's missing (or present) rate must differ from the others' by this factor.</summary>
+    public const double MinRateRatio = 2.0;
+    /// <summary>Regression: the label's mean must move by this many of its standard deviations.</summary>
+    public const double MinStandardizedShift = 0.2;
+    /// <summary>Labels with more classes than this are not tested (a table of thousands of sparse classes tests nothing).</summary>
+    public const int MaxClasses = 100;
+
+    private readonly int[] _features;
+    private readonly IReadOnlyList<ColumnSlot> _slots;
+    private readonly int _labelIndex;
+    private readonly bool _classification;
+    private readonly Dictionary<string, (long Rows, long[] Missing)> _byClass = new(StringComparer.Ordinal);
+    private bool _tooManyClasses;
+    private readonly Welford[] _whenMissing, _whenPresent;
+    private Welford _label;
+
+    public MissingnessAccumulator(IReadOnlyList<ColumnSlot> slots, int labelIndex, bool classification)
+    {
+        _slots = slots;
+        _labelIndex = labelIndex;
+        _classification = classification;
+        _features = Enumerable.Range(0, slots.Count).Where(i => slots[i].Role == ColumnRole.Feature).ToArray();
+        _whenMissing = new Welford[_features.Length];
+        _whenPresent = new Welford[_features.Length];
+    }
+
+    public void Add(Cell[] cells)
+    {
+        var label = cells[_labelIndex];
+        if (label.Missing) return;
+        if (_classification)
+        {
+            if (_tooManyClasses) return;
+            var key = label.Display;
+            if (!_byClass.TryGetValue(key, out var entry))
+            {
+                if (_byClass.Count >= MaxClasses) { _tooManyClasses = true; _byClass.Clear(); return; }
+                entry = (0, new long[_features.Length]);
+            }
+            for (int j = 0; j < _features.Length; j++)
+                if (cells[_features[j]].Missing) entry.Missing[j]++;
+            _byClass[key] = (entry.Rows + 1, entry.Missing);
+            return;
+        }
+        var y = label.Number;
+        if (double.IsNaN(y)) return;
+        _label.Add(y);
+        for (int j = 0; j < _features.Length; j++)
+        {
+            if (cells[_features[j]].Missing) _whenMissing[j].Add(y);
+            else _whenPresent[j].Add(y);
+        }
+    }
+
+    /// <summary>The tests for every feature missing in at least one labelled row; null when there is nothing to test,
+    /// with the reason in <paramref name="skippedBecause"/> when it is not simply "no gaps".</summary>
+    public MissingnessSummary? Summarize(string labelName, out string? skippedBecause)
+    {
+        skippedBecause = null;
+        if (_classification && _tooManyClasses)
+        {
+            skippedBecause = $"the label has more than {MaxClasses} classes.";
+            return null;
+        }
+        var candidates = new List<int>();
+        for (int j = 0; j < _features.Length; j++)
+        {
+            long missing = _classification ? _byClass.Values.Sum(e => e.Missing[j]) : _whenMissing[j].N;
+            long rows = _classification ? _byClass.Values.Sum(e => e.Rows) : _label.N;
+            if (missing > 0 && missing < rows) candidates.Add(j);
+        }
+        if (candidates.Count == 0) return null;
+        var alpha = FamilyAlpha / candidates.Count;
+        var results = candidates.Select(j => _classification ? TestClasses(j, labelName, alpha) : TestMeans(j, labelName, alpha))
+            .OrderByDescending(r => r.Flagged).ThenBy(r => r.PValue).ThenBy(r => r.Column, StringComparer.Ordinal).ToArray();
+        return new MissingnessSummary(alpha, _classification ? MinRateRatio : MinStandardizedShift,
+            _classification ? "rate ratio between one class and the others" : "|Δ label mean| / label std", results);
+    }
+
+    private MissingnessAssociation TestClasses(int j, string labelName, double alpha)
+    {
+        var name = _slots[_features[j]].Name;
+        var classes = _byClass.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => new MissingRateByClass(kv.Key, kv.Value.Rows, kv.Value.Missing[j])).ToArray();
+        long n = classes.Sum(c => c.Rows), m = classes.Sum(c => c.Missing);
+        var (test, statistic, p) = MissingnessStatistics.ContingencyTest(classes, n, m);
+
+        // Rate ratio of the rarer state: "missing far more often" when gaps are rare, "present far more often" when they are common.
+        bool missingRare = m * 2 <= n;
+        double best = 1;
+        MissingRateByClass? strongest = null;
+        double strongestRate = double.NaN, othersRate = double.NaN;
+        foreach (var c in classes)
+        {
+            long otherRows = n - c.Rows, otherMissing = m - c.Missing;
+            if (c.Rows == 0 || otherRows == 0) continue;
+            double a = missingRare ? (double)c.Missing / c.Rows : (double)(c.Rows - c.Missing) / c.Rows;
+            double b = missingRare ? (double)otherMissing / otherRows : (double)(otherRows - otherMissing) / otherRows;
+            double ratio = a == b ? 1 : a == 0 || b == 0 ? double.PositiveInfinity : Math.Max(a / b, b / a);
+            if (ratio > best || strongest is null)
+            {
+                best = ratio;
+                strongest = c;
+                strongestRate = c.Rate;
+                othersRate = (double)otherMissing / otherRows;
+            }
+        }
+        bool flagged = p < alpha && best >= MinRateRatio;
+        // Two classes: the one that is blank more often first.
+        var ordered = classes.Where(c => c.Rows > 0).OrderByDescending(c => c.Rate).ToArray();
+        var summary = strongest is null ? "" : ordered.Length == 2
+            ? $"missing in {Fmt.Percent(ordered[0].Rate)} of rows with {labelName} = {ordered[0].Class} vs {Fmt.Percent(ordered[1].Rate)} of rows with {labelName} = {ordered[1].Class}"
+            : $"missing in {Fmt.Percent(strongestRate)} of rows with {labelName} = {strongest.Class} vs {Fmt.Percent(othersRate)} of the other rows";
+        return new MissingnessAssociation(name, m, n, test, statistic, p, best, flagged, summary) { Classes = classes };
+    }
+
+    private MissingnessAssociation TestMeans(int j, string labelName, double alpha)
+    {
+        var name = _slots[_features[j]].Name;
+        var (missing, present) = (_whenMissing[j], _whenPresent[j]);
+        var (t, p) = MissingnessStatistics.WelchT(missing.N, missing.Mean, missing.Variance, present.N, present.Mean, present.Variance);
+        var std = _label.StdDev;
+        double shift = std > 0 ? Math.Abs(missing.Mean - present.Mean) / std : 0;
+        bool flagged = p < alpha && shift >= MinStandardizedShift;
+        var summary = $"{labelName} averages {Fmt.Num(missing.Mean)} where it is missing vs {Fmt.Num(present.Mean)} where present ({Fmt.Fixed(shift, 2)} std)";
+        return new MissingnessAssociation(name, missing.N, missing.N + present.N, "Welch t", t, p, shift, flagged, summary)
+        {
+            LabelMeanMissing = missing.Mean,
+            LabelMeanPresent = present.Mean,
+        };
+    }
+
+    private static double Sq(double x) => x * x;
+}
+
+/// <summary>The tests behind <see cref="MissingnessSummary"/>.</summary>
+public static class MissingnessStatistics
+{
+    /// <summary>Chi-square test of independence of missingness and class; Fisher's exact test when an expected count is
+    /// under 5 (one class against the rest, Bonferroni over classes, when there are more than two).</summary>
+    public static (string Test, double Statistic, double P) ContingencyTest(IReadOnlyList<MissingRateByClass> classes, long n, long m)
+    {
+        var rows = classes.Where(c => c.Rows > 0).ToArray();
+        if (rows.Length < 2) return ("none", double.NaN, 1);
+        bool small = rows.Any(c => (double)c.Rows * m / n < 5 || (double)c.Rows * (n - m) / n < 5);
+        if (!small)
+        {
+            double chi = 0;
+            foreach (var c in rows)
+            {
+                double expectedMissing = (double)c.Rows * m / n, expectedPresent = (double)c.Rows * (n - m) / n;
+                chi += Sq(c.Missing - expectedMissing) / expectedMissing + Sq(c.Rows - c.Missing - expectedPresent) / expectedPresent;
+            }
+            int df = rows.Length - 1;
+            return ("chi-square", chi, SpecialFunctions.GammaUpperRegularized(df / 2.0, chi / 2));
+        }
+        if (rows.Length == 2)
+            return ("Fisher exact", double.NaN, FisherExact(rows[0].Missing, rows[0].Rows, m, n));
+        double p = rows.Min(c => FisherExact(c.Missing, c.Rows, m, n)) * rows.Length;
+        return ("Fisher exact, one class vs rest", double.NaN, Math.Min(1, p));
+    }
+
+    /// <summary>Two-sided Fisher exact p for a 2×2 table: <paramref name="a"/> missing among <paramref name="rowsA"/> rows
+    /// of one group, <paramref name="m"/> missing among <paramref name="n"/> rows in all. Sums the probabilities of every
+    /// table with the same margins no more likely than the one observed.</summary>
+    public static double FisherExact(long a, long rowsA, long m, long n)
+    {
+        long lo = Math.Max(0, rowsA + m - n), hi = Math.Min(rowsA, m);
+        double LogP(long k) => SpecialFunctions.FactorialLn((int)m) + SpecialFunctions.FactorialLn((int)(n - m))
+            + SpecialFunctions.FactorialLn((int)rowsA) + SpecialFunctions.FactorialLn((int)(n - rowsA))
+            - SpecialFunctions.FactorialLn((int)n) - SpecialFunctions.FactorialLn((int)k) - SpecialFunctions.FactorialLn((int)(m - k))
+            - SpecialFunctions.FactorialLn((int)(rowsA - k)) - SpecialFunctions.FactorialLn((int)(n - m - rowsA + k));
+        double observed = LogP(a);
+        double p = 0;
+        for (long k = lo; k <= hi; k++)
+        {
+            var lp = LogP(k);
+            if (lp <= observed + 1e-7) p += Math.Exp(lp);
+        }
+        return Math.Min(1, p);
+    }
+
+    public static (double T, double P) WelchT(long nA, double meanA, double varianceA, long nB, double meanB, double varianceB)
+    {
+        if (nA < 2 || nB < 2) return (double.NaN, 1);
+        double va = varianceA / nA, vb = varianceB / nB;
+        double diff = meanA - meanB;
+        if (va + vb == 0) return diff == 0 ? (0, 1) : (double.PositiveInfinity, 0);
+        double t = diff / Math.Sqrt(va + vb);
+        double df = Sq(va + vb) / (Sq(va) / (nA - 1) + Sq(vb) / (nB - 1));
+        return (t, Math.Min(1, 2 * StudentT.CDF(0, 1, df, -Math.Abs(t))));
+    }
+
+    private static double Sq(double x) => x * x;
+}
+
+/// <summary>Running mean and variance (Welford), exact over every value added.</summary>
+internal struct Welford
+{
+    private double _m2;
+    public long N { get; private set; }
+    public double Mean { get; private set; }
+    public double Variance => N > 1 ? _m2 / (N - 1) : 0;
+    public double StdDev => Math.Sqrt(Variance);
+
+    public void Add(double x)
+    {
+        N++;
+        var delta = x - Mean;
+        Mean += delta / N;
+        _m2 += delta * (x - Mean);
+    }
+}
