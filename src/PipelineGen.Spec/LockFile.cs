@@ -27,7 +27,8 @@ public static class LockFileParser
         var file = input.FilePath;
         var parsed = YamlTreeParser.Parse(input.Text, file);
         foreach (var d in parsed.Diagnostics)
-            diagnostics.Add(SpecDiagnostics.LockFileInvalid.Create(file, d.Span, d.Message.TrimEnd('.') + "."));
+            diagnostics.Add(SpecDiagnostics.LockFileInvalid.Create(file, d.Span,
+                d.Message.Replace("The spec is not valid YAML", "it is not valid YAML").Replace("The spec", "It").TrimEnd('.') + "."));
         if (parsed.Diagnostics.Count > 0) return null;
         if (parsed.Root is not YMapping root)
         {
