@@ -180,11 +180,15 @@ public sealed class TrainingCommandContributor : ICommandContributor
         var curved = services.RunStep("curve", _ => CapacityCurve.Run(pipeline, new CurveOptions { Metric = evaluation.PrimaryMetric }, services.Output, services.Error));
         if (curved != ExitCodes.Ok) return Stop(services, curved, "the capacity curve failed (see above).");
 
+        // With a 'tune' section the study runs here and the final model is fitted with its winner (see TuningCommandContributor).
+        var finalPipeline = TuningCommandContributor.RunInWorkflow(services, seed, out var tuneExit);
+        if (tuneExit != ExitCodes.Ok) return Stop(services, tuneExit, "tuning found no working configuration or could not run (see above).");
+
         Banner(4, "train");
         var trained = services.RunStep("train", record =>
         {
             record.Parameters["model"] = ModelStore.DefaultModelPath(settings);
-            return TrainStep.Run(pipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation) }, services.Output, services.Error);
+            return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation) }, services.Output, services.Error);
         });
         if (trained != ExitCodes.Ok) return Stop(services, trained, "training the final model failed (see above).");
 

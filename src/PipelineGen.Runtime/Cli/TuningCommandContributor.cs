@@ -133,6 +133,23 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         return ExitCodes.Ok;
     }
 
+    /// <summary>
+    /// The tuning step of <c>run</c>: nothing when the spec has no <c>tune</c> section (returns the pipeline as it is);
+    /// otherwise a study like <c>tune</c> (recorded as its own run, lock file written) and the pipeline with the winner's
+    /// hyperparameters, which <c>run</c> then trains.
+    /// </summary>
+    public static IPipelineDefinition RunInWorkflow(CommandServices services, int? seed, out int exitCode)
+    {
+        exitCode = ExitCodes.Ok;
+        if (services.Pipeline is not ITunablePipeline tunable) return services.Pipeline;
+        services.Output.WriteLine($"{Environment.NewLine}== 3+/5 tune (the spec has a tune section) ==");
+        TuneReport? report = null;
+        exitCode = services.RunStep("tune", record => Run(services, new TuneOptions { Seed = seed }, record, out report));
+        if (exitCode != ExitCodes.Ok || report?.Result.Best is not { } best) return services.Pipeline;
+        services.Output.WriteLine($"The final model is trained with the winner ({best.Configuration.Describe(report.Space)}); the card's evaluation metrics are the spec's own hyperparameters' (step 2), the tuned held-back score is in the tune run above.");
+        return tunable.WithHyperparameters(best.Configuration);
+    }
+
     private static string Fmt(double? value) => value is { } v ? PipelineTuner.F(v) : "undefined (see warnings)";
 
     /// <summary>90s, 10m, 1h30m, 2.5h, or a plain number of seconds. Null for null; <see cref="ArgumentException"/> for anything else.</summary>

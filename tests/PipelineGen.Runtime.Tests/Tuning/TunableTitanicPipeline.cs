@@ -27,6 +27,9 @@ internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipe
 
     public int? FailAboveLeaves { get; init; }
 
+    /// <summary>Every trainer this pipeline (and those made from it) builds, as its leaves: lets a test see what was trained.</summary>
+    public List<int> BuiltLeaves { get; init; } = [];
+
     public TuningSettings Tuning { get; }
     public IReadOnlyList<string> HyperparameterNames { get; } = ["leaves", "iterations", "min_examples_per_leaf", "learning_rate", "max_bins", "threads"];
     public IReadOnlyDictionary<string, string> PinnedHyperparameters { get; } = new Dictionary<string, string>();
@@ -36,7 +39,7 @@ internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipe
     {
         foreach (var name in values.Keys)
             if (!HyperparameterNames.Contains(name)) throw new ArgumentException($"unknown hyperparameter '{name}'");
-        return new TunableTitanicPipeline(Settings.ProjectDirectory, Tuning, Settings.Evaluation.Protocol == EvaluationProtocol.KFold, values) { FailAboveLeaves = FailAboveLeaves };
+        return new TunableTitanicPipeline(Settings.ProjectDirectory, Tuning, Settings.Evaluation.Protocol == EvaluationProtocol.KFold, values) { FailAboveLeaves = FailAboveLeaves, BuiltLeaves = BuiltLeaves };
     }
 
     public new IEstimator<ITransformer> BuildTrainer(MLContext ml)
@@ -51,6 +54,7 @@ internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipe
         if (_overrides.TryGetValue("learning_rate", out var lr)) options.LearningRate = lr;
         if (FailAboveLeaves is { } limit && options.NumberOfLeaves > limit)
             throw new InvalidOperationException($"leaves {options.NumberOfLeaves} is more than this trainer accepts ({limit})");
+        BuiltLeaves.Add(options.NumberOfLeaves ?? 0);
         return ml.BinaryClassification.Trainers.LightGbm(options);
     }
 

@@ -98,6 +98,22 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_includes_tuning_and_trains_the_winner()
+    {
+        var pipeline = new TunableTitanicPipeline(_project, Tuning("random", trials: 3));
+        var run = Cli(pipeline, "run", "--ignore-explore-findings");
+        Assert.True(run.Exit == 0, run.Output + run.Error);
+        Assert.Contains("3+/5 tune", run.Output);
+        Assert.Contains("trial 3/3", run.Output);
+        Assert.Contains("The final model is trained with the winner", run.Output);
+        var winnerLeaves = int.Parse(System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(_project, "pipeline.lock.yaml")), @"\n  leaves: (\d+)").Groups[1].Value);
+        Assert.NotEqual(8, winnerLeaves); // else this test could not tell the winner from the spec's value
+        // The last trainer built is the final model's (train comes after tune); it has the winner's leaves, not the spec's 8.
+        Assert.Equal(winnerLeaves, pipeline.BuiltLeaves[^1]);
+        Assert.True(File.Exists(Path.Combine(_project, ".pipelinegen", "models", "Titanic.zip")));
+    }
+
+    [Fact]
     public void Bad_input_is_exit_2_with_the_reason()
     {
         var noTune = Cli(new TitanicTestPipeline(_project), "tune");
