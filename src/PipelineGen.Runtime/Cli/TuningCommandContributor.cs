@@ -19,6 +19,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         strategy.AcceptOnlyFromAmong("random", "grid", "bayesian");
         var holdback = new Option<double?>("--holdback") { Description = "Share of the training rows held back from the search to score the winner honestly (default 0.2)." };
         var noLock = new Option<bool>("--no-lock") { Description = "Do not write the lock file." };
+        var workers = new Option<int?>("--workers") { Description = "Run trials in up to N worker processes of this program at once; a trial still running when --time ends is stopped. Default: one at a time in this process." };
         var command = new Command("tune",
             "Search the hyperparameters of the spec's tune section under the spec's evaluation protocol, journal every trial, score the winner on held-back rows and pin it in <spec>.lock.yaml. Never reads the test set.");
         command.Options.Add(trials);
@@ -27,6 +28,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         command.Options.Add(strategy);
         command.Options.Add(holdback);
         command.Options.Add(noLock);
+        command.Options.Add(workers);
         command.Options.Add(services.Options.Seed);
         command.Options.Add(services.Options.Data);
         command.Options.Add(services.Options.BadRows);
@@ -48,10 +50,29 @@ public sealed partial class TuningCommandContributor : ICommandContributor
                 DataPath = parse.GetValue(services.Options.Data),
                 BadRows = parse.GetValue(services.Options.BadRows) switch { null => null, "skip" => BadRowPolicy.Skip, _ => BadRowPolicy.Fail },
                 WriteLock = !parse.GetValue(noLock),
+                Workers = parse.GetValue(workers) is { } n ? (n >= 1 ? n : throw new ArgumentException($"--workers {n}: use 1 or more.")) : null,
             };
             return Run(services, options, record, out _);
         }));
         root.Subcommands.Add(command);
+
+        // The worker side of --workers: one trial, configuration in, result out (files). Not for users, so hidden.
+        var request = new Option<string>("--request") { Required = true };
+        var result = new Option<string>("--result") { Required = true };
+        var trial = new Command("tune-trial", "Evaluate one tuning trial (used by 'tune --workers').") { Hidden = true };
+        trial.Options.Add(request);
+        trial.Options.Add(result);
+        trial.SetAction(parse =>
+        {
+            if (services.Pipeline is not ITunablePipeline tunable)
+            {
+                services.Error.WriteLine("error: this pipeline has no 'tune' section.");
+                return ExitCodes.BadInput;
+            }
+            ProcessTrialExecutor.Serve(tunable, parse.GetValue(request)!, parse.GetValue(result)!);
+            return ExitCodes.Ok;
+        });
+        root.Subcommands.Add(trial);
     }
 
     /// <summary>
@@ -65,7 +86,8 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         int budget = options.Trials ?? tuning.Trials;
         var output = services.Output;
         output.WriteLine($"Tuning {pipeline.Settings.Name} (trainer {pipeline.Settings.TrainerName}): strategy {options.Strategy ?? tuning.Strategy}, up to {budget} trial(s)"
-            + (options.Time is { } t ? $" or {FormatDuration(t)}" : "") + (options.Resume ? ", resuming the latest study" : "") + ".");
+            + (options.Time is { } t ? $" or {FormatDuration(t)}" : "") + (options.Resume ? ", resuming the latest study" : "")
+            + (options.Workers is { } nw ? $", {nw} worker process(es)" : ", one trial at a time in this process") + ".");
         output.WriteLine("Space: " + string.Join("; ", tuning.Space.Select(p => p.Describe())));
         output.WriteLine($"Each trial: the spec's evaluation protocol on the search rows, every transform and the trainer fitted inside each fold; {options.HoldbackFraction.ToString("0.##", CultureInfo.InvariantCulture)} of the rows held back, never seen by the search.");
 

@@ -28,6 +28,11 @@ public sealed record TuneOptions
     public string? JournalPath { get; init; }
     /// <summary>False: do not write the lock file (e.g. a benchmark).</summary>
     public bool WriteLock { get; init; } = true;
+    /// <summary>Null: trials run one at a time in this process. A number: up to that many worker processes of this program
+    /// at once, and a trial still running when the time budget ends is stopped (its process ended) and not journaled.</summary>
+    public int? Workers { get; init; }
+    /// <summary>How to start a worker (default: this program again, see <see cref="Tuning.WorkerCommand.Current"/>).</summary>
+    public WorkerCommand? WorkerCommand { get; init; }
     /// <summary>Called after each trial is journaled.</summary>
     public Action<TrialRecord, StudyResult>? Progress { get; init; }
     public CancellationToken Cancellation { get; init; }
@@ -130,14 +135,18 @@ public static class PipelineTuner
             journal.CreateStudy(study);
         }
 
-        TrialOutcome Objective(Configuration config)
+        StudyResult studyResult;
+        if (options.Workers is { } workers)
         {
-            var result = Evaluator.Evaluate(pipeline.WithHyperparameters(config), new EvaluationOptions { DataPath = searchFile, Seed = options.Seed });
-            var summary = result.ModelMetric(metric)!;
-            return new TrialOutcome(summary.Mean ?? double.NaN, summary.StdDev, result.Splits.Count);
+            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric);
+            studyResult = StudyRunner.RunAsync(study, space, sampler, journal, trials, options.Time, workers, executor.Execute, options.Progress, options.Cancellation,
+                killRunningAtDeadline: true).GetAwaiter().GetResult();
         }
-
-        var studyResult = StudyRunner.Run(study, space, sampler, journal, trials, options.Time, Objective, options.Progress, options.Cancellation);
+        else
+        {
+            studyResult = StudyRunner.Run(study, space, sampler, journal, trials, options.Time,
+                config => Evaluate(pipeline, config, searchFile, options.Seed, metric), options.Progress, options.Cancellation);
+        }
         var best = studyResult.Best;
         double? winnerScore = null, defaultScore = null;
         string? lockPath = null;
@@ -169,6 +178,14 @@ public static class PipelineTuner
             LockPath = lockPath,
             Resumed = options.Resume,
         };
+    }
+
+    /// <summary>One trial: the spec's protocol on the search rows through <see cref="Evaluator"/>, with these hyperparameters.</summary>
+    public static TrialOutcome Evaluate(ITunablePipeline pipeline, Configuration config, string searchFile, int? seed, string metric)
+    {
+        var result = Evaluator.Evaluate(pipeline.WithHyperparameters(config), new EvaluationOptions { DataPath = searchFile, Seed = seed });
+        var summary = result.ModelMetric(metric)!;
+        return new TrialOutcome(summary.Mean ?? double.NaN, summary.StdDev, result.Splits.Count);
     }
 
     private static double? ScoreOnHoldback(IPipelineDefinition pipeline, string searchFile, string holdbackFile, string metric, int seed, List<string> warnings)
