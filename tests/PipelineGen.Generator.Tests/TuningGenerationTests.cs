@@ -18,7 +18,8 @@ public sealed class TuningGenerationTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    public const string TunedSpec = Fixtures.TitanicSpec + """
+    // Its own name: the snapshots are compiled into this test project, beside Binary.g.cs's TitanicPipeline.
+    public static readonly string TunedSpec = Fixtures.TitanicSpec.Replace("name: Titanic", "name: TunedTitanic") + """
 
         tune:
           strategy: bayesian
@@ -33,7 +34,7 @@ public sealed class TuningGenerationTests : IDisposable
     public const string Lock = """
         # Written by 'tune' (PipelineGen).
         version: 1
-        pipeline: 'Titanic'
+        pipeline: 'TunedTitanic'
         trainer: 'lightgbm'
         params:
           leaves: 5
@@ -76,7 +77,7 @@ public sealed class TuningGenerationTests : IDisposable
         var run = Run("/specs/tuned/pipeline.yaml", TunedSpec, Fixtures.TitanicSchema, Lock);
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileErrors);
-        var text = run.Source("Titanic.PipelineGen.g.cs");
+        var text = run.Source("TunedTitanic.PipelineGen.g.cs");
         // The pinned values are the trainer's constants; the spec's own leaves: 8 is replaced.
         Assert.Contains("NumberOfLeaves = 5, // pinned by pipeline.lock.yaml", text);
         Assert.Contains("LearningRate = 0.125d, // pinned by pipeline.lock.yaml", text);
@@ -89,6 +90,34 @@ public sealed class TuningGenerationTests : IDisposable
         var expected = File.Exists(snapshot) ? File.ReadAllText(snapshot) : "";
         if (expected != text) File.WriteAllText(Path.ChangeExtension(snapshot, ".received.cs"), text);
         Assert.True(expected == text, $"Generated code differs from {snapshot}. If the change is intended, run with UPDATE_SNAPSHOTS=1.");
+    }
+
+    /// <summary>Every trainer × task with hyperparameters: a space over all of them emits overrides that compile (int, float, double, bool options).</summary>
+    [Theory]
+    [MemberData(nameof(TrainerCompileTests.Combinations), MemberType = typeof(TrainerCompileTests))]
+    public void Every_trainer_with_a_tune_section_compiles(string trainer, string task)
+    {
+        var info = PipelineGen.Spec.Catalog.TrainerCatalog.Find(trainer)!;
+        if (info.Params.Count == 0) return; // nothing to search: a space would be PG0203
+        var (spec, schema) = task switch
+        {
+            "binary" => (Fixtures.TitanicSpec, Fixtures.TitanicSchema),
+            "multiclass" => (Fixtures.IrisSpec, Fixtures.IrisSchema),
+            _ => (Fixtures.TaxisSpec, Fixtures.TaxisSchema),
+        };
+        var model = spec.Substring(spec.IndexOf("model:", StringComparison.Ordinal));
+        var space = string.Concat(info.Params.Select(p => "\n    " + p.Name + ": " + p.Type switch
+        {
+            PipelineGen.Spec.Catalog.ParamType.Bool => "{ values: [true, false] }",
+            PipelineGen.Spec.Catalog.ParamType.Int => $"{{ min: {(int)(p.Min ?? 1) + 1}, max: {(int)(p.Min ?? 1) + 11} }}",
+            _ => "{ min: 0.1, max: 0.9 }",
+        }));
+        var yaml = spec.Replace(model, $"model:\n  trainer: {trainer}\ntune:\n  space:{space}\n");
+        var run = Run("/specs/t/pipeline.yaml", yaml, schema, null);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileErrors);
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Warning && d.Id != "CS0436" /* the harness sees the compiled snapshots too */ && d.Location.SourceTree?.FilePath.EndsWith(".g.cs") == true));
+        Assert.Contains("ITunablePipeline", run.Result.Results.Single().GeneratedSources.Single().SourceText.ToString());
     }
 
     [Fact]
@@ -105,7 +134,7 @@ public sealed class TuningGenerationTests : IDisposable
         File.Copy(Path.Combine(Fixtures.TestData, "titanic.csv"), Path.Combine(_dir, "titanic.csv"));
         var specPath = Path.Combine(_dir, "pipeline.yaml");
         var assembly = Load(Run(specPath, TunedSpec, Fixtures.TitanicSchema, null));
-        var pipeline = (ITunablePipeline)Activator.CreateInstance(assembly.GetType("MyApp.TitanicPipeline")!)!;
+        var pipeline = (ITunablePipeline)Activator.CreateInstance(assembly.GetType("MyApp.TunedTitanicPipeline")!)!;
         Assert.Equal(["leaves", "learning_rate", "min_examples_per_leaf"], pipeline.Tuning.Space.Select(p => p.Name));
         Assert.True(pipeline.Tuning.Space[0].Log);
         Assert.Equal([2.0, 5, 10], pipeline.Tuning.Space[2].Choices!);
@@ -133,10 +162,10 @@ public sealed class TuningGenerationTests : IDisposable
         // The next build reads the lock: its values become the constants, and PinnedHyperparameters reports them.
         var rebuilt = Run(specPath, TunedSpec, Fixtures.TitanicSchema, lockText);
         Assert.Empty(rebuilt.GeneratorDiagnostics);
-        var source = rebuilt.Source("Titanic.PipelineGen.g.cs");
+        var source = rebuilt.Source("TunedTitanic.PipelineGen.g.cs");
         var leaves = System.Text.RegularExpressions.Regex.Match(lockText, @"\n  leaves: (\d+)").Groups[1].Value;
         Assert.Contains($"NumberOfLeaves = {leaves}, // pinned by pipeline.lock.yaml", source);
-        var pinned = (ITunablePipeline)Activator.CreateInstance(Load(rebuilt).GetType("MyApp.TitanicPipeline")!)!;
+        var pinned = (ITunablePipeline)Activator.CreateInstance(Load(rebuilt).GetType("MyApp.TunedTitanicPipeline")!)!;
         Assert.Equal(leaves, pinned.PinnedHyperparameters["leaves"]);
     }
 

@@ -38,17 +38,20 @@ public static class StudyRunner
     /// <summary>Evaluates one configuration (trial number, configuration, cancellation when the budget runs out).</summary>
     public delegate Task<TrialOutcome> TrialExecutor(int number, Configuration configuration, CancellationToken cancellation);
 
-    /// <summary>Sequential, in-process: <paramref name="objective"/> runs on the calling thread.</summary>
-    /// <param name="trials">Total trials of the study, those journaled before a resume included.</param>
-    /// <param name="time">Wall-clock budget of this session; checked before each trial starts.</param>
+    /// <summary>
+    /// Sequential, in-process: the objective runs on the calling thread. <c>trials</c> is the total of the study (those
+    /// journaled before a resume included); <c>time</c> the wall-clock budget of this session, checked before each trial starts.
+    /// </summary>
     public static StudyResult Run(
         StudyInfo study, SearchSpace space, ISampler sampler, TuningJournal journal, int trials, TimeSpan? time,
         Func<Configuration, TrialOutcome> objective, Action<TrialRecord, StudyResult>? onTrial = null, CancellationToken cancellation = default) =>
         RunAsync(study, space, sampler, journal, trials, time, workers: 1,
             (_, config, _) => Task.FromResult(objective(config)), onTrial, cancellation, killRunningAtDeadline: false).GetAwaiter().GetResult();
 
-    /// <param name="killRunningAtDeadline">True: a trial still running when the time budget ends is cancelled (its worker
-    /// process ended) and not journaled. False: it finishes (an in-process fit cannot be stopped).</param>
+    /// <summary>
+    /// Up to <c>workers</c> trials at once. With <c>killRunningAtDeadline</c>, a trial still running when the time budget
+    /// ends is cancelled (its worker process ended) and not journaled; without, it finishes (an in-process fit cannot be stopped).
+    /// </summary>
     public static async Task<StudyResult> RunAsync(
         StudyInfo study, SearchSpace space, ISampler sampler, TuningJournal journal, int trials, TimeSpan? time, int workers,
         TrialExecutor execute, Action<TrialRecord, StudyResult>? onTrial, CancellationToken cancellation, bool killRunningAtDeadline)

@@ -7,9 +7,9 @@ using global::Microsoft.ML;
 
 namespace MyApp
 {
-    /// <summary>One row of the data of pipeline 'Titanic' (pipeline.yaml): one property per column.</summary>
+    /// <summary>One row of the data of pipeline 'TunedTitanic' (pipeline.yaml): one property per column.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("PipelineGen", "0.1.0")]
-    public sealed partial class TitanicInput
+    public sealed partial class TunedTitanicInput
     {
         /// <summary>Column 'survived' (numeric, label).</summary>
         [global::Microsoft.ML.Data.LoadColumn(0)]
@@ -67,9 +67,9 @@ namespace MyApp
         public string? Embarked { get; set; }
     }
 
-    /// <summary>What pipeline 'Titanic' predicts for one row.</summary>
+    /// <summary>What pipeline 'TunedTitanic' predicts for one row.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("PipelineGen", "0.1.0")]
-    public sealed partial class TitanicPrediction
+    public sealed partial class TunedTitanicPrediction
     {
         /// <summary>True when the predicted class is the positive class "1".</summary>
         [global::Microsoft.ML.Data.ColumnName("PredictedLabel")]
@@ -90,18 +90,18 @@ namespace MyApp
     /// <see cref="RunCommandLine"/> runs the whole workflow (explore, baseline, evaluate, train, test, ...).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("PipelineGen", "0.1.0")]
-    public sealed partial class TitanicPipeline : global::PipelineGen.Runtime.IPipelineDefinition, global::PipelineGen.Runtime.Training.ICapacityAdjustable, global::PipelineGen.Runtime.Tuning.ITunablePipeline
+    public sealed partial class TunedTitanicPipeline : global::PipelineGen.Runtime.IPipelineDefinition, global::PipelineGen.Runtime.Training.ICapacityAdjustable, global::PipelineGen.Runtime.Tuning.ITunablePipeline
     {
         /// <summary>Hash of the spec's content (comments and layout excluded); recorded in model cards.</summary>
-        public const string SpecHash = "4fada8e244a97dbf2778cd4a19f879cf17f53c3e14736cb498dac421c893dfeb";
+        public const string SpecHash = "b5673a3152983c8397172ced375a86f582a820e7535974e86289d3febdc1da4f";
 
         /// <summary>The spec's settings as the build resolved them against the data.</summary>
         public static global::PipelineGen.Runtime.PipelineSettings DefaultSettings { get; } = CreateDefaultSettings();
 
-        public TitanicPipeline() : this(DefaultSettings) { }
+        public TunedTitanicPipeline() : this(DefaultSettings) { }
 
         /// <summary>Use other settings, e.g. <c>DefaultSettings with { TrainDataPath = "other.csv" }</c>.</summary>
-        public TitanicPipeline(global::PipelineGen.Runtime.PipelineSettings settings) => Settings = settings;
+        public TunedTitanicPipeline(global::PipelineGen.Runtime.PipelineSettings settings) => Settings = settings;
 
         public global::PipelineGen.Runtime.PipelineSettings Settings { get; }
 
@@ -110,7 +110,7 @@ namespace MyApp
 
         private static global::PipelineGen.Runtime.PipelineSettings CreateDefaultSettings() => new global::PipelineGen.Runtime.PipelineSettings
         {
-            Name = "Titanic",
+            Name = "TunedTitanic",
             Task = global::PipelineGen.Runtime.MlTaskKind.BinaryClassification,
             LabelColumn = "survived",
             PositiveClass = "1",
@@ -186,7 +186,7 @@ namespace MyApp
             foreach (var name in values.Keys)
                 if (!global::System.Linq.Enumerable.Contains(HyperparameterNames, name))
                     throw new global::System.ArgumentException($"Trainer 'lightgbm' has no hyperparameter '{name}'; it has leaves, iterations, min_examples_per_leaf, learning_rate, max_bins, threads.", nameof(values));
-            return new TitanicPipeline(Settings) { _hyperparameters = new global::System.Collections.Generic.Dictionary<string, double>(global::System.Linq.Enumerable.ToDictionary(values, kv => kv.Key, kv => kv.Value)) };
+            return new TunedTitanicPipeline(Settings) { _hyperparameters = new global::System.Collections.Generic.Dictionary<string, double>(global::System.Linq.Enumerable.ToDictionary(values, kv => kv.Key, kv => kv.Value)) };
         }
 
         /// <summary>Reads a delimited file with this pipeline's columns. Streams; nothing is loaded into memory up front.</summary>
@@ -326,12 +326,12 @@ namespace MyApp
         public global::Microsoft.ML.ITransformer LoadModel(global::Microsoft.ML.MLContext mlContext, string path) => global::PipelineGen.Runtime.Training.ModelStore.Load(mlContext, path, out _);
 
         /// <summary>A prediction engine (not thread-safe: use one per thread, or a pool).</summary>
-        public global::Microsoft.ML.PredictionEngine<TitanicInput, TitanicPrediction> CreatePredictionEngine(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model) =>
-            mlContext.Model.CreatePredictionEngine<TitanicInput, TitanicPrediction>(model);
+        public global::Microsoft.ML.PredictionEngine<TunedTitanicInput, TunedTitanicPrediction> CreatePredictionEngine(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model) =>
+            mlContext.Model.CreatePredictionEngine<TunedTitanicInput, TunedTitanicPrediction>(model);
 
-        public TitanicPrediction Predict(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, TitanicInput input) => CreatePredictionEngine(mlContext, model).Predict(input);
+        public TunedTitanicPrediction Predict(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, TunedTitanicInput input) => CreatePredictionEngine(mlContext, model).Predict(input);
 
         /// <summary>The command-line workflow: <c>explore</c>, <c>baseline</c>, <c>evaluate</c>, <c>train</c>, <c>test</c>, <c>run</c>, ... (see <c>--help</c>).</summary>
-        public static int RunCommandLine(string[] args) => global::PipelineGen.Runtime.Cli.PipelineApp.Run(args, new TitanicPipeline());
+        public static int RunCommandLine(string[] args) => global::PipelineGen.Runtime.Cli.PipelineApp.Run(args, new TunedTitanicPipeline());
     }
 }
