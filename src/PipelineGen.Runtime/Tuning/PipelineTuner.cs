@@ -200,7 +200,7 @@ public static class PipelineTuner
     /// The best of many looks at the same folds is optimistic. When the best trial is not ahead of the typical (median)
     /// trial by more than the fold-to-fold spread of its own score, the search found nothing that stands out from noise.
     /// </summary>
-    internal static void AddNoiseWarnings(StudyResult result, string metric, bool higher, List<string> warnings)
+    public static void AddNoiseWarnings(StudyResult result, string metric, bool higher, List<string> warnings)
     {
         var completed = result.Completed.ToArray();
         var best = result.Best!;

@@ -124,7 +124,13 @@ public static class StudyRunner
                     record = new TrialRecord(doneNumber, entry.Config, "failed", null, null, 0,
                         e is TrialFailedException ? FirstLine(e.Message) : $"{e.GetType().Name}: {FirstLine(e.Message)}", entry.Clock.Elapsed);
                 }
-                journal.Append(study.Id, record);
+                try { journal.Append(study.Id, record); }
+                catch (Microsoft.Data.Sqlite.SqliteException e)
+                {
+                    // A full disk or a locked journal: stop cleanly. What is journaled stays; running trials are abandoned (finally).
+                    throw new Evaluation.EvaluationException(
+                        $"could not journal trial {record.Number + 1} in {journal.DatabasePath} ({e.Message}). The study stopped; the {history.Count} trial(s) journaled before are kept. Free the disk (or close what holds the journal) and run 'tune --resume'.");
+                }
                 history[record.Number] = record;
                 onTrial?.Invoke(record, Snapshot());
                 if (history.Count(t => t.Key < trials) >= trials && running.Count == 0) { reason = StopReason.TrialBudget; break; }

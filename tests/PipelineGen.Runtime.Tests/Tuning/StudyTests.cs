@@ -105,3 +105,53 @@ public sealed class StudyTests : IDisposable
     public void Bad_durations_are_refused(string text) =>
         Assert.Contains("not a duration", Assert.Throws<ArgumentException>(() => PipelineGen.Runtime.Cli.TuningCommandContributor.ParseDuration(text)).Message);
 }
+
+/// <summary>A journal that cannot be written (disk full, locked) stops the study cleanly, keeping what was journaled.</summary>
+public sealed class JournalFailureTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("pg-journal-").FullName;
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public void A_journal_write_failure_stops_the_study_with_the_reason_and_keeps_the_journaled_trials()
+    {
+        var space = new SearchSpace([SearchParameter.Range("x", HyperparameterType.Float, 0, 1)]);
+        var path = Path.Combine(_dir, "tune.db");
+        var study = new StudyInfo("j", "P", "s", "d", space.Fingerprint(), "random", 1, "rmse", false, DateTimeOffset.UtcNow);
+        using var journal = new TuningJournal(path);
+        journal.CreateStudy(study);
+        StudyRunner.Run(study, space, new RandomSampler(1), journal, 2, null, c => new TrialOutcome(c["x"], null, 1));
+
+        // Another writer holds the database exclusively: the next insert fails after the busy timeout, like a full disk.
+        using var holder = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        holder.Open();
+        using (var begin = holder.CreateCommand()) { begin.CommandText = "BEGIN EXCLUSIVE;"; begin.ExecuteNonQuery(); }
+        var error = Assert.Throws<PipelineGen.Runtime.Evaluation.EvaluationException>(() =>
+            StudyRunner.Run(study, space, new RandomSampler(1), journal, 4, null, c => new TrialOutcome(c["x"], null, 1)));
+        Assert.Contains("could not journal trial 3", error.Message);
+        Assert.Contains("the 2 trial(s) journaled before are kept", error.Message);
+        using (var rollback = holder.CreateCommand()) { rollback.CommandText = "ROLLBACK;"; rollback.ExecuteNonQuery(); }
+        Assert.Equal([0, 1], journal.Trials("j").Select(t => t.Number));
+    }
+
+    [Fact]
+    public void The_noise_warning_fires_only_when_the_lead_is_within_the_fold_spread()
+    {
+        var study = new StudyInfo("n", "P", "s", "d", "", "random", 1, "auc", true, DateTimeOffset.UtcNow);
+        TrialRecord T(int n, double v, double std) => new(n, new Configuration { ["x"] = n }, "complete", v, std, 5, null, TimeSpan.Zero);
+        var flat = new StudyResult(study, [T(0, 0.80, 0.03), T(1, 0.81, 0.03), T(2, 0.82, 0.03)], 3, StopReason.TrialBudget);
+        var warnings = new List<string>();
+        PipelineTuner.AddNoiseWarnings(flat, "auc", true, warnings);
+        Assert.Contains(warnings, w => w.Contains("leads the median trial by 0.0100 auc, within the fold-to-fold spread of its own score (std 0.0300)"));
+
+        var clear = new StudyResult(study, [T(0, 0.70, 0.01), T(1, 0.71, 0.01), T(2, 0.85, 0.01)], 3, StopReason.TrialBudget);
+        warnings.Clear();
+        PipelineTuner.AddNoiseWarnings(clear, "auc", true, warnings);
+        Assert.Empty(warnings);
+    }
+}
