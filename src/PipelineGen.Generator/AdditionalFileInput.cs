@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace PipelineGen.Generator;
 
-public enum AdditionalFileKind { Spec, Schema }
+public enum AdditionalFileKind { Spec, Schema, Lock }
 
 /// <summary>An AdditionalFile PipelineGen cares about, reduced to plain values (path, kind, text) for the incremental cache.</summary>
 public sealed record AdditionalFileInput(string Path, AdditionalFileKind Kind, string Text)
@@ -19,6 +19,7 @@ public sealed record AdditionalFileInput(string Path, AdditionalFileKind Kind, s
         {
             if (string.Equals(declared, "Spec", StringComparison.OrdinalIgnoreCase)) kind = AdditionalFileKind.Spec;
             else if (string.Equals(declared, "Schema", StringComparison.OrdinalIgnoreCase)) kind = AdditionalFileKind.Schema;
+            else if (string.Equals(declared, "Lock", StringComparison.OrdinalIgnoreCase)) kind = AdditionalFileKind.Lock;
             else return null;
         }
         else if (IsSpecFileName(file.Path)) kind = AdditionalFileKind.Spec;

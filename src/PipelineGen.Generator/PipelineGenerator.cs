@@ -40,6 +40,15 @@ public sealed class PipelineGenerator : IIncrementalGenerator
             .Select(static (all, _) => all.ToEquatableArray())
             .WithTrackingName(TrackingNames.CollectedSchemas);
 
+        // Lock files written by 'tune' (PipelineGenKind=Lock), matched to their spec by path: pipeline.yaml -> pipeline.lock.yaml.
+        var locks = files
+            .Where(static f => f.Kind == AdditionalFileKind.Lock)
+            .Select(static (f, _) => new LockFileInput(f.Path, f.Text))
+            .WithTrackingName(TrackingNames.Locks)
+            .Collect()
+            .Select(static (all, _) => all.ToEquatableArray())
+            .WithTrackingName(TrackingNames.CollectedLocks);
+
         var rootNamespace = context.AnalyzerConfigOptionsProvider
             .Select(static (options, _) =>
                 options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) && !string.IsNullOrWhiteSpace(ns) ? ns : "PipelineGen.Generated")
@@ -48,7 +57,9 @@ public sealed class PipelineGenerator : IIncrementalGenerator
         var bound = parsed
             .Combine(schemas)
             .Combine(rootNamespace)
-            .Select(static (input, _) => Safe.Bind(input.Left.Left, FindSchema(input.Left.Right, input.Left.Left.FilePath), input.Right))
+            .Combine(locks)
+            .Select(static (input, _) => Safe.Bind(input.Left.Left.Left, FindSchema(input.Left.Left.Right, input.Left.Left.Left.FilePath), input.Left.Right,
+                FindLock(input.Right, input.Left.Left.Left.FilePath)))
             .WithTrackingName(TrackingNames.Bound);
 
         // Spans live only in diagnostics, so a comment edit that moves lines leaves the emit model Unchanged.
@@ -79,6 +90,12 @@ public sealed class PipelineGenerator : IIncrementalGenerator
     {
         var normalized = Normalize(specPath);
         return schemas.FirstOrDefault(s => Normalize(s.SpecPath) == normalized);
+    }
+
+    private static LockFileInput? FindLock(EquatableArray<LockFileInput> locks, string specPath)
+    {
+        var expected = Normalize(LockFileParser.LockPathFor(specPath));
+        return locks.FirstOrDefault(l => Normalize(l.FilePath) == expected);
     }
 
     private static string Normalize(string path) => path.Replace('\\', '/');

@@ -22,9 +22,9 @@ internal static class Safe
         }
     }
 
-    public static BindResult Bind(ParsedSpec parsed, InferredSchema? schema, string rootNamespace)
+    public static BindResult Bind(ParsedSpec parsed, InferredSchema? schema, string rootNamespace, LockFileInput? lockFile = null)
     {
-        try { return SpecBinder.Bind(parsed, schema, rootNamespace); }
+        try { return SpecBinder.Bind(parsed, schema, rootNamespace, lockFile); }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             return new BindResult(null, new EquatableArray<DiagnosticInfo>(new[] { Internal(parsed.FilePath, "binding", ex) }));

@@ -14,4 +14,6 @@ public static class TrackingNames
     public const string Diagnostics = nameof(Diagnostics);
     public const string PipelineNames = nameof(PipelineNames);
     public const string DuplicateNames = nameof(DuplicateNames);
+    public const string Locks = nameof(Locks);
+    public const string CollectedLocks = nameof(CollectedLocks);
 }

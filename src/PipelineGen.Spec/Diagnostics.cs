@@ -142,6 +142,18 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo CapacitySettingIgnored = new("PG0320", "Capacity setting has no effect", Severity.Warning,
         "'model.capacity: {0}' has no effect: trainer '{1}' has no capacity knob (trees, iterations) for the capacity curve to grow. Remove 'capacity', or use a tree or iterative trainer.", ModelCategory);
 
+    // PG0210-PG0229: tuning and the lock file that pins its winner.
+    public static readonly DiagnosticDescriptorInfo SearchSpaceOnePoint = new("PG0210", "Search space has nothing to choose", Severity.Error,
+        "The search space under 'tune.space' {0}, so 'tune' has nothing to choose. Widen a range or list more 'values'.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo LockFileInvalid = new("PG0211", "Lock file unreadable", Severity.Error,
+        "The lock file cannot be used: {0} It is written by 'tune'; run 'tune' again, or delete the file to use the spec's own hyperparameters.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo LockTrainerMismatch = new("PG0212", "Lock file is for another trainer", Severity.Error,
+        "The lock file pins trainer '{0}' but the spec's trainer is '{1}', so its values do not apply. Run 'tune' again, or delete the lock file.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo LockUnknownHyperparameter = new("PG0213", "Lock file pins an unknown hyperparameter", Severity.Error,
+        "The lock file pins '{0}', which trainer '{1}' does not have (its hyperparameters: {2}). Run 'tune' again, or delete the lock file.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo LockValueOutOfRange = new("PG0214", "Lock file value outside the declared range", Severity.Error,
+        "The lock file pins {0} = {1}, outside {2}. The spec changed since the study; run 'tune' again, or delete the lock file.", ModelCategory);
+
     // PG03xx: the data files (found by the build tool, reported by the generator).
     public static readonly DiagnosticDescriptorInfo DataFileNotFound = new("PG0301", "Data file not found", Severity.Error,
         "Data file '{0}' was not found (looked at '{1}'). Paths are relative to the spec's folder; fix the path or add the file.", DataCategory);

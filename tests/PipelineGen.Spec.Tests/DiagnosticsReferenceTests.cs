@@ -22,6 +22,9 @@ public class DiagnosticsReferenceTests
     private static DiagnosticInfo FromTool(DiagnosticDescriptorInfo d, string file, int line, int column, params object[] args) =>
         d.Create(file, SourceSpan.At(line, column), args);
 
+    private static DiagnosticInfo LockDiagnostic(string lockText, string id) =>
+        Single(TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.Tuned, lockText).Diagnostics, id);
+
     // Built once: some examples parse a 1 MiB spec, and every id looks its example up.
     private static readonly Lazy<Example[]> CachedExamples = new(BuildExamples);
 
@@ -76,6 +79,15 @@ public class DiagnosticsReferenceTests
         new Example("PG0205", Minimal + "\nmetric: rmse\n", "Pick a metric of the task (`auc`, `pr_auc`, ...)."),
         new Example("PG0206", Minimal + "\ntune:\n  space:\n    learning_rate: { min: 0.3, max: 0.01 }\n", "Swap the bounds so `min` < `max`."),
         new Example("PG0207", Minimal + "\nevaluate:\n  protocol: kfold\n  repeats: 3\n", "Use `protocol: repeated_kfold`, or remove `repeats`."),
+        new Example("PG0210", Minimal + "\ntune:\n  space:\n    leaves: { values: [31] }\n", "Widen the range or list more `values`; to fix a value, set it under `model.params` instead."),
+        new Example("PG0211", TuneDiagnosticsTests.Tuned, "Run `tune` again, or delete the lock file.",
+            Reported: LockDiagnostic("version: 1\nparams: { leaves: 16 }\n", "PG0211")),
+        new Example("PG0212", TuneDiagnosticsTests.Tuned, "Run `tune` again for the new trainer, or delete the lock file.",
+            Reported: LockDiagnostic(TuneDiagnosticsTests.GoodLock.Replace("'lightgbm'", "'fast_tree'"), "PG0212")),
+        new Example("PG0213", TuneDiagnosticsTests.Tuned, "Run `tune` again, or delete the lock file.",
+            Reported: LockDiagnostic(TuneDiagnosticsTests.GoodLock.Replace("  leaves: 16", "  num_leaves: 16"), "PG0213")),
+        new Example("PG0214", TuneDiagnosticsTests.Tuned, "Run `tune` again over the new range, or delete the lock file.",
+            Reported: LockDiagnostic(TuneDiagnosticsTests.GoodLock.Replace("  leaves: 16", "  leaves: 128"), "PG0214")),
         new Example("PG0301", Minimal, "Fix the path (relative to the spec's folder) or add the file.",
             Reported: FromTool(SpecDiagnostics.DataFileNotFound, SpecPath, 7, 10, "data.csv", "/project/data.csv")),
         new Example("PG0302", Minimal, "Give the file a header row and at least one data row.",

@@ -144,7 +144,7 @@ public static class PipelineEmitter
          .Line($"/// <see cref=\"RunCommandLine\"/> runs the whole workflow (explore, baseline, evaluate, train, test, ...).")
          .Line($"/// </summary>")
          .Line(GeneratedCode)
-         .Open($"public sealed partial class {p.Name}Pipeline : {RT}.IPipelineDefinition{(capacity ? $", {RT}.Training.ICapacityAdjustable" : "")}");
+         .Open($"public sealed partial class {p.Name}Pipeline : {RT}.IPipelineDefinition{(capacity ? $", {RT}.Training.ICapacityAdjustable" : "")}{(p.Tune is not null ? $", {RT}.Tuning.ITunablePipeline" : "")}");
 
         w.Line("/// <summary>Hash of the spec's content (comments and layout excluded); recorded in model cards.</summary>")
          .Line($"public const string SpecHash = {CSharp.String(p.SpecHash)};")
@@ -165,6 +165,11 @@ public static class PipelineEmitter
 
         EmitSettings(w, p);
         w.Line();
+        if (p.Tune is not null)
+        {
+            EmitTuning(w, p);
+            w.Line();
+        }
         EmitLoadData(w, p);
         w.Line();
         EmitPreprocessing(w, p);
@@ -390,8 +395,11 @@ public static class PipelineEmitter
              .Line("{").Indent()
              .Line("LabelColumnName = \"Label\",")
              .Line("FeatureColumnName = \"Features\",");
-            foreach (var o in t.Options) w.Line($"{o.Property} = {o.Literal},");
+            foreach (var o in t.Options)
+                w.Line($"{o.Property} = {o.Literal},{(p.Lock?.Pinned.Any(v => v.Property == o.Property) == true ? $" // pinned by {p.Lock.FileName}" : "")}");
             w.Outdent().Line("};");
+            if (p.Tune is not null)
+                EmitHyperparameterOverrides(w, p);
             if (t.CapacityOption is not null)
                 w.Line($"if (capacity is int c) options.{t.CapacityOption} = c;");
             if (b.OneVersusAll)
@@ -415,6 +423,77 @@ public static class PipelineEmitter
             w.Line("// Augmentation happens only while fitting, so validation, test and serving rows are never altered.")
              .Line($"pipeline = {RT}.Preparation.TrainingAugmentation.BlankCategoricals(pipeline, new string[] {{ {string.Join(", ", p.Preparation.AugmentColumns.Select(CSharp.String))} }}, {CSharp.Double(p.Preparation.AugmentFraction)}, Settings.Seed);");
         w.Line("return pipeline;");
+    }
+
+    /// <summary>
+    /// What 'tune' needs (ITunablePipeline): the search space, the trainer's hyperparameter names, the values the lock
+    /// file pinned, and the same pipeline with overridden hyperparameters (applied after the options above).
+    /// </summary>
+    private static void EmitTuning(SourceWriter w, BoundPipeline p)
+    {
+        var tune = p.Tune!;
+        var info = TrainerCatalog.Find(p.Trainer.Name)!;
+        w.Line("/// <summary>The spec's 'tune' section: what the 'tune' command searches.</summary>")
+         .Line($"public static {RT}.Tuning.TuningSettings DefaultTuning {{ get; }} = new {RT}.Tuning.TuningSettings")
+         .Line("{").Indent()
+         .Line($"Strategy = {CSharp.String(tune.Strategy)},")
+         .Line($"Trials = {CSharp.Int(tune.Trials)},")
+         .Line($"Metric = {CSharp.String(tune.Metric)},")
+         .Line($"Space = new {RT}.Tuning.SearchParameter[]")
+         .Line("{").Indent();
+        foreach (var d in tune.Space)
+        {
+            var type = $"{RT}.Tuning.HyperparameterType.{(d.Type == "int" ? "Int" : d.Type == "bool" ? "Bool" : "Float")}";
+            w.Line(d.Values.Count > 0
+                ? $"{RT}.Tuning.SearchParameter.Choice({CSharp.String(d.Name)}, {type}, {string.Join(", ", d.Values.Select(CSharp.Double))}),"
+                : $"{RT}.Tuning.SearchParameter.Range({CSharp.String(d.Name)}, {type}, {CSharp.Double(d.Min)}, {CSharp.Double(d.Max)}, log: {CSharp.Bool(d.Log)}),");
+        }
+        w.Outdent().Line("},")
+         .Outdent().Line("};")
+         .Line()
+         .Line($"public {RT}.Tuning.TuningSettings Tuning => DefaultTuning;")
+         .Line()
+         .Line($"public global::System.Collections.Generic.IReadOnlyList<string> HyperparameterNames {{ get; }} = new string[] {{ {string.Join(", ", info.Params.Select(x => CSharp.String(x.Name)))} }};")
+         .Line()
+         .Line("/// <summary>Values the lock file pinned when this code was generated (empty when there was none).</summary>")
+         .Line($"public global::System.Collections.Generic.IReadOnlyDictionary<string, string> PinnedHyperparameters {{ get; }} = new global::System.Collections.Generic.Dictionary<string, string>")
+         .Line("{").Indent();
+        foreach (var v in p.Lock?.Pinned ?? EquatableArray<PinnedValue>.Empty)
+            w.Line($"[{CSharp.String(v.Name)}] = {CSharp.String(v.Text)},");
+        w.Outdent().Line("};")
+         .Line()
+         .Line($"public string LockFilePath => Settings.ResolvePath({CSharp.String(tune.LockFileName)});")
+         .Line()
+         .Line("private global::System.Collections.Generic.IReadOnlyDictionary<string, double>? _hyperparameters;")
+         .Line()
+         .Line("/// <summary>This pipeline with some trainer hyperparameters (spec names) set: what one tuning trial evaluates.</summary>")
+         .Open($"public {RT}.IPipelineDefinition WithHyperparameters(global::System.Collections.Generic.IReadOnlyDictionary<string, double> values)")
+         .Line("foreach (var name in values.Keys)")
+         .Line("    if (!global::System.Linq.Enumerable.Contains(HyperparameterNames, name))")
+         .Line($"        throw new global::System.ArgumentException($\"Trainer '{p.Trainer.Name}' has no hyperparameter '{{name}}'; it has {string.Join(", ", info.Params.Select(x => x.Name))}.\", nameof(values));")
+         .Line($"return new {p.Name}Pipeline(Settings) {{ _hyperparameters = new global::System.Collections.Generic.Dictionary<string, double>(global::System.Linq.Enumerable.ToDictionary(values, kv => kv.Key, kv => kv.Value)) }};")
+         .Close();
+    }
+
+    private static void EmitHyperparameterOverrides(SourceWriter w, BoundPipeline p)
+    {
+        var info = TrainerCatalog.Find(p.Trainer.Name)!;
+        if (info.Params.Count == 0) return;
+        w.Open("if (_hyperparameters is { } tuned)");
+        for (int i = 0; i < info.Params.Count; i++)
+        {
+            var param = info.Params[i];
+            var v = "v" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var value = param.Type switch
+            {
+                ParamType.Int => $"(int)global::System.Math.Round({v})",
+                ParamType.Float => $"(float){v}",
+                ParamType.Bool => $"{v} != 0",
+                _ => v,
+            };
+            w.Line($"if (tuned.TryGetValue({CSharp.String(param.Name)}, out var {v})) options.{param.OptionProperty} = {value};");
+        }
+        w.Close();
     }
 
     private static int CurrentCapacity(BoundTrainer t)

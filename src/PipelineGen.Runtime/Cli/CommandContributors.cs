@@ -12,5 +12,6 @@ public static partial class PipelineApp
         new EvaluationCommandContributor(),
         new TrainingCommandContributor(),
         new RunsCommandContributor(),
+        new TuningCommandContributor(),
     ];
 }

@@ -209,14 +209,26 @@ public sealed class TrainingCommandContributor : ICommandContributor
         var capacity = CapacityChoice.Decide(pipeline, curve);
         if (capacity is not null) services.Output.WriteLine($"Capacity for the final model: {capacity.Reason}");
 
+        // With a 'tune' section the study runs here and the final model is fitted with its winner (see TuningCommandContributor).
+        var finalPipeline = TuningCommandContributor.RunInWorkflow(services, seed, out var tuneExit);
+        if (tuneExit != ExitCodes.Ok) return Stop(services, tuneExit, "tuning found no working configuration or could not run (see above).");
+        if (!ReferenceEquals(finalPipeline, pipeline) && capacity is not null)
+        {
+            // The study searched the hyperparameters together; overriding one of them with the curve's choice afterwards
+            // would train a configuration nobody evaluated.
+            services.Output.WriteLine($"The tuned winner's hyperparameters are used as they are: the curve's capacity choice ({capacity.Parameter}={capacity.Used}) is not applied on top of them.");
+            capacity = null;
+        }
+
         Banner(4, "train");
         var trained = services.RunStep("train", record =>
         {
             record.Parameters["model"] = ModelStore.DefaultModelPath(settings);
             // Measured in this process for this very pipeline: the context is the pipeline's own.
+            // (With a tuned winner the context differs from the trained pipeline's hyperparameters, so the card says the model was not evaluated.)
             var context = RunContext.Of(pipeline, evaluation.DataPath).ToEvaluationContext(evaluateRunId);
             if (capacity is not null) record.Parameters["capacity"] = $"{capacity.Parameter}={capacity.Used} ({capacity.Source})";
-            return TrainStep.Run(pipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity }, services.Output, services.Error);
+            return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity }, services.Output, services.Error);
         });
         if (trained != ExitCodes.Ok) return Stop(services, trained, "training the final model failed (see above).");
 

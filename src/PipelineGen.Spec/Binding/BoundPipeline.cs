@@ -27,7 +27,9 @@ public sealed record BoundPipeline(
     string Baseline,
     BoundPreparation Preparation,
     BoundEvaluation Evaluation,
-    BoundTrainer Trainer);
+    BoundTrainer Trainer,
+    BoundTune? Tune = null,
+    BoundLock? Lock = null);
 
 /// <param name="Kind">numeric, categorical, text, boolean or datetime — after overrides.</param>
 /// <param name="Role">feature, label, id, ignore or group.</param>
@@ -52,3 +54,18 @@ public sealed record BoundEvaluation(string Protocol, int Folds, int Repeats, do
 public sealed record BoundTrainer(string Name, TrainerBinding Binding, EquatableArray<OptionAssignment> Options, string? CapacityOption, int DefaultCapacity, bool CapacityPinned = false);
 
 public sealed record OptionAssignment(string Property, string Literal);
+
+/// <summary>The spec's <c>tune</c> section, resolved against the trainer's catalog entry.</summary>
+/// <param name="LockFileName">File name of the lock file next to the spec (<c>pipeline.lock.yaml</c>).</param>
+public sealed record BoundTune(string Strategy, int Trials, string? Metric, EquatableArray<BoundSearchParameter> Space, string LockFileName);
+
+/// <param name="Type">int, float or bool: how the runtime rounds a proposed value.</param>
+/// <param name="Values">Explicit candidates (as numbers; flags 0/1), empty for a range.</param>
+public sealed record BoundSearchParameter(string Name, string Type, double Min, double Max, bool Log, EquatableArray<double> Values);
+
+/// <summary>A lock file that fits the spec: its values replace the spec's in <see cref="BoundTrainer.Options"/>.</summary>
+public sealed record BoundLock(string FileName, string? StudyId, EquatableArray<PinnedValue> Pinned);
+
+/// <param name="Name">Spec name of the hyperparameter.</param>
+/// <param name="Text">The value as written in the lock file.</param>
+public sealed record PinnedValue(string Name, string Property, string Text);

@@ -19,7 +19,10 @@ public sealed record BindResult(BoundPipeline? Pipeline, EquatableArray<Diagnost
 /// </summary>
 public static class SpecBinder
 {
-    public static BindResult Bind(ParsedSpec parsed, InferredSchema? schema, string rootNamespace)
+    public static BindResult Bind(ParsedSpec parsed, InferredSchema? schema, string rootNamespace) => Bind(parsed, schema, rootNamespace, null);
+
+    /// <param name="lockFile">The spec's lock file (written by 'tune'), when the build passed one: its values are pinned as the trainer's constants.</param>
+    public static BindResult Bind(ParsedSpec parsed, InferredSchema? schema, string rootNamespace, LockFileInput? lockFile)
     {
         var result = BindUncapped(parsed, schema, rootNamespace);
         return result.Diagnostics.Count <= DiagnosticLimit.MaxPerSpec ? result : result with { Diagnostics = DiagnosticLimit.Cap(result.Diagnostics, parsed.FilePath) };
@@ -33,6 +36,7 @@ public static class SpecBinder
 
         var file = spec.FilePath;
         CheckModel(spec, diagnostics, out var trainer);
+        var tune = CheckTuning(spec, lockFile, diagnostics, ref trainer, out var pinned);
 
         if (schema is null)
         {
@@ -91,7 +95,9 @@ public static class SpecBinder
             new BoundPreparation(normalize, spec.Prepare.MissingIndicators, spec.Prepare.CategoricalEncoding, spec.Prepare.HashBits,
                 spec.Prepare.WordNgrams, spec.Prepare.CharNgrams, augmentColumns, spec.Prepare.Augment?.Fraction ?? 0),
             new BoundEvaluation(spec.Evaluate.Protocol, spec.Evaluate.Folds, spec.Evaluate.Repeats, spec.Evaluate.HoldoutFraction, spec.Evaluate.Stratify, spec.Evaluate.Seed, spec.Evaluate.Duplicates),
-            trainer);
+            trainer,
+            tune,
+            pinned);
         return new BindResult(pipeline, diagnostics.ToEquatableArray());
     }
 
@@ -170,6 +176,98 @@ public static class SpecBinder
             bound = new BoundTrainer(trainer.Name, binding, options.ToEquatableArray(), capacity, trainer.DefaultCapacity,
                 CapacityPinned: capacity is not null && spec.Model.Capacity?.Value == "pinned");
         }
+    }
+
+    /// <summary>
+    /// The tune section as the runtime searches it (PG0210 when it has nothing to choose) and the lock file's pinned
+    /// values (PG0211-PG0214 when it no longer fits the spec), which replace the spec's in the trainer's options.
+    /// </summary>
+    private static BoundTune? CheckTuning(PipelineSpec spec, LockFileInput? lockFile, List<DiagnosticInfo> diagnostics, ref BoundTrainer? trainer, out BoundLock? pinned)
+    {
+        pinned = null;
+        var info = TrainerCatalog.Find(spec.Model.Trainer.Value);
+        if (info is null || trainer is null) return null;
+
+        BoundTune? tune = null;
+        if (spec.Tune is { } section)
+        {
+            var space = new List<BoundSearchParameter>();
+            long points = 1;
+            foreach (var dimension in section.Space)
+            {
+                var param = info.Param(dimension.Name.Value);
+                if (param is null) continue;
+                var type = param.Type == ParamType.Int ? "int" : param.Type == ParamType.Bool ? "bool" : "float";
+                if (dimension.Values.Count > 0)
+                {
+                    var values = dimension.Values.Select(v => v is "true" or "True" ? 1.0 : v is "false" or "False" ? 0.0
+                        : double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).Distinct().ToArray();
+                    space.Add(new BoundSearchParameter(param.Name, type, values.Min(), values.Max(), false, values.ToEquatableArray()));
+                    points *= values.Length;
+                }
+                else if (dimension.Min is { } min && dimension.Max is { } max)
+                {
+                    space.Add(new BoundSearchParameter(param.Name, type, min, max, dimension.Scale == "log", EquatableArray<double>.Empty));
+                    points *= param.Type == ParamType.Int ? (long)(Math.Floor(max) - Math.Ceiling(min) + 1) : 2;
+                }
+            }
+            var where = spec.Tune.Space.Count > 0 ? spec.Tune.Space[0].Name.Span : spec.Model.Trainer.Span;
+            if (section.Space.Count == 0)
+                diagnostics.Add(SpecDiagnostics.SearchSpaceOnePoint.Create(spec.FilePath, where, "is empty"));
+            else if (points == 1 && space.Count == section.Space.Count)
+                diagnostics.Add(SpecDiagnostics.SearchSpaceOnePoint.Create(spec.FilePath, where,
+                    "has one point (" + string.Join(", ", space.Select(p => $"{p.Name} = {Fmt(p.Values.Count > 0 ? p.Values[0] : Math.Ceiling(p.Min))}")) + ")"));
+            tune = new BoundTune(section.Strategy, section.Trials, section.Metric?.Value, space.ToEquatableArray(),
+                Path.GetFileName(LockFileParser.LockPathFor(spec.FilePath)));
+        }
+
+        if (lockFile is null) return tune;
+        var parsedLock = LockFileParser.Parse(lockFile, diagnostics);
+        if (parsedLock is null) return tune;
+        var lockPath = lockFile.FilePath;
+        if (parsedLock.Trainer.Value != info.Name)
+        {
+            diagnostics.Add(SpecDiagnostics.LockTrainerMismatch.Create(lockPath, parsedLock.Trainer.Span, parsedLock.Trainer.Value, info.Name));
+            return tune;
+        }
+        var options = trainer.Options.ToList();
+        var pinnedValues = new List<PinnedValue>();
+        foreach (var setting in parsedLock.Params)
+        {
+            var param = info.Param(setting.Name.Value);
+            if (param is null)
+            {
+                diagnostics.Add(SpecDiagnostics.LockUnknownHyperparameter.Create(lockPath, setting.Name.Span, setting.Name.Value, info.Name,
+                    info.Params.Count == 0 ? "none" : DidYouMean.List(info.Params.Select(p => p.Name))));
+                continue;
+            }
+            if (!TryLiteral(param, setting.Value.Value, out var literal))
+            {
+                diagnostics.Add(SpecDiagnostics.LockValueOutOfRange.Create(lockPath, setting.Value.Span, param.Name, setting.Value.Value,
+                    $"what trainer '{info.Name}' accepts ({param.RangeText})"));
+                continue;
+            }
+            var declared = tune?.Space.FirstOrDefault(p => p.Name == param.Name);
+            if (declared is not null && param.Type != ParamType.Bool
+                && double.TryParse(setting.Value.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+                && (declared.Values.Count > 0 ? !declared.Values.Contains(number) : number < declared.Min || number > declared.Max))
+            {
+                diagnostics.Add(SpecDiagnostics.LockValueOutOfRange.Create(lockPath, setting.Value.Span, param.Name, setting.Value.Value,
+                    declared.Values.Count > 0
+                        ? $"the values declared in tune.space.{param.Name} ({string.Join(", ", declared.Values.Select(Fmt))})"
+                        : $"the range declared in tune.space.{param.Name} ({Fmt(declared.Min)} to {Fmt(declared.Max)})"));
+                continue;
+            }
+            options.RemoveAll(o => o.Property == param.OptionProperty);
+            options.Add(new OptionAssignment(param.OptionProperty, literal));
+            pinnedValues.Add(new PinnedValue(param.Name, param.OptionProperty, setting.Value.Value));
+        }
+        if (pinnedValues.Count > 0 && !diagnostics.Any(d => d.Severity == Severity.Error))
+        {
+            trainer = trainer with { Options = options.ToEquatableArray() };
+            pinned = new BoundLock(Path.GetFileName(lockPath), parsedLock.StudyId, pinnedValues.ToEquatableArray());
+        }
+        return tune;
     }
 
     private static void CheckDimension(string file, TrainerInfo trainer, SearchDimension dimension, List<DiagnosticInfo> diagnostics)

@@ -124,12 +124,12 @@ public static class SpecShape
             P("params", new MapShape("Hyperparameters of the trainer.", "hyperparameter name", new OneOfShape("A value.", new ShapeNode[] { Num("A number."), Bool("A flag.") })), checks: new[] { "PG0203", "PG0204" }),
             P("capacity", Str("Whether 'run' fits the final model at the capacity (trees, iterations) the capacity curve chose (auto: only when the spec's value is worse beyond the split-to-split noise; said in the output and the model card) or at the spec's value (pinned).", "auto", "pinned"), @default: "auto", checks: "PG0320"),
         })),
-        P("tune", new ObjectShape("Hyperparameter search (run by the 'tune' step).", new[]
+        P("tune", new ObjectShape("Hyperparameter search, run by the 'tune' command; its winner is pinned in <spec>.lock.yaml.", new[]
         {
-            P("strategy", Str("Search strategy.", "random", "grid", "bayesian", "hyperband"), @default: "random"),
-            P("trials", Int("Number of trials.", 1, 100000), @default: "20"),
+            P("strategy", Str("Search strategy: random draws, every grid point (5 per continuous range), or Bayesian TPE.", "random", "grid", "bayesian"), @default: "random"),
+            P("trials", Int("Trial budget of a study ('tune --trials' overrides it; '--time' adds a time budget).", 1, 100000), @default: "20"),
             P("metric", Str("Metric to optimise.", MetricCatalog.AllNames.ToArray()), @default: "the spec's metric", checks: "PG0205"),
-            P("space", new MapShape("Search space: hyperparameter name -> range.", "hyperparameter name", SearchDimension), required: true, checks: new[] { "PG0203", "PG0204", "PG0206" }),
+            P("space", new MapShape("Search space: hyperparameter name -> range.", "hyperparameter name", SearchDimension), required: true, checks: new[] { "PG0203", "PG0204", "PG0206", "PG0210" }),
         })),
         P("deploy", new ObjectShape("How the model is served.", new[]
         {

@@ -70,7 +70,7 @@ internal static class SchemaInferrer
             if (declared.Contains(column.Name) || !column.IsNumericExceptForJunk) continue;
             var first = column.NotNumberExamples[0];
             var examples = string.Join(", ", column.NotNumberExamples.Select(v =>
-                $"'{Shorten(v.Value)}' (line {v.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}, column {v.Column.ToString(System.Globalization.CultureInfo.InvariantCulture)})"));
+                $"'{SafeText.Escape(v.Value)}' (line {v.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}, column {v.Column.ToString(System.Globalization.CultureInfo.InvariantCulture)})"));
             diagnostics.Add(SpecDiagnostics.NumbersWithJunk.Create(path, At(first.Line, first.Column, first.Offset),
                 column.Name, column.ValueCount - column.NotNumberCount, column.NotNumberCount, examples));
         }

@@ -1,0 +1,203 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using PipelineGen.Runtime.Data;
+using PipelineGen.Runtime.Runs;
+using PipelineGen.Runtime.Tuning;
+
+namespace PipelineGen.Runtime.Cli;
+
+/// <summary><c>tune</c>: the hyperparameter search of the spec's <c>tune</c> section (see docs/runtime-tuning.md).</summary>
+public sealed partial class TuningCommandContributor : ICommandContributor
+{
+    public void Contribute(RootCommand root, CommandServices services)
+    {
+        var trials = new Option<int?>("--trials") { Description = "Total trials of the study (default: tune.trials of the spec; a resumed study counts the trials already journaled)." };
+        var time = new Option<string?>("--time") { Description = "Time budget of this session, e.g. 90s, 10m, 1h30m. No trial starts after it ran out." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the latest study of this pipeline from its journal (.pipelinegen/tune.db)." };
+        var strategy = new Option<string?>("--strategy") { Description = "random, grid or bayesian (default: tune.strategy of the spec)." };
+        strategy.AcceptOnlyFromAmong("random", "grid", "bayesian");
+        var holdback = new Option<double?>("--holdback") { Description = "Share of the training rows held back from the search to score the winner honestly (default 0.2)." };
+        var noLock = new Option<bool>("--no-lock") { Description = "Do not write the lock file." };
+        var workers = new Option<int?>("--workers") { Description = "Run trials in up to N worker processes of this program at once; a trial still running when --time ends is stopped. Default: one at a time in this process." };
+        var command = new Command("tune",
+            "Search the hyperparameters of the spec's tune section under the spec's evaluation protocol, journal every trial, score the winner on held-back rows and pin it in <spec>.lock.yaml. Never reads the test set.");
+        command.Options.Add(trials);
+        command.Options.Add(time);
+        command.Options.Add(resume);
+        command.Options.Add(strategy);
+        command.Options.Add(holdback);
+        command.Options.Add(noLock);
+        command.Options.Add(workers);
+        command.Options.Add(services.Options.Seed);
+        command.Options.Add(services.Options.Data);
+        command.Options.Add(services.Options.BadRows);
+        command.SetAction(parse => services.RunStep("tune", record =>
+        {
+            if (services.Pipeline is not ITunablePipeline)
+            {
+                services.Error.WriteLine($"error: the spec of pipeline '{services.Pipeline.Settings.Name}' has no 'tune' section, so there is nothing to search. Add one (tune: {{ strategy: bayesian, trials: 30, space: {{ ... }} }}) and build again.");
+                return ExitCodes.BadInput;
+            }
+            var options = new TuneOptions
+            {
+                Trials = parse.GetValue(trials),
+                Time = ParseDuration(parse.GetValue(time)),
+                Resume = parse.GetValue(resume),
+                Strategy = parse.GetValue(strategy),
+                HoldbackFraction = parse.GetValue(holdback) ?? 0.2,
+                Seed = parse.GetValue(services.Options.Seed),
+                DataPath = parse.GetValue(services.Options.Data),
+                BadRows = parse.GetValue(services.Options.BadRows) switch { null => null, "skip" => BadRowPolicy.Skip, _ => BadRowPolicy.Fail },
+                WriteLock = !parse.GetValue(noLock),
+                Workers = parse.GetValue(workers) is { } n ? (n >= 1 ? n : throw new ArgumentException($"--workers {n}: use 1 or more.")) : null,
+            };
+            return Run(services, options, record, out _);
+        }));
+        root.Subcommands.Add(command);
+
+        // The worker side of --workers: one trial, configuration in, result out (files). Not for users, so hidden.
+        var request = new Option<string>("--request") { Required = true };
+        var result = new Option<string>("--result") { Required = true };
+        var trial = new Command("tune-trial", "Evaluate one tuning trial (used by 'tune --workers').") { Hidden = true };
+        trial.Options.Add(request);
+        trial.Options.Add(result);
+        trial.SetAction(parse =>
+        {
+            if (services.Pipeline is not ITunablePipeline tunable)
+            {
+                services.Error.WriteLine("error: this pipeline has no 'tune' section.");
+                return ExitCodes.BadInput;
+            }
+            ProcessTrialExecutor.Serve(tunable, parse.GetValue(request)!, parse.GetValue(result)!);
+            return ExitCodes.Ok;
+        });
+        root.Subcommands.Add(trial);
+    }
+
+    /// <summary>
+    /// The body of <c>tune</c> inside <see cref="CommandServices.RunStep"/> (also used by <c>run</c>): tunes with a
+    /// progress line per trial, prints the study's result, fills the run record. 0: a winner was found; 1: every trial failed.
+    /// </summary>
+    public static int Run(CommandServices services, TuneOptions options, StepRecord record, out TuneReport report)
+    {
+        var pipeline = (ITunablePipeline)services.Pipeline;
+        var tuning = pipeline.Tuning;
+        int budget = options.Trials ?? tuning.Trials;
+        var output = services.Output;
+        output.WriteLine($"Tuning {pipeline.Settings.Name} (trainer {pipeline.Settings.TrainerName}): strategy {options.Strategy ?? tuning.Strategy}, up to {budget} trial(s)"
+            + (options.Time is { } t ? $" or {FormatDuration(t)}" : "") + (options.Resume ? ", resuming the latest study" : "")
+            + (options.Workers is { } nw ? $", {nw} worker process(es)" : ", one trial at a time in this process") + ".");
+        output.WriteLine("Space: " + string.Join("; ", tuning.Space.Select(p => p.Describe())));
+        output.WriteLine($"Each trial: the spec's evaluation protocol on the search rows, every transform and the trainer fitted inside each fold; {options.HoldbackFraction.ToString("0.##", CultureInfo.InvariantCulture)} of the rows held back, never seen by the search.");
+
+        report = PipelineTuner.Run(pipeline, options with
+        {
+            Progress = (trial, state) =>
+            {
+                options.Progress?.Invoke(trial, state);
+                var best = state.Best;
+                string bestText = best is null ? "best: none yet" : $"best {PipelineTuner.F(best.Value!.Value)} (trial {best.Number + 1})";
+                string what = trial.Failed
+                    ? $"failed: {trial.Error}"
+                    : $"{state.Study.Metric} {PipelineTuner.F(trial.Value!.Value)}{(trial.StdDev is { } s ? " ± " + PipelineTuner.F(s) : "")}";
+                output.WriteLine($"  trial {trial.Number + 1}/{budget}  {what}  | {bestText}  | {trial.Configuration.Describe(new SearchSpace(tuning.Space))}  ({trial.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)");
+            },
+        });
+
+        var result = report.Result;
+        var study = result.Study;
+        record.Parameters["study"] = study.Id;
+        record.Parameters["strategy"] = study.Strategy;
+        record.Parameters["seed"] = study.Seed.ToString(CultureInfo.InvariantCulture);
+        record.Parameters["trials"] = result.Trials.Count.ToString(CultureInfo.InvariantCulture);
+        record.Parameters["primary_metric"] = report.Metric;
+        record.Parameters["holdback_rows"] = report.HoldbackRows.ToString(CultureInfo.InvariantCulture);
+
+        int failed = result.Trials.Count(t => t.Failed);
+        string stop = result.StopReason switch
+        {
+            StopReason.TimeBudget => "time budget used up",
+            StopReason.SpaceExhausted => "every grid point tried",
+            _ => "trial budget reached",
+        };
+        output.WriteLine($"Study {study.Id}: {result.Trials.Count} trial(s) ({result.NewTrials} in this session, {failed} failed); stopped: {stop}.");
+
+        var winner = result.Best;
+        if (winner is null)
+        {
+            var first = result.Trials.FirstOrDefault(t => t.Failed);
+            string message = result.Trials.Count == 0
+                ? "no trial ran (the time budget ran out before the first one)."
+                : $"all {result.Trials.Count} trial(s) failed; first error (trial {first!.Number + 1}, {first.Configuration.Describe(report.Space)}): {first.Error}";
+            services.Error.WriteLine($"error: tune found no working configuration: {message} Check the ranges under tune.space against the trainer.");
+            record.Outcome = "all-trials-failed";
+            record.Message = message;
+            return ExitCodes.CheckFailed;
+        }
+
+        output.WriteLine();
+        output.WriteLine($"Winner: trial {winner.Number + 1}: {winner.Configuration.Describe(report.Space)}");
+        output.WriteLine($"  held-back score (the honest estimate: {report.HoldbackRows} rows the search never saw): {report.Metric} {Fmt(report.WinnerHoldbackScore)}");
+        output.WriteLine($"  spec's own hyperparameters on the same held-back rows:                   {report.Metric} {Fmt(report.DefaultHoldbackScore)}"
+            + (report.WinnerHoldbackScore is { } w && report.DefaultHoldbackScore is { } d ? $"  (tuned - spec = {(w - d >= 0 ? "+" : "")}{PipelineTuner.F(w - d)}, one fit each: not a significance test)" : ""));
+        output.WriteLine($"  search score (best of {result.Completed.Count()} on the same {winner.Splits} split(s), optimistic): {report.Metric} {PipelineTuner.F(winner.Value!.Value)}{(winner.StdDev is { } ws ? " ± " + PipelineTuner.F(ws) : "")}");
+        if (report.LockPath is not null)
+            output.WriteLine($"Pinned in {report.LockPath}: build again and 'train' uses these values (commit the file to keep them).");
+        foreach (var warning in report.Warnings) services.Error.WriteLine($"warning: {warning}");
+
+        if (report.WinnerHoldbackScore is { } winnerScore)
+            record.Metrics.Add(new RunMetric(report.Metric, "model", winnerScore, null, null, null));
+        if (report.DefaultHoldbackScore is { } defaultScore)
+            record.Metrics.Add(new RunMetric(report.Metric, "spec-defaults", defaultScore, null, null, null));
+        record.Metrics.Add(new RunMetric(report.Metric, "search-best", winner.Value, winner.StdDev, null, null));
+        record.Outcome = "tuned";
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The tuning step of <c>run</c>: nothing when the spec has no <c>tune</c> section (returns the pipeline as it is);
+    /// otherwise a study like <c>tune</c> (recorded as its own run, lock file written) and the pipeline with the winner's
+    /// hyperparameters, which <c>run</c> then trains.
+    /// </summary>
+    public static IPipelineDefinition RunInWorkflow(CommandServices services, int? seed, out int exitCode)
+    {
+        exitCode = ExitCodes.Ok;
+        if (services.Pipeline is not ITunablePipeline tunable) return services.Pipeline;
+        services.Output.WriteLine($"{Environment.NewLine}== 3+/5 tune (the spec has a tune section) ==");
+        TuneReport? report = null;
+        exitCode = services.RunStep("tune", record => Run(services, new TuneOptions { Seed = seed }, record, out report));
+        if (exitCode != ExitCodes.Ok || report?.Result.Best is not { } best) return services.Pipeline;
+        services.Output.WriteLine($"The final model is trained with the winner ({best.Configuration.Describe(report.Space)}); step 2 measured the spec's own hyperparameters, so the card will say this model was not evaluated under the protocol; its honest estimate is the held-back score in the tune run above.");
+        return tunable.WithHyperparameters(best.Configuration);
+    }
+
+    private static string Fmt(double? value) => value is { } v ? PipelineTuner.F(v) : "undefined (see warnings)";
+
+    /// <summary>90s, 10m, 1h30m, 2.5h, or a plain number of seconds. Null for null; <see cref="ArgumentException"/> for anything else.</summary>
+    public static TimeSpan? ParseDuration(string? text)
+    {
+        if (text is null) return null;
+        var trimmed = text.Trim();
+        if (double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+            return TimeSpan.FromSeconds(seconds);
+        var match = DurationPattern().Match(trimmed);
+        if (match.Success && trimmed.Length > 0)
+        {
+            double total = 0;
+            foreach (Capture capture in match.Groups["part"].Captures)
+            {
+                var part = capture.Value;
+                double n = double.Parse(part[..^1], CultureInfo.InvariantCulture);
+                total += part[^1] switch { 'h' => n * 3600, 'm' => n * 60, _ => n };
+            }
+            if (total > 0) return TimeSpan.FromSeconds(total);
+        }
+        throw new ArgumentException($"--time '{text}' is not a duration; use e.g. 90s, 10m or 1h30m (more than zero).");
+    }
+
+    [GeneratedRegex(@"^(?<part>\d+(\.\d+)?[hms])+$")]
+    private static partial Regex DurationPattern();
+
+    private static string FormatDuration(TimeSpan t) => t.TotalMinutes >= 1 ? $"{t.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min" : $"{t.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s";
+}

@@ -1,0 +1,35 @@
+namespace PipelineGen.Runtime.Tuning;
+
+/// <summary>The spec's <c>tune</c> section as the build resolved it.</summary>
+public sealed record TuningSettings
+{
+    /// <summary>random, grid or bayesian.</summary>
+    public string Strategy { get; init; } = "random";
+    public int Trials { get; init; } = 20;
+    /// <summary>Metric to optimise; null: the evaluation's primary metric.</summary>
+    public string? Metric { get; init; }
+    public required IReadOnlyList<SearchParameter> Space { get; init; }
+}
+
+/// <summary>
+/// Implemented by a generated pipeline whose spec has a <c>tune</c> section: it exposes its search space and builds
+/// the same pipeline with the trainer's hyperparameters overridden, so a trial is evaluated by exactly the code that
+/// <c>evaluate</c> and <c>train</c> run.
+/// </summary>
+public interface ITunablePipeline : IPipelineDefinition
+{
+    TuningSettings Tuning { get; }
+
+    /// <summary>The spec name of every hyperparameter the trainer accepts (what <see cref="WithHyperparameters"/> may set).</summary>
+    IReadOnlyList<string> HyperparameterNames { get; }
+
+    /// <summary>Values pinned by the lock file the build read (spec name → value as written), empty when there is none.</summary>
+    IReadOnlyDictionary<string, string> PinnedHyperparameters { get; }
+
+    /// <summary>Where <c>tune</c> writes the winner (next to the spec: <c>&lt;spec&gt;.lock.yaml</c>).</summary>
+    string LockFilePath { get; }
+
+    /// <summary>The same pipeline with these trainer hyperparameters (spec names) set; others stay as the spec and lock say.</summary>
+    /// <exception cref="ArgumentException">A name the trainer does not have.</exception>
+    IPipelineDefinition WithHyperparameters(IReadOnlyDictionary<string, double> values);
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text;
+
+namespace PipelineGen.Runtime.Tuning;
+
+/// <summary>
+/// The winner of a study, pinned: <c>&lt;spec&gt;.lock.yaml</c> next to the spec, meant to be committed. The build passes
+/// it to the generator, which emits the values as the trainer's constants, so <c>train</c> reproduces the tuned model
+/// without tuning again and a diff of the file shows what changed.
+/// </summary>
+public sealed record LockFile(
+    string Pipeline, string Trainer, string StudyId, string SpecHash, string Metric, double SearchScore, double? HoldbackScore,
+    IReadOnlyList<KeyValuePair<string, string>> Params)
+{
+    public static void Write(string path, LockFile lockFile)
+    {
+        static string Q(string s) => "'" + s.Replace("'", "''") + "'";
+        static string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var text = new StringBuilder()
+            .Append("# Written by 'tune' (PipelineGen). The build reads it: these values become the trainer's constants.\n")
+            .Append("# Commit it to pin the tuned model; delete it to go back to the spec's own hyperparameters.\n")
+            .Append("version: 1\n")
+            .Append("pipeline: ").Append(Q(lockFile.Pipeline)).Append('\n')
+            .Append("trainer: ").Append(Q(lockFile.Trainer)).Append('\n')
+            .Append("params:\n");
+        foreach (var (name, value) in lockFile.Params) text.Append("  ").Append(name).Append(": ").Append(value).Append('\n');
+        text.Append("study:\n")
+            .Append("  id: ").Append(Q(lockFile.StudyId)).Append('\n')
+            .Append("  spec_hash: ").Append(Q(lockFile.SpecHash)).Append('\n')
+            .Append("  metric: ").Append(Q(lockFile.Metric)).Append('\n')
+            .Append("  search_score: ").Append(N(lockFile.SearchScore)).Append('\n');
+        if (lockFile.HoldbackScore is { } h) text.Append("  holdback_score: ").Append(N(h)).Append('\n');
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, text.ToString(), new UTF8Encoding(false));
+        File.Move(temp, path, overwrite: true);
+    }
+}

@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.ML;
+using PipelineGen.Runtime.Data;
+using PipelineGen.Runtime.Evaluation;
+using PipelineGen.Shared;
+
+namespace PipelineGen.Runtime.Tuning;
+
+/// <summary>Overrides for one <c>tune</c> (what the CLI's options map to). Null keeps the spec's value.</summary>
+public sealed record TuneOptions
+{
+    /// <summary>Total trials of the study (a resumed study counts the trials already journaled).</summary>
+    public int? Trials { get; init; }
+    /// <summary>Wall-clock budget of this session; a trial is not started after it ran out.</summary>
+    public TimeSpan? Time { get; init; }
+    public bool Resume { get; init; }
+    /// <summary>Seed of the sampler and of the held-back split. Default: the spec's evaluation seed.</summary>
+    public int? Seed { get; init; }
+    public string? Strategy { get; init; }
+    /// <summary>Share of the training rows held back from the search, to score the winner honestly.</summary>
+    public double HoldbackFraction { get; init; } = 0.2;
+    public string? DataPath { get; init; }
+    public BadRowPolicy? BadRows { get; init; }
+    /// <summary>Default: <c>&lt;project&gt;/.pipelinegen/tune.db</c>.</summary>
+    public string? JournalPath { get; init; }
+    /// <summary>False: do not write the lock file (e.g. a benchmark).</summary>
+    public bool WriteLock { get; init; } = true;
+    /// <summary>Null: trials run one at a time in this process. A number: up to that many worker processes of this program
+    /// at once, and a trial still running when the time budget ends is stopped (its process ended) and not journaled.</summary>
+    public int? Workers { get; init; }
+    /// <summary>How to start a worker (default: this program again, see <see cref="Tuning.WorkerCommand.Current"/>).</summary>
+    public WorkerCommand? WorkerCommand { get; init; }
+    /// <summary>Called after each trial is journaled.</summary>
+    public Action<TrialRecord, StudyResult>? Progress { get; init; }
+    public CancellationToken Cancellation { get; init; }
+}
+
+/// <summary>Everything a <c>tune</c> measured. The CLI only formats it.</summary>
+public sealed class TuneReport
+{
+    public required StudyResult Result { get; init; }
+    public required SearchSpace Space { get; init; }
+    public required string Metric { get; init; }
+    public required string MetricReason { get; init; }
+    public required long SearchRows { get; init; }
+    public required long HoldbackRows { get; init; }
+    /// <summary>The winner refitted on all search rows, scored on the held-back rows; null when no trial completed or the metric is undefined there.</summary>
+    public double? WinnerHoldbackScore { get; init; }
+    /// <summary>The spec's own hyperparameters, fitted and scored the same way: what tuning is compared with.</summary>
+    public double? DefaultHoldbackScore { get; init; }
+    public required IReadOnlyList<string> Warnings { get; init; }
+    public string? LockPath { get; init; }
+    public required bool Resumed { get; init; }
+}
+
+/// <summary>
+/// Tunes a generated pipeline: holds back part of the training rows (stratified, groups and duplicates kept on one
+/// side), runs the study on the rest with the spec's evaluation protocol through <see cref="Evaluator"/> (the same code
+/// as <c>evaluate</c>, fold-local fitting), journals each trial, then scores the winner and the spec's defaults on the
+/// held-back rows the search never saw and writes the winner to the lock file. The test set is never read.
+/// </summary>
+public static class PipelineTuner
+{
+    public static TuneReport Run(ITunablePipeline pipeline, TuneOptions options)
+    {
+        var settings = pipeline.Settings;
+        var tuning = pipeline.Tuning;
+        var space = new SearchSpace(tuning.Space);
+        if (space.PointCount == 1)
+            throw new ArgumentException($"the search space has one point ({space.Fingerprint()}): there is nothing to choose. Widen a range or add values under tune.space.");
+        int trials = options.Trials ?? tuning.Trials;
+        if (trials < 1) throw new ArgumentException($"the trial budget is {trials}; give --trials 1 or more.");
+        if (options.Time is { } t && t <= TimeSpan.Zero) throw new ArgumentException("the time budget is zero; give e.g. --time 10m.");
+        if (!(options.HoldbackFraction > 0 && options.HoldbackFraction < 0.9))
+            throw new ArgumentException($"--holdback {options.HoldbackFraction.ToString(CultureInfo.InvariantCulture)} is out of range; use a share between 0 and 0.9 (e.g. 0.2).");
+        var unknown = space.Parameters.Select(p => p.Name).Except(pipeline.HyperparameterNames).ToArray();
+        if (unknown.Length > 0)
+            throw new ArgumentException($"tune.space names {string.Join(", ", unknown)}, which trainer '{settings.TrainerName}' does not have (it has {string.Join(", ", pipeline.HyperparameterNames)}).");
+
+        string strategy = options.Strategy ?? tuning.Strategy;
+        int seed = options.Seed ?? settings.Evaluation.Seed;
+        var sampler = Samplers.Create(strategy, seed);
+
+        string path = options.DataPath is { } given ? Path.GetFullPath(given) : settings.ResolvePath(settings.TrainDataPath);
+        var scan = DataScan.Run(settings, path);
+        scan.ThrowIfInvalid(options.BadRows ?? settings.BadRows);
+        var warnings = new List<string>(scan.Warnings);
+
+        var (primary, reason) = MetricCatalog.ChoosePrimary(settings, scan.LabelCounts.Select(c => c.Value).ToArray());
+        string metric = tuning.Metric ?? primary;
+        if (tuning.Metric is not null) reason = "tune.metric in the spec";
+        if (!MetricCatalog.For(settings.Task).Contains(metric))
+            throw new ArgumentException($"tune.metric '{metric}' does not apply to a {settings.Task} task; use one of {string.Join(", ", MetricCatalog.For(settings.Task))}.");
+        bool higher = MetricCatalog.HigherIsBetter(metric);
+
+        // The held-back part: one seeded, stratified holdout split of the rows (groups and duplicates never straddle it).
+        var holdPlan = SplitPlanner.Plan(scan.Keys, new EvaluationSettings
+        {
+            Protocol = EvaluationProtocol.Holdout,
+            HoldoutFraction = options.HoldbackFraction,
+            Stratify = settings.Evaluation.Stratify,
+            Seed = seed,
+        }, settings.Task);
+        var split = holdPlan.Splits[0];
+        var workDir = Path.Combine(settings.ResolvePath("."), ".pipelinegen", "tune", settings.Name);
+        Directory.CreateDirectory(workDir);
+        string searchFile = Path.Combine(workDir, "search" + Path.GetExtension(path));
+        string holdbackFile = Path.Combine(workDir, "holdback" + Path.GetExtension(path));
+        WriteParts(path, settings.HasHeader, split, searchFile, holdbackFile);
+
+        var specHash = pipeline.GetType().GetField("SpecHash", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as string ?? "unknown";
+        var dataHash = HashFile(path);
+        using var journal = new TuningJournal(options.JournalPath ?? TuningJournal.DefaultPath(settings));
+        StudyInfo study;
+        if (options.Resume)
+        {
+            study = journal.LatestStudy(settings.Name)
+                ?? throw new ArgumentException($"there is no study of pipeline '{settings.Name}' to resume in {journal.DatabasePath}; run tune without --resume.");
+            var mismatch = new List<string>();
+            if (study.SpecHash != specHash) mismatch.Add($"the spec changed (study {Short(study.SpecHash)}, now {Short(specHash)})");
+            if (study.DataHash != dataHash) mismatch.Add($"the data changed ({path}: study {Short(study.DataHash)}, now {Short(dataHash)})");
+            if (study.SpaceFingerprint != space.Fingerprint()) mismatch.Add($"the search space changed (study: {study.SpaceFingerprint}; now: {space.Fingerprint()})");
+            if (study.Strategy != strategy) mismatch.Add($"the strategy changed (study {study.Strategy}, now {strategy})");
+            if (study.Seed != seed) mismatch.Add($"the seed changed (study {study.Seed}, now {seed})");
+            if (study.Metric != metric) mismatch.Add($"the metric changed (study {study.Metric}, now {metric})");
+            if (mismatch.Count > 0)
+                throw new ArgumentException($"study {study.Id} in {journal.DatabasePath} cannot be resumed: {string.Join("; ", mismatch)}. Its trials measured something else; run tune without --resume to start a new study.");
+        }
+        else
+        {
+            study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), settings.Name, specHash, dataHash, space.Fingerprint(), strategy, seed, metric, higher, DateTimeOffset.UtcNow);
+            journal.CreateStudy(study);
+        }
+
+        StudyResult studyResult;
+        if (options.Workers is { } workers)
+        {
+            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric);
+            studyResult = StudyRunner.RunAsync(study, space, sampler, journal, trials, options.Time, workers, executor.Execute, options.Progress, options.Cancellation,
+                killRunningAtDeadline: true).GetAwaiter().GetResult();
+        }
+        else
+        {
+            studyResult = StudyRunner.Run(study, space, sampler, journal, trials, options.Time,
+                config => Evaluate(pipeline, config, searchFile, options.Seed, metric), options.Progress, options.Cancellation);
+        }
+        var best = studyResult.Best;
+        double? winnerScore = null, defaultScore = null;
+        string? lockPath = null;
+        if (best is not null)
+        {
+            int mlSeed = options.Seed ?? settings.Seed;
+            winnerScore = ScoreOnHoldback(pipeline.WithHyperparameters(best.Configuration), searchFile, holdbackFile, metric, mlSeed, warnings);
+            defaultScore = ScoreOnHoldback(pipeline, searchFile, holdbackFile, metric, mlSeed, warnings);
+            AddNoiseWarnings(studyResult, metric, higher, warnings);
+            if (options.WriteLock)
+            {
+                lockPath = pipeline.LockFilePath;
+                LockFile.Write(lockPath, new LockFile(settings.Name, settings.TrainerName, study.Id, specHash, metric, best.Value!.Value, winnerScore,
+                    space.Parameters.Select(p => new KeyValuePair<string, string>(p.Name, p.Format(best.Configuration[p.Name]))).ToArray()));
+            }
+        }
+
+        return new TuneReport
+        {
+            Result = studyResult,
+            Space = space,
+            Metric = metric,
+            MetricReason = reason,
+            SearchRows = split.TrainingRowCount,
+            HoldbackRows = split.ValidationRowCount,
+            WinnerHoldbackScore = winnerScore,
+            DefaultHoldbackScore = defaultScore,
+            Warnings = warnings.Distinct().ToArray(),
+            LockPath = lockPath,
+            Resumed = options.Resume,
+        };
+    }
+
+    /// <summary>One trial: the spec's protocol on the search rows through <see cref="Evaluator"/>, with these hyperparameters.</summary>
+    public static TrialOutcome Evaluate(ITunablePipeline pipeline, Configuration config, string searchFile, int? seed, string metric)
+    {
+        var result = Evaluator.Evaluate(pipeline.WithHyperparameters(config), new EvaluationOptions { DataPath = searchFile, Seed = seed });
+        var summary = result.ModelMetric(metric)!;
+        return new TrialOutcome(summary.Mean ?? double.NaN, summary.StdDev, result.Splits.Count);
+    }
+
+    private static double? ScoreOnHoldback(IPipelineDefinition pipeline, string searchFile, string holdbackFile, string metric, int seed, List<string> warnings)
+    {
+        var ml = new MLContext(seed);
+        var model = pipeline.BuildPipeline(ml).Fit(pipeline.LoadData(ml, searchFile));
+        var scored = model.Transform(pipeline.LoadData(ml, holdbackFile));
+        return MetricComputer.Compute(ml, pipeline.Settings.Task, scored, "held-back rows", warnings)[metric];
+    }
+
+    /// <summary>
+    /// The best of many looks at the same folds is optimistic. When the best trial is not ahead of the typical (median)
+    /// trial by more than the fold-to-fold spread of its own score, the search found nothing that stands out from noise.
+    /// </summary>
+    public static void AddNoiseWarnings(StudyResult result, string metric, bool higher, List<string> warnings)
+    {
+        var completed = result.Completed.ToArray();
+        var best = result.Best!;
+        if (completed.Length < 3) return;
+        var values = completed.Select(t => t.Value!.Value).OrderBy(v => v).ToArray();
+        double median = values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2;
+        double gap = Math.Abs(best.Value!.Value - median);
+        if (best.StdDev is not { } std || best.Splits < 2)
+            warnings.Add($"the protocol has one split, so there is no fold-to-fold noise to judge the best trial's lead ({F(gap)} over the median trial) against; use protocol kfold or repeated_kfold for tuning.");
+        else if (gap <= std)
+            warnings.Add($"the best trial leads the median trial by {F(gap)} {metric}, within the fold-to-fold spread of its own score (std {F(std)}): the search found nothing clearly better than a typical configuration. More folds (repeated_kfold) or more data would tell them apart.");
+        if (completed.Length >= 10)
+            warnings.Add($"the best search score is the best of {completed.Length} configurations compared on the same folds, so it is biased upward; the held-back score is the honest estimate.");
+    }
+
+    private static void WriteParts(string path, bool hasHeader, DataSplit split, string searchFile, string holdbackFile)
+    {
+        var encoding = new UTF8Encoding(false);
+        using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
+        using var search = new StreamWriter(searchFile + ".tmp", false, encoding);
+        using var hold = new StreamWriter(holdbackFile + ".tmp", false, encoding);
+        string? line;
+        if (hasHeader && (line = reader.ReadLine()) is not null) { search.WriteLine(line); hold.WriteLine(line); }
+        long row = -1;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            if (!DelimitedLine.IsDataRow(line)) continue;
+            row++;
+            if (split.IsValidation(row)) hold.WriteLine(line);
+            else if (split.IsTraining(row)) search.WriteLine(line);
+        }
+        search.Close();
+        hold.Close();
+        File.Move(searchFile + ".tmp", searchFile, overwrite: true);
+        File.Move(holdbackFile + ".tmp", holdbackFile, overwrite: true);
+    }
+
+    private static string HashFile(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+    }
+
+    private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
+
+    internal static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
+}

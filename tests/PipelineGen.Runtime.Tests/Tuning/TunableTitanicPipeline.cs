@@ -1,0 +1,63 @@
+using Microsoft.ML;
+using Microsoft.ML.Trainers.LightGbm;
+using PipelineGen.Runtime.Tests.Training;
+using PipelineGen.Runtime.Tuning;
+
+namespace PipelineGen.Runtime.Tests.Tuning;
+
+/// <summary>
+/// What the generator emits for a titanic spec with a <c>tune</c> section, written by hand: the trainer's options
+/// initializer, then the overrides of a trial. <see cref="FailAboveLeaves"/> makes the trainer throw for some
+/// configurations, like a trainer that rejects a combination of values.
+/// </summary>
+internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipeline
+{
+    private readonly IReadOnlyDictionary<string, double> _overrides;
+
+    public TunableTitanicPipeline(string project, TuningSettings tuning, bool kfold = true, IReadOnlyDictionary<string, double>? overrides = null)
+        : base(project)
+    {
+        Tuning = tuning;
+        _overrides = overrides ?? new Dictionary<string, double>();
+        if (kfold)
+            Settings = Settings with { Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.KFold, Folds = 4, Seed = 7 } };
+    }
+
+    public new const string SpecHash = "tunable-hash-1";
+
+    public int? FailAboveLeaves { get; init; }
+
+    /// <summary>Every trainer this pipeline (and those made from it) builds, as its leaves: lets a test see what was trained.</summary>
+    public List<int> BuiltLeaves { get; init; } = [];
+
+    public TuningSettings Tuning { get; }
+    public IReadOnlyList<string> HyperparameterNames { get; } = ["leaves", "iterations", "min_examples_per_leaf", "learning_rate", "max_bins", "threads"];
+    public IReadOnlyDictionary<string, string> PinnedHyperparameters { get; } = new Dictionary<string, string>();
+    public string LockFilePath => Path.Combine(Settings.ProjectDirectory, "pipeline.lock.yaml");
+
+    public IPipelineDefinition WithHyperparameters(IReadOnlyDictionary<string, double> values)
+    {
+        foreach (var name in values.Keys)
+            if (!HyperparameterNames.Contains(name)) throw new ArgumentException($"unknown hyperparameter '{name}'");
+        return new TunableTitanicPipeline(Settings.ProjectDirectory, Tuning, Settings.Evaluation.Protocol == EvaluationProtocol.KFold, values) { FailAboveLeaves = FailAboveLeaves, BuiltLeaves = BuiltLeaves };
+    }
+
+    public new IEstimator<ITransformer> BuildTrainer(MLContext ml)
+    {
+        var options = new LightGbmBinaryTrainer.Options
+        {
+            NumberOfIterations = 40, LearningRate = 0.2, NumberOfLeaves = 8, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 1, Seed = 1,
+        };
+        if (_overrides.TryGetValue("leaves", out var leaves)) options.NumberOfLeaves = (int)Math.Round(leaves);
+        if (_overrides.TryGetValue("iterations", out var iterations)) options.NumberOfIterations = (int)Math.Round(iterations);
+        if (_overrides.TryGetValue("min_examples_per_leaf", out var minLeaf)) options.MinimumExampleCountPerLeaf = (int)Math.Round(minLeaf);
+        if (_overrides.TryGetValue("learning_rate", out var lr)) options.LearningRate = lr;
+        if (FailAboveLeaves is { } limit && options.NumberOfLeaves > limit)
+            throw new InvalidOperationException($"leaves {options.NumberOfLeaves} is more than this trainer accepts ({limit})");
+        BuiltLeaves.Add(options.NumberOfLeaves ?? 0);
+        return ml.BinaryClassification.Trainers.LightGbm(options);
+    }
+
+    IEstimator<ITransformer> IPipelineDefinition.BuildTrainer(MLContext ml) => BuildTrainer(ml);
+    IEstimator<ITransformer> IPipelineDefinition.BuildPipeline(MLContext ml) => BuildPreprocessing(ml).Append(BuildTrainer(ml));
+}

@@ -1,0 +1,141 @@
+using PipelineGen.Runtime.Cli;
+using PipelineGen.Runtime.Tests.Training;
+using PipelineGen.Runtime.Tuning;
+using Xunit;
+
+namespace PipelineGen.Runtime.Tests.Tuning;
+
+/// <summary><c>tune</c> through the command-line host on the small titanic data (real LightGBM fits, 1 thread).</summary>
+public sealed class TuneCommandTests : IDisposable
+{
+    private readonly string _project = TitanicTestPipeline.NewProjectDirectory();
+
+    public void Dispose() => Directory.Delete(_project, recursive: true);
+
+    private static TuningSettings Tuning(string strategy = "bayesian", int trials = 6) => new()
+    {
+        Strategy = strategy,
+        Trials = trials,
+        Space =
+        [
+            SearchParameter.Range("leaves", HyperparameterType.Int, 2, 64, log: true),
+            SearchParameter.Range("learning_rate", HyperparameterType.Float, 0.01, 0.5, log: true),
+        ],
+    };
+
+    private (int Exit, string Output, string Error) Cli(IPipelineDefinition pipeline, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = PipelineApp.Run(args, pipeline, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Tune_journals_trials_scores_the_winner_on_held_back_rows_and_writes_the_lock()
+    {
+        var run = Cli(new TunableTitanicPipeline(_project, Tuning()), "tune", "--trials", "4");
+        Assert.True(run.Exit == 0, run.Output + run.Error);
+        Assert.Contains("trial 4/4", run.Output);
+        var held = System.Text.RegularExpressions.Regex.Match(run.Output, @"held-back score \(the honest estimate: (\d+) rows the search never saw\): auc 0\.\d{4}");
+        Assert.True(held.Success, run.Output);
+        int heldRows = int.Parse(held.Groups[1].Value);
+        // About a fifth of 300 rows; duplicates stay together, so not exactly 60.
+        Assert.InRange(heldRows, 50, 70);
+        Assert.Contains("spec's own hyperparameters on the same held-back rows", run.Output);
+        Assert.Matches(@"search score \(best of 4 on the same 4 split\(s\), optimistic\): auc 0\.\d{4} ± 0\.\d{4}", run.Output);
+
+        var lockText = File.ReadAllText(Path.Combine(_project, "pipeline.lock.yaml"));
+        Assert.Contains("trainer: 'LightGbm'", lockText);
+        Assert.Matches(@"\n  leaves: \d+\n", lockText);
+        Assert.Matches(@"\n  learning_rate: 0\.\d+", lockText);
+        Assert.Contains("holdback_score: 0.", lockText);
+
+        // The search never saw the held-back rows: the two parts are disjoint and together are the training file.
+        var dir = Path.Combine(_project, ".pipelinegen", "tune", "Titanic");
+        var search = File.ReadAllLines(Path.Combine(dir, "search.csv")).Skip(1).ToArray();
+        var hold = File.ReadAllLines(Path.Combine(dir, "holdback.csv")).Skip(1).ToArray();
+        Assert.Equal(heldRows, hold.Length);
+        Assert.Equal(300, search.Length + hold.Length);
+        Assert.Equal(File.ReadAllLines(Path.Combine(_project, "titanic_train.csv")).Skip(1).OrderBy(l => l), search.Concat(hold).OrderBy(l => l));
+
+        // The run store has the study with the honest score as the model's metric.
+        var runs = Cli(new TunableTitanicPipeline(_project, Tuning()), "runs");
+        Assert.Contains("tune", runs.Output);
+        Assert.Contains("tuned", runs.Output);
+    }
+
+    [Fact]
+    public void Resume_continues_the_same_study_and_a_changed_data_file_is_refused()
+    {
+        var first = Cli(new TunableTitanicPipeline(_project, Tuning()), "tune", "--trials", "2", "--no-lock");
+        Assert.True(first.Exit == 0, first.Error);
+        var resumed = Cli(new TunableTitanicPipeline(_project, Tuning()), "tune", "--trials", "3", "--resume", "--no-lock");
+        Assert.True(resumed.Exit == 0, resumed.Error);
+        Assert.Contains("3 trial(s) (1 in this session", resumed.Output);
+        Assert.DoesNotContain("trial 1/3", resumed.Output);
+        Assert.Contains("trial 3/3", resumed.Output);
+
+        File.AppendAllText(Path.Combine(_project, "titanic_train.csv"), "1,1,female,30,0,0,80,S\n");
+        var refused = Cli(new TunableTitanicPipeline(_project, Tuning()), "tune", "--trials", "4", "--resume");
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("cannot be resumed: the data changed", refused.Error);
+    }
+
+    [Fact]
+    public void Failed_trials_are_recorded_and_all_failing_is_exit_1_with_the_first_error()
+    {
+        var some = Cli(new TunableTitanicPipeline(_project, Tuning("random")) { FailAboveLeaves = 8 }, "tune", "--trials", "5", "--no-lock", "--seed", "3");
+        Assert.True(some.Exit == 0, some.Error);
+        Assert.Contains("failed: InvalidOperationException: leaves", some.Output);
+        Assert.Matches(@"Winner: trial \d+: leaves=[2-8],", some.Output);
+
+        var all = Cli(new TunableTitanicPipeline(_project, Tuning("random")) { FailAboveLeaves = 1 }, "tune", "--trials", "3", "--no-lock");
+        Assert.Equal(1, all.Exit);
+        Assert.Contains("error: tune found no working configuration: all 3 trial(s) failed; first error (trial 1,", all.Error);
+        Assert.Contains("is more than this trainer accepts (1)", all.Error);
+        Assert.False(File.Exists(Path.Combine(_project, "pipeline.lock.yaml")));
+    }
+
+    [Fact]
+    public void Run_includes_tuning_and_trains_the_winner()
+    {
+        var pipeline = new TunableTitanicPipeline(_project, Tuning("random", trials: 3));
+        var run = Cli(pipeline, "run", "--ignore-explore-findings");
+        Assert.True(run.Exit == 0, run.Output + run.Error);
+        Assert.Contains("3+/5 tune", run.Output);
+        Assert.Contains("trial 3/3", run.Output);
+        Assert.Contains("The final model is trained with the winner", run.Output);
+        var winnerLeaves = int.Parse(System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(_project, "pipeline.lock.yaml")), @"\n  leaves: (\d+)").Groups[1].Value);
+        Assert.NotEqual(8, winnerLeaves); // else this test could not tell the winner from the spec's value
+        // The last trainer built is the final model's (train comes after tune); it has the winner's leaves, not the spec's 8.
+        Assert.Equal(winnerLeaves, pipeline.BuiltLeaves[^1]);
+        Assert.True(File.Exists(Path.Combine(_project, ".pipelinegen", "models", "Titanic.zip")));
+    }
+
+    [Fact]
+    public void Bad_input_is_exit_2_with_the_reason()
+    {
+        var noTune = Cli(new TitanicTestPipeline(_project), "tune");
+        Assert.Equal(2, noTune.Exit);
+        Assert.Contains("has no 'tune' section", noTune.Error);
+
+        var onePoint = new TuningSettings { Space = [SearchParameter.Choice("leaves", HyperparameterType.Int, 8)] };
+        var one = Cli(new TunableTitanicPipeline(_project, onePoint), "tune");
+        Assert.Equal(2, one.Exit);
+        Assert.Contains("the search space has one point", one.Error);
+
+        var zero = Cli(new TunableTitanicPipeline(_project, Tuning()), "tune", "--trials", "0");
+        Assert.Equal(2, zero.Exit);
+        Assert.Contains("trial budget is 0", zero.Error);
+
+        var time = Cli(new TunableTitanicPipeline(_project, Tuning()), "tune", "--time", "soon");
+        Assert.Equal(2, time.Exit);
+        Assert.Contains("--time 'soon' is not a duration", time.Error);
+
+        var unknown = new TuningSettings { Space = [SearchParameter.Range("depth", HyperparameterType.Int, 2, 8)] };
+        var bad = Cli(new TunableTitanicPipeline(_project, unknown), "tune");
+        Assert.Equal(2, bad.Exit);
+        Assert.Contains("tune.space names depth", bad.Error);
+    }
+}

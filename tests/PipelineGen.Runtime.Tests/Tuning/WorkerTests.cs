@@ -1,0 +1,120 @@
+using System.Text.Json;
+using PipelineGen.Runtime.Cli;
+using PipelineGen.Runtime.Tests.Training;
+using PipelineGen.Runtime.Tuning;
+using Xunit;
+
+namespace PipelineGen.Runtime.Tests.Tuning;
+
+/// <summary>Parallel trials: the scheduling window, the worker protocol, and the worker process plumbing.</summary>
+public sealed class WorkerTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("pg-workers-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static readonly SearchSpace Space = new([
+        SearchParameter.Range("x", HyperparameterType.Float, -5, 5),
+        SearchParameter.Range("y", HyperparameterType.Float, -5, 5),
+    ]);
+
+    private static StudyInfo NewStudy(string id) => new(id, "P", "s", "d", Space.Fingerprint(), "bayesian", 9, "rmse", false, DateTimeOffset.UtcNow);
+
+    private static double F(Configuration c) => Math.Pow(c["x"] - 1, 2) + Math.Pow(c["y"] + 2, 2);
+
+    /// <summary>An executor whose trials finish after a delay that depends on <paramref name="pattern"/>: completion order varies.</summary>
+    private static StudyRunner.TrialExecutor Delayed(int pattern) => async (number, config, ct) =>
+    {
+        await Task.Delay(((number * 7 + pattern * 13) % 5) * 15, ct);
+        return new TrialOutcome(F(config), null, 1);
+    };
+
+    private StudyResult RunParallel(string id, int trials, int pattern, CancellationToken ct = default, string? db = null)
+    {
+        using var journal = new TuningJournal(db ?? Path.Combine(_dir, id + ".db"));
+        if (journal.LatestStudy("P") is not { Id: var existing } || existing != id) journal.CreateStudy(NewStudy(id));
+        return StudyRunner.RunAsync(NewStudy(id), Space, new TpeSampler(9, startupTrials: 6), journal, trials, null, 3, Delayed(pattern), null, ct, false).GetAwaiter().GetResult();
+    }
+
+    [Fact]
+    public void With_three_workers_the_proposals_do_not_depend_on_which_trial_finishes_first()
+    {
+        var a = RunParallel("a", 30, pattern: 0);
+        var b = RunParallel("b", 30, pattern: 3);
+        Assert.Equal(30, a.Trials.Count);
+        Assert.Equal(a.Trials.Select(t => t.Configuration.Describe(Space)), b.Trials.Select(t => t.Configuration.Describe(Space)));
+    }
+
+    [Fact]
+    public void A_parallel_study_killed_and_resumed_matches_the_uninterrupted_one()
+    {
+        var straight = RunParallel("s", 24, pattern: 1);
+        var db = Path.Combine(_dir, "k.db");
+        using (var kill = new CancellationTokenSource(TimeSpan.FromMilliseconds(250)))
+            Assert.ThrowsAny<OperationCanceledException>(() => RunParallel("k", 24, pattern: 2, kill.Token, db));
+        using (var journal = new TuningJournal(db)) Assert.InRange(journal.Trials("k").Count, 1, 23);
+        var resumed = RunParallel("k", 24, pattern: 4, db: db);
+        Assert.Equal(straight.Trials.Select(t => (t.Number, t.Configuration.Describe(Space))), resumed.Trials.Select(t => (t.Number, t.Configuration.Describe(Space))));
+    }
+
+    private WorkerCommand Shell(string script) => new("/bin/sh", ["-c", script, "sh"]);
+
+    [Fact]
+    public async Task Worker_processes_answer_through_the_result_file_and_a_crash_fails_only_its_trial()
+    {
+        // $5 is the --result path the executor passes (sh -c script sh tune-trial --request R --result G).
+        var ok = new ProcessTrialExecutor(Shell("""echo '{"Value":0.75,"StdDev":0.02,"Splits":5,"Error":null}' > "$5" """), _dir, "search.csv", 1, "auc");
+        var outcome = await ok.Execute(0, new Configuration { ["x"] = 1 }, CancellationToken.None);
+        Assert.Equal(new TrialOutcome(0.75, 0.02, 5), outcome);
+
+        var crash = new ProcessTrialExecutor(Shell("echo 'Segmentation fault in lib_lightgbm' >&2; exit 139"), _dir, "search.csv", 1, "auc");
+        var error = await Assert.ThrowsAsync<TrialFailedException>(() => crash.Execute(1, new Configuration { ["x"] = 1 }, CancellationToken.None));
+        Assert.Equal("the worker process exited with code 139 without a result (Segmentation fault in lib_lightgbm)", error.Message);
+
+        var failing = new ProcessTrialExecutor(Shell("""echo '{"Value":null,"StdDev":null,"Splits":0,"Error":"InvalidOperationException: bad leaves"}' > "$5" """), _dir, "s.csv", 1, "auc");
+        Assert.Equal("InvalidOperationException: bad leaves",
+            (await Assert.ThrowsAsync<TrialFailedException>(() => failing.Execute(2, new Configuration { ["x"] = 1 }, CancellationToken.None))).Message);
+    }
+
+    [Fact]
+    public void The_time_budget_ends_a_running_worker_and_its_trial_is_not_journaled()
+    {
+        using var journal = new TuningJournal(Path.Combine(_dir, "t.db"));
+        var study = NewStudy("t");
+        journal.CreateStudy(study);
+        var fast = new ProcessTrialExecutor(Shell("""echo '{"Value":1.0,"StdDev":null,"Splits":1,"Error":null}' > "$5" """), _dir, "s.csv", 1, "rmse");
+        var slow = new ProcessTrialExecutor(Shell("sleep 60"), _dir, "s.csv", 1, "rmse");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var result = StudyRunner.RunAsync(study, Space, new RandomSampler(1), journal, 10, TimeSpan.FromSeconds(3), 2,
+            (n, c, ct) => n < 2 ? fast.Execute(n, c, ct) : slow.Execute(n, c, ct), null, CancellationToken.None, killRunningAtDeadline: true).GetAwaiter().GetResult();
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the sleeping workers were not ended ({clock.Elapsed})");
+        Assert.Equal(StopReason.TimeBudget, result.StopReason);
+        Assert.Equal([0, 1], journal.Trials("t").Select(t => t.Number));
+    }
+
+    [Fact]
+    public void The_hidden_tune_trial_command_evaluates_one_configuration_like_an_in_process_trial()
+    {
+        var project = TitanicTestPipeline.NewProjectDirectory();
+        try
+        {
+            var tuning = new TuningSettings { Space = [SearchParameter.Range("leaves", HyperparameterType.Int, 2, 16)] };
+            var pipeline = new TunableTitanicPipeline(project, tuning);
+            var data = Path.Combine(project, "titanic_train.csv");
+            var request = Path.Combine(project, "r.json");
+            var result = Path.Combine(project, "o.json");
+            File.WriteAllText(request, JsonSerializer.Serialize(new TrialRequest(new() { ["leaves"] = 4 }, data, null, "auc")));
+            Assert.Equal(0, PipelineApp.Run(["tune-trial", "--request", request, "--result", result], pipeline, new StringWriter(), new StringWriter()));
+            var response = JsonSerializer.Deserialize<TrialResponse>(File.ReadAllText(result))!;
+            var expected = PipelineTuner.Evaluate(pipeline, new Configuration { ["leaves"] = 4 }, data, null, "auc");
+            Assert.Equal(expected.Value, response.Value);
+            Assert.Equal(4, response.Splits);
+            Assert.Null(response.Error);
+
+            var broken = new TunableTitanicPipeline(project, tuning) { FailAboveLeaves = 2 };
+            Assert.Equal(0, PipelineApp.Run(["tune-trial", "--request", request, "--result", result], broken, new StringWriter(), new StringWriter()));
+            Assert.StartsWith("InvalidOperationException: leaves 4", JsonSerializer.Deserialize<TrialResponse>(File.ReadAllText(result))!.Error);
+        }
+        finally { Directory.Delete(project, recursive: true); }
+    }
+}
