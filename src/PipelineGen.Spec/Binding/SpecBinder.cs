@@ -24,11 +24,11 @@ public static class SpecBinder
     /// <param name="lockFile">The spec's lock file (written by 'tune'), when the build passed one: its values are pinned as the trainer's constants.</param>
     public static BindResult Bind(ParsedSpec parsed, InferredSchema? schema, string rootNamespace, LockFileInput? lockFile)
     {
-        var result = BindUncapped(parsed, schema, rootNamespace);
+        var result = BindUncapped(parsed, schema, rootNamespace, lockFile);
         return result.Diagnostics.Count <= DiagnosticLimit.MaxPerSpec ? result : result with { Diagnostics = DiagnosticLimit.Cap(result.Diagnostics, parsed.FilePath) };
     }
 
-    private static BindResult BindUncapped(ParsedSpec parsed, InferredSchema? schema, string rootNamespace)
+    private static BindResult BindUncapped(ParsedSpec parsed, InferredSchema? schema, string rootNamespace, LockFileInput? lockFile)
     {
         var diagnostics = new List<DiagnosticInfo>(parsed.Diagnostics);
         var spec = parsed.Spec;

@@ -214,7 +214,9 @@ namespace MyApp
                     new global::Microsoft.ML.Data.TextLoader.Column("embarked", global::Microsoft.ML.Data.DataKind.String, 10),
                 },
             };
-            return mlContext.Data.LoadFromTextFile(path, options);
+            // The runtime feeds the loader each line in the reading the build inferred the schema with (blanks around
+            // unquoted values dropped, exact missing tokens; numeric values that are not numbers read as missing).
+            return global::PipelineGen.Runtime.Data.DelimitedData.Load(mlContext, options, path, Settings);
         }
 
         /// <summary>Label and feature preparation, fitted on training rows only wherever it learns something (means, ranges, vocabularies).</summary>
