@@ -146,7 +146,8 @@ public sealed class BuildIntegrationTests(PackageFixture fixture, Xunit.Abstract
                 Thread.Sleep(250);
             }
             child = int.Parse(File.ReadAllText(pidFile), System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(File.Exists(Path.Combine(project.Directory, ".pipelinegen", "models", "Iris.zip")), "the training step did not save a model:\n" + output);
+            // A model is one version folder made current by the pointer models/Iris/current.
+            Assert.True(File.Exists(Path.Combine(project.Directory, ".pipelinegen", "models", "Iris", "current")), "the training step did not save a model:\n" + output);
             Assert.Empty(Directory.GetFiles(fixture.Root, "INJECTED*", SearchOption.AllDirectories));
 
             build.Kill(); // SIGKILL: the build cannot clean up

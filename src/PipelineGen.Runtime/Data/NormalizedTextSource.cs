@@ -163,7 +163,7 @@ internal sealed class LineNormalizer
                 field++;
                 start = i + 1;
             }
-            return text.ToString();
+            return KeepARow(text.ToString());
         }
         if (DelimitedLine.Split(line, _separator, _fields, _starts) >= 0) return line; // unclosed quote: a bad row, left as it is
         for (int i = 0; i < _fields.Count; i++)
@@ -172,7 +172,19 @@ internal sealed class LineNormalizer
             if (IsNumericField(i)) AppendNumber(text, _fields[i]);
             else AppendText(text, _fields[i]);
         }
-        return text.ToString();
+        return KeepARow(text.ToString());
+    }
+
+    /// <summary>
+    /// A data row must stay a row: the loader skips lines starting with "//" as comments, so a first value that starts
+    /// with "//" once its blanks or quotes are gone is written quoted again (as the row it was in the file).
+    /// </summary>
+    private string KeepARow(string normalized)
+    {
+        if (!normalized.StartsWith("//", StringComparison.Ordinal)) return normalized;
+        int end = normalized.IndexOf(_separator);
+        if (end < 0) end = normalized.Length;
+        return "\"" + normalized[..end].Replace("\"", "\"\"") + "\"" + normalized[end..];
     }
 
     private bool IsPlainMissingToken(ReadOnlySpan<char> value)

@@ -54,7 +54,8 @@ public sealed record RunContext(
         return new RunContext(
             pipeline.GetType().GetField("SpecHash", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) as string,
             path,
-            File.Exists(path) ? Training.FileHash.Sha256(path) : null,
+            // Only a regular file is hashed: a device or a pipe named as data would be read forever (the step refuses it).
+            PipelineGen.Shared.DataFileCheck.KindOf(path) == PipelineGen.Shared.DataFileKind.Regular ? Training.FileHash.Sha256(path) : null,
             Training.EvaluationContext.TrainerLabel(trainer),
             trainer.Hyperparameters,
             preparation,

@@ -80,7 +80,8 @@ public sealed record TrainingProfile
     public static TrainingProfile? TryReadFor(string modelPath, out string? why)
     {
         // The profile lives in the model's version folder: follow the pointer as loading the model does.
-        var path = PathFor(ModelStore.Resolve(modelPath));
+        var modelFile = ModelStore.Resolve(modelPath);
+        var path = PathFor(modelFile);
         why = null;
         if (!File.Exists(path))
         {
@@ -91,7 +92,7 @@ public sealed record TrainingProfile
         {
             var profile = JsonSerializer.Deserialize<TrainingProfile>(File.ReadAllText(path), Json);
             if (profile is null) { why = $"the training profile {path} is empty"; return null; }
-            if (!string.Equals(profile.ModelSha256, FileHash.Sha256(modelPath), StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(profile.ModelSha256, FileHash.Sha256(modelFile), StringComparison.OrdinalIgnoreCase))
             {
                 why = $"the training profile {path} belongs to another model file (SHA-256 differs; retrain to rewrite both)";
                 return null;

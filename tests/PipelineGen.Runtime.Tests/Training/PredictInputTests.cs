@@ -18,7 +18,8 @@ public sealed class TrainedTitanic : IDisposable
         if (exit != 0) throw new InvalidOperationException("training the test model failed: " + error);
     }
 
-    public string ModelPath => Path.Combine(Project, ".pipelinegen", "models", "Titanic.zip");
+    /// <summary>The current version's model file (train writes a version folder and points at it).</summary>
+    public string ModelPath => ModelStore.Resolve(Path.Combine(Project, ".pipelinegen", "models", "Titanic.zip"));
 
     public void Dispose() => Directory.Delete(Project, recursive: true);
 }

@@ -45,7 +45,7 @@ public sealed class RunCapacityTests : IDisposable
         // The model was really fitted at that capacity: the card reads the fitted trainer's options.
         Assert.Equal(capacity.Used.ToString(System.Globalization.CultureInfo.InvariantCulture), card.Trainer.Hyperparameters["NumberOfIterations"]);
         Assert.Contains($"Capacity for the final model: NumberOfIterations={capacity.Used} instead of the spec's 1", output);
-        Assert.Contains($"Capacity: NumberOfIterations={capacity.Used} (curve)", File.ReadAllText(ModelCard.MarkdownPath(ModelStore.DefaultModelPath(Pipeline(CapacityMode.Auto).Settings))));
+        Assert.Contains($"Capacity: NumberOfIterations={capacity.Used} (curve)", File.ReadAllText(ModelCard.MarkdownPath(ModelStore.Resolve(ModelStore.DefaultModelPath(Pipeline(CapacityMode.Auto).Settings)))));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using PipelineGen.Runtime.Training;
 using PipelineGen.Runtime.Cli;
 using PipelineGen.Runtime.Tests.Training;
 using PipelineGen.Runtime.Tuning;
@@ -108,9 +109,14 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Contains("The final model is trained with the winner", run.Output);
         var winnerLeaves = int.Parse(System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(_project, "pipeline.lock.yaml")), @"\n  leaves: (\d+)").Groups[1].Value);
         Assert.NotEqual(8, winnerLeaves); // else this test could not tell the winner from the spec's value
-        // The last trainer built is the final model's (train comes after tune); it has the winner's leaves, not the spec's 8.
-        Assert.Equal(winnerLeaves, pipeline.BuiltLeaves[^1]);
-        Assert.True(File.Exists(Path.Combine(_project, ".pipelinegen", "models", "Titanic.zip")));
+        // The saved model was fitted with the winner's leaves, not the spec's 8: the card reads the fitted trainer's options.
+        var card = ModelCard.TryRead(ModelStore.DefaultModelPath(pipeline.Settings));
+        Assert.NotNull(card);
+        Assert.Equal(winnerLeaves.ToString(System.Globalization.CultureInfo.InvariantCulture), card!.Trainer.Hyperparameters["NumberOfLeaves"]);
+        Assert.Contains(pipeline.BuiltLeaves, leaves => leaves == winnerLeaves);
+        // Step 2 measured the spec's hyperparameters, so the card must not present those metrics as this model's.
+        Assert.Null(card.Metrics);
+        Assert.NotNull(card.NotEvaluatedReason);
     }
 
     [Fact]
