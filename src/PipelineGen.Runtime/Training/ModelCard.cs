@@ -132,6 +132,7 @@ public sealed record ModelCard
     public void Write(string modelPath)
     {
         AtomicFile.WriteAllText(JsonPath(modelPath), JsonSerializer.Serialize(this, Json));
+        ModelStore.Fault("card-json-written");
         AtomicFile.WriteAllText(MarkdownPath(modelPath), ToMarkdown());
     }
 

@@ -102,7 +102,13 @@ public static class ModelStore
             TryDeleteDirectory(staging);
             throw;
         }
-        AtomicFile.WriteAllText(PointerPath(modelPath), version + "\n");
+        AtomicFile.Write(PointerPath(modelPath), stream =>
+        {
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(version + "\n"));
+            stream.Flush();
+            Fault("pointer-temp-written");
+        });
+        Fault("pointer-replaced");
         PruneVersions(versions, version);
         return Path.Combine(final, ModelFileName);
     }
@@ -187,12 +193,31 @@ public static class ModelStore
 
     /// <summary>
     /// Crash and race tests: called with a stage name between the steps of <see cref="Commit"/> ("version-written",
-    /// "version-renamed") and by <c>train</c> after fitting, before it takes the lock ("model-fitted"); throwing there
-    /// simulates a crash.
+    /// "version-renamed", "pointer-temp-written", "pointer-replaced"), by <c>train</c> before and after fitting
+    /// ("fit-started", "model-fitted", both before it takes the lock), after it saved the model into the staging folder
+    /// ("model-saved") and by <see cref="ModelCard.Write"/> between the JSON and the Markdown card ("card-json-written");
+    /// throwing there simulates a crash.
     /// </summary>
     public static AsyncLocal<Action<string>?> FaultInjection { get; } = new();
 
-    private static void Fault(string stage) => FaultInjection.Value?.Invoke(stage);
+    /// <summary>Environment variable naming a file to which every <see cref="FaultInjection"/> stage reached is appended (test-only).</summary>
+    public const string FaultMarkerVariable = "PIPELINEGEN_FAULT_MARKER";
+
+    /// <summary>Environment variable naming the stage at which the process sleeps until it is killed (test-only; needs <see cref="FaultMarkerVariable"/>).</summary>
+    public const string FaultPauseVariable = "PIPELINEGEN_FAULT_PAUSE";
+
+    // Test-only plumbing for the kill -9 tests (tests/PipelineGen.Runtime.Tests/Training/KillDuringTrainTests.cs): a child
+    // process started with PIPELINEGEN_FAULT_MARKER=<file> records each stage it reaches there, and with
+    // PIPELINEGEN_FAULT_PAUSE=<stage> it sleeps at that stage (after recording it) so the test can SIGKILL it exactly there.
+    // Unset (always, outside those tests) this is one environment lookup per stage.
+    internal static void Fault(string stage)
+    {
+        FaultInjection.Value?.Invoke(stage);
+        var marker = Environment.GetEnvironmentVariable(FaultMarkerVariable);
+        if (string.IsNullOrEmpty(marker)) return;
+        File.AppendAllText(marker, stage + "\n");
+        if (Environment.GetEnvironmentVariable(FaultPauseVariable) == stage) Thread.Sleep(Timeout.Infinite);
+    }
 
     private static bool TryDeleteDirectory(string path)
     {

@@ -45,8 +45,9 @@ public static class TrainStep
         var capacity = options.Capacity ?? CapacityChoice.Decide(pipeline, curve: null);
         var adjustable = capacity is not null && capacity.Used != capacity.SpecValue ? pipeline as ICapacityAdjustable : null;
         var estimator = adjustable is not null ? adjustable.BuildPipeline(ml, capacity!.Used) : pipeline.BuildPipeline(ml);
+        ModelStore.Fault("fit-started");
         var model = estimator.Fit(data);
-        ModelStore.FaultInjection.Value?.Invoke("model-fitted");
+        ModelStore.Fault("model-fitted");
         var dataSha = FileHash.Sha256(dataPath);
         var trainer = ModelInspector.DescribeTrainer(settings.TrainerName, adjustable is not null ? adjustable.BuildTrainer(ml, capacity!.Used) : pipeline.BuildTrainer(ml));
 
@@ -110,6 +111,7 @@ public static class TrainStep
                     ml.Model.Save(model, data.Schema, stream);
                     stream.Flush(flushToDisk: true);
                 }
+                ModelStore.Fault("model-saved");
                 card = card with { ModelSha256 = FileHash.Sha256(file) };
                 card.Write(file);
                 // Beside the model: training ranges and categories per feature, so predict can flag values the model never saw.
