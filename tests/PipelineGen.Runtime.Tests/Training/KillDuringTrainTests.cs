@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Reflection;
+using Microsoft.ML;
+using PipelineGen.Runtime.Training;
+using Xunit.Abstractions;
+
+namespace PipelineGen.Runtime.Tests.Training;
+
+/// <summary>
+/// Real crashes: a child process (tests/PipelineGen.FaultHost, the Titanic stand-in behind <c>PipelineApp.Run</c>) runs
+/// <c>train</c> and is killed with SIGKILL (<see cref="Process.Kill()"/>) at a named stage (it waits there when
+/// <see cref="ModelStore.FaultPauseVariable"/> asks), in the middle of the fit, or after a random delay (fixed seed).
+/// After each kill the previous model must still be current and loadable (or, past the pointer replacement, the new
+/// one), no version folder may be half-written, the test-set look must survive, and the next <c>train</c> process must
+/// remove the leftovers and succeed. Also: two <c>test</c> processes at once record exactly one first look.
+/// </summary>
+public sealed class KillDuringTrainTests(ITestOutputHelper log) : IDisposable
+{
+    private static readonly string HostDll = typeof(KillDuringTrainTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "FaultHost").Value!;
+    private static readonly TimeSpan StageTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly string _project = TitanicTestPipeline.NewProjectDirectory();
+    private int _runs;
+
+    public void Dispose() => Directory.Delete(_project, recursive: true);
+
+    private string ModelPath => Path.Combine(_project, ".pipelinegen", "models", "Titanic.zip");
+    private string Versions => ModelStore.VersionsDirectory(ModelPath);
+    private string CurrentVersion => File.ReadAllText(ModelStore.PointerPath(ModelPath)).Trim();
+
+    /// <summary>A child running the FaultHost with <paramref name="args"/>; its stages go to the returned marker file.</summary>
+    private (Process Process, string Marker, StringWriter Output) Start(string command, string? pause = null, int? iterations = null)
+    {
+        Assert.True(File.Exists(HostDll), $"the fault host was not built: {HostDll}");
+        var marker = Path.Combine(_project, $"stages-{++_runs}.txt");
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { HostDll, _project, command }, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment[ModelStore.FaultMarkerVariable] = marker;
+        if (pause is not null) start.Environment[ModelStore.FaultPauseVariable] = pause;
+        if (iterations is not null) start.Environment["PIPELINEGEN_FAULTHOST_ITERATIONS"] = iterations.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The child ends itself if this test host dies (kill -9 of the runner must not leave sleeping children).
+        start.Environment["PIPELINEGEN_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var output = new StringWriter();
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.WriteLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return (process, marker, output);
+    }
+
+    private (int Exit, string Output) RunToEnd(string command)
+    {
+        var (process, _, output) = Start(command);
+        using (process)
+        {
+            if (!process.WaitForExit(StageTimeout))
+            {
+                process.Kill();
+                Assert.Fail($"'{command}' did not finish in {StageTimeout.TotalSeconds} s");
+            }
+            process.WaitForExit(); // drains the output
+            lock (output) return (process.ExitCode, output.ToString());
+        }
+    }
+
+    private static string[] Stages(string marker) => File.Exists(marker) ? File.ReadAllLines(marker) : [];
+
+    private static void WaitForStage(Process process, string marker, string stage)
+    {
+        var deadline = DateTime.UtcNow + StageTimeout;
+        while (!Stages(marker).Contains(stage))
+        {
+            Assert.False(process.HasExited, $"the child ended (exit {(process.HasExited ? process.ExitCode : 0)}) before reaching '{stage}'");
+            Assert.True(DateTime.UtcNow < deadline, $"the child did not reach '{stage}' in {StageTimeout.TotalSeconds} s");
+            Thread.Sleep(20);
+        }
+    }
+
+    private static void KillHard(Process process)
+    {
+        process.Kill(); // SIGKILL on Unix: no finally blocks, no flush, no cleanup
+        Assert.True(process.WaitForExit(StageTimeout), "the killed child did not end");
+    }
+
+    /// <summary>Every version folder is complete (model + cards + profile, model hash = card's ModelSha256) and the current one loads.</summary>
+    private void AssertStoreIsWhole()
+    {
+        var current = CurrentVersion;
+        Assert.False(current.StartsWith('.'), $"the pointer names a staging folder: {current}");
+        foreach (var version in Directory.EnumerateDirectories(Versions).Where(d => !Path.GetFileName(d).StartsWith('.')))
+        {
+            var model = Path.Combine(version, ModelStore.ModelFileName);
+            foreach (var file in new[] { model, ModelCard.JsonPath(model), ModelCard.MarkdownPath(model), TrainingProfile.PathFor(model) })
+                Assert.True(File.Exists(file), $"version folder {Path.GetFileName(version)} lacks {Path.GetFileName(file)}");
+            Assert.Equal(FileHash.Sha256(model), ModelCard.TryRead(model)!.ModelSha256);
+        }
+        Assert.Equal(Path.Combine(Versions, current, ModelStore.ModelFileName), ModelStore.Resolve(ModelPath));
+        ModelStore.Load(new MLContext(seed: 1), ModelPath, out _);
+        Assert.Single(ModelCard.TryRead(ModelPath)!.TestLooks); // the look taken before the kills is never lost
+    }
+
+    /// <summary>Any temporary file or staging folder anywhere under the models folder.</summary>
+    private string[] Leftovers() =>
+        Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(ModelPath)!, "*", SearchOption.AllDirectories)
+            .Where(e => Path.GetFileName(e).EndsWith(".tmp", StringComparison.Ordinal)).ToArray();
+
+    /// <summary>Leftovers as the cleaner counts them: a staging folder is one entry, whatever it holds.</summary>
+    private int TopLevelLeftovers() => Leftovers().Count(e => !Path.GetDirectoryName(e)!.EndsWith(".tmp", StringComparison.Ordinal));
+
+    /// <summary>A model and a recorded test-set look, both by real processes.</summary>
+    private void TrainAndLookOnce()
+    {
+        var (trained, trainOutput) = RunToEnd("train");
+        Assert.True(trained == 0, trainOutput);
+        var (tested, testOutput) = RunToEnd("test");
+        Assert.True(tested == 0, testOutput);
+        Assert.Contains("First look", testOutput);
+    }
+
+    /// <summary>After a kill: the store is whole, then the next train removes what the kill left and makes a new version current.</summary>
+    private (int Left, string LastStage) CheckAndRecover(string marker, string previous, bool newVersionMayBeCurrent)
+    {
+        var stages = Stages(marker);
+        var last = stages.LastOrDefault() ?? "(none: killed during start-up)";
+        if (!newVersionMayBeCurrent) Assert.Equal(previous, CurrentVersion);
+        AssertStoreIsWhole();
+        var left = TopLevelLeftovers();
+
+        var (exit, output) = RunToEnd("train");
+        Assert.True(exit == 0, output);
+        if (left > 0) Assert.Contains($"removed {left} temporary", output);
+        Assert.Empty(Leftovers());
+        Assert.NotEqual(previous, CurrentVersion);
+        AssertStoreIsWhole();
+        return (left, last);
+    }
+
+    [Theory]
+    [InlineData("fit-started")]
+    [InlineData("model-fitted")]
+    [InlineData("model-saved")]
+    [InlineData("card-json-written")]
+    [InlineData("version-written")]
+    [InlineData("version-renamed")]
+    [InlineData("pointer-temp-written")]
+    [InlineData("pointer-replaced")]
+    public void AKill9AtAStageLeavesAWholeStoreAndTheNextTrainCleansUp(string stage)
+    {
+        TrainAndLookOnce();
+        var previous = CurrentVersion;
+
+        var (process, marker, _) = Start("train", pause: stage);
+        using (process)
+        {
+            WaitForStage(process, marker, stage);
+            KillHard(process);
+        }
+        Assert.Equal(stage, Stages(marker).Last());
+        if (stage == "pointer-replaced") Assert.NotEqual(previous, CurrentVersion); // past the commit point: the new, complete version
+        var (left, _) = CheckAndRecover(marker, previous, newVersionMayBeCurrent: stage == "pointer-replaced");
+        log.WriteLine($"kill at {stage}: {left} leftover(s) removed by the next train; data lost: 0");
+    }
+
+    [Fact]
+    public void AKill9InTheMiddleOfTheFitLeavesThePreviousModel()
+    {
+        TrainAndLookOnce();
+        var previous = CurrentVersion;
+
+        // 20,000 LightGBM iterations take seconds; the kill lands 300 ms into them.
+        var (process, marker, _) = Start("train", iterations: 20_000);
+        using (process)
+        {
+            WaitForStage(process, marker, "fit-started");
+            Thread.Sleep(300);
+            KillHard(process);
+        }
+        Assert.Equal("fit-started", Stages(marker).Last());
+        var (left, _) = CheckAndRecover(marker, previous, newVersionMayBeCurrent: false);
+        log.WriteLine($"kill during the fit: {left} leftover(s); data lost: 0");
+    }
+
+    [Fact]
+    public void Kill9AtRandomMomentsNeverLosesTheModel()
+    {
+        TrainAndLookOnce();
+        var watch = Stopwatch.StartNew();
+        Assert.Equal(0, RunToEnd("train").Exit);
+        var fullRun = watch.Elapsed;
+
+        var random = new Random(20261130);
+        var landed = new List<string>();
+        for (int i = 0; i < 5; i++)
+        {
+            var previous = CurrentVersion;
+            var delay = TimeSpan.FromMilliseconds(random.NextDouble() * fullRun.TotalMilliseconds);
+            var (process, marker, _) = Start("train");
+            using (process)
+            {
+                Thread.Sleep(delay);
+                if (!process.HasExited) KillHard(process);
+                else process.WaitForExit();
+            }
+            // A kill after the pointer was replaced (or a run that finished first) leaves the new, complete version current.
+            var (left, last) = CheckAndRecover(marker, previous, newVersionMayBeCurrent: Stages(marker).Contains("pointer-temp-written"));
+            landed.Add($"{delay.TotalMilliseconds:0} ms -> {last} ({left} leftover(s))");
+        }
+        log.WriteLine($"full train {fullRun.TotalMilliseconds:0} ms; kills: " + string.Join("; ", landed));
+    }
+
+    [Fact]
+    public void TwoTestProcessesAtOnceGiveExactlyOneFirstLook()
+    {
+        Assert.Equal(0, RunToEnd("train").Exit);
+        var children = new[] { Start("test"), Start("test") };
+        var results = children.Select(c =>
+        {
+            using var process = c.Process;
+            Assert.True(process.WaitForExit(StageTimeout), "a test process did not finish");
+            process.WaitForExit();
+            lock (c.Output) return (Exit: process.ExitCode, Output: c.Output.ToString());
+        }).ToArray();
+
+        Assert.Single(results, r => r.Exit == 0);
+        Assert.Single(results, r => r.Exit == 1);
+        Assert.Single(results, r => r.Output.Contains("First look", StringComparison.Ordinal));
+        Assert.Single(ModelCard.TryRead(ModelPath)!.TestLooks);
+    }
+}
