@@ -21,9 +21,20 @@ public sealed class KillDuringTrainTests(ITestOutputHelper log) : IDisposable
     private static readonly TimeSpan StageTimeout = TimeSpan.FromSeconds(60);
 
     private readonly string _project = TitanicTestPipeline.NewProjectDirectory();
+    private readonly List<Process> _children = [];
     private int _runs;
 
-    public void Dispose() => Directory.Delete(_project, recursive: true);
+    public void Dispose()
+    {
+        // A failed assertion can leave a child sleeping at its pause stage: end the ones this test started.
+        foreach (var child in _children)
+        {
+            try { if (!child.HasExited) { child.Kill(); child.WaitForExit(); } }
+            catch (InvalidOperationException) { }
+            child.Dispose();
+        }
+        Directory.Delete(_project, recursive: true);
+    }
 
     private string ModelPath => Path.Combine(_project, ".pipelinegen", "models", "Titanic.zip");
     private string Versions => ModelStore.VersionsDirectory(ModelPath);
@@ -45,6 +56,7 @@ public sealed class KillDuringTrainTests(ITestOutputHelper log) : IDisposable
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.WriteLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.WriteLine(e.Data); };
         process.Start();
+        _children.Add(process);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return (process, marker, output);
