@@ -275,15 +275,9 @@ public static class PredictStep
     /// </summary>
     public static void CheckPath(string path, string option)
     {
-        if (path.Length == 0)
-            throw new PredictInputException($"{option}: the path is empty.");
-        for (int i = 0; i < path.Length; i++)
-        {
-            if (path[i] == '\0')
-                throw new PredictInputException($"{option} '{Printable(path)}' is not a valid path: it contains a NUL character (\\0) at position {i + 1}. Pass the path without it.");
-            if (char.IsControl(path[i]))
-                throw new PredictInputException($"{option} '{Printable(path)}' is not a valid path: it contains the control character U+{(int)path[i]:X4} at position {i + 1}. Pass the path without it.");
-        }
+        // Empty, NUL and control characters: the same check as every data path (src/Shared/SafeText.cs).
+        if (PipelineGen.Shared.SafeText.PathProblem(path) is { } problem)
+            throw new PredictInputException($"{option} '{Printable(path)}' is not a valid path: it {problem}. Pass the path without it.");
         if (FindLoneSurrogate(path) is int at)
             throw new PredictInputException($"{option} '{Printable(path)}' is not a valid path: it contains a lone UTF-16 surrogate (U+{(int)path[at]:X4}) at position {at + 1}, which no file name can hold.");
         if (path.IndexOfAny(Path.GetInvalidPathChars()) is var bad and >= 0)
