@@ -52,7 +52,7 @@ internal static class SchemaInferrer
                 diagnostics.Add(SpecDiagnostics.TestHeaderMismatch.Create(testPath, At(1, 1, 0), testNode.Value, DescribeHeaderDifference(trainHeader, testHeader)));
         }
 
-        if (train.Columns is { } accumulators) ReportNumbersWithJunk(accumulators, trainPath, data, diagnostics);
+        if (train.Columns is { } accumulators && trainPath is not null) ReportNumbersWithJunk(accumulators, trainPath, data, diagnostics);
         var columns = train.Columns?.Select(c => c.ToColumn()).ToEquatableArray() ?? EquatableArray<InferredColumn>.Empty;
         var schema = new InferredSchema(fullSpecPath, trainPath ?? "", train.RowsSampled, train.SampleIsComplete, columns, diagnostics.ToEquatableArray());
         return new InferenceResult(schema, new[] { trainPath, testPath }.OfType<string>().ToArray());
