@@ -87,6 +87,10 @@ public static class TestStep
     }
 
     /// <summary>CLI entry: 0 evaluated, 1 refused by the test-once lock, 2 bad input (no test file, no model).</summary>
+    /// <param name="pipeline">The generated pipeline whose saved model is scored.</param>
+    /// <param name="options">The model path and whether a second look is forced.</param>
+    /// <param name="output">Where the metrics and the look are written.</param>
+    /// <param name="error">Where refusals and bad input are written.</param>
     /// <param name="evaluated">Called with the look this command recorded (not one another command recorded meanwhile).</param>
     public static int Run(IPipelineDefinition pipeline, TestOptions options, TextWriter output, TextWriter error, Action<TestLook>? evaluated = null)
     {
