@@ -214,16 +214,29 @@ internal sealed class LineNormalizer
     }
 
     /// <summary>
-    /// Whether the loader could read the line differently from the shared reading: a quote anywhere, a blank at either
-    /// end of a field, or a numeric field that is not plainly a number or is a missing token written like one.
-    /// No allocation: most lines of most files pass here.
+    /// Whether the loader could read the line differently from the shared reading: a blank at either end of a field, a
+    /// numeric field that is not plainly a number or is a missing token written like one, or a quote anywhere but
+    /// around a plain text value. No allocation: most lines of most files pass here.
     /// </summary>
     private bool NeedsRewrite(string line)
     {
         int field = 0, start = 0;
         for (int i = 0; i <= line.Length; i++)
         {
-            if (i < line.Length && line[i] == '"') return true;
+            if (i < line.Length && line[i] == '"')
+            {
+                // A quoted text value the loader (AllowQuoting) reads exactly as the shared reading does passes through:
+                // quotes opening the field and closing it right before a separator or the end, no quote inside, not
+                // empty, no blank at either end inside the quotes. Titanic-like files quote every name; rewriting
+                // those lines cost 15% of training time.
+                if (i != start || IsNumericField(field)) return true;
+                int close = line.IndexOf('"', i + 1);
+                if (close < 0 || close == i + 1) return true;
+                if (close + 1 < line.Length && line[close + 1] != _separator) return true;
+                if (DelimitedLine.IsBlank(line[i + 1], _separator) || DelimitedLine.IsBlank(line[close - 1], _separator)) return true;
+                i = close; // the next character ends the field as usual
+                continue;
+            }
             if (i < line.Length && line[i] != _separator) continue;
             if (i > start && (DelimitedLine.IsBlank(line[start], _separator) || DelimitedLine.IsBlank(line[i - 1], _separator))) return true;
             if (IsNumericField(field) && i > start)

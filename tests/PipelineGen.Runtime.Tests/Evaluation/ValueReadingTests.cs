@@ -219,5 +219,36 @@ public class ValueReadingTests : IDisposable
         Assert.Equal(new[] { "Private", "Self-emp", "?", "", "a b", "x" }, workclass.Take(2 * words.Length).Where((_, i) => i % 2 == 0));
         Assert.All(income_, v => Assert.True(v is ">50K" or "<=50K", v));
     }
-}
 
+    [Fact]
+    public void Quoted_text_values_the_loader_reads_alike_pass_through_and_the_rest_are_rewritten()
+    {
+        // Files like Titanic's quote every name. Those lines reach the loader untouched (no rewrite, the fast path);
+        // a quote the loader could read differently still takes the rewrite. Either way the values are the shared reading.
+        string[] lines =
+        [
+            "age,workclass,note,income",
+            "39,\"Braund, Mr. Owen\",plain,>50K",          // pass: separator inside quotes
+            "40,Private,\"Smith\",\"<=50K\"",               // pass: quoted at the end of the line
+            "41,\"//z\",n,>50K",                            // pass: not first, so no comment risk
+            "42,\" lead\",n,>50K",                          // rewrite: a blank inside the quotes (kept, as quoted)
+            "43,\"a\"\"b\",n,>50K",                         // rewrite: a doubled quote inside
+            "44,\"q\"tail,n,>50K",                          // rewrite: text after the closing quote
+            "\"45\",Private,n,>50K",                        // rewrite: a quoted number
+            "46,\"\",n,>50K",                               // rewrite: empty quotes
+            "47,Pri\"vate,n,>50K",                           // rewrite: a quote inside an unquoted value
+        ];
+        string path = _dir.Write("quoted.csv", string.Join("\n", lines) + "\n");
+        var settings = Settings(path);
+        var normalizer = LineNormalizer.For(settings);
+        bool[] passes = [true, true, true, false, false, false, false, false, false];
+        for (int i = 0; i < passes.Length; i++)
+            Assert.True(ReferenceEquals(lines[i + 1], normalizer.Normalize(lines[i + 1])) == passes[i], lines[i + 1]);
+
+        var (age, workclass, note, income) = ReadAll(DelimitedData.Load(new MLContext(1), Options(settings), path, settings));
+        Assert.Equal(new[] { 39f, 40f, 41f, 42f, 43f, 44f, 45f, 46f, 47f }, age);
+        Assert.Equal(new[] { "Braund, Mr. Owen", "Private", "//z", " lead", "a\"b", "qtail", "Private", "", "Pri\"vate" }, workclass);
+        Assert.Equal(new[] { "plain", "Smith", "n", "n", "n", "n", "n", "n", "n" }, note);
+        Assert.Equal(new[] { ">50K", "<=50K", ">50K", ">50K", ">50K", ">50K", ">50K", ">50K", ">50K" }, income);
+    }
+}
