@@ -214,6 +214,9 @@ public static partial class SpecBinder
                     points *= param.Type == ParamType.Int ? (long)(Math.Floor(max) - Math.Ceiling(min) + 1) : 2;
                 }
             }
+            // Preparation choices multiply the flat space too (each trial builds the pipeline with one of each).
+            var prepare = BindPreparationChoices(section);
+            foreach (var choice in prepare) points *= choice.Values.Count;
             var where = spec.Tune.Space.Count > 0 ? spec.Tune.Space[0].Name.Span : spec.Model.Trainer.Span;
             if (section.Space.Count == 0)
                 diagnostics.Add(SpecDiagnostics.SearchSpaceOnePoint.Create(spec.FilePath, where, "is empty"));
@@ -221,7 +224,7 @@ public static partial class SpecBinder
                 diagnostics.Add(SpecDiagnostics.SearchSpaceOnePoint.Create(spec.FilePath, where,
                     "has one point (" + string.Join(", ", space.Select(p => $"{p.Name} = {Fmt(p.Values.Count > 0 ? p.Values[0] : Math.Ceiling(p.Min))}")) + ")"));
             tune = new BoundTune(section.Strategy, section.Trials, section.Metric?.Value, space.ToEquatableArray(),
-                Path.GetFileName(LockFileParser.LockPathFor(spec.FilePath)));
+                Path.GetFileName(LockFileParser.LockPathFor(spec.FilePath)), Prepare: prepare.Count > 0 ? prepare.ToEquatableArray() : null);
         }
 
         if (lockFile is null) return tune;
