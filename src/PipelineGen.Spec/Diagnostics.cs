@@ -154,6 +154,21 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo LockValueOutOfRange = new("PG0214", "Lock file value outside the declared range", Severity.Error,
         "The lock file pins {0} = {1}, outside {2}. The spec changed since the study; run 'tune' again, or delete the lock file.", ModelCategory);
 
+    // PG0215-PG0229: conditional spaces (the trainer searched), preparation choices, and the lock file pinning them.
+    public static readonly DiagnosticDescriptorInfo UnknownSearchedTrainer = new("PG0215", "Unknown trainer in the search space", Severity.Error,
+        "'tune.trainers' names trainer '{0}', which does not exist.{1} Trainers for {2}: {3}.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo SearchedTrainerNotForTask = new("PG0216", "Searched trainer does not fit the task", Severity.Error,
+        "'tune.trainers' names trainer '{0}', which cannot be used for a {1} task. Trainers for {1}: {2}.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo UnknownSearchedHyperparameter = new("PG0217", "Unknown hyperparameter for the searched trainer", Severity.Error,
+        "Trainer '{0}' (under 'tune.trainers') has no hyperparameter '{1}'.{2} Its hyperparameters: {3}.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo SpaceAndTrainers = new("PG0218", "Both a flat space and searched trainers", Severity.Error,
+        "'tune.space' searches the hyperparameters of model.trainer '{0}' while 'tune.trainers' searches the trainer itself; give one. Move these ranges under 'tune.trainers.{0}'.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo PreparationChoiceNoEffect = new("PG0219", "Preparation choice has no effect", Severity.Warning,
+        "'tune.prepare.{0}' changes nothing for this data: {1}. It is left out of the search; remove it.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo LockPreparationInvalid = new("PG0220", "Lock file pins an invalid preparation choice", Severity.Error,
+        "The lock file pins prepare.{0} = {1}, but {2}. Run 'tune' again, or delete the lock file.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo LockTrainerNotSearched = new("PG0221", "Lock file trainer is no longer searched", Severity.Error,
+        "The lock file pins trainer '{0}', which 'tune.trainers' no longer searches (it searches {1}). Run 'tune' again, or delete the lock file.", ModelCategory);
     // PG03xx: the data files (found by the build tool, reported by the generator).
     public static readonly DiagnosticDescriptorInfo DataFileNotFound = new("PG0301", "Data file not found", Severity.Error,
         "Data file '{0}' was not found (looked at '{1}'). Paths are relative to the spec's folder; fix the path or add the file.", DataCategory);

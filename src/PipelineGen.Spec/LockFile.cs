@@ -9,7 +9,8 @@ namespace PipelineGen.Spec;
 public sealed record LockFileInput(string FilePath, string Text);
 
 /// <summary>The lock file <c>tune</c> writes next to the spec: the trainer and the pinned hyperparameters, with spans.</summary>
-public sealed record ParsedLock(string FilePath, Spanned<string> Trainer, string? StudyId, EquatableArray<ParamSetting> Params);
+/// <param name="Prepare">Pinned preparation choices (tune.prepare's winner), null when the lock has none.</param>
+public sealed record ParsedLock(string FilePath, Spanned<string> Trainer, string? StudyId, EquatableArray<ParamSetting> Params, EquatableArray<ParamSetting>? Prepare = null);
 
 public static class LockFileParser
 {
@@ -61,7 +62,24 @@ public static class LockFileParser
             diagnostics.Add(SpecDiagnostics.LockFileInvalid.Create(file, other.Span, $"'params' is {other.Describe()}; it maps hyperparameter names to values."));
             return null;
         }
+        var prepare = new List<ParamSetting>();
+        if (root["prepare"] is YMapping preparation)
+        {
+            foreach (var entry in preparation.Entries)
+            {
+                if (entry.Value is YScalar { IsNull: false } scalar)
+                    prepare.Add(new ParamSetting(new Spanned<string>(entry.Key.Value, entry.Key.Span), new Spanned<string>(scalar.Value, scalar.Span)));
+                else
+                    diagnostics.Add(SpecDiagnostics.LockFileInvalid.Create(file, entry.Value.Span, $"'prepare.{entry.Key.Value}' is {entry.Value.Describe()}; a pinned preparation value is a word, a number or true/false."));
+            }
+        }
+        else if (root["prepare"] is { } otherPrepare)
+        {
+            diagnostics.Add(SpecDiagnostics.LockFileInvalid.Create(file, otherPrepare.Span, $"'prepare' is {otherPrepare.Describe()}; it maps preparation settings to values."));
+            return null;
+        }
         var study = (root["study"] as YMapping)?["id"] as YScalar;
-        return new ParsedLock(file, new Spanned<string>(trainer.Value, trainer.Span), study?.Value, pinned.ToEquatableArray());
+        return new ParsedLock(file, new Spanned<string>(trainer.Value, trainer.Span), study?.Value, pinned.ToEquatableArray(),
+            prepare.Count > 0 ? prepare.ToEquatableArray() : null);
     }
 }

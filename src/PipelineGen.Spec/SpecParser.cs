@@ -25,6 +25,15 @@ public static class SpecParser
         return result.Diagnostics.Count <= DiagnosticLimit.MaxPerSpec ? result : result with { Diagnostics = DiagnosticLimit.Cap(result.Diagnostics, filePath) };
     }
 
+    /// <summary>A map of hyperparameter name → range or values (tune.space, or one trainer under tune.trainers).</summary>
+    private static EquatableArray<SearchDimension> Dimensions(YMapping? map) =>
+        (map?.Entries ?? (IEnumerable<YEntry>)System.Array.Empty<YEntry>()).Select(e =>
+        {
+            var d = e.Value as YMapping;
+            return new SearchDimension(new Spanned<string>(e.Key.Value, e.Key.Span), Double(d, "min"), Double(d, "max"),
+                d?.GetString("scale") ?? "linear", d?["values"].Scalars().Select(s => s.Value).ToEquatableArray() ?? EquatableArray<string>.Empty, e.Value.Span);
+        }).ToEquatableArray();
+
     private static ParsedSpec ParseUncapped(string text, string filePath)
     {
         var parsed = YamlTreeParser.Parse(text, filePath);
@@ -134,12 +143,16 @@ public static class SpecParser
                 tune.GetString("strategy") ?? "random",
                 Int(tune, "trials") ?? 20,
                 Spanned(tune, "metric"),
-                ((YMapping)tune["space"]!).Entries.Select(e =>
-                {
-                    var d = (YMapping)e.Value;
-                    return new SearchDimension(new Spanned<string>(e.Key.Value, e.Key.Span), Double(d, "min"), Double(d, "max"),
-                        d.GetString("scale") ?? "linear", d["values"].Scalars().Select(s => s.Value).ToEquatableArray(), e.Value.Span);
-                }).ToEquatableArray()),
+                Dimensions(tune["space"] as YMapping),
+                SpaceGiven: tune.Find("space") is not null,
+                SpaceSpan: tune.Find("space")?.Key.Span ?? SourceSpan.None,
+                Trainers: tune.Find("trainers") is { } trainers
+                    ? ((trainers.Value as YMapping)?.Entries ?? (IEnumerable<YEntry>)System.Array.Empty<YEntry>()).Select(e => new SearchBranch(new Spanned<string>(e.Key.Value, e.Key.Span), Dimensions(e.Value as YMapping))).ToEquatableArray()
+                    : null,
+                Prepare: (tune["prepare"] as YMapping)?.Entries
+                    .Select(e => new PrepareChoiceSetting(new Spanned<string>(e.Key.Value, e.Key.Span), e.Value.Scalars().Select(v => v.Value).ToEquatableArray()))
+                    .ToEquatableArray(),
+                Span: root.Find("tune")!.Key.Span),
             new DeploySection(Int(deploy?["rest"] as YMapping, "port") ?? (deploy?["rest"] is YMapping ? 5000 : null), Bool(deploy, "onnx") ?? false));
     }
 

@@ -5,7 +5,7 @@ using static PipelineGen.Spec.Tests.SpecFixtures;
 namespace PipelineGen.Spec.Tests;
 
 /// <summary>The tune section and its lock file: what the generator is told to emit, and every mistake located where to fix it.</summary>
-public class TuneDiagnosticsTests
+public partial class TuneDiagnosticsTests
 {
     public const string LockPath = "/project/pipeline.lock.yaml";
 

@@ -268,7 +268,17 @@ public static class PipelineEmitter
             switch (c.Kind)
             {
                 case "numeric":
-                    if (p.Preparation.MissingIndicators && c.HasMissing)
+                    if (Searched(p, "missing_indicators") && c.HasMissing)
+                    {
+                        // Searched by tune: each trial adds the indicator or not.
+                        var indicator = output + "_missing";
+                        w.Open($"if ({PrepareValue(p, "missing_indicators")} == \"true\")")
+                         .Line($"yield return mlContext.Transforms.IndicateMissingValues({CSharp.String(indicator)}, {name});")
+                         .Line($"yield return mlContext.Transforms.Conversion.ConvertType({CSharp.String(indicator)}, outputKind: {ML}.Data.DataKind.Single);")
+                         .Close();
+                        featureColumns.Add(IndicatorMark + indicator);
+                    }
+                    else if (p.Preparation.MissingIndicators && c.HasMissing)
                     {
                         var indicator = output + "_missing";
                         w.Line($"yield return mlContext.Transforms.IndicateMissingValues({CSharp.String(indicator)}, {name});")
@@ -282,6 +292,10 @@ public static class PipelineEmitter
                     // ML.NET's expression transform saves with the model, so serving applies the same mapping.
                     var filled = CSharp.String(output + "_filled");
                     w.Line($"yield return mlContext.Transforms.Expression({filled}, {CSharp.String(MissingCategoryExpression(p))}, {name});");
+                    if (Searched(p, "categorical_encoding"))
+                        w.Line($"if ({PrepareValue(p, "categorical_encoding")} == \"hash\") yield return mlContext.Transforms.Categorical.OneHotHashEncoding({CSharp.String(output)}, {filled}, numberOfBits: {CSharp.Int(p.Preparation.HashBits)});")
+                         .Line($"else yield return mlContext.Transforms.Categorical.OneHotEncoding({CSharp.String(output)}, {filled});");
+                    else
                     w.Line(p.Preparation.CategoricalEncoding == "hash"
                         ? $"yield return mlContext.Transforms.Categorical.OneHotHashEncoding({CSharp.String(output)}, {filled}, numberOfBits: {CSharp.Int(p.Preparation.HashBits)});"
                         : $"yield return mlContext.Transforms.Categorical.OneHotEncoding({CSharp.String(output)}, {filled});");
@@ -289,8 +303,10 @@ public static class PipelineEmitter
                 case "text":
                     w.Line($"yield return mlContext.Transforms.Text.FeaturizeText({CSharp.String(output)}, new {ML}.Transforms.Text.TextFeaturizingEstimator.Options")
                      .Line("{").Indent()
-                     .Line($"WordFeatureExtractor = new {ML}.Transforms.Text.WordBagEstimator.Options {{ NgramLength = {CSharp.Int(p.Preparation.WordNgrams)}, UseAllLengths = true }},")
-                     .Line(p.Preparation.CharNgrams > 0
+                     .Line($"WordFeatureExtractor = new {ML}.Transforms.Text.WordBagEstimator.Options {{ NgramLength = {(Searched(p, "word_ngrams") ? $"int.Parse({PrepareValue(p, "word_ngrams")}, global::System.Globalization.CultureInfo.InvariantCulture)" : CSharp.Int(p.Preparation.WordNgrams))}, UseAllLengths = true }},")
+                     .Line(Searched(p, "char_ngrams")
+                        ? $"CharFeatureExtractor = int.Parse({PrepareValue(p, "char_ngrams")}, global::System.Globalization.CultureInfo.InvariantCulture) > 0 ? new {ML}.Transforms.Text.WordBagEstimator.Options {{ NgramLength = int.Parse({PrepareValue(p, "char_ngrams")}, global::System.Globalization.CultureInfo.InvariantCulture), UseAllLengths = false }} : null,"
+                        : p.Preparation.CharNgrams > 0
                         ? $"CharFeatureExtractor = new {ML}.Transforms.Text.WordBagEstimator.Options {{ NgramLength = {CSharp.Int(p.Preparation.CharNgrams)}, UseAllLengths = false }},"
                         : "CharFeatureExtractor = null,")
                      .Line("// Diacritics kept: ONNX export of text featurisation supports only that.")
@@ -307,12 +323,46 @@ public static class PipelineEmitter
             featureColumns.Add(output);
         }
 
-        w.Line($"yield return mlContext.Transforms.Concatenate(\"Features\", {string.Join(", ", featureColumns.Select(CSharp.String))});");
-        if (p.Preparation.Normalize == "minmax")
+        if (featureColumns.Any(f => f.StartsWith(IndicatorMark, StringComparison.Ordinal)))
+        {
+            var all = featureColumns.Select(f => CSharp.String(f.StartsWith(IndicatorMark, StringComparison.Ordinal) ? f.Substring(IndicatorMark.Length) : f));
+            var without = featureColumns.Where(f => !f.StartsWith(IndicatorMark, StringComparison.Ordinal)).Select(CSharp.String);
+            w.Line($"yield return mlContext.Transforms.Concatenate(\"Features\", {PrepareValue(p, "missing_indicators")} == \"true\" ? new string[] {{ {string.Join(", ", all)} }} : new string[] {{ {string.Join(", ", without)} }});");
+        }
+        else
+            w.Line($"yield return mlContext.Transforms.Concatenate(\"Features\", {string.Join(", ", featureColumns.Select(CSharp.String))});");
+        if (Searched(p, "normalize") || p.Tune?.SearchesTrainer == true)
+        {
+            // Scaling depends on the trial: its prepare.normalize choice, or (auto) on the trainer it chose.
+            w.Line($"var normalize = {PrepareValue(p, "normalize")};")
+             .Line("if (normalize == \"minmax\") yield return mlContext.Transforms.NormalizeMinMax(\"Features\");")
+             .Line("else if (normalize == \"zscore\") yield return mlContext.Transforms.NormalizeMeanVariance(\"Features\");");
+        }
+        else if (p.Preparation.Normalize == "minmax")
             w.Line("yield return mlContext.Transforms.NormalizeMinMax(\"Features\");");
         else if (p.Preparation.Normalize == "zscore")
             w.Line("yield return mlContext.Transforms.NormalizeMeanVariance(\"Features\");");
         w.Close();
+    }
+
+    /// <summary>Marks a feature column that exists only when a trial's missing_indicators choice is true.</summary>
+    private const string IndicatorMark = "\u0001";
+
+    /// <summary>Whether tune searches this preparation setting (tune.prepare), so each trial decides it.</summary>
+    private static bool Searched(BoundPipeline p, string name) => p.Tune?.Prepare?.Any(c => c.Name == name) == true;
+
+    /// <summary>The generated expression for a preparation setting's value in this pipeline instance (a trial's, or the constant).</summary>
+    private static string PrepareValue(BoundPipeline p, string name)
+    {
+        var fallback = name switch
+        {
+            "normalize" => p.Tune?.SearchesTrainer == true ? "NormalizeFor(_trainer)" : CSharp.String(p.Preparation.Normalize),
+            "missing_indicators" => CSharp.String(p.Preparation.MissingIndicators ? "true" : "false"),
+            "categorical_encoding" => CSharp.String(p.Preparation.CategoricalEncoding),
+            "word_ngrams" => CSharp.String(CSharp.Int(p.Preparation.WordNgrams)),
+            _ => CSharp.String(CSharp.Int(p.Preparation.CharNgrams)),
+        };
+        return Searched(p, name) ? $"Prepare({CSharp.String(name)}, {fallback})" : fallback;
     }
 
     /// <summary>The missing category's name, shared with the runtime's reports.</summary>
@@ -385,6 +435,22 @@ public static class PipelineEmitter
              .Line();
         }
         w.Open($"private global::System.Collections.Generic.IEnumerable<{ML}.IEstimator<{ML}.ITransformer>> TrainerSteps({ML}.MLContext mlContext, int? capacity)");
+        if (p.Tune?.SearchesTrainer == true)
+            w.Line("// A tuning trial that chose a trainer builds that trainer (SearchedTrainerSteps); otherwise the spec's (or the lock's).")
+             .Open("if (_trainer is not null)")
+             .Line("foreach (var step in SearchedTrainerSteps(mlContext, _trainer, capacity)) yield return step;")
+             .Line("yield break;")
+             .Close();
+        EmitTrainerBody(w, p, t, p.Tune is not null, p.Lock);
+        w.Close();
+        if (p.Tune?.SearchesTrainer == true)
+            EmitSearchedTrainers(w, p);
+    }
+
+    /// <summary>One trainer's steps: its options (spec, lock, then a trial's values), the trainer, calibration and label mapping.</summary>
+    private static void EmitTrainerBody(SourceWriter w, BoundPipeline p, BoundTrainer t, bool overrides, BoundLock? pinned)
+    {
+        var b = t.Binding;
         if (b.OptionsType is null)
         {
             w.Line($"yield return mlContext.{b.CatalogMethod}(labelColumnName: \"Label\", featureColumnName: \"Features\");");
@@ -395,11 +461,19 @@ public static class PipelineEmitter
              .Line("{").Indent()
              .Line("LabelColumnName = \"Label\",")
              .Line("FeatureColumnName = \"Features\",");
-            foreach (var o in t.Options)
-                w.Line($"{o.Property} = {o.Literal},{(p.Lock?.Pinned.Any(v => v.Property == o.Property) == true ? $" // pinned by {p.Lock.FileName}" : "")}");
+            // A property path (LightGBM's Booster.L2Regularization) cannot be set in an initializer: it follows it.
+            foreach (var o in t.Options.Where(o => o.Property.IndexOf('.') < 0))
+                w.Line($"{o.Property} = {o.Literal},{Pinned(pinned, o)}");
             w.Outdent().Line("};");
-            if (p.Tune is not null)
-                EmitHyperparameterOverrides(w, p);
+            var info = TrainerCatalog.Find(t.Name)!;
+            if (t.Options.Any(o => o.Property.StartsWith("Booster.", StringComparison.Ordinal))
+                || (overrides && info.Params.Any(x => x.OptionProperty.StartsWith("Booster.", StringComparison.Ordinal))))
+                w.Line("// LightGBM's booster settings live in a nested object that is null until set.")
+                 .Line("options.Booster ??= new global::Microsoft.ML.Trainers.LightGbm.GradientBooster.Options();");
+            foreach (var o in t.Options.Where(o => o.Property.IndexOf('.') >= 0))
+                w.Line($"options.{o.Property} = {o.Literal};{Pinned(pinned, o)}");
+            if (overrides)
+                EmitHyperparameterOverrides(w, TrainerCatalog.Find(t.Name)!);
             if (t.CapacityOption is not null)
                 w.Line($"if (capacity is int c) options.{t.CapacityOption} = c;");
             if (b.OneVersusAll)
@@ -413,7 +487,28 @@ public static class PipelineEmitter
         if (p.Task == TaskKind.Multiclass)
             w.Line("// The trainer predicts a key; map it back to the label's own values for callers.")
              .Line("yield return mlContext.Transforms.Conversion.MapKeyToValue(\"PredictedLabelValue\", \"PredictedLabel\");");
-        w.Close();
+    }
+
+    private static string Pinned(BoundLock? pinned, OptionAssignment o) =>
+        pinned?.Pinned.Any(v => v.Property == o.Property) == true ? $" // pinned by {pinned.FileName}" : "";
+
+    /// <summary>Every trainer of tune.trainers (or the default space), built the way a trial that chose it needs.</summary>
+    private static void EmitSearchedTrainers(SourceWriter w, BoundPipeline p)
+    {
+        w.Line()
+         .Line("/// <summary>The trainer a tuning trial chose (spec name), with the trial's values for its hyperparameters.</summary>")
+         .Open($"private global::System.Collections.Generic.IEnumerable<{ML}.IEstimator<{ML}.ITransformer>> SearchedTrainerSteps({ML}.MLContext mlContext, string trainer, int? capacity)")
+         .Open("switch (trainer)");
+        foreach (var branch in p.Tune!.Trainers!.Value)
+        {
+            w.Open($"case {CSharp.String(branch.Name)}:");
+            EmitTrainerBody(w, p, branch.Trainer, true, null);
+            w.Line("yield break;").Close();
+        }
+        w.Line("default:")
+         .Line($"    throw new global::System.ArgumentException($\"tune searches no trainer '{{trainer}}' (it searches {string.Join(", ", p.Tune.Trainers!.Value.Select(b => b.Name))}).\", nameof(trainer));")
+         .Close()
+         .Close();
     }
 
     private static void EmitPipelineBody(SourceWriter w, BoundPipeline p, string capacity)
@@ -433,6 +528,10 @@ public static class PipelineEmitter
     {
         var tune = p.Tune!;
         var info = TrainerCatalog.Find(p.Trainer.Name)!;
+        string Type(string t) => $"{RT}.Tuning.HyperparameterType.{(t == "int" ? "Int" : t == "bool" ? "Bool" : "Float")}";
+        string Dimension(BoundSearchParameter d, string name) => d.Values.Count > 0
+            ? $"{RT}.Tuning.SearchParameter.Choice({CSharp.String(name)}, {Type(d.Type)}, {string.Join(", ", d.Values.Select(CSharp.Double))})"
+            : $"{RT}.Tuning.SearchParameter.Range({CSharp.String(name)}, {Type(d.Type)}, {CSharp.Double(d.Min)}, {CSharp.Double(d.Max)}, log: {CSharp.Bool(d.Log)})";
         w.Line("/// <summary>The spec's 'tune' section: what the 'tune' command searches.</summary>")
          .Line($"public static {RT}.Tuning.TuningSettings DefaultTuning {{ get; }} = new {RT}.Tuning.TuningSettings")
          .Line("{").Indent()
@@ -442,42 +541,92 @@ public static class PipelineEmitter
          .Line($"Space = new {RT}.Tuning.SearchParameter[]")
          .Line("{").Indent();
         foreach (var d in tune.Space)
+            w.Line(Dimension(d, d.Name) + ",");
+        var names = new List<string>();
+        if (tune.SearchesTrainer)
         {
-            var type = $"{RT}.Tuning.HyperparameterType.{(d.Type == "int" ? "Int" : d.Type == "bool" ? "Bool" : "Float")}";
-            w.Line(d.Values.Count > 0
-                ? $"{RT}.Tuning.SearchParameter.Choice({CSharp.String(d.Name)}, {type}, {string.Join(", ", d.Values.Select(CSharp.Double))}),"
-                : $"{RT}.Tuning.SearchParameter.Range({CSharp.String(d.Name)}, {type}, {CSharp.Double(d.Min)}, {CSharp.Double(d.Max)}, log: {CSharp.Bool(d.Log)}),");
+            // The trainer is a labelled choice; each trainer's parameters ("lightgbm.leaves") are active only when it is chosen.
+            var branches = tune.Trainers!.Value;
+            w.Line($"{RT}.Tuning.SearchParameter.Labelled(\"trainer\", {string.Join(", ", branches.Select(b => CSharp.String(b.Name)))}),");
+            names.Add("trainer");
+            for (int i = 0; i < branches.Count; i++)
+            {
+                foreach (var d in branches[i].Space)
+                    w.Line($"{Dimension(d, branches[i].Name + "." + d.Name)}.When(\"trainer\", {CSharp.Int(i)}),");
+                names.AddRange(TrainerCatalog.Find(branches[i].Name)!.Params.Select(x => branches[i].Name + "." + x.Name));
+            }
+        }
+        else names.AddRange(info.Params.Select(x => x.Name));
+        foreach (var c in tune.Prepare ?? EquatableArray<BoundPrepareChoice>.Empty)
+        {
+            var name = CSharp.String("prepare." + c.Name);
+            w.Line(c.Type == "label" ? $"{RT}.Tuning.SearchParameter.Labelled({name}, {string.Join(", ", c.Values.Select(CSharp.String))}),"
+                : c.Type == "bool" ? $"{RT}.Tuning.SearchParameter.Choice({name}, {RT}.Tuning.HyperparameterType.Bool, {string.Join(", ", c.Values.Select(v => v == "true" ? "1d" : "0d"))}),"
+                : $"{RT}.Tuning.SearchParameter.Choice({name}, {RT}.Tuning.HyperparameterType.Int, {string.Join(", ", c.Values.Select(v => v + "d"))}),");
+            names.Add("prepare." + c.Name);
         }
         w.Outdent().Line("},")
          .Outdent().Line("};")
          .Line()
          .Line($"public {RT}.Tuning.TuningSettings Tuning => DefaultTuning;")
          .Line()
-         .Line($"public global::System.Collections.Generic.IReadOnlyList<string> HyperparameterNames {{ get; }} = new string[] {{ {string.Join(", ", info.Params.Select(x => CSharp.String(x.Name)))} }};")
+         .Line("/// <summary>Every name a trial's configuration may set (trainer hyperparameters; 'trainer', 'TRAINER.name' and 'prepare.name' when searched).</summary>")
+         .Line($"public global::System.Collections.Generic.IReadOnlyList<string> HyperparameterNames {{ get; }} = new string[] {{ {string.Join(", ", names.Select(CSharp.String))} }};")
          .Line()
          .Line("/// <summary>Values the lock file pinned when this code was generated (empty when there was none).</summary>")
          .Line($"public global::System.Collections.Generic.IReadOnlyDictionary<string, string> PinnedHyperparameters {{ get; }} = new global::System.Collections.Generic.Dictionary<string, string>")
          .Line("{").Indent();
+        if (p.Lock?.Trainer is { } pinnedTrainer)
+            w.Line($"[\"trainer\"] = {CSharp.String(pinnedTrainer)},");
         foreach (var v in p.Lock?.Pinned ?? EquatableArray<PinnedValue>.Empty)
             w.Line($"[{CSharp.String(v.Name)}] = {CSharp.String(v.Text)},");
+        foreach (var v in p.Lock?.Prepare ?? EquatableArray<PinnedValue>.Empty)
+            w.Line($"[{CSharp.String("prepare." + v.Name)}] = {CSharp.String(v.Text)},");
         w.Outdent().Line("};")
          .Line()
          .Line($"public string LockFilePath => Settings.ResolvePath({CSharp.String(tune.LockFileName)});")
          .Line()
-         .Line("private global::System.Collections.Generic.IReadOnlyDictionary<string, double>? _hyperparameters;")
-         .Line()
-         .Line("/// <summary>This pipeline with some trainer hyperparameters (spec names) set: what one tuning trial evaluates.</summary>")
+         .Line("private global::System.Collections.Generic.IReadOnlyDictionary<string, double>? _hyperparameters;");
+        if (tune.SearchesTrainer) w.Line("private string? _trainer;");
+        if (tune.Prepare is { Count: > 0 } || tune.SearchesTrainer) w.Line("private global::System.Collections.Generic.IReadOnlyDictionary<string, string>? _prepare;");
+        w.Line()
+         .Line("/// <summary>This pipeline with a trial's configuration applied: what one tuning trial evaluates.</summary>")
          .Open($"public {RT}.IPipelineDefinition WithHyperparameters(global::System.Collections.Generic.IReadOnlyDictionary<string, double> values)")
          .Line("foreach (var name in values.Keys)")
          .Line("    if (!global::System.Linq.Enumerable.Contains(HyperparameterNames, name))")
-         .Line($"        throw new global::System.ArgumentException($\"Trainer '{p.Trainer.Name}' has no hyperparameter '{{name}}'; it has {string.Join(", ", info.Params.Select(x => x.Name))}.\", nameof(values));")
-         .Line($"return new {p.Name}Pipeline(Settings) {{ _hyperparameters = new global::System.Collections.Generic.Dictionary<string, double>(global::System.Linq.Enumerable.ToDictionary(values, kv => kv.Key, kv => kv.Value)) }};")
-         .Close();
+         .Line(tune.SearchesTrainer || tune.Prepare is { Count: > 0 }
+            ? $"        throw new global::System.ArgumentException($\"The search space of pipeline '{p.Name}' has no '{{name}}'; it has {string.Join(", ", names)}.\", nameof(values));"
+            : $"        throw new global::System.ArgumentException($\"Trainer '{p.Trainer.Name}' has no hyperparameter '{{name}}'; it has {string.Join(", ", info.Params.Select(x => x.Name))}.\", nameof(values));");
+        if (tune.SearchesTrainer || tune.Prepare is { Count: > 0 })
+        {
+            w.Line($"var trial = {RT}.Tuning.TrialConfiguration.Split(DefaultTuning.Space, values);")
+             .Line($"return new {p.Name}Pipeline(trial.Trainer is {{ }} chosen ? Settings with {{ TrainerName = chosen }} : Settings)")
+             .Line("{").Indent()
+             .Line("_hyperparameters = trial.Hyperparameters,");
+            if (tune.SearchesTrainer) w.Line("_trainer = trial.Trainer,");
+            w.Line("_prepare = trial.Preparation,")
+             .Outdent().Line("};");
+        }
+        else
+            w.Line($"return new {p.Name}Pipeline(Settings) {{ _hyperparameters = new global::System.Collections.Generic.Dictionary<string, double>(global::System.Linq.Enumerable.ToDictionary(values, kv => kv.Key, kv => kv.Value)) }};");
+        w.Close();
+        if (tune.SearchesTrainer || tune.Prepare is { Count: > 0 })
+        {
+            w.Line()
+             .Line("/// <summary>A preparation setting: the trial's value when it searched it, else the spec's (or the lock's).</summary>")
+             .Line("private string Prepare(string name, string fallback) => _prepare is { } chosen && chosen.TryGetValue(name, out var value) ? value : fallback;");
+            if (tune.SearchesTrainer)
+            {
+                // prepare.normalize 'auto' depends on the trainer: a trial that chose a linear trainer gets scaled features.
+                w.Line()
+                 .Line("/// <summary>The feature scaling of the trial's trainer (prepare.normalize auto: minmax for linear trainers, none for trees).</summary>")
+                 .Line($"private string NormalizeFor(string? trainer) => trainer switch {{ {string.Concat(tune.Trainers!.Value.Select(b => $"{CSharp.String(b.Name)} => {CSharp.String(b.Normalize)}, "))}_ => {CSharp.String(p.Preparation.Normalize)} }};");
+            }
+        }
     }
 
-    private static void EmitHyperparameterOverrides(SourceWriter w, BoundPipeline p)
+    private static void EmitHyperparameterOverrides(SourceWriter w, TrainerInfo info)
     {
-        var info = TrainerCatalog.Find(p.Trainer.Name)!;
         if (info.Params.Count == 0) return;
         w.Open("if (_hyperparameters is { } tuned)");
         for (int i = 0; i < info.Params.Count; i++)

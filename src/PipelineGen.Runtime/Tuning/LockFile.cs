@@ -12,6 +12,9 @@ public sealed record LockFile(
     string Pipeline, string Trainer, string StudyId, string SpecHash, string Metric, double SearchScore, double? HoldbackScore,
     IReadOnlyList<KeyValuePair<string, string>> Params)
 {
+    /// <summary>Preparation values the study chose (tune.prepare), written under 'prepare:'.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Prepare { get; init; } = [];
+
     public static void Write(string path, LockFile lockFile)
     {
         static string Q(string s) => "'" + s.Replace("'", "''") + "'";
@@ -22,8 +25,13 @@ public sealed record LockFile(
             .Append("version: 1\n")
             .Append("pipeline: ").Append(Q(lockFile.Pipeline)).Append('\n')
             .Append("trainer: ").Append(Q(lockFile.Trainer)).Append('\n')
-            .Append("params:\n");
+            .Append(lockFile.Params.Count == 0 ? "params: {}\n" : "params:\n");
         foreach (var (name, value) in lockFile.Params) text.Append("  ").Append(name).Append(": ").Append(value).Append('\n');
+        if (lockFile.Prepare.Count > 0)
+        {
+            text.Append("prepare:\n");
+            foreach (var (name, value) in lockFile.Prepare) text.Append("  ").Append(name).Append(": ").Append(value).Append('\n');
+        }
         text.Append("study:\n")
             .Append("  id: ").Append(Q(lockFile.StudyId)).Append('\n')
             .Append("  spec_hash: ").Append(Q(lockFile.SpecHash)).Append('\n')

@@ -159,8 +159,9 @@ public static class PipelineTuner
             if (options.WriteLock)
             {
                 lockPath = pipeline.LockFilePath;
-                LockFile.Write(lockPath, new LockFile(settings.Name, settings.TrainerName, study.Id, specHash, metric, best.Value!.Value, winnerScore,
-                    space.Parameters.Select(p => new KeyValuePair<string, string>(p.Name, p.Format(best.Configuration[p.Name]))).ToArray()));
+                // A searched trainer and preparation choices are pinned too: the lock names the winner's trainer.
+                var (lockTrainer, lockParams, lockPrepare) = TrialConfiguration.ForLock(space.Parameters, best.Configuration, settings.TrainerName);
+                LockFile.Write(lockPath, new LockFile(settings.Name, lockTrainer, study.Id, specHash, metric, best.Value!.Value, winnerScore, lockParams) { Prepare = lockPrepare });
             }
         }
 

@@ -56,7 +56,8 @@ public sealed class RandomSampler(int seed) : ISampler
     {
         var rng = Samplers.Rng(seed, trialNumber);
         var config = new Configuration();
-        foreach (var p in space.Parameters) config[p.Name] = Samplers.Uniform(p, rng);
+        foreach (var p in space.Parameters)
+            if (p.IsActive(config)) config[p.Name] = Samplers.Uniform(p, rng);
         return config;
     }
 }
@@ -86,8 +87,8 @@ public sealed class GridSampler(int seed, int resolution = 5) : ISampler
         return Enumerable.Range(0, resolution).Select(i => p.FromDomain(low + (high - low) * i / (resolution - 1))).Distinct().ToArray();
     }
 
-    /// <summary>Number of grid points (the study's size under this strategy).</summary>
-    public long Size(SearchSpace space) => space.Parameters.Aggregate(1L, (n, p) => n * Points(p).Count);
+    /// <summary>Number of grid points (the study's size under this strategy); a trainer's parameters multiply only its branch.</summary>
+    public long Size(SearchSpace space) => space.Count(p => Points(p).Count)!.Value;
 
     public Configuration? Propose(SearchSpace space, int trialNumber, IReadOnlyList<FinishedTrial> finished)
     {
@@ -100,11 +101,34 @@ public sealed class GridSampler(int seed, int resolution = 5) : ISampler
         for (int i = order.Length - 1; i > 0; i--) { int j = rng.Next(i + 1); (order[i], order[j]) = (order[j], order[i]); }
         long index = order[trialNumber];
         var config = new Configuration();
-        foreach (var p in space.Parameters)
+        foreach (var root in space.Roots)
         {
-            var points = Points(p);
-            config[p.Name] = points[(int)(index % points.Count)];
-            index /= points.Count;
+            var points = Points(root);
+            bool hasChildren = space.Parameters.Any(c => c.Parent == root.Name);
+            if (!hasChildren)
+            {
+                config[root.Name] = points[(int)(index % points.Count)];
+                index /= points.Count;
+                continue;
+            }
+            // Branches one after the other: each value of the root owns the block of its children's combinations.
+            long blockTotal = points.Sum(v => space.ChildrenOf(root, v).Aggregate(1L, (n, c) => n * Points(c).Count));
+            long local = index % blockTotal;
+            index /= blockTotal;
+            foreach (var v in points)
+            {
+                var children = space.ChildrenOf(root, v).ToArray();
+                long block = children.Aggregate(1L, (n, c) => n * Points(c).Count);
+                if (local >= block) { local -= block; continue; }
+                config[root.Name] = v;
+                foreach (var c in children)
+                {
+                    var cp = Points(c);
+                    config[c.Name] = cp[(int)(local % cp.Count)];
+                    local /= cp.Count;
+                }
+                break;
+            }
         }
         return config;
     }
@@ -132,7 +156,8 @@ public sealed class TpeSampler(int seed, int startupTrials = 10, int candidates 
         if (finished.Count < startupTrials)
         {
             var config0 = new Configuration();
-            foreach (var p in space.Parameters) config0[p.Name] = Samplers.Uniform(p, rng);
+            foreach (var p in space.Parameters)
+                if (p.IsActive(config0)) config0[p.Name] = Samplers.Uniform(p, rng);
             return config0;
         }
         // Order: by loss, failed last; ties by trial number so the split is deterministic.
@@ -144,6 +169,9 @@ public sealed class TpeSampler(int seed, int startupTrials = 10, int candidates 
         var config = new Configuration();
         foreach (var p in space.Parameters)
         {
+            // Conditional space: a parameter of a branch not chosen is left out; one that is chosen is fitted only on the
+            // trials where it was active (Optuna's approach), since inactive trials say nothing about its value.
+            if (!p.IsActive(config)) continue;
             var goodValues = good.Where(t => t.Configuration.ContainsKey(p.Name)).Select(t => t.Configuration[p.Name]).ToArray();
             var badValues = bad.Where(t => t.Configuration.ContainsKey(p.Name)).Select(t => t.Configuration[p.Name]).ToArray();
             config[p.Name] = p.IsChoice || p.Type == HyperparameterType.Bool

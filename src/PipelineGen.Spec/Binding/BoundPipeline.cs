@@ -57,14 +57,32 @@ public sealed record OptionAssignment(string Property, string Literal);
 
 /// <summary>The spec's <c>tune</c> section, resolved against the trainer's catalog entry.</summary>
 /// <param name="LockFileName">File name of the lock file next to the spec (<c>pipeline.lock.yaml</c>).</param>
-public sealed record BoundTune(string Strategy, int Trials, string? Metric, EquatableArray<BoundSearchParameter> Space, string LockFileName);
+/// <param name="Space">The flat form: model.trainer's hyperparameters (empty when the trainer itself is searched).</param>
+/// <param name="Trainers">The trainer searched (tune.trainers, or the default space): one branch per trainer; null for the flat form.</param>
+/// <param name="Prepare">Preparation choices searched with the trainer (only those that change something for this data).</param>
+/// <param name="DefaultSpace">The spec gave neither 'space' nor 'trainers': the branches are the default space.</param>
+public sealed record BoundTune(string Strategy, int Trials, string? Metric, EquatableArray<BoundSearchParameter> Space, string LockFileName,
+    EquatableArray<BoundTrainerBranch>? Trainers = null, EquatableArray<BoundPrepareChoice>? Prepare = null, bool DefaultSpace = false)
+{
+    public bool SearchesTrainer => Trainers is { Count: > 0 };
+}
+
+/// <summary>One trainer of a searched trainer choice: how it is built (options before the trial's values) and its own space.</summary>
+/// <param name="Normalize">The feature scaling this trainer gets when prepare.normalize is auto (minmax for linear, none for trees).</param>
+public sealed record BoundTrainerBranch(string Name, BoundTrainer Trainer, string Normalize, EquatableArray<BoundSearchParameter> Space);
+
+/// <summary>A searched preparation setting (see PreparationChoices) and its values as the spec writes them.</summary>
+/// <param name="Type">label, bool or int: how the runtime encodes a value and the generated code reads it.</param>
+public sealed record BoundPrepareChoice(string Name, string Type, EquatableArray<string> Values);
 
 /// <param name="Type">int, float or bool: how the runtime rounds a proposed value.</param>
 /// <param name="Values">Explicit candidates (as numbers; flags 0/1), empty for a range.</param>
 public sealed record BoundSearchParameter(string Name, string Type, double Min, double Max, bool Log, EquatableArray<double> Values);
 
 /// <summary>A lock file that fits the spec: its values replace the spec's in <see cref="BoundTrainer.Options"/>.</summary>
-public sealed record BoundLock(string FileName, string? StudyId, EquatableArray<PinnedValue> Pinned);
+/// <param name="Trainer">The trainer the lock pins when it differs from model.trainer (a searched trainer won), else null.</param>
+/// <param name="Prepare">Preparation values the lock pins (name → value as written); they replace the spec's in <see cref="BoundPipeline.Preparation"/>.</param>
+public sealed record BoundLock(string FileName, string? StudyId, EquatableArray<PinnedValue> Pinned, string? Trainer = null, EquatableArray<PinnedValue>? Prepare = null);
 
 /// <param name="Name">Spec name of the hyperparameter.</param>
 /// <param name="Text">The value as written in the lock file.</param>

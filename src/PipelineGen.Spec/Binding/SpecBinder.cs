@@ -17,7 +17,7 @@ public sealed record BindResult(BoundPipeline? Pipeline, EquatableArray<Diagnost
 /// columns and their roles, the label's classes, the trainer and its typed hyperparameters.
 /// Reports every problem it can find in one pass; returns no pipeline when any is an error.
 /// </summary>
-public static class SpecBinder
+public static partial class SpecBinder
 {
     public static BindResult Bind(ParsedSpec parsed, InferredSchema? schema, string rootNamespace) => Bind(parsed, schema, rootNamespace, null);
 
@@ -92,11 +92,11 @@ public static class SpecBinder
             spec.Data.BadRows,
             spec.Metric?.Value,
             spec.Baseline.Value,
-            new BoundPreparation(normalize, spec.Prepare.MissingIndicators, spec.Prepare.CategoricalEncoding, spec.Prepare.HashBits,
-                spec.Prepare.WordNgrams, spec.Prepare.CharNgrams, augmentColumns, spec.Prepare.Augment?.Fraction ?? 0),
+            ApplyPinnedPreparation(new BoundPreparation(normalize, spec.Prepare.MissingIndicators, spec.Prepare.CategoricalEncoding, spec.Prepare.HashBits,
+                spec.Prepare.WordNgrams, spec.Prepare.CharNgrams, augmentColumns, spec.Prepare.Augment?.Fraction ?? 0), pinned),
             new BoundEvaluation(spec.Evaluate.Protocol, spec.Evaluate.Folds, spec.Evaluate.Repeats, spec.Evaluate.HoldoutFraction, spec.Evaluate.Stratify, spec.Evaluate.Seed, spec.Evaluate.Duplicates),
             trainer,
-            tune,
+            FilterPreparationChoices(spec, tune, columns, diagnostics),
             pinned);
         return new BindResult(pipeline, diagnostics.ToEquatableArray());
     }
@@ -168,6 +168,7 @@ public static class SpecBinder
                     DidYouMean.Suggest(tuneMetric.Value, MetricCatalog.NamesFor(task)), DidYouMean.List(MetricCatalog.NamesFor(task))));
             foreach (var dimension in tune.Space)
                 CheckDimension(file, trainer, dimension, diagnostics);
+            CheckSearchedTrainers(spec, tune, diagnostics);
         }
 
         if (trainer?.For(task) is { } binding && !diagnostics.Any(d => d.Severity == Severity.Error))
@@ -189,7 +190,9 @@ public static class SpecBinder
         if (info is null || trainer is null) return null;
 
         BoundTune? tune = null;
-        if (spec.Tune is { } section)
+        if (spec.Tune is { } searched && (searched.Trainers is not null || !searched.SpaceGiven))
+            tune = BindSearchedTrainers(spec, searched, trainer, diagnostics);
+        else if (spec.Tune is { } section)
         {
             var space = new List<BoundSearchParameter>();
             long points = 1;
@@ -211,6 +214,9 @@ public static class SpecBinder
                     points *= param.Type == ParamType.Int ? (long)(Math.Floor(max) - Math.Ceiling(min) + 1) : 2;
                 }
             }
+            // Preparation choices multiply the flat space too (each trial builds the pipeline with one of each).
+            var prepare = BindPreparationChoices(section);
+            foreach (var choice in prepare) points *= choice.Values.Count;
             var where = spec.Tune.Space.Count > 0 ? spec.Tune.Space[0].Name.Span : spec.Model.Trainer.Span;
             if (section.Space.Count == 0)
                 diagnostics.Add(SpecDiagnostics.SearchSpaceOnePoint.Create(spec.FilePath, where, "is empty"));
@@ -218,19 +224,35 @@ public static class SpecBinder
                 diagnostics.Add(SpecDiagnostics.SearchSpaceOnePoint.Create(spec.FilePath, where,
                     "has one point (" + string.Join(", ", space.Select(p => $"{p.Name} = {Fmt(p.Values.Count > 0 ? p.Values[0] : Math.Ceiling(p.Min))}")) + ")"));
             tune = new BoundTune(section.Strategy, section.Trials, section.Metric?.Value, space.ToEquatableArray(),
-                Path.GetFileName(LockFileParser.LockPathFor(spec.FilePath)));
+                Path.GetFileName(LockFileParser.LockPathFor(spec.FilePath)), Prepare: prepare.Count > 0 ? prepare.ToEquatableArray() : null);
         }
 
         if (lockFile is null) return tune;
         var parsedLock = LockFileParser.Parse(lockFile, diagnostics);
         if (parsedLock is null) return tune;
         var lockPath = lockFile.FilePath;
-        if (parsedLock.Trainer.Value != info.Name)
+        // The lock may pin another trainer than model.trainer when the trainer itself was searched and it won.
+        var target = trainer;
+        var declaredSpace = tune?.Space ?? EquatableArray<BoundSearchParameter>.Empty;
+        string? lockTrainer = null;
+        if (tune?.SearchesTrainer == true && tune.Trainers!.Value.FirstOrDefault(b => b.Name == parsedLock.Trainer.Value) is { } branch)
         {
-            diagnostics.Add(SpecDiagnostics.LockTrainerMismatch.Create(lockPath, parsedLock.Trainer.Span, parsedLock.Trainer.Value, info.Name));
+            declaredSpace = branch.Space;
+            if (branch.Name != info.Name)
+            {
+                info = TrainerCatalog.Find(branch.Name)!;
+                target = branch.Trainer;
+                lockTrainer = branch.Name;
+            }
+        }
+        else if (parsedLock.Trainer.Value != info.Name)
+        {
+            diagnostics.Add(tune?.SearchesTrainer == true
+                ? SpecDiagnostics.LockTrainerNotSearched.Create(lockPath, parsedLock.Trainer.Span, parsedLock.Trainer.Value, DidYouMean.List(tune.Trainers!.Value.Select(b => b.Name)))
+                : SpecDiagnostics.LockTrainerMismatch.Create(lockPath, parsedLock.Trainer.Span, parsedLock.Trainer.Value, info.Name));
             return tune;
         }
-        var options = trainer.Options.ToList();
+        var options = target.Options.ToList();
         var pinnedValues = new List<PinnedValue>();
         foreach (var setting in parsedLock.Params)
         {
@@ -247,33 +269,36 @@ public static class SpecBinder
                     $"what trainer '{info.Name}' accepts ({param.RangeText})"));
                 continue;
             }
-            var declared = tune?.Space.FirstOrDefault(p => p.Name == param.Name);
+            var declared = declaredSpace.FirstOrDefault(p => p.Name == param.Name);
+            var where = tune?.SearchesTrainer == true ? $"tune.trainers.{info.Name}.{param.Name}" : $"tune.space.{param.Name}";
             if (declared is not null && param.Type != ParamType.Bool
                 && double.TryParse(setting.Value.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
                 && (declared.Values.Count > 0 ? !declared.Values.Contains(number) : number < declared.Min || number > declared.Max))
             {
                 diagnostics.Add(SpecDiagnostics.LockValueOutOfRange.Create(lockPath, setting.Value.Span, param.Name, setting.Value.Value,
                     declared.Values.Count > 0
-                        ? $"the values declared in tune.space.{param.Name} ({string.Join(", ", declared.Values.Select(Fmt))})"
-                        : $"the range declared in tune.space.{param.Name} ({Fmt(declared.Min)} to {Fmt(declared.Max)})"));
+                        ? $"the values declared in {where} ({string.Join(", ", declared.Values.Select(Fmt))})"
+                        : $"the range declared in {where} ({Fmt(declared.Min)} to {Fmt(declared.Max)})"));
                 continue;
             }
             options.RemoveAll(o => o.Property == param.OptionProperty);
             options.Add(new OptionAssignment(param.OptionProperty, literal));
             pinnedValues.Add(new PinnedValue(param.Name, param.OptionProperty, setting.Value.Value));
         }
-        if (pinnedValues.Count > 0 && !diagnostics.Any(d => d.Severity == Severity.Error))
+        var pinnedPrepare = CheckLockPreparation(parsedLock, tune, lockPath, diagnostics);
+        if ((pinnedValues.Count > 0 || lockTrainer is not null || pinnedPrepare.Count > 0) && !diagnostics.Any(d => d.Severity == Severity.Error))
         {
-            trainer = trainer with { Options = options.ToEquatableArray() };
-            pinned = new BoundLock(Path.GetFileName(lockPath), parsedLock.StudyId, pinnedValues.ToEquatableArray());
+            trainer = target with { Options = options.ToEquatableArray() };
+            pinned = new BoundLock(Path.GetFileName(lockPath), parsedLock.StudyId, pinnedValues.ToEquatableArray(), lockTrainer,
+                pinnedPrepare.Count > 0 ? pinnedPrepare.ToEquatableArray() : null);
         }
         return tune;
     }
 
-    private static void CheckDimension(string file, TrainerInfo trainer, SearchDimension dimension, List<DiagnosticInfo> diagnostics)
+    private static void CheckDimension(string file, TrainerInfo trainer, SearchDimension dimension, List<DiagnosticInfo> diagnostics, bool searchedTrainer = false)
     {
         var param = trainer.Param(dimension.Name.Value);
-        if (param is null) { diagnostics.Add(UnknownParam(file, trainer, dimension.Name)); return; }
+        if (param is null) { diagnostics.Add(searchedTrainer ? UnknownSearchedParam(file, trainer, dimension.Name) : UnknownParam(file, trainer, dimension.Name)); return; }
 
         if (dimension.Values.Count > 0)
         {

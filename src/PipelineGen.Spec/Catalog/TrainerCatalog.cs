@@ -65,6 +65,11 @@ public static class TrainerCatalog
     private static ParamInfo MinLeaf() => new("min_examples_per_leaf", "MinimumExampleCountPerLeaf", ParamType.Int, 1, null, false, "minimum training rows in a leaf (regularises trees)");
     private static ParamInfo MaxBins() => new("max_bins", "MaximumBinCountPerFeature", ParamType.Int, 2, null, false, "histogram bins per feature");
 
+    private static ParamInfo FeatureFraction(string property = "FeatureFraction") => new("feature_fraction", property, ParamType.Double, 0, 1, true, "share of features each tree (LightGBM: each iteration) sees (regularises trees)");
+    // LightGBM's booster options are a nested object: a property path with a dot is set after the options initializer.
+    private static ParamInfo Booster(string name, string property, ParamType type, double? min, double? max, bool minEx, string description) =>
+        new(name, "Booster." + property, type, min, max, minEx, description);
+
     private static EquatableArray<T1> A<T1>(params T1[] items) => new(items);
 
     public static IReadOnlyList<TrainerInfo> All { get; } = new[]
@@ -114,26 +119,39 @@ public static class TrainerCatalog
             A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.FastTree", FT + "FastTreeBinaryTrainer.Options"),
               new TrainerBinding(TaskKind.Multiclass, "BinaryClassification.Trainers.FastTree", FT + "FastTreeBinaryTrainer.Options", OneVersusAll: true),
               new TrainerBinding(TaskKind.Regression, "Regression.Trainers.FastTree", FT + "FastTreeRegressionTrainer.Options")),
-            A(Leaves(), Trees(), MinLeaf(), LearningRate(ParamType.Double), MaxBins(), Threads()), "trees", 100),
+            A(Leaves(), Trees(), MinLeaf(), LearningRate(ParamType.Double), MaxBins(), FeatureFraction(),
+              new ParamInfo("bagging_fraction", "BaggingExampleFraction", ParamType.Double, 0, 1, true, "share of rows each bag draws (used when bagging_size > 0)"),
+              new ParamInfo("bagging_size", "BaggingSize", ParamType.Int, 0, null, false, "trees per bag; 0: no bagging"), Threads()), "trees", 100),
         new TrainerInfo("fast_tree_tweedie", "gradient-boosted trees with a Tweedie loss (non-negative targets)", TrainerFamily.Trees,
             A(new TrainerBinding(TaskKind.Regression, "Regression.Trainers.FastTreeTweedie", FT + "FastTreeTweedieTrainer.Options")),
-            A(Leaves(), Trees(), MinLeaf(), LearningRate(ParamType.Double), MaxBins(), Threads()), "trees", 100),
+            A(Leaves(), Trees(), MinLeaf(), LearningRate(ParamType.Double), MaxBins(), FeatureFraction(),
+              new ParamInfo("bagging_fraction", "BaggingExampleFraction", ParamType.Double, 0, 1, true, "share of rows each bag draws (used when bagging_size > 0)"),
+              new ParamInfo("bagging_size", "BaggingSize", ParamType.Int, 0, null, false, "trees per bag; 0: no bagging"), Threads()), "trees", 100),
         new TrainerInfo("fast_forest", "random forest (binary: Platt-calibrated; multiclass: one-versus-all)", TrainerFamily.Trees,
             A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.FastForest", FT + "FastForestBinaryTrainer.Options", Calibrated: false),
               new TrainerBinding(TaskKind.Multiclass, "BinaryClassification.Trainers.FastForest", FT + "FastForestBinaryTrainer.Options", Calibrated: false, OneVersusAll: true),
               new TrainerBinding(TaskKind.Regression, "Regression.Trainers.FastForest", FT + "FastForestRegressionTrainer.Options")),
-            A(Leaves(), Trees(), MinLeaf(), MaxBins(),
-              new ParamInfo("feature_fraction", "FeatureFraction", ParamType.Double, 0, 1, true, "share of features each tree sees"), Threads()), "trees", 100),
+            A(Leaves(), Trees(), MinLeaf(), MaxBins(), FeatureFraction(),
+              new ParamInfo("bagging_fraction", "BaggingExampleFraction", ParamType.Double, 0, 1, true, "share of rows each tree is fitted on"), Threads()), "trees", 100),
         new TrainerInfo("gam", "generalised additive model of boosted shallow trees; interpretable (multiclass: one-versus-all)", TrainerFamily.Trees,
             A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.Gam", FT + "GamBinaryTrainer.Options"),
               new TrainerBinding(TaskKind.Multiclass, "BinaryClassification.Trainers.Gam", FT + "GamBinaryTrainer.Options", OneVersusAll: true),
               new TrainerBinding(TaskKind.Regression, "Regression.Trainers.Gam", FT + "GamRegressionTrainer.Options")),
-            A(Iterations("NumberOfIterations"), LearningRate(ParamType.Double), MaxBins(), MinLeaf(), Threads()), "iterations", 9500),
+            A(Iterations("NumberOfIterations"), LearningRate(ParamType.Double), MaxBins(), MinLeaf(),
+              new ParamInfo("entropy_coefficient", "EntropyCoefficient", ParamType.Double, 0, 1, false, "entropy regularisation of splits"), Threads()), "iterations", 9500),
         new TrainerInfo("lightgbm", "LightGBM gradient-boosted trees", TrainerFamily.Trees,
             A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.LightGbm", LG + "LightGbmBinaryTrainer.Options"),
               new TrainerBinding(TaskKind.Multiclass, "MulticlassClassification.Trainers.LightGbm", LG + "LightGbmMulticlassTrainer.Options"),
               new TrainerBinding(TaskKind.Regression, "Regression.Trainers.LightGbm", LG + "LightGbmRegressionTrainer.Options")),
-            A(Leaves(), Iterations("NumberOfIterations"), MinLeaf(), LearningRate(ParamType.Double), MaxBins(), Threads()), "iterations", 100),
+            A(Leaves(), Iterations("NumberOfIterations"), MinLeaf(), LearningRate(ParamType.Double), MaxBins(),
+              Booster("l1_regularization", "L1Regularization", ParamType.Double, 0, null, false, "L1 penalty on leaf values"),
+              Booster("l2_regularization", "L2Regularization", ParamType.Double, 0, null, false, "L2 penalty on leaf values"),
+              Booster("feature_fraction", "FeatureFraction", ParamType.Double, 0, 1, true, "share of features each iteration sees (regularises trees)"),
+              Booster("bagging_fraction", "SubsampleFraction", ParamType.Double, 0, 1, true, "share of rows each iteration sees (used when bagging_frequency > 0)"),
+              Booster("bagging_frequency", "SubsampleFrequency", ParamType.Int, 0, null, false, "redraw the bagged rows every k iterations; 0: no bagging"),
+              Booster("max_depth", "MaximumTreeDepth", ParamType.Int, 0, null, false, "maximum tree depth; 0: no limit"),
+              Booster("min_split_gain", "MinimumSplitGain", ParamType.Double, 0, null, false, "minimum loss reduction to split"),
+              Booster("min_child_weight", "MinimumChildWeight", ParamType.Double, 0, null, false, "minimum sum of hessians in a leaf"), Threads()), "iterations", 100),
     };
 
     public static TrainerInfo? Find(string name) => All.FirstOrDefault(t => t.Name == name);

@@ -54,7 +54,17 @@ public sealed record ModelSection(Spanned<string> Trainer, EquatableArray<ParamS
 /// <summary>A hyperparameter as written; <see cref="Value"/> is the YAML text, checked against the trainer when bound.</summary>
 public sealed record ParamSetting(Spanned<string> Name, Spanned<string> Value);
 
-public sealed record TuneSection(string Strategy, int Trials, Spanned<string>? Metric, EquatableArray<SearchDimension> Space);
+/// <param name="SpaceGiven">The spec has a 'space' key (without it and without 'trainers', the default space is searched).</param>
+/// <param name="Trainers">tune.trainers: the trainer searched, each with its own space; null when absent.</param>
+/// <param name="Prepare">tune.prepare: preparation choices searched with the trainer.</param>
+public sealed record TuneSection(string Strategy, int Trials, Spanned<string>? Metric, EquatableArray<SearchDimension> Space,
+    bool SpaceGiven = true, SourceSpan SpaceSpan = default, EquatableArray<SearchBranch>? Trainers = null, EquatableArray<PrepareChoiceSetting>? Prepare = null, SourceSpan Span = default);
+
+/// <summary>One trainer under tune.trainers with its own search space.</summary>
+public sealed record SearchBranch(Spanned<string> Trainer, EquatableArray<SearchDimension> Space);
+
+/// <summary>tune.prepare.NAME: [values], values as written.</summary>
+public sealed record PrepareChoiceSetting(Spanned<string> Name, EquatableArray<string> Values);
 
 public sealed record SearchDimension(Spanned<string> Name, double? Min, double? Max, string Scale, EquatableArray<string> Values, SourceSpan Span);
 

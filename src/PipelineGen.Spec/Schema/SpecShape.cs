@@ -129,7 +129,17 @@ public static class SpecShape
             P("strategy", Str("Search strategy: random draws, every grid point (5 per continuous range), or Bayesian TPE.", "random", "grid", "bayesian"), @default: "random"),
             P("trials", Int("Trial budget of a study ('tune --trials' overrides it; '--time' adds a time budget).", 1, 100000), @default: "20"),
             P("metric", Str("Metric to optimise.", MetricCatalog.AllNames.ToArray()), @default: "the spec's metric", checks: "PG0205"),
-            P("space", new MapShape("Search space: hyperparameter name -> range.", "hyperparameter name", SearchDimension), required: true, checks: new[] { "PG0203", "PG0204", "PG0206", "PG0210" }),
+            P("space", new MapShape("Search space over model.trainer's hyperparameters: name -> range. Without 'space' and 'trainers', tune searches the default space over the built-in trainers for the task (docs/runtime-tuning.md).", "hyperparameter name", SearchDimension), @default: "the default space", checks: new[] { "PG0203", "PG0204", "PG0206", "PG0210", "PG0218" }),
+            P("trainers", new MapShape("Search the trainer itself: trainer name -> its own search space (name -> range; {} keeps its defaults). A trainer's ranges apply only to trials that choose it.", "trainer name",
+                new MapShape("The trainer's search space: hyperparameter name -> range.", "hyperparameter name", SearchDimension)), checks: new[] { "PG0215", "PG0216", "PG0217", "PG0204", "PG0206", "PG0210", "PG0218" }),
+            P("prepare", new ObjectShape("Preparation choices searched with the trainer: each trial builds the pipeline with one value of each.", new[]
+            {
+                P("normalize", new ListShape("Feature scaling values to try.", Str("A scaling.", "minmax", "zscore", "none"))),
+                P("missing_indicators", new ListShape("Whether to add 'was missing' features (numeric features with gaps).", Bool("A flag.")), checks: "PG0219"),
+                P("categorical_encoding", new ListShape("Categorical encodings to try (categorical features).", Str("An encoding.", "onehot", "hash")), checks: "PG0219"),
+                P("word_ngrams", new ListShape("Longest word n-grams to try (text features).", Int("An n-gram length.", 1, 5)), checks: "PG0219"),
+                P("char_ngrams", new ListShape("Character n-gram lengths to try, 0 off (text features).", Int("An n-gram length.", 0, 6)), checks: "PG0219"),
+            })),
         })),
         P("deploy", new ObjectShape("How the model is served.", new[]
         {

@@ -166,7 +166,8 @@ namespace MyApp
 
         public global::PipelineGen.Runtime.Tuning.TuningSettings Tuning => DefaultTuning;
 
-        public global::System.Collections.Generic.IReadOnlyList<string> HyperparameterNames { get; } = new string[] { "leaves", "iterations", "min_examples_per_leaf", "learning_rate", "max_bins", "threads" };
+        /// <summary>Every name a trial's configuration may set (trainer hyperparameters; 'trainer', 'TRAINER.name' and 'prepare.name' when searched).</summary>
+        public global::System.Collections.Generic.IReadOnlyList<string> HyperparameterNames { get; } = new string[] { "leaves", "iterations", "min_examples_per_leaf", "learning_rate", "max_bins", "l1_regularization", "l2_regularization", "feature_fraction", "bagging_fraction", "bagging_frequency", "max_depth", "min_split_gain", "min_child_weight", "threads" };
 
         /// <summary>Values the lock file pinned when this code was generated (empty when there was none).</summary>
         public global::System.Collections.Generic.IReadOnlyDictionary<string, string> PinnedHyperparameters { get; } = new global::System.Collections.Generic.Dictionary<string, string>
@@ -180,12 +181,12 @@ namespace MyApp
 
         private global::System.Collections.Generic.IReadOnlyDictionary<string, double>? _hyperparameters;
 
-        /// <summary>This pipeline with some trainer hyperparameters (spec names) set: what one tuning trial evaluates.</summary>
+        /// <summary>This pipeline with a trial's configuration applied: what one tuning trial evaluates.</summary>
         public global::PipelineGen.Runtime.IPipelineDefinition WithHyperparameters(global::System.Collections.Generic.IReadOnlyDictionary<string, double> values)
         {
             foreach (var name in values.Keys)
                 if (!global::System.Linq.Enumerable.Contains(HyperparameterNames, name))
-                    throw new global::System.ArgumentException($"Trainer 'lightgbm' has no hyperparameter '{name}'; it has leaves, iterations, min_examples_per_leaf, learning_rate, max_bins, threads.", nameof(values));
+                    throw new global::System.ArgumentException($"Trainer 'lightgbm' has no hyperparameter '{name}'; it has leaves, iterations, min_examples_per_leaf, learning_rate, max_bins, l1_regularization, l2_regularization, feature_fraction, bagging_fraction, bagging_frequency, max_depth, min_split_gain, min_child_weight, threads.", nameof(values));
             return new TunedTitanicPipeline(Settings) { _hyperparameters = new global::System.Collections.Generic.Dictionary<string, double>(global::System.Linq.Enumerable.ToDictionary(values, kv => kv.Key, kv => kv.Value)) };
         }
 
@@ -271,6 +272,8 @@ namespace MyApp
                 LearningRate = 0.125d, // pinned by pipeline.lock.yaml
                 MinimumExampleCountPerLeaf = 10, // pinned by pipeline.lock.yaml
             };
+            // LightGBM's booster settings live in a nested object that is null until set.
+            options.Booster ??= new global::Microsoft.ML.Trainers.LightGbm.GradientBooster.Options();
             if (_hyperparameters is { } tuned)
             {
                 if (tuned.TryGetValue("leaves", out var v0)) options.NumberOfLeaves = (int)global::System.Math.Round(v0);
@@ -278,7 +281,15 @@ namespace MyApp
                 if (tuned.TryGetValue("min_examples_per_leaf", out var v2)) options.MinimumExampleCountPerLeaf = (int)global::System.Math.Round(v2);
                 if (tuned.TryGetValue("learning_rate", out var v3)) options.LearningRate = v3;
                 if (tuned.TryGetValue("max_bins", out var v4)) options.MaximumBinCountPerFeature = (int)global::System.Math.Round(v4);
-                if (tuned.TryGetValue("threads", out var v5)) options.NumberOfThreads = (int)global::System.Math.Round(v5);
+                if (tuned.TryGetValue("l1_regularization", out var v5)) options.Booster.L1Regularization = v5;
+                if (tuned.TryGetValue("l2_regularization", out var v6)) options.Booster.L2Regularization = v6;
+                if (tuned.TryGetValue("feature_fraction", out var v7)) options.Booster.FeatureFraction = v7;
+                if (tuned.TryGetValue("bagging_fraction", out var v8)) options.Booster.SubsampleFraction = v8;
+                if (tuned.TryGetValue("bagging_frequency", out var v9)) options.Booster.SubsampleFrequency = (int)global::System.Math.Round(v9);
+                if (tuned.TryGetValue("max_depth", out var v10)) options.Booster.MaximumTreeDepth = (int)global::System.Math.Round(v10);
+                if (tuned.TryGetValue("min_split_gain", out var v11)) options.Booster.MinimumSplitGain = v11;
+                if (tuned.TryGetValue("min_child_weight", out var v12)) options.Booster.MinimumChildWeight = v12;
+                if (tuned.TryGetValue("threads", out var v13)) options.NumberOfThreads = (int)global::System.Math.Round(v13);
             }
             if (capacity is int c) options.NumberOfIterations = c;
             yield return mlContext.BinaryClassification.Trainers.LightGbm(options);

@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace PipelineGen.Runtime.Tuning;
+
+/// <summary>
+/// A configuration of a conditional space taken apart the way a generated pipeline applies it: the trainer chosen
+/// ('trainer'), that trainer's hyperparameters ('lightgbm.leaves' → leaves), the preparation values ('prepare.normalize'
+/// → "zscore", as the spec writes them), and a flat space's hyperparameters as they are.
+/// </summary>
+public sealed record TrialConfiguration(string? Trainer, IReadOnlyDictionary<string, double> Hyperparameters, IReadOnlyDictionary<string, string> Preparation)
+{
+    public const string TrainerParameter = "trainer";
+    public const string PreparePrefix = "prepare.";
+
+    public static TrialConfiguration Split(IReadOnlyList<SearchParameter> space, IReadOnlyDictionary<string, double> values)
+    {
+        string? trainer = null;
+        if (values.TryGetValue(TrainerParameter, out var index))
+        {
+            var choice = space.FirstOrDefault(p => p.Name == TrainerParameter && p.Labels is not null)
+                ?? throw new ArgumentException("the configuration chooses a trainer but the search space does not search one.");
+            trainer = choice.Format(index);
+            if (choice.IndexOf(trainer) < 0) throw new ArgumentException($"trainer choice {index} is not one of the {choice.Labels!.Count} trainers searched.");
+        }
+        var hyperparameters = new Dictionary<string, double>(StringComparer.Ordinal);
+        var preparation = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (name, value) in values)
+        {
+            if (name == TrainerParameter) continue;
+            if (name.StartsWith(PreparePrefix, StringComparison.Ordinal))
+            {
+                var parameter = space.FirstOrDefault(p => p.Name == name);
+                preparation[name.Substring(PreparePrefix.Length)] = parameter?.Format(value)
+                    ?? (value == Math.Round(value) ? ((long)value).ToString(CultureInfo.InvariantCulture) : value.ToString("R", CultureInfo.InvariantCulture));
+                continue;
+            }
+            int dot = name.IndexOf('.');
+            if (dot < 0) { hyperparameters[name] = value; continue; }
+            // Another trainer's parameter: not active in this configuration (a sampler never proposes it; ignore it if given).
+            if (trainer is not null && name.Substring(0, dot) == trainer) hyperparameters[name.Substring(dot + 1)] = value;
+        }
+        return new TrialConfiguration(trainer, hyperparameters, preparation);
+    }
+
+    /// <summary>What the lock file pins: the trainer (or <paramref name="defaultTrainer"/>), its values and the preparation, as text.</summary>
+    public static (string Trainer, KeyValuePair<string, string>[] Params, KeyValuePair<string, string>[] Prepare) ForLock(
+        IReadOnlyList<SearchParameter> space, IReadOnlyDictionary<string, double> values, string defaultTrainer)
+    {
+        var split = Split(space, values);
+        var trainer = split.Trainer ?? defaultTrainer;
+        string Format(string name, double value)
+        {
+            var parameter = space.FirstOrDefault(p => p.Name == name || p.Name == trainer + "." + name);
+            return parameter?.Format(value) ?? value.ToString("R", CultureInfo.InvariantCulture);
+        }
+        int Order(string name) { int i = space.ToList().FindIndex(p => p.Name == name || p.Name == trainer + "." + name); return i < 0 ? int.MaxValue : i; }
+        return (trainer,
+            split.Hyperparameters.OrderBy(kv => Order(kv.Key)).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new KeyValuePair<string, string>(kv.Key, Format(kv.Key, kv.Value))).ToArray(),
+            split.Preparation.OrderBy(kv => Order(PreparePrefix + kv.Key)).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value)).ToArray());
+    }
+}

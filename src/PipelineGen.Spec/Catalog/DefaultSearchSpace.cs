@@ -1,0 +1,38 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace PipelineGen.Spec.Catalog;
+
+/// <summary>One range of the default space: a trainer's hyperparameter, its bounds and scale.</summary>
+public sealed record DefaultRange(string Param, double Min, double Max, bool Log);
+
+/// <summary>
+/// What 'tune' searches when the spec's tune section has neither 'space' nor 'trainers' (as mlnet sweeps trainers):
+/// the built-in trainers that fit the task, each with its capacity and regularisation knobs over ranges that hold the
+/// usual good values for small and medium tabular data. Documented in docs/runtime-tuning.md (keep the two together).
+/// </summary>
+public static class DefaultSearchSpace
+{
+    private static DefaultRange R(string p, double min, double max, bool log = false) => new(p, min, max, log);
+
+    /// <summary>Trainer → ranges, in the order the trainer choice lists them.</summary>
+    private static readonly (string Trainer, DefaultRange[] Ranges)[] Space =
+    {
+        // Boosted trees usually win on tabular data: leaves and rounds set capacity; learning rate, leaf size,
+        // feature fraction and L2 regularise.
+        ("lightgbm", new[] { R("leaves", 4, 128, true), R("iterations", 20, 300, true), R("learning_rate", 0.01, 0.3, true),
+            R("min_examples_per_leaf", 2, 100, true), R("feature_fraction", 0.5, 1), R("l2_regularization", 0.001, 10, true) }),
+        ("fast_tree", new[] { R("leaves", 4, 64, true), R("trees", 20, 300, true), R("learning_rate", 0.02, 0.3, true),
+            R("min_examples_per_leaf", 2, 50, true), R("feature_fraction", 0.5, 1) }),
+        // A forest: a different bias (averaging, no shrinkage), strong on small noisy data.
+        ("fast_forest", new[] { R("leaves", 4, 64, true), R("trees", 20, 300, true), R("min_examples_per_leaf", 1, 50, true),
+            R("feature_fraction", 0.3, 1) }),
+        // Linear models: only the penalty matters much; they win on few rows or many sparse (text, one-hot) features.
+        ("lbfgs", new[] { R("l2_regularization", 0.0001, 10, true), R("l1_regularization", 0.0001, 10, true) }),
+        ("sdca", new[] { R("l2_regularization", 0.00001, 1, true) }),
+    };
+
+    /// <summary>The default space for a task: the trainers above that fit it, with their ranges.</summary>
+    public static IReadOnlyList<(string Trainer, DefaultRange[] Ranges)> For(TaskKind task) =>
+        Space.Where(s => TrainerCatalog.Find(s.Trainer)?.For(task) is not null).ToArray();
+}
