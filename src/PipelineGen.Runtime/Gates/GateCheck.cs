@@ -7,7 +7,7 @@ using PipelineGen.Runtime.Evaluation;
 namespace PipelineGen.Runtime.Gates;
 
 /// <summary>A gate's metric within one value of its group column (or, for a per-class gate without a group, the class itself).</summary>
-/// <param name="Splits">Splits whose validation part had rows of this value (the mean is over them; one split has no interval).</param>
+/// <remarks><c>Splits</c>: splits whose validation part had rows of this value (the mean is over them; one split has no interval).</remarks>
 public sealed record SegmentValue(string Segment, double? Mean, double? CiLow, double? CiHigh, int Splits, bool Passed);
 
 /// <summary>

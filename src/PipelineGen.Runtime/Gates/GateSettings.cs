@@ -9,10 +9,10 @@ public enum GateKind { Min, Max, MinImprovement }
 /// One quality gate of the spec's <c>gates</c> section, emitted by the generator. <see cref="SpecFile"/>, <see cref="Line"/> and
 /// <see cref="Column"/> say where it is written, so a failed gate in a build is an error located at that line.
 /// </summary>
-/// <param name="Metric">A metric name of the task (per class: precision, recall or f1).</param>
-/// <param name="Class">Classification: the label value the metric is computed for (that class against the rest).</param>
-/// <param name="GroupColumn">A column: the metric is computed within each of its values, and every value must pass.</param>
-/// <param name="SpecFile">The spec's file name, relative to <see cref="PipelineSettings.ProjectDirectory"/>.</param>
+/// <remarks><c>Metric</c>: a metric name of the task (per class: precision, recall or f1). <c>Class</c>: classification, the
+/// label value the metric is computed for (that class against the rest). <c>GroupColumn</c>: the metric is computed within
+/// each of the column's values, and every value must pass. <c>SpecFile</c>: the spec's file name, relative to
+/// <see cref="PipelineSettings.ProjectDirectory"/>.</remarks>
 public sealed record GateSettings(string Metric, GateKind Kind, double Threshold, string? Class, string? GroupColumn, string SpecFile, int Line, int Column)
 {
     /// <summary>"auc ≥ 0.85", "recall of class '1' ≥ 0.6", "rmse per region ≤ 4.5", "auc improvement over the baseline ≥ 0.05".</summary>

@@ -32,10 +32,10 @@ public sealed record ModelEvidence(string Metric, string Protocol, string DataSh
 }
 
 /// <summary>Whether a new model became current, and why; recorded in its card and in the unit's history.</summary>
-/// <param name="ComparedWith">The current version it was compared with (null: there was none, or no comparison could be made).</param>
-/// <param name="MeanDifference">Mean of (new − current) on the primary metric in its good direction, split by split.</param>
-/// <param name="PValue">One-sided p-value that the current model is better (corrected resampled paired t-test).</param>
-/// <param name="Noise">Split-to-split standard deviation of the current model's scores.</param>
+/// <remarks><c>ComparedWith</c>: the current version it was compared with (null: there was none, or no comparison could be
+/// made). <c>MeanDifference</c>: mean of (new − current) on the primary metric in its good direction, split by split.
+/// <c>PValue</c>: one-sided p-value that the current model is better (corrected resampled paired t-test). <c>Noise</c>:
+/// split-to-split standard deviation of the current model's scores. <c>WorseThanCurrent</c>: refused for that reason.</remarks>
 public sealed record PromotionDecision(bool Promoted, string Reason, string? ComparedWith = null, double? MeanDifference = null, double? PValue = null, double? Noise = null,
     bool WorseThanCurrent = false);
 

@@ -4,8 +4,7 @@ using System.Text.Json.Serialization;
 namespace PipelineGen.Runtime.Training;
 
 /// <summary>One change of a model unit: a version trained (made current or kept as a candidate), promoted, or rolled back to.</summary>
-/// <param name="Action">train, candidate, promote or rollback.</param>
-/// <param name="Previous">The version that was current before (null: none).</param>
+/// <remarks><c>Action</c>: train, candidate, promote or rollback. <c>Previous</c>: the version that was current before (null: none).</remarks>
 public sealed record ModelHistoryEntry(DateTimeOffset AtUtc, string Action, string Version, string? Previous, string Reason);
 
 /// <summary>

@@ -79,15 +79,11 @@ public static class ModelStore
     /// <summary>
     /// Writes a new version of the unit: <paramref name="write"/> fills a temporary folder (it gets the path the model
     /// file must have there), the folder is renamed to its version name, and the pointer is replaced atomically.
-    /// Call it while holding <see cref="AcquireLock"/>. Returns the model file of the new version.
+    /// Call it while holding <see cref="AcquireLock"/>. Returns the model file of the new version. With
+    /// <paramref name="makeCurrent"/> false the version is written complete but the pointer is left alone: a candidate
+    /// (a model that failed its gates or was worse than the current one).
     /// </summary>
-    public static string Commit(string modelPath, Action<string> write) => Commit(modelPath, write, makeCurrent: true);
-
-    /// <summary>
-    /// <see cref="Commit(string, Action{string})"/>; with <paramref name="makeCurrent"/> false the version is written
-    /// complete but the pointer is left alone: a candidate (a model that failed its gates or was not promoted).
-    /// </summary>
-    public static string Commit(string modelPath, Action<string> write, bool makeCurrent)
+    public static string Commit(string modelPath, Action<string> write, bool makeCurrent = true)
     {
         ArgumentNullException.ThrowIfNull(write);
         var versions = VersionsDirectory(modelPath);
