@@ -250,7 +250,10 @@ public static class GateCheck
     /// <summary>A column's values as text, one per row (missing: empty).</summary>
     internal static string[] ReadText(IDataView data, string column)
     {
-        var col = data.Schema.GetColumnOrNull(column) ?? throw new InvalidDataException($"Gate group column '{column}' is not in the scored data.");
+        // The first column of that name is the loader's: a transform that rewrites the column in place (one-hot encoding)
+        // leaves the original hidden, and the gate groups by the values as written in the data.
+        var col = data.Schema.Where(c => c.Name == column).OrderBy(c => c.Index).Cast<DataViewSchema.Column?>().FirstOrDefault()
+            ?? throw new InvalidDataException($"Gate group column '{column}' is not in the scored data.");
         var values = new List<string>();
         using var cursor = data.GetRowCursor([col]);
         var raw = col.Type.RawType;
