@@ -134,7 +134,7 @@ public sealed class BuildIntegrationTests(PackageFixture fixture, Xunit.Abstract
         Assert.DoesNotContain("error PG9003", build.Output); // the located error says it all
         // The candidate exists, but nothing is current and no model was copied to the output.
         var versions = Path.Combine(project.Directory, ".pipelinegen", "models", "Iris");
-        Assert.Single(Directory.GetDirectories(versions).Where(d => !Path.GetFileName(d).StartsWith('.')));
+        Assert.Single(Directory.GetDirectories(versions), d => !Path.GetFileName(d).StartsWith('.'));
         Assert.False(File.Exists(Path.Combine(versions, "current")));
         Assert.False(File.Exists(Path.Combine(project.OutputDirectory, "Iris.zip")));
     }

@@ -45,6 +45,7 @@ public static class ModelVersions
         RequireReason(reason);
         using var _ = ModelStore.AcquireLock(modelPath, timeout, waiting);
         var previous = ModelStore.CurrentVersion(modelPath);
+        CarryTestLooks(modelPath, version);
         ModelStore.SetCurrent(modelPath, version);
         ModelHistory.Append(modelPath, new ModelHistoryEntry(DateTimeOffset.UtcNow, "promote", version, previous, reason));
         return previous;
@@ -68,9 +69,26 @@ public static class ModelVersions
             throw new ArgumentException($"The history '{ModelHistory.PathOf(modelPath)}' records no version that was current before {current}. Choose one from 'models' and use 'models promote <version> --reason ...'.");
         if (!ModelStore.Versions(modelPath).Contains(target))
             throw new ArgumentException($"The version that was current before {current}, {target}, no longer exists (only the newest {ModelStore.VersionsKept} versions are kept). Choose one from 'models' and use 'models promote <version> --reason ...'.");
+        CarryTestLooks(modelPath, target);
         ModelStore.SetCurrent(modelPath, target);
         ModelHistory.Append(modelPath, new ModelHistoryEntry(DateTimeOffset.UtcNow, "rollback", target, current, reason));
         return (current, target);
+    }
+
+    /// <summary>
+    /// The test-once lock outlives a change of the current model, as it outlives retraining: looks recorded in the current
+    /// card after <paramref name="version"/> was written are added to its card before it becomes current.
+    /// </summary>
+    private static void CarryTestLooks(string modelPath, string version)
+    {
+        var looks = ModelCard.TryRead(modelPath)?.TestLooks ?? [];
+        var file = Path.Combine(ModelStore.VersionsDirectory(modelPath), version, ModelStore.ModelFileName);
+        if (looks.Count == 0 || !File.Exists(ModelCard.JsonPath(file))) return;
+        var card = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(ModelCard.JsonPath(file)), CardJson)
+            ?? throw new InvalidDataException($"The model card '{ModelCard.JsonPath(file)}' is empty.");
+        var missing = looks.Where(l => !card.TestLooks.Any(k => k.AtUtc == l.AtUtc && k.DataSha256 == l.DataSha256)).ToArray();
+        if (missing.Length == 0) return;
+        (card with { TestLooks = card.TestLooks.Concat(missing).OrderBy(l => l.AtUtc).ToArray() }).Write(file);
     }
 
     private static void RequireReason(string reason)

@@ -13,7 +13,7 @@ namespace PipelineGen.Runtime.Tests.Training;
 /// per-class and per-group gates, a model worse than the current one by more than the noise refused (PG0411), promote and
 /// rollback with their reasons in the history, gate results side by side in 'runs compare', and the 80-column 'models' list.
 /// </summary>
-public sealed class GatesAndPromotionTests : IDisposable
+public sealed class GatesAndPromotionTests(Xunit.Abstractions.ITestOutputHelper log) : IDisposable
 {
     private readonly string _project = TitanicTestPipeline.NewProjectDirectory();
 
@@ -130,6 +130,7 @@ public sealed class GatesAndPromotionTests : IDisposable
 
         // Same data, same folds, a pipeline that sees only 'parch': it passes the gate but loses to the current model.
         var weak = Cli(new WeakPipeline(_project, gates), "train");
+        log.WriteLine(good.Output + weak.Output + weak.Error);
         Assert.Equal(1, weak.Exit);
         Assert.Contains("error PG0411: The new model (version", weak.Error);
         Assert.Contains($"is worse than the current one ({goodVersion})", weak.Error);
@@ -164,6 +165,7 @@ public sealed class GatesAndPromotionTests : IDisposable
         Assert.Equal(2, Cli(new GatedPipeline(_project), "models", "promote", "nope", "--reason", "x").Exit);
         Assert.NotEqual(0, Cli(new GatedPipeline(_project), "models", "rollback").Exit);
         Assert.Equal(sameVersion, ModelStore.CurrentVersion(ModelPath));
+        log.WriteLine(Cli(new GatedPipeline(_project), "models").Output);
     }
 
     [Fact]
