@@ -104,7 +104,7 @@ public sealed class ModelsCommandContributor : ICommandContributor
                 metric = string.Create(CultureInfo.InvariantCulture, $"{card.Metric} {m.Mean:0.####}");
             var gates = card?.Gates is { } g ? $"{g.Count(x => x.Passed)}/{g.Count}" : "-";
             var status = v.CardProblem ?? (v.IsCurrent ? "current" : card?.Promotion is { Promoted: false } p
-                ? "candidate: " + (p.WorseThanCurrent ? "worse than current" : "gate failed")
+                ? "candidate: " + (p.WorseThanCurrent ? "worse" : "gate failed")
                 : "earlier");
             lines.Add(Fit($"{(v.IsCurrent ? "*" : " ")} {v.Version,-26} {Cut(metric, 18),-18} {gates,-5} {status}"));
         }

@@ -76,7 +76,8 @@ public sealed class TrainingCommandContributor : ICommandContributor
                 Evaluation = ReadableSummary(services, parse.GetValue(fromRun)),
             };
             record.Parameters["model"] = options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings);
-            if (options.Evaluation is null)
+            // With gates, train measures this configuration itself and the card holds those metrics.
+            if (options.Evaluation is null && services.Pipeline.Settings.Gates is null)
                 services.Output.WriteLine("Note: no evaluate run found; the card will not hold evaluation metrics (run 'evaluate' first, or 'run').");
             return TrainStep.Run(services.Pipeline, options, services.Output, services.Error, result => RecordGates(record, result));
         }));
