@@ -86,6 +86,8 @@ public sealed record PipelineSettings
     public int Seed { get; init; } = 42;
     /// <summary>Whether <c>run</c> applies the capacity curve's choice to the final model (<c>model.capacity</c>).</summary>
     public CapacityMode Capacity { get; init; } = CapacityMode.Auto;
+    /// <summary>The spec's quality gates; null when the spec has no <c>gates</c> section (every trained model becomes current).</summary>
+    public IReadOnlyList<GateSettings>? Gates { get; init; }
 
     public IEnumerable<ColumnInfo> Features => Columns.Where(c => c.Role == ColumnRole.Feature);
     public ColumnInfo? GroupColumn => Columns.FirstOrDefault(c => c.Role == ColumnRole.Group);

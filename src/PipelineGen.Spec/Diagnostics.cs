@@ -189,6 +189,24 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo NumbersWithJunk = new("PG0140", "Numeric column has values that are not numbers", Severity.Warning,
         "Column '{0}' holds numbers ({1} in the sample) except for {2} value(s) that are not: {3}. It was inferred as categorical, so every distinct number becomes a category of its own. To read it as numbers, declare it under 'data.columns' ('{0}: {{ type: numeric }}': values that are not numbers are then read as missing and counted), or add such a token to 'data.missing_values'; if it really is a category, declare 'type: categorical' to silence this.", DataCategory);
 
+    // PG040x: quality gates (the spec's 'gates' section); PG041x: reported by 'train' when a gate fails or a model is not promoted.
+    public static readonly DiagnosticDescriptorInfo GateMetricNotForTask = new("PG0400", "Gate metric does not fit the task", Severity.Error,
+        "Gate metric '{0}' does not fit {1}.{2} Use one of: {3}.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo GateDirectionMismatch = new("PG0401", "Gate threshold against the metric's direction", Severity.Error,
+        "'{0}: {1}' on {2}, where {3} is better: a gate on it is '{4}: {1}'. Use '{4}'.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo GateThresholdCount = new("PG0402", "Gate needs exactly one threshold", Severity.Error,
+        "This gate {0}. Give exactly one of 'min' (higher is better), 'max' (lower is better) or 'min_improvement' (over the baseline).", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo GateUnknownClass = new("PG0403", "Gate names a class the label does not have", Severity.Error,
+        "Gate class '{0}' {1}. Name one of the label's values: {2}.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo GateUnknownColumn = new("PG0404", "Gate group column unknown", Severity.Error,
+        "Gate group column '{0}' {1}.{2} Columns: {3}.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo GateThresholdOutOfRange = new("PG0405", "Gate threshold outside the metric's range", Severity.Error,
+        "Gate threshold {0} for {1} {2}. Give a threshold the metric can reach.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo GateFailed = new("PG0410", "Quality gate failed", Severity.Error,
+        "{0}. The model is kept as candidate version {1}; the current model is unchanged.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo PromotionRefused = new("PG0411", "New model not promoted", Severity.Error,
+        "The new model (version {0}) is worse than the current one ({1}): {2} It is kept as a candidate; 'models promote {0} --reason ...' makes it current anyway.", ModelCategory);
+
     // PG90xx: the build integration (reported by the MSBuild tasks and targets, which cannot reference this assembly;
     // listed here so every id is unique, documented and tracked).
     public static readonly DiagnosticDescriptorInfo ToolNotFound = new("PG9001", "Build tool not found", Severity.Error,

@@ -153,7 +153,21 @@ public static class SpecParser
                     .Select(e => new PrepareChoiceSetting(new Spanned<string>(e.Key.Value, e.Key.Span), e.Value.Scalars().Select(v => v.Value).ToEquatableArray()))
                     .ToEquatableArray(),
                 Span: root.Find("tune")!.Key.Span),
-            new DeploySection(Int(deploy?["rest"] as YMapping, "port") ?? (deploy?["rest"] is YMapping ? 5000 : null), Bool(deploy, "onnx") ?? false));
+            new DeploySection(Int(deploy?["rest"] as YMapping, "port") ?? (deploy?["rest"] is YMapping ? 5000 : null), Bool(deploy, "onnx") ?? false),
+            Gates(root["gates"]));
+    }
+
+    // 'gates:' absent → null (no gates, no promotion check); 'gates: []' → empty (only the comparison with the current model).
+    private static EquatableArray<GateSpec>? Gates(YNode? node)
+    {
+        if (node is not YSequence list) return node is YScalar { IsNull: true } ? EquatableArray<GateSpec>.Empty : null;
+        return list.Items.OfType<YMapping>().Select(g =>
+        {
+            var given = new[] { "min", "max", "min_improvement" }.Where(k => g[k] is YScalar { IsNull: false }).ToArray();
+            var kind = given.Length == 1 ? given[0] : null;
+            return new GateSpec(Spanned(g, "metric")!.Value, kind, kind is null ? 0 : Double(g, kind) ?? 0,
+                kind is null ? g.Span : g.Find(kind)!.Key.Span, given.Length, Spanned(g, "class"), Spanned(g, "group"), g.Span);
+        }).ToEquatableArray();
     }
 
     private static Spanned<string>? Spanned(YMapping? map, string key) =>

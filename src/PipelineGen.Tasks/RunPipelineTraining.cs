@@ -83,9 +83,15 @@ public sealed class RunPipelineTraining : Microsoft.Build.Utilities.Task, ICance
 
         Log.LogMessage(MessageImportance.Normal, "PipelineGen: training: {0}", display);
         using var process = new Process { StartInfo = start };
+        int located = 0;
         // "{0}": the program's lines are text, never a format string (a '{' in its output must not throw).
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) Log.LogMessage(MessageImportance.Normal, "{0}", e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Log.LogMessage(MessageImportance.High, "{0}", e.Data); };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            if (LogLocatedError(e.Data)) located++;
+            else Log.LogMessage(MessageImportance.High, "{0}", e.Data);
+        };
         lock (_gate)
         {
             if (_cancelled) return false;
@@ -113,6 +119,8 @@ public sealed class RunPipelineTraining : Microsoft.Build.Utilities.Task, ICance
             return false;
         }
         ExitCode = process.ExitCode;
+        // A failed quality gate (PG0410) or a model worse than the current one (PG0411) was already logged where it belongs.
+        if (ExitCode != 0 && located > 0) return false;
         if (ExitCode != 0)
         {
             Log.LogError(null, "PG9003", null, ProjectFile, 0, 0, 0, 0,
@@ -120,6 +128,27 @@ public sealed class RunPipelineTraining : Microsoft.Build.Utilities.Task, ICance
                 display, ExitCode);
             return false;
         }
+        return true;
+    }
+
+    // "path(line,col): error PG0410: message" or "path: error PG0411: message", as the runtime writes gate failures.
+    private static readonly System.Text.RegularExpressions.Regex Canonical = new(
+        @"^(?<file>[^\r\n]+?)(?:\((?<line>\d+),(?<column>\d+)\))?: error (?<code>PG04\d\d): (?<message>.+)$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    /// <summary>
+    /// Logs a gate failure the training program wrote in the compiler's canonical form as a build error located in the
+    /// spec (file, line, column), so the IDE and the build summary point at the gate's line. Only PG04xx (gates and
+    /// promotion) lines are taken; anything else stays a message.
+    /// </summary>
+    private bool LogLocatedError(string line)
+    {
+        System.Text.RegularExpressions.Match match;
+        try { match = Canonical.Match(line); }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException) { return false; }
+        if (!match.Success) return false;
+        int Number(string group) => match.Groups[group].Success && int.TryParse(match.Groups[group].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+        Log.LogError(null, match.Groups["code"].Value, null, match.Groups["file"].Value, Number("line"), Number("column"), 0, 0, "{0}", match.Groups["message"].Value);
         return true;
     }
 

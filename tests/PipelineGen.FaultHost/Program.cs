@@ -12,10 +12,19 @@ if (args.Length < 2)
 }
 return PipelineApp.Run(args[1..], new FaultHostPipeline(args[0]));
 
-/// <summary>The runtime tests' Titanic stand-in with the iteration count taken from the environment.</summary>
-internal sealed class FaultHostPipeline(string project) : TitanicTestPipeline(project)
+/// <summary>
+/// The runtime tests' Titanic stand-in with the iteration count taken from the environment, and with
+/// PIPELINEGEN_FAULTHOST_GATE_AUC=<min> one quality gate (auc >= min), so a gated train can be killed too.
+/// </summary>
+internal sealed class FaultHostPipeline : TitanicTestPipeline
 {
     public new const string SpecHash = TitanicTestPipeline.SpecHash;
+
+    public FaultHostPipeline(string project) : base(project)
+    {
+        if (double.TryParse(Environment.GetEnvironmentVariable("PIPELINEGEN_FAULTHOST_GATE_AUC"), NumberStyles.Float, CultureInfo.InvariantCulture, out var min))
+            Settings = Settings with { Gates = [new PipelineGen.Runtime.GateSettings("auc", PipelineGen.Runtime.GateKind.Min, min, null, null, "pipeline.yaml", 3, 5)] };
+    }
 
     public override int DefaultCapacity { get; } =
         int.TryParse(Environment.GetEnvironmentVariable("PIPELINEGEN_FAULTHOST_ITERATIONS"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 40;

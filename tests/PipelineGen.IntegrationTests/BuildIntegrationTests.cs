@@ -115,6 +115,31 @@ public sealed class BuildIntegrationTests(PackageFixture fixture, Xunit.Abstract
     }
 
     [Fact]
+    public void A_failed_quality_gate_in_a_training_build_is_a_build_error_at_the_gates_line_in_the_yaml()
+    {
+        var project = fixture.CreateProject("gated", train: true);
+        // Line 14: a gate iris passes; line 16: one no model reaches (log loss at most 0.0001).
+        File.WriteAllText(project.SpecFile, File.ReadAllText(project.SpecFile).TrimEnd() + "\n" + """
+            gates:
+              - metric: micro_accuracy
+                min: 0.5
+              - metric: log_loss
+                max: 0.0001
+
+            """);
+        var build = project.Build();
+        Assert.True(build.ExitCode != 0, "expected the build to fail on the gate:\n" + build.Tail());
+        Assert.Matches(@"pipeline\.yaml\(16,5\): error PG0410: log_loss \d+\.\d+ .*is above the gate 0\.0001\. The model is kept as candidate version", build.Output);
+        Assert.DoesNotContain("error PG0410: micro_accuracy", build.Output);
+        Assert.DoesNotContain("error PG9003", build.Output); // the located error says it all
+        // The candidate exists, but nothing is current and no model was copied to the output.
+        var versions = Path.Combine(project.Directory, ".pipelinegen", "models", "Iris");
+        Assert.Single(Directory.GetDirectories(versions), d => !Path.GetFileName(d).StartsWith('.'));
+        Assert.False(File.Exists(Path.Combine(versions, "current")));
+        Assert.False(File.Exists(Path.Combine(project.OutputDirectory, "Iris.zip")));
+    }
+
+    [Fact]
     public void Training_in_a_folder_named_with_backticks_runs_no_shell_and_a_kill_9_of_the_build_ends_the_training_child()
     {
         // Issue #9: with <Exec>, the shell ran `touch INJECTED` from the folder name; and a build killed with SIGKILL left

@@ -216,6 +216,18 @@ public static class PipelineEmitter
         w.Outdent().Line("},");
         if (p.Trainer.CapacityPinned)
             w.Line($"Capacity = {RT}.CapacityMode.Pinned,");
+        // Gates carry the spec's file name and each gate's line/column: a failed gate is reported at its line in the YAML.
+        if (p.Gates is { } gates)
+        {
+            w.Line($"Gates = new {RT}.GateSettings[]")
+             .Line("{").Indent();
+            foreach (var g in gates)
+            {
+                var kind = g.Kind switch { "min" => "Min", "max" => "Max", _ => "MinImprovement" };
+                w.Line($"new {RT}.GateSettings({CSharp.String(g.Metric)}, {RT}.GateKind.{kind}, {CSharp.Double(g.Threshold)}, {CSharp.String(g.Class)}, {CSharp.String(g.Group)}, {CSharp.String(p.SpecFileName)}, {CSharp.Int(g.Line)}, {CSharp.Int(g.Column)}),");
+            }
+            w.Outdent().Line("},");
+        }
         w.Line($"Columns = new {RT}.ColumnInfo[]")
          .Line("{").Indent();
         foreach (var c in p.Columns)

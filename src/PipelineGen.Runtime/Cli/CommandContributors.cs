@@ -13,5 +13,6 @@ public static partial class PipelineApp
         new TrainingCommandContributor(),
         new RunsCommandContributor(),
         new TuningCommandContributor(),
+        new ModelsCommandContributor(),
     ];
 }

@@ -76,9 +76,10 @@ public sealed class TrainingCommandContributor : ICommandContributor
                 Evaluation = ReadableSummary(services, parse.GetValue(fromRun)),
             };
             record.Parameters["model"] = options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings);
-            if (options.Evaluation is null)
+            // With gates, train measures this configuration itself and the card holds those metrics.
+            if (options.Evaluation is null && services.Pipeline.Settings.Gates is null)
                 services.Output.WriteLine("Note: no evaluate run found; the card will not hold evaluation metrics (run 'evaluate' first, or 'run').");
-            return TrainStep.Run(services.Pipeline, options, services.Output, services.Error);
+            return TrainStep.Run(services.Pipeline, options, services.Output, services.Error, result => RecordGates(record, result));
         }));
         return command;
     }
@@ -228,8 +229,11 @@ public sealed class TrainingCommandContributor : ICommandContributor
             // (With a tuned winner the context differs from the trained pipeline's hyperparameters, so the card says the model was not evaluated.)
             var context = RunContext.Of(pipeline, evaluation.DataPath).ToEvaluationContext(evaluateRunId);
             if (capacity is not null) record.Parameters["capacity"] = $"{capacity.Parameter}={capacity.Used} ({capacity.Source})";
-            return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity }, services.Output, services.Error);
+            return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity }, services.Output, services.Error,
+                result => RecordGates(record, result));
         });
+        if (trained == ExitCodes.CheckFailed)
+            return Stop(services, trained, "the new model was not made current (a gate failed, or it is worse than the current model; see above). It is kept as a candidate; the test step did not run.");
         if (trained != ExitCodes.Ok) return Stop(services, trained, "training the final model failed (see above).");
 
         Banner(5, "test");
@@ -245,6 +249,16 @@ public sealed class TrainingCommandContributor : ICommandContributor
                 : "the test step failed (see above).");
         services.Output.WriteLine($"{Environment.NewLine}Done: model and card in {Path.GetDirectoryName(ModelStore.DefaultModelPath(settings))}.");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Gate results and the promotion as run parameters, so 'runs compare' shows them side by side.</summary>
+    private static void RecordGates(StepRecord record, TrainResult result)
+    {
+        record.Parameters["version"] = result.Version;
+        if (result.Card.Gates is not { } gates) return;
+        foreach (var gate in gates) record.Parameters[$"gate {gate.Gate}"] = gate.Short;
+        record.Parameters["promotion"] = (result.Promoted ? "current: " : "candidate: ") + result.Card.Promotion!.Reason;
+        record.Outcome = result.Promoted ? "promoted" : gates.Any(g => !g.Passed) ? "gate-failed" : "not-promoted";
     }
 
     private static int Stop(CommandServices services, int exitCode, string why)

@@ -23,7 +23,12 @@ public sealed record EvaluationOptions
     public bool IncludeModel { get; init; } = true;
     /// <summary>Called after each split.</summary>
     public Action<SplitProgress>? Progress { get; init; }
+    /// <summary>Called with each split's scored validation rows (quality gates measure per class and per group on them).</summary>
+    public Action<ScoredSplit>? OnModelScored { get; init; }
 }
+
+/// <summary>One split's validation rows scored by the model fitted on its training part.</summary>
+public sealed record ScoredSplit(int Index, MLContext Context, IDataView Scored);
 
 public sealed record SplitProgress(int Completed, int Total, string Split);
 
@@ -136,6 +141,7 @@ public static class Evaluator
                 var model = pipeline.BuildPipeline(ml).Fit(training);
                 var scored = model.Transform(validation);
                 modelMetrics = MetricComputer.Compute(ml, settings.Task, scored, $"model, {where}", warnings);
+                options.OnModelScored?.Invoke(new ScoredSplit(i, ml, scored));
                 // Only Label is read from these, so no scoring work is done for the baseline.
                 trainingLabels = model.Transform(training);
                 validationLabels = scored;

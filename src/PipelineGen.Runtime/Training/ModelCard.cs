@@ -101,6 +101,12 @@ public sealed record ModelCard
     public string? EvaluationNote { get; init; }
     /// <summary>The evaluate run whose metrics are in <see cref="Metrics"/>, when known.</summary>
     public string? EvaluationRunId { get; init; }
+    /// <summary>The spec's quality gates as checked for this model (null: the spec has no gates section).</summary>
+    public IReadOnlyList<Gates.GateResult>? Gates { get; init; }
+    /// <summary>This model's primary-metric scores split by split, so a later model can be compared on the same folds.</summary>
+    public Gates.ModelEvidence? Evidence { get; init; }
+    /// <summary>Whether this version was made current when it was trained, and why.</summary>
+    public Gates.PromotionDecision? Promotion { get; init; }
 
     public static string JsonPath(string modelPath) => Path.ChangeExtension(modelPath, ".card.json");
     public static string MarkdownPath(string modelPath) => Path.ChangeExtension(modelPath, ".card.md");
@@ -188,6 +194,22 @@ public sealed record ModelCard
             if (EvaluationNote is not null) sb.AppendLine().AppendLine(EvaluationNote);
         }
         sb.AppendLine();
+        if (Gates is not null)
+        {
+            sb.AppendLine("## Gates");
+            sb.AppendLine();
+            if (Gates.Count == 0) sb.AppendLine("The spec declares an empty gates list: only the comparison with the current model applies.");
+            else
+            {
+                sb.AppendLine("| gate | result | measured (95% interval over the splits) | spec line |");
+                sb.AppendLine("|---|---|---|---|");
+                foreach (var g in Gates)
+                    sb.AppendLine(inv, $"| {g.Gate} | {(g.Passed ? "pass" : "**FAIL**")} | {g.Message} | {g.SpecFile}:{g.Line} |");
+            }
+            sb.AppendLine();
+            if (Promotion is { } promotion)
+                sb.AppendLine(inv, $"{(promotion.Promoted ? "Made current" : "**Kept as a candidate (not current)**")}: {promotion.Reason}").AppendLine();
+        }
         sb.AppendLine("## Preparation (learned on the training data)");
         sb.AppendLine();
         sb.AppendLine(inv, $"- Feature vector slots: {(Preparation.FeatureSlots?.ToString(inv) ?? "unknown")}");

@@ -79,9 +79,11 @@ public static class ModelStore
     /// <summary>
     /// Writes a new version of the unit: <paramref name="write"/> fills a temporary folder (it gets the path the model
     /// file must have there), the folder is renamed to its version name, and the pointer is replaced atomically.
-    /// Call it while holding <see cref="AcquireLock"/>. Returns the model file of the new version.
+    /// Call it while holding <see cref="AcquireLock"/>. Returns the model file of the new version. With
+    /// <paramref name="makeCurrent"/> false the version is written complete but the pointer is left alone: a candidate
+    /// (a model that failed its gates or was worse than the current one).
     /// </summary>
-    public static string Commit(string modelPath, Action<string> write)
+    public static string Commit(string modelPath, Action<string> write, bool makeCurrent = true)
     {
         ArgumentNullException.ThrowIfNull(write);
         var versions = VersionsDirectory(modelPath);
@@ -102,6 +104,15 @@ public static class ModelStore
             TryDeleteDirectory(staging);
             throw;
         }
+        var current = CurrentVersion(modelPath);
+        if (makeCurrent) WritePointer(modelPath, version);
+        PruneVersions(versions, makeCurrent ? version : current, version);
+        return Path.Combine(final, ModelFileName);
+    }
+
+    // Temp file + rename: a reader (or a kill at any point) sees the old pointer or the new one, never a partial one.
+    private static void WritePointer(string modelPath, string version)
+    {
         AtomicFile.Write(PointerPath(modelPath), stream =>
         {
             stream.Write(System.Text.Encoding.UTF8.GetBytes(version + "\n"));
@@ -109,8 +120,35 @@ public static class ModelStore
             Fault("pointer-temp-written");
         });
         Fault("pointer-replaced");
-        PruneVersions(versions, version);
-        return Path.Combine(final, ModelFileName);
+    }
+
+    /// <summary>The version the pointer names, or null when there is no pointer.</summary>
+    public static string? CurrentVersion(string modelPath)
+    {
+        var pointer = PointerPath(modelPath);
+        return File.Exists(pointer) ? File.ReadAllText(pointer).Trim() is { Length: > 0 } v ? v : null : null;
+    }
+
+    /// <summary>Complete version folders of the unit, oldest first (names start with the UTC time).</summary>
+    public static IReadOnlyList<string> Versions(string modelPath)
+    {
+        var versions = VersionsDirectory(modelPath);
+        if (!Directory.Exists(versions)) return [];
+        return Directory.EnumerateDirectories(versions).Select(Path.GetFileName)
+            .Where(n => n is not null && !n.StartsWith('.') && File.Exists(Path.Combine(versions, n, ModelFileName)))
+            .Order(StringComparer.Ordinal).ToArray()!;
+    }
+
+    /// <summary>
+    /// Makes an existing complete version current (<c>models promote</c>, <c>models rollback</c>) by replacing the pointer
+    /// atomically. Call it while holding <see cref="AcquireLock"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">No complete version of that name.</exception>
+    public static void SetCurrent(string modelPath, string version)
+    {
+        if (version.Length == 0 || version.IndexOfAny(['/', '\\']) >= 0 || version.StartsWith('.') || !Versions(modelPath).Contains(version))
+            throw new ArgumentException($"No complete model version '{version}' under '{VersionsDirectory(modelPath)}'. List them with 'models'.");
+        WritePointer(modelPath, version);
     }
 
     /// <summary>How many complete versions <see cref="Commit"/> keeps (the current one and the ones before it).</summary>
@@ -118,14 +156,15 @@ public static class ModelStore
 
     // Version names start with the UTC time, so ordinal order is age order. Best effort: a version another process
     // still has open (Windows) stays until a later commit.
-    private static void PruneVersions(string versions, string current)
+    private static void PruneVersions(string versions, string? current, string newest)
     {
         var old = Directory.EnumerateDirectories(versions)
             .Select(Path.GetFileName)
-            .Where(n => n is not null && !n.StartsWith('.') && n != current)
+            .Where(n => n is not null && !n.StartsWith('.') && n != current && n != newest)
             .Order(StringComparer.Ordinal)
             .ToArray();
-        foreach (var name in old.Take(Math.Max(0, old.Length - (VersionsKept - 1))))
+        int keep = VersionsKept - 1 - (current is not null && current != newest ? 1 : 0);
+        foreach (var name in old.Take(Math.Max(0, old.Length - keep)))
             TryDeleteDirectory(Path.Combine(versions, name!));
     }
 

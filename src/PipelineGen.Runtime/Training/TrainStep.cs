@@ -15,7 +15,15 @@ public sealed record TrainOptions
     public CapacityChoice? Capacity { get; init; }
 }
 
-public sealed record TrainResult(string ModelPath, ModelCard Card);
+public sealed record TrainResult(string ModelPath, ModelCard Card)
+{
+    /// <summary>The version folder's name.</summary>
+    public string Version => Path.GetFileName(Path.GetDirectoryName(ModelPath)) ?? "";
+    /// <summary>False: the model failed a gate or was worse than the current one; it is kept as a candidate and the current model is unchanged.</summary>
+    public bool Promoted => Card.Promotion?.Promoted ?? true;
+    /// <summary>The version that was current before this train (null: none).</summary>
+    public string? PreviousVersion { get; init; }
+}
 
 /// <summary>
 /// The final model: fitted on the whole training file (train + validation; the spec's test file is never read), saved
@@ -45,10 +53,22 @@ public static class TrainStep
         var capacity = options.Capacity ?? CapacityChoice.Decide(pipeline, curve: null);
         var adjustable = capacity is not null && capacity.Used != capacity.SpecValue ? pipeline as ICapacityAdjustable : null;
         var estimator = adjustable is not null ? adjustable.BuildPipeline(ml, capacity!.Used) : pipeline.BuildPipeline(ml);
+
+        // Gates are checked on the honest estimate of exactly what is trained here (at this capacity), on the spec's protocol.
+        Gates.GateMeasurement? gateMeasurement = null;
+        IReadOnlyList<Gates.GateResult>? gateResults = null;
+        if (settings.Gates is { } gates)
+        {
+            note?.Invoke($"checking {gates.Count} gate(s) and the comparison with the current model: evaluating this configuration on the spec's protocol ({DescribeProtocol(settings.Evaluation)}) ...");
+            var configured = adjustable is not null ? new CapacityPipeline(pipeline, adjustable, capacity!.Used) : pipeline;
+            gateMeasurement = Gates.GateCheck.Measure(configured, gates);
+            gateResults = Gates.GateCheck.Check(gateMeasurement, gates);
+        }
         ModelStore.Fault("fit-started");
         var model = estimator.Fit(data);
         ModelStore.Fault("model-fitted");
         var dataSha = FileHash.Sha256(dataPath);
+        var evidence = gateMeasurement is null ? null : Gates.ModelEvidence.Of(gateMeasurement.Evaluation, dataSha);
         var trainer = ModelInspector.DescribeTrainer(settings.TrainerName, adjustable is not null ? adjustable.BuildTrainer(ml, capacity!.Used) : pipeline.BuildTrainer(ml));
 
         // Metrics go in the card only when they were measured for this spec, these data and these hyperparameters.
@@ -68,6 +88,13 @@ public static class TrainStep
         var evaluationNote = evaluation is { Context: null }
             ? "These metrics were handed to train without a record of the spec, data and hyperparameters they were measured for, so they were not checked against this model."
             : null;
+        // The gates' evaluation was of this very configuration: it is the card's evaluation when no matching one was given.
+        if (gateMeasurement is not null && evaluation is null)
+        {
+            evaluation = EvaluationSummaries.From(gateMeasurement.Evaluation);
+            evaluationNote = "Measured by train itself, for its gates, on the spec's protocol with this very configuration.";
+            notEvaluated = null;
+        }
         var card = new ModelCard
         {
             EvaluationNote = evaluationNote,
@@ -97,13 +124,23 @@ public static class TrainStep
         // Model and card are one unit: written into a new version folder, made current by replacing the pointer, under
         // the lock test takes, so a look recorded while we trained is carried over instead of erased.
         string modelFile;
+        string? previousVersion;
         using (ModelStore.AcquireLock(modelPath, LockTimeout, note))
         {
             int cleaned = ModelStore.CleanStale(modelPath);
             if (cleaned > 0) note?.Invoke($"removed {cleaned} temporary file(s) or folder(s) left by an interrupted run beside {modelPath}");
             var previous = ModelCard.TryRead(modelPath);
+            previousVersion = ModelStore.CurrentVersion(modelPath);
             // The test-once lock outlives retraining: a new model does not make a seen test set unseen.
             card = card with { TestLooks = previous?.TestLooks ?? [] };
+            if (gateResults is not null)
+                card = card with
+                {
+                    Gates = gateResults,
+                    Evidence = evidence,
+                    Promotion = Gates.Promotion.Decide(gateResults, evidence!, previous?.Evidence, previousVersion),
+                };
+            bool makeCurrent = card.Promotion?.Promoted ?? true;
             modelFile = ModelStore.Commit(modelPath, file =>
             {
                 using (var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -116,25 +153,43 @@ public static class TrainStep
                 card.Write(file);
                 // Beside the model: training ranges and categories per feature, so predict can flag values the model never saw.
                 TrainingProfile.Compute(settings, data, card.ModelSha256).Write(file);
-            });
+            }, makeCurrent);
+            var version = Path.GetFileName(Path.GetDirectoryName(modelFile))!;
+            ModelHistory.Append(modelPath, new ModelHistoryEntry(DateTimeOffset.UtcNow, makeCurrent ? "train" : "candidate", version, previousVersion,
+                card.Promotion?.Reason ?? "trained; the spec declares no gates, so it became current."));
         }
-        return new TrainResult(modelFile, card);
+        return new TrainResult(modelFile, card) { PreviousVersion = previousVersion };
     }
 
-    /// <summary>CLI entry: 0 saved, 2 bad input (missing data, unreadable rows) or a model folder that cannot be written.</summary>
-    public static int Run(IPipelineDefinition pipeline, TrainOptions options, TextWriter output, TextWriter error)
+    /// <summary>
+    /// CLI entry: 0 saved and current, 1 saved as a candidate only (a gate failed, or it is worse than the current model:
+    /// the reasons go to <paramref name="error"/> as located <c>file(line,col): error PG0410</c> lines a build shows at
+    /// the gate), 2 bad input (missing data, unreadable rows) or a model folder that cannot be written.
+    /// </summary>
+    public static int Run(IPipelineDefinition pipeline, TrainOptions options, TextWriter output, TextWriter error) => Run(pipeline, options, output, error, null);
+
+    /// <param name="pipeline">The pipeline to train.</param>
+    /// <param name="options">Model path, spec hash, evaluation, capacity.</param>
+    /// <param name="output">Progress and results.</param>
+    /// <param name="error">Errors, including the located gate failures.</param>
+    /// <param name="trained">Called with the result when a model was saved (current or candidate), e.g. to record the gates in the run store.</param>
+    public static int Run(IPipelineDefinition pipeline, TrainOptions options, TextWriter output, TextWriter error, Action<TrainResult>? trained)
     {
         var ml = new MLContext(seed: pipeline.Settings.Seed);
         var modelPath = Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(pipeline.Settings));
         try
         {
             var result = Train(ml, pipeline, options, message => output.WriteLine($"Note: {message}"));
+            trained?.Invoke(result);
             var card = result.Card;
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Trained {card.Trainer.Name} on {card.TrainData.Rows} rows of {card.TrainData.Path} (train + validation; the test set was not used)."));
             output.WriteLine($"Model: {result.ModelPath}");
             output.WriteLine($"Card:  {ModelCard.MarkdownPath(result.ModelPath)} (and .card.json)");
-            output.WriteLine($"Current version: {ModelStore.PointerPath(modelPath)} points to it.");
+            if (result.Promoted)
+                output.WriteLine($"Current version: {ModelStore.PointerPath(modelPath)} points to it ({result.Version}).");
+            else
+                output.WriteLine($"Candidate version {result.Version}: NOT current; {ModelStore.PointerPath(modelPath)} still points to {result.PreviousVersion ?? "nothing"}.");
             if (card.Preparation.FeatureSlots is { } slots)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Features: {slots} slots"));
             if (card.EvaluationRunId is { } evaluationRun)
@@ -143,7 +198,7 @@ public static class TrainStep
                 output.WriteLine($"Note: this model was not evaluated. {reason} The card says so. Run 'evaluate' and then 'train' (or 'run') to record metrics that belong to it.");
             if (card.TestLooks.Count > 0)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Note: the test set was already evaluated {card.TestLooks.Count} time(s) before this retraining; the lock still applies."));
-            return 0;
+            return ReportGates(pipeline.Settings, result, output, error);
         }
         catch (Exception e) when (IsBadInput(e))
         {
@@ -156,6 +211,35 @@ public static class TrainStep
                 "The previous model (if any) is unchanged. Free disk space or make the folder writable, then run 'train' again.");
             return 2;
         }
+    }
+
+    /// <summary>
+    /// Prints each gate's result and the promotion decision. A failed gate is also written to <paramref name="error"/> in the
+    /// compiler's canonical form located at the gate in the spec (<c>pipeline.yaml(31,5): error PG0410: ...</c>), which the
+    /// build task logs as an error at that line; a model worse than the current one is <c>PG0411</c> at the spec file.
+    /// The texts follow the descriptors PG0410/PG0411 in PipelineGen.Spec/Diagnostics.cs (the runtime does not reference it).
+    /// </summary>
+    private static int ReportGates(PipelineSettings settings, TrainResult result, TextWriter output, TextWriter error)
+    {
+        var card = result.Card;
+        if (card.Gates is not { } gates) return 0;
+        output.WriteLine(gates.Count == 0 ? "Gates: none declared (gates: [])." : $"Gates ({gates.Count}), on the honest estimate ({card.Protocol}):");
+        foreach (var gate in gates)
+        {
+            output.WriteLine($"  {(gate.Passed ? "pass" : "FAIL")}  {gate.Gate}: {gate.Message}");
+            foreach (var segment in gate.Segments ?? [])
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"          {segment.Segment}: {(segment.Mean is double m ? Gates.GateCheck.Fmt(m) : "undefined")}{(segment.CiLow is double l && segment.CiHigh is double h ? $" [{Gates.GateCheck.Fmt(l)}, {Gates.GateCheck.Fmt(h)}]" : "")} over {segment.Splits} split(s){(segment.Mean is null ? "" : segment.Passed ? "" : "  <- fails")}"));
+        }
+        var promotion = card.Promotion!;
+        output.WriteLine(promotion.Promoted ? $"Promoted: {promotion.Reason}" : $"Not promoted: {promotion.Reason}");
+        if (promotion.Promoted) return 0;
+        var spec = settings.ResolvePath(gates.FirstOrDefault()?.SpecFile ?? "pipeline.yaml");
+        foreach (var gate in gates.Where(g => !g.Passed))
+            error.WriteLine($"{settings.ResolvePath(gate.SpecFile)}({gate.Line},{gate.Column}): error PG0410: {gate.Message}. The model is kept as candidate version {result.Version}; the current model is unchanged.");
+        if (promotion.WorseThanCurrent)
+            error.WriteLine($"{spec}: error PG0411: The new model (version {result.Version}) is worse than the current one ({promotion.ComparedWith}): {promotion.Reason} It is kept as a candidate; 'models promote {result.Version} --reason ...' makes it current anyway.");
+        return 1;
     }
 
     /// <summary>The disk is full, a folder is read-only, or another command held the model lock too long.</summary>

@@ -29,7 +29,8 @@ public sealed record BoundPipeline(
     BoundEvaluation Evaluation,
     BoundTrainer Trainer,
     BoundTune? Tune = null,
-    BoundLock? Lock = null);
+    BoundLock? Lock = null,
+    EquatableArray<BoundGate>? Gates = null);
 
 /// <param name="Kind">numeric, categorical, text, boolean or datetime — after overrides.</param>
 /// <param name="Role">feature, label, id, ignore or group.</param>
@@ -87,3 +88,12 @@ public sealed record BoundLock(string FileName, string? StudyId, EquatableArray<
 /// <param name="Name">Spec name of the hyperparameter.</param>
 /// <param name="Text">The value as written in the lock file.</param>
 public sealed record PinnedValue(string Name, string Property, string Text);
+
+/// <summary>
+/// A quality gate, checked at run time by <c>train</c>. Unlike the rest of the bound model it keeps where it was written
+/// (<see cref="Line"/>, <see cref="Column"/>): a failed gate in a build is an error located at the gate's line in the YAML.
+/// </summary>
+/// <param name="Kind">min, max or min_improvement.</param>
+/// <param name="Class">Classification: the label value whose precision/recall/f1 is gated.</param>
+/// <param name="Group">A column: the gate applies within each of its values.</param>
+public sealed record BoundGate(string Metric, string Kind, double Threshold, string? Class, string? Group, int Line, int Column);

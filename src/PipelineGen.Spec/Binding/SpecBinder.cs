@@ -68,6 +68,8 @@ public static partial class SpecBinder
             augmentColumns = augment.BlankColumns.Select(b => b.Value).ToEquatableArray();
         }
 
+        var gates = GateBinder.Bind(spec, schema, labelValues, diagnostics);
+
         if (diagnostics.Any(d => d.Severity == Severity.Error) || columns is null || label is null || trainer is null)
             return new BindResult(null, diagnostics.ToEquatableArray());
 
@@ -97,7 +99,8 @@ public static partial class SpecBinder
             new BoundEvaluation(spec.Evaluate.Protocol, spec.Evaluate.Folds, spec.Evaluate.Repeats, spec.Evaluate.HoldoutFraction, spec.Evaluate.Stratify, spec.Evaluate.Seed, spec.Evaluate.Duplicates),
             trainer,
             FilterPreparationChoices(spec, tune, columns, diagnostics),
-            pinned);
+            pinned,
+            gates);
         return new BindResult(pipeline, diagnostics.ToEquatableArray());
     }
 

@@ -17,7 +17,8 @@ public sealed record PipelineSpec(
     Spanned<string> Baseline,
     ModelSection Model,
     TuneSection? Tune,
-    DeploySection Deploy);
+    DeploySection Deploy,
+    EquatableArray<GateSpec>? Gates = null);
 
 public sealed record TaskSection(Spanned<TaskKind> Kind, Spanned<string> Label, Spanned<string>? PositiveClass);
 
@@ -69,3 +70,9 @@ public sealed record PrepareChoiceSetting(Spanned<string> Name, EquatableArray<s
 public sealed record SearchDimension(Spanned<string> Name, double? Min, double? Max, string Scale, EquatableArray<string> Values, SourceSpan Span);
 
 public sealed record DeploySection(int? RestPort, bool Onnx);
+
+/// <summary>One entry of the spec's <c>gates</c> list as written; checked against the task and data when bound.</summary>
+/// <param name="Kind">min, max or min_improvement (the key that gave <see cref="Threshold"/>); null when the gate has none or several.</param>
+/// <param name="ThresholdCount">How many of min/max/min_improvement the gate gives (PG0402 unless 1).</param>
+public sealed record GateSpec(Spanned<string> Metric, string? Kind, double Threshold, SourceSpan ThresholdSpan, int ThresholdCount,
+    Spanned<string>? Class, Spanned<string>? Group, SourceSpan Span);

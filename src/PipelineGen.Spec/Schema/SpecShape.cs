@@ -63,6 +63,16 @@ public static class SpecShape
         P("values", new ListShape("Explicit candidate values.", new OneOfShape("A candidate.", new ShapeNode[] { Num("A number."), Bool("A flag.") }))),
     });
 
+    public static readonly ObjectShape Gate = new("One gate: a metric of the honest estimate (the evaluation protocol's mean over splits) and exactly one threshold.", new[]
+    {
+        P("metric", Str("The metric (per class: precision, recall or f1)."), required: true),
+        P("min", Num("Pass when the metric's mean is at least this (metrics where higher is better).")),
+        P("max", Num("Pass when the metric's mean is at most this (metrics where lower is better).")),
+        P("min_improvement", Num("Pass when the mean paired improvement over the baseline, split by split in the metric's good direction, is at least this.")),
+        P("class", Str("Classification: the metric of this label value only (precision, recall or f1 of that class).")),
+        P("group", Str("The metric within each value of this column; every value must pass.")),
+    });
+
     public static readonly ObjectShape Root = new("A PipelineGen pipeline spec: one machine-learning workflow.", new[]
     {
         P("version", Int("Spec format version.", 1, 1), required: true, example: "version: 1", checks: "PG0005"),
@@ -141,6 +151,8 @@ public static class SpecShape
                 P("char_ngrams", new ListShape("Character n-gram lengths to try, 0 off (text features).", Int("An n-gram length.", 0, 6)), checks: "PG0219"),
             })),
         })),
+        P("gates", new ListShape("Quality gates: 'train' and 'run' make a new model current only when it passes every gate and is not worse than the current model on the same folds (an empty list keeps only that comparison). A failing model is kept as a candidate version; the step exits 1, and in a build with -p:PipelineGenTrain=true it is a build error at the gate's line.", Gate),
+            example: "gates:\n  - { metric: auc, min: 0.85 }", checks: new[] { "PG0400", "PG0401", "PG0402", "PG0403", "PG0404", "PG0405" }),
         P("deploy", new ObjectShape("How the model is served.", new[]
         {
             P("rest", new ObjectShape("REST endpoint.", new[]

@@ -41,7 +41,7 @@ public sealed class KillDuringTrainTests(ITestOutputHelper log) : IDisposable
     private string CurrentVersion => File.ReadAllText(ModelStore.PointerPath(ModelPath)).Trim();
 
     /// <summary>A child running the FaultHost with <paramref name="args"/>; its stages go to the returned marker file.</summary>
-    private (Process Process, string Marker, StringWriter Output) Start(string command, string? pause = null, int? iterations = null)
+    private (Process Process, string Marker, StringWriter Output) Start(string command, string? pause = null, int? iterations = null, double? gateAuc = null, string[]? extra = null)
     {
         Assert.True(File.Exists(HostDll), $"the fault host was not built: {HostDll}");
         var marker = Path.Combine(_project, $"stages-{++_runs}.txt");
@@ -49,6 +49,8 @@ public sealed class KillDuringTrainTests(ITestOutputHelper log) : IDisposable
         start.Environment[ModelStore.FaultMarkerVariable] = marker;
         if (pause is not null) start.Environment[ModelStore.FaultPauseVariable] = pause;
         if (iterations is not null) start.Environment["PIPELINEGEN_FAULTHOST_ITERATIONS"] = iterations.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (gateAuc is not null) start.Environment["PIPELINEGEN_FAULTHOST_GATE_AUC"] = gateAuc.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var argument in extra ?? []) start.ArgumentList.Add(argument);
         // The child ends itself if this test host dies (kill -9 of the runner must not leave sleeping children).
         start.Environment["PIPELINEGEN_PARENT_PID"] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var output = new StringWriter();
@@ -173,6 +175,66 @@ public sealed class KillDuringTrainTests(ITestOutputHelper log) : IDisposable
         if (stage == "pointer-replaced") Assert.NotEqual(previous, CurrentVersion); // past the commit point: the new, complete version
         var (left, _) = CheckAndRecover(marker, previous, newVersionMayBeCurrent: stage == "pointer-replaced");
         log.WriteLine($"kill at {stage}: {left} leftover(s) removed by the next train; data lost: 0");
+    }
+
+    /// <summary>
+    /// A gated train whose model fails its gate (auc ≥ 0.999) writes a candidate version and never touches the pointer:
+    /// killed while writing or renaming that version, or left to finish (exit 1), the previous model stays current and whole.
+    /// </summary>
+    [Theory]
+    [InlineData("version-written")]
+    [InlineData("version-renamed")]
+    [InlineData(null)]
+    public void AGatedTrainThatFailsItsGateNeverMovesThePointerKilledOrNot(string? stage)
+    {
+        TrainAndLookOnce();
+        var previous = CurrentVersion;
+        var (process, marker, output) = Start("train", pause: stage, gateAuc: 0.999);
+        using (process)
+        {
+            if (stage is null)
+            {
+                Assert.True(process.WaitForExit(StageTimeout), "the gated train did not finish");
+                process.WaitForExit();
+                Assert.Equal(1, process.ExitCode);
+                lock (output) Assert.Contains("error PG0410: auc", output.ToString());
+            }
+            else
+            {
+                WaitForStage(process, marker, stage);
+                KillHard(process);
+            }
+        }
+        Assert.DoesNotContain("pointer-temp-written", Stages(marker));
+        Assert.Equal(previous, CurrentVersion);
+        AssertStoreIsWhole();
+        CheckAndRecover(marker, previous, newVersionMayBeCurrent: false);
+    }
+
+    /// <summary>
+    /// 'models rollback' replaces the pointer the same atomic way: killed after writing the temporary pointer or after the
+    /// rename, the pointer names the old or the rolled-back version, complete and loadable.
+    /// </summary>
+    [Theory]
+    [InlineData("pointer-temp-written")]
+    [InlineData("pointer-replaced")]
+    public void AKill9DuringRollbackLeavesAWholePointer(string stage)
+    {
+        TrainAndLookOnce();
+        var first = CurrentVersion;
+        Assert.Equal(0, TrainStep.Run(new TitanicTestPipeline(_project), new TrainOptions { SpecHash = TitanicTestPipeline.SpecHash }, TextWriter.Null, TextWriter.Null));
+        var second = CurrentVersion;
+        Assert.NotEqual(first, second);
+
+        var (process, marker, _) = Start("models", pause: stage, extra: ["rollback", "--reason", "kill test"]);
+        using (process)
+        {
+            WaitForStage(process, marker, stage);
+            KillHard(process);
+        }
+        Assert.Equal(stage == "pointer-replaced" ? first : second, CurrentVersion);
+        AssertStoreIsWhole();
+        Assert.DoesNotContain(Leftovers(), l => !Path.GetFileName(l).StartsWith(".current", StringComparison.Ordinal));
     }
 
     [Fact]

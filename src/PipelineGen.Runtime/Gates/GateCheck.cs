@@ -1,0 +1,284 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using PipelineGen.Runtime.Data;
+using PipelineGen.Runtime.Evaluation;
+
+namespace PipelineGen.Runtime.Gates;
+
+/// <summary>A gate's metric within one value of its group column (or, for a per-class gate without a group, the class itself).</summary>
+/// <remarks><c>Splits</c>: splits whose validation part had rows of this value (the mean is over them; one split has no interval).</remarks>
+public sealed record SegmentValue(string Segment, double? Mean, double? CiLow, double? CiHigh, int Splits, bool Passed);
+
+/// <summary>
+/// One gate checked: the measured value with its 95 % interval over the splits, the threshold and whether it passed. For a
+/// group gate <see cref="Value"/> is the worst value's and <see cref="Segments"/> lists every value.
+/// </summary>
+public sealed record GateResult(
+    string Gate, bool Passed, double? Value, double? CiLow, double? CiHigh, double Threshold, string Message,
+    string SpecFile, int Line, int Column, IReadOnlyList<SegmentValue>? Segments = null)
+{
+    /// <summary>"pass: auc 0.871 [0.85, 0.89]" — what <c>runs compare</c> and <c>models</c> show.</summary>
+    public string Short => (Passed ? "pass" : "FAIL") + ": " + Message;
+}
+
+/// <summary>What <see cref="GateCheck.Measure"/> measured: the evaluation and the per-split values of per-class and per-group gates.</summary>
+public sealed class GateMeasurement
+{
+    public required EvaluationResult Evaluation { get; init; }
+    /// <summary>Per gate index: segment → one value per split where the segment occurred (null: undefined there).</summary>
+    public required IReadOnlyDictionary<int, Dictionary<string, List<double?>>> SegmentValues { get; init; }
+}
+
+/// <summary>
+/// Measures and checks the spec's gates on the <b>honest estimate</b>: the evaluation protocol of the spec (the same splits
+/// <c>evaluate</c> makes), with the pipeline configuration that is being trained. Absolute gates use the metric's mean over
+/// the splits; improvement gates the mean paired improvement over the baseline split by split; per-class and per-group
+/// gates compute the metric on each split's validation rows of that class or group value, then the mean over splits.
+/// </summary>
+public static class GateCheck
+{
+    public static GateMeasurement Measure(IPipelineDefinition pipeline, IReadOnlyList<GateSettings> gates, Action<SplitProgress>? progress = null)
+    {
+        var segments = new Dictionary<int, Dictionary<string, List<double?>>>();
+        for (int i = 0; i < gates.Count; i++)
+            if (gates[i].Class is not null || gates[i].GroupColumn is not null) segments[i] = new(StringComparer.Ordinal);
+        var settings = pipeline.Settings;
+        var evaluation = Evaluator.Evaluate(pipeline, new EvaluationOptions
+        {
+            Progress = progress,
+            OnModelScored = segments.Count == 0 ? null : scored =>
+            {
+                foreach (var (index, values) in segments)
+                    foreach (var (segment, value) in MeasureSplit(scored.Context, settings, gates[index], scored.Scored))
+                    {
+                        if (!values.TryGetValue(segment, out var list)) values[segment] = list = [];
+                        list.Add(value);
+                    }
+            },
+        });
+        return new GateMeasurement { Evaluation = evaluation, SegmentValues = segments };
+    }
+
+    public static IReadOnlyList<GateResult> Check(GateMeasurement measured, IReadOnlyList<GateSettings> gates)
+    {
+        var results = new List<GateResult>();
+        var evaluation = measured.Evaluation;
+        for (int i = 0; i < gates.Count; i++)
+        {
+            var gate = gates[i];
+            if (measured.SegmentValues.TryGetValue(i, out var perSegment))
+            {
+                var values = perSegment.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s =>
+                {
+                    var summary = MetricSummary.From(gate.Metric, s.Value);
+                    return new SegmentValue(s.Key, summary.Mean, summary.CiLow, summary.CiHigh, summary.Count, summary.Mean is double m && gate.Passes(m));
+                }).ToArray();
+                var defined = values.Where(v => v.Mean.HasValue).ToArray();
+                var undefined = values.Where(v => !v.Mean.HasValue).Select(v => $"'{v.Segment}'").ToArray();
+                var worst = defined.Length == 0 ? null : gate.Kind == GateKind.Max ? defined.MaxBy(v => v.Mean) : defined.MinBy(v => v.Mean);
+                bool passed = worst is not null && defined.All(v => v.Passed);
+                string subject = gate.GroupColumn is null ? $"{gate.Metric} of class '{gate.Class}'" : $"{gate.Metric}{(gate.Class is null ? "" : $" of class '{gate.Class}'")} in '{gate.GroupColumn}' = '{worst?.Segment}' (the worst of {defined.Length} value(s))";
+                string message = worst is null
+                    ? $"{gate.Metric}{(gate.Class is null ? "" : $" of class '{gate.Class}'")} could not be measured: no validation rows {(gate.GroupColumn is null ? "of that class" : $"in any value of '{gate.GroupColumn}'")} gave a defined value, so the gate {gate.Describe()} cannot be shown to hold"
+                    : $"{subject} {Estimate(worst.Mean!.Value, worst.CiLow, worst.CiHigh)} {Relation(gate, passed)} {Fmt(gate.Threshold)}";
+                if (undefined.Length > 0) message += $" ({gate.Metric} is undefined in {string.Join(", ", undefined.Take(5))}{(undefined.Length > 5 ? ", ..." : "")}: not counted)";
+                results.Add(new GateResult(gate.Describe(), passed, worst?.Mean, worst?.CiLow, worst?.CiHigh, gate.Threshold, message, gate.SpecFile, gate.Line, gate.Column, values));
+                continue;
+            }
+            if (gate.Kind == GateKind.MinImprovement)
+            {
+                int direction = MetricCatalog.Direction(gate.Metric);
+                var improvements = evaluation.Splits
+                    .Select(s => s.Model![gate.Metric] is double m && s.Baseline[gate.Metric] is double b ? direction * (m - b) : (double?)null).ToArray();
+                var summary = MetricSummary.From(gate.Metric + "_improvement", improvements);
+                // The improvement is not bounded like the metric: recompute the interval without clipping.
+                var (low, high) = Interval(improvements);
+                bool ok = summary.Mean is double mean && gate.Passes(mean);
+                var message = summary.Mean is double mi
+                    ? $"{gate.Metric} improvement over the {evaluation.BaselineStrategy} baseline {Estimate(mi, low, high)} {Relation(gate, ok)} {Fmt(gate.Threshold)}"
+                    : $"{gate.Metric} is undefined on every split, so its improvement over the baseline cannot be measured";
+                results.Add(new GateResult(gate.Describe(), ok, summary.Mean, low, high, gate.Threshold, message, gate.SpecFile, gate.Line, gate.Column));
+                continue;
+            }
+            var metric = evaluation.ModelMetric(gate.Metric);
+            bool pass = metric?.Mean is double v && gate.Passes(v);
+            var text = metric?.Mean is double value
+                ? $"{gate.Metric} {Estimate(value, metric.CiLow, metric.CiHigh)} {Relation(gate, pass)} {Fmt(gate.Threshold)}"
+                : $"{gate.Metric} is undefined on every split, so the gate {gate.Describe()} cannot be shown to hold";
+            results.Add(new GateResult(gate.Describe(), pass, metric?.Mean, metric?.CiLow, metric?.CiHigh, gate.Threshold, text, gate.SpecFile, gate.Line, gate.Column));
+        }
+        return results;
+    }
+
+    private static string Relation(GateSettings gate, bool passed) => (gate.Kind, passed) switch
+    {
+        (GateKind.Max, true) => "is within the gate <=",
+        (GateKind.Max, false) => "is above the gate",
+        (_, true) => "meets the gate >=",
+        _ => "is below the gate",
+    };
+
+    private static string Estimate(double mean, double? low, double? high) =>
+        low is double l && high is double h ? $"{Fmt(mean)} [{Fmt(l)}, {Fmt(h)}]" : $"{Fmt(mean)} (one split: no interval)";
+
+    internal static string Fmt(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    private static (double?, double?) Interval(IReadOnlyList<double?> values)
+    {
+        var v = values.Where(x => x.HasValue).Select(x => x!.Value).ToArray();
+        if (v.Length < 2) return (null, null);
+        double mean = v.Average(), std = MathNet.Numerics.Statistics.Statistics.StandardDeviation(v);
+        double half = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, v.Length - 1, 0.975) * std / Math.Sqrt(v.Length);
+        return (mean - half, mean + half);
+    }
+
+    /// <summary>The gate's metric on one split's scored validation rows: per group value, and/or for its class only.</summary>
+    private static IEnumerable<(string Segment, double? Value)> MeasureSplit(MLContext ml, PipelineSettings settings, GateSettings gate, IDataView scored)
+    {
+        if (gate.GroupColumn is null)
+        {
+            yield return (gate.Class!, ClassMetric(scored, settings, gate.Metric, gate.Class!, _ => true));
+            yield break;
+        }
+        var groups = ReadText(scored, gate.GroupColumn);
+        foreach (var value in groups.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
+        {
+            long count = groups.LongCount(g => g == value);
+            bool Keep(long row) => row < groups.Length && groups[row] == value;
+            double? metric;
+            if (gate.Class is not null) metric = ClassMetric(scored, settings, gate.Metric, gate.Class, Keep);
+            else
+            {
+                var ignored = new List<string>();
+                try { metric = MetricComputer.Compute(ml, settings.Task, new RowFilterDataView(scored, Keep, count), $"{gate.GroupColumn} = {value}", ignored)[gate.Metric]; }
+                catch (ArgumentOutOfRangeException) { metric = null; } // ML.NET refuses some metrics on a tiny or one-class subset
+                catch (InvalidOperationException) { metric = null; }
+            }
+            yield return (value, metric);
+        }
+    }
+
+    /// <summary>Precision, recall or f1 of one class against the rest, counted from <c>Label</c> and <c>PredictedLabel</c>; null when undefined.</summary>
+    private static double? ClassMetric(IDataView scored, PipelineSettings settings, string metric, string cls, Func<long, bool> keep)
+    {
+        long tp = 0, fp = 0, fn = 0;
+        var label = scored.Schema["Label"];
+        var predicted = scored.Schema["PredictedLabel"];
+        using var cursor = scored.GetRowCursor([label, predicted]);
+        if (settings.Task == MlTaskKind.BinaryClassification)
+        {
+            // Binary labels are read as true = the positive class.
+            bool target = Same(cls, settings.PositiveClass ?? "");
+            var getLabel = cursor.GetGetter<bool>(label);
+            var getPredicted = cursor.GetGetter<bool>(predicted);
+            bool l = false, p = false;
+            while (cursor.MoveNext())
+            {
+                if (!keep(cursor.Position)) continue;
+                getLabel(ref l); getPredicted(ref p);
+                Count(l == target, p == target, ref tp, ref fp, ref fn);
+            }
+        }
+        else
+        {
+            var names = KeyNames(label);
+            uint key = (uint)(Array.FindIndex(names, n => Same(n, cls)) + 1);
+            var getLabel = cursor.GetGetter<uint>(label);
+            var getPredicted = cursor.GetGetter<uint>(predicted);
+            uint l = 0, p = 0;
+            while (cursor.MoveNext())
+            {
+                if (!keep(cursor.Position)) continue;
+                getLabel(ref l); getPredicted(ref p);
+                Count(key != 0 && l == key, key != 0 && p == key, ref tp, ref fp, ref fn);
+            }
+        }
+        double? precision = tp + fp == 0 ? null : tp / (double)(tp + fp);
+        double? recall = tp + fn == 0 ? null : tp / (double)(tp + fn);
+        return metric switch
+        {
+            "precision" => precision,
+            "recall" => recall,
+            _ => precision is double pr && recall is double re ? (pr + re == 0 ? 0 : 2 * pr * re / (pr + re)) : null,
+        };
+    }
+
+    private static void Count(bool actual, bool predicted, ref long tp, ref long fp, ref long fn)
+    {
+        if (actual && predicted) tp++;
+        else if (predicted) fp++;
+        else if (actual) fn++;
+    }
+
+    private static bool Same(string a, string b) =>
+        double.TryParse(a, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.TryParse(b, NumberStyles.Float, CultureInfo.InvariantCulture, out var y)
+            ? x == y : string.Equals(a, b, StringComparison.Ordinal);
+
+    // The label's key values in key order (key 1 = index 0), as text whatever the label's own type.
+    private static string[] KeyNames(DataViewSchema.Column label)
+    {
+        var annotation = label.Annotations.Schema.GetColumnOrNull("KeyValues");
+        if (annotation is not { } column || column.Type is not VectorDataViewType vector) return [];
+        if (vector.ItemType is TextDataViewType)
+        {
+            VBuffer<ReadOnlyMemory<char>> values = default;
+            label.GetKeyValues(ref values);
+            return values.DenseValues().Select(v => v.ToString()).ToArray();
+        }
+        if (vector.ItemType.RawType == typeof(float))
+        {
+            VBuffer<float> values = default;
+            label.Annotations.GetValue("KeyValues", ref values);
+            return values.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray();
+        }
+        if (vector.ItemType.RawType == typeof(double))
+        {
+            VBuffer<double> values = default;
+            label.Annotations.GetValue("KeyValues", ref values);
+            return values.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray();
+        }
+        if (vector.ItemType.RawType == typeof(bool))
+        {
+            VBuffer<bool> values = default;
+            label.Annotations.GetValue("KeyValues", ref values);
+            return values.DenseValues().Select(v => v ? "true" : "false").ToArray();
+        }
+        return [];
+    }
+
+    /// <summary>A column's values as text, one per row (missing: empty).</summary>
+    internal static string[] ReadText(IDataView data, string column)
+    {
+        // The first column of that name is the loader's: a transform that rewrites the column in place (one-hot encoding)
+        // leaves the original hidden, and the gate groups by the values as written in the data.
+        var col = data.Schema.Where(c => c.Name == column).OrderBy(c => c.Index).Cast<DataViewSchema.Column?>().FirstOrDefault()
+            ?? throw new InvalidDataException($"Gate group column '{column}' is not in the scored data.");
+        var values = new List<string>();
+        using var cursor = data.GetRowCursor([col]);
+        var raw = col.Type.RawType;
+        if (raw == typeof(ReadOnlyMemory<char>))
+        {
+            var get = cursor.GetGetter<ReadOnlyMemory<char>>(col); ReadOnlyMemory<char> v = default;
+            while (cursor.MoveNext()) { get(ref v); values.Add(v.ToString()); }
+        }
+        else if (raw == typeof(float))
+        {
+            var get = cursor.GetGetter<float>(col); float v = 0;
+            while (cursor.MoveNext()) { get(ref v); values.Add(float.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture)); }
+        }
+        else if (raw == typeof(double))
+        {
+            var get = cursor.GetGetter<double>(col); double v = 0;
+            while (cursor.MoveNext()) { get(ref v); values.Add(double.IsNaN(v) ? "" : v.ToString("R", CultureInfo.InvariantCulture)); }
+        }
+        else if (raw == typeof(bool))
+        {
+            var get = cursor.GetGetter<bool>(col); bool v = false;
+            while (cursor.MoveNext()) { get(ref v); values.Add(v ? "true" : "false"); }
+        }
+        else
+            throw new InvalidDataException($"Gate group column '{column}' has type {col.Type}; a group column must be text, a number or a boolean.");
+        return values.ToArray();
+    }
+}

@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace PipelineGen.Runtime;
+
+/// <summary>Which threshold a gate has: the mean at least (higher is better), at most (lower is better), or the mean paired improvement over the baseline at least.</summary>
+public enum GateKind { Min, Max, MinImprovement }
+
+/// <summary>
+/// One quality gate of the spec's <c>gates</c> section, emitted by the generator. <see cref="SpecFile"/>, <see cref="Line"/> and
+/// <see cref="Column"/> say where it is written, so a failed gate in a build is an error located at that line.
+/// </summary>
+/// <remarks><c>Metric</c>: a metric name of the task (per class: precision, recall or f1). <c>Class</c>: classification, the
+/// label value the metric is computed for (that class against the rest). <c>GroupColumn</c>: the metric is computed within
+/// each of the column's values, and every value must pass. <c>SpecFile</c>: the spec's file name, relative to
+/// <see cref="PipelineSettings.ProjectDirectory"/>.</remarks>
+public sealed record GateSettings(string Metric, GateKind Kind, double Threshold, string? Class, string? GroupColumn, string SpecFile, int Line, int Column)
+{
+    /// <summary>"auc ≥ 0.85", "recall of class '1' ≥ 0.6", "rmse per region ≤ 4.5", "auc improvement over the baseline ≥ 0.05".</summary>
+    public string Describe()
+    {
+        var subject = Metric + (Class is null ? "" : $" of class '{Class}'") + (GroupColumn is null ? "" : $" in every '{GroupColumn}'")
+            + (Kind == GateKind.MinImprovement ? " improvement over the baseline" : "");
+        return string.Create(CultureInfo.InvariantCulture, $"{subject} {(Kind == GateKind.Max ? "<=" : ">=")} {Threshold:0.####}");
+    }
+
+    /// <summary>Whether <paramref name="value"/> meets the threshold.</summary>
+    public bool Passes(double value) => Kind == GateKind.Max ? value <= Threshold : value >= Threshold;
+}
