@@ -174,10 +174,11 @@ public sealed class TrainingCommandContributor : ICommandContributor
         {
             evaluateRunId = record.RunId;
             evaluation = services.WithProgress("Evaluating", report =>
-                Evaluator.Evaluate(pipeline, new EvaluationOptions { Seed = seed, Progress = p => report(p.Completed, p.Total, p.Split) }));
+                Evaluator.Evaluate(pipeline, new EvaluationOptions { Seed = seed, CollectForReport = true, Progress = p => report(p.Completed, p.Total, p.Split) }));
             foreach (var (name, value) in evaluation.Parameters()) record.Parameters[name] = value;
             record.Metrics.AddRange(EvaluationCommandContributor.ToRunMetrics(evaluation));
             EvaluationReportWriter.Write(services.Console, evaluation, record.RunId);
+            EvaluationCommandContributor.WriteHtml(services, evaluation);
             var verdict = evaluation.Comparison!.Verdict;
             record.Outcome = verdict == Verdict.BeatsBaseline ? "beats-baseline" : verdict == Verdict.DoesNotBeatBaseline ? "does-not-beat-baseline" : "inconclusive";
             record.Message = evaluation.Comparison.Explanation;
