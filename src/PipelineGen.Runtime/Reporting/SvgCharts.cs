@@ -218,7 +218,7 @@ public static class SvgCharts
         return (X, Y);
     }
 
-    private static string Tick(double v) => Math.Abs(v) >= 10000 ? v.ToString("0.###e0", Inv) : v.ToString("0.###", Inv);
+    private static string Tick(double v) => Math.Abs(v) < 1e-12 ? "0" : Math.Abs(v) >= 10000 ? v.ToString("0.###e0", Inv) : v.ToString("0.###", Inv);
 
     // Legend entries are laid out left to right below the axis title, wrapping to new rows; ~6.2 px per character.
     private static List<List<int>> LegendRows(IReadOnlyList<string> names, int width)
