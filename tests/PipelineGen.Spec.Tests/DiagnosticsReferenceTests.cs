@@ -104,6 +104,8 @@ public class DiagnosticsReferenceTests
             Reported: FromTool(SpecDiagnostics.UnbalancedQuote, "/project/data.csv", 7, 14)),
         new Example("PG0320", Minimal.Replace("kind: binary", "kind: multiclass") + "\nmodel:\n  trainer: naive_bayes\n  capacity: pinned\n",
             "Remove `capacity`: only trainers with trees or iterations have a capacity curve.", WithLabelValues("basic", "pro", "team")),
+        new Example("PG0330", Minimal.Replace("kind: binary", "kind: multiclass").Replace("label: churned", "label: churned\n  threshold: 0.3"),
+            "Remove `threshold`: a multiclass model predicts the most probable class.", WithLabelValues("basic", "pro", "team")),
         new Example("PG9001", Minimal, "Restore the package again (`dotnet restore --force`), or point `PipelineGenToolAssembly` at the tool.",
             Reported: SpecDiagnostics.ToolNotFound.Create("", SourceSpan.None, "~/.nuget/packages/pipelinegen/0.1.0/tools/net10.0/PipelineGen.Tool.dll")),
         new Example("PG9002", Minimal, "Read the tool's message; it names the spec. A time-out means the data file is on a hung file system.",

@@ -97,7 +97,8 @@ public static class SpecBinder
             new BoundEvaluation(spec.Evaluate.Protocol, spec.Evaluate.Folds, spec.Evaluate.Repeats, spec.Evaluate.HoldoutFraction, spec.Evaluate.Stratify, spec.Evaluate.Seed, spec.Evaluate.Duplicates),
             trainer,
             tune,
-            pinned);
+            pinned,
+            spec.Task.Kind.Value == TaskKind.Binary ? spec.Task.Threshold?.Value : null);
         return new BindResult(pipeline, diagnostics.ToEquatableArray());
     }
 
@@ -152,6 +153,9 @@ public static class SpecBinder
         if (spec.Task.PositiveClass is { } positive && task != TaskKind.Binary)
             diagnostics.Add(SpecDiagnostics.InvalidValue.Create(Severity.Warning, file, positive.Span, "task.positive_class",
                 $"a positive class only applies to binary tasks; it is ignored for {taskName}. Remove it."));
+
+        if (spec.Task.Threshold is { } threshold && task != TaskKind.Binary)
+            diagnostics.Add(SpecDiagnostics.ThresholdNotBinary.Create(file, threshold.Span, taskName));
 
         var evaluate = spec.Evaluate;
         if (!evaluate.RepeatsSpan.IsNone && evaluate.Protocol != "repeated_kfold")

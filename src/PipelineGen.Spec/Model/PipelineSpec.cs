@@ -19,7 +19,7 @@ public sealed record PipelineSpec(
     TuneSection? Tune,
     DeploySection Deploy);
 
-public sealed record TaskSection(Spanned<TaskKind> Kind, Spanned<string> Label, Spanned<string>? PositiveClass);
+public sealed record TaskSection(Spanned<TaskKind> Kind, Spanned<string> Label, Spanned<string>? PositiveClass, Spanned<double>? Threshold = null);
 
 public sealed record DataSection(
     Spanned<string> Train,
