@@ -95,12 +95,15 @@ public sealed class TrainingCommandContributor : ICommandContributor
         return command;
     }
 
-    private static int RunTest(CommandServices services, StepRecord record, TestOptions options)
+    private static int RunTest(CommandServices services, StepRecord record, TestOptions options, Action<TestLook>? looked = null)
     {
         record.Parameters["force"] = options.Force ? "true" : "false";
         // The metrics of this command's own look (another command may have appended a look to the card meanwhile).
-        var exit = TestStep.Run(services.Pipeline, options, services.Output, services.Error,
-            look => record.Metrics.AddRange(look.Metrics.Select(m => new RunMetric(m.Key, "test", m.Value, null, null, null))));
+        var exit = TestStep.Run(services.Pipeline, options, services.Output, services.Error, look =>
+        {
+            record.Metrics.AddRange(look.Metrics.Select(m => new RunMetric(m.Key, "test", m.Value, null, null, null)));
+            looked?.Invoke(look);
+        });
         if (exit == ExitCodes.CheckFailed) record.Outcome = "test-locked";
         return exit;
     }
@@ -243,7 +246,15 @@ public sealed class TrainingCommandContributor : ICommandContributor
             services.Output.WriteLine("Skipped: the spec names no test data. The evaluate estimate above is the model's estimate.");
             return ExitCodes.Ok;
         }
-        var tested = services.RunStep("test", record => RunTest(services, record, new TestOptions { Force = forceTest }));
+        // The one look goes into the evaluation report beside the cross-validated estimate it should agree with.
+        var tested = services.RunStep("test", record => RunTest(services, record, new TestOptions { Force = forceTest }, look =>
+        {
+            var figures = new TestSetFigures(look.Metrics, look.Rows, look.DataPath);
+            foreach (var note in EvaluationHtml.Disagreements(evaluation, figures))
+                services.Output.WriteLine($"Note: the test set disagrees with the estimate: {note}.");
+            EvaluationHtml.Write(evaluation, EvaluationHtml.DefaultPath(settings), figures);
+            services.Output.WriteLine($"Report (with the test look): {new Uri(Path.GetFullPath(EvaluationHtml.DefaultPath(settings))).AbsoluteUri}");
+        }));
         if (tested != ExitCodes.Ok)
             return Stop(services, tested, tested == ExitCodes.CheckFailed
                 ? "the test set was already evaluated (see above); the new model is saved. Use --force-test to look again (recorded)."

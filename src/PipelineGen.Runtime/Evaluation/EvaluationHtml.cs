@@ -9,7 +9,7 @@ namespace PipelineGen.Runtime.Evaluation;
 /// <param name="Metrics">Test metrics by name.</param>
 /// <param name="Rows">Test rows scored.</param>
 /// <param name="Path">Test data file.</param>
-public sealed record TestLook(IReadOnlyDictionary<string, double> Metrics, long Rows, string Path);
+public sealed record TestSetFigures(IReadOnlyDictionary<string, double> Metrics, long Rows, string Path);
 
 /// <summary>
 /// Writes an <see cref="EvaluationResult"/> as one self-contained HTML page in the explore report's style: the metrics
@@ -32,9 +32,14 @@ public static class EvaluationHtml
     public static string DefaultPath(PipelineSettings settings) =>
         Path.Combine(settings.ResolvePath("."), ".pipelinegen", "reports", settings.Name + ".evaluate.html");
 
-    public static void Write(EvaluationResult result, string path, TestLook? test = null) => HtmlReport.Write(path, Render(result, test));
+    public static void Write(EvaluationResult result, string path, TestSetFigures? test = null) => HtmlReport.Write(path, Render(result, test));
 
-    public static string Render(EvaluationResult r, TestLook? test = null)
+    /// <summary>The test look's notes for the console: a metric outside the cross-validated 95% interval.</summary>
+    public static IReadOnlyList<string> Disagreements(EvaluationResult r, TestSetFigures test) =>
+        r.Model is null ? [] : r.Model.Where(m => test.Metrics.TryGetValue(m.Name, out var t) && !TestAgrees(m, t))
+            .Select(m => $"{m.Name}: test {Metric(test.Metrics[m.Name])} lies outside the cross-validated 95% interval [{Metric(m.CiLow)}, {Metric(m.CiHigh)}]").ToList();
+
+    public static string Render(EvaluationResult r, TestSetFigures? test = null)
     {
         var h = HtmlReport.Begin($"Evaluate: {r.PipelineName}",
             $"{TaskName(r.Task)} · {r.ProtocolDescription} · {r.DataPath} · {r.UsedRowCount.ToString(Inv)} of {r.RowCount.ToString(Inv)} rows");
@@ -63,7 +68,7 @@ public static class EvaluationHtml
         return HtmlReport.End(h);
     }
 
-    private static void Cards(StringBuilder h, EvaluationResult r, TestLook? test)
+    private static void Cards(StringBuilder h, EvaluationResult r, TestSetFigures? test)
     {
         h.Append("<div class=\"cards\">");
         var model = r.ModelMetric(r.PrimaryMetric);
@@ -82,7 +87,7 @@ public static class EvaluationHtml
     private static bool TestAgrees(MetricSummary? estimate, double test) =>
         estimate is not { CiLow: double low, CiHigh: double high } || (test >= low && test <= high);
 
-    private static void Metrics(StringBuilder h, EvaluationResult r, TestLook? test)
+    private static void Metrics(StringBuilder h, EvaluationResult r, TestSetFigures? test)
     {
         h.Append("<section><h2>Metrics</h2>");
         var header = new List<string> { "metric", "model (mean ± std)", "95% interval", "baseline (mean ± std)", "model − baseline" };
@@ -104,8 +109,7 @@ public static class EvaluationHtml
         Table(h, header, rows);
         if (test is not null)
         {
-            var notes = r.Model is null ? [] : r.Model.Where(m => test.Metrics.TryGetValue(m.Name, out var t) && !TestAgrees(m, t))
-                .Select(m => $"{m.Name}: test {Metric(test.Metrics[m.Name])} lies outside the cross-validated 95% interval [{Metric(m.CiLow)}, {Metric(m.CiHigh)}]").ToList();
+            var notes = Disagreements(r, test);
             h.Append(notes.Count == 0
                 ? $"<p class=\"meta\">The test set ({E(test.Path)}, {test.Rows.ToString(Inv)} rows) was looked at once; its figures lie inside the cross-validated intervals where there are intervals.</p>"
                 : $"<div class=\"note\">The test set disagrees with the cross-validated estimate by more than its interval — {E(string.Join("; ", notes))}. The test set may differ from the training data (check drift in the explore report), or the estimate was optimistic.</div>");

@@ -87,10 +87,10 @@ public class EvaluationReportTests
     {
         var r = BinaryResult.Value;
         var ci = r.ModelMetric("auc")!;
-        var inside = EvaluationHtml.Render(r, new TestLook(new Dictionary<string, double> { ["auc"] = ci.Mean!.Value }, 100, "test.csv"));
+        var inside = EvaluationHtml.Render(r, new TestSetFigures(new Dictionary<string, double> { ["auc"] = ci.Mean!.Value }, 100, "test.csv"));
         Assert.Contains("test (one look)", inside);
         Assert.DoesNotContain("disagrees with the cross-validated estimate", inside);
-        var outside = EvaluationHtml.Render(r, new TestLook(new Dictionary<string, double> { ["auc"] = ci.CiLow!.Value - 0.1 }, 100, "test.csv"));
+        var outside = EvaluationHtml.Render(r, new TestSetFigures(new Dictionary<string, double> { ["auc"] = ci.CiLow!.Value - 0.1 }, 100, "test.csv"));
         Assert.Contains("disagrees with the cross-validated estimate", outside);
     }
 
