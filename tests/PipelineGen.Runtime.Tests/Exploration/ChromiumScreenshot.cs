@@ -8,7 +8,6 @@ internal static class ChromiumScreenshot
 {
     public static void Capture(string htmlPath, string pngPath, int width, int height)
     {
-        var dir = Path.GetDirectoryName(pngPath)!;
         var start = new ProcessStartInfo(ChromiumFactAttribute.ChromiumPath)
         {
             RedirectStandardOutput = true,
@@ -16,7 +15,7 @@ internal static class ChromiumScreenshot
         };
         foreach (var arg in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-                     "--user-data-dir=" + Path.Combine(dir, "profile-" + Path.GetFileNameWithoutExtension(pngPath)), "--screenshot=" + pngPath,
+                     "--user-data-dir=" + Directory.CreateTempSubdirectory("pg-chromium-").FullName, "--screenshot=" + pngPath,
                      $"--window-size={width},{height}", new Uri(htmlPath).AbsoluteUri })
             start.ArgumentList.Add(arg);
         using var chromium = Process.Start(start)!;
