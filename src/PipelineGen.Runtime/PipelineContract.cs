@@ -67,6 +67,12 @@ public sealed record PipelineSettings
     public required string LabelColumn { get; init; }
     /// <summary>Binary only: the label value that counts as positive.</summary>
     public string? PositiveClass { get; init; }
+    /// <summary>
+    /// Binary only: the probability of the positive class at or above which a row is predicted positive (the spec's
+    /// <c>task.threshold</c>); null keeps the trainer's own decision (score 0, which is probability 0.5 for a calibrated model).
+    /// <c>predict</c> applies it; the evaluation report draws its confusion matrix at it.
+    /// </summary>
+    public double? DecisionThreshold { get; init; }
     /// <summary>Metric name from the spec (e.g. "auc", "rmse"); null lets the runtime choose.</summary>
     public string? Metric { get; init; }
     /// <summary>Baseline strategy from the spec: auto, majority, prior, mean, median.</summary>

@@ -142,6 +142,10 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo CapacitySettingIgnored = new("PG0320", "Capacity setting has no effect", Severity.Warning,
         "'model.capacity: {0}' has no effect: trainer '{1}' has no capacity knob (trees, iterations) for the capacity curve to grow. Remove 'capacity', or use a tree or iterative trainer.", ModelCategory);
 
+    // PG0330-PG0349: the evaluation report and the decision threshold.
+    public static readonly DiagnosticDescriptorInfo ThresholdNotBinary = new("PG0330", "Threshold only applies to binary tasks", Severity.Warning,
+        "'task.threshold' only applies to binary tasks; a {0} model predicts the most probable class, so it is ignored. Remove 'threshold'.", ModelCategory);
+
     // PG0210-PG0229: tuning and the lock file that pins its winner.
     public static readonly DiagnosticDescriptorInfo SearchSpaceOnePoint = new("PG0210", "Search space has nothing to choose", Severity.Error,
         "The search space under 'tune.space' {0}, so 'tune' has nothing to choose. Widen a range or list more 'values'.", ModelCategory);

@@ -100,7 +100,8 @@ public static class SpecParser
         return new PipelineSpec(
             filePath,
             Spanned(root, "name")!.Value,
-            new TaskSection(new Spanned<TaskKind>(kind, task["kind"]!.Span), Spanned(task, "label")!.Value, Spanned(task, "positive_class")),
+            new TaskSection(new Spanned<TaskKind>(kind, task["kind"]!.Span), Spanned(task, "label")!.Value, Spanned(task, "positive_class"),
+                task["threshold"] is YScalar threshold && threshold.TryGetDouble(out var thresholdValue) ? new Spanned<double>(thresholdValue, threshold.Span) : null),
             new DataSection(
                 train,
                 Spanned(data, "test"),

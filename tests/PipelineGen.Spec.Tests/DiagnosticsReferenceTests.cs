@@ -114,6 +114,8 @@ public class DiagnosticsReferenceTests
             Reported: FromTool(SpecDiagnostics.UnbalancedQuote, "/project/data.csv", 7, 14)),
         new Example("PG0320", Minimal.Replace("kind: binary", "kind: multiclass") + "\nmodel:\n  trainer: naive_bayes\n  capacity: pinned\n",
             "Remove `capacity`: only trainers with trees or iterations have a capacity curve.", WithLabelValues("basic", "pro", "team")),
+        new Example("PG0330", Minimal.Replace("kind: binary", "kind: multiclass").Replace("label: churned", "label: churned\n  threshold: 0.3"),
+            "Remove `threshold`: a multiclass model predicts the most probable class.", WithLabelValues("basic", "pro", "team")),
         new Example("PG0400", Minimal + "\ngates:\n  - metric: rmse\n    max: 4.5\n", "Name a metric of the task (`auc`, `f1`, ... for binary); per class only `precision`, `recall` or `f1`."),
         new Example("PG0401", Minimal + "\ngates:\n  - metric: log_loss\n    min: 0.2\n", "Use `max` for a metric where lower is better, `min` where higher is better."),
         new Example("PG0402", Minimal + "\ngates:\n  - metric: auc\n    min: 0.8\n    max: 0.9\n", "Give exactly one of `min`, `max` or `min_improvement`."),

@@ -190,8 +190,10 @@ public static class PipelineEmitter
          .Line($"Name = {CSharp.String(p.Name)},")
          .Line($"Task = {RT}.MlTaskKind.{task},")
          .Line($"LabelColumn = {CSharp.String(p.LabelColumn)},")
-         .Line($"PositiveClass = {CSharp.String(p.PositiveClass)},")
-         .Line($"Metric = {CSharp.String(p.Metric)},")
+         .Line($"PositiveClass = {CSharp.String(p.PositiveClass)},");
+        // Written only when the spec sets it, so specs without it generate the same code as before.
+        if (p.DecisionThreshold is double threshold) w.Line($"DecisionThreshold = {CSharp.Double(threshold)},");
+        w.Line($"Metric = {CSharp.String(p.Metric)},")
          .Line($"Baseline = {CSharp.String(p.Baseline)},")
          .Line($"TrainerName = {CSharp.String(p.Trainer.Name)},")
          .Line($"TrainDataPath = {CSharp.String(p.TrainPath)},")

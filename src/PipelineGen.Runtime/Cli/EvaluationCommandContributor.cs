@@ -68,13 +68,14 @@ public sealed class EvaluationCommandContributor : ICommandContributor
     {
         bool includeModel = options.IncludeModel;
         result = services.WithProgress(includeModel ? "Evaluating" : "Evaluating the baseline", report =>
-            Evaluator.Evaluate(services.Pipeline, options with { Progress = p => report(p.Completed, p.Total, p.Split) }));
+            Evaluator.Evaluate(services.Pipeline, options with { CollectForReport = includeModel, Progress = p => report(p.Completed, p.Total, p.Split) }));
 
         foreach (var (name, value) in result.Parameters()) record.Parameters[name] = value;
         record.Metrics.AddRange(ToRunMetrics(result));
         EvaluationReportWriter.Write(services.Console, result, perSplit: perSplit);
 
         if (!includeModel) return ExitCodes.Ok;
+        WriteHtml(services, result);
         var verdict = result.Comparison!.Verdict;
         record.Outcome = verdict switch
         {
@@ -84,6 +85,15 @@ public sealed class EvaluationCommandContributor : ICommandContributor
         };
         record.Message = result.Comparison.Explanation;
         return verdict == Verdict.BeatsBaseline ? ExitCodes.Ok : ExitCodes.CheckFailed;
+    }
+
+    /// <summary>Writes the HTML evaluation report beside the explore report and prints where it is.</summary>
+    public static string WriteHtml(CommandServices services, EvaluationResult result)
+    {
+        var path = EvaluationHtml.DefaultPath(services.Pipeline.Settings);
+        EvaluationHtml.Write(result, path);
+        services.Output.WriteLine($"Report: {new Uri(Path.GetFullPath(path)).AbsoluteUri}");
+        return path;
     }
 
     public static IEnumerable<RunMetric> ToRunMetrics(EvaluationResult result) =>

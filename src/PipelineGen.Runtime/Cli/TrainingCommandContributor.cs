@@ -96,12 +96,15 @@ public sealed class TrainingCommandContributor : ICommandContributor
         return command;
     }
 
-    private static int RunTest(CommandServices services, StepRecord record, TestOptions options)
+    private static int RunTest(CommandServices services, StepRecord record, TestOptions options, Action<TestLook>? looked = null)
     {
         record.Parameters["force"] = options.Force ? "true" : "false";
         // The metrics of this command's own look (another command may have appended a look to the card meanwhile).
-        var exit = TestStep.Run(services.Pipeline, options, services.Output, services.Error,
-            look => record.Metrics.AddRange(look.Metrics.Select(m => new RunMetric(m.Key, "test", m.Value, null, null, null))));
+        var exit = TestStep.Run(services.Pipeline, options, services.Output, services.Error, look =>
+        {
+            record.Metrics.AddRange(look.Metrics.Select(m => new RunMetric(m.Key, "test", m.Value, null, null, null)));
+            looked?.Invoke(look);
+        });
         if (exit == ExitCodes.CheckFailed) record.Outcome = "test-locked";
         return exit;
     }
@@ -112,14 +115,17 @@ public sealed class TrainingCommandContributor : ICommandContributor
         var input = new Option<string?>("--input") { Description = "CSV file to score; columns are matched to the pipeline's by header name (the label and unused columns may be left out; a file without a header must list the columns in the spec's order)." };
         var output = new Option<string?>("--output") { Description = "Where to write the predictions CSV (default: <input>.predictions.csv)." };
         var json = new Option<string?>("--json") { Description = "One row as a JSON object, e.g. '{\"age\": 42, \"city\": \"Oslo\"}'; prints the prediction as JSON." };
+        var threshold = new Option<double?>("--threshold") { Description = "Binary: predict positive when Probability is at or above this value (0 < t < 1). Default: the spec's task.threshold, else the model's own decision (0.5). The evaluation report shows the precision/recall trade-off to choose it from." };
         var command = new Command("predict", "Score a CSV file (input columns + predictions) or one JSON row with the saved model.");
         command.Options.Add(model);
         command.Options.Add(input);
         command.Options.Add(output);
         command.Options.Add(json);
+        command.Options.Add(threshold);
         command.SetAction(parse =>
         {
             var inputPath = parse.GetValue(input);
+            var chosen = parse.GetValue(threshold);
             var row = parse.GetValue(json);
             if ((inputPath is null) == (row is null))
             {
@@ -128,13 +134,14 @@ public sealed class TrainingCommandContributor : ICommandContributor
             }
             // One JSON row is a lookup, not a workflow step: stdout stays pure JSON (no run-store line) for piping.
             if (row is not null)
-                return PredictStep.RunJson(services.Pipeline, row, parse.GetValue(model), services.Output, services.Error);
+                return PredictStep.RunJson(services.Pipeline, row, parse.GetValue(model), services.Output, services.Error, chosen);
             return services.RunStep("predict", record =>
             {
                 var outputPath = parse.GetValue(output) ?? Path.ChangeExtension(inputPath!, ".predictions.csv");
                 record.Parameters["input"] = inputPath!;
                 record.Parameters["output"] = outputPath;
-                return PredictStep.RunCsv(services.Pipeline, inputPath!, outputPath, parse.GetValue(model), services.Output, services.Error);
+                if (chosen is double t) record.Parameters["threshold"] = t.ToString(CultureInfo.InvariantCulture);
+                return PredictStep.RunCsv(services.Pipeline, inputPath!, outputPath, parse.GetValue(model), services.Output, services.Error, chosen);
             });
         });
         return command;
@@ -175,10 +182,11 @@ public sealed class TrainingCommandContributor : ICommandContributor
         {
             evaluateRunId = record.RunId;
             evaluation = services.WithProgress("Evaluating", report =>
-                Evaluator.Evaluate(pipeline, new EvaluationOptions { Seed = seed, Progress = p => report(p.Completed, p.Total, p.Split) }));
+                Evaluator.Evaluate(pipeline, new EvaluationOptions { Seed = seed, CollectForReport = true, Progress = p => report(p.Completed, p.Total, p.Split) }));
             foreach (var (name, value) in evaluation.Parameters()) record.Parameters[name] = value;
             record.Metrics.AddRange(EvaluationCommandContributor.ToRunMetrics(evaluation));
             EvaluationReportWriter.Write(services.Console, evaluation, record.RunId);
+            EvaluationCommandContributor.WriteHtml(services, evaluation);
             var verdict = evaluation.Comparison!.Verdict;
             record.Outcome = verdict == Verdict.BeatsBaseline ? "beats-baseline" : verdict == Verdict.DoesNotBeatBaseline ? "does-not-beat-baseline" : "inconclusive";
             record.Message = evaluation.Comparison.Explanation;
@@ -242,7 +250,15 @@ public sealed class TrainingCommandContributor : ICommandContributor
             services.Output.WriteLine("Skipped: the spec names no test data. The evaluate estimate above is the model's estimate.");
             return ExitCodes.Ok;
         }
-        var tested = services.RunStep("test", record => RunTest(services, record, new TestOptions { Force = forceTest }));
+        // The one look goes into the evaluation report beside the cross-validated estimate it should agree with.
+        var tested = services.RunStep("test", record => RunTest(services, record, new TestOptions { Force = forceTest }, look =>
+        {
+            var figures = new TestSetFigures(look.Metrics, look.Rows, look.DataPath);
+            foreach (var note in EvaluationHtml.Disagreements(evaluation, figures))
+                services.Output.WriteLine($"Note: the test set disagrees with the estimate: {note}.");
+            EvaluationHtml.Write(evaluation, EvaluationHtml.DefaultPath(settings), figures);
+            services.Output.WriteLine($"Report (with the test look): {new Uri(Path.GetFullPath(EvaluationHtml.DefaultPath(settings))).AbsoluteUri}");
+        }));
         if (tested != ExitCodes.Ok)
             return Stop(services, tested, tested == ExitCodes.CheckFailed
                 ? "the test set was already evaluated (see above); the new model is saved. Use --force-test to look again (recorded)."

@@ -21,6 +21,12 @@ public sealed record EvaluationOptions
     public DuplicatePolicy? Duplicates { get; init; }
     /// <summary>False: evaluate the baseline only (no model is trained).</summary>
     public bool IncludeModel { get; init; } = true;
+    /// <summary>
+    /// Gather what the HTML evaluation report draws while the splits run: every validation row's out-of-fold prediction
+    /// and the permutation importance of each feature column on each validation part (one rescoring per column and split).
+    /// Off for tuning trials, which only need the metrics.
+    /// </summary>
+    public bool CollectForReport { get; init; }
     /// <summary>Called after each split.</summary>
     public Action<SplitProgress>? Progress { get; init; }
     /// <summary>Called with each split's scored validation rows (quality gates measure per class and per group on them).</summary>
@@ -70,6 +76,14 @@ public sealed class EvaluationResult
     public IReadOnlyList<LargeUnit> LargeUnits { get; init; } = [];
     /// <summary>Why the per-split table should be shown (fold scores spread more than they should); null when they do not.</summary>
     public string? PerSplitReason { get; init; }
+    /// <summary>Out-of-fold predictions (with <see cref="EvaluationOptions.CollectForReport"/> and a model); null otherwise.</summary>
+    public OutOfFoldPredictions? OutOfFold { get; init; }
+    /// <summary>Permutation importance per feature column and split (with <see cref="EvaluationOptions.CollectForReport"/> and a model); null otherwise.</summary>
+    public FeatureImportance? Importance { get; init; }
+    /// <summary>Binary: the spec's decision threshold on P(positive), null when it names none (0.5).</summary>
+    public double? DecisionThreshold { get; init; }
+    /// <summary>The spec's group column (rows kept together in splits), whose values the report shows metrics per.</summary>
+    public string? GroupColumn { get; init; }
 
     public MetricSummary? ModelMetric(string name) => Model?.FirstOrDefault(m => m.Name == name);
     public MetricSummary BaselineMetric(string name) => Baseline.First(m => m.Name == name);
@@ -124,6 +138,9 @@ public static class Evaluator
         var splits = new List<SplitResult>();
         IDataView? holdoutModelScores = null, holdoutBaselineScores = null;
         MLContext? holdoutContext = null;
+        bool collect = options.CollectForReport && options.IncludeModel;
+        var outOfFold = collect ? new OutOfFoldPredictions { Task = settings.Task, SegmentColumn = settings.GroupColumn?.Name } : null;
+        var importance = new Dictionary<string, List<double?>>(StringComparer.Ordinal);
         for (int i = 0; i < plan.Splits.Count; i++)
         {
             var split = plan.Splits[i];
@@ -135,10 +152,12 @@ public static class Evaluator
             var validation = split.Validation(data);
 
             IReadOnlyDictionary<string, double?>? modelMetrics = null;
+            ITransformer? lastModel = null;
             IDataView trainingLabels, validationLabels;
             if (options.IncludeModel)
             {
                 var model = pipeline.BuildPipeline(ml).Fit(training);
+                lastModel = model;
                 var scored = model.Transform(validation);
                 modelMetrics = MetricComputer.Compute(ml, settings.Task, scored, $"model, {where}", warnings);
                 options.OnModelScored?.Invoke(new ScoredSplit(i, ml, scored));
@@ -155,6 +174,12 @@ public static class Evaluator
             var baseline = BaselineModel.Fit(settings.Task, strategy, trainingLabels);
             var baselineScores = baseline.Score(ml, validationLabels);
             var baselineMetrics = MetricComputer.Compute(ml, settings.Task, baselineScores, $"baseline, {where}", warnings);
+            if (outOfFold is not null)
+            {
+                outOfFold.Add(i, validationLabels, baselineScores);
+                foreach (var (column, loss) in PermutationImportance.Measure(ml, pipeline, lastModel!, validation, primary, modelMetrics![primary], mlSeed + i))
+                    (importance.TryGetValue(column, out var list) ? list : importance[column] = []).Add(loss);
+            }
             if (plan.Splits.Count == 1 && options.IncludeModel)
                 (holdoutContext, holdoutModelScores, holdoutBaselineScores) = (ml, validationLabels, baselineScores);
             splits.Add(new SplitResult(split.Repeat, split.Fold, split.TrainingRowCount, split.ValidationRowCount, modelMetrics, baselineMetrics, split.ValidationClassCounts));
@@ -207,6 +232,10 @@ public static class Evaluator
             ClassNames = plan.ClassNames,
             LargeUnits = plan.LargeUnits,
             PerSplitReason = PerSplitReason(splits, primary, comparison, plan.LargeUnits, options.IncludeModel),
+            OutOfFold = outOfFold,
+            DecisionThreshold = settings.DecisionThreshold,
+            GroupColumn = settings.GroupColumn?.Name,
+            Importance = collect ? new FeatureImportance(primary, importance.Select(kv => new ColumnImportance(kv.Key, kv.Value)).ToArray()) : null,
         };
     }
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Net;
+using PipelineGen.Runtime.Reporting;
 using System.Text;
 
 namespace PipelineGen.Runtime.Exploration;
@@ -316,57 +316,9 @@ public static class ExplorationHtml
     }
 
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)] + "…";
-    private static string F(double v) => v.ToString("0.##", Inv);
-    private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+    private static string F(double v) => HtmlReport.F(v);
+    private static string E(string? s) => HtmlReport.E(s);
 
-    private const string Css = """
-        :root{--fg:#1f2933;--muted:#616e7c;--line:#e4e7eb;--bg:#f7f8fa;--ok:#2f855a;--warn:#b7791f;--bad:#c0392b}
-        *{box-sizing:border-box}
-        body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--fg);background:var(--bg)}
-        header{background:#1f3b5c;color:#fff;padding:18px 28px}
-        header h1{margin:0;font-size:22px;font-weight:600}
-        header .meta{color:#cbd5e0;margin:4px 0 0}
-        header code{background:rgba(255,255,255,.16);color:#fff}
-        main{padding:8px 28px 40px;max-width:1240px}
-        section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:14px 18px;margin:16px 0}
-        h2{font-size:17px;margin:0 0 10px;font-weight:600}
-        h3{font-size:14px;margin:0 0 6px}
-        .meta{color:var(--muted);font-size:12.5px}
-        code{font:12px ui-monospace,"DejaVu Sans Mono",monospace;background:#f0f2f5;padding:1px 4px;border-radius:3px}
-        .cards{display:flex;gap:12px;flex-wrap:wrap;margin:16px 0 0}
-        .card{background:#fff;border:1px solid var(--line);border-left:4px solid #9aa5b1;border-radius:8px;padding:10px 16px;min-width:140px}
-        .card .v{font-size:22px;font-weight:600}.card .l{color:var(--muted);font-size:12px}
-        .card.ok{border-left-color:var(--ok)}.card.warn{border-left-color:var(--warn)}.card.bad{border-left-color:var(--bad)}
-        ul.warnings{list-style:none;padding:0;margin:0}
-        ul.warnings li{padding:6px 10px;border-radius:5px;margin:4px 0;background:#f4f6f8;border-left:4px solid #9aa5b1}
-        ul.warnings li.serious{background:#fdecea;border-left-color:var(--bad)}
-        ul.warnings li.warning{background:#fff8e6;border-left-color:var(--warn)}
-        .badge{display:inline-block;font-size:11px;font-weight:600;text-transform:uppercase;letter-spacing:.03em;color:var(--muted);min-width:78px}
-        .ok-text{color:var(--ok)}
-        table.grid{border-collapse:collapse;width:100%;font-size:13px}
-        table.grid th,table.grid td{border-bottom:1px solid var(--line);padding:4px 8px;text-align:left;vertical-align:top}
-        table.grid th{background:#f4f6f8;font-weight:600}
-        td.n{text-align:right;font-variant-numeric:tabular-nums}
-        td.na{color:#b0b8c1;text-align:center}
-        .scroll{overflow-x:auto}
-        table.sample td{white-space:nowrap;max-width:220px;overflow:hidden;text-overflow:ellipsis}
-        .columns{display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:12px}
-        .col{border:1px solid var(--line);border-radius:6px;padding:10px 12px}
-        .tag{font-size:11px;font-weight:500;color:var(--muted);background:#eef1f4;border-radius:10px;padding:1px 7px}
-        .tag.role-label{background:#e3ecf9;color:#1f3b5c}.tag.role-id,.tag.role-ignore{background:#f3e8e8}
-        table.stats{font-size:12.5px;border-collapse:collapse;margin-bottom:6px}
-        table.stats th{text-align:left;color:var(--muted);font-weight:500;padding:1px 12px 1px 0}
-        table.stats td{font-variant-numeric:tabular-nums}
-        .verdict{font-size:12px;font-weight:600;padding:1px 8px;border-radius:10px}
-        .verdict.stable{background:#e6f4ea;color:var(--ok)}.verdict.moderate{background:#fff4d6;color:var(--warn)}.verdict.major{background:#fdecea;color:var(--bad)}.verdict.notcomputed{background:#eee;color:var(--muted)}
-        .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(370px,1fr));gap:10px}
-        figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:6px}
-        figcaption{font-weight:600;font-size:13px}figcaption small{color:var(--muted);font-weight:400}
-        .legend span{display:inline-block;width:11px;height:11px;margin:0 4px 0 10px;vertical-align:-1px;border-radius:2px}
-        .cap{font-size:11px;color:var(--muted)}
-        svg{display:block;max-width:100%;height:auto}
-        svg text{font:11px system-ui,"DejaVu Sans",sans-serif;fill:#3e4c59}
-        svg text.ax{font-size:10px;fill:#7b8794}
-        ul.notes{color:var(--muted);font-size:12.5px}
-        """;
+    // The page style is shared with the other reports (evaluation, capacity curve, tuning study).
+    private const string Css = HtmlReport.Css;
 }

@@ -332,77 +332,56 @@ public static class CapacityCurve
         return sb.ToString();
     }
 
-    /// <summary>A self-contained HTML page with the curve as inline SVG and the table.</summary>
+    /// <summary>A self-contained HTML page in the reports' shared style: the curve as inline SVG, the verdict and the table.</summary>
     public static string RenderHtml(CapacityCurveResult result)
     {
-        var sb = new StringBuilder();
-        sb.AppendLine("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Capacity curve: " + Html(result.PipelineName) + "</title>");
-        sb.AppendLine("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}tr.best{font-weight:bold;background:#eef6ee}</style></head><body>");
-        sb.AppendLine("<h1>Capacity curve: " + Html(result.PipelineName) + "</h1>");
-        sb.AppendLine("<p>" + Html($"Trainer {result.TrainerName}; {result.CapacityParameter} grown under {result.SplitDescription}: {result.SplitCount} split(s) of ~{result.TrainRows} training rows, measured on ~{result.ValidationRows} held-out rows each. The shaded band is the validation mean ± one standard deviation over {result.NoiseUnit}.") + "</p>");
-        sb.AppendLine(RenderSvg(result));
-        sb.AppendLine("<p><strong>" + Html(result.Message) + "</strong></p>");
-        sb.AppendLine("<table><tr><th>" + Html(result.CapacityParameter) + "</th><th>train " + Html(result.Metric) + "</th><th>validation " + Html(result.Metric) + "</th><th>std over " + Html(result.NoiseUnit) + "</th><th></th></tr>");
-        for (var i = 0; i < result.Points.Count; i++)
+        var h = Reporting.HtmlReport.Begin($"Capacity curve: {result.PipelineName}",
+            $"trainer {result.TrainerName} · {result.CapacityParameter} grown under {result.SplitDescription} · {result.SplitCount} split(s) of ~{result.TrainRows} training rows, ~{result.ValidationRows} held-out rows each");
+        h.Append("<section><h2>Training and validation " + Html(result.Metric) + "</h2>");
+        h.Append("<p><strong>" + Html(result.Message) + "</strong></p>");
+        h.Append("<figure>" + RenderSvg(result) + "</figure>");
+        h.Append("<p class=\"meta\">" + Html($"The shaded band is the validation mean ± one standard deviation over {result.NoiseUnit}; the training line is the mean over splits. The ring marks the chosen capacity. The axis is limited to the values {result.Metric} can take.") + "</p></section>");
+        h.Append("<section><h2>Points</h2>");
+        var rows = result.Points.Select((p, i) =>
         {
-            var p = result.Points[i];
             var marks = new List<string>();
             if (i == result.BestIndex) marks.Add("chosen");
             if (i == result.TopIndex && i != result.BestIndex) marks.Add("best mean");
             if (p.Capacity == result.SpecCapacity) marks.Add("spec");
-            sb.AppendLine(CultureInfo.InvariantCulture, $"<tr{(i == result.BestIndex ? " class=\"best\"" : "")}><td>{p.Capacity}</td><td>{p.TrainMetric:0.0000}</td><td>{p.ValidationMetric:0.0000}</td><td>{(p.ValidationStd is double sd ? sd.ToString("0.0000", CultureInfo.InvariantCulture) : "-")}</td><td>{string.Join(", ", marks)}</td></tr>");
-        }
-        sb.AppendLine("</table></body></html>");
-        return sb.ToString();
+            return (IReadOnlyList<string>)[p.Capacity.ToString(CultureInfo.InvariantCulture), Reporting.HtmlReport.Metric(p.TrainMetric), Reporting.HtmlReport.Metric(p.ValidationMetric),
+                p.ValidationStd is double sd ? Reporting.HtmlReport.Metric(sd) : "-", string.Join(", ", marks)];
+        });
+        Reporting.HtmlReport.Table(h, [result.CapacityParameter, $"train {result.Metric}", $"validation {result.Metric}", $"std over {result.NoiseUnit}", ""], rows);
+        foreach (var warning in result.Warnings) h.Append("<p class=\"note\">" + Html(warning) + "</p>");
+        h.Append("</section>");
+        return Reporting.HtmlReport.End(h);
     }
 
-    /// <summary>Train and validation lines over capacity (log scale), the best point circled.</summary>
+    /// <summary>
+    /// Train and validation lines over capacity (log scale) with the validation band across splits and the chosen point
+    /// ringed, in the reports' shared chart style. The value axis spans the data but never leaves the metric's range
+    /// (AUC stays within [0, 1]); the legend sits below the plot, so it never covers a line.
+    /// </summary>
     public static string RenderSvg(CapacityCurveResult result)
     {
-        // The right margin holds the legend, so it never covers a line.
-        const double width = 780, height = 360, left = 70, right = 170, top = 20, bottom = 50;
-        var inv = CultureInfo.InvariantCulture;
-        var xs = result.Points.Select(p => Math.Log(p.Capacity)).ToArray();
-        var ys = result.Points.SelectMany(p => new[] { p.TrainMetric, p.ValidationMetric, p.ValidationMetric - (p.ValidationStd ?? 0), p.ValidationMetric + (p.ValidationStd ?? 0) }).Where(double.IsFinite).ToArray();
-        double xMin = xs.Min(), xMax = xs.Max(), yMin = ys.Length > 0 ? ys.Min() : 0, yMax = ys.Length > 0 ? ys.Max() : 1;
-        if (xMax - xMin < 1e-12) xMax = xMin + 1;
-        var pad = Math.Max((yMax - yMin) * 0.08, 1e-6);
-        yMin -= pad; yMax += pad;
-        double X(double v) => left + (v - xMin) / (xMax - xMin) * (width - left - right);
-        double Y(double v) => top + (yMax - v) / (yMax - yMin) * (height - top - bottom);
-        string Line(Func<CapacityPoint, double> value) => string.Join(" ",
-            result.Points.Select((p, i) => (p, i)).Where(t => double.IsFinite(value(t.p))).Select(t => string.Create(inv, $"{X(xs[t.i]):0.#},{Y(value(t.p)):0.#}")));
-
-        var sb = new StringBuilder();
-        sb.AppendLine(inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">");
-        sb.AppendLine(inv, $"<rect x=\"{left}\" y=\"{top}\" width=\"{width - left - right}\" height=\"{height - top - bottom}\" fill=\"none\" stroke=\"#888\"/>");
-        for (var i = 0; i <= 4; i++)
+        var (lowest, highest) = MetricCatalog.Range(result.Metric);
+        var values = result.Points.SelectMany(p => new[] { p.TrainMetric, p.ValidationMetric, p.ValidationMetric - (p.ValidationStd ?? 0), p.ValidationMetric + (p.ValidationStd ?? 0) });
+        var y = Reporting.ChartAxis.Fit(result.Metric, values, lowest, highest);
+        var caps = result.Points.Select(p => (double)p.Capacity).ToArray();
+        var x = new Reporting.ChartAxis(result.CapacityParameter, caps.Min(), Math.Max(caps.Max(), caps.Min() * 1.0001), Log: true, Ticks: caps);
+        var band = result.Points.Where(p => double.IsFinite(p.ValidationMetric) && p.ValidationStd is double)
+            .Select(p => new Reporting.BandPoint(p.Capacity, Math.Max(lowest, p.ValidationMetric - p.ValidationStd!.Value), Math.Min(highest, p.ValidationMetric + p.ValidationStd!.Value))).ToArray();
+        var series = new List<Reporting.ChartSeries>
         {
-            var v = yMin + (yMax - yMin) * i / 4;
-            sb.AppendLine(inv, $"<line x1=\"{left}\" x2=\"{width - right}\" y1=\"{Y(v):0.#}\" y2=\"{Y(v):0.#}\" stroke=\"#eee\"/><text x=\"{left - 6}\" y=\"{Y(v) + 4:0.#}\" text-anchor=\"end\">{v:0.###}</text>");
-        }
-        for (var i = 0; i < xs.Length; i++)
-            sb.AppendLine(inv, $"<text x=\"{X(xs[i]):0.#}\" y=\"{height - bottom + 16}\" text-anchor=\"middle\">{result.Points[i].Capacity}</text>");
-        sb.AppendLine(inv, $"<text x=\"{(left + width - right) / 2}\" y=\"{height - 10}\" text-anchor=\"middle\">{Html(result.CapacityParameter)} (log scale)</text>");
-        sb.AppendLine(inv, $"<text transform=\"translate(16,{(top + height - bottom) / 2}) rotate(-90)\" text-anchor=\"middle\">{Html(result.Metric)}</text>");
-        // The validation band: mean ± one split-to-split standard deviation.
-        var band = result.Points.Select((p, i) => (p, i)).Where(t => double.IsFinite(t.p.ValidationMetric) && t.p.ValidationStd is double).ToArray();
-        if (band.Length >= 2)
-        {
-            var upper = band.Select(t => string.Create(inv, $"{X(xs[t.i]):0.#},{Y(t.p.ValidationMetric + t.p.ValidationStd!.Value):0.#}"));
-            var lowerEdge = band.Reverse().Select(t => string.Create(inv, $"{X(xs[t.i]):0.#},{Y(t.p.ValidationMetric - t.p.ValidationStd!.Value):0.#}"));
-            sb.AppendLine($"<polygon fill=\"#ff7f0e\" fill-opacity=\"0.18\" stroke=\"none\" points=\"{string.Join(" ", upper.Concat(lowerEdge))}\"><title>validation mean ± std over {Html(result.NoiseUnit)}</title></polygon>");
-        }
-        sb.AppendLine(inv, $"<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"{Line(p => p.TrainMetric)}\"/>");
-        sb.AppendLine(inv, $"<polyline fill=\"none\" stroke=\"#ff7f0e\" stroke-width=\"2\" points=\"{Line(p => p.ValidationMetric)}\"/>");
+            new("train", result.Points.Select(p => new Reporting.ChartPoint(p.Capacity, p.TrainMetric)).ToArray(), Reporting.SvgCharts.Blue, Markers: true),
+            new("validation", result.Points.Select(p => new Reporting.ChartPoint(p.Capacity, p.ValidationMetric)).ToArray(), Reporting.SvgCharts.Orange,
+                Band: band.Length >= 2 ? band : null, Markers: true),
+        };
         var best = result.Best;
-        if (double.IsFinite(best.ValidationMetric))
-            sb.AppendLine(inv, $"<circle cx=\"{X(xs[result.BestIndex]):0.#}\" cy=\"{Y(best.ValidationMetric):0.#}\" r=\"6\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"2\"><title>chosen: {best.Capacity}</title></circle>");
-        sb.AppendLine(string.Create(inv, $"<g transform=\"translate({width - right + 15},{top + 10})\">") + $"<rect width=\"140\" height=\"48\" fill=\"white\" stroke=\"#ccc\"/>" +
-            "<line x1=\"8\" x2=\"28\" y1=\"14\" y2=\"14\" stroke=\"#1f77b4\" stroke-width=\"2\"/><text x=\"34\" y=\"18\">train</text>" +
-            "<line x1=\"8\" x2=\"28\" y1=\"34\" y2=\"34\" stroke=\"#ff7f0e\" stroke-width=\"2\"/><text x=\"34\" y=\"38\">validation</text></g>");
-        sb.AppendLine("</svg>");
-        return sb.ToString();
+        var markers = double.IsFinite(best.ValidationMetric)
+            ? new[] { new Reporting.ChartMarker(best.Capacity, best.ValidationMetric, $"chosen: {result.CapacityParameter}={best.Capacity}") }
+            : [];
+        return Reporting.SvgCharts.Line($"{result.Metric} against {result.CapacityParameter}", x, y, series, markers, width: 760, height: 380);
     }
 
     internal static string Html(string text) => System.Net.WebUtility.HtmlEncode(text);

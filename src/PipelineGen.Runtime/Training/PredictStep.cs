@@ -37,9 +37,11 @@ public static class PredictStep
     private const int MaxProblemsListed = 10;
 
     /// <summary>Scores <paramref name="inputPath"/> and writes a comma-separated file: the input's pipeline columns, then the prediction columns.</summary>
-    public static PredictionReport PredictCsv(MLContext ml, IPipelineDefinition pipeline, string inputPath, string outputPath, string? modelPath = null)
+    /// <remarks><c>threshold</c> (binary): P(positive) at or above which a row is predicted positive; null takes the spec's <c>task.threshold</c> (or the model's own decision).</remarks>
+    public static PredictionReport PredictCsv(MLContext ml, IPipelineDefinition pipeline, string inputPath, string outputPath, string? modelPath = null, double? threshold = null)
     {
         var settings = pipeline.Settings;
+        DecisionThreshold.Check(threshold, settings.Task);
         CheckPath(inputPath, "--input");
         CheckPath(outputPath, "--output");
         modelPath ??= ModelStore.DefaultModelPath(settings);
@@ -76,7 +78,7 @@ public static class PredictStep
                 throw new PredictInputException($"cannot read '{fullInput}' or write the temporary copy '{temp}': {e.Message}", e);
             }
             var data = pipeline.LoadData(ml, temp);
-            var scored = TransformOrExplain(model, data, modelPath, settings);
+            var scored = TransformOrExplain(model, data, modelPath, settings, threshold);
             var predictionColumns = PredictionColumns(settings.Task, scored.Schema);
 
             long rows = 0;
@@ -125,9 +127,10 @@ public static class PredictStep
     /// Scores one JSON row; <paramref name="warnings"/> says which values the model never saw in training (a category, a
     /// number far outside the training range, a missing value where training had none). A value of the wrong type throws.
     /// </summary>
-    public static IReadOnlyDictionary<string, object?> PredictJson(MLContext ml, IPipelineDefinition pipeline, string json, string? modelPath, out IReadOnlyList<string> warnings)
+    public static IReadOnlyDictionary<string, object?> PredictJson(MLContext ml, IPipelineDefinition pipeline, string json, string? modelPath, out IReadOnlyList<string> warnings, double? threshold = null)
     {
         var settings = pipeline.Settings;
+        DecisionThreshold.Check(threshold, settings.Task);
         modelPath ??= ModelStore.DefaultModelPath(settings);
         CheckPath(modelPath, "--model");
         if (FindLoneSurrogate(json) is int at)
@@ -184,7 +187,7 @@ public static class PredictStep
                 throw new PredictInputException($"cannot write the temporary one-row file '{temp}': {e.Message} Free space in the temporary folder, or set TMPDIR to a writable one.", e);
             }
 
-            var scored = TransformOrExplain(model, pipeline.LoadData(ml, temp), modelPath, settings);
+            var scored = TransformOrExplain(model, pipeline.LoadData(ml, temp), modelPath, settings, threshold);
             var columns = PredictionColumns(settings.Task, scored.Schema);
             using var cursor = scored.GetRowCursor(columns);
             var readers = columns.Select(c => CellReader.Create(cursor, c)).ToArray();
@@ -208,11 +211,13 @@ public static class PredictStep
     }
 
     /// <summary>CLI entry for a CSV file: 0 written, 2 bad input. Notes go to <paramref name="output"/>, warnings to <paramref name="error"/>.</summary>
-    public static int RunCsv(IPipelineDefinition pipeline, string inputPath, string outputPath, string? modelPath, TextWriter output, TextWriter error)
+    public static int RunCsv(IPipelineDefinition pipeline, string inputPath, string outputPath, string? modelPath, TextWriter output, TextWriter error, double? threshold = null)
     {
         try
         {
-            var report = PredictCsv(new MLContext(seed: pipeline.Settings.Seed), pipeline, inputPath, outputPath, modelPath);
+            var report = PredictCsv(new MLContext(seed: pipeline.Settings.Seed), pipeline, inputPath, outputPath, modelPath, threshold);
+            if (DecisionThreshold.Resolve(pipeline.Settings, threshold) is double t)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Threshold: rows with Probability >= {t} are predicted positive ({(threshold is null ? "task.threshold in the spec" : "--threshold")})."));
             foreach (var note in report.Notes) output.WriteLine($"Note: {note}");
             foreach (var warning in report.Warnings) error.WriteLine($"warning: {warning}");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Scored {report.Rows} rows of {inputPath} -> {Path.GetFullPath(outputPath)}"));
@@ -229,11 +234,11 @@ public static class PredictStep
     /// CLI entry for one JSON row: prints the predictions as a JSON object (with a <c>Warnings</c> array when a value was
     /// never seen in training; the warnings also go to <paramref name="error"/>); 0 ok, 2 bad input.
     /// </summary>
-    public static int RunJson(IPipelineDefinition pipeline, string json, string? modelPath, TextWriter output, TextWriter error)
+    public static int RunJson(IPipelineDefinition pipeline, string json, string? modelPath, TextWriter output, TextWriter error, double? threshold = null)
     {
         try
         {
-            var prediction = PredictJson(new MLContext(seed: pipeline.Settings.Seed), pipeline, json, modelPath, out var warnings);
+            var prediction = PredictJson(new MLContext(seed: pipeline.Settings.Seed), pipeline, json, modelPath, out var warnings, threshold);
             var shown = new Dictionary<string, object?>(prediction, StringComparer.Ordinal);
             if (warnings.Count > 0) shown["Warnings"] = warnings;
             output.WriteLine(JsonSerializer.Serialize(shown, new JsonSerializerOptions
@@ -525,11 +530,12 @@ public static class PredictStep
     }
 
     /// <summary>Schema binding happens here: a model from another version of the spec fails with ML.NET's reason, which is named.</summary>
-    private static IDataView TransformOrExplain(ITransformer model, IDataView data, string modelPath, PipelineSettings settings)
+    private static IDataView TransformOrExplain(ITransformer model, IDataView data, string modelPath, PipelineSettings settings, double? threshold)
     {
         try
         {
-            return model.Transform(data);
+            var scored = model.Transform(data);
+            return DecisionThreshold.Resolve(settings, threshold) is double t ? DecisionThreshold.Apply(scored, t) : scored;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
         {

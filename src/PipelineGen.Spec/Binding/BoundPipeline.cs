@@ -30,7 +30,8 @@ public sealed record BoundPipeline(
     BoundTrainer Trainer,
     BoundTune? Tune = null,
     BoundLock? Lock = null,
-    EquatableArray<BoundGate>? Gates = null);
+    EquatableArray<BoundGate>? Gates = null,
+    double? DecisionThreshold = null);
 
 /// <param name="Kind">numeric, categorical, text, boolean or datetime — after overrides.</param>
 /// <param name="Role">feature, label, id, ignore or group.</param>

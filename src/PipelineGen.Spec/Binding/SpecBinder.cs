@@ -100,7 +100,8 @@ public static partial class SpecBinder
             trainer,
             FilterPreparationChoices(spec, tune, columns, diagnostics),
             pinned,
-            gates);
+            gates,
+            spec.Task.Kind.Value == TaskKind.Binary ? spec.Task.Threshold?.Value : null);
         return new BindResult(pipeline, diagnostics.ToEquatableArray());
     }
 
@@ -155,6 +156,9 @@ public static partial class SpecBinder
         if (spec.Task.PositiveClass is { } positive && task != TaskKind.Binary)
             diagnostics.Add(SpecDiagnostics.InvalidValue.Create(Severity.Warning, file, positive.Span, "task.positive_class",
                 $"a positive class only applies to binary tasks; it is ignored for {taskName}. Remove it."));
+
+        if (spec.Task.Threshold is { } threshold && task != TaskKind.Binary)
+            diagnostics.Add(SpecDiagnostics.ThresholdNotBinary.Create(file, threshold.Span, taskName));
 
         var evaluate = spec.Evaluate;
         if (!evaluate.RepeatsSpan.IsNone && evaluate.Protocol != "repeated_kfold")

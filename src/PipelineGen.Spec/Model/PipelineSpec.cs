@@ -20,7 +20,7 @@ public sealed record PipelineSpec(
     DeploySection Deploy,
     EquatableArray<GateSpec>? Gates = null);
 
-public sealed record TaskSection(Spanned<TaskKind> Kind, Spanned<string> Label, Spanned<string>? PositiveClass);
+public sealed record TaskSection(Spanned<TaskKind> Kind, Spanned<string> Label, Spanned<string>? PositiveClass, Spanned<double>? Threshold = null);
 
 public sealed record DataSection(
     Spanned<string> Train,

@@ -51,6 +51,11 @@ public class PipelineAppTests : IDisposable
         Assert.Contains("Verdict: the model beats the baseline", output);
         Assert.DoesNotContain("NaN", output);
         Assert.False(output.Contains((char)27), "no ANSI escape codes when output is captured");
+        // The HTML evaluation report sits beside the explore report, and the output links to it.
+        var report = Path.Combine(_dir.Path, ".pipelinegen", "reports", "Iris.evaluate.html");
+        Assert.True(File.Exists(report), output);
+        Assert.Contains("Report: " + new Uri(report).AbsoluteUri, output);
+        Assert.Contains("Confusion matrix", File.ReadAllText(report));
 
         using var store = new RunStore(Path.Combine(_dir.Path, ".pipelinegen", "runs.db"));
         var run = Assert.Single(store.List());

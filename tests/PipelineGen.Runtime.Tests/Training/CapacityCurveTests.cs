@@ -193,6 +193,23 @@ public sealed class CapacityCurveTests : IDisposable
     }
 
     [Fact]
+    public void Capacity_plot_keeps_the_axis_within_the_metric_range_and_marks_the_chosen_point()
+    {
+        // AUC near 1 with a wide band: the band and the axis stop at 1 (they used to run to 1.03).
+        var points = new[] { 10, 20, 40, 80 }.Select((c, i) => new CapacityPoint(c, 0.99 + i * 0.003, 0.96 + i * 0.01) { ValidationStd = 0.05 }).ToArray();
+        var result = new CapacityCurveResult("P", "lightgbm", "NumberOfIterations", "auc", false, 100, 25, points, 2, CapacityVerdict.Found, "chosen 40");
+        var svg = CapacityCurve.RenderSvg(result);
+        var ticks = System.Text.RegularExpressions.Regex.Matches(svg, "class=\"ax\" text-anchor=\"end\">([0-9.]+)<").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.NotEmpty(ticks);
+        Assert.All(ticks, v => Assert.InRange(v, 0, 1));
+        Assert.Contains("<polygon", svg);
+        Assert.Contains("chosen: NumberOfIterations=40", svg);
+        Assert.Contains("(log scale)", svg);
+        var html = CapacityCurve.RenderHtml(result);
+        Assert.Contains(PipelineGen.Runtime.Reporting.HtmlReport.Css, html); // the reports' shared style
+    }
+
+    [Fact]
     public void Capacity_choice_follows_the_curve_unless_the_spec_pins_it()
     {
         var pipeline = new SyntheticPipeline(_project, defaultCapacity: 1, s => s with

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text.Json;
+using PipelineGen.Runtime.Training;
+using Xunit;
+
+namespace PipelineGen.Runtime.Tests.Training;
+
+/// <summary>predict calls a row positive at the threshold the spec (task.threshold) or the user (--threshold) chose.</summary>
+public sealed class DecisionThresholdTests : IDisposable
+{
+    private readonly string _project = TitanicTestPipeline.NewProjectDirectory();
+
+    public void Dispose() => Directory.Delete(_project, recursive: true);
+
+    private sealed class SpecThreshold : TitanicTestPipeline
+    {
+        public SpecThreshold(string project, double threshold) : base(project) => Settings = Settings with { DecisionThreshold = threshold };
+    }
+
+    private (int Positives, List<(bool Predicted, float Probability)> Rows) Predict(IPipelineDefinition pipeline, double? threshold, TextWriter? output = null)
+    {
+        var file = Path.Combine(_project, $"predictions-{Guid.NewGuid():N}.csv");
+        Assert.Equal(0, PredictStep.RunCsv(pipeline, Path.Combine(_project, "titanic_test.csv"), file, null, output ?? TextWriter.Null, TextWriter.Null, threshold));
+        var rows = File.ReadAllLines(file).Skip(1).Select(l => l.Split(','))
+            .Select(c => (bool.Parse(c[8]), float.Parse(c[10], CultureInfo.InvariantCulture))).ToList();
+        return (rows.Count(r => r.Item1), rows);
+    }
+
+    [Fact]
+    public void Predict_uses_the_spec_threshold_and_the_option_overrides_it()
+    {
+        var plain = new TitanicTestPipeline(_project);
+        Assert.Equal(0, TrainStep.Run(plain, new TrainOptions { SpecHash = TitanicTestPipeline.SpecHash }, TextWriter.Null, TextWriter.Null));
+
+        var (atDefault, defaultRows) = Predict(plain, null);
+        Assert.All(defaultRows, r => Assert.Equal(r.Probability >= 0.5f, r.Predicted));
+
+        // The spec's task.threshold: fewer rows called positive at 0.8, each exactly when its probability reaches it.
+        var output = new StringWriter();
+        var (atSpec, specRows) = Predict(new SpecThreshold(_project, 0.8), null, output);
+        Assert.All(specRows, r => Assert.Equal(r.Probability >= 0.8f, r.Predicted));
+        Assert.True(atSpec < atDefault, $"{atSpec} positives at 0.8, {atDefault} at 0.5");
+        Assert.Contains("Probability >= 0.8 are predicted positive (task.threshold in the spec)", output.ToString());
+
+        // --threshold wins over the spec's.
+        var (atOption, optionRows) = Predict(new SpecThreshold(_project, 0.8), 0.2);
+        Assert.All(optionRows, r => Assert.Equal(r.Probability >= 0.2f, r.Predicted));
+        Assert.True(atOption > atDefault);
+
+        // One JSON row: a threshold just above its probability flips it to negative.
+        string row = """{"pclass": 1, "sex": "female", "age": 30, "sibsp": 0, "parch": 0, "fare": 80.5, "embarked": "C"}""";
+        var json = new StringWriter();
+        Assert.Equal(0, PredictStep.RunJson(plain, row, null, json, TextWriter.Null));
+        using var plainAnswer = JsonDocument.Parse(json.ToString());
+        double p = plainAnswer.RootElement.GetProperty("Probability").GetDouble();
+        Assert.True(plainAnswer.RootElement.GetProperty("PredictedLabel").GetBoolean());
+        json = new StringWriter();
+        Assert.Equal(0, PredictStep.RunJson(plain, row, null, json, TextWriter.Null, Math.Min(0.999, p + 0.0005)));
+        using var strictAnswer = JsonDocument.Parse(json.ToString());
+        Assert.False(strictAnswer.RootElement.GetProperty("PredictedLabel").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.0)]
+    [InlineData(-0.5)]
+    public void A_threshold_that_is_not_a_probability_is_bad_input_with_the_fix(double threshold)
+    {
+        var plain = new TitanicTestPipeline(_project);
+        var error = new StringWriter();
+        Assert.Equal(2, PredictStep.RunCsv(plain, Path.Combine(_project, "titanic_test.csv"), Path.Combine(_project, "p.csv"), null, TextWriter.Null, error, threshold));
+        Assert.Contains("not a probability strictly between 0 and 1", error.ToString());
+    }
+}
