@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -50,8 +51,22 @@ public static class PipelineServer
             await Results.Problem(statusCode: 500, title: "The prediction failed",
                 detail: "The service could not complete the request; the server log has the cause.").ExecuteAsync(context);
         }));
-        // 404/405 and other bodiless errors get a problem-details body saying what happened.
-        app.UseStatusCodePages();
+        // Errors raised before a handler runs (no route, wrong method, and 415 from routing: the JSON endpoints declare
+        // that they accept application/json only) get a problem-details body saying what to do.
+        app.UseStatusCodePages(async status =>
+        {
+            var context = status.HttpContext;
+            var code = context.Response.StatusCode;
+            var (title, detail) = code switch
+            {
+                StatusCodes.Status415UnsupportedMediaType => ("Unsupported content type",
+                    $"Send the row as JSON with 'Content-Type: application/json' (got '{(string.IsNullOrEmpty(context.Request.ContentType) ? "no content type" : context.Request.ContentType)}')."),
+                StatusCodes.Status404NotFound => ("No such route", "The routes are POST /predict, POST /predict/batch, GET /drift, GET /health, GET /ready and GET /openapi/v1.json."),
+                StatusCodes.Status405MethodNotAllowed => ("Method not allowed", $"{context.Request.Method} is not accepted here: predictions are POST, the other routes GET."),
+                _ => (ReasonPhrases.GetReasonPhrase(code), (string?)null),
+            };
+            await Results.Problem(statusCode: code, title: title, detail: detail).ExecuteAsync(context);
+        });
         app.MapPipelineEndpoints<TInput, TPrediction>();
         return app;
     }

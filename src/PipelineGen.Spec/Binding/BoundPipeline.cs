@@ -29,7 +29,8 @@ public sealed record BoundPipeline(
     BoundEvaluation Evaluation,
     BoundTrainer Trainer,
     BoundTune? Tune = null,
-    BoundLock? Lock = null);
+    BoundLock? Lock = null,
+    int? RestPort = null);
 
 /// <param name="Kind">numeric, categorical, text, boolean or datetime — after overrides.</param>
 /// <param name="Role">feature, label, id, ignore or group.</param>

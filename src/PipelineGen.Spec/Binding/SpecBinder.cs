@@ -97,7 +97,9 @@ public static class SpecBinder
             new BoundEvaluation(spec.Evaluate.Protocol, spec.Evaluate.Folds, spec.Evaluate.Repeats, spec.Evaluate.HoldoutFraction, spec.Evaluate.Stratify, spec.Evaluate.Seed, spec.Evaluate.Duplicates),
             trainer,
             tune,
-            pinned);
+            pinned,
+            // deploy.rest.port: the default port of the generated 'serve' command (PipelineGen.Serving).
+            spec.Deploy.RestPort);
         return new BindResult(pipeline, diagnostics.ToEquatableArray());
     }
 
