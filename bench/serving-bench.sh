@@ -23,7 +23,7 @@ curl -sf "http://127.0.0.1:$PORT/ready" >/dev/null || { echo "server did not sta
 
 ROW='{"pclass": 3, "sex": "male", "age": 22, "sibsp": 1, "parch": 0, "fare": 7.25, "embarked": "S"}'
 BATCH="[$(printf "$ROW,%.0s" $(seq 1 99))$ROW]"
-lua() { printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[%s]]\n' "$2" > "$OUT/$1.lua"; }
+lua() { printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [==[%s]==]\n' "$2" > "$OUT/$1.lua"; }
 lua single "$ROW"; lua batch "$BATCH"
 
 # name path body

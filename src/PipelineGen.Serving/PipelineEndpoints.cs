@@ -29,6 +29,8 @@ public static class PipelineEndpoints
     // Rows are flat objects of scalars: more depth than this is not a row, and a deep document is refused before it is walked.
     private static readonly JsonDocumentOptions BodyJson = new() { MaxDepth = 8 };
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IServiceProvider, object> OpenApiMapped = new();
+
     /// <summary>How many field errors one 400 lists (a million bad rows must not make a million-line answer).</summary>
     public const int MaxErrorsListed = 20;
 
@@ -98,7 +100,8 @@ public static class PipelineEndpoints
             .WithName($"{name}Drift")
             .WithSummary("Inputs received since the model was loaded, compared with its training profile (PSI, KS; verdicts stable, moderate, major, notcomputed as in 'explore').")
             .Produces<DriftReport>(StatusCodes.Status200OK);
-        if (options.OpenApi) endpoints.MapOpenApi();
+        // Several pipelines in one app share one document: map its route once per app.
+        if (options.OpenApi && OpenApiMapped.TryAdd(endpoints.ServiceProvider, new object())) endpoints.MapOpenApi();
         return group;
     }
 
