@@ -81,7 +81,17 @@ public sealed class PipelineGenerator : IIncrementalGenerator
             .Select(static (names, _) => FindDuplicates(names))
             .WithTrackingName(TrackingNames.DuplicateNames);
 
+        // Typed REST endpoints and the 'serve' command only where the project references PipelineGen.Serving, so console
+        // projects never see ASP.NET Core types. A bool, so an edit elsewhere in the compilation leaves it Unchanged.
+        var servingReferenced = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.ReferencedAssemblyNames.Any(a => a.Name == ServingEmitter.AssemblyName))
+            .WithTrackingName(TrackingNames.ServingReferenced);
+
         context.RegisterSourceOutput(emitModels, static (spc, pipelines) => Safe.Emit(spc, pipelines));
+        context.RegisterSourceOutput(emitModels.Combine(servingReferenced), static (spc, input) =>
+        {
+            if (input.Right) Safe.EmitServing(spc, input.Left);
+        });
         context.RegisterSourceOutput(diagnostics, static (spc, list) => DiagnosticReporter.Report(spc, list));
         context.RegisterSourceOutput(duplicateNames, static (spc, list) => DiagnosticReporter.Report(spc, list));
     }

@@ -40,6 +40,15 @@ internal static class Safe
             context.ReportDiagnostic(DiagnosticReporter.ToDiagnostic(Internal(specPath, "emitting code", ex)));
     }
 
+    public static void EmitServing(SourceProductionContext context, EquatableArray<BoundPipeline> pipelines)
+    {
+        var outputs = ServingEmitter.EmitAll(pipelines, context.CancellationToken, out var failures);
+        foreach (var (hintName, source, _) in outputs)
+            context.AddSource(hintName, source);
+        foreach (var (specPath, ex) in failures)
+            context.ReportDiagnostic(DiagnosticReporter.ToDiagnostic(Internal(specPath, "emitting the serving code", ex)));
+    }
+
     private static DiagnosticInfo Internal(string path, string stage, Exception ex) =>
         SpecDiagnostics.InternalError.Create(path, SourceSpan.At(1, 1), stage, $"{ex.GetType().Name}: {ex.Message}");
 }

@@ -30,7 +30,7 @@ public static partial class PipelineApp
             RunStorePath = runStorePath ?? RunStore.DefaultPath(pipeline.Settings),
         };
         var root = new RootCommand($"{pipeline.Settings.Name}: the workflow steps of this PipelineGen pipeline ({pipeline.Settings.Task}, trainer {pipeline.Settings.TrainerName}).");
-        foreach (var contributor in Contributors.Concat(extraContributors ?? []))
+        foreach (var contributor in Contributors.Concat(RegisteredFor(pipeline.GetType())).Concat(extraContributors ?? []))
             contributor.Contribute(root, services);
 
         var parse = root.Parse(args);
@@ -41,5 +41,23 @@ public static partial class PipelineApp
             return ExitCodes.BadInput;
         }
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    private static readonly List<(Type Pipeline, ICommandContributor Contributor)> Registered = [];
+
+    /// <summary>
+    /// Adds commands for one pipeline type from outside the runtime: a package the console runtime must not depend on
+    /// (PipelineGen.Serving's <c>serve</c>) registers them from generated code's module initializer.
+    /// </summary>
+    public static void RegisterCommands(Type pipelineType, ICommandContributor contributor)
+    {
+        ArgumentNullException.ThrowIfNull(pipelineType);
+        ArgumentNullException.ThrowIfNull(contributor);
+        lock (Registered) Registered.Add((pipelineType, contributor));
+    }
+
+    private static ICommandContributor[] RegisteredFor(Type pipelineType)
+    {
+        lock (Registered) return Registered.Where(r => r.Pipeline.IsAssignableFrom(pipelineType)).Select(r => r.Contributor).ToArray();
     }
 }

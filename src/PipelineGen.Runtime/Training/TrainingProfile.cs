@@ -19,6 +19,13 @@ public sealed record ColumnProfile
     public IReadOnlyList<string>? Categories { get; init; }
     /// <summary>False when the column had more than <see cref="TrainingProfile.MaxCategories"/> values: the list is then not kept.</summary>
     public bool CategoriesComplete { get; init; } = true;
+    /// <summary>
+    /// Numeric columns: a seeded uniform sample of up to <see cref="TrainingProfile.SampleSize"/> present values, the training
+    /// side of the REST service's drift check (PSI over its deciles, KS against the inputs served). Null in older profiles.
+    /// </summary>
+    public IReadOnlyList<double>? Sample { get; init; }
+    /// <summary>Categorical columns: how many rows held each category (when <see cref="CategoriesComplete"/>); null in older profiles.</summary>
+    public SortedDictionary<string, long>? CategoryCounts { get; init; }
 }
 
 /// <summary>
@@ -30,6 +37,9 @@ public sealed record TrainingProfile
 {
     /// <summary>Beyond this many distinct values a categorical column's list is not kept (and unseen values are not checked).</summary>
     public const int MaxCategories = 10_000;
+
+    /// <summary>Values kept per numeric column for drift checks (a reservoir sample; the same size explore compares).</summary>
+    public const int SampleSize = 2_000;
 
     public int Version { get; init; } = 1;
     /// <summary>SHA-256 of the model file this profile belongs to.</summary>
@@ -126,6 +136,8 @@ public sealed record TrainingProfile
         private T _value = default!;
         private long _missing;
         private double _min = double.PositiveInfinity, _max = double.NegativeInfinity;
+        // A fixed seed: the same data gives the same profile file.
+        private readonly Exploration.Reservoir<double> _sample = new(SampleSize, seed: 42);
 
         public override void Add()
         {
@@ -135,6 +147,7 @@ public sealed record TrainingProfile
             if (double.IsInfinity(v)) return;
             if (v < _min) _min = v;
             if (v > _max) _max = v;
+            _sample.Offer(v);
         }
 
         public override ColumnProfile Result() => new()
@@ -143,6 +156,7 @@ public sealed record TrainingProfile
             Missing = _missing,
             Min = _min <= _max ? _min : null,
             Max = _min <= _max ? _max : null,
+            Sample = _sample.Items.ToArray(),
         };
     }
 
@@ -150,7 +164,7 @@ public sealed record TrainingProfile
     {
         private ReadOnlyMemory<char> _value;
         private long _missing;
-        private HashSet<string>? _seen = new(StringComparer.Ordinal);
+        private Dictionary<string, long>? _seen = new(StringComparer.Ordinal);
 
         public override void Add()
         {
@@ -159,7 +173,7 @@ public sealed record TrainingProfile
             // Same test as the data scan: a missing-value token (after trimming) is a missing value, not a category.
             if (missingTokens.Contains(text.Trim())) { _missing++; return; }
             if (_seen is null) return;
-            _seen.Add(text);
+            _seen[text] = _seen.GetValueOrDefault(text) + 1;
             if (_seen.Count > MaxCategories) _seen = null;
         }
 
@@ -167,8 +181,9 @@ public sealed record TrainingProfile
         {
             Kind = nameof(ColumnKind.Categorical),
             Missing = _missing,
-            Categories = _seen?.Order(StringComparer.Ordinal).ToArray(),
+            Categories = _seen?.Keys.Order(StringComparer.Ordinal).ToArray(),
             CategoriesComplete = _seen is not null,
+            CategoryCounts = _seen is null ? null : new SortedDictionary<string, long>(_seen, StringComparer.Ordinal),
         };
     }
 

@@ -31,7 +31,8 @@ public sealed record BoundPipeline(
     BoundTune? Tune = null,
     BoundLock? Lock = null,
     EquatableArray<BoundGate>? Gates = null,
-    double? DecisionThreshold = null);
+    double? DecisionThreshold = null,
+    int? RestPort = null);
 
 /// <param name="Kind">numeric, categorical, text, boolean or datetime — after overrides.</param>
 /// <param name="Role">feature, label, id, ignore or group.</param>

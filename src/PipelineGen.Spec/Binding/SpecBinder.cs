@@ -101,7 +101,9 @@ public static partial class SpecBinder
             FilterPreparationChoices(spec, tune, columns, diagnostics),
             pinned,
             gates,
-            spec.Task.Kind.Value == TaskKind.Binary ? spec.Task.Threshold?.Value : null);
+            spec.Task.Kind.Value == TaskKind.Binary ? spec.Task.Threshold?.Value : null,
+            // deploy.rest.port: the default port of the generated 'serve' command (PipelineGen.Serving).
+            spec.Deploy.RestPort);
         return new BindResult(pipeline, diagnostics.ToEquatableArray());
     }
 

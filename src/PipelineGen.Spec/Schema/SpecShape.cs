@@ -156,9 +156,9 @@ public static class SpecShape
             example: "gates:\n  - { metric: auc, min: 0.85 }", checks: new[] { "PG0400", "PG0401", "PG0402", "PG0403", "PG0404", "PG0405" }),
         P("deploy", new ObjectShape("How the model is served.", new[]
         {
-            P("rest", new ObjectShape("REST endpoint.", new[]
+            P("rest", new ObjectShape("REST service (package PipelineGen.Serving: 'serve' and the generated Map<Name>Endpoints).", new[]
             {
-                P("port", Int("Port on 127.0.0.1.", 1, 65535), @default: "5000"),
+                P("port", Int("Default port of the 'serve' command (on 127.0.0.1 unless --host says otherwise); '--port' overrides it.", 1, 65535), @default: "5000"),
             })),
             P("onnx", Bool("Export an ONNX model."), @default: "false"),
         })),

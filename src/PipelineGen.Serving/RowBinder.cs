@@ -1,0 +1,242 @@
+using System.Globalization;
+using System.Linq.Expressions;
+using System.Reflection;
+using System.Text.Json;
+using PipelineGen.Runtime;
+using PipelineGen.Runtime.Training;
+
+namespace PipelineGen.Serving;
+
+/// <summary>
+/// Turns one JSON object into a generated input row, checked against the pipeline's columns and the model's training
+/// profile. Property names are the data's column names (as in the spec and <c>predict --json</c>; matched case-insensitively
+/// when unambiguous). Errors (unknown property, wrong type, a required feature missing, a number a 32-bit float cannot hold)
+/// go to a dictionary keyed by the field's path, which becomes a 400 problem-details body; values the model never saw
+/// (an unseen category, a number far outside the training range) become warnings and the row is still predicted.
+/// </summary>
+public sealed class RowBinder<TInput> where TInput : class, new()
+{
+    private readonly Field[] _fields;
+    private readonly Dictionary<string, Field> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Field?> _byNameIgnoreCase = new(StringComparer.OrdinalIgnoreCase);
+    private readonly string _columnList;
+
+    /// <summary>Builds the binder; throws <see cref="ServingStartupException"/> when <typeparamref name="TInput"/> does not match the pipeline's columns.</summary>
+    public RowBinder(PipelineSettings settings, TrainingProfile? profile)
+    {
+        var properties = typeof(TInput).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite)
+            .ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var fields = new List<Field>();
+        foreach (var column in settings.Columns.OrderBy(c => c.Index))
+        {
+            if (!properties.TryGetValue(column.PropertyName, out var property))
+                throw new ServingStartupException($"{typeof(TInput).Name} has no settable property {column.PropertyName} for column '{column.Name}' of pipeline '{settings.Name}': the generated types and the settings do not belong together. Rebuild the project.");
+            var columnProfile = profile?.Columns.GetValueOrDefault(column.Name);
+            bool required = column.Role == ColumnRole.Feature && !column.HasMissing && !(columnProfile?.Missing > 0);
+            fields.Add(new Field(column, property, required, columnProfile));
+        }
+        _fields = fields.ToArray();
+        foreach (var field in _fields)
+        {
+            _byName[field.Column.Name] = field;
+            // Two columns differing only in case: neither is matched case-insensitively.
+            _byNameIgnoreCase[field.Column.Name] = _byNameIgnoreCase.ContainsKey(field.Column.Name) ? null : field;
+        }
+        _columnList = string.Join(", ", _fields.Select(f => f.Column.Name));
+    }
+
+    /// <summary>The fields in column order (for OpenAPI descriptions and drift).</summary>
+    public IReadOnlyList<Field> Fields => _fields;
+
+    /// <summary>
+    /// Binds <paramref name="json"/>; returns null when it has errors (added to <paramref name="errors"/> under
+    /// <paramref name="path"/>-prefixed keys). Warnings are added to <paramref name="warnings"/>.
+    /// </summary>
+    public TInput? Bind(JsonElement json, string path, Dictionary<string, string[]> errors, List<string> warnings)
+    {
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            errors[path.Length == 0 ? "$" : path] = [$"expected a JSON object with the columns as properties ({_columnList}), got {Describe(json.ValueKind)}."];
+            return null;
+        }
+        int errorsBefore = errors.Count;
+        var row = new TInput();
+        Span<bool> seen = _fields.Length <= 256 ? stackalloc bool[_fields.Length] : new bool[_fields.Length];
+        foreach (var property in json.EnumerateObject())
+        {
+            var key = Key(path, property.Name);
+            if (!_byName.TryGetValue(property.Name, out var field) && !(_byNameIgnoreCase.TryGetValue(property.Name, out field) && field is not null))
+            {
+                errors[key] = [$"'{Shorten(property.Name)}' is not a column of this model. Columns: {_columnList}."];
+                continue;
+            }
+            int index = Array.IndexOf(_fields, field);
+            if (seen[index])
+            {
+                errors[key] = [$"column '{field.Column.Name}' is given twice; give each column once."];
+                continue;
+            }
+            seen[index] = true;
+            if (property.Value.ValueKind == JsonValueKind.Null)
+            {
+                if (field.Required) errors[key] = [RequiredMessage(field)];
+                else field.SetMissing(row);
+                continue;
+            }
+            if (field.Set(row, property.Value) is { } problem) errors[key] = [problem];
+            else if (field.Column.Role == ColumnRole.Feature && field.Check(property.Value) is { } warning) warnings.Add(path.Length == 0 ? warning : $"{path}: {warning}");
+        }
+        for (int i = 0; i < _fields.Length; i++)
+        {
+            var field = _fields[i];
+            if (seen[i]) continue;
+            if (field.Required) errors[Key(path, field.Column.Name)] = [RequiredMessage(field)];
+            else field.SetMissing(row);
+        }
+        return errors.Count == errorsBefore ? row : null;
+    }
+
+    private static string RequiredMessage(Field field) =>
+        $"'{field.Column.Name}' is required ({field.TypeWord}): the model was trained without missing values in it.";
+
+    private static string Key(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
+    internal static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    private static string Shorten(string text) => text.Length <= 60 ? text : text[..57] + "...";
+
+    /// <summary>One column: how its JSON value is read into the generated property, and what training saw in it.</summary>
+    public sealed class Field
+    {
+        private readonly Func<TInput, JsonElement, string?> _set;
+        private readonly Action<TInput> _setMissing;
+        private readonly HashSet<string>? _categories;
+
+        internal Field(ColumnInfo column, PropertyInfo property, bool required, ColumnProfile? profile)
+        {
+            Column = column;
+            Property = property;
+            Required = required;
+            Profile = profile;
+            if (profile is { CategoriesComplete: true, Categories: { } categories }) _categories = new HashSet<string>(categories, StringComparer.Ordinal);
+            (_set, _setMissing, TypeWord) = Accessors(column, property);
+        }
+
+        public ColumnInfo Column { get; }
+        public PropertyInfo Property { get; }
+        /// <summary>A feature the model was trained without missing values in: absent or null is a 400.</summary>
+        public bool Required { get; }
+        public ColumnProfile? Profile { get; }
+        /// <summary>"a number", "a string", ... as the error messages and OpenAPI say it.</summary>
+        public string TypeWord { get; }
+
+        internal string? Set(TInput row, JsonElement value) => _set(row, value);
+        internal void SetMissing(TInput row) => _setMissing(row);
+
+        /// <summary>A warning when the value is one the model never saw in training; null otherwise.</summary>
+        internal string? Check(JsonElement value)
+        {
+            if (Profile is null) return null;
+            if (Profile.Min is double min && Profile.Max is double max && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number))
+            {
+                double margin = (max - min) * PredictStep.FarOutsideFraction;
+                return number >= min - margin && number <= max + margin ? null
+                    : string.Create(CultureInfo.InvariantCulture, $"'{Column.Name}' = {number}: far outside the training range [{min}, {max}] (by more than {PredictStep.FarOutsideFraction:P0} of its width); predicted anyway, but the model has not seen such values.");
+            }
+            if (_categories is not null && CategoryText(value) is { } text && !_categories.Contains(text))
+                return $"'{Column.Name}' = '{Shorten(text)}': a category not seen in training ({(_categories.Count <= 10 ? "seen: " + string.Join(", ", _categories.Order(StringComparer.Ordinal)) : $"{_categories.Count} seen")}); predicted anyway, but the model learned nothing about this value.";
+            return null;
+        }
+
+        internal static string? CategoryText(JsonElement value) => value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            _ => null,
+        };
+
+        private static (Func<TInput, JsonElement, string?> Set, Action<TInput> Missing, string Word) Accessors(ColumnInfo column, PropertyInfo property)
+        {
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            string name = column.Name;
+            if (type == typeof(float))
+            {
+                var set = Setter<float>(property);
+                return ((row, v) =>
+                {
+                    if (v.ValueKind != JsonValueKind.Number) return $"'{name}' must be a number (or null when missing), got {Describe(v.ValueKind)}.";
+                    if (!v.TryGetDouble(out var d) || !float.IsFinite((float)d)) return $"'{name}' = {Shorten(v.GetRawText())} is outside the range of a 32-bit float (about ±3.4e38).";
+                    set(row, (float)d);
+                    return null;
+                }, row => set(row, float.NaN), "a number");
+            }
+            if (type == typeof(double))
+            {
+                var set = Setter<double>(property);
+                return ((row, v) =>
+                {
+                    if (v.ValueKind != JsonValueKind.Number) return $"'{name}' must be a number (or null when missing), got {Describe(v.ValueKind)}.";
+                    if (!v.TryGetDouble(out var d) || !double.IsFinite(d)) return $"'{name}' = {Shorten(v.GetRawText())} is not a finite number.";
+                    set(row, d);
+                    return null;
+                }, row => set(row, double.NaN), "a number");
+            }
+            if (type == typeof(bool))
+            {
+                var set = Setter<bool>(property);
+                return ((row, v) =>
+                {
+                    if (v.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) return $"'{name}' must be true or false, got {Describe(v.ValueKind)}.";
+                    set(row, v.GetBoolean());
+                    return null;
+                }, row => set(row, false), "true or false");
+            }
+            if (type == typeof(DateTime))
+            {
+                var set = Setter<DateTime>(property);
+                return ((row, v) =>
+                {
+                    if (v.ValueKind != JsonValueKind.String || !DateTime.TryParse(v.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t))
+                        return $"'{name}' must be a date and time as an ISO 8601 string (e.g. \"2024-05-01T13:00:00\"), got {Describe(v.ValueKind)}.";
+                    set(row, t);
+                    return null;
+                }, row => set(row, default), "an ISO 8601 date-time string");
+            }
+            if (type == typeof(string))
+            {
+                var set = Setter<string?>(property);
+                bool categorical = column.Kind == ColumnKind.Categorical;
+                return ((row, v) =>
+                {
+                    // A category written as a number (pclass: 1) is the text the data file had; free text must be a string.
+                    var text = v.ValueKind == JsonValueKind.String ? v.GetString() : categorical ? CategoryText(v) : null;
+                    if (text is null) return $"'{name}' must be a string{(categorical ? " (or a number or boolean naming the category)" : "")}, got {Describe(v.ValueKind)}.";
+                    set(row, text);
+                    return null;
+                }, row => set(row, ""), "a string");
+            }
+            throw new ServingStartupException($"Column '{name}' is a {type.Name} property ({property.DeclaringType?.Name}.{property.Name}); the REST service reads float, double, bool, DateTime and string columns.");
+        }
+
+        // A compiled setter: a reflection Invoke per value would cost more than the prediction for small models.
+        private static Action<TInput, T> Setter<T>(PropertyInfo property)
+        {
+            var row = Expression.Parameter(typeof(TInput));
+            var value = Expression.Parameter(typeof(T));
+            Expression converted = property.PropertyType == typeof(T) ? value : Expression.Convert(value, property.PropertyType);
+            return Expression.Lambda<Action<TInput, T>>(Expression.Assign(Expression.Property(row, property), converted), row, value).Compile();
+        }
+    }
+}
