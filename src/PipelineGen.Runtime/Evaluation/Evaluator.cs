@@ -23,6 +23,8 @@ public sealed record EvaluationOptions
     public bool IncludeModel { get; init; } = true;
     /// <summary>Called after each split.</summary>
     public Action<SplitProgress>? Progress { get; init; }
+    /// <summary>When set, each row's out-of-fold prediction is added to it (tuning keeps them for ensemble selection).</summary>
+    public OutOfFoldCollector? OutOfFold { get; init; }
 }
 
 public sealed record SplitProgress(int Completed, int Total, string Split);
@@ -136,6 +138,7 @@ public static class Evaluator
                 var model = pipeline.BuildPipeline(ml).Fit(training);
                 var scored = model.Transform(validation);
                 modelMetrics = MetricComputer.Compute(ml, settings.Task, scored, $"model, {where}", warnings);
+                options.OutOfFold?.Add(split, scan.RowCount, settings.Task, scored);
                 // Only Label is read from these, so no scoring work is done for the baseline.
                 trainingLabels = model.Transform(training);
                 validationLabels = scored;
