@@ -20,6 +20,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         var holdback = new Option<double?>("--holdback") { Description = "Share of the training rows held back from the search to score the winner honestly (default 0.2)." };
         var noLock = new Option<bool>("--no-lock") { Description = "Do not write the lock file." };
         var workers = new Option<int?>("--workers") { Description = "Run trials in up to N worker processes of this program at once; a trial still running when --time ends is stopped. Default: one at a time in this process." };
+        var ensemble = new Option<bool>("--ensemble") { Description = "Keep each trial's out-of-fold predictions and build a greedy ensemble of the best trials (Caruana); kept only when it beats the single winner on the held-back rows." };
         var command = new Command("tune",
             "Search the hyperparameters of the spec's tune section under the spec's evaluation protocol, journal every trial, score the winner on held-back rows and pin it in <spec>.lock.yaml. Never reads the test set.");
         command.Options.Add(trials);
@@ -29,6 +30,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         command.Options.Add(holdback);
         command.Options.Add(noLock);
         command.Options.Add(workers);
+        command.Options.Add(ensemble);
         command.Options.Add(services.Options.Seed);
         command.Options.Add(services.Options.Data);
         command.Options.Add(services.Options.BadRows);
@@ -51,6 +53,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
                 BadRows = parse.GetValue(services.Options.BadRows) switch { null => null, "skip" => BadRowPolicy.Skip, _ => BadRowPolicy.Fail },
                 WriteLock = !parse.GetValue(noLock),
                 Workers = parse.GetValue(workers) is { } n ? (n >= 1 ? n : throw new ArgumentException($"--workers {n}: use 1 or more.")) : null,
+                Ensemble = parse.GetValue(ensemble) || ((ITunablePipeline)services.Pipeline).Tuning.Ensemble,
             };
             return Run(services, options, record, out _);
         }));
@@ -144,6 +147,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         output.WriteLine($"  search score (best of {result.Completed.Count()} on the same {winner.Splits} split(s), optimistic): {report.Metric} {PipelineTuner.F(winner.Value!.Value)}{(winner.StdDev is { } ws ? " ± " + PipelineTuner.F(ws) : "")}");
         if (report.LockPath is not null)
             output.WriteLine($"Pinned in {report.LockPath}: build again and 'train' uses these values (commit the file to keep them).");
+        if (options.Ensemble) TuningEnsembleOutput.Write(services, pipeline, report, options, record);
         foreach (var warning in report.Warnings) services.Error.WriteLine($"warning: {warning}");
 
         if (report.WinnerHoldbackScore is { } winnerScore)
