@@ -149,6 +149,8 @@ public sealed partial class TuningCommandContributor : ICommandContributor
             output.WriteLine($"Pinned in {report.LockPath}: build again and 'train' uses these values (commit the file to keep them).");
         if (options.Ensemble) TuningEnsembleOutput.Write(services, pipeline, report, options, record);
         foreach (var warning in report.Warnings) services.Error.WriteLine($"warning: {warning}");
+        record.Parameters["winner"] = $"trial {winner.Number + 1}: {winner.Configuration.Describe(report.Space)}";
+        WriteStudyReport(services, pipeline, report, record);
 
         if (report.WinnerHoldbackScore is { } winnerScore)
             record.Metrics.Add(new RunMetric(report.Metric, "model", winnerScore, null, null, null));
@@ -174,6 +176,22 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         if (exitCode != ExitCodes.Ok || report?.Result.Best is not { } best) return services.Pipeline;
         services.Output.WriteLine($"The final model is trained with the winner ({best.Configuration.Describe(report.Space)}); step 2 measured the spec's own hyperparameters, so the card will say this model was not evaluated under the protocol; its honest estimate is the held-back score in the tune run above.");
         return tunable.WithHyperparameters(best.Configuration);
+    }
+
+    /// <summary>The study's HTML page (<see cref="StudyReport"/>) beside the explore report; a page that cannot be written is a warning, not a failed study.</summary>
+    private static void WriteStudyReport(CommandServices services, ITunablePipeline pipeline, TuneReport report, StepRecord record)
+    {
+        var path = StudyReport.DefaultPath(pipeline.Settings);
+        try
+        {
+            StudyReport.Write(report, pipeline.Settings.Name, path);
+            services.Output.WriteLine($"Study report: {path}");
+            record.Parameters["study_report"] = path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            services.Error.WriteLine($"warning: could not write the study report {path}: {e.Message}");
+        }
     }
 
     private static string Fmt(double? value) => value is { } v ? PipelineTuner.F(v) : "undefined (see warnings)";

@@ -319,7 +319,7 @@ public static class ExplorationHtml
     private static string F(double v) => v.ToString("0.##", Inv);
     private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
 
-    private const string Css = """
+    internal const string Css = """
         :root{--fg:#1f2933;--muted:#616e7c;--line:#e4e7eb;--bg:#f7f8fa;--ok:#2f855a;--warn:#b7791f;--bad:#c0392b}
         *{box-sizing:border-box}
         body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;color:var(--fg);background:var(--bg)}

@@ -10,6 +10,7 @@ namespace PipelineGen.Runtime.Training;
 public sealed record TuningProvenance(string StudyId, string Metric, double? HoldbackScore, string Source, string? Ensemble = null)
 {
     /// <summary>The study a lock file names (its <c>study:</c> block), or null when there is no lock file or no study in it.</summary>
+    /// <param name="lockPath">The lock file next to the spec.</param>
     /// <param name="compiledIn">The values the build pinned; when given, a lock whose params differ (rewritten by a later
     /// tune without a rebuild) is not this model's study and null is returned.</param>
     public static TuningProvenance? FromLockFile(string lockPath, IReadOnlyDictionary<string, string>? compiledIn = null)

@@ -206,7 +206,7 @@ public static class PipelineTuner
     }
 
     /// <summary>One trial: the spec's protocol on the search rows through <see cref="Evaluator"/>, with these hyperparameters.</summary>
-    /// <param name="outOfFoldPath">When set, the trial's out-of-fold predictions are written there (ensemble candidates).</param>
+    /// <remarks>With <c>outOfFoldPath</c> the trial's out-of-fold predictions are written there (ensemble candidates).</remarks>
     public static TrialOutcome Evaluate(ITunablePipeline pipeline, Configuration config, string searchFile, int? seed, string metric, string? outOfFoldPath = null)
     {
         var collector = outOfFoldPath is null ? null : new OutOfFoldCollector();

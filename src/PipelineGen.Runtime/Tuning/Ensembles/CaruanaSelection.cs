@@ -17,6 +17,7 @@ public static class CaruanaSelection
     /// <param name="candidates">Predictions over the same rows, in the same order.</param>
     /// <param name="score">Scores a prediction vector (rows with a NaN in any candidate are left out before it is called).</param>
     /// <param name="higherIsBetter">Direction of <paramref name="score"/>.</param>
+    /// <param name="steps">Members to pick, counted with repetition.</param>
     public static EnsembleSelection Select(IReadOnlyList<EnsembleCandidate> candidates, Func<double[], double> score, bool higherIsBetter, int steps = 20)
     {
         if (candidates.Count == 0) throw new ArgumentException("ensemble selection needs at least one candidate.");
