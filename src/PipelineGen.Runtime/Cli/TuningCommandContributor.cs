@@ -94,6 +94,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         output.WriteLine("Space: " + string.Join("; ", tuning.Space.Select(p => p.Describe())));
         output.WriteLine($"Each trial: the spec's evaluation protocol on the search rows, every transform and the trainer fitted inside each fold; {options.HoldbackFraction.ToString("0.##", CultureInfo.InvariantCulture)} of the rows held back, never seen by the search.");
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         report = PipelineTuner.Run(pipeline, options with
         {
             Progress = (trial, state) =>
@@ -104,7 +105,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
                 string what = trial.Failed
                     ? $"failed: {trial.Error}"
                     : $"{state.Study.Metric} {PipelineTuner.F(trial.Value!.Value)}{(trial.StdDev is { } s ? " ± " + PipelineTuner.F(s) : "")}";
-                output.WriteLine($"  trial {trial.Number + 1}/{budget}  {what}  | {bestText}  | {trial.Configuration.Describe(new SearchSpace(tuning.Space))}  ({trial.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)");
+                output.WriteLine($"  trial {trial.Number + 1}/{budget}  {what}  | {bestText}  | {trial.Configuration.Describe(new SearchSpace(tuning.Space))}  ({trial.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s){TimeLeft(state, budget, clock.Elapsed, options)}");
             },
         });
 
@@ -192,6 +193,21 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         {
             services.Error.WriteLine($"warning: could not write the study report {path}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// "  | 3 of 20 done, 42 s elapsed, about 3.1 min left": the trials still to run at this session's mean trial time
+    /// (divided among the workers), capped by what is left of --time. Plain text, so it reads the same when redirected.
+    /// </summary>
+    internal static string TimeLeft(StudyResult state, int budget, TimeSpan elapsed, TuneOptions options)
+    {
+        int done = state.Trials.Count;
+        int remaining = Math.Max(0, budget - done);
+        string text = $"  | {done} of {budget} done, {FormatDuration(elapsed)} elapsed";
+        if (remaining == 0 || state.NewTrials == 0) return text;
+        var estimate = TimeSpan.FromTicks(elapsed.Ticks / state.NewTrials * remaining / Math.Max(1, options.Workers ?? 1));
+        if (options.Time is { } limit && limit - elapsed < estimate) estimate = limit - elapsed > TimeSpan.Zero ? limit - elapsed : TimeSpan.Zero;
+        return text + $", about {FormatDuration(estimate)} left";
     }
 
     private static string Fmt(double? value) => value is { } v ? PipelineTuner.F(v) : "undefined (see warnings)";
