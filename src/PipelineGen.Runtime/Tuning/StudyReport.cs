@@ -59,7 +59,7 @@ public static class StudyReport
         Trials(h, report);
 
         h.Append("<section><h2>How these numbers were computed</h2><ul class=\"notes\">");
-        h.Append($"<li>{report.HoldbackRows} training rows were held back before the search (seeded, stratified, groups and duplicates on one side); the search ran on the other {report.SearchRows}. The headline is the winner refitted on all search rows and scored once on the held-back rows: the search never saw them. The test set was not read.</li>");
+        h.Append($"<li>{report.HoldbackRows} training rows were held back before the search (seeded, stratified, groups and duplicates on one side); the search ran on the other {report.SearchRows}. The headline is the winner (or, when an ensemble was kept, its members) refitted on all search rows and scored once on the held-back rows: the search never saw them. The test set was not read.</li>");
         h.Append("<li>A trial's search score is its metric's mean over the spec's evaluation splits of the search rows (± the fold-to-fold standard deviation); every trial uses the same splits. The best of many such scores is biased upward: it is shown as optimistic.</li>");
         h.Append("<li>Importance: the completed trials are grouped by each parameter's value (each choice, or five bins of equal count over a range); the share is the variance of the group means (weighted by group size) over the variance of all scores — what that parameter alone explains. With few trials it is noisy, and parameters varied together are not separated.</li>");
         h.Append("</ul></section></main></body></html>\n");
