@@ -64,8 +64,29 @@ public sealed class RunsCommandContributor : ICommandContributor
                 PrimaryMetric(run), run.Outcome, $"{run.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s",
             }.Select(c => new Text(c)));
         services.Console.Write(table);
+        TuningStudies(services, list);
         services.Output.WriteLine($"{list.Count} run(s) shown; compare two with: runs compare <A> <B>");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The tune runs among <paramref name="list"/>: their study, winner and honest estimate (and ensemble), one block each.</summary>
+    private static void TuningStudies(CommandServices services, IReadOnlyList<RunRecord> list)
+    {
+        var tunes = list.Where(r => r.Step == "tune" && r.Parameters.ContainsKey("study")).ToArray();
+        if (tunes.Length == 0) return;
+        services.Output.WriteLine("Tuning studies:");
+        foreach (var run in tunes)
+        {
+            var p = run.Parameters;
+            string metric = p.GetValueOrDefault("primary_metric") ?? "?";
+            string Score(string role) => run.Metrics.FirstOrDefault(m => m.Role == role && m.Name == metric)?.Mean is double v ? EvaluationReportWriter.F(v) : "-";
+            services.Output.WriteLine($"  run {run.Id}: study {p["study"]} ({p.GetValueOrDefault("strategy")}, {p.GetValueOrDefault("trials")} trial(s)), {run.Outcome}");
+            if (p.TryGetValue("winner", out var winner))
+                services.Output.WriteLine($"    winner {winner}; held-back {metric} {Score("model")} (honest), spec's own {Score("spec-defaults")}, best search score {Score("search-best")} (optimistic)");
+            if (p.TryGetValue("ensemble", out var ensemble))
+                services.Output.WriteLine($"    ensemble: {ensemble}{(run.Metrics.Any(m => m.Role == "ensemble") ? $", held-back {metric} {Score("ensemble")}" : "")}");
+            if (p.TryGetValue("study_report", out var page)) services.Output.WriteLine($"    report: {page}");
+        }
     }
 
     private static string PrimaryMetric(RunRecord run)

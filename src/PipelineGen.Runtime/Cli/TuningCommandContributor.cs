@@ -20,6 +20,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         var holdback = new Option<double?>("--holdback") { Description = "Share of the training rows held back from the search to score the winner honestly (default 0.2)." };
         var noLock = new Option<bool>("--no-lock") { Description = "Do not write the lock file." };
         var workers = new Option<int?>("--workers") { Description = "Run trials in up to N worker processes of this program at once; a trial still running when --time ends is stopped. Default: one at a time in this process." };
+        var ensemble = new Option<bool>("--ensemble") { Description = "Keep each trial's out-of-fold predictions and build a greedy ensemble of the best trials (Caruana); kept only when it beats the single winner on the held-back rows." };
         var command = new Command("tune",
             "Search the hyperparameters of the spec's tune section under the spec's evaluation protocol, journal every trial, score the winner on held-back rows and pin it in <spec>.lock.yaml. Never reads the test set.");
         command.Options.Add(trials);
@@ -29,6 +30,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         command.Options.Add(holdback);
         command.Options.Add(noLock);
         command.Options.Add(workers);
+        command.Options.Add(ensemble);
         command.Options.Add(services.Options.Seed);
         command.Options.Add(services.Options.Data);
         command.Options.Add(services.Options.BadRows);
@@ -51,6 +53,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
                 BadRows = parse.GetValue(services.Options.BadRows) switch { null => null, "skip" => BadRowPolicy.Skip, _ => BadRowPolicy.Fail },
                 WriteLock = !parse.GetValue(noLock),
                 Workers = parse.GetValue(workers) is { } n ? (n >= 1 ? n : throw new ArgumentException($"--workers {n}: use 1 or more.")) : null,
+                Ensemble = parse.GetValue(ensemble) || ((ITunablePipeline)services.Pipeline).Tuning.Ensemble,
             };
             return Run(services, options, record, out _);
         }));
@@ -91,6 +94,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         output.WriteLine("Space: " + string.Join("; ", tuning.Space.Select(p => p.Describe())));
         output.WriteLine($"Each trial: the spec's evaluation protocol on the search rows, every transform and the trainer fitted inside each fold; {options.HoldbackFraction.ToString("0.##", CultureInfo.InvariantCulture)} of the rows held back, never seen by the search.");
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         report = PipelineTuner.Run(pipeline, options with
         {
             Progress = (trial, state) =>
@@ -101,7 +105,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
                 string what = trial.Failed
                     ? $"failed: {trial.Error}"
                     : $"{state.Study.Metric} {PipelineTuner.F(trial.Value!.Value)}{(trial.StdDev is { } s ? " ± " + PipelineTuner.F(s) : "")}";
-                output.WriteLine($"  trial {trial.Number + 1}/{budget}  {what}  | {bestText}  | {trial.Configuration.Describe(new SearchSpace(tuning.Space))}  ({trial.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s)");
+                output.WriteLine($"  trial {trial.Number + 1}/{budget}  {what}  | {bestText}  | {trial.Configuration.Describe(new SearchSpace(tuning.Space))}  ({trial.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s){TimeLeft(state, budget, clock.Elapsed, options)}");
             },
         });
 
@@ -144,7 +148,10 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         output.WriteLine($"  search score (best of {result.Completed.Count()} on the same {winner.Splits} split(s), optimistic): {report.Metric} {PipelineTuner.F(winner.Value!.Value)}{(winner.StdDev is { } ws ? " ± " + PipelineTuner.F(ws) : "")}");
         if (report.LockPath is not null)
             output.WriteLine($"Pinned in {report.LockPath}: build again and 'train' uses these values (commit the file to keep them).");
+        if (options.Ensemble) TuningEnsembleOutput.Write(services, pipeline, report, options, record);
         foreach (var warning in report.Warnings) services.Error.WriteLine($"warning: {warning}");
+        record.Parameters["winner"] = $"trial {winner.Number + 1}: {winner.Configuration.Describe(report.Space)}";
+        WriteStudyReport(services, pipeline, report, record);
 
         if (report.WinnerHoldbackScore is { } winnerScore)
             record.Metrics.Add(new RunMetric(report.Metric, "model", winnerScore, null, null, null));
@@ -170,6 +177,37 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         if (exitCode != ExitCodes.Ok || report?.Result.Best is not { } best) return services.Pipeline;
         services.Output.WriteLine($"The final model is trained with the winner ({best.Configuration.Describe(report.Space)}); step 2 measured the spec's own hyperparameters, so the card will say this model was not evaluated under the protocol; its honest estimate is the held-back score in the tune run above.");
         return tunable.WithHyperparameters(best.Configuration);
+    }
+
+    /// <summary>The study's HTML page (<see cref="StudyReport"/>) beside the explore report; a page that cannot be written is a warning, not a failed study.</summary>
+    private static void WriteStudyReport(CommandServices services, ITunablePipeline pipeline, TuneReport report, StepRecord record)
+    {
+        var path = StudyReport.DefaultPath(pipeline.Settings);
+        try
+        {
+            StudyReport.Write(report, pipeline.Settings.Name, path);
+            services.Output.WriteLine($"Study report: {path}");
+            record.Parameters["study_report"] = path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            services.Error.WriteLine($"warning: could not write the study report {path}: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// "  | 3 of 20 done, 42 s elapsed, about 3.1 min left": the trials still to run at this session's mean trial time
+    /// (divided among the workers), capped by what is left of --time. Plain text, so it reads the same when redirected.
+    /// </summary>
+    internal static string TimeLeft(StudyResult state, int budget, TimeSpan elapsed, TuneOptions options)
+    {
+        int done = state.Trials.Count;
+        int remaining = Math.Max(0, budget - done);
+        string text = $"  | {done} of {budget} done, {FormatDuration(elapsed)} elapsed";
+        if (remaining == 0 || state.NewTrials == 0) return text;
+        var estimate = TimeSpan.FromTicks(elapsed.Ticks / state.NewTrials * remaining / Math.Max(1, options.Workers ?? 1));
+        if (options.Time is { } limit && limit - elapsed < estimate) estimate = limit - elapsed > TimeSpan.Zero ? limit - elapsed : TimeSpan.Zero;
+        return text + $", about {FormatDuration(estimate)} left";
     }
 
     private static string Fmt(double? value) => value is { } v ? PipelineTuner.F(v) : "undefined (see warnings)";

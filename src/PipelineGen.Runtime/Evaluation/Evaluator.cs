@@ -31,6 +31,8 @@ public sealed record EvaluationOptions
     public Action<SplitProgress>? Progress { get; init; }
     /// <summary>Called with each split's scored validation rows (quality gates measure per class and per group on them).</summary>
     public Action<ScoredSplit>? OnModelScored { get; init; }
+    /// <summary>When set, each row's out-of-fold prediction is added to it (tuning keeps them for ensemble selection).</summary>
+    public OutOfFoldCollector? OutOfFold { get; init; }
 }
 
 /// <summary>One split's validation rows scored by the model fitted on its training part.</summary>
@@ -161,6 +163,7 @@ public static class Evaluator
                 var scored = model.Transform(validation);
                 modelMetrics = MetricComputer.Compute(ml, settings.Task, scored, $"model, {where}", warnings);
                 options.OnModelScored?.Invoke(new ScoredSplit(i, ml, scored));
+                options.OutOfFold?.Add(split, scan.RowCount, settings.Task, scored);
                 // Only Label is read from these, so no scoring work is done for the baseline.
                 trainingLabels = model.Transform(training);
                 validationLabels = scored;

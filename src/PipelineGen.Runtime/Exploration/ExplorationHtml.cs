@@ -320,5 +320,5 @@ public static class ExplorationHtml
     private static string E(string? s) => HtmlReport.E(s);
 
     // The page style is shared with the other reports (evaluation, capacity curve, tuning study).
-    private const string Css = HtmlReport.Css;
+    internal const string Css = HtmlReport.Css;
 }

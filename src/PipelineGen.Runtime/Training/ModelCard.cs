@@ -107,6 +107,8 @@ public sealed record ModelCard
     public Gates.ModelEvidence? Evidence { get; init; }
     /// <summary>Whether this version was made current when it was trained, and why.</summary>
     public Gates.PromotionDecision? Promotion { get; init; }
+    /// <summary>The tuning study the hyperparameters (or the ensemble) came from, with its honest estimate; null for an untuned model.</summary>
+    public TuningProvenance? Tuning { get; init; }
 
     public static string JsonPath(string modelPath) => Path.ChangeExtension(modelPath, ".card.json");
     public static string MarkdownPath(string modelPath) => Path.ChangeExtension(modelPath, ".card.md");
@@ -170,6 +172,13 @@ public sealed record ModelCard
         if (Capacity is { } capacity)
         {
             sb.AppendLine(inv, $"Capacity: {capacity.Parameter}={capacity.Used} ({capacity.Source}). {capacity.Reason}");
+            sb.AppendLine();
+        }
+        if (Tuning is { } tuning)
+        {
+            sb.AppendLine("## Tuning");
+            sb.AppendLine();
+            sb.AppendLine(tuning.Describe());
             sb.AppendLine();
         }
         sb.AppendLine("## Evaluation");

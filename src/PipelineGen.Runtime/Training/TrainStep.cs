@@ -13,6 +13,10 @@ public sealed record TrainOptions
     public EvaluationSummary? Evaluation { get; init; }
     /// <summary>The capacity to fit the trainer with (e.g. the capacity curve's choice, from <c>run</c>); null: the spec's. Recorded in the card.</summary>
     public CapacityChoice? Capacity { get; init; }
+    /// <summary>Fits the model instead of the pipeline's estimator (e.g. a tuned ensemble); null: the pipeline.</summary>
+    public Func<MLContext, IDataView, ITransformer>? Fit { get; init; }
+    /// <summary>The tuning study behind the model, recorded in the card; null: read from the pipeline's lock file when it has one.</summary>
+    public TuningProvenance? Tuning { get; init; }
 }
 
 public sealed record TrainResult(string ModelPath, ModelCard Card)
@@ -65,7 +69,7 @@ public static class TrainStep
             gateResults = Gates.GateCheck.Check(gateMeasurement, gates);
         }
         ModelStore.Fault("fit-started");
-        var model = estimator.Fit(data);
+        var model = options.Fit is { } fit ? fit(ml, data) : estimator.Fit(data);
         ModelStore.Fault("model-fitted");
         var dataSha = FileHash.Sha256(dataPath);
         var evidence = gateMeasurement is null ? null : Gates.ModelEvidence.Of(gateMeasurement.Evaluation, dataSha);
@@ -119,6 +123,7 @@ public static class TrainStep
             Capacity = capacity,
             Preparation = ModelInspector.DescribePreparation(model, data.Schema, settings),
             LabelValues = settings.Task == MlTaskKind.Regression ? null : scan.LabelCounts.Select(c => c.Key).ToArray(),
+            Tuning = options.Tuning ?? (pipeline is Tuning.ITunablePipeline { PinnedHyperparameters.Count: > 0 } tuned ? TuningProvenance.FromLockFile(tuned.LockFilePath, tuned.PinnedHyperparameters) : null),
         };
 
         // Model and card are one unit: written into a new version folder, made current by replacing the pointer, under

@@ -9,6 +9,8 @@ public sealed record TuningSettings
     /// <summary>Metric to optimise; null: the evaluation's primary metric.</summary>
     public string? Metric { get; init; }
     public required IReadOnlyList<SearchParameter> Space { get; init; }
+    /// <summary><c>tune.ensemble</c>: build a greedy ensemble of the best trials after the study (as <c>tune --ensemble</c>).</summary>
+    public bool Ensemble { get; init; }
 }
 
 /// <summary>

@@ -14,6 +14,12 @@ public sealed record LockFile(
 {
     /// <summary>Preparation values the study chose (tune.prepare), written under 'prepare:'.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Prepare { get; init; } = [];
+    /// <summary>One member of a pinned ensemble: its trial, weight and values.</summary>
+    public sealed record EnsembleEntry(int Trial, double Weight, IReadOnlyList<KeyValuePair<string, string>> Params);
+
+    /// <summary>The ensemble <c>tune --ensemble</c> kept (it beat the single winner on the held-back rows); null: none.</summary>
+    public IReadOnlyList<EnsembleEntry>? Ensemble { get; init; }
+    public double? EnsembleHoldbackScore { get; init; }
 
     public static void Write(string path, LockFile lockFile)
     {
@@ -38,6 +44,21 @@ public sealed record LockFile(
             .Append("  metric: ").Append(Q(lockFile.Metric)).Append('\n')
             .Append("  search_score: ").Append(N(lockFile.SearchScore)).Append('\n');
         if (lockFile.HoldbackScore is { } h) text.Append("  holdback_score: ").Append(N(h)).Append('\n');
+        if (lockFile.Ensemble is { Count: > 0 } members)
+        {
+            // Additive block: the generator pins 'params' (the single winner); the ensemble's members and weights are
+            // recorded here so a diff shows them (the model tune saved is the ensemble; see docs/runtime-tuning.md).
+            text.Append("ensemble:\n");
+            if (lockFile.EnsembleHoldbackScore is { } eh) text.Append("  holdback_score: ").Append(N(eh)).Append('\n');
+            text.Append("  members:\n");
+            foreach (var member in members)
+            {
+                text.Append("    - trial: ").Append(member.Trial + 1).Append('\n')
+                    .Append("      weight: ").Append(N(member.Weight)).Append('\n')
+                    .Append("      params:\n");
+                foreach (var (name, value) in member.Params) text.Append("        ").Append(name).Append(": ").Append(value).Append('\n');
+            }
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temp = path + ".tmp";
         File.WriteAllText(temp, text.ToString(), new UTF8Encoding(false));

@@ -33,6 +33,8 @@ public sealed record TuneOptions
     public int? Workers { get; init; }
     /// <summary>How to start a worker (default: this program again, see <see cref="Tuning.WorkerCommand.Current"/>).</summary>
     public WorkerCommand? WorkerCommand { get; init; }
+    /// <summary>Keep each trial's out-of-fold predictions and, after the study, build a greedy ensemble of the best trials (see Ensembles/).</summary>
+    public bool Ensemble { get; init; }
     /// <summary>Called after each trial is journaled.</summary>
     public Action<TrialRecord, StudyResult>? Progress { get; init; }
     public CancellationToken Cancellation { get; init; }
@@ -54,6 +56,12 @@ public sealed class TuneReport
     public required IReadOnlyList<string> Warnings { get; init; }
     public string? LockPath { get; init; }
     public required bool Resumed { get; init; }
+    /// <summary>The ensemble of the best trials (with <see cref="TuneOptions.Ensemble"/>); null when none was built.</summary>
+    public Ensembles.EnsembleReport? Ensemble { get; init; }
+    /// <summary>Why no ensemble was built although one was asked for.</summary>
+    public string? EnsembleNotBuilt { get; init; }
+    /// <summary>The folder of the study's files (search/held-back parts, out-of-fold predictions, the study report).</summary>
+    public string? WorkDirectory { get; init; }
 }
 
 /// <summary>
@@ -135,33 +143,48 @@ public static class PipelineTuner
             journal.CreateStudy(study);
         }
 
+        if (options.Ensemble && settings.Task == MlTaskKind.MulticlassClassification)
+            throw new ArgumentException("--ensemble (tune.ensemble) is supported for binary classification and regression; a multiclass ensemble would average score vectors, which is not done yet.");
+        string? oofDir = options.Ensemble ? Ensembles.OutOfFoldStore.Directory(workDir, study.Id) : null;
         StudyResult studyResult;
         if (options.Workers is { } workers)
         {
-            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric);
+            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir };
             studyResult = StudyRunner.RunAsync(study, space, sampler, journal, trials, options.Time, workers, executor.Execute, options.Progress, options.Cancellation,
                 killRunningAtDeadline: true).GetAwaiter().GetResult();
         }
         else
         {
-            studyResult = StudyRunner.Run(study, space, sampler, journal, trials, options.Time,
-                config => Evaluate(pipeline, config, searchFile, options.Seed, metric), options.Progress, options.Cancellation);
+            // In-process, one at a time (the executor is given the trial number, which names its out-of-fold file).
+            studyResult = StudyRunner.RunAsync(study, space, sampler, journal, trials, options.Time, workers: 1,
+                (number, config, _) => Task.FromResult(Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number))),
+                options.Progress, options.Cancellation, killRunningAtDeadline: false).GetAwaiter().GetResult();
         }
         var best = studyResult.Best;
         double? winnerScore = null, defaultScore = null;
         string? lockPath = null;
+        Ensembles.EnsembleReport? ensemble = null;
+        string? ensembleNotBuilt = null;
         if (best is not null)
         {
             int mlSeed = options.Seed ?? settings.Seed;
             winnerScore = ScoreOnHoldback(pipeline.WithHyperparameters(best.Configuration), searchFile, holdbackFile, metric, mlSeed, warnings);
             defaultScore = ScoreOnHoldback(pipeline, searchFile, holdbackFile, metric, mlSeed, warnings);
             AddNoiseWarnings(studyResult, metric, higher, warnings);
+            if (oofDir is not null)
+                ensemble = Ensembles.EnsembleBuilder.Build(pipeline, studyResult, oofDir, searchFile, holdbackFile, mlSeed, winnerScore, warnings, out ensembleNotBuilt);
             if (options.WriteLock)
             {
                 lockPath = pipeline.LockFilePath;
                 // A searched trainer and preparation choices are pinned too: the lock names the winner's trainer.
                 var (lockTrainer, lockParams, lockPrepare) = TrialConfiguration.ForLock(space.Parameters, best.Configuration, settings.TrainerName);
-                LockFile.Write(lockPath, new LockFile(settings.Name, lockTrainer, study.Id, specHash, metric, best.Value!.Value, winnerScore, lockParams) { Prepare = lockPrepare });
+                LockFile.Write(lockPath, new LockFile(settings.Name, lockTrainer, study.Id, specHash, metric, best.Value!.Value, winnerScore, lockParams)
+                {
+                    Prepare = lockPrepare,
+                    Ensemble = ensemble is { Kept: true } ? ensemble.Members.Select(m => new LockFile.EnsembleEntry(m.Trial, m.Weight,
+                        space.Parameters.Where(p => m.Configuration.ContainsKey(p.Name)).Select(p => new KeyValuePair<string, string>(p.Name, p.Format(m.Configuration[p.Name]))).ToArray())).ToArray() : null,
+                    EnsembleHoldbackScore = ensemble is { Kept: true } ? ensemble.HoldbackScore : null,
+                });
             }
         }
 
@@ -178,13 +201,23 @@ public static class PipelineTuner
             Warnings = warnings.Distinct().ToArray(),
             LockPath = lockPath,
             Resumed = options.Resume,
+            Ensemble = ensemble,
+            EnsembleNotBuilt = ensembleNotBuilt,
+            WorkDirectory = workDir,
         };
     }
 
     /// <summary>One trial: the spec's protocol on the search rows through <see cref="Evaluator"/>, with these hyperparameters.</summary>
-    public static TrialOutcome Evaluate(ITunablePipeline pipeline, Configuration config, string searchFile, int? seed, string metric)
+    /// <remarks>With <c>outOfFoldPath</c> the trial's out-of-fold predictions are written there (ensemble candidates).</remarks>
+    public static TrialOutcome Evaluate(ITunablePipeline pipeline, Configuration config, string searchFile, int? seed, string metric, string? outOfFoldPath = null)
     {
-        var result = Evaluator.Evaluate(pipeline.WithHyperparameters(config), new EvaluationOptions { DataPath = searchFile, Seed = seed });
+        var collector = outOfFoldPath is null ? null : new OutOfFoldCollector();
+        var result = Evaluator.Evaluate(pipeline.WithHyperparameters(config), new EvaluationOptions { DataPath = searchFile, Seed = seed, OutOfFold = collector });
+        if (collector is { Kind: { } kind })
+        {
+            var (predictions, labels) = collector.Result();
+            Ensembles.OutOfFoldStore.Write(outOfFoldPath!, kind, predictions, labels);
+        }
         var summary = result.ModelMetric(metric)!;
         return new TrialOutcome(summary.Mean ?? double.NaN, summary.StdDev, result.Splits.Count);
     }

@@ -6,7 +6,7 @@ using PipelineGen.Runtime.Evaluation;
 namespace PipelineGen.Runtime.Tuning;
 
 /// <summary>What a worker process evaluates: written as JSON by the study, read by the hidden <c>tune-trial</c> command.</summary>
-public sealed record TrialRequest(Dictionary<string, double> Params, string Data, int? Seed, string Metric);
+public sealed record TrialRequest(Dictionary<string, double> Params, string Data, int? Seed, string Metric, string? OutOfFoldPath = null);
 
 /// <summary>What a worker process answers (a file, written atomically): the outcome, or the error of a failed trial.</summary>
 public sealed record TrialResponse(double? Value, double? StdDev, int Splits, string? Error);
@@ -38,13 +38,16 @@ public sealed record WorkerCommand(string FileName, IReadOnlyList<string> Prefix
 /// </summary>
 public sealed class ProcessTrialExecutor(WorkerCommand command, string workDirectory, string searchFile, int? seed, string metric)
 {
+    /// <summary>When set, each worker writes its trial's out-of-fold predictions there (ensemble candidates).</summary>
+    public string? OutOfFoldDirectory { get; init; }
+
     public async Task<TrialOutcome> Execute(int number, Configuration configuration, CancellationToken cancellation)
     {
         Directory.CreateDirectory(workDirectory);
         var request = Path.Combine(workDirectory, $"trial-{number}.request.json");
         var result = Path.Combine(workDirectory, $"trial-{number}.result.json");
         File.Delete(result);
-        await File.WriteAllTextAsync(request, JsonSerializer.Serialize(new TrialRequest(new Dictionary<string, double>(configuration), searchFile, seed, metric)), cancellation).ConfigureAwait(false);
+        await File.WriteAllTextAsync(request, JsonSerializer.Serialize(new TrialRequest(new Dictionary<string, double>(configuration), searchFile, seed, metric, OutOfFoldDirectory is null ? null : Ensembles.OutOfFoldStore.PathOf(OutOfFoldDirectory, number))), cancellation).ConfigureAwait(false);
 
         var start = new ProcessStartInfo(command.FileName)
         {
@@ -93,7 +96,7 @@ public sealed class ProcessTrialExecutor(WorkerCommand command, string workDirec
         TrialResponse response;
         try
         {
-            var outcome = PipelineTuner.Evaluate(pipeline, new Configuration(request.Params), request.Data, request.Seed, request.Metric);
+            var outcome = PipelineTuner.Evaluate(pipeline, new Configuration(request.Params), request.Data, request.Seed, request.Metric, request.OutOfFoldPath);
             response = new TrialResponse(double.IsFinite(outcome.Value) ? outcome.Value : null, outcome.StdDev, outcome.Splits,
                 double.IsFinite(outcome.Value) ? null : $"the metric {request.Metric} was undefined for this configuration");
         }

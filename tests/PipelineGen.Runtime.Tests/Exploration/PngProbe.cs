@@ -6,7 +6,17 @@ namespace PipelineGen.Runtime.Tests.Exploration;
 /// <summary>Just enough PNG decoding (8-bit RGB/RGBA, non-interlaced) to ask "how many colours does this screenshot have?".</summary>
 internal static class PngProbe
 {
-    public static (int Width, int Height, int DistinctColors) Inspect(string path)
+    public static (int Width, int Height, int DistinctColors) Inspect(string path) => Inspect(path, null);
+
+    /// <summary>How many pixels have exactly this colour (0xRRGGBB): e.g. a chart's series colour, to see the chart was drawn.</summary>
+    public static int PixelsOf(string path, int rgb)
+    {
+        int count = 0;
+        Inspect(path, c => { if (c == rgb) count++; });
+        return count;
+    }
+
+    private static (int Width, int Height, int DistinctColors) Inspect(string path, Action<int>? onPixel)
     {
         var bytes = File.ReadAllBytes(path);
         if (!bytes.AsSpan(0, 8).SequenceEqual(new byte[] { 137, 80, 78, 71, 13, 10, 26, 10 }))
@@ -57,7 +67,11 @@ internal static class PngProbe
                 current[x] = (byte)value;
             }
             for (int x = 0; x < stride; x += channels)
-                colors.Add(current[x] << 16 | current[x + 1] << 8 | current[x + 2]);
+            {
+                int color = current[x] << 16 | current[x + 1] << 8 | current[x + 2];
+                colors.Add(color);
+                onPixel?.Invoke(color);
+            }
             (previous, current) = (current, previous);
         }
         return (width, height, colors.Count);

@@ -1,0 +1,52 @@
+using System.Globalization;
+using Microsoft.ML;
+using PipelineGen.Runtime.Runs;
+using PipelineGen.Runtime.Training;
+using PipelineGen.Runtime.Tuning;
+using PipelineGen.Runtime.Tuning.Ensembles;
+
+namespace PipelineGen.Runtime.Cli;
+
+/// <summary>
+/// The ensemble part of <c>tune</c>'s output: single best and ensemble side by side on the held-back rows, and, when the
+/// ensemble is kept, saved as a new version of the pipeline's model (with a card naming the study and the members).
+/// </summary>
+internal static class TuningEnsembleOutput
+{
+    public static void Write(CommandServices services, ITunablePipeline pipeline, TuneReport report, TuneOptions options, StepRecord record)
+    {
+        var output = services.Output;
+        output.WriteLine();
+        if (report.Ensemble is not { } ensemble)
+        {
+            output.WriteLine($"Ensemble: not built: {report.EnsembleNotBuilt}.");
+            record.Parameters["ensemble"] = "not built";
+            return;
+        }
+        string metric = report.Metric;
+        output.WriteLine($"Ensemble (greedy selection with replacement over the out-of-fold predictions of the best {ensemble.Candidates} trials, {EnsembleBuilder.Steps} steps, {ensemble.SelectionRows} rows):");
+        foreach (var member in ensemble.Members)
+            output.WriteLine($"  {member.Weight.ToString("0.00", CultureInfo.InvariantCulture)} x trial {member.Trial + 1}: {member.Configuration.Describe(report.Space)}");
+        output.WriteLine($"  out-of-fold {metric}: ensemble {PipelineTuner.F(ensemble.OutOfFoldScore)}, best single {PipelineTuner.F(ensemble.BestSingleOutOfFoldScore)} (selection data: optimistic)");
+        output.WriteLine($"  held-back {metric} (the honest estimate, same {report.HoldbackRows} rows): ensemble {Fmt(ensemble.HoldbackScore)}, single best {Fmt(ensemble.SingleHoldbackScore)}");
+        output.WriteLine($"  {ensemble.Verdict}.");
+        record.Parameters["ensemble"] = ensemble.Kept ? $"kept ({ensemble.Members.Count} members)" : "not kept";
+        if (ensemble.HoldbackScore is { } h) record.Metrics.Add(new RunMetric(metric, "ensemble", h, null, null, null));
+        if (!ensemble.Kept || !options.WriteLock) return;
+
+        // Kept: fitted on all training rows (as train does) and saved as a new version of the model, card and all.
+        var described = string.Join("; ", ensemble.Members.Select(m => $"{m.Weight.ToString("0.00", CultureInfo.InvariantCulture)} x trial {m.Trial + 1} ({m.Configuration.Describe(report.Space)})"));
+        var specHash = pipeline.GetType().GetField("SpecHash", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) as string;
+        var trained = TrainStep.Train(new MLContext(options.Seed ?? pipeline.Settings.Seed), pipeline, new TrainOptions
+        {
+            SpecHash = specHash,
+            Fit = (ml, data) => EnsembleBuilder.Fit(pipeline, ensemble.Members, ml, data),
+            Tuning = new TuningProvenance(report.Result.Study.Id, metric, ensemble.HoldbackScore, "tune --ensemble", $"This model is an ensemble: {described}"),
+        }, note => output.WriteLine($"  note: {note}"));
+        output.WriteLine($"  Saved the ensemble (members refitted on all {trained.Card.TrainData.Rows} training rows) as the current model: {trained.ModelPath}");
+        output.WriteLine($"  Its card: {ModelCard.MarkdownPath(trained.ModelPath)}. 'train' refits the single winner pinned in the lock file; the ensemble's members and weights are in its 'ensemble:' block.");
+        record.Parameters["ensemble_model"] = trained.ModelPath;
+    }
+
+    private static string Fmt(double? value) => value is { } v ? PipelineTuner.F(v) : "undefined";
+}

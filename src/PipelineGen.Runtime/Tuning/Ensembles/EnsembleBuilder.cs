@@ -1,0 +1,118 @@
+using Microsoft.ML;
+using PipelineGen.Runtime.Evaluation;
+
+namespace PipelineGen.Runtime.Tuning.Ensembles;
+
+/// <summary>A member of an ensemble: the trial, its share of the blend and its configuration.</summary>
+public sealed record EnsembleMember(int Trial, double Weight, Configuration Configuration);
+
+/// <summary>What ensemble selection found and how the blend did on the held-back rows beside the single best model.</summary>
+public sealed record EnsembleReport
+{
+    public required IReadOnlyList<EnsembleMember> Members { get; init; }
+    /// <summary>Trials whose out-of-fold predictions were candidates.</summary>
+    public required int Candidates { get; init; }
+    /// <summary>Rows of the search part with an out-of-fold prediction from every candidate (what the selection was scored on).</summary>
+    public required int SelectionRows { get; init; }
+    public required double OutOfFoldScore { get; init; }
+    public required double BestSingleOutOfFoldScore { get; init; }
+    /// <summary>Score of the blend after each selection step (step 1: the best single model).</summary>
+    public required IReadOnlyList<double> ScoreByStep { get; init; }
+    /// <summary>The members refitted on all search rows, blended, scored on the held-back rows: the honest estimate.</summary>
+    public double? HoldbackScore { get; init; }
+    /// <summary>The single best trial scored the same way (what the ensemble must beat).</summary>
+    public double? SingleHoldbackScore { get; init; }
+    /// <summary>True when the ensemble beat the single best model on the held-back rows (and is what was pinned and saved).</summary>
+    public required bool Kept { get; init; }
+    public required string Verdict { get; init; }
+}
+
+/// <summary>
+/// Builds the ensemble of a finished study: the out-of-fold predictions of the best <see cref="CandidateCount"/>
+/// completed trials go through <see cref="CaruanaSelection"/>; the chosen members are refitted on all search rows,
+/// blended by <see cref="EnsembleModel"/> and scored on the held-back rows the search never saw, beside the single best
+/// trial scored the same way. The ensemble is kept only when it is better there.
+/// </summary>
+public static class EnsembleBuilder
+{
+    /// <summary>How many of the best trials keep their out-of-fold predictions and are candidates.</summary>
+    public const int CandidateCount = 10;
+
+    /// <summary>Selection steps (members, counted with repetition).</summary>
+    public const int Steps = 20;
+
+    /// <summary>The best completed trials, best first: the candidates (and the trials whose out-of-fold files are kept).</summary>
+    public static IReadOnlyList<TrialRecord> TopTrials(StudyResult result) => result.Completed
+        .OrderBy(t => result.Study.HigherIsBetter ? -t.Value!.Value : t.Value!.Value).ThenBy(t => t.Number)
+        .Take(CandidateCount).ToArray();
+
+    /// <summary>Null with <paramref name="notBuilt"/> set when there is nothing to ensemble (and why).</summary>
+    public static EnsembleReport? Build(ITunablePipeline pipeline, StudyResult result, string oofDirectory, string searchFile, string holdbackFile,
+        int mlSeed, double? singleHoldback, List<string> warnings, out string? notBuilt)
+    {
+        notBuilt = null;
+        var study = result.Study;
+        var top = TopTrials(result);
+        OutOfFoldStore.Prune(oofDirectory, top.Select(t => t.Number).ToHashSet());
+        var loaded = top.Select(t => (Trial: t, Oof: OutOfFoldStore.TryRead(OutOfFoldStore.PathOf(oofDirectory, t.Number)))).Where(x => x.Oof is not null).ToArray();
+        if (loaded.Length < 2)
+        {
+            notBuilt = $"{loaded.Length} trial(s) have out-of-fold predictions (trials journaled by an earlier session without --ensemble have none); an ensemble needs 2 or more";
+            return null;
+        }
+        var labels = loaded[0].Oof!.Value.Labels;
+        string kind = loaded[0].Oof!.Value.Kind;
+        if (loaded.Any(l => l.Oof!.Value.Kind != kind || l.Oof.Value.Labels.Length != labels.Length))
+        {
+            notBuilt = "the trials' out-of-fold predictions are not comparable (different rows or kinds)";
+            return null;
+        }
+        // Only rows every candidate predicted (all rows under K-fold; the validation rows under a holdout).
+        var rows = Enumerable.Range(0, labels.Length).Where(r => loaded.All(l => !double.IsNaN(l.Oof!.Value.Predictions[r]))).ToArray();
+        var selectionLabels = rows.Select(r => labels[r]).ToArray();
+        var scorer = OutOfFoldMetrics.For(study.Metric, selectionLabels, kind == "probability", out var reason);
+        if (scorer is null) { notBuilt = reason; return null; }
+        var candidates = loaded.Select(l => new EnsembleCandidate(l.Trial.Number, rows.Select(r => l.Oof!.Value.Predictions[r]).ToArray())).ToArray();
+        var selection = CaruanaSelection.Select(candidates, scorer, study.HigherIsBetter, Steps);
+        var members = selection.Members.Select(m => new EnsembleMember(m.Trial, m.Weight, top.First(t => t.Number == m.Trial).Configuration)).ToArray();
+
+        double? holdback = null;
+        string verdict;
+        if (members.Length == 1)
+        {
+            verdict = $"no blend beat the best single model on the out-of-fold predictions ({study.Metric} {PipelineTuner.F(selection.BestSingleScore)}); the single model is kept";
+        }
+        else
+        {
+            var ml = new MLContext(mlSeed);
+            var search = pipeline.LoadData(ml, searchFile);
+            var ensemble = Fit(pipeline, members, ml, search);
+            var scored = ensemble.Transform(pipeline.LoadData(ml, holdbackFile));
+            holdback = MetricComputer.Compute(ml, pipeline.Settings.Task, scored, "ensemble, held-back rows", warnings)[study.Metric];
+            verdict = holdback is not { } h || singleHoldback is not { } s
+                ? "the metric is undefined on the held-back rows, so the ensemble cannot be shown to be better; the single model is kept"
+                : (study.HigherIsBetter ? h > s : h < s)
+                    ? $"the ensemble is better on the held-back rows ({PipelineTuner.F(h)} vs {PipelineTuner.F(s)}); it is kept"
+                    : $"the ensemble is not better on the held-back rows ({PipelineTuner.F(h)} vs {PipelineTuner.F(s)}); the single model is kept";
+        }
+        bool kept = members.Length > 1 && holdback is { } hb && singleHoldback is { } sb && (study.HigherIsBetter ? hb > sb : hb < sb);
+        return new EnsembleReport
+        {
+            Members = members,
+            Candidates = candidates.Length,
+            SelectionRows = rows.Length,
+            OutOfFoldScore = selection.Score,
+            BestSingleOutOfFoldScore = selection.BestSingleScore,
+            ScoreByStep = selection.ScoreByStep,
+            HoldbackScore = holdback,
+            SingleHoldbackScore = singleHoldback,
+            Kept = kept,
+            Verdict = verdict,
+        };
+    }
+
+    /// <summary>Fits every member on <paramref name="data"/> with its configuration and blends them into one model.</summary>
+    public static ITransformer Fit(ITunablePipeline pipeline, IReadOnlyList<EnsembleMember> members, MLContext ml, IDataView data) =>
+        EnsembleModel.Compose(ml, pipeline.Settings.Task, data.Schema,
+            members.Select(m => (pipeline.WithHyperparameters(m.Configuration).BuildPipeline(ml).Fit(data), m.Weight)).ToArray(), data);
+}

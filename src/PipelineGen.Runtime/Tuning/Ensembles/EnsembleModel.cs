@@ -1,0 +1,82 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace PipelineGen.Runtime.Tuning.Ensembles;
+
+/// <summary>
+/// Composes fitted members into one ML.NET model that averages their predictions with weights, built only from ML.NET's
+/// own saveable transformers (column copies and expressions), so it saves into one model zip and loads with
+/// <c>mlContext.Model.Load</c> like any other model — <c>predict</c> needs nothing special. How: the input columns are
+/// copied aside once; before each member they are copied back (a member's preparation replaces columns in place, the
+/// next member must see the raw input again), the member runs, and its prediction is copied to <c>__ens_p{i}</c>; an
+/// expression per member accumulates the weighted sum. Binary with probabilities: <c>Probability</c> = weighted mean,
+/// <c>Score</c> = the same value (a monotone score, so AUC is that of the blend), <c>PredictedLabel</c> = Probability &gt; 0.5;
+/// binary without probabilities: <c>Score</c> = weighted mean of the scores, <c>PredictedLabel</c> = Score &gt; 0;
+/// regression: <c>Score</c> = weighted mean.
+/// </summary>
+public static class EnsembleModel
+{
+    private const string Saved = "__ens_in_";
+
+    public static ITransformer Compose(MLContext ml, MlTaskKind task, DataViewSchema inputSchema, IReadOnlyList<(ITransformer Model, double Weight)> members, IDataView fitData)
+    {
+        if (task == MlTaskKind.MulticlassClassification)
+            throw new NotSupportedException("ensembles are built for binary classification and regression; a multiclass ensemble would average score vectors, which is not done yet.");
+        if (members.Count == 0) throw new ArgumentException("an ensemble needs at least one member.");
+        var inputs = inputSchema.Where(c => !c.IsHidden).Select(c => c.Name).ToArray();
+        ITransformer chain = CopyAll(ml, inputs.Select(n => (Saved + n, n))).Fit(fitData);
+        var data = chain.Transform(fitData);
+        bool? probabilities = null;
+        for (int i = 0; i < members.Count; i++)
+        {
+            var restore = CopyAll(ml, inputs.Select(n => (n, Saved + n))).Fit(data);
+            data = restore.Transform(data);
+            var member = members[i].Model;
+            data = member.Transform(data);
+            bool hasProbability = task == MlTaskKind.BinaryClassification && data.Schema.GetColumnOrNull("Probability") is not null;
+            if (probabilities is { } p && p != hasProbability)
+                throw new InvalidOperationException("the ensemble's members disagree on whether they output a probability; their predictions cannot be averaged.");
+            probabilities = hasProbability;
+            var copy = ml.Transforms.CopyColumns($"__ens_p{i}", hasProbability ? "Probability" : "Score").Fit(data);
+            data = copy.Transform(data);
+            chain = Append(chain, restore, member, copy);
+        }
+        // The weighted sum, one expression per member (an expression takes a bounded number of inputs).
+        string F(double w) => ((float)w).ToString("R", CultureInfo.InvariantCulture) is var t && (t.Contains('.') || t.Contains('E')) ? t : t + ".0";
+        var sum = ml.Transforms.Expression("__ens_sum0", $"x : {F(members[0].Weight)} * x", "__ens_p0").Fit(data);
+        data = sum.Transform(data);
+        chain = Append(chain, sum);
+        for (int i = 1; i < members.Count; i++)
+        {
+            var next = ml.Transforms.Expression($"__ens_sum{i}", $"(s, x) : s + {F(members[i].Weight)} * x", $"__ens_sum{i - 1}", $"__ens_p{i}").Fit(data);
+            data = next.Transform(data);
+            chain = Append(chain, next);
+        }
+        string total = $"__ens_sum{members.Count - 1}";
+        IEstimator<ITransformer> output = task == MlTaskKind.BinaryClassification
+            ? probabilities == true
+                ? ml.Transforms.CopyColumns("Probability", total)
+                    .Append(ml.Transforms.CopyColumns("Score", total))
+                    .Append(ml.Transforms.Expression("PredictedLabel", "p : p > 0.5", total))
+                : ml.Transforms.CopyColumns("Score", total)
+                    .Append(ml.Transforms.Expression("PredictedLabel", "s : s > 0.0", total))
+            : ml.Transforms.CopyColumns("Score", total);
+        var fittedOutput = output.Fit(data);
+        return Append(chain, fittedOutput);
+    }
+
+    private static IEstimator<ITransformer> CopyAll(MLContext ml, IEnumerable<(string Output, string Input)> pairs)
+    {
+        IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
+        foreach (var (output, input) in pairs) chain = chain.Append(ml.Transforms.CopyColumns(output, input));
+        return chain;
+    }
+
+    private static ITransformer Append(ITransformer chain, params ITransformer[] next)
+    {
+        var list = chain is TransformerChain<ITransformer> c ? c.ToList() : [chain];
+        list.AddRange(next);
+        return new TransformerChain<ITransformer>(list.ToArray());
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text;
+
+namespace PipelineGen.Runtime.Tuning.Ensembles;
+
+/// <summary>
+/// A trial's out-of-fold predictions on disk: <c>.pipelinegen/tune/&lt;Name&gt;/oof/&lt;study&gt;/trial-&lt;n&gt;.oof</c>, one small
+/// binary file per trial (kind, row count, labels, predictions as doubles; NaN where a row has none), written atomically.
+/// After a study only the files of the best trials are kept (<see cref="Prune"/>): those are the ensemble's candidates.
+/// </summary>
+public static class OutOfFoldStore
+{
+    private const int Magic = 0x504F4F46; // "FOOP"
+
+    public static string Directory(string workDirectory, string studyId) => Path.Combine(workDirectory, "oof", studyId);
+
+    public static string PathOf(string directory, int trial) => Path.Combine(directory, $"trial-{trial}.oof");
+
+    public static void Write(string path, string kind, double[] predictions, double[] labels)
+    {
+        System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        var temp = path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8))
+        {
+            writer.Write(Magic);
+            writer.Write(kind);
+            writer.Write(predictions.Length);
+            foreach (var l in labels) writer.Write(l);
+            foreach (var p in predictions) writer.Write(p);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>The stored predictions, or null when the file is missing or not one of ours (e.g. a trial journaled before a crash).</summary>
+    public static (string Kind, double[] Predictions, double[] Labels)? TryRead(string path)
+    {
+        if (!File.Exists(path)) return null;
+        try
+        {
+            using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+            if (reader.ReadInt32() != Magic) return null;
+            var kind = reader.ReadString();
+            int n = reader.ReadInt32();
+            var labels = new double[n];
+            var predictions = new double[n];
+            for (int i = 0; i < n; i++) labels[i] = reader.ReadDouble();
+            for (int i = 0; i < n; i++) predictions[i] = reader.ReadDouble();
+            return (kind, predictions, labels);
+        }
+        catch (EndOfStreamException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Deletes the files of every trial not in <paramref name="keep"/>.</summary>
+    public static void Prune(string directory, IReadOnlySet<int> keep)
+    {
+        if (!System.IO.Directory.Exists(directory)) return;
+        foreach (var file in System.IO.Directory.EnumerateFiles(directory, "trial-*.oof"))
+        {
+            var name = System.IO.Path.GetFileNameWithoutExtension(file);
+            if (int.TryParse(name["trial-".Length..], out int n) && !keep.Contains(n)) File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using PipelineGen.Runtime.Tests.Training;
+using PipelineGen.Runtime.Training;
+using PipelineGen.Runtime.Tuning;
+using PipelineGen.Runtime.Tuning.Ensembles;
+using Xunit;
+
+namespace PipelineGen.Runtime.Tests.Tuning.Ensembles;
+
+/// <summary>The composed ensemble is one ML.NET model: it blends its members exactly and saves, loads and predicts identically.</summary>
+public sealed class EnsembleModelTests : IDisposable
+{
+    private readonly string _project = TitanicTestPipeline.NewProjectDirectory();
+
+    public void Dispose() => Directory.Delete(_project, recursive: true);
+
+    private static TuningSettings Tuning() => new() { Space = [SearchParameter.Range("leaves", HyperparameterType.Int, 2, 64)] };
+
+    [Fact]
+    public void Ensemble_is_the_weighted_mean_of_its_members_and_round_trips_through_a_model_zip()
+    {
+        var pipeline = new TunableTitanicPipeline(_project, Tuning());
+        var ml = new MLContext(1);
+        var train = pipeline.LoadData(ml, Path.Combine(_project, "titanic_train.csv"));
+        var test = pipeline.LoadData(ml, Path.Combine(_project, "titanic_test.csv"));
+        var configs = new[] { (Leaves: 2.0, Weight: 0.5), (Leaves: 16.0, Weight: 0.3), (Leaves: 4.0, Weight: 0.2) };
+        var members = configs.Select(c => (Model: pipeline.WithHyperparameters(new Dictionary<string, double> { ["leaves"] = c.Leaves, ["learning_rate"] = c.Leaves / 40 }).BuildPipeline(ml).Fit(train), c.Weight)).ToArray();
+
+        var ensemble = EnsembleModel.Compose(ml, MlTaskKind.BinaryClassification, train.Schema, members, train);
+        var blended = Column<float>(ensemble.Transform(test), "Probability");
+        var memberProbabilities = members.Select(m => Column<float>(m.Model.Transform(test), "Probability")).ToArray();
+        Assert.Equal(memberProbabilities[0].Length, blended.Length);
+        // The members really differ, so the blend is not trivially any one of them.
+        Assert.Contains(Enumerable.Range(0, blended.Length), i => Math.Abs(memberProbabilities[0][i] - memberProbabilities[1][i]) > 0.01);
+        for (int i = 0; i < blended.Length; i++)
+        {
+            double expected = members.Select((m, k) => m.Weight * memberProbabilities[k][i]).Sum();
+            Assert.Equal(expected, blended[i], 5);
+        }
+        var predicted = Column<bool>(ensemble.Transform(test), "PredictedLabel");
+        Assert.Equal(blended.Select(p => p > 0.5f), predicted);
+
+        // Saved like any model; loaded with the plain ML.NET API (what predict does) it predicts the same.
+        var path = Path.Combine(_project, "ensemble.zip");
+        ModelStore.Save(ml, ensemble, train.Schema, path);
+        var fresh = new MLContext(2);
+        var loaded = fresh.Model.Load(path, out var schema);
+        Assert.Contains(schema, c => c.Name == "age");
+        var reloaded = loaded.Transform(pipeline.LoadData(fresh, Path.Combine(_project, "titanic_test.csv")));
+        Assert.Equal(blended, Column<float>(reloaded, "Probability"));
+        Assert.Equal(blended, Column<float>(reloaded, "Score"));
+        Assert.Equal(predicted, Column<bool>(reloaded, "PredictedLabel"));
+    }
+
+    private static T[] Column<T>(IDataView data, string name) => data.GetColumn<T>(data.Schema[name]).ToArray();
+}
