@@ -174,6 +174,14 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo NumbersWithJunk = new("PG0140", "Numeric column has values that are not numbers", Severity.Warning,
         "Column '{0}' holds numbers ({1} in the sample) except for {2} value(s) that are not: {3}. It was inferred as categorical, so every distinct number becomes a category of its own. To read it as numbers, declare it under 'data.columns' ('{0}: {{ type: numeric }}': values that are not numbers are then read as missing and counted), or add such a token to 'data.missing_values'; if it really is a category, declare 'type: categorical' to silence this.", DataCategory);
 
+    // PG0520-PG0539: deployability when the spec asks for ONNX ('deploy.onnx: true'), checked before anyone trains.
+    public static readonly DiagnosticDescriptorInfo OnnxDateTimeFeature = new("PG0520", "Date-time feature cannot be exported to ONNX", Severity.Error,
+        "Column '{0}' is a datetime feature, and ML.NET's ONNX exporter has no date-time type, so 'deploy.onnx: true' cannot export this pipeline. Give the column 'role: ignore', declare it 'type: text' or 'type: categorical', or split it into numeric columns (hour, day of week) in the data.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo OnnxModelImputer = new("PG0521", "Model-based imputation cannot be exported to ONNX", Severity.Error,
+        "Column '{0}' is filled by a model ('missing: model'), which has no ONNX form, so 'deploy.onnx: true' cannot export this pipeline. Use 'missing: median' or 'missing: mean'.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo OnnxTrainerNotExportable = new("PG0522", "Trainer cannot be exported to ONNX", Severity.Error,
+        "Trainer '{0}' has no ONNX converter in ML.NET, so 'deploy.onnx: true' cannot export this pipeline. Choose an exportable trainer: {1}.", ModelCategory);
+
     // PG90xx: the build integration (reported by the MSBuild tasks and targets, which cannot reference this assembly;
     // listed here so every id is unique, documented and tracked).
     public static readonly DiagnosticDescriptorInfo ToolNotFound = new("PG9001", "Build tool not found", Severity.Error,

@@ -140,7 +140,8 @@ public static class SpecParser
                     return new SearchDimension(new Spanned<string>(e.Key.Value, e.Key.Span), Double(d, "min"), Double(d, "max"),
                         d.GetString("scale") ?? "linear", d["values"].Scalars().Select(s => s.Value).ToEquatableArray(), e.Value.Span);
                 }).ToEquatableArray()),
-            new DeploySection(Int(deploy?["rest"] as YMapping, "port") ?? (deploy?["rest"] is YMapping ? 5000 : null), Bool(deploy, "onnx") ?? false));
+            new DeploySection(Int(deploy?["rest"] as YMapping, "port") ?? (deploy?["rest"] is YMapping ? 5000 : null), Bool(deploy, "onnx") ?? false,
+                deploy?.Find("onnx")?.Value.Span ?? SourceSpan.None, prepare?.Find("numeric_missing")?.Value.Span ?? SourceSpan.None));
     }
 
     private static Spanned<string>? Spanned(YMapping? map, string key) =>

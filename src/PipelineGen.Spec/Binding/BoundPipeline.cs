@@ -29,7 +29,11 @@ public sealed record BoundPipeline(
     BoundEvaluation Evaluation,
     BoundTrainer Trainer,
     BoundTune? Tune = null,
-    BoundLock? Lock = null);
+    BoundLock? Lock = null)
+{
+    /// <summary>The spec asks for ONNX export (<c>deploy.onnx: true</c>): only exportable steps are emitted.</summary>
+    public bool Onnx { get; init; }
+}
 
 /// <param name="Kind">numeric, categorical, text, boolean or datetime — after overrides.</param>
 /// <param name="Role">feature, label, id, ignore or group.</param>

@@ -68,6 +68,9 @@ public static class SpecBinder
             augmentColumns = augment.BlankColumns.Select(b => b.Value).ToEquatableArray();
         }
 
+        if (columns is not null)
+            OnnxDeployability.Check(spec, columns, diagnostics);
+
         if (diagnostics.Any(d => d.Severity == Severity.Error) || columns is null || label is null || trainer is null)
             return new BindResult(null, diagnostics.ToEquatableArray());
 
@@ -97,7 +100,10 @@ public static class SpecBinder
             new BoundEvaluation(spec.Evaluate.Protocol, spec.Evaluate.Folds, spec.Evaluate.Repeats, spec.Evaluate.HoldoutFraction, spec.Evaluate.Stratify, spec.Evaluate.Seed, spec.Evaluate.Duplicates),
             trainer,
             tune,
-            pinned);
+            pinned)
+        {
+            Onnx = spec.Deploy.Onnx,
+        };
         return new BindResult(pipeline, diagnostics.ToEquatableArray());
     }
 

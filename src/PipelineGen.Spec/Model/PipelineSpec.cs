@@ -58,4 +58,6 @@ public sealed record TuneSection(string Strategy, int Trials, Spanned<string>? M
 
 public sealed record SearchDimension(Spanned<string> Name, double? Min, double? Max, string Scale, EquatableArray<string> Values, SourceSpan Span);
 
-public sealed record DeploySection(int? RestPort, bool Onnx);
+/// <param name="OnnxSpan">Where <c>deploy.onnx</c> is written (deployability diagnostics point there when no other line chose the problem).</param>
+/// <param name="NumericMissingSpan">Where <c>prepare.numeric_missing</c> is written, if it is.</param>
+public sealed record DeploySection(int? RestPort, bool Onnx, SourceSpan OnnxSpan = default, SourceSpan NumericMissingSpan = default);
