@@ -49,6 +49,12 @@ public sealed class OnnxModel : IDisposable
         {
             return new OnnxModel(full, new InferenceSession(full, options));
         }
+        catch (OnnxRuntimeException e) when (e.Message.Contains("string_normalizer", StringComparison.Ordinal) && e.Message.Contains("locale", StringComparison.OrdinalIgnoreCase))
+        {
+            // Text models normalise case with ONNX Runtime's StringNormalizer, which constructs the en_US.UTF-8 C++ locale.
+            throw new OnnxModelException($"The ONNX model '{full}' featurises text, and ONNX Runtime's string normaliser needs the 'en_US.UTF-8' locale, which this machine does not have. " +
+                "Fix: as root run 'localedef -i en_US -f UTF-8 en_US.UTF-8' (or 'locale-gen en_US.UTF-8'); without root run 'localedef -i en_US -f UTF-8 DIR/en_US.UTF-8' and start the program with LOCPATH=DIR.", e);
+        }
         catch (OnnxRuntimeException e)
         {
             throw new OnnxModelException($"'{full}' is not a valid ONNX model (ONNX Runtime: {FirstLine(e.Message)}). Export it again; a copy cut short or edited by hand reads like this.", e);
