@@ -210,6 +210,13 @@ public static class SpecDiagnostics
         "{0}. The model is kept as candidate version {1}; the current model is unchanged.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo PromotionRefused = new("PG0411", "New model not promoted", Severity.Error,
         "The new model (version {0}) is worse than the current one ({1}): {2} It is kept as a candidate; 'models promote {0} --reason ...' makes it current anyway.", ModelCategory);
+    // PG0520-PG0539: deployability when the spec asks for ONNX ('deploy.onnx: true'), checked before anyone trains.
+    public static readonly DiagnosticDescriptorInfo OnnxDateTimeFeature = new("PG0520", "Date-time feature cannot be exported to ONNX", Severity.Error,
+        "Column '{0}' is a datetime feature, and ML.NET's ONNX exporter has no date-time type, so 'deploy.onnx: true' cannot export this pipeline. Give the column 'role: ignore', declare it 'type: text' or 'type: categorical', or split it into numeric columns (hour, day of week) in the data.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo OnnxModelImputer = new("PG0521", "Model-based imputation cannot be exported to ONNX", Severity.Error,
+        "Column '{0}' is filled by a model ('missing: model'), which has no ONNX form, so 'deploy.onnx: true' cannot export this pipeline. Use 'missing: median' or 'missing: mean'.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo OnnxTrainerNotExportable = new("PG0522", "Trainer cannot be exported to ONNX", Severity.Error,
+        "Trainer '{0}' has no ONNX converter in ML.NET, so 'deploy.onnx: true' cannot export this pipeline. Choose an exportable trainer: {1}.", ModelCategory);
 
     // PG90xx: the build integration (reported by the MSBuild tasks and targets, which cannot reference this assembly;
     // listed here so every id is unique, documented and tracked).

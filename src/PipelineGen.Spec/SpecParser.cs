@@ -154,7 +154,8 @@ public static class SpecParser
                     .Select(e => new PrepareChoiceSetting(new Spanned<string>(e.Key.Value, e.Key.Span), e.Value.Scalars().Select(v => v.Value).ToEquatableArray()))
                     .ToEquatableArray(),
                 Span: root.Find("tune")!.Key.Span),
-            new DeploySection(Int(deploy?["rest"] as YMapping, "port") ?? (deploy?["rest"] is YMapping ? 5000 : null), Bool(deploy, "onnx") ?? false),
+            new DeploySection(Int(deploy?["rest"] as YMapping, "port") ?? (deploy?["rest"] is YMapping ? 5000 : null), Bool(deploy, "onnx") ?? false,
+                deploy?.Find("onnx")?.Value.Span ?? SourceSpan.None, prepare?.Find("numeric_missing")?.Value.Span ?? SourceSpan.None),
             Gates(root["gates"]));
     }
 

@@ -305,7 +305,12 @@ public static class PipelineEmitter
                     // Every missing token ("", "?", "NA", ...) becomes one '(missing)' category, never merged into a real value;
                     // ML.NET's expression transform saves with the model, so serving applies the same mapping.
                     var filled = CSharp.String(output + "_filled");
-                    w.Line($"yield return mlContext.Transforms.Expression({filled}, {CSharp.String(MissingCategoryExpression(p))}, {name});");
+                    if (p.Onnx)
+                        // deploy.onnx: ML.NET's expression transform has no ONNX form, so each missing token stays a
+                        // category of its own (docs/export.md); serving passes "" for a missing value.
+                        filled = name;
+                    else
+                        w.Line($"yield return mlContext.Transforms.Expression({filled}, {CSharp.String(MissingCategoryExpression(p))}, {name});");
                     if (Searched(p, "categorical_encoding"))
                         w.Line($"if ({PrepareValue(p, "categorical_encoding")} == \"hash\") yield return mlContext.Transforms.Categorical.OneHotHashEncoding({CSharp.String(output)}, {filled}, numberOfBits: {CSharp.Int(p.Preparation.HashBits)});")
                          .Line($"else yield return mlContext.Transforms.Categorical.OneHotEncoding({CSharp.String(output)}, {filled});");

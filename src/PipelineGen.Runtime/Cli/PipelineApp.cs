@@ -30,7 +30,7 @@ public static partial class PipelineApp
             RunStorePath = runStorePath ?? RunStore.DefaultPath(pipeline.Settings),
         };
         var root = new RootCommand($"{pipeline.Settings.Name}: the workflow steps of this PipelineGen pipeline ({pipeline.Settings.Task}, trainer {pipeline.Settings.TrainerName}).");
-        foreach (var contributor in Contributors.Concat(RegisteredFor(pipeline.GetType())).Concat(extraContributors ?? []))
+        foreach (var contributor in Contributors.Concat(RegisteredFor(pipeline.GetType())).Concat(ExtensionContributors()).Concat(extraContributors ?? []))
             contributor.Contribute(root, services);
 
         var parse = root.Parse(args);

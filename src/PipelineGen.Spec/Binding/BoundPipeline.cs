@@ -32,7 +32,11 @@ public sealed record BoundPipeline(
     BoundLock? Lock = null,
     EquatableArray<BoundGate>? Gates = null,
     double? DecisionThreshold = null,
-    int? RestPort = null);
+    int? RestPort = null)
+{
+    /// <summary>The spec asks for ONNX export (<c>deploy.onnx: true</c>): only exportable steps are emitted.</summary>
+    public bool Onnx { get; init; }
+}
 
 /// <param name="Kind">numeric, categorical, text, boolean or datetime — after overrides.</param>
 /// <param name="Role">feature, label, id, ignore or group.</param>

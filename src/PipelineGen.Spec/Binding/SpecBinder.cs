@@ -69,6 +69,8 @@ public static partial class SpecBinder
         }
 
         var gates = GateBinder.Bind(spec, schema, labelValues, diagnostics);
+        if (columns is not null)
+            OnnxDeployability.Check(spec, columns, diagnostics);
 
         if (diagnostics.Any(d => d.Severity == Severity.Error) || columns is null || label is null || trainer is null)
             return new BindResult(null, diagnostics.ToEquatableArray());
@@ -103,7 +105,10 @@ public static partial class SpecBinder
             gates,
             spec.Task.Kind.Value == TaskKind.Binary ? spec.Task.Threshold?.Value : null,
             // deploy.rest.port: the default port of the generated 'serve' command (PipelineGen.Serving).
-            spec.Deploy.RestPort);
+            spec.Deploy.RestPort)
+        {
+            Onnx = spec.Deploy.Onnx,
+        };
         return new BindResult(pipeline, diagnostics.ToEquatableArray());
     }
 

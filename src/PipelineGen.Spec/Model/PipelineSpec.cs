@@ -69,7 +69,9 @@ public sealed record PrepareChoiceSetting(Spanned<string> Name, EquatableArray<s
 
 public sealed record SearchDimension(Spanned<string> Name, double? Min, double? Max, string Scale, EquatableArray<string> Values, SourceSpan Span);
 
-public sealed record DeploySection(int? RestPort, bool Onnx);
+/// <param name="OnnxSpan">Where <c>deploy.onnx</c> is written (deployability diagnostics point there when no other line chose the problem).</param>
+/// <param name="NumericMissingSpan">Where <c>prepare.numeric_missing</c> is written, if it is.</param>
+public sealed record DeploySection(int? RestPort, bool Onnx, SourceSpan OnnxSpan = default, SourceSpan NumericMissingSpan = default);
 
 /// <summary>One entry of the spec's <c>gates</c> list as written; checked against the task and data when bound.</summary>
 /// <param name="Kind">min, max or min_improvement (the key that gave <see cref="Threshold"/>); null when the gate has none or several.</param>

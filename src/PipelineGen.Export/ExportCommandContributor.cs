@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using PipelineGen.Predictor;
+using PipelineGen.Runtime.Cli;
+
+namespace PipelineGen.Export;
+
+/// <summary>
+/// <c>export onnx</c>: writes <c>model.onnx</c> into the current model version's folder and checks parity with ML.NET.
+/// It reaches a generated program without the runtime knowing this package: <see cref="PipelineApp"/> loads the
+/// assembly <c>PipelineGen.Export</c> when the application references it (see <c>ExtensionContributors.cs</c>), so only
+/// projects that ask for ONNX carry ONNX Runtime's native library.
+/// </summary>
+public sealed class ExportCommandContributor : ICommandContributor
+{
+    public void Contribute(RootCommand root, CommandServices services)
+    {
+        var model = new Option<string?>("--model") { Description = "Model to export (default: the current version in the model store)." };
+        var data = new Option<string?>("--data") { Description = "Rows for the parity check (default: the spec's training data); labels are not read." };
+        var rows = new Option<int>("--rows") { Description = "How many rows the parity check compares (a seeded sample).", DefaultValueFactory = _ => 200 };
+        var tolerance = new Option<double>("--tolerance") { Description = "Allowed |ML.NET - ONNX Runtime| per value: tolerance + tolerance * |ML.NET|.", DefaultValueFactory = _ => 1e-5 };
+        var onnx = new Command("onnx", "Export the trained model to ONNX (feature columns in, Score/Probability out) into its version folder, then check that ONNX Runtime scores held-out rows as ML.NET does.");
+        onnx.Options.Add(model);
+        onnx.Options.Add(data);
+        onnx.Options.Add(rows);
+        onnx.Options.Add(tolerance);
+        onnx.SetAction(parse => services.RunStep("export-onnx", record =>
+        {
+            var t = parse.GetValue(tolerance);
+            var options = new ExportOptions
+            {
+                ModelPath = parse.GetValue(model),
+                ParityDataPath = parse.GetValue(data),
+                ParityRows = parse.GetValue(rows),
+                AbsoluteTolerance = t,
+                RelativeTolerance = t,
+            };
+            ExportResult result;
+            try
+            {
+                result = OnnxExporter.Export(services.Pipeline, options);
+            }
+            catch (OnnxModelException e)
+            {
+                services.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.CheckFailed;
+            }
+            catch (InvalidOperationException e)
+            {
+                services.Error.WriteLine($"error: ML.NET could not export this model to ONNX: {e.Message}");
+                return ExitCodes.CheckFailed;
+            }
+            record.Parameters["onnx"] = result.OnnxPath;
+            record.Parameters["parity-data"] = result.ParityDataPath;
+            record.Parameters["tolerance"] = t.ToString("G", CultureInfo.InvariantCulture);
+            var w = services.Output;
+            w.WriteLine($"Wrote {result.OnnxPath} ({new FileInfo(result.OnnxPath).Length:N0} bytes).");
+            w.WriteLine($"  inputs:  {string.Join(", ", result.Inputs)}");
+            w.WriteLine($"  outputs: {string.Join(", ", result.Outputs)}");
+            w.WriteLine($"Parity: {result.RowsCompared} rows of {result.ParityDataPath}, max |ML.NET - ONNX Runtime| = {OnnxExporter.Number(result.MaxAbsoluteDifference)} (tolerance {OnnxExporter.Number(t)} + {OnnxExporter.Number(t)}·|ML.NET|).");
+            if (result.ParityHolds) return ExitCodes.Ok;
+            services.Error.WriteLine($"error: ONNX Runtime disagrees with ML.NET on {result.Differences.Count} value(s); the ONNX model must not be deployed:");
+            foreach (var d in result.Differences.Take(20))
+                services.Error.WriteLine($"  row {d.Row}, column {d.Column}: ML.NET {OnnxExporter.Number(d.MlNet)}, ONNX Runtime {OnnxExporter.Number(d.Onnx)}");
+            if (result.Differences.Count > 20) services.Error.WriteLine($"  ... and {result.Differences.Count - 20} more");
+            record.Message = $"parity failed on {result.Differences.Count} value(s)";
+            return ExitCodes.CheckFailed;
+        }));
+        var export = new Command("export", "Export the trained model for deployment.");
+        export.Subcommands.Add(onnx);
+        root.Subcommands.Add(export);
+    }
+}

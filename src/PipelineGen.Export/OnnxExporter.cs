@@ -1,0 +1,204 @@
+using System.Globalization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using PipelineGen.Predictor;
+using PipelineGen.Runtime;
+using PipelineGen.Runtime.Training;
+
+namespace PipelineGen.Export;
+
+/// <summary>What <see cref="OnnxExporter.Export"/> is asked to do.</summary>
+public sealed record ExportOptions
+{
+    /// <summary>Logical model path (see <see cref="ModelStore.Resolve"/>); default: the pipeline's model store.</summary>
+    public string? ModelPath { get; init; }
+    /// <summary>Rows the parity check scores with both runtimes; default: the spec's training data.</summary>
+    public string? ParityDataPath { get; init; }
+    /// <summary>How many rows of it are compared (a seeded sample when the file has more).</summary>
+    public int ParityRows { get; init; } = 200;
+    /// <summary>Largest allowed |ML.NET − ONNX Runtime| per value, on top of <see cref="RelativeTolerance"/>·|ML.NET|.</summary>
+    public double AbsoluteTolerance { get; init; } = 1e-5;
+    public double RelativeTolerance { get; init; } = 1e-5;
+}
+
+/// <summary>One value on which ML.NET and ONNX Runtime disagree beyond the tolerance.</summary>
+/// <param name="Row">1-based row among the parity rows (the data file's data line for the training data).</param>
+public sealed record ParityDifference(int Row, string Column, float MlNet, float Onnx);
+
+/// <summary>What an export wrote and what the parity check measured.</summary>
+public sealed record ExportResult(
+    string OnnxPath, string VersionDirectory, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs,
+    int RowsCompared, double MaxAbsoluteDifference, IReadOnlyList<ParityDifference> Differences, string ParityDataPath)
+{
+    public bool ParityHolds => Differences.Count == 0;
+}
+
+/// <summary>
+/// Exports a trained pipeline to ONNX and checks parity. The graph's inputs are the feature columns only and its outputs
+/// the prediction columns only (<c>Score</c>, plus <c>Probability</c> for binary models): the label's preparation is left
+/// out (it is needed only to train) and ML.NET's exporter is given a view of the feature columns, or the graph would ask
+/// for every column it saw. Then both runtimes score the same rows, one row per ONNX Runtime run (text models must be
+/// scored that way), and any value that differs beyond the tolerance is listed with its row and column.
+/// </summary>
+public static class OnnxExporter
+{
+    /// <summary>File name of the exported model inside the model's version folder.</summary>
+    public const string OnnxFileName = "model.onnx";
+
+    public static ExportResult Export(IPipelineDefinition pipeline, ExportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = pipeline.Settings;
+        var ml = new MLContext(seed: settings.Seed);
+        var modelPath = options.ModelPath ?? ModelStore.DefaultModelPath(settings);
+        var modelFile = ModelStore.Resolve(modelPath);
+        var model = ModelStore.Load(ml, modelPath, out _);
+        var versionDirectory = Path.GetDirectoryName(modelFile)!;
+        var onnxPath = Path.Combine(versionDirectory, OnnxFileName);
+
+        var dataPath = settings.ResolvePath(options.ParityDataPath ?? settings.TrainDataPath);
+        var features = settings.Features.Select(c => c.Name).ToArray();
+        var data = pipeline.LoadData(ml, dataPath);
+        var rows = SampleRows(ml, data, options.ParityRows, settings.Seed);
+        var featureView = ml.Transforms.SelectColumns(features).Fit(rows).Transform(rows);
+
+        var outputs = OutputColumns(settings.Task);
+        var scoring = WithoutLabelPreparation(model, featureView.Schema, outputs);
+        // The exporter traces the data view back to its source and makes a graph input of every column it finds there,
+        // so it is given an empty loader that has the feature columns only.
+        var featureSource = FeatureOnlySource(ml, featureView.Schema);
+        AtomicFile.Write(onnxPath, stream => ml.Model.ConvertToOnnx(scoring, featureSource, stream, outputs));
+
+        using var onnx = OnnxModel.Open(onnxPath);
+        onnx.RequireInputs(features);
+        var missingOutputs = outputs.Where(o => onnx.Outputs.All(x => x.Name != o)).ToArray();
+        if (missingOutputs.Length > 0)
+            throw new InvalidOperationException($"The exported graph has no output {string.Join(", ", missingOutputs)} (it has {string.Join(", ", onnx.Outputs.Select(o => o.GraphName))}).");
+        var (compared, maxDiff, differences) = CompareScores(scoring, featureView, onnx, settings, outputs, options);
+        return new ExportResult(onnxPath, versionDirectory, onnx.Inputs.Select(i => i.Name).ToArray(), onnx.Outputs.Select(o => o.Name).ToArray(),
+            compared, maxDiff, differences, dataPath);
+    }
+
+    /// <summary>The prediction columns exported for a task: scores only (predicted labels follow from them).</summary>
+    public static string[] OutputColumns(MlTaskKind task) =>
+        task == MlTaskKind.BinaryClassification ? ["Score", "Probability"] : ["Score"];
+
+    // The generated pipeline's first step prepares the label (MapValue / MapValueToKey / CopyColumns into "Label");
+    // serving rows have no label, so scoring starts after it. Trailing steps that need the label's key values
+    // (multiclass PredictedLabelValue) are kept only while they apply to the label-less schema.
+    private static ITransformer WithoutLabelPreparation(ITransformer model, DataViewSchema featureSchema, string[] outputs)
+    {
+        if (model is not TransformerChain<ITransformer> chain) return model;
+        var kept = new List<ITransformer>();
+        var schema = featureSchema;
+        foreach (var transformer in chain)
+        {
+            // Past the step that produced every prediction column, nothing more is needed to score.
+            if (kept.Count > 0 && outputs.All(o => schema.GetColumnOrNull(o) is not null)) break;
+            try
+            {
+                schema = transformer.GetOutputSchema(schema);
+                kept.Add(transformer);
+            }
+            catch (ArgumentOutOfRangeException) when (kept.Count == 0)
+            {
+                // The label step: its input column is not among the features.
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                break;
+            }
+            catch (InvalidOperationException) when (kept.Count > 0)
+            {
+                break;
+            }
+        }
+        return new TransformerChain<ITransformer>(kept.ToArray());
+    }
+
+    private static IDataView FeatureOnlySource(MLContext ml, DataViewSchema schema)
+    {
+        var columns = schema.Select((c, i) => new TextLoader.Column(c.Name, c.Type.RawType switch
+        {
+            var t when t == typeof(float) => DataKind.Single,
+            var t when t == typeof(bool) => DataKind.Boolean,
+            var t when t == typeof(double) => DataKind.Double,
+            var t when t == typeof(ReadOnlyMemory<char>) => DataKind.String,
+            _ => throw new InvalidOperationException($"Feature '{c.Name}' has type {c.Type}, which ONNX export does not take (see PG0520)."),
+        }, i)).ToArray();
+        return ml.Data.CreateTextLoader(columns, hasHeader: false).Load(new MultiFileSource(null));
+    }
+
+    private static IDataView SampleRows(MLContext ml, IDataView data, int count, int seed)
+    {
+        // Deterministic: the same rows every export of the same data, so a failure can be reproduced.
+        var shuffled = ml.Data.ShuffleRows(data, seed: seed);
+        return ml.Data.TakeRows(shuffled, count);
+    }
+
+    private static (int Compared, double MaxDiff, List<ParityDifference> Differences) CompareScores(
+        ITransformer scoring, IDataView featureView, OnnxModel onnx, PipelineSettings settings, string[] outputs, ExportOptions options)
+    {
+        var scored = scoring.Transform(featureView);
+        var features = settings.Features.ToArray();
+        var differences = new List<ParityDifference>();
+        double maxDiff = 0;
+        int row = 0;
+        using var cursor = scored.GetRowCursor(scored.Schema);
+        var readers = features.ToDictionary(f => f.Name, f => ValueReader(cursor, scored.Schema[f.Name]));
+        var scoreReaders = outputs.ToDictionary(o => o, o => FloatsReader(cursor, scored.Schema[o]));
+        while (cursor.MoveNext())
+        {
+            row++;
+            var inputs = readers.ToDictionary(r => r.Key, r => (Array)new[] { r.Value() }, StringComparer.Ordinal);
+            var onnxScores = onnx.Run(inputs, 1);
+            foreach (var output in outputs)
+            {
+                var mlValues = scoreReaders[output]();
+                var onnxValues = onnxScores[output];
+                if (onnxValues.Length != mlValues.Length)
+                {
+                    differences.Add(new ParityDifference(row, $"{output} (width {mlValues.Length} vs {onnxValues.Length})", float.NaN, float.NaN));
+                    continue;
+                }
+                for (int k = 0; k < mlValues.Length; k++)
+                {
+                    float a = mlValues[k], b = onnxValues[k];
+                    if (float.IsNaN(a) && float.IsNaN(b)) continue;
+                    double diff = Math.Abs((double)a - b);
+                    if (double.IsNaN(diff)) diff = double.PositiveInfinity;
+                    maxDiff = Math.Max(maxDiff, diff);
+                    if (diff > options.AbsoluteTolerance + options.RelativeTolerance * Math.Abs(a))
+                        differences.Add(new ParityDifference(row, mlValues.Length == 1 ? output : $"{output}[{k}]", a, b));
+                }
+            }
+        }
+        return (row, maxDiff, differences);
+    }
+
+    // A feature's raw value as ONNX Runtime takes it: float, string or bool.
+    private static Func<object?> ValueReader(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        var type = column.Type.RawType;
+        if (type == typeof(float)) { var g = cursor.GetGetter<float>(column); return () => { float v = 0; g(ref v); return v; }; }
+        if (type == typeof(bool)) { var g = cursor.GetGetter<bool>(column); return () => { bool v = false; g(ref v); return v; }; }
+        if (type == typeof(double)) { var g = cursor.GetGetter<double>(column); return () => { double v = 0; g(ref v); return v; }; }
+        if (type == typeof(ReadOnlyMemory<char>)) { var g = cursor.GetGetter<ReadOnlyMemory<char>>(column); return () => { ReadOnlyMemory<char> v = default; g(ref v); return v.ToString(); }; }
+        throw new InvalidOperationException($"Column '{column.Name}' has type {column.Type}, which ONNX export does not feed (see the PG0520 diagnostics).");
+    }
+
+    private static Func<float[]> FloatsReader(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        if (column.Type is VectorDataViewType)
+        {
+            var g = cursor.GetGetter<VBuffer<float>>(column);
+            return () => { VBuffer<float> v = default; g(ref v); return v.DenseValues().ToArray(); };
+        }
+        var s = cursor.GetGetter<float>(column);
+        return () => { float v = 0; s(ref v); return [v]; };
+    }
+
+    /// <summary>A number for messages, invariant culture.</summary>
+    internal static string Number(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+}
