@@ -23,6 +23,11 @@ public sealed record EvaluationOptions
     public bool IncludeModel { get; init; } = true;
     /// <summary>Called after each split.</summary>
     public Action<SplitProgress>? Progress { get; init; }
+    /// <summary>
+    /// Share of each split's training rows the model is fitted on (seeded, stratified, the same rows for every call with
+    /// the same seed: see <see cref="TrainingSubsample"/>). Null or 1: all of them. Successive halving's low rungs use it.
+    /// </summary>
+    public double? TrainingFraction { get; init; }
 }
 
 public sealed record SplitProgress(int Completed, int Total, string Split);
@@ -126,7 +131,9 @@ public static class Evaluator
             // A fresh, seeded context per split: a split's numbers do not depend on what ran before it.
             var ml = new MLContext(mlSeed);
             var data = pipeline.LoadData(ml, path);
-            var training = split.Training(data);
+            var training = options.TrainingFraction is { } fraction and < 1
+                ? TrainingSubsample.Training(data, scan.Keys, split, fraction, evaluation.Seed)
+                : split.Training(data);
             var validation = split.Validation(data);
 
             IReadOnlyDictionary<string, double?>? modelMetrics = null;

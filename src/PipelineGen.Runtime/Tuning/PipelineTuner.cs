@@ -35,6 +35,12 @@ public sealed record TuneOptions
     public WorkerCommand? WorkerCommand { get; init; }
     /// <summary>Called after each trial is journaled.</summary>
     public Action<TrialRecord, StudyResult>? Progress { get; init; }
+    /// <summary>Successive halving: called after each rung evaluation is journaled.</summary>
+    public Action<RungResult>? RungProgress { get; init; }
+    /// <summary>Successive halving's reduction factor (keep the best 1/eta at each rung).</summary>
+    public int Eta { get; init; } = 3;
+    /// <summary>Where successive halving draws configurations from: bayesian (TPE fitted on the highest rung with enough results, as BOHB) or random.</summary>
+    public string? HalvingSampler { get; init; }
     public CancellationToken Cancellation { get; init; }
 }
 
@@ -82,7 +88,7 @@ public static class PipelineTuner
 
         string strategy = options.Strategy ?? tuning.Strategy;
         int seed = options.Seed ?? settings.Evaluation.Seed;
-        var sampler = Samplers.Create(strategy, seed);
+        var sampler = HalvingOptions.IsHalving(strategy) ? null : Samplers.Create(strategy, seed);
 
         string path = options.DataPath is { } given ? Path.GetFullPath(given) : settings.ResolvePath(settings.TrainDataPath);
         var scan = DataScan.Run(settings, path);
@@ -105,6 +111,11 @@ public static class PipelineTuner
             Seed = seed,
         }, settings.Task);
         var split = holdPlan.Splits[0];
+        // Successive halving's levels depend on how many rows a training fold holds (the lowest rung keeps enough of them).
+        var halving = HalvingOptions.IsHalving(strategy)
+            ? HalvingOptions.For(strategy, TrainingRowsPerFold(settings.Evaluation, split.TrainingRowCount), options.Eta, options.HalvingSampler ?? "bayesian")
+            : null;
+        sampler ??= halving!.CreateSampler(seed);
         var workDir = Path.Combine(settings.ResolvePath("."), ".pipelinegen", "tune", settings.Name);
         Directory.CreateDirectory(workDir);
         string searchFile = Path.Combine(workDir, "search" + Path.GetExtension(path));
@@ -126,17 +137,21 @@ public static class PipelineTuner
             if (study.Strategy != strategy) mismatch.Add($"the strategy changed (study {study.Strategy}, now {strategy})");
             if (study.Seed != seed) mismatch.Add($"the seed changed (study {study.Seed}, now {seed})");
             if (study.Metric != metric) mismatch.Add($"the metric changed (study {study.Metric}, now {metric})");
+            if (study.Options != halving?.Describe()) mismatch.Add($"the strategy's options changed (study {study.Options ?? "none"}, now {halving?.Describe() ?? "none"})");
             if (mismatch.Count > 0)
                 throw new ArgumentException($"study {study.Id} in {journal.DatabasePath} cannot be resumed: {string.Join("; ", mismatch)}. Its trials measured something else; run tune without --resume to start a new study.");
         }
         else
         {
-            study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), settings.Name, specHash, dataHash, space.Fingerprint(), strategy, seed, metric, higher, DateTimeOffset.UtcNow);
+            study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), settings.Name, specHash, dataHash, space.Fingerprint(), strategy, seed, metric, higher, DateTimeOffset.UtcNow)
+            { Options = halving?.Describe() };
             journal.CreateStudy(study);
         }
 
         StudyResult studyResult;
-        if (options.Workers is { } workers)
+        if (halving is not null)
+            studyResult = RunHalving(pipeline, options, halving, sampler, study, space, journal, trials, workDir, searchFile, metric);
+        else if (options.Workers is { } workers)
         {
             var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric);
             studyResult = StudyRunner.RunAsync(study, space, sampler, journal, trials, options.Time, workers, executor.Execute, options.Progress, options.Cancellation,
@@ -180,13 +195,41 @@ public static class PipelineTuner
         };
     }
 
-    /// <summary>One trial: the spec's protocol on the search rows through <see cref="Evaluator"/>, with these hyperparameters.</summary>
-    public static TrialOutcome Evaluate(ITunablePipeline pipeline, Configuration config, string searchFile, int? seed, string metric)
+    /// <summary>
+    /// One trial: the spec's protocol on the search rows through <see cref="Evaluator"/>, with these hyperparameters,
+    /// fitted on <c>fraction</c> of each training fold (successive halving's budget; null: all of it).
+    /// </summary>
+    public static TrialOutcome Evaluate(ITunablePipeline pipeline, Configuration config, string searchFile, int? seed, string metric, double? fraction = null)
     {
-        var result = Evaluator.Evaluate(pipeline.WithHyperparameters(config), new EvaluationOptions { DataPath = searchFile, Seed = seed });
+        var result = Evaluator.Evaluate(pipeline.WithHyperparameters(config), new EvaluationOptions { DataPath = searchFile, Seed = seed, TrainingFraction = fraction });
         var summary = result.ModelMetric(metric)!;
         return new TrialOutcome(summary.Mean ?? double.NaN, summary.StdDev, result.Splits.Count);
     }
+
+    /// <summary>Successive halving / Hyperband: rungs fitted on shares of each training fold, in worker processes when asked.</summary>
+    private static StudyResult RunHalving(ITunablePipeline pipeline, TuneOptions options, HalvingOptions halving, ISampler sampler, StudyInfo study, SearchSpace space,
+        TuningJournal journal, int trials, string workDir, string searchFile, string metric)
+    {
+        HalvingRunner.BudgetedTrialExecutor execute;
+        if (options.Workers is not null)
+        {
+            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric);
+            execute = (n, c, f, ct) => executor.Execute(n, c, f, ct);
+        }
+        else
+        {
+            execute = (_, c, f, _) => Task.FromResult(Evaluate(pipeline, c, searchFile, options.Seed, metric, f));
+        }
+        return HalvingRunner.RunAsync(study, space, halving, sampler, journal, trials, options.Time, options.Workers ?? 1, execute,
+            options.Progress, options.RungProgress, options.Cancellation, killRunningAtDeadline: options.Workers is not null).GetAwaiter().GetResult();
+    }
+
+    /// <summary>About how many rows one training part of the protocol holds, out of the search rows.</summary>
+    internal static long TrainingRowsPerFold(EvaluationSettings evaluation, long searchRows) => evaluation.Protocol switch
+    {
+        EvaluationProtocol.Holdout => (long)(searchRows * (1 - evaluation.HoldoutFraction)),
+        _ => searchRows * (evaluation.Folds - 1) / Math.Max(1, evaluation.Folds),
+    };
 
     private static double? ScoreOnHoldback(IPipelineDefinition pipeline, string searchFile, string holdbackFile, string metric, int seed, List<string> warnings)
     {
