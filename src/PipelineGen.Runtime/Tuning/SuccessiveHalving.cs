@@ -197,6 +197,7 @@ public static class HalvingRunner
                         var record = StudyRunner.Stopped(entry.Number, entry.Config, entry.Clock.Elapsed) with { Budget = Budget(fraction) };
                         Journal(() => journal.AppendRung(study.Id, new RungResult(entry.Number, rung, bracket, fraction, entry.Config, "stopped", null, null, 0, record.Error, entry.Clock.Elapsed)), entry.Number, verdicts.Count);
                         Journal(() => journal.Append(study.Id, record), entry.Number, verdicts.Count);
+                        verdicts[entry.Number] = record;
                         onTrial?.Invoke(record, Snapshot());
                         continue;
                     }
