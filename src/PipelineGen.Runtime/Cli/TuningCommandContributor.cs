@@ -17,6 +17,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         var resume = new Option<bool>("--resume") { Description = "Continue the latest study of this pipeline from its journal (.pipelinegen/tune.db)." };
         var strategy = new Option<string?>("--strategy") { Description = "random, grid, bayesian, halving (successive halving over shares of the training rows) or hyperband (default: tune.strategy of the spec)." };
         strategy.AcceptOnlyFromAmong("random", "grid", "bayesian", "halving", "hyperband");
+        var nested = new Option<int?>("--nested") { Description = "Honest estimate by nested cross-validation: the whole search repeated inside K outer folds, each scored on its unseen rows (K searches, --time each); then the final search on all rows is pinned (skipped with --no-lock)." };
         var eta = new Option<int?>("--eta") { Description = "halving/hyperband: keep the best 1/eta of each rung (default 3)." };
         var halvingSampler = new Option<string?>("--sampler") { Description = "halving/hyperband: draw configurations by bayesian (TPE on the highest rung with enough results, as BOHB; the default) or random." };
         halvingSampler.AcceptOnlyFromAmong("bayesian", "random");
@@ -33,6 +34,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         command.Options.Add(noLock);
         command.Options.Add(workers);
         command.Options.Add(eta);
+        command.Options.Add(nested);
         command.Options.Add(halvingSampler);
         command.Options.Add(services.Options.Seed);
         command.Options.Add(services.Options.Data);
@@ -59,6 +61,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
                 Eta = parse.GetValue(eta) is { } e ? (e >= 2 ? e : throw new ArgumentException($"--eta {e}: use 2 or more (3 is the usual).")) : 3,
                 HalvingSampler = parse.GetValue(halvingSampler),
             };
+            if (parse.GetValue(nested) is { } outerFolds) return RunNested(services, options, outerFolds, record);
             return Run(services, options, record, out _);
         }));
         root.Subcommands.Add(command);

@@ -37,6 +37,12 @@ public sealed record TuneOptions
     public Action<TrialRecord, StudyResult>? Progress { get; init; }
     /// <summary>Successive halving: called after each rung evaluation is journaled.</summary>
     public Action<RungResult>? RungProgress { get; init; }
+    /// <summary>
+    /// Set by nested cross-validation for the search inside one outer fold: the study's journal key (default: the
+    /// pipeline's name), and no held-back part (the outer fold's validation rows are the honest part).
+    /// </summary>
+    public string? StudyName { get; init; }
+    internal bool NestedInner { get; init; }
     /// <summary>Successive halving's reduction factor (keep the best 1/eta at each rung).</summary>
     public int Eta { get; init; } = 3;
     /// <summary>Where successive halving draws configurations from: bayesian (TPE fitted on the highest rung with enough results, as BOHB) or random.</summary>
@@ -113,14 +119,15 @@ public static class PipelineTuner
         var split = holdPlan.Splits[0];
         // Successive halving's levels depend on how many rows a training fold holds (the lowest rung keeps enough of them).
         var halving = HalvingOptions.IsHalving(strategy)
-            ? HalvingOptions.For(strategy, TrainingRowsPerFold(settings.Evaluation, split.TrainingRowCount), options.Eta, options.HalvingSampler ?? "bayesian")
+            ? HalvingOptions.For(strategy, TrainingRowsPerFold(settings.Evaluation, options.NestedInner ? scan.RowCount : split.TrainingRowCount), options.Eta, options.HalvingSampler ?? "bayesian")
             : null;
         sampler ??= halving!.CreateSampler(seed);
         var workDir = Path.Combine(settings.ResolvePath("."), ".pipelinegen", "tune", settings.Name);
         Directory.CreateDirectory(workDir);
         string searchFile = Path.Combine(workDir, "search" + Path.GetExtension(path));
         string holdbackFile = Path.Combine(workDir, "holdback" + Path.GetExtension(path));
-        WriteParts(path, settings.HasHeader, split, searchFile, holdbackFile);
+        if (options.NestedInner) searchFile = path; // the outer fold's training rows, all searched
+        else WriteParts(path, settings.HasHeader, split, searchFile, holdbackFile);
 
         var specHash = pipeline.GetType().GetField("SpecHash", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as string ?? "unknown";
         var dataHash = HashFile(path);
@@ -128,7 +135,7 @@ public static class PipelineTuner
         StudyInfo study;
         if (options.Resume)
         {
-            study = journal.LatestStudy(settings.Name)
+            study = journal.LatestStudy(options.StudyName ?? settings.Name)
                 ?? throw new ArgumentException($"there is no study of pipeline '{settings.Name}' to resume in {journal.DatabasePath}; run tune without --resume.");
             var mismatch = new List<string>();
             if (study.SpecHash != specHash) mismatch.Add($"the spec changed (study {Short(study.SpecHash)}, now {Short(specHash)})");
@@ -143,7 +150,7 @@ public static class PipelineTuner
         }
         else
         {
-            study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), settings.Name, specHash, dataHash, space.Fingerprint(), strategy, seed, metric, higher, DateTimeOffset.UtcNow)
+            study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), options.StudyName ?? settings.Name, specHash, dataHash, space.Fingerprint(), strategy, seed, metric, higher, DateTimeOffset.UtcNow)
             { Options = halving?.Describe() };
             journal.CreateStudy(study);
         }
@@ -165,7 +172,7 @@ public static class PipelineTuner
         var best = studyResult.Best;
         double? winnerScore = null, defaultScore = null;
         string? lockPath = null;
-        if (best is not null)
+        if (best is not null && !options.NestedInner)
         {
             int mlSeed = options.Seed ?? settings.Seed;
             winnerScore = ScoreOnHoldback(pipeline.WithHyperparameters(best.Configuration), searchFile, holdbackFile, metric, mlSeed, warnings);
@@ -185,8 +192,8 @@ public static class PipelineTuner
             Space = space,
             Metric = metric,
             MetricReason = reason,
-            SearchRows = split.TrainingRowCount,
-            HoldbackRows = split.ValidationRowCount,
+            SearchRows = options.NestedInner ? scan.RowCount : split.TrainingRowCount,
+            HoldbackRows = options.NestedInner ? 0 : split.ValidationRowCount,
             WinnerHoldbackScore = winnerScore,
             DefaultHoldbackScore = defaultScore,
             Warnings = warnings.Distinct().ToArray(),
@@ -231,7 +238,7 @@ public static class PipelineTuner
         _ => searchRows * (evaluation.Folds - 1) / Math.Max(1, evaluation.Folds),
     };
 
-    private static double? ScoreOnHoldback(IPipelineDefinition pipeline, string searchFile, string holdbackFile, string metric, int seed, List<string> warnings)
+    internal static double? ScoreOnHoldback(IPipelineDefinition pipeline, string searchFile, string holdbackFile, string metric, int seed, List<string> warnings)
     {
         var ml = new MLContext(seed);
         var model = pipeline.BuildPipeline(ml).Fit(pipeline.LoadData(ml, searchFile));
@@ -259,7 +266,7 @@ public static class PipelineTuner
             warnings.Add($"the best search score is the best of {completed.Length} configurations compared on the same folds, so it is biased upward; the held-back score is the honest estimate.");
     }
 
-    private static void WriteParts(string path, bool hasHeader, DataSplit split, string searchFile, string holdbackFile)
+    internal static void WriteParts(string path, bool hasHeader, DataSplit split, string searchFile, string holdbackFile)
     {
         var encoding = new UTF8Encoding(false);
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
@@ -281,7 +288,7 @@ public static class PipelineTuner
         File.Move(holdbackFile + ".tmp", holdbackFile, overwrite: true);
     }
 
-    private static string HashFile(string path)
+    internal static string HashFile(string path)
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
