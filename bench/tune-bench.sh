@@ -9,7 +9,9 @@ TIME="${1:-15s}"; FOLDS="${2:-3}"; SEEDS="${3:-1 2}"; STRATEGIES="${4:-random ba
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 WORK="${PG_TUNE_BENCH_DIR:-/tmp/pg-tune-bench}"
 rm -rf "$WORK"; mkdir -p "$WORK"
-dotnet build -m:1 -c Release "$ROOT/bench/tune/CreditG" -o "$WORK/bin" >/dev/null
+CONFIG="${PG_TUNE_BENCH_CONFIG:-Release}"
+dotnet build -m:1 -c "$CONFIG" "$ROOT/bench/tune/CreditG" >/dev/null
+cp -r "$ROOT/bench/tune/CreditG/bin/$CONFIG/net10.0" "$WORK/bin"
 cp -r "$ROOT/bench/tune/CreditG/data" "$WORK/data"
 cd "$WORK"
 printf "strategy\tseed\tnested_auc\tstd\tdefaults_auc\ttrials_per_fold\n" > results.tsv
