@@ -18,7 +18,8 @@ printf "strategy\tseed\tnested_auc\tstd\tdefaults_auc\ttrials_per_fold\n" > resu
 for seed in $SEEDS; do
   for s in $STRATEGIES; do
     log="$WORK/$s-$seed.log"
-    rm -f .pipelinegen/tune.db
+    # One journal per run (kept for the per-trial analysis).
+    mkdir -p journals
     dotnet bin/CreditG.dll tune --nested "$FOLDS" --no-lock --strategy "$s" --time "$TIME" --seed "$seed" > "$log" 2>&1 || true
     python3 - "$log" "$s" "$seed" >> results.tsv <<'PY'
 import re, sys
@@ -29,6 +30,8 @@ trials = re.findall(r"outer fold \d+/\d+: (\d+) trial", text)
 print("\t".join([sys.argv[2], sys.argv[3], head.group(1) if head else "NA", (head.group(2) or "") if head else "",
                  base.group(1) if base else "NA", "/".join(trials)]))
 PY
+    cp .pipelinegen/tune.db "journals/$s-$seed.db" 2>/dev/null || true
+    rm -f .pipelinegen/tune.db .pipelinegen/tune.db-wal .pipelinegen/tune.db-shm
   done
 done
 cat results.tsv

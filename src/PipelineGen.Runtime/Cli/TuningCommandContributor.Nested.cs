@@ -22,14 +22,16 @@ public sealed partial class TuningCommandContributor
         {
             var best = fold.Study.Best;
             output.WriteLine($"  outer fold {fold.Fold + 1}/{folds}: {fold.Study.Trials.Count} trial(s) on {fold.TrainingRows} rows; "
-                + (best is null ? "no working configuration" : $"winner {best.Configuration.Describe(new SearchSpace(pipeline.Tuning.Space))}")
+                + (best is null ? (fold.Study.Rungs.Count > 0 ? $"no configuration reached the full training folds ({fold.Study.Rungs.Count} rung evaluation(s) before the budget ran out)" : "no working configuration") : $"winner {best.Configuration.Describe(new SearchSpace(pipeline.Tuning.Space))}")
                 + $"; on {fold.TestRows} unseen rows: tuned {Fmt(fold.WinnerScore)}, spec's own {Fmt(fold.DefaultScore)}");
         });
         foreach (var warning in report.Warnings) services.Error.WriteLine($"warning: {warning}");
         record.Parameters["nested_folds"] = folds.ToString(CultureInfo.InvariantCulture);
         if (report.Tuned is not { } tuned)
         {
-            services.Error.WriteLine($"error: tune --nested found no working configuration in any of the {folds} outer folds. Check the ranges under tune.space against the trainer.");
+            services.Error.WriteLine(report.Outer.Any(o => o.Study.Rungs.Count > 0)
+                ? $"error: tune --nested has no estimate: in none of the {folds} outer folds did a configuration reach the full training folds before the budget ran out. Give more --time."
+                : $"error: tune --nested found no working configuration in any of the {folds} outer folds. Check the ranges under tune.space against the trainer.");
             record.Outcome = "all-trials-failed";
             return ExitCodes.CheckFailed;
         }
