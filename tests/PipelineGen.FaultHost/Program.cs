@@ -1,16 +1,32 @@
 using System.Globalization;
+using PipelineGen.Runtime;
 using PipelineGen.Runtime.Cli;
 using PipelineGen.Runtime.Tests.Training;
+using PipelineGen.Runtime.Tests.Tuning;
+using PipelineGen.Runtime.Tuning;
 
 // Usage: PipelineGen.FaultHost <project dir> <command> [options]   e.g.  ... /tmp/pg-train-x train
 // PIPELINEGEN_FAULTHOST_ITERATIONS sets the LightGBM iterations (default 40), so a test can make the fit last long
-// enough to be killed in the middle of it.
+// enough to be killed in the middle of it. The 'tune' command runs the tunable stand-in (leaves, learning_rate), so a
+// test can run a real study in a process whose file size is limited (a full disk while journaling).
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: PipelineGen.FaultHost <project dir> <command> [options]");
     return 2;
 }
-return PipelineApp.Run(args[1..], new FaultHostPipeline(args[0]));
+IPipelineDefinition pipeline = args[1] == "tune"
+    ? new TunableTitanicPipeline(args[0], new TuningSettings
+    {
+        Strategy = "random",
+        Trials = 20,
+        Space =
+        [
+            SearchParameter.Range("leaves", HyperparameterType.Int, 2, 64, log: true),
+            SearchParameter.Range("learning_rate", HyperparameterType.Float, 0.01, 0.5, log: true),
+        ],
+    })
+    : new FaultHostPipeline(args[0]);
+return PipelineApp.Run(args[1..], pipeline);
 
 /// <summary>
 /// The runtime tests' Titanic stand-in with the iteration count taken from the environment, and with

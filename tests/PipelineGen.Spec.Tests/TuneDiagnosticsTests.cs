@@ -88,8 +88,17 @@ public partial class TuneDiagnosticsTests
     [Fact]
     public void A_strategy_that_is_not_implemented_is_refused()
     {
-        var yaml = Minimal + "\ntune:\n  strategy: hyperband\n  space:\n    leaves: { min: 2, max: 8 }\n";
-        AssertAt(Single(Bind(yaml).Diagnostics, "PG0003"), yaml, "hyperband");
+        var yaml = Minimal + "\ntune:\n  strategy: bohb2\n  space:\n    leaves: { min: 2, max: 8 }\n";
+        AssertAt(Single(Bind(yaml).Diagnostics, "PG0003"), yaml, "bohb2");
+    }
+
+    [Theory]
+    [InlineData("halving")]
+    [InlineData("hyperband")]
+    public void Successive_halving_strategies_are_accepted(string strategy)
+    {
+        var yaml = Minimal + $"\ntune:\n  strategy: {strategy}\n  space:\n    leaves: {{ min: 2, max: 8 }}\n";
+        Assert.DoesNotContain(Bind(yaml).Diagnostics, d => d.Id == "PG0003");
     }
 
     [Theory]

@@ -15,8 +15,12 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         var trials = new Option<int?>("--trials") { Description = "Total trials of the study (default: tune.trials of the spec; a resumed study counts the trials already journaled)." };
         var time = new Option<string?>("--time") { Description = "Time budget of this session, e.g. 90s, 10m, 1h30m. No trial starts after it ran out." };
         var resume = new Option<bool>("--resume") { Description = "Continue the latest study of this pipeline from its journal (.pipelinegen/tune.db)." };
-        var strategy = new Option<string?>("--strategy") { Description = "random, grid or bayesian (default: tune.strategy of the spec)." };
-        strategy.AcceptOnlyFromAmong("random", "grid", "bayesian");
+        var strategy = new Option<string?>("--strategy") { Description = "random, grid, bayesian, halving (successive halving over shares of the training rows) or hyperband (default: tune.strategy of the spec)." };
+        strategy.AcceptOnlyFromAmong("random", "grid", "bayesian", "halving", "hyperband");
+        var nested = new Option<int?>("--nested") { Description = "Honest estimate by nested cross-validation: the whole search repeated inside K outer folds, each scored on its unseen rows (K searches, --time each); then the final search on all rows is pinned (skipped with --no-lock)." };
+        var eta = new Option<int?>("--eta") { Description = "halving/hyperband: keep the best 1/eta of each rung (default 3)." };
+        var halvingSampler = new Option<string?>("--sampler") { Description = "halving/hyperband: draw configurations by bayesian (TPE on the highest rung with enough results, as BOHB; the default) or random." };
+        halvingSampler.AcceptOnlyFromAmong("bayesian", "random");
         var holdback = new Option<double?>("--holdback") { Description = "Share of the training rows held back from the search to score the winner honestly (default 0.2)." };
         var noLock = new Option<bool>("--no-lock") { Description = "Do not write the lock file." };
         var workers = new Option<int?>("--workers") { Description = "Run trials in up to N worker processes of this program at once; a trial still running when --time ends is stopped. Default: one at a time in this process." };
@@ -31,6 +35,9 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         command.Options.Add(noLock);
         command.Options.Add(workers);
         command.Options.Add(ensemble);
+        command.Options.Add(eta);
+        command.Options.Add(nested);
+        command.Options.Add(halvingSampler);
         command.Options.Add(services.Options.Seed);
         command.Options.Add(services.Options.Data);
         command.Options.Add(services.Options.BadRows);
@@ -54,7 +61,10 @@ public sealed partial class TuningCommandContributor : ICommandContributor
                 WriteLock = !parse.GetValue(noLock),
                 Workers = parse.GetValue(workers) is { } n ? (n >= 1 ? n : throw new ArgumentException($"--workers {n}: use 1 or more.")) : null,
                 Ensemble = parse.GetValue(ensemble) || ((ITunablePipeline)services.Pipeline).Tuning.Ensemble,
+                Eta = parse.GetValue(eta) is { } e ? (e >= 2 ? e : throw new ArgumentException($"--eta {e}: use 2 or more (3 is the usual).")) : 3,
+                HalvingSampler = parse.GetValue(halvingSampler),
             };
+            if (parse.GetValue(nested) is { } outerFolds) return RunNested(services, options, outerFolds, record);
             return Run(services, options, record, out _);
         }));
         root.Subcommands.Add(command);
@@ -102,9 +112,13 @@ public sealed partial class TuningCommandContributor : ICommandContributor
                 options.Progress?.Invoke(trial, state);
                 var best = state.Best;
                 string bestText = best is null ? "best: none yet" : $"best {PipelineTuner.F(best.Value!.Value)} (trial {best.Number + 1})";
-                string what = trial.Failed
-                    ? $"failed: {trial.Error}"
-                    : $"{state.Study.Metric} {PipelineTuner.F(trial.Value!.Value)}{(trial.StdDev is { } s ? " ± " + PipelineTuner.F(s) : "")}";
+                string what = trial.State switch
+                {
+                    "failed" => $"failed: {trial.Error}",
+                    "stopped" => trial.Error ?? "stopped by the time budget",
+                    _ => $"{state.Study.Metric} {PipelineTuner.F(trial.Value!.Value)}{(trial.StdDev is { } s ? " ± " + PipelineTuner.F(s) : "")}"
+                        + (trial.State == "pruned" ? $" on {Share(trial.Budget)} of each training fold, pruned" : trial.Budget is null && state.Rungs.Count > 0 ? " on the full training folds" : ""),
+                };
                 output.WriteLine($"  trial {trial.Number + 1}/{budget}  {what}  | {bestText}  | {trial.Configuration.Describe(new SearchSpace(tuning.Space))}  ({trial.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s){TimeLeft(state, budget, clock.Elapsed, options)}");
             },
         });
@@ -119,13 +133,16 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         record.Parameters["holdback_rows"] = report.HoldbackRows.ToString(CultureInfo.InvariantCulture);
 
         int failed = result.Trials.Count(t => t.Failed);
+        int pruned = result.Trials.Count(t => t.State == "pruned"), stoppedCount = result.Trials.Count(t => t.State == "stopped");
         string stop = result.StopReason switch
         {
             StopReason.TimeBudget => "time budget used up",
             StopReason.SpaceExhausted => "every grid point tried",
             _ => "trial budget reached",
         };
-        output.WriteLine($"Study {study.Id}: {result.Trials.Count} trial(s) ({result.NewTrials} in this session, {failed} failed); stopped: {stop}.");
+        output.WriteLine($"Study {study.Id}: {result.Trials.Count} trial(s) ({result.NewTrials} in this session, {failed} failed"
+            + (result.Rungs.Count > 0 ? $", {pruned} pruned at a lower rung, {result.Rungs.Count} rung evaluation(s)" : "")
+            + (stoppedCount > 0 ? $", {stoppedCount} stopped by the time budget" : "") + $"); stopped: {stop}.");
 
         var winner = result.Best;
         if (winner is null)
@@ -133,6 +150,8 @@ public sealed partial class TuningCommandContributor : ICommandContributor
             var first = result.Trials.FirstOrDefault(t => t.Failed);
             string message = result.Trials.Count == 0
                 ? "no trial ran (the time budget ran out before the first one)."
+                : result.Trials.Any(t => t.State is "pruned" or "stopped")
+                ? $"no configuration reached the full training folds before the budget ran out ({result.Trials.Count(t => t.State == "pruned")} pruned, {result.Trials.Count(t => t.State == "stopped")} stopped); give more --time or --trials."
                 : $"all {result.Trials.Count} trial(s) failed; first error (trial {first!.Number + 1}, {first.Configuration.Describe(report.Space)}): {first.Error}";
             services.Error.WriteLine($"error: tune found no working configuration: {message} Check the ranges under tune.space against the trainer.");
             record.Outcome = "all-trials-failed";
@@ -209,6 +228,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         if (options.Time is { } limit && limit - elapsed < estimate) estimate = limit - elapsed > TimeSpan.Zero ? limit - elapsed : TimeSpan.Zero;
         return text + $", about {FormatDuration(estimate)} left";
     }
+    private static string Share(double? fraction) => fraction is { } f ? $"1/{Math.Round(1 / f).ToString(CultureInfo.InvariantCulture)}" : "all";
 
     private static string Fmt(double? value) => value is { } v ? PipelineTuner.F(v) : "undefined (see warnings)";
 

@@ -33,6 +33,11 @@ public sealed record EvaluationOptions
     public Action<ScoredSplit>? OnModelScored { get; init; }
     /// <summary>When set, each row's out-of-fold prediction is added to it (tuning keeps them for ensemble selection).</summary>
     public OutOfFoldCollector? OutOfFold { get; init; }
+    /// <summary>
+    /// Share of each split's training rows the model is fitted on (seeded, stratified, the same rows for every call with
+    /// the same seed: see <see cref="TrainingSubsample"/>). Null or 1: all of them. Successive halving's low rungs use it.
+    /// </summary>
+    public double? TrainingFraction { get; init; }
 }
 
 /// <summary>One split's validation rows scored by the model fitted on its training part.</summary>
@@ -150,7 +155,9 @@ public static class Evaluator
             // A fresh, seeded context per split: a split's numbers do not depend on what ran before it.
             var ml = new MLContext(mlSeed);
             var data = pipeline.LoadData(ml, path);
-            var training = split.Training(data);
+            var training = options.TrainingFraction is { } fraction and < 1
+                ? TrainingSubsample.Training(data, scan.Keys, split, fraction, evaluation.Seed)
+                : split.Training(data);
             var validation = split.Validation(data);
 
             IReadOnlyDictionary<string, double?>? modelMetrics = null;

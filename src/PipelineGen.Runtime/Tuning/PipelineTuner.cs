@@ -37,6 +37,18 @@ public sealed record TuneOptions
     public bool Ensemble { get; init; }
     /// <summary>Called after each trial is journaled.</summary>
     public Action<TrialRecord, StudyResult>? Progress { get; init; }
+    /// <summary>Successive halving: called after each rung evaluation is journaled.</summary>
+    public Action<RungResult>? RungProgress { get; init; }
+    /// <summary>
+    /// Set by nested cross-validation for the search inside one outer fold: the study's journal key (default: the
+    /// pipeline's name), and no held-back part (the outer fold's validation rows are the honest part).
+    /// </summary>
+    public string? StudyName { get; init; }
+    internal bool NestedInner { get; init; }
+    /// <summary>Successive halving's reduction factor (keep the best 1/eta at each rung).</summary>
+    public int Eta { get; init; } = 3;
+    /// <summary>Where successive halving draws configurations from: bayesian (TPE fitted on the highest rung with enough results, as BOHB) or random.</summary>
+    public string? HalvingSampler { get; init; }
     public CancellationToken Cancellation { get; init; }
 }
 
@@ -90,7 +102,7 @@ public static class PipelineTuner
 
         string strategy = options.Strategy ?? tuning.Strategy;
         int seed = options.Seed ?? settings.Evaluation.Seed;
-        var sampler = Samplers.Create(strategy, seed);
+        var sampler = HalvingOptions.IsHalving(strategy) ? null : Samplers.Create(strategy, seed);
 
         string path = options.DataPath is { } given ? Path.GetFullPath(given) : settings.ResolvePath(settings.TrainDataPath);
         var scan = DataScan.Run(settings, path);
@@ -113,11 +125,17 @@ public static class PipelineTuner
             Seed = seed,
         }, settings.Task);
         var split = holdPlan.Splits[0];
+        // Successive halving's levels depend on how many rows a training fold holds (the lowest rung keeps enough of them).
+        var halving = HalvingOptions.IsHalving(strategy)
+            ? HalvingOptions.For(strategy, TrainingRowsPerFold(settings.Evaluation, options.NestedInner ? scan.RowCount : split.TrainingRowCount), options.Eta, options.HalvingSampler ?? "bayesian")
+            : null;
+        sampler ??= halving!.CreateSampler(seed);
         var workDir = Path.Combine(settings.ResolvePath("."), ".pipelinegen", "tune", settings.Name);
         Directory.CreateDirectory(workDir);
         string searchFile = Path.Combine(workDir, "search" + Path.GetExtension(path));
         string holdbackFile = Path.Combine(workDir, "holdback" + Path.GetExtension(path));
-        WriteParts(path, settings.HasHeader, split, searchFile, holdbackFile);
+        if (options.NestedInner) searchFile = path; // the outer fold's training rows, all searched
+        else WriteParts(path, settings.HasHeader, split, searchFile, holdbackFile);
 
         var specHash = pipeline.GetType().GetField("SpecHash", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as string ?? "unknown";
         var dataHash = HashFile(path);
@@ -125,7 +143,7 @@ public static class PipelineTuner
         StudyInfo study;
         if (options.Resume)
         {
-            study = journal.LatestStudy(settings.Name)
+            study = journal.LatestStudy(options.StudyName ?? settings.Name)
                 ?? throw new ArgumentException($"there is no study of pipeline '{settings.Name}' to resume in {journal.DatabasePath}; run tune without --resume.");
             var mismatch = new List<string>();
             if (study.SpecHash != specHash) mismatch.Add($"the spec changed (study {Short(study.SpecHash)}, now {Short(specHash)})");
@@ -134,12 +152,14 @@ public static class PipelineTuner
             if (study.Strategy != strategy) mismatch.Add($"the strategy changed (study {study.Strategy}, now {strategy})");
             if (study.Seed != seed) mismatch.Add($"the seed changed (study {study.Seed}, now {seed})");
             if (study.Metric != metric) mismatch.Add($"the metric changed (study {study.Metric}, now {metric})");
+            if (study.Options != halving?.Describe()) mismatch.Add($"the strategy's options changed (study {study.Options ?? "none"}, now {halving?.Describe() ?? "none"})");
             if (mismatch.Count > 0)
                 throw new ArgumentException($"study {study.Id} in {journal.DatabasePath} cannot be resumed: {string.Join("; ", mismatch)}. Its trials measured something else; run tune without --resume to start a new study.");
         }
         else
         {
-            study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), settings.Name, specHash, dataHash, space.Fingerprint(), strategy, seed, metric, higher, DateTimeOffset.UtcNow);
+            study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), options.StudyName ?? settings.Name, specHash, dataHash, space.Fingerprint(), strategy, seed, metric, higher, DateTimeOffset.UtcNow)
+            { Options = halving?.Describe() };
             journal.CreateStudy(study);
         }
 
@@ -147,7 +167,9 @@ public static class PipelineTuner
             throw new ArgumentException("--ensemble (tune.ensemble) is supported for binary classification and regression; a multiclass ensemble would average score vectors, which is not done yet.");
         string? oofDir = options.Ensemble ? Ensembles.OutOfFoldStore.Directory(workDir, study.Id) : null;
         StudyResult studyResult;
-        if (options.Workers is { } workers)
+        if (halving is not null)
+            studyResult = RunHalving(pipeline, options, halving, sampler, study, space, journal, trials, workDir, searchFile, metric);
+        else if (options.Workers is { } workers)
         {
             var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir };
             studyResult = StudyRunner.RunAsync(study, space, sampler, journal, trials, options.Time, workers, executor.Execute, options.Progress, options.Cancellation,
@@ -165,7 +187,7 @@ public static class PipelineTuner
         string? lockPath = null;
         Ensembles.EnsembleReport? ensemble = null;
         string? ensembleNotBuilt = null;
-        if (best is not null)
+        if (best is not null && !options.NestedInner)
         {
             int mlSeed = options.Seed ?? settings.Seed;
             winnerScore = ScoreOnHoldback(pipeline.WithHyperparameters(best.Configuration), searchFile, holdbackFile, metric, mlSeed, warnings);
@@ -194,8 +216,8 @@ public static class PipelineTuner
             Space = space,
             Metric = metric,
             MetricReason = reason,
-            SearchRows = split.TrainingRowCount,
-            HoldbackRows = split.ValidationRowCount,
+            SearchRows = options.NestedInner ? scan.RowCount : split.TrainingRowCount,
+            HoldbackRows = options.NestedInner ? 0 : split.ValidationRowCount,
             WinnerHoldbackScore = winnerScore,
             DefaultHoldbackScore = defaultScore,
             Warnings = warnings.Distinct().ToArray(),
@@ -207,12 +229,15 @@ public static class PipelineTuner
         };
     }
 
-    /// <summary>One trial: the spec's protocol on the search rows through <see cref="Evaluator"/>, with these hyperparameters.</summary>
+    /// <summary>
+    /// One trial: the spec's protocol on the search rows through <see cref="Evaluator"/>, with these hyperparameters,
+    /// fitted on <c>fraction</c> of each training fold (successive halving's budget; null: all of it).
+    /// </summary>
     /// <remarks>With <c>outOfFoldPath</c> the trial's out-of-fold predictions are written there (ensemble candidates).</remarks>
-    public static TrialOutcome Evaluate(ITunablePipeline pipeline, Configuration config, string searchFile, int? seed, string metric, string? outOfFoldPath = null)
+    public static TrialOutcome Evaluate(ITunablePipeline pipeline, Configuration config, string searchFile, int? seed, string metric, string? outOfFoldPath = null, double? fraction = null)
     {
         var collector = outOfFoldPath is null ? null : new OutOfFoldCollector();
-        var result = Evaluator.Evaluate(pipeline.WithHyperparameters(config), new EvaluationOptions { DataPath = searchFile, Seed = seed, OutOfFold = collector });
+        var result = Evaluator.Evaluate(pipeline.WithHyperparameters(config), new EvaluationOptions { DataPath = searchFile, Seed = seed, OutOfFold = collector, TrainingFraction = fraction });
         if (collector is { Kind: { } kind })
         {
             var (predictions, labels) = collector.Result();
@@ -222,7 +247,32 @@ public static class PipelineTuner
         return new TrialOutcome(summary.Mean ?? double.NaN, summary.StdDev, result.Splits.Count);
     }
 
-    private static double? ScoreOnHoldback(IPipelineDefinition pipeline, string searchFile, string holdbackFile, string metric, int seed, List<string> warnings)
+    /// <summary>Successive halving / Hyperband: rungs fitted on shares of each training fold, in worker processes when asked.</summary>
+    private static StudyResult RunHalving(ITunablePipeline pipeline, TuneOptions options, HalvingOptions halving, ISampler sampler, StudyInfo study, SearchSpace space,
+        TuningJournal journal, int trials, string workDir, string searchFile, string metric)
+    {
+        HalvingRunner.BudgetedTrialExecutor execute;
+        if (options.Workers is not null)
+        {
+            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric);
+            execute = (n, c, f, ct) => executor.Execute(n, c, f, ct);
+        }
+        else
+        {
+            execute = (_, c, f, _) => Task.FromResult(Evaluate(pipeline, c, searchFile, options.Seed, metric, fraction: f));
+        }
+        return HalvingRunner.RunAsync(study, space, halving, sampler, journal, trials, options.Time, options.Workers ?? 1, execute,
+            options.Progress, options.RungProgress, options.Cancellation, killRunningAtDeadline: options.Workers is not null).GetAwaiter().GetResult();
+    }
+
+    /// <summary>About how many rows one training part of the protocol holds, out of the search rows.</summary>
+    internal static long TrainingRowsPerFold(EvaluationSettings evaluation, long searchRows) => evaluation.Protocol switch
+    {
+        EvaluationProtocol.Holdout => (long)(searchRows * (1 - evaluation.HoldoutFraction)),
+        _ => searchRows * (evaluation.Folds - 1) / Math.Max(1, evaluation.Folds),
+    };
+
+    internal static double? ScoreOnHoldback(IPipelineDefinition pipeline, string searchFile, string holdbackFile, string metric, int seed, List<string> warnings)
     {
         var ml = new MLContext(seed);
         var model = pipeline.BuildPipeline(ml).Fit(pipeline.LoadData(ml, searchFile));
@@ -250,7 +300,7 @@ public static class PipelineTuner
             warnings.Add($"the best search score is the best of {completed.Length} configurations compared on the same folds, so it is biased upward; the held-back score is the honest estimate.");
     }
 
-    private static void WriteParts(string path, bool hasHeader, DataSplit split, string searchFile, string holdbackFile)
+    internal static void WriteParts(string path, bool hasHeader, DataSplit split, string searchFile, string holdbackFile)
     {
         var encoding = new UTF8Encoding(false);
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
@@ -272,7 +322,7 @@ public static class PipelineTuner
         File.Move(holdbackFile + ".tmp", holdbackFile, overwrite: true);
     }
 
-    private static string HashFile(string path)
+    internal static string HashFile(string path)
     {
         using var stream = File.OpenRead(path);
         return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();

@@ -13,7 +13,11 @@ public enum StopReason { TrialBudget, TimeBudget, SpaceExhausted }
 
 public sealed record StudyResult(StudyInfo Study, IReadOnlyList<TrialRecord> Trials, int NewTrials, StopReason StopReason)
 {
-    public IEnumerable<TrialRecord> Completed => Trials.Where(t => !t.Failed);
+    /// <summary>Successive halving: every rung evaluation (empty for the other strategies).</summary>
+    public IReadOnlyList<RungResult> Rungs { get; init; } = [];
+
+    /// <summary>Trials measured on the full training folds (not failed, not pruned at a lower rung, not stopped by the budget).</summary>
+    public IEnumerable<TrialRecord> Completed => Trials.Where(t => t.State == "complete");
 
     /// <summary>The best completed trial (ties: the earlier), or null when every trial failed.</summary>
     public TrialRecord? Best => Completed
@@ -58,7 +62,8 @@ public static class StudyRunner
     {
         if (workers < 1) throw new ArgumentException($"--workers {workers}: use 1 or more.");
         var clock = Stopwatch.StartNew();
-        var history = journal.Trials(study.Id).ToDictionary(t => t.Number);
+        // A trial stopped by an earlier session's time budget is not a result: it is run again (and its row replaced).
+        var history = journal.Trials(study.Id).Where(t => t.State != "stopped").ToDictionary(t => t.Number);
         int startCount = history.Count;
         var reason = StopReason.TrialBudget;
         var running = new Dictionary<int, (Task<TrialOutcome> Task, Stopwatch Clock, Configuration Config)>();
@@ -114,9 +119,10 @@ public static class StudyRunner
                 }
                 catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && deadline.IsCancellationRequested)
                 {
-                    // The time budget ended this trial: not journaled, a resume runs it again.
+                    // The time budget ended this trial (its worker process was ended): journaled as stopped, which says
+                    // nothing about the configuration; a resume runs it again.
                     reason = StopReason.TimeBudget;
-                    continue;
+                    record = Stopped(doneNumber, entry.Config, entry.Clock.Elapsed);
                 }
                 catch (OperationCanceledException) { throw; }
                 catch (Exception e) when (e is not (OutOfMemoryException or Data.DataValidationException))
@@ -133,6 +139,7 @@ public static class StudyRunner
                 }
                 history[record.Number] = record;
                 onTrial?.Invoke(record, Snapshot());
+                if (record.State == "stopped") continue;
                 if (history.Count(t => t.Key < trials) >= trials && running.Count == 0) { reason = StopReason.TrialBudget; break; }
             }
         }
@@ -147,6 +154,11 @@ public static class StudyRunner
         }
         return Snapshot();
     }
+
+    /// <summary>A trial the time budget ended: recorded as stopped, with how long it ran, and not as a failure of its configuration.</summary>
+    public static TrialRecord Stopped(int number, Configuration configuration, TimeSpan ran) =>
+        new(number, configuration, "stopped", null, null, 0,
+            $"stopped by the time budget after {ran.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s (not a failure of the configuration; 'tune --resume' runs it again)", ran);
 
     /// <summary>What the sampler minimises: the metric, negated when higher is better; null for a failed trial.</summary>
     public static double? Loss(StudyInfo study, TrialRecord trial) =>

@@ -7,12 +7,23 @@ namespace PipelineGen.Runtime.Tuning;
 /// <summary>What identifies a study: a resumed study must have searched the same space over the same spec and data.</summary>
 public sealed record StudyInfo(
     string Id, string Pipeline, string SpecHash, string DataHash, string SpaceFingerprint, string Strategy, int Seed,
-    string Metric, bool HigherIsBetter, DateTimeOffset CreatedUtc);
+    string Metric, bool HigherIsBetter, DateTimeOffset CreatedUtc)
+{
+    /// <summary>Strategy options that change what a study measures (e.g. halving's <c>eta=3;min_fraction=0.111</c>); a resume must match them. Null for older studies.</summary>
+    public string? Options { get; init; }
+}
 
-/// <summary>A trial as journaled. <c>State</c> is <c>complete</c> or <c>failed</c>; a failed trial has an error and no value.</summary>
+/// <summary>
+/// A trial as journaled. <c>State</c> is <c>complete</c> or <c>failed</c>; a failed trial has an error and no value.
+/// Successive halving adds <c>pruned</c> (stopped at a lower rung: <see cref="Budget"/> is the share of the training
+/// rows its value was measured on, not comparable with complete trials), and a trial ended by the time budget is
+/// <c>stopped</c> (not a verdict on the configuration: a resume runs it again).
+/// </summary>
 public sealed record TrialRecord(int Number, Configuration Configuration, string State, double? Value, double? StdDev, int Splits, string? Error, TimeSpan Duration)
 {
     public bool Failed => State == "failed";
+    /// <summary>Share of each training fold the value was measured on; null: all of it.</summary>
+    public double? Budget { get; init; }
 }
 
 /// <summary>
@@ -56,6 +67,7 @@ public sealed class TuningJournal : IDisposable
                 finished_utc TEXT NOT NULL,
                 PRIMARY KEY (study_id, number));
             """);
+        JournalSchema.Migrate(_connection);
     }
 
     public string DatabasePath { get; }
@@ -65,7 +77,8 @@ public sealed class TuningJournal : IDisposable
     public void CreateStudy(StudyInfo study)
     {
         using var insert = _connection.CreateCommand();
-        insert.CommandText = "INSERT INTO studies VALUES ($id, $pipeline, $spec, $data, $space, $strategy, $seed, $metric, $higher, $created)";
+        insert.CommandText = "INSERT INTO studies (id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc, options) VALUES ($id, $pipeline, $spec, $data, $space, $strategy, $seed, $metric, $higher, $created, $options)";
+        insert.Parameters.AddWithValue("$options", (object?)study.Options ?? DBNull.Value);
         insert.Parameters.AddWithValue("$id", study.Id);
         insert.Parameters.AddWithValue("$pipeline", study.Pipeline);
         insert.Parameters.AddWithValue("$spec", study.SpecHash);
@@ -83,22 +96,35 @@ public sealed class TuningJournal : IDisposable
     public StudyInfo? LatestStudy(string pipeline)
     {
         using var query = _connection.CreateCommand();
-        query.CommandText = "SELECT id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc FROM studies WHERE pipeline = $p ORDER BY created_utc DESC, rowid DESC LIMIT 1";
+        query.CommandText = "SELECT id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc, options FROM studies WHERE pipeline = $p ORDER BY created_utc DESC, rowid DESC LIMIT 1";
         query.Parameters.AddWithValue("$p", pipeline);
         using var reader = query.ExecuteReader();
         if (!reader.Read()) return null;
         return new StudyInfo(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
             reader.GetInt32(6), reader.GetString(7), reader.GetInt32(8) != 0,
-            DateTimeOffset.Parse(reader.GetString(9), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal));
+            DateTimeOffset.Parse(reader.GetString(9), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal))
+        { Options = reader.IsDBNull(10) ? null : reader.GetString(10) };
     }
 
-    /// <summary>Records one finished trial atomically (its own transaction). A number already recorded is refused.</summary>
+    /// <summary>
+    /// Records one finished trial atomically (its own transaction). A number already recorded is refused, unless it was
+    /// <c>stopped</c> by a time budget: a resumed study runs that trial again and its result replaces the stopped row.
+    /// </summary>
     public void Append(string studyId, TrialRecord trial)
     {
         using var transaction = _connection.BeginTransaction();
+        using (var replace = _connection.CreateCommand())
+        {
+            replace.Transaction = transaction;
+            replace.CommandText = "DELETE FROM trials WHERE study_id = $study AND number = $n AND state = 'stopped'";
+            replace.Parameters.AddWithValue("$study", studyId);
+            replace.Parameters.AddWithValue("$n", trial.Number);
+            replace.ExecuteNonQuery();
+        }
         using var insert = _connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO trials VALUES ($study, $n, $params, $state, $value, $std, $splits, $error, $duration, $finished)";
+        insert.CommandText = "INSERT INTO trials (study_id, number, params, state, value, std, splits, error, duration_ms, finished_utc, budget) VALUES ($study, $n, $params, $state, $value, $std, $splits, $error, $duration, $finished, $budget)";
+        insert.Parameters.AddWithValue("$budget", (object?)trial.Budget ?? DBNull.Value);
         insert.Parameters.AddWithValue("$study", studyId);
         insert.Parameters.AddWithValue("$n", trial.Number);
         insert.Parameters.AddWithValue("$params", JsonSerializer.Serialize(new SortedDictionary<string, double>(trial.Configuration, StringComparer.Ordinal)));
@@ -116,7 +142,7 @@ public sealed class TuningJournal : IDisposable
     public IReadOnlyList<TrialRecord> Trials(string studyId)
     {
         using var query = _connection.CreateCommand();
-        query.CommandText = "SELECT number, params, state, value, std, splits, error, duration_ms FROM trials WHERE study_id = $s ORDER BY number";
+        query.CommandText = "SELECT number, params, state, value, std, splits, error, duration_ms, budget FROM trials WHERE study_id = $s ORDER BY number";
         query.Parameters.AddWithValue("$s", studyId);
         using var reader = query.ExecuteReader();
         var list = new List<TrialRecord>();
@@ -129,7 +155,8 @@ public sealed class TuningJournal : IDisposable
                 reader.IsDBNull(4) ? null : reader.GetDouble(4),
                 reader.GetInt32(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),
-                TimeSpan.FromMilliseconds(reader.GetDouble(7))));
+                TimeSpan.FromMilliseconds(reader.GetDouble(7)))
+            { Budget = reader.IsDBNull(8) ? null : reader.GetDouble(8) });
         return list;
     }
 
@@ -139,6 +166,8 @@ public sealed class TuningJournal : IDisposable
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+
+    internal SqliteConnection Connection => _connection;
 
     public void Dispose() => _connection.Dispose();
 }

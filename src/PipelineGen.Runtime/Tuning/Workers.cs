@@ -6,7 +6,7 @@ using PipelineGen.Runtime.Evaluation;
 namespace PipelineGen.Runtime.Tuning;
 
 /// <summary>What a worker process evaluates: written as JSON by the study, read by the hidden <c>tune-trial</c> command.</summary>
-public sealed record TrialRequest(Dictionary<string, double> Params, string Data, int? Seed, string Metric, string? OutOfFoldPath = null);
+public sealed record TrialRequest(Dictionary<string, double> Params, string Data, int? Seed, string Metric, string? OutOfFoldPath = null, double? Fraction = null);
 
 /// <summary>What a worker process answers (a file, written atomically): the outcome, or the error of a failed trial.</summary>
 public sealed record TrialResponse(double? Value, double? StdDev, int Splits, string? Error);
@@ -38,16 +38,23 @@ public sealed record WorkerCommand(string FileName, IReadOnlyList<string> Prefix
 /// </summary>
 public sealed class ProcessTrialExecutor(WorkerCommand command, string workDirectory, string searchFile, int? seed, string metric)
 {
-    /// <summary>When set, each worker writes its trial's out-of-fold predictions there (ensemble candidates).</summary>
+    /// <summary>When set, each worker writes its trial's out-of-fold predictions there (ensemble candidates; full-budget trials only).</summary>
     public string? OutOfFoldDirectory { get; init; }
 
-    public async Task<TrialOutcome> Execute(int number, Configuration configuration, CancellationToken cancellation)
+    public Task<TrialOutcome> Execute(int number, Configuration configuration, CancellationToken cancellation) =>
+        Execute(number, configuration, null, cancellation);
+
+    /// <summary>One trial trained on <paramref name="fraction"/> of each training fold (successive halving's rungs; null: all).</summary>
+    public async Task<TrialOutcome> Execute(int number, Configuration configuration, double? fraction, CancellationToken cancellation)
     {
         Directory.CreateDirectory(workDirectory);
-        var request = Path.Combine(workDirectory, $"trial-{number}.request.json");
-        var result = Path.Combine(workDirectory, $"trial-{number}.result.json");
+        string tag = fraction is { } f and < 1 ? $"trial-{number}-f{f.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)}" : $"trial-{number}";
+        var request = Path.Combine(workDirectory, $"{tag}.request.json");
+        var result = Path.Combine(workDirectory, $"{tag}.result.json");
         File.Delete(result);
-        await File.WriteAllTextAsync(request, JsonSerializer.Serialize(new TrialRequest(new Dictionary<string, double>(configuration), searchFile, seed, metric, OutOfFoldDirectory is null ? null : Ensembles.OutOfFoldStore.PathOf(OutOfFoldDirectory, number))), cancellation).ConfigureAwait(false);
+        // Out-of-fold predictions only from trials fitted on the full training folds: a low rung's are not comparable.
+        string? outOfFold = OutOfFoldDirectory is null || fraction is < 1 ? null : Ensembles.OutOfFoldStore.PathOf(OutOfFoldDirectory, number);
+        await File.WriteAllTextAsync(request, JsonSerializer.Serialize(new TrialRequest(new Dictionary<string, double>(configuration), searchFile, seed, metric, outOfFold, fraction)), cancellation).ConfigureAwait(false);
 
         var start = new ProcessStartInfo(command.FileName)
         {
@@ -96,7 +103,7 @@ public sealed class ProcessTrialExecutor(WorkerCommand command, string workDirec
         TrialResponse response;
         try
         {
-            var outcome = PipelineTuner.Evaluate(pipeline, new Configuration(request.Params), request.Data, request.Seed, request.Metric, request.OutOfFoldPath);
+            var outcome = PipelineTuner.Evaluate(pipeline, new Configuration(request.Params), request.Data, request.Seed, request.Metric, request.OutOfFoldPath, request.Fraction);
             response = new TrialResponse(double.IsFinite(outcome.Value) ? outcome.Value : null, outcome.StdDev, outcome.Splits,
                 double.IsFinite(outcome.Value) ? null : $"the metric {request.Metric} was undefined for this configuration");
         }

@@ -77,7 +77,7 @@ public sealed class WorkerTests : IDisposable
     }
 
     [Fact]
-    public void The_time_budget_ends_a_running_worker_and_its_trial_is_not_journaled()
+    public void The_time_budget_ends_a_running_worker_and_its_trial_is_recorded_as_stopped_not_failed()
     {
         using var journal = new TuningJournal(Path.Combine(_dir, "t.db"));
         var study = NewStudy("t");
@@ -89,7 +89,20 @@ public sealed class WorkerTests : IDisposable
             (n, c, ct) => n < 2 ? fast.Execute(n, c, ct) : slow.Execute(n, c, ct), null, CancellationToken.None, killRunningAtDeadline: true).GetAwaiter().GetResult();
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the sleeping workers were not ended ({clock.Elapsed})");
         Assert.Equal(StopReason.TimeBudget, result.StopReason);
-        Assert.Equal([0, 1], journal.Trials("t").Select(t => t.Number));
+        var journaled = journal.Trials("t");
+        Assert.Equal([0, 1], journaled.Where(t => t.State == "complete").Select(t => t.Number));
+        Assert.Equal([2, 3], journaled.Where(t => t.State == "stopped").Select(t => t.Number));
+        Assert.All(journaled.Where(t => t.State == "stopped"), t => Assert.StartsWith("stopped by the time budget after ", t.Error));
+        Assert.DoesNotContain(journaled, t => t.Failed);
+        Assert.Equal(1.0, result.Best!.Value);
+
+        // A resume runs the stopped trials again (their rows are replaced), not the finished ones.
+        var rerun = new List<int>();
+        var resumed = StudyRunner.RunAsync(study, Space, new RandomSampler(1), journal, 4, null, 2,
+            (n, c, ct) => { lock (rerun) rerun.Add(n); return fast.Execute(n, c, ct); }, null, CancellationToken.None, killRunningAtDeadline: true).GetAwaiter().GetResult();
+        Assert.Equal([2, 3], rerun.Order());
+        Assert.Equal(["complete", "complete", "complete", "complete"], journal.Trials("t").Select(t => t.State));
+        Assert.Equal(4, resumed.Trials.Count);
     }
 
     [Fact]

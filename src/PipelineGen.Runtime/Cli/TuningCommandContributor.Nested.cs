@@ -1,0 +1,55 @@
+using System.Globalization;
+using PipelineGen.Runtime.Runs;
+using PipelineGen.Runtime.Tuning;
+
+namespace PipelineGen.Runtime.Cli;
+
+/// <summary><c>tune --nested K</c>: nested cross-validation as the honest estimate (see docs/runtime-tuning.md).</summary>
+public sealed partial class TuningCommandContributor
+{
+    /// <summary>
+    /// Runs the K outer searches and prints the nested estimate as the headline; then, unless <c>--no-lock</c>, the
+    /// final search on all training rows (the usual <c>tune</c>, held-back score beside) whose winner is pinned.
+    /// 0: an estimate (and a winner) was found; 1: no outer search found a working configuration.
+    /// </summary>
+    public static int RunNested(CommandServices services, TuneOptions options, int folds, StepRecord record)
+    {
+        var pipeline = (ITunablePipeline)services.Pipeline;
+        var output = services.Output;
+        output.WriteLine($"Nested cross-validation of the tuning of {pipeline.Settings.Name}: {folds} outer folds; in each, the whole search (strategy {options.Strategy ?? pipeline.Tuning.Strategy}"
+            + (options.Time is { } t ? $", {FormatDuration(t)} per search" : "") + ") runs on the outer training rows, and its winner is scored on the outer validation rows it never saw.");
+        var report = NestedEvaluation.Run(pipeline, options, folds, fold =>
+        {
+            var best = fold.Study.Best;
+            output.WriteLine($"  outer fold {fold.Fold + 1}/{folds}: {fold.Study.Trials.Count} trial(s) on {fold.TrainingRows} rows; "
+                + (best is null ? (fold.Study.Rungs.Count > 0 ? $"no configuration reached the full training folds ({fold.Study.Rungs.Count} rung evaluation(s) before the budget ran out)" : "no working configuration") : $"winner {best.Configuration.Describe(new SearchSpace(pipeline.Tuning.Space))}")
+                + $"; on {fold.TestRows} unseen rows: tuned {Fmt(fold.WinnerScore)}, spec's own {Fmt(fold.DefaultScore)}");
+        });
+        foreach (var warning in report.Warnings) services.Error.WriteLine($"warning: {warning}");
+        record.Parameters["nested_folds"] = folds.ToString(CultureInfo.InvariantCulture);
+        if (report.Tuned is not { } tuned)
+        {
+            services.Error.WriteLine(report.Outer.Any(o => o.Study.Rungs.Count > 0)
+                ? $"error: tune --nested has no estimate: in none of the {folds} outer folds did a configuration reach the full training folds before the budget ran out. Give more --time."
+                : $"error: tune --nested found no working configuration in any of the {folds} outer folds. Check the ranges under tune.space against the trainer.");
+            record.Outcome = "all-trials-failed";
+            return ExitCodes.CheckFailed;
+        }
+        string Spread((double Mean, double? Std, int Count) s) => PipelineTuner.F(s.Mean) + (s.Std is { } sd ? " ± " + PipelineTuner.F(sd) : "") + $" over {s.Count} outer fold(s)";
+        output.WriteLine();
+        output.WriteLine($"Honest estimate (headline; nested cross-validation, mean ± fold-to-fold std): {report.Metric} {Spread(tuned)}");
+        if (report.Defaults is { } defaults)
+            output.WriteLine($"  spec's own hyperparameters on the same outer folds:                      {report.Metric} {Spread(defaults)}");
+        record.Metrics.Add(new RunMetric(report.Metric, "nested-tuned", tuned.Mean, tuned.Std, null, null));
+        if (report.Defaults is { } d) record.Metrics.Add(new RunMetric(report.Metric, "nested-spec-defaults", d.Mean, d.Std, null, null));
+        if (!options.WriteLock)
+        {
+            output.WriteLine("No final search (--no-lock): nothing is pinned.");
+            record.Outcome = "nested";
+            return ExitCodes.Ok;
+        }
+        output.WriteLine();
+        output.WriteLine("Final search on all training rows (its winner is pinned; the nested estimate above is the honest one for this procedure):");
+        return Run(services, options, record, out _);
+    }
+}

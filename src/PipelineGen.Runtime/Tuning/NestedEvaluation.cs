@@ -1,0 +1,81 @@
+using MathNet.Numerics.Statistics;
+using PipelineGen.Runtime.Data;
+using PipelineGen.Runtime.Evaluation;
+
+namespace PipelineGen.Runtime.Tuning;
+
+/// <summary>One outer fold of nested cross-validation: its own search's winner, scored on rows that search never saw.</summary>
+public sealed record OuterFoldResult(int Fold, long TrainingRows, long TestRows, StudyResult Study, Configuration? Winner, double? WinnerScore, double? DefaultScore);
+
+/// <summary>What nested cross-validation measured: the tuning procedure's score on unseen rows, fold by fold.</summary>
+public sealed record NestedReport(string Metric, int Folds, IReadOnlyList<OuterFoldResult> Outer, IReadOnlyList<string> Warnings)
+{
+    /// <summary>Mean and fold-to-fold standard deviation of the winners' outer scores (folds where a winner was scored).</summary>
+    public (double Mean, double? Std, int Count)? Tuned => Summary(Outer.Select(o => o.WinnerScore));
+    /// <summary>The same for the spec's own hyperparameters on the same outer folds (what tuning is compared with).</summary>
+    public (double Mean, double? Std, int Count)? Defaults => Summary(Outer.Select(o => o.DefaultScore));
+
+    private static (double, double?, int)? Summary(IEnumerable<double?> values)
+    {
+        var v = values.Where(x => x.HasValue).Select(x => x!.Value).ToArray();
+        return v.Length == 0 ? null : (v.Average(), v.Length > 1 ? v.StandardDeviation() : null, v.Length);
+    }
+}
+
+/// <summary>
+/// Nested cross-validation (<c>tune --nested K</c>): the training rows are split into K outer folds (seeded, stratified,
+/// groups and duplicates on one side, the evaluation's own planner); in each, the whole search runs on the outer
+/// training rows only (its trials use the spec's protocol inside them) and its winner is refitted on them and scored on
+/// the outer validation rows, which the search never saw. The mean over the outer folds estimates what tuning delivers
+/// on new data — the winner's search score, the best of many looks at the same folds, does not. Each outer search is
+/// its own journaled study (<c>&lt;pipeline&gt;/outer-i-of-K</c>), so <c>--resume</c> continues them. Costs K searches.
+/// </summary>
+public static class NestedEvaluation
+{
+    public static NestedReport Run(ITunablePipeline pipeline, TuneOptions options, int folds, Action<OuterFoldResult>? onFold = null)
+    {
+        if (folds < 2) throw new ArgumentException($"--nested {folds}: use 2 or more outer folds (5 or 10 is usual).");
+        var settings = pipeline.Settings;
+        string path = options.DataPath is { } given ? Path.GetFullPath(given) : settings.ResolvePath(settings.TrainDataPath);
+        var scan = DataScan.Run(settings, path);
+        scan.ThrowIfInvalid(options.BadRows ?? settings.BadRows);
+        int seed = options.Seed ?? settings.Evaluation.Seed;
+        var plan = SplitPlanner.Plan(scan.Keys, new EvaluationSettings
+        {
+            Protocol = EvaluationProtocol.KFold,
+            Folds = folds,
+            Stratify = settings.Evaluation.Stratify,
+            Seed = seed,
+        }, settings.Task);
+        var workDir = Path.Combine(settings.ResolvePath("."), ".pipelinegen", "tune", settings.Name, "nested");
+        Directory.CreateDirectory(workDir);
+        int mlSeed = options.Seed ?? settings.Seed;
+        var warnings = new List<string>(plan.Warnings);
+        var outer = new List<OuterFoldResult>();
+        string? metric = null;
+        for (int i = 0; i < plan.Splits.Count; i++)
+        {
+            var split = plan.Splits[i];
+            string train = Path.Combine(workDir, $"outer-{i + 1}-train{Path.GetExtension(path)}");
+            string test = Path.Combine(workDir, $"outer-{i + 1}-test{Path.GetExtension(path)}");
+            PipelineTuner.WriteParts(path, settings.HasHeader, split, train, test);
+            var report = PipelineTuner.Run(pipeline, options with
+            {
+                DataPath = train,
+                WriteLock = false,
+                NestedInner = true,
+                StudyName = $"{settings.Name}/outer-{i + 1}-of-{folds}",
+            });
+            metric = report.Metric;
+            var best = report.Result.Best;
+            double? winner = best is null ? null
+                : PipelineTuner.ScoreOnHoldback(pipeline.WithHyperparameters(best.Configuration), train, test, report.Metric, mlSeed, warnings);
+            double? defaults = PipelineTuner.ScoreOnHoldback(pipeline, train, test, report.Metric, mlSeed, warnings);
+            var result = new OuterFoldResult(i, split.TrainingRowCount, split.ValidationRowCount, report.Result, best?.Configuration, winner, defaults);
+            outer.Add(result);
+            onFold?.Invoke(result);
+        }
+        if (outer.All(o => o.Winner is null)) warnings.Add("no outer fold's search found a working configuration, so nested cross-validation has no estimate.");
+        return new NestedReport(metric!, folds, outer, warnings.Distinct().ToArray());
+    }
+}

@@ -1,0 +1,72 @@
+using PipelineGen.Runtime.Cli;
+using PipelineGen.Runtime.Tests.Training;
+using PipelineGen.Runtime.Tuning;
+using Xunit;
+
+namespace PipelineGen.Runtime.Tests.Tuning;
+
+/// <summary><c>tune --nested K</c> on the small titanic data (real LightGBM fits).</summary>
+public sealed class NestedEvaluationTests : IDisposable
+{
+    private readonly string _project = TitanicTestPipeline.NewProjectDirectory();
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_project, recursive: true);
+    }
+
+    private static TuningSettings Tuning => new()
+    {
+        Strategy = "random",
+        Trials = 3,
+        Space =
+        [
+            SearchParameter.Range("leaves", HyperparameterType.Int, 2, 64, log: true),
+            SearchParameter.Range("learning_rate", HyperparameterType.Float, 0.01, 0.5, log: true),
+        ],
+    };
+
+    [Fact]
+    public void Each_outer_fold_runs_its_own_search_and_is_scored_on_rows_that_search_never_saw()
+    {
+        var pipeline = new TunableTitanicPipeline(_project, Tuning);
+        var report = NestedEvaluation.Run(pipeline, new TuneOptions(), folds: 3);
+        Assert.Equal(3, report.Outer.Count);
+        var allRows = File.ReadLines(Path.Combine(_project, "titanic_train.csv")).Skip(1).Count(l => l.Length > 0);
+        Assert.Equal(allRows, report.Outer.Sum(o => o.TestRows)); // the outer validation parts cover every row once
+        foreach (var fold in report.Outer)
+        {
+            Assert.Equal(3, fold.Study.Trials.Count);
+            Assert.Equal($"Titanic/outer-{fold.Fold + 1}-of-3", fold.Study.Study.Pipeline);
+            // The search read only the outer training rows: its data hash is that of the outer training part.
+            var train = Path.Combine(_project, ".pipelinegen", "tune", "Titanic", "nested", $"outer-{fold.Fold + 1}-train.csv");
+            Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(train))).ToLowerInvariant(), fold.Study.Study.DataHash);
+            Assert.Equal(fold.TrainingRows, File.ReadLines(train).Skip(1).Count(l => l.Length > 0));
+            Assert.InRange(fold.WinnerScore!.Value, 0.5, 1.0);
+            Assert.NotNull(fold.DefaultScore);
+        }
+        var tuned = report.Tuned!.Value;
+        Assert.Equal(report.Outer.Average(o => o.WinnerScore!.Value), tuned.Mean, 12);
+        Assert.Equal(3, tuned.Count);
+        Assert.NotNull(tuned.Std);
+    }
+
+    [Fact]
+    public void Tune_nested_prints_the_nested_estimate_as_the_headline_and_one_fold_is_refused()
+    {
+        var pipeline = new TunableTitanicPipeline(_project, Tuning);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = PipelineApp.Run(["tune", "--nested", "2", "--trials", "2", "--no-lock"], pipeline, output, error);
+        Assert.True(exit == 0, output + "\n" + error);
+        Assert.Contains("Honest estimate (headline; nested cross-validation, mean ± fold-to-fold std): auc ", output.ToString());
+        Assert.Contains("outer fold 2/2", output.ToString());
+        Assert.Contains("No final search (--no-lock)", output.ToString());
+        Assert.False(File.Exists(pipeline.LockFilePath));
+
+        exit = PipelineApp.Run(["tune", "--nested", "1"], pipeline, output, error);
+        Assert.Equal(ExitCodes.BadInput, exit);
+        Assert.Contains("--nested 1: use 2 or more outer folds", error.ToString());
+    }
+}
