@@ -16,4 +16,5 @@ public static class TrackingNames
     public const string DuplicateNames = nameof(DuplicateNames);
     public const string Locks = nameof(Locks);
     public const string CollectedLocks = nameof(CollectedLocks);
+    public const string ProjectDirectory = nameof(ProjectDirectory);
 }

@@ -6,6 +6,9 @@ namespace PipelineGen.Spec.Binding;
 /// The spec resolved against its data: everything the generator needs to emit code and nothing else
 /// (no source spans, so a comment edit that moves lines leaves it equal and the emitted code cached).
 /// </summary>
+/// <remarks><c>ProjectSpecPath</c>: the spec's path relative to the project folder ('/'-separated), set by the generator
+/// from <c>build_property.ProjectDir</c>. It is what the generated code carries instead of an absolute folder, so the
+/// output is the same on every machine and the runtime finds the folder where the program runs.</remarks>
 public sealed record BoundPipeline(
     string Name,
     string Namespace,
@@ -29,7 +32,8 @@ public sealed record BoundPipeline(
     BoundEvaluation Evaluation,
     BoundTrainer Trainer,
     BoundTune? Tune = null,
-    BoundLock? Lock = null);
+    BoundLock? Lock = null,
+    string? ProjectSpecPath = null);
 
 /// <param name="Kind">numeric, categorical, text, boolean or datetime — after overrides.</param>
 /// <param name="Role">feature, label, id, ignore or group.</param>
