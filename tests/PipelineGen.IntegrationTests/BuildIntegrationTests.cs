@@ -115,11 +115,15 @@ public sealed class BuildIntegrationTests(PackageFixture fixture, Xunit.Abstract
     }
 
     [Fact]
-    public void A_published_app_predicts_from_its_publish_folder_after_the_project_folder_is_gone()
+    public void A_published_app_predicts_from_its_publish_folder_after_the_project_folder_is_gone_and_the_editor_schema_is_written()
     {
         // Issue #10: the generated settings held the build machine's folder, so a published app looked for its model there.
         var project = fixture.CreateProject("publish", train: true);
+        // A project made without the template: the editor-schema line alone gets the package's schema written beside the spec.
+        File.WriteAllText(project.SpecFile, "# yaml-language-server: $schema=pipeline.schema.json\n" + File.ReadAllText(project.SpecFile));
         AssertSucceeded(project.Build());
+        Assert.Equal(File.ReadAllText(Path.Combine(fixture.RepositoryRoot, "schemas", "pipeline.schema.json")),
+            File.ReadAllText(Path.Combine(project.Directory, "pipeline.schema.json")));
         var publishDir = Path.Combine(fixture.Root, "publish-out");
         var publish = DotnetCli.Run(project.Directory, TimeSpan.FromMinutes(5), ["publish", "-nodeReuse:false", "-o", publishDir]);
         AssertSucceeded(publish);
