@@ -48,7 +48,9 @@ public static class DiagnosticReporter
             var info = SpecDiagnostics.Find(id);
             var descriptor = new DiagnosticDescriptor(id, info?.Title ?? id, "{0}", info?.Category ?? "PipelineGen",
                 info?.DefaultSeverity switch { Severity.Warning => DiagnosticSeverity.Warning, Severity.Info => DiagnosticSeverity.Info, _ => DiagnosticSeverity.Error },
-                isEnabledByDefault: true, helpLinkUri: $"https://pipelinegen.invalid/diagnostics/{id}");
+                // No help link: the package has no public host, and a link that cannot resolve is worse than none. Each id is
+                // described, with an example, in docs/diagnostics.md (generated from the code).
+                isEnabledByDefault: true, helpLinkUri: null);
             Descriptors[id] = descriptor;
             return descriptor;
         }

@@ -63,8 +63,16 @@ public sealed class PipelineGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Bound);
 
         // Spans live only in diagnostics, so a comment edit that moves lines leaves the emit model Unchanged.
+        // The project folder only serves to make the spec's path relative: no absolute path reaches the generated code.
+        var projectDirectory = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => options.GlobalOptions.TryGetValue("build_property.ProjectDir", out var dir) ? dir ?? "" : "")
+            .WithTrackingName(TrackingNames.ProjectDirectory);
+
         var emitModels = bound
-            .Select(static (result, _) => result.Pipeline)
+            .Combine(projectDirectory)
+            .Select(static (pair, _) => pair.Left.Pipeline is { } pipeline
+                ? pipeline with { ProjectSpecPath = ProjectPaths.SpecPathInProject(pair.Right, pipeline.SpecDirectory, pipeline.SpecFileName) }
+                : null)
             .WithTrackingName(TrackingNames.EmitModels)
             .Collect()
             .Select(static (all, _) => all.Where(p => p is not null).Select(p => p!).ToEquatableArray())

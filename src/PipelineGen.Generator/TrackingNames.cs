@@ -17,4 +17,5 @@ public static class TrackingNames
     public const string Locks = nameof(Locks);
     public const string CollectedLocks = nameof(CollectedLocks);
     public const string ServingReferenced = nameof(ServingReferenced);
+    public const string ProjectDirectory = nameof(ProjectDirectory);
 }

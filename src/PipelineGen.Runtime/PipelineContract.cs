@@ -81,8 +81,32 @@ public sealed record PipelineSettings
     /// <summary>Training data path, relative to <see cref="ProjectDirectory"/> unless rooted.</summary>
     public required string TrainDataPath { get; init; }
     public string? TestDataPath { get; init; }
-    /// <summary>Directory the spec's relative paths are resolved against (the spec's folder at build time).</summary>
-    public string ProjectDirectory { get; init; } = ".";
+    /// <summary>
+    /// The spec's path relative to the project folder ('/'-separated), as the build saw it; null for settings made by hand.
+    /// Generated code carries this instead of an absolute folder, so it is the same on every machine.
+    /// </summary>
+    public string? SpecPath { get; init; }
+
+    private string? projectDirectory;
+    private ProjectLocation.Resolved? resolvedDirectory;
+
+    /// <summary>
+    /// Directory the spec's relative paths are resolved against (the spec's folder). Set it to pin the folder; otherwise it is
+    /// found where the program runs from <see cref="SpecPath"/>, in the order <see cref="ProjectLocation"/> documents
+    /// (<c>--project-dir</c> / <c>PIPELINEGEN_PROJECT_DIR</c>, the working directory, the program's folder and its parents).
+    /// </summary>
+    public string ProjectDirectory
+    {
+        get
+        {
+            if (projectDirectory is not null) return projectDirectory;
+            // Re-resolved when the override changed (the command line sets it before a command runs).
+            var resolved = resolvedDirectory;
+            if (resolved is null || !resolved.IsCurrent) resolvedDirectory = resolved = ProjectLocation.Resolve(SpecPath);
+            return resolved.SpecDirectory;
+        }
+        init => projectDirectory = value;
+    }
     public char Separator { get; init; } = ',';
     public bool HasHeader { get; init; } = true;
     public IReadOnlyList<string> MissingValueTokens { get; init; } = ["", "?", "NA", "NaN", "null"];

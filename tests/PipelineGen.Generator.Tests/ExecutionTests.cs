@@ -124,7 +124,8 @@ public class ExecutionTests
         var (pipeline, type) = Create(assembly, "Titanic");
         var s = pipeline.Settings;
         Assert.Equal("titanic.csv", s.TrainDataPath);
-        Assert.Equal(Fixtures.TestData, s.ProjectDirectory);
+        // The spec relative to the project, not the folder it was generated in (found at run time; see PortableOutputTests).
+        Assert.Equal("pipeline.yaml", s.SpecPath);
         Assert.Equal(EvaluationProtocol.KFold, s.Evaluation.Protocol);
         Assert.Equal(3, s.Evaluation.Folds);
         Assert.Equal("auc", s.Metric);

@@ -30,12 +30,12 @@ internal static class GeneratorHarness
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver NewDriver(IEnumerable<AdditionalText> files, IReadOnlyDictionary<string, string> kinds, string rootNamespace = "MyApp") =>
+    public static GeneratorDriver NewDriver(IEnumerable<AdditionalText> files, IReadOnlyDictionary<string, string> kinds, string rootNamespace = "MyApp", string? projectDir = null) =>
         CSharpGeneratorDriver.Create(
             new[] { new PipelineGenerator().AsSourceGenerator() },
             files,
             ParseOptions,
-            new TestOptionsProvider(kinds, rootNamespace),
+            new TestOptionsProvider(kinds, rootNamespace, projectDir),
             new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>One spec (and optionally its schema) → the generator's output compiled with the user's code.</summary>
@@ -50,6 +50,17 @@ internal static class GeneratorHarness
             kinds[schemaPath] = "Schema";
         }
         return Run(NewDriver(files, kinds), NewCompilation(userSources.Length == 0 ? new[] { "namespace MyApp { internal static class UserCode { } }" } : userSources));
+    }
+
+    /// <summary>
+    /// An instance of a generated pipeline whose spec folder is <paramref name="specDirectory"/>: a real program finds that
+    /// folder at run time (working directory, program folder, --project-dir); a test host is in none of them.
+    /// </summary>
+    public static PipelineGen.Runtime.IPipelineDefinition CreatePipeline(System.Reflection.Assembly assembly, string typeName, string specDirectory)
+    {
+        var type = assembly.GetType(typeName)!;
+        var defaults = (PipelineGen.Runtime.PipelineSettings)type.GetProperty("DefaultSettings")!.GetValue(null)!;
+        return (PipelineGen.Runtime.IPipelineDefinition)Activator.CreateInstance(type, defaults with { ProjectDirectory = specDirectory })!;
     }
 
     public static GeneratorRun Run(GeneratorDriver driver, Compilation compilation)

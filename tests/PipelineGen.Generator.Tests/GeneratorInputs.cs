@@ -15,7 +15,7 @@ internal sealed class InMemoryAdditionalText(string path, string text) : Additio
 }
 
 /// <summary>Supplies the per-file item metadata and global build properties the package's targets would.</summary>
-internal sealed class TestOptionsProvider(IReadOnlyDictionary<string, string> kindsByPath, string rootNamespace) : AnalyzerConfigOptionsProvider
+internal sealed class TestOptionsProvider(IReadOnlyDictionary<string, string> kindsByPath, string rootNamespace, string? projectDir = null) : AnalyzerConfigOptionsProvider
 {
     private sealed class Options(IReadOnlyDictionary<string, string> values) : AnalyzerConfigOptions
     {
@@ -23,7 +23,9 @@ internal sealed class TestOptionsProvider(IReadOnlyDictionary<string, string> ki
     }
 
     public override AnalyzerConfigOptions GlobalOptions { get; } =
-        new Options(new Dictionary<string, string> { ["build_property.RootNamespace"] = rootNamespace });
+        new Options(projectDir is null
+            ? new Dictionary<string, string> { ["build_property.RootNamespace"] = rootNamespace }
+            : new Dictionary<string, string> { ["build_property.RootNamespace"] = rootNamespace, ["build_property.ProjectDir"] = projectDir });
 
     public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => new Options(new Dictionary<string, string>());
 

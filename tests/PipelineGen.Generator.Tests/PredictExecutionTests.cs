@@ -26,7 +26,10 @@ public sealed class PredictExecutionTests : IDisposable
         Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
         stream.Position = 0;
         var assembly = new AssemblyLoadContext(null, isCollectible: false).LoadFromStream(stream);
-        return (IPipelineDefinition)Activator.CreateInstance(assembly.GetType($"MyApp.{name}Pipeline")!)!;
+        // The data lives beside the spec; in a real project the runtime finds that folder, here the test names it.
+        var type = assembly.GetType($"MyApp.{name}Pipeline")!;
+        var defaults = (PipelineSettings)type.GetProperty("DefaultSettings")!.GetValue(null)!;
+        return (IPipelineDefinition)Activator.CreateInstance(type, defaults with { ProjectDirectory = Fixtures.TestData })!;
     }
 
     /// <summary>Trains into the temp folder, scores each variant of the data file, returns the prediction cells per row.</summary>

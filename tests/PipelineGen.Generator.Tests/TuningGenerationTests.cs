@@ -134,7 +134,10 @@ public sealed class TuningGenerationTests : IDisposable
         File.Copy(Path.Combine(Fixtures.TestData, "titanic.csv"), Path.Combine(_dir, "titanic.csv"));
         var specPath = Path.Combine(_dir, "pipeline.yaml");
         var assembly = Load(Run(specPath, TunedSpec, Fixtures.TitanicSchema, null));
-        var pipeline = (ITunablePipeline)Activator.CreateInstance(assembly.GetType("MyApp.TunedTitanicPipeline")!)!;
+        // The program runs from the project folder in a real build (found at run time); here the test names it.
+        var type = assembly.GetType("MyApp.TunedTitanicPipeline")!;
+        var defaults = (PipelineSettings)type.GetProperty("DefaultSettings")!.GetValue(null)!;
+        var pipeline = (ITunablePipeline)Activator.CreateInstance(type, defaults with { ProjectDirectory = _dir })!;
         Assert.Equal(["leaves", "learning_rate", "min_examples_per_leaf"], pipeline.Tuning.Space.Select(p => p.Name));
         Assert.True(pipeline.Tuning.Space[0].Log);
         Assert.Equal([2.0, 5, 10], pipeline.Tuning.Space[2].Choices!);

@@ -88,7 +88,7 @@ public sealed class ValueReadingTests : IDisposable
         Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
         stream.Position = 0;
         var assembly = new AssemblyLoadContext(null, isCollectible: false).LoadFromStream(stream);
-        var pipeline = (IPipelineDefinition)Activator.CreateInstance(assembly.GetType("MyApp.AdultPipeline")!)!;
+        var pipeline = GeneratorHarness.CreatePipeline(assembly, "MyApp.AdultPipeline", _dir);
 
         // Run: the checks find the positive class.
         var scan = DataScan.Run(pipeline.Settings, data);
@@ -126,7 +126,7 @@ public sealed class ValueReadingTests : IDisposable
         Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
         stream.Position = 0;
         var assembly = new AssemblyLoadContext(null, isCollectible: false).LoadFromStream(stream);
-        return (IPipelineDefinition)Activator.CreateInstance(assembly.GetType("MyApp.AdultPipeline")!)!;
+        return GeneratorHarness.CreatePipeline(assembly, "MyApp.AdultPipeline", _dir);
     }
 
     [Fact]

@@ -140,6 +140,32 @@ public sealed class BuildIntegrationTests(PackageFixture fixture, Xunit.Abstract
     }
 
     [Fact]
+    public void A_published_app_predicts_from_its_publish_folder_after_the_project_folder_is_gone_and_the_editor_schema_is_written()
+    {
+        // Issue #10: the generated settings held the build machine's folder, so a published app looked for its model there.
+        var project = fixture.CreateProject("publish", train: true);
+        // A project made without the template: the editor-schema line alone gets the package's schema written beside the spec.
+        File.WriteAllText(project.SpecFile, "# yaml-language-server: $schema=pipeline.schema.json\n" + File.ReadAllText(project.SpecFile));
+        AssertSucceeded(project.Build());
+        Assert.Equal(File.ReadAllText(Path.Combine(fixture.RepositoryRoot, "schemas", "pipeline.schema.json")),
+            File.ReadAllText(Path.Combine(project.Directory, "pipeline.schema.json")));
+        var publishDir = Path.Combine(fixture.Root, "publish-out");
+        var publish = DotnetCli.Run(project.Directory, TimeSpan.FromMinutes(5), ["publish", "-nodeReuse:false", "-o", publishDir]);
+        AssertSucceeded(publish);
+        Assert.True(File.Exists(Path.Combine(publishDir, "Iris.zip")), "no model in the publish folder:\n" + publish.Tail());
+        Assert.True(File.Exists(Path.Combine(publishDir, "Iris.profile.json")));
+
+        // Nothing of the project is left where it was built; the app runs from an unrelated working directory.
+        System.IO.Directory.Move(project.Directory, project.Directory + "-moved");
+        var elsewhere = System.IO.Directory.CreateDirectory(Path.Combine(fixture.Root, "run-elsewhere")).FullName;
+        var predict = DotnetCli.Run(elsewhere, TimeSpan.FromMinutes(2), [Path.Combine(publishDir, "App.dll"), "predict", "--json",
+            "{\"sepal_length\": 6.9, \"sepal_width\": 3.1, \"petal_length\": 5.4, \"petal_width\": 2.1}"]);
+        Assert.True(predict.ExitCode == 0, predict.Tail());
+        Assert.Contains("virginica", predict.Output);
+        Assert.DoesNotContain("-moved", predict.Output);
+    }
+
+    [Fact]
     public void Training_in_a_folder_named_with_backticks_runs_no_shell_and_a_kill_9_of_the_build_ends_the_training_child()
     {
         // Issue #9: with <Exec>, the shell ran `touch INJECTED` from the folder name; and a build killed with SIGKILL left

@@ -198,7 +198,8 @@ public static class PipelineEmitter
          .Line($"TrainerName = {CSharp.String(p.Trainer.Name)},")
          .Line($"TrainDataPath = {CSharp.String(p.TrainPath)},")
          .Line($"TestDataPath = {CSharp.String(p.TestPath)},")
-         .Line($"ProjectDirectory = {CSharp.String(p.SpecDirectory)},")
+         // The spec relative to the project folder, never the build machine's folder: the runtime finds it where the program runs.
+         .Line($"SpecPath = {CSharp.String(p.ProjectSpecPath ?? p.SpecFileName)},")
          .Line($"Separator = {CSharp.Char(p.Separator)},")
          .Line($"HasHeader = {CSharp.Bool(p.Header)},")
          .Line($"MissingValueTokens = new string[] {{ {string.Join(", ", p.MissingTokens.Select(CSharp.String))} }},")
@@ -740,9 +741,20 @@ public static class PipelineEmitter
          .Line($"public {ML}.PredictionEngine<{input}, {prediction}> CreatePredictionEngine({ML}.MLContext mlContext, {ML}.ITransformer model) =>")
          .Line($"    mlContext.Model.CreatePredictionEngine<{input}, {prediction}>(model);")
          .Line()
-         .Line($"public {prediction} Predict({ML}.MLContext mlContext, {ML}.ITransformer model, {input} input) => CreatePredictionEngine(mlContext, model).Predict(input);")
-         .Line()
-         .Line("/// <summary>The command-line workflow: <c>explore</c>, <c>baseline</c>, <c>evaluate</c>, <c>train</c>, <c>test</c>, <c>run</c>, ... (see <c>--help</c>).</summary>")
+         .Line("/// <summary>Scores one row. Fast and thread-safe: engines are pooled per model (building one per call costs milliseconds).</summary>")
+         .Line($"public {prediction} Predict({ML}.MLContext mlContext, {ML}.ITransformer model, {input} input) =>")
+         .Line($"    {RT}.Prediction.PooledPredictionEngines.Predict<{input}, {prediction}>(mlContext, model, input);")
+         .Line();
+        if (p.Task == TaskKind.Multiclass)
+            w.Line($"/// <summary>The class names in the order of <see cref=\"{prediction}.Score\"/>: the model's order (classes are numbered as they occur in the training data).</summary>")
+             .Line($"public global::System.Collections.Generic.IReadOnlyList<string> ClassNames({ML}.MLContext mlContext, {ML}.ITransformer model) =>")
+             .Line($"    {RT}.Prediction.ClassNames.Of<{input}>(mlContext, model);")
+             .Line()
+             .Line("/// <summary>Each class name with its score from <paramref name=\"prediction\"/>, which <paramref name=\"model\"/> made.</summary>")
+             .Line($"public global::System.Collections.Generic.IReadOnlyDictionary<string, float> ScoresByClass({ML}.MLContext mlContext, {ML}.ITransformer model, {prediction} prediction) =>")
+             .Line($"    {RT}.Prediction.ClassNames.Pair(ClassNames(mlContext, model), prediction.Score);")
+             .Line();
+        w.Line("/// <summary>The command-line workflow: <c>explore</c>, <c>baseline</c>, <c>evaluate</c>, <c>train</c>, <c>test</c>, <c>run</c>, ... (see <c>--help</c>).</summary>")
          .Line($"public static int RunCommandLine(string[] args) => {RT}.Cli.PipelineApp.Run(args, new {p.Name}Pipeline());");
     }
 

@@ -25,11 +25,14 @@ public static partial class PipelineApp
     private static int Run(string[] args, IPipelineDefinition pipeline, TextWriter output, TextWriter error, bool interactive,
         IEnumerable<ICommandContributor>? extraContributors = null, string? runStorePath = null)
     {
+        // Before anything resolves a path: the project folder named on the command line (see ProjectLocation).
+        ApplyProjectDirectoryOption(args);
         var services = new CommandServices(pipeline, output, error, interactive)
         {
             RunStorePath = runStorePath ?? RunStore.DefaultPath(pipeline.Settings),
         };
         var root = new RootCommand($"{pipeline.Settings.Name}: the workflow steps of this PipelineGen pipeline ({pipeline.Settings.Task}, trainer {pipeline.Settings.TrainerName}).");
+        root.Options.Add(ProjectDirectoryOption());
         foreach (var contributor in Contributors.Concat(RegisteredFor(pipeline.GetType())).Concat(ExtensionContributors()).Concat(extraContributors ?? []))
             contributor.Contribute(root, services);
 
@@ -59,5 +62,28 @@ public static partial class PipelineApp
     private static ICommandContributor[] RegisteredFor(Type pipelineType)
     {
         lock (Registered) return Registered.Where(r => r.Pipeline.IsAssignableFrom(pipelineType)).Select(r => r.Contributor).ToArray();
+    }
+
+    private const string ProjectDirOption = "--project-dir";
+
+    private static Option<string?> ProjectDirectoryOption() => new(ProjectDirOption)
+    {
+        Recursive = true,
+        Description = $"The project folder the spec's paths are relative to (default: found from the working directory or the program's folder; also {ProjectLocation.EnvironmentVariable}).",
+    };
+
+    /// <summary>
+    /// '--project-dir DIR' (or '--project-dir=DIR') sets <see cref="ProjectLocation.EnvironmentVariable"/> for this process
+    /// and the workers it starts; read before parsing because the run store's path is resolved before the command runs.
+    /// </summary>
+    private static void ApplyProjectDirectoryOption(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            string? value = null;
+            if (args[i] == ProjectDirOption && i + 1 < args.Length) value = args[i + 1];
+            else if (args[i].StartsWith(ProjectDirOption + "=", StringComparison.Ordinal)) value = args[i][(ProjectDirOption.Length + 1)..];
+            if (!string.IsNullOrWhiteSpace(value)) Environment.SetEnvironmentVariable(ProjectLocation.EnvironmentVariable, Path.GetFullPath(value));
+        }
     }
 }

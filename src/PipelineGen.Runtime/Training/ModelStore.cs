@@ -17,6 +17,23 @@ public static class ModelStore
     public static string DefaultModelPath(PipelineSettings settings) =>
         Path.Combine(settings.ResolvePath("."), ".pipelinegen", "models", settings.Name + ".zip");
 
+    /// <summary>
+    /// The model <c>predict</c> reads when no <c>--model</c> is given: the project's store when it holds this unit (a pointer
+    /// or a single file), otherwise <c>&lt;name&gt;.zip</c> in the program's folder, where the build copies the current model
+    /// (<c>-p:PipelineGenTrain=true</c>) and <c>dotnet publish</c> puts it. So a copied <c>bin/</c> or a publish folder
+    /// predicts without the project; inside the project, a model trained since the last copy wins.
+    /// </summary>
+    public static string ModelPathForReading(PipelineSettings settings) => ModelPathForReading(settings, AppContext.BaseDirectory);
+
+    /// <summary><see cref="ModelPathForReading(PipelineSettings)"/> with the program's folder given (tests).</summary>
+    public static string ModelPathForReading(PipelineSettings settings, string programDirectory)
+    {
+        var store = DefaultModelPath(settings);
+        if (File.Exists(PointerPath(store)) || File.Exists(store)) return store;
+        var beside = Path.Combine(programDirectory, settings.Name + ".zip");
+        return File.Exists(beside) ? beside : store;
+    }
+
     /// <summary>File name of the model inside a version folder.</summary>
     public const string ModelFileName = "model.zip";
 

@@ -44,7 +44,7 @@ public static class PredictStep
         DecisionThreshold.Check(threshold, settings.Task);
         CheckPath(inputPath, "--input");
         CheckPath(outputPath, "--output");
-        modelPath ??= ModelStore.DefaultModelPath(settings);
+        modelPath ??= ModelStore.ModelPathForReading(settings);
         CheckPath(modelPath, "--model");
         var fullInput = Path.GetFullPath(inputPath);
         var fullOutput = Path.GetFullPath(outputPath);
@@ -131,7 +131,7 @@ public static class PredictStep
     {
         var settings = pipeline.Settings;
         DecisionThreshold.Check(threshold, settings.Task);
-        modelPath ??= ModelStore.DefaultModelPath(settings);
+        modelPath ??= ModelStore.ModelPathForReading(settings);
         CheckPath(modelPath, "--model");
         if (FindLoneSurrogate(json) is int at)
             throw new PredictInputException($"--json contains a lone UTF-16 surrogate (U+{(int)json[at]:X4}) at character {at + 1}: the text is not valid Unicode. Pass the row as valid UTF-8 text.");
@@ -249,7 +249,7 @@ public static class PredictStep
             }));
             foreach (var warning in warnings) error.WriteLine($"warning: {warning}");
             // stdout stays pure JSON; that the values could not be checked is said on stderr.
-            if (TrainingProfile.TryReadFor(modelPath ?? ModelStore.DefaultModelPath(pipeline.Settings), out var why) is null)
+            if (TrainingProfile.TryReadFor(modelPath ?? ModelStore.ModelPathForReading(pipeline.Settings), out var why) is null)
                 error.WriteLine($"note: {why}: values are not compared with the training data's ranges and categories.");
             return 0;
         }
@@ -829,8 +829,13 @@ internal sealed class CellReader
             };
             return new CellReader(column.Name, headers, labels, true, read);
         }
-        return new CellReader(column.Name, [column.Name], [column.Name], false, ScalarReader(cursor, column));
+        // Multiclass: the model's 'PredictedLabelValue' is what the typed API calls PredictedLabel; one name in every output.
+        var name = PublicName(column.Name);
+        return new CellReader(name, [name], [name], false, ScalarReader(cursor, column));
     }
+
+    /// <summary>The name a prediction column has in predict's CSV and JSON output: the generated property's name.</summary>
+    public static string PublicName(string columnName) => columnName == "PredictedLabelValue" ? "PredictedLabel" : columnName;
 
     private static string[] ReadSlotLabels(DataViewSchema.Column column, int size)
     {

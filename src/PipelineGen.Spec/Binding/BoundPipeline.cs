@@ -6,6 +6,9 @@ namespace PipelineGen.Spec.Binding;
 /// The spec resolved against its data: everything the generator needs to emit code and nothing else
 /// (no source spans, so a comment edit that moves lines leaves it equal and the emitted code cached).
 /// </summary>
+/// <remarks><c>ProjectSpecPath</c>: the spec's path relative to the project folder ('/'-separated), set by the generator
+/// from <c>build_property.ProjectDir</c>. It is what the generated code carries instead of an absolute folder, so the
+/// output is the same on every machine and the runtime finds the folder where the program runs.</remarks>
 public sealed record BoundPipeline(
     string Name,
     string Namespace,
@@ -32,7 +35,8 @@ public sealed record BoundPipeline(
     BoundLock? Lock = null,
     EquatableArray<BoundGate>? Gates = null,
     double? DecisionThreshold = null,
-    int? RestPort = null)
+    int? RestPort = null,
+    string? ProjectSpecPath = null)
 {
     /// <summary>The spec asks for ONNX export (<c>deploy.onnx: true</c>): only exportable steps are emitted.</summary>
     public bool Onnx { get; init; }

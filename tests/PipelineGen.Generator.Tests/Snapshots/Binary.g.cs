@@ -119,7 +119,7 @@ namespace MyApp
             TrainerName = "lightgbm",
             TrainDataPath = "titanic.csv",
             TestDataPath = null,
-            ProjectDirectory = "/specs/binary",
+            SpecPath = "pipeline.yaml",
             Separator = ',',
             HasHeader = true,
             MissingValueTokens = new string[] { "", "?", "NA", "NaN", "null" },
@@ -282,7 +282,9 @@ namespace MyApp
         public global::Microsoft.ML.PredictionEngine<TitanicInput, TitanicPrediction> CreatePredictionEngine(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model) =>
             mlContext.Model.CreatePredictionEngine<TitanicInput, TitanicPrediction>(model);
 
-        public TitanicPrediction Predict(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, TitanicInput input) => CreatePredictionEngine(mlContext, model).Predict(input);
+        /// <summary>Scores one row. Fast and thread-safe: engines are pooled per model (building one per call costs milliseconds).</summary>
+        public TitanicPrediction Predict(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, TitanicInput input) =>
+            global::PipelineGen.Runtime.Prediction.PooledPredictionEngines.Predict<TitanicInput, TitanicPrediction>(mlContext, model, input);
 
         /// <summary>The command-line workflow: <c>explore</c>, <c>baseline</c>, <c>evaluate</c>, <c>train</c>, <c>test</c>, <c>run</c>, ... (see <c>--help</c>).</summary>
         public static int RunCommandLine(string[] args) => global::PipelineGen.Runtime.Cli.PipelineApp.Run(args, new TitanicPipeline());

@@ -85,7 +85,7 @@ namespace MyApp
             TrainerName = "sdca",
             TrainDataPath = "iris.csv",
             TestDataPath = null,
-            ProjectDirectory = "/specs/multiclass",
+            SpecPath = "pipeline.yaml",
             Separator = ',',
             HasHeader = true,
             MissingValueTokens = new string[] { "", "?", "NA", "NaN", "null" },
@@ -220,7 +220,17 @@ namespace MyApp
         public global::Microsoft.ML.PredictionEngine<IrisInput, IrisPrediction> CreatePredictionEngine(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model) =>
             mlContext.Model.CreatePredictionEngine<IrisInput, IrisPrediction>(model);
 
-        public IrisPrediction Predict(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, IrisInput input) => CreatePredictionEngine(mlContext, model).Predict(input);
+        /// <summary>Scores one row. Fast and thread-safe: engines are pooled per model (building one per call costs milliseconds).</summary>
+        public IrisPrediction Predict(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, IrisInput input) =>
+            global::PipelineGen.Runtime.Prediction.PooledPredictionEngines.Predict<IrisInput, IrisPrediction>(mlContext, model, input);
+
+        /// <summary>The class names in the order of <see cref="IrisPrediction.Score"/>: the model's order (classes are numbered as they occur in the training data).</summary>
+        public global::System.Collections.Generic.IReadOnlyList<string> ClassNames(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model) =>
+            global::PipelineGen.Runtime.Prediction.ClassNames.Of<IrisInput>(mlContext, model);
+
+        /// <summary>Each class name with its score from <paramref name="prediction"/>, which <paramref name="model"/> made.</summary>
+        public global::System.Collections.Generic.IReadOnlyDictionary<string, float> ScoresByClass(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, IrisPrediction prediction) =>
+            global::PipelineGen.Runtime.Prediction.ClassNames.Pair(ClassNames(mlContext, model), prediction.Score);
 
         /// <summary>The command-line workflow: <c>explore</c>, <c>baseline</c>, <c>evaluate</c>, <c>train</c>, <c>test</c>, <c>run</c>, ... (see <c>--help</c>).</summary>
         public static int RunCommandLine(string[] args) => global::PipelineGen.Runtime.Cli.PipelineApp.Run(args, new IrisPipeline());

@@ -126,7 +126,7 @@ namespace MyApp
             TrainerName = "fast_tree",
             TrainDataPath = "taxis.csv",
             TestDataPath = null,
-            ProjectDirectory = "/specs/regression",
+            SpecPath = "pipeline.yaml",
             Separator = ',',
             HasHeader = true,
             MissingValueTokens = new string[] { "", "?", "NA", "NaN", "null" },
@@ -287,7 +287,9 @@ namespace MyApp
         public global::Microsoft.ML.PredictionEngine<TaxiFareInput, TaxiFarePrediction> CreatePredictionEngine(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model) =>
             mlContext.Model.CreatePredictionEngine<TaxiFareInput, TaxiFarePrediction>(model);
 
-        public TaxiFarePrediction Predict(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, TaxiFareInput input) => CreatePredictionEngine(mlContext, model).Predict(input);
+        /// <summary>Scores one row. Fast and thread-safe: engines are pooled per model (building one per call costs milliseconds).</summary>
+        public TaxiFarePrediction Predict(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, TaxiFareInput input) =>
+            global::PipelineGen.Runtime.Prediction.PooledPredictionEngines.Predict<TaxiFareInput, TaxiFarePrediction>(mlContext, model, input);
 
         /// <summary>The command-line workflow: <c>explore</c>, <c>baseline</c>, <c>evaluate</c>, <c>train</c>, <c>test</c>, <c>run</c>, ... (see <c>--help</c>).</summary>
         public static int RunCommandLine(string[] args) => global::PipelineGen.Runtime.Cli.PipelineApp.Run(args, new TaxiFarePipeline());

@@ -119,7 +119,7 @@ namespace MyApp
             TrainerName = "lightgbm",
             TrainDataPath = "titanic.csv",
             TestDataPath = null,
-            ProjectDirectory = "/specs/tuned",
+            SpecPath = "pipeline.yaml",
             Separator = ',',
             HasHeader = true,
             MissingValueTokens = new string[] { "", "?", "NA", "NaN", "null" },
@@ -342,7 +342,9 @@ namespace MyApp
         public global::Microsoft.ML.PredictionEngine<TunedTitanicInput, TunedTitanicPrediction> CreatePredictionEngine(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model) =>
             mlContext.Model.CreatePredictionEngine<TunedTitanicInput, TunedTitanicPrediction>(model);
 
-        public TunedTitanicPrediction Predict(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, TunedTitanicInput input) => CreatePredictionEngine(mlContext, model).Predict(input);
+        /// <summary>Scores one row. Fast and thread-safe: engines are pooled per model (building one per call costs milliseconds).</summary>
+        public TunedTitanicPrediction Predict(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, TunedTitanicInput input) =>
+            global::PipelineGen.Runtime.Prediction.PooledPredictionEngines.Predict<TunedTitanicInput, TunedTitanicPrediction>(mlContext, model, input);
 
         /// <summary>The command-line workflow: <c>explore</c>, <c>baseline</c>, <c>evaluate</c>, <c>train</c>, <c>test</c>, <c>run</c>, ... (see <c>--help</c>).</summary>
         public static int RunCommandLine(string[] args) => global::PipelineGen.Runtime.Cli.PipelineApp.Run(args, new TunedTitanicPipeline());

@@ -1,0 +1,45 @@
+using System.Runtime.CompilerServices;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace PipelineGen.Runtime.Prediction;
+
+/// <summary>
+/// The class names of a multiclass model, in the order of its <c>Score</c> vector. They come from the model, not the
+/// build: ML.NET numbers the classes in the order they occur in the training data, so only the fitted model knows it.
+/// </summary>
+public static class ClassNames
+{
+    private static readonly ConditionalWeakTable<ITransformer, string[]> Cache = new();
+
+    /// <summary>The names of the <c>Score</c> slots of <paramref name="model"/> for rows of <typeparamref name="TIn"/>.</summary>
+    /// <exception cref="InvalidOperationException">The model's <c>Score</c> column is not a vector with slot names (not a multiclass model).</exception>
+    public static IReadOnlyList<string> Of<TIn>(MLContext mlContext, ITransformer model) where TIn : class
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(model);
+        return Cache.GetValue(model, m => Read(m, mlContext.Data.LoadFromEnumerable(Array.Empty<TIn>()).Schema));
+    }
+
+    /// <summary>Pairs each class name with its score (same order as <paramref name="scores"/>).</summary>
+    public static IReadOnlyDictionary<string, float> Pair(IReadOnlyList<string> names, float[] scores)
+    {
+        ArgumentNullException.ThrowIfNull(scores);
+        if (names.Count != scores.Length)
+            throw new ArgumentException($"{scores.Length} scores for {names.Count} classes: the scores come from another model.", nameof(scores));
+        var result = new Dictionary<string, float>(names.Count, StringComparer.Ordinal);
+        for (var i = 0; i < names.Count; i++) result[names[i]] = scores[i];
+        return result;
+    }
+
+    private static string[] Read(ITransformer model, DataViewSchema inputSchema)
+    {
+        var score = model.GetOutputSchema(inputSchema).GetColumnOrNull("Score");
+        if (score is not { Type: VectorDataViewType { Size: > 0 } vector } column || !column.HasSlotNames())
+            throw new InvalidOperationException("The model's Score column has no class names: it is not a multiclass model of this pipeline.");
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        column.GetSlotNames(ref names);
+        var dense = names.DenseValues().Select(n => n.ToString()).ToArray();
+        return dense.Length == vector.Size ? dense : throw new InvalidOperationException($"The model's Score column has {vector.Size} slots but {dense.Length} class names.");
+    }
+}
