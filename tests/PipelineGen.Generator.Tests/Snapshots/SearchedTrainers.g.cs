@@ -119,7 +119,7 @@ namespace MyApp
             TrainerName = "sdca",
             TrainDataPath = "titanic.csv",
             TestDataPath = null,
-            ProjectDirectory = "/specs/searched",
+            SpecPath = "pipeline.yaml",
             Separator = ',',
             HasHeader = true,
             MissingValueTokens = new string[] { "", "?", "NA", "NaN", "null" },
@@ -450,7 +450,9 @@ namespace MyApp
         public global::Microsoft.ML.PredictionEngine<SearchedTitanicInput, SearchedTitanicPrediction> CreatePredictionEngine(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model) =>
             mlContext.Model.CreatePredictionEngine<SearchedTitanicInput, SearchedTitanicPrediction>(model);
 
-        public SearchedTitanicPrediction Predict(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, SearchedTitanicInput input) => CreatePredictionEngine(mlContext, model).Predict(input);
+        /// <summary>Scores one row. Fast and thread-safe: engines are pooled per model (building one per call costs milliseconds).</summary>
+        public SearchedTitanicPrediction Predict(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, SearchedTitanicInput input) =>
+            global::PipelineGen.Runtime.Prediction.PooledPredictionEngines.Predict<SearchedTitanicInput, SearchedTitanicPrediction>(mlContext, model, input);
 
         /// <summary>The command-line workflow: <c>explore</c>, <c>baseline</c>, <c>evaluate</c>, <c>train</c>, <c>test</c>, <c>run</c>, ... (see <c>--help</c>).</summary>
         public static int RunCommandLine(string[] args) => global::PipelineGen.Runtime.Cli.PipelineApp.Run(args, new SearchedTitanicPipeline());
