@@ -17,6 +17,10 @@ public sealed record CapacityPoint(int Capacity, double TrainMetric, double Vali
     public IReadOnlyList<double> ValidationPerSplit { get; init; } = [];
     /// <summary>Standard deviation of <see cref="ValidationPerSplit"/>: the band drawn around the validation line; null with fewer than two values.</summary>
     public double? ValidationStd { get; init; }
+    /// <summary>Training metric per split (on a holdout, per chunk of the training part, cut like the validation chunks); NaN where it was undefined.</summary>
+    public IReadOnlyList<double> TrainPerSplit { get; init; } = [];
+    /// <summary>Standard deviation of <see cref="TrainPerSplit"/>: the band drawn around the training line; null with fewer than two values.</summary>
+    public double? TrainStd { get; init; }
 }
 
 public enum CapacityVerdict
@@ -138,12 +142,22 @@ public static class CapacityCurve
             {
                 int capacity = requested[c];
                 var model = adjustable.BuildTrainer(ml, capacity).Fit(trainPrepared);
-                double trainMetric = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(trainPrepared), metric, warnings, $"training part of {where}, capacity {capacity}");
+                var trainScored = model.Transform(trainPrepared);
+                double trainMetric = TrainingMetrics.Evaluate(ml, settings.Task, trainScored, metric, warnings, $"training part of {where}, capacity {capacity}");
                 var scored = model.Transform(validationPrepared);
                 double validationMetric = TrainingMetrics.Evaluate(ml, settings.Task, scored, metric, warnings, $"{where}, capacity {capacity}");
                 train[c].Add(trainMetric);
                 if (holdout && split.ValidationRowCount >= 2 * Evaluator.HoldoutChunks)
                 {
+                    // The training line's band on a holdout: the same fixed model measured on disjoint chunks of the
+                    // training part, so both lines show their spread in the same unit.
+                    var trainChunkWarnings = new List<string>();
+                    for (int k = 0; k < Evaluator.HoldoutChunks; k++)
+                    {
+                        int chunk = k;
+                        train[c].Add(TrainingMetrics.Evaluate(ml, settings.Task,
+                            new RowFilterDataView(trainScored, row => row % Evaluator.HoldoutChunks == chunk), metric, trainChunkWarnings, $"training chunk {k + 1}"));
+                    }
                     // One split has no split-to-split noise: the fixed model is compared on disjoint validation chunks instead.
                     var chunkWarnings = new List<string>();
                     for (int k = 0; k < Evaluator.HoldoutChunks; k++)
@@ -169,10 +183,16 @@ public static class CapacityCurve
             var perSplit = chunked ? validation[c].Skip(1).ToArray() : validation[c].ToArray();
             double mean = chunked ? validation[c][0] : MeanDefined(perSplit);
             var defined = perSplit.Where(v => !double.IsNaN(v)).ToArray();
-            points[c] = new CapacityPoint(requested[c], MeanDefined(train[c]), mean)
+            // Same layout for the training values: element 0 is the whole training part when it was chunked.
+            bool trainChunked = holdout && train[c].Count > 1;
+            var trainPerSplit = trainChunked ? train[c].Skip(1).ToArray() : train[c].ToArray();
+            var trainDefined = trainPerSplit.Where(v => !double.IsNaN(v)).ToArray();
+            points[c] = new CapacityPoint(requested[c], trainChunked ? train[c][0] : MeanDefined(trainPerSplit), mean)
             {
                 ValidationPerSplit = perSplit,
                 ValidationStd = defined.Length >= 2 ? MathNet.Numerics.Statistics.Statistics.StandardDeviation(defined) : null,
+                TrainPerSplit = trainPerSplit,
+                TrainStd = trainDefined.Length >= 2 ? MathNet.Numerics.Statistics.Statistics.StandardDeviation(trainDefined) : null,
             };
         }
         if (points.All(p => double.IsNaN(p.ValidationMetric)))
@@ -340,7 +360,7 @@ public static class CapacityCurve
         h.Append("<section><h2>Training and validation " + Html(result.Metric) + "</h2>");
         h.Append("<p><strong>" + Html(result.Message) + "</strong></p>");
         h.Append("<figure>" + RenderSvg(result) + "</figure>");
-        h.Append("<p class=\"meta\">" + Html($"The shaded band is the validation mean ± one standard deviation over {result.NoiseUnit}; the training line is the mean over splits. The ring marks the chosen capacity. The axis is limited to the values {result.Metric} can take.") + "</p></section>");
+        h.Append("<p class=\"meta\">" + Html($"The shaded bands are each line's mean ± one standard deviation over {result.NoiseUnit}. The ring marks the chosen capacity. The axis is limited to the values {result.Metric} can take.") + "</p></section>");
         h.Append("<section><h2>Points</h2>");
         var rows = result.Points.Select((p, i) =>
         {
@@ -348,10 +368,11 @@ public static class CapacityCurve
             if (i == result.BestIndex) marks.Add("chosen");
             if (i == result.TopIndex && i != result.BestIndex) marks.Add("best mean");
             if (p.Capacity == result.SpecCapacity) marks.Add("spec");
-            return (IReadOnlyList<string>)[p.Capacity.ToString(CultureInfo.InvariantCulture), Reporting.HtmlReport.Metric(p.TrainMetric), Reporting.HtmlReport.Metric(p.ValidationMetric),
+            return (IReadOnlyList<string>)[p.Capacity.ToString(CultureInfo.InvariantCulture), Reporting.HtmlReport.Metric(p.TrainMetric),
+                p.TrainStd is double ts ? Reporting.HtmlReport.Metric(ts) : "-", Reporting.HtmlReport.Metric(p.ValidationMetric),
                 p.ValidationStd is double sd ? Reporting.HtmlReport.Metric(sd) : "-", string.Join(", ", marks)];
         });
-        Reporting.HtmlReport.Table(h, [result.CapacityParameter, $"train {result.Metric}", $"validation {result.Metric}", $"std over {result.NoiseUnit}", ""], rows);
+        Reporting.HtmlReport.Table(h, [result.CapacityParameter, $"train {result.Metric}", $"train std over {result.NoiseUnit}", $"validation {result.Metric}", $"validation std over {result.NoiseUnit}", ""], rows);
         foreach (var warning in result.Warnings) h.Append("<p class=\"note\">" + Html(warning) + "</p>");
         h.Append("</section>");
         return Reporting.HtmlReport.End(h);
@@ -365,15 +386,19 @@ public static class CapacityCurve
     public static string RenderSvg(CapacityCurveResult result)
     {
         var (lowest, highest) = MetricCatalog.Range(result.Metric);
-        var values = result.Points.SelectMany(p => new[] { p.TrainMetric, p.ValidationMetric, p.ValidationMetric - (p.ValidationStd ?? 0), p.ValidationMetric + (p.ValidationStd ?? 0) });
+        var values = result.Points.SelectMany(p => new[] { p.TrainMetric, p.ValidationMetric, p.ValidationMetric - (p.ValidationStd ?? 0), p.ValidationMetric + (p.ValidationStd ?? 0),
+            p.TrainMetric - (p.TrainStd ?? 0), p.TrainMetric + (p.TrainStd ?? 0) });
         var y = Reporting.ChartAxis.Fit(result.Metric, values, lowest, highest);
         var caps = result.Points.Select(p => (double)p.Capacity).ToArray();
         var x = new Reporting.ChartAxis(result.CapacityParameter, caps.Min(), Math.Max(caps.Max(), caps.Min() * 1.0001), Log: true, Ticks: caps);
         var band = result.Points.Where(p => double.IsFinite(p.ValidationMetric) && p.ValidationStd is double)
             .Select(p => new Reporting.BandPoint(p.Capacity, Math.Max(lowest, p.ValidationMetric - p.ValidationStd!.Value), Math.Min(highest, p.ValidationMetric + p.ValidationStd!.Value))).ToArray();
+        var trainBand = result.Points.Where(p => double.IsFinite(p.TrainMetric) && p.TrainStd is double)
+            .Select(p => new Reporting.BandPoint(p.Capacity, Math.Max(lowest, p.TrainMetric - p.TrainStd!.Value), Math.Min(highest, p.TrainMetric + p.TrainStd!.Value))).ToArray();
         var series = new List<Reporting.ChartSeries>
         {
-            new("train", result.Points.Select(p => new Reporting.ChartPoint(p.Capacity, p.TrainMetric)).ToArray(), Reporting.SvgCharts.Blue, Markers: true),
+            new("train", result.Points.Select(p => new Reporting.ChartPoint(p.Capacity, p.TrainMetric)).ToArray(), Reporting.SvgCharts.Blue,
+                Band: trainBand.Length >= 2 ? trainBand : null, Markers: true),
             new("validation", result.Points.Select(p => new Reporting.ChartPoint(p.Capacity, p.ValidationMetric)).ToArray(), Reporting.SvgCharts.Orange,
                 Band: band.Length >= 2 ? band : null, Markers: true),
         };

@@ -193,6 +193,55 @@ public sealed class CapacityCurveTests : IDisposable
     }
 
     [Fact]
+    public void Training_metric_is_recorded_per_split_and_its_mean_and_band_come_from_those_values()
+    {
+        var pipeline = new SyntheticPipeline(_project, defaultCapacity: 12, s => s with
+        {
+            Metric = "log_loss",
+            Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.KFold, Folds = 5, Seed = 3 },
+        });
+        SyntheticPipeline.WriteData(Path.Combine(_project, "synthetic.csv"), rows: 143, seed: 21, flip: 0.4);
+
+        var result = CapacityCurve.Compute(new MLContext(seed: 1), pipeline, [3, 12, 48]);
+
+        foreach (var p in result.Points)
+        {
+            Assert.Equal(5, p.TrainPerSplit.Count);
+            Assert.Equal(p.TrainPerSplit.Average(), p.TrainMetric, 12);
+            Assert.Equal(MathNet.Numerics.Statistics.Statistics.StandardDeviation(p.TrainPerSplit), p.TrainStd!.Value, 12);
+            Assert.True(p.TrainStd > 0, $"folds fit different rows, so their training log-loss differs (capacity {p.Capacity})");
+        }
+        // More trees fit the training rows better on every fold: the per-split values are real fits, not copies.
+        for (int s = 0; s < 5; s++)
+            Assert.True(result.Points[^1].TrainPerSplit[s] < result.Points[0].TrainPerSplit[s]);
+
+        var svg = CapacityCurve.RenderSvg(result);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(svg, "<polygon"));
+        Assert.Contains($"fill=\"{PipelineGen.Runtime.Reporting.SvgCharts.Blue}\" fill-opacity", svg); // the training band
+        Assert.Contains($"fill=\"{PipelineGen.Runtime.Reporting.SvgCharts.Orange}\" fill-opacity", svg); // the validation band
+        Assert.Contains("train (band:", svg);
+        Assert.Contains("train std over splits", CapacityCurve.RenderHtml(result));
+    }
+
+    [Fact]
+    public void Holdout_curve_measures_the_training_band_on_chunks_of_the_training_part()
+    {
+        var pipeline = new SyntheticPipeline(_project, defaultCapacity: 12);
+        SyntheticPipeline.WriteData(Path.Combine(_project, "synthetic.csv"), rows: 300, seed: 5);
+
+        var result = CapacityCurve.Compute(new MLContext(seed: 1), pipeline, [6, 12, 24]);
+
+        foreach (var p in result.Points)
+        {
+            Assert.Equal(PipelineGen.Runtime.Evaluation.Evaluator.HoldoutChunks, p.TrainPerSplit.Count);
+            Assert.NotNull(p.TrainStd);
+            // The line is the whole training part's metric; the chunks only measure the spread around it.
+            Assert.InRange(p.TrainMetric, p.TrainPerSplit.Min(), p.TrainPerSplit.Max());
+        }
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(CapacityCurve.RenderSvg(result), "<polygon"));
+    }
+
+    [Fact]
     public void Capacity_plot_keeps_the_axis_within_the_metric_range_and_marks_the_chosen_point()
     {
         // AUC near 1 with a wide band: the band and the axis stop at 1 (they used to run to 1.03).
