@@ -75,7 +75,7 @@ public sealed class EvaluationCommandContributor : ICommandContributor
         EvaluationReportWriter.Write(services.Console, result, perSplit: perSplit);
 
         if (!includeModel) return ExitCodes.Ok;
-        WriteHtml(services, result);
+        WriteHtml(services, result, record.RunId);
         var verdict = result.Comparison!.Verdict;
         record.Outcome = verdict switch
         {
@@ -87,12 +87,26 @@ public sealed class EvaluationCommandContributor : ICommandContributor
         return verdict == Verdict.BeatsBaseline ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 
-    /// <summary>Writes the HTML evaluation report beside the explore report and prints where it is.</summary>
-    public static string WriteHtml(CommandServices services, EvaluationResult result)
+    /// <summary>
+    /// Writes the HTML evaluation report beside the explore report and prints where it is; stores what the report shows
+    /// with the context it was measured in (<see cref="Training.StoredEvaluation"/>), so a later <c>test</c> can add its look.
+    /// </summary>
+    public static string WriteHtml(CommandServices services, EvaluationResult result, string? runId = null)
     {
         var path = EvaluationHtml.DefaultPath(services.Pipeline.Settings);
         EvaluationHtml.Write(result, path);
         services.Output.WriteLine($"Report: {new Uri(Path.GetFullPath(path)).AbsoluteUri}");
+        var storedPath = Training.StoredEvaluation.DefaultPath(services.Pipeline.Settings);
+        try
+        {
+            var context = RunContext.Of(services.Pipeline, result.DataPath).ToEvaluationContext(runId);
+            Training.StoredEvaluation.Of(result, context).Write(storedPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The evaluation itself stands; only the later test look cannot be put beside it.
+            services.Error.WriteLine($"warning: cannot store the evaluation for 'test' at '{storedPath}' ({e.Message}); 'test' will not add its look to the report.");
+        }
         return path;
     }
 

@@ -92,8 +92,40 @@ public sealed class TrainingCommandContributor : ICommandContributor
         command.Options.Add(model);
         command.Options.Add(force);
         command.SetAction(parse => services.RunStep("test", record =>
-            RunTest(services, record, new TestOptions { ModelPath = parse.GetValue(model), Force = parse.GetValue(force) })));
+        {
+            var options = new TestOptions { ModelPath = parse.GetValue(model), Force = parse.GetValue(force) };
+            return RunTest(services, record, options, look => AddLookToReport(services, options, look));
+        }));
         return command;
+    }
+
+    /// <summary>
+    /// Standalone <c>test</c>: the look goes into the evaluation report beside the estimate <c>evaluate</c> stored, when
+    /// that estimate was made for this spec, data and model; otherwise the console says why it is not shown.
+    /// </summary>
+    private static void AddLookToReport(CommandServices services, TestOptions options, TestLook look)
+    {
+        var settings = services.Pipeline.Settings;
+        var card = ModelCard.TryRead(Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(settings)));
+        TestReportOutcome outcome;
+        try
+        {
+            outcome = TestReport.AddLook(settings, RunContext.Of(services.Pipeline).ToEvaluationContext(null), card, look);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The look is already recorded in the card; only the report could not be rewritten.
+            services.Error.WriteLine($"warning: the test look is in the model card, but the evaluation report could not be rewritten: {e.Message}");
+            return;
+        }
+        if (outcome.ReportPath is null)
+        {
+            services.Output.WriteLine($"Note: the test look was not added to the evaluation report: {outcome.Reason}");
+            return;
+        }
+        foreach (var note in outcome.Disagreements)
+            services.Output.WriteLine($"Note: the test set disagrees with the estimate: {note}.");
+        services.Output.WriteLine($"Report (with the test look): {new Uri(Path.GetFullPath(outcome.ReportPath)).AbsoluteUri}");
     }
 
     private static int RunTest(CommandServices services, StepRecord record, TestOptions options, Action<TestLook>? looked = null)
@@ -186,7 +218,7 @@ public sealed class TrainingCommandContributor : ICommandContributor
             foreach (var (name, value) in evaluation.Parameters()) record.Parameters[name] = value;
             record.Metrics.AddRange(EvaluationCommandContributor.ToRunMetrics(evaluation));
             EvaluationReportWriter.Write(services.Console, evaluation, record.RunId);
-            EvaluationCommandContributor.WriteHtml(services, evaluation);
+            EvaluationCommandContributor.WriteHtml(services, evaluation, record.RunId);
             var verdict = evaluation.Comparison!.Verdict;
             record.Outcome = verdict == Verdict.BeatsBaseline ? "beats-baseline" : verdict == Verdict.DoesNotBeatBaseline ? "does-not-beat-baseline" : "inconclusive";
             record.Message = evaluation.Comparison.Explanation;

@@ -34,17 +34,50 @@ public static class EvaluationHtml
 
     public static void Write(EvaluationResult result, string path, TestSetFigures? test = null) => HtmlReport.Write(path, Render(result, test));
 
+    /// <summary>Writes a report drawn again from a stored <see cref="EvaluationSnapshot"/> (e.g. by <c>test</c>, with its look).</summary>
+    public static void Write(EvaluationSnapshot snapshot, string path, TestSetFigures? test = null) => HtmlReport.Write(path, Render(snapshot, test));
+
     /// <summary>The test look's notes for the console: a metric outside the cross-validated 95% interval.</summary>
-    public static IReadOnlyList<string> Disagreements(EvaluationResult r, TestSetFigures test) =>
-        r.Model is null ? [] : r.Model.Where(m => test.Metrics.TryGetValue(m.Name, out var t) && !TestAgrees(m, t))
+    public static IReadOnlyList<string> Disagreements(EvaluationResult r, TestSetFigures test) => Disagreements(r.Model, test);
+
+    /// <summary>As <see cref="Disagreements(EvaluationResult, TestSetFigures)"/>, against a stored estimate.</summary>
+    public static IReadOnlyList<string> Disagreements(IReadOnlyList<MetricSummary>? model, TestSetFigures test) =>
+        model is null ? [] : model.Where(m => test.Metrics.TryGetValue(m.Name, out var t) && !TestAgrees(m, t))
             .Select(m => $"{m.Name}: test {Metric(test.Metrics[m.Name])} lies outside the cross-validated 95% interval [{Metric(m.CiLow)}, {Metric(m.CiHigh)}]").ToList();
 
-    public static string Render(EvaluationResult r, TestSetFigures? test = null)
+    public static string Render(EvaluationResult r, TestSetFigures? test = null) => Render(Snapshot(r), test);
+
+    /// <summary>
+    /// What the page needs, without the out-of-fold predictions: the estimate, the baseline, the verdict and the charts
+    /// already drawn. Stored beside the report so that <c>test</c> can add its look later without evaluating again.
+    /// </summary>
+    public static EvaluationSnapshot Snapshot(EvaluationResult r) => new()
     {
-        var h = HtmlReport.Begin($"Evaluate: {r.PipelineName}",
-            $"{TaskName(r.Task)} · {r.ProtocolDescription} · {r.DataPath} · {r.UsedRowCount.ToString(Inv)} of {r.RowCount.ToString(Inv)} rows");
+        PipelineName = r.PipelineName,
+        Subtitle = $"{TaskName(r.Task)} · {r.ProtocolDescription} · {r.DataPath} · {r.UsedRowCount.ToString(Inv)} of {r.RowCount.ToString(Inv)} rows",
+        ProtocolDescription = r.ProtocolDescription,
+        PrimaryMetric = r.PrimaryMetric,
+        SplitCount = r.Splits.Count,
+        Model = r.Model,
+        Baseline = r.Baseline,
+        Comparison = r.Comparison,
+        DominantColumn = r.Importance?.Dominant?.Column,
+        BodyHtml = Body(r),
+    };
+
+    public static string Render(EvaluationSnapshot r, TestSetFigures? test = null)
+    {
+        var h = HtmlReport.Begin($"Evaluate: {r.PipelineName}", r.Subtitle);
         Cards(h, r, test);
         Metrics(h, r, test);
+        h.Append(r.BodyHtml);
+        return HtmlReport.End(h);
+    }
+
+    /// <summary>Everything below the metrics: the charts of the task kind, importance, per-split and segment tables, notes.</summary>
+    private static string Body(EvaluationResult r)
+    {
+        var h = new StringBuilder();
         if (r.OutOfFold is { Count: > 0 } o)
         {
             switch (r.Task)
@@ -65,20 +98,20 @@ public static class EvaluationHtml
         h.Append("<li>Curves, confusion matrices, calibration and residuals use the out-of-fold predictions: each row predicted by the model that did not see it. Bands are ±1 standard deviation across splits.</li>");
         foreach (var w in r.Warnings) h.Append($"<li>warning: {E(w)}</li>");
         h.Append("</ul></section>");
-        return HtmlReport.End(h);
+        return h.ToString();
     }
 
-    private static void Cards(StringBuilder h, EvaluationResult r, TestSetFigures? test)
+    private static void Cards(StringBuilder h, EvaluationSnapshot r, TestSetFigures? test)
     {
         h.Append("<div class=\"cards\">");
         var model = r.ModelMetric(r.PrimaryMetric);
-        Card(h, $"model {r.PrimaryMetric} (mean of {r.Splits.Count} split{(r.Splits.Count == 1 ? "" : "s")})", MeanStd(model), null);
+        Card(h, $"model {r.PrimaryMetric} (mean of {r.SplitCount} split{(r.SplitCount == 1 ? "" : "s")})", MeanStd(model), null);
         Card(h, $"baseline {r.PrimaryMetric}", MeanStd(r.BaselineMetric(r.PrimaryMetric)), null);
         if (r.Comparison is { } c)
             Card(h, "verdict", c.VerdictText, c.Verdict == Verdict.BeatsBaseline ? "ok" : c.Verdict == Verdict.DoesNotBeatBaseline ? "bad" : "warn");
         if (test is not null && test.Metrics.TryGetValue(r.PrimaryMetric, out var t))
             Card(h, $"test {r.PrimaryMetric} (one look, {test.Rows.ToString(Inv)} rows)", Metric(t), TestAgrees(model, t) ? "ok" : "warn");
-        if (r.Importance?.Dominant is { } d) Card(h, "carries most of the importance: a leak?", d.Column, "warn");
+        if (r.DominantColumn is { } d) Card(h, "carries most of the importance: a leak?", d, "warn");
         h.Append("</div>");
         if (r.Comparison is { } comparison)
             h.Append($"<section><h2>Against the baseline</h2><p>The model {E(comparison.VerdictText)}: {E(comparison.Explanation)}</p></section>");
@@ -87,7 +120,7 @@ public static class EvaluationHtml
     private static bool TestAgrees(MetricSummary? estimate, double test) =>
         estimate is not { CiLow: double low, CiHigh: double high } || (test >= low && test <= high);
 
-    private static void Metrics(StringBuilder h, EvaluationResult r, TestSetFigures? test)
+    private static void Metrics(StringBuilder h, EvaluationSnapshot r, TestSetFigures? test)
     {
         h.Append("<section><h2>Metrics</h2>");
         var header = new List<string> { "metric", "model (mean ± std)", "95% interval", "baseline (mean ± std)", "model − baseline" };
@@ -109,7 +142,7 @@ public static class EvaluationHtml
         Table(h, header, rows);
         if (test is not null)
         {
-            var notes = Disagreements(r, test);
+            var notes = Disagreements(r.Model, test);
             h.Append(notes.Count == 0
                 ? $"<p class=\"meta\">The test set ({E(test.Path)}, {test.Rows.ToString(Inv)} rows) was looked at once; its figures lie inside the cross-validated intervals where there are intervals.</p>"
                 : $"<div class=\"note\">The test set disagrees with the cross-validated estimate by more than its interval — {E(string.Join("; ", notes))}. The test set may differ from the training data (check drift in the explore report), or the estimate was optimistic.</div>");

@@ -235,8 +235,24 @@ public sealed record ModelCard
             var kind = i == 0 ? "first look" : look.Forced ? $"look #{i + 1} (forced: the test set had been seen)" : $"look #{i + 1} (different test data)";
             sb.AppendLine(string.Create(inv, $"- {look.AtUtc.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, {kind}: `{look.DataPath}` ({look.Rows} rows, SHA-256 `{look.DataSha256}`), model SHA-256 `{look.ModelSha256}`: ") +
                 string.Join(", ", look.Metrics.Select(m => string.Create(inv, $"{m.Key} {m.Value:0.####}"))));
+            if (BesideEstimate(look) is { } beside) sb.AppendLine(inv, $"  - {beside}");
         }
         return sb.ToString();
+    }
+
+    /// <summary>
+    /// The look's primary metric beside this card's cross-validated estimate, with a note when it falls outside the
+    /// estimate's 95% interval; null when the card holds no estimate with an interval for it.
+    /// </summary>
+    public string? BesideEstimate(TestLook look)
+    {
+        if (Metrics is null || !Metrics.TryGetValue(Metric, out var estimate) || !look.Metrics.TryGetValue(Metric, out var test)) return null;
+        var inv = CultureInfo.InvariantCulture;
+        if (estimate is not { CiLow: double low, CiHigh: double high })
+            return string.Create(inv, $"{Metric}: test {test:0.####} beside the estimate {estimate.Mean:0.####} (no interval: a single split).");
+        return test >= low && test <= high
+            ? string.Create(inv, $"{Metric}: test {test:0.####} lies inside the cross-validated 95% interval [{low:0.####}, {high:0.####}] (mean {estimate.Mean:0.####}).")
+            : string.Create(inv, $"**{Metric}: test {test:0.####} lies outside the cross-validated 95% interval [{low:0.####}, {high:0.####}]** (mean {estimate.Mean:0.####}): the test set may differ from the training data (check drift in the explore report), or the estimate was optimistic.");
     }
 
     /// <summary>Versions of the packages that made the model (informational version without the commit suffix).</summary>
