@@ -137,5 +137,24 @@ public sealed class TestLookInReportTests : IDisposable
         Assert.Contains("lies inside", card.BesideEstimate(look with { Metrics = new Dictionary<string, double> { ["auc"] = 0.905 } }));
     }
 
+    [Fact]
+    public void A_damaged_stored_evaluation_is_named_and_not_used()
+    {
+        var settings = new KfoldTitanic(_project).Settings;
+        var path = StoredEvaluation.DefaultPath(settings);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "{\"format\": 1, \"report\": ");
+        var look = new TestLook(DateTimeOffset.UtcNow, "t.csv", "abc", 100, "m", false, new Dictionary<string, double> { ["auc"] = 0.8 });
+
+        var outcome = TestReport.AddLook(settings, new EvaluationContext("h", "d", "t", null), null, look);
+
+        Assert.Null(outcome.ReportPath);
+        Assert.Contains($"'{path}' cannot be read", outcome.Reason);
+        Assert.Contains("Run 'evaluate'", outcome.Reason);
+
+        File.WriteAllText(path, "{\"format\": 99}");
+        Assert.Contains("written by another version of PipelineGen (format 99, expected 1)", TestReport.AddLook(settings, new EvaluationContext("h", "d", "t", null), null, look).Reason);
+    }
+
     private static string HtmlReport_Metric(double v) => PipelineGen.Runtime.Reporting.HtmlReport.Metric(v);
 }
