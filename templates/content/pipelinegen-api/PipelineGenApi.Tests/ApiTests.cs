@@ -35,7 +35,7 @@ public sealed class ApiTests(ApiServer server) : IClassFixture<ApiServer>
     [Fact]
     public async Task A_value_of_the_wrong_type_is_a_400_naming_the_column()
     {
-        var response = await server.Client.PostAsJsonAsync("/predict", new { pclass = 1, sex = "female", age = "old", fare = 80 });
+        var response = await server.Client.PostAsJsonAsync("/predict", new { pclass = 1, sex = "female", age = "old", sibsp = 0, parch = 0, fare = 80, embarked = "S" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("age", await response.Content.ReadAsStringAsync());
     }
