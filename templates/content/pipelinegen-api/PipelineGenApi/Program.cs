@@ -1,3 +1,4 @@
+using PipelineGen.Serving;
 using SampleModel;
 
 // The classes used here are generated from pipeline.yaml when you build.
@@ -22,5 +23,14 @@ var app = builder.Build();
 // Pass a prefix ("/titanic") to put them under a path; the returned group takes your own authorization or rate limiting.
 app.MapSampleModelEndpoints();
 
-app.Run();
-return 0;
+try
+{
+    app.Run();
+    return 0;
+}
+catch (ServingStartupException e)
+{
+    // No model, or one that does not load: say why (and what to do) instead of a stack trace.
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
