@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace SampleModel.Tests;
 
-/// <summary>Calls the running web API over HTTP, as a client would. Train the model first: dotnet run --project PipelineGenApi -- train.</summary>
+/// <summary>Calls the running web API over HTTP, as a client would. Train the model first: dotnet run --project WEBAPP_PROJECT_NAME -- train.</summary>
 public sealed class ApiTests(ApiServer server) : IClassFixture<ApiServer>
 {
     [Fact]
