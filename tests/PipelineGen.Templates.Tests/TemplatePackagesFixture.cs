@@ -4,7 +4,7 @@ namespace PipelineGen.Templates.Tests;
 
 /// <summary>
 /// PipelineGen and PipelineGen.Runtime packed by the integration tests' <see cref="PackageFixture"/> (temporary feed,
-/// version unique to this run), PipelineGen.Templates packed with the same version into the same feed, and installed
+/// version unique to this run), PipelineGen.Serving (for the web API template) and PipelineGen.Templates packed with the same version into the same feed, and installed
 /// into a private template hive (--debug:custom-hive) so the machine's own 'dotnet new' state is never touched.
 /// A nuget.config beside the instantiated projects adds the feed (the machine's default sources stay).
 /// </summary>
@@ -27,6 +27,11 @@ public sealed class TemplatePackagesFixture : IDisposable
             </configuration>
             """);
 
+        // The web API template references PipelineGen.Serving, which the integration tests do not need: packed here only.
+        var serving = DotnetCli.Run(packages.RepositoryRoot, TimeSpan.FromMinutes(10),
+            "pack", "src/PipelineGen.Serving/PipelineGen.Serving.csproj", "-c", "Release", "-p:Version=" + Version, "-o", packages.Feed, "-nodeReuse:false");
+        if (serving.ExitCode != 0) throw new InvalidOperationException("Packing PipelineGen.Serving failed:\n" + serving.Tail());
+
         var pack = DotnetCli.Run(packages.RepositoryRoot, TimeSpan.FromMinutes(5),
             "pack", "templates/PipelineGen.Templates.csproj", "-c", "Release", "-p:Version=" + Version, "-o", packages.Feed, "-nodeReuse:false");
         if (pack.ExitCode != 0) throw new InvalidOperationException("Packing the templates failed:\n" + pack.Tail());
@@ -48,6 +53,10 @@ public sealed class TemplatePackagesFixture : IDisposable
     public void Dispose()
     {
         DotnetNew(packages.Root, "uninstall", "PipelineGen.Templates");
+        // Our unique version would otherwise stay in the global package cache (PackageFixture removes its own two).
+        var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        try { Directory.Delete(Path.Combine(cache, "pipelinegen.serving", Version), recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
         packages.Dispose();
     }
 }

@@ -75,5 +75,6 @@ public sealed class TemplateTests(TemplatePackagesFixture template)
         AssertSucceeded(DotnetCli.Run(template.ProjectsRoot, TimeSpan.FromMinutes(2), "new", "uninstall", "PipelineGen.Templates", "--debug:custom-hive", hive));
         var list = DotnetCli.Run(template.ProjectsRoot, TimeSpan.FromMinutes(2), "new", "list", "pipelinegen", "--debug:custom-hive", hive);
         Assert.DoesNotContain("PipelineGen console app", list.Output);
+        Assert.DoesNotContain("PipelineGen web API", list.Output);
     }
 }
