@@ -115,7 +115,7 @@ public class DiagnosticTests
         Add("name with spaces", s.Replace("name: Titanic", "name: My Model"));
         Add("name keyword-ish", s.Replace("name: Titanic", "name: 123"));
         Add("params list", s.Replace("  params:\n    leaves: 8\n    iterations: 30\n    min_examples_per_leaf: 5", "  params: [1, 2]"));
-        Add("tune without space", s + "\ntune: { trials: 5 }\n");
+        Add("tune trainers scalar", s + "\ntune: { trials: 5, trainers: 3 }\n"); // (tune without space is valid: the default space)
         Add("tune space scalar", s + "\ntune: { space: 3 }\n");
         Add("tune dim empty", s + "\ntune:\n  space:\n    leaves: {}\n");
         Add("tune unknown param", s + "\ntune:\n  space:\n    depth: { min: 1, max: 3 }\n");
