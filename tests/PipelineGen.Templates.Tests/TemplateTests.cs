@@ -39,6 +39,15 @@ public sealed class TemplateTests(TemplatePackagesFixture template)
         var data = Assert.Single(Directory.GetFiles(Path.Combine(directory, "data")));
         Assert.True(File.ReadLines(data).Count() <= 301, "the sample data should stay small");
         Assert.False(Directory.Exists(Path.Combine(directory, "variants")));
+        // The README names exactly the sample files the project has, and the uninstall command that works.
+        var readme = File.ReadAllText(Path.Combine(directory, "README.md"));
+        var named = Regex.Matches(readme, @"`([\w.-]+\.csv)`").Select(m => m.Groups[1].Value).Distinct().Order().ToArray();
+        Assert.Equal([Path.GetFileName(data)], named);
+        Assert.Contains("dotnet new uninstall PipelineGen.Templates", readme);
+        // The README says .pipelinegen/ stays out of source control: the .gitignore that does it ships with the project.
+        var ignored = File.ReadAllLines(Path.Combine(directory, ".gitignore"));
+        foreach (var folder in new[] { ".pipelinegen/", "bin/", "obj/" })
+            Assert.Contains(folder, ignored);
 
         AssertSucceeded(DotnetCli.Run(directory, TimeSpan.FromMinutes(5), "build", "-nodeReuse:false"));
         var run = DotnetCli.Run(directory, TimeSpan.FromMinutes(5), "run", "--no-build", "--", "run");

@@ -145,7 +145,9 @@ public sealed class TrainingCommandContributor : ICommandContributor
     {
         var model = ModelOption();
         var input = new Option<string?>("--input") { Description = "CSV file to score; columns are matched to the pipeline's by header name (the label and unused columns may be left out; a file without a header must list the columns in the spec's order)." };
-        var output = new Option<string?>("--output") { Description = "Where to write the predictions CSV (default: <input>.predictions.csv)." };
+        var output = new Option<string?>("--output") { Description = $"Where to write the predictions CSV (default: beside the input, its extension replaced, e.g. {Path.Combine("data", "new.csv")} -> {PredictStep.DefaultOutputPath(Path.Combine("data", "new.csv"))})." };
+        // Scoring files is not an experiment: recording every call in the run store buries the evaluations in `runs`.
+        var logRun = new Option<bool>("--log-run") { Description = "Also record this call in the run store (shown by 'runs'); off by default." };
         var json = new Option<string?>("--json") { Description = "One row as a JSON object, e.g. '{\"age\": 42, \"city\": \"Oslo\"}'; prints the prediction as JSON." };
         var threshold = new Option<double?>("--threshold") { Description = "Binary: predict positive when Probability is at or above this value (0 < t < 1). Default: the spec's task.threshold, else the model's own decision (0.5). The evaluation report shows the precision/recall trade-off to choose it from." };
         var command = new Command("predict", "Score a CSV file (input columns + predictions) or one JSON row with the saved model.");
@@ -154,6 +156,7 @@ public sealed class TrainingCommandContributor : ICommandContributor
         command.Options.Add(output);
         command.Options.Add(json);
         command.Options.Add(threshold);
+        command.Options.Add(logRun);
         command.SetAction(parse =>
         {
             var inputPath = parse.GetValue(input);
@@ -167,9 +170,11 @@ public sealed class TrainingCommandContributor : ICommandContributor
             // One JSON row is a lookup, not a workflow step: stdout stays pure JSON (no run-store line) for piping.
             if (row is not null)
                 return PredictStep.RunJson(services.Pipeline, row, parse.GetValue(model), services.Output, services.Error, chosen);
+            var outputPath = parse.GetValue(output) ?? PredictStep.DefaultOutputPath(inputPath!);
+            if (!parse.GetValue(logRun))
+                return PredictStep.RunCsv(services.Pipeline, inputPath!, outputPath, parse.GetValue(model), services.Output, services.Error, chosen);
             return services.RunStep("predict", record =>
             {
-                var outputPath = parse.GetValue(output) ?? Path.ChangeExtension(inputPath!, ".predictions.csv");
                 record.Parameters["input"] = inputPath!;
                 record.Parameters["output"] = outputPath;
                 if (chosen is double t) record.Parameters["threshold"] = t.ToString(CultureInfo.InvariantCulture);

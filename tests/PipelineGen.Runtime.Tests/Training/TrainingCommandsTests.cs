@@ -67,6 +67,35 @@ public sealed class TrainingCommandsTests : IDisposable
     }
 
     [Fact]
+    public void PredictWritesTheFileItsHelpNamesAndIsLoggedOnlyWhenAsked()
+    {
+        Assert.Equal(0, Cli("train").Exit);
+        // The help's example is "data/new.csv -> <default>": the default printed must be the file predict writes.
+        var help = Cli("predict", "--help").Output.Replace("\n", " ", StringComparison.Ordinal);
+        var example = PredictStep.DefaultOutputPath(Path.Combine("data", "new.csv"));
+        Assert.Equal(Path.Combine("data", "new.predictions.csv"), example);
+        Assert.Contains(example, help.Replace(" ", "", StringComparison.Ordinal).Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("--log-run", help);
+
+        var input = Path.Combine(_project, "titanic_test.csv");
+        var scored = Cli("predict", "--input", input);
+        Assert.True(scored.Exit == 0, scored.Error);
+        Assert.True(File.Exists(Path.Combine(_project, "titanic_test.predictions.csv")), scored.Output);
+        Assert.DoesNotContain("recorded", scored.Output);
+        int PredictRuns()
+        {
+            using var store = RunStore.OpenDefault(new GeneratedLikePipeline(_project, kfold: false).Settings);
+            return store.List(pipeline: "Titanic").Count(r => r.Step == "predict");
+        }
+        Assert.Equal(0, PredictRuns());
+
+        var logged = Cli("predict", "--input", input, "--log-run");
+        Assert.True(logged.Exit == 0, logged.Error);
+        Assert.Contains("recorded", logged.Output);
+        Assert.Equal(1, PredictRuns());
+    }
+
+    [Fact]
     public void RunGoesFromExploreToTestAndRecordsTheEvaluationInTheCard()
     {
         var run = Cli(kfold: true, "run", "--ignore-explore-findings");
