@@ -95,6 +95,22 @@ public sealed class PipelineGenerator : IIncrementalGenerator
             .Select(static (compilation, _) => compilation.ReferencedAssemblyNames.Any(a => a.Name == ServingEmitter.AssemblyName))
             .WithTrackingName(TrackingNames.ServingReferenced);
 
+        // A spec that does not bind still gets its public types (members throw), so the build's only errors are the PG
+        // ones. From the spec's outline, which the parser keeps even when the spec has errors.
+        var fallbacks = parsed
+            .Combine(schemas)
+            .Combine(rootNamespace)
+            .Select(static (input, _) => Safe.Fallback(input.Left.Left, FindSchema(input.Left.Right, input.Left.Left.FilePath), input.Right))
+            .WithTrackingName(TrackingNames.Fallbacks)
+            .Collect()
+            .Select(static (all, _) => all.Where(f => f is not null).Select(f => f!).ToEquatableArray())
+            .WithTrackingName(TrackingNames.CollectedFallbacks);
+        var allDiagnostics = diagnostics.Collect()
+            .Select(static (all, _) => all.SelectMany(d => d).ToEquatableArray())
+            .WithTrackingName(TrackingNames.CollectedDiagnostics);
+        context.RegisterSourceOutput(fallbacks.Combine(emitModels).Combine(allDiagnostics), static (spc, input) =>
+            Safe.EmitFallbacks(spc, input.Left.Left, input.Left.Right, input.Right));
+
         context.RegisterSourceOutput(emitModels, static (spc, pipelines) => Safe.Emit(spc, pipelines));
         context.RegisterSourceOutput(emitModels.Combine(servingReferenced), static (spc, input) =>
         {

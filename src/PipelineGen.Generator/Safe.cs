@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using PipelineGen.Generator.Emit;
 using PipelineGen.Spec;
@@ -47,6 +48,27 @@ internal static class Safe
             context.AddSource(hintName, source);
         foreach (var (specPath, ex) in failures)
             context.ReportDiagnostic(DiagnosticReporter.ToDiagnostic(Internal(specPath, "emitting the serving code", ex)));
+    }
+
+    public static FallbackPipeline? Fallback(ParsedSpec parsed, InferredSchema? schema, string rootNamespace)
+    {
+        // The stand-in types are a convenience: if reading them fails, emit none rather than a second error.
+        try { return SpecBinder.Fallback(parsed, schema, rootNamespace); }
+        catch (Exception ex) when (ex is not OperationCanceledException) { return null; }
+    }
+
+    public static void EmitFallbacks(SourceProductionContext context, EquatableArray<FallbackPipeline> fallbacks,
+        EquatableArray<BoundPipeline> emitted, EquatableArray<DiagnosticInfo> diagnostics)
+    {
+        try
+        {
+            foreach (var (hintName, source) in FallbackEmitter.EmitAll(fallbacks, emitted.Select(p => p.Name), diagnostics, context.CancellationToken))
+                context.AddSource(hintName, source);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            context.ReportDiagnostic(DiagnosticReporter.ToDiagnostic(Internal(fallbacks.FirstOrDefault()?.SpecPath ?? "", "emitting stand-in types", ex)));
+        }
     }
 
     private static DiagnosticInfo Internal(string path, string stage, Exception ex) =>

@@ -18,4 +18,7 @@ public static class TrackingNames
     public const string CollectedLocks = nameof(CollectedLocks);
     public const string ServingReferenced = nameof(ServingReferenced);
     public const string ProjectDirectory = nameof(ProjectDirectory);
+    public const string Fallbacks = nameof(Fallbacks);
+    public const string CollectedFallbacks = nameof(CollectedFallbacks);
+    public const string CollectedDiagnostics = nameof(CollectedDiagnostics);
 }

@@ -14,6 +14,9 @@ namespace PipelineGen.Spec;
 public sealed record ParsedSpec(string FilePath, PipelineSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, string ContentHash = "")
 {
     public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
+
+    /// <summary>Name, task and declared column types as written, even when the spec has errors (see <see cref="SpecOutline"/>).</summary>
+    public SpecOutline? Outline { get; init; }
 }
 
 /// <summary>YAML text → <see cref="ParsedSpec"/>: syntax, shape (keys, types, allowed values), version, name. Never throws on bad input.</summary>
@@ -54,7 +57,7 @@ public static class SpecParser
         if (root["version"] is YScalar versionNode && !versionNode.IsNull && !(versionNode.TryGetInt(out var version) && version == SpecShape.CurrentVersion))
         {
             diagnostics.Add(SpecDiagnostics.UnsupportedVersion.Create(filePath, versionNode.Span, versionNode.Value, SpecShape.CurrentVersion));
-            return new ParsedSpec(filePath, null, diagnostics.ToEquatableArray());
+            return new ParsedSpec(filePath, null, diagnostics.ToEquatableArray()) { Outline = SpecOutline.Read(root) };
         }
 
         ShapeValidator.Validate(root, SpecShape.Root, "", filePath, diagnostics);
@@ -69,7 +72,7 @@ public static class SpecParser
             diagnostics.Add(SpecDiagnostics.InvalidValue.Create(filePath, sepNode.Span, "data.separator", $"a separator is one character (or '\\t' for tab); got '{sepNode.Value}'."));
 
         var spec = diagnostics.Any(d => d.Severity == Severity.Error) ? null : Build(root, filePath);
-        return new ParsedSpec(filePath, spec, diagnostics.ToEquatableArray(), ContentHash(root));
+        return new ParsedSpec(filePath, spec, diagnostics.ToEquatableArray(), ContentHash(root)) { Outline = SpecOutline.Read(root) };
     }
 
     private static PipelineSpec Build(YMapping root, string filePath)

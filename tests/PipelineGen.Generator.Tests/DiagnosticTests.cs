@@ -23,8 +23,10 @@ public class DiagnosticTests
         Assert.Equal(line, span.StartLinePosition.Line);
         Assert.Equal(yaml.Split('\n')[line].IndexOf("lightgmb"), span.StartLinePosition.Character);
         Assert.Contains("Did you mean 'lightgbm'?", d.GetMessage());
-        // Nothing is emitted for a spec with errors, so the user sees the real error and not a cascade of missing types.
-        Assert.Empty(run.Result.Results.Single().GeneratedSources);
+        // Only stand-in types are emitted for a spec with errors (members throw), so user code that names them compiles
+        // and the user sees the real error, not a cascade of missing types.
+        var standIn = Assert.Single(run.Result.Results.Single().GeneratedSources);
+        Assert.Contains("NotGeneratedReason", standIn.SourceText.ToString());
     }
 
     [Fact]
@@ -40,12 +42,14 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void PG0305_without_a_schema_emits_nothing_and_warns()
+    public void PG0305_without_a_schema_emits_only_stand_in_types_and_warns()
     {
         var run = GeneratorHarness.Run(SpecPath, Fixtures.TitanicSpec, schema: null);
         var d = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal(("PG0305", DiagnosticSeverity.Warning), (d.Id, d.Severity));
-        Assert.Empty(run.Result.Results.Single().GeneratedSources);
+        var standIn = Assert.Single(run.Result.Results.Single().GeneratedSources);
+        Assert.Contains("PG0305", standIn.SourceText.ToString());
+        Assert.Empty(run.CompileErrors);
     }
 
     [Fact]

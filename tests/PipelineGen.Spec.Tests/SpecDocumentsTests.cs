@@ -25,7 +25,31 @@ public class SpecDocumentsTests
     public void Json_schema_is_committed_and_current() => AssertCommitted("schemas/pipeline.schema.json", SpecDocuments.JsonSchema());
 
     [Fact]
-    public void Spec_reference_is_committed_and_current() => AssertCommitted("docs/spec-reference.md", SpecDocuments.Reference());
+    public void Spec_reference_is_committed_and_current() =>
+        AssertCommitted("docs/spec-reference.md", SpecDocuments.Reference() + TrainerReference.Markdown(MlNetDefaults.Of));
+
+    [Fact]
+    public void Spec_reference_lists_every_hyperparameter_of_every_trainer_with_a_known_default()
+    {
+        var page = TrainerReference.Markdown(MlNetDefaults.Of);
+        foreach (var trainer in PipelineGen.Spec.Catalog.TrainerCatalog.All)
+        {
+            var section = page[page.IndexOf($"### `{trainer.Name}`", StringComparison.Ordinal)..];
+            var next = section.IndexOf("\n### ", 1, StringComparison.Ordinal);
+            if (next > 0) section = section[..next];
+            foreach (var p in trainer.Params)
+            {
+                var row = section.Split('\n').Single(l => l.StartsWith($"| `{p.Name}` |", StringComparison.Ordinal));
+                Assert.DoesNotContain("unknown", row);
+            }
+        }
+        // LightGBM's leaves: ML.NET's default is read from its options object, not typed in.
+        Assert.Contains("| `leaves` | integer | ≥ 2, ≤ 131072 | " + new Microsoft.ML.Trainers.LightGbm.LightGbmBinaryTrainer.Options().NumberOfLeaves, page);
+    }
+
+    [Fact]
+    public void A_parameter_type_added_later_renders_by_name_instead_of_failing() =>
+        Assert.Equal("99", TrainerReference.TypeText((PipelineGen.Spec.Catalog.ParamType)99));
 
     [Fact]
     public void Json_schema_is_well_formed_and_lists_every_top_level_key()
