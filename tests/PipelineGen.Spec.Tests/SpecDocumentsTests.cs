@@ -43,8 +43,8 @@ public class SpecDocumentsTests
                 Assert.DoesNotContain("unknown", row);
             }
         }
-        // LightGBM's leaves: ML.NET's default is read from its options object, not typed in.
-        Assert.Contains("| `leaves` | integer | ≥ 2, ≤ 131072 | " + new Microsoft.ML.Trainers.LightGbm.LightGbmBinaryTrainer.Options().NumberOfLeaves, page);
+        // LightGBM iterations: ML.NET default read from its options object, not typed in.
+        Assert.Contains("| `iterations` | integer | ≥ 1 | " + new Microsoft.ML.Trainers.LightGbm.LightGbmBinaryTrainer.Options().NumberOfIterations + " |", page);
     }
 
     [Fact]
