@@ -38,9 +38,12 @@ public sealed class StepRecord
 /// </summary>
 public sealed class CommandServices
 {
-    internal CommandServices(IPipelineDefinition pipeline, TextWriter output, TextWriter error, bool interactive)
+    internal CommandServices(IPipelineDefinition pipeline, TextWriter output, TextWriter error, bool interactive, int? width = null)
     {
         Pipeline = pipeline;
+        // A known width (the terminal's, or one asked for): prose wraps to it and tables are laid out within it.
+        Width = width;
+        if (width is int w) output = new WrappingWriter(output, w) { NewLine = "\n" };
         Output = output;
         Error = error;
         Interactive = interactive;
@@ -53,7 +56,11 @@ public sealed class CommandServices
         });
         // Captured output is read as a log: wide enough that sentences and tables are not wrapped mid-line.
         if (!interactive) Console.Profile.Width = 240;
+        if (width is int columns) Console.Profile.Width = columns;
     }
+
+    /// <summary>The width output must fit, when known (a terminal, or asked for); null for a log (no wrapping).</summary>
+    public int? Width { get; }
 
     public IPipelineDefinition Pipeline { get; }
     public TextWriter Output { get; }

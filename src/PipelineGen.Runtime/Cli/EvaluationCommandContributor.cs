@@ -127,21 +127,24 @@ public static class EvaluationReportWriter
     public static void Write(IAnsiConsole console, EvaluationResult result, string? runId = null, bool perSplit = false)
     {
         console.WriteLine();
-        console.Write(new Text($"{result.PipelineName} ({Describe(result.Task)}): {result.ProtocolDescription}\n"));
-        console.Write(new Text($"Data: {result.DataPath} - {result.UsedRowCount} of {result.RowCount} rows used"
+        Prose(console, ($"{result.PipelineName} ({Describe(result.Task)}): {result.ProtocolDescription}\n"));
+        Prose(console, ($"Data: {result.DataPath} - {result.UsedRowCount} of {result.RowCount} rows used"
             + (result.SkippedBadRowCount > 0 ? $", {result.SkippedBadRowCount} bad rows skipped" : "")
             + (result.DuplicateRowCount > 0 ? $", {result.DuplicateRowCount} exact duplicates kept with their first copy" : "")
             + $", {result.Splits.Count} split(s)\n"));
-        console.Write(new Text($"Primary metric: {result.PrimaryMetric} ({result.PrimaryMetricReason})\n"));
-        console.Write(new Text($"Baseline: {result.BaselineStrategy}, fitted on each training part only\n"));
-        console.Write(new Text($"Metrics: mean ± std over {result.Splits.Count} split(s), 95% t-interval of the mean{(result.Model is null ? "" : ", difference = model - baseline")}\n"));
+        Prose(console, ($"Primary metric: {result.PrimaryMetric} ({result.PrimaryMetricReason})\n"));
+        Prose(console, ($"Baseline: {result.BaselineStrategy}, fitted on each training part only\n"));
+        Prose(console, ($"Metrics: mean ± std over {result.Splits.Count} split(s), 95% t-interval of the mean{(result.Model is null ? "" : ", difference = model - baseline")}\n"));
 
+        // In a narrow terminal the interval goes under the model's mean ± std instead of in its own column, so the row
+        // fits 80 columns without Spectre splitting a number across lines.
+        var stacked = console.Profile.Width < 100;
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn(new TableColumn("metric").NoWrap());
         if (result.Model is not null)
         {
-            table.AddColumn(new TableColumn("model").RightAligned().NoWrap());
-            table.AddColumn(new TableColumn("95% CI").RightAligned().NoWrap());
+            table.AddColumn(new TableColumn(stacked ? "model (95% CI)" : "model").RightAligned().NoWrap());
+            if (!stacked) table.AddColumn(new TableColumn("95% CI").RightAligned().NoWrap());
         }
         table.AddColumn(new TableColumn("baseline").RightAligned().NoWrap());
         if (result.Model is not null) table.AddColumn(new TableColumn("difference").RightAligned().NoWrap());
@@ -152,8 +155,13 @@ public static class EvaluationReportWriter
             var cells = new List<string> { baseline.Name == result.PrimaryMetric ? $"{baseline.Name} *" : baseline.Name };
             if (model is not null)
             {
-                cells.Add(MeanStd(model));
-                cells.Add(model.CiLow is double low && model.CiHigh is double high ? $"[{F(low)}, {F(high)}]" : "-");
+                var interval = model.CiLow is double low && model.CiHigh is double high ? $"[{F(low)}, {F(high)}]" : "-";
+                if (stacked) cells.Add(MeanStd(model) + "\n" + interval);
+                else
+                {
+                    cells.Add(MeanStd(model));
+                    cells.Add(interval);
+                }
             }
             cells.Add(MeanStd(baseline));
             if (model is not null)
@@ -161,31 +169,32 @@ public static class EvaluationReportWriter
             table.AddRow(cells.Select(c => new Text(c)));
         }
         console.Write(table);
-        console.Write(new Text("* primary metric. \"undefined\": not computable on that data (e.g. a fold without a positive example).\n"));
+        Prose(console, ("* primary metric. \"undefined\": not computable on that data (e.g. a fold without a positive example).\n"));
 
         if (result.Comparison is { } comparison)
-            console.Write(new Text(comparison.Verdict == Verdict.Inconclusive
+            Prose(console, (comparison.Verdict == Verdict.Inconclusive
                 ? $"Verdict: inconclusive, the model is not shown to beat the baseline: {comparison.Explanation}\n"
                 : $"Verdict: the model {comparison.VerdictText}: {comparison.Explanation}\n"));
         if (result.PerSplitReason is not null || perSplit)
             WritePerSplit(console, result);
         foreach (var warning in result.Warnings)
-            console.Write(new Text($"warning: {warning}\n"));
+            Prose(console, ($"warning: {warning}\n"));
     }
 
     /// <summary>One row per split: rows, validation class mix, the primary metric of the model and the baseline.</summary>
     public static void WritePerSplit(IAnsiConsole console, EvaluationResult result)
     {
         string primary = result.PrimaryMetric;
-        console.Write(new Text(result.PerSplitReason is { } reason
+        Prose(console, (result.PerSplitReason is { } reason
             ? $"Per split ({reason}):\n"
             : "Per split:\n"));
         var table = new Table().Border(TableBorder.Simple);
         table.AddColumn(new TableColumn("split").NoWrap());
         table.AddColumn(new TableColumn("train rows").RightAligned().NoWrap());
-        table.AddColumn(new TableColumn("validation rows").RightAligned().NoWrap());
+        table.AddColumn(new TableColumn(console.Profile.Width < 100 ? "valid. rows" : "validation rows").RightAligned().NoWrap());
         bool classes = result.ClassNames.Count > 0 && result.Splits.Any(s => s.ValidationClassCounts is not null);
-        if (classes) table.AddColumn(new TableColumn("validation class mix").NoWrap());
+        // The class mix wraps at its separators in a narrow terminal; the numbers never wrap.
+        if (classes) table.AddColumn(new TableColumn("validation class mix"));
         if (result.Model is not null) table.AddColumn(new TableColumn($"model {primary}").RightAligned().NoWrap());
         table.AddColumn(new TableColumn($"baseline {primary}").RightAligned().NoWrap());
         foreach (var split in result.Splits)
@@ -212,6 +221,12 @@ public static class EvaluationReportWriter
         return string.Join(" / ", counts.Select((c, i) => (c, i)).Where(t => t.c > 0)
             .Select(t => string.Create(CultureInfo.InvariantCulture, $"{names[t.i]} {100.0 * t.c / total:0}%")));
     }
+
+    /// <summary>
+    /// Prose goes to the console's writer as it is, not through Spectre's <see cref="Text"/>: in a narrow terminal Spectre
+    /// would fold a long path mid-word, while the host's wrapping breaks lines at spaces and keeps a path whole (copyable).
+    /// </summary>
+    private static void Prose(IAnsiConsole console, string text) => console.Profile.Out.Writer.Write(text);
 
     public static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
 

@@ -42,7 +42,10 @@ public sealed class ExploreCommandContributor : ICommandContributor
             record.Parameters["data"] = options.DataPath ?? services.Pipeline.Settings.TrainDataPath;
             record.Parameters["output"] = options.OutputHtmlPath;
             record.Parameters["seed"] = options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return ExploreCommand.Run(services.Pipeline, options, services.Output);
+            // Exploring 54k rows takes seconds: a terminal sees a progress line on stderr (redrawn in place, erased at the
+            // end); redirected or captured output gets none, so logs and piped output stay clean.
+            using var progress = services.Interactive ? new ProgressLine(services.Error, "explore") : null;
+            return ExploreCommand.Run(services.Pipeline, options, services.Output, progress, services.Width);
         }));
         root.Subcommands.Add(command);
     }

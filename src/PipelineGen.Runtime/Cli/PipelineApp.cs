@@ -14,20 +14,21 @@ public static partial class PipelineApp
     {
         // Started by the build's training step: end with the build process even when it is killed outright (kill -9).
         ParentProcessWatch.StartIfRequested();
-        return Run(args, pipeline, System.Console.Out, System.Console.Error, interactive: !System.Console.IsOutputRedirected);
+        var interactive = !System.Console.IsOutputRedirected;
+        return Run(args, pipeline, System.Console.Out, System.Console.Error, interactive, consoleWidth: interactive ? ConsoleWidth.OfTerminal() : null);
     }
 
     /// <summary>Runs the command line with its output captured (tests, embedding): plain text, no colour or animation.</summary>
     public static int Run(string[] args, IPipelineDefinition pipeline, TextWriter output, TextWriter error,
-        IEnumerable<ICommandContributor>? extraContributors = null, string? runStorePath = null) =>
-        Run(args, pipeline, output, error, interactive: false, extraContributors, runStorePath);
+        IEnumerable<ICommandContributor>? extraContributors = null, string? runStorePath = null, int? consoleWidth = null) =>
+        Run(args, pipeline, output, error, interactive: false, extraContributors, runStorePath, consoleWidth);
 
     private static int Run(string[] args, IPipelineDefinition pipeline, TextWriter output, TextWriter error, bool interactive,
-        IEnumerable<ICommandContributor>? extraContributors = null, string? runStorePath = null)
+        IEnumerable<ICommandContributor>? extraContributors = null, string? runStorePath = null, int? consoleWidth = null)
     {
         // Before anything resolves a path: the project folder named on the command line (see ProjectLocation).
         ApplyProjectDirectoryOption(args);
-        var services = new CommandServices(pipeline, output, error, interactive)
+        var services = new CommandServices(pipeline, output, error, interactive, consoleWidth)
         {
             RunStorePath = runStorePath ?? RunStore.DefaultPath(pipeline.Settings),
         };
@@ -43,7 +44,14 @@ public static partial class PipelineApp
             error.WriteLine("Run with --help to see the commands and options.");
             return ExitCodes.BadInput;
         }
-        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = services.Output, Error = error });
+        }
+        finally
+        {
+            services.Output.Flush();
+        }
     }
 
     private static readonly List<(Type Pipeline, ICommandContributor Contributor)> Registered = [];

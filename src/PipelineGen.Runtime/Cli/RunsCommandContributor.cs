@@ -54,18 +54,29 @@ public sealed class RunsCommandContributor : ICommandContributor
         }
         using var store = services.OpenRunStore();
         var list = store.List(limit);
+        // Fits an 80-column terminal: the id is shown whole and never wrapped (it is what 'runs compare' takes, and it
+        // starts with the UTC start time, so no separate column); the pipeline only when the history holds several.
+        var pipelines = list.Select(r => r.Pipeline).Distinct(StringComparer.Ordinal).Count();
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var column in new[] { "run", "started (UTC)", "step", "pipeline", "primary metric", "outcome", "duration" })
-            table.AddColumn(column);
+        table.AddColumn(new TableColumn("run (UTC start)").NoWrap());
+        table.AddColumn(new TableColumn("step").NoWrap());
+        if (pipelines > 1) table.AddColumn("pipeline");
+        table.AddColumn("primary metric");
+        table.AddColumn("outcome");
+        table.AddColumn(new TableColumn("time").RightAligned().NoWrap());
         foreach (var run in list)
-            table.AddRow(new[]
-            {
-                run.Id, run.StartedUtc.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), run.Step, run.Pipeline,
-                PrimaryMetric(run), run.Outcome, $"{run.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s",
-            }.Select(c => new Text(c)));
+        {
+            var cells = new List<string> { run.Id, run.Step };
+            if (pipelines > 1) cells.Add(run.Pipeline);
+            cells.Add(PrimaryMetric(run));
+            cells.Add(run.Outcome);
+            cells.Add($"{run.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s");
+            table.AddRow(cells.Select(c => new Text(c)));
+        }
+        if (pipelines == 1) services.Output.WriteLine($"Runs of {list[0].Pipeline}:");
         services.Console.Write(table);
         TuningStudies(services, list);
-        services.Output.WriteLine($"{list.Count} run(s) shown; compare two with: runs compare <A> <B>");
+        services.Output.WriteLine($"{list.Count} run(s) shown; compare two with: runs compare <A> <B> (a unique prefix of an id is enough)");
         return ExitCodes.Ok;
     }
 
@@ -107,7 +118,7 @@ public sealed class RunsCommandContributor : ICommandContributor
             return ExitCodes.BadInput;
         }
         var comparison = RunComparison.Of(a, b);
-        services.Console.Write(new Text($"A: {a.Id}  {a.Step}  {a.Outcome}\nB: {b.Id}  {b.Step}  {b.Outcome}\n"));
+        services.Output.Write($"A: {a.Id}  {a.Step}  {a.Outcome}\nB: {b.Id}  {b.Step}  {b.Outcome}\n");
 
         var parameters = new Table().Border(TableBorder.Simple).Title("parameters");
         parameters.AddColumn("parameter");

@@ -7,7 +7,12 @@ public static class ExplorationConsole
 {
     private const int MaxCell = 24;
 
-    public static void Write(ExplorationReport report, TextWriter output)
+    public static void Write(ExplorationReport report, TextWriter output) => Write(report, output, width: null);
+
+    /// <param name="width">The terminal's width: wider tables are stacked (one table of kinds and missing values, one of
+    /// numeric statistics, one of top values), and a table still too wide is written one row per line. Null: one wide table
+    /// (a log).</param>
+    public static void Write(ExplorationReport report, TextWriter output, int? width)
     {
         var o = output;
         o.WriteLine($"Explore: {report.PipelineName} ({TaskName(report.Task)}, label '{report.LabelColumn}')");
@@ -43,7 +48,26 @@ public static class ExplorationConsole
                 top,
             ]);
         }
-        WriteTable(o, rows);
+        if (width is int fit && TableWidth(rows) > fit)
+        {
+            // Stacked: identity and missing values; numeric statistics (numeric and date columns only); top values.
+            WriteTable(o, rows.Select(r => r[..5]).ToList(), fit);
+            var numeric = rows.Where((r, i) => i == 0 || report.Columns[i - 1].Numeric is not null).Select(r => new[] { r[0], r[5], r[6], r[7], r[8] }).ToList();
+            if (numeric.Count > 1)
+            {
+                o.WriteLine();
+                WriteTable(o, numeric, fit);
+            }
+            var top = rows.Where((r, i) => i == 0 || r[9].Length > 0).Select(r => new[] { r[0], r[9] }).ToList();
+            if (top.Count > 1)
+            {
+                o.WriteLine();
+                var nameWidth = top.Max(r => Clip(r[0], MaxCell).Length);
+                // The top values are the one free-text cell: clipped to the line (they are in the HTML report in full).
+                WriteTable(o, top.Select(r => new[] { r[0], Clip(r[1], Math.Max(12, fit - nameWidth - 6)) }).ToList(), fit);
+            }
+        }
+        else WriteTable(o, rows);
         o.WriteLine();
 
         if (report.ClassBalance is { } balance)
@@ -100,7 +124,7 @@ public static class ExplorationConsole
             var table = new List<string[]> { new[] { "column", "psi", "ks p", "verdict" } };
             foreach (var d in drift.Columns)
                 table.Add([d.Column, Fmt.Fixed(d.Psi, 3), Fmt.PValue(d.KsPValue), d.Verdict.ToString().ToLowerInvariant()]);
-            WriteTable(o, table);
+            WriteTable(o, table, width ?? int.MaxValue);
             o.WriteLine();
         }
         else o.WriteLine("Drift: no comparison data (set test data in the spec or pass a file to compare with).");
@@ -142,9 +166,32 @@ public static class ExplorationConsole
         return s.Length <= max ? s : s[..(max - 1)] + "…";
     }
 
+    private static List<string[]> Clipped(List<string[]> rows) =>
+        rows.Select(r => r.Select((c, i) => i == r.Length - 1 ? Clip(c, 60) : Clip(c, MaxCell)).ToArray()).ToList();
+
+    private static int TableWidth(List<string[]> rows)
+    {
+        var clipped = Clipped(rows);
+        return 2 + Enumerable.Range(0, clipped[0].Length).Sum(i => clipped.Max(r => r[i].Length) + 2) - 2;
+    }
+
+    /// <summary>A table that fits <paramref name="width"/>, else one line per row ("name: header value, ...") that the
+    /// console's wrapping can break at spaces: values are never cut.</summary>
+    private static void WriteTable(TextWriter o, List<string[]> rows, int width)
+    {
+        if (TableWidth(rows) <= width)
+        {
+            WriteTable(o, rows);
+            return;
+        }
+        var header = rows[0];
+        foreach (var r in rows.Skip(1))
+            o.WriteLine("  " + r[0] + ": " + string.Join(", ", Enumerable.Range(1, r.Length - 1).Where(i => r[i].Length > 0).Select(i => $"{header[i]} {r[i]}")));
+    }
+
     private static void WriteTable(TextWriter o, List<string[]> rows)
     {
-        var clipped = rows.Select(r => r.Select((c, i) => i == r.Length - 1 ? Clip(c, 60) : Clip(c, MaxCell)).ToArray()).ToList();
+        var clipped = Clipped(rows);
         var widths = Enumerable.Range(0, clipped[0].Length).Select(i => clipped.Max(r => r[i].Length)).ToArray();
         foreach (var r in clipped)
         {

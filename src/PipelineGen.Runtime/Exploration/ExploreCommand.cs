@@ -11,7 +11,11 @@ public static class ExploreCommand
 {
     public const int Ok = 0, CheckFailed = 1, BadInput = 2;
 
-    public static int Run(IPipelineDefinition pipeline, ExploreOptions options, TextWriter output, IProgress<double>? progress = null)
+    public static int Run(IPipelineDefinition pipeline, ExploreOptions options, TextWriter output, IProgress<double>? progress = null) =>
+        Run(pipeline, options, output, progress, width: null);
+
+    /// <param name="width">The terminal's width, when known: the summary's tables are laid out to fit it.</param>
+    public static int Run(IPipelineDefinition pipeline, ExploreOptions options, TextWriter output, IProgress<double>? progress, int? width)
     {
         ExplorationReport report;
         try
@@ -24,7 +28,7 @@ public static class ExploreCommand
             return BadInput;
         }
 
-        ExplorationConsole.Write(report, output);
+        ExplorationConsole.Write(report, output, width);
         var htmlPath = Path.GetFullPath(options.OutputHtmlPath);
         try
         {

@@ -210,11 +210,11 @@ public static class PredictStep
         }
     }
 
-    /// <summary>CLI entry for a CSV file: 0 written, 2 bad input. Notes go to <paramref name="output"/>, warnings to <paramref name="error"/>.</summary>
     /// <summary><c>predict</c>'s output when <c>--output</c> is not given: beside the input, extension replaced
     /// (<c>data/new.csv</c> → <c>data/new.predictions.csv</c>). The help text is built from this, so it cannot drift.</summary>
     public static string DefaultOutputPath(string inputPath) => Path.ChangeExtension(inputPath, ".predictions.csv");
 
+    /// <summary>CLI entry for a CSV file: 0 written, 2 bad input. Notes go to <paramref name="output"/>, warnings to <paramref name="error"/>.</summary>
     public static int RunCsv(IPipelineDefinition pipeline, string inputPath, string outputPath, string? modelPath, TextWriter output, TextWriter error, double? threshold = null)
     {
         try
