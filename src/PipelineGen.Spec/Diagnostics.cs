@@ -111,6 +111,16 @@ public static class SpecDiagnostics
         "Column {0} of '{1}' has a name of {2} bytes (UTF-8), starting '{3}'; names may be at most {4} bytes. Is the header row really a header? Shorten the name in the header.", DataCategory);
     public static readonly DiagnosticDescriptorInfo ReservedColumnName = new("PG0122", "Column name reserved by the pipeline", Severity.Error,
         "Column '{0}' of '{1}' is read as {2}, but the generated ML.NET pipeline creates a column of that name ({3}) before reading it, so it would read the wrong values. Rename the column in the header, or give it 'role: ignore'.", DataCategory);
+    // PG0150-PG0159: the column names a spec gives a file without a header ('data.names').
+    public static readonly DiagnosticDescriptorInfo NamesWithHeader = new("PG0150", "Column names given for a file with a header", Severity.Error,
+        "'data.names' names the columns of a file without a header, but this spec reads the first line as the header. Set 'header: false' if the file has no header, or remove 'names' to use the header's names.", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo DuplicateNameInNames = new("PG0151", "Column name given twice", Severity.Error,
+        "Column name '{0}' is given twice in 'data.names' (first as column {1}). Give each column its own name.", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo InvalidNameInNames = new("PG0152", "Unusable column name", Severity.Error,
+        "'{0}' in 'data.names' cannot name a column: {1}. Use a name with letters or digits, e.g. 'fixed_acidity'.", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo NamesCountMismatch = new("PG0153", "Column names do not match the data", Severity.Error,
+        "'data.names' lists {0} column name(s) but the first row of '{1}' has {2} field(s). List one name per field, in the file's order.", DataCategory);
+
     // PG0130-PG0139: hostile data paths and files (found by the build tool, reported by the generator; the tool also reports
     // PG0134 itself when it cannot write its output).
     public static readonly DiagnosticDescriptorInfo DataOutsideProject = new("PG0130", "Data file outside the project", Severity.Warning,

@@ -71,6 +71,8 @@ public static class SpecParser
         if (root.Get("data.separator") is YScalar { IsNull: false } sepNode && sepNode.Value is not ("\\t" or "tab") && sepNode.Value.Length != 1)
             diagnostics.Add(SpecDiagnostics.InvalidValue.Create(filePath, sepNode.Span, "data.separator", $"a separator is one character (or '\\t' for tab); got '{sepNode.Value}'."));
 
+        ColumnNames.Check(root, filePath, diagnostics);
+
         var spec = diagnostics.Any(d => d.Severity == Severity.Error) ? null : Build(root, filePath);
         return new ParsedSpec(filePath, spec, diagnostics.ToEquatableArray(), ContentHash(root)) { Outline = SpecOutline.Read(root) };
     }
@@ -114,7 +116,7 @@ public static class SpecParser
                 data.GetString("bad_rows") ?? "fail",
                 featuresNode is YSequence ? featuresNode.Scalars().Select(s => new Spanned<string>(s.Value, s.Span)).ToEquatableArray() : null,
                 featuresNode?.Span ?? SourceSpan.None,
-                columns),
+                columns) { Names = ColumnNames.Read(data) },
             Spanned(root, "metric") is { Value: not "auto" } metric ? metric : null,
             new PrepareSection(
                 prepare?.GetString("normalize") ?? "auto",

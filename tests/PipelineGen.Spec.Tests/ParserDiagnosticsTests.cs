@@ -22,6 +22,41 @@ public class ParserDiagnosticsTests
     }
 
     [Fact]
+    public void Names_of_a_headerless_file_are_read_in_order()
+    {
+        var parsed = Parse(Minimal + "\n  header: false\n  names: [age, plan, churned]\n");
+        Assert.Empty(parsed.Diagnostics);
+        Assert.Equal(new[] { "age", "plan", "churned" }, parsed.Spec!.Data.Names!.Value.Select(n => n.Value));
+    }
+
+    [Fact]
+    public void PG0150_names_without_header_false_is_located_at_the_key()
+    {
+        var d = Single(Parse(Minimal + "\n  names: [age, plan, churned]\n").Diagnostics, "PG0150");
+        Assert.Equal((8, 3), (d.Span.StartLine, d.Span.StartColumn));
+        Assert.Contains("header: false", d.Message);
+    }
+
+    [Fact]
+    public void PG0151_a_name_given_twice_is_located_at_the_second()
+    {
+        var d = Single(Parse(Minimal + "\n  header: false\n  names: [age, plan, age]\n").Diagnostics, "PG0151");
+        Assert.Equal((9, 22), (d.Span.StartLine, d.Span.StartColumn));
+        Assert.Contains("'age' is given twice", d.Message);
+        Assert.Contains("first as column 1", d.Message);
+    }
+
+    [Theory]
+    [InlineData("\"  \"", "blank")]
+    [InlineData("\"--\"", "no letter or digit")]
+    public void PG0152_an_unusable_name_is_located(string name, string reason)
+    {
+        var d = Single(Parse(Minimal + $"\n  header: false\n  names: [age, {name}]\n").Diagnostics, "PG0152");
+        Assert.Equal((9, 16), (d.Span.StartLine, d.Span.StartColumn));
+        Assert.Contains(reason, d.Message);
+    }
+
+    [Fact]
     public void PG0001_yaml_syntax_error_is_located()
     {
         var yaml = "version: 1\nname: Churn\ntask:\n  kind: binary\n   label: churned\n";

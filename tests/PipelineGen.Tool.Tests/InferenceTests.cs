@@ -146,6 +146,30 @@ public class InferenceTests
     }
 
     [Fact]
+    public void Headerless_file_takes_its_column_names_from_the_spec()
+    {
+        using var project = new TempProject();
+        project.Write("data.csv", "1,a\n2,b\n");
+        var schema = project.Infer(project.WriteSpec(label: "grade", dataExtra: "header: false\nnames: [score, grade]"));
+        Assert.Equal(new[] { "score", "grade" }, schema.Columns.Select(c => c.Name));
+        Assert.Empty(schema.Diagnostics);
+        Assert.Equal(2, schema.RowsSampled);
+        Assert.Equal(new[] { "1", "2" }, schema.Find("score")!.DistinctValues);
+    }
+
+    [Fact]
+    public void PG0153_names_that_do_not_match_the_fields_are_an_error_at_the_first_row()
+    {
+        using var project = new TempProject();
+        var data = project.Write("data.csv", "1,a,x\n2,b,y\n");
+        var schema = project.Infer(project.WriteSpec(label: "grade", dataExtra: "header: false\nnames: [score, grade]"));
+        var d = Assert.Single(schema.Diagnostics, x => x.Id == "PG0153");
+        Assert.Equal((data, 1, 1), (d.FilePath, d.Span.StartLine, d.Span.StartColumn));
+        Assert.Contains("lists 2 column name(s)", d.Message);
+        Assert.Contains("has 3 field(s)", d.Message);
+    }
+
+    [Fact]
     public void A_spec_with_errors_gives_an_empty_schema_without_diagnostics()
     {
         using var project = new TempProject();

@@ -31,7 +31,11 @@ public sealed record DataSection(
     string BadRows,
     EquatableArray<Spanned<string>>? Features,
     SourceSpan FeaturesSpan,
-    EquatableArray<ColumnOverride> Columns);
+    EquatableArray<ColumnOverride> Columns)
+{
+    /// <summary>'data.names': the column names of a file without a header, in file order; null when not given.</summary>
+    public EquatableArray<Spanned<string>>? Names { get; init; }
+}
 
 public sealed record ColumnOverride(Spanned<string> Name, Spanned<string>? Type, Spanned<string>? Role, Spanned<string>? Missing);
 

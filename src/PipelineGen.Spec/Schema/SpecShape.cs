@@ -90,6 +90,7 @@ public static class SpecShape
             P("test", Str("Held-out test data file, evaluated once at the end."), checks: new[] { "PG0301", "PG0306" }),
             P("format", Str("File format.", "csv", "tsv"), @default: "from the file extension"),
             P("header", Bool("Whether the first line names the columns."), @default: "true"),
+            P("names", new ListShape("With 'header: false': the column names, in the file's order (without it the columns are Column1, Column2, ...).", Str("A column name.")), checks: new[] { "PG0150", "PG0151", "PG0152", "PG0153" }),
             P("separator", Str("Field separator (one character)."), @default: "',' for csv, tab for tsv"),
             P("missing_values", new ListShape("Tokens that mean 'missing'.", Str("A token."))),
             P("bad_rows", Str("What a row that does not parse does: fail the step, or skip it and count it.", "fail", "skip"), @default: "fail"),

@@ -153,8 +153,16 @@ internal static class SchemaInferrer
             header = first.Fields.ToArray(); // names read like values: surrounding unquoted blanks are not part of them
             ReportDuplicateNames(header, first, path, diagnostics);
         }
+        else if (data.Names is { } names && names.Count == first.Fields.Count)
+        {
+            // The spec names the columns of a headerless file (data.names): the generated properties get those names.
+            header = names.Select(n => n.Value).ToArray();
+            pending = first;
+        }
         else
         {
+            if (data.Names is { } given)
+                diagnostics.Add(SpecDiagnostics.NamesCountMismatch.Create(path, At(first.Line, 1, first.LineOffset), given.Count, path, first.Fields.Count));
             // Without a header the columns are numbered like ML.NET's loader would have to be told: Column1, Column2, ...
             header = Enumerable.Range(1, first.Fields.Count).Select(i => "Column" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             pending = first;
