@@ -24,9 +24,21 @@ public sealed class ExportCommandContributor : ICommandContributor
         onnx.Options.Add(data);
         onnx.Options.Add(rows);
         onnx.Options.Add(tolerance);
+        var ifRequested = new Option<bool>("--if-requested") { Description = "Export only when the spec sets 'deploy.onnx: true' (what the build runs after training); otherwise say so and succeed." };
+        onnx.Options.Add(ifRequested);
         onnx.SetAction(parse => services.RunStep("export-onnx", record =>
         {
             var t = parse.GetValue(tolerance);
+            if (!(t >= 0) || double.IsInfinity(t))
+            {
+                services.Error.WriteLine($"error: --tolerance {t.ToString(CultureInfo.InvariantCulture)} is not a tolerance: give a finite number >= 0 (0: every value must be identical).");
+                return ExitCodes.BadInput;
+            }
+            if (parse.GetValue(ifRequested) && services.Pipeline.Settings.DeployOnnx is null)
+            {
+                services.Output.WriteLine("The spec does not set 'deploy.onnx: true'; nothing exported.");
+                return ExitCodes.Ok;
+            }
             var options = new ExportOptions
             {
                 ModelPath = parse.GetValue(model),
@@ -43,11 +55,13 @@ public sealed class ExportCommandContributor : ICommandContributor
             catch (OnnxModelException e)
             {
                 services.Error.WriteLine($"error: {e.Message}");
+                LocatedExportErrors.ExportFailed(services.Error, services.Pipeline.Settings, e.Message);
                 return ExitCodes.CheckFailed;
             }
             catch (InvalidOperationException e)
             {
                 services.Error.WriteLine($"error: ML.NET could not export this model to ONNX: {e.Message}");
+                LocatedExportErrors.ExportFailed(services.Error, services.Pipeline.Settings, "ML.NET's converter: " + e.Message);
                 return ExitCodes.CheckFailed;
             }
             record.Parameters["onnx"] = result.OnnxPath;
@@ -57,12 +71,18 @@ public sealed class ExportCommandContributor : ICommandContributor
             w.WriteLine($"Wrote {result.OnnxPath} ({new FileInfo(result.OnnxPath).Length:N0} bytes).");
             w.WriteLine($"  inputs:  {string.Join(", ", result.Inputs)}");
             w.WriteLine($"  outputs: {string.Join(", ", result.Outputs)}");
+            foreach (var change in result.GraphChanges) w.WriteLine($"  corrected in ML.NET's graph: {change}");
             w.WriteLine($"Parity: {result.RowsCompared} rows of {result.ParityDataPath}, max |ML.NET - ONNX Runtime| = {OnnxExporter.Number(result.MaxAbsoluteDifference)} (tolerance {OnnxExporter.Number(t)} + {OnnxExporter.Number(t)}·|ML.NET|).");
             if (result.ParityHolds) return ExitCodes.Ok;
             services.Error.WriteLine($"error: ONNX Runtime disagrees with ML.NET on {result.Differences.Count} value(s); the ONNX model must not be deployed:");
             foreach (var d in result.Differences.Take(20))
                 services.Error.WriteLine($"  row {d.Row}, column {d.Column}: ML.NET {OnnxExporter.Number(d.MlNet)}, ONNX Runtime {OnnxExporter.Number(d.Onnx)}");
             if (result.Differences.Count > 20) services.Error.WriteLine($"  ... and {result.Differences.Count - 20} more");
+            // Nothing picks a model that failed parity up by its name (the build copies model.onnx to the output).
+            var rejected = result.OnnxPath + ".rejected";
+            File.Move(result.OnnxPath, rejected, overwrite: true);
+            services.Error.WriteLine($"  the model was moved to {rejected}");
+            LocatedExportErrors.ParityFailed(services.Error, services.Pipeline.Settings, result with { OnnxPath = rejected }, t);
             record.Message = $"parity failed on {result.Differences.Count} value(s)";
             return ExitCodes.CheckFailed;
         }));

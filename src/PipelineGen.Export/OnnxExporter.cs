@@ -31,6 +31,9 @@ public sealed record ExportResult(
     int RowsCompared, double MaxAbsoluteDifference, IReadOnlyList<ParityDifference> Differences, string ParityDataPath)
 {
     public bool ParityHolds => Differences.Count == 0;
+
+    /// <summary>Corrections made to ML.NET's graph (see <see cref="OnnxGraphRewriter"/>), one line each.</summary>
+    public IReadOnlyList<string> GraphChanges { get; init; } = [];
 }
 
 /// <summary>
@@ -68,7 +71,14 @@ public static class OnnxExporter
         // The exporter traces the data view back to its source and makes a graph input of every column it finds there,
         // so it is given an empty loader that has the feature columns only.
         var featureSource = FeatureOnlySource(ml, featureView.Schema);
-        AtomicFile.Write(onnxPath, stream => ml.Model.ConvertToOnnx(scoring, featureSource, stream, outputs));
+        var graphChanges = new List<string>();
+        AtomicFile.Write(onnxPath, stream =>
+        {
+            // ML.NET's graph, then two corrections it needs (word n-grams of all lengths, prediction outputs only).
+            using var converted = new MemoryStream();
+            ml.Model.ConvertToOnnx(scoring, featureSource, converted, outputs);
+            stream.Write(OnnxGraphRewriter.Rewrite(converted.ToArray(), outputs, graphChanges));
+        });
 
         using var onnx = OnnxModel.Open(onnxPath);
         onnx.RequireInputs(features);
@@ -77,7 +87,7 @@ public static class OnnxExporter
             throw new InvalidOperationException($"The exported graph has no output {string.Join(", ", missingOutputs)} (it has {string.Join(", ", onnx.Outputs.Select(o => o.GraphName))}).");
         var (compared, maxDiff, differences) = CompareScores(scoring, featureView, onnx, settings, outputs, options);
         return new ExportResult(onnxPath, versionDirectory, onnx.Inputs.Select(i => i.Name).ToArray(), onnx.Outputs.Select(o => o.Name).ToArray(),
-            compared, maxDiff, differences, dataPath);
+            compared, maxDiff, differences, dataPath) { GraphChanges = graphChanges };
     }
 
     /// <summary>The prediction columns exported for a task: scores only (predicted labels follow from them).</summary>

@@ -20,7 +20,7 @@ public sealed class OnnxOutputAttribute(string name) : Attribute
 /// Typed scoring of an exported model with ONNX Runtime only. <typeparamref name="TInput"/>'s properties carry
 /// <see cref="OnnxInputAttribute"/> (one per feature column); <typeparamref name="TOutput"/>'s carry
 /// <see cref="OnnxOutputAttribute"/> (<c>float</c> for a scalar output, <c>float[]</c> for a vector such as a multiclass
-/// score). <c>export onnx</c> writes such classes for a pipeline (<c>&lt;Name&gt;Device.cs</c>). Opening a model whose
+/// score); they are written by hand for now (generating them from the spec is open, docs/export.md). Opening a model whose
 /// inputs are not the classes' columns fails with the names that differ, before any scoring.
 /// </summary>
 public sealed class OnnxPredictor<TInput, TOutput> : IDisposable where TOutput : new()

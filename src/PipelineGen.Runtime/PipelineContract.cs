@@ -118,6 +118,8 @@ public sealed record PipelineSettings
     public CapacityMode Capacity { get; init; } = CapacityMode.Auto;
     /// <summary>The spec's quality gates; null when the spec has no <c>gates</c> section (every trained model becomes current).</summary>
     public IReadOnlyList<GateSettings>? Gates { get; init; }
+    /// <summary>The spec's <c>deploy.onnx: true</c> and where it is; null when the spec does not ask for ONNX.</summary>
+    public OnnxDeploySettings? DeployOnnx { get; init; }
 
     public IEnumerable<ColumnInfo> Features => Columns.Where(c => c.Role == ColumnRole.Feature);
     public ColumnInfo? GroupColumn => Columns.FirstOrDefault(c => c.Role == ColumnRole.Group);

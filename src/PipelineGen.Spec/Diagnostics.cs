@@ -227,6 +227,12 @@ public static class SpecDiagnostics
         "Column '{0}' is filled by a model ('missing: model'), which has no ONNX form, so 'deploy.onnx: true' cannot export this pipeline. Use 'missing: median' or 'missing: mean'.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo OnnxTrainerNotExportable = new("PG0522", "Trainer cannot be exported to ONNX", Severity.Error,
         "Trainer '{0}' has no ONNX converter in ML.NET, so 'deploy.onnx: true' cannot export this pipeline. Choose an exportable trainer: {1}.", ModelCategory);
+    // PG0523-PG0524: reported by 'export onnx --if-requested', which the build runs after training (-p:PipelineGenTrain=true),
+    // located at 'deploy.onnx'; the texts are written by PipelineGen.Export/LocatedExportErrors.cs (which cannot reference this assembly).
+    public static readonly DiagnosticDescriptorInfo OnnxParityFailed = new("PG0523", "ONNX model disagrees with ML.NET", Severity.Error,
+        "The exported ONNX model disagrees with ML.NET on {0} value(s) of {1} parity rows (first: {2}; tolerance {3}), so it must not be deployed. The file {4} is kept for inspection; see the rows listed above.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo OnnxExportFailed = new("PG0524", "Model could not be exported to ONNX", Severity.Error,
+        "The model could not be exported to ONNX: {0}", ModelCategory);
 
     // PG90xx: the build integration (reported by the MSBuild tasks and targets, which cannot reference this assembly;
     // listed here so every id is unique, documented and tracked).

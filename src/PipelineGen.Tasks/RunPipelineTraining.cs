@@ -41,6 +41,9 @@ public sealed class RunPipelineTraining : Microsoft.Build.Utilities.Task, ICance
     /// <summary>Where the error is located (the project file).</summary>
     public string? ProjectFile { get; set; }
 
+    /// <summary>What the program does, for messages ("training", "ONNX export").</summary>
+    public string Step { get; set; } = "training";
+
     /// <summary>The child's exit code (-1 when it could not be started or was cancelled).</summary>
     [Output]
     public int ExitCode { get; private set; } = -1;
@@ -124,16 +127,17 @@ public sealed class RunPipelineTraining : Microsoft.Build.Utilities.Task, ICance
         if (ExitCode != 0)
         {
             Log.LogError(null, "PG9003", null, ProjectFile, 0, 0, 0, 0,
-                "PipelineGen: training failed ('{0}' exited with code {1}); see its output above. Exit code 2 means bad input (data or spec); fix it and build again, or build without -p:PipelineGenTrain=true.",
-                display, ExitCode);
+                "PipelineGen: {2} failed ('{0}' exited with code {1}); see its output above. Exit code 2 means bad input (data or spec); fix it and build again, or build without -p:PipelineGenTrain=true.",
+                display, ExitCode, Step);
             return false;
         }
         return true;
     }
 
-    // "path(line,col): error PG0410: message" or "path: error PG0411: message", as the runtime writes gate failures.
+    // "path(line,col): error PG0410: message" or "path: error PG0411: message", as the runtime writes gate failures;
+    // PG0523/PG0524 as 'export onnx --if-requested' writes a failed export at the spec's deploy.onnx line.
     private static readonly System.Text.RegularExpressions.Regex Canonical = new(
-        @"^(?<file>[^\r\n]+?)(?:\((?<line>\d+),(?<column>\d+)\))?: error (?<code>PG04\d\d): (?<message>.+)$",
+        @"^(?<file>[^\r\n]+?)(?:\((?<line>\d+),(?<column>\d+)\))?: error (?<code>PG04\d\d|PG052\d): (?<message>.+)$",
         System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
     /// <summary>

@@ -21,6 +21,9 @@ public sealed class PackageFixture : IDisposable
 
         Pack("src/PipelineGen.Runtime/PipelineGen.Runtime.csproj");
         Pack("src/PipelineGen/PipelineGen.csproj");
+        // ONNX export and the device predictor (OnnxBuildIntegrationTests); Export depends on Runtime and Predictor.
+        Pack("src/PipelineGen.Predictor/PipelineGen.Predictor.csproj");
+        Pack("src/PipelineGen.Export/PipelineGen.Export.csproj");
     }
 
     public string RepositoryRoot { get; }
@@ -55,7 +58,7 @@ public sealed class PackageFixture : IDisposable
     {
         // Our unique versions would otherwise pile up in the global package cache.
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "pipelinegen", "pipelinegen.runtime" })
+        foreach (var id in new[] { "pipelinegen", "pipelinegen.runtime", "pipelinegen.predictor", "pipelinegen.export" })
             TryDelete(Path.Combine(cache, id, Version));
         TryDelete(Root);
     }

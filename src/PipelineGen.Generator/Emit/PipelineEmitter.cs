@@ -231,6 +231,9 @@ public static class PipelineEmitter
             }
             w.Outdent().Line("},");
         }
+        // deploy.onnx: where the build's 'export onnx' reports a failed export (written only then: other specs unchanged).
+        if (p.Onnx)
+            w.Line($"DeployOnnx = new {RT}.OnnxDeploySettings({CSharp.String(p.ProjectSpecPath ?? p.SpecFileName)}, {CSharp.Int(p.OnnxLine)}, {CSharp.Int(p.OnnxColumn)}),");
         w.Line($"Columns = new {RT}.ColumnInfo[]")
          .Line("{").Indent();
         foreach (var c in p.Columns)

@@ -40,6 +40,10 @@ public sealed record BoundPipeline(
 {
     /// <summary>The spec asks for ONNX export (<c>deploy.onnx: true</c>): only exportable steps are emitted.</summary>
     public bool Onnx { get; init; }
+
+    /// <summary>Line and column of <c>deploy.onnx</c> (0 when absent): where the build reports a failed export.</summary>
+    public int OnnxLine { get; init; }
+    public int OnnxColumn { get; init; }
 }
 
 /// <param name="Kind">numeric, categorical, text, boolean or datetime — after overrides.</param>

@@ -108,6 +108,8 @@ public static partial class SpecBinder
             spec.Deploy.RestPort)
         {
             Onnx = spec.Deploy.Onnx,
+            OnnxLine = spec.Deploy.Onnx ? spec.Deploy.OnnxSpan.StartLine : 0,
+            OnnxColumn = spec.Deploy.Onnx ? spec.Deploy.OnnxSpan.StartColumn : 0,
         };
         return new BindResult(pipeline, diagnostics.ToEquatableArray());
     }
