@@ -15,14 +15,22 @@ public sealed class TrainedSurvival : IDisposable
     public void Dispose() => Pipeline.Delete();
 }
 
+/// <summary>The Iris spec (multiclass, L-BFGS maximum entropy on four measurements) trained once.</summary>
+public sealed class TrainedIris : IDisposable
+{
+    public TempPipeline Pipeline { get; } = TempPipeline.Trained(new IrisPipeline());
+    public void Dispose() => Pipeline.Delete();
+}
+
 /// <summary>
 /// End to end: a trained model exported by <c>export onnx</c> with onnxruntime-web vendored from a real npm install, the
 /// page served by a real HTTP server on loopback and opened in Debian's headless Chromium (playwright-core). The
-/// browser's predictions for 40 held-out rows (Specs/data/*-holdout.csv: rows of the public dataset that are not in the
-/// training file) must equal ML.NET's within the export's parity tolerance; the form with a field left empty must name it.
+/// browser's predictions for held-out rows (Specs/data/*-holdout.csv: 40, 40 and 30 rows of the public datasets that are
+/// not in the training files) must equal ML.NET's within the export's parity tolerance; the form with a field left empty must name it.
 /// </summary>
 [Collection("browser")]
-public sealed class BrowserPredictionTests(TrainedTaxis taxis, TrainedSurvival survival) : IClassFixture<TrainedTaxis>, IClassFixture<TrainedSurvival>
+public sealed class BrowserPredictionTests(TrainedTaxis taxis, TrainedSurvival survival, TrainedIris iris)
+    : IClassFixture<TrainedTaxis>, IClassFixture<TrainedSurvival>, IClassFixture<TrainedIris>
 {
     // The export's default parity tolerance (ExportOptions): |ML.NET - browser| <= t + t·|ML.NET|.
     private static readonly double Tolerance = new ExportOptions().AbsoluteTolerance;
@@ -32,7 +40,7 @@ public sealed class BrowserPredictionTests(TrainedTaxis taxis, TrainedSurvival s
     {
         var run = RunInBrowser(taxis.Pipeline, "taxis-holdout.csv", leaveEmpty: "distance");
         for (int i = 0; i < run.MlNet.Count; i++)
-            AssertClose(run.MlNet[i].Score, run.Browser[i]!["Score"]!.GetValue<double>(), $"row {i + 1} Score");
+            AssertClose(run.MlNet[i].Score[0], run.Browser[i]!["Score"]!.GetValue<double>(), $"row {i + 1} Score");
         Assert.Equal(["Score"], run.Browser[0]!.AsObject().Select(p => p.Key));
         Assert.Contains("predicted fare", run.Result["formText"]!.GetValue<string>());
     }
@@ -44,17 +52,35 @@ public sealed class BrowserPredictionTests(TrainedTaxis taxis, TrainedSurvival s
         for (int i = 0; i < run.MlNet.Count; i++)
         {
             var browser = run.Browser[i]!;
-            AssertClose(run.MlNet[i].Score, browser["Score"]!.GetValue<double>(), $"row {i + 1} Score");
+            AssertClose(run.MlNet[i].Score[0], browser["Score"]!.GetValue<double>(), $"row {i + 1} Score");
             AssertClose(run.MlNet[i].Probability!.Value, browser["Probability"]!.GetValue<double>(), $"row {i + 1} Probability");
-            Assert.True(run.MlNet[i].PredictedLabel == browser["PredictedLabel"]!.GetValue<bool>(), $"row {i + 1}: ML.NET says {run.MlNet[i].PredictedLabel}, the browser {browser["PredictedLabel"]}");
+            Assert.True(Equals(run.MlNet[i].PredictedLabel, browser["PredictedLabel"]!.GetValue<bool>()), $"row {i + 1}: ML.NET says {run.MlNet[i].PredictedLabel}, the browser {browser["PredictedLabel"]}");
         }
         // Both classes occur among the held-out predictions, so the comparison of labels is not vacuous.
-        Assert.Contains(run.MlNet, p => p.PredictedLabel == true);
-        Assert.Contains(run.MlNet, p => p.PredictedLabel == false);
+        Assert.Contains(run.MlNet, p => Equals(p.PredictedLabel, true));
+        Assert.Contains(run.MlNet, p => Equals(p.PredictedLabel, false));
         Assert.Contains("probability", run.Result["formText"]!.GetValue<string>());
     }
 
-    private sealed record MlNetPrediction(double Score, double? Probability, bool? PredictedLabel);
+    [BrowserFact]
+    public void Multiclass_the_browser_predicts_held_out_rows_as_MLNET_does_and_the_form_names_a_missing_field()
+    {
+        var run = RunInBrowser(iris.Pipeline, "iris-holdout.csv", leaveEmpty: "petal_width");
+        for (int i = 0; i < run.MlNet.Count; i++)
+        {
+            var ml = run.MlNet[i];
+            var scores = run.Browser[i]!["Score"]!.AsObject();
+            // Class scores keyed by the class names ML.NET gives the Score slots, in the same order.
+            Assert.Equal(ml.Classes!, scores.Select(p => p.Key));
+            for (int k = 0; k < ml.Score.Length; k++)
+                AssertClose(ml.Score[k], scores[ml.Classes![k]]!.GetValue<double>(), $"row {i + 1} Score[{ml.Classes[k]}]");
+            Assert.Equal(ml.PredictedLabel, run.Browser[i]!["PredictedLabel"]!.GetValue<string>());
+        }
+        Assert.Equal(3, run.MlNet.Select(p => p.PredictedLabel).Distinct().Count());
+        Assert.Contains("predicted species", run.Result["formText"]!.GetValue<string>());
+    }
+
+    private sealed record MlNetPrediction(float[] Score, double? Probability, object? PredictedLabel, string[]? Classes = null);
 
     private sealed record BrowserRun(IReadOnlyList<MlNetPrediction> MlNet, JsonArray Browser, JsonObject Result);
 
@@ -65,6 +91,7 @@ public sealed class BrowserPredictionTests(TrainedTaxis taxis, TrainedSurvival s
         var error = new StringWriter();
         int code = PipelineApp.Run(["export", "onnx", "--rows", "100", "--onnxruntime-web", toolchain.OnnxRuntimeWeb], pipeline, output, error);
         Assert.True(code == 0, $"export onnx exited {code}: {output}{error}");
+        Console.WriteLine(output);
         var web = Path.Combine(Path.GetDirectoryName(ModelStore.Resolve(pipeline.ModelPath))!, WebBundle.DirectoryName);
         Assert.Contains($"Wrote the browser page {web}", output.ToString());
         foreach (var file in WebBundle.RuntimeFiles) Assert.True(File.Exists(Path.Combine(web, "ort", file)), $"ort/{file} was not vendored");
@@ -95,7 +122,7 @@ public sealed class BrowserPredictionTests(TrainedTaxis taxis, TrainedSurvival s
 
             var browser = result["predictions"]!.AsArray();
             Assert.Equal(mlnet.Count, browser.Count);
-            Assert.Equal(40, browser.Count);
+            Assert.Equal(File.ReadLines(Path.Combine(pipeline.Directory, "data", holdoutFile)).Count() - 1, browser.Count);
 
             // (b) The form with one field left empty: the field is named, marked, and nothing is predicted.
             var missing = result["formMissing"]!.AsObject();
@@ -129,9 +156,28 @@ public sealed class BrowserPredictionTests(TrainedTaxis taxis, TrainedSurvival s
         var predictions = new List<MlNetPrediction>();
         using var cursor = scored.GetRowCursor(scored.Schema);
         var readers = features.ToDictionary(f => f.Name, f => Reader(cursor, scored.Schema[f.Name]));
-        var score = cursor.GetGetter<float>(scored.Schema["Score"]);
         var probability = scored.Schema.GetColumnOrNull("Probability") is { } p ? cursor.GetGetter<float>(p) : null;
         var label = settings.Task == MlTaskKind.BinaryClassification ? cursor.GetGetter<bool>(scored.Schema["PredictedLabel"]) : null;
+        if (settings.Task == MlTaskKind.MulticlassClassification)
+        {
+            // Class names as ML.NET annotates the Score slots; the predicted class is the label value of the top score.
+            VBuffer<ReadOnlyMemory<char>> names = default;
+            scored.Schema["Score"].Annotations.GetValue("SlotNames", ref names);
+            var classes = names.DenseValues().Select(n => n.ToString()).ToArray();
+            var vector = cursor.GetGetter<VBuffer<float>>(scored.Schema["Score"]);
+            var value = cursor.GetGetter<ReadOnlyMemory<char>>(scored.Schema["PredictedLabelValue"]);
+            while (cursor.MoveNext())
+            {
+                rows.Add(readers.ToDictionary(r => r.Key, r => r.Value()));
+                VBuffer<float> v = default;
+                ReadOnlyMemory<char> predicted = default;
+                vector(ref v);
+                value(ref predicted);
+                predictions.Add(new MlNetPrediction(v.DenseValues().ToArray(), null, predicted.ToString(), classes));
+            }
+            return (rows, predictions);
+        }
+        var score = cursor.GetGetter<float>(scored.Schema["Score"]);
         while (cursor.MoveNext())
         {
             rows.Add(readers.ToDictionary(r => r.Key, r => r.Value()));
@@ -140,7 +186,7 @@ public sealed class BrowserPredictionTests(TrainedTaxis taxis, TrainedSurvival s
             score(ref s);
             probability?.Invoke(ref pr);
             label?.Invoke(ref l);
-            predictions.Add(new MlNetPrediction(s, probability is null ? null : pr, label is null ? null : l));
+            predictions.Add(new MlNetPrediction([s], probability is null ? null : pr, label is null ? null : l));
         }
         return (rows, predictions);
     }
