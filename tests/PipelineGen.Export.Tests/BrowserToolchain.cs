@@ -60,6 +60,11 @@ public sealed class BrowserToolchain
         if (!File.Exists(ChromiumPath)) return $"{ChromiumPath} is not installed (apt-get install -y chromium); the browser test needs Debian's Chromium.";
         foreach (var tool in new[] { "node", "npm" })
             if (FindOnPath(tool) is null) return $"'{tool}' is not on PATH (apt-get install -y nodejs npm); the browser test drives Chromium with playwright-core from Node.js.";
+        // playwright-core 1.65 exits at start on Node.js older than 20 (Debian 12's own nodejs is 18).
+        var (code, version) = Run("node", ["--version"], Path.GetTempPath(), TimeSpan.FromSeconds(30));
+        if (code != 0 || !int.TryParse(version.Trim().TrimStart('v').Split('.')[0], out var major))
+            return $"'node --version' failed ({code}): {version.Trim()}";
+        if (major < 20) return $"Node.js {version.Trim()} is older than 20, which playwright-core needs; install Node.js 20 or later.";
         return null;
     }
 
