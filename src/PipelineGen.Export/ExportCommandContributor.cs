@@ -21,7 +21,7 @@ public sealed class ExportCommandContributor : ICommandContributor
         var tolerance = new Option<double>("--tolerance") { Description = "Allowed |ML.NET - ONNX Runtime| per value: tolerance + tolerance * |ML.NET|.", DefaultValueFactory = _ => 1e-5 };
         var webRuntime = new Option<string?>("--onnxruntime-web") { Description = $"onnxruntime-web package folder (an npm install of {WebBundle.RuntimeVersion}) whose WebAssembly files are copied into the web page (default: ${WebBundle.RuntimeEnvironmentVariable}, else node_modules/onnxruntime-web in the project folder)." };
         var noWeb = new Option<bool>("--no-web") { Description = "Do not write the browser page (web/ beside model.onnx)." };
-        var onnx = new Command("onnx", "Export the trained model to ONNX (feature columns in, Score/Probability out) into its version folder, then check that ONNX Runtime scores held-out rows as ML.NET does.");
+        var onnx = new Command("onnx", "Export the trained model to ONNX (feature columns in, Score/Probability out) into its version folder, then check that ONNX Runtime scores held-out rows as ML.NET does; if it does, also write the browser page web/ (onnxruntime-web).");
         onnx.Options.Add(model);
         onnx.Options.Add(data);
         onnx.Options.Add(rows);

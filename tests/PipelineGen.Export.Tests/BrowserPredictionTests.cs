@@ -124,6 +124,12 @@ public sealed class BrowserPredictionTests(TrainedTaxis taxis, TrainedSurvival s
             Assert.Equal(mlnet.Count, browser.Count);
             Assert.Equal(File.ReadLines(Path.Combine(pipeline.Directory, "data", holdoutFile)).Count() - 1, browser.Count);
 
+            // The batch API refuses a row without a column, naming the row and the column.
+            var batchMissing = result["batchMissing"]!.AsObject();
+            Assert.True(batchMissing["name"]?.GetValue<string>() == "MissingFieldError", $"predictRows scored a row without '{leaveEmpty}': {batchMissing.ToJsonString()}");
+            Assert.Equal($"row 1: missing value for field '{leaveEmpty}'; the model needs it.", batchMissing["message"]!.GetValue<string>());
+            Assert.Equal([leaveEmpty], batchMissing["fields"]!.AsArray().Select(n => n!.GetValue<string>()));
+
             // (b) The form with one field left empty: the field is named, marked, and nothing is predicted.
             var missing = result["formMissing"]!.AsObject();
             Assert.Equal($"Missing field: {leaveEmpty}", missing["message"]!.GetValue<string>());

@@ -1,7 +1,8 @@
 // Drives Debian's headless Chromium through playwright-core for BrowserPredictionTests:
 //   node browser-predict.mjs <page url> <job.json> <result.json>
 // job.json: { rows: [ {column: value} ], formRow: {column: value}, leaveEmpty: "column", userDataDir: "..." }
-// Writes result.json: { predictions (predictRows on every row), formMissing (the page's message and data-missing for
+// Writes result.json: { predictions (predictRows on every row), batchMissing (predictRows given a row without the
+// leaveEmpty column), formMissing (the page's message and data-missing for
 // the form submitted with one field empty), formPrediction (the page's JSON for the complete form row), requests, console }.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
@@ -31,6 +32,18 @@ try {
     const module = await import(new URL('pipeline-model.js', location.href).href);
     return module.predictRows(rows);
   }, job.rows);
+
+  // The batch API given a row without one column: an error naming the row and the column, no prediction.
+  result.batchMissing = await page.evaluate(async ([row, skip]) => {
+    const module = await import(new URL('pipeline-model.js', location.href).href);
+    const partial = { ...row };
+    delete partial[skip];
+    try {
+      return { predictions: await module.predictRows([row, partial]) };
+    } catch (e) {
+      return { name: e.name, message: e.message, fields: e.fields, row: e.row };
+    }
+  }, [job.formRow, job.leaveEmpty]);
 
   // Fill the form the page built from model.json with one row.
   const fill = async (row, skip) => {
