@@ -19,13 +19,17 @@ public sealed class ExportCommandContributor : ICommandContributor
         var data = new Option<string?>("--data") { Description = "Rows for the parity check (default: the spec's training data); labels are not read." };
         var rows = new Option<int>("--rows") { Description = "How many rows the parity check compares (a seeded sample).", DefaultValueFactory = _ => 200 };
         var tolerance = new Option<double>("--tolerance") { Description = "Allowed |ML.NET - ONNX Runtime| per value: tolerance + tolerance * |ML.NET|.", DefaultValueFactory = _ => 1e-5 };
-        var onnx = new Command("onnx", "Export the trained model to ONNX (feature columns in, Score/Probability out) into its version folder, then check that ONNX Runtime scores held-out rows as ML.NET does.");
+        var webRuntime = new Option<string?>("--onnxruntime-web") { Description = $"onnxruntime-web package folder (an npm install of {WebBundle.RuntimeVersion}) whose WebAssembly files are copied into the web page (default: ${WebBundle.RuntimeEnvironmentVariable}, else node_modules/onnxruntime-web in the project folder)." };
+        var noWeb = new Option<bool>("--no-web") { Description = "Do not write the browser page (web/ beside model.onnx)." };
+        var onnx = new Command("onnx", "Export the trained model to ONNX (feature columns in, Score/Probability out) into its version folder, then check that ONNX Runtime scores held-out rows as ML.NET does; if it does, also write the browser page web/ (onnxruntime-web).");
         onnx.Options.Add(model);
         onnx.Options.Add(data);
         onnx.Options.Add(rows);
         onnx.Options.Add(tolerance);
         var ifRequested = new Option<bool>("--if-requested") { Description = "Export only when the spec sets 'deploy.onnx: true' (what the build runs after training); otherwise say so and succeed." };
         onnx.Options.Add(ifRequested);
+        onnx.Options.Add(webRuntime);
+        onnx.Options.Add(noWeb);
         onnx.SetAction(parse => services.RunStep("export-onnx", record =>
         {
             var t = parse.GetValue(tolerance);
@@ -73,7 +77,8 @@ public sealed class ExportCommandContributor : ICommandContributor
             w.WriteLine($"  outputs: {string.Join(", ", result.Outputs)}");
             foreach (var change in result.GraphChanges) w.WriteLine($"  corrected in ML.NET's graph: {change}");
             w.WriteLine($"Parity: {result.RowsCompared} rows of {result.ParityDataPath}, max |ML.NET - ONNX Runtime| = {OnnxExporter.Number(result.MaxAbsoluteDifference)} (tolerance {OnnxExporter.Number(t)} + {OnnxExporter.Number(t)}·|ML.NET|).");
-            if (result.ParityHolds) return ExitCodes.Ok;
+            if (result.ParityHolds)
+                return parse.GetValue(noWeb) ? ExitCodes.Ok : WriteWebBundle(services, result, options.ModelPath, parse.GetValue(webRuntime), t, record);
             services.Error.WriteLine($"error: ONNX Runtime disagrees with ML.NET on {result.Differences.Count} value(s); the ONNX model must not be deployed:");
             foreach (var d in result.Differences.Take(20))
                 services.Error.WriteLine($"  row {d.Row}, column {d.Column}: ML.NET {OnnxExporter.Number(d.MlNet)}, ONNX Runtime {OnnxExporter.Number(d.Onnx)}");
@@ -89,5 +94,34 @@ public sealed class ExportCommandContributor : ICommandContributor
         var export = new Command("export", "Export the trained model for deployment.");
         export.Subcommands.Add(onnx);
         root.Subcommands.Add(export);
+    }
+
+    // The browser page (docs/deploy-browser.md): written only for a model whose parity check held.
+    private static int WriteWebBundle(CommandServices services, ExportResult result, string? modelPath, string? runtimeOption, double tolerance, StepRecord record)
+    {
+        var w = services.Output;
+        WebBundleResult web;
+        try
+        {
+            var runtime = WebBundle.FindRuntime(runtimeOption, services.Pipeline.Settings.ProjectDirectory);
+            web = WebBundle.Write(services.Pipeline, result, modelPath, runtime, tolerance);
+        }
+        catch (WebRuntimeException e)
+        {
+            services.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        record.Parameters["web"] = web.Directory;
+        w.WriteLine($"Wrote the browser page {web.Directory}{Path.DirectorySeparatorChar}index.html: model {WebBundle.Size(web.Bytes(f => f == OnnxExporter.OnnxFileName))}, " +
+            $"page and module {WebBundle.Size(web.Bytes(f => f is "index.html" or "pipeline-model.js" or "model.json"))}, " +
+            (web.RuntimeVendored
+                ? $"onnxruntime-web {web.RuntimeVersion} {WebBundle.Size(web.Bytes(f => f.StartsWith("ort/", StringComparison.Ordinal)))} (copied from {web.RuntimeSource})."
+                : "no onnxruntime-web."));
+        if (!web.RuntimeVendored)
+            services.Error.WriteLine($"warning: onnxruntime-web was not found, so the page cannot run yet: {WebBundle.InstallHint} (web/ort/README.txt says the same).");
+        if (web.ProfileNote is not null)
+            services.Error.WriteLine($"note: {web.ProfileNote}: the form shows no training ranges or category lists.");
+        w.WriteLine("  Serve that folder over HTTP (e.g. 'python3 -m http.server' in it); file:// cannot load the module.");
+        return ExitCodes.Ok;
     }
 }
