@@ -116,7 +116,7 @@ public sealed partial class TuningCommandContributor
             budget += $", {tb.TotalMinutes.ToString("0.#", inv)} min ({(left > TimeSpan.Zero ? $"{left.TotalMinutes.ToString("0.#", inv)} min left" : "over")})";
         }
         lines.Add(Cut($"Budget: {budget}", Width));
-        lines.Add(Cut($"Trials: {complete} complete, {failed} failed ({lost} lost worker), {retried} retried, {status.Running.Count} running, "
+        lines.Add(Cut($"Trials: {complete} complete, {failed} failed ({lost} lost), {retried} retried, {status.Running.Count} running, "
             + $"{finished.Count(t => t.State is "pruned" or "stopped")} pruned/stopped", Width));
         var best = finished.Where(t => t.State == "complete").OrderBy(t => study.HigherIsBetter ? -t.Value!.Value : t.Value!.Value).ThenBy(t => t.Number).FirstOrDefault();
         lines.Add(best is null ? "Best so far: none yet"

@@ -196,7 +196,7 @@ public abstract class StudyStorageContract : IDisposable
         var lines = TuningCommandContributor.StatusLines(s.Status(study.Id), s.Location);
         Assert.All(lines, l => Assert.True(l.Length <= 80, $"{l.Length} columns: {l}"));
         var text = string.Join('\n', lines);
-        Assert.Contains("Trials: 1 complete, 1 failed (1 lost worker), 0 retried, 1 running", text);
+        Assert.Contains("Trials: 1 complete, 1 failed (1 lost), 0 retried, 1 running", text);
         Assert.Contains($"Best so far: trial 1, rmse {PipelineTuner.F(F(t0.Configuration))}", text);
         Assert.Contains("Workers (1):", text);
         Assert.Contains("trial 3", text);
