@@ -41,7 +41,8 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         command.Options.Add(services.Options.Seed);
         command.Options.Add(services.Options.Data);
         command.Options.Add(services.Options.BadRows);
-        command.SetAction(parse => services.RunStep("tune", record =>
+        var shared = SharedOptions.AddTo(command);
+        command.SetAction(parse => shared.Status(parse) ? ShowStatus(services, parse, shared) : services.RunStep("tune", record =>
         {
             if (services.Pipeline is not ITunablePipeline)
             {
@@ -64,6 +65,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
                 Eta = parse.GetValue(eta) is { } e ? (e >= 2 ? e : throw new ArgumentException($"--eta {e}: use 2 or more (3 is the usual).")) : 3,
                 HalvingSampler = parse.GetValue(halvingSampler),
             };
+            options = shared.Apply(parse, options, services);
             if (parse.GetValue(nested) is { } outerFolds) return RunNested(services, options, outerFolds, record);
             return Run(services, options, record, out _);
         }));

@@ -8,11 +8,12 @@ namespace PipelineGen.Runtime.Tuning;
 /// Versions of <c>tune.db</c> (<c>PRAGMA user_version</c>) and the in-place migration between them. Version 0/1: the
 /// first journal (studies, trials). Version 2 adds the study's strategy options, a trial's budget (share of the training
 /// rows) and the <c>rung_results</c> table of successive halving. Migrating only adds (nullable columns, a new table),
-/// so a journal written before is still read as it was, and its studies can still be resumed.
+/// so a journal written before is still read as it was, and its studies can still be resumed. Version 3 adds what shared
+/// studies need (see Storage/): a trial's worker, heartbeat, lost flag and retried trial, a study's budgets, the workers table.
 /// </summary>
 public static class JournalSchema
 {
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     public static void Migrate(SqliteConnection connection)
     {
@@ -42,6 +43,23 @@ public static class JournalSchema
                 duration_ms REAL NOT NULL,
                 finished_utc TEXT NOT NULL,
                 PRIMARY KEY (study_id, trial, rung));
+            """);
+        if (!HasColumn(connection, transaction, "trials", "worker_id")) Run("ALTER TABLE trials ADD COLUMN worker_id TEXT;");
+        if (!HasColumn(connection, transaction, "trials", "heartbeat_utc")) Run("ALTER TABLE trials ADD COLUMN heartbeat_utc TEXT;");
+        if (!HasColumn(connection, transaction, "trials", "lost")) Run("ALTER TABLE trials ADD COLUMN lost INTEGER NOT NULL DEFAULT 0;");
+        if (!HasColumn(connection, transaction, "trials", "retry_of")) Run("ALTER TABLE trials ADD COLUMN retry_of INTEGER;");
+        if (!HasColumn(connection, transaction, "studies", "trial_budget")) Run("ALTER TABLE studies ADD COLUMN trial_budget INTEGER;");
+        if (!HasColumn(connection, transaction, "studies", "time_budget_s")) Run("ALTER TABLE studies ADD COLUMN time_budget_s REAL;");
+        Run("""
+            CREATE UNIQUE INDEX IF NOT EXISTS trials_retry_once ON trials (study_id, retry_of) WHERE retry_of IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS workers (
+                study_id TEXT NOT NULL REFERENCES studies(id),
+                worker_id TEXT NOT NULL,
+                host TEXT NOT NULL,
+                pid INTEGER NOT NULL,
+                started_utc TEXT NOT NULL,
+                heartbeat_utc TEXT NOT NULL,
+                PRIMARY KEY (study_id, worker_id));
             """);
         Run($"PRAGMA user_version = {CurrentVersion};");
         transaction.Commit();

@@ -60,7 +60,8 @@ public sealed record LockFile(
             }
         }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temp = path + ".tmp";
+        // Unique per process: the workers of a shared study all pin the (same) winner, possibly at the same moment.
+        var temp = $"{path}.{Environment.ProcessId}.tmp";
         File.WriteAllText(temp, text.ToString(), new UTF8Encoding(false));
         File.Move(temp, path, overwrite: true);
     }

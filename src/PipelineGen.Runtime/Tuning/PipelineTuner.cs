@@ -6,6 +6,7 @@ using Microsoft.ML;
 using PipelineGen.Runtime.Data;
 using PipelineGen.Runtime.Evaluation;
 using PipelineGen.Shared;
+using PipelineGen.Runtime.Tuning.Storage;
 
 namespace PipelineGen.Runtime.Tuning;
 
@@ -50,6 +51,17 @@ public sealed record TuneOptions
     /// <summary>Where successive halving draws configurations from: bayesian (TPE fitted on the highest rung with enough results, as BOHB) or random.</summary>
     public string? HalvingSampler { get; init; }
     public CancellationToken Cancellation { get; init; }
+    /// <summary>
+    /// A shared study (see Storage/): a PostgreSQL connection string (from --storage or PIPELINEGEN_TUNE_STORAGE, never
+    /// the spec). Every process started with the same spec, data and storage joins one study. Null: the SQLite journal.
+    /// </summary>
+    public string? Storage { get; init; }
+    /// <summary>Shared study: run a lost trial (its worker stopped sending heartbeats) again.</summary>
+    public bool RetryLost { get; init; }
+    /// <summary>Shared study: how long a running trial may go without a heartbeat before it is marked lost (default 60 s).</summary>
+    public TimeSpan? HeartbeatTimeout { get; init; }
+    /// <summary>Shared study: lost workers, retries, storage hiccups.</summary>
+    public Action<string>? StorageEvent { get; init; }
 }
 
 /// <summary>Everything a <c>tune</c> measured. The CLI only formats it.</summary>
@@ -139,11 +151,15 @@ public static class PipelineTuner
 
         var specHash = pipeline.GetType().GetField("SpecHash", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as string ?? "unknown";
         var dataHash = HashFile(path);
-        using var journal = new TuningJournal(options.JournalPath ?? TuningJournal.DefaultPath(settings));
+        // A shared study lives in PostgreSQL instead of the SQLite journal (Storage/SharedTuning.cs).
+        using var shared = options.Storage is { } storageText ? SharedTuning.Open(storageText, options, halving is not null) : null;
+        using var journal = shared is null ? new TuningJournal(options.JournalPath ?? TuningJournal.DefaultPath(settings)) : null;
         StudyInfo study;
-        if (options.Resume)
+        if (shared is not null)
+            study = SharedTuning.Join(shared, options, settings.Name, specHash, dataHash, space, strategy, seed, metric, higher, trials);
+        else if (options.Resume)
         {
-            study = journal.LatestStudy(options.StudyName ?? settings.Name)
+            study = journal!.LatestStudy(options.StudyName ?? settings.Name)
                 ?? throw new ArgumentException($"there is no study of pipeline '{settings.Name}' to resume in {journal.DatabasePath}; run tune without --resume.");
             var mismatch = new List<string>();
             if (study.SpecHash != specHash) mismatch.Add($"the spec changed (study {Short(study.SpecHash)}, now {Short(specHash)})");
@@ -160,25 +176,27 @@ public static class PipelineTuner
         {
             study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), options.StudyName ?? settings.Name, specHash, dataHash, space.Fingerprint(), strategy, seed, metric, higher, DateTimeOffset.UtcNow)
             { Options = halving?.Describe() };
-            journal.CreateStudy(study);
+            journal!.CreateStudy(study);
         }
 
         if (options.Ensemble && settings.Task == MlTaskKind.MulticlassClassification)
             throw new ArgumentException("--ensemble (tune.ensemble) is supported for binary classification and regression; a multiclass ensemble would average score vectors, which is not done yet.");
         string? oofDir = options.Ensemble ? Ensembles.OutOfFoldStore.Directory(workDir, study.Id) : null;
         StudyResult studyResult;
-        if (halving is not null)
-            studyResult = RunHalving(pipeline, options, halving, sampler, study, space, journal, trials, workDir, searchFile, metric);
+        if (shared is not null)
+            studyResult = SharedTuning.Run(shared, pipeline, options, study, space, sampler, workDir, searchFile, metric);
+        else if (halving is not null)
+            studyResult = RunHalving(pipeline, options, halving, sampler, study, space, journal!, trials, workDir, searchFile, metric);
         else if (options.Workers is { } workers)
         {
             var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir };
-            studyResult = StudyRunner.RunAsync(study, space, sampler, journal, trials, options.Time, workers, executor.Execute, options.Progress, options.Cancellation,
+            studyResult = StudyRunner.RunAsync(study, space, sampler, journal!, trials, options.Time, workers, executor.Execute, options.Progress, options.Cancellation,
                 killRunningAtDeadline: true).GetAwaiter().GetResult();
         }
         else
         {
             // In-process, one at a time (the executor is given the trial number, which names its out-of-fold file).
-            studyResult = StudyRunner.RunAsync(study, space, sampler, journal, trials, options.Time, workers: 1,
+            studyResult = StudyRunner.RunAsync(study, space, sampler, journal!, trials, options.Time, workers: 1,
                 (number, config, _) => Task.FromResult(Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number))),
                 options.Progress, options.Cancellation, killRunningAtDeadline: false).GetAwaiter().GetResult();
         }
@@ -304,8 +322,10 @@ public static class PipelineTuner
     {
         var encoding = new UTF8Encoding(false);
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-        using var search = new StreamWriter(searchFile + ".tmp", false, encoding);
-        using var hold = new StreamWriter(holdbackFile + ".tmp", false, encoding);
+        // Temp names unique to this process: several workers of a shared study may split the same data in one folder at once.
+        string tmp = $".{Environment.ProcessId}.tmp";
+        using var search = new StreamWriter(searchFile + tmp, false, encoding);
+        using var hold = new StreamWriter(holdbackFile + tmp, false, encoding);
         string? line;
         if (hasHeader && (line = reader.ReadLine()) is not null) { search.WriteLine(line); hold.WriteLine(line); }
         long row = -1;
@@ -318,8 +338,8 @@ public static class PipelineTuner
         }
         search.Close();
         hold.Close();
-        File.Move(searchFile + ".tmp", searchFile, overwrite: true);
-        File.Move(holdbackFile + ".tmp", holdbackFile, overwrite: true);
+        File.Move(searchFile + tmp, searchFile, overwrite: true);
+        File.Move(holdbackFile + tmp, holdbackFile, overwrite: true);
     }
 
     internal static string HashFile(string path)

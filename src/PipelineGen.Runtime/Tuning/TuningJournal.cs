@@ -11,6 +11,10 @@ public sealed record StudyInfo(
 {
     /// <summary>Strategy options that change what a study measures (e.g. halving's <c>eta=3;min_fraction=0.111</c>); a resume must match them. Null for older studies.</summary>
     public string? Options { get; init; }
+    /// <summary>A shared study's trial budget (every worker stops claiming when it is used); null for a single-process study.</summary>
+    public int? TrialBudget { get; init; }
+    /// <summary>A shared study's time budget, counted from <see cref="CreatedUtc"/> on the storage's clock; null: none.</summary>
+    public TimeSpan? TimeBudget { get; init; }
 }
 
 /// <summary>
@@ -24,6 +28,12 @@ public sealed record TrialRecord(int Number, Configuration Configuration, string
     public bool Failed => State == "failed";
     /// <summary>Share of each training fold the value was measured on; null: all of it.</summary>
     public double? Budget { get; init; }
+    /// <summary>Shared studies: failed because its worker stopped sending heartbeats (killed, machine or network lost).</summary>
+    public bool Lost { get; init; }
+    /// <summary>Shared studies: the lost trial this one runs again.</summary>
+    public int? RetryOf { get; init; }
+    /// <summary>Shared studies: the worker that ran it.</summary>
+    public string? WorkerId { get; init; }
 }
 
 /// <summary>
@@ -31,7 +41,7 @@ public sealed record TrialRecord(int Number, Configuration Configuration, string
 /// per finished trial. Each trial is inserted in its own transaction when it finishes, so a killed study loses at
 /// most the trial that was running, and a resumed one continues from the trials recorded.
 /// </summary>
-public sealed class TuningJournal : IDisposable
+public sealed partial class TuningJournal : IDisposable
 {
     private readonly SqliteConnection _connection;
 
@@ -96,14 +106,18 @@ public sealed class TuningJournal : IDisposable
     public StudyInfo? LatestStudy(string pipeline)
     {
         using var query = _connection.CreateCommand();
-        query.CommandText = "SELECT id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc, options FROM studies WHERE pipeline = $p ORDER BY created_utc DESC, rowid DESC LIMIT 1";
+        query.CommandText = "SELECT id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc, options, trial_budget, time_budget_s FROM studies WHERE pipeline = $p ORDER BY created_utc DESC, rowid DESC LIMIT 1";
         query.Parameters.AddWithValue("$p", pipeline);
         using var reader = query.ExecuteReader();
         if (!reader.Read()) return null;
         return new StudyInfo(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
             reader.GetInt32(6), reader.GetString(7), reader.GetInt32(8) != 0,
             DateTimeOffset.Parse(reader.GetString(9), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal))
-        { Options = reader.IsDBNull(10) ? null : reader.GetString(10) };
+        {
+            Options = reader.IsDBNull(10) ? null : reader.GetString(10),
+            TrialBudget = reader.IsDBNull(11) ? null : reader.GetInt32(11),
+            TimeBudget = reader.IsDBNull(12) ? null : TimeSpan.FromSeconds(reader.GetDouble(12)),
+        };
     }
 
     /// <summary>
@@ -142,7 +156,8 @@ public sealed class TuningJournal : IDisposable
     public IReadOnlyList<TrialRecord> Trials(string studyId)
     {
         using var query = _connection.CreateCommand();
-        query.CommandText = "SELECT number, params, state, value, std, splits, error, duration_ms, budget FROM trials WHERE study_id = $s ORDER BY number";
+        // A claimed trial that is still running (shared studies) is not a result.
+        query.CommandText = "SELECT number, params, state, value, std, splits, error, duration_ms, budget, lost, retry_of, worker_id FROM trials WHERE study_id = $s AND state <> 'running' ORDER BY number";
         query.Parameters.AddWithValue("$s", studyId);
         using var reader = query.ExecuteReader();
         var list = new List<TrialRecord>();
@@ -156,7 +171,12 @@ public sealed class TuningJournal : IDisposable
                 reader.GetInt32(5),
                 reader.IsDBNull(6) ? null : reader.GetString(6),
                 TimeSpan.FromMilliseconds(reader.GetDouble(7)))
-            { Budget = reader.IsDBNull(8) ? null : reader.GetDouble(8) });
+            {
+                Budget = reader.IsDBNull(8) ? null : reader.GetDouble(8),
+                Lost = !reader.IsDBNull(9) && reader.GetInt32(9) != 0,
+                RetryOf = reader.IsDBNull(10) ? null : reader.GetInt32(10),
+                WorkerId = reader.IsDBNull(11) ? null : reader.GetString(11),
+            });
         return list;
     }
 
