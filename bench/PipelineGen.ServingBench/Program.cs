@@ -11,7 +11,9 @@ using PipelineGen.Serving.Tests;
 //   POST /predict, /predict/batch   the generated endpoints (PipelineEndpoints, as Map<Name>Endpoints calls them)
 //   POST /hand/predict, /hand/batch a hand-written minimal API: ASP.NET binds the row, a pooled PredictionEngine predicts
 //   POST /echo                      parses the JSON body and writes it back (no model)
-var port = args.Length > 0 ? int.Parse(args[0]) : 5099;
+//   PipelineGen.ServingBench --stages   no server: CPU per stage of a 100-row batch (see Stages.cs)
+var stagesOnly = args.Length > 0 && args[0] == "--stages";
+var port = args.Length > 0 && !stagesOnly ? int.Parse(args[0]) : 5099;
 var project = TitanicServingPipeline.NewProjectDirectory();
 var pipeline = new TitanicServingPipeline(project);
 TrainStep.Train(new MLContext(seed: 1), pipeline);
@@ -20,6 +22,13 @@ var app = PipelineServer.Build<TitanicRow, TitanicScore>(pipeline, new ServingOp
 
 var ml = new MLContext(seed: 1);
 var model = ModelStore.Load(ml, ModelStore.DefaultModelPath(pipeline.Settings), out _);
+if (stagesOnly)
+{
+    var host = new ModelHost<TitanicRow, TitanicScore>(pipeline, new ServingOptions { ReloadInterval = TimeSpan.Zero });
+    host.Start();
+    Stages.Run(host, ml, model);
+    return;
+}
 var pool = new DefaultObjectPool<PredictionEngine<TitanicRow, TitanicScore>>(new EnginePolicy(ml, model), Environment.ProcessorCount * 2);
 app.MapPost("/hand/predict", (TitanicRow row) =>
 {

@@ -111,22 +111,19 @@ public sealed class DriftMonitor<TInput> where TInput : class, new()
 
     private sealed class Numeric(string name, Func<TInput, double> get) : Column(name)
     {
-        private readonly List<double> _sample = new(256);
         // Seeded: the same requests give the same report.
-        private readonly Random _random = new(42);
+        private readonly ReservoirSample _sample = new(SampleSize, seed: 42);
 
         public override void Observe(TInput row)
         {
             var v = get(row);
             if (double.IsNaN(v)) { Missing++; return; }
             Present++;
-            // Algorithm R: a uniform sample of everything received, in bounded memory.
-            if (_sample.Count < SampleSize) _sample.Add(v);
-            else if (_random.NextInt64(Present) is var j && j < SampleSize) _sample[(int)j] = v;
+            _sample.Add(v);
         }
 
         public override ColumnDrift Compare(ColumnProfile trained, long trainedRows) => trained.Sample is { } sample
-            ? DriftComparison.Numeric(Name, sample, trainedRows - trained.Missing, trained.Missing, _sample, Present, Missing)
+            ? DriftComparison.Numeric(Name, sample, trainedRows - trained.Missing, trained.Missing, _sample.Values, Present, Missing)
             : NotComputed(Name, "the training profile holds no sample of this column (trained by an older version: train again)");
     }
 

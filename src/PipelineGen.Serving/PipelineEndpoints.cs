@@ -155,7 +155,7 @@ public static class PipelineEndpoints
             int index = 0;
             foreach (var element in root.EnumerateArray())
             {
-                var row = served.Binder.Bind(element, $"rows[{index}]", errors, warnings);
+                var row = served.Binder.Bind(element, index, errors, warnings);
                 if (row is not null) rows.Add(row);
                 index++;
                 if (errors.Count >= MaxErrorsListed) break;

@@ -17,7 +17,6 @@ namespace PipelineGen.Serving;
 public sealed class RowBinder<TInput> where TInput : class, new()
 {
     private readonly Field[] _fields;
-    private readonly Dictionary<string, Field> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Field?> _byNameIgnoreCase = new(StringComparer.OrdinalIgnoreCase);
     private readonly string _columnList;
 
@@ -39,7 +38,6 @@ public sealed class RowBinder<TInput> where TInput : class, new()
         _fields = fields.ToArray();
         foreach (var field in _fields)
         {
-            _byName[field.Column.Name] = field;
             // Two columns differing only in case: neither is matched case-insensitively.
             _byNameIgnoreCase[field.Column.Name] = _byNameIgnoreCase.ContainsKey(field.Column.Name) ? null : field;
         }
@@ -53,48 +51,75 @@ public sealed class RowBinder<TInput> where TInput : class, new()
     /// Binds <paramref name="json"/>; returns null when it has errors (added to <paramref name="errors"/> under
     /// <paramref name="path"/>-prefixed keys). Warnings are added to <paramref name="warnings"/>.
     /// </summary>
-    public TInput? Bind(JsonElement json, string path, Dictionary<string, string[]> errors, List<string> warnings)
+    public TInput? Bind(JsonElement json, string path, Dictionary<string, string[]> errors, List<string> warnings) =>
+        Bind(json, new RowPath(path, -1), errors, warnings);
+
+    /// <summary>Binds row <paramref name="row"/> of a batch: keys and warnings are prefixed <c>rows[row]</c>, built only when one is reported.</summary>
+    public TInput? Bind(JsonElement json, int row, Dictionary<string, string[]> errors, List<string> warnings) =>
+        Bind(json, new RowPath(null, row), errors, warnings);
+
+    // The hot path of every request: no string is built unless it is reported (keys and the row's path are made on an
+    // error or warning), property names are compared as UTF-8 without allocating, trying the column order first.
+    private TInput? Bind(JsonElement json, RowPath path, Dictionary<string, string[]> errors, List<string> warnings)
     {
         if (json.ValueKind != JsonValueKind.Object)
         {
-            errors[path.Length == 0 ? "$" : path] = [$"expected a JSON object with the columns as properties ({_columnList}), got {Describe(json.ValueKind)}."];
+            var at = path.Text;
+            errors[at.Length == 0 ? "$" : at] = [$"expected a JSON object with the columns as properties ({_columnList}), got {Describe(json.ValueKind)}."];
             return null;
         }
         int errorsBefore = errors.Count;
         var row = new TInput();
         Span<bool> seen = _fields.Length <= 256 ? stackalloc bool[_fields.Length] : new bool[_fields.Length];
+        int next = 0;
         foreach (var property in json.EnumerateObject())
         {
-            var key = Key(path, property.Name);
-            if (!_byName.TryGetValue(property.Name, out var field) && !(_byNameIgnoreCase.TryGetValue(property.Name, out field) && field is not null))
+            int index = Find(property, next);
+            if (index < 0)
             {
-                errors[key] = [$"'{Shorten(property.Name)}' is not a column of this model. Columns: {_columnList}."];
+                errors[Key(path.Text, property.Name)] = [$"'{Shorten(property.Name)}' is not a column of this model. Columns: {_columnList}."];
                 continue;
             }
-            int index = Array.IndexOf(_fields, field);
+            next = index + 1;
+            var field = _fields[index];
             if (seen[index])
             {
-                errors[key] = [$"column '{field.Column.Name}' is given twice; give each column once."];
+                errors[Key(path.Text, property.Name)] = [$"column '{field.Column.Name}' is given twice; give each column once."];
                 continue;
             }
             seen[index] = true;
             if (property.Value.ValueKind == JsonValueKind.Null)
             {
-                if (field.Required) errors[key] = [RequiredMessage(field)];
+                if (field.Required) errors[Key(path.Text, property.Name)] = [RequiredMessage(field)];
                 else field.SetMissing(row);
                 continue;
             }
-            if (field.Set(row, property.Value) is { } problem) errors[key] = [problem];
-            else if (field.Column.Role == ColumnRole.Feature && field.Check(property.Value) is { } warning) warnings.Add(path.Length == 0 ? warning : $"{path}: {warning}");
+            if (field.Set(row, property.Value, out var warning) is { } problem) errors[Key(path.Text, property.Name)] = [problem];
+            else if (warning is not null) { var at = path.Text; warnings.Add(at.Length == 0 ? warning : $"{at}: {warning}"); }
         }
         for (int i = 0; i < _fields.Length; i++)
         {
             var field = _fields[i];
             if (seen[i]) continue;
-            if (field.Required) errors[Key(path, field.Column.Name)] = [RequiredMessage(field)];
+            if (field.Required) errors[Key(path.Text, field.Column.Name)] = [RequiredMessage(field)];
             else field.SetMissing(row);
         }
         return errors.Count == errorsBefore ? row : null;
+    }
+
+    /// <summary>The field a property names: the expected next column first, then every column by exact UTF-8 name, then case-insensitively; -1 when none.</summary>
+    private int Find(JsonProperty property, int expected)
+    {
+        if (expected < _fields.Length && property.NameEquals(_fields[expected].Utf8Name)) return expected;
+        for (int i = 0; i < _fields.Length; i++)
+            if (i != expected && property.NameEquals(_fields[i].Utf8Name)) return i;
+        return _byNameIgnoreCase.TryGetValue(property.Name, out var field) && field is not null ? Array.IndexOf(_fields, field) : -1;
+    }
+
+    /// <summary>Where a row is in the request ("" for a single row, "rows[3]" in a batch), made into text only when needed.</summary>
+    private readonly struct RowPath(string? text, int row)
+    {
+        public string Text => text ?? (row < 0 ? "" : $"rows[{row}]");
     }
 
     private static string RequiredMessage(Field field) =>
@@ -121,6 +146,14 @@ public sealed class RowBinder<TInput> where TInput : class, new()
         private readonly Func<TInput, JsonElement, string?> _set;
         private readonly Action<TInput> _setMissing;
         private readonly HashSet<string>? _categories;
+        // Precomputed for the hot path: whether values are compared with training at all, and the range outside which a
+        // number is "far outside" (min/max widened by FarOutsideFraction of the width).
+        private readonly bool _checked;
+        private readonly bool _hasRange;
+        private readonly double _low, _high;
+        // Typed setters for the commonest columns, so a value is read once and both set and checked from that reading.
+        private readonly Action<TInput, float>? _setFloat;
+        private readonly Action<TInput, string?>? _setString;
 
         internal Field(ColumnInfo column, PropertyInfo property, bool required, ColumnProfile? profile)
         {
@@ -128,9 +161,22 @@ public sealed class RowBinder<TInput> where TInput : class, new()
             Property = property;
             Required = required;
             Profile = profile;
+            Utf8Name = System.Text.Encoding.UTF8.GetBytes(column.Name);
             if (profile is { CategoriesComplete: true, Categories: { } categories }) _categories = new HashSet<string>(categories, StringComparer.Ordinal);
+            _checked = profile is not null && column.Role == ColumnRole.Feature;
+            if (profile is { Min: double min, Max: double max })
+            {
+                double margin = (max - min) * PredictStep.FarOutsideFraction;
+                (_hasRange, _low, _high) = (true, min - margin, max + margin);
+            }
             (_set, _setMissing, TypeWord) = Accessors(column, property);
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (type == typeof(float)) _setFloat = Setter<float>(property);
+            else if (type == typeof(string) && property.PropertyType == typeof(string)) _setString = Setter<string?>(property);
         }
+
+        /// <summary>The column name as UTF-8, compared with JSON property names without decoding them.</summary>
+        internal byte[] Utf8Name { get; }
 
         public ColumnInfo Column { get; }
         public PropertyInfo Property { get; }
@@ -141,22 +187,51 @@ public sealed class RowBinder<TInput> where TInput : class, new()
         public string TypeWord { get; }
 
         internal string? Set(TInput row, JsonElement value) => _set(row, value);
+
+        /// <summary>
+        /// Sets the property from <paramref name="value"/> (not null); returns the error, or null with
+        /// <paramref name="warning"/> set when the value is one training never saw. Same messages as <see cref="Set(TInput, JsonElement)"/>
+        /// and <see cref="Check"/>; float and string columns read the value once for both.
+        /// </summary>
+        internal string? Set(TInput row, JsonElement value, out string? warning)
+        {
+            warning = null;
+            if (_setFloat is not null && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && float.IsFinite((float)d))
+            {
+                _setFloat(row, (float)d);
+                if (_checked && _hasRange && (d < _low || d > _high)) warning = FarOutside(d);
+                else if (_checked && !_hasRange && _categories is not null) warning = Check(value);
+                return null;
+            }
+            if (_setString is not null && value.ValueKind == JsonValueKind.String)
+            {
+                var text = value.GetString()!;
+                _setString(row, text);
+                if (_checked && _categories is not null && !_categories.Contains(text)) warning = Unseen(text);
+                return null;
+            }
+            if (_set(row, value) is { } problem) return problem;
+            if (_checked) warning = Check(value);
+            return null;
+        }
         internal void SetMissing(TInput row) => _setMissing(row);
 
         /// <summary>A warning when the value is one the model never saw in training; null otherwise.</summary>
         internal string? Check(JsonElement value)
         {
             if (Profile is null) return null;
-            if (Profile.Min is double min && Profile.Max is double max && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number))
-            {
-                double margin = (max - min) * PredictStep.FarOutsideFraction;
-                return number >= min - margin && number <= max + margin ? null
-                    : string.Create(CultureInfo.InvariantCulture, $"'{Column.Name}' = {number}: far outside the training range [{min}, {max}] (by more than {PredictStep.FarOutsideFraction:P0} of its width); predicted anyway, but the model has not seen such values.");
-            }
+            if (_hasRange && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number))
+                return number >= _low && number <= _high ? null : FarOutside(number);
             if (_categories is not null && CategoryText(value) is { } text && !_categories.Contains(text))
-                return $"'{Column.Name}' = '{Shorten(text)}': a category not seen in training ({(_categories.Count <= 10 ? "seen: " + string.Join(", ", _categories.Order(StringComparer.Ordinal)) : $"{_categories.Count} seen")}); predicted anyway, but the model learned nothing about this value.";
+                return Unseen(text);
             return null;
         }
+
+        private string FarOutside(double number) =>
+            string.Create(CultureInfo.InvariantCulture, $"'{Column.Name}' = {number}: far outside the training range [{Profile!.Min}, {Profile.Max}] (by more than {PredictStep.FarOutsideFraction:P0} of its width); predicted anyway, but the model has not seen such values.");
+
+        private string Unseen(string text) =>
+            $"'{Column.Name}' = '{Shorten(text)}': a category not seen in training ({(_categories!.Count <= 10 ? "seen: " + string.Join(", ", _categories.Order(StringComparer.Ordinal)) : $"{_categories.Count} seen")}); predicted anyway, but the model learned nothing about this value.";
 
         internal static string? CategoryText(JsonElement value) => value.ValueKind switch
         {
