@@ -183,6 +183,17 @@ public static class SpecDiagnostics
         "The lock file pins prepare.{0} = {1}, but {2}. Run 'tune' again, or delete the lock file.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo LockTrainerNotSearched = new("PG0221", "Lock file trainer is no longer searched", Severity.Error,
         "The lock file pins trainer '{0}', which 'tune.trainers' no longer searches (it searches {1}). Run 'tune' again, or delete the lock file.", ModelCategory);
+    // PG0222-PG0229: tune.ensemble / tune.honest and the ensemble block of the lock file.
+    public static readonly DiagnosticDescriptorInfo TuneEnsembleMulticlass = new("PG0222", "Tuning ensemble not available for this task", Severity.Error,
+        "'tune.ensemble: true' asks for a greedy ensemble of the best trials, which is built for binary classification and regression; this task is multiclass (its score vectors are not blended yet). Set 'tune.ensemble: false' or remove it.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo TuneOuterFoldsUnused = new("PG0223", "tune.outer_folds does nothing", Severity.Warning,
+        "'tune.outer_folds: {0}' does nothing: it is the number of outer folds of nested cross-validation, and 'tune.honest' is '{1}'. Set 'tune.honest: nested', or remove 'tune.outer_folds'.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo LockEnsembleUnknownParameter = new("PG0224", "Lock file ensemble member pins an unknown setting", Severity.Error,
+        "Ensemble member {0} in the lock file pins '{1}', which the search space no longer has (it has {2}). Run 'tune --ensemble' again, or delete the lock file's 'ensemble' block.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo LockEnsembleValueOutOfRange = new("PG0225", "Lock file ensemble member value outside the search space", Severity.Error,
+        "Ensemble member {0} in the lock file pins {1} = {2}, outside {3}. Run 'tune --ensemble' again, or delete the lock file's 'ensemble' block.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo LockEnsembleInvalid = new("PG0226", "Lock file ensemble block unreadable", Severity.Error,
+        "The lock file's 'ensemble' block cannot be read: {0}. Run 'tune --ensemble' again, or delete the block.", ModelCategory);
     // PG03xx: the data files (found by the build tool, reported by the generator).
     public static readonly DiagnosticDescriptorInfo DataFileNotFound = new("PG0301", "Data file not found", Severity.Error,
         "Data file '{0}' was not found (looked at '{1}'). Paths are relative to the spec's folder; fix the path or add the file.", DataCategory);

@@ -10,7 +10,12 @@ public sealed record LockFileInput(string FilePath, string Text);
 
 /// <summary>The lock file <c>tune</c> writes next to the spec: the trainer and the pinned hyperparameters, with spans.</summary>
 /// <param name="Prepare">Pinned preparation choices (tune.prepare's winner), null when the lock has none.</param>
-public sealed record ParsedLock(string FilePath, Spanned<string> Trainer, string? StudyId, EquatableArray<ParamSetting> Params, EquatableArray<ParamSetting>? Prepare = null);
+/// <param name="Ensemble">The 'ensemble.members' block (tune --ensemble kept it), null when the lock has none.</param>
+public sealed record ParsedLock(string FilePath, Spanned<string> Trainer, string? StudyId, EquatableArray<ParamSetting> Params, EquatableArray<ParamSetting>? Prepare = null,
+    EquatableArray<ParsedEnsembleMember>? Ensemble = null);
+
+/// <summary>One 'ensemble.members' entry of a lock file, with spans: its weight and its values (search-space names).</summary>
+public sealed record ParsedEnsembleMember(int Number, Spanned<double> Weight, EquatableArray<ParamSetting> Params, SourceSpan Span);
 
 public static class LockFileParser
 {
@@ -79,7 +84,8 @@ public static class LockFileParser
             return null;
         }
         var study = (root["study"] as YMapping)?["id"] as YScalar;
+        var ensemble = root["ensemble"] is { } block ? Binding.LockEnsembleParser.Parse(file, block, diagnostics) : null;
         return new ParsedLock(file, new Spanned<string>(trainer.Value, trainer.Span), study?.Value, pinned.ToEquatableArray(),
-            prepare.Count > 0 ? prepare.ToEquatableArray() : null);
+            prepare.Count > 0 ? prepare.ToEquatableArray() : null, ensemble);
     }
 }

@@ -158,7 +158,12 @@ public static class SpecParser
                 Prepare: (tune["prepare"] as YMapping)?.Entries
                     .Select(e => new PrepareChoiceSetting(new Spanned<string>(e.Key.Value, e.Key.Span), e.Value.Scalars().Select(v => v.Value).ToEquatableArray()))
                     .ToEquatableArray(),
-                Span: root.Find("tune")!.Key.Span),
+                Span: root.Find("tune")!.Key.Span,
+                Ensemble: Bool(tune, "ensemble") ?? false,
+                Honest: tune.GetString("honest") ?? "holdout",
+                OuterFolds: Int(tune, "outer_folds"),
+                EnsembleSpan: tune.Find("ensemble")?.Value.Span ?? SourceSpan.None,
+                OuterFoldsSpan: tune.Find("outer_folds")?.Value.Span ?? SourceSpan.None),
             new DeploySection(Int(deploy?["rest"] as YMapping, "port") ?? (deploy?["rest"] is YMapping ? 5000 : null), Bool(deploy, "onnx") ?? false,
                 deploy?.Find("onnx")?.Value.Span ?? SourceSpan.None, prepare?.Find("numeric_missing")?.Value.Span ?? SourceSpan.None),
             Gates(root["gates"]));

@@ -560,7 +560,9 @@ public static class PipelineEmitter
          .Line("{").Indent()
          .Line($"Strategy = {CSharp.String(tune.Strategy)},")
          .Line($"Trials = {CSharp.Int(tune.Trials)},")
-         .Line($"Metric = {CSharp.String(tune.Metric)},")
+         .Line($"Metric = {CSharp.String(tune.Metric)},");
+        TuneEnsembleEmitter.EmitTuneKeys(w, tune);
+        w
          .Line($"Space = new {RT}.Tuning.SearchParameter[]")
          .Line("{").Indent();
         foreach (var d in tune.Space)
@@ -608,7 +610,9 @@ public static class PipelineEmitter
         w.Outdent().Line("};")
          .Line()
          .Line($"public string LockFilePath => Settings.ResolvePath({CSharp.String(tune.LockFileName)});")
-         .Line()
+         .Line();
+        if (p.Lock?.Ensemble is { Count: > 0 } ensemble) TuneEnsembleEmitter.EmitPinnedEnsemble(w, ensemble, tune.LockFileName);
+        w
          .Line("private global::System.Collections.Generic.IReadOnlyDictionary<string, double>? _hyperparameters;");
         if (tune.SearchesTrainer) w.Line("private string? _trainer;");
         if (tune.Prepare is { Count: > 0 } || tune.SearchesTrainer) w.Line("private global::System.Collections.Generic.IReadOnlyDictionary<string, string>? _prepare;");

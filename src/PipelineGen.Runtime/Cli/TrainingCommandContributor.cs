@@ -74,7 +74,11 @@ public sealed class TrainingCommandContributor : ICommandContributor
                 ModelPath = parse.GetValue(model),
                 SpecHash = parse.GetValue(specHash) ?? SpecHashOf(services.Pipeline),
                 Evaluation = ReadableSummary(services, parse.GetValue(fromRun)),
+                // A lock file that pins an ensemble: its members are fitted and blended (the model tune --ensemble kept).
+                Fit = PipelineGen.Runtime.Tuning.Ensembles.PinnedEnsembleTraining.FitFor(services.Pipeline),
             };
+            if (options.Fit is not null)
+                services.Output.WriteLine($"Training the ensemble pinned in the lock file ({PipelineGen.Runtime.Tuning.Ensembles.PinnedEnsembleTraining.Members(services.Pipeline).Count} members, each fitted on all training rows, blended by their weights).");
             record.Parameters["model"] = options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings);
             // With gates, train measures this configuration itself and the card holds those metrics.
             if (options.Evaluation is null && services.Pipeline.Settings.Gates is null)
@@ -256,7 +260,7 @@ public sealed class TrainingCommandContributor : ICommandContributor
         if (capacity is not null) services.Output.WriteLine($"Capacity for the final model: {capacity.Reason}");
 
         // With a 'tune' section the study runs here and the final model is fitted with its winner (see TuningCommandContributor).
-        var finalPipeline = TuningCommandContributor.RunInWorkflow(services, seed, out var tuneExit);
+        var finalPipeline = TuningCommandContributor.RunInWorkflow(services, seed, out var tuneExit, out var ensembleFit);
         if (tuneExit != ExitCodes.Ok) return Stop(services, tuneExit, "tuning found no working configuration or could not run (see above).");
         if (!ReferenceEquals(finalPipeline, pipeline) && capacity is not null)
         {
@@ -274,7 +278,7 @@ public sealed class TrainingCommandContributor : ICommandContributor
             // (With a tuned winner the context differs from the trained pipeline's hyperparameters, so the card says the model was not evaluated.)
             var context = RunContext.Of(pipeline, evaluation.DataPath).ToEvaluationContext(evaluateRunId);
             if (capacity is not null) record.Parameters["capacity"] = $"{capacity.Parameter}={capacity.Used} ({capacity.Source})";
-            return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity }, services.Output, services.Error,
+            return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity, Fit = ensembleFit }, services.Output, services.Error,
                 result => RecordGates(record, result));
         });
         if (trained == ExitCodes.CheckFailed)

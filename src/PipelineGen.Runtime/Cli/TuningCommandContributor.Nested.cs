@@ -12,8 +12,12 @@ public sealed partial class TuningCommandContributor
     /// final search on all training rows (the usual <c>tune</c>, held-back score beside) whose winner is pinned.
     /// 0: an estimate (and a winner) was found; 1: no outer search found a working configuration.
     /// </summary>
-    public static int RunNested(CommandServices services, TuneOptions options, int folds, StepRecord record)
+    public static int RunNested(CommandServices services, TuneOptions options, int folds, StepRecord record) => RunNested(services, options, folds, record, out _);
+
+    /// <summary>As above; <paramref name="finalReport"/> is the final search's report (null with --no-lock or when there is no estimate).</summary>
+    public static int RunNested(CommandServices services, TuneOptions options, int folds, StepRecord record, out TuneReport? finalReport)
     {
+        finalReport = null;
         var pipeline = (ITunablePipeline)services.Pipeline;
         var output = services.Output;
         output.WriteLine($"Nested cross-validation of the tuning of {pipeline.Settings.Name}: {folds} outer folds; in each, the whole search (strategy {options.Strategy ?? pipeline.Tuning.Strategy}"
@@ -50,6 +54,8 @@ public sealed partial class TuningCommandContributor
         }
         output.WriteLine();
         output.WriteLine("Final search on all training rows (its winner is pinned; the nested estimate above is the honest one for this procedure):");
-        return Run(services, options, record, out _);
+        var exit = Run(services, options, record, out var final);
+        finalReport = final;
+        return exit;
     }
 }

@@ -25,6 +25,10 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         var noLock = new Option<bool>("--no-lock") { Description = "Do not write the lock file." };
         var workers = new Option<int?>("--workers") { Description = "Run trials in up to N worker processes of this program at once; a trial still running when --time ends is stopped. Default: one at a time in this process." };
         var ensemble = new Option<bool>("--ensemble") { Description = "Keep each trial's out-of-fold predictions and build a greedy ensemble of the best trials (Caruana); kept only when it beats the single winner on the held-back rows." };
+        var budgetUnits = new Option<double?>("--budget-units") { Description = "Compute budget in full-trial equivalents (a trial fitted on all of each training fold = 1): random/grid/bayesian run that many trials; halving/hyperband are charged each rung's share of the rows. Overrides --trials; independent of machine load, so strategies compare at equal compute." };
+        var noEnsemble = new Option<bool>("--no-ensemble") { Description = "Do not build an ensemble even though the spec says tune.ensemble: true." };
+        var honest = new Option<string?>("--honest") { Description = "The honest estimate: holdout (held-back rows) or nested (nested cross-validation over tune.outer_folds folds). Default: tune.honest of the spec; --nested K also chooses nested." };
+        honest.AcceptOnlyFromAmong("holdout", "nested");
         var command = new Command("tune",
             "Search the hyperparameters of the spec's tune section under the spec's evaluation protocol, journal every trial, score the winner on held-back rows and pin it in <spec>.lock.yaml. Never reads the test set.");
         command.Options.Add(trials);
@@ -38,6 +42,9 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         command.Options.Add(eta);
         command.Options.Add(nested);
         command.Options.Add(halvingSampler);
+        command.Options.Add(budgetUnits);
+        command.Options.Add(noEnsemble);
+        command.Options.Add(honest);
         command.Options.Add(services.Options.Seed);
         command.Options.Add(services.Options.Data);
         command.Options.Add(services.Options.BadRows);
@@ -61,12 +68,18 @@ public sealed partial class TuningCommandContributor : ICommandContributor
                 BadRows = parse.GetValue(services.Options.BadRows) switch { null => null, "skip" => BadRowPolicy.Skip, _ => BadRowPolicy.Fail },
                 WriteLock = !parse.GetValue(noLock),
                 Workers = parse.GetValue(workers) is { } n ? (n >= 1 ? n : throw new ArgumentException($"--workers {n}: use 1 or more.")) : null,
-                Ensemble = parse.GetValue(ensemble) || ((ITunablePipeline)services.Pipeline).Tuning.Ensemble,
+                // --ensemble / --no-ensemble override tune.ensemble of the spec.
+                Ensemble = parse.GetValue(ensemble) || (!parse.GetValue(noEnsemble) && ((ITunablePipeline)services.Pipeline).Tuning.Ensemble),
                 Eta = parse.GetValue(eta) is { } e ? (e >= 2 ? e : throw new ArgumentException($"--eta {e}: use 2 or more (3 is the usual).")) : 3,
                 HalvingSampler = parse.GetValue(halvingSampler),
+                BudgetUnits = parse.GetValue(budgetUnits),
             };
             options = shared.Apply(parse, options, services);
+            if (parse.GetValue(ensemble) && parse.GetValue(noEnsemble)) throw new ArgumentException("--ensemble and --no-ensemble contradict each other; give one.");
+            // --nested K, then --honest, then tune.honest of the spec decide the honest estimate.
+            var tuning = ((ITunablePipeline)services.Pipeline).Tuning;
             if (parse.GetValue(nested) is { } outerFolds) return RunNested(services, options, outerFolds, record);
+            if ((parse.GetValue(honest) ?? tuning.Honest) == "nested") return RunNested(services, options, tuning.OuterFolds, record);
             return Run(services, options, record, out _);
         }));
         root.Subcommands.Add(command);
@@ -99,16 +112,24 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         var pipeline = (ITunablePipeline)services.Pipeline;
         var tuning = pipeline.Tuning;
         int budget = options.Trials ?? tuning.Trials;
+        bool halvingStrategy = HalvingOptions.IsHalving(options.Strategy ?? tuning.Strategy);
+        if (options.BudgetUnits is { } units && !halvingStrategy) budget = (int)Math.Floor(units);
         var output = services.Output;
-        output.WriteLine($"Tuning {pipeline.Settings.Name} (trainer {pipeline.Settings.TrainerName}): strategy {options.Strategy ?? tuning.Strategy}, up to {budget} trial(s)"
+        output.WriteLine($"Tuning {pipeline.Settings.Name} (trainer {pipeline.Settings.TrainerName}): strategy {options.Strategy ?? tuning.Strategy}, "
+            + (options.BudgetUnits is { } u && halvingStrategy ? $"a compute budget of {u.ToString("0.##", CultureInfo.InvariantCulture)} full-trial equivalents (each rung charged its share of the rows)" : $"up to {budget} trial(s)")
             + (options.Time is { } t ? $" or {FormatDuration(t)}" : "") + (options.Resume ? ", resuming the latest study" : "")
             + (options.Workers is { } nw ? $", {nw} worker process(es)" : ", one trial at a time in this process") + ".");
         output.WriteLine("Space: " + string.Join("; ", tuning.Space.Select(p => p.Describe())));
         output.WriteLine($"Each trial: the spec's evaluation protocol on the search rows, every transform and the trainer fitted inside each fold; {options.HoldbackFraction.ToString("0.##", CultureInfo.InvariantCulture)} of the rows held back, never seen by the search.");
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        report = PipelineTuner.Run(pipeline, options with
+        // Interactive: a live Spectre table (running / finished / failed, best so far, time left); redirected: one plain line per trial.
+        var status = new TuningLiveStatus(budget, options.Time, clock, options.Workers ?? 1);
+        var live = services.Interactive ? new TuningLiveDisplay(services.Console, status, pipeline.Settings.Name) : null;
+        var tuneOptions = options with
         {
+            TrialStarted = number => { options.TrialStarted?.Invoke(number); status.Started(number); live?.Refresh(); },
+            RungProgress = rung => { options.RungProgress?.Invoke(rung); status.RungFinished(rung.Trial); live?.Refresh(); },
             Progress = (trial, state) =>
             {
                 options.Progress?.Invoke(trial, state);
@@ -121,9 +142,13 @@ public sealed partial class TuningCommandContributor : ICommandContributor
                     _ => $"{state.Study.Metric} {PipelineTuner.F(trial.Value!.Value)}{(trial.StdDev is { } s ? " ± " + PipelineTuner.F(s) : "")}"
                         + (trial.State == "pruned" ? $" on {Share(trial.Budget)} of each training fold, pruned" : trial.Budget is null && state.Rungs.Count > 0 ? " on the full training folds" : ""),
                 };
+                status.Finished(trial, state);
+                if (live is not null) { live.Refresh(); return; }
                 output.WriteLine($"  trial {trial.Number + 1}/{budget}  {what}  | {bestText}  | {trial.Configuration.Describe(new SearchSpace(tuning.Space))}  ({trial.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s){TimeLeft(state, budget, clock.Elapsed, options)}");
+                output.WriteLine("    " + status.PlainLine());
             },
-        });
+        };
+        report = live is null ? PipelineTuner.Run(pipeline, tuneOptions) : live.Run(() => PipelineTuner.Run(pipeline, tuneOptions));
 
         var result = report.Result;
         var study = result.Study;
@@ -140,6 +165,7 @@ public sealed partial class TuningCommandContributor : ICommandContributor
         {
             StopReason.TimeBudget => "time budget used up",
             StopReason.SpaceExhausted => "every grid point tried",
+            StopReason.UnitBudget => "compute budget (--budget-units) spent",
             _ => "trial budget reached",
         };
         output.WriteLine($"Study {study.Id}: {result.Trials.Count} trial(s) ({result.NewTrials} in this session, {failed} failed"
@@ -188,14 +214,32 @@ public sealed partial class TuningCommandContributor : ICommandContributor
     /// otherwise a study like <c>tune</c> (recorded as its own run, lock file written) and the pipeline with the winner's
     /// hyperparameters, which <c>run</c> then trains.
     /// </summary>
-    public static IPipelineDefinition RunInWorkflow(CommandServices services, int? seed, out int exitCode)
+    public static IPipelineDefinition RunInWorkflow(CommandServices services, int? seed, out int exitCode) => RunInWorkflow(services, seed, out exitCode, out _);
+
+    /// <summary>
+    /// As above; the spec's tune.ensemble and tune.honest decide what runs (as for 'tune'). <paramref name="ensembleFit"/>:
+    /// how 'run' fits the final model when the study kept an ensemble (its members and weights, as pinned), else null.
+    /// </summary>
+    public static IPipelineDefinition RunInWorkflow(CommandServices services, int? seed, out int exitCode, out Func<Microsoft.ML.MLContext, Microsoft.ML.IDataView, Microsoft.ML.ITransformer>? ensembleFit)
     {
         exitCode = ExitCodes.Ok;
+        ensembleFit = null;
         if (services.Pipeline is not ITunablePipeline tunable) return services.Pipeline;
         services.Output.WriteLine($"{Environment.NewLine}== 3+/5 tune (the spec has a tune section) ==");
         TuneReport? report = null;
-        exitCode = services.RunStep("tune", record => Run(services, new TuneOptions { Seed = seed }, record, out report));
+        // The final model is trained by run's train step, so the tune step does not also save the ensemble as a version.
+        var options = new TuneOptions { Seed = seed, Ensemble = tunable.Tuning.Ensemble, SaveEnsembleModel = false };
+        exitCode = services.RunStep("tune", record => tunable.Tuning.Honest == "nested"
+            ? RunNested(services, options, tunable.Tuning.OuterFolds, record, out report)
+            : Run(services, options, record, out report));
         if (exitCode != ExitCodes.Ok || report?.Result.Best is not { } best) return services.Pipeline;
+        if (report.Ensemble is { Kept: true } kept)
+        {
+            var members = kept.Members;
+            ensembleFit = (ml, data) => Tuning.Ensembles.EnsembleBuilder.Fit(tunable, members, ml, data);
+            services.Output.WriteLine($"The final model is the study's ensemble ({members.Count} members, pinned in the lock file), each member refitted on all training rows; its honest estimate is the ensemble's held-back score in the tune run above.");
+            return services.Pipeline;
+        }
         services.Output.WriteLine($"The final model is trained with the winner ({best.Configuration.Describe(report.Space)}); step 2 measured the spec's own hyperparameters, so the card will say this model was not evaluated under the protocol; its honest estimate is the held-back score in the tune run above.");
         return tunable.WithHyperparameters(best.Configuration);
     }
@@ -259,5 +303,5 @@ public sealed partial class TuningCommandContributor : ICommandContributor
     [GeneratedRegex(@"^(?<part>\d+(\.\d+)?[hms])+$")]
     private static partial Regex DurationPattern();
 
-    private static string FormatDuration(TimeSpan t) => t.TotalMinutes >= 1 ? $"{t.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min" : $"{t.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s";
+    internal static string FormatDuration(TimeSpan t) => t.TotalMinutes >= 1 ? $"{t.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min" : $"{t.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s";
 }

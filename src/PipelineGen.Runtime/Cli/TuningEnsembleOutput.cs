@@ -32,7 +32,7 @@ internal static class TuningEnsembleOutput
         output.WriteLine($"  {ensemble.Verdict}.");
         record.Parameters["ensemble"] = ensemble.Kept ? $"kept ({ensemble.Members.Count} members)" : "not kept";
         if (ensemble.HoldbackScore is { } h) record.Metrics.Add(new RunMetric(metric, "ensemble", h, null, null, null));
-        if (!ensemble.Kept || !options.WriteLock) return;
+        if (!ensemble.Kept || !options.WriteLock || !options.SaveEnsembleModel) return;
 
         // Kept: fitted on all training rows (as train does) and saved as a new version of the model, card and all.
         var described = string.Join("; ", ensemble.Members.Select(m => $"{m.Weight.ToString("0.00", CultureInfo.InvariantCulture)} x trial {m.Trial + 1} ({m.Configuration.Describe(report.Space)})"));
@@ -44,7 +44,7 @@ internal static class TuningEnsembleOutput
             Tuning = new TuningProvenance(report.Result.Study.Id, metric, ensemble.HoldbackScore, "tune --ensemble", $"This model is an ensemble: {described}"),
         }, note => output.WriteLine($"  note: {note}"));
         output.WriteLine($"  Saved the ensemble (members refitted on all {trained.Card.TrainData.Rows} training rows) as the current model: {trained.ModelPath}");
-        output.WriteLine($"  Its card: {ModelCard.MarkdownPath(trained.ModelPath)}. 'train' refits the single winner pinned in the lock file; the ensemble's members and weights are in its 'ensemble:' block.");
+        output.WriteLine($"  Its card: {ModelCard.MarkdownPath(trained.ModelPath)}. The lock file pins the members and weights ('ensemble:' block): after the next build, 'train' refits this ensemble.");
         record.Parameters["ensemble_model"] = trained.ModelPath;
     }
 

@@ -11,6 +11,10 @@ public sealed record TuningSettings
     public required IReadOnlyList<SearchParameter> Space { get; init; }
     /// <summary><c>tune.ensemble</c>: build a greedy ensemble of the best trials after the study (as <c>tune --ensemble</c>).</summary>
     public bool Ensemble { get; init; }
+    /// <summary><c>tune.honest</c>: holdout (a held-back share of the rows) or nested (nested cross-validation over <see cref="OuterFolds"/>).</summary>
+    public string Honest { get; init; } = "holdout";
+    /// <summary><c>tune.outer_folds</c>: outer folds of nested cross-validation.</summary>
+    public int OuterFolds { get; init; } = 5;
 }
 
 /// <summary>
@@ -34,4 +38,10 @@ public interface ITunablePipeline : IPipelineDefinition
     /// <summary>The same pipeline with these trainer hyperparameters (spec names) set; others stay as the spec and lock say.</summary>
     /// <exception cref="ArgumentException">A name the trainer does not have.</exception>
     IPipelineDefinition WithHyperparameters(IReadOnlyDictionary<string, double> values);
+
+    /// <summary>The ensemble the lock file pinned (members' values as written, weights), empty when it pins none: 'train' fits it.</summary>
+    IReadOnlyList<PinnedEnsembleMember> PinnedEnsemble => [];
 }
+
+/// <summary>One member of an ensemble pinned in the lock file: its blend weight and its values (search-space name → value as written).</summary>
+public sealed record PinnedEnsembleMember(double Weight, IReadOnlyDictionary<string, string> Values);

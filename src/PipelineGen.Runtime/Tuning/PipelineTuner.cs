@@ -62,6 +62,16 @@ public sealed record TuneOptions
     public TimeSpan? HeartbeatTimeout { get; init; }
     /// <summary>Shared study: lost workers, retries, storage hiccups.</summary>
     public Action<string>? StorageEvent { get; init; }
+    /// <summary>
+    /// Compute budget in full-trial equivalents (one trial of the protocol fitted on all of each training fold = 1 unit).
+    /// random/grid/bayesian: the same as that many trials. halving/hyperband: every rung evaluation is charged the share
+    /// of the training rows it fits on, and no evaluation starts that would pass the budget. Overrides <see cref="Trials"/>.
+    /// </summary>
+    public double? BudgetUnits { get; init; }
+    /// <summary>False: a kept ensemble is pinned but not saved as a model version by the tune step ('run' trains it in its train step).</summary>
+    public bool SaveEnsembleModel { get; init; } = true;
+    /// <summary>Called when a trial (or a rung evaluation) starts, with its number: what the live display counts as running.</summary>
+    public Action<int>? TrialStarted { get; init; }
 }
 
 /// <summary>Everything a <c>tune</c> measured. The CLI only formats it.</summary>
@@ -104,6 +114,12 @@ public static class PipelineTuner
         if (space.PointCount == 1)
             throw new ArgumentException($"the search space has one point ({space.Fingerprint()}): there is nothing to choose. Widen a range or add values under tune.space.");
         int trials = options.Trials ?? tuning.Trials;
+        if (options.BudgetUnits is { } units)
+        {
+            if (!(units >= 1) || double.IsInfinity(units)) throw new ArgumentException($"the compute budget is {units.ToString(CultureInfo.InvariantCulture)} full-trial equivalents; give --budget-units 1 or more.");
+            // Halving is stopped by the units it spent, not by a count of configurations.
+            trials = HalvingOptions.IsHalving(options.Strategy ?? tuning.Strategy) ? int.MaxValue : (int)Math.Floor(units);
+        }
         if (trials < 1) throw new ArgumentException($"the trial budget is {trials}; give --trials 1 or more.");
         if (options.Time is { } t && t <= TimeSpan.Zero) throw new ArgumentException("the time budget is zero; give e.g. --time 10m.");
         if (!(options.HoldbackFraction > 0 && options.HoldbackFraction < 0.9))
@@ -190,14 +206,15 @@ public static class PipelineTuner
         else if (options.Workers is { } workers)
         {
             var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir };
-            studyResult = StudyRunner.RunAsync(study, space, sampler, journal!, trials, options.Time, workers, executor.Execute, options.Progress, options.Cancellation,
+            studyResult = StudyRunner.RunAsync(study, space, sampler, journal!, trials, options.Time, workers,
+                (number, config, ct) => { options.TrialStarted?.Invoke(number); return executor.Execute(number, config, ct); }, options.Progress, options.Cancellation,
                 killRunningAtDeadline: true).GetAwaiter().GetResult();
         }
         else
         {
             // In-process, one at a time (the executor is given the trial number, which names its out-of-fold file).
             studyResult = StudyRunner.RunAsync(study, space, sampler, journal!, trials, options.Time, workers: 1,
-                (number, config, _) => Task.FromResult(Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number))),
+                (number, config, _) => { options.TrialStarted?.Invoke(number); return Task.FromResult(Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number))); },
                 options.Progress, options.Cancellation, killRunningAtDeadline: false).GetAwaiter().GetResult();
         }
         var best = studyResult.Best;
@@ -273,14 +290,14 @@ public static class PipelineTuner
         if (options.Workers is not null)
         {
             var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric);
-            execute = (n, c, f, ct) => executor.Execute(n, c, f, ct);
+            execute = (n, c, f, ct) => { options.TrialStarted?.Invoke(n); return executor.Execute(n, c, f, ct); };
         }
         else
         {
-            execute = (_, c, f, _) => Task.FromResult(Evaluate(pipeline, c, searchFile, options.Seed, metric, fraction: f));
+            execute = (n, c, f, _) => { options.TrialStarted?.Invoke(n); return Task.FromResult(Evaluate(pipeline, c, searchFile, options.Seed, metric, fraction: f)); };
         }
         return HalvingRunner.RunAsync(study, space, halving, sampler, journal, trials, options.Time, options.Workers ?? 1, execute,
-            options.Progress, options.RungProgress, options.Cancellation, killRunningAtDeadline: options.Workers is not null).GetAwaiter().GetResult();
+            options.Progress, options.RungProgress, options.Cancellation, killRunningAtDeadline: options.Workers is not null, budgetUnits: options.BudgetUnits).GetAwaiter().GetResult();
     }
 
     /// <summary>About how many rows one training part of the protocol holds, out of the search rows.</summary>

@@ -9,7 +9,7 @@ public sealed record TrialOutcome(double Value, double? StdDev, int Splits);
 public sealed class TrialFailedException(string message) : Exception(message);
 
 /// <summary>Why a study stopped.</summary>
-public enum StopReason { TrialBudget, TimeBudget, SpaceExhausted }
+public enum StopReason { TrialBudget, TimeBudget, SpaceExhausted, /** halving's compute budget (--budget-units) spent */ UnitBudget }
 
 public sealed record StudyResult(StudyInfo Study, IReadOnlyList<TrialRecord> Trials, int NewTrials, StopReason StopReason)
 {

@@ -81,7 +81,8 @@ public static class HalvingRunner
     /// </summary>
     public static async Task<StudyResult> RunAsync(
         StudyInfo study, SearchSpace space, HalvingOptions options, ISampler sampler, TuningJournal journal, int trials, TimeSpan? time, int workers,
-        BudgetedTrialExecutor execute, Action<TrialRecord, StudyResult>? onTrial, Action<RungResult>? onRung, CancellationToken cancellation, bool killRunningAtDeadline)
+        BudgetedTrialExecutor execute, Action<TrialRecord, StudyResult>? onTrial, Action<RungResult>? onRung, CancellationToken cancellation, bool killRunningAtDeadline,
+        double? budgetUnits = null)
     {
         if (workers < 1) throw new ArgumentException($"--workers {workers}: use 1 or more.");
         if (sampler is GridSampler) throw new ArgumentException("successive halving draws configurations from the bayesian or random sampler, not a grid.");
@@ -90,6 +91,8 @@ public static class HalvingRunner
         var verdicts = journal.Trials(study.Id).Where(t => t.State != "stopped").ToDictionary(t => t.Number);
         int startCount = verdicts.Count;
         var reason = StopReason.TrialBudget;
+        // Units spent so far (full-trial equivalents: each evaluation costs its row share); journaled ones count on resume.
+        double spent = rungs.Values.Sum(r => r.Fraction);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         if (time is { } budget && killRunningAtDeadline) deadline.CancelAfter(budget);
         bool OutOfTime() => (time is { } b && clock.Elapsed >= b) || (deadline.IsCancellationRequested && !cancellation.IsCancellationRequested);
@@ -138,6 +141,7 @@ public static class HalvingRunner
                 var todo = alive.Where(a => !rungs.ContainsKey((a.Number, i))).ToList();
                 bool stopped = await RunRung(todo, i, bracket, fraction, s).ConfigureAwait(false);
                 if (stopped) { reason = StopReason.TimeBudget; return Snapshot(); }
+                if (todo.Any(a => !rungs.ContainsKey((a.Number, i)))) { reason = StopReason.UnitBudget; return Snapshot(); }
                 var results = alive.Select(a => rungs[(a.Number, i)]).ToArray();
                 foreach (var r in results.Where(r => r.State == "failed"))
                     Verdict(new TrialRecord(r.Trial, r.Configuration, "failed", null, null, r.Splits, r.Error, r.Duration) { Budget = Budget(fraction) });
@@ -171,6 +175,8 @@ public static class HalvingRunner
                     if (OutOfTime()) stopped = true;
                     while (!stopped && running.Count < workers && queue.Count > 0)
                     {
+                        if (budgetUnits is { } units && spent + fraction > units + 1e-9) { queue.Clear(); break; }
+                        spent += fraction;
                         var (number, config) = queue.Dequeue();
                         var trialClock = Stopwatch.StartNew();
                         Task<TrialOutcome> task;

@@ -77,7 +77,8 @@ public sealed record OptionAssignment(string Property, string Literal);
 /// <param name="Prepare">Preparation choices searched with the trainer (only those that change something for this data).</param>
 /// <param name="DefaultSpace">The spec gave neither 'space' nor 'trainers': the branches are the default space.</param>
 public sealed record BoundTune(string Strategy, int Trials, string? Metric, EquatableArray<BoundSearchParameter> Space, string LockFileName,
-    EquatableArray<BoundTrainerBranch>? Trainers = null, EquatableArray<BoundPrepareChoice>? Prepare = null, bool DefaultSpace = false)
+    EquatableArray<BoundTrainerBranch>? Trainers = null, EquatableArray<BoundPrepareChoice>? Prepare = null, bool DefaultSpace = false,
+    bool Ensemble = false, string Honest = "holdout", int OuterFolds = 5)
 {
     public bool SearchesTrainer => Trainers is { Count: > 0 };
 }
@@ -97,7 +98,12 @@ public sealed record BoundSearchParameter(string Name, string Type, double Min, 
 /// <summary>A lock file that fits the spec: its values replace the spec's in <see cref="BoundTrainer.Options"/>.</summary>
 /// <param name="Trainer">The trainer the lock pins when it differs from model.trainer (a searched trainer won), else null.</param>
 /// <param name="Prepare">Preparation values the lock pins (name → value as written); they replace the spec's in <see cref="BoundPipeline.Preparation"/>.</param>
-public sealed record BoundLock(string FileName, string? StudyId, EquatableArray<PinnedValue> Pinned, string? Trainer = null, EquatableArray<PinnedValue>? Prepare = null);
+/// <param name="Ensemble">The ensemble the lock pins (tune kept it): 'train' fits these members and blends them; null: none.</param>
+public sealed record BoundLock(string FileName, string? StudyId, EquatableArray<PinnedValue> Pinned, string? Trainer = null, EquatableArray<PinnedValue>? Prepare = null,
+    EquatableArray<BoundEnsembleMember>? Ensemble = null);
+
+/// <summary>One member of a pinned ensemble: its weight and its configuration (search-space names → values as written).</summary>
+public sealed record BoundEnsembleMember(double Weight, EquatableArray<string> Names, EquatableArray<string> Values);
 
 /// <param name="Name">Spec name of the hyperparameter.</param>
 /// <param name="Text">The value as written in the lock file.</param>

@@ -243,6 +243,7 @@ public static partial class SpecBinder
                 Path.GetFileName(LockFileParser.LockPathFor(spec.FilePath)), Prepare: prepare.Count > 0 ? prepare.ToEquatableArray() : null);
         }
 
+        tune = ApplyTuneKeys(spec, tune, diagnostics);
         if (lockFile is null) return tune;
         var parsedLock = LockFileParser.Parse(lockFile, diagnostics);
         if (parsedLock is null) return tune;
@@ -302,11 +303,12 @@ public static partial class SpecBinder
             pinnedValues.Add(new PinnedValue(param.Name, param.OptionProperty, setting.Value.Value));
         }
         var pinnedPrepare = CheckLockPreparation(parsedLock, tune, lockPath, diagnostics);
-        if ((pinnedValues.Count > 0 || lockTrainer is not null || pinnedPrepare.Count > 0) && !diagnostics.Any(d => d.Severity == Severity.Error))
+        var pinnedEnsemble = CheckLockEnsemble(parsedLock, tune, lockPath, diagnostics);
+        if ((pinnedValues.Count > 0 || lockTrainer is not null || pinnedPrepare.Count > 0 || pinnedEnsemble is not null) && !diagnostics.Any(d => d.Severity == Severity.Error))
         {
             trainer = target with { Options = options.ToEquatableArray() };
             pinned = new BoundLock(Path.GetFileName(lockPath), parsedLock.StudyId, pinnedValues.ToEquatableArray(), lockTrainer,
-                pinnedPrepare.Count > 0 ? pinnedPrepare.ToEquatableArray() : null);
+                pinnedPrepare.Count > 0 ? pinnedPrepare.ToEquatableArray() : null, pinnedEnsemble);
         }
         return tune;
     }

@@ -1,0 +1,43 @@
+using System.Globalization;
+using Microsoft.ML;
+
+namespace PipelineGen.Runtime.Tuning.Ensembles;
+
+/// <summary>
+/// <c>train</c> with an ensemble pinned in the lock file: the generated code carries the members' values and weights
+/// (<see cref="ITunablePipeline.PinnedEnsemble"/>); they are turned back into configurations of the search space and
+/// fitted and blended by <see cref="EnsembleBuilder.Fit"/>, the same code <c>tune --ensemble</c> used, so the same data
+/// and seed give the same model.
+/// </summary>
+public static class PinnedEnsembleTraining
+{
+    /// <summary>The pinned members as configurations; empty when the pipeline pins no ensemble.</summary>
+    public static IReadOnlyList<EnsembleMember> Members(IPipelineDefinition pipeline)
+    {
+        if (pipeline is not ITunablePipeline tunable || tunable.PinnedEnsemble.Count == 0) return [];
+        var space = new SearchSpace(tunable.Tuning.Space);
+        var members = new List<EnsembleMember>();
+        int i = 0;
+        foreach (var pinned in tunable.PinnedEnsemble)
+        {
+            var config = new Configuration();
+            foreach (var (name, text) in pinned.Values)
+            {
+                // The build checked every name and value against the space (PG0224, PG0225); a mismatch here is a stale build.
+                var p = space.Parameters.FirstOrDefault(x => x.Name == name)
+                    ?? throw new InvalidOperationException($"the lock file's ensemble member {i + 1} sets '{name}', which the search space of this build does not have; build again.");
+                config[name] = p.Labels is not null ? p.IndexOf(text) is >= 0 and var index ? index : throw new InvalidOperationException($"ensemble member {i + 1}: '{text}' is not a value of {name}; build again.")
+                    : text is "true" ? 1 : text is "false" ? 0 : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            }
+            members.Add(new EnsembleMember(i++, pinned.Weight, config));
+        }
+        return members;
+    }
+
+    /// <summary>How <c>train</c> fits the pipeline: the pinned ensemble, or null to fit the pipeline itself.</summary>
+    public static Func<MLContext, IDataView, ITransformer>? FitFor(IPipelineDefinition pipeline)
+    {
+        var members = Members(pipeline);
+        return members.Count == 0 ? null : (ml, data) => EnsembleBuilder.Fit((ITunablePipeline)pipeline, members, ml, data);
+    }
+}

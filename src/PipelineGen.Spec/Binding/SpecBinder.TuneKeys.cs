@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using PipelineGen.Spec.Catalog;
+using PipelineGen.Spec.Model;
+using PipelineGen.Spec.Yaml;
+
+namespace PipelineGen.Spec.Binding;
+
+// tune.ensemble / tune.honest / tune.outer_folds (PG0222, PG0223) and the lock file's pinned ensemble (PG0224-PG0226).
+public static partial class SpecBinder
+{
+    /// <summary>The keys that decide what 'tune' and 'run' do beside the search itself, checked against the task.</summary>
+    private static BoundTune? ApplyTuneKeys(PipelineSpec spec, BoundTune? tune, List<DiagnosticInfo> diagnostics)
+    {
+        if (tune is null || spec.Tune is not { } section) return tune;
+        if (section.Ensemble && spec.Task.Kind.Value == TaskKind.Multiclass)
+            diagnostics.Add(SpecDiagnostics.TuneEnsembleMulticlass.Create(spec.FilePath, section.EnsembleSpan));
+        if (section.OuterFolds is { } k && section.Honest != "nested")
+            diagnostics.Add(SpecDiagnostics.TuneOuterFoldsUnused.Create(spec.FilePath, section.OuterFoldsSpan, k, section.Honest));
+        return tune with { Ensemble = section.Ensemble && spec.Task.Kind.Value != TaskKind.Multiclass, Honest = section.Honest, OuterFolds = section.OuterFolds ?? 5 };
+    }
+
+    /// <summary>
+    /// The lock's ensemble members against the search space the generated code exposes (the names 'tune' wrote: the flat
+    /// space's parameters, or 'trainer', 'TRAINER.param' and 'prepare.name' when the trainer is searched). Null when the
+    /// lock has no ensemble or a member no longer fits (then a located diagnostic says which and where).
+    /// </summary>
+    private static EquatableArray<BoundEnsembleMember>? CheckLockEnsemble(ParsedLock parsedLock, BoundTune? tune, string lockPath, List<DiagnosticInfo> diagnostics)
+    {
+        if (parsedLock.Ensemble is not { } members || tune is null) return null;
+        // name -> what the value must be: a number in [min, max], one of the listed numbers, or one of the labels.
+        var known = new Dictionary<string, (BoundSearchParameter? Range, IReadOnlyList<string>? Labels)>(StringComparer.Ordinal);
+        if (tune.SearchesTrainer)
+        {
+            known["trainer"] = (null, tune.Trainers!.Value.Select(b => b.Name).ToArray());
+            foreach (var branch in tune.Trainers!.Value)
+                foreach (var p in branch.Space) known[branch.Name + "." + p.Name] = (p, null);
+        }
+        else foreach (var p in tune.Space) known[p.Name] = (p, null);
+        foreach (var c in tune.Prepare ?? EquatableArray<BoundPrepareChoice>.Empty) known["prepare." + c.Name] = (null, c.Values.ToArray());
+
+        var bound = new List<BoundEnsembleMember>();
+        bool ok = true;
+        foreach (var member in members)
+        {
+            var names = new List<string>();
+            var values = new List<string>();
+            foreach (var setting in member.Params)
+            {
+                if (!known.TryGetValue(setting.Name.Value, out var rule))
+                {
+                    diagnostics.Add(SpecDiagnostics.LockEnsembleUnknownParameter.Create(lockPath, setting.Name.Span, member.Number, setting.Name.Value, DidYouMean.List(known.Keys)));
+                    ok = false;
+                    continue;
+                }
+                string text = setting.Value.Value;
+                string? outside = null;
+                if (rule.Labels is { } labels)
+                {
+                    if (!labels.Contains(text, StringComparer.OrdinalIgnoreCase)) outside = $"its values ({DidYouMean.List(labels)})";
+                }
+                else if (rule.Range is { } range)
+                {
+                    double number = text is "true" ? 1 : text is "false" ? 0 : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : double.NaN;
+                    if (double.IsNaN(number) || (range.Values.Count > 0 ? !range.Values.Contains(number) : number < range.Min || number > range.Max))
+                        outside = range.Values.Count > 0 ? $"the values declared for it ({string.Join(", ", range.Values.Select(Fmt))})" : $"the declared range ({Fmt(range.Min)} to {Fmt(range.Max)})";
+                }
+                if (outside is not null)
+                {
+                    diagnostics.Add(SpecDiagnostics.LockEnsembleValueOutOfRange.Create(lockPath, setting.Value.Span, member.Number, setting.Name.Value, text, outside));
+                    ok = false;
+                    continue;
+                }
+                names.Add(setting.Name.Value);
+                values.Add(text);
+            }
+            bound.Add(new BoundEnsembleMember(member.Weight.Value, names.ToEquatableArray(), values.ToEquatableArray()));
+        }
+        return ok && bound.Count > 0 ? bound.ToEquatableArray() : null;
+    }
+}
+
+/// <summary>Reads a lock file's 'ensemble:' block ('holdback_score', 'members': trial, weight, params); problems are PG0226.</summary>
+internal static class LockEnsembleParser
+{
+    public static EquatableArray<ParsedEnsembleMember>? Parse(string file, YNode block, List<DiagnosticInfo> diagnostics)
+    {
+        if (block is not YMapping map || map["members"] is not YSequence sequence || sequence.Items.Count == 0)
+        {
+            diagnostics.Add(SpecDiagnostics.LockEnsembleInvalid.Create(file, block.Span, "it needs 'members:', a list of entries with 'weight' and 'params'"));
+            return null;
+        }
+        var members = new List<ParsedEnsembleMember>();
+        int number = 0;
+        foreach (var item in sequence.Items)
+        {
+            number++;
+            if (item is not YMapping entry || entry["weight"] is not YScalar weight || !weight.TryGetDouble(out var w) || !(w > 0) || entry["params"] is not YMapping parameters)
+            {
+                diagnostics.Add(SpecDiagnostics.LockEnsembleInvalid.Create(file, (item as YMapping)?["weight"]?.Span ?? item.Span,
+                    $"member {number} needs a 'weight' above 0 and a 'params' mapping"));
+                return null;
+            }
+            var settings = new List<ParamSetting>();
+            foreach (var p in parameters.Entries)
+            {
+                if (p.Value is not YScalar { IsNull: false } value)
+                {
+                    diagnostics.Add(SpecDiagnostics.LockEnsembleInvalid.Create(file, p.Value.Span, $"member {number}: 'params.{p.Key.Value}' is {p.Value.Describe()}; a pinned value is a number, a word or true/false"));
+                    return null;
+                }
+                settings.Add(new ParamSetting(new Spanned<string>(p.Key.Value, p.Key.Span), new Spanned<string>(value.Value, value.Span)));
+            }
+            members.Add(new ParsedEnsembleMember(number, new Spanned<double>(w, weight.Span), settings.ToEquatableArray(), entry.Span));
+        }
+        return members.ToEquatableArray();
+    }
+}

@@ -1,0 +1,120 @@
+using PipelineGen.Spec;
+using PipelineGen.Spec.Binding;
+using static PipelineGen.Spec.Tests.SpecFixtures;
+
+namespace PipelineGen.Spec.Tests;
+
+/// <summary>
+/// tune.ensemble / tune.honest / tune.outer_folds reach the bound pipeline (the generator emits them; the runtime acts on
+/// them, see TuneSpecKeysTests), with located diagnostics for combinations that cannot work or do nothing; and the lock
+/// file's pinned ensemble is bound for 'train', or located when it no longer fits the spec.
+/// </summary>
+public class TuneKeysTests
+{
+    private const string Keys = TuneDiagnosticsTests.Tuned + "\n  ensemble: true\n  honest: nested\n  outer_folds: 3\n";
+
+    public const string EnsembleLock = TuneDiagnosticsTests.GoodLock + """
+
+        ensemble:
+          holdback_score: 0.81
+          members:
+            - trial: 4
+              weight: 0.6
+              params:
+                leaves: 16
+                min_examples_per_leaf: 20
+            - trial: 9
+              weight: 0.4
+              params:
+                leaves: 32
+                min_examples_per_leaf: 5
+        """;
+
+    [Fact]
+    public void The_keys_bind_to_what_tune_and_run_do()
+    {
+        var result = Bind(Keys);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == Severity.Error);
+        var tune = result.Pipeline!.Tune!;
+        Assert.True(tune.Ensemble);
+        Assert.Equal("nested", tune.Honest);
+        Assert.Equal(3, tune.OuterFolds);
+
+        var defaults = Bind(TuneDiagnosticsTests.Tuned).Pipeline!.Tune!;
+        Assert.False(defaults.Ensemble);
+        Assert.Equal("holdout", defaults.Honest);
+        Assert.Equal(5, defaults.OuterFolds);
+    }
+
+    [Fact]
+    public void PG0222_an_ensemble_on_a_multiclass_task_is_an_error_at_the_key()
+    {
+        var yaml = TuneDiagnosticsTests.Tuned.Replace("kind: binary", "kind: multiclass") + "\n  ensemble: true\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0222");
+        Assert.Equal(Severity.Error, d.Severity);
+        AssertAt(d, yaml, "true", occurrence: 1);
+    }
+
+    [Fact]
+    public void PG0223_outer_folds_without_nested_does_nothing_and_says_so()
+    {
+        var yaml = TuneDiagnosticsTests.Tuned + "\n  outer_folds: 4\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0223");
+        Assert.Equal(Severity.Warning, d.Severity);
+        Assert.Contains("'tune.honest' is 'holdout'", d.Message);
+        AssertAt(d, yaml, "4\n");
+    }
+
+    [Theory]
+    [InlineData("honest: both", "PG0003")]
+    [InlineData("ensemble: maybe", "PG0003")]
+    [InlineData("outer_folds: 1", "PG0003")]
+    public void Bad_values_are_located_schema_errors(string line, string id)
+    {
+        var yaml = TuneDiagnosticsTests.Tuned + "\n  " + line + "\n";
+        var diagnostics = Bind(yaml).Diagnostics;
+        Assert.Contains(diagnostics, d => d.Severity == Severity.Error && d.Span.StartLine == yaml.Split('\n').Length - 1);
+        _ = id;
+    }
+
+    [Fact]
+    public void A_lock_with_an_ensemble_binds_its_members_for_train()
+    {
+        var result = TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.Tuned, EnsembleLock);
+        Assert.Empty(result.Diagnostics);
+        var members = result.Pipeline!.Lock!.Ensemble!.Value;
+        Assert.Equal(2, members.Count);
+        Assert.Equal(0.6, members[0].Weight);
+        Assert.Equal(["leaves", "min_examples_per_leaf"], members[0].Names);
+        Assert.Equal(["32", "5"], members[1].Values);
+    }
+
+    [Fact]
+    public void PG0224_a_member_setting_the_space_no_longer_has()
+    {
+        var stale = EnsembleLock.Replace("    leaves: 32", "    num_leaves: 32");
+        var d = Single(TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.Tuned, stale).Diagnostics, "PG0224");
+        Assert.Equal(TuneDiagnosticsTests.LockPath, d.FilePath);
+        Assert.Contains("member 2", d.Message);
+        AssertAt(d, stale, "num_leaves");
+        Assert.Null(TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.Tuned, stale).Pipeline?.Lock);
+    }
+
+    [Fact]
+    public void PG0225_a_member_value_outside_the_space()
+    {
+        var stale = EnsembleLock.Replace("    leaves: 32", "    leaves: 128");
+        var d = Single(TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.Tuned, stale).Diagnostics, "PG0225");
+        Assert.Contains("outside the declared range (4 to 64)", d.Message);
+        AssertAt(d, stale, "128");
+    }
+
+    [Fact]
+    public void PG0226_an_unreadable_ensemble_block()
+    {
+        var broken = EnsembleLock.Replace("weight: 0.4", "weight: heavy");
+        var d = Single(TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.Tuned, broken).Diagnostics, "PG0226");
+        Assert.Contains("member 2", d.Message);
+        AssertAt(d, broken, "heavy");
+    }
+}
