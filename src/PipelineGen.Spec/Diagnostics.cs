@@ -231,8 +231,8 @@ public static class SpecDiagnostics
         "'{0}' of trainer 'dense' is {1}, which tune cannot search; {2}", ModelCategory);
     public static readonly DiagnosticDescriptorInfo DenseNotOnnxExportable = new("PG0605", "Dense network cannot be exported by 'export onnx'", Severity.Error,
         "Trainer 'dense' scores its network with ML.NET's ONNX transform, which ML.NET's ONNX exporter cannot convert, so 'deploy.onnx: true' cannot export this pipeline. Remove 'deploy.onnx' (the network is already an ONNX graph inside the model file) or choose an exportable trainer.", ModelCategory);
-    public static readonly DiagnosticDescriptorInfo DenseBatchLargerThanData = new("PG0606", "Dense batch larger than the data", Severity.Warning,
-        "batch_size {0} is larger than the {1} training rows the build sampled; every epoch is then one full-batch step (few updates, slow progress). Use a batch of 16-128 rows.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo DenseBatchLargerThanData = new("PG0606", "Dense batch larger than the data", Severity.Error,
+        "batch_size {0} is larger than the {1} rows of the training data, and the network refuses a batch larger than its training rows (fewer still remain once the evaluation's folds and the early-stopping share are held out). Lower batch_size (16-128 is usual).", ModelCategory);
 
     // PG90xx: the build integration (reported by the MSBuild tasks and targets, which cannot reference this assembly;
     // listed here so every id is unique, documented and tracked).
