@@ -245,6 +245,22 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo OnnxExportFailed = new("PG0524", "Model could not be exported to ONNX", Severity.Error,
         "The model could not be exported to ONNX: {0}", ModelCategory);
 
+    // PG0600-PG0619: the dense network trainer ('model.trainer: dense'): its list and word hyperparameters and what it cannot do.
+    public static readonly DiagnosticDescriptorInfo DenseLayerSize = new("PG0600", "Dense layer width out of range", Severity.Error,
+        "Layer {0} of 'layers' has width {1}; every hidden layer needs a whole number of units from 1 to {2}. Give it a width such as 32, or remove it.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo DenseLayersEmpty = new("PG0601", "Dense network without hidden layers", Severity.Error,
+        "'layers' is empty; list the hidden layers' widths, input side first (for example [64, 32]), or remove the key for the default [64, 32].", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo DenseUnknownActivation = new("PG0602", "Unknown dense activation", Severity.Error,
+        "Activation '{0}' is not known.{1} Activations: {2}.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo DenseLayersAndUnits = new("PG0603", "Dense layers given twice", Severity.Error,
+        "'layers' and '{0}' both describe the hidden layers; keep 'layers' (any widths) or 'units' with 'depth' (equal widths), not both.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo DenseParamNotSearchable = new("PG0604", "Dense hyperparameter cannot be searched", Severity.Error,
+        "'{0}' of trainer 'dense' is {1}, which tune cannot search; {2}", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo DenseNotOnnxExportable = new("PG0605", "Dense network cannot be exported by 'export onnx'", Severity.Error,
+        "Trainer 'dense' scores its network with ML.NET's ONNX transform, which ML.NET's ONNX exporter cannot convert, so 'deploy.onnx: true' cannot export this pipeline. Remove 'deploy.onnx' (the network is already an ONNX graph inside the model file) or choose an exportable trainer.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo DenseBatchLargerThanData = new("PG0606", "Dense batch larger than the data", Severity.Error,
+        "batch_size {0} is larger than the {1} rows of the training data, and the network refuses a batch larger than its training rows (fewer still remain once the evaluation's folds and the early-stopping share are held out). Lower batch_size (16-128 is usual).", ModelCategory);
+
     // PG90xx: the build integration (reported by the MSBuild tasks and targets, which cannot reference this assembly;
     // listed here so every id is unique, documented and tracked).
     public static readonly DiagnosticDescriptorInfo ToolNotFound = new("PG9001", "Build tool not found", Severity.Error,

@@ -29,6 +29,13 @@ public static class SpecParser
     }
 
     /// <summary>A map of hyperparameter name → range or values (tune.space, or one trainer under tune.trainers).</summary>
+    /// <summary>A list-valued hyperparameter (dense <c>layers</c>): its items with their spans, and their text joined by commas.</summary>
+    private static ParamSetting ListParam(YScalar key, YSequence list)
+    {
+        var items = list.Items.OfType<YScalar>().Select(i => new Spanned<string>(i.Value, i.Span)).ToEquatableArray();
+        return new ParamSetting(new Spanned<string>(key.Value, key.Span), new Spanned<string>(string.Join(",", items.Select(i => i.Value)), list.Span), items);
+    }
+
     private static EquatableArray<SearchDimension> Dimensions(YMapping? map) =>
         (map?.Entries ?? (IEnumerable<YEntry>)System.Array.Empty<YEntry>()).Select(e =>
         {
@@ -142,7 +149,9 @@ public static class SpecParser
             new ModelSection(
                 Spanned(model, "trainer") ?? new Spanned<string>(TrainerCatalog.DefaultTrainer, SourceSpan.None),
                 (model?["params"] as YMapping)?.Entries
-                    .Select(e => new ParamSetting(new Spanned<string>(e.Key.Value, e.Key.Span), new Spanned<string>(((YScalar)e.Value).Value, e.Value.Span)))
+                    .Select(e => e.Value is YSequence list
+                        ? ListParam(e.Key, list)
+                        : new ParamSetting(new Spanned<string>(e.Key.Value, e.Key.Span), new Spanned<string>(((YScalar)e.Value).Value, e.Value.Span)))
                     .ToEquatableArray() ?? EquatableArray<ParamSetting>.Empty,
                 Spanned(model, "capacity")),
             tune is null ? null : new TuneSection(

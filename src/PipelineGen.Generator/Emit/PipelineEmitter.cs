@@ -501,6 +501,9 @@ public static class PipelineEmitter
                 w.Line($"if (capacity is int c) options.{t.CapacityOption} = c;");
             if (b.OneVersusAll)
                 w.Line($"yield return mlContext.MulticlassClassification.Trainers.OneVersusAll(mlContext.{b.CatalogMethod}(options), labelColumnName: \"Label\");");
+            else if (b.CatalogMethod.StartsWith("global::", StringComparison.Ordinal))
+                // PipelineGen's own trainers (the dense network) are static factories in the runtime, not MLContext members.
+                w.Line($"yield return {b.CatalogMethod}(mlContext, options);");
             else
                 w.Line($"yield return mlContext.{b.CatalogMethod}(options);");
         }
@@ -659,6 +662,7 @@ public static class PipelineEmitter
         for (int i = 0; i < info.Params.Count; i++)
         {
             var param = info.Params[i];
+            if (!param.IsNumeric) continue; // lists and words are not searched (PG0604)
             var v = "v" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var value = param.Type switch
             {

@@ -106,7 +106,7 @@ public static partial class SpecBinder
             }
             points += branchPoints;
             var trainer = name == modelTrainer.Name ? modelTrainer : BaseTrainer(info, task);
-            var normalize = spec.Prepare.Normalize == "auto" ? (info.NeedsNormalization ? "minmax" : "none") : spec.Prepare.Normalize;
+            var normalize = spec.Prepare.Normalize == "auto" ? info.AutoNormalization : spec.Prepare.Normalize;
             branches.Add(new BoundTrainerBranch(name, trainer, normalize, space.ToEquatableArray()));
         }
         var prepare = BindPreparationChoices(section);

@@ -48,6 +48,7 @@ public static partial class SpecBinder
             return new BindResult(null, diagnostics.ToEquatableArray());
 
         var columns = BindColumns(spec, schema, diagnostics);
+        DenseNetworkChecks.CheckData(spec, schema, diagnostics);
         var label = BindLabel(spec, schema, diagnostics, out var positiveClass, out var labelValues);
 
         if (columns is not null && !columns.Any(c => c.Role == "feature"))
@@ -76,7 +77,7 @@ public static partial class SpecBinder
             return new BindResult(null, diagnostics.ToEquatableArray());
 
         var info = TrainerCatalog.Find(trainer.Name)!;
-        var normalize = spec.Prepare.Normalize == "auto" ? (info.NeedsNormalization ? "minmax" : "none") : spec.Prepare.Normalize;
+        var normalize = spec.Prepare.Normalize == "auto" ? info.AutoNormalization : spec.Prepare.Normalize;
         var pipeline = new BoundPipeline(
             spec.Name.Value,
             rootNamespace,
@@ -142,6 +143,13 @@ public static partial class SpecBinder
                     diagnostics.Add(UnknownParam(file, trainer, setting.Name));
                     continue;
                 }
+                if (!param.IsNumeric)
+                {
+                    // Dense 'layers' (a list) and 'activation' (a word): their own checks and literals.
+                    if (DenseNetworkChecks.TryBind(file, trainer, param, setting, diagnostics, out var special))
+                        options.Add(new OptionAssignment(param.OptionProperty, special));
+                    continue;
+                }
                 if (TryLiteral(param, setting.Value.Value, out var literal))
                     options.Add(new OptionAssignment(param.OptionProperty, literal));
                 else
@@ -151,6 +159,8 @@ public static partial class SpecBinder
             if (trainer.Param("threads") is { } threads && spec.Model.Params.All(p => p.Name.Value != "threads"))
                 options.Add(new OptionAssignment(threads.OptionProperty, "1"));
         }
+
+        DenseNetworkChecks.CheckSpec(spec, diagnostics);
 
         if (spec.Metric is { } metric && MetricCatalog.Find(metric.Value, task) is null)
             diagnostics.Add(SpecDiagnostics.MetricNotForTask.Create(file, metric.Span, metric.Value, taskName,
@@ -317,6 +327,7 @@ public static partial class SpecBinder
     {
         var param = trainer.Param(dimension.Name.Value);
         if (param is null) { diagnostics.Add(searchedTrainer ? UnknownSearchedParam(file, trainer, dimension.Name) : UnknownParam(file, trainer, dimension.Name)); return; }
+        if (!param.IsNumeric) { diagnostics.Add(DenseNetworkChecks.NotSearchable(file, trainer, param, dimension)); return; }
 
         if (dimension.Values.Count > 0)
         {

@@ -5,10 +5,17 @@ using System.Linq;
 namespace PipelineGen.Spec.Catalog;
 
 /// <summary>The C# type of a trainer option, which decides how a literal is written.</summary>
-public enum ParamType { Int, Float, Double, Bool }
+public enum ParamType { Int, Float, Double, Bool,
+    /// <summary>A list of whole numbers (the dense network's <c>layers</c>), written <c>new int[] { ... }</c>.</summary>
+    IntList,
+    /// <summary>One word of <see cref="ParamInfo.Choices"/> (the dense network's <c>activation</c>), written as a member of <see cref="ParamInfo.ChoiceType"/>.</summary>
+    Choice }
 
 /// <summary>One hyperparameter: its spec name, the ML.NET options property it sets, and its valid range.</summary>
-public sealed record ParamInfo(string Name, string OptionProperty, ParamType Type, double? Min, double? Max, bool MinExclusive, string Description)
+/// <param name="Choices">ParamType.Choice: the allowed words. IntList: Min/Max bound each item.</param>
+/// <param name="ChoiceType">ParamType.Choice: the fully qualified enum whose members (PascalCase of the words) the literal names.</param>
+public sealed record ParamInfo(string Name, string OptionProperty, ParamType Type, double? Min, double? Max, bool MinExclusive, string Description,
+    EquatableArray<string>? Choices = null, string? ChoiceType = null)
 {
     public bool IsInRange(double value) =>
         (Min is not { } min || (MinExclusive ? value > min : value >= min)) && (Max is not { } max || value <= max);
@@ -19,7 +26,12 @@ public sealed record ParamInfo(string Name, string OptionProperty, ParamType Typ
         ({ } min, null) => $"{(MinExclusive ? "greater than" : "at least")} {min}",
         (null, { } max) => $"at most {max}",
         _ => "any value",
-    } + (Type == ParamType.Int ? " (a whole number)" : Type == ParamType.Bool ? " (true or false)" : "");
+    } + (Type == ParamType.Int ? " (a whole number)" : Type == ParamType.Bool ? " (true or false)" : "")
+      + (Type == ParamType.IntList ? " (a list of whole numbers, each in that range)" : "")
+      + (Type == ParamType.Choice && Choices is { } words ? " (one of " + string.Join(", ", words) + ")" : "");
+
+    /// <summary>Searchable by tune: a number or a flag (lists and words are not: the dense network searches units and depth).</summary>
+    public bool IsNumeric => Type is ParamType.Int or ParamType.Float or ParamType.Double or ParamType.Bool;
 }
 
 /// <summary>How one trainer is built for one task: the catalog method and its options type.</summary>
@@ -29,7 +41,9 @@ public sealed record ParamInfo(string Name, string OptionProperty, ParamType Typ
 /// <param name="OneVersusAll">Multiclass only: the binary trainer is wrapped in OneVersusAll.</param>
 public sealed record TrainerBinding(TaskKind Task, string CatalogMethod, string? OptionsType, bool Calibrated = true, bool OneVersusAll = false);
 
-public enum TrainerFamily { Linear, Trees, Probabilistic }
+public enum TrainerFamily { Linear, Trees, Probabilistic,
+    /// <summary>PipelineGen's own dense network (src/PipelineGen.Runtime/Networks): standardised inputs.</summary>
+    Network }
 
 public sealed record TrainerInfo(
     string Name,
@@ -45,6 +59,8 @@ public sealed record TrainerInfo(
     /// <summary>Trees split on raw values; linear models need normalised features.</summary>
     public bool NeedsNormalization => Family == TrainerFamily.Linear;
     public bool HasThreads => Param("threads") is not null;
+    /// <summary>What prepare.normalize 'auto' means for this trainer: networks train on standardised inputs (zscore), linear models on minmax, trees on raw values.</summary>
+    public string AutoNormalization => Family == TrainerFamily.Network ? "zscore" : NeedsNormalization ? "minmax" : "none";
 }
 
 /// <summary>Every ML.NET 5 trainer restorable here that fits the three task kinds, by spec name.</summary>
@@ -152,6 +168,7 @@ public static class TrainerCatalog
               Booster("max_depth", "MaximumTreeDepth", ParamType.Int, 0, null, false, "maximum tree depth; 0: no limit"),
               Booster("min_split_gain", "MinimumSplitGain", ParamType.Double, 0, null, false, "minimum loss reduction to split"),
               Booster("min_child_weight", "MinimumChildWeight", ParamType.Double, 0, null, false, "minimum sum of hessians in a leaf"), Threads()), "iterations", 100),
+        DenseNetworkCatalog.Trainer,
     };
 
     public static TrainerInfo? Find(string name) => All.FirstOrDefault(t => t.Name == name);

@@ -57,7 +57,8 @@ public sealed record EvaluateSection(string Protocol, int Folds, int Repeats, do
 public sealed record ModelSection(Spanned<string> Trainer, EquatableArray<ParamSetting> Params, Spanned<string>? Capacity = null);
 
 /// <summary>A hyperparameter as written; <see cref="Value"/> is the YAML text, checked against the trainer when bound.</summary>
-public sealed record ParamSetting(Spanned<string> Name, Spanned<string> Value);
+/// <param name="Items">A list value (the dense network's <c>layers: [64, 32]</c>) item by item with their spans; <see cref="Value"/> is then the items joined by commas, spanning the list.</param>
+public sealed record ParamSetting(Spanned<string> Name, Spanned<string> Value, EquatableArray<Spanned<string>>? Items = null);
 
 /// <param name="SpaceGiven">The spec has a 'space' key (without it and without 'trainers', the default space is searched).</param>
 /// <param name="Trainers">tune.trainers: the trainer searched, each with its own space; null when absent.</param>

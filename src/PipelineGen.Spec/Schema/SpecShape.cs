@@ -133,7 +133,7 @@ public static class SpecShape
         P("model", new ObjectShape("The trainer.", new[]
         {
             P("trainer", new ScalarShape("ML.NET trainer.", ScalarKind.String, Suggested: TrainerCatalog.All.Select(t => t.Name).ToArray()), @default: TrainerCatalog.DefaultTrainer, checks: new[] { "PG0201", "PG0202" }),
-            P("params", new MapShape("Hyperparameters of the trainer.", "hyperparameter name", new OneOfShape("A value.", new ShapeNode[] { Num("A number."), Bool("A flag.") })), checks: new[] { "PG0203", "PG0204" }),
+            P("params", new MapShape("Hyperparameters of the trainer.", "hyperparameter name", new OneOfShape("A value.", new ShapeNode[] { Num("A number."), Bool("A flag."), Str("A word (dense: activation)."), new ListShape("A list of whole numbers (dense: layers).", Int("A layer width.")) })), checks: new[] { "PG0203", "PG0204" }),
             P("capacity", Str("Whether 'run' fits the final model at the capacity (trees, iterations) the capacity curve chose (auto: only when the spec's value is worse beyond the split-to-split noise; said in the output and the model card) or at the spec's value (pinned).", "auto", "pinned"), @default: "auto", checks: "PG0320"),
         })),
         P("tune", new ObjectShape("Hyperparameter search, run by the 'tune' command; its winner is pinned in <spec>.lock.yaml.", new[]

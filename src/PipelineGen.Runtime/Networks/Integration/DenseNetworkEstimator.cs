@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace PipelineGen.Runtime.Networks.Integration;
+
+/// <summary>
+/// The dense network as an ML.NET estimator. <see cref="Fit"/> streams the featurised rows through one cursor into a
+/// <see cref="DenseDataset"/>, holds out a seeded share for early stopping, trains with <see cref="DenseTrainer"/>,
+/// writes the weights as an ONNX graph and returns a chain of ML.NET's own saveable transformers: the ONNX transform
+/// (the graph's bytes are stored in the model zip) and the mappings to ML.NET's usual output columns (binary: Score,
+/// Probability, PredictedLabel; multiclass: Score vector and key PredictedLabel; regression: Score).
+/// Why this design: docs/runtime-networks.md, "Integration".
+/// </summary>
+public sealed class DenseNetworkEstimator : IEstimator<ITransformer>
+{
+    private readonly MLContext _ml;
+    private readonly DenseLoss _loss;
+
+    public DenseNetworkEstimator(MLContext mlContext, DenseNetworkOptions options, DenseLoss loss)
+    {
+        _ml = mlContext ?? throw new ArgumentNullException(nameof(mlContext));
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        _loss = loss;
+    }
+
+    public DenseNetworkOptions Options { get; }
+
+    /// <summary>Progress per epoch (the CLI can show it); null: silent.</summary>
+    public IProgress<EpochRecord>? Progress { get; set; }
+
+    public ITransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        DenseModelLoading.Register(_ml);
+        var (all, labelKeyCount) = DenseRows.Read(input, Options, _loss);
+        var (training, validation) = DenseRows.Split(all, Options);
+        DenseTrainingResult result;
+        try
+        {
+            result = DenseTrainer.Train(training, validation, Options.ToCore(), _loss, Progress);
+        }
+        catch (DenseTrainingException e)
+        {
+            throw new InvalidOperationException($"The dense network could not be trained: {e.Message}", e);
+        }
+
+        var model = DenseScoring.Build(_ml, input, Options, _loss, result.Network, labelKeyCount);
+        DenseTrainingLog.Remember(model, new DenseTrainingSummary(Options.EffectiveLayers, training.Rows, validation?.Rows ?? 0,
+            result.History, result.BestEpoch, result.StopReason, Options.Epochs));
+        return model;
+    }
+
+    /// <summary>The output columns ML.NET's own trainer for the task would add (same names and types), checked the same way.</summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => _loss switch
+    {
+        DenseLoss.BinaryLogistic => _ml.BinaryClassification.Trainers.LbfgsLogisticRegression(Options.LabelColumnName, Options.FeatureColumnName).GetOutputSchema(inputSchema),
+        DenseLoss.Softmax => _ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(Options.LabelColumnName, Options.FeatureColumnName).GetOutputSchema(inputSchema),
+        _ => _ml.Regression.Trainers.Sdca(Options.LabelColumnName, Options.FeatureColumnName).GetOutputSchema(inputSchema),
+    };
+}
+
+/// <summary>What one fit of the network did: kept for the capacity curve in epochs and the model card (EpochsAllowed: the epoch budget it had).</summary>
+public sealed record DenseTrainingSummary(int[] Layers, int TrainingRows, int ValidationRows, IReadOnlyList<EpochRecord> History, int BestEpoch, string? StopReason, int EpochsAllowed)
+{
+    public int EpochsRun => History.Count;
+}
+
+/// <summary>
+/// The training summary of each fitted dense model, held beside the model object (not in the saved file, which holds
+/// only what scoring needs). <see cref="Find"/> looks through transformer chains, so the whole fitted pipeline works.
+/// </summary>
+public static class DenseTrainingLog
+{
+    private static readonly ConditionalWeakTable<ITransformer, DenseTrainingSummary> Summaries = new();
+
+    internal static void Remember(ITransformer model, DenseTrainingSummary summary) => Summaries.AddOrUpdate(model, summary);
+
+    public static DenseTrainingSummary? Find(ITransformer? model)
+    {
+        if (model is null) return null;
+        if (Summaries.TryGetValue(model, out var found)) return found;
+        if (model is IEnumerable<ITransformer> chain)
+            foreach (var part in chain.Reverse())
+                if (Find(part) is { } inner) return inner;
+        return null;
+    }
+}

@@ -1,0 +1,30 @@
+namespace PipelineGen.Generator.Tests;
+
+/// <summary>Golden file of the code emitted for a dense-network spec (Snapshots/Dense.g.cs; UPDATE_SNAPSHOTS=1 accepts a change).</summary>
+public class DenseSnapshotTests
+{
+    [Fact]
+    public void Dense_spec_matches_the_snapshot_and_compiles()
+    {
+        var spec = DenseExecutionTests.WithDense(Fixtures.TitanicSpec);
+        var run = GeneratorHarness.Run("/specs/dense/pipeline.yaml", spec, Fixtures.TitanicSchema);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileErrors);
+        var text = Assert.Single(run.Result.Results.Single().GeneratedSources).SourceText.ToString();
+        // Standardised inputs before the network, the runtime's factory, the capacity knob in epochs.
+        Assert.Contains("NormalizeMeanVariance(\"Features\")", text);
+        Assert.Contains("global::PipelineGen.Runtime.Networks.Integration.DenseNetworkTrainers.Binary(mlContext, options)", text);
+        Assert.Contains("Layers = new int[] { 16, 8 },", text);
+        Assert.Contains("public string CapacityParameter => \"Epochs\";", text);
+
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "PipelineGen.Generator.Tests.csproj"))) dir = Path.GetDirectoryName(dir)!;
+        var snapshot = Path.Combine(dir, "Snapshots", "Dense.g.cs");
+        var received = Path.Combine(dir, "Snapshots", "Dense.received.cs");
+        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1") File.WriteAllText(snapshot, text);
+        var expected = File.Exists(snapshot) ? File.ReadAllText(snapshot) : "";
+        if (expected != text) File.WriteAllText(received, text);
+        else if (File.Exists(received)) File.Delete(received);
+        Assert.True(expected == text, $"Generated code differs from {snapshot}; see {received}. If the change is intended, run with UPDATE_SNAPSHOTS=1.");
+    }
+}
