@@ -86,7 +86,7 @@ def summarize(path):
                       f"{np.median(ratios):.3f} (min {min(ratios):.3f}, max {max(ratios):.3f})")
     for p in peak:
         print(f"\nTensorPrimitives peak (1 thread, best block): MultiplyAdd {p['multiply_add_flops'] / 1e9:.2f} GFLOP/s, "
-              f"Dot {p['dot_flops'] / 1e9:.2f} GFLOP/s, Vector<float> {p['vector_bits']} bits")
+              f"MultiplyAdd at length 64 {p['multiply_add_64_flops'] / 1e9:.2f} GFLOP/s, Dot {p['dot_flops'] / 1e9:.2f} GFLOP/s, Vector<float> {p['vector_bits']} bits")
 
 
 if __name__ == "__main__":
