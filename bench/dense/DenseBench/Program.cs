@@ -32,6 +32,9 @@ void Train(string[] a)
     var sw = Stopwatch.StartNew();
     var result = DenseTrainer.Train(train, valid, options, loss);
     sw.Stop();
+    // PG_DENSE_HISTORY=1: the per-epoch curve on stderr (to see under- or overfitting behind a metric).
+    if (Environment.GetEnvironmentVariable("PG_DENSE_HISTORY") == "1")
+        foreach (var e in result.History) Console.Error.WriteLine(string.Create(inv, $"epoch {e.Epoch} train {e.TrainingLoss:G5} valid {e.ValidationLoss:G5}"));
     var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
 
     // Multiply-adds per row through the layers; training = forward + dW + dA (dA skipped for the first layer);
