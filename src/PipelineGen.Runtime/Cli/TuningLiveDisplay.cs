@@ -12,6 +12,9 @@ namespace PipelineGen.Runtime.Cli;
 /// optimistic); the honest estimate is computed once the study ends and is said to be.
 /// </summary>
 /// <param name="budget">Trials of the study; null when there is no count to go by (halving on a unit budget).</param>
+/// <param name="time">The session's --time budget, if any.</param>
+/// <param name="clock">Started when the session's study started.</param>
+/// <param name="workers">Trials run at once (the time-left estimate divides by it).</param>
 internal sealed class TuningLiveStatus(int? budget, TimeSpan? time, Stopwatch clock, int workers)
 {
     private readonly object _gate = new();
