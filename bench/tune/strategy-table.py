@@ -64,7 +64,7 @@ for s in dict.fromkeys(r["strategy"] for r in rows):
     rs = [r for r in rows if r["strategy"] == s]
     reach = [r["reach"] for r in rs]
     reach_text = (f"{statistics.median([x for x in reach if x is not None]):.1f}" if any(x is not None for x in reach) else "n/a") \
-        + "; " + "/".join("—" if x is None else f"{x:g}" for x in reach)
+        + "; " + "/".join("—" if x is None else f"{x:.2f}".rstrip("0").rstrip(".") for x in reach)
     ens = med([num(r["ensemble_heldback_auc"]) for r in rs]) if any(num(r["ensemble_heldback_auc"]) for r in rs) else "not built"
     print(f"| {s} | {','.join(r['seed'] for r in rs)} | {med([num(r['heldback_auc']) for r in rs])} | {med([num(r['defaults_heldback_auc']) for r in rs])} "
           f"| {med([num(r['search_auc']) for r in rs])} | {ens} | {reach_text} | {statistics.median([float(r['cpu_s']) for r in rs]):.0f} |")

@@ -124,7 +124,9 @@ public sealed partial class TuningCommandContributor : ICommandContributor
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         // Interactive: a live Spectre table (running / finished / failed, best so far, time left); redirected: one plain line per trial.
-        var status = new TuningLiveStatus(budget, options.Time, clock, options.Workers ?? 1);
+        // Halving on a unit budget has no count of trials to go: progress is the units spent, and no trial-count estimate is made.
+        bool unitBudget = options.BudgetUnits is not null && halvingStrategy;
+        var status = new TuningLiveStatus(unitBudget ? null : budget, options.Time, clock, options.Workers ?? 1);
         var live = services.Interactive ? new TuningLiveDisplay(services.Console, status, pipeline.Settings.Name) : null;
         var tuneOptions = options with
         {
@@ -144,7 +146,10 @@ public sealed partial class TuningCommandContributor : ICommandContributor
                 };
                 status.Finished(trial, state);
                 if (live is not null) { live.Refresh(); return; }
-                output.WriteLine($"  trial {trial.Number + 1}/{budget}  {what}  | {bestText}  | {trial.Configuration.Describe(new SearchSpace(tuning.Space))}  ({trial.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s){TimeLeft(state, budget, clock.Elapsed, options)}");
+                string progress = unitBudget
+                    ? $"  | {state.Rungs.Sum(r => r.Fraction).ToString("0.##", CultureInfo.InvariantCulture)} of {options.BudgetUnits!.Value.ToString("0.##", CultureInfo.InvariantCulture)} units spent, {FormatDuration(clock.Elapsed)} elapsed"
+                    : TimeLeft(state, budget, clock.Elapsed, options);
+                output.WriteLine($"  trial {trial.Number + 1}{(unitBudget ? "" : "/" + budget)}  {what}  | {bestText}  | {trial.Configuration.Describe(new SearchSpace(tuning.Space))}  ({trial.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s){progress}");
                 output.WriteLine("    " + status.PlainLine());
             },
         };

@@ -11,7 +11,11 @@ namespace PipelineGen.Runtime.Cli;
 /// report from the thread pool. The best so far is the search score (the best of many looks at the same folds, so
 /// optimistic); the honest estimate is computed once the study ends and is said to be.
 /// </summary>
-internal sealed class TuningLiveStatus(int budget, TimeSpan? time, Stopwatch clock, int workers)
+/// <param name="budget">Trials of the study; null when there is no count to go by (halving on a unit budget).</param>
+/// <param name="time">The session's --time budget, if any.</param>
+/// <param name="clock">Started when the session's study started.</param>
+/// <param name="workers">Trials run at once (the time-left estimate divides by it).</param>
+internal sealed class TuningLiveStatus(int? budget, TimeSpan? time, Stopwatch clock, int workers)
 {
     private readonly object _gate = new();
     private readonly HashSet<int> _running = [];
@@ -44,7 +48,7 @@ internal sealed class TuningLiveStatus(int budget, TimeSpan? time, Stopwatch clo
         var elapsed = clock.Elapsed;
         TimeSpan? byTime = time is { } t ? (t - elapsed > TimeSpan.Zero ? t - elapsed : TimeSpan.Zero) : null;
         int done = s.Finished + s.Failed + s.Stopped;
-        TimeSpan? byTrials = s.NewTrials == 0 ? null : TimeSpan.FromTicks(elapsed.Ticks / s.NewTrials * Math.Max(0, budget - done) / Math.Max(1, workers));
+        TimeSpan? byTrials = s.NewTrials == 0 || budget is not { } b0 ? null : TimeSpan.FromTicks(elapsed.Ticks / s.NewTrials * Math.Max(0, b0 - done) / Math.Max(1, workers));
         return byTime is { } a && byTrials is { } b ? (a < b ? a : b) : byTime ?? byTrials;
     }
 

@@ -46,8 +46,8 @@ public sealed record LockFile(
         if (lockFile.HoldbackScore is { } h) text.Append("  holdback_score: ").Append(N(h)).Append('\n');
         if (lockFile.Ensemble is { Count: > 0 } members)
         {
-            // Additive block: the generator pins 'params' (the single winner); the ensemble's members and weights are
-            // recorded here so a diff shows them (the model tune saved is the ensemble; see docs/runtime-tuning.md).
+            // Additive block: 'params' is the single winner; the build checks these members against the space and
+            // emits them (PinnedEnsemble), so 'train' refits this ensemble (see docs/runtime-tuning.md).
             text.Append("ensemble:\n");
             if (lockFile.EnsembleHoldbackScore is { } eh) text.Append("  holdback_score: ").Append(N(eh)).Append('\n');
             text.Append("  members:\n");
