@@ -173,6 +173,8 @@ public static class SpecDiagnostics
         "The lock file pins prepare.{0} = {1}, but {2}. Run 'tune' again, or delete the lock file.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo LockTrainerNotSearched = new("PG0221", "Lock file trainer is no longer searched", Severity.Error,
         "The lock file pins trainer '{0}', which 'tune.trainers' no longer searches (it searches {1}). Run 'tune' again, or delete the lock file.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo TuneStorageInSpec = new("PG0230", "Tuning storage in the spec", Severity.Error,
+        "'{0}' is not a spec key: the shared tuning storage is given to 'tune --storage' or the PIPELINEGEN_TUNE_STORAGE environment variable, never the spec, because a connection string may hold a password and a spec is committed. Remove it.", ModelCategory);
     // PG03xx: the data files (found by the build tool, reported by the generator).
     public static readonly DiagnosticDescriptorInfo DataFileNotFound = new("PG0301", "Data file not found", Severity.Error,
         "Data file '{0}' was not found (looked at '{1}'). Paths are relative to the spec's folder; fix the path or add the file.", DataCategory);

@@ -90,6 +90,7 @@ public class DiagnosticsReferenceTests
             Reported: Single(TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.MultiTrainer, TuneDiagnosticsTests.SdcaLock.Replace("normalize: zscore", "normalize: robust")).Diagnostics, "PG0220")),
         new Example("PG0221", TuneDiagnosticsTests.MultiTrainer, "Run `tune` again, or delete the lock file.",
             Reported: Single(TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.MultiTrainer, TuneDiagnosticsTests.SdcaLock.Replace("'sdca'", "'fast_tree'").Replace("l2_regularization: 0.001", "leaves: 16")).Diagnostics, "PG0221")),
+        new Example("PG0230", Minimal + "\ntune:\n  storage: \"Host=db;Username=tuner;Password=secret\"\n", "Remove the key; give the storage to `tune --storage` or `PIPELINEGEN_TUNE_STORAGE` (password from `PGPASSWORD` or `~/.pgpass`)."),
         new Example("PG0211", TuneDiagnosticsTests.Tuned, "Run `tune` again, or delete the lock file.",
             Reported: LockDiagnostic("version: 1\nparams: { leaves: 16 }\n", "PG0211")),
         new Example("PG0212", TuneDiagnosticsTests.Tuned, "Run `tune` again for the new trainer, or delete the lock file.",
