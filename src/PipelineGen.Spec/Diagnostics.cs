@@ -194,6 +194,8 @@ public static class SpecDiagnostics
         "Ensemble member {0} in the lock file pins {1} = {2}, outside {3}. Run 'tune --ensemble' again, or delete the lock file's 'ensemble' block.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo LockEnsembleInvalid = new("PG0226", "Lock file ensemble block unreadable", Severity.Error,
         "The lock file's 'ensemble' block cannot be read: {0}. Run 'tune --ensemble' again, or delete the block.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo TuneStorageInSpec = new("PG0230", "Tuning storage in the spec", Severity.Error,
+        "'{0}' is not a spec key: the shared tuning storage is given to 'tune --storage' or the PIPELINEGEN_TUNE_STORAGE environment variable, never the spec, because a connection string may hold a password and a spec is committed. Remove it.", ModelCategory);
     // PG03xx: the data files (found by the build tool, reported by the generator).
     public static readonly DiagnosticDescriptorInfo DataFileNotFound = new("PG0301", "Data file not found", Severity.Error,
         "Data file '{0}' was not found (looked at '{1}'). Paths are relative to the spec's folder; fix the path or add the file.", DataCategory);

@@ -155,6 +155,20 @@ public class BinderDiagnosticsTests
         Assert.Contains("'sdca'", d.Message);
     }
 
+    [Theory]
+    [InlineData("storage")]
+    [InlineData("password")]
+    public void PG0230_a_tuning_storage_in_the_spec_is_refused_and_says_where_it_goes(string key)
+    {
+        var yaml = Minimal + "\ntune:\n  " + key + ": \"Host=db;Username=tuner;Password=secret\"\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0230");
+        AssertAt(d, yaml, key + ":");
+        Assert.Contains("'tune." + key + "' is not a spec key", d.Message);
+        Assert.Contains("PIPELINEGEN_TUNE_STORAGE", d.Message);
+        Assert.DoesNotContain("secret", d.Message);
+        Assert.DoesNotContain(Bind(yaml).Diagnostics, x => x.Id == "PG0002");
+    }
+
     [Fact]
     public void PG0203_unknown_hyperparameter_suggests_the_closest()
     {

@@ -33,6 +33,11 @@ public static class ShapeValidator
                             diagnostics.Add(new DiagnosticInfo(SpecDiagnostics.UnknownKey.Id, Severity.Error, "Unknown key.", filePath, entry.Key.Span));
                             continue;
                         }
+                        if (TuneStorageKey.Is(path, entry.Key.Value))
+                        {
+                            diagnostics.Add(SpecDiagnostics.TuneStorageInSpec.Create(filePath, entry.Key.Span, Join(path, entry.Key.Value)));
+                            continue;
+                        }
                         keys ??= obj.Properties.Select(p => p.Key).ToArray();
                         keyList ??= DidYouMean.List(keys);
                         diagnostics.Add(SpecDiagnostics.UnknownKey.Create(filePath, entry.Key.Span, DiagnosticLimit.Excerpt(entry.Key.Value), Display(path),

@@ -40,6 +40,7 @@ public sealed class PostgresServer : IDisposable
             if (!File.Exists("/usr/sbin/runuser") && !File.Exists("/sbin/runuser")) { Unavailable = "running as root without runuser: initdb refuses root and cannot be run as 'postgres'."; return; }
             _runAs = "postgres";
         }
+        RemoveStaleClusters();
         try
         {
             _dir = Directory.CreateTempSubdirectory("pg-cluster-").FullName;
@@ -55,6 +56,19 @@ public sealed class PostgresServer : IDisposable
         {
             string log = File.Exists(Path.Combine(_dir, "server.log")) ? File.ReadAllText(Path.Combine(_dir, "server.log")) : "";
             Unavailable = $"the test PostgreSQL server did not start: {e.Message} {log}".Trim();
+        }
+    }
+
+    /// <summary>
+    /// Folders of earlier runs whose server is stopped (no postmaster.pid): a test process may be ended before its
+    /// exit handler deletes the folder, and a cluster is tens of megabytes.
+    /// </summary>
+    private static void RemoveStaleClusters()
+    {
+        foreach (var dir in Directory.GetDirectories(Path.GetTempPath(), "pg-cluster-*"))
+        {
+            if (File.Exists(Path.Combine(dir, "data", "postmaster.pid"))) continue;
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 
