@@ -97,6 +97,13 @@ public class DenseExecutionTests
         Assert.NotNull(summary);
         Assert.InRange(summary!.BestEpoch, 1, summary.EpochsRun);
         Assert.All(summary.History, e => Assert.NotNull(e.ValidationLoss));
+        // What the model card records (epochs run, the epoch kept, why it stopped).
+        var record = NetworkTrainingRecord.Of(model)!;
+        Assert.Equal("[16, 8]", record.Layers);
+        Assert.Equal(150, record.EpochsAllowed);
+        Assert.Equal(summary.EpochsRun, record.EpochsRun);
+        Assert.Equal(summary.BestEpoch, record.BestEpoch);
+        Assert.Contains("epochs run", record.Describe());
 
         var woman = Input(assembly, "Titanic", ("Pclass", "1"), ("Sex", "female"), ("Age", 30f), ("Fare", 80f), ("Embarked", "C"));
         var man = Input(assembly, "Titanic", ("Pclass", "3"), ("Sex", "male"), ("Age", float.NaN), ("Fare", 7f), ("Embarked", "S"));

@@ -28,4 +28,18 @@ public class DenseSnapshotTests
         else if (File.Exists(received)) File.Delete(received);
         Assert.True(expected == text, $"Generated code differs from {snapshot}; see {received}. If the change is intended, run with UPDATE_SNAPSHOTS=1.");
     }
+
+    [Fact]
+    public void Dense_default_tune_space_generates_code_that_compiles_and_sets_units_and_depth()
+    {
+        var spec = DenseExecutionTests.WithDense(Fixtures.TitanicSpec).Replace("name: Titanic", "name: TitanicTuned") + "tune:\n  trials: 4\n";
+        var run = GeneratorHarness.Run("/specs/densetune/pipeline.yaml", spec, Fixtures.TitanicSchema);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileErrors);
+        var text = Assert.Single(run.Result.Results.Single().GeneratedSources).SourceText.ToString();
+        Assert.Contains("case \"dense\":", text);
+        Assert.Contains("options.Units = (int)global::System.Math.Round(", text);
+        Assert.Contains("options.Depth = (int)global::System.Math.Round(", text);
+        Assert.DoesNotContain("options.Layers = v", text);
+    }
 }
