@@ -13,10 +13,11 @@ internal sealed class DenseBackprop
     public readonly int MaxBatch;
     public readonly float[][] W, B, GW, GB;   // per layer: weights (out x in, row-major), bias, their gradients
     private readonly float[][] _mW, _vW, _mB, _vB;
-    /// <summary>Per layer's output [MaxBatch x out]: index 0 is the input batch, hidden layers hold the activation
+    /// <summary>Per layer's output, unit-major [out x n] for a batch of n rows: index 0 is the input batch, hidden layers hold the activation
     /// after dropout, the last holds the raw output (logits or value).</summary>
     public readonly float[][] Acts;
-    /// <summary>Per hidden layer (index 1..), the dropout multipliers of the last training pass (0 or 1/(1-p)).</summary>
+    /// <summary>Per hidden layer (index 1..), the dropout multipliers of the last training pass (0 or 1/(1-p)),
+    /// unit-major like <see cref="Acts"/>: unit u of batch row r at [u * n + r].</summary>
     public readonly float[][] Masks;
     private readonly float[] _delta, _deltaPrev;
     private long _step;
@@ -76,12 +77,21 @@ internal sealed class DenseBackprop
     /// <summary>Forward pass of <paramref name="rows"/> (dropout only when <paramref name="dropoutRng"/> is given);
     /// returns the summed loss of the batch. With <paramref name="backward"/>, fills GW/GB with the gradient of the
     /// MEAN loss over the batch.</summary>
+    /// <remarks>Batch matrices are stored unit-major ([units x n], row u = that unit's value for every row of the
+    /// batch), so every TensorPrimitives call runs along the batch: forward and dA are MultiplyAdd of length n,
+    /// dW is a Dot of length n. The call count per layer is 3 x inputs x outputs whatever the batch size, and
+    /// narrow inputs (a few features) still get full-width vectors.</remarks>
     public double Run(DenseDataset data, ReadOnlySpan<int> rows, DenseRandom? dropoutRng, bool backward)
     {
         var n = rows.Length;
         var inputs = Sizes[0];
         var x = Acts[0];
-        for (var r = 0; r < n; r++) data.Row(rows[r]).CopyTo(x.AsSpan(r * inputs, inputs));
+        for (var r = 0; r < n; r++)
+        {
+            var row = data.Row(rows[r]);
+            for (var i = 0; i < inputs; i++) x[i * n + r] = row[i];
+        }
+        var dropping = dropoutRng is not null && Dropout > 0;
 
         for (var l = 0; l < LayerCount; l++)
         {
@@ -90,21 +100,22 @@ internal sealed class DenseBackprop
             var z = Acts[l + 1];
             var w = W[l];
             var b = B[l];
-            for (var r = 0; r < n; r++)
+            for (var o = 0; o < fout; o++)
             {
-                var inRow = a.AsSpan(r * fin, fin);
-                var outRow = z.AsSpan(r * fout, fout);
-                for (var o = 0; o < fout; o++)
-                    outRow[o] = TensorPrimitives.Dot(w.AsSpan(o * fin, fin), inRow) + b[o];
+                var zRow = z.AsSpan(o * n, n);
+                zRow.Fill(b[o]);
+                var wRow = w.AsSpan(o * fin, fin);
+                for (var i = 0; i < fin; i++)
+                    TensorPrimitives.MultiplyAdd(a.AsSpan(i * n, n), wRow[i], zRow, zRow);
             }
             if (l == LayerCount - 1) break;
             var zs = z.AsSpan(0, n * fout);
             DenseMath.Activate(Activation, zs, zs);
-            if (dropoutRng is not null && Dropout > 0)
+            if (dropping)
             {
                 var mask = Masks[l + 1].AsSpan(0, n * fout);
                 var keep = (float)(1.0 / (1.0 - Dropout));
-                for (var i = 0; i < mask.Length; i++) mask[i] = dropoutRng.NextDouble() < Dropout ? 0f : keep;
+                for (var i = 0; i < mask.Length; i++) mask[i] = dropoutRng!.NextDouble() < Dropout ? 0f : keep;
                 TensorPrimitives.Multiply(zs, mask, zs);
             }
         }
@@ -118,35 +129,34 @@ internal sealed class DenseBackprop
         for (var r = 0; r < n; r++)
         {
             var y = data.Target(rows[r]);
-            var zRow = output.AsSpan(r * k, k);
-            var dRow = delta.AsSpan(r * k, k);
             switch (Loss)
             {
                 case DenseLoss.BinaryLogistic:
                 {
-                    double zv = zRow[0];
+                    double zv = output[r];
                     // log(1 + e^z) - y z, written to stay finite for large |z|.
                     total += Math.Max(zv, 0) - y * zv + Math.Log(1 + Math.Exp(-Math.Abs(zv)));
-                    dRow[0] = ((float)(1.0 / (1.0 + Math.Exp(-zv))) - y) * scale;
+                    delta[r] = ((float)(1.0 / (1.0 + Math.Exp(-zv))) - y) * scale;
                     break;
                 }
                 case DenseLoss.Softmax:
                 {
                     var cls = (int)y;
-                    var max = TensorPrimitives.Max(zRow);
+                    var max = double.NegativeInfinity;
+                    for (var c = 0; c < k; c++) max = Math.Max(max, output[c * n + r]);
                     var sum = 0.0;
-                    for (var c = 0; c < k; c++) sum += Math.Exp(zRow[c] - max);
-                    total += Math.Log(sum) + max - zRow[cls];
+                    for (var c = 0; c < k; c++) sum += Math.Exp(output[c * n + r] - max);
+                    total += Math.Log(sum) + max - output[cls * n + r];
                     for (var c = 0; c < k; c++)
-                        dRow[c] = (float)(Math.Exp(zRow[c] - max) / sum) * scale;
-                    dRow[cls] -= scale;
+                        delta[c * n + r] = (float)(Math.Exp(output[c * n + r] - max) / sum) * scale;
+                    delta[cls * n + r] -= scale;
                     break;
                 }
                 default:
                 {
-                    double diff = zRow[0] - y;
+                    double diff = output[r] - y;
                     total += diff * diff;
-                    dRow[0] = (float)(2 * diff) * scale;
+                    delta[r] = (float)(2 * diff) * scale;
                     break;
                 }
             }
@@ -160,42 +170,33 @@ internal sealed class DenseBackprop
             var a = Acts[l];
             var gw = GW[l];
             var gb = GB[l];
-            Array.Clear(gw);
-            Array.Clear(gb);
-            for (var r = 0; r < n; r++)
-            {
-                var inRow = a.AsSpan(r * fin, fin);
-                var dRow = delta.AsSpan(r * fout, fout);
-                TensorPrimitives.Add(gb, dRow, gb);
-                for (var o = 0; o < fout; o++)
-                {
-                    var d = dRow[o];
-                    if (d == 0f) continue;
-                    var g = gw.AsSpan(o * fin, fin);
-                    TensorPrimitives.MultiplyAdd(inRow, d, g, g);
-                }
-            }
-            if (l == 0) break;
-            // Gradient with respect to this layer's input = the previous hidden layer's (dropped-out) output.
             var w = W[l];
-            for (var r = 0; r < n; r++)
+            var needInputGradient = l > 0;
+            var prev = deltaPrev.AsSpan(0, n * fin);
+            if (needInputGradient) prev.Clear();
+            for (var o = 0; o < fout; o++)
             {
-                var dRow = delta.AsSpan(r * fout, fout);
-                var pRow = deltaPrev.AsSpan(r * fin, fin);
-                pRow.Clear();
-                for (var o = 0; o < fout; o++)
+                var dRow = delta.AsSpan(o * n, n);
+                gb[o] = TensorPrimitives.Sum(dRow);
+                var gRow = gw.AsSpan(o * fin, fin);
+                var wRow = w.AsSpan(o * fin, fin);
+                for (var i = 0; i < fin; i++)
                 {
-                    var d = dRow[o];
-                    if (d == 0f) continue;
-                    TensorPrimitives.MultiplyAdd(w.AsSpan(o * fin, fin), d, pRow, pRow);
+                    gRow[i] = TensorPrimitives.Dot(dRow, a.AsSpan(i * n, n));
+                    // Gradient with respect to this layer's input = the previous hidden layer's (dropped-out) output.
+                    if (needInputGradient)
+                    {
+                        var pRow = prev.Slice(i * n, n);
+                        TensorPrimitives.MultiplyAdd(dRow, wRow[i], pRow, pRow);
+                    }
                 }
             }
-            var prev = deltaPrev.AsSpan(0, n * fin);
-            if (dropoutRng is not null && Dropout > 0)
+            if (!needInputGradient) break;
+            if (dropping)
                 TensorPrimitives.Multiply(prev, Masks[l].AsSpan(0, n * fin), prev);
-            // a = mask * f(z); f'(z) from f(z): where the mask is 0 the delta is already 0, so dividing it out is not needed
-            // for ReLU; for tanh/sigmoid the stored value is scaled by 1/(1-p), so undo it before the derivative.
-            if (dropoutRng is not null && Dropout > 0 && Activation != DenseActivation.Relu)
+            // a = mask * f(z): for ReLU, f'(z) = [a > 0] whatever the mask; for tanh/sigmoid the stored value is
+            // scaled by 1/(1-p), so undo that before taking the derivative from f(z).
+            if (dropping && Activation != DenseActivation.Relu)
             {
                 var act = a.AsSpan(0, n * fin);
                 var mask = Masks[l].AsSpan(0, n * fin);

@@ -54,20 +54,21 @@ public sealed class DenseNetwork
             throw new ArgumentException($"The network takes {InputCount} features, got {features.Length}.", nameof(features));
         if (output.Length < OutputCount)
             throw new ArgumentException($"The network gives {OutputCount} outputs; the output span holds {output.Length}.", nameof(output));
-        var a = new float[_widest];
-        var b = new float[_widest];
+        // Row-at-a-time scoring: no allocation for ordinary widths.
+        var a = _widest <= 512 ? stackalloc float[_widest] : new float[_widest];
+        var b = _widest <= 512 ? stackalloc float[_widest] : new float[_widest];
         features.CopyTo(a);
         for (var li = 0; li < _layers.Length; li++)
         {
             var l = _layers[li];
-            var input = a.AsSpan(0, l.Inputs);
-            var z = b.AsSpan(0, l.Outputs);
+            ReadOnlySpan<float> input = a[..l.Inputs];
+            var z = b[..l.Outputs];
             for (var o = 0; o < l.Outputs; o++)
                 z[o] = TensorPrimitives.Dot(l.Weights.AsSpan(o * l.Inputs, l.Inputs), input) + l.Bias[o];
             if (l.Activation is { } act) DenseMath.Activate(act, z, z);
-            (a, b) = (b, a);
+            var swap = a; a = b; b = swap;
         }
-        a.AsSpan(0, OutputCount).CopyTo(output);
+        a[..OutputCount].CopyTo(output);
     }
 
     /// <summary>Probabilities (binary: P(class 1) in one slot; softmax: K probabilities) or the value (regression).</summary>

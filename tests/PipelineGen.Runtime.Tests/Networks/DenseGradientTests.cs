@@ -95,7 +95,7 @@ public sealed class DenseGradientTests
                             DenseActivation.Tanh => Math.Tanh(z[o]),
                             _ => 1 / (1 + Math.Exp(-z[o])),
                         };
-                        if (masks is not null) z[o] *= masks[l + 1][r * z.Length + o];
+                        if (masks is not null) z[o] *= masks[l + 1][o * rows.Length + r]; // unit-major, as DenseBackprop stores them
                     }
                 }
                 a = z;

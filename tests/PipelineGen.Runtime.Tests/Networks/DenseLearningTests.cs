@@ -113,6 +113,20 @@ public sealed class DenseLearningTests
             new DenseOptions { Layers = [4], Epochs = 100, BatchSize = 2 }, DenseLoss.BinaryLogistic, progress, cts.Token));
     }
 
+    [Fact]
+    public void OutputLayerStartsAtTheTargetsBaseRate()
+    {
+        Assert.Equal([2.5f], DenseTrainer.InitialOutput(new DenseDataset([0, 1, 2, 3], [1, 2, 3, 4], 1, 0), DenseLoss.SquaredError));
+        Assert.Equal(MathF.Log(3f), DenseTrainer.InitialOutput(new DenseDataset([0, 1, 2, 3], [1, 1, 1, 0], 1, 2), DenseLoss.BinaryLogistic)[0], 1e-6f);
+        var softmax = DenseTrainer.InitialOutput(new DenseDataset([0, 1, 2, 3], [0, 0, 0, 1], 1, 3), DenseLoss.Softmax);
+        Assert.Equal([MathF.Log(0.75f), MathF.Log(0.25f), MathF.Log(0.125f)], softmax);
+        // Zero epochs are not allowed, so check the effect through one tiny step: a 1-epoch regression on a constant
+        // offset target starts (and stays) near that offset rather than near 0.
+        var data = new DenseDataset([0, 1, 2, 3, 4, 5, 6, 7], [100, 100, 100, 100, 100, 100, 100, 100], 1, 0);
+        var result = DenseTrainer.Train(data, null, new DenseOptions { Layers = [4], Epochs = 1, BatchSize = 8, EarlyStopping = 0 }, DenseLoss.SquaredError);
+        Assert.True(result.History[0].TrainingLoss < 100, $"training loss after one step {result.History[0].TrainingLoss}");
+    }
+
     internal static DenseDataset Slice(DenseDataset data, int start, int count)
     {
         var x = new float[count * data.FeatureCount];
