@@ -32,7 +32,7 @@ public class DenseSnapshotTests
     [Fact]
     public void Dense_default_tune_space_generates_code_that_compiles_and_sets_units_and_depth()
     {
-        var spec = DenseExecutionTests.WithDense(Fixtures.TitanicSpec).Replace("name: Titanic", "name: TitanicTuned") + "tune:\n  trials: 4\n";
+        var spec = DenseExecutionTests.WithDense(Fixtures.TitanicSpec).Replace("name: Titanic", "name: TitanicTuned") + "\ntune:\n  trials: 4\n";
         var run = GeneratorHarness.Run("/specs/densetune/pipeline.yaml", spec, Fixtures.TitanicSchema);
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileErrors);
