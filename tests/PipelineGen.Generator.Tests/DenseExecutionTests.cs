@@ -97,6 +97,13 @@ public class DenseExecutionTests
         Assert.NotNull(summary);
         Assert.InRange(summary!.BestEpoch, 1, summary.EpochsRun);
         Assert.All(summary.History, e => Assert.NotNull(e.ValidationLoss));
+        // What the model card records (epochs run, the epoch kept, why it stopped).
+        var record = NetworkTrainingRecord.Of(model)!;
+        Assert.Equal("[16, 8]", record.Layers);
+        Assert.Equal(150, record.EpochsAllowed);
+        Assert.Equal(summary.EpochsRun, record.EpochsRun);
+        Assert.Equal(summary.BestEpoch, record.BestEpoch);
+        Assert.Contains("epochs run", record.Describe());
 
         var woman = Input(assembly, "Titanic", ("Pclass", "1"), ("Sex", "female"), ("Age", 30f), ("Fare", 80f), ("Embarked", "C"));
         var man = Input(assembly, "Titanic", ("Pclass", "3"), ("Sex", "male"), ("Age", float.NaN), ("Fare", 7f), ("Embarked", "S"));
@@ -164,5 +171,30 @@ public class DenseExecutionTests
 
         var loaded = SaveAndLoadFresh(type, pipeline, ml, model, data);
         Assert.Equal(longFare, Get<float>(Predict(type, pipeline, new MLContext(seed: 3), loaded, longTrip), "Score"));
+    }
+
+    [Fact]
+    public void Dense_capacity_curve_is_in_epochs_from_one_training_per_fold()
+    {
+        var assembly = Compile(WithDense(Fixtures.TitanicSpec.Replace("name: { type: text }", "name: { role: ignore }\n    cabin: { role: ignore }")), Fixtures.TitanicSchema);
+        var (pipeline, _) = Create(assembly, "Titanic");
+        var output = new StringWriter();
+        var curve = PipelineGen.Runtime.Training.CapacityCurve.Compute(new MLContext(seed: 1), pipeline, progress: output,
+            protocol: new PipelineGen.Runtime.Evaluation.EvaluationOptions { DataPath = Path.Combine(Fixtures.TestData, "titanic.csv") });
+
+        Assert.Equal("epochs", curve.CapacityParameter);
+        Assert.Equal("log_loss", curve.Metric);
+        Assert.True(curve.LowerIsBetter);
+        Assert.Equal(3, curve.SplitCount);
+        // One training per fold (3 progress lines), each recording every epoch of the 150-epoch budget.
+        Assert.Equal(3, output.ToString().Split('\n').Count(l => l.Contains("epochs, lowest validation loss")));
+        Assert.Equal(150, curve.Points[^1].Capacity);
+        Assert.InRange(curve.Points.Count, 2, PipelineGen.Runtime.Networks.Integration.DenseEpochCurveInfo.MaxPoints + 1);
+        Assert.All(curve.Points, p => Assert.Equal(3, p.ValidationPerSplit.Count));
+        // Training loss falls with epochs; the chosen epoch count lies in the budget and the message says where it overfits.
+        Assert.True(curve.Points[^1].TrainMetric < curve.Points[0].TrainMetric);
+        Assert.InRange(curve.ChosenCapacity, 1, 150);
+        Assert.Contains("epoch", curve.Message);
+        Assert.Contains("<svg", PipelineGen.Runtime.Training.CapacityCurve.RenderHtml(curve));
     }
 }

@@ -6,7 +6,8 @@ public class DenseSnapshotTests
     [Fact]
     public void Dense_spec_matches_the_snapshot_and_compiles()
     {
-        var spec = DenseExecutionTests.WithDense(Fixtures.TitanicSpec);
+        // Its own pipeline name: the snapshot files are compiled into this test assembly beside Binary.g.cs (Titanic).
+        var spec = DenseExecutionTests.WithDense(Fixtures.TitanicSpec).Replace("name: Titanic", "name: TitanicDense");
         var run = GeneratorHarness.Run("/specs/dense/pipeline.yaml", spec, Fixtures.TitanicSchema);
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileErrors);
@@ -26,5 +27,19 @@ public class DenseSnapshotTests
         if (expected != text) File.WriteAllText(received, text);
         else if (File.Exists(received)) File.Delete(received);
         Assert.True(expected == text, $"Generated code differs from {snapshot}; see {received}. If the change is intended, run with UPDATE_SNAPSHOTS=1.");
+    }
+
+    [Fact]
+    public void Dense_default_tune_space_generates_code_that_compiles_and_sets_units_and_depth()
+    {
+        var spec = DenseExecutionTests.WithDense(Fixtures.TitanicSpec).Replace("name: Titanic", "name: TitanicTuned") + "\ntune:\n  trials: 4\n";
+        var run = GeneratorHarness.Run("/specs/densetune/pipeline.yaml", spec, Fixtures.TitanicSchema);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileErrors);
+        var text = Assert.Single(run.Result.Results.Single().GeneratedSources).SourceText.ToString();
+        Assert.Contains("case \"dense\":", text);
+        Assert.Contains("options.Units = (int)global::System.Math.Round(", text);
+        Assert.Contains("options.Depth = (int)global::System.Math.Round(", text);
+        Assert.DoesNotContain("options.Layers = v", text);
     }
 }

@@ -106,11 +106,12 @@ public sealed class TuningGenerationTests : IDisposable
             _ => (Fixtures.TaxisSpec, Fixtures.TaxisSchema),
         };
         var model = spec.Substring(spec.IndexOf("model:", StringComparison.Ordinal));
-        var space = string.Concat(info.Params.Select(p => "\n    " + p.Name + ": " + p.Type switch
+        // Lists and words (dense layers, activation) are not searchable (PG0604); bounds stay inside each range.
+        var space = string.Concat(info.Params.Where(p => p.IsNumeric).Select(p => "\n    " + p.Name + ": " + p.Type switch
         {
             PipelineGen.Spec.Catalog.ParamType.Bool => "{ values: [true, false] }",
-            PipelineGen.Spec.Catalog.ParamType.Int => $"{{ min: {(int)(p.Min ?? 1) + 1}, max: {(int)(p.Min ?? 1) + 11} }}",
-            _ => "{ min: 0.1, max: 0.9 }",
+            PipelineGen.Spec.Catalog.ParamType.Int => $"{{ min: {(int)(p.Min ?? 1) + 1}, max: {Math.Min((int)(p.Min ?? 1) + 11, (int)(p.Max ?? double.MaxValue))} }}",
+            _ => $"{{ min: 0.1, max: {Math.Min(0.9, p.Max ?? 0.9).ToString(System.Globalization.CultureInfo.InvariantCulture)} }}",
         }));
         var yaml = spec.Replace(model, $"model:\n  trainer: {trainer}\ntune:\n  space:{space}\n");
         var run = Run("/specs/t/pipeline.yaml", yaml, schema, null);

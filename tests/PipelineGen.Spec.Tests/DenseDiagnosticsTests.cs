@@ -132,4 +132,31 @@ public class DenseDiagnosticsTests
         var yaml = Minimal + "\nmodel:\n  trainer: lightgbm\n  params:\n    leaves: [4, 8]\n";
         Assert.Contains(Bind(yaml).Diagnostics, d => d.Id == "PG0204");
     }
+
+    [Fact]
+    public void Default_tune_space_of_a_dense_spec_searches_the_network_by_units_depth_and_log_scaled_rates()
+    {
+        var yaml = Minimal + "\nmodel:\n  trainer: dense\ntune:\n  trials: 10\n";
+        var result = Bind(yaml);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == Severity.Error);
+        var dense = Assert.Single(result.Pipeline!.Tune!.Trainers!.Value, b => b.Name == "dense");
+        Assert.Equal("zscore", dense.Normalize);
+        Assert.Equal(new[] { "units", "depth", "dropout", "l2", "learning_rate" }, dense.Space.Select(p => p.Name));
+        Assert.True(dense.Space.Single(p => p.Name == "learning_rate").Log);
+        Assert.True(dense.Space.Single(p => p.Name == "l2").Log);
+        Assert.Equal("int", dense.Space.Single(p => p.Name == "depth").Type);
+
+        // A tree spec's default space does not pay for network trials.
+        var trees = Bind(Minimal + "\ntune:\n  trials: 10\n");
+        Assert.DoesNotContain(trees.Pipeline!.Tune!.Trainers!.Value, b => b.Name == "dense");
+    }
+
+    [Fact]
+    public void Tune_trainers_can_search_dense_alongside_trees()
+    {
+        var yaml = Minimal + "\ntune:\n  trainers:\n    lightgbm: {}\n    dense:\n      units: { min: 16, max: 64, scale: log }\n      dropout: { values: [0, 0.2] }\n";
+        var result = Bind(yaml);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == Severity.Error);
+        Assert.Equal(new[] { "lightgbm", "dense" }, result.Pipeline!.Tune!.Trainers!.Value.Select(b => b.Name));
+    }
 }

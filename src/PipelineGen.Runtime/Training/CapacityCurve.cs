@@ -123,6 +123,9 @@ public static class CapacityCurve
         var data = pipeline.LoadData(ml, path);
 
         var warnings = new List<string>(plan.Warnings);
+        // The dense network's capacity is epochs: one training per split records every epoch (Networks/Integration/DenseEpochCurve).
+        if (settings.TrainerName == "dense")
+            return Networks.Integration.DenseEpochCurve.Compute(ml, pipeline, adjustable, capacities, plan, data, warnings, progress);
         // train[c][s], validation[c][s]: per capacity, per split (or per validation chunk on a holdout).
         var train = requested.Select(_ => new List<double>()).ToArray();
         var validation = requested.Select(_ => new List<double>()).ToArray();

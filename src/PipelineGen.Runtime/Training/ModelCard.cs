@@ -109,6 +109,8 @@ public sealed record ModelCard
     public Gates.PromotionDecision? Promotion { get; init; }
     /// <summary>The tuning study the hyperparameters (or the ensemble) came from, with its honest estimate; null for an untuned model.</summary>
     public TuningProvenance? Tuning { get; init; }
+    /// <summary>Dense network only: epochs run, the epoch kept and why training stopped (Networks/Integration).</summary>
+    public Networks.Integration.NetworkTrainingRecord? Network { get; init; }
 
     public static string JsonPath(string modelPath) => Path.ChangeExtension(modelPath, ".card.json");
     public static string MarkdownPath(string modelPath) => Path.ChangeExtension(modelPath, ".card.md");
@@ -172,6 +174,11 @@ public sealed record ModelCard
         if (Capacity is { } capacity)
         {
             sb.AppendLine(inv, $"Capacity: {capacity.Parameter}={capacity.Used} ({capacity.Source}). {capacity.Reason}");
+            sb.AppendLine();
+        }
+        if (Network is { } network)
+        {
+            sb.AppendLine(network.Describe());
             sb.AppendLine();
         }
         if (Tuning is { } tuning)

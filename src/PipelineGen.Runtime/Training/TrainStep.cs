@@ -124,6 +124,7 @@ public static class TrainStep
             Preparation = ModelInspector.DescribePreparation(model, data.Schema, settings),
             LabelValues = settings.Task == MlTaskKind.Regression ? null : scan.LabelCounts.Select(c => c.Key).ToArray(),
             Tuning = options.Tuning ?? (pipeline is Tuning.ITunablePipeline { PinnedHyperparameters.Count: > 0 } tuned ? TuningProvenance.FromLockFile(tuned.LockFilePath, tuned.PinnedHyperparameters) : null),
+            Network = Networks.Integration.NetworkTrainingRecord.Of(model),
         };
 
         // Model and card are one unit: written into a new version folder, made current by replacing the pointer, under

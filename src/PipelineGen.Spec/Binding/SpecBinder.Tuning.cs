@@ -88,7 +88,7 @@ public static partial class SpecBinder
         bool isDefault = section.Trainers is null;
         var declared = section.Trainers is { } given
             ? given.Select(b => (Name: b.Trainer.Value, Dimensions: b.Space.ToArray()))
-            : DefaultSearchSpace.For(task).Select(d => (Name: d.Trainer, Dimensions: d.Ranges
+            : DefaultSearchSpace.For(task, spec.Model.Trainer.Value).Select(d => (Name: d.Trainer, Dimensions: d.Ranges
                 .Select(r => new SearchDimension(new Spanned<string>(r.Param, SourceSpan.None), r.Min, r.Max, r.Log ? "log" : "linear", EquatableArray<string>.Empty, SourceSpan.None)).ToArray()));
         var branches = new List<BoundTrainerBranch>();
         long points = 0;

@@ -32,6 +32,20 @@ public static class DefaultSearchSpace
         ("sdca", new[] { R("l2_regularization", 0.00001, 1, true) }),
     };
 
+    /// <summary>
+    /// The dense network's ranges: width and depth (the layer list as two numbers), dropout, weight decay and step size
+    /// on log scales. Offered in the default space only when the spec's trainer is dense (a network trial costs
+    /// hundreds of epochs; a tree spec's default study should not pay for it unasked).
+    /// </summary>
+    public static readonly DefaultRange[] Dense =
+    {
+        R("units", 8, 128, true), R("depth", 1, 3), R("dropout", 0, 0.5), R("l2", 0.000001, 0.01, true), R("learning_rate", 0.0001, 0.03, true),
+    };
+
+    /// <summary>The default space for a spec whose model.trainer is <paramref name="modelTrainer"/>: <see cref="For(TaskKind)"/>, plus the dense network's branch when that is the spec's trainer.</summary>
+    public static IReadOnlyList<(string Trainer, DefaultRange[] Ranges)> For(TaskKind task, string modelTrainer) =>
+        modelTrainer == DenseNetworkCatalog.Name ? For(task).Append((DenseNetworkCatalog.Name, Dense)).ToArray() : For(task);
+
     /// <summary>The default space for a task: the trainers above that fit it, with their ranges.</summary>
     public static IReadOnlyList<(string Trainer, DefaultRange[] Ranges)> For(TaskKind task) =>
         Space.Where(s => TrainerCatalog.Find(s.Trainer)?.For(task) is not null).ToArray();

@@ -7,9 +7,9 @@ using global::Microsoft.ML;
 
 namespace MyApp
 {
-    /// <summary>One row of the data of pipeline 'Titanic' (pipeline.yaml): one property per column.</summary>
+    /// <summary>One row of the data of pipeline 'TitanicDense' (pipeline.yaml): one property per column.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("PipelineGen", "0.1.0")]
-    public sealed partial class TitanicInput
+    public sealed partial class TitanicDenseInput
     {
         /// <summary>Column 'survived' (numeric, label).</summary>
         [global::Microsoft.ML.Data.LoadColumn(0)]
@@ -67,9 +67,9 @@ namespace MyApp
         public string? Embarked { get; set; }
     }
 
-    /// <summary>What pipeline 'Titanic' predicts for one row.</summary>
+    /// <summary>What pipeline 'TitanicDense' predicts for one row.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("PipelineGen", "0.1.0")]
-    public sealed partial class TitanicPrediction
+    public sealed partial class TitanicDensePrediction
     {
         /// <summary>True when the predicted class is the positive class "1".</summary>
         [global::Microsoft.ML.Data.ColumnName("PredictedLabel")]
@@ -90,18 +90,18 @@ namespace MyApp
     /// <see cref="RunCommandLine"/> runs the whole workflow (explore, baseline, evaluate, train, test, ...).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("PipelineGen", "0.1.0")]
-    public sealed partial class TitanicPipeline : global::PipelineGen.Runtime.IPipelineDefinition, global::PipelineGen.Runtime.Training.ICapacityAdjustable
+    public sealed partial class TitanicDensePipeline : global::PipelineGen.Runtime.IPipelineDefinition, global::PipelineGen.Runtime.Training.ICapacityAdjustable
     {
         /// <summary>Hash of the spec's content (comments and layout excluded); recorded in model cards.</summary>
-        public const string SpecHash = "9d7bf61fad943f33dffab34cf56177042eb10192bb86844a7f3a0aaa5b1cd1c7";
+        public const string SpecHash = "e078205e89a56764ff281553dd22baf3f9f934653c5053d47759aa1826f258a1";
 
         /// <summary>The spec's settings as the build resolved them against the data.</summary>
         public static global::PipelineGen.Runtime.PipelineSettings DefaultSettings { get; } = CreateDefaultSettings();
 
-        public TitanicPipeline() : this(DefaultSettings) { }
+        public TitanicDensePipeline() : this(DefaultSettings) { }
 
         /// <summary>Use other settings, e.g. <c>DefaultSettings with { TrainDataPath = "other.csv" }</c>.</summary>
-        public TitanicPipeline(global::PipelineGen.Runtime.PipelineSettings settings) => Settings = settings;
+        public TitanicDensePipeline(global::PipelineGen.Runtime.PipelineSettings settings) => Settings = settings;
 
         public global::PipelineGen.Runtime.PipelineSettings Settings { get; }
 
@@ -110,7 +110,7 @@ namespace MyApp
 
         private static global::PipelineGen.Runtime.PipelineSettings CreateDefaultSettings() => new global::PipelineGen.Runtime.PipelineSettings
         {
-            Name = "Titanic",
+            Name = "TitanicDense",
             Task = global::PipelineGen.Runtime.MlTaskKind.BinaryClassification,
             LabelColumn = "survived",
             PositiveClass = "1",
@@ -285,14 +285,14 @@ namespace MyApp
         public global::Microsoft.ML.ITransformer LoadModel(global::Microsoft.ML.MLContext mlContext, string path) => global::PipelineGen.Runtime.Training.ModelStore.Load(mlContext, path, out _);
 
         /// <summary>A prediction engine (not thread-safe: use one per thread, or a pool).</summary>
-        public global::Microsoft.ML.PredictionEngine<TitanicInput, TitanicPrediction> CreatePredictionEngine(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model) =>
-            mlContext.Model.CreatePredictionEngine<TitanicInput, TitanicPrediction>(model);
+        public global::Microsoft.ML.PredictionEngine<TitanicDenseInput, TitanicDensePrediction> CreatePredictionEngine(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model) =>
+            mlContext.Model.CreatePredictionEngine<TitanicDenseInput, TitanicDensePrediction>(model);
 
         /// <summary>Scores one row. Fast and thread-safe: engines are pooled per model (building one per call costs milliseconds).</summary>
-        public TitanicPrediction Predict(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, TitanicInput input) =>
-            global::PipelineGen.Runtime.Prediction.PooledPredictionEngines.Predict<TitanicInput, TitanicPrediction>(mlContext, model, input);
+        public TitanicDensePrediction Predict(global::Microsoft.ML.MLContext mlContext, global::Microsoft.ML.ITransformer model, TitanicDenseInput input) =>
+            global::PipelineGen.Runtime.Prediction.PooledPredictionEngines.Predict<TitanicDenseInput, TitanicDensePrediction>(mlContext, model, input);
 
         /// <summary>The command-line workflow: <c>explore</c>, <c>baseline</c>, <c>evaluate</c>, <c>train</c>, <c>test</c>, <c>run</c>, ... (see <c>--help</c>).</summary>
-        public static int RunCommandLine(string[] args) => global::PipelineGen.Runtime.Cli.PipelineApp.Run(args, new TitanicPipeline());
+        public static int RunCommandLine(string[] args) => global::PipelineGen.Runtime.Cli.PipelineApp.Run(args, new TitanicDensePipeline());
     }
 }

@@ -35,10 +35,19 @@ public sealed class DenseNetworkEstimator : IEstimator<ITransformer>
         DenseModelLoading.Register(_ml);
         var (all, labelKeyCount) = DenseRows.Read(input, Options, _loss);
         var (training, validation) = DenseRows.Split(all, Options);
+        var core = Options.ToCore();
+        // The epoch curve (DenseEpochCurve): one training per fold on all its training rows, the fold's validation rows
+        // as the validation set, no early stopping, so the history holds every epoch on the rows the curve judges.
+        if (DenseEpochCurve.Ambient.Value is { } curve)
+        {
+            training = all;
+            validation = DenseRows.Read(curve.Validation, Options, _loss).Rows;
+            core = core with { EarlyStopping = 0 };
+        }
         DenseTrainingResult result;
         try
         {
-            result = DenseTrainer.Train(training, validation, Options.ToCore(), _loss, Progress);
+            result = DenseTrainer.Train(training, validation, core, _loss, Progress);
         }
         catch (DenseTrainingException e)
         {
