@@ -32,7 +32,8 @@ public sealed class RunPipelineTraining : Microsoft.Build.Utilities.Task, ICance
     [Required]
     public string Program { get; set; } = "";
 
-    /// <summary>Arguments, one per item (MSBuild splits a property on ';'). An item is one argument, spaces and all.</summary>
+    /// <summary>Arguments, one per item. An item is one argument, spaces and all; a ';' inside an item also separates
+    /// arguments (a property function's result, <c>$(X.Replace(' ', ';'))</c>, reaches the task as one escaped item).</summary>
     public string[] Arguments { get; set; } = [];
 
     [Required]
@@ -52,7 +53,8 @@ public sealed class RunPipelineTraining : Microsoft.Build.Utilities.Task, ICance
     {
         var host = !string.IsNullOrEmpty(DotnetHostPath) ? DotnetHostPath!
             : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } fromSdk ? fromSdk : "dotnet";
-        var display = Path.GetFileName(Program) + (Arguments.Length > 0 ? " " + string.Join(" ", Arguments) : "");
+        var arguments = Arguments.SelectMany(a => a.Split(';')).Where(a => a.Length > 0).ToArray();
+        var display = Path.GetFileName(Program) + (arguments.Length > 0 ? " " + string.Join(" ", arguments) : "");
         var programProblem = SafeText.PathProblem(Program) ?? (File.Exists(Program) ? null : "does not exist");
         if (programProblem is not null)
         {
@@ -80,8 +82,8 @@ public sealed class RunPipelineTraining : Microsoft.Build.Utilities.Task, ICance
             CreateNoWindow = true,
         };
         start.ArgumentList.Add(Program);
-        foreach (var argument in Arguments)
-            if (argument.Length > 0) start.ArgumentList.Add(argument);
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
         start.Environment[ParentPidVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         Log.LogMessage(MessageImportance.Normal, "PipelineGen: training: {0}", display);

@@ -103,3 +103,25 @@ public sealed class ExampleExportTests(TrainedPenguins penguins, TrainedTitanic 
         public float X { get; set; }
     }
 }
+
+/// <summary>The WineQuality example's multiclass spec (LightGBM, numeric features) on 300 rows, trained once.</summary>
+public sealed class TrainedWineClasses : IDisposable
+{
+    public TempPipeline Pipeline { get; } = TempPipeline.Trained(new WineQualityClassesPipeline());
+    public void Dispose() => Pipeline.Delete();
+}
+
+/// <summary>Multiclass LightGBM (one tree ensemble per class, then softmax) exports with parity.</summary>
+public sealed class WineExportTests(TrainedWineClasses wine) : IClassFixture<TrainedWineClasses>
+{
+    [Fact]
+    public void WineQualityClassesExportsWithFeatureInputsAndParityHolds()
+    {
+        var result = OnnxExporter.Export(wine.Pipeline, new ExportOptions());
+        Assert.Equal(wine.Pipeline.Settings.Features.Select(f => f.Name).Order(), result.Inputs.Order());
+        Assert.Equal(["Score"], result.Outputs);
+        Assert.Equal(200, result.RowsCompared);
+        Assert.True(result.ParityHolds, string.Join("\n", result.Differences.Take(10)));
+        Console.WriteLine($"WineQualityClasses: {result.RowsCompared} rows, max |ML.NET - ONNX| = {result.MaxAbsoluteDifference}");
+    }
+}
