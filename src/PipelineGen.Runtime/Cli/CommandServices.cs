@@ -43,6 +43,7 @@ public sealed class CommandServices
         Pipeline = pipeline;
         // A known width (the terminal's, or one asked for): prose wraps to it and tables are laid out within it.
         Width = width;
+        RawOutput = output;
         if (width is int w) output = new WrappingWriter(output, w) { NewLine = "\n" };
         Output = output;
         Error = error;
@@ -58,6 +59,9 @@ public sealed class CommandServices
         if (!interactive) Console.Profile.Width = 240;
         if (width is int columns) Console.Profile.Width = columns;
     }
+
+    /// <summary>The output without wrapping: for machine-readable text (a JSON prediction) that a line break would corrupt.</summary>
+    public TextWriter RawOutput { get; }
 
     /// <summary>The width output must fit, when known (a terminal, or asked for); null for a log (no wrapping).</summary>
     public int? Width { get; }

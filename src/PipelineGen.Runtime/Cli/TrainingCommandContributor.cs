@@ -173,7 +173,10 @@ public sealed class TrainingCommandContributor : ICommandContributor
             }
             // One JSON row is a lookup, not a workflow step: stdout stays pure JSON (no run-store line) for piping.
             if (row is not null)
-                return PredictStep.RunJson(services.Pipeline, row, parse.GetValue(model), services.Output, services.Error, chosen);
+            {
+                services.Output.Flush();
+                return PredictStep.RunJson(services.Pipeline, row, parse.GetValue(model), services.RawOutput, services.Error, chosen);
+            }
             var outputPath = parse.GetValue(output) ?? PredictStep.DefaultOutputPath(inputPath!);
             if (!parse.GetValue(logRun))
                 return PredictStep.RunCsv(services.Pipeline, inputPath!, outputPath, parse.GetValue(model), services.Output, services.Error, chosen);

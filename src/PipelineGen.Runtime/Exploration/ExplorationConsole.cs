@@ -9,9 +9,11 @@ public static class ExplorationConsole
 
     public static void Write(ExplorationReport report, TextWriter output) => Write(report, output, width: null);
 
-    /// <param name="width">The terminal's width: wider tables are stacked (one table of kinds and missing values, one of
-    /// numeric statistics, one of top values), and a table still too wide is written one row per line. Null: one wide table
-    /// (a log).</param>
+    /// <summary>
+    /// The summary laid out for a terminal <paramref name="width"/> wide: wider tables are stacked (one table of kinds and
+    /// missing values, one of numeric statistics, one of top values), and a table still too wide is written one row per
+    /// line. Null: one wide table (a log).
+    /// </summary>
     public static void Write(ExplorationReport report, TextWriter output, int? width)
     {
         var o = output;

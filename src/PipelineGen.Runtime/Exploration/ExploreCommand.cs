@@ -14,7 +14,8 @@ public static class ExploreCommand
     public static int Run(IPipelineDefinition pipeline, ExploreOptions options, TextWriter output, IProgress<double>? progress = null) =>
         Run(pipeline, options, output, progress, width: null);
 
-    /// <param name="width">The terminal's width, when known: the summary's tables are laid out to fit it.</param>
+    /// <summary>As <see cref="Run(IPipelineDefinition, ExploreOptions, TextWriter, IProgress{double}?)"/>, with the summary's
+    /// tables laid out to fit a terminal <paramref name="width"/> wide (null: a log, not wrapped).</summary>
     public static int Run(IPipelineDefinition pipeline, ExploreOptions options, TextWriter output, IProgress<double>? progress, int? width)
     {
         ExplorationReport report;

@@ -79,6 +79,21 @@ public sealed class EightyColumnOutputTests : IDisposable
     }
 
     [Fact]
+    public void A_JSON_prediction_is_never_wrapped()
+    {
+        Assert.Equal(0, Run(Titanic(), "train").Exit);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        // A very narrow terminal: prose would wrap, the JSON object must stay one parseable line.
+        var exit = PipelineApp.Run(["predict", "--json", """{"pclass": 3, "sex": "male", "age": 40, "fare": 7.5, "embarked": "S"}"""],
+            Titanic(), output, error, runStorePath: RunStore, consoleWidth: 20);
+        Assert.True(exit == 0, error.ToString());
+        var line = Assert.Single(output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        using var json = System.Text.Json.JsonDocument.Parse(line);
+        Assert.True(json.RootElement.TryGetProperty("Probability", out _));
+    }
+
+    [Fact]
     public void Wrapped_lines_keep_long_words_whole_and_indent_continuations()
     {
         var path = "/very/long/path/" + new string('x', 90) + ".csv";
