@@ -54,6 +54,7 @@ for r in $(seq 1 "$PAIRS"); do
   for v in $order; do /usr/bin/time -f "$r $v %e %U %S" -a -o "$W/pairs.txt" dotnet exec "$CSC" "@$W/$v.rsp" > /dev/null 2>&1 || true; done
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+[ "$PAIRS" -gt 0 ] || exit 0
 python3 - "$W/pairs.txt" <<'PY'
 import sys, statistics, collections
 by = collections.defaultdict(dict)
