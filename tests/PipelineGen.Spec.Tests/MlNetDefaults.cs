@@ -15,6 +15,8 @@ internal static class MlNetDefaults
         typeof(Microsoft.ML.Trainers.SdcaLogisticRegressionBinaryTrainer).Assembly,
         typeof(Microsoft.ML.Trainers.FastTree.FastTreeBinaryTrainer).Assembly,
         typeof(Microsoft.ML.Trainers.LightGbm.LightGbmBinaryTrainer).Assembly,
+        // PipelineGen's own trainer (dense) has its options class in the runtime, a top-level type.
+        typeof(PipelineGen.Runtime.Networks.Integration.DenseNetworkOptions).Assembly,
     ];
 
     public static string? Of(TrainerBinding binding, ParamInfo param)
@@ -26,7 +28,7 @@ internal static class MlNetDefaults
         // "Ns.Trainer.Options" is the nested type "Ns.Trainer+Options".
         var lastDot = typeName.LastIndexOf('.');
         var reflectionName = typeName[..lastDot] + "+" + typeName[(lastDot + 1)..];
-        var type = Assemblies.Select(a => a.GetType(reflectionName)).FirstOrDefault(t => t is not null)
+        var type = Assemblies.Select(a => a.GetType(reflectionName) ?? a.GetType(typeName)).FirstOrDefault(t => t is not null)
             ?? throw new InvalidOperationException($"ML.NET options type {reflectionName} not found");
         object? target = Activator.CreateInstance(type);
         var path = param.OptionProperty.Split('.');
@@ -44,6 +46,8 @@ internal static class MlNetDefaults
         {
             null => "automatic (ML.NET chooses from the data)",
             bool b => b ? "`true`" : "`false`",
+            int[] list => "`[" + string.Join(", ", list.Select(i => i.ToString(CultureInfo.InvariantCulture))) + "]`",
+            Enum e => "`" + e.ToString().ToLowerInvariant() + "`",
             float f => f.ToString(CultureInfo.InvariantCulture),
             double d => d.ToString(CultureInfo.InvariantCulture),
             IFormattable x => x.ToString(null, CultureInfo.InvariantCulture),
