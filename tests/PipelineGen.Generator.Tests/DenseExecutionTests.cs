@@ -144,6 +144,13 @@ public class DenseExecutionTests
         var scores = Get<float[]>(prediction, "Score");
         Assert.Equal(3, scores.Length);
         Assert.Equal(1.0, scores.Sum(), 4);
+        // The class names come with the scores (the Score vector has no slot names; PredictedLabel's keys name them).
+        var names = (IReadOnlyList<string>)type.GetMethod("ClassNames")!.Invoke(pipeline, [ml, model])!;
+        Assert.Equal(3, names.Count);
+        Assert.Equal(new[] { "setosa", "versicolor", "virginica" }, names.OrderBy(n => n, StringComparer.Ordinal));
+        var byClass = (IReadOnlyDictionary<string, float>)type.GetMethod("ScoresByClass")!.Invoke(pipeline, [ml, model, prediction])!;
+        Assert.Equal("setosa", byClass.MaxBy(kv => kv.Value).Key);
+        Assert.Equal(scores.Max(), byClass["setosa"]);
 
         var loaded = SaveAndLoadFresh(type, pipeline, ml, model, data);
         var reloaded = Predict(type, pipeline, new MLContext(seed: 3), loaded, setosa);

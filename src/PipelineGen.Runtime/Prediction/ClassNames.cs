@@ -34,12 +34,32 @@ public static class ClassNames
 
     private static string[] Read(ITransformer model, DataViewSchema inputSchema)
     {
-        var score = model.GetOutputSchema(inputSchema).GetColumnOrNull("Score");
+        var output = model.GetOutputSchema(inputSchema);
+        var score = output.GetColumnOrNull("Score");
+        if (score is { Type: VectorDataViewType { Size: > 0 } scores } && !score.Value.HasSlotNames()
+            && FromPredictedLabel(output, scores.Size) is { } keyNames)
+            return keyNames;
         if (score is not { Type: VectorDataViewType { Size: > 0 } vector } column || !column.HasSlotNames())
             throw new InvalidOperationException("The model's Score column has no class names: it is not a multiclass model of this pipeline.");
         var names = default(VBuffer<ReadOnlyMemory<char>>);
         column.GetSlotNames(ref names);
         var dense = names.DenseValues().Select(n => n.ToString()).ToArray();
         return dense.Length == vector.Size ? dense : throw new InvalidOperationException($"The model's Score column has {vector.Size} slots but {dense.Length} class names.");
+    }
+
+    /// <summary>
+    /// A Score vector without slot names (PipelineGen's dense network scores through ONNX, which carries none): its
+    /// slot i is the class of key i+1 of PredictedLabel, the order ML.NET's multiclass trainers also use, so the key
+    /// values name the slots. Null when PredictedLabel is not a key with one text value per slot.
+    /// </summary>
+    private static string[]? FromPredictedLabel(DataViewSchema output, int slots)
+    {
+        if (output.GetColumnOrNull("PredictedLabel") is not { Type: KeyDataViewType key } label || (int)key.Count != slots
+            || label.Annotations.Schema.GetColumnOrNull("KeyValues") is not { Type: VectorDataViewType { ItemType: TextDataViewType } })
+            return null;
+        var values = default(VBuffer<ReadOnlyMemory<char>>);
+        label.GetKeyValues(ref values);
+        var names = values.DenseValues().Select(v => v.ToString()).ToArray();
+        return names.Length == slots ? names : null;
     }
 }
