@@ -21,4 +21,27 @@ public sealed record SpecOutline(string? Name, string? TaskKind, string? Label, 
             .ToEquatableArray() ?? EquatableArray<DeclaredColumnType>.Empty;
         return new SpecOutline(root.GetString("name"), root.GetString("task.kind"), root.GetString("task.label"), declared);
     }
+
+    /// <summary>
+    /// The outline of a spec that is not valid YAML: read from the longest part before the error that is, cut at a
+    /// top-level key (a cut there leaves the earlier sections whole). At most <see cref="MaxAttempts"/> cuts are tried,
+    /// so a large broken file costs a bounded number of parses. Null when no such part names anything.
+    /// </summary>
+    public static SpecOutline? ReadBefore(string text, int errorLine, string filePath)
+    {
+        var lines = text.Replace("\r\n", "\n").Split('\n');
+        var attempts = 0;
+        for (var cut = System.Math.Min(errorLine - 1, lines.Length); cut > 0 && attempts < MaxAttempts; cut--)
+        {
+            // Cut just before a top-level key (a line that starts with neither a blank, a comment nor a list dash).
+            if (cut < lines.Length && (lines[cut].Length == 0 || lines[cut][0] is ' ' or '\t' or '#' or '-')) continue;
+            attempts++;
+            var prefix = string.Join("\n", lines, 0, cut);
+            if (YamlTreeParser.Parse(prefix, filePath).Root is YMapping root && Read(root) is { Name: not null } outline)
+                return outline;
+        }
+        return null;
+    }
+
+    private const int MaxAttempts = 8;
 }

@@ -52,7 +52,9 @@ public static class SpecParser
         {
             if (diagnostics.Count == 0)
                 diagnostics.Add(SpecDiagnostics.MissingKey.Create(filePath, SourceSpan.At(1, 1), "version", "the spec", "version: 1 (the spec file is empty)"));
-            return new ParsedSpec(filePath, null, diagnostics.ToEquatableArray());
+            // Not valid YAML: the part before the error may still name the pipeline, so its public types can be emitted.
+            var firstError = diagnostics.Select(d => d.Span.StartLine).Where(l => l > 0).DefaultIfEmpty(0).Min();
+            return new ParsedSpec(filePath, null, diagnostics.ToEquatableArray()) { Outline = firstError > 1 ? SpecOutline.ReadBefore(text, firstError, filePath) : null };
         }
         if (parsed.Root is not YMapping root)
         {
