@@ -4,6 +4,8 @@ using Microsoft.ML;
 using PipelineGen.Runtime;
 using PipelineGen.Runtime.Networks.Integration;
 
+using static PipelineGen.Generator.Tests.GeneratedPipelines;
+
 namespace PipelineGen.Generator.Tests;
 
 /// <summary>
@@ -34,35 +36,6 @@ public class DenseExecutionTests
         var at = spec.IndexOf("model:", StringComparison.Ordinal);
         return spec.Substring(0, at) + DenseModel;
     }
-
-    private static Assembly Compile(string spec, PipelineGen.Spec.Data.InferredSchema schema)
-    {
-        var run = GeneratorHarness.Run(Path.Combine(Fixtures.TestData, "pipeline.yaml"), spec, schema);
-        Assert.Empty(run.GeneratorDiagnostics);
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        stream.Position = 0;
-        return new AssemblyLoadContext(null, isCollectible: false).LoadFromStream(stream);
-    }
-
-    private static (IPipelineDefinition Pipeline, Type Type) Create(Assembly assembly, string name)
-    {
-        var type = assembly.GetType($"MyApp.{name}Pipeline")!;
-        return ((IPipelineDefinition)Activator.CreateInstance(type)!, type);
-    }
-
-    private static object Input(Assembly assembly, string name, params (string Property, object Value)[] values)
-    {
-        var input = Activator.CreateInstance(assembly.GetType($"MyApp.{name}Input")!)!;
-        foreach (var (property, value) in values) input.GetType().GetProperty(property)!.SetValue(input, value);
-        return input;
-    }
-
-    private static object Predict(Type pipelineType, object pipeline, MLContext ml, ITransformer model, object input) =>
-        pipelineType.GetMethod("Predict")!.Invoke(pipeline, new[] { ml, model, input })!;
-
-    private static T Get<T>(object o, string property) => (T)o.GetType().GetProperty(property)!.GetValue(o)!;
 
     /// <summary>Saves with the generated SaveModel and loads with the generated LoadModel in a new MLContext (as a new process would).</summary>
     private static ITransformer SaveAndLoadFresh(Type type, object pipeline, MLContext ml, ITransformer model, IDataView data)

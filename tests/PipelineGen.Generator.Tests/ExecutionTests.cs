@@ -5,6 +5,8 @@ using Microsoft.ML.Data;
 using PipelineGen.Runtime;
 using PipelineGen.Spec;
 
+using static PipelineGen.Generator.Tests.GeneratedPipelines;
+
 namespace PipelineGen.Generator.Tests;
 
 /// <summary>
@@ -13,35 +15,6 @@ namespace PipelineGen.Generator.Tests;
 /// </summary>
 public class ExecutionTests
 {
-    private static Assembly Compile(string spec, PipelineGen.Spec.Data.InferredSchema schema)
-    {
-        var run = GeneratorHarness.Run(Path.Combine(Fixtures.TestData, "pipeline.yaml"), spec, schema);
-        Assert.Empty(run.GeneratorDiagnostics);
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        stream.Position = 0;
-        return new AssemblyLoadContext(null, isCollectible: false).LoadFromStream(stream);
-    }
-
-    private static (IPipelineDefinition Pipeline, Type Type) Create(Assembly assembly, string name)
-    {
-        var type = assembly.GetType($"MyApp.{name}Pipeline")!;
-        return ((IPipelineDefinition)Activator.CreateInstance(type)!, type);
-    }
-
-    private static object Input(Assembly assembly, string name, params (string Property, object Value)[] values)
-    {
-        var input = Activator.CreateInstance(assembly.GetType($"MyApp.{name}Input")!)!;
-        foreach (var (property, value) in values) input.GetType().GetProperty(property)!.SetValue(input, value);
-        return input;
-    }
-
-    private static object Predict(Type pipelineType, object pipeline, MLContext ml, ITransformer model, object input) =>
-        pipelineType.GetMethod("Predict")!.Invoke(pipeline, new[] { ml, model, input })!;
-
-    private static T Get<T>(object o, string property) => (T)o.GetType().GetProperty(property)!.GetValue(o)!;
-
     [Fact]
     public void Binary_pipeline_trains_evaluates_saves_and_predicts()
     {
