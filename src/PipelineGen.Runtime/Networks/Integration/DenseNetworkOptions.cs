@@ -8,25 +8,28 @@ namespace PipelineGen.Runtime.Networks.Integration;
 /// </summary>
 public sealed class DenseNetworkOptions
 {
+    // The core trainer's defaults are the spec's defaults: one place to change them.
+    private static readonly DenseOptions Core = new();
+
     public string LabelColumnName { get; set; } = "Label";
     public string FeatureColumnName { get; set; } = "Features";
     /// <summary>Hidden layer widths, input side first.</summary>
-    public int[] Layers { get; set; } = [64, 32];
+    public int[] Layers { get; set; } = (int[])Core.Layers.Clone();
     /// <summary>With <see cref="Depth"/>: every hidden layer this wide (the form tune searches); 0 = use <see cref="Layers"/>.</summary>
     public int Units { get; set; }
     /// <summary>With <see cref="Units"/>: this many hidden layers; 0 = use <see cref="Layers"/>.</summary>
     public int Depth { get; set; }
-    public DenseActivation Activation { get; set; } = DenseActivation.Relu;
-    public double Dropout { get; set; }
-    public double L2 { get; set; } = 1e-4;
-    public int Epochs { get; set; } = 200;
-    public int BatchSize { get; set; } = 64;
-    public double LearningRate { get; set; } = 1e-3;
+    public DenseActivation Activation { get; set; } = Core.Activation;
+    public double Dropout { get; set; } = Core.Dropout;
+    public double L2 { get; set; } = Core.L2;
+    public int Epochs { get; set; } = Core.Epochs;
+    public int BatchSize { get; set; } = Core.BatchSize;
+    public double LearningRate { get; set; } = Core.LearningRate;
     /// <summary>Patience in epochs on the held-out loss; 0 = off (then nothing is held out).</summary>
-    public int EarlyStopping { get; set; } = 10;
+    public int EarlyStopping { get; set; } = Core.EarlyStopping;
     /// <summary>Share of the training rows held out (seeded) for early stopping, in (0, 0.5].</summary>
     public double ValidationFraction { get; set; } = 0.1;
-    public int Seed { get; set; } = 1;
+    public int Seed { get; set; } = Core.Seed;
 
     /// <summary>The hidden layers actually built: units x depth when either is set (a missing one: 64 units, 2 layers), else <see cref="Layers"/>.</summary>
     public int[] EffectiveLayers => Units > 0 || Depth > 0
