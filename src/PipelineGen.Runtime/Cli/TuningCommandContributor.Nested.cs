@@ -27,7 +27,8 @@ public sealed partial class TuningCommandContributor
             var best = fold.Study.Best;
             output.WriteLine($"  outer fold {fold.Fold + 1}/{folds}: {fold.Study.Trials.Count} trial(s) on {fold.TrainingRows} rows; "
                 + (best is null ? (fold.Study.Rungs.Count > 0 ? $"no configuration reached the full training folds ({fold.Study.Rungs.Count} rung evaluation(s) before the budget ran out)" : "no working configuration") : $"winner {best.Configuration.Describe(new SearchSpace(pipeline.Tuning.Space))}")
-                + $"; on {fold.TestRows} unseen rows: tuned {Fmt(fold.WinnerScore)}, spec's own {Fmt(fold.DefaultScore)}");
+                + $"; on {fold.TestRows} unseen rows: tuned {Fmt(fold.WinnerScore)}, spec's own {Fmt(fold.DefaultScore)}"
+                + (fold.EnsembleMembers is { } members ? $", ensemble of {members} {Fmt(fold.EnsembleScore)}" : ""));
         });
         foreach (var warning in report.Warnings) services.Error.WriteLine($"warning: {warning}");
         record.Parameters["nested_folds"] = folds.ToString(CultureInfo.InvariantCulture);
@@ -42,6 +43,13 @@ public sealed partial class TuningCommandContributor
         string Spread((double Mean, double? Std, int Count) s) => PipelineTuner.F(s.Mean) + (s.Std is { } sd ? " ± " + PipelineTuner.F(sd) : "") + $" over {s.Count} outer fold(s)";
         output.WriteLine();
         output.WriteLine($"Honest estimate (headline; nested cross-validation, mean ± fold-to-fold std): {report.Metric} {Spread(tuned)}");
+        if (report.Ensembled is { } ensembled)
+        {
+            // The blend is used in every outer fold where the selection chose more than one model; the outer rows never
+            // decide whether it is kept, so this too is an honest estimate (of "tune --ensemble").
+            output.WriteLine($"  with the ensemble of the best trials (always blended, nested the same way):     {report.Metric} {Spread(ensembled)}");
+            record.Metrics.Add(new RunMetric(report.Metric, "nested-ensemble", ensembled.Mean, ensembled.Std, null, null));
+        }
         if (report.Defaults is { } defaults)
             output.WriteLine($"  spec's own hyperparameters on the same outer folds:                      {report.Metric} {Spread(defaults)}");
         record.Metrics.Add(new RunMetric(report.Metric, "nested-tuned", tuned.Mean, tuned.Std, null, null));

@@ -5,7 +5,17 @@ using PipelineGen.Runtime.Evaluation;
 namespace PipelineGen.Runtime.Tuning;
 
 /// <summary>One outer fold of nested cross-validation: its own search's winner, scored on rows that search never saw.</summary>
-public sealed record OuterFoldResult(int Fold, long TrainingRows, long TestRows, StudyResult Study, Configuration? Winner, double? WinnerScore, double? DefaultScore);
+public sealed record OuterFoldResult(int Fold, long TrainingRows, long TestRows, StudyResult Study, Configuration? Winner, double? WinnerScore, double? DefaultScore)
+{
+    /// <summary>
+    /// With <c>--ensemble</c>: the greedy ensemble chosen from this outer search's out-of-fold predictions, its members
+    /// refitted on the outer training rows and scored on the outer validation rows (the single winner's score when the
+    /// selection kept one model). Null without <c>--ensemble</c> or when no ensemble could be built.
+    /// </summary>
+    public double? EnsembleScore { get; init; }
+    /// <summary>Distinct members of that ensemble (1: the selection kept the single winner).</summary>
+    public int? EnsembleMembers { get; init; }
+}
 
 /// <summary>What nested cross-validation measured: the tuning procedure's score on unseen rows, fold by fold.</summary>
 public sealed record NestedReport(string Metric, int Folds, IReadOnlyList<OuterFoldResult> Outer, IReadOnlyList<string> Warnings)
@@ -14,6 +24,12 @@ public sealed record NestedReport(string Metric, int Folds, IReadOnlyList<OuterF
     public (double Mean, double? Std, int Count)? Tuned => Summary(Outer.Select(o => o.WinnerScore));
     /// <summary>The same for the spec's own hyperparameters on the same outer folds (what tuning is compared with).</summary>
     public (double Mean, double? Std, int Count)? Defaults => Summary(Outer.Select(o => o.DefaultScore));
+    /// <summary>
+    /// The same for the procedure "tune, then blend the best trials" (<c>--ensemble</c>): in every outer fold the
+    /// ensemble is used whenever the selection chose more than one model — the outer rows never decide whether it is
+    /// kept, so this is an honest estimate of that procedure. Null without <c>--ensemble</c>.
+    /// </summary>
+    public (double Mean, double? Std, int Count)? Ensembled => Summary(Outer.Select(o => o.EnsembleScore));
 
     private static (double, double?, int)? Summary(IEnumerable<double?> values)
     {
@@ -71,11 +87,36 @@ public static class NestedEvaluation
             double? winner = best is null ? null
                 : PipelineTuner.ScoreOnHoldback(pipeline.WithHyperparameters(best.Configuration), train, test, report.Metric, mlSeed, warnings);
             double? defaults = PipelineTuner.ScoreOnHoldback(pipeline, train, test, report.Metric, mlSeed, warnings);
-            var result = new OuterFoldResult(i, split.TrainingRowCount, split.ValidationRowCount, report.Result, best?.Configuration, winner, defaults);
+            var (ensembleScore, ensembleMembers) = options.Ensemble && best is not null
+                ? ScoreEnsemble(pipeline, report, train, test, mlSeed, winner, warnings)
+                : (null, null);
+            var result = new OuterFoldResult(i, split.TrainingRowCount, split.ValidationRowCount, report.Result, best?.Configuration, winner, defaults)
+            {
+                EnsembleScore = ensembleScore,
+                EnsembleMembers = ensembleMembers,
+            };
             outer.Add(result);
             onFold?.Invoke(result);
         }
         if (outer.All(o => o.Winner is null)) warnings.Add("no outer fold's search found a working configuration, so nested cross-validation has no estimate.");
         return new NestedReport(metric!, folds, outer, warnings.Distinct().ToArray());
+    }
+
+    /// <summary>
+    /// The ensemble of one outer search: Caruana selection over the inner trials' out-of-fold predictions (computed on
+    /// the outer training rows only), members refitted there and scored on the outer validation rows.
+    /// </summary>
+    private static (double?, int?) ScoreEnsemble(ITunablePipeline pipeline, TuneReport report, string train, string test, int mlSeed, double? winner, List<string> warnings)
+    {
+        if (report.WorkDirectory is not { } workDirectory) return (null, null);
+        var oofDirectory = Ensembles.OutOfFoldStore.Directory(workDirectory, report.Result.Study.Id);
+        var built = Ensembles.EnsembleBuilder.Build(pipeline, report.Result, oofDirectory, train, test, mlSeed, winner, warnings, out var notBuilt);
+        if (built is null)
+        {
+            warnings.Add($"an outer fold has no ensemble estimate: {notBuilt}.");
+            return (null, null);
+        }
+        int members = built.Members.Count;
+        return members > 1 ? (built.HoldbackScore, members) : (winner, 1);
     }
 }

@@ -69,4 +69,41 @@ public sealed class NestedEvaluationTests : IDisposable
         Assert.Equal(ExitCodes.BadInput, exit);
         Assert.Contains("--nested 1: use 2 or more outer folds", error.ToString());
     }
+
+    [Fact]
+    public void With_ensemble_each_outer_fold_scores_the_blend_chosen_from_its_own_search_on_rows_that_search_never_saw()
+    {
+        var pipeline = new TunableTitanicPipeline(_project, Tuning with { Trials = 4 });
+        var report = NestedEvaluation.Run(pipeline, new TuneOptions { Ensemble = true }, folds: 2);
+        Assert.Equal(2, report.Outer.Count);
+        foreach (var fold in report.Outer)
+        {
+            Assert.NotNull(fold.EnsembleMembers);
+            Assert.InRange(fold.EnsembleScore!.Value, 0.5, 1.0);
+            // A selection that kept one model is the single winner, scored the same way.
+            if (fold.EnsembleMembers == 1) Assert.Equal(fold.WinnerScore!.Value, fold.EnsembleScore.Value, 12);
+            // The out-of-fold predictions the selection used come from the outer training rows only (one per row).
+            var oof = Directory.GetFiles(Path.Combine(_project, ".pipelinegen", "tune", "Titanic", "oof", fold.Study.Study.Id), "*.oof");
+            Assert.NotEmpty(oof);
+            var predictions = PipelineGen.Runtime.Tuning.Ensembles.OutOfFoldStore.TryRead(oof[0])!.Value;
+            Assert.Equal(fold.TrainingRows, predictions.Labels.Length);
+        }
+        var ensembled = report.Ensembled!.Value;
+        Assert.Equal(report.Outer.Average(o => o.EnsembleScore!.Value), ensembled.Mean, 12);
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = PipelineApp.Run(["tune", "--nested", "2", "--trials", "3", "--ensemble", "--no-lock"], pipeline, output, error);
+        Assert.True(exit == 0, output + "\n" + error);
+        Assert.Contains("with the ensemble of the best trials (always blended, nested the same way):", output.ToString());
+        Assert.Contains(", ensemble of ", output.ToString());
+    }
+
+    [Fact]
+    public void Without_ensemble_there_is_no_ensemble_estimate()
+    {
+        var report = NestedEvaluation.Run(new TunableTitanicPipeline(_project, Tuning), new TuneOptions(), folds: 2);
+        Assert.Null(report.Ensembled);
+        Assert.All(report.Outer, o => Assert.Null(o.EnsembleScore));
+    }
 }
