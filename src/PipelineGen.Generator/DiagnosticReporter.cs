@@ -45,14 +45,20 @@ public static class DiagnosticReporter
         lock (Descriptors)
         {
             if (Descriptors.TryGetValue(id, out var existing)) return existing;
-            var info = SpecDiagnostics.Find(id);
-            var descriptor = new DiagnosticDescriptor(id, info?.Title ?? id, "{0}", info?.Category ?? "PipelineGen",
-                info?.DefaultSeverity switch { Severity.Warning => DiagnosticSeverity.Warning, Severity.Info => DiagnosticSeverity.Info, _ => DiagnosticSeverity.Error },
-                // No help link: the package has no public host, and a link that cannot resolve is worse than none. Each id is
-                // described, with an example, in docs/diagnostics.md (generated from the code).
-                isEnabledByDefault: true, helpLinkUri: null);
+            // Every id has a written-out descriptor (release tracking checks them); the rest is only for an id missing there.
+            var descriptor = DiagnosticDescriptors.Create(id) ?? Untracked(id);
             Descriptors[id] = descriptor;
             return descriptor;
         }
+    }
+
+    private static DiagnosticDescriptor Untracked(string id)
+    {
+        var info = SpecDiagnostics.Find(id);
+        return new DiagnosticDescriptor(id, info?.Title ?? id, "{0}", info?.Category ?? "PipelineGen",
+            info?.DefaultSeverity switch { Severity.Warning => DiagnosticSeverity.Warning, Severity.Info => DiagnosticSeverity.Info, _ => DiagnosticSeverity.Error },
+            // The id's section of docs/diagnostics.md at the commit built from, when the build knew the repository's
+            // URL; otherwise no link (a link that cannot resolve is worse than none). See HelpLinks.
+            isEnabledByDefault: true, helpLinkUri: HelpLinks.For(id));
     }
 }

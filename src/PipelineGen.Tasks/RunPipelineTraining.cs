@@ -81,10 +81,17 @@ public sealed class RunPipelineTraining : Microsoft.Build.Utilities.Task, ICance
             RedirectStandardInput = true,
             CreateNoWindow = true,
         };
+#if NETFRAMEWORK
+        // .NET Framework has no ArgumentList: one string, quoted so the child splits it back into these arguments.
+        start.Arguments = WindowsCommandLine.Join(new[] { Program }.Concat(arguments));
+        var processId = Process.GetCurrentProcess().Id;
+#else
         start.ArgumentList.Add(Program);
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
-        start.Environment[ParentPidVariable] = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var processId = Environment.ProcessId;
+#endif
+        start.Environment[ParentPidVariable] = processId.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         Log.LogMessage(MessageImportance.Normal, "PipelineGen: training: {0}", display);
         using var process = new Process { StartInfo = start };
@@ -158,6 +165,26 @@ public sealed class RunPipelineTraining : Microsoft.Build.Utilities.Task, ICance
         return true;
     }
 
+    private static void KillTree(Process process)
+    {
+#if NETFRAMEWORK
+        // No Kill(entireProcessTree) on .NET Framework (Windows only): taskkill /T ends the tree; Kill() if that fails.
+        try
+        {
+            using var taskkill = Process.Start(new ProcessStartInfo("taskkill.exe",
+                "/PID " + process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) + " /T /F")
+            { UseShellExecute = false, CreateNoWindow = true });
+            if (taskkill is not null && taskkill.WaitForExit(10_000) && taskkill.ExitCode == 0) return;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+        }
+        process.Kill();
+#else
+        process.Kill(entireProcessTree: true);
+#endif
+    }
+
     /// <summary>MSBuild calls this on another thread when the build is cancelled: end the child and everything it started.</summary>
     public void Cancel()
     {
@@ -166,7 +193,7 @@ public sealed class RunPipelineTraining : Microsoft.Build.Utilities.Task, ICance
             _cancelled = true;
             try
             {
-                if (_process is { HasExited: false } running) running.Kill(entireProcessTree: true);
+                if (_process is { HasExited: false } running) KillTree(running);
             }
             catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
             {
