@@ -8,8 +8,9 @@ public static class SharedTuning
 
     public static IStudyStorage Open(string connectionString, TuneOptions options, bool halving)
     {
-        if (halving)
-            throw new ArgumentException("successive halving and hyperband do not share their rungs across workers yet: with a shared storage use --strategy random, grid or bayesian (or run halving without --storage).");
+        // Halving's brackets and rungs are shared (SharedHalving.cs); its budget is the study's configurations, which every worker agrees on.
+        if (halving && options.BudgetUnits is not null)
+            throw new ArgumentException("--budget-units is not shared between workers: with --storage give successive halving / hyperband a budget of configurations (--trials) and/or --time.");
         if (options.Ensemble)
             throw new ArgumentException("--ensemble needs every trial's out-of-fold predictions on one machine; a shared study keeps only results. Run the ensemble without --storage.");
         if (options.NestedInner)
@@ -20,14 +21,16 @@ public static class SharedTuning
     }
 
     public static StudyInfo Join(IStudyStorage storage, TuneOptions options, string pipeline, string specHash, string dataHash, SearchSpace space,
-        string strategy, int seed, string metric, bool higher, int trials)
+        string strategy, int seed, string metric, bool higher, int trials, string? strategyOptions = null)
     {
         var fingerprint = space.Fingerprint();
-        var id = SharedStudyRunner.StudyId(options.StudyName ?? pipeline, specHash, dataHash, fingerprint, strategy, seed, metric, null);
+        // Halving's options (eta, levels, sampler) are part of the study's identity: workers with other options start another study.
+        var id = SharedStudyRunner.StudyId(options.StudyName ?? pipeline, specHash, dataHash, fingerprint, strategy, seed, metric, strategyOptions);
         var proposed = new StudyInfo(id, options.StudyName ?? pipeline, specHash, dataHash, fingerprint, strategy, seed, metric, higher, DateTimeOffset.UtcNow)
         {
             TrialBudget = trials,
             TimeBudget = options.Time,
+            Options = strategyOptions,
         };
         var study = storage.JoinStudy(proposed);
         if (study.TrialBudget != trials || study.TimeBudget != options.Time)
@@ -61,5 +64,31 @@ public static class SharedTuning
             execute = (_, config, _) => Task.Run(() => PipelineTuner.Evaluate(pipeline, config, searchFile, options.Seed, metric));
         }
         return SharedStudyRunner.RunAsync(storage, study, space, sampler, run, execute, options.Progress, options.Cancellation).GetAwaiter().GetResult();
+    }
+
+    /// <summary>This process's share of a shared successive-halving / Hyperband study (rung evaluations claimed from the storage).</summary>
+    public static StudyResult RunHalving(IStudyStorage storage, ITunablePipeline pipeline, TuneOptions options, StudyInfo study, SearchSpace space, HalvingOptions halving,
+        ISampler sampler, string workDir, string searchFile, string metric)
+    {
+        var run = new SharedRunOptions(SharedRunOptions.CurrentWorker())
+        {
+            Slots = options.Workers ?? 1,
+            HeartbeatTimeout = options.HeartbeatTimeout ?? TimeSpan.FromSeconds(60),
+            RetryLost = options.RetryLost,
+            KillRunningAtDeadline = options.Workers is not null,
+            OnEvent = options.StorageEvent,
+        };
+        HalvingRunner.BudgetedTrialExecutor execute;
+        if (options.Workers is not null)
+        {
+            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric);
+            execute = (n, c, f, ct) => { options.TrialStarted?.Invoke(n); return executor.Execute(n, c, f, ct); };
+        }
+        else
+        {
+            // In-process, on a pool thread: the loop keeps sending heartbeats while the fit runs.
+            execute = (n, c, f, _) => { options.TrialStarted?.Invoke(n); return Task.Run(() => PipelineTuner.Evaluate(pipeline, c, searchFile, options.Seed, metric, fraction: f)); };
+        }
+        return SharedHalvingRunner.RunAsync(storage, study, space, halving, sampler, run, execute, options.Progress, options.RungProgress, options.Cancellation).GetAwaiter().GetResult();
     }
 }
