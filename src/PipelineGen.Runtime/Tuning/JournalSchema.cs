@@ -86,6 +86,11 @@ public static class JournalSchema
                 rung INTEGER NOT NULL,
                 promoted_utc TEXT NOT NULL,
                 PRIMARY KEY (study_id, bracket, rung));
+            CREATE TABLE IF NOT EXISTS shared_out_of_fold (
+                study_id TEXT NOT NULL REFERENCES studies(id),
+                trial INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                PRIMARY KEY (study_id, trial));
             """);
         Run($"PRAGMA user_version = {CurrentVersion};");
         transaction.Commit();

@@ -219,6 +219,8 @@ public static class PipelineTuner
                 (number, config, _) => { options.TrialStarted?.Invoke(number); return Task.FromResult(Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number))); },
                 options.Progress, options.Cancellation, killRunningAtDeadline: false).GetAwaiter().GetResult();
         }
+        // A shared study's ensemble candidates were evaluated on many machines: fetch their predictions from the storage.
+        if (shared is not null && oofDir is not null) SharedTuning.FetchOutOfFold(shared, study.Id, oofDir);
         var best = studyResult.Best;
         double? winnerScore = null, defaultScore = null;
         string? lockPath = null;

@@ -114,6 +114,22 @@ public sealed partial class TuningJournal
         return update.ExecuteNonQuery() == 1;
     }
 
+    public void SaveOutOfFold(string studyId, int trial, byte[] predictions)
+    {
+        using var upsert = Command(null, "INSERT INTO shared_out_of_fold (study_id, trial, data) VALUES ($s, $t, $d) ON CONFLICT (study_id, trial) DO UPDATE SET data = excluded.data",
+            ("$s", studyId), ("$t", trial), ("$d", predictions));
+        upsert.ExecuteNonQuery();
+    }
+
+    public IReadOnlyDictionary<int, byte[]> OutOfFold(string studyId)
+    {
+        using var query = Command(null, "SELECT trial, data FROM shared_out_of_fold WHERE study_id = $s ORDER BY trial", ("$s", studyId));
+        using var r = query.ExecuteReader();
+        var all = new Dictionary<int, byte[]>();
+        while (r.Read()) all[r.GetInt32(0)] = (byte[])r.GetValue(1);
+        return all;
+    }
+
     public IReadOnlyList<(int Trial, int Rung)> MarkLostRungs(string studyId, TimeSpan timeout)
     {
         using var transaction = _connection.BeginTransaction(deferred: false);

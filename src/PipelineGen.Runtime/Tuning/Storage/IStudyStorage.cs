@@ -75,6 +75,14 @@ public interface IStudyStorage : IDisposable
 
     /// <summary>Every rung row of the study (any state), by rung then trial.</summary>
     IReadOnlyList<RungRow> RungRows(string studyId);
+
+    // Shared ensembles (--ensemble --storage): each trial's out-of-fold predictions (OutOfFoldStore's file bytes) kept in the storage.
+
+    /// <summary>Stores (or replaces) a trial's out-of-fold predictions, before its result is recorded.</summary>
+    void SaveOutOfFold(string studyId, int trial, byte[] predictions);
+
+    /// <summary>Every stored trial's out-of-fold predictions, by trial number.</summary>
+    IReadOnlyDictionary<int, byte[]> OutOfFold(string studyId);
 }
 
 /// <summary>A worker process taking part in a shared study.</summary>

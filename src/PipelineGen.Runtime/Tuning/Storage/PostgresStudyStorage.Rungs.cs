@@ -121,6 +121,24 @@ public sealed partial class PostgresStudyStorage
         return update.ExecuteNonQuery() == 1;
     }
 
+    public void SaveOutOfFold(string studyId, int trial, byte[] predictions)
+    {
+        using var c = _source.OpenConnection();
+        using var upsert = Command(c, null, "INSERT INTO pipelinegen_out_of_fold (study_id, trial, data) VALUES (@s, @t, @d) ON CONFLICT (study_id, trial) DO UPDATE SET data = EXCLUDED.data",
+            ("s", studyId), ("t", trial), ("d", predictions));
+        upsert.ExecuteNonQuery();
+    }
+
+    public IReadOnlyDictionary<int, byte[]> OutOfFold(string studyId)
+    {
+        using var c = _source.OpenConnection();
+        using var query = Command(c, null, "SELECT trial, data FROM pipelinegen_out_of_fold WHERE study_id = @s ORDER BY trial", ("s", studyId));
+        using var r = query.ExecuteReader();
+        var all = new Dictionary<int, byte[]>();
+        while (r.Read()) all[r.GetInt32(0)] = (byte[])r.GetValue(1);
+        return all;
+    }
+
     public IReadOnlyList<(int Trial, int Rung)> MarkLostRungs(string studyId, TimeSpan timeout)
     {
         using var c = _source.OpenConnection();

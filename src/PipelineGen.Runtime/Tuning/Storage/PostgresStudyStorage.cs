@@ -324,6 +324,11 @@ public static class PostgresSchema
             rung integer NOT NULL,
             promoted_utc timestamptz NOT NULL,
             PRIMARY KEY (study_id, bracket, rung));
+        CREATE TABLE pipelinegen_out_of_fold (
+            study_id text NOT NULL REFERENCES pipelinegen_studies(id),
+            trial integer NOT NULL,
+            data bytea NOT NULL,
+            PRIMARY KEY (study_id, trial));
         """,
     ];
 

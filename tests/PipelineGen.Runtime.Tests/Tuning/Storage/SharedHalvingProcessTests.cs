@@ -46,7 +46,7 @@ public sealed class SharedHalvingProcessTests : IDisposable
     {
         const int Budget = 12;
         var connection = PostgresServer.Shared.NewDatabase();
-        string[] args = ["--storage", connection, "--strategy", "hyperband", "--trials", Budget.ToString(CultureInfo.InvariantCulture), "--retry-lost", "--heartbeat-timeout", "3s"];
+        string[] args = ["--storage", connection, "--strategy", "hyperband", "--trials", Budget.ToString(CultureInfo.InvariantCulture), "--retry-lost", "--heartbeat-timeout", "8s"];
         var workers = Enumerable.Range(0, 3).Select(_ => Start(args)).ToArray();
         var victim = workers[1].Process;
 
@@ -77,10 +77,12 @@ public sealed class SharedHalvingProcessTests : IDisposable
         var rows = storage.RungRows(study.Id);
         var status = storage.Status(study.Id);
         Assert.Empty(status.Running);
-        // The killed evaluation was found by heartbeat and run again once, by a survivor; every other ran once.
-        var again = Assert.Single(rows, r => r.Attempts == 2);
-        Assert.Equal((killed.Trial, killed.Rung), (again.Trial, again.Rung));
+        // The killed evaluation was found by heartbeat and run again once, by a survivor. (On an overloaded machine a live
+        // worker's heartbeat can be late too: its evaluation is then retried as well, never more than once.)
+        var again = rows.Single(r => (r.Trial, r.Rung) == (killed.Trial, killed.Rung));
+        Assert.Equal(2, again.Attempts);
         Assert.NotEqual(killed.WorkerId, again.WorkerId);
+        Assert.All(rows, r => Assert.InRange(r.Attempts, 1, 2));
         Assert.All(rows, r => Assert.Contains(r.State, new[] { "complete", "failed" }));
         // Every trial of the budget has exactly one verdict; complete ones were measured on all the rows.
         var trials = status.Finished;

@@ -208,3 +208,22 @@ public abstract partial class StudyStorageContract
         }
     }
 }
+
+public abstract partial class StudyStorageContract
+{
+    [SkippableFact]
+    public void Out_of_fold_predictions_stored_by_one_worker_are_read_by_another_and_a_rerun_replaces_them()
+    {
+        using var a = Open();
+        using var b = Open();
+        var study = a.JoinStudy(NewStudy(3));
+        a.SaveOutOfFold(study.Id, 0, [1, 2, 3]);
+        b.SaveOutOfFold(study.Id, 2, [9]);
+        a.SaveOutOfFold(study.Id, 0, [4, 5]);
+        var all = b.OutOfFold(study.Id);
+        Assert.Equal([0, 2], all.Keys.Order());
+        Assert.Equal(new byte[] { 4, 5 }, all[0]);
+        Assert.Equal(new byte[] { 9 }, all[2]);
+        Assert.Empty(a.OutOfFold("another-study"));
+    }
+}
