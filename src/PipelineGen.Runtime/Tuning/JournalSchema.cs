@@ -13,7 +13,7 @@ namespace PipelineGen.Runtime.Tuning;
 /// </summary>
 public static class JournalSchema
 {
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     public static void Migrate(SqliteConnection connection)
     {
@@ -60,6 +60,37 @@ public static class JournalSchema
                 started_utc TEXT NOT NULL,
                 heartbeat_utc TEXT NOT NULL,
                 PRIMARY KEY (study_id, worker_id));
+            """);
+        // Version 4: shared successive halving (Storage/SharedHalving.cs): rung evaluations claimed like trials, promoted rungs.
+        Run("""
+            CREATE TABLE IF NOT EXISTS shared_rungs (
+                study_id TEXT NOT NULL REFERENCES studies(id),
+                trial INTEGER NOT NULL,
+                rung INTEGER NOT NULL,
+                bracket INTEGER NOT NULL,
+                fraction REAL NOT NULL,
+                params TEXT NOT NULL,
+                state TEXT NOT NULL,
+                value REAL, std REAL, splits INTEGER NOT NULL DEFAULT 0,
+                error TEXT,
+                duration_ms REAL NOT NULL DEFAULT 0,
+                worker_id TEXT,
+                heartbeat_utc TEXT,
+                lost INTEGER NOT NULL DEFAULT 0,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                finished_utc TEXT,
+                PRIMARY KEY (study_id, trial, rung));
+            CREATE TABLE IF NOT EXISTS shared_promotions (
+                study_id TEXT NOT NULL REFERENCES studies(id),
+                bracket INTEGER NOT NULL,
+                rung INTEGER NOT NULL,
+                promoted_utc TEXT NOT NULL,
+                PRIMARY KEY (study_id, bracket, rung));
+            CREATE TABLE IF NOT EXISTS shared_out_of_fold (
+                study_id TEXT NOT NULL REFERENCES studies(id),
+                trial INTEGER NOT NULL,
+                data BLOB NOT NULL,
+                PRIMARY KEY (study_id, trial));
             """);
         Run($"PRAGMA user_version = {CurrentVersion};");
         transaction.Commit();

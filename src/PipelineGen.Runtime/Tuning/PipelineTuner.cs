@@ -172,7 +172,7 @@ public static class PipelineTuner
         using var journal = shared is null ? new TuningJournal(options.JournalPath ?? TuningJournal.DefaultPath(settings)) : null;
         StudyInfo study;
         if (shared is not null)
-            study = SharedTuning.Join(shared, options, settings.Name, specHash, dataHash, space, strategy, seed, metric, higher, trials);
+            study = SharedTuning.Join(shared, options, settings.Name, specHash, dataHash, space, strategy, seed, metric, higher, trials, halving?.Describe());
         else if (options.Resume)
         {
             study = journal!.LatestStudy(options.StudyName ?? settings.Name)
@@ -199,7 +199,9 @@ public static class PipelineTuner
             throw new ArgumentException("--ensemble (tune.ensemble) is supported for binary classification and regression; a multiclass ensemble would average score vectors, which is not done yet.");
         string? oofDir = options.Ensemble ? Ensembles.OutOfFoldStore.Directory(workDir, study.Id) : null;
         StudyResult studyResult;
-        if (shared is not null)
+        if (shared is not null && halving is not null)
+            studyResult = SharedTuning.RunHalving(shared, pipeline, options, study, space, halving, sampler, workDir, searchFile, metric);
+        else if (shared is not null)
             studyResult = SharedTuning.Run(shared, pipeline, options, study, space, sampler, workDir, searchFile, metric);
         else if (halving is not null)
             studyResult = RunHalving(pipeline, options, halving, sampler, study, space, journal!, trials, workDir, searchFile, metric);
@@ -217,6 +219,8 @@ public static class PipelineTuner
                 (number, config, _) => { options.TrialStarted?.Invoke(number); return Task.FromResult(Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number))); },
                 options.Progress, options.Cancellation, killRunningAtDeadline: false).GetAwaiter().GetResult();
         }
+        // A shared study's ensemble candidates were evaluated on many machines: fetch their predictions from the storage.
+        if (shared is not null && oofDir is not null) SharedTuning.FetchOutOfFold(shared, study.Id, oofDir);
         var best = studyResult.Best;
         double? winnerScore = null, defaultScore = null;
         string? lockPath = null;

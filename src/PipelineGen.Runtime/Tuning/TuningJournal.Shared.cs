@@ -177,6 +177,7 @@ public sealed partial class TuningJournal : IStudyStorage
     {
         var study = ReadStudy(null, studyId) ?? throw new InvalidOperationException($"study {studyId} is not in {DatabasePath}.");
         var (finished, running) = ReadTrials(null, studyId);
+        running = [.. running, .. RunningRungs(studyId)]; // shared halving's rung evaluations run too
         var workers = new List<WorkerStatus>();
         using (var query = Command(null, "SELECT worker_id, host, pid, started_utc, heartbeat_utc FROM workers WHERE study_id = $s ORDER BY started_utc, worker_id", ("$s", studyId)))
         using (var r = query.ExecuteReader())

@@ -53,6 +53,36 @@ public interface IStudyStorage : IDisposable
 
     /// <summary>Everything <c>tune --status</c> shows.</summary>
     StudyStatus Status(string studyId);
+
+    // Shared successive halving / Hyperband (SharedHalving.cs): rung evaluations are rows of their own, claimed like trials.
+
+    /// <summary>
+    /// Under the same lock as <see cref="Claim"/>: reads every rung row and promoted rung, asks <paramref name="plan"/>
+    /// what to write (new pending rows, promotions, verdicts) and which row to take, writes it all and marks that row
+    /// <c>running</c> for <paramref name="workerId"/>. Null when the plan claims nothing. A promotion recorded twice is an
+    /// error (primary key), never a silent second promotion.
+    /// </summary>
+    RungRow? ClaimRung(string studyId, string workerId, Func<RungContext, RungPlan> plan);
+
+    /// <summary>The worker is alive and still runs the rung evaluations of these trials.</summary>
+    void HeartbeatRungs(string studyId, string workerId, IReadOnlyCollection<int> trials);
+
+    /// <summary>Records a claimed rung evaluation's result; false when it is not this worker's claim any more or its rung was already promoted.</summary>
+    bool FinishRung(string studyId, string workerId, RungRow result);
+
+    /// <summary>Marks <c>running</c> rung evaluations whose heartbeat is older than <paramref name="timeout"/> failed and lost; returns their (trial, rung).</summary>
+    IReadOnlyList<(int Trial, int Rung)> MarkLostRungs(string studyId, TimeSpan timeout);
+
+    /// <summary>Every rung row of the study (any state), by rung then trial.</summary>
+    IReadOnlyList<RungRow> RungRows(string studyId);
+
+    // Shared ensembles (--ensemble --storage): each trial's out-of-fold predictions (OutOfFoldStore's file bytes) kept in the storage.
+
+    /// <summary>Stores (or replaces) a trial's out-of-fold predictions, before its result is recorded.</summary>
+    void SaveOutOfFold(string studyId, int trial, byte[] predictions);
+
+    /// <summary>Every stored trial's out-of-fold predictions, by trial number.</summary>
+    IReadOnlyDictionary<int, byte[]> OutOfFold(string studyId);
 }
 
 /// <summary>A worker process taking part in a shared study.</summary>

@@ -13,7 +13,7 @@ namespace PipelineGen.Runtime.Tuning.Storage;
 /// machines with skewed clocks agree. Every operation opens a pooled connection of its own, so a dropped connection
 /// costs one call, not the worker.
 /// </summary>
-public sealed class PostgresStudyStorage : IStudyStorage
+public sealed partial class PostgresStudyStorage : IStudyStorage
 {
     private readonly NpgsqlDataSource _source;
 
@@ -229,6 +229,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
         using var t = c.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
         var study = FindStudy(c, t, studyId) ?? throw new InvalidOperationException($"study {studyId} is not in {Location}.");
         var (finished, running) = ReadTrials(c, t, studyId);
+        running = [.. running, .. RunningRungs(c, t, studyId)]; // shared halving's rung evaluations run too
         var workers = new List<WorkerStatus>();
         using (var query = Command(c, t, "SELECT worker_id, host, pid, started_utc, heartbeat_utc FROM pipelinegen_workers WHERE study_id = @s ORDER BY started_utc, worker_id", ("s", studyId)))
         using (var r = query.ExecuteReader())
@@ -248,7 +249,7 @@ public sealed class PostgresStudyStorage : IStudyStorage
 /// </summary>
 public static class PostgresSchema
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>Key of the advisory lock held while migrating (any fixed number unlikely to clash with the user's own).</summary>
     private const long MigrationLock = 0x5047_5455_4E45; // "PGTUNE"
@@ -297,6 +298,37 @@ public static class PostgresSchema
             started_utc timestamptz NOT NULL,
             heartbeat_utc timestamptz NOT NULL,
             PRIMARY KEY (study_id, worker_id));
+        """,
+        // 2: shared successive halving / Hyperband: rung evaluations (claimed like trials) and the rungs promoted (once each).
+        """
+        CREATE TABLE pipelinegen_rungs (
+            study_id text NOT NULL REFERENCES pipelinegen_studies(id),
+            trial integer NOT NULL,
+            rung integer NOT NULL,
+            bracket integer NOT NULL,
+            fraction double precision NOT NULL,
+            params text NOT NULL,
+            state text NOT NULL CHECK (state IN ('pending', 'running', 'complete', 'failed', 'stopped')),
+            value double precision, std double precision, splits integer NOT NULL DEFAULT 0,
+            error text,
+            duration_ms double precision NOT NULL DEFAULT 0,
+            worker_id text,
+            heartbeat_utc timestamptz,
+            lost boolean NOT NULL DEFAULT false,
+            attempts integer NOT NULL DEFAULT 0,
+            finished_utc timestamptz,
+            PRIMARY KEY (study_id, trial, rung));
+        CREATE TABLE pipelinegen_promotions (
+            study_id text NOT NULL REFERENCES pipelinegen_studies(id),
+            bracket integer NOT NULL,
+            rung integer NOT NULL,
+            promoted_utc timestamptz NOT NULL,
+            PRIMARY KEY (study_id, bracket, rung));
+        CREATE TABLE pipelinegen_out_of_fold (
+            study_id text NOT NULL REFERENCES pipelinegen_studies(id),
+            trial integer NOT NULL,
+            data bytea NOT NULL,
+            PRIMARY KEY (study_id, trial));
         """,
     ];
 

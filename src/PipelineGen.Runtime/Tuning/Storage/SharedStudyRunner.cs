@@ -190,7 +190,7 @@ public static class SharedStudyRunner
     /// still fails the study stops for this worker with the reason; what is recorded stays, and the other workers mark
     /// this one's running trials lost.
     /// </summary>
-    private static T Retrying<T>(Func<T> call, string what, SharedRunOptions options)
+    internal static T Retrying<T>(Func<T> call, string what, SharedRunOptions options)
     {
         var clock = Stopwatch.StartNew();
         for (int attempt = 1; ; attempt++)

@@ -8,26 +8,28 @@ public static class SharedTuning
 
     public static IStudyStorage Open(string connectionString, TuneOptions options, bool halving)
     {
-        if (halving)
-            throw new ArgumentException("successive halving and hyperband do not share their rungs across workers yet: with a shared storage use --strategy random, grid or bayesian (or run halving without --storage).");
-        if (options.Ensemble)
-            throw new ArgumentException("--ensemble needs every trial's out-of-fold predictions on one machine; a shared study keeps only results. Run the ensemble without --storage.");
-        if (options.NestedInner)
-            throw new ArgumentException("--nested runs one search per outer fold on this machine; a shared storage is not used for it. Run --nested without --storage.");
+        // Halving's brackets and rungs are shared (SharedHalving.cs); its budget is the study's configurations, which every worker agrees on.
+        if (halving && options.BudgetUnits is not null)
+            throw new ArgumentException("--budget-units is not shared between workers: with --storage give successive halving / hyperband a budget of configurations (--trials) and/or --time.");
+        // --ensemble: each trial's out-of-fold predictions go to the storage (SaveOutOfFold) and every worker fetches them all
+        // at the end, so each builds the same ensemble. --nested: each outer fold's search is a shared sub-study of its own
+        // (NestedEvaluation names it <pipeline>/outer-i-of-K and its data is that fold's rows), joined by every worker in turn.
         if (options.Resume)
             throw new ArgumentException("--resume is not needed with a shared storage: starting tune again with the same spec, data and storage joins the same study.");
         return new PostgresStudyStorage(connectionString);
     }
 
     public static StudyInfo Join(IStudyStorage storage, TuneOptions options, string pipeline, string specHash, string dataHash, SearchSpace space,
-        string strategy, int seed, string metric, bool higher, int trials)
+        string strategy, int seed, string metric, bool higher, int trials, string? strategyOptions = null)
     {
         var fingerprint = space.Fingerprint();
-        var id = SharedStudyRunner.StudyId(options.StudyName ?? pipeline, specHash, dataHash, fingerprint, strategy, seed, metric, null);
+        // Halving's options (eta, levels, sampler) are part of the study's identity: workers with other options start another study.
+        var id = SharedStudyRunner.StudyId(options.StudyName ?? pipeline, specHash, dataHash, fingerprint, strategy, seed, metric, strategyOptions);
         var proposed = new StudyInfo(id, options.StudyName ?? pipeline, specHash, dataHash, fingerprint, strategy, seed, metric, higher, DateTimeOffset.UtcNow)
         {
             TrialBudget = trials,
             TimeBudget = options.Time,
+            Options = strategyOptions,
         };
         var study = storage.JoinStudy(proposed);
         if (study.TrialBudget != trials || study.TimeBudget != options.Time)
@@ -50,16 +52,75 @@ public static class SharedTuning
             OnEvent = options.StorageEvent,
         };
         StudyRunner.TrialExecutor execute;
+        string? oofDir = options.Ensemble ? Ensembles.OutOfFoldStore.Directory(workDir, study.Id) : null;
         if (options.Workers is not null)
         {
-            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric);
+            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir };
             execute = executor.Execute;
         }
         else
         {
             // In-process, on a pool thread: the loop keeps sending heartbeats while the fit runs.
-            execute = (_, config, _) => Task.Run(() => PipelineTuner.Evaluate(pipeline, config, searchFile, options.Seed, metric));
+            execute = (number, config, _) => Task.Run(() => PipelineTuner.Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number)));
+        }
+        if (oofDir is not null)
+        {
+            // The predictions are stored before the result is recorded: a trial finished in the storage always has them there.
+            var evaluate = execute;
+            execute = async (number, config, cancellation) =>
+            {
+                var outcome = await evaluate(number, config, cancellation).ConfigureAwait(false);
+                var file = Ensembles.OutOfFoldStore.PathOf(oofDir, number);
+                if (File.Exists(file))
+                {
+                    var bytes = await File.ReadAllBytesAsync(file, cancellation).ConfigureAwait(false);
+                    SharedStudyRunner.Retrying(() => { storage.SaveOutOfFold(study.Id, number, bytes); return 0; }, $"store trial {number + 1}'s out-of-fold predictions", run);
+                }
+                return outcome;
+            };
         }
         return SharedStudyRunner.RunAsync(storage, study, space, sampler, run, execute, options.Progress, options.Cancellation).GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Copies every trial's out-of-fold predictions from the storage into this machine's study folder (the files
+    /// <see cref="Ensembles.EnsembleBuilder"/> reads), so each worker builds its ensemble from every worker's trials.
+    /// </summary>
+    public static void FetchOutOfFold(IStudyStorage storage, string studyId, string oofDir)
+    {
+        Directory.CreateDirectory(oofDir);
+        foreach (var (trial, bytes) in storage.OutOfFold(studyId))
+        {
+            var path = Ensembles.OutOfFoldStore.PathOf(oofDir, trial);
+            var temp = $"{path}.{Environment.ProcessId}.tmp"; // workers on one machine may share the folder
+            File.WriteAllBytes(temp, bytes);
+            File.Move(temp, path, overwrite: true);
+        }
+    }
+
+    /// <summary>This process's share of a shared successive-halving / Hyperband study (rung evaluations claimed from the storage).</summary>
+    public static StudyResult RunHalving(IStudyStorage storage, ITunablePipeline pipeline, TuneOptions options, StudyInfo study, SearchSpace space, HalvingOptions halving,
+        ISampler sampler, string workDir, string searchFile, string metric)
+    {
+        var run = new SharedRunOptions(SharedRunOptions.CurrentWorker())
+        {
+            Slots = options.Workers ?? 1,
+            HeartbeatTimeout = options.HeartbeatTimeout ?? TimeSpan.FromSeconds(60),
+            RetryLost = options.RetryLost,
+            KillRunningAtDeadline = options.Workers is not null,
+            OnEvent = options.StorageEvent,
+        };
+        HalvingRunner.BudgetedTrialExecutor execute;
+        if (options.Workers is not null)
+        {
+            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric);
+            execute = (n, c, f, ct) => { options.TrialStarted?.Invoke(n); return executor.Execute(n, c, f, ct); };
+        }
+        else
+        {
+            // In-process, on a pool thread: the loop keeps sending heartbeats while the fit runs.
+            execute = (n, c, f, _) => { options.TrialStarted?.Invoke(n); return Task.Run(() => PipelineTuner.Evaluate(pipeline, c, searchFile, options.Seed, metric, fraction: f)); };
+        }
+        return SharedHalvingRunner.RunAsync(storage, study, space, halving, sampler, run, execute, options.Progress, options.RungProgress, options.Cancellation).GetAwaiter().GetResult();
     }
 }

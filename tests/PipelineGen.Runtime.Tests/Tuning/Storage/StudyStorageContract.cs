@@ -9,7 +9,7 @@ namespace PipelineGen.Runtime.Tests.Tuning.Storage;
 /// What every <see cref="IStudyStorage"/> must do, run against both implementations (SQLite file, real PostgreSQL):
 /// claims under contention from separate connections, heartbeats and lost trials, retries, budget accounting, status.
 /// </summary>
-public abstract class StudyStorageContract : IDisposable
+public abstract partial class StudyStorageContract : IDisposable
 {
     /// <summary>A new storage on the same database as every other call of this test (a new connection: another worker).</summary>
     protected abstract IStudyStorage Open();
@@ -234,7 +234,7 @@ public sealed class PostgresStudyStorageTests : StudyStorageContract
         using var c = new Npgsql.NpgsqlConnection(_database.Value);
         c.Open();
         using var q = new Npgsql.NpgsqlCommand("SELECT string_agg(version::text, ',') FROM pipelinegen_schema_version", c);
-        Assert.Equal("1", q.ExecuteScalar());
+        Assert.Equal("1,2", q.ExecuteScalar());
         using var iso = new Npgsql.NpgsqlCommand("SHOW default_transaction_isolation", c);
         Assert.Equal("read committed", iso.ExecuteScalar());
         Assert.DoesNotContain("Password", opens[0].Result, StringComparison.OrdinalIgnoreCase);
