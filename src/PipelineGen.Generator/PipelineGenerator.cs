@@ -73,10 +73,26 @@ public sealed class PipelineGenerator : IIncrementalGenerator
             .Select(static (pair, _) => pair.Left.Pipeline is { } pipeline
                 ? pipeline with { ProjectSpecPath = ProjectPaths.SpecPathInProject(pair.Right, pipeline.SpecDirectory, pipeline.SpecFileName) }
                 : null)
-            .WithTrackingName(TrackingNames.EmitModels)
+            .WithTrackingName(TrackingNames.EmitModels);
+
+        // Emitting is per pipeline: editing one spec re-emits that spec only. What needs every pipeline is reduced to
+        // small values first (names, which paths lose a name clash), so they stay Unchanged while no name changes.
+        var emitKeys = emitModels
+            .Select(static (p, _) => p is null ? null : new EmitKey(p.Name, PipelineEmitter.SpecPath(p)))
             .Collect()
-            .Select(static (all, _) => all.Where(p => p is not null).Select(p => p!).ToEquatableArray())
+            .Select(static (all, _) => all.Where(k => k is not null).Select(k => k!).OrderBy(k => k.SpecPath, StringComparer.Ordinal).ToEquatableArray())
             .WithTrackingName(TrackingNames.CollectedEmitModels);
+        var skippedDuplicates = emitKeys
+            .Select(static (keys, _) => PipelineEmitter.SkippedDuplicates(keys.Select(k => (k.Name, k.SpecPath))))
+            .WithTrackingName(TrackingNames.SkippedDuplicates);
+        var emittedNames = emitKeys
+            .Select(static (keys, _) => keys.Select(k => k.Name).ToEquatableArray())
+            .WithTrackingName(TrackingNames.EmittedNames);
+
+        var sources = emitModels
+            .Combine(skippedDuplicates)
+            .Select(static (pair, ct) => pair.Left is { } p && !pair.Right.Contains(PipelineEmitter.SpecPath(p)) ? Safe.EmitOne(p) : null)
+            .WithTrackingName(TrackingNames.PipelineSources);
 
         var diagnostics = bound
             .Select(static (result, _) => result.Diagnostics)
@@ -108,13 +124,14 @@ public sealed class PipelineGenerator : IIncrementalGenerator
         var allDiagnostics = diagnostics.Collect()
             .Select(static (all, _) => all.SelectMany(d => d).ToEquatableArray())
             .WithTrackingName(TrackingNames.CollectedDiagnostics);
-        context.RegisterSourceOutput(fallbacks.Combine(emitModels).Combine(allDiagnostics), static (spc, input) =>
+        context.RegisterSourceOutput(fallbacks.Combine(emittedNames).Combine(allDiagnostics), static (spc, input) =>
             Safe.EmitFallbacks(spc, input.Left.Left, input.Left.Right, input.Right));
 
-        context.RegisterSourceOutput(emitModels, static (spc, pipelines) => Safe.Emit(spc, pipelines));
-        context.RegisterSourceOutput(emitModels.Combine(servingReferenced), static (spc, input) =>
+        context.RegisterSourceOutput(sources, static (spc, source) => Safe.AddSource(spc, source));
+        context.RegisterSourceOutput(emitModels.Combine(skippedDuplicates).Combine(servingReferenced), static (spc, input) =>
         {
-            if (input.Right) Safe.EmitServing(spc, input.Left);
+            if (input.Right && input.Left.Left is { } p && !input.Left.Right.Contains(PipelineEmitter.SpecPath(p)))
+                Safe.EmitServing(spc, new EquatableArray<BoundPipeline>(new[] { p }));
         });
         context.RegisterSourceOutput(diagnostics, static (spc, list) => DiagnosticReporter.Report(spc, list));
         context.RegisterSourceOutput(duplicateNames, static (spc, list) => DiagnosticReporter.Report(spc, list));
@@ -133,6 +150,8 @@ public sealed class PipelineGenerator : IIncrementalGenerator
     }
 
     private static string Normalize(string path) => path.Replace('\\', '/');
+
+    private sealed record EmitKey(string Name, string SpecPath);
 
     private sealed record PipelineName(string Name, string FilePath, SourceSpan Span);
 

@@ -32,13 +32,24 @@ internal static class Safe
         }
     }
 
-    public static void Emit(SourceProductionContext context, EquatableArray<BoundPipeline> pipelines)
+    /// <summary>One pipeline's source, or the emit failure as text (a step value must be equatable; an exception is not).</summary>
+    public static EmittedSource EmitOne(BoundPipeline pipeline)
     {
-        var outputs = PipelineEmitter.EmitAll(pipelines, context.CancellationToken, out var failures);
-        foreach (var (hintName, source, _) in outputs)
-            context.AddSource(hintName, source);
-        foreach (var (specPath, ex) in failures)
-            context.ReportDiagnostic(DiagnosticReporter.ToDiagnostic(Internal(specPath, "emitting code", ex)));
+        try { return new EmittedSource(PipelineEmitter.HintName(pipeline), PipelineEmitter.Emit(pipeline), PipelineEmitter.SpecPath(pipeline), null); }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new EmittedSource(PipelineEmitter.HintName(pipeline), "", PipelineEmitter.SpecPath(pipeline), $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    public static void AddSource(SourceProductionContext context, EmittedSource? source)
+    {
+        if (source is null) return;
+        if (source.Error is { } error)
+            context.ReportDiagnostic(DiagnosticReporter.ToDiagnostic(
+                SpecDiagnostics.InternalError.Create(source.SpecPath, SourceSpan.At(1, 1), "emitting code", error)));
+        else
+            context.AddSource(source.HintName, source.Source);
     }
 
     public static void EmitServing(SourceProductionContext context, EquatableArray<BoundPipeline> pipelines)
@@ -58,11 +69,11 @@ internal static class Safe
     }
 
     public static void EmitFallbacks(SourceProductionContext context, EquatableArray<FallbackPipeline> fallbacks,
-        EquatableArray<BoundPipeline> emitted, EquatableArray<DiagnosticInfo> diagnostics)
+        EquatableArray<string> emittedNames, EquatableArray<DiagnosticInfo> diagnostics)
     {
         try
         {
-            foreach (var (hintName, source) in FallbackEmitter.EmitAll(fallbacks, emitted.Select(p => p.Name), diagnostics, context.CancellationToken))
+            foreach (var (hintName, source) in FallbackEmitter.EmitAll(fallbacks, emittedNames, diagnostics, context.CancellationToken))
                 context.AddSource(hintName, source);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -74,3 +85,6 @@ internal static class Safe
     private static DiagnosticInfo Internal(string path, string stage, Exception ex) =>
         SpecDiagnostics.InternalError.Create(path, SourceSpan.At(1, 1), stage, $"{ex.GetType().Name}: {ex.Message}");
 }
+
+/// <summary>The generated text of one pipeline (or why it could not be written), compared by value between runs.</summary>
+internal sealed record EmittedSource(string HintName, string Source, string SpecPath, string? Error);

@@ -21,4 +21,7 @@ public static class TrackingNames
     public const string Fallbacks = nameof(Fallbacks);
     public const string CollectedFallbacks = nameof(CollectedFallbacks);
     public const string CollectedDiagnostics = nameof(CollectedDiagnostics);
+    public const string SkippedDuplicates = nameof(SkippedDuplicates);
+    public const string EmittedNames = nameof(EmittedNames);
+    public const string PipelineSources = nameof(PipelineSources);
 }

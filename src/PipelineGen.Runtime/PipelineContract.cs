@@ -86,6 +86,11 @@ public sealed record PipelineSettings
     /// Generated code carries this instead of an absolute folder, so it is the same on every machine.
     /// </summary>
     public string? SpecPath { get; init; }
+    /// <summary>
+    /// Hash of the spec's content (comments and layout excluded) as the build computed it; recorded in model cards, runs
+    /// and tuning studies. Null for settings made by hand.
+    /// </summary>
+    public string? SpecHash { get; init; }
 
     private string? projectDirectory;
     private ProjectLocation.Resolved? resolvedDirectory;

@@ -14,7 +14,7 @@ public class DenseSnapshotTests
         var text = Assert.Single(run.Result.Results.Single().GeneratedSources).SourceText.ToString();
         // Standardised inputs before the network, the runtime's factory, the capacity knob in epochs.
         Assert.Contains("NormalizeMeanVariance(\"Features\")", text);
-        Assert.Contains("global::PipelineGen.Runtime.Networks.Integration.DenseNetworkTrainers.Binary(mlContext, options)", text);
+        Assert.Contains("PG::Networks.Integration.DenseNetworkTrainers.Binary(mlContext, options)", text);
         Assert.Contains("Layers = new int[] { 16, 8 },", text);
         Assert.Contains("public string CapacityParameter => \"Epochs\";", text);
 

@@ -72,6 +72,52 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void Editing_one_of_two_specs_re_emits_only_that_spec()
+    {
+        const string IrisPath = "/specs/iris/pipeline.yaml", IrisSchemaPath = "/specs/iris/obj/pipeline.schema.json";
+        var titanic = new InMemoryAdditionalText(SpecPath, Fixtures.TitanicSpec);
+        var files = new AdditionalText[]
+        {
+            titanic,
+            new InMemoryAdditionalText(SchemaPath, PipelineGen.Spec.Data.SchemaFile.Write(Fixtures.TitanicSchema with { SpecPath = SpecPath })),
+            new InMemoryAdditionalText(IrisPath, Fixtures.IrisSpec),
+            new InMemoryAdditionalText(IrisSchemaPath, PipelineGen.Spec.Data.SchemaFile.Write(Fixtures.IrisSchema with { SpecPath = IrisPath })),
+        };
+        var driver = GeneratorHarness.NewDriver(files, new Dictionary<string, string>
+        {
+            [SpecPath] = "Spec", [SchemaPath] = "Schema", [IrisPath] = "Spec", [IrisSchemaPath] = "Schema",
+        });
+        var compilation = GeneratorHarness.NewCompilation("namespace MyApp { public static class A { } }");
+        driver = driver.RunGenerators(compilation);
+        var irisBefore = driver.GetRunResult().Results.Single().GeneratedSources.Single(s => s.HintName.StartsWith("Iris", StringComparison.Ordinal));
+
+        driver = driver.ReplaceAdditionalText(titanic, new InMemoryAdditionalText(SpecPath, Fixtures.TitanicSpec.Replace("leaves: 8", "leaves: 16")))
+            .RunGenerators(compilation);
+        var result = driver.GetRunResult().Results.Single();
+
+        // Per spec, in input order (Titanic's files first): the edited spec is Modified at every per-pipeline step,
+        // the untouched one Cached or Unchanged; the steps that look at all pipelines see no name change (Unchanged).
+        foreach (var step in new[] { TrackingNames.Bound, TrackingNames.EmitModels, TrackingNames.PipelineSources })
+        {
+            var reasons = result.TrackedSteps[step].SelectMany(run => run.Outputs.Select(o => o.Reason)).ToList();
+            Assert.Equal(2, reasons.Count);
+            Assert.Equal(IncrementalStepRunReason.Modified, reasons[0]);
+            Assert.True(reasons[1] is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: Iris was {reasons[1]}");
+        }
+        foreach (var step in new[] { TrackingNames.SkippedDuplicates, TrackingNames.EmittedNames })
+            Assert.All(result.TrackedSteps[step].SelectMany(run => run.Outputs),
+                o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step} was {o.Reason}"));
+
+        // The source output of Iris is not produced again; Titanic's is, with the edit.
+        var outputs = result.TrackedOutputSteps["SourceOutput"].SelectMany(run => run.Outputs).Select(o => o.Reason).ToList();
+        Assert.Contains(IncrementalStepRunReason.Modified, outputs);
+        Assert.Contains(IncrementalStepRunReason.Cached, outputs);
+        Assert.Contains("NumberOfLeaves = 16,", result.GeneratedSources.Single(s => s.HintName.StartsWith("Titanic", StringComparison.Ordinal)).SourceText.ToString());
+        Assert.Equal(irisBefore.SourceText.ToString(),
+            result.GeneratedSources.Single(s => s.HintName.StartsWith("Iris", StringComparison.Ordinal)).SourceText.ToString());
+    }
+
+    [Fact]
     public void Step_outputs_hold_no_compilation_symbols_or_syntax()
     {
         var (driver, _, _) = FirstRun();

@@ -45,7 +45,7 @@ public class ProtocolEmitTests
 
         Assert.Equal(DuplicatePolicy.Drop, pipeline.Settings.Evaluation.Duplicates);
         Assert.Equal(CapacityMode.Pinned, pipeline.Settings.Capacity);
-        Assert.Contains("BuildPipeline(global::Microsoft.ML.MLContext mlContext, int capacity)", source);
+        Assert.Contains("BuildPipeline(ML::MLContext mlContext, int capacity)", source);
         var ml = new MLContext(seed: 1);
         var data = pipeline.LoadData(ml, Path.Combine(Fixtures.TestData, "titanic.csv"));
         var model = ((ICapacityAdjustable)pipeline).BuildPipeline(ml, 7).Fit(data);

@@ -61,7 +61,7 @@ public class TrainerCompileTests
         Assert.Empty(run.CompileErrors);
         var source = run.Result.Results.Single().GeneratedSources.Single().SourceText.ToString();
         Assert.Contains("Units = 32,", source);
-        Assert.Contains("Activation = global::PipelineGen.Runtime.Networks.DenseActivation.Tanh,", source);
+        Assert.Contains("Activation = PG::Networks.DenseActivation.Tanh,", source);
         Assert.Contains("NormalizeMeanVariance", source);
     }
 }

@@ -1,21 +1,15 @@
 using System.Linq;
 using System.Globalization;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace PipelineGen.Generator.Emit;
 
-/// <summary>Literals for emitted code, always in the invariant culture.</summary>
+/// <summary>Literals for emitted code, always in the invariant culture; strings and chars escaped by Roslyn itself.</summary>
 internal static class CSharp
 {
-    /// <summary>A C# string literal; the same escaping as the schema file's JSON, which C# accepts too.</summary>
-    public static string String(string? value) => value is null ? "null" : PipelineGen.Spec.Data.SchemaFile.Quote(value);
+    public static string String(string? value) => value is null ? "null" : SymbolDisplay.FormatLiteral(value, quote: true);
 
-    public static string Char(char value) => value switch
-    {
-        '\t' => "'\\t'",
-        '\'' => "'\\''",
-        '\\' => "'\\\\'",
-        _ => "'" + value + "'",
-    };
+    public static string Char(char value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
     public static string Bool(bool value) => value ? "true" : "false";
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Reflection;
 using PipelineGen.Runtime.Evaluation;
 using PipelineGen.Runtime.Exploration;
 using PipelineGen.Runtime.Runs;
@@ -329,7 +328,7 @@ public sealed class TrainingCommandContributor : ICommandContributor
 
     /// <summary>The generator emits <c>public const string SpecHash</c> on the pipeline class; null for hand-written pipelines.</summary>
     internal static string? SpecHashOf(IPipelineDefinition pipeline) =>
-        pipeline.GetType().GetField("SpecHash", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as string;
+        pipeline.Settings.SpecHash; // emitted into the settings by the generator: no reflection over the generated class
 
     private static IReadOnlyList<int>? ParseCapacities(string? text)
     {

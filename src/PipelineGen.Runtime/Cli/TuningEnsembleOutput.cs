@@ -36,7 +36,7 @@ internal static class TuningEnsembleOutput
 
         // Kept: fitted on all training rows (as train does) and saved as a new version of the model, card and all.
         var described = string.Join("; ", ensemble.Members.Select(m => $"{m.Weight.ToString("0.00", CultureInfo.InvariantCulture)} x trial {m.Trial + 1} ({m.Configuration.Describe(report.Space)})"));
-        var specHash = pipeline.GetType().GetField("SpecHash", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) as string;
+        var specHash = pipeline.Settings.SpecHash;
         var trained = TrainStep.Train(new MLContext(options.Seed ?? pipeline.Settings.Seed), pipeline, new TrainOptions
         {
             SpecHash = specHash,

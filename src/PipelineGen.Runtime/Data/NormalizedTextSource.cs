@@ -19,6 +19,10 @@ public static class DelimitedData
         if (!File.Exists(path)) throw new FileNotFoundException($"Data file not found: {path}", path);
         return mlContext.Data.CreateTextLoader(options).Load(new NormalizedTextSource(path, settings));
     }
+
+    /// <summary>Loads <paramref name="path"/> with the columns of <paramref name="settings"/> (what generated <c>LoadData</c> calls).</summary>
+    public static IDataView Load(MLContext mlContext, string path, PipelineSettings settings) =>
+        Load(mlContext, PipelineGen.Runtime.PipelineSteps.LoaderOptions(settings), path, settings);
 }
 
 /// <summary>

@@ -37,4 +37,11 @@ public static class PreparationCatalog
     /// A fresh seeded context is equivalent here: the pieces built with it are deterministic (seeds are explicit).
     /// </summary>
     private static MLContext ContextOf(TransformsCatalog catalog) => new(seed: 0);
+
+    /// <summary>NaN → the column's mean (ML.NET's mean imputation): the default for numeric features.</summary>
+    public static IEstimator<ITransformer> ReplaceMissingWithMean(this TransformsCatalog catalog, string outputColumnName, string inputColumnName)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return catalog.ReplaceMissingValues(outputColumnName, inputColumnName, Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean);
+    }
 }

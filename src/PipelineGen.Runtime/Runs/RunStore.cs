@@ -52,7 +52,7 @@ public sealed record RunContext(
         foreach (var column in settings.Columns)
             preparation[$"column.{column.Name}"] = $"{column.Kind.ToString().ToLowerInvariant()} {column.Role.ToString().ToLowerInvariant()}";
         return new RunContext(
-            pipeline.GetType().GetField("SpecHash", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null) as string,
+            pipeline.Settings.SpecHash,
             path,
             // Only a regular file is hashed: a device or a pipe named as data would be read forever (the step refuses it).
             PipelineGen.Shared.DataFileCheck.KindOf(path) == PipelineGen.Shared.DataFileKind.Regular ? Training.FileHash.Sha256(path) : null,

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.ML;
@@ -165,7 +164,7 @@ public static class PipelineTuner
         if (options.NestedInner) searchFile = path; // the outer fold's training rows, all searched
         else WriteParts(path, settings.HasHeader, split, searchFile, holdbackFile);
 
-        var specHash = pipeline.GetType().GetField("SpecHash", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as string ?? "unknown";
+        var specHash = pipeline.Settings.SpecHash ?? "unknown";
         var dataHash = HashFile(path);
         // A shared study lives in PostgreSQL instead of the SQLite journal (Storage/SharedTuning.cs).
         using var shared = options.Storage is { } storageText ? SharedTuning.Open(storageText, options, halving is not null) : null;

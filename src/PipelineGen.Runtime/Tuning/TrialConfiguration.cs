@@ -12,6 +12,19 @@ public sealed record TrialConfiguration(string? Trainer, IReadOnlyDictionary<str
     public const string TrainerParameter = "trainer";
     public const string PreparePrefix = "prepare.";
 
+    /// <summary>
+    /// Throws when <paramref name="values"/> sets a name outside <paramref name="names"/>: "{owner} '{name}'; it has a, b."
+    /// (what a generated <c>WithHyperparameters</c> checks first; the owner text is the spec's pipeline or trainer).
+    /// </summary>
+    public static void CheckNames(IReadOnlyDictionary<string, double> values, IReadOnlyList<string> names, string owner)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(names);
+        foreach (var name in values.Keys)
+            if (!names.Contains(name))
+                throw new ArgumentException($"{owner}'{name}'; it has {string.Join(", ", names)}.", nameof(values));
+    }
+
     public static TrialConfiguration Split(IReadOnlyList<SearchParameter> space, IReadOnlyDictionary<string, double> values)
     {
         string? trainer = null;

@@ -17,16 +17,18 @@ public sealed class RunContextTests : IDisposable
     private string ModelPath => Path.Combine(_project, ".pipelinegen", "models", "Titanic.zip");
 
     /// <summary>Like generated code for a spec with <c>iterations: 6</c>.</summary>
-    private sealed class SixIterations(string project) : TitanicTestPipeline(project)
+    private sealed class SixIterations : TitanicTestPipeline
     {
-        public const string SpecHash = "spec-with-6-iterations";
+        public new const string SpecHash = "spec-with-6-iterations";
+        public SixIterations(string project) : base(project) => Settings = Settings with { SpecHash = SpecHash };
         public override int DefaultCapacity => 6;
     }
 
     /// <summary>The same spec after changing <c>iterations</c> to 200 (so the generator's spec hash changed too).</summary>
-    private sealed class TwoHundredIterations(string project) : TitanicTestPipeline(project)
+    private sealed class TwoHundredIterations : TitanicTestPipeline
     {
-        public const string SpecHash = "spec-with-200-iterations";
+        public new const string SpecHash = "spec-with-200-iterations";
+        public TwoHundredIterations(string project) : base(project) => Settings = Settings with { SpecHash = SpecHash };
         public override int DefaultCapacity => 200;
     }
 

@@ -30,6 +30,7 @@ public sealed class GatesAndPromotionTests(Xunit.Abstractions.ITestOutputHelper 
         public GatedPipeline(string project, params GateSettings[] gates) : base(project) =>
             Settings = Settings with
             {
+                SpecHash = SpecHash,
                 Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.KFold, Folds = 4, Seed = 7 },
                 Gates = gates,
             };

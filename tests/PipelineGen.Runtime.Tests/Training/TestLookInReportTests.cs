@@ -18,11 +18,11 @@ public sealed class TestLookInReportTests : IDisposable
     /// <summary>Titanic under 4-fold CV (so the estimate has a 95% interval).</summary>
     private sealed class KfoldTitanic : TitanicTestPipeline
     {
-        // As generated code declares it on the pipeline class itself.
+        // As generated code declares it (on the class, and in the settings the runtime reads).
         public new const string SpecHash = "kfold-titanic-hash";
 
         public KfoldTitanic(string project) : base(project) =>
-            Settings = Settings with { Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.KFold, Folds = 4, Seed = 7 } };
+            Settings = Settings with { SpecHash = SpecHash, Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.KFold, Folds = 4, Seed = 7 } };
     }
 
     private (int Exit, string Output, string Error) Cli(params string[] args)

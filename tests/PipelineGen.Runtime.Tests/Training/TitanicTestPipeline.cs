@@ -21,6 +21,7 @@ internal class TitanicTestPipeline(string projectDirectory, string? testDataPath
         TrainerName = "LightGbm",
         TrainDataPath = "titanic_train.csv",
         TestDataPath = testDataPath,
+        SpecHash = SpecHash,
         ProjectDirectory = projectDirectory,
         Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.Holdout, HoldoutFraction = 0.25, Seed = 7 },
         Columns =

@@ -13,13 +13,14 @@ public sealed class TrainingCommandsTests : IDisposable
 
     public void Dispose() => Directory.Delete(_project, recursive: true);
 
-    /// <summary>Like generated code: the spec hash is a public constant on the pipeline class.</summary>
+    /// <summary>Like generated code: the spec hash is a public constant on the pipeline class and in its settings.</summary>
     private sealed class GeneratedLikePipeline : TitanicTestPipeline
     {
         public const string SpecHash = "generated-hash-42";
 
         public GeneratedLikePipeline(string project, bool kfold) : base(project)
         {
+            Settings = Settings with { SpecHash = SpecHash };
             if (kfold)
                 Settings = Settings with { Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.KFold, Folds = 4, Seed = 7 } };
         }

@@ -18,6 +18,7 @@ internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipe
         : base(project)
     {
         Tuning = tuning;
+        Settings = Settings with { SpecHash = SpecHash }; // as generated settings carry it
         _overrides = overrides ?? new Dictionary<string, double>();
         if (kfold)
             Settings = Settings with { Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.KFold, Folds = 4, Seed = 7 } };

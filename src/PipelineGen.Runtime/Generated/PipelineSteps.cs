@@ -1,0 +1,53 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace PipelineGen.Runtime;
+
+/// <summary>Helpers generated preparation and trainer steps call, so each generated file holds only what its spec decides.</summary>
+public static class PipelineSteps
+{
+    /// <summary>
+    /// Appends <paramref name="steps"/> to one <see cref="EstimatorChain{TLastTransformer}"/>, which stays flat;
+    /// Append on an IEstimator would nest a chain per step (more allocation per fit).
+    /// </summary>
+    public static IEstimator<ITransformer> Chain(IEnumerable<IEstimator<ITransformer>> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var chain = new EstimatorChain<ITransformer>();
+        foreach (var step in steps) chain = chain.Append(step);
+        return chain;
+    }
+
+    /// <summary>
+    /// The TextLoader options of <paramref name="settings"/>: its separator, header and columns (by kind), quoting on,
+    /// and empty numeric cells read as missing (NaN) instead of 0.
+    /// </summary>
+    public static TextLoader.Options LoaderOptions(PipelineSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new TextLoader.Options
+        {
+            Separators = [settings.Separator],
+            HasHeader = settings.HasHeader,
+            AllowQuoting = true,
+            MissingRealsAsNaNs = true,
+            Columns = settings.Columns.Select(c => new TextLoader.Column(c.Name, DataKindOf(c.Kind), c.Index)).ToArray(),
+        };
+    }
+
+    /// <summary>How a column of <paramref name="kind"/> is read.</summary>
+    public static DataKind DataKindOf(ColumnKind kind) => kind switch
+    {
+        ColumnKind.Numeric => DataKind.Single,
+        ColumnKind.Boolean => DataKind.Boolean,
+        ColumnKind.DateTime => DataKind.DateTime,
+        _ => DataKind.String,
+    };
+
+    /// <summary>The binary label mapping: each label value with whether it is the positive class (for MapValue).</summary>
+    public static KeyValuePair<T, bool>[] LabelMap<T>(params (T Value, bool Positive)[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return values.Select(v => new KeyValuePair<T, bool>(v.Value, v.Positive)).ToArray();
+    }
+}
