@@ -94,8 +94,9 @@ public sealed class InferPipelineSchemas : ToolTask
     protected override void LogEventsFromTextOutput(string singleLine, MessageImportance messageImportance)
     {
         // A located error in the canonical form ("path: error PG0134: ...", an output that cannot be written) is logged
-        // as it is, with its code and file.
-        if (messageImportance == StandardErrorLoggingImportance && singleLine.Contains(": error PG", StringComparison.Ordinal))
+        // as it is, with its code and file. IndexOf, not Contains(string, StringComparison): on net472 that binds to
+        // System.Memory's span overload, an assembly .NET Framework does not have (TaskPackageTests checks references).
+        if (messageImportance == StandardErrorLoggingImportance && singleLine.IndexOf(": error PG", StringComparison.Ordinal) >= 0)
         {
             _locatedErrors++;
             Log.LogMessageFromText(singleLine, MessageImportance.High);
