@@ -179,7 +179,7 @@ public class AwkwardColumnNameTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileErrors);
         var source = run.Source("Titanic.PipelineGen.g.cs");
-        Assert.Contains("[ML::Data.ColumnName(\"say \\\"hi\\\"\")]", source);
+        Assert.Contains("ML::Data.ColumnName(\"say \\\"hi\\\"\")]", source);
         Assert.Contains("line\\u2028sep", source);
     }
 }
