@@ -4,10 +4,15 @@
 # charged each rung evaluation's share of the training rows), so the comparison does not depend on how loaded the
 # machine is. Seeds side by side: a seed fixes the held-back split, the inner folds and the sampler, so within a seed
 # every strategy searches the same rows and is scored on the same 20 % held-back rows it never saw (the headline).
-# random and bayesian also build the Caruana ensemble of their trials (--ensemble; same trials, scored on the same rows).
+# Every strategy also builds the Caruana ensemble of its trials (--ensemble; same trials, scored on the same rows;
+# halving/hyperband from the configurations evaluated at the full budget).
 # Each run's CPU seconds (user+sys, /usr/bin/time) are recorded beside, to show what a unit costs.
 # Usage: bench/tune-strategy-bench.sh [units] [seeds] [strategies] [bench project dir]
 #   e.g. bench/tune-strategy-bench.sh 30 "1 2 3" "random bayesian hyperband"
+#        bench/tune-strategy-bench.sh 30 "1 2 3 4 5" hyperband bench/tune/Titanic   (the second data set)
+# Runs are niced (PG_TUNE_BENCH_NICE, default 10) so they yield to interactive work; the budget is in units, so the
+# load changes wall time only. Several strategies can run side by side in separate processes, each with its own
+# PG_TUNE_BENCH_DIR; bench/tune/strategy-table.py merges several work dirs.
 set -euo pipefail
 UNITS="${1:-30}"; SEEDS="${2:-1 2 3}"; STRATEGIES="${3:-random bayesian hyperband}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -25,9 +30,9 @@ printf "strategy\tseed\tunits\theldback_auc\tdefaults_heldback_auc\tsearch_auc\t
 for seed in $SEEDS; do
   for s in $STRATEGIES; do
     log="$WORK/$s-$seed.log"
-    extra=""; case "$s" in random|bayesian) extra="--ensemble";; esac
+    extra="--ensemble"; case "$s" in grid) extra="";; esac
     /usr/bin/time -f "cpu %U %S wall %e" -o "$WORK/$s-$seed.time" \
-      dotnet "bin/$NAME.dll" tune --no-lock --strategy "$s" --budget-units "$UNITS" --seed "$seed" $extra > "$log" 2>&1 || true
+      nice -n "${PG_TUNE_BENCH_NICE:-10}" dotnet "bin/$NAME.dll" tune --no-lock --strategy "$s" --budget-units "$UNITS" --seed "$seed" $extra > "$log" 2>&1 || true
     python3 - "$log" "$s" "$seed" "$UNITS" "$WORK/$s-$seed.time" >> results.tsv <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()

@@ -2,11 +2,17 @@
 """Summarises bench/tune-strategy-bench.sh: per strategy, the median and range over seeds of the held-back AUC (the
 honest headline), the spec defaults on the same rows, the ensemble, CPU seconds; and from the journals, the compute
 (full-trial equivalents) each strategy needed to come within 0.5 % of the best search score any strategy found with
-that seed (same search rows and folds within a seed). Usage: strategy-table.py <bench work dir>"""
+that seed (same search rows and folds within a seed); and the paired differences against random search per seed
+(median and range), the noise yardstick for changing the default. Usage: strategy-table.py <bench work dir>... (several
+work dirs, e.g. one per strategy run side by side, are merged)"""
 import csv, json, sqlite3, statistics, sys, os
 
-work = sys.argv[1]
-rows = list(csv.DictReader(open(os.path.join(work, "results.tsv")), delimiter="\t"))
+works = sys.argv[1:]
+rows = []
+for work in works:
+    for r in csv.DictReader(open(os.path.join(work, "results.tsv")), delimiter="\t"):
+        r["work"] = work
+        rows.append(r)
 
 def num(x):
     try: return float(x)
@@ -34,7 +40,7 @@ def curve(db):
 
 by_seed = {}
 for r in rows:
-    db = os.path.join(work, "journals", f"{r['strategy']}-{r['seed']}.db")
+    db = os.path.join(r["work"], "journals", f"{r['strategy']}-{r['seed']}.db")
     r["curve"] = curve(db) if os.path.exists(db) else []
     by_seed.setdefault(r["seed"], []).append(r)
 for r in rows:
@@ -56,7 +62,9 @@ def med(values):
     if not v: return "n/a"
     return f"{statistics.median(v):.4f} [{min(v):.4f}, {max(v):.4f}]"
 
-print(open(os.path.join(work, "meta.txt")).read().strip().replace("\n", "; "))
+for work in works:
+    meta = os.path.join(work, "meta.txt")
+    if os.path.exists(meta): print(f"{os.path.basename(work)}: " + open(meta).read().strip().replace("\n", "; "))
 print()
 print("| strategy | seeds | held-back AUC, median [min, max] | spec defaults, same rows | best search AUC (optimistic) | ensemble held-back AUC | units to within 0.5 % of the seed's best (median; per seed) | CPU s per run (median) |")
 print("|---|---|---|---|---|---|---|---|")
@@ -74,3 +82,21 @@ print("| strategy | seed | held-back AUC | defaults | search AUC | ensemble (kep
 print("|---|---|---|---|---|---|---|---|---|")
 for r in rows:
     print(f"| {r['strategy']} | {r['seed']} | {r['heldback_auc']} | {r['defaults_heldback_auc']} | {r['search_auc']} | {r['ensemble_heldback_auc']} ({r['ensemble_kept']}) | {r['configs']} | {r['cpu_s']} | {r['wall_s']} |")
+
+print()
+print("Paired differences against random search, same seed (same search rows, folds and held-back rows):")
+print("| strategy | seeds paired | held-back AUC − random's, median [min, max] | ensemble held-back − random's ensemble | search AUC − random's |")
+print("|---|---|---|---|---|")
+def paired(s, key):
+    d = []
+    for seed, rs in by_seed.items():
+        mine = next((r for r in rs if r["strategy"] == s), None); base = next((r for r in rs if r["strategy"] == "random"), None)
+        if mine and base and num(mine[key]) is not None and num(base[key]) is not None: d.append(num(mine[key]) - num(base[key]))
+    return d
+for s in dict.fromkeys(r["strategy"] for r in rows):
+    if s == "random": continue
+    cells = []
+    for key in ("heldback_auc", "ensemble_heldback_auc", "search_auc"):
+        d = paired(s, key)
+        cells.append(f"{statistics.median(d):+.4f} [{min(d):+.4f}, {max(d):+.4f}] (n={len(d)})" if d else "n/a")
+    print(f"| {s} | {len(paired(s, 'heldback_auc'))} | {cells[0]} | {cells[1]} | {cells[2]} |")

@@ -184,8 +184,9 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo LockTrainerNotSearched = new("PG0221", "Lock file trainer is no longer searched", Severity.Error,
         "The lock file pins trainer '{0}', which 'tune.trainers' no longer searches (it searches {1}). Run 'tune' again, or delete the lock file.", ModelCategory);
     // PG0222-PG0229: tune.ensemble / tune.honest and the ensemble block of the lock file.
-    public static readonly DiagnosticDescriptorInfo TuneEnsembleMulticlass = new("PG0222", "Tuning ensemble not available for this task", Severity.Error,
-        "'tune.ensemble: true' asks for a greedy ensemble of the best trials, which is built for binary classification and regression; this task is multiclass (its score vectors are not blended yet). Set 'tune.ensemble: false' or remove it.", ModelCategory);
+    // PG0222 once refused multiclass ensembles; they are built now, and the id reports the one metric selection cannot score.
+    public static readonly DiagnosticDescriptorInfo TuneEnsembleMetric = new("PG0222", "Tuning ensemble cannot score this metric", Severity.Error,
+        "'tune.ensemble: true' asks for a greedy ensemble of the best trials, chosen by the metric on their out-of-fold predictions; the metric is {0}, which ensemble selection does not compute. Tune on auc (tune.metric: auc), or set 'tune.ensemble: false'.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo TuneOuterFoldsUnused = new("PG0223", "tune.outer_folds does nothing", Severity.Warning,
         "'tune.outer_folds: {0}' does nothing: it is the number of outer folds of nested cross-validation, and 'tune.honest' is '{1}'. Set 'tune.honest: nested', or remove 'tune.outer_folds'.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo LockEnsembleUnknownParameter = new("PG0224", "Lock file ensemble member pins an unknown setting", Severity.Error,

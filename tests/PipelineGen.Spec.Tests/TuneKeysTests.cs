@@ -47,12 +47,21 @@ public class TuneKeysTests
     }
 
     [Fact]
-    public void PG0222_an_ensemble_on_a_multiclass_task_is_an_error_at_the_key()
+    public void PG0222_an_ensemble_tuned_on_pr_auc_is_an_error_at_the_key()
     {
-        var yaml = TuneDiagnosticsTests.Tuned.Replace("kind: binary", "kind: multiclass") + "\n  ensemble: true\n";
+        var yaml = TuneDiagnosticsTests.Tuned + "\n  ensemble: true\n  metric: pr_auc\n";
         var d = Single(Bind(yaml).Diagnostics, "PG0222");
         Assert.Equal(Severity.Error, d.Severity);
+        Assert.Contains("pr_auc", d.Message);
         AssertAt(d, yaml, "true", occurrence: 1);
+    }
+
+    [Fact]
+    public void A_multiclass_ensemble_binds_without_a_diagnostic()
+    {
+        var yaml = TuneDiagnosticsTests.Tuned.Replace("kind: binary", "kind: multiclass") + "\n  ensemble: true\n";
+        var bound = Bind(yaml);
+        Assert.DoesNotContain(bound.Diagnostics, d => d.Id == "PG0222");
     }
 
     [Fact]

@@ -9,20 +9,24 @@ namespace PipelineGen.Runtime.Evaluation;
 /// repeated K-fold a row is predicted once per repeat and the predictions are averaged; under a holdout only the
 /// validation rows get one (the others stay NaN). This is what ensemble selection combines (Caruana et al. 2004).
 /// </summary>
-public sealed class OutOfFoldCollector
+public sealed partial class OutOfFoldCollector
 {
     private double[]? _sum;
     private int[]? _count;
     private double[]? _label;
 
-    /// <summary>What the values are: <c>probability</c> or <c>score</c>. Null until the first split was added.</summary>
+    /// <summary>What the values are: <c>probability</c> or <c>score</c> (<c>classes</c>: multiclass, see <see cref="ClassResult"/>). Null until the first split was added.</summary>
     public string? Kind { get; private set; }
 
     /// <summary>Adds the scored validation part of one split (rows in the order of the data, filtered by <paramref name="split"/>).</summary>
     public void Add(DataSplit split, long totalRows, MlTaskKind task, IDataView scored)
     {
         if (task == MlTaskKind.MulticlassClassification)
-            throw new NotSupportedException("out-of-fold predictions (for ensembles) are collected for binary classification and regression only; a multiclass score is a vector per row.");
+        {
+            // A score vector per row: kept apart (OutOfFoldCollector.Classes.cs), class slots matched by name across folds.
+            AddClasses(split, totalRows, scored);
+            return;
+        }
         _sum ??= new double[totalRows];
         _count ??= new int[totalRows];
         _label ??= Enumerable.Repeat(double.NaN, checked((int)totalRows)).ToArray();

@@ -194,8 +194,6 @@ public static class PipelineTuner
             journal!.CreateStudy(study);
         }
 
-        if (options.Ensemble && settings.Task == MlTaskKind.MulticlassClassification)
-            throw new ArgumentException("--ensemble (tune.ensemble) is supported for binary classification and regression; a multiclass ensemble would average score vectors, which is not done yet.");
         string? oofDir = options.Ensemble ? Ensembles.OutOfFoldStore.Directory(workDir, study.Id) : null;
         StudyResult studyResult;
         if (shared is not null && halving is not null)
@@ -203,7 +201,7 @@ public static class PipelineTuner
         else if (shared is not null)
             studyResult = SharedTuning.Run(shared, pipeline, options, study, space, sampler, workDir, searchFile, metric);
         else if (halving is not null)
-            studyResult = RunHalving(pipeline, options, halving, sampler, study, space, journal!, trials, workDir, searchFile, metric);
+            studyResult = RunHalving(pipeline, options, halving, sampler, study, space, journal!, trials, workDir, searchFile, metric, oofDir);
         else if (options.Workers is { } workers)
         {
             var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir };
@@ -276,7 +274,12 @@ public static class PipelineTuner
     {
         var collector = outOfFoldPath is null ? null : new OutOfFoldCollector();
         var result = Evaluator.Evaluate(pipeline.WithHyperparameters(config), new EvaluationOptions { DataPath = searchFile, Seed = seed, OutOfFold = collector, TrainingFraction = fraction });
-        if (collector is { Kind: { } kind })
+        if (collector is { Kind: "classes" })
+        {
+            var (classes, predictions, labels) = collector.ClassResult();
+            Ensembles.OutOfFoldStore.WriteClasses(outOfFoldPath!, classes, predictions, labels);
+        }
+        else if (collector is { Kind: { } kind })
         {
             var (predictions, labels) = collector.Result();
             Ensembles.OutOfFoldStore.Write(outOfFoldPath!, kind, predictions, labels);
@@ -287,17 +290,24 @@ public static class PipelineTuner
 
     /// <summary>Successive halving / Hyperband: rungs fitted on shares of each training fold, in worker processes when asked.</summary>
     private static StudyResult RunHalving(ITunablePipeline pipeline, TuneOptions options, HalvingOptions halving, ISampler sampler, StudyInfo study, SearchSpace space,
-        TuningJournal journal, int trials, string workDir, string searchFile, string metric)
+        TuningJournal journal, int trials, string workDir, string searchFile, string metric, string? oofDir = null)
     {
+        // Ensemble candidates of halving / Hyperband: only evaluations at the full budget (the last rung of a bracket)
+        // write out-of-fold predictions; a low rung's model saw a fraction of the rows and is not a comparable member.
         HalvingRunner.BudgetedTrialExecutor execute;
         if (options.Workers is not null)
         {
-            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric);
+            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir };
             execute = (n, c, f, ct) => { options.TrialStarted?.Invoke(n); return executor.Execute(n, c, f, ct); };
         }
         else
         {
-            execute = (n, c, f, _) => { options.TrialStarted?.Invoke(n); return Task.FromResult(Evaluate(pipeline, c, searchFile, options.Seed, metric, fraction: f)); };
+            execute = (n, c, f, _) =>
+            {
+                options.TrialStarted?.Invoke(n);
+                string? oof = oofDir is not null && f >= 1 ? Ensembles.OutOfFoldStore.PathOf(oofDir, n) : null;
+                return Task.FromResult(Evaluate(pipeline, c, searchFile, options.Seed, metric, oof, fraction: f));
+            };
         }
         return HalvingRunner.RunAsync(study, space, halving, sampler, journal, trials, options.Time, options.Workers ?? 1, execute,
             options.Progress, options.RungProgress, options.Cancellation, killRunningAtDeadline: options.Workers is not null, budgetUnits: options.BudgetUnits).GetAwaiter().GetResult();

@@ -15,11 +15,13 @@ public static partial class SpecBinder
     private static BoundTune? ApplyTuneKeys(PipelineSpec spec, BoundTune? tune, List<DiagnosticInfo> diagnostics)
     {
         if (tune is null || spec.Tune is not { } section) return tune;
-        if (section.Ensemble && spec.Task.Kind.Value == TaskKind.Multiclass)
-            diagnostics.Add(SpecDiagnostics.TuneEnsembleMulticlass.Create(spec.FilePath, section.EnsembleSpan));
+        // Multiclass ensembles are built (class-probability vectors averaged); pr_auc is the metric selection cannot score.
+        string? ensembleMetric = section.Metric?.Value ?? spec.Metric?.Value;
+        if (section.Ensemble && ensembleMetric == "pr_auc")
+            diagnostics.Add(SpecDiagnostics.TuneEnsembleMetric.Create(spec.FilePath, section.EnsembleSpan, ensembleMetric));
         if (section.OuterFolds is { } k && section.Honest != "nested")
             diagnostics.Add(SpecDiagnostics.TuneOuterFoldsUnused.Create(spec.FilePath, section.OuterFoldsSpan, k, section.Honest));
-        return tune with { Ensemble = section.Ensemble && spec.Task.Kind.Value != TaskKind.Multiclass, Honest = section.Honest, OuterFolds = section.OuterFolds ?? 5 };
+        return tune with { Ensemble = section.Ensemble && ensembleMetric != "pr_auc", Honest = section.Honest, OuterFolds = section.OuterFolds ?? 5 };
     }
 
     /// <summary>

@@ -152,7 +152,7 @@ public static class SpecShape
                 P("word_ngrams", new ListShape("Longest word n-grams to try (text features).", Int("An n-gram length.", 1, 5)), checks: "PG0219"),
                 P("char_ngrams", new ListShape("Character n-gram lengths to try, 0 off (text features).", Int("An n-gram length.", 0, 6)), checks: "PG0219"),
             })),
-            P("ensemble", Bool("After the study, build a greedy ensemble (Caruana) of the best trials from their out-of-fold predictions; kept and pinned in the lock file only when it beats the single winner on the held-back rows ('tune --ensemble' / '--no-ensemble' override). Binary and regression."), @default: "false", checks: "PG0222"),
+            P("ensemble", Bool("After the study, build a greedy ensemble (Caruana) of the best trials from their out-of-fold predictions; kept and pinned in the lock file only when it beats the single winner on the held-back rows ('tune --ensemble' / '--no-ensemble' override). Every task kind (multiclass: class probabilities averaged) and strategy (halving/hyperband: the full-budget configurations); not with metric pr_auc."), @default: "false", checks: "PG0222"),
             P("honest", Str("The honest estimate 'tune' and 'run' report as the headline: holdout (a held-back share of the training rows the search never sees) or nested (the whole search repeated inside tune.outer_folds outer folds, then the final search). 'tune --honest' / '--nested K' override.", "holdout", "nested"), @default: "holdout"),
             P("outer_folds", Int("Outer folds of nested cross-validation (tune.honest: nested); costs that many searches.", 2, 20), @default: "5", checks: "PG0223"),
         })),

@@ -54,7 +54,7 @@ public static class EnsembleBuilder
         var study = result.Study;
         var top = TopTrials(result);
         OutOfFoldStore.Prune(oofDirectory, top.Select(t => t.Number).ToHashSet());
-        var loaded = top.Select(t => (Trial: t, Oof: OutOfFoldStore.TryRead(OutOfFoldStore.PathOf(oofDirectory, t.Number)))).Where(x => x.Oof is not null).ToArray();
+        var loaded = top.Select(t => (Trial: t, Oof: OutOfFoldStore.TryReadWithClasses(OutOfFoldStore.PathOf(oofDirectory, t.Number)))).Where(x => x.Oof is not null).ToArray();
         if (loaded.Length < 2)
         {
             notBuilt = $"{loaded.Length} trial(s) have out-of-fold predictions (trials journaled by an earlier session without --ensemble have none); an ensemble needs 2 or more";
@@ -62,17 +62,25 @@ public static class EnsembleBuilder
         }
         var labels = loaded[0].Oof!.Value.Labels;
         string kind = loaded[0].Oof!.Value.Kind;
-        if (loaded.Any(l => l.Oof!.Value.Kind != kind || l.Oof.Value.Labels.Length != labels.Length))
+        // Multiclass: a row's K class probabilities side by side (row-major); every candidate must name the same classes.
+        var classNames = loaded[0].Oof!.Value.Classes;
+        int width = Math.Max(1, classNames.Length);
+        if (loaded.Any(l => l.Oof!.Value.Kind != kind || l.Oof.Value.Labels.Length != labels.Length || !l.Oof.Value.Classes.SequenceEqual(classNames)))
         {
             notBuilt = "the trials' out-of-fold predictions are not comparable (different rows or kinds)";
             return null;
         }
         // Only rows every candidate predicted (all rows under K-fold; the validation rows under a holdout).
-        var rows = Enumerable.Range(0, labels.Length).Where(r => loaded.All(l => !double.IsNaN(l.Oof!.Value.Predictions[r]))).ToArray();
+        var rows = Enumerable.Range(0, labels.Length)
+            .Where(r => !double.IsNaN(labels[r]) && loaded.All(l => Enumerable.Range(0, width).All(k => !double.IsNaN(l.Oof!.Value.Predictions[r * width + k])))).ToArray();
         var selectionLabels = rows.Select(r => labels[r]).ToArray();
-        var scorer = OutOfFoldMetrics.For(study.Metric, selectionLabels, kind == "probability", out var reason);
+        var scorer = kind == "classes"
+            ? OutOfFoldMetrics.ForClasses(study.Metric, selectionLabels, width, out var reason)
+            : OutOfFoldMetrics.For(study.Metric, selectionLabels, kind == "probability", out reason);
         if (scorer is null) { notBuilt = reason; return null; }
-        var candidates = loaded.Select(l => new EnsembleCandidate(l.Trial.Number, rows.Select(r => l.Oof!.Value.Predictions[r]).ToArray())).ToArray();
+        // Averaging the candidates' vectors element by element averages each class's probability (multiclass) or the prediction.
+        var candidates = loaded.Select(l => new EnsembleCandidate(l.Trial.Number,
+            rows.SelectMany(r => Enumerable.Range(0, width).Select(k => l.Oof!.Value.Predictions[r * width + k])).ToArray())).ToArray();
         var selection = CaruanaSelection.Select(candidates, scorer, study.HigherIsBetter, Steps);
         var members = selection.Members.Select(m => new EnsembleMember(m.Trial, m.Weight, top.First(t => t.Number == m.Trial).Configuration)).ToArray();
 
@@ -86,7 +94,9 @@ public static class EnsembleBuilder
         {
             var ml = new MLContext(mlSeed);
             var search = pipeline.LoadData(ml, searchFile);
-            var ensemble = Fit(pipeline, members, ml, search);
+            ITransformer ensemble;
+            try { ensemble = Fit(pipeline, members, ml, search); }
+            catch (NotSupportedException e) { notBuilt = e.Message; return null; } // e.g. a multiclass label that is not text
             var scored = ensemble.Transform(pipeline.LoadData(ml, holdbackFile));
             holdback = MetricComputer.Compute(ml, pipeline.Settings.Task, scored, "ensemble, held-back rows", warnings)[study.Metric];
             verdict = holdback is not { } h || singleHoldback is not { } s

@@ -13,18 +13,18 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 /// expression per member accumulates the weighted sum. Binary with probabilities: <c>Probability</c> = weighted mean,
 /// <c>Score</c> = the same value (a monotone score, so AUC is that of the blend), <c>PredictedLabel</c> = Probability &gt; 0.5;
 /// binary without probabilities: <c>Score</c> = weighted mean of the scores, <c>PredictedLabel</c> = Score &gt; 0;
-/// regression: <c>Score</c> = weighted mean.
+/// regression: <c>Score</c> = weighted mean; multiclass: <c>Score</c> = weighted mean of the class-probability vectors,
+/// <c>PredictedLabel</c> its most probable class (EnsembleModel.Classes.cs).
 /// </summary>
-public static class EnsembleModel
+public static partial class EnsembleModel
 {
     private const string Saved = "__ens_in_";
 
     public static ITransformer Compose(MLContext ml, MlTaskKind task, DataViewSchema inputSchema, IReadOnlyList<(ITransformer Model, double Weight)> members, IDataView fitData)
     {
-        if (task == MlTaskKind.MulticlassClassification)
-            throw new NotSupportedException("ensembles are built for binary classification and regression; a multiclass ensemble would average score vectors, which is not done yet.");
         if (members.Count == 0) throw new ArgumentException("an ensemble needs at least one member.");
         var inputs = inputSchema.Where(c => !c.IsHidden).Select(c => c.Name).ToArray();
+        if (task == MlTaskKind.MulticlassClassification) return ComposeClasses(ml, inputs, members, fitData);
         ITransformer chain = CopyAll(ml, inputs.Select(n => (Saved + n, n))).Fit(fitData);
         var data = chain.Transform(fitData);
         bool? probabilities = null;
