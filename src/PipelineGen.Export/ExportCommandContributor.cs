@@ -62,6 +62,12 @@ public sealed class ExportCommandContributor : ICommandContributor
                 LocatedExportErrors.ExportFailed(services.Error, services.Pipeline.Settings, e.Message);
                 return ExitCodes.CheckFailed;
             }
+            catch (DenseExportException e)
+            {
+                services.Error.WriteLine($"error: {e.Message}");
+                LocatedExportErrors.DenseExportFailed(services.Error, services.Pipeline.Settings, e.Message);
+                return ExitCodes.CheckFailed;
+            }
             catch (InvalidOperationException e)
             {
                 services.Error.WriteLine($"error: ML.NET could not export this model to ONNX: {e.Message}");

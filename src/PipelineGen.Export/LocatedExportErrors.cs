@@ -28,6 +28,13 @@ internal static class LocatedExportErrors
         error.WriteLine($"{Where(settings, at)}: error PG0524: The model could not be exported to ONNX: {reason}");
     }
 
+    /// <summary>PG0605: a dense network's graph could not be joined to ML.NET's export of the preparation.</summary>
+    public static void DenseExportFailed(TextWriter error, PipelineSettings settings, string reason)
+    {
+        if (settings.DeployOnnx is not { } at) return;
+        error.WriteLine($"{Where(settings, at)}: error PG0605: The dense network could not be joined to the exported preparation: {reason}");
+    }
+
     private static string Where(PipelineSettings settings, OnnxDeploySettings at) =>
         at.Line > 0 ? $"{settings.ResolvePath(at.SpecFile)}({at.Line},{at.Column})" : settings.ResolvePath(at.SpecFile);
 }

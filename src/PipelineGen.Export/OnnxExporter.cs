@@ -72,12 +72,26 @@ public static class OnnxExporter
         // so it is given an empty loader that has the feature columns only.
         var featureSource = FeatureOnlySource(ml, featureView.Schema);
         var graphChanges = new List<string>();
+        // A dense network (an ONNX transform ML.NET cannot convert): ML.NET exports what comes before it, and the
+        // network's own graph is appended (DenseNetworkExport).
+        var densePreparation = DenseNetworkExport.Preparation(scoring);
         AtomicFile.Write(onnxPath, stream =>
         {
             // ML.NET's graph, then two corrections it needs (word n-grams of all lengths, prediction outputs only).
             using var converted = new MemoryStream();
-            ml.Model.ConvertToOnnx(scoring, featureSource, converted, outputs);
-            stream.Write(OnnxGraphRewriter.Rewrite(converted.ToArray(), outputs, graphChanges));
+            byte[] graph;
+            if (densePreparation is null)
+            {
+                ml.Model.ConvertToOnnx(scoring, featureSource, converted, outputs);
+                graph = converted.ToArray();
+            }
+            else
+            {
+                var network = DenseNetworkExport.ReadNetwork(modelFile);
+                ml.Model.ConvertToOnnx(densePreparation, featureSource, converted, DenseNetworkExport.InputColumn(network));
+                graph = DenseNetworkExport.Join(converted.ToArray(), network, outputs, graphChanges);
+            }
+            stream.Write(OnnxGraphRewriter.Rewrite(graph, outputs, graphChanges));
         });
 
         using var onnx = OnnxModel.Open(onnxPath);

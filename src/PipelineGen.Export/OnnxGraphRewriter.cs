@@ -109,7 +109,7 @@ internal static class OnnxGraphRewriter
         Parse(valueInfo).FirstOrDefault(p => p.Number == ValueInfoName && p.WireType == 2)?.Payload is { } b ? Encoding.UTF8.GetString(b) : "";
 
     // ML.NET names the graph output of column C "C.output".
-    private static string OutputColumn(string name) => name.EndsWith(".output", StringComparison.Ordinal) ? name[..^".output".Length] : name;
+    internal static string OutputColumn(string name) => name.EndsWith(".output", StringComparison.Ordinal) ? name[..^".output".Length] : name;
 
     /// <summary>A repeated int64 attribute's values, packed (wire type 2) or not (wire type 0).</summary>
     private static List<long> Ints(List<Field> attribute)
@@ -126,9 +126,9 @@ internal static class OnnxGraphRewriter
     }
 
     /// <summary>One protobuf field: a varint value (wire type 0) or the bytes of a length-delimited or fixed-size one.</summary>
-    private sealed record Field(int Number, int WireType, ulong Value, byte[]? Payload);
+    internal sealed record Field(int Number, int WireType, ulong Value, byte[]? Payload);
 
-    private static List<Field> Parse(byte[] message)
+    internal static List<Field> Parse(byte[] message)
     {
         var fields = new List<Field>();
         int pos = 0;
@@ -153,7 +153,7 @@ internal static class OnnxGraphRewriter
         return fields;
     }
 
-    private static byte[] Serialize(List<Field> fields)
+    internal static byte[] Serialize(List<Field> fields)
     {
         using var stream = new MemoryStream();
         foreach (var f in fields)

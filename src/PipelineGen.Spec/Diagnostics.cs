@@ -259,10 +259,12 @@ public static class SpecDiagnostics
         "'layers' and '{0}' both describe the hidden layers; keep 'layers' (any widths) or 'units' with 'depth' (equal widths), not both.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo DenseParamNotSearchable = new("PG0604", "Dense hyperparameter cannot be searched", Severity.Error,
         "'{0}' of trainer 'dense' is {1}, which tune cannot search; {2}", ModelCategory);
-    public static readonly DiagnosticDescriptorInfo DenseNotOnnxExportable = new("PG0605", "Dense network cannot be exported by 'export onnx'", Severity.Error,
-        "Trainer 'dense' scores its network with ML.NET's ONNX transform, which ML.NET's ONNX exporter cannot convert, so 'deploy.onnx: true' cannot export this pipeline. Remove 'deploy.onnx' (the network is already an ONNX graph inside the model file) or choose an exportable trainer.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo DenseNotOnnxExportable = new("PG0605", "Dense network could not be joined to the ONNX export", Severity.Error,
+        "The dense network could not be joined to the exported preparation: {0}", ModelCategory);
     public static readonly DiagnosticDescriptorInfo DenseBatchLargerThanData = new("PG0606", "Dense batch larger than the data", Severity.Error,
         "batch_size {0} is larger than the {1} rows of the training data, and the network refuses a batch larger than its training rows (fewer still remain once the evaluation's folds and the early-stopping share are held out). Lower batch_size (16-128 is usual).", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo DenseUnknownSchedule = new("PG0607", "Unknown dense learning-rate schedule", Severity.Error,
+        "Schedule '{0}' is not known.{1} Schedules: {2} (constant keeps learning_rate every step; cosine warms up over the first epoch, then decays to 5% of it).", ModelCategory);
 
     // PG90xx: the build integration (reported by the MSBuild tasks and targets, which cannot reference this assembly;
     // listed here so every id is unique, documented and tracked).

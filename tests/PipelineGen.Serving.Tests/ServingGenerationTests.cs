@@ -40,7 +40,7 @@ public sealed class ServingGenerationTests
             C("age", 3, "numeric", 58), C("sibsp", 4, "numeric"), C("parch", 5, "numeric"), C("fare", 6, "numeric"), C("embarked", 7, "categorical", 1, "C", "Q", "S"),
         }.ToEquatableArray(), EquatableArray<DiagnosticInfo>.Empty);
 
-    private static (Compilation Output, GeneratorDriverRunResult Result) Generate(bool referenceServing, string spec = Spec)
+    internal static (Compilation Output, GeneratorDriverRunResult Result) Generate(bool referenceServing, string spec = Spec)
     {
         var specPath = Path.Combine(AppContext.BaseDirectory, "TestData", "boats.pipeline.yaml");
         var schemaPath = specPath + ".schema.json";

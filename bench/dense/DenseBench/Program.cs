@@ -2,6 +2,7 @@
 //   train <train.csv> <valid.csv> <binary|regression> <epochs> <batch> <layers e.g. 64,32> <learning rate> <seed>
 //     prints one JSON line: validation metric, wall and process CPU seconds, epochs run, matrix FLOPs performed.
 //   peak  prints the single-thread FLOP/s of TensorPrimitives.MultiplyAdd and Dot on L1-resident arrays.
+//   schedule <wine.csv> <german.csv> [seeds] [folds]  constant vs cosine learning rate, same folds and seeds (ScheduleBench.cs).
 // CSV: no header, standardized features, target in the last column (written by bench/dense/mlp_bench.py prepare).
 using System.Diagnostics;
 using System.Globalization;
@@ -13,6 +14,7 @@ switch (args.FirstOrDefault())
 {
     case "train": Train(args); break;
     case "peak": Peak(); break;
+    case "schedule": ScheduleBench.Run(args); break;
     default: Console.Error.WriteLine("usage: DenseBench train <train.csv> <valid.csv> <binary|regression> <epochs> <batch> <layers> <lr> <seed> | peak"); Environment.Exit(2); break;
 }
 

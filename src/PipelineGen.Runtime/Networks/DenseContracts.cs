@@ -19,6 +19,8 @@ public sealed record DenseOptions
     public int Epochs { get; init; } = 200;
     public int BatchSize { get; init; } = 64;
     public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Learning-rate schedule over the epoch budget (see <see cref="DenseLearningRate"/>).</summary>
+    public DenseSchedule Schedule { get; init; } = DenseSchedule.Constant;
     /// <summary>Patience in epochs on the validation loss; 0 = off.</summary>
     public int EarlyStopping { get; init; } = 10;
     public int Seed { get; init; } = 1;

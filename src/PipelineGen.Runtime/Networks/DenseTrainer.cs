@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace PipelineGen.Runtime.Networks;
 
-/// <summary>Mini-batch AdamW training of a <see cref="DenseNetwork"/> with a constant learning rate, inverted
+/// <summary>Mini-batch AdamW training of a <see cref="DenseNetwork"/> with a learning-rate schedule (constant or warm-up + cosine), inverted
 /// dropout, per-epoch shuffling and early stopping on the validation loss. See docs/runtime-networks.md.</summary>
 public static class DenseTrainer
 {
@@ -54,6 +54,9 @@ public static class DenseTrainer
         var sinceBest = 0;
         string? stopReason = null;
         var earlyStopping = validation is not null && options.EarlyStopping > 0;
+        var stepsPerEpoch = (training.Rows + options.BatchSize - 1) / options.BatchSize;
+        var totalSteps = (long)stepsPerEpoch * options.Epochs;
+        long step = 0;
 
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -75,7 +78,7 @@ public static class DenseTrainer
                     failure = $"the training loss became {Describe(batchLoss)} in epoch {epoch} (mini-batch starting at shuffled position {start})";
                     break;
                 }
-                net.AdamStep(options.LearningRate, options.L2);
+                net.AdamStep(DenseLearningRate.At(options.Schedule, options.LearningRate, step++, stepsPerEpoch, totalSteps), options.L2);
             }
             double trainLoss = 0, validLoss = 0;
             if (failure is null)

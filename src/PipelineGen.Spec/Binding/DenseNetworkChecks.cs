@@ -23,6 +23,11 @@ internal static class DenseNetworkChecks
             var given = setting.Value.Value;
             if (setting.Items is not null || !words.Contains(given))
             {
+                if (param.Name == "schedule")
+                {
+                    diagnostics.Add(SpecDiagnostics.DenseUnknownSchedule.Create(file, setting.Value.Span, given, DidYouMean.Suggest(given, words), DidYouMean.List(words)));
+                    return false;
+                }
                 diagnostics.Add(SpecDiagnostics.DenseUnknownActivation.Create(file, setting.Value.Span, given, DidYouMean.Suggest(given, words), DidYouMean.List(words)));
                 return false;
             }
@@ -54,7 +59,7 @@ internal static class DenseNetworkChecks
         return true;
     }
 
-    /// <summary>Rules across the dense trainer's keys: PG0603 (layers and units/depth), PG0605 (deploy.onnx).</summary>
+    /// <summary>Rules across the dense trainer's keys: PG0603 (layers and units/depth).</summary>
     public static void CheckSpec(PipelineSpec spec, List<DiagnosticInfo> diagnostics)
     {
         if (spec.Model.Trainer.Value != DenseNetworkCatalog.Name) return;
@@ -63,8 +68,8 @@ internal static class DenseNetworkChecks
         if (layers is not null)
             foreach (var other in spec.Model.Params.Where(p => p.Name.Value is "units" or "depth"))
                 diagnostics.Add(SpecDiagnostics.DenseLayersAndUnits.Create(file, other.Name.Span, other.Name.Value));
-        if (spec.Deploy.Onnx)
-            diagnostics.Add(SpecDiagnostics.DenseNotOnnxExportable.Create(file, spec.Model.Trainer.Span.IsNone ? spec.Deploy.OnnxSpan : spec.Model.Trainer.Span));
+        // deploy.onnx is accepted: export joins the network's own graph to ML.NET's export of the preparation; a model
+        // whose graphs cannot be joined is PG0605, reported by 'export onnx' at deploy.onnx's line.
     }
 
     /// <summary>PG0606: a batch larger than the rows the build saw (only said when the build read the whole file).</summary>

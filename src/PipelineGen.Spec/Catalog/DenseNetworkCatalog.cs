@@ -12,6 +12,9 @@ public static class DenseNetworkCatalog
     public const string OptionsType = N + "DenseNetworkOptions";
     public const string ActivationType = "global::PipelineGen.Runtime.Networks.DenseActivation";
     public static readonly string[] Activations = { "relu", "tanh", "sigmoid" };
+    public const string ScheduleType = "global::PipelineGen.Runtime.Networks.DenseSchedule";
+    /// <summary>Learning-rate schedules (the runtime's DenseSchedule members); the first is the default.</summary>
+    public static readonly string[] Schedules = { "constant", "cosine" };
 
     /// <summary>Largest layer width accepted (a tabular network wider than this is a typo, and its weights would not fit in memory for long).</summary>
     public const int MaxUnits = 4096;
@@ -38,6 +41,8 @@ public static class DenseNetworkCatalog
             new ParamInfo("epochs", "Epochs", ParamType.Int, 1, 100000, false, "maximum passes over the training rows"),
             new ParamInfo("batch_size", "BatchSize", ParamType.Int, 1, 1000000, false, "rows per gradient step"),
             new ParamInfo("learning_rate", "LearningRate", ParamType.Double, 0, 10, true, "Adam step size"),
+            new ParamInfo("schedule", "Schedule", ParamType.Choice, null, null, false, "learning-rate schedule: constant, or cosine (linear warm-up over the first epoch, then cosine decay to 5% of learning_rate over the epoch budget)",
+                new EquatableArray<string>(Schedules), ScheduleType),
             new ParamInfo("early_stopping", "EarlyStopping", ParamType.Int, 0, 100000, false, "stop after this many epochs without a better validation loss; the best epoch's weights are kept (0: off)"),
             new ParamInfo("validation_fraction", "ValidationFraction", ParamType.Double, 0, 0.5, true, "share of the training rows held out (seeded) for early stopping"),
             new ParamInfo("seed", "Seed", ParamType.Int, 0, int.MaxValue, false, "seed of the initial weights, shuffling, dropout and the held-out rows"),

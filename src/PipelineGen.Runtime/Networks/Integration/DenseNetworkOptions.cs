@@ -25,6 +25,7 @@ public sealed class DenseNetworkOptions
     public int Epochs { get; set; } = Core.Epochs;
     public int BatchSize { get; set; } = Core.BatchSize;
     public double LearningRate { get; set; } = Core.LearningRate;
+    public DenseSchedule Schedule { get; set; } = Core.Schedule;
     /// <summary>Patience in epochs on the held-out loss; 0 = off (then nothing is held out).</summary>
     public int EarlyStopping { get; set; } = Core.EarlyStopping;
     /// <summary>Share of the training rows held out (seeded) for early stopping, in (0, 0.5].</summary>
@@ -48,11 +49,12 @@ public sealed class DenseNetworkOptions
         Epochs = epochs ?? Epochs,
         BatchSize = BatchSize,
         LearningRate = LearningRate,
+        Schedule = Schedule,
         EarlyStopping = HoldsOut ? EarlyStopping : 0,
         Seed = Seed,
     };
 
     /// <summary>How the card and run store describe the network (layers as built, every setting that changes training).</summary>
     public string Describe() => string.Create(CultureInfo.InvariantCulture,
-        $"layers [{string.Join(", ", EffectiveLayers)}], {Activation.ToString().ToLowerInvariant()}, dropout {Dropout}, l2 {L2}, epochs {Epochs}, batch {BatchSize}, lr {LearningRate}, early_stopping {EarlyStopping}, validation_fraction {ValidationFraction}, seed {Seed}");
+        $"layers [{string.Join(", ", EffectiveLayers)}], {Activation.ToString().ToLowerInvariant()}, dropout {Dropout}, l2 {L2}, epochs {Epochs}, batch {BatchSize}, lr {LearningRate}, schedule {Schedule.ToString().ToLowerInvariant()}, early_stopping {EarlyStopping}, validation_fraction {ValidationFraction}, seed {Seed}");
 }
