@@ -68,7 +68,7 @@ public sealed record TestReportOutcome(string? ReportPath, IReadOnlyList<string>
 /// <summary>
 /// Puts a test look into the evaluation report beside the stored cross-validated estimate: the HTML is drawn again from
 /// <see cref="StoredEvaluation"/> with the test column. An estimate measured for another spec, training data, trainer or
-/// hyperparameters than <paramref name="current"/> (or than the tested model's card) is not shown as this model's.
+/// hyperparameters than the current context (or than the tested model's card) is not shown as this model's.
 /// </summary>
 public static class TestReport
 {

@@ -19,14 +19,14 @@ public sealed class RunContextTests : IDisposable
     /// <summary>Like generated code for a spec with <c>iterations: 6</c>.</summary>
     private sealed class SixIterations(string project) : TitanicTestPipeline(project)
     {
-        public const string SpecHash = "spec-with-6-iterations";
+        public new const string SpecHash = "spec-with-6-iterations";
         public override int DefaultCapacity => 6;
     }
 
     /// <summary>The same spec after changing <c>iterations</c> to 200 (so the generator's spec hash changed too).</summary>
     private sealed class TwoHundredIterations(string project) : TitanicTestPipeline(project)
     {
-        public const string SpecHash = "spec-with-200-iterations";
+        public new const string SpecHash = "spec-with-200-iterations";
         public override int DefaultCapacity => 200;
     }
 
