@@ -15,7 +15,7 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 /// binary without probabilities: <c>Score</c> = weighted mean of the scores, <c>PredictedLabel</c> = Score &gt; 0;
 /// regression: <c>Score</c> = weighted mean.
 /// </summary>
-public static class EnsembleModel
+internal static class EnsembleModel
 {
     private const string Saved = "__ens_in_";
 
