@@ -31,7 +31,9 @@ public sealed class OnnxModel : IDisposable
 
     /// <summary>The model file.</summary>
     public string Path { get; }
+    /// <summary>The model's inputs (one per feature column), as the file declares them.</summary>
     public IReadOnlyList<OnnxColumn> Inputs { get; }
+    /// <summary>The model's outputs (<c>Score</c>, <c>Probability</c>, ...), as the file declares them.</summary>
     public IReadOnlyList<OnnxColumn> Outputs { get; }
 
     /// <summary>Opens a model file; a missing, empty or corrupt file is an <see cref="OnnxModelException"/> that names it.</summary>
@@ -141,5 +143,6 @@ public sealed class OnnxModel : IDisposable
 
     private static string FirstLine(string s) => s.Split('\n')[0].Trim();
 
+    /// <summary>Releases the ONNX Runtime session (native memory).</summary>
     public void Dispose() => _session.Dispose();
 }

@@ -6,6 +6,7 @@ namespace PipelineGen.Predictor;
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class OnnxInputAttribute(string name) : Attribute
 {
+    /// <summary>The model input's name.</summary>
     public string Name { get; } = name;
 }
 
@@ -13,6 +14,7 @@ public sealed class OnnxInputAttribute(string name) : Attribute
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class OnnxOutputAttribute(string name) : Attribute
 {
+    /// <summary>The model output's name.</summary>
     public string Name { get; } = name;
 }
 
@@ -92,5 +94,6 @@ public sealed class OnnxPredictor<TInput, TOutput> : IDisposable where TOutput :
             .Select(p => (p.Property, name(p.Attribute!)))
             .ToArray();
 
+    /// <summary>Releases the model (its ONNX Runtime session).</summary>
     public void Dispose() => _model.Dispose();
 }

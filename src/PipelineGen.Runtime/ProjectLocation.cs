@@ -16,7 +16,7 @@ namespace PipelineGen.Runtime;
 /// </list>
 /// The spec is found by name only: a folder holding another file of the same relative path is taken for the project.
 /// </remarks>
-public static class ProjectLocation
+internal static class ProjectLocation
 {
     /// <summary>Environment variable naming the project folder (the folder of the .csproj the spec path is relative to).</summary>
     public const string EnvironmentVariable = "PIPELINEGEN_PROJECT_DIR";

@@ -27,7 +27,7 @@ public sealed class DriftMonitor<TInput> where TInput : class, new()
     private readonly string? _noProfile;
     private long _rows;
 
-    public DriftMonitor(IReadOnlyList<RowBinder<TInput>.Field> fields, TrainingProfile? profile, string? noProfile)
+    internal DriftMonitor(IReadOnlyList<RowBinder<TInput>.Field> fields, TrainingProfile? profile, string? noProfile)
     {
         _profile = profile;
         _noProfile = noProfile;

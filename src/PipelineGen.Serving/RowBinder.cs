@@ -21,7 +21,7 @@ public sealed class RowBinder<TInput> where TInput : class, new()
     private readonly string _columnList;
 
     /// <summary>Builds the binder; throws <see cref="ServingStartupException"/> when <typeparamref name="TInput"/> does not match the pipeline's columns.</summary>
-    public RowBinder(PipelineSettings settings, TrainingProfile? profile)
+    internal RowBinder(PipelineSettings settings, TrainingProfile? profile)
     {
         var properties = typeof(TInput).GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite)
@@ -182,7 +182,7 @@ public sealed class RowBinder<TInput> where TInput : class, new()
         public PropertyInfo Property { get; }
         /// <summary>A feature the model was trained without missing values in: absent or null is a 400.</summary>
         public bool Required { get; }
-        public ColumnProfile? Profile { get; }
+        internal ColumnProfile? Profile { get; }
         /// <summary>"a number", "a string", ... as the error messages and OpenAPI say it.</summary>
         public string TypeWord { get; }
 

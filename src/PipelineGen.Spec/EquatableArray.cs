@@ -7,9 +7,11 @@ namespace PipelineGen.Spec;
 
 /// <summary>
 /// An immutable array with value equality, so records that hold collections stay equatable
-/// (the generator's incremental cache compares models with Equals).
+/// (the generator's incremental cache compares models with Equals). Elements must be equatable themselves
+/// (<c>IEquatable&lt;T&gt;</c>): an element compared by reference would make every run look changed to the cache.
 /// </summary>
 public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadOnlyList<T>
+    where T : IEquatable<T>
 {
     public static readonly EquatableArray<T> Empty = new(Array.Empty<T>());
     private readonly T[]? _items;
@@ -43,5 +45,5 @@ public readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IReadO
 
 public static class EquatableArray
 {
-    public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items) => new(items);
+    public static EquatableArray<T> ToEquatableArray<T>(this IEnumerable<T> items) where T : IEquatable<T> => new(items);
 }

@@ -22,7 +22,7 @@ public sealed class BatchScoringTests(TrainedTaxis taxis) : IClassFixture<Traine
         Assert.Equal(1000, rows.Count);
         var inputs = rows.Select(r => new TaxiDeviceInput
         {
-            Passengers = r.Passengers, Distance = r.Distance, Color = r.Color, Payment = r.Payment,
+            Passengers = r.Passengers, Distance = r.Distance, Color = r.Color, Payment = r.Payment ?? "",
             PickupZone = r.PickupZone ?? "", DropoffZone = r.DropoffZone ?? "", PickupBorough = r.PickupBorough ?? "", DropoffBorough = r.DropoffBorough ?? "",
         }).ToList();
 

@@ -21,7 +21,7 @@ public class DiagnosticTests
         Assert.Equal(SpecPath, span.Path);
         var line = yaml.Split('\n').ToList().FindIndex(l => l.Contains("lightgmb"));
         Assert.Equal(line, span.StartLinePosition.Line);
-        Assert.Equal(yaml.Split('\n')[line].IndexOf("lightgmb"), span.StartLinePosition.Character);
+        Assert.Equal(yaml.Split('\n')[line].IndexOf("lightgmb", StringComparison.Ordinal), span.StartLinePosition.Character);
         Assert.Contains("Did you mean 'lightgbm'?", d.GetMessage());
         // Only stand-in types are emitted for a spec with errors (members throw), so user code that names them compiles
         // and the user sees the real error, not a cascade of missing types.

@@ -117,7 +117,7 @@ public sealed class TuningGenerationTests : IDisposable
         var run = Run("/specs/t/pipeline.yaml", yaml, schema, null);
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileErrors);
-        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Warning && d.Id != "CS0436" /* the harness sees the compiled snapshots too */ && d.Location.SourceTree?.FilePath.EndsWith(".g.cs") == true));
+        Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Warning && d.Id != "CS0436" /* the harness sees the compiled snapshots too */ && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true));
         Assert.Contains("ITunablePipeline", run.Result.Results.Single().GeneratedSources.Single().SourceText.ToString());
     }
 

@@ -113,7 +113,7 @@ public class DenseDiagnosticsTests
         var d = Single(Bind(yaml).Diagnostics, "PG0204");
         Assert.Contains(expected, d.Message);
         var (line, column) = PositionOf(yaml, setting);
-        Assert.Equal((line, column + setting.IndexOf(": ") + 2), (d.Span.StartLine, d.Span.StartColumn));
+        Assert.Equal((line, column + setting.IndexOf(": ", StringComparison.Ordinal) + 2), (d.Span.StartLine, d.Span.StartColumn));
     }
 
     [Fact]

@@ -14,13 +14,13 @@ public interface ICommandContributor
 }
 
 /// <summary>Exit codes shared by every command (see the brief): 0 ok, 1 a check failed, 2 bad input.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Ok = 0, CheckFailed = 1, BadInput = 2;
 }
 
 /// <summary>What a running step reports for the run store. Set what applies; the host records it when the step ends.</summary>
-public sealed class StepRecord
+internal sealed class StepRecord
 {
     public SortedDictionary<string, string> Parameters { get; } = new(StringComparer.Ordinal);
     public List<RunMetric> Metrics { get; } = [];
@@ -61,30 +61,30 @@ public sealed class CommandServices
     }
 
     /// <summary>The output without wrapping: for machine-readable text (a JSON prediction) that a line break would corrupt.</summary>
-    public TextWriter RawOutput { get; }
+    internal TextWriter RawOutput { get; }
 
     /// <summary>The width output must fit, when known (a terminal, or asked for); null for a log (no wrapping).</summary>
-    public int? Width { get; }
+    internal int? Width { get; }
 
-    public IPipelineDefinition Pipeline { get; }
-    public TextWriter Output { get; }
-    public TextWriter Error { get; }
-    public IAnsiConsole Console { get; }
+    internal IPipelineDefinition Pipeline { get; }
+    internal TextWriter Output { get; }
+    internal TextWriter Error { get; }
+    internal IAnsiConsole Console { get; }
     /// <summary>False when output is redirected or captured: no colours, no live progress, plain lines instead.</summary>
-    public bool Interactive { get; }
-    public CommonOptions Options { get; } = new();
+    internal bool Interactive { get; }
+    internal CommonOptions Options { get; } = new();
 
     /// <summary>Where runs are recorded. Default: <c>&lt;project dir&gt;/.pipelinegen/runs.db</c>.</summary>
-    public string RunStorePath { get; init; } = "";
+    internal string RunStorePath { get; init; } = "";
 
-    public RunStore OpenRunStore() => new(RunStorePath);
+    internal RunStore OpenRunStore() => new(RunStorePath);
 
     /// <summary>
     /// Runs one workflow step: times it, maps bad input (<see cref="DataValidationException"/>,
     /// <see cref="EvaluationException"/>, <see cref="ArgumentException"/>, missing files) to exit code 2 with a
     /// clear message, and records the run (id, step, parameters, metrics, outcome) in the run store.
     /// </summary>
-    public int RunStep(string step, Func<StepRecord, int> body)
+    internal int RunStep(string step, Func<StepRecord, int> body)
     {
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -140,7 +140,7 @@ public sealed class CommandServices
     /// Runs <paramref name="work"/> with a progress display: a live bar when interactive, otherwise one plain line per
     /// completed unit (so captured logs stay readable).
     /// </summary>
-    public T WithProgress<T>(string title, Func<Action<int, int, string>, T> work)
+    internal T WithProgress<T>(string title, Func<Action<int, int, string>, T> work)
     {
         if (!Interactive)
         {
@@ -164,7 +164,7 @@ public sealed class CommandServices
 }
 
 /// <summary>Options several commands share. One instance each, added to every command that takes it.</summary>
-public sealed class CommonOptions
+internal sealed class CommonOptions
 {
     public Option<string?> Data { get; } = new("--data")
     {

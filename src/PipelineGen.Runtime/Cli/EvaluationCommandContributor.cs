@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace PipelineGen.Runtime.Cli;
 
 /// <summary><c>evaluate</c> (model against baseline under the protocol) and <c>baseline</c> (the trivial model alone).</summary>
-public sealed class EvaluationCommandContributor : ICommandContributor
+internal sealed class EvaluationCommandContributor : ICommandContributor
 {
     public void Contribute(RootCommand root, CommandServices services)
     {
@@ -118,7 +118,7 @@ public sealed class EvaluationCommandContributor : ICommandContributor
 }
 
 /// <summary>Formats an <see cref="EvaluationResult"/> for the console: context, the summary table, the verdict, warnings.</summary>
-public static class EvaluationReportWriter
+internal static class EvaluationReportWriter
 {
     /// <param name="console">Where to write.</param>
     /// <param name="result">What to write.</param>

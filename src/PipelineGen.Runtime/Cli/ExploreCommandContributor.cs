@@ -4,7 +4,7 @@ using PipelineGen.Runtime.Exploration;
 namespace PipelineGen.Runtime.Cli;
 
 /// <summary><c>explore</c>: the data understanding report of the Exploration area, before any training.</summary>
-public sealed class ExploreCommandContributor : ICommandContributor
+internal sealed class ExploreCommandContributor : ICommandContributor
 {
     public void Contribute(RootCommand root, CommandServices services)
     {

@@ -8,7 +8,7 @@ namespace PipelineGen.Runtime.Cli;
 /// <c>models</c> (the versions of the pipeline's model, which is current, their metric and gates), <c>models promote V
 /// --reason</c> and <c>models rollback --reason</c>. The work is in <see cref="ModelVersions"/>; this file parses and formats.
 /// </summary>
-public sealed class ModelsCommandContributor : ICommandContributor
+internal sealed class ModelsCommandContributor : ICommandContributor
 {
     /// <summary>Width of the version list (a terminal's 80 columns).</summary>
     public const int Width = 80;

@@ -14,7 +14,7 @@ namespace PipelineGen.Runtime.Cli;
 /// identified by pid and start time, so a reused pid is not mistaken for it. Without the variable (a user running
 /// <c>dotnet run -- train</c>, <c>nohup</c>) nothing is watched.
 /// </remarks>
-public static class ParentProcessWatch
+internal static class ParentProcessWatch
 {
     public const string ParentPidVariable = "PIPELINEGEN_PARENT_PID";
 

@@ -6,7 +6,7 @@ namespace PipelineGen.Runtime.Cli;
 /// One progress line on a terminal's stderr ("explore: 40%"), redrawn in place with a carriage return at most every
 /// 200 ms and erased when disposed. Only for interactive use: redirected output gets no progress at all.
 /// </summary>
-public sealed class ProgressLine(TextWriter error, string step) : IProgress<double>, IDisposable
+internal sealed class ProgressLine(TextWriter error, string step) : IProgress<double>, IDisposable
 {
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private TimeSpan _last = TimeSpan.MinValue;

@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace PipelineGen.Runtime.Cli;
 
 /// <summary><c>runs</c> (recent runs) and <c>runs compare A B</c> (parameters and metrics side by side).</summary>
-public sealed class RunsCommandContributor : ICommandContributor
+internal sealed class RunsCommandContributor : ICommandContributor
 {
     public void Contribute(RootCommand root, CommandServices services)
     {

@@ -11,7 +11,7 @@ namespace PipelineGen.Runtime.Cli;
 /// <c>curve</c>, <c>train</c>, <c>test</c>, <c>predict</c> and <c>run</c> (the whole workflow). The work is in the
 /// Training area's typed steps; this file parses options and records runs.
 /// </summary>
-public sealed class TrainingCommandContributor : ICommandContributor
+internal sealed class TrainingCommandContributor : ICommandContributor
 {
     public void Contribute(RootCommand root, CommandServices services)
     {

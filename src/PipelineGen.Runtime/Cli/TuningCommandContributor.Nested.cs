@@ -5,7 +5,7 @@ using PipelineGen.Runtime.Tuning;
 namespace PipelineGen.Runtime.Cli;
 
 /// <summary><c>tune --nested K</c>: nested cross-validation as the honest estimate (see docs/runtime-tuning.md).</summary>
-public sealed partial class TuningCommandContributor
+internal sealed partial class TuningCommandContributor
 {
     /// <summary>
     /// Runs the K outer searches and prints the nested estimate as the headline; then, unless <c>--no-lock</c>, the

@@ -6,7 +6,7 @@ using PipelineGen.Runtime.Tuning.Storage;
 namespace PipelineGen.Runtime.Cli;
 
 /// <summary><c>tune --storage</c> (a study shared through PostgreSQL by many workers) and <c>tune --status</c>.</summary>
-public sealed partial class TuningCommandContributor
+internal sealed partial class TuningCommandContributor
 {
     /// <summary>The options of shared studies, added to <c>tune</c>.</summary>
     internal sealed class SharedOptions

@@ -8,7 +8,7 @@ using PipelineGen.Runtime.Tuning;
 namespace PipelineGen.Runtime.Cli;
 
 /// <summary><c>tune</c>: the hyperparameter search of the spec's <c>tune</c> section (see docs/runtime-tuning.md).</summary>
-public sealed partial class TuningCommandContributor : ICommandContributor
+internal sealed partial class TuningCommandContributor : ICommandContributor
 {
     public void Contribute(RootCommand root, CommandServices services)
     {

@@ -7,7 +7,7 @@ namespace PipelineGen.Runtime.Data;
 /// another control character, a directory, a device (<c>/dev/zero</c> never ends) or a named pipe (opening it blocks
 /// until someone writes) is bad input (exit code 2) with a message that says what to do, never a hang or a crash.
 /// </summary>
-public static class DataFileGuard
+internal static class DataFileGuard
 {
     /// <summary>Throws <see cref="DataValidationException"/> when <paramref name="path"/> cannot be a path at all.</summary>
     public static void CheckPathText(string? path, string what = "data file")

@@ -4,11 +4,11 @@ using System.Text;
 
 namespace PipelineGen.Runtime.Data;
 
-public enum RowProblemKind { RaggedRow, UnparsableNumber, UnparsableBoolean, UnbalancedQuote, HeaderMismatch }
+internal enum RowProblemKind { RaggedRow, UnparsableNumber, UnparsableBoolean, UnbalancedQuote, HeaderMismatch }
 
 /// <summary>One bad row (or header) of a data file, with where it is and what to do about it.</summary>
 /// <remarks><c>LineNumber</c>: 1-based physical line in the file. <c>ColumnNumber</c>: 1-based field position in the line (the column the name refers to).</remarks>
-public sealed record RowProblem(
+internal sealed record RowProblem(
     RowProblemKind Kind, string FilePath, long LineNumber, int ColumnNumber, string? ColumnName, string Message, string FixHint)
 {
     public override string ToString() =>
@@ -16,7 +16,7 @@ public sealed record RowProblem(
 }
 
 /// <summary>Bad input data: the CLI maps it to exit code 2.</summary>
-public sealed class DataValidationException(string message, IReadOnlyList<RowProblem> problems) : Exception(message)
+internal sealed class DataValidationException(string message, IReadOnlyList<RowProblem> problems) : Exception(message)
 {
     public IReadOnlyList<RowProblem> Problems { get; } = problems;
 }
@@ -25,7 +25,7 @@ public sealed class DataValidationException(string message, IReadOnlyList<RowPro
 /// Per-row keys an evaluation protocol needs to split honestly, indexed by the loader's row index (the order in which
 /// <see cref="IPipelineDefinition.LoadData"/> yields rows). One small array per key, never the rows themselves.
 /// </summary>
-public sealed class RowKeys
+internal sealed class RowKeys
 {
     public required long RowCount { get; init; }
     /// <summary>Rows to leave out of every split (bad rows under <see cref="BadRowPolicy.Skip"/>).</summary>
@@ -44,7 +44,7 @@ public sealed class RowKeys
 /// One streaming pass over a delimited data file: finds rows the loader would silently mangle (ragged rows,
 /// unparsable numbers or booleans, unbalanced quotes) and collects the per-row keys splits need.
 /// </summary>
-public sealed class DataScan
+internal sealed class DataScan
 {
     /// <summary>How many problems are kept with full detail; the rest are only counted.</summary>
     public const int MaxProblemsKept = 100;

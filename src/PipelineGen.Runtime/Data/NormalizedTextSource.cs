@@ -36,7 +36,7 @@ public static class DelimitedData
 /// nothing of this pass through untouched; the header, empty and comment lines, and lines with an unclosed quote
 /// (bad rows, reported by <see cref="DataScan"/>) pass through unchanged, so line numbers and row order stay the same.
 /// </summary>
-public sealed class NormalizedTextSource : IMultiStreamSource
+internal sealed class NormalizedTextSource : IMultiStreamSource
 {
     private readonly string _path;
     private readonly PipelineSettings _settings;

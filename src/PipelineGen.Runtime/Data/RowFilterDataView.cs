@@ -11,7 +11,7 @@ namespace PipelineGen.Runtime.Data;
 /// <param name="source">The view to filter (typically what <see cref="IPipelineDefinition.LoadData"/> returns).</param>
 /// <param name="keepRow">Called with the source row index (0-based, in file order).</param>
 /// <param name="keptRowCount">The number of kept rows when the caller knows it; some trainers size buffers with it.</param>
-public sealed class RowFilterDataView(IDataView source, Func<long, bool> keepRow, long? keptRowCount = null) : IDataView
+internal sealed class RowFilterDataView(IDataView source, Func<long, bool> keepRow, long? keptRowCount = null) : IDataView
 {
     // Row indices only mean something in source order, so this view never shuffles.
     public bool CanShuffle => false;

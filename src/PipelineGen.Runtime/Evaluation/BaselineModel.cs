@@ -10,7 +10,7 @@ namespace PipelineGen.Runtime.Evaluation;
 /// <c>majority</c> (always the most frequent class), <c>mean</c> or <c>median</c> (regression).
 /// It scores a validation part into the same columns a trained pipeline produces, so the same evaluators measure it.
 /// </summary>
-public sealed class BaselineModel
+internal sealed class BaselineModel
 {
     private readonly MlTaskKind _task;
     private readonly float _constant;        // binary: P(positive); regression: the prediction

@@ -1,22 +1,22 @@
 namespace PipelineGen.Runtime.Evaluation;
 
 /// <summary>A curve at fixed x positions: the mean over splits and its standard deviation (null std with one split).</summary>
-public sealed record CurveBand(IReadOnlyList<double> X, IReadOnlyList<double> Mean, IReadOnlyList<double>? Std);
+internal sealed record CurveBand(IReadOnlyList<double> X, IReadOnlyList<double> Mean, IReadOnlyList<double>? Std);
 
 /// <summary>Precision, recall and F1 of the positive class when rows with P(positive) at or above the threshold are called positive.</summary>
-public sealed record ThresholdPoint(double Threshold, double? Precision, double Recall, double? F1, long TruePositives, long FalsePositives, long FalseNegatives, long TrueNegatives);
+internal sealed record ThresholdPoint(double Threshold, double? Precision, double Recall, double? F1, long TruePositives, long FalsePositives, long FalseNegatives, long TrueNegatives);
 
 /// <summary>One bin of a reliability diagram: rows whose predicted probability falls in [Lower, Upper).</summary>
-public sealed record CalibrationBin(double Lower, double Upper, long Rows, double MeanPredicted, double ObservedRate);
+internal sealed record CalibrationBin(double Lower, double Upper, long Rows, double MeanPredicted, double ObservedRate);
 
 /// <summary>Precision, recall and F1 of one class (one-vs-rest) from a confusion matrix.</summary>
-public sealed record ClassMetrics(string Class, long Support, double? Precision, double? Recall, double? F1);
+internal sealed record ClassMetrics(string Class, long Support, double? Precision, double? Recall, double? F1);
 
 /// <summary>
 /// The numbers behind the evaluation report's charts, computed from the out-of-fold predictions (no model is run here).
 /// Pure functions, so each figure can be checked on its own.
 /// </summary>
-public static class EvaluationCurves
+internal static class EvaluationCurves
 {
     /// <summary>Evenly spaced grid 0, 1/n, …, 1.</summary>
     public static double[] Grid(int n = 50) => Enumerable.Range(0, n + 1).Select(i => i / (double)n).ToArray();

@@ -9,7 +9,7 @@ namespace PipelineGen.Runtime.Evaluation;
 /// <param name="Metrics">Test metrics by name.</param>
 /// <param name="Rows">Test rows scored.</param>
 /// <param name="Path">Test data file.</param>
-public sealed record TestSetFigures(IReadOnlyDictionary<string, double> Metrics, long Rows, string Path);
+internal sealed record TestSetFigures(IReadOnlyDictionary<string, double> Metrics, long Rows, string Path);
 
 /// <summary>
 /// Writes an <see cref="EvaluationResult"/> as one self-contained HTML page in the explore report's style: the metrics
@@ -18,7 +18,7 @@ public sealed record TestSetFigures(IReadOnlyDictionary<string, double> Metrics,
 /// multiclass: confusion and per-class figures; regression: predicted vs actual, residuals, error distribution),
 /// permutation importance, the per-split table and metrics per segment of the group column.
 /// </summary>
-public static class EvaluationHtml
+internal static class EvaluationHtml
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

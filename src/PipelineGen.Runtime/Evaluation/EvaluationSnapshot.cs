@@ -6,7 +6,7 @@ namespace PipelineGen.Runtime.Evaluation;
 /// report (see <c>Training/StoredEvaluation</c>) so that a later <c>test</c> can draw the same page again with its one
 /// look beside the estimate, without keeping the out-of-fold predictions or evaluating again.
 /// </summary>
-public sealed record EvaluationSnapshot
+internal sealed record EvaluationSnapshot
 {
     public required string PipelineName { get; init; }
     /// <summary>The line under the title: task, protocol, data and rows.</summary>

@@ -6,7 +6,7 @@ using PipelineGen.Runtime.Data;
 namespace PipelineGen.Runtime.Evaluation;
 
 /// <summary>Overrides of the spec's settings for one evaluation (what the CLI's options map to). Null keeps the spec's value.</summary>
-public sealed record EvaluationOptions
+internal sealed record EvaluationOptions
 {
     /// <summary>Data file; relative paths are taken from the current directory. Default: the spec's training data.</summary>
     public string? DataPath { get; init; }
@@ -41,19 +41,19 @@ public sealed record EvaluationOptions
 }
 
 /// <summary>One split's validation rows scored by the model fitted on its training part.</summary>
-public sealed record ScoredSplit(int Index, MLContext Context, IDataView Scored);
+internal sealed record ScoredSplit(int Index, MLContext Context, IDataView Scored);
 
-public sealed record SplitProgress(int Completed, int Total, string Split);
+internal sealed record SplitProgress(int Completed, int Total, string Split);
 
 /// <summary>Metrics of one split; a null metric was undefined there.</summary>
 /// <remarks><c>ValidationClassCounts</c>: Classification: validation rows per class (<see cref="EvaluationResult.ClassNames"/> order); null for regression.</remarks>
-public sealed record SplitResult(
+internal sealed record SplitResult(
     int Repeat, int Fold, long TrainingRows, long ValidationRows,
     IReadOnlyDictionary<string, double?>? Model, IReadOnlyDictionary<string, double?> Baseline,
     IReadOnlyList<long>? ValidationClassCounts = null);
 
 /// <summary>Everything an evaluation measured. The CLI only formats it.</summary>
-public sealed class EvaluationResult
+internal sealed class EvaluationResult
 {
     public required string PipelineName { get; init; }
     public required MlTaskKind Task { get; init; }
@@ -116,7 +116,7 @@ public sealed class EvaluationResult
 /// splits, fits the whole pipeline on each training part only, measures it and the baseline on the validation part,
 /// aggregates and compares.
 /// </summary>
-public static class Evaluator
+internal static class Evaluator
 {
     public static EvaluationResult Evaluate(IPipelineDefinition pipeline, EvaluationOptions? options = null)
     {

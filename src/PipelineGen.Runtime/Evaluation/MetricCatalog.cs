@@ -1,7 +1,7 @@
 namespace PipelineGen.Runtime.Evaluation;
 
 /// <summary>The metric names of the spec and the runtime, per task, and which way is better.</summary>
-public static class MetricCatalog
+internal static class MetricCatalog
 {
     public static IReadOnlyList<string> For(MlTaskKind task) => task switch
     {

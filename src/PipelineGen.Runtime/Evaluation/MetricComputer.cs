@@ -8,7 +8,7 @@ namespace PipelineGen.Runtime.Evaluation;
 /// calibrated binary models, <c>Probability</c>) with ML.NET's own evaluators. A metric that is not defined on the
 /// data (e.g. AUC without a positive example, or NaN) is null and comes with a warning; NaN never leaves here.
 /// </summary>
-public static class MetricComputer
+internal static class MetricComputer
 {
     public static IReadOnlyDictionary<string, double?> Compute(
         MLContext mlContext, MlTaskKind task, IDataView scored, string where, ICollection<string> warnings)

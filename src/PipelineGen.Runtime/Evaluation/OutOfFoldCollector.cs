@@ -9,7 +9,7 @@ namespace PipelineGen.Runtime.Evaluation;
 /// repeated K-fold a row is predicted once per repeat and the predictions are averaged; under a holdout only the
 /// validation rows get one (the others stay NaN). This is what ensemble selection combines (Caruana et al. 2004).
 /// </summary>
-public sealed partial class OutOfFoldCollector
+internal sealed partial class OutOfFoldCollector
 {
     private double[]? _sum;
     private int[]? _count;

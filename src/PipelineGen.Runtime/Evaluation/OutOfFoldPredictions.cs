@@ -9,7 +9,7 @@ namespace PipelineGen.Runtime.Evaluation;
 /// not see it), so the report's curves, confusion matrices and residual plots need no second evaluation. One entry per
 /// validation row and split; with repeated K-fold a row appears once per repeat.
 /// </summary>
-public sealed class OutOfFoldPredictions
+internal sealed class OutOfFoldPredictions
 {
     public required MlTaskKind Task { get; init; }
     /// <summary>Split index (into <see cref="EvaluationResult.Splits"/>) of each row.</summary>

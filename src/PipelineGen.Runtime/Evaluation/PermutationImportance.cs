@@ -15,7 +15,7 @@ namespace PipelineGen.Runtime.Evaluation;
 /// are not the column's importance (its slots move together). Shuffling the raw column and rescoring the whole fitted
 /// pipeline answers it for every column kind, at one rescoring of the validation rows per column.
 /// </remarks>
-public static class PermutationImportance
+internal static class PermutationImportance
 {
     /// <summary>Share of the total importance above which one column "carries almost all of it" (possible leak).</summary>
     public const double DominantShare = 0.8;
@@ -47,7 +47,7 @@ public static class PermutationImportance
 /// <summary>Importance of one column across splits.</summary>
 /// <param name="Column">Feature column.</param>
 /// <param name="PerSplit">Metric loss per split (null where the metric was undefined).</param>
-public sealed record ColumnImportance(string Column, IReadOnlyList<double?> PerSplit)
+internal sealed record ColumnImportance(string Column, IReadOnlyList<double?> PerSplit)
 {
     public double? Mean => PerSplit.Any(v => v.HasValue) ? PerSplit.Where(v => v.HasValue).Average(v => v!.Value) : null;
     public double? Min => PerSplit.Any(v => v.HasValue) ? PerSplit.Where(v => v.HasValue).Min(v => v!.Value) : null;
@@ -55,7 +55,7 @@ public sealed record ColumnImportance(string Column, IReadOnlyList<double?> PerS
 }
 
 /// <summary>What the model relies on: permutation importance per feature column, and a column carrying almost all of it.</summary>
-public sealed record FeatureImportance(string Metric, IReadOnlyList<ColumnImportance> Columns)
+internal sealed record FeatureImportance(string Metric, IReadOnlyList<ColumnImportance> Columns)
 {
     /// <summary>The column carrying at least <see cref="PermutationImportance.DominantShare"/> of the summed positive importance, or null.</summary>
     public ColumnImportance? Dominant

@@ -4,7 +4,7 @@ using PipelineGen.Runtime.Data;
 namespace PipelineGen.Runtime.Evaluation;
 
 /// <summary>One training/validation split of the loader's rows.</summary>
-public sealed class DataSplit
+internal sealed class DataSplit
 {
     private readonly int[] _assignment; // per row: fold id, or -1 for rows left out of every split
     private readonly int _validationFold;
@@ -42,7 +42,7 @@ public sealed class DataSplit
 }
 
 /// <summary>All splits of one evaluation protocol, and what the planner had to do to keep them honest.</summary>
-public sealed class SplitPlan
+internal sealed class SplitPlan
 {
     public required EvaluationProtocol Protocol { get; init; }
     public required IReadOnlyList<DataSplit> Splits { get; init; }
@@ -70,7 +70,7 @@ public sealed class SplitPlan
 /// <param name="FirstRow">Zero-based loader row of its first row.</param>
 /// <param name="ByGroup">Joined (at least partly) by the group column, not only by identical content.</param>
 /// <param name="ClassMix">Classification: rows per class name in the unit.</param>
-public sealed record LargeUnit(int Rows, double Share, int FirstRow, bool ByGroup, IReadOnlyList<KeyValuePair<string, int>> ClassMix);
+internal sealed record LargeUnit(int Rows, double Share, int FirstRow, bool ByGroup, IReadOnlyList<KeyValuePair<string, int>> ClassMix);
 
 /// <summary>
 /// Assigns rows to folds. Rows that share a group value, and (under <see cref="DuplicatePolicy.Group"/>) exact-duplicate
@@ -80,7 +80,7 @@ public sealed record LargeUnit(int Rows, double Share, int FirstRow, bool ByGrou
 /// stratification, to the smallest fold. A unit larger than half a validation part cannot be placed in balance: the
 /// plan says so (<see cref="SplitPlan.LargeUnits"/> and a warning with the choices). Deterministic for a fixed seed.
 /// </summary>
-public static class SplitPlanner
+internal static class SplitPlanner
 {
     /// <summary>A unit larger than this share of a validation part's expected size cannot be placed in balance.</summary>
     public const double LargeUnitShareOfFold = 0.5;
@@ -368,4 +368,4 @@ public static class SplitPlanner
 }
 
 /// <summary>An evaluation that cannot run as configured (bad options or data too small): exit code 2 in the CLI.</summary>
-public sealed class EvaluationException(string message) : Exception(message);
+internal sealed class EvaluationException(string message) : Exception(message);

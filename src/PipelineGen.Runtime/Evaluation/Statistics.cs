@@ -4,7 +4,7 @@ namespace PipelineGen.Runtime.Evaluation;
 
 /// <summary>A metric over all splits: mean ± sample standard deviation and a 95% t-interval of the mean, clipped to the metric's range.</summary>
 /// <remarks><c>Count</c>: Splits on which the metric was defined. <c>UndefinedCount</c>: Splits on which it was not (e.g. no positive example): left out, never averaged as NaN. <c>StdDev</c>: Null with fewer than two values. <c>CiLow</c>: Null with fewer than two values.</remarks>
-public sealed record MetricSummary(string Name, int Count, int UndefinedCount, double? Mean, double? StdDev, double? CiLow, double? CiHigh)
+internal sealed record MetricSummary(string Name, int Count, int UndefinedCount, double? Mean, double? StdDev, double? CiLow, double? CiHigh)
 {
     public bool IsDefined => Count > 0;
 
@@ -22,11 +22,11 @@ public sealed record MetricSummary(string Name, int Count, int UndefinedCount, d
     }
 }
 
-public enum Verdict { BeatsBaseline, DoesNotBeatBaseline, Inconclusive }
+internal enum Verdict { BeatsBaseline, DoesNotBeatBaseline, Inconclusive }
 
 /// <summary>Model against baseline on the primary metric, split by split.</summary>
 /// <remarks><c>MeanImprovement</c>: Mean of (model − baseline) in the metric's good direction. <c>Noise</c>: Fold-to-fold standard deviation of the model's metric: the improvement must exceed it. <c>PValue</c>: One-sided p-value of the corrected resampled paired t-test (Nadeau &amp; Bengio).</remarks>
-public sealed record BaselineComparison(
+internal sealed record BaselineComparison(
     string Metric, int Pairs, double? MeanImprovement, double? Noise, double? TStatistic, double? PValue, Verdict Verdict, string Explanation)
 {
     public const double SignificanceLevel = 0.05;

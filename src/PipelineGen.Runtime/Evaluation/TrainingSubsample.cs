@@ -10,7 +10,7 @@ namespace PipelineGen.Runtime.Evaluation;
 /// the seed, the split and the fraction — every trial at a rung is trained on exactly the same rows and compared
 /// fairly — and a larger fraction keeps a superset of a smaller one's rows. Validation rows are never touched.
 /// </summary>
-public static class TrainingSubsample
+internal static class TrainingSubsample
 {
     /// <summary>Rows kept per class: at least one of each class present, so a classifier still sees every label.</summary>
     public static bool[] Select(RowKeys keys, DataSplit split, double fraction, int seed)

@@ -5,13 +5,13 @@ using PipelineGen.Runtime.Data;
 namespace PipelineGen.Runtime.Exploration;
 
 /// <summary>A problem with the input of explore (missing file, no label column): the command exits with 2.</summary>
-public sealed class ExplorationInputException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class ExplorationInputException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// The <c>explore</c> step: one streaming pass over the training data (statistics, samples, duplicates), one over the
 /// comparison data (drift), then one-column LightGBM probes for target leakage on a bounded row sample.
 /// </summary>
-public static class DataExplorer
+internal static class DataExplorer
 {
     /// <summary>Rows with all values below which id-like and imbalance heuristics say nothing.</summary>
     private const int MinRowsForHeuristics = 20;

@@ -20,7 +20,7 @@ internal static class DriftAnalysis
 /// the comparison data, and what the REST service (PipelineGen.Serving) runs between the training profile and the inputs
 /// it received, so both report the same measures and verdict words.
 /// </summary>
-public static class DriftComparison
+internal static class DriftComparison
 {
     private const int QuantileBins = 10;
     private const int MaxCategoryBins = 10;

@@ -1,7 +1,7 @@
 namespace PipelineGen.Runtime.Exploration;
 
 /// <summary>Population stability index and the two-sample Kolmogorov–Smirnov test.</summary>
-public static class DriftStatistics
+internal static class DriftStatistics
 {
     /// <summary>Shares below this are floored so an empty bin does not make PSI infinite.</summary>
     public const double ShareFloor = 1e-4;

@@ -6,7 +6,7 @@ namespace PipelineGen.Runtime.Exploration;
 
 /// <summary>One column dropped from the full model. <c>ScoreWithout</c>: the holdout metric without it;
 /// <c>ErrorRatio</c>: the model's error without the column divided by its error with every column.</summary>
-public sealed record DropColumnProbe(string Column, double ScoreWithout, double ErrorRatio, bool Flagged)
+internal sealed record DropColumnProbe(string Column, double ScoreWithout, double ErrorRatio, bool Flagged)
 {
     /// <summary>Flagged column only: other columns whose removal also passed the test. They are what the leak is decoded
     /// with (the quantity beside a total = price × quantity), not accused themselves: without the flagged column they do not matter.</summary>
@@ -20,7 +20,7 @@ public sealed record DropColumnProbe(string Column, double ScoreWithout, double 
 /// (or the model is at least <c>VeryGood</c> and the error grows <c>StrongErrorRatio</c>-fold) and takes it out of the
 /// near-perfect range. <c>LeftOut</c>: features the probe could not encode (free text).
 /// </summary>
-public sealed record DropColumnSummary(string Metric, double FullScore, double NearPerfect, double MinErrorRatio, double VeryGood, double StrongErrorRatio, int TrainRows,
+internal sealed record DropColumnSummary(string Metric, double FullScore, double NearPerfect, double MinErrorRatio, double VeryGood, double StrongErrorRatio, int TrainRows,
     int HoldoutRows, string Trainer, IReadOnlyList<DropColumnProbe> Probes, IReadOnlyList<string> LeftOut)
 {
     /// <summary>The metric without the flagged column; when that is still near-perfect, more columns may leak.</summary>

@@ -3,7 +3,7 @@ using System.Text;
 namespace PipelineGen.Runtime.Exploration;
 
 /// <summary>Plain-text summary of an <see cref="ExplorationReport"/> for a terminal or a log (no colour codes).</summary>
-public static class ExplorationConsole
+internal static class ExplorationConsole
 {
     private const int MaxCell = 24;
 

@@ -8,7 +8,7 @@ namespace PipelineGen.Runtime.Exploration;
 /// Writes an <see cref="ExplorationReport"/> as one self-contained HTML file: inline CSS, charts as inline SVG,
 /// no scripts, fonts or URLs, so it opens offline and can be mailed around. Every data value is HTML-encoded.
 /// </summary>
-public static class ExplorationHtml
+internal static class ExplorationHtml
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private const string TrainColor = "#3b6fb6", CompareColor = "#e8833a", LeakColor = "#c0392b";

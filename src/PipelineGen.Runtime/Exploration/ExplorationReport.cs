@@ -1,7 +1,7 @@
 namespace PipelineGen.Runtime.Exploration;
 
 /// <summary>Options of the <c>explore</c> step.</summary>
-public sealed record ExploreOptions
+internal sealed record ExploreOptions
 {
     /// <summary>Data to explore; null means <see cref="PipelineSettings.TrainDataPath"/>. Relative paths resolve against the current directory.</summary>
     public string? DataPath { get; init; }
@@ -62,22 +62,22 @@ public sealed record ExploreOptions
     public bool FailOnMajorDrift { get; init; }
 }
 
-public enum WarningKind { Imbalance, SingleClass, Leakage, Drift, IdLike, AllMissing, Constant, HighMissing, Duplicates, Unreadable, BadRows, InformativeMissing }
+internal enum WarningKind { Imbalance, SingleClass, Leakage, Drift, IdLike, AllMissing, Constant, HighMissing, Duplicates, Unreadable, BadRows, InformativeMissing }
 
-public enum WarningSeverity { Info, Warning, Serious }
+internal enum WarningSeverity { Info, Warning, Serious }
 
-public sealed record ExplorationWarning(WarningKind Kind, WarningSeverity Severity, string? Column, string Message);
+internal sealed record ExplorationWarning(WarningKind Kind, WarningSeverity Severity, string? Column, string Message);
 
 /// <summary>Summary statistics of numbers (or of text lengths, or of dates as OLE automation days).
 /// <c>QuantilesFromSample</c>: median and quartiles come from a uniform reservoir sample, not from every row.</summary>
-public sealed record NumericSummary(double Min, double Max, double Mean, double StdDev, double Median,
+internal sealed record NumericSummary(double Min, double Max, double Mean, double StdDev, double Median,
     double Q1, double Q3, bool QuantilesFromSample);
 
-public sealed record HistogramBin(double Lower, double Upper, double Count);
+internal sealed record HistogramBin(double Lower, double Upper, double Count);
 
-public sealed record ValueCount(string Value, long Count, double Share);
+internal sealed record ValueCount(string Value, long Count, double Share);
 
-public sealed record ColumnProfile
+internal sealed record ColumnProfile
 {
     public required string Name { get; init; }
     public required ColumnKind Kind { get; init; }
@@ -106,21 +106,21 @@ public sealed record ColumnProfile
     public long Unparsed { get; init; }
 }
 
-public sealed record ClassBalance(IReadOnlyList<ValueCount> Classes, double MinorityShare, double MajorityToMinorityRatio, bool Imbalanced);
+internal sealed record ClassBalance(IReadOnlyList<ValueCount> Classes, double MinorityShare, double MajorityToMinorityRatio, bool Imbalanced);
 
-public sealed record DuplicateExample(long RowNumber, long FirstRowNumber, string Row);
+internal sealed record DuplicateExample(long RowNumber, long FirstRowNumber, string Row);
 
 /// <summary>Rows that repeat an earlier row. <c>Exact</c> is false when more distinct rows were seen than
 /// <see cref="ExploreOptions.DuplicateHashCap"/> (the count is then a lower bound).</summary>
-public sealed record DuplicateSummary(long DuplicateRows, double Percent, IReadOnlyList<DuplicateExample> Examples, bool Exact, IReadOnlyList<string> ColumnsCompared);
+internal sealed record DuplicateSummary(long DuplicateRows, double Percent, IReadOnlyList<DuplicateExample> Examples, bool Exact, IReadOnlyList<string> ColumnsCompared);
 
-public sealed record IdLikeColumn(string Column, string Reason);
+internal sealed record IdLikeColumn(string Column, string Reason);
 
 /// <summary>One column's probe. <c>Score</c>: holdout metric of a model trained on this column alone (NaN when it could
 /// not be computed; see <c>Note</c>). <c>Baseline</c>: what a model that ignores the column scores (0.5 AUC, 0 R², 1/k macro accuracy).</summary>
-public sealed record LeakageProbe(string Column, double Score, double Baseline, bool Flagged, string? Note);
+internal sealed record LeakageProbe(string Column, double Score, double Baseline, bool Flagged, string? Note);
 
-public sealed record LeakageSummary(string Metric, double Threshold, int TrainRows, int HoldoutRows, string Trainer,
+internal sealed record LeakageSummary(string Metric, double Threshold, int TrainRows, int HoldoutRows, string Trainer,
     IReadOnlyList<LeakageProbe> Probes)
 {
     public IEnumerable<LeakageProbe> Flagged => Probes.Where(p => p.Flagged);
@@ -132,19 +132,19 @@ public sealed record LeakageSummary(string Metric, double Threshold, int TrainRo
     public DropColumnSummary? DropColumn { get; init; }
 }
 
-public enum DriftVerdict { Stable, Moderate, Major, NotComputed }
+internal enum DriftVerdict { Stable, Moderate, Major, NotComputed }
 
-public sealed record DriftBin(string Label, double TrainShare, double CompareShare);
+internal sealed record DriftBin(string Label, double TrainShare, double CompareShare);
 
 /// <summary>Drift of one column. <c>KsStatistic</c>/<c>KsPValue</c>: two-sample Kolmogorov–Smirnov test (numbers, dates
 /// and text lengths; NaN for categories). <c>Bins</c>: the shares PSI compared.</summary>
-public sealed record ColumnDrift(string Column, double Psi, double KsStatistic, double KsPValue, DriftVerdict Verdict,
+internal sealed record ColumnDrift(string Column, double Psi, double KsStatistic, double KsPValue, DriftVerdict Verdict,
     IReadOnlyList<DriftBin> Bins, string? Note);
 
-public sealed record DriftSummary(string ComparePath, long CompareRows, IReadOnlyList<ColumnDrift> Columns);
+internal sealed record DriftSummary(string ComparePath, long CompareRows, IReadOnlyList<ColumnDrift> Columns);
 
 /// <summary>Everything the <c>explore</c> step found; rendered by <see cref="ExplorationConsole"/> and <see cref="ExplorationHtml"/>.</summary>
-public sealed record ExplorationReport
+internal sealed record ExplorationReport
 {
     public required string PipelineName { get; init; }
     public required MlTaskKind Task { get; init; }

@@ -7,7 +7,7 @@ namespace PipelineGen.Runtime.Exploration;
 /// <see cref="ExploreOptions.FailOnMajorDrift"/> is set; 2 bad input: a missing or unreadable file, no label column,
 /// a label with a single class (nothing to learn), or malformed rows under the bad-row policy fail.
 /// </remarks>
-public static class ExploreCommand
+internal static class ExploreCommand
 {
     public const int Ok = 0, CheckFailed = 1, BadInput = 2;
 

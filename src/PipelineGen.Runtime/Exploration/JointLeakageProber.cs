@@ -1,10 +1,10 @@
 namespace PipelineGen.Runtime.Exploration;
 
 /// <summary>One column added to a joint leak, with the share of the remaining linear-fit error it removed.</summary>
-public sealed record JointLeakageStep(string Column, double ErrorRemoved);
+internal sealed record JointLeakageStep(string Column, double ErrorRemoved);
 
 /// <summary>Columns that together reconstruct a numeric label (e.g. fare = total − tip − tolls).</summary>
-public sealed record JointLeakage(IReadOnlyList<string> Seeds, IReadOnlyList<JointLeakageStep> Added, double RSquared, int Rows)
+internal sealed record JointLeakage(IReadOnlyList<string> Seeds, IReadOnlyList<JointLeakageStep> Added, double RSquared, int Rows)
 {
     public IEnumerable<string> Columns => Seeds.Concat(Added.Select(a => a.Column));
 }

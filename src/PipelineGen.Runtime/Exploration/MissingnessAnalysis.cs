@@ -4,7 +4,7 @@ using MathNet.Numerics.Distributions;
 namespace PipelineGen.Runtime.Exploration;
 
 /// <summary>Share of rows of one label class in which a column is missing.</summary>
-public sealed record MissingRateByClass(string Class, long Rows, long Missing)
+internal sealed record MissingRateByClass(string Class, long Rows, long Missing)
 {
     public double Rate => Rows == 0 ? double.NaN : (double)Missing / Rows;
 }
@@ -17,7 +17,7 @@ public sealed record MissingRateByClass(string Class, long Rows, long Missing)
 /// standard deviations of the label. <c>PValue</c> is the raw test p-value; flagging compares it with
 /// <see cref="MissingnessSummary.Alpha"/>, which is already Bonferroni-corrected over the columns tested.
 /// </summary>
-public sealed record MissingnessAssociation(string Column, long Missing, long Rows, string Test, double Statistic, double PValue,
+internal sealed record MissingnessAssociation(string Column, long Missing, long Rows, string Test, double Statistic, double PValue,
     double Effect, bool Flagged, string Summary)
 {
     public double MissingShare => Rows == 0 ? double.NaN : (double)Missing / Rows;
@@ -30,7 +30,7 @@ public sealed record MissingnessAssociation(string Column, long Missing, long Ro
 
 /// <summary>Every feature with missing values, related to the label. <c>Alpha</c>: the per-column p threshold
 /// (0.001 / columns tested); <c>MinEffect</c>: the effect a flagged column must also reach.</summary>
-public sealed record MissingnessSummary(double Alpha, double MinEffect, string EffectDescription, IReadOnlyList<MissingnessAssociation> Columns)
+internal sealed record MissingnessSummary(double Alpha, double MinEffect, string EffectDescription, IReadOnlyList<MissingnessAssociation> Columns)
 {
     public IEnumerable<MissingnessAssociation> Flagged => Columns.Where(c => c.Flagged);
 }
@@ -180,7 +180,7 @@ internal sealed class MissingnessAccumulator
 }
 
 /// <summary>The tests behind <see cref="MissingnessSummary"/>.</summary>
-public static class MissingnessStatistics
+internal static class MissingnessStatistics
 {
     /// <summary>Chi-square test of independence of missingness and class; Fisher's exact test when an expected count is
     /// under 5 (one class against the rest, Bonferroni over classes, when there are more than two).</summary>

@@ -8,13 +8,13 @@ namespace PipelineGen.Runtime.Gates;
 
 /// <summary>A gate's metric within one value of its group column (or, for a per-class gate without a group, the class itself).</summary>
 /// <remarks><c>Splits</c>: splits whose validation part had rows of this value (the mean is over them; one split has no interval).</remarks>
-public sealed record SegmentValue(string Segment, double? Mean, double? CiLow, double? CiHigh, int Splits, bool Passed);
+internal sealed record SegmentValue(string Segment, double? Mean, double? CiLow, double? CiHigh, int Splits, bool Passed);
 
 /// <summary>
 /// One gate checked: the measured value with its 95 % interval over the splits, the threshold and whether it passed. For a
 /// group gate <see cref="Value"/> is the worst value's and <see cref="Segments"/> lists every value.
 /// </summary>
-public sealed record GateResult(
+internal sealed record GateResult(
     string Gate, bool Passed, double? Value, double? CiLow, double? CiHigh, double Threshold, string Message,
     string SpecFile, int Line, int Column, IReadOnlyList<SegmentValue>? Segments = null)
 {
@@ -23,7 +23,7 @@ public sealed record GateResult(
 }
 
 /// <summary>What <see cref="GateCheck.Measure"/> measured: the evaluation and the per-split values of per-class and per-group gates.</summary>
-public sealed class GateMeasurement
+internal sealed class GateMeasurement
 {
     public required EvaluationResult Evaluation { get; init; }
     /// <summary>Per gate index: segment → one value per split where the segment occurred (null: undefined there).</summary>
@@ -36,7 +36,7 @@ public sealed class GateMeasurement
 /// the splits; improvement gates the mean paired improvement over the baseline split by split; per-class and per-group
 /// gates compute the metric on each split's validation rows of that class or group value, then the mean over splits.
 /// </summary>
-public static class GateCheck
+internal static class GateCheck
 {
     public static GateMeasurement Measure(IPipelineDefinition pipeline, IReadOnlyList<GateSettings> gates, Action<SplitProgress>? progress = null)
     {

@@ -8,7 +8,7 @@ namespace PipelineGen.Runtime.Gates;
 /// with them: the same metric, the same protocol (splits, seed, stratification, duplicates, rows) and the same data.
 /// Stored in the model card so the next <c>train</c> can compare on the same folds without refitting this model's configuration.
 /// </summary>
-public sealed record ModelEvidence(string Metric, string Protocol, string DataSha256, IReadOnlyList<double?> SplitScores, double ValidationToTrainingRatio)
+internal sealed record ModelEvidence(string Metric, string Protocol, string DataSha256, IReadOnlyList<double?> SplitScores, double ValidationToTrainingRatio)
 {
     public static ModelEvidence Of(EvaluationResult result, string dataSha256)
     {
@@ -36,7 +36,7 @@ public sealed record ModelEvidence(string Metric, string Protocol, string DataSh
 /// made). <c>MeanDifference</c>: mean of (new − current) on the primary metric in its good direction, split by split.
 /// <c>PValue</c>: one-sided p-value that the current model is better (corrected resampled paired t-test). <c>Noise</c>:
 /// split-to-split standard deviation of the current model's scores. <c>WorseThanCurrent</c>: refused for that reason.</remarks>
-public sealed record PromotionDecision(bool Promoted, string Reason, string? ComparedWith = null, double? MeanDifference = null, double? PValue = null, double? Noise = null,
+internal sealed record PromotionDecision(bool Promoted, string Reason, string? ComparedWith = null, double? MeanDifference = null, double? PValue = null, double? Noise = null,
     bool WorseThanCurrent = false);
 
 /// <summary>
@@ -46,7 +46,7 @@ public sealed record PromotionDecision(bool Promoted, string Reason, string? Com
 /// correction for overlapping training sets). When the scores cannot be paired (other data, protocol or metric, or a
 /// current model trained without gates) nothing is claimed: the model is promoted on its gates, and the reason says so.
 /// </summary>
-public static class Promotion
+internal static class Promotion
 {
     public static PromotionDecision Decide(IReadOnlyList<GateResult> gates, ModelEvidence candidate, ModelEvidence? current, string? currentVersion)
     {

@@ -4,10 +4,10 @@ namespace PipelineGen.Runtime.Networks;
 public enum DenseActivation { Relu, Tanh, Sigmoid }
 
 /// <summary>Decides the output layer: 1 logit (binary), K logits (softmax), 1 value (squared error).</summary>
-public enum DenseLoss { BinaryLogistic, Softmax, SquaredError }
+internal enum DenseLoss { BinaryLogistic, Softmax, SquaredError }
 
 /// <summary>Hyper-parameters of <see cref="DenseTrainer"/>. See docs/runtime-networks.md for the maths.</summary>
-public sealed record DenseOptions
+internal sealed record DenseOptions
 {
     /// <summary>Hidden layer widths, input side first. Empty = a linear model on the inputs.</summary>
     public int[] Layers { get; init; } = [64, 32];
@@ -27,14 +27,14 @@ public sealed record DenseOptions
 }
 
 /// <summary>One epoch's mean training loss (over the epoch's mini-batches, dropout on) and validation loss.</summary>
-public sealed record EpochRecord(int Epoch, double TrainingLoss, double? ValidationLoss);
+internal sealed record EpochRecord(int Epoch, double TrainingLoss, double? ValidationLoss);
 
 /// <summary>The trained network (the best epoch's weights when early stopping ran), the per-epoch history,
 /// the epoch whose weights were kept (1-based) and why training stopped before the last epoch (null if it did not).</summary>
-public sealed record DenseTrainingResult(DenseNetwork Network, IReadOnlyList<EpochRecord> History, int BestEpoch, string? StopReason);
+internal sealed record DenseTrainingResult(DenseNetwork Network, IReadOnlyList<EpochRecord> History, int BestEpoch, string? StopReason);
 
 /// <summary>Bad input or options for the dense trainer; the message says what is wrong and what to do.</summary>
-public sealed class DenseTrainingException(string message) : Exception(message);
+internal sealed class DenseTrainingException(string message) : Exception(message);
 
 /// <summary>One fully connected layer: output = Weights · input + Bias, then the activation (null = linear output layer).</summary>
-public sealed record DenseLayer(int Inputs, int Outputs, float[] Weights, float[] Bias, DenseActivation? Activation);
+internal sealed record DenseLayer(int Inputs, int Outputs, float[] Weights, float[] Bias, DenseActivation? Activation);

@@ -2,7 +2,7 @@ namespace PipelineGen.Runtime.Networks;
 
 /// <summary>Rows are row-major float features (already standardized by the caller); targets are 0/1 (binary),
 /// a class index 0..Classes-1 (softmax) or a value (regression; Classes is then ignored).</summary>
-public sealed class DenseDataset
+internal sealed class DenseDataset
 {
     private readonly float[] _features;
     private readonly float[] _targets;

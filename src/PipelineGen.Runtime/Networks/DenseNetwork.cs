@@ -4,7 +4,7 @@ namespace PipelineGen.Runtime.Networks;
 
 /// <summary>A trained (or hand-built) dense network: hidden layers with an activation, then one linear output layer
 /// whose meaning the loss decides. <see cref="Forward"/> is the reference the ONNX graph must reproduce.</summary>
-public sealed class DenseNetwork
+internal sealed class DenseNetwork
 {
     private readonly DenseLayer[] _layers;
     private readonly int _widest;

@@ -5,7 +5,7 @@ namespace PipelineGen.Runtime.Networks;
 /// <summary>Writes a <see cref="DenseNetwork"/> as an ONNX model (IR version 7, opset 13: ONNX Runtime 1.x loads it):
 /// Gemm (transB = 1, the weights stay Outputs x Inputs) + activation per hidden layer, then the output head.
 /// The protobuf is written by hand (field numbers from onnx/onnx.proto) so the runtime needs no protobuf package.</summary>
-public static class DenseOnnx
+internal static class DenseOnnx
 {
     private const long IrVersion = 7;
     private const long Opset = 13;

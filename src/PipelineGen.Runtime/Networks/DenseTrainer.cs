@@ -4,7 +4,7 @@ namespace PipelineGen.Runtime.Networks;
 
 /// <summary>Mini-batch AdamW training of a <see cref="DenseNetwork"/> with a learning-rate schedule (constant or warm-up + cosine), inverted
 /// dropout, per-epoch shuffling and early stopping on the validation loss. See docs/runtime-networks.md.</summary>
-public static class DenseTrainer
+internal static class DenseTrainer
 {
     // Separate random streams so that, e.g., turning dropout on does not change the initial weights or the batch order.
     private const ulong InitStream = 1, ShuffleStream = 2, DropoutStream = 3;

@@ -8,7 +8,7 @@ namespace PipelineGen.Runtime.Preparation;
 /// The fitted transformers are ML.NET's own (so they save without registration) and do not expose their constants,
 /// so the model card reads what was learned from here; entries die with the transformer.
 /// </summary>
-public static class PreparationLog
+internal static class PreparationLog
 {
     private static readonly ConditionalWeakTable<ITransformer, string> Notes = new();
 

@@ -8,7 +8,7 @@ namespace PipelineGen.Runtime.Reporting;
 /// The page shell shared by every HTML report (explore, evaluate, capacity curve, tuning study): one self-contained file
 /// with inline CSS and no scripts, fonts or URLs, so it opens offline. Every text that reaches the page goes through <see cref="E"/>.
 /// </summary>
-public static class HtmlReport
+internal static class HtmlReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 

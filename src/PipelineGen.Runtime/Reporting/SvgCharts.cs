@@ -10,7 +10,7 @@ namespace PipelineGen.Runtime.Reporting;
 /// <param name="Max">Upper end.</param>
 /// <param name="Log">Log scale (Min must be &gt; 0).</param>
 /// <param name="Ticks">Tick values to label; null picks about five round ones.</param>
-public sealed record ChartAxis(string Label, double Min, double Max, bool Log = false, IReadOnlyList<double>? Ticks = null)
+internal sealed record ChartAxis(string Label, double Min, double Max, bool Log = false, IReadOnlyList<double>? Ticks = null)
 {
     /// <summary>An axis spanning the data, padded by 5% and clipped to [lowest, highest] (e.g. a metric's range).</summary>
     public static ChartAxis Fit(string label, IEnumerable<double> values, double lowest = double.NegativeInfinity, double highest = double.PositiveInfinity)
@@ -23,30 +23,30 @@ public sealed record ChartAxis(string Label, double Min, double Max, bool Log = 
 }
 
 /// <summary>A point of a line or scatter series.</summary>
-public readonly record struct ChartPoint(double X, double Y);
+internal readonly record struct ChartPoint(double X, double Y);
 
 /// <summary>A band around a line: at X the series lies between Low and High (e.g. mean ± std across folds).</summary>
-public readonly record struct BandPoint(double X, double Low, double High);
+internal readonly record struct BandPoint(double X, double Low, double High);
 
 /// <summary>
 /// One series of a line or scatter chart. <paramref name="Band"/> is shaded behind the line in the same colour;
 /// <paramref name="PointsOnly"/> draws dots instead of a line (scatter).
 /// </summary>
-public sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points, string Color, bool Dashed = false,
+internal sealed record ChartSeries(string Name, IReadOnlyList<ChartPoint> Points, string Color, bool Dashed = false,
     IReadOnlyList<BandPoint>? Band = null, bool PointsOnly = false, bool Markers = false);
 
 /// <summary>A marked point (e.g. the chosen capacity or threshold) drawn as a ring with its label in the legend.</summary>
-public sealed record ChartMarker(double X, double Y, string Label, string Color = SvgCharts.Chosen);
+internal sealed record ChartMarker(double X, double Y, string Label, string Color = SvgCharts.Chosen);
 
 /// <summary>A group of bars: one value per category, in the category order of the chart.</summary>
-public sealed record BarSeries(string Name, IReadOnlyList<double> Values, string Color, IReadOnlyList<double>? ErrorLow = null, IReadOnlyList<double>? ErrorHigh = null);
+internal sealed record BarSeries(string Name, IReadOnlyList<double> Values, string Color, IReadOnlyList<double>? ErrorLow = null, IReadOnlyList<double>? ErrorHigh = null);
 
 /// <summary>
 /// Small, deterministic SVG charts for the HTML reports (no scripts, no native dependencies). Every chart is an
 /// accessible image: a &lt;title&gt;, axis titles, and a legend below the plot area, so it never covers a line.
 /// Charts scale with the page (viewBox; width capped by CSS), so they read the same at 800 and 1,400 px.
 /// </summary>
-public static class SvgCharts
+internal static class SvgCharts
 {
     public const string Blue = "#3b6fb6", Orange = "#e8833a", Grey = "#7b8794", Green = "#2f855a", Red = "#c0392b", Purple = "#7d4cb3", Chosen = "#c0392b";
 

@@ -5,11 +5,11 @@ using Microsoft.Data.Sqlite;
 namespace PipelineGen.Runtime.Runs;
 
 /// <summary>A metric as a run recorded it. <c>Role</c> is <c>model</c> or <c>baseline</c>; null numbers were undefined.</summary>
-public sealed record RunMetric(string Name, string Role, double? Mean, double? StdDev, double? CiLow, double? CiHigh);
+internal sealed record RunMetric(string Name, string Role, double? Mean, double? StdDev, double? CiLow, double? CiHigh);
 
 /// <summary>One execution of a workflow step.</summary>
 /// <remarks><c>Outcome</c>: What the step concluded: e.g. <c>ok</c>, <c>beats-baseline</c>, <c>does-not-beat-baseline</c>, <c>bad-input</c>, <c>failed</c>.</remarks>
-public sealed record RunRecord(
+internal sealed record RunRecord(
     string Id, string Pipeline, string Step, DateTimeOffset StartedUtc, TimeSpan Duration,
     IReadOnlyDictionary<string, string> Parameters, IReadOnlyList<RunMetric> Metrics, string Outcome, string? Message = null)
 {
@@ -25,7 +25,7 @@ public sealed record RunRecord(
 /// What determines a run's result besides its parameters: the spec hash, the data's SHA-256, the trainer and every
 /// hyperparameter, the preparation choices (column kinds and roles, missing-value tokens, bad-row policy) and package versions.
 /// </summary>
-public sealed record RunContext(
+internal sealed record RunContext(
     string? SpecHash,
     string? DataPath,
     string? DataSha256,
@@ -82,7 +82,7 @@ public sealed record RunContext(
 /// The project's run history: an embedded SQLite database (WAL journal, so a reader never blocks a writer) at
 /// <c>&lt;project dir&gt;/.pipelinegen/runs.db</c>. Any step of any area records itself with <see cref="Record"/>.
 /// </summary>
-public sealed class RunStore : IDisposable
+internal sealed class RunStore : IDisposable
 {
     private readonly SqliteConnection _connection;
 
@@ -249,7 +249,7 @@ public sealed class RunStore : IDisposable
 }
 
 /// <summary>Two runs side by side: every parameter and metric that appears in either, and whether it differs.</summary>
-public sealed record RunComparison(RunRecord A, RunRecord B, IReadOnlyList<RunComparison.Row> Parameters, IReadOnlyList<RunComparison.MetricRow> Metrics)
+internal sealed record RunComparison(RunRecord A, RunRecord B, IReadOnlyList<RunComparison.Row> Parameters, IReadOnlyList<RunComparison.MetricRow> Metrics)
 {
     public sealed record Row(string Name, string? A, string? B)
     {

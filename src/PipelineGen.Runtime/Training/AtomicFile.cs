@@ -4,7 +4,7 @@ namespace PipelineGen.Runtime.Training;
 /// Writes a file so that readers see either the old content or the complete new one, never a partial file: the content
 /// goes to a temporary file in the same directory (same volume, so the rename is atomic), which then replaces the target.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {

@@ -11,7 +11,7 @@ namespace PipelineGen.Runtime.Training;
 /// protocol's splits. <see cref="ValidationPerSplit"/> holds the values the mean and band come from (on a holdout, the
 /// validation part's disjoint chunks), aligned across points so that capacities are compared split by split.
 /// </summary>
-public sealed record CapacityPoint(int Capacity, double TrainMetric, double ValidationMetric)
+internal sealed record CapacityPoint(int Capacity, double TrainMetric, double ValidationMetric)
 {
     /// <summary>Validation metric per split (or per validation chunk on a holdout); NaN where it was undefined.</summary>
     public IReadOnlyList<double> ValidationPerSplit { get; init; } = [];
@@ -23,7 +23,7 @@ public sealed record CapacityPoint(int Capacity, double TrainMetric, double Vali
     public double? TrainStd { get; init; }
 }
 
-public enum CapacityVerdict
+internal enum CapacityVerdict
 {
     /// <summary>Validation improves, then stops: some capacity is worse than the best by more than the noise, and the best is not at the end.</summary>
     Found,
@@ -37,7 +37,7 @@ public enum CapacityVerdict
 
 /// <summary>A capacity curve: its points, the point it chooses and its verdict.</summary>
 /// <remarks><c>BestIndex</c>: the point the curve chooses (see <see cref="CapacityCurve.Judge"/>); <see cref="TopIndex"/> is the best mean. <c>TrainRows</c>/<c>ValidationRows</c>: per split, on average.</remarks>
-public sealed record CapacityCurveResult(
+internal sealed record CapacityCurveResult(
     string PipelineName,
     string TrainerName,
     string CapacityParameter,
@@ -72,7 +72,7 @@ public sealed record CapacityCurveResult(
 /// curve is the mean over splits with a band (the split-to-split standard deviation); a direction is called only when it
 /// beats that noise (a paired, corrected resampled t-test between capacities, split by split).
 /// </summary>
-public static class CapacityCurve
+internal static class CapacityCurve
 {
     /// <summary>Relative change under which validation counts as "no longer improving", whatever the noise.</summary>
     public const double ImprovementTolerance = 0.002;
@@ -461,7 +461,7 @@ public static class CapacityCurve
 /// <param name="Used">The value the final model was fitted with.</param>
 /// <param name="Source">"curve" (the curve's choice replaced the spec's value), "spec" (the spec's value: no curve, or the curve confirmed it or saw no clear direction) or "pinned" (model.capacity: pinned).</param>
 /// <param name="Reason">One sentence: what decided it, with the curve's numbers when there was one.</param>
-public sealed record CapacityChoice(string Parameter, int SpecValue, int Used, string Source, string Reason)
+internal sealed record CapacityChoice(string Parameter, int SpecValue, int Used, string Source, string Reason)
 {
     /// <summary>
     /// Applies the spec's rule: with <c>model.capacity: auto</c> (the default) the curve's choice is used; the curve only
@@ -500,7 +500,7 @@ public sealed record CapacityChoice(string Parameter, int SpecValue, int Used, s
     }
 }
 
-public sealed record CurveOptions
+internal sealed record CurveOptions
 {
     /// <summary>Capacities to try; default geometric steps around the pipeline's default capacity.</summary>
     public IReadOnlyList<int>? Capacities { get; init; }

@@ -10,7 +10,7 @@ namespace PipelineGen.Runtime.Training;
 /// (score ≥ 0, i.e. P = 0.5 for a calibrated model) stands. Applied to the scored view, so the saved model is unchanged
 /// and a threshold can be moved without retraining.
 /// </summary>
-public static class DecisionThreshold
+internal static class DecisionThreshold
 {
     /// <summary>The threshold in force: the override, else the spec's; null for none or a task that is not binary.</summary>
     public static double? Resolve(PipelineSettings settings, double? overrideThreshold) =>

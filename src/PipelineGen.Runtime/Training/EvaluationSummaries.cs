@@ -4,7 +4,7 @@ using PipelineGen.Runtime.Evaluation;
 namespace PipelineGen.Runtime.Training;
 
 /// <summary>Turns what the Evaluation area measured into the card's <see cref="EvaluationSummary"/>.</summary>
-public static class EvaluationSummaries
+internal static class EvaluationSummaries
 {
     /// <param name="result">What evaluate measured.</param>
     /// <param name="context">What was measured (spec hash, data, trainer, hyperparameters); <c>train</c> keeps the metrics only when they match its model.</param>

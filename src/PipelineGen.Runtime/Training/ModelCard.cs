@@ -9,10 +9,10 @@ using Microsoft.ML;
 namespace PipelineGen.Runtime.Training;
 
 /// <summary>A metric estimate from an evaluation protocol: mean, spread and 95% interval over splits (null with a single split).</summary>
-public sealed record MetricEstimate(double Mean, double? Std = null, double? CiLow = null, double? CiHigh = null);
+internal sealed record MetricEstimate(double Mean, double? Std = null, double? CiLow = null, double? CiHigh = null);
 
 /// <summary>What the evaluate/baseline steps measured, handed to <c>train</c> so the card records it.</summary>
-public sealed record EvaluationSummary
+internal sealed record EvaluationSummary
 {
     /// <summary>Human-readable protocol, e.g. "5-fold, stratified, seed 42".</summary>
     public required string Protocol { get; init; }
@@ -28,7 +28,7 @@ public sealed record EvaluationSummary
 }
 
 /// <summary>What determines an evaluation's result, compared with the model being trained.</summary>
-public sealed record EvaluationContext(
+internal sealed record EvaluationContext(
     string? SpecHash, string? DataSha256, string? Trainer, IReadOnlyDictionary<string, string>? Hyperparameters, string? RunId = null)
 {
     /// <summary>How a trainer is named in a context: "LightGbm (LightGbmBinaryTrainer)".</summary>
@@ -54,14 +54,14 @@ public sealed record EvaluationContext(
     }
 }
 
-public sealed record DataFingerprint(string Path, string Sha256, long Rows);
+internal sealed record DataFingerprint(string Path, string Sha256, long Rows);
 
-public sealed record TrainerDescription(string Name, string? Type, IReadOnlyDictionary<string, string> Hyperparameters);
+internal sealed record TrainerDescription(string Name, string? Type, IReadOnlyDictionary<string, string> Hyperparameters);
 
-public sealed record PreparationSummary(int? FeatureSlots, IReadOnlyDictionary<string, int> CategoryCounts, IReadOnlyList<string> Learned);
+internal sealed record PreparationSummary(int? FeatureSlots, IReadOnlyDictionary<string, int> CategoryCounts, IReadOnlyList<string> Learned);
 
 /// <summary>One look at the test set.</summary>
-public sealed record TestLook(
+internal sealed record TestLook(
     DateTimeOffset AtUtc,
     string DataPath,
     string DataSha256,
@@ -71,7 +71,7 @@ public sealed record TestLook(
     IReadOnlyDictionary<string, double> Metrics);
 
 /// <summary>Everything needed to know what a saved model is and how it was made. Stored beside the model as JSON and Markdown.</summary>
-public sealed record ModelCard
+internal sealed record ModelCard
 {
     public required string Name { get; init; }
     public required DateTimeOffset CreatedUtc { get; init; }
@@ -279,7 +279,7 @@ public sealed record ModelCard
     }
 }
 
-public static class FileHash
+internal static class FileHash
 {
     /// <summary>SHA-256 of a file, streamed, as lowercase hex.</summary>
     public static string Sha256(string path)

@@ -5,14 +5,14 @@ namespace PipelineGen.Runtime.Training;
 
 /// <summary>One change of a model unit: a version trained (made current or kept as a candidate), promoted, or rolled back to.</summary>
 /// <remarks><c>Action</c>: train, candidate, promote or rollback. <c>Previous</c>: the version that was current before (null: none).</remarks>
-public sealed record ModelHistoryEntry(DateTimeOffset AtUtc, string Action, string Version, string? Previous, string Reason);
+internal sealed record ModelHistoryEntry(DateTimeOffset AtUtc, string Action, string Version, string? Previous, string Reason);
 
 /// <summary>
 /// The unit's history, <c>&lt;name&gt;/history.jsonl</c> beside the versions: one JSON object per line, appended under the
 /// model lock. <c>models rollback</c> reads it to find the version that was current before; a line cut short by a crash
 /// is skipped when read.
 /// </summary>
-public static class ModelHistory
+internal static class ModelHistory
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -12,7 +12,7 @@ namespace PipelineGen.Runtime.Training;
 /// Best-effort reading of what a pipeline is made of, for the model card: the trainer's options, the size of the
 /// feature vector, how many categories each one-hot column learned, and notes from PipelineGen's own preparation steps.
 /// </summary>
-public static class ModelInspector
+internal static class ModelInspector
 {
     /// <summary>The trainer inside <paramref name="trainerEstimator"/> (a chain is searched) and its option values.</summary>
     public static TrainerDescription DescribeTrainer(string name, IEstimator<ITransformer> trainerEstimator)

@@ -3,14 +3,14 @@ using System.Text.Json;
 namespace PipelineGen.Runtime.Training;
 
 /// <summary>One version folder of a model unit, with its card (null when the card is missing or unreadable, see <see cref="CardProblem"/>).</summary>
-public sealed record ModelVersionInfo(string Version, bool IsCurrent, ModelCard? Card, string? CardProblem);
+internal sealed record ModelVersionInfo(string Version, bool IsCurrent, ModelCard? Card, string? CardProblem);
 
 /// <summary>
 /// The typed API behind <c>models</c>, <c>models promote</c> and <c>models rollback</c>: list the versions of a unit and
 /// change which one is current, by the same atomic pointer replacement <c>train</c> uses, under the same lock, with the
 /// reason appended to the unit's history (<see cref="ModelHistory"/>).
 /// </summary>
-public static class ModelVersions
+internal static class ModelVersions
 {
     public static IReadOnlyList<ModelVersionInfo> List(string modelPath)
     {

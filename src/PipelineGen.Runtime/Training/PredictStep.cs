@@ -9,10 +9,10 @@ using PipelineGen.Shared;
 namespace PipelineGen.Runtime.Training;
 
 /// <summary>Bad input to predict that is not a bad data row: a path, the output location, the JSON row, a model that does not fit. Exit code 2.</summary>
-public sealed class PredictInputException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class PredictInputException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>What scoring a CSV file did: rows written, notes about the file's layout, warnings about its values.</summary>
-public sealed record PredictionReport(long Rows, IReadOnlyList<string> Notes, IReadOnlyList<string> Warnings);
+internal sealed record PredictionReport(long Rows, IReadOnlyList<string> Notes, IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// Scores data with a saved model through ML.NET's untyped path: the pipeline's own loader reads the rows, the loaded
@@ -28,7 +28,7 @@ public sealed record PredictionReport(long Rows, IReadOnlyList<string> Notes, IR
 /// they change. The rewrite is one line in, one line out (never materialised), and the same pass checks every value's
 /// type and compares it with the training profile.
 /// </remarks>
-public static class PredictStep
+internal static class PredictStep
 {
     /// <summary>A value beyond the training range by more than this share of the range counts as far outside it.</summary>
     public const double FarOutsideFraction = 0.1;

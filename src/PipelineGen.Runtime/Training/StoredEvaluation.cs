@@ -14,7 +14,7 @@ namespace PipelineGen.Runtime.Training;
 /// <param name="CreatedUtc">When the evaluation finished.</param>
 /// <param name="Context">Spec hash, training data SHA-256, trainer and hyperparameters the estimate was measured with, and its run id.</param>
 /// <param name="Report">What the HTML report shows.</param>
-public sealed record StoredEvaluation(int Format, DateTimeOffset CreatedUtc, EvaluationContext Context, EvaluationSnapshot Report)
+internal sealed record StoredEvaluation(int Format, DateTimeOffset CreatedUtc, EvaluationContext Context, EvaluationSnapshot Report)
 {
     public const int CurrentFormat = 1;
 
@@ -63,14 +63,14 @@ public sealed record StoredEvaluation(int Format, DateTimeOffset CreatedUtc, Eva
 /// <param name="ReportPath">The report rewritten with the test column; null when it was not (see <paramref name="Reason"/>).</param>
 /// <param name="Disagreements">Metrics whose test value lies outside the estimate's 95% interval.</param>
 /// <param name="Reason">Why the look was not put beside an estimate: no evaluation, or one made for something else.</param>
-public sealed record TestReportOutcome(string? ReportPath, IReadOnlyList<string> Disagreements, string? Reason);
+internal sealed record TestReportOutcome(string? ReportPath, IReadOnlyList<string> Disagreements, string? Reason);
 
 /// <summary>
 /// Puts a test look into the evaluation report beside the stored cross-validated estimate: the HTML is drawn again from
 /// <see cref="StoredEvaluation"/> with the test column. An estimate measured for another spec, training data, trainer or
-/// hyperparameters than <paramref name="current"/> (or than the tested model's card) is not shown as this model's.
+/// hyperparameters than the current context (or than the tested model's card) is not shown as this model's.
 /// </summary>
-public static class TestReport
+internal static class TestReport
 {
     /// <param name="settings">The pipeline's settings (where the report and the stored evaluation are).</param>
     /// <param name="current">The context of the pipeline as it is now (the one whose model was tested).</param>

@@ -3,16 +3,16 @@ using Microsoft.ML;
 
 namespace PipelineGen.Runtime.Training;
 
-public sealed record TestOptions
+internal sealed record TestOptions
 {
     public string? ModelPath { get; init; }
     /// <summary>Look at an already-seen test set again; recorded in the card as a forced look.</summary>
     public bool Force { get; init; }
 }
 
-public enum TestOutcome { Evaluated, Refused }
+internal enum TestOutcome { Evaluated, Refused }
 
-public sealed record TestResult(TestOutcome Outcome, TestLook? Look, IReadOnlyList<TestLook> PreviousLooks, string Message)
+internal sealed record TestResult(TestOutcome Outcome, TestLook? Look, IReadOnlyList<TestLook> PreviousLooks, string Message)
 {
     /// <summary>Metrics that are undefined on the test data (e.g. a single class) and why.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -22,7 +22,7 @@ public sealed record TestResult(TestOutcome Outcome, TestLook? Look, IReadOnlyLi
 /// The held-out test set, evaluated once. The card records each look with the test data's SHA-256; a second look at the
 /// same data is refused unless forced, and a forced look is recorded as such.
 /// </summary>
-public static class TestStep
+internal static class TestStep
 {
     public static TestResult Test(MLContext ml, IPipelineDefinition pipeline, TestOptions? options = null, Action<string>? note = null)
     {

@@ -3,7 +3,7 @@ using Microsoft.ML;
 
 namespace PipelineGen.Runtime.Training;
 
-public sealed record TrainOptions
+internal sealed record TrainOptions
 {
     /// <summary>Where to save; default <c>&lt;project&gt;/.pipelinegen/models/&lt;name&gt;.zip</c>.</summary>
     public string? ModelPath { get; init; }
@@ -19,7 +19,7 @@ public sealed record TrainOptions
     public TuningProvenance? Tuning { get; init; }
 }
 
-public sealed record TrainResult(string ModelPath, ModelCard Card)
+internal sealed record TrainResult(string ModelPath, ModelCard Card)
 {
     /// <summary>The version folder's name.</summary>
     public string Version => Path.GetFileName(Path.GetDirectoryName(ModelPath)) ?? "";
@@ -33,7 +33,7 @@ public sealed record TrainResult(string ModelPath, ModelCard Card)
 /// The final model: fitted on the whole training file (train + validation; the spec's test file is never read), saved
 /// atomically with a model card beside it.
 /// </summary>
-public static class TrainStep
+internal static class TrainStep
 {
     /// <summary>How long train and test wait for each other's model lock before giving up.</summary>
     public static TimeSpan LockTimeout { get; set; } = TimeSpan.FromMinutes(5);

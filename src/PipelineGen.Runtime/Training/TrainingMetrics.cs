@@ -7,7 +7,7 @@ namespace PipelineGen.Runtime.Training;
 /// The training steps' view of metrics: the Evaluation area's definitions (<see cref="MetricComputer"/>,
 /// <see cref="MetricCatalog"/>), so curve, test and evaluate report the same numbers under the same names.
 /// </summary>
-public static class TrainingMetrics
+internal static class TrainingMetrics
 {
     public static bool IsLowerBetter(string metric) => !MetricCatalog.HigherIsBetter(metric);
 

@@ -7,7 +7,7 @@ using Microsoft.ML.Data;
 namespace PipelineGen.Runtime.Training;
 
 /// <summary>What one feature column looked like in the training data, as the pipeline's loader read it.</summary>
-public sealed record ColumnProfile
+internal sealed record ColumnProfile
 {
     public required string Kind { get; init; }
     /// <summary>Rows whose value was missing (NaN, or a missing-value token for text).</summary>
@@ -33,7 +33,7 @@ public sealed record ColumnProfile
 /// categories of every categorical feature, so <c>predict</c> can say when a row holds a value the model never saw.
 /// Separate from the model card so either can change without the other; tied to the model by its SHA-256.
 /// </summary>
-public sealed record TrainingProfile
+internal sealed record TrainingProfile
 {
     /// <summary>Beyond this many distinct values a categorical column's list is not kept (and unseen values are not checked).</summary>
     public const int MaxCategories = 10_000;

@@ -7,7 +7,7 @@ namespace PipelineGen.Runtime.Training;
 /// winner refitted on the search rows and scored on held-back rows the search never saw), and, for an ensemble, its
 /// members. Read from the lock file by <c>train</c>, or given by <c>tune --ensemble</c> when it saves the ensemble.
 /// </summary>
-public sealed record TuningProvenance(string StudyId, string Metric, double? HoldbackScore, string Source, string? Ensemble = null)
+internal sealed record TuningProvenance(string StudyId, string Metric, double? HoldbackScore, string Source, string? Ensemble = null)
 {
     /// <summary>The study a lock file names (its <c>study:</c> block), or null when there is no lock file or no study in it.</summary>
     /// <param name="lockPath">The lock file next to the spec.</param>

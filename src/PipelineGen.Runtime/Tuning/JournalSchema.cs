@@ -11,7 +11,7 @@ namespace PipelineGen.Runtime.Tuning;
 /// so a journal written before is still read as it was, and its studies can still be resumed. Version 3 adds what shared
 /// studies need (see Storage/): a trial's worker, heartbeat, lost flag and retried trial, a study's budgets, the workers table.
 /// </summary>
-public static class JournalSchema
+internal static class JournalSchema
 {
     public const int CurrentVersion = 4;
 
@@ -118,10 +118,10 @@ public static class JournalSchema
 /// training fold. <c>State</c>: <c>complete</c>, <c>failed</c> (with its error) or <c>stopped</c> (ended by the time
 /// budget; a resume runs it again).
 /// </summary>
-public sealed record RungResult(int Trial, int Rung, int Bracket, double Fraction, Configuration Configuration, string State, double? Value, double? StdDev, int Splits, string? Error, TimeSpan Duration);
+internal sealed record RungResult(int Trial, int Rung, int Bracket, double Fraction, Configuration Configuration, string State, double? Value, double? StdDev, int Splits, string? Error, TimeSpan Duration);
 
 /// <summary>The <c>rung_results</c> table: each rung evaluation inserted in its own transaction when it finishes.</summary>
-public static class RungJournal
+internal static class RungJournal
 {
     public static void AppendRung(this TuningJournal journal, string studyId, RungResult result)
     {

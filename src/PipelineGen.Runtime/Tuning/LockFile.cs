@@ -8,7 +8,7 @@ namespace PipelineGen.Runtime.Tuning;
 /// it to the generator, which emits the values as the trainer's constants, so <c>train</c> reproduces the tuned model
 /// without tuning again and a diff of the file shows what changed.
 /// </summary>
-public sealed record LockFile(
+internal sealed record LockFile(
     string Pipeline, string Trainer, string StudyId, string SpecHash, string Metric, double SearchScore, double? HoldbackScore,
     IReadOnlyList<KeyValuePair<string, string>> Params)
 {

@@ -5,7 +5,7 @@ using PipelineGen.Runtime.Evaluation;
 namespace PipelineGen.Runtime.Tuning;
 
 /// <summary>One outer fold of nested cross-validation: its own search's winner, scored on rows that search never saw.</summary>
-public sealed record OuterFoldResult(int Fold, long TrainingRows, long TestRows, StudyResult Study, Configuration? Winner, double? WinnerScore, double? DefaultScore)
+internal sealed record OuterFoldResult(int Fold, long TrainingRows, long TestRows, StudyResult Study, Configuration? Winner, double? WinnerScore, double? DefaultScore)
 {
     /// <summary>
     /// With <c>--ensemble</c>: the greedy ensemble chosen from this outer search's out-of-fold predictions, its members
@@ -18,7 +18,7 @@ public sealed record OuterFoldResult(int Fold, long TrainingRows, long TestRows,
 }
 
 /// <summary>What nested cross-validation measured: the tuning procedure's score on unseen rows, fold by fold.</summary>
-public sealed record NestedReport(string Metric, int Folds, IReadOnlyList<OuterFoldResult> Outer, IReadOnlyList<string> Warnings)
+internal sealed record NestedReport(string Metric, int Folds, IReadOnlyList<OuterFoldResult> Outer, IReadOnlyList<string> Warnings)
 {
     /// <summary>Mean and fold-to-fold standard deviation of the winners' outer scores (folds where a winner was scored).</summary>
     public (double Mean, double? Std, int Count)? Tuned => Summary(Outer.Select(o => o.WinnerScore));
@@ -46,7 +46,7 @@ public sealed record NestedReport(string Metric, int Folds, IReadOnlyList<OuterF
 /// on new data — the winner's search score, the best of many looks at the same folds, does not. Each outer search is
 /// its own journaled study (<c>&lt;pipeline&gt;/outer-i-of-K</c>), so <c>--resume</c> continues them. Costs K searches.
 /// </summary>
-public static class NestedEvaluation
+internal static class NestedEvaluation
 {
     public static NestedReport Run(ITunablePipeline pipeline, TuneOptions options, int folds, Action<OuterFoldResult>? onFold = null)
     {

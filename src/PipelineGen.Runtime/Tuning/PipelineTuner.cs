@@ -10,7 +10,7 @@ using PipelineGen.Runtime.Tuning.Storage;
 namespace PipelineGen.Runtime.Tuning;
 
 /// <summary>Overrides for one <c>tune</c> (what the CLI's options map to). Null keeps the spec's value.</summary>
-public sealed record TuneOptions
+internal sealed record TuneOptions
 {
     /// <summary>Total trials of the study (a resumed study counts the trials already journaled).</summary>
     public int? Trials { get; init; }
@@ -74,7 +74,7 @@ public sealed record TuneOptions
 }
 
 /// <summary>Everything a <c>tune</c> measured. The CLI only formats it.</summary>
-public sealed class TuneReport
+internal sealed class TuneReport
 {
     public required StudyResult Result { get; init; }
     public required SearchSpace Space { get; init; }
@@ -103,7 +103,7 @@ public sealed class TuneReport
 /// as <c>evaluate</c>, fold-local fitting), journals each trial, then scores the winner and the spec's defaults on the
 /// held-back rows the search never saw and writes the winner to the lock file. The test set is never read.
 /// </summary>
-public static class PipelineTuner
+internal static class PipelineTuner
 {
     public static TuneReport Run(ITunablePipeline pipeline, TuneOptions options)
     {

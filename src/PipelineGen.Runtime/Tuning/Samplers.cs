@@ -3,13 +3,13 @@ using MathNet.Numerics;
 namespace PipelineGen.Runtime.Tuning;
 
 /// <summary>A trial that has finished: its configuration and its loss (lower is better), or null when it failed.</summary>
-public sealed record FinishedTrial(int Number, Configuration Configuration, double? Loss);
+internal sealed record FinishedTrial(int Number, Configuration Configuration, double? Loss);
 
 /// <summary>
 /// Proposes the configuration of trial <c>trialNumber</c>. A proposal is a pure function of the sampler's seed, the
 /// trial number and the finished trials, so a resumed study proposes exactly what the uninterrupted one would have.
 /// </summary>
-public interface ISampler
+internal interface ISampler
 {
     string Name { get; }
 
@@ -17,7 +17,7 @@ public interface ISampler
     Configuration? Propose(SearchSpace space, int trialNumber, IReadOnlyList<FinishedTrial> finished);
 }
 
-public static class Samplers
+internal static class Samplers
 {
     /// <summary>random, grid or bayesian (TPE).</summary>
     public static ISampler Create(string strategy, int seed) => strategy switch
@@ -48,7 +48,7 @@ public static class Samplers
 }
 
 /// <summary>Independent uniform draws (log-uniform on a log scale).</summary>
-public sealed class RandomSampler(int seed) : ISampler
+internal sealed class RandomSampler(int seed) : ISampler
 {
     public string Name => "random";
 
@@ -67,7 +67,7 @@ public sealed class RandomSampler(int seed) : ISampler
 /// trials over the space). Choices and flags are enumerated; whole-number ranges with at most <see cref="Resolution"/> * 2
 /// values are enumerated; other ranges contribute <see cref="Resolution"/> evenly spaced points (log-spaced on a log scale).
 /// </summary>
-public sealed class GridSampler(int seed, int resolution = 5) : ISampler
+internal sealed class GridSampler(int seed, int resolution = 5) : ISampler
 {
     public string Name => "grid";
     public int Resolution => resolution;
@@ -142,7 +142,7 @@ public sealed class GridSampler(int seed, int resolution = 5) : ISampler
 /// l are ranked by log l(x) − log g(x) (the expected-improvement ratio) and the best is proposed.
 /// Failed trials count as the worst ones (they go to g), so the search moves away from configurations that break.
 /// </summary>
-public sealed class TpeSampler(int seed, int startupTrials = 10, int candidates = 24) : ISampler
+internal sealed class TpeSampler(int seed, int startupTrials = 10, int candidates = 24) : ISampler
 {
     public string Name => "bayesian";
     public int StartupTrials => startupTrials;
@@ -223,7 +223,7 @@ public sealed class TpeSampler(int seed, int startupTrials = 10, int candidates 
 /// component (centre of the domain, width of the domain), equal weights. Each observation's bandwidth is the larger
 /// distance to its sorted neighbours (the prior's centre included), clipped to [(high−low)/min(100, n+1), high−low].
 /// </summary>
-public sealed class ParzenEstimator
+internal sealed class ParzenEstimator
 {
     private readonly double[] _mu, _sigma, _logMass;
     private readonly double _low, _high;

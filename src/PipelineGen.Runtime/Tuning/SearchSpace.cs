@@ -105,7 +105,7 @@ public sealed record SearchParameter(string Name, HyperparameterType Type, doubl
 }
 
 /// <summary>A set of searched hyperparameters, in declaration order.</summary>
-public sealed class SearchSpace
+internal sealed class SearchSpace
 {
     public SearchSpace(IEnumerable<SearchParameter> parameters)
     {
@@ -176,7 +176,7 @@ public sealed class SearchSpace
 }
 
 /// <summary>One configuration: hyperparameter name → value.</summary>
-public sealed class Configuration : SortedDictionary<string, double>
+internal sealed class Configuration : SortedDictionary<string, double>
 {
     public Configuration() : base(StringComparer.Ordinal) { }
     public Configuration(IDictionary<string, double> values) : base(values, StringComparer.Ordinal) { }

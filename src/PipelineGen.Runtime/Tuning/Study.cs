@@ -3,15 +3,15 @@ using System.Diagnostics;
 namespace PipelineGen.Runtime.Tuning;
 
 /// <summary>What one evaluation of a configuration measured: the metric's mean over the splits and its spread.</summary>
-public sealed record TrialOutcome(double Value, double? StdDev, int Splits);
+internal sealed record TrialOutcome(double Value, double? StdDev, int Splits);
 
 /// <summary>A trial that failed elsewhere (in a worker process); the message already names the original error.</summary>
-public sealed class TrialFailedException(string message) : Exception(message);
+internal sealed class TrialFailedException(string message) : Exception(message);
 
 /// <summary>Why a study stopped.</summary>
-public enum StopReason { TrialBudget, TimeBudget, SpaceExhausted, /** halving's compute budget (--budget-units) spent */ UnitBudget }
+internal enum StopReason { TrialBudget, TimeBudget, SpaceExhausted, /** halving's compute budget (--budget-units) spent */ UnitBudget }
 
-public sealed record StudyResult(StudyInfo Study, IReadOnlyList<TrialRecord> Trials, int NewTrials, StopReason StopReason)
+internal sealed record StudyResult(StudyInfo Study, IReadOnlyList<TrialRecord> Trials, int NewTrials, StopReason StopReason)
 {
     /// <summary>Successive halving: every rung evaluation (empty for the other strategies).</summary>
     public IReadOnlyList<RungResult> Rungs { get; init; } = [];
@@ -37,7 +37,7 @@ public sealed record StudyResult(StudyInfo Study, IReadOnlyList<TrialRecord> Tri
 /// journaled (what a kill does) and a resume runs them again; when the time budget runs out, running trials are
 /// cancelled the same way (a worker process is ended).
 /// </summary>
-public static class StudyRunner
+internal static class StudyRunner
 {
     /// <summary>Evaluates one configuration (trial number, configuration, cancellation when the budget runs out).</summary>
     public delegate Task<TrialOutcome> TrialExecutor(int number, Configuration configuration, CancellationToken cancellation);

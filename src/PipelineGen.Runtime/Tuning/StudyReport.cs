@@ -10,7 +10,7 @@ namespace PipelineGen.Runtime.Tuning;
 /// so far over trials and over time, per-parameter effects (score against each value) and a variance-share importance,
 /// the ensemble when one was built, and the trial table. Every number comes from the <see cref="TuneReport"/>.
 /// </summary>
-public static class StudyReport
+internal static class StudyReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
     private const string Blue = "#3b6fb6", Orange = "#e8833a", Grey = "#9aa5b1", Red = "#c0392b";

@@ -12,7 +12,7 @@ namespace PipelineGen.Runtime.Tuning;
 /// (s = MaxLevel, n = eta^s); <c>hyperband</c> cycles s = MaxLevel, …, 0 with n = ⌈(MaxLevel+1)/(s+1) · eta^s⌉, so
 /// some brackets hedge against low budgets that rank configurations wrongly.
 /// </summary>
-public sealed record HalvingOptions(bool Hyperband, int Eta, int MaxLevel, string Sampler)
+internal sealed record HalvingOptions(bool Hyperband, int Eta, int MaxLevel, string Sampler)
 {
     /// <summary>Fewest training rows the lowest rung fits on (per fold): below that, rankings are mostly noise.</summary>
     public const int MinRowsAtLowestRung = 50;
@@ -69,7 +69,7 @@ public sealed record HalvingOptions(bool Hyperband, int Eta, int MaxLevel, strin
 /// results of the highest rung level that has enough of them, since a model of the full-budget objective is the one
 /// that matters and low rungs only fill in while the high ones are sparse.
 /// </summary>
-public static class HalvingRunner
+internal static class HalvingRunner
 {
     /// <summary>Evaluates one configuration fitted on <c>fraction</c> of each training fold.</summary>
     public delegate Task<TrialOutcome> BudgetedTrialExecutor(int number, Configuration configuration, double fraction, CancellationToken cancellation);

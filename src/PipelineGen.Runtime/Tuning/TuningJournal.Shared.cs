@@ -10,7 +10,7 @@ namespace PipelineGen.Runtime.Tuning;
 /// on one file). A claim runs in a <c>BEGIN IMMEDIATE</c> transaction, which takes SQLite's single write lock before it
 /// reads, so two claims never see the same next number. Times are this machine's UTC clock (ISO 8601 text).
 /// </summary>
-public sealed partial class TuningJournal : IStudyStorage
+internal sealed partial class TuningJournal : IStudyStorage
 {
     public string Location => DatabasePath;
 

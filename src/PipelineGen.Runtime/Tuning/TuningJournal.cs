@@ -5,7 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace PipelineGen.Runtime.Tuning;
 
 /// <summary>What identifies a study: a resumed study must have searched the same space over the same spec and data.</summary>
-public sealed record StudyInfo(
+internal sealed record StudyInfo(
     string Id, string Pipeline, string SpecHash, string DataHash, string SpaceFingerprint, string Strategy, int Seed,
     string Metric, bool HigherIsBetter, DateTimeOffset CreatedUtc)
 {
@@ -23,7 +23,7 @@ public sealed record StudyInfo(
 /// rows its value was measured on, not comparable with complete trials), and a trial ended by the time budget is
 /// <c>stopped</c> (not a verdict on the configuration: a resume runs it again).
 /// </summary>
-public sealed record TrialRecord(int Number, Configuration Configuration, string State, double? Value, double? StdDev, int Splits, string? Error, TimeSpan Duration)
+internal sealed record TrialRecord(int Number, Configuration Configuration, string State, double? Value, double? StdDev, int Splits, string? Error, TimeSpan Duration)
 {
     public bool Failed => State == "failed";
     /// <summary>Share of each training fold the value was measured on; null: all of it.</summary>
@@ -41,7 +41,7 @@ public sealed record TrialRecord(int Number, Configuration Configuration, string
 /// per finished trial. Each trial is inserted in its own transaction when it finishes, so a killed study loses at
 /// most the trial that was running, and a resumed one continues from the trials recorded.
 /// </summary>
-public sealed partial class TuningJournal : IDisposable
+internal sealed partial class TuningJournal : IDisposable
 {
     private readonly SqliteConnection _connection;
 

@@ -6,17 +6,17 @@ using PipelineGen.Runtime.Evaluation;
 namespace PipelineGen.Runtime.Tuning;
 
 /// <summary>What a worker process evaluates: written as JSON by the study, read by the hidden <c>tune-trial</c> command.</summary>
-public sealed record TrialRequest(Dictionary<string, double> Params, string Data, int? Seed, string Metric, string? OutOfFoldPath = null, double? Fraction = null);
+internal sealed record TrialRequest(Dictionary<string, double> Params, string Data, int? Seed, string Metric, string? OutOfFoldPath = null, double? Fraction = null);
 
 /// <summary>What a worker process answers (a file, written atomically): the outcome, or the error of a failed trial.</summary>
-public sealed record TrialResponse(double? Value, double? StdDev, int Splits, string? Error);
+internal sealed record TrialResponse(double? Value, double? StdDev, int Splits, string? Error);
 
 /// <summary>
 /// How to start this same program again as a worker: the running executable (or <c>dotnet app.dll</c>) and the
 /// arguments the user put before the command (e.g. a pipeline selector like <c>leaky</c>), so the worker runs the
 /// same generated pipeline.
 /// </summary>
-public sealed record WorkerCommand(string FileName, IReadOnlyList<string> PrefixArguments)
+internal sealed record WorkerCommand(string FileName, IReadOnlyList<string> PrefixArguments)
 {
     public static WorkerCommand Current(string commandName)
     {
@@ -36,7 +36,7 @@ public sealed record WorkerCommand(string FileName, IReadOnlyList<string> Prefix
 /// process-wide lock around LightGBM fits and a running Fit cannot be cancelled: separate processes run in parallel and
 /// can be ended when the time budget runs out. A worker that dies (a native crash) fails its trial, not the study.
 /// </summary>
-public sealed class ProcessTrialExecutor(WorkerCommand command, string workDirectory, string searchFile, int? seed, string metric)
+internal sealed class ProcessTrialExecutor(WorkerCommand command, string workDirectory, string searchFile, int? seed, string metric)
 {
     /// <summary>When set, each worker writes its trial's out-of-fold predictions there (ensemble candidates; full-budget trials only).</summary>
     public string? OutOfFoldDirectory { get; init; }

@@ -19,7 +19,7 @@ internal static class DenseNetworkChecks
         literal = "";
         if (param.Type == ParamType.Choice)
         {
-            var words = param.Choices?.ToArray() ?? new string[0];
+            var words = param.Choices?.ToArray() ?? System.Array.Empty<string>();
             var given = setting.Value.Value;
             if (setting.Items is not null || !words.Contains(given))
             {

@@ -86,7 +86,7 @@ public static class TrainerCatalog
     private static ParamInfo Booster(string name, string property, ParamType type, double? min, double? max, bool minEx, string description) =>
         new(name, "Booster." + property, type, min, max, minEx, description);
 
-    private static EquatableArray<T1> A<T1>(params T1[] items) => new(items);
+    private static EquatableArray<T1> A<T1>(params T1[] items) where T1 : IEquatable<T1> => new(items);
 
     public static IReadOnlyList<TrainerInfo> All { get; } = new[]
     {

@@ -128,7 +128,7 @@ public class PipelineAppTests : IDisposable
 
         var (compareCode, compare, _) = Run(Titanic(), "runs", "compare", ids[1], ids[0]);
         Assert.Equal(0, compareCode);
-        var foldsLine = compare.Split('\n').Single(l => l.TrimStart().StartsWith("folds"));
+        var foldsLine = compare.Split('\n').Single(l => l.TrimStart().StartsWith("folds", StringComparison.Ordinal));
         Assert.Contains("3", foldsLine);
         Assert.Contains("4", foldsLine);
         Assert.Contains("differs", foldsLine);

@@ -147,7 +147,7 @@ public class DuplicateGroupTests : IDisposable
         var plan = SplitPlanner.Plan(keys, new EvaluationSettings { Folds = 5, Seed = 1 }, MlTaskKind.BinaryClassification);
 
         Assert.True(Assert.Single(plan.LargeUnits).ByGroup);
-        Assert.Contains(plan.Warnings, w => w.StartsWith("a group of 60 rows (first at data row 1, classes 'a' 30, 'b' 30)") && w.Contains("fewer folds"));
+        Assert.Contains(plan.Warnings, w => w.StartsWith("a group of 60 rows (first at data row 1, classes 'a' 30, 'b' 30)", StringComparison.Ordinal) && w.Contains("fewer folds"));
     }
 
     // A CSV where one row is 120 of 420 rows.

@@ -48,6 +48,6 @@ public class RepeatedKFoldTests : IDisposable
             RowCount = 60, Excluded = new bool[60], LabelClass = labels, ClassNames = ["a", "b"], DuplicateOf = [.. Enumerable.Range(0, 60)],
         };
         var plan = SplitPlanner.Plan(keys, new EvaluationSettings { Protocol = EvaluationProtocol.RepeatedKFold, Folds = 3, Repeats = 1 }, MlTaskKind.BinaryClassification);
-        Assert.Contains(plan.Warnings, w => w.StartsWith("repeated K-fold with 1 repeat is plain 3-fold"));
+        Assert.Contains(plan.Warnings, w => w.StartsWith("repeated K-fold with 1 repeat is plain 3-fold", StringComparison.Ordinal));
     }
 }

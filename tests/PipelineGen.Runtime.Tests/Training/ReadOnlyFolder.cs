@@ -16,6 +16,8 @@ internal sealed class ReadOnlyFolder : IDisposable
     public ReadOnlyFolder(string path)
     {
         _path = path;
+        // Unix permissions and chattr: the read-only folder tests run where CI runs (Debian), never on Windows.
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("ReadOnlyFolder needs Unix file modes.");
         _mode = File.GetUnixFileMode(path);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
         if (!CanCreateIn(path) || !TryChattr("+i")) { Active = !CanCreateIn(path); return; }
@@ -28,7 +30,7 @@ internal sealed class ReadOnlyFolder : IDisposable
     public void Dispose()
     {
         if (_immutable) TryChattr("-i");
-        File.SetUnixFileMode(_path, _mode);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_path, _mode);
     }
 
     private bool TryChattr(string flag)

@@ -54,7 +54,7 @@ public sealed class TuningLiveDisplayTests : IDisposable
         var exit = PipelineApp.Run(["tune", "--no-lock"], new TunableTitanicPipeline(_project, tuning), output, new StringWriter());
         var text = output.ToString();
         Assert.True(exit == 0, text);
-        var lines = text.Split('\n').Where(l => l.TrimStart().StartsWith("status: ")).ToArray();
+        var lines = text.Split('\n').Where(l => l.TrimStart().StartsWith("status: ", StringComparison.Ordinal)).ToArray();
         Assert.Equal(3, lines.Length);
         for (int i = 0; i < 3; i++)
             Assert.Matches($@"status: running 0, finished {i + 1}, failed 0 \| best so far auc 0\.\d{{4}} ± 0\.\d{{4}} \(trial \d; search score, optimistic", lines[i]);

@@ -77,7 +77,7 @@ public sealed class WorkerTests : IDisposable
     }
 
     [Fact]
-    public void The_time_budget_ends_a_running_worker_and_its_trial_is_recorded_as_stopped_not_failed()
+    public async Task The_time_budget_ends_a_running_worker_and_its_trial_is_recorded_as_stopped_not_failed()
     {
         using var journal = new TuningJournal(Path.Combine(_dir, "t.db"));
         var study = NewStudy("t");
@@ -85,8 +85,8 @@ public sealed class WorkerTests : IDisposable
         var fast = new ProcessTrialExecutor(Shell("""echo '{"Value":1.0,"StdDev":null,"Splits":1,"Error":null}' > "$5" """), _dir, "s.csv", 1, "rmse");
         var slow = new ProcessTrialExecutor(Shell("sleep 60"), _dir, "s.csv", 1, "rmse");
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var result = StudyRunner.RunAsync(study, Space, new RandomSampler(1), journal, 10, TimeSpan.FromSeconds(3), 2,
-            (n, c, ct) => n < 2 ? fast.Execute(n, c, ct) : slow.Execute(n, c, ct), null, CancellationToken.None, killRunningAtDeadline: true).GetAwaiter().GetResult();
+        var result = await StudyRunner.RunAsync(study, Space, new RandomSampler(1), journal, 10, TimeSpan.FromSeconds(3), 2,
+            (n, c, ct) => n < 2 ? fast.Execute(n, c, ct) : slow.Execute(n, c, ct), null, CancellationToken.None, killRunningAtDeadline: true);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the sleeping workers were not ended ({clock.Elapsed})");
         Assert.Equal(StopReason.TimeBudget, result.StopReason);
         var journaled = journal.Trials("t");
@@ -98,8 +98,8 @@ public sealed class WorkerTests : IDisposable
 
         // A resume runs the stopped trials again (their rows are replaced), not the finished ones.
         var rerun = new List<int>();
-        var resumed = StudyRunner.RunAsync(study, Space, new RandomSampler(1), journal, 4, null, 2,
-            (n, c, ct) => { lock (rerun) rerun.Add(n); return fast.Execute(n, c, ct); }, null, CancellationToken.None, killRunningAtDeadline: true).GetAwaiter().GetResult();
+        var resumed = await StudyRunner.RunAsync(study, Space, new RandomSampler(1), journal, 4, null, 2,
+            (n, c, ct) => { lock (rerun) rerun.Add(n); return fast.Execute(n, c, ct); }, null, CancellationToken.None, killRunningAtDeadline: true);
         Assert.Equal([2, 3], rerun.Order());
         Assert.Equal(["complete", "complete", "complete", "complete"], journal.Trials("t").Select(t => t.State));
         Assert.Equal(4, resumed.Trials.Count);

@@ -111,7 +111,7 @@ internal static class DenseEpochCurve
 }
 
 /// <summary>Public facts about the dense epoch curve (for callers and tests).</summary>
-public static class DenseEpochCurveInfo
+internal static class DenseEpochCurveInfo
 {
     /// <summary>Points drawn and judged: every epoch up to this many, else evenly spaced epochs (the last always included).</summary>
     public const int MaxPoints = 40;

@@ -17,7 +17,7 @@ public sealed class DenseNetworkEstimator : IEstimator<ITransformer>
     private readonly MLContext _ml;
     private readonly DenseLoss _loss;
 
-    public DenseNetworkEstimator(MLContext mlContext, DenseNetworkOptions options, DenseLoss loss)
+    internal DenseNetworkEstimator(MLContext mlContext, DenseNetworkOptions options, DenseLoss loss)
     {
         _ml = mlContext ?? throw new ArgumentNullException(nameof(mlContext));
         Options = options ?? throw new ArgumentNullException(nameof(options));
@@ -27,7 +27,7 @@ public sealed class DenseNetworkEstimator : IEstimator<ITransformer>
     public DenseNetworkOptions Options { get; }
 
     /// <summary>Progress per epoch (the CLI can show it); null: silent.</summary>
-    public IProgress<EpochRecord>? Progress { get; set; }
+    internal IProgress<EpochRecord>? Progress { get; set; }
 
     public ITransformer Fit(IDataView input)
     {
@@ -70,7 +70,7 @@ public sealed class DenseNetworkEstimator : IEstimator<ITransformer>
 }
 
 /// <summary>What one fit of the network did: kept for the capacity curve in epochs and the model card (EpochsAllowed: the epoch budget it had).</summary>
-public sealed record DenseTrainingSummary(int[] Layers, int TrainingRows, int ValidationRows, IReadOnlyList<EpochRecord> History, int BestEpoch, string? StopReason, int EpochsAllowed)
+internal sealed record DenseTrainingSummary(int[] Layers, int TrainingRows, int ValidationRows, IReadOnlyList<EpochRecord> History, int BestEpoch, string? StopReason, int EpochsAllowed)
 {
     public int EpochsRun => History.Count;
 }
@@ -79,7 +79,7 @@ public sealed record DenseTrainingSummary(int[] Layers, int TrainingRows, int Va
 /// The training summary of each fitted dense model, held beside the model object (not in the saved file, which holds
 /// only what scoring needs). <see cref="Find"/> looks through transformer chains, so the whole fitted pipeline works.
 /// </summary>
-public static class DenseTrainingLog
+internal static class DenseTrainingLog
 {
     private static readonly ConditionalWeakTable<ITransformer, DenseTrainingSummary> Summaries = new();
 

@@ -10,7 +10,7 @@ namespace PipelineGen.Runtime.Networks.Integration;
 // (DenseModelLoading.Register, called by ModelStore.Load).
 
 /// <summary>Working column names between the ONNX transform and ML.NET's usual columns (dropped at the end).</summary>
-public static class DenseColumns
+internal static class DenseColumns
 {
     public const string Logit = "__dense_logit", Probability = "__dense_probability", Value = "__dense_value",
         ClassIndex = "__dense_class", ClassValue = "__dense_class_value";
@@ -90,7 +90,7 @@ public sealed class DenseArgmaxMapping : CustomMappingFactory<DenseClassScores, 
 }
 
 /// <summary>Registers the dense network's mappings with an MLContext, so a saved model that holds them loads.</summary>
-public static class DenseModelLoading
+internal static class DenseModelLoading
 {
     public static void Register(MLContext mlContext) => mlContext.ComponentCatalog.RegisterAssembly(typeof(DenseModelLoading).Assembly);
 }

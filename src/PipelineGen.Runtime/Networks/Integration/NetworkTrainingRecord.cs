@@ -6,7 +6,7 @@ namespace PipelineGen.Runtime.Networks.Integration;
 /// What the model card records about a dense network's final training: the layers built, the epoch budget (the
 /// spec's, or the epoch curve's choice), the epochs run, the epoch whose weights were kept and why it stopped.
 /// </summary>
-public sealed record NetworkTrainingRecord(string Layers, int EpochsAllowed, int EpochsRun, int BestEpoch, string? StopReason, int TrainingRows, int EarlyStoppingRows)
+internal sealed record NetworkTrainingRecord(string Layers, int EpochsAllowed, int EpochsRun, int BestEpoch, string? StopReason, int TrainingRows, int EarlyStoppingRows)
 {
     /// <summary>The record of a fitted pipeline that holds a dense network fitted in this process; null otherwise.</summary>
     public static NetworkTrainingRecord? Of(ITransformer model) => DenseTrainingLog.Find(model) is { } s

@@ -1,10 +1,10 @@
 namespace PipelineGen.Runtime.Tuning.Ensembles;
 
 /// <summary>One candidate of an ensemble: a trial and its out-of-fold predictions (one per row; NaN where the row has none).</summary>
-public sealed record EnsembleCandidate(int Trial, double[] Predictions);
+internal sealed record EnsembleCandidate(int Trial, double[] Predictions);
 
 /// <summary>The chosen members with their weights (times picked / steps) and the ensemble's score on the selection data.</summary>
-public sealed record EnsembleSelection(IReadOnlyList<(int Trial, double Weight)> Members, double Score, double BestSingleScore, int BestSingleTrial, IReadOnlyList<double> ScoreByStep);
+internal sealed record EnsembleSelection(IReadOnlyList<(int Trial, double Weight)> Members, double Score, double BestSingleScore, int BestSingleTrial, IReadOnlyList<double> ScoreByStep);
 
 /// <summary>
 /// Greedy ensemble selection with replacement (Caruana, Niculescu-Mizil, Crew and Ksikes, ICML 2004): start from the
@@ -12,7 +12,7 @@ public sealed record EnsembleSelection(IReadOnlyList<(int Trial, double Weight)>
 /// averaged predictions, up to <c>steps</c> members; weights are the counts. The best-so-far prefix is kept, so the
 /// result is never worse on the selection data than the best single model (it is the best single model when nothing helps).
 /// </summary>
-public static class CaruanaSelection
+internal static class CaruanaSelection
 {
     /// <param name="candidates">Predictions over the same rows, in the same order.</param>
     /// <param name="score">Scores a prediction vector (rows with a NaN in any candidate are left out before it is called).</param>

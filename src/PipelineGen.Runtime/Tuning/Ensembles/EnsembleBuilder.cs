@@ -4,10 +4,10 @@ using PipelineGen.Runtime.Evaluation;
 namespace PipelineGen.Runtime.Tuning.Ensembles;
 
 /// <summary>A member of an ensemble: the trial, its share of the blend and its configuration.</summary>
-public sealed record EnsembleMember(int Trial, double Weight, Configuration Configuration);
+internal sealed record EnsembleMember(int Trial, double Weight, Configuration Configuration);
 
 /// <summary>What ensemble selection found and how the blend did on the held-back rows beside the single best model.</summary>
-public sealed record EnsembleReport
+internal sealed record EnsembleReport
 {
     public required IReadOnlyList<EnsembleMember> Members { get; init; }
     /// <summary>Trials whose out-of-fold predictions were candidates.</summary>
@@ -33,7 +33,7 @@ public sealed record EnsembleReport
 /// blended by <see cref="EnsembleModel"/> and scored on the held-back rows the search never saw, beside the single best
 /// trial scored the same way. The ensemble is kept only when it is better there.
 /// </summary>
-public static class EnsembleBuilder
+internal static class EnsembleBuilder
 {
     /// <summary>How many of the best trials keep their out-of-fold predictions and are candidates.</summary>
     public const int CandidateCount = 10;

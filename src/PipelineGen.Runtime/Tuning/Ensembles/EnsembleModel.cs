@@ -16,7 +16,7 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 /// regression: <c>Score</c> = weighted mean; multiclass: <c>Score</c> = weighted mean of the class-probability vectors,
 /// <c>PredictedLabel</c> its most probable class (EnsembleModel.Classes.cs).
 /// </summary>
-public static partial class EnsembleModel
+internal static partial class EnsembleModel
 {
     private const string Saved = "__ens_in_";
 

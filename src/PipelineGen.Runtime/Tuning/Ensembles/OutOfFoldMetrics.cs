@@ -5,7 +5,7 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 /// blends; going through an ML.NET evaluator each time would cost more than the selection). Binary: predictions are
 /// probabilities (threshold 0.5) or raw scores (threshold 0); regression: predicted values.
 /// </summary>
-public static partial class OutOfFoldMetrics
+internal static partial class OutOfFoldMetrics
 {
     /// <summary>The scorer for <paramref name="metric"/>, or null (with the reason) when it is not computed here.</summary>
     public static Func<double[], double>? For(string metric, double[] labels, bool probabilities, out string? reason)

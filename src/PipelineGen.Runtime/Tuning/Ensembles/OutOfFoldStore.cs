@@ -7,7 +7,7 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 /// binary file per trial (kind, row count, labels, predictions as doubles; NaN where a row has none), written atomically.
 /// After a study only the files of the best trials are kept (<see cref="Prune"/>): those are the ensemble's candidates.
 /// </summary>
-public static class OutOfFoldStore
+internal static class OutOfFoldStore
 {
     private const int Magic = 0x504F4F46; // "FOOP"
 

@@ -9,7 +9,7 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 /// fitted and blended by <see cref="EnsembleBuilder.Fit"/>, the same code <c>tune --ensemble</c> used, so the same data
 /// and seed give the same model.
 /// </summary>
-public static class PinnedEnsembleTraining
+internal static class PinnedEnsembleTraining
 {
     /// <summary>The pinned members as configurations; empty when the pipeline pins no ensemble.</summary>
     public static IReadOnlyList<EnsembleMember> Members(IPipelineDefinition pipeline)

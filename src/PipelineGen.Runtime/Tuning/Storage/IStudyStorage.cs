@@ -7,7 +7,7 @@ namespace PipelineGen.Runtime.Tuning.Storage;
 /// trial, read them back); the second is what lets several processes share a study: trials are CLAIMED in the storage
 /// before they run (state <c>running</c>, worker id, heartbeat), so no two workers evaluate the same trial.
 /// </summary>
-public interface IStudyStorage : IDisposable
+internal interface IStudyStorage : IDisposable
 {
     /// <summary>Where the storage is, for messages; never holds a password.</summary>
     string Location { get; }
@@ -86,10 +86,10 @@ public interface IStudyStorage : IDisposable
 }
 
 /// <summary>A worker process taking part in a shared study.</summary>
-public sealed record WorkerInfo(string Id, string Host, int ProcessId);
+internal sealed record WorkerInfo(string Id, string Host, int ProcessId);
 
 /// <summary>What a claim sees, read inside the claim's lock: the study, its finished trials, the running ones, lost trials not yet retried.</summary>
-public sealed record ClaimContext(
+internal sealed record ClaimContext(
     StudyInfo Study, IReadOnlyList<TrialRecord> Finished, IReadOnlyList<RunningTrial> Running, IReadOnlyList<TrialRecord> LostNotRetried,
     int NextNumber, bool DeadlinePassed)
 {
@@ -98,17 +98,17 @@ public sealed record ClaimContext(
 }
 
 /// <summary>What to claim: a new configuration, or the configuration of a lost trial again (<see cref="RetryOf"/>).</summary>
-public sealed record ClaimDecision(Configuration Configuration, int? RetryOf = null);
+internal sealed record ClaimDecision(Configuration Configuration, int? RetryOf = null);
 
-public sealed record ClaimedTrial(int Number, Configuration Configuration, int? RetryOf);
+internal sealed record ClaimedTrial(int Number, Configuration Configuration, int? RetryOf);
 
 /// <summary>A trial claimed and not finished: who runs it and when it last showed life.</summary>
-public sealed record RunningTrial(int Number, Configuration Configuration, string WorkerId, DateTimeOffset HeartbeatUtc, int? RetryOf);
+internal sealed record RunningTrial(int Number, Configuration Configuration, string WorkerId, DateTimeOffset HeartbeatUtc, int? RetryOf);
 
-public sealed record WorkerStatus(string Id, string Host, int ProcessId, DateTimeOffset StartedUtc, DateTimeOffset HeartbeatUtc);
+internal sealed record WorkerStatus(string Id, string Host, int ProcessId, DateTimeOffset StartedUtc, DateTimeOffset HeartbeatUtc);
 
 /// <summary>A study as <c>tune --status</c> shows it, read in one go. <see cref="NowUtc"/> is the storage's clock (heartbeats are compared with it).</summary>
-public sealed record StudyStatus(StudyInfo Study, IReadOnlyList<TrialRecord> Finished, IReadOnlyList<RunningTrial> Running, IReadOnlyList<WorkerStatus> Workers, DateTimeOffset NowUtc)
+internal sealed record StudyStatus(StudyInfo Study, IReadOnlyList<TrialRecord> Finished, IReadOnlyList<RunningTrial> Running, IReadOnlyList<WorkerStatus> Workers, DateTimeOffset NowUtc)
 {
     /// <summary>Lost trials: failed because their worker stopped sending heartbeats.</summary>
     public IEnumerable<TrialRecord> Lost => Finished.Where(t => t.Lost);

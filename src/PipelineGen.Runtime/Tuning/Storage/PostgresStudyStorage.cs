@@ -13,7 +13,7 @@ namespace PipelineGen.Runtime.Tuning.Storage;
 /// machines with skewed clocks agree. Every operation opens a pooled connection of its own, so a dropped connection
 /// costs one call, not the worker.
 /// </summary>
-public sealed partial class PostgresStudyStorage : IStudyStorage
+internal sealed partial class PostgresStudyStorage : IStudyStorage
 {
     private readonly NpgsqlDataSource _source;
 
@@ -247,7 +247,7 @@ public sealed partial class PostgresStudyStorage : IStudyStorage
 /// The PostgreSQL schema and its migrations, recorded in <c>pipelinegen_schema_version</c>. Workers starting together
 /// migrate under a transaction-scoped advisory lock, so exactly one of them creates or alters the tables.
 /// </summary>
-public static class PostgresSchema
+internal static class PostgresSchema
 {
     public const int CurrentVersion = 2;
 

@@ -6,7 +6,7 @@ using System.Text;
 namespace PipelineGen.Runtime.Tuning.Storage;
 
 /// <summary>How one worker process takes part in a shared study.</summary>
-public sealed record SharedRunOptions(WorkerInfo Worker)
+internal sealed record SharedRunOptions(WorkerInfo Worker)
 {
     /// <summary>Trials this process runs at once (1 in-process; N with --workers, each in a worker process).</summary>
     public int Slots { get; init; } = 1;
@@ -39,7 +39,7 @@ public sealed record SharedRunOptions(WorkerInfo Worker)
 /// Unlike the single-process study, proposals depend on which worker finished first: a shared study is not
 /// reproducible trial by trial (its set of results is what is kept).
 /// </summary>
-public static class SharedStudyRunner
+internal static class SharedStudyRunner
 {
     /// <summary>A study id every worker computes the same from what the study measures: same spec, data, space, strategy, seed, metric → same study.</summary>
     public static string StudyId(string pipeline, string specHash, string dataHash, string space, string strategy, int seed, string metric, string? options)

@@ -1,7 +1,7 @@
 namespace PipelineGen.Runtime.Tuning.Storage;
 
 /// <summary>The <c>tune --storage</c> path of <see cref="PipelineTuner.Run"/>: open the storage, join the study, run this process's share of it.</summary>
-public static class SharedTuning
+internal static class SharedTuning
 {
     /// <summary>The environment variable read when --storage is not given (a secret mounted as an env var keeps the password off the command line).</summary>
     public const string EnvironmentVariable = "PIPELINEGEN_TUNE_STORAGE";

@@ -12,18 +12,18 @@ namespace PipelineGen.Runtime.Tests.Tuning.Storage;
 public abstract partial class StudyStorageContract : IDisposable
 {
     /// <summary>A new storage on the same database as every other call of this test (a new connection: another worker).</summary>
-    protected abstract IStudyStorage Open();
+    private protected abstract IStudyStorage Open(); // private protected: the storage types are internal to the runtime
 
     public virtual void Dispose() { }
 
-    protected static readonly SearchSpace Space = new([
+    private protected static readonly SearchSpace Space = new([
         SearchParameter.Range("x", HyperparameterType.Float, -5, 5),
         SearchParameter.Range("y", HyperparameterType.Float, -5, 5),
     ]);
 
     private static double F(Configuration c) => Math.Pow(c["x"] - 1, 2) + Math.Pow(c["y"] + 2, 2);
 
-    protected static StudyInfo NewStudy(int trials, string id = "shared-test") =>
+    private protected static StudyInfo NewStudy(int trials, string id = "shared-test") =>
         new(id, "P", "spec", "data", Space.Fingerprint(), "random", 3, "rmse", false, DateTimeOffset.UtcNow) { TrialBudget = trials };
 
     private static ClaimedTrial? ClaimNext(IStudyStorage storage, string studyId, string worker, bool retry = false, ISampler? sampler = null) =>
@@ -210,7 +210,7 @@ public sealed class SqliteStudyStorageTests : StudyStorageContract
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("pg-sqlite-storage-").FullName;
 
-    protected override IStudyStorage Open() => new TuningJournal(Path.Combine(_dir, "tune.db"));
+    private protected override IStudyStorage Open() => new TuningJournal(Path.Combine(_dir, "tune.db"));
 
     public override void Dispose()
     {
@@ -224,7 +224,7 @@ public sealed class PostgresStudyStorageTests : StudyStorageContract
 {
     private readonly Lazy<string> _database = new(() => PostgresServer.Shared.NewDatabase());
 
-    protected override IStudyStorage Open() => new PostgresStudyStorage(_database.Value);
+    private protected override IStudyStorage Open() => new PostgresStudyStorage(_database.Value);
 
     [SkippableFact]
     public void The_schema_is_created_once_by_workers_starting_together_and_its_version_recorded()
