@@ -389,7 +389,7 @@ public static class PipelineEmitter
     }
 
     /// <summary>The missing category's name, shared with the runtime's reports.</summary>
-    public const string MissingCategory = "(missing)";
+    public const string MissingCategory = PipelineGen.Shared.ContractNames.MissingCategory;
 
     private static string MissingCategoryExpression(BoundPipeline p)
     {

@@ -103,19 +103,19 @@ public static class TestStep
         catch (Exception e) when (TrainStep.IsBadInput(e))
         {
             error.WriteLine($"test: {e.Message}");
-            return 2;
+            return PipelineGen.Runtime.Cli.ExitCodes.BadInput;
         }
         catch (Exception e) when (TrainStep.IsStorageFailure(e))
         {
             var folder = Path.GetDirectoryName(Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(pipeline.Settings)));
             error.WriteLine($"test: cannot record the look in the model card under '{folder}': {e.Message} " +
                 "Nothing was shown and the look is not counted. Free disk space or make the folder writable, then run 'test' again.");
-            return 2;
+            return PipelineGen.Runtime.Cli.ExitCodes.BadInput;
         }
         if (result.Outcome == TestOutcome.Refused)
         {
             error.WriteLine($"test: {result.Message}");
-            return 1;
+            return PipelineGen.Runtime.Cli.ExitCodes.CheckFailed;
         }
         evaluated?.Invoke(result.Look!);
         var modelPath = Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(pipeline.Settings));
@@ -125,6 +125,6 @@ public static class TestStep
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-16} {value:0.0000}{(name == metric ? "  (primary metric)" : "")}"));
         foreach (var warning in result.Warnings) output.WriteLine($"warning: {warning}");
         output.WriteLine(result.Message);
-        return 0;
+        return PipelineGen.Runtime.Cli.ExitCodes.Ok;
     }
 }
