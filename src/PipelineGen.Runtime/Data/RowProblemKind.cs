@@ -1,0 +1,3 @@
+namespace PipelineGen.Runtime.Data;
+
+public enum RowProblemKind { RaggedRow, UnparsableNumber, UnparsableBoolean, UnbalancedQuote, HeaderMismatch }
