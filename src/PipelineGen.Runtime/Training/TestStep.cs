@@ -121,8 +121,8 @@ public static class TestStep
         var modelPath = Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(pipeline.Settings));
         var metric = ModelCard.TryRead(modelPath)?.Metric ?? TrainingMetrics.ChooseMetric(pipeline.Settings);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test set: {result.Look!.Rows} rows of {result.Look.DataPath}"));
-        foreach (var (name, value) in result.Look.Metrics)
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-16} {value:0.0000}{(name == metric ? "  (primary metric)" : "")}"));
+        var rows = result.Look.Metrics.Select(m => new[] { m.Key, m.Value.ToString("0.0000", CultureInfo.InvariantCulture), m.Key == metric ? "(primary metric)" : "" });
+        foreach (var line in Cli.PlainTable.Lines(["metric", "value", ""], rows, 80, rightAligned: [1])) output.WriteLine("  " + line);
         foreach (var warning in result.Warnings) output.WriteLine($"warning: {warning}");
         output.WriteLine(result.Message);
         return PipelineGen.Runtime.Cli.ExitCodes.Ok;
