@@ -29,12 +29,8 @@ internal static class DataValues
     /// <summary>The spellings ML.NET's boolean conversion accepts (any case): true/false, t/f, yes/no, y/n, 1/0, +1/-1.</summary>
     public static bool TryParseBoolean(string value, out bool result)
     {
-        switch (value.ToLowerInvariant())
-        {
-            case "true" or "t" or "yes" or "y" or "1" or "+1": result = true; return true;
-            case "false" or "f" or "no" or "n" or "0" or "-1": result = false; return true;
-            default: result = false; return false;
-        }
+        result = ContractNames.IsTrueSpelling(value);
+        return result || ContractNames.IsFalseSpelling(value);
     }
 
     public static bool IsBoolean(string value) => TryParseBoolean(value, out _);

@@ -29,6 +29,9 @@ public class BrokenSpecStandInTests
                 System.Console.WriteLine(prediction.Probability + prediction.Score + (prediction.PredictedLabel ? 1 : 0));
                 var (fitted, metrics) = pipeline.TrainAndEvaluateHoldout(ml, pipeline.LoadTrainingData(ml));
                 System.Console.WriteLine(metrics.AreaUnderRocCurve);
+                // The stand-in implements the runtime's contract like the real pipeline does.
+                PipelineGen.Runtime.IPipelineDefinition definition = pipeline;
+                System.Console.WriteLine(definition.Settings.Name);
                 return TitanicPipeline.RunCommandLine(args);
             }
         }
@@ -98,6 +101,7 @@ public class BrokenSpecStandInTests
         Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
         var assembly = new AssemblyLoadContext(null).LoadFromStream(new MemoryStream(stream.ToArray()));
         var pipeline = assembly.GetType("MyApp.TitanicPipeline")!;
+        Assert.Contains(pipeline.GetInterfaces(), i => i.FullName == "PipelineGen.Runtime.IPipelineDefinition");
         var thrown = Assert.Throws<TargetInvocationException>(() => pipeline.GetMethod("RunCommandLine")!.Invoke(null, [new[] { "train" }]));
         var error = Assert.IsType<InvalidOperationException>(thrown.InnerException);
         Assert.Contains("PG0201", error.Message);

@@ -32,6 +32,9 @@ public class HostileSpecCorpusTests
         return data;
     }
 
+    /// <summary>Every corpus spec by name (the no-symbols walk in IncrementalityTests runs over them too).</summary>
+    internal static IEnumerable<(string Name, string Yaml)> CorpusSpecs() => Corpus.Value.Select(kv => (kv.Key, kv.Value.Yaml));
+
     [Fact]
     public void Corpus_has_at_least_150_cases()
     {

@@ -127,6 +127,46 @@ public class IncrementalityTests
             Walk(output.Value, step.Key, new HashSet<object>(ReferenceEqualityComparer.Instance));
     }
 
+    public static TheoryData<string> FixtureNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (var fixture in Fixtures.All) data.Add(fixture.Name);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(FixtureNames))]
+    public void Step_outputs_of_every_fixture_hold_no_compilation_symbols_or_syntax(string name)
+    {
+        var fixture = Fixtures.All.Single(f => f.Name == name);
+        var run = GeneratorHarness.Run($"/specs/{name}/pipeline.yaml", fixture.Spec, fixture.Schema);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        WalkTrackedSteps(run.Result.Results.Single(), name);
+    }
+
+    /// <summary>Broken specs take other paths through the steps (outlines, fallbacks, diagnostics only): walk those too.</summary>
+    [Fact]
+    public void Step_outputs_of_every_hostile_corpus_spec_hold_no_compilation_symbols_or_syntax()
+    {
+        int walked = 0;
+        foreach (var (name, yaml) in HostileSpecCorpusTests.CorpusSpecs())
+        {
+            var run = GeneratorHarness.Run(SpecPath, yaml, Fixtures.TitanicSchema);
+            WalkTrackedSteps(run.Result.Results.Single(), name);
+            walked++;
+        }
+        Assert.True(walked >= 150, $"only {walked} corpus specs walked");
+    }
+
+    private static void WalkTrackedSteps(GeneratorRunResult result, string name)
+    {
+        var steps = result.TrackedSteps.Where(s => typeof(TrackingNames).GetFields().Any(f => (string)f.GetValue(null)! == s.Key)).ToList();
+        Assert.NotEmpty(steps);
+        foreach (var step in steps)
+        foreach (var output in step.Value.SelectMany(r => r.Outputs))
+            Walk(output.Value, $"{name}: {step.Key}", new HashSet<object>(ReferenceEqualityComparer.Instance));
+    }
+
     private static readonly Type[] Forbidden = { typeof(Compilation), typeof(ISymbol), typeof(SyntaxNode), typeof(SemanticModel), typeof(Location), typeof(AdditionalText) };
 
     private static void Walk(object? value, string path, HashSet<object> seen)

@@ -105,7 +105,8 @@ public static class FallbackEmitter
         const string RT = "global::PipelineGen.Runtime";
         const string Throw = " => throw NotGenerated();";
         w.Line($"/// <summary>Stand-in: not generated because {CSharp.Xml(reason)}</summary>")
-         .Open($"public sealed partial class {p.Name}Pipeline")
+         // The same contract as the real pipeline, so code that passes it as an IPipelineDefinition keeps compiling too.
+         .Open($"public sealed partial class {p.Name}Pipeline : {RT}.IPipelineDefinition")
          .Line($"/// <summary>Why this pipeline was not generated: the spec's first error.</summary>")
          .Line($"public const string NotGeneratedReason = {CSharp.String(reason)};")
          .Line()

@@ -11,6 +11,7 @@ public static partial class PipelineApp
         new ExploreCommandContributor(),
         new EvaluationCommandContributor(),
         new TrainingCommandContributor(),
+        new RunCommandContributor(),
         new RunsCommandContributor(),
         new TuningCommandContributor(),
         new ModelsCommandContributor(),

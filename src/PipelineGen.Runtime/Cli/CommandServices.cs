@@ -16,7 +16,8 @@ public interface ICommandContributor
 /// <summary>Exit codes shared by every command (see the brief): 0 ok, 1 a check failed, 2 bad input.</summary>
 internal static class ExitCodes
 {
-    public const int Ok = 0, CheckFailed = 1, BadInput = 2;
+    public const int Ok = PipelineGen.Shared.ContractNames.ExitOk, CheckFailed = PipelineGen.Shared.ContractNames.ExitCheckFailed,
+        BadInput = PipelineGen.Shared.ContractNames.ExitBadInput;
 }
 
 /// <summary>What a running step reports for the run store. Set what applies; the host records it when the step ends.</summary>

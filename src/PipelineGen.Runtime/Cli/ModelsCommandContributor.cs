@@ -95,7 +95,8 @@ internal sealed class ModelsCommandContributor : ICommandContributor
     /// <summary>The version list, every line at most <see cref="Width"/> characters: version, primary metric, gates passed, status.</summary>
     public static IReadOnlyList<string> Format(IReadOnlyList<ModelVersionInfo> versions)
     {
-        var lines = new List<string> { $"  {"version",-26} {"metric",-18} {"gates",-5} status" };
+        // Spectre lays the columns out within the width; '*' marks the current version.
+        var rows = new List<string[]>();
         foreach (var v in versions.Reverse())
         {
             var card = v.Card;
@@ -106,9 +107,9 @@ internal sealed class ModelsCommandContributor : ICommandContributor
             var status = v.CardProblem ?? (v.IsCurrent ? "current" : card?.Promotion is { Promoted: false } p
                 ? "candidate: " + (p.WorseThanCurrent ? "worse" : "gate failed")
                 : "earlier");
-            lines.Add(Fit($"{(v.IsCurrent ? "*" : " ")} {v.Version,-26} {Cut(metric, 18),-18} {gates,-5} {status}"));
+            rows.Add([v.IsCurrent ? "*" : " ", v.Version, Cut(metric, 24), gates, status]);
         }
-        return lines;
+        return PlainTable.Lines([" ", "version", "metric", "gates", "status"], rows, Width, markerColumn: true).Select(Fit).ToArray();
     }
 
     private static string Cut(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";

@@ -8,7 +8,7 @@ using PipelineGen.Runtime.Training;
 namespace PipelineGen.Runtime.Cli;
 
 /// <summary>
-/// <c>curve</c>, <c>train</c>, <c>test</c>, <c>predict</c> and <c>run</c> (the whole workflow). The work is in the
+/// <c>curve</c>, <c>train</c>, <c>test</c> and <c>predict</c> (<c>run</c>, the whole workflow, is <see cref="RunCommandContributor"/>). The work is in the
 /// Training area's typed steps; this file parses options and records runs.
 /// </summary>
 internal sealed class TrainingCommandContributor : ICommandContributor
@@ -19,7 +19,6 @@ internal sealed class TrainingCommandContributor : ICommandContributor
         root.Subcommands.Add(Train(services));
         root.Subcommands.Add(Test(services));
         root.Subcommands.Add(Predict(services));
-        root.Subcommands.Add(RunAll(services));
     }
 
     private static Option<string?> ModelOption() => new("--model")
@@ -82,7 +81,9 @@ internal sealed class TrainingCommandContributor : ICommandContributor
             // With gates, train measures this configuration itself and the card holds those metrics.
             if (options.Evaluation is null && services.Pipeline.Settings.Gates is null)
                 services.Output.WriteLine("Note: no evaluate run found; the card will not hold evaluation metrics (run 'evaluate' first, or 'run').");
-            return TrainStep.Run(services.Pipeline, options, services.Output, services.Error, result => RecordGates(record, result));
+            // Fitting on large data is silent for a long time: a terminal sees the phase and elapsed time on stderr.
+            using var progress = services.Interactive ? new ElapsedLine(services.Error, "train") : null;
+            return TrainStep.Run(services.Pipeline, options with { Phase = progress is null ? null : progress.Phase }, services.Output, services.Error, result => RecordGates(record, result));
         }));
         return command;
     }
@@ -131,7 +132,7 @@ internal sealed class TrainingCommandContributor : ICommandContributor
         services.Output.WriteLine($"Report (with the test look): {new Uri(Path.GetFullPath(outcome.ReportPath)).AbsoluteUri}");
     }
 
-    private static int RunTest(CommandServices services, StepRecord record, TestOptions options, Action<TestLook>? looked = null)
+    internal static int RunTest(CommandServices services, StepRecord record, TestOptions options, Action<TestLook>? looked = null)
     {
         record.Parameters["force"] = options.Force ? "true" : "false";
         // The metrics of this command's own look (another command may have appended a look to the card meanwhile).
@@ -190,140 +191,14 @@ internal sealed class TrainingCommandContributor : ICommandContributor
         return command;
     }
 
-    private static Command RunAll(CommandServices services)
-    {
-        var force = new Option<bool>("--force-test") { Description = "Let the final test step look at an already-evaluated test set (recorded in the card)." };
-        var ignoreFindings = new Option<bool>("--ignore-explore-findings") { Description = "Continue even when explore reports a serious finding (e.g. possible target leakage)." };
-        var command = new Command("run", "The whole workflow: explore, baseline + evaluate, curve, train (at the curve's capacity unless the spec pins it), test. Stops (exit 1) when the model does not beat the baseline.");
-        command.Options.Add(force);
-        command.Options.Add(ignoreFindings);
-        command.Options.Add(services.Options.Seed);
-        command.SetAction(parse => Workflow(services, parse.GetValue(force), parse.GetValue(ignoreFindings), parse.GetValue(services.Options.Seed)));
-        return command;
-    }
-
-    /// <summary>Each step is recorded as its own run; the first failure stops the workflow with that step's exit code.</summary>
-    private static int Workflow(CommandServices services, bool forceTest, bool ignoreExploreFindings, int? seed)
-    {
-        var pipeline = services.Pipeline;
-        var settings = pipeline.Settings;
-        void Banner(int step, string title) => services.Output.WriteLine($"{Environment.NewLine}== {step}/5 {title} ==");
-
-        Banner(1, "explore");
-        var exploreHtml = Path.Combine(settings.ResolvePath("."), ".pipelinegen", "reports", settings.Name + ".explore.html");
-        Directory.CreateDirectory(Path.GetDirectoryName(exploreHtml)!);
-        var explored = services.RunStep("explore", _ => ExploreCommand.Run(pipeline,
-            new ExploreOptions { OutputHtmlPath = exploreHtml, Seed = seed ?? settings.Seed }, services.Output));
-        if (explored == ExitCodes.BadInput) return Stop(services, explored, "explore could not read the data (see above).");
-        if (explored == ExitCodes.CheckFailed && !ignoreExploreFindings)
-            return Stop(services, explored, "explore reported a serious finding (see above). Fix the data or spec, or rerun with --ignore-explore-findings.");
-
-        Banner(2, "baseline + evaluate (same splits)");
-        EvaluationResult? evaluation = null;
-        string? evaluateRunId = null;
-        var evaluated = services.RunStep("evaluate", record =>
-        {
-            evaluateRunId = record.RunId;
-            evaluation = services.WithProgress("Evaluating", report =>
-                Evaluator.Evaluate(pipeline, new EvaluationOptions { Seed = seed, CollectForReport = true, Progress = p => report(p.Completed, p.Total, p.Split) }));
-            foreach (var (name, value) in evaluation.Parameters()) record.Parameters[name] = value;
-            record.Metrics.AddRange(EvaluationCommandContributor.ToRunMetrics(evaluation));
-            EvaluationReportWriter.Write(services.Console, evaluation, record.RunId);
-            EvaluationCommandContributor.WriteHtml(services, evaluation, record.RunId);
-            var verdict = evaluation.Comparison!.Verdict;
-            record.Outcome = verdict == Verdict.BeatsBaseline ? "beats-baseline" : verdict == Verdict.DoesNotBeatBaseline ? "does-not-beat-baseline" : "inconclusive";
-            record.Message = evaluation.Comparison.Explanation;
-            return verdict == Verdict.BeatsBaseline ? ExitCodes.Ok : ExitCodes.CheckFailed;
-        });
-        if (evaluated != ExitCodes.Ok || evaluation is null)
-            return Stop(services, evaluated, evaluated != ExitCodes.CheckFailed || evaluation?.Comparison is not { } comparison
-                ? "evaluation failed (see above)."
-                : comparison.Verdict == Verdict.DoesNotBeatBaseline
-                    ? $"the model does not beat the {evaluation.BaselineStrategy} baseline by more than the noise between splits ({comparison.Explanation}). Improve the features or the trainer before training a final model."
-                    : $"the model has not been shown to beat the {evaluation.BaselineStrategy} baseline: {comparison.Explanation} No final model was trained.");
-
-        Banner(3, "curve");
-        CapacityCurveResult? curve = null;
-        var curved = services.RunStep("curve", record =>
-        {
-            int exit = CapacityCurve.Run(pipeline, new CurveOptions { Metric = evaluation.PrimaryMetric, Protocol = new EvaluationOptions { Seed = seed } },
-                services.Output, services.Error, out curve);
-            if (curve is not null)
-            {
-                record.Parameters["chosen_capacity"] = curve.ChosenCapacity.ToString(CultureInfo.InvariantCulture);
-                record.Outcome = CapacityCurve.OutcomeName(curve.Verdict);
-                record.Message = curve.Message;
-            }
-            return exit;
-        });
-        if (curved != ExitCodes.Ok) return Stop(services, curved, "the capacity curve failed (see above).");
-        // The final model takes the curve's capacity unless the spec pins it; either way the output and the card say which and why.
-        var capacity = CapacityChoice.Decide(pipeline, curve);
-        if (capacity is not null) services.Output.WriteLine($"Capacity for the final model: {capacity.Reason}");
-
-        // With a 'tune' section the study runs here and the final model is fitted with its winner (see TuningCommandContributor).
-        var finalPipeline = TuningCommandContributor.RunInWorkflow(services, seed, out var tuneExit, out var ensembleFit);
-        if (tuneExit != ExitCodes.Ok) return Stop(services, tuneExit, "tuning found no working configuration or could not run (see above).");
-        if (!ReferenceEquals(finalPipeline, pipeline) && capacity is not null)
-        {
-            // The study searched the hyperparameters together; overriding one of them with the curve's choice afterwards
-            // would train a configuration nobody evaluated.
-            services.Output.WriteLine($"The tuned winner's hyperparameters are used as they are: the curve's capacity choice ({capacity.Parameter}={capacity.Used}) is not applied on top of them.");
-            capacity = null;
-        }
-
-        Banner(4, "train");
-        var trained = services.RunStep("train", record =>
-        {
-            record.Parameters["model"] = ModelStore.DefaultModelPath(settings);
-            // Measured in this process for this very pipeline: the context is the pipeline's own.
-            // (With a tuned winner the context differs from the trained pipeline's hyperparameters, so the card says the model was not evaluated.)
-            var context = RunContext.Of(pipeline, evaluation.DataPath).ToEvaluationContext(evaluateRunId);
-            if (capacity is not null) record.Parameters["capacity"] = $"{capacity.Parameter}={capacity.Used} ({capacity.Source})";
-            return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = SpecHashOf(pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity, Fit = ensembleFit }, services.Output, services.Error,
-                result => RecordGates(record, result));
-        });
-        if (trained == ExitCodes.CheckFailed)
-            return Stop(services, trained, "the new model was not made current (a gate failed, or it is worse than the current model; see above). It is kept as a candidate; the test step did not run.");
-        if (trained != ExitCodes.Ok) return Stop(services, trained, "training the final model failed (see above).");
-
-        Banner(5, "test");
-        if (settings.TestDataPath is null)
-        {
-            services.Output.WriteLine("Skipped: the spec names no test data. The evaluate estimate above is the model's estimate.");
-            return ExitCodes.Ok;
-        }
-        // The one look goes into the evaluation report beside the cross-validated estimate it should agree with.
-        var tested = services.RunStep("test", record => RunTest(services, record, new TestOptions { Force = forceTest }, look =>
-        {
-            var figures = new TestSetFigures(look.Metrics, look.Rows, look.DataPath);
-            foreach (var note in EvaluationHtml.Disagreements(evaluation, figures))
-                services.Output.WriteLine($"Note: the test set disagrees with the estimate: {note}.");
-            EvaluationHtml.Write(evaluation, EvaluationHtml.DefaultPath(settings), figures);
-            services.Output.WriteLine($"Report (with the test look): {new Uri(Path.GetFullPath(EvaluationHtml.DefaultPath(settings))).AbsoluteUri}");
-        }));
-        if (tested != ExitCodes.Ok)
-            return Stop(services, tested, tested == ExitCodes.CheckFailed
-                ? "the test set was already evaluated (see above); the new model is saved. Use --force-test to look again (recorded)."
-                : "the test step failed (see above).");
-        services.Output.WriteLine($"{Environment.NewLine}Done: model and card in {Path.GetDirectoryName(ModelStore.DefaultModelPath(settings))}.");
-        return ExitCodes.Ok;
-    }
-
     /// <summary>Gate results and the promotion as run parameters, so 'runs compare' shows them side by side.</summary>
-    private static void RecordGates(StepRecord record, TrainResult result)
+    internal static void RecordGates(StepRecord record, TrainResult result)
     {
         record.Parameters["version"] = result.Version;
         if (result.Card.Gates is not { } gates) return;
         foreach (var gate in gates) record.Parameters[$"gate {gate.Gate}"] = gate.Short;
         record.Parameters["promotion"] = (result.Promoted ? "current: " : "candidate: ") + result.Card.Promotion!.Reason;
         record.Outcome = result.Promoted ? "promoted" : gates.Any(g => !g.Passed) ? "gate-failed" : "not-promoted";
-    }
-
-    private static int Stop(CommandServices services, int exitCode, string why)
-    {
-        services.Error.WriteLine($"run stopped: {why}");
-        return exitCode;
     }
 
     /// <summary>The generator emits <c>public const string SpecHash</c> on the pipeline class; null for hand-written pipelines.</summary>

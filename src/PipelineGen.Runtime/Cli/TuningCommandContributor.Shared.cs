@@ -125,13 +125,14 @@ internal sealed partial class TuningCommandContributor
         lines.Add($"Workers ({status.Workers.Count}):");
         if (status.Workers.Count > 0)
         {
-            lines.Add($"  {"worker",-30} {"host",-16} {"heartbeat",-11} running");
-            foreach (var w in status.Workers)
+            // Spectre lays the columns out; ids and hosts are cut so one worker stays on one line.
+            var rows = status.Workers.Select(w =>
             {
                 var mine = status.Running.Where(r => r.WorkerId == w.Id).Select(r => (r.Number + 1).ToString(inv)).ToArray();
                 string runningText = mine.Length == 0 ? "-" : "trial " + string.Join(",", mine);
-                lines.Add(Cut($"  {Cut(w.Id, 30),-30} {Cut(w.Host, 16),-16} {Ago(status.NowUtc - w.HeartbeatUtc),-11} {runningText}", Width));
-            }
+                return new[] { Cut(w.Id, 30), Cut(w.Host, 16), Ago(status.NowUtc - w.HeartbeatUtc), runningText };
+            });
+            lines.AddRange(PlainTable.Lines(["worker", "host", "heartbeat", "running"], rows, Width - 1).Select(l => Cut(" " + l, Width)));
         }
         if (status.Running.Count > 0)
         {

@@ -35,11 +35,11 @@ internal sealed class BaselineModel
         bool classification = task != MlTaskKind.Regression;
         return (strategy.ToLowerInvariant(), classification) switch
         {
-            ("auto", true) => "prior",
-            ("auto", false) => primaryMetric == "mae" ? "median" : "mean",
+            (PipelineGen.Shared.ContractNames.AutoBaseline, true) => "prior",
+            (PipelineGen.Shared.ContractNames.AutoBaseline, false) => primaryMetric == "mae" ? "median" : "mean",
             ("prior" or "majority", true) or ("mean" or "median", false) => strategy.ToLowerInvariant(),
             _ => throw new ArgumentException(
-                $"Baseline '{strategy}' does not fit task {task}. Use {(classification ? "auto, majority or prior" : "auto, mean or median")}."),
+                $"Baseline '{strategy}' does not fit task {task}. Use one of {string.Join(", ", classification ? PipelineGen.Shared.ContractNames.ClassificationBaselines : PipelineGen.Shared.ContractNames.RegressionBaselines)}."),
         };
     }
 

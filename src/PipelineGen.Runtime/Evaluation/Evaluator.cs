@@ -5,118 +5,12 @@ using PipelineGen.Runtime.Data;
 
 namespace PipelineGen.Runtime.Evaluation;
 
-/// <summary>Overrides of the spec's settings for one evaluation (what the CLI's options map to). Null keeps the spec's value.</summary>
-internal sealed record EvaluationOptions
-{
-    /// <summary>Data file; relative paths are taken from the current directory. Default: the spec's training data.</summary>
-    public string? DataPath { get; init; }
-    public EvaluationProtocol? Protocol { get; init; }
-    public int? Folds { get; init; }
-    public int? Repeats { get; init; }
-    public double? HoldoutFraction { get; init; }
-    /// <summary>Seed of the splits and of every <see cref="MLContext"/>.</summary>
-    public int? Seed { get; init; }
-    public BadRowPolicy? BadRows { get; init; }
-    /// <summary>How exact-duplicate rows are split; default the spec's <c>evaluate.duplicates</c>.</summary>
-    public DuplicatePolicy? Duplicates { get; init; }
-    /// <summary>False: evaluate the baseline only (no model is trained).</summary>
-    public bool IncludeModel { get; init; } = true;
-    /// <summary>
-    /// Gather what the HTML evaluation report draws while the splits run: every validation row's out-of-fold prediction
-    /// and the permutation importance of each feature column on each validation part (one rescoring per column and split).
-    /// Off for tuning trials, which only need the metrics.
-    /// </summary>
-    public bool CollectForReport { get; init; }
-    /// <summary>Called after each split.</summary>
-    public Action<SplitProgress>? Progress { get; init; }
-    /// <summary>Called with each split's scored validation rows (quality gates measure per class and per group on them).</summary>
-    public Action<ScoredSplit>? OnModelScored { get; init; }
-    /// <summary>When set, each row's out-of-fold prediction is added to it (tuning keeps them for ensemble selection).</summary>
-    public OutOfFoldCollector? OutOfFold { get; init; }
-    /// <summary>
-    /// Share of each split's training rows the model is fitted on (seeded, stratified, the same rows for every call with
-    /// the same seed: see <see cref="TrainingSubsample"/>). Null or 1: all of them. Successive halving's low rungs use it.
-    /// </summary>
-    public double? TrainingFraction { get; init; }
-}
-
-/// <summary>One split's validation rows scored by the model fitted on its training part.</summary>
-internal sealed record ScoredSplit(int Index, MLContext Context, IDataView Scored);
-
-internal sealed record SplitProgress(int Completed, int Total, string Split);
-
-/// <summary>Metrics of one split; a null metric was undefined there.</summary>
-/// <remarks><c>ValidationClassCounts</c>: Classification: validation rows per class (<see cref="EvaluationResult.ClassNames"/> order); null for regression.</remarks>
-internal sealed record SplitResult(
-    int Repeat, int Fold, long TrainingRows, long ValidationRows,
-    IReadOnlyDictionary<string, double?>? Model, IReadOnlyDictionary<string, double?> Baseline,
-    IReadOnlyList<long>? ValidationClassCounts = null);
-
-/// <summary>Everything an evaluation measured. The CLI only formats it.</summary>
-internal sealed class EvaluationResult
-{
-    public required string PipelineName { get; init; }
-    public required MlTaskKind Task { get; init; }
-    public required string DataPath { get; init; }
-    public required EvaluationSettings Settings { get; init; }
-    public required string ProtocolDescription { get; init; }
-    /// <summary>Rows in the file as the loader sees them.</summary>
-    public required long RowCount { get; init; }
-    /// <summary>Rows that took part in the splits.</summary>
-    public required long UsedRowCount { get; init; }
-    public required long SkippedBadRowCount { get; init; }
-    public required int DuplicateRowCount { get; init; }
-    public required string PrimaryMetric { get; init; }
-    public required string PrimaryMetricReason { get; init; }
-    public required string BaselineStrategy { get; init; }
-    public required IReadOnlyList<SplitResult> Splits { get; init; }
-    /// <summary>Null when only the baseline was evaluated.</summary>
-    public IReadOnlyList<MetricSummary>? Model { get; init; }
-    public required IReadOnlyList<MetricSummary> Baseline { get; init; }
-    /// <summary>Null when only the baseline was evaluated.</summary>
-    public BaselineComparison? Comparison { get; init; }
-    public required IReadOnlyList<string> Warnings { get; init; }
-    public required TimeSpan Duration { get; init; }
-    /// <summary>Class names of <see cref="SplitResult.ValidationClassCounts"/>.</summary>
-    public IReadOnlyList<string> ClassNames { get; init; } = [];
-    /// <summary>Units of rows kept together that were too large to place in balance.</summary>
-    public IReadOnlyList<LargeUnit> LargeUnits { get; init; } = [];
-    /// <summary>Why the per-split table should be shown (fold scores spread more than they should); null when they do not.</summary>
-    public string? PerSplitReason { get; init; }
-    /// <summary>Out-of-fold predictions (with <see cref="EvaluationOptions.CollectForReport"/> and a model); null otherwise.</summary>
-    public OutOfFoldPredictions? OutOfFold { get; init; }
-    /// <summary>Permutation importance per feature column and split (with <see cref="EvaluationOptions.CollectForReport"/> and a model); null otherwise.</summary>
-    public FeatureImportance? Importance { get; init; }
-    /// <summary>Binary: the spec's decision threshold on P(positive), null when it names none (0.5).</summary>
-    public double? DecisionThreshold { get; init; }
-    /// <summary>The spec's group column (rows kept together in splits), whose values the report shows metrics per.</summary>
-    public string? GroupColumn { get; init; }
-
-    public MetricSummary? ModelMetric(string name) => Model?.FirstOrDefault(m => m.Name == name);
-    public MetricSummary BaselineMetric(string name) => Baseline.First(m => m.Name == name);
-
-    /// <summary>The knobs that decided the numbers, for the run store.</summary>
-    public IReadOnlyDictionary<string, string> Parameters() => new SortedDictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["data"] = DataPath,
-        ["protocol"] = Settings.Protocol.ToString(),
-        ["folds"] = Settings.Folds.ToString(CultureInfo.InvariantCulture),
-        ["repeats"] = Settings.Repeats.ToString(CultureInfo.InvariantCulture),
-        ["holdout_fraction"] = Settings.HoldoutFraction.ToString(CultureInfo.InvariantCulture),
-        ["stratify"] = Settings.Stratify ? "true" : "false",
-        ["seed"] = Settings.Seed.ToString(CultureInfo.InvariantCulture),
-        ["duplicates"] = Settings.Duplicates.ToString().ToLowerInvariant(),
-        ["primary_metric"] = PrimaryMetric,
-        ["baseline"] = BaselineStrategy,
-    };
-}
-
 /// <summary>
 /// Runs an evaluation protocol for any <see cref="IPipelineDefinition"/>: scans and validates the data, plans the
 /// splits, fits the whole pipeline on each training part only, measures it and the baseline on the validation part,
 /// aggregates and compares.
 /// </summary>
-internal static class Evaluator
+internal static partial class Evaluator
 {
     public static EvaluationResult Evaluate(IPipelineDefinition pipeline, EvaluationOptions? options = null)
     {
@@ -142,79 +36,26 @@ internal static class Evaluator
         CheckRowCountMatchesLoader(pipeline, path, scan.RowCount, mlSeed);
 
         var metricNames = MetricCatalog.For(settings.Task);
-        var splits = new List<SplitResult>();
-        IDataView? holdoutModelScores = null, holdoutBaselineScores = null;
-        MLContext? holdoutContext = null;
         bool collect = options.CollectForReport && options.IncludeModel;
-        var outOfFold = collect ? new OutOfFoldPredictions { Task = settings.Task, SegmentColumn = settings.GroupColumn?.Name } : null;
-        var importance = new Dictionary<string, List<double?>>(StringComparer.Ordinal);
+        var run = new SplitRunner(pipeline, options, path, scan, evaluation, primary, strategy, mlSeed, warnings)
+        {
+            OutOfFold = collect ? new OutOfFoldPredictions { Task = settings.Task, SegmentColumn = settings.GroupColumn?.Name } : null,
+        };
+        var splits = new List<SplitResult>();
         for (int i = 0; i < plan.Splits.Count; i++)
         {
-            var split = plan.Splits[i];
-            string where = plan.Splits.Count == 1 ? "validation" : split.ToString();
-            // A fresh, seeded context per split: a split's numbers do not depend on what ran before it.
-            var ml = new MLContext(mlSeed);
-            var data = pipeline.LoadData(ml, path);
-            var training = options.TrainingFraction is { } fraction and < 1
-                ? TrainingSubsample.Training(data, scan.Keys, split, fraction, evaluation.Seed)
-                : split.Training(data);
-            var validation = split.Validation(data);
-
-            IReadOnlyDictionary<string, double?>? modelMetrics = null;
-            ITransformer? lastModel = null;
-            IDataView trainingLabels, validationLabels;
-            if (options.IncludeModel)
-            {
-                var model = pipeline.BuildPipeline(ml).Fit(training);
-                lastModel = model;
-                var scored = model.Transform(validation);
-                modelMetrics = MetricComputer.Compute(ml, settings.Task, scored, $"model, {where}", warnings);
-                options.OnModelScored?.Invoke(new ScoredSplit(i, ml, scored));
-                options.OutOfFold?.Add(split, scan.RowCount, settings.Task, scored);
-                // Only Label is read from these, so no scoring work is done for the baseline.
-                trainingLabels = model.Transform(training);
-                validationLabels = scored;
-            }
-            else
-            {
-                var preprocessing = pipeline.BuildPreprocessing(ml).Fit(training);
-                trainingLabels = preprocessing.Transform(training);
-                validationLabels = preprocessing.Transform(validation);
-            }
-            var baseline = BaselineModel.Fit(settings.Task, strategy, trainingLabels);
-            var baselineScores = baseline.Score(ml, validationLabels);
-            var baselineMetrics = MetricComputer.Compute(ml, settings.Task, baselineScores, $"baseline, {where}", warnings);
-            if (outOfFold is not null)
-            {
-                outOfFold.Add(i, validationLabels, baselineScores);
-                foreach (var (column, loss) in PermutationImportance.Measure(ml, pipeline, lastModel!, validation, primary, modelMetrics![primary], mlSeed + i))
-                    (importance.TryGetValue(column, out var list) ? list : importance[column] = []).Add(loss);
-            }
-            if (plan.Splits.Count == 1 && options.IncludeModel)
-                (holdoutContext, holdoutModelScores, holdoutBaselineScores) = (ml, validationLabels, baselineScores);
-            splits.Add(new SplitResult(split.Repeat, split.Fold, split.TrainingRowCount, split.ValidationRowCount, modelMetrics, baselineMetrics, split.ValidationClassCounts));
-            options.Progress?.Invoke(new SplitProgress(i + 1, plan.Splits.Count, split.ToString()));
+            splits.Add(run.Evaluate(plan.Splits[i], i, plan.Splits.Count));
+            options.Progress?.Invoke(new SplitProgress(i + 1, plan.Splits.Count, plan.Splits[i].ToString()));
         }
+        var outOfFold = run.OutOfFold;
+        var importance = run.Importance;
 
         IReadOnlyList<MetricSummary> Summarise(Func<SplitResult, IReadOnlyDictionary<string, double?>?> pick) =>
             metricNames.Select(name => MetricSummary.From(name, splits.Select(s => pick(s)![name]).ToArray())).ToArray();
 
         var baselineSummary = Summarise(s => s.Baseline);
         IReadOnlyList<MetricSummary>? modelSummary = options.IncludeModel ? Summarise(s => s.Model) : null;
-        BaselineComparison? comparison = null;
-        if (options.IncludeModel)
-        {
-            if (holdoutModelScores is not null && splits[0].ValidationRows >= 2 * HoldoutChunks)
-            {
-                comparison = CompareOnValidationChunks(holdoutContext!, settings.Task, primary, holdoutModelScores, holdoutBaselineScores!);
-            }
-            else
-            {
-                double ratio = splits.Average(s => s.ValidationRows / (double)s.TrainingRows);
-                comparison = BaselineComparison.Compare(primary,
-                    splits.Select(s => s.Model![primary]).ToArray(), splits.Select(s => s.Baseline[primary]).ToArray(), ratio);
-            }
-        }
+        var comparison = options.IncludeModel ? Compare(run, splits, settings.Task, primary) : null;
         foreach (var summary in (modelSummary ?? []).Concat(baselineSummary))
             if (summary.UndefinedCount > 0 && summary.Name == primary)
                 warnings.Add($"the primary metric {primary} was undefined on {summary.UndefinedCount} split(s); they are left out of its mean.");

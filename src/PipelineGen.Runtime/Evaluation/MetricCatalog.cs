@@ -1,3 +1,5 @@
+using PipelineGen.Shared;
+
 namespace PipelineGen.Runtime.Evaluation;
 
 /// <summary>The metric names of the spec and the runtime, per task, and which way is better.</summary>
@@ -5,9 +7,9 @@ internal static class MetricCatalog
 {
     public static IReadOnlyList<string> For(MlTaskKind task) => task switch
     {
-        MlTaskKind.BinaryClassification => ["accuracy", "auc", "pr_auc", "f1", "precision", "recall", "log_loss"],
-        MlTaskKind.MulticlassClassification => ["macro_accuracy", "micro_accuracy", "log_loss"],
-        _ => ["rmse", "mae", "mse", "r2"],
+        MlTaskKind.BinaryClassification => ContractNames.BinaryMetrics,
+        MlTaskKind.MulticlassClassification => ContractNames.MulticlassMetrics,
+        _ => ContractNames.RegressionMetrics,
     };
 
     /// <summary>The values a metric can take: a confidence interval is clipped to them (a t-interval knows no bounds).</summary>
@@ -18,7 +20,7 @@ internal static class MetricCatalog
         _ => (0, 1),
     };
 
-    public static bool HigherIsBetter(string metric) => metric is not ("log_loss" or "rmse" or "mae" or "mse");
+    public static bool HigherIsBetter(string metric) => ContractNames.HigherIsBetter(metric);
 
     /// <summary>+1 when higher is better, -1 when lower is better: multiply a difference by it to get an improvement.</summary>
     public static int Direction(string metric) => HigherIsBetter(metric) ? 1 : -1;

@@ -9,7 +9,7 @@ namespace PipelineGen.Runtime.Evaluation;
 /// slot is identified by the label's key value (the class name), and the result uses one order for every trial: the
 /// class names sorted ordinally. A class a fold's model never saw gets probability 0 from it.
 /// </summary>
-public sealed partial class OutOfFoldCollector
+internal sealed partial class OutOfFoldCollector
 {
     private readonly Dictionary<string, int> _classIndex = new(StringComparer.Ordinal);
     private Dictionary<int, double>[]? _classSums;

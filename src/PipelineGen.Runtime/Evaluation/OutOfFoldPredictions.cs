@@ -162,7 +162,7 @@ internal sealed class OutOfFoldPredictions
             {
                 var get = cursor.GetGetter<float>(column);
                 float v = 0;
-                return () => { get(ref v); return float.IsNaN(v) ? "(missing)" : v.ToString(CultureInfo.InvariantCulture); };
+                return () => { get(ref v); return float.IsNaN(v) ? PipelineGen.Shared.ContractNames.MissingCategory : v.ToString(CultureInfo.InvariantCulture); };
             }
             default:
                 return () => "(unreadable)";

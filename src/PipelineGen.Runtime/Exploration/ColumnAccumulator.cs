@@ -1,3 +1,5 @@
+using MathNet.Numerics.Statistics;
+
 namespace PipelineGen.Runtime.Exploration;
 
 /// <summary>Uniform fixed-size sample of a stream (Algorithm R), seeded so reports are reproducible.</summary>
@@ -35,9 +37,9 @@ internal sealed class ColumnAccumulator
     private readonly HashSet<ulong> _distinct = [];
     private bool _distinctOverflow;
 
-    // Moments (Welford) over numbers, dates or text lengths.
-    private long _n;
-    private double _mean, _m2, _min = double.PositiveInfinity, _max = double.NegativeInfinity;
+    // Count, mean, variance, min and max over numbers, dates or text lengths (MathNet, one pass, exact).
+    private readonly RunningStatistics _moments = new();
+    private long N => _moments.Count;
     private double _previous = double.NaN;
     private bool _strictlyIncreasing = true, _strictlyDecreasing = true, _allIntegers = true;
 
@@ -91,12 +93,7 @@ internal sealed class ColumnAccumulator
         };
         if (double.IsNaN(x)) return;
         if (Slot.Mode == ProfileMode.Text) SumOfTextLengths += x;
-        _n++;
-        var delta = x - _mean;
-        _mean += delta / _n;
-        _m2 += delta * (x - _mean);
-        if (x < _min) _min = x;
-        if (x > _max) _max = x;
+        _moments.Push(x);
         if (!double.IsNaN(_previous))
         {
             if (x <= _previous) _strictlyIncreasing = false;
@@ -109,15 +106,15 @@ internal sealed class ColumnAccumulator
 
     public long DistinctCount => _distinctOverflow ? _options.DistinctCap : _distinct.Count;
     public bool DistinctIsLowerBound => _distinctOverflow;
-    public bool IsStrictlyMonotoneIntegers => _n >= 2 && _allIntegers && (_strictlyIncreasing || _strictlyDecreasing);
+    public bool IsStrictlyMonotoneIntegers => N >= 2 && _allIntegers && (_strictlyIncreasing || _strictlyDecreasing);
 
     public NumericSummary? Summary()
     {
-        if (_n == 0) return null;
+        if (N == 0) return null;
         var sorted = Sample.Items.ToArray();
         Array.Sort(sorted);
-        var std = _n > 1 ? Math.Sqrt(_m2 / (_n - 1)) : 0;
-        return new NumericSummary(_min, _max, _mean, std, Quantile(sorted, 0.5), Quantile(sorted, 0.25),
+        var std = N > 1 ? _moments.StandardDeviation : 0;
+        return new NumericSummary(_moments.Minimum, _moments.Maximum, _moments.Mean, std, Quantile(sorted, 0.5), Quantile(sorted, 0.25),
             Quantile(sorted, 0.75), !Sample.IsComplete);
     }
 
@@ -125,19 +122,16 @@ internal sealed class ColumnAccumulator
     public static double Quantile(double[] sorted, double p)
     {
         if (sorted.Length == 0) return double.NaN;
-        var h = (sorted.Length - 1) * p;
-        var lo = (int)Math.Floor(h);
-        var hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+        return SortedArrayStatistics.QuantileCustom(sorted, p, QuantileDefinition.R7);
     }
 
     /// <summary>Histogram of the sample, scaled to the number of values when the sample is partial.</summary>
     public IReadOnlyList<HistogramBin> Histogram(int bins)
     {
-        if (_n == 0) return [];
+        if (N == 0) return [];
         var values = Sample.Items;
-        var scale = (double)_n / values.Count;
-        double lo = _min, hi = _max;
+        var scale = (double)N / values.Count;
+        double lo = _moments.Minimum, hi = _moments.Maximum;
         // Small integer ranges (counts, codes, years of a few values) read best with one bar per integer.
         if (_allIntegers && hi - lo < bins * 1.5 && Slot.Mode == ProfileMode.Numeric || Slot.Mode == ProfileMode.Text && hi - lo < bins)
         {
@@ -146,7 +140,7 @@ internal sealed class ColumnAccumulator
             foreach (var v in values) counts[(int)(v - lo)]++;
             return counts.Select((c, i) => new HistogramBin(lo + i - 0.5, lo + i + 0.5, c * scale)).ToArray();
         }
-        if (hi == lo) return [new HistogramBin(lo, hi, _n)];
+        if (hi == lo) return [new HistogramBin(lo, hi, N)];
         var step = (hi - lo) / bins;
         var result = new double[bins];
         foreach (var v in values)

@@ -52,32 +52,75 @@ internal static class DataExplorer
         var train = Profile(data, slots, settings, options, dataPath, labelIndex, classification, collectRows: true, scan);
         progress?.Report(0.3);
 
-        DriftSummary? drift = null;
-        if (comparePath is not null)
-        {
-            var compareData = Load(pipeline, ml, comparePath);
-            var compareSlots = RowReader.Describe(compareData.Schema, settings);
-            var missing = slots.Select(s => s.Name).Except(compareSlots.Select(s => s.Name)).ToList();
-            if (missing.Count > 0)
-                throw new ExplorationInputException($"{comparePath}: column(s) {string.Join(", ", missing)} of the training data are missing. Compare files with the same columns.");
-            // Same slot order as training so accumulators line up.
-            var aligned = slots.Select(s => s with { SchemaIndex = compareData.Schema[s.Name].Index }).ToList();
-            var compare = Profile(compareData, aligned, settings, options, comparePath, labelIndex, classification, collectRows: false, compareScan!);
-            drift = new DriftSummary(comparePath, compare.Rows,
-                slots.Select((s, i) => (s, i)).Where(x => x.s.Role != ColumnRole.Id)
-                    .Select(x => DriftAnalysis.Compare(train.Columns[x.i], compare.Columns[x.i])).ToArray());
-        }
+        var drift = comparePath is null ? null
+            : CompareWith(pipeline, ml, comparePath, compareScan!, slots, train, options, labelIndex, classification);
         progress?.Report(0.4);
 
         var columns = train.Columns.Select(c => ToProfile(c, options, train.Rows)).ToArray();
         var warnings = new List<ExplorationWarning>();
         var notes = new List<string>();
+        AddInputWarnings(warnings, train, dataPath, compareErrors, [scan, compareScan], badRowPolicy);
+        var label = train.Columns[labelIndex];
+        var balance = AddLabelWarnings(warnings, train, label, classification);
+        var idLike = AddColumnWarnings(warnings, train);
+        var missingness = warnings.Any(w => w.Kind == WarningKind.SingleClass)
+            ? null
+            : AddMissingnessWarnings(warnings, notes, train, slots, settings, classification);
+        var leakage = AddLeakageWarnings(warnings, notes, train, slots, label, labelIndex, settings, options, progress);
+        AddDriftWarnings(warnings, drift, options);
+        AddMethodNotes(notes, train, options, leakage, missingness, drift, classification);
 
+        progress?.Report(1);
+        return new ExplorationReport
+        {
+            PipelineName = settings.Name,
+            Task = settings.Task,
+            LabelColumn = settings.LabelColumn,
+            DataPath = dataPath,
+            RowCount = train.Rows,
+            SampleColumns = slots.Select(s => s.Name).ToArray(),
+            SampleRows = train.FirstRows,
+            Columns = columns,
+            ClassBalance = balance,
+            Duplicates = new DuplicateSummary(train.Duplicates.Duplicates,
+                train.Rows == 0 ? 0 : 100.0 * train.Duplicates.Duplicates / train.Rows, train.Duplicates.Examples,
+                train.Duplicates.Exact, slots.Where(s => IsCompared(s.Role)).Select(s => s.Name).ToArray()),
+            IdLikeColumns = idLike,
+            Leakage = leakage,
+            Missingness = missingness,
+            Drift = drift,
+            Warnings = warnings.OrderByDescending(w => w.Severity).ToArray(),
+            MethodNotes = notes,
+            Elapsed = stopwatch.Elapsed,
+        };
+    }
+
+    /// <summary>Profiles the comparison data with the training data's slots and compares each column (PSI, KS).</summary>
+    private static DriftSummary CompareWith(IPipelineDefinition pipeline, MLContext ml, string comparePath, DataScan compareScan,
+        IReadOnlyList<ColumnSlot> slots, ProfiledData train, ExploreOptions options, int labelIndex, bool classification)
+    {
+        var settings = pipeline.Settings;
+        var compareData = Load(pipeline, ml, comparePath);
+        var compareSlots = RowReader.Describe(compareData.Schema, settings);
+        var missing = slots.Select(s => s.Name).Except(compareSlots.Select(s => s.Name)).ToList();
+        if (missing.Count > 0)
+            throw new ExplorationInputException($"{comparePath}: column(s) {string.Join(", ", missing)} of the training data are missing. Compare files with the same columns.");
+        // Same slot order as training so accumulators line up.
+        var aligned = slots.Select(s => s with { SchemaIndex = compareData.Schema[s.Name].Index }).ToList();
+        var compare = Profile(compareData, aligned, settings, options, comparePath, labelIndex, classification, collectRows: false, compareScan);
+        return new DriftSummary(comparePath, compare.Rows,
+            slots.Select((s, i) => (s, i)).Where(x => x.s.Role != ColumnRole.Id)
+                .Select(x => DriftAnalysis.Compare(train.Columns[x.i], compare.Columns[x.i])).ToArray());
+    }
+
+    private static void AddInputWarnings(List<ExplorationWarning> warnings, ProfiledData train, string dataPath,
+        List<string> compareErrors, DataScan?[] scans, BadRowPolicy badRowPolicy)
+    {
         if (train.Rows == 0)
             warnings.Add(new(WarningKind.Unreadable, WarningSeverity.Serious, null, $"{dataPath} has no usable data rows."));
         foreach (var error in compareErrors)
             warnings.Add(new(WarningKind.Drift, WarningSeverity.Info, null, "comparison data: " + error));
-        foreach (var s in new[] { scan, compareScan })
+        foreach (var s in scans)
         {
             if (s is null || s.BadRowCount == 0) continue;
             // Under "fail" the other steps refuse this file, so explore says so (exit 2) but still shows the report.
@@ -86,10 +129,12 @@ internal static class DataExplorer
                 $"{Fmt.Count(s.BadRowCount)} bad row(s) in {s.FilePath}, left out of this report. First: {string.Join(" | ", s.Problems.Take(3))}"
                 + (fail ? " Bad-row policy is fail: fix the rows, or set bad rows to skip." : "")));
         }
+    }
 
-        // Class balance.
+    /// <summary>Class balance (classification), and a label with fewer than two classes or no values.</summary>
+    private static ClassBalance? AddLabelWarnings(List<ExplorationWarning> warnings, ProfiledData train, ColumnAccumulator label, bool classification)
+    {
         ClassBalance? balance = null;
-        var label = train.Columns[labelIndex];
         if (classification && label.Categories is not null)
         {
             balance = Balance(label);
@@ -102,8 +147,12 @@ internal static class DataExplorer
         }
         if (label.Present == 0 && train.Rows > 0 && !warnings.Any(w => w.Kind == WarningKind.SingleClass))
             warnings.Add(new(WarningKind.SingleClass, WarningSeverity.Serious, label.Slot.Name, $"label '{label.Slot.Name}' has no values."));
+        return balance;
+    }
 
-        // Column-level findings.
+    /// <summary>Column-level findings (all missing, mostly missing, constant, id-like) and duplicate rows.</summary>
+    private static List<IdLikeColumn> AddColumnWarnings(List<ExplorationWarning> warnings, ProfiledData train)
+    {
         var idLike = new List<IdLikeColumn>();
         foreach (var c in train.Columns)
         {
@@ -131,76 +180,99 @@ internal static class DataExplorer
         if (train.Duplicates.Duplicates > 0)
             warnings.Add(new(WarningKind.Duplicates, WarningSeverity.Warning, null,
                 $"{Fmt.Rows(train.Duplicates.Duplicates)} ({Fmt.Percent((double)train.Duplicates.Duplicates / train.Rows)}) {(train.Duplicates.Duplicates == 1 ? "repeats" : "repeat")} an earlier row: they inflate validation scores when a copy lands on both sides of a split."));
+        return idLike;
+    }
 
-        // Missingness that depends on the label: every labelled row, not a sample.
-        MissingnessSummary? missingness = null;
-        if (!warnings.Any(w => w.Kind == WarningKind.SingleClass))
+    /// <summary>Missingness that depends on the label: every labelled row, not a sample.</summary>
+    private static MissingnessSummary? AddMissingnessWarnings(List<ExplorationWarning> warnings, List<string> notes, ProfiledData train,
+        IReadOnlyList<ColumnSlot> slots, PipelineSettings settings, bool classification)
+    {
+        var missingness = train.Missingness.Summarize(settings.LabelColumn, out var missingnessSkipped);
+        if (missingnessSkipped is not null) notes.Add("Missing values were not related to the label: " + missingnessSkipped);
+        foreach (var m in missingness?.Flagged ?? [])
         {
-            missingness = train.Missingness.Summarize(settings.LabelColumn, out var missingnessSkipped);
-            if (missingnessSkipped is not null) notes.Add("Missing values were not related to the label: " + missingnessSkipped);
-            foreach (var m in missingness?.Flagged ?? [])
-            {
-                var slot = slots.First(s => s.Name == m.Column);
-                var keep = slot.Mode is ProfileMode.Numeric or ProfileMode.Date
-                    ? "Keep that signal: the default preparation adds a 0/1 'was missing' feature beside the filled value (prepare: missing_indicators, on unless set to false)."
-                    : "Keep that signal: the default preparation gives missing values their own '(missing)' category.";
-                warnings.Add(new(WarningKind.InformativeMissing, WarningSeverity.Warning, m.Column,
-                    $"'{m.Column}' {(classification ? "is missing far more often for some labels" : "is missing in rows with a different label")}: {m.Summary} ({m.Test} p {Fmt.PValue(m.PValue)}). Whether it is missing predicts the label. {keep} If it is blank because it is only filled in after the outcome is known, it is leakage instead: mark it role: ignore."));
-            }
+            var slot = slots.First(s => s.Name == m.Column);
+            var keep = slot.Mode is ProfileMode.Numeric or ProfileMode.Date
+                ? "Keep that signal: the default preparation adds a 0/1 'was missing' feature beside the filled value (prepare: missing_indicators, on unless set to false)."
+                : "Keep that signal: the default preparation gives missing values their own '" + PipelineGen.Shared.ContractNames.MissingCategory + "' category.";
+            warnings.Add(new(WarningKind.InformativeMissing, WarningSeverity.Warning, m.Column,
+                $"'{m.Column}' {(classification ? "is missing far more often for some labels" : "is missing in rows with a different label")}: {m.Summary} ({m.Test} p {Fmt.PValue(m.PValue)}). Whether it is missing predicts the label. {keep} If it is blank because it is only filled in after the outcome is known, it is leakage instead: mark it role: ignore."));
         }
+        return missingness;
+    }
 
-        // Leakage probes need at least two classes (or a numeric label) and some rows.
-        LeakageSummary? leakage = null;
+    /// <summary>Leakage probes: one column at a time, a joint linear leak (regression) and the full-model drop-column probe.
+    /// They need at least two classes (or a numeric label) and some rows.</summary>
+    private static LeakageSummary? AddLeakageWarnings(List<ExplorationWarning> warnings, List<string> notes, ProfiledData train,
+        IReadOnlyList<ColumnSlot> slots, ColumnAccumulator label, int labelIndex, PipelineSettings settings, ExploreOptions options,
+        IProgress<double>? progress)
+    {
         bool labelUsable = !warnings.Any(w => w.Kind == WarningKind.SingleClass) && label.Present >= MinRowsForLeakage;
-        if (!options.SkipLeakage && labelUsable)
+        if (options.SkipLeakage) return null;
+        if (!labelUsable)
         {
-            leakage = LeakageProber.Probe(settings, slots, train.RowSample.Items, labelIndex, options,
-                f => progress?.Report(0.4 + 0.6 * f), out var skippedBecause);
-            if (skippedBecause is not null)
-                warnings.Add(new(WarningKind.Leakage, WarningSeverity.Warning, settings.LabelColumn, "leakage probes skipped: " + skippedBecause));
-            if (leakage is not null)
-            {
-                foreach (var p in leakage.Flagged)
-                    warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, p.Column,
-                        $"possible target leakage: '{p.Column}' alone predicts the label with {leakage.Metric} {Fmt.Fixed(p.Score, 3)} (threshold {Fmt.Fixed(leakage.Threshold, 2)}). If it is computed from the label or known only afterwards, mark it role: ignore."));
-                if (settings.Task == MlTaskKind.Regression && leakage.Flagged.Any()
-                    && JointLeakageProber.Probe(slots, train.RowSample.Items, labelIndex, leakage.Flagged.Select(p => p.Column).ToArray()) is { } joint)
-                {
-                    leakage = leakage with { Joint = joint };
-                    foreach (var step in joint.Added)
-                        warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, step.Column,
-                            $"possible target leakage: '{step.Column}' completes the leak of {string.Join(", ", joint.Seeds.Select(c => $"'{c}'"))}: together {string.Join(" + ", joint.Columns)} explain {Fmt.Fixed(joint.RSquared, 3)} of the label's variance with a linear fit, and '{step.Column}' removes {Fmt.Percent(step.ErrorRemoved)} of the error left without it. If it is part of the same after-the-fact record, mark it role: ignore."));
-                }
-
-                // Leaks that only show in combination, non-linearly (total = price × quantity): drop-column on a full model.
-                DropColumnSummary? dropColumnResult = null;
-                try { dropColumnResult = DropColumnProber.Probe(settings, slots, train.RowSample.Items, labelIndex, options.Seed); }
-                catch (Exception e) when (e is InvalidOperationException or ArgumentException)
-                {
-                    // e.g. a holdout with one class has no AUC: say so rather than fail the whole report.
-                    notes.Add("Full-model leakage probe not computed: " + e.Message.Split('\n')[0]);
-                }
-                if (dropColumnResult is { } dropColumn)
-                {
-                    leakage = leakage with { DropColumn = dropColumn };
-                    var accused = warnings.Where(w => w.Kind == WarningKind.Leakage && w.Severity == WarningSeverity.Serious).Select(w => w.Column).ToHashSet();
-                    foreach (var p in dropColumn.Flagged.Where(p => !accused.Contains(p.Column)))
-                    {
-                        var alone = leakage.Probes.FirstOrDefault(x => x.Column == p.Column);
-                        warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, p.Column,
-                            $"possible target leakage: with every feature the model reaches {dropColumn.Metric} {Fmt.Fixed(dropColumn.FullScore, 3)}, implausibly good, and without '{p.Column}' it falls to {Fmt.Fixed(p.ScoreWithout, 3)} ({ErrorTimes(p.ErrorRatio)} the error){(alone is null || double.IsNaN(alone.Score) ? "" : $", though alone it scores only {Fmt.Fixed(alone.Score, 3)}")}. It leaks in combination with other columns{(p.Partners.Count > 0 ? $" ({string.Join(", ", p.Partners.Select(c => $"'{c}'"))} {(p.Partners.Count == 1 ? "decodes" : "decode")} it: needed only while '{p.Column}' is there)" : "")}, e.g. a total = price × quantity when predicting the price. Check this column is known at prediction time and not computed from the label; if it is not, mark it role: ignore."));
-                    }
-                }
-            }
-        }
-        else if (!options.SkipLeakage)
             notes.Add($"Leakage probes were skipped: they need a label with at least two classes (or numbers) in at least {MinRowsForLeakage} rows; on fewer, a 30% holdout is too small to tell a leak from luck.");
+            return null;
+        }
+        var leakage = LeakageProber.Probe(settings, slots, train.RowSample.Items, labelIndex, options,
+            f => progress?.Report(0.4 + 0.6 * f), out var skippedBecause);
+        if (skippedBecause is not null)
+            warnings.Add(new(WarningKind.Leakage, WarningSeverity.Warning, settings.LabelColumn, "leakage probes skipped: " + skippedBecause));
+        if (leakage is null) return null;
+        foreach (var p in leakage.Flagged)
+            warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, p.Column,
+                $"possible target leakage: '{p.Column}' alone predicts the label with {leakage.Metric} {Fmt.Fixed(p.Score, 3)} (threshold {Fmt.Fixed(leakage.Threshold, 2)}). If it is computed from the label or known only afterwards, mark it role: ignore."));
+        leakage = AddJointLeakage(warnings, leakage, train, slots, labelIndex, settings);
+        return AddDropColumnLeakage(warnings, notes, leakage, train, slots, labelIndex, settings, options);
+    }
 
-        if (drift is not null)
-            foreach (var d in drift.Columns.Where(d => d.Verdict is DriftVerdict.Major or DriftVerdict.Moderate))
-                warnings.Add(new(WarningKind.Drift, d.Verdict == DriftVerdict.Major && options.FailOnMajorDrift ? WarningSeverity.Serious : WarningSeverity.Warning, d.Column,
-                    $"'{d.Column}' differs between training and comparison data ({d.Verdict.ToString().ToLowerInvariant()} drift: PSI {Fmt.Fixed(d.Psi, 3)}{(double.IsNaN(d.KsPValue) ? "" : ", KS p " + Fmt.PValue(d.KsPValue))})."));
+    private static LeakageSummary AddJointLeakage(List<ExplorationWarning> warnings, LeakageSummary leakage, ProfiledData train,
+        IReadOnlyList<ColumnSlot> slots, int labelIndex, PipelineSettings settings)
+    {
+        if (settings.Task != MlTaskKind.Regression || !leakage.Flagged.Any()
+            || JointLeakageProber.Probe(slots, train.RowSample.Items, labelIndex, leakage.Flagged.Select(p => p.Column).ToArray()) is not { } joint)
+            return leakage;
+        foreach (var step in joint.Added)
+            warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, step.Column,
+                $"possible target leakage: '{step.Column}' completes the leak of {string.Join(", ", joint.Seeds.Select(c => $"'{c}'"))}: together {string.Join(" + ", joint.Columns)} explain {Fmt.Fixed(joint.RSquared, 3)} of the label's variance with a linear fit, and '{step.Column}' removes {Fmt.Percent(step.ErrorRemoved)} of the error left without it. If it is part of the same after-the-fact record, mark it role: ignore."));
+        return leakage with { Joint = joint };
+    }
 
+    /// <summary>Leaks that only show in combination, non-linearly (total = price × quantity): drop-column on a full model.</summary>
+    private static LeakageSummary AddDropColumnLeakage(List<ExplorationWarning> warnings, List<string> notes, LeakageSummary leakage,
+        ProfiledData train, IReadOnlyList<ColumnSlot> slots, int labelIndex, PipelineSettings settings, ExploreOptions options)
+    {
+        DropColumnSummary? dropColumnResult = null;
+        try { dropColumnResult = DropColumnProber.Probe(settings, slots, train.RowSample.Items, labelIndex, options.Seed); }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // e.g. a holdout with one class has no AUC: say so rather than fail the whole report.
+            notes.Add("Full-model leakage probe not computed: " + e.Message.Split('\n')[0]);
+        }
+        if (dropColumnResult is not { } dropColumn) return leakage;
+        leakage = leakage with { DropColumn = dropColumn };
+        var accused = warnings.Where(w => w.Kind == WarningKind.Leakage && w.Severity == WarningSeverity.Serious).Select(w => w.Column).ToHashSet();
+        foreach (var p in dropColumn.Flagged.Where(p => !accused.Contains(p.Column)))
+        {
+            var alone = leakage.Probes.FirstOrDefault(x => x.Column == p.Column);
+            warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, p.Column,
+                $"possible target leakage: with every feature the model reaches {dropColumn.Metric} {Fmt.Fixed(dropColumn.FullScore, 3)}, implausibly good, and without '{p.Column}' it falls to {Fmt.Fixed(p.ScoreWithout, 3)} ({ErrorTimes(p.ErrorRatio)} the error){(alone is null || double.IsNaN(alone.Score) ? "" : $", though alone it scores only {Fmt.Fixed(alone.Score, 3)}")}. It leaks in combination with other columns{(p.Partners.Count > 0 ? $" ({string.Join(", ", p.Partners.Select(c => $"'{c}'"))} {(p.Partners.Count == 1 ? "decodes" : "decode")} it: needed only while '{p.Column}' is there)" : "")}, e.g. a total = price × quantity when predicting the price. Check this column is known at prediction time and not computed from the label; if it is not, mark it role: ignore."));
+        }
+        return leakage;
+    }
+
+    private static void AddDriftWarnings(List<ExplorationWarning> warnings, DriftSummary? drift, ExploreOptions options)
+    {
+        if (drift is null) return;
+        foreach (var d in drift.Columns.Where(d => d.Verdict is DriftVerdict.Major or DriftVerdict.Moderate))
+            warnings.Add(new(WarningKind.Drift, d.Verdict == DriftVerdict.Major && options.FailOnMajorDrift ? WarningSeverity.Serious : WarningSeverity.Warning, d.Column,
+                $"'{d.Column}' differs between training and comparison data ({d.Verdict.ToString().ToLowerInvariant()} drift: PSI {Fmt.Fixed(d.Psi, 3)}{(double.IsNaN(d.KsPValue) ? "" : ", KS p " + Fmt.PValue(d.KsPValue))})."));
+    }
+
+    /// <summary>How each number in the report was computed (samples, caps, tests, thresholds).</summary>
+    private static void AddMethodNotes(List<string> notes, ProfiledData train, ExploreOptions options, LeakageSummary? leakage,
+        MissingnessSummary? missingness, DriftSummary? drift, bool classification)
+    {
         notes.Add(train.Rows <= options.ReservoirSize
             ? "Medians, quartiles and histograms are exact (every row)."
             : $"Medians, quartiles, histograms, PSI bins and KS tests use a seeded uniform sample of {Fmt.Count(options.ReservoirSize)} values per column; counts, missing, min, max, mean and std use every row.");
@@ -215,29 +287,6 @@ internal static class DataExplorer
         if (drift is not null)
             notes.Add("Drift: PSI over training deciles (numbers) or categories, < 0.1 stable, < 0.25 moderate, else major; two-sample KS test on numbers, p < 0.01 counts as at least moderate.");
 
-        progress?.Report(1);
-        return new ExplorationReport
-        {
-            PipelineName = settings.Name,
-            Task = settings.Task,
-            LabelColumn = settings.LabelColumn,
-            DataPath = dataPath,
-            RowCount = train.Rows,
-            SampleColumns = slots.Select(s => s.Name).ToArray(),
-            SampleRows = train.FirstRows,
-            Columns = columns,
-            ClassBalance = balance,
-            Duplicates = new DuplicateSummary(train.Duplicates.Duplicates,
-                train.Rows == 0 ? 0 : 100.0 * train.Duplicates.Duplicates / train.Rows, train.Duplicates.Examples,
-                train.Duplicates.Exact, slots.Where(s => IsCompared(s.Role)).Select(s => s.Name).ToArray()),
-            IdLikeColumns = idLike,
-            Leakage = leakage,
-            Missingness = missingness,
-            Drift = drift,
-            Warnings = warnings.OrderByDescending(w => w.Severity).ToArray(),
-            MethodNotes = notes,
-            Elapsed = stopwatch.Elapsed,
-        };
     }
 
     private static string ErrorTimes(double ratio) => double.IsPositiveInfinity(ratio) ? "from zero to more than zero" : $"{Fmt.Fixed(ratio, 1)}×";

@@ -99,7 +99,7 @@ internal static class DropColumnProber
                 width++;
                 continue;
             }
-            var values = labelled.Select(r => r[f].Missing ? "\u0000(missing)" : r[f].Display).GroupBy(v => v, StringComparer.Ordinal)
+            var values = labelled.Select(r => r[f].Missing ? "\u0000" + PipelineGen.Shared.ContractNames.MissingCategory : r[f].Display).GroupBy(v => v, StringComparer.Ordinal)
                 .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Take(MaxCategories)
                 .Select((g, k) => (g.Key, k)).ToDictionary(t => t.Key, t => t.k, StringComparer.Ordinal);
             categoryIndex[f] = values;
@@ -113,7 +113,7 @@ internal static class DropColumnProber
             {
                 if (!categoryIndex.TryGetValue(e.Slot, out var values))
                     v[e.Start] = r[e.Slot].Missing ? float.NaN : (float)r[e.Slot].Number;
-                else if (values.TryGetValue(r[e.Slot].Missing ? "\u0000(missing)" : r[e.Slot].Display, out var k))
+                else if (values.TryGetValue(r[e.Slot].Missing ? "\u0000" + PipelineGen.Shared.ContractNames.MissingCategory : r[e.Slot].Display, out var k))
                     v[e.Start + k] = 1;
             }
             return v;

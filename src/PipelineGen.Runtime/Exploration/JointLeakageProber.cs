@@ -1,3 +1,6 @@
+using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.Statistics;
+
 namespace PipelineGen.Runtime.Exploration;
 
 /// <summary>One column added to a joint leak, with the share of the remaining linear-fit error it removed.</summary>
@@ -69,67 +72,19 @@ internal static class JointLeakageProber
 
     private static bool IsNumber(in Cell cell) => !cell.Missing && !double.IsNaN(cell.Number);
 
-    private static double Variance(double[] v)
-    {
-        double mean = v.Average();
-        return v.Sum(x => (x - mean) * (x - mean)) / v.Length;
-    }
+    private static double Variance(double[] v) => Statistics.PopulationVariance(v);
 
-    /// <summary>Least squares with an intercept through the normal equations (a tiny ridge keeps collinear columns solvable).</summary>
-    private static double ResidualVariance(List<Cell[]> rows, List<int> columns, double[] y)
+    /// <summary>Mean squared residual of least squares with an intercept, solved with MathNet through the normal
+    /// equations (LU with partial pivoting); a tiny ridge on the non-intercept diagonal keeps collinear columns solvable.</summary>
+    internal static double ResidualVariance(List<Cell[]> rows, List<int> columns, double[] y)
     {
         int p = columns.Count + 1;
-        var xtx = new double[p, p];
-        var xty = new double[p];
-        var x = new double[p];
-        for (int n = 0; n < rows.Count; n++)
-        {
-            x[0] = 1;
-            for (int j = 0; j < columns.Count; j++) x[j + 1] = rows[n][columns[j]].Number;
-            for (int a = 0; a < p; a++)
-            {
-                xty[a] += x[a] * y[n];
-                for (int b = 0; b < p; b++) xtx[a, b] += x[a] * x[b];
-            }
-        }
+        var x = Matrix<double>.Build.Dense(rows.Count, p, (n, j) => j == 0 ? 1 : rows[n][columns[j - 1]].Number);
+        var target = Vector<double>.Build.DenseOfArray(y);
+        var xtx = x.TransposeThisAndMultiply(x);
         for (int a = 1; a < p; a++) xtx[a, a] += 1e-9 * (1 + xtx[a, a]);
-        var beta = Solve(xtx, xty);
-        double sum = 0;
-        for (int n = 0; n < rows.Count; n++)
-        {
-            double prediction = beta[0];
-            for (int j = 0; j < columns.Count; j++) prediction += beta[j + 1] * rows[n][columns[j]].Number;
-            sum += (y[n] - prediction) * (y[n] - prediction);
-        }
-        return sum / rows.Count;
-    }
-
-    private static double[] Solve(double[,] a, double[] b)
-    {
-        int n = b.Length;
-        var m = (double[,])a.Clone();
-        var v = (double[])b.Clone();
-        for (int i = 0; i < n; i++)
-        {
-            int pivot = i;
-            for (int r = i + 1; r < n; r++) if (Math.Abs(m[r, i]) > Math.Abs(m[pivot, i])) pivot = r;
-            if (pivot != i)
-            {
-                for (int k = 0; k < n; k++) (m[i, k], m[pivot, k]) = (m[pivot, k], m[i, k]);
-                (v[i], v[pivot]) = (v[pivot], v[i]);
-            }
-            if (Math.Abs(m[i, i]) < 1e-300) continue;
-            for (int r = 0; r < n; r++)
-            {
-                if (r == i) continue;
-                double f = m[r, i] / m[i, i];
-                if (f == 0) continue;
-                for (int k = i; k < n; k++) m[r, k] -= f * m[i, k];
-                v[r] -= f * v[i];
-            }
-        }
-        var x = new double[n];
-        for (int i = 0; i < n; i++) x[i] = Math.Abs(m[i, i]) < 1e-300 ? 0 : v[i] / m[i, i];
-        return x;
+        var beta = xtx.LU().Solve(x.TransposeThisAndMultiply(target));
+        var residual = target - x * beta;
+        return residual.DotProduct(residual) / rows.Count;
     }
 }

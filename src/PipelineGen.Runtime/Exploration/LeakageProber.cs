@@ -134,7 +134,7 @@ internal static class LeakageProber
         bool numeric = slot.Mode is ProfileMode.Numeric or ProfileMode.Date;
         float Value(Cell[] r) => numeric && !r[f].Missing ? (float)r[f].Number : float.NaN;
         // Missingness is kept as its own category: "is this blank" can itself leak the label.
-        string Category(Cell[] r) => numeric ? "" : r[f].Missing ? "(missing)" : r[f].Display;
+        string Category(Cell[] r) => numeric ? "" : r[f].Missing ? PipelineGen.Shared.ContractNames.MissingCategory : r[f].Display;
 
         IEstimator<ITransformer> features = slot.Mode switch
         {

@@ -1,5 +1,6 @@
 using MathNet.Numerics;
 using MathNet.Numerics.Distributions;
+using MathNet.Numerics.Statistics;
 
 namespace PipelineGen.Runtime.Exploration;
 
@@ -57,8 +58,9 @@ internal sealed class MissingnessAccumulator
     private readonly bool _classification;
     private readonly Dictionary<string, (long Rows, long[] Missing)> _byClass = new(StringComparer.Ordinal);
     private bool _tooManyClasses;
-    private readonly Welford[] _whenMissing, _whenPresent;
-    private Welford _label;
+    // MathNet's running statistics (exact over every value added), per feature when it is missing / present.
+    private readonly RunningStatistics[] _whenMissing, _whenPresent;
+    private readonly RunningStatistics _label = new();
 
     public MissingnessAccumulator(IReadOnlyList<ColumnSlot> slots, int labelIndex, bool classification)
     {
@@ -66,8 +68,8 @@ internal sealed class MissingnessAccumulator
         _labelIndex = labelIndex;
         _classification = classification;
         _features = Enumerable.Range(0, slots.Count).Where(i => slots[i].Role == ColumnRole.Feature).ToArray();
-        _whenMissing = new Welford[_features.Length];
-        _whenPresent = new Welford[_features.Length];
+        _whenMissing = _features.Select(_ => new RunningStatistics()).ToArray();
+        _whenPresent = _features.Select(_ => new RunningStatistics()).ToArray();
     }
 
     public void Add(Cell[] cells)
@@ -90,11 +92,11 @@ internal sealed class MissingnessAccumulator
         }
         var y = label.Number;
         if (double.IsNaN(y)) return;
-        _label.Add(y);
+        _label.Push(y);
         for (int j = 0; j < _features.Length; j++)
         {
-            if (cells[_features[j]].Missing) _whenMissing[j].Add(y);
-            else _whenPresent[j].Add(y);
+            if (cells[_features[j]].Missing) _whenMissing[j].Push(y);
+            else _whenPresent[j].Push(y);
         }
     }
 
@@ -111,8 +113,8 @@ internal sealed class MissingnessAccumulator
         var candidates = new List<int>();
         for (int j = 0; j < _features.Length; j++)
         {
-            long missing = _classification ? _byClass.Values.Sum(e => e.Missing[j]) : _whenMissing[j].N;
-            long rows = _classification ? _byClass.Values.Sum(e => e.Rows) : _label.N;
+            long missing = _classification ? _byClass.Values.Sum(e => e.Missing[j]) : _whenMissing[j].Count;
+            long rows = _classification ? _byClass.Values.Sum(e => e.Rows) : _label.Count;
             if (missing > 0 && missing < rows) candidates.Add(j);
         }
         if (candidates.Count == 0) return null;
@@ -164,12 +166,13 @@ internal sealed class MissingnessAccumulator
     {
         var name = _slots[_features[j]].Name;
         var (missing, present) = (_whenMissing[j], _whenPresent[j]);
-        var (t, p) = MissingnessStatistics.WelchT(missing.N, missing.Mean, missing.Variance, present.N, present.Mean, present.Variance);
-        var std = _label.StdDev;
+        // A group with one value has no variance (MathNet says NaN); WelchT needs two per group and ignores it then.
+        var (t, p) = MissingnessStatistics.WelchT(missing.Count, missing.Mean, missing.Variance, present.Count, present.Mean, present.Variance);
+        var std = _label.StandardDeviation;
         double shift = std > 0 ? Math.Abs(missing.Mean - present.Mean) / std : 0;
         bool flagged = p < alpha && shift >= MinStandardizedShift;
         var summary = $"{labelName} averages {Fmt.Num(missing.Mean)} where it is missing vs {Fmt.Num(present.Mean)} where present ({Fmt.Fixed(shift, 2)} std)";
-        return new MissingnessAssociation(name, missing.N, missing.N + present.N, "Welch t", t, p, shift, flagged, summary)
+        return new MissingnessAssociation(name, missing.Count, missing.Count + present.Count, "Welch t", t, p, shift, flagged, summary)
         {
             LabelMeanMissing = missing.Mean,
             LabelMeanPresent = present.Mean,
@@ -238,22 +241,4 @@ internal static class MissingnessStatistics
     }
 
     private static double Sq(double x) => x * x;
-}
-
-/// <summary>Running mean and variance (Welford), exact over every value added.</summary>
-internal struct Welford
-{
-    private double _m2;
-    public long N { get; private set; }
-    public double Mean { get; private set; }
-    public double Variance => N > 1 ? _m2 / (N - 1) : 0;
-    public double StdDev => Math.Sqrt(Variance);
-
-    public void Add(double x)
-    {
-        N++;
-        var delta = x - Mean;
-        Mean += delta / N;
-        _m2 += delta * (x - Mean);
-    }
 }

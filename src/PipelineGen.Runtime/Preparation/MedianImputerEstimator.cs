@@ -67,12 +67,9 @@ internal sealed class MedianImputerEstimator : IEstimator<ITransformer>
         public float Value { get; set; }
     }
 
-    internal static float Median(List<float> values)
-    {
-        values.Sort();
-        var mid = values.Count / 2;
-        return values.Count % 2 == 1 ? values[mid] : (float)((values[mid - 1] + (double)values[mid]) / 2);
-    }
+    // MathNet's median: the middle value, or the mean of the two middle values (in double, then rounded to float).
+    internal static float Median(List<float> values) =>
+        (float)MathNet.Numerics.Statistics.Statistics.Median(values.Select(v => (double)v));
 }
 
 /// <summary>Shared pieces of the imputers: type checks with clear messages, and the NaN-replacing expression.</summary>

@@ -432,7 +432,7 @@ internal static class CapacityCurve
         if (pipeline is not ICapacityAdjustable)
         {
             output.WriteLine($"curve: skipped. {NotAdjustableMessage(pipeline)}");
-            return 0;
+            return PipelineGen.Runtime.Cli.ExitCodes.Ok;
         }
         try
         {
@@ -443,12 +443,12 @@ internal static class CapacityCurve
             var plotPath = Path.GetFullPath(options.PlotPath ?? DefaultPlotPath(pipeline.Settings));
             AtomicFile.WriteAllText(plotPath, RenderHtml(result));
             output.WriteLine($"Plot: {plotPath}");
-            return 0;
+            return PipelineGen.Runtime.Cli.ExitCodes.Ok;
         }
         catch (Exception e) when (TrainStep.IsBadInput(e))
         {
             error.WriteLine($"curve: {e.Message}");
-            return 2;
+            return PipelineGen.Runtime.Cli.ExitCodes.BadInput;
         }
     }
 }

@@ -225,12 +225,12 @@ internal static class PredictStep
             foreach (var note in report.Notes) output.WriteLine($"Note: {note}");
             foreach (var warning in report.Warnings) error.WriteLine($"warning: {warning}");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Scored {report.Rows} rows of {inputPath} -> {Path.GetFullPath(outputPath)}"));
-            return 0;
+            return PipelineGen.Runtime.Cli.ExitCodes.Ok;
         }
         catch (Exception e) when (TrainStep.IsBadInput(e) || e is PredictInputException)
         {
             error.WriteLine($"predict: {e.Message}");
-            return 2;
+            return PipelineGen.Runtime.Cli.ExitCodes.BadInput;
         }
     }
 
@@ -255,12 +255,12 @@ internal static class PredictStep
             // stdout stays pure JSON; that the values could not be checked is said on stderr.
             if (TrainingProfile.TryReadFor(modelPath ?? ModelStore.ModelPathForReading(pipeline.Settings), out var why) is null)
                 error.WriteLine($"note: {why}: values are not compared with the training data's ranges and categories.");
-            return 0;
+            return PipelineGen.Runtime.Cli.ExitCodes.Ok;
         }
         catch (Exception e) when (TrainStep.IsBadInput(e) || e is JsonException or PredictInputException)
         {
             error.WriteLine($"predict: {e.Message}");
-            return 2;
+            return PipelineGen.Runtime.Cli.ExitCodes.BadInput;
         }
     }
 
@@ -627,8 +627,7 @@ internal static class PredictStep
     private static bool IsNumber(string value) => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     // The spellings ML.NET's boolean conversion accepts (as the data scan checks them).
-    private static bool IsBoolean(string value) => value.ToLowerInvariant() is
-        "true" or "false" or "t" or "f" or "yes" or "no" or "y" or "n" or "1" or "0" or "+1" or "-1";
+    private static bool IsBoolean(string value) => PipelineGen.Shared.DataValues.IsBoolean(value);
 
     /// <summary>The text written for a missing value: the empty cell when it is a missing token (the default), else the first token.</summary>
     private static string MissingToken(PipelineSettings settings) =>

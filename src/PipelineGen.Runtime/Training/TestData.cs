@@ -114,7 +114,7 @@ internal static class TestData
     private static string Canonical(string value, ColumnKind kind) => kind switch
     {
         ColumnKind.Numeric when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d.ToString("R", CultureInfo.InvariantCulture),
-        ColumnKind.Boolean => value.ToLowerInvariant() is "true" or "t" or "yes" or "y" or "1" or "+1" ? "true" : "false",
+        ColumnKind.Boolean => PipelineGen.Shared.ContractNames.IsTrueSpelling(value) ? "true" : "false",
         _ => value,
     };
 

@@ -103,28 +103,28 @@ internal static class TestStep
         catch (Exception e) when (TrainStep.IsBadInput(e))
         {
             error.WriteLine($"test: {e.Message}");
-            return 2;
+            return PipelineGen.Runtime.Cli.ExitCodes.BadInput;
         }
         catch (Exception e) when (TrainStep.IsStorageFailure(e))
         {
             var folder = Path.GetDirectoryName(Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(pipeline.Settings)));
             error.WriteLine($"test: cannot record the look in the model card under '{folder}': {e.Message} " +
                 "Nothing was shown and the look is not counted. Free disk space or make the folder writable, then run 'test' again.");
-            return 2;
+            return PipelineGen.Runtime.Cli.ExitCodes.BadInput;
         }
         if (result.Outcome == TestOutcome.Refused)
         {
             error.WriteLine($"test: {result.Message}");
-            return 1;
+            return PipelineGen.Runtime.Cli.ExitCodes.CheckFailed;
         }
         evaluated?.Invoke(result.Look!);
         var modelPath = Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(pipeline.Settings));
         var metric = ModelCard.TryRead(modelPath)?.Metric ?? TrainingMetrics.ChooseMetric(pipeline.Settings);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test set: {result.Look!.Rows} rows of {result.Look.DataPath}"));
-        foreach (var (name, value) in result.Look.Metrics)
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name,-16} {value:0.0000}{(name == metric ? "  (primary metric)" : "")}"));
+        var rows = result.Look.Metrics.Select(m => new[] { m.Key, m.Value.ToString("0.0000", CultureInfo.InvariantCulture), m.Key == metric ? "(primary metric)" : "" });
+        foreach (var line in Cli.PlainTable.Lines(["metric", "value", ""], rows, 80, rightAligned: [1])) output.WriteLine("  " + line);
         foreach (var warning in result.Warnings) output.WriteLine($"warning: {warning}");
         output.WriteLine(result.Message);
-        return 0;
+        return PipelineGen.Runtime.Cli.ExitCodes.Ok;
     }
 }

@@ -17,6 +17,9 @@ internal sealed record TrainOptions
     public Func<MLContext, IDataView, ITransformer>? Fit { get; init; }
     /// <summary>The tuning study behind the model, recorded in the card; null: read from the pipeline's lock file when it has one.</summary>
     public TuningProvenance? Tuning { get; init; }
+    /// <summary>Told what the step is doing now (reading, gates, fitting, saving): a terminal shows it on stderr with the
+    /// elapsed time (<see cref="Cli.ElapsedLine"/>), since fitting on large data is silent for a long time. Null: nothing.</summary>
+    public Action<string>? Phase { get; init; }
 }
 
 internal sealed record TrainResult(string ModelPath, ModelCard Card)
@@ -52,6 +55,7 @@ internal static class TrainStep
 
         // Read before training: a broken card must stop us rather than silently drop the test-set history.
         _ = ModelCard.TryRead(modelPath);
+        options.Phase?.Invoke("reading the training data");
         var scan = Data.DataScan.Run(settings, dataPath);
         var data = pipeline.LoadData(ml, dataPath);
         var capacity = options.Capacity ?? CapacityChoice.Decide(pipeline, curve: null);
@@ -63,14 +67,17 @@ internal static class TrainStep
         IReadOnlyList<Gates.GateResult>? gateResults = null;
         if (settings.Gates is { } gates)
         {
+            options.Phase?.Invoke($"checking {gates.Count} gate(s) on the spec's protocol");
             note?.Invoke($"checking {gates.Count} gate(s) and the comparison with the current model: evaluating this configuration on the spec's protocol ({DescribeProtocol(settings.Evaluation)}) ...");
             var configured = adjustable is not null ? new CapacityPipeline(pipeline, adjustable, capacity!.Used) : pipeline;
             gateMeasurement = Gates.GateCheck.Measure(configured, gates);
             gateResults = Gates.GateCheck.Check(gateMeasurement, gates);
         }
+        options.Phase?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fitting the final model on {scan.RowCount - scan.BadRowCount:N0} rows"));
         ModelStore.Fault("fit-started");
         var model = options.Fit is { } fit ? fit(ml, data) : estimator.Fit(data);
         ModelStore.Fault("model-fitted");
+        options.Phase?.Invoke("describing and saving the model");
         var dataSha = FileHash.Sha256(dataPath);
         var evidence = gateMeasurement is null ? null : Gates.ModelEvidence.Of(gateMeasurement.Evaluation, dataSha);
         var trainer = ModelInspector.DescribeTrainer(settings.TrainerName, adjustable is not null ? adjustable.BuildTrainer(ml, capacity!.Used) : pipeline.BuildTrainer(ml));
@@ -209,13 +216,13 @@ internal static class TrainStep
         catch (Exception e) when (IsBadInput(e))
         {
             error.WriteLine($"train: {e.Message}");
-            return 2;
+            return PipelineGen.Runtime.Cli.ExitCodes.BadInput;
         }
         catch (Exception e) when (IsStorageFailure(e))
         {
             error.WriteLine($"train: cannot write the model under '{Path.GetDirectoryName(modelPath)}': {e.Message} " +
                 "The previous model (if any) is unchanged. Free disk space or make the folder writable, then run 'train' again.");
-            return 2;
+            return PipelineGen.Runtime.Cli.ExitCodes.BadInput;
         }
     }
 
@@ -228,7 +235,7 @@ internal static class TrainStep
     private static int ReportGates(PipelineSettings settings, TrainResult result, TextWriter output, TextWriter error)
     {
         var card = result.Card;
-        if (card.Gates is not { } gates) return 0;
+        if (card.Gates is not { } gates) return PipelineGen.Runtime.Cli.ExitCodes.Ok;
         output.WriteLine(gates.Count == 0 ? "Gates: none declared (gates: [])." : $"Gates ({gates.Count}), on the honest estimate ({card.Protocol}):");
         foreach (var gate in gates)
         {
@@ -239,13 +246,13 @@ internal static class TrainStep
         }
         var promotion = card.Promotion!;
         output.WriteLine(promotion.Promoted ? $"Promoted: {promotion.Reason}" : $"Not promoted: {promotion.Reason}");
-        if (promotion.Promoted) return 0;
+        if (promotion.Promoted) return PipelineGen.Runtime.Cli.ExitCodes.Ok;
         var spec = settings.ResolvePath(gates.FirstOrDefault()?.SpecFile ?? "pipeline.yaml");
         foreach (var gate in gates.Where(g => !g.Passed))
             error.WriteLine($"{settings.ResolvePath(gate.SpecFile)}({gate.Line},{gate.Column}): error PG0410: {gate.Message}. The model is kept as candidate version {result.Version}; the current model is unchanged.");
         if (promotion.WorseThanCurrent)
             error.WriteLine($"{spec}: error PG0411: The new model (version {result.Version}) is worse than the current one ({promotion.ComparedWith}): {promotion.Reason} It is kept as a candidate; 'models promote {result.Version} --reason ...' makes it current anyway.");
-        return 1;
+        return PipelineGen.Runtime.Cli.ExitCodes.CheckFailed;
     }
 
     /// <summary>The disk is full, a folder is read-only, or another command held the model lock too long.</summary>

@@ -337,8 +337,7 @@ internal static class PipelineTuner
         var completed = result.Completed.ToArray();
         var best = result.Best!;
         if (completed.Length < 3) return;
-        var values = completed.Select(t => t.Value!.Value).OrderBy(v => v).ToArray();
-        double median = values.Length % 2 == 1 ? values[values.Length / 2] : (values[values.Length / 2 - 1] + values[values.Length / 2]) / 2;
+        double median = MathNet.Numerics.Statistics.Statistics.Median(completed.Select(t => t.Value!.Value));
         double gap = Math.Abs(best.Value!.Value - median);
         if (best.StdDev is not { } std || best.Splits < 2)
             warnings.Add($"the protocol has one split, so there is no fold-to-fold noise to judge the best trial's lead ({F(gap)} over the median trial) against; use protocol kfold or repeated_kfold for tuning.");

@@ -8,7 +8,7 @@ namespace PipelineGen.Runtime.Tuning;
 /// Shared successive halving on the SQLite journal (tables <c>shared_rungs</c>, <c>shared_promotions</c>): a rung claim
 /// runs in a <c>BEGIN IMMEDIATE</c> transaction like <see cref="Claim"/>, so plans of racing processes never overlap.
 /// </summary>
-public sealed partial class TuningJournal
+internal sealed partial class TuningJournal
 {
     private const string RungColumns = "trial, rung, bracket, fraction, params, state, value, std, splits, error, duration_ms, worker_id, heartbeat_utc, lost, attempts";
 

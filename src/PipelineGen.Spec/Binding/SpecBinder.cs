@@ -167,7 +167,7 @@ public static partial class SpecBinder
                 DidYouMean.Suggest(metric.Value, MetricCatalog.NamesFor(task)), DidYouMean.List(MetricCatalog.NamesFor(task))));
 
         var baseline = spec.Baseline;
-        var baselines = task == TaskKind.Regression ? new[] { "auto", "mean", "median" } : new[] { "auto", "majority", "prior" };
+        var baselines = task == TaskKind.Regression ? PipelineGen.Shared.ContractNames.RegressionBaselines : PipelineGen.Shared.ContractNames.ClassificationBaselines;
         if (!baselines.Contains(baseline.Value))
             diagnostics.Add(SpecDiagnostics.InvalidValue.Create(file, baseline.Span, "baseline.strategy",
                 $"'{baseline.Value}' does not apply to a {taskName} task; use one of {DidYouMean.List(baselines)}."));
@@ -534,7 +534,7 @@ public static partial class SpecBinder
                 }
                 else
                 {
-                    positiveClass = label.DistinctValues.FirstOrDefault(v => v is "1" or "1.0" or "true" or "True" or "TRUE" or "yes" or "Yes" or "YES" or "y" or "Y");
+                    positiveClass = label.DistinctValues.FirstOrDefault(v => v is "1.0" || PipelineGen.Shared.ContractNames.IsTrueSpelling(v));
                     if (positiveClass is null)
                     {
                         diagnostics.Add(SpecDiagnostics.PositiveClassRequired.Create(file, labelName.Span, label.Name, distinct));

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using PipelineGen.Shared;
 
 namespace PipelineGen.Spec.Catalog;
 
@@ -8,23 +9,36 @@ public sealed record MetricInfo(string Name, TaskKind Task, bool HigherIsBetter,
 /// <summary>The metrics a spec may name. The runtime computes them under the same names.</summary>
 public static class MetricCatalog
 {
-    public static IReadOnlyList<MetricInfo> All { get; } = new[]
-    {
-        new MetricInfo("accuracy", TaskKind.Binary, true, "share of correct predictions; for balanced classes"),
-        new MetricInfo("auc", TaskKind.Binary, true, "area under the ROC curve; ranking quality for balanced classes"),
-        new MetricInfo("pr_auc", TaskKind.Binary, true, "area under the precision-recall curve; for imbalanced classes"),
-        new MetricInfo("f1", TaskKind.Binary, true, "harmonic mean of precision and recall of the positive class"),
-        new MetricInfo("precision", TaskKind.Binary, true, "share of predicted positives that are positive"),
-        new MetricInfo("recall", TaskKind.Binary, true, "share of positives that are found"),
-        new MetricInfo("log_loss", TaskKind.Binary, false, "log loss of the predicted probabilities"),
-        new MetricInfo("macro_accuracy", TaskKind.Multiclass, true, "accuracy averaged over classes; for imbalanced classes"),
-        new MetricInfo("micro_accuracy", TaskKind.Multiclass, true, "share of correct predictions"),
-        new MetricInfo("log_loss", TaskKind.Multiclass, false, "log loss of the predicted class probabilities"),
-        new MetricInfo("rmse", TaskKind.Regression, false, "root mean squared error"),
-        new MetricInfo("mae", TaskKind.Regression, false, "mean absolute error"),
-        new MetricInfo("mse", TaskKind.Regression, false, "mean squared error"),
-        new MetricInfo("r2", TaskKind.Regression, true, "coefficient of determination"),
-    };
+    // Names, tasks and directions come from the contract the runtime compiles too (src/Shared/ContractNames.cs);
+    // only the descriptions live here.
+    public static IReadOnlyList<MetricInfo> All { get; } =
+        For(TaskKind.Binary, ContractNames.BinaryMetrics, new Dictionary<string, string>
+        {
+            ["accuracy"] = "share of correct predictions; for balanced classes",
+            ["auc"] = "area under the ROC curve; ranking quality for balanced classes",
+            ["pr_auc"] = "area under the precision-recall curve; for imbalanced classes",
+            ["f1"] = "harmonic mean of precision and recall of the positive class",
+            ["precision"] = "share of predicted positives that are positive",
+            ["recall"] = "share of positives that are found",
+            ["log_loss"] = "log loss of the predicted probabilities",
+        })
+        .Concat(For(TaskKind.Multiclass, ContractNames.MulticlassMetrics, new Dictionary<string, string>
+        {
+            ["macro_accuracy"] = "accuracy averaged over classes; for imbalanced classes",
+            ["micro_accuracy"] = "share of correct predictions",
+            ["log_loss"] = "log loss of the predicted class probabilities",
+        }))
+        .Concat(For(TaskKind.Regression, ContractNames.RegressionMetrics, new Dictionary<string, string>
+        {
+            ["rmse"] = "root mean squared error",
+            ["mae"] = "mean absolute error",
+            ["mse"] = "mean squared error",
+            ["r2"] = "coefficient of determination",
+        }))
+        .ToArray();
+
+    private static IEnumerable<MetricInfo> For(TaskKind task, string[] names, Dictionary<string, string> descriptions) =>
+        names.Select(n => new MetricInfo(n, task, ContractNames.HigherIsBetter(n), descriptions[n]));
 
     public static IEnumerable<string> AllNames => All.Select(m => m.Name).Distinct();
 

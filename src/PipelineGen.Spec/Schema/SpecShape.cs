@@ -128,7 +128,7 @@ public static class SpecShape
         })),
         P("baseline", new ObjectShape("The trivial model the pipeline must beat.", new[]
         {
-            P("strategy", Str("Trivial predictor.", "auto", "majority", "prior", "mean", "median"), @default: "auto"),
+            P("strategy", Str("Trivial predictor.", PipelineGen.Shared.ContractNames.ClassificationBaselines.Concat(PipelineGen.Shared.ContractNames.RegressionBaselines).Distinct().ToArray()), @default: PipelineGen.Shared.ContractNames.AutoBaseline),
         })),
         P("model", new ObjectShape("The trainer.", new[]
         {

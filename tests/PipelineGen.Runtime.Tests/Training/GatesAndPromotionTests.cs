@@ -95,8 +95,8 @@ public sealed class GatesAndPromotionTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.Equal(0, list.Exit);
         var lines = list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
         Assert.All(lines, l => Assert.True(l.Length <= ModelsCommandContributor.Width, $"{l.Length} columns: {l}"));
-        Assert.Contains(lines, l => l.StartsWith($"* {first}", StringComparison.Ordinal) && l.Contains("1/1") && l.Contains("current"));
-        Assert.Contains(lines, l => l.StartsWith($"  {candidate}", StringComparison.Ordinal) && l.Contains("0/1") && l.Contains("candidate: gate failed"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^\s*\*\s+{first}\s") && l.Contains("1/1") && l.Contains("current"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^\s+{candidate}\s") && l.Contains("0/1") && l.Contains("candidate: gate failed"));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 /// mapping saved by contract name, like the dense network's), summed per class with expressions, and concatenated back
 /// into a vector of the same size. At most <see cref="MaxClasses"/> classes.
 /// </summary>
-public static partial class EnsembleModel
+internal static partial class EnsembleModel
 {
     /// <summary>The most classes a multiclass ensemble blends (the scalar columns of <see cref="EnsembleClassSlots"/>).</summary>
     public const int MaxClasses = EnsembleClassSlots.Count;

@@ -6,7 +6,7 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 /// share of rows predicted right, macro accuracy the mean over the classes present of each class's share predicted
 /// right; log-loss is the mean of −ln p(true class), with p clamped to 1e-15.
 /// </summary>
-public static partial class OutOfFoldMetrics
+internal static partial class OutOfFoldMetrics
 {
     /// <summary>The scorer for <paramref name="metric"/> over <paramref name="classes"/> classes, or null (with the reason).</summary>
     public static Func<double[], double>? ForClasses(string metric, double[] labels, int classes, out string? reason)

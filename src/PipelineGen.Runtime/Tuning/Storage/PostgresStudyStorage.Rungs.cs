@@ -9,7 +9,7 @@ namespace PipelineGen.Runtime.Tuning.Storage;
 /// plan is computed from a consistent picture and written before the next claimer reads; the promotions' primary key
 /// makes a second promotion of one rung fail rather than happen.
 /// </summary>
-public sealed partial class PostgresStudyStorage
+internal sealed partial class PostgresStudyStorage
 {
     private const string RungColumns = "trial, rung, bracket, fraction, params, state, value, std, splits, error, duration_ms, worker_id, heartbeat_utc, lost, attempts";
 

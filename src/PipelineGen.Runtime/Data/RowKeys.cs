@@ -1,0 +1,20 @@
+namespace PipelineGen.Runtime.Data;
+
+/// <summary>
+/// Per-row keys an evaluation protocol needs to split honestly, indexed by the loader's row index (the order in which
+/// <see cref="IPipelineDefinition.LoadData"/> yields rows). One small array per key, never the rows themselves.
+/// </summary>
+internal sealed class RowKeys
+{
+    public required long RowCount { get; init; }
+    /// <summary>Rows to leave out of every split (bad rows under <see cref="BadRowPolicy.Skip"/>).</summary>
+    public required bool[] Excluded { get; init; }
+    /// <summary>Classification: index into <see cref="ClassNames"/> per row, -1 when the label is missing. Null for regression.</summary>
+    public int[]? LabelClass { get; init; }
+    public IReadOnlyList<string> ClassNames { get; init; } = [];
+    /// <summary>Group id per row (-1: missing group value), or null when the pipeline has no group column.</summary>
+    public int[]? GroupOf { get; init; }
+    /// <summary>For each row, the first row with exactly the same content (itself when it is the first).</summary>
+    public required int[] DuplicateOf { get; init; }
+    public int DuplicateRowCount { get; init; }
+}

@@ -1,0 +1,3 @@
+namespace PipelineGen.Runtime.Data;
+
+internal enum RowProblemKind { RaggedRow, UnparsableNumber, UnparsableBoolean, UnbalancedQuote, HeaderMismatch }
