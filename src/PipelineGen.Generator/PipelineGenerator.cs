@@ -108,13 +108,27 @@ public sealed class PipelineGenerator : IIncrementalGenerator
         var allDiagnostics = diagnostics.Collect()
             .Select(static (all, _) => all.SelectMany(d => d).ToEquatableArray())
             .WithTrackingName(TrackingNames.CollectedDiagnostics);
-        context.RegisterSourceOutput(fallbacks.Combine(emitModels).Combine(allDiagnostics), static (spc, input) =>
-            Safe.EmitFallbacks(spc, input.Left.Left, input.Left.Right, input.Right));
+        // Device projects (PipelineGen.Predictor without PipelineGen.Runtime) get only the typed ONNX classes: DeviceTarget.cs.
+        var deviceTarget = context.CompilationProvider
+            .Select(static (compilation, _) => DeviceTarget.Of(compilation))
+            .WithTrackingName(TrackingNames.DeviceTarget);
 
-        context.RegisterSourceOutput(emitModels, static (spc, pipelines) => Safe.Emit(spc, pipelines));
-        context.RegisterSourceOutput(emitModels.Combine(servingReferenced), static (spc, input) =>
+        context.RegisterSourceOutput(fallbacks.Combine(emitModels).Combine(allDiagnostics).Combine(deviceTarget), static (spc, input) =>
         {
-            if (input.Right) Safe.EmitServing(spc, input.Left);
+            if (!input.Right.DeviceOnly) Safe.EmitFallbacks(spc, input.Left.Left.Left, input.Left.Left.Right, input.Left.Right);
+        });
+
+        context.RegisterSourceOutput(emitModels.Combine(deviceTarget), static (spc, input) =>
+        {
+            if (!input.Right.DeviceOnly) Safe.Emit(spc, input.Left);
+        });
+        context.RegisterSourceOutput(emitModels.Combine(servingReferenced).Combine(deviceTarget), static (spc, input) =>
+        {
+            if (input.Left.Right && !input.Right.DeviceOnly) Safe.EmitServing(spc, input.Left.Left);
+        });
+        context.RegisterSourceOutput(emitModels.Combine(deviceTarget), static (spc, input) =>
+        {
+            if (input.Right.PredictorReferenced) DevicePredictorEmitter.Register(spc, input.Left);
         });
         context.RegisterSourceOutput(diagnostics, static (spc, list) => DiagnosticReporter.Report(spc, list));
         context.RegisterSourceOutput(duplicateNames, static (spc, list) => DiagnosticReporter.Report(spc, list));

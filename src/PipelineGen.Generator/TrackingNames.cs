@@ -21,4 +21,5 @@ public static class TrackingNames
     public const string Fallbacks = nameof(Fallbacks);
     public const string CollectedFallbacks = nameof(CollectedFallbacks);
     public const string CollectedDiagnostics = nameof(CollectedDiagnostics);
+    public const string DeviceTarget = nameof(DeviceTarget);
 }
