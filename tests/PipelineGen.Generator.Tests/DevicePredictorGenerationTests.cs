@@ -72,6 +72,14 @@ public class DevicePredictorGenerationTests
         // A text feature: batches are scored one row per run.
         Assert.Contains("for (int i = 0; i < rows.Count; i++) result[i] = _predictor.Predict(rows[i]);", titanic);
 
+        Assert.Contains("public bool PredictedLabel => Score > 0;", titanic); // the trainer's own decision, as 'predict'
+        var withThreshold = RunDevice("threshold", Fixtures.TitanicSpec.Replace("  label: survived\n", "  label: survived\n  threshold: 0.3\n"), Fixtures.TitanicSchema,
+            "namespace Device { internal static class UserCode { } }");
+        Assert.Empty(withThreshold.CompileErrors);
+        var thresholded = withThreshold.Source("Titanic.Device.g.cs");
+        Assert.Contains("public const float Threshold = 0.3f;", thresholded);
+        Assert.Contains("public bool PredictedLabel => Probability >= Threshold;", thresholded);
+
         var iris = RunDevice("iris", Fixtures.IrisSpec, Fixtures.IrisSchema, "namespace Device { internal static class UserCode { } }").Source("Iris.Device.g.cs");
         Assert.Contains("[global::PipelineGen.Predictor.OnnxOutput(\"Score\")] public float[] Score", iris);
         Assert.Contains("InputColumns { get; } = new string[] { \"sepal_length\", \"sepal_width\", \"petal_length\", \"petal_width\" };", iris);

@@ -106,18 +106,23 @@ public static class DevicePredictorEmitter
         switch (p.Task)
         {
             case TaskKind.Binary:
-                var threshold = (p.DecisionThreshold ?? 0.5).ToString("R", CultureInfo.InvariantCulture);
                 w.Line("/// <summary>The raw score (ML.NET's <c>Score</c>).</summary>")
                  .Line($"[{P}.OnnxOutput(\"Score\")] public float Score {{ get; set; }}")
                  .Line()
                  .Line($"/// <summary>The calibrated probability of the positive class{(p.PositiveClass is null ? "" : $" ('{CSharp.Xml(p.PositiveClass)}')")}.</summary>")
                  .Line($"[{P}.OnnxOutput(\"Probability\")] public float Probability {{ get; set; }}")
-                 .Line()
-                 .Line($"/// <summary>The decision threshold on <see cref=\"Probability\"/>: {(p.DecisionThreshold is null ? "the default 0.5 (the spec sets no task.threshold)" : "the spec's task.threshold")}.</summary>")
-                 .Line($"public const float Threshold = {threshold}f;")
-                 .Line()
-                 .Line("/// <summary>The positive class is predicted: <see cref=\"Probability\"/> above <see cref=\"Threshold\"/>.</summary>")
-                 .Line("public bool PredictedLabel => Probability > Threshold;");
+                 .Line();
+                // The same decision as 'predict' (Runtime/Training/DecisionThreshold.cs): the spec's task.threshold on the
+                // probability (at or above), else the trainer's own decision, Score > 0.
+                if (p.DecisionThreshold is double threshold)
+                    w.Line("/// <summary>The spec's task.threshold on <see cref=\"Probability\"/>.</summary>")
+                     .Line($"public const float Threshold = {threshold.ToString("R", CultureInfo.InvariantCulture)}f;")
+                     .Line()
+                     .Line("/// <summary>The positive class is predicted: <see cref=\"Probability\"/> at or above <see cref=\"Threshold\"/> (as <c>predict</c> decides).</summary>")
+                     .Line("public bool PredictedLabel => Probability >= Threshold;");
+                else
+                    w.Line("/// <summary>The positive class is predicted: <see cref=\"Score\"/> above 0, the trainer's own decision (as <c>predict</c> decides when the spec sets no task.threshold).</summary>")
+                     .Line("public bool PredictedLabel => Score > 0;");
                 break;
             case TaskKind.Multiclass:
                 w.Line("/// <summary>")
@@ -182,6 +187,7 @@ public static class DevicePredictorEmitter
             w.Line("/// <summary>Scores rows in one ONNX Runtime call.</summary>")
              .Line($"public {n}OnnxOutput[] Predict(global::System.Collections.Generic.IReadOnlyList<{n}OnnxInput> rows) => _predictor.Predict(rows);");
         w.Line()
+         .Line("/// <summary>Releases the ONNX Runtime session.</summary>")
          .Line("public void Dispose() => _predictor.Dispose();")
          .Close()
          .Close();
