@@ -103,6 +103,11 @@ public static class OnnxExporter
         if (missingOutputs.Length > 0)
             throw new InvalidOperationException($"The exported graph has no output {string.Join(", ", missingOutputs)} (it has {string.Join(", ", onnx.Outputs.Select(o => o.GraphName))}).");
         var (compared, maxDiff, differences) = CompareScores(scoring, featureView, onnx, settings, outputs, options);
+        // predict scores through ONNX Runtime only with a parity record for this very file and model (OnnxFileScorer.cs).
+        if (differences.Count == 0 && compared > 0)
+            ParityRecord.Write(versionDirectory, onnxPath, modelFile, new ExportResult(onnxPath, versionDirectory, [], [], compared, maxDiff, differences, dataPath), options);
+        else
+            ParityRecord.Delete(versionDirectory);
         return new ExportResult(onnxPath, versionDirectory, onnx.Inputs.Select(i => i.Name).ToArray(), onnx.Outputs.Select(o => o.Name).ToArray(),
             compared, maxDiff, differences, dataPath) { GraphChanges = graphChanges };
     }

@@ -124,14 +124,30 @@ public sealed class PipelineGenerator : IIncrementalGenerator
         var allDiagnostics = diagnostics.Collect()
             .Select(static (all, _) => all.SelectMany(d => d).ToEquatableArray())
             .WithTrackingName(TrackingNames.CollectedDiagnostics);
-        context.RegisterSourceOutput(fallbacks.Combine(emittedNames).Combine(allDiagnostics), static (spc, input) =>
-            Safe.EmitFallbacks(spc, input.Left.Left, input.Left.Right, input.Right));
+        // Device projects (PipelineGen.Predictor without PipelineGen.Runtime) get only the typed ONNX classes: DeviceTarget.cs.
+        var deviceTarget = context.CompilationProvider
+            .Select(static (compilation, _) => DeviceTarget.Of(compilation))
+            .WithTrackingName(TrackingNames.DeviceTarget);
 
-        context.RegisterSourceOutput(sources, static (spc, source) => Safe.AddSource(spc, source));
-        context.RegisterSourceOutput(emitModels.Combine(skippedDuplicates).Combine(servingReferenced), static (spc, input) =>
+        context.RegisterSourceOutput(fallbacks.Combine(emittedNames).Combine(allDiagnostics).Combine(deviceTarget), static (spc, input) =>
         {
-            if (input.Right && input.Left.Left is { } p && !input.Left.Right.Contains(PipelineEmitter.SpecPath(p)))
+            if (!input.Right.DeviceOnly) Safe.EmitFallbacks(spc, input.Left.Left.Left, input.Left.Left.Right, input.Left.Right);
+        });
+
+        context.RegisterSourceOutput(sources.Combine(deviceTarget), static (spc, input) =>
+        {
+            if (!input.Right.DeviceOnly) Safe.AddSource(spc, input.Left);
+        });
+        context.RegisterSourceOutput(emitModels.Combine(skippedDuplicates).Combine(servingReferenced).Combine(deviceTarget), static (spc, input) =>
+        {
+            var ((model, skipped), serving) = input.Left;
+            if (serving && !input.Right.DeviceOnly && model is { } p && !skipped.Contains(PipelineEmitter.SpecPath(p)))
                 Safe.EmitServing(spc, new EquatableArray<BoundPipeline>(new[] { p }));
+        });
+        context.RegisterSourceOutput(emitModels.Combine(skippedDuplicates).Combine(deviceTarget), static (spc, input) =>
+        {
+            if (input.Right.PredictorReferenced && input.Left.Left is { } p && !input.Left.Right.Contains(PipelineEmitter.SpecPath(p)))
+                DevicePredictorEmitter.Register(spc, new EquatableArray<BoundPipeline>(new[] { p }));
         });
         context.RegisterSourceOutput(diagnostics, static (spc, list) => DiagnosticReporter.Report(spc, list));
         context.RegisterSourceOutput(duplicateNames, static (spc, list) => DiagnosticReporter.Report(spc, list));

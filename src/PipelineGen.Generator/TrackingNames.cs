@@ -24,4 +24,5 @@ public static class TrackingNames
     public const string SkippedDuplicates = nameof(SkippedDuplicates);
     public const string EmittedNames = nameof(EmittedNames);
     public const string PipelineSources = nameof(PipelineSources);
+    public const string DeviceTarget = nameof(DeviceTarget);
 }

@@ -56,10 +56,13 @@ public sealed class OnnxBuildIntegrationTests(PackageFixture fixture, Xunit.Abst
         Assert.True(File.Exists(inOutput), "no Iris.onnx in the output:\n" + build.Tail(120));
         Assert.Equal(File.ReadAllBytes(besideModel), File.ReadAllBytes(inOutput));
 
-        // 2. A device project: only PipelineGen.Predictor (ONNX Runtime), typed classes written for the model's columns.
+        // 2. A device project: only PipelineGen.Predictor (ONNX Runtime) and the same spec and data; the package's generator
+        //    emits IrisOnnxInput/IrisOnnxOutput/IrisOnnxPredictor from the spec (no hand-written classes, no ML.NET).
         var device = Path.Combine(fixture.Root, "device");
         Directory.CreateDirectory(device);
         File.Copy(Path.Combine(project.Directory, "nuget.config"), Path.Combine(device, "nuget.config"));
+        File.Copy(project.SpecFile, Path.Combine(device, "pipeline.yaml"));
+        File.Copy(project.DataFile, Path.Combine(device, "iris.csv"));
         File.WriteAllText(Path.Combine(device, "Device.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
@@ -67,6 +70,8 @@ public sealed class OnnxBuildIntegrationTests(PackageFixture fixture, Xunit.Abst
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
+                <RootNamespace>Device</RootNamespace>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="PipelineGen.Predictor" Version="{fixture.Version}" />
@@ -75,28 +80,15 @@ public sealed class OnnxBuildIntegrationTests(PackageFixture fixture, Xunit.Abst
             """);
         File.WriteAllText(Path.Combine(device, "Program.cs"), """
             using System.Globalization;
-            using PipelineGen.Predictor;
-            using var predictor = new OnnxPredictor<IrisRow, IrisScores>(args[0]);
+            using Device;
+            using var predictor = new IrisOnnxPredictor(args[0]);
             foreach (var line in File.ReadLines(args[1]).Skip(1).Take(int.Parse(args[2], CultureInfo.InvariantCulture)))
             {
                 var f = line.Split(',').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).Take(4).ToArray();
-                var p = predictor.Predict(new IrisRow { SepalLength = f[0], SepalWidth = f[1], PetalLength = f[2], PetalWidth = f[3] });
+                var p = predictor.Predict(new IrisOnnxInput { SepalLength = f[0], SepalWidth = f[1], PetalLength = f[2], PetalWidth = f[3] });
                 Console.WriteLine("SCORES " + string.Join(" ", p.Score.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
             }
             return 0;
-
-            public sealed class IrisRow
-            {
-                [OnnxInput("sepal_length")] public float SepalLength { get; set; }
-                [OnnxInput("sepal_width")] public float SepalWidth { get; set; }
-                [OnnxInput("petal_length")] public float PetalLength { get; set; }
-                [OnnxInput("petal_width")] public float PetalWidth { get; set; }
-            }
-
-            public sealed class IrisScores
-            {
-                [OnnxOutput("Score")] public float[] Score { get; set; } = [];
-            }
             """);
         var deviceBuild = DotnetCli.Run(device, TimeSpan.FromMinutes(5), "build", "-nodeReuse:false");
         Assert.True(deviceBuild.ExitCode == 0, deviceBuild.Tail(120));
@@ -107,6 +99,8 @@ public sealed class OnnxBuildIntegrationTests(PackageFixture fixture, Xunit.Abst
         var assets = File.ReadAllText(Path.Combine(device, "obj", "project.assets.json"));
         Assert.DoesNotMatch(@"""Microsoft\.ML/\d", assets); // not even transitively
         Assert.DoesNotContain("PipelineGen.Runtime", assets);
+        Assert.True(Directory.GetFiles(Path.Combine(device, "obj"), "*.schema.json", SearchOption.AllDirectories).Length == 1,
+            "the device build inferred no schema from the spec's data:\n" + deviceBuild.Tail(60));
 
         var onnxRun = DotnetCli.Run(device, TimeSpan.FromMinutes(2), Path.Combine(deviceBin, "Device.dll"), inOutput, project.DataFile, Rows.ToString(CultureInfo.InvariantCulture));
         Assert.True(onnxRun.ExitCode == 0, onnxRun.Tail());
@@ -131,6 +125,18 @@ public sealed class OnnxBuildIntegrationTests(PackageFixture fixture, Xunit.Abst
         long Size(string dir) => Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         log.WriteLine($"device predictor: {Rows} rows, max |ML.NET - ONNX| = {max:G3}; output folder {Size(deviceBin) / 1e6:F1} MB " +
             $"(PipelineGen.Predictor.dll {new FileInfo(Path.Combine(deviceBin, "PipelineGen.Predictor.dll")).Length / 1e3:F0} KB, Iris.onnx {new FileInfo(inOutput).Length / 1e3:F1} KB)");
+
+        // 2b. Published for one runtime identifier, the device output holds one platform's ONNX Runtime, not all of them.
+        var publishDir = Path.Combine(device, "publish-linux-x64");
+        var publish = DotnetCli.Run(device, TimeSpan.FromMinutes(5), "publish", "-r", "linux-x64", "--self-contained", "false", "-o", publishDir, "-nodeReuse:false");
+        Assert.True(publish.ExitCode == 0, publish.Tail(120));
+        var natives = Directory.GetFiles(publishDir, "*onnxruntime*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(publishDir, f)).Order().ToArray();
+        Assert.Contains("libonnxruntime.so", natives);
+        Assert.DoesNotContain(natives, n => n.EndsWith(".dll", StringComparison.Ordinal) && n != "Microsoft.ML.OnnxRuntime.dll"); // no Windows onnxruntime.dll
+        Assert.DoesNotContain(natives, n => n.EndsWith(".dylib", StringComparison.Ordinal) || n.Contains("runtimes", StringComparison.Ordinal));
+        log.WriteLine($"device publish -r linux-x64 --self-contained false: {Size(publishDir) / 1e6:F1} MB; biggest: " +
+            string.Join(", ", Directory.GetFiles(publishDir, "*", SearchOption.AllDirectories).Select(f => new FileInfo(f)).OrderByDescending(f => f.Length).Take(5)
+                .Select(f => $"{Path.GetRelativePath(publishDir, f.FullName)} {f.Length / 1e6:F2} MB")));
 
         // 3. A parity failure (no tolerance; every value would have to be bit-identical) is an error at deploy.onnx's line.
         File.Delete(Path.Combine(project.PipelineGenObj, "export-onnx.stamp"));

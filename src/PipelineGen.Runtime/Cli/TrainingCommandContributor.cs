@@ -161,6 +161,8 @@ internal sealed class TrainingCommandContributor : ICommandContributor
         command.Options.Add(json);
         command.Options.Add(threshold);
         command.Options.Add(logRun);
+        var engine = new Option<ScoringEngine>("--engine") { Description = "File scoring: auto (default) scores with ONNX Runtime when the app references PipelineGen.Export and the model version has a parity-checked model.onnx ('export onnx'), else ML.NET; mlnet always ML.NET; onnx requires ONNX Runtime.", DefaultValueFactory = _ => ScoringEngine.Auto };
+        command.Options.Add(engine);
         command.SetAction(parse =>
         {
             var inputPath = parse.GetValue(input);
@@ -179,13 +181,13 @@ internal sealed class TrainingCommandContributor : ICommandContributor
             }
             var outputPath = parse.GetValue(output) ?? PredictStep.DefaultOutputPath(inputPath!);
             if (!parse.GetValue(logRun))
-                return PredictStep.RunCsv(services.Pipeline, inputPath!, outputPath, parse.GetValue(model), services.Output, services.Error, chosen);
+                return PredictStep.RunCsv(services.Pipeline, inputPath!, outputPath, parse.GetValue(model), services.Output, services.Error, chosen, parse.GetValue(engine));
             return services.RunStep("predict", record =>
             {
                 record.Parameters["input"] = inputPath!;
                 record.Parameters["output"] = outputPath;
                 if (chosen is double t) record.Parameters["threshold"] = t.ToString(CultureInfo.InvariantCulture);
-                return PredictStep.RunCsv(services.Pipeline, inputPath!, outputPath, parse.GetValue(model), services.Output, services.Error, chosen);
+                return PredictStep.RunCsv(services.Pipeline, inputPath!, outputPath, parse.GetValue(model), services.Output, services.Error, chosen, parse.GetValue(engine));
             });
         });
         return command;

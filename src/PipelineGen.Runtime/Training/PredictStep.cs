@@ -39,6 +39,10 @@ internal static class PredictStep
     /// <summary>Scores <paramref name="inputPath"/> and writes a comma-separated file: the input's pipeline columns, then the prediction columns.</summary>
     /// <remarks><c>threshold</c> (binary): P(positive) at or above which a row is predicted positive; null takes the spec's <c>task.threshold</c> (or the model's own decision).</remarks>
     public static PredictionReport PredictCsv(MLContext ml, IPipelineDefinition pipeline, string inputPath, string outputPath, string? modelPath = null, double? threshold = null)
+        => PredictCsv(ml, pipeline, inputPath, outputPath, modelPath, threshold, ScoringEngine.MlNet);
+
+    /// <summary>As above; <paramref name="engine"/> lets an optional package's scorer (ONNX Runtime) compute the prediction columns (FileScoring.cs).</summary>
+    public static PredictionReport PredictCsv(MLContext ml, IPipelineDefinition pipeline, string inputPath, string outputPath, string? modelPath, double? threshold, ScoringEngine engine)
     {
         var settings = pipeline.Settings;
         DecisionThreshold.Check(threshold, settings.Task);
@@ -78,7 +82,7 @@ internal static class PredictStep
                 throw new PredictInputException($"cannot read '{fullInput}' or write the temporary copy '{temp}': {e.Message}", e);
             }
             var data = pipeline.LoadData(ml, temp);
-            var scored = TransformOrExplain(model, data, modelPath, settings, threshold);
+            var scored = TransformOrExplain(model, data, modelPath, settings, threshold, mlScored => FileScorers.Choose(engine, pipeline, modelPath, data, mlScored, notes));
             var predictionColumns = PredictionColumns(settings.Task, scored.Schema);
 
             long rows = 0;
@@ -216,10 +220,14 @@ internal static class PredictStep
 
     /// <summary>CLI entry for a CSV file: 0 written, 2 bad input. Notes go to <paramref name="output"/>, warnings to <paramref name="error"/>.</summary>
     public static int RunCsv(IPipelineDefinition pipeline, string inputPath, string outputPath, string? modelPath, TextWriter output, TextWriter error, double? threshold = null)
+        => RunCsv(pipeline, inputPath, outputPath, modelPath, output, error, threshold, ScoringEngine.MlNet);
+
+    /// <summary>As above, scoring with <paramref name="engine"/> (<c>predict --engine</c>).</summary>
+    public static int RunCsv(IPipelineDefinition pipeline, string inputPath, string outputPath, string? modelPath, TextWriter output, TextWriter error, double? threshold, ScoringEngine engine)
     {
         try
         {
-            var report = PredictCsv(new MLContext(seed: pipeline.Settings.Seed), pipeline, inputPath, outputPath, modelPath, threshold);
+            var report = PredictCsv(new MLContext(seed: pipeline.Settings.Seed), pipeline, inputPath, outputPath, modelPath, threshold, engine);
             if (DecisionThreshold.Resolve(pipeline.Settings, threshold) is double t)
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Threshold: rows with Probability >= {t} are predicted positive ({(threshold is null ? "task.threshold in the spec" : "--threshold")})."));
             foreach (var note in report.Notes) output.WriteLine($"Note: {note}");
@@ -534,11 +542,13 @@ internal static class PredictStep
     }
 
     /// <summary>Schema binding happens here: a model from another version of the spec fails with ML.NET's reason, which is named.</summary>
-    private static IDataView TransformOrExplain(ITransformer model, IDataView data, string modelPath, PipelineSettings settings, double? threshold)
+    private static IDataView TransformOrExplain(ITransformer model, IDataView data, string modelPath, PipelineSettings settings, double? threshold, Func<IDataView, IDataView>? choose = null)
     {
         try
         {
             var scored = model.Transform(data);
+            // Another engine may compute the same prediction columns; the threshold applies to whichever scored.
+            if (choose is not null) scored = choose(scored);
             return DecisionThreshold.Resolve(settings, threshold) is double t ? DecisionThreshold.Apply(scored, t) : scored;
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
