@@ -53,7 +53,7 @@ public sealed record ParityRecord(string OnnxSha256, string ModelSha256, int Row
 /// The prediction columns keep ML.NET's names, types and slot names (the schema is ML.NET's scored view's, whose transform
 /// is lazy and never runs); values come from ONNX Runtime in batches of <see cref="BatchRows"/> rows.
 /// </summary>
-public sealed class OnnxFileScorer : IFileScorer
+internal sealed class OnnxFileScorer : IFileScorer
 {
     public const int BatchRows = 1024;
 

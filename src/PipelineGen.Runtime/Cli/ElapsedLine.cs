@@ -8,7 +8,7 @@ namespace PipelineGen.Runtime.Cli;
 /// what is running and for how long rather than an invented percentage; <see cref="ProgressLine"/> is for steps that
 /// have one. Only for interactive use: redirected output gets no progress at all.
 /// </summary>
-public sealed class ElapsedLine : IDisposable
+internal sealed class ElapsedLine : IDisposable
 {
     private readonly TextWriter _error;
     private readonly string _step;

@@ -12,7 +12,7 @@ namespace PipelineGen.Runtime.Cli;
 /// recorded as its own run; the first failure stops the workflow with that step's exit code. The steps themselves are
 /// the typed steps the other commands use.
 /// </summary>
-public sealed class RunCommandContributor : ICommandContributor
+internal sealed class RunCommandContributor : ICommandContributor
 {
     public void Contribute(RootCommand root, CommandServices services)
     {

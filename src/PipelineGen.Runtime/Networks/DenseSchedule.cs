@@ -12,7 +12,7 @@ public enum DenseSchedule
 
 /// <summary>The learning rate of one AdamW step under a schedule. A pure function of its arguments (no state, no
 /// randomness), so a seed still gives bit-identical training.</summary>
-public static class DenseLearningRate
+internal static class DenseLearningRate
 {
     /// <summary>Where cosine decay ends, as a share of the learning rate: not 0, so a run whose early stopping has
     /// not fired by the last epochs still moves.</summary>

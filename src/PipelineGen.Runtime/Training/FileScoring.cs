@@ -4,7 +4,7 @@ using Microsoft.ML;
 namespace PipelineGen.Runtime.Training;
 
 /// <summary>Which runtime <c>predict --input</c> scores with (<c>--engine</c>).</summary>
-public enum ScoringEngine
+internal enum ScoringEngine
 {
     /// <summary>ONNX Runtime when an extension can score this model that way (a parity-checked model.onnx of the same model version), else ML.NET.</summary>
     Auto,
@@ -20,7 +20,7 @@ public enum ScoringEngine
 /// packages: implementations are found in the application's dependencies by assembly name, as commands are
 /// (Cli/ExtensionContributors.cs), so an app without them scores with ML.NET exactly as before.
 /// </summary>
-public interface IFileScorer
+internal interface IFileScorer
 {
     /// <summary>
     /// A view with <paramref name="mlScored"/>'s schema whose prediction columns this scorer computes from the feature
@@ -31,7 +31,7 @@ public interface IFileScorer
 }
 
 /// <summary>The <see cref="IFileScorer"/>s of the application's optional packages.</summary>
-public static class FileScorers
+internal static class FileScorers
 {
     private static readonly string[] ExtensionAssemblies = ["PipelineGen.Export"];
 

@@ -6,7 +6,7 @@ namespace PipelineGen.Runtime.Tuning.Storage;
 /// <see cref="WorkerId"/>), <c>complete</c>, <c>failed</c> (with <see cref="Lost"/> when its worker stopped sending
 /// heartbeats) or <c>stopped</c> (ended by the study's time budget). <see cref="Attempts"/>: how many times it was claimed.
 /// </summary>
-public sealed record RungRow(int Trial, int Rung, int Bracket, double Fraction, Configuration Configuration, string State)
+internal sealed record RungRow(int Trial, int Rung, int Bracket, double Fraction, Configuration Configuration, string State)
 {
     public double? Value { get; init; }
     public double? StdDev { get; init; }
@@ -22,7 +22,7 @@ public sealed record RungRow(int Trial, int Rung, int Bracket, double Fraction, 
 }
 
 /// <summary>What a rung claim sees, read under the study's lock: every rung row, the rungs already promoted, whether the time budget is over.</summary>
-public sealed record RungContext(StudyInfo Study, IReadOnlyList<RungRow> Rows, IReadOnlySet<(int Bracket, int Rung)> Promoted, bool DeadlinePassed);
+internal sealed record RungContext(StudyInfo Study, IReadOnlyList<RungRow> Rows, IReadOnlySet<(int Bracket, int Rung)> Promoted, bool DeadlinePassed);
 
 /// <summary>
 /// What one rung claim writes, in the claim's transaction: rows of a newly opened bracket or of promoted trials (all
@@ -30,7 +30,7 @@ public sealed record RungContext(StudyInfo Study, IReadOnlyList<RungRow> Rows, I
 /// verdicts now known (complete, pruned, failed), and the row this worker takes (null: nothing to run now).
 /// <see cref="Stop"/> is set when the study is over for everyone (nothing pending, running or retryable, and no bracket can be opened).
 /// </summary>
-public sealed record RungPlan(
+internal sealed record RungPlan(
     IReadOnlyList<RungRow> NewRows, IReadOnlyList<(int Bracket, int Rung)> Promotions, IReadOnlyList<TrialRecord> Verdicts, (int Trial, int Rung)? Claim, StopReason? Stop);
 
 /// <summary>
@@ -46,7 +46,7 @@ public sealed record RungPlan(
 /// random sampler still proposes the same configurations (they depend on the seed and trial number only), while TPE
 /// sees what was finished when the bracket opened.
 /// </summary>
-public static class SharedHalving
+internal static class SharedHalving
 {
     /// <summary>A lost evaluation is run again once with --retry-lost (its second loss is a failure).</summary>
     public const int MaxAttempts = 2;

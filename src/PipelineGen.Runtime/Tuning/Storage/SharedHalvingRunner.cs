@@ -10,7 +10,7 @@ namespace PipelineGen.Runtime.Tuning.Storage;
 /// claim (a rung waits for others' evaluations) keeps marking silent workers' evaluations lost, so a killed worker
 /// never blocks a promotion: the lost evaluation is failed, or run again once with --retry-lost.
 /// </summary>
-public static class SharedHalvingRunner
+internal static class SharedHalvingRunner
 {
     public static async Task<StudyResult> RunAsync(
         IStudyStorage storage, StudyInfo study, SearchSpace space, HalvingOptions halving, ISampler sampler, SharedRunOptions options,
