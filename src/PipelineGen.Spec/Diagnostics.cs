@@ -279,16 +279,12 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo InternalError = new("PG9999", "PipelineGen internal error", Severity.Error,
         "PipelineGen failed while {0} this spec: {1}. This is a PipelineGen bug; please report it with the spec.", "PipelineGen");
 
-    // Built on first use, not in the type initializer: the JIT runs that initializer as soon as it compiles any method
-    // reading one of the fields above, so the reflection and sort below were paid by every first generator run.
-    public static IReadOnlyList<DiagnosticDescriptorInfo> All => AllIds.Value;
-
-    private static readonly Lazy<DiagnosticDescriptorInfo[]> AllIds = new(() => typeof(SpecDiagnostics)
+    public static IReadOnlyList<DiagnosticDescriptorInfo> All { get; } = typeof(SpecDiagnostics)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
         .Where(f => f.FieldType == typeof(DiagnosticDescriptorInfo))
         .Select(f => (DiagnosticDescriptorInfo)f.GetValue(null)!)
         .OrderBy(d => d.Id, StringComparer.Ordinal)
-        .ToArray());
+        .ToArray();
 
     public static DiagnosticDescriptorInfo? Find(string id) => All.FirstOrDefault(d => d.Id == id);
 }
