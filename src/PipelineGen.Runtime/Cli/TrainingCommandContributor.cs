@@ -161,7 +161,8 @@ internal sealed class TrainingCommandContributor : ICommandContributor
         command.Options.Add(json);
         command.Options.Add(threshold);
         command.Options.Add(logRun);
-        var engine = new Option<ScoringEngine>("--engine") { Description = "File scoring: auto (default) scores with ONNX Runtime when the app references PipelineGen.Export and the model version has a parity-checked model.onnx ('export onnx'), else ML.NET; mlnet always ML.NET; onnx requires ONNX Runtime.", DefaultValueFactory = _ => ScoringEngine.Auto };
+        // ML.NET by default: measured end to end, ONNX Runtime did not make 'predict' on a 10k-row file faster (docs/benchmarks.md §6).
+        var engine = new Option<ScoringEngine>("--engine") { Description = "File scoring: mlnet (default) scores with ML.NET; auto scores with ONNX Runtime when the app references PipelineGen.Export and the model version has a parity-checked model.onnx ('export onnx'), else ML.NET; onnx requires ONNX Runtime.", DefaultValueFactory = _ => ScoringEngine.MlNet };
         command.Options.Add(engine);
         command.SetAction(parse =>
         {
