@@ -80,11 +80,11 @@ public sealed class BrowserPredictionTests(TrainedTaxis taxis, TrainedSurvival s
         Assert.Contains("predicted species", run.Result["formText"]!.GetValue<string>());
     }
 
-    private sealed record MlNetPrediction(float[] Score, double? Probability, object? PredictedLabel, string[]? Classes = null);
+    internal sealed record MlNetPrediction(float[] Score, double? Probability, object? PredictedLabel, string[]? Classes = null);
 
-    private sealed record BrowserRun(IReadOnlyList<MlNetPrediction> MlNet, JsonArray Browser, JsonObject Result);
+    internal sealed record BrowserRun(IReadOnlyList<MlNetPrediction> MlNet, JsonArray Browser, JsonObject Result);
 
-    private static BrowserRun RunInBrowser(TempPipeline pipeline, string holdoutFile, string leaveEmpty)
+    internal static BrowserRun RunInBrowser(TempPipeline pipeline, string holdoutFile, string leaveEmpty)
     {
         var toolchain = BrowserToolchain.Instance;
         var output = new StringWriter();
@@ -206,7 +206,7 @@ public sealed class BrowserPredictionTests(TrainedTaxis taxis, TrainedSurvival s
         throw new InvalidOperationException($"Feature '{column.Name}' has type {column.Type}");
     }
 
-    private static void AssertClose(double mlnet, double browser, string what) =>
+    internal static void AssertClose(double mlnet, double browser, string what) =>
         Assert.True(Math.Abs(mlnet - browser) <= Tolerance + Tolerance * Math.Abs(mlnet),
             $"{what}: ML.NET {mlnet:R}, browser {browser:R} (tolerance {Tolerance} + {Tolerance}·|ML.NET|)");
 }

@@ -9,7 +9,7 @@ namespace PipelineGen.Spec.Binding;
 
 /// <summary>
 /// The dense trainer's hyperparameters that are not plain numbers (<c>layers</c>, a list; <c>activation</c>, a word)
-/// and its cross-key rules: PG0600-PG0606, each located on the value that causes it.
+/// and its cross-key rules: PG0600-PG0604, PG0606 and PG0607 (an unknown schedule), each located on the value that causes it.
 /// </summary>
 internal static class DenseNetworkChecks
 {
