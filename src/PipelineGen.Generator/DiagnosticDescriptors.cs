@@ -73,7 +73,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor PG0219 = new DiagnosticDescriptor("PG0219", "Preparation choice has no effect", "{0}", "PipelineGen.Model", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0219"));
     public static readonly DiagnosticDescriptor PG0220 = new DiagnosticDescriptor("PG0220", "Lock file pins an invalid preparation choice", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0220"));
     public static readonly DiagnosticDescriptor PG0221 = new DiagnosticDescriptor("PG0221", "Lock file trainer is no longer searched", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0221"));
-    public static readonly DiagnosticDescriptor PG0222 = new DiagnosticDescriptor("PG0222", "Tuning ensemble not available for this task", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0222"));
+    public static readonly DiagnosticDescriptor PG0222 = new DiagnosticDescriptor("PG0222", "Tuning ensemble cannot score this metric", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0222"));
     public static readonly DiagnosticDescriptor PG0223 = new DiagnosticDescriptor("PG0223", "tune.outer_folds does nothing", "{0}", "PipelineGen.Model", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0223"));
     public static readonly DiagnosticDescriptor PG0224 = new DiagnosticDescriptor("PG0224", "Lock file ensemble member pins an unknown setting", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0224"));
     public static readonly DiagnosticDescriptor PG0225 = new DiagnosticDescriptor("PG0225", "Lock file ensemble member value outside the search space", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0225"));
@@ -106,8 +106,9 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor PG0602 = new DiagnosticDescriptor("PG0602", "Unknown dense activation", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0602"));
     public static readonly DiagnosticDescriptor PG0603 = new DiagnosticDescriptor("PG0603", "Dense layers given twice", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0603"));
     public static readonly DiagnosticDescriptor PG0604 = new DiagnosticDescriptor("PG0604", "Dense hyperparameter cannot be searched", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0604"));
-    public static readonly DiagnosticDescriptor PG0605 = new DiagnosticDescriptor("PG0605", "Dense network cannot be exported by 'export onnx'", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0605"));
+    public static readonly DiagnosticDescriptor PG0605 = new DiagnosticDescriptor("PG0605", "Dense network could not be joined to the ONNX export", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0605"));
     public static readonly DiagnosticDescriptor PG0606 = new DiagnosticDescriptor("PG0606", "Dense batch larger than the data", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0606"));
+    public static readonly DiagnosticDescriptor PG0607 = new DiagnosticDescriptor("PG0607", "Unknown dense learning-rate schedule", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0607"));
     public static readonly DiagnosticDescriptor PG9001 = new DiagnosticDescriptor("PG9001", "Build tool not found", "{0}", "PipelineGen.Build", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG9001"));
     public static readonly DiagnosticDescriptor PG9002 = new DiagnosticDescriptor("PG9002", "Build tool failed", "{0}", "PipelineGen.Build", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG9002"));
     public static readonly DiagnosticDescriptor PG9003 = new DiagnosticDescriptor("PG9003", "Training in the build failed", "{0}", "PipelineGen.Build", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG9003"));
@@ -208,6 +209,7 @@ public static class DiagnosticDescriptors
         "PG0604" => PG0604,
         "PG0605" => PG0605,
         "PG0606" => PG0606,
+        "PG0607" => PG0607,
         "PG9001" => PG9001,
         "PG9002" => PG9002,
         "PG9003" => PG9003,
