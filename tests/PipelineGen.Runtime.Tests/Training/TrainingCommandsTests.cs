@@ -16,7 +16,7 @@ public sealed class TrainingCommandsTests : IDisposable
     /// <summary>Like generated code: the spec hash is a public constant on the pipeline class and in its settings.</summary>
     private sealed class GeneratedLikePipeline : TitanicTestPipeline
     {
-        public const string SpecHash = "generated-hash-42";
+        public new const string SpecHash = "generated-hash-42";
 
         public GeneratedLikePipeline(string project, bool kfold) : base(project)
         {
