@@ -11,7 +11,7 @@ namespace PipelineGen.Runtime.Preparation;
 public static class MissingCategory
 {
     /// <summary>The missing category's name, as the reports show it.</summary>
-    public const string Name = "(missing)";
+    public const string Name = PipelineGen.Shared.ContractNames.MissingCategory;
 
     /// <summary>Maps <paramref name="inputColumnName"/>'s missing tokens (and "") to <see cref="Name"/> in <paramref name="outputColumnName"/>.</summary>
     public static IEstimator<ITransformer> FillMissingCategory(this TransformsCatalog catalog, string outputColumnName,
