@@ -63,12 +63,12 @@ public class DevicePredictorGenerationTests
     {
         var titanic = RunDevice("titanic", Fixtures.TitanicSpec, Fixtures.TitanicSchema, "namespace Device { internal static class UserCode { } }").Source("Titanic.Device.g.cs");
         // Numeric with missing values -> float NaN by default; categorical and text -> string ""; ignored and label columns absent.
-        Assert.Contains("[global::PipelineGen.Predictor.OnnxInput(\"age\")] public float Age { get; set; } = float.NaN;", titanic);
-        Assert.Contains("[global::PipelineGen.Predictor.OnnxInput(\"pclass\")] public string Pclass { get; set; } = \"\";", titanic);
-        Assert.Contains("[global::PipelineGen.Predictor.OnnxInput(\"name\")] public string Name { get; set; } = \"\";", titanic);
+        Assert.Contains("[PGP::OnnxInput(\"age\")] public float Age { get; set; } = float.NaN;", titanic);
+        Assert.Contains("[PGP::OnnxInput(\"pclass\")] public string Pclass { get; set; } = \"\";", titanic);
+        Assert.Contains("[PGP::OnnxInput(\"name\")] public string Name { get; set; } = \"\";", titanic);
         Assert.DoesNotContain("OnnxInput(\"ticket\")", titanic);
         Assert.DoesNotContain("OnnxInput(\"survived\")", titanic);
-        Assert.Contains("[global::PipelineGen.Predictor.OnnxOutput(\"Probability\")] public float Probability", titanic);
+        Assert.Contains("[PGP::OnnxOutput(\"Probability\")] public float Probability", titanic);
         // A text feature: batches are scored one row per run.
         Assert.Contains("for (int i = 0; i < rows.Count; i++) result[i] = _predictor.Predict(rows[i]);", titanic);
 
@@ -81,9 +81,9 @@ public class DevicePredictorGenerationTests
         Assert.Contains("public bool PredictedLabel => Probability >= Threshold;", thresholded);
 
         var iris = RunDevice("iris", Fixtures.IrisSpec, Fixtures.IrisSchema, "namespace Device { internal static class UserCode { } }").Source("Iris.Device.g.cs");
-        Assert.Contains("[global::PipelineGen.Predictor.OnnxOutput(\"Score\")] public float[] Score", iris);
-        Assert.Contains("InputColumns { get; } = new string[] { \"sepal_length\", \"sepal_width\", \"petal_length\", \"petal_width\" };", iris);
-        Assert.Contains("public IrisOnnxOutput[] Predict(global::System.Collections.Generic.IReadOnlyList<IrisOnnxInput> rows) => _predictor.Predict(rows);", iris);
+        Assert.Contains("[PGP::OnnxOutput(\"Score\")]\n        public float[] Score", iris.Replace("\r\n", "\n"));
+        Assert.Matches(@"InputColumns \{ get; \} = new string\[\]\s*\{\s*""sepal_length"",\s*""sepal_width"",\s*""petal_length"",\s*""petal_width"",\s*\};", iris);
+        Assert.Matches(@"public IrisOnnxOutput\[\] Predict\(Generic::IReadOnlyList<IrisOnnxInput> rows\) =>\s*_predictor\.Predict\(rows\);", iris);
     }
 
     [Fact]
