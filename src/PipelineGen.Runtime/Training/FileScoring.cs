@@ -43,7 +43,8 @@ internal static class FileScorers
             Assembly assembly;
             try { assembly = Assembly.Load(new AssemblyName(name)); }
             catch (FileNotFoundException) { continue; } // not referenced: ML.NET only
-            foreach (var type in assembly.GetExportedTypes().Where(t => typeof(IFileScorer).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }))
+            // GetTypes, not GetExportedTypes: a scorer is internal (it implements this internal interface, which the package sees through InternalsVisibleTo).
+            foreach (var type in assembly.GetTypes().Where(t => typeof(IFileScorer).IsAssignableFrom(t) && t is { IsAbstract: false, IsInterface: false }))
                 if (type.GetConstructor(Type.EmptyTypes) is not null)
                     scorers.Add((IFileScorer)Activator.CreateInstance(type)!);
         }
