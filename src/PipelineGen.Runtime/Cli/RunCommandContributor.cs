@@ -44,9 +44,15 @@ internal sealed class RunCommandContributor : ICommandContributor
             Banner(3, "curve");
             if (Curve() is { } curveStop) return curveStop;
             // With a 'tune' section the study runs here and the final model is fitted with its winner (see TuningCommandContributor).
-            var finalPipeline = TuningCommandContributor.RunInWorkflow(services, seed, out var tuneExit, out var ensembleFit);
+            var finalPipeline = TuningCommandContributor.RunInWorkflow(services, seed, out var tuneExit, out var ensemble);
             if (tuneExit != ExitCodes.Ok) return Stop(tuneExit, "tuning found no working configuration or could not run (see above).");
-            if (!ReferenceEquals(finalPipeline, _pipeline) && _capacity is not null)
+            if (ensemble is not null && _capacity is not null)
+            {
+                // The members keep their own values: one capacity on all of them would train a blend nobody measured.
+                services.Output.WriteLine($"The ensemble's members keep their own hyperparameters: the curve's capacity choice ({_capacity.Parameter}={_capacity.Used}, measured on the spec's single configuration) is not applied to them.");
+                _capacity = null;
+            }
+            else if (!ReferenceEquals(finalPipeline, _pipeline) && _capacity is not null)
             {
                 // The study searched the hyperparameters together; overriding one of them with the curve's choice afterwards
                 // would train a configuration nobody evaluated.
@@ -54,7 +60,7 @@ internal sealed class RunCommandContributor : ICommandContributor
                 _capacity = null;
             }
             Banner(4, "train");
-            if (Train(finalPipeline, ensembleFit) is { } trainStop) return trainStop;
+            if (Train(finalPipeline, ensemble) is { } trainStop) return trainStop;
             Banner(5, "test");
             return Test();
         }
@@ -126,7 +132,7 @@ internal sealed class RunCommandContributor : ICommandContributor
             return null;
         }
 
-        private int? Train(IPipelineDefinition finalPipeline, Func<Microsoft.ML.MLContext, Microsoft.ML.IDataView, Microsoft.ML.ITransformer>? ensembleFit)
+        private int? Train(IPipelineDefinition finalPipeline, IReadOnlyList<Tuning.Ensembles.EnsembleMember>? ensemble)
         {
             var evaluation = _evaluation!;
             var capacity = _capacity;
@@ -138,7 +144,7 @@ internal sealed class RunCommandContributor : ICommandContributor
                 var context = RunContext.Of(_pipeline, evaluation.DataPath).ToEvaluationContext(_evaluateRunId);
                 if (capacity is not null) record.Parameters["capacity"] = $"{capacity.Parameter}={capacity.Used} ({capacity.Source})";
                 using var progress = services.Interactive ? new ElapsedLine(services.Error, "train") : null;
-                return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = TrainingCommandContributor.SpecHashOf(_pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity, Fit = ensembleFit, Phase = progress is null ? null : progress.Phase }, services.Output, services.Error,
+                return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = TrainingCommandContributor.SpecHashOf(_pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity, Ensemble = ensemble, Phase = progress is null ? null : progress.Phase }, services.Output, services.Error,
                     result => TrainingCommandContributor.RecordGates(record, result));
             });
             if (trained == ExitCodes.CheckFailed)

@@ -72,11 +72,12 @@ internal sealed class TrainingCommandContributor : ICommandContributor
                 ModelPath = parse.GetValue(model),
                 SpecHash = parse.GetValue(specHash) ?? SpecHashOf(services.Pipeline),
                 Evaluation = ReadableSummary(services, parse.GetValue(fromRun)),
-                // A lock file that pins an ensemble: its members are fitted and blended (the model tune --ensemble kept).
-                Fit = PipelineGen.Runtime.Tuning.Ensembles.PinnedEnsembleTraining.FitFor(services.Pipeline),
+                // A lock file that pins an ensemble: its members are fitted and blended (the model tune --ensemble kept);
+                // gates, the card's evaluation and trainer entry are then about the blend.
+                Ensemble = PipelineGen.Runtime.Tuning.Ensembles.PinnedEnsembleTraining.Members(services.Pipeline) is { Count: > 0 } pinned ? pinned : null,
             };
-            if (options.Fit is not null)
-                services.Output.WriteLine($"Training the ensemble pinned in the lock file ({PipelineGen.Runtime.Tuning.Ensembles.PinnedEnsembleTraining.Members(services.Pipeline).Count} members, each fitted on all training rows, blended by their weights).");
+            if (options.Ensemble is { } ensemble)
+                services.Output.WriteLine($"Training the ensemble pinned in the lock file ({ensemble.Count} members, each fitted on all training rows, blended by their weights).");
             record.Parameters["model"] = options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings);
             // With gates, train measures this configuration itself and the card holds those metrics.
             if (options.Evaluation is null && services.Pipeline.Settings.Gates is null)

@@ -222,13 +222,13 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
     public static IPipelineDefinition RunInWorkflow(CommandServices services, int? seed, out int exitCode) => RunInWorkflow(services, seed, out exitCode, out _);
 
     /// <summary>
-    /// As above; the spec's tune.ensemble and tune.honest decide what runs (as for 'tune'). <paramref name="ensembleFit"/>:
-    /// how 'run' fits the final model when the study kept an ensemble (its members and weights, as pinned), else null.
+    /// As above; the spec's tune.ensemble and tune.honest decide what runs (as for 'tune'). <paramref name="ensemble"/>:
+    /// the members 'run' fits (and measures its gates on) when the study kept an ensemble (as pinned), else null.
     /// </summary>
-    public static IPipelineDefinition RunInWorkflow(CommandServices services, int? seed, out int exitCode, out Func<Microsoft.ML.MLContext, Microsoft.ML.IDataView, Microsoft.ML.ITransformer>? ensembleFit)
+    public static IPipelineDefinition RunInWorkflow(CommandServices services, int? seed, out int exitCode, out IReadOnlyList<Tuning.Ensembles.EnsembleMember>? ensemble)
     {
         exitCode = ExitCodes.Ok;
-        ensembleFit = null;
+        ensemble = null;
         if (services.Pipeline is not ITunablePipeline tunable) return services.Pipeline;
         services.Output.WriteLine($"{Environment.NewLine}== 3+/5 tune (the spec has a tune section) ==");
         TuneReport? report = null;
@@ -240,9 +240,8 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         if (exitCode != ExitCodes.Ok || report?.Result.Best is not { } best) return services.Pipeline;
         if (report.Ensemble is { Kept: true } kept)
         {
-            var members = kept.Members;
-            ensembleFit = (ml, data) => Tuning.Ensembles.EnsembleBuilder.Fit(tunable, members, ml, data);
-            services.Output.WriteLine($"The final model is the study's ensemble ({members.Count} members, pinned in the lock file), each member refitted on all training rows; its honest estimate is the ensemble's held-back score in the tune run above.");
+            ensemble = kept.Members;
+            services.Output.WriteLine($"The final model is the study's ensemble ({kept.Members.Count} members, pinned in the lock file), each member refitted on all training rows; its honest estimate is the ensemble's held-back score in the tune run above.");
             return services.Pipeline;
         }
         services.Output.WriteLine($"The final model is trained with the winner ({best.Configuration.Describe(report.Space)}); step 2 measured the spec's own hyperparameters, so the card will say this model was not evaluated under the protocol; its honest estimate is the held-back score in the tune run above.");

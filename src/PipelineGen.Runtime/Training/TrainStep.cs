@@ -13,8 +13,13 @@ internal sealed record TrainOptions
     public EvaluationSummary? Evaluation { get; init; }
     /// <summary>The capacity to fit the trainer with (e.g. the capacity curve's choice, from <c>run</c>); null: the spec's. Recorded in the card.</summary>
     public CapacityChoice? Capacity { get; init; }
-    /// <summary>Fits the model instead of the pipeline's estimator (e.g. a tuned ensemble); null: the pipeline.</summary>
-    public Func<MLContext, IDataView, ITransformer>? Fit { get; init; }
+    /// <summary>
+    /// An ensemble to train instead of the pipeline's single configuration: these members (configurations over the
+    /// pipeline's search space, so the pipeline must be an <see cref="Tuning.ITunablePipeline"/>) each fitted and blended by
+    /// weight. Everything measured and recorded is then about the blend: the gates, the card's evaluation and trainer, the
+    /// promotion evidence. Null or empty: the pipeline itself.
+    /// </summary>
+    public IReadOnlyList<Tuning.Ensembles.EnsembleMember>? Ensemble { get; init; }
     /// <summary>The tuning study behind the model, recorded in the card; null: read from the pipeline's lock file when it has one.</summary>
     public TuningProvenance? Tuning { get; init; }
     /// <summary>Told what the step is doing now (reading, gates, fitting, saving): a terminal shows it on stderr with the
@@ -58,9 +63,14 @@ internal static class TrainStep
         options.Phase?.Invoke("reading the training data");
         var scan = Data.DataScan.Run(settings, dataPath);
         var data = pipeline.LoadData(ml, dataPath);
-        var capacity = options.Capacity ?? CapacityChoice.Decide(pipeline, curve: null);
+        var ensemble = EnsembleOf(pipeline, options);
+        // A blend's members keep their own values: the capacity (the spec's or the curve's, measured on the single
+        // configuration) is not applied to them, and the card records none; its trainer entry lists each member's options.
+        if (ensemble is not null && options.Capacity is { } ignored && ignored.Used != ignored.SpecValue)
+            note?.Invoke($"the capacity choice {ignored.Parameter}={ignored.Used} ({ignored.Source}) is not applied: the model is an ensemble ({ensemble.Summary}) whose members keep their own values; applying one member's capacity to all would train a blend nobody measured.");
+        var capacity = ensemble is not null ? null : options.Capacity ?? CapacityChoice.Decide(pipeline, curve: null);
         var adjustable = capacity is not null && capacity.Used != capacity.SpecValue ? pipeline as ICapacityAdjustable : null;
-        var estimator = adjustable is not null ? adjustable.BuildPipeline(ml, capacity!.Used) : pipeline.BuildPipeline(ml);
+        var estimator = ensemble is not null ? ensemble.BuildPipeline(ml) : adjustable is not null ? adjustable.BuildPipeline(ml, capacity!.Used) : pipeline.BuildPipeline(ml);
 
         // Gates are checked on the honest estimate of exactly what is trained here (at this capacity), on the spec's protocol.
         Gates.GateMeasurement? gateMeasurement = null;
@@ -68,19 +78,20 @@ internal static class TrainStep
         if (settings.Gates is { } gates)
         {
             options.Phase?.Invoke($"checking {gates.Count} gate(s) on the spec's protocol");
-            note?.Invoke($"checking {gates.Count} gate(s) and the comparison with the current model: evaluating this configuration on the spec's protocol ({DescribeProtocol(settings.Evaluation)}) ...");
-            var configured = adjustable is not null ? new CapacityPipeline(pipeline, adjustable, capacity!.Used) : pipeline;
+            note?.Invoke($"checking {gates.Count} gate(s) and the comparison with the current model: evaluating {(ensemble is null ? "this configuration" : $"this ensemble ({ensemble.Summary}; every member fitted on each split's training rows)")} on the spec's protocol ({DescribeProtocol(settings.Evaluation)}) ...");
+            IPipelineDefinition configured = ensemble is not null ? ensemble : adjustable is not null ? new CapacityPipeline(pipeline, adjustable, capacity!.Used) : pipeline;
             gateMeasurement = Gates.GateCheck.Measure(configured, gates);
             gateResults = Gates.GateCheck.Check(gateMeasurement, gates);
         }
         options.Phase?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fitting the final model on {scan.RowCount - scan.BadRowCount:N0} rows"));
         ModelStore.Fault("fit-started");
-        var model = options.Fit is { } fit ? fit(ml, data) : estimator.Fit(data);
+        var model = estimator.Fit(data);
         ModelStore.Fault("model-fitted");
         options.Phase?.Invoke("describing and saving the model");
         var dataSha = FileHash.Sha256(dataPath);
         var evidence = gateMeasurement is null ? null : Gates.ModelEvidence.Of(gateMeasurement.Evaluation, dataSha);
-        var trainer = ModelInspector.DescribeTrainer(settings.TrainerName, adjustable is not null ? adjustable.BuildTrainer(ml, capacity!.Used) : pipeline.BuildTrainer(ml));
+        var trainer = ensemble is not null ? ensemble.Describe(ml)
+            : ModelInspector.DescribeTrainer(settings.TrainerName, adjustable is not null ? adjustable.BuildTrainer(ml, capacity!.Used) : pipeline.BuildTrainer(ml));
 
         // Metrics go in the card only when they were measured for this spec, these data and these hyperparameters.
         var evaluation = options.Evaluation;
@@ -90,7 +101,9 @@ internal static class TrainStep
             var differences = measured.DifferencesTo(new EvaluationContext(options.SpecHash, dataSha, EvaluationContext.TrainerLabel(trainer), trainer.Hyperparameters));
             if (differences.Count > 0)
             {
-                notEvaluated = $"The evaluation found{(measured.RunId is null ? "" : $" (run {measured.RunId})")} was measured for a different pipeline: {string.Join("; ", differences)}.";
+                notEvaluated = ensemble is not null
+                    ? $"The evaluation found{(measured.RunId is null ? "" : $" (run {measured.RunId})")} measured a single configuration ({measured.Trainer ?? "trainer not recorded"}), not this ensemble ({ensemble.Summary}); 'evaluate' does not measure the blend. Declare gates (even 'gates: []') to have train measure the ensemble itself on the spec's protocol."
+                    : $"The evaluation found{(measured.RunId is null ? "" : $" (run {measured.RunId})")} was measured for a different pipeline: {string.Join("; ", differences)}.";
                 evaluation = null;
             }
         }
@@ -103,7 +116,9 @@ internal static class TrainStep
         if (gateMeasurement is not null && evaluation is null)
         {
             evaluation = EvaluationSummaries.From(gateMeasurement.Evaluation);
-            evaluationNote = "Measured by train itself, for its gates, on the spec's protocol with this very configuration.";
+            evaluationNote = ensemble is null
+                ? "Measured by train itself, for its gates, on the spec's protocol with this very configuration."
+                : $"Measured by train itself, for its gates, on the spec's protocol with this very ensemble ({ensemble.Summary}): on every split each member was fitted on the split's training rows and the blend scored on its validation rows, as the final model is fitted on all rows.";
             notEvaluated = null;
         }
         var card = new ModelCard
@@ -130,7 +145,7 @@ internal static class TrainStep
             Capacity = capacity,
             Preparation = ModelInspector.DescribePreparation(model, data.Schema, settings),
             LabelValues = settings.Task == MlTaskKind.Regression ? null : scan.LabelCounts.Select(c => c.Key).ToArray(),
-            Tuning = options.Tuning ?? (pipeline is Tuning.ITunablePipeline { PinnedHyperparameters.Count: > 0 } tuned ? TuningProvenance.FromLockFile(tuned.LockFilePath, tuned.PinnedHyperparameters) : null),
+            Tuning = options.Tuning ?? (pipeline is Tuning.ITunablePipeline { PinnedHyperparameters.Count: > 0 } tuned ? TuningProvenance.FromLockFile(tuned.LockFilePath, tuned.PinnedHyperparameters, ensembleTrained: ensemble is not null) : null),
             Network = Networks.Integration.NetworkTrainingRecord.Of(model),
         };
 
@@ -254,6 +269,12 @@ internal static class TrainStep
             error.WriteLine($"{spec}: error PG0411: The new model (version {result.Version}) is worse than the current one ({promotion.ComparedWith}): {promotion.Reason} It is kept as a candidate; 'models promote {result.Version} --reason ...' makes it current anyway.");
         return PipelineGen.Runtime.Cli.ExitCodes.CheckFailed;
     }
+
+    /// <summary>The blend <paramref name="options"/> asks for, as a pipeline; null when it asks for none.</summary>
+    private static Tuning.Ensembles.EnsemblePipeline? EnsembleOf(IPipelineDefinition pipeline, TrainOptions options) => options.Ensemble is { Count: > 0 } members
+        ? new Tuning.Ensembles.EnsemblePipeline(pipeline as Tuning.ITunablePipeline
+            ?? throw new ArgumentException($"an ensemble is fitted over a tunable pipeline's search space; {pipeline.GetType().Name} has none."), members)
+        : null;
 
     /// <summary>The disk is full, a folder is read-only, or another command held the model lock too long.</summary>
     internal static bool IsStorageFailure(Exception e) => e is IOException or UnauthorizedAccessException or TimeoutException;

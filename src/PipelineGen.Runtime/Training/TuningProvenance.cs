@@ -13,7 +13,9 @@ internal sealed record TuningProvenance(string StudyId, string Metric, double? H
     /// <param name="lockPath">The lock file next to the spec.</param>
     /// <param name="compiledIn">The values the build pinned; when given, a lock whose params differ (rewritten by a later
     /// tune without a rebuild) is not this model's study and null is returned.</param>
-    public static TuningProvenance? FromLockFile(string lockPath, IReadOnlyDictionary<string, string>? compiledIn = null)
+    /// <param name="ensembleTrained">True when the model is the ensemble the lock pins (<c>train</c> fitted its members): the
+    /// held-back score recorded is then the ensemble's, and the card says the model is that ensemble, not the single winner.</param>
+    public static TuningProvenance? FromLockFile(string lockPath, IReadOnlyDictionary<string, string>? compiledIn = null, bool ensembleTrained = false)
     {
         var pinned = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!File.Exists(lockPath)) return null;
@@ -36,6 +38,10 @@ internal sealed record TuningProvenance(string StudyId, string Metric, double? H
         }
         if (id is null || metric is null) return null;
         if (compiledIn is not null && (compiledIn.Count != pinned.Count || compiledIn.Any(p => !pinned.TryGetValue(p.Key, out var v) || v != p.Value))) return null;
+        if (ensembleTrained)
+            return new TuningProvenance(id, metric, ensembleHoldback, $"pinned by {Path.GetFileName(lockPath)}",
+                "this model is the ensemble the lock file pins ('ensemble:' block), refitted by train; the held-back score is the ensemble's"
+                + (ensembleHoldback is null ? " (none recorded)" : string.Create(CultureInfo.InvariantCulture, $" (the single winner's was {holdback?.ToString("0.####", CultureInfo.InvariantCulture) ?? "not recorded"})")));
         return new TuningProvenance(id, metric, holdback, $"pinned by {Path.GetFileName(lockPath)}",
             ensembleHoldback is { } eh ? $"the study kept an ensemble (held-back {metric} {eh.ToString("0.####", CultureInfo.InvariantCulture)}); this model is its single winner — the ensemble is the model version 'tune --ensemble' saved" : null);
     }

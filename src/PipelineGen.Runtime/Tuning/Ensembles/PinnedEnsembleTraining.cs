@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.ML;
 
 namespace PipelineGen.Runtime.Tuning.Ensembles;
 
@@ -7,7 +6,8 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 /// <c>train</c> with an ensemble pinned in the lock file: the generated code carries the members' values and weights
 /// (<see cref="ITunablePipeline.PinnedEnsemble"/>); they are turned back into configurations of the search space and
 /// fitted and blended by <see cref="EnsembleBuilder.Fit"/>, the same code <c>tune --ensemble</c> used, so the same data
-/// and seed give the same model.
+/// and seed give the same model. <c>train</c> hands them to <see cref="Training.TrainOptions.Ensemble"/>, which measures its
+/// gates on the blend too (<see cref="EnsemblePipeline"/>).
 /// </summary>
 internal static class PinnedEnsembleTraining
 {
@@ -32,12 +32,5 @@ internal static class PinnedEnsembleTraining
             members.Add(new EnsembleMember(i++, pinned.Weight, config));
         }
         return members;
-    }
-
-    /// <summary>How <c>train</c> fits the pipeline: the pinned ensemble, or null to fit the pipeline itself.</summary>
-    public static Func<MLContext, IDataView, ITransformer>? FitFor(IPipelineDefinition pipeline)
-    {
-        var members = Members(pipeline);
-        return members.Count == 0 ? null : (ml, data) => EnsembleBuilder.Fit((ITunablePipeline)pipeline, members, ml, data);
     }
 }

@@ -1,0 +1,79 @@
+using System.Globalization;
+using Microsoft.ML;
+using PipelineGen.Runtime.Training;
+
+namespace PipelineGen.Runtime.Tuning.Ensembles;
+
+/// <summary>
+/// A weighted blend presented as a pipeline: <see cref="BuildPipeline"/> returns an estimator whose <c>Fit</c> fits every
+/// member with its configuration on the rows it is given and blends them by their weights (<see cref="EnsembleBuilder.Fit"/>,
+/// the code <c>tune</c> and <c>train</c> use). So anything that evaluates a pipeline — the <c>Evaluator</c>'s per-split fits,
+/// and through it the gates, the card's evaluation and the promotion evidence — measures the blend, fold-local, exactly as
+/// <c>train</c> then fits it on all rows (like <see cref="CapacityPipeline"/> does for a capacity).
+/// </summary>
+internal sealed class EnsemblePipeline : IPipelineDefinition
+{
+    public EnsemblePipeline(ITunablePipeline inner, IReadOnlyList<EnsembleMember> members)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        if (members is not { Count: > 0 }) throw new ArgumentException("an ensemble needs at least one member.", nameof(members));
+        Inner = inner;
+        Members = members;
+    }
+
+    /// <summary>The pipeline whose search space the members' configurations are over (settings, loader, preparation).</summary>
+    public ITunablePipeline Inner { get; }
+
+    public IReadOnlyList<EnsembleMember> Members { get; }
+
+    public PipelineSettings Settings => Inner.Settings;
+
+    public IDataView LoadData(MLContext mlContext, string path) => Inner.LoadData(mlContext, path);
+
+    /// <summary>
+    /// Only read for the label (a baseline-only evaluation): every member prepares the label the same way, since the
+    /// search varies the trainer and feature preparation, never the label.
+    /// </summary>
+    public IEstimator<ITransformer> BuildPreprocessing(MLContext mlContext) => Inner.BuildPreprocessing(mlContext);
+
+    /// <summary>A blend has no single trainer: presenting one member's as the model's is the mistake this type exists to avoid.</summary>
+    public IEstimator<ITransformer> BuildTrainer(MLContext mlContext) =>
+        throw new NotSupportedException($"an ensemble of {Members.Count} models has no single trainer; see {nameof(Describe)} for its members.");
+
+    public IEstimator<ITransformer> BuildPipeline(MLContext mlContext) => new BlendEstimator(this, mlContext);
+
+    /// <summary>
+    /// The card's trainer entry for the blend: named as an ensemble, with every member's weight, its values in the search
+    /// space (as the lock file writes them) and its trainer's full options, in member order.
+    /// </summary>
+    public TrainerDescription Describe(MLContext ml)
+    {
+        var space = new SearchSpace(Inner.Tuning.Space);
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal); // insertion order: member by member
+        for (int i = 0; i < Members.Count; i++)
+        {
+            var member = Members[i];
+            string prefix = string.Create(CultureInfo.InvariantCulture, $"member{i + 1:00}.");
+            var trainer = ModelInspector.DescribeTrainer(Settings.TrainerName, Inner.WithHyperparameters(member.Configuration).BuildTrainer(ml));
+            entries[prefix + "weight"] = member.Weight.ToString("0.####", CultureInfo.InvariantCulture);
+            entries[prefix + "values"] = member.Configuration.Describe(space);
+            entries[prefix + "trainer"] = trainer.Type ?? trainer.Name;
+            foreach (var (key, value) in trainer.Hyperparameters) entries[prefix + key] = value;
+        }
+        return new TrainerDescription(
+            string.Create(CultureInfo.InvariantCulture, $"ensemble of {Members.Count} {Settings.TrainerName} models"),
+            "weighted blend of the members' predictions (EnsembleModel)", entries);
+    }
+
+    /// <summary>"2 members, weights 0.55/0.45": for notes.</summary>
+    public string Summary => $"{Members.Count} members, weights {string.Join("/", Members.Select(m => m.Weight.ToString("0.##", CultureInfo.InvariantCulture)))}";
+
+    private sealed class BlendEstimator(EnsemblePipeline ensemble, MLContext ml) : IEstimator<ITransformer>
+    {
+        public ITransformer Fit(IDataView input) => EnsembleBuilder.Fit(ensemble.Inner, ensemble.Members, ml, input);
+
+        // The blend writes the columns a member writes (Score, Probability, PredictedLabel, ...) with the same types.
+        public SchemaShape GetOutputSchema(SchemaShape inputSchema) =>
+            ensemble.Inner.WithHyperparameters(ensemble.Members[0].Configuration).BuildPipeline(ml).GetOutputSchema(inputSchema);
+    }
+}
