@@ -30,6 +30,9 @@ internal sealed class StepRecord
     public string? Message { get; set; }
     /// <summary>Set by the host before the step runs, so the step can print it.</summary>
     public string RunId { get; internal set; } = "";
+    /// <summary>What the step fitted when it is not the command's pipeline (a pinned ensemble): the run's recorded trainer and
+    /// hyperparameters are then its own. Null: the command's pipeline.</summary>
+    public IPipelineDefinition? ContextPipeline { get; set; }
 }
 
 /// <summary>
@@ -128,7 +131,7 @@ public sealed class CommandServices
     {
         try
         {
-            return RunContext.Of(Pipeline, record.Parameters.GetValueOrDefault("data"));
+            return RunContext.Of(record.ContextPipeline ?? Pipeline, record.Parameters.GetValueOrDefault("data"));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -76,8 +76,11 @@ internal sealed class TrainingCommandContributor : ICommandContributor
                 // gates, the card's evaluation and trainer entry are then about the blend.
                 Ensemble = PipelineGen.Runtime.Tuning.Ensembles.PinnedEnsembleTraining.Members(services.Pipeline) is { Count: > 0 } pinned ? pinned : null,
             };
-            if (options.Ensemble is { } ensemble)
+            if (options.Ensemble is { } ensemble && services.Pipeline is PipelineGen.Runtime.Tuning.ITunablePipeline tunable)
+            {
+                record.ContextPipeline = new PipelineGen.Runtime.Tuning.Ensembles.EnsemblePipeline(tunable, ensemble);
                 services.Output.WriteLine($"Training the ensemble pinned in the lock file ({ensemble.Count} members, each fitted on all training rows, blended by their weights).");
+            }
             record.Parameters["model"] = options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings);
             // With gates, train measures this configuration itself and the card holds those metrics.
             if (options.Evaluation is null && services.Pipeline.Settings.Gates is null)

@@ -41,7 +41,9 @@ internal sealed record RunContext(
         var settings = pipeline.Settings;
         var path = dataPath is null ? settings.ResolvePath(settings.TrainDataPath)
             : Path.IsPathRooted(dataPath) || File.Exists(dataPath) ? Path.GetFullPath(dataPath) : settings.ResolvePath(dataPath);
-        var trainer = Training.ModelInspector.DescribeTrainer(settings.TrainerName, pipeline.BuildTrainer(new Microsoft.ML.MLContext(seed: settings.Seed)));
+        // A blend has no single trainer: its entry lists every member (the card's trainer entry says the same).
+        var trainer = pipeline is Tuning.Ensembles.EnsemblePipeline ensemble ? ensemble.Describe(new Microsoft.ML.MLContext(seed: settings.Seed))
+            : Training.ModelInspector.DescribeTrainer(settings.TrainerName, pipeline.BuildTrainer(new Microsoft.ML.MLContext(seed: settings.Seed)));
         var preparation = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["bad_rows"] = settings.BadRows.ToString().ToLowerInvariant(),

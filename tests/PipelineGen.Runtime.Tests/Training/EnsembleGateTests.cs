@@ -178,6 +178,14 @@ public sealed class EnsembleGateTests(Xunit.Abstractions.ITestOutputHelper log) 
         Assert.Null(card.EvaluationRunId);
         Assert.Contains("not this ensemble (2 members, weights 0.55/0.45); 'evaluate' does not measure the blend", card.NotEvaluatedReason);
         Assert.Contains("This model was not evaluated.", card.ToMarkdown());
+        // The run store records the blend as what determined the train run, not the single configuration.
+        using (var store = new PipelineGen.Runtime.Runs.RunStore(PipelineGen.Runtime.Runs.RunStore.DefaultPath(new PinnedTitanic(_project, null, true).Settings)))
+        {
+            var runs = store.List(10).Where(r => r.Step == "train").ToArray(); // newest first
+            Assert.Equal("ensemble of 2 LightGbm models (weighted blend of the members' predictions (EnsembleModel))", runs[0].Context!.Trainer);
+            Assert.Equal("0.45", runs[0].Context!.Hyperparameters["member02.weight"]);
+            Assert.Equal("LightGbm (LightGbmBinaryTrainer)", runs[1].Context!.Trainer);
+        }
 
         // 'gates: []' has train measure the blend itself: the card then holds the blend's metrics, said so.
         var measured = Cli(new PinnedTitanic(_project, [], pinned: true), "train");
