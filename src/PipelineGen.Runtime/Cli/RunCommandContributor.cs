@@ -143,9 +143,10 @@ internal sealed class RunCommandContributor : ICommandContributor
                 // (With a tuned winner the context differs from the trained pipeline's hyperparameters, so the card says the model was not evaluated.)
                 var context = RunContext.Of(_pipeline, evaluation.DataPath).ToEvaluationContext(_evaluateRunId);
                 if (capacity is not null) record.Parameters["capacity"] = $"{capacity.Parameter}={capacity.Used} ({capacity.Source})";
-                if (ensemble is not null && finalPipeline is Tuning.ITunablePipeline tunable) record.ContextPipeline = new Tuning.Ensembles.EnsemblePipeline(tunable, ensemble);
+                var blend = ensemble is not null && finalPipeline is Tuning.ITunablePipeline tunable ? new Tuning.Ensembles.EnsemblePipeline(tunable, ensemble) : null;
+                record.ContextPipeline = blend;
                 using var progress = services.Interactive ? new ElapsedLine(services.Error, "train") : null;
-                return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = TrainingCommandContributor.SpecHashOf(_pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity, Ensemble = ensemble, Phase = progress is null ? null : progress.Phase }, services.Output, services.Error,
+                return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = TrainingCommandContributor.SpecHashOf(_pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity, Ensemble = blend, Phase = progress is null ? null : progress.Phase }, services.Output, services.Error,
                     result => TrainingCommandContributor.RecordGates(record, result));
             });
             if (trained == ExitCodes.CheckFailed)

@@ -74,12 +74,12 @@ internal sealed class TrainingCommandContributor : ICommandContributor
                 Evaluation = ReadableSummary(services, parse.GetValue(fromRun)),
                 // A lock file that pins an ensemble: its members are fitted and blended (the model tune --ensemble kept);
                 // gates, the card's evaluation and trainer entry are then about the blend.
-                Ensemble = PipelineGen.Runtime.Tuning.Ensembles.PinnedEnsembleTraining.Members(services.Pipeline) is { Count: > 0 } pinned ? pinned : null,
+                Ensemble = PipelineGen.Runtime.Tuning.Ensembles.PinnedEnsembleTraining.Pipeline(services.Pipeline),
             };
-            if (options.Ensemble is { } ensemble && services.Pipeline is PipelineGen.Runtime.Tuning.ITunablePipeline tunable)
+            if (options.Ensemble is PipelineGen.Runtime.Tuning.Ensembles.EnsemblePipeline ensemble)
             {
-                record.ContextPipeline = new PipelineGen.Runtime.Tuning.Ensembles.EnsemblePipeline(tunable, ensemble);
-                services.Output.WriteLine($"Training the ensemble pinned in the lock file ({ensemble.Count} members, each fitted on all training rows, blended by their weights).");
+                record.ContextPipeline = ensemble; // the run records the blend's trainer entry, not the single configuration's
+                services.Output.WriteLine($"Training the ensemble pinned in the lock file ({ensemble.Members.Count} members, each fitted on all training rows, blended by their weights).");
             }
             record.Parameters["model"] = options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings);
             // With gates, train measures this configuration itself and the card holds those metrics.

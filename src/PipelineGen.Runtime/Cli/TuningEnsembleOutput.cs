@@ -40,7 +40,7 @@ internal static class TuningEnsembleOutput
         var trained = TrainStep.Train(new MLContext(options.Seed ?? pipeline.Settings.Seed), pipeline, new TrainOptions
         {
             SpecHash = specHash,
-            Ensemble = ensemble.Members,
+            Ensemble = new EnsemblePipeline(pipeline, ensemble.Members),
             Tuning = new TuningProvenance(report.Result.Study.Id, metric, ensemble.HoldbackScore, "tune --ensemble", $"This model is an ensemble: {described}"),
         }, note => output.WriteLine($"  note: {note}"));
         output.WriteLine($"  Saved the ensemble (members refitted on all {trained.Card.TrainData.Rows} training rows) as the current model: {trained.ModelPath}");

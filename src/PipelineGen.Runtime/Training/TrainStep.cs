@@ -14,12 +14,11 @@ internal sealed record TrainOptions
     /// <summary>The capacity to fit the trainer with (e.g. the capacity curve's choice, from <c>run</c>); null: the spec's. Recorded in the card.</summary>
     public CapacityChoice? Capacity { get; init; }
     /// <summary>
-    /// An ensemble to train instead of the pipeline's single configuration: these members (configurations over the
-    /// pipeline's search space, so the pipeline must be an <see cref="Tuning.ITunablePipeline"/>) each fitted and blended by
-    /// weight. Everything measured and recorded is then about the blend: the gates, the card's evaluation and trainer, the
-    /// promotion evidence. Null or empty: the pipeline itself.
+    /// A blend to train instead of the pipeline's single configuration (an ensemble over the pipeline: same settings and
+    /// data). Everything measured and recorded is then about the blend: the gates, the card's evaluation and trainer, the
+    /// promotion evidence. Null: the pipeline itself.
     /// </summary>
-    public IReadOnlyList<Tuning.Ensembles.EnsembleMember>? Ensemble { get; init; }
+    public IBlendPipeline? Ensemble { get; init; }
     /// <summary>The tuning study behind the model, recorded in the card; null: read from the pipeline's lock file when it has one.</summary>
     public TuningProvenance? Tuning { get; init; }
     /// <summary>Told what the step is doing now (reading, gates, fitting, saving): a terminal shows it on stderr with the
@@ -63,7 +62,7 @@ internal static class TrainStep
         options.Phase?.Invoke("reading the training data");
         var scan = Data.DataScan.Run(settings, dataPath);
         var data = pipeline.LoadData(ml, dataPath);
-        var ensemble = EnsembleOf(pipeline, options);
+        var ensemble = options.Ensemble;
         // A blend's members keep their own values: the capacity (the spec's or the curve's, measured on the single
         // configuration) is not applied to them, and the card records none; its trainer entry lists each member's options.
         if (ensemble is not null && options.Capacity is { } ignored && ignored.Used != ignored.SpecValue)
@@ -90,7 +89,7 @@ internal static class TrainStep
         options.Phase?.Invoke("describing and saving the model");
         var dataSha = FileHash.Sha256(dataPath);
         var evidence = gateMeasurement is null ? null : Gates.ModelEvidence.Of(gateMeasurement.Evaluation, dataSha);
-        var trainer = ensemble is not null ? ensemble.Describe(ml)
+        var trainer = ensemble is not null ? ensemble.DescribeBlend(ml)
             : ModelInspector.DescribeTrainer(settings.TrainerName, adjustable is not null ? adjustable.BuildTrainer(ml, capacity!.Used) : pipeline.BuildTrainer(ml));
 
         // Metrics go in the card only when they were measured for this spec, these data and these hyperparameters.
@@ -101,7 +100,8 @@ internal static class TrainStep
             var differences = measured.DifferencesTo(new EvaluationContext(options.SpecHash, dataSha, EvaluationContext.TrainerLabel(trainer), trainer.Hyperparameters));
             if (differences.Count > 0)
             {
-                notEvaluated = ensemble is not null
+                // An evaluate run measures the pipeline's single configuration; say so rather than list every member's options as "differences".
+                notEvaluated = ensemble is not null && measured.Trainer?.StartsWith("ensemble ", StringComparison.Ordinal) != true
                     ? $"The evaluation found{(measured.RunId is null ? "" : $" (run {measured.RunId})")} measured a single configuration ({measured.Trainer ?? "trainer not recorded"}), not this ensemble ({ensemble.Summary}); 'evaluate' does not measure the blend. Declare gates (even 'gates: []') to have train measure the ensemble itself on the spec's protocol."
                     : $"The evaluation found{(measured.RunId is null ? "" : $" (run {measured.RunId})")} was measured for a different pipeline: {string.Join("; ", differences)}.";
                 evaluation = null;
@@ -269,12 +269,6 @@ internal static class TrainStep
             error.WriteLine($"{spec}: error PG0411: The new model (version {result.Version}) is worse than the current one ({promotion.ComparedWith}): {promotion.Reason} It is kept as a candidate; 'models promote {result.Version} --reason ...' makes it current anyway.");
         return PipelineGen.Runtime.Cli.ExitCodes.CheckFailed;
     }
-
-    /// <summary>The blend <paramref name="options"/> asks for, as a pipeline; null when it asks for none.</summary>
-    private static Tuning.Ensembles.EnsemblePipeline? EnsembleOf(IPipelineDefinition pipeline, TrainOptions options) => options.Ensemble is { Count: > 0 } members
-        ? new Tuning.Ensembles.EnsemblePipeline(pipeline as Tuning.ITunablePipeline
-            ?? throw new ArgumentException($"an ensemble is fitted over a tunable pipeline's search space; {pipeline.GetType().Name} has none."), members)
-        : null;
 
     /// <summary>The disk is full, a folder is read-only, or another command held the model lock too long.</summary>
     internal static bool IsStorageFailure(Exception e) => e is IOException or UnauthorizedAccessException or TimeoutException;

@@ -104,7 +104,7 @@ public sealed class EnsembleGateTests(Xunit.Abstractions.ITestOutputHelper log) 
         var members = PinnedEnsembleTraining.Members(gated);
         Assert.Equal(Members.Select(m => (m.Weight, m.Configuration["leaves"], m.Configuration["learning_rate"])),
             members.Select(m => (m.Weight, m.Configuration["leaves"], m.Configuration["learning_rate"])));
-        var result = TrainStep.Train(new MLContext(gated.Settings.Seed), gated, new TrainOptions { Ensemble = members, SpecHash = gated.Settings.SpecHash });
+        var result = TrainStep.Train(new MLContext(gated.Settings.Seed), gated, new TrainOptions { Ensemble = new EnsemblePipeline(gated, members), SpecHash = gated.Settings.SpecHash });
         var card = result.Card;
 
         var gate = Assert.Single(card.Gates!);
@@ -142,7 +142,7 @@ public sealed class EnsembleGateTests(Xunit.Abstractions.ITestOutputHelper log) 
         var notes = new List<string>();
         var curve = new CapacityChoice("NumberOfIterations", 40, 80, "curve", "chosen by a curve of the single configuration");
         var card = TrainStep.Train(new MLContext(gated.Settings.Seed), gated,
-            new TrainOptions { Ensemble = PinnedEnsembleTraining.Members(gated), Capacity = curve }, notes.Add).Card;
+            new TrainOptions { Ensemble = PinnedEnsembleTraining.Pipeline(gated), Capacity = curve }, notes.Add).Card;
         Assert.Null(card.Capacity);
         Assert.Contains(notes, n => n.Contains("the capacity choice NumberOfIterations=80 (curve) is not applied", StringComparison.Ordinal));
         // The members kept the pipeline's own 40 iterations.
@@ -237,7 +237,7 @@ public sealed class EnsembleGateTests(Xunit.Abstractions.ITestOutputHelper log) 
         Assert.True(Math.Abs(blend - single) > 1e-3, $"blend {blend} and single {single} must differ");
 
         var gated = new TunableIris(iris.Settings with { Gates = [Gate("log_loss", GateKind.Max, (blend + single) / 2), Gate("recall", GateKind.Min, 0.5, cls: "virginica")] });
-        var card = TrainStep.Train(new MLContext(gated.Settings.Seed), gated, new TrainOptions { Ensemble = Members }).Card;
+        var card = TrainStep.Train(new MLContext(gated.Settings.Seed), gated, new TrainOptions { Ensemble = new EnsemblePipeline(gated, Members) }).Card;
         var logLoss = card.Gates![0];
         Assert.Equal(blend, logLoss.Value!.Value, 9);
         Assert.Equal(blend <= (blend + single) / 2, logLoss.Passed);

@@ -11,7 +11,7 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 /// and through it the gates, the card's evaluation and the promotion evidence — measures the blend, fold-local, exactly as
 /// <c>train</c> then fits it on all rows (like <see cref="CapacityPipeline"/> does for a capacity).
 /// </summary>
-internal sealed class EnsemblePipeline : IPipelineDefinition
+internal sealed class EnsemblePipeline : IBlendPipeline
 {
     public EnsemblePipeline(ITunablePipeline inner, IReadOnlyList<EnsembleMember> members)
     {
@@ -38,7 +38,7 @@ internal sealed class EnsemblePipeline : IPipelineDefinition
 
     /// <summary>A blend has no single trainer: presenting one member's as the model's is the mistake this type exists to avoid.</summary>
     public IEstimator<ITransformer> BuildTrainer(MLContext mlContext) =>
-        throw new NotSupportedException($"an ensemble of {Members.Count} models has no single trainer; see {nameof(Describe)} for its members.");
+        throw new NotSupportedException($"an ensemble of {Members.Count} models has no single trainer; see {nameof(DescribeBlend)} for its members.");
 
     public IEstimator<ITransformer> BuildPipeline(MLContext mlContext) => new BlendEstimator(this, mlContext);
 
@@ -46,7 +46,7 @@ internal sealed class EnsemblePipeline : IPipelineDefinition
     /// The card's trainer entry for the blend: named as an ensemble, with every member's weight, its values in the search
     /// space (as the lock file writes them) and its trainer's full options, in member order.
     /// </summary>
-    public TrainerDescription Describe(MLContext ml)
+    public TrainerDescription DescribeBlend(MLContext ml)
     {
         var space = new SearchSpace(Inner.Tuning.Space);
         var entries = new Dictionary<string, string>(StringComparer.Ordinal); // insertion order: member by member

@@ -33,4 +33,8 @@ internal static class PinnedEnsembleTraining
         }
         return members;
     }
+
+    /// <summary>The pinned ensemble as the pipeline <c>train</c> fits and measures; null when the pipeline pins none.</summary>
+    public static EnsemblePipeline? Pipeline(IPipelineDefinition pipeline) =>
+        Members(pipeline) is { Count: > 0 } members ? new EnsemblePipeline((ITunablePipeline)pipeline, members) : null;
 }
