@@ -49,7 +49,8 @@ internal sealed class RunCommandContributor : ICommandContributor
             if (ensemble is not null && _capacity is not null)
             {
                 // The members keep their own values: one capacity on all of them would train a blend nobody measured.
-                services.Output.WriteLine($"The ensemble's members keep their own hyperparameters: the curve's capacity choice ({_capacity.Parameter}={_capacity.Used}, measured on the spec's single configuration) is not applied to them.");
+                if (_capacity.Used != _capacity.SpecValue)
+                    services.Output.WriteLine($"The ensemble's members keep their own hyperparameters: the curve's capacity choice ({_capacity.Parameter}={_capacity.Used}, measured on the spec's single configuration) is not applied to them.");
                 _capacity = null;
             }
             else if (!ReferenceEquals(finalPipeline, _pipeline) && _capacity is not null)
