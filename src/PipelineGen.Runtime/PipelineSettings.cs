@@ -1,62 +1,4 @@
-using Microsoft.ML;
-
 namespace PipelineGen.Runtime;
-
-/// <summary>The three task kinds of spec v1.</summary>
-public enum MlTaskKind { BinaryClassification, MulticlassClassification, Regression }
-
-/// <summary>How a column is read (its .NET type follows from it).</summary>
-public enum ColumnKind { Numeric, Categorical, Text, Boolean, DateTime }
-
-/// <summary>What a column is used for.</summary>
-public enum ColumnRole { Feature, Label, Id, Ignore, Group }
-
-/// <summary>Evaluation protocol of the spec's <c>evaluate</c> section.</summary>
-public enum EvaluationProtocol { Holdout, KFold, RepeatedKFold }
-
-/// <summary>
-/// How exact-duplicate rows take part in evaluation (the spec's <c>evaluate.duplicates</c>): <c>Group</c> keeps each set of
-/// identical rows on one side of every split; <c>Drop</c> evaluates one copy of each set (the others are left out of every
-/// split); <c>Keep</c> splits copies as independent rows (they can land on both sides: it leaks, and says so).
-/// </summary>
-public enum DuplicatePolicy { Group, Drop, Keep }
-
-/// <summary>
-/// Whether <c>run</c>'s final model takes the capacity the curve chose (the spec's <c>model.capacity</c>): <c>Auto</c>
-/// applies the curve's choice (said in the output and the model card); <c>Pinned</c> keeps the spec's value.
-/// </summary>
-public enum CapacityMode { Auto, Pinned }
-
-/// <summary>What to do with a data row that does not parse.</summary>
-public enum BadRowPolicy { Fail, Skip }
-
-/// <summary>One data column as the build inferred it (and the spec overrode it).</summary>
-/// <param name="Name">Column name as written in the data header.</param>
-/// <param name="Index">Zero-based position in the data file.</param>
-/// <param name="PropertyName">Name of the generated C# property.</param>
-/// <param name="Kind">How the column is read and featurised.</param>
-/// <param name="Role">What the column is used for.</param>
-/// <param name="HasMissing">The sampled data had missing values in this column.</param>
-/// <param name="UnparsableAsMissing">The spec declares the column numeric: values that are not numbers are read as missing
-/// and counted (a warning), not bad rows.</param>
-public sealed record ColumnInfo(string Name, int Index, string PropertyName, ColumnKind Kind, ColumnRole Role, bool HasMissing, bool UnparsableAsMissing = false);
-
-/// <summary>The spec's <c>evaluate</c> section.</summary>
-public sealed record EvaluationSettings
-{
-    public EvaluationProtocol Protocol { get; init; } = EvaluationProtocol.KFold;
-    public int Folds { get; init; } = 5;
-    public int Repeats { get; init; } = 1;
-    /// <summary>Validation fraction for the holdout protocol.</summary>
-    public double HoldoutFraction { get; init; } = 0.2;
-    public bool Stratify { get; init; } = true;
-    public int Seed { get; init; } = 42;
-    /// <summary>How exact-duplicate rows are split.</summary>
-    public DuplicatePolicy Duplicates { get; init; } = DuplicatePolicy.Group;
-
-    /// <summary>Repeats of <see cref="EvaluationProtocol.RepeatedKFold"/> when none is given (the spec's documented default).</summary>
-    public const int DefaultRepeats = 3;
-}
 
 /// <summary>Everything about a pipeline that is not code: emitted by the generator as an object initializer.</summary>
 public sealed record PipelineSettings
@@ -135,36 +77,4 @@ public sealed record PipelineSettings
         Data.DataFileGuard.CheckPathText(path, "file");
         return Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(ProjectDirectory, path));
     }
-}
-
-/// <summary>
-/// What a generated <c>&lt;Name&gt;Pipeline</c> class implements. The runtime's protocols, baselines, reports and
-/// command-line host work against this interface only, so there is one implementation of the pipeline: the generated code.
-/// </summary>
-/// <remarks>
-/// Column conventions of the data views involved:
-/// <list type="bullet">
-/// <item><see cref="LoadData"/> returns the raw columns, named as in the data header.</item>
-/// <item><see cref="BuildPipeline"/> is the whole estimator: label preparation, feature preparation, trainer and
-/// post-processing. Its output has <c>Label</c> (bool for binary, key for multiclass, float for regression),
-/// <c>Features</c>, <c>Score</c>, and for classification <c>PredictedLabel</c> (bool for binary, key for multiclass);
-/// binary also has <c>Probability</c> (generated pipelines calibrate trainers that have none); multiclass also has <c>PredictedLabelValue</c>,
-/// the predicted class in the label's own values.</item>
-/// </list>
-/// </remarks>
-public interface IPipelineDefinition
-{
-    PipelineSettings Settings { get; }
-
-    /// <summary>Reads a delimited file with the generated column layout. Streams: nothing is materialised.</summary>
-    IDataView LoadData(MLContext mlContext, string path);
-
-    /// <summary>Label and feature preparation only (no trainer): what a baseline or a one-column probe can reuse.</summary>
-    IEstimator<ITransformer> BuildPreprocessing(MLContext mlContext);
-
-    /// <summary>The trainer (and any post-processing that maps predicted keys back to values).</summary>
-    IEstimator<ITransformer> BuildTrainer(MLContext mlContext);
-
-    /// <summary><see cref="BuildPreprocessing"/> followed by <see cref="BuildTrainer"/>.</summary>
-    IEstimator<ITransformer> BuildPipeline(MLContext mlContext);
 }
