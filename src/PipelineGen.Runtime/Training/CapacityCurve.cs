@@ -124,7 +124,7 @@ internal static class CapacityCurve
         var warnings = new List<string>(plan.Warnings);
         // The dense network's capacity is epochs: one training per split records every epoch (Networks/Integration/DenseEpochCurve).
         if (settings.TrainerName == "dense")
-            return Networks.Integration.DenseEpochCurve.Compute(ml, pipeline, adjustable, capacities, plan, data, warnings, progress);
+            return Networks.Integration.DenseEpochCurve.Compute(ml, pipeline, adjustable, capacities, plan, data, warnings, progress, phase);
         var run = new CurveRun(ml, pipeline, adjustable, metric, holdout, warnings, progress, phase);
         var measured = MeasureSplits(run, requested, plan, data);
         var points = ToPoints(requested, measured, holdout);

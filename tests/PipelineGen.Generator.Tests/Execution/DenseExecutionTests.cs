@@ -159,8 +159,10 @@ public class DenseExecutionTests
         var assembly = Compile(WithDense(Fixtures.TitanicSpec.Replace("name: { type: text }", "name: { role: ignore }\n    cabin: { role: ignore }")), Fixtures.TitanicSchema);
         var (pipeline, _) = Create(assembly, "Titanic");
         var output = new StringWriter();
+        var phases = new List<string>();
         var curve = PipelineGen.Runtime.Training.CapacityCurve.Compute(new MLContext(seed: 1), pipeline, progress: output,
-            protocol: new PipelineGen.Runtime.Evaluation.EvaluationOptions { DataPath = Path.Combine(Fixtures.TestData, "titanic.csv") });
+            protocol: new PipelineGen.Runtime.Evaluation.EvaluationOptions { DataPath = Path.Combine(Fixtures.TestData, "titanic.csv") },
+            phase: phases.Add);
 
         Assert.Equal("epochs", curve.CapacityParameter);
         Assert.Equal("log_loss", curve.Metric);
@@ -168,6 +170,9 @@ public class DenseExecutionTests
         Assert.Equal(3, curve.SplitCount);
         // One training per fold (3 progress lines), each recording every epoch of the 150-epoch budget.
         Assert.Equal(3, output.ToString().Split('\n').Count(l => l.Contains("epochs, lowest validation loss")));
+        // The progress display on a terminal is told about each of those trainings before it starts.
+        Assert.Equal(new[] { "repeat 1, fold 1: training up to 150 epochs", "repeat 1, fold 2: training up to 150 epochs",
+            "repeat 1, fold 3: training up to 150 epochs" }, phases);
         Assert.Equal(150, curve.Points[^1].Capacity);
         Assert.InRange(curve.Points.Count, 2, PipelineGen.Runtime.Networks.Integration.DenseEpochCurveInfo.MaxPoints + 1);
         Assert.All(curve.Points, p => Assert.Equal(3, p.ValidationPerSplit.Count));
