@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis;
 using PipelineGen.Runtime;
 using PipelineGen.Spec.Data;
 
-using PipelineGen.Generator.Tests;
+using PipelineGen.Generator.Tests.Harness;
 
 namespace PipelineGen.Benchmarks;
 

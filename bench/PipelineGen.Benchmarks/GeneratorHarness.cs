@@ -4,12 +4,12 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Text;
 
-using PipelineGen.Generator.Tests;
+using PipelineGen.Generator.Tests.Harness;
 
 namespace PipelineGen.Benchmarks;
 
 // Drives the generator in-process like the test harness; the in-memory inputs and options provider are the tests' own
-// (tests/PipelineGen.Generator.Tests/GeneratorInputs.cs, linked into this project).
+// (tests/PipelineGen.Generator.Tests/Harness/GeneratorInputs.cs, linked into this project).
 
 internal static class GeneratorHarness
 {

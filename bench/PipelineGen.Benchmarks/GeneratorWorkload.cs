@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-using PipelineGen.Generator.Tests;
+using PipelineGen.Generator.Tests.Harness;
 
 namespace PipelineGen.Benchmarks;
 

@@ -3,7 +3,7 @@ using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using PipelineGen.Generator;
-using PipelineGen.Generator.Tests;
+using PipelineGen.Generator.Tests.Harness;
 using PipelineGen.Spec;
 using PipelineGen.Spec.Data;
 

@@ -141,8 +141,9 @@ public sealed class CommandServices
     }
 
     /// <summary>
-    /// Runs <paramref name="work"/> with a progress display: a live bar when interactive, otherwise one plain line per
-    /// completed unit (so captured logs stay readable).
+    /// Runs <paramref name="work"/> with a progress display: on a terminal, a line on stderr redrawn in place with the
+    /// units done and the elapsed time and erased at the end (like explore's and train's; stdout carries only the
+    /// result); otherwise one plain line per completed unit on the output (so captured logs stay readable).
     /// </summary>
     internal T WithProgress<T>(string title, Func<Action<int, int, string>, T> work)
     {
@@ -151,19 +152,9 @@ public sealed class CommandServices
             Output.WriteLine(title + " ...");
             return work((done, total, what) => Output.WriteLine($"  [{done}/{total}] {what}"));
         }
-        T result = default!;
-        Console.Progress().AutoClear(true).Start(context =>
-        {
-            var task = context.AddTask(Markup.Escape(title));
-            result = work((done, total, what) =>
-            {
-                task.MaxValue = total;
-                task.Value = done;
-                task.Description = Markup.Escape($"{title}: {what}");
-            });
-            task.StopTask();
-        });
-        return result;
+        using var line = new ElapsedLine(Error, title);
+        line.Phase("started");
+        return work((done, total, what) => line.Phase($"{done}/{total} done, last {what}"));
     }
 }
 

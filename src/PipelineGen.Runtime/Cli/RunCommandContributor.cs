@@ -116,8 +116,11 @@ internal sealed class RunCommandContributor : ICommandContributor
             CapacityCurveResult? curve = null;
             var curved = services.RunStep("curve", record =>
             {
-                int exit = CapacityCurve.Run(_pipeline, new CurveOptions { Metric = _evaluation!.PrimaryMetric, Protocol = new EvaluationOptions { Seed = seed } },
-                    services.Output, services.Error, out curve);
+                using var progress = services.Interactive ? new ElapsedLine(services.Error, "curve") : null;
+                int exit = CapacityCurve.Run(_pipeline, new CurveOptions
+                {
+                    Metric = _evaluation!.PrimaryMetric, Protocol = new EvaluationOptions { Seed = seed }, Phase = progress is null ? null : progress.Phase,
+                }, services.Output, services.Error, out curve);
                 if (curve is not null)
                 {
                     record.Parameters["chosen_capacity"] = curve.ChosenCapacity.ToString(CultureInfo.InvariantCulture);

@@ -44,7 +44,9 @@ internal sealed class TrainingCommandContributor : ICommandContributor
                 Protocol = services.Options.ReadEvaluationOptions(parse),
             };
             if (options.Capacities is not null) record.Parameters["capacities"] = string.Join(",", options.Capacities);
-            int exit = CapacityCurve.Run(services.Pipeline, options, services.Output, services.Error, out var curve);
+            // One fit per capacity and split can take seconds: a terminal sees what is being fitted on stderr (as train does).
+            using var progress = services.Interactive ? new ElapsedLine(services.Error, "curve") : null;
+            int exit = CapacityCurve.Run(services.Pipeline, options with { Phase = progress is null ? null : progress.Phase }, services.Output, services.Error, out var curve);
             if (curve is not null)
             {
                 record.Parameters["chosen_capacity"] = curve.ChosenCapacity.ToString(CultureInfo.InvariantCulture);

@@ -16,12 +16,30 @@ internal static class ExplorationConsole
     /// </summary>
     public static void Write(ExplorationReport report, TextWriter output, int? width)
     {
-        var o = output;
+        WriteHeader(output, report);
+        WriteWarnings(output, report);
+        WriteColumns(output, report, width);
+        WriteClassBalance(output, report);
+        WriteDuplicates(output, report);
+        WriteIdLikeColumns(output, report);
+        WriteMissingness(output, report);
+        WriteLeakage(output, report);
+        WriteDrift(output, report, width);
+        WriteFooter(output, report);
+    }
+
+    /// <summary>Pipeline, data file, row and column counts.</summary>
+    private static void WriteHeader(TextWriter o, ExplorationReport report)
+    {
         o.WriteLine($"Explore: {report.PipelineName} ({TaskName(report.Task)}, label '{report.LabelColumn}')");
         o.WriteLine($"Data: {report.DataPath}");
         o.WriteLine($"Rows: {Fmt.Count(report.RowCount)}   Columns: {report.Columns.Count}   Duplicate rows: {Fmt.Count(report.Duplicates.DuplicateRows)}");
         o.WriteLine();
+    }
 
+    /// <summary>Every warning with its severity mark and kind.</summary>
+    private static void WriteWarnings(TextWriter o, ExplorationReport report)
+    {
         if (report.Warnings.Count == 0) o.WriteLine("Warnings: none");
         else
         {
@@ -30,7 +48,11 @@ internal static class ExplorationConsole
                 o.WriteLine($"  {SeverityMark(w.Severity)} {Kind(w.Kind),-10} {w.Message}");
         }
         o.WriteLine();
+    }
 
+    /// <summary>The column table: one wide table, or stacked tables when it is wider than <paramref name="width"/>.</summary>
+    private static void WriteColumns(TextWriter o, ExplorationReport report, int? width)
+    {
         o.WriteLine("Columns:");
         var rows = new List<string[]> { new[] { "column", "kind", "role", "missing", "distinct", "min", "median", "mean", "max", "top / length" } };
         foreach (var c in report.Columns)
@@ -71,7 +93,11 @@ internal static class ExplorationConsole
         }
         else WriteTable(o, rows);
         o.WriteLine();
+    }
 
+    /// <summary>The label's classes with their share as a bar (classification only).</summary>
+    private static void WriteClassBalance(TextWriter o, ExplorationReport report)
+    {
         if (report.ClassBalance is { } balance)
         {
             o.WriteLine($"Class balance ({report.LabelColumn}):");
@@ -79,7 +105,11 @@ internal static class ExplorationConsole
                 o.WriteLine($"  {Clip(c.Value, 20),-20} {Fmt.Count(c.Count),9} {Fmt.Percent(c.Share),7}  {new string('#', (int)Math.Round(c.Share * 40))}");
             o.WriteLine();
         }
+    }
 
+    /// <summary>How many rows repeat an earlier one, with examples.</summary>
+    private static void WriteDuplicates(TextWriter o, ExplorationReport report)
+    {
         if (report.Duplicates.DuplicateRows > 0)
         {
             o.WriteLine($"Duplicate rows: {Fmt.Count(report.Duplicates.DuplicateRows)} ({Fmt.Fixed(report.Duplicates.Percent, 1)}%), e.g.:");
@@ -87,14 +117,22 @@ internal static class ExplorationConsole
                 o.WriteLine($"  row {e.RowNumber} = row {e.FirstRowNumber}: {Clip(e.Row, 80)}");
             o.WriteLine();
         }
+    }
 
+    /// <summary>Columns that look like identifiers.</summary>
+    private static void WriteIdLikeColumns(TextWriter o, ExplorationReport report)
+    {
         if (report.IdLikeColumns.Count > 0)
         {
             o.WriteLine("Identifier-like columns (mark them role: id):");
             foreach (var id in report.IdLikeColumns) o.WriteLine($"  {id.Column}: {id.Reason}");
             o.WriteLine();
         }
+    }
 
+    /// <summary>Features whose missing values relate to the label.</summary>
+    private static void WriteMissingness(TextWriter o, ExplorationReport report)
+    {
         if (report.Missingness is { } missingness)
         {
             o.WriteLine($"Missing values vs label ({missingness.EffectDescription}; flag at p < {Fmt.Num(missingness.Alpha)} and effect >= {Fmt.Num(missingness.MinEffect)}):");
@@ -102,7 +140,11 @@ internal static class ExplorationConsole
                 o.WriteLine($"  {Clip(m.Column, MaxCell),-MaxCell} {Fmt.Percent(m.MissingShare),7} missing  {m.Test} p {Fmt.PValue(m.PValue),-7}  effect {Fmt.Fixed(m.Effect, 2),5}  {m.Summary}{(m.Flagged ? "  INFORMATIVE" : "")}");
             o.WriteLine();
         }
+    }
 
+    /// <summary>The one-column probes, the joint leak and the full-model drop-column probe.</summary>
+    private static void WriteLeakage(TextWriter o, ExplorationReport report)
+    {
         if (report.Leakage is { } leakage)
         {
             o.WriteLine($"Leakage probe ({leakage.Metric} of one column alone, {Fmt.Count(leakage.HoldoutRows)} held-out rows, flag at >= {Fmt.Fixed(leakage.Threshold, 2)}):");
@@ -119,7 +161,11 @@ internal static class ExplorationConsole
             }
             o.WriteLine();
         }
+    }
 
+    /// <summary>PSI and KS per column against the comparison file, or why there is none.</summary>
+    private static void WriteDrift(TextWriter o, ExplorationReport report, int? width)
+    {
         if (report.Drift is { } drift)
         {
             o.WriteLine($"Drift vs {drift.ComparePath} ({Fmt.Count(drift.CompareRows)} rows):");
@@ -130,7 +176,11 @@ internal static class ExplorationConsole
             o.WriteLine();
         }
         else o.WriteLine("Drift: no comparison data (set test data in the spec or pass a file to compare with).");
+    }
 
+    /// <summary>The method notes and the elapsed time.</summary>
+    private static void WriteFooter(TextWriter o, ExplorationReport report)
+    {
         foreach (var note in report.MethodNotes) o.WriteLine($"note: {note}");
         o.WriteLine($"Done in {report.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s.");
     }

@@ -97,16 +97,15 @@ internal static class CapacityCurve
     /// <param name="metric">Metric; default the spec's, or the one evaluate chooses from the class balance.</param>
     /// <param name="progress">One line per capacity and split.</param>
     /// <param name="protocol">Overrides of the spec's protocol (as for evaluate); default the spec's.</param>
-    public static CapacityCurveResult Compute(MLContext ml, IPipelineDefinition pipeline, IReadOnlyList<int>? capacities = null, string? metric = null, TextWriter? progress = null, EvaluationOptions? protocol = null)
+    /// <param name="phase">Told what is being fitted before each fit (a progress display; not part of the output).</param>
+    public static CapacityCurveResult Compute(MLContext ml, IPipelineDefinition pipeline, IReadOnlyList<int>? capacities = null, string? metric = null, TextWriter? progress = null, EvaluationOptions? protocol = null,
+        Action<string>? phase = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         if (pipeline is not ICapacityAdjustable adjustable)
             throw new NotSupportedException(NotAdjustableMessage(pipeline));
         var settings = pipeline.Settings;
-        var requested = (capacities ?? DefaultCapacities(adjustable.DefaultCapacity)).Where(c => c >= 1)
-            .Append(adjustable.DefaultCapacity).Distinct().Order().ToArray();
-        if (requested.Length < 2)
-            throw new ArgumentException("A capacity curve needs at least two capacities ≥ 1.", nameof(capacities));
+        var requested = RequestedCapacities(adjustable, capacities);
 
         // The evaluate step's own splits: the spec's protocol, stratified, groups and duplicates as the spec says, bad
         // rows handled by the spec's policy.
@@ -125,8 +124,58 @@ internal static class CapacityCurve
         var warnings = new List<string>(plan.Warnings);
         // The dense network's capacity is epochs: one training per split records every epoch (Networks/Integration/DenseEpochCurve).
         if (settings.TrainerName == "dense")
-            return Networks.Integration.DenseEpochCurve.Compute(ml, pipeline, adjustable, capacities, plan, data, warnings, progress);
-        // train[c][s], validation[c][s]: per capacity, per split (or per validation chunk on a holdout).
+            return Networks.Integration.DenseEpochCurve.Compute(ml, pipeline, adjustable, capacities, plan, data, warnings, progress, phase);
+        var run = new CurveRun(ml, pipeline, adjustable, metric, holdout, warnings, progress, phase);
+        var measured = MeasureSplits(run, requested, plan, data);
+        var points = ToPoints(requested, measured, holdout);
+        if (points.All(p => double.IsNaN(p.ValidationMetric)))
+            throw new EvaluationException($"{metric} is undefined on the validation part at every capacity ({string.Join(" ", warnings.Distinct().Take(2))}). Use more data or another metric.");
+
+        var lower = TrainingMetrics.IsLowerBetter(metric);
+        double ratio = holdout ? 0 : plan.Splits.Average(s => s.ValidationRowCount / (double)s.TrainingRowCount);
+        var judged = Judge(points, lower, Array.IndexOf(requested, adjustable.DefaultCapacity), ratio);
+        string unit = holdout ? "validation chunks" : "splits";
+        if (holdout && points[0].ValidationPerSplit.Count < 2)
+            warnings.Add("one holdout split too small to cut into validation chunks: there is no noise to compare capacities with, so no direction is called. Use kfold.");
+        return new CapacityCurveResult(settings.Name, settings.TrainerName, adjustable.CapacityParameter, metric, lower,
+            measured.TrainRows / plan.Splits.Count, measured.ValidationRows / plan.Splits.Count, points, judged.Chosen, judged.Verdict,
+            Explain(points, judged, adjustable.CapacityParameter, metric, adjustable.DefaultCapacity, unit, plan.Splits.Count))
+        {
+            SplitDescription = plan.Description,
+            Warnings = warnings.Distinct().ToArray(),
+            TopIndex = judged.Top,
+            SpecCapacity = adjustable.DefaultCapacity,
+            SplitCount = plan.Splits.Count,
+            NoiseUnit = unit,
+        };
+    }
+
+    /// <summary>The requested capacities (at least 1) and the pipeline's own, in increasing order; at least two.</summary>
+    private static int[] RequestedCapacities(ICapacityAdjustable adjustable, IReadOnlyList<int>? capacities)
+    {
+        var requested = (capacities ?? DefaultCapacities(adjustable.DefaultCapacity)).Where(c => c >= 1)
+            .Append(adjustable.DefaultCapacity).Distinct().Order().ToArray();
+        if (requested.Length < 2)
+            throw new ArgumentException("A capacity curve needs at least two capacities ≥ 1.", nameof(capacities));
+        return requested;
+    }
+
+    /// <summary>What every measurement of one curve shares.</summary>
+    private sealed record CurveRun(MLContext Ml, IPipelineDefinition Pipeline, ICapacityAdjustable Adjustable, string Metric, bool Holdout,
+        List<string> Warnings, TextWriter? Progress, Action<string>? Phase)
+    {
+        public MlTaskKind Task => Pipeline.Settings.Task;
+    }
+
+    /// <summary>
+    /// Metric values per capacity (index c): <c>Train[c]</c>, <c>Validation[c]</c> per split, or on a holdout the whole
+    /// part followed by its chunks; and the rows summed over splits.
+    /// </summary>
+    private sealed record Measurements(List<double>[] Train, List<double>[] Validation, long TrainRows, long ValidationRows);
+
+    /// <summary>Every capacity on every split. Preparation is fitted on the training part only, once per split: only the trainer's capacity changes between points.</summary>
+    private static Measurements MeasureSplits(CurveRun run, int[] requested, SplitPlan plan, IDataView data)
+    {
         var train = requested.Select(_ => new List<double>()).ToArray();
         var validation = requested.Select(_ => new List<double>()).ToArray();
         long trainRows = 0, validationRows = 0;
@@ -134,50 +183,63 @@ internal static class CapacityCurve
         {
             trainRows += split.TrainingRowCount;
             validationRows += split.ValidationRowCount;
-            // Preparation is fitted on the training part only, once per split: only the trainer's capacity changes between points.
+            string where = run.Holdout ? "validation part" : split.ToString();
+            run.Phase?.Invoke($"{where}: fitting the preparation");
             var trainPart = split.Training(data);
             var validationPart = split.Validation(data);
-            var preparation = pipeline.BuildPreprocessing(ml).Fit(trainPart);
+            var preparation = run.Pipeline.BuildPreprocessing(run.Ml).Fit(trainPart);
             var trainPrepared = preparation.Transform(trainPart);
             var validationPrepared = preparation.Transform(validationPart);
-            string where = holdout ? "validation part" : split.ToString();
             for (int c = 0; c < requested.Length; c++)
-            {
-                int capacity = requested[c];
-                var model = adjustable.BuildTrainer(ml, capacity).Fit(trainPrepared);
-                var trainScored = model.Transform(trainPrepared);
-                double trainMetric = TrainingMetrics.Evaluate(ml, settings.Task, trainScored, metric, warnings, $"training part of {where}, capacity {capacity}");
-                var scored = model.Transform(validationPrepared);
-                double validationMetric = TrainingMetrics.Evaluate(ml, settings.Task, scored, metric, warnings, $"{where}, capacity {capacity}");
-                train[c].Add(trainMetric);
-                if (holdout && split.ValidationRowCount >= 2 * Evaluator.HoldoutChunks)
-                {
-                    // The training line's band on a holdout: the same fixed model measured on disjoint chunks of the
-                    // training part, so both lines show their spread in the same unit.
-                    var trainChunkWarnings = new List<string>();
-                    for (int k = 0; k < Evaluator.HoldoutChunks; k++)
-                    {
-                        int chunk = k;
-                        train[c].Add(TrainingMetrics.Evaluate(ml, settings.Task,
-                            new RowFilterDataView(trainScored, row => row % Evaluator.HoldoutChunks == chunk), metric, trainChunkWarnings, $"training chunk {k + 1}"));
-                    }
-                    // One split has no split-to-split noise: the fixed model is compared on disjoint validation chunks instead.
-                    var chunkWarnings = new List<string>();
-                    for (int k = 0; k < Evaluator.HoldoutChunks; k++)
-                    {
-                        int chunk = k;
-                        validation[c].Add(TrainingMetrics.Evaluate(ml, settings.Task,
-                            new RowFilterDataView(scored, row => row % Evaluator.HoldoutChunks == chunk), metric, chunkWarnings, $"validation chunk {k + 1}"));
-                    }
-                    // The mean shown is the whole validation part's metric; the chunks only measure the noise.
-                    validation[c].Insert(0, validationMetric);
-                }
-                else validation[c].Add(validationMetric);
-                progress?.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {adjustable.CapacityParameter}={capacity}, {where}: train {metric} {trainMetric:0.####}, validation {validationMetric:0.####}"));
-            }
+                MeasureCapacity(run, requested[c], split, where, trainPrepared, validationPrepared, train[c], validation[c]);
         }
+        return new Measurements(train, validation, trainRows, validationRows);
+    }
 
+    /// <summary>Fits the trainer at one capacity on a split's prepared training part and records the metric on both parts.</summary>
+    private static void MeasureCapacity(CurveRun run, int capacity, DataSplit split, string where, IDataView trainPrepared, IDataView validationPrepared,
+        List<double> train, List<double> validation)
+    {
+        run.Phase?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{run.Adjustable.CapacityParameter}={capacity}, {where}: fitting"));
+        var model = run.Adjustable.BuildTrainer(run.Ml, capacity).Fit(trainPrepared);
+        var trainScored = model.Transform(trainPrepared);
+        double trainMetric = TrainingMetrics.Evaluate(run.Ml, run.Task, trainScored, run.Metric, run.Warnings, $"training part of {where}, capacity {capacity}");
+        var scored = model.Transform(validationPrepared);
+        double validationMetric = TrainingMetrics.Evaluate(run.Ml, run.Task, scored, run.Metric, run.Warnings, $"{where}, capacity {capacity}");
+        train.Add(trainMetric);
+        if (run.Holdout && split.ValidationRowCount >= 2 * Evaluator.HoldoutChunks)
+        {
+            // The training line's band on a holdout: the same fixed model measured on disjoint chunks of the
+            // training part, so both lines show their spread in the same unit.
+            train.AddRange(ChunkMetrics(run, trainScored, "training chunk"));
+            // One split has no split-to-split noise: the fixed model is compared on disjoint validation chunks instead.
+            validation.AddRange(ChunkMetrics(run, scored, "validation chunk"));
+            // The mean shown is the whole validation part's metric; the chunks only measure the noise.
+            validation.Insert(0, validationMetric);
+        }
+        else validation.Add(validationMetric);
+        run.Progress?.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  {run.Adjustable.CapacityParameter}={capacity}, {where}: train {run.Metric} {trainMetric:0.####}, validation {validationMetric:0.####}"));
+    }
+
+    /// <summary>The metric on each of <see cref="Evaluator.HoldoutChunks"/> disjoint chunks of scored rows (their warnings are not reported).</summary>
+    private static List<double> ChunkMetrics(CurveRun run, IDataView scored, string what)
+    {
+        var chunkWarnings = new List<string>();
+        var values = new List<double>();
+        for (int k = 0; k < Evaluator.HoldoutChunks; k++)
+        {
+            int chunk = k;
+            values.Add(TrainingMetrics.Evaluate(run.Ml, run.Task,
+                new RowFilterDataView(scored, row => row % Evaluator.HoldoutChunks == chunk), run.Metric, chunkWarnings, $"{what} {k + 1}"));
+        }
+        return values;
+    }
+
+    /// <summary>One point per capacity: means (or the whole part's metric on a chunked holdout) and the per-split values with their spread.</summary>
+    private static CapacityPoint[] ToPoints(int[] requested, Measurements measured, bool holdout)
+    {
+        var (train, validation) = (measured.Train, measured.Validation);
         var points = new CapacityPoint[requested.Length];
         for (int c = 0; c < requested.Length; c++)
         {
@@ -198,26 +260,7 @@ internal static class CapacityCurve
                 TrainStd = trainDefined.Length >= 2 ? MathNet.Numerics.Statistics.Statistics.StandardDeviation(trainDefined) : null,
             };
         }
-        if (points.All(p => double.IsNaN(p.ValidationMetric)))
-            throw new EvaluationException($"{metric} is undefined on the validation part at every capacity ({string.Join(" ", warnings.Distinct().Take(2))}). Use more data or another metric.");
-
-        var lower = TrainingMetrics.IsLowerBetter(metric);
-        double ratio = holdout ? 0 : plan.Splits.Average(s => s.ValidationRowCount / (double)s.TrainingRowCount);
-        var judged = Judge(points, lower, Array.IndexOf(requested, adjustable.DefaultCapacity), ratio);
-        string unit = holdout ? "validation chunks" : "splits";
-        if (holdout && points[0].ValidationPerSplit.Count < 2)
-            warnings.Add("one holdout split too small to cut into validation chunks: there is no noise to compare capacities with, so no direction is called. Use kfold.");
-        return new CapacityCurveResult(settings.Name, settings.TrainerName, adjustable.CapacityParameter, metric, lower,
-            trainRows / plan.Splits.Count, validationRows / plan.Splits.Count, points, judged.Chosen, judged.Verdict,
-            Explain(points, judged, adjustable.CapacityParameter, metric, adjustable.DefaultCapacity, unit, plan.Splits.Count))
-        {
-            SplitDescription = plan.Description,
-            Warnings = warnings.Distinct().ToArray(),
-            TopIndex = judged.Top,
-            SpecCapacity = adjustable.DefaultCapacity,
-            SplitCount = plan.Splits.Count,
-            NoiseUnit = unit,
-        };
+        return points;
     }
 
     private static double MeanDefined(IEnumerable<double> values)
@@ -437,7 +480,7 @@ internal static class CapacityCurve
         try
         {
             var protocol = options.Protocol ?? new EvaluationOptions();
-            var result = Compute(new MLContext(seed: protocol.Seed ?? pipeline.Settings.Seed), pipeline, options.Capacities, options.Metric, output, protocol);
+            var result = Compute(new MLContext(seed: protocol.Seed ?? pipeline.Settings.Seed), pipeline, options.Capacities, options.Metric, output, protocol, options.Phase);
             curve = result;
             output.Write(RenderTable(result));
             var plotPath = Path.GetFullPath(options.PlotPath ?? DefaultPlotPath(pipeline.Settings));
@@ -509,4 +552,6 @@ internal sealed record CurveOptions
     public string? PlotPath { get; init; }
     /// <summary>Overrides of the spec's evaluation protocol (protocol, folds, repeats, seed, data, duplicates); default the spec's.</summary>
     public EvaluationOptions? Protocol { get; init; }
+    /// <summary>Told what is being fitted before each fit ("NumberOfIterations=200, fold 2 of 5: fitting"); the command shows it on a terminal's stderr.</summary>
+    public Action<string>? Phase { get; init; }
 }

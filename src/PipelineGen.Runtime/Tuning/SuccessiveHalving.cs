@@ -86,147 +86,229 @@ internal static class HalvingRunner
     {
         if (workers < 1) throw new ArgumentException($"--workers {workers}: use 1 or more.");
         if (sampler is GridSampler) throw new ArgumentException("successive halving draws configurations from the bayesian or random sampler, not a grid.");
-        var clock = Stopwatch.StartNew();
-        var rungs = journal.Rungs(study.Id).Where(r => r.State != "stopped").ToDictionary(r => (r.Trial, r.Rung));
-        var verdicts = journal.Trials(study.Id).Where(t => t.State != "stopped").ToDictionary(t => t.Number);
-        int startCount = verdicts.Count;
-        var reason = StopReason.TrialBudget;
+        using var run = new HalvingRun(study, space, options, sampler, journal, time, workers, execute, onTrial, onRung, cancellation, killRunningAtDeadline, budgetUnits);
+        return await run.RunAsync(trials).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One session of a study: the journaled rung results and verdicts it started from and adds to, the time and unit
+    /// budgets, and the callbacks. Brackets → rungs → evaluations, one method each.
+    /// </summary>
+    private sealed class HalvingRun : IDisposable
+    {
+        private readonly StudyInfo _study;
+        private readonly SearchSpace _space;
+        private readonly HalvingOptions _options;
+        private readonly ISampler _sampler;
+        private readonly TuningJournal _journal;
+        private readonly TimeSpan? _time;
+        private readonly int _workers;
+        private readonly BudgetedTrialExecutor _execute;
+        private readonly Action<TrialRecord, StudyResult>? _onTrial;
+        private readonly Action<RungResult>? _onRung;
+        private readonly CancellationToken _cancellation;
+        private readonly double? _budgetUnits;
+        private readonly Stopwatch _clock;
+        private readonly Dictionary<(int Trial, int Rung), RungResult> _rungs;
+        private readonly Dictionary<int, TrialRecord> _verdicts;
+        private readonly int _startCount;
+        private readonly CancellationTokenSource _deadline;
+        private StopReason _reason = StopReason.TrialBudget;
         // Units spent so far (full-trial equivalents: each evaluation costs its row share); journaled ones count on resume.
-        double spent = rungs.Values.Sum(r => r.Fraction);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        if (time is { } budget && killRunningAtDeadline) deadline.CancelAfter(budget);
-        bool OutOfTime() => (time is { } b && clock.Elapsed >= b) || (deadline.IsCancellationRequested && !cancellation.IsCancellationRequested);
+        private double _spent;
 
-        StudyResult Snapshot() => new(study, verdicts.Values.OrderBy(t => t.Number).ToArray(), verdicts.Count - startCount, reason)
-        { Rungs = rungs.Values.OrderBy(r => r.Trial).ThenBy(r => r.Rung).ToArray() };
-
-        void Verdict(TrialRecord record)
+        public HalvingRun(StudyInfo study, SearchSpace space, HalvingOptions options, ISampler sampler, TuningJournal journal, TimeSpan? time, int workers,
+            BudgetedTrialExecutor execute, Action<TrialRecord, StudyResult>? onTrial, Action<RungResult>? onRung, CancellationToken cancellation,
+            bool killRunningAtDeadline, double? budgetUnits)
         {
-            if (verdicts.TryGetValue(record.Number, out var existing) && existing.State != "stopped") return;
-            Journal(() => journal.Append(study.Id, record), record.Number, verdicts.Count);
-            verdicts[record.Number] = record;
-            onTrial?.Invoke(record, Snapshot());
+            (_study, _space, _options, _sampler, _journal, _time, _workers) = (study, space, options, sampler, journal, time, workers);
+            (_execute, _onTrial, _onRung, _cancellation, _budgetUnits) = (execute, onTrial, onRung, cancellation, budgetUnits);
+            _clock = Stopwatch.StartNew();
+            _rungs = journal.Rungs(study.Id).Where(r => r.State != "stopped").ToDictionary(r => (r.Trial, r.Rung));
+            _verdicts = journal.Trials(study.Id).Where(t => t.State != "stopped").ToDictionary(t => t.Number);
+            _startCount = _verdicts.Count;
+            _spent = _rungs.Values.Sum(r => r.Fraction);
+            _deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            if (time is { } budget && killRunningAtDeadline) _deadline.CancelAfter(budget);
         }
 
-        void Journal(Action write, int trial, int kept)
+        public void Dispose() => _deadline.Dispose();
+
+        private bool OutOfTime() => (_time is { } b && _clock.Elapsed >= b) || (_deadline.IsCancellationRequested && !_cancellation.IsCancellationRequested);
+
+        private StudyResult Snapshot() => new(_study, _verdicts.Values.OrderBy(t => t.Number).ToArray(), _verdicts.Count - _startCount, _reason)
+        { Rungs = _rungs.Values.OrderBy(r => r.Trial).ThenBy(r => r.Rung).ToArray() };
+
+        /// <summary>Brackets one after another until <paramref name="trials"/> configurations have been started (or a budget stops it).</summary>
+        public async Task<StudyResult> RunAsync(int trials)
         {
-            try { write(); }
-            catch (Microsoft.Data.Sqlite.SqliteException e)
+            int offset = 0;
+            for (int bracket = 0; offset < trials; bracket++)
             {
-                throw new Evaluation.EvaluationException(
-                    $"could not journal trial {trial + 1} in {journal.DatabasePath} ({e.Message}). The study stopped; the {kept} trial verdict(s) and {rungs.Count} rung result(s) journaled before are kept. Free the disk (or close what holds the journal) and run 'tune --resume'.");
+                int s = _options.Promotions(bracket);
+                int n = Math.Min(_options.BracketSize(s), trials - offset);
+                var alive = ProposeBracket(offset, n);
+                if (!await RunBracketAsync(alive, bracket, s, n).ConfigureAwait(false)) return Snapshot();
+                offset += n;
             }
+            return Snapshot();
         }
 
-        int offset = 0;
-        for (int bracket = 0; offset < trials; bracket++)
+        /// <summary>Configurations <paramref name="offset"/>.. of a bracket of <paramref name="n"/>.</summary>
+        private List<(int Number, Configuration Config)> ProposeBracket(int offset, int n)
         {
-            int s = options.Promotions(bracket);
-            int n = Math.Min(options.BracketSize(s), trials - offset);
-            var finished = Observations(rungs.Values.Where(r => r.Trial < offset), study, sampler);
+            var finished = Observations(_rungs.Values.Where(r => r.Trial < offset), _study, _sampler);
             var alive = new List<(int Number, Configuration Config)>();
             for (int k = 0; k < n; k++)
             {
                 int number = offset + k;
                 // A journaled configuration is the one that ran; a fresh proposal sees only earlier brackets.
-                var config = rungs.TryGetValue((number, 0), out var first) ? first.Configuration
-                    : sampler.Propose(space, number, finished) ?? throw new InvalidOperationException("the sampler has nothing left to propose.");
+                var config = _rungs.TryGetValue((number, 0), out var first) ? first.Configuration
+                    : _sampler.Propose(_space, number, finished) ?? throw new InvalidOperationException("the sampler has nothing left to propose.");
                 alive.Add((number, config));
             }
-            var sizes = options.RungSizes(n, s);
+            return alive;
+        }
+
+        /// <summary>A bracket's rungs, each judged before the next; false when a budget stopped the study (its reason set).</summary>
+        private async Task<bool> RunBracketAsync(List<(int Number, Configuration Config)> alive, int bracket, int s, int n)
+        {
+            var sizes = _options.RungSizes(n, s);
             for (int i = 0; i <= s && alive.Count > 0; i++)
             {
-                int level = i + options.MaxLevel - s;
-                double fraction = options.Fraction(level);
-                var todo = alive.Where(a => !rungs.ContainsKey((a.Number, i))).ToList();
-                bool stopped = await RunRung(todo, i, bracket, fraction, s).ConfigureAwait(false);
-                if (stopped) { reason = StopReason.TimeBudget; return Snapshot(); }
-                if (todo.Any(a => !rungs.ContainsKey((a.Number, i)))) { reason = StopReason.UnitBudget; return Snapshot(); }
-                var results = alive.Select(a => rungs[(a.Number, i)]).ToArray();
-                foreach (var r in results.Where(r => r.State == "failed"))
-                    Verdict(new TrialRecord(r.Trial, r.Configuration, "failed", null, null, r.Splits, r.Error, r.Duration) { Budget = Budget(fraction) });
-                var ranked = results.Where(r => r.State == "complete").OrderBy(r => Loss(study, r)).ThenBy(r => r.Trial).ToArray();
-                if (i == s)
-                {
-                    foreach (var r in ranked)
-                        Verdict(new TrialRecord(r.Trial, r.Configuration, "complete", r.Value, r.StdDev, r.Splits, null, r.Duration) { Budget = Budget(fraction) });
-                    break;
-                }
-                var promoted = ranked.Take(sizes[i + 1]).Select(r => r.Trial).ToHashSet();
-                foreach (var r in ranked.Where(r => !promoted.Contains(r.Trial)))
-                    Verdict(new TrialRecord(r.Trial, r.Configuration, "pruned", r.Value, r.StdDev, r.Splits, null, r.Duration) { Budget = fraction });
-                alive = alive.Where(a => promoted.Contains(a.Number)).ToList();
+                int level = i + _options.MaxLevel - s;
+                double fraction = _options.Fraction(level);
+                var todo = alive.Where(a => !_rungs.ContainsKey((a.Number, i))).ToList();
+                bool stopped = await RunRungAsync(todo, i, bracket, fraction).ConfigureAwait(false);
+                if (stopped) { _reason = StopReason.TimeBudget; return false; }
+                if (todo.Any(a => !_rungs.ContainsKey((a.Number, i)))) { _reason = StopReason.UnitBudget; return false; }
+                alive = JudgeRung(alive, i, fraction, last: i == s, promote: i == s ? 0 : sizes[i + 1]);
             }
-            offset += n;
+            return true;
         }
-        return Snapshot();
 
-        // Evaluates the missing results of one rung; true when the time budget stopped it.
-        async Task<bool> RunRung(List<(int Number, Configuration Config)> todo, int rung, int bracket, double fraction, int s)
+        /// <summary>
+        /// The rung's verdicts: failed results fail; at the last rung the others complete; otherwise the best
+        /// <paramref name="promote"/> go on and the rest are pruned. Returns the configurations that go on.
+        /// </summary>
+        private List<(int Number, Configuration Config)> JudgeRung(List<(int Number, Configuration Config)> alive, int rung, double fraction, bool last, int promote)
+        {
+            var results = alive.Select(a => _rungs[(a.Number, rung)]).ToArray();
+            foreach (var r in results.Where(r => r.State == "failed"))
+                Verdict(new TrialRecord(r.Trial, r.Configuration, "failed", null, null, r.Splits, r.Error, r.Duration) { Budget = Budget(fraction) });
+            var ranked = results.Where(r => r.State == "complete").OrderBy(r => Loss(_study, r)).ThenBy(r => r.Trial).ToArray();
+            if (last)
+            {
+                foreach (var r in ranked)
+                    Verdict(new TrialRecord(r.Trial, r.Configuration, "complete", r.Value, r.StdDev, r.Splits, null, r.Duration) { Budget = Budget(fraction) });
+                return [];
+            }
+            var promoted = ranked.Take(promote).Select(r => r.Trial).ToHashSet();
+            foreach (var r in ranked.Where(r => !promoted.Contains(r.Trial)))
+                Verdict(new TrialRecord(r.Trial, r.Configuration, "pruned", r.Value, r.StdDev, r.Splits, null, r.Duration) { Budget = fraction });
+            return alive.Where(a => promoted.Contains(a.Number)).ToList();
+        }
+
+        private void Verdict(TrialRecord record)
+        {
+            if (_verdicts.TryGetValue(record.Number, out var existing) && existing.State != "stopped") return;
+            Journal(() => _journal.Append(_study.Id, record), record.Number, _verdicts.Count);
+            _verdicts[record.Number] = record;
+            _onTrial?.Invoke(record, Snapshot());
+        }
+
+        private void Journal(Action write, int trial, int kept)
+        {
+            try { write(); }
+            catch (Microsoft.Data.Sqlite.SqliteException e)
+            {
+                throw new Evaluation.EvaluationException(
+                    $"could not journal trial {trial + 1} in {_journal.DatabasePath} ({e.Message}). The study stopped; the {kept} trial verdict(s) and {_rungs.Count} rung result(s) journaled before are kept. Free the disk (or close what holds the journal) and run 'tune --resume'.");
+            }
+        }
+
+        /// <summary>An evaluation in flight: its configuration and how long it has run.</summary>
+        private readonly record struct Running(int Number, Configuration Config, Stopwatch Clock);
+
+        /// <summary>Evaluates the missing results of one rung, up to the worker count at once; true when the time budget stopped it.</summary>
+        private async Task<bool> RunRungAsync(List<(int Number, Configuration Config)> todo, int rung, int bracket, double fraction)
         {
             var queue = new Queue<(int Number, Configuration Config)>(todo);
-            var running = new Dictionary<Task<TrialOutcome>, (int Number, Configuration Config, Stopwatch Clock)>();
+            var running = new Dictionary<Task<TrialOutcome>, Running>();
             bool stopped = false;
             try
             {
                 while (queue.Count > 0 || running.Count > 0)
                 {
-                    cancellation.ThrowIfCancellationRequested();
+                    _cancellation.ThrowIfCancellationRequested();
                     if (OutOfTime()) stopped = true;
-                    while (!stopped && running.Count < workers && queue.Count > 0)
-                    {
-                        if (budgetUnits is { } units && spent + fraction > units + 1e-9) { queue.Clear(); break; }
-                        spent += fraction;
-                        var (number, config) = queue.Dequeue();
-                        var trialClock = Stopwatch.StartNew();
-                        Task<TrialOutcome> task;
-                        try { task = execute(number, config, fraction, deadline.Token); }
-                        catch (Exception e) { task = Task.FromException<TrialOutcome>(e); }
-                        running[task] = (number, config, trialClock);
-                    }
+                    if (!stopped) StartEvaluations(queue, running, fraction);
                     if (running.Count == 0) break;
                     var done = await Task.WhenAny(running.Keys).ConfigureAwait(false);
                     var entry = running[done];
                     running.Remove(done);
-                    RungResult result;
-                    try
-                    {
-                        var outcome = await done.ConfigureAwait(false);
-                        result = double.IsFinite(outcome.Value)
-                            ? new RungResult(entry.Number, rung, bracket, fraction, entry.Config, "complete", outcome.Value, outcome.StdDev, outcome.Splits, null, entry.Clock.Elapsed)
-                            : new RungResult(entry.Number, rung, bracket, fraction, entry.Config, "failed", null, null, outcome.Splits, $"the metric {study.Metric} was undefined for this configuration", entry.Clock.Elapsed);
-                    }
-                    catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && deadline.IsCancellationRequested)
-                    {
-                        // Ended by the time budget: journaled as stopped (rung and trial), never as a failure; a resume reruns it.
-                        stopped = true;
-                        var record = StudyRunner.Stopped(entry.Number, entry.Config, entry.Clock.Elapsed) with { Budget = Budget(fraction) };
-                        Journal(() => journal.AppendRung(study.Id, new RungResult(entry.Number, rung, bracket, fraction, entry.Config, "stopped", null, null, 0, record.Error, entry.Clock.Elapsed)), entry.Number, verdicts.Count);
-                        Journal(() => journal.Append(study.Id, record), entry.Number, verdicts.Count);
-                        verdicts[entry.Number] = record;
-                        onTrial?.Invoke(record, Snapshot());
-                        continue;
-                    }
-                    catch (OperationCanceledException) { throw; }
-                    catch (Exception e) when (e is not (OutOfMemoryException or Data.DataValidationException))
-                    {
-                        result = new RungResult(entry.Number, rung, bracket, fraction, entry.Config, "failed", null, null, 0,
-                            e is TrialFailedException ? FirstLine(e.Message) : $"{e.GetType().Name}: {FirstLine(e.Message)}", entry.Clock.Elapsed);
-                    }
-                    Journal(() => journal.AppendRung(study.Id, result), result.Trial, verdicts.Count);
-                    rungs[(result.Trial, result.Rung)] = result;
-                    onRung?.Invoke(result);
+                    var result = await ResultOf(done, entry, rung, bracket, fraction).ConfigureAwait(false);
+                    if (result is null) { stopped = true; continue; }
+                    Journal(() => _journal.AppendRung(_study.Id, result), result.Trial, _verdicts.Count);
+                    _rungs[(result.Trial, result.Rung)] = result;
+                    _onRung?.Invoke(result);
                 }
             }
             finally
             {
                 if (running.Count > 0)
                 {
-                    deadline.Cancel();
+                    _deadline.Cancel();
                     try { await Task.WhenAll(running.Keys).ConfigureAwait(false); } catch { /* abandoned evaluations */ }
                 }
             }
             return stopped;
+        }
+
+        /// <summary>Starts queued evaluations while a worker is free and the unit budget allows (an exhausted budget empties the queue).</summary>
+        private void StartEvaluations(Queue<(int Number, Configuration Config)> queue, Dictionary<Task<TrialOutcome>, Running> running, double fraction)
+        {
+            while (running.Count < _workers && queue.Count > 0)
+            {
+                if (_budgetUnits is { } units && _spent + fraction > units + 1e-9) { queue.Clear(); break; }
+                _spent += fraction;
+                var (number, config) = queue.Dequeue();
+                var trialClock = Stopwatch.StartNew();
+                Task<TrialOutcome> task;
+                try { task = _execute(number, config, fraction, _deadline.Token); }
+                catch (Exception e) { task = Task.FromException<TrialOutcome>(e); }
+                running[task] = new Running(number, config, trialClock);
+            }
+        }
+
+        /// <summary>
+        /// The rung result of a finished evaluation (complete, or failed with its reason); null when the time budget ended
+        /// it, which is journaled as stopped (rung and trial), never as a failure, so a resume reruns it.
+        /// </summary>
+        private async Task<RungResult?> ResultOf(Task<TrialOutcome> done, Running entry, int rung, int bracket, double fraction)
+        {
+            try
+            {
+                var outcome = await done.ConfigureAwait(false);
+                return double.IsFinite(outcome.Value)
+                    ? new RungResult(entry.Number, rung, bracket, fraction, entry.Config, "complete", outcome.Value, outcome.StdDev, outcome.Splits, null, entry.Clock.Elapsed)
+                    : new RungResult(entry.Number, rung, bracket, fraction, entry.Config, "failed", null, null, outcome.Splits, $"the metric {_study.Metric} was undefined for this configuration", entry.Clock.Elapsed);
+            }
+            catch (OperationCanceledException) when (!_cancellation.IsCancellationRequested && _deadline.IsCancellationRequested)
+            {
+                var record = StudyRunner.Stopped(entry.Number, entry.Config, entry.Clock.Elapsed) with { Budget = Budget(fraction) };
+                Journal(() => _journal.AppendRung(_study.Id, new RungResult(entry.Number, rung, bracket, fraction, entry.Config, "stopped", null, null, 0, record.Error, entry.Clock.Elapsed)), entry.Number, _verdicts.Count);
+                Journal(() => _journal.Append(_study.Id, record), entry.Number, _verdicts.Count);
+                _verdicts[entry.Number] = record;
+                _onTrial?.Invoke(record, Snapshot());
+                return null;
+            }
+            catch (OperationCanceledException) { throw; }
+            catch (Exception e) when (e is not (OutOfMemoryException or Data.DataValidationException))
+            {
+                return new RungResult(entry.Number, rung, bracket, fraction, entry.Config, "failed", null, null, 0,
+                    e is TrialFailedException ? FirstLine(e.Message) : $"{e.GetType().Name}: {FirstLine(e.Message)}", entry.Clock.Elapsed);
+            }
         }
     }
 

@@ -22,7 +22,7 @@ internal static class DenseEpochCurve
     public const int MaxPoints = DenseEpochCurveInfo.MaxPoints;
 
     public static CapacityCurveResult Compute(MLContext ml, IPipelineDefinition pipeline, ICapacityAdjustable adjustable, IReadOnlyList<int>? capacities,
-        SplitPlan plan, IDataView data, List<string> warnings, TextWriter? progress)
+        SplitPlan plan, IDataView data, List<string> warnings, TextWriter? progress, Action<string>? phase = null)
     {
         var settings = pipeline.Settings;
         var budget = capacities is { Count: > 0 } given ? given.Max() : adjustable.DefaultCapacity;
@@ -33,6 +33,7 @@ internal static class DenseEpochCurve
         {
             trainRows += split.TrainingRowCount;
             validationRows += split.ValidationRowCount;
+            phase?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{split}: training up to {budget} epochs"));
             var trainPart = split.Training(data);
             var preparation = pipeline.BuildPreprocessing(ml).Fit(trainPart);
             var trainPrepared = preparation.Transform(trainPart);

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Reflection;
-using PipelineGen.Runtime.Tests.Training;
 using PipelineGen.Runtime.Tuning.Storage;
 using Xunit;
 
@@ -13,38 +10,15 @@ namespace PipelineGen.Runtime.Tests.Tuning.Storage;
 /// </summary>
 public sealed class SharedEnsembleNestedProcessTests : IDisposable
 {
-    private static readonly string HostDll = typeof(SharedEnsembleNestedProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "FaultHost").Value!;
+    private readonly TuneWorkerProcesses _workers = new();
 
-    private readonly string _project = TitanicTestPipeline.NewProjectDirectory();
-    private readonly List<Process> _processes = [];
-
-    public void Dispose()
-    {
-        foreach (var p in _processes) { try { if (!p.HasExited) p.Kill(true); } catch (InvalidOperationException) { } p.Dispose(); }
-        Directory.Delete(_project, recursive: true);
-    }
+    public void Dispose() => _workers.Dispose();
 
     /// <summary>Starts <paramref name="count"/> tune processes with the same arguments and returns each one's output once all have exited 0.</summary>
     private string[] RunWorkers(int count, params string[] args)
     {
-        Assert.True(File.Exists(HostDll), $"the fault host was not built: {HostDll}");
-        var runs = Enumerable.Range(0, count).Select(_ =>
-        {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in new[] { HostDll, _project, "tune" }.Concat(args)) start.ArgumentList.Add(a);
-            var process = Process.Start(start)!;
-            _processes.Add(process);
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            return (process, Output: Task.WhenAll(stdout, stderr).ContinueWith(t => t.Result[0] + t.Result[1], TaskScheduler.Default));
-        }).ToArray();
-        foreach (var (process, output) in runs)
-        {
-            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(5)), "a worker did not finish");
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {output.Result}");
-        }
+        var runs = Enumerable.Range(0, count).Select(_ => _workers.Start(args)).ToArray();
+        foreach (var run in runs) TuneWorkerProcesses.AssertSucceeds(run, TimeSpan.FromMinutes(5), "a worker did not finish");
         return runs.Select(r => r.Output.Result).ToArray();
     }
 

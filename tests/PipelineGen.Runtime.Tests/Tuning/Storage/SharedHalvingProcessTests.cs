@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
-using PipelineGen.Runtime.Tests.Training;
 using PipelineGen.Runtime.Tuning;
 using PipelineGen.Runtime.Tuning.Storage;
 using Xunit;
@@ -16,30 +14,10 @@ namespace PipelineGen.Runtime.Tests.Tuning.Storage;
 /// </summary>
 public sealed class SharedHalvingProcessTests : IDisposable
 {
-    private static readonly string HostDll = typeof(SharedHalvingProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "FaultHost").Value!;
+    private readonly TuneWorkerProcesses _workers =
+        new(new Dictionary<string, string> { ["PIPELINEGEN_FAULTHOST_ITERATIONS"] = "150" }); // fits long enough to be caught running
 
-    private readonly string _project = TitanicTestPipeline.NewProjectDirectory();
-    private readonly List<Process> _processes = [];
-
-    public void Dispose()
-    {
-        foreach (var p in _processes) { try { if (!p.HasExited) p.Kill(true); } catch (InvalidOperationException) { } p.Dispose(); }
-        Directory.Delete(_project, recursive: true);
-    }
-
-    private (Process Process, Task<string> Output) Start(params string[] args)
-    {
-        Assert.True(File.Exists(HostDll), $"the fault host was not built: {HostDll}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.Environment["PIPELINEGEN_FAULTHOST_ITERATIONS"] = "150"; // fits long enough to be caught running
-        foreach (var a in new[] { HostDll, _project, "tune" }.Concat(args)) start.ArgumentList.Add(a);
-        var process = Process.Start(start)!;
-        _processes.Add(process);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        return (process, Task.WhenAll(stdout, stderr).ContinueWith(t => t.Result[0] + t.Result[1], TaskScheduler.Default));
-    }
+    public void Dispose() => _workers.Dispose();
 
     [SkippableFact]
     public void Three_hyperband_workers_share_the_brackets_one_is_killed_mid_rung_and_every_trial_gets_one_verdict()
@@ -47,7 +25,7 @@ public sealed class SharedHalvingProcessTests : IDisposable
         const int Budget = 12;
         var connection = PostgresServer.Shared.NewDatabase();
         string[] args = ["--storage", connection, "--strategy", "hyperband", "--trials", Budget.ToString(CultureInfo.InvariantCulture), "--retry-lost", "--heartbeat-timeout", "8s"];
-        var workers = Enumerable.Range(0, 3).Select(_ => Start(args)).ToArray();
+        var workers = Enumerable.Range(0, 3).Select(_ => _workers.Start(args)).ToArray();
         var victim = workers[1].Process;
 
         using var storage = new PostgresStudyStorage(connection);
@@ -64,12 +42,8 @@ public sealed class SharedHalvingProcessTests : IDisposable
         victim.Kill(); // SIGKILL on Linux
         victim.WaitForExit();
 
-        foreach (var (process, output) in workers.Where(w => w.Process != victim))
-        {
-            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(4)), "a surviving worker did not finish");
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {output.Result}");
-        }
+        foreach (var survivor in workers.Where(w => w.Process != victim))
+            TuneWorkerProcesses.AssertSucceeds(survivor, TimeSpan.FromMinutes(4), "a surviving worker did not finish");
 
         var study = storage.LatestStudy("Titanic")!;
         Assert.Equal("hyperband", study.Strategy);
@@ -95,7 +69,7 @@ public sealed class SharedHalvingProcessTests : IDisposable
         Assert.True(rows.Select(r => r.WorkerId).Distinct().Count() >= 2, "the brackets were not shared");
 
         var best = trials.Where(t => t.State == "complete").OrderBy(t => study.HigherIsBetter ? -t.Value!.Value : t.Value!.Value).ThenBy(t => t.Number).First();
-        var lockText = File.ReadAllText(Path.Combine(_project, "pipeline.lock.yaml"));
+        var lockText = File.ReadAllText(Path.Combine(_workers.Project, "pipeline.lock.yaml"));
         Assert.Contains($"  id: '{study.Id}'", lockText);
         Assert.Contains($"  search_score: {best.Value!.Value.ToString("R", CultureInfo.InvariantCulture)}", lockText);
         Assert.Contains($"  leaves: {Math.Round(best.Configuration["leaves"]).ToString(CultureInfo.InvariantCulture)}", lockText);

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
-using PipelineGen.Runtime.Tests.Training;
 using PipelineGen.Runtime.Tuning;
 using PipelineGen.Runtime.Tuning.Storage;
 using Xunit;
@@ -16,29 +14,9 @@ namespace PipelineGen.Runtime.Tests.Tuning.Storage;
 /// </summary>
 public sealed class SharedTuneProcessTests : IDisposable
 {
-    private static readonly string HostDll = typeof(SharedTuneProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "FaultHost").Value!;
+    private readonly TuneWorkerProcesses _workers = new();
 
-    private readonly string _project = TitanicTestPipeline.NewProjectDirectory();
-    private readonly List<Process> _processes = [];
-
-    public void Dispose()
-    {
-        foreach (var p in _processes) { try { if (!p.HasExited) p.Kill(true); } catch (InvalidOperationException) { } p.Dispose(); }
-        Directory.Delete(_project, recursive: true);
-    }
-
-    private (Process Process, Task<string> Output) Start(params string[] args)
-    {
-        Assert.True(File.Exists(HostDll), $"the fault host was not built: {HostDll}");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { HostDll, _project, "tune" }.Concat(args)) start.ArgumentList.Add(a);
-        var process = Process.Start(start)!;
-        _processes.Add(process);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        return (process, Task.WhenAll(stdout, stderr).ContinueWith(t => t.Result[0] + t.Result[1], TaskScheduler.Default));
-    }
+    public void Dispose() => _workers.Dispose();
 
     [SkippableFact]
     public void Three_workers_share_a_study_one_is_killed_mid_trial_and_every_trial_is_accounted_for()
@@ -46,7 +24,7 @@ public sealed class SharedTuneProcessTests : IDisposable
         const int Budget = 8;
         var connection = PostgresServer.Shared.NewDatabase();
         string[] args = ["--storage", connection, "--trials", Budget.ToString(CultureInfo.InvariantCulture), "--retry-lost", "--heartbeat-timeout", "8s"]; // 8 s: on a loaded machine a live worker's beat can be seconds late
-        var workers = Enumerable.Range(0, 3).Select(_ => Start(args)).ToArray();
+        var workers = Enumerable.Range(0, 3).Select(_ => _workers.Start(args)).ToArray();
         var victim = workers[1].Process;
 
         // Wait until the victim holds a running trial, then kill it (SIGKILL: no chance to clean up).
@@ -72,12 +50,8 @@ public sealed class SharedTuneProcessTests : IDisposable
         victim.Kill(); // SIGKILL on Linux
         victim.WaitForExit();
 
-        foreach (var (process, output) in workers.Where(w => w.Process != victim))
-        {
-            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(4)), "a surviving worker did not finish");
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {output.Result}");
-        }
+        foreach (var survivor in workers.Where(w => w.Process != victim))
+            TuneWorkerProcesses.AssertSucceeds(survivor, TimeSpan.FromMinutes(4), "a surviving worker did not finish");
 
         var study = storage.LatestStudy("Titanic")!;
         var status = storage.Status(study.Id);
@@ -103,14 +77,14 @@ public sealed class SharedTuneProcessTests : IDisposable
 
         // The pinned winner is the best finished trial.
         var best = trials.Where(t => t.State == "complete").OrderBy(t => study.HigherIsBetter ? -t.Value!.Value : t.Value!.Value).ThenBy(t => t.Number).First();
-        var lockText = File.ReadAllText(Path.Combine(_project, "pipeline.lock.yaml"));
+        var lockText = File.ReadAllText(Path.Combine(_workers.Project, "pipeline.lock.yaml"));
         Assert.Contains($"  id: '{study.Id}'", lockText);
         Assert.Contains($"  search_score: {best.Value!.Value.ToString("R", CultureInfo.InvariantCulture)}", lockText);
         Assert.Contains($"  leaves: {Math.Round(best.Configuration["leaves"]).ToString(CultureInfo.InvariantCulture)}", lockText);
         Assert.Contains($"  learning_rate: {best.Configuration["learning_rate"].ToString("R", CultureInfo.InvariantCulture)}", lockText);
 
         // tune --status reads the finished study from the storage.
-        var (statusProcess, statusOutput) = Start("--status", "--storage", connection);
+        var (statusProcess, statusOutput) = _workers.Start("--status", "--storage", connection);
         Assert.True(statusProcess.WaitForExit(TimeSpan.FromMinutes(1)));
         statusProcess.WaitForExit();
         Assert.Equal(0, statusProcess.ExitCode);

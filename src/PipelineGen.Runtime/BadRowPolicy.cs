@@ -1,0 +1,4 @@
+namespace PipelineGen.Runtime;
+
+/// <summary>What to do with a data row that does not parse.</summary>
+public enum BadRowPolicy { Fail, Skip }

@@ -1,0 +1,3 @@
+namespace PipelineGen.Runtime.Exploration;
+
+internal sealed record DriftSummary(string ComparePath, long CompareRows, IReadOnlyList<ColumnDrift> Columns);

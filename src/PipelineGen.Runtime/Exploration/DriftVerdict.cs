@@ -1,0 +1,3 @@
+namespace PipelineGen.Runtime.Exploration;
+
+internal enum DriftVerdict { Stable, Moderate, Major, NotComputed }

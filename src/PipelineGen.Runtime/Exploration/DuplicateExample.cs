@@ -1,0 +1,3 @@
+namespace PipelineGen.Runtime.Exploration;
+
+internal sealed record DuplicateExample(long RowNumber, long FirstRowNumber, string Row);

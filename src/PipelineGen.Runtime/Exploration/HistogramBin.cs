@@ -1,0 +1,3 @@
+namespace PipelineGen.Runtime.Exploration;
+
+internal sealed record HistogramBin(double Lower, double Upper, double Count);

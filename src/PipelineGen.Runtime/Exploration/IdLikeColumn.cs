@@ -1,0 +1,3 @@
+namespace PipelineGen.Runtime.Exploration;
+
+internal sealed record IdLikeColumn(string Column, string Reason);

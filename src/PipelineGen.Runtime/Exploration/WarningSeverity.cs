@@ -1,0 +1,3 @@
+namespace PipelineGen.Runtime.Exploration;
+
+internal enum WarningSeverity { Info, Warning, Serious }

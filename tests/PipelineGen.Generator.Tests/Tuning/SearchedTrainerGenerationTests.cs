@@ -1,0 +1,208 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+using PipelineGen.Runtime;
+using PipelineGen.Runtime.Cli;
+using PipelineGen.Runtime.Tuning;
+using PipelineGen.Spec.Data;
+
+namespace PipelineGen.Generator.Tests.Tuning;
+
+/// <summary>
+/// A spec that searches the trainer itself (tune.trainers) and preparation choices (tune.prepare): the generated
+/// pipeline builds a trial for any configuration, 'tune' journals trials of every trainer, and the lock it writes makes
+/// the next build's constants reproduce the winner without tuning.
+/// </summary>
+public sealed class SearchedTrainerGenerationTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("pg-searchgen-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    // Its own name: the snapshot is compiled into this test project beside the others.
+    public static readonly string SearchedSpec = Fixtures.TitanicSpec.Replace("name: Titanic", "name: SearchedTitanic") + """
+
+        tune:
+          strategy: random
+          trials: 6
+          trainers:
+            lightgbm: { leaves: { min: 2, max: 16, scale: log }, l2_regularization: { min: 0.001, max: 10, scale: log } }
+            fast_forest: { trees: { min: 5, max: 30 } }
+            sdca: { l2_regularization: { min: 0.00001, max: 1, scale: log } }
+          prepare:
+            missing_indicators: [true, false]
+            categorical_encoding: [onehot, hash]
+            word_ngrams: [1, 2]
+        """;
+
+    public const string SdcaLock = """
+        version: 1
+        pipeline: 'SearchedTitanic'
+        trainer: 'sdca'
+        params:
+          l2_regularization: 0.01
+        prepare:
+          missing_indicators: false
+          categorical_encoding: hash
+        study:
+          id: '20261130-000000-abcdef'
+        """;
+
+    private static GeneratorRun Run(string specPath, string spec, InferredSchema schema, string? lockText)
+    {
+        var files = new List<AdditionalText> { new InMemoryAdditionalText(specPath, spec) };
+        var kinds = new Dictionary<string, string> { [specPath] = "Spec" };
+        var schemaPath = specPath + ".schema.json";
+        files.Add(new InMemoryAdditionalText(schemaPath, SchemaFile.Write(schema with { SpecPath = specPath })));
+        kinds[schemaPath] = "Schema";
+        if (lockText is not null)
+        {
+            var lockPath = Path.Combine(Path.GetDirectoryName(specPath)!, "pipeline.lock.yaml");
+            files.Add(new InMemoryAdditionalText(lockPath, lockText));
+            kinds[lockPath] = "Lock";
+        }
+        return GeneratorHarness.Run(GeneratorHarness.NewDriver(files, kinds), GeneratorHarness.NewCompilation("namespace MyApp { internal static class UserCode { } }"));
+    }
+
+    private static Assembly Load(GeneratorRun run)
+    {
+        using var stream = new MemoryStream();
+        var emit = run.Output.Emit(stream);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        stream.Position = 0;
+        return new AssemblyLoadContext(null, isCollectible: false).LoadFromStream(stream);
+    }
+
+    private ITunablePipeline Create(string spec, string? lockText = null)
+    {
+        var path = Path.Combine(_dir, "titanic.csv");
+        if (!File.Exists(path)) File.Copy(Path.Combine(Fixtures.TestData, "titanic.csv"), path);
+        var run = Run(Path.Combine(_dir, "pipeline.yaml"), spec, Fixtures.TitanicSchema, lockText);
+        Assert.Empty(run.GeneratorDiagnostics);
+        // Generated code holds no build-machine folder: the test says where the spec (and its data) is.
+        var type = Load(run).GetTypes().Single(t => t.Name.EndsWith("Pipeline", StringComparison.Ordinal) && typeof(ITunablePipeline).IsAssignableFrom(t));
+        return (ITunablePipeline)GeneratorHarness.CreatePipeline(type.Assembly, type.FullName!, _dir);
+    }
+
+    /// <summary>Fits on the titanic rows and returns the AUC on them (a fingerprint of the fitted model).</summary>
+    private double FitScore(IPipelineDefinition pipeline)
+    {
+        var ml = new Microsoft.ML.MLContext(1);
+        var data = pipeline.LoadData(ml, Path.Combine(_dir, "titanic.csv"));
+        return ml.BinaryClassification.Evaluate(pipeline.BuildPipeline(ml).Fit(data).Transform(data)).AreaUnderRocCurve;
+    }
+
+    [Fact]
+    public void Multi_trainer_spec_with_a_lock_matches_the_snapshot_and_compiles()
+    {
+        var run = Run("/specs/searched/pipeline.yaml", SearchedSpec, Fixtures.TitanicSchema, SdcaLock);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompileErrors);
+        var text = run.Source("SearchedTitanic.PipelineGen.g.cs");
+        // The lock's trainer is the pipeline's trainer; its value and preparation choices are the constants.
+        Assert.Contains("SdcaLogisticRegressionBinaryTrainer.Options", text);
+        Assert.Contains("L2Regularization = 0.01f, // pinned by pipeline.lock.yaml", text);
+        Assert.Contains("TrainerName = \"sdca\"", text);
+        Assert.Contains("Prepare(\"categorical_encoding\", \"hash\")", text);
+
+        var dir = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(dir, "PipelineGen.Generator.Tests.csproj"))) dir = Path.GetDirectoryName(dir)!;
+        var snapshot = Path.Combine(dir, "Snapshots", "SearchedTrainers.g.cs");
+        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1") File.WriteAllText(snapshot, text);
+        var expected = File.Exists(snapshot) ? File.ReadAllText(snapshot) : "";
+        if (expected != text) File.WriteAllText(Path.ChangeExtension(snapshot, ".received.cs"), text);
+        Assert.True(expected == text, $"Generated code differs from {snapshot}. If the change is intended, run with UPDATE_SNAPSHOTS=1.");
+    }
+
+    [Fact]
+    public void A_trial_for_each_trainer_and_each_preparation_choice_fits()
+    {
+        var pipeline = Create(SearchedSpec);
+        var space = new SearchSpace(pipeline.Tuning.Space);
+        Assert.Equal(["trainer", "lightgbm.leaves", "lightgbm.l2_regularization", "fast_forest.trees", "sdca.l2_regularization",
+            "prepare.missing_indicators", "prepare.categorical_encoding", "prepare.word_ngrams"], space.Parameters.Select(p => p.Name));
+        Assert.Equal(["lightgbm", "fast_forest", "sdca"], space.Parameters[0].Labels!);
+
+        var scores = new Dictionary<string, double>();
+        foreach (var (trainer, index, param, value) in new[] { ("lightgbm", 0, "lightgbm.leaves", 4.0), ("fast_forest", 1, "fast_forest.trees", 10), ("sdca", 2, "sdca.l2_regularization", 0.01) })
+        {
+            var trial = pipeline.WithHyperparameters(new Configuration { ["trainer"] = index, [param] = value, ["prepare.missing_indicators"] = 1, ["prepare.categorical_encoding"] = 0, ["prepare.word_ngrams"] = 2 });
+            Assert.Equal(trainer, trial.Settings.TrainerName);
+            scores[trainer] = FitScore(trial);
+            Assert.InRange(scores[trainer], 0.6, 1.0);
+        }
+        Assert.Equal(3, scores.Values.Distinct().Count());
+
+        // Each preparation choice changes the fitted model (same trainer, same values otherwise).
+        var baseConfig = new Configuration { ["trainer"] = 2, ["sdca.l2_regularization"] = 0.01, ["prepare.missing_indicators"] = 1, ["prepare.categorical_encoding"] = 0, ["prepare.word_ngrams"] = 2 };
+        foreach (var (name, other) in new[] { ("prepare.missing_indicators", 0.0), ("prepare.categorical_encoding", 1), ("prepare.word_ngrams", 1) })
+        {
+            var changed = new Configuration(baseConfig) { [name] = other };
+            Assert.NotEqual(scores["sdca"], FitScore(pipeline.WithHyperparameters(changed)));
+        }
+        // A parameter of a trainer not chosen is not a name this space has; a trainer index out of range is refused.
+        Assert.Throws<ArgumentException>(() => pipeline.WithHyperparameters(new Dictionary<string, double> { ["sdca.leaves"] = 3 }));
+        Assert.Throws<ArgumentException>(() => pipeline.WithHyperparameters(new Dictionary<string, double> { ["trainer"] = 7 }));
+    }
+
+    [Fact]
+    public void Tune_without_a_space_searches_the_default_trainers_and_each_fits()
+    {
+        var spec = SearchedSpec.Substring(0, SearchedSpec.IndexOf("\ntune:", StringComparison.Ordinal)) + "\ntune:\n  trials: 5\n";
+        var pipeline = Create(spec);
+        var trainers = pipeline.Tuning.Space[0].Labels!;
+        Assert.Equal(["lightgbm", "fast_tree", "fast_forest", "lbfgs", "sdca"], trainers);
+        var sampler = new RandomSampler(5);
+        var space = new SearchSpace(pipeline.Tuning.Space);
+        for (int i = 0; i < trainers.Count; i++)
+        {
+            // A random configuration of each branch (the default ranges), forced to trainer i.
+            Configuration config;
+            int n = 0;
+            do config = sampler.Propose(space, n++, [])!; while (config["trainer"] != i);
+            var trial = pipeline.WithHyperparameters(config);
+            Assert.Equal(trainers[i], trial.Settings.TrainerName);
+            Assert.InRange(FitScore(trial), 0.6, 1.0);
+        }
+    }
+
+    [Fact]
+    public void Tune_over_two_trainers_journals_both_and_the_lock_reproduces_the_winner_through_a_rebuild()
+    {
+        var spec = SearchedSpec
+            .Replace("    fast_forest: { trees: { min: 5, max: 30 } }\n", "")
+            .Replace("    missing_indicators: [true, false]\n", "")
+            .Replace("    word_ngrams: [1, 2]", "")
+            // One split per trial keeps the test short; the protocol does not change what is journaled and pinned.
+            .Replace("protocol: kfold", "protocol: holdout");
+        var pipeline = Create(spec);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = PipelineApp.Run(["tune", "--trials", "8"], pipeline, output, error);
+        Assert.True(exit == 0, output + "\n" + error);
+
+        using (var journal = new TuningJournal(TuningJournal.DefaultPath(pipeline.Settings)))
+        {
+            var study = journal.LatestStudy(pipeline.Settings.Name)!;
+            var trials = journal.Trials(study.Id);
+            Assert.Equal(8, trials.Count);
+            Assert.All(trials, t => Assert.False(t.Failed, t.Error));
+            // Both trainers were tried, each with only its own parameters.
+            Assert.Equal([0.0, 1.0], trials.Select(t => t.Configuration["trainer"]).Distinct().Order());
+            Assert.All(trials.Where(t => t.Configuration["trainer"] == 1), t => Assert.DoesNotContain(t.Configuration.Keys, k => k.StartsWith("lightgbm.", StringComparison.Ordinal)));
+        }
+
+        var lockText = File.ReadAllText(pipeline.LockFilePath);
+        Assert.Matches(@"trainer: '(lightgbm|sdca)'", lockText);
+        Assert.True(lockText.Contains("prepare:\n  categorical_encoding: "), lockText);
+
+        // The winner as the study evaluated it (a trial pipeline) and the rebuilt pipeline (no tuning) fit the same model.
+        var winnerTrainer = System.Text.RegularExpressions.Regex.Match(lockText, "trainer: '([a-z_]+)'").Groups[1].Value;
+        var rebuilt = Create(spec, lockText);
+        Assert.Equal(winnerTrainer, rebuilt.Settings.TrainerName);
+        Assert.Equal(winnerTrainer, rebuilt.PinnedHyperparameters.GetValueOrDefault("trainer", winnerTrainer));
+        using var journal2 = new TuningJournal(TuningJournal.DefaultPath(pipeline.Settings));
+        var best = journal2.Trials(journal2.LatestStudy(pipeline.Settings.Name)!.Id).Where(t => !t.Failed).OrderByDescending(t => t.Value).ThenBy(t => t.Number).First();
+        Assert.Equal(FitScore(pipeline.WithHyperparameters(best.Configuration)), FitScore(rebuilt), 6);
+    }
+}
