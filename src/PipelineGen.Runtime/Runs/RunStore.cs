@@ -41,7 +41,7 @@ internal sealed record RunContext(
         var settings = pipeline.Settings;
         var path = dataPath is null ? settings.ResolvePath(settings.TrainDataPath)
             : Path.IsPathRooted(dataPath) || File.Exists(dataPath) ? Path.GetFullPath(dataPath) : settings.ResolvePath(dataPath);
-        var trainer = Training.ModelInspector.DescribeTrainer(settings.TrainerName, pipeline.BuildTrainer(new Microsoft.ML.MLContext(seed: settings.Seed)));
+        var trainer = Training.TrainerHyperparameters.Describe(pipeline);
         var preparation = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["bad_rows"] = settings.BadRows.ToString().ToLowerInvariant(),
