@@ -129,7 +129,7 @@ public sealed class RunContextTests : IDisposable
         var compare = Cli(new TitanicTestPipeline(_project), "runs", "compare", "20260101", "20260102");
         Assert.True(compare.Exit == 0, compare.Error);
         Assert.Contains("was recorded before spec hash", compare.Output);
-        Assert.Matches(@"hyperparameter\.NumberOfIterations\s+\(not recorded\)\s+40\s+differs", compare.Output);
+        Assert.Matches(@"hyperparameter\.iterations\s+\(not recorded\)\s+40\s+differs", compare.Output);
 
         // An evaluate run without a context cannot vouch for a model: train says the model was not evaluated.
         var train = Cli(new TitanicTestPipeline(_project), "train", "--evaluation-run", "20260101");
