@@ -67,6 +67,15 @@ public sealed record PipelineSettings
     public IReadOnlyList<GateSettings>? Gates { get; init; }
     /// <summary>The spec's <c>deploy.onnx: true</c> and where it is; null when the spec does not ask for ONNX.</summary>
     public OnnxDeploySettings? DeployOnnx { get; init; }
+    /// <summary>
+    /// The trainer's hyperparameters by spec name (<c>leaves</c>, <c>iterations</c>, ...) as invariant text, in the trainer
+    /// catalog's order: the spec's (and the lock file's) values, else the trainer's defaults (<c>auto</c>: ML.NET chooses
+    /// from the data). Emitted by the generator from what the binder resolved; the model card, the run store and the
+    /// evaluation context show these. Null: the pipeline declares none (settings made by hand), and nothing is guessed.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Hyperparameters { get; init; }
+    /// <summary>The spec name of the trainer's capacity hyperparameter (<c>iterations</c>, <c>trees</c>, <c>epochs</c>); null without one.</summary>
+    public string? CapacityHyperparameter { get; init; }
 
     public IEnumerable<ColumnInfo> Features => Columns.Where(c => c.Role == ColumnRole.Feature);
     public ColumnInfo? GroupColumn => Columns.FirstOrDefault(c => c.Role == ColumnRole.Group);

@@ -39,6 +39,7 @@ internal static class SettingsEmitter
          .Line($"BadRows = {PG}BadRowPolicy.{(p.BadRows == "skip" ? "Skip" : "Fail")},")
          .Line($"Seed = {CSharp.Int(p.Evaluation.Seed)},");
         EmitEvaluation(w, p.Evaluation);
+        EmitHyperparameters(w, p.Trainer, p.Task);
         if (p.Trainer.CapacityPinned)
             w.Line($"Capacity = {PG}CapacityMode.Pinned,");
         // Gates carry the spec's file name and each gate's line/column: a failed gate is reported at its line in the YAML.
@@ -73,6 +74,20 @@ internal static class SettingsEmitter
         }
         w.Outdent().Line("},")
          .Outdent().Line("};");
+    }
+
+    /// <summary>
+    /// The trainer's hyperparameters by spec name (the spec's and the lock's values, else the trainer's defaults) and
+    /// which of them is the capacity: what the model card, runs and evaluation contexts show, so the runtime never reads
+    /// them back from ML.NET's trainer objects.
+    /// </summary>
+    internal static void EmitHyperparameters(SourceWriter w, BoundTrainer t, TaskKind task)
+    {
+        var values = ResolvedHyperparameters.Of(t, task);
+        w.Braced("Hyperparameters = new Generic::Dictionary<string, string>",
+            values.Select(v => $"[{CSharp.String(v.Key)}] = {CSharp.String(v.Value)}"), ",");
+        if (TrainerCatalog.Find(t.Name)?.CapacityParam is { } capacity)
+            w.Line($"CapacityHyperparameter = {CSharp.String(capacity)},");
     }
 
     private static void EmitEvaluation(SourceWriter w, BoundEvaluation e)

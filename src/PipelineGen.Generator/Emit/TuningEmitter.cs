@@ -54,8 +54,18 @@ internal static class TuningEmitter
                     .Concat(c.Values.Select(v => c.Type == "bool" ? (v == "true" ? "1d" : "0d") : v + "d")), ",");
             names.Add("prepare." + c.Name);
         }
-        w.Outdent().Line("},")
-         .Outdent().Line("};")
+        w.Outdent().Line("},");
+        if (tune.SearchesTrainer)
+        {
+            // Each searched trainer's hyperparameters before a trial's values: what a trial that chose it describes.
+            w.Line("TrainerHyperparameters = new Generic::Dictionary<string, Generic::IReadOnlyDictionary<string, string>>")
+             .Line("{").Indent();
+            foreach (var b in tune.Trainers!.Value)
+                w.Braced($"[{CSharp.String(b.Name)}] = new Generic::Dictionary<string, string>",
+                    ResolvedHyperparameters.Of(b.Trainer, p.Task).Select(v => $"[{CSharp.String(v.Key)}] = {CSharp.String(v.Value)}"), ",");
+            w.Outdent().Line("},");
+        }
+        w.Outdent().Line("};")
          .Line()
          .Line($"public {PG}Tuning.TuningSettings Tuning => DefaultTuning;")
          .Line()
@@ -94,7 +104,8 @@ internal static class TuningEmitter
         if (searchesMore)
         {
             w.Line($"var trial = {PG}Tuning.TrialConfiguration.Split(DefaultTuning.Space, values);")
-             .Line("var settings = trial.Trainer is { } chosen ? Settings with { TrainerName = chosen } : Settings;")
+             // The trial's trainer and hyperparameter values, so the card and the runs describe what it trains.
+             .Line($"var settings = {PG}Tuning.TrialConfiguration.Apply(Settings, DefaultTuning, trial);")
              .Line($"return new {p.Name}Pipeline(settings)")
              .Line("{").Indent()
              .Line("_hyperparameters = trial.Hyperparameters,");
@@ -103,7 +114,7 @@ internal static class TuningEmitter
              .Outdent().Line("};");
         }
         else
-            w.Line($"return new {p.Name}Pipeline(Settings)")
+            w.Call($"return new {p.Name}Pipeline", new[] { $"{PG}Tuning.TrialConfiguration.Apply(Settings, DefaultTuning, values)" }, "")
              .Line("{").Indent()
              .Line("_hyperparameters = new Generic::Dictionary<string, double>(values),")
              .Outdent().Line("};");

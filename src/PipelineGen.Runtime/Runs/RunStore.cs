@@ -43,7 +43,7 @@ internal sealed record RunContext(
             : Path.IsPathRooted(dataPath) || File.Exists(dataPath) ? Path.GetFullPath(dataPath) : settings.ResolvePath(dataPath);
         // A blend has no single trainer: its entry lists every member (the card's trainer entry says the same).
         var trainer = pipeline is Training.IBlendPipeline blend ? blend.DescribeBlend(new Microsoft.ML.MLContext(seed: settings.Seed))
-            : Training.ModelInspector.DescribeTrainer(settings.TrainerName, pipeline.BuildTrainer(new Microsoft.ML.MLContext(seed: settings.Seed)));
+            : Training.TrainerHyperparameters.Describe(pipeline);
         var preparation = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["bad_rows"] = settings.BadRows.ToString().ToLowerInvariant(),

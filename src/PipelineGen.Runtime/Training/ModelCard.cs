@@ -31,7 +31,11 @@ internal sealed record EvaluationSummary
 internal sealed record EvaluationContext(
     string? SpecHash, string? DataSha256, string? Trainer, IReadOnlyDictionary<string, string>? Hyperparameters, string? RunId = null)
 {
-    /// <summary>How a trainer is named in a context: "LightGbm (LightGbmBinaryTrainer)".</summary>
+    /// <summary>
+    /// How a trainer is named in a context: its spec name ("lightgbm"). Contexts stored before hyperparameters came from
+    /// the settings name it "lightgbm (LightGbmBinaryTrainer)" and list ML.NET's option field names: they compare as
+    /// different (by trainer and by name), so an old evaluation is not taken for this model's; 'evaluate' again to match.
+    /// </summary>
     public static string TrainerLabel(TrainerDescription trainer) => trainer.Type is null ? trainer.Name : $"{trainer.Name} ({trainer.Type})";
 
     /// <summary>Human-readable differences from <paramref name="other"/> (this → other); empty when they match.</summary>
@@ -56,7 +60,15 @@ internal sealed record EvaluationContext(
 
 internal sealed record DataFingerprint(string Path, string Sha256, long Rows);
 
-internal sealed record TrainerDescription(string Name, string? Type, IReadOnlyDictionary<string, string> Hyperparameters);
+/// <summary>The trainer as the card shows it (see <see cref="TrainerHyperparameters"/>).</summary>
+/// <param name="Name">The spec's trainer name.</param>
+/// <param name="Type">The ML.NET trainer type, in cards written before hyperparameters came from the settings; null now.</param>
+/// <param name="Hyperparameters">Spec name → value, in catalog order; empty when the pipeline declares none.</param>
+internal sealed record TrainerDescription(string Name, string? Type, IReadOnlyDictionary<string, string> Hyperparameters)
+{
+    /// <summary>Why no hyperparameters are listed (the pipeline declares none); null when they are.</summary>
+    public string? Note { get; init; }
+}
 
 internal sealed record PreparationSummary(int? FeatureSlots, IReadOnlyDictionary<string, int> CategoryCounts, IReadOnlyList<string> Learned);
 
@@ -169,6 +181,11 @@ internal sealed record ModelCard
             sb.AppendLine("| hyperparameter | value |");
             sb.AppendLine("|---|---|");
             foreach (var (key, value) in Trainer.Hyperparameters) sb.AppendLine(inv, $"| {key} | {value} |");
+            sb.AppendLine();
+        }
+        if (Trainer.Note is { } trainerNote)
+        {
+            sb.AppendLine(trainerNote);
             sb.AppendLine();
         }
         if (Capacity is { } capacity)

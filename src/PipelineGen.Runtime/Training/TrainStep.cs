@@ -90,7 +90,7 @@ internal static class TrainStep
         var dataSha = FileHash.Sha256(dataPath);
         var evidence = gateMeasurement is null ? null : Gates.ModelEvidence.Of(gateMeasurement.Evaluation, dataSha);
         var trainer = ensemble is not null ? ensemble.DescribeBlend(ml)
-            : ModelInspector.DescribeTrainer(settings.TrainerName, adjustable is not null ? adjustable.BuildTrainer(ml, capacity!.Used) : pipeline.BuildTrainer(ml));
+            : TrainerHyperparameters.Describe(pipeline, adjustable is not null ? capacity!.Used : null);
 
         // Metrics go in the card only when they were measured for this spec, these data and these hyperparameters.
         var evaluation = options.Evaluation;

@@ -15,6 +15,11 @@ public sealed record TuningSettings
     public string Honest { get; init; } = "holdout";
     /// <summary><c>tune.outer_folds</c>: outer folds of nested cross-validation.</summary>
     public int OuterFolds { get; init; } = 5;
+    /// <summary>
+    /// When the trainer is searched: each searched trainer's hyperparameters (spec name → text) before a trial's values,
+    /// as <see cref="PipelineSettings.Hyperparameters"/> holds them for the spec's trainer; null otherwise.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? TrainerHyperparameters { get; init; }
 }
 
 /// <summary>

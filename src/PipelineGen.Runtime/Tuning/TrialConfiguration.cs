@@ -25,6 +25,47 @@ public sealed record TrialConfiguration(string? Trainer, IReadOnlyDictionary<str
                 throw new ArgumentException($"{owner}'{name}'; it has {string.Join(", ", names)}.", nameof(values));
     }
 
+    /// <summary>
+    /// The settings of the pipeline a trial builds: the trial's trainer (when it chose one) and its hyperparameters, the
+    /// trainer's declared values (<see cref="PipelineSettings.Hyperparameters"/>, or the searched trainer's from
+    /// <see cref="TuningSettings.TrainerHyperparameters"/>) with the trial's values over them. A trainer whose values are
+    /// not declared stays undeclared (null): the card says so rather than list only the searched ones as if complete.
+    /// </summary>
+    public static PipelineSettings Apply(PipelineSettings settings, TuningSettings tuning, TrialConfiguration trial)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(tuning);
+        ArgumentNullException.ThrowIfNull(trial);
+        var trainer = trial.Trainer ?? settings.TrainerName;
+        var same = trainer == settings.TrainerName;
+        var declared = tuning.TrainerHyperparameters?.GetValueOrDefault(trainer) ?? (same ? settings.Hyperparameters : null);
+        Dictionary<string, string>? values = null;
+        if (declared is not null)
+        {
+            values = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (name, text) in declared) values[name] = text;
+            foreach (var (name, value) in trial.Hyperparameters)
+            {
+                var parameter = tuning.Space.FirstOrDefault(p => p.Name == name || p.Name == trainer + "." + name);
+                values[name] = parameter?.Format(value) ?? value.ToString("R", CultureInfo.InvariantCulture);
+            }
+        }
+        return settings with
+        {
+            TrainerName = trainer,
+            Hyperparameters = values,
+            // Another trainer's capacity knob is not named in these settings: the card still shows the capacity used.
+            CapacityHyperparameter = same ? settings.CapacityHyperparameter : null,
+        };
+    }
+
+    /// <summary>A flat space's trial (<see cref="Split"/> then <see cref="Apply(PipelineSettings, TuningSettings, TrialConfiguration)"/>).</summary>
+    public static PipelineSettings Apply(PipelineSettings settings, TuningSettings tuning, IReadOnlyDictionary<string, double> values)
+    {
+        ArgumentNullException.ThrowIfNull(tuning);
+        return Apply(settings, tuning, Split(tuning.Space, values));
+    }
+
     public static TrialConfiguration Split(IReadOnlyList<SearchParameter> space, IReadOnlyDictionary<string, double> values)
     {
         string? trainer = null;

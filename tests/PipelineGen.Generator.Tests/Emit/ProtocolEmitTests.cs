@@ -50,6 +50,28 @@ public class ProtocolEmitTests
         var data = pipeline.LoadData(ml, Path.Combine(Fixtures.TestData, "titanic.csv"));
         var model = ((ICapacityAdjustable)pipeline).BuildPipeline(ml, 7).Fit(data);
         Assert.Equal(300, model.Transform(data).GetColumn<float>("Score").Count());
-        Assert.Equal("7", ModelInspector.DescribeTrainer("lightgbm", ((ICapacityAdjustable)pipeline).BuildTrainer(ml, 7)).Hyperparameters["NumberOfIterations"]);
+        // The trainer really is built at that capacity (7 trees, read through ML.NET's public model parameters) and the
+        // card's description from the settings says so under the spec's name.
+        var prepared = pipeline.BuildPreprocessing(ml).Fit(data).Transform(data);
+        var fitted = Assert.IsAssignableFrom<IEnumerable<ITransformer>>(((ICapacityAdjustable)pipeline).BuildTrainer(ml, 7).Fit(prepared));
+        var scorer = fitted.OfType<IPredictionTransformer<Microsoft.ML.Calibrators.CalibratedModelParametersBase<
+            Microsoft.ML.Trainers.LightGbm.LightGbmBinaryModelParameters, Microsoft.ML.Calibrators.PlattCalibrator>>>().Single();
+        Assert.Equal(7, scorer.Model.SubModel.TrainedTreeEnsemble.Trees.Count);
+        Assert.Equal("7", TrainerHyperparameters.Describe(pipeline, 7).Hyperparameters["iterations"]);
+        Assert.Equal("30", TrainerHyperparameters.Describe(pipeline).Hyperparameters["iterations"]);
+    }
+
+    [Fact]
+    public void Settings_declare_the_spec_values_and_the_trainer_defaults_by_spec_name()
+    {
+        var pipeline = Generate(Fixtures.TitanicSpec, out _);
+
+        var declared = pipeline.Settings.Hyperparameters!;
+        Assert.Equal(PipelineGen.Spec.Catalog.TrainerCatalog.Find("lightgbm")!.Params.Select(p => p.Name), declared.Keys);
+        // The spec's leaves/iterations/min_examples_per_leaf; ML.NET's defaults (auto: chosen from the data) for the rest.
+        Assert.Equal(("8", "30", "5"), (declared["leaves"], declared["iterations"], declared["min_examples_per_leaf"]));
+        Assert.Equal(("auto", "255", "0.01", "1"), (declared["learning_rate"], declared["max_bins"], declared["l2_regularization"], declared["threads"]));
+        Assert.Equal("iterations", pipeline.Settings.CapacityHyperparameter);
+        Assert.Equal(declared, TrainerHyperparameters.Describe(pipeline).Hyperparameters);
     }
 }

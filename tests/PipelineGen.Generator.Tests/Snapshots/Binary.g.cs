@@ -127,6 +127,14 @@ namespace MyApp
                 Stratify = true,
                 Seed = 42,
             },
+            Hyperparameters = new Generic::Dictionary<string, string>
+            {
+                ["leaves"] = "8", ["iterations"] = "30", ["min_examples_per_leaf"] = "5", ["learning_rate"] = "auto",
+                ["max_bins"] = "255", ["l1_regularization"] = "0", ["l2_regularization"] = "0.01",
+                ["feature_fraction"] = "1", ["bagging_fraction"] = "1", ["bagging_frequency"] = "0",
+                ["max_depth"] = "0", ["min_split_gain"] = "0", ["min_child_weight"] = "0.1", ["threads"] = "1",
+            },
+            CapacityHyperparameter = "iterations",
             Columns = new PG::ColumnInfo[]
             {
                 new("survived", 0, "Survived", PG::ColumnKind.Numeric, PG::ColumnRole.Label, false),

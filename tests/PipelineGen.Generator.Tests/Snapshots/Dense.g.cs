@@ -127,6 +127,13 @@ namespace MyApp
                 Stratify = true,
                 Seed = 42,
             },
+            Hyperparameters = new Generic::Dictionary<string, string>
+            {
+                ["layers"] = "[16, 8]", ["units"] = "0", ["depth"] = "0", ["activation"] = "relu", ["dropout"] = "0.1",
+                ["l2"] = "0.001", ["epochs"] = "150", ["batch_size"] = "16", ["learning_rate"] = "0.005",
+                ["schedule"] = "constant", ["early_stopping"] = "20", ["validation_fraction"] = "0.2", ["seed"] = "1",
+            },
+            CapacityHyperparameter = "epochs",
             Columns = new PG::ColumnInfo[]
             {
                 new("survived", 0, "Survived", PG::ColumnKind.Numeric, PG::ColumnRole.Label, false),

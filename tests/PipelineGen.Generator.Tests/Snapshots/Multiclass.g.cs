@@ -99,6 +99,12 @@ namespace MyApp
                 Stratify = true,
                 Seed = 42,
             },
+            Hyperparameters = new Generic::Dictionary<string, string>
+            {
+                ["l2_regularization"] = "auto", ["l1_regularization"] = "auto", ["iterations"] = "50",
+                ["threads"] = "1",
+            },
+            CapacityHyperparameter = "iterations",
             Columns = new PG::ColumnInfo[]
             {
                 new("sepal_length", 0, "SepalLength", PG::ColumnKind.Numeric, PG::ColumnRole.Feature, false),

@@ -131,6 +131,13 @@ namespace MyApp
                 Stratify = true,
                 Seed = 42,
             },
+            Hyperparameters = new Generic::Dictionary<string, string>
+            {
+                ["leaves"] = "8", ["trees"] = "40", ["min_examples_per_leaf"] = "10", ["learning_rate"] = "0.2",
+                ["max_bins"] = "255", ["feature_fraction"] = "1", ["bagging_fraction"] = "0.7", ["bagging_size"] = "0",
+                ["threads"] = "1",
+            },
+            CapacityHyperparameter = "trees",
             Columns = new PG::ColumnInfo[]
             {
                 new("pickup", 0, "Pickup", PG::ColumnKind.DateTime, PG::ColumnRole.Feature, false),

@@ -128,6 +128,12 @@ namespace MyApp
                 Stratify = true,
                 Seed = 42,
             },
+            Hyperparameters = new Generic::Dictionary<string, string>
+            {
+                ["l2_regularization"] = "0.01", ["l1_regularization"] = "auto", ["iterations"] = "auto",
+                ["threads"] = "1",
+            },
+            CapacityHyperparameter = "iterations",
             Columns = new PG::ColumnInfo[]
             {
                 new("survived", 0, "Survived", PG::ColumnKind.Numeric, PG::ColumnRole.Label, false),
@@ -167,6 +173,27 @@ namespace MyApp
                     "prepare.missing_indicators", PG::Tuning.HyperparameterType.Bool, 1d, 0d),
                 PG::Tuning.SearchParameter.Labelled("prepare.categorical_encoding", "onehot", "hash"),
                 PG::Tuning.SearchParameter.Choice("prepare.word_ngrams", PG::Tuning.HyperparameterType.Int, 1d, 2d),
+            },
+            TrainerHyperparameters = new Generic::Dictionary<string, Generic::IReadOnlyDictionary<string, string>>
+            {
+                ["lightgbm"] = new Generic::Dictionary<string, string>
+                {
+                    ["leaves"] = "8", ["iterations"] = "30", ["min_examples_per_leaf"] = "5",
+                    ["learning_rate"] = "auto", ["max_bins"] = "255", ["l1_regularization"] = "0",
+                    ["l2_regularization"] = "0.01", ["feature_fraction"] = "1", ["bagging_fraction"] = "1",
+                    ["bagging_frequency"] = "0", ["max_depth"] = "0", ["min_split_gain"] = "0",
+                    ["min_child_weight"] = "0.1", ["threads"] = "1",
+                },
+                ["fast_forest"] = new Generic::Dictionary<string, string>
+                {
+                    ["leaves"] = "20", ["trees"] = "100", ["min_examples_per_leaf"] = "10", ["max_bins"] = "255",
+                    ["feature_fraction"] = "0.7", ["bagging_fraction"] = "0.7", ["threads"] = "1",
+                },
+                ["sdca"] = new Generic::Dictionary<string, string>
+                {
+                    ["l2_regularization"] = "auto", ["l1_regularization"] = "auto", ["iterations"] = "auto",
+                    ["threads"] = "1",
+                },
             },
         };
 
@@ -210,7 +237,7 @@ namespace MyApp
             PG::Tuning.TrialConfiguration.CheckNames(
                 values, HyperparameterNames, "The search space of pipeline 'SearchedTitanic' has no ");
             var trial = PG::Tuning.TrialConfiguration.Split(DefaultTuning.Space, values);
-            var settings = trial.Trainer is { } chosen ? Settings with { TrainerName = chosen } : Settings;
+            var settings = PG::Tuning.TrialConfiguration.Apply(Settings, DefaultTuning, trial);
             return new SearchedTitanicPipeline(settings)
             {
                 _hyperparameters = trial.Hyperparameters,

@@ -128,6 +128,14 @@ namespace MyApp
                 Stratify = true,
                 Seed = 42,
             },
+            Hyperparameters = new Generic::Dictionary<string, string>
+            {
+                ["leaves"] = "5", ["iterations"] = "30", ["min_examples_per_leaf"] = "10", ["learning_rate"] = "0.125",
+                ["max_bins"] = "255", ["l1_regularization"] = "0", ["l2_regularization"] = "0.01",
+                ["feature_fraction"] = "1", ["bagging_fraction"] = "1", ["bagging_frequency"] = "0",
+                ["max_depth"] = "0", ["min_split_gain"] = "0", ["min_child_weight"] = "0.1", ["threads"] = "1",
+            },
+            CapacityHyperparameter = "iterations",
             Columns = new PG::ColumnInfo[]
             {
                 new("survived", 0, "Survived", PG::ColumnKind.Numeric, PG::ColumnRole.Label, false),
@@ -190,7 +198,7 @@ namespace MyApp
         {
             PG::Tuning.TrialConfiguration.CheckNames(
                 values, HyperparameterNames, "Trainer 'lightgbm' has no hyperparameter ");
-            return new TunedTitanicPipeline(Settings)
+            return new TunedTitanicPipeline(PG::Tuning.TrialConfiguration.Apply(Settings, DefaultTuning, values))
             {
                 _hyperparameters = new Generic::Dictionary<string, double>(values),
             };

@@ -128,10 +128,16 @@ public sealed class SearchedTrainerGenerationTests : IDisposable
         {
             var trial = pipeline.WithHyperparameters(new Configuration { ["trainer"] = index, [param] = value, ["prepare.missing_indicators"] = 1, ["prepare.categorical_encoding"] = 0, ["prepare.word_ngrams"] = 2 });
             Assert.Equal(trainer, trial.Settings.TrainerName);
+            // The trial's settings declare the chosen trainer's values: the trial's, over that trainer's own.
+            Assert.Equal(value.ToString(System.Globalization.CultureInfo.InvariantCulture), trial.Settings.Hyperparameters![param[(param.IndexOf('.') + 1)..]]);
+            Assert.Equal(pipeline.Tuning.TrainerHyperparameters![trainer].Keys, trial.Settings.Hyperparameters.Keys);
             scores[trainer] = FitScore(trial);
             Assert.InRange(scores[trainer], 0.6, 1.0);
         }
         Assert.Equal(3, scores.Values.Distinct().Count());
+        // lightgbm is model.trainer: its base is the spec's values; fast_forest's is its catalog defaults, threads 1.
+        Assert.Equal("30", pipeline.Tuning.TrainerHyperparameters!["lightgbm"]["iterations"]);
+        Assert.Equal(("20", "1"), (pipeline.Tuning.TrainerHyperparameters["fast_forest"]["leaves"], pipeline.Tuning.TrainerHyperparameters["fast_forest"]["threads"]));
 
         // Each preparation choice changes the fitted model (same trainer, same values otherwise).
         var baseConfig = new Configuration { ["trainer"] = 2, ["sdca.l2_regularization"] = 0.01, ["prepare.missing_indicators"] = 1, ["prepare.categorical_encoding"] = 0, ["prepare.word_ngrams"] = 2 };

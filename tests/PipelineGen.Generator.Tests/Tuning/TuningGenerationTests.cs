@@ -153,6 +153,11 @@ public sealed class TuningGenerationTests : IDisposable
         var scoreSmall = ml.BinaryClassification.Evaluate(small.BuildPipeline(ml).Fit(data).Transform(data)).AreaUnderRocCurve;
         var scoreLarge = ml.BinaryClassification.Evaluate(large.BuildPipeline(ml).Fit(data).Transform(data)).AreaUnderRocCurve;
         Assert.NotEqual(scoreSmall, scoreLarge);
+        // A trial's settings declare its values (what its card and run context show); the spec's stay for the rest.
+        Assert.Equal("2", small.Settings.Hyperparameters!["leaves"]);
+        Assert.Equal("32", large.Settings.Hyperparameters!["leaves"]);
+        Assert.Equal(pipeline.Settings.Hyperparameters!["iterations"], small.Settings.Hyperparameters["iterations"]);
+        Assert.Equal(pipeline.Settings.Hyperparameters.Keys, small.Settings.Hyperparameters.Keys);
 
         var output = new StringWriter();
         var error = new StringWriter();
@@ -172,6 +177,9 @@ public sealed class TuningGenerationTests : IDisposable
         Assert.Contains($"NumberOfLeaves = {leaves}, // pinned by pipeline.lock.yaml", source);
         var pinned = (ITunablePipeline)Activator.CreateInstance(Load(rebuilt).GetType("MyApp.TunedTitanicPipeline")!)!;
         Assert.Equal(leaves, pinned.PinnedHyperparameters["leaves"]);
+        // The pinned winner's settings declare the lock's value: its model card lists it without reading ML.NET back.
+        Assert.Equal(leaves, pinned.Settings.Hyperparameters!["leaves"]);
+        Assert.Equal(leaves, PipelineGen.Runtime.Training.TrainerHyperparameters.Describe(pinned).Hyperparameters["leaves"]);
     }
 
     [Fact]

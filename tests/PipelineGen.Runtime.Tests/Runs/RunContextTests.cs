@@ -20,7 +20,7 @@ public sealed class RunContextTests : IDisposable
     private sealed class SixIterations : TitanicTestPipeline
     {
         public new const string SpecHash = "spec-with-6-iterations";
-        public SixIterations(string project) : base(project) => Settings = Settings with { SpecHash = SpecHash };
+        public SixIterations(string project) : base(project) => Settings = Settings with { SpecHash = SpecHash, Hyperparameters = Declared(6) };
         public override int DefaultCapacity => 6;
     }
 
@@ -28,7 +28,7 @@ public sealed class RunContextTests : IDisposable
     private sealed class TwoHundredIterations : TitanicTestPipeline
     {
         public new const string SpecHash = "spec-with-200-iterations";
-        public TwoHundredIterations(string project) : base(project) => Settings = Settings with { SpecHash = SpecHash };
+        public TwoHundredIterations(string project) : base(project) => Settings = Settings with { SpecHash = SpecHash, Hyperparameters = Declared(200) };
         public override int DefaultCapacity => 200;
     }
 
@@ -56,10 +56,10 @@ public sealed class RunContextTests : IDisposable
         Assert.Contains("this model was not evaluated", train.Output);
         Assert.Contains("Run 'evaluate'", train.Output);
         var card = ModelCard.TryRead(ModelPath)!;
-        Assert.Equal("200", card.Trainer.Hyperparameters["NumberOfIterations"]);
+        Assert.Equal("200", card.Trainer.Hyperparameters["iterations"]);
         Assert.Null(card.Metrics);
         Assert.Null(card.Baseline);
-        Assert.Contains("NumberOfIterations 6 → 200", card.NotEvaluatedReason);
+        Assert.Contains("iterations 6 → 200", card.NotEvaluatedReason);
         Assert.Contains("spec hash spec-with-6-", card.NotEvaluatedReason);
         var markdown = File.ReadAllText(ModelCard.MarkdownPath(ModelStore.Resolve(ModelPath)));
         Assert.Contains("**This model was not evaluated.**", markdown);
@@ -75,17 +75,17 @@ public sealed class RunContextTests : IDisposable
         var evaluations = store.List(pipeline: "Titanic").Where(r => r.Step == "evaluate").ToArray();
         Assert.Equal(2, evaluations.Length);
         Assert.Equal(SixIterations.SpecHash, evaluations[1].Context!.SpecHash);
-        Assert.Equal("6", evaluations[1].Context!.Hyperparameters["NumberOfIterations"]);
+        Assert.Equal("6", evaluations[1].Context!.Hyperparameters["iterations"]);
         Assert.Equal(FileHash.Sha256(Path.Combine(_project, "titanic_train.csv")), evaluations[1].Context!.DataSha256);
         Assert.Equal("5.0.1", evaluations[1].Context!.Packages["Microsoft.ML"]);
         Assert.Equal("numeric label", evaluations[1].Context!.Preparation["column.survived"]);
 
         var compare = Cli(new SixIterations(_project), "runs", "compare", evaluations[1].Id, evaluations[0].Id);
         Assert.True(compare.Exit == 0, compare.Error);
-        var iterations = compare.Output.Split('\n').Single(l => l.Contains("hyperparameter.NumberOfIterations", StringComparison.Ordinal));
-        Assert.Matches(@"NumberOfIterations\s+6\s+200\s+differs", iterations);
+        var iterations = compare.Output.Split('\n').Single(l => l.Contains("hyperparameter.iterations", StringComparison.Ordinal));
+        Assert.Matches(@"iterations\s+6\s+200\s+differs", iterations);
         Assert.Matches(@"spec_hash\s+spec-with-6-iterations\s+spec-with-200-iterations\s+differs", compare.Output);
-        Assert.DoesNotContain("hyperparameter.LearningRate", compare.Output); // equal determinants are summarised, not listed
+        Assert.DoesNotContain("hyperparameter.learning_rate", compare.Output); // equal determinants are summarised, not listed
         Assert.Contains("other recorded determinant(s)", compare.Output);
     }
 
@@ -129,7 +129,7 @@ public sealed class RunContextTests : IDisposable
         var compare = Cli(new TitanicTestPipeline(_project), "runs", "compare", "20260101", "20260102");
         Assert.True(compare.Exit == 0, compare.Error);
         Assert.Contains("was recorded before spec hash", compare.Output);
-        Assert.Matches(@"hyperparameter\.NumberOfIterations\s+\(not recorded\)\s+40\s+differs", compare.Output);
+        Assert.Matches(@"hyperparameter\.iterations\s+\(not recorded\)\s+40\s+differs", compare.Output);
 
         // An evaluate run without a context cannot vouch for a model: train says the model was not evaluated.
         var train = Cli(new TitanicTestPipeline(_project), "train", "--evaluation-run", "20260101");

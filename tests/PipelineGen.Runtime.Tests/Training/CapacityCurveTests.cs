@@ -23,6 +23,12 @@ public sealed class CapacityCurveTests : IDisposable
             Metric = "log_loss",
             TrainerName = "LightGbm",
             TrainDataPath = "synthetic.csv",
+            Hyperparameters = new Dictionary<string, string>
+            {
+                ["leaves"] = "16", ["iterations"] = defaultCapacity.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["min_examples_per_leaf"] = "3", ["learning_rate"] = "0.3", ["threads"] = "1",
+            },
+            CapacityHyperparameter = "iterations",
             ProjectDirectory = project,
             Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.Holdout, HoldoutFraction = 0.3, Seed = 3 },
             Columns = [.. Enumerable.Range(0, 5).Select(i => new ColumnInfo($"x{i}", i, $"X{i}", ColumnKind.Numeric, ColumnRole.Feature, false)),

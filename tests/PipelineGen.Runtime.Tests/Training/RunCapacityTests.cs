@@ -42,8 +42,8 @@ public sealed class RunCapacityTests : IDisposable
         Assert.Equal("curve", capacity.Source);
         Assert.Equal(1, capacity.SpecValue);
         Assert.True(capacity.Used > 1, capacity.Reason);
-        // The model was really fitted at that capacity: the card reads the fitted trainer's options.
-        Assert.Equal(capacity.Used.ToString(System.Globalization.CultureInfo.InvariantCulture), card.Trainer.Hyperparameters["NumberOfIterations"]);
+        // The card lists the capacity the model was fitted at under the spec's name, not the settings' own 1.
+        Assert.Equal(capacity.Used.ToString(System.Globalization.CultureInfo.InvariantCulture), card.Trainer.Hyperparameters["iterations"]);
         Assert.Contains($"Capacity for the final model: NumberOfIterations={capacity.Used} instead of the spec's 1", output);
         Assert.Contains($"Capacity: NumberOfIterations={capacity.Used} (curve)", File.ReadAllText(ModelCard.MarkdownPath(ModelStore.Resolve(ModelStore.DefaultModelPath(Pipeline(CapacityMode.Auto).Settings)))));
     }
@@ -56,7 +56,7 @@ public sealed class RunCapacityTests : IDisposable
         Assert.True(exit == 0, output + error);
         var capacity = Assert.IsType<CapacityChoice>(card.Capacity);
         Assert.Equal(("pinned", 1), (capacity.Source, capacity.Used));
-        Assert.Equal("1", card.Trainer.Hyperparameters["NumberOfIterations"]);
+        Assert.Equal("1", card.Trainer.Hyperparameters["iterations"]);
         Assert.Contains("model.capacity is 'pinned' in the spec, so NumberOfIterations=1 is kept; the curve (5-fold", capacity.Reason);
         Assert.Contains("Capacity for the final model: model.capacity is 'pinned'", output);
     }

@@ -22,6 +22,9 @@ internal class TitanicTestPipeline(string projectDirectory, string? testDataPath
         TrainDataPath = "titanic_train.csv",
         TestDataPath = testDataPath,
         SpecHash = SpecHash,
+        // As generated settings declare them (spec names): the card and the runs read these, not the trainer object.
+        Hyperparameters = Declared(iterations: 40),
+        CapacityHyperparameter = "iterations",
         ProjectDirectory = projectDirectory,
         Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.Holdout, HoldoutFraction = 0.25, Seed = 7 },
         Columns =
@@ -64,6 +67,13 @@ internal class TitanicTestPipeline(string projectDirectory, string? testDataPath
 
     public string CapacityParameter => "NumberOfIterations";
     public virtual int DefaultCapacity => 40;
+
+    /// <summary>The hyperparameters <see cref="BuildTrainer(MLContext, int)"/> sets, by spec name, at <paramref name="iterations"/>.</summary>
+    public static IReadOnlyDictionary<string, string> Declared(int iterations) => new Dictionary<string, string>
+    {
+        ["leaves"] = "8", ["iterations"] = iterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["min_examples_per_leaf"] = "5", ["learning_rate"] = "0.2", ["threads"] = "1",
+    };
 
     public IEstimator<ITransformer> BuildTrainer(MLContext ml, int capacity) =>
         ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options

@@ -20,6 +20,8 @@ internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipe
         Tuning = tuning;
         Settings = Settings with { SpecHash = SpecHash }; // as generated settings carry it
         _overrides = overrides ?? new Dictionary<string, double>();
+        // As generated WithHyperparameters does: the trial's values are declared in its settings.
+        if (overrides is not null) Settings = TrialConfiguration.Apply(Settings, tuning, overrides);
         if (kfold)
             Settings = Settings with { Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.KFold, Folds = 4, Seed = 7 } };
     }

@@ -109,10 +109,10 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Contains("The final model is trained with the winner", run.Output);
         var winnerLeaves = int.Parse(System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(_project, "pipeline.lock.yaml")), @"\n  leaves: (\d+)").Groups[1].Value);
         Assert.NotEqual(8, winnerLeaves); // else this test could not tell the winner from the spec's value
-        // The saved model was fitted with the winner's leaves, not the spec's 8: the card reads the fitted trainer's options.
+        // The saved model was fitted with the winner's leaves, not the spec's 8, and the card (from the trial's settings) says so.
         var card = ModelCard.TryRead(ModelStore.DefaultModelPath(pipeline.Settings));
         Assert.NotNull(card);
-        Assert.Equal(winnerLeaves.ToString(System.Globalization.CultureInfo.InvariantCulture), card!.Trainer.Hyperparameters["NumberOfLeaves"]);
+        Assert.Equal(winnerLeaves.ToString(System.Globalization.CultureInfo.InvariantCulture), card!.Trainer.Hyperparameters["leaves"]);
         Assert.Contains(pipeline.BuiltLeaves, leaves => leaves == winnerLeaves);
         // Step 2 measured the spec's hyperparameters, so the card must not present those metrics as this model's.
         Assert.Null(card.Metrics);

@@ -54,7 +54,8 @@ internal sealed class EnsemblePipeline : IBlendPipeline
         {
             var member = Members[i];
             string prefix = string.Create(CultureInfo.InvariantCulture, $"member{i + 1:00}.");
-            var trainer = ModelInspector.DescribeTrainer(Settings.TrainerName, Inner.WithHyperparameters(member.Configuration).BuildTrainer(ml));
+            // The member's settings carry its trial values (TrialConfiguration.Apply): described by spec names, no reflection.
+            var trainer = TrainerHyperparameters.Describe(Inner.WithHyperparameters(member.Configuration));
             entries[prefix + "weight"] = member.Weight.ToString("0.####", CultureInfo.InvariantCulture);
             entries[prefix + "values"] = member.Configuration.Describe(space);
             entries[prefix + "trainer"] = trainer.Type ?? trainer.Name;
