@@ -8,13 +8,14 @@ using PipelineGen.Runtime.Tuning;
 // Usage: PipelineGen.FaultHost <project dir> <command> [options]   e.g.  ... /tmp/pg-train-x train
 // PIPELINEGEN_FAULTHOST_ITERATIONS sets the LightGBM iterations (default 40), so a test can make the fit last long
 // enough to be killed in the middle of it. The 'tune' command runs the tunable stand-in (leaves, learning_rate), so a
-// test can run a real study in a process whose file size is limited (a full disk while journaling).
+// test can run a real study in a process whose file size is limited (a full disk while journaling); 'tune-worker' and
+// 'tune-trial' (the worker processes of 'tune --workers') run it too.
 if (args.Length < 2)
 {
     Console.Error.WriteLine("usage: PipelineGen.FaultHost <project dir> <command> [options]");
     return 2;
 }
-IPipelineDefinition pipeline = args[1] == "tune"
+IPipelineDefinition pipeline = args[1] is "tune" or "tune-worker" or "tune-trial"
     ? new TunableTitanicPipeline(args[0], new TuningSettings
     {
         Strategy = "random",

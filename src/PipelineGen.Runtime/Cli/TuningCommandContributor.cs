@@ -101,6 +101,28 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
             return ExitCodes.Ok;
         });
         root.Subcommands.Add(trial);
+
+        // The worker side of --workers: a persistent process serving trial after trial (JSON lines on stdin/stdout, see
+        // TrialWorker) until its stdin ends, i.e. the study is over or the tune process is gone. Not for users, so hidden.
+        var worker = new Command("tune-worker", "Serve tuning trials from stdin (used by 'tune --workers').") { Hidden = true };
+        worker.SetAction(parse =>
+        {
+            if (services.Pipeline is not ITunablePipeline tunable)
+            {
+                services.Error.WriteLine("error: this pipeline has no 'tune' section.");
+                return ExitCodes.BadInput;
+            }
+            // The answers go to the real stdout; anything else the process prints is moved to stderr, off the protocol.
+            var protocol = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false)) { AutoFlush = true };
+            Console.SetOut(Console.Error);
+            using var input = new StreamReader(Console.OpenStandardInput(), System.Text.Encoding.UTF8);
+            // Stdin ending in the middle of a trial: the tune process is gone, nobody will read the result; end now
+            // (not Environment.Exit, which would wait behind the fitting thread).
+            TrialWorker.Serve(tunable, input, protocol, () => System.Diagnostics.Process.GetCurrentProcess().Kill());
+            protocol.Flush();
+            return ExitCodes.Ok;
+        });
+        root.Subcommands.Add(worker);
     }
 
     /// <summary>

@@ -204,7 +204,7 @@ internal static class PipelineTuner
             studyResult = RunHalving(pipeline, options, halving, sampler, study, space, journal!, trials, workDir, searchFile, metric, oofDir);
         else if (options.Workers is { } workers)
         {
-            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir };
+            using var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir };
             studyResult = StudyRunner.RunAsync(study, space, sampler, journal!, trials, options.Time, workers,
                 (number, config, ct) => { options.TrialStarted?.Invoke(number); return executor.Execute(number, config, ct); }, options.Progress, options.Cancellation,
                 killRunningAtDeadline: true).GetAwaiter().GetResult();
@@ -295,9 +295,12 @@ internal static class PipelineTuner
         // Ensemble candidates of halving / Hyperband: only evaluations at the full budget (the last rung of a bracket)
         // write out-of-fold predictions; a low rung's model saw a fraction of the rows and is not a comparable member.
         HalvingRunner.BudgetedTrialExecutor execute;
-        if (options.Workers is not null)
+        // Persistent worker processes, ended when the study is over (see ProcessTrialExecutor).
+        using var executor = options.Workers is not null
+            ? new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir }
+            : null;
+        if (executor is not null)
         {
-            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir };
             execute = (n, c, f, ct) => { options.TrialStarted?.Invoke(n); return executor.Execute(n, c, f, ct); };
         }
         else

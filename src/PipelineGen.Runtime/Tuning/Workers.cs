@@ -1,15 +1,17 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
-using PipelineGen.Runtime.Evaluation;
 
 namespace PipelineGen.Runtime.Tuning;
 
-/// <summary>What a worker process evaluates: written as JSON by the study, read by the hidden <c>tune-trial</c> command.</summary>
+/// <summary>What a worker process evaluates: one JSON line to a <c>tune-worker</c>'s stdin (or a file for <c>tune-trial</c>).</summary>
 internal sealed record TrialRequest(Dictionary<string, double> Params, string Data, int? Seed, string Metric, string? OutOfFoldPath = null, double? Fraction = null);
 
-/// <summary>What a worker process answers (a file, written atomically): the outcome, or the error of a failed trial.</summary>
-internal sealed record TrialResponse(double? Value, double? StdDev, int Splits, string? Error);
+/// <summary>
+/// What a worker process answers (a marked stdout line, or a file written atomically): the outcome, or the error of a
+/// failed trial, and the id of the process that ran it.
+/// </summary>
+internal sealed record TrialResponse(double? Value, double? StdDev, int Splits, string? Error, int? WorkerPid = null);
 
 /// <summary>
 /// How to start this same program again as a worker: the running executable (or <c>dotnet app.dll</c>) and the
@@ -32,14 +34,30 @@ internal sealed record WorkerCommand(string FileName, IReadOnlyList<string> Pref
 }
 
 /// <summary>
-/// Runs each trial in a child process of the same program (<c>tune-trial --request f --result g</c>). ML.NET holds a
-/// process-wide lock around LightGBM fits and a running Fit cannot be cancelled: separate processes run in parallel and
-/// can be ended when the time budget runs out. A worker that dies (a native crash) fails its trial, not the study.
+/// Runs trials in persistent child processes of the same program (<c>tune-worker</c>, see <see cref="TrialWorker"/>):
+/// a worker is started when a trial finds none idle and then serves trial after trial, so the .NET start-up, the JIT
+/// and loading the pipeline are paid once per worker, not per trial. ML.NET holds a process-wide lock around LightGBM
+/// fits and a running Fit cannot be cancelled: separate processes run in parallel and can be ended when the time budget
+/// runs out (that worker is ended; the next trial starts a new one). A worker that dies (a native crash, a kill) fails
+/// its trial, not the study. Dispose ends every worker (their stdin closes, so they return).
 /// </summary>
-internal sealed class ProcessTrialExecutor(WorkerCommand command, string workDirectory, string searchFile, int? seed, string metric)
+internal sealed class ProcessTrialExecutor(WorkerCommand command, string searchFile, int? seed, string metric) : IDisposable
 {
+    private readonly object _gate = new();
+    private readonly Stack<WorkerProcess> _idle = new();
+    private readonly HashSet<WorkerProcess> _all = [];
+    private readonly List<int> _started = [];
+    private readonly Dictionary<int, int> _trialWorkers = [];
+    private bool _disposed;
+
     /// <summary>When set, each worker writes its trial's out-of-fold predictions there (ensemble candidates; full-budget trials only).</summary>
     public string? OutOfFoldDirectory { get; init; }
+
+    /// <summary>Process ids of the workers started so far, in order (a trial ended by the budget or a crash costs one more).</summary>
+    public IReadOnlyList<int> StartedProcessIds { get { lock (_gate) return _started.ToArray(); } }
+
+    /// <summary>Which worker process answered each trial (by trial number): the process id the worker reported.</summary>
+    public IReadOnlyDictionary<int, int> TrialWorkers { get { lock (_gate) return new Dictionary<int, int>(_trialWorkers); } }
 
     public Task<TrialOutcome> Execute(int number, Configuration configuration, CancellationToken cancellation) =>
         Execute(number, configuration, null, cancellation);
@@ -47,71 +65,83 @@ internal sealed class ProcessTrialExecutor(WorkerCommand command, string workDir
     /// <summary>One trial trained on <paramref name="fraction"/> of each training fold (successive halving's rungs; null: all).</summary>
     public async Task<TrialOutcome> Execute(int number, Configuration configuration, double? fraction, CancellationToken cancellation)
     {
-        Directory.CreateDirectory(workDirectory);
-        string tag = fraction is { } f and < 1 ? $"trial-{number}-f{f.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)}" : $"trial-{number}";
-        var request = Path.Combine(workDirectory, $"{tag}.request.json");
-        var result = Path.Combine(workDirectory, $"{tag}.result.json");
-        File.Delete(result);
+        cancellation.ThrowIfCancellationRequested();
         // Out-of-fold predictions only from trials fitted on the full training folds: a low rung's are not comparable.
         string? outOfFold = OutOfFoldDirectory is null || fraction is < 1 ? null : Ensembles.OutOfFoldStore.PathOf(OutOfFoldDirectory, number);
-        await File.WriteAllTextAsync(request, JsonSerializer.Serialize(new TrialRequest(new Dictionary<string, double>(configuration), searchFile, seed, metric, outOfFold, fraction)), cancellation).ConfigureAwait(false);
-
-        var start = new ProcessStartInfo(command.FileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in command.PrefixArguments) start.ArgumentList.Add(a);
-        foreach (var a in new[] { "tune-trial", "--request", request, "--result", result }) start.ArgumentList.Add(a);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start a worker ({command.FileName}).");
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        var request = new TrialRequest(new Dictionary<string, double>(configuration), searchFile, seed, metric, outOfFold, fraction);
+        var worker = Take();
+        bool reusable = false;
         try
         {
-            await process.WaitForExitAsync(cancellation).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { /* already gone */ }
-            throw;
-        }
-        await Task.WhenAll(stdout, stderr).ConfigureAwait(false);
-        try
-        {
-            if (!File.Exists(result))
-            {
-                var last = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "no output";
-                throw new TrialFailedException($"the worker process exited with code {process.ExitCode} without a result ({last})");
-            }
-            var response = JsonSerializer.Deserialize<TrialResponse>(await File.ReadAllTextAsync(result, CancellationToken.None).ConfigureAwait(false))!;
+            var response = await worker.RunAsync(request, cancellation).ConfigureAwait(false);
+            reusable = true; // it answered: a trial the trainer rejected leaves the worker as good as before
+            lock (_gate) _trialWorkers[number] = response.WorkerPid ?? worker.Id;
             if (response.Error is not null) throw new TrialFailedException(response.Error);
             return new TrialOutcome(response.Value ?? double.NaN, response.StdDev, response.Splits);
         }
         finally
         {
-            File.Delete(request);
-            File.Delete(result);
+            Return(worker, reusable);
         }
     }
 
-    /// <summary>The worker's side: evaluate the request with the same code as an in-process trial and write the response atomically.</summary>
+    private WorkerProcess Take()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            while (_idle.TryPop(out var idle))
+            {
+                if (!idle.HasExited) return idle;
+                _all.Remove(idle); // died while idle (killed from outside): not this trial's fault
+                idle.Dispose();
+            }
+        }
+        var worker = WorkerProcess.Start(command);
+        lock (_gate)
+        {
+            _all.Add(worker);
+            _started.Add(worker.Id);
+            if (_disposed) { _all.Remove(worker); worker.Dispose(); throw new ObjectDisposedException(nameof(ProcessTrialExecutor)); }
+        }
+        return worker;
+    }
+
+    private void Return(WorkerProcess worker, bool reusable)
+    {
+        lock (_gate)
+        {
+            if (reusable && !_disposed && !worker.HasExited) { _idle.Push(worker); return; }
+            _all.Remove(worker);
+        }
+        worker.Dispose(); // ended by the budget, died, or the study is over
+    }
+
+    /// <summary>Ends every worker: idle ones by closing their stdin (they return), any other by ending its process.</summary>
+    public void Dispose()
+    {
+        WorkerProcess[] workers;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            workers = _all.ToArray();
+            _all.Clear();
+            _idle.Clear();
+        }
+        var grace = Stopwatch.StartNew();
+        foreach (var w in workers) w.Close(TimeSpan.FromSeconds(Math.Max(0, 5 - grace.Elapsed.TotalSeconds)));
+    }
+
+    /// <summary>
+    /// The hidden <c>tune-trial</c> command: one trial from a request file to a result file (written atomically), with the
+    /// same code as a persistent worker's trial. The study no longer uses it; it re-runs one trial by hand.
+    /// </summary>
     public static void Serve(ITunablePipeline pipeline, string requestPath, string resultPath)
     {
         var request = JsonSerializer.Deserialize<TrialRequest>(File.ReadAllText(requestPath))
             ?? throw new ArgumentException($"{requestPath}: not a trial request.");
-        TrialResponse response;
-        try
-        {
-            var outcome = PipelineTuner.Evaluate(pipeline, new Configuration(request.Params), request.Data, request.Seed, request.Metric, request.OutOfFoldPath, request.Fraction);
-            response = new TrialResponse(double.IsFinite(outcome.Value) ? outcome.Value : null, outcome.StdDev, outcome.Splits,
-                double.IsFinite(outcome.Value) ? null : $"the metric {request.Metric} was undefined for this configuration");
-        }
-        catch (Exception e) when (e is not (OutOfMemoryException or Data.DataValidationException))
-        {
-            int newline = e.Message.IndexOfAny(['\r', '\n']);
-            response = new TrialResponse(null, null, 0, $"{e.GetType().Name}: {(newline < 0 ? e.Message : e.Message[..newline])}");
-        }
+        var response = TrialWorker.Respond(pipeline, request);
         var temp = resultPath + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(response), new UTF8Encoding(false));
         File.Move(temp, resultPath, overwrite: true);

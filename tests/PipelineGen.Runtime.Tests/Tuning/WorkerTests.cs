@@ -57,23 +57,34 @@ public sealed class WorkerTests : IDisposable
         Assert.Equal(straight.Trials.Select(t => (t.Number, t.Configuration.Describe(Space))), resumed.Trials.Select(t => (t.Number, t.Configuration.Describe(Space))));
     }
 
-    private WorkerCommand Shell(string script) => new("/bin/sh", ["-c", script, "sh"]);
+    private static WorkerCommand Shell(string script) => new("/bin/sh", ["-c", script, "sh"]);
+
+    /// <summary>A fake persistent worker: answers every request line with <paramref name="json"/> (the tune-worker protocol).</summary>
+    private static WorkerCommand Answering(string json) =>
+        Shell($"while read -r line; do echo 'native noise without newline' | tr -d '\\n'; echo '{TrialWorker.ResultMarker}{json}'; done");
 
     [Fact]
-    public async Task Worker_processes_answer_through_the_result_file_and_a_crash_fails_only_its_trial()
+    public async Task Worker_processes_answer_on_stdout_serve_many_trials_and_a_crash_fails_only_its_trial()
     {
-        // $5 is the --result path the executor passes (sh -c script sh tune-trial --request R --result G).
-        var ok = new ProcessTrialExecutor(Shell("""echo '{"Value":0.75,"StdDev":0.02,"Splits":5,"Error":null}' > "$5" """), _dir, "search.csv", 1, "auc");
-        var outcome = await ok.Execute(0, new Configuration { ["x"] = 1 }, CancellationToken.None);
-        Assert.Equal(new TrialOutcome(0.75, 0.02, 5), outcome);
+        // The answer may follow other text on the same line (native code printing to stdout): the marker finds it.
+        using var ok = new ProcessTrialExecutor(Answering("""{"Value":0.75,"StdDev":0.02,"Splits":5,"Error":null}"""), "search.csv", 1, "auc");
+        for (int n = 0; n < 3; n++)
+            Assert.Equal(new TrialOutcome(0.75, 0.02, 5), await ok.Execute(n, new Configuration { ["x"] = 1 }, CancellationToken.None));
+        Assert.Single(ok.StartedProcessIds); // one process served the three trials
 
-        var crash = new ProcessTrialExecutor(Shell("echo 'Segmentation fault in lib_lightgbm' >&2; exit 139"), _dir, "search.csv", 1, "auc");
+        using var crash = new ProcessTrialExecutor(Shell("read -r line; echo 'Segmentation fault in lib_lightgbm' >&2; exit 139"), "search.csv", 1, "auc");
         var error = await Assert.ThrowsAsync<TrialFailedException>(() => crash.Execute(1, new Configuration { ["x"] = 1 }, CancellationToken.None));
         Assert.Equal("the worker process exited with code 139 without a result (Segmentation fault in lib_lightgbm)", error.Message);
+        // The next trial gets a new worker (this one crashes again, as it is scripted to).
+        await Assert.ThrowsAsync<TrialFailedException>(() => crash.Execute(2, new Configuration { ["x"] = 1 }, CancellationToken.None));
+        Assert.Equal(2, crash.StartedProcessIds.Distinct().Count());
 
-        var failing = new ProcessTrialExecutor(Shell("""echo '{"Value":null,"StdDev":null,"Splits":0,"Error":"InvalidOperationException: bad leaves"}' > "$5" """), _dir, "s.csv", 1, "auc");
+        using var failing = new ProcessTrialExecutor(Answering("""{"Value":null,"StdDev":null,"Splits":0,"Error":"InvalidOperationException: bad leaves"}"""), "s.csv", 1, "auc");
         Assert.Equal("InvalidOperationException: bad leaves",
             (await Assert.ThrowsAsync<TrialFailedException>(() => failing.Execute(2, new Configuration { ["x"] = 1 }, CancellationToken.None))).Message);
+        // A configuration the trainer rejects does not cost the worker: the next trial reuses it.
+        await Assert.ThrowsAsync<TrialFailedException>(() => failing.Execute(3, new Configuration { ["x"] = 1 }, CancellationToken.None));
+        Assert.Single(failing.StartedProcessIds);
     }
 
     [Fact]
@@ -82,8 +93,8 @@ public sealed class WorkerTests : IDisposable
         using var journal = new TuningJournal(Path.Combine(_dir, "t.db"));
         var study = NewStudy("t");
         journal.CreateStudy(study);
-        var fast = new ProcessTrialExecutor(Shell("""echo '{"Value":1.0,"StdDev":null,"Splits":1,"Error":null}' > "$5" """), _dir, "s.csv", 1, "rmse");
-        var slow = new ProcessTrialExecutor(Shell("sleep 60"), _dir, "s.csv", 1, "rmse");
+        using var fast = new ProcessTrialExecutor(Answering("""{"Value":1.0,"StdDev":null,"Splits":1,"Error":null}"""), "s.csv", 1, "rmse");
+        using var slow = new ProcessTrialExecutor(Shell("read -r line; sleep 60"), "s.csv", 1, "rmse");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = await StudyRunner.RunAsync(study, Space, new RandomSampler(1), journal, 10, TimeSpan.FromSeconds(3), 2,
             (n, c, ct) => n < 2 ? fast.Execute(n, c, ct) : slow.Execute(n, c, ct), null, CancellationToken.None, killRunningAtDeadline: true);

@@ -53,9 +53,12 @@ internal static class SharedTuning
         };
         StudyRunner.TrialExecutor execute;
         string? oofDir = options.Ensemble ? Ensembles.OutOfFoldStore.Directory(workDir, study.Id) : null;
-        if (options.Workers is not null)
+        // Persistent worker processes (N slots of this machine), ended when this process's share of the study is over.
+        using var executor = options.Workers is not null
+            ? new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir }
+            : null;
+        if (executor is not null)
         {
-            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir };
             execute = executor.Execute;
         }
         else
@@ -111,9 +114,11 @@ internal static class SharedTuning
             OnEvent = options.StorageEvent,
         };
         HalvingRunner.BudgetedTrialExecutor execute;
-        if (options.Workers is not null)
+        using var executor = options.Workers is not null
+            ? new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), searchFile, options.Seed, metric)
+            : null;
+        if (executor is not null)
         {
-            var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), Path.Combine(workDir, "workers"), searchFile, options.Seed, metric);
             execute = (n, c, f, ct) => { options.TrialStarted?.Invoke(n); return executor.Execute(n, c, f, ct); };
         }
         else
