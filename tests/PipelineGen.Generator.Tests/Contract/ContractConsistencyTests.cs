@@ -1,3 +1,4 @@
+using PipelineGen.Generator.Tests.Emit;
 using PipelineGen.Spec.Catalog;
 using RuntimeMetrics = PipelineGen.Runtime.Evaluation.MetricCatalog;
 

@@ -122,9 +122,9 @@ public sealed class EnsembleGateTests(Xunit.Abstractions.ITestOutputHelper log) 
         Assert.Equal("ensemble of 2 LightGbm models", card.Trainer.Name);
         Assert.Equal("0.55", card.Trainer.Hyperparameters["member01.weight"]);
         Assert.Equal("leaves=32, learning_rate=0.4", card.Trainer.Hyperparameters["member02.values"]);
-        Assert.Equal("32", card.Trainer.Hyperparameters["member02.NumberOfLeaves"]);
-        Assert.Equal("3", card.Trainer.Hyperparameters["member01.NumberOfLeaves"]);
-        Assert.DoesNotContain("NumberOfLeaves", card.Trainer.Hyperparameters.Keys);
+        Assert.Equal("32", card.Trainer.Hyperparameters["member02.leaves"]);
+        Assert.Equal("3", card.Trainer.Hyperparameters["member01.leaves"]);
+        Assert.DoesNotContain("leaves", card.Trainer.Hyperparameters.Keys);
         Assert.Null(card.Capacity);
         Assert.Contains("ensemble of 2 LightGbm models", card.ToMarkdown());
 
@@ -146,8 +146,8 @@ public sealed class EnsembleGateTests(Xunit.Abstractions.ITestOutputHelper log) 
         Assert.Null(card.Capacity);
         Assert.Contains(notes, n => n.Contains("the capacity choice NumberOfIterations=80 (curve) is not applied", StringComparison.Ordinal));
         // The members kept the pipeline's own 40 iterations.
-        Assert.Equal("40", card.Trainer.Hyperparameters["member01.NumberOfIterations"]);
-        Assert.Equal("40", card.Trainer.Hyperparameters["member02.NumberOfIterations"]);
+        Assert.Equal("40", card.Trainer.Hyperparameters["member01.iterations"]);
+        Assert.Equal("40", card.Trainer.Hyperparameters["member02.iterations"]);
     }
 
     [Fact]
