@@ -184,7 +184,7 @@ public sealed class EnsembleGateTests(Xunit.Abstractions.ITestOutputHelper log) 
             var runs = store.List(10).Where(r => r.Step == "train").ToArray(); // newest first
             Assert.Equal("ensemble of 2 LightGbm models (weighted blend of the members' predictions (EnsembleModel))", runs[0].Context!.Trainer);
             Assert.Equal("0.45", runs[0].Context!.Hyperparameters["member02.weight"]);
-            Assert.Equal("LightGbm (LightGbmBinaryTrainer)", runs[1].Context!.Trainer);
+            Assert.Equal("LightGbm", runs[1].Context!.Trainer); // the single configuration, by spec name (TrainerLabel)
         }
 
         // 'gates: []' has train measure the blend itself: the card then holds the blend's metrics, said so.
