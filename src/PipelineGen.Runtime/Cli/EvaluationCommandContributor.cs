@@ -67,15 +67,25 @@ internal sealed class EvaluationCommandContributor : ICommandContributor
     public static int Run(CommandServices services, EvaluationOptions options, StepRecord record, out EvaluationResult result, bool perSplit = false)
     {
         bool includeModel = options.IncludeModel;
+        // With an ensemble pinned in the lock file, train fits the blend: evaluate measures that blend (each member fitted
+        // on every split's training rows), not the pipeline's single configuration, so its numbers are about the model
+        // train makes and train can take them for the card.
+        IPipelineDefinition pipeline = includeModel && Tuning.Ensembles.PinnedEnsembleTraining.Pipeline(services.Pipeline) is { } blend
+            ? blend : services.Pipeline;
+        if (pipeline is Tuning.Ensembles.EnsemblePipeline pinned)
+        {
+            record.ContextPipeline = pinned; // the run records the blend's trainer entry, as train does
+            services.Output.WriteLine($"Evaluating the ensemble pinned in the lock file ({pinned.Summary}): on every split each member is fitted on the training rows and the blend is scored.");
+        }
         result = services.WithProgress(includeModel ? "Evaluating" : "Evaluating the baseline", report =>
-            Evaluator.Evaluate(services.Pipeline, options with { CollectForReport = includeModel, Progress = p => report(p.Completed, p.Total, p.Split) }));
+            Evaluator.Evaluate(pipeline, options with { CollectForReport = includeModel, Progress = p => report(p.Completed, p.Total, p.Split) }));
 
         foreach (var (name, value) in result.Parameters()) record.Parameters[name] = value;
         record.Metrics.AddRange(ToRunMetrics(result));
         EvaluationReportWriter.Write(services.Console, result, perSplit: perSplit);
 
         if (!includeModel) return ExitCodes.Ok;
-        WriteHtml(services, result, record.RunId);
+        WriteHtml(services, result, record.RunId, pipeline);
         var verdict = result.Comparison!.Verdict;
         record.Outcome = verdict switch
         {
@@ -91,7 +101,7 @@ internal sealed class EvaluationCommandContributor : ICommandContributor
     /// Writes the HTML evaluation report beside the explore report and prints where it is; stores what the report shows
     /// with the context it was measured in (<see cref="Training.StoredEvaluation"/>), so a later <c>test</c> can add its look.
     /// </summary>
-    public static string WriteHtml(CommandServices services, EvaluationResult result, string? runId = null)
+    public static string WriteHtml(CommandServices services, EvaluationResult result, string? runId = null, IPipelineDefinition? evaluated = null)
     {
         var path = EvaluationHtml.DefaultPath(services.Pipeline.Settings);
         EvaluationHtml.Write(result, path);
@@ -99,7 +109,7 @@ internal sealed class EvaluationCommandContributor : ICommandContributor
         var storedPath = Training.StoredEvaluation.DefaultPath(services.Pipeline.Settings);
         try
         {
-            var context = RunContext.Of(services.Pipeline, result.DataPath).ToEvaluationContext(runId);
+            var context = RunContext.Of(evaluated ?? services.Pipeline, result.DataPath).ToEvaluationContext(runId);
             Training.StoredEvaluation.Of(result, context).Write(storedPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -257,7 +257,9 @@ internal sealed class TrainingCommandContributor : ICommandContributor
             // one, which train then reports as measured for a different pipeline (the card says "not evaluated").
             var evaluations = store.List(limit: 200, pipeline: services.Pipeline.Settings.Name)
                 .Where(r => r.Step == "evaluate" && r.Metrics.Any(m => m.Role == "model")).ToArray();
-            var current = evaluations.Length == 0 ? null : RunContext.Of(services.Pipeline).ToEvaluationContext(null);
+            // With an ensemble pinned, what train makes is the blend: look for an evaluate run of the blend.
+            IPipelineDefinition trained = PipelineGen.Runtime.Tuning.Ensembles.PinnedEnsembleTraining.Pipeline(services.Pipeline) as IPipelineDefinition ?? services.Pipeline;
+            var current = evaluations.Length == 0 ? null : RunContext.Of(trained).ToEvaluationContext(null);
             run = evaluations.FirstOrDefault(r => r.Context is { } c && c.ToEvaluationContext(r.Id).DifferencesTo(current!).Count == 0)
                 ?? evaluations.FirstOrDefault();
         }

@@ -102,7 +102,7 @@ internal static class TrainStep
             {
                 // An evaluate run measures the pipeline's single configuration; say so rather than list every member's options as "differences".
                 notEvaluated = ensemble is not null && measured.Trainer?.StartsWith("ensemble ", StringComparison.Ordinal) != true
-                    ? $"The evaluation found{(measured.RunId is null ? "" : $" (run {measured.RunId})")} measured a single configuration ({measured.Trainer ?? "trainer not recorded"}), not this ensemble ({ensemble.Summary}); 'evaluate' does not measure the blend. Declare gates (even 'gates: []') to have train measure the ensemble itself on the spec's protocol."
+                    ? $"The evaluation found{(measured.RunId is null ? "" : $" (run {measured.RunId})")} measured a single configuration ({measured.Trainer ?? "trainer not recorded"}), not this ensemble ({ensemble.Summary}); run 'evaluate' again (with the ensemble pinned it measures the blend), or declare gates (even 'gates: []') to have train measure the ensemble itself on the spec's protocol."
                     : $"The evaluation found{(measured.RunId is null ? "" : $" (run {measured.RunId})")} was measured for a different pipeline: {string.Join("; ", differences)}.";
                 evaluation = null;
             }

@@ -176,7 +176,7 @@ public sealed class EnsembleGateTests(Xunit.Abstractions.ITestOutputHelper log) 
         var card = ModelCard.TryRead(modelPath)!;
         Assert.Null(card.Metrics);
         Assert.Null(card.EvaluationRunId);
-        Assert.Contains("not this ensemble (2 members, weights 0.55/0.45); 'evaluate' does not measure the blend", card.NotEvaluatedReason);
+        Assert.Contains("not this ensemble (2 members, weights 0.55/0.45); run 'evaluate' again", card.NotEvaluatedReason);
         Assert.Contains("This model was not evaluated.", card.ToMarkdown());
         // The run store records the blend as what determined the train run, not the single configuration.
         using (var store = new PipelineGen.Runtime.Runs.RunStore(PipelineGen.Runtime.Runs.RunStore.DefaultPath(new PinnedTitanic(_project, null, true).Settings)))
@@ -196,6 +196,18 @@ public sealed class EnsembleGateTests(Xunit.Abstractions.ITestOutputHelper log) 
         Assert.Contains("with this very ensemble", card.EvaluationNote);
         var plain = new PinnedTitanic(_project, null, pinned: false);
         double blend = PerSplit(plain, (ml, rows) => EnsembleBuilder.Fit(plain, Members, ml, rows), Auc).Average();
+        Assert.Equal(blend, card.Metrics!["auc"].Mean, 9);
+
+        // With the ensemble pinned, 'evaluate' measures the blend (not the single configuration), and train then takes
+        // that evaluate run for the card: the same number on every split as the blend computed here.
+        var evaluatedBlend = Cli(new PinnedTitanic(_project, null, pinned: true), "evaluate");
+        Assert.True(evaluatedBlend.Exit is 0 or 1, evaluatedBlend.Output + evaluatedBlend.Error);
+        Assert.Contains("Evaluating the ensemble pinned in the lock file (2 members, weights 0.55/0.45)", evaluatedBlend.Output);
+        var trainedAfter = Cli(new PinnedTitanic(_project, null, pinned: true), "train");
+        Assert.True(trainedAfter.Exit == 0, trainedAfter.Output + trainedAfter.Error);
+        card = ModelCard.TryRead(modelPath)!;
+        Assert.True(card.NotEvaluatedReason is null, card.NotEvaluatedReason);
+        Assert.NotNull(card.EvaluationRunId);
         Assert.Equal(blend, card.Metrics!["auc"].Mean, 9);
     }
 
