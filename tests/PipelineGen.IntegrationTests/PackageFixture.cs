@@ -11,7 +11,12 @@ public sealed class PackageFixture : IDisposable
     public PackageFixture()
     {
         RepositoryRoot = FindRepositoryRoot();
-        Version = "0.1.0-it" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        // xUnit runs the classes that share this fixture type (BuildIntegrationTests, OnnxBuildIntegrationTests) in
+        // parallel, each with its own instance constructed at the same moment: time + PID alone gave both the same
+        // version, hence the same Root, and the first Dispose deleted the feed the other class was still restoring
+        // from (NU1301, DirectoryNotFound). A random part makes every instance's version, Root and feed its own.
+        Version = "0.1.0-it" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + Environment.ProcessId.ToString(CultureInfo.InvariantCulture)
+            + "." + UniquePart();
         Root = Path.Combine(Path.GetTempPath(), "pg-integration", Version);
         Feed = Path.Combine(Root, "feed");
         Directory.CreateDirectory(Feed);
@@ -25,6 +30,12 @@ public sealed class PackageFixture : IDisposable
         Pack("src/PipelineGen.Predictor/PipelineGen.Predictor.csproj");
         Pack("src/PipelineGen.Export/PipelineGen.Export.csproj");
     }
+
+    /// <summary>
+    /// Eight hex digits from a Guid, prefixed with a letter: a SemVer prerelease identifier that is alphanumeric, so it
+    /// can never be a numeric identifier with a leading zero (invalid SemVer) whatever the digits are.
+    /// </summary>
+    internal static string UniquePart() => "r" + Guid.NewGuid().ToString("N")[..8];
 
     public string RepositoryRoot { get; }
     public string Version { get; }

@@ -16,7 +16,10 @@ public sealed class TaskPackageFixture : IDisposable
     public TaskPackageFixture()
     {
         RepositoryRoot = FindRepositoryRoot();
-        var version = "0.1.0-tp" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        // Unique per instance, not just per second and process: fixture instances of parallel classes are made at the
+        // same moment, and a shared Root would be deleted under the other's feet by the first Dispose (PackageFixture).
+        var version = "0.1.0-tp" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + Environment.ProcessId.ToString(CultureInfo.InvariantCulture)
+            + "." + PackageFixture.UniquePart();
         Root = Path.Combine(Path.GetTempPath(), "pg-task-package", version);
         var feed = Path.Combine(Root, "feed");
         Directory.CreateDirectory(feed);
