@@ -42,7 +42,7 @@ internal sealed record RunContext(
         var path = dataPath is null ? settings.ResolvePath(settings.TrainDataPath)
             : Path.IsPathRooted(dataPath) || File.Exists(dataPath) ? Path.GetFullPath(dataPath) : settings.ResolvePath(dataPath);
         // A blend has no single trainer: its entry lists every member (the card's trainer entry says the same).
-        var trainer = pipeline is Training.IBlendPipeline blend ? blend.DescribeBlend(new Microsoft.ML.MLContext(seed: settings.Seed))
+        var trainer = pipeline is Training.IBlendPipeline blend ? blend.DescribeBlend()
             : Training.TrainerHyperparameters.Describe(pipeline);
         var preparation = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {

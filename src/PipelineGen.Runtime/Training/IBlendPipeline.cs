@@ -9,7 +9,7 @@ namespace PipelineGen.Runtime.Training;
 internal interface IBlendPipeline : IPipelineDefinition
 {
     /// <summary>The card's trainer entry for the blend: named as one, with every member's weight, values and options.</summary>
-    TrainerDescription DescribeBlend(Microsoft.ML.MLContext ml);
+    TrainerDescription DescribeBlend();
 
     /// <summary>"2 members, weights 0.55/0.45": for notes.</summary>
     string Summary { get; }

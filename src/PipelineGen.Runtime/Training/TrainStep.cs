@@ -89,7 +89,7 @@ internal static class TrainStep
         options.Phase?.Invoke("describing and saving the model");
         var dataSha = FileHash.Sha256(dataPath);
         var evidence = gateMeasurement is null ? null : Gates.ModelEvidence.Of(gateMeasurement.Evaluation, dataSha);
-        var trainer = ensemble is not null ? ensemble.DescribeBlend(ml)
+        var trainer = ensemble is not null ? ensemble.DescribeBlend()
             : TrainerHyperparameters.Describe(pipeline, adjustable is not null ? capacity!.Used : null);
 
         // Metrics go in the card only when they were measured for this spec, these data and these hyperparameters.

@@ -46,7 +46,7 @@ internal sealed class EnsemblePipeline : IBlendPipeline
     /// The card's trainer entry for the blend: named as an ensemble, with every member's weight, its values in the search
     /// space (as the lock file writes them) and its trainer's full options, in member order.
     /// </summary>
-    public TrainerDescription DescribeBlend(MLContext ml)
+    public TrainerDescription DescribeBlend()
     {
         var space = new SearchSpace(Inner.Tuning.Space);
         var entries = new Dictionary<string, string>(StringComparer.Ordinal); // insertion order: member by member
