@@ -137,8 +137,10 @@ internal sealed partial class TuningJournal : IDisposable
         }
         using var insert = _connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO trials (study_id, number, params, state, value, std, splits, error, duration_ms, finished_utc, budget) VALUES ($study, $n, $params, $state, $value, $std, $splits, $error, $duration, $finished, $budget)";
+        insert.CommandText = "INSERT INTO trials (study_id, number, params, state, value, std, splits, error, duration_ms, finished_utc, budget, worker_id) VALUES ($study, $n, $params, $state, $value, $std, $splits, $error, $duration, $finished, $budget, $worker)";
         insert.Parameters.AddWithValue("$budget", (object?)trial.Budget ?? DBNull.Value);
+        // Null in a single-process study; a shared halving worker's stopped verdict keeps its worker, as in PostgreSQL.
+        insert.Parameters.AddWithValue("$worker", (object?)trial.WorkerId ?? DBNull.Value);
         insert.Parameters.AddWithValue("$study", studyId);
         insert.Parameters.AddWithValue("$n", trial.Number);
         insert.Parameters.AddWithValue("$params", JsonSerializer.Serialize(new SortedDictionary<string, double>(trial.Configuration, StringComparer.Ordinal)));

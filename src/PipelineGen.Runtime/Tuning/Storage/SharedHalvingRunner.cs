@@ -95,7 +95,15 @@ internal static class SharedHalvingRunner
                     if (result.State == "stopped") reason = StopReason.TimeBudget;
                     bool recorded = SharedStudyRunner.Retrying(() => storage.FinishRung(study.Id, worker.Id, result), $"record trial {trial + 1} rung {result.Rung + 1}", options);
                     if (!recorded) options.OnEvent?.Invoke($"trial {trial + 1} rung {result.Rung + 1} was not this worker's claim any more (or its rung was promoted without it); its result was not recorded");
-                    else { mine++; onRung?.Invoke(result.ToResult()); }
+                    else
+                    {
+                        mine++;
+                        onRung?.Invoke(result.ToResult());
+                        // A stopped rung is never judged (it is not done, and no claim follows the deadline), so no promotion
+                        // gives its trial a verdict: record the one the single-process runner records (HalvingRunner.ResultOf).
+                        if (result.State == "stopped")
+                            SharedStudyRunner.Retrying(() => { storage.Append(study.Id, StoppedVerdict(result, worker.Id)); return 0; }, $"record trial {trial + 1} as stopped", options);
+                    }
                 }
             }
         }
@@ -113,6 +121,13 @@ internal static class SharedHalvingRunner
         return final with { NewTrials = final.Trials.Count(t => t.WorkerId == worker.Id) };
     }
 
+    /// <summary>
+    /// The trial verdict of a rung evaluation the study's time budget ended, as the single-process runner records it:
+    /// <c>stopped</c>, no value, the rung's share of the rows as its budget (null at the full folds), and its worker.
+    /// </summary>
+    internal static TrialRecord StoppedVerdict(RungRow stopped, string workerId) =>
+        SharedStudyRunner.Stopped(stopped.Trial, stopped.Configuration, stopped.Duration) with { Budget = stopped.Fraction >= 1 ? null : stopped.Fraction, WorkerId = workerId };
+
     private static RungRow Result(StudyInfo study, RungRow row, Task<TrialOutcome> task, TimeSpan elapsed, CancellationToken cancellation, CancellationTokenSource deadline)
     {
         try
@@ -124,7 +139,7 @@ internal static class SharedHalvingRunner
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && deadline.IsCancellationRequested)
         {
-            return row with { State = "stopped", Error = "stopped by the time budget", Duration = elapsed };
+            return row with { State = "stopped", Error = SharedStudyRunner.Stopped(row.Trial, row.Configuration, elapsed).Error, Duration = elapsed };
         }
         catch (OperationCanceledException) { throw; }
         catch (Exception e) when (e is not (OutOfMemoryException or Data.DataValidationException))

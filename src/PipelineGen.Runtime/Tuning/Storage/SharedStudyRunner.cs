@@ -176,7 +176,7 @@ internal static class SharedStudyRunner
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && deadline.IsCancellationRequested)
         {
-            return StudyRunner.Stopped(number, config, elapsed);
+            return Stopped(number, config, elapsed);
         }
         catch (OperationCanceledException) { throw; }
         catch (Exception e) when (e is not (OutOfMemoryException or Data.DataValidationException))
@@ -184,6 +184,16 @@ internal static class SharedStudyRunner
             return new TrialRecord(number, config, "failed", null, null, 0, e is TrialFailedException ? FirstLine(e.Message) : $"{e.GetType().Name}: {FirstLine(e.Message)}", elapsed);
         }
     }
+
+    /// <summary>
+    /// A trial (or rung evaluation) the time budget of a shared study ended: <see cref="StudyRunner.Stopped"/>, but nothing
+    /// runs it again, since the budget is the study's (from its creation) and a worker joining after it claims nothing.
+    /// </summary>
+    internal static TrialRecord Stopped(int number, Configuration configuration, TimeSpan ran) =>
+        StudyRunner.Stopped(number, configuration, ran) with
+        {
+            Error = $"stopped by the time budget after {ran.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} s (not a failure of the configuration; the shared study's time budget is over, so no worker runs it again)",
+        };
 
     /// <summary>
     /// A storage call retried over about one heartbeat timeout (a dropped connection, a restarting server). When it
