@@ -7,34 +7,6 @@ using Spectre.Console;
 
 namespace PipelineGen.Runtime.Cli;
 
-/// <summary>Adds an area's commands to the host. Register an implementation in <see cref="PipelineApp"/>'s contributor list.</summary>
-public interface ICommandContributor
-{
-    void Contribute(RootCommand root, CommandServices services);
-}
-
-/// <summary>Exit codes shared by every command (see the brief): 0 ok, 1 a check failed, 2 bad input.</summary>
-internal static class ExitCodes
-{
-    public const int Ok = PipelineGen.Shared.ContractNames.ExitOk, CheckFailed = PipelineGen.Shared.ContractNames.ExitCheckFailed,
-        BadInput = PipelineGen.Shared.ContractNames.ExitBadInput;
-}
-
-/// <summary>What a running step reports for the run store. Set what applies; the host records it when the step ends.</summary>
-internal sealed class StepRecord
-{
-    public SortedDictionary<string, string> Parameters { get; } = new(StringComparer.Ordinal);
-    public List<RunMetric> Metrics { get; } = [];
-    /// <summary>Null: derived from the exit code (ok, check-failed, bad-input).</summary>
-    public string? Outcome { get; set; }
-    public string? Message { get; set; }
-    /// <summary>Set by the host before the step runs, so the step can print it.</summary>
-    public string RunId { get; internal set; } = "";
-    /// <summary>What the step fitted when it is not the command's pipeline (a pinned ensemble): the run's recorded trainer and
-    /// hyperparameters are then its own. Null: the command's pipeline.</summary>
-    public IPipelineDefinition? ContextPipeline { get; set; }
-}
-
 /// <summary>
 /// What commands share: the pipeline, the output (plain writers and a Spectre console that has no colour or animation
 /// when output is redirected), the common options, and <see cref="RunStep"/> which times a step, turns bad input into
@@ -156,77 +128,4 @@ public sealed class CommandServices
         line.Phase("started");
         return work((done, total, what) => line.Phase($"{done}/{total} done, last {what}"));
     }
-}
-
-/// <summary>Options several commands share. One instance each, added to every command that takes it.</summary>
-internal sealed class CommonOptions
-{
-    public Option<string?> Data { get; } = new("--data")
-    {
-        Description = "Data file to use instead of the spec's training data (relative to the current directory).",
-    };
-
-    public Option<int?> Seed { get; } = new("--seed")
-    {
-        Description = "Seed for splits and training (default: the spec's). The same seed gives identical numbers.",
-    };
-
-    public Option<int?> Folds { get; } = new("--folds") { Description = "Number of folds for kfold and repeated-kfold." };
-
-    public Option<int?> Repeats { get; } = new("--repeats") { Description = "Repeats for repeated-kfold (reshuffled each repeat)." };
-
-    public Option<double?> HoldoutFraction { get; } = new("--holdout-fraction") { Description = "Validation share for the holdout protocol." };
-
-    public Option<string?> Protocol { get; } = CreateProtocol();
-
-    public Option<string?> BadRows { get; } = CreateBadRows();
-
-    private static Option<string?> CreateProtocol()
-    {
-        var option = new Option<string?>("--protocol") { Description = "Evaluation protocol: holdout, kfold or repeated-kfold." };
-        option.AcceptOnlyFromAmong("holdout", "kfold", "repeated-kfold", "repeated_kfold");
-        return option;
-    }
-
-    private static Option<string?> CreateBadRows()
-    {
-        var option = new Option<string?>("--bad-rows") { Description = "What to do with rows that do not parse: fail (exit 2, listing them) or skip (leave them out, counted)." };
-        option.AcceptOnlyFromAmong("fail", "skip");
-        return option;
-    }
-
-    /// <summary>Adds the evaluation options to a command.</summary>
-    public void AddEvaluationOptions(Command command)
-    {
-        command.Options.Add(Data);
-        command.Options.Add(Seed);
-        command.Options.Add(Protocol);
-        command.Options.Add(Folds);
-        command.Options.Add(Repeats);
-        command.Options.Add(HoldoutFraction);
-        command.Options.Add(BadRows);
-    }
-
-    /// <summary>The evaluation options as the typed API takes them.</summary>
-    public EvaluationOptions ReadEvaluationOptions(ParseResult parse) => new()
-    {
-        DataPath = parse.GetValue(Data),
-        Seed = parse.GetValue(Seed),
-        Folds = parse.GetValue(Folds),
-        Repeats = parse.GetValue(Repeats),
-        HoldoutFraction = parse.GetValue(HoldoutFraction),
-        Protocol = parse.GetValue(Protocol) switch
-        {
-            null => null,
-            "holdout" => EvaluationProtocol.Holdout,
-            "kfold" => EvaluationProtocol.KFold,
-            _ => EvaluationProtocol.RepeatedKFold,
-        },
-        BadRows = parse.GetValue(BadRows) switch
-        {
-            null => null,
-            "skip" => BadRowPolicy.Skip,
-            _ => BadRowPolicy.Fail,
-        },
-    };
 }

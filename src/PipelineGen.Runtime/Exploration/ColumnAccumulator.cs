@@ -2,34 +2,6 @@ using MathNet.Numerics.Statistics;
 
 namespace PipelineGen.Runtime.Exploration;
 
-/// <summary>Uniform fixed-size sample of a stream (Algorithm R), seeded so reports are reproducible.</summary>
-internal sealed class Reservoir<T>
-{
-    private readonly List<T> _items;
-    private readonly int _capacity;
-    private readonly Random _random;
-    public long Seen { get; private set; }
-
-    public Reservoir(int capacity, int seed)
-    {
-        _capacity = Math.Max(1, capacity);
-        _items = new List<T>(Math.Min(_capacity, 1024));
-        _random = new Random(seed);
-    }
-
-    public IReadOnlyList<T> Items => _items;
-    /// <summary>Every item offered is in the sample.</summary>
-    public bool IsComplete => Seen <= _capacity;
-
-    public void Offer(T item)
-    {
-        Seen++;
-        if (_items.Count < _capacity) { _items.Add(item); return; }
-        var j = _random.NextInt64(Seen);
-        if (j < _capacity) _items[(int)j] = item;
-    }
-}
-
 /// <summary>Streaming statistics of one column: bounded memory whatever the row count.</summary>
 internal sealed class ColumnAccumulator
 {
@@ -150,43 +122,4 @@ internal sealed class ColumnAccumulator
         }
         return result.Select((c, i) => new HistogramBin(lo + i * step, lo + (i + 1) * step, c * scale)).ToArray();
     }
-}
-
-/// <summary>Duplicate rows by a 64-bit FNV-1a hash of the row's cells (collisions are negligible at these sizes).</summary>
-internal sealed class DuplicateTracker(int hashCap, int maxExamples)
-{
-    private readonly Dictionary<ulong, long> _firstRow = [];
-    public long Duplicates { get; private set; }
-    public bool Exact { get; private set; } = true;
-    public List<DuplicateExample> Examples { get; } = [];
-
-    public void Add(ulong hash, long rowNumber, Func<string> render)
-    {
-        if (_firstRow.TryGetValue(hash, out var first))
-        {
-            Duplicates++;
-            if (Examples.Count < maxExamples) Examples.Add(new DuplicateExample(rowNumber, first, render()));
-        }
-        else if (_firstRow.Count < hashCap) _firstRow[hash] = rowNumber;
-        else Exact = false;
-    }
-}
-
-internal static class RowHash
-{
-    private const ulong Offset = 14695981039346656037, Prime = 1099511628211;
-
-    public static ulong Of(string s) => Append(Offset, s);
-
-    public static ulong Append(ulong hash, string s)
-    {
-        foreach (var ch in s)
-        {
-            hash = (hash ^ (byte)ch) * Prime;
-            hash = (hash ^ (byte)(ch >> 8)) * Prime;
-        }
-        return (hash ^ 0x1F) * Prime; // unit separator keeps ("ab","c") apart from ("a","bc")
-    }
-
-    public static ulong Start => Offset;
 }

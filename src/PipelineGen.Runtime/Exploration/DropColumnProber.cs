@@ -4,31 +4,6 @@ using Microsoft.ML.Trainers.LightGbm;
 
 namespace PipelineGen.Runtime.Exploration;
 
-/// <summary>One column dropped from the full model. <c>ScoreWithout</c>: the holdout metric without it;
-/// <c>ErrorRatio</c>: the model's error without the column divided by its error with every column.</summary>
-internal sealed record DropColumnProbe(string Column, double ScoreWithout, double ErrorRatio, bool Flagged)
-{
-    /// <summary>Flagged column only: other columns whose removal also passed the test. They are what the leak is decoded
-    /// with (the quantity beside a total = price × quantity), not accused themselves: without the flagged column they do not matter.</summary>
-    public IReadOnlyList<string> Partners { get; init; } = [];
-}
-
-/// <summary>
-/// The full-model probe: a model on every feature, then the same model without each of its most important columns.
-/// <c>FullScore</c> is the holdout metric with every column; a column is flagged when the full model is implausibly good
-/// (at least <c>NearPerfect</c>) and dropping that column alone multiplies its error by at least <c>MinErrorRatio</c>
-/// (or the model is at least <c>VeryGood</c> and the error grows <c>StrongErrorRatio</c>-fold) and takes it out of the
-/// near-perfect range. <c>LeftOut</c>: features the probe could not encode (free text).
-/// </summary>
-internal sealed record DropColumnSummary(string Metric, double FullScore, double NearPerfect, double MinErrorRatio, double VeryGood, double StrongErrorRatio, int TrainRows,
-    int HoldoutRows, string Trainer, IReadOnlyList<DropColumnProbe> Probes, IReadOnlyList<string> LeftOut)
-{
-    /// <summary>The metric without the flagged column; when that is still near-perfect, more columns may leak.</summary>
-    public double ScoreWithoutFlagged { get; init; } = double.NaN;
-
-    public IEnumerable<DropColumnProbe> Flagged => Probes.Where(p => p.Flagged);
-}
-
 /// <summary>
 /// Catches leaks that only show in combination, non-linearly: a regression label leaked through a product
 /// (<c>total</c> = unit price × quantity, predicting the unit price) scores modestly alone and defeats a linear joint fit,

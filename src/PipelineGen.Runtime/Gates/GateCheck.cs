@@ -22,14 +22,6 @@ internal sealed record GateResult(
     public string Short => (Passed ? "pass" : "FAIL") + ": " + Message;
 }
 
-/// <summary>What <see cref="GateCheck.Measure"/> measured: the evaluation and the per-split values of per-class and per-group gates.</summary>
-internal sealed class GateMeasurement
-{
-    public required EvaluationResult Evaluation { get; init; }
-    /// <summary>Per gate index: segment → one value per split where the segment occurred (null: undefined there).</summary>
-    public required IReadOnlyDictionary<int, Dictionary<string, List<double?>>> SegmentValues { get; init; }
-}
-
 /// <summary>
 /// Measures and checks the spec's gates on the <b>honest estimate</b>: the evaluation protocol of the spec (the same splits
 /// <c>evaluate</c> makes), with the pipeline configuration that is being trained. Absolute gates use the metric's mean over

@@ -4,38 +4,6 @@ using Microsoft.Data.Sqlite;
 
 namespace PipelineGen.Runtime.Tuning;
 
-/// <summary>What identifies a study: a resumed study must have searched the same space over the same spec and data.</summary>
-internal sealed record StudyInfo(
-    string Id, string Pipeline, string SpecHash, string DataHash, string SpaceFingerprint, string Strategy, int Seed,
-    string Metric, bool HigherIsBetter, DateTimeOffset CreatedUtc)
-{
-    /// <summary>Strategy options that change what a study measures (e.g. halving's <c>eta=3;min_fraction=0.111</c>); a resume must match them. Null for older studies.</summary>
-    public string? Options { get; init; }
-    /// <summary>A shared study's trial budget (every worker stops claiming when it is used); null for a single-process study.</summary>
-    public int? TrialBudget { get; init; }
-    /// <summary>A shared study's time budget, counted from <see cref="CreatedUtc"/> on the storage's clock; null: none.</summary>
-    public TimeSpan? TimeBudget { get; init; }
-}
-
-/// <summary>
-/// A trial as journaled. <c>State</c> is <c>complete</c> or <c>failed</c>; a failed trial has an error and no value.
-/// Successive halving adds <c>pruned</c> (stopped at a lower rung: <see cref="Budget"/> is the share of the training
-/// rows its value was measured on, not comparable with complete trials), and a trial ended by the time budget is
-/// <c>stopped</c> (not a verdict on the configuration: a resume runs it again).
-/// </summary>
-internal sealed record TrialRecord(int Number, Configuration Configuration, string State, double? Value, double? StdDev, int Splits, string? Error, TimeSpan Duration)
-{
-    public bool Failed => State == "failed";
-    /// <summary>Share of each training fold the value was measured on; null: all of it.</summary>
-    public double? Budget { get; init; }
-    /// <summary>Shared studies: failed because its worker stopped sending heartbeats (killed, machine or network lost).</summary>
-    public bool Lost { get; init; }
-    /// <summary>Shared studies: the lost trial this one runs again.</summary>
-    public int? RetryOf { get; init; }
-    /// <summary>Shared studies: the worker that ran it.</summary>
-    public string? WorkerId { get; init; }
-}
-
 /// <summary>
 /// The tuning journal: an embedded SQLite database (<c>.pipelinegen/tune.db</c>, WAL) with one row per study and one
 /// per finished trial. Each trial is inserted in its own transaction when it finishes, so a killed study loses at
