@@ -20,15 +20,7 @@ public class DenseSnapshotTests
         Assert.Contains("Layers = new int[] { 16, 8 },", text);
         Assert.Contains("public string CapacityParameter => \"Epochs\";", text);
 
-        var dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "PipelineGen.Generator.Tests.csproj"))) dir = Path.GetDirectoryName(dir)!;
-        var snapshot = Path.Combine(dir, "Snapshots", "Dense.g.cs");
-        var received = Path.Combine(dir, "Snapshots", "Dense.received.cs");
-        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1") File.WriteAllText(snapshot, text);
-        var expected = File.Exists(snapshot) ? File.ReadAllText(snapshot) : "";
-        if (expected != text) File.WriteAllText(received, text);
-        else if (File.Exists(received)) File.Delete(received);
-        Assert.True(expected == text, $"Generated code differs from {snapshot}; see {received}. If the change is intended, run with UPDATE_SNAPSHOTS=1.");
+        SnapshotFile.AssertMatches("Dense.g.cs", text);
     }
 
     [Fact]

@@ -124,16 +124,5 @@ public class DevicePredictorGenerationTests
         Assert.Contains(hints, h => h.StartsWith("IrisBoth", StringComparison.Ordinal) && !h.Contains("Device", StringComparison.Ordinal));
     }
 
-    private static void Snapshot(string file, string text)
-    {
-        var dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "PipelineGen.Generator.Tests.csproj"))) dir = Path.GetDirectoryName(dir)!;
-        var snapshot = Path.Combine(dir, "Snapshots", file);
-        var received = Path.Combine(dir, "Snapshots", Path.ChangeExtension(file, ".received.cs"));
-        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1") File.WriteAllText(snapshot, text);
-        var expected = File.Exists(snapshot) ? File.ReadAllText(snapshot) : "";
-        if (expected != text) File.WriteAllText(received, text);
-        else if (File.Exists(received)) File.Delete(received);
-        Assert.True(expected == text, $"Generated code differs from {snapshot}; see {received}. If the change is intended, run with UPDATE_SNAPSHOTS=1.");
-    }
+    private static void Snapshot(string file, string text) => SnapshotFile.AssertMatches(file, text);
 }

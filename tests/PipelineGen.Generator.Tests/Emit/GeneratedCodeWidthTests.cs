@@ -8,13 +8,13 @@ public class GeneratedCodeWidthTests
 {
     private const int Width = 120;
 
-    public static TheoryData<string> Snapshots => new(Directory.GetFiles(SnapshotDirectory, "*.g.cs").Select(Path.GetFileName).Order()!);
+    public static TheoryData<string> Snapshots => new(Directory.GetFiles(SnapshotFile.Folder, "*.g.cs").Select(Path.GetFileName).Order()!);
 
     [Theory]
     [MemberData(nameof(Snapshots))]
     public void Every_line_of_the_snapshot_fits_in_120_columns(string file)
     {
-        var lines = File.ReadAllLines(Path.Combine(SnapshotDirectory, file));
+        var lines = File.ReadAllLines(Path.Combine(SnapshotFile.Folder, file));
         Assert.NotEmpty(lines);
         var tooLong = lines.Select((line, i) => (Line: i + 1, line.Length, Text: line)).Where(l => l.Length > Width).ToList();
         Assert.True(tooLong.Count == 0,
@@ -38,17 +38,7 @@ public class GeneratedCodeWidthTests
     public void The_check_sees_a_long_line()
     {
         // The test above must be able to fail: the widest snapshot line is measured, not skipped.
-        var widest = Directory.GetFiles(SnapshotDirectory, "*.g.cs").SelectMany(File.ReadAllLines).Max(l => l.Length);
+        var widest = Directory.GetFiles(SnapshotFile.Folder, "*.g.cs").SelectMany(File.ReadAllLines).Max(l => l.Length);
         Assert.InRange(widest, 60, Width);
-    }
-
-    private static string SnapshotDirectory
-    {
-        get
-        {
-            var dir = AppContext.BaseDirectory;
-            while (!File.Exists(Path.Combine(dir, "PipelineGen.Generator.Tests.csproj"))) dir = Path.GetDirectoryName(dir)!;
-            return Path.Combine(dir, "Snapshots");
-        }
     }
 }

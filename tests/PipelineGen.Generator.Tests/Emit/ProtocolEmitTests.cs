@@ -1,4 +1,3 @@
-using System.Runtime.Loader;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using PipelineGen.Runtime;
@@ -9,23 +8,10 @@ namespace PipelineGen.Generator.Tests.Emit;
 /// <summary>evaluate.duplicates and model.capacity reach the runtime settings; a pipeline with training-only augmentation fits at a chosen capacity with its augmentation.</summary>
 public class ProtocolEmitTests
 {
-    private static IPipelineDefinition Generate(string spec, out string source)
-    {
-        var run = GeneratorHarness.Run(Path.Combine(Fixtures.TestData, "pipeline.yaml"), spec, Fixtures.TitanicSchema);
-        Assert.Empty(run.GeneratorDiagnostics);
-        source = string.Join("\n", run.Output.SyntaxTrees.Select(t => t.ToString()));
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        stream.Position = 0;
-        var assembly = new AssemblyLoadContext(null, isCollectible: false).LoadFromStream(stream);
-        return (IPipelineDefinition)Activator.CreateInstance(assembly.GetType("MyApp.TitanicPipeline")!)!;
-    }
-
     [Fact]
     public void Defaults_are_not_written_so_existing_specs_generate_the_same_code()
     {
-        var pipeline = Generate(Fixtures.TitanicSpec, out var source);
+        var pipeline = GeneratedPipelines.CreateTitanic(Fixtures.TitanicSpec, out var source);
         Assert.Equal(DuplicatePolicy.Group, pipeline.Settings.Evaluation.Duplicates);
         Assert.Equal(CapacityMode.Auto, pipeline.Settings.Capacity);
         Assert.DoesNotContain("Duplicates =", source);
@@ -41,7 +27,7 @@ public class ProtocolEmitTests
             .Replace("  trainer: lightgbm", "  trainer: lightgbm\n  capacity: pinned")
             .Replace("  missing_indicators: true", "  missing_indicators: true\n  augment: { blank_columns: [embarked], fraction: 0.3 }");
 
-        var pipeline = Generate(spec, out var source);
+        var pipeline = GeneratedPipelines.CreateTitanic(spec, out var source);
 
         Assert.Equal(DuplicatePolicy.Drop, pipeline.Settings.Evaluation.Duplicates);
         Assert.Equal(CapacityMode.Pinned, pipeline.Settings.Capacity);
@@ -64,7 +50,7 @@ public class ProtocolEmitTests
     [Fact]
     public void Settings_declare_the_spec_values_and_the_trainer_defaults_by_spec_name()
     {
-        var pipeline = Generate(Fixtures.TitanicSpec, out _);
+        var pipeline = GeneratedPipelines.CreateTitanic(Fixtures.TitanicSpec, out _);
 
         var declared = pipeline.Settings.Hyperparameters!;
         Assert.Equal(PipelineGen.Spec.Catalog.TrainerCatalog.Find("lightgbm")!.Params.Select(p => p.Name), declared.Keys);

@@ -57,11 +57,7 @@ public class DenseExecutionTests
         // The passenger's name as text n-grams and the cabin's one-hot codes give the network hundreds of sparse inputs
         // for 210 rows (AUC about 0.72, early stopping at epoch 2): the network is given the tabular columns.
         var assembly = Compile(WithDense(Fixtures.TitanicSpec.Replace("name: { type: text }", "name: { role: ignore }\n    cabin: { role: ignore }")), Fixtures.TitanicSchema);
-        var (pipeline, type) = Create(assembly, "Titanic");
-        var ml = new MLContext(seed: 1);
-        var data = pipeline.LoadData(ml, Path.Combine(Fixtures.TestData, "titanic.csv"));
-        var split = ml.Data.TrainTestSplit(data, 0.3, seed: 1);
-        var model = pipeline.BuildPipeline(ml).Fit(split.TrainSet);
+        var (pipeline, type, ml, data, split, model) = Fit(assembly, "Titanic", "titanic.csv");
         var metrics = ml.BinaryClassification.Evaluate(model.Transform(split.TestSet));
         // The prior baseline's AUC is 0.5; the lightgbm fixture reaches about 0.8 here.
         Assert.InRange(metrics.AreaUnderRocCurve, 0.75, 1.0);
@@ -100,11 +96,7 @@ public class DenseExecutionTests
     public void Dense_multiclass_predicts_class_names_and_round_trips()
     {
         var assembly = Compile(WithDense(Fixtures.IrisSpec), Fixtures.IrisSchema);
-        var (pipeline, type) = Create(assembly, "Iris");
-        var ml = new MLContext(seed: 1);
-        var data = pipeline.LoadData(ml, Path.Combine(Fixtures.TestData, "iris.csv"));
-        var split = ml.Data.TrainTestSplit(data, 0.3, seed: 1);
-        var model = pipeline.BuildPipeline(ml).Fit(split.TrainSet);
+        var (pipeline, type, ml, data, split, model) = Fit(assembly, "Iris", "iris.csv");
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
         // Majority baseline: macro accuracy 1/3.
         Assert.InRange(metrics.MacroAccuracy, 0.85, 1.0);
@@ -135,17 +127,13 @@ public class DenseExecutionTests
     public void Dense_regression_learns_the_fare_and_round_trips()
     {
         var assembly = Compile(WithDense(Fixtures.TaxisSpec), Fixtures.TaxisSchema);
-        var (pipeline, type) = Create(assembly, "TaxiFare");
-        var ml = new MLContext(seed: 1);
-        var data = pipeline.LoadData(ml, Path.Combine(Fixtures.TestData, "taxis.csv"));
-        var split = ml.Data.TrainTestSplit(data, 0.3, seed: 1);
-        var model = pipeline.BuildPipeline(ml).Fit(split.TrainSet);
+        var (pipeline, type, ml, data, split, model) = Fit(assembly, "TaxiFare", "taxis.csv");
         var metrics = ml.Regression.Evaluate(model.Transform(split.TestSet));
         // The mean baseline has R² ≤ 0 on held-out rows.
         Assert.InRange(metrics.RSquared, 0.5, 1.0);
 
-        var shortTrip = Input(assembly, "TaxiFare", ("Pickup", new DateTime(2019, 3, 1, 10, 0, 0)), ("Dropoff", new DateTime(2019, 3, 1, 10, 5, 0)), ("Passengers", 1f), ("Distance", 0.8f), ("Payment", "cash"));
-        var longTrip = Input(assembly, "TaxiFare", ("Pickup", new DateTime(2019, 3, 1, 10, 0, 0)), ("Dropoff", new DateTime(2019, 3, 1, 10, 40, 0)), ("Passengers", 1f), ("Distance", 12f), ("Payment", "cash"));
+        var shortTrip = TaxiTrip(assembly, minutes: 5, distance: 0.8f);
+        var longTrip = TaxiTrip(assembly, minutes: 40, distance: 12f);
         var longFare = Get<float>(Predict(type, pipeline, ml, model, longTrip), "Score");
         Assert.True(longFare > Get<float>(Predict(type, pipeline, ml, model, shortTrip), "Score"));
 

@@ -59,11 +59,7 @@ public class ExecutionTests
     public void Multiclass_pipeline_maps_predictions_back_to_class_names()
     {
         var assembly = Compile(Fixtures.IrisSpec, Fixtures.IrisSchema);
-        var (pipeline, type) = Create(assembly, "Iris");
-        var ml = new MLContext(seed: 1);
-        var data = pipeline.LoadData(ml, Path.Combine(Fixtures.TestData, "iris.csv"));
-        var split = ml.Data.TrainTestSplit(data, 0.3, seed: 1);
-        var model = pipeline.BuildPipeline(ml).Fit(split.TrainSet);
+        var (pipeline, type, ml, data, split, model) = Fit(assembly, "Iris", "iris.csv");
         var metrics = ml.MulticlassClassification.Evaluate(model.Transform(split.TestSet));
         Assert.InRange(metrics.MacroAccuracy, 0.85, 1.0);
 
@@ -77,16 +73,12 @@ public class ExecutionTests
     public void Regression_pipeline_with_datetime_and_hashed_categoricals_learns_the_fare()
     {
         var assembly = Compile(Fixtures.TaxisSpec, Fixtures.TaxisSchema);
-        var (pipeline, type) = Create(assembly, "TaxiFare");
-        var ml = new MLContext(seed: 1);
-        var data = pipeline.LoadData(ml, Path.Combine(Fixtures.TestData, "taxis.csv"));
-        var split = ml.Data.TrainTestSplit(data, 0.3, seed: 1);
-        var model = pipeline.BuildPipeline(ml).Fit(split.TrainSet);
+        var (pipeline, type, ml, data, split, model) = Fit(assembly, "TaxiFare", "taxis.csv");
         var metrics = ml.Regression.Evaluate(model.Transform(split.TestSet));
         Assert.InRange(metrics.RSquared, 0.5, 1.0);
 
-        var shortTrip = Input(assembly, "TaxiFare", ("Pickup", new DateTime(2019, 3, 1, 10, 0, 0)), ("Dropoff", new DateTime(2019, 3, 1, 10, 5, 0)), ("Passengers", 1f), ("Distance", 0.8f), ("Payment", "cash"));
-        var longTrip = Input(assembly, "TaxiFare", ("Pickup", new DateTime(2019, 3, 1, 10, 0, 0)), ("Dropoff", new DateTime(2019, 3, 1, 10, 40, 0)), ("Passengers", 1f), ("Distance", 12f), ("Payment", "cash"));
+        var shortTrip = TaxiTrip(assembly, minutes: 5, distance: 0.8f);
+        var longTrip = TaxiTrip(assembly, minutes: 40, distance: 12f);
         Assert.True(Get<float>(Predict(type, pipeline, ml, model, longTrip), "Score") > Get<float>(Predict(type, pipeline, ml, model, shortTrip), "Score"));
     }
 

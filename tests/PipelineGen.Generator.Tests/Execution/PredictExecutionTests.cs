@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.Loader;
 using Microsoft.ML;
 using PipelineGen.Runtime;
 using PipelineGen.Runtime.Training;
@@ -21,11 +20,7 @@ public sealed class PredictExecutionTests : IDisposable
     {
         var run = GeneratorHarness.Run(Path.Combine(Fixtures.TestData, "pipeline.yaml"), spec, schema);
         Assert.Empty(run.GeneratorDiagnostics);
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        stream.Position = 0;
-        var assembly = new AssemblyLoadContext(null, isCollectible: false).LoadFromStream(stream);
+        var assembly = GeneratorHarness.Load(run);
         // The data lives beside the spec; in a real project the runtime finds that folder, here the test names it.
         var type = assembly.GetType($"MyApp.{name}Pipeline")!;
         var defaults = (PipelineSettings)type.GetProperty("DefaultSettings")!.GetValue(null)!;

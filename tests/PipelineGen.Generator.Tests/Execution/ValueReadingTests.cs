@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Reflection;
-using System.Runtime.Loader;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using PipelineGen.Runtime;
@@ -83,11 +82,7 @@ public sealed class ValueReadingTests : IDisposable
 
         var run = GeneratorHarness.Run(specPath, Spec, schema);
         Assert.Empty(run.GeneratorDiagnostics);
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        stream.Position = 0;
-        var assembly = new AssemblyLoadContext(null, isCollectible: false).LoadFromStream(stream);
+        var assembly = GeneratorHarness.Load(run);
         var pipeline = GeneratorHarness.CreatePipeline(assembly, "MyApp.AdultPipeline", _dir);
 
         // Run: the checks find the positive class.
@@ -121,11 +116,7 @@ public sealed class ValueReadingTests : IDisposable
         toolDiagnostics = schema.Diagnostics.ToArray();
         var run = GeneratorHarness.Run(specPath, spec, schema);
         reported = run.GeneratorDiagnostics;
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        stream.Position = 0;
-        var assembly = new AssemblyLoadContext(null, isCollectible: false).LoadFromStream(stream);
+        var assembly = GeneratorHarness.Load(run);
         return GeneratorHarness.CreatePipeline(assembly, "MyApp.AdultPipeline", _dir);
     }
 

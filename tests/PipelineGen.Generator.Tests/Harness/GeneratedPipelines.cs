@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Runtime.Loader;
 using Microsoft.ML;
 using PipelineGen.Runtime;
 
@@ -12,11 +11,16 @@ internal static class GeneratedPipelines
     {
         var run = GeneratorHarness.Run(Path.Combine(Fixtures.TestData, "pipeline.yaml"), spec, schema);
         Assert.Empty(run.GeneratorDiagnostics);
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        stream.Position = 0;
-        return new AssemblyLoadContext(null, isCollectible: false).LoadFromStream(stream);
+        return GeneratorHarness.Load(run);
+    }
+
+    /// <summary>A spec over the Titanic schema (pipeline name Titanic) compiled: its pipeline and the generated source.</summary>
+    internal static IPipelineDefinition CreateTitanic(string spec, out string source)
+    {
+        var run = GeneratorHarness.Run(Path.Combine(Fixtures.TestData, "pipeline.yaml"), spec, Fixtures.TitanicSchema);
+        Assert.Empty(run.GeneratorDiagnostics);
+        source = string.Join("\n", run.Output.SyntaxTrees.Select(t => t.ToString()));
+        return (IPipelineDefinition)Activator.CreateInstance(GeneratorHarness.Load(run).GetType("MyApp.TitanicPipeline")!)!;
     }
 
     internal static (IPipelineDefinition Pipeline, Type Type) Create(Assembly assembly, string name)
@@ -24,6 +28,22 @@ internal static class GeneratedPipelines
         var type = assembly.GetType($"MyApp.{name}Pipeline")!;
         return ((IPipelineDefinition)Activator.CreateInstance(type)!, type);
     }
+
+    /// <summary>The execution tests' start: the pipeline fitted on 70 % of a test data file (split seed 1), the rest held out.</summary>
+    internal static Fitted Fit(Assembly assembly, string name, string dataFile)
+    {
+        var (pipeline, type) = Create(assembly, name);
+        var ml = new MLContext(seed: 1);
+        var data = pipeline.LoadData(ml, Path.Combine(Fixtures.TestData, dataFile));
+        var split = ml.Data.TrainTestSplit(data, 0.3, seed: 1);
+        return new Fitted(pipeline, type, ml, data, split, pipeline.BuildPipeline(ml).Fit(split.TrainSet));
+    }
+
+    internal sealed record Fitted(IPipelineDefinition Pipeline, Type Type, MLContext Ml, IDataView Data, DataOperationsCatalog.TrainTestData Split, ITransformer Model);
+
+    /// <summary>A TaxiFare input: a cash trip of one passenger from 2019-03-01 10:00, <paramref name="minutes"/> long.</summary>
+    internal static object TaxiTrip(Assembly assembly, int minutes, float distance) =>
+        Input(assembly, "TaxiFare", ("Pickup", new DateTime(2019, 3, 1, 10, 0, 0)), ("Dropoff", new DateTime(2019, 3, 1, 10, minutes, 0)), ("Passengers", 1f), ("Distance", distance), ("Payment", "cash"));
 
     internal static object Input(Assembly assembly, string name, params (string Property, object Value)[] values)
     {

@@ -55,6 +55,36 @@ internal static class GeneratorHarness
     }
 
     /// <summary>
+    /// A spec, its schema and, when <paramref name="lockText"/> is given, the lock file 'tune' writes beside it
+    /// (pipeline.lock.yaml in the spec's folder) → the generator's output compiled with a minimal user project.
+    /// </summary>
+    public static GeneratorRun RunWithLock(string specPath, string specYaml, InferredSchema schema, string? lockText)
+    {
+        var files = new List<AdditionalText> { new InMemoryAdditionalText(specPath, specYaml) };
+        var kinds = new Dictionary<string, string> { [specPath] = "Spec" };
+        var schemaPath = specPath + ".schema.json";
+        files.Add(new InMemoryAdditionalText(schemaPath, SchemaFile.Write(schema with { SpecPath = specPath })));
+        kinds[schemaPath] = "Schema";
+        if (lockText is not null)
+        {
+            var lockPath = Path.Combine(Path.GetDirectoryName(specPath)!, "pipeline.lock.yaml");
+            files.Add(new InMemoryAdditionalText(lockPath, lockText));
+            kinds[lockPath] = "Lock";
+        }
+        return Run(NewDriver(files, kinds), NewCompilation("namespace MyApp { internal static class UserCode { } }"));
+    }
+
+    /// <summary>The compiled output emitted and loaded into a context of its own; the compiler's diagnostics fail the test.</summary>
+    public static System.Reflection.Assembly Load(GeneratorRun run, bool collectible = false)
+    {
+        using var stream = new MemoryStream();
+        var emit = run.Output.Emit(stream);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        stream.Position = 0;
+        return new System.Runtime.Loader.AssemblyLoadContext(null, isCollectible: collectible).LoadFromStream(stream);
+    }
+
+    /// <summary>
     /// An instance of a generated pipeline whose spec folder is <paramref name="specDirectory"/>: a real program finds that
     /// folder at run time (working directory, program folder, --project-dir); a test host is in none of them.
     /// </summary>

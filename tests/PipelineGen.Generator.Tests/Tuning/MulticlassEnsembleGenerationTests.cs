@@ -1,4 +1,3 @@
-using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -48,26 +47,9 @@ public sealed class MulticlassEnsembleGenerationTests : IDisposable
         var data = Path.Combine(_dir, "iris.csv");
         if (!File.Exists(data)) File.Copy(Path.Combine(Fixtures.TestData, "iris.csv"), data);
         var specPath = Path.Combine(_dir, "pipeline.yaml");
-        var files = new List<AdditionalText> { new InMemoryAdditionalText(specPath, Spec) };
-        var kinds = new Dictionary<string, string> { [specPath] = "Spec" };
-        var schemaPath = specPath + ".schema.json";
-        files.Add(new InMemoryAdditionalText(schemaPath, SchemaFile.Write(Fixtures.IrisSchema with { SpecPath = specPath })));
-        kinds[schemaPath] = "Schema";
-        if (lockText is not null)
-        {
-            var lockPath = Path.Combine(_dir, "pipeline.lock.yaml");
-            files.Add(new InMemoryAdditionalText(lockPath, lockText));
-            kinds[lockPath] = "Lock";
-        }
-        var run = GeneratorHarness.Run(GeneratorHarness.NewDriver(files, kinds), GeneratorHarness.NewCompilation("namespace MyApp { internal static class UserCode { } }"));
+        var run = GeneratorHarness.RunWithLock(specPath, Spec, Fixtures.IrisSchema, lockText);
         Assert.Empty(run.GeneratorDiagnostics);
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        stream.Position = 0;
-        var type = new AssemblyLoadContext(null, isCollectible: true).LoadFromStream(stream).GetType("MyApp.TunedIrisPipeline")!;
-        var defaults = (PipelineSettings)type.GetProperty("DefaultSettings")!.GetValue(null)!;
-        return (ITunablePipeline)Activator.CreateInstance(type, defaults with { ProjectDirectory = _dir })!;
+        return (ITunablePipeline)GeneratorHarness.CreatePipeline(GeneratorHarness.Load(run, collectible: true), "MyApp.TunedIrisPipeline", _dir);
     }
 
     [Fact]

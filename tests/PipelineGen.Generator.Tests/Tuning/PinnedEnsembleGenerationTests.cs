@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.ML;
 using PipelineGen.Runtime;
@@ -40,35 +38,13 @@ public sealed class PinnedEnsembleGenerationTests : IDisposable
                 min_examples_per_leaf: 2
         """;
 
-    private static GeneratorRun Run(string specPath, string spec, InferredSchema schema, string? lockText)
-    {
-        var files = new List<AdditionalText> { new InMemoryAdditionalText(specPath, spec) };
-        var kinds = new Dictionary<string, string> { [specPath] = "Spec" };
-        var schemaPath = specPath + ".schema.json";
-        files.Add(new InMemoryAdditionalText(schemaPath, SchemaFile.Write(schema with { SpecPath = specPath })));
-        kinds[schemaPath] = "Schema";
-        if (lockText is not null)
-        {
-            var lockPath = Path.Combine(Path.GetDirectoryName(specPath)!, "pipeline.lock.yaml");
-            files.Add(new InMemoryAdditionalText(lockPath, lockText));
-            kinds[lockPath] = "Lock";
-        }
-        return GeneratorHarness.Run(GeneratorHarness.NewDriver(files, kinds), GeneratorHarness.NewCompilation("namespace MyApp { internal static class UserCode { } }"));
-    }
-
     private ITunablePipeline Create(string spec, string? lockText)
     {
         var path = Path.Combine(_dir, "titanic.csv");
         if (!File.Exists(path)) File.Copy(Path.Combine(Fixtures.TestData, "titanic.csv"), path);
-        var run = Run(Path.Combine(_dir, "pipeline.yaml"), spec, Fixtures.TitanicSchema, lockText);
+        var run = GeneratorHarness.RunWithLock(Path.Combine(_dir, "pipeline.yaml"), spec, Fixtures.TitanicSchema, lockText);
         Assert.Empty(run.GeneratorDiagnostics);
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        stream.Position = 0;
-        var type = new AssemblyLoadContext(null, isCollectible: true).LoadFromStream(stream).GetType("MyApp.TunedTitanicPipeline")!;
-        var defaults = (PipelineSettings)type.GetProperty("DefaultSettings")!.GetValue(null)!;
-        return (ITunablePipeline)Activator.CreateInstance(type, defaults with { ProjectDirectory = _dir })!;
+        return (ITunablePipeline)GeneratorHarness.CreatePipeline(GeneratorHarness.Load(run, collectible: true), "MyApp.TunedTitanicPipeline", _dir);
     }
 
     private static double Auc(ITransformer model, IPipelineDefinition pipeline, string data)

@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using PipelineGen.Runtime;
 using PipelineGen.Runtime.Cli;
@@ -48,39 +46,14 @@ public sealed class SearchedTrainerGenerationTests : IDisposable
           id: '20261130-000000-abcdef'
         """;
 
-    private static GeneratorRun Run(string specPath, string spec, InferredSchema schema, string? lockText)
-    {
-        var files = new List<AdditionalText> { new InMemoryAdditionalText(specPath, spec) };
-        var kinds = new Dictionary<string, string> { [specPath] = "Spec" };
-        var schemaPath = specPath + ".schema.json";
-        files.Add(new InMemoryAdditionalText(schemaPath, SchemaFile.Write(schema with { SpecPath = specPath })));
-        kinds[schemaPath] = "Schema";
-        if (lockText is not null)
-        {
-            var lockPath = Path.Combine(Path.GetDirectoryName(specPath)!, "pipeline.lock.yaml");
-            files.Add(new InMemoryAdditionalText(lockPath, lockText));
-            kinds[lockPath] = "Lock";
-        }
-        return GeneratorHarness.Run(GeneratorHarness.NewDriver(files, kinds), GeneratorHarness.NewCompilation("namespace MyApp { internal static class UserCode { } }"));
-    }
-
-    private static Assembly Load(GeneratorRun run)
-    {
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        stream.Position = 0;
-        return new AssemblyLoadContext(null, isCollectible: false).LoadFromStream(stream);
-    }
-
     private ITunablePipeline Create(string spec, string? lockText = null)
     {
         var path = Path.Combine(_dir, "titanic.csv");
         if (!File.Exists(path)) File.Copy(Path.Combine(Fixtures.TestData, "titanic.csv"), path);
-        var run = Run(Path.Combine(_dir, "pipeline.yaml"), spec, Fixtures.TitanicSchema, lockText);
+        var run = GeneratorHarness.RunWithLock(Path.Combine(_dir, "pipeline.yaml"), spec, Fixtures.TitanicSchema, lockText);
         Assert.Empty(run.GeneratorDiagnostics);
         // Generated code holds no build-machine folder: the test says where the spec (and its data) is.
-        var type = Load(run).GetTypes().Single(t => t.Name.EndsWith("Pipeline", StringComparison.Ordinal) && typeof(ITunablePipeline).IsAssignableFrom(t));
+        var type = GeneratorHarness.Load(run).GetTypes().Single(t => t.Name.EndsWith("Pipeline", StringComparison.Ordinal) && typeof(ITunablePipeline).IsAssignableFrom(t));
         return (ITunablePipeline)GeneratorHarness.CreatePipeline(type.Assembly, type.FullName!, _dir);
     }
 
@@ -95,7 +68,7 @@ public sealed class SearchedTrainerGenerationTests : IDisposable
     [Fact]
     public void Multi_trainer_spec_with_a_lock_matches_the_snapshot_and_compiles()
     {
-        var run = Run("/specs/searched/pipeline.yaml", SearchedSpec, Fixtures.TitanicSchema, SdcaLock);
+        var run = GeneratorHarness.RunWithLock("/specs/searched/pipeline.yaml", SearchedSpec, Fixtures.TitanicSchema, SdcaLock);
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileErrors);
         var text = run.Source("SearchedTitanic.PipelineGen.g.cs");
@@ -105,13 +78,7 @@ public sealed class SearchedTrainerGenerationTests : IDisposable
         Assert.Contains("TrainerName = \"sdca\"", text);
         Assert.Contains("Prepare(\"categorical_encoding\", \"hash\")", text);
 
-        var dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "PipelineGen.Generator.Tests.csproj"))) dir = Path.GetDirectoryName(dir)!;
-        var snapshot = Path.Combine(dir, "Snapshots", "SearchedTrainers.g.cs");
-        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1") File.WriteAllText(snapshot, text);
-        var expected = File.Exists(snapshot) ? File.ReadAllText(snapshot) : "";
-        if (expected != text) File.WriteAllText(Path.ChangeExtension(snapshot, ".received.cs"), text);
-        Assert.True(expected == text, $"Generated code differs from {snapshot}. If the change is intended, run with UPDATE_SNAPSHOTS=1.");
+        SnapshotFile.AssertMatches("SearchedTrainers.g.cs", text);
     }
 
     [Fact]

@@ -1,5 +1,3 @@
-using System.Reflection;
-using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using PipelineGen.Runtime;
 using PipelineGen.Runtime.Cli;
@@ -47,35 +45,10 @@ public sealed class TuningGenerationTests : IDisposable
           search_score: 0.85
         """;
 
-    private static GeneratorRun Run(string specPath, string spec, InferredSchema schema, string? lockText)
-    {
-        var files = new List<AdditionalText> { new InMemoryAdditionalText(specPath, spec) };
-        var kinds = new Dictionary<string, string> { [specPath] = "Spec" };
-        var schemaPath = specPath + ".schema.json";
-        files.Add(new InMemoryAdditionalText(schemaPath, SchemaFile.Write(schema with { SpecPath = specPath })));
-        kinds[schemaPath] = "Schema";
-        if (lockText is not null)
-        {
-            var lockPath = Path.Combine(Path.GetDirectoryName(specPath)!, "pipeline.lock.yaml");
-            files.Add(new InMemoryAdditionalText(lockPath, lockText));
-            kinds[lockPath] = "Lock";
-        }
-        return GeneratorHarness.Run(GeneratorHarness.NewDriver(files, kinds), GeneratorHarness.NewCompilation("namespace MyApp { internal static class UserCode { } }"));
-    }
-
-    private static Assembly Load(GeneratorRun run)
-    {
-        using var stream = new MemoryStream();
-        var emit = run.Output.Emit(stream);
-        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
-        stream.Position = 0;
-        return new AssemblyLoadContext(null, isCollectible: false).LoadFromStream(stream);
-    }
-
     [Fact]
     public void Tuned_spec_with_a_lock_matches_the_snapshot_and_compiles()
     {
-        var run = Run("/specs/tuned/pipeline.yaml", TunedSpec, Fixtures.TitanicSchema, Lock);
+        var run = GeneratorHarness.RunWithLock("/specs/tuned/pipeline.yaml", TunedSpec, Fixtures.TitanicSchema, Lock);
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileErrors);
         var text = run.Source("TunedTitanic.PipelineGen.g.cs");
@@ -84,13 +57,7 @@ public sealed class TuningGenerationTests : IDisposable
         Assert.Contains("LearningRate = 0.125d, // pinned by pipeline.lock.yaml", text);
         Assert.DoesNotContain("NumberOfLeaves = 8", text);
 
-        var dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "PipelineGen.Generator.Tests.csproj"))) dir = Path.GetDirectoryName(dir)!;
-        var snapshot = Path.Combine(dir, "Snapshots", "Tuned.g.cs");
-        if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1") File.WriteAllText(snapshot, text);
-        var expected = File.Exists(snapshot) ? File.ReadAllText(snapshot) : "";
-        if (expected != text) File.WriteAllText(Path.ChangeExtension(snapshot, ".received.cs"), text);
-        Assert.True(expected == text, $"Generated code differs from {snapshot}. If the change is intended, run with UPDATE_SNAPSHOTS=1.");
+        SnapshotFile.AssertMatches("Tuned.g.cs", text);
     }
 
     /// <summary>Every trainer × task with hyperparameters: a space over all of them emits overrides that compile (int, float, double, bool options).</summary>
@@ -115,7 +82,7 @@ public sealed class TuningGenerationTests : IDisposable
             _ => $"{{ min: 0.1, max: {Math.Min(0.9, p.Max ?? 0.9).ToString(System.Globalization.CultureInfo.InvariantCulture)} }}",
         }));
         var yaml = spec.Replace(model, $"model:\n  trainer: {trainer}\ntune:\n  space:{space}\n");
-        var run = Run("/specs/t/pipeline.yaml", yaml, schema, null);
+        var run = GeneratorHarness.RunWithLock("/specs/t/pipeline.yaml", yaml, schema, null);
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Empty(run.CompileErrors);
         Assert.Empty(run.Output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Warning && d.Id != "CS0436" /* the harness sees the compiled snapshots too */ && d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true));
@@ -125,7 +92,7 @@ public sealed class TuningGenerationTests : IDisposable
     [Fact]
     public void A_spec_without_tune_or_lock_generates_no_tuning_members()
     {
-        var text = Run("/specs/plain/pipeline.yaml", Fixtures.TitanicSpec, Fixtures.TitanicSchema, null).Source("Titanic.PipelineGen.g.cs");
+        var text = GeneratorHarness.RunWithLock("/specs/plain/pipeline.yaml", Fixtures.TitanicSpec, Fixtures.TitanicSchema, null).Source("Titanic.PipelineGen.g.cs");
         Assert.DoesNotContain("ITunablePipeline", text);
         Assert.DoesNotContain("pinned by", text);
     }
@@ -135,7 +102,7 @@ public sealed class TuningGenerationTests : IDisposable
     {
         File.Copy(Path.Combine(Fixtures.TestData, "titanic.csv"), Path.Combine(_dir, "titanic.csv"));
         var specPath = Path.Combine(_dir, "pipeline.yaml");
-        var assembly = Load(Run(specPath, TunedSpec, Fixtures.TitanicSchema, null));
+        var assembly = GeneratorHarness.Load(GeneratorHarness.RunWithLock(specPath, TunedSpec, Fixtures.TitanicSchema, null));
         // The program runs from the project folder in a real build (found at run time); here the test names it.
         var type = assembly.GetType("MyApp.TunedTitanicPipeline")!;
         var defaults = (PipelineSettings)type.GetProperty("DefaultSettings")!.GetValue(null)!;
@@ -170,12 +137,12 @@ public sealed class TuningGenerationTests : IDisposable
         Assert.Contains("trainer: 'lightgbm'", lockText);
 
         // The next build reads the lock: its values become the constants, and PinnedHyperparameters reports them.
-        var rebuilt = Run(specPath, TunedSpec, Fixtures.TitanicSchema, lockText);
+        var rebuilt = GeneratorHarness.RunWithLock(specPath, TunedSpec, Fixtures.TitanicSchema, lockText);
         Assert.Empty(rebuilt.GeneratorDiagnostics);
         var source = rebuilt.Source("TunedTitanic.PipelineGen.g.cs");
         var leaves = System.Text.RegularExpressions.Regex.Match(lockText, @"\n  leaves: (\d+)").Groups[1].Value;
         Assert.Contains($"NumberOfLeaves = {leaves}, // pinned by pipeline.lock.yaml", source);
-        var pinned = (ITunablePipeline)Activator.CreateInstance(Load(rebuilt).GetType("MyApp.TunedTitanicPipeline")!)!;
+        var pinned = (ITunablePipeline)Activator.CreateInstance(GeneratorHarness.Load(rebuilt).GetType("MyApp.TunedTitanicPipeline")!)!;
         Assert.Equal(leaves, pinned.PinnedHyperparameters["leaves"]);
         // The pinned winner's settings declare the lock's value: its model card lists it without reading ML.NET back.
         Assert.Equal(leaves, pinned.Settings.Hyperparameters!["leaves"]);
@@ -186,7 +153,7 @@ public sealed class TuningGenerationTests : IDisposable
     public void A_lock_that_no_longer_fits_is_a_diagnostic_in_the_lock_file()
     {
         var stale = Lock.Replace("leaves: 5", "leaves: 64");
-        var run = Run("/specs/tuned/pipeline.yaml", TunedSpec, Fixtures.TitanicSchema, stale);
+        var run = GeneratorHarness.RunWithLock("/specs/tuned/pipeline.yaml", TunedSpec, Fixtures.TitanicSchema, stale);
         var d = Assert.Single(run.GeneratorDiagnostics);
         Assert.Equal("PG0214", d.Id);
         Assert.EndsWith("pipeline.lock.yaml", d.Location.GetLineSpan().Path);
