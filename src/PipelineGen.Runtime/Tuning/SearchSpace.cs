@@ -174,13 +174,3 @@ internal sealed class SearchSpace
     /// <summary>A stable text of the space, recorded in the journal so a resumed study searches the same space.</summary>
     public string Fingerprint() => string.Join("; ", Parameters.Select(p => $"{p.Type}:{p.Describe()}"));
 }
-
-/// <summary>One configuration: hyperparameter name → value.</summary>
-internal sealed class Configuration : SortedDictionary<string, double>
-{
-    public Configuration() : base(StringComparer.Ordinal) { }
-    public Configuration(IDictionary<string, double> values) : base(values, StringComparer.Ordinal) { }
-
-    public string Describe(SearchSpace space) =>
-        string.Join(", ", space.Parameters.Where(p => ContainsKey(p.Name)).Select(p => $"{p.Name}={p.Format(this[p.Name])}"));
-}
