@@ -21,20 +21,28 @@ def parse(d):
                 winner=g(r"Winner: trial \d+: trainer=(\w+)"), ens=m.group(1) if m else None, kept=kept,
                 members=", ".join(f"{k} {v:.2f}" for k, v in sorted(trainers.items(), key=lambda kv: -kv[1])) or "-",
                 pool=g(r"Ensemble \(greedy selection with replacement over the out-of-fold predictions of (.*?), \d+ steps"),
-                cpu=float(t[1]) + float(t[2]))
+                cpu=float(t[1]) + float(t[2]), top10=top10(text))
+
+def top10(text):
+    """Trainers among the best 10 trials by the printed search score (4 decimals; ties by trial number): the old pool."""
+    trials = [(float(v), int(n), tr) for n, v, tr in re.findall(r"^  trial (\d+)/\d+\s+\w+ ([0-9.]+) .*?\| trainer=(\w+)", text, re.M)]
+    best = sorted(trials, key=lambda t: (-t[0], t[1]))[:10]
+    inside, searched = len({tr for _, _, tr in best}), len({tr for _, _, tr in trials})
+    # The new pool swaps one of the old pool's weakest trials for the best of each trainer missing from it.
+    return f"{inside} of {searched}; {searched - inside} trial(s) swapped"
 
 runs = {}
 for work in sys.argv[1:]:
     for name in os.listdir(work):
         m = re.fullmatch(r"(old|new)-(\d+)", name)
-        if m and os.path.exists(f"{work}/{name}/time.txt"):
+        if m and os.path.exists(f"{work}/{name}/time.txt") and os.path.getsize(f"{work}/{name}/time.txt") > 0:  # finished
             runs.setdefault(int(m.group(2)), {})[m.group(1)] = f"{work}/{name}"
 diffs, delivered = [], []
 def delivers(r):
     return float(r["ens"]) if r["kept"] == "yes" else float(r["single"])
 print("| seed | winner | single held-back AUC old / new | old ensemble AUC, kept? | old members (weight by trainer) | new ensemble AUC, kept? "
-      "| new members (weight by trainer) | new − old ensemble | CPU s old / new | new candidates |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+      "| new members (weight by trainer) | new − old ensemble | CPU s old / new | trainers in the best 10 (old pool) of those tried | new candidates |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for s in sorted(runs):
     if set(runs[s]) != {"old", "new"}:
         print(f"| {s} | (only {', '.join(runs[s])} finished) |||||||||")
@@ -47,7 +55,7 @@ for s in sorted(runs):
     if diff is not None: diffs.append(diff)
     if o["single"] and n["single"]: delivered.append(delivers(n) - delivers(o))
     print(f"| {s} | {o['winner']} | {o['single']} / {n['single']} ({same}) | {o['ens']}, {o['kept']} | {o['members']} | {n['ens']}, {n['kept']} "
-          f"| {n['members']} | {'NA' if diff is None else f'{diff:+.4f}'} | {o['cpu']:.0f} / {n['cpu']:.0f} | {n['pool']} |")
+          f"| {n['members']} | {'NA' if diff is None else f'{diff:+.4f}'} | {o['cpu']:.0f} / {n['cpu']:.0f} | {o['top10']} | {n['pool']} |")
 if diffs:
     print(f"\npaired new − old ensemble held-back AUC over {len(diffs)} seed(s): median {statistics.median(diffs):+.4f}, "
           f"range {min(diffs):+.4f} .. {max(diffs):+.4f}, mean {statistics.mean(diffs):+.4f}; "
