@@ -9,7 +9,8 @@
 #   OLD_BIN / NEW_BIN: the CreditGBar build output folders (bin/Release/net10.0), e.g. copied to /tmp/pgens/old-bin
 #   e.g. bench/tune-ensemble-pool.sh /tmp/pgens/old-bin /tmp/pgens/new-bin 30 "1 2 3 4 5"
 # Runs are niced (PG_TUNE_BENCH_NICE, default 10); old and new of a seed run side by side. The budget is in trials,
-# so the machine's load changes the wall time only. Output: $PG_ENSEMBLE_POOL_DIR (default /tmp/pgens/pool-UNITS).
+# so the machine's load changes the wall time only. Output: $PG_ENSEMBLE_POOL_DIR (default /tmp/pgens/pool-UNITS);
+# the table: bench/tune/ensemble-pool-table.py (give it several work dirs to merge seeds run in separate dirs).
 set -euo pipefail
 OLD_BIN="$(cd "$1" && pwd)"; NEW_BIN="$(cd "$2" && pwd)"; UNITS="${3:-30}"; SEEDS="${4:-1 2 3 4 5}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -35,44 +36,5 @@ for seed in $SEEDS; do
 done
 echo "ended $(date -u +%FT%TZ); load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/meta.txt"
 
-python3 - "$WORK" $SEEDS <<'PY' | tee "$WORK/table.md"
-import re, statistics, sys
-work, seeds = sys.argv[1], sys.argv[2:]
-def parse(build, seed):
-    d = f"{work}/{build}-{seed}"
-    text = open(f"{d}/out.txt").read()
-    def g(p):
-        m = re.search(p, text)
-        return m.group(1) if m else None
-    t = open(f"{d}/time.txt").read().split()
-    ens = None
-    m = re.search(r"held-back \w+ \(the honest estimate, same \d+ rows\): ensemble ([0-9.]+|undefined)", text)
-    if m: ens = m.group(1)
-    kept = "yes" if "; it is kept" in text else ("no" if "Ensemble (" in text else "not built")
-    block = text.split("Ensemble (", 1)[1] if "Ensemble (" in text else ""
-    members = re.findall(r"^\s+([0-9.]+) x trial \d+: trainer=(\w+)", block, re.M)
-    trainers = {}
-    for w, tr in members: trainers[tr] = trainers.get(tr, 0) + float(w)
-    pool = g(r"Ensemble \(greedy selection with replacement over the out-of-fold predictions of (.*?), \d+ steps")
-    return dict(single=g(r"held-back score \(the honest estimate[^)]*\): \w+ ([0-9.]+)"),
-                winner=g(r"Winner: trial \d+: trainer=(\w+)"), ens=ens, kept=kept,
-                members=", ".join(f"{k} {v:.2f}" for k, v in sorted(trainers.items(), key=lambda kv: -kv[1])) or "-",
-                pool=pool, cpu=float(t[1]) + float(t[2]))
-rows, diffs = [], []
-print("| seed | winner (trainer) | single held-back AUC old / new | old ensemble AUC, kept? | old members (weight by trainer) | new ensemble AUC, kept? | new members (weight by trainer) | new − old ensemble | CPU s old / new | new candidates |")
-print("|---|---|---|---|---|---|---|---|---|---|")
-for s in seeds:
-    o, n = parse("old", s), parse("new", s)
-    same = "identical" if o["single"] == n["single"] else "DIFFERENT"
-    diff = None
-    try: diff = float(n["ens"]) - float(o["ens"])
-    except (TypeError, ValueError): pass
-    if diff is not None: diffs.append(diff)
-    print(f"| {s} | {o['winner']} | {o['single']} / {n['single']} ({same}) | {o['ens']}, {o['kept']} | {o['members']} | {n['ens']}, {n['kept']} | {n['members']} | "
-          f"{'NA' if diff is None else f'{diff:+.4f}'} | {o['cpu']:.0f} / {n['cpu']:.0f} | {n['pool']} |")
-if diffs:
-    print(f"\npaired new − old ensemble held-back AUC over {len(diffs)} seed(s): median {statistics.median(diffs):+.4f}, "
-          f"range {min(diffs):+.4f} .. {max(diffs):+.4f}, mean {statistics.mean(diffs):+.4f}; "
-          f"new better in {sum(d > 0 for d in diffs)}, equal in {sum(d == 0 for d in diffs)}, worse in {sum(d < 0 for d in diffs)}")
-PY
+python3 "$ROOT/bench/tune/ensemble-pool-table.py" "$WORK" | tee "$WORK/table.md"
 cat "$WORK/meta.txt"
