@@ -24,7 +24,7 @@ internal static class TuningEnsembleOutput
             return;
         }
         string metric = report.Metric;
-        output.WriteLine($"Ensemble (greedy selection with replacement over the out-of-fold predictions of the best {ensemble.Candidates} trials, {EnsembleBuilder.Steps} steps, {ensemble.SelectionRows} rows):");
+        output.WriteLine($"Ensemble (greedy selection with replacement over the out-of-fold predictions of {ensemble.DescribeCandidates(report.Space)}, {EnsembleBuilder.Steps} steps, {ensemble.SelectionRows} rows):");
         foreach (var member in ensemble.Members)
             output.WriteLine($"  {member.Weight.ToString("0.00", CultureInfo.InvariantCulture)} x trial {member.Trial + 1}: {member.Configuration.Describe(report.Space)}");
         output.WriteLine($"  out-of-fold {metric}: ensemble {PipelineTuner.F(ensemble.OutOfFoldScore)}, best single {PipelineTuner.F(ensemble.BestSingleOutOfFoldScore)} (selection data: optimistic)");

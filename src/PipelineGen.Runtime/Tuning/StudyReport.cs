@@ -176,7 +176,7 @@ internal static class StudyReport
             return;
         }
         h.Append("<section><h2>Ensemble of the best trials</h2>");
-        h.Append($"<p class=\"meta\">Greedy selection with replacement (Caruana et al. 2004) over the out-of-fold predictions of the best {e.Candidates} trials on {e.SelectionRows} search rows; weights are the times a trial was picked. {E(e.Verdict)}.</p>");
+        h.Append($"<p class=\"meta\">Greedy selection with replacement (Caruana et al. 2004) over the out-of-fold predictions of {E(e.DescribeCandidates(r.Space))} on {e.SelectionRows} search rows; weights are the times a trial was picked. {E(e.Verdict)}.</p>");
         h.Append($"<table class=\"grid\"><thead><tr><th></th><th>single best</th><th>ensemble</th></tr></thead><tbody>");
         h.Append($"<tr><td>held-back {E(r.Metric)} (honest)</td><td class=\"n\">{Opt(e.SingleHoldbackScore)}</td><td class=\"n\">{Opt(e.HoldbackScore)}</td></tr>");
         h.Append($"<tr><td>out-of-fold {E(r.Metric)} (selection data, optimistic)</td><td class=\"n\">{F(e.BestSingleOutOfFoldScore)}</td><td class=\"n\">{F(e.OutOfFoldScore)}</td></tr></tbody></table>");

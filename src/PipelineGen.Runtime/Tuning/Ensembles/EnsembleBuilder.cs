@@ -12,6 +12,8 @@ internal sealed record EnsembleReport
     public required IReadOnlyList<EnsembleMember> Members { get; init; }
     /// <summary>Trials whose out-of-fold predictions were candidates.</summary>
     public required int Candidates { get; init; }
+    /// <summary>Those trials, best first (<see cref="EnsembleBuilder.CandidatePool"/>, less any without out-of-fold predictions).</summary>
+    public IReadOnlyList<TrialRecord> CandidateTrials { get; init; } = [];
     /// <summary>Rows of the search part with an out-of-fold prediction from every candidate (what the selection was scored on).</summary>
     public required int SelectionRows { get; init; }
     public required double OutOfFoldScore { get; init; }
@@ -25,26 +27,59 @@ internal sealed record EnsembleReport
     /// <summary>True when the ensemble beat the single best model on the held-back rows (and is what was pinned and saved).</summary>
     public required bool Kept { get; init; }
     public required string Verdict { get; init; }
+
+    /// <summary>
+    /// What the candidates were, for the output: "the best 10 trials", or, when they come from several trainers,
+    /// "10 trials from 3 trainers (a, b, c: each trainer's best trial, then the best others)".
+    /// </summary>
+    public string DescribeCandidates(SearchSpace space)
+    {
+        var families = CandidateTrials.Select(EnsembleBuilder.Family).Distinct().ToArray();
+        var trainer = space.Parameters.FirstOrDefault(p => p.Name == TrialConfiguration.TrainerParameter);
+        if (families.Length < 2 || trainer is null) return $"the best {Candidates} trials";
+        return $"{Candidates} trials from {families.Length} trainers ({string.Join(", ", families.Select(f => f is { } v ? trainer.Format(v) : "the spec's trainer"))}: "
+            + "each trainer's best trial, then the best others)";
+    }
 }
 
 /// <summary>
-/// Builds the ensemble of a finished study: the out-of-fold predictions of the best <see cref="CandidateCount"/>
-/// completed trials go through <see cref="CaruanaSelection"/>; the chosen members are refitted on all search rows,
+/// Builds the ensemble of a finished study: the out-of-fold predictions of <see cref="CandidateCount"/> completed
+/// trials (<see cref="CandidatePool"/>: the best of each trainer searched, then the best others) go through
+/// <see cref="CaruanaSelection"/>; the chosen members are refitted on all search rows,
 /// blended by <see cref="EnsembleModel"/> and scored on the held-back rows the search never saw, beside the single best
 /// trial scored the same way. The ensemble is kept only when it is better there.
 /// </summary>
 internal static class EnsembleBuilder
 {
-    /// <summary>How many of the best trials keep their out-of-fold predictions and are candidates.</summary>
+    /// <summary>How many trials keep their out-of-fold predictions and are candidates (<see cref="CandidatePool"/>).</summary>
     public const int CandidateCount = 10;
 
     /// <summary>Selection steps (members, counted with repetition).</summary>
     public const int Steps = 20;
 
-    /// <summary>The best completed trials, best first: the candidates (and the trials whose out-of-fold files are kept).</summary>
-    public static IReadOnlyList<TrialRecord> TopTrials(StudyResult result) => result.Completed
-        .OrderBy(t => result.Study.HigherIsBetter ? -t.Value!.Value : t.Value!.Value).ThenBy(t => t.Number)
-        .Take(CandidateCount).ToArray();
+    /// <summary>
+    /// The candidates (and the trials whose out-of-fold files are kept), best first. When the study searched the trainer
+    /// and more than one trainer completed a trial, the best trial of each trainer comes in first (best trainers first,
+    /// at most <see cref="CandidateCount"/>), then the best remaining trials overall up to <see cref="CandidateCount"/>:
+    /// blending needs models that differ, and the best 10 overall are often near-copies of one trainer (benchmarks §9).
+    /// With one trainer (or a space that does not search it) they are the best <see cref="CandidateCount"/> trials
+    /// (ties: the earlier trial), as before. Either way the list is in rank order, so selection starts from the best
+    /// single trial and breaks ties by rank.
+    /// </summary>
+    public static IReadOnlyList<TrialRecord> CandidatePool(StudyResult result)
+    {
+        var ranked = result.Completed
+            .OrderBy(t => result.Study.HigherIsBetter ? -t.Value!.Value : t.Value!.Value).ThenBy(t => t.Number).ToArray();
+        // GroupBy keeps the order in which the keys first appear: each trainer's best trial, best trainers first.
+        var bestOfEach = ranked.GroupBy(Family).Select(g => g.First()).Take(CandidateCount).ToArray();
+        if (bestOfEach.Length < 2) return ranked.Take(CandidateCount).ToArray();
+        var chosen = bestOfEach.Concat(ranked.Except(bestOfEach)).Take(CandidateCount).ToHashSet();
+        return ranked.Where(chosen.Contains).ToArray();
+    }
+
+    /// <summary>A trial's trainer family: the index of its 'trainer' choice, or null when the space does not search the trainer.</summary>
+    public static double? Family(TrialRecord trial) =>
+        trial.Configuration.TryGetValue(TrialConfiguration.TrainerParameter, out var trainer) ? trainer : null;
 
     /// <summary>Null with <paramref name="notBuilt"/> set when there is nothing to ensemble (and why).</summary>
     public static EnsembleReport? Build(ITunablePipeline pipeline, StudyResult result, string oofDirectory, string searchFile, string holdbackFile,
@@ -52,7 +87,7 @@ internal static class EnsembleBuilder
     {
         notBuilt = null;
         var study = result.Study;
-        var top = TopTrials(result);
+        var top = CandidatePool(result);
         OutOfFoldStore.Prune(oofDirectory, top.Select(t => t.Number).ToHashSet());
         var loaded = top.Select(t => (Trial: t, Oof: OutOfFoldStore.TryReadWithClasses(OutOfFoldStore.PathOf(oofDirectory, t.Number)))).Where(x => x.Oof is not null).ToArray();
         if (loaded.Length < 2)
@@ -110,6 +145,7 @@ internal static class EnsembleBuilder
         {
             Members = members,
             Candidates = candidates.Length,
+            CandidateTrials = loaded.Select(l => l.Trial).ToArray(),
             SelectionRows = rows.Length,
             OutOfFoldScore = selection.Score,
             BestSingleOutOfFoldScore = selection.BestSingleScore,

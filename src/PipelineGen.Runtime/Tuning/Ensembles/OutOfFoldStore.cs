@@ -5,7 +5,8 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 /// <summary>
 /// A trial's out-of-fold predictions on disk: <c>.pipelinegen/tune/&lt;Name&gt;/oof/&lt;study&gt;/trial-&lt;n&gt;.oof</c>, one small
 /// binary file per trial (kind, row count, labels, predictions as doubles; NaN where a row has none), written atomically.
-/// After a study only the files of the best trials are kept (<see cref="Prune"/>): those are the ensemble's candidates.
+/// After a study only the files of the ensemble's candidates are kept (<see cref="Prune"/> with
+/// <see cref="EnsembleBuilder.CandidatePool"/>: each trainer's best trial, then the best others).
 /// </summary>
 internal static class OutOfFoldStore
 {
