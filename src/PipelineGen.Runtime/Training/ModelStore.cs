@@ -182,7 +182,20 @@ public static class ModelStore
             .ToArray();
         int keep = VersionsKept - 1 - (current is not null && current != newest ? 1 : 0);
         foreach (var name in old.Take(Math.Max(0, old.Length - keep)))
-            TryDeleteDirectory(Path.Combine(versions, name!));
+            RemoveVersion(versions, name!);
+    }
+
+    // A recursive delete is not atomic: killed halfway it leaves a version folder without its model or its card, which
+    // 'models' could list and 'models promote' could point at. The folder is first renamed (atomic) to a staging name,
+    // which no reader takes for a version and CleanStale removes if the delete below never finishes.
+    private static void RemoveVersion(string versions, string name)
+    {
+        var doomed = Path.Combine(versions, $".{name}.pruned.tmp");
+        try { Directory.Move(Path.Combine(versions, name), doomed); }
+        catch (IOException) { return; }
+        catch (UnauthorizedAccessException) { return; }
+        Fault("version-pruning");
+        TryDeleteDirectory(doomed);
     }
 
     /// <summary>
@@ -249,7 +262,8 @@ public static class ModelStore
 
     /// <summary>
     /// Crash and race tests: called with a stage name between the steps of <see cref="Commit"/> ("version-written",
-    /// "version-renamed", "pointer-temp-written", "pointer-replaced"), by <c>train</c> before and after fitting
+    /// "version-renamed", "pointer-temp-written", "pointer-replaced", and "version-pruning" once an old version was renamed
+    /// away but not yet deleted), by <c>train</c> before and after fitting
     /// ("fit-started", "model-fitted", both before it takes the lock), after it saved the model into the staging folder
     /// ("model-saved") and by <see cref="ModelCard.Write"/> between the JSON and the Markdown card ("card-json-written");
     /// throwing there simulates a crash.

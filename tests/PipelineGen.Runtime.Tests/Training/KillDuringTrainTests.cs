@@ -178,6 +178,29 @@ public sealed class KillDuringTrainTests(ITestOutputHelper log) : IDisposable
     }
 
     /// <summary>
+    /// Killed while pruning the oldest version (renamed away, not yet deleted): the new version is current and whole, no
+    /// half-deleted version is left, and the next train removes the renamed folder.
+    /// </summary>
+    [Fact]
+    public void AKill9WhilePruningAnOldVersionLeavesNoHalfVersion()
+    {
+        TrainAndLookOnce();
+        for (int i = 1; i < ModelStore.VersionsKept; i++)
+            Assert.Equal(0, TrainStep.Run(new TitanicTestPipeline(_project), new TrainOptions { SpecHash = TitanicTestPipeline.SpecHash }, TextWriter.Null, TextWriter.Null));
+        var previous = CurrentVersion;
+
+        var (process, marker, _) = Start("train", pause: "version-pruning");
+        using (process)
+        {
+            WaitForStage(process, marker, "version-pruning");
+            KillHard(process);
+        }
+        Assert.NotEqual(previous, CurrentVersion); // the pointer was replaced before pruning started
+        var (left, _) = CheckAndRecover(marker, previous, newVersionMayBeCurrent: true);
+        Assert.Equal(1, left);
+    }
+
+    /// <summary>
     /// A gated train whose model fails its gate (auc ≥ 0.999) writes a candidate version and never touches the pointer:
     /// killed while writing or renaming that version, or left to finish (exit 1), the previous model stays current and whole.
     /// </summary>

@@ -66,4 +66,38 @@ public sealed class ModelStoreTests : IDisposable
         var error = Assert.Throws<FileNotFoundException>(() => ModelStore.Load(new MLContext(), Path.Combine(_dir, "none.zip"), out _));
         Assert.Contains("train", error.Message);
     }
+    /// <summary>
+    /// Pruning an old version is interrupted (a crash between the rename and the recursive delete): no folder that looks
+    /// like a version is left without its model, the current version is untouched, and the next cleanup removes the rest.
+    /// A plain recursive delete killed halfway left a version folder without model.zip (seen under CI's kill -9 test).
+    /// </summary>
+    [Fact]
+    public void APruneInterruptedBeforeTheDeleteLeavesNoHalfVersion()
+    {
+        var modelPath = Path.Combine(_dir, "Unit.zip");
+        void CommitOne() => ModelStore.Commit(modelPath, model => File.WriteAllText(model, "model"));
+        for (int i = 0; i < ModelStore.VersionsKept; i++) { CommitOne(); Thread.Sleep(2); }
+        var oldest = ModelStore.Versions(modelPath)[0];
+
+        var reached = new List<string>();
+        ModelStore.FaultInjection.Value = stage =>
+        {
+            reached.Add(stage);
+            if (stage == "version-pruning") throw new IOException("killed (simulated) after the rename, before the delete");
+        };
+        try { Assert.Throws<IOException>(CommitOne); }
+        finally { ModelStore.FaultInjection.Value = null; }
+
+        Assert.Contains("version-pruning", reached);
+        var versions = ModelStore.VersionsDirectory(modelPath);
+        foreach (var folder in Directory.EnumerateDirectories(versions).Where(d => !Path.GetFileName(d).StartsWith('.')))
+            Assert.True(File.Exists(Path.Combine(folder, ModelStore.ModelFileName)), $"{Path.GetFileName(folder)} has no model");
+        Assert.DoesNotContain(oldest, ModelStore.Versions(modelPath));
+        Assert.Equal(ModelStore.CurrentVersion(modelPath), ModelStore.Versions(modelPath)[^1]);
+        Assert.True(Directory.Exists(Path.Combine(versions, $".{oldest}.pruned.tmp")));
+
+        Assert.Equal(1, ModelStore.CleanStale(modelPath));
+        Assert.Equal(ModelStore.VersionsKept, ModelStore.Versions(modelPath).Count);
+        Assert.Empty(Directory.EnumerateDirectories(versions, ".*"));
+    }
 }
