@@ -7,38 +7,6 @@ using PipelineGen.Runtime.Training;
 
 namespace PipelineGen.Export;
 
-/// <summary>What <see cref="OnnxExporter.Export"/> is asked to do.</summary>
-public sealed record ExportOptions
-{
-    /// <summary>Logical model path (see <see cref="ModelStore.Resolve"/>); default: the pipeline's model store.</summary>
-    public string? ModelPath { get; init; }
-    /// <summary>Rows the parity check scores with both runtimes; default: the spec's training data.</summary>
-    public string? ParityDataPath { get; init; }
-    /// <summary>How many rows of it are compared (a seeded sample when the file has more).</summary>
-    public int ParityRows { get; init; } = 200;
-    /// <summary>Largest allowed |ML.NET − ONNX Runtime| per value, on top of <see cref="RelativeTolerance"/>·|ML.NET|.</summary>
-    public double AbsoluteTolerance { get; init; } = 1e-5;
-    public double RelativeTolerance { get; init; } = 1e-5;
-}
-
-/// <summary>One value on which ML.NET and ONNX Runtime disagree beyond the tolerance.</summary>
-/// <param name="Row">1-based row among the parity rows (the data file's data line for the training data).</param>
-/// <param name="Column">The output column that differs (<c>Score</c>, <c>Probability</c>).</param>
-/// <param name="MlNet">ML.NET's value.</param>
-/// <param name="Onnx">ONNX Runtime's value.</param>
-public sealed record ParityDifference(int Row, string Column, float MlNet, float Onnx);
-
-/// <summary>What an export wrote and what the parity check measured.</summary>
-public sealed record ExportResult(
-    string OnnxPath, string VersionDirectory, IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs,
-    int RowsCompared, double MaxAbsoluteDifference, IReadOnlyList<ParityDifference> Differences, string ParityDataPath)
-{
-    public bool ParityHolds => Differences.Count == 0;
-
-    /// <summary>Corrections made to ML.NET's graph (see <see cref="OnnxGraphRewriter"/>), one line each.</summary>
-    public IReadOnlyList<string> GraphChanges { get; init; } = [];
-}
-
 /// <summary>
 /// Exports a trained pipeline to ONNX and checks parity. The graph's inputs are the feature columns only and its outputs
 /// the prediction columns only (<c>Score</c>, plus <c>Probability</c> for binary models): the label's preparation is left

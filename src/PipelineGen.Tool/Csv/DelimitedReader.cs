@@ -3,17 +3,6 @@ using System.Text;
 
 namespace PipelineGen.Tool.Csv;
 
-/// <summary>One record (physical line) of a delimited file, with where each field starts for diagnostics.</summary>
-/// <param name="Line">1-based line number.</param>
-/// <param name="LineOffset">0-based character offset of the line's first character in the file.</param>
-/// <param name="FieldColumns">1-based column of each field's first character.</param>
-/// <param name="EndColumn">1-based column just after the record's last character (where the line break is).</param>
-/// <param name="UnclosedQuoteColumn">1-based column of a quote that opens a field and is never closed on this line; 0 if none.</param>
-internal sealed record DelimitedRecord(int Line, long LineOffset, IReadOnlyList<string> Fields, IReadOnlyList<int> FieldColumns, int EndColumn, int UnclosedQuoteColumn)
-{
-    public bool HasUnclosedQuote => UnclosedQuoteColumn > 0;
-}
-
 /// <summary>
 /// A small streaming reader for CSV/TSV that reads the way ML.NET's <c>TextLoader</c> (with quoting) and the runtime's
 /// <c>DelimitedLine</c> do, so the build reports the rows the run would trip over: a record is one physical line
@@ -120,14 +109,4 @@ internal sealed class DelimitedReader : IDisposable
     }
 
     public void Dispose() => _reader.Dispose();
-}
-
-
-/// <summary>A physical line longer than the reader's limit: the sample stops there (PG0133).</summary>
-internal sealed class DataLineTooLongException(int line, long lineOffset, int maxCharacters)
-    : Exception($"Line {line} is longer than {maxCharacters} characters.")
-{
-    public int Line { get; } = line;
-    public long LineOffset { get; } = lineOffset;
-    public int MaxCharacters { get; } = maxCharacters;
 }

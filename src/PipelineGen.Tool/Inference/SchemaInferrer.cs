@@ -7,17 +7,6 @@ using PipelineGen.Tool.Csv;
 
 namespace PipelineGen.Tool.Inference;
 
-/// <summary>How much of a data file is read: the first rows only, so a build never reads a whole large file.</summary>
-/// <remarks><c>MaxLineCharacters</c>: a longer line (a file with no line breaks, a binary file) stops the sample with PG0133
-/// instead of being read into memory whole.</remarks>
-internal sealed record SampleLimits(int MaxRows = 5000, long MaxCharacters = 8L * 1024 * 1024, int MaxLineCharacters = 16 * 1024 * 1024)
-{
-    public static readonly SampleLimits Default = new();
-}
-
-/// <param name="DataFiles">Full paths of the data files the spec names (whether they exist or not): the build's extra inputs.</param>
-internal sealed record InferenceResult(InferredSchema Schema, IReadOnlyList<string> DataFiles);
-
 /// <summary>
 /// Spec file → the data's inferred schema and the data problems found in its sample. Data problems become diagnostics
 /// in the schema (the generator reports them); only a failure to read the spec itself throws.
