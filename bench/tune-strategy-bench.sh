@@ -42,12 +42,12 @@ def g(pattern, group=1):
 t = open(sys.argv[5]).read().split()
 cpu = float(t[1]) + float(t[2]); wall = float(t[4])
 kept = "NA"
-if "Ensemble (" in text: kept = "yes" if "; it is kept" in text else "no"
+if "Ensemble (" in text: kept = "yes" if ("the ensemble is kept: " in text or "; it is kept" in text) else "no"
 print("\t".join([sys.argv[2], sys.argv[3], sys.argv[4],
     g(r"held-back score \(the honest estimate[^)]*\): \w+ ([0-9.]+)"),
     g(r"spec's own hyperparameters on the same held-back rows: +\w+ ([0-9.]+)"),
     g(r"search score \(best of \d+ on .*?optimistic\): \w+ ([0-9.]+)"),
-    g(r"held-back \w+ \(the honest estimate, same \d+ rows\): ensemble ([0-9.]+|undefined)"),
+    g(r"held-back \w+ \((?:the honest estimate, )?same \d+ rows[^)]*\): ensemble ([0-9.]+|undefined)"),
     kept, g(r"Study \S+: (\d+) trial"), f"{cpu:.1f}", f"{wall:.1f}"]))
 PY
     cp .pipelinegen/tune.db "journals/$s-$seed.db" 2>/dev/null || true
