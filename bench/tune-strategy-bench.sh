@@ -30,7 +30,7 @@ printf "strategy\tseed\tunits\theldback_auc\tdefaults_heldback_auc\tsearch_auc\t
 for seed in $SEEDS; do
   for s in $STRATEGIES; do
     log="$WORK/$s-$seed.log"
-    extra="--ensemble"; case "$s" in grid) extra="";; esac
+    extra="--ensemble"; case "$s" in grid) extra="--no-ensemble";; esac
     /usr/bin/time -f "cpu %U %S wall %e" -o "$WORK/$s-$seed.time" \
       nice -n "${PG_TUNE_BENCH_NICE:-10}" dotnet "bin/$NAME.dll" tune --no-lock --strategy "$s" --budget-units "$UNITS" --seed "$seed" $extra > "$log" 2>&1 || true
     python3 - "$log" "$s" "$seed" "$UNITS" "$WORK/$s-$seed.time" >> results.tsv <<'PY'
