@@ -20,7 +20,7 @@ for seed in $SEEDS; do
     log="$WORK/$s-$seed.log"
     # One journal per run (kept for the per-trial analysis).
     mkdir -p journals
-    dotnet bin/CreditG.dll tune --nested "$FOLDS" --no-lock --strategy "$s" --time "$TIME" --seed "$seed" > "$log" 2>&1 || true
+    dotnet bin/CreditG.dll tune --nested "$FOLDS" --no-lock --no-ensemble --strategy "$s" --time "$TIME" --seed "$seed" > "$log" 2>&1 || true
     python3 - "$log" "$s" "$seed" >> results.tsv <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()

@@ -30,7 +30,7 @@ printf "strategy\tseed\tunits\theldback_auc\tdefaults_heldback_auc\tsearch_auc\t
 for seed in $SEEDS; do
   for s in $STRATEGIES; do
     log="$WORK/$s-$seed.log"
-    extra="--ensemble"; case "$s" in grid) extra="";; esac
+    extra="--ensemble"; case "$s" in grid) extra="--no-ensemble";; esac
     /usr/bin/time -f "cpu %U %S wall %e" -o "$WORK/$s-$seed.time" \
       nice -n "${PG_TUNE_BENCH_NICE:-10}" dotnet "bin/$NAME.dll" tune --no-lock --strategy "$s" --budget-units "$UNITS" --seed "$seed" $extra > "$log" 2>&1 || true
     python3 - "$log" "$s" "$seed" "$UNITS" "$WORK/$s-$seed.time" >> results.tsv <<'PY'
@@ -42,12 +42,12 @@ def g(pattern, group=1):
 t = open(sys.argv[5]).read().split()
 cpu = float(t[1]) + float(t[2]); wall = float(t[4])
 kept = "NA"
-if "Ensemble (" in text: kept = "yes" if "; it is kept" in text else "no"
+if "Ensemble (" in text: kept = "yes" if ("the ensemble is kept: " in text or "; it is kept" in text) else "no"
 print("\t".join([sys.argv[2], sys.argv[3], sys.argv[4],
     g(r"held-back score \(the honest estimate[^)]*\): \w+ ([0-9.]+)"),
     g(r"spec's own hyperparameters on the same held-back rows: +\w+ ([0-9.]+)"),
     g(r"search score \(best of \d+ on .*?optimistic\): \w+ ([0-9.]+)"),
-    g(r"held-back \w+ \(the honest estimate, same \d+ rows\): ensemble ([0-9.]+|undefined)"),
+    g(r"held-back \w+ \((?:the honest estimate, )?same \d+ rows[^)]*\): ensemble ([0-9.]+|undefined)"),
     kept, g(r"Study \S+: (\d+) trial"), f"{cpu:.1f}", f"{wall:.1f}"]))
 PY
     cp .pipelinegen/tune.db "journals/$s-$seed.db" 2>/dev/null || true

@@ -22,7 +22,7 @@ run() { # build-name bin-folder mode repeat [tune options...]
   local load; load=$(cut -d' ' -f1 /proc/loadavg)
   # The generated pipeline resolves data/ against the project folder: run from it.
   (cd "$proj" && /usr/bin/time -f "%e %U %S" -o "$proj/time.txt" dotnet "$bin/CreditG.dll" tune --strategy random \
-      --budget-units "$UNITS" --seed 1 --no-lock "$@" > "$proj/out.txt" 2> "$proj/err.txt") || echo "$name $mode failed (see $proj)" >&2
+      --budget-units "$UNITS" --seed 1 --no-lock --no-ensemble "$@" > "$proj/out.txt" 2> "$proj/err.txt") || echo "$name $mode failed (see $proj)" >&2
   local trials; trials=$(sqlite3 "$proj/.pipelinegen/tune.db" "SELECT count(*) FROM trials WHERE state IN ('complete','failed')")
   # The trials themselves (configuration and value, by number): the same in every mode if workers change nothing but where trials run.
   sqlite3 "$proj/.pipelinegen/tune.db" "SELECT number, params, state, value FROM trials ORDER BY number" > "$proj/trials.txt"

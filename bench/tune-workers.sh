@@ -38,7 +38,7 @@ for r in $(seq 1 "$REPEATS"); do
     for i in $(seq 1 "$n"); do
       # The generated pipeline resolves data/ against the project folder: run from it.
       (cd "$proj" && exec dotnet "$WORK/bin/CreditG.dll" tune --storage "Host=127.0.0.1;Port=$PORT;Username=postgres;Database=$db" \
-          --strategy "$STRATEGY" --seed 1 --trials 100000 --time "$BUDGET" --no-lock > "$WORK/$db-$i.log" 2>&1) &
+          --strategy "$STRATEGY" --seed 1 --trials 100000 --time "$BUDGET" --no-lock --no-ensemble > "$WORK/$db-$i.log" 2>&1) &
       pids+=($!)
     done
     for p in "${pids[@]}"; do wait "$p" || echo "worker $p of $db failed (see $WORK/$db-*.log)" >&2; done

@@ -170,7 +170,8 @@ public static class SpecParser
                     .Select(e => new PrepareChoiceSetting(new Spanned<string>(e.Key.Value, e.Key.Span), e.Value.Scalars().Select(v => v.Value).ToEquatableArray()))
                     .ToEquatableArray(),
                 Span: root.Find("tune")!.Key.Span,
-                Ensemble: Bool(tune, "ensemble") ?? false,
+                // On by default: the cross-fitted keep rule delivered no loss over the single winner (benchmarks §9b).
+                Ensemble: Bool(tune, "ensemble") ?? true,
                 Honest: tune.GetString("honest") ?? "holdout",
                 OuterFolds: Int(tune, "outer_folds"),
                 EnsembleSpan: tune.Find("ensemble")?.Value.Span ?? SourceSpan.None,

@@ -28,7 +28,11 @@ internal sealed partial class TuningCommandContributor
             output.WriteLine($"  outer fold {fold.Fold + 1}/{folds}: {fold.Study.Trials.Count} trial(s) on {fold.TrainingRows} rows; "
                 + (best is null ? (fold.Study.Rungs.Count > 0 ? $"no configuration reached the full training folds ({fold.Study.Rungs.Count} rung evaluation(s) before the budget ran out)" : "no working configuration") : $"winner {best.Configuration.Describe(new SearchSpace(pipeline.Tuning.Space))}")
                 + $"; on {fold.TestRows} unseen rows: tuned {Fmt(fold.WinnerScore)}, spec's own {Fmt(fold.DefaultScore)}"
-                + (fold.EnsembleMembers is { } members ? $", ensemble of {members} {Fmt(fold.EnsembleScore)}" : ""));
+                + (fold.EnsembleMembers is { } members
+                    ? fold.EnsembleKept == true ? $", ensemble of {members} kept {Fmt(fold.EnsembleScore)}"
+                    : members > 1 ? $", ensemble of {members} not kept (so the winner's {Fmt(fold.EnsembleScore)}; the blend scored {Fmt(fold.Ensemble?.HoldbackScore)}, not used)"
+                    : $", ensemble of 1 = the winner {Fmt(fold.EnsembleScore)}"
+                    : ""));
         });
         foreach (var warning in report.Warnings) services.Error.WriteLine($"warning: {warning}");
         record.Parameters["nested_folds"] = folds.ToString(CultureInfo.InvariantCulture);
@@ -45,9 +49,11 @@ internal sealed partial class TuningCommandContributor
         output.WriteLine($"Honest estimate (headline; nested cross-validation, mean ± fold-to-fold std): {report.Metric} {Spread(tuned)}");
         if (report.Ensembled is { } ensembled)
         {
-            // The blend is used in every outer fold where the selection chose more than one model; the outer rows never
-            // decide whether it is kept, so this too is an honest estimate (of "tune --ensemble").
-            output.WriteLine($"  with the ensemble of the best trials (always blended, nested the same way):     {report.Metric} {Spread(ensembled)}");
+            // Each fold counts the blend only where the keep rule kept it on the inner out-of-fold rows (else the winner),
+            // as tune does; the outer rows never decide, so this too is an honest estimate (of "tune --ensemble").
+            var (keptFolds, builtFolds) = report.EnsembleKeptFolds;
+            output.WriteLine($"  with the ensemble of the best trials (kept in {keptFolds} of {builtFolds} outer folds, as tune decides): {report.Metric} {Spread(ensembled)}");
+            record.Parameters["nested_ensemble_kept_folds"] = $"{keptFolds}/{builtFolds}";
             record.Metrics.Add(new RunMetric(report.Metric, "nested-ensemble", ensembled.Mean, ensembled.Std, null, null));
         }
         if (report.Defaults is { } defaults)

@@ -24,9 +24,9 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         var holdback = new Option<double?>("--holdback") { Description = "Share of the training rows held back from the search to score the winner honestly (default 0.2)." };
         var noLock = new Option<bool>("--no-lock") { Description = "Do not write the lock file." };
         var workers = new Option<int?>("--workers") { Description = "Run trials in up to N worker processes of this program at once; a trial still running when --time ends is stopped. Default: one at a time in this process." };
-        var ensemble = new Option<bool>("--ensemble") { Description = "Keep each trial's out-of-fold predictions and build a greedy ensemble of the best trials (Caruana); kept only when it beats the single winner on the held-back rows." };
+        var ensemble = new Option<bool>("--ensemble") { Description = "Build the greedy ensemble of the best trials (Caruana) even when the spec says tune.ensemble: false (the default is true); kept only when it beats the single winner on the out-of-fold rows (cross-fitted: chosen on one half, compared on the other); the held-back rows only score what was kept." };
         var budgetUnits = new Option<double?>("--budget-units") { Description = "Compute budget in full-trial equivalents (a trial fitted on all of each training fold = 1): random/grid/bayesian run that many trials; halving/hyperband are charged each rung's share of the rows. Overrides --trials; independent of machine load, so strategies compare at equal compute." };
-        var noEnsemble = new Option<bool>("--no-ensemble") { Description = "Do not build an ensemble even though the spec says tune.ensemble: true." };
+        var noEnsemble = new Option<bool>("--no-ensemble") { Description = "Do not build an ensemble (tune.ensemble defaults to true): the single winner is pinned, no out-of-fold predictions are kept." };
         var honest = new Option<string?>("--honest") { Description = "The honest estimate: holdout (held-back rows) or nested (nested cross-validation over tune.outer_folds folds). Default: tune.honest of the spec; --nested K also chooses nested." };
         honest.AcceptOnlyFromAmong("holdout", "nested");
         var command = new Command("tune",

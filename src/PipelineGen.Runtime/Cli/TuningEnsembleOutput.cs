@@ -8,8 +8,8 @@ using PipelineGen.Runtime.Tuning.Ensembles;
 namespace PipelineGen.Runtime.Cli;
 
 /// <summary>
-/// The ensemble part of <c>tune</c>'s output: single best and ensemble side by side on the held-back rows, and, when the
-/// ensemble is kept, saved as a new version of the pipeline's model (with a card naming the study and the members).
+/// The ensemble part of <c>tune</c>'s output: the keep decision (made on the out-of-fold rows), single best and ensemble
+/// side by side on the held-back rows (for information; the headline is the kept one's), and, when the ensemble is kept, saved as a new version of the pipeline's model (with a card naming the study and the members).
 /// </summary>
 internal static class TuningEnsembleOutput
 {
@@ -28,8 +28,14 @@ internal static class TuningEnsembleOutput
         foreach (var member in ensemble.Members)
             output.WriteLine($"  {member.Weight.ToString("0.00", CultureInfo.InvariantCulture)} x trial {member.Trial + 1}: {member.Configuration.Describe(report.Space)}");
         output.WriteLine($"  out-of-fold {metric}: ensemble {PipelineTuner.F(ensemble.OutOfFoldScore)}, best single {PipelineTuner.F(ensemble.BestSingleOutOfFoldScore)} (selection data: optimistic)");
-        output.WriteLine($"  held-back {metric} (the honest estimate, same {report.HoldbackRows} rows): ensemble {Fmt(ensemble.HoldbackScore)}, single best {Fmt(ensemble.SingleHoldbackScore)}");
+        output.WriteLine($"  held-back {metric} (same {report.HoldbackRows} rows; they played no part in the keep decision, they only score what was kept): ensemble {Fmt(ensemble.HoldbackScore)}, single best {Fmt(ensemble.SingleHoldbackScore)}");
         output.WriteLine($"  {ensemble.Verdict}.");
+        output.WriteLine($"  Headline (honest estimate): the {(ensemble.Kept ? "ensemble" : "single winner")}'s held-back {metric} {Fmt(ensemble.Kept ? ensemble.HoldbackScore : ensemble.SingleHoldbackScore)}.");
+        if (ensemble.Keep is { } keep)
+        {
+            record.Parameters["ensemble_keep_comparisons"] = $"{keep.Favoured}/{keep.Compared} favoured the blend ({keep.Skipped} skipped)";
+            if (keep.MeanDifference is { } d) record.Parameters["ensemble_keep_mean_difference"] = CrossFittedKeepRule.FormatDifference(d);
+        }
         record.Parameters["ensemble"] = ensemble.Kept ? $"kept ({ensemble.Members.Count} members)" : "not kept";
         if (ensemble.HoldbackScore is { } h) record.Metrics.Add(new RunMetric(metric, "ensemble", h, null, null, null));
         if (!ensemble.Kept || !options.WriteLock || !options.SaveEnsembleModel) return;

@@ -8,13 +8,18 @@ namespace PipelineGen.Runtime.Tuning;
 internal sealed record OuterFoldResult(int Fold, long TrainingRows, long TestRows, StudyResult Study, Configuration? Winner, double? WinnerScore, double? DefaultScore)
 {
     /// <summary>
-    /// With <c>--ensemble</c>: the greedy ensemble chosen from this outer search's out-of-fold predictions, its members
-    /// refitted on the outer training rows and scored on the outer validation rows (the single winner's score when the
-    /// selection kept one model). Null without <c>--ensemble</c> or when no ensemble could be built.
+    /// With <c>--ensemble</c>: the outer score of what <c>tune</c> would keep in this fold — the greedy ensemble chosen
+    /// from this outer search's out-of-fold predictions (members refitted on the outer training rows, scored on the outer
+    /// validation rows) when <see cref="Ensembles.CrossFittedKeepRule"/> keeps it on those out-of-fold rows, else the
+    /// single winner's score. Null without <c>--ensemble</c> or when no ensemble could be built.
     /// </summary>
     public double? EnsembleScore { get; init; }
     /// <summary>Distinct members of that ensemble (1: the selection kept the single winner).</summary>
     public int? EnsembleMembers { get; init; }
+    /// <summary>True when the keep rule kept the ensemble in this fold (decided on the inner out-of-fold rows only).</summary>
+    public bool? EnsembleKept { get; init; }
+    /// <summary>The fold's ensemble as built (its rule's decision, and the blend's outer score even when not kept).</summary>
+    public Ensembles.EnsembleReport? Ensemble { get; init; }
 }
 
 /// <summary>What nested cross-validation measured: the tuning procedure's score on unseen rows, fold by fold.</summary>
@@ -25,11 +30,13 @@ internal sealed record NestedReport(string Metric, int Folds, IReadOnlyList<Oute
     /// <summary>The same for the spec's own hyperparameters on the same outer folds (what tuning is compared with).</summary>
     public (double Mean, double? Std, int Count)? Defaults => Summary(Outer.Select(o => o.DefaultScore));
     /// <summary>
-    /// The same for the procedure "tune, then blend the best trials" (<c>--ensemble</c>): in every outer fold the
-    /// ensemble is used whenever the selection chose more than one model — the outer rows never decide whether it is
-    /// kept, so this is an honest estimate of that procedure. Null without <c>--ensemble</c>.
+    /// The same for the procedure <c>tune --ensemble</c>: in every outer fold the ensemble's outer score when the keep
+    /// rule (on that fold's inner out-of-fold rows) kept it, else the winner's — the outer rows never decide whether it
+    /// is kept, so this is an honest estimate of exactly that procedure. Null without <c>--ensemble</c>.
     /// </summary>
     public (double Mean, double? Std, int Count)? Ensembled => Summary(Outer.Select(o => o.EnsembleScore));
+    /// <summary>Outer folds whose ensemble was kept by the rule, of those where one was built.</summary>
+    public (int Kept, int Built) EnsembleKeptFolds => (Outer.Count(o => o.EnsembleKept == true), Outer.Count(o => o.EnsembleKept is not null));
 
     private static (double, double?, int)? Summary(IEnumerable<double?> values)
     {
@@ -87,13 +94,15 @@ internal static class NestedEvaluation
             double? winner = best is null ? null
                 : PipelineTuner.ScoreOnHoldback(pipeline.WithHyperparameters(best.Configuration), train, test, report.Metric, mlSeed, warnings);
             double? defaults = PipelineTuner.ScoreOnHoldback(pipeline, train, test, report.Metric, mlSeed, warnings);
-            var (ensembleScore, ensembleMembers) = options.Ensemble && best is not null
+            var (ensembleScore, ensembleBuilt) = options.Ensemble && best is not null
                 ? ScoreEnsemble(pipeline, report, train, test, mlSeed, winner, warnings)
                 : (null, null);
             var result = new OuterFoldResult(i, split.TrainingRowCount, split.ValidationRowCount, report.Result, best?.Configuration, winner, defaults)
             {
                 EnsembleScore = ensembleScore,
-                EnsembleMembers = ensembleMembers,
+                EnsembleMembers = ensembleBuilt?.Members.Count,
+                EnsembleKept = ensembleBuilt?.Kept,
+                Ensemble = ensembleBuilt,
             };
             outer.Add(result);
             onFold?.Invoke(result);
@@ -104,9 +113,11 @@ internal static class NestedEvaluation
 
     /// <summary>
     /// The ensemble of one outer search: Caruana selection over the inner trials' out-of-fold predictions (computed on
-    /// the outer training rows only), members refitted there and scored on the outer validation rows.
+    /// the outer training rows only), members refitted there and scored on the outer validation rows; kept or not by
+    /// the same rule as <c>tune</c> (<see cref="Ensembles.CrossFittedKeepRule"/>, inner out-of-fold rows only): the
+    /// fold's score is the ensemble's when kept, else the winner's.
     /// </summary>
-    private static (double?, int?) ScoreEnsemble(ITunablePipeline pipeline, TuneReport report, string train, string test, int mlSeed, double? winner, List<string> warnings)
+    private static (double?, Ensembles.EnsembleReport?) ScoreEnsemble(ITunablePipeline pipeline, TuneReport report, string train, string test, int mlSeed, double? winner, List<string> warnings)
     {
         if (report.WorkDirectory is not { } workDirectory) return (null, null);
         var oofDirectory = Ensembles.OutOfFoldStore.Directory(workDirectory, report.Result.Study.Id);
@@ -116,7 +127,6 @@ internal static class NestedEvaluation
             warnings.Add($"an outer fold has no ensemble estimate: {notBuilt}.");
             return (null, null);
         }
-        int members = built.Members.Count;
-        return members > 1 ? (built.HoldbackScore, members) : (winner, 1);
+        return (built.Kept ? built.HoldbackScore : winner, built);
     }
 }

@@ -17,7 +17,8 @@ public static partial class SpecBinder
         if (tune is null || spec.Tune is not { } section) return tune;
         // Multiclass ensembles are built (class-probability vectors averaged); pr_auc is the metric selection cannot score.
         string? ensembleMetric = section.Metric?.Value ?? spec.Metric?.Value;
-        if (section.Ensemble && ensembleMetric == "pr_auc")
+        // Only an explicit 'ensemble: true' is an error with pr_auc; the default then quietly builds none.
+        if (section.Ensemble && !section.EnsembleSpan.IsNone && ensembleMetric == "pr_auc")
             diagnostics.Add(SpecDiagnostics.TuneEnsembleMetric.Create(spec.FilePath, section.EnsembleSpan, ensembleMetric));
         if (section.OuterFolds is { } k && section.Honest != "nested")
             diagnostics.Add(SpecDiagnostics.TuneOuterFoldsUnused.Create(spec.FilePath, section.OuterFoldsSpan, k, section.Honest));

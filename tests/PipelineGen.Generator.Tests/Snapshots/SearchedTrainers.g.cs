@@ -156,6 +156,7 @@ namespace MyApp
             Strategy = "random",
             Trials = 6,
             Metric = null,
+            Ensemble = true,
             Space = new PG::Tuning.SearchParameter[]
             {
                 PG::Tuning.SearchParameter.Labelled("trainer", "lightgbm", "fast_forest", "sdca"),

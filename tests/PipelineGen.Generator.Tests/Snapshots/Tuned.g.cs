@@ -158,6 +158,7 @@ namespace MyApp
             Strategy = "bayesian",
             Trials = 3,
             Metric = "auc",
+            Ensemble = true,
             Space = new PG::Tuning.SearchParameter[]
             {
                 PG::Tuning.SearchParameter.Range("leaves", PG::Tuning.HyperparameterType.Int, 2d, 32d, log: true),

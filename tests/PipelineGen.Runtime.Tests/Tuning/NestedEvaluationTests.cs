@@ -80,8 +80,13 @@ public sealed class NestedEvaluationTests : IDisposable
         {
             Assert.NotNull(fold.EnsembleMembers);
             Assert.InRange(fold.EnsembleScore!.Value, 0.5, 1.0);
-            // A selection that kept one model is the single winner, scored the same way.
-            if (fold.EnsembleMembers == 1) Assert.Equal(fold.WinnerScore!.Value, fold.EnsembleScore.Value, 12);
+            // The fold uses tune's keep rule (decided on its inner out-of-fold rows): the blend's outer score when kept,
+            // else the single winner's, scored the same way. A one-model selection is never kept.
+            var built = fold.Ensemble!;
+            Assert.Equal(built.Members.Count > 1 && built.Keep!.Kept, fold.EnsembleKept);
+            if (fold.EnsembleMembers == 1) Assert.False(fold.EnsembleKept);
+            Assert.Equal(fold.EnsembleKept == true ? built.HoldbackScore!.Value : fold.WinnerScore!.Value, fold.EnsembleScore.Value, 12);
+            Assert.Equal(fold.WinnerScore, built.SingleHoldbackScore);
             // The out-of-fold predictions the selection used come from the outer training rows only (one per row).
             var oof = Directory.GetFiles(Path.Combine(_project, ".pipelinegen", "tune", "Titanic", "oof", fold.Study.Study.Id), "*.oof");
             Assert.NotEmpty(oof);
@@ -90,12 +95,13 @@ public sealed class NestedEvaluationTests : IDisposable
         }
         var ensembled = report.Ensembled!.Value;
         Assert.Equal(report.Outer.Average(o => o.EnsembleScore!.Value), ensembled.Mean, 12);
+        Assert.Equal((report.Outer.Count(o => o.EnsembleKept == true), 2), report.EnsembleKeptFolds);
 
         var output = new StringWriter();
         var error = new StringWriter();
         int exit = PipelineApp.Run(["tune", "--nested", "2", "--trials", "3", "--ensemble", "--no-lock"], pipeline, output, error);
         Assert.True(exit == 0, output + "\n" + error);
-        Assert.Contains("with the ensemble of the best trials (always blended, nested the same way):", output.ToString());
+        Assert.Matches(@"with the ensemble of the best trials \(kept in [0-2] of 2 outer folds, as tune decides\): auc 0\.\d{4}", output.ToString());
         Assert.Contains(", ensemble of ", output.ToString());
     }
 

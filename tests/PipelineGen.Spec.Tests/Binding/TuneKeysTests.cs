@@ -40,8 +40,10 @@ public class TuneKeysTests
         Assert.Equal("nested", tune.Honest);
         Assert.Equal(3, tune.OuterFolds);
 
+        // tune.ensemble defaults to true (benchmarks §9b); 'false' opts out.
         var defaults = Bind(TuneDiagnosticsTests.Tuned).Pipeline!.Tune!;
-        Assert.False(defaults.Ensemble);
+        Assert.True(defaults.Ensemble);
+        Assert.False(Bind(TuneDiagnosticsTests.Tuned + "\n  ensemble: false\n").Pipeline!.Tune!.Ensemble);
         Assert.Equal("holdout", defaults.Honest);
         Assert.Equal(5, defaults.OuterFolds);
     }
@@ -54,6 +56,14 @@ public class TuneKeysTests
         Assert.Equal(Severity.Error, d.Severity);
         Assert.Contains("pr_auc", d.Message);
         AssertAt(d, yaml, "true", occurrence: 1);
+    }
+
+    [Fact]
+    public void With_pr_auc_the_default_builds_no_ensemble_and_reports_nothing()
+    {
+        var bound = Bind(TuneDiagnosticsTests.Tuned + "\n  metric: pr_auc\n");
+        Assert.DoesNotContain(bound.Diagnostics, d => d.Id == "PG0222");
+        Assert.False(bound.Pipeline!.Tune!.Ensemble);
     }
 
     [Fact]

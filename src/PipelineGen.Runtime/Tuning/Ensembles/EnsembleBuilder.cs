@@ -20,11 +20,22 @@ internal sealed record EnsembleReport
     public required double BestSingleOutOfFoldScore { get; init; }
     /// <summary>Score of the blend after each selection step (step 1: the best single model).</summary>
     public required IReadOnlyList<double> ScoreByStep { get; init; }
-    /// <summary>The members refitted on all search rows, blended, scored on the held-back rows: the honest estimate.</summary>
+    /// <summary>
+    /// The members refitted on all search rows, blended, scored on the held-back rows: the honest estimate when kept;
+    /// otherwise shown for information only (it did not decide anything).
+    /// </summary>
     public double? HoldbackScore { get; init; }
     /// <summary>The single best trial scored the same way (what the ensemble must beat).</summary>
     public double? SingleHoldbackScore { get; init; }
-    /// <summary>True when the ensemble beat the single best model on the held-back rows (and is what was pinned and saved).</summary>
+    /// <summary>
+    /// The cross-fitted comparison on the out-of-fold rows that decided <see cref="Kept"/> (null when the selection chose
+    /// one model, so there was no blend to keep).
+    /// </summary>
+    public KeepDecision? Keep { get; init; }
+    /// <summary>
+    /// True when <see cref="CrossFittedKeepRule"/> found the blend better on the out-of-fold rows (and it is what was
+    /// pinned and saved). The held-back rows play no part: they only score what was kept.
+    /// </summary>
     public required bool Kept { get; init; }
     public required string Verdict { get; init; }
 
@@ -47,7 +58,8 @@ internal sealed record EnsembleReport
 /// trials (<see cref="CandidatePool"/>: the best of each trainer searched, then the best others) go through
 /// <see cref="CaruanaSelection"/>; the chosen members are refitted on all search rows,
 /// blended by <see cref="EnsembleModel"/> and scored on the held-back rows the search never saw, beside the single best
-/// trial scored the same way. The ensemble is kept only when it is better there.
+/// trial scored the same way. Whether the ensemble is kept is decided on the out-of-fold rows alone
+/// (<see cref="CrossFittedKeepRule"/>); the held-back score is the headline of whatever was kept.
 /// </summary>
 internal static class EnsembleBuilder
 {
@@ -121,12 +133,19 @@ internal static class EnsembleBuilder
 
         double? holdback = null;
         string verdict;
+        KeepDecision? keep = null;
         if (members.Length == 1)
         {
             verdict = $"no blend beat the best single model on the out-of-fold predictions ({study.Metric} {PipelineTuner.F(selection.BestSingleScore)}); the single model is kept";
         }
         else
         {
+            // The kept decision reads only the out-of-fold rows (CrossFittedKeepRule); the held-back rows then score what
+            // was kept, once, for the headline.
+            bool classification = pipeline.Settings.Task is MlTaskKind.BinaryClassification or MlTaskKind.MulticlassClassification;
+            keep = CrossFittedKeepRule.Decide(candidates, selectionLabels, width,
+                subset => kind == "classes" ? OutOfFoldMetrics.ForClasses(study.Metric, subset, width, out _) : OutOfFoldMetrics.For(study.Metric, subset, kind == "probability", out _),
+                study.HigherIsBetter, stratify: classification, study.Seed, study.Metric);
             var ml = new MLContext(mlSeed);
             var search = pipeline.LoadData(ml, searchFile);
             ITransformer ensemble;
@@ -134,13 +153,9 @@ internal static class EnsembleBuilder
             catch (NotSupportedException e) { notBuilt = e.Message; return null; } // e.g. a multiclass label that is not text
             var scored = ensemble.Transform(pipeline.LoadData(ml, holdbackFile));
             holdback = MetricComputer.Compute(ml, pipeline.Settings.Task, scored, "ensemble, held-back rows", warnings)[study.Metric];
-            verdict = holdback is not { } h || singleHoldback is not { } s
-                ? "the metric is undefined on the held-back rows, so the ensemble cannot be shown to be better; the single model is kept"
-                : (study.HigherIsBetter ? h > s : h < s)
-                    ? $"the ensemble is better on the held-back rows ({PipelineTuner.F(h)} vs {PipelineTuner.F(s)}); it is kept"
-                    : $"the ensemble is not better on the held-back rows ({PipelineTuner.F(h)} vs {PipelineTuner.F(s)}); the single model is kept";
+            verdict = keep.Reason;
         }
-        bool kept = members.Length > 1 && holdback is { } hb && singleHoldback is { } sb && (study.HigherIsBetter ? hb > sb : hb < sb);
+        bool kept = keep is { Kept: true };
         return new EnsembleReport
         {
             Members = members,
@@ -152,6 +167,7 @@ internal static class EnsembleBuilder
             ScoreByStep = selection.ScoreByStep,
             HoldbackScore = holdback,
             SingleHoldbackScore = singleHoldback,
+            Keep = keep,
             Kept = kept,
             Verdict = verdict,
         };

@@ -1,0 +1,117 @@
+namespace PipelineGen.Runtime.Tuning.Ensembles;
+
+/// <summary>
+/// What <see cref="CrossFittedKeepRule"/> found: the mean of (blend − single) in the metric's units over the
+/// comparisons where the metric was defined, how many favoured the blend, and how many were skipped (metric undefined).
+/// </summary>
+internal sealed record KeepDecision(bool Kept, double? MeanDifference, int Favoured, int Compared, int Skipped, string Reason)
+{
+    /// <summary>Comparisons attempted: two per seeded split.</summary>
+    public int Comparisons => Compared + Skipped;
+}
+
+/// <summary>
+/// Decides whether the ensemble is kept without reading the held-back rows: cross-fitted selection on the out-of-fold
+/// rows. The selection rows are split in two halves by a seeded permutation (stratified by label for classification);
+/// <see cref="CaruanaSelection"/> runs on half A and its blend is scored on half B, beside the best single candidate of
+/// half A scored on B; then A and B swap; over <see cref="Repeats"/> splits. Selection and comparison therefore use
+/// disjoint rows, so the comparison is not the optimistic "best of many looks" it would be on the rows that chose the
+/// blend, and the held-back rows are left for the headline alone (scoring the kept model once). The ensemble is kept
+/// when the mean of (blend − single) over the comparisons is better than 0 in the metric's direction. A comparison where
+/// the metric is undefined on a half (e.g. AUC with one class) is skipped and counted; with none defined, not kept.
+/// </summary>
+internal static class CrossFittedKeepRule
+{
+    /// <summary>
+    /// Seeded splits (2 comparisons each). 5 gives 10 comparisons, enough to average out the luck of one split at the
+    /// cost of 10 selections over at most 10 candidates — milliseconds beside one trial's fit.
+    /// </summary>
+    public const int Repeats = 5;
+
+    /// <param name="candidates">Candidates' predictions over the selection rows, row-major with <paramref name="width"/> values a row (no NaN).</param>
+    /// <param name="labels">The selection rows' labels (class indices for classification).</param>
+    /// <param name="width">Values per row: 1, or the class count for multiclass probabilities.</param>
+    /// <param name="scorerFor">The metric's scorer for a subset of the labels (null: not computed).</param>
+    /// <param name="stratify">Split each label's rows evenly (classification).</param>
+    /// <param name="higherIsBetter">The metric's direction.</param>
+    /// <param name="seed">The study's seed: the same study always gives the same splits.</param>
+    /// <param name="metric">The metric's name, for the reason text.</param>
+    /// <param name="steps">Selection steps on each half (as on all rows).</param>
+    public static KeepDecision Decide(IReadOnlyList<EnsembleCandidate> candidates, double[] labels, int width,
+        Func<double[], Func<double[], double>?> scorerFor, bool higherIsBetter, bool stratify, int seed, string metric, int steps = EnsembleBuilder.Steps)
+    {
+        var differences = new List<double>();
+        int skipped = 0;
+        for (int repeat = 0; repeat < Repeats; repeat++)
+        {
+            var (a, b) = Split(labels, stratify, unchecked(seed * 7919 + repeat));
+            foreach (var (select, compare) in new[] { (a, b), (b, a) })
+            {
+                if (Compare(candidates, labels, width, scorerFor, higherIsBetter, steps, select, compare) is { } d) differences.Add(d);
+                else skipped++;
+            }
+        }
+        if (differences.Count == 0)
+            return new KeepDecision(false, null, 0, 0, skipped,
+                $"{metric} is undefined on every half of the {Repeats} cross-fitted splits of the out-of-fold rows (e.g. one class only), so the blend cannot be shown to be better; the single model is kept");
+        double mean = differences.Average();
+        int favoured = differences.Count(d => higherIsBetter ? d > 0 : d < 0);
+        bool kept = higherIsBetter ? mean > 0 : mean < 0;
+        string skippedText = skipped > 0 ? $", {skipped} skipped: {metric} undefined on a half" : "";
+        string evidence = $"cross-fitted on the out-of-fold rows (selection on one half, compared on the other, {Repeats} seeded splits): "
+            + $"blend − single {FormatDifference(mean)} {metric} on average, {favoured} of {differences.Count} comparisons favoured the blend{skippedText}";
+        return new KeepDecision(kept, mean, favoured, differences.Count, skipped,
+            kept ? $"the ensemble is kept: {evidence}" : $"the ensemble is not kept: {evidence}; the single model is kept");
+    }
+
+    /// <summary>Blend − single on <paramref name="compare"/>, both chosen on <paramref name="select"/>; null when the metric is undefined.</summary>
+    private static double? Compare(IReadOnlyList<EnsembleCandidate> candidates, double[] labels, int width, Func<double[], Func<double[], double>?> scorerFor,
+        bool higherIsBetter, int steps, int[] select, int[] compare)
+    {
+        if (select.Length == 0 || compare.Length == 0) return null;
+        var selectScorer = scorerFor(select.Select(r => labels[r]).ToArray());
+        var compareScorer = scorerFor(compare.Select(r => labels[r]).ToArray());
+        if (selectScorer is null || compareScorer is null) return null;
+        var onSelect = candidates.Select(c => new EnsembleCandidate(c.Trial, Rows(c.Predictions, select, width))).ToArray();
+        var selection = CaruanaSelection.Select(onSelect, selectScorer, higherIsBetter, steps);
+        if (!double.IsFinite(selection.BestSingleScore)) return null; // nothing meaningful was selected on this half
+        var onCompare = candidates.ToDictionary(c => c.Trial, c => Rows(c.Predictions, compare, width));
+        var blend = new double[compare.Length * width];
+        foreach (var (trial, weight) in selection.Members)
+        {
+            var p = onCompare[trial];
+            for (int i = 0; i < blend.Length; i++) blend[i] += weight * p[i];
+        }
+        double blendScore = compareScorer(blend), singleScore = compareScorer(onCompare[selection.BestSingleTrial]);
+        return double.IsFinite(blendScore) && double.IsFinite(singleScore) ? blendScore - singleScore : null;
+    }
+
+    /// <summary>Signed, 5 decimals: a mean difference is often below the 4 decimals scores are printed with.</summary>
+    internal static string FormatDifference(double d) => d.ToString("+0.00000;-0.00000;0", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static double[] Rows(double[] predictions, int[] rows, int width) =>
+        rows.SelectMany(r => Enumerable.Range(0, width).Select(k => predictions[r * width + k])).ToArray();
+
+    /// <summary>
+    /// Two halves by a seeded permutation; stratified: each label's rows are shuffled and dealt alternately, the deal
+    /// continuing across labels, so both halves get each class in proportion and sizes differ by at most one.
+    /// </summary>
+    internal static (int[] A, int[] B) Split(double[] labels, bool stratify, int seed)
+    {
+        var random = new Random(seed);
+        var groups = stratify
+            ? labels.Select((l, i) => (l, i)).GroupBy(x => x.l).OrderBy(g => g.Key).Select(g => g.Select(x => x.i).ToArray()).ToArray()
+            : [Enumerable.Range(0, labels.Length).ToArray()];
+        var a = new List<int>();
+        var b = new List<int>();
+        int dealt = 0;
+        foreach (var group in groups)
+        {
+            random.Shuffle(group);
+            foreach (var row in group) (dealt++ % 2 == 0 ? a : b).Add(row);
+        }
+        a.Sort();
+        b.Sort();
+        return (a.ToArray(), b.ToArray());
+    }
+}
