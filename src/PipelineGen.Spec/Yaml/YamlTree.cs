@@ -8,7 +8,8 @@ namespace PipelineGen.Spec.Yaml;
 /// <summary>
 /// A YAML document as an equatable tree whose every node knows its source span. Built from YamlDotNet's
 /// event parser (not its representation model) so that duplicate keys are reported instead of thrown,
-/// and so the generator's cache can compare two parses with Equals.
+/// and so the generator's cache can compare two parses with Equals. <see cref="PlainYamlReader"/> builds the
+/// identical tree without YamlDotNet for the plain YAML most specs are written in.
 /// </summary>
 public abstract record YNode(SourceSpan Span)
 {
