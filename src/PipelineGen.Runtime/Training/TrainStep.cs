@@ -3,39 +3,6 @@ using Microsoft.ML;
 
 namespace PipelineGen.Runtime.Training;
 
-internal sealed record TrainOptions
-{
-    /// <summary>Where to save; default <c>&lt;project&gt;/.pipelinegen/models/&lt;name&gt;.zip</c>.</summary>
-    public string? ModelPath { get; init; }
-    /// <summary>Hash of the spec the pipeline was generated from (the generator's <c>SpecHash</c> constant).</summary>
-    public string? SpecHash { get; init; }
-    /// <summary>What evaluate/baseline measured; recorded in the card when given.</summary>
-    public EvaluationSummary? Evaluation { get; init; }
-    /// <summary>The capacity to fit the trainer with (e.g. the capacity curve's choice, from <c>run</c>); null: the spec's. Recorded in the card.</summary>
-    public CapacityChoice? Capacity { get; init; }
-    /// <summary>
-    /// A blend to train instead of the pipeline's single configuration (an ensemble over the pipeline: same settings and
-    /// data). Everything measured and recorded is then about the blend: the gates, the card's evaluation and trainer, the
-    /// promotion evidence. Null: the pipeline itself.
-    /// </summary>
-    public IBlendPipeline? Ensemble { get; init; }
-    /// <summary>The tuning study behind the model, recorded in the card; null: read from the pipeline's lock file when it has one.</summary>
-    public TuningProvenance? Tuning { get; init; }
-    /// <summary>Told what the step is doing now (reading, gates, fitting, saving): a terminal shows it on stderr with the
-    /// elapsed time (<see cref="Cli.ElapsedLine"/>), since fitting on large data is silent for a long time. Null: nothing.</summary>
-    public Action<string>? Phase { get; init; }
-}
-
-internal sealed record TrainResult(string ModelPath, ModelCard Card)
-{
-    /// <summary>The version folder's name.</summary>
-    public string Version => Path.GetFileName(Path.GetDirectoryName(ModelPath)) ?? "";
-    /// <summary>False: the model failed a gate or was worse than the current one; it is kept as a candidate and the current model is unchanged.</summary>
-    public bool Promoted => Card.Promotion?.Promoted ?? true;
-    /// <summary>The version that was current before this train (null: none).</summary>
-    public string? PreviousVersion { get; init; }
-}
-
 /// <summary>
 /// The final model: fitted on the whole training file (train + validation; the spec's test file is never read), saved
 /// atomically with a model card beside it.
@@ -50,6 +17,38 @@ internal static class TrainStep
         ArgumentNullException.ThrowIfNull(pipeline);
         options ??= new TrainOptions();
         var settings = pipeline.Settings;
+        var (dataPath, modelPath) = CheckPaths(settings, options);
+        options.Phase?.Invoke("reading the training data");
+        var scan = Data.DataScan.Run(settings, dataPath);
+        var data = pipeline.LoadData(ml, dataPath);
+        var what = Configure(ml, pipeline, options, note);
+        var gates = CheckGates(pipeline, options, what, note);
+        options.Phase?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fitting the final model on {scan.RowCount - scan.BadRowCount:N0} rows"));
+        ModelStore.Fault("fit-started");
+        var model = what.Estimator.Fit(data);
+        ModelStore.Fault("model-fitted");
+        options.Phase?.Invoke("describing and saving the model");
+        var dataSha = FileHash.Sha256(dataPath);
+        var evidence = gates.Measurement is null ? null : Gates.ModelEvidence.Of(gates.Measurement.Evaluation, dataSha);
+        var trainer = what.Ensemble is not null ? what.Ensemble.DescribeBlend()
+            : TrainerHyperparameters.Describe(pipeline, what.Adjustable is not null ? what.Capacity!.Used : null);
+        var evaluation = ChooseEvaluation(options, what.Ensemble, gates.Measurement, dataSha, trainer);
+        var card = DescribeModel(pipeline, options, what, evaluation, trainer, scan, data, model, dataPath, dataSha);
+        return Save(ml, settings, modelPath, card, model, data, gates.Results, evidence, note);
+    }
+
+    /// <summary>What is trained: the estimator, and the ensemble or capacity it was built with (null when not used).</summary>
+    private sealed record Configured(IEstimator<ITransformer> Estimator, IBlendPipeline? Ensemble, CapacityChoice? Capacity, ICapacityAdjustable? Adjustable);
+
+    /// <summary>The gates' measurement and results; both null when the spec declares no gates.</summary>
+    private sealed record GateOutcome(Gates.GateMeasurement? Measurement, IReadOnlyList<Gates.GateResult>? Results);
+
+    /// <summary>The evaluation the card records, the note on where it came from, and why there is none.</summary>
+    private sealed record CardEvaluation(EvaluationSummary? Summary, string? Note, string? NotEvaluated);
+
+    /// <summary>Checks the training data and the current card before anything is read or fitted.</summary>
+    private static (string DataPath, string ModelPath) CheckPaths(PipelineSettings settings, TrainOptions options)
+    {
         var dataPath = settings.ResolvePath(settings.TrainDataPath);
         if (!File.Exists(dataPath))
             throw new FileNotFoundException($"Training data '{dataPath}' does not exist (spec data path '{settings.TrainDataPath}').", dataPath);
@@ -59,9 +58,12 @@ internal static class TrainStep
 
         // Read before training: a broken card must stop us rather than silently drop the test-set history.
         _ = ModelCard.TryRead(modelPath);
-        options.Phase?.Invoke("reading the training data");
-        var scan = Data.DataScan.Run(settings, dataPath);
-        var data = pipeline.LoadData(ml, dataPath);
+        return (dataPath, modelPath);
+    }
+
+    /// <summary>Builds the estimator: the blend, the pipeline at the chosen capacity, or the pipeline as the spec says.</summary>
+    private static Configured Configure(MLContext ml, IPipelineDefinition pipeline, TrainOptions options, Action<string>? note)
+    {
         var ensemble = options.Ensemble;
         // A blend's members keep their own values: the capacity (the spec's or the curve's, measured on the single
         // configuration) is not applied to them, and the card records none; its trainer entry lists each member's options.
@@ -70,29 +72,25 @@ internal static class TrainStep
         var capacity = ensemble is not null ? null : options.Capacity ?? CapacityChoice.Decide(pipeline, curve: null);
         var adjustable = capacity is not null && capacity.Used != capacity.SpecValue ? pipeline as ICapacityAdjustable : null;
         var estimator = ensemble is not null ? ensemble.BuildPipeline(ml) : adjustable is not null ? adjustable.BuildPipeline(ml, capacity!.Used) : pipeline.BuildPipeline(ml);
+        return new Configured(estimator, ensemble, capacity, adjustable);
+    }
 
-        // Gates are checked on the honest estimate of exactly what is trained here (at this capacity), on the spec's protocol.
-        Gates.GateMeasurement? gateMeasurement = null;
-        IReadOnlyList<Gates.GateResult>? gateResults = null;
-        if (settings.Gates is { } gates)
-        {
-            options.Phase?.Invoke($"checking {gates.Count} gate(s) on the spec's protocol");
-            note?.Invoke($"checking {gates.Count} gate(s) and the comparison with the current model: evaluating {(ensemble is null ? "this configuration" : $"this ensemble ({ensemble.Summary}; every member fitted on each split's training rows)")} on the spec's protocol ({DescribeProtocol(settings.Evaluation)}) ...");
-            IPipelineDefinition configured = ensemble is not null ? ensemble : adjustable is not null ? new CapacityPipeline(pipeline, adjustable, capacity!.Used) : pipeline;
-            gateMeasurement = Gates.GateCheck.Measure(configured, gates);
-            gateResults = Gates.GateCheck.Check(gateMeasurement, gates);
-        }
-        options.Phase?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fitting the final model on {scan.RowCount - scan.BadRowCount:N0} rows"));
-        ModelStore.Fault("fit-started");
-        var model = estimator.Fit(data);
-        ModelStore.Fault("model-fitted");
-        options.Phase?.Invoke("describing and saving the model");
-        var dataSha = FileHash.Sha256(dataPath);
-        var evidence = gateMeasurement is null ? null : Gates.ModelEvidence.Of(gateMeasurement.Evaluation, dataSha);
-        var trainer = ensemble is not null ? ensemble.DescribeBlend()
-            : TrainerHyperparameters.Describe(pipeline, adjustable is not null ? capacity!.Used : null);
+    /// <summary>Gates are checked on the honest estimate of exactly what is trained here (at this capacity), on the spec's protocol.</summary>
+    private static GateOutcome CheckGates(IPipelineDefinition pipeline, TrainOptions options, Configured what, Action<string>? note)
+    {
+        var settings = pipeline.Settings;
+        if (settings.Gates is not { } gates) return new GateOutcome(null, null);
+        var (ensemble, adjustable) = (what.Ensemble, what.Adjustable);
+        options.Phase?.Invoke($"checking {gates.Count} gate(s) on the spec's protocol");
+        note?.Invoke($"checking {gates.Count} gate(s) and the comparison with the current model: evaluating {(ensemble is null ? "this configuration" : $"this ensemble ({ensemble.Summary}; every member fitted on each split's training rows)")} on the spec's protocol ({DescribeProtocol(settings.Evaluation)}) ...");
+        IPipelineDefinition configured = ensemble is not null ? ensemble : adjustable is not null ? new CapacityPipeline(pipeline, adjustable, what.Capacity!.Used) : pipeline;
+        var measurement = Gates.GateCheck.Measure(configured, gates);
+        return new GateOutcome(measurement, Gates.GateCheck.Check(measurement, gates));
+    }
 
-        // Metrics go in the card only when they were measured for this spec, these data and these hyperparameters.
+    /// <summary>Metrics go in the card only when they were measured for this spec, these data and these hyperparameters.</summary>
+    private static CardEvaluation ChooseEvaluation(TrainOptions options, IBlendPipeline? ensemble, Gates.GateMeasurement? gateMeasurement, string dataSha, TrainerDescription trainer)
+    {
         var evaluation = options.Evaluation;
         string? notEvaluated = null;
         if (evaluation?.Context is { } measured)
@@ -121,9 +119,18 @@ internal static class TrainStep
                 : $"Measured by train itself, for its gates, on the spec's protocol with this very ensemble ({ensemble.Summary}): on every split each member was fitted on the split's training rows and the blend scored on its validation rows, as the final model is fitted on all rows.";
             notEvaluated = null;
         }
-        var card = new ModelCard
+        return new CardEvaluation(evaluation, evaluationNote, notEvaluated);
+    }
+
+    /// <summary>The model card before saving (no model hash, test looks or gates yet: those are set under the model lock).</summary>
+    private static ModelCard DescribeModel(IPipelineDefinition pipeline, TrainOptions options, Configured what, CardEvaluation chosen, TrainerDescription trainer,
+        Data.DataScan scan, IDataView data, ITransformer model, string dataPath, string dataSha)
+    {
+        var settings = pipeline.Settings;
+        var (evaluation, notEvaluated) = (chosen.Summary, chosen.NotEvaluated);
+        return new ModelCard
         {
-            EvaluationNote = evaluationNote,
+            EvaluationNote = chosen.Note,
             Name = settings.Name,
             CreatedUtc = DateTimeOffset.UtcNow,
             SpecHash = options.SpecHash,
@@ -142,15 +149,21 @@ internal static class TrainStep
             EvaluationRunId = evaluation?.Context?.RunId,
             NotEvaluatedReason = notEvaluated,
             Trainer = trainer,
-            Capacity = capacity,
+            Capacity = what.Capacity,
             Preparation = ModelInspector.DescribePreparation(model, data.Schema, settings),
             LabelValues = settings.Task == MlTaskKind.Regression ? null : scan.LabelCounts.Select(c => c.Key).ToArray(),
-            Tuning = options.Tuning ?? (pipeline is Tuning.ITunablePipeline { PinnedHyperparameters.Count: > 0 } tuned ? TuningProvenance.FromLockFile(tuned.LockFilePath, tuned.PinnedHyperparameters, ensembleTrained: ensemble is not null) : null),
+            Tuning = options.Tuning ?? (pipeline is Tuning.ITunablePipeline { PinnedHyperparameters.Count: > 0 } tuned ? TuningProvenance.FromLockFile(tuned.LockFilePath, tuned.PinnedHyperparameters, ensembleTrained: what.Ensemble is not null) : null),
             Network = Networks.Integration.NetworkTrainingRecord.Of(model),
         };
+    }
 
-        // Model and card are one unit: written into a new version folder, made current by replacing the pointer, under
-        // the lock test takes, so a look recorded while we trained is carried over instead of erased.
+    /// <summary>
+    /// Model and card are one unit: written into a new version folder, made current by replacing the pointer, under
+    /// the lock test takes, so a look recorded while we trained is carried over instead of erased.
+    /// </summary>
+    private static TrainResult Save(MLContext ml, PipelineSettings settings, string modelPath, ModelCard card, ITransformer model, IDataView data,
+        IReadOnlyList<Gates.GateResult>? gateResults, Gates.ModelEvidence? evidence, Action<string>? note)
+    {
         string modelFile;
         string? previousVersion;
         using (ModelStore.AcquireLock(modelPath, LockTimeout, note))

@@ -20,8 +20,56 @@ internal static class PipelineTuner
     public static TuneReport Run(ITunablePipeline pipeline, TuneOptions options)
     {
         var settings = pipeline.Settings;
+        var space = new SearchSpace(pipeline.Tuning.Space);
+        int trials = CheckBudget(pipeline, options, space);
+        string strategy = options.Strategy ?? pipeline.Tuning.Strategy;
+        int seed = options.Seed ?? settings.Evaluation.Seed;
+        var sampler = HalvingOptions.IsHalving(strategy) ? null : Samplers.Create(strategy, seed);
+        var data = ReadData(settings, options);
+        var metric = ChooseMetric(pipeline, data.Scan);
+        var plan = PlanSplit(settings, options, data, strategy, seed);
+        sampler ??= plan.Halving!.CreateSampler(seed);
+        var files = WriteWorkFiles(settings, options, data.Path, plan.Split);
+
+        var specHash = pipeline.Settings.SpecHash ?? "unknown";
+        var dataHash = HashFile(data.Path);
+        // A shared study lives in PostgreSQL instead of the SQLite journal (Storage/SharedTuning.cs).
+        using var shared = options.Storage is { } storageText ? SharedTuning.Open(storageText, options, plan.Halving is not null) : null;
+        using var journal = shared is null ? new TuningJournal(options.JournalPath ?? TuningJournal.DefaultPath(settings)) : null;
+        var key = new StudyKey(specHash, dataHash, data.Path, strategy, seed, metric.Name, metric.Higher, plan.Halving);
+        var study = OpenStudy(shared, journal, options, settings, space, trials, key);
+
+        string? oofDir = options.Ensemble ? Ensembles.OutOfFoldStore.Directory(files.WorkDir, study.Id) : null;
+        var studyResult = RunStudy(pipeline, options, shared, journal, study, space, sampler, plan.Halving, trials, files, metric.Name, oofDir);
+        // A shared study's ensemble candidates were evaluated on many machines: fetch their predictions from the storage.
+        if (shared is not null && oofDir is not null) SharedTuning.FetchOutOfFold(shared, study.Id, oofDir);
+        var outcome = ScoreAndLock(pipeline, options, studyResult, space, study, specHash, metric, files, oofDir, data.Warnings);
+        return Report(options, studyResult, space, metric, data, plan.Split, outcome, files.WorkDir);
+    }
+
+    /// <summary>What the data step passes on: the training file, its scan, and the warnings collected so far.</summary>
+    private sealed record TuneData(string Path, DataScan Scan, List<string> Warnings);
+
+    /// <summary>The metric the study optimises, why it was chosen, and its direction.</summary>
+    private sealed record MetricChoice(string Name, string Reason, bool Higher);
+
+    /// <summary>The held-back split of the rows and, for halving / Hyperband, its levels.</summary>
+    private sealed record SplitPlan(DataSplit Split, HalvingOptions? Halving);
+
+    /// <summary>The tune folder and the search / held-back parts written into it.</summary>
+    private sealed record WorkFiles(string WorkDir, string SearchFile, string HoldbackFile);
+
+    /// <summary>What a study is of: a resumed study must match all of it.</summary>
+    private sealed record StudyKey(string SpecHash, string DataHash, string DataPath, string Strategy, int Seed, string Metric, bool Higher, HalvingOptions? Halving);
+
+    /// <summary>The winner's and the defaults' held-back scores, the lock file written and the ensemble built (or why not).</summary>
+    private sealed record TuneOutcome(double? WinnerScore, double? DefaultScore, string? LockPath, Ensembles.EnsembleReport? Ensemble, string? EnsembleNotBuilt);
+
+    /// <summary>Checks the space, the trial / unit / time budgets and the options; returns the trial budget.</summary>
+    private static int CheckBudget(ITunablePipeline pipeline, TuneOptions options, SearchSpace space)
+    {
+        var settings = pipeline.Settings;
         var tuning = pipeline.Tuning;
-        var space = new SearchSpace(tuning.Space);
         if (space.PointCount == 1)
             throw new ArgumentException($"the search space has one point ({space.Fingerprint()}): there is nothing to choose. Widen a range or add values under tune.space.");
         int trials = options.Trials ?? tuning.Trials;
@@ -38,25 +86,34 @@ internal static class PipelineTuner
         var unknown = space.Parameters.Select(p => p.Name).Except(pipeline.HyperparameterNames).ToArray();
         if (unknown.Length > 0)
             throw new ArgumentException($"tune.space names {string.Join(", ", unknown)}, which trainer '{settings.TrainerName}' does not have (it has {string.Join(", ", pipeline.HyperparameterNames)}).");
+        return trials;
+    }
 
-        string strategy = options.Strategy ?? tuning.Strategy;
-        int seed = options.Seed ?? settings.Evaluation.Seed;
-        var sampler = HalvingOptions.IsHalving(strategy) ? null : Samplers.Create(strategy, seed);
-
+    /// <summary>Scans the training rows (or the given file) and stops on bad rows as the spec or --bad-rows says.</summary>
+    private static TuneData ReadData(PipelineSettings settings, TuneOptions options)
+    {
         string path = options.DataPath is { } given ? Path.GetFullPath(given) : settings.ResolvePath(settings.TrainDataPath);
         var scan = DataScan.Run(settings, path);
         scan.ThrowIfInvalid(options.BadRows ?? settings.BadRows);
-        var warnings = new List<string>(scan.Warnings);
+        return new TuneData(path, scan, new List<string>(scan.Warnings));
+    }
 
+    private static MetricChoice ChooseMetric(ITunablePipeline pipeline, DataScan scan)
+    {
+        var settings = pipeline.Settings;
+        var tuning = pipeline.Tuning;
         var (primary, reason) = MetricCatalog.ChoosePrimary(settings, scan.LabelCounts.Select(c => c.Value).ToArray());
         string metric = tuning.Metric ?? primary;
         if (tuning.Metric is not null) reason = "tune.metric in the spec";
         if (!MetricCatalog.For(settings.Task).Contains(metric))
             throw new ArgumentException($"tune.metric '{metric}' does not apply to a {settings.Task} task; use one of {string.Join(", ", MetricCatalog.For(settings.Task))}.");
-        bool higher = MetricCatalog.HigherIsBetter(metric);
+        return new MetricChoice(metric, reason, MetricCatalog.HigherIsBetter(metric));
+    }
 
+    private static SplitPlan PlanSplit(PipelineSettings settings, TuneOptions options, TuneData data, string strategy, int seed)
+    {
         // The held-back part: one seeded, stratified holdout split of the rows (groups and duplicates never straddle it).
-        var holdPlan = SplitPlanner.Plan(scan.Keys, new EvaluationSettings
+        var holdPlan = SplitPlanner.Plan(data.Scan.Keys, new EvaluationSettings
         {
             Protocol = EvaluationProtocol.Holdout,
             HoldoutFraction = options.HoldbackFraction,
@@ -66,116 +123,128 @@ internal static class PipelineTuner
         var split = holdPlan.Splits[0];
         // Successive halving's levels depend on how many rows a training fold holds (the lowest rung keeps enough of them).
         var halving = HalvingOptions.IsHalving(strategy)
-            ? HalvingOptions.For(strategy, TrainingRowsPerFold(settings.Evaluation, options.NestedInner ? scan.RowCount : split.TrainingRowCount), options.Eta, options.HalvingSampler ?? "bayesian")
+            ? HalvingOptions.For(strategy, TrainingRowsPerFold(settings.Evaluation, options.NestedInner ? data.Scan.RowCount : split.TrainingRowCount), options.Eta, options.HalvingSampler ?? "bayesian")
             : null;
-        sampler ??= halving!.CreateSampler(seed);
+        return new SplitPlan(split, halving);
+    }
+
+    private static WorkFiles WriteWorkFiles(PipelineSettings settings, TuneOptions options, string path, DataSplit split)
+    {
         var workDir = Path.Combine(settings.ResolvePath("."), ".pipelinegen", "tune", settings.Name);
         Directory.CreateDirectory(workDir);
         string searchFile = Path.Combine(workDir, "search" + Path.GetExtension(path));
         string holdbackFile = Path.Combine(workDir, "holdback" + Path.GetExtension(path));
         if (options.NestedInner) searchFile = path; // the outer fold's training rows, all searched
         else WriteParts(path, settings.HasHeader, split, searchFile, holdbackFile);
+        return new WorkFiles(workDir, searchFile, holdbackFile);
+    }
 
-        var specHash = pipeline.Settings.SpecHash ?? "unknown";
-        var dataHash = HashFile(path);
-        // A shared study lives in PostgreSQL instead of the SQLite journal (Storage/SharedTuning.cs).
-        using var shared = options.Storage is { } storageText ? SharedTuning.Open(storageText, options, halving is not null) : null;
-        using var journal = shared is null ? new TuningJournal(options.JournalPath ?? TuningJournal.DefaultPath(settings)) : null;
-        StudyInfo study;
+    /// <summary>Joins the shared study, resumes the journal's latest one (refusing a mismatch), or creates a new one.</summary>
+    private static StudyInfo OpenStudy(IStudyStorage? shared, TuningJournal? journal, TuneOptions options, PipelineSettings settings, SearchSpace space, int trials, StudyKey key)
+    {
         if (shared is not null)
-            study = SharedTuning.Join(shared, options, settings.Name, specHash, dataHash, space, strategy, seed, metric, higher, trials, halving?.Describe());
-        else if (options.Resume)
-        {
-            study = journal!.LatestStudy(options.StudyName ?? settings.Name)
-                ?? throw new ArgumentException($"there is no study of pipeline '{settings.Name}' to resume in {journal.DatabasePath}; run tune without --resume.");
-            var mismatch = new List<string>();
-            if (study.SpecHash != specHash) mismatch.Add($"the spec changed (study {Short(study.SpecHash)}, now {Short(specHash)})");
-            if (study.DataHash != dataHash) mismatch.Add($"the data changed ({path}: study {Short(study.DataHash)}, now {Short(dataHash)})");
-            if (study.SpaceFingerprint != space.Fingerprint()) mismatch.Add($"the search space changed (study: {study.SpaceFingerprint}; now: {space.Fingerprint()})");
-            if (study.Strategy != strategy) mismatch.Add($"the strategy changed (study {study.Strategy}, now {strategy})");
-            if (study.Seed != seed) mismatch.Add($"the seed changed (study {study.Seed}, now {seed})");
-            if (study.Metric != metric) mismatch.Add($"the metric changed (study {study.Metric}, now {metric})");
-            if (study.Options != halving?.Describe()) mismatch.Add($"the strategy's options changed (study {study.Options ?? "none"}, now {halving?.Describe() ?? "none"})");
-            if (mismatch.Count > 0)
-                throw new ArgumentException($"study {study.Id} in {journal.DatabasePath} cannot be resumed: {string.Join("; ", mismatch)}. Its trials measured something else; run tune without --resume to start a new study.");
-        }
-        else
-        {
-            study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), options.StudyName ?? settings.Name, specHash, dataHash, space.Fingerprint(), strategy, seed, metric, higher, DateTimeOffset.UtcNow)
-            { Options = halving?.Describe() };
-            journal!.CreateStudy(study);
-        }
+            return SharedTuning.Join(shared, options, settings.Name, key.SpecHash, key.DataHash, space, key.Strategy, key.Seed, key.Metric, key.Higher, trials, key.Halving?.Describe());
+        if (options.Resume)
+            return ResumeStudy(journal!, options, settings, space, key);
+        var study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), options.StudyName ?? settings.Name, key.SpecHash, key.DataHash, space.Fingerprint(), key.Strategy, key.Seed, key.Metric, key.Higher, DateTimeOffset.UtcNow)
+        { Options = key.Halving?.Describe() };
+        journal!.CreateStudy(study);
+        return study;
+    }
 
-        string? oofDir = options.Ensemble ? Ensembles.OutOfFoldStore.Directory(workDir, study.Id) : null;
-        StudyResult studyResult;
+    private static StudyInfo ResumeStudy(TuningJournal journal, TuneOptions options, PipelineSettings settings, SearchSpace space, StudyKey key)
+    {
+        var (specHash, dataHash, path, strategy, seed, metric, halving) = (key.SpecHash, key.DataHash, key.DataPath, key.Strategy, key.Seed, key.Metric, key.Halving);
+        var study = journal.LatestStudy(options.StudyName ?? settings.Name)
+            ?? throw new ArgumentException($"there is no study of pipeline '{settings.Name}' to resume in {journal.DatabasePath}; run tune without --resume.");
+        var mismatch = new List<string>();
+        if (study.SpecHash != specHash) mismatch.Add($"the spec changed (study {Short(study.SpecHash)}, now {Short(specHash)})");
+        if (study.DataHash != dataHash) mismatch.Add($"the data changed ({path}: study {Short(study.DataHash)}, now {Short(dataHash)})");
+        if (study.SpaceFingerprint != space.Fingerprint()) mismatch.Add($"the search space changed (study: {study.SpaceFingerprint}; now: {space.Fingerprint()})");
+        if (study.Strategy != strategy) mismatch.Add($"the strategy changed (study {study.Strategy}, now {strategy})");
+        if (study.Seed != seed) mismatch.Add($"the seed changed (study {study.Seed}, now {seed})");
+        if (study.Metric != metric) mismatch.Add($"the metric changed (study {study.Metric}, now {metric})");
+        if (study.Options != halving?.Describe()) mismatch.Add($"the strategy's options changed (study {study.Options ?? "none"}, now {halving?.Describe() ?? "none"})");
+        if (mismatch.Count > 0)
+            throw new ArgumentException($"study {study.Id} in {journal.DatabasePath} cannot be resumed: {string.Join("; ", mismatch)}. Its trials measured something else; run tune without --resume to start a new study.");
+        return study;
+    }
+
+    /// <summary>Runs the study by the chosen executor: shared halving, shared, halving, worker processes, or in-process.</summary>
+    private static StudyResult RunStudy(ITunablePipeline pipeline, TuneOptions options, IStudyStorage? shared, TuningJournal? journal, StudyInfo study, SearchSpace space,
+        ISampler sampler, HalvingOptions? halving, int trials, WorkFiles files, string metric, string? oofDir)
+    {
+        string workDir = files.WorkDir, searchFile = files.SearchFile;
         if (shared is not null && halving is not null)
-            studyResult = SharedTuning.RunHalving(shared, pipeline, options, study, space, halving, sampler, workDir, searchFile, metric);
-        else if (shared is not null)
-            studyResult = SharedTuning.Run(shared, pipeline, options, study, space, sampler, workDir, searchFile, metric);
-        else if (halving is not null)
-            studyResult = RunHalving(pipeline, options, halving, sampler, study, space, journal!, trials, workDir, searchFile, metric, oofDir);
-        else if (options.Workers is { } workers)
+            return SharedTuning.RunHalving(shared, pipeline, options, study, space, halving, sampler, workDir, searchFile, metric);
+        if (shared is not null)
+            return SharedTuning.Run(shared, pipeline, options, study, space, sampler, workDir, searchFile, metric);
+        if (halving is not null)
+            return RunHalving(pipeline, options, halving, sampler, study, space, journal!, trials, workDir, searchFile, metric, oofDir);
+        if (options.Workers is { } workers)
         {
             using var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir };
-            studyResult = StudyRunner.RunAsync(study, space, sampler, journal!, trials, options.Time, workers,
+            return StudyRunner.RunAsync(study, space, sampler, journal!, trials, options.Time, workers,
                 (number, config, ct) => { options.TrialStarted?.Invoke(number); return executor.Execute(number, config, ct); }, options.Progress, options.Cancellation,
                 killRunningAtDeadline: true).GetAwaiter().GetResult();
         }
-        else
-        {
-            // In-process, one at a time (the executor is given the trial number, which names its out-of-fold file).
-            studyResult = StudyRunner.RunAsync(study, space, sampler, journal!, trials, options.Time, workers: 1,
-                (number, config, _) => { options.TrialStarted?.Invoke(number); return Task.FromResult(Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number))); },
-                options.Progress, options.Cancellation, killRunningAtDeadline: false).GetAwaiter().GetResult();
-        }
-        // A shared study's ensemble candidates were evaluated on many machines: fetch their predictions from the storage.
-        if (shared is not null && oofDir is not null) SharedTuning.FetchOutOfFold(shared, study.Id, oofDir);
+        // In-process, one at a time (the executor is given the trial number, which names its out-of-fold file).
+        return StudyRunner.RunAsync(study, space, sampler, journal!, trials, options.Time, workers: 1,
+            (number, config, _) => { options.TrialStarted?.Invoke(number); return Task.FromResult(Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number))); },
+            options.Progress, options.Cancellation, killRunningAtDeadline: false).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Scores the winner and the defaults on the held-back rows, builds the ensemble and writes the lock file.</summary>
+    private static TuneOutcome ScoreAndLock(ITunablePipeline pipeline, TuneOptions options, StudyResult studyResult, SearchSpace space, StudyInfo study, string specHash,
+        MetricChoice metricChoice, WorkFiles files, string? oofDir, List<string> warnings)
+    {
+        var settings = pipeline.Settings;
+        string metric = metricChoice.Name, searchFile = files.SearchFile, holdbackFile = files.HoldbackFile;
         var best = studyResult.Best;
-        double? winnerScore = null, defaultScore = null;
+        if (best is null || options.NestedInner) return new TuneOutcome(null, null, null, null, null);
         string? lockPath = null;
         Ensembles.EnsembleReport? ensemble = null;
         string? ensembleNotBuilt = null;
-        if (best is not null && !options.NestedInner)
+        int mlSeed = options.Seed ?? settings.Seed;
+        double? winnerScore = ScoreOnHoldback(pipeline.WithHyperparameters(best.Configuration), searchFile, holdbackFile, metric, mlSeed, warnings);
+        double? defaultScore = ScoreOnHoldback(pipeline, searchFile, holdbackFile, metric, mlSeed, warnings);
+        AddNoiseWarnings(studyResult, metric, metricChoice.Higher, warnings);
+        if (oofDir is not null)
+            ensemble = Ensembles.EnsembleBuilder.Build(pipeline, studyResult, oofDir, searchFile, holdbackFile, mlSeed, winnerScore, warnings, out ensembleNotBuilt);
+        if (options.WriteLock)
         {
-            int mlSeed = options.Seed ?? settings.Seed;
-            winnerScore = ScoreOnHoldback(pipeline.WithHyperparameters(best.Configuration), searchFile, holdbackFile, metric, mlSeed, warnings);
-            defaultScore = ScoreOnHoldback(pipeline, searchFile, holdbackFile, metric, mlSeed, warnings);
-            AddNoiseWarnings(studyResult, metric, higher, warnings);
-            if (oofDir is not null)
-                ensemble = Ensembles.EnsembleBuilder.Build(pipeline, studyResult, oofDir, searchFile, holdbackFile, mlSeed, winnerScore, warnings, out ensembleNotBuilt);
-            if (options.WriteLock)
+            lockPath = pipeline.LockFilePath;
+            // A searched trainer and preparation choices are pinned too: the lock names the winner's trainer.
+            var (lockTrainer, lockParams, lockPrepare) = TrialConfiguration.ForLock(space.Parameters, best.Configuration, settings.TrainerName);
+            LockFile.Write(lockPath, new LockFile(settings.Name, lockTrainer, study.Id, specHash, metric, best.Value!.Value, winnerScore, lockParams)
             {
-                lockPath = pipeline.LockFilePath;
-                // A searched trainer and preparation choices are pinned too: the lock names the winner's trainer.
-                var (lockTrainer, lockParams, lockPrepare) = TrialConfiguration.ForLock(space.Parameters, best.Configuration, settings.TrainerName);
-                LockFile.Write(lockPath, new LockFile(settings.Name, lockTrainer, study.Id, specHash, metric, best.Value!.Value, winnerScore, lockParams)
-                {
-                    Prepare = lockPrepare,
-                    Ensemble = ensemble is { Kept: true } ? ensemble.Members.Select(m => new LockFile.EnsembleEntry(m.Trial, m.Weight,
-                        space.Parameters.Where(p => m.Configuration.ContainsKey(p.Name)).Select(p => new KeyValuePair<string, string>(p.Name, p.Format(m.Configuration[p.Name]))).ToArray())).ToArray() : null,
-                    EnsembleHoldbackScore = ensemble is { Kept: true } ? ensemble.HoldbackScore : null,
-                });
-            }
+                Prepare = lockPrepare,
+                Ensemble = ensemble is { Kept: true } ? ensemble.Members.Select(m => new LockFile.EnsembleEntry(m.Trial, m.Weight,
+                    space.Parameters.Where(p => m.Configuration.ContainsKey(p.Name)).Select(p => new KeyValuePair<string, string>(p.Name, p.Format(m.Configuration[p.Name]))).ToArray())).ToArray() : null,
+                EnsembleHoldbackScore = ensemble is { Kept: true } ? ensemble.HoldbackScore : null,
+            });
         }
-
-        return new TuneReport
-        {
-            Result = studyResult,
-            Space = space,
-            Metric = metric,
-            MetricReason = reason,
-            SearchRows = options.NestedInner ? scan.RowCount : split.TrainingRowCount,
-            HoldbackRows = options.NestedInner ? 0 : split.ValidationRowCount,
-            WinnerHoldbackScore = winnerScore,
-            DefaultHoldbackScore = defaultScore,
-            Warnings = warnings.Distinct().ToArray(),
-            LockPath = lockPath,
-            Resumed = options.Resume,
-            Ensemble = ensemble,
-            EnsembleNotBuilt = ensembleNotBuilt,
-            WorkDirectory = workDir,
-        };
+        return new TuneOutcome(winnerScore, defaultScore, lockPath, ensemble, ensembleNotBuilt);
     }
+
+    private static TuneReport Report(TuneOptions options, StudyResult studyResult, SearchSpace space, MetricChoice metric, TuneData data, DataSplit split,
+        TuneOutcome outcome, string workDir) => new()
+    {
+        Result = studyResult,
+        Space = space,
+        Metric = metric.Name,
+        MetricReason = metric.Reason,
+        SearchRows = options.NestedInner ? data.Scan.RowCount : split.TrainingRowCount,
+        HoldbackRows = options.NestedInner ? 0 : split.ValidationRowCount,
+        WinnerHoldbackScore = outcome.WinnerScore,
+        DefaultHoldbackScore = outcome.DefaultScore,
+        Warnings = data.Warnings.Distinct().ToArray(),
+        LockPath = outcome.LockPath,
+        Resumed = options.Resume,
+        Ensemble = outcome.Ensemble,
+        EnsembleNotBuilt = outcome.EnsembleNotBuilt,
+        WorkDirectory = workDir,
+    };
 
     /// <summary>
     /// One trial: the spec's protocol on the search rows through <see cref="Evaluator"/>, with these hyperparameters,
