@@ -14,12 +14,12 @@ internal sealed record OuterFoldResult(int Fold, long TrainingRows, long TestRow
     /// single winner's score. Null without <c>--ensemble</c> or when no ensemble could be built.
     /// </summary>
     public double? EnsembleScore { get; init; }
-    /// <summary>Distinct members of that ensemble (1: the selection kept the single winner).</summary>
-    public int? EnsembleMembers { get; init; }
-    /// <summary>True when the keep rule kept the ensemble in this fold (decided on the inner out-of-fold rows only).</summary>
-    public bool? EnsembleKept { get; init; }
     /// <summary>The fold's ensemble as built (its rule's decision, and the blend's outer score even when not kept).</summary>
     public Ensembles.EnsembleReport? Ensemble { get; init; }
+    /// <summary>Distinct members of that ensemble (1: the selection kept the single winner).</summary>
+    public int? EnsembleMembers => Ensemble?.Members.Count;
+    /// <summary>True when the keep rule kept the ensemble in this fold (decided on the inner out-of-fold rows only).</summary>
+    public bool? EnsembleKept => Ensemble?.Kept;
 }
 
 /// <summary>What nested cross-validation measured: the tuning procedure's score on unseen rows, fold by fold.</summary>
@@ -100,8 +100,6 @@ internal static class NestedEvaluation
             var result = new OuterFoldResult(i, split.TrainingRowCount, split.ValidationRowCount, report.Result, best?.Configuration, winner, defaults)
             {
                 EnsembleScore = ensembleScore,
-                EnsembleMembers = ensembleBuilt?.Members.Count,
-                EnsembleKept = ensembleBuilt?.Kept,
                 Ensemble = ensembleBuilt,
             };
             outer.Add(result);

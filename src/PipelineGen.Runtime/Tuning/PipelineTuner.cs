@@ -54,7 +54,7 @@ internal static class PipelineTuner
     private sealed record MetricChoice(string Name, string Reason, bool Higher);
 
     /// <summary>The held-back split of the rows and, for halving / Hyperband, its levels.</summary>
-    private sealed record SplitPlan(DataSplit Split, HalvingOptions? Halving);
+    private sealed record HoldbackPlan(DataSplit Split, HalvingOptions? Halving);
 
     /// <summary>The tune folder and the search / held-back parts written into it.</summary>
     private sealed record WorkFiles(string WorkDir, string SearchFile, string HoldbackFile);
@@ -110,7 +110,7 @@ internal static class PipelineTuner
         return new MetricChoice(metric, reason, MetricCatalog.HigherIsBetter(metric));
     }
 
-    private static SplitPlan PlanSplit(PipelineSettings settings, TuneOptions options, TuneData data, string strategy, int seed)
+    private static HoldbackPlan PlanSplit(PipelineSettings settings, TuneOptions options, TuneData data, string strategy, int seed)
     {
         // The held-back part: one seeded, stratified holdout split of the rows (groups and duplicates never straddle it).
         var holdPlan = SplitPlanner.Plan(data.Scan.Keys, new EvaluationSettings
@@ -125,7 +125,7 @@ internal static class PipelineTuner
         var halving = HalvingOptions.IsHalving(strategy)
             ? HalvingOptions.For(strategy, TrainingRowsPerFold(settings.Evaluation, options.NestedInner ? data.Scan.RowCount : split.TrainingRowCount), options.Eta, options.HalvingSampler ?? "bayesian")
             : null;
-        return new SplitPlan(split, halving);
+        return new HoldbackPlan(split, halving);
     }
 
     private static WorkFiles WriteWorkFiles(PipelineSettings settings, TuneOptions options, string path, DataSplit split)

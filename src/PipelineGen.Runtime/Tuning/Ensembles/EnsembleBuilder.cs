@@ -121,9 +121,11 @@ internal static class EnsembleBuilder
         var rows = Enumerable.Range(0, labels.Length)
             .Where(r => !double.IsNaN(labels[r]) && loaded.All(l => Enumerable.Range(0, width).All(k => !double.IsNaN(l.Oof!.Value.Predictions[r * width + k])))).ToArray();
         var selectionLabels = rows.Select(r => labels[r]).ToArray();
-        var scorer = kind == "classes"
-            ? OutOfFoldMetrics.ForClasses(study.Metric, selectionLabels, width, out var reason)
-            : OutOfFoldMetrics.For(study.Metric, selectionLabels, kind == "probability", out reason);
+        // One scorer factory: for the selection on all these rows and for the keep rule's halves.
+        Func<double[], double>? ScorerFor(double[] subset, out string? why) => kind == "classes"
+            ? OutOfFoldMetrics.ForClasses(study.Metric, subset, width, out why)
+            : OutOfFoldMetrics.For(study.Metric, subset, kind == "probability", out why);
+        var scorer = ScorerFor(selectionLabels, out var reason);
         if (scorer is null) { notBuilt = reason; return null; }
         // Averaging the candidates' vectors element by element averages each class's probability (multiclass) or the prediction.
         var candidates = loaded.Select(l => new EnsembleCandidate(l.Trial.Number,
@@ -144,7 +146,7 @@ internal static class EnsembleBuilder
             // was kept, once, for the headline.
             bool classification = pipeline.Settings.Task is MlTaskKind.BinaryClassification or MlTaskKind.MulticlassClassification;
             keep = CrossFittedKeepRule.Decide(candidates, selectionLabels, width,
-                subset => kind == "classes" ? OutOfFoldMetrics.ForClasses(study.Metric, subset, width, out _) : OutOfFoldMetrics.For(study.Metric, subset, kind == "probability", out _),
+                subset => ScorerFor(subset, out _),
                 study.HigherIsBetter, stratify: classification, study.Seed, study.Metric);
             var ml = new MLContext(mlSeed);
             var search = pipeline.LoadData(ml, searchFile);
