@@ -2,14 +2,19 @@
 # The generator's first run in a fresh process, two builds interleaved: A = the analyzer assemblies (PipelineGen.Generator,
 # PipelineGen.Spec) from a PipelineGen .nupkg (e.g. one packed before a change), B = the current Release build.
 # Also lists what the JIT compiled during one run of each (DOTNET_JitDisasmSummary), grouped by type, to see where the
-# first run goes.   bench/generator-first-run-ab.sh BEFORE.nupkg [rounds, default 10]
+# first run goes.   bench/generator-first-run-ab.sh BEFORE.nupkg [rounds, default 10] [--readytorun]
+# With --readytorun both sides come from the one .nupkg: A = its IL analyzers (analyzers/dotnet/cs/), B = its ReadyToRun
+# images of the same assemblies (readytorun/linux-x64/, what build/PipelineGen.targets gives a linux-x64 compiler).
 set -euo pipefail
-REPO="$(cd "$(dirname "$0")/.." && pwd)"; NUPKG="$1"; ROUNDS="${2:-10}"
+REPO="$(cd "$(dirname "$0")/.." && pwd)"; NUPKG="$1"; ROUNDS="${2:-10}"; MODE="${3:-}"
 W=${OUT:-/tmp/pg-first-run-ab}; rm -rf "$W"; mkdir -p "$W"
 BIN="$REPO/bench/PipelineGen.Benchmarks/bin/Release/net10.0"
 [ -f "$BIN/PipelineGen.Benchmarks.dll" ] || { echo "build first: dotnet build bench/PipelineGen.Benchmarks -c Release" >&2; exit 1; }
 cp -r "$BIN" "$W/B"; cp -r "$BIN" "$W/A"
 unzip -o -j -q "$NUPKG" "analyzers/dotnet/cs/PipelineGen.Generator.dll" "analyzers/dotnet/cs/PipelineGen.Spec.dll" -d "$W/A"
+if [ "$MODE" = "--readytorun" ]; then
+  unzip -o -j -q "$NUPKG" "readytorun/linux-x64/PipelineGen.Generator.dll" "readytorun/linux-x64/PipelineGen.Spec.dll" -d "$W/B"
+fi
 export PG_REPO_ROOT="$REPO"
 for v in A B; do
   DOTNET_JitDisasmSummary=1 DOTNET_JitStdOutFile="$W/jit-$v.txt" dotnet "$W/$v/PipelineGen.Benchmarks.dll" first-run-generator > /dev/null

@@ -130,6 +130,10 @@ internal static class BenchCases
         var tool = Path.Combine(RepoRoot, "src", "PipelineGen.Tool", "bin", configuration, "net10.0", "PipelineGen.Tool.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { tool, "infer", "--spec", spec, "--out", schema }) start.ArgumentList.Add(a);
+        // The tool is another process: it must not write into the JIT log of the process being measured
+        // (bench/generator-first-run-ab.sh counts the methods that one process compiled).
+        start.Environment.Remove("DOTNET_JitStdOutFile");
+        start.Environment.Remove("DOTNET_JitDisasmSummary");
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEnd();

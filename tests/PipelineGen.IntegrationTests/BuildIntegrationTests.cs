@@ -64,6 +64,42 @@ public sealed class BuildIntegrationTests(PackageFixture fixture, Xunit.Abstract
     }
 
     [Fact]
+    public void A_fresh_compiler_process_runs_the_ReadyToRun_generator_on_linux_x64_and_the_IL_one_when_opted_out()
+    {
+        // No compiler server: the compiler process starts, loads the generator and runs it once, as on CI.
+        var project = fixture.CreateProject("readytorun");
+        var onLinuxX64 = System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier == "linux-x64";
+
+        var images = project.Build("-v:d", "-p:UseSharedCompilation=false");
+        AssertSucceeded(images);
+        AssertRan(images, "CoreCompile");
+        Assert.Equal(onLinuxX64 ? "readytorun/linux-x64" : "analyzers/dotnet/cs", GeneratorFolder(images.Output));
+        var run = project.RunProgram();
+        AssertSucceeded(run);
+        Assert.Contains("Predicted: virginica", run.Output);
+
+        var il = project.Build("-v:d", "-p:UseSharedCompilation=false", "-p:PipelineGenReadyToRun=false", "--no-incremental");
+        AssertSucceeded(il);
+        AssertRan(il, "CoreCompile");
+        Assert.Equal("analyzers/dotnet/cs", GeneratorFolder(il.Output));
+        run = project.RunProgram();
+        AssertSucceeded(run);
+        Assert.Contains("Predicted: virginica", run.Output);
+    }
+
+    /// <summary>The package folder the compiler's command line loads PipelineGen.Generator.dll from (exactly one).</summary>
+    private static string GeneratorFolder(string detailedLog)
+    {
+        var folders = Regex.Matches(detailedLog, @"/analyzer:(\S*?)/PipelineGen\.Generator\.dll")
+            .Select(m => m.Groups[1].Value.Replace('\\', '/')).Distinct().ToList();
+        Assert.True(folders.Count == 1, "expected the generator once on the compiler's command line, found: " + string.Join(", ", folders));
+        var folder = folders[0];
+        return folder.EndsWith("/analyzers/dotnet/cs", StringComparison.Ordinal) ? "analyzers/dotnet/cs"
+            : folder.EndsWith("/readytorun/linux-x64", StringComparison.Ordinal) ? "readytorun/linux-x64"
+            : folder;
+    }
+
+    [Fact]
     public void Spec_and_data_mistakes_fail_the_build_with_file_line_and_column()
     {
         var project = fixture.CreateProject("broken");
