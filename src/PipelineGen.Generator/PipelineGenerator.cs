@@ -16,6 +16,7 @@ namespace PipelineGen.Generator;
 [Generator(LanguageNames.CSharp)]
 public sealed class PipelineGenerator : IIncrementalGenerator
 {
+    // Every step's value is a class (records, StepValues<T>, ReferencedPackages): see StepValues<T> for why not structs.
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var files = context.AdditionalTextsProvider
@@ -37,7 +38,7 @@ public sealed class PipelineGenerator : IIncrementalGenerator
             .Select(static (s, _) => s!)
             .WithTrackingName(TrackingNames.Schemas)
             .Collect()
-            .Select(static (all, _) => all.ToEquatableArray())
+            .Select(static (all, _) => new StepValues<InferredSchema>(all.ToEquatableArray()))
             .WithTrackingName(TrackingNames.CollectedSchemas);
 
         // Lock files written by 'tune' (PipelineGenKind=Lock), matched to their spec by path: pipeline.yaml -> pipeline.lock.yaml.
@@ -46,7 +47,7 @@ public sealed class PipelineGenerator : IIncrementalGenerator
             .Select(static (f, _) => new LockFileInput(f.Path, f.Text))
             .WithTrackingName(TrackingNames.Locks)
             .Collect()
-            .Select(static (all, _) => all.ToEquatableArray())
+            .Select(static (all, _) => new StepValues<LockFileInput>(all.ToEquatableArray()))
             .WithTrackingName(TrackingNames.CollectedLocks);
 
         var rootNamespace = context.AnalyzerConfigOptionsProvider
@@ -80,36 +81,38 @@ public sealed class PipelineGenerator : IIncrementalGenerator
         var emitKeys = emitModels
             .Select(static (p, _) => p is null ? null : new EmitKey(p.Name, PipelineEmitter.SpecPath(p)))
             .Collect()
-            .Select(static (all, _) => all.Where(k => k is not null).Select(k => k!).OrderBy(k => k.SpecPath, StringComparer.Ordinal).ToEquatableArray())
+            .Select(static (all, _) => new StepValues<EmitKey>(
+                all.Where(k => k is not null).Select(k => k!).OrderBy(k => k.SpecPath, StringComparer.Ordinal).ToEquatableArray()))
             .WithTrackingName(TrackingNames.CollectedEmitModels);
         var skippedDuplicates = emitKeys
-            .Select(static (keys, _) => PipelineEmitter.SkippedDuplicates(keys.Select(k => (k.Name, k.SpecPath))))
+            .Select(static (keys, _) => new StepValues<string>(PipelineEmitter.SkippedDuplicates(keys.Items.Select(k => (k.Name, k.SpecPath)))))
             .WithTrackingName(TrackingNames.SkippedDuplicates);
         var emittedNames = emitKeys
-            .Select(static (keys, _) => keys.Select(k => k.Name).ToEquatableArray())
+            .Select(static (keys, _) => new StepValues<string>(keys.Items.Select(k => k.Name).ToEquatableArray()))
             .WithTrackingName(TrackingNames.EmittedNames);
 
         var sources = emitModels
             .Combine(skippedDuplicates)
-            .Select(static (pair, ct) => pair.Left is { } p && !pair.Right.Contains(PipelineEmitter.SpecPath(p)) ? Safe.EmitOne(p) : null)
+            .Select(static (pair, ct) => pair.Left is { } p && !pair.Right.Items.Contains(PipelineEmitter.SpecPath(p)) ? Safe.EmitOne(p) : null)
             .WithTrackingName(TrackingNames.PipelineSources);
 
         var diagnostics = bound
-            .Select(static (result, _) => result.Diagnostics)
+            .Select(static (result, _) => new StepValues<DiagnosticInfo>(result.Diagnostics))
             .WithTrackingName(TrackingNames.Diagnostics);
 
         var duplicateNames = parsed
             .Select(static (p, _) => p.Spec is { } spec ? new PipelineName(spec.Name.Value, spec.FilePath, spec.Name.Span) : null)
             .WithTrackingName(TrackingNames.PipelineNames)
             .Collect()
-            .Select(static (names, _) => FindDuplicates(names))
+            .Select(static (names, _) => new StepValues<DiagnosticInfo>(FindDuplicates(names)))
             .WithTrackingName(TrackingNames.DuplicateNames);
 
         // Typed REST endpoints and the 'serve' command only where the project references PipelineGen.Serving, so console
-        // projects never see ASP.NET Core types. A bool, so an edit elsewhere in the compilation leaves it Unchanged.
-        var servingReferenced = context.CompilationProvider
-            .Select(static (compilation, _) => compilation.ReferencedAssemblyNames.Any(a => a.Name == ServingEmitter.AssemblyName))
-            .WithTrackingName(TrackingNames.ServingReferenced);
+        // projects never see ASP.NET Core types; device projects get only the typed ONNX classes. Equal values, so an
+        // edit elsewhere in the compilation leaves the step Unchanged.
+        var references = context.CompilationProvider
+            .Select(static (compilation, _) => ReferencedPackages.Of(compilation))
+            .WithTrackingName(TrackingNames.ReferencedPackages);
 
         // A spec that does not bind still gets its public types (members throw), so the build's only errors are the PG
         // ones. From the spec's outline, which the parser keeps even when the spec has errors.
@@ -119,50 +122,46 @@ public sealed class PipelineGenerator : IIncrementalGenerator
             .Select(static (input, _) => Safe.Fallback(input.Left.Left, FindSchema(input.Left.Right, input.Left.Left.FilePath), input.Right))
             .WithTrackingName(TrackingNames.Fallbacks)
             .Collect()
-            .Select(static (all, _) => all.Where(f => f is not null).Select(f => f!).ToEquatableArray())
+            .Select(static (all, _) => new StepValues<FallbackPipeline>(all.Where(f => f is not null).Select(f => f!).ToEquatableArray()))
             .WithTrackingName(TrackingNames.CollectedFallbacks);
         var allDiagnostics = diagnostics.Collect()
-            .Select(static (all, _) => all.SelectMany(d => d).ToEquatableArray())
+            .Select(static (all, _) => new StepValues<DiagnosticInfo>(all.SelectMany(d => d.Items).ToEquatableArray()))
             .WithTrackingName(TrackingNames.CollectedDiagnostics);
-        // Device projects (PipelineGen.Predictor without PipelineGen.Runtime) get only the typed ONNX classes: DeviceTarget.cs.
-        var deviceTarget = context.CompilationProvider
-            .Select(static (compilation, _) => DeviceTarget.Of(compilation))
-            .WithTrackingName(TrackingNames.DeviceTarget);
 
-        context.RegisterSourceOutput(fallbacks.Combine(emittedNames).Combine(allDiagnostics).Combine(deviceTarget), static (spc, input) =>
+        context.RegisterSourceOutput(fallbacks.Combine(emittedNames).Combine(allDiagnostics).Combine(references), static (spc, input) =>
         {
-            if (!input.Right.DeviceOnly) Safe.EmitFallbacks(spc, input.Left.Left.Left, input.Left.Left.Right, input.Left.Right);
+            if (!input.Right.DeviceOnly) Safe.EmitFallbacks(spc, input.Left.Left.Left.Items, input.Left.Left.Right.Items, input.Left.Right.Items);
         });
 
-        context.RegisterSourceOutput(sources.Combine(deviceTarget), static (spc, input) =>
+        context.RegisterSourceOutput(sources.Combine(references), static (spc, input) =>
         {
             if (!input.Right.DeviceOnly) Safe.AddSource(spc, input.Left);
         });
-        context.RegisterSourceOutput(emitModels.Combine(skippedDuplicates).Combine(servingReferenced).Combine(deviceTarget), static (spc, input) =>
+        context.RegisterSourceOutput(emitModels.Combine(skippedDuplicates).Combine(references), static (spc, input) =>
         {
-            var ((model, skipped), serving) = input.Left;
-            if (serving && !input.Right.DeviceOnly && model is { } p && !skipped.Contains(PipelineEmitter.SpecPath(p)))
+            var (model, skipped) = input.Left;
+            if (input.Right.Serving && !input.Right.DeviceOnly && model is { } p && !skipped.Items.Contains(PipelineEmitter.SpecPath(p)))
                 Safe.EmitServing(spc, new EquatableArray<BoundPipeline>(new[] { p }));
         });
-        context.RegisterSourceOutput(emitModels.Combine(skippedDuplicates).Combine(deviceTarget), static (spc, input) =>
+        context.RegisterSourceOutput(emitModels.Combine(skippedDuplicates).Combine(references), static (spc, input) =>
         {
-            if (input.Right.PredictorReferenced && input.Left.Left is { } p && !input.Left.Right.Contains(PipelineEmitter.SpecPath(p)))
+            if (input.Right.Predictor && input.Left.Left is { } p && !input.Left.Right.Items.Contains(PipelineEmitter.SpecPath(p)))
                 DevicePredictorEmitter.Register(spc, new EquatableArray<BoundPipeline>(new[] { p }));
         });
-        context.RegisterSourceOutput(diagnostics, static (spc, list) => DiagnosticReporter.Report(spc, list));
-        context.RegisterSourceOutput(duplicateNames, static (spc, list) => DiagnosticReporter.Report(spc, list));
+        context.RegisterSourceOutput(diagnostics, static (spc, list) => DiagnosticReporter.Report(spc, list.Items));
+        context.RegisterSourceOutput(duplicateNames, static (spc, list) => DiagnosticReporter.Report(spc, list.Items));
     }
 
-    private static InferredSchema? FindSchema(EquatableArray<InferredSchema> schemas, string specPath)
+    private static InferredSchema? FindSchema(StepValues<InferredSchema> schemas, string specPath)
     {
         var normalized = Normalize(specPath);
-        return schemas.FirstOrDefault(s => Normalize(s.SpecPath) == normalized);
+        return schemas.Items.FirstOrDefault(s => Normalize(s.SpecPath) == normalized);
     }
 
-    private static LockFileInput? FindLock(EquatableArray<LockFileInput> locks, string specPath)
+    private static LockFileInput? FindLock(StepValues<LockFileInput> locks, string specPath)
     {
         var expected = Normalize(LockFileParser.LockPathFor(specPath));
-        return locks.FirstOrDefault(l => Normalize(l.FilePath) == expected);
+        return locks.Items.FirstOrDefault(l => Normalize(l.FilePath) == expected);
     }
 
     private static string Normalize(string path) => path.Replace('\\', '/');

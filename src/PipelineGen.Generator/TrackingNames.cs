@@ -16,7 +16,6 @@ public static class TrackingNames
     public const string DuplicateNames = nameof(DuplicateNames);
     public const string Locks = nameof(Locks);
     public const string CollectedLocks = nameof(CollectedLocks);
-    public const string ServingReferenced = nameof(ServingReferenced);
     public const string ProjectDirectory = nameof(ProjectDirectory);
     public const string Fallbacks = nameof(Fallbacks);
     public const string CollectedFallbacks = nameof(CollectedFallbacks);
@@ -24,5 +23,5 @@ public static class TrackingNames
     public const string SkippedDuplicates = nameof(SkippedDuplicates);
     public const string EmittedNames = nameof(EmittedNames);
     public const string PipelineSources = nameof(PipelineSources);
-    public const string DeviceTarget = nameof(DeviceTarget);
+    public const string ReferencedPackages = nameof(ReferencedPackages);
 }

@@ -24,11 +24,14 @@ public sealed class PackageFixture : IDisposable
         File.WriteAllText(Path.Combine(Root, "Directory.Build.props"), "<Project />\n");
         File.WriteAllText(Path.Combine(Root, "Directory.Build.targets"), "<Project />\n");
 
-        Pack("src/PipelineGen.Runtime/PipelineGen.Runtime.csproj");
-        Pack("src/PipelineGen/PipelineGen.csproj");
-        // ONNX export and the device predictor (OnnxBuildIntegrationTests); Export depends on Runtime and Predictor.
-        Pack("src/PipelineGen.Predictor/PipelineGen.Predictor.csproj");
-        Pack("src/PipelineGen.Export/PipelineGen.Export.csproj");
+        using (RepositoryPackLock.Acquire(RepositoryRoot))
+        {
+            Pack("src/PipelineGen.Runtime/PipelineGen.Runtime.csproj");
+            Pack("src/PipelineGen/PipelineGen.csproj");
+            // ONNX export and the device predictor (OnnxBuildIntegrationTests); Export depends on Runtime and Predictor.
+            Pack("src/PipelineGen.Predictor/PipelineGen.Predictor.csproj");
+            Pack("src/PipelineGen.Export/PipelineGen.Export.csproj");
+        }
     }
 
     /// <summary>
@@ -79,5 +82,27 @@ public sealed class PackageFixture : IDisposable
         try { if (Directory.Exists(path)) Directory.Delete(path, recursive: true); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
+    }
+}
+
+/// <summary>
+/// One pack of the repository at a time, across test classes and test processes. Each pack has its own version, so it
+/// rebuilds the shared Release outputs (obj/, bin/, the ReadyToRun images crossgen2 writes): two at once could pack one
+/// build's IL analyzers beside the other build's images, or read a file the other is writing. An exclusive lock on a
+/// file under artifacts/ (.NET takes an advisory lock for FileShare.None on Unix, so other test processes wait too).
+/// </summary>
+internal static class RepositoryPackLock
+{
+    public static IDisposable Acquire(string repositoryRoot)
+    {
+        var directory = Path.Combine(repositoryRoot, "artifacts");
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, ".pack.lock");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(45);
+        while (true)
+        {
+            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+            catch (IOException) when (DateTime.UtcNow < deadline) { Thread.Sleep(500); }
+        }
     }
 }

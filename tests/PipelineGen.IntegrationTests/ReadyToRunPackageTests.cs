@@ -10,7 +10,8 @@ namespace PipelineGen.IntegrationTests;
 /// A foreign-platform image would not be ignored (the runtime throws BadImageFormatException and the generator is
 /// skipped), so the choice is what these tests pin down. The real compile with the images is in BuildIntegrationTests.
 /// </summary>
-public sealed class ReadyToRunPackageTests(TaskPackageFixture fixture) : IClassFixture<TaskPackageFixture>
+[Collection(TaskPackageCollection.Name)]
+public sealed class ReadyToRunPackageTests(TaskPackageFixture fixture)
 {
     private static readonly string[] AnalyzerAssemblies = ["PipelineGen.Generator", "PipelineGen.Spec", "YamlDotNet"];
 

@@ -28,6 +28,7 @@ public sealed class TemplatePackagesFixture : IDisposable
             """);
 
         // The web API template references PipelineGen.Serving, which the integration tests do not need: packed here only.
+        using var packLock = RepositoryPackLock.Acquire(packages.RepositoryRoot);
         var serving = DotnetCli.Run(packages.RepositoryRoot, TimeSpan.FromMinutes(10),
             "pack", "src/PipelineGen.Serving/PipelineGen.Serving.csproj", "-c", "Release", "-p:Version=" + Version, "-o", packages.Feed, "-nodeReuse:false");
         if (serving.ExitCode != 0) throw new InvalidOperationException("Packing PipelineGen.Serving failed:\n" + serving.Tail());
