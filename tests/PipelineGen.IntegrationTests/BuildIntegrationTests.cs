@@ -74,6 +74,7 @@ public sealed class BuildIntegrationTests(PackageFixture fixture, Xunit.Abstract
         AssertSucceeded(images);
         AssertRan(images, "CoreCompile");
         Assert.Equal(onLinuxX64 ? "readytorun/linux-x64" : "analyzers/dotnet/cs", GeneratorFolder(images.Output));
+        Assert.Equal(onLinuxX64 ? "readytorun/linux-x64/tool" : "tools/net10.0", ToolFolder(project));
         var run = project.RunProgram();
         AssertSucceeded(run);
         Assert.Contains("Predicted: virginica", run.Output);
@@ -82,9 +83,19 @@ public sealed class BuildIntegrationTests(PackageFixture fixture, Xunit.Abstract
         AssertSucceeded(il);
         AssertRan(il, "CoreCompile");
         Assert.Equal("analyzers/dotnet/cs", GeneratorFolder(il.Output));
+        Assert.Equal("tools/net10.0", ToolFolder(project, "-p:PipelineGenReadyToRun=false"));
         run = project.RunProgram();
         AssertSucceeded(run);
         Assert.Contains("Predicted: virginica", run.Output);
+    }
+
+    /// <summary>The package folder of the schema tool the build runs (the last two parts of its path).</summary>
+    private static string ToolFolder(TestProject project, params string[] extraArgs)
+    {
+        var result = DotnetCli.Run(project.Directory, TimeSpan.FromMinutes(2), ["msbuild", "-nologo", "-getProperty:PipelineGenToolAssembly", .. extraArgs]);
+        AssertSucceeded(result);
+        var parts = result.Output.Trim().Replace('\\', '/').Split('/');
+        return parts[^2] == "tool" ? string.Join("/", parts[^4..^1]) : string.Join("/", parts[^3..^1]);
     }
 
     /// <summary>The package folder the compiler's command line loads PipelineGen.Generator.dll from (exactly one).</summary>

@@ -6,7 +6,8 @@ namespace PipelineGen.IntegrationTests;
 
 /// <summary>
 /// Issue 10, the generator's first run in a fresh compiler process: the package ships ReadyToRun images of the analyzer
-/// assemblies for linux-x64 beside the IL ones, and its targets hand the images to the compiler only where they can run.
+/// assemblies (and a ReadyToRun publish of the schema tool) for linux-x64 beside the IL ones, and its targets hand the
+/// images to the compiler (and run that tool) only where they can run.
 /// A foreign-platform image would not be ignored (the runtime throws BadImageFormatException and the generator is
 /// skipped), so the choice is what these tests pin down. The real compile with the images is in BuildIntegrationTests.
 /// </summary>
@@ -45,6 +46,26 @@ public sealed class ReadyToRunPackageTests(TaskPackageFixture fixture)
         Assert.Equal(AnalyzerAssemblies.Length, Directory.GetFiles(ImageFolder, "*.dll").Length);
     }
 
+    [Fact]
+    public void The_package_ships_the_schema_tool_published_ReadyToRun_for_linux_x64_beside_the_portable_one()
+    {
+        var portable = Path.Combine(fixture.Extracted, "tools", "net10.0");
+        var tool = Path.Combine(ImageFolder, "tool");
+        foreach (var name in new[] { "PipelineGen.Tool", "PipelineGen.Spec", "YamlDotNet" })
+        {
+            var image = Read(Path.Combine(tool, name + ".dll"));
+            var il = Read(Path.Combine(portable, name + ".dll"));
+            Assert.True(image.IsReadyToRun, name + " in readytorun/linux-x64/tool/ has no ReadyToRun header");
+            Assert.Equal(LinuxX64Machine, image.Machine);
+            Assert.False(il.IsReadyToRun, name + " in tools/net10.0/ must stay portable IL");
+            Assert.Equal(il.Identity, image.Identity);
+        }
+        // Run with 'dotnet' like the portable tool: same roll-forward, no app host.
+        Assert.Equal(File.ReadAllText(Path.Combine(portable, "PipelineGen.Tool.runtimeconfig.json")),
+            File.ReadAllText(Path.Combine(tool, "PipelineGen.Tool.runtimeconfig.json")));
+        Assert.Contains("linux-x64", File.ReadAllText(Path.Combine(tool, "PipelineGen.Tool.deps.json")));
+    }
+
     [Theory]
     [InlineData("linux-x64", "Core", "", true)]
     [InlineData("linux-x64", "Core", "false", false)]
@@ -53,7 +74,7 @@ public sealed class ReadyToRunPackageTests(TaskPackageFixture fixture)
     [InlineData("linux-arm64", "Core", "", false)]
     [InlineData("linux-musl-x64", "Core", "", false)]
     [InlineData("linux-x64", "Full", "", false)]
-    public void The_targets_swap_in_the_images_only_for_a_linux_x64_SDK_that_did_not_opt_out(string sdkRid, string runtimeType, string optIn, bool expectImages)
+    public void The_targets_choose_the_images_only_for_a_linux_x64_SDK_that_did_not_opt_out(string sdkRid, string runtimeType, string optIn, bool expectImages)
     {
         // The package's own targets, evaluated and run by real MSBuild over the Analyzer items NuGet would resolve
         // (this package's three IL assemblies and another package's analyzer). MSBuildRuntimeType is reserved, so a copy
@@ -79,17 +100,22 @@ public sealed class ReadyToRunPackageTests(TaskPackageFixture fixture)
             </Project>
             """);
 
-        string[] args = ["msbuild", project, "-nologo", "-t:ResolveLockFileAnalyzers", "-getItem:Analyzer",
+        string[] args = ["msbuild", project, "-nologo", "-t:ResolveLockFileAnalyzers", "-getItem:Analyzer", "-getProperty:PipelineGenToolAssembly",
             "-p:NETCoreSdkRuntimeIdentifier=" + sdkRid, "-p:PipelineGenProbeRuntimeType=" + runtimeType,
             .. (optIn == "" ? Array.Empty<string>() : ["-p:PipelineGenReadyToRun=" + optIn])];
         var result = DotnetCli.Run(fixture.Root, TimeSpan.FromMinutes(5), args);
         Assert.True(result.ExitCode == 0, result.Tail());
-        var analyzers = JsonDocument.Parse(result.Output).RootElement.GetProperty("Items").GetProperty("Analyzer")
+        var output = JsonDocument.Parse(result.Output).RootElement;
+        var analyzers = output.GetProperty("Items").GetProperty("Analyzer")
             .EnumerateArray().Select(i => i.GetProperty("FullPath").GetString()!).ToList();
+        var toolAssembly = Path.GetFullPath(output.GetProperty("Properties").GetProperty("PipelineGenToolAssembly").GetString()!);
 
         var expectedFolder = expectImages ? ImageFolder : IlFolder;
         var expected = AnalyzerAssemblies.Select(n => Path.Combine(expectedFolder, n + ".dll")).Append(other).Order(StringComparer.Ordinal);
         Assert.Equal(expected, analyzers.Order(StringComparer.Ordinal));
+        // The schema tool follows the same choice.
+        Assert.Equal(expectImages ? Path.Combine(ImageFolder, "tool", "PipelineGen.Tool.dll") : Path.Combine(fixture.Extracted, "tools", "net10.0", "PipelineGen.Tool.dll"),
+            toolAssembly);
     }
 
     private sealed record AssemblyFacts(bool IsReadyToRun, ushort Machine, string Identity, Guid Mvid);
