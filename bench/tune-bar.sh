@@ -26,5 +26,5 @@ echo "started $(date -u +%FT%TZ); load average at start: $(cut -d' ' -f1-3 /proc
   dotnet bin/CreditGBar.dll tune --nested 10 --no-lock --ensemble --strategy "$STRATEGY" "${BUDGET[@]}" \
     "${WORKER_ARGS[@]}" --seed "$SEED" > out.txt 2> err.txt || true
 echo "ended $(date -u +%FT%TZ); load average at end: $(cut -d' ' -f1-3 /proc/loadavg)" >> meta.txt
-grep -E "outer fold|Honest estimate|with the ensemble|spec's own hyperparameters on the same outer" out.txt || tail -20 err.txt
+grep -E "outer fold|Honest estimate|with the ensemble|single winner alone|spec's own hyperparameters on the same outer" out.txt || tail -20 err.txt
 cat meta.txt time.txt
