@@ -1,3 +1,3 @@
 // Never run: publishing this project is how the build gets ReadyToRun images of the analyzer assemblies (see the .csproj).
-// It names the generator so the reference is not trimmed from the publish output.
+// Its one line names the generator only so the program has something to do.
 System.Console.WriteLine(typeof(PipelineGen.Generator.PipelineGenerator).Assembly.GetName().Name);

@@ -46,20 +46,18 @@ internal sealed partial class TuningCommandContributor
         }
         string Spread((double Mean, double? Std, int Count) s) => PipelineTuner.F(s.Mean) + (s.Std is { } sd ? " ± " + PipelineTuner.F(sd) : "") + $" over {s.Count} outer fold(s)";
         output.WriteLine();
+        // With the ensemble on, tune's procedure is "the blend where the keep rule keeps it, else the winner", so that is
+        // the headline. Each fold counts the blend only where the rule kept it on the inner out-of-fold rows (else the
+        // winner), as tune does; the outer rows never decide, so it is an honest estimate of that procedure.
+        output.WriteLine($"Honest estimate (headline; nested cross-validation, mean ± fold-to-fold std): {report.Metric} {Spread(report.Ensembled ?? tuned)}");
         if (report.Ensembled is { } ensembled)
         {
-            // With the ensemble on, tune's procedure is "the blend where the keep rule keeps it, else the winner", so that
-            // is the headline. Each fold counts the blend only where the rule kept it on the inner out-of-fold rows (else
-            // the winner), as tune does; the outer rows never decide, so it is an honest estimate of that procedure.
             var (keptFolds, builtFolds) = report.EnsembleKeptFolds;
-            output.WriteLine($"Honest estimate (headline; nested cross-validation, mean ± fold-to-fold std): {report.Metric} {Spread(ensembled)}");
             output.WriteLine($"  with the ensemble of the best trials (kept in {keptFolds} of {builtFolds} outer folds, as tune decides): {report.Metric} {Spread(ensembled)}");
             output.WriteLine($"  the single winner alone (no ensemble):                   {report.Metric} {Spread(tuned)}");
             record.Parameters["nested_ensemble_kept_folds"] = $"{keptFolds}/{builtFolds}";
             record.Metrics.Add(new RunMetric(report.Metric, "nested-ensemble", ensembled.Mean, ensembled.Std, null, null));
         }
-        else
-            output.WriteLine($"Honest estimate (headline; nested cross-validation, mean ± fold-to-fold std): {report.Metric} {Spread(tuned)}");
         if (report.Defaults is { } defaults)
             output.WriteLine($"  spec's own hyperparameters on the same outer folds:                      {report.Metric} {Spread(defaults)}");
         record.Metrics.Add(new RunMetric(report.Metric, "nested-tuned", tuned.Mean, tuned.Std, null, null));
