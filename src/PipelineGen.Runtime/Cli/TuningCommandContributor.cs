@@ -53,7 +53,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         {
             if (services.Pipeline is not ITunablePipeline)
             {
-                services.Error.WriteLine($"error: the spec of pipeline '{services.Pipeline.Settings.Name}' has no 'tune' section, so there is nothing to search. Add one (tune: {{ strategy: bayesian, trials: 30, space: {{ ... }} }}) and build again.");
+                services.Error.WriteLine($"error: the spec of pipeline '{services.Pipeline.Settings.Name}' has no 'tune' section, so there is nothing to search. Add 'tune: {{}}' to search the default space over the built-in trainers (random strategy, 20 trials; 'tune --time 10m' for a time budget), or declare 'tune.space' / 'tune.trainers' to search your own, and build again.");
                 return ExitCodes.BadInput;
             }
             var options = new TuneOptions

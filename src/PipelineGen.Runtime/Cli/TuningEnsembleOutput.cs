@@ -28,7 +28,10 @@ internal static class TuningEnsembleOutput
         foreach (var member in ensemble.Members)
             output.WriteLine($"  {member.Weight.ToString("0.00", CultureInfo.InvariantCulture)} x trial {member.Trial + 1}: {member.Configuration.Describe(report.Space)}");
         output.WriteLine($"  out-of-fold {metric}: ensemble {PipelineTuner.F(ensemble.OutOfFoldScore)}, best single {PipelineTuner.F(ensemble.BestSingleOutOfFoldScore)} (selection data: optimistic)");
-        output.WriteLine($"  held-back {metric} (same {report.HoldbackRows} rows; they played no part in the keep decision, they only score what was kept): ensemble {Fmt(ensemble.HoldbackScore)}, single best {Fmt(ensemble.SingleHoldbackScore)}");
+        // One member is the single best itself: there is no blend to fit or score, so say that instead of "undefined".
+        output.WriteLine(ensemble.Members.Count == 1
+            ? $"  held-back {metric} (same {report.HoldbackRows} rows): single best {Fmt(ensemble.SingleHoldbackScore)}; the selection chose that trial alone, so there is no blend to score"
+            : $"  held-back {metric} (same {report.HoldbackRows} rows; they played no part in the keep decision, they only score what was kept): ensemble {Fmt(ensemble.HoldbackScore)}, single best {Fmt(ensemble.SingleHoldbackScore)}");
         output.WriteLine($"  {ensemble.Verdict}.");
         output.WriteLine($"  Headline (honest estimate): the {(ensemble.Kept ? "ensemble" : "single winner")}'s held-back {metric} {Fmt(ensemble.Kept ? ensemble.HoldbackScore : ensemble.SingleHoldbackScore)}.");
         if (ensemble.Keep is { } keep)

@@ -178,7 +178,7 @@ internal static class StudyReport
         h.Append("<section><h2>Ensemble of the best trials</h2>");
         h.Append($"<p class=\"meta\">Greedy selection with replacement (Caruana et al. 2004) over the out-of-fold predictions of {E(e.DescribeCandidates(r.Space))} on {e.SelectionRows} search rows; weights are the times a trial was picked. {E(e.Verdict)}.</p>");
         h.Append($"<table class=\"grid\"><thead><tr><th></th><th>single best</th><th>ensemble</th></tr></thead><tbody>");
-        h.Append($"<tr><td>held-back {E(r.Metric)} (honest; scores what was kept, played no part in the decision)</td><td class=\"n\">{Opt(e.SingleHoldbackScore)}</td><td class=\"n\">{Opt(e.HoldbackScore)}</td></tr>");
+        h.Append($"<tr><td>held-back {E(r.Metric)} (honest; scores what was kept, played no part in the decision)</td><td class=\"n\">{Opt(e.SingleHoldbackScore)}</td><td class=\"n\">{(e.Members.Count == 1 ? "the single best alone (no blend)" : Opt(e.HoldbackScore))}</td></tr>");
         if (e.Keep is { } keep)
             h.Append($"<tr><td>keep rule: cross-fitted on the out-of-fold rows, blend − single (mean; comparisons favouring the blend)</td><td class=\"n\" colspan=\"2\">"
                 + $"{E(keep.MeanDifference is { } md ? Ensembles.CrossFittedKeepRule.FormatDifference(md) : "undefined")}; {keep.Favoured} of {keep.Compared}{(keep.Skipped > 0 ? $" ({keep.Skipped} skipped)" : "")} → {(keep.Kept ? "kept" : "not kept")}</td></tr>");

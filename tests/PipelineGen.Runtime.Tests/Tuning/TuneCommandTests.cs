@@ -125,6 +125,7 @@ public sealed class TuneCommandTests : IDisposable
         var noTune = Cli(new TitanicTestPipeline(_project), "tune");
         Assert.Equal(2, noTune.Exit);
         Assert.Contains("has no 'tune' section", noTune.Error);
+        Assert.Contains("Add 'tune: {}' to search the default space over the built-in trainers", noTune.Error);
 
         var onePoint = new TuningSettings { Space = [SearchParameter.Choice("leaves", HyperparameterType.Int, 8)] };
         var one = Cli(new TunableTitanicPipeline(_project, onePoint), "tune");
