@@ -50,16 +50,21 @@ internal sealed partial class TuningCommandContributor
         // the headline. Each fold counts the blend only where the rule kept it on the inner out-of-fold rows (else the
         // winner), as tune does; the outer rows never decide, so it is an honest estimate of that procedure.
         output.WriteLine($"Honest estimate (headline; nested cross-validation, mean ± fold-to-fold std): {report.Metric} {Spread(report.Ensembled ?? tuned)}");
+        // The figures beside the headline, their values aligned in one column.
+        var beside = new List<(string Label, string Value)>();
         if (report.Ensembled is { } ensembled)
         {
             var (keptFolds, builtFolds) = report.EnsembleKeptFolds;
-            output.WriteLine($"  with the ensemble of the best trials (kept in {keptFolds} of {builtFolds} outer folds, as tune decides): {report.Metric} {Spread(ensembled)}");
-            output.WriteLine($"  the single winner alone (no ensemble):                   {report.Metric} {Spread(tuned)}");
+            beside.Add(($"with the ensemble of the best trials (kept in {keptFolds} of {builtFolds} outer folds, as tune decides):", Spread(ensembled)));
+            beside.Add(("the single winner alone (no ensemble):", Spread(tuned)));
             record.Parameters["nested_ensemble_kept_folds"] = $"{keptFolds}/{builtFolds}";
             record.Metrics.Add(new RunMetric(report.Metric, "nested-ensemble", ensembled.Mean, ensembled.Std, null, null));
         }
         if (report.Defaults is { } defaults)
-            output.WriteLine($"  spec's own hyperparameters on the same outer folds:                      {report.Metric} {Spread(defaults)}");
+            beside.Add(("spec's own hyperparameters on the same outer folds:", Spread(defaults)));
+        int width = beside.Count == 0 ? 0 : beside.Max(b => b.Label.Length);
+        foreach (var (label, value) in beside)
+            output.WriteLine($"  {label.PadRight(width)} {report.Metric} {value}");
         record.Metrics.Add(new RunMetric(report.Metric, "nested-tuned", tuned.Mean, tuned.Std, null, null));
         if (report.Defaults is { } d) record.Metrics.Add(new RunMetric(report.Metric, "nested-spec-defaults", d.Mean, d.Std, null, null));
         if (!options.WriteLock)
