@@ -20,13 +20,13 @@ public static class MetricCatalog
             ["f1"] = "harmonic mean of precision and recall of the positive class",
             ["precision"] = "share of predicted positives that are positive",
             ["recall"] = "share of positives that are found",
-            ["log_loss"] = "log loss of the predicted probabilities",
+            ["log_loss"] = "log loss of the predicted probabilities, in bits (base-2 logarithm, as ML.NET computes it)",
         })
         .Concat(For(TaskKind.Multiclass, ContractNames.MulticlassMetrics, new Dictionary<string, string>
         {
             ["macro_accuracy"] = "accuracy averaged over classes; for imbalanced classes",
             ["micro_accuracy"] = "share of correct predictions",
-            ["log_loss"] = "log loss of the predicted class probabilities",
+            ["log_loss"] = "log loss of the predicted class probabilities (natural logarithm, as ML.NET computes it)",
         }))
         .Concat(For(TaskKind.Regression, ContractNames.RegressionMetrics, new Dictionary<string, string>
         {

@@ -11,7 +11,8 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 /// copied aside once; before each member they are copied back (a member's preparation replaces columns in place, the
 /// next member must see the raw input again), the member runs, and its prediction is copied to <c>__ens_p{i}</c>; an
 /// expression per member accumulates the weighted sum. Binary with probabilities: <c>Probability</c> = weighted mean,
-/// <c>Score</c> = the same value (a monotone score, so AUC is that of the blend), <c>PredictedLabel</c> = Probability &gt; 0.5;
+/// <c>Score</c> = its logit (a margin like a calibrated trainer's, positive exactly when Probability &gt; 0.5, so ML.NET's
+/// evaluator counts the same predictions and AUC is that of the blend), <c>PredictedLabel</c> = Probability &gt; 0.5;
 /// binary without probabilities: <c>Score</c> = weighted mean of the scores, <c>PredictedLabel</c> = Score &gt; 0;
 /// regression: <c>Score</c> = weighted mean; multiclass: <c>Score</c> = weighted mean of the class-probability vectors,
 /// <c>PredictedLabel</c> its most probable class (EnsembleModel.Classes.cs).
@@ -19,6 +20,9 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 internal static partial class EnsembleModel
 {
     private const string Saved = "__ens_in_";
+
+    /// <summary>Probabilities are kept this far from 0 and 1 before the logit, so Score stays finite.</summary>
+    private const string LogitFloor = "0.0000001";
 
     public static ITransformer Compose(MLContext ml, MlTaskKind task, DataViewSchema inputSchema, IReadOnlyList<(ITransformer Model, double Weight)> members, IDataView fitData)
     {
@@ -57,7 +61,10 @@ internal static partial class EnsembleModel
         IEstimator<ITransformer> output = task == MlTaskKind.BinaryClassification
             ? probabilities == true
                 ? ml.Transforms.CopyColumns("Probability", total)
-                    .Append(ml.Transforms.CopyColumns("Score", total))
+                    // ML.NET's binary evaluator counts accuracy, f1, precision and recall by Score > 0 (a margin), not
+                    // by PredictedLabel: a blend whose Score was its probability (always >= 0) was scored as predicting
+                    // every row positive. The logit keeps Score > 0 exactly when Probability > 0.5, and the ranking (AUC).
+                    .Append(ml.Transforms.Expression("Score", $"p : ln(max(p, {LogitFloor}) / max(1 - p, {LogitFloor}))", total))
                     .Append(ml.Transforms.Expression("PredictedLabel", "p : p > 0.5", total))
                 : ml.Transforms.CopyColumns("Score", total)
                     .Append(ml.Transforms.Expression("PredictedLabel", "s : s > 0.0", total))

@@ -61,9 +61,20 @@ internal sealed class EnsemblePipeline : IBlendPipeline
             entries[prefix + "trainer"] = trainer.Type ?? trainer.Name;
             foreach (var (key, value) in trainer.Hyperparameters) entries[prefix + key] = value;
         }
-        return new TrainerDescription(
-            string.Create(CultureInfo.InvariantCulture, $"ensemble of {Members.Count} {Settings.TrainerName} models"),
-            "weighted blend of the members' predictions (EnsembleModel)", entries);
+        return new TrainerDescription(Name(), "weighted blend of the members' predictions (EnsembleModel)", entries);
+    }
+
+    /// <summary>
+    /// "ensemble of 2 LightGbm models", or with several trainers "ensemble of 6 models: 2 sdca, lightgbm, …" (each
+    /// member's own trainer: the search may choose the trainer, so the spec's model.trainer is not the members').
+    /// </summary>
+    private string Name()
+    {
+        var trainers = Members.Select(m => Inner.WithHyperparameters(m.Configuration).Settings.TrainerName).ToArray();
+        var kinds = trainers.GroupBy(t => t, StringComparer.Ordinal).ToArray();
+        return kinds.Length == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"ensemble of {Members.Count} {kinds[0].Key} models")
+            : string.Create(CultureInfo.InvariantCulture, $"ensemble of {Members.Count} models: {string.Join(", ", kinds.Select(k => k.Count() > 1 ? $"{k.Count()} {k.Key}" : k.Key))}");
     }
 
     /// <summary>"2 members, weights 0.55/0.45": for notes.</summary>

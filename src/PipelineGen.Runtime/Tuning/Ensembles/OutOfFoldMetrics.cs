@@ -59,8 +59,10 @@ internal static partial class OutOfFoldMetrics
         for (int i = 0; i < p.Length; i++)
         {
             double q = Math.Clamp(p[i], eps, 1 - eps);
-            sum -= labels[i] > 0.5 ? Math.Log(q) : Math.Log(1 - q);
+            sum -= labels[i] > 0.5 ? Math.Log2(q) : Math.Log2(1 - q);
         }
+        // In bits, as ML.NET's binary evaluator computes it, so the ensemble's figures and the trials' search scores
+        // printed beside them are in the same unit (the multiclass log loss is natural in both).
         return sum / p.Length;
     }
 

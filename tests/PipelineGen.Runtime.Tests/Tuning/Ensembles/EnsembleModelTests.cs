@@ -49,7 +49,9 @@ public sealed class EnsembleModelTests : IDisposable
         Assert.Contains(schema, c => c.Name == "age");
         var reloaded = loaded.Transform(pipeline.LoadData(fresh, Path.Combine(_project, "titanic_test.csv")));
         Assert.Equal(blended, Column<float>(reloaded, "Probability"));
-        Assert.Equal(blended, Column<float>(reloaded, "Score"));
+        // Score is the probability's logit, a margin like a calibrated trainer's (ML.NET's evaluator counts Score > 0 as positive).
+        var score = Column<float>(reloaded, "Score");
+        for (int i = 0; i < blended.Length; i++) Assert.Equal(Math.Log(blended[i] / (1.0 - blended[i])), score[i], 4);
         Assert.Equal(predicted, Column<bool>(reloaded, "PredictedLabel"));
     }
 
