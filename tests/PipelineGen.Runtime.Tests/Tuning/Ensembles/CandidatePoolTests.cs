@@ -114,6 +114,11 @@ public sealed class CandidatePoolTests : IDisposable
         Assert.Equal("10 trials from 2 trainers (lightgbm, fast_tree: each trainer's best trial, then the best others)", ensemble.DescribeCandidates(report.Space));
         Assert.All(ensemble.Members, m => Assert.Contains(m.Trial, ensemble.CandidateTrials.Select(t => t.Number)));
 
+        // A blend's card names each member's own trainer (the spec's model.trainer is not theirs when the search chose it).
+        EnsembleMember[] mixed = [new(lightgbm[0].Number, 0.5, lightgbm[0].Configuration), new(lightgbm[1].Number, 0.25, lightgbm[1].Configuration), new(stump.Number, 0.25, stump.Configuration)];
+        Assert.Equal("ensemble of 3 models: 2 lightgbm, fast_tree", new EnsemblePipeline(pipeline, mixed).DescribeBlend().Name);
+        Assert.Equal("ensemble of 2 lightgbm models", new EnsemblePipeline(pipeline, mixed[..2]).DescribeBlend().Name);
+
         // The out-of-fold files kept are the candidates' (the stump's kept, the worst LightGBM's pruned).
         var directory = OutOfFoldStore.Directory(report.WorkDirectory!, report.Result.Study.Id);
         Assert.True(File.Exists(OutOfFoldStore.PathOf(directory, stump.Number)));
@@ -142,6 +147,8 @@ public sealed class CandidatePoolTests : IDisposable
                 SpecHash = "two-trainer-hash",
                 Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.KFold, Folds = 4, Seed = 7 },
             };
+            // As generated WithHyperparameters does: the trial's trainer and values are declared in its settings.
+            if (trial is not null) Settings = TrialConfiguration.Apply(Settings, Tuning, trial);
         }
 
         public TuningSettings Tuning { get; } = new()
