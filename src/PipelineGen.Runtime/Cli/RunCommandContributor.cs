@@ -167,9 +167,18 @@ internal sealed class RunCommandContributor : ICommandContributor
                 services.Output.WriteLine("Skipped: the spec names no test data. The evaluate estimate above is the model's estimate.");
                 return ExitCodes.Ok;
             }
-            // The one look goes into the evaluation report beside the cross-validated estimate it should agree with.
+            // The one look goes into the evaluation report beside the cross-validated estimate it should agree with —
+            // only when that estimate is the tested model's: after tune (a winner or an ensemble) or a capacity change
+            // the evaluate step above measured another configuration, and a "disagreement" with it would mean nothing.
             var tested = services.RunStep("test", record => TrainingCommandContributor.RunTest(services, record, new TestOptions { Force = forceTest }, look =>
             {
+                var card = ModelCard.TryRead(Path.GetFullPath(ModelStore.DefaultModelPath(Settings)));
+                if (card is null || card.Metrics is null || card.EvaluationRunId != _evaluateRunId)
+                {
+                    services.Output.WriteLine("Note: the test look is not compared with the evaluate estimate above: that estimate is of "
+                        + $"another configuration than the model under test ({card?.NotEvaluatedReason ?? "the model's card names no evaluation from this run"}). The look is in the model card.");
+                    return;
+                }
                 var figures = new TestSetFigures(look.Metrics, look.Rows, look.DataPath);
                 foreach (var note in EvaluationHtml.Disagreements(evaluation, figures))
                     services.Output.WriteLine($"Note: the test set disagrees with the estimate: {note}.");

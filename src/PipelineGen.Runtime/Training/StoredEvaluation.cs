@@ -85,8 +85,9 @@ internal static class TestReport
         var differences = stored.Context.DifferencesTo(current).ToList();
         if (card is not null)
         {
-            // The model under test may be older than the spec: its own spec hash and data must match as well.
-            var model = new EvaluationContext(card.SpecHash, card.TrainData.Sha256, stored.Context.Trainer, stored.Context.Hyperparameters);
+            // The model under test may be older than the spec, tuned (another trainer or values) or an ensemble: its own
+            // spec hash, data, trainer and hyperparameters must match as well (as train checks an evaluation for its card).
+            var model = new EvaluationContext(card.SpecHash, card.TrainData.Sha256, EvaluationContext.TrainerLabel(card.Trainer), card.Trainer.Hyperparameters);
             differences.AddRange(stored.Context.DifferencesTo(model).Select(d => $"{d} (the tested model)").Where(d => !differences.Contains(d)));
         }
         if (differences.Count > 0)

@@ -135,6 +135,15 @@ public sealed class TestLookInReportTests : IDisposable
         };
         Assert.Contains("**auc: test 0.62 lies outside the cross-validated 95% interval [0.9, 0.91]**", card.BesideEstimate(look));
         Assert.Contains("lies inside", card.BesideEstimate(look with { Metrics = new Dictionary<string, double> { ["auc"] = 0.905 } }));
+
+        // The tested model is the evaluated configuration: the look goes beside the estimate.
+        Assert.NotNull(TestReport.AddLook(settings, context, card with { SpecHash = "h" }, look).ReportPath);
+        // A tuned model or an ensemble is another model than the one evaluate measured (the pipeline's own settings, which
+        // the lock only changes at the next build): its test look is not set beside that estimate.
+        var blend = card with { SpecHash = "h", Trainer = new TrainerDescription("ensemble of 2 models: lightgbm, sdca", "weighted blend", new Dictionary<string, string> { ["member01.weight"] = "0.5" }) };
+        var tuned = TestReport.AddLook(settings, context, blend, look);
+        Assert.Null(tuned.ReportPath);
+        Assert.Contains("trainer t → ensemble of 2 models: lightgbm, sdca (weighted blend) (the tested model)", tuned.Reason);
     }
 
     [Fact]

@@ -117,6 +117,11 @@ public sealed class TuneCommandTests : IDisposable
         // Step 2 measured the spec's hyperparameters, so the card must not present those metrics as this model's.
         Assert.Null(card.Metrics);
         Assert.NotNull(card.NotEvaluatedReason);
+        // The test look is of the winner, the evaluate step's estimate of the spec's own values: not compared.
+        Assert.Contains("First look at the test set", run.Output);
+        Assert.Contains("Note: the test look is not compared with the evaluate estimate above: that estimate is of another configuration than the model under test", run.Output);
+        Assert.DoesNotContain("the test set disagrees with the estimate", run.Output);
+        Assert.DoesNotContain("Report (with the test look)", run.Output);
     }
 
     [Fact]
