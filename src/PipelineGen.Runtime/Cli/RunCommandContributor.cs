@@ -150,7 +150,7 @@ internal sealed class RunCommandContributor : ICommandContributor
                 var blend = ensemble is not null && finalPipeline is Tuning.ITunablePipeline tunable ? new Tuning.Ensembles.EnsemblePipeline(tunable, ensemble) : null;
                 record.ContextPipeline = blend;
                 using var progress = services.Interactive ? new ElapsedLine(services.Error, "train") : null;
-                return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = TrainingCommandContributor.SpecHashOf(_pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity, Ensemble = blend, Phase = progress is null ? null : progress.Phase }, services.Output, services.Error,
+                return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = TrainingCommandContributor.SpecHashOf(_pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity, Ensemble = blend, MeasureWhenUnevaluated = true, Phase = progress is null ? null : progress.Phase }, services.Output, services.Error,
                     result => TrainingCommandContributor.RecordGates(record, result));
             });
             if (trained == ExitCodes.CheckFailed)
@@ -175,8 +175,12 @@ internal sealed class RunCommandContributor : ICommandContributor
                 var card = ModelCard.TryRead(Path.GetFullPath(ModelStore.DefaultModelPath(Settings)));
                 if (card is null || card.Metrics is null || card.EvaluationRunId != _evaluateRunId)
                 {
-                    services.Output.WriteLine("Note: the test look is not compared with the evaluate estimate above: that estimate is of "
-                        + $"another configuration than the model under test ({card?.NotEvaluatedReason ?? "the model's card names no evaluation from this run"}). The look is in the model card.");
+                    // train measured the model itself (tuned, an ensemble, another capacity): the card's estimate is the one.
+                    if (card?.BesideEstimate(look) is { } beside)
+                        services.Output.WriteLine($"Beside the card's estimate (measured by train for this very model; the evaluate step above measured another configuration): {beside.Replace("**", "")}");
+                    else
+                        services.Output.WriteLine("Note: the test look is not compared with the evaluate estimate above: that estimate is of "
+                            + $"another configuration than the model under test ({card?.NotEvaluatedReason ?? "the model's card names no evaluation from this run"}). The look is in the model card.");
                     return;
                 }
                 var figures = new TestSetFigures(look.Metrics, look.Rows, look.DataPath);

@@ -16,6 +16,12 @@ internal sealed record TrainOptions
     /// promotion evidence. Null: the pipeline itself.
     /// </summary>
     public IBlendPipeline? Ensemble { get; init; }
+    /// <summary>
+    /// When <see cref="Evaluation"/> was not measured for what is trained (a tuned winner, an ensemble, another capacity)
+    /// and no gate measured it, evaluate it here on the spec's protocol so the card's metrics are this model's
+    /// (<c>run</c> sets it: its evaluate step measured the spec's own configuration). Costs one evaluation.
+    /// </summary>
+    public bool MeasureWhenUnevaluated { get; init; }
     /// <summary>The tuning study behind the model, recorded in the card; null: read from the pipeline's lock file when it has one.</summary>
     public TuningProvenance? Tuning { get; init; }
     /// <summary>Told what the step is doing now (reading, gates, fitting, saving): a terminal shows it on stderr with the

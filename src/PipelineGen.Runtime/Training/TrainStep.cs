@@ -22,17 +22,18 @@ internal static class TrainStep
         var scan = Data.DataScan.Run(settings, dataPath);
         var data = pipeline.LoadData(ml, dataPath);
         var what = Configure(ml, pipeline, options, note);
+        var dataSha = FileHash.Sha256(dataPath);
+        var trainer = what.Ensemble is not null ? what.Ensemble.DescribeBlend()
+            : TrainerHyperparameters.Describe(pipeline, what.Adjustable is not null ? what.Capacity!.Used : null);
         var gates = CheckGates(pipeline, options, what, note);
+        var own = gates.Measurement is null ? MeasureUnevaluated(pipeline, options, what, dataSha, trainer, note) : null;
         options.Phase?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fitting the final model on {scan.RowCount - scan.BadRowCount:N0} rows"));
         ModelStore.Fault("fit-started");
         var model = what.Estimator.Fit(data);
         ModelStore.Fault("model-fitted");
         options.Phase?.Invoke("describing and saving the model");
-        var dataSha = FileHash.Sha256(dataPath);
         var evidence = gates.Measurement is null ? null : Gates.ModelEvidence.Of(gates.Measurement.Evaluation, dataSha);
-        var trainer = what.Ensemble is not null ? what.Ensemble.DescribeBlend()
-            : TrainerHyperparameters.Describe(pipeline, what.Adjustable is not null ? what.Capacity!.Used : null);
-        var evaluation = ChooseEvaluation(options, what.Ensemble, gates.Measurement, dataSha, trainer);
+        var evaluation = ChooseEvaluation(options, what.Ensemble, gates.Measurement, own, dataSha, trainer);
         var card = DescribeModel(pipeline, options, what, evaluation, trainer, scan, data, model, dataPath, dataSha);
         return Save(ml, settings, modelPath, card, model, data, gates.Results, evidence, note);
     }
@@ -80,22 +81,42 @@ internal static class TrainStep
     {
         var settings = pipeline.Settings;
         if (settings.Gates is not { } gates) return new GateOutcome(null, null);
-        var (ensemble, adjustable) = (what.Ensemble, what.Adjustable);
+        var ensemble = what.Ensemble;
         options.Phase?.Invoke($"checking {gates.Count} gate(s) on the spec's protocol");
         note?.Invoke($"checking {gates.Count} gate(s) and the comparison with the current model: evaluating {(ensemble is null ? "this configuration" : $"this ensemble ({ensemble.Summary}; every member fitted on each split's training rows)")} on the spec's protocol ({DescribeProtocol(settings.Evaluation)}) ...");
-        IPipelineDefinition configured = ensemble is not null ? ensemble : adjustable is not null ? new CapacityPipeline(pipeline, adjustable, what.Capacity!.Used) : pipeline;
-        var measurement = Gates.GateCheck.Measure(configured, gates);
+        var measurement = Gates.GateCheck.Measure(Evaluable(pipeline, what), gates);
         return new GateOutcome(measurement, Gates.GateCheck.Check(measurement, gates));
     }
 
+    /// <summary>The configured model (blend, capacity or the pipeline itself) as a pipeline the evaluator can run.</summary>
+    private static IPipelineDefinition Evaluable(IPipelineDefinition pipeline, Configured what) =>
+        what.Ensemble is not null ? what.Ensemble : what.Adjustable is not null ? new CapacityPipeline(pipeline, what.Adjustable, what.Capacity!.Used) : pipeline;
+
+    /// <summary>
+    /// With <see cref="TrainOptions.MeasureWhenUnevaluated"/>: this model's own evaluation on the spec's protocol when the
+    /// one given was made for something else (null when it matches, or the option is off).
+    /// </summary>
+    private static Evaluation.EvaluationResult? MeasureUnevaluated(IPipelineDefinition pipeline, TrainOptions options, Configured what, string dataSha, TrainerDescription trainer, Action<string>? note)
+    {
+        if (!options.MeasureWhenUnevaluated) return null;
+        if (options.Evaluation?.Context is { } measured && measured.DifferencesTo(ContextOf(options, dataSha, trainer)).Count == 0) return null;
+        options.Phase?.Invoke("evaluating the model to train on the spec's protocol");
+        note?.Invoke($"the evaluation above measured another configuration; evaluating {(what.Ensemble is null ? "this one" : $"this ensemble ({what.Ensemble.Summary}; every member fitted on each split's training rows)")} on the spec's protocol ({DescribeProtocol(pipeline.Settings.Evaluation)}) for its card ...");
+        return Evaluation.Evaluator.Evaluate(Evaluable(pipeline, what), new Evaluation.EvaluationOptions());
+    }
+
+    private static EvaluationContext ContextOf(TrainOptions options, string dataSha, TrainerDescription trainer) =>
+        new(options.SpecHash, dataSha, EvaluationContext.TrainerLabel(trainer), trainer.Hyperparameters);
+
     /// <summary>Metrics go in the card only when they were measured for this spec, these data and these hyperparameters.</summary>
-    private static CardEvaluation ChooseEvaluation(TrainOptions options, IBlendPipeline? ensemble, Gates.GateMeasurement? gateMeasurement, string dataSha, TrainerDescription trainer)
+    private static CardEvaluation ChooseEvaluation(TrainOptions options, IBlendPipeline? ensemble, Gates.GateMeasurement? gateMeasurement,
+        Evaluation.EvaluationResult? ownMeasurement, string dataSha, TrainerDescription trainer)
     {
         var evaluation = options.Evaluation;
         string? notEvaluated = null;
         if (evaluation?.Context is { } measured)
         {
-            var differences = measured.DifferencesTo(new EvaluationContext(options.SpecHash, dataSha, EvaluationContext.TrainerLabel(trainer), trainer.Hyperparameters));
+            var differences = measured.DifferencesTo(ContextOf(options, dataSha, trainer));
             if (differences.Count > 0)
             {
                 // An evaluate run measures the pipeline's single configuration; say so rather than list every member's options as "differences".
@@ -117,6 +138,12 @@ internal static class TrainStep
             evaluationNote = ensemble is null
                 ? "Measured by train itself, for its gates, on the spec's protocol with this very configuration."
                 : $"Measured by train itself, for its gates, on the spec's protocol with this very ensemble ({ensemble.Summary}): on every split each member was fitted on the split's training rows and the blend scored on its validation rows, as the final model is fitted on all rows.";
+            notEvaluated = null;
+        }
+        else if (ownMeasurement is not null && evaluation is null)
+        {
+            evaluation = EvaluationSummaries.From(ownMeasurement);
+            evaluationNote = $"Measured by train itself on the spec's protocol with this very {(ensemble is null ? "configuration" : $"ensemble ({ensemble.Summary}): on every split each member was fitted on the split's training rows and the blend scored on its validation rows")}, because the evaluation it was given measured another configuration ({notEvaluated})";
             notEvaluated = null;
         }
         return new CardEvaluation(evaluation, evaluationNote, notEvaluated);

@@ -1,3 +1,4 @@
+using PipelineGen.Runtime.Evaluation;
 using PipelineGen.Runtime.Training;
 using PipelineGen.Runtime.Cli;
 using PipelineGen.Runtime.Tests.Training;
@@ -114,12 +115,19 @@ public sealed class TuneCommandTests : IDisposable
         Assert.NotNull(card);
         Assert.Equal(winnerLeaves.ToString(System.Globalization.CultureInfo.InvariantCulture), card!.Trainer.Hyperparameters["leaves"]);
         Assert.Contains(pipeline.BuiltLeaves, leaves => leaves == winnerLeaves);
-        // Step 2 measured the spec's hyperparameters, so the card must not present those metrics as this model's.
-        Assert.Null(card.Metrics);
-        Assert.NotNull(card.NotEvaluatedReason);
-        // The test look is of the winner, the evaluate step's estimate of the spec's own values: not compared.
+        // Step 2 measured the spec's hyperparameters, so train measured the winner itself for the card: the card's auc is
+        // the winner's own evaluation on the spec's protocol (recomputed here), not step 2's.
+        Assert.NotNull(card.Metrics);
+        Assert.Null(card.NotEvaluatedReason);
+        Assert.Contains("Measured by train itself on the spec's protocol with this very configuration", card.EvaluationNote);
+        var lockText = File.ReadAllText(Path.Combine(_project, "pipeline.lock.yaml"));
+        var learningRate = double.Parse(System.Text.RegularExpressions.Regex.Match(lockText, @"\n  learning_rate: ([0-9.eE-]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        var winner = Evaluator.Evaluate(pipeline.WithHyperparameters(new Dictionary<string, double> { ["leaves"] = winnerLeaves, ["learning_rate"] = learningRate }));
+        Assert.Equal(winner.Model!.Single(m => m.Name == "auc").Mean!.Value, card.Metrics!["auc"].Mean, 9);
+        Assert.Contains("the evaluation above measured another configuration; evaluating this one on the spec's protocol", run.Output);
+        // The test look goes beside that estimate (the winner's), never beside step 2's estimate of the spec's own values.
         Assert.Contains("First look at the test set", run.Output);
-        Assert.Contains("Note: the test look is not compared with the evaluate estimate above: that estimate is of another configuration than the model under test", run.Output);
+        Assert.Contains("Beside the card's estimate (measured by train for this very model; the evaluate step above measured another configuration): auc: test ", run.Output);
         Assert.DoesNotContain("the test set disagrees with the estimate", run.Output);
         Assert.DoesNotContain("Report (with the test look)", run.Output);
     }
