@@ -148,9 +148,12 @@ internal sealed class RunCommandContributor : ICommandContributor
                 var context = RunContext.Of(_pipeline, evaluation.DataPath).ToEvaluationContext(_evaluateRunId);
                 if (capacity is not null) record.Parameters["capacity"] = $"{capacity.Parameter}={capacity.Used} ({capacity.Source})";
                 var blend = ensemble is not null && finalPipeline is Tuning.ITunablePipeline tunable ? new Tuning.Ensembles.EnsemblePipeline(tunable, ensemble) : null;
+                // The study this run just pinned: its id and held-back score go in the card (this build's code predates the lock).
+                var study = !ReferenceEquals(finalPipeline, _pipeline) && _pipeline is Tuning.ITunablePipeline tuned
+                    ? TuningProvenance.FromLockFile(tuned.LockFilePath, ensembleTrained: blend is not null) : null;
                 record.ContextPipeline = blend;
                 using var progress = services.Interactive ? new ElapsedLine(services.Error, "train") : null;
-                return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = TrainingCommandContributor.SpecHashOf(_pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity, Ensemble = blend, MeasureWhenUnevaluated = true, Phase = progress is null ? null : progress.Phase }, services.Output, services.Error,
+                return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = TrainingCommandContributor.SpecHashOf(_pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity, Ensemble = blend, Tuning = study, MeasureWhenUnevaluated = true, Phase = progress is null ? null : progress.Phase }, services.Output, services.Error,
                     result => TrainingCommandContributor.RecordGates(record, result));
             });
             if (trained == ExitCodes.CheckFailed)

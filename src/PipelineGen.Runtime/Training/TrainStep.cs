@@ -143,7 +143,9 @@ internal static class TrainStep
         else if (ownMeasurement is not null && evaluation is null)
         {
             evaluation = EvaluationSummaries.From(ownMeasurement);
-            evaluationNote = $"Measured by train itself on the spec's protocol with this very {(ensemble is null ? "configuration" : $"ensemble ({ensemble.Summary}): on every split each member was fitted on the split's training rows and the blend scored on its validation rows")}, because the evaluation it was given measured another configuration ({notEvaluated})";
+            evaluationNote = $"Measured by train itself on the spec's protocol with this very {(ensemble is null ? "configuration" : $"ensemble ({ensemble.Summary}): on every split each member was fitted on the split's training rows and the blend scored on its validation rows")}, because the evaluation it was given measured another configuration ({notEvaluated})"
+                // The search chose this configuration by its scores on folds of (most of) these rows: a winner's curse.
+                + (options.Tuning is { } study ? $" After tuning this estimate leans optimistic (study {study.StudyId} chose the configuration by its scores on folds of these rows); the honest estimate is the study's held-back score in the Tuning section." : "");
             notEvaluated = null;
         }
         return new CardEvaluation(evaluation, evaluationNote, notEvaluated);

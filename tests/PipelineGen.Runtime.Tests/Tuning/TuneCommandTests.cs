@@ -120,6 +120,9 @@ public sealed class TuneCommandTests : IDisposable
         Assert.NotNull(card.Metrics);
         Assert.Null(card.NotEvaluatedReason);
         Assert.Contains("Measured by train itself on the spec's protocol with this very configuration", card.EvaluationNote);
+        // The study is named in the card (this run pinned it), and the card says the estimate after tuning leans optimistic.
+        Assert.NotNull(card.Tuning);
+        Assert.Contains($"After tuning this estimate leans optimistic (study {card.Tuning!.StudyId}", card.EvaluationNote);
         var lockText = File.ReadAllText(Path.Combine(_project, "pipeline.lock.yaml"));
         var learningRate = double.Parse(System.Text.RegularExpressions.Regex.Match(lockText, @"\n  learning_rate: ([0-9.eE-]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         var winner = Evaluator.Evaluate(pipeline.WithHyperparameters(new Dictionary<string, double> { ["leaves"] = winnerLeaves, ["learning_rate"] = learningRate }));
