@@ -10,7 +10,7 @@ namespace PipelineGen.Templates.Tests;
 /// </summary>
 public sealed class ExamplesFixture : IDisposable
 {
-    public static readonly string[] Examples = ["Titanic", "Penguins", "WineQuality", "TaxiFares", "ReviewSentiment"];
+    public static readonly string[] Examples = ["Titanic", "Penguins", "WineQuality", "TaxiFares", "ReviewSentiment", "CreditRisk"];
 
     public ExamplesFixture()
     {
