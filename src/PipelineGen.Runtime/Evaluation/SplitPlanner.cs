@@ -102,11 +102,13 @@ internal static class SplitPlanner
         var rng = new Random(settings.Seed + repeat);
         var order = (int[])units.Live.Clone();
         Shuffle(order, rng);
-        // Big units first so that they cannot unbalance the folds at the end; stable, so ties keep the shuffle.
-        order = [.. order.OrderByDescending(u => units.Rows[u])];
+        // K-fold: big units first so that they cannot unbalance the folds at the end (stable, so ties keep the shuffle);
+        // every unit lands in some fold either way. A holdout takes units in the shuffled order instead: filled big
+        // units first, the held-out part was mostly duplicated rows or the largest groups (on the wine data, label std
+        // 0.69 held out vs 0.83 in the rest), a sample unlike the data it stands for.
         var unitFold = settings.Protocol == EvaluationProtocol.Holdout
             ? PlaceHoldout(units, order, settings.HoldoutFraction)
-            : PlaceFolds(units, order, folds);
+            : PlaceFolds(units, [.. order.OrderByDescending(u => units.Rows[u])], folds);
 
         int n = excluded.Length;
         var assignment = new int[n];

@@ -84,6 +84,25 @@ public class SplitPlannerTests
     }
 
     [Fact]
+    public void A_holdout_is_a_sample_of_the_units_not_the_biggest_ones_first()
+    {
+        // 1000 rows: 200 pairs of duplicates (400 rows) and 600 single rows. A 0.2 holdout (200 rows) used to be filled
+        // with duplicate pairs before any single row was considered (100 pairs, 0 singles); drawn in the shuffled
+        // order, about 40% of it is duplicated rows, as in the data (binomial sd about 3.5 points).
+        var labels = Enumerable.Range(0, 1000).Select(i => i % 3 == 0 ? 1 : 0).ToArray();
+        var duplicateOf = Enumerable.Range(0, 1000).Select(i => i >= 200 && i < 400 ? i - 200 : i).ToArray();
+        foreach (int seed in new[] { 1, 2, 3 })
+        {
+            var split = Assert.Single(SplitPlanner.Plan(Keys(labels, duplicateOf: duplicateOf),
+                new EvaluationSettings { Protocol = EvaluationProtocol.Holdout, HoldoutFraction = 0.2, Seed = seed }, MlTaskKind.BinaryClassification).Splits);
+            int held = Enumerable.Range(0, 1000).Count(r => split.IsValidation(r));
+            int duplicatedHeld = Enumerable.Range(0, 400).Count(r => split.IsValidation(r));
+            Assert.InRange(held, 195, 205);
+            Assert.InRange(duplicatedHeld / (double)held, 0.25, 0.55);
+        }
+    }
+
+    [Fact]
     public void Holdout_takes_the_fraction_per_class()
     {
         var labels = Imbalanced(200, 40);
