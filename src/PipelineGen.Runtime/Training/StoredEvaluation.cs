@@ -82,7 +82,10 @@ internal static class TestReport
         var stored = StoredEvaluation.TryRead(storedPath, out var problem);
         if (stored is null)
             return new(null, [], $"{problem}, so there is no cross-validated estimate to compare the test look with. Run 'evaluate' (or 'run') to measure one; the look itself is in the model card.");
-        var differences = stored.Context.DifferencesTo(current).ToList();
+        // The current spec and data must be the stored evaluation's; which trainer and values were measured is checked
+        // against the tested model below (with an ensemble pinned the pipeline's own context names its single winner,
+        // while both the stored evaluation and the model are the blend).
+        var differences = stored.Context.DifferencesTo(card is null ? current : current with { Trainer = stored.Context.Trainer, Hyperparameters = stored.Context.Hyperparameters }).ToList();
         if (card is not null)
         {
             // The model under test may be older than the spec, tuned (another trainer or values) or an ensemble: its own

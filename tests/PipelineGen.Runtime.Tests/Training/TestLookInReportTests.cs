@@ -136,8 +136,12 @@ public sealed class TestLookInReportTests : IDisposable
         Assert.Contains("**auc: test 0.62 lies outside the cross-validated 95% interval [0.9, 0.91]**", card.BesideEstimate(look));
         Assert.Contains("lies inside", card.BesideEstimate(look with { Metrics = new Dictionary<string, double> { ["auc"] = 0.905 } }));
 
-        // The tested model is the evaluated configuration: the look goes beside the estimate.
+        // The tested model is the evaluated configuration: the look goes beside the estimate — also when the pipeline's
+        // own context names another trainer (an ensemble pinned: the pipeline describes its single winner, while the
+        // stored evaluation and the model are both the blend).
         Assert.NotNull(TestReport.AddLook(settings, context, card with { SpecHash = "h" }, look).ReportPath);
+        Assert.NotNull(TestReport.AddLook(settings, context with { Trainer = "fast_forest" }, card with { SpecHash = "h" }, look).ReportPath);
+        Assert.Null(TestReport.AddLook(settings, context with { Trainer = "fast_forest" }, null, look).ReportPath);
         // A tuned model or an ensemble is another model than the one evaluate measured (the pipeline's own settings, which
         // the lock only changes at the next build): its test look is not set beside that estimate.
         var blend = card with { SpecHash = "h", Trainer = new TrainerDescription("ensemble of 2 models: lightgbm, sdca", "weighted blend", new Dictionary<string, string> { ["member01.weight"] = "0.5" }) };
