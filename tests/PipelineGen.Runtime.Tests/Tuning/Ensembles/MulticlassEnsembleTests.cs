@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Trainers.LightGbm;
 using PipelineGen.Runtime.Evaluation;
 using PipelineGen.Runtime.Tests.Evaluation;
 using PipelineGen.Runtime.Training;
@@ -57,25 +56,12 @@ public sealed class MulticlassEnsembleTests : IDisposable
         Assert.Equal(logLoss(blend), selection.Score, 9);
     }
 
-    /// <summary>Iris with a multiclass LightGBM of a given size (the generated code's shape: label to key, predicted key back to text).</summary>
-    private sealed class IrisLightGbm(PipelineSettings settings, int leaves, double learningRate) : TestPipeline(settings)
-    {
-        public override IEstimator<ITransformer> BuildPreprocessing(MLContext ml) =>
-            ml.Transforms.Conversion.MapValueToKey("Label", Settings.LabelColumn).Append(Features(ml));
-
-        public override IEstimator<ITransformer> BuildTrainer(MLContext ml) =>
-            ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
-            {
-                NumberOfLeaves = leaves, LearningRate = learningRate, NumberOfIterations = 30, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 1, Seed = 1,
-            }).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabelValue", "PredictedLabel"));
-    }
-
     [Fact]
     public void Composed_multiclass_ensemble_averages_probabilities_predicts_their_argmax_and_round_trips_through_a_model_zip()
     {
         var settings = MulticlassPipeline.Iris().Settings;
         var ml = new MLContext(1);
-        var pipelines = new TestPipeline[] { MulticlassPipeline.Iris(), new IrisLightGbm(settings, 4, 0.1), new IrisLightGbm(settings, 16, 0.3) };
+        var pipelines = new TestPipeline[] { MulticlassPipeline.Iris(), new MulticlassLightGbmPipeline(settings, 4, 0.1), new MulticlassLightGbmPipeline(settings, 16, 0.3) };
         double[] weights = [0.5, 0.3, 0.2];
         var data = pipelines[0].LoadData(ml, settings.TrainDataPath);
         var members = pipelines.Select((p, i) => (Model: (ITransformer)p.BuildPipeline(ml).Fit(data), Weight: weights[i])).ToArray();
