@@ -41,6 +41,8 @@ public sealed class DenseNumericLabelTests : IDisposable
         var keyValues = default(VBuffer<float>);
         scored.Schema["PredictedLabel"].GetKeyValues(ref keyValues);
         Assert.Equal(codes, keyValues.DenseValues().ToArray());
+        // Score has no slot names (ONNX names none): the key values name the classes, as numbers in invariant text.
+        Assert.Equal(["30", "10", "20"], PipelineGen.Runtime.Prediction.ClassNames.Of<Row>(ml, model));
         var predicted = scored.GetColumn<float>(scored.Schema["PredictedLabelValue"]).ToArray();
         var keys = scored.GetColumn<uint>(scored.Schema["PredictedLabel"]).ToArray();
         var scores = scored.GetColumn<VBuffer<float>>(scored.Schema["Score"]).Select(v => v.DenseValues().ToArray()).ToArray();

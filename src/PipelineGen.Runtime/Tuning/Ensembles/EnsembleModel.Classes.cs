@@ -22,6 +22,7 @@ internal static partial class EnsembleModel
         ITransformer chain = CopyAll(ml, inputs.Select(n => (Saved + n, n))).Fit(fitData);
         var data = chain.Transform(fitData);
         ClassKeys? classes = null;
+        string[]? slotNames = null;
         for (int i = 0; i < members.Count; i++)
         {
             var restore = CopyAll(ml, inputs.Select(n => (n, Saved + n))).Fit(data);
@@ -33,6 +34,7 @@ internal static partial class EnsembleModel
             if (classes is not null && !keys.SameAs(classes))
                 throw new InvalidOperationException("the ensemble's members number the classes differently; their probabilities cannot be averaged slot by slot.");
             classes = keys;
+            slotNames ??= SlotNames(data.Schema["Score"], classes);
             var fitted = SplitClasses(ml, i, classes.Count).Fit(data);
             data = fitted.Transform(data);
             chain = Append(chain, restore, member, fitted);
@@ -51,7 +53,15 @@ internal static partial class EnsembleModel
                 chain = Append(chain, next);
             }
         }
-        var output = ml.Transforms.Concatenate("Score", Enumerable.Range(0, count).Select(k => $"__ens_s{k}_{members.Count - 1}").ToArray())
+        // Concatenate names a scalar input's slot by the column's name: the per-class sums are copied to columns named as
+        // the members' Score slots, so the blend's Score has their slot names (predict's headers, ClassNames.Of). A column
+        // of the same name already there (an input or a member's output) is kept aside and restored afterwards; Score
+        // itself is the blend's.
+        var clashes = slotNames!.Where(n => n != "Score" && data.Schema.GetColumnOrNull(n) is not null).ToArray();
+        var output = CopyAll(ml, clashes.Select((n, j) => ($"__ens_keep{j}", n)))
+            .Append(CopyAll(ml, slotNames!.Select((n, k) => (n, $"__ens_s{k}_{members.Count - 1}"))))
+            .Append(ml.Transforms.Concatenate("Score", slotNames))
+            .Append(CopyAll(ml, clashes.Select((n, j) => (n, $"__ens_keep{j}"))))
             .Append(ml.Transforms.CustomMapping<Networks.Integration.DenseClassScores, Networks.Integration.DenseClassIndex>(Networks.Integration.DenseArgmaxMapping.Map, Networks.Integration.DenseArgmaxMapping.ContractName))
             .Append(classes.IndexToKey(ml, Networks.Integration.DenseColumns.ClassIndex, "__ens_class_value", "PredictedLabel"))
             .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabelValue", "PredictedLabel"));
@@ -72,6 +82,19 @@ internal static partial class EnsembleModel
                     .Select(k => ($"__ens_p{member}_{k}", EnsembleClassSlots.Column(k - first)))));
         }
         return split;
+    }
+
+    /// <summary>The Score slot names of a member (ML.NET's trainers name them for a text label), else the class names.</summary>
+    private static string[] SlotNames(DataViewSchema.Column score, ClassKeys classes)
+    {
+        if (score.HasSlotNames())
+        {
+            var names = default(VBuffer<ReadOnlyMemory<char>>);
+            score.GetSlotNames(ref names);
+            var dense = names.DenseValues().Select(n => n.ToString()).ToArray();
+            if (dense.Length == classes.Count && dense.All(n => n.Length > 0) && dense.Distinct(StringComparer.Ordinal).Count() == dense.Length) return dense;
+        }
+        return classes.Names;
     }
 
     private static string W(double w) => ((float)w).ToString("R", CultureInfo.InvariantCulture) is var t && (t.Contains('.') || t.Contains('E')) ? t : t + ".0";

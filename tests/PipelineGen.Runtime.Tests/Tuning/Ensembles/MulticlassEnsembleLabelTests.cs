@@ -24,8 +24,9 @@ public sealed class MulticlassEnsembleLabelTests(ITestOutputHelper output) : IDi
     /// <summary>
     /// <paramref name="classes"/> classes × <paramref name="perClass"/> rows, seeded: class k sits at angle 2πk/K on a
     /// circle of radius 3 (features a, b) with a level k mod 4 (feature c), Gaussian noise 0.25/0.3. The label is the
-    /// number 100 + k, or the text "k100"… when <paramref name="text"/>; rows cycle through the classes, so the label's
-    /// keys are in class order.
+    /// number 100 + k, or when <paramref name="text"/> the text "k100"…, except that classes 0 and 1 are named "a" and
+    /// "Label", like an input column and a member's output column; rows cycle through the classes, so the label's keys
+    /// are in class order.
     /// </summary>
     private string ManyClasses(int classes, int perClass, bool text)
     {
@@ -37,12 +38,15 @@ public sealed class MulticlassEnsembleLabelTests(ITestOutputHelper output) : IDi
             int k = r % classes;
             double angle = 2 * Math.PI * k / classes;
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{3 * Math.Cos(angle) + Noise(0.25):F3},{3 * Math.Sin(angle) + Noise(0.25):F3},{k % 4 + Noise(0.3):F3},{(text ? "k" : "")}{100 + k}"));
+                $"{3 * Math.Cos(angle) + Noise(0.25):F3},{3 * Math.Sin(angle) + Noise(0.25):F3},{k % 4 + Noise(0.3):F3},{ClassName(k, text)}"));
         }
         var path = Path.Combine(_dir, $"classes{classes}{(text ? "text" : "")}.csv");
         File.WriteAllLines(path, lines);
         return path;
     }
+
+    private static string ClassName(long k, bool text) =>
+        !text ? (100 + k).ToString(CultureInfo.InvariantCulture) : k switch { 0 => "a", 1 => "Label", _ => "k" + (100 + k).ToString(CultureInfo.InvariantCulture) };
 
     private static PipelineSettings Settings(string path, bool text) => new()
     {
@@ -106,9 +110,15 @@ public sealed class MulticlassEnsembleLabelTests(ITestOutputHelper output) : IDi
         Assert.Equal(memberLabel.Annotations.Schema["KeyValues"].Type, scored.Schema["PredictedLabel"].Annotations.Schema["KeyValues"].Type);
         Assert.Equal(members[0].Model.Transform(data).Schema["PredictedLabelValue"].Type, scored.Schema["PredictedLabelValue"].Type);
         var predicted = Values(scored);
-        string[] expectedValues = predictedKeys.Select(k => (text ? "k" : "") + (100 + k - 1).ToString(CultureInfo.InvariantCulture)).ToArray();
+        string[] expectedValues = predictedKeys.Select(k => ClassName(k - 1, text)).ToArray();
         Assert.Equal(expectedValues, predicted);
 
+        // Score's slots are named by the classes (ML.NET names a text label's; a numeric label's get their values), and
+        // the columns those names clashed with are still the input's and the members' own.
+        Assert.Equal(Enumerable.Range(0, classes).Select(k => ClassName(k, text)), SlotNames(scored));
+        if (text) Assert.Equal(SlotNames(members[0].Model.Transform(data)), SlotNames(scored));
+        Assert.Equal(data.GetColumn<float>("a"), scored.GetColumn<float>("a"));
+        Assert.Equal(members[0].Model.Transform(data).GetColumn<uint>("Label"), scored.GetColumn<uint>("Label"));
         var metrics = ml.MulticlassClassification.Evaluate(scored, "Label", "Score", "PredictedLabel");
         Assert.InRange(metrics.MicroAccuracy, 0.8, 1.0);
 
@@ -119,6 +129,14 @@ public sealed class MulticlassEnsembleLabelTests(ITestOutputHelper output) : IDi
         var reloaded = loaded.Transform(pipelines[0].LoadData(fresh, settings.TrainDataPath));
         Assert.Equal(blended.Select(v => string.Join(",", v)), Scores(reloaded).Select(v => string.Join(",", v)));
         Assert.Equal(predicted, Values(reloaded));
+        Assert.Equal(SlotNames(scored), SlotNames(reloaded));
+    }
+
+    private static string[] SlotNames(IDataView data)
+    {
+        var names = default(VBuffer<ReadOnlyMemory<char>>);
+        data.Schema["Score"].GetSlotNames(ref names);
+        return names.DenseValues().Select(n => n.ToString()).ToArray();
     }
 
     private static float[][] Scores(IDataView data) =>

@@ -82,6 +82,8 @@ public sealed class MulticlassEnsembleTests : IDisposable
             }
             Assert.Equal(classes[Array.IndexOf(blended[r], blended[r].Max())], predicted[r]);
         }
+        // Score's slots keep the members' slot names: predict's column headers and ClassNames.Of name the classes alike.
+        Assert.Equal(classes, PipelineGen.Runtime.Prediction.ClassNames.Of<IrisRow>(ml, ensemble));
         // ML.NET's own multiclass evaluator reads it (Score a known-size vector, PredictedLabel a key).
         var metrics = ml.MulticlassClassification.Evaluate(scored, "Label", "Score", "PredictedLabel");
         Assert.InRange(metrics.MacroAccuracy, 0.9, 1.0);
@@ -93,6 +95,16 @@ public sealed class MulticlassEnsembleTests : IDisposable
         var reloaded = loaded.Transform(pipelines[0].LoadData(fresh, settings.TrainDataPath));
         Assert.Equal(blended.Select(v => string.Join(",", v)), Scores(reloaded).Select(v => string.Join(",", v)));
         Assert.Equal(predicted, Text(reloaded, "PredictedLabelValue"));
+    }
+
+    /// <summary>iris.csv's columns, as the input type ClassNames.Of reads the model's output schema from.</summary>
+    private sealed class IrisRow
+    {
+        [ColumnName("sepal_length")] public float SepalLength { get; set; }
+        [ColumnName("sepal_width")] public float SepalWidth { get; set; }
+        [ColumnName("petal_length")] public float PetalLength { get; set; }
+        [ColumnName("petal_width")] public float PetalWidth { get; set; }
+        [ColumnName("species")] public string Species { get; set; } = "";
     }
 
     private static float[][] Scores(IDataView data) =>
