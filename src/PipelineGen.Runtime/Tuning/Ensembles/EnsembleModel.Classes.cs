@@ -19,69 +19,56 @@ internal static partial class EnsembleModel
 {
     private static ITransformer ComposeClasses(MLContext ml, string[] inputs, IReadOnlyList<(ITransformer Model, double Weight)> members, IDataView fitData)
     {
-        ITransformer chain = CopyAll(ml, inputs.Select(n => (Saved + n, n))).Fit(fitData);
-        var data = chain.Transform(fitData);
+        var steps = new List<ITransformer>();
+        var data = fitData;
+        void Step(ITransformer fitted) { data = fitted.Transform(data); steps.Add(fitted); }
+        void Fit(IEstimator<ITransformer> estimator) => Step(estimator.Fit(data));
+
+        Fit(CopyAll(ml, inputs.Select(n => (Saved + n, n))));
         ClassKeys? classes = null;
-        string[]? slotNames = null;
-        for (int i = 0; i < members.Count; i++)
+        string[] slotNames = [], clashes = [];
+        int last = members.Count - 1;
+        for (int i = 0; i <= last; i++)
         {
-            var restore = CopyAll(ml, inputs.Select(n => (n, Saved + n))).Fit(data);
-            data = restore.Transform(data);
-            var member = members[i].Model;
-            data = member.Transform(data);
+            Fit(CopyAll(ml, inputs.Select(n => (n, Saved + n))));
+            Step(members[i].Model);
             // Members fitted on the same rows number the classes alike; checked, since the blend adds slot to slot.
             var keys = ClassKeys.Read(data.Schema["PredictedLabel"], "a member's predicted class");
             if (classes is not null && !keys.SameAs(classes))
                 throw new InvalidOperationException("the ensemble's members number the classes differently; their probabilities cannot be averaged slot by slot.");
             classes = keys;
-            slotNames ??= SlotNames(data.Schema["Score"], classes);
-            var fitted = SplitClasses(ml, i, classes.Count).Fit(data);
-            data = fitted.Transform(data);
-            chain = Append(chain, restore, member, fitted);
-        }
-        int count = classes!.Count;
-        // Per class: the weighted sum, one expression per member (an expression takes a bounded number of inputs).
-        for (int k = 0; k < count; k++)
-        {
-            var first = ml.Transforms.Expression($"__ens_s{k}_0", $"x : {W(members[0].Weight)} * x", $"__ens_p0_{k}").Fit(data);
-            data = first.Transform(data);
-            chain = Append(chain, first);
-            for (int i = 1; i < members.Count; i++)
+            if (i == 0) slotNames = SlotNames(data.Schema["Score"], classes);
+            if (i == last)
             {
-                var next = ml.Transforms.Expression($"__ens_s{k}_{i}", $"(s, x) : s + {W(members[i].Weight)} * x", $"__ens_s{k}_{i - 1}", $"__ens_p{i}_{k}").Fit(data);
-                data = next.Transform(data);
-                chain = Append(chain, next);
+                // Concatenate names a scalar input's slot by the column's name, so the last member's sums are written to
+                // columns named as the members' Score slots: the blend's Score gets their slot names (predict's headers,
+                // ClassNames.Of). A column of such a name already there (an input, a member's output) is kept aside
+                // and restored after the concatenation; Score itself becomes the blend's.
+                clashes = slotNames.Where(n => n != "Score" && data.Schema.GetColumnOrNull(n) is not null).ToArray();
+                Fit(CopyAll(ml, clashes.Select((n, j) => ($"__ens_keep{j}", n))));
+            }
+            // The Score vector as scalars, 16 classes per pass of the mapping (its Rest output feeds the next pass),
+            // each added into its class's running weighted sum (an expression takes one vector input at most).
+            string weight = W(members[i].Weight);
+            for (int from = 0; from < classes.Count; from += EnsembleClassSlots.Count)
+            {
+                Fit(ml.Transforms.CopyColumns(EnsembleClassSlots.Input, from == 0 ? "Score" : EnsembleClassSlots.RestColumn));
+                Fit(ml.Transforms.CustomMapping<EnsembleClassScores, EnsembleClassSlots>(EnsembleClassSlotsMapping.Map, EnsembleClassSlotsMapping.ContractName));
+                for (int k = from; k < Math.Min(from + EnsembleClassSlots.Count, classes.Count); k++)
+                {
+                    string sum = i == last ? slotNames[k] : $"__ens_s{k}_{i}", slot = EnsembleClassSlots.Column(k - from);
+                    Fit(i == 0
+                        ? ml.Transforms.Expression(sum, $"x : {weight} * x", slot)
+                        : ml.Transforms.Expression(sum, $"(s, x) : s + {weight} * x", $"__ens_s{k}_{i - 1}", slot));
+                }
             }
         }
-        // Concatenate names a scalar input's slot by the column's name: the per-class sums are copied to columns named as
-        // the members' Score slots, so the blend's Score has their slot names (predict's headers, ClassNames.Of). A column
-        // of the same name already there (an input or a member's output) is kept aside and restored afterwards; Score
-        // itself is the blend's.
-        var clashes = slotNames!.Where(n => n != "Score" && data.Schema.GetColumnOrNull(n) is not null).ToArray();
-        var output = CopyAll(ml, clashes.Select((n, j) => ($"__ens_keep{j}", n)))
-            .Append(CopyAll(ml, slotNames!.Select((n, k) => (n, $"__ens_s{k}_{members.Count - 1}"))))
-            .Append(ml.Transforms.Concatenate("Score", slotNames))
+        Fit(ml.Transforms.Concatenate("Score", slotNames)
             .Append(CopyAll(ml, clashes.Select((n, j) => (n, $"__ens_keep{j}"))))
             .Append(ml.Transforms.CustomMapping<Networks.Integration.DenseClassScores, Networks.Integration.DenseClassIndex>(Networks.Integration.DenseArgmaxMapping.Map, Networks.Integration.DenseArgmaxMapping.ContractName))
-            .Append(classes.IndexToKey(ml, Networks.Integration.DenseColumns.ClassIndex, "__ens_class_value", "PredictedLabel"))
-            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabelValue", "PredictedLabel"));
-        var fittedOutput = output.Fit(data);
-        return Append(chain, fittedOutput);
-    }
-
-    /// <summary>Member <paramref name="member"/>'s Score → scalar columns <c>__ens_p{member}_{k}</c>, 16 classes per pass of the mapping.</summary>
-    private static IEstimator<ITransformer> SplitClasses(MLContext ml, int member, int count)
-    {
-        IEstimator<ITransformer> split = ml.Transforms.CopyColumns(EnsembleClassSlots.Input, "Score");
-        for (int from = 0; from < count; from += EnsembleClassSlots.Count)
-        {
-            if (from > 0) split = split.Append(ml.Transforms.CopyColumns(EnsembleClassSlots.Input, EnsembleClassSlots.RestColumn));
-            int first = from;
-            split = split.Append(ml.Transforms.CustomMapping<EnsembleClassScores, EnsembleClassSlots>(EnsembleClassSlotsMapping.Map, EnsembleClassSlotsMapping.ContractName))
-                .Append(CopyAll(ml, Enumerable.Range(first, Math.Min(EnsembleClassSlots.Count, count - first))
-                    .Select(k => ($"__ens_p{member}_{k}", EnsembleClassSlots.Column(k - first)))));
-        }
-        return split;
+            .Append(classes!.IndexToKey(ml, Networks.Integration.DenseColumns.ClassIndex, "__ens_class_value", "PredictedLabel"))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabelValue", "PredictedLabel")));
+        return new TransformerChain<ITransformer>(steps.ToArray());
     }
 
     /// <summary>The Score slot names of a member (ML.NET's trainers name them for a text label), else the class names.</summary>
