@@ -139,6 +139,19 @@ public sealed class MulticlassEnsembleLabelTests(ITestOutputHelper output) : IDi
         return names.DenseValues().Select(n => n.ToString()).ToArray();
     }
 
+    [Fact]
+    public void Members_that_number_the_classes_differently_are_refused()
+    {
+        // Keys follow first occurrence: without the first row, class 100 is met last, so every slot means another class.
+        var settings = Settings(ManyClasses(20, perClass: 6, text: false), text: false);
+        var ml = new MLContext(1);
+        var pipeline = new MulticlassPipeline(settings);
+        var data = pipeline.LoadData(ml, settings.TrainDataPath);
+        (ITransformer, double)[] members = [(pipeline.BuildPipeline(ml).Fit(data), 0.5), (pipeline.BuildPipeline(ml).Fit(ml.Data.SkipRows(data, 1)), 0.5)];
+        var error = Assert.Throws<InvalidOperationException>(() => EnsembleModel.Compose(ml, MlTaskKind.MulticlassClassification, data.Schema, members, data));
+        Assert.Contains("number the classes differently", error.Message);
+    }
+
     private static float[][] Scores(IDataView data) =>
         data.GetColumn<VBuffer<float>>(data.Schema["Score"]).Select(v => v.DenseValues().ToArray()).ToArray();
 
