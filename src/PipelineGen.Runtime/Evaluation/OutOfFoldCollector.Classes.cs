@@ -69,30 +69,6 @@ internal sealed partial class OutOfFoldCollector
         return (classes, predictions, labels);
     }
 
-    /// <summary>The label's key values as text, in key order: what the Score slots of this fold's model mean.</summary>
-    internal static string[] KeyNames(DataViewSchema.Column label)
-    {
-        if (label.Type is not KeyDataViewType keyType)
-            throw new InvalidOperationException($"the multiclass label column is {label.Type}, not a key; its score slots cannot be matched to classes.");
-        int count = checked((int)keyType.Count);
-        if (label.Annotations.Schema.GetColumnOrNull("KeyValues") is not { } kv)
-            return Enumerable.Range(1, count).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        return (kv.Type as VectorDataViewType)?.ItemType switch
-        {
-            TextDataViewType => Values<ReadOnlyMemory<char>>(label, v => v.ToString()),
-            NumberDataViewType n when n.RawType == typeof(float) => Values<float>(label, v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
-            NumberDataViewType n when n.RawType == typeof(double) => Values<double>(label, v => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture)),
-            NumberDataViewType n when n.RawType == typeof(int) => Values<int>(label, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            NumberDataViewType n when n.RawType == typeof(long) => Values<long>(label, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            BooleanDataViewType => Values<bool>(label, v => v ? "true" : "false"),
-            var other => throw new InvalidOperationException($"the multiclass label's key values are {other}; out-of-fold class probabilities need text or numeric class values."),
-        };
-    }
-
-    private static string[] Values<T>(DataViewSchema.Column label, Func<T, string> text)
-    {
-        var values = default(VBuffer<T>);
-        label.GetKeyValues(ref values);
-        return values.DenseValues().Select(text).ToArray();
-    }
+    /// <summary>The label's key values as invariant text, in key order: what the Score slots of this fold's model mean.</summary>
+    internal static string[] KeyNames(DataViewSchema.Column label) => ClassKeys.Read(label, "the multiclass label").Names;
 }

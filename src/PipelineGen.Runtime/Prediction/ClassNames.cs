@@ -48,18 +48,17 @@ public static class ClassNames
     }
 
     /// <summary>
-    /// A Score vector without slot names (PipelineGen's dense network scores through ONNX, which carries none): its
-    /// slot i is the class of key i+1 of PredictedLabel, the order ML.NET's multiclass trainers also use, so the key
-    /// values name the slots. Null when PredictedLabel is not a key with one text value per slot.
+    /// A Score vector without slot names (PipelineGen's dense network scores through ONNX, which carries none; ML.NET's
+    /// trainers name none for a label that is not text): its slot i is the class of key i+1 of PredictedLabel, the order
+    /// ML.NET's multiclass trainers also use, so the key values name the slots (numbers as invariant text). Null when
+    /// PredictedLabel is not a key with one value per slot.
     /// </summary>
     private static string[]? FromPredictedLabel(DataViewSchema output, int slots)
     {
         if (output.GetColumnOrNull("PredictedLabel") is not { Type: KeyDataViewType key } label || (int)key.Count != slots
-            || label.Annotations.Schema.GetColumnOrNull("KeyValues") is not { Type: VectorDataViewType { ItemType: TextDataViewType } })
+            || label.Annotations.Schema.GetColumnOrNull("KeyValues") is null)
             return null;
-        var values = default(VBuffer<ReadOnlyMemory<char>>);
-        label.GetKeyValues(ref values);
-        var names = values.DenseValues().Select(v => v.ToString()).ToArray();
+        var names = Evaluation.ClassKeys.Read(label, "the model's PredictedLabel").Names;
         return names.Length == slots ? names : null;
     }
 }

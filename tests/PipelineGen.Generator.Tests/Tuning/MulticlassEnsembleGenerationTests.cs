@@ -6,6 +6,7 @@ using PipelineGen.Runtime.Cli;
 using PipelineGen.Runtime.Training;
 using PipelineGen.Runtime.Tuning;
 using PipelineGen.Runtime.Tuning.Ensembles;
+using PipelineGen.Spec;
 using PipelineGen.Spec.Data;
 
 namespace PipelineGen.Generator.Tests.Tuning;
@@ -42,12 +43,12 @@ public sealed class MulticlassEnsembleGenerationTests : IDisposable
             min_examples_per_leaf: { values: [2, 5, 10, 20] }
         """;
 
-    private ITunablePipeline Create(string? lockText)
+    private ITunablePipeline Create(string? lockText, InferredSchema? schema = null)
     {
         var data = Path.Combine(_dir, "iris.csv");
         if (!File.Exists(data)) File.Copy(Path.Combine(Fixtures.TestData, "iris.csv"), data);
         var specPath = Path.Combine(_dir, "pipeline.yaml");
-        var run = GeneratorHarness.RunWithLock(specPath, Spec, Fixtures.IrisSchema, lockText);
+        var run = GeneratorHarness.RunWithLock(specPath, Spec, schema ?? Fixtures.IrisSchema, lockText);
         Assert.Empty(run.GeneratorDiagnostics);
         return (ITunablePipeline)GeneratorHarness.CreatePipeline(GeneratorHarness.Load(run, collectible: true), "MyApp.TunedIrisPipeline", _dir);
     }
@@ -106,6 +107,46 @@ public sealed class MulticlassEnsembleGenerationTests : IDisposable
         // The blend is not the single pinned winner: the ensemble path really ran.
         var (singleScores, _) = Predict(pinned.BuildPipeline(ml).Fit(pinned.LoadData(ml, data)), pinned, data);
         Assert.Contains(Enumerable.Range(0, singleScores.Length), r => Math.Abs(singleScores[r].Max() - trainedScores[r].Max()) > 1e-3);
+    }
+
+    [Fact]
+    public void A_numeric_multiclass_label_gets_an_ensemble_that_predicts_the_labels_own_numbers()
+    {
+        // Iris with the species coded 1, 2, 3: the build infers the label numeric, and the generated pipeline maps it to
+        // a key with Single key values (PredictedLabelValue a float), which the ensemble must keep.
+        string[] species = ["setosa", "versicolor", "virginica"];
+        var data = Path.Combine(_dir, "iris.csv");
+        File.WriteAllLines(data, File.ReadLines(Path.Combine(Fixtures.TestData, "iris.csv")).Select((line, i) =>
+            i == 0 ? line : line[..(line.LastIndexOf(',') + 1)] + (Array.IndexOf(species, line[(line.LastIndexOf(',') + 1)..]) + 1)));
+        var schema = Fixtures.IrisSchema with
+        {
+            Columns = Fixtures.IrisSchema.Columns.Select(c => c.Name == "species" ? c with { Type = "numeric", DistinctValues = new[] { "1", "2", "3" }.ToEquatableArray() } : c).ToEquatableArray(),
+        };
+        var pipeline = Create(null, schema);
+        Assert.Equal(ColumnKind.Numeric, pipeline.Settings.Columns.Single(c => c.Name == "species").Kind);
+        var report = PipelineTuner.Run(pipeline, new TuneOptions { Ensemble = true });
+        var ensemble = report.Ensemble;
+        Assert.True(ensemble is not null, report.EnsembleNotBuilt);
+
+        var ml = new MLContext(pipeline.Settings.Seed);
+        var rows = pipeline.LoadData(ml, data);
+        var model = EnsembleBuilder.Fit(pipeline, ensemble.Members, ml, rows);
+        var scored = model.Transform(rows);
+        Assert.Equal(NumberDataViewType.Single, scored.Schema["PredictedLabelValue"].Type);
+        var predicted = scored.GetColumn<float>("PredictedLabelValue").ToArray();
+        var truth = rows.GetColumn<float>("species").ToArray();
+        Assert.All(predicted, p => Assert.Contains(p, new[] { 1f, 2f, 3f }));
+        Assert.InRange(predicted.Zip(truth, (p, t) => p == t ? 1.0 : 0.0).Average(), 0.9, 1.0);
+
+        // predict reads the saved blend as it reads the single model: the class as the label's own number.
+        var path = Path.Combine(_dir, "ensemble.zip");
+        ModelStore.Save(ml, model, rows.Schema, path);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = PipelineApp.Run(["predict", "--model", path, "--json", """{"sepal_length": 6.7, "sepal_width": 3.0, "petal_length": 5.2, "petal_width": 2.3}"""], pipeline, output, error);
+        Assert.True(exit == 0, output + "\n" + error);
+        using var json = System.Text.Json.JsonDocument.Parse(output.ToString());
+        Assert.Equal(3f, json.RootElement.GetProperty("PredictedLabel").GetSingle());
     }
 
     private static (float[][] Scores, string[] Classes) Predict(ITransformer model, IPipelineDefinition pipeline, string data)

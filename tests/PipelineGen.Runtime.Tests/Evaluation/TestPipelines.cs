@@ -134,6 +134,19 @@ public sealed class MulticlassPipeline(PipelineSettings settings) : TestPipeline
     }
 }
 
+/// <summary>Multiclass LightGBM of a given size (the generated code's shape: label to key, predicted key back to the label's values).</summary>
+public sealed class MulticlassLightGbmPipeline(PipelineSettings settings, int leaves, double learningRate) : TestPipeline(settings)
+{
+    public override IEstimator<ITransformer> BuildPreprocessing(MLContext ml) =>
+        ml.Transforms.Conversion.MapValueToKey("Label", Settings.LabelColumn).Append(Features(ml));
+
+    public override IEstimator<ITransformer> BuildTrainer(MLContext ml) =>
+        ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
+        {
+            NumberOfLeaves = leaves, LearningRate = learningRate, NumberOfIterations = 30, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 1, Seed = 1,
+        }).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabelValue", "PredictedLabel"));
+}
+
 /// <summary>Regression: LightGBM with one thread and a fixed seed.</summary>
 public sealed class RegressionPipeline(PipelineSettings settings) : TestPipeline(settings)
 {

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using PipelineGen.Runtime.Evaluation;
 
 namespace PipelineGen.Runtime.Networks.Integration;
 
@@ -11,7 +12,7 @@ namespace PipelineGen.Runtime.Networks.Integration;
 /// </summary>
 internal static class DenseScoring
 {
-    public static ITransformer Build(MLContext ml, IDataView input, DenseNetworkOptions options, DenseLoss loss, DenseNetwork network, int classes)
+    public static ITransformer Build(MLContext ml, IDataView input, DenseNetworkOptions options, DenseLoss loss, DenseNetwork network, int count)
     {
         var features = options.FeatureColumnName;
         var inputSchema = input.Schema;
@@ -31,13 +32,12 @@ internal static class DenseScoring
             default:
                 // Score is the network's softmax output itself; PredictedLabel is the argmax as a key with the label's
                 // own key values (index → label value → key), so MapKeyToValue and the evaluator see ML.NET's usual types.
-                var labelValues = LabelKeyValues(inputSchema[options.LabelColumnName], classes);
-                var lookup = ml.Data.LoadFromEnumerable(labelValues.Select((v, i) => new IndexToValue { Index = i, Value = v }));
-                var keys = ml.Data.LoadFromEnumerable(labelValues.Select(v => new KeyValue { Value = v }));
+                var classes = ClassKeys.Read(inputSchema[options.LabelColumnName], "the dense network's label");
+                if (classes.Count != count)
+                    throw new InvalidOperationException($"the dense network was trained for {count} classes but its label '{options.LabelColumnName}' has {classes.Count} key values.");
                 chain = Onnx(ml, network, features, "Score")
                     .Append(ml.Transforms.CustomMapping<DenseClassScores, DenseClassIndex>(DenseArgmaxMapping.Map, DenseArgmaxMapping.ContractName))
-                    .Append(ml.Transforms.Conversion.MapValue(DenseColumns.ClassValue, lookup, lookup.Schema[nameof(IndexToValue.Index)], lookup.Schema[nameof(IndexToValue.Value)], DenseColumns.ClassIndex))
-                    .Append(ml.Transforms.Conversion.MapValueToKey("PredictedLabel", DenseColumns.ClassValue, keyData: keys))
+                    .Append(classes.IndexToKey(ml, DenseColumns.ClassIndex, DenseColumns.ClassValue, "PredictedLabel"))
                     .Append(ml.Transforms.DropColumns(DenseColumns.ClassIndex, DenseColumns.ClassValue));
                 break;
         }
@@ -49,25 +49,5 @@ internal static class DenseScoring
     {
         var bytes = DenseOnnx.Write(network, input, outputs);
         return ml.Transforms.ApplyOnnxModel(outputs, new[] { input }, new MemoryStream(bytes));
-    }
-
-    private sealed class IndexToValue { public float Index { get; set; } public string Value { get; set; } = ""; }
-    private sealed class KeyValue { public string Value { get; set; } = ""; }
-
-    /// <summary>The label's key values as text, in key order (what the class indices of the network mean).</summary>
-    private static string[] LabelKeyValues(DataViewSchema.Column label, int classes)
-    {
-        var names = new string[classes];
-        for (var i = 0; i < classes; i++) names[i] = (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (label.Annotations.Schema.GetColumnOrNull("KeyValues") is not { } kv) return names;
-        if (kv.Type is VectorDataViewType { ItemType: TextDataViewType })
-        {
-            var values = default(VBuffer<ReadOnlyMemory<char>>);
-            label.GetKeyValues(ref values);
-            var i = 0;
-            foreach (var v in values.DenseValues()) { if (i < classes) names[i] = v.ToString(); i++; }
-            return names;
-        }
-        throw new InvalidOperationException($"The dense network maps its predicted class back to the label's values, which must be text; the label's key values are {kv.Type}. Declare the label column 'type: categorical'.");
     }
 }

@@ -152,7 +152,7 @@ internal static class EnsembleBuilder
             var search = pipeline.LoadData(ml, searchFile);
             ITransformer ensemble;
             try { ensemble = Fit(pipeline, members, ml, search); }
-            catch (NotSupportedException e) { notBuilt = e.Message; return null; } // e.g. a multiclass label that is not text
+            catch (NotSupportedException e) { notBuilt = e.Message; return null; } // e.g. a label key type ClassKeys does not read
             var scored = ensemble.Transform(pipeline.LoadData(ml, holdbackFile));
             holdback = MetricComputer.Compute(ml, pipeline.Settings.Task, scored, "ensemble, held-back rows", warnings)[study.Metric];
             verdict = keep.Reason;

@@ -8,74 +8,83 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 
 /// <summary>
 /// The multiclass blend: the weighted mean of the members' class-probability vectors (<c>Score</c>), and the most
-/// probable class as <c>PredictedLabel</c> (a key with the label's own values) and <c>PredictedLabelValue</c>, the columns
-/// a generated multiclass pipeline outputs. ML.NET's expression transform takes at most one vector input, so each
-/// member's Score is split into scalar columns first (<see cref="EnsembleClassSlotsMapping"/>, a stateless custom
-/// mapping saved by contract name, like the dense network's), summed per class with expressions, and concatenated back
-/// into a vector of the same size. At most <see cref="MaxClasses"/> classes.
+/// probable class as <c>PredictedLabel</c> (a key with the label's own key values, of the label's own type) and
+/// <c>PredictedLabelValue</c>, the columns a generated multiclass pipeline outputs. ML.NET's expression transform takes
+/// at most one vector input, so each member's Score is split into scalar columns first by
+/// <see cref="EnsembleClassSlotsMapping"/> (a stateless custom mapping saved by contract name, like the dense network's),
+/// 16 classes at a time: the mapping also outputs the slots after its 16 (<see cref="EnsembleClassSlots.Rest"/>), which
+/// go through it again. The scalars are summed per class with expressions and concatenated back into a known-size vector.
 /// </summary>
 internal static partial class EnsembleModel
 {
-    /// <summary>The most classes a multiclass ensemble blends (the scalar columns of <see cref="EnsembleClassSlots"/>).</summary>
-    public const int MaxClasses = EnsembleClassSlots.Count;
-
     private static ITransformer ComposeClasses(MLContext ml, string[] inputs, IReadOnlyList<(ITransformer Model, double Weight)> members, IDataView fitData)
     {
-        ITransformer chain = CopyAll(ml, inputs.Select(n => (Saved + n, n))).Fit(fitData);
-        var data = chain.Transform(fitData);
-        string[]? classes = null;
-        for (int i = 0; i < members.Count; i++)
+        var steps = new List<ITransformer>();
+        var data = fitData;
+        void Step(ITransformer fitted) { data = fitted.Transform(data); steps.Add(fitted); }
+        void Fit(IEstimator<ITransformer> estimator) => Step(estimator.Fit(data));
+
+        Fit(CopyAll(ml, inputs.Select(n => (Saved + n, n))));
+        ClassKeys? classes = null;
+        string[] slotNames = [], clashes = [];
+        int last = members.Count - 1;
+        for (int i = 0; i <= last; i++)
         {
-            var restore = CopyAll(ml, inputs.Select(n => (n, Saved + n))).Fit(data);
-            data = restore.Transform(data);
-            var member = members[i].Model;
-            data = member.Transform(data);
+            Fit(CopyAll(ml, inputs.Select(n => (n, Saved + n))));
+            Step(members[i].Model);
             // Members fitted on the same rows number the classes alike; checked, since the blend adds slot to slot.
-            var predicted = data.Schema["PredictedLabel"];
-            if (predicted.Annotations.Schema.GetColumnOrNull("KeyValues") is not { Type: VectorDataViewType { ItemType: TextDataViewType } })
-                throw new NotSupportedException("a multiclass ensemble maps its predicted class back to the label's values, which must be text; declare the label column 'type: categorical'.");
-            var names = OutOfFoldCollector.KeyNames(predicted);
-            if (classes is not null && !names.SequenceEqual(classes))
+            var keys = ClassKeys.Read(data.Schema["PredictedLabel"], "a member's predicted class");
+            if (classes is not null && !keys.SameAs(classes))
                 throw new InvalidOperationException("the ensemble's members number the classes differently; their probabilities cannot be averaged slot by slot.");
-            classes = names;
-            if (classes.Length > MaxClasses)
-                throw new NotSupportedException($"a multiclass ensemble blends at most {MaxClasses} classes; this label has {classes.Length}.");
-            IEstimator<ITransformer> split = ml.Transforms.CopyColumns(EnsembleClassSlots.Input, "Score")
-                .Append(ml.Transforms.CustomMapping<EnsembleClassScores, EnsembleClassSlots>(EnsembleClassSlotsMapping.Map, EnsembleClassSlotsMapping.ContractName));
-            split = split.Append(CopyAll(ml, Enumerable.Range(0, classes.Length).Select(k => ($"__ens_p{i}_{k}", EnsembleClassSlots.Column(k)))));
-            var fitted = split.Fit(data);
-            data = fitted.Transform(data);
-            chain = Append(chain, restore, member, fitted);
-        }
-        int count = classes!.Length;
-        // Per class: the weighted sum, one expression per member (an expression takes a bounded number of inputs).
-        for (int k = 0; k < count; k++)
-        {
-            var first = ml.Transforms.Expression($"__ens_s{k}_0", $"x : {W(members[0].Weight)} * x", $"__ens_p0_{k}").Fit(data);
-            data = first.Transform(data);
-            chain = Append(chain, first);
-            for (int i = 1; i < members.Count; i++)
+            classes = keys;
+            if (i == 0) slotNames = SlotNames(data.Schema["Score"], classes);
+            if (i == last)
             {
-                var next = ml.Transforms.Expression($"__ens_s{k}_{i}", $"(s, x) : s + {W(members[i].Weight)} * x", $"__ens_s{k}_{i - 1}", $"__ens_p{i}_{k}").Fit(data);
-                data = next.Transform(data);
-                chain = Append(chain, next);
+                // Concatenate names a scalar input's slot by the column's name, so the last member's sums are written to
+                // columns named as the members' Score slots: the blend's Score gets their slot names (predict's headers,
+                // ClassNames.Of). A column of such a name already there (an input, a member's output) is kept aside
+                // and restored after the concatenation; Score itself becomes the blend's.
+                clashes = slotNames.Where(n => n != "Score" && data.Schema.GetColumnOrNull(n) is not null).ToArray();
+                Fit(CopyAll(ml, clashes.Select((n, j) => ($"__ens_keep{j}", n))));
+            }
+            // The Score vector as scalars, 16 classes per pass of the mapping (its Rest output feeds the next pass),
+            // each added into its class's running weighted sum (an expression takes one vector input at most).
+            string weight = W(members[i].Weight);
+            for (int from = 0; from < classes.Count; from += EnsembleClassSlots.Count)
+            {
+                Fit(ml.Transforms.CopyColumns(EnsembleClassSlots.Input, from == 0 ? "Score" : EnsembleClassSlots.RestColumn));
+                Fit(ml.Transforms.CustomMapping<EnsembleClassScores, EnsembleClassSlots>(EnsembleClassSlotsMapping.Map, EnsembleClassSlotsMapping.ContractName));
+                for (int k = from; k < Math.Min(from + EnsembleClassSlots.Count, classes.Count); k++)
+                {
+                    string sum = i == last ? slotNames[k] : $"__ens_s{k}_{i}", slot = EnsembleClassSlots.Column(k - from);
+                    Fit(i == 0
+                        ? ml.Transforms.Expression(sum, $"x : {weight} * x", slot)
+                        : ml.Transforms.Expression(sum, $"(s, x) : s + {weight} * x", $"__ens_s{k}_{i - 1}", slot));
+                }
             }
         }
-        var lookup = ml.Data.LoadFromEnumerable(classes.Select((v, i) => new ClassIndexToValue { Index = i, Value = v }));
-        var keys = ml.Data.LoadFromEnumerable(classes.Select(v => new ClassValue { Value = v }));
-        var output = ml.Transforms.Concatenate("Score", Enumerable.Range(0, count).Select(k => $"__ens_s{k}_{members.Count - 1}").ToArray())
+        Fit(ml.Transforms.Concatenate("Score", slotNames)
+            .Append(CopyAll(ml, clashes.Select((n, j) => (n, $"__ens_keep{j}"))))
             .Append(ml.Transforms.CustomMapping<Networks.Integration.DenseClassScores, Networks.Integration.DenseClassIndex>(Networks.Integration.DenseArgmaxMapping.Map, Networks.Integration.DenseArgmaxMapping.ContractName))
-            .Append(ml.Transforms.Conversion.MapValue("__ens_class_value", lookup, lookup.Schema[nameof(ClassIndexToValue.Index)], lookup.Schema[nameof(ClassIndexToValue.Value)], Networks.Integration.DenseColumns.ClassIndex))
-            .Append(ml.Transforms.Conversion.MapValueToKey("PredictedLabel", "__ens_class_value", keyData: keys))
-            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabelValue", "PredictedLabel"));
-        var fittedOutput = output.Fit(data);
-        return Append(chain, fittedOutput);
+            .Append(classes!.IndexToKey(ml, Networks.Integration.DenseColumns.ClassIndex, "__ens_class_value", "PredictedLabel"))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabelValue", "PredictedLabel")));
+        return new TransformerChain<ITransformer>(steps.ToArray());
+    }
+
+    /// <summary>The Score slot names of a member (ML.NET's trainers name them for a text label), else the class names.</summary>
+    private static string[] SlotNames(DataViewSchema.Column score, ClassKeys classes)
+    {
+        if (score.HasSlotNames())
+        {
+            var names = default(VBuffer<ReadOnlyMemory<char>>);
+            score.GetSlotNames(ref names);
+            var dense = names.DenseValues().Select(n => n.ToString()).ToArray();
+            if (dense.Length == classes.Count && dense.All(n => n.Length > 0) && dense.Distinct(StringComparer.Ordinal).Count() == dense.Length) return dense;
+        }
+        return classes.Names;
     }
 
     private static string W(double w) => ((float)w).ToString("R", CultureInfo.InvariantCulture) is var t && (t.Contains('.') || t.Contains('E')) ? t : t + ".0";
-
-    private sealed class ClassIndexToValue { public float Index { get; set; } public string Value { get; set; } = ""; }
-    private sealed class ClassValue { public string Value { get; set; } = ""; }
 }
 
 /// <summary>A member's class probabilities, copied to a fixed name (a custom mapping reads fixed column names).</summary>
@@ -84,11 +93,15 @@ public sealed class EnsembleClassScores
     [VectorType, ColumnName(EnsembleClassSlots.Input)] public float[] Scores { get; set; } = [];
 }
 
-/// <summary>The class probabilities as scalar columns <c>__ens_c0</c> … (NaN beyond the member's classes).</summary>
+/// <summary>
+/// The first 16 class probabilities as scalar columns <c>__ens_c0</c> … (NaN beyond the member's classes), and the
+/// probabilities after them as <see cref="Rest"/> (empty for 16 classes or fewer), for the next pass of the mapping.
+/// </summary>
 public sealed class EnsembleClassSlots
 {
     public const int Count = 16;
     public const string Input = "__ens_scores";
+    public const string RestColumn = "__ens_rest";
     public static string Column(int k) => "__ens_c" + k.ToString(CultureInfo.InvariantCulture);
     [ColumnName("__ens_c0")] public float C0 { get; set; }
     [ColumnName("__ens_c1")] public float C1 { get; set; }
@@ -106,12 +119,14 @@ public sealed class EnsembleClassSlots
     [ColumnName("__ens_c13")] public float C13 { get; set; }
     [ColumnName("__ens_c14")] public float C14 { get; set; }
     [ColumnName("__ens_c15")] public float C15 { get; set; }
+    [VectorType, ColumnName(RestColumn)] public float[] Rest { get; set; } = [];
 
     internal void Set(float[] v)
     {
         float At(int k) => k < v.Length ? v[k] : float.NaN;
         C0 = At(0); C1 = At(1); C2 = At(2); C3 = At(3); C4 = At(4); C5 = At(5); C6 = At(6); C7 = At(7);
         C8 = At(8); C9 = At(9); C10 = At(10); C11 = At(11); C12 = At(12); C13 = At(13); C14 = At(14); C15 = At(15);
+        Rest = v.Length > Count ? v[Count..] : [];
     }
 }
 

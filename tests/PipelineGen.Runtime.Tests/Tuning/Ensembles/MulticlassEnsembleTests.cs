@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using Microsoft.ML.Trainers.LightGbm;
 using PipelineGen.Runtime.Evaluation;
 using PipelineGen.Runtime.Tests.Evaluation;
 using PipelineGen.Runtime.Training;
@@ -57,25 +56,12 @@ public sealed class MulticlassEnsembleTests : IDisposable
         Assert.Equal(logLoss(blend), selection.Score, 9);
     }
 
-    /// <summary>Iris with a multiclass LightGBM of a given size (the generated code's shape: label to key, predicted key back to text).</summary>
-    private sealed class IrisLightGbm(PipelineSettings settings, int leaves, double learningRate) : TestPipeline(settings)
-    {
-        public override IEstimator<ITransformer> BuildPreprocessing(MLContext ml) =>
-            ml.Transforms.Conversion.MapValueToKey("Label", Settings.LabelColumn).Append(Features(ml));
-
-        public override IEstimator<ITransformer> BuildTrainer(MLContext ml) =>
-            ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
-            {
-                NumberOfLeaves = leaves, LearningRate = learningRate, NumberOfIterations = 30, MinimumExampleCountPerLeaf = 5, NumberOfThreads = 1, Seed = 1,
-            }).Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabelValue", "PredictedLabel"));
-    }
-
     [Fact]
     public void Composed_multiclass_ensemble_averages_probabilities_predicts_their_argmax_and_round_trips_through_a_model_zip()
     {
         var settings = MulticlassPipeline.Iris().Settings;
         var ml = new MLContext(1);
-        var pipelines = new TestPipeline[] { MulticlassPipeline.Iris(), new IrisLightGbm(settings, 4, 0.1), new IrisLightGbm(settings, 16, 0.3) };
+        var pipelines = new TestPipeline[] { MulticlassPipeline.Iris(), new MulticlassLightGbmPipeline(settings, 4, 0.1), new MulticlassLightGbmPipeline(settings, 16, 0.3) };
         double[] weights = [0.5, 0.3, 0.2];
         var data = pipelines[0].LoadData(ml, settings.TrainDataPath);
         var members = pipelines.Select((p, i) => (Model: (ITransformer)p.BuildPipeline(ml).Fit(data), Weight: weights[i])).ToArray();
@@ -96,6 +82,8 @@ public sealed class MulticlassEnsembleTests : IDisposable
             }
             Assert.Equal(classes[Array.IndexOf(blended[r], blended[r].Max())], predicted[r]);
         }
+        // Score's slots keep the members' slot names: predict's column headers and ClassNames.Of name the classes alike.
+        Assert.Equal(classes, PipelineGen.Runtime.Prediction.ClassNames.Of<IrisRow>(ml, ensemble));
         // ML.NET's own multiclass evaluator reads it (Score a known-size vector, PredictedLabel a key).
         var metrics = ml.MulticlassClassification.Evaluate(scored, "Label", "Score", "PredictedLabel");
         Assert.InRange(metrics.MacroAccuracy, 0.9, 1.0);
@@ -107,6 +95,16 @@ public sealed class MulticlassEnsembleTests : IDisposable
         var reloaded = loaded.Transform(pipelines[0].LoadData(fresh, settings.TrainDataPath));
         Assert.Equal(blended.Select(v => string.Join(",", v)), Scores(reloaded).Select(v => string.Join(",", v)));
         Assert.Equal(predicted, Text(reloaded, "PredictedLabelValue"));
+    }
+
+    /// <summary>iris.csv's columns, as the input type ClassNames.Of reads the model's output schema from.</summary>
+    private sealed class IrisRow
+    {
+        [ColumnName("sepal_length")] public float SepalLength { get; set; }
+        [ColumnName("sepal_width")] public float SepalWidth { get; set; }
+        [ColumnName("petal_length")] public float PetalLength { get; set; }
+        [ColumnName("petal_width")] public float PetalWidth { get; set; }
+        [ColumnName("species")] public string Species { get; set; } = "";
     }
 
     private static float[][] Scores(IDataView data) =>
