@@ -15,7 +15,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         var trials = new Option<int?>("--trials") { Description = "Total trials of the study (default: tune.trials of the spec; a resumed study counts the trials already journaled)." };
         var time = new Option<string?>("--time") { Description = "Time budget of this session, e.g. 90s, 10m, 1h30m. No trial starts after it ran out." };
         var resume = new Option<bool>("--resume") { Description = "Continue the latest study of this pipeline from its journal (.pipelinegen/tune.db)." };
-        var strategy = new Option<string?>("--strategy") { Description = "random, grid, bayesian, halving (successive halving over shares of the training rows) or hyperband (default: tune.strategy of the spec)." };
+        var strategy = new Option<string?>("--strategy") { Description = "random, grid, bayesian, halving (successive halving over shares of the training rows or trees, see --halving-budget) or hyperband (default: tune.strategy of the spec)." };
         strategy.AcceptOnlyFromAmong("random", "grid", "bayesian", "halving", "hyperband");
         var nested = new Option<int?>("--nested") { Description = "Honest estimate by nested cross-validation: the whole search repeated inside K outer folds, each scored on its unseen rows (K searches, --time each); then the final search on all rows is pinned (skipped with --no-lock)." };
         var eta = new Option<int?>("--eta") { Description = "halving/hyperband: keep the best 1/eta of each rung (default 3)." };
