@@ -214,7 +214,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
             string message = result.Trials.Count == 0
                 ? "no trial ran (the time budget ran out before the first one)."
                 : result.Trials.Any(t => t.State is "pruned" or "stopped")
-                ? $"no configuration reached the full training folds before the budget ran out ({result.Trials.Count(t => t.State == "pruned")} pruned, {result.Trials.Count(t => t.State == "stopped")} stopped); give more --time or --trials."
+                ? $"no configuration reached the full budget before the budget ran out ({result.Trials.Count(t => t.State == "pruned")} pruned, {result.Trials.Count(t => t.State == "stopped")} stopped); give more --time or --trials."
                 : $"all {result.Trials.Count} trial(s) failed; first error (trial {first!.Number + 1}, {first.Configuration.Describe(report.Space)}): {first.Error}";
             services.Error.WriteLine($"error: tune found no working configuration: {message} Check the ranges under tune.space against the trainer.");
             record.Outcome = "all-trials-failed";

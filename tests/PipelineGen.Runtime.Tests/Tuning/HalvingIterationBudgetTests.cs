@@ -124,6 +124,7 @@ public sealed class HalvingIterationBudgetTests : IDisposable
         Assert.Contains("Halving budget (iterations): low rungs spend a share of iterations (full: the searched value)", text);
         Assert.Contains("of the iterations, pruned", text);
         Assert.Contains("rung 1/3: 4 on 1/4 of the iterations", text);
+        Assert.Contains("<li>rung 1/3: 4 on 1/4 of the iterations", File.ReadAllText(Path.Combine(_project, ".pipelinegen", "reports", "Titanic.study.html")));
 
         using var journal = new TuningJournal(Path.Combine(_project, ".pipelinegen", "tune.db"));
         var study = journal.LatestStudy("Titanic")!;
