@@ -172,6 +172,35 @@ public sealed class HalvingIterationBudgetTests : IDisposable
     }
 
     [Fact]
+    public void Worker_processes_fit_the_same_trees_as_in_process_and_low_rungs_leave_no_out_of_fold_file()
+    {
+        // The fault host serves this same tunable titanic (leaves, learning_rate; 40 trees declared) in worker processes.
+        var host = typeof(HalvingIterationBudgetTests).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false).Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "FaultHost").Value!;
+        Assert.True(File.Exists(host), $"the fault host was not built: {host}");
+        var tuning = new TuningSettings
+        {
+            Space =
+            [
+                SearchParameter.Range("leaves", HyperparameterType.Int, 2, 64, log: true),
+                SearchParameter.Range("learning_rate", HyperparameterType.Float, 0.01, 0.5, log: true),
+            ],
+        };
+        TuneReport Run(string journal, int? workers) => PipelineTuner.Run(new TunableTitanicPipeline(_project, tuning), new TuneOptions
+        {
+            Strategy = "hyperband", BudgetUnits = 3, Eta = 2, HalvingBudget = "iterations", Ensemble = true, WriteLock = false, Seed = 5,
+            JournalPath = Path.Combine(_project, journal), Workers = workers, WorkerCommand = workers is null ? null : new WorkerCommand("dotnet", [host, _project]),
+        });
+        var inProcess = Run("a.db", null);
+        var processes = Run("b.db", 1);
+        static Dictionary<(int, int), double?> Values(TuneReport r) => r.Result.Rungs.ToDictionary(x => (x.Trial, x.Rung), x => x.Value);
+        Assert.Equal(Values(inProcess), Values(processes));
+        Assert.Contains(processes.Result.Rungs, r => r.Fraction < 1);
+        var directory = PipelineGen.Runtime.Tuning.Ensembles.OutOfFoldStore.Directory(processes.WorkDirectory!, processes.Result.Study.Id);
+        Assert.All(processes.Result.Trials.Where(t => t.State == "pruned"), t => Assert.False(File.Exists(PipelineGen.Runtime.Tuning.Ensembles.OutOfFoldStore.PathOf(directory, t.Number)), $"pruned trial {t.Number} has an out-of-fold file"));
+        Assert.All(processes.Result.Completed, t => Assert.True(File.Exists(PipelineGen.Runtime.Tuning.Ensembles.OutOfFoldStore.PathOf(directory, t.Number)), $"full-budget trial {t.Number} has no out-of-fold file"));
+    }
+
+    [Fact]
     public void Resuming_a_study_with_another_budget_kind_is_refused_with_the_reason()
     {
         var pipeline = new TunableTitanicPipeline(_project, TitanicSpace("hyperband", 3));
