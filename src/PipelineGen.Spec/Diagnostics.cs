@@ -189,6 +189,8 @@ public static class SpecDiagnostics
         "'tune.ensemble: true' asks for a greedy ensemble of the best trials, chosen by the metric on their out-of-fold predictions; the metric is {0}, which ensemble selection does not compute. Tune on auc (tune.metric: auc), or set 'tune.ensemble: false'.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo TuneOuterFoldsUnused = new("PG0223", "tune.outer_folds does nothing", Severity.Warning,
         "'tune.outer_folds: {0}' does nothing: it is the number of outer folds of nested cross-validation, and 'tune.honest' is '{1}'. Set 'tune.honest: nested', or remove 'tune.outer_folds'.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo TuneHalvingBudgetUnused = new("PG0231", "tune.halving_budget does not apply", Severity.Warning,
+        "'tune.halving_budget: {0}' {1}. Remove it, or {2}.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo LockEnsembleUnknownParameter = new("PG0224", "Lock file ensemble member pins an unknown setting", Severity.Error,
         "Ensemble member {0} in the lock file pins '{1}', which the search space no longer has (it has {2}). Run 'tune --ensemble' again, or delete the lock file's 'ensemble' block.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo LockEnsembleValueOutOfRange = new("PG0225", "Lock file ensemble member value outside the search space", Severity.Error,

@@ -175,7 +175,8 @@ public static class SpecParser
                 Honest: tune.GetString("honest") ?? "holdout",
                 OuterFolds: Int(tune, "outer_folds"),
                 EnsembleSpan: tune.Find("ensemble")?.Value.Span ?? SourceSpan.None,
-                OuterFoldsSpan: tune.Find("outer_folds")?.Value.Span ?? SourceSpan.None),
+                OuterFoldsSpan: tune.Find("outer_folds")?.Value.Span ?? SourceSpan.None,
+                HalvingBudget: Spanned(tune, "halving_budget")),
             new DeploySection(Int(deploy?["rest"] as YMapping, "port") ?? (deploy?["rest"] is YMapping ? 5000 : null), Bool(deploy, "onnx") ?? false,
                 deploy?.Find("onnx")?.Value.Span ?? SourceSpan.None, prepare?.Find("numeric_missing")?.Value.Span ?? SourceSpan.None),
             Gates(root["gates"]));

@@ -5,7 +5,7 @@ using PipelineGen.Spec.Binding;
 namespace PipelineGen.Generator.Emit;
 
 /// <summary>
-/// The tuning members beside the search space: tune.ensemble / tune.honest / tune.outer_folds (only when not the
+/// The tuning members beside the search space: tune.ensemble / tune.honest / tune.outer_folds / tune.halving_budget (only when not the
 /// defaults, so specs without them generate what they always did) and the ensemble the lock file pins, which
 /// <c>train</c> fits and blends instead of the single winner.
 /// </summary>
@@ -18,6 +18,7 @@ internal static class TuneEnsembleEmitter
         if (tune.Ensemble) w.Line("Ensemble = true,");
         if (tune.Honest != "holdout") w.Line($"Honest = {CSharp.String(tune.Honest)},");
         if (tune.Honest == "nested") w.Line($"OuterFolds = {CSharp.Int(tune.OuterFolds)},");
+        if (tune.HalvingBudget != "auto") w.Line($"HalvingBudget = {CSharp.String(tune.HalvingBudget)},");
     }
 
     public static void EmitPinnedEnsemble(SourceWriter w, EquatableArray<BoundEnsembleMember> members, string lockFileName)

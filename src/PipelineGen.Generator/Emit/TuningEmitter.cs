@@ -64,6 +64,10 @@ internal static class TuningEmitter
                 w.Braced($"[{CSharp.String(b.Name)}] = new Generic::Dictionary<string, string>",
                     ResolvedHyperparameters.Of(b.Trainer, p.Task).Select(v => $"[{CSharp.String(v.Key)}] = {CSharp.String(v.Value)}"), ",");
             w.Outdent().Line("},");
+            // Each searched trainer's capacity knob: what halving's iteration budget takes a share of.
+            var capacities = tune.Trainers!.Value.Where(b => TrainerCatalog.Find(b.Name)?.CapacityParam is not null)
+                .Select(b => $"[{CSharp.String(b.Name)}] = {CSharp.String(TrainerCatalog.Find(b.Name)!.CapacityParam!)}").ToArray();
+            if (capacities.Length > 0) w.Braced("TrainerCapacityHyperparameters = new Generic::Dictionary<string, string>", capacities, ",");
         }
         w.Outdent().Line("};")
          .Line()

@@ -26,7 +26,7 @@ internal sealed partial class TuningCommandContributor
         {
             var best = fold.Study.Best;
             output.WriteLine($"  outer fold {fold.Fold + 1}/{folds}: {fold.Study.Trials.Count} trial(s) on {fold.TrainingRows} rows; "
-                + (best is null ? (fold.Study.Rungs.Count > 0 ? $"no configuration reached the full training folds ({fold.Study.Rungs.Count} rung evaluation(s) before the budget ran out)" : "no working configuration") : $"winner {best.Configuration.Describe(new SearchSpace(pipeline.Tuning.Space))}")
+                + (best is null ? (fold.Study.Rungs.Count > 0 ? $"no configuration reached the full budget ({fold.Study.Rungs.Count} rung evaluation(s) before the budget ran out)" : "no working configuration") : $"winner {best.Configuration.Describe(new SearchSpace(pipeline.Tuning.Space))}")
                 + $"; on {fold.TestRows} unseen rows: tuned {Fmt(fold.WinnerScore)}, spec's own {Fmt(fold.DefaultScore)}"
                 + (fold.EnsembleMembers is { } members
                     ? fold.EnsembleKept == true ? $", ensemble of {members} kept {Fmt(fold.EnsembleScore)}"
@@ -39,7 +39,7 @@ internal sealed partial class TuningCommandContributor
         if (report.Tuned is not { } tuned)
         {
             services.Error.WriteLine(report.Outer.Any(o => o.Study.Rungs.Count > 0)
-                ? $"error: tune --nested has no estimate: in none of the {folds} outer folds did a configuration reach the full training folds before the budget ran out. Give more --time."
+                ? $"error: tune --nested has no estimate: in none of the {folds} outer folds did a configuration reach the full budget before the budget ran out. Give more --time."
                 : $"error: tune --nested found no working configuration in any of the {folds} outer folds. Check the ranges under tune.space against the trainer.");
             record.Outcome = "all-trials-failed";
             return ExitCodes.CheckFailed;

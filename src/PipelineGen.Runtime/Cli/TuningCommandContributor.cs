@@ -15,17 +15,19 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         var trials = new Option<int?>("--trials") { Description = "Total trials of the study (default: tune.trials of the spec; a resumed study counts the trials already journaled)." };
         var time = new Option<string?>("--time") { Description = "Time budget of this session, e.g. 90s, 10m, 1h30m. No trial starts after it ran out." };
         var resume = new Option<bool>("--resume") { Description = "Continue the latest study of this pipeline from its journal (.pipelinegen/tune.db)." };
-        var strategy = new Option<string?>("--strategy") { Description = "random, grid, bayesian, halving (successive halving over shares of the training rows) or hyperband (default: tune.strategy of the spec)." };
+        var strategy = new Option<string?>("--strategy") { Description = "random, grid, bayesian, halving (successive halving over shares of the training rows or trees, see --halving-budget) or hyperband (default: tune.strategy of the spec)." };
         strategy.AcceptOnlyFromAmong("random", "grid", "bayesian", "halving", "hyperband");
         var nested = new Option<int?>("--nested") { Description = "Honest estimate by nested cross-validation: the whole search repeated inside K outer folds, each scored on its unseen rows (K searches, --time each); then the final search on all rows is pinned (skipped with --no-lock)." };
         var eta = new Option<int?>("--eta") { Description = "halving/hyperband: keep the best 1/eta of each rung (default 3)." };
         var halvingSampler = new Option<string?>("--sampler") { Description = "halving/hyperband: draw configurations by bayesian (TPE on the highest rung with enough results, as BOHB; the default) or random." };
         halvingSampler.AcceptOnlyFromAmong("bayesian", "random");
+        var halvingBudget = new Option<string?>("--halving-budget") { Description = "halving/hyperband: what a low rung spends: rows (a share of each training fold), iterations (a share of the trees / boosting iterations, on all rows) or auto (iterations for a trainer with a count, rows otherwise). Default: tune.halving_budget of the spec (auto)." };
+        halvingBudget.AcceptOnlyFromAmong(HalvingBudgetKinds.All.ToArray());
         var holdback = new Option<double?>("--holdback") { Description = "Share of the training rows held back from the search to score the winner honestly (default 0.2)." };
         var noLock = new Option<bool>("--no-lock") { Description = "Do not write the lock file." };
         var workers = new Option<int?>("--workers") { Description = "Run trials in up to N worker processes of this program at once; a trial still running when --time ends is stopped. Default: one at a time in this process." };
         var ensemble = new Option<bool>("--ensemble") { Description = "Build the greedy ensemble of the best trials (Caruana) even when the spec says tune.ensemble: false (the default is true); kept only when it beats the single winner on the out-of-fold rows (cross-fitted: chosen on one half, compared on the other); the held-back rows only score what was kept." };
-        var budgetUnits = new Option<double?>("--budget-units") { Description = "Compute budget in full-trial equivalents (a trial fitted on all of each training fold = 1): random/grid/bayesian run that many trials; halving/hyperband are charged each rung's share of the rows. Overrides --trials; independent of machine load, so strategies compare at equal compute." };
+        var budgetUnits = new Option<double?>("--budget-units") { Description = "Compute budget in full-trial equivalents (a trial fitted on all of each training fold = 1): random/grid/bayesian run that many trials; halving/hyperband are charged each rung's share of the budget (of the rows or of the trees). Overrides --trials; independent of machine load, so strategies compare at equal compute." };
         var noEnsemble = new Option<bool>("--no-ensemble") { Description = "Do not build an ensemble (tune.ensemble defaults to true): the single winner is pinned, no out-of-fold predictions are kept." };
         var honest = new Option<string?>("--honest") { Description = "The honest estimate: holdout (held-back rows) or nested (nested cross-validation over tune.outer_folds folds). Default: tune.honest of the spec; --nested K also chooses nested." };
         honest.AcceptOnlyFromAmong("holdout", "nested");
@@ -42,6 +44,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         command.Options.Add(eta);
         command.Options.Add(nested);
         command.Options.Add(halvingSampler);
+        command.Options.Add(halvingBudget);
         command.Options.Add(budgetUnits);
         command.Options.Add(noEnsemble);
         command.Options.Add(honest);
@@ -72,6 +75,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
                 Ensemble = parse.GetValue(ensemble) || (!parse.GetValue(noEnsemble) && ((ITunablePipeline)services.Pipeline).Tuning.Ensemble),
                 Eta = parse.GetValue(eta) is { } e ? (e >= 2 ? e : throw new ArgumentException($"--eta {e}: use 2 or more (3 is the usual).")) : 3,
                 HalvingSampler = parse.GetValue(halvingSampler),
+                HalvingBudget = parse.GetValue(halvingBudget),
                 BudgetUnits = parse.GetValue(budgetUnits),
             };
             options = shared.Apply(parse, options, services);
@@ -138,10 +142,13 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         if (options.BudgetUnits is { } units && !halvingStrategy) budget = (int)Math.Floor(units);
         var output = services.Output;
         output.WriteLine($"Tuning {pipeline.Settings.Name} (trainer {pipeline.Settings.TrainerName}): strategy {options.Strategy ?? tuning.Strategy}, "
-            + (options.BudgetUnits is { } u && halvingStrategy ? $"a compute budget of {u.ToString("0.##", CultureInfo.InvariantCulture)} full-trial equivalents (each rung charged its share of the rows)" : $"up to {budget} trial(s)")
+            + (options.BudgetUnits is { } u && halvingStrategy ? $"a compute budget of {u.ToString("0.##", CultureInfo.InvariantCulture)} full-trial equivalents (each rung charged its share of the budget)" : $"up to {budget} trial(s)")
             + (options.Time is { } t ? $" or {FormatDuration(t)}" : "") + (options.Resume ? ", resuming the latest study" : "")
             + (options.Workers is { } nw ? $", {nw} worker process(es)" : ", one trial at a time in this process") + ".");
         output.WriteLine("Space: " + string.Join("; ", tuning.Space.Select(p => p.Describe())));
+        // What the low rungs of halving spend, per trainer (rows, or a share of the trees / iterations on all rows).
+        var halvingBudget = halvingStrategy ? HalvingBudget.For(pipeline, options.HalvingBudget ?? tuning.HalvingBudget) : null;
+        if (halvingBudget is not null) output.WriteLine($"Halving budget ({halvingBudget.Requested}): low rungs spend a share of {halvingBudget.Summary()}.");
         output.WriteLine($"Each trial: the spec's evaluation protocol on the search rows, every transform and the trainer fitted inside each fold; {options.HoldbackFraction.ToString("0.##", CultureInfo.InvariantCulture)} of the rows held back, never seen by the search.");
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -164,7 +171,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
                     "failed" => $"failed: {trial.Error}",
                     "stopped" => trial.Error ?? "stopped by the time budget",
                     _ => $"{state.Study.Metric} {PipelineTuner.F(trial.Value!.Value)}{(trial.StdDev is { } s ? " ± " + PipelineTuner.F(s) : "")}"
-                        + (trial.State == "pruned" ? $" on {Share(trial.Budget)} of each training fold, pruned" : trial.Budget is null && state.Rungs.Count > 0 ? " on the full training folds" : ""),
+                        + (trial.State == "pruned" ? $" on {halvingBudget!.Describe(trial.Configuration, trial.Budget)}, pruned" : trial.Budget is null && state.Rungs.Count > 0 ? " at the full budget" : ""),
                 };
                 status.Finished(trial, state);
                 if (live is not null) { live.Refresh(); return; }
@@ -198,6 +205,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         output.WriteLine($"Study {study.Id}: {result.Trials.Count} trial(s) ({result.NewTrials} in this session, {failed} failed"
             + (result.Rungs.Count > 0 ? $", {pruned} pruned at a lower rung, {result.Rungs.Count} rung evaluation(s)" : "")
             + (stoppedCount > 0 ? $", {stoppedCount} stopped by the time budget" : "") + $"); stopped: {stop}.");
+        foreach (var line in report.RungBudgets) output.WriteLine("  " + line);
 
         var winner = result.Best;
         if (winner is null)
@@ -206,7 +214,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
             string message = result.Trials.Count == 0
                 ? "no trial ran (the time budget ran out before the first one)."
                 : result.Trials.Any(t => t.State is "pruned" or "stopped")
-                ? $"no configuration reached the full training folds before the budget ran out ({result.Trials.Count(t => t.State == "pruned")} pruned, {result.Trials.Count(t => t.State == "stopped")} stopped); give more --time or --trials."
+                ? $"no configuration reached the full budget before the budget ran out ({result.Trials.Count(t => t.State == "pruned")} pruned, {result.Trials.Count(t => t.State == "stopped")} stopped); give more --time or --trials."
                 : $"all {result.Trials.Count} trial(s) failed; first error (trial {first!.Number + 1}, {first.Configuration.Describe(report.Space)}): {first.Error}";
             services.Error.WriteLine($"error: tune found no working configuration: {message} Check the ranges under tune.space against the trainer.");
             record.Outcome = "all-trials-failed";
@@ -300,7 +308,6 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         if (options.Time is { } limit && limit - elapsed < estimate) estimate = limit - elapsed > TimeSpan.Zero ? limit - elapsed : TimeSpan.Zero;
         return text + $", about {FormatDuration(estimate)} left";
     }
-    private static string Share(double? fraction) => fraction is { } f ? $"1/{Math.Round(1 / f).ToString(CultureInfo.InvariantCulture)}" : "all";
 
     private static string Fmt(double? value) => value is { } v ? PipelineTuner.F(v) : "undefined (see warnings)";
 

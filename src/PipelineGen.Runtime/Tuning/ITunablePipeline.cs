@@ -20,6 +20,10 @@ public sealed record TuningSettings
     /// as <see cref="PipelineSettings.Hyperparameters"/> holds them for the spec's trainer; null otherwise.
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? TrainerHyperparameters { get; init; }
+    /// <summary>When the trainer is searched: the spec name of each searched trainer's capacity hyperparameter (trees, iterations, epochs), for those that have one.</summary>
+    public IReadOnlyDictionary<string, string>? TrainerCapacityHyperparameters { get; init; }
+    /// <summary><c>tune.halving_budget</c>: what halving / Hyperband rungs spend: auto, rows or iterations (see <see cref="HalvingBudgetKinds"/>).</summary>
+    public string HalvingBudget { get; init; } = HalvingBudgetKinds.Auto;
 }
 
 /// <summary>

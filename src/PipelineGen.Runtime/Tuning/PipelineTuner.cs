@@ -27,7 +27,7 @@ internal static class PipelineTuner
         var sampler = HalvingOptions.IsHalving(strategy) ? null : Samplers.Create(strategy, seed);
         var data = ReadData(settings, options);
         var metric = ChooseMetric(pipeline, data.Scan);
-        var plan = PlanSplit(settings, options, data, strategy, seed);
+        var plan = PlanSplit(pipeline, options, data, strategy, seed);
         sampler ??= plan.Halving!.CreateSampler(seed);
         var files = WriteWorkFiles(settings, options, data.Path, plan.Split);
 
@@ -40,11 +40,11 @@ internal static class PipelineTuner
         var study = OpenStudy(shared, journal, options, settings, space, trials, key);
 
         string? oofDir = options.Ensemble ? Ensembles.OutOfFoldStore.Directory(files.WorkDir, study.Id) : null;
-        var studyResult = RunStudy(pipeline, options, shared, journal, study, space, sampler, plan.Halving, trials, files, metric.Name, oofDir);
+        var studyResult = RunStudy(pipeline, options, shared, journal, study, space, sampler, plan, trials, files, metric.Name, oofDir);
         // A shared study's ensemble candidates were evaluated on many machines: fetch their predictions from the storage.
         if (shared is not null && oofDir is not null) SharedTuning.FetchOutOfFold(shared, study.Id, oofDir);
         var outcome = ScoreAndLock(pipeline, options, studyResult, space, study, specHash, metric, files, oofDir, data.Warnings);
-        return Report(options, studyResult, space, metric, data, plan.Split, outcome, files.WorkDir);
+        return Report(options, studyResult, space, metric, data, plan, outcome, files.WorkDir);
     }
 
     /// <summary>What the data step passes on: the training file, its scan, and the warnings collected so far.</summary>
@@ -53,8 +53,8 @@ internal static class PipelineTuner
     /// <summary>The metric the study optimises, why it was chosen, and its direction.</summary>
     private sealed record MetricChoice(string Name, string Reason, bool Higher);
 
-    /// <summary>The held-back split of the rows and, for halving / Hyperband, its levels.</summary>
-    private sealed record HoldbackPlan(DataSplit Split, HalvingOptions? Halving);
+    /// <summary>The held-back split of the rows and, for halving / Hyperband, its levels and what each trial's rungs spend.</summary>
+    private sealed record HoldbackPlan(DataSplit Split, HalvingOptions? Halving, HalvingBudget? Budget);
 
     /// <summary>The tune folder and the search / held-back parts written into it.</summary>
     private sealed record WorkFiles(string WorkDir, string SearchFile, string HoldbackFile);
@@ -110,8 +110,9 @@ internal static class PipelineTuner
         return new MetricChoice(metric, reason, MetricCatalog.HigherIsBetter(metric));
     }
 
-    private static HoldbackPlan PlanSplit(PipelineSettings settings, TuneOptions options, TuneData data, string strategy, int seed)
+    private static HoldbackPlan PlanSplit(ITunablePipeline pipeline, TuneOptions options, TuneData data, string strategy, int seed)
     {
+        var settings = pipeline.Settings;
         // The held-back part: one seeded, stratified holdout split of the rows (groups and duplicates never straddle it).
         var holdPlan = SplitPlanner.Plan(data.Scan.Keys, new EvaluationSettings
         {
@@ -121,11 +122,13 @@ internal static class PipelineTuner
             Seed = seed,
         }, settings.Task);
         var split = holdPlan.Splits[0];
-        // Successive halving's levels depend on how many rows a training fold holds (the lowest rung keeps enough of them).
-        var halving = HalvingOptions.IsHalving(strategy)
-            ? HalvingOptions.For(strategy, TrainingRowsPerFold(settings.Evaluation, options.NestedInner ? data.Scan.RowCount : split.TrainingRowCount), options.Eta, options.HalvingSampler ?? "bayesian")
+        // Successive halving's levels depend on how many rows a training fold holds and on the smallest tree / iteration
+        // count in the space (the lowest rung keeps enough of what it spends).
+        var budget = HalvingOptions.IsHalving(strategy) ? HalvingBudget.For(pipeline, options.HalvingBudget ?? pipeline.Tuning.HalvingBudget) : null;
+        var halving = budget is not null
+            ? HalvingOptions.For(strategy, TrainingRowsPerFold(settings.Evaluation, options.NestedInner ? data.Scan.RowCount : split.TrainingRowCount), options.Eta, options.HalvingSampler ?? "bayesian", budget)
             : null;
-        return new HoldbackPlan(split, halving);
+        return new HoldbackPlan(split, halving, budget);
     }
 
     private static WorkFiles WriteWorkFiles(PipelineSettings settings, TuneOptions options, string path, DataSplit split)
@@ -164,7 +167,9 @@ internal static class PipelineTuner
         if (study.Strategy != strategy) mismatch.Add($"the strategy changed (study {study.Strategy}, now {strategy})");
         if (study.Seed != seed) mismatch.Add($"the seed changed (study {study.Seed}, now {seed})");
         if (study.Metric != metric) mismatch.Add($"the metric changed (study {study.Metric}, now {metric})");
-        if (study.Options != halving?.Describe()) mismatch.Add($"the strategy's options changed (study {study.Options ?? "none"}, now {halving?.Describe() ?? "none"})");
+        if (halving is not null && HalvingOptions.BudgetOf(study.Options) != halving.Budget)
+            mismatch.Add($"the halving budget changed (study spent {HalvingOptions.BudgetOf(study.Options)}, now {halving.Budget}: a rung's score means something else)");
+        else if (study.Options != halving?.Describe()) mismatch.Add($"the strategy's options changed (study {study.Options ?? "none"}, now {halving?.Describe() ?? "none"})");
         if (mismatch.Count > 0)
             throw new ArgumentException($"study {study.Id} in {journal.DatabasePath} cannot be resumed: {string.Join("; ", mismatch)}. Its trials measured something else; run tune without --resume to start a new study.");
         return study;
@@ -172,15 +177,16 @@ internal static class PipelineTuner
 
     /// <summary>Runs the study by the chosen executor: shared halving, shared, halving, worker processes, or in-process.</summary>
     private static StudyResult RunStudy(ITunablePipeline pipeline, TuneOptions options, IStudyStorage? shared, TuningJournal? journal, StudyInfo study, SearchSpace space,
-        ISampler sampler, HalvingOptions? halving, int trials, WorkFiles files, string metric, string? oofDir)
+        ISampler sampler, HoldbackPlan plan, int trials, WorkFiles files, string metric, string? oofDir)
     {
         string workDir = files.WorkDir, searchFile = files.SearchFile;
+        var halving = plan.Halving;
         if (shared is not null && halving is not null)
-            return SharedTuning.RunHalving(shared, pipeline, options, study, space, halving, sampler, workDir, searchFile, metric);
+            return SharedTuning.RunHalving(shared, pipeline, options, study, space, halving, plan.Budget!, sampler, workDir, searchFile, metric);
         if (shared is not null)
             return SharedTuning.Run(shared, pipeline, options, study, space, sampler, workDir, searchFile, metric);
         if (halving is not null)
-            return RunHalving(pipeline, options, halving, sampler, study, space, journal!, trials, workDir, searchFile, metric, oofDir);
+            return RunHalving(pipeline, options, halving, plan.Budget!, sampler, study, space, journal!, trials, workDir, searchFile, metric, oofDir);
         if (options.Workers is { } workers)
         {
             using var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir };
@@ -227,15 +233,16 @@ internal static class PipelineTuner
         return new TuneOutcome(winnerScore, defaultScore, lockPath, ensemble, ensembleNotBuilt);
     }
 
-    private static TuneReport Report(TuneOptions options, StudyResult studyResult, SearchSpace space, MetricChoice metric, TuneData data, DataSplit split,
+    private static TuneReport Report(TuneOptions options, StudyResult studyResult, SearchSpace space, MetricChoice metric, TuneData data, HoldbackPlan plan,
         TuneOutcome outcome, string workDir) => new()
     {
+        RungBudgets = plan.Halving is { } halving ? plan.Budget!.RungLines(halving, studyResult.Rungs) : [],
         Result = studyResult,
         Space = space,
         Metric = metric.Name,
         MetricReason = metric.Reason,
-        SearchRows = options.NestedInner ? data.Scan.RowCount : split.TrainingRowCount,
-        HoldbackRows = options.NestedInner ? 0 : split.ValidationRowCount,
+        SearchRows = options.NestedInner ? data.Scan.RowCount : plan.Split.TrainingRowCount,
+        HoldbackRows = options.NestedInner ? 0 : plan.Split.ValidationRowCount,
         WinnerHoldbackScore = outcome.WinnerScore,
         DefaultHoldbackScore = outcome.DefaultScore,
         Warnings = data.Warnings.Distinct().ToArray(),
@@ -269,12 +276,12 @@ internal static class PipelineTuner
         return new TrialOutcome(summary.Mean ?? double.NaN, summary.StdDev, result.Splits.Count);
     }
 
-    /// <summary>Successive halving / Hyperband: rungs fitted on shares of each training fold, in worker processes when asked.</summary>
-    private static StudyResult RunHalving(ITunablePipeline pipeline, TuneOptions options, HalvingOptions halving, ISampler sampler, StudyInfo study, SearchSpace space,
+    /// <summary>Successive halving / Hyperband: rungs fitted on shares of each training fold or of the trees, in worker processes when asked.</summary>
+    private static StudyResult RunHalving(ITunablePipeline pipeline, TuneOptions options, HalvingOptions halving, HalvingBudget budget, ISampler sampler, StudyInfo study, SearchSpace space,
         TuningJournal journal, int trials, string workDir, string searchFile, string metric, string? oofDir = null)
     {
         // Ensemble candidates of halving / Hyperband: only evaluations at the full budget (the last rung of a bracket)
-        // write out-of-fold predictions; a low rung's model saw a fraction of the rows and is not a comparable member.
+        // write out-of-fold predictions; a low rung's model saw a share of the rows or trees and is not a comparable member.
         HalvingRunner.BudgetedTrialExecutor execute;
         // Persistent worker processes, ended when the study is over (see ProcessTrialExecutor).
         using var executor = options.Workers is not null
@@ -282,7 +289,7 @@ internal static class PipelineTuner
             : null;
         if (executor is not null)
         {
-            execute = (n, c, f, ct) => { options.TrialStarted?.Invoke(n); return executor.Execute(n, c, f, ct); };
+            execute = (n, c, f, ct) => { options.TrialStarted?.Invoke(n); var fit = budget.At(c, f); return executor.Execute(n, fit.Configuration, fit.RowFraction, ct, fullBudget: f >= 1); };
         }
         else
         {
@@ -290,7 +297,8 @@ internal static class PipelineTuner
             {
                 options.TrialStarted?.Invoke(n);
                 string? oof = oofDir is not null && f >= 1 ? Ensembles.OutOfFoldStore.PathOf(oofDir, n) : null;
-                return Task.FromResult(Evaluate(pipeline, c, searchFile, options.Seed, metric, oof, fraction: f));
+                var fit = budget.At(c, f);
+                return Task.FromResult(Evaluate(pipeline, fit.Configuration, searchFile, options.Seed, metric, oof, fraction: fit.RowFraction));
             };
         }
         return HalvingRunner.RunAsync(study, space, halving, sampler, journal, trials, options.Time, options.Workers ?? 1, execute,

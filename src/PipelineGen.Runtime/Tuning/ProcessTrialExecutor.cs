@@ -33,12 +33,15 @@ internal sealed class ProcessTrialExecutor(WorkerCommand command, string searchF
     public Task<TrialOutcome> Execute(int number, Configuration configuration, CancellationToken cancellation) =>
         Execute(number, configuration, null, cancellation);
 
-    /// <summary>One trial trained on <paramref name="fraction"/> of each training fold (successive halving's rungs; null: all).</summary>
-    public async Task<TrialOutcome> Execute(int number, Configuration configuration, double? fraction, CancellationToken cancellation)
+    /// <summary>
+    /// One trial trained on <paramref name="fraction"/> of each training fold (successive halving's rungs; null: all).
+    /// <paramref name="fullBudget"/>: whether it is a full trial (default: all rows); a rung with a share of the trees fits all rows and is not.
+    /// </summary>
+    public async Task<TrialOutcome> Execute(int number, Configuration configuration, double? fraction, CancellationToken cancellation, bool? fullBudget = null)
     {
         cancellation.ThrowIfCancellationRequested();
-        // Out-of-fold predictions only from trials fitted on the full training folds: a low rung's are not comparable.
-        string? outOfFold = OutOfFoldDirectory is null || fraction is < 1 ? null : Ensembles.OutOfFoldStore.PathOf(OutOfFoldDirectory, number);
+        // Out-of-fold predictions only from trials at the full budget: a low rung's are not comparable.
+        string? outOfFold = OutOfFoldDirectory is null || !(fullBudget ?? fraction is not < 1) ? null : Ensembles.OutOfFoldStore.PathOf(OutOfFoldDirectory, number);
         var request = new TrialRequest(new Dictionary<string, double>(configuration), searchFile, seed, metric, outOfFold, fraction);
         var worker = Take();
         bool reusable = false;

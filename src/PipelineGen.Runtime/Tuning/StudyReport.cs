@@ -55,6 +55,12 @@ internal static class StudyReport
             h.Append("</div></section>");
             Effects(h, report, completed);
         }
+        if (report.RungBudgets.Count > 0)
+        {
+            h.Append("<section><h2>Rungs</h2><p class=\"meta\">What each rung's evaluations spent: a share of each training fold's rows, or that share of the trees / iterations fitted on all rows (tune.halving_budget). Only full-budget configurations are candidates for the winner and the ensemble.</p><ul class=\"notes\">");
+            foreach (var line in report.RungBudgets) h.Append($"<li>{E(line)}</li>");
+            h.Append("</ul></section>");
+        }
         Ensemble(h, report);
         Trials(h, report);
 

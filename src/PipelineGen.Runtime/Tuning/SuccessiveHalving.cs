@@ -4,15 +4,16 @@ using System.Globalization;
 namespace PipelineGen.Runtime.Tuning;
 
 /// <summary>
-/// The schedule of successive halving and Hyperband (Li et al. 2018). The budget of an evaluation is the share of each
-/// training fold the model is fitted on (<see cref="Evaluation.TrainingSubsample"/>): it needs nothing from the
-/// generator and works for every trainer. Rung levels 0..<see cref="MaxLevel"/> train on eta^(level − MaxLevel) of the
-/// rows, so the top level is the full training fold. A bracket with s promotions starts n configurations at level
+/// The schedule of successive halving and Hyperband (Li et al. 2018). Rung levels 0..<see cref="MaxLevel"/> spend
+/// eta^(level − MaxLevel) of the full budget, so the top level is a full trial. <see cref="Budget"/> says what is spent
+/// (<see cref="HalvingBudget"/>): the share of each training fold the model is fitted on
+/// (<see cref="Evaluation.TrainingSubsample"/>; works for every trainer), or that share of the trees / iterations on all
+/// rows, or each where it applies (auto). A bracket with s promotions starts n configurations at level
 /// MaxLevel − s and keeps the best ⌊n/eta⌋ at each rung. <c>halving</c> repeats the most aggressive bracket
 /// (s = MaxLevel, n = eta^s); <c>hyperband</c> cycles s = MaxLevel, …, 0 with n = ⌈(MaxLevel+1)/(s+1) · eta^s⌉, so
 /// some brackets hedge against low budgets that rank configurations wrongly.
 /// </summary>
-internal sealed record HalvingOptions(bool Hyperband, int Eta, int MaxLevel, string Sampler)
+internal sealed record HalvingOptions(bool Hyperband, int Eta, int MaxLevel, string Sampler, string Budget = HalvingBudgetKinds.Rows)
 {
     /// <summary>Fewest training rows the lowest rung fits on (per fold): below that, rankings are mostly noise.</summary>
     public const int MinRowsAtLowestRung = 50;
@@ -20,23 +21,37 @@ internal sealed record HalvingOptions(bool Hyperband, int Eta, int MaxLevel, str
     public static bool IsHalving(string strategy) => strategy is "halving" or "hyperband";
 
     /// <summary>
-    /// The schedule for a study whose training folds hold about <paramref name="trainingRowsPerFold"/> rows: as many
-    /// levels as keep the lowest rung at <see cref="MinRowsAtLowestRung"/> rows or more (at least 1, at most 4).
+    /// The schedule for a study whose training folds hold about <paramref name="trainingRowsPerFold"/> rows. Rows budget:
+    /// as many levels as keep the lowest rung at <see cref="MinRowsAtLowestRung"/> rows or more; iteration budget: as
+    /// many as keep it at <see cref="HalvingBudget.MinCountAtLowestRung"/> trees / iterations for the smallest full
+    /// count in the space (<paramref name="budget"/>); both minimums when trainers spend both (at least 1, at most 4).
     /// </summary>
-    public static HalvingOptions For(string strategy, long trainingRowsPerFold, int eta = 3, string sampler = "bayesian")
+    public static HalvingOptions For(string strategy, long trainingRowsPerFold, int eta = 3, string sampler = "bayesian", HalvingBudget? budget = null)
     {
         if (!IsHalving(strategy)) throw new ArgumentException($"'{strategy}' is not successive halving.");
         if (eta < 2) throw new ArgumentException($"the reduction factor eta is {eta}; use 2 or more (3 is the usual).");
         if (sampler is not ("bayesian" or "random"))
             throw new ArgumentException($"{strategy} draws its configurations from the bayesian (TPE) or random sampler, not '{sampler}'.");
-        int levels = (int)Math.Floor(Math.Log(Math.Max(1.0, trainingRowsPerFold / (double)MinRowsAtLowestRung)) / Math.Log(eta) + 1e-9);
-        return new HalvingOptions(strategy == "hyperband", eta, Math.Clamp(levels, 1, 4), sampler);
+        int rowLevels = Math.Clamp((int)Math.Floor(Math.Log(Math.Max(1.0, trainingRowsPerFold / (double)MinRowsAtLowestRung)) / Math.Log(eta) + 1e-9), 1, 4);
+        string kind = budget?.Resolved ?? HalvingBudgetKinds.Rows;
+        int levels = budget?.SmallestFullCount is { } count
+            ? Math.Min(HalvingBudget.IterationLevels(count, eta), kind == HalvingBudgetKinds.Auto ? rowLevels : 4)
+            : rowLevels;
+        return new HalvingOptions(strategy == "hyperband", eta, levels, sampler, kind);
     }
 
-    /// <summary>What a resumed study must match (journaled with the study).</summary>
-    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"eta={Eta};levels={MaxLevel};sampler={Sampler}");
+    /// <summary>
+    /// What a resumed study must match (journaled with the study; part of a shared study's identity). A rows budget adds
+    /// nothing, so studies journaled before the budget kind existed (all rows) still resume.
+    /// </summary>
+    public string Describe() => string.Create(CultureInfo.InvariantCulture, $"eta={Eta};levels={MaxLevel};sampler={Sampler}")
+        + (Budget == HalvingBudgetKinds.Rows ? "" : ";budget=" + Budget);
 
-    /// <summary>Share of each training fold at a rung level.</summary>
+    /// <summary>The budget kind a journaled <see cref="Describe"/> text names (rows when it names none).</summary>
+    public static string BudgetOf(string? described) =>
+        described?.Split(';').FirstOrDefault(p => p.StartsWith("budget=", StringComparison.Ordinal))?["budget=".Length..] ?? HalvingBudgetKinds.Rows;
+
+    /// <summary>Share of the full budget (of each training fold's rows, or of the trees / iterations) at a rung level.</summary>
     public double Fraction(int level) => Math.Pow(Eta, level - MaxLevel);
 
     /// <summary>Promotions in bracket <paramref name="bracket"/> (0, 1, …): halving always MaxLevel; Hyperband cycles MaxLevel..0.</summary>

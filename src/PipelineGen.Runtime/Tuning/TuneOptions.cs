@@ -47,6 +47,8 @@ internal sealed record TuneOptions
     internal bool NestedInner { get; init; }
     /// <summary>Successive halving's reduction factor (keep the best 1/eta at each rung).</summary>
     public int Eta { get; init; } = 3;
+    /// <summary>Successive halving's budget kind (auto, rows, iterations); null: tune.halving_budget of the spec.</summary>
+    public string? HalvingBudget { get; init; }
     /// <summary>Where successive halving draws configurations from: bayesian (TPE fitted on the highest rung with enough results, as BOHB) or random.</summary>
     public string? HalvingSampler { get; init; }
     public CancellationToken Cancellation { get; init; }

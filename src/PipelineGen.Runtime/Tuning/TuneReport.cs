@@ -31,4 +31,6 @@ internal sealed class TuneReport
     public string? EnsembleNotBuilt { get; init; }
     /// <summary>The folder of the study's files (search/held-back parts, out-of-fold predictions, the study report).</summary>
     public string? WorkDirectory { get; init; }
+    /// <summary>Halving / Hyperband: what each rung level's evaluations spent (<see cref="HalvingBudget.RungLines"/>); empty otherwise.</summary>
+    public IReadOnlyList<string> RungBudgets { get; init; } = [];
 }

@@ -78,7 +78,7 @@ public sealed record OptionAssignment(string Property, string Literal);
 /// <param name="DefaultSpace">The spec gave neither 'space' nor 'trainers': the branches are the default space.</param>
 public sealed record BoundTune(string Strategy, int Trials, string? Metric, EquatableArray<BoundSearchParameter> Space, string LockFileName,
     EquatableArray<BoundTrainerBranch>? Trainers = null, EquatableArray<BoundPrepareChoice>? Prepare = null, bool DefaultSpace = false,
-    bool Ensemble = false, string Honest = "holdout", int OuterFolds = 5)
+    bool Ensemble = false, string Honest = "holdout", int OuterFolds = 5, string HalvingBudget = "auto")
 {
     public bool SearchesTrainer => Trainers is { Count: > 0 };
 }

@@ -8,11 +8,11 @@ using PipelineGen.Spec.Yaml;
 
 namespace PipelineGen.Spec.Binding;
 
-// tune.ensemble / tune.honest / tune.outer_folds (PG0222, PG0223) and the lock file's pinned ensemble (PG0224-PG0226).
+// tune.ensemble / tune.honest / tune.outer_folds / tune.halving_budget (PG0222, PG0223, PG0231) and the lock file's pinned ensemble (PG0224-PG0226).
 public static partial class SpecBinder
 {
     /// <summary>The keys that decide what 'tune' and 'run' do beside the search itself, checked against the task.</summary>
-    private static BoundTune? ApplyTuneKeys(PipelineSpec spec, BoundTune? tune, List<DiagnosticInfo> diagnostics)
+    private static BoundTune? ApplyTuneKeys(PipelineSpec spec, BoundTune? tune, BoundTrainer trainer, List<DiagnosticInfo> diagnostics)
     {
         if (tune is null || spec.Tune is not { } section) return tune;
         // Multiclass ensembles are built (class-probability vectors averaged); pr_auc is the metric selection cannot score.
@@ -22,7 +22,42 @@ public static partial class SpecBinder
             diagnostics.Add(SpecDiagnostics.TuneEnsembleMetric.Create(spec.FilePath, section.EnsembleSpan, ensembleMetric));
         if (section.OuterFolds is { } k && section.Honest != "nested")
             diagnostics.Add(SpecDiagnostics.TuneOuterFoldsUnused.Create(spec.FilePath, section.OuterFoldsSpan, k, section.Honest));
-        return tune with { Ensemble = section.Ensemble && ensembleMetric != "pr_auc", Honest = section.Honest, OuterFolds = section.OuterFolds ?? 5 };
+        string halvingBudget = section.HalvingBudget?.Value ?? "auto";
+        if (section.HalvingBudget is { } budget) CheckHalvingBudget(spec, section, budget, tune, trainer, diagnostics);
+        return tune with { Ensemble = section.Ensemble && ensembleMetric != "pr_auc", Honest = section.Honest, OuterFolds = section.OuterFolds ?? 5, HalvingBudget = halvingBudget };
+    }
+
+    /// <summary>
+    /// tune.halving_budget that cannot apply (PG0231): any value with a strategy that is not halving / hyperband, and
+    /// 'iterations' when a trainer searched has no tree or iteration count (tune would refuse the study).
+    /// </summary>
+    private static void CheckHalvingBudget(PipelineSpec spec, TuneSection section, Spanned<string> budget, BoundTune tune, BoundTrainer trainer, List<DiagnosticInfo> diagnostics)
+    {
+        if (section.Strategy is not ("halving" or "hyperband"))
+        {
+            diagnostics.Add(SpecDiagnostics.TuneHalvingBudgetUnused.Create(spec.FilePath, budget.Span, budget.Value,
+                $"does nothing: it is what the low rungs of halving and hyperband spend, and 'tune.strategy' is '{section.Strategy}'", "set 'tune.strategy: hyperband' (or halving)"));
+            return;
+        }
+        if (budget.Value != "iterations") return;
+        var task = spec.Task.Kind.Value;
+        var without = tune.SearchesTrainer
+            ? tune.Trainers!.Value.Where(b => !HasCapacityCount(b.Trainer, b.Space, task)).Select(b => b.Name).ToArray()
+            : HasCapacityCount(trainer, tune.Space, task) ? System.Array.Empty<string>() : new[] { trainer.Name };
+        if (without.Length == 0) return;
+        string who = tune.SearchesTrainer && without.Length == tune.Trainers!.Value.Count ? "no trainer searched has a"
+            : string.Join(", ", without) + (without.Length == 1 ? " has no" : " have no");
+        diagnostics.Add(SpecDiagnostics.TuneHalvingBudgetUnused.Create(spec.FilePath, budget.Span, budget.Value,
+            $"cannot apply: {who} tree or iteration count to take a share of (no capacity hyperparameter, or it is 'auto'), so 'tune' refuses the study", "use 'auto' (iterations where there is a count, rows elsewhere) or 'rows'"));
+    }
+
+    /// <summary>Whether a trainer's capacity hyperparameter is searched or set to a count (not 'auto').</summary>
+    private static bool HasCapacityCount(BoundTrainer trainer, EquatableArray<BoundSearchParameter> space, TaskKind task)
+    {
+        if (TrainerCatalog.Find(trainer.Name)?.CapacityParam is not { } capacity) return false;
+        if (space.Any(p => p.Name == capacity)) return true;
+        var text = ResolvedHyperparameters.Of(trainer, task).FirstOrDefault(v => v.Key == capacity).Value;
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count >= 1;
     }
 
     /// <summary>

@@ -253,7 +253,7 @@ public static partial class SpecBinder
                 Path.GetFileName(LockFileParser.LockPathFor(spec.FilePath)), Prepare: prepare.Count > 0 ? prepare.ToEquatableArray() : null);
         }
 
-        tune = ApplyTuneKeys(spec, tune, diagnostics);
+        tune = ApplyTuneKeys(spec, tune, trainer, diagnostics);
         if (lockFile is null) return tune;
         var parsedLock = LockFileParser.Parse(lockFile, diagnostics);
         if (parsedLock is null) return tune;

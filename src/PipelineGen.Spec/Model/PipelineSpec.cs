@@ -65,7 +65,8 @@ public sealed record ParamSetting(Spanned<string> Name, Spanned<string> Value, E
 /// <param name="Prepare">tune.prepare: preparation choices searched with the trainer.</param>
 public sealed record TuneSection(string Strategy, int Trials, Spanned<string>? Metric, EquatableArray<SearchDimension> Space,
     bool SpaceGiven = true, SourceSpan SpaceSpan = default, EquatableArray<SearchBranch>? Trainers = null, EquatableArray<PrepareChoiceSetting>? Prepare = null, SourceSpan Span = default,
-    bool Ensemble = false, string Honest = "holdout", int? OuterFolds = null, SourceSpan EnsembleSpan = default, SourceSpan OuterFoldsSpan = default);
+    bool Ensemble = false, string Honest = "holdout", int? OuterFolds = null, SourceSpan EnsembleSpan = default, SourceSpan OuterFoldsSpan = default,
+    Spanned<string>? HalvingBudget = null);
 
 /// <summary>One trainer under tune.trainers with its own search space.</summary>
 public sealed record SearchBranch(Spanned<string> Trainer, EquatableArray<SearchDimension> Space);

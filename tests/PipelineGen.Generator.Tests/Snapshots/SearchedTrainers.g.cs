@@ -196,6 +196,10 @@ namespace MyApp
                     ["threads"] = "1",
                 },
             },
+            TrainerCapacityHyperparameters = new Generic::Dictionary<string, string>
+            {
+                ["lightgbm"] = "iterations", ["fast_forest"] = "trees", ["sdca"] = "iterations",
+            },
         };
 
         public PG::Tuning.TuningSettings Tuning => DefaultTuning;

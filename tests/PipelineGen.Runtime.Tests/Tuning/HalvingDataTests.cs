@@ -101,11 +101,12 @@ public sealed class HalvingDataTests : IDisposable
         var pipeline = new TunableTitanicPipeline(_project, Tuning("halving"));
         var output = new StringWriter();
         var error = new StringWriter();
-        int exit = PipelineApp.Run(["tune", "--sampler", "random"], pipeline, output, error);
+        // The trainer has a tree count (auto would spend it): this study spends rows.
+        int exit = PipelineApp.Run(["tune", "--sampler", "random", "--halving-budget", "rows"], pipeline, output, error);
         Assert.True(exit == 0, output + "\n" + error);
         var text = output.ToString();
-        Assert.Contains("of each training fold, pruned", text);
-        Assert.Contains("on the full training folds", text);
+        Assert.Contains("of the rows, pruned", text);
+        Assert.Contains("at the full budget", text);
         Assert.Contains("pruned at a lower rung", text);
         using var journal = new TuningJournal(Path.Combine(_project, ".pipelinegen", "tune.db"));
         var study = journal.LatestStudy("Titanic")!;

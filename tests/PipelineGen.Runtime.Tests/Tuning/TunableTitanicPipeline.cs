@@ -33,6 +33,9 @@ internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipe
     /// <summary>Every trainer this pipeline (and those made from it) builds, as its leaves: lets a test see what was trained.</summary>
     public List<int> BuiltLeaves { get; init; } = [];
 
+    /// <summary>Every fit of the trainer: the boosting iterations it was given and the rows it was fitted on.</summary>
+    public List<(int Iterations, long Rows)> Fits { get; init; } = [];
+
     public TuningSettings Tuning { get; }
     public IReadOnlyList<string> HyperparameterNames { get; } = ["leaves", "iterations", "min_examples_per_leaf", "learning_rate", "max_bins", "threads"];
     public IReadOnlyDictionary<string, string> PinnedHyperparameters { get; } = new Dictionary<string, string>();
@@ -42,7 +45,7 @@ internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipe
     {
         foreach (var name in values.Keys)
             if (!HyperparameterNames.Contains(name)) throw new ArgumentException($"unknown hyperparameter '{name}'");
-        return new TunableTitanicPipeline(Settings.ProjectDirectory, Tuning, Settings.Evaluation.Protocol == EvaluationProtocol.KFold, values) { FailAboveLeaves = FailAboveLeaves, BuiltLeaves = BuiltLeaves };
+        return new TunableTitanicPipeline(Settings.ProjectDirectory, Tuning, Settings.Evaluation.Protocol == EvaluationProtocol.KFold, values) { FailAboveLeaves = FailAboveLeaves, BuiltLeaves = BuiltLeaves, Fits = Fits };
     }
 
     public new IEstimator<ITransformer> BuildTrainer(MLContext ml)
@@ -58,7 +61,8 @@ internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipe
         if (FailAboveLeaves is { } limit && options.NumberOfLeaves > limit)
             throw new InvalidOperationException($"leaves {options.NumberOfLeaves} is more than this trainer accepts ({limit})");
         BuiltLeaves.Add(options.NumberOfLeaves ?? 0);
-        return ml.BinaryClassification.Trainers.LightGbm(options);
+        int applied = options.NumberOfIterations;
+        return new FitRecorder(ml.BinaryClassification.Trainers.LightGbm(options), rows => { lock (Fits) Fits.Add((applied, rows)); });
     }
 
     IEstimator<ITransformer> IPipelineDefinition.BuildTrainer(MLContext ml) => BuildTrainer(ml);

@@ -23,7 +23,7 @@ internal static class SharedTuning
         string strategy, int seed, string metric, bool higher, int trials, string? strategyOptions = null)
     {
         var fingerprint = space.Fingerprint();
-        // Halving's options (eta, levels, sampler) are part of the study's identity: workers with other options start another study.
+        // Halving's options (eta, levels, sampler, budget kind) are part of the study's identity: workers with other options start another study.
         var id = SharedStudyRunner.StudyId(options.StudyName ?? pipeline, specHash, dataHash, fingerprint, strategy, seed, metric, strategyOptions);
         var proposed = new StudyInfo(id, options.StudyName ?? pipeline, specHash, dataHash, fingerprint, strategy, seed, metric, higher, DateTimeOffset.UtcNow)
         {
@@ -103,7 +103,7 @@ internal static class SharedTuning
 
     /// <summary>This process's share of a shared successive-halving / Hyperband study (rung evaluations claimed from the storage).</summary>
     public static StudyResult RunHalving(IStudyStorage storage, ITunablePipeline pipeline, TuneOptions options, StudyInfo study, SearchSpace space, HalvingOptions halving,
-        ISampler sampler, string workDir, string searchFile, string metric)
+        HalvingBudget budget, ISampler sampler, string workDir, string searchFile, string metric)
     {
         var run = new SharedRunOptions(SharedRunOptions.CurrentWorker())
         {
@@ -119,12 +119,12 @@ internal static class SharedTuning
             : null;
         if (executor is not null)
         {
-            execute = (n, c, f, ct) => { options.TrialStarted?.Invoke(n); return executor.Execute(n, c, f, ct); };
+            execute = (n, c, f, ct) => { options.TrialStarted?.Invoke(n); var fit = budget.At(c, f); return executor.Execute(n, fit.Configuration, fit.RowFraction, ct, fullBudget: f >= 1); };
         }
         else
         {
             // In-process, on a pool thread: the loop keeps sending heartbeats while the fit runs.
-            execute = (n, c, f, _) => { options.TrialStarted?.Invoke(n); return Task.Run(() => PipelineTuner.Evaluate(pipeline, c, searchFile, options.Seed, metric, fraction: f)); };
+            execute = (n, c, f, _) => { options.TrialStarted?.Invoke(n); var fit = budget.At(c, f); return Task.Run(() => PipelineTuner.Evaluate(pipeline, fit.Configuration, searchFile, options.Seed, metric, fraction: fit.RowFraction)); };
         }
         return SharedHalvingRunner.RunAsync(storage, study, space, halving, sampler, run, execute, options.Progress, options.RungProgress, options.Cancellation).GetAwaiter().GetResult();
     }

@@ -23,6 +23,8 @@ public sealed class HalvingEnsembleTests : IDisposable
                 SearchParameter.Range("learning_rate", HyperparameterType.Float, 0.01, 0.5, log: true),
             ],
         };
+        // The trainer declares 40 trees, so the default budget (auto) spends iterations: a low rung fits all rows with
+        // fewer trees, and its predictions are still not a comparable member.
         var report = PipelineTuner.Run(new TunableTitanicPipeline(_project, tuning), new TuneOptions { Strategy = "hyperband", BudgetUnits = 6, Ensemble = true, WriteLock = false });
         var complete = report.Result.Completed.Select(t => t.Number).ToArray();
         var pruned = report.Result.Trials.Where(t => t.State == "pruned").Select(t => t.Number).ToArray();
