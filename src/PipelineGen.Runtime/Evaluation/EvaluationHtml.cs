@@ -162,11 +162,11 @@ internal static class EvaluationHtml
         if (test is not null)
         {
             var comparisons = Comparisons(r.Model, test);
-            var disagreements = comparisons.Where(c => c.Disagrees).Select(c => c.Claim).ToArray();
+            var disagreements = comparisons.Where(c => c.Disagrees).Select(c => c.Text).ToArray();
             var primary = comparisons.FirstOrDefault(c => c.Metric == r.PrimaryMetric);
             h.Append(disagreements.Length == 0
                 ? $"<p class=\"meta\">The test set ({E(test.Path)}, {test.Rows.ToString(Inv)} rows) was looked at once; its figures lie inside the ranges expected for one look where a range can be computed (the mean ± t·std·√(1/splits + validation rows/test rows), not the interval of the mean).{(primary is null ? "" : $" {E(primary.Claim)}.")}</p>"
-                : $"<div class=\"note\">The test set disagrees with the cross-validated estimate by more than one look is expected to vary — {E(string.Join("; ", disagreements))}. {E(char.ToUpperInvariant(TestLookComparison.OutsideAdvice[0]) + TestLookComparison.OutsideAdvice[1..])}.</div>");
+                : $"<div class=\"note\">The test set disagrees with the cross-validated estimate by more than one look is expected to vary — {E(string.Join("; ", disagreements))}.</div>");
         }
         h.Append("</section>");
     }

@@ -10,9 +10,14 @@ internal enum TestLookPlacement { Inside, Outside, NoRange }
 /// <param name="Placement">Inside or outside the range expected for one look; <see cref="TestLookPlacement.NoRange"/> when none can be computed.</param>
 /// <param name="Statement">E.g. "auc: test 0.8292 lies inside the range expected for one look at 200 rows [0.7493, 0.8325]".</param>
 /// <param name="Basis">What the range was computed from, or why there is none.</param>
-internal sealed record TestLookComparison(string Metric, TestLookPlacement Placement, string Statement, string Basis)
+/// <param name="Advice">Outside only: what to check, by the side the look fell on (<see cref="WorseAdvice"/>, <see cref="BetterAdvice"/>).</param>
+internal sealed record TestLookComparison(string Metric, TestLookPlacement Placement, string Statement, string Basis, string? Advice = null)
 {
-    public const string OutsideAdvice = "the test set may differ from the training data (check drift in the explore report), or the estimate was optimistic";
+    /// <summary>The look is worse than the range.</summary>
+    public const string WorseAdvice = "the test set may differ from the training data (check drift in the explore report), or the estimate was optimistic";
+
+    /// <summary>The look is better than the range: calling the estimate optimistic would be wrong.</summary>
+    public const string BetterAdvice = "better than expected: the test set may differ from the training data (check drift in the explore report) or be easier than the validation rows; the final model was also fitted on more rows than each split's";
 
     public bool Disagrees => Placement == TestLookPlacement.Outside;
 
@@ -20,10 +25,10 @@ internal sealed record TestLookComparison(string Metric, TestLookPlacement Place
     public string Claim => $"{Statement} ({Basis})";
 
     /// <summary>The whole sentence (without a final full stop): the claim, and what to check when the look disagrees.</summary>
-    public string Text => Disagrees ? $"{Claim}: {OutsideAdvice}" : Claim;
+    public string Text => Advice is null ? Claim : $"{Claim}: {Advice}";
 
     /// <summary>As <see cref="Text"/>, with a disagreement in bold.</summary>
-    public string Markdown => Disagrees ? $"**{Statement}** ({Basis}): {OutsideAdvice}" : Claim;
+    public string Markdown => Disagrees ? $"**{Statement}** ({Basis}){(Advice is null ? "" : $": {Advice}")}" : Text;
 }
 
 /// <summary>
@@ -72,6 +77,8 @@ internal static class TestLookRange
         bool inside = test >= low && test <= high;
         string statement = $"{metric}: test {value} lies {(inside ? "inside" : "outside")} the range expected for one look at {testRows.ToString(Inv)} rows [{format(low)}, {format(high)}]";
         string basis = $"cross-validated mean {estimate}, std {format(s)} over {k.ToString(Inv)} splits of {rows.ToString("0.#", Inv)} rows";
-        return new(metric, inside ? TestLookPlacement.Inside : TestLookPlacement.Outside, statement, basis);
+        if (inside) return new(metric, TestLookPlacement.Inside, statement, basis);
+        bool better = MetricCatalog.Direction(metric) * (test - mean) > 0;
+        return new(metric, TestLookPlacement.Outside, statement, basis, better ? TestLookComparison.BetterAdvice : TestLookComparison.WorseAdvice);
     }
 }

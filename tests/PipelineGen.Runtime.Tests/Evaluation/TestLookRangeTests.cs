@@ -52,7 +52,22 @@ public class TestLookRangeTests
         var far = new TestSetFigures(new Dictionary<string, double> { ["auc"] = 0.70 }, 200, "test.csv");
         var note = Assert.Single(EvaluationHtml.Disagreements([summary], far));
         Assert.StartsWith("auc: test 0.7000 lies outside the range expected for one look at 200 rows [0.7493, 0.8325]", note);
-        Assert.EndsWith("check drift in the explore report), or the estimate was optimistic", note);
+        Assert.EndsWith(": " + TestLookComparison.WorseAdvice, note);
+
+        // Far above it: outside too, but the estimate was not optimistic.
+        var better = Assert.Single(EvaluationHtml.Disagreements([summary], far with { Metrics = new Dictionary<string, double> { ["auc"] = 0.90 } }));
+        Assert.EndsWith(": " + TestLookComparison.BetterAdvice, better);
+        Assert.DoesNotContain("optimistic", better);
+    }
+
+    [Fact]
+    public void Better_and_worse_follow_the_metric_s_direction()
+    {
+        // rmse: lower is better, so a look below the range is the better side.
+        var below = TestLookRange.Compare("rmse", 0.10, 200, 0.50, 0.02, 5, 160, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var above = TestLookRange.Compare("rmse", 0.90, 200, 0.50, 0.02, 5, 160, v => v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal((TestLookPlacement.Outside, TestLookComparison.BetterAdvice), (below.Placement, below.Advice));
+        Assert.Equal((TestLookPlacement.Outside, TestLookComparison.WorseAdvice), (above.Placement, above.Advice));
     }
 
     [Fact]

@@ -134,7 +134,7 @@ public sealed class TestLookInReportTests : IDisposable
 
         Assert.Null(outcome.Reason);
         Assert.Equal("auc: test 0.6200 lies outside the range expected for one look at 100 rows [0.8859, 0.9241] (cross-validated mean 0.9050, std 0.0040 over 4 splits of 200 rows): "
-            + TestLookComparison.OutsideAdvice, Assert.Single(outcome.Disagreements));
+            + TestLookComparison.WorseAdvice, Assert.Single(outcome.Disagreements));
         Assert.Equal("Note: the test set disagrees with the estimate: " + outcome.Disagreements[0] + ".", Assert.Single(outcome.Notes));
         var html = File.ReadAllText(outcome.ReportPath!);
         Assert.Contains("The test set disagrees with the cross-validated estimate", html);
@@ -153,7 +153,7 @@ public sealed class TestLookInReportTests : IDisposable
 
         var card = Card(new MetricEstimate(0.905, 0.004, 0.90, 0.91, 4, 200));
         Assert.Equal("**auc: test 0.62 lies outside the range expected for one look at 100 rows [0.8859, 0.9241]** (cross-validated mean 0.905, std 0.004 over 4 splits of 200 rows): "
-            + TestLookComparison.OutsideAdvice + ".", card.BesideEstimate(Look(0.62)));
+            + TestLookComparison.WorseAdvice + ".", card.BesideEstimate(Look(0.62)));
         Assert.StartsWith("auc: test 0.92 lies inside the range expected for one look at 100 rows", card.BesideEstimate(Look(0.92)));
     }
 
