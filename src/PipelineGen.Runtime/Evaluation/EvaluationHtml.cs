@@ -128,7 +128,12 @@ internal static class EvaluationHtml
         if (r.Comparison is { } c)
             Card(h, "verdict", c.VerdictText, c.Verdict == Verdict.BeatsBaseline ? "ok" : c.Verdict == Verdict.DoesNotBeatBaseline ? "bad" : "warn");
         if (test is not null && test.Metrics.TryGetValue(r.PrimaryMetric, out var t))
-            Card(h, $"test {r.PrimaryMetric} (one look, {test.Rows.ToString(Inv)} rows)", Metric(t), Compare(model, test) is { Disagrees: true } ? "warn" : "ok");
+            Card(h, $"test {r.PrimaryMetric} (one look, {test.Rows.ToString(Inv)} rows)", Metric(t), Compare(model, test)?.Placement switch
+            {
+                TestLookPlacement.Outside => "warn",
+                TestLookPlacement.Inside => "ok",
+                _ => null, // no range: no claim either way
+            });
         if (r.DominantColumn is { } d) Card(h, "carries most of the importance: a leak?", d, "warn");
         h.Append("</div>");
         if (r.Comparison is { } comparison)
@@ -165,7 +170,11 @@ internal static class EvaluationHtml
             var disagreements = comparisons.Where(c => c.Disagrees).Select(c => c.Text).ToArray();
             var primary = comparisons.FirstOrDefault(c => c.Metric == r.PrimaryMetric);
             h.Append(disagreements.Length == 0
-                ? $"<p class=\"meta\">The test set ({E(test.Path)}, {test.Rows.ToString(Inv)} rows) was looked at once; its figures lie inside the ranges expected for one look where a range can be computed (the mean ± t·std·√(1/splits + validation rows/test rows), not the interval of the mean).{(primary is null ? "" : $" {E(primary.Claim)}.")}</p>"
+                ? $"<p class=\"meta\">The test set ({E(test.Path)}, {test.Rows.ToString(Inv)} rows) was looked at once"
+                    + (comparisons.Any(c => c.Placement == TestLookPlacement.Inside)
+                        ? "; its figures lie inside the ranges expected for one look where a range can be computed (the mean ± t·std·√(1/splits + validation rows/test rows), not the interval of the mean)."
+                        : ".")
+                    + $"{(primary is null ? "" : $" {E(primary.Claim)}.")}</p>"
                 : $"<div class=\"note\">The test set disagrees with the cross-validated estimate by more than one look is expected to vary — {E(string.Join("; ", disagreements))}.</div>");
         }
         h.Append("</section>");

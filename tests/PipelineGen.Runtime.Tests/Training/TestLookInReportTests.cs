@@ -173,7 +173,11 @@ public sealed class TestLookInReportTests : IDisposable
         Assert.Contains("auc: test 0.6200 beside the cross-validated mean 0.9050", note);
         Assert.Contains("cannot be computed from this estimate", note);
         Assert.Contains("evaluate again to compare", note);
-        Assert.DoesNotContain("disagrees", File.ReadAllText(outcome.ReportPath!));
+        var html = File.ReadAllText(outcome.ReportPath!);
+        Assert.DoesNotContain("disagrees", html);
+        Assert.Contains("<div class=\"card \"><div class=\"v\">0.6200</div>", html); // neither ok nor warn
+        Assert.DoesNotContain("its figures lie inside", html);
+        Assert.Contains("evaluate again to compare", html);
 
         // A card written before: its JSON has no split count or rows; read back, it makes no claim either.
         var modelPath = Path.Combine(_project, "old.zip");
