@@ -187,8 +187,8 @@ internal sealed class RunCommandContributor : ICommandContributor
                     return;
                 }
                 var figures = new TestSetFigures(look.Metrics, look.Rows, look.DataPath);
-                foreach (var note in EvaluationHtml.Disagreements(evaluation, figures))
-                    services.Output.WriteLine($"Note: the test set disagrees with the estimate: {note}.");
+                foreach (var note in EvaluationHtml.ConsoleNotes(evaluation.Model, evaluation.PrimaryMetric, figures))
+                    services.Output.WriteLine(note);
                 EvaluationHtml.Write(evaluation, EvaluationHtml.DefaultPath(Settings), figures);
                 services.Output.WriteLine($"Report (with the test look): {new Uri(Path.GetFullPath(EvaluationHtml.DefaultPath(Settings))).AbsoluteUri}");
             }));

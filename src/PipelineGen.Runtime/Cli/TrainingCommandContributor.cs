@@ -133,8 +133,8 @@ internal sealed class TrainingCommandContributor : ICommandContributor
             services.Output.WriteLine($"Note: the test look was not added to the evaluation report: {outcome.Reason}");
             return;
         }
-        foreach (var note in outcome.Disagreements)
-            services.Output.WriteLine($"Note: the test set disagrees with the estimate: {note}.");
+        foreach (var note in outcome.Notes)
+            services.Output.WriteLine(note);
         services.Output.WriteLine($"Report (with the test look): {new Uri(Path.GetFullPath(outcome.ReportPath)).AbsoluteUri}");
     }
 
@@ -265,7 +265,7 @@ internal sealed class TrainingCommandContributor : ICommandContributor
         }
         if (run is null) return null;
         IReadOnlyDictionary<string, MetricEstimate> Of(string role) => new SortedDictionary<string, MetricEstimate>(
-            run.Metrics.Where(m => m.Role == role && m.Mean.HasValue).ToDictionary(m => m.Name, m => new MetricEstimate(m.Mean!.Value, m.StdDev, m.CiLow, m.CiHigh)),
+            run.Metrics.Where(m => m.Role == role && m.Mean.HasValue).ToDictionary(m => m.Name, m => new MetricEstimate(m.Mean!.Value, m.StdDev, m.CiLow, m.CiHigh, m.Splits, m.ValidationRows)),
             StringComparer.Ordinal);
         var parameters = run.Parameters;
         string P(string key) => parameters.TryGetValue(key, out var v) ? v : "?";

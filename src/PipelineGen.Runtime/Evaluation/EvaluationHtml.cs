@@ -37,13 +37,31 @@ internal static class EvaluationHtml
     /// <summary>Writes a report drawn again from a stored <see cref="EvaluationSnapshot"/> (e.g. by <c>test</c>, with its look).</summary>
     public static void Write(EvaluationSnapshot snapshot, string path, TestSetFigures? test = null) => HtmlReport.Write(path, Render(snapshot, test));
 
-    /// <summary>The test look's notes for the console: a metric outside the cross-validated 95% interval.</summary>
-    public static IReadOnlyList<string> Disagreements(EvaluationResult r, TestSetFigures test) => Disagreements(r.Model, test);
+    /// <summary>Each test metric beside the estimate's range for one look at the test rows (see <see cref="TestLookRange"/>).</summary>
+    public static IReadOnlyList<TestLookComparison> Comparisons(IReadOnlyList<MetricSummary>? model, TestSetFigures test) =>
+        model is null ? [] : model.Select(m => Compare(m, test)).OfType<TestLookComparison>().ToList();
 
-    /// <summary>As <see cref="Disagreements(EvaluationResult, TestSetFigures)"/>, against a stored estimate.</summary>
+    /// <summary>The metrics whose test value lies outside the range expected for one look, as sentences.</summary>
     public static IReadOnlyList<string> Disagreements(IReadOnlyList<MetricSummary>? model, TestSetFigures test) =>
-        model is null ? [] : model.Where(m => test.Metrics.TryGetValue(m.Name, out var t) && !TestAgrees(m, t))
-            .Select(m => $"{m.Name}: test {Metric(test.Metrics[m.Name])} lies outside the cross-validated 95% interval [{Metric(m.CiLow)}, {Metric(m.CiHigh)}]").ToList();
+        Comparisons(model, test).Where(c => c.Disagrees).Select(c => c.Text).ToList();
+
+    /// <summary>
+    /// The console's lines for a test look: a note per disagreeing metric, and the primary metric beside its estimate
+    /// when it does not disagree (inside its range, or why there is no range).
+    /// </summary>
+    public static IReadOnlyList<string> ConsoleNotes(IReadOnlyList<MetricSummary>? model, string primaryMetric, TestSetFigures test)
+    {
+        var comparisons = Comparisons(model, test);
+        var lines = comparisons.Where(c => c.Disagrees).Select(c => $"Note: the test set disagrees with the estimate: {c.Text}.").ToList();
+        if (comparisons.FirstOrDefault(c => c.Metric == primaryMetric) is { Disagrees: false } primary)
+            lines.Add($"Test look beside the estimate: {primary.Text}.");
+        return lines;
+    }
+
+    private static TestLookComparison? Compare(MetricSummary? m, TestSetFigures test) =>
+        m is { Mean: double mean } && test.Metrics.TryGetValue(m.Name, out var t)
+            ? TestLookRange.Compare(m.Name, t, test.Rows, mean, m.StdDev, m.Count, m.ValidationRows, v => Metric(v))
+            : null;
 
     public static string Render(EvaluationResult r, TestSetFigures? test = null) => Render(Snapshot(r), test);
 
@@ -110,21 +128,23 @@ internal static class EvaluationHtml
         if (r.Comparison is { } c)
             Card(h, "verdict", c.VerdictText, c.Verdict == Verdict.BeatsBaseline ? "ok" : c.Verdict == Verdict.DoesNotBeatBaseline ? "bad" : "warn");
         if (test is not null && test.Metrics.TryGetValue(r.PrimaryMetric, out var t))
-            Card(h, $"test {r.PrimaryMetric} (one look, {test.Rows.ToString(Inv)} rows)", Metric(t), TestAgrees(model, t) ? "ok" : "warn");
+            Card(h, $"test {r.PrimaryMetric} (one look, {test.Rows.ToString(Inv)} rows)", Metric(t), Compare(model, test)?.Placement switch
+            {
+                TestLookPlacement.Outside => "warn",
+                TestLookPlacement.Inside => "ok",
+                _ => null, // no range: no claim either way
+            });
         if (r.DominantColumn is { } d) Card(h, "carries most of the importance: a leak?", d, "warn");
         h.Append("</div>");
         if (r.Comparison is { } comparison)
             h.Append($"<section><h2>Against the baseline</h2><p>The model {E(comparison.VerdictText)}: {E(comparison.Explanation)}</p></section>");
     }
 
-    private static bool TestAgrees(MetricSummary? estimate, double test) =>
-        estimate is not { CiLow: double low, CiHigh: double high } || (test >= low && test <= high);
-
     private static void Metrics(StringBuilder h, EvaluationSnapshot r, TestSetFigures? test)
     {
         h.Append("<section><h2>Metrics</h2>");
         var header = new List<string> { "metric", "model (mean ± std)", "95% interval", "baseline (mean ± std)", "model − baseline" };
-        if (test is not null) header.Add("test (one look)");
+        if (test is not null) header.AddRange(["test (one look)", $"range expected for one look at {test.Rows.ToString(Inv)} rows"]);
         var rows = r.Baseline.Select(b =>
         {
             var m = r.ModelMetric(b.Name);
@@ -136,18 +156,36 @@ internal static class EvaluationHtml
                 MeanStd(b),
                 m?.Mean is double mm && b.Mean is double bm ? (mm - bm >= 0 ? "+" : "") + Metric(mm - bm) : "n/a",
             };
-            if (test is not null) row.Add(test.Metrics.TryGetValue(b.Name, out var t) ? Metric(t) : "n/a");
+            if (test is not null)
+            {
+                row.Add(test.Metrics.TryGetValue(b.Name, out var t) ? Metric(t) : "n/a");
+                row.Add(RangeCell(m, test.Rows));
+            }
             return (IReadOnlyList<string>)row;
         });
         Table(h, header, rows);
         if (test is not null)
         {
-            var notes = Disagreements(r.Model, test);
-            h.Append(notes.Count == 0
-                ? $"<p class=\"meta\">The test set ({E(test.Path)}, {test.Rows.ToString(Inv)} rows) was looked at once; its figures lie inside the cross-validated intervals where there are intervals.</p>"
-                : $"<div class=\"note\">The test set disagrees with the cross-validated estimate by more than its interval — {E(string.Join("; ", notes))}. The test set may differ from the training data (check drift in the explore report), or the estimate was optimistic.</div>");
+            var comparisons = Comparisons(r.Model, test);
+            var disagreements = comparisons.Where(c => c.Disagrees).Select(c => c.Text).ToArray();
+            var primary = comparisons.FirstOrDefault(c => c.Metric == r.PrimaryMetric);
+            h.Append(disagreements.Length == 0
+                ? $"<p class=\"meta\">The test set ({E(test.Path)}, {test.Rows.ToString(Inv)} rows) was looked at once"
+                    + (comparisons.Any(c => c.Placement == TestLookPlacement.Inside)
+                        ? "; its figures lie inside the ranges expected for one look where a range can be computed (the mean ± t·std·√(1/splits + validation rows/test rows), not the interval of the mean)."
+                        : ".")
+                    + $"{(primary is null ? "" : $" {E(primary.Claim)}.")}</p>"
+                : $"<div class=\"note\">The test set disagrees with the cross-validated estimate by more than one look is expected to vary — {E(string.Join("; ", disagreements))}.</div>");
         }
         h.Append("</section>");
+    }
+
+    /// <summary>The range expected for one look, or "n/a" with a single split or an estimate stored without its rows.</summary>
+    private static string RangeCell(MetricSummary? m, long testRows)
+    {
+        if (m is not { Mean: double mean, StdDev: double sd, Count: >= 2, ValidationRows: double rows } || testRows <= 0) return "n/a";
+        var (low, high) = TestLookRange.Range(m.Name, mean, sd, m.Count, rows, testRows);
+        return $"[{Metric(low)}, {Metric(high)}]";
     }
 
     // ---- binary ----

@@ -51,7 +51,7 @@ internal static partial class Evaluator
         var importance = run.Importance;
 
         IReadOnlyList<MetricSummary> Summarise(Func<SplitResult, IReadOnlyDictionary<string, double?>?> pick) =>
-            metricNames.Select(name => MetricSummary.From(name, splits.Select(s => pick(s)![name]).ToArray())).ToArray();
+            metricNames.Select(name => MetricSummary.From(name, splits.Select(s => pick(s)![name]).ToArray(), splits.Select(s => s.ValidationRows).ToArray())).ToArray();
 
         var baselineSummary = Summarise(s => s.Baseline);
         IReadOnlyList<MetricSummary>? modelSummary = options.IncludeModel ? Summarise(s => s.Model) : null;

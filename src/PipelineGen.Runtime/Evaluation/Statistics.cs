@@ -3,22 +3,32 @@ using MathNet.Numerics.Distributions;
 namespace PipelineGen.Runtime.Evaluation;
 
 /// <summary>A metric over all splits: mean ± sample standard deviation and a 95% t-interval of the mean, clipped to the metric's range.</summary>
-/// <remarks><c>Count</c>: Splits on which the metric was defined. <c>UndefinedCount</c>: Splits on which it was not (e.g. no positive example): left out, never averaged as NaN. <c>StdDev</c>: Null with fewer than two values. <c>CiLow</c>: Null with fewer than two values.</remarks>
-internal sealed record MetricSummary(string Name, int Count, int UndefinedCount, double? Mean, double? StdDev, double? CiLow, double? CiHigh)
+/// <remarks><c>Count</c>: Splits on which the metric was defined. <c>UndefinedCount</c>: Splits on which it was not (e.g. no positive example): left out, never averaged as NaN. <c>StdDev</c>: Null with fewer than two values. <c>CiLow</c>: Null with fewer than two values.
+/// <c>ValidationRows</c>: Mean validation rows of the splits on which it was defined, so a test look at another number of
+/// rows can be compared with the spread (<see cref="TestLookRange"/>); null when not given, and in evaluations stored before it was recorded.</remarks>
+internal sealed record MetricSummary(string Name, int Count, int UndefinedCount, double? Mean, double? StdDev, double? CiLow, double? CiHigh, double? ValidationRows = null)
 {
     public bool IsDefined => Count > 0;
 
-    public static MetricSummary From(string name, IReadOnlyList<double?> perSplit)
+    /// <summary>The two-sided 95% quantile of Student's t: the interval of the mean and the range of one test look use the same.</summary>
+    public static double T975(int degreesOfFreedom) => StudentT.InvCDF(0, 1, degreesOfFreedom, 0.975);
+
+    /// <param name="name">The metric.</param>
+    /// <param name="perSplit">Its value per split; null where undefined.</param>
+    /// <param name="validationRows">Validation rows per split (same order), to record the mean over the defined splits.</param>
+    public static MetricSummary From(string name, IReadOnlyList<double?> perSplit, IReadOnlyList<long>? validationRows = null)
     {
-        var values = perSplit.Where(v => v.HasValue).Select(v => v!.Value).ToArray();
+        var defined = Enumerable.Range(0, perSplit.Count).Where(i => perSplit[i].HasValue).ToArray();
+        var values = defined.Select(i => perSplit[i]!.Value).ToArray();
         int undefined = perSplit.Count - values.Length;
         if (values.Length == 0) return new MetricSummary(name, 0, undefined, null, null, null, null);
+        double? rows = validationRows is null ? null : defined.Average(i => (double)validationRows[i]);
         double mean = values.Average();
-        if (values.Length == 1) return new MetricSummary(name, 1, undefined, mean, null, null, null);
+        if (values.Length == 1) return new MetricSummary(name, 1, undefined, mean, null, null, null, rows);
         double std = MathNet.Numerics.Statistics.Statistics.StandardDeviation(values);
-        double half = StudentT.InvCDF(0, 1, values.Length - 1, 0.975) * std / Math.Sqrt(values.Length);
+        double half = T975(values.Length - 1) * std / Math.Sqrt(values.Length);
         var (min, max) = MetricCatalog.Range(name);
-        return new MetricSummary(name, values.Length, undefined, mean, std, Math.Max(min, mean - half), Math.Min(max, mean + half));
+        return new MetricSummary(name, values.Length, undefined, mean, std, Math.Max(min, mean - half), Math.Min(max, mean + half), rows);
     }
 }
 

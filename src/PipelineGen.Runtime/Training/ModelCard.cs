@@ -9,7 +9,9 @@ using Microsoft.ML;
 namespace PipelineGen.Runtime.Training;
 
 /// <summary>A metric estimate from an evaluation protocol: mean, spread and 95% interval over splits (null with a single split).</summary>
-internal sealed record MetricEstimate(double Mean, double? Std = null, double? CiLow = null, double? CiHigh = null);
+/// <remarks><c>Splits</c>: splits the metric was measured on; with <c>ValidationRows</c> (mean validation rows per split) it
+/// gives the range a test look is expected in. Both null in cards written before they were recorded.</remarks>
+internal sealed record MetricEstimate(double Mean, double? Std = null, double? CiLow = null, double? CiHigh = null, int? Splits = null, double? ValidationRows = null);
 
 /// <summary>What the evaluate/baseline steps measured, handed to <c>train</c> so the card records it.</summary>
 internal sealed record EvaluationSummary
@@ -265,18 +267,15 @@ internal sealed record ModelCard
     }
 
     /// <summary>
-    /// The look's primary metric beside this card's cross-validated estimate, with a note when it falls outside the
-    /// estimate's 95% interval; null when the card holds no estimate with an interval for it.
+    /// The look's primary metric beside this card's cross-validated estimate: inside or outside the range expected for one
+    /// look at its rows (<see cref="Evaluation.TestLookRange"/>), or why there is none; null when the card holds no estimate for it.
     /// </summary>
     public string? BesideEstimate(TestLook look)
     {
         if (Metrics is null || !Metrics.TryGetValue(Metric, out var estimate) || !look.Metrics.TryGetValue(Metric, out var test)) return null;
-        var inv = CultureInfo.InvariantCulture;
-        if (estimate is not { CiLow: double low, CiHigh: double high })
-            return string.Create(inv, $"{Metric}: test {test:0.####} beside the estimate {estimate.Mean:0.####} (no interval: a single split).");
-        return test >= low && test <= high
-            ? string.Create(inv, $"{Metric}: test {test:0.####} lies inside the cross-validated 95% interval [{low:0.####}, {high:0.####}] (mean {estimate.Mean:0.####}).")
-            : string.Create(inv, $"**{Metric}: test {test:0.####} lies outside the cross-validated 95% interval [{low:0.####}, {high:0.####}]** (mean {estimate.Mean:0.####}): the test set may differ from the training data (check drift in the explore report), or the estimate was optimistic.");
+        var comparison = Evaluation.TestLookRange.Compare(Metric, test, look.Rows, estimate.Mean, estimate.Std, estimate.Splits, estimate.ValidationRows,
+            v => v.ToString("0.####", CultureInfo.InvariantCulture));
+        return comparison.Markdown + ".";
     }
 
     /// <summary>Versions of the packages that made the model (informational version without the commit suffix).</summary>

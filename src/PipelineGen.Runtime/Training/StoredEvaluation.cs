@@ -61,9 +61,13 @@ internal sealed record StoredEvaluation(int Format, DateTimeOffset CreatedUtc, E
 
 /// <summary>What <see cref="TestReport.AddLook"/> did.</summary>
 /// <param name="ReportPath">The report rewritten with the test column; null when it was not (see <paramref name="Reason"/>).</param>
-/// <param name="Disagreements">Metrics whose test value lies outside the estimate's 95% interval.</param>
+/// <param name="Disagreements">Metrics whose test value lies outside the range expected for one look at the test rows.</param>
 /// <param name="Reason">Why the look was not put beside an estimate: no evaluation, or one made for something else.</param>
-internal sealed record TestReportOutcome(string? ReportPath, IReadOnlyList<string> Disagreements, string? Reason);
+internal sealed record TestReportOutcome(string? ReportPath, IReadOnlyList<string> Disagreements, string? Reason)
+{
+    /// <summary>The console's lines: the disagreements, or the primary metric beside its estimate (<see cref="EvaluationHtml.ConsoleNotes"/>).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
 
 /// <summary>
 /// Puts a test look into the evaluation report beside the stored cross-validated estimate: the HTML is drawn again from
@@ -99,6 +103,9 @@ internal static class TestReport
         var figures = new TestSetFigures(look.Metrics, look.Rows, look.DataPath);
         var path = EvaluationHtml.DefaultPath(settings);
         EvaluationHtml.Write(stored.Report, path, figures);
-        return new(path, EvaluationHtml.Disagreements(stored.Report.Model, figures), null);
+        return new(path, EvaluationHtml.Disagreements(stored.Report.Model, figures), null)
+        {
+            Notes = EvaluationHtml.ConsoleNotes(stored.Report.Model, stored.Report.PrimaryMetric, figures),
+        };
     }
 }

@@ -12,7 +12,7 @@ public class RunStoreTests : IDisposable
     private static RunRecord Run(string id, string step, int minute, string seed, double auc, string outcome) => new(
         id, "Titanic", step, new DateTimeOffset(2026, 1, 2, 3, minute, 0, TimeSpan.Zero), TimeSpan.FromSeconds(1.5),
         new Dictionary<string, string> { ["seed"] = seed, ["protocol"] = "KFold" },
-        [new RunMetric("auc", "model", auc, 0.02, auc - 0.03, auc + 0.03), new RunMetric("auc", "baseline", 0.5, 0, 0.5, 0.5),
+        [new RunMetric("auc", "model", auc, 0.02, auc - 0.03, auc + 0.03, 5, 160.4), new RunMetric("auc", "baseline", 0.5, 0, 0.5, 0.5),
          new RunMetric("log_loss", "model", null, null, null, null)],
         outcome, "why");
 
@@ -36,7 +36,8 @@ public class RunStoreTests : IDisposable
         Assert.Equal(1.5, first.Duration.TotalSeconds, 6);
         Assert.Equal("42", first.Parameters["seed"]);
         Assert.Equal("beats-baseline", first.Outcome);
-        Assert.Equal(new RunMetric("auc", "model", 0.81, 0.02, 0.81 - 0.03, 0.81 + 0.03), first.Metrics[0]);
+        Assert.Equal(new RunMetric("auc", "model", 0.81, 0.02, 0.81 - 0.03, 0.81 + 0.03, 5, 160.4), first.Metrics[0]);
+        Assert.Null(first.Metrics.Single(m => m.Role == "baseline").Splits); // not given: stays unrecorded
         Assert.Null(first.Metrics.Single(m => m.Name == "log_loss").Mean);
         Assert.Null(reopened.Get("nope"));
         Assert.Throws<ArgumentException>(() => reopened.Get("20260102"));

@@ -83,15 +83,20 @@ public class EvaluationReportTests
     }
 
     [Fact]
-    public void Test_look_is_shown_beside_the_estimate_with_a_note_when_outside_its_interval()
+    public void Test_look_is_shown_beside_the_estimate_with_a_note_when_outside_the_range_for_one_look()
     {
         var r = BinaryResult.Value;
-        var ci = r.ModelMetric("auc")!;
-        var inside = EvaluationHtml.Render(r, new TestSetFigures(new Dictionary<string, double> { ["auc"] = ci.Mean!.Value }, 100, "test.csv"));
+        var auc = r.ModelMetric("auc")!;
+        Assert.Equal(r.Splits.Average(s => (double)s.ValidationRows), auc.ValidationRows!.Value, 9); // recorded for the comparison
+        var (low, high) = TestLookRange.Range("auc", auc.Mean!.Value, auc.StdDev!.Value, auc.Count, auc.ValidationRows.Value, 100);
+        var inside = EvaluationHtml.Render(r, new TestSetFigures(new Dictionary<string, double> { ["auc"] = auc.Mean!.Value }, 100, "test.csv"));
         Assert.Contains("test (one look)", inside);
+        Assert.Contains($">[{PipelineGen.Runtime.Reporting.HtmlReport.Metric(low)}, {PipelineGen.Runtime.Reporting.HtmlReport.Metric(high)}]</td>", inside); // the range column
         Assert.DoesNotContain("disagrees with the cross-validated estimate", inside);
-        var outside = EvaluationHtml.Render(r, new TestSetFigures(new Dictionary<string, double> { ["auc"] = ci.CiLow!.Value - 0.1 }, 100, "test.csv"));
+        Assert.Contains("lies inside the range expected for one look at 100 rows", inside);
+        var outside = EvaluationHtml.Render(r, new TestSetFigures(new Dictionary<string, double> { ["auc"] = low - 0.01 }, 100, "test.csv"));
         Assert.Contains("disagrees with the cross-validated estimate", outside);
+        Assert.Contains("lies outside the range expected for one look at 100 rows", outside);
     }
 
     [Fact]

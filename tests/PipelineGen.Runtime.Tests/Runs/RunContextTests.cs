@@ -121,9 +121,12 @@ public sealed class RunContextTests : IDisposable
             var old = store.Get("20260101-000000-aaaaaa")!;
             Assert.Null(old.Context);
             Assert.Equal(0.8, old.Metrics.Single().Mean);
+            Assert.Null(old.Metrics.Single().Splits); // recorded before split counts: the card cannot place a test look with it
             store.Record(new RunRecord("20260102-000000-bbbbbb", "Titanic", "evaluate", new DateTimeOffset(2026, 1, 2, 0, 0, 0, TimeSpan.Zero),
-                TimeSpan.FromSeconds(1), new Dictionary<string, string> { ["seed"] = "42" }, [], "ok")
+                TimeSpan.FromSeconds(1), new Dictionary<string, string> { ["seed"] = "42" }, [new RunMetric("auc", "model", 0.8, 0.01, 0.78, 0.82, 4, 178)], "ok")
             { Context = RunContext.Of(new TitanicTestPipeline(_project)) });
+            // The migrated run_metrics table holds the split count and validation rows of a new run.
+            Assert.Equal((4, 178.0), store.Get("20260102-000000-bbbbbb")!.Metrics.Single() is var m ? (m.Splits, m.ValidationRows) : default);
         }
 
         var compare = Cli(new TitanicTestPipeline(_project), "runs", "compare", "20260101", "20260102");

@@ -60,11 +60,17 @@ public sealed class TestLookInReportTests : IDisposable
         Assert.Contains(HtmlReport_Metric(look.Metrics["auc"]), html);
         Assert.Contains("ROC curve", html); // the charts the evaluation drew are still there
         var estimate = stored.Report.ModelMetric("auc")!;
-        bool inside = look.Metrics["auc"] >= estimate.CiLow && look.Metrics["auc"] <= estimate.CiHigh;
+        Assert.Equal(4, estimate.Count);
+        Assert.NotNull(estimate.ValidationRows); // stored, so a later test can compute the range for its look
+        var (low, high) = TestLookRange.Range("auc", estimate.Mean!.Value, estimate.StdDev!.Value, 4, estimate.ValidationRows!.Value, look.Rows);
+        bool inside = look.Metrics["auc"] >= low && look.Metrics["auc"] <= high;
         Assert.Equal(!inside, html.Contains("disagrees with the cross-validated estimate", StringComparison.Ordinal));
+        string where = $"auc: test {HtmlReport_Metric(look.Metrics["auc"])} lies {(inside ? "inside" : "outside")} the range expected for one look at {look.Rows} rows [{HtmlReport_Metric(low)}, {HtmlReport_Metric(high)}]";
+        Assert.Contains(inside ? $"Test look beside the estimate: {where}" : $"Note: the test set disagrees with the estimate: {where}", test.Output);
 
+        // train read the estimate from the run store: the card's estimate carries the splits and rows too.
         var card = File.ReadAllText(ModelCard.MarkdownPath(ModelStore.Resolve(ModelPath)));
-        Assert.Contains($"auc: test {look.Metrics["auc"].ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} lies {(inside ? "inside" : "outside")} the cross-validated 95% interval", card);
+        Assert.Contains($"auc: test {look.Metrics["auc"].ToString("0.####", System.Globalization.CultureInfo.InvariantCulture)} lies {(inside ? "inside" : "outside")} the range expected for one look at {look.Rows} rows", card);
     }
 
     [Fact]
@@ -96,58 +102,119 @@ public sealed class TestLookInReportTests : IDisposable
         Assert.DoesNotContain("test (one look)", File.ReadAllText(ReportPath));
     }
 
-    [Fact]
-    public void A_test_value_outside_the_interval_is_called_out_in_the_report()
+    /// <summary>A stored 4-fold estimate: auc 0.905 ± 0.004 (interval of the mean [0.90, 0.91]) over splits of <paramref name="validationRows"/> rows.</summary>
+    private static EvaluationSnapshot Snapshot(double? validationRows) => new()
     {
-        var pipeline = new KfoldTitanic(_project);
-        var settings = pipeline.Settings;
-        var context = new EvaluationContext("h", "d", "t", new Dictionary<string, string>(), "run-1");
-        var snapshot = new EvaluationSnapshot
-        {
-            PipelineName = "Titanic", Subtitle = "binary", ProtocolDescription = "4-fold", PrimaryMetric = "auc", SplitCount = 4,
-            Model = [new MetricSummary("auc", 4, 0, 0.905, 0.004, 0.90, 0.91)],
-            Baseline = [new MetricSummary("auc", 4, 0, 0.5, 0, 0.5, 0.5)],
-            BodyHtml = "<section><h2>Charts kept</h2></section>",
-        };
-        new StoredEvaluation(StoredEvaluation.CurrentFormat, DateTimeOffset.UtcNow, context, snapshot).Write(StoredEvaluation.DefaultPath(settings));
-        var look = new TestLook(DateTimeOffset.UtcNow, "t.csv", "abc", 100, "m", false, new Dictionary<string, double> { ["auc"] = 0.62 });
+        PipelineName = "Titanic", Subtitle = "binary", ProtocolDescription = "4-fold", PrimaryMetric = "auc", SplitCount = 4,
+        Model = [new MetricSummary("auc", 4, 0, 0.905, 0.004, 0.90, 0.91, validationRows)],
+        Baseline = [new MetricSummary("auc", 4, 0, 0.5, 0, 0.5, 0.5, validationRows)],
+        BodyHtml = "<section><h2>Charts kept</h2></section>",
+    };
 
-        var outcome = TestReport.AddLook(settings, context, null, look);
+    private static TestLook Look(double auc, long rows = 100) =>
+        new(DateTimeOffset.UtcNow, "t.csv", "abc", rows, "m", false, new Dictionary<string, double> { ["auc"] = auc });
+
+    private static ModelCard Card(MetricEstimate auc) => new()
+    {
+        Name = "Titanic", CreatedUtc = DateTimeOffset.UtcNow, Task = "binary", LabelColumn = "survived", Metric = "auc",
+        TrainData = new DataFingerprint("x.csv", "d", 10), ModelFile = "m.zip", ModelSha256 = "m", Packages = new Dictionary<string, string>(),
+        Protocol = "4-fold", Trainer = new TrainerDescription("t", null, new Dictionary<string, string>()),
+        Preparation = new PreparationSummary(null, new Dictionary<string, int>(), []),
+        Metrics = new Dictionary<string, MetricEstimate> { ["auc"] = auc },
+    };
+
+    [Fact]
+    public void A_test_value_outside_the_range_for_one_look_is_called_out_in_the_report_and_the_card()
+    {
+        var settings = new KfoldTitanic(_project).Settings;
+        var context = new EvaluationContext("h", "d", "t", new Dictionary<string, string>(), "run-1");
+        new StoredEvaluation(StoredEvaluation.CurrentFormat, DateTimeOffset.UtcNow, context, Snapshot(200)).Write(StoredEvaluation.DefaultPath(settings));
+        // t(0.975, 3) = 3.182446; 0.905 ± 3.182446 · 0.004 · √(1/4 + 200/100) = 0.905 ± 0.019094
+        var outcome = TestReport.AddLook(settings, context, null, Look(0.62));
 
         Assert.Null(outcome.Reason);
-        Assert.Contains("auc: test 0.6200 lies outside the cross-validated 95% interval [0.9000, 0.9100]", Assert.Single(outcome.Disagreements));
+        Assert.Equal("auc: test 0.6200 lies outside the range expected for one look at 100 rows [0.8859, 0.9241] (cross-validated mean 0.9050, std 0.0040 over 4 splits of 200 rows): "
+            + TestLookComparison.WorseAdvice, Assert.Single(outcome.Disagreements));
+        Assert.Equal("Note: the test set disagrees with the estimate: " + outcome.Disagreements[0] + ".", Assert.Single(outcome.Notes));
         var html = File.ReadAllText(outcome.ReportPath!);
         Assert.Contains("The test set disagrees with the cross-validated estimate", html);
         Assert.Contains("Charts kept", html);
+        // Outside the old interval of the mean [0.90, 0.91], inside the range for one look: no disagreement.
+        var near = TestReport.AddLook(settings, context, null, Look(0.92));
+        Assert.Empty(near.Disagreements);
+        Assert.Equal("Test look beside the estimate: auc: test 0.9200 lies inside the range expected for one look at 100 rows [0.8859, 0.9241] (cross-validated mean 0.9050, std 0.0040 over 4 splits of 200 rows).",
+            Assert.Single(near.Notes));
+        Assert.DoesNotContain("disagrees", File.ReadAllText(near.ReportPath!));
 
         // Another spec hash: the stored estimate is not shown.
-        var other = TestReport.AddLook(settings, context with { SpecHash = "other" }, null, look);
+        var other = TestReport.AddLook(settings, context with { SpecHash = "other" }, null, Look(0.62));
         Assert.Null(other.ReportPath);
         Assert.Contains("spec hash h → other", other.Reason);
 
-        var card = new ModelCard
-        {
-            Name = "Titanic", CreatedUtc = DateTimeOffset.UtcNow, Task = "binary", LabelColumn = "survived", Metric = "auc",
-            TrainData = new DataFingerprint("x.csv", "d", 10), ModelFile = "m.zip", ModelSha256 = "m", Packages = new Dictionary<string, string>(),
-            Protocol = "4-fold", Trainer = new TrainerDescription("t", null, new Dictionary<string, string>()),
-            Preparation = new PreparationSummary(null, new Dictionary<string, int>(), []),
-            Metrics = new Dictionary<string, MetricEstimate> { ["auc"] = new(0.905, 0.004, 0.90, 0.91) },
-        };
-        Assert.Contains("**auc: test 0.62 lies outside the cross-validated 95% interval [0.9, 0.91]**", card.BesideEstimate(look));
-        Assert.Contains("lies inside", card.BesideEstimate(look with { Metrics = new Dictionary<string, double> { ["auc"] = 0.905 } }));
+        var card = Card(new MetricEstimate(0.905, 0.004, 0.90, 0.91, 4, 200));
+        Assert.Equal("**auc: test 0.62 lies outside the range expected for one look at 100 rows [0.8859, 0.9241]** (cross-validated mean 0.905, std 0.004 over 4 splits of 200 rows): "
+            + TestLookComparison.WorseAdvice + ".", card.BesideEstimate(Look(0.62)));
+        Assert.StartsWith("auc: test 0.92 lies inside the range expected for one look at 100 rows", card.BesideEstimate(Look(0.92)));
 
         // The tested model is the evaluated configuration: the look goes beside the estimate — also when the pipeline's
         // own context names another trainer (an ensemble pinned: the pipeline describes its single winner, while the
         // stored evaluation and the model are both the blend).
-        Assert.NotNull(TestReport.AddLook(settings, context, card with { SpecHash = "h" }, look).ReportPath);
-        Assert.NotNull(TestReport.AddLook(settings, context with { Trainer = "fast_forest" }, card with { SpecHash = "h" }, look).ReportPath);
-        Assert.Null(TestReport.AddLook(settings, context with { Trainer = "fast_forest" }, null, look).ReportPath);
+        Assert.NotNull(TestReport.AddLook(settings, context, card with { SpecHash = "h" }, Look(0.62)).ReportPath);
+        Assert.NotNull(TestReport.AddLook(settings, context with { Trainer = "fast_forest" }, card with { SpecHash = "h" }, Look(0.62)).ReportPath);
+        Assert.Null(TestReport.AddLook(settings, context with { Trainer = "fast_forest" }, null, Look(0.62)).ReportPath);
         // A tuned model or an ensemble is another model than the one evaluate measured (the pipeline's own settings, which
         // the lock only changes at the next build): its test look is not set beside that estimate.
         var blend = card with { SpecHash = "h", Trainer = new TrainerDescription("ensemble of 2 models: lightgbm, sdca", "weighted blend", new Dictionary<string, string> { ["member01.weight"] = "0.5" }) };
-        var tuned = TestReport.AddLook(settings, context, blend, look);
+        var tuned = TestReport.AddLook(settings, context, blend, Look(0.62));
         Assert.Null(tuned.ReportPath);
         Assert.Contains("trainer t → ensemble of 2 models: lightgbm, sdca (weighted blend) (the tested model)", tuned.Reason);
+    }
+
+    [Fact]
+    public void An_estimate_stored_before_the_rows_were_recorded_makes_no_claim_and_says_why()
+    {
+        var settings = new KfoldTitanic(_project).Settings;
+        var context = new EvaluationContext("h", "d", "t", new Dictionary<string, string>(), "run-1");
+        var path = StoredEvaluation.DefaultPath(settings);
+        new StoredEvaluation(StoredEvaluation.CurrentFormat, DateTimeOffset.UtcNow, context, Snapshot(null)).Write(path);
+        Assert.DoesNotContain("validationRows", File.ReadAllText(path)); // as an earlier version wrote it
+
+        var outcome = TestReport.AddLook(settings, context, null, Look(0.62));
+
+        Assert.Empty(outcome.Disagreements); // far from the mean, yet no claim without the range
+        var note = Assert.Single(outcome.Notes);
+        Assert.Contains("auc: test 0.6200 beside the cross-validated mean 0.9050", note);
+        Assert.Contains("cannot be computed from this estimate", note);
+        Assert.Contains("evaluate again to compare", note);
+        var html = File.ReadAllText(outcome.ReportPath!);
+        Assert.DoesNotContain("disagrees", html);
+        Assert.Contains("<div class=\"card \"><div class=\"v\">0.6200</div>", html); // neither ok nor warn
+        Assert.DoesNotContain("its figures lie inside", html);
+        Assert.Contains("evaluate again to compare", html);
+
+        // A card written before: its JSON has no split count or rows; read back, it makes no claim either.
+        var modelPath = Path.Combine(_project, "old.zip");
+        Card(new MetricEstimate(0.905, 0.004, 0.90, 0.91)).Write(modelPath);
+        var json = File.ReadAllText(ModelCard.JsonPath(modelPath));
+        Assert.DoesNotContain("\"splits\"", json);
+        var beside = ModelCard.TryRead(modelPath)!.BesideEstimate(Look(0.62));
+        Assert.DoesNotContain("lies", beside);
+        Assert.Contains("cannot be computed from this estimate", beside);
+        Assert.Contains("evaluate again to compare", beside);
+    }
+
+    [Fact]
+    public void A_holdout_estimate_has_no_range_and_no_inside_or_outside_claim()
+    {
+        var holdout = MetricSummary.From("auc", [0.9], [250]);
+        Assert.Equal(250, holdout.ValidationRows);
+        var figures = new TestSetFigures(new Dictionary<string, double> { ["auc"] = 0.62 }, 100, "t.csv");
+
+        Assert.Empty(EvaluationHtml.Disagreements([holdout], figures));
+        Assert.Equal("Test look beside the estimate: auc: test 0.6200 beside the cross-validated mean 0.9000 (no range for one look: a single split has no spread to scale).",
+            Assert.Single(EvaluationHtml.ConsoleNotes([holdout], "auc", figures)));
+        var card = Card(new MetricEstimate(0.9, Splits: 1, ValidationRows: 250));
+        Assert.Equal("auc: test 0.62 beside the cross-validated mean 0.9 (no range for one look: a single split has no spread to scale).", card.BesideEstimate(Look(0.62)));
     }
 
     [Fact]

@@ -109,6 +109,12 @@ public sealed class TrainingCommandsTests : IDisposable
         Assert.Contains(card.Metric, card.Metrics!.Keys);
         Assert.NotNull(card.Baseline);
         Assert.Single(card.TestLooks);
+        // The test step places the look in the range expected for one look, from the splits and rows the card records.
+        var estimate = card.Metrics[card.Metric];
+        Assert.True(estimate.Splits >= 2, $"splits {estimate.Splits}");
+        Assert.True(estimate.ValidationRows > 0, $"validation rows {estimate.ValidationRows}");
+        Assert.Matches(@"(Test look beside the estimate|Note: the test set disagrees with the estimate): \w+: test [\d.]+ lies (inside|outside) the range expected for one look at \d+ rows \[", run.Output);
+        Assert.Contains("the range expected for one look at", File.ReadAllText(ModelCard.MarkdownPath(ModelStore.Resolve(ModelPath))));
 
         // A second run retrains, then the test lock stops it.
         var second = Cli(kfold: true, "run", "--ignore-explore-findings");
