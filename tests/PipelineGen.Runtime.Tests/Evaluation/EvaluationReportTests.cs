@@ -80,6 +80,20 @@ public class EvaluationReportTests
         foreach (var chart in new[] { "Predicted against actual", "Residuals against the prediction", "Error distribution (actual − predicted)", "rmse per split" })
             Assert.Matches(new Regex("<title id=\"c\\d+\">" + Regex.Escape(chart)), html);
         Assert.Contains("baseline (mean)", html);
+        Assert.Contains("residual mean", html);
+    }
+
+    [Fact]
+    public void The_report_calls_a_model_biased_only_when_the_residual_mean_is_more_than_two_standard_errors_from_0()
+    {
+        // Residuals ±1 around a mean: standard error = sd / sqrt(n); sd ≈ 1 for 100 rows of ±1, so se ≈ 0.1.
+        double[] Around(double mean) => Enumerable.Range(0, 100).Select(i => mean + (i % 2 == 0 ? 1.0 : -1.0)).ToArray();
+        var unbiased = EvaluationHtml.BiasNote(Around(0.05));
+        Assert.Contains("residual mean 0.0500 (standard error 0.1005)", unbiased);
+        Assert.Contains("no sign of bias", unbiased);
+        Assert.DoesNotContain("is biased", unbiased);
+        Assert.Contains("the model is biased: it predicts too low on average", EvaluationHtml.BiasNote(Around(0.5))); // actual − predicted > 0
+        Assert.Contains("the model is biased: it predicts too high on average", EvaluationHtml.BiasNote(Around(-0.5)));
     }
 
     [Fact]
