@@ -154,7 +154,7 @@ public static class SpecDiagnostics
 
     // PG0330-PG0349: the evaluation report and the decision threshold.
     public static readonly DiagnosticDescriptorInfo ThresholdNotBinary = new("PG0330", "Threshold only applies to binary tasks", Severity.Warning,
-        "'task.threshold' only applies to binary tasks; a {0} model predicts the most probable class, so it is ignored. Remove 'threshold'.", ModelCategory);
+        "'task.threshold' only applies to binary tasks (a cut-off on the positive class's probability); a {0} model has no positive class, so it is ignored. Remove 'threshold'.", ModelCategory);
 
     // PG0210-PG0229: tuning and the lock file that pins its winner.
     public static readonly DiagnosticDescriptorInfo SearchSpaceOnePoint = new("PG0210", "Search space has nothing to choose", Severity.Error,

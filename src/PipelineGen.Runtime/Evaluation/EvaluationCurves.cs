@@ -98,8 +98,7 @@ internal static class EvaluationCurves
         }
         double? precision = tp + fp == 0 ? null : tp / (double)(tp + fp);
         double recall = tp + fn == 0 ? 0 : tp / (double)(tp + fn);
-        double? f1 = precision is double p && p + recall > 0 ? 2 * p * recall / (p + recall) : null;
-        return new ThresholdPoint(threshold, precision, recall, f1, tp, fp, fn, tn);
+        return new ThresholdPoint(threshold, precision, recall, F1(tp, fp, fn), tp, fp, fn, tn);
     }
 
     /// <summary>Reliability diagram: <paramref name="bins"/> equal-width bins of P(positive); empty bins are left out.</summary>
@@ -152,10 +151,16 @@ internal static class EvaluationCurves
             long predicted = Enumerable.Range(0, n).Sum(k => confusion[k, c]);
             double? precision = predicted == 0 ? null : tp / (double)predicted;
             double? recall = actual == 0 ? null : tp / (double)actual;
-            double? f1 = precision is double p && recall is double r && p + r > 0 ? 2 * p * r / (p + r) : null;
-            return new ClassMetrics(names[c], actual, precision, recall, f1);
+            return new ClassMetrics(names[c], actual, precision, recall, F1(tp, predicted - tp, actual - tp));
         }).ToArray();
     }
+
+    /// <summary>
+    /// F1 = 2TP / (2TP + FP + FN), the harmonic mean of precision and recall written in counts: 0 when a class that occurs
+    /// or is predicted is never hit (precision and recall both 0, or nothing predicted), as ML.NET's f1 scores it; null only
+    /// when the class neither occurs nor is predicted.
+    /// </summary>
+    internal static double? F1(long tp, long fp, long fn) => 2 * tp + fp + fn == 0 ? null : 2.0 * tp / (2 * tp + fp + fn);
 
     /// <summary>Area under the ROC curve from ranks (Mann–Whitney U; ties count half). Null without both classes.</summary>
     public static double? Auc(IReadOnlyList<float> labels, IReadOnlyList<float> scores)

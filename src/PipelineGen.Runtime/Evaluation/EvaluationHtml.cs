@@ -312,8 +312,25 @@ internal static class EvaluationHtml
         h.Append(Figure(SvgCharts.Bars("Error distribution (actual − predicted)", categories, series,
             ChartAxis.Fit("rows", series.SelectMany(s => s.Values).Append(0), 0), "residual, bin centre")));
         h.Append("</div>");
-        h.Append($"<p class=\"meta\">Mean absolute error of the out-of-fold rows: model {E(Metric(residuals.Average(Math.Abs)))}, baseline {E(Metric(baselineResiduals.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(double.NaN).Average()))}; residual mean {E(Metric(residuals.Average()))} (far from 0: the model is biased).</p>");
+        h.Append($"<p class=\"meta\">Mean absolute error of the out-of-fold rows: model {E(Metric(residuals.Average(Math.Abs)))}, baseline {E(Metric(baselineResiduals.Where(double.IsFinite).Select(Math.Abs).DefaultIfEmpty(double.NaN).Average()))}; {E(BiasNote(residuals))}</p>");
         h.Append("</section>");
+    }
+
+    /// <summary>
+    /// The residual mean and whether it says the model is biased: only when it lies more than two standard errors from 0
+    /// (a rough check: out-of-fold rows come from different fits). Said of every report, "far from 0" would be a claim
+    /// the numbers did not make.
+    /// </summary>
+    internal static string BiasNote(IReadOnlyList<double> residuals)
+    {
+        var finite = residuals.Where(double.IsFinite).ToArray();
+        if (finite.Length < 2) return $"residual mean {Metric(finite.DefaultIfEmpty(double.NaN).Average())}.";
+        double mean = finite.Average();
+        double se = Math.Sqrt(finite.Sum(v => (v - mean) * (v - mean)) / (finite.Length - 1) / finite.Length);
+        string figures = $"residual mean {Metric(mean)} (standard error {Metric(se)})";
+        return Math.Abs(mean) > 2 * se
+            ? $"{figures}: more than two standard errors from 0, the model is biased: it predicts too {(mean > 0 ? "low" : "high")} on average."
+            : $"{figures}: within two standard errors of 0, no sign of bias.";
     }
 
     // ---- shared sections ----

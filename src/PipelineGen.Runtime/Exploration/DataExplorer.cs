@@ -61,7 +61,7 @@ internal static class DataExplorer
         var notes = new List<string>();
         AddInputWarnings(warnings, train, dataPath, compareErrors, [scan, compareScan], badRowPolicy);
         var label = train.Columns[labelIndex];
-        var balance = AddLabelWarnings(warnings, train, label, classification);
+        var balance = AddLabelWarnings(warnings, train, label, settings.Task);
         var idLike = AddColumnWarnings(warnings, train);
         var missingness = warnings.Any(w => w.Kind == WarningKind.SingleClass)
             ? null
@@ -131,11 +131,16 @@ internal static class DataExplorer
         }
     }
 
+    /// <summary>The metrics worth preferring: pr_auc and f1 are binary metrics, a multiclass spec cannot name them (PG0205).</summary>
+    private static string ImbalanceAdvice(MlTaskKind task) => task == MlTaskKind.MulticlassClassification
+        ? "Prefer macro_accuracy (every class counts the same) over micro_accuracy, and stratified splits."
+        : "Prefer pr_auc/f1 over accuracy and stratified splits.";
+
     /// <summary>Class balance (classification), and a label with fewer than two classes or no values.</summary>
-    private static ClassBalance? AddLabelWarnings(List<ExplorationWarning> warnings, ProfiledData train, ColumnAccumulator label, bool classification)
+    private static ClassBalance? AddLabelWarnings(List<ExplorationWarning> warnings, ProfiledData train, ColumnAccumulator label, MlTaskKind task)
     {
         ClassBalance? balance = null;
-        if (classification && label.Categories is not null)
+        if (task != MlTaskKind.Regression && label.Categories is not null)
         {
             balance = Balance(label);
             if (balance.Classes.Count < 2)
@@ -143,7 +148,7 @@ internal static class DataExplorer
                     $"label '{label.Slot.Name}' has {(balance.Classes.Count == 0 ? "no values" : "a single class (" + balance.Classes[0].Value + ")")}: nothing to learn. Check the label column and the data file."));
             else if (balance.Imbalanced)
                 warnings.Add(new(WarningKind.Imbalance, WarningSeverity.Warning, label.Slot.Name,
-                    $"label '{label.Slot.Name}' is imbalanced: minority class '{balance.Classes[^1].Value}' is {Fmt.Percent(balance.MinorityShare)} of rows (majority:minority {Fmt.Fixed(balance.MajorityToMinorityRatio, 1)}:1). Prefer pr_auc/f1 over accuracy and stratified splits."));
+                    $"label '{label.Slot.Name}' is imbalanced: minority class '{balance.Classes[^1].Value}' is {Fmt.Percent(balance.MinorityShare)} of rows (majority:minority {Fmt.Fixed(balance.MajorityToMinorityRatio, 1)}:1). {ImbalanceAdvice(task)}"));
         }
         if (label.Present == 0 && train.Rows > 0 && !warnings.Any(w => w.Kind == WarningKind.SingleClass))
             warnings.Add(new(WarningKind.SingleClass, WarningSeverity.Serious, label.Slot.Name, $"label '{label.Slot.Name}' has no values."));

@@ -35,17 +35,25 @@ public static class ClassNames
     private static string[] Read(ITransformer model, DataViewSchema inputSchema)
     {
         var output = model.GetOutputSchema(inputSchema);
-        var score = output.GetColumnOrNull("Score");
-        if (score is { Type: VectorDataViewType { Size: > 0 } scores } && !score.Value.HasSlotNames()
-            && FromPredictedLabel(output, scores.Size) is { } keyNames)
-            return keyNames;
-        if (score is not { Type: VectorDataViewType { Size: > 0 } vector } column || !column.HasSlotNames())
+        if (output.GetColumnOrNull("Score") is not { Type: VectorDataViewType { Size: > 0 } vector } column)
             throw new InvalidOperationException("The model's Score column has no class names: it is not a multiclass model of this pipeline.");
+        if (!column.HasSlotNames())
+            return FromPredictedLabel(output, vector.Size)
+                ?? throw new InvalidOperationException("The model's Score column has no class names: it is not a multiclass model of this pipeline.");
         var names = default(VBuffer<ReadOnlyMemory<char>>);
         column.GetSlotNames(ref names);
         var dense = names.DenseValues().Select(n => n.ToString()).ToArray();
         return dense.Length == vector.Size ? dense : throw new InvalidOperationException($"The model's Score column has {vector.Size} slots but {dense.Length} class names.");
     }
+
+    /// <summary>
+    /// The class names of a scored view's <c>Score</c> vector when it has none of its own (see <see cref="FromPredictedLabel"/>);
+    /// null when it has slot names or is not a multiclass score. predict's CSV and JSON name the score cells with them.
+    /// </summary>
+    internal static string[]? OfUnnamedScore(DataViewSchema scored) =>
+        scored.GetColumnOrNull("Score") is { Type: VectorDataViewType { Size: > 0 } vector } column && !column.HasSlotNames()
+            ? FromPredictedLabel(scored, vector.Size)
+            : null;
 
     /// <summary>
     /// A Score vector without slot names (PipelineGen's dense network scores through ONNX, which carries none; ML.NET's

@@ -34,7 +34,10 @@ internal sealed class CellReader
         {
             if (!vector.IsKnownSize)
                 throw new NotSupportedException($"Column '{column.Name}' is a variable-length vector and cannot be written as cells.");
-            var labels = ReadSlotLabels(column, vector.Size);
+            // A multiclass Score of a label that is not text has no slot names in ML.NET: the predicted label's key values
+            // name its slots (the same names the typed API pairs with the scores), not the slot indexes.
+            var labels = ReadSlotLabels(column, vector.Size) ?? (column.Name == "Score" ? Prediction.ClassNames.OfUnnamedScore(cursor.Schema) : null)
+                ?? Enumerable.Range(0, vector.Size).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
             var headers = labels.Select(l => $"{column.Name}.{l}").ToArray();
             Func<object?[]> read = vector.ItemType switch
             {
@@ -52,7 +55,7 @@ internal sealed class CellReader
     /// <summary>The name a prediction column has in predict's CSV and JSON output: the generated property's name.</summary>
     public static string PublicName(string columnName) => columnName == "PredictedLabelValue" ? "PredictedLabel" : columnName;
 
-    private static string[] ReadSlotLabels(DataViewSchema.Column column, int size)
+    private static string[]? ReadSlotLabels(DataViewSchema.Column column, int size)
     {
         if (column.Annotations.Schema.GetColumnOrNull("SlotNames") is { Type: VectorDataViewType { Size: var n } } && n == size)
         {
@@ -62,7 +65,7 @@ internal sealed class CellReader
             if (dense.All(s => s.Length > 0) && dense.Distinct().Count() == dense.Length)
                 return dense;
         }
-        return Enumerable.Range(0, size).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        return null;
     }
 
     private static Func<object?[]> VectorReader<T>(DataViewRowCursor cursor, DataViewSchema.Column column)

@@ -21,7 +21,9 @@ internal static class DecisionThreshold
     {
         if (threshold is not double t) return;
         if (task != MlTaskKind.BinaryClassification)
-            throw new ArgumentException("--threshold only applies to binary classification; this model predicts the most probable class.");
+            throw new ArgumentException("--threshold only applies to binary classification; " + (task == MlTaskKind.MulticlassClassification
+                ? "this multiclass model predicts the most probable class." : "this regression model predicts a number, with no class to threshold.")
+                + " Leave --threshold out.");
         if (!(t > 0 && t < 1))
             throw new ArgumentException($"--threshold {t.ToString(CultureInfo.InvariantCulture)} is not a probability strictly between 0 and 1; give e.g. --threshold 0.3.");
     }

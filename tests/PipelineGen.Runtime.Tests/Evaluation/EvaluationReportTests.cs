@@ -80,6 +80,34 @@ public class EvaluationReportTests
         foreach (var chart in new[] { "Predicted against actual", "Residuals against the prediction", "Error distribution (actual − predicted)", "rmse per split" })
             Assert.Matches(new Regex("<title id=\"c\\d+\">" + Regex.Escape(chart)), html);
         Assert.Contains("baseline (mean)", html);
+        Assert.Contains("residual mean", html);
+    }
+
+    [Fact]
+    public void Per_class_F1_is_0_not_undefined_for_a_class_that_is_never_hit()
+    {
+        // Wine qualities out of fold: '8' occurs 12 times and is predicted twice, never right; '3' occurs 5 times and is
+        // never predicted. Precision and recall are 0 (or precision has no rows) but F1 = 2TP / (2TP + FP + FN) = 0.
+        long[,] confusion = { { 290, 1, 0 }, { 12, 0, 0 }, { 5, 1, 0 } };
+        var perClass = EvaluationCurves.PerClass(confusion, ["6", "8", "3"]);
+        Assert.Equal(2 * 290 / (2.0 * 290 + 17 + 1), perClass[0].F1!.Value, 12);
+        Assert.Equal((0.0, 0.0, 0.0), (perClass[1].Precision!.Value, perClass[1].Recall!.Value, perClass[1].F1!.Value));
+        Assert.Null(perClass[2].Precision); // never predicted
+        Assert.Equal(0.0, perClass[2].F1);
+        Assert.Null(EvaluationCurves.F1(0, 0, 0)); // a class with no rows and no predictions
+    }
+
+    [Fact]
+    public void The_report_calls_a_model_biased_only_when_the_residual_mean_is_more_than_two_standard_errors_from_0()
+    {
+        // Residuals ±1 around a mean: standard error = sd / sqrt(n); sd ≈ 1 for 100 rows of ±1, so se ≈ 0.1.
+        double[] Around(double mean) => Enumerable.Range(0, 100).Select(i => mean + (i % 2 == 0 ? 1.0 : -1.0)).ToArray();
+        var unbiased = EvaluationHtml.BiasNote(Around(0.05));
+        Assert.Contains("residual mean 0.0500 (standard error 0.1005)", unbiased);
+        Assert.Contains("no sign of bias", unbiased);
+        Assert.DoesNotContain("is biased", unbiased);
+        Assert.Contains("the model is biased: it predicts too low on average", EvaluationHtml.BiasNote(Around(0.5))); // actual − predicted > 0
+        Assert.Contains("the model is biased: it predicts too high on average", EvaluationHtml.BiasNote(Around(-0.5)));
     }
 
     [Fact]

@@ -90,6 +90,22 @@ public class DataExplorerTests
         Assert.Equal(9.0 / 100, report.ClassBalance.MinorityShare, 6);
         var warning = Assert.Single(report.Warnings, w => w.Kind == WarningKind.Imbalance);
         Assert.Contains("'yes'", warning.Message);
+        Assert.Contains("Prefer pr_auc/f1", warning.Message);
+    }
+
+    [Fact]
+    public void A_multiclass_imbalance_warning_recommends_metrics_a_multiclass_spec_can_name()
+    {
+        // Wine-quality-like shares: the minority '3' is 1 % of rows. pr_auc and f1 are binary-only (PG0205 for multiclass).
+        var random = new Random(5);
+        var path = Synthetic.Write("imbalanced_classes.csv", "x,quality", Enumerable.Range(0, 100).Select(i =>
+            $"{random.NextDouble().ToString(CultureInfo.InvariantCulture)},{(i == 0 ? "3" : i % 2 == 0 ? "5" : "6")}"));
+        var report = Explore(CsvTestPipeline.For(path, MlTaskKind.MulticlassClassification, "quality", CsvTestPipeline.Numeric("x")),
+            ExplorationFixtures.Options() with { SkipLeakage = true });
+        var warning = Assert.Single(report.Warnings, w => w.Kind == WarningKind.Imbalance);
+        Assert.Contains("minority class '3'", warning.Message);
+        Assert.Contains("Prefer macro_accuracy", warning.Message);
+        Assert.DoesNotContain("pr_auc", warning.Message);
     }
 
     [Fact]

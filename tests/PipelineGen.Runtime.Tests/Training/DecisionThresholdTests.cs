@@ -71,4 +71,15 @@ public sealed class DecisionThresholdTests : IDisposable
         Assert.Equal(2, PredictStep.RunCsv(plain, Path.Combine(_project, "titanic_test.csv"), Path.Combine(_project, "p.csv"), null, TextWriter.Null, error, threshold));
         Assert.Contains("not a probability strictly between 0 and 1", error.ToString());
     }
+
+    [Theory]
+    [InlineData(MlTaskKind.MulticlassClassification, "this multiclass model predicts the most probable class")]
+    [InlineData(MlTaskKind.Regression, "this regression model predicts a number")]
+    public void A_threshold_for_a_task_that_is_not_binary_is_refused_with_what_that_model_predicts(MlTaskKind task, string says)
+    {
+        var error = Assert.Throws<ArgumentException>(() => DecisionThreshold.Check(0.5, task));
+        Assert.Contains("only applies to binary classification", error.Message);
+        Assert.Contains(says, error.Message);
+        if (task == MlTaskKind.Regression) Assert.DoesNotContain("class.", error.Message); // no "most probable class" for a number
+    }
 }

@@ -13,7 +13,7 @@ public sealed class TrainTestPredictTests : IDisposable
 
     private string ModelPath => Path.Combine(_project, ".pipelinegen", "models", "Titanic.zip");
 
-    private int Train(TitanicTestPipeline pipeline) =>
+    private static int Train(IPipelineDefinition pipeline) =>
         TrainStep.Run(pipeline, new TrainOptions { SpecHash = TitanicTestPipeline.SpecHash }, TextWriter.Null, TextWriter.Null);
 
     [Fact]
@@ -139,5 +139,46 @@ public sealed class TrainTestPredictTests : IDisposable
         var bad = new StringWriter();
         Assert.Equal(2, PredictStep.RunJson(pipeline, """{"cabin": "C85"}""", null, TextWriter.Null, bad));
         Assert.Contains("'cabin'", bad.ToString());
+    }
+
+    [Fact]
+    public void PredictNamesTheScoresOfANumericMulticlassLabelByClassNotBySlotIndex()
+    {
+        // Wine quality (3-8) as classes without 'type: categorical': ML.NET's Score has no slot names for a numeric label.
+        // The first rows' qualities are 5, 5, 5, 6, 5, 5, 5, 7, 7, 5, ... so slot 0 is 5 and slot 1 is 6: indexes would mislead.
+        var wine = Evaluation.RegressionPipeline.Wine().Settings;
+        var pipeline = new Evaluation.MulticlassPipeline(wine with
+        {
+            Name = "WineClasses", Task = MlTaskKind.MulticlassClassification, TrainerName = "sdca_maximum_entropy", ProjectDirectory = _project,
+        });
+        Assert.Equal(0, Train(pipeline));
+        var output = Path.Combine(_project, "wine_predictions.csv");
+
+        Assert.Equal(0, PredictStep.RunCsv(pipeline, wine.TrainDataPath, output, null, TextWriter.Null, TextWriter.Null));
+
+        var lines = File.ReadAllLines(output);
+        var header = lines[0].Split(',');
+        var scoreColumns = header.Select((h, i) => (h, i)).Where(c => c.h.StartsWith("Score.", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(["5", "6", "7", "4", "8", "3"], scoreColumns.Select(c => c.h["Score.".Length..]).ToArray());
+        int predicted = Array.IndexOf(header, "PredictedLabel");
+        int quality = Array.IndexOf(header, "quality");
+        int agree = 0, right = 0;
+        foreach (var line in lines.Skip(1))
+        {
+            var cells = line.Split(',');
+            var best = scoreColumns.MaxBy(c => float.Parse(cells[c.i], System.Globalization.CultureInfo.InvariantCulture));
+            if (best.h == "Score." + cells[predicted]) agree++;
+            if (cells[predicted] == cells[quality]) right++;
+        }
+        // Each row's highest score is in the column of the class it predicts, and the model is better than the majority (46 %).
+        Assert.Equal(lines.Length - 1, agree);
+        Assert.InRange(right / (double)(lines.Length - 1), 0.5, 1.0);
+
+        var json = new StringWriter();
+        Assert.Equal(0, PredictStep.RunJson(pipeline, """{"fixed_acidity": 7.4, "volatile_acidity": 0.7, "citric_acid": 0, "residual_sugar": 1.9, "chlorides": 0.076, "free_sulfur_dioxide": 11, "total_sulfur_dioxide": 34, "density": 0.9978, "pH": 3.51, "sulphates": 0.56, "alcohol": 9.4}""", null, json, TextWriter.Null));
+        using var answer = JsonDocument.Parse(json.ToString());
+        var scores = answer.RootElement.GetProperty("Score").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        Assert.Equal(scoreColumns.Select(c => c.h["Score.".Length..]), scores.Keys);
+        Assert.Equal(answer.RootElement.GetProperty("PredictedLabel").GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture), scores.MaxBy(p => p.Value).Key);
     }
 }

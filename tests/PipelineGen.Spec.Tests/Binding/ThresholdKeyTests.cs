@@ -41,6 +41,21 @@ public class ThresholdKeyTests
         var d = Single(result.Diagnostics, "PG0330");
         Assert.Equal(Severity.Warning, d.Severity);
         AssertAt(d, yaml, "0.3");
+        Assert.Contains("a multiclass model has no positive class", d.Message);
+        Assert.Null(result.Pipeline!.DecisionThreshold);
+    }
+
+    [Fact]
+    public void PG0330_on_a_regression_task_does_not_say_the_model_predicts_a_class()
+    {
+        var yaml = WithThreshold("0.3").Replace("kind: binary", "kind: regression");
+        var result = Bind(yaml, ChurnSchema() with
+        {
+            Columns = ChurnSchema().Columns.Select(c => c.Name == "churned" ? c with { Type = "numeric" } : c).ToEquatableArray(),
+        });
+        var d = Single(result.Diagnostics, "PG0330");
+        Assert.Contains("a regression model has no positive class", d.Message);
+        Assert.DoesNotContain("most probable class", d.Message);
         Assert.Null(result.Pipeline!.DecisionThreshold);
     }
 }
