@@ -72,7 +72,7 @@ internal static class TestStep
         var data = TestData.Usable(pipeline.LoadData(ml, testPath), scan, settings, out var leftOut);
         var warnings = new List<string>();
         if (leftOut is { } excluded) warnings.Add(excluded);
-        var metrics = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(data), warnings, "test set");
+        var metrics = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(data), warnings, "test set", settings.DecisionThreshold);
         var look = new TestLook(DateTimeOffset.UtcNow, testPath, fingerprint, TrainStep.CountRows(data), FileHash.Sha256(modelFile),
             Forced: seen.Length > 0, new SortedDictionary<string, double>(metrics.ToDictionary(), StringComparer.Ordinal));
         // Recorded before anyone sees the metrics: the caller prints them only after this returns.
