@@ -123,6 +123,7 @@ internal static class TestStep
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test set: {result.Look!.Rows} rows of {result.Look.DataPath}"));
         var rows = result.Look.Metrics.Select(m => new[] { m.Key, m.Value.ToString("0.0000", CultureInfo.InvariantCulture), m.Key == metric ? "(primary metric)" : "" });
         foreach (var line in Cli.PlainTable.Lines(["metric", "value", ""], rows, 80, rightAligned: [1])) output.WriteLine("  " + line);
+        if (DecisionThreshold.CountedAt(pipeline.Settings.Task, pipeline.Settings.DecisionThreshold) is { } countedAt) output.WriteLine($"  ({countedAt}.)");
         foreach (var warning in result.Warnings) output.WriteLine($"warning: {warning}");
         output.WriteLine(result.Message);
         return PipelineGen.Runtime.Cli.ExitCodes.Ok;

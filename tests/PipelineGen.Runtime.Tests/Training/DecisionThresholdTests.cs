@@ -93,6 +93,7 @@ public sealed class DecisionThresholdTests : IDisposable
         Assert.Equal(precision, Printed("precision"), 4);
         Assert.Equal(recall, Printed("recall"), 4);
         Assert.Equal(2 * precision * recall / (precision + recall), Printed("f1"), 4);
+        Assert.Contains("count a row as positive when Probability >= 0.3 (task.threshold), as predict does", output.ToString());
     }
 
     [Theory]
