@@ -74,7 +74,10 @@ internal static class TestStep
         if (leftOut is { } excluded) warnings.Add(excluded);
         var metrics = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(data), warnings, "test set", settings.DecisionThreshold);
         var look = new TestLook(DateTimeOffset.UtcNow, testPath, fingerprint, TrainStep.CountRows(data), FileHash.Sha256(modelFile),
-            Forced: seen.Length > 0, new SortedDictionary<string, double>(metrics.ToDictionary(), StringComparer.Ordinal));
+            Forced: seen.Length > 0, new SortedDictionary<string, double>(metrics.ToDictionary(), StringComparer.Ordinal))
+        {
+            DecisionThreshold = DecisionThreshold.Resolve(settings, null),
+        };
         // Recorded before anyone sees the metrics: the caller prints them only after this returns.
         (card with { TestLooks = [.. card.TestLooks, look] }).Write(modelFile);
 

@@ -94,6 +94,12 @@ public sealed class DecisionThresholdTests : IDisposable
         Assert.Equal(recall, Printed("recall"), 4);
         Assert.Equal(2 * precision * recall / (precision + recall), Printed("f1"), 4);
         Assert.Contains("count a row as positive when Probability >= 0.3 (task.threshold), as predict does", output.ToString());
+
+        // The card says what its figures were counted at, for the evaluation and for the look.
+        var card = ModelCard.TryRead(ModelStore.DefaultModelPath(pipeline.Settings))!;
+        Assert.Equal(0.3, card.DecisionThreshold);
+        Assert.Equal(0.3, card.TestLooks[^1].DecisionThreshold);
+        Assert.Contains("(decisions at Probability >= 0.3, task.threshold)", card.ToMarkdown());
     }
 
     [Theory]
