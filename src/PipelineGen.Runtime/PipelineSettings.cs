@@ -12,7 +12,8 @@ public sealed record PipelineSettings
     /// <summary>
     /// Binary only: the probability of the positive class at or above which a row is predicted positive (the spec's
     /// <c>task.threshold</c>); null keeps the trainer's own decision (score 0, which is probability 0.5 for a calibrated model).
-    /// <c>predict</c> applies it; the evaluation report draws its confusion matrix at it.
+    /// <c>predict</c> applies it; accuracy, f1, precision and recall everywhere (evaluate, test, gates, tune, curve) count
+    /// the decisions made at it, and the evaluation report draws its confusion matrix at it.
     /// </summary>
     public double? DecisionThreshold { get; init; }
     /// <summary>Metric name from the spec (e.g. "auc", "rmse"); null lets the runtime choose.</summary>

@@ -24,6 +24,7 @@ internal static class EvaluationReportWriter
         Prose(console, ($"Primary metric: {result.PrimaryMetric} ({result.PrimaryMetricReason})\n"));
         Prose(console, ($"Baseline: {result.BaselineStrategy}, fitted on each training part only\n"));
         Prose(console, ($"Metrics: mean ± std over {result.Splits.Count} split(s), 95% t-interval of the mean{(result.Model is null ? "" : ", difference = model - baseline")}\n"));
+        if (Training.DecisionThreshold.CountedAt(result.Task, result.DecisionThreshold) is { } countedAt) Prose(console, ($"Decisions: {countedAt}\n"));
 
         // In a narrow terminal the interval goes under the model's mean ± std instead of in its own column, so the row
         // fits 80 columns without Spectre splitting a number across lines.

@@ -61,7 +61,7 @@ internal sealed partial class TuningCommandContributor
             record.Metrics.Add(new RunMetric(report.Metric, "nested-ensemble", ensembled.Mean, ensembled.Std, null, null));
         }
         if (report.Defaults is { } defaults)
-            beside.Add(("spec's own hyperparameters on the same outer folds:", Spread(defaults)));
+            beside.Add(($"{StartingPoint(pipeline).Label} on the same outer folds:", Spread(defaults)));
         int width = beside.Count == 0 ? 0 : beside.Max(b => b.Label.Length);
         foreach (var (label, value) in beside)
             output.WriteLine($"  {label.PadRight(width)} {report.Metric} {value}");

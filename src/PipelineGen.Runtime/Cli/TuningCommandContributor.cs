@@ -141,7 +141,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         bool halvingStrategy = HalvingOptions.IsHalving(options.Strategy ?? tuning.Strategy);
         if (options.BudgetUnits is { } units && !halvingStrategy) budget = (int)Math.Floor(units);
         var output = services.Output;
-        output.WriteLine($"Tuning {pipeline.Settings.Name} (trainer {pipeline.Settings.TrainerName}): strategy {options.Strategy ?? tuning.Strategy}, "
+        output.WriteLine($"Tuning {pipeline.Settings.Name} (trainer {pipeline.Settings.TrainerName}{(pipeline.PinnedHyperparameters.Count > 0 ? $", pinned by {Path.GetFileName(pipeline.LockFilePath)}" : "")}): strategy {options.Strategy ?? tuning.Strategy}, "
             + (options.BudgetUnits is { } u && halvingStrategy ? $"a compute budget of {u.ToString("0.##", CultureInfo.InvariantCulture)} full-trial equivalents (each rung charged its share of the budget)" : $"up to {budget} trial(s)")
             + (options.Time is { } t ? $" or {FormatDuration(t)}" : "") + (options.Resume ? ", resuming the latest study" : "")
             + (options.Workers is { } nw ? $", {nw} worker process(es)" : ", one trial at a time in this process") + ".");
@@ -225,8 +225,9 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         output.WriteLine();
         output.WriteLine($"Winner: trial {winner.Number + 1}: {winner.Configuration.Describe(report.Space)}");
         output.WriteLine($"  held-back score (the honest estimate: {report.HoldbackRows} rows the search never saw): {report.Metric} {Fmt(report.WinnerHoldbackScore)}");
-        output.WriteLine($"  spec's own hyperparameters on the same held-back rows:                   {report.Metric} {Fmt(report.DefaultHoldbackScore)}"
-            + (report.WinnerHoldbackScore is { } w && report.DefaultHoldbackScore is { } d ? $"  (tuned - spec = {(w - d >= 0 ? "+" : "")}{PipelineTuner.F(w - d)}, one fit each: not a significance test)" : ""));
+        var (startingPoint, shortName) = StartingPoint((ITunablePipeline)services.Pipeline);
+        output.WriteLine($"  {(startingPoint + " on the same held-back rows:").PadRight(72)} {report.Metric} {Fmt(report.DefaultHoldbackScore)}"
+            + (report.WinnerHoldbackScore is { } w && report.DefaultHoldbackScore is { } d ? $"  (tuned - {shortName} = {(w - d >= 0 ? "+" : "")}{PipelineTuner.F(w - d)}, one fit each: not a significance test)" : ""));
         output.WriteLine($"  search score (best of {result.Completed.Count()} on the same {winner.Splits} split(s), optimistic): {report.Metric} {PipelineTuner.F(winner.Value!.Value)}{(winner.StdDev is { } ws ? " ± " + PipelineTuner.F(ws) : "")}");
         if (report.LockPath is not null)
             output.WriteLine($"Pinned in {report.LockPath}: build again and 'train' uses these values (commit the file to keep them).");
@@ -337,4 +338,13 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
     private static partial Regex DurationPattern();
 
     internal static string FormatDuration(TimeSpan t) => t.TotalMinutes >= 1 ? $"{t.TotalMinutes.ToString("0.#", CultureInfo.InvariantCulture)} min" : $"{t.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s";
+
+    /// <summary>
+    /// What tuning is compared with: the generated pipeline's own values, which are the spec's unless a lock file pinned
+    /// earlier values (then retuning compares with those, and saying "the spec's" would name the wrong model).
+    /// </summary>
+    internal static (string Label, string ShortName) StartingPoint(ITunablePipeline pipeline) =>
+        pipeline.PinnedHyperparameters.Count > 0
+            ? ($"values pinned by {Path.GetFileName(pipeline.LockFilePath)} before this study (trainer {pipeline.Settings.TrainerName})", "pinned")
+            : ("spec's own hyperparameters", "spec");
 }

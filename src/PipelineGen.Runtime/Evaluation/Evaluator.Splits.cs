@@ -37,7 +37,7 @@ internal static partial class Evaluator
                 var model = pipeline.BuildPipeline(ml).Fit(training);
                 lastModel = model;
                 var scored = model.Transform(validation);
-                modelMetrics = MetricComputer.Compute(ml, settings.Task, scored, $"model, {where}", warnings);
+                modelMetrics = MetricComputer.Compute(ml, settings.Task, scored, $"model, {where}", warnings, settings.DecisionThreshold);
                 options.OnModelScored?.Invoke(new ScoredSplit(index, ml, scored));
                 options.OutOfFold?.Add(split, scan.RowCount, settings.Task, scored);
                 // Only Label is read from these, so no scoring work is done for the baseline.
@@ -52,7 +52,7 @@ internal static partial class Evaluator
             }
             var baseline = BaselineModel.Fit(settings.Task, strategy, trainingLabels);
             var baselineScores = baseline.Score(ml, validationLabels);
-            var baselineMetrics = MetricComputer.Compute(ml, settings.Task, baselineScores, $"baseline, {where}", warnings);
+            var baselineMetrics = MetricComputer.Compute(ml, settings.Task, baselineScores, $"baseline, {where}", warnings, settings.DecisionThreshold);
             if (OutOfFold is not null)
             {
                 OutOfFold.Add(index, validationLabels, baselineScores);
@@ -60,7 +60,9 @@ internal static partial class Evaluator
                     (Importance.TryGetValue(column, out var list) ? list : Importance[column] = []).Add(loss);
             }
             if (splitCount == 1 && options.IncludeModel)
-                Holdout = (ml, validationLabels, baselineScores);
+                // At the decision threshold, as the split's metrics were: the chunks re-measure the same decisions.
+                Holdout = (ml, MetricComputer.Decided(settings.Task, validationLabels, settings.DecisionThreshold),
+                    MetricComputer.Decided(settings.Task, baselineScores, settings.DecisionThreshold));
             return new SplitResult(split.Repeat, split.Fold, split.TrainingRowCount, split.ValidationRowCount, modelMetrics, baselineMetrics, split.ValidationClassCounts);
         }
     }

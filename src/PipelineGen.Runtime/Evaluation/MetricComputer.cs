@@ -7,12 +7,15 @@ namespace PipelineGen.Runtime.Evaluation;
 /// Computes the task's metrics on a scored view (columns <c>Label</c>, <c>Score</c>, <c>PredictedLabel</c> and, for
 /// calibrated binary models, <c>Probability</c>) with ML.NET's own evaluators. A metric that is not defined on the
 /// data (e.g. AUC without a positive example, or NaN) is null and comes with a warning; NaN never leaves here.
+/// Binary: accuracy, f1, precision and recall count the decisions <c>predict</c> makes, so with the spec's
+/// <c>task.threshold</c> a row is positive when <c>Probability</c> is at or above it (not ML.NET's <c>Score &gt; 0</c>).
 /// </summary>
 internal static class MetricComputer
 {
     public static IReadOnlyDictionary<string, double?> Compute(
-        MLContext mlContext, MlTaskKind task, IDataView scored, string where, ICollection<string> warnings)
+        MLContext mlContext, MlTaskKind task, IDataView scored, string where, ICollection<string> warnings, double? decisionThreshold = null)
     {
+        scored = Decided(task, scored, decisionThreshold);
         var values = new Dictionary<string, double?>(StringComparer.Ordinal);
         switch (task)
         {
@@ -45,9 +48,19 @@ internal static class MetricComputer
         return values;
     }
 
+    /// <summary>
+    /// <paramref name="scored"/> with <c>PredictedLabel</c> at the decision threshold (binary, calibrated, threshold set);
+    /// otherwise unchanged. A model without probabilities cannot take one, as in <c>predict</c>.
+    /// </summary>
+    public static IDataView Decided(MlTaskKind task, IDataView scored, double? decisionThreshold) =>
+        task == MlTaskKind.BinaryClassification && decisionThreshold is double t && scored.Schema.GetColumnOrNull("Probability") is not null
+            ? Training.DecisionThreshold.Apply(scored, t)
+            : scored;
+
     private static void ComputeBinary(MLContext mlContext, IDataView scored, string where, ICollection<string> warnings, Dictionary<string, double?> values)
     {
-        var (positives, negatives, correct) = CountBinary(scored);
+        var c = CountBinary(scored);
+        long positives = c.Tp + c.Fn, negatives = c.Fp + c.Tn, correct = c.Tp + c.Tn;
         if (positives == 0 || negatives == 0)
         {
             // ML.NET refuses to evaluate (AUC is not defined); accuracy still is.
@@ -59,22 +72,25 @@ internal static class MetricComputer
         BinaryClassificationMetrics metrics = calibrated
             ? mlContext.BinaryClassification.Evaluate(scored, "Label", "Score", "Probability", "PredictedLabel")
             : mlContext.BinaryClassification.EvaluateNonCalibrated(scored, "Label", "Score", "PredictedLabel");
-        values["accuracy"] = metrics.Accuracy;
         values["auc"] = metrics.AreaUnderRocCurve;
         values["pr_auc"] = metrics.AreaUnderPrecisionRecallCurve;
-        values["f1"] = metrics.F1Score;
-        values["precision"] = metrics.PositivePrecision;
-        values["recall"] = metrics.PositiveRecall;
+        // Counted from PredictedLabel, not taken from ML.NET: its evaluator decides by Score > 0 whatever PredictedLabel
+        // says, so it would ignore the decision threshold. No predicted positive: precision (and f1) 0, as ML.NET gives.
+        double precision = c.Tp + c.Fp == 0 ? 0 : c.Tp / (double)(c.Tp + c.Fp), recall = c.Tp / (double)positives;
+        values["accuracy"] = correct / (double)(positives + negatives);
+        values["precision"] = precision;
+        values["recall"] = recall;
+        values["f1"] = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         values["log_loss"] = calibrated ? ((CalibratedBinaryClassificationMetrics)metrics).LogLoss : null;
     }
 
-    private static (long Positives, long Negatives, long Correct) CountBinary(IDataView scored)
+    private static (long Tp, long Fp, long Fn, long Tn) CountBinary(IDataView scored)
     {
         var label = scored.Schema["Label"];
         var predicted = scored.Schema["PredictedLabel"];
         if (label.Type != BooleanDataViewType.Instance)
             throw new InvalidOperationException($"A binary pipeline's Label column must be Boolean; it is {label.Type}.");
-        long positives = 0, negatives = 0, correct = 0;
+        long tp = 0, fp = 0, fn = 0, tn = 0;
         using var cursor = scored.GetRowCursor([label, predicted]);
         var getLabel = cursor.GetGetter<bool>(label);
         var getPredicted = cursor.GetGetter<bool>(predicted);
@@ -83,9 +99,8 @@ internal static class MetricComputer
         {
             getLabel(ref l);
             getPredicted(ref p);
-            if (l) positives++; else negatives++;
-            if (l == p) correct++;
+            if (l && p) tp++; else if (p) fp++; else if (l) fn++; else tn++;
         }
-        return (positives, negatives, correct);
+        return (tp, fp, fn, tn);
     }
 }

@@ -37,7 +37,7 @@ internal static class PermutationImportance
                 continue;
             }
             var permuted = PermutedColumnDataView.Create(validation, c, new Random(unchecked(seed * 7919 + i)));
-            var value = MetricComputer.Compute(ml, pipeline.Settings.Task, model.Transform(permuted), "permutation", ignored)[primary];
+            var value = MetricComputer.Compute(ml, pipeline.Settings.Task, model.Transform(permuted), "permutation", ignored, pipeline.Settings.DecisionThreshold)[primary];
             result[column.Name] = value is double v ? direction * (reference - v) : null;
         }
         return result;

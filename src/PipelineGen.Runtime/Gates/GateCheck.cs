@@ -128,6 +128,7 @@ internal static class GateCheck
     /// <summary>The gate's metric on one split's scored validation rows: per group value, and/or for its class only.</summary>
     private static IEnumerable<(string Segment, double? Value)> MeasureSplit(MLContext ml, PipelineSettings settings, GateSettings gate, IDataView scored)
     {
+        scored = MetricComputer.Decided(settings.Task, scored, settings.DecisionThreshold); // the decisions predict makes
         if (gate.GroupColumn is null)
         {
             yield return (gate.Class!, ClassMetric(scored, settings, gate.Metric, gate.Class!, _ => true));

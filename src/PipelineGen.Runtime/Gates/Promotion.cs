@@ -64,6 +64,8 @@ internal static class Promotion
         var comparison = BaselineComparison.Compare(candidate.Metric, current.SplitScores, candidate.SplitScores, candidate.ValidationToTrainingRatio);
         double? difference = comparison.MeanImprovement is double d ? -d : null;
         string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
+        // Rounded first, so neither a negative zero nor a loss below the last digit prints as "+-0" or "-0".
+        string Signed(double v) => F(v) is "0" or "-0" ? "0" : (v > 0 ? "+" : "") + F(v);
         string P(double? p) => p is not double v ? "" : v < 0.0001 ? ", p < 0.0001" : $", p = {F(v)}";
         if (comparison.Verdict == Verdict.BeatsBaseline)
             return new PromotionDecision(false,
@@ -73,7 +75,7 @@ internal static class Promotion
             return new PromotionDecision(true, $"{passed}; compared with the current version {currentVersion} on {comparison.Pairs} split(s) only, which cannot show a difference beyond the noise (use kfold).",
                 currentVersion, difference, null, null);
         return new PromotionDecision(true,
-            $"{passed}; not worse than the current version {currentVersion} on the same {comparison.Pairs} splits ({candidate.Metric} difference {(difference >= 0 ? "+" : "")}{F(difference ?? 0)} on average{P(comparison.PValue)}; worse would need p < {F(BaselineComparison.SignificanceLevel)} and a loss beyond the noise {F(comparison.Noise ?? 0)}).",
+            $"{passed}; not worse than the current version {currentVersion} on the same {comparison.Pairs} splits ({candidate.Metric} difference {Signed(difference ?? 0)} on average{P(comparison.PValue)}; worse would need p < {F(BaselineComparison.SignificanceLevel)} and a loss beyond the noise {F(comparison.Noise ?? 0)}).",
             currentVersion, difference, comparison.PValue, comparison.Noise);
     }
 }

@@ -165,6 +165,7 @@ internal static class CapacityCurve
         List<string> Warnings, TextWriter? Progress, Action<string>? Phase)
     {
         public MlTaskKind Task => Pipeline.Settings.Task;
+        public double? DecisionThreshold => Pipeline.Settings.DecisionThreshold;
     }
 
     /// <summary>
@@ -203,9 +204,9 @@ internal static class CapacityCurve
         run.Phase?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{run.Adjustable.CapacityParameter}={capacity}, {where}: fitting"));
         var model = run.Adjustable.BuildTrainer(run.Ml, capacity).Fit(trainPrepared);
         var trainScored = model.Transform(trainPrepared);
-        double trainMetric = TrainingMetrics.Evaluate(run.Ml, run.Task, trainScored, run.Metric, run.Warnings, $"training part of {where}, capacity {capacity}");
+        double trainMetric = TrainingMetrics.Evaluate(run.Ml, run.Task, trainScored, run.Metric, run.Warnings, $"training part of {where}, capacity {capacity}", run.DecisionThreshold);
         var scored = model.Transform(validationPrepared);
-        double validationMetric = TrainingMetrics.Evaluate(run.Ml, run.Task, scored, run.Metric, run.Warnings, $"{where}, capacity {capacity}");
+        double validationMetric = TrainingMetrics.Evaluate(run.Ml, run.Task, scored, run.Metric, run.Warnings, $"{where}, capacity {capacity}", run.DecisionThreshold);
         train.Add(trainMetric);
         if (run.Holdout && split.ValidationRowCount >= 2 * Evaluator.HoldoutChunks)
         {
@@ -231,7 +232,7 @@ internal static class CapacityCurve
         {
             int chunk = k;
             values.Add(TrainingMetrics.Evaluate(run.Ml, run.Task,
-                new RowFilterDataView(scored, row => row % Evaluator.HoldoutChunks == chunk), run.Metric, chunkWarnings, $"{what} {k + 1}"));
+                new RowFilterDataView(scored, row => row % Evaluator.HoldoutChunks == chunk), run.Metric, chunkWarnings, $"{what} {k + 1}", run.DecisionThreshold));
         }
         return values;
     }

@@ -16,6 +16,15 @@ internal static class DecisionThreshold
     public static double? Resolve(PipelineSettings settings, double? overrideThreshold) =>
         settings.Task == MlTaskKind.BinaryClassification ? overrideThreshold ?? settings.DecisionThreshold : null;
 
+    /// <summary>
+    /// What accuracy, f1, precision and recall were counted at, printed beside them by evaluate and test; null when
+    /// the spec sets no threshold (the model's own decision).
+    /// </summary>
+    public static string? CountedAt(MlTaskKind task, double? specThreshold) =>
+        task == MlTaskKind.BinaryClassification && specThreshold is double t
+            ? string.Create(CultureInfo.InvariantCulture, $"accuracy, f1, precision and recall count a row as positive when Probability >= {t} (task.threshold), as predict does")
+            : null;
+
     /// <summary>Checks a user-given threshold: strictly between 0 and 1.</summary>
     public static void Check(double? threshold, MlTaskKind task)
     {

@@ -82,7 +82,11 @@ internal sealed record TestLook(
     long Rows,
     string ModelSha256,
     bool Forced,
-    IReadOnlyDictionary<string, double> Metrics);
+    IReadOnlyDictionary<string, double> Metrics)
+{
+    /// <summary>Binary: the spec's task.threshold its accuracy, f1, precision and recall were counted at; null: the model's own decision.</summary>
+    public double? DecisionThreshold { get; init; }
+}
 
 /// <summary>Everything needed to know what a saved model is and how it was made. Stored beside the model as JSON and Markdown.</summary>
 internal sealed record ModelCard
@@ -125,6 +129,8 @@ internal sealed record ModelCard
     public TuningProvenance? Tuning { get; init; }
     /// <summary>Dense network only: epochs run, the epoch kept and why training stopped (Networks/Integration).</summary>
     public Networks.Integration.NetworkTrainingRecord? Network { get; init; }
+    /// <summary>Binary: the spec's task.threshold, which predict applies and the evaluation's accuracy, f1, precision and recall count; null: none.</summary>
+    public double? DecisionThreshold { get; init; }
 
     public static string JsonPath(string modelPath) => Path.ChangeExtension(modelPath, ".card.json");
     public static string MarkdownPath(string modelPath) => Path.ChangeExtension(modelPath, ".card.md");
@@ -215,6 +221,8 @@ internal sealed record ModelCard
             sb.AppendLine("No evaluation summary was given to `train` (run `evaluate`, or `run`, to record one).");
         else
         {
+            if (System.Enum.TryParse<MlTaskKind>(Task, out var kind) && Training.DecisionThreshold.CountedAt(kind, DecisionThreshold) is { } countedAt)
+                sb.AppendLine($"Decisions: {countedAt}.").AppendLine();
             sb.AppendLine("| metric | model mean | std | 95% interval | baseline mean |");
             sb.AppendLine("|---|---|---|---|---|");
             foreach (var (key, m) in Metrics)
@@ -260,7 +268,8 @@ internal sealed record ModelCard
             var look = TestLooks[i];
             var kind = i == 0 ? "first look" : look.Forced ? $"look #{i + 1} (forced: the test set had been seen)" : $"look #{i + 1} (different test data)";
             sb.AppendLine(string.Create(inv, $"- {look.AtUtc.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, {kind}: `{look.DataPath}` ({look.Rows} rows, SHA-256 `{look.DataSha256}`), model SHA-256 `{look.ModelSha256}`: ") +
-                string.Join(", ", look.Metrics.Select(m => string.Create(inv, $"{m.Key} {m.Value:0.####}"))));
+                string.Join(", ", look.Metrics.Select(m => string.Create(inv, $"{m.Key} {m.Value:0.####}")))
+                + (look.DecisionThreshold is double t ? string.Create(inv, $" (decisions at Probability >= {t}, task.threshold)") : ""));
             if (BesideEstimate(look) is { } beside) sb.AppendLine(inv, $"  - {beside}");
         }
         return sb.ToString();

@@ -72,9 +72,12 @@ internal static class TestStep
         var data = TestData.Usable(pipeline.LoadData(ml, testPath), scan, settings, out var leftOut);
         var warnings = new List<string>();
         if (leftOut is { } excluded) warnings.Add(excluded);
-        var metrics = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(data), warnings, "test set");
+        var metrics = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(data), warnings, "test set", settings.DecisionThreshold);
         var look = new TestLook(DateTimeOffset.UtcNow, testPath, fingerprint, TrainStep.CountRows(data), FileHash.Sha256(modelFile),
-            Forced: seen.Length > 0, new SortedDictionary<string, double>(metrics.ToDictionary(), StringComparer.Ordinal));
+            Forced: seen.Length > 0, new SortedDictionary<string, double>(metrics.ToDictionary(), StringComparer.Ordinal))
+        {
+            DecisionThreshold = DecisionThreshold.Resolve(settings, null),
+        };
         // Recorded before anyone sees the metrics: the caller prints them only after this returns.
         (card with { TestLooks = [.. card.TestLooks, look] }).Write(modelFile);
 
@@ -123,6 +126,7 @@ internal static class TestStep
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test set: {result.Look!.Rows} rows of {result.Look.DataPath}"));
         var rows = result.Look.Metrics.Select(m => new[] { m.Key, m.Value.ToString("0.0000", CultureInfo.InvariantCulture), m.Key == metric ? "(primary metric)" : "" });
         foreach (var line in Cli.PlainTable.Lines(["metric", "value", ""], rows, 80, rightAligned: [1])) output.WriteLine("  " + line);
+        if (DecisionThreshold.CountedAt(pipeline.Settings.Task, pipeline.Settings.DecisionThreshold) is { } countedAt) output.WriteLine($"  ({countedAt}.)");
         foreach (var warning in result.Warnings) output.WriteLine($"warning: {warning}");
         output.WriteLine(result.Message);
         return PipelineGen.Runtime.Cli.ExitCodes.Ok;

@@ -164,6 +164,7 @@ internal static class TrainStep
             CreatedUtc = DateTimeOffset.UtcNow,
             SpecHash = options.SpecHash,
             Task = settings.Task.ToString(),
+            DecisionThreshold = DecisionThreshold.Resolve(settings, null),
             LabelColumn = settings.LabelColumn,
             Metric = evaluation?.Metric ?? settings.Metric ?? TrainingMetrics.ChooseMetric(settings, scan.LabelCounts.Select(c => c.Value).ToArray()),
             TrainData = new DataFingerprint(dataPath, dataSha, CountRows(data)),

@@ -23,18 +23,18 @@ internal static class TrainingMetrics
             });
 
     /// <summary>Every metric of the task that is defined on <paramref name="scored"/>; undefined ones are left out, with a warning.</summary>
-    public static IReadOnlyDictionary<string, double> Evaluate(MLContext ml, MlTaskKind task, IDataView scored, ICollection<string>? warnings = null, string where = "test")
+    public static IReadOnlyDictionary<string, double> Evaluate(MLContext ml, MlTaskKind task, IDataView scored, ICollection<string>? warnings = null, string where = "test", double? decisionThreshold = null)
     {
-        var values = MetricComputer.Compute(ml, task, scored, where, warnings ?? new List<string>());
+        var values = MetricComputer.Compute(ml, task, scored, where, warnings ?? new List<string>(), decisionThreshold);
         return new SortedDictionary<string, double>(
             values.Where(v => v.Value.HasValue).ToDictionary(v => v.Key, v => v.Value!.Value), StringComparer.Ordinal);
     }
 
     /// <summary>One metric; NaN when it is undefined on this data (e.g. a single class).</summary>
-    public static double Evaluate(MLContext ml, MlTaskKind task, IDataView scored, string metric, ICollection<string>? warnings = null, string where = "validation")
+    public static double Evaluate(MLContext ml, MlTaskKind task, IDataView scored, string metric, ICollection<string>? warnings = null, string where = "validation", double? decisionThreshold = null)
     {
         if (!MetricCatalog.For(task).Contains(metric))
             throw new ArgumentException($"Metric '{metric}' does not fit task {task}. Use one of: {string.Join(", ", MetricCatalog.For(task))}.");
-        return Evaluate(ml, task, scored, warnings, where).TryGetValue(metric, out var value) ? value : double.NaN;
+        return Evaluate(ml, task, scored, warnings, where, decisionThreshold).TryGetValue(metric, out var value) ? value : double.NaN;
     }
 }

@@ -24,8 +24,8 @@ internal readonly record struct RungFit(Configuration Configuration, double? Row
 /// The budget of each trial of a halving study, resolved against the pipeline's trainers. A trainer's capacity count is
 /// the knob named by <see cref="PipelineSettings.CapacityHyperparameter"/> (or, for a searched trainer,
 /// <see cref="TuningSettings.TrainerCapacityHyperparameters"/>); its full count is the configuration's searched value,
-/// else the value the generated settings carry (spec, lock, catalog default). A knob left at <c>auto</c> has no count,
-/// so that trainer is budgeted by rows.
+/// else the value the generated settings carry (spec, lock, catalog default). A knob left at <c>auto</c>, or at
+/// ML.NET's "until convergence" (int.MaxValue, L-BFGS's default), has no count, so that trainer is budgeted by rows.
 /// </summary>
 internal sealed class HalvingBudget
 {
@@ -60,13 +60,14 @@ internal sealed class HalvingBudget
             if (name is null) { knobs[trainer] = null; continue; }
             string key = choice is null ? name : trainer + "." + name;
             var declared = choice is null ? settings.Hyperparameters : tuning.TrainerHyperparameters?.GetValueOrDefault(trainer) ?? (trainer == settings.TrainerName ? settings.Hyperparameters : null);
-            int? fixedCount = declared?.GetValueOrDefault(name) is { } text && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : null;
+            // int.MaxValue is ML.NET's "until it converges" (L-BFGS): a cap, not a count; a third of it is no cheaper.
+            int? fixedCount = declared?.GetValueOrDefault(name) is { } text && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 1 && n < int.MaxValue ? n : null;
             var searched = tuning.Space.FirstOrDefault(p => p.Name == key);
             knobs[trainer] = searched is null && fixedCount is null ? null : new Knob(key, name, fixedCount, searched);
         }
         var budget = new HalvingBudget(requested, choice?.Name, trainers, knobs);
         if (requested == HalvingBudgetKinds.Iterations && budget.RowTrainers.Any())
-            throw new ArgumentException($"the halving budget 'iterations' needs a tree or iteration count for every trainer searched; {string.Join(", ", budget.RowTrainers)} has none (no capacity hyperparameter, or it is 'auto'). Use --halving-budget auto (iterations where there is a count, rows elsewhere) or rows.");
+            throw new ArgumentException($"the halving budget 'iterations' needs a tree or iteration count for every trainer searched; {string.Join(", ", budget.RowTrainers)} has none (no capacity hyperparameter, or it is 'auto' or runs until convergence). Use --halving-budget auto (iterations where there is a count, rows elsewhere) or rows.");
         return budget;
     }
 

@@ -317,7 +317,7 @@ internal static class PipelineTuner
         var ml = new MLContext(seed);
         var model = pipeline.BuildPipeline(ml).Fit(pipeline.LoadData(ml, searchFile));
         var scored = model.Transform(pipeline.LoadData(ml, holdbackFile));
-        return MetricComputer.Compute(ml, pipeline.Settings.Task, scored, "held-back rows", warnings)[metric];
+        return MetricComputer.Compute(ml, pipeline.Settings.Task, scored, "held-back rows", warnings, pipeline.Settings.DecisionThreshold)[metric];
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ public static partial class SpecBinder
         string who = tune.SearchesTrainer && without.Length == tune.Trainers!.Value.Count ? "no trainer searched has a"
             : string.Join(", ", without) + (without.Length == 1 ? " has no" : " have no");
         diagnostics.Add(SpecDiagnostics.TuneHalvingBudgetUnused.Create(spec.FilePath, budget.Span, budget.Value,
-            $"cannot apply: {who} tree or iteration count to take a share of (no capacity hyperparameter, or it is 'auto'), so 'tune' refuses the study", "use 'auto' (iterations where there is a count, rows elsewhere) or 'rows'"));
+            $"cannot apply: {who} tree or iteration count to take a share of (no capacity hyperparameter, or it is 'auto' or runs until convergence), so 'tune' refuses the study", "use 'auto' (iterations where there is a count, rows elsewhere) or 'rows'"));
     }
 
     /// <summary>Whether a trainer's capacity hyperparameter is searched or set to a count (not 'auto').</summary>
@@ -57,7 +57,8 @@ public static partial class SpecBinder
         if (TrainerCatalog.Find(trainer.Name)?.CapacityParam is not { } capacity) return false;
         if (space.Any(p => p.Name == capacity)) return true;
         var text = ResolvedHyperparameters.Of(trainer, task).FirstOrDefault(v => v.Key == capacity).Value;
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count >= 1;
+        // int.MaxValue is ML.NET's "until it converges" (L-BFGS's default): a cap, not a count (as HalvingBudget reads it).
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count >= 1 && count < int.MaxValue;
     }
 
     /// <summary>

@@ -82,7 +82,7 @@ public static class SpecShape
             P("kind", Str("The task kind.", TaskKinds.Names), required: true, example: "kind: binary"),
             P("label", Str("The column to predict."), required: true, example: "label: churned", checks: new[] { "PG0102", "PG0107" }),
             P("positive_class", Str("Binary only: the label value that counts as positive."), @default: "1, true or yes when the label has it", checks: new[] { "PG0105", "PG0106" }),
-            P("threshold", Num("Binary only: the probability of the positive class at or above which 'predict' calls a row positive ('predict --threshold' overrides it); the evaluation report draws its confusion matrix at it and shows the precision/recall trade-off to choose it from.", 0, 1, minEx: true, maxEx: true), @default: "0.5", checks: "PG0330"),
+            P("threshold", Num("Binary only: the probability of the positive class at or above which 'predict' calls a row positive ('predict --threshold' overrides it); accuracy, f1, precision and recall in evaluate, test, the gates, tune and the card count the decisions made at it; the evaluation report draws its confusion matrix at it and shows the precision/recall trade-off to choose it from.", 0, 1, minEx: true, maxEx: true), @default: "0.5", checks: "PG0330"),
         }), required: true, example: "task: { kind: binary, label: churned }"),
         P("data", new ObjectShape("Where the data is and how to read it.", new[]
         {

@@ -53,6 +53,16 @@ public class EvaluationReportTests
         var html = EvaluationHtml.Render(r);
         Assert.Contains("Confusion matrix at threshold 0.3", html);
         Assert.Contains("task.threshold in the spec", html);
+
+        // The console says what its accuracy, f1, precision and recall were counted at.
+        var writer = new StringWriter { NewLine = "\n" };
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Ansi = Spectre.Console.AnsiSupport.No, Interactive = Spectre.Console.InteractionSupport.No,
+            Out = new Spectre.Console.AnsiConsoleOutput(writer),
+        });
+        PipelineGen.Runtime.Cli.EvaluationReportWriter.Write(console, r);
+        Assert.Contains("Decisions: accuracy, f1, precision and recall count a row as positive when Probability >= 0.3 (task.threshold)", writer.ToString());
     }
 
     [Fact]

@@ -60,6 +60,48 @@ public sealed class DecisionThresholdTests : IDisposable
         Assert.False(strictAnswer.RootElement.GetProperty("PredictedLabel").GetBoolean());
     }
 
+    /// <summary>
+    /// With task.threshold 0.3 on titanic, test printed accuracy/f1/precision/recall at ML.NET's own decision (0.5):
+    /// 0.8492 / 0.7805 / 0.8136 / 0.7500 while predict on the same file called rows positive at 0.3 and scored
+    /// 0.8268 / 0.7737 / 0.7260 / 0.8281. The gates on f1 and accuracy judged the 0.5 decisions too.
+    /// </summary>
+    [Fact]
+    public void Test_metrics_count_the_decisions_predict_makes_at_the_spec_threshold()
+    {
+        var pipeline = new SpecThreshold(_project, 0.3);
+        Assert.Equal(0, TrainStep.Run(pipeline, new TrainOptions { SpecHash = TitanicTestPipeline.SpecHash }, TextWriter.Null, TextWriter.Null));
+        var (_, rows) = Predict(pipeline, null);
+        var labels = File.ReadAllLines(Path.Combine(_project, "titanic_test.csv")).Skip(1).Select(l => l.Split(',')[0] == "1").ToArray();
+        Assert.Equal(labels.Length, rows.Count);
+        int tp = 0, fp = 0, fn = 0, correct = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            bool predicted = rows[i].Predicted;
+            if (predicted == labels[i]) correct++;
+            if (predicted && labels[i]) tp++; else if (predicted) fp++; else if (labels[i]) fn++;
+        }
+        // The threshold must change some decisions here, or the test could not tell the two rules apart.
+        Assert.Contains(rows, r => r.Probability >= 0.3f && r.Probability < 0.5f);
+
+        var output = new StringWriter();
+        Assert.Equal(0, TestStep.Run(pipeline, new TestOptions(), output, TextWriter.Null));
+        double Printed(string metric) => double.Parse(output.ToString().Split('\n')
+            .Select(l => l.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .First(c => c.Length >= 2 && c[0] == metric)[1], CultureInfo.InvariantCulture);
+        double precision = tp / (double)(tp + fp), recall = tp / (double)(tp + fn);
+        Assert.Equal(correct / (double)labels.Length, Printed("accuracy"), 4);
+        Assert.Equal(precision, Printed("precision"), 4);
+        Assert.Equal(recall, Printed("recall"), 4);
+        Assert.Equal(2 * precision * recall / (precision + recall), Printed("f1"), 4);
+        Assert.Contains("count a row as positive when Probability >= 0.3 (task.threshold), as predict does", output.ToString());
+
+        // The card says what its figures were counted at, for the evaluation and for the look.
+        var card = ModelCard.TryRead(ModelStore.DefaultModelPath(pipeline.Settings))!;
+        Assert.Equal(0.3, card.DecisionThreshold);
+        Assert.Equal(0.3, card.TestLooks[^1].DecisionThreshold);
+        Assert.Contains("(decisions at Probability >= 0.3, task.threshold)", card.ToMarkdown());
+    }
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(1.0)]

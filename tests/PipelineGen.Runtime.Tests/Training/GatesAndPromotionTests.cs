@@ -205,4 +205,18 @@ public sealed class GatesAndPromotionTests(Xunit.Abstractions.ITestOutputHelper 
         var noisy = evidence with { SplitScores = [0.81, 0.80, 0.78, 0.81] };
         Assert.True(Promotion.Decide([], noisy, evidence, "v1").Promoted);
     }
+
+    /// <summary>Retraining the same configuration printed "auc difference +-0 on average" (a negative zero after the sign).</summary>
+    [Fact]
+    public void No_difference_is_printed_as_zero_without_a_sign()
+    {
+        var evidence = new ModelEvidence("auc", "KFold folds=4", "aaaa", [0.8, 0.82, 0.79, 0.81], 0.33);
+        var same = Promotion.Decide([], evidence, evidence, "v1");
+        Assert.True(same.Promoted);
+        Assert.Contains("(auc difference 0 on average", same.Reason);
+        var tiny = Promotion.Decide([], evidence with { SplitScores = [0.79999, 0.82, 0.79, 0.81] }, evidence, "v1");
+        Assert.Contains("(auc difference 0 on average", tiny.Reason);
+        var better = Promotion.Decide([], evidence with { SplitScores = [0.81, 0.83, 0.8, 0.82] }, evidence, "v1");
+        Assert.Contains("(auc difference +0.01 on average", better.Reason);
+    }
 }

@@ -66,7 +66,8 @@ public sealed class HalvingIterationBudgetTests : IDisposable
     public void A_count_left_at_auto_or_a_trainer_without_a_knob_spends_rows_and_iterations_then_is_refused()
     {
         var space = Space(SearchParameter.Range("leaves", HyperparameterType.Int, 2, 64));
-        foreach (var settings in new[] { Flat(null), Flat(40, capacity: null) })
+        // int.MaxValue: L-BFGS's default "until convergence", which auto used to cut to "1/3 = 715827882 iterations".
+        foreach (var settings in new[] { Flat(null), Flat(40, capacity: null), Flat(int.MaxValue) })
         {
             var budget = HalvingBudget.For(settings, space, "auto");
             Assert.Equal("rows", budget.Resolved);

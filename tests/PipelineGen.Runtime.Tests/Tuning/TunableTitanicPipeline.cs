@@ -38,7 +38,7 @@ internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipe
 
     public TuningSettings Tuning { get; }
     public IReadOnlyList<string> HyperparameterNames { get; } = ["leaves", "iterations", "min_examples_per_leaf", "learning_rate", "max_bins", "threads"];
-    public IReadOnlyDictionary<string, string> PinnedHyperparameters { get; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> PinnedHyperparameters { get; init; } = new Dictionary<string, string>();
     public string LockFilePath => Path.Combine(Settings.ProjectDirectory, "pipeline.lock.yaml");
 
     public IPipelineDefinition WithHyperparameters(IReadOnlyDictionary<string, double> values)

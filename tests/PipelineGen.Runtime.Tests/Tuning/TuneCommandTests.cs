@@ -33,6 +33,21 @@ public sealed class TuneCommandTests : IDisposable
         return (exit, output.ToString(), error.ToString());
     }
 
+    /// <summary>
+    /// Retuning after a lock file pinned values compares the winner with the pipeline as built, i.e. those pinned values
+    /// (on CreditRisk a pinned fast_forest while the spec says lightgbm), so the comparison must not call them the spec's.
+    /// </summary>
+    [Fact]
+    public void Retuning_names_the_pinned_values_it_is_compared_with()
+    {
+        var pinned = new TunableTitanicPipeline(_project, Tuning()) { PinnedHyperparameters = new Dictionary<string, string> { ["leaves"] = "8" } };
+        var run = Cli(pinned, "tune", "--trials", "2", "--no-ensemble");
+        Assert.True(run.Exit == 0, run.Output + run.Error);
+        Assert.Contains(", pinned by pipeline.lock.yaml):", run.Output);
+        Assert.Matches(@"values pinned by pipeline\.lock\.yaml before this study \(trainer \w+\) on the same held-back rows: +auc 0\.\d{4}  \(tuned - pinned = ", run.Output);
+        Assert.DoesNotContain("spec's own", run.Output);
+    }
+
     [Fact]
     public void Tune_journals_trials_scores_the_winner_on_held_back_rows_and_writes_the_lock()
     {

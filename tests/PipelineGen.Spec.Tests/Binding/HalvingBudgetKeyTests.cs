@@ -45,6 +45,16 @@ public class HalvingBudgetKeyTests
     }
 
     [Fact]
+    public void PG0231_iterations_for_lbfgs_whose_default_runs_until_convergence()
+    {
+        // lbfgs's iterations default to int.MaxValue (until it converges): a cap, not a count a share of which is cheaper.
+        var yaml = Halving(TuneDiagnosticsTests.MultiTrainer.Replace("    sdca: { l2_regularization:", "    lbfgs: { l2_regularization:"), "iterations");
+        var d = Single(Bind(yaml).Diagnostics, "PG0231");
+        Assert.Contains("lbfgs has no tree or iteration count", d.Message);
+        Assert.Contains("runs until convergence", d.Message);
+    }
+
+    [Fact]
     public void PG0231_iterations_when_no_trainer_has_a_count()
     {
         var yaml = Halving(TuneDiagnosticsTests.MultiTrainer.Replace("    lightgbm: { leaves: { min: 4, max: 128, scale: log }, learning_rate: { min: 0.01, max: 0.3, scale: log } }\n", "")

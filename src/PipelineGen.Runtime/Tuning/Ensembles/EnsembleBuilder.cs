@@ -124,7 +124,7 @@ internal static class EnsembleBuilder
         // One scorer factory: for the selection on all these rows and for the keep rule's halves.
         Func<double[], double>? ScorerFor(double[] subset, out string? why) => kind == "classes"
             ? OutOfFoldMetrics.ForClasses(study.Metric, subset, width, out why)
-            : OutOfFoldMetrics.For(study.Metric, subset, kind == "probability", out why);
+            : OutOfFoldMetrics.For(study.Metric, subset, kind == "probability", out why, pipeline.Settings.DecisionThreshold);
         var scorer = ScorerFor(selectionLabels, out var reason);
         if (scorer is null) { notBuilt = reason; return null; }
         // Averaging the candidates' vectors element by element averages each class's probability (multiclass) or the prediction.
@@ -154,7 +154,7 @@ internal static class EnsembleBuilder
             try { ensemble = Fit(pipeline, members, ml, search); }
             catch (NotSupportedException e) { notBuilt = e.Message; return null; } // e.g. a label key type ClassKeys does not read
             var scored = ensemble.Transform(pipeline.LoadData(ml, holdbackFile));
-            holdback = MetricComputer.Compute(ml, pipeline.Settings.Task, scored, "ensemble, held-back rows", warnings)[study.Metric];
+            holdback = MetricComputer.Compute(ml, pipeline.Settings.Task, scored, "ensemble, held-back rows", warnings, pipeline.Settings.DecisionThreshold)[study.Metric];
             verdict = keep.Reason;
         }
         bool kept = keep is { Kept: true };

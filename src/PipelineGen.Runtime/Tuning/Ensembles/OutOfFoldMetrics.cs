@@ -3,22 +3,25 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 /// <summary>
 /// The study's metric on a vector of out-of-fold predictions, computed in memory (ensemble selection scores hundreds of
 /// blends; going through an ML.NET evaluator each time would cost more than the selection). Binary: predictions are
-/// probabilities (threshold 0.5) or raw scores (threshold 0); regression: predicted values.
+/// probabilities (decided at the spec's task.threshold, else 0.5, as predict decides) or raw scores (threshold 0);
+/// regression: predicted values.
 /// </summary>
 internal static partial class OutOfFoldMetrics
 {
     /// <summary>The scorer for <paramref name="metric"/>, or null (with the reason) when it is not computed here.</summary>
-    public static Func<double[], double>? For(string metric, double[] labels, bool probabilities, out string? reason)
+    public static Func<double[], double>? For(string metric, double[] labels, bool probabilities, out string? reason, double? decisionThreshold = null)
     {
         reason = null;
-        double threshold = probabilities ? 0.5 : 0;
+        double threshold = probabilities ? decisionThreshold ?? 0.5 : 0;
+        // predict calls a row positive at or above a chosen threshold; the model's own decision is strictly above.
+        bool atOrAbove = probabilities && decisionThreshold is not null;
         switch (metric)
         {
             case "auc": return p => Auc(p, labels);
-            case "accuracy": return p => Confusion(p, labels, threshold).Accuracy;
-            case "f1": return p => Confusion(p, labels, threshold).F1;
-            case "precision": return p => Confusion(p, labels, threshold).Precision;
-            case "recall": return p => Confusion(p, labels, threshold).Recall;
+            case "accuracy": return p => Confusion(p, labels, threshold, atOrAbove).Accuracy;
+            case "f1": return p => Confusion(p, labels, threshold, atOrAbove).F1;
+            case "precision": return p => Confusion(p, labels, threshold, atOrAbove).Precision;
+            case "recall": return p => Confusion(p, labels, threshold, atOrAbove).Recall;
             case "log_loss" when probabilities: return p => LogLoss(p, labels);
             case "rmse": return p => Math.Sqrt(Mse(p, labels));
             case "mse": return p => Mse(p, labels);
@@ -73,12 +76,12 @@ internal static partial class OutOfFoldMetrics
         return sum / p.Length;
     }
 
-    private static (double Accuracy, double Precision, double Recall, double F1) Confusion(double[] p, double[] labels, double threshold)
+    private static (double Accuracy, double Precision, double Recall, double F1) Confusion(double[] p, double[] labels, double threshold, bool atOrAbove)
     {
         long tp = 0, fp = 0, fn = 0, tn = 0;
         for (int i = 0; i < p.Length; i++)
         {
-            bool predicted = p[i] > threshold, actual = labels[i] > 0.5;
+            bool predicted = atOrAbove ? p[i] >= threshold : p[i] > threshold, actual = labels[i] > 0.5;
             if (predicted && actual) tp++; else if (predicted) fp++; else if (actual) fn++; else tn++;
         }
         double precision = tp + fp == 0 ? 0 : tp / (double)(tp + fp);
