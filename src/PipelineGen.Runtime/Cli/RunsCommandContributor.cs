@@ -103,7 +103,11 @@ internal sealed class RunsCommandContributor : ICommandContributor
     private static string PrimaryMetric(RunRecord run)
     {
         if (!run.Parameters.TryGetValue("primary_metric", out var name)) return "-";
-        var metric = run.Metrics.FirstOrDefault(m => m.Name == name && m.Role == "model") ?? run.Metrics.FirstOrDefault(m => m.Name == name);
+        // A tune run whose ensemble was kept is listed by the ensemble's held-back score: that is its headline, and the
+        // model it saved (the single winner's "model" score is printed under the study).
+        bool ensembleKept = run.Parameters.TryGetValue("ensemble", out var ensemble) && ensemble.StartsWith("kept", StringComparison.Ordinal);
+        var metric = (ensembleKept ? run.Metrics.FirstOrDefault(m => m.Name == name && m.Role == "ensemble") : null)
+            ?? run.Metrics.FirstOrDefault(m => m.Name == name && m.Role == "model") ?? run.Metrics.FirstOrDefault(m => m.Name == name);
         return metric?.Mean is double mean ? $"{name} {EvaluationReportWriter.F(mean)} ({metric.Role})" : name;
     }
 

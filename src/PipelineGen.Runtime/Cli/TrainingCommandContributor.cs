@@ -145,6 +145,9 @@ internal sealed class TrainingCommandContributor : ICommandContributor
         var exit = TestStep.Run(services.Pipeline, options, services.Output, services.Error, look =>
         {
             record.Metrics.AddRange(look.Metrics.Select(m => new RunMetric(m.Key, "test", m.Value, null, null, null)));
+            // The model's primary metric (its card's), so 'runs' lists the look by it as it does evaluate and tune runs.
+            if (ModelCard.TryRead(Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings)))?.Metric is { } primary)
+                record.Parameters["primary_metric"] = primary;
             looked?.Invoke(look);
         });
         if (exit == ExitCodes.CheckFailed) record.Outcome = "test-locked";

@@ -126,5 +126,15 @@ public sealed class TuneEnsembleTests : IDisposable
         int predictExit = PipelineApp.Run(["predict", "--input", Path.Combine(_project, "titanic_test.csv"), "--output", predictions], new TunableTitanicPipeline(_project, Tuning()), new StringWriter(), error);
         Assert.True(predictExit == 0, error.ToString());
         Assert.True(File.ReadAllLines(predictions).Length > 10);
+
+        // runs lists the tune run by its headline, the kept ensemble's held-back score (it listed the single winner's),
+        // and a test look by the model's primary metric (it listed "-").
+        var headline = System.Text.RegularExpressions.Regex.Match(text, @"Headline \(honest estimate\): the ensemble's held-back auc (0\.\d{4})\.").Groups[1].Value;
+        int testExit = PipelineApp.Run(["test"], new TunableTitanicPipeline(_project, Tuning()), new StringWriter(), error);
+        Assert.True(testExit == 0, error.ToString());
+        var runs = new StringWriter();
+        Assert.Equal(0, PipelineApp.Run(["runs"], new TunableTitanicPipeline(_project, Tuning()), runs, error));
+        Assert.Matches($@"tune\s+auc {headline} \(ensemble\)", runs.ToString());
+        Assert.Matches(@"test\s+auc 0\.\d{4} \(test\)", runs.ToString());
     }
 }
