@@ -208,36 +208,13 @@ internal static class GateCheck
         double.TryParse(a, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.TryParse(b, NumberStyles.Float, CultureInfo.InvariantCulture, out var y)
             ? x == y : string.Equals(a, b, StringComparison.Ordinal);
 
-    // The label's key values in key order (key 1 = index 0), as text whatever the label's own type.
+    // The label's key values in key order (key 1 = index 0), as text whatever the label's own type (ClassKeys, the one
+    // reader of a key's classes); none when the key has no values or a type ClassKeys does not read, so no class matches.
     private static string[] KeyNames(DataViewSchema.Column label)
     {
-        var annotation = label.Annotations.Schema.GetColumnOrNull("KeyValues");
-        if (annotation is not { } column || column.Type is not VectorDataViewType vector) return [];
-        if (vector.ItemType is TextDataViewType)
-        {
-            VBuffer<ReadOnlyMemory<char>> values = default;
-            label.GetKeyValues(ref values);
-            return values.DenseValues().Select(v => v.ToString()).ToArray();
-        }
-        if (vector.ItemType.RawType == typeof(float))
-        {
-            VBuffer<float> values = default;
-            label.Annotations.GetValue("KeyValues", ref values);
-            return values.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray();
-        }
-        if (vector.ItemType.RawType == typeof(double))
-        {
-            VBuffer<double> values = default;
-            label.Annotations.GetValue("KeyValues", ref values);
-            return values.DenseValues().Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray();
-        }
-        if (vector.ItemType.RawType == typeof(bool))
-        {
-            VBuffer<bool> values = default;
-            label.Annotations.GetValue("KeyValues", ref values);
-            return values.DenseValues().Select(v => v ? "true" : "false").ToArray();
-        }
-        return [];
+        if (label.Annotations.Schema.GetColumnOrNull("KeyValues") is null) return [];
+        try { return Evaluation.ClassKeys.Read(label, "the label").Names; }
+        catch (NotSupportedException) { return []; }
     }
 
     /// <summary>A column's values as text, one per row (missing: empty).</summary>

@@ -50,31 +50,33 @@ internal sealed class EnsemblePipeline : IBlendPipeline
     {
         var space = new SearchSpace(Inner.Tuning.Space);
         var entries = new Dictionary<string, string>(StringComparer.Ordinal); // insertion order: member by member
+        var trainerNames = new string[Members.Count];
         for (int i = 0; i < Members.Count; i++)
         {
             var member = Members[i];
             string prefix = string.Create(CultureInfo.InvariantCulture, $"member{i + 1:00}.");
             // The member's settings carry its trial values (TrialConfiguration.Apply): described by spec names, no reflection.
-            var trainer = TrainerHyperparameters.Describe(Inner.WithHyperparameters(member.Configuration));
+            var memberPipeline = Inner.WithHyperparameters(member.Configuration);
+            trainerNames[i] = memberPipeline.Settings.TrainerName;
+            var trainer = TrainerHyperparameters.Describe(memberPipeline);
             entries[prefix + "weight"] = member.Weight.ToString("0.####", CultureInfo.InvariantCulture);
             entries[prefix + "values"] = member.Configuration.Describe(space);
             entries[prefix + "trainer"] = trainer.Type ?? trainer.Name;
             foreach (var (key, value) in trainer.Hyperparameters) entries[prefix + key] = value;
         }
-        return new TrainerDescription(Name(), "weighted blend of the members' predictions (EnsembleModel)", entries);
+        return new TrainerDescription(Name(trainerNames), "weighted blend of the members' predictions (EnsembleModel)", entries);
     }
 
     /// <summary>
     /// "ensemble of 2 LightGbm models", or with several trainers "ensemble of 6 models: 2 sdca, lightgbm, …" (each
     /// member's own trainer: the search may choose the trainer, so the spec's model.trainer is not the members').
     /// </summary>
-    private string Name()
+    private static string Name(string[] trainers)
     {
-        var trainers = Members.Select(m => Inner.WithHyperparameters(m.Configuration).Settings.TrainerName).ToArray();
         var kinds = trainers.GroupBy(t => t, StringComparer.Ordinal).ToArray();
         return kinds.Length == 1
-            ? string.Create(CultureInfo.InvariantCulture, $"ensemble of {Members.Count} {kinds[0].Key} models")
-            : string.Create(CultureInfo.InvariantCulture, $"ensemble of {Members.Count} models: {string.Join(", ", kinds.Select(k => k.Count() > 1 ? $"{k.Count()} {k.Key}" : k.Key))}");
+            ? string.Create(CultureInfo.InvariantCulture, $"ensemble of {trainers.Length} {kinds[0].Key} models")
+            : string.Create(CultureInfo.InvariantCulture, $"ensemble of {trainers.Length} models: {string.Join(", ", kinds.Select(k => k.Count() > 1 ? $"{k.Count()} {k.Key}" : k.Key))}");
     }
 
     /// <summary>"2 members, weights 0.55/0.45": for notes.</summary>
