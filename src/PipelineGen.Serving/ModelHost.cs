@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.ML;
 using PipelineGen.Runtime;
+using PipelineGen.Runtime.Prediction;
 using PipelineGen.Runtime.Training;
 
 namespace PipelineGen.Serving;
@@ -17,8 +18,9 @@ public sealed class ServedModel<TInput, TPrediction>
     where TInput : class, new() where TPrediction : class, new()
 {
     internal ServedModel(string modelFile, string version, DateTime written, ObjectPool<PredictionEngine<TInput, TPrediction>> engines,
-        RowBinder<TInput> binder, DriftMonitor<TInput> drift, string? profileNote)
+        RowBinder<TInput> binder, DriftMonitor<TInput> drift, string? profileNote, TypedDecision<TPrediction>? decision)
     {
+        _decision = decision;
         ModelFile = modelFile;
         Version = version;
         Written = written;
@@ -43,11 +45,23 @@ public sealed class ServedModel<TInput, TPrediction>
     public string? ProfileNote { get; }
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
 
+    private readonly TypedDecision<TPrediction>? _decision;
+
     public TPrediction Predict(TInput row)
     {
         var engine = Engines.Get();
-        try { return engine.Predict(row); }
+        try { return Predict(engine, row); }
         finally { Engines.Return(engine); }
+    }
+
+    /// <summary>
+    /// Scores one row with <paramref name="engine"/> and decides a binary label as <c>predict</c> does: the engine gives
+    /// the trainer's own decision (score ≥ 0), the spec's <c>task.threshold</c> overrides it.
+    /// </summary>
+    public TPrediction Predict(PredictionEngine<TInput, TPrediction> engine, TInput row)
+    {
+        var prediction = engine.Predict(row);
+        return _decision is null ? prediction : _decision.Apply(prediction);
     }
 }
 
@@ -158,11 +172,13 @@ public sealed class ModelHost<TInput, TPrediction> : IDisposable
         var ml = new MLContext(seed: _pipeline.Settings.Seed);
         ITransformer model;
         PredictionEngine<TInput, TPrediction> first;
+        TypedDecision<TPrediction>? decision;
         try
         {
             model = ModelStore.Load(ml, _modelPath, out _);
             // One engine now: a model that does not fit the generated types fails here, at start, not on the first request.
             first = ml.Model.CreatePredictionEngine<TInput, TPrediction>(model);
+            decision = TypedDecision<TPrediction>.For(_pipeline.Settings);
         }
         catch (Exception e) when (e is not OutOfMemoryException and not ServingStartupException)
         {
@@ -176,7 +192,7 @@ public sealed class ModelHost<TInput, TPrediction> : IDisposable
             && File.Exists(ModelStore.PointerPath(_modelPath)) ? folder : Path.GetFileName(file);
         if (noProfile is not null)
             _logger.LogWarning("Inputs are not checked against training and drift is not measured: {Why}.", noProfile);
-        return new ServedModel<TInput, TPrediction>(file, version, written, pool, binder, new DriftMonitor<TInput>(binder.Fields, profile, noProfile), noProfile);
+        return new ServedModel<TInput, TPrediction>(file, version, written, pool, binder, new DriftMonitor<TInput>(binder.Fields, profile, noProfile), noProfile, decision);
     }
 
     public void Dispose() => _timer?.Dispose();

@@ -166,7 +166,7 @@ public static class PipelineEndpoints
             var engine = served.Engines.Get();
             try
             {
-                for (int i = 0; i < rows.Count; i++) predictions[i] = engine.Predict(rows[i]);
+                for (int i = 0; i < rows.Count; i++) predictions[i] = served.Predict(engine, rows[i]);
             }
             finally
             {
