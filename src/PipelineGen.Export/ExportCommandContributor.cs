@@ -68,6 +68,12 @@ public sealed class ExportCommandContributor : ICommandContributor
                 LocatedExportErrors.DenseExportFailed(services.Error, services.Pipeline.Settings, e.Message);
                 return ExitCodes.CheckFailed;
             }
+            catch (EnsembleExportException e)
+            {
+                services.Error.WriteLine($"error: {e.Message}");
+                LocatedExportErrors.ExportFailed(services.Error, services.Pipeline.Settings, e.Message);
+                return ExitCodes.CheckFailed;
+            }
             catch (InvalidOperationException e)
             {
                 services.Error.WriteLine($"error: ML.NET could not export this model to ONNX: {e.Message}");

@@ -4,6 +4,7 @@ using Microsoft.ML.Data;
 using PipelineGen.Predictor;
 using PipelineGen.Runtime;
 using PipelineGen.Runtime.Training;
+using PipelineGen.Runtime.Tuning.Ensembles;
 
 namespace PipelineGen.Export;
 
@@ -27,7 +28,8 @@ public static class OnnxExporter
         var ml = new MLContext(seed: settings.Seed);
         var modelPath = options.ModelPath ?? ModelStore.DefaultModelPath(settings);
         var modelFile = ModelStore.Resolve(modelPath);
-        var model = ModelStore.Load(ml, modelPath, out _);
+        var model = ModelStore.Load(ml, modelPath, out var inputSchema);
+        if (EnsembleModel.IsEnsemble(model, inputSchema)) throw new EnsembleExportException(modelFile);
         var versionDirectory = Path.GetDirectoryName(modelFile)!;
         var onnxPath = Path.Combine(versionDirectory, OnnxFileName);
 

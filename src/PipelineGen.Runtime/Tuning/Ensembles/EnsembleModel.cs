@@ -73,6 +73,16 @@ internal static partial class EnsembleModel
         return Append(chain, fittedOutput);
     }
 
+    /// <summary>
+    /// Whether <paramref name="model"/> is a blend composed here (its scored schema holds the <c>__ens_</c> working
+    /// columns); <c>export onnx</c> refuses one with the reason instead of ML.NET's converter's missing-column error.
+    /// </summary>
+    public static bool IsEnsemble(ITransformer model, DataViewSchema inputSchema)
+    {
+        try { return model.GetOutputSchema(inputSchema).Any(c => c.Name.StartsWith("__ens_", StringComparison.Ordinal)); }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or InvalidOperationException) { return false; }
+    }
+
     private static IEstimator<ITransformer> CopyAll(MLContext ml, IEnumerable<(string Output, string Input)> pairs)
     {
         IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
