@@ -18,9 +18,10 @@ public sealed class ServedModel<TInput, TPrediction>
     where TInput : class, new() where TPrediction : class, new()
 {
     internal ServedModel(string modelFile, string version, DateTime written, ObjectPool<PredictionEngine<TInput, TPrediction>> engines,
-        RowBinder<TInput> binder, DriftMonitor<TInput> drift, string? profileNote, TypedDecision<TPrediction>? decision)
+        RowBinder<TInput> binder, DriftMonitor<TInput> drift, string? profileNote, TypedDecision<TPrediction>? decision, IReadOnlyList<string>? classes)
     {
         _decision = decision;
+        Classes = classes;
         ModelFile = modelFile;
         Version = version;
         Written = written;
@@ -44,6 +45,8 @@ public sealed class ServedModel<TInput, TPrediction>
     /// <summary>Why inputs are not compared with training (no profile beside the model, or one for another model); null when they are.</summary>
     public string? ProfileNote { get; }
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
+    /// <summary>Multiclass: the class of each slot of the prediction's <c>Score</c>, in the model's order (null otherwise).</summary>
+    public IReadOnlyList<string>? Classes { get; }
 
     private readonly TypedDecision<TPrediction>? _decision;
 
@@ -173,12 +176,15 @@ public sealed class ModelHost<TInput, TPrediction> : IDisposable
         ITransformer model;
         PredictionEngine<TInput, TPrediction> first;
         TypedDecision<TPrediction>? decision;
+        IReadOnlyList<string>? classes;
         try
         {
             model = ModelStore.Load(ml, _modelPath, out _);
             // One engine now: a model that does not fit the generated types fails here, at start, not on the first request.
             first = ml.Model.CreatePredictionEngine<TInput, TPrediction>(model);
             decision = TypedDecision<TPrediction>.For(_pipeline.Settings);
+            // The order is the model's (the order training met the classes), so it is read from each version loaded.
+            classes = _pipeline.Settings.Task == MlTaskKind.MulticlassClassification ? ClassNames.Of<TInput>(ml, model) : null;
         }
         catch (Exception e) when (e is not OutOfMemoryException and not ServingStartupException)
         {
@@ -192,7 +198,7 @@ public sealed class ModelHost<TInput, TPrediction> : IDisposable
             && File.Exists(ModelStore.PointerPath(_modelPath)) ? folder : Path.GetFileName(file);
         if (noProfile is not null)
             _logger.LogWarning("Inputs are not checked against training and drift is not measured: {Why}.", noProfile);
-        return new ServedModel<TInput, TPrediction>(file, version, written, pool, binder, new DriftMonitor<TInput>(binder.Fields, profile, noProfile), noProfile, decision);
+        return new ServedModel<TInput, TPrediction>(file, version, written, pool, binder, new DriftMonitor<TInput>(binder.Fields, profile, noProfile), noProfile, decision, classes);
     }
 
     public void Dispose() => _timer?.Dispose();

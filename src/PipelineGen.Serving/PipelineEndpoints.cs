@@ -128,7 +128,7 @@ public static class PipelineEndpoints
             if (row is null) return Invalid(errors, "The row does not match the model's input.");
             var prediction = served.Predict(row);
             served.Drift.Observe(row);
-            return Results.Json(new PredictionResponse<TPrediction> { Prediction = prediction, Warnings = warnings, ModelVersion = served.Version }, ResponseJson);
+            return Results.Json(new PredictionResponse<TPrediction> { Prediction = prediction, Warnings = warnings, ModelVersion = served.Version, Classes = served.Classes }, ResponseJson);
         }
     }
 
@@ -173,7 +173,7 @@ public static class PipelineEndpoints
                 served.Engines.Return(engine);
             }
             served.Drift.Observe(rows);
-            return Results.Json(new BatchPredictionResponse<TPrediction> { Predictions = predictions, Warnings = warnings, ModelVersion = served.Version }, ResponseJson);
+            return Results.Json(new BatchPredictionResponse<TPrediction> { Predictions = predictions, Warnings = warnings, ModelVersion = served.Version, Classes = served.Classes }, ResponseJson);
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace PipelineGen.Serving;
 
 /// <summary>The body of <c>POST /predict</c>: the prediction, and warnings for values the model never saw in training.</summary>
@@ -8,6 +10,9 @@ public sealed class PredictionResponse<TPrediction>
     public required IReadOnlyList<string> Warnings { get; init; }
     /// <summary>The model version that made the prediction.</summary>
     public required string ModelVersion { get; init; }
+    /// <inheritdoc cref="BatchPredictionResponse{TPrediction}.Classes"/>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Classes { get; init; }
 }
 
 /// <summary>The body of <c>POST /predict/batch</c>: one prediction per row, in the order given.</summary>
@@ -17,6 +22,13 @@ public sealed class BatchPredictionResponse<TPrediction>
     /// <summary>Warnings prefixed with the row they concern (<c>rows[3]: ...</c>).</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
     public required string ModelVersion { get; init; }
+    /// <summary>
+    /// Multiclass: the class of each slot of <c>score</c>, in order (<c>score[i]</c> is the probability of
+    /// <c>classes[i]</c>). The order is the model's (the order its training data met the classes) and can change with a
+    /// new version; absent for binary and regression.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Classes { get; init; }
 }
 
 /// <summary>The body of <c>GET /ready</c>.</summary>
