@@ -74,28 +74,37 @@ public sealed class RowBinder<TInput> where TInput : class, new()
         int next = 0;
         foreach (var property in json.EnumerateObject())
         {
-            int index = Find(property, next);
-            if (index < 0)
+            try
             {
-                errors[Key(path.Text, property.Name)] = [$"'{Shorten(property.Name)}' is not a column of this model. Columns: {_columnList}."];
-                continue;
+                int index = Find(property, next);
+                if (index < 0)
+                {
+                    errors[Key(path.Text, property.Name)] = [$"'{Shorten(property.Name)}' is not a column of this model. Columns: {_columnList}."];
+                    continue;
+                }
+                next = index + 1;
+                var field = _fields[index];
+                if (seen[index])
+                {
+                    errors[Key(path.Text, property.Name)] = [$"column '{field.Column.Name}' is given twice; give each column once."];
+                    continue;
+                }
+                seen[index] = true;
+                if (property.Value.ValueKind == JsonValueKind.Null)
+                {
+                    if (field.Required) errors[Key(path.Text, property.Name)] = [RequiredMessage(field)];
+                    else field.SetMissing(row);
+                    continue;
+                }
+                if (field.Set(row, property.Value, out var warning) is { } problem) errors[Key(path.Text, property.Name)] = [problem];
+                else if (warning is not null) { var at = path.Text; warnings.Add(at.Length == 0 ? warning : $"{at}: {warning}"); }
             }
-            next = index + 1;
-            var field = _fields[index];
-            if (seen[index])
+            catch (InvalidOperationException) when (InvalidText(property) is { } where)
             {
-                errors[Key(path.Text, property.Name)] = [$"column '{field.Column.Name}' is given twice; give each column once."];
-                continue;
+                // System.Text.Json parses an escaped lone surrogate ("\ud800") and throws only when the text is read:
+                // a 400 naming the property, as predict --json refuses it, not a 500.
+                errors[where == InvalidName ? (path.Text is { Length: > 0 } at ? at : "$") : Key(path.Text, where)] = [$"{(where == InvalidName ? "a property name" : $"'{where}'")} is not valid Unicode text (a lone UTF-16 surrogate such as \\ud800); send valid UTF-8 text."];
             }
-            seen[index] = true;
-            if (property.Value.ValueKind == JsonValueKind.Null)
-            {
-                if (field.Required) errors[Key(path.Text, property.Name)] = [RequiredMessage(field)];
-                else field.SetMissing(row);
-                continue;
-            }
-            if (field.Set(row, property.Value, out var warning) is { } problem) errors[Key(path.Text, property.Name)] = [problem];
-            else if (warning is not null) { var at = path.Text; warnings.Add(at.Length == 0 ? warning : $"{at}: {warning}"); }
         }
         for (int i = 0; i < _fields.Length; i++)
         {
@@ -105,6 +114,19 @@ public sealed class RowBinder<TInput> where TInput : class, new()
             else field.SetMissing(row);
         }
         return errors.Count == errorsBefore ? row : null;
+    }
+
+    private const string InvalidName = "(property name)";
+
+    /// <summary>Which part of <paramref name="property"/> cannot be read as text: its name, its string value (then the name), or null.</summary>
+    private static string? InvalidText(JsonProperty property)
+    {
+        string name;
+        try { name = property.Name; }
+        catch (InvalidOperationException) { return InvalidName; }
+        if (property.Value.ValueKind != JsonValueKind.String) return null;
+        try { _ = property.Value.GetString(); return null; }
+        catch (InvalidOperationException) { return name; }
     }
 
     /// <summary>The field a property names: the expected next column first, then every column by exact UTF-8 name, then case-insensitively; -1 when none.</summary>

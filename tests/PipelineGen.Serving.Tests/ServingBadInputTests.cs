@@ -35,6 +35,17 @@ public sealed class ServingBadInputTests : IAsyncLifetime
         await ExpectProblem(response, HttpStatusCode.BadRequest, "not valid JSON", "LineNumber");
     }
 
+    [Theory]
+    [InlineData("/predict", """{"pclass": 3, "sex": "\ud800", "age": 22, "sibsp": 1, "parch": 0, "fare": 7.25}""", "sex", "'sex' is not valid Unicode text")]
+    [InlineData("/predict", """{"pclass": 3, "sex": "male", "\udc00x": 1, "sibsp": 1, "parch": 0, "fare": 7.25}""", "\"$\"", "a property name is not valid Unicode text")]
+    [InlineData("/predict/batch", """[{"pclass": 3, "sex": "male", "sibsp": 1, "parch": 0, "fare": 7.25}, {"pclass": 3, "sex": "male", "sibsp": 1, "parch": 0, "fare": 7.25, "embarked": "S\ud800"}]""", "rows[1].embarked", "'embarked' is not valid Unicode text")]
+    public async Task A_lone_surrogate_escape_is_400_naming_the_field_not_500(string path, string json, string key, string message)
+    {
+        // Valid JSON syntax (the parser accepts the escape); the text it stands for is not valid Unicode.
+        using var response = await _host.PostJsonAsync(path, json);
+        await ExpectProblem(response, HttpStatusCode.BadRequest, key, message);
+    }
+
     [Fact]
     public async Task Empty_body_is_400()
     {
