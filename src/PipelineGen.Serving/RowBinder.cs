@@ -232,6 +232,13 @@ public sealed class RowBinder<TInput> where TInput : class, new()
                 if (_checked && _categories is not null && !_categories.Contains(text)) warning = Unseen(text);
                 return null;
             }
+            // A category given as a number names the training category of that value (3.0 → "3"), as the browser page does.
+            if (_setString is not null && Column.Kind == ColumnKind.Categorical && value.ValueKind == JsonValueKind.Number
+                && value.TryGetDouble(out var n) && Profile?.CategoryOfNumber(value.GetRawText(), n) is { } category)
+            {
+                _setString(row, category);
+                return null;
+            }
             if (_set(row, value) is { } problem) return problem;
             if (_checked) warning = Check(value);
             return null;

@@ -1,10 +1,6 @@
 using System.Net;
-using System.Runtime.Loader;
-using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.ML;
-using PipelineGen.Runtime;
 using PipelineGen.Runtime.Training;
 
 namespace PipelineGen.Serving.Tests;
@@ -35,70 +31,36 @@ public sealed class ServingMulticlassTests
     [Fact]
     public async Task Served_scores_are_named_by_class_and_equal_predict_json_for_the_same_rows()
     {
-        var (output, _) = ServingGenerationTests.Generate(referenceServing: true, Spec);
-        using var image = new MemoryStream();
-        var emitted = output.Emit(image);
-        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
-        image.Position = 0;
-        var assembly = AssemblyLoadContext.Default.LoadFromStream(image);
-        var pipelineType = assembly.GetType("Boats.ClassesPipeline")!;
-        var inputType = assembly.GetType("Boats.ClassesInput")!;
-        var predictionType = assembly.GetType("Boats.ClassesPrediction")!;
-        System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(pipelineType.Module.ModuleHandle);
-
-        var project = TitanicServingPipeline.NewProjectDirectory();
-        try
+        await using var host = await GeneratedServiceHost.StartAsync(Spec, "Classes");
+        var rows = File.ReadLines(Path.Combine(host.Project, "titanic_test.csv")).Skip(1).Take(20).Select(RowJson).ToArray();
+        using var batch = await host.PostJsonAsync("/predict/batch", "[" + string.Join(",", rows) + "]");
+        var body = await batch.Content.ReadAsStringAsync();
+        Assert.True(batch.StatusCode == HttpStatusCode.OK, body);
+        using var document = JsonDocument.Parse(body);
+        var classes = document.RootElement.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        // The model's order, not sorted: a client that assumed sorted names would pair the wrong scores.
+        Assert.Equal(["3", "1", "2"], classes);
+        var predictions = document.RootElement.GetProperty("predictions").EnumerateArray().ToArray();
+        var ml = new MLContext(seed: 1);
+        var predicted = new HashSet<string>();
+        for (var i = 0; i < rows.Length; i++)
         {
-            var defaults = (PipelineSettings)pipelineType.GetProperty("DefaultSettings")!.GetValue(null)!;
-            var pipeline = (IPipelineDefinition)Activator.CreateInstance(pipelineType, defaults with { ProjectDirectory = project })!;
-            TrainStep.Train(new MLContext(seed: 1), pipeline);
-
-            var build = typeof(PipelineServer).GetMethod(nameof(PipelineServer.Build))!.MakeGenericMethod(inputType, predictionType);
-            var app = (WebApplication)build.Invoke(null, [pipeline, new ServingOptions { Port = 0 }, null])!;
-            await app.StartAsync();
-            try
-            {
-                using var client = new HttpClient { BaseAddress = PipelineServer.Address(app), Timeout = TimeSpan.FromSeconds(60) };
-                var rows = File.ReadLines(Path.Combine(project, "titanic_test.csv")).Skip(1).Take(20).Select(RowJson).ToArray();
-                using var batch = await client.PostAsync("/predict/batch", new StringContent("[" + string.Join(",", rows) + "]", Encoding.UTF8, "application/json"));
-                var body = await batch.Content.ReadAsStringAsync();
-                Assert.True(batch.StatusCode == HttpStatusCode.OK, body);
-                using var document = JsonDocument.Parse(body);
-                var classes = document.RootElement.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToArray();
-                // The model's order, not sorted: a client that assumed sorted names would pair the wrong scores.
-                Assert.Equal(["3", "1", "2"], classes);
-                var predictions = document.RootElement.GetProperty("predictions").EnumerateArray().ToArray();
-                var ml = new MLContext(seed: 1);
-                var predicted = new HashSet<string>();
-                for (var i = 0; i < rows.Length; i++)
-                {
-                    var expected = PredictStep.PredictJson(ml, pipeline, rows[i]);
-                    var expectedScores = ((IReadOnlyDictionary<string, object>)expected["Score"]!).ToDictionary(p => p.Key, p => Convert.ToSingle(p.Value, System.Globalization.CultureInfo.InvariantCulture));
-                    var served = predictions[i].GetProperty("score").EnumerateArray().Select(s => s.GetSingle()).ToArray();
-                    Assert.Equal(classes.Length, served.Length);
-                    for (var k = 0; k < classes.Length; k++)
-                        Assert.True(Math.Abs(expectedScores[classes[k]] - served[k]) <= 1e-6, $"row {i}, class {classes[k]}: predict {expectedScores[classes[k]]}, served {served[k]}");
-                    var label = predictions[i].GetProperty("predictedLabel").GetString()!;
-                    Assert.Equal(expected["PredictedLabel"]?.ToString(), label);
-                    Assert.Equal(classes[Array.IndexOf(served, served.Max())], label);
-                    predicted.Add(label);
-                }
-                Assert.True(predicted.Count > 1, "the rows should not all get one class, or the pairing would not be tested");
-
-                using var single = await client.PostAsync("/predict", new StringContent(rows[0], Encoding.UTF8, "application/json"));
-                using var one = JsonDocument.Parse(await single.Content.ReadAsStringAsync());
-                Assert.Equal(classes, one.RootElement.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToArray());
-            }
-            finally
-            {
-                await app.StopAsync();
-                await app.DisposeAsync();
-            }
+            var expected = PredictStep.PredictJson(ml, host.Pipeline, rows[i]);
+            var expectedScores = ((IReadOnlyDictionary<string, object>)expected["Score"]!).ToDictionary(p => p.Key, p => Convert.ToSingle(p.Value, System.Globalization.CultureInfo.InvariantCulture));
+            var served = predictions[i].GetProperty("score").EnumerateArray().Select(s => s.GetSingle()).ToArray();
+            Assert.Equal(classes.Length, served.Length);
+            for (var k = 0; k < classes.Length; k++)
+                Assert.True(Math.Abs(expectedScores[classes[k]] - served[k]) <= 1e-6, $"row {i}, class {classes[k]}: predict {expectedScores[classes[k]]}, served {served[k]}");
+            var label = predictions[i].GetProperty("predictedLabel").GetString()!;
+            Assert.Equal(expected["PredictedLabel"]?.ToString(), label);
+            Assert.Equal(classes[Array.IndexOf(served, served.Max())], label);
+            predicted.Add(label);
         }
-        finally
-        {
-            try { Directory.Delete(project, recursive: true); } catch (IOException) { }
-        }
+        Assert.True(predicted.Count > 1, "the rows should not all get one class, or the pairing would not be tested");
+
+        using var single = await host.PostJsonAsync("/predict", rows[0]);
+        using var one = JsonDocument.Parse(await single.Content.ReadAsStringAsync());
+        Assert.Equal(classes, one.RootElement.GetProperty("classes").EnumerateArray().Select(c => c.GetString()!).ToArray());
     }
 
     /// <summary>A test-file line (survived,pclass,sex,age,sibsp,parch,fare,embarked) without its label pclass; empty = null.</summary>

@@ -137,6 +137,7 @@ internal static partial class PredictStep
         var byName = new Dictionary<string, ColumnInfo>(StringComparer.Ordinal);
         foreach (var column in settings.Columns) byName.TryAdd(column.Name, column);
         var values = new Dictionary<ColumnInfo, string>();
+        var profile = TrainingProfile.TryReadFor(modelPath, out _);
         foreach (var property in document.RootElement.EnumerateObject())
         {
             var name = Utf16(() => property.Name, "a property name");
@@ -145,11 +146,10 @@ internal static partial class PredictStep
                 ?? throw new ArgumentException($"JSON property '{name}' is not a column of '{settings.Name}' (columns: {string.Join(", ", settings.Columns.OrderBy(c => c.Index).Select(c => c.Name))}).");
             if (values.ContainsKey(column))
                 throw new PredictInputException($"JSON property '{name}' is given twice (column '{column.Name}'); give each column once.");
-            values[column] = JsonCell(property, name, column, settings);
+            values[column] = JsonCell(property, name, column, settings, profile?.Columns.GetValueOrDefault(column.Name));
         }
 
         var model = LoadModel(ml, modelPath);
-        var profile = TrainingProfile.TryReadFor(modelPath, out _);
         var checks = new ValueChecks(settings, profile);
         var absent = settings.Features.Where(c => !values.ContainsKey(c)).ToList();
         var required = absent.Where(c => !checks.MayBeMissing(c)).ToList();
@@ -378,7 +378,7 @@ internal static partial class PredictStep
     /// One JSON value as the cell text the loader reads, checked against the column's kind: a numeric column takes a number
     /// (or a string that is one), a boolean column true/false (or 1/0, "yes"/"no"), a date column a string; null is missing.
     /// </summary>
-    private static string JsonCell(JsonProperty property, string name, ColumnInfo column, PipelineSettings settings)
+    private static string JsonCell(JsonProperty property, string name, ColumnInfo column, PipelineSettings settings, ColumnProfile? profile)
     {
         var value = property.Value;
         string expected = column.Kind switch
@@ -404,6 +404,9 @@ internal static partial class PredictStep
                 var number = value.GetRawText(); // JSON numbers are already invariant
                 if (column.Kind == ColumnKind.DateTime || (column.Kind == ColumnKind.Boolean && TypeProblem(column, number) is not null))
                     throw Wrong($"the number {number}");
+                // A category given as a number: the training category of that value (3.0 names "3"), as the service and the browser page read it.
+                if (column.Kind == ColumnKind.Categorical && value.TryGetDouble(out var n) && profile?.CategoryOfNumber(number, n) is { } category)
+                    return category;
                 return number;
             case JsonValueKind.True:
             case JsonValueKind.False:

@@ -26,6 +26,38 @@ internal sealed record ColumnProfile
     public IReadOnlyList<double>? Sample { get; init; }
     /// <summary>Categorical columns: how many rows held each category (when <see cref="CategoriesComplete"/>); null in older profiles.</summary>
     public SortedDictionary<string, long>? CategoryCounts { get; init; }
+
+    private Dictionary<double, string?>? _numericCategories;
+
+    /// <summary>
+    /// Categorical columns: the training category a JSON number names. Its own text when training had it (<c>3</c> →
+    /// "3"), else the one category whose text is the same number (<c>3.0</c> → "3"): JSON does not tell 3 from 3.0, a
+    /// client serialising a float column writes 3.0, and the browser page's <c>String(3.0)</c> is "3". Null when no
+    /// category (or more than one, "3" and "3.0") is that number: the text stays as written and is reported as unseen.
+    /// </summary>
+    public string? CategoryOfNumber(string raw, double value)
+    {
+        if (Categories is not { Count: > 0 } categories || !CategoriesComplete) return null;
+        if (IsCategory(categories, raw)) return raw;
+        var byValue = LazyInitializer.EnsureInitialized(ref _numericCategories, () =>
+        {
+            var index = new Dictionary<double, string?>();
+            foreach (var category in categories)
+                if (double.TryParse(category, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number))
+                    index[number] = index.ContainsKey(number) ? null : category;
+            return index;
+        });
+        return byValue.TryGetValue(value, out var named) ? named : null;
+    }
+
+    // Categories are sorted ordinally (see Categories).
+    private static bool IsCategory(IReadOnlyList<string> categories, string text) =>
+        categories switch
+        {
+            string[] array => Array.BinarySearch(array, text, StringComparer.Ordinal) >= 0,
+            List<string> list => list.BinarySearch(text, StringComparer.Ordinal) >= 0,
+            _ => categories.Contains(text, StringComparer.Ordinal),
+        };
 }
 
 /// <summary>

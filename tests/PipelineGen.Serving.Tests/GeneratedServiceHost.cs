@@ -1,0 +1,61 @@
+using System.Runtime.Loader;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.ML;
+using PipelineGen.Runtime;
+using PipelineGen.Runtime.Training;
+
+namespace PipelineGen.Serving.Tests;
+
+/// <summary>
+/// A spec run through the generator (referencing PipelineGen.Serving), compiled and loaded, trained with <c>train</c>'s
+/// own code in a temp project holding the titanic test files, and served on a loopback port.
+/// </summary>
+public sealed class GeneratedServiceHost : IAsyncDisposable
+{
+    private GeneratedServiceHost(string project, IPipelineDefinition pipeline, WebApplication app)
+    {
+        Project = project;
+        Pipeline = pipeline;
+        App = app;
+        Client = new HttpClient { BaseAddress = PipelineServer.Address(app), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public string Project { get; }
+    public IPipelineDefinition Pipeline { get; }
+    public WebApplication App { get; }
+    public HttpClient Client { get; }
+
+    /// <summary>Generates the spec named <paramref name="name"/> (types Boats.&lt;name&gt;Pipeline, Input, Prediction), trains and serves it.</summary>
+    public static async Task<GeneratedServiceHost> StartAsync(string spec, string name)
+    {
+        var (output, _) = ServingGenerationTests.Generate(referenceServing: true, spec);
+        using var image = new MemoryStream();
+        var emitted = output.Emit(image);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        image.Position = 0;
+        var assembly = AssemblyLoadContext.Default.LoadFromStream(image);
+        var pipelineType = assembly.GetType($"Boats.{name}Pipeline")!;
+        System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(pipelineType.Module.ModuleHandle);
+        var project = TitanicServingPipeline.NewProjectDirectory();
+        var defaults = (PipelineSettings)pipelineType.GetProperty("DefaultSettings")!.GetValue(null)!;
+        var pipeline = (IPipelineDefinition)Activator.CreateInstance(pipelineType, defaults with { ProjectDirectory = project })!;
+        TrainStep.Train(new MLContext(seed: 1), pipeline);
+        var build = typeof(PipelineServer).GetMethod(nameof(PipelineServer.Build))!
+            .MakeGenericMethod(assembly.GetType($"Boats.{name}Input")!, assembly.GetType($"Boats.{name}Prediction")!);
+        var app = (WebApplication)build.Invoke(null, [pipeline, new ServingOptions { Port = 0 }, null])!;
+        await app.StartAsync();
+        return new GeneratedServiceHost(project, pipeline, app);
+    }
+
+    public Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>
+        Client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        try { Directory.Delete(Project, recursive: true); } catch (IOException) { }
+    }
+}
