@@ -13,21 +13,25 @@ namespace PipelineGen.Serving.Tests;
 /// </summary>
 public sealed class GeneratedServiceHost : IAsyncDisposable
 {
-    private GeneratedServiceHost(string project, IPipelineDefinition pipeline, WebApplication app)
+    private GeneratedServiceHost(string project, IPipelineDefinition pipeline, WebApplication app, string modelPath)
     {
         Project = project;
+        ModelPath = modelPath;
         Pipeline = pipeline;
         App = app;
         Client = new HttpClient { BaseAddress = PipelineServer.Address(app), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public string Project { get; }
+    /// <summary>The model served (as predict's --model would name it).</summary>
+    public string ModelPath { get; }
     public IPipelineDefinition Pipeline { get; }
     public WebApplication App { get; }
     public HttpClient Client { get; }
 
     /// <summary>Generates the spec named <paramref name="name"/> (types Boats.&lt;name&gt;Pipeline, Input, Prediction), trains and serves it.</summary>
-    public static async Task<GeneratedServiceHost> StartAsync(string spec, string name)
+    /// <param name="model">Makes the model to serve from the trained pipeline (returns its path); null serves what train wrote.</param>
+    public static async Task<GeneratedServiceHost> StartAsync(string spec, string name, Func<IPipelineDefinition, string>? model = null)
     {
         var (output, _) = ServingGenerationTests.Generate(referenceServing: true, spec);
         using var image = new MemoryStream();
@@ -43,9 +47,10 @@ public sealed class GeneratedServiceHost : IAsyncDisposable
         TrainStep.Train(new MLContext(seed: 1), pipeline);
         var build = typeof(PipelineServer).GetMethod(nameof(PipelineServer.Build))!
             .MakeGenericMethod(assembly.GetType($"Boats.{name}Input")!, assembly.GetType($"Boats.{name}Prediction")!);
-        var app = (WebApplication)build.Invoke(null, [pipeline, new ServingOptions { Port = 0 }, null])!;
+        var modelPath = model?.Invoke(pipeline) ?? ModelStore.DefaultModelPath(pipeline.Settings);
+        var app = (WebApplication)build.Invoke(null, [pipeline, new ServingOptions { Port = 0, ModelPath = modelPath }, null])!;
         await app.StartAsync();
-        return new GeneratedServiceHost(project, pipeline, app);
+        return new GeneratedServiceHost(project, pipeline, app, modelPath);
     }
 
     public Task<HttpResponseMessage> PostJsonAsync(string path, string json) =>

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.ML;
+using PipelineGen.Runtime;
 using PipelineGen.Runtime.Training;
+using PipelineGen.Runtime.Tuning.Ensembles;
 
 namespace PipelineGen.Serving.Tests;
 
@@ -29,9 +31,26 @@ public sealed class ServingMulticlassTests
         """;
 
     [Fact]
-    public async Task Served_scores_are_named_by_class_and_equal_predict_json_for_the_same_rows()
+    public Task Served_scores_are_named_by_class_and_equal_predict_json_for_the_same_rows() =>
+        ServedScoresEqualPredictJson(model: null);
+
+    [Fact]
+    public Task A_tuned_ensembles_scores_are_named_by_class_too() =>
+        // What tune keeps: the members' class-probability vectors averaged (its Score slots named by the members' slots).
+        ServedScoresEqualPredictJson(pipeline =>
+        {
+            var ml = new MLContext(seed: 1);
+            var data = pipeline.LoadData(ml, pipeline.Settings.ResolvePath(pipeline.Settings.TrainDataPath));
+            var blend = EnsembleModel.Compose(ml, MlTaskKind.MulticlassClassification, data.Schema,
+                [(pipeline.BuildPipeline(ml).Fit(data), 0.7), (pipeline.BuildPipeline(ml).Fit(ml.Data.TakeRows(data, 200)), 0.3)], data);
+            var file = Path.Combine(pipeline.Settings.ProjectDirectory, "blend.zip");
+            ml.Model.Save(blend, data.Schema, file);
+            return file;
+        });
+
+    private static async Task ServedScoresEqualPredictJson(Func<IPipelineDefinition, string>? model)
     {
-        await using var host = await GeneratedServiceHost.StartAsync(Spec, "Classes");
+        await using var host = await GeneratedServiceHost.StartAsync(Spec, "Classes", model);
         var rows = File.ReadLines(Path.Combine(host.Project, "titanic_test.csv")).Skip(1).Take(20).Select(RowJson).ToArray();
         using var batch = await host.PostJsonAsync("/predict/batch", "[" + string.Join(",", rows) + "]");
         var body = await batch.Content.ReadAsStringAsync();
@@ -45,7 +64,7 @@ public sealed class ServingMulticlassTests
         var predicted = new HashSet<string>();
         for (var i = 0; i < rows.Length; i++)
         {
-            var expected = PredictStep.PredictJson(ml, host.Pipeline, rows[i]);
+            var expected = PredictStep.PredictJson(ml, host.Pipeline, rows[i], host.ModelPath);
             var expectedScores = ((IReadOnlyDictionary<string, object>)expected["Score"]!).ToDictionary(p => p.Key, p => Convert.ToSingle(p.Value, System.Globalization.CultureInfo.InvariantCulture));
             var served = predictions[i].GetProperty("score").EnumerateArray().Select(s => s.GetSingle()).ToArray();
             Assert.Equal(classes.Length, served.Length);
