@@ -194,11 +194,24 @@ public sealed class ModelHost<TInput, TPrediction> : IDisposable
         var binder = new RowBinder<TInput>(_pipeline.Settings, profile);
         var pool = new DefaultObjectPool<PredictionEngine<TInput, TPrediction>>(new EnginePolicy(ml, model), Math.Max(4, Environment.ProcessorCount * 2));
         pool.Return(first);
-        var version = Path.GetFileName(Path.GetDirectoryName(file)) is { } folder && file.EndsWith(ModelStore.ModelFileName, StringComparison.Ordinal)
-            && File.Exists(ModelStore.PointerPath(_modelPath)) ? folder : Path.GetFileName(file);
+        var version = VersionName(file);
         if (noProfile is not null)
             _logger.LogWarning("Inputs are not checked against training and drift is not measured: {Why}.", noProfile);
         return new ServedModel<TInput, TPrediction>(file, version, written, pool, binder, new DriftMonitor<TInput>(binder.Fields, profile, noProfile), noProfile, decision, classes);
+    }
+
+    /// <summary>
+    /// The version folder's name when <paramref name="file"/> is a version of a model store — followed through the
+    /// pointer, or named directly (<c>--model .pipelinegen/models/Titanic/&lt;version&gt;/model.zip</c>, whose answers said
+    /// "model.zip", the name of every version) — else the file's name.
+    /// </summary>
+    private string VersionName(string file)
+    {
+        var folder = Path.GetDirectoryName(file);
+        if (folder is null || Path.GetFileName(file) != ModelStore.ModelFileName) return Path.GetFileName(file);
+        bool inStore = File.Exists(ModelStore.PointerPath(_modelPath))
+            || (Path.GetDirectoryName(folder) is { } unit && File.Exists(Path.Combine(unit, Path.GetFileName(ModelStore.PointerPath(unit)))));
+        return inStore ? Path.GetFileName(folder) : Path.GetFileName(file);
     }
 
     public void Dispose() => _timer?.Dispose();

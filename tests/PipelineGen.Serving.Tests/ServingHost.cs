@@ -28,9 +28,9 @@ public sealed class ServingHost : IAsyncDisposable
     public static string Train(TitanicServingPipeline pipeline) =>
         TrainStep.Train(new MLContext(seed: 1), pipeline).ModelPath;
 
-    public static async Task<ServingHost> StartAsync(Action<ServingOptions>? configure = null, bool train = true, double? threshold = null)
+    public static async Task<ServingHost> StartAsync(Action<ServingOptions>? configure = null, bool train = true, double? threshold = null, string? project = null)
     {
-        var project = TitanicServingPipeline.NewProjectDirectory();
+        project ??= TitanicServingPipeline.NewProjectDirectory();
         var pipeline = new TitanicServingPipeline(project, threshold);
         if (train) Train(pipeline);
         var options = new ServingOptions { Port = 0, ReloadInterval = TimeSpan.FromMilliseconds(200) };

@@ -83,6 +83,29 @@ public sealed class ServingLifecycleTests
     }
 
     [Fact]
+    public async Task A_version_named_by_model_is_served_and_answers_name_that_version()
+    {
+        // Two versions: the first (30 iterations) is served by its path while the second (5 iterations) is current.
+        var project = TitanicServingPipeline.NewProjectDirectory();
+        var first = ServingHost.Train(new TitanicServingPipeline(project));
+        var second = ServingHost.Train(new TitanicServingPipeline(project) { Iterations = 5 });
+        var firstVersion = Path.GetFileName(Path.GetDirectoryName(first))!;
+        Assert.NotEqual(firstVersion, Path.GetFileName(Path.GetDirectoryName(second)));
+        await using var host = await ServingHost.StartAsync(o => o.ModelPath = first, train: false, project: project);
+
+        var ready = await ServingHost.JsonOf(await host.Client.GetAsync("/ready"));
+        Assert.Equal(firstVersion, ready.GetProperty("modelVersion").GetString());
+        var answer = await ServingHost.JsonOf(await host.PostJsonAsync("/predict", ServingHost.GoodRow));
+        Assert.Equal(firstVersion, answer.GetProperty("modelVersion").GetString());
+        // And it is that version's model: the same probability as the file scored in process.
+        var ml = new Microsoft.ML.MLContext(seed: 1);
+        var model = PipelineGen.Runtime.Training.ModelStore.Load(ml, first, out _);
+        var expected = ml.Model.CreatePredictionEngine<TitanicRow, TitanicScore>(model)
+            .Predict(new TitanicRow { Pclass = 3, Sex = "male", Age = 22, Sibsp = 1, Parch = 0, Fare = 7.25f, Embarked = "S" });
+        Assert.Equal(expected.Probability, answer.GetProperty("prediction").GetProperty("probability").GetSingle());
+    }
+
+    [Fact]
     public async Task A_new_model_version_is_picked_up_without_failing_a_request()
     {
         await using var host = await ServingHost.StartAsync();
