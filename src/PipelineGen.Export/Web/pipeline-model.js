@@ -85,8 +85,9 @@ export class PipelineModel {
         return { Score: score[0] };
       case 'binary': {
         const probability = column('Probability')[0];
-        // As ML.NET decides: Score > 0, unless the spec sets task.threshold (then Probability >= threshold).
-        const positive = this.meta.threshold == null ? score[0] > 0 : probability >= this.meta.threshold;
+        // As ML.NET decides: Score > 0, unless the spec sets task.threshold (then Probability >= threshold, both as
+        // float32: predict compares (float)P with (float)threshold, and 0.7 as a double is above (float)0.7).
+        const positive = this.meta.threshold == null ? score[0] > 0 : probability >= Math.fround(this.meta.threshold);
         return { PredictedLabel: positive, Score: score[0], Probability: probability };
       }
       case 'multiclass': {
