@@ -41,6 +41,10 @@ internal static class TuningEnsembleOutput
         }
         record.Parameters["ensemble"] = ensemble.Kept ? $"kept ({ensemble.Members.Count} members)" : "not kept";
         if (ensemble.HoldbackScore is { } h) record.Metrics.Add(new RunMetric(metric, "ensemble", h, null, null, null));
+        // The blend's weighted average has no ONNX form: say so now, not when the build's export step fails after train.
+        if (ensemble.Kept && pipeline.Settings.DeployOnnx is not null)
+            services.Error.WriteLine("warning: the spec sets 'deploy.onnx: true', but ML.NET cannot export an ensemble to ONNX: 'export onnx' (and the build's export step) will refuse this model. " +
+                "For an exportable model tune again with --no-ensemble (or set 'tune.ensemble: false'), build, and train.");
         if (!ensemble.Kept || !options.WriteLock || !options.SaveEnsembleModel) return;
 
         // Kept: fitted on all training rows (as train does) and saved as a new version of the model, card and all.

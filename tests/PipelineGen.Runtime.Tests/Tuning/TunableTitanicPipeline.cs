@@ -30,6 +30,13 @@ internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipe
 
     public int? FailAboveLeaves { get; init; }
 
+    /// <summary>As a spec with <c>deploy.onnx: true</c> generates it.</summary>
+    public bool DeployOnnx
+    {
+        get => Settings.DeployOnnx is not null;
+        init => Settings = Settings with { DeployOnnx = value ? new OnnxDeploySettings("pipeline.yaml", 30, 9) : null };
+    }
+
     /// <summary>Every trainer this pipeline (and those made from it) builds, as its leaves: lets a test see what was trained.</summary>
     public List<int> BuiltLeaves { get; init; } = [];
 

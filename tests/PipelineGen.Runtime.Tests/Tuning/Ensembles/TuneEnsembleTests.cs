@@ -96,14 +96,18 @@ public sealed class TuneEnsembleTests : IDisposable
         Assert.Contains("the single model is kept", text);
     }
 
-    [Fact]
-    public void Cli_prints_single_and_ensemble_side_by_side_and_a_kept_ensemble_is_pinned_and_saved_with_its_study()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Cli_prints_single_and_ensemble_side_by_side_and_a_kept_ensemble_is_pinned_and_saved_with_its_study(bool deployOnnx)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        int exit = PipelineApp.Run(["tune", "--trials", "8", "--ensemble"], new TunableTitanicPipeline(_project, Tuning()), output, error);
+        int exit = PipelineApp.Run(["tune", "--trials", "8", "--ensemble"], new TunableTitanicPipeline(_project, Tuning()) { DeployOnnx = deployOnnx }, output, error);
         var text = output.ToString();
         Assert.True(exit == 0, text + error);
+        // export onnx refuses a blend (no ONNX form): a spec that asks for ONNX is told when the blend is kept.
+        Assert.Equal(deployOnnx, error.ToString().Contains("warning: the spec sets 'deploy.onnx: true', but ML.NET cannot export an ensemble to ONNX"));
         Assert.Matches(@"held-back auc \(same \d+ rows; they played no part in the keep decision, they only score what was kept\): ensemble 0\.\d{4}, single best 0\.\d{4}", text);
         Assert.Matches(@"cross-fitted on the out-of-fold rows \(selection on one half, compared on the other, 5 seeded splits\): blend − single [+-]0\.\d{5} auc on average, \d+ of \d+ comparisons favoured the blend", text);
         Assert.Matches(@"Headline \(honest estimate\): the (ensemble|single winner)'s held-back auc 0\.\d{4}\.", text);
