@@ -38,7 +38,7 @@ internal sealed class OutOfFoldPlattEstimator : IEstimator<ITransformer>
     public ITransformer Fit(IDataView input)
     {
         if (input.Schema.GetColumnOrNull(LabelColumn) is not { Type: BooleanDataViewType })
-            throw new ArgumentException($"Out-of-fold Platt scaling needs a Boolean '{LabelColumn}' column (the binary label), which the data does not have.", nameof(input));
+            throw new ArgumentException($"Out-of-fold Platt scaling needs a Boolean '{LabelColumn}' column (the binary label), which the data does not have; map the label to it before the trainer, as generated pipelines do.", nameof(input));
         var (positives, negatives) = CountClasses(input);
         // The full fit first: if the trainer cannot fit these rows at all, its own error is the one to see.
         var trainer = _trainer.Fit(input);
