@@ -1,3 +1,5 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using PipelineGen.Runtime.Training;
 
 namespace PipelineGen.Export.Tests;
@@ -30,5 +32,24 @@ public sealed class OnnxForestExportTests(TrainedForestSurvival forest) : IClass
     {
         var card = ModelCard.TryRead(forest.Pipeline.ModelPath)!;
         Assert.Contains(card.Preparation.Learned, n => n.StartsWith("Probability: Platt scaling fitted on 3-fold out-of-fold scores of 712 rows", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// Out-of-fold Platt moves the forest's decision to the Score where Probability is 1/2; ONNX Runtime has no
+    /// PredictedLabel, so predict through ONNX must decide at the model's threshold too, not at Score 0 — on the
+    /// rows whose Score lies between the two, Score &gt; 0 would give the other label.
+    /// </summary>
+    [Fact]
+    public void PredictThroughOnnxDecidesAtTheModelsOwnThresholdAsMlNetDoes()
+    {
+        var model = ModelStore.Load(new MLContext(1), forest.Pipeline.ModelPath, out _);
+        var threshold = ModelDecision.ScoreThreshold(model);
+        Assert.NotEqual(0f, threshold);
+        var rows = forest.Pipeline.LoadData(new MLContext(1), Path.Combine(AppContext.BaseDirectory, "Specs", "data", "titanic.csv"));
+        var scores = model.Transform(rows).GetColumn<float>("Score").ToArray();
+        Assert.Contains(scores, s => s > Math.Min(0f, threshold) && s <= Math.Max(0f, threshold));
+
+        PredictThroughOnnxTests.Compare(forest.Pipeline, "titanic.csv", threshold: null);
+        Assert.Equal(threshold, ParityRecord.TryRead(Path.GetDirectoryName(ModelStore.Resolve(forest.Pipeline.ModelPath))!)!.ScoreThreshold);
     }
 }

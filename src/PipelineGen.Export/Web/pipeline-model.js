@@ -85,8 +85,9 @@ export class PipelineModel {
         return { Score: score[0] };
       case 'binary': {
         const probability = column('Probability')[0];
-        // As ML.NET decides: Score > 0, unless the spec sets task.threshold (then Probability >= threshold).
-        const positive = this.meta.threshold == null ? score[0] > 0 : probability >= this.meta.threshold;
+        // As ML.NET decides: Score > the model's own threshold (0 unless its calibration moved it), unless the spec
+        // sets task.threshold (then Probability >= threshold).
+        const positive = this.meta.threshold == null ? score[0] > (this.meta.scoreThreshold ?? 0) : probability >= this.meta.threshold;
         return { PredictedLabel: positive, Score: score[0], Probability: probability };
       }
       case 'multiclass': {

@@ -131,6 +131,39 @@ public sealed class OutOfFoldPlattTests : IDisposable
         Assert.All(probabilities, p => Assert.InRange(p, 0f, 1f));
         var note = Assert.Single(PreparationLog.DescribeAll(model));
         Assert.Contains("fitted on the 40 training rows themselves", note, StringComparison.Ordinal);
-        Assert.Contains("the smaller class has 1 row(s), fewer than the 3 folds", note, StringComparison.Ordinal);
+        Assert.Contains("the smaller class has 1 row(s), fewer than the 10 needed to cross-fit 3 folds", note, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The decision follows the Probability shown: PredictedLabel is positive exactly when Probability is above 1/2
+    /// (the trainer's threshold moved to −offset/slope), before and after a save and load, whereas the forest's own
+    /// Score &gt; 0 disagrees with its calibrated Probability on some rows of this data.
+    /// </summary>
+    [Fact]
+    public void PredictedLabelIsPositiveExactlyWhenProbabilityIsAboveOneHalf()
+    {
+        var ml = new MLContext(seed: Seed);
+        var (train, heldOut) = Titanic(ml);
+        var model = PipelineSteps.OutOfFoldPlatt(ml, Forest(ml), Seed).Fit(train);
+        var platt = PlattOf(model);
+        var threshold = ModelDecision.ScoreThreshold(model);
+        Assert.Equal((float)(-platt.Offset / platt.Slope), threshold);
+        Assert.Contains(PreparationLog.DescribeAll(model), n => n.Contains("where Probability is 0.5", StringComparison.Ordinal));
+
+        var path = Path.Combine(_dir, "decided.zip");
+        ModelStore.Save(ml, model, train.Schema, path);
+        foreach (var m in new[] { model, ModelStore.Load(new MLContext(seed: 2), path, out _) })
+        {
+            var scored = m.Transform(heldOut);
+            var score = scored.GetColumn<float>("Score").ToArray();
+            var probability = scored.GetColumn<float>("Probability").ToArray();
+            var predicted = scored.GetColumn<bool>("PredictedLabel").ToArray();
+            for (int i = 0; i < predicted.Length; i++)
+                if (probability[i] != 0.5f) // float rounding at the boundary itself may go either way
+                    Assert.True(predicted[i] == probability[i] > 0.5f, $"row {i}: Score {score[i]}, Probability {probability[i]}, PredictedLabel {predicted[i]}");
+            Assert.Equal(threshold, ModelDecision.ScoreThreshold(m));
+            // Rows between 0 and the threshold are where the forest's own Score > 0 contradicted the Probability shown.
+            Assert.Contains(score, s => s > Math.Min(0f, threshold) && s <= Math.Max(0f, threshold));
+        }
     }
 }
