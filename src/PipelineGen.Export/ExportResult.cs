@@ -9,4 +9,10 @@ public sealed record ExportResult(
 
     /// <summary>Corrections made to ML.NET's graph (see <see cref="OnnxGraphRewriter"/>), one line each.</summary>
     public IReadOnlyList<string> GraphChanges { get; init; } = [];
+
+    /// <summary>
+    /// Binary: the Score above which the model predicts positive (ML.NET's PredictedLabel; see ModelDecision), which
+    /// the ONNX graph does not output, so consumers of the export decide with it. 0 for other tasks.
+    /// </summary>
+    public float ScoreThreshold { get; init; }
 }

@@ -73,13 +73,14 @@ public static class OnnxExporter
         if (missingOutputs.Length > 0)
             throw new InvalidOperationException($"The exported graph has no output {string.Join(", ", missingOutputs)} (it has {string.Join(", ", onnx.Outputs.Select(o => o.GraphName))}).");
         var (compared, maxDiff, differences) = CompareScores(scoring, featureView, onnx, settings, outputs, options);
+        var scoreThreshold = settings.Task == MlTaskKind.BinaryClassification ? ModelDecision.ScoreThreshold(scoring) : 0f;
         // predict scores through ONNX Runtime only with a parity record for this very file and model (OnnxFileScorer.cs).
         if (differences.Count == 0 && compared > 0)
-            ParityRecord.Write(versionDirectory, onnxPath, modelFile, new ExportResult(onnxPath, versionDirectory, [], [], compared, maxDiff, differences, dataPath), options);
+            ParityRecord.Write(versionDirectory, onnxPath, modelFile, new ExportResult(onnxPath, versionDirectory, [], [], compared, maxDiff, differences, dataPath) { ScoreThreshold = scoreThreshold }, options);
         else
             ParityRecord.Delete(versionDirectory);
         return new ExportResult(onnxPath, versionDirectory, onnx.Inputs.Select(i => i.Name).ToArray(), onnx.Outputs.Select(o => o.Name).ToArray(),
-            compared, maxDiff, differences, dataPath) { GraphChanges = graphChanges };
+            compared, maxDiff, differences, dataPath) { GraphChanges = graphChanges, ScoreThreshold = scoreThreshold };
     }
 
     /// <summary>The prediction columns exported for a task: scores only (predicted labels follow from them).</summary>

@@ -18,6 +18,9 @@ public sealed record ParityRecord(string OnnxSha256, string ModelSha256, int Row
 {
     public const string FileName = OnnxExporter.OnnxFileName + ".parity.json";
 
+    /// <summary>Binary: the Score above which the model predicts positive (<see cref="ExportResult.ScoreThreshold"/>); 0 in records written before it was kept.</summary>
+    public float ScoreThreshold { get; init; }
+
     public static string Sha256(string path)
     {
         using var stream = File.OpenRead(path);
@@ -26,7 +29,10 @@ public sealed record ParityRecord(string OnnxSha256, string ModelSha256, int Row
 
     internal static void Write(string versionDirectory, string onnxPath, string modelFile, ExportResult result, ExportOptions options)
     {
-        var record = new ParityRecord(Sha256(onnxPath), Sha256(modelFile), result.RowsCompared, result.MaxAbsoluteDifference, options.AbsoluteTolerance, options.RelativeTolerance);
+        var record = new ParityRecord(Sha256(onnxPath), Sha256(modelFile), result.RowsCompared, result.MaxAbsoluteDifference, options.AbsoluteTolerance, options.RelativeTolerance)
+        {
+            ScoreThreshold = result.ScoreThreshold,
+        };
         // Infinity cannot be written as JSON; a parity that held has a finite maximum.
         File.WriteAllText(Path.Combine(versionDirectory, FileName), JsonSerializer.Serialize(record));
     }
@@ -112,12 +118,12 @@ internal sealed class OnnxFileScorer : IFileScorer
         }
         why = string.Create(CultureInfo.InvariantCulture,
             $"scored with ONNX Runtime ({onnxPath}; its parity check on {record.Rows} rows held, max |ML.NET - ONNX Runtime| = {record.MaxAbsoluteDifference:G3}). --engine mlnet scores with ML.NET.");
-        return new OnnxScoredView(mlScored, data, onnx, features.Select(f => f.Name).ToArray(), settings.Task, classNames);
+        return new OnnxScoredView(mlScored, data, onnx, features.Select(f => f.Name).ToArray(), settings.Task, classNames, record.ScoreThreshold);
     }
 }
 
 /// <summary>ML.NET's scored schema; the prediction columns' values from ONNX Runtime (see <see cref="OnnxFileScorer"/>).</summary>
-internal sealed class OnnxScoredView(IDataView mlScored, IDataView data, OnnxModel onnx, string[] features, MlTaskKind task, string[]? classNames) : IDataView
+internal sealed class OnnxScoredView(IDataView mlScored, IDataView data, OnnxModel onnx, string[] features, MlTaskKind task, string[]? classNames, float scoreThreshold) : IDataView
 {
     private static readonly HashSet<string> Served = new(StringComparer.Ordinal) { "Score", "Probability", "PredictedLabel", "PredictedLabelValue" };
 
@@ -126,6 +132,7 @@ internal sealed class OnnxScoredView(IDataView mlScored, IDataView data, OnnxMod
     private string[] Features { get; } = features;
     private MlTaskKind Task { get; } = task;
     private string[]? ClassNames { get; } = classNames;
+    private float ScoreThreshold { get; } = scoreThreshold;
 
     public bool CanShuffle => false;
     public DataViewSchema Schema => mlScored.Schema;
@@ -211,8 +218,9 @@ internal sealed class OnnxScoredView(IDataView mlScored, IDataView data, OnnxMod
                 }),
                 "Score" => (ValueGetter<float>)((ref float v) => v = Score()),
                 "Probability" => (ValueGetter<float>)((ref float v) => v = _scores["Probability"][_at]),
-                // ML.NET's binary scorer: positive when Score > 0 (a threshold on Probability is applied after, DecisionThreshold).
-                "PredictedLabel" when _view.Task == MlTaskKind.BinaryClassification => (ValueGetter<bool>)((ref bool v) => v = Score() > 0),
+                // ML.NET's binary scorer: positive when Score > the model's threshold (ModelDecision; a threshold on
+                // Probability is applied after, DecisionThreshold).
+                "PredictedLabel" when _view.Task == MlTaskKind.BinaryClassification => (ValueGetter<bool>)((ref bool v) => v = Score() > _view.ScoreThreshold),
                 // Keys are 1-based; the class order is the model's key order (the scored view's key values).
                 "PredictedLabel" => (ValueGetter<uint>)((ref uint v) => v = (uint)ArgMax() + 1),
                 "PredictedLabelValue" => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> v) => v = _view.ClassNames![ArgMax()].AsMemory()),

@@ -163,6 +163,8 @@ public static class WebBundle
             ["label"] = settings.LabelColumn,
             ["positiveClass"] = settings.PositiveClass,
             ["threshold"] = settings.Task == MlTaskKind.BinaryClassification ? settings.DecisionThreshold : null,
+            // The model's own decision without task.threshold: positive when Score > this (ModelDecision).
+            ["scoreThreshold"] = settings.Task == MlTaskKind.BinaryClassification ? export.ScoreThreshold : null,
             ["model"] = OnnxExporter.OnnxFileName,
             ["modelSha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(export.OnnxPath)!, DirectoryName, OnnxExporter.OnnxFileName)))),
             ["exportedModelSha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(export.OnnxPath))),

@@ -29,8 +29,8 @@ public sealed class TrainedIris : IDisposable
 /// not in the training files) must equal ML.NET's within the export's parity tolerance; the form with a field left empty must name it.
 /// </summary>
 [Collection("browser")]
-public sealed class BrowserPredictionTests(TrainedTaxis taxis, TrainedSurvival survival, TrainedIris iris)
-    : IClassFixture<TrainedTaxis>, IClassFixture<TrainedSurvival>, IClassFixture<TrainedIris>
+public sealed class BrowserPredictionTests(TrainedTaxis taxis, TrainedSurvival survival, TrainedIris iris, TrainedForestSurvival forest)
+    : IClassFixture<TrainedTaxis>, IClassFixture<TrainedSurvival>, IClassFixture<TrainedIris>, IClassFixture<TrainedForestSurvival>
 {
     // The export's default parity tolerance (ExportOptions): |ML.NET - browser| <= t + t·|ML.NET|.
     private static readonly double Tolerance = new ExportOptions().AbsoluteTolerance;
@@ -60,6 +60,25 @@ public sealed class BrowserPredictionTests(TrainedTaxis taxis, TrainedSurvival s
         Assert.Contains(run.MlNet, p => Equals(p.PredictedLabel, true));
         Assert.Contains(run.MlNet, p => Equals(p.PredictedLabel, false));
         Assert.Contains("probability", run.Result["formText"]!.GetValue<string>());
+    }
+
+    /// <summary>
+    /// A forest's decision lies where its out-of-fold Platt Probability is 1/2, not at Score 0 (ModelDecision): the page
+    /// reads that threshold from model.json and gives ML.NET's label also on the rows whose Score lies in between.
+    /// </summary>
+    [BrowserFact]
+    public void Binary_forest_the_browser_decides_at_the_models_own_threshold_as_MLNET_does()
+    {
+        var run = RunInBrowser(forest.Pipeline, "titanic.csv", leaveEmpty: "sex");
+        var threshold = ModelDecision.ScoreThreshold(ModelStore.Load(new MLContext(1), forest.Pipeline.ModelPath, out _));
+        var between = 0;
+        for (int i = 0; i < run.MlNet.Count; i++)
+        {
+            var score = run.MlNet[i].Score[0];
+            if (score > Math.Min(0f, threshold) && score <= Math.Max(0f, threshold)) between++;
+            Assert.True(Equals(run.MlNet[i].PredictedLabel, run.Browser[i]!["PredictedLabel"]!.GetValue<bool>()), $"row {i + 1} (Score {score}, model threshold {threshold}): ML.NET says {run.MlNet[i].PredictedLabel}, the browser {run.Browser[i]!["PredictedLabel"]}");
+        }
+        Assert.True(between > 0, $"no held-out row has a Score between 0 and the model's threshold {threshold}: the test would not tell the two rules apart");
     }
 
     [BrowserFact]

@@ -104,7 +104,7 @@ public sealed class PredictThroughOnnxTests(TrainedSurvival survival, TrainedTax
             $"ratio ML.NET/ONNX: wall {Median(times[ScoringEngine.MlNet].Select(t => t.Wall)) / Median(times[ScoringEngine.Onnx].Select(t => t.Wall)):F2}, cpu {Median(times[ScoringEngine.MlNet].Select(t => t.Cpu)) / Median(times[ScoringEngine.Onnx].Select(t => t.Cpu)):F2}; load average {load}"));
     }
 
-    private static void Compare(TempPipeline pipeline, string file, double? threshold)
+    internal static void Compare(TempPipeline pipeline, string file, double? threshold)
     {
         OnnxExporter.Export(pipeline, new ExportOptions { ParityRows = 20 });
         var input = Path.Combine(AppContext.BaseDirectory, "Specs", "data", file);

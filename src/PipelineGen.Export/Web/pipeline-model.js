@@ -85,9 +85,12 @@ export class PipelineModel {
         return { Score: score[0] };
       case 'binary': {
         const probability = column('Probability')[0];
-        // As ML.NET decides: Score > 0, unless the spec sets task.threshold (then Probability >= threshold, both as
-        // float32: predict compares (float)P with (float)threshold, and 0.7 as a double is above (float)0.7).
-        const positive = this.meta.threshold == null ? score[0] > 0 : probability >= Math.fround(this.meta.threshold);
+        // As ML.NET decides: Score > the model's own threshold (0 unless its calibration moved it to where Probability
+        // is 1/2), unless the spec sets task.threshold (then Probability >= threshold). Both compared as float32, as
+        // predict compares them (0.7 as a double is above (float)0.7).
+        const positive = this.meta.threshold == null
+          ? score[0] > Math.fround(this.meta.scoreThreshold ?? 0)
+          : probability >= Math.fround(this.meta.threshold);
         return { PredictedLabel: positive, Score: score[0], Probability: probability };
       }
       case 'multiclass': {

@@ -116,7 +116,9 @@ public static class DevicePredictorEmitter
                  .Line($"[{P}OnnxOutput(\"Probability\")] public float Probability {{ get; set; }}")
                  .Line();
                 // The same decision as 'predict' (Runtime/Training/DecisionThreshold.cs): the spec's task.threshold on the
-                // probability (at or above), else the trainer's own decision, Score > 0.
+                // probability (at or above), else the model's own decision: Score above its threshold, which is where
+                // Probability is 1/2 (0 for calibrated trainers; moved there by out-of-fold Platt for the others, a trained
+                // constant the build cannot know, so it is read through the probability).
                 if (p.DecisionThreshold is double threshold)
                     w.Line("/// <summary>The spec's task.threshold on <see cref=\"Probability\"/>.</summary>")
                      .Line($"public const float Threshold = {threshold.ToString("R", CultureInfo.InvariantCulture)}f;")
@@ -128,10 +130,10 @@ public static class DevicePredictorEmitter
                      .Line("public bool PredictedLabel => Probability >= Threshold;");
                 else
                     w.Line("/// <summary>")
-                     .Line("/// The positive class is predicted: <see cref=\"Score\"/> above 0, the trainer's own decision")
+                     .Line("/// The positive class is predicted: <see cref=\"Probability\"/> above 1/2, the model's own decision")
                      .Line("/// (as <c>predict</c> decides when the spec sets no task.threshold).")
                      .Line("/// </summary>")
-                     .Line("public bool PredictedLabel => Score > 0;");
+                     .Line("public bool PredictedLabel => Probability > 0.5f;");
                 break;
             case TaskKind.Multiclass:
                 w.Line("/// <summary>")

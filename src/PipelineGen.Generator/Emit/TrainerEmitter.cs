@@ -9,7 +9,7 @@ namespace PipelineGen.Generator.Emit;
 
 /// <summary>
 /// Writes <c>TrainerSteps</c>: the options object of the spec's trainer (spec, lock, then a tuning trial's values),
-/// the trainer, Platt calibration for uncalibrated binary trainers and key→value mapping for multiclass; the capacity
+/// the trainer (an uncalibrated binary one wrapped in out-of-fold Platt calibration) and key→value mapping for multiclass; the capacity
 /// members for learning curves; and, when tune searches trainers, every searched trainer.
 /// </summary>
 internal static class TrainerEmitter
@@ -59,7 +59,7 @@ internal static class TrainerEmitter
         var b = t.Binding;
         if (b.OptionsType is null)
         {
-            w.Line($"yield return mlContext.{b.CatalogMethod}(labelColumnName: \"Label\", featureColumnName: \"Features\");");
+            EmitTrainer(w, p, b, $"mlContext.{b.CatalogMethod}(labelColumnName: \"Label\", featureColumnName: \"Features\")");
         }
         else
         {
@@ -87,16 +87,30 @@ internal static class TrainerEmitter
                  .Line("yield return mlContext.MulticlassClassification.Trainers.OneVersusAll(binary, labelColumnName: \"Label\");");
             else if (b.CatalogMethod.StartsWith("global::", StringComparison.Ordinal))
                 // PipelineGen's own trainers (the dense network) are static factories in the runtime, not MLContext members.
-                w.Line($"yield return {Short(b.CatalogMethod)}(mlContext, options);");
+                EmitTrainer(w, p, b, $"{Short(b.CatalogMethod)}(mlContext, options)");
             else
-                w.Line($"yield return mlContext.{b.CatalogMethod}(options);");
+                EmitTrainer(w, p, b, $"mlContext.{b.CatalogMethod}(options)");
         }
-        if (p.Task == TaskKind.Binary && !b.Calibrated)
-            w.Line("// This trainer outputs no probability; Platt scaling, fitted on the training rows, adds one.")
-             .Line("yield return mlContext.BinaryClassification.Calibrators.Platt();");
         if (p.Task == TaskKind.Multiclass)
             w.Line("// The trainer predicts a key; map it back to the label's own values for callers.")
              .Line("yield return mlContext.Transforms.Conversion.MapKeyToValue(\"PredictedLabelValue\", \"PredictedLabel\");");
+    }
+
+    /// <summary>
+    /// <c>yield return</c> of one (not one-versus-all) trainer; a binary one that outputs no probability is wrapped so
+    /// that Platt scaling is fitted on out-of-fold scores.
+    /// </summary>
+    private static void EmitTrainer(SourceWriter w, BoundPipeline p, TrainerBinding b, string trainer)
+    {
+        if (p.Task != TaskKind.Binary || b.Calibrated)
+        {
+            w.Line($"yield return {trainer};");
+            return;
+        }
+        w.Line("// No probability of its own: Platt scaling adds one, fitted on 3-fold out-of-fold scores (fitted")
+         .Line("// on the rows the trainer just fitted, which it nearly separates, it would be overconfident).")
+         .Line($"var uncalibrated = {trainer};")
+         .Line($"yield return {PG}PipelineSteps.OutOfFoldPlatt(mlContext, uncalibrated, Settings.Seed);");
     }
 
     private static string Pinned(BoundLock? pinned, OptionAssignment o) =>

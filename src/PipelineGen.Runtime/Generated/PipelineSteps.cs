@@ -19,6 +19,17 @@ public static class PipelineSteps
     }
 
     /// <summary>
+    /// <paramref name="trainer"/> (binary, no probability of its own) followed by Platt scaling fitted on 3-fold
+    /// out-of-fold scores instead of the rows the trainer fitted, which it nearly separates (see OutOfFoldPlattEstimator).
+    /// </summary>
+    public static IEstimator<ITransformer> OutOfFoldPlatt(MLContext mlContext, IEstimator<ITransformer> trainer, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(trainer);
+        return new Training.OutOfFoldPlattEstimator(mlContext, trainer, seed);
+    }
+
+    /// <summary>
     /// The TextLoader options of <paramref name="settings"/>: its separator, header and columns (by kind), quoting on,
     /// and empty numeric cells read as missing (NaN) instead of 0.
     /// </summary>

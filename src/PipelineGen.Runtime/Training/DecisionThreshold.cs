@@ -7,7 +7,7 @@ namespace PipelineGen.Runtime.Training;
 /// <summary>
 /// The binary decision <c>predict</c> makes: a row is positive when P(positive) is at or above the threshold the user
 /// chose (<c>predict --threshold</c>, else the spec's <c>task.threshold</c>); without one, the trainer's own decision
-/// (score ≥ 0, i.e. P = 0.5 for a calibrated model) stands. Applied to the scored view, so the saved model is unchanged
+/// (Score above the model's threshold, which is where P = 0.5: see ModelDecision) stands. Applied to the scored view, so the saved model is unchanged
 /// and a threshold can be moved without retraining.
 /// </summary>
 internal static class DecisionThreshold

@@ -37,7 +37,7 @@ public sealed record ParamInfo(string Name, string OptionProperty, ParamType Typ
 /// <summary>How one trainer is built for one task: the catalog method and its options type.</summary>
 /// <param name="CatalogMethod">Member path under MLContext, e.g. <c>BinaryClassification.Trainers.LightGbm</c>.</param>
 /// <param name="OptionsType">Fully qualified options class, or null for trainers that take only column names.</param>
-/// <param name="Calibrated">Binary only: whether it outputs Probability itself (else the generated code adds a Platt calibrator).</param>
+/// <param name="Calibrated">Binary only: whether it outputs Probability itself (else the generated code wraps it in Platt scaling fitted on out-of-fold scores, PipelineSteps.OutOfFoldPlatt).</param>
 /// <param name="OneVersusAll">Multiclass only: the binary trainer is wrapped in OneVersusAll.</param>
 public sealed record TrainerBinding(TaskKind Task, string CatalogMethod, string? OptionsType, bool Calibrated = true, bool OneVersusAll = false);
 

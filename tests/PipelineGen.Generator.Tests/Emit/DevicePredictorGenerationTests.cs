@@ -72,7 +72,8 @@ public class DevicePredictorGenerationTests
         // A text feature: batches are scored one row per run.
         Assert.Contains("for (int i = 0; i < rows.Count; i++) result[i] = _predictor.Predict(rows[i]);", titanic);
 
-        Assert.Contains("public bool PredictedLabel => Score > 0;", titanic); // the trainer's own decision, as 'predict'
+        // The model's own decision, as 'predict': Score above its threshold, i.e. Probability above 1/2 (ModelDecision).
+        Assert.Contains("public bool PredictedLabel => Probability > 0.5f;", titanic);
         var withThreshold = RunDevice("threshold", Fixtures.TitanicSpec.Replace("  label: survived\n", "  label: survived\n  threshold: 0.3\n"), Fixtures.TitanicSchema,
             "namespace Device { internal static class UserCode { } }");
         Assert.Empty(withThreshold.CompileErrors);

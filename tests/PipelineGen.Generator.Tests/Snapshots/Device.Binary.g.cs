@@ -47,10 +47,10 @@ namespace Device
         [PGP::OnnxOutput("Probability")] public float Probability { get; set; }
 
         /// <summary>
-        /// The positive class is predicted: <see cref="Score"/> above 0, the trainer's own decision
+        /// The positive class is predicted: <see cref="Probability"/> above 1/2, the model's own decision
         /// (as <c>predict</c> decides when the spec sets no task.threshold).
         /// </summary>
-        public bool PredictedLabel => Score > 0;
+        public bool PredictedLabel => Probability > 0.5f;
     }
 
     /// <summary>

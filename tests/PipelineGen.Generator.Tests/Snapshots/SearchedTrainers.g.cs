@@ -438,9 +438,10 @@ namespace MyApp
                             options.NumberOfThreads = (int)global::System.Math.Round(v6);
                     }
                     if (capacity is int c) options.NumberOfTrees = c;
-                    yield return mlContext.BinaryClassification.Trainers.FastForest(options);
-                    // This trainer outputs no probability; Platt scaling, fitted on the training rows, adds one.
-                    yield return mlContext.BinaryClassification.Calibrators.Platt();
+                    // No probability of its own: Platt scaling adds one, fitted on 3-fold out-of-fold scores (fitted
+                    // on the rows the trainer just fitted, which it nearly separates, it would be overconfident).
+                    var uncalibrated = mlContext.BinaryClassification.Trainers.FastForest(options);
+                    yield return PG::PipelineSteps.OutOfFoldPlatt(mlContext, uncalibrated, Settings.Seed);
                     yield break;
                 }
                 case "sdca":
