@@ -187,6 +187,8 @@ public static class SpecDiagnostics
     // PG0222 once refused multiclass ensembles; they are built now, and the id reports the one metric selection cannot score.
     public static readonly DiagnosticDescriptorInfo TuneEnsembleMetric = new("PG0222", "Tuning ensemble cannot score this metric", Severity.Error,
         "'tune.ensemble: true' asks for a greedy ensemble of the best trials, chosen by the metric on their out-of-fold predictions; the metric is {0}, which ensemble selection does not compute. Tune on auc (tune.metric: auc), or set 'tune.ensemble: false'.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo TuneEnsembleNotExportable = new("PG0227", "Tuning ensemble cannot be exported to ONNX", Severity.Warning,
+        "'tune.ensemble: true' keeps a blend of several models, which cannot be exported to ONNX, and 'deploy.onnx: true' asks for an export after training: the build's export would fail. Set 'tune.ensemble: false' (the default when deploy.onnx is on), or remove 'deploy.onnx'.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo TuneOuterFoldsUnused = new("PG0223", "tune.outer_folds does nothing", Severity.Warning,
         "'tune.outer_folds: {0}' does nothing: it is the number of outer folds of nested cross-validation, and 'tune.honest' is '{1}'. Set 'tune.honest: nested', or remove 'tune.outer_folds'.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo TuneHalvingBudgetUnused = new("PG0231", "tune.halving_budget does not apply", Severity.Warning,

@@ -96,6 +96,7 @@ public class DiagnosticsReferenceTests
         new Example("PG0221", TuneDiagnosticsTests.MultiTrainer, "Run `tune` again, or delete the lock file.",
             Reported: Single(TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.MultiTrainer, TuneDiagnosticsTests.SdcaLock.Replace("'sdca'", "'fast_tree'").Replace("l2_regularization: 0.001", "leaves: 16")).Diagnostics, "PG0221")),
         new Example("PG0222", TuneDiagnosticsTests.Tuned + "\n  ensemble: true\n  metric: pr_auc\n", "Tune on `auc` (`tune.metric: auc`), or set `tune.ensemble: false`."),
+        new Example("PG0227", TuneDiagnosticsTests.Tuned + "\n  ensemble: true\ndeploy:\n  onnx: true\n", "Set `tune.ensemble: false` (the default when deploy.onnx is on), or remove `deploy.onnx`."),
         new Example("PG0223", TuneDiagnosticsTests.Tuned + "\n  outer_folds: 4\n", "Set `tune.honest: nested`, or remove `tune.outer_folds`."),
         new Example("PG0224", TuneDiagnosticsTests.Tuned, "Run `tune --ensemble` again, or delete the lock file's `ensemble` block.",
             Reported: LockDiagnostic(TuneKeysTests.EnsembleLock.Replace("    leaves: 32", "    num_leaves: 32"), "PG0224")),

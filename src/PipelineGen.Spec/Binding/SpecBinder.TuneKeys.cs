@@ -8,7 +8,7 @@ using PipelineGen.Spec.Yaml;
 
 namespace PipelineGen.Spec.Binding;
 
-// tune.ensemble / tune.honest / tune.outer_folds / tune.halving_budget (PG0222, PG0223, PG0231) and the lock file's pinned ensemble (PG0224-PG0226).
+// tune.ensemble / tune.honest / tune.outer_folds / tune.halving_budget (PG0222, PG0227, PG0223, PG0231) and the lock file's pinned ensemble (PG0224-PG0226).
 public static partial class SpecBinder
 {
     /// <summary>The keys that decide what 'tune' and 'run' do beside the search itself, checked against the task.</summary>
@@ -20,11 +20,19 @@ public static partial class SpecBinder
         // Only an explicit 'ensemble: true' is an error with pr_auc; the default then quietly builds none.
         if (section.Ensemble && !section.EnsembleSpan.IsNone && ensembleMetric == "pr_auc")
             diagnostics.Add(SpecDiagnostics.TuneEnsembleMetric.Create(spec.FilePath, section.EnsembleSpan, ensembleMetric));
+        // A blend cannot be exported to ONNX (the converter has no weighted sum of models): with deploy.onnx the default
+        // is one model, and an explicit 'ensemble: true' is warned about here instead of failing at the export after train.
+        bool ensemble = section.Ensemble && ensembleMetric != "pr_auc";
+        if (ensemble && spec.Deploy.Onnx)
+        {
+            if (section.EnsembleSpan.IsNone) ensemble = false;
+            else diagnostics.Add(SpecDiagnostics.TuneEnsembleNotExportable.Create(spec.FilePath, section.EnsembleSpan));
+        }
         if (section.OuterFolds is { } k && section.Honest != "nested")
             diagnostics.Add(SpecDiagnostics.TuneOuterFoldsUnused.Create(spec.FilePath, section.OuterFoldsSpan, k, section.Honest));
         string halvingBudget = section.HalvingBudget?.Value ?? "auto";
         if (section.HalvingBudget is { } budget) CheckHalvingBudget(spec, section, budget, tune, trainer, diagnostics);
-        return tune with { Ensemble = section.Ensemble && ensembleMetric != "pr_auc", Honest = section.Honest, OuterFolds = section.OuterFolds ?? 5, HalvingBudget = halvingBudget };
+        return tune with { Ensemble = ensemble, Honest = section.Honest, OuterFolds = section.OuterFolds ?? 5, HalvingBudget = halvingBudget };
     }
 
     /// <summary>

@@ -67,6 +67,26 @@ public class TuneKeysTests
     }
 
     [Fact]
+    public void With_deploy_onnx_the_default_keeps_one_model_and_an_explicit_ensemble_is_PG0227_at_the_key()
+    {
+        const string deploy = "\ndeploy:\n  onnx: true\n";
+        // A blend cannot be exported to ONNX: by default tune keeps the single winner, quietly.
+        var defaults = Bind(TuneDiagnosticsTests.Tuned + deploy);
+        Assert.DoesNotContain(defaults.Diagnostics, d => d.Id == "PG0227");
+        Assert.False(defaults.Pipeline!.Tune!.Ensemble);
+        Assert.True(Bind(TuneDiagnosticsTests.Tuned).Pipeline!.Tune!.Ensemble); // without deploy.onnx the default is on
+
+        // Asked for explicitly, it is kept, and the build warns before train instead of the export failing after it.
+        var yaml = TuneDiagnosticsTests.Tuned + "\n  ensemble: true\n" + deploy;
+        var bound = Bind(yaml);
+        var d = Single(bound.Diagnostics, "PG0227");
+        Assert.Equal(Severity.Warning, d.Severity);
+        Assert.Contains("deploy.onnx", d.Message);
+        AssertAt(d, yaml, "true", occurrence: 1);
+        Assert.True(bound.Pipeline!.Tune!.Ensemble);
+    }
+
+    [Fact]
     public void A_multiclass_ensemble_binds_without_a_diagnostic()
     {
         var yaml = TuneDiagnosticsTests.Tuned.Replace("kind: binary", "kind: multiclass") + "\n  ensemble: true\n";
