@@ -118,7 +118,7 @@ internal static class CapacityCurve
         var path = protocol.DataPath is { } given ? Path.GetFullPath(given) : settings.ResolvePath(settings.TrainDataPath);
         var scan = DataScan.Run(settings, path);
         scan.ThrowIfInvalid(protocol.BadRows ?? settings.BadRows);
-        metric ??= TrainingMetrics.ChooseMetric(settings, scan.LabelCounts.Select(c => c.Value).ToArray());
+        metric ??= TrainingMetrics.ChooseMetric(settings, scan.LabelCounts);
         if (!MetricCatalog.For(settings.Task).Contains(metric))
             throw new ArgumentException($"Metric '{metric}' does not fit task {settings.Task}. Use one of: {string.Join(", ", MetricCatalog.For(settings.Task))}.");
         var plan = SplitPlanner.Plan(scan.Keys, evaluation, settings.Task);
