@@ -141,7 +141,7 @@ internal static class DataExplorer
         if (settings.Task == MlTaskKind.MulticlassClassification)
             return "Prefer macro_accuracy (every class counts the same) over micro_accuracy, and stratified splits.";
         if (settings.PositiveClass is { } positive && Data.DataScan.IsPositiveClass(settings, balance.Classes[0].Value))
-            return $"The positive class (task.positive_class '{positive}') is the common one: pr_auc, f1, precision and recall measure it, and a constant score already gets {Fmt.Percent(1 - balance.MinorityShare)} pr_auc there. "
+            return $"The positive class (task.positive_class '{positive}') is the common one: pr_auc, f1, precision and recall measure it, and a constant score already gets pr_auc {Fmt.Fixed(1 - balance.MinorityShare, 2)} there. "
                 + $"Make the rare class '{balance.Classes[^1].Value}' task.positive_class to use pr_auc/f1, or keep auc; and use stratified splits.";
         return "Prefer pr_auc/f1 over accuracy and stratified splits.";
     }

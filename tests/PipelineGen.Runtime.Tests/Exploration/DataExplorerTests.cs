@@ -106,6 +106,7 @@ public class DataExplorerTests
         Assert.DoesNotContain("Prefer pr_auc/f1", warning.Message);
         Assert.Contains("task.positive_class 'no') is the common one", warning.Message);
         Assert.Contains("Make the rare class 'yes' task.positive_class", warning.Message);
+        Assert.Contains("a constant score already gets pr_auc 0.91 there", warning.Message); // 91 of 100 rows are 'no
     }
 
     [Fact]
