@@ -31,6 +31,10 @@ internal static class TrainerEmitter
              .Line()
              .Line($"public int DefaultCapacity => {CSharp.Int(CurrentCapacity(t))};")
              .Line();
+            // The curve and the model card name the lock, not the spec, as where the pipeline's own capacity came from.
+            if (p.Lock?.Pinned.Any(v => v.Property == t.CapacityOption) == true)
+                w.Line($"public string? CapacityPinnedBy => {CSharp.String(p.Lock.FileName)};")
+                 .Line();
         }
         w.Line($"/// <summary>Trainer '{t.Name}'{(t.Binding.OneVersusAll ? " (one-versus-all)" : "")} with the spec's hyperparameters.</summary>")
          .Line($"protected override {Steps} TrainerSteps(")

@@ -275,8 +275,25 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
             services.Output.WriteLine($"The final model is the study's ensemble ({kept.Members.Count} members, pinned in the lock file), each member refitted on all training rows; its honest estimate is the ensemble's held-back score in the tune run above.");
             return services.Pipeline;
         }
-        services.Output.WriteLine($"The final model is trained with the winner ({best.Configuration.Describe(report.Space)}); step 2 measured the spec's own hyperparameters, so the card will say this model was not evaluated under the protocol; its honest estimate is the held-back score in the tune run above.");
-        return tunable.WithHyperparameters(best.Configuration);
+        var winner = tunable.WithHyperparameters(best.Configuration);
+        services.Output.WriteLine(WinnerNote(tunable, winner, best.Configuration.Describe(report.Space)));
+        return winner;
+    }
+
+    /// <summary>
+    /// What 'run' trains after its study and what the card's evaluation will be: step 2 measured the pipeline's own values
+    /// (the spec's, or the lock's: <see cref="StartingPoint"/>); when the winner has the same trainer and values, that
+    /// evaluation is the card's (train matches it), otherwise train measures the winner itself on the spec's protocol.
+    /// </summary>
+    internal static string WinnerNote(ITunablePipeline pipeline, IPipelineDefinition winner, string winnerValues)
+    {
+        var (measured, won) = (Training.TrainerHyperparameters.Describe(pipeline), Training.TrainerHyperparameters.Describe(winner));
+        bool same = measured.Name == won.Name && measured.Hyperparameters.Count == won.Hyperparameters.Count
+            && measured.Hyperparameters.All(h => won.Hyperparameters.TryGetValue(h.Key, out var v) && v == h.Value);
+        string stepTwo = StartingPoint(pipeline).Label;
+        return same
+            ? $"The final model is trained with the winner ({winnerValues}), the configuration step 2 measured ({stepTwo}): that evaluation goes in the card; after tuning it leans optimistic, and the honest estimate is the held-back score in the tune run above."
+            : $"The final model is trained with the winner ({winnerValues}); step 2 measured the {stepTwo}, so train measures the winner itself on the spec's protocol for the card (leaning optimistic after tuning); its honest estimate is the held-back score in the tune run above.";
     }
 
     /// <summary>The study's HTML page (<see cref="StudyReport"/>) beside the explore report; a page that cannot be written is a warning, not a failed study.</summary>

@@ -82,6 +82,11 @@ internal sealed class DataScan
         _ => value == positive,
     };
 
+    /// <summary>Binary: <paramref name="value"/> (a label value as written) is the settings' positive class; false without one.</summary>
+    internal static bool IsPositiveClass(PipelineSettings settings, string value) =>
+        settings.Task == MlTaskKind.BinaryClassification && settings.PositiveClass is { } positive
+        && SameLabelValue(value, positive, settings.Columns.FirstOrDefault(c => c.Name == settings.LabelColumn)?.Kind ?? ColumnKind.Categorical);
+
     // FNV-1a over the hashed fields with a unit separator between them: 64 bits make accidental collisions negligible.
     internal static ulong HashRow(List<string> fields, ColumnInfo[] hashedColumns)
     {

@@ -28,7 +28,7 @@ internal static partial class Evaluator
         if (scan.BadRowCount > 0)
             warnings.Add($"{scan.BadRowCount} bad row(s) skipped (first: {scan.Problems.FirstOrDefault()}).");
 
-        var (primary, reason) = MetricCatalog.ChoosePrimary(settings, scan.LabelCounts.Select(c => c.Value).ToArray());
+        var (primary, reason) = MetricCatalog.ChoosePrimary(settings, scan.LabelCounts);
         string strategy = BaselineModel.ResolveStrategy(settings.Baseline, settings.Task, primary);
         var plan = SplitPlanner.Plan(scan.Keys, evaluation, settings.Task);
         warnings.AddRange(plan.Warnings);

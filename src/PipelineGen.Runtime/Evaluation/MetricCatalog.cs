@@ -29,7 +29,25 @@ internal static class MetricCatalog
     public const double ImbalanceThreshold = 0.2;
 
     /// <summary>The primary metric: the spec's, or one chosen from the task and the class balance, with the reason.</summary>
-    public static (string Metric, string Reason) ChoosePrimary(PipelineSettings settings, IReadOnlyList<long> classCounts)
+    public static (string Metric, string Reason) ChoosePrimary(PipelineSettings settings, IReadOnlyList<long> classCounts) =>
+        ChoosePrimary(settings, classCounts, positiveShare: null);
+
+    /// <summary>
+    /// As <see cref="ChoosePrimary(PipelineSettings, IReadOnlyList{long})"/> from the data scan's classes, knowing which
+    /// one is positive: an imbalanced binary label whose positive class is the common one gets auc, not pr_auc.
+    /// </summary>
+    public static (string Metric, string Reason) ChoosePrimary(PipelineSettings settings, IReadOnlyList<KeyValuePair<string, long>> labelCounts) =>
+        ChoosePrimary(settings, labelCounts.Select(c => c.Value).ToArray(), PositiveShare(settings, labelCounts));
+
+    /// <summary>Binary: the share of the rows whose label is the positive class; null when the settings name none or no row has it.</summary>
+    internal static double? PositiveShare(PipelineSettings settings, IReadOnlyList<KeyValuePair<string, long>> labelCounts)
+    {
+        long total = labelCounts.Sum(c => c.Value);
+        long positives = labelCounts.Where(c => Data.DataScan.IsPositiveClass(settings, c.Key)).Sum(c => c.Value);
+        return total == 0 || positives == 0 ? null : positives / (double)total;
+    }
+
+    private static (string Metric, string Reason) ChoosePrimary(PipelineSettings settings, IReadOnlyList<long> classCounts, double? positiveShare)
     {
         if (settings.Metric is { } named)
         {
@@ -45,6 +63,12 @@ internal static class MetricCatalog
         double minority = total == 0 || classCounts.Count == 0 ? 0 : classCounts.Min() / (double)total;
         string share = minority.ToString("P1", System.Globalization.CultureInfo.InvariantCulture);
         bool imbalanced = minority < ImbalanceThreshold;
+        // pr_auc (like precision and recall) measures the positive class: on the common class a constant score already
+        // gets its share, and a real gain on the rare class barely moves it.
+        if (settings.Task == MlTaskKind.BinaryClassification && imbalanced && positiveShare > 0.5)
+            return ("auc", $"binary, imbalanced (minority class {share} < 20%), but the positive class '{settings.PositiveClass}' is the common one "
+                + $"({positiveShare.Value.ToString("P1", System.Globalization.CultureInfo.InvariantCulture)} of rows): pr_auc would measure that class, where a constant score already gets its share; "
+                + "auc ranks both classes alike. Make the rare class task.positive_class to have pr_auc chosen");
         return settings.Task == MlTaskKind.BinaryClassification
             ? imbalanced
                 ? ("pr_auc", $"binary, imbalanced (minority class {share} < 20%): pr_auc focuses on the rare positive class")

@@ -5,7 +5,8 @@ namespace PipelineGen.Runtime.Evaluation;
 
 /// <summary>
 /// Computes the task's metrics on a scored view (columns <c>Label</c>, <c>Score</c>, <c>PredictedLabel</c> and, for
-/// calibrated binary models, <c>Probability</c>) with ML.NET's own evaluators. A metric that is not defined on the
+/// calibrated binary models, <c>Probability</c>) with ML.NET's own evaluators, except binary pr_auc (see
+/// <see cref="AveragePrecision"/>). A metric that is not defined on the
 /// data (e.g. AUC without a positive example, or NaN) is null and comes with a warning; NaN never leaves here.
 /// Binary: accuracy, f1, precision and recall count the decisions <c>predict</c> makes, so with the spec's
 /// <c>task.threshold</c> a row is positive when <c>Probability</c> is at or above it (not ML.NET's <c>Score &gt; 0</c>).
@@ -73,7 +74,9 @@ internal static class MetricComputer
             ? mlContext.BinaryClassification.Evaluate(scored, "Label", "Score", "Probability", "PredictedLabel")
             : mlContext.BinaryClassification.EvaluateNonCalibrated(scored, "Label", "Score", "PredictedLabel");
         values["auc"] = metrics.AreaUnderRocCurve;
-        values["pr_auc"] = metrics.AreaUnderPrecisionRecallCurve;
+        // Not ML.NET's AreaUnderPrecisionRecallCurve: it steps through tied scores one row at a time in row order, so a
+        // constant score (the prior baseline) scored anything from below the positive rate up to 1.
+        values["pr_auc"] = AveragePrecision(scored);
         // Counted from PredictedLabel, not taken from ML.NET: its evaluator decides by Score > 0 whatever PredictedLabel
         // says, so it would ignore the decision threshold. No predicted positive: precision (and f1) 0, as ML.NET gives.
         double precision = c.Tp + c.Fp == 0 ? 0 : c.Tp / (double)(c.Tp + c.Fp), recall = c.Tp / (double)positives;
@@ -82,6 +85,48 @@ internal static class MetricComputer
         values["recall"] = recall;
         values["f1"] = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
         values["log_loss"] = calibrated ? ((CalibratedBinaryClassificationMetrics)metrics).LogLoss : null;
+    }
+
+    /// <summary>
+    /// The area under the precision-recall curve as average precision: Σ (recallₖ − recallₖ₋₁) · precisionₖ over the
+    /// distinct scores from the highest down, all rows with one score counted together as one threshold. It depends
+    /// on the ranking only, not on the row order, and a constant score gets exactly the positive rate (the
+    /// precision-recall baseline). NaN when a score is NaN or there is no positive row.
+    /// </summary>
+    internal static double AveragePrecision(IDataView scored)
+    {
+        var label = scored.Schema["Label"];
+        var score = scored.Schema["Score"];
+        var rows = new List<(float Score, bool Label)>();
+        using (var cursor = scored.GetRowCursor([label, score]))
+        {
+            var getLabel = cursor.GetGetter<bool>(label);
+            var getScore = cursor.GetGetter<float>(score);
+            bool l = false;
+            float s = 0;
+            while (cursor.MoveNext())
+            {
+                getLabel(ref l);
+                getScore(ref s);
+                if (float.IsNaN(s)) return double.NaN;
+                rows.Add((s, l));
+            }
+        }
+        long positives = rows.LongCount(r => r.Label);
+        if (positives == 0) return double.NaN;
+        rows.Sort((a, b) => b.Score.CompareTo(a.Score));
+        long tp = 0, fp = 0;
+        double area = 0, previousRecall = 0;
+        for (int i = 0; i < rows.Count;)
+        {
+            float threshold = rows[i].Score;
+            for (; i < rows.Count && rows[i].Score == threshold; i++)
+                if (rows[i].Label) tp++; else fp++;
+            double recall = tp / (double)positives;
+            area += (recall - previousRecall) * tp / (tp + fp);
+            previousRecall = recall;
+        }
+        return area;
     }
 
     private static (long Tp, long Fp, long Fn, long Tn) CountBinary(IDataView scored)

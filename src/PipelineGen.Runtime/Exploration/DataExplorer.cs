@@ -61,7 +61,7 @@ internal static class DataExplorer
         var notes = new List<string>();
         AddInputWarnings(warnings, train, dataPath, compareErrors, [scan, compareScan], badRowPolicy);
         var label = train.Columns[labelIndex];
-        var balance = AddLabelWarnings(warnings, train, label, settings.Task);
+        var balance = AddLabelWarnings(warnings, train, label, settings);
         var idLike = AddColumnWarnings(warnings, train);
         var missingness = warnings.Any(w => w.Kind == WarningKind.SingleClass)
             ? null
@@ -131,14 +131,25 @@ internal static class DataExplorer
         }
     }
 
-    /// <summary>The metrics worth preferring: pr_auc and f1 are binary metrics, a multiclass spec cannot name them (PG0205).</summary>
-    private static string ImbalanceAdvice(MlTaskKind task) => task == MlTaskKind.MulticlassClassification
-        ? "Prefer macro_accuracy (every class counts the same) over micro_accuracy, and stratified splits."
-        : "Prefer pr_auc/f1 over accuracy and stratified splits.";
+    /// <summary>
+    /// The metrics worth preferring: pr_auc and f1 are binary metrics, a multiclass spec cannot name them (PG0205). They
+    /// measure the positive class, so they are advice only when that is the rare one: on the common class a constant
+    /// score already gets its share.
+    /// </summary>
+    private static string ImbalanceAdvice(PipelineSettings settings, ClassBalance balance)
+    {
+        if (settings.Task == MlTaskKind.MulticlassClassification)
+            return "Prefer macro_accuracy (every class counts the same) over micro_accuracy, and stratified splits.";
+        if (settings.PositiveClass is { } positive && Data.DataScan.IsPositiveClass(settings, balance.Classes[0].Value))
+            return $"The positive class (task.positive_class '{positive}') is the common one: pr_auc, f1, precision and recall measure it, and a constant score already gets pr_auc {Fmt.Fixed(1 - balance.MinorityShare, 2)} there. "
+                + $"Make the rare class '{balance.Classes[^1].Value}' task.positive_class to use pr_auc/f1, or keep auc; and use stratified splits.";
+        return "Prefer pr_auc/f1 over accuracy and stratified splits.";
+    }
 
     /// <summary>Class balance (classification), and a label with fewer than two classes or no values.</summary>
-    private static ClassBalance? AddLabelWarnings(List<ExplorationWarning> warnings, ProfiledData train, ColumnAccumulator label, MlTaskKind task)
+    private static ClassBalance? AddLabelWarnings(List<ExplorationWarning> warnings, ProfiledData train, ColumnAccumulator label, PipelineSettings settings)
     {
+        var task = settings.Task;
         ClassBalance? balance = null;
         if (task != MlTaskKind.Regression && label.Categories is not null)
         {
@@ -148,7 +159,7 @@ internal static class DataExplorer
                     $"label '{label.Slot.Name}' has {(balance.Classes.Count == 0 ? "no values" : "a single class (" + balance.Classes[0].Value + ")")}: nothing to learn. Check the label column and the data file."));
             else if (balance.Imbalanced)
                 warnings.Add(new(WarningKind.Imbalance, WarningSeverity.Warning, label.Slot.Name,
-                    $"label '{label.Slot.Name}' is imbalanced: minority class '{balance.Classes[^1].Value}' is {Fmt.Percent(balance.MinorityShare)} of rows (majority:minority {Fmt.Fixed(balance.MajorityToMinorityRatio, 1)}:1). {ImbalanceAdvice(task)}"));
+                    $"label '{label.Slot.Name}' is imbalanced: minority class '{balance.Classes[^1].Value}' is {Fmt.Percent(balance.MinorityShare)} of rows (majority:minority {Fmt.Fixed(balance.MajorityToMinorityRatio, 1)}:1). {ImbalanceAdvice(settings, balance)}"));
         }
         if (label.Present == 0 && train.Rows > 0 && !warnings.Any(w => w.Kind == WarningKind.SingleClass))
             warnings.Add(new(WarningKind.SingleClass, WarningSeverity.Serious, label.Slot.Name, $"label '{label.Slot.Name}' has no values."));

@@ -55,8 +55,12 @@ internal sealed record CapacityCurveResult(
     public IReadOnlyList<string> Warnings { get; init; } = [];
     /// <summary>The point with the best mean validation metric.</summary>
     public int TopIndex { get; init; }
-    /// <summary>The pipeline's own capacity (the spec's value, or the trainer's default).</summary>
+    /// <summary>The pipeline's own capacity (the lock file's pinned value, else the spec's, or the trainer's default).</summary>
     public int SpecCapacity { get; init; }
+    /// <summary>The lock file that pinned <see cref="SpecCapacity"/> (see <see cref="ICapacityAdjustable.CapacityPinnedBy"/>); null when it is the spec's.</summary>
+    public string? CapacityPinnedBy { get; init; }
+    /// <summary>Where the pipeline's own capacity came from, as the table and the plot mark it: "spec" or "pinned by &lt;lock file&gt;".</summary>
+    public string SpecCapacitySource => CapacityPinnedBy is { } lockFile ? $"pinned by {lockFile}" : "spec";
     /// <summary>Splits the means are over.</summary>
     public int SplitCount { get; init; } = 1;
     /// <summary>What the noise is measured over: "splits", or "validation chunks" on a holdout.</summary>
@@ -114,7 +118,7 @@ internal static class CapacityCurve
         var path = protocol.DataPath is { } given ? Path.GetFullPath(given) : settings.ResolvePath(settings.TrainDataPath);
         var scan = DataScan.Run(settings, path);
         scan.ThrowIfInvalid(protocol.BadRows ?? settings.BadRows);
-        metric ??= TrainingMetrics.ChooseMetric(settings, scan.LabelCounts.Select(c => c.Value).ToArray());
+        metric ??= TrainingMetrics.ChooseMetric(settings, scan.LabelCounts);
         if (!MetricCatalog.For(settings.Task).Contains(metric))
             throw new ArgumentException($"Metric '{metric}' does not fit task {settings.Task}. Use one of: {string.Join(", ", MetricCatalog.For(settings.Task))}.");
         var plan = SplitPlanner.Plan(scan.Keys, evaluation, settings.Task);
@@ -124,7 +128,8 @@ internal static class CapacityCurve
         var warnings = new List<string>(plan.Warnings);
         // The dense network's capacity is epochs: one training per split records every epoch (Networks/Integration/DenseEpochCurve).
         if (settings.TrainerName == "dense")
-            return Networks.Integration.DenseEpochCurve.Compute(ml, pipeline, adjustable, capacities, plan, data, warnings, progress, phase);
+            return Networks.Integration.DenseEpochCurve.Compute(ml, pipeline, adjustable, capacities, plan, data, warnings, progress, phase)
+                with { CapacityPinnedBy = adjustable.CapacityPinnedBy };
         var run = new CurveRun(ml, pipeline, adjustable, metric, holdout, warnings, progress, phase);
         var measured = MeasureSplits(run, requested, plan, data);
         var points = ToPoints(requested, measured, holdout);
@@ -145,6 +150,7 @@ internal static class CapacityCurve
             Warnings = warnings.Distinct().ToArray(),
             TopIndex = judged.Top,
             SpecCapacity = adjustable.DefaultCapacity,
+            CapacityPinnedBy = adjustable.CapacityPinnedBy,
             SplitCount = plan.Splits.Count,
             NoiseUnit = unit,
         };
@@ -388,15 +394,22 @@ internal static class CapacityCurve
         {
             var p = result.Points[i];
             string band = p.ValidationStd is double s ? string.Create(inv, $"{p.ValidationMetric:0.0000} ± {s:0.0000}") : p.ValidationMetric.ToString("0.0000", inv);
-            var marks = new List<string>();
-            if (i == result.BestIndex) marks.Add("chosen");
-            if (i == result.TopIndex && i != result.BestIndex) marks.Add("best mean");
-            if (p.Capacity == result.SpecCapacity) marks.Add("spec");
+            var marks = Marks(result, i);
             sb.AppendLine(inv, $"{p.Capacity,20} {p.TrainMetric,12:0.0000} {band,20}{(marks.Count > 0 ? "  <- " + string.Join(", ", marks) : "")}");
         }
         sb.AppendLine(result.Message);
         foreach (var warning in result.Warnings) sb.AppendLine($"warning: {warning}");
         return sb.ToString();
+    }
+
+    /// <summary>What a point is to the pipeline: chosen, best mean, and its own capacity with where that came from (the spec or the lock file).</summary>
+    private static List<string> Marks(CapacityCurveResult result, int i)
+    {
+        var marks = new List<string>();
+        if (i == result.BestIndex) marks.Add("chosen");
+        if (i == result.TopIndex && i != result.BestIndex) marks.Add("best mean");
+        if (result.Points[i].Capacity == result.SpecCapacity) marks.Add(result.SpecCapacitySource);
+        return marks;
     }
 
     /// <summary>A self-contained HTML page in the reports' shared style: the curve as inline SVG, the verdict and the table.</summary>
@@ -409,16 +422,9 @@ internal static class CapacityCurve
         h.Append("<figure>" + RenderSvg(result) + "</figure>");
         h.Append("<p class=\"meta\">" + Html($"The shaded bands are each line's mean ± one standard deviation over {result.NoiseUnit}. The ring marks the chosen capacity. The axis is limited to the values {result.Metric} can take.") + "</p></section>");
         h.Append("<section><h2>Points</h2>");
-        var rows = result.Points.Select((p, i) =>
-        {
-            var marks = new List<string>();
-            if (i == result.BestIndex) marks.Add("chosen");
-            if (i == result.TopIndex && i != result.BestIndex) marks.Add("best mean");
-            if (p.Capacity == result.SpecCapacity) marks.Add("spec");
-            return (IReadOnlyList<string>)[p.Capacity.ToString(CultureInfo.InvariantCulture), Reporting.HtmlReport.Metric(p.TrainMetric),
-                p.TrainStd is double ts ? Reporting.HtmlReport.Metric(ts) : "-", Reporting.HtmlReport.Metric(p.ValidationMetric),
-                p.ValidationStd is double sd ? Reporting.HtmlReport.Metric(sd) : "-", string.Join(", ", marks)];
-        });
+        var rows = result.Points.Select((p, i) => (IReadOnlyList<string>)[p.Capacity.ToString(CultureInfo.InvariantCulture), Reporting.HtmlReport.Metric(p.TrainMetric),
+            p.TrainStd is double ts ? Reporting.HtmlReport.Metric(ts) : "-", Reporting.HtmlReport.Metric(p.ValidationMetric),
+            p.ValidationStd is double sd ? Reporting.HtmlReport.Metric(sd) : "-", string.Join(", ", Marks(result, i))]);
         Reporting.HtmlReport.Table(h, [result.CapacityParameter, $"train {result.Metric}", $"train std over {result.NoiseUnit}", $"validation {result.Metric}", $"validation std over {result.NoiseUnit}", ""], rows);
         foreach (var warning in result.Warnings) h.Append("<p class=\"note\">" + Html(warning) + "</p>");
         h.Append("</section>");
@@ -501,9 +507,9 @@ internal static class CapacityCurve
 /// The capacity the final model is fitted with, and why: recorded in the model card.
 /// </summary>
 /// <param name="Parameter">The trainer option (e.g. NumberOfIterations).</param>
-/// <param name="SpecValue">The pipeline's own value (written in the spec, or the trainer's default).</param>
+/// <param name="SpecValue">The pipeline's own value (pinned by the lock file, else written in the spec, or the trainer's default).</param>
 /// <param name="Used">The value the final model was fitted with.</param>
-/// <param name="Source">"curve" (the curve's choice replaced the spec's value), "spec" (the spec's value: no curve, or the curve confirmed it or saw no clear direction) or "pinned" (model.capacity: pinned).</param>
+/// <param name="Source">"curve" (the curve's choice replaced the pipeline's own value), "spec" or "lock" (the pipeline's own value, from the spec or pinned by the lock file: no curve, or the curve confirmed it or saw no clear direction) or "pinned" (model.capacity: pinned).</param>
 /// <param name="Reason">One sentence: what decided it, with the curve's numbers when there was one.</param>
 internal sealed record CapacityChoice(string Parameter, int SpecValue, int Used, string Source, string Reason)
 {
@@ -519,20 +525,25 @@ internal sealed record CapacityChoice(string Parameter, int SpecValue, int Used,
         var inv = CultureInfo.InvariantCulture;
         string parameter = adjustable.CapacityParameter;
         int spec = adjustable.DefaultCapacity;
+        // A value the lock file pinned (tune's winner) is named as such: calling it "the spec's" would send the reader to the wrong file.
+        var lockFile = adjustable.CapacityPinnedBy;
+        var (source, from, own) = lockFile is null
+            ? ("spec", "from the spec", $"the spec's {spec}")
+            : ("lock", $"pinned by {lockFile}", $"{spec} pinned by {lockFile}");
         string? curveSays = curve is null ? null : string.Create(inv,
-            $"the curve ({curve.SplitDescription}, {curve.Metric}) chose {parameter}={curve.ChosenCapacity}: {Describe(curve, curve.ChosenCapacity)}{(curve.ChosenCapacity == spec ? "" : $" against {Describe(curve, spec)} at the spec's {spec}")}; verdict: {CapacityCurve.OutcomeName(curve.Verdict).Replace('-', ' ')}");
+            $"the curve ({curve.SplitDescription}, {curve.Metric}) chose {parameter}={curve.ChosenCapacity}: {Describe(curve, curve.ChosenCapacity)}{(curve.ChosenCapacity == spec ? "" : $" against {Describe(curve, spec)} at {own}")}; verdict: {CapacityCurve.OutcomeName(curve.Verdict).Replace('-', ' ')}");
         if (pipeline.Settings.Capacity == CapacityMode.Pinned)
             return new CapacityChoice(parameter, spec, spec, "pinned",
-                $"model.capacity is 'pinned' in the spec, so {parameter}={spec} is kept" + (curveSays is null ? "." : $"; {curveSays}."));
+                $"model.capacity is 'pinned' in the spec, so {parameter}={spec}{(lockFile is null ? "" : $" ({from})")} is kept" + (curveSays is null ? "." : $"; {curveSays}."));
         if (curve is null)
-            return new CapacityChoice(parameter, spec, spec, "spec", $"{parameter}={spec} from the spec: no capacity curve was run for this model.");
+            return new CapacityChoice(parameter, spec, spec, source, $"{parameter}={spec} {from}: no capacity curve was run for this model.");
         if (curve.ChosenCapacity == spec)
-            return new CapacityChoice(parameter, spec, spec, "spec",
+            return new CapacityChoice(parameter, spec, spec, source,
                 curve.Verdict == CapacityVerdict.NoClearDirection
-                    ? $"{parameter}={spec} from the spec: {curveSays}, so there is no evidence to change it."
-                    : $"{parameter}={spec} from the spec, confirmed: {curveSays}.");
+                    ? $"{parameter}={spec} {from}: {curveSays}, so there is no evidence to change it."
+                    : $"{parameter}={spec} {from}, confirmed: {curveSays}.");
         return new CapacityChoice(parameter, spec, curve.ChosenCapacity, "curve",
-            $"{parameter}={curve.ChosenCapacity} instead of the spec's {spec}: {curveSays}. Set 'model.capacity: pinned' in the spec to keep {spec}.");
+            $"{parameter}={curve.ChosenCapacity} instead of {own}: {curveSays}. Set 'model.capacity: pinned' in the spec to keep {spec}.");
     }
 
     private static string Describe(CapacityCurveResult curve, int capacity)

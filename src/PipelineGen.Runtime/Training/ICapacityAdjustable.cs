@@ -11,8 +11,14 @@ public interface ICapacityAdjustable
     /// <summary>The trainer option being grown, for reports (e.g. "NumberOfIterations", "NumberOfTrees").</summary>
     string CapacityParameter { get; }
 
-    /// <summary>The capacity the spec (or the trainer's default) uses.</summary>
+    /// <summary>The pipeline's own capacity: the lock file's pinned value, else the spec's (or the trainer's default).</summary>
     int DefaultCapacity { get; }
+
+    /// <summary>
+    /// The lock file (its name) that pinned <see cref="DefaultCapacity"/>, or null when it is the spec's value (or the
+    /// trainer's default): reports then name where the pipeline's own capacity came from, not always "the spec".
+    /// </summary>
+    string? CapacityPinnedBy => null;
 
     /// <summary>The same trainer (and post-processing) as <see cref="IPipelineDefinition.BuildTrainer"/>, at <paramref name="capacity"/>.</summary>
     IEstimator<ITransformer> BuildTrainer(MLContext ml, int capacity);

@@ -166,7 +166,7 @@ internal static class TrainStep
             Task = settings.Task.ToString(),
             DecisionThreshold = DecisionThreshold.Resolve(settings, null),
             LabelColumn = settings.LabelColumn,
-            Metric = evaluation?.Metric ?? settings.Metric ?? TrainingMetrics.ChooseMetric(settings, scan.LabelCounts.Select(c => c.Value).ToArray()),
+            Metric = evaluation?.Metric ?? settings.Metric ?? TrainingMetrics.ChooseMetric(settings, scan.LabelCounts),
             TrainData = new DataFingerprint(dataPath, dataSha, CountRows(data)),
             ModelFile = ModelStore.ModelFileName,
             ModelSha256 = "",

@@ -11,10 +11,10 @@ internal static class TrainingMetrics
 {
     public static bool IsLowerBetter(string metric) => !MetricCatalog.HigherIsBetter(metric);
 
-    /// <summary>The spec's metric, or the evaluate step's choice from the class balance when label counts are known.</summary>
-    public static string ChooseMetric(PipelineSettings settings, IReadOnlyList<long>? classCounts = null) =>
-        settings.Metric ?? (classCounts is not null
-            ? MetricCatalog.ChoosePrimary(settings, classCounts).Metric
+    /// <summary>The spec's metric, or the evaluate step's choice from the class balance when the label's classes are known.</summary>
+    public static string ChooseMetric(PipelineSettings settings, IReadOnlyList<KeyValuePair<string, long>>? labelCounts = null) =>
+        settings.Metric ?? (labelCounts is not null
+            ? MetricCatalog.ChoosePrimary(settings, labelCounts).Metric
             : settings.Task switch
             {
                 MlTaskKind.BinaryClassification => "auc",

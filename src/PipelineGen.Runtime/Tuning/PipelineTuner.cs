@@ -102,7 +102,7 @@ internal static class PipelineTuner
     {
         var settings = pipeline.Settings;
         var tuning = pipeline.Tuning;
-        var (primary, reason) = MetricCatalog.ChoosePrimary(settings, scan.LabelCounts.Select(c => c.Value).ToArray());
+        var (primary, reason) = MetricCatalog.ChoosePrimary(settings, scan.LabelCounts);
         string metric = tuning.Metric ?? primary;
         if (tuning.Metric is not null) reason = "tune.metric in the spec";
         if (!MetricCatalog.For(settings.Task).Contains(metric))

@@ -16,7 +16,7 @@ public static class MetricCatalog
         {
             ["accuracy"] = "share of correct predictions; for balanced classes",
             ["auc"] = "area under the ROC curve; ranking quality for balanced classes",
-            ["pr_auc"] = "area under the precision-recall curve; for imbalanced classes",
+            ["pr_auc"] = "area under the precision-recall curve (average precision, tied scores as one threshold; a constant score gets the positive rate); for imbalanced classes",
             ["f1"] = "harmonic mean of precision and recall of the positive class",
             ["precision"] = "share of predicted positives that are positive",
             ["recall"] = "share of positives that are found",

@@ -156,6 +156,29 @@ public class EvaluatorTests : IDisposable
         Assert.All(result.Model!.Concat(result.Baseline), m => Assert.True(m.Mean is null || double.IsFinite(m.Mean.Value)));
     }
 
+    [Fact]
+    public void An_imbalanced_label_whose_positive_class_is_the_common_one_is_scored_by_auc()
+    {
+        // 'no' (90 %) is positive: pr_auc would give the constant prior 0.9 and hide what the model finds about 'yes'.
+        var csv = new StringBuilder("x,label\n");
+        for (int i = 0; i < 60; i++) csv.Append(CultureInfo.InvariantCulture, $"{i * 0.01:0.00},{(i % 10 == 0 ? "yes" : "no")}\n");
+        var pipeline = new BinaryPipeline(new PipelineSettings
+        {
+            Name = "CommonPositive",
+            Task = MlTaskKind.BinaryClassification,
+            LabelColumn = "label",
+            PositiveClass = "no",
+            TrainerName = "sdca_logistic_regression",
+            TrainDataPath = _dir.Write("common.csv", csv.ToString()),
+            Columns = [TestPipeline.Column("x", 0, ColumnKind.Numeric), TestPipeline.Column("label", 1, ColumnKind.Categorical, ColumnRole.Label)],
+        });
+
+        var result = Evaluator.Evaluate(pipeline, new EvaluationOptions { Folds = 3 });
+
+        Assert.Equal("auc", result.PrimaryMetric);
+        Assert.Contains("the positive class 'no' is the common one", result.PrimaryMetricReason);
+    }
+
     /// <summary>
     /// The data make a transform fitted on validation rows visible: the outlier rows (one group, so one validation
     /// fold) stretch x's min-max range a thousandfold. The protocol's numbers must equal a manual fit on the training

@@ -95,6 +95,22 @@ public class StatisticsTests
     }
 
     [Theory]
+    [InlineData("1", "pr_auc")]
+    [InlineData("0", "auc")]
+    public void An_imbalanced_binary_label_gets_pr_auc_only_when_its_positive_class_is_the_rare_one(string positive, string expected)
+    {
+        // 90 % '0': pr_auc of '0' would give a constant score 0.9, so auc is chosen and the reason says why.
+        var settings = new PipelineSettings
+        {
+            Name = "x", Task = MlTaskKind.BinaryClassification, LabelColumn = "y", PositiveClass = positive, TrainerName = "t", TrainDataPath = "d",
+            Columns = [new ColumnInfo("y", 0, "Y", ColumnKind.Numeric, ColumnRole.Label, false)],
+        };
+        var (metric, reason) = MetricCatalog.ChoosePrimary(settings, [new KeyValuePair<string, long>("0", 90), new KeyValuePair<string, long>("1.0", 10)]);
+        Assert.Equal(expected, metric);
+        if (expected == "auc") Assert.Contains("positive class '0' is the common one (90.0 % of rows)", reason);
+    }
+
+    [Theory]
     [InlineData(MlTaskKind.BinaryClassification, new long[] { 50, 50 }, "auc")]
     [InlineData(MlTaskKind.BinaryClassification, new long[] { 90, 10 }, "pr_auc")]
     [InlineData(MlTaskKind.MulticlassClassification, new long[] { 50, 50, 50 }, "micro_accuracy")]

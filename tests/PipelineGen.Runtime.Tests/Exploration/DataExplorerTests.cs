@@ -94,6 +94,22 @@ public class DataExplorerTests
     }
 
     [Fact]
+    public void When_the_positive_class_is_the_common_one_the_imbalance_warning_does_not_recommend_pr_auc_on_it()
+    {
+        // 'no' (91 %) is the positive class: pr_auc/f1 on it reward a constant score; the advice names the rare 'yes'.
+        var random = new Random(3);
+        var path = Synthetic.Write("imbalanced_common_positive.csv", "x,fraud", Enumerable.Range(0, 100).Select(i =>
+            $"{random.NextDouble().ToString(CultureInfo.InvariantCulture)},{(i % 12 == 0 ? "yes" : "no")}"));
+        var report = Explore(CsvTestPipeline.For(path, MlTaskKind.BinaryClassification, "fraud", CsvTestPipeline.Numeric("x"), positiveClass: "no"),
+            ExplorationFixtures.Options() with { SkipLeakage = true });
+        var warning = Assert.Single(report.Warnings, w => w.Kind == WarningKind.Imbalance);
+        Assert.DoesNotContain("Prefer pr_auc/f1", warning.Message);
+        Assert.Contains("task.positive_class 'no') is the common one", warning.Message);
+        Assert.Contains("Make the rare class 'yes' task.positive_class", warning.Message);
+        Assert.Contains("a constant score already gets pr_auc 0.91 there", warning.Message); // 91 of 100 rows are 'no
+    }
+
+    [Fact]
     public void A_multiclass_imbalance_warning_recommends_metrics_a_multiclass_spec_can_name()
     {
         // Wine-quality-like shares: the minority '3' is 1 % of rows. pr_auc and f1 are binary-only (PG0205 for multiclass).

@@ -123,6 +123,7 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Contains("3+/5 tune", run.Output);
         Assert.Contains("trial 3/3", run.Output);
         Assert.Contains("The final model is trained with the winner", run.Output);
+        Assert.Contains("step 2 measured the spec's own hyperparameters, so train measures the winner itself on the spec's protocol for the card", run.Output);
         var winnerLeaves = int.Parse(System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(_project, "pipeline.lock.yaml")), @"\n  leaves: (\d+)").Groups[1].Value);
         Assert.NotEqual(8, winnerLeaves); // else this test could not tell the winner from the spec's value
         // The saved model was fitted with the winner's leaves, not the spec's 8, and the card (from the trial's settings) says so.
@@ -148,6 +149,20 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Contains("Beside the card's estimate (measured by train for this very model; the evaluate step above measured another configuration): auc: test ", run.Output);
         Assert.DoesNotContain("the test set disagrees with the estimate", run.Output);
         Assert.DoesNotContain("Report (with the test look)", run.Output);
+    }
+
+    [Fact]
+    public void Run_whose_winner_is_the_configuration_step_2_measured_says_so_and_names_the_lock()
+    {
+        // The grid's other point fails, so the winner is the lock's leaves 8: what evaluate measured, and the card takes that evaluation.
+        var tuning = new TuningSettings { Strategy = "grid", Trials = 2, Space = [SearchParameter.Choice("leaves", HyperparameterType.Int, 8, 64)] };
+        var pipeline = new TunableTitanicPipeline(_project, tuning) { FailAboveLeaves = 8, PinnedHyperparameters = new Dictionary<string, string> { ["leaves"] = "8" } };
+        var run = Cli(pipeline, "run", "--ignore-explore-findings");
+        Assert.True(run.Exit == 0, run.Output + run.Error);
+        Assert.Contains("the configuration step 2 measured (values pinned by pipeline.lock.yaml before this study", run.Output);
+        Assert.Contains("that evaluation goes in the card", run.Output);
+        Assert.DoesNotContain("spec's own hyperparameters", run.Output);
+        Assert.Contains("(same spec hash, training data and hyperparameters) are in the card", run.Output);
     }
 
     [Fact]
