@@ -203,10 +203,18 @@ internal sealed class TrainingCommandContributor : ICommandContributor
         return command;
     }
 
-    /// <summary>Gate results and the promotion as run parameters, so 'runs compare' shows them side by side.</summary>
+    /// <summary>
+    /// The card's estimate of the trained model, gate results and the promotion in the run record, so 'runs' lists a
+    /// train run by its primary metric as it does evaluate and tune runs, and 'runs compare' shows them side by side.
+    /// </summary>
     internal static void RecordGates(StepRecord record, TrainResult result)
     {
         record.Parameters["version"] = result.Version;
+        if (result.Card.Metrics is { Count: > 0 } metrics)
+        {
+            record.Parameters["primary_metric"] = result.Card.Metric;
+            record.Metrics.AddRange(metrics.Select(m => new RunMetric(m.Key, "model", m.Value.Mean, m.Value.Std, m.Value.CiLow, m.Value.CiHigh, m.Value.Splits, m.Value.ValidationRows)));
+        }
         if (result.Card.Gates is not { } gates) return;
         foreach (var gate in gates) record.Parameters[$"gate {gate.Gate}"] = gate.Short;
         record.Parameters["promotion"] = (result.Promoted ? "current: " : "candidate: ") + result.Card.Promotion!.Reason;

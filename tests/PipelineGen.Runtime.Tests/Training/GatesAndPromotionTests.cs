@@ -185,6 +185,12 @@ public sealed class GatesAndPromotionTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.Contains("FAIL: auc", compare.Output);
         Assert.Contains("promoted", compare.Output);
         Assert.Contains("gate-failed", compare.Output);
+
+        // 'runs' lists each training by the card's estimate of its primary metric (was '-').
+        var card = ModelCard.TryRead(ModelPath)!;
+        var list = Cli(new GatedPipeline(_project), "runs");
+        Assert.Contains($"auc {EvaluationReportWriter.F(card.Metrics!["auc"].Mean)} (model)", list.Output);
+        Assert.Contains("auc 0.", list.Output.Split('\n').First(l => l.Contains("gate-failed", StringComparison.Ordinal)));
     }
 
     [Fact]
