@@ -191,7 +191,8 @@ public static class SpecParser
             var given = new[] { "min", "max", "min_improvement" }.Where(k => g[k] is YScalar { IsNull: false }).ToArray();
             var kind = given.Length == 1 ? given[0] : null;
             return new GateSpec(Spanned(g, "metric")!.Value, kind, kind is null ? 0 : Double(g, kind) ?? 0,
-                kind is null ? g.Span : g.Find(kind)!.Key.Span, given.Length, Spanned(g, "class"), Spanned(g, "group"), g.Span);
+                kind is null ? g.Span : g.Find(kind)!.Key.Span, given.Length, Spanned(g, "class"), Spanned(g, "group"), g.Span,
+                Spanned(g, "require")?.Value ?? "mean");
         }).ToEquatableArray();
     }
 

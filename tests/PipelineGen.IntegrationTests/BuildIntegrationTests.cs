@@ -165,19 +165,24 @@ public sealed class BuildIntegrationTests(PackageFixture fixture, Xunit.Abstract
     public void A_failed_quality_gate_in_a_training_build_is_a_build_error_at_the_gates_line_in_the_yaml()
     {
         var project = fixture.CreateProject("gated", train: true);
-        // Line 14: a gate iris passes; line 16: one no model reaches (log loss at most 0.0001).
+        // Line 14: a gate iris passes; line 16: one no model reaches (log loss at most 0.0001); line 18: the same as line 14
+        // with 'require: interval', which the spec's holdout protocol (one split, no interval) cannot satisfy.
         File.WriteAllText(project.SpecFile, File.ReadAllText(project.SpecFile).TrimEnd() + "\n" + """
             gates:
               - metric: micro_accuracy
                 min: 0.5
               - metric: log_loss
                 max: 0.0001
+              - metric: micro_accuracy
+                min: 0.5
+                require: interval
 
             """);
         var build = project.Build();
         Assert.True(build.ExitCode != 0, "expected the build to fail on the gate:\n" + build.Tail());
         Assert.Matches(@"pipeline\.yaml\(16,5\): error PG0410: log_loss \d+\.\d+ .*is above the gate 0\.0001\. The model is kept as candidate version", build.Output);
-        Assert.DoesNotContain("error PG0410: micro_accuracy", build.Output);
+        Assert.Matches(@"pipeline\.yaml\(18,5\): error PG0410: micro_accuracy [\d.]+ \(one split: no interval\) fails \(require: interval\): .*'require: mean'\. The model is kept", build.Output);
+        Assert.DoesNotContain("pipeline.yaml(14,5): error PG0410", build.Output);
         Assert.DoesNotContain("error PG9003", build.Output); // the located error says it all
         // The candidate exists, but nothing is current and no model was copied to the output.
         var versions = Path.Combine(project.Directory, ".pipelinegen", "models", "Iris");

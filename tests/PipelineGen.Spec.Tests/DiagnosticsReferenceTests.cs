@@ -138,7 +138,7 @@ public class DiagnosticsReferenceTests
         new Example("PG0403", Minimal + "\ngates:\n  - metric: recall\n    class: maybe\n    min: 0.5\n", "Name a value the label has (as written in the data)."),
         new Example("PG0404", Minimal + "\ngates:\n  - metric: accuracy\n    group: plna\n    min: 0.5\n", "Name a column of the data (not the label)."),
         new Example("PG0405", Minimal + "\ngates:\n  - metric: auc\n    min: 1.5\n", "Give a threshold inside the metric's range (auc: 0 to 1)."),
-        new Example("PG0410", Minimal, "Improve the model (features, trainer, capacity) or, if the gate is too strict, change it in the spec. `models promote <version> --reason ...` makes the candidate current anyway.",
+        new Example("PG0410", Minimal, "Improve the model (features, trainer, capacity) or, if the gate is too strict, change it in the spec. A gate with `require: interval` needs its 95% interval's bound past the threshold: more splits (`repeated_kfold`) narrow the interval, a holdout protocol gives none (the gate then fails and says so), and `require: mean` gates on the mean. `models promote <version> --reason ...` makes the candidate current anyway.",
             Reported: SpecDiagnostics.GateFailed.Create(SpecPath, SourceSpan.At(12, 5), "auc 0.842 [0.83, 0.85] is below the gate 0.85", "20261130-031500-123-a1b2c3")),
         new Example("PG0411", Minimal, "Find out why the new model is worse (`runs compare`); `models promote <version> --reason ...` makes it current anyway.",
             Reported: SpecDiagnostics.PromotionRefused.Create(SpecPath, SourceSpan.None, "20261130-031500-123-a1b2c3", "20261129-220000-000-d4e5f6",

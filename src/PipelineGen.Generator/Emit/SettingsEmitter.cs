@@ -52,7 +52,7 @@ internal static class SettingsEmitter
                 {
                     CSharp.String(g.Metric), $"{PG}GateKind.{g.Kind()}", CSharp.Double(g.Threshold), CSharp.String(g.Class),
                     CSharp.String(g.Group), CSharp.String(p.SpecFileName), CSharp.Int(g.Line), CSharp.Int(g.Column),
-                }, ",");
+                }, g.Require == "interval" ? $" {{ Require = {PG}GateRequire.Interval }}," : ",");
             w.Outdent().Line("},");
         }
         // deploy.onnx: where the build's 'export onnx' reports a failed export (written only then: other specs unchanged).

@@ -26,7 +26,9 @@ internal sealed record GateResult(
 /// Measures and checks the spec's gates on the <b>honest estimate</b>: the evaluation protocol of the spec (the same splits
 /// <c>evaluate</c> makes), with the pipeline configuration that is being trained. Absolute gates use the metric's mean over
 /// the splits; improvement gates the mean paired improvement over the baseline split by split; per-class and per-group
-/// gates compute the metric on each split's validation rows of that class or group value, then the mean over splits.
+/// gates compute the metric on each split's validation rows of that class or group value, then the mean over splits. A gate
+/// with <c>require: interval</c> is decided on the 95 % interval's bound on the failing side instead of the mean, and fails
+/// when there is no interval (one split).
 /// </summary>
 internal static class GateCheck
 {
@@ -64,16 +66,19 @@ internal static class GateCheck
                 var values = perSegment.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s =>
                 {
                     var summary = MetricSummary.From(gate.Metric, s.Value);
-                    return new SegmentValue(s.Key, summary.Mean, summary.CiLow, summary.CiHigh, summary.Count, summary.Mean is double m && gate.Passes(m));
+                    return new SegmentValue(s.Key, summary.Mean, summary.CiLow, summary.CiHigh, summary.Count, summary.Mean is double m && gate.Holds(m, summary.CiLow, summary.CiHigh));
                 }).ToArray();
                 var defined = values.Where(v => v.Mean.HasValue).ToArray();
                 var undefined = values.Where(v => !v.Mean.HasValue).Select(v => $"'{v.Segment}'").ToArray();
-                var worst = defined.Length == 0 ? null : gate.Kind == GateKind.Max ? defined.MaxBy(v => v.Mean) : defined.MinBy(v => v.Mean);
+                // The worst value is the one furthest on the failing side of what is required (a value without the
+                // interval 'require: interval' asks for is the worst of all: it cannot pass).
+                double Badness(SegmentValue v) => gate.Decisive(v.Mean!.Value, v.CiLow, v.CiHigh) is double d ? (gate.Kind == GateKind.Max ? d : -d) : double.PositiveInfinity;
+                var worst = defined.Length == 0 ? null : defined.MaxBy(Badness);
                 bool passed = worst is not null && defined.All(v => v.Passed);
                 string subject = gate.GroupColumn is null ? $"{gate.Metric} of class '{gate.Class}'" : $"{gate.Metric}{(gate.Class is null ? "" : $" of class '{gate.Class}'")} in '{gate.GroupColumn}' = '{worst?.Segment}' (the worst of {defined.Length} value(s))";
                 string message = worst is null
                     ? $"{gate.Metric}{(gate.Class is null ? "" : $" of class '{gate.Class}'")} could not be measured: no validation rows {(gate.GroupColumn is null ? "of that class" : $"in any value of '{gate.GroupColumn}'")} gave a defined value, so the gate {gate.Describe()} cannot be shown to hold"
-                    : $"{subject} {Estimate(worst.Mean!.Value, worst.CiLow, worst.CiHigh)} {Relation(gate, passed)} {Fmt(gate.Threshold)}";
+                    : $"{subject} {Verdict(gate, worst.Mean!.Value, worst.CiLow, worst.CiHigh, worst.Passed)}";
                 if (undefined.Length > 0) message += $" ({gate.Metric} is undefined in {string.Join(", ", undefined.Take(5))}{(undefined.Length > 5 ? ", ..." : "")}: not counted)";
                 results.Add(new GateResult(gate.Describe(), passed, worst?.Mean, worst?.CiLow, worst?.CiHigh, gate.Threshold, message, gate.SpecFile, gate.Line, gate.Column, values));
                 continue;
@@ -86,21 +91,37 @@ internal static class GateCheck
                 var summary = MetricSummary.From(gate.Metric + "_improvement", improvements);
                 // The improvement is not bounded like the metric: recompute the interval without clipping.
                 var (low, high) = Interval(improvements);
-                bool ok = summary.Mean is double mean && gate.Passes(mean);
+                bool ok = summary.Mean is double mean && gate.Holds(mean, low, high);
                 var message = summary.Mean is double mi
-                    ? $"{gate.Metric} improvement over the {evaluation.BaselineStrategy} baseline {Estimate(mi, low, high)} {Relation(gate, ok)} {Fmt(gate.Threshold)}"
+                    ? $"{gate.Metric} improvement over the {evaluation.BaselineStrategy} baseline {Verdict(gate, mi, low, high, ok)}"
                     : $"{gate.Metric} is undefined on every split, so its improvement over the baseline cannot be measured";
                 results.Add(new GateResult(gate.Describe(), ok, summary.Mean, low, high, gate.Threshold, message, gate.SpecFile, gate.Line, gate.Column));
                 continue;
             }
             var metric = evaluation.ModelMetric(gate.Metric);
-            bool pass = metric?.Mean is double v && gate.Passes(v);
+            bool pass = metric?.Mean is double v && gate.Holds(v, metric.CiLow, metric.CiHigh);
             var text = metric?.Mean is double value
-                ? $"{gate.Metric} {Estimate(value, metric.CiLow, metric.CiHigh)} {Relation(gate, pass)} {Fmt(gate.Threshold)}"
+                ? $"{gate.Metric} {Verdict(gate, value, metric.CiLow, metric.CiHigh, pass)}"
                 : $"{gate.Metric} is undefined on every split, so the gate {gate.Describe()} cannot be shown to hold";
             results.Add(new GateResult(gate.Describe(), pass, metric?.Mean, metric?.CiLow, metric?.CiHigh, gate.Threshold, text, gate.SpecFile, gate.Line, gate.Column));
         }
         return results;
+    }
+
+    /// <summary>
+    /// "0.87 [0.85, 0.89] meets the gate >= 0.85", or with <c>require: interval</c> "0.31 [0.16, 0.46]: lower bound 0.16 &lt; 0.3
+    /// (require: interval)" — and when there is no interval, why the gate cannot pass and what to do.
+    /// </summary>
+    private static string Verdict(GateSettings gate, double mean, double? low, double? high, bool passed)
+    {
+        var estimate = Estimate(mean, low, high);
+        if (gate.Require == GateRequire.Mean) return $"{estimate} {Relation(gate, passed)} {Fmt(gate.Threshold)}";
+        if (gate.Decisive(mean, low, high) is not double bound)
+            return $"{estimate} fails (require: interval): an interval needs the value measured in at least two splits; "
+                + $"evaluate with 'protocol: kfold' or 'repeated_kfold'{(gate.Class is null && gate.GroupColumn is null ? "" : $" (with rows of that {(gate.GroupColumn is null ? "class" : "value")} in every split's validation part)")}, or gate on the mean with 'require: mean'";
+        var side = gate.Kind == GateKind.Max ? "upper" : "lower";
+        var relation = (gate.Kind == GateKind.Max, passed) switch { (true, true) => "<=", (true, false) => ">", (false, true) => ">=", _ => "<" };
+        return $"{estimate}: {side} bound {Fmt(bound)} {relation} {Fmt(gate.Threshold)} (require: interval)";
     }
 
     private static string Relation(GateSettings gate, bool passed) => (gate.Kind, passed) switch

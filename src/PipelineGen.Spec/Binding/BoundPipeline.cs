@@ -116,4 +116,5 @@ public sealed record PinnedValue(string Name, string Property, string Text);
 /// <param name="Kind">min, max or min_improvement.</param>
 /// <param name="Class">Classification: the label value whose precision/recall/f1 is gated.</param>
 /// <param name="Group">A column: the gate applies within each of its values.</param>
-public sealed record BoundGate(string Metric, string Kind, double Threshold, string? Class, string? Group, int Line, int Column);
+/// <param name="Require">mean (the mean must clear the threshold) or interval (the 95 % interval's bound on the failing side must).</param>
+public sealed record BoundGate(string Metric, string Kind, double Threshold, string? Class, string? Group, int Line, int Column, string Require = "mean");

@@ -101,7 +101,7 @@ internal static class GateBinder
             if (ok)
                 bound.Add(new BoundGate(metric.Value, gate.Kind!, gate.Threshold,
                     gate.Class is { } c ? labelValues.FirstOrDefault(v => SameValue(v, c.Value)) ?? c.Value : null,
-                    gate.Group?.Value, gate.Span.StartLine, gate.Span.StartColumn));
+                    gate.Group?.Value, gate.Span.StartLine, gate.Span.StartColumn, gate.Require));
         }
         return bound.ToEquatableArray();
     }

@@ -83,5 +83,6 @@ public sealed record DeploySection(int? RestPort, bool Onnx, SourceSpan OnnxSpan
 /// <summary>One entry of the spec's <c>gates</c> list as written; checked against the task and data when bound.</summary>
 /// <param name="Kind">min, max or min_improvement (the key that gave <see cref="Threshold"/>); null when the gate has none or several.</param>
 /// <param name="ThresholdCount">How many of min/max/min_improvement the gate gives (PG0402 unless 1).</param>
+/// <param name="Require">mean or interval as written (the shape checks the value, PG0003); mean when absent.</param>
 public sealed record GateSpec(Spanned<string> Metric, string? Kind, double Threshold, SourceSpan ThresholdSpan, int ThresholdCount,
-    Spanned<string>? Class, Spanned<string>? Group, SourceSpan Span);
+    Spanned<string>? Class, Spanned<string>? Group, SourceSpan Span, string Require = "mean");

@@ -63,14 +63,15 @@ public static class SpecShape
         P("values", new ListShape("Explicit candidate values.", new OneOfShape("A candidate.", new ShapeNode[] { Num("A number."), Bool("A flag.") }))),
     });
 
-    public static readonly ObjectShape Gate = new("One gate: a metric of the honest estimate (the evaluation protocol's mean over splits) and exactly one threshold.", new[]
+    public static readonly ObjectShape Gate = new("One gate: a metric of the honest estimate (the evaluation protocol's mean over splits, with its 95% interval) and exactly one threshold.", new[]
     {
         P("metric", Str("The metric (per class: precision, recall or f1)."), required: true),
-        P("min", Num("Pass when the metric's mean is at least this (metrics where higher is better).")),
-        P("max", Num("Pass when the metric's mean is at most this (metrics where lower is better).")),
-        P("min_improvement", Num("Pass when the mean paired improvement over the baseline, split by split in the metric's good direction, is at least this.")),
+        P("min", Num("Pass when the metric's mean (with require: interval, its interval's lower bound) is at least this (metrics where higher is better).")),
+        P("max", Num("Pass when the metric's mean (with require: interval, its interval's upper bound) is at most this (metrics where lower is better).")),
+        P("min_improvement", Num("Pass when the mean paired improvement over the baseline, split by split in the metric's good direction (with require: interval, the lower bound of its interval), is at least this.")),
         P("class", Str("Classification: the metric of this label value only (precision, recall or f1 of that class).")),
         P("group", Str("The metric within each value of this column; every value must pass.")),
+        P("require", Str("What must clear the threshold: the mean over the splits, or the whole 95% interval over the splits (the lower bound for min and min_improvement, the upper bound for max; per class and per group, in every value). With interval the gate fails when there is no interval: a holdout protocol, or a value measured in one split only.", "mean", "interval"), @default: "mean"),
     });
 
     public static readonly ObjectShape Root = new("A PipelineGen pipeline spec: one machine-learning workflow.", new[]
@@ -157,7 +158,7 @@ public static class SpecShape
             P("outer_folds", Int("Outer folds of nested cross-validation (tune.honest: nested); costs that many searches.", 2, 20), @default: "5", checks: "PG0223"),
             P("halving_budget", Str("What a low rung of halving/hyperband spends: rows (a share of each training fold's rows), iterations (that share of the trees / boosting iterations, fitted on all rows; every searched trainer needs a count) or auto (iterations for a trainer with a capacity count, rows for one without). A rung at 1/9 costs 1/9 of a full trial either way ('tune --halving-budget' overrides).", "auto", "rows", "iterations"), @default: "auto", checks: "PG0231"),
         })),
-        P("gates", new ListShape("Quality gates: 'train' and 'run' make a new model current only when it passes every gate and is not worse than the current model on the same folds (an empty list keeps only that comparison). A failing model is kept as a candidate version; the step exits 1, and in a build with -p:PipelineGenTrain=true it is a build error at the gate's line.", Gate),
+        P("gates", new ListShape("Quality gates: 'train' and 'run' make a new model current only when it passes every gate and is not worse than the current model on the same folds (an empty list keeps only that comparison). A gate is decided on the metric's mean over the splits, or with 'require: interval' on the bound of its 95% interval, so that a model whose interval reaches below the bar does not pass. A failing model is kept as a candidate version; the step exits 1, and in a build with -p:PipelineGenTrain=true it is a build error at the gate's line.", Gate),
             example: "gates:\n  - { metric: auc, min: 0.85 }", checks: new[] { "PG0400", "PG0401", "PG0402", "PG0403", "PG0404", "PG0405" }),
         P("deploy", new ObjectShape("How the model is served.", new[]
         {

@@ -169,6 +169,22 @@ public sealed class GatesAndPromotionTests(Xunit.Abstractions.ITestOutputHelper 
         log.WriteLine(Cli(new GatedPipeline(_project), "models").Output);
     }
 
+    /// <summary>The parch-only model's auc interval straddles 0.5: it passes 'min: 0.5' on its mean and fails with 'require: interval'.</summary>
+    [Fact]
+    public void The_weak_model_passes_auc_0_5_on_its_mean_but_not_with_require_interval()
+    {
+        var gate = Gate("auc", GateKind.Min, 0.5);
+        var weak = new WeakPipeline(_project, gate);
+        var measured = GateCheck.Measure(weak, weak.Settings.Gates!);
+        var onMean = GateCheck.Check(measured, [gate])[0];
+        var onInterval = GateCheck.Check(measured, [gate with { Require = GateRequire.Interval }])[0];
+        log.WriteLine(onMean.Short + "\n" + onInterval.Short);
+        Assert.True(onMean.Passed, onMean.Message);
+        Assert.False(onInterval.Passed, onInterval.Message);
+        Assert.True(onInterval.CiLow < 0.5 && onInterval.Value >= 0.5);
+        Assert.EndsWith($"lower bound {GateCheck.Fmt(onInterval.CiLow!.Value)} < 0.5 (require: interval)", onInterval.Message);
+    }
+
     [Fact]
     public void Runs_compare_shows_the_gate_results_of_two_trainings_side_by_side()
     {

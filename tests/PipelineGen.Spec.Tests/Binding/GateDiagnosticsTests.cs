@@ -143,6 +143,26 @@ public class GateDiagnosticsTests
     }
 
     [Fact]
+    public void Require_binds_mean_by_default_and_interval_when_written()
+    {
+        var yaml = Minimal + "\ngates:\n  - metric: auc\n    min: 0.8\n    require: interval\n  - metric: auc\n    min: 0.7\n  - { metric: log_loss, max: 0.6, require: mean }\n";
+        var result = Bind(yaml);
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal(["interval", "mean", "mean"], result.Pipeline!.Gates!.Value.Select(g => g.Require));
+    }
+
+    [Fact]
+    public void A_require_other_than_mean_or_interval_is_PG0003_located_at_the_value_with_did_you_mean()
+    {
+        var yaml = Minimal + "\ngates:\n  - metric: auc\n    min: 0.8\n    require: intervals\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0003");
+        AssertAt(d, yaml, "intervals");
+        Assert.Contains("gates[0].require", d.Message);
+        Assert.Contains("mean", d.Message);
+        Assert.Contains("'interval'", d.Message);
+    }
+
+    [Fact]
     public void An_unknown_key_in_a_gate_is_PG0002()
     {
         var yaml = Minimal + "\ngates:\n  - metric: auc\n    minimum: 0.8\n";
