@@ -24,7 +24,7 @@ internal static class TuningEnsembleOutput
             return;
         }
         string metric = report.Metric;
-        output.WriteLine($"Ensemble (greedy selection with replacement over the out-of-fold predictions of {ensemble.DescribeCandidates(report.Space)}, {EnsembleBuilder.Steps} steps, {ensemble.SelectionRows} rows):");
+        output.WriteLine($"Ensemble (greedy selection with replacement over the out-of-fold predictions of {ensemble.DescribeCandidates(report.Space)}, {Steps(ensemble)}, {ensemble.SelectionRows} rows):");
         foreach (var member in ensemble.Members)
             output.WriteLine($"  {member.Weight.ToString("0.00", CultureInfo.InvariantCulture)} x trial {member.Trial + 1}: {member.Configuration.Describe(report.Space)}");
         output.WriteLine($"  out-of-fold {metric}: ensemble {PipelineTuner.F(ensemble.OutOfFoldScore)}, best single {PipelineTuner.F(ensemble.BestSingleOutOfFoldScore)} (selection data: optimistic)");
@@ -62,4 +62,10 @@ internal static class TuningEnsembleOutput
     }
 
     private static string Fmt(double? value) => value is { } v ? PipelineTuner.F(v) : "undefined";
+
+    /// <summary>"20 steps", or "20 steps, the best 17 kept" when later picks did not improve the blend (weights are counts over the 17).</summary>
+    internal static string Steps(EnsembleReport ensemble) =>
+        ensemble.Picks > 0 && ensemble.Picks < EnsembleBuilder.Steps
+            ? $"{EnsembleBuilder.Steps} steps, the best {ensemble.Picks} kept"
+            : $"{EnsembleBuilder.Steps} steps";
 }

@@ -3,8 +3,11 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 /// <summary>One candidate of an ensemble: a trial and its out-of-fold predictions (one per row; NaN where the row has none).</summary>
 internal sealed record EnsembleCandidate(int Trial, double[] Predictions);
 
-/// <summary>The chosen members with their weights (times picked / steps) and the ensemble's score on the selection data.</summary>
-internal sealed record EnsembleSelection(IReadOnlyList<(int Trial, double Weight)> Members, double Score, double BestSingleScore, int BestSingleTrial, IReadOnlyList<double> ScoreByStep);
+/// <summary>
+/// The chosen members with their weights (times picked / <paramref name="Picks"/>) and the ensemble's score on the selection
+/// data. <paramref name="Picks"/>: the steps of the best-scoring prefix, which is what is kept (at most the steps run).
+/// </summary>
+internal sealed record EnsembleSelection(IReadOnlyList<(int Trial, double Weight)> Members, double Score, double BestSingleScore, int BestSingleTrial, IReadOnlyList<double> ScoreByStep, int Picks);
 
 /// <summary>
 /// Greedy ensemble selection with replacement (Caruana, Niculescu-Mizil, Crew and Ksikes, ICML 2004): start from the
@@ -61,6 +64,6 @@ internal static class CaruanaSelection
         var members = Enumerable.Range(0, candidates.Count).Where(i => bestCounts[i] > 0)
             .Select(i => (candidates[i].Trial, bestCounts[i] / (double)total))
             .OrderByDescending(m => m.Item2).ThenBy(m => m.Trial).ToArray();
-        return new EnsembleSelection(members, bestScore, singles[best], candidates[best].Trial, byStep);
+        return new EnsembleSelection(members, bestScore, singles[best], candidates[best].Trial, byStep, total);
     }
 }

@@ -20,6 +20,8 @@ internal sealed record EnsembleReport
     public required double BestSingleOutOfFoldScore { get; init; }
     /// <summary>Score of the blend after each selection step (step 1: the best single model).</summary>
     public required IReadOnlyList<double> ScoreByStep { get; init; }
+    /// <summary>Steps of the best-scoring prefix, the blend kept: the weights are counts over it (fewer than the steps run when later picks did not help).</summary>
+    public int Picks { get; init; }
     /// <summary>
     /// The members refitted on all search rows, blended, scored on the held-back rows: the honest estimate when kept;
     /// otherwise shown for information only (it did not decide anything).
@@ -167,6 +169,7 @@ internal static class EnsembleBuilder
             OutOfFoldScore = selection.Score,
             BestSingleOutOfFoldScore = selection.BestSingleScore,
             ScoreByStep = selection.ScoreByStep,
+            Picks = selection.Picks,
             HoldbackScore = holdback,
             SingleHoldbackScore = singleHoldback,
             Keep = keep,

@@ -1,3 +1,4 @@
+using PipelineGen.Runtime.Cli;
 using PipelineGen.Runtime.Tuning.Ensembles;
 using Xunit;
 
@@ -35,6 +36,10 @@ public sealed class CaruanaSelectionTests
         // The reported score is the score of the reported weights.
         var blend = Enumerable.Range(0, n).Select(i => selection.Members.Sum(m => m.Weight * (m.Trial == 10 ? c : m.Trial == 11 ? a : b)[i])).ToArray();
         Assert.Equal(rmse(blend), selection.Score, 9);
+        // The weights are counts over the kept prefix: each weight times Picks is a whole number.
+        Assert.InRange(selection.Picks, 2, 20);
+        Assert.All(selection.Members, m => Assert.Equal(Math.Round(m.Weight * selection.Picks), m.Weight * selection.Picks, 9));
+        Assert.Equal(selection.ScoreByStep.Take(selection.Picks).Min(), selection.Score, 12);
     }
 
     [Fact]
@@ -77,4 +82,17 @@ public sealed class CaruanaSelectionTests
 
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    /// <summary>tune's ensemble line says how many picks the weights count when later steps did not help (was "20 steps" with weights in 17ths).</summary>
+    [Fact]
+    public void The_ensemble_line_names_the_kept_prefix_when_it_is_shorter_than_the_steps_run()
+    {
+        EnsembleReport Report(int picks) => new()
+        {
+            Members = [], Candidates = 10, SelectionRows = 100, OutOfFoldScore = 1, BestSingleOutOfFoldScore = 1, ScoreByStep = [],
+            Kept = true, Verdict = "v", Picks = picks,
+        };
+        Assert.Equal($"{EnsembleBuilder.Steps} steps, the best 17 kept", TuningEnsembleOutput.Steps(Report(17)));
+        Assert.Equal($"{EnsembleBuilder.Steps} steps", TuningEnsembleOutput.Steps(Report(EnsembleBuilder.Steps)));
+    }
 }
