@@ -131,13 +131,18 @@ internal static partial class PredictStep
             string why = _settings.HasHeader ? "its first line names none of the pipeline's columns" : "the pipeline's data has no header line";
             bool all = _fields.Count == _width;
             bool withoutLabel = !all && _label is not null && _fields.Count == _width - 1;
+            // With one feature besides the label, a whole line of a file with another separator is one field: read by
+            // position, its header would be scored as a row and every row as the whole line.
+            string hint = SeparatorHint(line, _settings.Separator, _ordered);
+            if (hint.Length > 0)
+                throw new DataValidationException(
+                    $"{_inputPath}: line {_lineNumber} names the pipeline's columns only when split on another separator, so it is a header, not a row.{hint}", []);
             if (!all && !withoutLabel)
                 throw new DataValidationException(
                     $"{_inputPath}: line {_lineNumber}: the file has no header ({why}) and its first row has {_fields.Count} field(s). " +
                     $"Without a header the fields must be the pipeline's columns in the spec's order: {order} ({_width} fields" +
                     (_label is null ? ")" : $", or {_width - 1} without the label '{_label.Name}')") +
-                    ". Fix: add a header line naming the columns (they are then matched by name), or write the columns in that order." +
-                    SeparatorHint(line, _settings.Separator, _ordered), []);
+                    ". Fix: add a header line naming the columns (they are then matched by name), or write the columns in that order.", []);
             if (_settings.HasHeader && firstQuote < 0)
                 ThrowIfUnknownHeader(line, order, withoutLabel);
             foreach (var (column, k) in _ordered.Select((c, k) => (c, k)))
