@@ -254,11 +254,16 @@ internal static partial class PredictStep
                 return false;
             }
             if (TypeProblem(column, value) is { } problem)
-                return Report(column.Kind == ColumnKind.Boolean ? RowProblemKind.UnparsableBoolean : RowProblemKind.UnparsableNumber, at + 1, column.Name,
-                    $"'{Shorten(raw)}' {problem}.",
-                    column.Kind == ColumnKind.Boolean
-                        ? "Use true/false, yes/no or 1/0."
-                        : $"Write numbers with '.' as the decimal point and no thousands separator; mark a missing value with one of: {string.Join(", ", _settings.MissingValueTokens.Select(t => $"'{t}'"))}.");
+            {
+                string missing = $"mark a missing value with one of: {string.Join(", ", _settings.MissingValueTokens.Select(t => $"'{t}'"))}.";
+                return column.Kind switch
+                {
+                    ColumnKind.Boolean => Report(RowProblemKind.UnparsableBoolean, at + 1, column.Name, $"'{Shorten(raw)}' {problem}.", "Use true/false, yes/no or 1/0."),
+                    ColumnKind.DateTime => Report(RowProblemKind.UnparsableDateTime, at + 1, column.Name, $"'{Shorten(raw)}' {problem}.", $"{PipelineGen.Shared.DataValues.DateTimeHint}; {missing}"),
+                    _ => Report(RowProblemKind.UnparsableNumber, at + 1, column.Name, $"'{Shorten(raw)}' {problem}.",
+                        $"Write numbers with '.' as the decimal point and no thousands separator; {missing}"),
+                };
+            }
             if (column.Role == ColumnRole.Feature)
                 _checks.Check(column, raw, LineRef(_lineNumber));
             return false;
