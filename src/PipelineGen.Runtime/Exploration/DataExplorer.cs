@@ -237,9 +237,9 @@ internal static class DataExplorer
         if (settings.Task != MlTaskKind.Regression || !leakage.Flagged.Any()
             || JointLeakageProber.Probe(slots, train.RowSample.Items, labelIndex, leakage.Flagged.Select(p => p.Column).ToArray()) is not { } joint)
             return leakage;
-        foreach (var step in joint.Added)
-            warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, step.Column,
-                $"possible target leakage: '{step.Column}' completes the leak of {string.Join(", ", joint.Seeds.Select(c => $"'{c}'"))}: together {string.Join(" + ", joint.Columns)} explain {Fmt.Fixed(joint.RSquared, 3)} of the label's variance with a linear fit, and '{step.Column}' removes {Fmt.Percent(step.ErrorRemoved)} of the error left without it. If it is part of the same after-the-fact record, mark it role: ignore."));
+        for (int k = 0; k < joint.Added.Count; k++)
+            warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, joint.Added[k].Column,
+                $"possible target leakage: '{joint.Added[k].Column}' completes the leak of {string.Join(", ", joint.Seeds.Select(c => $"'{c}'"))}: together {string.Join(" + ", joint.Columns)} explain {Fmt.Fixed(joint.RSquared, 3)} of the label's variance with a linear fit, and {joint.StepShare(k)}. If it is part of the same after-the-fact record, mark it role: ignore."));
         return leakage with { Joint = joint };
     }
 
