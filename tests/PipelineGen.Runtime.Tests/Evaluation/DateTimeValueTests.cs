@@ -103,6 +103,12 @@ public sealed class DateTimeValueTests : IDisposable
         Assert.Equal(0, PredictStep.RunCsv(pipeline, missing, scored, model, TextWriter.Null, TextWriter.Null));
         Assert.Equal(["", "", "2019-03-02T10:00:00.0000000Z"], File.ReadAllLines(scored).Skip(1).Select(l => l.Split(',')[0]));
 
+        // A row from another period is said to be outside the training period, like a number outside its range.
+        var later = _dir.Write("later.csv", "when,x\n2019-03-02 10:00:00,5\n2021-07-04 10:00:00,5\n");
+        var laterError = new StringWriter();
+        Assert.Equal(0, PredictStep.RunCsv(pipeline, later, Path.Combine(_dir.Path, "later.predictions.csv"), model, TextWriter.Null, laterError));
+        Assert.Contains("'when': 1 row(s) ('2021-07-04 10:00:00' on line 3): far outside the training range [2019-03-01 10:00:00, 2019-03-28 17:00:00]", laterError.ToString());
+
         var jsonError = new StringWriter();
         Assert.Equal(2, PredictStep.RunJson(pipeline, """{"when": "yesterday", "x": 0}""", model, TextWriter.Null, jsonError));
         Assert.Contains("'when'", jsonError.ToString());
