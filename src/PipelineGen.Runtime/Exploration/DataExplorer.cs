@@ -290,7 +290,7 @@ internal static class DataExplorer
         if (missingness is not null)
             notes.Add($"Missing vs label: every labelled row; {(classification ? "chi-square test of missing vs class (Fisher's exact test when an expected count is under 5)" : "Welch's t test of the label's mean when missing vs present")}; flagged when p < {Fmt.Num(missingness.Alpha)} (0.001 over {missingness.Columns.Count} column(s), Bonferroni) and the {missingness.EffectDescription} is at least {Fmt.Num(missingness.MinEffect)}.");
         if (drift is not null)
-            notes.Add("Drift: PSI over training deciles (numbers) or categories, < 0.1 stable, < 0.25 moderate, else major; two-sample KS test on numbers, p < 0.01 counts as at least moderate.");
+            notes.Add("Drift: PSI over training deciles (numbers) or categories, < 0.1 stable, < 0.25 moderate, else major, counted only beyond PSI's sampling noise (PSI / (1/n + 1/m) against chi-square with bins - 1 degrees of freedom, p < 0.01); two-sample KS test on numbers, p < 0.01 counts as at least moderate.");
 
     }
 
