@@ -35,6 +35,16 @@ internal static class DataValues
 
     public static bool IsBoolean(string value) => TryParseBoolean(value, out _);
 
+    /// <summary>
+    /// Whether ML.NET's loader reads the value as a DateTime (its conversion: invariant culture, universal time). The
+    /// loader throws on any other value of a DateTime column, so such a value is a bad row, never left to it.
+    /// </summary>
+    public static bool IsDateTime(ReadOnlySpan<char> value) =>
+        DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out _);
+
+    /// <summary>How to write a date and time the loader reads: what a bad-row message says to do.</summary>
+    public const string DateTimeHint = "Write dates as ISO 8601 (2019-03-04 or 2019-03-04 16:11:55, optionally with a UTC offset)";
+
     /// <summary>Whether the value is a true/false word: what makes the build infer a boolean column (1/0 columns stay numeric).</summary>
     public static bool IsTrueFalseWord(string value) =>
         value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase);

@@ -162,6 +162,10 @@ internal sealed class DataScanner
                 Report(RowProblemKind.UnparsableBoolean, column.Index + 1, column.Name,
                     $"'{DataScan.Shorten(value)}' is not a boolean.",
                     "Use true/false, yes/no or 1/0.");
+            else if (column.Kind == ColumnKind.DateTime && !DataValues.IsDateTime(value))
+                Report(RowProblemKind.UnparsableDateTime, column.Index + 1, column.Name,
+                    $"'{DataScan.Shorten(value)}' is not a date and time.",
+                    $"{DataValues.DateTimeHint}; mark a missing value with one of: {string.Join(", ", _settings.MissingValueTokens.Select(t => $"'{t}'"))}.");
         }
     }
 

@@ -11,6 +11,7 @@ internal sealed class LineNormalizer
 {
     private readonly char _separator;
     private readonly bool[] _numeric; // by field index
+    private readonly bool[] _dateTime; // by field index
     private readonly HashSet<string> _missingTokens;
     private readonly string[] _plainMissingTokens; // tokens the fast path cannot tell from a number by their characters
     private readonly List<string> _fields = [];
@@ -23,7 +24,12 @@ internal sealed class LineNormalizer
         HasHeader = settings.HasHeader;
         var width = settings.Columns.Count == 0 ? 0 : settings.Columns.Max(c => c.Index) + 1;
         _numeric = new bool[width];
-        foreach (var column in settings.Columns) _numeric[column.Index] = column.Kind == ColumnKind.Numeric;
+        _dateTime = new bool[width];
+        foreach (var column in settings.Columns)
+        {
+            _numeric[column.Index] = column.Kind == ColumnKind.Numeric;
+            _dateTime[column.Index] = column.Kind == ColumnKind.DateTime;
+        }
         _missingTokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.Ordinal);
         _plainMissingTokens = settings.MissingValueTokens.Where(t => t.Length > 0 && DataValues.IsPlainNumberText(t)).ToArray();
     }
@@ -33,6 +39,11 @@ internal sealed class LineNormalizer
     public static LineNormalizer For(PipelineSettings settings) => new(settings);
 
     private bool IsNumericField(int field) => field < _numeric.Length && _numeric[field];
+
+    // The loader throws on a DateTime it cannot parse, missing tokens such as '?' included: those are written empty
+    // (the loader's missing DateTime). The data scan has already failed or skipped a row whose date is not one.
+    private bool IsUnreadableDate(int field, ReadOnlySpan<char> value) =>
+        field < _dateTime.Length && _dateTime[field] && value.Length > 0 && !DataValues.IsDateTime(value);
 
     public string Normalize(string line)
     {
@@ -51,7 +62,8 @@ internal sealed class LineNormalizer
                 while (to > from && DelimitedLine.IsBlank(line[to - 1], _separator)) to--;
                 if (field > 0) text.Append(_separator);
                 var slice = line.AsSpan(from, to - from);
-                if (!IsNumericField(field) || (DataValues.IsPlainNumberText(slice) && !IsPlainMissingToken(slice))) text.Append(slice);
+                if (IsUnreadableDate(field, slice)) { }
+                else if (!IsNumericField(field) || (DataValues.IsPlainNumberText(slice) && !IsPlainMissingToken(slice))) text.Append(slice);
                 else AppendNumber(text, slice.ToString());
                 field++;
                 start = i + 1;
@@ -63,7 +75,7 @@ internal sealed class LineNormalizer
         {
             if (i > 0) text.Append(_separator);
             if (IsNumericField(i)) AppendNumber(text, _fields[i]);
-            else AppendText(text, _fields[i]);
+            else if (!IsUnreadableDate(i, _fields[i])) AppendText(text, _fields[i]);
         }
         return KeepARow(text.ToString());
     }
@@ -137,6 +149,7 @@ internal sealed class LineNormalizer
                 var span = line.AsSpan(start, i - start);
                 if (!DataValues.IsPlainNumberText(span) || IsPlainMissingToken(span)) return true;
             }
+            if (IsUnreadableDate(field, line.AsSpan(start, i - start))) return true;
             field++;
             start = i + 1;
         }

@@ -248,9 +248,9 @@ internal static class DataExplorer
         if (settings.Task != MlTaskKind.Regression || !leakage.Flagged.Any()
             || JointLeakageProber.Probe(slots, train.RowSample.Items, labelIndex, leakage.Flagged.Select(p => p.Column).ToArray()) is not { } joint)
             return leakage;
-        foreach (var step in joint.Added)
-            warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, step.Column,
-                $"possible target leakage: '{step.Column}' completes the leak of {string.Join(", ", joint.Seeds.Select(c => $"'{c}'"))}: together {string.Join(" + ", joint.Columns)} explain {Fmt.Fixed(joint.RSquared, 3)} of the label's variance with a linear fit, and '{step.Column}' removes {Fmt.Percent(step.ErrorRemoved)} of the error left without it. If it is part of the same after-the-fact record, mark it role: ignore."));
+        for (int k = 0; k < joint.Added.Count; k++)
+            warnings.Add(new(WarningKind.Leakage, WarningSeverity.Serious, joint.Added[k].Column,
+                $"possible target leakage: '{joint.Added[k].Column}' completes the leak of {string.Join(", ", joint.Seeds.Select(c => $"'{c}'"))}: together {string.Join(" + ", joint.Columns)} explain {Fmt.Fixed(joint.RSquared, 3)} of the label's variance with a linear fit, and {joint.StepShare(k)}. If it is part of the same after-the-fact record, mark it role: ignore."));
         return leakage with { Joint = joint };
     }
 
@@ -301,7 +301,7 @@ internal static class DataExplorer
         if (missingness is not null)
             notes.Add($"Missing vs label: every labelled row; {(classification ? "chi-square test of missing vs class (Fisher's exact test when an expected count is under 5)" : "Welch's t test of the label's mean when missing vs present")}; flagged when p < {Fmt.Num(missingness.Alpha)} (0.001 over {missingness.Columns.Count} column(s), Bonferroni) and the {missingness.EffectDescription} is at least {Fmt.Num(missingness.MinEffect)}.");
         if (drift is not null)
-            notes.Add("Drift: PSI over training deciles (numbers) or categories, < 0.1 stable, < 0.25 moderate, else major; two-sample KS test on numbers, p < 0.01 counts as at least moderate.");
+            notes.Add("Drift: PSI over training deciles (numbers) or categories, < 0.1 stable, < 0.25 moderate, else major, counted only beyond PSI's sampling noise (PSI / (1/n + 1/m) against chi-square with bins - 1 degrees of freedom, p < 0.01); two-sample KS test on numbers, p < 0.01 counts as at least moderate.");
 
     }
 

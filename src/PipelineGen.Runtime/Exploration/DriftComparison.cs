@@ -28,7 +28,8 @@ internal static class DriftComparison
         {
             // All missing on one side: only the missing share can be compared.
             var psiMissing = DriftStatistics.PopulationStabilityIndex([missingTrain, 1 - missingTrain], [missingCompare, 1 - missingCompare], trainRows, compareRows);
-            return new ColumnDrift(name, psiMissing, double.NaN, double.NaN, DriftStatistics.Verdict(psiMissing, double.NaN),
+            return new ColumnDrift(name, psiMissing, double.NaN, double.NaN,
+                DriftStatistics.Verdict(psiMissing, double.NaN, DriftStatistics.PsiPValue(psiMissing, 2, trainRows, compareRows)),
                 [new("missing", missingTrain, missingCompare), new("present", 1 - missingTrain, 1 - missingCompare)],
                 "no values on one side");
         }
@@ -55,7 +56,9 @@ internal static class DriftComparison
         var d = DriftStatistics.KsStatistic(trainSorted, compareSample);
         // The KS sample sizes are the samples actually compared, not the (possibly larger) row counts.
         var p = DriftStatistics.KsPValue(d, trainSorted.Length, compareSample.Count);
-        return new ColumnDrift(name, psi, d, p, DriftStatistics.Verdict(psi, p),
+        // The present shares were counted on the samples, the missing share on every row.
+        var psiP = DriftStatistics.PsiPValue(psi, trainShares.Count, trainSorted.Length + trainMissing, compareSample.Count + compareMissing);
+        return new ColumnDrift(name, psi, d, p, DriftStatistics.Verdict(psi, p, psiP),
             labels.Select((l, i) => new DriftBin(l, trainShares[i], compareShares[i])).ToArray(), note);
     }
 
@@ -93,6 +96,7 @@ internal static class DriftComparison
             bins.Add(new DriftBin("missing", trainMissing / trainRows, compareMissing / compareRows));
         var psi = DriftStatistics.PopulationStabilityIndex(bins.Select(b => b.TrainShare).ToArray(), bins.Select(b => b.CompareShare).ToArray(), trainRows, compareRows);
         string? note = unseen > 0 ? $"{Fmt.Count(unseen)} comparison rows ({Fmt.Percent(unseen / compareRows)}) have values not seen in training" : null;
-        return new ColumnDrift(name, psi, double.NaN, double.NaN, DriftStatistics.Verdict(psi, double.NaN), bins, note);
+        return new ColumnDrift(name, psi, double.NaN, double.NaN,
+            DriftStatistics.Verdict(psi, double.NaN, DriftStatistics.PsiPValue(psi, bins.Count, trainRows, compareRows)), bins, note);
     }
 }

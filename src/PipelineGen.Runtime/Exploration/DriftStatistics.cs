@@ -88,14 +88,29 @@ internal static class DriftStatistics
         return Math.Clamp(2 * sum, 0, 1);
     }
 
-    /// <summary>Verdict from PSI, raised to moderate by a KS p-value under <paramref name="ksAlpha"/>.</summary>
-    /// <remarks>PSI &lt; 0.1 stable, &lt; 0.25 moderate, else major (the credit-scoring convention). KS alone never says
-    /// "major": with thousands of rows it finds shifts too small to matter.</remarks>
-    public static DriftVerdict Verdict(double psi, double ksPValue, double ksAlpha = 0.01)
+    /// <summary>
+    /// How likely sampling noise alone gives an index this large: for small differences PSI ≈ Σ (a − e)²/e, so under no
+    /// drift PSI / (1/n + 1/m) is about chi-square with bins − 1 degrees of freedom (its mean, (bins − 1)(1/n + 1/m), is
+    /// 0.54 for 10 bins, 250 rows against 18). <paramref name="n"/> and <paramref name="m"/> are the rows each side's
+    /// shares were counted on. NaN when it cannot be computed.
+    /// </summary>
+    public static double PsiPValue(double psi, int bins, double n, double m)
+    {
+        if (double.IsNaN(psi) || bins < 2 || n <= 0 || m <= 0) return double.NaN;
+        return 1 - MathNet.Numerics.Distributions.ChiSquared.CDF(bins - 1, psi / (1 / n + 1 / m));
+    }
+
+    /// <summary>Verdict from PSI beyond its sampling noise, raised to moderate by a KS p-value under <paramref name="alpha"/>.</summary>
+    /// <remarks>PSI &lt; 0.1 stable, &lt; 0.25 moderate, else major (the credit-scoring convention), counted only when
+    /// <paramref name="psiPValue"/> (<see cref="PsiPValue"/>; NaN: not known) is under <paramref name="alpha"/> too: with
+    /// a small file the index reaches 0.25 by chance. KS alone never says "major": with thousands of rows it finds
+    /// shifts too small to matter.</remarks>
+    public static DriftVerdict Verdict(double psi, double ksPValue, double psiPValue = double.NaN, double alpha = 0.01)
     {
         if (double.IsNaN(psi)) return DriftVerdict.NotComputed;
-        if (psi >= 0.25) return DriftVerdict.Major;
-        if (psi >= 0.1 || (!double.IsNaN(ksPValue) && ksPValue < ksAlpha)) return DriftVerdict.Moderate;
+        bool beyondNoise = double.IsNaN(psiPValue) || psiPValue < alpha;
+        if (psi >= 0.25 && beyondNoise) return DriftVerdict.Major;
+        if ((psi >= 0.1 && beyondNoise) || (!double.IsNaN(ksPValue) && ksPValue < alpha)) return DriftVerdict.Moderate;
         return DriftVerdict.Stable;
     }
 }

@@ -152,7 +152,7 @@ internal static class ExplorationConsole
                 o.WriteLine($"  {Clip(p.Column, MaxCell),-MaxCell} {Fmt.Fixed(p.Score, 3),6}{(p.Flagged ? "  LEAK?" : "")}{(p.Note is null ? "" : "  (" + p.Note + ")")}");
             if (leakage.Joint is { } joint)
                 o.WriteLine($"  joint leak: {string.Join(" + ", joint.Columns)} explain {Fmt.Fixed(joint.RSquared, 3)} of the label's variance (linear fit, {Fmt.Count(joint.Rows)} rows); "
-                    + string.Join(", ", joint.Added.Select(a => $"{a.Column} removes {Fmt.Percent(a.ErrorRemoved)} of the remaining error")) + "  LEAK?");
+                    + string.Join(", ", joint.Added.Select((_, k) => joint.StepShare(k, quote: ""))) + "  LEAK?");
             if (leakage.DropColumn is { } dropColumn)
             {
                 o.WriteLine($"  full model on every feature: {dropColumn.Metric} {Fmt.Fixed(dropColumn.FullScore, 3)} ({(dropColumn.FullScore >= dropColumn.NearPerfect ? "near-perfect" : dropColumn.FullScore >= dropColumn.VeryGood ? "very good: a column is accused only if dropping it multiplies the error " + Fmt.Num(dropColumn.StrongErrorRatio) + "-fold" : "below " + Fmt.Fixed(dropColumn.VeryGood, 2) + ": no column is accused")}){(dropColumn.Probes.Count == 0 ? ", so no column was dropped" : "; without one column:")}");

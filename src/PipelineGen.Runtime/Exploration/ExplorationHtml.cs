@@ -105,7 +105,7 @@ internal static class ExplorationHtml
             p.Flagged ? LeakColor : (string?)null)).ToList(), 1.0, l.Threshold, lo, l.Probes.FirstOrDefault()?.Baseline));
         if (l.Joint is { } joint)
             h.Append($"<p><strong>Joint leak:</strong> {E(string.Join(" + ", joint.Columns))} explain {E(Fmt.Fixed(joint.RSquared, 3))} of the label's variance with a linear fit on {Fmt.Count(joint.Rows)} rows; "
-                + E(string.Join(", ", joint.Added.Select(a => $"{a.Column} removes {Fmt.Percent(a.ErrorRemoved)} of the error left without it"))) + ". One column alone cannot show this.</p>");
+                + E(string.Join(", ", joint.Added.Select((_, k) => joint.StepShare(k, quote: "")))) + ". One column alone cannot show this.</p>");
         if (l.DropColumn is { } dc)
         {
             h.Append($"<h3>Full model without one column</h3><p class=\"meta\">{E(dc.Trainer)} on {Fmt.Count(dc.TrainRows)} rows scores {E(dc.Metric)} {E(Fmt.Fixed(dc.FullScore, 3))} on {Fmt.Count(dc.HoldoutRows)} held-out rows. A column is flagged when that is at least {E(Fmt.Fixed(dc.NearPerfect, 2))} and dropping the column alone multiplies the error at least {E(Fmt.Num(dc.MinErrorRatio))}-fold (or at least {E(Fmt.Fixed(dc.VeryGood, 2))} and {E(Fmt.Num(dc.StrongErrorRatio))}-fold): a strong honest feature helps, a leak makes the model implausibly good.</p>");

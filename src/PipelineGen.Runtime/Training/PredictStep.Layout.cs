@@ -131,13 +131,18 @@ internal static partial class PredictStep
             string why = _settings.HasHeader ? "its first line names none of the pipeline's columns" : "the pipeline's data has no header line";
             bool all = _fields.Count == _width;
             bool withoutLabel = !all && _label is not null && _fields.Count == _width - 1;
+            // With one feature besides the label, a whole line of a file with another separator is one field: read by
+            // position, its header would be scored as a row and every row as the whole line.
+            string hint = SeparatorHint(line, _settings.Separator, _ordered);
+            if (hint.Length > 0)
+                throw new DataValidationException(
+                    $"{_inputPath}: line {_lineNumber} names the pipeline's columns only when split on another separator, so it is a header, not a row.{hint}", []);
             if (!all && !withoutLabel)
                 throw new DataValidationException(
                     $"{_inputPath}: line {_lineNumber}: the file has no header ({why}) and its first row has {_fields.Count} field(s). " +
                     $"Without a header the fields must be the pipeline's columns in the spec's order: {order} ({_width} fields" +
                     (_label is null ? ")" : $", or {_width - 1} without the label '{_label.Name}')") +
-                    ". Fix: add a header line naming the columns (they are then matched by name), or write the columns in that order." +
-                    SeparatorHint(line, _settings.Separator, _ordered), []);
+                    ". Fix: add a header line naming the columns (they are then matched by name), or write the columns in that order.", []);
             if (_settings.HasHeader && firstQuote < 0)
                 ThrowIfUnknownHeader(line, order, withoutLabel);
             foreach (var (column, k) in _ordered.Select((c, k) => (c, k)))
@@ -249,11 +254,16 @@ internal static partial class PredictStep
                 return false;
             }
             if (TypeProblem(column, value) is { } problem)
-                return Report(column.Kind == ColumnKind.Boolean ? RowProblemKind.UnparsableBoolean : RowProblemKind.UnparsableNumber, at + 1, column.Name,
-                    $"'{Shorten(raw)}' {problem}.",
-                    column.Kind == ColumnKind.Boolean
-                        ? "Use true/false, yes/no or 1/0."
-                        : $"Write numbers with '.' as the decimal point and no thousands separator; mark a missing value with one of: {string.Join(", ", _settings.MissingValueTokens.Select(t => $"'{t}'"))}.");
+            {
+                string missing = $"mark a missing value with one of: {string.Join(", ", _settings.MissingValueTokens.Select(t => $"'{t}'"))}.";
+                return column.Kind switch
+                {
+                    ColumnKind.Boolean => Report(RowProblemKind.UnparsableBoolean, at + 1, column.Name, $"'{Shorten(raw)}' {problem}.", "Use true/false, yes/no or 1/0."),
+                    ColumnKind.DateTime => Report(RowProblemKind.UnparsableDateTime, at + 1, column.Name, $"'{Shorten(raw)}' {problem}.", $"{PipelineGen.Shared.DataValues.DateTimeHint}; {missing}"),
+                    _ => Report(RowProblemKind.UnparsableNumber, at + 1, column.Name, $"'{Shorten(raw)}' {problem}.",
+                        $"Write numbers with '.' as the decimal point and no thousands separator; {missing}"),
+                };
+            }
             if (column.Role == ColumnRole.Feature)
                 _checks.Check(column, raw, LineRef(_lineNumber));
             return false;

@@ -436,6 +436,7 @@ internal static partial class PredictStep
     {
         ColumnKind.Numeric when !IsNumber(trimmed) => "is not a number",
         ColumnKind.Boolean when !IsBoolean(trimmed) => "is not a boolean (true/false, yes/no, 1/0)",
+        ColumnKind.DateTime when !PipelineGen.Shared.DataValues.IsDateTime(trimmed) => "is not a date and time",
         _ => null,
     };
 
@@ -513,7 +514,7 @@ internal static partial class PredictStep
         float f => float.IsNaN(f) ? "" : f.ToString("R", CultureInfo.InvariantCulture),
         double d => double.IsNaN(d) ? "" : d.ToString("R", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
-        DateTime t => t.ToString("o", CultureInfo.InvariantCulture),
+        DateTime t => t == default ? "" : t.ToString("o", CultureInfo.InvariantCulture), // default: the loader's missing date, not year 1
         DateTimeOffset t => t.ToString("o", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",

@@ -95,7 +95,8 @@ internal static class TestReport
             // The model under test may be older than the spec, tuned (another trainer or values) or an ensemble: its own
             // spec hash, data, trainer and hyperparameters must match as well (as train checks an evaluation for its card).
             var model = new EvaluationContext(card.SpecHash, card.TrainData.Sha256, EvaluationContext.TrainerLabel(card.Trainer), card.Trainer.Hyperparameters);
-            differences.AddRange(stored.Context.DifferencesTo(model).Select(d => $"{d} (the tested model)").Where(d => !differences.Contains(d)));
+            // A difference the pipeline already showed is not repeated (compared before the suffix is added).
+            differences.AddRange(stored.Context.DifferencesTo(model).Where(d => !differences.Contains(d)).Select(d => $"{d} (the tested model)").ToList());
         }
         if (differences.Count > 0)
             return new(null, [], $"the stored evaluation{(stored.Context.RunId is { } id ? $" (evaluate run {id})" : "")} was made for something else than the tested model: {string.Join("; ", differences)}. " +

@@ -26,6 +26,12 @@ internal sealed record ColumnProfile
     public IReadOnlyList<double>? Sample { get; init; }
     /// <summary>Categorical columns: how many rows held each category (when <see cref="CategoriesComplete"/>); null in older profiles.</summary>
     public SortedDictionary<string, long>? CategoryCounts { get; init; }
+    /// <summary>
+    /// DateTime columns: the earliest and latest date (UTC, as the loader reads it), so a row from another period (a
+    /// later year, an unseen month) is said to be outside training; null when the column had none, and in older profiles.
+    /// </summary>
+    public DateTime? Earliest { get; init; }
+    public DateTime? Latest { get; init; }
 
     private Dictionary<double, string?>? _numericCategories;
 
@@ -94,7 +100,7 @@ internal sealed record TrainingProfile
         var missingTokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.Ordinal);
         var features = settings.Features
             .Select(c => (Info: c, Column: data.Schema.GetColumnOrNull(c.Name)))
-            .Where(p => p.Column is { IsHidden: false } && p.Info.Kind is ColumnKind.Numeric or ColumnKind.Categorical)
+            .Where(p => p.Column is { IsHidden: false } && p.Info.Kind is ColumnKind.Numeric or ColumnKind.Categorical or ColumnKind.DateTime)
             .Select(p => (p.Info, Column: p.Column!.Value))
             .ToArray();
         using var cursor = data.GetRowCursor(features.Select(f => f.Column));
@@ -159,6 +165,7 @@ internal sealed record TrainingProfile
             var t when t == NumberDataViewType.Single => new Range<float>(info.Name, cursor.GetGetter<float>(column), v => v),
             var t when t == NumberDataViewType.Double => new Range<double>(info.Name, cursor.GetGetter<double>(column), v => v),
             TextDataViewType when info.Kind == ColumnKind.Categorical => new Categories(info.Name, cursor.GetGetter<ReadOnlyMemory<char>>(column), missingTokens),
+            DateTimeDataViewType => new Dates(info.Name, cursor.GetGetter<DateTime>(column)),
             _ => null,
         };
     }
@@ -192,6 +199,30 @@ internal sealed record TrainingProfile
         };
     }
 
+    /// <summary>The loader's default DateTime is its missing date (empty field): counted missing, not as year 1.</summary>
+    private sealed class Dates(string name, ValueGetter<DateTime> getter) : Accumulator(name)
+    {
+        private DateTime _value;
+        private long _missing;
+        private DateTime? _earliest, _latest;
+
+        public override void Add()
+        {
+            getter(ref _value);
+            if (_value == default) { _missing++; return; }
+            if (_earliest is null || _value < _earliest) _earliest = _value;
+            if (_latest is null || _value > _latest) _latest = _value;
+        }
+
+        public override ColumnProfile Result() => new()
+        {
+            Kind = nameof(ColumnKind.DateTime),
+            Missing = _missing,
+            Earliest = _earliest,
+            Latest = _latest,
+        };
+    }
+
     private sealed class Categories(string name, ValueGetter<ReadOnlyMemory<char>> getter, HashSet<string> missingTokens) : Accumulator(name)
     {
         private ReadOnlyMemory<char> _value;
@@ -220,4 +251,6 @@ internal sealed record TrainingProfile
     }
 
     internal static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+
+    internal static string Format(DateTime value) => value.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 }

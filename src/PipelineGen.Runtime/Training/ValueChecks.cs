@@ -47,6 +47,13 @@ internal sealed class ValueChecks(PipelineSettings settings, TrainingProfile? pr
             double margin = (max - min) * PredictStep.FarOutsideFraction;
             if (!(number >= min - margin && number <= max + margin)) Add(column.Name, Kind.FarOut, value, where);
         }
+        else if (p.Kind == nameof(ColumnKind.DateTime) && p.Earliest is { } earliest && p.Latest is { } latest
+            && DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date))
+        {
+            // The same margin as numbers: a date further than 10% of the training period before or after it.
+            var margin = (latest - earliest) * PredictStep.FarOutsideFraction;
+            if (date < earliest - margin || date > latest + margin) Add(column.Name, Kind.FarOut, value, where);
+        }
         else if (p.Kind == nameof(ColumnKind.Categorical) && p.CategoriesComplete && p.Categories is { } categories)
         {
             if (!_categories.TryGetValue(column.Name, out var seen))
@@ -79,10 +86,14 @@ internal sealed class ValueChecks(PipelineSettings settings, TrainingProfile? pr
         return what switch
         {
             Kind.Unseen => $"{subject}: a category not seen in training ({DescribeCategories(p!)}); predicted anyway, but the model learned nothing about {(single ? "this value" : "these values")}.",
-            Kind.FarOut => $"{subject}: far outside the training range [{TrainingProfile.Format(p!.Min!.Value)}, {TrainingProfile.Format(p.Max!.Value)}] (by more than {FarPercent} of its width); predicted anyway, but the model has not seen such values.",
+            Kind.FarOut => $"{subject}: far outside the training range [{Range(p!)}] (by more than {FarPercent} of its width); predicted anyway, but the model has not seen such values.",
             _ => $"{(single ? $"'{column}'" : subject)}: missing, but the training data had no missing values in '{column}'; predicted anyway, but the model learned nothing about a missing value there.",
         };
     }).ToArray();
+
+    private static string Range(ColumnProfile p) => p.Earliest is { } earliest
+        ? $"{TrainingProfile.Format(earliest)}, {TrainingProfile.Format(p.Latest!.Value)}"
+        : $"{TrainingProfile.Format(p.Min!.Value)}, {TrainingProfile.Format(p.Max!.Value)}";
 
     private static string FarPercent => (PredictStep.FarOutsideFraction * 100).ToString("0", CultureInfo.InvariantCulture) + "%";
 

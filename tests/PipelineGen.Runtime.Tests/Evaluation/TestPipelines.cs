@@ -21,12 +21,7 @@ public abstract class TestPipeline(PipelineSettings settings) : IPipelineDefinit
             HasHeader = Settings.HasHeader,
             AllowQuoting = true,
             MissingRealsAsNaNs = true,
-            Columns = Settings.Columns.Select(c => new TextLoader.Column(c.Name, c.Kind switch
-            {
-                ColumnKind.Numeric => DataKind.Single,
-                ColumnKind.Boolean => DataKind.Boolean,
-                _ => DataKind.String,
-            }, c.Index)).ToArray(),
+            Columns = Settings.Columns.Select(c => new TextLoader.Column(c.Name, PipelineSteps.DataKindOf(c.Kind), c.Index)).ToArray(),
         }, path, Settings);
 
     public abstract IEstimator<ITransformer> BuildPreprocessing(MLContext mlContext);

@@ -171,6 +171,21 @@ public sealed class TestLookInReportTests : IDisposable
     }
 
     [Fact]
+    public void A_difference_shared_by_the_pipeline_and_the_tested_model_is_named_once()
+    {
+        // After the spec and data changed and 'train' ran, both the pipeline and the model's card differ from the stored
+        // evaluation in the same way: the note listed each difference twice, once with "(the tested model)".
+        var settings = new KfoldTitanic(_project).Settings;
+        var context = new EvaluationContext("h", "d", "t", new Dictionary<string, string>(), "run-1");
+        new StoredEvaluation(StoredEvaluation.CurrentFormat, DateTimeOffset.UtcNow, context, Snapshot(200)).Write(StoredEvaluation.DefaultPath(settings));
+        var card = Card(new MetricEstimate(0.905, 0.004, 0.90, 0.91, 4, 200));
+
+        var reason = TestReport.AddLook(settings, context with { SpecHash = "other" }, card with { SpecHash = "other" }, Look(0.62)).Reason!;
+
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(reason, "spec hash h → other"));
+    }
+
+    [Fact]
     public void An_estimate_stored_before_the_rows_were_recorded_makes_no_claim_and_says_why()
     {
         var settings = new KfoldTitanic(_project).Settings;
