@@ -95,23 +95,8 @@ internal static class MetricComputer
     /// </summary>
     internal static double AveragePrecision(IDataView scored)
     {
-        var label = scored.Schema["Label"];
-        var score = scored.Schema["Score"];
-        var rows = new List<(float Score, bool Label)>();
-        using (var cursor = scored.GetRowCursor([label, score]))
-        {
-            var getLabel = cursor.GetGetter<bool>(label);
-            var getScore = cursor.GetGetter<float>(score);
-            bool l = false;
-            float s = 0;
-            while (cursor.MoveNext())
-            {
-                getLabel(ref l);
-                getScore(ref s);
-                if (float.IsNaN(s)) return double.NaN;
-                rows.Add((s, l));
-            }
-        }
+        var rows = BinaryScores.Read(scored);
+        if (rows.Exists(r => float.IsNaN(r.Score))) return double.NaN;
         long positives = rows.LongCount(r => r.Label);
         if (positives == 0) return double.NaN;
         rows.Sort((a, b) => b.Score.CompareTo(a.Score));

@@ -109,19 +109,7 @@ internal sealed class OutOfFoldPlattEstimator : IEstimator<ITransformer>
         foreach (var split in _ml.Data.CrossValidationSplit(input, Folds, seed: _seed))
         {
             var scored = _trainer.Fit(split.TrainSet).Transform(split.TestSet);
-            var label = scored.Schema[LabelColumn];
-            var score = scored.Schema[ScoreColumn];
-            using var cursor = scored.GetRowCursor([label, score]);
-            var getLabel = cursor.GetGetter<bool>(label);
-            var getScore = cursor.GetGetter<float>(score);
-            bool l = false;
-            float s = 0;
-            while (cursor.MoveNext())
-            {
-                getLabel(ref l);
-                getScore(ref s);
-                pairs.Add(new ScoredRow { Label = l, Score = s });
-            }
+            pairs.AddRange(Evaluation.BinaryScores.Read(scored, ScoreColumn, LabelColumn).Select(r => new ScoredRow { Label = r.Label, Score = r.Score }));
         }
         return _ml.Data.LoadFromEnumerable(pairs);
     }
