@@ -41,15 +41,31 @@ internal sealed class TuningLiveStatus(int? budget, TimeSpan? time, Stopwatch cl
         }
     }
 
-    /// <summary>Time left: what --time leaves, or the remaining trials at this session's mean trial time, whichever is less; null before the first trial.</summary>
+    /// <summary>
+    /// Time left: what --time leaves, or the remaining trials at the mean trial duration so far shared among the
+    /// workers, whichever is less; null before the first trial of this session. (The session's elapsed time per
+    /// finished trial already has the workers in it: dividing that by the workers again halved the estimate with 2.)
+    /// </summary>
     public TimeSpan? TimeLeft()
     {
         var s = Snapshot();
         var elapsed = clock.Elapsed;
         TimeSpan? byTime = time is { } t ? (t - elapsed > TimeSpan.Zero ? t - elapsed : TimeSpan.Zero) : null;
         int done = s.Finished + s.Failed + s.Stopped;
-        TimeSpan? byTrials = s.NewTrials == 0 || budget is not { } b0 ? null : TimeSpan.FromTicks(elapsed.Ticks / s.NewTrials * Math.Max(0, b0 - done) / Math.Max(1, workers));
+        TimeSpan? byTrials = s.NewTrials == 0 || budget is not { } b0 || MeanTrialDuration() is not { } mean
+            ? null
+            : TimeSpan.FromTicks(mean.Ticks * Math.Max(0, b0 - done) / Math.Max(1, workers));
         return byTime is { } a && byTrials is { } b ? (a < b ? a : b) : byTime ?? byTrials;
+    }
+
+    /// <summary>The mean duration of the trials that ended with a verdict (each trial's own time, not the session's wall time).</summary>
+    private TimeSpan? MeanTrialDuration()
+    {
+        lock (_gate)
+        {
+            var durations = (_state?.Trials ?? []).Where(t => t.State is "complete" or "pruned" or "failed" && t.Duration > TimeSpan.Zero).Select(t => t.Duration.Ticks).ToArray();
+            return durations.Length == 0 ? null : TimeSpan.FromTicks((long)durations.Average());
+        }
     }
 
     public string BestText()

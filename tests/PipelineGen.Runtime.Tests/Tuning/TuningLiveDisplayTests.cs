@@ -42,6 +42,23 @@ public sealed class TuningLiveDisplayTests : IDisposable
         Assert.Contains("left", line); // 3 trials to go at the mean trial time
     }
 
+    /// <summary>
+    /// 2 workers, trials of 10 s each, 2 of 10 done: 8 trials left at 10 s shared by 2 workers is 40 s. The old estimate
+    /// (the session's elapsed time per finished trial, divided by the workers again) said half of that.
+    /// </summary>
+    [Fact]
+    public void Time_left_is_the_remaining_trials_at_the_mean_trial_duration_shared_among_the_workers()
+    {
+        var status = new TuningLiveStatus(budget: 10, time: null, new Stopwatch(), workers: 2);
+        Assert.Null(status.TimeLeft());
+        TrialRecord Ten(int n) => Trial(n, "complete", 0.8) with { Duration = TimeSpan.FromSeconds(10) };
+        var done = new[] { Ten(0), Ten(1) };
+        status.Finished(done[1], new StudyResult(Study, done, 2, StopReason.TrialBudget));
+        Assert.Equal(TimeSpan.FromSeconds(40), status.TimeLeft());
+        // A --time budget that leaves less wins.
+        Assert.Equal(TimeSpan.FromSeconds(30), new TuningLiveStatus(10, TimeSpan.FromSeconds(30), new Stopwatch(), 2).TimeLeft());
+    }
+
     [Fact]
     public void Redirected_tune_prints_the_plain_status_under_every_trial()
     {
