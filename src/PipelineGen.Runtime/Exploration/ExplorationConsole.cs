@@ -63,7 +63,7 @@ internal static class ExplorationConsole
                 : c.TextLength is { } len ? $"length {Fmt.Num(len.Min)}..{Fmt.Num(len.Max)}, mean {Fmt.Num(len.Mean)}" : "";
             rows.Add([
                 c.Name, c.Kind.ToString().ToLowerInvariant(), c.Role.ToString().ToLowerInvariant(),
-                $"{Fmt.Count(c.Missing)} ({Fmt.Fixed(c.MissingPercent, 1)}%)",
+                $"{Fmt.Count(c.Missing)} ({Fmt.Percent(c.MissingPercent / 100)})", // as the missing-vs-label table writes it
                 (c.DistinctIsLowerBound ? ">" : "") + Fmt.Count(c.Distinct),
                 n is null ? "" : Fmt.Num(n.Min, c.IsDate),
                 n is null ? "" : Fmt.Num(n.Median, c.IsDate),

@@ -161,7 +161,7 @@ internal static class ExplorationHtml
             h.Append("<table class=\"stats\">");
             Stat(h, "type", c.DataType);
             Stat(h, "values", Fmt.Count(c.Count));
-            Stat(h, "missing", $"{Fmt.Count(c.Missing)} ({Fmt.Fixed(c.MissingPercent, 1)}%)");
+            Stat(h, "missing", $"{Fmt.Count(c.Missing)} ({Fmt.Percent(c.MissingPercent / 100)})");
             Stat(h, "distinct", (c.DistinctIsLowerBound ? "more than " : "") + Fmt.Count(c.Distinct));
             if (c.Unparsed > 0) Stat(h, "unparsed", Fmt.Count(c.Unparsed));
             if (c.Numeric is { } n)

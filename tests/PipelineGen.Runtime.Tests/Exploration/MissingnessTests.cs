@@ -68,6 +68,26 @@ public class MissingnessTests(ITestOutputHelper output)
         Assert.Contains("Missing values vs the label", ExplorationHtml.Render(report));
     }
 
+    /// <summary>
+    /// A share under 1 % reads the same in the column table and the missing-vs-label table ("0.67%"); the column table
+    /// rounded it to one decimal ("0.7%") while the other kept two.
+    /// </summary>
+    [Fact]
+    public void A_small_missing_share_is_written_the_same_in_both_tables()
+    {
+        var lines = Enumerable.Range(0, 1500).Select(i => $"{(i % 150 == 7 ? "" : (i % 97).ToString(Inv))},{(i % 2 == 0 ? "yes" : "no")}");
+        var file = Synthetic.Write("missing_rare.csv", "rare,label", lines);
+        var pipeline = CsvTestPipeline.For(file, MlTaskKind.BinaryClassification, "label", CsvTestPipeline.Numeric("rare"), positiveClass: "yes");
+        var report = DataExplorer.Explore(pipeline, ExplorationFixtures.Options() with { SkipLeakage = true });
+        var console = new StringWriter();
+        ExplorationConsole.Write(report, console);
+        var text = console.ToString();
+        Assert.Contains("10 (0.67%)", text);
+        Assert.Contains("0.67% missing", text);
+        Assert.DoesNotContain("(0.7%)", text);
+        Assert.Contains("10 (0.67%)", ExplorationHtml.Render(report));
+    }
+
     [Fact]
     public void Regression_compares_the_label_mean_when_missing_and_present()
     {
