@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using PipelineGen.Runtime;
+using PipelineGen.Runtime.Training;
 
 namespace PipelineGen.Serving;
 
@@ -49,6 +50,8 @@ internal sealed class ColumnSchemaTransformer<TInput, TPrediction>(PipelineSetti
             : field.Required ? "; required)" : "; may be null or left out when missing)";
         if (field.Profile is { Min: double min, Max: double max })
             text += string.Create(CultureInfo.InvariantCulture, $". Training range [{min:G6}, {max:G6}].");
+        else if (field.Profile is { Earliest: DateTime earliest, Latest: DateTime latest })
+            text += $". Training period [{TrainingProfile.Format(earliest)}, {TrainingProfile.Format(latest)}] (UTC).";
         else if (field.Profile is { CategoriesComplete: true, Categories: { Count: > 0 } categories })
             text += categories.Count <= 20 ? $". Seen in training: {string.Join(", ", categories)}." : $". {categories.Count} categories seen in training.";
         return text;

@@ -81,7 +81,7 @@ public static class PipelineEndpoints
         api.MapPost("/predict", (Func<HttpContext, Task<IResult>>)(context => Predict(context, host)))
             .WithName($"{name}Predict")
             .WithSummary($"Predict one row of '{name}'.")
-            .WithDescription("The body is one row: the data's columns as properties. A missing required column or a value of the wrong type is a 400 naming the field; a category never seen in training or a number far outside the training range is predicted, with warnings.")
+            .WithDescription("The body is one row: the data's columns as properties. A missing required column or a value of the wrong type is a 400 naming the field; a category never seen in training, a number far outside the training range or a date far outside the training period is predicted, with warnings.")
             .Accepts<TInput>("application/json")
             .Produces<PredictionResponse<TPrediction>>(StatusCodes.Status200OK)
             .ProducesValidationProblem()

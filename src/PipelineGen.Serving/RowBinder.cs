@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Json;
 using PipelineGen.Runtime;
 using PipelineGen.Runtime.Training;
+using PipelineGen.Shared;
 
 namespace PipelineGen.Serving;
 
@@ -12,7 +13,7 @@ namespace PipelineGen.Serving;
 /// profile. Property names are the data's column names (as in the spec and <c>predict --json</c>; matched case-insensitively
 /// when unambiguous). Errors (unknown property, wrong type, a required feature missing, a number a 32-bit float cannot hold)
 /// go to a dictionary keyed by the field's path, which becomes a 400 problem-details body; values the model never saw
-/// (an unseen category, a number far outside the training range) become warnings and the row is still predicted.
+/// (an unseen category, a number far outside the training range, a date outside the training period) become warnings and the row is still predicted.
 /// </summary>
 public sealed class RowBinder<TInput> where TInput : class, new()
 {
@@ -176,6 +177,7 @@ public sealed class RowBinder<TInput> where TInput : class, new()
         // Typed setters for the commonest columns, so a value is read once and both set and checked from that reading.
         private readonly Action<TInput, float>? _setFloat;
         private readonly Action<TInput, string?>? _setString;
+        private readonly Action<TInput, DateTime>? _setDate;
 
         internal Field(ColumnInfo column, PropertyInfo property, bool required, ColumnProfile? profile)
         {
@@ -195,6 +197,7 @@ public sealed class RowBinder<TInput> where TInput : class, new()
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             if (type == typeof(float)) _setFloat = Setter<float>(property);
             else if (type == typeof(string) && property.PropertyType == typeof(string)) _setString = Setter<string?>(property);
+            else if (type == typeof(DateTime)) _setDate = Setter<DateTime>(property);
         }
 
         /// <summary>The column name as UTF-8, compared with JSON property names without decoding them.</summary>
@@ -213,7 +216,7 @@ public sealed class RowBinder<TInput> where TInput : class, new()
         /// <summary>
         /// Sets the property from <paramref name="value"/> (not null); returns the error, or null with
         /// <paramref name="warning"/> set when the value is one training never saw. Same messages as <see cref="Set(TInput, JsonElement)"/>
-        /// and <see cref="Check"/>; float and string columns read the value once for both.
+        /// and <see cref="Check"/>; float, string and date columns read the value once for both (a date is checked only there).
         /// </summary>
         internal string? Set(TInput row, JsonElement value, out string? warning)
         {
@@ -223,6 +226,12 @@ public sealed class RowBinder<TInput> where TInput : class, new()
                 _setFloat(row, (float)d);
                 if (_checked && _hasRange && (d < _low || d > _high)) warning = FarOutside(d);
                 else if (_checked && !_hasRange && _categories is not null) warning = Check(value);
+                return null;
+            }
+            if (_setDate is not null && value.ValueKind == JsonValueKind.String && DataValues.TryParseDateTime(value.GetString(), out var date))
+            {
+                _setDate(row, date);
+                if (_checked && Profile is not null && ValueChecks.IsFarOutsidePeriod(Profile, date)) warning = FarOutside(value.GetString()!);
                 return null;
             }
             if (_setString is not null && value.ValueKind == JsonValueKind.String)
@@ -256,8 +265,11 @@ public sealed class RowBinder<TInput> where TInput : class, new()
             return null;
         }
 
+        // The words and range predict --json uses for the same value (one message, ValueChecks.FarOutside).
         private string FarOutside(double number) =>
-            string.Create(CultureInfo.InvariantCulture, $"'{Column.Name}' = {number}: far outside the training range [{Profile!.Min}, {Profile.Max}] (by more than {PredictStep.FarOutsideFraction:P0} of its width); predicted anyway, but the model has not seen such values.");
+            ValueChecks.FarOutside(string.Create(CultureInfo.InvariantCulture, $"'{Column.Name}' = {number}"), Profile!);
+
+        private string FarOutside(string date) => ValueChecks.FarOutside($"'{Column.Name}' = '{Shorten(date)}'", Profile!);
 
         private string Unseen(string text) =>
             $"'{Column.Name}' = '{Shorten(text)}': a category not seen in training ({(_categories!.Count <= 10 ? "seen: " + string.Join(", ", _categories.Order(StringComparer.Ordinal)) : $"{_categories.Count} seen")}); predicted anyway, but the model learned nothing about this value.";
@@ -312,8 +324,11 @@ public sealed class RowBinder<TInput> where TInput : class, new()
                 var set = Setter<DateTime>(property);
                 return ((row, v) =>
                 {
-                    if (v.ValueKind != JsonValueKind.String || !DateTime.TryParse(v.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t))
+                    // Read as the loader reads a file's date (UTC), so the served row and predict's give the same features.
+                    if (v.ValueKind != JsonValueKind.String)
                         return $"'{name}' must be a date and time as an ISO 8601 string (e.g. \"2024-05-01T13:00:00\"), got {Describe(v.ValueKind)}.";
+                    if (!DataValues.TryParseDateTime(v.GetString(), out var t))
+                        return $"'{name}' = '{Shorten(v.GetString()!)}' is not a date and time. {DataValues.DateTimeHint}.";
                     set(row, t);
                     return null;
                 }, row => set(row, default), "an ISO 8601 date-time string");

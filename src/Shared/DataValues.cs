@@ -39,8 +39,11 @@ internal static class DataValues
     /// Whether ML.NET's loader reads the value as a DateTime (its conversion: invariant culture, universal time). The
     /// loader throws on any other value of a DateTime column, so such a value is a bad row, never left to it.
     /// </summary>
-    public static bool IsDateTime(ReadOnlySpan<char> value) =>
-        DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out _);
+    public static bool IsDateTime(ReadOnlySpan<char> value) => TryParseDateTime(value, out _);
+
+    /// <summary>The value as the loader reads it (UTC: an offset is applied, no offset means UTC), so a served row's date and a file's agree.</summary>
+    public static bool TryParseDateTime(ReadOnlySpan<char> value, out DateTime result) =>
+        DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out result);
 
     /// <summary>How to write a date and time the loader reads: what a bad-row message says to do.</summary>
     public const string DateTimeHint = "Write dates as ISO 8601 (2019-03-04 or 2019-03-04 16:11:55, optionally with a UTC offset)";

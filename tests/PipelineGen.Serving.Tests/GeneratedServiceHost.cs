@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.ML;
 using PipelineGen.Runtime;
 using PipelineGen.Runtime.Training;
+using PipelineGen.Spec.Data;
 
 namespace PipelineGen.Serving.Tests;
 
@@ -31,9 +32,12 @@ public sealed class GeneratedServiceHost : IAsyncDisposable
 
     /// <summary>Generates the spec named <paramref name="name"/> (types Boats.&lt;name&gt;Pipeline, Input, Prediction), trains and serves it.</summary>
     /// <param name="model">Makes the model to serve from the trained pipeline (returns its path); null serves what train wrote.</param>
-    public static async Task<GeneratedServiceHost> StartAsync(string spec, string name, Func<IPipelineDefinition, string>? model = null)
+    /// <param name="schema">The inferred schema of the spec's data (ServingGenerationTests.Schema); null is titanic's.</param>
+    /// <param name="data">Further TestData files the spec trains on, copied into the project.</param>
+    public static async Task<GeneratedServiceHost> StartAsync(string spec, string name, Func<IPipelineDefinition, string>? model = null,
+        Func<string, InferredSchema>? schema = null, params string[] data)
     {
-        var (output, _) = ServingGenerationTests.Generate(referenceServing: true, spec);
+        var (output, _) = ServingGenerationTests.Generate(referenceServing: true, spec, schema);
         using var image = new MemoryStream();
         var emitted = output.Emit(image);
         Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
@@ -42,6 +46,7 @@ public sealed class GeneratedServiceHost : IAsyncDisposable
         var pipelineType = assembly.GetType($"Boats.{name}Pipeline")!;
         System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(pipelineType.Module.ModuleHandle);
         var project = TitanicServingPipeline.NewProjectDirectory();
+        foreach (var file in data) File.Copy(Path.Combine(AppContext.BaseDirectory, "TestData", file), Path.Combine(project, file));
         var defaults = (PipelineSettings)pipelineType.GetProperty("DefaultSettings")!.GetValue(null)!;
         var pipeline = (IPipelineDefinition)Activator.CreateInstance(pipelineType, defaults with { ProjectDirectory = project })!;
         TrainStep.Train(new MLContext(seed: 1), pipeline);

@@ -30,21 +30,26 @@ public sealed class ServingGenerationTests
             port: 8123
         """;
 
-    private static InferredColumn C(string name, int index, string type, int missing = 0, params string[] values) =>
+    internal static InferredColumn C(string name, int index, string type, int missing = 0, params string[] values) =>
         new(name, index, type, missing, values.Length == 0 ? 100 : values.Length, values.ToEquatableArray());
 
-    private static InferredSchema Schema(string specPath) => new(specPath, Path.Combine(AppContext.BaseDirectory, "TestData", "titanic_train.csv"), 300, true,
+    /// <summary>The schema the build would infer from <paramref name="data"/> (a file under TestData) for <paramref name="columns"/>.</summary>
+    internal static InferredSchema Schema(string specPath, string data, int rows, params InferredColumn[] columns) =>
+        new(specPath, Path.Combine(AppContext.BaseDirectory, "TestData", data), rows, true, columns.ToEquatableArray(), EquatableArray<DiagnosticInfo>.Empty);
+
+    private static InferredSchema Schema(string specPath) => Schema(specPath, "titanic_train.csv", 300,
         new[]
         {
             C("survived", 0, "numeric", 0, "0", "1"), C("pclass", 1, "numeric", 0, "1", "2", "3"), C("sex", 2, "categorical", 0, "female", "male"),
             C("age", 3, "numeric", 58), C("sibsp", 4, "numeric"), C("parch", 5, "numeric"), C("fare", 6, "numeric"), C("embarked", 7, "categorical", 1, "C", "Q", "S"),
-        }.ToEquatableArray(), EquatableArray<DiagnosticInfo>.Empty);
+        });
 
-    internal static (Compilation Output, GeneratorDriverRunResult Result) Generate(bool referenceServing, string spec = Spec)
+    /// <param name="schema">The inferred schema for the spec's path; null is the titanic data's.</param>
+    internal static (Compilation Output, GeneratorDriverRunResult Result) Generate(bool referenceServing, string spec = Spec, Func<string, InferredSchema>? schema = null)
     {
         var specPath = Path.Combine(AppContext.BaseDirectory, "TestData", "boats.pipeline.yaml");
         var schemaPath = specPath + ".schema.json";
-        var files = new AdditionalText[] { new InMemoryAdditionalText(specPath, spec), new InMemoryAdditionalText(schemaPath, SchemaFile.Write(Schema(specPath))) };
+        var files = new AdditionalText[] { new InMemoryAdditionalText(specPath, spec), new InMemoryAdditionalText(schemaPath, SchemaFile.Write((schema ?? Schema)(specPath))) };
         var kinds = new Dictionary<string, string> { [specPath] = "Spec", [schemaPath] = "Schema" };
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))

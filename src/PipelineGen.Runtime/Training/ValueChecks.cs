@@ -47,12 +47,9 @@ internal sealed class ValueChecks(PipelineSettings settings, TrainingProfile? pr
             double margin = (max - min) * PredictStep.FarOutsideFraction;
             if (!(number >= min - margin && number <= max + margin)) Add(column.Name, Kind.FarOut, value, where);
         }
-        else if (p.Kind == nameof(ColumnKind.DateTime) && p.Earliest is { } earliest && p.Latest is { } latest
-            && DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date))
+        else if (p.Kind == nameof(ColumnKind.DateTime) && DataValues.TryParseDateTime(value, out var date))
         {
-            // The same margin as numbers: a date further than 10% of the training period before or after it.
-            var margin = (latest - earliest) * PredictStep.FarOutsideFraction;
-            if (date < earliest - margin || date > latest + margin) Add(column.Name, Kind.FarOut, value, where);
+            if (IsFarOutsidePeriod(p, date)) Add(column.Name, Kind.FarOut, value, where);
         }
         else if (p.Kind == nameof(ColumnKind.Categorical) && p.CategoriesComplete && p.Categories is { } categories)
         {
@@ -86,10 +83,27 @@ internal sealed class ValueChecks(PipelineSettings settings, TrainingProfile? pr
         return what switch
         {
             Kind.Unseen => $"{subject}: a category not seen in training ({DescribeCategories(p!)}); predicted anyway, but the model learned nothing about {(single ? "this value" : "these values")}.",
-            Kind.FarOut => $"{subject}: far outside the training range [{Range(p!)}] (by more than {FarPercent} of its width); predicted anyway, but the model has not seen such values.",
+            Kind.FarOut => FarOutside(subject, p!),
             _ => $"{(single ? $"'{column}'" : subject)}: missing, but the training data had no missing values in '{column}'; predicted anyway, but the model learned nothing about a missing value there.",
         };
     }).ToArray();
+
+    /// <summary>
+    /// Whether <paramref name="date"/> (UTC, as <see cref="DataValues.TryParseDateTime"/> reads it) lies further than
+    /// <see cref="PredictStep.FarOutsideFraction"/> of the training period before or after it: the same margin as numbers,
+    /// since the calendar features (year, month, day of year) then take values no tree split on. False without a period.
+    /// predict and the REST service both ask here.
+    /// </summary>
+    internal static bool IsFarOutsidePeriod(ColumnProfile p, DateTime date)
+    {
+        if (p.Earliest is not { } earliest || p.Latest is not { } latest) return false;
+        var margin = (latest - earliest) * PredictStep.FarOutsideFraction;
+        return date < earliest - margin || date > latest + margin;
+    }
+
+    /// <summary>The warning for a value far outside <paramref name="p"/>'s training range or period; <paramref name="subject"/> names the column and value(s).</summary>
+    internal static string FarOutside(string subject, ColumnProfile p) =>
+        $"{subject}: far outside the training range [{Range(p)}] (by more than {FarPercent} of its width); predicted anyway, but the model has not seen such values.";
 
     private static string Range(ColumnProfile p) => p.Earliest is { } earliest
         ? $"{TrainingProfile.Format(earliest)}, {TrainingProfile.Format(p.Latest!.Value)}"
