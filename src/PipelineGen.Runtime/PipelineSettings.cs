@@ -11,7 +11,7 @@ public sealed record PipelineSettings
     public string? PositiveClass { get; init; }
     /// <summary>
     /// Binary only: the probability of the positive class at or above which a row is predicted positive (the spec's
-    /// <c>task.threshold</c>); null keeps the trainer's own decision (score 0, which is probability 0.5 for a calibrated model).
+    /// <c>task.threshold</c>); null keeps the model's own decision (Score above its threshold, which is where Probability is 0.5; see ModelDecision).
     /// <c>predict</c> applies it; accuracy, f1, precision and recall everywhere (evaluate, test, gates, tune, curve) count
     /// the decisions made at it, and the evaluation report draws its confusion matrix at it.
     /// </summary>

@@ -59,7 +59,7 @@ public sealed class ServedModel<TInput, TPrediction>
 
     /// <summary>
     /// Scores one row with <paramref name="engine"/> and decides a binary label as <c>predict</c> does: the engine gives
-    /// the trainer's own decision (score ≥ 0), the spec's <c>task.threshold</c> overrides it.
+    /// the model's own decision (Score above its threshold: where Probability is 1/2), the spec's <c>task.threshold</c> overrides it.
     /// </summary>
     public TPrediction Predict(PredictionEngine<TInput, TPrediction> engine, TInput row)
     {

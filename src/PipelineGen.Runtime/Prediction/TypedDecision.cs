@@ -7,7 +7,7 @@ namespace PipelineGen.Runtime.Prediction;
 /// <summary>
 /// The binary decision <c>predict</c> makes (<see cref="DecisionThreshold"/>), applied to a typed prediction object:
 /// <c>PredictedLabel = Probability &gt;= task.threshold</c>. ML.NET's prediction engine fills <c>PredictedLabel</c> with
-/// the trainer's own decision (score ≥ 0), so anything that scores typed rows for users (the REST service) must apply
+/// the model's own decision (Score above its threshold, ModelDecision), so anything that scores typed rows for users (the REST service) must apply
 /// the spec's threshold itself, or it answers another label than <c>predict</c> for rows between the two.
 /// </summary>
 internal sealed class TypedDecision<TPrediction> where TPrediction : class
