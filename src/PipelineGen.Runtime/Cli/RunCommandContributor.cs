@@ -154,7 +154,7 @@ internal sealed class RunCommandContributor : ICommandContributor
                 record.ContextPipeline = blend;
                 using var progress = services.Interactive ? new ElapsedLine(services.Error, "train") : null;
                 return TrainStep.Run(finalPipeline, new TrainOptions { SpecHash = TrainingCommandContributor.SpecHashOf(_pipeline), Evaluation = EvaluationSummaries.From(evaluation, context), Capacity = capacity, Ensemble = blend, Tuning = study, MeasureWhenUnevaluated = true, Phase = progress is null ? null : progress.Phase }, services.Output, services.Error,
-                    result => TrainingCommandContributor.RecordGates(record, result));
+                    result => TrainingCommandContributor.RecordTrained(record, result));
             });
             if (trained == ExitCodes.CheckFailed)
                 return Stop(trained, "the new model was not made current (a gate failed, or it is worse than the current model; see above). It is kept as a candidate; the test step did not run.");

@@ -89,7 +89,7 @@ internal sealed class TrainingCommandContributor : ICommandContributor
                 services.Output.WriteLine("Note: no evaluate run found; the card will not hold evaluation metrics (run 'evaluate' first, or 'run').");
             // Fitting on large data is silent for a long time: a terminal sees the phase and elapsed time on stderr.
             using var progress = services.Interactive ? new ElapsedLine(services.Error, "train") : null;
-            return TrainStep.Run(services.Pipeline, options with { Phase = progress is null ? null : progress.Phase }, services.Output, services.Error, result => RecordGates(record, result));
+            return TrainStep.Run(services.Pipeline, options with { Phase = progress is null ? null : progress.Phase }, services.Output, services.Error, result => RecordTrained(record, result));
         }));
         return command;
     }
@@ -207,7 +207,7 @@ internal sealed class TrainingCommandContributor : ICommandContributor
     /// The card's estimate of the trained model, gate results and the promotion in the run record, so 'runs' lists a
     /// train run by its primary metric as it does evaluate and tune runs, and 'runs compare' shows them side by side.
     /// </summary>
-    internal static void RecordGates(StepRecord record, TrainResult result)
+    internal static void RecordTrained(StepRecord record, TrainResult result)
     {
         record.Parameters["version"] = result.Version;
         if (result.Card.Metrics is { Count: > 0 } metrics)

@@ -162,16 +162,7 @@ public class EvaluatorTests : IDisposable
         // 'no' (90 %) is positive: pr_auc would give the constant prior 0.9 and hide what the model finds about 'yes'.
         var csv = new StringBuilder("x,label\n");
         for (int i = 0; i < 60; i++) csv.Append(CultureInfo.InvariantCulture, $"{i * 0.01:0.00},{(i % 10 == 0 ? "yes" : "no")}\n");
-        var pipeline = new BinaryPipeline(new PipelineSettings
-        {
-            Name = "CommonPositive",
-            Task = MlTaskKind.BinaryClassification,
-            LabelColumn = "label",
-            PositiveClass = "no",
-            TrainerName = "sdca_logistic_regression",
-            TrainDataPath = _dir.Write("common.csv", csv.ToString()),
-            Columns = [TestPipeline.Column("x", 0, ColumnKind.Numeric), TestPipeline.Column("label", 1, ColumnKind.Categorical, ColumnRole.Label)],
-        });
+        var pipeline = BinaryPipeline.OneFeature("CommonPositive", _dir.Write("common.csv", csv.ToString()), positiveClass: "no");
 
         var result = Evaluator.Evaluate(pipeline, new EvaluationOptions { Folds = 3 });
 

@@ -63,16 +63,7 @@ public sealed class PrAucTests : IDisposable
         // 60 rows, the 6 positives first in the file: stratified 3-fold puts 2 in each validation fold of 20.
         var csv = new StringBuilder("x,label\n");
         for (int i = 0; i < 60; i++) csv.Append(CultureInfo.InvariantCulture, $"{i * 0.01:0.00},{(i < 6 ? "yes" : "no")}\n");
-        var pipeline = new BinaryPipeline(new PipelineSettings
-        {
-            Name = "Rare",
-            Task = MlTaskKind.BinaryClassification,
-            LabelColumn = "label",
-            PositiveClass = "yes",
-            TrainerName = "sdca_logistic_regression",
-            TrainDataPath = _dir.Write("rare.csv", csv.ToString()),
-            Columns = [TestPipeline.Column("x", 0, ColumnKind.Numeric), TestPipeline.Column("label", 1, ColumnKind.Categorical, ColumnRole.Label)],
-        });
+        var pipeline = BinaryPipeline.OneFeature("Rare", _dir.Write("rare.csv", csv.ToString()), positiveClass: "yes");
 
         var result = Evaluator.Evaluate(pipeline, new EvaluationOptions { Folds = 3 });
 

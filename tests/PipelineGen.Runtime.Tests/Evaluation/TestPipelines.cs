@@ -90,6 +90,18 @@ public sealed class BinaryPipeline(PipelineSettings settings) : TestPipeline(set
         };
         return new BinaryPipeline(change?.Invoke(settings) ?? settings);
     }
+
+    /// <summary>A file of one numeric feature 'x' and a text label 'label' (columns in that order), positive <paramref name="positiveClass"/>.</summary>
+    public static BinaryPipeline OneFeature(string name, string dataPath, string positiveClass) => new(new PipelineSettings
+    {
+        Name = name,
+        Task = MlTaskKind.BinaryClassification,
+        LabelColumn = "label",
+        PositiveClass = positiveClass,
+        TrainerName = "sdca_logistic_regression",
+        TrainDataPath = dataPath,
+        Columns = [Column("x", 0, ColumnKind.Numeric), Column("label", 1, ColumnKind.Categorical, ColumnRole.Label)],
+    });
 }
 
 /// <summary>Multiclass: label to key, SDCA maximum entropy, predicted key mapped back to the label's values.</summary>
