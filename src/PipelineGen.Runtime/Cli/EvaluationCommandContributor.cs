@@ -16,9 +16,14 @@ internal sealed class EvaluationCommandContributor : ICommandContributor
         services.Options.AddEvaluationOptions(evaluate);
         var perSplit = PerSplitOption();
         var duplicates = DuplicatesOption();
+        var predictions = new Option<string?>("--predictions")
+        {
+            Description = "Write every validation row's out-of-fold prediction, split by split, to this CSV (split, line, label, the model's outputs as predict names them, the baseline's prediction), so each per-split metric can be recomputed; see docs/runtime-evaluation.md.",
+        };
         evaluate.Options.Add(perSplit);
         evaluate.Options.Add(duplicates);
-        evaluate.SetAction(parse => services.RunStep("evaluate", record => Run(services, parse, record, includeModel: true, perSplit, duplicates)));
+        evaluate.Options.Add(predictions);
+        evaluate.SetAction(parse => services.RunStep("evaluate", record => Run(services, parse, record, includeModel: true, perSplit, duplicates, predictions)));
         root.Subcommands.Add(evaluate);
 
         var baseline = new Command("baseline", "Evaluate the trivial model (majority / class prior / mean / median) under the spec's protocol.");
@@ -46,10 +51,12 @@ internal sealed class EvaluationCommandContributor : ICommandContributor
         return option;
     }
 
-    private static int Run(CommandServices services, ParseResult parse, StepRecord record, bool includeModel, Option<bool> perSplit, Option<string?> duplicates) =>
+    private static int Run(CommandServices services, ParseResult parse, StepRecord record, bool includeModel, Option<bool> perSplit, Option<string?> duplicates,
+        Option<string?>? predictions = null) =>
         Run(services, services.Options.ReadEvaluationOptions(parse) with
         {
             IncludeModel = includeModel,
+            PredictionsPath = predictions is null ? null : parse.GetValue(predictions),
             Duplicates = parse.GetValue(duplicates) switch
             {
                 null => null,
@@ -83,6 +90,8 @@ internal sealed class EvaluationCommandContributor : ICommandContributor
         foreach (var (name, value) in result.Parameters()) record.Parameters[name] = value;
         record.Metrics.AddRange(ToRunMetrics(result));
         EvaluationReportWriter.Write(services.Console, result, perSplit: perSplit);
+        if (result.PredictionsFile is var (predictionsPath, rows))
+            services.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Predictions: {rows} out-of-fold rows -> {predictionsPath}"));
 
         if (!includeModel) return ExitCodes.Ok;
         WriteHtml(services, result, record.RunId, pipeline);

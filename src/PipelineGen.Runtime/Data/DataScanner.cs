@@ -43,6 +43,7 @@ internal sealed class DataScanner
     private long _lineNumber;
     private long _row = -1;
     private bool _bad;
+    private readonly RowLines _lines;
 
     public DataScanner(PipelineSettings settings, string path, ColumnInfo label)
     {
@@ -59,6 +60,7 @@ internal sealed class DataScanner
         _notNumbers = new long[_columns.Length];
         _firstNotNumber = new string?[_columns.Length];
         _expectedFields = _columns.Length == 0 ? 0 : _columns.Max(c => c.Index) + 1;
+        _lines = new RowLines(settings.HasHeader ? 2 : 1);
     }
 
     public DataScan Scan(BoundedLineReader reader)
@@ -74,6 +76,7 @@ internal sealed class DataScanner
             _lineNumber++;
             if (!DelimitedLine.IsDataRow(line)) continue;
             _row++;
+            _lines.Note(_row, _lineNumber);
             ScanRow(line);
         }
         return Finish();
@@ -235,6 +238,7 @@ internal sealed class DataScanner
                 GroupOf = _groupOf?.ToArray(),
                 DuplicateOf = [.. _duplicateOf],
                 DuplicateRowCount = _duplicateRows,
+                Lines = _lines,
             },
         };
     }

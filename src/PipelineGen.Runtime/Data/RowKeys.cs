@@ -17,4 +17,6 @@ internal sealed class RowKeys
     /// <summary>For each row, the first row with exactly the same content (itself when it is the first).</summary>
     public required int[] DuplicateOf { get; init; }
     public int DuplicateRowCount { get; init; }
+    /// <summary>The file line of each row (what bad-row messages and <c>evaluate --predictions</c> number rows by); default: no header, no skipped lines.</summary>
+    public RowLines Lines { get; init; } = new(1);
 }

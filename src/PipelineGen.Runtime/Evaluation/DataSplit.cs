@@ -32,6 +32,18 @@ internal sealed class DataSplit
     public bool IsValidation(long row) => _assignment[row] == _validationFold;
     public bool IsTraining(long row) => _assignment[row] >= 0 && _assignment[row] != _validationFold;
 
+    /// <summary>
+    /// The first validation row after <paramref name="row"/> (pass -1 to start): the validation view yields the rows this
+    /// split marks in file order, so its n-th row is found by stepping this way. Throws when there is none, because then
+    /// a scored view has more rows than the split marks and nothing read from it could be matched to a data row.
+    /// </summary>
+    public long NextValidationRow(long row)
+    {
+        do row++; while (row < _assignment.Length && !IsValidation(row));
+        if (row >= _assignment.Length) throw new InvalidOperationException("the scored validation part has more rows than the split marks.");
+        return row;
+    }
+
     /// <summary>The training rows of <paramref name="data"/> (a view in loader row order), streamed.</summary>
     public IDataView Training(IDataView data) => new RowFilterDataView(data, IsTraining, TrainingRowCount);
 

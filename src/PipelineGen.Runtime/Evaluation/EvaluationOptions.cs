@@ -34,6 +34,11 @@ internal sealed record EvaluationOptions
     /// <summary>When set, each row's out-of-fold prediction is added to it (tuning keeps them for ensemble selection).</summary>
     public OutOfFoldCollector? OutOfFold { get; init; }
     /// <summary>
+    /// Where to write every scored validation row's prediction per split (<c>evaluate --predictions</c>,
+    /// <see cref="OutOfFoldCsv"/>); null writes none. Only with a model (<see cref="IncludeModel"/>).
+    /// </summary>
+    public string? PredictionsPath { get; init; }
+    /// <summary>
     /// Share of each split's training rows the model is fitted on (seeded, stratified, the same rows for every call with
     /// the same seed: see <see cref="TrainingSubsample"/>). Null or 1: all of them. Successive halving's low rungs use it.
     /// </summary>

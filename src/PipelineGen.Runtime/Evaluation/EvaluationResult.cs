@@ -45,6 +45,9 @@ internal sealed class EvaluationResult
     /// <summary>The spec's group column (rows kept together in splits), whose values the report shows metrics per.</summary>
     public string? GroupColumn { get; init; }
 
+    /// <summary>The out-of-fold predictions file written (<see cref="EvaluationOptions.PredictionsPath"/>, full path) and its row count; null when none was asked for.</summary>
+    public (string Path, long Rows)? PredictionsFile { get; init; }
+
     public MetricSummary? ModelMetric(string name) => Model?.FirstOrDefault(m => m.Name == name);
     public MetricSummary BaselineMetric(string name) => Baseline.First(m => m.Name == name);
 

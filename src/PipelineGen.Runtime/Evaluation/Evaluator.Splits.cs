@@ -13,6 +13,8 @@ internal static partial class Evaluator
         EvaluationSettings evaluation, string primary, string strategy, int mlSeed, List<string> warnings)
     {
         public OutOfFoldPredictions? OutOfFold { get; init; }
+        /// <summary><c>evaluate --predictions</c>: each split's scored rows are written to it as the split is scored.</summary>
+        public OutOfFoldCsv? Predictions { get; init; }
         public Dictionary<string, List<double?>> Importance { get; } = new(StringComparer.Ordinal);
         /// <summary>A holdout's context and scores, kept to compare on validation chunks.</summary>
         public (MLContext Ml, IDataView Model, IDataView Baseline)? Holdout { get; private set; }
@@ -31,12 +33,14 @@ internal static partial class Evaluator
 
             IReadOnlyDictionary<string, double?>? modelMetrics = null;
             ITransformer? lastModel = null;
+            IDataView? modelScores = null;
             IDataView trainingLabels, validationLabels;
             if (options.IncludeModel)
             {
                 var model = pipeline.BuildPipeline(ml).Fit(training);
                 lastModel = model;
                 var scored = model.Transform(validation);
+                modelScores = scored;
                 modelMetrics = MetricComputer.Compute(ml, settings.Task, scored, $"model, {where}", warnings, settings.DecisionThreshold);
                 options.OnModelScored?.Invoke(new ScoredSplit(index, ml, scored));
                 options.OutOfFold?.Add(split, scan.RowCount, settings.Task, scored);
@@ -53,6 +57,9 @@ internal static partial class Evaluator
             var baseline = BaselineModel.Fit(settings.Task, strategy, trainingLabels);
             var baselineScores = baseline.Score(ml, validationLabels);
             var baselineMetrics = MetricComputer.Compute(ml, settings.Task, baselineScores, $"baseline, {where}", warnings, settings.DecisionThreshold);
+            // At the decision threshold, as the split's metrics counted: a reader recomputes the same numbers.
+            if (modelScores is not null)
+                Predictions?.Add(split, OutOfFoldCsv.SplitName(split, evaluation.Protocol), MetricComputer.Decided(settings.Task, modelScores, settings.DecisionThreshold), baselineScores);
             if (OutOfFold is not null)
             {
                 OutOfFold.Add(index, validationLabels, baselineScores);

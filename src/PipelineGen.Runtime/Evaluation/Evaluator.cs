@@ -37,9 +37,12 @@ internal static partial class Evaluator
 
         var metricNames = MetricCatalog.For(settings.Task);
         bool collect = options.CollectForReport && options.IncludeModel;
+        // Opened before any split is fitted: a path that cannot be written fails now, not after the evaluation.
+        using var predictions = options.PredictionsPath is { } predictionsPath && options.IncludeModel ? OutOfFoldCsv.Open(predictionsPath, settings, scan) : null;
         var run = new SplitRunner(pipeline, options, path, scan, evaluation, primary, strategy, mlSeed, warnings)
         {
             OutOfFold = collect ? new OutOfFoldPredictions { Task = settings.Task, SegmentColumn = settings.GroupColumn?.Name } : null,
+            Predictions = predictions,
         };
         var splits = new List<SplitResult>();
         for (int i = 0; i < plan.Splits.Count; i++)
@@ -47,6 +50,7 @@ internal static partial class Evaluator
             splits.Add(run.Evaluate(plan.Splits[i], i, plan.Splits.Count));
             options.Progress?.Invoke(new SplitProgress(i + 1, plan.Splits.Count, plan.Splits[i].ToString()));
         }
+        predictions?.Commit();
         var outOfFold = run.OutOfFold;
         var importance = run.Importance;
 
@@ -86,6 +90,7 @@ internal static partial class Evaluator
             OutOfFold = outOfFold,
             DecisionThreshold = settings.DecisionThreshold,
             GroupColumn = settings.GroupColumn?.Name,
+            PredictionsFile = predictions is null ? null : (Path.GetFullPath(options.PredictionsPath!), predictions.Rows),
             Importance = collect ? new FeatureImportance(primary, importance.Select(kv => new ColumnImportance(kv.Key, kv.Value)).ToArray()) : null,
         };
     }

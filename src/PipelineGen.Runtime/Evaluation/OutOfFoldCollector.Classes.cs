@@ -35,8 +35,7 @@ internal sealed partial class OutOfFoldCollector
         long row = -1;
         while (cursor.MoveNext())
         {
-            do row++; while (row < totalRows && !split.IsValidation(row));
-            if (row >= totalRows) throw new InvalidOperationException("the scored validation part has more rows than the split marks.");
+            row = split.NextValidationRow(row);
             getScore(ref buffer);
             getLabel(ref key);
             var sums = _classSums[row] ??= new Dictionary<int, double>();

@@ -53,9 +53,7 @@ internal sealed partial class OutOfFoldCollector
         float value = 0;
         while (cursor.MoveNext())
         {
-            // The validation view yields the rows the split marks, in file order: find the next one.
-            do row++; while (row < totalRows && !split.IsValidation(row));
-            if (row >= totalRows) throw new InvalidOperationException("the scored validation part has more rows than the split marks.");
+            row = split.NextValidationRow(row);
             getValue(ref value);
             _sum[row] += value;
             _count[row]++;

@@ -67,6 +67,25 @@ public class PipelineAppTests : IDisposable
     }
 
     [Fact]
+    public void Evaluate_predictions_writes_the_holdout_rows_and_says_where_and_a_directory_is_bad_input()
+    {
+        string file = Path.Combine(_dir.Path, "oof.csv");
+        var (exitCode, output, error) = Run(Titanic(), "evaluate", "--protocol", "holdout", "--holdout-fraction", "0.3", "--predictions", file);
+
+        Assert.True(exitCode is 0 or 1, output + error);
+        var lines = File.ReadAllLines(file);
+        Assert.Equal("split,line,Label,Score,Probability,PredictedLabel,Baseline", lines[0]);
+        Assert.All(lines.Skip(1), l => Assert.StartsWith("holdout,", l, StringComparison.Ordinal));
+        Assert.Contains($"Predictions: {lines.Length - 1} out-of-fold rows -> {file}", output);
+        Assert.Equal(90, lines.Length - 1); // 30% of 300 rows
+
+        var (badExit, _, badError) = Run(Titanic(), "evaluate", "--predictions", _dir.Path);
+        Assert.Equal(2, badExit);
+        Assert.Contains("--predictions", badError);
+        Assert.Contains("is a directory", badError);
+    }
+
+    [Fact]
     public void Evaluate_exits_1_when_the_model_does_not_beat_the_baseline()
     {
         // A holdout too small to cut into validation chunks leaves one split and no noise estimate: not "beats".
