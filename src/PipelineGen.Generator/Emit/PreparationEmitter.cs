@@ -71,8 +71,8 @@ internal static class PreparationEmitter
                 case ColumnKind.Text:
                     var words = Searched(p, "word_ngrams") ? $"Ngrams({PrepareValue(p, "word_ngrams")})" : CSharp.Int(p.Preparation.WordNgrams);
                     var chars = Searched(p, "char_ngrams") ? $"Ngrams({PrepareValue(p, "char_ngrams")})" : CSharp.Int(p.Preparation.CharNgrams);
-                    w.Call("yield return transforms.Text.FeaturizeText",
-                        new[] { CSharp.String(output), $"{PG}Preparation.TextFeatures.Options({words}, {chars})", name }, ";");
+                    // Through PipelineGen's step, which notes the n-grams used for the model card (a trial's or the lock's).
+                    w.Call("yield return transforms.FeaturizeTextNgrams", new[] { CSharp.String(output), name, words, chars }, ";");
                     break;
                 case ColumnKind.Boolean:
                     w.Line($"yield return transforms.Conversion.ConvertType({CSharp.String(output)}, {name}, {ML}Data.DataKind.Single);");

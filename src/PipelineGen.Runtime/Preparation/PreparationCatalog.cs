@@ -33,6 +33,16 @@ public static class PreparationCatalog
     }
 
     /// <summary>
+    /// Text → a vector of word n-grams of 1..<paramref name="wordNgrams"/> words and character <paramref name="charNgrams"/>-grams
+    /// (none when 0), with <see cref="TextFeatures.Options"/>; the settings are noted for the model card at Fit time.
+    /// </summary>
+    public static IEstimator<ITransformer> FeaturizeTextNgrams(this TransformsCatalog catalog, string outputColumnName, string inputColumnName, int wordNgrams, int charNgrams)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new TextFeaturesEstimator(ContextOf(catalog), outputColumnName, inputColumnName, wordNgrams, charNgrams);
+    }
+
+    /// <summary>
     /// TransformsCatalog keeps its environment internal; the estimators need an MLContext for ML.NET's catalog methods.
     /// A fresh seeded context is equivalent here: the pieces built with it are deterministic (seeds are explicit).
     /// </summary>

@@ -11,8 +11,20 @@ namespace PipelineGen.Runtime.Preparation;
 internal static class PreparationLog
 {
     private static readonly ConditionalWeakTable<ITransformer, string> Notes = new();
+    // Structured records (e.g. a text featurizer's settings) for the card's JSON, beside the one-line notes.
+    private static readonly ConditionalWeakTable<ITransformer, object> Details = new();
 
     internal static void Record(ITransformer fitted, string note) => Notes.AddOrUpdate(fitted, note);
+
+    internal static void RecordDetail(ITransformer fitted, object detail) => Details.AddOrUpdate(fitted, detail);
+
+    /// <summary>The structured records of type <typeparamref name="T"/> of every transformer in a (nested) chain, in pipeline order.</summary>
+    public static IReadOnlyList<T> DetailsAll<T>(ITransformer model)
+    {
+        var details = new List<T>();
+        Walk(model, t => Details.TryGetValue(t, out var d) && d is T typed ? typed : default, details);
+        return details;
+    }
 
     /// <summary>The note recorded when <paramref name="fitted"/> was fitted in this process, or null.</summary>
     public static string? Describe(ITransformer fitted) => Notes.TryGetValue(fitted, out var note) ? note : null;
@@ -21,19 +33,19 @@ internal static class PreparationLog
     public static IReadOnlyList<string> DescribeAll(ITransformer model)
     {
         var notes = new List<string>();
-        Walk(model, notes);
+        Walk(model, Describe, notes);
         return notes;
     }
 
-    private static void Walk(ITransformer transformer, List<string> notes)
+    private static void Walk<T>(ITransformer transformer, Func<ITransformer, T?> read, List<T> found)
     {
-        if (Describe(transformer) is { } note)
+        if (read(transformer) is { } value)
         {
-            notes.Add(note);
+            found.Add(value);
             return; // its inner parts are implementation detail
         }
         if (transformer is IEnumerable<ITransformer> chain)
             foreach (var inner in chain)
-                Walk(inner, notes);
+                Walk(inner, read, found);
     }
 }

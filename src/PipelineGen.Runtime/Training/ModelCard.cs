@@ -72,7 +72,11 @@ internal sealed record TrainerDescription(string Name, string? Type, IReadOnlyDi
     public string? Note { get; init; }
 }
 
-internal sealed record PreparationSummary(int? FeatureSlots, IReadOnlyDictionary<string, int> CategoryCounts, IReadOnlyList<string> Learned);
+internal sealed record PreparationSummary(int? FeatureSlots, IReadOnlyDictionary<string, int> CategoryCounts, IReadOnlyList<string> Learned)
+{
+    /// <summary>Each text feature column's featurisation as fitted (n-grams, weighting, normalisation); null without text features.</summary>
+    public IReadOnlyList<Preparation.TextFeaturization>? Text { get; init; }
+}
 
 /// <summary>One look at the test set.</summary>
 internal sealed record TestLook(
@@ -257,6 +261,7 @@ internal sealed record ModelCard
         sb.AppendLine();
         sb.AppendLine(inv, $"- Feature vector slots: {(Preparation.FeatureSlots?.ToString(inv) ?? "unknown")}");
         foreach (var (column, count) in Preparation.CategoryCounts) sb.AppendLine(inv, $"- `{column}`: {count} categories");
+        foreach (var text in Preparation.Text ?? []) sb.AppendLine(inv, $"- `{text.Column}` (text): {text.Describe()}");
         foreach (var note in Preparation.Learned) sb.AppendLine(inv, $"- {note}");
         sb.AppendLine();
         sb.AppendLine("## Test set");

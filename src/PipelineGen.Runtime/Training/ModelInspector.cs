@@ -6,7 +6,7 @@ namespace PipelineGen.Runtime.Training;
 
 /// <summary>
 /// Reading what a fitted pipeline's preparation is made of, for the model card: the size of the feature vector, how many
-/// categories each one-hot column learned, and notes from PipelineGen's own preparation steps, all through ML.NET's
+/// categories each one-hot column learned, each text column's n-gram settings, and notes from PipelineGen's own preparation steps, all through ML.NET's
 /// public schema. The trainer's hyperparameters come from the settings (<see cref="TrainerHyperparameters"/>).
 /// </summary>
 internal static class ModelInspector
@@ -21,7 +21,8 @@ internal static class ModelInspector
             // Generated code encodes column "city" (property City) into "__City"; hand-written pipelines often in place.
             if (CategoryCount(output, ["__" + column.PropertyName, column.Name]) is { } count)
                 counts[column.Name] = count;
-        return new PreparationSummary(slots, counts, PreparationLog.DescribeAll(model));
+        var text = PreparationLog.DetailsAll<TextFeaturization>(model);
+        return new PreparationSummary(slots, counts, PreparationLog.DescribeAll(model)) { Text = text.Count == 0 ? null : text };
     }
 
     /// <summary>

@@ -159,7 +159,7 @@ namespace MyApp
                 "Label", PG::PipelineSteps.LabelMap((0f, false), (1f, true)), "survived");
             yield return transforms.FillMissingCategory("__Pclass_filled", "pclass", Settings.MissingValueTokens);
             yield return transforms.Categorical.OneHotEncoding("__Pclass", "__Pclass_filled");
-            yield return transforms.Text.FeaturizeText("__Name", PG::Preparation.TextFeatures.Options(2, 3), "name");
+            yield return transforms.FeaturizeTextNgrams("__Name", "name", 2, 3);
             yield return transforms.FillMissingCategory("__Sex_filled", "sex", Settings.MissingValueTokens);
             yield return transforms.Categorical.OneHotEncoding("__Sex", "__Sex_filled");
             yield return transforms.IndicateMissingValues("__Age_missing", "age");

@@ -278,8 +278,7 @@ namespace MyApp
                 yield return transforms.Categorical.OneHotHashEncoding("__Pclass", "__Pclass_filled", numberOfBits: 16);
             else
                 yield return transforms.Categorical.OneHotEncoding("__Pclass", "__Pclass_filled");
-            yield return transforms.Text.FeaturizeText(
-                "__Name", PG::Preparation.TextFeatures.Options(Ngrams(Prepare("word_ngrams", "2")), 3), "name");
+            yield return transforms.FeaturizeTextNgrams("__Name", "name", Ngrams(Prepare("word_ngrams", "2")), 3);
             yield return transforms.FillMissingCategory("__Sex_filled", "sex", Settings.MissingValueTokens);
             if (Prepare("categorical_encoding", "hash") == "hash")
                 yield return transforms.Categorical.OneHotHashEncoding("__Sex", "__Sex_filled", numberOfBits: 16);
