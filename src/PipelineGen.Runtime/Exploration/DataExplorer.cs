@@ -49,7 +49,9 @@ internal static class DataExplorer
         var labelIndex = IndexOfLabel(slots, settings, dataPath);
         bool classification = settings.Task != MlTaskKind.Regression;
 
-        var train = Profile(data, slots, settings, options, dataPath, labelIndex, classification, collectRows: true, scan);
+        // Near-duplicates are checked against the splits evaluate would make on this file.
+        var plan = NearDuplicateTracker.PlanSplits(settings, scan, out var noPlan);
+        var train = Profile(data, slots, settings, options, dataPath, labelIndex, classification, collectRows: true, scan, plan);
         progress?.Report(0.3);
 
         var drift = comparePath is null ? null
@@ -84,7 +86,15 @@ internal static class DataExplorer
             ClassBalance = balance,
             Duplicates = new DuplicateSummary(train.Duplicates.Duplicates,
                 train.Rows == 0 ? 0 : 100.0 * train.Duplicates.Duplicates / train.Rows, train.Duplicates.Examples,
-                train.Duplicates.Exact, slots.Where(s => IsCompared(s.Role)).Select(s => s.Name).ToArray()),
+                train.Duplicates.Exact, slots.Where(s => IsCompared(s.Role)).Select(s => s.Name).ToArray())
+            {
+                NearDuplicateRows = train.NearDuplicates.Duplicates,
+                NearPercent = train.Rows == 0 ? 0 : 100.0 * train.NearDuplicates.Duplicates / train.Rows,
+                NearExamples = train.NearDuplicates.Examples,
+                NearExact = train.NearDuplicates.Exact && train.Duplicates.Exact,
+                NearAcrossSplits = train.NearDuplicates.AcrossSplits,
+                Splits = plan?.Description ?? (noPlan is null ? null : $"no splits planned ({noPlan})"),
+            },
             IdLikeColumns = idLike,
             Leakage = leakage,
             Missingness = missingness,
@@ -196,6 +206,8 @@ internal static class DataExplorer
         if (train.Duplicates.Duplicates > 0)
             warnings.Add(new(WarningKind.Duplicates, WarningSeverity.Warning, null,
                 $"{Fmt.Rows(train.Duplicates.Duplicates)} ({Fmt.Percent((double)train.Duplicates.Duplicates / train.Rows)}) {(train.Duplicates.Duplicates == 1 ? "repeats" : "repeat")} an earlier row: they inflate validation scores when a copy lands on both sides of a split."));
+        if (train.NearDuplicates.Duplicates > 0)
+            warnings.Add(new(WarningKind.Duplicates, WarningSeverity.Warning, null, NearDuplicateWarning(train.NearDuplicates, train.Rows)));
         return idLike;
     }
 
@@ -293,7 +305,7 @@ internal static class DataExplorer
             ? "Medians, quartiles and histograms are exact (every row)."
             : $"Medians, quartiles, histograms, PSI bins and KS tests use a seeded uniform sample of {Fmt.Count(options.ReservoirSize)} values per column; counts, missing, min, max, mean and std use every row.");
         notes.Add($"Distinct values are exact up to {Fmt.Count(options.DistinctCap)} per column; top values count the first {Fmt.Count(options.CategoryCap)} distinct values seen.");
-        notes.Add($"Duplicates compare feature, label and group columns (not id or ignored ones), by a 64-bit hash of the row{(train.Duplicates.Exact ? "" : $"; only the first {Fmt.Count(options.DuplicateHashCap)} distinct rows are remembered")}.");
+        notes.Add($"Duplicates compare feature, label and group columns (not id or ignored ones), by a 64-bit hash of the row{(train.Duplicates.Exact ? "" : $"; only the first {Fmt.Count(options.DuplicateHashCap)} distinct rows are remembered")}. Near-duplicates are rows that are not exact repeats but equal an earlier row once every cell is trimmed and text cells lose punctuation, extra spaces and case; they are checked against the splits evaluate would make on this file with the spec's evaluate settings.");
         if (leakage is not null)
             notes.Add($"Leakage: {LeakageProber.TrainerDescription}, trained on {Fmt.Count(leakage.TrainRows)} rows and scored on {Fmt.Count(leakage.HoldoutRows)} held-out rows ({(train.RowSample.IsComplete ? "all rows" : "a seeded uniform sample")}, seed {options.Seed}).");
         if (leakage?.DropColumn is { } dropped)
@@ -318,6 +330,16 @@ internal static class DataExplorer
             return Data.DataFileGuard.CheckReadable(path, what);
         }
         catch (DataValidationException e) { throw new ExplorationInputException(e.Message, e); }
+    }
+
+    private static string NearDuplicateWarning(NearDuplicateTracker near, long rows)
+    {
+        var n = near.Duplicates;
+        var example = near.Examples.Count > 0 ? $" (e.g. data row {near.Examples[0].RowNumber} and row {near.Examples[0].FirstRowNumber})" : "";
+        var across = near.AcrossSplits is long a
+            ? $"; {Fmt.Count(a)} of them {(a == 1 ? "is" : "are")} on the other side of an evaluation split from the row {(a == 1 ? "it repeats" : "they repeat")} (exact copies are kept together, near copies are not)"
+            : "";
+        return $"{Fmt.Rows(n)} ({Fmt.Percent((double)n / rows)}) {(n == 1 ? "equals" : "equal")} an earlier row once cells are trimmed and text is lower-cased without punctuation or extra spaces{example}{across}. Clean the text, or put the copies in one group (a group column) so evaluate keeps them on one side.";
     }
 
     private static bool IsCompared(ColumnRole role) => role is ColumnRole.Feature or ColumnRole.Label or ColumnRole.Group;
@@ -354,10 +376,10 @@ internal static class DataExplorer
     }
 
     private sealed record ProfiledData(long Rows, ColumnAccumulator[] Columns, IReadOnlyList<IReadOnlyList<string>> FirstRows,
-        Reservoir<Cell[]> RowSample, DuplicateTracker Duplicates, MissingnessAccumulator Missingness);
+        Reservoir<Cell[]> RowSample, DuplicateTracker Duplicates, NearDuplicateTracker NearDuplicates, MissingnessAccumulator Missingness);
 
     private static ProfiledData Profile(IDataView data, IReadOnlyList<ColumnSlot> slots, PipelineSettings settings,
-        ExploreOptions options, string path, int labelIndex, bool classification, bool collectRows, DataScan scan)
+        ExploreOptions options, string path, int labelIndex, bool classification, bool collectRows, DataScan scan, Evaluation.SplitPlan? plan = null)
     {
         var columns = slots.Select((s, i) => new ColumnAccumulator(s, options, options.Seed + 7919 * (i + 1),
             countCategories: classification && i == labelIndex)).ToArray();
@@ -367,6 +389,7 @@ internal static class DataExplorer
         var missingness = new MissingnessAccumulator(slots, labelIndex, classification);
         // What the model sees decides whether two rows are the same example: ids and ignored columns do not count.
         var hashed = Enumerable.Range(0, slots.Count).Where(i => IsCompared(slots[i].Role)).ToArray();
+        var near = new NearDuplicateTracker(slots, hashed, options.DuplicateHashCap, maxExamples: 5, plan);
         long rows = 0, rowIndex = -1;
         using var reader = RowReader.Open(data, slots, settings);
         try
@@ -385,7 +408,9 @@ internal static class DataExplorer
                 var hash = RowHash.Start;
                 foreach (var i in hashed) hash = RowHash.Append(hash, cells[i].Missing ? "\u0000" : cells[i].Display);
                 // Row numbers are 1-based data rows (the header is not counted).
-                duplicates.Add(hash, rowIndex + 1, () => string.Join(settings.Separator, cells.Select(c => c.Display)));
+                string Render() => string.Join(settings.Separator, cells.Select(c => c.Display));
+                bool exact = duplicates.Add(hash, rowIndex + 1, Render) is not null;
+                near.Add(cells, rowIndex, exact, Render);
                 rowSample.Offer((Cell[])cells.Clone());
             }
         }
@@ -393,7 +418,7 @@ internal static class DataExplorer
         {
             throw new ExplorationInputException($"{path}: reading failed after data row {rows}: {e.Message}", e);
         }
-        return new ProfiledData(rows, columns, firstRows, rowSample, duplicates, missingness);
+        return new ProfiledData(rows, columns, firstRows, rowSample, duplicates, near, missingness);
     }
 
     private static ColumnProfile ToProfile(ColumnAccumulator c, ExploreOptions options, long rows)

@@ -10,14 +10,21 @@ internal sealed class DuplicateTracker(int hashCap, int maxExamples)
     public bool Exact { get; private set; } = true;
     public List<DuplicateExample> Examples { get; } = [];
 
-    public void Add(ulong hash, long rowNumber, Func<string> render)
+    /// <summary>
+    /// The row number of the earlier row with this hash, or null when it is the first. <paramref name="count"/> false:
+    /// a repeat is only reported, not counted (the near-duplicate count leaves out rows the exact count has).
+    /// </summary>
+    public long? Add(ulong hash, long rowNumber, Func<string> render, bool count = true)
     {
         if (_firstRow.TryGetValue(hash, out var first))
         {
+            if (!count) return first;
             Duplicates++;
             if (Examples.Count < maxExamples) Examples.Add(new DuplicateExample(rowNumber, first, render()));
+            return first;
         }
-        else if (_firstRow.Count < hashCap) _firstRow[hash] = rowNumber;
+        if (_firstRow.Count < hashCap) _firstRow[hash] = rowNumber;
         else Exact = false;
+        return null;
     }
 }

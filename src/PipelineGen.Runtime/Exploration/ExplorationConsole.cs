@@ -117,6 +117,16 @@ internal static class ExplorationConsole
                 o.WriteLine($"  row {e.RowNumber} = row {e.FirstRowNumber}: {Clip(e.Row, 80)}");
             o.WriteLine();
         }
+        var d = report.Duplicates;
+        if (d.NearDuplicateRows > 0)
+        {
+            o.WriteLine($"Near-duplicate rows: {Fmt.Count(d.NearDuplicateRows)} ({Fmt.Fixed(d.NearPercent, 1)}%){(d.NearExact ? "" : " (lower bound)")}, equal to an earlier row once trimmed (text: lower-cased, punctuation and extra spaces removed), e.g.:");
+            foreach (var e in d.NearExamples.Take(3))
+                o.WriteLine($"  row {e.RowNumber} ~ row {e.FirstRowNumber}: {Clip(e.Row, 80)}");
+            if (d.NearAcrossSplits is long across)
+                o.WriteLine($"  {Fmt.Count(across)} on the other side of an evaluation split from the row they repeat ({d.Splits}).");
+            o.WriteLine();
+        }
     }
 
     /// <summary>Columns that look like identifiers.</summary>

@@ -192,16 +192,25 @@ internal static class ExplorationHtml
     private static void Stat(StringBuilder h, string name, string value) =>
         h.Append($"<tr><th>{E(name)}</th><td>{E(value)}</td></tr>");
 
+    private static void ExampleTable(StringBuilder h, IReadOnlyList<DuplicateExample> examples, string relation)
+    {
+        if (examples.Count == 0) return;
+        h.Append($"<table class=\"grid\"><thead><tr><th>row</th><th>{relation}</th><th>values</th></tr></thead><tbody>");
+        foreach (var e in examples)
+            h.Append($"<tr><td class=\"n\">{e.RowNumber}</td><td class=\"n\">{e.FirstRowNumber}</td><td><code>{E(e.Row)}</code></td></tr>");
+        h.Append("</tbody></table>");
+    }
+
     private static void Duplicates(StringBuilder h, ExplorationReport r)
     {
         var d = r.Duplicates;
         h.Append($"<section><h2>Duplicate rows</h2><p>{Fmt.Rows(d.DuplicateRows)} ({E(Fmt.Fixed(d.Percent, 1))}%) {(d.DuplicateRows == 1 ? "repeats" : "repeat")} an earlier row{(d.Exact ? "" : " (lower bound)")}.</p>");
-        if (d.Examples.Count > 0)
+        ExampleTable(h, d.Examples, "same as row");
+        if (d.NearDuplicateRows > 0)
         {
-            h.Append("<table class=\"grid\"><thead><tr><th>row</th><th>same as row</th><th>values</th></tr></thead><tbody>");
-            foreach (var e in d.Examples)
-                h.Append($"<tr><td class=\"n\">{e.RowNumber}</td><td class=\"n\">{e.FirstRowNumber}</td><td><code>{E(e.Row)}</code></td></tr>");
-            h.Append("</tbody></table>");
+            h.Append($"<p>{Fmt.Rows(d.NearDuplicateRows)} ({E(Fmt.Fixed(d.NearPercent, 1))}%) {(d.NearDuplicateRows == 1 ? "equals" : "equal")} an earlier row only once cells are trimmed and text is lower-cased without punctuation or extra spaces{(d.NearExact ? "" : " (lower bound)")}");
+            h.Append(d.NearAcrossSplits is long across ? $"; {Fmt.Count(across)} of them on the other side of an evaluation split ({E(d.Splits ?? "")}) from the row they repeat.</p>" : ".</p>");
+            ExampleTable(h, d.NearExamples, "nearly the same as row");
         }
         if (r.IdLikeColumns.Count > 0)
         {
