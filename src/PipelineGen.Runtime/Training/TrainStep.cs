@@ -221,9 +221,11 @@ internal static class TrainStep
                 }
                 ModelStore.Fault("model-saved");
                 card = card with { ModelSha256 = FileHash.Sha256(file) };
-                card.Write(file);
                 // Beside the model: training ranges and categories per feature, so predict can flag values the model never saw.
-                TrainingProfile.Compute(settings, data, card.ModelSha256).Write(file);
+                var profile = TrainingProfile.Compute(settings, data, card.ModelSha256);
+                card = card with { Dates = DateColumnCard.Of(settings, profile) };
+                card.Write(file);
+                profile.Write(file);
             }, makeCurrent);
             var version = Path.GetFileName(Path.GetDirectoryName(modelFile))!;
             ModelHistory.Append(modelPath, new ModelHistoryEntry(DateTimeOffset.UtcNow, makeCurrent ? "train" : "candidate", version, previousVersion,
