@@ -62,4 +62,19 @@ public class DateOrderTests
         Assert.True(DataValues.IsDateTime(value, dayFirst));
         Assert.True(DataValues.IsDateTime(value, monthFirst));
     }
+
+    [Theory]
+    [InlineData("03/04/2019", true)]
+    [InlineData(" 3.4.19 ", true)]
+    [InlineData("03-04-2019T10:15", true)]
+    [InlineData("03/04/2019 10:15", true)]
+    [InlineData("2019-03-04", false)]
+    [InlineData("03/04-2019", false)]
+    [InlineData("03/04/201", false)]
+    [InlineData("03/04/20190", false)]
+    [InlineData("03/04/2019x", false)]
+    [InlineData("123/04/2019", false)]
+    [InlineData("1.5", false)]
+    public void A_numeric_date_has_day_and_month_first_one_separator_twice_and_a_2_or_4_digit_year(string value, bool expected) =>
+        Assert.Equal(expected, DateOrder.IsNumericDate(value));
 }
