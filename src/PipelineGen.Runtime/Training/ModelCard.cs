@@ -324,19 +324,23 @@ internal static class FileHash
 /// <param name="Format">The declared format (<c>data.columns.NAME.format</c>); null: read as the loader reads dates (ISO 8601; numeric dates month-first).</param>
 /// <param name="Earliest">The earliest training date (UTC); null when the column had no dates.</param>
 /// <param name="Latest">The latest training date (UTC).</param>
-internal sealed record DateColumnCard(string Column, string? Format, DateTime? Earliest, DateTime? Latest)
+/// <param name="Ambiguity">Without a format: the scan's warning that the column's dates read either way; null otherwise.</param>
+internal sealed record DateColumnCard(string Column, string? Format, DateTime? Earliest, DateTime? Latest, string? Ambiguity = null)
 {
-    public static IReadOnlyList<DateColumnCard>? Of(PipelineSettings settings, TrainingProfile profile)
+    /// <summary>The date feature columns, with the scan's ambiguity warnings; the period is added once the profile exists (<see cref="WithPeriods"/>).</summary>
+    public static IReadOnlyList<DateColumnCard>? Of(PipelineSettings settings, IReadOnlyList<KeyValuePair<string, string>> ambiguous)
     {
         var dates = settings.Columns.Where(c => c.Kind == ColumnKind.DateTime && c.Role == ColumnRole.Feature)
-            .Select(c => profile.Columns.TryGetValue(c.Name, out var p)
-                ? new DateColumnCard(c.Name, c.DateFormat, p.Earliest, p.Latest)
-                : new DateColumnCard(c.Name, c.DateFormat, null, null))
+            .Select(c => new DateColumnCard(c.Name, c.DateFormat, null, null, ambiguous.FirstOrDefault(a => a.Key == c.Name).Value))
             .ToArray();
         return dates.Length == 0 ? null : dates;
     }
 
+    public static IReadOnlyList<DateColumnCard>? WithPeriods(IReadOnlyList<DateColumnCard>? dates, TrainingProfile profile) =>
+        dates?.Select(d => profile.Columns.TryGetValue(d.Column, out var p) ? d with { Earliest = p.Earliest, Latest = p.Latest } : d).ToArray();
+
     public string Describe() =>
         $"`{Column}`: dates read {(Format is null ? "as ISO 8601 (numeric dates month-first)" : $"in the format `{Format}`")}"
-        + (Earliest is { } from && Latest is { } to ? $"; training period {TrainingProfile.Format(from)} to {TrainingProfile.Format(to)} (UTC)" : "");
+        + (Earliest is { } from && Latest is { } to ? $"; training period {TrainingProfile.Format(from)} to {TrainingProfile.Format(to)} (UTC)" : "")
+        + (Ambiguity is { } warning ? $". **Warning**: {warning}" : "");
 }

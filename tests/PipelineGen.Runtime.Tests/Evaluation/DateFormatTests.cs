@@ -110,6 +110,15 @@ public sealed class DateFormatTests : IDisposable
         Assert.Contains("- `when`: dates read in the format `dd/MM/yyyy`; training period 2019-01-01 00:00:00 to 2019-05-12 00:00:00 (UTC)", result.Card.ToMarkdown());
 
         // A matching value is scored (echoed as the date it was read as); one off the format names its line and the format.
+        // Without the format the same file trains month-first, and train says so (a note and the card).
+        var notes = new List<string>();
+        var unformatted = TrainStep.Train(new MLContext(seed: 1), new BinaryPipeline(Settings(train, null)),
+            new TrainOptions { ModelPath = Path.Combine(_dir.Path, "month-first.zip") }, notes.Add);
+        Assert.Contains(notes, n => n.Contains("declare 'format: dd/MM/yyyy' under data.columns.when", StringComparison.Ordinal));
+        var monthFirst = Assert.Single(unformatted.Card.Dates!);
+        Assert.Equal((new DateTime(2019, 1, 1), new DateTime(2019, 12, 5)), (monthFirst.Earliest, monthFirst.Latest));
+        Assert.Contains("dates read as ISO 8601 (numeric dates month-first); training period 2019-01-01 00:00:00 to 2019-12-05 00:00:00 (UTC). **Warning**: column 'when' has dates such as '02/01/2019'", unformatted.Card.ToMarkdown());
+
         var input = _dir.Write("new.csv", "when,x\n12/05/2019,5\n");
         var scored = Path.Combine(_dir.Path, "new.predictions.csv");
         Assert.Equal(0, PredictStep.RunCsv(pipeline, input, scored, model, TextWriter.Null, TextWriter.Null));
