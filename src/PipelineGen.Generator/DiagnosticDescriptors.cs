@@ -50,6 +50,11 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor PG0133 = new DiagnosticDescriptor("PG0133", "Data line too long", "{0}", "PipelineGen.Data", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0133"));
     public static readonly DiagnosticDescriptor PG0134 = new DiagnosticDescriptor("PG0134", "Build output cannot be written", "{0}", "PipelineGen.Build", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0134"));
     public static readonly DiagnosticDescriptor PG0140 = new DiagnosticDescriptor("PG0140", "Numeric column has values that are not numbers", "{0}", "PipelineGen.Data", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0140"));
+    public static readonly DiagnosticDescriptor PG0141 = new DiagnosticDescriptor("PG0141", "Date format on a column that is not a date", "{0}", "PipelineGen.Spec", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0141"));
+    public static readonly DiagnosticDescriptor PG0142 = new DiagnosticDescriptor("PG0142", "Invalid date format", "{0}", "PipelineGen.Spec", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0142"));
+    public static readonly DiagnosticDescriptor PG0143 = new DiagnosticDescriptor("PG0143", "Dates read either way", "{0}", "PipelineGen.Data", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0143"));
+    public static readonly DiagnosticDescriptor PG0144 = new DiagnosticDescriptor("PG0144", "Dates are day-first", "{0}", "PipelineGen.Data", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0144"));
+    public static readonly DiagnosticDescriptor PG0145 = new DiagnosticDescriptor("PG0145", "Dates read as categories", "{0}", "PipelineGen.Data", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0145"));
     public static readonly DiagnosticDescriptor PG0150 = new DiagnosticDescriptor("PG0150", "Column names given for a file with a header", "{0}", "PipelineGen.Spec", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0150"));
     public static readonly DiagnosticDescriptor PG0151 = new DiagnosticDescriptor("PG0151", "Column name given twice", "{0}", "PipelineGen.Spec", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0151"));
     public static readonly DiagnosticDescriptor PG0152 = new DiagnosticDescriptor("PG0152", "Unusable column name", "{0}", "PipelineGen.Spec", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0152"));
@@ -153,6 +158,11 @@ public static class DiagnosticDescriptors
         "PG0133" => PG0133,
         "PG0134" => PG0134,
         "PG0140" => PG0140,
+        "PG0141" => PG0141,
+        "PG0142" => PG0142,
+        "PG0143" => PG0143,
+        "PG0144" => PG0144,
+        "PG0145" => PG0145,
         "PG0150" => PG0150,
         "PG0151" => PG0151,
         "PG0152" => PG0152,

@@ -9,4 +9,11 @@ namespace PipelineGen.Runtime;
 /// <param name="HasMissing">The sampled data had missing values in this column.</param>
 /// <param name="UnparsableAsMissing">The spec declares the column numeric: values that are not numbers are read as missing
 /// and counted (a warning), not bad rows.</param>
-public sealed record ColumnInfo(string Name, int Index, string PropertyName, ColumnKind Kind, ColumnRole Role, bool HasMissing, bool UnparsableAsMissing = false);
+public sealed record ColumnInfo(string Name, int Index, string PropertyName, ColumnKind Kind, ColumnRole Role, bool HasMissing, bool UnparsableAsMissing = false)
+{
+    /// <summary>
+    /// A date column's declared format (<c>data.columns.NAME.format</c>: a .NET custom date and time format, read exactly,
+    /// invariant culture); null reads dates as the loader does (ISO 8601; numeric dates month-first).
+    /// </summary>
+    public string? DateFormat { get; init; }
+}

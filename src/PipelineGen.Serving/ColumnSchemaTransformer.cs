@@ -31,6 +31,8 @@ internal sealed class ColumnSchemaTransformer<TInput, TPrediction>(PipelineSetti
             if (property is OpenApiSchema concrete)
             {
                 concrete.Description = Describe(field);
+                // A declared date format is not RFC 3339's date-time: the description names the format instead.
+                if (field.Column.DateFormat is not null) concrete.Format = null;
                 if (!field.Required && concrete.Type is { } type) concrete.Type = type | JsonSchemaType.Null;
             }
             renamed[field.Column.Name] = property;
@@ -54,6 +56,8 @@ internal sealed class ColumnSchemaTransformer<TInput, TPrediction>(PipelineSetti
             text += $". Training period [{TrainingProfile.Format(earliest)}, {TrainingProfile.Format(latest)}] (UTC).";
         else if (field.Profile is { CategoriesComplete: true, Categories: { Count: > 0 } categories })
             text += categories.Count <= 20 ? $". Seen in training: {string.Join(", ", categories)}." : $". {categories.Count} categories seen in training.";
+        if (column.DateFormat is { } format)
+            text += (text.EndsWith('.') ? " " : ". ") + $"Written in the format '{format}' (e.g. {new DateTime(2019, 3, 24, 13, 45, 0).ToString(format, CultureInfo.InvariantCulture)}).";
         return text;
     }
 }

@@ -228,7 +228,7 @@ public sealed class RowBinder<TInput> where TInput : class, new()
                 else if (_checked && !_hasRange && _categories is not null) warning = Check(value);
                 return null;
             }
-            if (_setDate is not null && value.ValueKind == JsonValueKind.String && DataValues.TryParseDateTime(value.GetString(), out var date))
+            if (_setDate is not null && value.ValueKind == JsonValueKind.String && DataValues.TryParseDateTime(value.GetString(), Column.DateFormat, out var date))
             {
                 _setDate(row, date);
                 if (_checked && Profile is not null && ValueChecks.IsFarOutsidePeriod(Profile, date)) warning = FarOutside(value.GetString()!);
@@ -322,16 +322,20 @@ public sealed class RowBinder<TInput> where TInput : class, new()
             if (type == typeof(DateTime))
             {
                 var set = Setter<DateTime>(property);
+                var format = column.DateFormat;
+                var expected = format is null ? "a date and time as an ISO 8601 string (e.g. \"2024-05-01T13:00:00\")" : $"a date and time string in the format '{format}'";
                 return ((row, v) =>
                 {
-                    // Read as the loader reads a file's date (UTC), so the served row and predict's give the same features.
+                    // Read as the loader reads a file's date (UTC; the declared format, if any), so the served row and predict's give the same features.
                     if (v.ValueKind != JsonValueKind.String)
-                        return $"'{name}' must be a date and time as an ISO 8601 string (e.g. \"2024-05-01T13:00:00\"), got {Describe(v.ValueKind)}.";
-                    if (!DataValues.TryParseDateTime(v.GetString(), out var t))
-                        return $"'{name}' = '{Shorten(v.GetString()!)}' is not a date and time. {DataValues.DateTimeHint}.";
+                        return $"'{name}' must be {expected}, got {Describe(v.ValueKind)}.";
+                    if (!DataValues.TryParseDateTime(v.GetString(), format, out var t))
+                        return format is null
+                            ? $"'{name}' = '{Shorten(v.GetString()!)}' is not a date and time. {DataValues.DateTimeHint}."
+                            : $"'{name}' = '{Shorten(v.GetString()!)}' does not match the date format '{format}' of column '{column.Name}'.";
                     set(row, t);
                     return null;
-                }, row => set(row, default), "an ISO 8601 date-time string");
+                }, row => set(row, default), format is null ? "an ISO 8601 date-time string" : $"a date-time string in the format '{format}'");
             }
             if (type == typeof(string))
             {

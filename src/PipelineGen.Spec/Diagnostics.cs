@@ -220,6 +220,16 @@ public static class SpecDiagnostics
     // PG014x: how values are read (the shared reading of src/Shared, found by the build tool, reported by the generator).
     public static readonly DiagnosticDescriptorInfo NumbersWithJunk = new("PG0140", "Numeric column has values that are not numbers", Severity.Warning,
         "Column '{0}' holds numbers ({1} in the sample) except for {2} value(s) that are not: {3}. It was inferred as categorical, so every distinct number becomes a category of its own. To read it as numbers, declare it under 'data.columns' ('{0}: {{ type: numeric }}': values that are not numbers are then read as missing and counted), or add such a token to 'data.missing_values'; if it really is a category, declare 'type: categorical' to silence this.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo DateFormatNotDateTime = new("PG0141", "Date format on a column that is not a date", Severity.Error,
+        "'data.columns.{0}.format' applies to datetime columns only; '{0}' is {1}. Declare 'type: datetime' if the column holds dates, or remove 'format'.", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo InvalidDateFormat = new("PG0142", "Invalid date format", Severity.Error,
+        "'{0}' is not a usable date format for column '{1}': {2}. Write a .NET custom date and time format such as 'dd/MM/yyyy', 'dd.MM.yyyy HH:mm' or 'yyyyMMdd' (d day, M month, y year, H hour, m minute, s second; literal letters quoted, as in yyyy-MM-dd'T'HH:mm).", SpecCategory);
+    public static readonly DiagnosticDescriptorInfo AmbiguousDates = new("PG0143", "Dates read either way", Severity.Warning,
+        "Column '{0}' has dates such as '{1}' that read either way: without a format they are read month-first ({2}), not day-first ({3}), and no sampled value settles the order. If the file is day-first, declare 'format: {4}' under data.columns.{0}; if it is month-first, declare 'format: {5}' to say so.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo NumericDatesAsCategories = new("PG0145", "Dates read as categories", Severity.Warning,
+        "Column '{0}' holds dates written as numbers (such as '{1}'); it was inferred categorical, so each date is a category of its own and no calendar feature is learned. To read it as dates, declare '{0}: {{ type: datetime, format: {2} }}' under data.columns{3}; if it really is a category, declare 'type: categorical' to silence this.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo DayFirstDates = new("PG0144", "Dates are day-first", Severity.Warning,
+        "Column '{0}' has the date '{1}', which reads only day-first, but without a format numeric dates are read month-first: such rows are bad rows and the others are read with day and month swapped. Declare 'format: {2}' under data.columns.{0}.", DataCategory);
 
     // PG040x: quality gates (the spec's 'gates' section); PG041x: reported by 'train' when a gate fails or a model is not promoted.
     public static readonly DiagnosticDescriptorInfo GateMetricNotForTask = new("PG0400", "Gate metric does not fit the task", Severity.Error,

@@ -99,7 +99,7 @@ public static class SpecParser
         var columns = (data["columns"] as YMapping)?.Entries.Select(e =>
         {
             var m = e.Value as YMapping;
-            return new ColumnOverride(new Spanned<string>(e.Key.Value, e.Key.Span), Spanned(m, "type"), Spanned(m, "role"), Spanned(m, "missing"));
+            return new ColumnOverride(new Spanned<string>(e.Key.Value, e.Key.Span), Spanned(m, "type"), Spanned(m, "role"), Spanned(m, "missing"), Spanned(m, "format"));
         }).ToEquatableArray() ?? EquatableArray<ColumnOverride>.Empty;
 
         var prepare = root["prepare"] as YMapping;

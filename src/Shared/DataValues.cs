@@ -43,7 +43,29 @@ internal static class DataValues
 
     /// <summary>The value as the loader reads it (UTC: an offset is applied, no offset means UTC), so a served row's date and a file's agree.</summary>
     public static bool TryParseDateTime(ReadOnlySpan<char> value, out DateTime result) =>
-        DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out result);
+        DateTime.TryParse(value, CultureInfo.InvariantCulture, Universal, out result);
+
+    /// <summary>
+    /// The value read with the column's declared format (<c>data.columns.NAME.format</c>, exactly, invariant culture,
+    /// blanks around it allowed), else as the loader reads it; UTC either way, as <see cref="TryParseDateTime(ReadOnlySpan{char}, out DateTime)"/>.
+    /// </summary>
+    public static bool TryParseDateTime(ReadOnlySpan<char> value, string? format, out DateTime result) =>
+        format is null ? TryParseDateTime(value, out result)
+            : DateTime.TryParseExact(value, format, CultureInfo.InvariantCulture, Universal | DateTimeStyles.AllowWhiteSpaces, out result);
+
+    public static bool IsDateTime(ReadOnlySpan<char> value, string? format) => TryParseDateTime(value, format, out _);
+
+    private const DateTimeStyles Universal = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
+
+    /// <summary>
+    /// A date read with a declared format, written the way the loader reads it back unchanged (ISO 8601 round trip, UTC):
+    /// what a data line carries to the loader once <see cref="TryParseDateTime(ReadOnlySpan{char}, string?, out DateTime)"/> has read it.
+    /// </summary>
+    public static string ToLoaderText(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>What a value of a date column must look like: the declared format, else ISO 8601.</summary>
+    public static string DateTimeHintFor(string column, string? format) =>
+        format is null ? DateTimeHint : $"Write dates of '{column}' in its declared format '{format}' (data.columns.{column}.format)";
 
     /// <summary>How to write a date and time the loader reads: what a bad-row message says to do.</summary>
     public const string DateTimeHint = "Write dates as ISO 8601 (2019-03-04 or 2019-03-04 16:11:55, optionally with a UTC offset)";

@@ -70,7 +70,8 @@ internal static class SettingsEmitter
                 $"{PG}ColumnKind.{c.Kind()}", $"{PG}ColumnRole.{c.Role()}", CSharp.Bool(c.HasMissing),
             };
             if (c.Kind() == ColumnKind.Numeric && c.TypeDeclared) args.Add("UnparsableAsMissing: true");
-            w.Call("new", args, ",");
+            // Every step reads the column's dates with it (loader, scans, predict, serve): one value from the spec.
+            w.Call("new", args, c.DateFormat is { } format ? $" {{ DateFormat = {CSharp.String(format)} }}," : ",");
         }
         w.Outdent().Line("},")
          .Outdent().Line("};");

@@ -24,6 +24,8 @@ internal sealed class DataScan
     /// <summary>Problems that make the data unusable whatever the bad-row policy (e.g. a single-class label).</summary>
     public required IReadOnlyList<string> Errors { get; init; }
     public required IReadOnlyList<string> Warnings { get; init; }
+    /// <summary>Date columns without a declared format whose numeric dates read either way (also in <see cref="Warnings"/>): column and message.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> AmbiguousDates { get; init; } = [];
     public required RowKeys Keys { get; init; }
     /// <summary>Classification: rows per class (first-seen order), over rows that are not bad.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> LabelCounts { get; init; } = [];

@@ -36,6 +36,9 @@ internal sealed class DataScanner
     private readonly long[] _notNumbers;
     private readonly string?[] _firstNotNumber;
     private long _missingLabels;
+    // Date columns without a declared format: whether their numeric dates could be day-first (see DateOrder).
+    private readonly DateOrder?[] _dateOrder;
+    private readonly List<KeyValuePair<string, string>> _ambiguousDates = [];
 
     private int _expectedFields;
     private readonly List<string> _fields = [];
@@ -59,6 +62,7 @@ internal sealed class DataScanner
         _missingPerColumn = new long[_columns.Length];
         _notNumbers = new long[_columns.Length];
         _firstNotNumber = new string?[_columns.Length];
+        _dateOrder = _columns.Select(c => c.Kind == ColumnKind.DateTime && c.DateFormat is null && c.Role != ColumnRole.Ignore ? new DateOrder() : null).ToArray();
         _expectedFields = _columns.Length == 0 ? 0 : _columns.Max(c => c.Index) + 1;
         _lines = new RowLines(settings.HasHeader ? 2 : 1);
     }
@@ -165,10 +169,14 @@ internal sealed class DataScanner
                 Report(RowProblemKind.UnparsableBoolean, column.Index + 1, column.Name,
                     $"'{DataScan.Shorten(value)}' is not a boolean.",
                     "Use true/false, yes/no or 1/0.");
-            else if (column.Kind == ColumnKind.DateTime && !DataValues.IsDateTime(value))
+            else if (column.Kind == ColumnKind.DateTime && !DataValues.IsDateTime(value, column.DateFormat))
                 Report(RowProblemKind.UnparsableDateTime, column.Index + 1, column.Name,
-                    $"'{DataScan.Shorten(value)}' is not a date and time.",
-                    $"{DataValues.DateTimeHint}; mark a missing value with one of: {string.Join(", ", _settings.MissingValueTokens.Select(t => $"'{t}'"))}.");
+                    column.DateFormat is { } format
+                        ? $"'{DataScan.Shorten(value)}' does not match the column's date format '{format}'."
+                        : $"'{DataScan.Shorten(value)}' is not a date and time.",
+                    (column.DateFormat is null && DateOrder.IsDayFirstOnly(value) ? DateOrder.DayFirstHint(column.Name, DataScan.Shorten(value)) : DataValues.DateTimeHintFor(column.Name, column.DateFormat))
+                    + $"; mark a missing value with one of: {string.Join(", ", _settings.MissingValueTokens.Select(t => $"'{t}'"))}.");
+            else _dateOrder[c]?.Observe(value);
         }
     }
 
@@ -227,6 +235,7 @@ internal sealed class DataScanner
             BadRowCount = _badRows,
             Errors = _errors,
             Warnings = _warnings,
+            AmbiguousDates = _ambiguousDates,
             LabelCounts = labelCounts,
             MissingLabelCount = _missingLabels,
             Keys = new RowKeys
@@ -246,6 +255,13 @@ internal sealed class DataScanner
     /// <summary>Numeric columns with values read as missing; columns (or the label) missing in every row.</summary>
     private void CheckColumns(long rowCount)
     {
+        for (int c = 0; c < _columns.Length; c++)
+            if (_dateOrder[c] is { IsAmbiguous: true } order)
+            {
+                var message = DateOrder.AmbiguityMessage(_columns[c].Name, order.AmbiguousExample!);
+                _ambiguousDates.Add(new(_columns[c].Name, message));
+                _warnings.Add(message);
+            }
         for (int c = 0; c < _columns.Length; c++)
             if (_notNumbers[c] > 0)
                 _warnings.Add($"column '{_columns[c].Name}' is declared numeric: {_notNumbers[c].ToString(CultureInfo.InvariantCulture)} value(s) that are not numbers were read as missing (first at {_firstNotNumber[c]}).");

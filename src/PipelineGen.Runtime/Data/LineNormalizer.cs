@@ -12,6 +12,7 @@ internal sealed class LineNormalizer
     private readonly char _separator;
     private readonly bool[] _numeric; // by field index
     private readonly bool[] _dateTime; // by field index
+    private readonly string?[] _dateFormat; // by field index: a date column's declared format
     private readonly HashSet<string> _missingTokens;
     private readonly string[] _plainMissingTokens; // tokens the fast path cannot tell from a number by their characters
     private readonly List<string> _fields = [];
@@ -25,10 +26,12 @@ internal sealed class LineNormalizer
         var width = settings.Columns.Count == 0 ? 0 : settings.Columns.Max(c => c.Index) + 1;
         _numeric = new bool[width];
         _dateTime = new bool[width];
+        _dateFormat = new string?[width];
         foreach (var column in settings.Columns)
         {
             _numeric[column.Index] = column.Kind == ColumnKind.Numeric;
             _dateTime[column.Index] = column.Kind == ColumnKind.DateTime;
+            if (column.Kind == ColumnKind.DateTime) _dateFormat[column.Index] = column.DateFormat;
         }
         _missingTokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.Ordinal);
         _plainMissingTokens = settings.MissingValueTokens.Where(t => t.Length > 0 && DataValues.IsPlainNumberText(t)).ToArray();
@@ -43,7 +46,17 @@ internal sealed class LineNormalizer
     // The loader throws on a DateTime it cannot parse, missing tokens such as '?' included: those are written empty
     // (the loader's missing DateTime). The data scan has already failed or skipped a row whose date is not one.
     private bool IsUnreadableDate(int field, ReadOnlySpan<char> value) =>
-        field < _dateTime.Length && _dateTime[field] && value.Length > 0 && !DataValues.IsDateTime(value);
+        field < _dateTime.Length && _dateTime[field] && value.Length > 0 && !DataValues.IsDateTime(value, _dateFormat[field]);
+
+    private string? DeclaredFormat(int field) => field < _dateFormat.Length ? _dateFormat[field] : null;
+
+    // A date in a declared format (03/04/2019 as dd/MM/yyyy) goes to the loader as ISO 8601, which it reads one way only.
+    private bool AppendDeclaredDate(StringBuilder text, int field, ReadOnlySpan<char> value)
+    {
+        if (DeclaredFormat(field) is not { } format || value.Length == 0) return false;
+        if (DataValues.TryParseDateTime(value, format, out var date)) text.Append(DataValues.ToLoaderText(date));
+        return true; // unreadable: written empty, as any unreadable date
+    }
 
     public string Normalize(string line)
     {
@@ -62,7 +75,7 @@ internal sealed class LineNormalizer
                 while (to > from && DelimitedLine.IsBlank(line[to - 1], _separator)) to--;
                 if (field > 0) text.Append(_separator);
                 var slice = line.AsSpan(from, to - from);
-                if (IsUnreadableDate(field, slice)) { }
+                if (AppendDeclaredDate(text, field, slice) || IsUnreadableDate(field, slice)) { }
                 else if (!IsNumericField(field) || (DataValues.IsPlainNumberText(slice) && !IsPlainMissingToken(slice))) text.Append(slice);
                 else AppendNumber(text, slice.ToString());
                 field++;
@@ -75,7 +88,7 @@ internal sealed class LineNormalizer
         {
             if (i > 0) text.Append(_separator);
             if (IsNumericField(i)) AppendNumber(text, _fields[i]);
-            else if (!IsUnreadableDate(i, _fields[i])) AppendText(text, _fields[i]);
+            else if (!AppendDeclaredDate(text, i, _fields[i]) && !IsUnreadableDate(i, _fields[i])) AppendText(text, _fields[i]);
         }
         return KeepARow(text.ToString());
     }
@@ -149,6 +162,7 @@ internal sealed class LineNormalizer
                 var span = line.AsSpan(start, i - start);
                 if (!DataValues.IsPlainNumberText(span) || IsPlainMissingToken(span)) return true;
             }
+            if (i > start && DeclaredFormat(field) is not null) return true;
             if (IsUnreadableDate(field, line.AsSpan(start, i - start))) return true;
             field++;
             start = i + 1;

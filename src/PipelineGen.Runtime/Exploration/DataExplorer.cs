@@ -130,6 +130,9 @@ internal static class DataExplorer
             warnings.Add(new(WarningKind.Unreadable, WarningSeverity.Serious, null, $"{dataPath} has no usable data rows."));
         foreach (var error in compareErrors)
             warnings.Add(new(WarningKind.Drift, WarningSeverity.Info, null, "comparison data: " + error));
+        // A day-first file read month-first gives wrong calendar features with no error: said before any number is trusted.
+        foreach (var (column, message) in scans.OfType<DataScan>().SelectMany(s => s.AmbiguousDates).DistinctBy(d => d.Key))
+            warnings.Add(new(WarningKind.DateOrder, WarningSeverity.Warning, column, message));
         foreach (var s in scans)
         {
             if (s is null || s.BadRowCount == 0) continue;

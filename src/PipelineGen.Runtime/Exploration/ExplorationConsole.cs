@@ -212,6 +212,7 @@ internal static class ExplorationConsole
         WarningKind.SingleClass => "label",
         WarningKind.BadRows => "bad rows",
         WarningKind.InformativeMissing => "missing?",
+        WarningKind.DateOrder => "date order",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -75,7 +75,8 @@ internal sealed class RowReader : IDisposable
         var missingTokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.Ordinal);
         var getters = new Func<Cell>[slots.Count];
         for (int i = 0; i < slots.Count; i++)
-            getters[i] = MakeGetter(cursor, data.Schema[slots[i].SchemaIndex], slots[i].Mode, missingTokens);
+            getters[i] = MakeGetter(cursor, data.Schema[slots[i].SchemaIndex], slots[i].Mode, missingTokens,
+                settings.Columns.FirstOrDefault(c => c.Name == slots[i].Name)?.DateFormat);
         return new RowReader(cursor, slots, getters);
     }
 
@@ -89,7 +90,7 @@ internal sealed class RowReader : IDisposable
     public void Dispose() => _cursor.Dispose();
 
     private static Func<Cell> MakeGetter(DataViewRowCursor cursor, DataViewSchema.Column column, ProfileMode mode,
-        HashSet<string> missingTokens)
+        HashSet<string> missingTokens, string? dateFormat)
     {
         var type = column.Type;
         var raw = type.RawType;
@@ -143,7 +144,8 @@ internal sealed class RowReader : IDisposable
                 {
                     ProfileMode.Numeric => PipelineGen.Shared.DataValues.TryParseNumber(text, out var d)
                         ? new Cell(d, text, false) : new Cell(double.NaN, text, true, Unparsed: true),
-                    ProfileMode.Date => DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces, out var t)
+                    // Text read as dates the way the data scan checks them: the declared format, else the loader's reading.
+                    ProfileMode.Date => PipelineGen.Shared.DataValues.TryParseDateTime(text, dateFormat, out var t)
                         ? new Cell(t.ToOADate(), text, false) : new Cell(double.NaN, text, true, Unparsed: true),
                     _ => new Cell(double.NaN, text, false),
                 };

@@ -90,6 +90,8 @@ internal sealed record TestLook(
 {
     /// <summary>Binary: the spec's task.threshold its accuracy, f1, precision and recall were counted at; null: the model's own decision.</summary>
     public double? DecisionThreshold { get; init; }
+    /// <summary>Date features: how each date column was read (its declared format, or the loader's reading) and the training period; null: none.</summary>
+    public IReadOnlyList<DateColumnCard>? Dates { get; init; }
 }
 
 /// <summary>Everything needed to know what a saved model is and how it was made. Stored beside the model as JSON and Markdown.</summary>
@@ -135,6 +137,8 @@ internal sealed record ModelCard
     public Networks.Integration.NetworkTrainingRecord? Network { get; init; }
     /// <summary>Binary: the spec's task.threshold, which predict applies and the evaluation's accuracy, f1, precision and recall count; null: none.</summary>
     public double? DecisionThreshold { get; init; }
+    /// <summary>Date features: how each date column was read (its declared format, or the loader's reading) and the training period; null: none.</summary>
+    public IReadOnlyList<DateColumnCard>? Dates { get; init; }
 
     public static string JsonPath(string modelPath) => Path.ChangeExtension(modelPath, ".card.json");
     public static string MarkdownPath(string modelPath) => Path.ChangeExtension(modelPath, ".card.md");
@@ -260,6 +264,7 @@ internal sealed record ModelCard
         sb.AppendLine("## Preparation (learned on the training data)");
         sb.AppendLine();
         sb.AppendLine(inv, $"- Feature vector slots: {(Preparation.FeatureSlots?.ToString(inv) ?? "unknown")}");
+        foreach (var date in Dates ?? []) sb.AppendLine(inv, $"- {date.Describe()}");
         foreach (var (column, count) in Preparation.CategoryCounts) sb.AppendLine(inv, $"- `{column}`: {count} categories");
         foreach (var text in Preparation.Text ?? []) sb.AppendLine(inv, $"- `{text.Column}` (text): {text.Describe()}");
         foreach (var note in Preparation.Learned) sb.AppendLine(inv, $"- {note}");
@@ -317,4 +322,30 @@ internal static class FileHash
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
+}
+
+/// <summary>One date feature column on the card: the format its values were read with, and the training period it covers.</summary>
+/// <param name="Column">The date column's name.</param>
+/// <param name="Format">The declared format (<c>data.columns.NAME.format</c>); null: read as the loader reads dates (ISO 8601; numeric dates month-first).</param>
+/// <param name="Earliest">The earliest training date (UTC); null when the column had no dates.</param>
+/// <param name="Latest">The latest training date (UTC).</param>
+/// <param name="Ambiguity">Without a format: the scan's warning that the column's dates read either way; null otherwise.</param>
+internal sealed record DateColumnCard(string Column, string? Format, DateTime? Earliest, DateTime? Latest, string? Ambiguity = null)
+{
+    /// <summary>The date feature columns, with the scan's ambiguity warnings; the period is added once the profile exists (<see cref="WithPeriods"/>).</summary>
+    public static IReadOnlyList<DateColumnCard>? Of(PipelineSettings settings, IReadOnlyList<KeyValuePair<string, string>> ambiguous)
+    {
+        var dates = settings.Columns.Where(c => c.Kind == ColumnKind.DateTime && c.Role == ColumnRole.Feature)
+            .Select(c => new DateColumnCard(c.Name, c.DateFormat, null, null, ambiguous.FirstOrDefault(a => a.Key == c.Name).Value))
+            .ToArray();
+        return dates.Length == 0 ? null : dates;
+    }
+
+    public static IReadOnlyList<DateColumnCard>? WithPeriods(IReadOnlyList<DateColumnCard>? dates, TrainingProfile profile) =>
+        dates?.Select(d => profile.Columns.TryGetValue(d.Column, out var p) ? d with { Earliest = p.Earliest, Latest = p.Latest } : d).ToArray();
+
+    public string Describe() =>
+        $"`{Column}`: dates read {(Format is null ? "as ISO 8601 (numeric dates month-first)" : $"in the format `{Format}`")}"
+        + (Earliest is { } from && Latest is { } to ? $"; training period {TrainingProfile.Format(from)} to {TrainingProfile.Format(to)} (UTC)" : "")
+        + (Ambiguity is { } warning ? $". **Warning**: {warning}" : "");
 }

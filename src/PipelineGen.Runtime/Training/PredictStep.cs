@@ -385,7 +385,7 @@ internal static partial class PredictStep
         {
             ColumnKind.Numeric => "a number",
             ColumnKind.Boolean => "true or false",
-            ColumnKind.DateTime => "a date/time string",
+            ColumnKind.DateTime => column.DateFormat is { } format ? $"a date/time string in the format '{format}'" : "a date/time string",
             _ => "a string",
         };
         PredictInputException Wrong(string got) => new(
@@ -436,7 +436,9 @@ internal static partial class PredictStep
     {
         ColumnKind.Numeric when !IsNumber(trimmed) => "is not a number",
         ColumnKind.Boolean when !IsBoolean(trimmed) => "is not a boolean (true/false, yes/no, 1/0)",
-        ColumnKind.DateTime when !PipelineGen.Shared.DataValues.IsDateTime(trimmed) => "is not a date and time",
+        ColumnKind.DateTime when column.DateFormat is { } format && !PipelineGen.Shared.DataValues.IsDateTime(trimmed, format) => $"does not match the date format '{format}' (data.columns.{column.Name}.format)",
+        ColumnKind.DateTime when column.DateFormat is null && !PipelineGen.Shared.DataValues.IsDateTime(trimmed) => PipelineGen.Shared.DateOrder.IsDayFirstOnly(trimmed)
+            ? $"is not a date and time: {PipelineGen.Shared.DateOrder.DayFirstHint(column.Name, trimmed)}" : "is not a date and time",
         _ => null,
     };
 

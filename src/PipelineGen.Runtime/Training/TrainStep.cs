@@ -20,6 +20,8 @@ internal static class TrainStep
         var (dataPath, modelPath) = CheckPaths(settings, options);
         options.Phase?.Invoke("reading the training data");
         var scan = Data.DataScan.Run(settings, dataPath);
+        // A day-first file read month-first trains without an error: said before the fit (and on the card).
+        foreach (var (_, warning) in scan.AmbiguousDates) note?.Invoke(warning);
         var data = pipeline.LoadData(ml, dataPath);
         var what = Configure(ml, pipeline, options, note);
         var dataSha = FileHash.Sha256(dataPath);
@@ -184,6 +186,7 @@ internal static class TrainStep
             LabelValues = settings.Task == MlTaskKind.Regression ? null : scan.LabelCounts.Select(c => c.Key).ToArray(),
             Tuning = options.Tuning ?? (pipeline is Tuning.ITunablePipeline { PinnedHyperparameters.Count: > 0 } tuned ? TuningProvenance.FromLockFile(tuned.LockFilePath, tuned.PinnedHyperparameters, ensembleTrained: what.Ensemble is not null) : null),
             Network = Networks.Integration.NetworkTrainingRecord.Of(model),
+            Dates = DateColumnCard.Of(settings, scan.AmbiguousDates),
         };
     }
 
@@ -221,9 +224,11 @@ internal static class TrainStep
                 }
                 ModelStore.Fault("model-saved");
                 card = card with { ModelSha256 = FileHash.Sha256(file) };
-                card.Write(file);
                 // Beside the model: training ranges and categories per feature, so predict can flag values the model never saw.
-                TrainingProfile.Compute(settings, data, card.ModelSha256).Write(file);
+                var profile = TrainingProfile.Compute(settings, data, card.ModelSha256);
+                card = card with { Dates = DateColumnCard.WithPeriods(card.Dates, profile) };
+                card.Write(file);
+                profile.Write(file);
             }, makeCurrent);
             var version = Path.GetFileName(Path.GetDirectoryName(modelFile))!;
             ModelHistory.Append(modelPath, new ModelHistoryEntry(DateTimeOffset.UtcNow, makeCurrent ? "train" : "candidate", version, previousVersion,

@@ -47,7 +47,7 @@ internal sealed class ValueChecks(PipelineSettings settings, TrainingProfile? pr
             double margin = (max - min) * PredictStep.FarOutsideFraction;
             if (!(number >= min - margin && number <= max + margin)) Add(column.Name, Kind.FarOut, value, where);
         }
-        else if (p.Kind == nameof(ColumnKind.DateTime) && DataValues.TryParseDateTime(value, out var date))
+        else if (p.Kind == nameof(ColumnKind.DateTime) && DataValues.TryParseDateTime(value, column.DateFormat, out var date))
         {
             if (IsFarOutsidePeriod(p, date)) Add(column.Name, Kind.FarOut, value, where);
         }
@@ -89,7 +89,7 @@ internal sealed class ValueChecks(PipelineSettings settings, TrainingProfile? pr
     }).ToArray();
 
     /// <summary>
-    /// Whether <paramref name="date"/> (UTC, as <see cref="DataValues.TryParseDateTime"/> reads it) lies further than
+    /// Whether <paramref name="date"/> (UTC, as <see cref="DataValues.TryParseDateTime(ReadOnlySpan{char}, string?, out DateTime)"/> reads it) lies further than
     /// <see cref="PredictStep.FarOutsideFraction"/> of the training period before or after it: the same margin as numbers,
     /// since the calendar features (year, month, day of year) then take values no tree split on. False without a period.
     /// predict and the REST service both ask here.

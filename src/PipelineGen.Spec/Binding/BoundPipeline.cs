@@ -50,7 +50,8 @@ public sealed record BoundPipeline(
 /// <param name="Role">feature, label, id, ignore or group.</param>
 /// <param name="Missing">mean, median, model or category; null when nothing needs filling.</param>
 /// <param name="TypeDeclared">The spec declares the column's type ('data.columns.NAME.type'), rather than the build inferring it.</param>
-public sealed record BoundColumn(string Name, int Index, string PropertyName, string Kind, string Role, bool HasMissing, string? Missing, bool TypeDeclared = false);
+/// <param name="DateFormat">A datetime column's declared format ('data.columns.NAME.format'), checked; null when not given.</param>
+public sealed record BoundColumn(string Name, int Index, string PropertyName, string Kind, string Role, bool HasMissing, string? Missing, bool TypeDeclared = false, string? DateFormat = null);
 
 public sealed record BoundPreparation(
     string Normalize,

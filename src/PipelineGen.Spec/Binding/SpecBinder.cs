@@ -424,9 +424,26 @@ public static partial class SpecBinder
                     diagnostics.Add(SpecDiagnostics.InvalidValue.Create(file, declaredMissing.Span, $"data.columns.{column.Name}.missing",
                         $"'{declaredMissing.Value}' does not apply to a {kind} column; use {(kind == "numeric" ? "'mean', 'median' or 'model'" : kind == "datetime" ? "nothing (missing dates are read as the default date)" : "'category'")}."));
             }
-            result.Add(new BoundColumn(column.Name, column.Index, names.Next(column.Name), kind, role, column.MissingCount > 0, missing, TypeDeclared: o?.Type is not null));
+            result.Add(new BoundColumn(column.Name, column.Index, names.Next(column.Name), kind, role, column.MissingCount > 0, missing, TypeDeclared: o?.Type is not null,
+                DateFormat: o?.Format is { } format ? CheckDateFormat(file, column.Name, kind, format, diagnostics) : null));
         }
         return result;
+    }
+
+    /// <summary>'data.columns.NAME.format': the format when it is usable on this column (PG0141, PG0142 otherwise, at the value).</summary>
+    private static string? CheckDateFormat(string file, string column, string kind, Spanned<string> format, List<DiagnosticInfo> diagnostics)
+    {
+        if (kind != "datetime")
+        {
+            diagnostics.Add(SpecDiagnostics.DateFormatNotDateTime.Create(file, format.Span, column, kind == "categorical" ? "categorical (inferred or declared)" : kind));
+            return null;
+        }
+        if (DateFormats.Problem(format.Value) is { } problem)
+        {
+            diagnostics.Add(SpecDiagnostics.InvalidDateFormat.Create(file, format.Span, format.Value, column, problem));
+            return null;
+        }
+        return format.Value;
     }
 
     /// <summary>The longest column name accepted (UTF-8 bytes), the limit C# puts on metadata names; longer ones are not a real header.</summary>

@@ -37,7 +37,8 @@ public sealed record DataSection(
     public EquatableArray<Spanned<string>>? Names { get; init; }
 }
 
-public sealed record ColumnOverride(Spanned<string> Name, Spanned<string>? Type, Spanned<string>? Role, Spanned<string>? Missing);
+/// <param name="Format">'data.columns.NAME.format': a datetime column's date format as written; null when not given.</param>
+public sealed record ColumnOverride(Spanned<string> Name, Spanned<string>? Type, Spanned<string>? Role, Spanned<string>? Missing, Spanned<string>? Format = null);
 
 public sealed record PrepareSection(
     string Normalize,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PipelineGen.Shared;
 using PipelineGen.Spec;
 using PipelineGen.Spec.Data;
 
@@ -20,7 +21,8 @@ internal sealed class ColumnAccumulator
 
     private readonly HashSet<string> _distinct = new(StringComparer.Ordinal);
     private readonly List<LocatedValue> _notNumbers = [];
-    private bool _allBoolean = true, _allNumeric = true, _allDateTime = true;
+    private bool _allBoolean = true, _allNumeric = true, _allDateTime = true, _allNumericDates = true;
+    private readonly DateOrder _dateOrder = new();
     private long _totalLength, _totalWords;
 
     public ColumnAccumulator(string name, int index)
@@ -40,6 +42,15 @@ internal sealed class ColumnAccumulator
 
     public void AddMissing() => MissingCount++;
 
+    /// <summary>The first value that reads either way (03/04/2019) while no value proves month-first; null otherwise.</summary>
+    public LocatedValue? AmbiguousDate { get; private set; }
+    /// <summary>The first value that reads only day-first (13/04/2019), or null.</summary>
+    public LocatedValue? DayFirstDate { get; private set; }
+    public bool ProvesMonthFirst => _dateOrder.ProvesMonthFirst;
+    public LocatedValue? FirstValue { get; private set; }
+    /// <summary>Every value is a numeric date with day and month first (03/04/2019): dates the inference does not read as dates.</summary>
+    public bool AllNumericDates => ValueCount > 0 && _allNumericDates;
+
     /// <param name="value">The value as <c>DelimitedLine</c> read it (surrounding unquoted blanks already gone).</param>
     /// <param name="line">1-based line in the data file (for the diagnostics that name the value); 0 when unknown.</param>
     /// <param name="column">1-based column of the value's first character.</param>
@@ -47,6 +58,7 @@ internal sealed class ColumnAccumulator
     public void Add(string value, int line = 0, int column = 0, long offset = 0)
     {
         ValueCount++;
+        FirstValue ??= new LocatedValue(value, line, column, offset);
         _distinct.Add(value);
         // Cheapest and most specific checks first; once a test fails it is never run again (numbers are always
         // checked, to count the values that are not).
@@ -58,8 +70,18 @@ internal sealed class ColumnAccumulator
             if (_notNumbers.Count < MaxJunkExamples) _notNumbers.Add(new LocatedValue(value, line, column, offset));
         }
         if (_allDateTime) _allDateTime = ValueKinds.IsDateTime(value);
+        if (_allNumericDates) _allNumericDates = DateOrder.IsNumericDate(value);
+        if (_allNumericDates) ObserveDate(value, line, column, offset);
         _totalLength += value.Length;
         _totalWords += ValueKinds.CountWords(value);
+    }
+
+    private void ObserveDate(string value, int line, int column, long offset)
+    {
+        bool wasDayFirst = _dateOrder.DayFirstExample is not null;
+        if (_dateOrder.Observe(value)) AmbiguousDate = new LocatedValue(value, line, column, offset);
+        if (!wasDayFirst && _dateOrder.DayFirstExample is not null) DayFirstDate = new LocatedValue(value, line, column, offset);
+        if (_dateOrder.ProvesMonthFirst) AmbiguousDate = null;
     }
 
     public string InferType()

@@ -41,7 +41,11 @@ internal static class SchemaInferrer
                 diagnostics.Add(SpecDiagnostics.TestHeaderMismatch.Create(testPath, At(1, 1, 0), testNode.Value, DescribeHeaderDifference(trainHeader, testHeader)));
         }
 
-        if (train.Columns is { } accumulators && trainPath is not null) ReportNumbersWithJunk(accumulators, trainPath, data, diagnostics);
+        if (train.Columns is { } accumulators && trainPath is not null)
+        {
+            ReportNumbersWithJunk(accumulators, trainPath, data, diagnostics);
+            ReportDateOrder(accumulators, trainPath, data, diagnostics);
+        }
         var columns = train.Columns?.Select(c => c.ToColumn()).ToEquatableArray() ?? EquatableArray<InferredColumn>.Empty;
         var schema = new InferredSchema(fullSpecPath, trainPath ?? "", train.RowsSampled, train.SampleIsComplete, columns, diagnostics.ToEquatableArray());
         return new InferenceResult(schema, new[] { trainPath, testPath }.OfType<string>().ToArray());
@@ -64,6 +68,45 @@ internal static class SchemaInferrer
                 column.Name, column.ValueCount - column.NotNumberCount, column.NotNumberCount, examples));
         }
     }
+
+    /// <summary>
+    /// Numeric dates (03/04/2019) the run would read month-first without a word: PG0144 when a date column without a
+    /// format has a value that reads only day-first, PG0143 when its values read either way and none settles it, and
+    /// PG0145 when an undeclared column of such dates was inferred categorical (the inference never picks an order).
+    /// </summary>
+    private static void ReportDateOrder(IReadOnlyList<ColumnAccumulator> columns, string path, DataSection data, List<DiagnosticInfo> diagnostics)
+    {
+        foreach (var column in columns)
+        {
+            var declared = data.Columns.FirstOrDefault(o => o.Name.Value == column.Name);
+            if (declared?.Format is not null) continue; // declared: read exactly so, or PG0141/PG0142
+            if (declared?.Type?.Value == ValueKinds.DateTime)
+            {
+                if (column.DayFirstDate is { } dayFirst)
+                    diagnostics.Add(SpecDiagnostics.DayFirstDates.Create(path, At(dayFirst), column.Name, SafeText.Escape(dayFirst.Value), DateOrder.DayFirstFormat(dayFirst.Value)));
+                else if (column.AmbiguousDate is { } either)
+                {
+                    var (monthFirst, dayFirstReading) = DateOrder.Readings(either.Value);
+                    diagnostics.Add(SpecDiagnostics.AmbiguousDates.Create(path, At(either), column.Name, SafeText.Escape(either.Value),
+                        monthFirst, dayFirstReading, DateOrder.DayFirstFormat(either.Value), DateOrder.MonthFirstFormat(either.Value)));
+                }
+            }
+            else if (declared?.Type is null && column.AllNumericDates && column.InferType() == ValueKinds.Categorical && column.FirstValue is { } first)
+            {
+                var example = column.AmbiguousDate ?? column.DayFirstDate ?? first;
+                var dayFirstFormat = DateOrder.DayFirstFormat(example.Value);
+                var monthFirstFormat = DateOrder.MonthFirstFormat(example.Value);
+                var (format, why) = column.DayFirstDate is { } d && !column.ProvesMonthFirst
+                    ? (dayFirstFormat, $" ('{SafeText.Escape(d.Value)}' reads only day-first)")
+                    : column.ProvesMonthFirst && column.DayFirstDate is null
+                        ? (monthFirstFormat, " (a sampled value reads only month-first)")
+                        : (dayFirstFormat, $"; no sampled value settles whether the day or the month comes first, so check the file: '{monthFirstFormat}' if it is month-first");
+                diagnostics.Add(SpecDiagnostics.NumericDatesAsCategories.Create(path, At(example), column.Name, SafeText.Escape(example.Value), format, why));
+            }
+        }
+    }
+
+    private static SourceSpan At(LocatedValue v) => At(v.Line, v.Column, v.Offset);
 
     private sealed record Sample(IReadOnlyList<string>? Header, IReadOnlyList<ColumnAccumulator>? Columns, int RowsSampled, bool SampleIsComplete);
 
@@ -200,7 +243,9 @@ internal static class SchemaInferrer
             {
                 if (check.Reported) continue;
                 var value = record.Fields[check.Index];
-                if (DataValues.IsMissing(value, missingTokens) || ValueKinds.Fits(check.Type, value)) continue;
+                if (DataValues.IsMissing(value, missingTokens) || ValueKinds.Fits(check.Type, value, check.Format)) continue;
+                // A day-first date in a column without a format is PG0144's, which says what to declare.
+                if (check.Type == ValueKinds.DateTime && check.Format is null && DateOrder.IsDayFirstOnly(value)) continue;
                 check.Reported = true;
                 var column = record.FieldColumns[check.Index];
                 diagnostics.Add(SpecDiagnostics.TypeOverrideMismatch.Create(path, At(record.Line, column, record.LineOffset + column - 1),
@@ -216,11 +261,12 @@ internal static class SchemaInferrer
         return new Sample(header, columns, rows, complete);
     }
 
-    private sealed class TypeCheck(string name, int index, string type)
+    private sealed class TypeCheck(string name, int index, string type, string? format)
     {
         public string Name { get; } = name;
         public int Index { get; } = index;
         public string Type { get; } = type;
+        public string? Format { get; } = format;
         public bool Reported { get; set; }
     }
 
@@ -229,8 +275,12 @@ internal static class SchemaInferrer
             .Where(o => o.Type is { Value: ValueKinds.Numeric or ValueKinds.Boolean or ValueKinds.DateTime })
             .Select(o => (Override: o, Index: IndexOf(header, o.Name.Value)))
             .Where(x => x.Index >= 0) // a column the data does not have is the generator's PG0101
-            .Select(x => new TypeCheck(x.Override.Name.Value, x.Index, x.Override.Type!.Value.Value))
+            .Select(x => new TypeCheck(x.Override.Name.Value, x.Index, x.Override.Type!.Value.Value, DeclaredDateFormat(x.Override)))
             .ToArray();
+
+    // A format the generator rejects (PG0141, PG0142) checks nothing here: its error is the one to fix first.
+    private static string? DeclaredDateFormat(ColumnOverride o) =>
+        o.Type?.Value == ValueKinds.DateTime && o.Format is { } f && PipelineGen.Spec.Binding.DateFormats.Problem(f.Value) is null ? f.Value : null;
 
     private static int IndexOf(IReadOnlyList<string> header, string name)
     {

@@ -29,12 +29,15 @@ internal static class ValueKinds
         IsoDateLike.IsMatch(value)
         && System.DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AllowWhiteSpaces | DateTimeStyles.RoundtripKind, out _);
 
-    /// <summary>Whether a value can be read as the given declared type (categorical and text read anything).</summary>
-    public static bool Fits(string type, string value) => type switch
+    /// <summary>
+    /// Whether a value can be read as the given declared type (categorical and text read anything). A declared date column
+    /// is read as the run reads it: with its declared format, else the loader's reading (which takes 03/04/2019 month-first).
+    /// </summary>
+    public static bool Fits(string type, string value, string? dateFormat = null) => type switch
     {
         Numeric => IsNumeric(value),
         Boolean => DataValues.IsBoolean(value), // every spelling the loader reads, not just true/false
-        DateTime => IsDateTime(value),
+        DateTime => DataValues.IsDateTime(value, dateFormat),
         _ => true,
     };
 
