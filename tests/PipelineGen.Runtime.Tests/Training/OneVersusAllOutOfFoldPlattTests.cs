@@ -99,6 +99,7 @@ public sealed class OneVersusAllOutOfFoldPlattTests(ITestOutputHelper output) : 
 
         var trainRows = split.TrainSet.GetColumn<uint>("Label").Count();
         var note = Assert.Single(PreparationLog.DescribeAll(model));
+        output.WriteLine(note);
         Assert.StartsWith($"Probability: one-versus-all over 3 classes, each class's binary model (the class against the rest) Platt-scaled on 3-fold out-of-fold scores of {trainRows} rows, then normalised to sum to 1; 'Adelie' (", note, StringComparison.Ordinal);
         Assert.Contains("'Chinstrap' (", note, StringComparison.Ordinal);
         Assert.Contains("'Gentoo' (", note, StringComparison.Ordinal);
@@ -149,6 +150,7 @@ public sealed class OneVersusAllOutOfFoldPlattTests(ITestOutputHelper output) : 
         var scores = model.Transform(data).GetColumn<float[]>("Score").ToArray();
         Assert.All(scores, s => Assert.Equal(1.0, s.Sum(), 1e-5));
         var note = Assert.Single(PreparationLog.DescribeAll(model));
+        output.WriteLine(note);
         Assert.Contains("Platt-scaled, 2 of 3 on 3-fold out-of-fold scores", note, StringComparison.Ordinal);
         Assert.Contains("'rare' (4 rows): Platt scaling fitted on the 60 training rows themselves", note, StringComparison.Ordinal);
         Assert.Contains("likely overconfident: the smaller class has 4 row(s), fewer than the 10 needed to cross-fit 3 folds", note, StringComparison.Ordinal);
