@@ -25,15 +25,16 @@ internal sealed class OutOfFoldCalibratedTrainer<TSubModel>
 {
     private const BindingFlags Internal = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
 
-    private static readonly ConstructorInfo CalibratedModel = InternalConstructor(
+    // Lazy, so a mismatch surfaces from Fit as the message below, not wrapped in a TypeInitializationException.
+    private static readonly Lazy<ConstructorInfo> CalibratedModel = new(() => InternalConstructor(
         typeof(CalibratedModelParametersBase).Assembly.GetType("Microsoft.ML.Calibrators.ValueMapperCalibratedModelParameters`2")
             ?.MakeGenericType(typeof(TSubModel), typeof(PlattCalibrator)),
-        typeof(IHostEnvironment), typeof(TSubModel), typeof(PlattCalibrator));
+        typeof(IHostEnvironment), typeof(TSubModel), typeof(PlattCalibrator)));
 
-    private static readonly ConstructorInfo PredictionTransformer = InternalConstructor(
+    private static readonly Lazy<ConstructorInfo> PredictionTransformer = new(() => InternalConstructor(
         typeof(BinaryPredictionTransformer<CalibratedModelParametersBase<TSubModel, PlattCalibrator>>),
         typeof(IHostEnvironment), typeof(CalibratedModelParametersBase<TSubModel, PlattCalibrator>), typeof(DataViewSchema), typeof(string),
-        typeof(float), typeof(string));
+        typeof(float), typeof(string)));
 
     private readonly MLContext _ml;
     private readonly ITrainerEstimator<BinaryPredictionTransformer<TSubModel>, TSubModel> _trainer;
@@ -59,9 +60,9 @@ internal sealed class OutOfFoldCalibratedTrainer<TSubModel>
         var platt = OutOfFoldPlatt.Fit(_ml, _trainer, _seed, input);
         _fits.Add(platt);
         var trainer = (BinaryPredictionTransformer<TSubModel>)platt.Trainer;
-        var model = (CalibratedModelParametersBase<TSubModel, PlattCalibrator>)CalibratedModel.Invoke([_ml, trainer.Model, platt.Calibrator]);
+        var model = (CalibratedModelParametersBase<TSubModel, PlattCalibrator>)CalibratedModel.Value.Invoke([_ml, trainer.Model, platt.Calibrator]);
         // The decision threshold stays at 0: one-versus-all uses the model's probability only, never this transformer's decision.
-        return (BinaryPredictionTransformer<CalibratedModelParametersBase<TSubModel, PlattCalibrator>>)PredictionTransformer.Invoke(
+        return (BinaryPredictionTransformer<CalibratedModelParametersBase<TSubModel, PlattCalibrator>>)PredictionTransformer.Value.Invoke(
             [_ml, model, input.Schema, trainer.FeatureColumnName, 0f, "Score"]);
     }
 

@@ -21,15 +21,7 @@ public sealed class OneVersusAllOutOfFoldPlattTests(ITestOutputHelper output) : 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     // Leaves down to one row, as a tuned forest often has: each class's forest nearly separates its training rows.
-    private static FastForestBinaryTrainer Forest(MLContext ml) => ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
-    {
-        LabelColumnName = "Label",
-        FeatureColumnName = "Features",
-        NumberOfTrees = 50,
-        MinimumExampleCountPerLeaf = 1,
-        NumberOfThreads = 1,
-        Seed = Seed,
-    });
+    private static FastForestBinaryTrainer Forest(MLContext ml) => OutOfFoldPlattTests.Forest(ml, trees: 50);
 
     private static IEstimator<ITransformer> InSample(MLContext ml) => ml.MulticlassClassification.Trainers.OneVersusAll(Forest(ml), labelColumnName: "Label");
 
