@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using PipelineGen.Runtime.Preparation;
 using PipelineGen.Runtime.Tests.Evaluation;
@@ -80,6 +81,40 @@ public sealed class OneVersusAllOutOfFoldPlattTests(ITestOutputHelper output) : 
         Assert.True(now.LogLoss < old.LogLoss, $"cross-validated log loss: out-of-fold Platt {now.LogLoss:F4}, in-sample {old.LogLoss:F4}");
         Assert.True(Math.Abs(now.Overconfidence) < Math.Abs(old.Overconfidence),
             $"mean top probability − accuracy: out-of-fold Platt {now.Overconfidence:F4}, in-sample {old.Overconfidence:F4}");
+    }
+
+    [Fact]
+    public void An_sdca_one_versus_all_gives_probabilities_where_ml_nets_multiclass_sdca_noncalibrated_gives_raw_scores()
+    {
+        var ml = new MLContext(seed: Seed);
+        var data = Penguins(ml, "island", "flipper_length_mm", "body_mass_g", "sex");
+        const int Iterations = 20; // bounds the test's time (ML.NET's automatic count runs long here)
+        // What the spec's multiclass sdca_noncalibrated now emits, against what it used to bind to, and SDCA maximum entropy.
+        IEstimator<ITransformer> Ova(MLContext m) => PipelineSteps.OneVersusAllOutOfFoldPlatt(m,
+            m.BinaryClassification.Trainers.SdcaNonCalibrated(new SdcaNonCalibratedBinaryTrainer.Options { NumberOfThreads = 1, MaximumNumberOfIterations = Iterations }), Seed);
+        IEstimator<ITransformer> Raw(MLContext m) =>
+            m.MulticlassClassification.Trainers.SdcaNonCalibrated(new SdcaNonCalibratedMulticlassTrainer.Options { NumberOfThreads = 1, MaximumNumberOfIterations = Iterations });
+        IEstimator<ITransformer> MaxEnt(MLContext m) =>
+            m.MulticlassClassification.Trainers.SdcaMaximumEntropy(new SdcaMaximumEntropyMulticlassTrainer.Options { NumberOfThreads = 1, MaximumNumberOfIterations = Iterations });
+
+        var raw = Raw(ml).Fit(data).Transform(data).GetColumn<float[]>("Score").ToArray();
+        output.WriteLine($"ML.NET multiclass SdcaNonCalibrated: Score from {raw.Min(s => s.Min()):F3} to {raw.Max(s => s.Max()):F3}, first row [{string.Join(", ", raw[0].Select(v => v.ToString("F3")))}]");
+        Assert.Contains(raw, s => s.Min() < 0 || Math.Abs(s.Sum() - 1) > 0.01);
+
+        var ova = CrossValidated(ml, data, Ova);
+        var maxEnt = CrossValidated(ml, data, MaxEnt);
+        var prior = Prior(data);
+        output.WriteLine($"SDCA one-versus-all, out-of-fold Platt: log loss {ova.LogLoss:F4}, mean top probability {ova.MeanTopProbability:F4}, accuracy {ova.Accuracy:F4}");
+        output.WriteLine($"SDCA maximum entropy:                   log loss {maxEnt.LogLoss:F4}, mean top probability {maxEnt.MeanTopProbability:F4}, accuracy {maxEnt.Accuracy:F4}");
+        output.WriteLine($"prior (class shares of all rows):       log loss {prior:F4}");
+        Assert.True(double.IsFinite(ova.LogLoss) && ova.LogLoss < prior, $"cross-validated log loss {ova.LogLoss:F4}, prior's {prior:F4}");
+    }
+
+    /// <summary>Log loss (nats) of every row given the class shares of all rows.</summary>
+    private static double Prior(IDataView data)
+    {
+        var labels = data.GetColumn<uint>("Label").ToArray();
+        return labels.GroupBy(l => l).Sum(g => -g.Count() * Math.Log((double)g.Count() / labels.Length)) / labels.Length;
     }
 
     [Fact]
