@@ -53,7 +53,8 @@ namespace MyApp
 
     /// <summary>
     /// The ML.NET pipeline of spec 'pipeline.yaml': multiclass task predicting 'species'
-    /// with trainer 'sdca_noncalibrated'. The base class loads data, fits, evaluates, saves, loads and predicts with the
+    /// with trainer 'sdca_noncalibrated'.
+    /// The base class loads data, fits, evaluates, saves, loads and predicts with the
     /// typed classes; <see cref="RunCommandLine"/> runs the whole workflow (explore, baseline, evaluate, train, ...).
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("PipelineGen", "0.1.0")]
