@@ -117,10 +117,14 @@ public static class PipelineEmitter
         var bases = new List<string> { $"{PG}{BaseClass(p)}<{p.Name}Input, {p.Name}Prediction>" };
         if (p.Trainer.CapacityOption is not null) bases.Add($"{PG}Training.ICapacityAdjustable");
         if (p.Tune is not null) bases.Add($"{PG}Tuning.ITunablePipeline");
+        var trainer = $"/// with trainer '{p.Trainer.Name}'.";
+        const string BaseClassDoes = " The base class loads data, fits, evaluates, saves, loads and predicts with the";
         w.Line("/// <summary>")
-         .Line($"/// The ML.NET pipeline of spec '{CSharp.Xml(p.SpecFileName)}': {p.Task.ToSpecName()} task predicting '{CSharp.Xml(p.LabelColumn)}'")
-         .Line($"/// with trainer '{p.Trainer.Name}'. The base class loads data, fits, evaluates, saves, loads and predicts with the")
-         .Line("/// typed classes; <see cref=\"RunCommandLine\"/> runs the whole workflow (explore, baseline, evaluate, train, ...).")
+         .Line($"/// The ML.NET pipeline of spec '{CSharp.Xml(p.SpecFileName)}': {p.Task.ToSpecName()} task predicting '{CSharp.Xml(p.LabelColumn)}'");
+        // A long trainer name (sdca_noncalibrated, averaged_perceptron) would push the line past the width.
+        if (w.Fits(trainer + BaseClassDoes)) w.Line(trainer + BaseClassDoes);
+        else w.Line(trainer).Line("///" + BaseClassDoes);
+        w.Line("/// typed classes; <see cref=\"RunCommandLine\"/> runs the whole workflow (explore, baseline, evaluate, train, ...).")
          .Line("/// </summary>")
          .Line(GeneratedCode);
         var declaration = $"public sealed partial class {name} : {string.Join(", ", bases)}";

@@ -9,7 +9,8 @@ namespace PipelineGen.Generator.Emit;
 
 /// <summary>
 /// Writes <c>TrainerSteps</c>: the options object of the spec's trainer (spec, lock, then a tuning trial's values),
-/// the trainer (an uncalibrated binary one wrapped in out-of-fold Platt calibration) and key→value mapping for multiclass; the capacity
+/// the trainer (an uncalibrated binary one wrapped in out-of-fold Platt calibration, also inside multiclass one-versus-all)
+/// and key→value mapping for multiclass; the capacity
 /// members for learning curves; and, when tune searches trainers, every searched trainer.
 /// </summary>
 internal static class TrainerEmitter
@@ -87,8 +88,7 @@ internal static class TrainerEmitter
             if (t.CapacityOption is not null)
                 w.Line($"if (capacity is int c) options.{t.CapacityOption} = c;");
             if (b.OneVersusAll)
-                w.Line($"var binary = mlContext.{b.CatalogMethod}(options);")
-                 .Line("yield return mlContext.MulticlassClassification.Trainers.OneVersusAll(binary, labelColumnName: \"Label\");");
+                EmitOneVersusAll(w, b, $"mlContext.{b.CatalogMethod}(options)");
             else if (b.CatalogMethod.StartsWith("global::", StringComparison.Ordinal))
                 // PipelineGen's own trainers (the dense network) are static factories in the runtime, not MLContext members.
                 EmitTrainer(w, p, b, $"{Short(b.CatalogMethod)}(mlContext, options)");
@@ -115,6 +115,26 @@ internal static class TrainerEmitter
          .Line("// on the rows the trainer just fitted, which it nearly separates, it would be overconfident).")
          .Line($"var uncalibrated = {trainer};")
          .Line($"yield return {PG}PipelineSteps.OutOfFoldPlatt(mlContext, uncalibrated, Settings.Seed);");
+    }
+
+    /// <summary>
+    /// <c>yield return</c> of one-versus-all over a binary trainer; one without a probability of its own has each class's
+    /// model Platt-scaled on out-of-fold scores, where ML.NET's OneVersusAll would fit Platt on the rows just fitted.
+    /// </summary>
+    private static void EmitOneVersusAll(SourceWriter w, TrainerBinding b, string trainer)
+    {
+        w.Line($"var binary = {trainer};");
+        if (b.Calibrated)
+        {
+            const string Call = "yield return mlContext.MulticlassClassification.Trainers.OneVersusAll(";
+            const string Arguments = "binary, labelColumnName: \"Label\");";
+            if (w.Fits(Call + Arguments)) w.Line(Call + Arguments);
+            else w.Line(Call).Line("    " + Arguments);
+            return;
+        }
+        w.Line("// No probability of its own: each class's model is Platt-scaled on 3-fold out-of-fold scores")
+         .Line("// (OneVersusAll alone fits Platt on the rows the model just fitted, which it nearly separates).")
+         .Line($"yield return {PG}PipelineSteps.OneVersusAllOutOfFoldPlatt(mlContext, binary, Settings.Seed);");
     }
 
     private static string Pinned(BoundLock? pinned, OptionAssignment o) =>

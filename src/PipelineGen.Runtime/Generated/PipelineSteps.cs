@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
 
 namespace PipelineGen.Runtime;
 
@@ -27,6 +28,19 @@ public static class PipelineSteps
         ArgumentNullException.ThrowIfNull(mlContext);
         ArgumentNullException.ThrowIfNull(trainer);
         return new Training.OutOfFoldPlattEstimator(mlContext, trainer, seed);
+    }
+
+    /// <summary>
+    /// One-versus-all over <paramref name="binary"/> (no probability of its own), each class's binary model Platt-scaled
+    /// on 3-fold out-of-fold scores instead of in sample, as ML.NET's OneVersusAll would (see OneVersusAllOutOfFoldPlattEstimator).
+    /// </summary>
+    public static IEstimator<ITransformer> OneVersusAllOutOfFoldPlatt<TModel>(
+        MLContext mlContext, ITrainerEstimator<BinaryPredictionTransformer<TModel>, TModel> binary, int seed)
+        where TModel : class
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        ArgumentNullException.ThrowIfNull(binary);
+        return new Training.OneVersusAllOutOfFoldPlattEstimator<TModel>(mlContext, binary, seed);
     }
 
     /// <summary>

@@ -37,7 +37,7 @@ public sealed record ParamInfo(string Name, string OptionProperty, ParamType Typ
 /// <summary>How one trainer is built for one task: the catalog method and its options type.</summary>
 /// <param name="CatalogMethod">Member path under MLContext, e.g. <c>BinaryClassification.Trainers.LightGbm</c>.</param>
 /// <param name="OptionsType">Fully qualified options class, or null for trainers that take only column names.</param>
-/// <param name="Calibrated">Binary only: whether it outputs Probability itself (else the generated code wraps it in Platt scaling fitted on out-of-fold scores, PipelineSteps.OutOfFoldPlatt).</param>
+/// <param name="Calibrated">Binary, and the binary trainer of a multiclass one-versus-all: whether it outputs Probability itself (else the generated code wraps it in Platt scaling fitted on out-of-fold scores, PipelineSteps.OutOfFoldPlatt or, per class, PipelineSteps.OneVersusAllOutOfFoldPlatt).</param>
 /// <param name="OneVersusAll">Multiclass only: the binary trainer is wrapped in OneVersusAll.</param>
 public sealed record TrainerBinding(TaskKind Task, string CatalogMethod, string? OptionsType, bool Calibrated = true, bool OneVersusAll = false);
 
@@ -95,9 +95,11 @@ public static class TrainerCatalog
               new TrainerBinding(TaskKind.Multiclass, "MulticlassClassification.Trainers.SdcaMaximumEntropy", T + "SdcaMaximumEntropyMulticlassTrainer.Options"),
               new TrainerBinding(TaskKind.Regression, "Regression.Trainers.Sdca", T + "SdcaRegressionTrainer.Options")),
             A(L2(ParamType.Float), L1(ParamType.Float), Iterations("MaximumNumberOfIterations"), Threads()), "iterations", 50),
-        new TrainerInfo("sdca_noncalibrated", "SDCA with a hinge-style loss (binary: Platt-calibrated by PipelineGen)", TrainerFamily.Linear,
+        // ML.NET's multiclass SdcaNonCalibrated scores are raw linear scores (no softmax: negative, rows sum to 0), which
+        // log loss, predict's class probabilities and ensembles would read as probabilities: multiclass is one-versus-all.
+        new TrainerInfo("sdca_noncalibrated", "SDCA linear classifier, ML.NET's default log loss, without a probability of its own (binary: Platt-calibrated by PipelineGen on out-of-fold scores; multiclass: one-versus-all, each class Platt-calibrated out of fold)", TrainerFamily.Linear,
             A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.SdcaNonCalibrated", T + "SdcaNonCalibratedBinaryTrainer.Options", Calibrated: false),
-              new TrainerBinding(TaskKind.Multiclass, "MulticlassClassification.Trainers.SdcaNonCalibrated", T + "SdcaNonCalibratedMulticlassTrainer.Options")),
+              new TrainerBinding(TaskKind.Multiclass, "BinaryClassification.Trainers.SdcaNonCalibrated", T + "SdcaNonCalibratedBinaryTrainer.Options", Calibrated: false, OneVersusAll: true)),
             A(L2(ParamType.Float), L1(ParamType.Float), Iterations("MaximumNumberOfIterations"), Threads()), "iterations", 50),
         new TrainerInfo("lbfgs", "L-BFGS logistic regression (binary) / maximum entropy (multiclass)", TrainerFamily.Linear,
             A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.LbfgsLogisticRegression", T + "LbfgsLogisticRegressionBinaryTrainer.Options"),
@@ -110,12 +112,12 @@ public static class TrainerCatalog
             A(L2(ParamType.Float), L1(ParamType.Float), Iterations("MaximumNumberOfIterations"),
               new ParamInfo("optimization_tolerance", "OptimizationTolerance", ParamType.Float, 0, null, true, "convergence tolerance"),
               new ParamInfo("history_size", "HistorySize", ParamType.Int, 1, null, false, "L-BFGS memory size"), Threads()), "iterations", 100),
-        new TrainerInfo("averaged_perceptron", "averaged perceptron (binary: Platt-calibrated; multiclass: one-versus-all)", TrainerFamily.Linear,
+        new TrainerInfo("averaged_perceptron", "averaged perceptron (binary: Platt-calibrated by PipelineGen on out-of-fold scores; multiclass: one-versus-all, each class Platt-calibrated out of fold)", TrainerFamily.Linear,
             A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.AveragedPerceptron", T + "AveragedPerceptronTrainer.Options", Calibrated: false),
               new TrainerBinding(TaskKind.Multiclass, "BinaryClassification.Trainers.AveragedPerceptron", T + "AveragedPerceptronTrainer.Options", Calibrated: false, OneVersusAll: true)),
             A(LearningRate(ParamType.Float), L2(ParamType.Float), Iterations("NumberOfIterations"),
               new ParamInfo("decrease_learning_rate", "DecreaseLearningRate", ParamType.Bool, null, null, false, "shrink the step size over time")), "iterations", 10),
-        new TrainerInfo("linear_svm", "linear support vector machine, Pegasos (binary: Platt-calibrated; multiclass: one-versus-all)", TrainerFamily.Linear,
+        new TrainerInfo("linear_svm", "linear support vector machine, Pegasos (binary: Platt-calibrated by PipelineGen on out-of-fold scores; multiclass: one-versus-all, each class Platt-calibrated out of fold)", TrainerFamily.Linear,
             A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.LinearSvm", T + "LinearSvmTrainer.Options", Calibrated: false),
               new TrainerBinding(TaskKind.Multiclass, "BinaryClassification.Trainers.LinearSvm", T + "LinearSvmTrainer.Options", Calibrated: false, OneVersusAll: true)),
             A(new ParamInfo("lambda", "Lambda", ParamType.Float, 0, null, true, "regularisation strength"), Iterations("NumberOfIterations"),
@@ -143,7 +145,7 @@ public static class TrainerCatalog
             A(Leaves(), Trees(), MinLeaf(), LearningRate(ParamType.Double), MaxBins(), FeatureFraction(),
               new ParamInfo("bagging_fraction", "BaggingExampleFraction", ParamType.Double, 0, 1, true, "share of rows each bag draws (used when bagging_size > 0)"),
               new ParamInfo("bagging_size", "BaggingSize", ParamType.Int, 0, null, false, "trees per bag; 0: no bagging"), Threads()), "trees", 100),
-        new TrainerInfo("fast_forest", "random forest (binary: Platt-calibrated; multiclass: one-versus-all)", TrainerFamily.Trees,
+        new TrainerInfo("fast_forest", "random forest (binary: Platt-calibrated by PipelineGen on out-of-fold scores; multiclass: one-versus-all, each class Platt-calibrated out of fold)", TrainerFamily.Trees,
             A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.FastForest", FT + "FastForestBinaryTrainer.Options", Calibrated: false),
               new TrainerBinding(TaskKind.Multiclass, "BinaryClassification.Trainers.FastForest", FT + "FastForestBinaryTrainer.Options", Calibrated: false, OneVersusAll: true),
               new TrainerBinding(TaskKind.Regression, "Regression.Trainers.FastForest", FT + "FastForestRegressionTrainer.Options")),

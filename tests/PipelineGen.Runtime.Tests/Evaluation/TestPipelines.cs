@@ -50,6 +50,15 @@ public abstract class TestPipeline(PipelineSettings settings) : IPipelineDefinit
         new(name, index, name, kind, role, HasMissing: false);
 }
 
+internal static class TestSettings
+{
+    /// <summary>The settings with only <paramref name="features"/> as features (all of them when none are named).</summary>
+    public static PipelineSettings WithFeatures(this PipelineSettings settings, string[] features) => features.Length == 0 ? settings : settings with
+    {
+        Columns = settings.Columns.Select(c => c.Role == ColumnRole.Feature && !features.Contains(c.Name) ? c with { Role = ColumnRole.Ignore } : c).ToArray(),
+    };
+}
+
 /// <summary>Binary: a string label mapped to bool with the positive class, SDCA logistic regression (calibrated).</summary>
 public sealed class BinaryPipeline(PipelineSettings settings) : TestPipeline(settings)
 {
@@ -139,6 +148,29 @@ public sealed class MulticlassPipeline(PipelineSettings settings) : TestPipeline
         };
         return new MulticlassPipeline(change?.Invoke(settings) ?? settings);
     }
+
+    /// <summary>
+    /// Penguins (344 rows, 3 species 152/124/68, a few measurements missing) from the exploration fixture; with
+    /// <paramref name="features"/>, only those columns are features (the others are ignored).
+    /// </summary>
+    public static MulticlassPipeline Penguins(params string[] features) => new(new PipelineSettings
+    {
+        Name = "Penguins",
+        Task = MlTaskKind.MulticlassClassification,
+        LabelColumn = "species",
+        TrainerName = "sdca_maximum_entropy",
+        TrainDataPath = Path.Combine(AppContext.BaseDirectory, "TestData", "exploration", "penguins.csv"),
+        Columns =
+        [
+            Column("species", 0, ColumnKind.Categorical, ColumnRole.Label),
+            Column("island", 1, ColumnKind.Categorical),
+            Column("bill_length_mm", 2, ColumnKind.Numeric),
+            Column("bill_depth_mm", 3, ColumnKind.Numeric),
+            Column("flipper_length_mm", 4, ColumnKind.Numeric),
+            Column("body_mass_g", 5, ColumnKind.Numeric),
+            Column("sex", 6, ColumnKind.Categorical),
+        ],
+    }.WithFeatures(features));
 }
 
 /// <summary>Multiclass LightGBM of a given size (the generated code's shape: label to key, predicted key back to the label's values).</summary>

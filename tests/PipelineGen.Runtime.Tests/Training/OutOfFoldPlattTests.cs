@@ -22,11 +22,11 @@ public sealed class OutOfFoldPlattTests : IDisposable
 
     // Leaves down to one row, as a tuned forest often has: it nearly separates its training rows, which is what makes
     // in-sample Platt overconfident (with the default 10 rows a leaf the 200 rows here show the same direction, smaller).
-    private static FastForestBinaryTrainer Forest(MLContext ml) => ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
+    internal static FastForestBinaryTrainer Forest(MLContext ml, int trees = 100) => ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
     {
         LabelColumnName = "Label",
         FeatureColumnName = "Features",
-        NumberOfTrees = 100,
+        NumberOfTrees = trees,
         MinimumExampleCountPerLeaf = 1,
         NumberOfThreads = 1,
         Seed = Seed,
