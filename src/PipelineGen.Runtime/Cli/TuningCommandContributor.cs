@@ -153,7 +153,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         var halvingBudget = halvingStrategy ? HalvingBudget.For(pipeline, options.HalvingBudget ?? tuning.HalvingBudget) : null;
         if (halvingBudget is not null) output.WriteLine($"Halving budget ({halvingBudget.Requested}): low rungs spend a share of {halvingBudget.Summary()}.");
         if (options.SpecTrial && !halvingStrategy && options.Storage is null && !options.Resume)
-            output.WriteLine($"Trial 1: {Tuning.StartingPoint.Label(Tuning.StartingPoint.OriginOf(Tuning.StartingPoint.Describe(pipeline)))} (what 'train' uses now), scored like every trial; it counts toward the budget and stays the winner unless a trial beats it.");
+            output.WriteLine($"Trial 1: {Tuning.StartingPoint.Label(Tuning.StartingPoint.OriginOf(pipeline))} (what 'train' uses now), scored like every trial; it counts toward the budget and stays the winner unless a trial beats it.");
         output.WriteLine($"Each trial: the spec's evaluation protocol on the search rows, every transform and the trainer fitted inside each fold; {options.HoldbackFraction.ToString("0.##", CultureInfo.InvariantCulture)} of the rows held back, never seen by the search.");
 
         var clock = System.Diagnostics.Stopwatch.StartNew();

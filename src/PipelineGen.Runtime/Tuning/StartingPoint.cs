@@ -26,6 +26,9 @@ internal static class StartingPoint
         ? Spec
         : Pinned + " " + string.Join(";", pipeline.PinnedHyperparameters.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
 
+    /// <summary>"spec", or "pinned" when a lock file pinned values in this build.</summary>
+    public static string OriginOf(ITunablePipeline pipeline) => pipeline.PinnedHyperparameters.Count == 0 ? Spec : Pinned;
+
     /// <summary>"spec" or "pinned" from <see cref="Describe"/>'s text.</summary>
     public static string OriginOf(string described) => described.StartsWith(Pinned, StringComparison.Ordinal) ? Pinned : Spec;
 

@@ -100,4 +100,30 @@ public sealed class StartingTrialTests : IDisposable
         // It competes: the best on the objective wins, here the starting point (0.5 < 1).
         Assert.Equal(0, result.Best!.Number);
     }
+
+    [Fact]
+    public void A_version_4_journal_is_migrated_and_its_study_has_no_starting_trial()
+    {
+        var path = Path.Combine(_dir, "old.db");
+        using (var journal = new TuningJournal(path))
+        {
+            journal.CreateStudy(NewStudy("old", start: null));
+            StudyRunner.Run(NewStudy("old", start: null), Space, new TpeSampler(3), journal, 3, null, Objective);
+            // Back to what version 4 wrote: no starting point, no origin.
+            using var command = journal.Connection.CreateCommand();
+            command.CommandText = "ALTER TABLE studies DROP COLUMN starting_point; ALTER TABLE trials DROP COLUMN origin; PRAGMA user_version = 4;";
+            command.ExecuteNonQuery();
+        }
+        using var reopened = new TuningJournal(path);
+        var study = reopened.LatestStudy("P")!;
+        Assert.Null(study.StartingPoint);
+        // It resumes as it ran: every trial a proposal, the same ones as a study of 5 without a starting trial.
+        var resumed = StudyRunner.Run(study, Space, new TpeSampler(3), reopened, 5, null, Objective);
+        Assert.Equal(2, resumed.NewTrials);
+        Assert.All(reopened.Trials("old"), t => Assert.False(t.Configuration.IsStartingPoint));
+        using var plain = new TuningJournal(Path.Combine(_dir, "plain.db"));
+        plain.CreateStudy(NewStudy("plain", start: null));
+        var straight = StudyRunner.Run(NewStudy("plain", start: null), Space, new TpeSampler(3), plain, 5, null, Objective);
+        Assert.Equal(straight.Trials.Select(t => t.Configuration.Describe(Space)), resumed.Trials.Select(t => t.Configuration.Describe(Space)));
+    }
 }
