@@ -31,6 +31,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         var noEnsemble = new Option<bool>("--no-ensemble") { Description = "Do not build an ensemble (tune.ensemble defaults to true): the single winner is pinned, no out-of-fold predictions are kept." };
         var honest = new Option<string?>("--honest") { Description = "The honest estimate: holdout (held-back rows) or nested (nested cross-validation over tune.outer_folds folds). Default: tune.honest of the spec; --nested K also chooses nested." };
         honest.AcceptOnlyFromAmong("holdout", "nested");
+        var noSpecTrial = new Option<bool>("--no-spec-trial") { Description = "Do not start a new study with the configuration 'train' uses now (the spec's own, or the lock's): by default it is trial 1, scored like every trial, so the search cannot pin anything worse on its objective." };
         var command = new Command("tune",
             "Search the hyperparameters of the spec's tune section under the spec's evaluation protocol, journal every trial, score the winner on held-back rows and pin it in <spec>.lock.yaml. Never reads the test set.");
         command.Options.Add(trials);
@@ -48,6 +49,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         command.Options.Add(budgetUnits);
         command.Options.Add(noEnsemble);
         command.Options.Add(honest);
+        command.Options.Add(noSpecTrial);
         command.Options.Add(services.Options.Seed);
         command.Options.Add(services.Options.Data);
         command.Options.Add(services.Options.BadRows);
@@ -77,6 +79,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
                 HalvingSampler = parse.GetValue(halvingSampler),
                 HalvingBudget = parse.GetValue(halvingBudget),
                 BudgetUnits = parse.GetValue(budgetUnits),
+                SpecTrial = !parse.GetValue(noSpecTrial),
             };
             options = shared.Apply(parse, options, services);
             if (parse.GetValue(ensemble) && parse.GetValue(noEnsemble)) throw new ArgumentException("--ensemble and --no-ensemble contradict each other; give one.");
@@ -149,6 +152,8 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         // What the low rungs of halving spend, per trainer (rows, or a share of the trees / iterations on all rows).
         var halvingBudget = halvingStrategy ? HalvingBudget.For(pipeline, options.HalvingBudget ?? tuning.HalvingBudget) : null;
         if (halvingBudget is not null) output.WriteLine($"Halving budget ({halvingBudget.Requested}): low rungs spend a share of {halvingBudget.Summary()}.");
+        if (options.SpecTrial && !halvingStrategy && options.Storage is null && !options.Resume)
+            output.WriteLine($"Trial 1: {Tuning.StartingPoint.Label(Tuning.StartingPoint.OriginOf(pipeline))} (what 'train' uses now), scored like every trial; it counts toward the budget and stays the winner unless a trial beats it.");
         output.WriteLine($"Each trial: the spec's evaluation protocol on the search rows, every transform and the trainer fitted inside each fold; {options.HoldbackFraction.ToString("0.##", CultureInfo.InvariantCulture)} of the rows held back, never seen by the search.");
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -224,10 +229,13 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
 
         output.WriteLine();
         output.WriteLine($"Winner: trial {winner.Number + 1}: {winner.Configuration.Describe(report.Space)}");
+        if (winner.Configuration.IsStartingPoint)
+            output.WriteLine($"  No trial beat {Tuning.StartingPoint.Label(winner.Configuration.Origin!)} on the search objective: {(report.LockPath is null ? "it stays as it is" : "the lock pins its values")}.");
         output.WriteLine($"  held-back score (the honest estimate: {report.HoldbackRows} rows the search never saw): {report.Metric} {Fmt(report.WinnerHoldbackScore)}");
         var (startingPoint, shortName) = StartingPoint((ITunablePipeline)services.Pipeline);
         output.WriteLine($"  {(startingPoint + " on the same held-back rows:").PadRight(72)} {report.Metric} {Fmt(report.DefaultHoldbackScore)}"
-            + (report.WinnerHoldbackScore is { } w && report.DefaultHoldbackScore is { } d ? $"  (tuned - {shortName} = {(w - d >= 0 ? "+" : "")}{PipelineTuner.F(w - d)}, one fit each: not a significance test)" : ""));
+            + (winner.Configuration.IsStartingPoint ? "  (the winner itself: one fit)"
+                : report.WinnerHoldbackScore is { } w && report.DefaultHoldbackScore is { } d ? $"  (tuned - {shortName} = {(w - d >= 0 ? "+" : "")}{PipelineTuner.F(w - d)}, one fit each: not a significance test)" : ""));
         output.WriteLine($"  search score (best of {result.Completed.Count()} on the same {winner.Splits} split(s), optimistic): {report.Metric} {PipelineTuner.F(winner.Value!.Value)}{(winner.StdDev is { } ws ? " ± " + PipelineTuner.F(ws) : "")}");
         if (report.LockPath is not null)
             output.WriteLine($"Pinned in {report.LockPath}: build again and 'train' uses these values (commit the file to keep them).");

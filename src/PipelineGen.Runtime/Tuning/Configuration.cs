@@ -8,6 +8,16 @@ internal sealed class Configuration : SortedDictionary<string, double>
     public Configuration() : base(StringComparer.Ordinal) { }
     public Configuration(IDictionary<string, double> values) : base(values, StringComparer.Ordinal) { }
 
-    public string Describe(SearchSpace space) =>
-        string.Join(", ", space.Parameters.Where(p => ContainsKey(p.Name)).Select(p => $"{p.Name}={p.Format(this[p.Name])}"));
+    /// <summary>
+    /// Set on a study's starting trial (see <see cref="StartingPoint"/>): "spec" or "pinned". Such a configuration sets
+    /// no value, so <see cref="ITunablePipeline.WithHyperparameters"/> builds the pipeline exactly as <c>train</c> would
+    /// now (the spec's values, or the lock's), whether or not those values are a point of the space. Null: a proposal.
+    /// </summary>
+    public string? Origin { get; init; }
+
+    public bool IsStartingPoint => Origin is not null;
+
+    public string Describe(SearchSpace space) => Origin is { } origin
+        ? StartingPoint.Label(origin)
+        : string.Join(", ", space.Parameters.Where(p => ContainsKey(p.Name)).Select(p => $"{p.Name}={p.Format(this[p.Name])}"));
 }

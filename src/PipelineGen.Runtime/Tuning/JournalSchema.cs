@@ -10,10 +10,12 @@ namespace PipelineGen.Runtime.Tuning;
 /// rows) and the <c>rung_results</c> table of successive halving. Migrating only adds (nullable columns, a new table),
 /// so a journal written before is still read as it was, and its studies can still be resumed. Version 3 adds what shared
 /// studies need (see Storage/): a trial's worker, heartbeat, lost flag and retried trial, a study's budgets, the workers table.
+/// Version 5 adds a study's starting point and a trial's origin (trial 1 is the spec's own configuration, StartingPoint.cs);
+/// a study journaled before has none (null) and resumes as it ran, without a starting trial.
 /// </summary>
 internal static class JournalSchema
 {
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     public static void Migrate(SqliteConnection connection)
     {
@@ -92,6 +94,8 @@ internal static class JournalSchema
                 data BLOB NOT NULL,
                 PRIMARY KEY (study_id, trial));
             """);
+        if (!HasColumn(connection, transaction, "studies", "starting_point")) Run("ALTER TABLE studies ADD COLUMN starting_point TEXT;");
+        if (!HasColumn(connection, transaction, "trials", "origin")) Run("ALTER TABLE trials ADD COLUMN origin TEXT;");
         Run($"PRAGMA user_version = {CurrentVersion};");
         transaction.Commit();
     }

@@ -20,6 +20,8 @@ internal sealed record LockFile(
     /// <summary>The ensemble <c>tune --ensemble</c> kept (it beat the single winner on the held-back rows); null: none.</summary>
     public IReadOnlyList<EnsembleEntry>? Ensemble { get; init; }
     public double? EnsembleHoldbackScore { get; init; }
+    /// <summary>"spec" or "pinned" when no trial beat the study's starting point (trial 1): the lock pins those values again.</summary>
+    public string? StartingPointWon { get; init; }
 
     public static void Write(string path, LockFile lockFile)
     {
@@ -28,6 +30,7 @@ internal sealed record LockFile(
         var text = new StringBuilder()
             .Append("# Written by 'tune' (PipelineGen). The build reads it: these values become the trainer's constants.\n")
             .Append("# Commit it to pin the tuned model; delete it to go back to the spec's own hyperparameters.\n")
+            .Append(lockFile.StartingPointWon is { } origin ? $"# No trial beat {StartingPoint.Label(origin)} (trial 1 of the study): these are its values.\n" : "")
             .Append("version: 1\n")
             .Append("pipeline: ").Append(Q(lockFile.Pipeline)).Append('\n')
             .Append("trainer: ").Append(Q(lockFile.Trainer)).Append('\n')

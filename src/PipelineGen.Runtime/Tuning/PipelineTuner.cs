@@ -36,8 +36,10 @@ internal static class PipelineTuner
         // A shared study lives in PostgreSQL instead of the SQLite journal (Storage/SharedTuning.cs).
         using var shared = options.Storage is { } storageText ? SharedTuning.Open(storageText, options, plan.Halving is not null) : null;
         using var journal = shared is null ? new TuningJournal(options.JournalPath ?? TuningJournal.DefaultPath(settings)) : null;
-        var key = new StudyKey(specHash, dataHash, data.Path, strategy, seed, metric.Name, metric.Higher, plan.Halving);
+        var key = new StudyKey(specHash, dataHash, data.Path, strategy, seed, metric.Name, metric.Higher, plan.Halving, StartingPoint.Describe(pipeline));
         var study = OpenStudy(shared, journal, options, settings, space, trials, key);
+        // Trial 1 is the starting point (StartingPoint.cs); the sampler's proposals follow it, unchanged.
+        if (study.StartingPoint is { } start) sampler = new StartingPointSampler(sampler, StartingPoint.OriginOf(start));
 
         string? oofDir = options.Ensemble ? Ensembles.OutOfFoldStore.Directory(files.WorkDir, study.Id) : null;
         var studyResult = RunStudy(pipeline, options, shared, journal, study, space, sampler, plan, trials, files, metric.Name, oofDir);
@@ -59,8 +61,8 @@ internal static class PipelineTuner
     /// <summary>The tune folder and the search / held-back parts written into it.</summary>
     private sealed record WorkFiles(string WorkDir, string SearchFile, string HoldbackFile);
 
-    /// <summary>What a study is of: a resumed study must match all of it.</summary>
-    private sealed record StudyKey(string SpecHash, string DataHash, string DataPath, string Strategy, int Seed, string Metric, bool Higher, HalvingOptions? Halving);
+    /// <summary>What a study is of: a resumed study must match all of it (its starting point too, when it has one).</summary>
+    private sealed record StudyKey(string SpecHash, string DataHash, string DataPath, string Strategy, int Seed, string Metric, bool Higher, HalvingOptions? Halving, string StartingPoint);
 
     /// <summary>The winner's and the defaults' held-back scores, the lock file written and the ensemble built (or why not).</summary>
     private sealed record TuneOutcome(double? WinnerScore, double? DefaultScore, string? LockPath, Ensembles.EnsembleReport? Ensemble, string? EnsembleNotBuilt);
@@ -150,7 +152,11 @@ internal static class PipelineTuner
         if (options.Resume)
             return ResumeStudy(journal!, options, settings, space, key);
         var study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), options.StudyName ?? settings.Name, key.SpecHash, key.DataHash, space.Fingerprint(), key.Strategy, key.Seed, key.Metric, key.Higher, DateTimeOffset.UtcNow)
-        { Options = key.Halving?.Describe() };
+        {
+            Options = key.Halving?.Describe(),
+            // Halving's rungs would score the starting point on a share of the budget (see docs/runtime-tuning.md): not yet.
+            StartingPoint = options.SpecTrial && key.Halving is null ? key.StartingPoint : null,
+        };
         journal!.CreateStudy(study);
         return study;
     }
@@ -170,6 +176,8 @@ internal static class PipelineTuner
         if (halving is not null && HalvingOptions.BudgetOf(study.Options) != halving.Budget)
             mismatch.Add($"the halving budget changed (study spent {HalvingOptions.BudgetOf(study.Options)}, now {halving.Budget}: a rung's score means something else)");
         else if (study.Options != halving?.Describe()) mismatch.Add($"the strategy's options changed (study {study.Options ?? "none"}, now {halving?.Describe() ?? "none"})");
+        if (study.StartingPoint is { } start && start != key.StartingPoint)
+            mismatch.Add($"its trial 1 measured {Started(start)}, but the pipeline now starts from {Started(key.StartingPoint)} (a lock file was written or removed since)");
         if (mismatch.Count > 0)
             throw new ArgumentException($"study {study.Id} in {journal.DatabasePath} cannot be resumed: {string.Join("; ", mismatch)}. Its trials measured something else; run tune without --resume to start a new study.");
         return study;
@@ -196,7 +204,7 @@ internal static class PipelineTuner
         }
         // In-process, one at a time (the executor is given the trial number, which names its out-of-fold file).
         return StudyRunner.RunAsync(study, space, sampler, journal!, trials, options.Time, workers: 1,
-            (number, config, _) => { options.TrialStarted?.Invoke(number); return Task.FromResult(Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number))); },
+            (number, config, _) => { options.TrialStarted?.Invoke(number); return Task.FromResult(Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null || config.IsStartingPoint ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number))); },
             options.Progress, options.Cancellation, killRunningAtDeadline: false).GetAwaiter().GetResult();
     }
 
@@ -213,7 +221,8 @@ internal static class PipelineTuner
         string? ensembleNotBuilt = null;
         int mlSeed = options.Seed ?? settings.Seed;
         double? winnerScore = ScoreOnHoldback(pipeline.WithHyperparameters(best.Configuration), searchFile, holdbackFile, metric, mlSeed, warnings);
-        double? defaultScore = ScoreOnHoldback(pipeline, searchFile, holdbackFile, metric, mlSeed, warnings);
+        // When no trial beat the starting point, the winner is that very pipeline: one fit, not two of the same thing.
+        double? defaultScore = best.Configuration.IsStartingPoint ? winnerScore : ScoreOnHoldback(pipeline, searchFile, holdbackFile, metric, mlSeed, warnings);
         AddNoiseWarnings(studyResult, metric, metricChoice.Higher, warnings);
         if (oofDir is not null)
             ensemble = Ensembles.EnsembleBuilder.Build(pipeline, studyResult, oofDir, searchFile, holdbackFile, mlSeed, winnerScore, warnings, out ensembleNotBuilt);
@@ -221,10 +230,14 @@ internal static class PipelineTuner
         {
             lockPath = pipeline.LockFilePath;
             // A searched trainer and preparation choices are pinned too: the lock names the winner's trainer.
-            var (lockTrainer, lockParams, lockPrepare) = TrialConfiguration.ForLock(space.Parameters, best.Configuration, settings.TrainerName);
+            // The starting point won: the lock pins the values it was built with (the spec's, or the earlier lock's).
+            var (lockTrainer, lockParams, lockPrepare) = best.Configuration.IsStartingPoint
+                ? StartingPoint.ForLock(pipeline)
+                : TrialConfiguration.ForLock(space.Parameters, best.Configuration, settings.TrainerName);
             LockFile.Write(lockPath, new LockFile(settings.Name, lockTrainer, study.Id, specHash, metric, best.Value!.Value, winnerScore, lockParams)
             {
                 Prepare = lockPrepare,
+                StartingPointWon = best.Configuration.Origin,
                 Ensemble = ensemble is { Kept: true } ? ensemble.Members.Select(m => new LockFile.EnsembleEntry(m.Trial, m.Weight,
                     space.Parameters.Where(p => m.Configuration.ContainsKey(p.Name)).Select(p => new KeyValuePair<string, string>(p.Name, p.Format(m.Configuration[p.Name]))).ToArray())).ToArray() : null,
                 EnsembleHoldbackScore = ensemble is { Kept: true } ? ensemble.HoldbackScore : null,
@@ -368,6 +381,8 @@ internal static class PipelineTuner
         using var stream = File.OpenRead(path);
         return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
     }
+
+    private static string Started(string described) => described == StartingPoint.Spec ? "the spec's own configuration" : $"the values pinned then ({described[(StartingPoint.Pinned.Length + 1)..]})";
 
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 

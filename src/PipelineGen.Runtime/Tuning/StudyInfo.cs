@@ -15,4 +15,9 @@ internal sealed record StudyInfo(
     public int? TrialBudget { get; init; }
     /// <summary>A shared study's time budget, counted from <see cref="CreatedUtc"/> on the storage's clock; null: none.</summary>
     public TimeSpan? TimeBudget { get; init; }
+    /// <summary>
+    /// What trial 1 is (<see cref="Tuning.StartingPoint.Describe"/>: "spec", or "pinned" with the lock's values); null: the
+    /// study has no starting trial (journaled before it existed, a shared or halving study, or --no-spec-trial).
+    /// </summary>
+    public string? StartingPoint { get; init; }
 }

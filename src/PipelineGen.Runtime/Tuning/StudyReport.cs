@@ -89,7 +89,7 @@ internal static class StudyReport
         Card(h, "trials (failed)", $"{result.Trials.Count} ({failed})", failed > 0 ? "warn" : null);
         h.Append("</div>");
         if (best is not null)
-            h.Append($"<section><h2>Winner: trial {best.Number + 1}</h2><p><code>{E(best.Configuration.Describe(r.Space))}</code></p>{(r.LockPath is null ? "" : $"<p class=\"meta\">Pinned in <code>{E(r.LockPath)}</code>.</p>")}</section>");
+            h.Append($"<section><h2>Winner: trial {best.Number + 1}</h2><p><code>{E(best.Configuration.Describe(r.Space))}</code></p>{(best.Configuration.IsStartingPoint ? "<p>No trial beat the study's starting point on the search objective.</p>" : "")}{(r.LockPath is null ? "" : $"<p class=\"meta\">Pinned in <code>{E(r.LockPath)}</code>.</p>")}</section>");
     }
 
     private static void Card(StringBuilder h, string label, string value, string? tone) =>
@@ -202,7 +202,7 @@ internal static class StudyReport
         foreach (var t in r.Result.Trials.OrderBy(t => t.Number))
         {
             string score = t.Value is { } v ? F(v) + (t.StdDev is { } s ? " ± " + F(s) : "") : "-";
-            string state = t.Failed ? $"failed: {t.Error}" : t == best ? "complete (winner)" : "complete";
+            string state = (t.Failed ? $"failed: {t.Error}" : t == best ? "complete (winner)" : "complete") + (t.Configuration.IsStartingPoint ? ", starting point" : "");
             h.Append($"<tr{(t == best ? " class=\"win\"" : t.Failed ? " class=\"fail\"" : "")}><td class=\"n\">{t.Number + 1}</td><td><code>{E(t.Configuration.Describe(r.Space))}</code></td><td class=\"n\">{E(score)}</td><td>{E(state)}</td><td class=\"n\">{t.Duration.TotalSeconds.ToString("0.0", Inv)} s</td></tr>");
         }
         h.Append("</tbody></table></div></section>");

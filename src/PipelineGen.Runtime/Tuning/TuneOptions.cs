@@ -73,4 +73,9 @@ internal sealed record TuneOptions
     public bool SaveEnsembleModel { get; init; } = true;
     /// <summary>Called when a trial (or a rung evaluation) starts, with its number: what the live display counts as running.</summary>
     public Action<int>? TrialStarted { get; init; }
+    /// <summary>
+    /// True: a new study's trial 1 is its starting point, the configuration 'train' would use now (StartingPoint.cs).
+    /// False (--no-spec-trial): every trial is a proposal of the sampler, as before.
+    /// </summary>
+    public bool SpecTrial { get; init; } = true;
 }

@@ -55,8 +55,9 @@ internal sealed partial class TuningJournal : IDisposable
     public void CreateStudy(StudyInfo study)
     {
         using var insert = _connection.CreateCommand();
-        insert.CommandText = "INSERT INTO studies (id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc, options) VALUES ($id, $pipeline, $spec, $data, $space, $strategy, $seed, $metric, $higher, $created, $options)";
+        insert.CommandText = "INSERT INTO studies (id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc, options, starting_point) VALUES ($id, $pipeline, $spec, $data, $space, $strategy, $seed, $metric, $higher, $created, $options, $start)";
         insert.Parameters.AddWithValue("$options", (object?)study.Options ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$start", (object?)study.StartingPoint ?? DBNull.Value);
         insert.Parameters.AddWithValue("$id", study.Id);
         insert.Parameters.AddWithValue("$pipeline", study.Pipeline);
         insert.Parameters.AddWithValue("$spec", study.SpecHash);
@@ -74,7 +75,7 @@ internal sealed partial class TuningJournal : IDisposable
     public StudyInfo? LatestStudy(string pipeline)
     {
         using var query = _connection.CreateCommand();
-        query.CommandText = "SELECT id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc, options, trial_budget, time_budget_s FROM studies WHERE pipeline = $p ORDER BY created_utc DESC, rowid DESC LIMIT 1";
+        query.CommandText = "SELECT id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc, options, trial_budget, time_budget_s, starting_point FROM studies WHERE pipeline = $p ORDER BY created_utc DESC, rowid DESC LIMIT 1";
         query.Parameters.AddWithValue("$p", pipeline);
         using var reader = query.ExecuteReader();
         if (!reader.Read()) return null;
@@ -85,6 +86,7 @@ internal sealed partial class TuningJournal : IDisposable
             Options = reader.IsDBNull(10) ? null : reader.GetString(10),
             TrialBudget = reader.IsDBNull(11) ? null : reader.GetInt32(11),
             TimeBudget = reader.IsDBNull(12) ? null : TimeSpan.FromSeconds(reader.GetDouble(12)),
+            StartingPoint = reader.IsDBNull(13) ? null : reader.GetString(13),
         };
     }
 
@@ -105,7 +107,8 @@ internal sealed partial class TuningJournal : IDisposable
         }
         using var insert = _connection.CreateCommand();
         insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO trials (study_id, number, params, state, value, std, splits, error, duration_ms, finished_utc, budget, worker_id) VALUES ($study, $n, $params, $state, $value, $std, $splits, $error, $duration, $finished, $budget, $worker)";
+        insert.CommandText = "INSERT INTO trials (study_id, number, params, state, value, std, splits, error, duration_ms, finished_utc, budget, worker_id, origin) VALUES ($study, $n, $params, $state, $value, $std, $splits, $error, $duration, $finished, $budget, $worker, $origin)";
+        insert.Parameters.AddWithValue("$origin", (object?)trial.Configuration.Origin ?? DBNull.Value);
         insert.Parameters.AddWithValue("$budget", (object?)trial.Budget ?? DBNull.Value);
         // Null in a single-process study; a shared halving worker's stopped verdict keeps its worker, as in PostgreSQL.
         insert.Parameters.AddWithValue("$worker", (object?)trial.WorkerId ?? DBNull.Value);
@@ -127,14 +130,14 @@ internal sealed partial class TuningJournal : IDisposable
     {
         using var query = _connection.CreateCommand();
         // A claimed trial that is still running (shared studies) is not a result.
-        query.CommandText = "SELECT number, params, state, value, std, splits, error, duration_ms, budget, lost, retry_of, worker_id FROM trials WHERE study_id = $s AND state <> 'running' ORDER BY number";
+        query.CommandText = "SELECT number, params, state, value, std, splits, error, duration_ms, budget, lost, retry_of, worker_id, origin FROM trials WHERE study_id = $s AND state <> 'running' ORDER BY number";
         query.Parameters.AddWithValue("$s", studyId);
         using var reader = query.ExecuteReader();
         var list = new List<TrialRecord>();
         while (reader.Read())
             list.Add(new TrialRecord(
                 reader.GetInt32(0),
-                new Configuration(JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(1))!),
+                new Configuration(JsonSerializer.Deserialize<Dictionary<string, double>>(reader.GetString(1))!) { Origin = reader.IsDBNull(12) ? null : reader.GetString(12) },
                 reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetDouble(3),
                 reader.IsDBNull(4) ? null : reader.GetDouble(4),

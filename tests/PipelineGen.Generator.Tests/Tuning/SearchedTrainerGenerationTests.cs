@@ -151,15 +151,20 @@ public sealed class SearchedTrainerGenerationTests : IDisposable
         var pipeline = Create(spec);
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = PipelineApp.Run(["tune", "--trials", "8"], pipeline, output, error);
+        // Nine trials: the spec's own configuration, then eight proposals.
+        var exit = PipelineApp.Run(["tune", "--trials", "9"], pipeline, output, error);
         Assert.True(exit == 0, output + "\n" + error);
 
         using (var journal = new TuningJournal(TuningJournal.DefaultPath(pipeline.Settings)))
         {
             var study = journal.LatestStudy(pipeline.Settings.Name)!;
-            var trials = journal.Trials(study.Id);
-            Assert.Equal(8, trials.Count);
-            Assert.All(trials, t => Assert.False(t.Failed, t.Error));
+            var all = journal.Trials(study.Id);
+            Assert.Equal(9, all.Count);
+            Assert.All(all, t => Assert.False(t.Failed, t.Error));
+            // Trial 1 is the spec's own configuration (its trainer, its prepare): it sets no value of the space.
+            Assert.Equal(StartingPoint.Spec, all[0].Configuration.Origin);
+            Assert.Empty(all[0].Configuration);
+            var trials = all.Skip(1).ToArray();
             // Both trainers were tried, each with only its own parameters.
             Assert.Equal([0.0, 1.0], trials.Select(t => t.Configuration["trainer"]).Distinct().Order());
             Assert.All(trials.Where(t => t.Configuration["trainer"] == 1), t => Assert.DoesNotContain(t.Configuration.Keys, k => k.StartsWith("lightgbm.", StringComparison.Ordinal)));
@@ -177,5 +182,30 @@ public sealed class SearchedTrainerGenerationTests : IDisposable
         using var journal2 = new TuningJournal(TuningJournal.DefaultPath(pipeline.Settings));
         var best = journal2.Trials(journal2.LatestStudy(pipeline.Settings.Name)!.Id).Where(t => !t.Failed).OrderByDescending(t => t.Value).ThenBy(t => t.Number).First();
         Assert.Equal(FitScore(pipeline.WithHyperparameters(best.Configuration)), FitScore(rebuilt), 6);
+    }
+
+    /// <summary>
+    /// The spec's trainer (lightgbm) is not under tune.trainers, and the only searched trainer is starved (one or two
+    /// stumps): trial 1, the spec's own configuration, is the winner, and the lock pins it so that a rebuild (no
+    /// diagnostic: the lock's trainer is model.trainer) fits exactly the spec's model.
+    /// </summary>
+    [Fact]
+    public void When_the_spec_s_own_configuration_wins_the_lock_rebuilds_exactly_it()
+    {
+        var spec = SearchedSpec.Substring(0, SearchedSpec.IndexOf("\ntune:", StringComparison.Ordinal))
+            + "\ntune:\n  strategy: random\n  trials: 4\n  trainers:\n    fast_forest: { trees: { min: 1, max: 2 }, leaves: { min: 2, max: 3 } }\n";
+        var pipeline = Create(spec);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = PipelineApp.Run(["tune", "--no-ensemble"], pipeline, output, error);
+        Assert.True(exit == 0, output + "\n" + error);
+        Assert.Contains("Winner: trial 1: the spec's own configuration", output.ToString());
+        Assert.Contains("No trial beat the spec's own configuration on the search objective: the lock pins its values.", output.ToString());
+
+        var lockText = File.ReadAllText(pipeline.LockFilePath);
+        Assert.Contains("trainer: 'lightgbm'\nparams: {}\nstudy:", lockText);
+        var rebuilt = Create(spec, lockText);
+        Assert.Equal("lightgbm", rebuilt.Settings.TrainerName);
+        Assert.Equal(FitScore(pipeline), FitScore(rebuilt), 9);
     }
 }

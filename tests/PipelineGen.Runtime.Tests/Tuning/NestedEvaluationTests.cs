@@ -38,6 +38,8 @@ public sealed class NestedEvaluationTests : IDisposable
         foreach (var fold in report.Outer)
         {
             Assert.Equal(3, fold.Study.Trials.Count);
+            // Each inner search starts from the spec's own configuration, as the final search does.
+            Assert.Equal(StartingPoint.Spec, fold.Study.Trials[0].Configuration.Origin);
             Assert.Equal($"Titanic/outer-{fold.Fold + 1}-of-3", fold.Study.Study.Pipeline);
             // The search read only the outer training rows: its data hash is that of the outer training part.
             var train = Path.Combine(_project, ".pipelinegen", "tune", "Titanic", "nested", $"outer-{fold.Fold + 1}-train.csv");

@@ -58,7 +58,9 @@ public sealed class StudyReportTests : IDisposable
         var kept = Regex.Match(text, @"Headline \(honest estimate\): the ensemble's held-back auc (0\.\d{4})\.");
         string headline = kept.Success ? kept.Groups[1].Value : held.Groups[2].Value;
         Assert.Matches($"<div class=\"card ok headline\"><div class=\"v\">{Regex.Escape(headline)}</div><div class=\"l\">honest estimate", html);
-        Assert.Equal(7, Regex.Matches(html, "<tr(?: class=\"(win|fail)\")?><td class=\"n\">\\d+</td><td><code>leaves=").Count);
+        // Trial 1 is the spec's own configuration (the study's starting point), then six proposals.
+        Assert.Equal(6, Regex.Matches(html, "<tr(?: class=\"(win|fail)\")?><td class=\"n\">\\d+</td><td><code>leaves=").Count);
+        Assert.Matches("<td class=\"n\">1</td><td><code>the spec&#39;s own configuration</code></td><td class=\"n\">0\\.\\d{4} [^<]+</td><td>complete[^<]*, starting point</td>", html);
         Assert.Contains("best so far by trial", html);
         Assert.Contains("score against learning_rate", html);
         Assert.Contains("Importance", html);

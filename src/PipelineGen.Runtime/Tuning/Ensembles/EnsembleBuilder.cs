@@ -78,11 +78,12 @@ internal static class EnsembleBuilder
     /// blending needs models that differ, and the best 10 overall are often near-copies of one trainer (benchmarks §9).
     /// With one trainer (or a space that does not search it) they are the best <see cref="CandidateCount"/> trials
     /// (ties: the earlier trial), as before. Either way the list is in rank order, so selection starts from the best
-    /// single trial and breaks ties by rank.
+    /// single trial and breaks ties by rank. The starting trial (the spec's own configuration) is not a candidate: a
+    /// lock's ensemble member is a point of the space (checked by the build, PG0224/PG0225), which its values need not be.
     /// </summary>
     public static IReadOnlyList<TrialRecord> CandidatePool(StudyResult result)
     {
-        var ranked = result.Completed
+        var ranked = result.Completed.Where(t => !t.Configuration.IsStartingPoint)
             .OrderBy(t => result.Study.HigherIsBetter ? -t.Value!.Value : t.Value!.Value).ThenBy(t => t.Number).ToArray();
         // GroupBy keeps the order in which the keys first appear: each trainer's best trial, best trainers first.
         var bestOfEach = ranked.GroupBy(Family).Select(g => g.First()).Take(CandidateCount).ToArray();
@@ -106,7 +107,7 @@ internal static class EnsembleBuilder
         var loaded = top.Select(t => (Trial: t, Oof: OutOfFoldStore.TryReadWithClasses(OutOfFoldStore.PathOf(oofDirectory, t.Number)))).Where(x => x.Oof is not null).ToArray();
         if (loaded.Length < 2)
         {
-            notBuilt = $"{loaded.Length} trial(s) have out-of-fold predictions (trials journaled by an earlier session without --ensemble have none); an ensemble needs 2 or more";
+            notBuilt = $"{loaded.Length} trial(s) have out-of-fold predictions (trials journaled by an earlier session without --ensemble have none{(result.Trials.Any(t => t.Configuration.IsStartingPoint) ? "; the starting trial (trial 1) is not a candidate" : "")}); an ensemble needs 2 or more";
             return null;
         }
         var labels = loaded[0].Oof!.Value.Labels;

@@ -1,0 +1,65 @@
+namespace PipelineGen.Runtime.Tuning;
+
+/// <summary>
+/// The study's first trial is its starting point: the configuration <c>train</c> would use now (the spec's own, or the
+/// values a lock file pinned before this study), scored under the same protocol and folds as every trial, so a search
+/// cannot pin something worse than what it started from on its own objective (Optuna's <c>enqueue_trial</c>, FLAML's
+/// <c>points_to_evaluate</c>). It is a fixed configuration, not a proposal: it sets no value (see
+/// <see cref="Configuration.Origin"/>), so it need not be a point of the space (L2 "auto", a trainer not searched, a value
+/// outside a range, preparation not searched).
+/// </summary>
+internal static class StartingPoint
+{
+    public const string Spec = "spec";
+    public const string Pinned = "pinned";
+
+    /// <summary>The starting trial's configuration: no value set, marked with its origin.</summary>
+    public static Configuration Of(string origin) => new() { Origin = origin };
+
+    public static string Label(string origin) => origin == Pinned ? "the values pinned before this study" : "the spec's own configuration";
+
+    /// <summary>
+    /// What the study starts from, as the study row records it: "spec", or "pinned " with the lock's values (so a resume
+    /// notices a lock written or removed since trial 1 measured it).
+    /// </summary>
+    public static string Describe(ITunablePipeline pipeline) => pipeline.PinnedHyperparameters.Count == 0
+        ? Spec
+        : Pinned + " " + string.Join(";", pipeline.PinnedHyperparameters.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+
+    /// <summary>"spec", or "pinned" when a lock file pinned values in this build.</summary>
+    public static string OriginOf(ITunablePipeline pipeline) => pipeline.PinnedHyperparameters.Count == 0 ? Spec : Pinned;
+
+    /// <summary>"spec" or "pinned" from <see cref="Describe"/>'s text.</summary>
+    public static string OriginOf(string described) => described.StartsWith(Pinned, StringComparison.Ordinal) ? Pinned : Spec;
+
+    /// <summary>
+    /// What the lock pins when the starting trial wins: the pipeline's trainer and the values it was built with (the
+    /// lock's values, or none: the spec's own), so a rebuild reproduces exactly the configuration trial 1 measured.
+    /// </summary>
+    public static (string Trainer, KeyValuePair<string, string>[] Params, KeyValuePair<string, string>[] Prepare) ForLock(ITunablePipeline pipeline)
+    {
+        var pinned = pipeline.PinnedHyperparameters;
+        // A searched trainer that won before is pinned by name ('trainer'); else the pipeline's own (model.trainer).
+        return (pinned.GetValueOrDefault(TrialConfiguration.TrainerParameter) ?? pipeline.Settings.TrainerName,
+            pinned.Where(kv => kv.Key != TrialConfiguration.TrainerParameter && !kv.Key.StartsWith(TrialConfiguration.PreparePrefix, StringComparison.Ordinal)).ToArray(),
+            pinned.Where(kv => kv.Key.StartsWith(TrialConfiguration.PreparePrefix, StringComparison.Ordinal))
+                .Select(kv => new KeyValuePair<string, string>(kv.Key[TrialConfiguration.PreparePrefix.Length..], kv.Value)).ToArray());
+    }
+}
+
+/// <summary>
+/// A sampler behind a starting trial: trial 0 is the starting point; trial k ≥ 1 is the inner sampler's proposal k − 1,
+/// from the finished proposals only, renumbered the same way. So the proposals after the starting trial are exactly those
+/// of a study without it (same seed, same sequence: a grid neither skips nor repeats a point), and the samplers never see
+/// a configuration that is not a point of their space (TPE does not learn from the starting trial: its values are in
+/// general not values of the searched parameters).
+/// </summary>
+internal sealed class StartingPointSampler(ISampler inner, string origin) : ISampler
+{
+    public string Name => inner.Name;
+
+    public Configuration? Propose(SearchSpace space, int trialNumber, IReadOnlyList<FinishedTrial> finished) => trialNumber == 0
+        ? StartingPoint.Of(origin)
+        : inner.Propose(space, trialNumber - 1,
+            finished.Where(t => !t.Configuration.IsStartingPoint).Select(t => t with { Number = t.Number - 1 }).ToArray());
+}
