@@ -74,6 +74,27 @@ public class DataExplorerTests
     }
 
     [Fact]
+    public void Classes_that_differ_only_in_case_or_spaces_are_a_serious_finding_naming_rows()
+    {
+        // Penguins with one class typed three ways: data rows 5 and 9 'adelie', row 12 'ADELIE ' (trailing space).
+        var lines = File.ReadAllLines(CsvTestPipeline.Data("penguins.csv"));
+        var path = Path.Combine(Synthetic.Directory(), "penguins_spelled.csv");
+        File.WriteAllLines(path, lines.Select((l, i) => i is 5 or 9 ? "adelie" + l["Adelie".Length..] : i == 12 ? "ADELIE " + l["Adelie".Length..] : l));
+        var pipeline = CsvTestPipeline.For(path, MlTaskKind.MulticlassClassification, "species",
+            CsvTestPipeline.Numeric("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"));
+        var report = Explore(pipeline, ExplorationFixtures.Options() with { SkipLeakage = true });
+        var warning = Assert.Single(report.Warnings, w => w.Kind == WarningKind.LabelSpelling);
+        Assert.Equal(WarningSeverity.Serious, warning.Severity);
+        Assert.Contains("'Adelie' (149 rows, first at data row 1), 'adelie' (2 rows, first at data row 5), 'ADELIE' (1 row, first at data row 12)", warning.Message);
+        Assert.Contains("(5 classes where the data probably has 3)", warning.Message);
+        Assert.Contains("penguins_spelled.csv", warning.Message);
+        Assert.Equal(1, ExploreCommand.ExitCode(report));
+        // The honest file has no such finding.
+        Assert.DoesNotContain(Explore(ExplorationFixtures.Penguins(), ExplorationFixtures.Options() with { SkipLeakage = true }).Warnings,
+            w => w.Kind == WarningKind.LabelSpelling);
+    }
+
+    [Fact]
     public void Class_balance_is_reported_and_imbalance_warned()
     {
         var titanic = ExplorationFixtures.TitanicReport.ClassBalance!;
