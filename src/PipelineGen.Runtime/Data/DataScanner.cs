@@ -23,6 +23,8 @@ internal sealed class DataScanner
     private readonly List<string> _warnings = [];
     private long _badRows;
     private readonly List<bool> _excluded = [];
+    private readonly List<bool> _unlabeled = [];
+    private long _firstMissingLabelLine;
     private readonly List<int>? _labelClass;
     private readonly Dictionary<string, int> _classIds = new(StringComparer.Ordinal);
     private readonly List<string> _classNames = [];
@@ -174,7 +176,8 @@ internal sealed class DataScanner
         string labelValue = _label.Index < _fields.Count ? _fields[_label.Index] : "";
         bool labelMissing = _label.Index >= _fields.Count || DataValues.IsMissing(labelValue, _missingTokens)
             || (_label.Kind == ColumnKind.Numeric && _label.UnparsableAsMissing && !DataValues.IsNumber(labelValue));
-        if (labelMissing && !_bad) _missingLabels++;
+        if (labelMissing && !_bad && _missingLabels++ == 0) _firstMissingLabelLine = _lineNumber;
+        _unlabeled.Add(labelMissing && !_bad);
         if (_labelClass is null) return;
         int id = -1;
         if (!labelMissing && !_bad && !_classIds.TryGetValue(labelValue, out id))
@@ -212,7 +215,8 @@ internal sealed class DataScanner
         CheckColumns(rowCount);
         var labelCounts = CheckClasses(rowCount - _badRows);
         if (_missingLabels > 0)
-            _warnings.Add($"{_missingLabels} row(s) have no label value ('{_label.Name}').");
+            _warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{_missingLabels} row(s) of {_path} have no label value ('{_label.Name}', first at line {_firstMissingLabelLine}): they are left out of evaluation and training. Fill in the label, or remove the rows to silence this."));
         if (_duplicateRows > 0)
             _warnings.Add($"{_duplicateRows} row(s) are exact duplicates of an earlier row; each set of duplicates is kept on one side of every split.");
 
@@ -230,6 +234,7 @@ internal sealed class DataScanner
             {
                 RowCount = rowCount,
                 Excluded = [.. _excluded],
+                Unlabeled = _missingLabels > 0 ? [.. _unlabeled] : null,
                 LabelClass = _labelClass?.ToArray(),
                 ClassNames = _classNames,
                 GroupOf = _groupOf?.ToArray(),
