@@ -168,6 +168,8 @@ internal static class DataExplorer
                 warnings.Add(new(WarningKind.Imbalance, WarningSeverity.Warning, label.Slot.Name,
                     $"label '{label.Slot.Name}' is imbalanced: minority class '{balance.Classes[^1].Value}' is {Fmt.Percent(balance.MinorityShare)} of rows (majority:minority {Fmt.Fixed(balance.MajorityToMinorityRatio, 1)}:1). {ImbalanceAdvice(settings, balance)}"));
         }
+        if (task == MlTaskKind.Regression && label.Summary() is { } summary && FarLabels(train, summary, label.Slot.Name, dataPath) is { } far)
+            warnings.Add(new(WarningKind.LabelOutliers, WarningSeverity.Warning, label.Slot.Name, far));
         if (label.Present == 0 && train.Rows > 0 && !warnings.Any(w => w.Kind == WarningKind.SingleClass))
             warnings.Add(new(WarningKind.SingleClass, WarningSeverity.Serious, label.Slot.Name, $"label '{label.Slot.Name}' has no values."));
         return balance;
@@ -187,6 +189,16 @@ internal static class DataExplorer
         return $"label '{column}' has classes that differ only in letter case or spaces: {string.Join("; ", groups.Select(g => string.Join(", ", g.Select(Spelling))))}. "
             + $"The model would learn each spelling as a class of its own ({balance.Classes.Count} classes where the data probably has {merged}). "
             + $"Write each class one way in {dataPath} (and in the test file), then rebuild.";
+    }
+
+    /// <summary>A regression label with a few values far outside the rest: they dominate rmse and pull the model.</summary>
+    private static string? FarLabels(ProfiledData train, NumericSummary summary, string column, string dataPath)
+    {
+        var far = train.LabelExtremes.Far(summary, out var more);
+        if (far.Count == 0) return null;
+        return $"label '{column}' has {(more ? "at least " : "")}{Fmt.Count(far.Count)} value(s) far outside the rest (more than {Fmt.Num(LabelExtremes.FarIqrs)} interquartile ranges from the median {Fmt.Num(summary.Median)}; the middle half lies in {Fmt.Num(summary.Q1)}..{Fmt.Num(summary.Q3)}): "
+            + string.Join(", ", far.Take(5).Select(x => $"{Fmt.Num(x.Value)} at data row {Fmt.Count(x.Row)}")) + (far.Count > 5 ? ", ..." : "")
+            + $" of {dataPath}. A unit error, a typo or a placeholder such as 999999 would dominate rmse and pull every prediction; correct or remove those rows, or if the values are real, consider predicting their logarithm.";
     }
 
     /// <summary>Column-level findings (all missing, mostly missing, constant, id-like) and duplicate rows.</summary>
@@ -378,7 +390,8 @@ internal static class DataExplorer
     }
 
     private sealed record ProfiledData(long Rows, ColumnAccumulator[] Columns, IReadOnlyList<IReadOnlyList<string>> FirstRows,
-        Reservoir<Cell[]> RowSample, DuplicateTracker Duplicates, MissingnessAccumulator Missingness, Dictionary<string, long> LabelFirstRows);
+        Reservoir<Cell[]> RowSample, DuplicateTracker Duplicates, MissingnessAccumulator Missingness, Dictionary<string, long> LabelFirstRows,
+        LabelExtremes LabelExtremes);
 
     /// <summary>Distinct label values whose first data row is remembered (for messages naming where a spelling occurs).</summary>
     private const int LabelFirstRowsCap = 1_000;
@@ -394,6 +407,7 @@ internal static class DataExplorer
         var duplicates = new DuplicateTracker(options.DuplicateHashCap, maxExamples: 5);
         var missingness = new MissingnessAccumulator(slots, labelIndex, classification);
         var labelFirstRows = new Dictionary<string, long>(StringComparer.Ordinal);
+        var labelExtremes = new LabelExtremes();
         var hashed = TrainingOverlap.ComparedColumns(slots);
         long rows = 0, rowIndex = -1;
         using var reader = RowReader.Open(data, slots, settings);
@@ -412,6 +426,7 @@ internal static class DataExplorer
                 missingness.Add(cells);
                 if (classification && !cells[labelIndex].Missing && labelFirstRows.Count < LabelFirstRowsCap)
                     labelFirstRows.TryAdd(cells[labelIndex].Display, rowIndex + 1);
+                if (!classification && !cells[labelIndex].Missing) labelExtremes.Add(cells[labelIndex].Number, rowIndex + 1);
                 if (firstRows.Count < options.SampleRows) firstRows.Add(cells.Select(c => c.Display).ToArray());
                 var hash = RowHash.OfRow(cells, hashed);
                 // Row numbers are 1-based data rows (the header is not counted).
@@ -423,7 +438,7 @@ internal static class DataExplorer
         {
             throw new ExplorationInputException($"{path}: reading failed after data row {rows}: {e.Message}", e);
         }
-        return new ProfiledData(rows, columns, firstRows, rowSample, duplicates, missingness, labelFirstRows);
+        return new ProfiledData(rows, columns, firstRows, rowSample, duplicates, missingness, labelFirstRows, labelExtremes);
     }
 
     private static ColumnProfile ToProfile(ColumnAccumulator c, ExploreOptions options, long rows)

@@ -206,6 +206,7 @@ internal static class ExplorationConsole
         WarningKind.InformativeMissing => "missing?",
         WarningKind.TrainingOverlap => "overlap",
         WarningKind.LabelSpelling => "label",
+        WarningKind.LabelOutliers => "outliers",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

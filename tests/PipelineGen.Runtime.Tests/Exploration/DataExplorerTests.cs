@@ -95,6 +95,27 @@ public class DataExplorerTests
     }
 
     [Fact]
+    public void A_regression_label_with_a_few_absurd_values_is_warned_with_rows_and_honest_tails_are_not()
+    {
+        // taxis_train: fares 2.5..87.5, median 9.5, IQR 9.5 (the longest trip 8.2 IQRs above the median): a heavy tail, no warning.
+        Assert.DoesNotContain(Explore(ExplorationFixtures.Taxis(), ExplorationFixtures.Options() with { SkipLeakage = true }).Warnings,
+            w => w.Kind == WarningKind.LabelOutliers);
+        // Data rows 7 and 300 get a placeholder and a fare typed in cents.
+        var lines = File.ReadAllLines(CsvTestPipeline.Data("taxis_train.csv"));
+        string Fare(string line, string fare) { var f = line.Split(','); f[4] = fare; return string.Join(',', f); }
+        var path = Path.Combine(Synthetic.Directory(), "taxis_typos.csv");
+        File.WriteAllLines(path, lines.Select((l, i) => i == 7 ? Fare(l, "999999") : i == 300 ? Fare(l, "1250") : l));
+        var pipeline = CsvTestPipeline.For(path, MlTaskKind.Regression, "fare", ExplorationFixtures.Taxis().Settings.Columns
+            .Where(c => c.Kind != ColumnKind.Categorical).ToDictionary(c => c.Name, c => c.Kind));
+        var warning = Assert.Single(Explore(pipeline, ExplorationFixtures.Options() with { SkipLeakage = true }).Warnings,
+            w => w.Kind == WarningKind.LabelOutliers);
+        Assert.Equal(WarningSeverity.Warning, warning.Severity);
+        Assert.Contains("label 'fare' has 2 value(s) far outside the rest", warning.Message);
+        Assert.Contains("999999 at data row 7, 1250 at data row 300 of", warning.Message);
+        Assert.Contains("taxis_typos.csv", warning.Message);
+    }
+
+    [Fact]
     public void Class_balance_is_reported_and_imbalance_warned()
     {
         var titanic = ExplorationFixtures.TitanicReport.ClassBalance!;
