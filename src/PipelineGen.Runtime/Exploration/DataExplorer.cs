@@ -228,6 +228,11 @@ internal static class DataExplorer
             }
         }
 
+        if (train.Conflicts.Conflicts > 0)
+            warnings.Add(new(WarningKind.LabelConflicts, WarningSeverity.Warning, null,
+                $"{Fmt.Rows(train.Conflicts.Conflicts)} ({Fmt.Percent((double)train.Conflicts.Conflicts / train.Rows)}) {(train.Conflicts.Conflicts == 1 ? "repeats" : "repeat")} every feature of an earlier row with another label ("
+                + string.Join(", ", train.Conflicts.Examples.Select(e => $"data row {Fmt.Count(e.Row)} says '{PipelineGen.Shared.SafeText.Escape(e.Label)}' where row {Fmt.Count(e.FirstRow)} says '{PipelineGen.Shared.SafeText.Escape(e.FirstLabel)}'"))
+                + $"{(train.Conflicts.Conflicts > train.Conflicts.Examples.Count ? ", ..." : "")}): no model can get both right. Check them for labelling errors; if the features are too coarse to tell such cases apart, add the column that does."));
         if (train.Duplicates.Duplicates > 0)
             warnings.Add(new(WarningKind.Duplicates, WarningSeverity.Warning, null,
                 $"{Fmt.Rows(train.Duplicates.Duplicates)} ({Fmt.Percent((double)train.Duplicates.Duplicates / train.Rows)}) {(train.Duplicates.Duplicates == 1 ? "repeats" : "repeat")} an earlier row: they inflate validation scores when a copy lands on both sides of a split."));
@@ -391,7 +396,7 @@ internal static class DataExplorer
 
     private sealed record ProfiledData(long Rows, ColumnAccumulator[] Columns, IReadOnlyList<IReadOnlyList<string>> FirstRows,
         Reservoir<Cell[]> RowSample, DuplicateTracker Duplicates, MissingnessAccumulator Missingness, Dictionary<string, long> LabelFirstRows,
-        LabelExtremes LabelExtremes);
+        LabelExtremes LabelExtremes, LabelConflicts Conflicts);
 
     /// <summary>Distinct label values whose first data row is remembered (for messages naming where a spelling occurs).</summary>
     private const int LabelFirstRowsCap = 1_000;
@@ -408,7 +413,9 @@ internal static class DataExplorer
         var missingness = new MissingnessAccumulator(slots, labelIndex, classification);
         var labelFirstRows = new Dictionary<string, long>(StringComparer.Ordinal);
         var labelExtremes = new LabelExtremes();
+        var conflicts = new LabelConflicts(options.DuplicateHashCap, maxExamples: 3);
         var hashed = TrainingOverlap.ComparedColumns(slots);
+        var featureHashed = hashed.Where(i => i != labelIndex).ToArray();
         long rows = 0, rowIndex = -1;
         using var reader = RowReader.Open(data, slots, settings);
         try
@@ -427,6 +434,7 @@ internal static class DataExplorer
                 if (classification && !cells[labelIndex].Missing && labelFirstRows.Count < LabelFirstRowsCap)
                     labelFirstRows.TryAdd(cells[labelIndex].Display, rowIndex + 1);
                 if (!classification && !cells[labelIndex].Missing) labelExtremes.Add(cells[labelIndex].Number, rowIndex + 1);
+                if (!cells[labelIndex].Missing) conflicts.Add(RowHash.OfRow(cells, featureHashed), rowIndex + 1, cells[labelIndex].Display);
                 if (firstRows.Count < options.SampleRows) firstRows.Add(cells.Select(c => c.Display).ToArray());
                 var hash = RowHash.OfRow(cells, hashed);
                 // Row numbers are 1-based data rows (the header is not counted).
@@ -438,7 +446,7 @@ internal static class DataExplorer
         {
             throw new ExplorationInputException($"{path}: reading failed after data row {rows}: {e.Message}", e);
         }
-        return new ProfiledData(rows, columns, firstRows, rowSample, duplicates, missingness, labelFirstRows, labelExtremes);
+        return new ProfiledData(rows, columns, firstRows, rowSample, duplicates, missingness, labelFirstRows, labelExtremes, conflicts);
     }
 
     private static ColumnProfile ToProfile(ColumnAccumulator c, ExploreOptions options, long rows)

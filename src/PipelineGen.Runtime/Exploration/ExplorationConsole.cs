@@ -207,6 +207,7 @@ internal static class ExplorationConsole
         WarningKind.TrainingOverlap => "overlap",
         WarningKind.LabelSpelling => "label",
         WarningKind.LabelOutliers => "outliers",
+        WarningKind.LabelConflicts => "conflicts",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -116,6 +116,22 @@ public class DataExplorerTests
     }
 
     [Fact]
+    public void Rows_repeating_every_feature_of_an_earlier_row_with_another_label_are_warned()
+    {
+        var penguins = ExplorationFixtures.Options() with { SkipLeakage = true };
+        Assert.DoesNotContain(Explore(ExplorationFixtures.Penguins(), penguins).Warnings, w => w.Kind == WarningKind.LabelConflicts);
+        // Data rows 1 and 2 (Adelie) appended again as Chinstrap: rows 345 and 346 contradict them.
+        var lines = File.ReadAllLines(CsvTestPipeline.Data("penguins.csv"));
+        var path = Path.Combine(Synthetic.Directory(), "penguins_conflicts.csv");
+        File.WriteAllLines(path, lines.Concat(lines.Skip(1).Take(2).Select(l => "Chinstrap" + l["Adelie".Length..])));
+        var pipeline = CsvTestPipeline.For(path, MlTaskKind.MulticlassClassification, "species",
+            CsvTestPipeline.Numeric("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"));
+        var warning = Assert.Single(Explore(pipeline, penguins).Warnings, w => w.Kind == WarningKind.LabelConflicts);
+        Assert.Contains("2 rows (0.58%) repeat every feature of an earlier row with another label", warning.Message);
+        Assert.Contains("data row 345 says 'Chinstrap' where row 1 says 'Adelie', data row 346 says 'Chinstrap' where row 2 says 'Adelie')", warning.Message);
+    }
+
+    [Fact]
     public void Class_balance_is_reported_and_imbalance_warned()
     {
         var titanic = ExplorationFixtures.TitanicReport.ClassBalance!;
