@@ -75,7 +75,7 @@ public class DiagnosticsReferenceTests
         new Example("PG0152", Minimal + "\n  header: false\n  names: [customer_id, \"--\", plan, churned]\n", "Name the column with letters or digits (`signup_date`)."),
         new Example("PG0153", Minimal, "List one name per field of the data, in the file's order.",
             Reported: FromTool(SpecDiagnostics.NamesCountMismatch, "/project/data.csv", 1, 1, 4, "/project/data.csv", 5)),
-        new Example("PG0140", Minimal, "Declare the column `type: numeric` (values that are not numbers are read as missing and counted by the run), or add the token to `data.missing_values`; declare `type: categorical` if it really is a category.",
+        new Example("PG0140", Minimal, "Declare the column `type: numeric` (values that are not numbers are read as missing and counted by the run), or add the token to `data.missing_values`; declare `type: categorical` if it really is a category. When every listed value is a number with a thousands separator (`2,630.00`) or a decimal comma (`7,25`), the message says so: fix the data, since `type: numeric` would drop exactly those values.",
             Reported: FromTool(SpecDiagnostics.NumbersWithJunk, "/project/data.csv", 12, 31, "monthly_fee", 4990, 2, "'n/a' (line 12, column 31), 'tbd' (line 380, column 31)")),
         new Example("PG0201", Minimal + "\nmodel:\n  trainer: lightgmb\n", "Use a trainer from the list (`lightgbm`)."),
         new Example("PG0202", Minimal + "\nmodel:\n  trainer: naive_bayes\n", "Pick a trainer made for the task."),
