@@ -25,6 +25,10 @@ internal sealed class DataScanner
     private readonly List<bool> _excluded = [];
     private readonly List<bool> _unlabeled = [];
     private long _firstMissingLabelLine;
+    // Regression: the first label value and whether any other differs (a constant label leaves nothing to learn).
+    private double? _firstLabelNumber;
+    private bool _labelVaries;
+    private long _labelledRows;
     private readonly List<int>? _labelClass;
     private readonly Dictionary<string, int> _classIds = new(StringComparer.Ordinal);
     private readonly List<string> _classNames = [];
@@ -182,12 +186,22 @@ internal sealed class DataScanner
             || (_label.Kind == ColumnKind.Numeric && _label.UnparsableAsMissing && !DataValues.IsNumber(labelValue));
         if (labelMissing && !_bad && _missingLabels++ == 0) _firstMissingLabelLine = _lineNumber;
         _unlabeled.Add(labelMissing && !_bad);
+        if (!labelMissing && !_bad && _settings.Task == MlTaskKind.Regression && DataValues.TryParseNumber(labelValue, out var number))
+        {
+            _labelledRows++;
+            if (_firstLabelNumber is not { } first) _firstLabelNumber = number;
+            else if (number != first) _labelVaries = true;
+        }
         if (_labelClass is null) return;
         int id = -1;
-        if (!labelMissing && !_bad && !_classIds.TryGetValue(labelValue, out id))
+        // A numeric label's classes are values: "1" and "1.0" are one class (the loader reads both as 1), named by
+        // the first spelling seen.
+        var key = _label.Kind == ColumnKind.Numeric && DataValues.TryParseNumber(labelValue, out var value)
+            ? value.ToString("R", CultureInfo.InvariantCulture) : labelValue;
+        if (!labelMissing && !_bad && !_classIds.TryGetValue(key, out id))
         {
             id = _classNames.Count;
-            _classIds.Add(labelValue, id);
+            _classIds.Add(key, id);
             _classNames.Add(labelValue);
         }
         _labelClass.Add(labelMissing || _bad ? -1 : id);
@@ -266,6 +280,9 @@ internal sealed class DataScanner
     private List<KeyValuePair<string, long>> CheckClasses(long goodRows)
     {
         var labelCounts = new List<KeyValuePair<string, long>>();
+        if (_settings.Task == MlTaskKind.Regression && _labelledRows > 1 && !_labelVaries)
+            _errors.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the label column '{_label.Name}' has the same value ({_firstLabelNumber}) in all {_labelledRows} labelled row(s): there is nothing to learn, and every metric would compare constants. Fix: check that the label column is the one to predict and that the file is not filtered to one value."));
         if (_labelClass is null) return labelCounts;
         var counts = new long[_classNames.Count];
         foreach (int id in _labelClass) if (id >= 0) counts[id]++;

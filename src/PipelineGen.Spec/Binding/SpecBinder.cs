@@ -507,6 +507,8 @@ public static partial class SpecBinder
             return null;
         }
         var kind = spec.Data.Columns.FirstOrDefault(c => c.Name.Value == label.Name)?.Type?.Value ?? label.Type;
+        // "1" and "1.0" are one class of a numeric label (the loader reads both as 1): count values, not spellings.
+        if (kind == "numeric" && label.DistinctValuesKnown) label = OneSpellingPerValue(label);
         // Values come from the data file, which may be anything: short, escaped samples only (PipelineGen.Shared.SafeText).
         var distinct = label.DistinctValuesKnown ? PipelineGen.Shared.SafeText.Samples(label.DistinctValues) : $"more than {SchemaFile.MaxDistinctValues} values";
         var taskName = spec.Task.Kind.Value.ToSpecName();
@@ -555,6 +557,14 @@ public static partial class SpecBinder
                 }
                 return label;
         }
+    }
+
+    private static InferredColumn OneSpellingPerValue(InferredColumn label)
+    {
+        var values = label.DistinctValues
+            .GroupBy(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x.ToString("R", CultureInfo.InvariantCulture) : v, StringComparer.Ordinal)
+            .Select(g => g.First()).ToArray();
+        return values.Length == label.DistinctValues.Count ? label : label with { DistinctCount = values.Length, DistinctValues = values.ToEquatableArray() };
     }
 
     private static bool SameScalar(string a, string b)

@@ -125,6 +125,20 @@ public class BinderDiagnosticsTests
     }
 
     [Fact]
+    public void A_numeric_binary_label_written_1_and_1_point_0_has_two_classes_not_four()
+    {
+        // Titanic's survived with every third value written "0.0"/"1.0": PG0107 said 4 values and suggested multiclass.
+        var schema = ChurnSchema() with
+        {
+            Columns = ChurnSchema().Columns.Select(c => c.Name == "churned" ? c with { Type = "numeric", DistinctCount = 4, DistinctValues = new[] { "0", "0.0", "1", "1.0" }.ToEquatableArray() } : c).ToEquatableArray(),
+        };
+        var result = Bind(Minimal, schema);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == Severity.Error);
+        Assert.Equal("1", result.Pipeline!.PositiveClass);
+        Assert.Equal(new[] { "0", "1" }, result.Pipeline.LabelValues);
+    }
+
+    [Fact]
     public void PG0107_single_class_label()
     {
         var schema = ChurnSchema() with
