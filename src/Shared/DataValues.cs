@@ -18,6 +18,10 @@ internal static class DataValues
 
     public static bool IsNumber(string value) => TryParseNumber(value, out _);
 
+    /// <summary>A number that reads as infinite ("Infinity", "-Infinity", "1e999"): no model can use it as a value
+    /// (a min-max or z-score step turns every other value of the column into 0 or NaN), so the run refuses it.</summary>
+    public static bool IsInfiniteNumber(string value) => TryParseNumber(value, out var number) && double.IsInfinity(number);
+
     /// <summary>Whether the value is written the way ML.NET's number parser reads it identically: digits, sign, point and exponent only.</summary>
     public static bool IsPlainNumberText(ReadOnlySpan<char> value)
     {

@@ -173,8 +173,10 @@ internal sealed class RunCommandContributor : ICommandContributor
             // The one look goes into the evaluation report beside the cross-validated estimate it should agree with —
             // only when that estimate is the tested model's: after tune (a winner or an ensemble) or a capacity change
             // the evaluate step above measured another configuration, and a "disagreement" with it would mean nothing.
+            var looked = false;
             var tested = services.RunStep("test", record => TrainingCommandContributor.RunTest(services, record, new TestOptions { Force = forceTest }, look =>
             {
+                looked = true;
                 var card = ModelCard.TryRead(Path.GetFullPath(ModelStore.DefaultModelPath(Settings)));
                 if (card is null || card.Metrics is null || card.EvaluationRunId != _evaluateRunId)
                 {
@@ -193,9 +195,9 @@ internal sealed class RunCommandContributor : ICommandContributor
                 services.Output.WriteLine($"Report (with the test look): {new Uri(Path.GetFullPath(EvaluationHtml.DefaultPath(Settings))).AbsoluteUri}");
             }));
             if (tested != ExitCodes.Ok)
-                return Stop(tested, tested == ExitCodes.CheckFailed
-                    ? "the test set was already evaluated (see above); the new model is saved. Use --force-test to look again (recorded)."
-                    : "the test step failed (see above).");
+                return Stop(tested, tested != ExitCodes.CheckFailed ? "the test step failed (see above)."
+                    : looked ? "the test file repeats training rows, so its metrics are inflated (see above); the new model is saved."
+                    : "the test set was already evaluated (see above); the new model is saved. Use --force-test to look again (recorded).");
             services.Output.WriteLine($"{Environment.NewLine}Done: model and card in {Path.GetDirectoryName(ModelStore.DefaultModelPath(Settings))}.");
             return ExitCodes.Ok;
         }

@@ -142,15 +142,18 @@ internal sealed class TrainingCommandContributor : ICommandContributor
     {
         record.Parameters["force"] = options.Force ? "true" : "false";
         // The metrics of this command's own look (another command may have appended a look to the card meanwhile).
+        var sawLook = false;
         var exit = TestStep.Run(services.Pipeline, options, services.Output, services.Error, look =>
         {
+            sawLook = true;
             record.Metrics.AddRange(look.Metrics.Select(m => new RunMetric(m.Key, "test", m.Value, null, null, null)));
             // The model's primary metric (its card's), so 'runs' lists the look by it as it does evaluate and tune runs.
             if (ModelCard.TryRead(Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings)))?.Metric is { } primary)
                 record.Parameters["primary_metric"] = primary;
             looked?.Invoke(look);
         });
-        if (exit == ExitCodes.CheckFailed) record.Outcome = "test-locked";
+        // Exit 1 after a look: the test file repeats training rows; without one: the test-once lock refused.
+        if (exit == ExitCodes.CheckFailed) record.Outcome = sawLook ? "test-overlaps-training" : "test-locked";
         return exit;
     }
 

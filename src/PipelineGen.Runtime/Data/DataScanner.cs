@@ -23,6 +23,12 @@ internal sealed class DataScanner
     private readonly List<string> _warnings = [];
     private long _badRows;
     private readonly List<bool> _excluded = [];
+    private readonly List<bool> _unlabeled = [];
+    private long _firstMissingLabelLine;
+    // Regression: the first label value and whether any other differs (a constant label leaves nothing to learn).
+    private double? _firstLabelNumber;
+    private bool _labelVaries;
+    private long _labelledRows;
     private readonly List<int>? _labelClass;
     private readonly Dictionary<string, int> _classIds = new(StringComparer.Ordinal);
     private readonly List<string> _classNames = [];
@@ -165,6 +171,10 @@ internal sealed class DataScanner
                 Report(RowProblemKind.UnparsableNumber, column.Index + 1, column.Name,
                     $"'{DataScan.Shorten(value)}' is not a number.",
                     $"Write numbers with '.' as the decimal point and no thousands separator; mark a missing value with one of: {string.Join(", ", _settings.MissingValueTokens.Select(t => $"'{t}'"))}; or declare the column '{column.Name}: {{ type: numeric }}' in the spec to read values that are not numbers as missing.");
+            else if (column.Kind == ColumnKind.Numeric && DataValues.IsInfiniteNumber(value))
+                Report(RowProblemKind.UnparsableNumber, column.Index + 1, column.Name,
+                    $"'{DataScan.Shorten(value)}' is an infinite number.",
+                    $"Usually a division by zero upstream. Write a finite number, or mark the value missing with one of: {string.Join(", ", _settings.MissingValueTokens.Select(t => $"'{t}'"))}.");
             else if (column.Kind == ColumnKind.Boolean && !DataValues.IsBoolean(value))
                 Report(RowProblemKind.UnparsableBoolean, column.Index + 1, column.Name,
                     $"'{DataScan.Shorten(value)}' is not a boolean.",
@@ -185,13 +195,24 @@ internal sealed class DataScanner
         string labelValue = _label.Index < _fields.Count ? _fields[_label.Index] : "";
         bool labelMissing = _label.Index >= _fields.Count || DataValues.IsMissing(labelValue, _missingTokens)
             || (_label.Kind == ColumnKind.Numeric && _label.UnparsableAsMissing && !DataValues.IsNumber(labelValue));
-        if (labelMissing && !_bad) _missingLabels++;
+        if (labelMissing && !_bad && _missingLabels++ == 0) _firstMissingLabelLine = _lineNumber;
+        _unlabeled.Add(labelMissing && !_bad);
+        if (!labelMissing && !_bad && _settings.Task == MlTaskKind.Regression && DataValues.TryParseNumber(labelValue, out var number))
+        {
+            _labelledRows++;
+            if (_firstLabelNumber is not { } first) _firstLabelNumber = number;
+            else if (number != first) _labelVaries = true;
+        }
         if (_labelClass is null) return;
         int id = -1;
-        if (!labelMissing && !_bad && !_classIds.TryGetValue(labelValue, out id))
+        // A numeric label's classes are values: "1" and "1.0" are one class (the loader reads both as 1), named by
+        // the first spelling seen.
+        var key = _label.Kind == ColumnKind.Numeric && DataValues.TryParseNumber(labelValue, out var value)
+            ? value.ToString("R", CultureInfo.InvariantCulture) : labelValue;
+        if (!labelMissing && !_bad && !_classIds.TryGetValue(key, out id))
         {
             id = _classNames.Count;
-            _classIds.Add(labelValue, id);
+            _classIds.Add(key, id);
             _classNames.Add(labelValue);
         }
         _labelClass.Add(labelMissing || _bad ? -1 : id);
@@ -223,7 +244,8 @@ internal sealed class DataScanner
         CheckColumns(rowCount);
         var labelCounts = CheckClasses(rowCount - _badRows);
         if (_missingLabels > 0)
-            _warnings.Add($"{_missingLabels} row(s) have no label value ('{_label.Name}').");
+            _warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{_missingLabels} row(s) of {_path} have no label value ('{_label.Name}', first at line {_firstMissingLabelLine}): they are left out of evaluation and training. Fill in the label, or remove the rows to silence this."));
         if (_duplicateRows > 0)
             _warnings.Add($"{_duplicateRows} row(s) are exact duplicates of an earlier row; each set of duplicates is kept on one side of every split.");
 
@@ -242,6 +264,7 @@ internal sealed class DataScanner
             {
                 RowCount = rowCount,
                 Excluded = [.. _excluded],
+                Unlabeled = _missingLabels > 0 ? [.. _unlabeled] : null,
                 LabelClass = _labelClass?.ToArray(),
                 ClassNames = _classNames,
                 GroupOf = _groupOf?.ToArray(),
@@ -277,6 +300,9 @@ internal sealed class DataScanner
     private List<KeyValuePair<string, long>> CheckClasses(long goodRows)
     {
         var labelCounts = new List<KeyValuePair<string, long>>();
+        if (_settings.Task == MlTaskKind.Regression && _labelledRows > 1 && !_labelVaries)
+            _errors.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the label column '{_label.Name}' has the same value ({_firstLabelNumber}) in all {_labelledRows} labelled row(s): there is nothing to learn, and every metric would compare constants. Fix: check that the label column is the one to predict and that the file is not filtered to one value."));
         if (_labelClass is null) return labelCounts;
         var counts = new long[_classNames.Count];
         foreach (int id in _labelClass) if (id >= 0) counts[id]++;

@@ -60,6 +60,7 @@ internal static partial class Evaluator
         var baselineSummary = Summarise(s => s.Baseline);
         IReadOnlyList<MetricSummary>? modelSummary = options.IncludeModel ? Summarise(s => s.Model) : null;
         var comparison = options.IncludeModel ? Compare(run, splits, settings.Task, primary) : null;
+        if (NearPerfect(modelSummary, primary, importance) is { } tooGood) warnings.Add(tooGood);
         foreach (var summary in (modelSummary ?? []).Concat(baselineSummary))
             if (summary.UndefinedCount > 0 && summary.Name == primary)
                 warnings.Add($"the primary metric {primary} was undefined on {summary.UndefinedCount} split(s); they are left out of its mean.");
@@ -168,6 +169,28 @@ internal static partial class Evaluator
     /// overlap and the model is fixed, so the plain paired t-test applies. It measures the validation set's sampling
     /// noise, not the training's: K-fold remains the stronger protocol.
     /// </summary>
+    /// <summary>At or above this share of a perfect score (auc, accuracy, f1, r2, ...), the estimate is called near perfect.</summary>
+    internal const double NearPerfectScore = 0.99;
+
+    /// <summary>
+    /// A near-perfect primary metric is more often a leak (a copy of the label, a post-outcome column, an id of a file
+    /// sorted by label) than a solved problem: say so beside the number, with the column the model leans on most
+    /// when permutation importance was measured. Only metrics bounded by 1 where higher is better.
+    /// </summary>
+    private static string? NearPerfect(IReadOnlyList<MetricSummary>? model, string primary, Dictionary<string, List<double?>> importance)
+    {
+        if (model?.FirstOrDefault(m => m.Name == primary) is not { Mean: double mean }
+            || !MetricCatalog.HigherIsBetter(primary) || MetricCatalog.Range(primary).Max != 1 || mean < NearPerfectScore)
+            return null;
+        var top = importance
+            .Select(kv => (Column: kv.Key, Drop: kv.Value.Where(v => v is not null).Select(v => v!.Value).DefaultIfEmpty(double.NaN).Average()))
+            .Where(x => !double.IsNaN(x.Drop)).OrderByDescending(x => x.Drop).FirstOrDefault();
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        return string.Create(inv, $"{primary} {mean:0.0000} is near perfect (>= {NearPerfectScore}): on real data that is more often a leak than a solved problem. ")
+            + (top.Column is null ? "" : string.Create(inv, $"The model leans most on '{top.Column}' (shuffling it costs {top.Drop:0.0000} {primary}). "))
+            + "Check that no feature is computed from the label, known only after the outcome, or an id of a file sorted by the label; 'explore' scores each column alone and flags such columns.";
+    }
+
     private static BaselineComparison CompareOnValidationChunks(MLContext ml, MlTaskKind task, string primary, IDataView modelScores, IDataView baselineScores)
     {
         var ignored = new List<string>(); // per-chunk warnings (a chunk without a positive) are summarised by the comparison itself

@@ -60,12 +60,13 @@ internal static class SplitPlanner
         };
     }
 
-    /// <summary>Rows left out of every split: bad rows, and under <see cref="DuplicatePolicy.Drop"/> every copy of a
-    /// set of identical rows but the first.</summary>
+    /// <summary>Rows left out of every split: bad rows, rows without a label, and under <see cref="DuplicatePolicy.Drop"/>
+    /// every copy of a set of identical rows but the first.</summary>
     private static bool[] ExcludeDuplicateCopies(RowKeys keys, DuplicatePolicy policy, out int dropped)
     {
         int n = checked((int)keys.RowCount);
-        var excluded = (bool[])keys.Excluded.Clone();
+        var excluded = new bool[n];
+        for (int r = 0; r < n; r++) excluded[r] = !keys.IsUsable(r);
         dropped = 0;
         if (policy == DuplicatePolicy.Drop)
             for (int r = 0; r < n; r++)

@@ -55,7 +55,7 @@ internal static class DataExplorer
         progress?.Report(0.3);
 
         var drift = comparePath is null ? null
-            : CompareWith(pipeline, ml, comparePath, compareScan!, slots, train, options, labelIndex, classification);
+            : CompareWith(pipeline, ml, dataPath, comparePath, compareScan!, slots, train, options, labelIndex, classification);
         progress?.Report(0.4);
 
         var columns = train.Columns.Select(c => ToProfile(c, options, train.Rows)).ToArray();
@@ -63,7 +63,7 @@ internal static class DataExplorer
         var notes = new List<string>();
         AddInputWarnings(warnings, train, dataPath, compareErrors, [scan, compareScan], badRowPolicy);
         var label = train.Columns[labelIndex];
-        var balance = AddLabelWarnings(warnings, train, label, settings);
+        var balance = AddLabelWarnings(warnings, train, label, settings, dataPath);
         var idLike = AddColumnWarnings(warnings, train);
         var missingness = warnings.Any(w => w.Kind == WarningKind.SingleClass)
             ? null
@@ -86,7 +86,7 @@ internal static class DataExplorer
             ClassBalance = balance,
             Duplicates = new DuplicateSummary(train.Duplicates.Duplicates,
                 train.Rows == 0 ? 0 : 100.0 * train.Duplicates.Duplicates / train.Rows, train.Duplicates.Examples,
-                train.Duplicates.Exact, slots.Where(s => IsCompared(s.Role)).Select(s => s.Name).ToArray())
+                train.Duplicates.Exact, TrainingOverlap.ComparedColumns(slots).Select(i => slots[i].Name).ToArray())
             {
                 NearDuplicateRows = train.NearDuplicates.Duplicates,
                 NearPercent = train.Rows == 0 ? 0 : 100.0 * train.NearDuplicates.Duplicates / train.Rows,
@@ -106,7 +106,7 @@ internal static class DataExplorer
     }
 
     /// <summary>Profiles the comparison data with the training data's slots and compares each column (PSI, KS).</summary>
-    private static DriftSummary CompareWith(IPipelineDefinition pipeline, MLContext ml, string comparePath, DataScan compareScan,
+    private static DriftSummary CompareWith(IPipelineDefinition pipeline, MLContext ml, string trainPath, string comparePath, DataScan compareScan,
         IReadOnlyList<ColumnSlot> slots, ProfiledData train, ExploreOptions options, int labelIndex, bool classification)
     {
         var settings = pipeline.Settings;
@@ -117,10 +117,14 @@ internal static class DataExplorer
             throw new ExplorationInputException($"{comparePath}: column(s) {string.Join(", ", missing)} of the training data are missing. Compare files with the same columns.");
         // Same slot order as training so accumulators line up.
         var aligned = slots.Select(s => s with { SchemaIndex = compareData.Schema[s.Name].Index }).ToList();
-        var compare = Profile(compareData, aligned, settings, options, comparePath, labelIndex, classification, collectRows: false, compareScan);
+        var overlap = new TrainingOverlap.Counter(train.Duplicates);
+        var compare = Profile(compareData, aligned, settings, options, comparePath, labelIndex, classification, collectRows: false, compareScan, overlap: overlap);
         return new DriftSummary(comparePath, compare.Rows,
             slots.Select((s, i) => (s, i)).Where(x => x.s.Role != ColumnRole.Id)
-                .Select(x => DriftAnalysis.Compare(train.Columns[x.i], compare.Columns[x.i])).ToArray());
+                .Select(x => DriftAnalysis.Compare(train.Columns[x.i], compare.Columns[x.i])).ToArray())
+        {
+            Overlap = overlap.Result(trainPath, train.Rows),
+        };
     }
 
     private static void AddInputWarnings(List<ExplorationWarning> warnings, ProfiledData train, string dataPath,
@@ -160,7 +164,8 @@ internal static class DataExplorer
     }
 
     /// <summary>Class balance (classification), and a label with fewer than two classes or no values.</summary>
-    private static ClassBalance? AddLabelWarnings(List<ExplorationWarning> warnings, ProfiledData train, ColumnAccumulator label, PipelineSettings settings)
+    private static ClassBalance? AddLabelWarnings(List<ExplorationWarning> warnings, ProfiledData train, ColumnAccumulator label,
+        PipelineSettings settings, string dataPath)
     {
         var task = settings.Task;
         ClassBalance? balance = null;
@@ -170,13 +175,43 @@ internal static class DataExplorer
             if (balance.Classes.Count < 2)
                 warnings.Add(new(WarningKind.SingleClass, WarningSeverity.Serious, label.Slot.Name,
                     $"label '{label.Slot.Name}' has {(balance.Classes.Count == 0 ? "no values" : "a single class (" + balance.Classes[0].Value + ")")}: nothing to learn. Check the label column and the data file."));
-            else if (balance.Imbalanced)
+            if (SpellingVariants(balance, train, label.Slot.Name, dataPath) is { } variants)
+                warnings.Add(new(WarningKind.LabelSpelling, WarningSeverity.Serious, label.Slot.Name, variants));
+            if (balance.Classes.Count >= 2 && balance.Imbalanced)
                 warnings.Add(new(WarningKind.Imbalance, WarningSeverity.Warning, label.Slot.Name,
                     $"label '{label.Slot.Name}' is imbalanced: minority class '{balance.Classes[^1].Value}' is {Fmt.Percent(balance.MinorityShare)} of rows (majority:minority {Fmt.Fixed(balance.MajorityToMinorityRatio, 1)}:1). {ImbalanceAdvice(settings, balance)}"));
         }
+        if (task == MlTaskKind.Regression && label.Summary() is { } summary && FarLabels(train, summary, label.Slot.Name, dataPath) is { } far)
+            warnings.Add(new(WarningKind.LabelOutliers, WarningSeverity.Warning, label.Slot.Name, far));
         if (label.Present == 0 && train.Rows > 0 && !warnings.Any(w => w.Kind == WarningKind.SingleClass))
             warnings.Add(new(WarningKind.SingleClass, WarningSeverity.Serious, label.Slot.Name, $"label '{label.Slot.Name}' has no values."));
         return balance;
+    }
+
+    /// <summary>
+    /// Classes that differ only in letter case or surrounding spaces ("yes", "Yes", "YES"): almost always one class typed
+    /// several ways, which the model would learn as separate classes (and a binary task would refuse). Null when none.
+    /// </summary>
+    private static string? SpellingVariants(ClassBalance balance, ProfiledData train, string column, string dataPath)
+    {
+        var groups = balance.Classes.GroupBy(c => c.Value.Trim(), StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).ToArray();
+        if (groups.Length == 0) return null;
+        string Spelling(ValueCount c) => $"'{PipelineGen.Shared.SafeText.Escape(c.Value)}' ({Fmt.Rows(c.Count)}"
+            + (train.LabelFirstRows.TryGetValue(c.Value, out var row) ? $", first at data row {Fmt.Count(row)})" : ")");
+        var merged = balance.Classes.Count - groups.Sum(g => g.Count() - 1);
+        return $"label '{column}' has classes that differ only in letter case or spaces: {string.Join("; ", groups.Select(g => string.Join(", ", g.Select(Spelling))))}. "
+            + $"The model would learn each spelling as a class of its own ({balance.Classes.Count} classes where the data probably has {merged}). "
+            + $"Write each class one way in {dataPath} (and in the test file), then rebuild.";
+    }
+
+    /// <summary>A regression label with a few values far outside the rest: they dominate rmse and pull the model.</summary>
+    private static string? FarLabels(ProfiledData train, NumericSummary summary, string column, string dataPath)
+    {
+        var far = train.LabelExtremes.Far(summary, out var more);
+        if (far.Count == 0) return null;
+        return $"label '{column}' has {(more ? "at least " : "")}{Fmt.Count(far.Count)} value(s) far outside the rest (more than {Fmt.Num(LabelExtremes.FarIqrs)} interquartile ranges from the median {Fmt.Num(summary.Median)}; the middle half lies in {Fmt.Num(summary.Q1)}..{Fmt.Num(summary.Q3)}): "
+            + string.Join(", ", far.Take(5).Select(x => $"{Fmt.Num(x.Value)} at data row {Fmt.Count(x.Row)}")) + (far.Count > 5 ? ", ..." : "")
+            + $" of {dataPath}. A unit error, a typo or a placeholder such as 999999 would dominate rmse and pull every prediction; correct or remove those rows, or if the values are real, consider predicting their logarithm.";
     }
 
     /// <summary>Column-level findings (all missing, mostly missing, constant, id-like) and duplicate rows.</summary>
@@ -206,6 +241,11 @@ internal static class DataExplorer
             }
         }
 
+        if (train.Conflicts.Conflicts > 0)
+            warnings.Add(new(WarningKind.LabelConflicts, WarningSeverity.Warning, null,
+                $"{Fmt.Rows(train.Conflicts.Conflicts)} ({Fmt.Percent((double)train.Conflicts.Conflicts / train.Rows)}) {(train.Conflicts.Conflicts == 1 ? "repeats" : "repeat")} every feature of an earlier row with another label ("
+                + string.Join(", ", train.Conflicts.Examples.Select(e => $"data row {Fmt.Count(e.Row)} says '{PipelineGen.Shared.SafeText.Escape(e.Label)}' where row {Fmt.Count(e.FirstRow)} says '{PipelineGen.Shared.SafeText.Escape(e.FirstLabel)}'"))
+                + $"{(train.Conflicts.Conflicts > train.Conflicts.Examples.Count ? ", ..." : "")}): no model can get both right. Check them for labelling errors; if the features are too coarse to tell such cases apart, add the column that does."));
         if (train.Duplicates.Duplicates > 0)
             warnings.Add(new(WarningKind.Duplicates, WarningSeverity.Warning, null,
                 $"{Fmt.Rows(train.Duplicates.Duplicates)} ({Fmt.Percent((double)train.Duplicates.Duplicates / train.Rows)}) {(train.Duplicates.Duplicates == 1 ? "repeats" : "repeat")} an earlier row: they inflate validation scores when a copy lands on both sides of a split."));
@@ -295,6 +335,9 @@ internal static class DataExplorer
     private static void AddDriftWarnings(List<ExplorationWarning> warnings, DriftSummary? drift, ExploreOptions options)
     {
         if (drift is null) return;
+        if (drift.Overlap is { OverlapRows: > 0 } overlap)
+            warnings.Add(new(WarningKind.TrainingOverlap, overlap.Flagged ? WarningSeverity.Serious : WarningSeverity.Info, null,
+                overlap.Describe(drift.ComparePath)));
         foreach (var d in drift.Columns.Where(d => d.Verdict is DriftVerdict.Major or DriftVerdict.Moderate))
             warnings.Add(new(WarningKind.Drift, d.Verdict == DriftVerdict.Major && options.FailOnMajorDrift ? WarningSeverity.Serious : WarningSeverity.Warning, d.Column,
                 $"'{d.Column}' differs between training and comparison data ({d.Verdict.ToString().ToLowerInvariant()} drift: PSI {Fmt.Fixed(d.Psi, 3)}{(double.IsNaN(d.KsPValue) ? "" : ", KS p " + Fmt.PValue(d.KsPValue))})."));
@@ -345,8 +388,6 @@ internal static class DataExplorer
         return $"{Fmt.Rows(n)} ({Fmt.Percent((double)n / rows)}) {(n == 1 ? "equals" : "equal")} an earlier row once cells are trimmed and text is lower-cased without punctuation or extra spaces{example}{across}. Clean the text, or put the copies in one group (a group column) so evaluate keeps them on one side.";
     }
 
-    private static bool IsCompared(ColumnRole role) => role is ColumnRole.Feature or ColumnRole.Label or ColumnRole.Group;
-
     /// <summary>The Data area's row check: malformed rows named by file, line and column, and file-level errors.</summary>
     /// <remarks>For the training file every file-level error is fatal. A comparison file may legitimately have no
     /// labels (serving data) or one class, so there only a header mismatch or an empty file is fatal.</remarks>
@@ -379,10 +420,15 @@ internal static class DataExplorer
     }
 
     private sealed record ProfiledData(long Rows, ColumnAccumulator[] Columns, IReadOnlyList<IReadOnlyList<string>> FirstRows,
-        Reservoir<Cell[]> RowSample, DuplicateTracker Duplicates, NearDuplicateTracker NearDuplicates, MissingnessAccumulator Missingness);
+        Reservoir<Cell[]> RowSample, DuplicateTracker Duplicates, NearDuplicateTracker NearDuplicates, MissingnessAccumulator Missingness,
+        Dictionary<string, long> LabelFirstRows, LabelExtremes LabelExtremes, LabelConflicts Conflicts);
+
+    /// <summary>Distinct label values whose first data row is remembered (for messages naming where a spelling occurs).</summary>
+    private const int LabelFirstRowsCap = 1_000;
 
     private static ProfiledData Profile(IDataView data, IReadOnlyList<ColumnSlot> slots, PipelineSettings settings,
-        ExploreOptions options, string path, int labelIndex, bool classification, bool collectRows, DataScan scan, Evaluation.SplitPlan? plan = null)
+        ExploreOptions options, string path, int labelIndex, bool classification, bool collectRows, DataScan scan,
+        Evaluation.SplitPlan? plan = null, TrainingOverlap.Counter? overlap = null)
     {
         var columns = slots.Select((s, i) => new ColumnAccumulator(s, options, options.Seed + 7919 * (i + 1),
             countCategories: classification && i == labelIndex)).ToArray();
@@ -390,8 +436,12 @@ internal static class DataExplorer
         var rowSample = new Reservoir<Cell[]>(collectRows ? options.LeakageMaxRows : 1, options.Seed);
         var duplicates = new DuplicateTracker(options.DuplicateHashCap, maxExamples: 5);
         var missingness = new MissingnessAccumulator(slots, labelIndex, classification);
+        var labelFirstRows = new Dictionary<string, long>(StringComparer.Ordinal);
+        var labelExtremes = new LabelExtremes();
+        var conflicts = new LabelConflicts(options.DuplicateHashCap, maxExamples: 3);
         // What the model sees decides whether two rows are the same example: ids and ignored columns do not count.
-        var hashed = Enumerable.Range(0, slots.Count).Where(i => IsCompared(slots[i].Role)).ToArray();
+        var hashed = TrainingOverlap.ComparedColumns(slots);
+        var featureHashed = hashed.Where(i => i != labelIndex).ToArray();
         var near = new NearDuplicateTracker(slots, hashed, options.DuplicateHashCap, maxExamples: 5, plan);
         long rows = 0, rowIndex = -1;
         using var reader = RowReader.Open(data, slots, settings);
@@ -405,11 +455,15 @@ internal static class DataExplorer
                 rows++;
                 var cells = reader.Current;
                 for (int i = 0; i < cells.Length; i++) columns[i].Add(cells[i]);
+                overlap?.Add(RowHash.OfRow(cells, hashed), rowIndex + 1, () => string.Join(settings.Separator, cells.Select(c => c.Display)));
                 if (!collectRows) continue;
                 missingness.Add(cells);
+                if (classification && !cells[labelIndex].Missing && labelFirstRows.Count < LabelFirstRowsCap)
+                    labelFirstRows.TryAdd(cells[labelIndex].Display, rowIndex + 1);
+                if (!classification && !cells[labelIndex].Missing) labelExtremes.Add(cells[labelIndex].Number, rowIndex + 1);
+                if (!cells[labelIndex].Missing) conflicts.Add(RowHash.OfRow(cells, featureHashed), rowIndex + 1, cells[labelIndex].Display);
                 if (firstRows.Count < options.SampleRows) firstRows.Add(cells.Select(c => c.Display).ToArray());
-                var hash = RowHash.Start;
-                foreach (var i in hashed) hash = RowHash.Append(hash, cells[i].Missing ? "\u0000" : cells[i].Display);
+                var hash = RowHash.OfRow(cells, hashed);
                 // Row numbers are 1-based data rows (the header is not counted).
                 string Render() => string.Join(settings.Separator, cells.Select(c => c.Display));
                 bool exact = duplicates.Add(hash, rowIndex + 1, Render) is not null;
@@ -421,7 +475,7 @@ internal static class DataExplorer
         {
             throw new ExplorationInputException($"{path}: reading failed after data row {rows}: {e.Message}", e);
         }
-        return new ProfiledData(rows, columns, firstRows, rowSample, duplicates, near, missingness);
+        return new ProfiledData(rows, columns, firstRows, rowSample, duplicates, near, missingness, labelFirstRows, labelExtremes, conflicts);
     }
 
     private static ColumnProfile ToProfile(ColumnAccumulator c, ExploreOptions options, long rows)

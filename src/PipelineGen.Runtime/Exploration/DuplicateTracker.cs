@@ -1,12 +1,12 @@
-using MathNet.Numerics.Statistics;
-
 namespace PipelineGen.Runtime.Exploration;
 
 /// <summary>Duplicate rows by a 64-bit FNV-1a hash of the row's cells (collisions are negligible at these sizes).</summary>
 internal sealed class DuplicateTracker(int hashCap, int maxExamples)
 {
-    private readonly Dictionary<ulong, long> _firstRow = [];
+    private readonly Dictionary<ulong, (long First, int Count)> _rows = [];
     public long Duplicates { get; private set; }
+    /// <summary>Rows that have a copy elsewhere in the file (every member of a repeated group, the first included).</summary>
+    public long RowsWithCopy { get; private set; }
     public bool Exact { get; private set; } = true;
     public List<DuplicateExample> Examples { get; } = [];
 
@@ -16,15 +16,25 @@ internal sealed class DuplicateTracker(int hashCap, int maxExamples)
     /// </summary>
     public long? Add(ulong hash, long rowNumber, Func<string> render, bool count = true)
     {
-        if (_firstRow.TryGetValue(hash, out var first))
+        if (_rows.TryGetValue(hash, out var seen))
         {
-            if (!count) return first;
+            if (!count) return seen.First;
             Duplicates++;
-            if (Examples.Count < maxExamples) Examples.Add(new DuplicateExample(rowNumber, first, render()));
-            return first;
+            RowsWithCopy += seen.Count == 1 ? 2 : 1;
+            _rows[hash] = (seen.First, seen.Count + 1);
+            if (Examples.Count < maxExamples) Examples.Add(new DuplicateExample(rowNumber, seen.First, render()));
+            return seen.First;
         }
-        if (_firstRow.Count < hashCap) _firstRow[hash] = rowNumber;
+        if (_rows.Count < hashCap) _rows[hash] = (rowNumber, 1);
         else Exact = false;
         return null;
+    }
+
+    /// <summary>The first row with this hash, when it was remembered.</summary>
+    public bool TryFind(ulong hash, out long firstRow)
+    {
+        var found = _rows.TryGetValue(hash, out var seen);
+        firstRow = seen.First;
+        return found;
     }
 }

@@ -183,6 +183,8 @@ internal static class ExplorationConsole
             foreach (var d in drift.Columns)
                 table.Add([d.Column, Fmt.Fixed(d.Psi, 3), Fmt.PValue(d.KsPValue), d.Verdict.ToString().ToLowerInvariant()]);
             WriteTable(o, table, width ?? int.MaxValue);
+            if (drift.Overlap is { } overlap)
+                o.WriteLine($"Rows repeating a training row: {Fmt.Count(overlap.OverlapRows)} ({Fmt.Percent(overlap.Share)}); expected from repeats within the training file: {Fmt.Percent(overlap.ExpectedShare)}{(overlap.Flagged ? $" (binomial p {Fmt.PValue(overlap.PValue)})  OVERLAP" : "")}");
             o.WriteLine();
         }
         else o.WriteLine("Drift: no comparison data (set test data in the spec or pass a file to compare with).");
@@ -213,6 +215,10 @@ internal static class ExplorationConsole
         WarningKind.BadRows => "bad rows",
         WarningKind.InformativeMissing => "missing?",
         WarningKind.DateOrder => "date order",
+        WarningKind.TrainingOverlap => "overlap",
+        WarningKind.LabelSpelling => "label",
+        WarningKind.LabelOutliers => "outliers",
+        WarningKind.LabelConflicts => "conflicts",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

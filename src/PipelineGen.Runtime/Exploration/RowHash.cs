@@ -19,4 +19,12 @@ internal static class RowHash
     }
 
     public static ulong Start => Offset;
+
+    /// <summary>The hash of a row's <paramref name="columns"/> as explore compares rows (missing apart from every value).</summary>
+    public static ulong OfRow(Cell[] cells, int[] columns)
+    {
+        var hash = Offset;
+        foreach (var i in columns) hash = Append(hash, cells[i].Missing ? "\u0000" : cells[i].Display);
+        return hash;
+    }
 }

@@ -435,6 +435,7 @@ internal static partial class PredictStep
     internal static string? TypeProblem(ColumnInfo column, string trimmed) => column.Kind switch
     {
         ColumnKind.Numeric when !IsNumber(trimmed) => "is not a number",
+        ColumnKind.Numeric when PipelineGen.Shared.DataValues.IsInfiniteNumber(trimmed) => "is an infinite number (write a finite number)",
         ColumnKind.Boolean when !IsBoolean(trimmed) => "is not a boolean (true/false, yes/no, 1/0)",
         ColumnKind.DateTime when column.DateFormat is { } format && !PipelineGen.Shared.DataValues.IsDateTime(trimmed, format) => $"does not match the date format '{format}' (data.columns.{column.Name}.format)",
         ColumnKind.DateTime when column.DateFormat is null && !PipelineGen.Shared.DataValues.IsDateTime(trimmed) => PipelineGen.Shared.DateOrder.IsDayFirstOnly(trimmed)

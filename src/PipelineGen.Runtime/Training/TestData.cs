@@ -61,46 +61,14 @@ internal static class TestData
     /// <summary>The test data without rows that cannot be scored (bad rows under the skip policy, rows without a label).</summary>
     public static IDataView Usable(IDataView data, DataScan scan, PipelineSettings settings, out string? note)
     {
-        // Classification keys say which rows have no label; for regression one more pass finds them (only when some are missing).
-        var classes = scan.Keys.LabelClass;
-        var noLabel = classes is null && scan.MissingLabelCount > 0 ? MissingLabelRows(settings, scan) : null;
-        bool Unlabeled(long r) => classes is not null ? classes[r] < 0 : noLabel is not null && noLabel[r];
-        long bad = 0, unlabeled = 0, kept = 0;
-        for (long r = 0; r < scan.RowCount; r++)
-        {
-            if (scan.IsBadRow(r)) bad++;
-            else if (Unlabeled(r)) unlabeled++;
-            else kept++;
-        }
+        long bad = scan.BadRowCount, kept = Data.UsableRows.Count(scan), unlabeled = scan.RowCount - bad - kept;
         note = null;
         if (bad == 0 && unlabeled == 0) return data;
         if (kept == 0)
             throw new DataValidationException($"test data {scan.FilePath}: no row can be scored ({bad} bad row(s), {unlabeled} without a label value). Nothing was scored and the test set is not marked as seen.", scan.Problems);
         note = string.Create(CultureInfo.InvariantCulture,
             $"{bad + unlabeled} of {scan.RowCount} test row(s) left out ({bad} bad row(s) under bad-row policy {settings.BadRows.ToString().ToLowerInvariant()}, {unlabeled} without a label value); the metrics are over the other {kept}.");
-        return new RowFilterDataView(data, r => r < scan.RowCount && !scan.IsBadRow(r) && !Unlabeled(r), kept);
-    }
-
-    /// <summary>Per data row (the loader's row index): the label is missing (absent field or a missing-value token).</summary>
-    private static bool[] MissingLabelRows(PipelineSettings settings, DataScan scan)
-    {
-        var label = settings.Columns.First(c => c.Name == settings.LabelColumn);
-        var tokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.Ordinal);
-        var missing = new bool[scan.RowCount];
-        var fields = new List<string>();
-        var starts = new List<int>();
-        using var reader = new StreamReader(scan.FilePath, detectEncodingFromByteOrderMarks: true);
-        if (settings.HasHeader) reader.ReadLine();
-        long row = -1;
-        string? line;
-        while ((line = reader.ReadLine()) is not null && row + 1 < scan.RowCount)
-        {
-            if (!DelimitedLine.IsDataRow(line)) continue;
-            row++;
-            DelimitedLine.Split(line, settings.Separator, fields, starts);
-            missing[row] = label.Index >= fields.Count || tokens.Contains(fields[label.Index].Trim());
-        }
-        return missing;
+        return Data.UsableRows.Of(data, scan);
     }
 
     private static IReadOnlyList<string> TrainingLabels(PipelineSettings settings, ModelCard card)

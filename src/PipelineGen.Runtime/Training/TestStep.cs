@@ -16,6 +16,8 @@ internal sealed record TestResult(TestOutcome Outcome, TestLook? Look, IReadOnly
 {
     /// <summary>Metrics that are undefined on the test data (e.g. a single class) and why.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>Test rows that repeat a training row; when flagged, the metrics are inflated and the command exits 1.</summary>
+    public Exploration.TrainingOverlap? Overlap { get; init; }
 }
 
 /// <summary>
@@ -68,6 +70,7 @@ internal static class TestStep
         // Label values the model never saw would be scored as some other class: refuse before the look counts.
         TestData.CheckLabels(settings, scan, card);
 
+        var overlap = OverlapWithTraining(ml, pipeline, testPath, scan);
         var model = ModelStore.Load(ml, modelFile, out _);
         var data = TestData.Usable(pipeline.LoadData(ml, testPath), scan, settings, out var leftOut);
         var warnings = new List<string>();
@@ -86,10 +89,23 @@ internal static class TestStep
             : card.TestLooks.Count > 0
                 ? "First look at this test file (a different one was evaluated before; see the card)."
                 : "First look at the test set; recorded in the model card. A second look needs --force.";
-        return new TestResult(TestOutcome.Evaluated, look, card.TestLooks, text) { Warnings = warnings.Distinct().ToArray() };
+        return new TestResult(TestOutcome.Evaluated, look, card.TestLooks, text) { Warnings = warnings.Distinct().ToArray(), Overlap = overlap };
     }
 
-    /// <summary>CLI entry: 0 evaluated, 1 refused by the test-once lock, 2 bad input (no test file, no model).</summary>
+    /// <summary>Test rows that are copies of training rows (a test file cut from, or appended to, the training file).
+    /// Without the training file (a model moved elsewhere) there is nothing to compare with.</summary>
+    private static Exploration.TrainingOverlap? OverlapWithTraining(MLContext ml, IPipelineDefinition pipeline, string testPath, Data.DataScan testScan)
+    {
+        var settings = pipeline.Settings;
+        if (string.IsNullOrWhiteSpace(settings.TrainDataPath)) return null;
+        var trainPath = settings.ResolvePath(settings.TrainDataPath);
+        if (!File.Exists(trainPath)) return null;
+        Data.DataFileGuard.CheckReadable(trainPath, "training data");
+        return Exploration.TrainingOverlap.Measure(pipeline, ml, trainPath, Data.DataScan.Run(settings, trainPath), testPath, testScan);
+    }
+
+    /// <summary>CLI entry: 0 evaluated, 1 refused by the test-once lock or evaluated on a test file that repeats training
+    /// rows (the metrics are printed, with why they are inflated), 2 bad input (no test file, no model).</summary>
     /// <param name="pipeline">The generated pipeline whose saved model is scored.</param>
     /// <param name="options">The model path and whether a second look is forced.</param>
     /// <param name="output">Where the metrics and the look are written.</param>
@@ -128,7 +144,13 @@ internal static class TestStep
         foreach (var line in Cli.PlainTable.Lines(["metric", "value", ""], rows, 80, rightAligned: [1])) output.WriteLine("  " + line);
         if (DecisionThreshold.CountedAt(pipeline.Settings.Task, pipeline.Settings.DecisionThreshold) is { } countedAt) output.WriteLine($"  ({countedAt}.)");
         foreach (var warning in result.Warnings) output.WriteLine($"warning: {warning}");
+        if (result.Overlap is { OverlapRows: > 0 } overlap && !overlap.Flagged) output.WriteLine($"Note: {overlap.Describe(result.Look.DataPath)}");
         output.WriteLine(result.Message);
+        if (result.Overlap is { Flagged: true } inflated)
+        {
+            error.WriteLine($"test: the metrics above are not an honest estimate: {inflated.Describe(result.Look.DataPath)}");
+            return PipelineGen.Runtime.Cli.ExitCodes.CheckFailed;
+        }
         return PipelineGen.Runtime.Cli.ExitCodes.Ok;
     }
 }

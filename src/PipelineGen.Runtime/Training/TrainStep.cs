@@ -22,14 +22,15 @@ internal static class TrainStep
         var scan = Data.DataScan.Run(settings, dataPath);
         // A day-first file read month-first trains without an error: said before the fit (and on the card).
         foreach (var (_, warning) in scan.AmbiguousDates) note?.Invoke(warning);
-        var data = pipeline.LoadData(ml, dataPath);
+        // The rows evaluate scored: bad rows (under skip) and rows without a label are not fitted either.
+        var data = Data.UsableRows.Of(pipeline.LoadData(ml, dataPath), scan);
         var what = Configure(ml, pipeline, options, note);
         var dataSha = FileHash.Sha256(dataPath);
         var trainer = what.Ensemble is not null ? what.Ensemble.DescribeBlend()
             : TrainerHyperparameters.Describe(pipeline, what.Adjustable is not null ? what.Capacity!.Used : null);
         var gates = CheckGates(pipeline, options, what, note);
         var own = gates.Measurement is null ? MeasureUnevaluated(pipeline, options, what, dataSha, trainer, note) : null;
-        options.Phase?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fitting the final model on {scan.RowCount - scan.BadRowCount:N0} rows"));
+        options.Phase?.Invoke(string.Create(CultureInfo.InvariantCulture, $"fitting the final model on {Data.UsableRows.Count(scan):N0} rows"));
         ModelStore.Fault("fit-started");
         var model = what.Estimator.Fit(data);
         ModelStore.Fault("model-fitted");

@@ -497,6 +497,18 @@ public static partial class SpecBinder
         return string.IsNullOrEmpty(schema.DataPath) ? (spec.FilePath, spec.Data.Train.Span) : (schema.DataPath, SourceSpan.At(1, 1));
     }
 
+    /// <summary>Why a label with more than two values is not binary: other classes, or one class spelled several ways
+    /// ("yes", "Yes", "YES"), where 'kind: multiclass' would be the wrong advice: it would learn each spelling as a class.</summary>
+    private static string TwoClassesHint(InferredColumn label)
+    {
+        var variants = label.DistinctValuesKnown
+            ? label.DistinctValues.GroupBy(v => v.Trim(), StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).ToArray()
+            : [];
+        if (variants.Length == 0) return "exactly two classes (use 'kind: multiclass')";
+        return "exactly two classes; " + string.Join("; ", variants.Select(g => PipelineGen.Shared.SafeText.Samples(g)))
+            + " differ only in letter case or spaces, so they are probably one class written several ways: write each class one way in the data ('kind: multiclass' would learn every spelling as a class of its own)";
+    }
+
     private static InferredColumn? BindLabel(PipelineSpec spec, InferredSchema schema, List<DiagnosticInfo> diagnostics, out string? positiveClass, out EquatableArray<string> labelValues)
     {
         var file = spec.FilePath;
@@ -512,6 +524,8 @@ public static partial class SpecBinder
             return null;
         }
         var kind = spec.Data.Columns.FirstOrDefault(c => c.Name.Value == label.Name)?.Type?.Value ?? label.Type;
+        // "1" and "1.0" are one class of a numeric label (the loader reads both as 1): count values, not spellings.
+        if (kind == "numeric" && label.DistinctValuesKnown) label = OneSpellingPerValue(label);
         // Values come from the data file, which may be anything: short, escaped samples only (PipelineGen.Shared.SafeText).
         var distinct = label.DistinctValuesKnown ? PipelineGen.Shared.SafeText.Samples(label.DistinctValues) : $"more than {SchemaFile.MaxDistinctValues} values";
         var taskName = spec.Task.Kind.Value.ToSpecName();
@@ -535,7 +549,7 @@ public static partial class SpecBinder
                 if (label.DistinctCount != 2)
                 {
                     diagnostics.Add(SpecDiagnostics.LabelClassCount.Create(file, labelName.Span, label.Name, label.DistinctCount, distinct + sampleNote, taskName,
-                        label.DistinctCount < 2 ? "two classes (is the data filtered to one class?)" : "exactly two classes (use 'kind: multiclass')"));
+                        label.DistinctCount < 2 ? "two classes (is the data filtered to one class?)" : TwoClassesHint(label)));
                     return null;
                 }
                 if (spec.Task.PositiveClass is { } given)
@@ -560,6 +574,14 @@ public static partial class SpecBinder
                 }
                 return label;
         }
+    }
+
+    private static InferredColumn OneSpellingPerValue(InferredColumn label)
+    {
+        var values = label.DistinctValues
+            .GroupBy(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x.ToString("R", CultureInfo.InvariantCulture) : v, StringComparer.Ordinal)
+            .Select(g => g.First()).ToArray();
+        return values.Length == label.DistinctValues.Count ? label : label with { DistinctCount = values.Length, DistinctValues = values.ToEquatableArray() };
     }
 
     private static bool SameScalar(string a, string b)

@@ -65,7 +65,8 @@ internal static class SchemaInferrer
             var examples = string.Join(", ", column.NotNumberExamples.Select(v =>
                 $"'{SafeText.Escape(v.Value)}' (line {v.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}, column {v.Column.ToString(System.Globalization.CultureInfo.InvariantCulture)})"));
             diagnostics.Add(SpecDiagnostics.NumbersWithJunk.Create(path, At(first.Line, first.Column, first.Offset),
-                column.Name, column.ValueCount - column.NotNumberCount, column.NotNumberCount, examples));
+                column.Name, column.ValueCount - column.NotNumberCount, column.NotNumberCount,
+                examples + SeparatorHint(column.NotNumberExamples.Select(v => v.Value).ToArray())));
         }
     }
 
@@ -107,6 +108,24 @@ internal static class SchemaInferrer
     }
 
     private static SourceSpan At(LocatedValue v) => At(v.Line, v.Column, v.Offset);
+
+    private static readonly System.Text.RegularExpressions.Regex ThousandsSeparated = new(@"^[+-]?\d{1,3}([,' \u00A0]\d{3})+(\.\d+)?$");
+    private static readonly System.Text.RegularExpressions.Regex DecimalComma = new(@"^[+-]?\d+,\d+$");
+
+    /// <summary>
+    /// When every listed value is a number written with thousands separators ("1,234.50") or a decimal comma ("7,25"),
+    /// 'type: numeric' would read them all as missing, dropping real values: say so, and that the data is what to fix.
+    /// </summary>
+    internal static string SeparatorHint(IReadOnlyList<string> values)
+    {
+        var trimmed = values.Select(v => v.Trim()).ToArray();
+        if (trimmed.Length == 0) return "";
+        if (trimmed.All(v => ThousandsSeparated.IsMatch(v)))
+            return " (these are numbers written with a thousands separator: 'type: numeric' would read them as missing, so write them without it, e.g. 1234.5)";
+        if (trimmed.All(v => DecimalComma.IsMatch(v)))
+            return " (these are numbers written with a decimal comma: 'type: numeric' would read them as missing, so write them with a decimal point, e.g. 7.25)";
+        return "";
+    }
 
     private sealed record Sample(IReadOnlyList<string>? Header, IReadOnlyList<ColumnAccumulator>? Columns, int RowsSampled, bool SampleIsComplete);
 

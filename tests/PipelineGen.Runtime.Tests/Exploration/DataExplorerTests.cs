@@ -74,6 +74,64 @@ public class DataExplorerTests
     }
 
     [Fact]
+    public void Classes_that_differ_only_in_case_or_spaces_are_a_serious_finding_naming_rows()
+    {
+        // Penguins with one class typed three ways: data rows 5 and 9 'adelie', row 12 'ADELIE ' (trailing space).
+        var lines = File.ReadAllLines(CsvTestPipeline.Data("penguins.csv"));
+        var path = Path.Combine(Synthetic.Directory(), "penguins_spelled.csv");
+        File.WriteAllLines(path, lines.Select((l, i) => i is 5 or 9 ? "adelie" + l["Adelie".Length..] : i == 12 ? "ADELIE " + l["Adelie".Length..] : l));
+        var pipeline = CsvTestPipeline.For(path, MlTaskKind.MulticlassClassification, "species",
+            CsvTestPipeline.Numeric("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"));
+        var report = Explore(pipeline, ExplorationFixtures.Options() with { SkipLeakage = true });
+        var warning = Assert.Single(report.Warnings, w => w.Kind == WarningKind.LabelSpelling);
+        Assert.Equal(WarningSeverity.Serious, warning.Severity);
+        Assert.Contains("'Adelie' (149 rows, first at data row 1), 'adelie' (2 rows, first at data row 5), 'ADELIE' (1 row, first at data row 12)", warning.Message);
+        Assert.Contains("(5 classes where the data probably has 3)", warning.Message);
+        Assert.Contains("penguins_spelled.csv", warning.Message);
+        Assert.Equal(1, ExploreCommand.ExitCode(report));
+        // The honest file has no such finding.
+        Assert.DoesNotContain(Explore(ExplorationFixtures.Penguins(), ExplorationFixtures.Options() with { SkipLeakage = true }).Warnings,
+            w => w.Kind == WarningKind.LabelSpelling);
+    }
+
+    [Fact]
+    public void A_regression_label_with_a_few_absurd_values_is_warned_with_rows_and_honest_tails_are_not()
+    {
+        // taxis_train: fares 2.5..87.5, median 9.5, IQR 9.5 (the longest trip 8.2 IQRs above the median): a heavy tail, no warning.
+        Assert.DoesNotContain(Explore(ExplorationFixtures.Taxis(), ExplorationFixtures.Options() with { SkipLeakage = true }).Warnings,
+            w => w.Kind == WarningKind.LabelOutliers);
+        // Data rows 7 and 300 get a placeholder and a fare typed in cents.
+        var lines = File.ReadAllLines(CsvTestPipeline.Data("taxis_train.csv"));
+        string Fare(string line, string fare) { var f = line.Split(','); f[4] = fare; return string.Join(',', f); }
+        var path = Path.Combine(Synthetic.Directory(), "taxis_typos.csv");
+        File.WriteAllLines(path, lines.Select((l, i) => i == 7 ? Fare(l, "999999") : i == 300 ? Fare(l, "1250") : l));
+        var pipeline = CsvTestPipeline.For(path, MlTaskKind.Regression, "fare", ExplorationFixtures.Taxis().Settings.Columns
+            .Where(c => c.Kind != ColumnKind.Categorical).ToDictionary(c => c.Name, c => c.Kind));
+        var warning = Assert.Single(Explore(pipeline, ExplorationFixtures.Options() with { SkipLeakage = true }).Warnings,
+            w => w.Kind == WarningKind.LabelOutliers);
+        Assert.Equal(WarningSeverity.Warning, warning.Severity);
+        Assert.Contains("label 'fare' has 2 value(s) far outside the rest", warning.Message);
+        Assert.Contains("999999 at data row 7, 1250 at data row 300 of", warning.Message);
+        Assert.Contains("taxis_typos.csv", warning.Message);
+    }
+
+    [Fact]
+    public void Rows_repeating_every_feature_of_an_earlier_row_with_another_label_are_warned()
+    {
+        var penguins = ExplorationFixtures.Options() with { SkipLeakage = true };
+        Assert.DoesNotContain(Explore(ExplorationFixtures.Penguins(), penguins).Warnings, w => w.Kind == WarningKind.LabelConflicts);
+        // Data rows 1 and 2 (Adelie) appended again as Chinstrap: rows 345 and 346 contradict them.
+        var lines = File.ReadAllLines(CsvTestPipeline.Data("penguins.csv"));
+        var path = Path.Combine(Synthetic.Directory(), "penguins_conflicts.csv");
+        File.WriteAllLines(path, lines.Concat(lines.Skip(1).Take(2).Select(l => "Chinstrap" + l["Adelie".Length..])));
+        var pipeline = CsvTestPipeline.For(path, MlTaskKind.MulticlassClassification, "species",
+            CsvTestPipeline.Numeric("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"));
+        var warning = Assert.Single(Explore(pipeline, penguins).Warnings, w => w.Kind == WarningKind.LabelConflicts);
+        Assert.Contains("2 rows (0.58%) repeat every feature of an earlier row with another label", warning.Message);
+        Assert.Contains("data row 345 says 'Chinstrap' where row 1 says 'Adelie', data row 346 says 'Chinstrap' where row 2 says 'Adelie')", warning.Message);
+    }
+
+    [Fact]
     public void Class_balance_is_reported_and_imbalance_warned()
     {
         var titanic = ExplorationFixtures.TitanicReport.ClassBalance!;

@@ -147,7 +147,10 @@ public sealed class TestOnceTests : IDisposable
         var sample = rows.Skip(1).Where((_, i) => i % 20 == 0).ToArray();
         string WithLabel(string row, string label) => row[..(row.LastIndexOf(',') + 1)] + label;
         File.WriteAllLines(test, sample.Select((r, i) => i == 3 ? WithLabel(r, "five") : r).Prepend(rows[0]));
-        var pipeline = new RegressionPipeline(RegressionPipeline.Wine().Settings with { ProjectDirectory = _project, TestDataPath = test });
+        // Trained on the other rows: a test file cut from the training file would be flagged as inflated (exit 1).
+        var train = Path.Combine(_project, "wine_train.csv");
+        File.WriteAllLines(train, rows.Skip(1).Where((_, i) => i % 20 != 0).Prepend(rows[0]));
+        var pipeline = new RegressionPipeline(RegressionPipeline.Wine().Settings with { ProjectDirectory = _project, TrainDataPath = train, TestDataPath = test });
         Assert.Equal(0, Train(pipeline));
         var model = Path.Combine(_project, ".pipelinegen", "models", "Wine.zip");
 

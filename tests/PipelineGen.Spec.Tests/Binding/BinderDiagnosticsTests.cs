@@ -105,6 +105,40 @@ public class BinderDiagnosticsTests
     }
 
     [Fact]
+    public void PG0107_one_class_spelled_several_ways_is_not_sent_to_multiclass()
+    {
+        // "yes"/"Yes"/"YES": one class typed three ways; 'kind: multiclass' would learn three classes from it.
+        var schema = ChurnSchema() with
+        {
+            Columns = ChurnSchema().Columns.Select(c => c.Name == "churned" ? c with { DistinctCount = 4, DistinctValues = new[] { "YES", "Yes", "no", "yes" }.ToEquatableArray() } : c).ToEquatableArray(),
+        };
+        var d = Single(Bind(Minimal, schema).Diagnostics, "PG0107");
+        Assert.Contains("'YES', 'Yes', 'yes' differ only in letter case or spaces", d.Message);
+        Assert.Contains("write each class one way in the data", d.Message);
+        Assert.DoesNotContain("(use 'kind: multiclass')", d.Message);
+        // Three honest classes keep the multiclass advice.
+        var plans = ChurnSchema() with
+        {
+            Columns = ChurnSchema().Columns.Select(c => c.Name == "churned" ? c with { DistinctCount = 3, DistinctValues = new[] { "basic", "pro", "team" }.ToEquatableArray() } : c).ToEquatableArray(),
+        };
+        Assert.Contains("(use 'kind: multiclass')", Single(Bind(Minimal, plans).Diagnostics, "PG0107").Message);
+    }
+
+    [Fact]
+    public void A_numeric_binary_label_written_1_and_1_point_0_has_two_classes_not_four()
+    {
+        // Titanic's survived with every third value written "0.0"/"1.0": PG0107 said 4 values and suggested multiclass.
+        var schema = ChurnSchema() with
+        {
+            Columns = ChurnSchema().Columns.Select(c => c.Name == "churned" ? c with { Type = "numeric", DistinctCount = 4, DistinctValues = new[] { "0", "0.0", "1", "1.0" }.ToEquatableArray() } : c).ToEquatableArray(),
+        };
+        var result = Bind(Minimal, schema);
+        Assert.DoesNotContain(result.Diagnostics, d => d.Severity == Severity.Error);
+        Assert.Equal("1", result.Pipeline!.PositiveClass);
+        Assert.Equal(new[] { "0", "1" }, result.Pipeline.LabelValues);
+    }
+
+    [Fact]
     public void PG0107_single_class_label()
     {
         var schema = ChurnSchema() with

@@ -121,6 +121,23 @@ public class ValueReadingTests
     }
 
     [Fact]
+    public void Numbers_with_thousands_separators_or_a_decimal_comma_are_named_as_such()
+    {
+        // Titanic fares x10 written "2,630.00" when 1,000 or more: 'type: numeric' (the advice) would drop exactly those.
+        using var project = new TempProject();
+        project.Write("data.csv", FareFile((3, "\"2,630.00\""), (7, "\"1,465.21\"")));
+        var d = Assert.Single(project.Infer(project.WriteSpec(kind: "binary")).Diagnostics);
+        Assert.Equal("PG0140", d.Id);
+        Assert.Contains("'2,630.00' (line 5, column 4), '1,465.21' (line 9, column 4) (these are numbers written with a thousands separator: 'type: numeric' would read them as missing, so write them without it, e.g. 1234.5)", d.Message);
+
+        using var comma = new TempProject();
+        comma.Write("data.csv", FareFile((3, "\"7,25\""), (7, "\"71,2833\"")));
+        Assert.Contains("written with a decimal comma", Assert.Single(comma.Infer(comma.WriteSpec(kind: "binary")).Diagnostics).Message);
+        // Words stay words.
+        Assert.Equal("", PipelineGen.Tool.Inference.SchemaInferrer.SeparatorHint(["n/a", "1,234"]));
+    }
+
+    [Fact]
     public void A_column_that_is_mostly_words_is_not_reported()
     {
         using var project = new TempProject();
