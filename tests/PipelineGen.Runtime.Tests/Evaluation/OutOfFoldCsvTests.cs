@@ -21,6 +21,8 @@ public class OutOfFoldCsvTests : IDisposable
         var lines = File.ReadAllLines(TestPipeline.DataPath("titanic.csv")).ToList();
         lines.Insert(40, "");
         lines.Insert(100, "// a comment line");
+        // A row without a label is left out of every split: the lines after it still name their own rows.
+        lines[70] = "," + lines[70][(lines[70].IndexOf(',') + 1)..];
         string data = _dir.Write("titanic.csv", string.Join("\n", lines) + "\n");
         var pipeline = BinaryPipeline.Titanic(s => s with
         {
@@ -37,7 +39,7 @@ public class OutOfFoldCsvTests : IDisposable
         Assert.Equal(result.PredictionsFile!.Value.Rows, rows.Count);
         Assert.Equal(Path.GetFullPath(output), result.PredictionsFile.Value.Path);
         var fileLines = File.ReadAllLines(data);
-        var dataLines = Enumerable.Range(1, fileLines.Length).Where(n => n > 1 && fileLines[n - 1].Length > 0 && !fileLines[n - 1].StartsWith("//", StringComparison.Ordinal)).ToArray();
+        var dataLines = Enumerable.Range(1, fileLines.Length).Where(n => n > 1 && fileLines[n - 1].Length > 0 && !fileLines[n - 1].StartsWith("//", StringComparison.Ordinal) && !fileLines[n - 1].StartsWith(',')).ToArray();
         Assert.Equal(6, result.Splits.Count);
         foreach (var split in result.Splits)
         {
