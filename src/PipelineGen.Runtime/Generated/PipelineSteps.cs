@@ -36,7 +36,7 @@ public static class PipelineSteps
     public static IEstimator<ITransformer> Posterior(MLContext mlContext)
     {
         ArgumentNullException.ThrowIfNull(mlContext);
-        return Training.PosteriorScores.Estimator(mlContext);
+        return new Training.PosteriorScores(mlContext);
     }
 
     /// <summary>

@@ -9,18 +9,35 @@ namespace PipelineGen.Runtime.Training;
 /// P(c|x) = softmax(Score), the class probabilities every consumer (log loss, predict, ensembles) reads Score as.
 /// A custom mapping computes two scalars per row, its max m and Z = Σ exp(s − m) (in double; subtracting the max first
 /// because the scores differ by hundreds with many features, where exp of them under- or overflows), and ML.NET's
-/// expression transform writes exp(s − m) / Z slot by slot (Z is between 1 and the class count, so no precision is lost). Score stays a known-size vector (a custom mapping's vector output would lose its
-/// size on load) and keeps its slot names (the expression transform carries them over; ML.NET's score-kind annotations
-/// are dropped, as the ensemble's concatenation drops them, and nothing here reads them); PredictedLabel is untouched (softmax keeps the argmax).
+/// expression transform writes exp(s − m) / Z slot by slot (Z is between 1 and the class count, so no precision is
+/// lost). Score stays a known-size vector (a custom mapping's vector output would lose its size on load) and keeps its
+/// slot names (the expression transform carries them over; ML.NET's score-kind annotations are dropped, as the
+/// ensemble's concatenation drops them, and nothing here reads them). PredictedLabel is untouched: softmax keeps the
+/// argmax. The fitted chain is ML.NET's transformers plus one registered custom mapping (ModelStore.Load registers it).
 /// </summary>
-internal static class PosteriorScores
+internal sealed class PosteriorScores(MLContext ml) : IEstimator<ITransformer>
 {
     private const string ScoreColumn = "Score";
 
-    public static IEstimator<ITransformer> Estimator(MLContext ml) =>
+    /// <summary>What the card says about the fitted step.</summary>
+    public const string Note = "Score: class probabilities are naive Bayes' posterior (softmax of its log-likelihoods); naive Bayes is known to be overconfident";
+
+    private readonly IEstimator<ITransformer> _steps =
         ml.Transforms.CustomMapping<ClassLogScores, ClassScoreNormaliser>(ScoreNormaliserMapping.Map, ScoreNormaliserMapping.ContractName)
             .Append(ml.Transforms.Expression(ScoreColumn, "(s, m, z) : exp(s - m) / z", ScoreColumn, ClassScoreNormaliser.MaxColumn, ClassScoreNormaliser.SumColumn))
             .Append(ml.Transforms.DropColumns(ClassScoreNormaliser.MaxColumn, ClassScoreNormaliser.SumColumn));
+
+    public ITransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Schema.GetColumnOrNull(ScoreColumn) is not { Type: VectorDataViewType { ItemType: NumberDataViewType, Size: > 0 } })
+            throw new ArgumentException($"The posterior step needs a known-size '{ScoreColumn}' vector (a multiclass trainer's), which the data does not have; put it right after the trainer, as generated pipelines do.", nameof(input));
+        var fitted = _steps.Fit(input);
+        Preparation.PreparationLog.Record(fitted, Note);
+        return fitted;
+    }
+
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema) => _steps.GetOutputSchema(inputSchema);
 }
 
 /// <summary>The trainer's per-class log likelihoods (ML.NET's multiclass Score).</summary>

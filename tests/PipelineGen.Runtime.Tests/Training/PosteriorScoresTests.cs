@@ -53,6 +53,7 @@ public sealed class PosteriorScoresTests : IDisposable
         var raw = NaiveBayes(ml).Fit(data).Transform(data);
         var model = NaiveBayes(ml).Append(PipelineSteps.Posterior(ml)).Fit(data);
         var scored = model.Transform(data);
+        Assert.Contains(PipelineGen.Runtime.Preparation.PreparationLog.DescribeAll(model), n => n == PosteriorScores.Note);
 
         // On main Score was the log likelihoods themselves (negative), which the evaluator clamps to log loss 34.54.
         var before = Scores(raw);
