@@ -38,6 +38,14 @@ internal sealed class PosteriorScores(MLContext ml) : IEstimator<ITransformer>
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema) => _steps.GetOutputSchema(inputSchema);
+
+    /// <summary>Whether a (nested, possibly loaded) model contains the posterior step, which ONNX export cannot convert.</summary>
+    public static bool IsIn(ITransformer model) => model switch
+    {
+        CustomMappingTransformer<ClassLogScores, ClassScoreNormaliser> => true,
+        IEnumerable<ITransformer> chain => chain.Any(IsIn),
+        _ => false,
+    };
 }
 
 /// <summary>The trainer's per-class log likelihoods (ML.NET's multiclass Score).</summary>
