@@ -92,6 +92,26 @@ public sealed class PosteriorScoresTests : IDisposable
             for (int k = 0; k < 3; k++) Assert.Equal(probabilities[i][k], reloaded[i][k], 6);
     }
 
+    [Fact]
+    public void AMulticlassEnsembleOfNaiveBayesModelsAveragesProbabilities()
+    {
+        // The ensemble averages Score slot by slot: with log likelihoods that was a mean of logs, not a probability.
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.Cache(Iris(ml));
+        var member = NaiveBayes(ml).Append(PipelineSteps.Posterior(ml)).Fit(data);
+        var ensemble = PipelineGen.Runtime.Tuning.Ensembles.EnsembleModel.Compose(
+            ml, MlTaskKind.MulticlassClassification, data.Schema, [(member, 0.5), (member, 0.5)], data);
+        var single = Scores(member.Transform(data));
+        var blended = Scores(ensemble.Transform(data));
+        for (int i = 0; i < single.Length; i++)
+        {
+            Assert.Equal(1.0, blended[i].Sum(p => (double)p), 5);
+            for (int k = 0; k < 3; k++) Assert.Equal(single[i][k], blended[i][k], 5);
+        }
+        var logLoss = ml.MulticlassClassification.Evaluate(ensemble.Transform(data)).LogLoss;
+        Assert.Equal(ml.MulticlassClassification.Evaluate(member.Transform(data)).LogLoss, logLoss, 4);
+    }
+
     private sealed class Wide
     {
         [VectorType(ManyFeatures)] public float[] Features { get; set; } = [];
