@@ -144,6 +144,15 @@ public sealed class PosteriorScoresTests : IDisposable
     }
 
     [Fact]
+    public void WithoutAMulticlassScoreTheStepSaysWhereItBelongs()
+    {
+        var ml = new MLContext(seed: 1);
+        var e = Assert.Throws<ArgumentException>(() => PipelineSteps.Posterior(ml).Fit(Iris(ml)));
+        Assert.Contains("known-size 'Score' vector", e.Message);
+        Assert.Contains("right after the trainer", e.Message);
+    }
+
+    [Fact]
     public void TheNormaliserSubtractsTheRowMaxAndPassesNaNOn()
     {
         var output = new ClassScoreNormaliser();
