@@ -30,6 +30,9 @@ public static class OnnxExporter
         var modelFile = ModelStore.Resolve(modelPath);
         var model = ModelStore.Load(ml, modelPath, out var inputSchema);
         if (EnsembleModel.IsEnsemble(model, inputSchema)) throw new EnsembleExportException(modelFile);
+        // A tuned pipeline can pick naive Bayes even though the spec's trainer exports (PG0522 checks only the spec's).
+        if (PosteriorScores.IsIn(model))
+            throw new InvalidOperationException($"the model '{modelFile}' is multiclass naive Bayes, whose class probabilities come from a softmax step (a PipelineGen custom mapping and an ML.NET expression) that has no ONNX form; no model.onnx was written. To deploy to ONNX, choose another trainer (or leave naive_bayes out of tune.trainers), train, and export again; 'predict' and 'serve' use this model as it is.");
         var versionDirectory = Path.GetDirectoryName(modelFile)!;
         var onnxPath = Path.Combine(versionDirectory, OnnxFileName);
 

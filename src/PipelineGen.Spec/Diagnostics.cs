@@ -254,7 +254,7 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo OnnxModelImputer = new("PG0521", "Model-based imputation cannot be exported to ONNX", Severity.Error,
         "Column '{0}' is filled by a model ('missing: model'), which has no ONNX form, so 'deploy.onnx: true' cannot export this pipeline. Use 'missing: median' or 'missing: mean'.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo OnnxTrainerNotExportable = new("PG0522", "Trainer cannot be exported to ONNX", Severity.Error,
-        "Trainer '{0}' has no ONNX converter in ML.NET, so 'deploy.onnx: true' cannot export this pipeline. Choose an exportable trainer: {1}.", ModelCategory);
+        "Trainer '{0}' (or the step that makes its class probabilities) has no ONNX converter in ML.NET, so 'deploy.onnx: true' cannot export this pipeline. Choose an exportable trainer: {1}.", ModelCategory);
     // PG0523-PG0524: reported by 'export onnx --if-requested', which the build runs after training (-p:PipelineGenTrain=true),
     // located at 'deploy.onnx'; the texts are written by PipelineGen.Export/LocatedExportErrors.cs (which cannot reference this assembly).
     public static readonly DiagnosticDescriptorInfo OnnxParityFailed = new("PG0523", "ONNX model disagrees with ML.NET", Severity.Error,

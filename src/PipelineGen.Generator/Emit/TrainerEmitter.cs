@@ -102,10 +102,17 @@ internal static class TrainerEmitter
 
     /// <summary>
     /// <c>yield return</c> of one (not one-versus-all) trainer; a binary one that outputs no probability is wrapped so
-    /// that Platt scaling is fitted on out-of-fold scores.
+    /// that Platt scaling is fitted on out-of-fold scores; one whose Score is log likelihoods is followed by their softmax.
     /// </summary>
     private static void EmitTrainer(SourceWriter w, BoundPipeline p, TrainerBinding b, string trainer)
     {
+        if (b.LogLikelihoodScores)
+        {
+            w.Line("// Its Score is per-class log likelihoods: their softmax makes it the model's class probabilities.")
+             .Line($"yield return {trainer};")
+             .Line($"yield return {PG}PipelineSteps.Posterior(mlContext);");
+            return;
+        }
         if (p.Task != TaskKind.Binary || b.Calibrated)
         {
             w.Line($"yield return {trainer};");

@@ -44,6 +44,16 @@ public static class PipelineSteps
     }
 
     /// <summary>
+    /// After a multiclass trainer whose Score is per-class log likelihoods (naive Bayes): Score becomes the model's
+    /// posterior softmax(Score), probabilities summing to 1, same size and slot names (see Training.PosteriorScores).
+    /// </summary>
+    public static IEstimator<ITransformer> Posterior(MLContext mlContext)
+    {
+        ArgumentNullException.ThrowIfNull(mlContext);
+        return new Training.PosteriorScores(mlContext);
+    }
+
+    /// <summary>
     /// The TextLoader options of <paramref name="settings"/>: its separator, header and columns (by kind), quoting on,
     /// and empty numeric cells read as missing (NaN) instead of 0.
     /// </summary>

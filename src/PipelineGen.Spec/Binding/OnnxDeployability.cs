@@ -13,8 +13,12 @@ namespace PipelineGen.Spec.Binding;
 /// </summary>
 internal static class OnnxDeployability
 {
-    /// <summary>Trainers whose ML.NET model has no ONNX converter (GAM's shape functions are not exported).</summary>
-    public static readonly string[] NotExportableTrainers = { "gam" };
+    /// <summary>
+    /// Trainers whose fitted model ML.NET cannot convert: GAM's shape functions are not exported; naive Bayes' posterior
+    /// step (softmax of its log likelihoods, PipelineSteps.Posterior) is a custom mapping and an expression, which have no
+    /// ONNX form, and without it its Score would not be probabilities.
+    /// </summary>
+    public static readonly string[] NotExportableTrainers = { "gam", "naive_bayes" };
 
     public static void Check(PipelineSpec spec, IReadOnlyList<BoundColumn> columns, List<DiagnosticInfo> diagnostics)
     {

@@ -39,7 +39,9 @@ public sealed record ParamInfo(string Name, string OptionProperty, ParamType Typ
 /// <param name="OptionsType">Fully qualified options class, or null for trainers that take only column names.</param>
 /// <param name="Calibrated">Binary, and the binary trainer of a multiclass one-versus-all: whether it outputs Probability itself (else the generated code wraps it in Platt scaling fitted on out-of-fold scores, PipelineSteps.OutOfFoldPlatt or, per class, PipelineSteps.OneVersusAllOutOfFoldPlatt).</param>
 /// <param name="OneVersusAll">Multiclass only: the binary trainer is wrapped in OneVersusAll.</param>
-public sealed record TrainerBinding(TaskKind Task, string CatalogMethod, string? OptionsType, bool Calibrated = true, bool OneVersusAll = false);
+/// <param name="LogLikelihoodScores">Multiclass only: its Score is per-class log likelihoods, not probabilities (naive Bayes); the generated code follows it with their softmax, the model's posterior (PipelineSteps.Posterior).</param>
+public sealed record TrainerBinding(TaskKind Task, string CatalogMethod, string? OptionsType, bool Calibrated = true, bool OneVersusAll = false,
+    bool LogLikelihoodScores = false);
 
 public enum TrainerFamily { Linear, Trees, Probabilistic,
     /// <summary>PipelineGen's own dense network (src/PipelineGen.Runtime/Networks): standardised inputs.</summary>
@@ -130,8 +132,8 @@ public static class TrainerCatalog
             A(new TrainerBinding(TaskKind.Regression, "Regression.Trainers.OnlineGradientDescent", T + "OnlineGradientDescentTrainer.Options")),
             A(LearningRate(ParamType.Float), L2(ParamType.Float), Iterations("NumberOfIterations"),
               new ParamInfo("decrease_learning_rate", "DecreaseLearningRate", ParamType.Bool, null, null, false, "shrink the step size over time")), "iterations", 1),
-        new TrainerInfo("naive_bayes", "multiclass naive Bayes (features are treated as binary: > 0)", TrainerFamily.Probabilistic,
-            A(new TrainerBinding(TaskKind.Multiclass, "MulticlassClassification.Trainers.NaiveBayes", null)),
+        new TrainerInfo("naive_bayes", "multiclass naive Bayes (features are treated as binary: > 0); class probabilities are its posterior (softmax of its log-likelihoods), known to be overconfident", TrainerFamily.Probabilistic,
+            A(new TrainerBinding(TaskKind.Multiclass, "MulticlassClassification.Trainers.NaiveBayes", null, LogLikelihoodScores: true)),
             EquatableArray<ParamInfo>.Empty, null, 0),
         new TrainerInfo("fast_tree", "gradient-boosted decision trees, MART (multiclass: one-versus-all)", TrainerFamily.Trees,
             A(new TrainerBinding(TaskKind.Binary, "BinaryClassification.Trainers.FastTree", FT + "FastTreeBinaryTrainer.Options"),

@@ -8,13 +8,13 @@ namespace PipelineGen.Generator.Tests.Emit;
 /// </summary>
 public class SnapshotTests
 {
-    public static TheoryData<string> Cases => new() { "Binary", "Multiclass", "Regression" };
+    public static TheoryData<string> Cases => new() { "Binary", "Multiclass", "Regression", "NaiveBayes" };
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Emitted_code_matches_the_snapshot_and_compiles(string name)
     {
-        var fixture = Fixtures.All.Single(f => f.Name == name);
+        var fixture = Fixtures.All.Append((Name: "NaiveBayes", Spec: Fixtures.NaiveBayesIrisSpec, Schema: Fixtures.IrisSchema, File: "iris.csv")).Single(f => f.Name == name);
         var run = GeneratorHarness.Run($"/specs/{name.ToLowerInvariant()}/pipeline.yaml", fixture.Spec, fixture.Schema);
 
         Assert.Empty(run.GeneratorDiagnostics);

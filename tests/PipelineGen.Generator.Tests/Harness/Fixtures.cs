@@ -66,6 +66,9 @@ internal static class Fixtures
           params: { iterations: 50 }
         """;
 
+    /// <summary>Iris with multiclass naive Bayes, whose Score the generated code turns into its posterior.</summary>
+    public static string NaiveBayesIrisSpec => IrisSpec.Replace("trainer: sdca\n  params: { iterations: 50 }", "trainer: naive_bayes", StringComparison.Ordinal);
+
     public static InferredSchema IrisSchema => Schema("iris.csv", 150,
         C("sepal_length", 0, "numeric"), C("sepal_width", 1, "numeric"), C("petal_length", 2, "numeric"), C("petal_width", 3, "numeric"),
         C("species", 4, "categorical", 0, "setosa", "versicolor", "virginica"));

@@ -63,4 +63,14 @@ public class OnnxDeployabilityTests
         AssertAt(d, yaml, "gam");
         Assert.Contains("lightgbm", d.Message);
     }
+
+    [Fact]
+    public void PG0522_naive_bayes_is_not_exportable_since_its_posterior_step_has_no_onnx_form()
+    {
+        var yaml = Minimal.Replace("kind: binary", "kind: multiclass") + "\nmodel:\n  trainer: naive_bayes\ndeploy:\n  onnx: true\n";
+        var d = Single(Bind(yaml).Diagnostics, "PG0522");
+        AssertAt(d, yaml, "naive_bayes");
+        Assert.Contains("class probabilities", d.Message);
+        Assert.DoesNotContain("naive_bayes,", d.Message); // not offered as an exportable choice
+    }
 }
