@@ -64,7 +64,7 @@ internal static class TrainerEmitter
         var b = t.Binding;
         if (b.OptionsType is null)
         {
-            EmitTrainer(w, p, b, $"mlContext.{b.CatalogMethod}(labelColumnName: \"Label\", featureColumnName: \"Features\")");
+            EmitTrainer(w, p, b, $"mlContext.{b.CatalogMethod}", "labelColumnName: \"Label\"", "featureColumnName: \"Features\"");
         }
         else
         {
@@ -91,9 +91,9 @@ internal static class TrainerEmitter
                 EmitOneVersusAll(w, b, $"mlContext.{b.CatalogMethod}(options)");
             else if (b.CatalogMethod.StartsWith("global::", StringComparison.Ordinal))
                 // PipelineGen's own trainers (the dense network) are static factories in the runtime, not MLContext members.
-                EmitTrainer(w, p, b, $"{Short(b.CatalogMethod)}(mlContext, options)");
+                EmitTrainer(w, p, b, Short(b.CatalogMethod), "mlContext", "options");
             else
-                EmitTrainer(w, p, b, $"mlContext.{b.CatalogMethod}(options)");
+                EmitTrainer(w, p, b, $"mlContext.{b.CatalogMethod}", "options");
         }
         if (p.Task == TaskKind.Multiclass)
             w.Line("// The trainer predicts a key; map it back to the label's own values for callers.")
@@ -104,23 +104,23 @@ internal static class TrainerEmitter
     /// <c>yield return</c> of one (not one-versus-all) trainer; a binary one that outputs no probability is wrapped so
     /// that Platt scaling is fitted on out-of-fold scores; one whose Score is log likelihoods is followed by their softmax.
     /// </summary>
-    private static void EmitTrainer(SourceWriter w, BoundPipeline p, TrainerBinding b, string trainer)
+    private static void EmitTrainer(SourceWriter w, BoundPipeline p, TrainerBinding b, string method, params string[] arguments)
     {
         if (b.LogLikelihoodScores)
         {
             w.Line("// Its Score is per-class log likelihoods: their softmax makes it the model's class probabilities.")
-             .Line($"yield return {trainer};")
+             .Call($"yield return {method}", arguments, ";")
              .Line($"yield return {PG}PipelineSteps.Posterior(mlContext);");
             return;
         }
         if (p.Task != TaskKind.Binary || b.Calibrated)
         {
-            w.Line($"yield return {trainer};");
+            w.Call($"yield return {method}", arguments, ";");
             return;
         }
         w.Line("// No probability of its own: Platt scaling adds one, fitted on 3-fold out-of-fold scores (fitted")
          .Line("// on the rows the trainer just fitted, which it nearly separates, it would be overconfident).")
-         .Line($"var uncalibrated = {trainer};")
+         .Call($"var uncalibrated = {method}", arguments, ";")
          .Line($"yield return {PG}PipelineSteps.OutOfFoldPlatt(mlContext, uncalibrated, Settings.Seed);");
     }
 

@@ -126,7 +126,8 @@ namespace MyApp
             ML::MLContext mlContext, int? capacity)
         {
             // Its Score is per-class log likelihoods: their softmax makes it the model's class probabilities.
-            yield return mlContext.MulticlassClassification.Trainers.NaiveBayes(labelColumnName: "Label", featureColumnName: "Features");
+            yield return mlContext.MulticlassClassification.Trainers.NaiveBayes(
+                labelColumnName: "Label", featureColumnName: "Features");
             yield return PG::PipelineSteps.Posterior(mlContext);
             // The trainer predicts a key; map it back to the label's own values for callers.
             yield return mlContext.Transforms.Conversion.MapKeyToValue("PredictedLabelValue", "PredictedLabel");
