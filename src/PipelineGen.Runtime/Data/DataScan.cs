@@ -30,6 +30,11 @@ internal sealed class DataScan
     /// <summary>Classification: rows per class (first-seen order), over rows that are not bad.</summary>
     public IReadOnlyList<KeyValuePair<string, long>> LabelCounts { get; init; } = [];
     public long MissingLabelCount { get; init; }
+    /// <summary>
+    /// Classification: the label's classes that differ only in letter case or spaces (see <see cref="LabelSpellings"/>),
+    /// null when none. Not among <see cref="Errors"/>: explore reports it in full instead of stopping on it.
+    /// </summary>
+    public string? LabelSpelling { get; init; }
 
     public bool IsBadRow(long row) => Keys.Excluded[row];
 
@@ -40,6 +45,7 @@ internal sealed class DataScan
     {
         if (Errors.Count > 0)
             throw new DataValidationException($"{FilePath}: " + string.Join(Environment.NewLine, Errors), Problems);
+        ThrowIfLabelSpelling();
         if (policy == BadRowPolicy.Fail && BadRowCount > 0)
         {
             var text = new StringBuilder();
@@ -49,6 +55,16 @@ internal sealed class DataScan
             text.Append("Fix the rows, or run with --bad-rows skip to leave them out (they are counted in the output).");
             throw new DataValidationException(text.ToString(), Problems);
         }
+    }
+
+    /// <summary>
+    /// Throws <see cref="DataValidationException"/> when the label has one class written several ways: fitted as is, each
+    /// spelling becomes a class of its own that is rarely predicted and drags every macro metric down, without an error.
+    /// </summary>
+    public void ThrowIfLabelSpelling()
+    {
+        if (LabelSpelling is { } spelling)
+            throw new DataValidationException($"{FilePath}: {spelling} Write each class one way in {FilePath} (and in the test file), then run again.", []);
     }
 
     /// <summary>Scans <paramref name="path"/> with the separator, header, columns and missing-value tokens of <paramref name="settings"/>.</summary>

@@ -32,6 +32,9 @@ internal sealed class DataScanner
     private readonly List<int>? _labelClass;
     private readonly Dictionary<string, int> _classIds = new(StringComparer.Ordinal);
     private readonly List<string> _classNames = [];
+    // 1-based data row where each class first occurs: a message about spellings says where to look.
+    private readonly List<long> _classFirstRows = [];
+    private string? _labelSpelling;
     private readonly List<int>? _groupOf;
     private readonly Dictionary<string, int> _groupIds = new(StringComparer.Ordinal);
     private readonly List<int> _duplicateOf = [];
@@ -214,6 +217,7 @@ internal sealed class DataScanner
             id = _classNames.Count;
             _classIds.Add(key, id);
             _classNames.Add(labelValue);
+            _classFirstRows.Add(_row + 1);
         }
         _labelClass.Add(labelMissing || _bad ? -1 : id);
     }
@@ -259,6 +263,7 @@ internal sealed class DataScanner
             Warnings = _warnings,
             AmbiguousDates = _ambiguousDates,
             LabelCounts = labelCounts,
+            LabelSpelling = _labelSpelling,
             MissingLabelCount = _missingLabels,
             Keys = new RowKeys
             {
@@ -307,6 +312,10 @@ internal sealed class DataScanner
         var counts = new long[_classNames.Count];
         foreach (int id in _labelClass) if (id >= 0) counts[id]++;
         for (int i = 0; i < counts.Length; i++) labelCounts.Add(new(_classNames[i], counts[i]));
+        // A numeric or boolean label is read as a value ("True" is "true"): only text classes can be spelled apart.
+        if (_label.Kind is not (ColumnKind.Numeric or ColumnKind.Boolean))
+            _labelSpelling = LabelSpellings.Describe(_label.Name,
+                [.. labelCounts.Select((c, i) => new LabelSpellings.Spelling(c.Key, c.Value, _classFirstRows[i]))]);
         if (_classNames.Count == 1)
             _errors.Add($"the label column '{_label.Name}' has a single class ('{SafeText.Escape(_classNames[0])}') in {goodRows} usable row(s): a classifier needs at least two classes. Fix: use data that contains every class.");
         if (_settings.Task == MlTaskKind.BinaryClassification && _settings.PositiveClass is { } positive

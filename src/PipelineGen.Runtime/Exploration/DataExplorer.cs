@@ -192,17 +192,11 @@ internal static class DataExplorer
     /// Classes that differ only in letter case or surrounding spaces ("yes", "Yes", "YES"): almost always one class typed
     /// several ways, which the model would learn as separate classes (and a binary task would refuse). Null when none.
     /// </summary>
-    private static string? SpellingVariants(ClassBalance balance, ProfiledData train, string column, string dataPath)
-    {
-        var groups = balance.Classes.GroupBy(c => c.Value.Trim(), StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1).ToArray();
-        if (groups.Length == 0) return null;
-        string Spelling(ValueCount c) => $"'{PipelineGen.Shared.SafeText.Escape(c.Value)}' ({Fmt.Rows(c.Count)}"
-            + (train.LabelFirstRows.TryGetValue(c.Value, out var row) ? $", first at data row {Fmt.Count(row)})" : ")");
-        var merged = balance.Classes.Count - groups.Sum(g => g.Count() - 1);
-        return $"label '{column}' has classes that differ only in letter case or spaces: {string.Join("; ", groups.Select(g => string.Join(", ", g.Select(Spelling))))}. "
-            + $"The model would learn each spelling as a class of its own ({balance.Classes.Count} classes where the data probably has {merged}). "
-            + $"Write each class one way in {dataPath} (and in the test file), then rebuild.";
-    }
+    private static string? SpellingVariants(ClassBalance balance, ProfiledData train, string column, string dataPath) =>
+        LabelSpellings.Describe(column, balance.Classes.Select(c => new LabelSpellings.Spelling(c.Value, c.Count,
+            train.LabelFirstRows.TryGetValue(c.Value, out var row) ? row : null)).ToArray()) is { } found
+            ? found + $" Write each class one way in {dataPath} (and in the test file), then rebuild."
+            : null;
 
     /// <summary>A regression label with a few values far outside the rest: they dominate rmse and pull the model.</summary>
     private static string? FarLabels(ProfiledData train, NumericSummary summary, string column, string dataPath)

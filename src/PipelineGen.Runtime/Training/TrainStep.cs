@@ -20,6 +20,8 @@ internal static class TrainStep
         var (dataPath, modelPath) = CheckPaths(settings, options);
         options.Phase?.Invoke("reading the training data");
         var scan = Data.DataScan.Run(settings, dataPath);
+        // Before anything is fitted (train may run without an evaluation that would check this).
+        scan.ThrowIfLabelSpelling();
         // A day-first file read month-first trains without an error: said before the fit (and on the card).
         foreach (var (_, warning) in scan.AmbiguousDates) note?.Invoke(warning);
         // The rows evaluate scored: bad rows (under skip) and rows without a label are not fitted either.
