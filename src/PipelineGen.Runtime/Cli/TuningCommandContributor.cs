@@ -152,8 +152,11 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         // What the low rungs of halving spend, per trainer (rows, or a share of the trees / iterations on all rows).
         var halvingBudget = halvingStrategy ? HalvingBudget.For(pipeline, options.HalvingBudget ?? tuning.HalvingBudget) : null;
         if (halvingBudget is not null) output.WriteLine($"Halving budget ({halvingBudget.Requested}): low rungs spend a share of {halvingBudget.Summary()}.");
-        if (options.SpecTrial && !halvingStrategy && options.Storage is null && !options.Resume)
-            output.WriteLine($"Trial 1: {Tuning.StartingPoint.Label(Tuning.StartingPoint.OriginOf(pipeline))} (what 'train' uses now), scored like every trial; it counts toward the budget and stays the winner unless a trial beats it.");
+        if (options.SpecTrial && options.Storage is null && !options.Resume)
+            output.WriteLine($"Trial 1: {Tuning.StartingPoint.Label(Tuning.StartingPoint.OriginOf(pipeline))} (what 'train' uses now), scored like every trial; "
+                + (halvingStrategy
+                    ? "evaluated once at the full budget (all rows, all its trees), before the first bracket, one evaluation beside the configurations the budget counts; it stays the winner unless a configuration beats it at the full budget."
+                    : "it counts toward the budget and stays the winner unless a trial beats it."));
         output.WriteLine($"Each trial: the spec's evaluation protocol on the search rows, every transform and the trainer fitted inside each fold; {options.HoldbackFraction.ToString("0.##", CultureInfo.InvariantCulture)} of the rows held back, never seen by the search.");
 
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -116,6 +116,9 @@ internal sealed class HalvingBudget
     /// <summary>What a rung at <paramref name="fraction"/> fits: round(fraction × full count) trees on all rows, or the full configuration on that share of the rows.</summary>
     public RungFit At(Configuration configuration, double fraction)
     {
+        // The starting point (trial 1) is evaluated once, at the full budget, exactly as built: no value may be set on it.
+        if (configuration.IsStartingPoint)
+            return fraction >= 1 ? new RungFit(configuration, null) : throw new InvalidOperationException("the starting point is evaluated at the full budget only.");
         if (FullCount(configuration) is not { } full) return new RungFit(configuration, fraction >= 1 ? null : fraction);
         var fitted = new Configuration(configuration) { [KnobOf(configuration)!.Key] = Math.Max(1, (int)Math.Round(fraction * full, MidpointRounding.AwayFromZero)) };
         return new RungFit(fitted, null);

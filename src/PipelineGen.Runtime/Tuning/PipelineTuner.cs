@@ -154,8 +154,8 @@ internal static class PipelineTuner
         var study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), options.StudyName ?? settings.Name, key.SpecHash, key.DataHash, space.Fingerprint(), key.Strategy, key.Seed, key.Metric, key.Higher, DateTimeOffset.UtcNow)
         {
             Options = key.Halving?.Describe(),
-            // Halving's rungs would score the starting point on a share of the budget (see docs/runtime-tuning.md): not yet.
-            StartingPoint = options.SpecTrial && key.Halving is null ? key.StartingPoint : null,
+            // Halving / Hyperband evaluate it once at the full budget, before the first bracket (HalvingRunner).
+            StartingPoint = options.SpecTrial ? key.StartingPoint : null,
         };
         journal!.CreateStudy(study);
         return study;
@@ -309,7 +309,7 @@ internal static class PipelineTuner
             execute = (n, c, f, _) =>
             {
                 options.TrialStarted?.Invoke(n);
-                string? oof = oofDir is not null && f >= 1 ? Ensembles.OutOfFoldStore.PathOf(oofDir, n) : null;
+                string? oof = oofDir is not null && f >= 1 && !c.IsStartingPoint ? Ensembles.OutOfFoldStore.PathOf(oofDir, n) : null;
                 var fit = budget.At(c, f);
                 return Task.FromResult(Evaluate(pipeline, fit.Configuration, searchFile, options.Seed, metric, oof, fraction: fit.RowFraction));
             };

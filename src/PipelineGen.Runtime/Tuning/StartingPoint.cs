@@ -58,6 +58,12 @@ internal sealed class StartingPointSampler(ISampler inner, string origin) : ISam
 {
     public string Name => inner.Name;
 
+    /// <summary>The sampler that makes the proposals (what halving asks about TPE's start-up count, or a grid).</summary>
+    public ISampler Inner => inner;
+
+    /// <summary>The sampler that makes the proposals, behind a starting trial or not.</summary>
+    public static ISampler Unwrap(ISampler sampler) => sampler is StartingPointSampler wrapped ? wrapped.Inner : sampler;
+
     public Configuration? Propose(SearchSpace space, int trialNumber, IReadOnlyList<FinishedTrial> finished) => trialNumber == 0
         ? StartingPoint.Of(origin)
         : inner.Propose(space, trialNumber - 1,

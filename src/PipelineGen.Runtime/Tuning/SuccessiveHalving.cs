@@ -83,6 +83,11 @@ internal sealed record HalvingOptions(bool Hyperband, int Eta, int MaxLevel, str
 /// kill left off (mid-rung included). Proposals follow BOHB (Falkner et al. 2018): the sampler (TPE) is fitted on the
 /// results of the highest rung level that has enough of them, since a model of the full-budget objective is the one
 /// that matters and low rungs only fill in while the high ones are sparse.
+/// A study with a starting point (<see cref="StudyInfo.StartingPoint"/>) evaluates it first, once, at the full budget (all
+/// rows, all its trees: the protocol and folds of the top rung), journaled as trial 1 (a trial verdict, no rung result:
+/// it belongs to no bracket and the sampler never learns from it); it competes with the brackets' full-budget results
+/// for the winner. The brackets' configurations are trials 2, 3, … and are the same proposals as without it; --trials
+/// counts them (the starting point is one evaluation more, one unit of --budget-units).
 /// </summary>
 internal static class HalvingRunner
 {
@@ -100,7 +105,11 @@ internal static class HalvingRunner
         double? budgetUnits = null)
     {
         if (workers < 1) throw new ArgumentException($"--workers {workers}: use 1 or more.");
-        if (sampler is GridSampler) throw new ArgumentException("successive halving draws configurations from the bayesian or random sampler, not a grid.");
+        if (StartingPointSampler.Unwrap(sampler) is GridSampler) throw new ArgumentException("successive halving draws configurations from the bayesian or random sampler, not a grid.");
+        // A study with a starting point: trial 1 is it, and the brackets' configurations (numbered from 2) are the sampler's
+        // proposals 1, 2, … exactly as in a study without it.
+        if (study.StartingPoint is { } start && sampler is not StartingPointSampler)
+            sampler = new StartingPointSampler(sampler, StartingPoint.OriginOf(start));
         using var run = new HalvingRun(study, space, options, sampler, journal, time, workers, execute, onTrial, onRung, cancellation, killRunningAtDeadline, budgetUnits);
         return await run.RunAsync(trials).ConfigureAwait(false);
     }
@@ -131,6 +140,8 @@ internal static class HalvingRunner
         private StopReason _reason = StopReason.TrialBudget;
         // Units spent so far (full-trial equivalents: each evaluation costs its row share); journaled ones count on resume.
         private double _spent;
+        // Trial 1 when the study has a starting point (evaluated once at the full budget before the first bracket).
+        private readonly Configuration? _start;
 
         public HalvingRun(StudyInfo study, SearchSpace space, HalvingOptions options, ISampler sampler, TuningJournal journal, TimeSpan? time, int workers,
             BudgetedTrialExecutor execute, Action<TrialRecord, StudyResult>? onTrial, Action<RungResult>? onRung, CancellationToken cancellation,
@@ -143,6 +154,9 @@ internal static class HalvingRunner
             _verdicts = journal.Trials(study.Id).Where(t => t.State != "stopped").ToDictionary(t => t.Number);
             _startCount = _verdicts.Count;
             _spent = _rungs.Values.Sum(r => r.Fraction);
+            _start = study.StartingPoint is { } start ? StartingPoint.Of(StartingPoint.OriginOf(start)) : null;
+            // The starting point's evaluation was a full one (a stopped one is not in the verdicts: it runs again).
+            if (_start is not null && _verdicts.ContainsKey(0)) _spent += 1;
             _deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
             if (time is { } budget && killRunningAtDeadline) _deadline.CancelAfter(budget);
         }
@@ -157,16 +171,58 @@ internal static class HalvingRunner
         /// <summary>Brackets one after another until <paramref name="trials"/> configurations have been started (or a budget stops it).</summary>
         public async Task<StudyResult> RunAsync(int trials)
         {
-            int offset = 0;
-            for (int bracket = 0; offset < trials; bracket++)
+            if (_start is not null && !await RunStartingPointAsync(_start).ConfigureAwait(false)) return Snapshot();
+            // The brackets' configurations follow the starting trial's number.
+            int first = _start is null ? 0 : 1, offset = first;
+            for (int bracket = 0; offset - first < trials; bracket++)
             {
                 int s = _options.Promotions(bracket);
-                int n = Math.Min(_options.BracketSize(s), trials - offset);
+                int n = Math.Min(_options.BracketSize(s), trials - (offset - first));
                 var alive = ProposeBracket(offset, n);
                 if (!await RunBracketAsync(alive, bracket, s, n).ConfigureAwait(false)) return Snapshot();
                 offset += n;
             }
             return Snapshot();
+        }
+
+        /// <summary>
+        /// Trial 1, the starting point: one evaluation at the full budget (charged one unit), journaled as a trial verdict.
+        /// Skipped when the journal has its verdict (a resume); run again when the time budget stopped it. False when a
+        /// budget stopped the study before or during it.
+        /// </summary>
+        private async Task<bool> RunStartingPointAsync(Configuration start)
+        {
+            if (_verdicts.ContainsKey(0)) return true;
+            _cancellation.ThrowIfCancellationRequested();
+            if (OutOfTime()) { _reason = StopReason.TimeBudget; return false; }
+            if (_budgetUnits is { } units && _spent + 1 > units + 1e-9) { _reason = StopReason.UnitBudget; return false; }
+            _spent += 1;
+            var clock = Stopwatch.StartNew();
+            Task<TrialOutcome> task;
+            try { task = _execute(0, start, 1.0, _deadline.Token); }
+            catch (Exception e) { task = Task.FromException<TrialOutcome>(e); }
+            TrialRecord record;
+            try
+            {
+                var outcome = await task.ConfigureAwait(false);
+                record = double.IsFinite(outcome.Value)
+                    ? new TrialRecord(0, start, "complete", outcome.Value, outcome.StdDev, outcome.Splits, null, clock.Elapsed)
+                    : new TrialRecord(0, start, "failed", null, null, outcome.Splits, $"the metric {_study.Metric} was undefined for this configuration", clock.Elapsed);
+            }
+            catch (OperationCanceledException) when (!_cancellation.IsCancellationRequested && _deadline.IsCancellationRequested)
+            {
+                Verdict(StudyRunner.Stopped(0, start, clock.Elapsed));
+                _reason = StopReason.TimeBudget;
+                return false;
+            }
+            catch (OperationCanceledException) { throw; }
+            catch (Exception e) when (e is not (OutOfMemoryException or Data.DataValidationException))
+            {
+                record = new TrialRecord(0, start, "failed", null, null, 0,
+                    e is TrialFailedException ? FirstLine(e.Message) : $"{e.GetType().Name}: {FirstLine(e.Message)}", clock.Elapsed);
+            }
+            Verdict(record);
+            return true;
         }
 
         /// <summary>Configurations <paramref name="offset"/>.. of a bracket of <paramref name="n"/>.</summary>
@@ -333,7 +389,7 @@ internal static class HalvingRunner
     /// </summary>
     public static IReadOnlyList<FinishedTrial> Observations(IEnumerable<RungResult> results, StudyInfo study, ISampler sampler)
     {
-        int needed = sampler is TpeSampler tpe ? tpe.StartupTrials : 1;
+        int needed = StartingPointSampler.Unwrap(sampler) is TpeSampler tpe ? tpe.StartupTrials : 1;
         var byLevel = results.GroupBy(r => r.Fraction).OrderByDescending(g => g.Key).ToArray();
         if (byLevel.Length == 0) return [];
         var chosen = byLevel.FirstOrDefault(g => g.Count() >= needed) ?? byLevel.OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First();
