@@ -148,7 +148,8 @@ internal static class PipelineTuner
     private static StudyInfo OpenStudy(IStudyStorage? shared, TuningJournal? journal, TuneOptions options, PipelineSettings settings, SearchSpace space, int trials, StudyKey key)
     {
         if (shared is not null)
-            return SharedTuning.Join(shared, options, settings.Name, key.SpecHash, key.DataHash, space, key.Strategy, key.Seed, key.Metric, key.Higher, trials, key.Halving?.Describe());
+            return SharedTuning.Join(shared, options, settings.Name, key.SpecHash, key.DataHash, space, key.Strategy, key.Seed, key.Metric, key.Higher, trials, key.Halving?.Describe(),
+                options.SpecTrial ? key.StartingPoint : null);
         if (options.Resume)
             return ResumeStudy(journal!, options, settings, space, key);
         var study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), options.StudyName ?? settings.Name, key.SpecHash, key.DataHash, space.Fingerprint(), key.Strategy, key.Seed, key.Metric, key.Higher, DateTimeOffset.UtcNow)

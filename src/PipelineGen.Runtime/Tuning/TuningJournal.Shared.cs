@@ -34,7 +34,8 @@ internal sealed partial class TuningJournal : IStudyStorage
         var existing = ReadStudy(transaction, study.Id);
         if (existing is null)
         {
-            using (var insert = Command(transaction, "INSERT INTO studies (id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc, options, trial_budget, time_budget_s) VALUES ($id, $pipeline, $spec, $data, $space, $strategy, $seed, $metric, $higher, $created, $options, $trials, $time)",
+            using (var insert = Command(transaction, "INSERT INTO studies (id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc, options, trial_budget, time_budget_s, starting_point) VALUES ($id, $pipeline, $spec, $data, $space, $strategy, $seed, $metric, $higher, $created, $options, $trials, $time, $start)",
+                ("$start", study.StartingPoint),
                 ("$id", study.Id), ("$pipeline", study.Pipeline), ("$spec", study.SpecHash), ("$data", study.DataHash), ("$space", study.SpaceFingerprint),
                 ("$strategy", study.Strategy), ("$seed", study.Seed), ("$metric", study.Metric), ("$higher", study.HigherIsBetter ? 1 : 0),
                 ("$created", Now()), ("$options", study.Options), ("$trials", study.TrialBudget), ("$time", study.TimeBudget?.TotalSeconds)))
@@ -47,7 +48,7 @@ internal sealed partial class TuningJournal : IStudyStorage
 
     private StudyInfo? ReadStudy(SqliteTransaction? transaction, string id)
     {
-        using var query = Command(transaction, "SELECT id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc, options, trial_budget, time_budget_s FROM studies WHERE id = $id", ("$id", id));
+        using var query = Command(transaction, "SELECT id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc, options, trial_budget, time_budget_s, starting_point FROM studies WHERE id = $id", ("$id", id));
         using var r = query.ExecuteReader();
         if (!r.Read()) return null;
         return new StudyInfo(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt32(6), r.GetString(7), r.GetInt32(8) != 0, ParseTime(r.GetString(9)))
@@ -55,6 +56,7 @@ internal sealed partial class TuningJournal : IStudyStorage
             Options = r.IsDBNull(10) ? null : r.GetString(10),
             TrialBudget = r.IsDBNull(11) ? null : r.GetInt32(11),
             TimeBudget = r.IsDBNull(12) ? null : TimeSpan.FromSeconds(r.GetDouble(12)),
+            StartingPoint = r.IsDBNull(13) ? null : r.GetString(13),
         };
     }
 
@@ -76,8 +78,8 @@ internal sealed partial class TuningJournal : IStudyStorage
         var decision = decide(context);
         if (decision is null) { transaction.Commit(); return null; }
         string now = Now();
-        using (var insert = Command(transaction, "INSERT INTO trials (study_id, number, params, state, splits, duration_ms, finished_utc, worker_id, heartbeat_utc, retry_of) VALUES ($s, $n, $p, 'running', 0, 0, $now, $w, $now, $retry)",
-            ("$s", studyId), ("$n", context.NextNumber), ("$p", ParamsJson(decision.Configuration)), ("$now", now), ("$w", workerId), ("$retry", decision.RetryOf)))
+        using (var insert = Command(transaction, "INSERT INTO trials (study_id, number, params, state, splits, duration_ms, finished_utc, worker_id, heartbeat_utc, retry_of, origin) VALUES ($s, $n, $p, 'running', 0, 0, $now, $w, $now, $retry, $origin)",
+            ("$origin", decision.Configuration.Origin), ("$s", studyId), ("$n", context.NextNumber), ("$p", ParamsJson(decision.Configuration)), ("$now", now), ("$w", workerId), ("$retry", decision.RetryOf)))
             insert.ExecuteNonQuery();
         transaction.Commit();
         return new ClaimedTrial(context.NextNumber, decision.Configuration, decision.RetryOf);
@@ -103,11 +105,12 @@ internal sealed partial class TuningJournal : IStudyStorage
     {
         var finished = new List<TrialRecord>();
         var running = new List<RunningTrial>();
-        using var query = Command(transaction, "SELECT number, params, state, value, std, splits, error, duration_ms, budget, lost, retry_of, worker_id, heartbeat_utc FROM trials WHERE study_id = $s ORDER BY number", ("$s", studyId));
+        using var query = Command(transaction, "SELECT number, params, state, value, std, splits, error, duration_ms, budget, lost, retry_of, worker_id, heartbeat_utc, origin FROM trials WHERE study_id = $s ORDER BY number", ("$s", studyId));
         using var r = query.ExecuteReader();
         while (r.Read())
         {
-            var config = new Configuration(JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(1))!);
+            // The starting trial keeps its origin: a claim sees it as claimed, and a retry of it runs the starting point again.
+            var config = new Configuration(JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(1))!) { Origin = r.IsDBNull(13) ? null : r.GetString(13) };
             int? retryOf = r.IsDBNull(10) ? null : r.GetInt32(10);
             string? worker = r.IsDBNull(11) ? null : r.GetString(11);
             if (r.GetString(2) == "running")

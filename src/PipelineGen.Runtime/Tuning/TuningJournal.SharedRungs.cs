@@ -65,10 +65,10 @@ internal sealed partial class TuningJournal
         foreach (var v in decided.Verdicts)
         {
             using var insert = Command(transaction, """
-                INSERT INTO trials (study_id, number, params, state, value, std, splits, error, duration_ms, finished_utc, budget, worker_id, heartbeat_utc, lost)
-                VALUES ($s, $n, $p, $state, $v, $std, $splits, $e, $d, $now, $b, $w, $now, $lost)
+                INSERT INTO trials (study_id, number, params, state, value, std, splits, error, duration_ms, finished_utc, budget, worker_id, heartbeat_utc, lost, origin)
+                VALUES ($s, $n, $p, $state, $v, $std, $splits, $e, $d, $now, $b, $w, $now, $lost, $origin)
                 """,
-                ("$s", studyId), ("$n", v.Number), ("$p", ParamsJson(v.Configuration)), ("$state", v.State), ("$v", v.Value), ("$std", v.StdDev), ("$splits", v.Splits),
+                ("$origin", v.Configuration.Origin), ("$s", studyId), ("$n", v.Number), ("$p", ParamsJson(v.Configuration)), ("$state", v.State), ("$v", v.Value), ("$std", v.StdDev), ("$splits", v.Splits),
                 ("$e", v.Error), ("$d", v.Duration.TotalMilliseconds), ("$now", now), ("$b", v.Budget), ("$w", v.WorkerId), ("$lost", v.Lost ? 1 : 0));
             insert.ExecuteNonQuery();
         }

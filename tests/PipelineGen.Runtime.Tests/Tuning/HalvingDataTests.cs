@@ -114,10 +114,14 @@ public sealed class HalvingDataTests : IDisposable
         Assert.StartsWith("eta=3;levels=", study.Options);
         var trials = journal.Trials(study.Id);
         var rungs = journal.Rungs(study.Id);
-        Assert.Equal(9, trials.Count);
+        // 9 configurations in the bracket, and trial 1 before them: the starting point, once, at the full budget.
+        Assert.Equal(10, trials.Count);
+        Assert.True(trials[0].Configuration.IsStartingPoint);
+        Assert.Equal(("complete", (double?)null), (trials[0].State, trials[0].Budget));
+        Assert.DoesNotContain(rungs, r => r.Trial == 0);
         Assert.True(rungs.Count > 9, $"only {rungs.Count} rung evaluations");
         Assert.Contains(trials, t => t.State == "pruned" && t.Budget < 1);
-        var winner = trials.Where(t => t.State == "complete").MaxBy(t => t.Value)!;
+        var winner = trials.Where(t => t.State == "complete" && !t.Configuration.IsStartingPoint).MaxBy(t => t.Value)!;
         Assert.Contains($"id: '{study.Id}'", File.ReadAllText(pipeline.LockFilePath));
         Assert.Equal(1.0, rungs.Where(r => r.Trial == winner.Number).Max(r => r.Fraction));
     }

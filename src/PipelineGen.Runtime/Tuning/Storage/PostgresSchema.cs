@@ -9,7 +9,7 @@ namespace PipelineGen.Runtime.Tuning.Storage;
 /// </summary>
 internal static class PostgresSchema
 {
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>Key of the advisory lock held while migrating (any fixed number unlikely to clash with the user's own).</summary>
     private const long MigrationLock = 0x5047_5455_4E45; // "PGTUNE"
@@ -89,6 +89,11 @@ internal static class PostgresSchema
             trial integer NOT NULL,
             data bytea NOT NULL,
             PRIMARY KEY (study_id, trial));
+        """,
+        // 3: the starting trial (StartingPoint.cs): what a study starts from, and which trial is it (claimed by one worker).
+        """
+        ALTER TABLE pipelinegen_studies ADD COLUMN starting_point text;
+        ALTER TABLE pipelinegen_trials ADD COLUMN origin text;
         """,
     ];
 

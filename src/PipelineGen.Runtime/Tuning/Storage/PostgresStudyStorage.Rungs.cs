@@ -73,10 +73,10 @@ internal sealed partial class PostgresStudyStorage
         foreach (var v in decided.Verdicts)
         {
             using var insert = Command(c, t, """
-                INSERT INTO pipelinegen_trials (study_id, number, params, state, value, std, splits, error, duration_ms, budget, worker_id, lost, claimed_utc, heartbeat_utc, finished_utc)
-                VALUES (@s, @n, @p, @state, @v, @std, @splits, @e, @d, @b, @w, @lost, clock_timestamp(), clock_timestamp(), clock_timestamp())
+                INSERT INTO pipelinegen_trials (study_id, number, params, state, value, std, splits, error, duration_ms, budget, worker_id, lost, claimed_utc, heartbeat_utc, finished_utc, origin)
+                VALUES (@s, @n, @p, @state, @v, @std, @splits, @e, @d, @b, @w, @lost, clock_timestamp(), clock_timestamp(), clock_timestamp(), @origin)
                 """,
-                ("s", studyId), ("n", v.Number), ("p", TuningJournal.ParamsJson(v.Configuration)), ("state", v.State), ("v", v.Value), ("std", v.StdDev), ("splits", v.Splits),
+                ("origin", v.Configuration.Origin), ("s", studyId), ("n", v.Number), ("p", TuningJournal.ParamsJson(v.Configuration)), ("state", v.State), ("v", v.Value), ("std", v.StdDev), ("splits", v.Splits),
                 ("e", v.Error), ("d", v.Duration.TotalMilliseconds), ("b", v.Budget), ("w", v.WorkerId), ("lost", v.Lost));
             insert.ExecuteNonQuery();
         }

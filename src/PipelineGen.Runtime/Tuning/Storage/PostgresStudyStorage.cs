@@ -46,7 +46,7 @@ internal sealed partial class PostgresStudyStorage : IStudyStorage
         return command;
     }
 
-    private const string StudyColumns = "id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc, options, trial_budget, time_budget_s";
+    private const string StudyColumns = "id, pipeline, spec_hash, data_hash, space, strategy, seed, metric, higher_is_better, created_utc, options, trial_budget, time_budget_s, starting_point";
 
     private static StudyInfo ReadStudy(NpgsqlDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt32(6), r.GetString(7), r.GetBoolean(8),
@@ -55,6 +55,7 @@ internal sealed partial class PostgresStudyStorage : IStudyStorage
             Options = r.IsDBNull(10) ? null : r.GetString(10),
             TrialBudget = r.IsDBNull(11) ? null : r.GetInt32(11),
             TimeBudget = r.IsDBNull(12) ? null : TimeSpan.FromSeconds(r.GetDouble(12)),
+            StartingPoint = r.IsDBNull(13) ? null : r.GetString(13),
         };
 
     private StudyInfo? FindStudy(NpgsqlConnection c, NpgsqlTransaction? t, string id, bool forUpdate = false)
@@ -67,10 +68,10 @@ internal sealed partial class PostgresStudyStorage : IStudyStorage
     private void InsertStudy(NpgsqlConnection c, NpgsqlTransaction? t, StudyInfo study, bool createdNow)
     {
         using var insert = Command(c, t,
-            $"INSERT INTO pipelinegen_studies ({StudyColumns}) VALUES (@id, @pipeline, @spec, @data, @space, @strategy, @seed, @metric, @higher, {(createdNow ? "clock_timestamp()" : "@created")}, @options, @trials, @time) ON CONFLICT (id) DO NOTHING",
+            $"INSERT INTO pipelinegen_studies ({StudyColumns}) VALUES (@id, @pipeline, @spec, @data, @space, @strategy, @seed, @metric, @higher, {(createdNow ? "clock_timestamp()" : "@created")}, @options, @trials, @time, @start) ON CONFLICT (id) DO NOTHING",
             ("id", study.Id), ("pipeline", study.Pipeline), ("spec", study.SpecHash), ("data", study.DataHash), ("space", study.SpaceFingerprint), ("strategy", study.Strategy),
             ("seed", study.Seed), ("metric", study.Metric), ("higher", study.HigherIsBetter), ("created", study.CreatedUtc.UtcDateTime), ("options", study.Options),
-            ("trials", study.TrialBudget), ("time", study.TimeBudget?.TotalSeconds));
+            ("trials", study.TrialBudget), ("time", study.TimeBudget?.TotalSeconds), ("start", study.StartingPoint));
         insert.ExecuteNonQuery();
     }
 
@@ -103,10 +104,10 @@ internal sealed partial class PostgresStudyStorage : IStudyStorage
         using (var replace = Command(c, t, "DELETE FROM pipelinegen_trials WHERE study_id = @s AND number = @n AND state = 'stopped'", ("s", studyId), ("n", trial.Number)))
             replace.ExecuteNonQuery();
         using (var insert = Command(c, t, """
-            INSERT INTO pipelinegen_trials (study_id, number, params, state, value, std, splits, error, duration_ms, budget, worker_id, retry_of, lost, claimed_utc, heartbeat_utc, finished_utc)
-            VALUES (@s, @n, @p, @state, @v, @std, @splits, @e, @d, @b, @w, @retry, @lost, clock_timestamp(), clock_timestamp(), clock_timestamp())
+            INSERT INTO pipelinegen_trials (study_id, number, params, state, value, std, splits, error, duration_ms, budget, worker_id, retry_of, lost, claimed_utc, heartbeat_utc, finished_utc, origin)
+            VALUES (@s, @n, @p, @state, @v, @std, @splits, @e, @d, @b, @w, @retry, @lost, clock_timestamp(), clock_timestamp(), clock_timestamp(), @origin)
             """,
-            ("s", studyId), ("n", trial.Number), ("p", TuningJournal.ParamsJson(trial.Configuration)), ("state", trial.State), ("v", trial.Value), ("std", trial.StdDev),
+            ("origin", trial.Configuration.Origin), ("s", studyId), ("n", trial.Number), ("p", TuningJournal.ParamsJson(trial.Configuration)), ("state", trial.State), ("v", trial.Value), ("std", trial.StdDev),
             ("splits", trial.Splits), ("e", trial.Error), ("d", trial.Duration.TotalMilliseconds), ("b", trial.Budget), ("w", trial.WorkerId), ("retry", trial.RetryOf), ("lost", trial.Lost)))
             insert.ExecuteNonQuery();
         t.Commit();
@@ -122,11 +123,11 @@ internal sealed partial class PostgresStudyStorage : IStudyStorage
     {
         var finished = new List<TrialRecord>();
         var running = new List<RunningTrial>();
-        using var query = Command(c, t, "SELECT number, params, state, value, std, splits, error, duration_ms, budget, lost, retry_of, worker_id, heartbeat_utc FROM pipelinegen_trials WHERE study_id = @s ORDER BY number", ("s", studyId));
+        using var query = Command(c, t, "SELECT number, params, state, value, std, splits, error, duration_ms, budget, lost, retry_of, worker_id, heartbeat_utc, origin FROM pipelinegen_trials WHERE study_id = @s ORDER BY number", ("s", studyId));
         using var r = query.ExecuteReader();
         while (r.Read())
         {
-            var config = new Configuration(JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(1))!);
+            var config = new Configuration(JsonSerializer.Deserialize<Dictionary<string, double>>(r.GetString(1))!) { Origin = r.IsDBNull(13) ? null : r.GetString(13) };
             int? retryOf = r.IsDBNull(10) ? null : r.GetInt32(10);
             string? worker = r.IsDBNull(11) ? null : r.GetString(11);
             if (r.GetString(2) == "running")
@@ -174,9 +175,9 @@ internal sealed partial class PostgresStudyStorage : IStudyStorage
         var decision = decide(context);
         if (decision is null) { t.Commit(); return null; }
         using (var insert = Command(c, t, """
-            INSERT INTO pipelinegen_trials (study_id, number, params, state, splits, duration_ms, worker_id, retry_of, lost, claimed_utc, heartbeat_utc)
-            VALUES (@s, @n, @p, 'running', 0, 0, @w, @retry, false, clock_timestamp(), clock_timestamp())
-            """, ("s", studyId), ("n", context.NextNumber), ("p", TuningJournal.ParamsJson(decision.Configuration)), ("w", workerId), ("retry", decision.RetryOf)))
+            INSERT INTO pipelinegen_trials (study_id, number, params, state, splits, duration_ms, worker_id, retry_of, lost, claimed_utc, heartbeat_utc, origin)
+            VALUES (@s, @n, @p, 'running', 0, 0, @w, @retry, false, clock_timestamp(), clock_timestamp(), @origin)
+            """, ("origin", decision.Configuration.Origin), ("s", studyId), ("n", context.NextNumber), ("p", TuningJournal.ParamsJson(decision.Configuration)), ("w", workerId), ("retry", decision.RetryOf)))
             insert.ExecuteNonQuery();
         t.Commit();
         return new ClaimedTrial(context.NextNumber, decision.Configuration, decision.RetryOf);

@@ -51,6 +51,15 @@ internal static class SharedHalving
     /// <summary>A lost evaluation is run again once with --retry-lost (its second loss is a failure).</summary>
     public const int MaxAttempts = 2;
 
+    /// <summary>
+    /// The bracket number of the starting point's row: trial 1 (number 0), one evaluation at the full budget, in no real
+    /// bracket (one rung, no promotion); the brackets' configurations are numbered after it.
+    /// </summary>
+    public const int StartingBracket = -1;
+
+    /// <summary>The starting point's configuration (no value: its origin), which the stored row's params cannot carry.</summary>
+    public static Configuration StartingConfiguration(StudyInfo study) => StartingPoint.Of(StartingPoint.OriginOf(study.StartingPoint!));
+
     public static bool Claimable(RungRow row, bool retryLost) =>
         row.State == "pending" || (retryLost && row.State == "failed" && row.Lost && row.Attempts < MaxAttempts);
 
@@ -61,16 +70,24 @@ internal static class SharedHalving
     {
         var study = context.Study;
         int trials = study.TrialBudget ?? throw new InvalidOperationException($"shared study {study.Id} has no trial budget.");
-        var rows = context.Rows.ToDictionary(r => (r.Trial, r.Rung));
+        var rows = context.Rows.Select(r => r.Bracket == StartingBracket ? r with { Configuration = StartingConfiguration(study) } : r).ToDictionary(r => (r.Trial, r.Rung));
         var promoted = new HashSet<(int, int)>(context.Promoted);
         var newRows = new List<RungRow>();
+        // (0) The starting point first: the study's first claim opens its row (under the lock: exactly one worker runs it).
+        if (study.StartingPoint is not null && !context.DeadlinePassed && !rows.Values.Any(r => r.Bracket == StartingBracket))
+        {
+            var start = new RungRow(0, 0, StartingBracket, 1.0, StartingConfiguration(study), "pending");
+            rows[(0, 0)] = start;
+            newRows.Add(start);
+        }
+        int first = study.StartingPoint is null ? 0 : 1;
         var promotions = new List<(int, int)>();
         var verdicts = new List<TrialRecord>();
 
         // (1) Promotions: one pass per bracket and rung, lowest first (a promotion makes the next rung's rows).
         foreach (int bracket in rows.Values.Select(r => r.Bracket).Distinct().Order())
         {
-            int s = options.Promotions(bracket);
+            int s = bracket == StartingBracket ? 0 : options.Promotions(bracket);
             int n = rows.Values.Count(r => r.Bracket == bracket && r.Rung == 0);
             var sizes = options.RungSizes(n, s);
             for (int i = 0; i <= s; i++)
@@ -109,16 +126,17 @@ internal static class SharedHalving
         var claimable = rows.Values.Where(r => Claimable(r, retryLost)).OrderBy(r => r.Bracket).ThenBy(r => r.Rung).ThenBy(r => r.Trial).FirstOrDefault();
         if (claimable is not null) return new RungPlan(newRows, promotions, verdicts, (claimable.Trial, claimable.Rung), null);
 
-        // (3) Nothing to claim: open the next bracket while the trial budget lasts.
-        int offset = rows.Values.Count(r => r.Rung == 0);
+        // (3) Nothing to claim: open the next bracket while the trial budget (the brackets' configurations) lasts.
+        int configurations = rows.Values.Count(r => r.Rung == 0 && r.Bracket != StartingBracket);
+        int offset = first + configurations;
         StopReason? over = null;
-        if (offset < trials)
+        if (configurations < trials)
         {
             int nextBracket = rows.Values.Select(r => r.Bracket).DefaultIfEmpty(-1).Max() + 1;
             int s = options.Promotions(nextBracket);
-            int n = Math.Min(options.BracketSize(s), trials - offset);
+            int n = Math.Min(options.BracketSize(s), trials - configurations);
             var finished = HalvingRunner.Observations(
-                rows.Values.Where(r => r.Trial < offset && !r.Lost && r.State is "complete" or "failed").Select(r => r.ToResult()), study, sampler);
+                rows.Values.Where(r => r.Bracket != StartingBracket && r.Trial < offset && !r.Lost && r.State is "complete" or "failed").Select(r => r.ToResult()), study, sampler);
             var opened = new List<RungRow>();
             for (int k = 0; k < n; k++)
             {

@@ -17,7 +17,10 @@ internal static class SharedHalvingRunner
         HalvingRunner.BudgetedTrialExecutor execute, Action<TrialRecord, StudyResult>? onTrial, Action<RungResult>? onRung, CancellationToken cancellation)
     {
         if (options.Slots < 1) throw new ArgumentException($"--workers {options.Slots}: use 1 or more.");
-        if (sampler is GridSampler) throw new ArgumentException("successive halving draws configurations from the bayesian or random sampler, not a grid.");
+        if (StartingPointSampler.Unwrap(sampler) is GridSampler) throw new ArgumentException("successive halving draws configurations from the bayesian or random sampler, not a grid.");
+        // The starting point is a row of its own (SharedHalving.StartingBracket), claimed by one worker; the brackets' proposals follow it.
+        if (study.StartingPoint is { } start && sampler is not StartingPointSampler)
+            sampler = new StartingPointSampler(sampler, StartingPoint.OriginOf(start));
         var worker = options.Worker;
         storage.RegisterWorker(study.Id, worker);
         var interval = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(200).Ticks, options.HeartbeatTimeout.Ticks / 4));
@@ -31,7 +34,9 @@ internal static class SharedHalvingRunner
         StopReason reason = StopReason.TrialBudget;
         int mine = 0;
         var known = new HashSet<int>(storage.Trials(study.Id).Select(t => t.Number));
-        StudyResult Snapshot() => new(study, storage.Trials(study.Id), mine, reason) { Rungs = storage.RungRows(study.Id).Where(r => r.State is "complete" or "failed" or "stopped").Select(r => r.ToResult()).ToArray() };
+        // The starting point's row is no rung result (as in one process: it is in no bracket).
+        StudyResult Snapshot() => new(study, storage.Trials(study.Id), mine, reason)
+        { Rungs = storage.RungRows(study.Id).Where(r => r.Bracket != SharedHalving.StartingBracket && r.State is "complete" or "failed" or "stopped").Select(r => r.ToResult()).ToArray() };
 
         // Verdicts written by any worker's claim are reported once each, by the worker that sees them first.
         void ReportVerdicts()
@@ -57,6 +62,7 @@ internal static class SharedHalvingRunner
                         return plan;
                     }), "claim a rung evaluation", options);
                     if (claimed is null) { nothingToClaim = true; break; }
+                    if (claimed.Bracket == SharedHalving.StartingBracket) claimed = claimed with { Configuration = SharedHalving.StartingConfiguration(study) };
                     if (claimed.Attempts > 1) options.OnEvent?.Invoke($"trial {claimed.Trial + 1} rung {claimed.Rung + 1}: runs a lost evaluation again");
                     Task<TrialOutcome> task;
                     try { task = execute(claimed.Trial, claimed.Configuration, claimed.Fraction, deadline.Token); }

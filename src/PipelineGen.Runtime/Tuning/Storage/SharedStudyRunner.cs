@@ -82,6 +82,11 @@ internal static class SharedStudyRunner
         StudyRunner.TrialExecutor execute, Action<TrialRecord, StudyResult>? onTrial, CancellationToken cancellation)
     {
         if (options.Slots < 1) throw new ArgumentException($"--workers {options.Slots}: use 1 or more.");
+        // A study with a starting point: fresh proposal 0 is it. Claims are serialised by the storage, so exactly one
+        // worker claims it (the study's first claim), it counts once in the trial budget, and the proposals after it are
+        // the sampler's own (StartingPointSampler); a lost one is retried as the starting point (its origin is stored).
+        if (study.StartingPoint is { } start && sampler is not StartingPointSampler)
+            sampler = new StartingPointSampler(sampler, StartingPoint.OriginOf(start));
         var worker = options.Worker;
         storage.RegisterWorker(study.Id, worker);
         var interval = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(200).Ticks, options.HeartbeatTimeout.Ticks / 4));

@@ -20,16 +20,20 @@ internal static class SharedTuning
     }
 
     public static StudyInfo Join(IStudyStorage storage, TuneOptions options, string pipeline, string specHash, string dataHash, SearchSpace space,
-        string strategy, int seed, string metric, bool higher, int trials, string? strategyOptions = null)
+        string strategy, int seed, string metric, bool higher, int trials, string? strategyOptions = null, string? startingPoint = null)
     {
         var fingerprint = space.Fingerprint();
         // Halving's options (eta, levels, sampler, budget kind) are part of the study's identity: workers with other options start another study.
-        var id = SharedStudyRunner.StudyId(options.StudyName ?? pipeline, specHash, dataHash, fingerprint, strategy, seed, metric, strategyOptions);
+        // So is the starting point: workers built with another lock file (or with --no-spec-trial) do not share trial 1.
+        var id = SharedStudyRunner.StudyId(options.StudyName ?? pipeline, specHash, dataHash, fingerprint, strategy, seed, metric,
+            startingPoint is null ? strategyOptions : strategyOptions + "\nstart=" + startingPoint);
         var proposed = new StudyInfo(id, options.StudyName ?? pipeline, specHash, dataHash, fingerprint, strategy, seed, metric, higher, DateTimeOffset.UtcNow)
         {
             TrialBudget = trials,
             TimeBudget = options.Time,
             Options = strategyOptions,
+            // Trial 1 of the shared study: claimed by exactly one worker (the first claim, under the study's lock).
+            StartingPoint = startingPoint,
         };
         var study = storage.JoinStudy(proposed);
         if (study.TrialBudget != trials || study.TimeBudget != options.Time)
@@ -64,7 +68,7 @@ internal static class SharedTuning
         else
         {
             // In-process, on a pool thread: the loop keeps sending heartbeats while the fit runs.
-            execute = (number, config, _) => Task.Run(() => PipelineTuner.Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number)));
+            execute = (number, config, _) => Task.Run(() => PipelineTuner.Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null || config.IsStartingPoint ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number)));
         }
         if (oofDir is not null)
         {

@@ -234,7 +234,7 @@ public sealed class PostgresStudyStorageTests : StudyStorageContract
         using var c = new Npgsql.NpgsqlConnection(_database.Value);
         c.Open();
         using var q = new Npgsql.NpgsqlCommand("SELECT string_agg(version::text, ',') FROM pipelinegen_schema_version", c);
-        Assert.Equal("1,2", q.ExecuteScalar());
+        Assert.Equal("1,2,3", q.ExecuteScalar());
         using var iso = new Npgsql.NpgsqlCommand("SHOW default_transaction_isolation", c);
         Assert.Equal("read committed", iso.ExecuteScalar());
         Assert.DoesNotContain("Password", opens[0].Result, StringComparison.OrdinalIgnoreCase);
