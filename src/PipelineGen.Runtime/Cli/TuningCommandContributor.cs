@@ -143,9 +143,11 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         int budget = options.Trials ?? tuning.Trials;
         bool halvingStrategy = HalvingOptions.IsHalving(options.Strategy ?? tuning.Strategy);
         if (options.BudgetUnits is { } units && !halvingStrategy) budget = (int)Math.Floor(units);
+        // Halving's trial budget counts the brackets' configurations; a new study's starting point is one trial more.
+        int shown = halvingStrategy && options.SpecTrial && !options.Resume ? budget + 1 : budget;
         var output = services.Output;
         output.WriteLine($"Tuning {pipeline.Settings.Name} (trainer {pipeline.Settings.TrainerName}{(pipeline.PinnedHyperparameters.Count > 0 ? $", pinned by {Path.GetFileName(pipeline.LockFilePath)}" : "")}): strategy {options.Strategy ?? tuning.Strategy}, "
-            + (options.BudgetUnits is { } u && halvingStrategy ? $"a compute budget of {u.ToString("0.##", CultureInfo.InvariantCulture)} full-trial equivalents (each rung charged its share of the budget)" : $"up to {budget} trial(s)")
+            + (options.BudgetUnits is { } u && halvingStrategy ? $"a compute budget of {u.ToString("0.##", CultureInfo.InvariantCulture)} full-trial equivalents (each rung charged its share of the budget)" : $"up to {shown} trial(s)")
             + (options.Time is { } t ? $" or {FormatDuration(t)}" : "") + (options.Resume ? ", resuming the latest study" : "")
             + (options.Workers is { } nw ? $", {nw} worker process(es)" : ", one trial at a time in this process") + ".");
         output.WriteLine("Space: " + string.Join("; ", tuning.Space.Select(p => p.Describe())));
@@ -155,7 +157,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         if (options.SpecTrial && options.Storage is null && !options.Resume)
             output.WriteLine($"Trial 1: {Tuning.StartingPoint.Label(Tuning.StartingPoint.OriginOf(pipeline))} (what 'train' uses now), scored like every trial; "
                 + (halvingStrategy
-                    ? "evaluated once at the full budget (all rows, all its trees), before the first bracket, one evaluation beside the configurations the budget counts; it stays the winner unless a configuration beats it at the full budget."
+                    ? "evaluated once at the full budget (all rows, all its trees) before the first bracket, one evaluation beside the configurations --trials counts (one full-trial equivalent of --budget-units); it stays the winner unless a configuration beats it at the full budget."
                     : "it counts toward the budget and stays the winner unless a trial beats it."));
         output.WriteLine($"Each trial: the spec's evaluation protocol on the search rows, every transform and the trainer fitted inside each fold; {options.HoldbackFraction.ToString("0.##", CultureInfo.InvariantCulture)} of the rows held back, never seen by the search.");
 
@@ -163,7 +165,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         // Interactive: a live Spectre table (running / finished / failed, best so far, time left); redirected: one plain line per trial.
         // Halving on a unit budget has no count of trials to go: progress is the units spent, and no trial-count estimate is made.
         bool unitBudget = options.BudgetUnits is not null && halvingStrategy;
-        var status = new TuningLiveStatus(unitBudget ? null : budget, options.Time, clock, options.Workers ?? 1);
+        var status = new TuningLiveStatus(unitBudget ? null : shown, options.Time, clock, options.Workers ?? 1);
         var live = services.Interactive ? new TuningLiveDisplay(services.Console, status, pipeline.Settings.Name) : null;
         var tuneOptions = options with
         {
@@ -186,7 +188,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
                 string progress = unitBudget
                     ? $"  | {state.Rungs.Sum(r => r.Fraction).ToString("0.##", CultureInfo.InvariantCulture)} of {options.BudgetUnits!.Value.ToString("0.##", CultureInfo.InvariantCulture)} units spent, {FormatDuration(clock.Elapsed)} elapsed"
                     : TimeLeft(state, budget, clock.Elapsed, options);
-                output.WriteLine($"  trial {trial.Number + 1}{(unitBudget ? "" : "/" + budget)}  {what}  | {bestText}  | {trial.Configuration.Describe(new SearchSpace(tuning.Space))}  ({trial.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s){progress}");
+                output.WriteLine($"  trial {trial.Number + 1}{(unitBudget ? "" : "/" + shown)}  {what}  | {bestText}  | {trial.Configuration.Describe(new SearchSpace(tuning.Space))}  ({trial.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s){progress}");
                 output.WriteLine("    " + status.PlainLine());
             },
         };

@@ -37,7 +37,7 @@ internal static class PipelineTuner
         using var shared = options.Storage is { } storageText ? SharedTuning.Open(storageText, options, plan.Halving is not null) : null;
         using var journal = shared is null ? new TuningJournal(options.JournalPath ?? TuningJournal.DefaultPath(settings)) : null;
         var key = new StudyKey(specHash, dataHash, data.Path, strategy, seed, metric.Name, metric.Higher, plan.Halving, StartingPoint.Describe(pipeline));
-        var study = OpenStudy(shared, journal, options, settings, space, trials, key);
+        var study = OpenStudy(shared, journal, options, pipeline, space, trials, key);
         // Trial 1 is the starting point (StartingPoint.cs); the sampler's proposals follow it, unchanged.
         if (study.StartingPoint is { } start) sampler = new StartingPointSampler(sampler, StartingPoint.OriginOf(start));
 
@@ -145,13 +145,14 @@ internal static class PipelineTuner
     }
 
     /// <summary>Joins the shared study, resumes the journal's latest one (refusing a mismatch), or creates a new one.</summary>
-    private static StudyInfo OpenStudy(IStudyStorage? shared, TuningJournal? journal, TuneOptions options, PipelineSettings settings, SearchSpace space, int trials, StudyKey key)
+    private static StudyInfo OpenStudy(IStudyStorage? shared, TuningJournal? journal, TuneOptions options, ITunablePipeline pipeline, SearchSpace space, int trials, StudyKey key)
     {
+        var settings = pipeline.Settings;
         if (shared is not null)
             return SharedTuning.Join(shared, options, settings.Name, key.SpecHash, key.DataHash, space, key.Strategy, key.Seed, key.Metric, key.Higher, trials, key.Halving?.Describe(),
                 options.SpecTrial ? key.StartingPoint : null);
         if (options.Resume)
-            return ResumeStudy(journal!, options, settings, space, key);
+            return ResumeStudy(journal!, options, pipeline, space, key);
         var study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), options.StudyName ?? settings.Name, key.SpecHash, key.DataHash, space.Fingerprint(), key.Strategy, key.Seed, key.Metric, key.Higher, DateTimeOffset.UtcNow)
         {
             Options = key.Halving?.Describe(),
@@ -162,8 +163,9 @@ internal static class PipelineTuner
         return study;
     }
 
-    private static StudyInfo ResumeStudy(TuningJournal journal, TuneOptions options, PipelineSettings settings, SearchSpace space, StudyKey key)
+    private static StudyInfo ResumeStudy(TuningJournal journal, TuneOptions options, ITunablePipeline pipeline, SearchSpace space, StudyKey key)
     {
+        var settings = pipeline.Settings;
         var (specHash, dataHash, path, strategy, seed, metric, halving) = (key.SpecHash, key.DataHash, key.DataPath, key.Strategy, key.Seed, key.Metric, key.Halving);
         var study = journal.LatestStudy(options.StudyName ?? settings.Name)
             ?? throw new ArgumentException($"there is no study of pipeline '{settings.Name}' to resume in {journal.DatabasePath}; run tune without --resume.");
@@ -177,7 +179,9 @@ internal static class PipelineTuner
         if (halving is not null && HalvingOptions.BudgetOf(study.Options) != halving.Budget)
             mismatch.Add($"the halving budget changed (study spent {HalvingOptions.BudgetOf(study.Options)}, now {halving.Budget}: a rung's score means something else)");
         else if (study.Options != halving?.Describe()) mismatch.Add($"the strategy's options changed (study {study.Options ?? "none"}, now {halving?.Describe() ?? "none"})");
-        if (study.StartingPoint is { } start && start != key.StartingPoint)
+        // The lock this very study wrote (its own winner, pinned) is no other starting point: trial 1 is journaled and never
+        // runs again, the proposals do not depend on the lock, so extending the study's budget continues the same study.
+        if (study.StartingPoint is { } start && start != key.StartingPoint && !StartingPoint.PinnedByStudy(pipeline, study, journal.Trials(study.Id), space))
             mismatch.Add($"its trial 1 measured {Started(start)}, but the pipeline now starts from {Started(key.StartingPoint)} (a lock file was written or removed since)");
         if (mismatch.Count > 0)
             throw new ArgumentException($"study {study.Id} in {journal.DatabasePath} cannot be resumed: {string.Join("; ", mismatch)}. Its trials measured something else; run tune without --resume to start a new study.");

@@ -33,6 +33,27 @@ internal static class StartingPoint
     public static string OriginOf(string described) => described.StartsWith(Pinned, StringComparison.Ordinal) ? Pinned : Spec;
 
     /// <summary>
+    /// Whether the values the pipeline was built with are exactly what <paramref name="study"/> pinned: the lock file
+    /// names that study (its <c>study: id</c>) and its values are the study's winner as the lock writes them (trainer,
+    /// params, prepare), so a resume of that study may go on although its trial 1 measured what came before the lock.
+    /// A lock from another study, edited by hand, or whose values are not that winner's is not.
+    /// </summary>
+    public static bool PinnedByStudy(ITunablePipeline pipeline, StudyInfo study, IReadOnlyList<TrialRecord> trials, SearchSpace space)
+    {
+        var pinned = pipeline.PinnedHyperparameters;
+        if (pinned.Count == 0 || Training.TuningProvenance.FromLockFile(pipeline.LockFilePath)?.StudyId != study.Id) return false;
+        var winner = new StudyResult(study, trials, 0, StopReason.TrialBudget).Best;
+        if (winner is null || winner.Configuration.IsStartingPoint) return false;
+        var (trainer, values, prepare) = TrialConfiguration.ForLock(space.Parameters, winner.Configuration, pipeline.Settings.TrainerName);
+        var expected = values.Concat(prepare.Select(kv => new KeyValuePair<string, string>(TrialConfiguration.PreparePrefix + kv.Key, kv.Value)))
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        // The build names the trainer when the lock's trainer was searched; otherwise it is the pipeline's own.
+        if ((pinned.GetValueOrDefault(TrialConfiguration.TrainerParameter) ?? pipeline.Settings.TrainerName) != trainer) return false;
+        var actual = pinned.Where(kv => kv.Key != TrialConfiguration.TrainerParameter).ToArray();
+        return actual.Length == expected.Count && actual.All(kv => expected.TryGetValue(kv.Key, out var v) && v == kv.Value);
+    }
+
+    /// <summary>
     /// What the lock pins when the starting trial wins: the pipeline's trainer and the values it was built with (the
     /// lock's values, or none: the spec's own), so a rebuild reproduces exactly the configuration trial 1 measured.
     /// </summary>

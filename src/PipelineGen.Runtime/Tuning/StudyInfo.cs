@@ -17,7 +17,7 @@ internal sealed record StudyInfo(
     public TimeSpan? TimeBudget { get; init; }
     /// <summary>
     /// What trial 1 is (<see cref="Tuning.StartingPoint.Describe"/>: "spec", or "pinned" with the lock's values); null: the
-    /// study has no starting trial (journaled before it existed, a shared or halving study, or --no-spec-trial).
+    /// study has no starting trial (journaled before it existed, or --no-spec-trial). In a shared study it is part of the id.
     /// </summary>
     public string? StartingPoint { get; init; }
 }

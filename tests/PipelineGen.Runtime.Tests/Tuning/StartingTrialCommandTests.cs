@@ -99,6 +99,24 @@ public sealed class StartingTrialCommandTests : IDisposable
     }
 
     [Fact]
+    public void Successive_halving_scores_the_spec_s_own_configuration_once_at_the_full_budget_and_pins_it_when_it_wins()
+    {
+        var run = Cli(new TunableTitanicPipeline(_project, Starved("halving")), "tune", "--no-ensemble", "--sampler", "random", "--halving-budget", "rows");
+        Assert.True(run.Exit == 0, run.Output + run.Error);
+        Assert.Contains("Trial 1: the spec's own configuration (what 'train' uses now), scored like every trial; evaluated once at the full budget", run.Output);
+        Assert.Contains("Winner: trial 1: the spec's own configuration", run.Output);
+        Assert.Contains("trainer: 'LightGbm'\nparams: {}\n", LockText);
+
+        // Journaled as trial 1 at the full budget (no share), in no rung; the 4 configurations of the budget are trials 2-5.
+        var trials = Journaled();
+        Assert.Equal(5, trials.Count);
+        Assert.Equal((StartingPoint.Spec, "complete", (double?)null), (trials[0].Configuration.Origin, trials[0].State, trials[0].Budget));
+        Assert.Equal(4, trials[0].Splits); // the spec's protocol: the same 4 folds as the top rung
+        using var journal = new TuningJournal(Path.Combine(_project, ".pipelinegen", "tune.db"));
+        Assert.DoesNotContain(journal.Rungs(journal.LatestStudy("Titanic")!.Id), r => r.Trial == 0);
+    }
+
+    [Fact]
     public void A_study_without_a_starting_trial_resumes_as_it_ran()
     {
         // As a journal written before starting trials existed: --no-spec-trial journals a study without one.

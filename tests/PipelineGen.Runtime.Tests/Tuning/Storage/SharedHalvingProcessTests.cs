@@ -58,9 +58,12 @@ public sealed class SharedHalvingProcessTests : IDisposable
         Assert.NotEqual(killed.WorkerId, again.WorkerId);
         Assert.All(rows, r => Assert.InRange(r.Attempts, 1, 2));
         Assert.All(rows, r => Assert.Contains(r.State, new[] { "complete", "failed" }));
-        // Every trial of the budget has exactly one verdict; complete ones were measured on all the rows.
+        // Every trial of the budget has exactly one verdict, and so has trial 1, the starting point (claimed by one
+        // worker, at the full budget); complete ones were measured on all the rows.
         var trials = status.Finished;
-        Assert.Equal(Enumerable.Range(0, Budget), trials.Select(t => t.Number));
+        Assert.Equal(Enumerable.Range(0, Budget + 1), trials.Select(t => t.Number));
+        Assert.True(trials[0].Configuration.IsStartingPoint);
+        Assert.Single(rows, r => r.Bracket == SharedHalving.StartingBracket);
         Assert.All(trials, t => Assert.Contains(t.State, new[] { "complete", "pruned", "failed" }));
         Assert.Contains(trials, t => t.State == "pruned");
         Assert.All(trials.Where(t => t.State == "complete"), t => Assert.Null(t.Budget));
