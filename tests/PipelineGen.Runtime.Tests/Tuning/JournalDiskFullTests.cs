@@ -73,7 +73,9 @@ public sealed class JournalDiskFullTests : IDisposable
         {
             Assert.Equal(studyId, journal.LatestStudy("Titanic")!.Id);
             var after = journal.Trials(studyId);
-            Assert.Equal(Enumerable.Range(0, trials), after.Select(t => t.Number));
+            // Halving's --trials counts the brackets' configurations; trial 1, the starting point, is one more (once).
+            Assert.Equal(Enumerable.Range(0, strategy == "halving" ? trials + 1 : trials), after.Select(t => t.Number));
+            Assert.Single(after, t => t.Configuration.IsStartingPoint);
             static string Key(TrialRecord t) => $"{t.State} {t.Value:R} " + string.Join(",", t.Configuration.Select(kv => $"{kv.Key}={kv.Value:R}"));
             foreach (var t in before)
                 Assert.Equal(Key(t), Key(after.Single(a => a.Number == t.Number)));
