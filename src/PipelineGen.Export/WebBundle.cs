@@ -183,19 +183,15 @@ public static class WebBundle
         return meta;
     }
 
-    // The order of a multiclass model's Score slots: the label key's values, as ML.NET annotates the Score column.
+    // The order of a multiclass model's Score slots, read as predict and serve read it: the Score column's slot names, else
+    // the PredictedLabel key's values (a dense network's Score has no slot names: the page export crashed on it).
     private static string[] ClassNames(IPipelineDefinition pipeline, string? modelPath)
     {
         var settings = pipeline.Settings;
         var ml = new MLContext(seed: settings.Seed);
         var model = ModelStore.Load(ml, modelPath ?? ModelStore.DefaultModelPath(settings), out _);
         var schema = model.GetOutputSchema(pipeline.LoadData(ml, settings.ResolvePath(settings.TrainDataPath)).Schema);
-        var score = schema["Score"];
-        if (score.Annotations.Schema.GetColumnOrNull("SlotNames") is null)
-            throw new InvalidOperationException("The model's Score column has no class names (SlotNames); the page cannot name the classes.");
-        VBuffer<ReadOnlyMemory<char>> names = default;
-        score.Annotations.GetValue("SlotNames", ref names);
-        return names.DenseValues().Select(v => v.ToString()).ToArray();
+        return Runtime.Prediction.ClassNames.OfScored(schema);
     }
 
     private static string TensorType(Type type, string column) => type switch

@@ -22,6 +22,8 @@ public static class PipelineServer
     /// <summary>A slow sender below this rate (after a 5 s grace period) is cut off with 408.</summary>
     public static MinDataRate MinimumUploadRate { get; } = new(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
 
+    private const string HostLogCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
     /// <summary>Builds the app (not started): the pipeline's endpoints at the root, OpenAPI at <c>/openapi/v1.json</c>.</summary>
     public static WebApplication Build<TInput, TPrediction>(IPipelineDefinition pipeline, ServingOptions options, Action<ILoggingBuilder>? logging = null)
         where TInput : class, new() where TPrediction : class, new()
@@ -40,7 +42,11 @@ public static class PipelineServer
         });
         builder.Logging.ClearProviders();
         if (logging is not null) logging(builder.Logging);
-        else builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        else
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
+                // A start that fails (no model, a broken one, the port taken) is reported by 'serve' in one line with exit 2;
+                // the host's own "Hosting failed to start" log printed the same failure again with its whole stack trace.
+                .AddFilter(HostLogCategory, LogLevel.None);
         builder.Services.AddPipelineServing<TInput, TPrediction>(pipeline, options);
 
         var app = builder.Build();

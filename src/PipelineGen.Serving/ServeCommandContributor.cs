@@ -47,7 +47,7 @@ public sealed class ServeCommandContributor<TInput, TPrediction>(int defaultPort
             services.Error.WriteLine("serve: --port must be 0-65535, --max-body-bytes and --max-batch-rows at least 1.");
             return ExitCodes.BadInput;
         }
-        WebApplication app;
+        WebApplication? app = null;
         try
         {
             var address = options.ParseHost();
@@ -58,11 +58,13 @@ public sealed class ServeCommandContributor<TInput, TPrediction>(int defaultPort
         }
         catch (Exception e) when (e is ServingStartupException or ArgumentException)
         {
+            Dispose(app);
             services.Error.WriteLine($"serve: {e.Message}");
             return ExitCodes.BadInput;
         }
         catch (IOException e)
         {
+            Dispose(app);
             // Kestrel reports an address in use as an IOException.
             services.Error.WriteLine($"serve: cannot listen on {options.Host}:{options.Port}: {e.Message} Choose another --port.");
             return ExitCodes.BadInput;
@@ -76,4 +78,8 @@ public sealed class ServeCommandContributor<TInput, TPrediction>(int defaultPort
         app.WaitForShutdown();
         return ExitCodes.Ok;
     }
+
+    // An app that failed to start still holds its services (the console logger's queue among them): release them before
+    // the command returns, so nothing it logged is written after serve's own message.
+    private static void Dispose(WebApplication? app) => (app as IDisposable)?.Dispose();
 }

@@ -15,6 +15,15 @@ public sealed class BrowserFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A test that runs the page's module in Node.js only (a stub runtime, no Chromium): skipped only without node.</summary>
+public sealed class NodeFactAttribute : FactAttribute
+{
+    public NodeFactAttribute()
+    {
+        if (BrowserToolchain.WhyNoNode() is { } why) Skip = why;
+    }
+}
+
 /// <summary>
 /// The npm packages the browser test uses (Browser/package.json, pinned by Browser/package-lock.json): onnxruntime-web,
 /// whose files the export vendors into the page, and playwright-core, which drives /usr/bin/chromium. Installed once with
@@ -55,9 +64,12 @@ public sealed class BrowserToolchain
     }
 
     /// <summary>Why the browser tests cannot run here, or null.</summary>
-    public static string? WhyNot()
+    public static string? WhyNot() =>
+        File.Exists(ChromiumPath) ? WhyNoNode() : $"{ChromiumPath} is not installed (apt-get install -y chromium); the browser test needs Debian's Chromium.";
+
+    /// <summary>Why Node.js tests of the page's module cannot run here, or null.</summary>
+    public static string? WhyNoNode()
     {
-        if (!File.Exists(ChromiumPath)) return $"{ChromiumPath} is not installed (apt-get install -y chromium); the browser test needs Debian's Chromium.";
         foreach (var tool in new[] { "node", "npm" })
             if (FindOnPath(tool) is null) return $"'{tool}' is not on PATH (apt-get install -y nodejs npm); the browser test drives Chromium with playwright-core from Node.js.";
         // playwright-core 1.65 exits at start on Node.js older than 20 (Debian 12's own nodejs is 18).

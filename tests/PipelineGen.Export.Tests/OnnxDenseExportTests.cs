@@ -80,6 +80,26 @@ public sealed class OnnxDenseExportTests(TrainedDensePipelines trained) : IClass
     }
 
     [Fact]
+    public void The_multiclass_page_names_the_classes_in_the_order_of_the_score_slots()
+    {
+        // A dense network's Score carries no slot names: writing the page threw "no class names (SlotNames)" (exit 1 with
+        // a stack trace) after the parity check had held. The classes are the label values in the order training met
+        // them (ML.NET's key order), the order predict and serve name the slots in.
+        var pipeline = trained.Multiclass;
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = PipelineApp.Run(["export", "onnx", "--rows", "30"], pipeline, output, error);
+        Assert.True(code == 0, output + "\n" + error);
+        var web = Path.Combine(Path.GetDirectoryName(Runtime.Training.ModelStore.Resolve(pipeline.ModelPath))!, WebBundle.DirectoryName);
+        using var meta = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(web, "model.json")));
+        var classes = meta.RootElement.GetProperty("classes").EnumerateArray().Select(c => c.GetString()).ToArray();
+        var data = File.ReadLines(pipeline.Settings.ResolvePath(pipeline.Settings.TrainDataPath)).ToArray();
+        int label = Array.IndexOf(data[0].Split(','), pipeline.Settings.LabelColumn);
+        var metOrder = data.Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')[label]).Distinct().ToArray();
+        Assert.Equal(metOrder, classes);
+    }
+
+    [Fact]
     public void A_model_zip_without_the_network_graph_is_PG0605_located_at_deploy_onnx()
     {
         // A copy of the trained model with a second saved ONNX graph beside the network's (ML.NET still loads it, ignoring

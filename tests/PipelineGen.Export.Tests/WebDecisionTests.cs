@@ -30,7 +30,7 @@ public sealed class WebDecisionTests
         export class Tensor { constructor(type, data, dims) { this.type = type; this.data = data; this.dims = dims; } }
         """;
 
-    [BrowserFact]
+    [NodeFact]
     public void The_page_decides_at_the_float_threshold_as_predict_does()
     {
         var dir = Directory.CreateTempSubdirectory("pg-webdecision-").FullName;

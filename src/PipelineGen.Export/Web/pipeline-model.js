@@ -106,15 +106,25 @@ export class PipelineModel {
   }
 }
 
+// A decimal number as ML.NET's loader reads one: digits, an optional fraction and exponent; no hex, binary, octal or Infinity.
+const decimalNumber = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 function convert(column, value, row) {
   switch (column.tensorType) {
     case 'float32':
     case 'float64': {
       // null or an empty string is a missing value, read as NaN exactly as ML.NET's loader reads an empty cell.
       if (value === null || (typeof value === 'string' && value.trim() === '')) return NaN;
-      const number = typeof value === 'number' ? value : Number(String(value).trim());
-      if (typeof value === 'boolean' || (typeof value !== 'number' && Number.isNaN(number)))
-        throw new FieldValueError(column.name, `'${value}' is not a number (the column is numeric; null is a missing value)`, row);
+      // Only what predict and serve read: a decimal number that the tensor's type can hold. JavaScript's Number() also
+      // takes '0x10', '0b1010' and 'Infinity', and 1e39 becomes Infinity in a float32: the page scored those silently
+      // where predict and serve refuse the row.
+      const text = typeof value === 'number' ? null : String(value).trim();
+      if (typeof value === 'boolean' || (text !== null && !decimalNumber.test(text)))
+        throw new FieldValueError(column.name, `'${value}' is not a number (the column is numeric: write a decimal number such as 12.5; null is a missing value)`, row);
+      const number = text === null ? value : Number(text);
+      const stored = column.tensorType === 'float32' ? Math.fround(number) : number;
+      if (!Number.isNaN(number) && !Number.isFinite(stored))
+        throw new FieldValueError(column.name, `${value} is outside the range of ${column.tensorType === 'float32' ? 'a 32-bit float (about ±3.4e38)' : 'a finite number'}`, row);
       return number;
     }
     case 'string':

@@ -32,9 +32,15 @@ public static class ClassNames
         return result;
     }
 
-    private static string[] Read(ITransformer model, DataViewSchema inputSchema)
+    private static string[] Read(ITransformer model, DataViewSchema inputSchema) => OfScored(model.GetOutputSchema(inputSchema));
+
+    /// <summary>
+    /// The names of the <c>Score</c> slots of a scored schema: its slot names, else the PredictedLabel key's values (a dense
+    /// network's Score has no slot names). The one reading of a model's class order for predict, serve and the web page.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The schema has no multiclass <c>Score</c> the classes can be read for.</exception>
+    internal static string[] OfScored(DataViewSchema output)
     {
-        var output = model.GetOutputSchema(inputSchema);
         if (output.GetColumnOrNull("Score") is not { Type: VectorDataViewType { Size: > 0 } vector } column)
             throw new InvalidOperationException("The model's Score column has no class names: it is not a multiclass model of this pipeline.");
         if (!column.HasSlotNames())
