@@ -55,6 +55,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor PG0143 = new DiagnosticDescriptor("PG0143", "Dates read either way", "{0}", "PipelineGen.Data", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0143"));
     public static readonly DiagnosticDescriptor PG0144 = new DiagnosticDescriptor("PG0144", "Dates are day-first", "{0}", "PipelineGen.Data", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0144"));
     public static readonly DiagnosticDescriptor PG0145 = new DiagnosticDescriptor("PG0145", "Dates read as categories", "{0}", "PipelineGen.Data", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0145"));
+    public static readonly DiagnosticDescriptor PG0146 = new DiagnosticDescriptor("PG0146", "Numbers written with a decimal comma or thousands separator", "{0}", "PipelineGen.Data", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0146"));
     public static readonly DiagnosticDescriptor PG0150 = new DiagnosticDescriptor("PG0150", "Column names given for a file with a header", "{0}", "PipelineGen.Spec", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0150"));
     public static readonly DiagnosticDescriptor PG0151 = new DiagnosticDescriptor("PG0151", "Column name given twice", "{0}", "PipelineGen.Spec", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0151"));
     public static readonly DiagnosticDescriptor PG0152 = new DiagnosticDescriptor("PG0152", "Unusable column name", "{0}", "PipelineGen.Spec", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0152"));
@@ -163,6 +164,7 @@ public static class DiagnosticDescriptors
         "PG0143" => PG0143,
         "PG0144" => PG0144,
         "PG0145" => PG0145,
+        "PG0146" => PG0146,
         "PG0150" => PG0150,
         "PG0151" => PG0151,
         "PG0152" => PG0152,

@@ -86,6 +86,8 @@ public class DiagnosticsReferenceTests
             Reported: FromTool(SpecDiagnostics.DayFirstDates, "/project/data.csv", 7, 12, "signup", "13/04/2019", "dd/MM/yyyy")),
         new Example("PG0145", Minimal, "Declare `type: datetime` with the column's `format`, or `type: categorical` if it really is a category.",
             Reported: FromTool(SpecDiagnostics.NumericDatesAsCategories, "/project/data.csv", 7, 12, "signup", "13/04/2019", "dd/MM/yyyy", " ('13/04/2019' reads only day-first)")),
+        new Example("PG0146", Minimal, "Convert the column in the data file to numbers with a decimal point and no thousands separator (`7,25` to `7.25`), then rebuild; declare `type: categorical` if it really is a category.",
+            Reported: FromTool(SpecDiagnostics.NumbersInAnotherNotation, "/project/data.csv", 2, 1, "fixed_acidity", "with a decimal comma", 1449, 1599, "'7,4' (line 2, column 1), '7,8' (line 3, column 1), '7,8' (line 4, column 1)")),
         new Example("PG0201", Minimal + "\nmodel:\n  trainer: lightgmb\n", "Use a trainer from the list (`lightgbm`)."),
         new Example("PG0202", Minimal + "\nmodel:\n  trainer: naive_bayes\n", "Pick a trainer made for the task."),
         new Example("PG0203", Minimal + "\nmodel:\n  trainer: lightgbm\n  params:\n    num_leaves: 31\n", "Use the trainer's hyperparameter name (`leaves`)."),

@@ -71,6 +71,51 @@ internal static class TestData
         return Data.UsableRows.Of(data, scan);
     }
 
+    /// <summary>
+    /// The feature values of the test file that the model never saw in training, as predict reports them (a category not
+    /// in training, a number or date far outside the training range, a missing value where training had none), one
+    /// warning per column, and what to check when there are any. Empty without a training profile.
+    /// </summary>
+    public static IReadOnlyList<string> UnfamiliarValues(PipelineSettings settings, string path, TrainingProfile? profile)
+    {
+        if (profile is null) return [];
+        var checks = new ValueChecks(settings, profile);
+        var features = settings.Columns.Where(c => c.Role == ColumnRole.Feature).ToArray();
+        var fields = new List<string>();
+        var starts = new List<int>();
+        long rows = 0;
+        using (var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true))
+        {
+            long lineNumber = 0;
+            string? line;
+            if (settings.HasHeader && reader.ReadLine() is not null) lineNumber = 1;
+            while ((line = reader.ReadLine()) is not null)
+            {
+                lineNumber++;
+                if (!DelimitedLine.IsDataRow(line)) continue;
+                // A row with an open quote is a bad row the scan already counted; its fields are not where they belong.
+                if (DelimitedLine.Split(line, settings.Separator, fields, starts) >= 0) continue;
+                rows++;
+                var where = string.Create(CultureInfo.InvariantCulture, $"line {lineNumber}");
+                foreach (var column in features)
+                    if (column.Index < fields.Count) checks.Check(column, fields[column.Index], where);
+            }
+        }
+        var found = checks.Messages().Select(m => $"test data {path}: {m}").ToList();
+        // A few unseen values are normal (a rare category, a cabin number); a large share of the rows is a file written
+        // unlike the training file, and the metrics then measure that.
+        var widespread = checks.RowsPerColumn().Where(c => c.Rows >= rows * WidespreadShare).ToArray();
+        if (widespread.Length > 0)
+            found.Add(string.Join(", ", widespread.Select(c => string.Create(CultureInfo.InvariantCulture, $"'{c.Column}' ({100.0 * c.Rows / rows:0.#}% of the rows)"))) +
+                $": values the model never saw are that common in the test file ({rows} rows), and those rows are in the metrics above. " +
+                "If the test file writes the column differently from the training file (another spelling or coding of a category, other units), " +
+                "the metrics measure that mismatch, not the model: correct the file and test the corrected one.");
+        return found;
+    }
+
+    /// <summary>The share of the test rows with unseen values in one column from which that is called a mismatch of the files.</summary>
+    internal const double WidespreadShare = 0.25;
+
     private static IReadOnlyList<string> TrainingLabels(PipelineSettings settings, ModelCard card)
     {
         // Cards written before LabelValues was recorded: read the classes from the training data the card names.

@@ -70,11 +70,16 @@ internal static class TestStep
         // Label values the model never saw would be scored as some other class: refuse before the look counts.
         TestData.CheckLabels(settings, scan, card);
 
+        // Values the model never saw (a category spelled differently, a number in other units): scored all the same, so
+        // the metrics stand, but the user must learn that part of the test file is written unlike the training file.
+        var unfamiliar = TestData.UnfamiliarValues(settings, testPath, TrainingProfile.TryReadFor(modelPath, out _));
+
         var overlap = OverlapWithTraining(ml, pipeline, testPath, scan);
         var model = ModelStore.Load(ml, modelFile, out _);
         var data = TestData.Usable(pipeline.LoadData(ml, testPath), scan, settings, out var leftOut);
         var warnings = new List<string>();
         if (leftOut is { } excluded) warnings.Add(excluded);
+        warnings.AddRange(unfamiliar);
         var metrics = TrainingMetrics.Evaluate(ml, settings.Task, model.Transform(data), warnings, "test set", settings.DecisionThreshold);
         var look = new TestLook(DateTimeOffset.UtcNow, testPath, fingerprint, TrainStep.CountRows(data), FileHash.Sha256(modelFile),
             Forced: seen.Length > 0, new SortedDictionary<string, double>(metrics.ToDictionary(), StringComparer.Ordinal))

@@ -70,6 +70,12 @@ internal sealed class ValueChecks(PipelineSettings settings, TrainingProfile? pr
         if (finding.Examples.Count < 3) finding.Examples.Add((value, where));
     }
 
+    /// <summary>Per column with findings, in the order first found: the rows with a value the model never saw (most of any kind).</summary>
+    public IReadOnlyList<(string Column, long Rows)> RowsPerColumn() => _order
+        .GroupBy(key => key.Column)
+        .Select(g => (g.Key, g.Max(key => _findings[key].Count)))
+        .ToArray();
+
     /// <summary>One message per column and kind, in the order first found.</summary>
     public IReadOnlyList<string> Messages() => _order.Select(key =>
     {

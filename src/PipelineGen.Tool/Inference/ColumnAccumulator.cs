@@ -39,6 +39,8 @@ internal sealed class ColumnAccumulator
     public int NotNumberCount { get; private set; }
     /// <summary>The first few of them, with where they are.</summary>
     public IReadOnlyList<LocatedValue> NotNumberExamples => _notNumbers;
+    /// <summary>Non-missing values that are numbers written with a decimal comma or a thousands separator ("7,4", "1,234.5").</summary>
+    public int OtherNotationCount { get; private set; }
 
     public void AddMissing() => MissingCount++;
 
@@ -68,6 +70,7 @@ internal sealed class ColumnAccumulator
             _allNumeric = false;
             NotNumberCount++;
             if (_notNumbers.Count < MaxJunkExamples) _notNumbers.Add(new LocatedValue(value, line, column, offset));
+            if (ValueKinds.IsDecimalCommaNumber(value) || ValueKinds.IsThousandsSeparatedNumber(value)) OtherNotationCount++;
         }
         if (_allDateTime) _allDateTime = ValueKinds.IsDateTime(value);
         if (_allNumericDates) _allNumericDates = DateOrder.IsNumericDate(value);
@@ -107,6 +110,14 @@ internal sealed class ColumnAccumulator
         NotNumberCount > 0 && InferType() == ValueKinds.Categorical
         && ValueCount - NotNumberCount >= MostlyNumericMinNumbers
         && NotNumberCount <= ValueCount * MostlyNumericMaxJunkShare;
+
+    /// <summary>
+    /// Every value a number, but more than a few written with a decimal comma or a thousands separator (a few are
+    /// <see cref="IsNumericExceptForJunk"/>): inferred categorical, since the run reads only '.' decimals.
+    /// </summary>
+    public bool IsNumbersInAnotherNotation =>
+        OtherNotationCount > 0 && OtherNotationCount == NotNumberCount && ValueCount >= MostlyNumericMinNumbers
+        && InferType() == ValueKinds.Categorical && !IsNumericExceptForJunk;
 
     public InferredColumn ToColumn()
     {

@@ -44,6 +44,7 @@ internal static class SchemaInferrer
         if (train.Columns is { } accumulators && trainPath is not null)
         {
             ReportNumbersWithJunk(accumulators, trainPath, data, diagnostics);
+            ReportNumbersInAnotherNotation(accumulators, trainPath, data, diagnostics);
             ReportDateOrder(accumulators, trainPath, data, diagnostics);
         }
         var columns = train.Columns?.Select(c => c.ToColumn()).ToEquatableArray() ?? EquatableArray<InferredColumn>.Empty;
@@ -67,6 +68,30 @@ internal static class SchemaInferrer
             diagnostics.Add(SpecDiagnostics.NumbersWithJunk.Create(path, At(first.Line, first.Column, first.Offset),
                 column.Name, column.ValueCount - column.NotNumberCount, column.NotNumberCount,
                 examples + SeparatorHint(column.NotNumberExamples.Select(v => v.Value).ToArray())));
+        }
+    }
+
+    /// <summary>
+    /// PG0146 for each undeclared column whose values are all numbers, many or all of them written with a decimal comma
+    /// ("7,4", a semicolon-separated file from a European locale) or a thousands separator ("1,234.50"): the run reads
+    /// neither as a number, so the column was inferred categorical and each value became a category of its own, with no
+    /// word from PG0140 (which speaks only when such values are a few). The model then learns nothing from their order.
+    /// </summary>
+    private static void ReportNumbersInAnotherNotation(IReadOnlyList<ColumnAccumulator> columns, string path, DataSection data, List<DiagnosticInfo> diagnostics)
+    {
+        var declared = new HashSet<string>(data.Columns.Where(o => o.Type is not null).Select(o => o.Name.Value), StringComparer.Ordinal);
+        foreach (var column in columns)
+        {
+            if (declared.Contains(column.Name) || !column.IsNumbersInAnotherNotation) continue;
+            var first = column.NotNumberExamples[0];
+            var examples = string.Join(", ", column.NotNumberExamples.Select(v =>
+                $"'{SafeText.Escape(v.Value)}' (line {v.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}, column {v.Column.ToString(System.Globalization.CultureInfo.InvariantCulture)})"));
+            var values = column.NotNumberExamples.Select(v => v.Value).ToArray();
+            var notation = values.All(ValueKinds.IsDecimalCommaNumber)
+                ? values.All(ValueKinds.IsThousandsSeparatedNumber) ? "with a decimal comma or a thousands separator" : "with a decimal comma"
+                : values.All(ValueKinds.IsThousandsSeparatedNumber) ? "with a thousands separator" : "with a decimal comma or a thousands separator";
+            diagnostics.Add(SpecDiagnostics.NumbersInAnotherNotation.Create(path, At(first.Line, first.Column, first.Offset),
+                column.Name, notation, column.NotNumberCount, column.ValueCount, examples));
         }
     }
 
@@ -109,8 +134,6 @@ internal static class SchemaInferrer
 
     private static SourceSpan At(LocatedValue v) => At(v.Line, v.Column, v.Offset);
 
-    private static readonly System.Text.RegularExpressions.Regex ThousandsSeparated = new(@"^[+-]?\d{1,3}([,' \u00A0]\d{3})+(\.\d+)?$");
-    private static readonly System.Text.RegularExpressions.Regex DecimalComma = new(@"^[+-]?\d+,\d+$");
 
     /// <summary>
     /// When every listed value is a number written with thousands separators ("1,234.50") or a decimal comma ("7,25"),
@@ -120,9 +143,9 @@ internal static class SchemaInferrer
     {
         var trimmed = values.Select(v => v.Trim()).ToArray();
         if (trimmed.Length == 0) return "";
-        if (trimmed.All(v => ThousandsSeparated.IsMatch(v)))
+        if (trimmed.All(ValueKinds.IsThousandsSeparatedNumber))
             return " (these are numbers written with a thousands separator: 'type: numeric' would read them as missing, so write them without it, e.g. 1234.5)";
-        if (trimmed.All(v => DecimalComma.IsMatch(v)))
+        if (trimmed.All(ValueKinds.IsDecimalCommaNumber))
             return " (these are numbers written with a decimal comma: 'type: numeric' would read them as missing, so write them with a decimal point, e.g. 7.25)";
         return "";
     }

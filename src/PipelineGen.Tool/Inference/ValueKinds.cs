@@ -19,6 +19,17 @@ internal static class ValueKinds
     /// <summary>Invariant-culture double, no thousands separators (the shared reading, <see cref="DataValues.IsNumber"/>).</summary>
     public static bool IsNumeric(string value) => DataValues.IsNumber(value);
 
+    // Numbers as other cultures write them, which the run does not read as numbers: "1,234.50" / "1 234" (thousands
+    // separator) and "7,25" (decimal comma). "1,234" matches both. Interpreted, not Compiled (as below).
+    private static readonly Regex ThousandsSeparated = new(@"^[+-]?\d{1,3}([,' \u00A0]\d{3})+(\.\d+)?$", RegexOptions.CultureInvariant);
+    private static readonly Regex DecimalComma = new(@"^[+-]?\d+,\d+$", RegexOptions.CultureInvariant);
+
+    /// <summary>A number written with a thousands separator ("1,234.50", "12 500"); trimmed first.</summary>
+    public static bool IsThousandsSeparatedNumber(string value) => ThousandsSeparated.IsMatch(value.Trim());
+
+    /// <summary>A number written with a decimal comma ("7,25"); trimmed first.</summary>
+    public static bool IsDecimalCommaNumber(string value) => DecimalComma.IsMatch(value.Trim());
+
     // ISO-8601-like dates and date-times only: DateTime.TryParse alone would take "1.5" or "3" for a date.
     // Interpreted, not Compiled: compiling costs more start-up time than a 5,000-row sample saves.
     private static readonly Regex IsoDateLike = new(

@@ -137,6 +137,41 @@ public class ValueReadingTests
         Assert.Equal("", PipelineGen.Tool.Inference.SchemaInferrer.SeparatorHint(["n/a", "1,234"]));
     }
 
+    /// <summary>
+    /// Red wine quality as a European spreadsheet saves it (issue #17): ';' between fields, decimal commas. Every
+    /// measurement with a fraction was inferred categorical (96 to 436 categories a column) without a word, because
+    /// PG0140 speaks only when the values that are not numbers are a few, and the model then evaluated with exit 0.
+    /// </summary>
+    [Fact]
+    public void A_column_of_numbers_with_decimal_commas_is_reported_not_silently_made_categorical()
+    {
+        using var project = new TempProject();
+        var rows = Enumerable.Range(0, 30).Select(i => $"{(i % 7 == 0 ? "8" : $"7,{i % 10}")};{i}");
+        project.Write("data.csv", "fixed_acidity;label\n" + string.Join("\n", rows) + "\n");
+        var schema = project.Infer(project.WriteSpec(kind: "regression", dataExtra: "separator: \";\""));
+
+        Assert.Equal("categorical", schema.Find("fixed_acidity")!.Type);
+        var d = Assert.Single(schema.Diagnostics);
+        Assert.Equal(("PG0146", Severity.Warning, 3), (d.Id, d.Severity, d.Span.StartLine));
+        Assert.Contains("Column 'fixed_acidity' holds numbers written with a decimal comma (25 of its 30 sampled values, such as '7,1' (line 3, column 1), '7,2' (line 4, column 1), '7,3' (line 5, column 1))", d.Message);
+        Assert.Contains("inferred as categorical", d.Message);
+        Assert.Contains("Convert the column in the data file", d.Message);
+    }
+
+    [Fact]
+    public void A_column_of_numbers_with_thousands_separators_is_reported_and_a_declared_type_silences_it()
+    {
+        using var project = new TempProject();
+        var rows = Enumerable.Range(0, 20).Select(i => $"\"{i + 1},{i % 10}50.00\",x");
+        project.Write("data.csv", "price,label\n" + string.Join("\n", rows) + "\n");
+
+        var d = Assert.Single(project.Infer(project.WriteSpec()).Diagnostics);
+        Assert.Equal("PG0146", d.Id);
+        Assert.Contains("holds numbers written with a thousands separator (20 of its 20 sampled values, such as '1,050.00'", d.Message);
+
+        Assert.Empty(project.Infer(project.WriteSpec(dataExtra: "columns:\n    price: { type: categorical }")).Diagnostics);
+    }
+
     [Fact]
     public void A_column_that_is_mostly_words_is_not_reported()
     {
