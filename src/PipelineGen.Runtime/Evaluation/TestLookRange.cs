@@ -23,6 +23,9 @@ internal sealed record TestLookComparison(string Metric, TestLookPlacement Place
 
     public bool Disagrees => Placement == TestLookPlacement.Outside;
 
+    /// <summary>Outside on the worse side: the model does worse on the test set than its estimate allows for (the warning).</summary>
+    public bool Worse => Disagrees && Advice == WorseAdvice;
+
     /// <summary>Statement and basis, without advice.</summary>
     public string Claim => $"{Statement} ({Basis})";
 

@@ -100,18 +100,16 @@ internal sealed record TestLook(
 
 /// <summary>What <c>test</c> concluded when it set its look beside the card's estimate (<see cref="Evaluation.TestLookRange"/>).</summary>
 /// <param name="Metric">The card's primary metric.</param>
-/// <param name="Placement"><c>inside</c> or <c>outside</c> the range expected for one look, or <c>no-range</c> when none could be computed.</param>
-/// <param name="Text">The sentence printed (and, when outside, the warning's likely causes).</param>
+/// <param name="Placement"><c>inside</c>, <c>worse</c> or <c>better</c> than the range expected for one look, or <c>no-range</c> when none could be computed.</param>
+/// <param name="Text">The sentence printed (and, when outside, what to check).</param>
 internal sealed record TestLookCheck(string Metric, string Placement, string Text)
 {
     public static TestLookCheck Of(Evaluation.TestLookComparison comparison) => new(comparison.Metric, comparison.Placement switch
     {
         Evaluation.TestLookPlacement.Inside => "inside",
-        Evaluation.TestLookPlacement.Outside => "outside",
+        Evaluation.TestLookPlacement.Outside => comparison.Worse ? "worse" : "better",
         _ => "no-range",
     }, comparison.Text);
-
-    public bool Disagrees => Placement == "outside";
 }
 
 /// <summary>Everything needed to know what a saved model is and how it was made. Stored beside the model as JSON and Markdown.</summary>

@@ -151,10 +151,14 @@ internal static class TestStep
         foreach (var line in Cli.PlainTable.Lines(["metric", "value", ""], rows, 80, rightAligned: [1])) output.WriteLine("  " + line);
         if (DecisionThreshold.CountedAt(pipeline.Settings.Task, pipeline.Settings.DecisionThreshold) is { } countedAt) output.WriteLine($"  ({countedAt}.)");
         foreach (var warning in result.Warnings) output.WriteLine($"warning: {warning}");
-        // A gross disagreement with the estimate is a finding about the data or the estimate, not a failed command: the
-        // look is recorded either way, and the exit code stays what the test-once lock and the overlap check say.
-        if (result.BesideEstimate is { Disagrees: true } disagreement)
+        // A look worse than the estimate allows for is a finding about the data or the estimate, not a failed command: the
+        // look is recorded either way, and the exit code stays what the test-once lock and the overlap check say. Better
+        // than the range is only a note: the estimate is measured on models fitted on fewer rows than the final one, so
+        // it leans pessimistic, and honest looks land above it more often than the nominal 2.5% (runtime-evaluation.md).
+        if (result.BesideEstimate is { Worse: true } disagreement)
             output.WriteLine($"warning: the test set disagrees with the model's estimate (recorded in the model card): {disagreement.Text}.");
+        else if (result.BesideEstimate is { Disagrees: true } better)
+            output.WriteLine($"Note: the test look is better than the model's estimate allows for (recorded in the model card): {better.Text}.");
         if (result.Overlap is { OverlapRows: > 0 } overlap && !overlap.Flagged) output.WriteLine($"Note: {overlap.Describe(result.Look.DataPath)}");
         output.WriteLine(result.Message);
         if (result.Overlap is { Flagged: true } inflated)

@@ -98,9 +98,9 @@ public sealed class TestLookDisagreementTests : IDisposable
         Assert.Contains("optimistic", warning);
         Assert.Contains("leakage", warning);
 
-        Assert.Equal("outside", look.EstimateCheck!.Placement);
+        Assert.Equal("worse", look.EstimateCheck!.Placement);
         Assert.Contains("**auc: test", File.ReadAllText(ModelCard.MarkdownPath(ModelStore.Resolve(ModelPath))));
         using var store = RunStore.OpenDefault(new Titanic(_project, kfold).Settings);
-        Assert.Equal("outside", store.List(pipeline: "Titanic").Single(r => r.Step == "test").Parameters["test_vs_estimate"]);
+        Assert.Equal("worse", store.List(pipeline: "Titanic").Single(r => r.Step == "test").Parameters["test_vs_estimate"]);
     }
 }
