@@ -188,7 +188,7 @@ internal sealed class RunCommandContributor : ICommandContributor
                             + $"another configuration than the model under test ({card?.NotEvaluatedReason ?? "the model's card names no evaluation from this run"}). The look is in the model card.");
                     return;
                 }
-                var figures = new TestSetFigures(look.Metrics, look.Rows, look.DataPath);
+                var figures = TestSetFigures.Of(look);
                 foreach (var note in EvaluationHtml.ConsoleNotes(evaluation.Model, evaluation.PrimaryMetric, figures))
                     services.Output.WriteLine(note);
                 EvaluationHtml.Write(evaluation, EvaluationHtml.DefaultPath(Settings), figures);

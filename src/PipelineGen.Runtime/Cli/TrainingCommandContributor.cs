@@ -147,6 +147,8 @@ internal sealed class TrainingCommandContributor : ICommandContributor
         {
             sawLook = true;
             record.Metrics.AddRange(look.Metrics.Select(m => new RunMetric(m.Key, "test", m.Value, null, null, null)));
+            // The look beside the card's estimate, so 'runs' shows a test set that disagreed with it.
+            if (look.EstimateCheck is { } check) record.Parameters["test_vs_estimate"] = check.Placement;
             // The model's primary metric (its card's), so 'runs' lists the look by it as it does evaluate and tune runs.
             if (ModelCard.TryRead(Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings)))?.Metric is { } primary)
                 record.Parameters["primary_metric"] = primary;

@@ -92,6 +92,24 @@ internal sealed record TestLook(
     public double? DecisionThreshold { get; init; }
     /// <summary>Date features: how each date column was read (its declared format, or the loader's reading) and the training period; null: none.</summary>
     public IReadOnlyList<DateColumnCard>? Dates { get; init; }
+    /// <summary>Each metric's bootstrap standard error over the test rows (<see cref="Evaluation.TestLookBootstrap"/>); null in looks recorded before it was.</summary>
+    public IReadOnlyDictionary<string, double>? StandardErrors { get; init; }
+    /// <summary>The primary metric beside the card's estimate when the look was taken; null when the card held no estimate.</summary>
+    public TestLookCheck? EstimateCheck { get; init; }
+}
+
+/// <summary>What <c>test</c> concluded when it set its look beside the card's estimate (<see cref="Evaluation.TestLookRange"/>).</summary>
+/// <param name="Metric">The card's primary metric.</param>
+/// <param name="Placement"><c>inside</c>, <c>worse</c> or <c>better</c> than the range expected for one look, or <c>no-range</c> when none could be computed.</param>
+/// <param name="Text">The sentence printed (and, when outside, what to check).</param>
+internal sealed record TestLookCheck(string Metric, string Placement, string Text)
+{
+    public static TestLookCheck Of(Evaluation.TestLookComparison comparison) => new(comparison.Metric, comparison.Placement switch
+    {
+        Evaluation.TestLookPlacement.Inside => "inside",
+        Evaluation.TestLookPlacement.Outside => comparison.Worse ? "worse" : "better",
+        _ => "no-range",
+    }, comparison.Text);
 }
 
 /// <summary>Everything needed to know what a saved model is and how it was made. Stored beside the model as JSON and Markdown.</summary>
@@ -289,12 +307,15 @@ internal sealed record ModelCard
     /// The look's primary metric beside this card's cross-validated estimate: inside or outside the range expected for one
     /// look at its rows (<see cref="Evaluation.TestLookRange"/>), or why there is none; null when the card holds no estimate for it.
     /// </summary>
-    public string? BesideEstimate(TestLook look)
+    public string? BesideEstimate(TestLook look) => CompareWithEstimate(look) is { } comparison ? comparison.Markdown + "." : null;
+
+    /// <summary>The look's primary metric beside this card's estimate, through the look's own standard error when it has one; null without an estimate.</summary>
+    public Evaluation.TestLookComparison? CompareWithEstimate(TestLook look)
     {
         if (Metrics is null || !Metrics.TryGetValue(Metric, out var estimate) || !look.Metrics.TryGetValue(Metric, out var test)) return null;
-        var comparison = Evaluation.TestLookRange.Compare(Metric, test, look.Rows, estimate.Mean, estimate.Std, estimate.Splits, estimate.ValidationRows,
-            v => v.ToString("0.####", CultureInfo.InvariantCulture));
-        return comparison.Markdown + ".";
+        double? error = look.StandardErrors is { } errors && errors.TryGetValue(Metric, out var e) ? e : null;
+        return Evaluation.TestLookRange.Compare(Metric, test, look.Rows, estimate.Mean, estimate.Std, estimate.Splits, estimate.ValidationRows,
+            v => v.ToString("0.####", CultureInfo.InvariantCulture), error);
     }
 
     /// <summary>Versions of the packages that made the model (informational version without the commit suffix).</summary>

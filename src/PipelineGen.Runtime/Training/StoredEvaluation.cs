@@ -101,10 +101,10 @@ internal static class TestReport
         if (differences.Count > 0)
             return new(null, [], $"the stored evaluation{(stored.Context.RunId is { } id ? $" (evaluate run {id})" : "")} was made for something else than the tested model: {string.Join("; ", differences)}. " +
                 "Its estimate is not shown beside the test look. Run 'evaluate' again for this spec and data to compare them.");
-        var figures = new TestSetFigures(look.Metrics, look.Rows, look.DataPath);
+        var figures = TestSetFigures.Of(look);
         var path = EvaluationHtml.DefaultPath(settings);
         EvaluationHtml.Write(stored.Report, path, figures);
-        return new(path, EvaluationHtml.Disagreements(stored.Report.Model, figures), null)
+        return new(path, EvaluationHtml.Disagreements(stored.Report.Model, stored.Report.PrimaryMetric, figures), null)
         {
             Notes = EvaluationHtml.ConsoleNotes(stored.Report.Model, stored.Report.PrimaryMetric, figures),
         };

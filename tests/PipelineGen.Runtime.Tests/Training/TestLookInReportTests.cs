@@ -62,11 +62,14 @@ public sealed class TestLookInReportTests : IDisposable
         var estimate = stored.Report.ModelMetric("auc")!;
         Assert.Equal(4, estimate.Count);
         Assert.NotNull(estimate.ValidationRows); // stored, so a later test can compute the range for its look
-        var (low, high) = TestLookRange.Range("auc", estimate.Mean!.Value, estimate.StdDev!.Value, 4, estimate.ValidationRows!.Value, look.Rows);
+        // The look carries its own bootstrap error, and the range combines it with the spread of the mean.
+        Assert.True(look.StandardErrors!["auc"] > 0);
+        var (low, high) = TestLookRange.Range("auc", estimate.Mean!.Value, estimate.StdDev, 4, estimate.ValidationRows, look.Rows, look.StandardErrors["auc"])!.Value;
         bool inside = look.Metrics["auc"] >= low && look.Metrics["auc"] <= high;
         Assert.Equal(!inside, html.Contains("disagrees with the cross-validated estimate", StringComparison.Ordinal));
         string where = $"auc: test {HtmlReport_Metric(look.Metrics["auc"])} lies {(inside ? "inside" : "outside")} the range expected for one look at {look.Rows} rows [{HtmlReport_Metric(low)}, {HtmlReport_Metric(high)}]";
-        Assert.Contains(inside ? $"Test look beside the estimate: {where}" : $"Note: the test set disagrees with the estimate: {where}", test.Output);
+        if (inside) Assert.Contains($"Test look beside the estimate: {where}", test.Output);
+        Assert.Equal(inside ? "inside" : look.Metrics["auc"] > high ? "better" : "worse", look.EstimateCheck!.Placement);
 
         // train read the estimate from the run store: the card's estimate carries the splits and rows too.
         var card = File.ReadAllText(ModelCard.MarkdownPath(ModelStore.Resolve(ModelPath)));
@@ -135,7 +138,8 @@ public sealed class TestLookInReportTests : IDisposable
         Assert.Null(outcome.Reason);
         Assert.Equal("auc: test 0.6200 lies outside the range expected for one look at 100 rows [0.8859, 0.9241] (cross-validated mean 0.9050, std 0.0040 over 4 splits of 200 rows): "
             + TestLookComparison.WorseAdvice, Assert.Single(outcome.Disagreements));
-        Assert.Equal("Note: the test set disagrees with the estimate: " + outcome.Disagreements[0] + ".", Assert.Single(outcome.Notes));
+        // The primary metric's disagreement is the test command's own warning (TestStep), not repeated as a note.
+        Assert.Empty(outcome.Notes);
         var html = File.ReadAllText(outcome.ReportPath!);
         Assert.Contains("The test set disagrees with the cross-validated estimate", html);
         Assert.Contains("Charts kept", html);
@@ -204,7 +208,7 @@ public sealed class TestLookInReportTests : IDisposable
         var html = File.ReadAllText(outcome.ReportPath!);
         Assert.DoesNotContain("disagrees", html);
         Assert.Contains("<div class=\"card \"><div class=\"v\">0.6200</div>", html); // neither ok nor warn
-        Assert.DoesNotContain("its figures lie inside", html);
+        Assert.DoesNotContain("its primary metric is checked against", html);
         Assert.Contains("evaluate again to compare", html);
 
         // A card written before: its JSON has no split count or rows; read back, it makes no claim either.
@@ -219,17 +223,36 @@ public sealed class TestLookInReportTests : IDisposable
     }
 
     [Fact]
-    public void A_holdout_estimate_has_no_range_and_no_inside_or_outside_claim()
+    public void A_holdout_estimate_without_the_look_s_own_error_has_no_range_and_no_inside_or_outside_claim()
     {
         var holdout = MetricSummary.From("auc", [0.9], [250]);
         Assert.Equal(250, holdout.ValidationRows);
         var figures = new TestSetFigures(new Dictionary<string, double> { ["auc"] = 0.62 }, 100, "t.csv");
 
-        Assert.Empty(EvaluationHtml.Disagreements([holdout], figures));
-        Assert.Equal("Test look beside the estimate: auc: test 0.6200 beside the cross-validated mean 0.9000 (no range for one look: a single split has no spread to scale).",
+        Assert.Empty(EvaluationHtml.Disagreements([holdout], "auc", figures));
+        Assert.Equal("Test look beside the estimate: auc: test 0.6200 beside the cross-validated mean 0.9000 (no range for one look: a single split has no spread to scale, and the look has no standard error of its own).",
             Assert.Single(EvaluationHtml.ConsoleNotes([holdout], "auc", figures)));
         var card = Card(new MetricEstimate(0.9, Splits: 1, ValidationRows: 250));
-        Assert.Equal("auc: test 0.62 beside the cross-validated mean 0.9 (no range for one look: a single split has no spread to scale).", card.BesideEstimate(Look(0.62)));
+        Assert.Equal("auc: test 0.62 beside the cross-validated mean 0.9 (no range for one look: a single split has no spread to scale, and the look has no standard error of its own).", card.BesideEstimate(Look(0.62)));
+    }
+
+    [Fact]
+    public void A_holdout_estimate_is_compared_through_the_look_s_own_error()
+    {
+        // A look recorded with its bootstrap error (0.03 over 100 rows) beside a holdout estimate on 250 rows: the
+        // estimate's own error is the look's rescaled to its rows, 0.03·√(100/250), so the range is
+        // 0.9 ± 1.96·0.03·√(1 + 100/250) = 0.9 ± 0.0696.
+        var card = Card(new MetricEstimate(0.9, Splits: 1, ValidationRows: 250));
+        var look = Look(0.62) with { StandardErrors = new Dictionary<string, double> { ["auc"] = 0.03 } };
+        var far = card.CompareWithEstimate(look)!;
+        Assert.Equal(TestLookPlacement.Outside, far.Placement);
+        Assert.StartsWith("auc: test 0.62 lies outside the range expected for one look at 100 rows [0.8304, 0.9696] (single-split estimate 0.9 on 250 validation rows, 95% interval [0.8628, 0.9372]", far.Text);
+        Assert.Contains("test 95% interval [0.5612, 0.6788] from its bootstrap standard error 0.03 over 200 resamples of the 100 test rows", far.Text);
+        Assert.EndsWith(TestLookComparison.WorseAdvice, far.Text);
+        Assert.Equal(TestLookPlacement.Inside, card.CompareWithEstimate(look with { Metrics = new Dictionary<string, double> { ["auc"] = 0.86 } })!.Placement);
+
+        var figures = TestSetFigures.Of(look);
+        Assert.Single(EvaluationHtml.Disagreements([MetricSummary.From("auc", [0.9], [250])], "auc", figures));
     }
 
     [Fact]
