@@ -25,52 +25,33 @@ public sealed class WebDecisionTests
         console.log(JSON.stringify(results));
         """;
 
-    private const string OrtStub = """
-        export const env = { wasm: {} };
-        export class Tensor { constructor(type, data, dims) { this.type = type; this.data = data; this.dims = dims; } }
-        """;
 
     [NodeFact]
     public void The_page_decides_at_the_float_threshold_as_predict_does()
     {
-        var dir = Directory.CreateTempSubdirectory("pg-webdecision-").FullName;
-        try
+        // (float)0.7 < 0.7 and (float)0.3 > 0.3: both directions of the rounding, at and just below the float threshold.
+        var cases = new List<(double? Threshold, float? ScoreThreshold, float Score, float Probability, bool Expected)>();
+        foreach (var t in new[] { 0.7, 0.3 })
         {
-            Directory.CreateDirectory(Path.Combine(dir, "ort"));
-            using (var module = typeof(WebBundle).Assembly.GetManifestResourceStream("PipelineGen.Export.Web.pipeline-model.js")!)
-            using (var file = File.Create(Path.Combine(dir, "pipeline-model.js")))
-                module.CopyTo(file);
-            File.WriteAllText(Path.Combine(dir, "ort", "ort.wasm.min.mjs"), OrtStub);
-            File.WriteAllText(Path.Combine(dir, "decide.mjs"), Script);
-
-            // (float)0.7 < 0.7 and (float)0.3 > 0.3: both directions of the rounding, at and just below the float threshold.
-            var cases = new List<(double? Threshold, float? ScoreThreshold, float Score, float Probability, bool Expected)>();
-            foreach (var t in new[] { 0.7, 0.3 })
-            {
-                var at = (float)t;
-                cases.Add((t, null, 0.5f, at, at >= (float)t));
-                cases.Add((t, null, 0.5f, MathF.BitDecrement(at), MathF.BitDecrement(at) >= (float)t));
-            }
-            // Without a threshold, the model's own decision: Score > 0 for a model.json without scoreThreshold ...
-            cases.Add((null, null, 0f, 0.5f, false));
-            cases.Add((null, null, 1e-6f, 0.5f, true));
-            // ... and Score > scoreThreshold, the float the exporter wrote (where out-of-fold Platt's Probability is 1/2):
-            // a Score between it and 0 is positive, one at it is not (ML.NET's scorer: strictly above).
-            const float moved = -0.90345293f;
-            cases.Add((null, moved, -0.5f, 0.6f, true));
-            cases.Add((null, moved, moved, 0.5f, false));
-            cases.Add((null, moved, MathF.BitIncrement(moved), 0.5f, true));
-            var json = JsonSerializer.Serialize(cases.Select(c => new { threshold = c.Threshold, scoreThreshold = c.ScoreThreshold, score = c.Score, probability = c.Probability }));
-
-            var (code, output) = BrowserToolchain.Run("node", [Path.Combine(dir, "decide.mjs"), dir, json], dir, TimeSpan.FromMinutes(1));
-            Assert.True(code == 0, output);
-            var labels = JsonSerializer.Deserialize<bool[]>(output.Trim().Split('\n')[^1])!;
-            for (int i = 0; i < cases.Count; i++)
-                Assert.True(cases[i].Expected == labels[i], $"threshold {cases[i].Threshold}, P = {cases[i].Probability:R}: predict says {cases[i].Expected}, the page {labels[i]}");
+            var at = (float)t;
+            cases.Add((t, null, 0.5f, at, at >= (float)t));
+            cases.Add((t, null, 0.5f, MathF.BitDecrement(at), MathF.BitDecrement(at) >= (float)t));
         }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        // Without a threshold, the model's own decision: Score > 0 for a model.json without scoreThreshold ...
+        cases.Add((null, null, 0f, 0.5f, false));
+        cases.Add((null, null, 1e-6f, 0.5f, true));
+        // ... and Score > scoreThreshold, the float the exporter wrote (where out-of-fold Platt's Probability is 1/2):
+        // a Score between it and 0 is positive, one at it is not (ML.NET's scorer: strictly above).
+        const float moved = -0.90345293f;
+        cases.Add((null, moved, -0.5f, 0.6f, true));
+        cases.Add((null, moved, moved, 0.5f, false));
+        cases.Add((null, moved, MathF.BitIncrement(moved), 0.5f, true));
+        var json = JsonSerializer.Serialize(cases.Select(c => new { threshold = c.Threshold, scoreThreshold = c.ScoreThreshold, score = c.Score, probability = c.Probability }));
+
+        var (code, output) = WebModuleScript.Run(Script, json);
+        Assert.True(code == 0, output);
+        var labels = JsonSerializer.Deserialize<bool[]>(output.Trim().Split('\n')[^1])!;
+        for (int i = 0; i < cases.Count; i++)
+            Assert.True(cases[i].Expected == labels[i], $"threshold {cases[i].Threshold}, P = {cases[i].Probability:R}: predict says {cases[i].Expected}, the page {labels[i]}");
     }
 }

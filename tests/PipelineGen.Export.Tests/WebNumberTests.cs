@@ -27,45 +27,26 @@ public sealed class WebNumberTests
         console.log(JSON.stringify(results));
         """;
 
-    private const string OrtStub = """
-        export const env = { wasm: {} };
-        export class Tensor { constructor(type, data, dims) { this.type = type; this.data = data; this.dims = dims; } }
-        """;
 
     [NodeFact]
     public void A_numeric_field_is_read_as_a_decimal_number_the_float_can_hold()
     {
-        var dir = Directory.CreateTempSubdirectory("pg-webnumber-").FullName;
-        try
+        // (value sent, what the model must be fed: the float, "missing" (NaN), or the error the row must raise)
+        var cases = new (object? Value, bool Infinity, string Expected)[]
         {
-            Directory.CreateDirectory(Path.Combine(dir, "ort"));
-            using (var module = typeof(WebBundle).Assembly.GetManifestResourceStream("PipelineGen.Export.Web.pipeline-model.js")!)
-            using (var file = File.Create(Path.Combine(dir, "pipeline-model.js")))
-                module.CopyTo(file);
-            File.WriteAllText(Path.Combine(dir, "ort", "ort.wasm.min.mjs"), OrtStub);
-            File.WriteAllText(Path.Combine(dir, "numbers.mjs"), Script);
+            (" 12 ", false, "12"), ("1.5e2", false, "150"), (".5", false, "0.5"), ("-3.", false, "-3"), (7.25, false, "7.25"),
+            (null, false, "missing"), ("", false, "missing"),
+            ("0x10", false, "FieldValueError"), ("0b1010", false, "FieldValueError"), ("0o17", false, "FieldValueError"),
+            ("Infinity", false, "FieldValueError"), ("-Infinity", false, "FieldValueError"), ("1e39", false, "FieldValueError"),
+            (1e39, false, "FieldValueError"), (null, true, "FieldValueError"), ("1_000", false, "FieldValueError"),
+            ("12abc", false, "FieldValueError"), (true, false, "FieldValueError"),
+        };
+        var json = JsonSerializer.Serialize(cases.Select(c => new { value = c.Value, infinity = c.Infinity }));
 
-            // (value sent, what the model must be fed: the float, "missing" (NaN), or the error the row must raise)
-            var cases = new (object? Value, bool Infinity, string Expected)[]
-            {
-                (" 12 ", false, "12"), ("1.5e2", false, "150"), (".5", false, "0.5"), ("-3.", false, "-3"), (7.25, false, "7.25"),
-                (null, false, "missing"), ("", false, "missing"),
-                ("0x10", false, "FieldValueError"), ("0b1010", false, "FieldValueError"), ("0o17", false, "FieldValueError"),
-                ("Infinity", false, "FieldValueError"), ("-Infinity", false, "FieldValueError"), ("1e39", false, "FieldValueError"),
-                (1e39, false, "FieldValueError"), (null, true, "FieldValueError"), ("1_000", false, "FieldValueError"),
-                ("12abc", false, "FieldValueError"), (true, false, "FieldValueError"),
-            };
-            var json = JsonSerializer.Serialize(cases.Select(c => new { value = c.Value, infinity = c.Infinity }));
-
-            var (code, output) = BrowserToolchain.Run("node", [Path.Combine(dir, "numbers.mjs"), dir, json], dir, TimeSpan.FromMinutes(1));
-            Assert.True(code == 0, output);
-            var fed = JsonSerializer.Deserialize<string[]>(output.Trim().Split('\n')[^1])!;
-            for (int i = 0; i < cases.Length; i++)
-                Assert.True(cases[i].Expected == fed[i], $"x = {(cases[i].Infinity ? "Infinity" : JsonSerializer.Serialize(cases[i].Value))}: expected {cases[i].Expected}, the page gave {fed[i]}");
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var (code, output) = WebModuleScript.Run(Script, json);
+        Assert.True(code == 0, output);
+        var fed = JsonSerializer.Deserialize<string[]>(output.Trim().Split('\n')[^1])!;
+        for (int i = 0; i < cases.Length; i++)
+            Assert.True(cases[i].Expected == fed[i], $"x = {(cases[i].Infinity ? "Infinity" : JsonSerializer.Serialize(cases[i].Value))}: expected {cases[i].Expected}, the page gave {fed[i]}");
     }
 }
