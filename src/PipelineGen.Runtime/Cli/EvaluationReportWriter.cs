@@ -55,11 +55,13 @@ internal static class EvaluationReportWriter
             }
             cells.Add(MeanStd(baseline));
             if (model is not null)
-                cells.Add(model.Mean is double m && baseline.Mean is double b ? Signed(m - b) : "-");
+                cells.Add(Difference(result, baseline.Name));
             table.AddRow(cells.Select(c => new Text(c)));
         }
         console.Write(table);
-        Prose(console, ("* primary metric. \"undefined\": not computable on that data (e.g. a fold without a positive example).\n"));
+        Prose(console, ("* primary metric. \"undefined\": not computable on that data (e.g. precision without a predicted positive: 0/0); never shown as 0.\n"));
+        foreach (var note in UndefinedNotes(result))
+            Prose(console, (note + "\n"));
 
         if (result.Comparison is { } comparison)
             Prose(console, (comparison.Verdict == Verdict.Inconclusive
@@ -96,8 +98,8 @@ internal static class EvaluationReportWriter
                 split.ValidationRows.ToString(CultureInfo.InvariantCulture),
             };
             if (classes) cells.Add(ClassMix(result.ClassNames, split.ValidationClassCounts));
-            if (result.Model is not null) cells.Add(split.Model![primary] is double m ? F(m) : "undefined");
-            cells.Add(split.Baseline[primary] is double b ? F(b) : "undefined");
+            if (result.Model is not null) cells.Add(split.Model![primary] is double m ? F(m) : MetricComputer.UndefinedText(primary));
+            cells.Add(split.Baseline[primary] is double b ? F(b) : MetricComputer.UndefinedText(primary));
             table.AddRow(cells.Select(c => new Text(c)));
         }
         console.Write(table);
@@ -124,10 +126,44 @@ internal static class EvaluationReportWriter
 
     private static string MeanStd(MetricSummary summary) => summary.Mean switch
     {
-        null => "undefined",
-        double mean when summary.StdDev is double std => $"{F(mean)} ± {F(std)}" + (summary.UndefinedCount > 0 ? $" ({summary.UndefinedCount} undefined)" : ""),
-        double mean => F(mean),
+        null => MetricComputer.UndefinedText(summary.Name),
+        double mean when summary.StdDev is double std => $"{F(mean)} ± {F(std)}" + Partly(summary),
+        double mean => F(mean) + Partly(summary),
     };
+
+    // "(3 of 5 splits)" when the mean is over the splits where the metric was defined only.
+    private static string Partly(MetricSummary summary) =>
+        summary.UndefinedCount > 0 ? $" ({summary.Count} of {summary.Count + summary.UndefinedCount} splits)" : "";
+
+    /// <summary>
+    /// Model − baseline over the splits where both are defined (paired), so two means over different splits are never
+    /// subtracted; "-" when no split has both.
+    /// </summary>
+    internal static string Difference(EvaluationResult result, string metric)
+    {
+        var pairs = result.Splits.Where(s => s.Model?[metric] is not null && s.Baseline[metric] is not null)
+            .Select(s => s.Model![metric]!.Value - s.Baseline[metric]!.Value).ToArray();
+        if (pairs.Length == 0) return "-";
+        return Signed(pairs.Average()) + (pairs.Length < result.Splits.Count ? $" ({pairs.Length} of {result.Splits.Count} splits)" : "");
+    }
+
+    /// <summary>One line per metric undefined on some split: where, why, and over which splits its mean is taken.</summary>
+    internal static IEnumerable<string> UndefinedNotes(EvaluationResult result)
+    {
+        foreach (var baseline in result.Baseline)
+        {
+            var parts = new List<string>();
+            foreach (var (who, summary) in new[] { ("model", result.ModelMetric(baseline.Name)), ("baseline", baseline) })
+            {
+                if (summary is not { UndefinedCount: > 0 }) continue;
+                int total = summary.Count + summary.UndefinedCount;
+                parts.Add(summary.Count == 0
+                    ? $"the {who}'s is {MetricComputer.UndefinedText(summary.Name)} on every split"
+                    : $"the {who}'s is {MetricComputer.UndefinedText(summary.Name)} on {summary.UndefinedCount} of {total} splits; its mean is over the other {summary.Count}");
+            }
+            if (parts.Count > 0) yield return $"{baseline.Name}: {string.Join("; ", parts)}.";
+        }
+    }
 
     private static string Describe(MlTaskKind task) => task switch
     {

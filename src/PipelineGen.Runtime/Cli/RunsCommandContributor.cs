@@ -159,6 +159,7 @@ internal sealed class RunsCommandContributor : ICommandContributor
 
     private static string Format(RunMetric? metric) => metric?.Mean switch
     {
+        null when metric is not null => Evaluation.MetricComputer.UndefinedText(metric.Name),
         null => "-",
         double mean when metric.StdDev is double std => $"{EvaluationReportWriter.F(mean)} ± {EvaluationReportWriter.F(std)}",
         double mean => EvaluationReportWriter.F(mean),

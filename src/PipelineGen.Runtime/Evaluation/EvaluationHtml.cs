@@ -86,6 +86,7 @@ internal static class EvaluationHtml
         Model = r.Model,
         Baseline = r.Baseline,
         Comparison = r.Comparison,
+        Differences = r.Model is null ? null : r.Baseline.ToDictionary(b => b.Name, b => Cli.EvaluationReportWriter.Difference(r, b.Name), StringComparer.Ordinal),
         DominantColumn = r.Importance?.Dominant?.Column,
         BodyHtml = Body(r),
     };
@@ -161,11 +162,12 @@ internal static class EvaluationHtml
                 MeanStd(m),
                 m is { CiLow: double lo, CiHigh: double hi } ? $"[{Metric(lo)}, {Metric(hi)}]" : "n/a",
                 MeanStd(b),
-                m?.Mean is double mm && b.Mean is double bm ? (mm - bm >= 0 ? "+" : "") + Metric(mm - bm) : "n/a",
+                r.Differences is { } d && d.TryGetValue(b.Name, out var paired) ? (paired == "-" ? "n/a" : paired)
+                    : m is { Mean: double mm, UndefinedCount: 0 } && b is { Mean: double bm, UndefinedCount: 0 } ? (mm - bm >= 0 ? "+" : "") + Metric(mm - bm) : "n/a",
             };
             if (test is not null)
             {
-                row.Add(test.Metrics.TryGetValue(b.Name, out var t) ? Metric(t) : "n/a");
+                row.Add(test.Metrics.TryGetValue(b.Name, out var t) ? Metric(t) : MetricComputer.UndefinedText(b.Name));
                 row.Add(RangeCell(m, test.Rows, test.ErrorOf(b.Name)));
             }
             return (IReadOnlyList<string>)row;
@@ -478,10 +480,14 @@ internal static class EvaluationHtml
 
     private static string MeanStd(MetricSummary? s) => s?.Mean switch
     {
-        null => "n/a",
-        double m when s.StdDev is double sd => $"{Metric(m)} ± {Metric(sd)}",
-        double m => Metric(m),
+        null => s is null ? "n/a" : MetricComputer.UndefinedText(s.Name),
+        double m when s.StdDev is double sd => $"{Metric(m)} ± {Metric(sd)}" + Partly(s),
+        double m => Metric(m) + Partly(s),
     };
+
+    // The mean is over the splits where the metric was defined only: say over how many.
+    private static string Partly(MetricSummary s) =>
+        s.UndefinedCount > 0 ? $" ({s.Count} of {s.Count + s.UndefinedCount} splits)" : "";
 
     internal static string TaskName(MlTaskKind task) => task switch
     {

@@ -18,6 +18,11 @@ internal sealed record EvaluationSnapshot
     public IReadOnlyList<MetricSummary>? Model { get; init; }
     public required IReadOnlyList<MetricSummary> Baseline { get; init; }
     public BaselineComparison? Comparison { get; init; }
+    /// <summary>
+    /// Model − baseline per metric over the splits where both are defined (paired), as shown; null in snapshots stored
+    /// before it was recorded (the page then subtracts the means only where both are defined on every split).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Differences { get; init; }
     /// <summary>The feature column carrying most of the permutation importance (a possible leak), or null.</summary>
     public string? DominantColumn { get; init; }
     /// <summary>The page below the metrics table (charts, importance, per-split and segment tables, notes), as rendered.</summary>

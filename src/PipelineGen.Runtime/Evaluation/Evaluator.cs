@@ -61,9 +61,11 @@ internal static partial class Evaluator
         IReadOnlyList<MetricSummary>? modelSummary = options.IncludeModel ? Summarise(s => s.Model) : null;
         var comparison = options.IncludeModel ? Compare(run, splits, settings.Task, primary) : null;
         if (NearPerfect(modelSummary, primary, importance) is { } tooGood) warnings.Add(tooGood);
-        foreach (var summary in (modelSummary ?? []).Concat(baselineSummary))
+        foreach (var (who, summary) in (modelSummary ?? []).Select(s => ("model", s)).Concat(baselineSummary.Select(s => ("baseline", s))))
             if (summary.UndefinedCount > 0 && summary.Name == primary)
-                warnings.Add($"the primary metric {primary} was undefined on {summary.UndefinedCount} split(s); they are left out of its mean.");
+                warnings.Add(summary.Count == 0
+                    ? $"the primary metric {primary} of the {who} is {MetricComputer.UndefinedText(primary)} on every split: there is no estimate of it."
+                    : $"the primary metric {primary} of the {who} was {MetricComputer.UndefinedText(primary)} on {summary.UndefinedCount} of {splits.Count} split(s); its mean is over the other {summary.Count}, not counting them as 0.");
 
         return new EvaluationResult
         {

@@ -66,11 +66,24 @@ internal sealed record BaselineComparison(
                 improvements.Add(direction * (m - b));
             }
         int n = improvements.Count;
+        int modelUndefined = model.Count(v => v is null), baselineUndefined = baseline.Count(v => v is null);
+        // Who had no value where, e.g. "the baseline's precision is undefined (no predicted positive) on 5 of 5 splits".
+        string Missing()
+        {
+            var parts = new List<string>();
+            if (modelUndefined > 0) parts.Add($"the model's {metric} is {MetricComputer.UndefinedText(metric)} on {modelUndefined} of {model.Count} {unit}");
+            if (baselineUndefined > 0) parts.Add($"the baseline's {metric} is {MetricComputer.UndefinedText(metric)} on {baselineUndefined} of {model.Count} {unit}");
+            return string.Join(" and ", parts);
+        }
+        if (n < 2 && n < model.Count && model.Count > 1)
+            return new BaselineComparison(metric, n, n == 1 ? improvements[0] : null, null, null, null, Verdict.Inconclusive,
+                $"{Missing()}, so {(n == 0 ? "no" : "only one")} {unit[..^1]} can be compared.");
         if (n < 2)
             return new BaselineComparison(metric, n, n == 1 ? improvements[0] : null, null, null, null, Verdict.Inconclusive,
                 n == 1
                     ? "only one split: there is no fold-to-fold noise to compare the improvement with. Use kfold or repeated_kfold."
-                    : $"{metric} is undefined on every split, so nothing can be compared.");
+                    : $"{Missing()}, so nothing can be compared.");
+        string leftOut = n < model.Count ? $" (compared on the {n} of {model.Count} {unit} where both are defined: {Missing()})" : "";
 
         double mean = improvements.Average();
         double std = MathNet.Numerics.Statistics.Statistics.StandardDeviation(improvements);
@@ -97,6 +110,14 @@ internal sealed record BaselineComparison(
         else if (p >= SignificanceLevel) { verdict = Verdict.DoesNotBeatBaseline; why = $"the improvement {Fmt(mean)} is not significant ({P(p)} ≥ {SignificanceLevel})."; }
         else if (mean <= noise) { verdict = Verdict.DoesNotBeatBaseline; why = $"the improvement {Fmt(mean)} is within the {noiseName} ({Fmt(noise)})."; }
         else { verdict = Verdict.BeatsBaseline; why = $"{metric} improves by {Fmt(mean)} on average over {n} {unit} ({P(p)}), more than the {noiseName} ({Fmt(noise)})."; }
-        return new BaselineComparison(metric, n, mean, noise, double.IsFinite(t) ? t : null, p, verdict, why);
+        if (n < model.Count && MetricComputer.DependsOnDecisions(metric))
+        {
+            // Whether precision exists depends on the model's decisions: the splits where it does are chosen by the
+            // model, and a verdict on them alone would not describe the evaluation.
+            verdict = Verdict.Inconclusive;
+            why = $"{Missing()}; the {unit} where it exists are chosen by the decisions themselves, so no verdict is drawn from them (on the {n} where both are defined: mean improvement {Fmt(mean)}).";
+            return new BaselineComparison(metric, n, mean, noise, double.IsFinite(t) ? t : null, p, verdict, why);
+        }
+        return new BaselineComparison(metric, n, mean, noise, double.IsFinite(t) ? t : null, p, verdict, why.TrimEnd('.') + leftOut + ".");
     }
 }

@@ -114,13 +114,12 @@ internal static class TestLookBootstrap
 
         public override Dictionary<string, double> Metrics(int[] w)
         {
-            double positives = 0, negatives = 0, tp = 0, fp = 0, correct = 0, loss = 0;
+            double positives = 0, negatives = 0, tp = 0, fp = 0, loss = 0;
             for (int i = 0; i < Count; i++)
             {
                 if (w[i] == 0) continue;
                 bool l = _label[i], d = _predicted[i];
                 if (l) positives += w[i]; else negatives += w[i];
-                if (l == d) correct += w[i];
                 if (d) { if (l) tp += w[i]; else fp += w[i]; }
                 if (_hasProbability)
                 {
@@ -128,13 +127,12 @@ internal static class TestLookBootstrap
                     loss -= w[i] * Math.Log(Math.Max(Epsilon, p), 2);
                 }
             }
-            var values = new Dictionary<string, double>(StringComparer.Ordinal) { ["accuracy"] = correct / (positives + negatives) };
-            if (positives == 0 || negatives == 0) return values; // auc and the rest are undefined, as in MetricComputer
-            double precision = tp + fp == 0 ? 0 : tp / (tp + fp), recall = tp / positives;
-            values["precision"] = precision;
-            values["recall"] = recall;
-            values["f1"] = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-            if (_hasProbability) values["log_loss"] = loss / (positives + negatives);
+            var values = new Dictionary<string, double>(StringComparer.Ordinal);
+            // As MetricComputer: a resample without a predicted positive has no precision (left out, never counted as 0).
+            foreach (var (name, value) in MetricComputer.CountedMetrics(tp, fp, positives - tp, negatives - fp))
+                if (value is double v) values[name] = v;
+            if (_hasProbability && positives + negatives > 0) values["log_loss"] = loss / (positives + negatives);
+            if (positives == 0 || negatives == 0) return values; // auc is undefined, as in MetricComputer (pr_auc left out too)
             // AUC: the chance a positive outranks a negative, ties counted half. pr_auc: average precision over distinct
             // scores from the highest down, as MetricComputer.AveragePrecision.
             double above = 0, pairs = 0, tpSoFar = 0, fpSoFar = 0, area = 0, previousRecall = 0;

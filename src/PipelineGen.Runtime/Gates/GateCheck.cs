@@ -63,10 +63,15 @@ internal static class GateCheck
             var gate = gates[i];
             if (measured.SegmentValues.TryGetValue(i, out var perSegment))
             {
+                var partly = new List<string>();
                 var values = perSegment.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s =>
                 {
                     var summary = MetricSummary.From(gate.Metric, s.Value);
-                    return new SegmentValue(s.Key, summary.Mean, summary.CiLow, summary.CiHigh, summary.Count, summary.Mean is double m && gate.Holds(m, summary.CiLow, summary.CiHigh));
+                    // Defined on some of its splits only: a mean over those is measured on a chosen part (e.g. the
+                    // folds where the class was predicted at all), so the segment cannot be shown to hold.
+                    bool whole = summary.UndefinedCount == 0;
+                    if (!whole && summary.Mean is not null) partly.Add($"'{s.Key}' on {summary.UndefinedCount} of {s.Value.Count} split(s)");
+                    return new SegmentValue(s.Key, summary.Mean, summary.CiLow, summary.CiHigh, summary.Count, whole && summary.Mean is double m && gate.Holds(m, summary.CiLow, summary.CiHigh));
                 }).ToArray();
                 var defined = values.Where(v => v.Mean.HasValue).ToArray();
                 var undefined = values.Where(v => !v.Mean.HasValue).Select(v => $"'{v.Segment}'").ToArray();
@@ -74,12 +79,16 @@ internal static class GateCheck
                 // interval 'require: interval' asks for is the worst of all: it cannot pass).
                 double Badness(SegmentValue v) => gate.Decisive(v.Mean!.Value, v.CiLow, v.CiHigh) is double d ? (gate.Kind == GateKind.Max ? d : -d) : double.PositiveInfinity;
                 var worst = defined.Length == 0 ? null : defined.MaxBy(Badness);
-                bool passed = worst is not null && defined.All(v => v.Passed);
+                // A segment where precision (or f1) never exists because the model called none of it positive is not
+                // left out of a gate that would then pass: whether it exists depends on the model (MetricComputer.DependsOnDecisions).
+                bool decisive = MetricComputer.DependsOnDecisions(gate.Metric);
+                bool passed = worst is not null && defined.All(v => v.Passed) && (undefined.Length == 0 || !decisive);
                 string subject = gate.GroupColumn is null ? $"{gate.Metric} of class '{gate.Class}'" : $"{gate.Metric}{(gate.Class is null ? "" : $" of class '{gate.Class}'")} in '{gate.GroupColumn}' = '{worst?.Segment}' (the worst of {defined.Length} value(s))";
                 string message = worst is null
                     ? $"{gate.Metric}{(gate.Class is null ? "" : $" of class '{gate.Class}'")} could not be measured: no validation rows {(gate.GroupColumn is null ? "of that class" : $"in any value of '{gate.GroupColumn}'")} gave a defined value, so the gate {gate.Describe()} cannot be shown to hold"
                     : $"{subject} {Verdict(gate, worst.Mean!.Value, worst.CiLow, worst.CiHigh, worst.Passed)}";
-                if (undefined.Length > 0) message += $" ({gate.Metric} is undefined in {string.Join(", ", undefined.Take(5))}{(undefined.Length > 5 ? ", ..." : "")}: not counted)";
+                if (undefined.Length > 0) message += $" ({gate.Metric} is {MetricComputer.UndefinedText(gate.Metric)} in {string.Join(", ", undefined.Take(5))}{(undefined.Length > 5 ? ", ..." : "")}: {(decisive ? "the gate cannot be shown to hold there, so it fails" : "not counted")})";
+                if (partly.Count > 0) message += $" ({gate.Metric} is {MetricComputer.UndefinedText(gate.Metric)} in {string.Join(", ", partly.Take(5))}{(partly.Count > 5 ? ", ..." : "")}: the gate cannot be shown to hold there, so it fails)";
                 results.Add(new GateResult(gate.Describe(), passed, worst?.Mean, worst?.CiLow, worst?.CiHigh, gate.Threshold, message, gate.SpecFile, gate.Line, gate.Column, values));
                 continue;
             }
@@ -91,18 +100,20 @@ internal static class GateCheck
                 var summary = MetricSummary.From(gate.Metric + "_improvement", improvements);
                 // The improvement is not bounded like the metric: recompute the interval without clipping.
                 var (low, high) = Interval(improvements);
-                bool ok = summary.Mean is double mean && gate.Holds(mean, low, high);
+                var missing = UndefinedOn(evaluation, gate.Metric, baselineToo: true);
+                bool ok = summary.Mean is double mean && missing is null && gate.Holds(mean, low, high);
                 var message = summary.Mean is double mi
-                    ? $"{gate.Metric} improvement over the {evaluation.BaselineStrategy} baseline {Verdict(gate, mi, low, high, ok)}"
-                    : $"{gate.Metric} is undefined on every split, so its improvement over the baseline cannot be measured";
+                    ? $"{gate.Metric} improvement over the {evaluation.BaselineStrategy} baseline {(missing is null ? Verdict(gate, mi, low, high, ok) : $"{Estimate(mi, low, high)} fails: {missing}")}"
+                    : $"{gate.Metric}'s improvement over the baseline cannot be measured on any split ({missing ?? $"{gate.Metric} is {MetricComputer.UndefinedText(gate.Metric)}"})";
                 results.Add(new GateResult(gate.Describe(), ok, summary.Mean, low, high, gate.Threshold, message, gate.SpecFile, gate.Line, gate.Column));
                 continue;
             }
             var metric = evaluation.ModelMetric(gate.Metric);
-            bool pass = metric?.Mean is double v && gate.Holds(v, metric.CiLow, metric.CiHigh);
+            var undefinedOn = UndefinedOn(evaluation, gate.Metric, baselineToo: false);
+            bool pass = metric?.Mean is double v && undefinedOn is null && gate.Holds(v, metric.CiLow, metric.CiHigh);
             var text = metric?.Mean is double value
-                ? $"{gate.Metric} {Verdict(gate, value, metric.CiLow, metric.CiHigh, pass)}"
-                : $"{gate.Metric} is undefined on every split, so the gate {gate.Describe()} cannot be shown to hold";
+                ? $"{gate.Metric} {(undefinedOn is null ? Verdict(gate, value, metric.CiLow, metric.CiHigh, pass) : $"{Estimate(value, metric.CiLow, metric.CiHigh)} over the other splits fails: {undefinedOn}")}"
+                : $"{gate.Metric} is {MetricComputer.UndefinedText(gate.Metric)} on every split, so the gate {gate.Describe()} cannot be shown to hold";
             results.Add(new GateResult(gate.Describe(), pass, metric?.Mean, metric?.CiLow, metric?.CiHigh, gate.Threshold, text, gate.SpecFile, gate.Line, gate.Column));
         }
         return results;
@@ -136,6 +147,23 @@ internal static class GateCheck
         low is double l && high is double h ? $"{Fmt(mean)} [{Fmt(l)}, {Fmt(h)}]" : $"{Fmt(mean)} (one split: no interval)";
 
     internal static string Fmt(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Why a gate on <paramref name="metric"/> cannot be decided on the splits where it is defined, or null when it is
+    /// defined on every split (of the model, and of the baseline when <paramref name="baselineToo"/>): the value would
+    /// be measured on a chosen part of the evaluation (e.g. only the folds where the model called a positive).
+    /// </summary>
+    private static string? UndefinedOn(EvaluationResult evaluation, string metric, bool baselineToo)
+    {
+        int n = evaluation.Splits.Count;
+        int model = evaluation.Splits.Count(s => s.Model is not null && s.Model[metric] is null);
+        int baseline = baselineToo ? evaluation.Splits.Count(s => s.Baseline[metric] is null) : 0;
+        if (model == 0 && baseline == 0) return null;
+        var parts = new List<string>();
+        if (model > 0) parts.Add($"the model's {metric} is {MetricComputer.UndefinedText(metric)} on {model} of {n} split(s)");
+        if (baseline > 0) parts.Add($"the {evaluation.BaselineStrategy} baseline's {metric} is {MetricComputer.UndefinedText(metric)} on {baseline} of {n} split(s)");
+        return string.Join(" and ", parts) + ", so the gate cannot be shown to hold on the whole evaluation";
+    }
 
     private static (double?, double?) Interval(IReadOnlyList<double?> values)
     {
@@ -214,7 +242,8 @@ internal static class GateCheck
         {
             "precision" => precision,
             "recall" => recall,
-            _ => precision is double pr && recall is double re ? (pr + re == 0 ? 0 : 2 * pr * re / (pr + re)) : null,
+            // 2TP / (2TP + FP + FN): 0, not undefined, when the class occurs but is never predicted.
+            _ => 2 * tp + fp + fn == 0 ? null : 2.0 * tp / (2 * tp + fp + fn),
         };
     }
 

@@ -132,7 +132,15 @@ internal static class CapacityCurve
                 with { CapacityPinnedBy = adjustable.CapacityPinnedBy };
         var run = new CurveRun(ml, pipeline, adjustable, metric, holdout, warnings, progress, phase);
         var measured = MeasureSplits(run, requested, plan, data);
-        var points = ToPoints(requested, measured, holdout);
+        var points = ToPoints(requested, measured, holdout, Evaluation.MetricComputer.DependsOnDecisions(metric));
+        foreach (var p in points.Where(p => p.ValidationPerSplit.Any(double.IsNaN)))
+        {
+            int undefined = p.ValidationPerSplit.Count(double.IsNaN);
+            warnings.Add(string.Create(CultureInfo.InvariantCulture, $"at {adjustable.CapacityParameter}={p.Capacity} validation {metric} is {Evaluation.MetricComputer.UndefinedText(metric)} on {undefined} of {p.ValidationPerSplit.Count} {(holdout ? "chunks" : "splits")}: ")
+                + (double.IsNaN(p.ValidationMetric)
+                    ? "the point has no value and counts as the worst (a mean over the others would favour a model that rarely calls a positive)."
+                    : $"its mean is over the other {p.ValidationPerSplit.Count - undefined}."));
+        }
         if (points.All(p => double.IsNaN(p.ValidationMetric)))
             throw new EvaluationException($"{metric} is undefined on the validation part at every capacity ({string.Join(" ", warnings.Distinct().Take(2))}). Use more data or another metric.");
 
@@ -244,7 +252,9 @@ internal static class CapacityCurve
     }
 
     /// <summary>One point per capacity: means (or the whole part's metric on a chunked holdout) and the per-split values with their spread.</summary>
-    private static CapacityPoint[] ToPoints(int[] requested, Measurements measured, bool holdout)
+    // wholeOrNothing: the metric can be undefined because of the model's own decisions (precision): a point undefined on
+    // any split has no mean (NaN, the worst value), since a mean over the splits where it exists is chosen by the model.
+    private static CapacityPoint[] ToPoints(int[] requested, Measurements measured, bool holdout, bool wholeOrNothing = false)
     {
         var (train, validation) = (measured.Train, measured.Validation);
         var points = new CapacityPoint[requested.Length];
@@ -253,7 +263,7 @@ internal static class CapacityCurve
             // On a holdout with chunks, element 0 is the whole validation part and the rest are its chunks.
             bool chunked = holdout && validation[c].Count > 1;
             var perSplit = chunked ? validation[c].Skip(1).ToArray() : validation[c].ToArray();
-            double mean = chunked ? validation[c][0] : MeanDefined(perSplit);
+            double mean = chunked ? validation[c][0] : wholeOrNothing && perSplit.Any(double.IsNaN) ? double.NaN : MeanDefined(perSplit);
             var defined = perSplit.Where(v => !double.IsNaN(v)).ToArray();
             // Same layout for the training values: element 0 is the whole training part when it was chunked.
             bool trainChunked = holdout && train[c].Count > 1;
@@ -361,10 +371,14 @@ internal static class CapacityCurve
         $"'{pipeline.Settings.TrainerName}' does not implement {nameof(ICapacityAdjustable)}. Use a tree trainer (FastTree, FastForest, " +
         "LightGBM, GAM) or an iterative linear trainer, or skip this step.";
 
+    /// <summary>A point's value, or why it has none: NaN is never printed.</summary>
+    internal static string Value(double value, string metric, string format) =>
+        double.IsNaN(value) ? Evaluation.MetricComputer.UndefinedText(metric) : value.ToString(format, CultureInfo.InvariantCulture);
+
     private static string Explain(IReadOnlyList<CapacityPoint> points, Judgement judged, string parameter, string metric, int specCapacity, string unit, int splits)
     {
         var inv = CultureInfo.InvariantCulture;
-        string At(CapacityPoint p) => string.Create(inv, $"{parameter}={p.Capacity} (validation {metric} {p.ValidationMetric:0.####}{(p.ValidationStd is double s ? string.Create(inv, $" ± {s:0.####}") : "")}, train {p.TrainMetric:0.####})");
+        string At(CapacityPoint p) => string.Create(inv, $"{parameter}={p.Capacity} (validation {metric} {Value(p.ValidationMetric, metric, "0.####")}{(p.ValidationStd is double s && !double.IsNaN(p.ValidationMetric) ? string.Create(inv, $" ± {s:0.####}") : "")}, train {Value(p.TrainMetric, metric, "0.####")})");
         var chosen = points[judged.Chosen];
         var top = points[judged.Top];
         string over = splits > 1 ? $"over {splits} splits" : $"over the validation part's {points[0].ValidationPerSplit.Count} chunks";
@@ -393,9 +407,9 @@ internal static class CapacityCurve
         for (var i = 0; i < result.Points.Count; i++)
         {
             var p = result.Points[i];
-            string band = p.ValidationStd is double s ? string.Create(inv, $"{p.ValidationMetric:0.0000} ± {s:0.0000}") : p.ValidationMetric.ToString("0.0000", inv);
+            string band = double.IsNaN(p.ValidationMetric) ? "undefined" : p.ValidationStd is double s ? string.Create(inv, $"{p.ValidationMetric:0.0000} ± {s:0.0000}") : p.ValidationMetric.ToString("0.0000", inv);
             var marks = Marks(result, i);
-            sb.AppendLine(inv, $"{p.Capacity,20} {p.TrainMetric,12:0.0000} {band,20}{(marks.Count > 0 ? "  <- " + string.Join(", ", marks) : "")}");
+            sb.AppendLine(inv, $"{p.Capacity,20} {(double.IsNaN(p.TrainMetric) ? "undefined" : p.TrainMetric.ToString("0.0000", inv)),12} {band,20}{(marks.Count > 0 ? "  <- " + string.Join(", ", marks) : "")}");
         }
         sb.AppendLine(result.Message);
         foreach (var warning in result.Warnings) sb.AppendLine($"warning: {warning}");
@@ -551,7 +565,7 @@ internal sealed record CapacityChoice(string Parameter, int SpecValue, int Used,
         var point = curve.Points.FirstOrDefault(p => p.Capacity == capacity);
         if (point is null) return "not measured";
         return string.Create(CultureInfo.InvariantCulture,
-            $"validation {point.ValidationMetric:0.####}{(point.ValidationStd is double s ? string.Create(CultureInfo.InvariantCulture, $" ± {s:0.####}") : "")}");
+            $"validation {CapacityCurve.Value(point.ValidationMetric, curve.Metric, "0.####")}{(point.ValidationStd is double s && !double.IsNaN(point.ValidationMetric) ? string.Create(CultureInfo.InvariantCulture, $" ± {s:0.####}") : "")}");
     }
 }
 

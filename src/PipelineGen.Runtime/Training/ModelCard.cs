@@ -251,9 +251,20 @@ internal sealed record ModelCard
                 sb.AppendLine($"Decisions: {countedAt}.").AppendLine();
             sb.AppendLine("| metric | model mean | std | 95% interval | baseline mean |");
             sb.AppendLine("|---|---|---|---|---|");
-            foreach (var (key, m) in Metrics)
+            // A metric of the task without an estimate was undefined on every split (e.g. precision of a model that called
+            // no row positive): its row says so instead of disappearing, and an undefined baseline is not left blank.
+            bool known = System.Enum.TryParse<MlTaskKind>(Task, out var taskKind);
+            var names = known ? Evaluation.MetricCatalog.For(taskKind).Where(n => Metrics.ContainsKey(n) || Baseline?.ContainsKey(n) == true || n == Metric).ToList() : [];
+            names.AddRange(Metrics.Keys.Where(k => !names.Contains(k)));
+            foreach (var key in names)
             {
-                var baseline = Baseline is not null && Baseline.TryGetValue(key, out var b) ? b.Mean.ToString("0.####", inv) : "";
+                string undefined = Evaluation.MetricComputer.UndefinedText(key);
+                var baseline = Baseline is not null && Baseline.TryGetValue(key, out var b) ? b.Mean.ToString("0.####", inv) : Baseline is null ? "" : undefined;
+                if (!Metrics.TryGetValue(key, out var m))
+                {
+                    sb.AppendLine(inv, $"| {key} | {undefined} | - | - | {baseline} |");
+                    continue;
+                }
                 var interval = m.CiLow is { } low && m.CiHigh is { } high ? string.Create(inv, $"[{low:0.####}, {high:0.####}]") : "-";
                 var std = m.Std is { } s ? s.ToString("0.####", inv) : "-";
                 sb.AppendLine(inv, $"| {key} | {m.Mean:0.####} | {std} | {interval} | {baseline} |");

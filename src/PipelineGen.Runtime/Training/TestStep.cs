@@ -152,7 +152,11 @@ internal static class TestStep
         var modelPath = Path.GetFullPath(options.ModelPath ?? ModelStore.DefaultModelPath(pipeline.Settings));
         var metric = ModelCard.TryRead(modelPath)?.Metric ?? TrainingMetrics.ChooseMetric(pipeline.Settings);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Test set: {result.Look!.Rows} rows of {result.Look.DataPath}"));
-        var rows = result.Look.Metrics.Select(m => new[] { m.Key, m.Value.ToString("0.0000", CultureInfo.InvariantCulture), m.Key == metric ? "(primary metric)" : "" });
+        // A metric the test rows do not define (precision when no row was called positive) is listed as undefined with
+        // why, never left out of the table or shown as a number.
+        var undefinedRows = Evaluation.MetricCatalog.For(pipeline.Settings.Task).Where(n => !result.Look.Metrics.ContainsKey(n))
+            .Select(n => new[] { n, Evaluation.MetricComputer.UndefinedText(n), n == metric ? "(primary metric)" : "" });
+        var rows = result.Look.Metrics.Select(m => new[] { m.Key, m.Value.ToString("0.0000", CultureInfo.InvariantCulture), m.Key == metric ? "(primary metric)" : "" }).Concat(undefinedRows);
         foreach (var line in Cli.PlainTable.Lines(["metric", "value", ""], rows, 80, rightAligned: [1])) output.WriteLine("  " + line);
         if (DecisionThreshold.CountedAt(pipeline.Settings.Task, pipeline.Settings.DecisionThreshold) is { } countedAt) output.WriteLine($"  ({countedAt}.)");
         foreach (var warning in result.Warnings) output.WriteLine($"warning: {warning}");

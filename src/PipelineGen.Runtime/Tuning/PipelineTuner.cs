@@ -291,7 +291,16 @@ internal static class PipelineTuner
             Ensembles.OutOfFoldStore.Write(outOfFoldPath!, kind, predictions, labels);
         }
         var summary = result.ModelMetric(metric)!;
-        return new TrialOutcome(summary.Mean ?? double.NaN, summary.StdDev, result.Splits.Count);
+        if (summary.Mean is null)
+            return new TrialOutcome(double.NaN, null, result.Splits.Count,
+                $"{metric} is {MetricComputer.UndefinedText(metric)} on every split for this configuration, so it has no objective and is not ranked");
+        // Whether precision (and f1) exist depends on the model's own decisions: a mean over only the splits where it
+        // called a positive would favour a configuration that rarely calls one. Such a trial has no objective.
+        if (summary.UndefinedCount > 0 && MetricComputer.DependsOnDecisions(metric))
+            return new TrialOutcome(double.NaN, null, result.Splits.Count,
+                $"{metric} is {MetricComputer.UndefinedText(metric)} on {summary.UndefinedCount} of {result.Splits.Count} splits for this configuration; "
+                + "a mean over the others would favour a model that rarely calls a positive, so it has no objective and is not ranked");
+        return new TrialOutcome(summary.Mean.Value, summary.StdDev, result.Splits.Count);
     }
 
     /// <summary>Successive halving / Hyperband: rungs fitted on shares of each training fold or of the trees, in worker processes when asked.</summary>

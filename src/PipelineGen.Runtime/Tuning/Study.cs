@@ -3,7 +3,12 @@ using System.Diagnostics;
 namespace PipelineGen.Runtime.Tuning;
 
 /// <summary>What one evaluation of a configuration measured: the metric's mean over the splits and its spread.</summary>
-internal sealed record TrialOutcome(double Value, double? StdDev, int Splits);
+/// <summary>A trial's objective: the metric's mean over the splits (NaN when undefined, <c>Undefined</c> saying why).</summary>
+internal sealed record TrialOutcome(double Value, double? StdDev, int Splits, string? Undefined = null)
+{
+    /// <summary>Why the trial has no objective, for its journal entry.</summary>
+    public string UndefinedReason(string metric) => Undefined ?? $"the metric {metric} was undefined for this configuration";
+}
 
 /// <summary>A trial that failed elsewhere (in a worker process); the message already names the original error.</summary>
 internal sealed class TrialFailedException(string message) : Exception(message);
@@ -114,7 +119,7 @@ internal static class StudyRunner
                 {
                     var outcome = await done.ConfigureAwait(false);
                     record = double.IsNaN(outcome.Value) || double.IsInfinity(outcome.Value)
-                        ? new TrialRecord(doneNumber, entry.Config, "failed", null, null, outcome.Splits, $"the metric {study.Metric} was undefined for this configuration", entry.Clock.Elapsed)
+                        ? new TrialRecord(doneNumber, entry.Config, "failed", null, null, outcome.Splits, outcome.UndefinedReason(study.Metric), entry.Clock.Elapsed)
                         : new TrialRecord(doneNumber, entry.Config, "complete", outcome.Value, outcome.StdDev, outcome.Splits, null, entry.Clock.Elapsed);
                 }
                 catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && deadline.IsCancellationRequested)

@@ -207,7 +207,7 @@ internal static class HalvingRunner
                 var outcome = await task.ConfigureAwait(false);
                 record = double.IsFinite(outcome.Value)
                     ? new TrialRecord(0, start, "complete", outcome.Value, outcome.StdDev, outcome.Splits, null, clock.Elapsed)
-                    : new TrialRecord(0, start, "failed", null, null, outcome.Splits, $"the metric {_study.Metric} was undefined for this configuration", clock.Elapsed);
+                    : new TrialRecord(0, start, "failed", null, null, outcome.Splits, outcome.UndefinedReason(_study.Metric), clock.Elapsed);
             }
             catch (OperationCanceledException) when (!_cancellation.IsCancellationRequested && _deadline.IsCancellationRequested)
             {
@@ -363,7 +363,7 @@ internal static class HalvingRunner
                 var outcome = await done.ConfigureAwait(false);
                 return double.IsFinite(outcome.Value)
                     ? new RungResult(entry.Number, rung, bracket, fraction, entry.Config, "complete", outcome.Value, outcome.StdDev, outcome.Splits, null, entry.Clock.Elapsed)
-                    : new RungResult(entry.Number, rung, bracket, fraction, entry.Config, "failed", null, null, outcome.Splits, $"the metric {_study.Metric} was undefined for this configuration", entry.Clock.Elapsed);
+                    : new RungResult(entry.Number, rung, bracket, fraction, entry.Config, "failed", null, null, outcome.Splits, outcome.UndefinedReason(_study.Metric), entry.Clock.Elapsed);
             }
             catch (OperationCanceledException) when (!_cancellation.IsCancellationRequested && _deadline.IsCancellationRequested)
             {

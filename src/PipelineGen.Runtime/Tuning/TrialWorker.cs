@@ -81,7 +81,7 @@ internal static class TrialWorker
         {
             var outcome = PipelineTuner.Evaluate(pipeline, new Configuration(request.Params), request.Data, request.Seed, request.Metric, request.OutOfFoldPath, request.Fraction);
             return new TrialResponse(double.IsFinite(outcome.Value) ? outcome.Value : null, outcome.StdDev, outcome.Splits,
-                double.IsFinite(outcome.Value) ? null : $"the metric {request.Metric} was undefined for this configuration");
+                double.IsFinite(outcome.Value) ? null : outcome.UndefinedReason(request.Metric));
         }
         catch (Exception e) when (e is not (OutOfMemoryException or Data.DataValidationException))
         {

@@ -84,9 +84,9 @@ internal static partial class OutOfFoldMetrics
             bool predicted = atOrAbove ? p[i] >= threshold : p[i] > threshold, actual = labels[i] > 0.5;
             if (predicted && actual) tp++; else if (predicted) fp++; else if (actual) fn++; else tn++;
         }
-        double precision = tp + fp == 0 ? 0 : tp / (double)(tp + fp);
-        double recall = tp + fn == 0 ? 0 : tp / (double)(tp + fn);
-        double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-        return ((tp + tn) / (double)p.Length, precision, recall, f1);
+        // As MetricComputer: NaN (undefined) where the denominator is 0, never a substituted 0: a blend that calls no
+        // row positive has no precision, and must not be selected or ranked on one.
+        var m = Evaluation.MetricComputer.CountedMetrics(tp, fp, fn, tn).ToDictionary(x => x.Name, x => x.Value ?? double.NaN);
+        return (m["accuracy"], m["precision"], m["recall"], m["f1"]);
     }
 }

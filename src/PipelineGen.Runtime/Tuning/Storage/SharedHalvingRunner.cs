@@ -141,7 +141,7 @@ internal static class SharedHalvingRunner
             var outcome = task.GetAwaiter().GetResult();
             return double.IsFinite(outcome.Value)
                 ? row with { State = "complete", Value = outcome.Value, StdDev = outcome.StdDev, Splits = outcome.Splits, Duration = elapsed }
-                : row with { State = "failed", Splits = outcome.Splits, Error = $"the metric {study.Metric} was undefined for this configuration", Duration = elapsed };
+                : row with { State = "failed", Splits = outcome.Splits, Error = outcome.UndefinedReason(study.Metric), Duration = elapsed };
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && deadline.IsCancellationRequested)
         {

@@ -177,7 +177,7 @@ internal static class SharedStudyRunner
             var outcome = task.GetAwaiter().GetResult();
             return double.IsFinite(outcome.Value)
                 ? new TrialRecord(number, config, "complete", outcome.Value, outcome.StdDev, outcome.Splits, null, elapsed)
-                : new TrialRecord(number, config, "failed", null, null, outcome.Splits, $"the metric {study.Metric} was undefined for this configuration", elapsed);
+                : new TrialRecord(number, config, "failed", null, null, outcome.Splits, outcome.UndefinedReason(study.Metric), elapsed);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && deadline.IsCancellationRequested)
         {
