@@ -290,17 +290,26 @@ internal static class PipelineTuner
             var (predictions, labels) = collector.Result();
             Ensembles.OutOfFoldStore.Write(outOfFoldPath!, kind, predictions, labels);
         }
-        var summary = result.ModelMetric(metric)!;
+        return Objective(result.ModelMetric(metric)!, result.Splits.Count);
+    }
+
+    /// <summary>
+    /// A trial's objective from its metric over the splits: the mean, or NaN with why when it has none — undefined on
+    /// every split, or, for a metric whose existence depends on the model's own decisions (precision: no predicted
+    /// positive), on any split, since a mean over only the splits where it called a positive would favour a
+    /// configuration that rarely calls one. Such a trial is recorded as failed with that reason and never ranked.
+    /// </summary>
+    internal static TrialOutcome Objective(MetricSummary summary, int splits)
+    {
+        string metric = summary.Name;
         if (summary.Mean is null)
-            return new TrialOutcome(double.NaN, null, result.Splits.Count,
+            return new TrialOutcome(double.NaN, null, splits,
                 $"{metric} is {MetricComputer.UndefinedText(metric)} on every split for this configuration, so it has no objective and is not ranked");
-        // Whether precision (and f1) exist depends on the model's own decisions: a mean over only the splits where it
-        // called a positive would favour a configuration that rarely calls one. Such a trial has no objective.
         if (summary.UndefinedCount > 0 && MetricComputer.DependsOnDecisions(metric))
-            return new TrialOutcome(double.NaN, null, result.Splits.Count,
-                $"{metric} is {MetricComputer.UndefinedText(metric)} on {summary.UndefinedCount} of {result.Splits.Count} splits for this configuration; "
+            return new TrialOutcome(double.NaN, null, splits,
+                $"{metric} is {MetricComputer.UndefinedText(metric)} on {summary.UndefinedCount} of {splits} splits for this configuration; "
                 + "a mean over the others would favour a model that rarely calls a positive, so it has no objective and is not ranked");
-        return new TrialOutcome(summary.Mean.Value, summary.StdDev, result.Splits.Count);
+        return new TrialOutcome(summary.Mean.Value, summary.StdDev, splits);
     }
 
     /// <summary>Successive halving / Hyperband: rungs fitted on shares of each training fold or of the trees, in worker processes when asked.</summary>

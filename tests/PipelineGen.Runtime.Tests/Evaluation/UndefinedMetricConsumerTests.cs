@@ -1,0 +1,105 @@
+using PipelineGen.Runtime.Evaluation;
+using PipelineGen.Runtime.Gates;
+using PipelineGen.Runtime.Training;
+using PipelineGen.Runtime.Tuning;
+using Xunit;
+
+namespace PipelineGen.Runtime.Tests.Evaluation;
+
+/// <summary>
+/// What gates, tuning and the capacity curve do with a metric that is undefined on some or all splits: a gate cannot be
+/// shown to hold on a chosen part of the evaluation (it fails, saying why), a trial whose precision exists only where it
+/// called a positive has no objective (recorded with why, never ranked), and a curve point never prints NaN.
+/// </summary>
+public sealed class UndefinedMetricConsumerTests
+{
+    private static GateSettings Gate(string metric, GateKind kind, double threshold, string? cls = null) =>
+        new(metric, kind, threshold, cls, null, "pipeline.yaml", 12, 5);
+
+    // Five splits; the model calls no row positive on splits 2 and 4 (precision undefined there), the prior baseline on all.
+    private static EvaluationResult Evaluation(double?[] modelPrecision, double?[] baselinePrecision)
+    {
+        var splits = modelPrecision.Select((m, i) => new SplitResult(0, i, 80, 20,
+            new Dictionary<string, double?> { ["precision"] = m, ["auc"] = 0.8 },
+            new Dictionary<string, double?> { ["precision"] = baselinePrecision[i], ["auc"] = 0.5 })).ToArray();
+        MetricSummary[] Summaries(Func<SplitResult, IReadOnlyDictionary<string, double?>> pick) =>
+            new[] { "precision", "auc" }.Select(n => MetricSummary.From(n, splits.Select(s => pick(s)[n]).ToArray())).ToArray();
+        return new EvaluationResult
+        {
+            PipelineName = "Rare", Task = MlTaskKind.BinaryClassification, DataPath = "rare.csv", Settings = new EvaluationSettings(),
+            ProtocolDescription = "5-fold", RowCount = 100, UsedRowCount = 100, SkippedBadRowCount = 0, DuplicateRowCount = 0,
+            PrimaryMetric = "precision", PrimaryMetricReason = "named in the spec", BaselineStrategy = "prior",
+            Splits = splits, Model = Summaries(s => s.Model!), Baseline = Summaries(s => s.Baseline), Warnings = [], Duration = TimeSpan.Zero,
+        };
+    }
+
+    [Fact]
+    public void A_gate_on_precision_undefined_on_some_splits_fails_with_why_instead_of_passing_on_the_others()
+    {
+        var evaluation = Evaluation([0.9, null, 0.95, null, 0.92], [null, null, null, null, null]);
+        GateSettings[] gates = [Gate("precision", GateKind.Min, 0.8), Gate("precision", GateKind.MinImprovement, 0), Gate("auc", GateKind.Min, 0.7)];
+        var results = GateCheck.Check(new GateMeasurement { Evaluation = evaluation, SegmentValues = new Dictionary<int, Dictionary<string, List<double?>>>() }, gates);
+
+        // The mean over the 3 splits where it exists (0.923) clears 0.8, but the model chose those splits.
+        Assert.False(results[0].Passed, results[0].Message);
+        Assert.Contains("the model's precision is undefined (no predicted positive) on 2 of 5 split(s)", results[0].Message);
+        Assert.Contains("cannot be shown to hold", results[0].Message);
+        // No split has both: the improvement cannot be measured, and the message says whose precision is missing.
+        Assert.False(results[1].Passed, results[1].Message);
+        Assert.Contains("the prior baseline's precision is undefined (no predicted positive) on 5 of 5 split(s)", results[1].Message);
+        Assert.True(results[2].Passed, results[2].Message);
+
+        // Defined everywhere: the gate is decided on the mean as before.
+        var whole = GateCheck.Check(new GateMeasurement { Evaluation = Evaluation([0.9, 0.85, 0.95, 0.88, 0.92], [0.1, 0.1, 0.1, 0.1, 0.1]), SegmentValues = new Dictionary<int, Dictionary<string, List<double?>>>() }, gates);
+        Assert.True(whole[0].Passed, whole[0].Message);
+        Assert.True(whole[1].Passed, whole[1].Message);
+    }
+
+    [Fact]
+    public void A_per_class_gate_on_precision_undefined_on_some_splits_fails()
+    {
+        var evaluation = Evaluation([0.9, 0.85, 0.95, 0.88, 0.92], [0.1, 0.1, 0.1, 0.1, 0.1]);
+        GateSettings[] gates = [Gate("precision", GateKind.Min, 0.5, cls: "yes")];
+        var segments = new Dictionary<int, Dictionary<string, List<double?>>> { [0] = new() { ["yes"] = [0.9, null, 0.8, 0.7, null] } };
+        var result = GateCheck.Check(new GateMeasurement { Evaluation = evaluation, SegmentValues = segments }, gates)[0];
+        Assert.False(result.Passed, result.Message);
+        Assert.Contains("precision is undefined (no predicted positive) in 'yes' on 2 of 5 split(s)", result.Message);
+
+        segments[0]["yes"] = [0.9, 0.6, 0.8, 0.7, 0.75];
+        Assert.True(GateCheck.Check(new GateMeasurement { Evaluation = evaluation, SegmentValues = segments }, gates)[0].Passed);
+    }
+
+    [Fact]
+    public void A_trial_whose_precision_exists_only_on_some_splits_has_no_objective_and_says_why()
+    {
+        var partly = PipelineTuner.Objective(MetricSummary.From("precision", [0.9, null, 1.0, null, 0.95]), 5);
+        Assert.True(double.IsNaN(partly.Value)); // was 0.95, the best of any honest trial
+        Assert.Equal("precision is undefined (no predicted positive) on 2 of 5 splits for this configuration; "
+            + "a mean over the others would favour a model that rarely calls a positive, so it has no objective and is not ranked", partly.UndefinedReason("precision"));
+
+        var never = PipelineTuner.Objective(MetricSummary.From("precision", [null, null, null]), 3);
+        Assert.True(double.IsNaN(never.Value));
+        Assert.StartsWith("precision is undefined (no predicted positive) on every split", never.UndefinedReason("precision"));
+
+        // The data's own gaps (auc on a fold with one class) are the same for every trial: the mean over the rest ranks.
+        var auc = PipelineTuner.Objective(MetricSummary.From("auc", [0.8, null, 0.9]), 3);
+        Assert.Equal(0.85, auc.Value, 12);
+        Assert.Null(auc.Undefined);
+    }
+
+    [Fact]
+    public void A_capacity_curve_point_without_a_value_prints_undefined_never_NaN()
+    {
+        CapacityPoint[] points =
+        [
+            new(10, 0.9, double.NaN) { ValidationPerSplit = [double.NaN, 0.8], ValidationStd = null },
+            new(20, 0.95, 0.7) { ValidationPerSplit = [0.7, 0.7], ValidationStd = 0.01 },
+        ];
+        var result = new CapacityCurveResult("P", "lightgbm", "NumberOfIterations", "precision", false, 100, 25, points, 1, CapacityVerdict.Found, "chosen 20");
+        var table = CapacityCurve.RenderTable(result);
+        Assert.DoesNotContain("NaN", table);
+        Assert.Contains("undefined", table.Split('\n').First(l => l.TrimStart().StartsWith("10 ", StringComparison.Ordinal)));
+        // An undefined point counts as the worst: the defined one is the top.
+        Assert.Equal(1, CapacityCurve.Judge(points, lowerIsBetter: false).Top);
+    }
+}
