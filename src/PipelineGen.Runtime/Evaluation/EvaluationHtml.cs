@@ -278,8 +278,11 @@ internal static class EvaluationHtml
         long total = perClass.Sum(c => c.Support), correct = Enumerable.Range(0, names.Length).Sum(c => confusion[c, c]);
         double? Macro(Func<ClassMetrics, double?> pick) => perClass.All(c => pick(c) is not null) ? perClass.Average(c => pick(c)!.Value) : null;
         double? micro = total == 0 ? null : correct / (double)total;
-        var rows = perClass.Select(c => (IReadOnlyList<string>)[c.Class, c.Support.ToString(Inv), Metric(c.Precision), Metric(c.Recall), Metric(c.F1)]).ToList();
-        rows.Add(["macro (mean of classes)", total.ToString(Inv), Metric(Macro(c => c.Precision)), Metric(Macro(c => c.Recall)), Metric(Macro(c => c.F1))]);
+        // 0/0 is shown as undefined with why, never as a number: a class never predicted has no precision, a class
+        // without rows no recall, and a macro average over classes with one of them undefined is undefined too.
+        static string Or(double? v, string why) => v is double d ? Metric(d) : $"undefined ({why})";
+        var rows = perClass.Select(c => (IReadOnlyList<string>)[c.Class, c.Support.ToString(Inv), Or(c.Precision, "never predicted"), Or(c.Recall, "no row of this class"), Or(c.F1, "no row, never predicted")]).ToList();
+        rows.Add(["macro (mean of classes)", total.ToString(Inv), Or(Macro(c => c.Precision), "a class is never predicted"), Or(Macro(c => c.Recall), "a class has no row"), Or(Macro(c => c.F1), "a class has no row and is never predicted")]);
         rows.Add(["micro (all rows)", total.ToString(Inv), Metric(micro), Metric(micro), Metric(micro)]);
         Table(h, ["class", "rows", "precision", "recall", "F1"], rows);
         h.Append($"<p class=\"meta\">Pooled over all out-of-fold rows. Micro precision, recall and F1 equal the accuracy when every row gets one class. The baseline ({E(r.BaselineStrategy)}) scores macro_accuracy {E(MeanStd(r.BaselineMetric("macro_accuracy")))} and micro_accuracy {E(MeanStd(r.BaselineMetric("micro_accuracy")))}.</p>");

@@ -61,6 +61,7 @@ internal static partial class Evaluator
         IReadOnlyList<MetricSummary>? modelSummary = options.IncludeModel ? Summarise(s => s.Model) : null;
         var comparison = options.IncludeModel ? Compare(run, splits, settings.Task, primary) : null;
         if (NearPerfect(modelSummary, primary, importance) is { } tooGood) warnings.Add(tooGood);
+        if (AbsentClasses(settings.Task, splits, plan.ClassNames) is { } absent) warnings.Add(absent);
         foreach (var (who, summary) in (modelSummary ?? []).Select(s => ("model", s)).Concat(baselineSummary.Select(s => ("baseline", s))))
             if (summary.UndefinedCount > 0 && summary.Name == primary)
                 warnings.Add(summary.Count == 0
@@ -205,6 +206,21 @@ internal static partial class Evaluator
             baseline[c] = MetricComputer.Compute(ml, task, new RowFilterDataView(baselineScores, row => row % HoldoutChunks == chunk), $"baseline, validation chunk {c + 1}", ignored)[primary];
         }
         return BaselineComparison.Compare(primary, model, baseline, validationToTrainingRatio: 0, unit: "validation chunks", noiseName: "chunk-to-chunk noise");
+    }
+
+    /// <summary>
+    /// Multiclass: a class without a validation row in a split has no accuracy of its own there (0/0), so that split's
+    /// macro_accuracy is the mean over the classes present (as ML.NET computes it): say so, with the first such class.
+    /// </summary>
+    internal static string? AbsentClasses(MlTaskKind task, IReadOnlyList<SplitResult> splits, IReadOnlyList<string> classNames)
+    {
+        if (task != MlTaskKind.MulticlassClassification || classNames.Count == 0) return null;
+        var missing = splits.Where(s => s.ValidationClassCounts is { } c && c.Count == classNames.Count && c.Any(n => n == 0)).ToArray();
+        if (missing.Length == 0) return null;
+        var first = missing[0];
+        string cls = classNames[first.ValidationClassCounts!.Select((n, i) => (n, i)).First(x => x.n == 0).i];
+        return $"{missing.Length} of {splits.Count} split(s) have no validation row of some class (first: '{cls}' in split {first.Repeat + 1}.{first.Fold + 1}): "
+            + "that class has no accuracy there (0/0), so those splits' macro_accuracy is the mean over the classes present, not a 0 for the absent one.";
     }
 
     /// <summary>The baseline alone, under the same splits: no model is trained.</summary>

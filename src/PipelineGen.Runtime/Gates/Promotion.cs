@@ -62,6 +62,15 @@ internal static class Promotion
             return new PromotionDecision(true, $"{passed}; not compared with the current version {currentVersion} on the same folds, because {mismatch}. Scores from other splits cannot be paired, so nothing is claimed about which is better.");
 
         var comparison = BaselineComparison.Compare(candidate.Metric, current.SplitScores, candidate.SplitScores, candidate.ValidationToTrainingRatio);
+        int splits = candidate.SplitScores.Count;
+        if (comparison.Pairs < splits && MetricComputer.DependsOnDecisions(candidate.Metric))
+        {
+            int newUndefined = candidate.SplitScores.Count(v => v is null), currentUndefined = current.SplitScores.Count(v => v is null);
+            return new PromotionDecision(true,
+                $"{passed}; not compared with the current version {currentVersion}: {candidate.Metric} is {MetricComputer.UndefinedText(candidate.Metric)} "
+                + $"on {newUndefined} of {splits} splits for this model and {currentUndefined} for the current one, and the splits where it exists are chosen by "
+                + "each model's decisions, so nothing is claimed about which is better.", currentVersion);
+        }
         double? difference = comparison.MeanImprovement is double d ? -d : null;
         string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
         // Rounded first, so neither a negative zero nor a loss below the last digit prints as "+-0" or "-0".
@@ -75,7 +84,7 @@ internal static class Promotion
             return new PromotionDecision(true, $"{passed}; compared with the current version {currentVersion} on {comparison.Pairs} split(s) only, which cannot show a difference beyond the noise (use kfold).",
                 currentVersion, difference, null, null);
         return new PromotionDecision(true,
-            $"{passed}; not worse than the current version {currentVersion} on the same {comparison.Pairs} splits ({candidate.Metric} difference {Signed(difference ?? 0)} on average{P(comparison.PValue)}; worse would need p < {F(BaselineComparison.SignificanceLevel)} and a loss beyond the noise {F(comparison.Noise ?? 0)}).",
+            $"{passed}; not worse than the current version {currentVersion} on the same {comparison.Pairs} splits{(comparison.Pairs < splits ? $" of {splits} (on the others {candidate.Metric} is {MetricComputer.UndefinedText(candidate.Metric)} for one of them)" : "")} ({candidate.Metric} difference {Signed(difference ?? 0)} on average{P(comparison.PValue)}; worse would need p < {F(BaselineComparison.SignificanceLevel)} and a loss beyond the noise {F(comparison.Noise ?? 0)}).",
             currentVersion, difference, comparison.PValue, comparison.Noise);
     }
 }

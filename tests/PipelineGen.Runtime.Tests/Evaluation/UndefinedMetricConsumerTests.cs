@@ -102,4 +102,52 @@ public sealed class UndefinedMetricConsumerTests
         // An undefined point counts as the worst: the defined one is the top.
         Assert.Equal(1, CapacityCurve.Judge(points, lowerIsBetter: false).Top);
     }
+
+    [Fact]
+    public void The_model_card_lists_a_metric_undefined_on_every_split_as_undefined_with_why()
+    {
+        var card = new ModelCard
+        {
+            Name = "Rare", CreatedUtc = DateTimeOffset.UnixEpoch, Task = nameof(MlTaskKind.BinaryClassification), LabelColumn = "label",
+            Metric = "precision", TrainData = new DataFingerprint("rare.csv", "abc", 300), ModelFile = "model.zip", ModelSha256 = "def",
+            Packages = new Dictionary<string, string>(), Protocol = "5-fold",
+            Trainer = new TrainerDescription("sdca_logistic_regression", null, new Dictionary<string, string>()),
+            Preparation = new PreparationSummary(null, new Dictionary<string, int>(), []),
+            // precision was undefined for the model and the baseline on every split: the evaluation left it out.
+            Metrics = new Dictionary<string, MetricEstimate> { ["auc"] = new(0.6), ["f1"] = new(0) },
+            Baseline = new Dictionary<string, MetricEstimate> { ["auc"] = new(0.5), ["f1"] = new(0) },
+            BaselineStrategy = "prior",
+        };
+        var markdown = card.ToMarkdown();
+        Assert.Contains("| precision | undefined (no predicted positive) | - | - | undefined (no predicted positive) |", markdown);
+        Assert.Contains("| f1 | 0 | - | - | 0 |", markdown);
+    }
+
+    [Fact]
+    public void A_multiclass_split_without_a_row_of_some_class_is_named_for_its_macro_accuracy()
+    {
+        var empty = new Dictionary<string, double?>();
+        SplitResult[] splits =
+        [
+            new(0, 0, 90, 10, empty, empty, [4, 6, 0]),
+            new(0, 1, 90, 10, empty, empty, [3, 3, 4]),
+        ];
+        var warning = Evaluator.AbsentClasses(MlTaskKind.MulticlassClassification, splits, ["a", "b", "c"]);
+        Assert.Equal("1 of 2 split(s) have no validation row of some class (first: 'c' in split 1.1): that class has no accuracy there (0/0), "
+            + "so those splits' macro_accuracy is the mean over the classes present, not a 0 for the absent one.", warning);
+        Assert.Null(Evaluator.AbsentClasses(MlTaskKind.MulticlassClassification, [splits[1]], ["a", "b", "c"]));
+    }
+
+    [Fact]
+    public void Promotion_on_precision_undefined_on_some_splits_claims_nothing_about_which_model_is_better()
+    {
+        // The new model calls no positive on two folds; where it does, it looks far better than the current one.
+        var current = new ModelEvidence("precision", "kfold", "sha", [0.5, 0.52, 0.49, 0.51, 0.5], 0.25);
+        var candidate = current with { SplitScores = [0.9, null, 0.95, null, 0.92] };
+        var decision = Promotion.Decide([], candidate, current, "v1");
+        Assert.True(decision.Promoted); // promoted on its gates (none here), as when the scores cannot be paired
+        Assert.Null(decision.MeanDifference);
+        Assert.Contains("not compared with the current version v1: precision is undefined (no predicted positive) on 2 of 5 splits for this model and 0 for the current one", decision.Reason);
+        Assert.Contains("nothing is claimed about which is better", decision.Reason);
+    }
 }
