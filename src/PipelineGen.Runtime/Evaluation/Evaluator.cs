@@ -62,6 +62,13 @@ internal static partial class Evaluator
         var comparison = options.IncludeModel ? Compare(run, splits, settings.Task, primary) : null;
         if (NearPerfect(modelSummary, primary, importance) is { } tooGood) warnings.Add(tooGood);
         if (AbsentClasses(settings.Task, splits, plan.ClassNames) is { } absent) warnings.Add(absent);
+        // One line per split and part on precision without a predicted positive would bury the rest: the table says
+        // "undefined (no predicted positive)" with the splits its mean is over, and the line below sums it up.
+        warnings.RemoveAll(w => w.EndsWith(MetricComputer.NoPredictedPositiveEnd, StringComparison.Ordinal));
+        // The model's only: a prior or majority baseline calls no row positive by design (the table still says so).
+        if (modelSummary?.FirstOrDefault(s => s.Name == "precision") is { UndefinedCount: > 0 } undefinedPrecision && primary != "precision")
+            warnings.Add($"precision of the model is {MetricComputer.UndefinedText("precision")} on {undefinedPrecision.UndefinedCount} of {splits.Count} split(s): it called no row positive there"
+                + (undefinedPrecision.Count > 0 ? $"; its mean is over the other {undefinedPrecision.Count}." : "."));
         foreach (var (who, summary) in (modelSummary ?? []).Select(s => ("model", s)).Concat(baselineSummary.Select(s => ("baseline", s))))
             if (summary.UndefinedCount > 0 && summary.Name == primary)
                 warnings.Add(summary.Count == 0

@@ -75,7 +75,7 @@ internal static class MetricComputer
         foreach (var (name, value) in CountedMetrics(c.Tp, c.Fp, c.Fn, c.Tn))
             values[name] = value;
         if (values["precision"] is null && positives + negatives > 0)
-            warnings.Add($"{where}: precision is {UndefinedText("precision")}: the {(where.StartsWith("baseline", StringComparison.Ordinal) ? "baseline" : "model")} called no row positive, so TP / (TP + FP) is 0/0.");
+            warnings.Add($"{where}: precision is {UndefinedText("precision")}: the {(where.StartsWith("baseline", StringComparison.Ordinal) ? "baseline" : "model")} called no row positive, so {NoPredictedPositiveEnd}");
         if (positives == 0 || negatives == 0)
         {
             // ML.NET refuses to evaluate (AUC is not defined); what the counts and probabilities define still is.
@@ -95,6 +95,9 @@ internal static class MetricComputer
         values["pr_auc"] = AveragePrecision(scored);
         values["log_loss"] = calibrated ? ((CalibratedBinaryClassificationMetrics)metrics).LogLoss : null;
     }
+
+    /// <summary>How the per-part warning on precision without a predicted positive ends: an evaluation sums them up instead.</summary>
+    internal const string NoPredictedPositiveEnd = "TP / (TP + FP) is 0/0.";
 
     /// <summary>
     /// Accuracy, precision, recall and f1 from the confusion counts, each null exactly where its denominator is 0:
