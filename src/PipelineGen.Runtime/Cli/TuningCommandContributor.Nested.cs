@@ -44,7 +44,9 @@ internal sealed partial class TuningCommandContributor
             record.Outcome = "all-trials-failed";
             return ExitCodes.CheckFailed;
         }
-        string Spread((double Mean, double? Std, int Count) s) => PipelineTuner.F(s.Mean) + (s.Std is { } sd ? " ± " + PipelineTuner.F(sd) : "") + $" over {s.Count} outer fold(s)";
+        string Spread((double Mean, double? Std, int Count) s) => PipelineTuner.F(s.Mean) + (s.Std is { } sd ? " ± " + PipelineTuner.F(sd) : "") + (s.Count < report.Outer.Count
+            ? $" over {s.Count} of {report.Outer.Count} outer folds (in the others {report.Metric} has no value: undefined there, or no configuration found)"
+            : $" over {s.Count} outer fold(s)");
         output.WriteLine();
         // With the ensemble on, tune's procedure is "the blend where the keep rule keeps it, else the winner", so that is
         // the headline. Each fold counts the blend only where the rule kept it on the inner out-of-fold rows (else the

@@ -254,7 +254,9 @@ internal sealed record ModelCard
             // A metric of the task without an estimate was undefined on every split (e.g. precision of a model that called
             // no row positive): its row says so instead of disappearing, and an undefined baseline is not left blank.
             bool known = System.Enum.TryParse<MlTaskKind>(Task, out var taskKind);
-            var names = known ? Evaluation.MetricCatalog.For(taskKind).Where(n => Metrics.ContainsKey(n) || Baseline?.ContainsKey(n) == true || n == Metric).ToList() : [];
+            // An evaluation (which also gives the baseline) measures every metric of the task, so one missing from it was
+            // undefined; without a baseline only the metrics given, and the primary one, are listed.
+            var names = known ? Evaluation.MetricCatalog.For(taskKind).Where(n => Baseline is not null || Metrics.ContainsKey(n) || n == Metric).ToList() : [];
             names.AddRange(Metrics.Keys.Where(k => !names.Contains(k)));
             foreach (var key in names)
             {

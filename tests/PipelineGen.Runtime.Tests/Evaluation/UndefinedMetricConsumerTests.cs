@@ -150,4 +150,21 @@ public sealed class UndefinedMetricConsumerTests
         Assert.Contains("not compared with the current version v1: precision is undefined (no predicted positive) on 2 of 5 splits for this model and 0 for the current one", decision.Reason);
         Assert.Contains("nothing is claimed about which is better", decision.Reason);
     }
+
+    [Fact]
+    public void Per_class_gates_on_rare_positives_measure_f1_as_0_and_refuse_an_undefined_precision()
+    {
+        // 5 positives in 300 rows, a noise feature: the model calls no row 'yes' on any split.
+        var pipeline = BinaryPipeline.OneFeature("Rare", TestPipeline.DataPath("rare_positive.csv"), "yes");
+        GateSettings[] gates = [Gate("f1", GateKind.Max, 0.5, cls: "yes"), Gate("precision", GateKind.Max, 0.5, cls: "yes")];
+        var results = GateCheck.Check(GateCheck.Measure(pipeline, gates), gates);
+
+        // f1 = 2TP / (2TP + FP + FN) = 0 on every split: measured (it was undefined, as if precision's 0/0 spread to it).
+        Assert.True(results[0].Passed, results[0].Message);
+        Assert.Equal(0.0, results[0].Value);
+        // precision of 'yes' is 0/0 on every split: the gate cannot pass on it, whichever way it points.
+        Assert.False(results[1].Passed, results[1].Message);
+        Assert.Null(results[1].Value);
+        Assert.Contains("cannot be shown to hold", results[1].Message);
+    }
 }
