@@ -167,4 +167,29 @@ public sealed class UndefinedMetricConsumerTests
         Assert.Null(results[1].Value);
         Assert.Contains("cannot be shown to hold", results[1].Message);
     }
+
+    [Fact]
+    public void Test_lists_precision_of_a_model_that_calls_no_test_row_positive_as_undefined()
+    {
+        using var project = new TempDirectory();
+        File.Copy(TestPipeline.DataPath("rare_positive.csv"), Path.Combine(project.Path, "train.csv"));
+        var random = new Random(5);
+        project.Write("test.csv", "x,label\n" + string.Concat(Enumerable.Range(0, 60).Select(i =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{random.NextDouble() * 10:0.000},{(i % 30 == 7 ? "yes" : "no")}\n"))));
+        var rare = BinaryPipeline.OneFeature("Rare", "train.csv", "yes");
+        var pipeline = new BinaryPipeline(rare.Settings with { ProjectDirectory = project.Path, TestDataPath = "test.csv" });
+        var error = new StringWriter();
+        Assert.Equal(0, TrainStep.Run(pipeline, new TrainOptions(), TextWriter.Null, error));
+
+        var output = new StringWriter { NewLine = "\n" };
+        Assert.Equal(0, TestStep.Run(pipeline, new TestOptions(), output, error));
+        string text = output.ToString();
+        var precisionRow = text.Split('\n').First(l => l.TrimStart().StartsWith("precision", StringComparison.Ordinal));
+        Assert.Contains("undefined (no predicted positive)", precisionRow); // was missing from the table
+        Assert.Contains(text.Split('\n'), l => l.TrimStart().StartsWith("f1", StringComparison.Ordinal) && l.Contains("0.0000"));
+        Assert.Contains("warning: test set: precision is undefined (no predicted positive)", text);
+        // The card records no number for it.
+        var card = ModelCard.TryRead(Path.Combine(project.Path, ".pipelinegen", "models", "Rare.zip"))!;
+        Assert.False(card.TestLooks[^1].Metrics.ContainsKey("precision"));
+    }
 }
