@@ -192,4 +192,29 @@ public sealed class UndefinedMetricConsumerTests
         var card = ModelCard.TryRead(Path.Combine(project.Path, ".pipelinegen", "models", "Rare.zip"))!;
         Assert.False(card.TestLooks[^1].Metrics.ContainsKey("precision"));
     }
+
+    [Fact]
+    public void The_multiclass_report_shows_a_class_never_predicted_as_undefined_precision_not_n_a()
+    {
+        var o = new OutOfFoldPredictions { Task = MlTaskKind.MulticlassClassification };
+        o.ClassNames.AddRange(["a", "b", "c"]);
+        // Class 'c' occurs (2 rows) but is never predicted: its precision is 0/0; its recall and F1 are 0.
+        (int Label, int Predicted)[] rows = [(0, 0), (0, 0), (1, 1), (1, 0), (2, 1), (2, 0), (0, 0), (1, 1)];
+        foreach (var (label, predicted) in rows) { o.Split.Add(0); o.Label.Add(label); o.Score.Add(predicted); }
+        MetricSummary[] Summaries(double value) => new[] { "macro_accuracy", "micro_accuracy", "log_loss" }.Select(n => MetricSummary.From(n, [value, value])).ToArray();
+        var result = new EvaluationResult
+        {
+            PipelineName = "Abc", Task = MlTaskKind.MulticlassClassification, DataPath = "abc.csv", Settings = new EvaluationSettings(),
+            ProtocolDescription = "2-fold", RowCount = 8, UsedRowCount = 8, SkippedBadRowCount = 0, DuplicateRowCount = 0,
+            PrimaryMetric = "macro_accuracy", PrimaryMetricReason = "named in the spec", BaselineStrategy = "prior",
+            Splits = [], Model = Summaries(0.5), Baseline = Summaries(0.33), Warnings = [], Duration = TimeSpan.Zero,
+            ClassNames = ["a", "b", "c"], OutOfFold = o,
+        };
+        var html = EvaluationHtml.Render(result);
+        var rowC = html[html.IndexOf("<td>c</td>", StringComparison.Ordinal)..];
+        rowC = rowC[..rowC.IndexOf("</tr>", StringComparison.Ordinal)];
+        Assert.Contains("undefined (never predicted)", rowC);
+        Assert.DoesNotContain("n/a", rowC);
+        Assert.Contains("undefined (a class is never predicted)", html); // the macro precision over the classes
+    }
 }
