@@ -67,7 +67,7 @@ internal static class MetricComputer
     private static void ComputeBinary(MLContext mlContext, IDataView scored, string where, ICollection<string> warnings, Dictionary<string, double?> values)
     {
         var c = CountBinary(scored);
-        long positives = c.Tp + c.Fn, negatives = c.Fp + c.Tn, correct = c.Tp + c.Tn;
+        long positives = c.Tp + c.Fn, negatives = c.Fp + c.Tn;
         bool calibrated = scored.Schema.GetColumnOrNull("Probability") is not null;
         // Counted from PredictedLabel, not taken from ML.NET: its evaluator decides by Score > 0 whatever PredictedLabel
         // says, so it would ignore the decision threshold. Each is defined exactly where its denominator is not 0: a
