@@ -150,12 +150,30 @@ internal sealed class RunsCommandContributor : ICommandContributor
         foreach (var row in comparison.Metrics)
             metrics.AddRow(new[]
             {
-                $"{row.Role} {row.Name}", Format(row.A), Format(row.B),
-                row.Delta is double d ? (d >= 0 ? "+" : "") + EvaluationReportWriter.F(d) : "-",
+                $"{row.Role} {row.Name}", Format(row.A, SplitCount(a)), Format(row.B, SplitCount(b)),
+                // Two means over different subsets of splits (a metric undefined on some) are not subtracted.
+                Partly(row.A, SplitCount(a)) || Partly(row.B, SplitCount(b)) ? "- (partly undefined)"
+                    : row.Delta is double d ? (d >= 0 ? "+" : "") + EvaluationReportWriter.F(d) : "-",
             }.Select(c => new Text(c)));
         services.Console.Write(metrics);
         return ExitCodes.Ok;
     }
+
+    /// <summary>The splits an evaluate-like run measured, from its recorded protocol; null when it did not record one.</summary>
+    internal static int? SplitCount(RunRecord run)
+    {
+        var p = run.Parameters;
+        if (!p.TryGetValue("protocol", out var protocol)) return null;
+        int Int(string key) => p.TryGetValue(key, out var v) && int.TryParse(v, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+        int count = protocol switch { "Holdout" => 1, "KFold" => Int("folds"), "RepeatedKFold" => Int("folds") * Int("repeats"), _ => 0 };
+        return count > 0 ? count : null;
+    }
+
+    // The mean is over fewer splits than the run measured: the metric was undefined on the others.
+    private static bool Partly(RunMetric? metric, int? splits) => metric is { Mean: not null, Splits: int k } && splits is int n && k < n;
+
+    private static string Format(RunMetric? metric, int? splits) =>
+        Format(metric) + (Partly(metric, splits) ? $" ({metric!.Splits} of {splits} splits)" : "");
 
     private static string Format(RunMetric? metric) => metric?.Mean switch
     {

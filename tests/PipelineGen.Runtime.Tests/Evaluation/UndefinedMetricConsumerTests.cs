@@ -1,5 +1,6 @@
 using PipelineGen.Runtime.Evaluation;
 using PipelineGen.Runtime.Gates;
+using PipelineGen.Runtime.Runs;
 using PipelineGen.Runtime.Training;
 using PipelineGen.Runtime.Tuning;
 using Xunit;
@@ -216,5 +217,27 @@ public sealed class UndefinedMetricConsumerTests
         Assert.Contains("undefined (never predicted)", rowC);
         Assert.DoesNotContain("n/a", rowC);
         Assert.Contains("undefined (a class is never predicted)", html); // the macro precision over the classes
+    }
+
+    [Fact]
+    public void Runs_compare_says_over_how_many_splits_a_partly_undefined_mean_is_and_subtracts_no_such_means()
+    {
+        using var project = new TempDirectory();
+        RunRecord Run(string id, double? precision, int? splits) => new(
+            id, "Rare", "evaluate", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(1),
+            new Dictionary<string, string> { ["protocol"] = "KFold", ["folds"] = "5", ["repeats"] = "1" },
+            [new RunMetric("precision", "model", precision, null, null, null, splits), new RunMetric("auc", "model", 0.7, null, null, null, 5)], "ok");
+        using (var store = new RunStore(Path.Combine(project.Path, ".pipelinegen", "runs.db")))
+        {
+            store.Record(Run("a", 0.5, 5));
+            store.Record(Run("b", 0.92, 3)); // precision undefined (no predicted positive) on 2 of 5 splits
+        }
+        var pipeline = new BinaryPipeline(BinaryPipeline.OneFeature("Rare", "rare.csv", "yes").Settings with { ProjectDirectory = project.Path });
+        var output = new StringWriter();
+        Assert.Equal(0, global::PipelineGen.Runtime.Cli.PipelineApp.Run(["runs", "compare", "a", "b"], pipeline, output, new StringWriter(), consoleWidth: 200));
+        var row = output.ToString().Split('\n').First(l => l.Contains("model precision", StringComparison.Ordinal));
+        Assert.Contains("0.9200 (3 of 5 splits)", row);
+        Assert.Contains("- (partly undefined)", row);
+        Assert.DoesNotContain("+0.4200", row);
     }
 }
