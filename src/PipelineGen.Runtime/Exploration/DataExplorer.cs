@@ -65,6 +65,7 @@ internal static class DataExplorer
         var label = train.Columns[labelIndex];
         var balance = AddLabelWarnings(warnings, train, label, settings, dataPath);
         var idLike = AddColumnWarnings(warnings, train);
+        AddMissingCodeWarnings(warnings, train, settings, dataPath);
         var missingness = warnings.Any(w => w.Kind == WarningKind.SingleClass)
             ? null
             : AddMissingnessWarnings(warnings, notes, train, slots, settings, classification);
@@ -206,6 +207,33 @@ internal static class DataExplorer
         return $"label '{column}' has {(more ? "at least " : "")}{Fmt.Count(far.Count)} value(s) far outside the rest (more than {Fmt.Num(LabelExtremes.FarIqrs)} interquartile ranges from the median {Fmt.Num(summary.Median)}; the middle half lies in {Fmt.Num(summary.Q1)}..{Fmt.Num(summary.Q3)}): "
             + string.Join(", ", far.Take(5).Select(x => $"{Fmt.Num(x.Value)} at data row {Fmt.Count(x.Row)}")) + (far.Count > 5 ? ", ..." : "")
             + $" of {dataPath}. A unit error, a typo or a placeholder such as 999999 would dominate rmse and pull every prediction; correct or remove those rows, or if the values are real, consider predicting their logarithm.";
+    }
+
+    /// <summary>
+    /// A numeric column where 'missing' was written as a number (-999, 9999, -1 in a count): every summary, the scaling and
+    /// the model would treat the code as a real value. Named with its rows and share, the shift of the mean, and the
+    /// spec change that reads it as missing everywhere (data.missing_values, which replaces the default tokens).
+    /// </summary>
+    private static void AddMissingCodeWarnings(List<ExplorationWarning> warnings, ProfiledData train, PipelineSettings settings, string dataPath)
+    {
+        foreach (var c in train.Columns)
+        {
+            if (c.Slot.Role is ColumnRole.Label or ColumnRole.Id or ColumnRole.Ignore) continue;
+            foreach (var code in c.MissingCodes())
+            {
+                var token = Fmt.Raw(code.Value);
+                var tokens = settings.MissingValueTokens.Append(token).Distinct(StringComparer.Ordinal)
+                    .Select(t => "\"" + t.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"");
+                var where = code.Below ? "below" : "above";
+                warnings.Add(new(WarningKind.MissingCode, WarningSeverity.Warning, c.Slot.Name,
+                    $"'{c.Slot.Name}' holds {token} in {Fmt.Rows(code.Count)} ({Fmt.Percent((double)code.Count / Math.Max(1, train.Rows))}) of {dataPath}, "
+                    + $"far {where} every other value ({Fmt.Num(code.RestMin)}..{Fmt.Num(code.RestMax)}): it looks like a code for 'missing' read as a number, "
+                    + $"so the mean ({Fmt.Num(code.Mean)} with it, {Fmt.Num(code.MeanWithout)} without), the scaling and the model treat it as a real {c.Slot.Name}. "
+                    + $"If it means missing, list it in the spec's data section, keeping the default tokens the list replaces: "
+                    + $"'missing_values: [{string.Join(", ", tokens)}]' (written exactly as in the file; the token applies to every column), then rebuild. "
+                    + "If it is a real value, ignore this."));
+            }
+        }
     }
 
     /// <summary>Column-level findings (all missing, mostly missing, constant, id-like) and duplicate rows.</summary>

@@ -211,6 +211,7 @@ internal static class ExplorationConsole
         WarningKind.IdLike => "id-like",
         WarningKind.AllMissing => "all-missing",
         WarningKind.HighMissing => "missing",
+        WarningKind.MissingCode => "sentinel",
         WarningKind.SingleClass => "label",
         WarningKind.BadRows => "bad rows",
         WarningKind.InformativeMissing => "missing?",
