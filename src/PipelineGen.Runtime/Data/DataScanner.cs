@@ -84,15 +84,85 @@ internal sealed class DataScanner
             _lineNumber = 1;
             CheckHeader(line);
         }
-        while ((line = reader.ReadLine()) is not null)
+        // Lines read ahead to find where a quote left open on an earlier line is closed, not yet scanned.
+        var ahead = new Queue<string>();
+        string? Next() => ahead.Count > 0 ? ahead.Dequeue() : reader.ReadLine();
+        while ((line = Next()) is not null)
         {
             _lineNumber++;
             if (!DelimitedLine.IsDataRow(line)) continue;
             _row++;
             _lines.Note(_row, _lineNumber);
-            ScanRow(line);
+            if (line.IndexOf('"') >= 0 && QuoteEnd(line, reader, ahead) is { } end) ScanQuotedLineBreak(line, end, ahead);
+            else ScanRow(line);
         }
         return Finish();
+    }
+
+    /// <summary>Lines a quoted value may continue onto before its quote counts as never closed (as the build tool reads it).</summary>
+    internal const int MaxQuotedLines = 50;
+
+    /// <summary>
+    /// When <paramref name="line"/> leaves a quote open and one of the next <see cref="MaxQuotedLines"/> lines closes it
+    /// (the lines joined with line breaks read as one record): that line's index among the lines read ahead; else null.
+    /// </summary>
+    private int? QuoteEnd(string line, BoundedLineReader reader, Queue<string> ahead)
+    {
+        if (DelimitedLine.Split(line, _settings.Separator, _fields, _starts) < 0) return null;
+        var joined = new System.Text.StringBuilder(line);
+        int k = 0;
+        foreach (var next in ahead)
+        {
+            if (k++ == MaxQuotedLines) return null;
+            joined.Append('\n').Append(next);
+            if (DelimitedLine.Split(joined.ToString(), _settings.Separator, _fields, _starts) < 0) return k - 1;
+        }
+        for (; k < MaxQuotedLines; k++)
+        {
+            var next = reader.ReadLine();
+            if (next is null) return null;
+            ahead.Enqueue(next);
+            joined.Append('\n').Append(next);
+            if (DelimitedLine.Split(joined.ToString(), _settings.Separator, _fields, _starts) < 0) return k;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A value with line breaks inside its quotes (RFC 4180 allows it): the loader reads one row per line, so each of
+    /// its lines would be a row cut short. All of them are bad rows, reported once, at the line where the value starts,
+    /// with the line where it ends; not "never closed", which would misdescribe the file.
+    /// </summary>
+    private void ScanQuotedLineBreak(string line, int end, Queue<string> ahead)
+    {
+        long startLine = _lineNumber, endLine = _lineNumber + end + 1;
+        int openQuote = DelimitedLine.Split(line, _settings.Separator, _fields, _starts);
+        int field = _starts.FindLastIndex(s => s <= openQuote);
+        _bad = false;
+        Report(RowProblemKind.UnbalancedQuote, field + 1, DataScan.NameAt(_columns, field),
+            $"the quoted value opened at character {openQuote + 1} continues onto line {endLine}: a line break inside quotes, which CSV allows but the loader does not (it reads one row per line), so lines {startLine}-{endLine} cannot be read as one row.",
+            "Replace the line breaks inside quoted values (with a space, or an escape such as \\n); with data.bad_rows: skip, these lines are left out.");
+        EndRow();
+        for (int i = 0; i <= end; i++)
+        {
+            var next = ahead.Dequeue();
+            _lineNumber++;
+            if (!DelimitedLine.IsDataRow(next)) continue;
+            _row++;
+            _lines.Note(_row, _lineNumber);
+            DelimitedLine.Split(next, _settings.Separator, _fields, _starts);
+            _bad = true; // counted with the line the value starts on, not reported again
+            EndRow();
+        }
+    }
+
+    private void EndRow()
+    {
+        if (_bad) _badRows++;
+        _excluded.Add(_bad);
+        RecordLabel();
+        RecordGroup();
+        RecordDuplicate();
     }
 
     private void CheckHeader(string line)
@@ -119,11 +189,7 @@ internal sealed class DataScanner
         int openQuote = DelimitedLine.Split(line, _settings.Separator, _fields, _starts);
         CheckShape(openQuote);
         CheckValues(openQuote);
-        if (_bad) _badRows++;
-        _excluded.Add(_bad);
-        RecordLabel();
-        RecordGroup();
-        RecordDuplicate();
+        EndRow();
     }
 
     private void Report(RowProblemKind kind, int column, string? name, string message, string hint)

@@ -33,19 +33,69 @@ internal sealed class DelimitedReader : IDisposable
     public long CharactersRead { get; private set; }
 
     /// <summary>Whether the end of the file has been reached.</summary>
-    public bool AtEnd { get; private set; }
+    public bool AtEnd => _eof && _ahead.Count == 0;
+    private bool _eof;
+
+    /// <summary>Lines a quoted value may continue onto before its quote counts as never closed.</summary>
+    internal const int MaxQuotedLines = 50;
+
+    // Lines read ahead to find where a quote opened on an earlier line is closed, not yet returned.
+    private readonly List<(string Line, int Number, long Offset)> _ahead = [];
 
     /// <summary>Reads the next record, skipping lines that are no rows. False at the end of the file.</summary>
     public bool TryRead(out DelimitedRecord record)
     {
-        while (TryReadLine(out var line, out var offset))
+        while (NextLine(out var line, out var number, out var offset))
         {
             if (!DelimitedLine.IsDataRow(line)) continue;
-            record = Split(line, _lineNumber, offset);
+            record = Split(line, number, offset);
+            if (record.HasUnclosedQuote && QuoteEnd(line) is { } end)
+            {
+                // A value with line breaks inside its quotes: one record (reported once), not a bad row per line.
+                record = record with { QuoteEndLine = _ahead[end].Number };
+                _ahead.RemoveRange(0, end + 1);
+            }
             return true;
         }
         record = null!;
         return false;
+    }
+
+    private bool NextLine(out string line, out int number, out long offset)
+    {
+        if (_ahead.Count > 0)
+        {
+            (line, number, offset) = _ahead[0];
+            _ahead.RemoveAt(0);
+            return true;
+        }
+        var read = TryReadLine(out line, out offset);
+        number = _lineNumber;
+        return read;
+    }
+
+    /// <summary>
+    /// The index in the read-ahead lines of the line that closes the quote left open at the end of <paramref name="line"/>
+    /// (the lines joined with line breaks read as one record), or null when none of the next
+    /// <see cref="MaxQuotedLines"/> lines does.
+    /// </summary>
+    private int? QuoteEnd(string line)
+    {
+        var joined = new StringBuilder(line);
+        var fields = new List<string>();
+        var starts = new List<int>();
+        for (int k = 0; k < MaxQuotedLines; k++)
+        {
+            if (k == _ahead.Count)
+            {
+                if (_eof || !TryReadLine(out var next, out var offset)) return null;
+                _ahead.Add((next, _lineNumber, offset));
+            }
+            joined.Append('\n').Append(_ahead[k].Line);
+            if (joined.Length > _maxLineCharacters) return null;
+            if (DelimitedLine.Split(joined.ToString(), _separator, fields, starts) < 0) return k;
+        }
+        return null;
     }
 
     private bool TryReadLine(out string line, out long offset)
@@ -61,7 +111,7 @@ internal sealed class DelimitedReader : IDisposable
                 _bufferPosition = 0;
                 if (_bufferLength == 0)
                 {
-                    AtEnd = true;
+                    _eof = true;
                     line = _line.ToString();
                     if (!sawAny) return false;
                     _lineNumber++;

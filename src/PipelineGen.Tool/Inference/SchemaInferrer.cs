@@ -209,7 +209,12 @@ internal static class SchemaInferrer
         void ReportUnclosedQuote(DelimitedRecord record)
         {
             if (reportBadRows && quotesReported++ < MaxDiagnosticsPerKind)
-                diagnostics.Add(SpecDiagnostics.UnbalancedQuote.Create(path, At(record.Line, record.UnclosedQuoteColumn, record.LineOffset + record.UnclosedQuoteColumn - 1)));
+            {
+                var at = At(record.Line, record.UnclosedQuoteColumn, record.LineOffset + record.UnclosedQuoteColumn - 1);
+                diagnostics.Add(record.QuoteEndLine > 0
+                    ? SpecDiagnostics.QuotedLineBreak.Create(path, at, record.QuoteEndLine, Path.GetFileName(path))
+                    : SpecDiagnostics.UnbalancedQuote.Create(path, at));
+            }
         }
 
         if (!reader.TryRead(out var first))

@@ -112,6 +112,23 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void A_line_break_inside_a_quoted_value_is_PG0308_naming_the_lines_the_value_spans_not_a_quote_never_closed()
+    {
+        using var project = new TempProject();
+        // RFC 4180 allows it: the value opened on line 3 is closed on line 5. Before: PG0307 "never closed" on line 3 and
+        // PG0303 ragged rows for the lines after it.
+        var data = project.Write("data.csv", "a,note,label\n1,\"ok\",x\n2,\"great food,\nslow service,\nwould \"\"come\"\" back\",y\n3,\"fine\",x\n4,,y\n");
+        var schema = project.Infer(project.WriteSpec());
+        var d = Single(schema, "PG0308");
+        Assert.Equal(data, d.FilePath);
+        Assert.Equal((3, 3), (d.Span.StartLine, d.Span.StartColumn));
+        Assert.Contains("continues onto line 5", d.Message);
+        Assert.Contains("data.csv", d.Message);
+        Assert.DoesNotContain(schema.Diagnostics, x => x.Id is "PG0307" or "PG0303");
+        Assert.Equal(new[] { "x", "y" }, schema.Find("label")!.DistinctValues); // the rows after it are read normally
+    }
+
+    [Fact]
     public void Duplicate_header_name_is_PG0304_at_the_second_occurrence()
     {
         using var project = new TempProject();
