@@ -141,6 +141,8 @@ public class DiagnosticsReferenceTests
             Reported: FromTool(SpecDiagnostics.UnbalancedQuote, "/project/data.csv", 7, 14)),
         new Example("PG0308", Minimal, "Replace the line breaks inside quoted values (e.g. with a space), or set `data.bad_rows: skip`.",
             Reported: FromTool(SpecDiagnostics.QuotedLineBreak, "/project/data.csv", 7, 14, 9, "data.csv")),
+        new Example("PG0309", Minimal, "Delete the repeated header line, or set `data.bad_rows: skip`.",
+            Reported: FromTool(SpecDiagnostics.HeaderRepeated, "/project/data.csv", 302, 1, "data.csv", 302)),
         new Example("PG0320", Minimal.Replace("kind: binary", "kind: multiclass") + "\nmodel:\n  trainer: naive_bayes\n  capacity: pinned\n",
             "Remove `capacity`: only trainers with trees or iterations have a capacity curve.", WithLabelValues("basic", "pro", "team")),
         new Example("PG0330", Minimal.Replace("kind: binary", "kind: multiclass").Replace("label: churned", "label: churned\n  threshold: 0.3"),

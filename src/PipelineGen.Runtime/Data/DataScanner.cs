@@ -50,6 +50,7 @@ internal sealed class DataScanner
     private readonly List<KeyValuePair<string, string>> _ambiguousDates = [];
 
     private int _expectedFields;
+    private string[]? _headerFields;
     private readonly List<string> _fields = [];
     private readonly List<int> _starts = [];
     private long _lineNumber;
@@ -156,6 +157,14 @@ internal sealed class DataScanner
         }
     }
 
+    private bool IsHeaderAgain()
+    {
+        if (_headerFields is null || _fields.Count != _headerFields.Length) return false;
+        for (int i = 0; i < _headerFields.Length; i++)
+            if (!string.Equals(_fields[i], _headerFields[i], StringComparison.Ordinal)) return false;
+        return true;
+    }
+
     private void EndRow()
     {
         if (_bad) _badRows++;
@@ -169,6 +178,7 @@ internal sealed class DataScanner
     {
         DelimitedLine.Split(line, _settings.Separator, _fields, _starts);
         _expectedFields = _fields.Count;
+        _headerFields = _fields.ToArray();
         foreach (var column in _columns)
         {
             string? actual = column.Index < _fields.Count ? _fields[column.Index] : null;
@@ -187,6 +197,15 @@ internal sealed class DataScanner
     {
         _bad = false;
         int openQuote = DelimitedLine.Split(line, _settings.Separator, _fields, _starts);
+        if (openQuote < 0 && IsHeaderAgain())
+        {
+            // Files joined with their headers: the names would be read as values (NaN in number columns, a class of
+            // its own in the label), so the row is a bad row, named as what it is.
+            Report(RowProblemKind.HeaderRepeated, 1, null, "the row repeats the header (files joined with their headers?).",
+                "Delete the line; with data.bad_rows: skip, such rows are left out.");
+            EndRow();
+            return;
+        }
         CheckShape(openQuote);
         CheckValues(openQuote);
         EndRow();

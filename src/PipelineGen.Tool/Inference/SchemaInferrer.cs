@@ -194,6 +194,15 @@ internal static class SchemaInferrer
         }
     }
 
+    /// <summary>Whether a data row repeats the header name for name.</summary>
+    private static bool IsHeaderAgain(IReadOnlyList<string> fields, IReadOnlyList<string> header)
+    {
+        if (fields.Count != header.Count) return false;
+        for (int i = 0; i < fields.Count; i++)
+            if (!string.Equals(fields[i], header[i], StringComparison.Ordinal)) return false;
+        return true;
+    }
+
     /// <summary>What was read before a line too long stopped the sample.</summary>
     private sealed class PartialSample
     {
@@ -205,7 +214,7 @@ internal static class SchemaInferrer
     private static Sample ReadRows(DelimitedReader reader, string path, DataSection data, SampleLimits limits, bool infer, List<DiagnosticInfo> diagnostics, PartialSample partial)
     {
         var reportBadRows = data.BadRows != "skip";
-        int raggedReported = 0, quotesReported = 0;
+        int raggedReported = 0, quotesReported = 0, headersReported = 0;
         void ReportUnclosedQuote(DelimitedRecord record)
         {
             if (reportBadRows && quotesReported++ < MaxDiagnosticsPerKind)
@@ -276,6 +285,14 @@ internal static class SchemaInferrer
                     var column = record.Fields.Count > header.Count ? record.FieldColumns[header.Count] : record.EndColumn;
                     diagnostics.Add(SpecDiagnostics.RaggedRow.Create(path, At(record.Line, column, record.LineOffset + column - 1), record.Fields.Count, header.Count));
                 }
+                continue;
+            }
+            if (data.Header && IsHeaderAgain(record.Fields, header))
+            {
+                // Files joined with their headers: every numeric column would see one word among its numbers and be
+                // inferred categorical (PG0140 per column, then PG0107 for a binary label) with no word on the cause.
+                if (reportBadRows && headersReported++ < MaxDiagnosticsPerKind)
+                    diagnostics.Add(SpecDiagnostics.HeaderRepeated.Create(path, At(record.Line, 1, record.LineOffset), Path.GetFileName(path), record.Line));
                 continue;
             }
             if (columns is null) continue;

@@ -148,6 +148,22 @@ public class DataScanTests : IDisposable
     }
 
     [Fact]
+    public void A_header_repeated_mid_file_is_a_bad_row_named_as_such()
+    {
+        // Before: never named as a repeated header (at most "x is not a number"); its label a class of its own.
+        string path = _dir.Write("joined.csv", Header + "1,true,red,yes\n" + Header + "2,false,blue,no\n");
+        var scan = DataScan.Run(Settings(path), path);
+
+        var problem = Assert.Single(scan.Problems);
+        Assert.Equal(RowProblemKind.HeaderRepeated, problem.Kind);
+        Assert.Equal(3, problem.LineNumber);
+        Assert.Contains("repeats the header", problem.Message);
+        Assert.Equal(1, scan.BadRowCount);
+        Assert.True(scan.IsBadRow(1));
+        Assert.Equal(2, scan.LabelCounts.Count);
+    }
+
+    [Fact]
     public void Fail_policy_throws_listing_the_first_problems()
     {
         string path = _dir.Write("bad.csv", Header + "1,true,red,yes\nabc,true,red,no\n2,true\n4,false,red,no\n");

@@ -129,6 +129,22 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void A_header_repeated_mid_file_is_PG0309_and_the_columns_keep_their_types()
+    {
+        using var project = new TempProject();
+        // Two files joined with their headers. Before: PG0140 "holds numbers except for 'a'", and 'a' inferred categorical.
+        var data = project.Write("data.csv", "a,label\n1,x\n2,y\na,label\n3,x\n4,y\n");
+        var schema = project.Infer(project.WriteSpec());
+        var d = Single(schema, "PG0309");
+        Assert.Equal(data, d.FilePath);
+        Assert.Equal((4, 1), (d.Span.StartLine, d.Span.StartColumn));
+        Assert.Contains("repeats the header (line 4)", d.Message);
+        Assert.DoesNotContain(schema.Diagnostics, x => x.Id == "PG0140");
+        Assert.Equal("numeric", schema.Find("a")!.Type);
+        Assert.Equal(new[] { "x", "y" }, schema.Find("label")!.DistinctValues);
+    }
+
+    [Fact]
     public void Duplicate_header_name_is_PG0304_at_the_second_occurrence()
     {
         using var project = new TempProject();
