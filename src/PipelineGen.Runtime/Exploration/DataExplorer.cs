@@ -66,6 +66,7 @@ internal static class DataExplorer
         var balance = AddLabelWarnings(warnings, train, label, settings, dataPath);
         var idLike = AddColumnWarnings(warnings, train);
         AddMissingCodeWarnings(warnings, train, settings, dataPath);
+        AddSpellingWarnings(warnings, train, dataPath);
         var missingness = warnings.Any(w => w.Kind == WarningKind.SingleClass)
             ? null
             : AddMissingnessWarnings(warnings, notes, train, slots, settings, classification);
@@ -233,6 +234,27 @@ internal static class DataExplorer
                     + $"'missing_values: [{string.Join(", ", tokens)}]' (written exactly as in the file; the token applies to every column), then rebuild. "
                     + "If it is a real value, ignore this."));
             }
+        }
+    }
+
+    /// <summary>
+    /// A categorical feature whose values differ only in letter case or surrounding spaces ("male", "MALE", " male"):
+    /// one category typed several ways, which one-hot encoding learns as categories of their own (the rarer spellings
+    /// with few rows each). The label has its own check (<see cref="LabelSpellings"/>).
+    /// </summary>
+    private static void AddSpellingWarnings(List<ExplorationWarning> warnings, ProfiledData train, string dataPath)
+    {
+        foreach (var c in train.Columns)
+        {
+            if (c.Slot.Role != ColumnRole.Feature || c.Slot.Mode != ProfileMode.Categorical || c.Categories is null) continue;
+            var groups = c.Categories.GroupBy(kv => kv.Key.Trim(), StringComparer.OrdinalIgnoreCase)
+                .Where(g => g.Count() > 1).OrderByDescending(g => g.Sum(kv => kv.Value)).ToArray();
+            if (groups.Length == 0) continue;
+            static string Show(KeyValuePair<string, long> kv) => $"'{PipelineGen.Shared.SafeText.Escape(kv.Key)}' ({Fmt.Rows(kv.Value)})";
+            var shown = groups.Take(3).Select(g => string.Join(", ", g.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(Show)));
+            warnings.Add(new(WarningKind.Spelling, WarningSeverity.Warning, c.Slot.Name,
+                $"'{c.Slot.Name}' has values that differ only in letter case or spaces: {string.Join("; ", shown)}{(groups.Length > 3 ? $"; and {groups.Length - 3} more" : "")}. "
+                + $"The model learns each spelling as a category of its own. Write each value one way in {dataPath} (and in the test file), then rebuild; if the case carries meaning, ignore this."));
         }
     }
 

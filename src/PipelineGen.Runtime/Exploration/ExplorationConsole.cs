@@ -212,6 +212,7 @@ internal static class ExplorationConsole
         WarningKind.AllMissing => "all-missing",
         WarningKind.HighMissing => "missing",
         WarningKind.MissingCode => "sentinel",
+        WarningKind.Spelling => "spelling",
         WarningKind.SingleClass => "label",
         WarningKind.BadRows => "bad rows",
         WarningKind.InformativeMissing => "missing?",

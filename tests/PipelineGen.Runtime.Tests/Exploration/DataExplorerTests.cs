@@ -169,6 +169,27 @@ public class DataExplorerTests
     }
 
     [Fact]
+    public void A_categorical_feature_typed_in_several_cases_or_with_spaces_is_warned()
+    {
+        var options = ExplorationFixtures.Options() with { SkipLeakage = true };
+        Assert.DoesNotContain(Explore(ExplorationFixtures.Penguins(), options).Warnings, w => w.Kind == WarningKind.Spelling);
+        // Every 20th island upper-cased, every 30th quoted with a trailing space: before, 'Biscoe', 'BISCOE' and
+        // 'Biscoe ' were three islands to the model and explore said nothing.
+        var lines = File.ReadAllLines(CsvTestPipeline.Data("penguins.csv"));
+        string Island(string line, Func<string, string> change) { var f = line.Split(','); f[1] = change(f[1]); return string.Join(',', f); }
+        var path = Path.Combine(Synthetic.Directory(), "penguins_spellings.csv");
+        File.WriteAllLines(path, lines.Select((l, i) => i > 0 && i % 20 == 0 ? Island(l, v => v.ToUpperInvariant())
+            : i > 0 && i % 30 == 0 ? Island(l, v => $"\"{v} \"") : l));
+        var pipeline = CsvTestPipeline.For(path, MlTaskKind.MulticlassClassification, "species",
+            CsvTestPipeline.Numeric("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"));
+        var warning = Assert.Single(Explore(pipeline, options).Warnings, w => w.Kind == WarningKind.Spelling);
+        Assert.Equal("island", warning.Column);
+        Assert.Contains("'island' has values that differ only in letter case or spaces: 'Biscoe' (", warning.Message);
+        Assert.Contains("'BISCOE' (", warning.Message);
+        Assert.Contains("'Biscoe ' (", warning.Message);
+    }
+
+    [Fact]
     public void Rows_repeating_every_feature_of_an_earlier_row_with_another_label_are_warned()
     {
         var penguins = ExplorationFixtures.Options() with { SkipLeakage = true };
