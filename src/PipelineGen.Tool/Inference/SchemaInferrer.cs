@@ -374,7 +374,13 @@ internal static class SchemaInferrer
         var parts = new List<string>();
         if (missing.Length > 0) parts.Add("missing " + SafeText.Samples(missing));
         if (extra.Length > 0) parts.Add("not in the training data " + SafeText.Samples(extra));
-        if (parts.Count == 0) parts.Add($"the same names in a different order (train: {SafeText.Samples(train)}; test: {SafeText.Samples(test)})");
+        if (parts.Count == 0)
+        {
+            // Name where they part: the first names of two long headers are often the same, so listing them shows nothing.
+            int at = Enumerable.Range(0, Math.Min(train.Count, test.Count)).FirstOrDefault(i => !string.Equals(train[i], test[i], StringComparison.Ordinal));
+            parts.Add($"the same names in a different order (column {at + 1} is '{SafeText.Escape(train[at])}' in the training data but '{SafeText.Escape(test[at])}' in the test data; "
+                + $"train from there: {SafeText.Samples(train.Skip(at).ToArray())}; test: {SafeText.Samples(test.Skip(at).ToArray())})");
+        }
         return string.Join("; ", parts);
     }
 
