@@ -179,6 +179,8 @@ internal static class DataExplorer
                     $"label '{label.Slot.Name}' has {(balance.Classes.Count == 0 ? "no values" : "a single class (" + balance.Classes[0].Value + ")")}: nothing to learn. Check the label column and the data file."));
             if (SpellingVariants(balance, train, label.Slot.Name, dataPath) is { } variants)
                 warnings.Add(new(WarningKind.LabelSpelling, WarningSeverity.Serious, label.Slot.Name, variants));
+            if (StrayClasses(balance, train, label.Slot.Name, dataPath) is { } stray)
+                warnings.Add(new(WarningKind.LabelStray, WarningSeverity.Warning, label.Slot.Name, stray));
             if (balance.Classes.Count >= 2 && balance.Imbalanced)
                 warnings.Add(new(WarningKind.Imbalance, WarningSeverity.Warning, label.Slot.Name,
                     $"label '{label.Slot.Name}' is imbalanced: minority class '{balance.Classes[^1].Value}' is {Fmt.Percent(balance.MinorityShare)} of rows (majority:minority {Fmt.Fixed(balance.MajorityToMinorityRatio, 1)}:1). {ImbalanceAdvice(settings, balance)}"));
@@ -199,6 +201,30 @@ internal static class DataExplorer
             train.LabelFirstRows.TryGetValue(c.Value, out var row) ? row : null)).ToArray()) is { } found
             ? found + $" Write each class one way in {dataPath} (and in the test file), then rebuild."
             : null;
+
+    /// <summary>A class with at most this many rows (and <see cref="StrayClassShare"/> of the rows) beside classes of at least <see cref="StrayOthersMin"/> is reported as stray.</summary>
+    internal const int StrayClassRows = 5;
+    internal const double StrayClassShare = 0.01;
+    internal const int StrayOthersMin = 30;
+
+    /// <summary>
+    /// A label value in a handful of rows beside well-filled classes ('Adelei' twice among 344 penguins, a '2' in a
+    /// 0/1 column): a typo or a stray code far more often than a real class. As a class it has too few rows to learn or
+    /// measure, and macro metrics weight it like the others. Null when there is none.
+    /// </summary>
+    private static string? StrayClasses(ClassBalance balance, ProfiledData train, string column, string dataPath)
+    {
+        var total = balance.Classes.Sum(c => c.Count);
+        var stray = balance.Classes.Where(c => c.Count <= StrayClassRows && c.Count <= StrayClassShare * total).ToArray();
+        var others = balance.Classes.Where(c => !stray.Contains(c)).ToArray();
+        if (stray.Length == 0 || others.Length < 2 || others.Any(c => c.Count < StrayOthersMin)) return null;
+        string Show(ValueCount c) => $"'{PipelineGen.Shared.SafeText.Escape(c.Value)}' ({Fmt.Rows(c.Count)}"
+            + (train.LabelFirstRows.TryGetValue(c.Value, out var row) ? $", first at data row {Fmt.Count(row)})" : ")");
+        return $"label '{column}' has {(stray.Length == 1 ? "a value" : "values")} in only a handful of rows beside classes of {Fmt.Count(others.Min(c => c.Count))}+ rows: "
+            + string.Join(", ", stray.Take(5).Select(Show)) + (stray.Length > 5 ? ", ..." : "")
+            + $". A typo or a stray code? As {(stray.Length == 1 ? "a class" : "classes")} of {(stray.Length == 1 ? "its" : "their")} own {(stray.Length == 1 ? "it has" : "they have")} too few rows to learn or to measure (macro metrics weight each class alike). "
+            + $"Correct or remove those rows of {dataPath} (and of the test file), then rebuild.";
+    }
 
     /// <summary>A regression label with a few values far outside the rest: they dominate rmse and pull the model.</summary>
     private static string? FarLabels(ProfiledData train, NumericSummary summary, string column, string dataPath)

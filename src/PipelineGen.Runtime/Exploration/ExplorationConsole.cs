@@ -213,6 +213,7 @@ internal static class ExplorationConsole
         WarningKind.HighMissing => "missing",
         WarningKind.MissingCode => "sentinel",
         WarningKind.Spelling => "spelling",
+        WarningKind.LabelStray => "label",
         WarningKind.SingleClass => "label",
         WarningKind.BadRows => "bad rows",
         WarningKind.InformativeMissing => "missing?",

@@ -190,6 +190,25 @@ public class DataExplorerTests
     }
 
     [Fact]
+    public void A_label_value_in_a_handful_of_rows_beside_full_classes_is_warned_as_stray()
+    {
+        var options = ExplorationFixtures.Options() with { SkipLeakage = true };
+        Assert.DoesNotContain(Explore(ExplorationFixtures.Penguins(), options).Warnings, w => w.Kind == WarningKind.LabelStray);
+        Assert.DoesNotContain(ExplorationFixtures.TitanicReport.Warnings, w => w.Kind == WarningKind.LabelStray);
+        // Data rows 50 and 120 typed 'Adelei': before, only an imbalance warning advising macro_accuracy, which would
+        // weight the two-row class like the 150-row ones.
+        var lines = File.ReadAllLines(CsvTestPipeline.Data("penguins.csv"));
+        var path = Path.Combine(Synthetic.Directory(), "penguins_stray.csv");
+        File.WriteAllLines(path, lines.Select((l, i) => i is 50 or 120 ? "Adelei" + l[l.IndexOf(',')..] : l));
+        var pipeline = CsvTestPipeline.For(path, MlTaskKind.MulticlassClassification, "species",
+            CsvTestPipeline.Numeric("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"));
+        var warning = Assert.Single(Explore(pipeline, options).Warnings, w => w.Kind == WarningKind.LabelStray);
+        Assert.Equal("species", warning.Column);
+        Assert.Contains("'Adelei' (2 rows, first at data row 50)", warning.Message);
+        Assert.Contains("A typo or a stray code?", warning.Message);
+    }
+
+    [Fact]
     public void Rows_repeating_every_feature_of_an_earlier_row_with_another_label_are_warned()
     {
         var penguins = ExplorationFixtures.Options() with { SkipLeakage = true };
