@@ -105,26 +105,24 @@ internal sealed class DataScanner
 
     /// <summary>
     /// When <paramref name="line"/> leaves a quote open and one of the next <see cref="MaxQuotedLines"/> lines closes it
-    /// (the lines joined with line breaks read as one record): that line's index among the lines read ahead; else null.
+    /// so that the lines read as one well-formed record (the close followed by a separator or the line's end, no other
+    /// quote left open, the header's field count): that line's index among the lines read ahead; else null. Each line
+    /// is scanned once for its closing quote.
     /// </summary>
     private int? QuoteEnd(string line, BoundedLineReader reader, Queue<string> ahead)
     {
         if (DelimitedLine.Split(line, _settings.Separator, _fields, _starts) < 0) return null;
-        var joined = new System.Text.StringBuilder(line);
-        int k = 0;
-        foreach (var next in ahead)
+        for (int k = 0; k < MaxQuotedLines; k++)
         {
-            if (k++ == MaxQuotedLines) return null;
-            joined.Append('\n').Append(next);
-            if (DelimitedLine.Split(joined.ToString(), _settings.Separator, _fields, _starts) < 0) return k - 1;
-        }
-        for (; k < MaxQuotedLines; k++)
-        {
-            var next = reader.ReadLine();
+            string? next = k < ahead.Count ? ahead.ElementAt(k) : reader.ReadLine();
             if (next is null) return null;
-            ahead.Enqueue(next);
-            joined.Append('\n').Append(next);
-            if (DelimitedLine.Split(joined.ToString(), _settings.Separator, _fields, _starts) < 0) return k;
+            if (k >= ahead.Count) ahead.Enqueue(next);
+            int close = DelimitedLine.ClosingQuote(next, _settings.Separator);
+            if (close == -1) continue;
+            if (close == -2) return null;
+            var joined = string.Join('\n', ahead.Take(k + 1).Prepend(line));
+            bool oneRecord = DelimitedLine.Split(joined, _settings.Separator, _fields, _starts) < 0 && _fields.Count == _expectedFields;
+            return oneRecord ? k : null;
         }
         return null;
     }

@@ -74,16 +74,18 @@ internal sealed class DelimitedReader : IDisposable
         return read;
     }
 
+    /// <summary>Fields a record has (the header's), when known: a record spanning lines must have exactly as many.</summary>
+    public int ExpectedFields { get; set; }
+
     /// <summary>
-    /// The index in the read-ahead lines of the line that closes the quote left open at the end of <paramref name="line"/>
-    /// (the lines joined with line breaks read as one record), or null when none of the next
-    /// <see cref="MaxQuotedLines"/> lines does.
+    /// The index in the read-ahead lines of the line that closes the quote left open at the end of <paramref name="line"/>,
+    /// when the lines up to it read as one well-formed record (the close followed by a separator or the line's end, no
+    /// other quote left open, the header's field count); null when none of the next <see cref="MaxQuotedLines"/> lines
+    /// closes it that way. Each line is scanned once for its closing quote.
     /// </summary>
     private int? QuoteEnd(string line)
     {
-        var joined = new StringBuilder(line);
-        var fields = new List<string>();
-        var starts = new List<int>();
+        long length = line.Length;
         for (int k = 0; k < MaxQuotedLines; k++)
         {
             if (k == _ahead.Count)
@@ -91,9 +93,17 @@ internal sealed class DelimitedReader : IDisposable
                 if (_eof || !TryReadLine(out var next, out var offset)) return null;
                 _ahead.Add((next, _lineNumber, offset));
             }
-            joined.Append('\n').Append(_ahead[k].Line);
-            if (joined.Length > _maxLineCharacters) return null;
-            if (DelimitedLine.Split(joined.ToString(), _separator, fields, starts) < 0) return k;
+            var text = _ahead[k].Line;
+            length += text.Length + 1;
+            if (length > _maxLineCharacters) return null;
+            int close = DelimitedLine.ClosingQuote(text, _separator);
+            if (close == -1) continue;
+            if (close == -2) return null;
+            var joined = string.Join('\n', _ahead.Take(k + 1).Select(a => a.Line).Prepend(line));
+            var fields = new List<string>();
+            var starts = new List<int>();
+            bool oneRecord = DelimitedLine.Split(joined, _separator, fields, starts) < 0 && (ExpectedFields == 0 || fields.Count == ExpectedFields);
+            return oneRecord ? k : null;
         }
         return null;
     }

@@ -256,6 +256,7 @@ internal static class SchemaInferrer
             pending = first;
         }
 
+        reader.ExpectedFields = header.Count;
         var columns = infer ? header.Select((name, index) => new ColumnAccumulator(name, index)).ToArray() : null;
         var missingTokens = new HashSet<string>(data.MissingValues, StringComparer.Ordinal);
         var typeChecks = infer ? TypeChecks(data, header) : [];

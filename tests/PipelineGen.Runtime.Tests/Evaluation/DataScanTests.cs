@@ -148,6 +148,16 @@ public class DataScanTests : IDisposable
     }
 
     [Fact]
+    public void Two_rows_that_each_leave_a_quote_open_are_both_never_closed()
+    {
+        string path = _dir.Write("open.csv", Header + "1,true,\"red,yes\n2,false,\"blue,no\n3,true,red,yes\n");
+        var scan = DataScan.Run(Settings(path), path);
+        Assert.Equal([2L, 3L], scan.Problems.Select(p => p.LineNumber));
+        Assert.All(scan.Problems, p => Assert.Contains("is never closed", p.Message));
+        Assert.Equal(2, scan.BadRowCount);
+    }
+
+    [Fact]
     public void A_header_repeated_mid_file_is_a_bad_row_named_as_such()
     {
         // Before: never named as a repeated header (at most "x is not a number"); its label a class of its own.

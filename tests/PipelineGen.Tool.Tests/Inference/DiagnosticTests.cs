@@ -129,6 +129,17 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void Two_rows_that_each_leave_a_quote_open_are_two_PG0307_not_one_value_with_a_line_break()
+    {
+        using var project = new TempProject();
+        // Joined, line 3's quote would close at line 4's opening quote; that close is followed by text, so it is no record.
+        project.Write("data.csv", "a,note,label\n1,ok,x\n2,\"open,y\n3,\"open too,x\n4,fine,y\n");
+        var schema = project.Infer(project.WriteSpec());
+        Assert.Equal(new[] { 3, 4 }, schema.Diagnostics.Where(x => x.Id == "PG0307").Select(x => x.Span.StartLine));
+        Assert.DoesNotContain(schema.Diagnostics, x => x.Id == "PG0308");
+    }
+
+    [Fact]
     public void A_header_repeated_mid_file_is_PG0309_and_the_columns_keep_their_types()
     {
         using var project = new TempProject();
