@@ -100,31 +100,20 @@ internal sealed class DataScanner
         return Finish();
     }
 
-    /// <summary>Lines a quoted value may continue onto before its quote counts as never closed (as the build tool reads it).</summary>
-    internal const int MaxQuotedLines = 50;
-
-    /// <summary>
-    /// When <paramref name="line"/> leaves a quote open and one of the next <see cref="MaxQuotedLines"/> lines closes it
-    /// so that the lines read as one well-formed record (the close followed by a separator or the line's end, no other
-    /// quote left open, the header's field count): that line's index among the lines read ahead; else null. Each line
-    /// is scanned once for its closing quote.
-    /// </summary>
+    /// <summary>See <see cref="QuotedLineBreak.End"/>; lines read ahead stay in <paramref name="ahead"/> until scanned.</summary>
     private int? QuoteEnd(string line, BoundedLineReader reader, Queue<string> ahead)
     {
         if (DelimitedLine.Split(line, _settings.Separator, _fields, _starts) < 0) return null;
-        for (int k = 0; k < MaxQuotedLines; k++)
+        string? LineAfter(int k)
         {
-            string? next = k < ahead.Count ? ahead.ElementAt(k) : reader.ReadLine();
-            if (next is null) return null;
-            if (k >= ahead.Count) ahead.Enqueue(next);
-            int close = DelimitedLine.ClosingQuote(next, _settings.Separator);
-            if (close == -1) continue;
-            if (close == -2) return null;
-            var joined = string.Join('\n', ahead.Take(k + 1).Prepend(line));
-            bool oneRecord = DelimitedLine.Split(joined, _settings.Separator, _fields, _starts) < 0 && _fields.Count == _expectedFields;
-            return oneRecord ? k : null;
+            while (ahead.Count <= k)
+            {
+                if (reader.ReadLine() is not { } next) return null;
+                ahead.Enqueue(next);
+            }
+            return ahead.ElementAt(k);
         }
-        return null;
+        return QuotedLineBreak.End(line, LineAfter, _settings.Separator, _expectedFields, _fields, _starts);
     }
 
     /// <summary>
@@ -139,8 +128,7 @@ internal sealed class DataScanner
         int field = _starts.FindLastIndex(s => s <= openQuote);
         _bad = false;
         Report(RowProblemKind.UnbalancedQuote, field + 1, DataScan.NameAt(_columns, field),
-            $"the quoted value opened at character {openQuote + 1} continues onto line {endLine}: a line break inside quotes, which CSV allows but the loader does not (it reads one row per line), so lines {startLine}-{endLine} cannot be read as one row.",
-            "Replace the line breaks inside quoted values (with a space, or an escape such as \\n); with data.bad_rows: skip, these lines are left out.");
+            QuotedLineBreak.Message(openQuote, startLine, endLine), QuotedLineBreak.Hint(skipApplies: true));
         EndRow();
         for (int i = 0; i <= end; i++)
         {
