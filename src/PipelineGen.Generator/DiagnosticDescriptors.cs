@@ -94,6 +94,8 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor PG0305 = new DiagnosticDescriptor("PG0305", "Data schema not inferred yet", "{0}", "PipelineGen.Data", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0305"));
     public static readonly DiagnosticDescriptor PG0306 = new DiagnosticDescriptor("PG0306", "Test data has different columns", "{0}", "PipelineGen.Data", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0306"));
     public static readonly DiagnosticDescriptor PG0307 = new DiagnosticDescriptor("PG0307", "Unbalanced quote", "{0}", "PipelineGen.Data", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0307"));
+    public static readonly DiagnosticDescriptor PG0308 = new DiagnosticDescriptor("PG0308", "Line break inside a quoted value", "{0}", "PipelineGen.Data", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0308"));
+    public static readonly DiagnosticDescriptor PG0309 = new DiagnosticDescriptor("PG0309", "Header row repeated in the data", "{0}", "PipelineGen.Data", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0309"));
     public static readonly DiagnosticDescriptor PG0320 = new DiagnosticDescriptor("PG0320", "Capacity setting has no effect", "{0}", "PipelineGen.Model", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0320"));
     public static readonly DiagnosticDescriptor PG0330 = new DiagnosticDescriptor("PG0330", "Threshold only applies to binary tasks", "{0}", "PipelineGen.Model", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0330"));
     public static readonly DiagnosticDescriptor PG0400 = new DiagnosticDescriptor("PG0400", "Gate metric does not fit the task", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0400"));
@@ -203,6 +205,8 @@ public static class DiagnosticDescriptors
         "PG0305" => PG0305,
         "PG0306" => PG0306,
         "PG0307" => PG0307,
+        "PG0308" => PG0308,
+        "PG0309" => PG0309,
         "PG0320" => PG0320,
         "PG0330" => PG0330,
         "PG0400" => PG0400,

@@ -34,7 +34,7 @@ public sealed class RowBinder<TInput> where TInput : class, new()
                 throw new ServingStartupException($"{typeof(TInput).Name} has no settable property {column.PropertyName} for column '{column.Name}' of pipeline '{settings.Name}': the generated types and the settings do not belong together. Rebuild the project.");
             var columnProfile = profile?.Columns.GetValueOrDefault(column.Name);
             bool required = column.Role == ColumnRole.Feature && !column.HasMissing && !(columnProfile?.Missing > 0);
-            fields.Add(new Field(column, property, required, columnProfile));
+            fields.Add(new Field(column, property, required, columnProfile, settings.MissingValueTokens));
         }
         _fields = fields.ToArray();
         foreach (var field in _fields)
@@ -91,7 +91,14 @@ public sealed class RowBinder<TInput> where TInput : class, new()
                     continue;
                 }
                 seen[index] = true;
-                if (property.Value.ValueKind == JsonValueKind.Null)
+                // The label and ignored columns play no part in a prediction: a client sending whole rows may send any
+                // value there (a label spelled "yes" in a numeric column included), as docs/serving.md says.
+                if (field.Column.Role is ColumnRole.Label or ColumnRole.Ignore)
+                {
+                    field.SetMissing(row);
+                    continue;
+                }
+                if (property.Value.ValueKind == JsonValueKind.Null || field.IsMissingToken(property.Value))
                 {
                     if (field.Required) errors[Key(path.Text, property.Name)] = [RequiredMessage(field)];
                     else field.SetMissing(row);
@@ -179,8 +186,14 @@ public sealed class RowBinder<TInput> where TInput : class, new()
         private readonly Action<TInput, string?>? _setString;
         private readonly Action<TInput, DateTime>? _setDate;
 
-        internal Field(ColumnInfo column, PropertyInfo property, bool required, ColumnProfile? profile)
+        // A number column's missing tokens that are numbers (data.missing_values: "-999"): a JSON number with that exact
+        // text is missing, as the same text in a data file or in predict --json is.
+        private readonly HashSet<string>? _missingTokens;
+
+        internal Field(ColumnInfo column, PropertyInfo property, bool required, ColumnProfile? profile, IReadOnlyList<string>? missingTokens = null)
         {
+            if (column.Kind == ColumnKind.Numeric && missingTokens is { Count: > 0 })
+                _missingTokens = new HashSet<string>(missingTokens.Where(t => t.Length > 0 && DataValues.IsPlainNumberText(t)), StringComparer.Ordinal);
             Column = column;
             Property = property;
             Required = required;
@@ -253,6 +266,13 @@ public sealed class RowBinder<TInput> where TInput : class, new()
             return null;
         }
         internal void SetMissing(TInput row) => _setMissing(row);
+
+        /// <summary>
+        /// Whether a number column's value is a JSON number written as one of the spec's missing tokens (-999 when "-999"
+        /// is one). A string stays an error in a number column ("must be a number"), the token or not.
+        /// </summary>
+        internal bool IsMissingToken(JsonElement value) =>
+            _missingTokens is { Count: > 0 } tokens && value.ValueKind == JsonValueKind.Number && tokens.Contains(value.GetRawText());
 
         /// <summary>A warning when the value is one the model never saw in training; null otherwise.</summary>
         internal string? Check(JsonElement value)

@@ -217,6 +217,12 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo UnbalancedQuote = new("PG0307", "Unbalanced quote", Severity.Error,
         "A quoted value starting here is never closed. Close the quote or escape it by doubling (\"\"), or set 'data.bad_rows: skip'.", DataCategory);
 
+    public static readonly DiagnosticDescriptorInfo QuotedLineBreak = new("PG0308", "Line break inside a quoted value", Severity.Error,
+        "The quoted value starting here continues onto line {0}: a line break inside quotes, which CSV allows but the loader does not (it reads one row per line, so this row would be cut in two). Replace the line breaks inside values (with a space, or an escape such as \\n) in '{1}', or set 'data.bad_rows: skip' to leave such rows out.", DataCategory);
+
+    public static readonly DiagnosticDescriptorInfo HeaderRepeated = new("PG0309", "Header row repeated in the data", Severity.Error,
+        "This row of '{0}' repeats the header (line {1}): files joined with their headers? Read as data it would put the column names among the values (a number column would turn categorical, the label would gain a class). Delete the line, or set 'data.bad_rows: skip' to leave such rows out.", DataCategory);
+
     // PG014x: how values are read (the shared reading of src/Shared, found by the build tool, reported by the generator).
     public static readonly DiagnosticDescriptorInfo NumbersWithJunk = new("PG0140", "Numeric column has values that are not numbers", Severity.Warning,
         "Column '{0}' holds numbers ({1} in the sample) except for {2} value(s) that are not: {3}. It was inferred as categorical, so every distinct number becomes a category of its own. To read it as numbers, declare it under 'data.columns' ('{0}: {{ type: numeric }}': values that are not numbers are then read as missing and counted), or add such a token to 'data.missing_values'; if it really is a category, declare 'type: categorical' to silence this.", DataCategory);

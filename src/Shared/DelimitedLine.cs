@@ -22,6 +22,26 @@ internal static class DelimitedLine
     /// <summary>Whether <paramref name="c"/> is a blank that surrounds a value without belonging to it.</summary>
     public static bool IsBlank(char c, char separator) => (c == ' ' || c == '\t') && c != separator;
 
+    /// <summary>
+    /// For a quoted value left open at the end of an earlier line: the 0-based offset in <paramref name="next"/> of the
+    /// quote that closes it when it is a well-formed close (followed by the separator or the end of the line, blanks
+    /// aside), -1 when <paramref name="next"/> has no closing quote (<c>""</c> is a literal quote), and -2 when the
+    /// first closing quote is followed by other text (so the lines are not one record with a line break inside quotes,
+    /// e.g. two rows that each leave a quote open).
+    /// </summary>
+    public static int ClosingQuote(string next, char separator)
+    {
+        for (int i = 0; i < next.Length; i++)
+        {
+            if (next[i] != '"') continue;
+            if (i + 1 < next.Length && next[i + 1] == '"') { i++; continue; }
+            int j = i + 1;
+            while (j < next.Length && IsBlank(next[j], separator)) j++;
+            return j == next.Length || next[j] == separator ? i : -2;
+        }
+        return -1;
+    }
+
     /// <summary>Fills <paramref name="fields"/> with the values and <paramref name="fieldStarts"/> with where each value starts (0-based character offsets, after leading blanks).</summary>
     /// <returns>-1, or the 0-based offset of a quote that is never closed.</returns>
     public static int Split(string line, char separator, List<string> fields, List<int> fieldStarts)

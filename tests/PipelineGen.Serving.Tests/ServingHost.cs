@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.ML;
+using PipelineGen.Runtime;
 using PipelineGen.Runtime.Training;
 
 namespace PipelineGen.Serving.Tests;
@@ -28,10 +29,12 @@ public sealed class ServingHost : IAsyncDisposable
     public static string Train(TitanicServingPipeline pipeline) =>
         TrainStep.Train(new MLContext(seed: 1), pipeline).ModelPath;
 
-    public static async Task<ServingHost> StartAsync(Action<ServingOptions>? configure = null, bool train = true, double? threshold = null, string? project = null)
+    public static async Task<ServingHost> StartAsync(Action<ServingOptions>? configure = null, bool train = true, double? threshold = null, string? project = null,
+        Func<PipelineSettings, PipelineSettings>? settings = null)
     {
         project ??= TitanicServingPipeline.NewProjectDirectory();
         var pipeline = new TitanicServingPipeline(project, threshold);
+        if (settings is not null) pipeline = new TitanicServingPipeline(project, threshold) { Settings = settings(pipeline.Settings) };
         if (train) Train(pipeline);
         var options = new ServingOptions { Port = 0, ReloadInterval = TimeSpan.FromMilliseconds(200) };
         configure?.Invoke(options);

@@ -30,7 +30,7 @@ public sealed class TitanicScore
 /// <summary>What the generator would emit for a small titanic spec (binary, LightGBM with one thread), written by hand.</summary>
 public sealed class TitanicServingPipeline(string projectDirectory, double? threshold = null) : IPipelineDefinition
 {
-    public PipelineSettings Settings { get; } = new()
+    public PipelineSettings Settings { get; init; } = new()
     {
         DecisionThreshold = threshold,
         Name = "Titanic",

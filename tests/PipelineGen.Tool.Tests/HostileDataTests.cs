@@ -37,6 +37,7 @@ public class HostileDataTests
         ["ragged_row_too_many"] = new(p => Spec(p, "a,b,label\n1,2,x\n1,2,3,x\n4,5,y\n"), "PG0303", 3),
         ["ragged_row_too_few"] = new(p => Spec(p, "a,b,label\n1,2,x\n1,x\n4,5,y\n"), "PG0303", 3),
         ["unbalanced_quote_in_row"] = new(p => Spec(p, "a,label\n\"1,x\n2,y\n3,x\n"), "PG0307", 2),
+        ["line_break_in_quoted_value"] = new(p => Spec(p, "a,label\n1,\"x\ny\"\n2,y\n3,x\n"), "PG0308", 2),
         ["unbalanced_quote_in_header"] = new(p => Spec(p, "\"a,label\n1,x\n2,y\n"), "PG0307", 1),
         ["wrong_separator_semicolon"] = new(p => Spec(p, "a;b;label\n1;2;x\n3;4;y\n"), "PG0102", 0,
             (s, _) => Assert.Equal("a;b;label", Assert.Single(s.Columns).Name)),

@@ -50,6 +50,7 @@ internal sealed class DataScanner
     private readonly List<KeyValuePair<string, string>> _ambiguousDates = [];
 
     private int _expectedFields;
+    private string[]? _headerFields;
     private readonly List<string> _fields = [];
     private readonly List<int> _starts = [];
     private long _lineNumber;
@@ -84,21 +85,86 @@ internal sealed class DataScanner
             _lineNumber = 1;
             CheckHeader(line);
         }
-        while ((line = reader.ReadLine()) is not null)
+        // Lines read ahead to find where a quote left open on an earlier line is closed, not yet scanned.
+        var ahead = new Queue<string>();
+        string? Next() => ahead.Count > 0 ? ahead.Dequeue() : reader.ReadLine();
+        while ((line = Next()) is not null)
         {
             _lineNumber++;
             if (!DelimitedLine.IsDataRow(line)) continue;
             _row++;
             _lines.Note(_row, _lineNumber);
-            ScanRow(line);
+            if (line.IndexOf('"') >= 0 && QuoteEnd(line, reader, ahead) is { } end) ScanQuotedLineBreak(line, end, ahead);
+            else ScanRow(line);
         }
         return Finish();
+    }
+
+    /// <summary>See <see cref="QuotedLineBreak.End"/>; lines read ahead stay in <paramref name="ahead"/> until scanned.</summary>
+    private int? QuoteEnd(string line, BoundedLineReader reader, Queue<string> ahead)
+    {
+        if (DelimitedLine.Split(line, _settings.Separator, _fields, _starts) < 0) return null;
+        string? LineAfter(int k)
+        {
+            while (ahead.Count <= k)
+            {
+                if (reader.ReadLine() is not { } next) return null;
+                ahead.Enqueue(next);
+            }
+            return ahead.ElementAt(k);
+        }
+        return QuotedLineBreak.End(line, LineAfter, _settings.Separator, _expectedFields, _fields, _starts);
+    }
+
+    /// <summary>
+    /// A value with line breaks inside its quotes (RFC 4180 allows it): the loader reads one row per line, so each of
+    /// its lines would be a row cut short. All of them are bad rows, reported once, at the line where the value starts,
+    /// with the line where it ends; not "never closed", which would misdescribe the file.
+    /// </summary>
+    private void ScanQuotedLineBreak(string line, int end, Queue<string> ahead)
+    {
+        long startLine = _lineNumber, endLine = _lineNumber + end + 1;
+        int openQuote = DelimitedLine.Split(line, _settings.Separator, _fields, _starts);
+        int field = _starts.FindLastIndex(s => s <= openQuote);
+        _bad = false;
+        Report(RowProblemKind.UnbalancedQuote, field + 1, DataScan.NameAt(_columns, field),
+            QuotedLineBreak.Message(openQuote, startLine, endLine), QuotedLineBreak.Hint(skipApplies: true));
+        EndRow();
+        for (int i = 0; i <= end; i++)
+        {
+            var next = ahead.Dequeue();
+            _lineNumber++;
+            if (!DelimitedLine.IsDataRow(next)) continue;
+            _row++;
+            _lines.Note(_row, _lineNumber);
+            DelimitedLine.Split(next, _settings.Separator, _fields, _starts);
+            _bad = true; // counted with the line the value starts on, not reported again
+            EndRow();
+        }
+    }
+
+    private bool IsHeaderAgain()
+    {
+        if (_headerFields is null || _fields.Count != _headerFields.Length) return false;
+        for (int i = 0; i < _headerFields.Length; i++)
+            if (!string.Equals(_fields[i], _headerFields[i], StringComparison.Ordinal)) return false;
+        return true;
+    }
+
+    private void EndRow()
+    {
+        if (_bad) _badRows++;
+        _excluded.Add(_bad);
+        RecordLabel();
+        RecordGroup();
+        RecordDuplicate();
     }
 
     private void CheckHeader(string line)
     {
         DelimitedLine.Split(line, _settings.Separator, _fields, _starts);
         _expectedFields = _fields.Count;
+        _headerFields = _fields.ToArray();
         foreach (var column in _columns)
         {
             string? actual = column.Index < _fields.Count ? _fields[column.Index] : null;
@@ -117,13 +183,18 @@ internal sealed class DataScanner
     {
         _bad = false;
         int openQuote = DelimitedLine.Split(line, _settings.Separator, _fields, _starts);
+        if (openQuote < 0 && IsHeaderAgain())
+        {
+            // Files joined with their headers: the names would be read as values (NaN in number columns, a class of
+            // its own in the label), so the row is a bad row, named as what it is.
+            Report(RowProblemKind.HeaderRepeated, 1, null, "the row repeats the header (files joined with their headers?).",
+                "Delete the line; with data.bad_rows: skip, such rows are left out.");
+            EndRow();
+            return;
+        }
         CheckShape(openQuote);
         CheckValues(openQuote);
-        if (_bad) _badRows++;
-        _excluded.Add(_bad);
-        RecordLabel();
-        RecordGroup();
-        RecordDuplicate();
+        EndRow();
     }
 
     private void Report(RowProblemKind kind, int column, string? name, string message, string hint)

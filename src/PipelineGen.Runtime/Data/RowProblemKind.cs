@@ -1,3 +1,3 @@
 namespace PipelineGen.Runtime.Data;
 
-internal enum RowProblemKind { RaggedRow, UnparsableNumber, UnparsableBoolean, UnparsableDateTime, UnbalancedQuote, HeaderMismatch }
+internal enum RowProblemKind { RaggedRow, UnparsableNumber, UnparsableBoolean, UnparsableDateTime, UnbalancedQuote, HeaderMismatch, HeaderRepeated }

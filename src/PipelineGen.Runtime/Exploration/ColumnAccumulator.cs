@@ -2,6 +2,9 @@ using MathNet.Numerics.Statistics;
 
 namespace PipelineGen.Runtime.Exploration;
 
+/// <summary>A numeric value that looks like a code for 'missing' (see <see cref="ColumnAccumulator.MissingCodes"/>).</summary>
+internal sealed record MissingCode(double Value, long Count, bool Below, double RestMin, double RestMax, double Mean, double MeanWithout);
+
 /// <summary>Streaming statistics of one column: bounded memory whatever the row count.</summary>
 internal sealed class ColumnAccumulator
 {
@@ -14,6 +17,12 @@ internal sealed class ColumnAccumulator
     private long N => _moments.Count;
     private double _previous = double.NaN;
     private bool _strictlyIncreasing = true, _strictlyDecreasing = true, _allIntegers = true;
+
+    // Numbers that look like a code for 'missing' (-1, -9, ±99, ±999 … ±999,999,999), counted apart from the rest, whose
+    // exact range is kept: a code is only reported when it lies outside that range (see MissingCodes).
+    private Dictionary<double, long>? _codes;
+    private double _restMin = double.PositiveInfinity, _restMax = double.NegativeInfinity;
+    private long _restCount;
 
     public ColumnSlot Slot { get; }
     public long Present { get; private set; }
@@ -65,6 +74,11 @@ internal sealed class ColumnAccumulator
         };
         if (double.IsNaN(x)) return;
         if (Slot.Mode == ProfileMode.Text) SumOfTextLengths += x;
+        if (Slot.Mode == ProfileMode.Numeric)
+        {
+            if (IsCodeLike(x)) { _codes ??= []; _codes[x] = _codes.GetValueOrDefault(x) + 1; }
+            else { _restCount++; _restMin = Math.Min(_restMin, x); _restMax = Math.Max(_restMax, x); }
+        }
         _moments.Push(x);
         if (!double.IsNaN(_previous))
         {
@@ -74,6 +88,57 @@ internal sealed class ColumnAccumulator
         _previous = x;
         if (x != Math.Floor(x)) _allIntegers = false;
         Sample.Offer(x);
+    }
+
+    /// <summary>
+    /// A round value people write for "unknown": -1, -9, and ±99, ±999, … ±999,999,999 (all nines). 9 and 0 are not:
+    /// they are ordinary small values far too often.
+    /// </summary>
+    internal static bool IsCodeLike(double x)
+    {
+        if (x == -1 || x == -9) return true;
+        var a = Math.Abs(x);
+        for (double nines = 99; nines <= 999_999_999; nines = nines * 10 + 9)
+            if (a == nines) return true;
+        return false;
+    }
+
+    /// <summary>Rows a code needs (and at least this share of the present values) before it is reported.</summary>
+    internal const int MinCodeRows = 3;
+    internal const double MinCodeShare = 0.001;
+    /// <summary>Other values a column needs before a code can be said to lie outside them.</summary>
+    internal const int MinRestRows = 20;
+    /// <summary>How far outside the other values a code must lie, in spreads (the larger of their IQR and a quarter of their range).</summary>
+    internal const double FarSpreads = 3;
+
+    /// <summary>
+    /// Codes for 'missing' written as numbers (-999 for an unknown age): a code-like value repeated in at least
+    /// <see cref="MinCodeRows"/> rows that lies outside the range of every other value, either far outside
+    /// (<see cref="FarSpreads"/> spreads) or negative in a column whose other values are never negative (-1 in a count,
+    /// when the counts take at least 5 values). A genuine extreme value is rarely both round and repeated; a value
+    /// inside the other values' range (99 in a 0..100 percentage) is never reported.
+    /// </summary>
+    public IReadOnlyList<MissingCode> MissingCodes()
+    {
+        if (_codes is null || Slot.Mode != ProfileMode.Numeric || _restCount < MinRestRows) return [];
+        var rest = Sample.Items.Where(v => !IsCodeLike(v)).ToArray();
+        if (rest.Length < 2) return [];
+        Array.Sort(rest);
+        var spread = Math.Max(Quantile(rest, 0.75) - Quantile(rest, 0.25), (_restMax - _restMin) / 4);
+        var restDistinct = _distinctOverflow ? long.MaxValue : _distinct.Count - _codes.Count;
+        var found = new List<MissingCode>();
+        foreach (var (value, count) in _codes.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key))
+        {
+            if (count < MinCodeRows || count < MinCodeShare * Present) continue;
+            double distance = value < _restMin ? _restMin - value : value > _restMax ? value - _restMax : 0;
+            if (distance <= 0) continue;
+            bool far = distance >= FarSpreads * spread;
+            bool negativeInNonNegative = value < 0 && _restMin >= 0 && restDistinct >= 5;
+            if (!far && !negativeInNonNegative) continue;
+            var meanWithout = N > count ? (_moments.Mean * N - value * count) / (N - count) : double.NaN;
+            found.Add(new MissingCode(value, count, value < _restMin, _restMin, _restMax, _moments.Mean, meanWithout));
+        }
+        return found;
     }
 
     public long DistinctCount => _distinctOverflow ? _options.DistinctCap : _distinct.Count;

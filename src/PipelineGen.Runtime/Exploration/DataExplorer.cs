@@ -65,6 +65,8 @@ internal static class DataExplorer
         var label = train.Columns[labelIndex];
         var balance = AddLabelWarnings(warnings, train, label, settings, dataPath);
         var idLike = AddColumnWarnings(warnings, train);
+        AddMissingCodeWarnings(warnings, train, settings, dataPath);
+        AddSpellingWarnings(warnings, train, dataPath);
         var missingness = warnings.Any(w => w.Kind == WarningKind.SingleClass)
             ? null
             : AddMissingnessWarnings(warnings, notes, train, slots, settings, classification);
@@ -177,6 +179,8 @@ internal static class DataExplorer
                     $"label '{label.Slot.Name}' has {(balance.Classes.Count == 0 ? "no values" : "a single class (" + balance.Classes[0].Value + ")")}: nothing to learn. Check the label column and the data file."));
             if (SpellingVariants(balance, train, label.Slot.Name, dataPath) is { } variants)
                 warnings.Add(new(WarningKind.LabelSpelling, WarningSeverity.Serious, label.Slot.Name, variants));
+            if (StrayClasses(balance, train, label.Slot.Name, dataPath) is { } stray)
+                warnings.Add(new(WarningKind.LabelStray, WarningSeverity.Warning, label.Slot.Name, stray));
             if (balance.Classes.Count >= 2 && balance.Imbalanced)
                 warnings.Add(new(WarningKind.Imbalance, WarningSeverity.Warning, label.Slot.Name,
                     $"label '{label.Slot.Name}' is imbalanced: minority class '{balance.Classes[^1].Value}' is {Fmt.Percent(balance.MinorityShare)} of rows (majority:minority {Fmt.Fixed(balance.MajorityToMinorityRatio, 1)}:1). {ImbalanceAdvice(settings, balance)}"));
@@ -198,6 +202,30 @@ internal static class DataExplorer
             ? found + $" Write each class one way in {dataPath} (and in the test file), then rebuild."
             : null;
 
+    /// <summary>A class with at most this many rows (and <see cref="StrayClassShare"/> of the rows) beside classes of at least <see cref="StrayOthersMin"/> is reported as stray.</summary>
+    internal const int StrayClassRows = 5;
+    internal const double StrayClassShare = 0.01;
+    internal const int StrayOthersMin = 30;
+
+    /// <summary>
+    /// A label value in a handful of rows beside well-filled classes ('Adelei' twice among 344 penguins, a '2' in a
+    /// 0/1 column): a typo or a stray code far more often than a real class. As a class it has too few rows to learn or
+    /// measure, and macro metrics weight it like the others. Null when there is none.
+    /// </summary>
+    private static string? StrayClasses(ClassBalance balance, ProfiledData train, string column, string dataPath)
+    {
+        var total = balance.Classes.Sum(c => c.Count);
+        var stray = balance.Classes.Where(c => c.Count <= StrayClassRows && c.Count <= StrayClassShare * total).ToArray();
+        var others = balance.Classes.Where(c => !stray.Contains(c)).ToArray();
+        if (stray.Length == 0 || others.Length < 2 || others.Any(c => c.Count < StrayOthersMin)) return null;
+        string Show(ValueCount c) => $"'{PipelineGen.Shared.SafeText.Escape(c.Value)}' ({Fmt.Rows(c.Count)}"
+            + (train.LabelFirstRows.TryGetValue(c.Value, out var row) ? $", first at data row {Fmt.Count(row)})" : ")");
+        return $"label '{column}' has {(stray.Length == 1 ? "a value" : "values")} in only a handful of rows beside classes of {Fmt.Count(others.Min(c => c.Count))}+ rows: "
+            + string.Join(", ", stray.Take(5).Select(Show)) + (stray.Length > 5 ? ", ..." : "")
+            + $". A typo or a stray code? As {(stray.Length == 1 ? "a class" : "classes")} of {(stray.Length == 1 ? "its" : "their")} own {(stray.Length == 1 ? "it has" : "they have")} too few rows to learn or to measure (macro metrics weight each class alike). "
+            + $"Correct or remove those rows of {dataPath} (and of the test file), then rebuild.";
+    }
+
     /// <summary>A regression label with a few values far outside the rest: they dominate rmse and pull the model.</summary>
     private static string? FarLabels(ProfiledData train, NumericSummary summary, string column, string dataPath)
     {
@@ -206,6 +234,54 @@ internal static class DataExplorer
         return $"label '{column}' has {(more ? "at least " : "")}{Fmt.Count(far.Count)} value(s) far outside the rest (more than {Fmt.Num(LabelExtremes.FarIqrs)} interquartile ranges from the median {Fmt.Num(summary.Median)}; the middle half lies in {Fmt.Num(summary.Q1)}..{Fmt.Num(summary.Q3)}): "
             + string.Join(", ", far.Take(5).Select(x => $"{Fmt.Num(x.Value)} at data row {Fmt.Count(x.Row)}")) + (far.Count > 5 ? ", ..." : "")
             + $" of {dataPath}. A unit error, a typo or a placeholder such as 999999 would dominate rmse and pull every prediction; correct or remove those rows, or if the values are real, consider predicting their logarithm.";
+    }
+
+    /// <summary>
+    /// A numeric column where 'missing' was written as a number (-999, 9999, -1 in a count): every summary, the scaling and
+    /// the model would treat the code as a real value. Named with its rows and share, the shift of the mean, and the
+    /// spec change that reads it as missing everywhere (data.missing_values, which replaces the default tokens).
+    /// </summary>
+    private static void AddMissingCodeWarnings(List<ExplorationWarning> warnings, ProfiledData train, PipelineSettings settings, string dataPath)
+    {
+        foreach (var c in train.Columns)
+        {
+            if (c.Slot.Role is ColumnRole.Label or ColumnRole.Id or ColumnRole.Ignore) continue;
+            foreach (var code in c.MissingCodes())
+            {
+                var token = Fmt.Raw(code.Value);
+                var tokens = settings.MissingValueTokens.Append(token).Distinct(StringComparer.Ordinal)
+                    .Select(t => "\"" + t.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"");
+                var where = code.Below ? "below" : "above";
+                warnings.Add(new(WarningKind.MissingCode, WarningSeverity.Warning, c.Slot.Name,
+                    $"'{c.Slot.Name}' holds {token} in {Fmt.Rows(code.Count)} ({Fmt.Percent((double)code.Count / Math.Max(1, train.Rows))}) of {dataPath}, "
+                    + $"far {where} every other value ({Fmt.Num(code.RestMin)}..{Fmt.Num(code.RestMax)}): it looks like a code for 'missing' read as a number, "
+                    + $"so the mean ({Fmt.Num(code.Mean)} with it, {Fmt.Num(code.MeanWithout)} without), the scaling and the model treat it as a real {c.Slot.Name}. "
+                    + $"If it means missing, list it in the spec's data section, keeping the default tokens the list replaces: "
+                    + $"'missing_values: [{string.Join(", ", tokens)}]' (written exactly as in the file; the token applies to every column), then rebuild. "
+                    + "If it is a real value, ignore this."));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A categorical feature whose values differ only in letter case or surrounding spaces ("male", "MALE", " male"):
+    /// one category typed several ways, which one-hot encoding learns as categories of their own (the rarer spellings
+    /// with few rows each). The label has its own check (<see cref="LabelSpellings"/>).
+    /// </summary>
+    private static void AddSpellingWarnings(List<ExplorationWarning> warnings, ProfiledData train, string dataPath)
+    {
+        foreach (var c in train.Columns)
+        {
+            if (c.Slot.Role != ColumnRole.Feature || c.Slot.Mode != ProfileMode.Categorical || c.Categories is null) continue;
+            var groups = c.Categories.GroupBy(kv => kv.Key.Trim(), StringComparer.OrdinalIgnoreCase)
+                .Where(g => g.Count() > 1).OrderByDescending(g => g.Sum(kv => kv.Value)).ToArray();
+            if (groups.Length == 0) continue;
+            static string Show(KeyValuePair<string, long> kv) => $"'{PipelineGen.Shared.SafeText.Escape(kv.Key)}' ({Fmt.Rows(kv.Value)})";
+            var shown = groups.Take(3).Select(g => string.Join(", ", g.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(Show)));
+            warnings.Add(new(WarningKind.Spelling, WarningSeverity.Warning, c.Slot.Name,
+                $"'{c.Slot.Name}' has values that differ only in letter case or spaces: {string.Join("; ", shown)}{(groups.Length > 3 ? $"; and {groups.Length - 3} more" : "")}. "
+                + $"The model learns each spelling as a category of its own. Write each value one way in {dataPath} (and in the test file), then rebuild; if the case carries meaning, ignore this."));
+        }
     }
 
     /// <summary>Column-level findings (all missing, mostly missing, constant, id-like) and duplicate rows.</summary>

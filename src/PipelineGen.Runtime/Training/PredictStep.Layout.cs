@@ -100,11 +100,36 @@ internal static partial class PredictStep
             }
             else MapByHeader(resolved, firstQuote);
 
-            while ((line = _reader.ReadLine()) is not null)
+            var ahead = new List<string>(); // lines read to find where a quote left open is closed, not yet processed
+            int next = 0;
+            string? LineAfter(int k)
             {
+                while (ahead.Count - next <= k)
+                {
+                    if (_reader.ReadLine() is not { } read) return null;
+                    ahead.Add(read);
+                }
+                return ahead[next + k];
+            }
+            while ((line = next < ahead.Count ? ahead[next++] : _reader.ReadLine()) is not null)
+            {
+                if (next == ahead.Count) { ahead.Clear(); next = 0; }
                 _lineNumber++;
                 if (!DelimitedLine.IsDataRow(line)) continue;
-                ProcessRow(DelimitedLine.Split(line, _separator, _fields, _starts));
+                int openQuote = DelimitedLine.Split(line, _separator, _fields, _starts);
+                if (openQuote >= 0 && QuotedLineBreak.End(line, LineAfter, _separator, _expectedFields, _fields, _starts) is { } end)
+                {
+                    // A value with line breaks inside its quotes: one bad row named with the lines it spans, not "never
+                    // closed" and a ragged row per line after it.
+                    DelimitedLine.Split(line, _separator, _fields, _starts);
+                    int field = _starts.FindLastIndex(s => s <= openQuote);
+                    Report(RowProblemKind.UnbalancedQuote, field + 1, null, QuotedLineBreak.Message(openQuote, _lineNumber, _lineNumber + end + 1), QuotedLineBreak.Hint(skipApplies: false));
+                    _badRows++;
+                    next += end + 1;
+                    _lineNumber += end + 1;
+                    continue;
+                }
+                ProcessRow(openQuote);
             }
 
             ThrowIfBadRows();

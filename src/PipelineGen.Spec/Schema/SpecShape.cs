@@ -88,7 +88,7 @@ public static class SpecShape
         }), required: true, example: "task: { kind: binary, label: churned }"),
         P("data", new ObjectShape("Where the data is and how to read it.", new[]
         {
-            P("train", Str("Training data file, relative to the spec's folder."), required: true, example: "train: data/train.csv", checks: new[] { "PG0301", "PG0302", "PG0303", "PG0304", "PG0307" }),
+            P("train", Str("Training data file, relative to the spec's folder."), required: true, example: "train: data/train.csv", checks: new[] { "PG0301", "PG0302", "PG0303", "PG0304", "PG0307", "PG0308", "PG0309" }),
             P("test", Str("Held-out test data file, evaluated once at the end."), checks: new[] { "PG0301", "PG0306" }),
             P("format", Str("File format.", "csv", "tsv"), @default: "from the file extension"),
             P("header", Bool("Whether the first line names the columns."), @default: "true"),

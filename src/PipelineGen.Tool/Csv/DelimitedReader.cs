@@ -33,19 +33,79 @@ internal sealed class DelimitedReader : IDisposable
     public long CharactersRead { get; private set; }
 
     /// <summary>Whether the end of the file has been reached.</summary>
-    public bool AtEnd { get; private set; }
+    public bool AtEnd => _eof && _ahead.Count == 0;
+    private bool _eof;
+
+    /// <summary>Lines a quoted value may continue onto before its quote counts as never closed.</summary>
+    internal const int MaxQuotedLines = 50;
+
+    // Lines read ahead to find where a quote opened on an earlier line is closed, not yet returned.
+    private readonly List<(string Line, int Number, long Offset)> _ahead = [];
 
     /// <summary>Reads the next record, skipping lines that are no rows. False at the end of the file.</summary>
     public bool TryRead(out DelimitedRecord record)
     {
-        while (TryReadLine(out var line, out var offset))
+        while (NextLine(out var line, out var number, out var offset))
         {
             if (!DelimitedLine.IsDataRow(line)) continue;
-            record = Split(line, _lineNumber, offset);
+            record = Split(line, number, offset);
+            if (record.HasUnclosedQuote && QuoteEnd(line) is { } end)
+            {
+                // A value with line breaks inside its quotes: one record (reported once), not a bad row per line.
+                record = record with { QuoteEndLine = _ahead[end].Number };
+                _ahead.RemoveRange(0, end + 1);
+            }
             return true;
         }
         record = null!;
         return false;
+    }
+
+    private bool NextLine(out string line, out int number, out long offset)
+    {
+        if (_ahead.Count > 0)
+        {
+            (line, number, offset) = _ahead[0];
+            _ahead.RemoveAt(0);
+            return true;
+        }
+        var read = TryReadLine(out line, out offset);
+        number = _lineNumber;
+        return read;
+    }
+
+    /// <summary>Fields a record has (the header's), when known: a record spanning lines must have exactly as many.</summary>
+    public int ExpectedFields { get; set; }
+
+    /// <summary>
+    /// The index in the read-ahead lines of the line that closes the quote left open at the end of <paramref name="line"/>,
+    /// when the lines up to it read as one well-formed record (the close followed by a separator or the line's end, no
+    /// other quote left open, the header's field count); null when none of the next <see cref="MaxQuotedLines"/> lines
+    /// closes it that way. Each line is scanned once for its closing quote.
+    /// </summary>
+    private int? QuoteEnd(string line)
+    {
+        long length = line.Length;
+        for (int k = 0; k < MaxQuotedLines; k++)
+        {
+            if (k == _ahead.Count)
+            {
+                if (_eof || !TryReadLine(out var next, out var offset)) return null;
+                _ahead.Add((next, _lineNumber, offset));
+            }
+            var text = _ahead[k].Line;
+            length += text.Length + 1;
+            if (length > _maxLineCharacters) return null;
+            int close = DelimitedLine.ClosingQuote(text, _separator);
+            if (close == -1) continue;
+            if (close == -2) return null;
+            var joined = string.Join('\n', _ahead.Take(k + 1).Select(a => a.Line).Prepend(line));
+            var fields = new List<string>();
+            var starts = new List<int>();
+            bool oneRecord = DelimitedLine.Split(joined, _separator, fields, starts) < 0 && (ExpectedFields == 0 || fields.Count == ExpectedFields);
+            return oneRecord ? k : null;
+        }
+        return null;
     }
 
     private bool TryReadLine(out string line, out long offset)
@@ -61,7 +121,7 @@ internal sealed class DelimitedReader : IDisposable
                 _bufferPosition = 0;
                 if (_bufferLength == 0)
                 {
-                    AtEnd = true;
+                    _eof = true;
                     line = _line.ToString();
                     if (!sawAny) return false;
                     _lineNumber++;

@@ -9,4 +9,11 @@ namespace PipelineGen.Tool.Csv;
 internal sealed record DelimitedRecord(int Line, long LineOffset, IReadOnlyList<string> Fields, IReadOnlyList<int> FieldColumns, int EndColumn, int UnclosedQuoteColumn)
 {
     public bool HasUnclosedQuote => UnclosedQuoteColumn > 0;
+
+    /// <summary>
+    /// When the unclosed quote is closed on a later line (a line break inside a quoted value, which CSV allows and
+    /// the loader, reading one row per line, does not): that line's number; the lines up to it belong to this record
+    /// and are not read as rows of their own. 0 otherwise.
+    /// </summary>
+    public int QuoteEndLine { get; init; }
 }

@@ -194,6 +194,15 @@ internal static class SchemaInferrer
         }
     }
 
+    /// <summary>Whether a data row repeats the header name for name.</summary>
+    private static bool IsHeaderAgain(IReadOnlyList<string> fields, IReadOnlyList<string> header)
+    {
+        if (fields.Count != header.Count) return false;
+        for (int i = 0; i < fields.Count; i++)
+            if (!string.Equals(fields[i], header[i], StringComparison.Ordinal)) return false;
+        return true;
+    }
+
     /// <summary>What was read before a line too long stopped the sample.</summary>
     private sealed class PartialSample
     {
@@ -205,11 +214,16 @@ internal static class SchemaInferrer
     private static Sample ReadRows(DelimitedReader reader, string path, DataSection data, SampleLimits limits, bool infer, List<DiagnosticInfo> diagnostics, PartialSample partial)
     {
         var reportBadRows = data.BadRows != "skip";
-        int raggedReported = 0, quotesReported = 0;
+        int raggedReported = 0, quotesReported = 0, headersReported = 0;
         void ReportUnclosedQuote(DelimitedRecord record)
         {
             if (reportBadRows && quotesReported++ < MaxDiagnosticsPerKind)
-                diagnostics.Add(SpecDiagnostics.UnbalancedQuote.Create(path, At(record.Line, record.UnclosedQuoteColumn, record.LineOffset + record.UnclosedQuoteColumn - 1)));
+            {
+                var at = At(record.Line, record.UnclosedQuoteColumn, record.LineOffset + record.UnclosedQuoteColumn - 1);
+                diagnostics.Add(record.QuoteEndLine > 0
+                    ? SpecDiagnostics.QuotedLineBreak.Create(path, at, record.QuoteEndLine, Path.GetFileName(path))
+                    : SpecDiagnostics.UnbalancedQuote.Create(path, at));
+            }
         }
 
         if (!reader.TryRead(out var first))
@@ -242,6 +256,7 @@ internal static class SchemaInferrer
             pending = first;
         }
 
+        reader.ExpectedFields = header.Count;
         var columns = infer ? header.Select((name, index) => new ColumnAccumulator(name, index)).ToArray() : null;
         var missingTokens = new HashSet<string>(data.MissingValues, StringComparer.Ordinal);
         var typeChecks = infer ? TypeChecks(data, header) : [];
@@ -271,6 +286,14 @@ internal static class SchemaInferrer
                     var column = record.Fields.Count > header.Count ? record.FieldColumns[header.Count] : record.EndColumn;
                     diagnostics.Add(SpecDiagnostics.RaggedRow.Create(path, At(record.Line, column, record.LineOffset + column - 1), record.Fields.Count, header.Count));
                 }
+                continue;
+            }
+            if (data.Header && IsHeaderAgain(record.Fields, header))
+            {
+                // Files joined with their headers: every numeric column would see one word among its numbers and be
+                // inferred categorical (PG0140 per column, then PG0107 for a binary label) with no word on the cause.
+                if (reportBadRows && headersReported++ < MaxDiagnosticsPerKind)
+                    diagnostics.Add(SpecDiagnostics.HeaderRepeated.Create(path, At(record.Line, 1, record.LineOffset), Path.GetFileName(path), record.Line));
                 continue;
             }
             if (columns is null) continue;
@@ -352,7 +375,13 @@ internal static class SchemaInferrer
         var parts = new List<string>();
         if (missing.Length > 0) parts.Add("missing " + SafeText.Samples(missing));
         if (extra.Length > 0) parts.Add("not in the training data " + SafeText.Samples(extra));
-        if (parts.Count == 0) parts.Add($"the same names in a different order (train: {SafeText.Samples(train)}; test: {SafeText.Samples(test)})");
+        if (parts.Count == 0)
+        {
+            // Name where they part: the first names of two long headers are often the same, so listing them shows nothing.
+            int at = Enumerable.Range(0, Math.Min(train.Count, test.Count)).FirstOrDefault(i => !string.Equals(train[i], test[i], StringComparison.Ordinal));
+            parts.Add($"the same names in a different order (column {at + 1} is '{SafeText.Escape(train[at])}' in the training data but '{SafeText.Escape(test[at])}' in the test data; "
+                + $"train from there: {SafeText.Samples(train.Skip(at).ToArray())}; test: {SafeText.Samples(test.Skip(at).ToArray())})");
+        }
         return string.Join("; ", parts);
     }
 

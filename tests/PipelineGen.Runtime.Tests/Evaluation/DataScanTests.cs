@@ -129,6 +129,51 @@ public class DataScanTests : IDisposable
     }
 
     [Fact]
+    public void A_line_break_inside_a_quoted_value_is_reported_with_the_lines_it_spans_and_all_of_them_are_bad_rows()
+    {
+        // The value opened on line 3 is closed on line 5 (RFC 4180 allows it); line 4 between them looks like a good row.
+        // Before: "the quote opened at character 9 is never closed" on line 3, and line 4 read as a row of its own.
+        string path = _dir.Write("multiline.csv", Header + "1,true,red,yes\n2,false,\"blue\n3,true,red,no\ngreen\",no\n4,false,red,no\n");
+        var scan = DataScan.Run(Settings(path), path);
+
+        var problem = Assert.Single(scan.Problems);
+        Assert.Equal(RowProblemKind.UnbalancedQuote, problem.Kind);
+        Assert.Equal((3L, 3, "color"), (problem.LineNumber, problem.ColumnNumber, problem.ColumnName));
+        Assert.Contains("the quoted value opened at character 9 continues onto line 5", problem.Message);
+        Assert.Contains("lines 3-5 cannot be read as one row", problem.Message);
+        Assert.DoesNotContain("never closed", problem.Message);
+        Assert.Equal(5, scan.RowCount);
+        Assert.Equal(3, scan.BadRowCount);
+        Assert.Equal([false, true, true, true, false], Enumerable.Range(0, 5).Select(r => scan.IsBadRow(r)));
+    }
+
+    [Fact]
+    public void Two_rows_that_each_leave_a_quote_open_are_both_never_closed()
+    {
+        string path = _dir.Write("open.csv", Header + "1,true,\"red,yes\n2,false,\"blue,no\n3,true,red,yes\n");
+        var scan = DataScan.Run(Settings(path), path);
+        Assert.Equal([2L, 3L], scan.Problems.Select(p => p.LineNumber));
+        Assert.All(scan.Problems, p => Assert.Contains("is never closed", p.Message));
+        Assert.Equal(2, scan.BadRowCount);
+    }
+
+    [Fact]
+    public void A_header_repeated_mid_file_is_a_bad_row_named_as_such()
+    {
+        // Before: never named as a repeated header (at most "x is not a number"); its label a class of its own.
+        string path = _dir.Write("joined.csv", Header + "1,true,red,yes\n" + Header + "2,false,blue,no\n");
+        var scan = DataScan.Run(Settings(path), path);
+
+        var problem = Assert.Single(scan.Problems);
+        Assert.Equal(RowProblemKind.HeaderRepeated, problem.Kind);
+        Assert.Equal(3, problem.LineNumber);
+        Assert.Contains("repeats the header", problem.Message);
+        Assert.Equal(1, scan.BadRowCount);
+        Assert.True(scan.IsBadRow(1));
+        Assert.Equal(2, scan.LabelCounts.Count);
+    }
+
+    [Fact]
     public void Fail_policy_throws_listing_the_first_problems()
     {
         string path = _dir.Write("bad.csv", Header + "1,true,red,yes\nabc,true,red,no\n2,true\n4,false,red,no\n");

@@ -116,6 +116,99 @@ public class DataExplorerTests
     }
 
     [Fact]
+    public void A_numeric_code_for_missing_is_warned_with_its_rows_and_the_spec_fix_and_declaring_it_reads_it_as_missing()
+    {
+        // Every 10th penguin's body mass written as -999 (34 rows): the summaries would read a mean near 4,200 as ~3,700.
+        var lines = File.ReadAllLines(CsvTestPipeline.Data("penguins.csv"));
+        string Mass(string line, string mass) { var f = line.Split(','); f[5] = mass; return string.Join(',', f); }
+        var path = Path.Combine(Synthetic.Directory(), "penguins_sentinel.csv");
+        File.WriteAllLines(path, lines.Select((l, i) => i > 0 && i % 10 == 0 ? Mass(l, "-999") : l));
+        var pipeline = CsvTestPipeline.For(path, MlTaskKind.MulticlassClassification, "species",
+            CsvTestPipeline.Numeric("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"));
+        var options = ExplorationFixtures.Options() with { SkipLeakage = true };
+
+        var report = Explore(pipeline, options);
+        var warning = Assert.Single(report.Warnings, w => w.Kind == WarningKind.MissingCode);
+        Assert.Equal("body_mass_g", warning.Column);
+        Assert.Equal(WarningSeverity.Warning, warning.Severity);
+        Assert.Contains("'body_mass_g' holds -999 in 34 rows (9.9%) of", warning.Message);
+        Assert.Contains("far below every other value (2700..6300)", warning.Message);
+        Assert.Contains("'missing_values: [\"\", \"?\", \"NA\", \"NaN\", \"null\", \"-999\"]'", warning.Message);
+
+        // Declared as a missing token, the code is a gap: counted missing, out of the mean, and no longer warned.
+        var declared = new CsvTestPipeline(pipeline.Settings with { MissingValueTokens = ["", "?", "NA", "NaN", "null", "-999"] });
+        var fixedReport = Explore(declared, options);
+        Assert.DoesNotContain(fixedReport.Warnings, w => w.Kind == WarningKind.MissingCode);
+        var mass = fixedReport.Columns.Single(c => c.Name == "body_mass_g");
+        Assert.Equal(1 + 34, mass.Missing); // data row 4 was NA; row 340, NA too, is one of the codes
+        Assert.Equal(2700, mass.Numeric!.Min);
+    }
+
+    [Fact]
+    public void A_minus_one_in_a_count_is_warned_but_ordinary_values_that_look_like_codes_are_not()
+    {
+        var random = new Random(3);
+        // visits: a count 0..30 with -1 for 'never asked' in 1 row of 8; score: a genuine -1/0/1 rating; pct: 0..100 where
+        // 99 is an ordinary value inside the range; debt: a skewed amount whose 9999 is inside the range too.
+        var rows = Enumerable.Range(0, 240).Select(i => string.Join(',',
+            i % 8 == 0 ? "-1" : random.Next(0, 31).ToString(CultureInfo.InvariantCulture),
+            (random.Next(3) - 1).ToString(CultureInfo.InvariantCulture),
+            (i % 20 == 0 ? 99 : random.Next(0, 101)).ToString(CultureInfo.InvariantCulture),
+            (i % 30 == 0 ? 9999 : (int)Math.Exp(random.NextDouble() * 11)).ToString(CultureInfo.InvariantCulture),
+            random.Next(2) == 0 ? "y" : "n"));
+        var path = Synthetic.Write("codes.csv", "visits,score,pct,debt,label", rows);
+        var report = Explore(CsvTestPipeline.For(path, MlTaskKind.BinaryClassification, "label",
+            CsvTestPipeline.Numeric("visits", "score", "pct", "debt")), ExplorationFixtures.Options() with { SkipLeakage = true });
+
+        var warning = Assert.Single(report.Warnings, w => w.Kind == WarningKind.MissingCode);
+        Assert.Equal("visits", warning.Column);
+        Assert.Contains("'visits' holds -1 in 30 rows (12.5%)", warning.Message);
+        // The fixtures' real columns (ages, fares, tolls of 0, counts of 0) raise nothing.
+        Assert.DoesNotContain(ExplorationFixtures.TitanicReport.Warnings, w => w.Kind == WarningKind.MissingCode);
+        Assert.DoesNotContain(ExplorationFixtures.TaxisShiftedReport.Warnings, w => w.Kind == WarningKind.MissingCode);
+    }
+
+    [Fact]
+    public void A_categorical_feature_typed_in_several_cases_or_with_spaces_is_warned()
+    {
+        var options = ExplorationFixtures.Options() with { SkipLeakage = true };
+        Assert.DoesNotContain(Explore(ExplorationFixtures.Penguins(), options).Warnings, w => w.Kind == WarningKind.Spelling);
+        // Every 20th island upper-cased, every 30th quoted with a trailing space: before, 'Biscoe', 'BISCOE' and
+        // 'Biscoe ' were three islands to the model and explore said nothing.
+        var lines = File.ReadAllLines(CsvTestPipeline.Data("penguins.csv"));
+        string Island(string line, Func<string, string> change) { var f = line.Split(','); f[1] = change(f[1]); return string.Join(',', f); }
+        var path = Path.Combine(Synthetic.Directory(), "penguins_spellings.csv");
+        File.WriteAllLines(path, lines.Select((l, i) => i > 0 && i % 20 == 0 ? Island(l, v => v.ToUpperInvariant())
+            : i > 0 && i % 30 == 0 ? Island(l, v => $"\"{v} \"") : l));
+        var pipeline = CsvTestPipeline.For(path, MlTaskKind.MulticlassClassification, "species",
+            CsvTestPipeline.Numeric("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"));
+        var warning = Assert.Single(Explore(pipeline, options).Warnings, w => w.Kind == WarningKind.Spelling);
+        Assert.Equal("island", warning.Column);
+        Assert.Contains("'island' has values that differ only in letter case or spaces: 'Biscoe' (", warning.Message);
+        Assert.Contains("'BISCOE' (", warning.Message);
+        Assert.Contains("'Biscoe ' (", warning.Message);
+    }
+
+    [Fact]
+    public void A_label_value_in_a_handful_of_rows_beside_full_classes_is_warned_as_stray()
+    {
+        var options = ExplorationFixtures.Options() with { SkipLeakage = true };
+        Assert.DoesNotContain(Explore(ExplorationFixtures.Penguins(), options).Warnings, w => w.Kind == WarningKind.LabelStray);
+        Assert.DoesNotContain(ExplorationFixtures.TitanicReport.Warnings, w => w.Kind == WarningKind.LabelStray);
+        // Data rows 50 and 120 typed 'Adelei': before, only an imbalance warning advising macro_accuracy, which would
+        // weight the two-row class like the 150-row ones.
+        var lines = File.ReadAllLines(CsvTestPipeline.Data("penguins.csv"));
+        var path = Path.Combine(Synthetic.Directory(), "penguins_stray.csv");
+        File.WriteAllLines(path, lines.Select((l, i) => i is 50 or 120 ? "Adelei" + l[l.IndexOf(',')..] : l));
+        var pipeline = CsvTestPipeline.For(path, MlTaskKind.MulticlassClassification, "species",
+            CsvTestPipeline.Numeric("bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"));
+        var warning = Assert.Single(Explore(pipeline, options).Warnings, w => w.Kind == WarningKind.LabelStray);
+        Assert.Equal("species", warning.Column);
+        Assert.Contains("'Adelei' (2 rows, first at data row 50)", warning.Message);
+        Assert.Contains("A typo or a stray code?", warning.Message);
+    }
+
+    [Fact]
     public void Rows_repeating_every_feature_of_an_earlier_row_with_another_label_are_warned()
     {
         var penguins = ExplorationFixtures.Options() with { SkipLeakage = true };

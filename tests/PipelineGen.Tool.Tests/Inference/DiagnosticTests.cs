@@ -112,6 +112,50 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void A_line_break_inside_a_quoted_value_is_PG0308_naming_the_lines_the_value_spans_not_a_quote_never_closed()
+    {
+        using var project = new TempProject();
+        // RFC 4180 allows it: the value opened on line 3 is closed on line 5. Before: PG0307 "never closed" on line 3 and
+        // PG0303 ragged rows for the lines after it.
+        var data = project.Write("data.csv", "a,note,label\n1,\"ok\",x\n2,\"great food,\nslow service,\nwould \"\"come\"\" back\",y\n3,\"fine\",x\n4,,y\n");
+        var schema = project.Infer(project.WriteSpec());
+        var d = Single(schema, "PG0308");
+        Assert.Equal(data, d.FilePath);
+        Assert.Equal((3, 3), (d.Span.StartLine, d.Span.StartColumn));
+        Assert.Contains("continues onto line 5", d.Message);
+        Assert.Contains("data.csv", d.Message);
+        Assert.DoesNotContain(schema.Diagnostics, x => x.Id is "PG0307" or "PG0303");
+        Assert.Equal(new[] { "x", "y" }, schema.Find("label")!.DistinctValues); // the rows after it are read normally
+    }
+
+    [Fact]
+    public void Two_rows_that_each_leave_a_quote_open_are_two_PG0307_not_one_value_with_a_line_break()
+    {
+        using var project = new TempProject();
+        // Joined, line 3's quote would close at line 4's opening quote; that close is followed by text, so it is no record.
+        project.Write("data.csv", "a,note,label\n1,ok,x\n2,\"open,y\n3,\"open too,x\n4,fine,y\n");
+        var schema = project.Infer(project.WriteSpec());
+        Assert.Equal(new[] { 3, 4 }, schema.Diagnostics.Where(x => x.Id == "PG0307").Select(x => x.Span.StartLine));
+        Assert.DoesNotContain(schema.Diagnostics, x => x.Id == "PG0308");
+    }
+
+    [Fact]
+    public void A_header_repeated_mid_file_is_PG0309_and_the_columns_keep_their_types()
+    {
+        using var project = new TempProject();
+        // Two files joined with their headers. Before: PG0140 "holds numbers except for 'a'", and 'a' inferred categorical.
+        var data = project.Write("data.csv", "a,label\n1,x\n2,y\na,label\n3,x\n4,y\n");
+        var schema = project.Infer(project.WriteSpec());
+        var d = Single(schema, "PG0309");
+        Assert.Equal(data, d.FilePath);
+        Assert.Equal((4, 1), (d.Span.StartLine, d.Span.StartColumn));
+        Assert.Contains("repeats the header (line 4)", d.Message);
+        Assert.DoesNotContain(schema.Diagnostics, x => x.Id == "PG0140");
+        Assert.Equal("numeric", schema.Find("a")!.Type);
+        Assert.Equal(new[] { "x", "y" }, schema.Find("label")!.DistinctValues);
+    }
+
+    [Fact]
     public void Duplicate_header_name_is_PG0304_at_the_second_occurrence()
     {
         using var project = new TempProject();
@@ -140,10 +184,12 @@ public class DiagnosticTests
     public void Test_file_with_the_same_columns_in_another_order_is_PG0306()
     {
         using var project = new TempProject();
-        project.Write("data.csv", "a,label\n1,x\n");
-        project.Write("test.csv", "label,a\nx,1\n");
+        project.Write("data.csv", "a,b,c,d,e,f,g,label\n1,2,3,4,5,6,7,x\n");
+        project.Write("test.csv", "a,b,c,d,e,g,f,label\n1,2,3,4,5,7,6,x\n");
         var d = Single(project.Infer(project.WriteSpec(dataExtra: "test: test.csv")), "PG0306");
         Assert.Contains("different order", d.Message);
+        // Where the headers part, not their first five names (the same in both, which showed nothing).
+        Assert.Contains("column 6 is 'f' in the training data but 'g' in the test data", d.Message);
     }
 
     [Fact]

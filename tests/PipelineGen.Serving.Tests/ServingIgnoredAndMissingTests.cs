@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text.Json;
+
+namespace PipelineGen.Serving.Tests;
+
+/// <summary>
+/// A client sending whole rows: the label (and ignored columns) may hold anything, and a number column's missing token
+/// from the spec (data.missing_values) is a missing value, as in the data file and predict --json. Over real HTTP.
+/// </summary>
+public sealed class ServingIgnoredAndMissingTests
+{
+    private static async Task<double> Probability(ServingHost host, string json)
+    {
+        using var response = await host.PostJsonAsync("/predict", json);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {body}");
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("prediction").GetProperty("probability").GetDouble();
+    }
+
+    private static string Row(string age, string extra = "") =>
+        $$"""{{{extra}}"pclass": 3, "sex": "male", "age": {{age}}, "sibsp": 1, "parch": 0, "fare": 7.25, "embarked": "S"}""";
+
+    [Fact]
+    public async Task A_label_of_the_wrong_type_is_ignored_as_the_docs_say_not_a_400()
+    {
+        await using var host = await ServingHost.StartAsync();
+        var without = await Probability(host, Row("22"));
+        // survived is a number column; a client that labels its rows "yes", or sends an object there, still gets the prediction.
+        foreach (var label in new[] { "\"yes\"", "true", "{\"a\": 1}", "[1, 2]", "1", "null" })
+            Assert.Equal(without, await Probability(host, Row("22", $"\"survived\": {label}, ")));
+        using var batch = await host.PostJsonAsync("/predict/batch", $"[{Row("22", "\"survived\": \"no\", ")}, {Row("22")}]");
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_declared_numeric_missing_token_is_read_as_missing()
+    {
+        await using var plain = await ServingHost.StartAsync();
+        // Without the token -999 is an age (the youngest there is): another prediction than an unknown age.
+        Assert.NotEqual(await Probability(plain, Row("null")), await Probability(plain, Row("-999")));
+
+        await using var host = await ServingHost.StartAsync(settings: s => s with { MissingValueTokens = ["", "?", "NA", "NaN", "null", "-999"] });
+        var unknown = await Probability(host, Row("null"));
+        Assert.Equal(unknown, await Probability(host, Row("-999")));
+        Assert.NotEqual(unknown, await Probability(host, Row("-998")));
+    }
+}
