@@ -161,8 +161,10 @@ internal static class EnsembleBuilder
             verdict = keep.Reason;
             // The keep rule compares the blend with the best candidate. When the study's best is the starting trial (not a
             // candidate: its out-of-fold predictions are not kept), the blend was only shown to beat trials the winner beat,
-            // never the winner: shipping it would pin something not shown to be better than what the study found best.
-            if (keep.Kept && result.Best is { Configuration: { IsStartingPoint: true, Origin: { } origin } } best)
+            // never the winner: shipping it would pin something not shown to be better than what the study found best. A
+            // candidate that ties the starting trial's search score (e.g. the same configuration proposed again) is as good
+            // by the study's own rule, so a blend that beats it is compared with the winner's equal.
+            if (keep.Kept && result.Best is { Configuration: { IsStartingPoint: true, Origin: { } origin } } best && loaded[0].Trial.Value != best.Value)
             {
                 keep = keep with
                 {

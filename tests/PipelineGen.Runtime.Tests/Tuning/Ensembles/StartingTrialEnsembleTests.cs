@@ -50,4 +50,21 @@ public sealed class StartingTrialEnsembleTests : IDisposable
         Assert.DoesNotContain("ensemble:", lockText);
         Assert.Contains("No trial beat the spec's own configuration", lockText);
     }
+
+    [Fact]
+    public void A_candidate_that_ties_the_starting_trial_still_lets_a_better_blend_be_kept()
+    {
+        // A grid whose point min_examples_per_leaf=5 is exactly the spec's own configuration: that trial ties trial 1's search score
+        // (trial 1 wins the tie as the earlier trial), so a blend that beats it was compared with the winner's equal.
+        var tuning = new TuningSettings { Strategy = "grid", Trials = 4, Space = [SearchParameter.Choice("min_examples_per_leaf", HyperparameterType.Int, 5, 2, 10)] };
+        var report = PipelineTuner.Run(new TunableTitanicPipeline(_project, tuning), new TuneOptions { Trials = 4, Ensemble = true, WriteLock = false });
+        var best = report.Result.Best!;
+        string trials = string.Join("; ", report.Result.Trials.Select(t => $"{t.Number + 1}: {t.Configuration.Describe(report.Space)} {t.Value}"));
+        Assert.True(best.Configuration.IsStartingPoint, trials + " | " + report.Ensemble?.Verdict);
+        var twin = report.Result.Completed.Single(t => !t.Configuration.IsStartingPoint && t.Configuration["min_examples_per_leaf"] == 5);
+        Assert.Equal(best.Value, twin.Value);
+        var ensemble = report.Ensemble!;
+        Assert.True(ensemble.Members.Count > 1 && ensemble.Keep!.Kept, ensemble.Verdict);
+        Assert.True(ensemble.Kept, ensemble.Verdict);
+    }
 }
