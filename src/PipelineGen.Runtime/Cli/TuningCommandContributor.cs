@@ -167,6 +167,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         bool unitBudget = options.BudgetUnits is not null && halvingStrategy;
         var status = new TuningLiveStatus(unitBudget ? null : shown, options.Time, clock, options.Workers ?? 1);
         var live = services.Interactive ? new TuningLiveDisplay(services.Console, status, pipeline.Settings.Name) : null;
+        int finishedInSession = 0;
         var tuneOptions = options with
         {
             TrialStarted = number => { options.TrialStarted?.Invoke(number); status.Started(number); live?.Refresh(); },
@@ -174,6 +175,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
             Progress = (trial, state) =>
             {
                 options.Progress?.Invoke(trial, state);
+                Interlocked.Increment(ref finishedInSession);
                 var best = state.Best;
                 string bestText = best is null ? "best: none yet" : $"best {PipelineTuner.F(best.Value!.Value)} (trial {best.Number + 1})";
                 string what = trial.State switch
@@ -192,7 +194,9 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
                 output.WriteLine("    " + status.PlainLine());
             },
         };
-        report = live is null ? PipelineTuner.Run(pipeline, tuneOptions) : live.Run(() => PipelineTuner.Run(pipeline, tuneOptions));
+        // Ctrl-C / SIGTERM: stop at once (every finished trial is journaled already) and say how to continue.
+        using (TuningInterrupt.Register(services.Error, pipeline, options, () => Volatile.Read(ref finishedInSession)))
+            report = live is null ? PipelineTuner.Run(pipeline, tuneOptions) : live.Run(() => PipelineTuner.Run(pipeline, tuneOptions));
 
         var result = report.Result;
         var study = result.Study;
