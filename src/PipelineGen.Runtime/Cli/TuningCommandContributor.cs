@@ -239,7 +239,22 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         output.WriteLine();
         output.WriteLine($"Winner: trial {winner.Number + 1}: {winner.Configuration.Describe(report.Space)}");
         if (winner.Configuration.IsStartingPoint)
-            output.WriteLine($"  No trial beat {Tuning.StartingPoint.Label(winner.Configuration.Origin!)} on the search objective: {(report.LockPath is null ? "it stays as it is" : "the lock pins its values")}.");
+        {
+            string kept = report.LockPath is null ? "it stays as it is" : "the lock pins its values";
+            // Nothing else finished (a budget of one trial, or --time spent by trial 1): it won by default, not by beating anything.
+            int others = result.Trials.Count(t => !t.Configuration.IsStartingPoint);
+            output.WriteLine(others == 0
+                ? $"  No other trial ran ({stop} after trial 1), so nothing was compared with {Tuning.StartingPoint.Label(winner.Configuration.Origin!)}: {kept}. Give more --trials or --time to search."
+                : result.Completed.Count() == 1
+                ? $"  No other trial completed ({others} failed or stopped), so nothing was compared with {Tuning.StartingPoint.Label(winner.Configuration.Origin!)}: {kept}."
+                : $"  No trial beat {Tuning.StartingPoint.Label(winner.Configuration.Origin!)} on the search objective: {kept}.");
+        }
+        // A lock that pinned an ensemble: trial 1 measured its single values only (an ensemble is no starting point), so a
+        // new lock without an ensemble changes what 'train' fits, from the blend to one model. Say so instead of "pins its values".
+        if (report.LockPath is not null && pipeline.PinnedEnsemble.Count > 0 && report.Ensemble is not { Kept: true })
+            services.Error.WriteLine($"warning: {Path.GetFileName(report.LockPath)} pinned an ensemble of {pipeline.PinnedEnsemble.Count} models before this study; trial 1 measured only its single values "
+                + "(an ensemble is not a starting point), and this study kept no ensemble, so the new lock pins one model: after the next build 'train' fits that model, not the blend. "
+                + "To keep the blend, restore the lock from version control.");
         output.WriteLine($"  held-back score (the honest estimate: {report.HoldbackRows} rows the search never saw): {report.Metric} {Fmt(report.WinnerHoldbackScore)}");
         var (startingPoint, shortName) = StartingPoint((ITunablePipeline)services.Pipeline);
         output.WriteLine($"  {(startingPoint + " on the same held-back rows:").PadRight(72)} {report.Metric} {Fmt(report.DefaultHoldbackScore)}"
