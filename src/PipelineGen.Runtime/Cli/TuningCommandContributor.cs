@@ -224,14 +224,9 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         var winner = result.Best;
         if (winner is null)
         {
-            var first = result.Trials.FirstOrDefault(t => t.Failed);
-            string message = result.Trials.Count == 0
-                ? "no trial ran (the time budget ran out before the first one)."
-                : result.Trials.Any(t => t.State is "pruned" or "stopped")
-                ? $"no configuration reached the full budget before the budget ran out ({result.Trials.Count(t => t.State == "pruned")} pruned, {result.Trials.Count(t => t.State == "stopped")} stopped); give more --time or --trials."
-                : $"all {result.Trials.Count} trial(s) failed; first error (trial {first!.Number + 1}, {first.Configuration.Describe(report.Space)}): {first.Error}";
-            services.Error.WriteLine($"error: tune found no working configuration: {message} Check the ranges under tune.space against the trainer.");
-            record.Outcome = "all-trials-failed";
+            var (message, outcome) = NoWinner(result, report.Space);
+            services.Error.WriteLine($"error: {message}");
+            record.Outcome = outcome;
             record.Message = message;
             return ExitCodes.CheckFailed;
         }
@@ -275,6 +270,27 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         record.Metrics.Add(new RunMetric(report.Metric, "search-best", winner.Value, winner.StdDev, null, null));
         record.Outcome = "tuned";
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Why a study has no winner, and the run's outcome. Only failed trials say something about the ranges; a budget that
+    /// ended before any trial finished (stopped by --time, or pruned) is a budget problem, not a broken configuration
+    /// (it used to say "no working configuration … Check the ranges under tune.space" and record "all-trials-failed").
+    /// </summary>
+    internal static (string Message, string Outcome) NoWinner(StudyResult result, SearchSpace space)
+    {
+        if (result.Trials.Count == 0)
+            return ("tune finished no trial: the time budget ran out before the first one started. Give more --time.", "no-trial-finished");
+        int failed = result.Trials.Count(t => t.Failed);
+        int pruned = result.Trials.Count(t => t.State == "pruned"), stopped = result.Trials.Count(t => t.State == "stopped");
+        if (failed == 0)
+            return ($"tune finished no trial at the full budget: {(stopped > 0 ? $"{stopped} stopped by the time budget (not failures of their configurations; 'tune --resume' runs them again)" : "")}"
+                + $"{(stopped > 0 && pruned > 0 ? ", " : "")}{(pruned > 0 ? $"{pruned} pruned at a lower rung" : "")}. Give more --time or --trials; nothing is wrong with the ranges.", "no-trial-finished");
+        var first = result.Trials.First(t => t.Failed);
+        string others = pruned + stopped > 0 ? $" ({pruned} pruned, {stopped} stopped by the time budget)" : "";
+        string count = failed == result.Trials.Count ? $"all {failed}" : $"{failed} of {result.Trials.Count}";
+        return ($"tune found no working configuration: {count} trial(s) failed{others}; first error (trial {first.Number + 1}, {first.Configuration.Describe(space)}): {first.Error} "
+            + "Check the ranges under tune.space against the trainer.", "all-trials-failed");
     }
 
     /// <summary>
