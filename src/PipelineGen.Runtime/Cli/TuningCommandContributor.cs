@@ -167,6 +167,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         bool unitBudget = options.BudgetUnits is not null && halvingStrategy;
         var status = new TuningLiveStatus(unitBudget ? null : shown, options.Time, clock, options.Workers ?? 1);
         var live = services.Interactive ? new TuningLiveDisplay(services.Console, status, pipeline.Settings.Name) : null;
+        int finishedInSession = 0;
         var tuneOptions = options with
         {
             TrialStarted = number => { options.TrialStarted?.Invoke(number); status.Started(number); live?.Refresh(); },
@@ -174,6 +175,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
             Progress = (trial, state) =>
             {
                 options.Progress?.Invoke(trial, state);
+                Interlocked.Increment(ref finishedInSession);
                 var best = state.Best;
                 string bestText = best is null ? "best: none yet" : $"best {PipelineTuner.F(best.Value!.Value)} (trial {best.Number + 1})";
                 string what = trial.State switch
@@ -192,7 +194,9 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
                 output.WriteLine("    " + status.PlainLine());
             },
         };
-        report = live is null ? PipelineTuner.Run(pipeline, tuneOptions) : live.Run(() => PipelineTuner.Run(pipeline, tuneOptions));
+        // Ctrl-C / SIGTERM: stop at once (every finished trial is journaled already) and say how to continue.
+        using (TuningInterrupt.Register(services.Error, pipeline, options, () => Volatile.Read(ref finishedInSession)))
+            report = live is null ? PipelineTuner.Run(pipeline, tuneOptions) : live.Run(() => PipelineTuner.Run(pipeline, tuneOptions));
 
         var result = report.Result;
         var study = result.Study;
@@ -220,14 +224,9 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         var winner = result.Best;
         if (winner is null)
         {
-            var first = result.Trials.FirstOrDefault(t => t.Failed);
-            string message = result.Trials.Count == 0
-                ? "no trial ran (the time budget ran out before the first one)."
-                : result.Trials.Any(t => t.State is "pruned" or "stopped")
-                ? $"no configuration reached the full budget before the budget ran out ({result.Trials.Count(t => t.State == "pruned")} pruned, {result.Trials.Count(t => t.State == "stopped")} stopped); give more --time or --trials."
-                : $"all {result.Trials.Count} trial(s) failed; first error (trial {first!.Number + 1}, {first.Configuration.Describe(report.Space)}): {first.Error}";
-            services.Error.WriteLine($"error: tune found no working configuration: {message} Check the ranges under tune.space against the trainer.");
-            record.Outcome = "all-trials-failed";
+            var (message, outcome) = NoWinner(result, report.Space);
+            services.Error.WriteLine($"error: {message}");
+            record.Outcome = outcome;
             record.Message = message;
             return ExitCodes.CheckFailed;
         }
@@ -235,7 +234,22 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         output.WriteLine();
         output.WriteLine($"Winner: trial {winner.Number + 1}: {winner.Configuration.Describe(report.Space)}");
         if (winner.Configuration.IsStartingPoint)
-            output.WriteLine($"  No trial beat {Tuning.StartingPoint.Label(winner.Configuration.Origin!)} on the search objective: {(report.LockPath is null ? "it stays as it is" : "the lock pins its values")}.");
+        {
+            string kept = report.LockPath is null ? "it stays as it is" : "the lock pins its values";
+            // Nothing else finished (a budget of one trial, or --time spent by trial 1): it won by default, not by beating anything.
+            int others = result.Trials.Count(t => !t.Configuration.IsStartingPoint);
+            output.WriteLine(others == 0
+                ? $"  No other trial ran ({stop} after trial 1), so nothing was compared with {Tuning.StartingPoint.Label(winner.Configuration.Origin!)}: {kept}. Give more --trials or --time to search."
+                : result.Completed.Count() == 1
+                ? $"  No other trial completed ({others} failed or stopped), so nothing was compared with {Tuning.StartingPoint.Label(winner.Configuration.Origin!)}: {kept}."
+                : $"  No trial beat {Tuning.StartingPoint.Label(winner.Configuration.Origin!)} on the search objective: {kept}.");
+        }
+        // A lock that pinned an ensemble: trial 1 measured its single values only (an ensemble is no starting point), so a
+        // new lock without an ensemble changes what 'train' fits, from the blend to one model. Say so instead of "pins its values".
+        if (report.LockPath is not null && pipeline.PinnedEnsemble.Count > 0 && report.Ensemble is not { Kept: true })
+            services.Error.WriteLine($"warning: {Path.GetFileName(report.LockPath)} pinned an ensemble of {pipeline.PinnedEnsemble.Count} models before this study; trial 1 measured only its single values "
+                + "(an ensemble is not a starting point), and this study kept no ensemble, so the new lock pins one model: after the next build 'train' fits that model, not the blend. "
+                + "To keep the blend, restore the lock from version control.");
         output.WriteLine($"  held-back score (the honest estimate: {report.HoldbackRows} rows the search never saw): {report.Metric} {Fmt(report.WinnerHoldbackScore)}");
         var (startingPoint, shortName) = StartingPoint((ITunablePipeline)services.Pipeline);
         output.WriteLine($"  {(startingPoint + " on the same held-back rows:").PadRight(72)} {report.Metric} {Fmt(report.DefaultHoldbackScore)}"
@@ -256,6 +270,27 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         record.Metrics.Add(new RunMetric(report.Metric, "search-best", winner.Value, winner.StdDev, null, null));
         record.Outcome = "tuned";
         return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Why a study has no winner, and the run's outcome. Only failed trials say something about the ranges; a budget that
+    /// ended before any trial finished (stopped by --time, or pruned) is a budget problem, not a broken configuration
+    /// (it used to say "no working configuration … Check the ranges under tune.space" and record "all-trials-failed").
+    /// </summary>
+    internal static (string Message, string Outcome) NoWinner(StudyResult result, SearchSpace space)
+    {
+        if (result.Trials.Count == 0)
+            return ("tune finished no trial: the time budget ran out before the first one started. Give more --time.", "no-trial-finished");
+        int failed = result.Trials.Count(t => t.Failed);
+        int pruned = result.Trials.Count(t => t.State == "pruned"), stopped = result.Trials.Count(t => t.State == "stopped");
+        if (failed == 0)
+            return ($"tune finished no trial at the full budget: {(stopped > 0 ? $"{stopped} stopped by the time budget (not failures of their configurations; 'tune --resume' runs them again)" : "")}"
+                + $"{(stopped > 0 && pruned > 0 ? ", " : "")}{(pruned > 0 ? $"{pruned} pruned at a lower rung" : "")}. Give more --time or --trials; nothing is wrong with the ranges.", "no-trial-finished");
+        var first = result.Trials.First(t => t.Failed);
+        string others = pruned + stopped > 0 ? $" ({pruned} pruned, {stopped} stopped by the time budget)" : "";
+        string count = failed == result.Trials.Count ? $"all {failed}" : $"{failed} of {result.Trials.Count}";
+        return ($"tune found no working configuration: {count} trial(s) failed{others}; first error (trial {first.Number + 1}, {first.Configuration.Describe(space)}): {first.Error} "
+            + "Check the ranges under tune.space against the trainer.", "all-trials-failed");
     }
 
     /// <summary>

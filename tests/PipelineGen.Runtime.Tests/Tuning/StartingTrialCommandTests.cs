@@ -129,4 +129,33 @@ public sealed class StartingTrialCommandTests : IDisposable
         Assert.All(Journaled(), t => Assert.False(t.Configuration.IsStartingPoint));
         Assert.DoesNotContain("the spec's own configuration", resumed.Output);
     }
+
+    [Fact]
+    public void A_study_where_only_trial_1_ran_says_nothing_was_compared_instead_of_no_trial_beat_it()
+    {
+        var (exit, text, error) = Cli(new TunableTitanicPipeline(_project, Starved()), "tune", "--trials", "1", "--no-ensemble", "--no-lock");
+        Assert.True(exit == 0, text + error);
+        Assert.Contains("No other trial ran (trial budget reached after trial 1), so nothing was compared with the spec's own configuration: it stays as it is. Give more --trials or --time to search.", text);
+        Assert.DoesNotContain("No trial beat", text);
+    }
+
+    [Fact]
+    public void Retuning_a_lock_that_pinned_an_ensemble_warns_that_the_new_lock_pins_one_model()
+    {
+        // Built from a lock with values and an ensemble: trial 1 measures the values only; the new lock has no ensemble.
+        var pipeline = new TunableTitanicPipeline(_project, Starved())
+        {
+            PinnedHyperparameters = new Dictionary<string, string> { ["iterations"] = "40", ["min_examples_per_leaf"] = "5" },
+            PinnedEnsemble =
+            [
+                new PinnedEnsembleMember(0.5, new Dictionary<string, string> { ["iterations"] = "2", ["min_examples_per_leaf"] = "100" }),
+                new PinnedEnsembleMember(0.5, new Dictionary<string, string> { ["iterations"] = "1", ["min_examples_per_leaf"] = "120" }),
+            ],
+        };
+        var (exit, text, error) = Cli(pipeline, "tune", "--trials", "3", "--no-ensemble");
+        Assert.True(exit == 0, text + error);
+        Assert.Contains("warning: pipeline.lock.yaml pinned an ensemble of 2 models before this study; trial 1 measured only its single values", error);
+        Assert.Contains("after the next build 'train' fits that model, not the blend", error);
+        Assert.DoesNotContain("ensemble:", File.ReadAllText(pipeline.LockFilePath));
+    }
 }

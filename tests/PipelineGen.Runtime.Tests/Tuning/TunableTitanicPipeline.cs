@@ -46,6 +46,8 @@ internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipe
     public TuningSettings Tuning { get; }
     public IReadOnlyList<string> HyperparameterNames { get; } = ["leaves", "iterations", "min_examples_per_leaf", "learning_rate", "max_bins", "threads"];
     public IReadOnlyDictionary<string, string> PinnedHyperparameters { get; init; } = new Dictionary<string, string>();
+    /// <summary>As generated from a lock file's <c>ensemble:</c> block.</summary>
+    public IReadOnlyList<PinnedEnsembleMember> PinnedEnsemble { get; init; } = [];
     public string LockFilePath => Path.Combine(Settings.ProjectDirectory, "pipeline.lock.yaml");
 
     public IPipelineDefinition WithHyperparameters(IReadOnlyDictionary<string, double> values)

@@ -191,4 +191,22 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Equal(2, bad.Exit);
         Assert.Contains("tune.space names depth", bad.Error);
     }
+
+    [Fact]
+    public void A_budget_that_ends_before_any_trial_finishes_is_not_called_a_broken_configuration()
+    {
+        var study = new StudyInfo("s", "Titanic", "h", "d", "f", "random", 1, "auc", true, DateTimeOffset.UtcNow);
+        var space = new SearchSpace([SearchParameter.Range("leaves", HyperparameterType.Int, 2, 64, log: true)]);
+        TrialRecord T(int n, string state, string? error = null) => new(n, new Configuration { ["leaves"] = 8 }, state, null, null, 0, error, TimeSpan.FromSeconds(1));
+        // --time shorter than trial 1 with --workers: the trial is stopped. It used to print "tune found no working
+        // configuration … Check the ranges under tune.space" and record the run as all-trials-failed.
+        var (stopped, outcome) = TuningCommandContributor.NoWinner(new StudyResult(study, [T(0, "stopped", "stopped by the time budget after 1 s")], 1, StopReason.TimeBudget), space);
+        Assert.Equal("tune finished no trial at the full budget: 1 stopped by the time budget (not failures of their configurations; 'tune --resume' runs them again). Give more --time or --trials; nothing is wrong with the ranges.", stopped);
+        Assert.Equal("no-trial-finished", outcome);
+        Assert.Equal("no-trial-finished", TuningCommandContributor.NoWinner(new StudyResult(study, [], 0, StopReason.TimeBudget), space).Outcome);
+        // Failures still point at the ranges, counted among the other verdicts.
+        var (mixed, mixedOutcome) = TuningCommandContributor.NoWinner(new StudyResult(study, [T(0, "failed", "boom"), T(1, "stopped")], 2, StopReason.TimeBudget), space);
+        Assert.StartsWith("tune found no working configuration: 1 of 2 trial(s) failed (0 pruned, 1 stopped by the time budget); first error (trial 1, leaves=8): boom Check the ranges", mixed);
+        Assert.Equal("all-trials-failed", mixedOutcome);
+    }
 }

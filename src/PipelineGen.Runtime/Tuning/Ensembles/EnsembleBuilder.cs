@@ -159,6 +159,22 @@ internal static class EnsembleBuilder
             var scored = ensemble.Transform(pipeline.LoadData(ml, holdbackFile));
             holdback = MetricComputer.Compute(ml, pipeline.Settings.Task, scored, "ensemble, held-back rows", warnings, pipeline.Settings.DecisionThreshold)[study.Metric];
             verdict = keep.Reason;
+            // The keep rule compares the blend with the best candidate. When the study's best is the starting trial (not a
+            // candidate: its out-of-fold predictions are not kept), the blend was only shown to beat trials the winner beat,
+            // never the winner: shipping it would pin something not shown to be better than what the study found best. A
+            // candidate that ties the starting trial's search score (e.g. the same configuration proposed again) is as good
+            // by the study's own rule, so a blend that beats it is compared with the winner's equal.
+            if (keep.Kept && result.Best is { Configuration: { IsStartingPoint: true, Origin: { } origin } } best && loaded[0].Trial.Value != best.Value)
+            {
+                keep = keep with
+                {
+                    Kept = false,
+                    Reason = $"the ensemble is not kept: the starting trial (trial {best.Number + 1}, {StartingPoint.Label(origin)}) is the study's best and is not an ensemble candidate, "
+                        + $"so the blend was compared only with the best of the trials it beat (blend − that trial {CrossFittedKeepRule.FormatDifference(keep.MeanDifference ?? 0)} {study.Metric} "
+                        + $"on average over the cross-fitted comparisons, {keep.Favoured} of {keep.Compared} favoured the blend), never with the winner; the winner, trial {best.Number + 1}, is kept",
+                };
+                verdict = keep.Reason;
+            }
         }
         bool kept = keep is { Kept: true };
         return new EnsembleReport
