@@ -202,11 +202,6 @@ internal static class DataExplorer
             ? found + $" Write each class one way in {dataPath} (and in the test file), then rebuild."
             : null;
 
-    /// <summary>A class with at most this many rows (and <see cref="StrayClassShare"/> of the rows) beside classes of at least <see cref="StrayOthersMin"/> is reported as stray.</summary>
-    internal const int StrayClassRows = 5;
-    internal const double StrayClassShare = 0.01;
-    internal const int StrayOthersMin = 30;
-
     /// <summary>
     /// A label value in a handful of rows beside well-filled classes ('Adelei' twice among 344 penguins, a '2' in a
     /// 0/1 column): a typo or a stray code far more often than a real class. As a class it has too few rows to learn or
@@ -214,10 +209,11 @@ internal static class DataExplorer
     /// </summary>
     private static string? StrayClasses(ClassBalance balance, ProfiledData train, string column, string dataPath)
     {
-        var total = balance.Classes.Sum(c => c.Count);
-        var stray = balance.Classes.Where(c => c.Count <= StrayClassRows && c.Count <= StrayClassShare * total).ToArray();
-        var others = balance.Classes.Where(c => !stray.Contains(c)).ToArray();
-        if (stray.Length == 0 || others.Length < 2 || others.Any(c => c.Count < StrayOthersMin)) return null;
+        // The thresholds are shared with the build's PG0107 (src/Shared/StrayClasses.cs).
+        var isStray = PipelineGen.Shared.StrayClasses.Find(balance.Classes.Select(c => c.Count).ToArray());
+        var stray = balance.Classes.Where((c, i) => isStray[i]).ToArray();
+        var others = balance.Classes.Where((c, i) => !isStray[i]).ToArray();
+        if (stray.Length == 0) return null;
         string Show(ValueCount c) => $"'{PipelineGen.Shared.SafeText.Escape(c.Value)}' ({Fmt.Rows(c.Count)}"
             + (train.LabelFirstRows.TryGetValue(c.Value, out var row) ? $", first at data row {Fmt.Count(row)})" : ")");
         return $"label '{column}' has {(stray.Length == 1 ? "a value" : "values")} in only a handful of rows beside classes of {Fmt.Count(others.Min(c => c.Count))}+ rows: "

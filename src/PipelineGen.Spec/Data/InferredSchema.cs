@@ -26,4 +26,13 @@ public sealed record InferredSchema(
 public sealed record InferredColumn(string Name, int Index, string Type, int MissingCount, int DistinctCount, EquatableArray<string> DistinctValues)
 {
     public bool DistinctValuesKnown => DistinctCount <= SchemaFile.MaxDistinctValues;
+
+    /// <summary>Rows (of the sample) holding each of <see cref="DistinctValues"/>, in the same order; empty when not recorded.</summary>
+    public EquatableArray<int> ValueCounts { get; init; } = EquatableArray<int>.Empty;
+
+    /// <summary>The 1-based line of the data file where each of <see cref="DistinctValues"/> first occurs (0 when unknown); empty when not recorded.</summary>
+    public EquatableArray<int> ValueLines { get; init; } = EquatableArray<int>.Empty;
+
+    /// <summary>Whether <see cref="ValueCounts"/> and <see cref="ValueLines"/> describe <see cref="DistinctValues"/> one to one.</summary>
+    public bool ValueCountsKnown => DistinctValuesKnown && ValueCounts.Count == DistinctValues.Count && ValueLines.Count == DistinctValues.Count && DistinctValues.Count > 0;
 }

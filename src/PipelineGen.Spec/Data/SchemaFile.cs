@@ -31,7 +31,12 @@ public static class SchemaFile
               .Append(", \"type\": ").Append(Quote(c.Type))
               .Append(", \"missing\": ").Append(c.MissingCount.ToString(CultureInfo.InvariantCulture))
               .Append(", \"distinct\": ").Append(c.DistinctCount.ToString(CultureInfo.InvariantCulture))
-              .Append(", \"values\": [").Append(string.Join(", ", c.DistinctValues.Select(Quote))).Append("] }");
+              .Append(", \"values\": [").Append(string.Join(", ", c.DistinctValues.Select(Quote))).Append(']');
+            // How many sampled rows hold each value and the data line of its first: PG0107 names a stray label value with them.
+            if (c.ValueCounts.Count > 0)
+                sb.Append(", \"counts\": [").Append(string.Join(", ", c.ValueCounts.Select(n => n.ToString(CultureInfo.InvariantCulture))))
+                  .Append("], \"lines\": [").Append(string.Join(", ", c.ValueLines.Select(n => n.ToString(CultureInfo.InvariantCulture)))).Append(']');
+            sb.Append(" }");
         }
         sb.Append(schema.Columns.Count == 0 ? "],\n" : "\n  ],\n");
         sb.Append("  \"diagnostics\": [");
@@ -65,7 +70,11 @@ public static class SchemaFile
                 c.GetString("type") ?? "categorical",
                 ParseInt(c.GetString("missing")),
                 ParseInt(c.GetString("distinct")),
-                c["values"] is YSequence values ? values.Items.OfType<YScalar>().Select(v => v.Value).ToEquatableArray() : EquatableArray<string>.Empty))
+                c["values"] is YSequence values ? values.Items.OfType<YScalar>().Select(v => v.Value).ToEquatableArray() : EquatableArray<string>.Empty)
+            {
+                ValueCounts = Ints(c["counts"]),
+                ValueLines = Ints(c["lines"]),
+            })
                 .ToEquatableArray() ?? EquatableArray<InferredColumn>.Empty;
             var diagnostics = (root["diagnostics"] as YSequence)?.Items.OfType<YMapping>().Select(d =>
             {
@@ -82,6 +91,9 @@ public static class SchemaFile
             return null;
         }
     }
+
+    private static EquatableArray<int> Ints(YNode? node) =>
+        node is YSequence items ? items.Items.OfType<YScalar>().Select(v => ParseInt(v.Value)).ToEquatableArray() : EquatableArray<int>.Empty;
 
     private static int ParseInt(string? text) => int.Parse(text ?? "0", NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
 

@@ -19,7 +19,8 @@ internal sealed class ColumnAccumulator
     internal const double MostlyNumericMaxJunkShare = 0.1;
     internal const int MaxJunkExamples = 3;
 
-    private readonly HashSet<string> _distinct = new(StringComparer.Ordinal);
+    // Each distinct value with the rows holding it and the data line of its first (PG0107 names a stray label value).
+    private readonly Dictionary<string, (int Count, int Line)> _distinct = new(StringComparer.Ordinal);
     private readonly List<LocatedValue> _notNumbers = [];
     private bool _allBoolean = true, _allNumeric = true, _allDateTime = true, _allNumericDates = true;
     private readonly DateOrder _dateOrder = new();
@@ -61,7 +62,7 @@ internal sealed class ColumnAccumulator
     {
         ValueCount++;
         FirstValue ??= new LocatedValue(value, line, column, offset);
-        _distinct.Add(value);
+        _distinct[value] = _distinct.TryGetValue(value, out var seen) ? (seen.Count + 1, seen.Line) : (1, line);
         // Cheapest and most specific checks first; once a test fails it is never run again (numbers are always
         // checked, to count the values that are not).
         if (_allBoolean) _allBoolean = ValueKinds.IsBoolean(value);
@@ -125,13 +126,17 @@ internal sealed class ColumnAccumulator
         var values = _distinct.Count <= SchemaFile.MaxDistinctValues
             ? Sorted(type).ToEquatableArray()
             : EquatableArray<string>.Empty;
-        return new InferredColumn(Name, Index, type, MissingCount, _distinct.Count, values);
+        return new InferredColumn(Name, Index, type, MissingCount, _distinct.Count, values)
+        {
+            ValueCounts = values.Select(v => _distinct[v].Count).ToEquatableArray(),
+            ValueLines = values.Select(v => _distinct[v].Line).ToEquatableArray(),
+        };
     }
 
     // Deterministic order whatever the row order: numbers by value, everything else ordinally.
     private IEnumerable<string> Sorted(string type) => type == ValueKinds.Numeric
-        ? _distinct.OrderBy(v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ThenBy(v => v, StringComparer.Ordinal)
-        : _distinct.OrderBy(v => v, StringComparer.Ordinal);
+        ? _distinct.Keys.OrderBy(v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture)).ThenBy(v => v, StringComparer.Ordinal)
+        : _distinct.Keys.OrderBy(v => v, StringComparer.Ordinal);
 }
 
 /// <summary>A sampled value and where it is: 1-based line and column, 0-based character offset in the file.</summary>
