@@ -96,7 +96,7 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo PositiveClassRequired = new("PG0106", "Positive class needed", Severity.Error,
         "Binary label '{0}' has values {1}; say which one is positive with 'task.positive_class'.", DataCategory);
     public static readonly DiagnosticDescriptorInfo LabelClassCount = new("PG0107", "Label does not fit the task", Severity.Error,
-        "Label '{0}' has {1} distinct value(s) in the data ({2}) but task kind '{3}' needs {4}. Change 'task.kind' or the label.", DataCategory);
+        "Label '{0}' has {1} distinct value(s) in the data ({2}) but task kind '{3}' needs {4}. {5}", DataCategory);
     public static readonly DiagnosticDescriptorInfo TypeOverrideMismatch = new("PG0108", "Column type does not match data", Severity.Warning,
         "Column '{0}' is declared '{1}' but sampled value '{2}' (data line {3}) does not parse as {1}; such values will be read as missing. Fix the data or change the column's 'type'.", DataCategory);
     public static readonly DiagnosticDescriptorInfo NoFeatures = new("PG0109", "No feature columns", Severity.Error,

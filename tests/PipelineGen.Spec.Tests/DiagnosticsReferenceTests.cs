@@ -59,7 +59,7 @@ public class DiagnosticsReferenceTests
         new Example("PG0104", Minimal + "\n  features: [customer_id, age]\n  columns:\n    customer_id: { role: id }\n", "Remove the id column from the feature list."),
         new Example("PG0105", Minimal.Replace("label: churned", "label: churned\n  positive_class: Yes"), "Use one of the label's values exactly (`positive_class: \"yes\"`)."),
         new Example("PG0106", Minimal, "Say which value is positive: `positive_class: left`.", WithLabelValues("left", "stayed")),
-        new Example("PG0107", Minimal, "Use `kind: multiclass`, or a label with two values. When the values are one class spelled several ways (`yes`, `Yes`, `YES`) the message says so instead: write each class one way in the data.", WithLabelValues("basic", "pro", "team")),
+        new Example("PG0107", Minimal, "Use `kind: multiclass`, or a label with two values. When the values are one class spelled several ways (`yes`, `Yes`, `YES`) the message says so instead: write each class one way in the data. When the extra values sit in a handful of rows beside two well-filled classes (a `2` in 3 rows of a 0/1 label; the thresholds of `explore`'s stray-class warning) the message names them, their row counts and the data line of the first, and asks to correct or remove those rows.", WithLabelValues("basic", "pro", "team")),
         new Example("PG0108", Minimal, "Fix the value in the data, or change the column's `type`.",
             Reported: FromTool(SpecDiagnostics.TypeOverrideMismatch, "/project/data.csv", 18, 9, "age", "numeric", "forty", 18)),
         new Example("PG0109", Minimal + "\n  features: []\n", "List at least one feature column, or drop `features` to use all columns."),

@@ -509,6 +509,32 @@ public static partial class SpecBinder
             + " differ only in letter case or spaces, so they are probably one class written several ways: write each class one way in the data ('kind: multiclass' would learn every spelling as a class of its own)";
     }
 
+    /// <summary>
+    /// A binary label whose extra values sit in a handful of rows beside two well-filled classes (three '2's beside 549
+    /// '0's and 342 '1's): a typo or a stray code, where 'kind: multiclass' would be the wrong advice. Says which values,
+    /// in how many rows (of the sample, when the tool read only part of the file) and the data line of the first, and
+    /// that the fix is to correct or remove those rows. Null when the extra values are not rare (thresholds shared with
+    /// explore's stray-class warning, src/Shared/StrayClasses.cs) or their counts are unknown.
+    /// </summary>
+    private static string? StrayValuesHint(PipelineSpec spec, InferredSchema schema, InferredColumn label)
+    {
+        if (!label.ValueCountsKnown) return null;
+        var isStray = PipelineGen.Shared.StrayClasses.Find(label.ValueCounts.Select(c => (long)c).ToArray());
+        var stray = Enumerable.Range(0, label.DistinctValues.Count).Where(i => isStray[i]).ToArray();
+        var others = Enumerable.Range(0, label.DistinctValues.Count).Where(i => !isStray[i]).ToArray();
+        if (stray.Length == 0 || others.Length != 2) return null;
+        var dataFile = PipelineGen.Shared.SafeText.Escape(spec.Data.Train.Value);
+        string Rows(int n) => n.ToString(CultureInfo.InvariantCulture) + (n == 1 ? " row" : " rows");
+        string Show(int i) => $"'{PipelineGen.Shared.SafeText.Escape(label.DistinctValues[i])}' ({Rows(label.ValueCounts[i])}"
+            + (label.ValueLines[i] > 0 ? $", first at data line {label.ValueLines[i].ToString(CultureInfo.InvariantCulture)} of {dataFile})" : ")");
+        var one = stray.Length == 1;
+        var where = schema.SampleIsComplete ? "" : $" (counted in the first {schema.RowsSampled.ToString(CultureInfo.InvariantCulture)} rows, the part of the file the build reads; there may be more further on)";
+        return $"{(one ? "Value" : "Values")} " + string.Join(", ", stray.Take(5).Select(Show)) + (stray.Length > 5 ? ", ..." : "")
+            + $" {(one ? "is" : "are")} in only a handful of rows{where} beside '{PipelineGen.Shared.SafeText.Escape(label.DistinctValues[others[0]])}' ({Rows(label.ValueCounts[others[0]])})"
+            + $" and '{PipelineGen.Shared.SafeText.Escape(label.DistinctValues[others[1]])}' ({Rows(label.ValueCounts[others[1]])}): a typo or a stray code rather than a class"
+            + $" ('kind: multiclass' would make {(one ? "it a class" : "them classes")} too small to learn or to measure). Correct or remove those rows of {dataFile} (and of the test file), then rebuild.";
+    }
+
     private static InferredColumn? BindLabel(PipelineSpec spec, InferredSchema schema, List<DiagnosticInfo> diagnostics, out string? positiveClass, out EquatableArray<string> labelValues)
     {
         var file = spec.FilePath;
@@ -536,20 +562,24 @@ public static partial class SpecBinder
         {
             case TaskKind.Regression:
                 if (kind != "numeric")
-                    diagnostics.Add(SpecDiagnostics.LabelClassCount.Create(file, labelName.Span, label.Name, label.DistinctCount, distinct, taskName, "a numeric label"));
+                    diagnostics.Add(SpecDiagnostics.LabelClassCount.Create(file, labelName.Span, label.Name, label.DistinctCount, distinct, taskName, "a numeric label", "Change 'task.kind' or the label."));
                 labelValues = EquatableArray<string>.Empty;
                 return label;
 
             case TaskKind.Multiclass:
                 if (label.DistinctCount < 2)
-                    diagnostics.Add(SpecDiagnostics.LabelClassCount.Create(file, labelName.Span, label.Name, label.DistinctCount, distinct, taskName, "at least two classes"));
+                    diagnostics.Add(SpecDiagnostics.LabelClassCount.Create(file, labelName.Span, label.Name, label.DistinctCount, distinct, taskName, "at least two classes", "Change 'task.kind' or the label."));
                 return label;
 
             default:
                 if (label.DistinctCount != 2)
                 {
-                    diagnostics.Add(SpecDiagnostics.LabelClassCount.Create(file, labelName.Span, label.Name, label.DistinctCount, distinct + sampleNote, taskName,
-                        label.DistinctCount < 2 ? "two classes (is the data filtered to one class?)" : TwoClassesHint(label)));
+                    if (label.DistinctCount > 2 && StrayValuesHint(spec, schema, label) is { } stray)
+                        diagnostics.Add(SpecDiagnostics.LabelClassCount.Create(file, labelName.Span, label.Name, label.DistinctCount, distinct + sampleNote, taskName,
+                            "exactly two classes", stray));
+                    else
+                        diagnostics.Add(SpecDiagnostics.LabelClassCount.Create(file, labelName.Span, label.Name, label.DistinctCount, distinct + sampleNote, taskName,
+                            label.DistinctCount < 2 ? "two classes (is the data filtered to one class?)" : TwoClassesHint(label), "Change 'task.kind' or the label."));
                     return null;
                 }
                 if (spec.Task.PositiveClass is { } given)
@@ -578,10 +608,19 @@ public static partial class SpecBinder
 
     private static InferredColumn OneSpellingPerValue(InferredColumn label)
     {
-        var values = label.DistinctValues
-            .GroupBy(v => double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x.ToString("R", CultureInfo.InvariantCulture) : v, StringComparer.Ordinal)
-            .Select(g => g.First()).ToArray();
-        return values.Length == label.DistinctValues.Count ? label : label with { DistinctCount = values.Length, DistinctValues = values.ToEquatableArray() };
+        var counted = label.ValueCountsKnown;
+        var groups = Enumerable.Range(0, label.DistinctValues.Count)
+            .GroupBy(i => double.TryParse(label.DistinctValues[i], NumberStyles.Float, CultureInfo.InvariantCulture, out var x) ? x.ToString("R", CultureInfo.InvariantCulture) : label.DistinctValues[i], StringComparer.Ordinal)
+            .ToArray();
+        if (groups.Length == label.DistinctValues.Count) return label;
+        // The rows of every spelling count for the value; its first line is the earliest of theirs.
+        return label with
+        {
+            DistinctCount = groups.Length,
+            DistinctValues = groups.Select(g => label.DistinctValues[g.First()]).ToEquatableArray(),
+            ValueCounts = counted ? groups.Select(g => g.Sum(i => label.ValueCounts[i])).ToEquatableArray() : EquatableArray<int>.Empty,
+            ValueLines = counted ? groups.Select(g => g.Select(i => label.ValueLines[i]).Where(l => l > 0).DefaultIfEmpty(0).Min()).ToEquatableArray() : EquatableArray<int>.Empty,
+        };
     }
 
     private static bool SameScalar(string a, string b)

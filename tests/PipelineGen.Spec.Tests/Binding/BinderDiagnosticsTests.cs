@@ -125,6 +125,37 @@ public class BinderDiagnosticsTests
     }
 
     [Fact]
+    public void PG0107_a_few_stray_values_beside_two_full_classes_ask_to_fix_those_rows_not_for_multiclass()
+    {
+        // A '2' in three rows of a 0/1 label (549 and 342 rows): a typo or a stray code, not a third class.
+        InferredSchema WithCounts(int[] counts, bool complete = true) => ChurnSchema() with
+        {
+            SampleIsComplete = complete,
+            RowsSampled = counts.Sum(),
+            Columns = ChurnSchema().Columns.Select(c => c.Name == "churned"
+                ? c with { DistinctCount = 3, DistinctValues = new[] { "no", "typo", "yes" }.ToEquatableArray(), ValueCounts = counts.ToEquatableArray(), ValueLines = new[] { 2, 48, 3 }.ToEquatableArray() }
+                : c).ToEquatableArray(),
+        };
+        var d = Single(Bind(Minimal, WithCounts([549, 3, 342])).Diagnostics, "PG0107");
+        AssertAt(d, Minimal, "churned");
+        Assert.Contains("Value 'typo' (3 rows, first at data line 48 of data.csv) is in only a handful of rows beside 'no' (549 rows) and 'yes' (342 rows)", d.Message);
+        Assert.Contains("Correct or remove those rows of data.csv", d.Message);
+        Assert.DoesNotContain("(use 'kind: multiclass')", d.Message);
+        Assert.DoesNotContain("counted in the first", d.Message);
+        // Counted in a bounded sample: said so.
+        Assert.Contains("(counted in the first 894 rows, the part of the file the build reads; there may be more further on)",
+            Single(Bind(Minimal, WithCounts([549, 3, 342], complete: false)).Diagnostics, "PG0107").Message);
+        // Not rare (explore's thresholds: at most 5 rows and 1 %, beside classes of 30+): a third class, multiclass advice.
+        foreach (var counts in new[] { new[] { 549, 6, 342 }, new[] { 400, 3, 29 }, new[] { 100, 3, 100 } })
+            Assert.Contains("(use 'kind: multiclass')", Single(Bind(Minimal, WithCounts(counts)).Diagnostics, "PG0107").Message);
+        // A schema file without counts (written before they were recorded): the old advice, no invented numbers.
+        Assert.Contains("(use 'kind: multiclass')", Single(Bind(Minimal, WithCounts([549, 3, 342]) with
+        {
+            Columns = WithCounts([549, 3, 342]).Columns.Select(c => c with { ValueCounts = EquatableArray<int>.Empty, ValueLines = EquatableArray<int>.Empty }).ToEquatableArray(),
+        }).Diagnostics, "PG0107").Message);
+    }
+
+    [Fact]
     public void A_numeric_binary_label_written_1_and_1_point_0_has_two_classes_not_four()
     {
         // Titanic's survived with every third value written "0.0"/"1.0": PG0107 said 4 values and suggested multiclass.
