@@ -56,7 +56,7 @@ internal static class PipelineTuner
     private sealed record MetricChoice(string Name, string Reason, bool Higher);
 
     /// <summary>The held-back split of the rows and, for halving / Hyperband, its levels and what each trial's rungs spend.</summary>
-    private sealed record HoldbackPlan(DataSplit Split, HalvingOptions? Halving, HalvingBudget? Budget);
+    private sealed record HoldbackPlan(DataSplit Split, HalvingOptions? Halving, HalvingBudget? Budget, string How);
 
     /// <summary>The tune folder and the search / held-back parts written into it.</summary>
     private sealed record WorkFiles(string WorkDir, string SearchFile, string HoldbackFile);
@@ -130,7 +130,9 @@ internal static class PipelineTuner
         var halving = budget is not null
             ? HalvingOptions.For(strategy, TrainingRowsPerFold(settings.Evaluation, options.NestedInner ? data.Scan.RowCount : split.TrainingRowCount), options.Eta, options.HalvingSampler ?? "bayesian", budget)
             : null;
-        return new HoldbackPlan(split, halving, budget);
+        // How the rows were split, as the report says it: stratified only where the planner did (never for regression).
+        string how = $"seeded{(holdPlan.Stratified ? ", stratified by class" : ", not stratified")}{(data.Scan.Keys.GroupOf is not null ? ", each group on one side" : "")}, exact duplicates on one side";
+        return new HoldbackPlan(split, halving, budget, how);
     }
 
     private static WorkFiles WriteWorkFiles(PipelineSettings settings, TuneOptions options, string path, DataSplit split)
@@ -261,6 +263,7 @@ internal static class PipelineTuner
         MetricReason = metric.Reason,
         SearchRows = options.NestedInner ? data.Scan.RowCount : plan.Split.TrainingRowCount,
         HoldbackRows = options.NestedInner ? 0 : plan.Split.ValidationRowCount,
+        HoldbackSplit = plan.How,
         WinnerHoldbackScore = outcome.WinnerScore,
         DefaultHoldbackScore = outcome.DefaultScore,
         Warnings = data.Warnings.Distinct().ToArray(),

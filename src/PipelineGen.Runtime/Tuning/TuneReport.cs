@@ -18,6 +18,8 @@ internal sealed class TuneReport
     public required string MetricReason { get; init; }
     public required long SearchRows { get; init; }
     public required long HoldbackRows { get; init; }
+    /// <summary>How the held-back rows were chosen, e.g. "seeded, stratified by class, exact duplicates on one side".</summary>
+    public string HoldbackSplit { get; init; } = "seeded";
     /// <summary>The winner refitted on all search rows, scored on the held-back rows; null when no trial completed or the metric is undefined there.</summary>
     public double? WinnerHoldbackScore { get; init; }
     /// <summary>The spec's own hyperparameters, fitted and scored the same way: what tuning is compared with.</summary>

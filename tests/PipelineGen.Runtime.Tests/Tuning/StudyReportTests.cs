@@ -58,6 +58,19 @@ public sealed class StudyReportTests : IDisposable
         Assert.True(StudyReport.Importance(p, decided) > 0.75, $"{StudyReport.Importance(p, decided)}");
     }
 
+    [Theory]
+    [InlineData(false, "seeded, stratified by class, exact duplicates on one side")]
+    [InlineData(true, "seeded, not stratified, exact duplicates on one side")]
+    public void The_report_says_how_the_held_back_rows_were_chosen_as_they_were(bool unstratified, string expected)
+    {
+        // The page used to say "stratified" whatever the split was (a regression study, or evaluate.stratify: false).
+        var output = new StringWriter();
+        int exit = PipelineApp.Run(["tune", "--trials", "2", "--no-lock"], new TunableTitanicPipeline(_project, Tuning()) { Unstratified = unstratified }, output, new StringWriter());
+        Assert.True(exit == 0, output.ToString());
+        var html = File.ReadAllText(Regex.Match(output.ToString(), @"Study report: (\S+\.study\.html)").Groups[1].Value);
+        Assert.Contains($"training rows were held back before the search ({expected});", html);
+    }
+
     [ChromiumFact]
     public void Tune_writes_the_study_report_chromium_renders_its_charts_and_runs_lists_the_study()
     {

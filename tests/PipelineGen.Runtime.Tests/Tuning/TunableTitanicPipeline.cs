@@ -37,6 +37,13 @@ internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipe
         init => Settings = Settings with { DeployOnnx = value ? new OnnxDeploySettings("pipeline.yaml", 30, 9) : null };
     }
 
+    /// <summary>As a spec with <c>evaluate.stratify: false</c> generates it.</summary>
+    public bool Unstratified
+    {
+        get => !Settings.Evaluation.Stratify;
+        init => Settings = Settings with { Evaluation = Settings.Evaluation with { Stratify = !value } };
+    }
+
     /// <summary>Every trainer this pipeline (and those made from it) builds, as its leaves: lets a test see what was trained.</summary>
     public List<int> BuiltLeaves { get; init; } = [];
 
