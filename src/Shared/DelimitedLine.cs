@@ -42,6 +42,36 @@ internal static class DelimitedLine
         return -1;
     }
 
+    /// <summary>Lines a quoted value may continue onto before its quote counts as never closed.</summary>
+    public const int MaxQuotedLines = 50;
+
+    /// <summary>
+    /// For a quoted value with line breaks inside (RFC 4180 allows it): <paramref name="lineAfter"/>(k) is the k-th line
+    /// after <paramref name="line"/> (reading ahead as needed), null at the end. Returns the k of the line that closes the
+    /// quote <paramref name="line"/> leaves open when the lines up to it read as one well-formed record (the close followed
+    /// by a separator or the line's end, no other quote left open, <paramref name="expectedFields"/> fields when it is not
+    /// 0, at most <paramref name="maxCharacters"/> characters); else null. Each line is scanned once for its closing
+    /// quote. The build tool's reader, the run's data scan and <c>predict</c> all decide it here.
+    /// </summary>
+    public static int? QuotedRecordEnd(string line, Func<int, string?> lineAfter, char separator, int expectedFields,
+        List<string> fields, List<int> starts, long maxCharacters = long.MaxValue)
+    {
+        long length = line.Length;
+        for (int k = 0; k < MaxQuotedLines; k++)
+        {
+            if (lineAfter(k) is not { } next) return null;
+            length += next.Length + 1;
+            if (length > maxCharacters) return null;
+            int close = ClosingQuote(next, separator);
+            if (close == -1) continue;
+            if (close == -2) return null;
+            var joined = string.Join('\n', Enumerable.Range(0, k + 1).Select(i => lineAfter(i)!).Prepend(line));
+            bool oneRecord = Split(joined, separator, fields, starts) < 0 && (expectedFields == 0 || fields.Count == expectedFields);
+            return oneRecord ? k : null;
+        }
+        return null;
+    }
+
     /// <summary>Fills <paramref name="fields"/> with the values and <paramref name="fieldStarts"/> with where each value starts (0-based character offsets, after leading blanks).</summary>
     /// <returns>-1, or the 0-based offset of a quote that is never closed.</returns>
     public static int Split(string line, char separator, List<string> fields, List<int> fieldStarts)

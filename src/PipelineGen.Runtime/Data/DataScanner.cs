@@ -100,7 +100,7 @@ internal sealed class DataScanner
         return Finish();
     }
 
-    /// <summary>See <see cref="QuotedLineBreak.End"/>; lines read ahead stay in <paramref name="ahead"/> until scanned.</summary>
+    /// <summary>See <see cref="DelimitedLine.QuotedRecordEnd"/>; lines read ahead stay in <paramref name="ahead"/> until scanned.</summary>
     private int? QuoteEnd(string line, BoundedLineReader reader, Queue<string> ahead)
     {
         if (DelimitedLine.Split(line, _settings.Separator, _fields, _starts) < 0) return null;
@@ -113,7 +113,7 @@ internal sealed class DataScanner
             }
             return ahead.ElementAt(k);
         }
-        return QuotedLineBreak.End(line, LineAfter, _settings.Separator, _expectedFields, _fields, _starts);
+        return DelimitedLine.QuotedRecordEnd(line, LineAfter, _settings.Separator, _expectedFields, _fields, _starts);
     }
 
     /// <summary>

@@ -117,7 +117,7 @@ internal static partial class PredictStep
                 _lineNumber++;
                 if (!DelimitedLine.IsDataRow(line)) continue;
                 int openQuote = DelimitedLine.Split(line, _separator, _fields, _starts);
-                if (openQuote >= 0 && QuotedLineBreak.End(line, LineAfter, _separator, _expectedFields, _fields, _starts) is { } end)
+                if (openQuote >= 0 && DelimitedLine.QuotedRecordEnd(line, LineAfter, _separator, _expectedFields, _fields, _starts) is { } end)
                 {
                     // A value with line breaks inside its quotes: one bad row named with the lines it spans, not "never
                     // closed" and a ragged row per line after it.

@@ -36,9 +36,6 @@ internal sealed class DelimitedReader : IDisposable
     public bool AtEnd => _eof && _ahead.Count == 0;
     private bool _eof;
 
-    /// <summary>Lines a quoted value may continue onto before its quote counts as never closed.</summary>
-    internal const int MaxQuotedLines = 50;
-
     // Lines read ahead to find where a quote opened on an earlier line is closed, not yet returned.
     private readonly List<(string Line, int Number, long Offset)> _ahead = [];
 
@@ -78,34 +75,21 @@ internal sealed class DelimitedReader : IDisposable
     public int ExpectedFields { get; set; }
 
     /// <summary>
-    /// The index in the read-ahead lines of the line that closes the quote left open at the end of <paramref name="line"/>,
-    /// when the lines up to it read as one well-formed record (the close followed by a separator or the line's end, no
-    /// other quote left open, the header's field count); null when none of the next <see cref="MaxQuotedLines"/> lines
-    /// closes it that way. Each line is scanned once for its closing quote.
+    /// The index in the read-ahead lines of the line that closes the quote left open at the end of <paramref name="line"/>
+    /// (<see cref="DelimitedLine.QuotedRecordEnd"/>, within the line length limit); null when there is none.
     /// </summary>
     private int? QuoteEnd(string line)
     {
-        long length = line.Length;
-        for (int k = 0; k < MaxQuotedLines; k++)
+        string? LineAfter(int k)
         {
-            if (k == _ahead.Count)
+            while (k >= _ahead.Count)
             {
                 if (_eof || !TryReadLine(out var next, out var offset)) return null;
                 _ahead.Add((next, _lineNumber, offset));
             }
-            var text = _ahead[k].Line;
-            length += text.Length + 1;
-            if (length > _maxLineCharacters) return null;
-            int close = DelimitedLine.ClosingQuote(text, _separator);
-            if (close == -1) continue;
-            if (close == -2) return null;
-            var joined = string.Join('\n', _ahead.Take(k + 1).Select(a => a.Line).Prepend(line));
-            var fields = new List<string>();
-            var starts = new List<int>();
-            bool oneRecord = DelimitedLine.Split(joined, _separator, fields, starts) < 0 && (ExpectedFields == 0 || fields.Count == ExpectedFields);
-            return oneRecord ? k : null;
+            return _ahead[k].Line;
         }
-        return null;
+        return DelimitedLine.QuotedRecordEnd(line, LineAfter, _separator, ExpectedFields, [], [], _maxLineCharacters);
     }
 
     private bool TryReadLine(out string line, out long offset)
