@@ -41,6 +41,8 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor PG0108 = new DiagnosticDescriptor("PG0108", "Column type does not match data", "{0}", "PipelineGen.Data", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0108"));
     public static readonly DiagnosticDescriptor PG0109 = new DiagnosticDescriptor("PG0109", "No feature columns", "{0}", "PipelineGen.Data", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0109"));
     public static readonly DiagnosticDescriptor PG0110 = new DiagnosticDescriptor("PG0110", "Invalid role for this column", "{0}", "PipelineGen.Data", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0110"));
+    public static readonly DiagnosticDescriptor PG0111 = new DiagnosticDescriptor("PG0111", "Label class in only a handful of rows", "{0}", "PipelineGen.Data", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0111"));
+    public static readonly DiagnosticDescriptor PG0112 = new DiagnosticDescriptor("PG0112", "Label value only in the test file", "{0}", "PipelineGen.Data", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0112"));
     public static readonly DiagnosticDescriptor PG0120 = new DiagnosticDescriptor("PG0120", "Empty column name", "{0}", "PipelineGen.Data", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0120"));
     public static readonly DiagnosticDescriptor PG0121 = new DiagnosticDescriptor("PG0121", "Column name too long", "{0}", "PipelineGen.Data", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0121"));
     public static readonly DiagnosticDescriptor PG0122 = new DiagnosticDescriptor("PG0122", "Column name reserved by the pipeline", "{0}", "PipelineGen.Data", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0122"));
@@ -152,6 +154,8 @@ public static class DiagnosticDescriptors
         "PG0108" => PG0108,
         "PG0109" => PG0109,
         "PG0110" => PG0110,
+        "PG0111" => PG0111,
+        "PG0112" => PG0112,
         "PG0120" => PG0120,
         "PG0121" => PG0121,
         "PG0122" => PG0122,

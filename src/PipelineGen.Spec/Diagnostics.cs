@@ -97,6 +97,10 @@ public static class SpecDiagnostics
         "Binary label '{0}' has values {1}; say which one is positive with 'task.positive_class'.", DataCategory);
     public static readonly DiagnosticDescriptorInfo LabelClassCount = new("PG0107", "Label does not fit the task", Severity.Error,
         "Label '{0}' has {1} distinct value(s) in the data ({2}) but task kind '{3}' needs {4}. {5}", DataCategory);
+    public static readonly DiagnosticDescriptorInfo RareLabelClass = new("PG0111", "Label class in only a handful of rows", Severity.Warning,
+        "Label '{0}': {1} {2} in only a handful of rows{3} beside classes of {4} rows or more: a typo or a stray code more often than a class, and too small to learn or to measure if real. Correct the typo in {5} (and the test file), write it as the class it means, or remove those rows; if it is a real class, collect more rows of it.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo LabelValueOnlyInTest = new("PG0112", "Label value only in the test file", Severity.Warning,
+        "Label '{0}' has {1} in the test file {2} that the training file {3} does not have{4}: the model cannot predict {5}, so 'test' will refuse to score the file. Correct the value in the test file (a typo), or add rows of that class to the training file.", DataCategory);
     public static readonly DiagnosticDescriptorInfo TypeOverrideMismatch = new("PG0108", "Column type does not match data", Severity.Warning,
         "Column '{0}' is declared '{1}' but sampled value '{2}' (data line {3}) does not parse as {1}; such values will be read as missing. Fix the data or change the column's 'type'.", DataCategory);
     public static readonly DiagnosticDescriptorInfo NoFeatures = new("PG0109", "No feature columns", Severity.Error,

@@ -74,6 +74,15 @@ internal static class DataValues
     /// <summary>How to write a date and time the loader reads: what a bad-row message says to do.</summary>
     public const string DateTimeHint = "Write dates as ISO 8601 (2019-03-04 or 2019-03-04 16:11:55, optionally with a UTC offset)";
 
+    /// <summary>
+    /// The class a label value is, as the loader reads it: numbers by value ("1" and "1.0" are one class), booleans by
+    /// truth, anything else as written. The build's PG0112 and the run's test-label check compare label values with it.
+    /// </summary>
+    public static string LabelClass(string value, bool numeric, bool boolean) =>
+        numeric && TryParseNumber(value, out var number) ? number.ToString("R", CultureInfo.InvariantCulture)
+        : boolean ? (ContractNames.IsTrueSpelling(value) ? "true" : "false")
+        : value;
+
     /// <summary>Whether the value is a true/false word: what makes the build infer a boolean column (1/0 columns stay numeric).</summary>
     public static bool IsTrueFalseWord(string value) =>
         value.Equals("true", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase);

@@ -124,12 +124,7 @@ internal static class TestData
     }
 
     // The loader reads a numeric or boolean label as a value, so "1.0" and "1" are the same class, as are "True" and "true".
-    private static string Canonical(string value, ColumnKind kind) => kind switch
-    {
-        ColumnKind.Numeric when double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d.ToString("R", CultureInfo.InvariantCulture),
-        ColumnKind.Boolean => PipelineGen.Shared.ContractNames.IsTrueSpelling(value) ? "true" : "false",
-        _ => value,
-    };
+    private static string Canonical(string value, ColumnKind kind) => DataValues.LabelClass(value, kind == ColumnKind.Numeric, kind == ColumnKind.Boolean);
 
     private static Dictionary<string, long> FirstLines(PipelineSettings settings, string path, ColumnInfo label, HashSet<string> wanted)
     {

@@ -518,22 +518,54 @@ public static partial class SpecBinder
     /// </summary>
     private static string? StrayValuesHint(PipelineSpec spec, InferredSchema schema, InferredColumn label)
     {
-        if (!label.ValueCountsKnown) return null;
-        var isStray = PipelineGen.Shared.StrayClasses.Find(label.ValueCounts.Select(c => (long)c).ToArray());
-        var stray = Enumerable.Range(0, label.DistinctValues.Count).Where(i => isStray[i]).ToArray();
-        var others = Enumerable.Range(0, label.DistinctValues.Count).Where(i => !isStray[i]).ToArray();
+        var (stray, others) = StrayValues(label);
         if (stray.Length == 0 || others.Length != 2) return null;
         var dataFile = PipelineGen.Shared.SafeText.Escape(spec.Data.Train.Value);
-        string Rows(int n) => n.ToString(CultureInfo.InvariantCulture) + (n == 1 ? " row" : " rows");
-        string Show(int i) => $"'{PipelineGen.Shared.SafeText.Escape(label.DistinctValues[i])}' ({Rows(label.ValueCounts[i])}"
-            + (label.ValueLines[i] > 0 ? $", first at data line {label.ValueLines[i].ToString(CultureInfo.InvariantCulture)} of {dataFile})" : ")");
         var one = stray.Length == 1;
-        var where = schema.SampleIsComplete ? "" : $" (counted in the first {schema.RowsSampled.ToString(CultureInfo.InvariantCulture)} rows, the part of the file the build reads; there may be more further on)";
-        return $"{(one ? "Value" : "Values")} " + string.Join(", ", stray.Take(5).Select(Show)) + (stray.Length > 5 ? ", ..." : "")
-            + $" {(one ? "is" : "are")} in only a handful of rows{where} beside '{PipelineGen.Shared.SafeText.Escape(label.DistinctValues[others[0]])}' ({Rows(label.ValueCounts[others[0]])})"
-            + $" and '{PipelineGen.Shared.SafeText.Escape(label.DistinctValues[others[1]])}' ({Rows(label.ValueCounts[others[1]])}): a typo or a stray code rather than a class"
+        return $"{(one ? "Value" : "Values")} {ListValues(spec, label, stray)} {(one ? "is" : "are")} in only a handful of rows{SampleNote(schema)} beside {ValueWithRows(label, others[0])}"
+            + $" and {ValueWithRows(label, others[1])}: a typo or a stray code rather than a class"
             + $" ('kind: multiclass' would make {(one ? "it a class" : "them classes")} too small to learn or to measure). Correct or remove those rows of {dataFile} (and of the test file), then rebuild.";
     }
+
+    /// <summary>
+    /// PG0111: a multiclass label with a class in a handful of rows beside well-filled ones ('Adelei' twice among 344
+    /// penguins). A warning, not an error: a rare class can be real, but more often it is a typo the model would learn.
+    /// </summary>
+    private static void ReportRareClasses(PipelineSpec spec, InferredSchema schema, InferredColumn label, List<DiagnosticInfo> diagnostics)
+    {
+        var (stray, others) = StrayValues(label);
+        if (stray.Length == 0) return;
+        var one = stray.Length == 1;
+        var smallest = others.Min(i => label.ValueCounts[i]);
+        diagnostics.Add(SpecDiagnostics.RareLabelClass.Create(spec.FilePath, spec.Task.Label.Span, label.Name,
+            (one ? "value " : "values ") + ListValues(spec, label, stray), one ? "is" : "are", SampleNote(schema),
+            smallest.ToString(CultureInfo.InvariantCulture), PipelineGen.Shared.SafeText.Escape(spec.Data.Train.Value)));
+    }
+
+    /// <summary>The label's stray values and the others (indexes into its values; thresholds in src/Shared/StrayClasses.cs); none when the counts are unknown.</summary>
+    private static (int[] Stray, int[] Others) StrayValues(InferredColumn label)
+    {
+        if (!label.ValueCountsKnown) return ([], []);
+        var isStray = PipelineGen.Shared.StrayClasses.Find(label.ValueCounts.Select(c => (long)c).ToArray());
+        var all = Enumerable.Range(0, label.DistinctValues.Count);
+        return (all.Where(i => isStray[i]).ToArray(), all.Where(i => !isStray[i]).ToArray());
+    }
+
+    private static string Rows(int n) => n.ToString(CultureInfo.InvariantCulture) + (n == 1 ? " row" : " rows");
+
+    private static string ValueWithRows(InferredColumn label, int i) => $"'{PipelineGen.Shared.SafeText.Escape(label.DistinctValues[i])}' ({Rows(label.ValueCounts[i])})";
+
+    /// <summary>"'typo' (3 rows, first at data line 48 of data.csv), ..." for at most five values.</summary>
+    private static string ListValues(PipelineSpec spec, InferredColumn label, int[] values)
+    {
+        var dataFile = PipelineGen.Shared.SafeText.Escape(spec.Data.Train.Value);
+        string Show(int i) => $"'{PipelineGen.Shared.SafeText.Escape(label.DistinctValues[i])}' ({Rows(label.ValueCounts[i])}"
+            + (label.ValueLines[i] > 0 ? $", first at data line {label.ValueLines[i].ToString(CultureInfo.InvariantCulture)} of {dataFile})" : ")");
+        return string.Join(", ", values.Take(5).Select(Show)) + (values.Length > 5 ? ", ..." : "");
+    }
+
+    private static string SampleNote(InferredSchema schema) => schema.SampleIsComplete ? ""
+        : $" (counted in the first {schema.RowsSampled.ToString(CultureInfo.InvariantCulture)} rows, the part of the file the build reads; there may be more further on)";
 
     private static InferredColumn? BindLabel(PipelineSpec spec, InferredSchema schema, List<DiagnosticInfo> diagnostics, out string? positiveClass, out EquatableArray<string> labelValues)
     {
@@ -569,6 +601,8 @@ public static partial class SpecBinder
             case TaskKind.Multiclass:
                 if (label.DistinctCount < 2)
                     diagnostics.Add(SpecDiagnostics.LabelClassCount.Create(file, labelName.Span, label.Name, label.DistinctCount, distinct, taskName, "at least two classes", "Change 'task.kind' or the label."));
+                else
+                    ReportRareClasses(spec, schema, label, diagnostics);
                 return label;
 
             default:

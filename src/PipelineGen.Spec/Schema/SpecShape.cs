@@ -82,14 +82,14 @@ public static class SpecShape
         P("task", new ObjectShape("What is predicted.", new[]
         {
             P("kind", Str("The task kind.", TaskKinds.Names), required: true, example: "kind: binary"),
-            P("label", Str("The column to predict."), required: true, example: "label: churned", checks: new[] { "PG0102", "PG0107" }),
+            P("label", Str("The column to predict."), required: true, example: "label: churned", checks: new[] { "PG0102", "PG0107", "PG0111" }),
             P("positive_class", Str("Binary only: the label value that counts as positive."), @default: "1, true or yes when the label has it", checks: new[] { "PG0105", "PG0106" }),
             P("threshold", Num("Binary only: the probability of the positive class at or above which 'predict' calls a row positive ('predict --threshold' overrides it); accuracy, f1, precision and recall in evaluate, test, the gates, tune and the card count the decisions made at it; the evaluation report draws its confusion matrix at it and shows the precision/recall trade-off to choose it from.", 0, 1, minEx: true, maxEx: true), @default: "0.5", checks: "PG0330"),
         }), required: true, example: "task: { kind: binary, label: churned }"),
         P("data", new ObjectShape("Where the data is and how to read it.", new[]
         {
             P("train", Str("Training data file, relative to the spec's folder."), required: true, example: "train: data/train.csv", checks: new[] { "PG0301", "PG0302", "PG0303", "PG0304", "PG0307", "PG0308", "PG0309" }),
-            P("test", Str("Held-out test data file, evaluated once at the end."), checks: new[] { "PG0301", "PG0306" }),
+            P("test", Str("Held-out test data file, evaluated once at the end."), checks: new[] { "PG0301", "PG0306", "PG0112" }),
             P("format", Str("File format.", "csv", "tsv"), @default: "from the file extension"),
             P("header", Bool("Whether the first line names the columns."), @default: "true"),
             P("names", new ListShape("With 'header: false': the column names, in the file's order (without it the columns are Column1, Column2, ...).", Str("A column name.")), checks: new[] { "PG0150", "PG0151", "PG0152", "PG0153" }),

@@ -21,16 +21,22 @@ internal sealed class ColumnAccumulator
 
     // Each distinct value with the rows holding it and the data line of its first (PG0107 names a stray label value).
     private readonly Dictionary<string, (int Count, int Line)> _distinct = new(StringComparer.Ordinal);
+    // Where each distinct value first occurs, kept only when asked (PG0112 points at a test-file label value).
+    private readonly Dictionary<string, LocatedValue>? _firstOf;
     private readonly List<LocatedValue> _notNumbers = [];
     private bool _allBoolean = true, _allNumeric = true, _allDateTime = true, _allNumericDates = true;
     private readonly DateOrder _dateOrder = new();
     private long _totalLength, _totalWords;
 
-    public ColumnAccumulator(string name, int index)
+    public ColumnAccumulator(string name, int index, bool locateValues = false)
     {
         Name = name;
         Index = index;
+        if (locateValues) _firstOf = new(StringComparer.Ordinal);
     }
+
+    /// <summary>Where <paramref name="value"/> first occurs; null unless the accumulator was made with locateValues.</summary>
+    public LocatedValue? FirstOf(string value) => _firstOf is not null && _firstOf.TryGetValue(value, out var at) ? at : null;
 
     public string Name { get; }
     public int Index { get; }
@@ -62,7 +68,12 @@ internal sealed class ColumnAccumulator
     {
         ValueCount++;
         FirstValue ??= new LocatedValue(value, line, column, offset);
-        _distinct[value] = _distinct.TryGetValue(value, out var seen) ? (seen.Count + 1, seen.Line) : (1, line);
+        if (_distinct.TryGetValue(value, out var seen)) _distinct[value] = (seen.Count + 1, seen.Line);
+        else
+        {
+            _distinct[value] = (1, line);
+            _firstOf?.Add(value, new LocatedValue(value, line, column, offset));
+        }
         // Cheapest and most specific checks first; once a test fails it is never run again (numbers are always
         // checked, to count the values that are not).
         if (_allBoolean) _allBoolean = ValueKinds.IsBoolean(value);

@@ -36,9 +36,11 @@ internal static class SchemaInferrer
         var train = trainPath is null ? new Sample(null, null, 0, false) : ReadSample(fullSpecPath, data.Train, trainPath, data, limits, infer: true, diagnostics);
         if (data.Test is { } testNode && testPath is not null)
         {
-            var testSample = ReadSample(fullSpecPath, testNode, testPath, data, limits, infer: false, diagnostics);
+            var testSample = ReadSample(fullSpecPath, testNode, testPath, data, limits, infer: false, diagnostics, countColumn: parsed.Spec.Task.Label.Value);
             if (train.Header is { } trainHeader && testSample.Header is { } testHeader && !trainHeader.SequenceEqual(testHeader, StringComparer.Ordinal))
                 diagnostics.Add(SpecDiagnostics.TestHeaderMismatch.Create(testPath, At(1, 1, 0), testNode.Value, DescribeHeaderDifference(trainHeader, testHeader)));
+            else
+                ReportLabelValuesOnlyInTest(parsed.Spec, train, testSample, testPath, diagnostics);
         }
 
         if (train.Columns is { } accumulators && trainPath is not null)
@@ -134,6 +136,36 @@ internal static class SchemaInferrer
 
     private static SourceSpan At(LocatedValue v) => At(v.Line, v.Column, v.Offset);
 
+    /// <summary>
+    /// PG0112: a classification label value in the test file that the training file does not have (a typo, or a class
+    /// the model never saw). The build's value counts otherwise come from the training file only, so this is the one
+    /// place the test file's label values are looked at before 'test' refuses them at run time (TestData.CheckLabels).
+    /// Values are compared as the run reads them: numbers by value ("1" is "1.0"), booleans by truth.
+    /// </summary>
+    private static void ReportLabelValuesOnlyInTest(PipelineSpec spec, Sample train, Sample test, string testPath, List<DiagnosticInfo> diagnostics)
+    {
+        if (spec.Task.Kind.Value == PipelineGen.Spec.Catalog.TaskKind.Regression) return;
+        var label = spec.Task.Label.Value;
+        var trainLabel = train.Columns?.FirstOrDefault(c => c.Name == label)?.ToColumn();
+        var testLabel = test.Columns?.FirstOrDefault(c => c.Name == label);
+        if (trainLabel is null || !trainLabel.DistinctValuesKnown || testLabel is null) return;
+        var kind = spec.Data.Columns.FirstOrDefault(c => c.Name.Value == label)?.Type?.Value ?? trainLabel.Type;
+        string Canonical(string v) => DataValues.LabelClass(v, kind == ValueKinds.Numeric, kind == ValueKinds.Boolean);
+        var known = new HashSet<string>(trainLabel.DistinctValues.Select(Canonical), StringComparer.Ordinal);
+        var column = testLabel.ToColumn();
+        var unseen = Enumerable.Range(0, column.DistinctValues.Count).Where(i => !known.Contains(Canonical(column.DistinctValues[i]))).ToArray();
+        if (unseen.Length == 0) return;
+        string Show(int i) => $"'{SafeText.Escape(column.DistinctValues[i])}' ({column.ValueCounts[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} {(column.ValueCounts[i] == 1 ? "row" : "rows")}, first at line {column.ValueLines[i].ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+        var one = unseen.Length == 1;
+        var values = (one ? "value " : "values ") + string.Join(", ", unseen.Take(5).Select(Show)) + (unseen.Length > 5 ? ", ..." : "");
+        // Either file read only in part: the value may be further on in the training file, or in more test rows.
+        var note = (train.SampleIsComplete ? "" : $" in its first {train.RowsSampled.ToString(System.Globalization.CultureInfo.InvariantCulture)} rows (the part the build reads)")
+            + (test.SampleIsComplete ? "" : $" (test rows counted in the first {test.RowsSampled.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+        var first = testLabel.FirstOf(column.DistinctValues[unseen[0]])!;
+        diagnostics.Add(SpecDiagnostics.LabelValueOnlyInTest.Create(testPath, At(first), label, values, SafeText.Escape(spec.Data.Test?.Value ?? ""),
+            SafeText.Escape(spec.Data.Train.Value), note, one ? "that class" : "those classes"));
+    }
+
 
     /// <summary>
     /// When every listed value is a number written with thousands separators ("1,234.50") or a decimal comma ("7,25"),
@@ -152,7 +184,8 @@ internal static class SchemaInferrer
 
     private sealed record Sample(IReadOnlyList<string>? Header, IReadOnlyList<ColumnAccumulator>? Columns, int RowsSampled, bool SampleIsComplete);
 
-    private static Sample ReadSample(string specPath, Spanned<string> pathNode, string fullPath, DataSection data, SampleLimits limits, bool infer, List<DiagnosticInfo> diagnostics)
+    /// <param name="countColumn">When not inferring (the test file): the one column whose values are counted and located (the label).</param>
+    private static Sample ReadSample(string specPath, Spanned<string> pathNode, string fullPath, DataSection data, SampleLimits limits, bool infer, List<DiagnosticInfo> diagnostics, string? countColumn = null)
     {
         var none = new Sample(null, null, 0, false);
         if (Directory.Exists(fullPath))
@@ -168,7 +201,7 @@ internal static class SchemaInferrer
         try
         {
             using var reader = new DelimitedReader(new StreamReader(fullPath, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), data.Separator, limits.MaxLineCharacters);
-            return ReadRows(reader, fullPath, data, limits, infer, diagnostics);
+            return ReadRows(reader, fullPath, data, limits, infer, diagnostics, countColumn);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -177,12 +210,12 @@ internal static class SchemaInferrer
         }
     }
 
-    private static Sample ReadRows(DelimitedReader reader, string path, DataSection data, SampleLimits limits, bool infer, List<DiagnosticInfo> diagnostics)
+    private static Sample ReadRows(DelimitedReader reader, string path, DataSection data, SampleLimits limits, bool infer, List<DiagnosticInfo> diagnostics, string? countColumn)
     {
         var partial = new PartialSample();
         try
         {
-            return ReadRows(reader, path, data, limits, infer, diagnostics, partial);
+            return ReadRows(reader, path, data, limits, infer, diagnostics, partial, countColumn);
         }
         catch (DataLineTooLongException e)
         {
@@ -211,7 +244,7 @@ internal static class SchemaInferrer
         public int Rows;
     }
 
-    private static Sample ReadRows(DelimitedReader reader, string path, DataSection data, SampleLimits limits, bool infer, List<DiagnosticInfo> diagnostics, PartialSample partial)
+    private static Sample ReadRows(DelimitedReader reader, string path, DataSection data, SampleLimits limits, bool infer, List<DiagnosticInfo> diagnostics, PartialSample partial, string? countColumn)
     {
         var reportBadRows = data.BadRows != "skip";
         int raggedReported = 0, quotesReported = 0, headersReported = 0;
@@ -257,7 +290,9 @@ internal static class SchemaInferrer
         }
 
         reader.ExpectedFields = header.Count;
-        var columns = infer ? header.Select((name, index) => new ColumnAccumulator(name, index)).ToArray() : null;
+        var columns = infer ? header.Select((name, index) => new ColumnAccumulator(name, index)).ToArray()
+            : countColumn is not null && IndexOf(header, countColumn) is var counted and >= 0 ? [new ColumnAccumulator(countColumn, counted, locateValues: true)]
+            : null;
         var missingTokens = new HashSet<string>(data.MissingValues, StringComparer.Ordinal);
         var typeChecks = infer ? TypeChecks(data, header) : [];
         partial.Header = header;
@@ -297,12 +332,13 @@ internal static class SchemaInferrer
                 continue;
             }
             if (columns is null) continue;
-            for (var i = 0; i < columns.Length; i++)
+            foreach (var accumulator in columns)
             {
+                var i = accumulator.Index; // every column when inferring, only the counted one in the test file
                 var value = record.Fields[i];
-                if (DataValues.IsMissing(value, missingTokens) || (declaredNumeric[i] && !DataValues.IsNumber(value))) { columns[i].AddMissing(); continue; }
+                if (DataValues.IsMissing(value, missingTokens) || (declaredNumeric[i] && !DataValues.IsNumber(value))) { accumulator.AddMissing(); continue; }
                 var at = record.FieldColumns[i];
-                columns[i].Add(value, record.Line, at, record.LineOffset + at - 1);
+                accumulator.Add(value, record.Line, at, record.LineOffset + at - 1);
             }
             foreach (var check in typeChecks)
             {

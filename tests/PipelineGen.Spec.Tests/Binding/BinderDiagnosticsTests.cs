@@ -156,6 +156,38 @@ public class BinderDiagnosticsTests
     }
 
     [Fact]
+    public void PG0111_a_multiclass_label_with_a_class_in_a_handful_of_rows_warns_without_failing_the_build()
+    {
+        // 'Adelei' twice among 344 penguins beside three real species: a typo more often than a class.
+        var yaml = Minimal.Replace("kind: binary", "kind: multiclass");
+        InferredSchema WithCounts(int[] counts, bool complete = true) => ChurnSchema() with
+        {
+            SampleIsComplete = complete,
+            RowsSampled = counts.Sum(),
+            Columns = ChurnSchema().Columns.Select(c => c.Name == "churned"
+                ? c with { DistinctCount = 4, DistinctValues = new[] { "Adelei", "Adelie", "Chinstrap", "Gentoo" }.ToEquatableArray(), ValueCounts = counts.ToEquatableArray(), ValueLines = new[] { 120, 2, 150, 40 }.ToEquatableArray() }
+                : c).ToEquatableArray(),
+        };
+        var bound = Bind(yaml, WithCounts([2, 150, 68, 124]));
+        var d = Single(bound.Diagnostics, "PG0111");
+        Assert.Equal(Severity.Warning, d.Severity);
+        Assert.NotNull(bound.Pipeline); // a rare class can be real: the build goes on
+        AssertAt(d, yaml, "churned");
+        Assert.Contains("value 'Adelei' (2 rows, first at data line 120 of data.csv) is in only a handful of rows beside classes of 68 rows or more", d.Message);
+        Assert.Contains("Correct the typo in data.csv (and the test file), write it as the class it means, or remove those rows", d.Message);
+        Assert.DoesNotContain("counted in the first", d.Message);
+        Assert.Contains("(counted in the first 344 rows, the part of the file the build reads", Single(Bind(yaml, WithCounts([2, 150, 68, 124], complete: false)).Diagnostics, "PG0111").Message);
+        // Not rare by explore's thresholds (6 rows; or 3 rows beside a class of only 29): no warning.
+        foreach (var counts in new[] { new[] { 6, 150, 68, 124 }, new[] { 3, 150, 29, 124 } })
+            Assert.DoesNotContain(Bind(yaml, WithCounts(counts)).Diagnostics, x => x.Id == "PG0111");
+        // A schema file without counts: nothing said, no invented numbers.
+        Assert.DoesNotContain(Bind(yaml, WithCounts([2, 150, 68, 124]) with
+        {
+            Columns = WithCounts([2, 150, 68, 124]).Columns.Select(c => c with { ValueCounts = EquatableArray<int>.Empty, ValueLines = EquatableArray<int>.Empty }).ToEquatableArray(),
+        }).Diagnostics, x => x.Id == "PG0111");
+    }
+
+    [Fact]
     public void A_numeric_binary_label_written_1_and_1_point_0_has_two_classes_not_four()
     {
         // Titanic's survived with every third value written "0.0"/"1.0": PG0107 said 4 values and suggested multiclass.
