@@ -189,11 +189,16 @@ public sealed class RowBinder<TInput> where TInput : class, new()
         // A number column's missing tokens that are numbers (data.missing_values: "-999"): a JSON number with that exact
         // text is missing, as the same text in a data file or in predict --json is.
         private readonly HashSet<string>? _missingTokens;
+        // Every missing token of a number column: a JSON string that is exactly one ("NA") is missing, as predict --json reads it.
+        private readonly HashSet<string>? _missingStrings;
 
         internal Field(ColumnInfo column, PropertyInfo property, bool required, ColumnProfile? profile, IReadOnlyList<string>? missingTokens = null)
         {
             if (column.Kind == ColumnKind.Numeric && missingTokens is { Count: > 0 })
+            {
                 _missingTokens = new HashSet<string>(missingTokens.Where(t => t.Length > 0 && DataValues.IsPlainNumberText(t)), StringComparer.Ordinal);
+                _missingStrings = new HashSet<string>(missingTokens, StringComparer.Ordinal);
+            }
             Column = column;
             Property = property;
             Required = required;
@@ -206,7 +211,7 @@ public sealed class RowBinder<TInput> where TInput : class, new()
                 double margin = (max - min) * PredictStep.FarOutsideFraction;
                 (_hasRange, _low, _high) = (true, min - margin, max + margin);
             }
-            (_set, _setMissing, TypeWord) = Accessors(column, property);
+            (_set, _setMissing, TypeWord) = Accessors(column, property, ValueChecks.MissingNumberHint(missingTokens ?? []));
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             if (type == typeof(float)) _setFloat = Setter<float>(property);
             else if (type == typeof(string) && property.PropertyType == typeof(string)) _setString = Setter<string?>(property);
@@ -268,11 +273,16 @@ public sealed class RowBinder<TInput> where TInput : class, new()
         internal void SetMissing(TInput row) => _setMissing(row);
 
         /// <summary>
-        /// Whether a number column's value is a JSON number written as one of the spec's missing tokens (-999 when "-999"
-        /// is one). A string stays an error in a number column ("must be a number"), the token or not.
+        /// Whether a number column's value is one of the spec's missing tokens: a JSON number with a token's exact text
+        /// (-999 when "-999" is one), or a JSON string that is exactly a token ("NA"). Any other string in a number
+        /// column stays an error ("must be a number"), a number in quotes included, as in predict --json.
         /// </summary>
-        internal bool IsMissingToken(JsonElement value) =>
-            _missingTokens is { Count: > 0 } tokens && value.ValueKind == JsonValueKind.Number && tokens.Contains(value.GetRawText());
+        internal bool IsMissingToken(JsonElement value) => value.ValueKind switch
+        {
+            JsonValueKind.Number => _missingTokens is { Count: > 0 } tokens && tokens.Contains(value.GetRawText()),
+            JsonValueKind.String => _missingStrings is { Count: > 0 } strings && strings.Contains(value.GetString()!),
+            _ => false,
+        };
 
         /// <summary>A warning when the value is one the model never saw in training; null otherwise.</summary>
         internal string? Check(JsonElement value)
@@ -303,7 +313,8 @@ public sealed class RowBinder<TInput> where TInput : class, new()
             _ => null,
         };
 
-        private static (Func<TInput, JsonElement, string?> Set, Action<TInput> Missing, string Word) Accessors(ColumnInfo column, PropertyInfo property)
+        // missingNumber: what to send for a missing number (ValueChecks.MissingNumberHint), named by the error.
+        private static (Func<TInput, JsonElement, string?> Set, Action<TInput> Missing, string Word) Accessors(ColumnInfo column, PropertyInfo property, string missingNumber)
         {
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             string name = column.Name;
@@ -312,7 +323,7 @@ public sealed class RowBinder<TInput> where TInput : class, new()
                 var set = Setter<float>(property);
                 return ((row, v) =>
                 {
-                    if (v.ValueKind != JsonValueKind.Number) return $"'{name}' must be a number (or null when missing), got {Describe(v.ValueKind)}.";
+                    if (v.ValueKind != JsonValueKind.Number) return $"'{name}' must be a number (or {missingNumber}), got {Describe(v.ValueKind)}.";
                     if (!v.TryGetDouble(out var d) || !float.IsFinite((float)d)) return $"'{name}' = {Shorten(v.GetRawText())} is outside the range of a 32-bit float (about ±3.4e38).";
                     set(row, (float)d);
                     return null;
@@ -323,7 +334,7 @@ public sealed class RowBinder<TInput> where TInput : class, new()
                 var set = Setter<double>(property);
                 return ((row, v) =>
                 {
-                    if (v.ValueKind != JsonValueKind.Number) return $"'{name}' must be a number (or null when missing), got {Describe(v.ValueKind)}.";
+                    if (v.ValueKind != JsonValueKind.Number) return $"'{name}' must be a number (or {missingNumber}), got {Describe(v.ValueKind)}.";
                     if (!v.TryGetDouble(out var d) || !double.IsFinite(d)) return $"'{name}' = {Shorten(v.GetRawText())} is not a finite number.";
                     set(row, d);
                     return null;

@@ -45,4 +45,24 @@ public sealed class ServingIgnoredAndMissingTests
         Assert.Equal(unknown, await Probability(host, Row("-999")));
         Assert.NotEqual(unknown, await Probability(host, Row("-998")));
     }
+
+    [Fact]
+    public async Task A_declared_missing_token_sent_as_a_string_is_missing_and_any_other_string_is_a_400()
+    {
+        // As predict --json reads the same request: "NA" (exactly a token) is missing, anything else in quotes is refused.
+        await using var host = await ServingHost.StartAsync(settings: s => s with { MissingValueTokens = ["", "NA"] });
+        var unknown = await Probability(host, Row("null"));
+        Assert.Equal(unknown, await Probability(host, Row("\"NA\"")));
+        Assert.Equal(unknown, await Probability(host, Row("\"\"")));
+        Assert.NotEqual(unknown, await Probability(host, Row("80")));
+        foreach (var other in new[] { "\"na\"", "\" NA\"", "\"22\"", "\"NaN\"" })
+        {
+            using var response = await host.PostJsonAsync("/predict", Row(other));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{other}: {response.StatusCode}: {body}");
+            using var problem = JsonDocument.Parse(body);
+            var message = problem.RootElement.GetProperty("errors").GetProperty("age")[0].GetString();
+            Assert.Equal("'age' must be a number (or null, or exactly one of the missing tokens \"\", \"NA\" as a string, when missing), got a string.", message);
+        }
+    }
 }

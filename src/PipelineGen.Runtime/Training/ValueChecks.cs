@@ -107,6 +107,14 @@ internal sealed class ValueChecks(PipelineSettings settings, TrainingProfile? pr
         return date < earliest - margin || date > latest + margin;
     }
 
+    /// <summary>
+    /// What a JSON request sends for a missing value of a number column, in the words the service's 400 and
+    /// predict --json's error share: null, or a string that is exactly one of the spec's missing tokens.
+    /// </summary>
+    internal static string MissingNumberHint(IReadOnlyList<string> missingTokens) =>
+        missingTokens.Count == 0 ? "null when missing"
+            : $"null, or exactly one of the missing tokens {string.Join(", ", missingTokens.Select(t => JsonSerializer.Serialize(t)))} as a string, when missing";
+
     /// <summary>The warning for a value far outside <paramref name="p"/>'s training range or period; <paramref name="subject"/> names the column and value(s).</summary>
     internal static string FarOutside(string subject, ColumnProfile p) =>
         $"{subject}: far outside the training range [{Range(p)}] (by more than {FarPercent} of its width); predicted anyway, but the model has not seen such values.";

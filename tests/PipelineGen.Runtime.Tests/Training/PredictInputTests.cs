@@ -325,8 +325,34 @@ public sealed class PredictInputTests(TrainedTitanic trained) : IClassFixture<Tr
         Assert.Equal(2, boolean.Exit);
         Assert.Contains("'fare' must be a number", boolean.Error);
 
-        // A number written as a string is still a number.
-        Assert.Equal(0, Json("""{"pclass": 3, "sex": "male", "age": "30", "sibsp": 0, "parch": 0, "fare": 7.5, "embarked": "S"}""").Exit);
+        // A number written as a string is refused, as the service refuses it (one request, one answer in both).
+        var quoted = Json("""{"pclass": 3, "sex": "male", "age": "30", "sibsp": 0, "parch": 0, "fare": 7.5, "embarked": "S"}""");
+        Assert.Equal(2, quoted.Exit);
+        Assert.Contains("JSON property 'age' must be a number (column 'age' is numeric), not the string \"30\".", quoted.Error);
+    }
+
+    [Fact]
+    public void JsonStringInANumberColumnIsMissingWhenExactlyAMissingTokenAndAnErrorOtherwise()
+    {
+        static string Row(string age) => $$"""{"pclass": 3, "sex": "male", "age": {{age}}, "sibsp": 0, "parch": 0, "fare": 7.5, "embarked": "S"}""";
+        var missing = Json(Row("null"));
+        Assert.True(missing.Exit == 0, missing.Error);
+        // "NA" and "" are missing tokens of the spec (data.missing_values' defaults): the same prediction as null.
+        foreach (var token in new[] { "\"NA\"", "\"\"" })
+        {
+            var result = Json(Row(token));
+            Assert.True(result.Exit == 0, result.Error);
+            Assert.Equal(missing.Output, result.Output);
+        }
+        Assert.NotEqual(missing.Output, Json(Row("80")).Output);
+        // Not exactly a token (case, blanks): an error naming the field and what to send, not a guess.
+        foreach (var other in new[] { "\"na\"", "\" NA\"", "\"unknown\"" })
+        {
+            var result = Json(Row(other));
+            Assert.Equal(2, result.Exit);
+            Assert.Contains("JSON property 'age' must be a number", result.Error);
+            Assert.Contains("Send null, or exactly one of the missing tokens \"\", \"?\", \"NA\", \"NaN\", \"null\" as a string, when missing.", result.Error);
+        }
     }
 
     [Fact]
