@@ -8,7 +8,9 @@ namespace PipelineGen.Runtime.Gates;
 
 /// <summary>A gate's metric within one value of its group column (or, for a per-class gate without a group, the class itself).</summary>
 /// <remarks><c>Splits</c>: splits whose validation part had rows of this value (the mean is over them; one split has no interval).</remarks>
-internal sealed record SegmentValue(string Segment, double? Mean, double? CiLow, double? CiHigh, int Splits, bool Passed);
+// Splits: the splits where the metric was defined (the mean is over them). UndefinedSplits: those where the segment
+// occurred but the metric was undefined; null in cards written before it was recorded (unknown, not 0).
+internal sealed record SegmentValue(string Segment, double? Mean, double? CiLow, double? CiHigh, int Splits, bool Passed, int? UndefinedSplits = null);
 
 /// <summary>
 /// One gate checked: the measured value with its 95 % interval over the splits, the threshold and whether it passed. For a
@@ -16,7 +18,7 @@ internal sealed record SegmentValue(string Segment, double? Mean, double? CiLow,
 /// </summary>
 internal sealed record GateResult(
     string Gate, bool Passed, double? Value, double? CiLow, double? CiHigh, double Threshold, string Message,
-    string SpecFile, int Line, int Column, IReadOnlyList<SegmentValue>? Segments = null)
+    string SpecFile, int Line, int Column, IReadOnlyList<SegmentValue>? Segments = null, string? Metric = null)
 {
     /// <summary>"pass: auc 0.871 [0.85, 0.89]" — what <c>runs compare</c> and <c>models</c> show.</summary>
     public string Short => (Passed ? "pass" : "FAIL") + ": " + Message;
@@ -71,7 +73,7 @@ internal static class GateCheck
                     // folds where the class was predicted at all), so the segment cannot be shown to hold.
                     bool whole = summary.UndefinedCount == 0;
                     if (!whole && summary.Mean is not null) partly.Add($"'{s.Key}' on {summary.UndefinedCount} of {s.Value.Count} split(s)");
-                    return new SegmentValue(s.Key, summary.Mean, summary.CiLow, summary.CiHigh, summary.Count, whole && summary.Mean is double m && gate.Holds(m, summary.CiLow, summary.CiHigh));
+                    return new SegmentValue(s.Key, summary.Mean, summary.CiLow, summary.CiHigh, summary.Count, whole && summary.Mean is double m && gate.Holds(m, summary.CiLow, summary.CiHigh), summary.UndefinedCount);
                 }).ToArray();
                 var defined = values.Where(v => v.Mean.HasValue).ToArray();
                 var undefined = values.Where(v => !v.Mean.HasValue).Select(v => $"'{v.Segment}'").ToArray();
@@ -89,7 +91,7 @@ internal static class GateCheck
                     : $"{subject} {Verdict(gate, worst.Mean!.Value, worst.CiLow, worst.CiHigh, worst.Passed)}";
                 if (undefined.Length > 0) message += $" ({gate.Metric} is {MetricComputer.UndefinedText(gate.Metric)} in {string.Join(", ", undefined.Take(5))}{(undefined.Length > 5 ? ", ..." : "")}: {(decisive ? "the gate cannot be shown to hold there, so it fails" : "not counted")})";
                 if (partly.Count > 0) message += $" ({gate.Metric} is {MetricComputer.UndefinedText(gate.Metric)} in {string.Join(", ", partly.Take(5))}{(partly.Count > 5 ? ", ..." : "")}: the gate cannot be shown to hold there, so it fails)";
-                results.Add(new GateResult(gate.Describe(), passed, worst?.Mean, worst?.CiLow, worst?.CiHigh, gate.Threshold, message, gate.SpecFile, gate.Line, gate.Column, values));
+                results.Add(new GateResult(gate.Describe(), passed, worst?.Mean, worst?.CiLow, worst?.CiHigh, gate.Threshold, message, gate.SpecFile, gate.Line, gate.Column, values, gate.Metric));
                 continue;
             }
             if (gate.Kind == GateKind.MinImprovement)
@@ -105,7 +107,7 @@ internal static class GateCheck
                 var message = summary.Mean is double mi
                     ? $"{gate.Metric} improvement over the {evaluation.BaselineStrategy} baseline {(missing is null ? Verdict(gate, mi, low, high, ok) : $"{Estimate(mi, low, high)} fails: {missing}")}"
                     : $"{gate.Metric}'s improvement over the baseline cannot be measured on any split ({missing ?? $"{gate.Metric} is {MetricComputer.UndefinedText(gate.Metric)}"})";
-                results.Add(new GateResult(gate.Describe(), ok, summary.Mean, low, high, gate.Threshold, message, gate.SpecFile, gate.Line, gate.Column));
+                results.Add(new GateResult(gate.Describe(), ok, summary.Mean, low, high, gate.Threshold, message, gate.SpecFile, gate.Line, gate.Column, Metric: gate.Metric));
                 continue;
             }
             var metric = evaluation.ModelMetric(gate.Metric);
@@ -114,7 +116,7 @@ internal static class GateCheck
             var text = metric?.Mean is double value
                 ? $"{gate.Metric} {(undefinedOn is null ? Verdict(gate, value, metric.CiLow, metric.CiHigh, pass) : $"{Estimate(value, metric.CiLow, metric.CiHigh)} over the other splits fails: {undefinedOn}")}"
                 : $"{gate.Metric} is {MetricComputer.UndefinedText(gate.Metric)} on every split, so the gate {gate.Describe()} cannot be shown to hold";
-            results.Add(new GateResult(gate.Describe(), pass, metric?.Mean, metric?.CiLow, metric?.CiHigh, gate.Threshold, text, gate.SpecFile, gate.Line, gate.Column));
+            results.Add(new GateResult(gate.Describe(), pass, metric?.Mean, metric?.CiLow, metric?.CiHigh, gate.Threshold, text, gate.SpecFile, gate.Line, gate.Column, Metric: gate.Metric));
         }
         return results;
     }
@@ -145,6 +147,22 @@ internal static class GateCheck
 
     private static string Estimate(double mean, double? low, double? high) =>
         low is double l && high is double h ? $"{Fmt(mean)} [{Fmt(l)}, {Fmt(h)}]" : $"{Fmt(mean)} (one split: no interval)";
+
+    /// <summary>
+    /// One value of a group or class gate as train prints it under the gate: "'S': 0.71 [0.6, 0.8] over 3 split(s);
+    /// precision undefined (no predicted positive) on 2 of 5 split(s)  &lt;- fails". Why a value is undefined comes from
+    /// MetricComputer.UndefinedText, as evaluate prints it; a card written before the counts were kept says only "undefined".
+    /// </summary>
+    internal static string SegmentLine(GateResult gate, SegmentValue segment)
+    {
+        var undefined = gate.Metric is { } metric ? $"{metric} {MetricComputer.UndefinedText(metric)}" : "undefined";
+        var total = segment.Splits + (segment.UndefinedSplits ?? 0);
+        var onSplits = segment.UndefinedSplits is int n ? string.Create(CultureInfo.InvariantCulture, $" on {n} of {total} split(s)") : "";
+        if (segment.Mean is not double mean) return $"{segment.Segment}: {undefined}{onSplits}";
+        var interval = segment.CiLow is double l && segment.CiHigh is double h ? $" [{Fmt(l)}, {Fmt(h)}]" : "";
+        var partly = segment.UndefinedSplits is > 0 ? $"; {undefined}{onSplits}" : "";
+        return string.Create(CultureInfo.InvariantCulture, $"{segment.Segment}: {Fmt(mean)}{interval} over {segment.Splits} split(s){partly}{(segment.Passed ? "" : "  <- fails")}");
+    }
 
     internal static string Fmt(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);
 

@@ -307,8 +307,7 @@ internal static class TrainStep
         {
             output.WriteLine($"  {(gate.Passed ? "pass" : "FAIL")}  {gate.Gate}: {gate.Message}");
             foreach (var segment in gate.Segments ?? [])
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"          {segment.Segment}: {(segment.Mean is double m ? Gates.GateCheck.Fmt(m) : "undefined")}{(segment.CiLow is double l && segment.CiHigh is double h ? $" [{Gates.GateCheck.Fmt(l)}, {Gates.GateCheck.Fmt(h)}]" : "")} over {segment.Splits} split(s){(segment.Mean is null ? "" : segment.Passed ? "" : "  <- fails")}"));
+                output.WriteLine("          " + Gates.GateCheck.SegmentLine(gate, segment));
         }
         var promotion = card.Promotion!;
         output.WriteLine(promotion.Promoted ? $"Promoted: {promotion.Reason}" : $"Not promoted: {promotion.Reason}");

@@ -71,6 +71,27 @@ public sealed class UndefinedMetricConsumerTests
     }
 
     [Fact]
+    public void Trains_console_line_for_a_gate_value_says_on_how_many_splits_the_metric_was_undefined_and_why()
+    {
+        var evaluation = Evaluation([0.9, 0.85, 0.95, 0.88, 0.92], [0.1, 0.1, 0.1, 0.1, 0.1]);
+        GateSettings[] gates = [new("precision", GateKind.Min, 0.5, null, "embarked", "pipeline.yaml", 12, 5)];
+        var segments = new Dictionary<int, Dictionary<string, List<double?>>>
+        {
+            [0] = new() { ["C"] = [null, null, null], ["Q"] = [0.7, 0.8, 0.75, 0.72, 0.78], ["S"] = [0.9, null, 0.8, 0.7, null] },
+        };
+        var gate = GateCheck.Check(new GateMeasurement { Evaluation = evaluation, SegmentValues = segments }, gates)[0];
+        var lines = gate.Segments!.Select(v => GateCheck.SegmentLine(gate, v)).ToArray();
+        Assert.Equal("C: precision undefined (no predicted positive) on 3 of 3 split(s)", lines[0]);
+        Assert.DoesNotContain("undefined", lines[1]);
+        Assert.Equal("S: 0.8 [0.5516, 1] over 3 split(s); precision undefined (no predicted positive) on 2 of 5 split(s)  <- fails", lines[2]);
+
+        // A card written before the counts were kept: undefined without an invented count.
+        var old = gate with { Metric = null, Segments = gate.Segments!.Select(v => v with { UndefinedSplits = null }).ToArray() };
+        Assert.Equal("C: undefined", GateCheck.SegmentLine(old, old.Segments![0]));
+        Assert.Equal("S: 0.8 [0.5516, 1] over 3 split(s)  <- fails", GateCheck.SegmentLine(old, old.Segments![2]));
+    }
+
+    [Fact]
     public void A_trial_whose_precision_exists_only_on_some_splits_has_no_objective_and_says_why()
     {
         var partly = PipelineTuner.Objective(MetricSummary.From("precision", [0.9, null, 1.0, null, 0.95]), 5);
