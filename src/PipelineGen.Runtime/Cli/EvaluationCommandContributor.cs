@@ -133,5 +133,5 @@ internal sealed class EvaluationCommandContributor : ICommandContributor
         (result.Model ?? []).Select(m => ToRunMetric(m, "model"))
             .Concat(result.Baseline.Select(m => ToRunMetric(m, "baseline")));
 
-    private static RunMetric ToRunMetric(MetricSummary m, string role) => new(m.Name, role, m.Mean, m.StdDev, m.CiLow, m.CiHigh, m.Count, m.ValidationRows);
+    private static RunMetric ToRunMetric(MetricSummary m, string role) => new(m.Name, role, m.Mean, m.StdDev, m.CiLow, m.CiHigh, m.Count, m.ValidationRows, m.UndefinedCount);
 }

@@ -108,7 +108,10 @@ internal sealed class RunsCommandContributor : ICommandContributor
         bool ensembleKept = run.Parameters.TryGetValue("ensemble", out var ensemble) && ensemble.StartsWith("kept", StringComparison.Ordinal);
         var metric = (ensembleKept ? run.Metrics.FirstOrDefault(m => m.Name == name && m.Role == "ensemble") : null)
             ?? run.Metrics.FirstOrDefault(m => m.Name == name && m.Role == "model") ?? run.Metrics.FirstOrDefault(m => m.Name == name);
-        return metric?.Mean is double mean ? $"{name} {EvaluationReportWriter.F(mean)} ({metric.Role})" : name;
+        if (metric is null) return name;
+        var splits = SplitsNote(metric, SplitCount(run));
+        return metric.Mean is double mean ? $"{name} {EvaluationReportWriter.F(mean)} ({metric.Role}{(splits is null ? "" : ", " + splits)})"
+            : $"{name} {Evaluation.MetricComputer.UndefinedText(name)}{(splits is null ? "" : " " + splits)} ({metric.Role})";
     }
 
     private static int Compare(CommandServices services, string idA, string idB)
@@ -170,10 +173,27 @@ internal sealed class RunsCommandContributor : ICommandContributor
     }
 
     // The mean is over fewer splits than the run measured: the metric was undefined on the others.
-    private static bool Partly(RunMetric? metric, int? splits) => metric is { Mean: not null, Splits: int k } && splits is int n && k < n;
+    private static bool Partly(RunMetric? metric, int? splits) => metric is { Mean: not null } m && Undefined(m, splits) is > 0;
+
+    /// <summary>
+    /// On how many of the run's splits the metric was undefined: recorded with the metric, else (stores written before it
+    /// was kept) the protocol's split count less the splits it was defined on; null when neither is known (not 0).
+    /// </summary>
+    private static int? Undefined(RunMetric metric, int? protocolSplits) =>
+        metric.UndefinedSplits ?? (metric.Splits is int k && protocolSplits is int n && k <= n ? n - k : null);
+
+    /// <summary>"3 of 5 splits; undefined (no predicted positive) on 2" for a mean over part of the splits, "on 5 of 5 splits" for none; null when defined on all or unknown.</summary>
+    internal static string? SplitsNote(RunMetric metric, int? protocolSplits)
+    {
+        if (Undefined(metric, protocolSplits) is not int undefined || undefined == 0) return null;
+        var total = (metric.Splits ?? 0) + undefined;
+        return metric.Mean is null
+            ? $"on {undefined} of {total} splits"
+            : $"{metric.Splits} of {total} splits; {Evaluation.MetricComputer.UndefinedText(metric.Name)} on {undefined}";
+    }
 
     private static string Format(RunMetric? metric, int? splits) =>
-        Format(metric) + (Partly(metric, splits) ? $" ({metric!.Splits} of {splits} splits)" : "");
+        Format(metric) + (metric is not null && SplitsNote(metric, splits) is { } note ? metric.Mean is null ? " " + note : $" ({note})" : "");
 
     private static string Format(RunMetric? metric) => metric?.Mean switch
     {

@@ -218,7 +218,7 @@ internal sealed class TrainingCommandContributor : ICommandContributor
         if (result.Card.Metrics is { Count: > 0 } metrics)
         {
             record.Parameters["primary_metric"] = result.Card.Metric;
-            record.Metrics.AddRange(metrics.Select(m => new RunMetric(m.Key, "model", m.Value.Mean, m.Value.Std, m.Value.CiLow, m.Value.CiHigh, m.Value.Splits, m.Value.ValidationRows)));
+            record.Metrics.AddRange(metrics.Select(m => new RunMetric(m.Key, "model", m.Value.Mean, m.Value.Std, m.Value.CiLow, m.Value.CiHigh, m.Value.Splits, m.Value.ValidationRows, m.Value.UndefinedSplits)));
         }
         if (result.Card.Gates is not { } gates) return;
         foreach (var gate in gates) record.Parameters[$"gate {gate.Gate}"] = gate.Short;
@@ -281,7 +281,7 @@ internal sealed class TrainingCommandContributor : ICommandContributor
         }
         if (run is null) return null;
         IReadOnlyDictionary<string, MetricEstimate> Of(string role) => new SortedDictionary<string, MetricEstimate>(
-            run.Metrics.Where(m => m.Role == role && m.Mean.HasValue).ToDictionary(m => m.Name, m => new MetricEstimate(m.Mean!.Value, m.StdDev, m.CiLow, m.CiHigh, m.Splits, m.ValidationRows)),
+            run.Metrics.Where(m => m.Role == role && m.Mean.HasValue).ToDictionary(m => m.Name, m => new MetricEstimate(m.Mean!.Value, m.StdDev, m.CiLow, m.CiHigh, m.Splits, m.ValidationRows, m.UndefinedSplits)),
             StringComparer.Ordinal);
         var parameters = run.Parameters;
         string P(string key) => parameters.TryGetValue(key, out var v) ? v : "?";

@@ -6,8 +6,10 @@ namespace PipelineGen.Runtime.Runs;
 
 /// <summary>A metric as a run recorded it. <c>Role</c> is <c>model</c> or <c>baseline</c>; null numbers were undefined.</summary>
 /// <remarks><c>Splits</c>, <c>ValidationRows</c>: the splits the metric was defined on and their mean validation rows (an
-/// evaluation's; the card needs them to place a test look), null when not measured over splits or recorded before them.</remarks>
-internal sealed record RunMetric(string Name, string Role, double? Mean, double? StdDev, double? CiLow, double? CiHigh, int? Splits = null, double? ValidationRows = null);
+/// evaluation's; the card needs them to place a test look), null when not measured over splits or recorded before them.
+/// <c>UndefinedSplits</c>: the splits where it was undefined (a mean over 3 of 5 splits has 2), null when not measured
+/// over splits or recorded before it was kept (unknown, not 0).</remarks>
+internal sealed record RunMetric(string Name, string Role, double? Mean, double? StdDev, double? CiLow, double? CiHigh, int? Splits = null, double? ValidationRows = null, int? UndefinedSplits = null);
 
 /// <summary>One execution of a workflow step.</summary>
 /// <remarks><c>Outcome</c>: What the step concluded: e.g. <c>ok</c>, <c>beats-baseline</c>, <c>does-not-beat-baseline</c>, <c>bad-input</c>, <c>failed</c>.</remarks>
@@ -122,7 +124,7 @@ internal sealed class RunStore : IDisposable
     // Columns added after the first release; a database written by an earlier version gets them (its rows read as "not recorded").
     private static readonly (string Table, string Name, string Type)[] AddedColumns =
         [("runs", "spec_hash", "TEXT"), ("runs", "data_sha256", "TEXT"), ("runs", "trainer", "TEXT"), ("runs", "context", "TEXT"),
-         ("run_metrics", "splits", "INTEGER"), ("run_metrics", "validation_rows", "REAL")];
+         ("run_metrics", "splits", "INTEGER"), ("run_metrics", "validation_rows", "REAL"), ("run_metrics", "undefined_splits", "INTEGER")];
 
     private void Migrate()
     {
@@ -174,8 +176,8 @@ internal sealed class RunStore : IDisposable
         {
             using var insert = _connection.CreateCommand();
             insert.Transaction = transaction;
-            insert.CommandText = "INSERT OR REPLACE INTO run_metrics (run_id, role, name, mean, std, ci_low, ci_high, splits, validation_rows) " +
-                "VALUES ($run, $role, $name, $mean, $std, $low, $high, $splits, $rows)";
+            insert.CommandText = "INSERT OR REPLACE INTO run_metrics (run_id, role, name, mean, std, ci_low, ci_high, splits, validation_rows, undefined_splits) " +
+                "VALUES ($run, $role, $name, $mean, $std, $low, $high, $splits, $rows, $undefined)";
             insert.Parameters.AddWithValue("$run", run.Id);
             insert.Parameters.AddWithValue("$role", metric.Role);
             insert.Parameters.AddWithValue("$name", metric.Name);
@@ -185,6 +187,7 @@ internal sealed class RunStore : IDisposable
             insert.Parameters.AddWithValue("$high", (object?)metric.CiHigh ?? DBNull.Value);
             insert.Parameters.AddWithValue("$splits", (object?)metric.Splits ?? DBNull.Value);
             insert.Parameters.AddWithValue("$rows", (object?)metric.ValidationRows ?? DBNull.Value);
+            insert.Parameters.AddWithValue("$undefined", (object?)metric.UndefinedSplits ?? DBNull.Value);
             insert.ExecuteNonQuery();
         }
         transaction.Commit();
@@ -239,13 +242,13 @@ internal sealed class RunStore : IDisposable
     private List<RunMetric> ReadMetrics(string runId)
     {
         using var query = _connection.CreateCommand();
-        query.CommandText = "SELECT name, role, mean, std, ci_low, ci_high, splits, validation_rows FROM run_metrics WHERE run_id = $id ORDER BY role DESC, rowid";
+        query.CommandText = "SELECT name, role, mean, std, ci_low, ci_high, splits, validation_rows, undefined_splits FROM run_metrics WHERE run_id = $id ORDER BY role DESC, rowid";
         query.Parameters.AddWithValue("$id", runId);
         var metrics = new List<RunMetric>();
         using var reader = query.ExecuteReader();
         double? At(int i) => reader.IsDBNull(i) ? null : reader.GetDouble(i);
         while (reader.Read())
-            metrics.Add(new RunMetric(reader.GetString(0), reader.GetString(1), At(2), At(3), At(4), At(5), reader.IsDBNull(6) ? null : reader.GetInt32(6), At(7)));
+            metrics.Add(new RunMetric(reader.GetString(0), reader.GetString(1), At(2), At(3), At(4), At(5), reader.IsDBNull(6) ? null : reader.GetInt32(6), At(7), reader.IsDBNull(8) ? null : reader.GetInt32(8)));
         return metrics;
     }
 

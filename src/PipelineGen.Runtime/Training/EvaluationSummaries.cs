@@ -20,7 +20,7 @@ internal static class EvaluationSummaries
 
     private static IReadOnlyDictionary<string, MetricEstimate> ToEstimates(IEnumerable<MetricSummary> metrics) =>
         new SortedDictionary<string, MetricEstimate>(
-            metrics.Where(m => m.Mean.HasValue).ToDictionary(m => m.Name, m => new MetricEstimate(m.Mean!.Value, m.StdDev, m.CiLow, m.CiHigh, m.Count, m.ValidationRows)),
+            metrics.Where(m => m.Mean.HasValue).ToDictionary(m => m.Name, m => new MetricEstimate(m.Mean!.Value, m.StdDev, m.CiLow, m.CiHigh, m.Count, m.ValidationRows, m.UndefinedCount)),
             StringComparer.Ordinal);
 
     /// <summary>One-line "metric mean [low, high]" for messages.</summary>

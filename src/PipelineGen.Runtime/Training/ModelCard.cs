@@ -11,7 +11,8 @@ namespace PipelineGen.Runtime.Training;
 /// <summary>A metric estimate from an evaluation protocol: mean, spread and 95% interval over splits (null with a single split).</summary>
 /// <remarks><c>Splits</c>: splits the metric was measured on; with <c>ValidationRows</c> (mean validation rows per split) it
 /// gives the range a test look is expected in. Both null in cards written before they were recorded.</remarks>
-internal sealed record MetricEstimate(double Mean, double? Std = null, double? CiLow = null, double? CiHigh = null, int? Splits = null, double? ValidationRows = null);
+// UndefinedSplits: splits where the metric was undefined (the mean is over the others); null when not recorded (unknown, not 0).
+internal sealed record MetricEstimate(double Mean, double? Std = null, double? CiLow = null, double? CiHigh = null, int? Splits = null, double? ValidationRows = null, int? UndefinedSplits = null);
 
 /// <summary>What the evaluate/baseline steps measured, handed to <c>train</c> so the card records it.</summary>
 internal sealed record EvaluationSummary

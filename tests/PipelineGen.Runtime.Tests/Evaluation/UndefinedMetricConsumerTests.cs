@@ -257,8 +257,66 @@ public sealed class UndefinedMetricConsumerTests
         var output = new StringWriter();
         Assert.Equal(0, global::PipelineGen.Runtime.Cli.PipelineApp.Run(["runs", "compare", "a", "b"], pipeline, output, new StringWriter(), consoleWidth: 200));
         var row = output.ToString().Split('\n').First(l => l.Contains("model precision", StringComparison.Ordinal));
-        Assert.Contains("0.9200 (3 of 5 splits)", row);
+        // A store written before the undefined count was kept: derived from the protocol's 5 splits.
+        Assert.Contains("0.9200 (3 of 5 splits; undefined (no predicted positive) on 2)", row);
         Assert.Contains("- (partly undefined)", row);
         Assert.DoesNotContain("+0.4200", row);
+    }
+
+    [Fact]
+    public void Runs_and_runs_compare_show_the_recorded_count_of_splits_a_metric_was_undefined_on()
+    {
+        using var project = new TempDirectory();
+        var dbPath = Path.Combine(project.Path, ".pipelinegen", "runs.db");
+        // As evaluate records it: the mean, the splits it is over and the splits it was undefined on (no protocol
+        // parameters here, so the count can only come from the record).
+        var evaluation = Evaluation([0.9, null, 0.95, null, 0.92], [null, null, null, null, null]);
+        RunRecord Run(string id) => new(id, "Rare", "evaluate", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(1),
+            new Dictionary<string, string> { ["primary_metric"] = "precision" },
+            global::PipelineGen.Runtime.Cli.EvaluationCommandContributor.ToRunMetrics(evaluation).ToArray(), "ok");
+        using (var store = new RunStore(dbPath))
+        {
+            store.Record(Run("a"));
+            store.Record(Run("b"));
+            var read = store.Get("a")!.Metrics.Single(m => m.Role == "model" && m.Name == "precision");
+            Assert.Equal((3, 2), (read.Splits, read.UndefinedSplits));
+            Assert.Equal(0, store.Get("a")!.Metrics.Single(m => m.Role == "model" && m.Name == "auc").UndefinedSplits);
+        }
+        var pipeline = new BinaryPipeline(BinaryPipeline.OneFeature("Rare", "rare.csv", "yes").Settings with { ProjectDirectory = project.Path });
+        var list = new StringWriter();
+        Assert.Equal(0, global::PipelineGen.Runtime.Cli.PipelineApp.Run(["runs"], pipeline, list, new StringWriter(), consoleWidth: 200));
+        Assert.Contains("precision 0.9233 (model, 3 of 5 splits; undefined (no predicted positive) on 2)", list.ToString());
+
+        var compare = new StringWriter();
+        Assert.Equal(0, global::PipelineGen.Runtime.Cli.PipelineApp.Run(["runs", "compare", "a", "b"], pipeline, compare, new StringWriter(), consoleWidth: 200));
+        var lines = compare.ToString().Split('\n');
+        Assert.Contains("0.9233 ± 0.0252 (3 of 5 splits; undefined (no predicted positive) on 2)", lines.First(l => l.Contains("model precision", StringComparison.Ordinal)));
+        Assert.Contains("undefined (no predicted positive) on 5 of 5 splits", lines.First(l => l.Contains("baseline precision", StringComparison.Ordinal)));
+        Assert.DoesNotContain("splits", lines.First(l => l.Contains("model auc", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_run_store_written_before_the_undefined_count_reads_it_as_unknown_not_zero()
+    {
+        using var project = new TempDirectory();
+        var dbPath = Path.Combine(project.Path, ".pipelinegen", "runs.db");
+        using (var store = new RunStore(dbPath))
+            store.Record(new RunRecord("old", "Rare", "train", DateTimeOffset.UnixEpoch, TimeSpan.FromSeconds(1),
+                new Dictionary<string, string> { ["primary_metric"] = "precision" }, [new RunMetric("precision", "model", 0.92, null, null, null, 3)], "ok"));
+        // The column as an older version left it: absent, so every row's value is NULL after the migration adds it.
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={dbPath};Pooling=False"))
+        {
+            connection.Open();
+            using var drop = connection.CreateCommand();
+            drop.CommandText = "ALTER TABLE run_metrics DROP COLUMN undefined_splits;";
+            drop.ExecuteNonQuery();
+        }
+        using (var store = new RunStore(dbPath))
+            Assert.Null(store.Get("old")!.Metrics.Single().UndefinedSplits);
+        var pipeline = new BinaryPipeline(BinaryPipeline.OneFeature("Rare", "rare.csv", "yes").Settings with { ProjectDirectory = project.Path });
+        var list = new StringWriter();
+        Assert.Equal(0, global::PipelineGen.Runtime.Cli.PipelineApp.Run(["runs"], pipeline, list, new StringWriter(), consoleWidth: 200));
+        // No protocol, no recorded count: the mean is shown without a made-up split count.
+        Assert.Contains("precision 0.9200 (model)", list.ToString());
     }
 }
