@@ -13,7 +13,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
     public void Contribute(RootCommand root, CommandServices services)
     {
         var trials = new Option<int?>("--trials") { Description = "Total trials of the study (default: tune.trials of the spec; a resumed study counts the trials already journaled)." };
-        var time = new Option<string?>("--time") { Description = "Time budget of this session, e.g. 90s, 10m, 1h30m. No trial starts after it ran out." };
+        var time = new Option<string?>("--time") { Description = "Time budget of this session, e.g. 90s, 10m, 1h30m. No trial starts after it ran out. Without --trials or tune.trials it is the only bound (no 20-trial default)." };
         var resume = new Option<bool>("--resume") { Description = "Continue the latest study of this pipeline from its journal (.pipelinegen/tune.db)." };
         var strategy = new Option<string?>("--strategy") { Description = "random, grid, bayesian, halving (successive halving over shares of the training rows or trees, see --halving-budget) or hyperband (default: tune.strategy of the spec)." };
         strategy.AcceptOnlyFromAmong("random", "grid", "bayesian", "halving", "hyperband");
