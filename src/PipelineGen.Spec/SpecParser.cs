@@ -158,7 +158,7 @@ public static class SpecParser
                 Spanned(model, "capacity")),
             tune is null ? null : new TuneSection(
                 tune.GetString("strategy") ?? "random",
-                Int(tune, "trials") ?? 20,
+                Int(tune, "trials"),
                 Spanned(tune, "metric"),
                 Dimensions(tune["space"] as YMapping),
                 SpaceGiven: tune.Find("space") is not null,

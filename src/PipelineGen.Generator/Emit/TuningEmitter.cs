@@ -21,9 +21,10 @@ internal static class TuningEmitter
         w.Line("/// <summary>The spec's 'tune' section: what the 'tune' command searches.</summary>")
          .Line($"public static {PG}Tuning.TuningSettings DefaultTuning {{ get; }} = new {PG}Tuning.TuningSettings")
          .Line("{").Indent()
-         .Line($"Strategy = {CSharp.String(tune.Strategy)},")
-         .Line($"Trials = {CSharp.Int(tune.Trials)},")
-         .Line($"Metric = {CSharp.String(tune.Metric)},");
+         .Line($"Strategy = {CSharp.String(tune.Strategy)},");
+        // Not written: TuningSettings decides (20 trials, or no trial cap when only --time is given).
+        if (tune.Trials is { } trials) w.Line($"Trials = {CSharp.Int(trials)},");
+        w.Line($"Metric = {CSharp.String(tune.Metric)},");
         TuneEnsembleEmitter.EmitTuneKeys(w, tune);
         w.Line($"Space = new {PG}Tuning.SearchParameter[]")
          .Line("{").Indent();

@@ -109,7 +109,7 @@ internal sealed partial class TuningCommandContributor
         var finished = status.Finished;
         int complete = finished.Count(t => t.State == "complete"), failed = finished.Count(t => t.Failed), lost = finished.Count(t => t.Lost);
         int retried = finished.Count(t => t.RetryOf is not null) + status.Running.Count(r => r.RetryOf is not null);
-        string budget = study.TrialBudget is { } b ? $"{b} trials" : "not shared";
+        string budget = study.TrialBudget is { } b ? (b == TuningSettings.NoTrialCap ? "no trial cap" : $"{b} trials") : "not shared";
         if (study.TimeBudget is { } tb)
         {
             var left = study.CreatedUtc + tb - status.NowUtc;

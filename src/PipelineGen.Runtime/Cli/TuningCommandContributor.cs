@@ -13,7 +13,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
     public void Contribute(RootCommand root, CommandServices services)
     {
         var trials = new Option<int?>("--trials") { Description = "Total trials of the study (default: tune.trials of the spec; a resumed study counts the trials already journaled)." };
-        var time = new Option<string?>("--time") { Description = "Time budget of this session, e.g. 90s, 10m, 1h30m. No trial starts after it ran out." };
+        var time = new Option<string?>("--time") { Description = "Time budget of this session, e.g. 90s, 10m, 1h30m. No trial starts after it ran out. Without --trials or tune.trials it is the only bound (no 20-trial default)." };
         var resume = new Option<bool>("--resume") { Description = "Continue the latest study of this pipeline from its journal (.pipelinegen/tune.db)." };
         var strategy = new Option<string?>("--strategy") { Description = "random, grid, bayesian, halving (successive halving over shares of the training rows or trees, see --halving-budget) or hyperband (default: tune.strategy of the spec)." };
         strategy.AcceptOnlyFromAmong("random", "grid", "bayesian", "halving", "hyperband");
@@ -58,7 +58,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         {
             if (services.Pipeline is not ITunablePipeline)
             {
-                services.Error.WriteLine($"error: the spec of pipeline '{services.Pipeline.Settings.Name}' has no 'tune' section, so there is nothing to search. Add 'tune: {{}}' to search the default space over the built-in trainers (random strategy, 20 trials; 'tune --time 10m' for a time budget), or declare 'tune.space' / 'tune.trainers' to search your own, and build again.");
+                services.Error.WriteLine($"error: the spec of pipeline '{services.Pipeline.Settings.Name}' has no 'tune' section, so there is nothing to search. Add 'tune: {{}}' to search the default space over the built-in trainers (random strategy, 20 trials; 'tune --time 10m' searches for ten minutes instead), or declare 'tune.space' / 'tune.trainers' to search your own, and build again.");
                 return ExitCodes.BadInput;
             }
             var options = new TuneOptions
@@ -140,14 +140,14 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
     {
         var pipeline = (ITunablePipeline)services.Pipeline;
         var tuning = pipeline.Tuning;
-        int budget = options.Trials ?? tuning.Trials;
+        int budget = tuning.TrialBudget(options.Trials, options.Time);
         bool halvingStrategy = HalvingOptions.IsHalving(options.Strategy ?? tuning.Strategy);
         if (options.BudgetUnits is { } units && !halvingStrategy) budget = (int)Math.Floor(units);
         // Halving's trial budget counts the brackets' configurations; a new study's starting point is one trial more.
-        int shown = halvingStrategy && options.SpecTrial && !options.Resume ? budget + 1 : budget;
+        int shown = halvingStrategy && options.SpecTrial && !options.Resume && budget != TuningSettings.NoTrialCap ? budget + 1 : budget;
         var output = services.Output;
         output.WriteLine($"Tuning {pipeline.Settings.Name} (trainer {pipeline.Settings.TrainerName}{(pipeline.PinnedHyperparameters.Count > 0 ? $", pinned by {Path.GetFileName(pipeline.LockFilePath)}" : "")}): strategy {options.Strategy ?? tuning.Strategy}, "
-            + (options.BudgetUnits is { } u && halvingStrategy ? $"a compute budget of {u.ToString("0.##", CultureInfo.InvariantCulture)} full-trial equivalents (each rung charged its share of the budget)" : $"up to {shown} trial(s)")
+            + (options.BudgetUnits is { } u && halvingStrategy ? $"a compute budget of {u.ToString("0.##", CultureInfo.InvariantCulture)} full-trial equivalents (each rung charged its share of the budget)" : TuningSettings.DescribeTrialBudget(shown))
             + (options.Time is { } t ? $" or {FormatDuration(t)}" : "") + (options.Resume ? ", resuming the latest study" : "")
             + (options.Workers is { } nw ? $", {nw} worker process(es)" : ", one trial at a time in this process") + ".");
         output.WriteLine("Space: " + string.Join("; ", tuning.Space.Select(p => p.Describe())));
@@ -165,7 +165,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         // Interactive: a live Spectre table (running / finished / failed, best so far, time left); redirected: one plain line per trial.
         // Halving on a unit budget has no count of trials to go: progress is the units spent, and no trial-count estimate is made.
         bool unitBudget = options.BudgetUnits is not null && halvingStrategy;
-        var status = new TuningLiveStatus(unitBudget ? null : shown, options.Time, clock, options.Workers ?? 1);
+        var status = new TuningLiveStatus(unitBudget || shown == TuningSettings.NoTrialCap ? null : shown, options.Time, clock, options.Workers ?? 1);
         var live = services.Interactive ? new TuningLiveDisplay(services.Console, status, pipeline.Settings.Name) : null;
         int finishedInSession = 0;
         var tuneOptions = options with
@@ -190,7 +190,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
                 string progress = unitBudget
                     ? $"  | {state.Rungs.Sum(r => r.Fraction).ToString("0.##", CultureInfo.InvariantCulture)} of {options.BudgetUnits!.Value.ToString("0.##", CultureInfo.InvariantCulture)} units spent, {FormatDuration(clock.Elapsed)} elapsed"
                     : TimeLeft(state, budget, clock.Elapsed, options);
-                output.WriteLine($"  trial {trial.Number + 1}{(unitBudget ? "" : "/" + shown)}  {what}  | {bestText}  | {trial.Configuration.Describe(new SearchSpace(tuning.Space))}  ({trial.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s){progress}");
+                output.WriteLine($"  trial {trial.Number + 1}{(unitBudget || shown == TuningSettings.NoTrialCap ? "" : "/" + shown)}  {what}  | {bestText}  | {trial.Configuration.Describe(new SearchSpace(tuning.Space))}  ({trial.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s){progress}");
                 output.WriteLine("    " + status.PlainLine());
             },
         };
@@ -367,6 +367,12 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
     internal static string TimeLeft(StudyResult state, int budget, TimeSpan elapsed, TuneOptions options)
     {
         int done = state.Trials.Count;
+        if (budget == TuningSettings.NoTrialCap)
+        {
+            // Only --time bounds the study: what is left of it is the estimate.
+            string timed = $"  | {done} done, {FormatDuration(elapsed)} elapsed";
+            return options.Time is { } bound ? timed + $", {FormatDuration(bound - elapsed > TimeSpan.Zero ? bound - elapsed : TimeSpan.Zero)} left" : timed;
+        }
         int remaining = Math.Max(0, budget - done);
         string text = $"  | {done} of {budget} done, {FormatDuration(elapsed)} elapsed";
         if (remaining == 0 || state.NewTrials == 0) return text;

@@ -5,7 +5,25 @@ public sealed record TuningSettings
 {
     /// <summary>random, grid or bayesian.</summary>
     public string Strategy { get; init; } = "random";
-    public int Trials { get; init; } = 20;
+    /// <summary><c>tune.trials</c>; null when the spec does not write it (see <see cref="TrialBudget"/>).</summary>
+    public int? Trials { get; init; }
+
+    /// <summary>Trials of a study when neither <c>--trials</c> nor <c>tune.trials</c> says, and no <c>--time</c> is given.</summary>
+    internal const int DefaultTrials = 20;
+
+    /// <summary>The trial budget of a study that only <c>--time</c> bounds: no trial cap.</summary>
+    internal const int NoTrialCap = int.MaxValue;
+
+    /// <summary>
+    /// The study's trial budget: <c>--trials</c>, else <c>tune.trials</c>, else <see cref="DefaultTrials"/> — except
+    /// that a time budget given alone (<c>tune --time 10m</c>, no trial count anywhere) is the only bound
+    /// (<see cref="NoTrialCap"/>): the user asked for ten minutes of search, not for 20 trials that may end after one.
+    /// </summary>
+    internal int TrialBudget(int? requested, TimeSpan? time) => requested ?? Trials ?? (time is null ? DefaultTrials : NoTrialCap);
+
+    /// <summary>"up to 20 trial(s)", or "trials until the time budget ends" for <see cref="NoTrialCap"/>.</summary>
+    internal static string DescribeTrialBudget(int budget) =>
+        budget == NoTrialCap ? "trials until the time budget ends" : $"up to {budget} trial(s)";
     /// <summary>Metric to optimise; null: the evaluation's primary metric.</summary>
     public string? Metric { get; init; }
     public required IReadOnlyList<SearchParameter> Space { get; init; }

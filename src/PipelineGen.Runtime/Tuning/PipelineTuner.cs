@@ -74,7 +74,7 @@ internal static class PipelineTuner
         var tuning = pipeline.Tuning;
         if (space.PointCount == 1)
             throw new ArgumentException($"the search space has one point ({space.Fingerprint()}): there is nothing to choose. Widen a range or add values under tune.space.");
-        int trials = options.Trials ?? tuning.Trials;
+        int trials = tuning.TrialBudget(options.Trials, options.Time);
         if (options.BudgetUnits is { } units)
         {
             if (!(units >= 1) || double.IsInfinity(units)) throw new ArgumentException($"the compute budget is {units.ToString(CultureInfo.InvariantCulture)} full-trial equivalents; give --budget-units 1 or more.");

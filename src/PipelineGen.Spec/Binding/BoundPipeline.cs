@@ -77,7 +77,7 @@ public sealed record OptionAssignment(string Property, string Literal);
 /// <param name="Trainers">The trainer searched (tune.trainers, or the default space): one branch per trainer; null for the flat form.</param>
 /// <param name="Prepare">Preparation choices searched with the trainer (only those that change something for this data).</param>
 /// <param name="DefaultSpace">The spec gave neither 'space' nor 'trainers': the branches are the default space.</param>
-public sealed record BoundTune(string Strategy, int Trials, string? Metric, EquatableArray<BoundSearchParameter> Space, string LockFileName,
+public sealed record BoundTune(string Strategy, int? Trials, string? Metric, EquatableArray<BoundSearchParameter> Space, string LockFileName,
     EquatableArray<BoundTrainerBranch>? Trainers = null, EquatableArray<BoundPrepareChoice>? Prepare = null, bool DefaultSpace = false,
     bool Ensemble = false, string Honest = "holdout", int OuterFolds = 5, string HalvingBudget = "auto")
 {

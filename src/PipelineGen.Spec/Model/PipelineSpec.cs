@@ -61,10 +61,11 @@ public sealed record ModelSection(Spanned<string> Trainer, EquatableArray<ParamS
 /// <param name="Items">A list value (the dense network's <c>layers: [64, 32]</c>) item by item with their spans; <see cref="Value"/> is then the items joined by commas, spanning the list.</param>
 public sealed record ParamSetting(Spanned<string> Name, Spanned<string> Value, EquatableArray<Spanned<string>>? Items = null);
 
+/// <param name="Trials">tune.trials; null when not written (20 trials, or no trial cap when only --time is given).</param>
 /// <param name="SpaceGiven">The spec has a 'space' key (without it and without 'trainers', the default space is searched).</param>
 /// <param name="Trainers">tune.trainers: the trainer searched, each with its own space; null when absent.</param>
 /// <param name="Prepare">tune.prepare: preparation choices searched with the trainer.</param>
-public sealed record TuneSection(string Strategy, int Trials, Spanned<string>? Metric, EquatableArray<SearchDimension> Space,
+public sealed record TuneSection(string Strategy, int? Trials, Spanned<string>? Metric, EquatableArray<SearchDimension> Space,
     bool SpaceGiven = true, SourceSpan SpaceSpan = default, EquatableArray<SearchBranch>? Trainers = null, EquatableArray<PrepareChoiceSetting>? Prepare = null, SourceSpan Span = default,
     bool Ensemble = false, string Honest = "holdout", int? OuterFolds = null, SourceSpan EnsembleSpan = default, SourceSpan OuterFoldsSpan = default,
     Spanned<string>? HalvingBudget = null);

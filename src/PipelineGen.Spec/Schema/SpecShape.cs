@@ -141,7 +141,7 @@ public static class SpecShape
         P("tune", new ObjectShape("Hyperparameter search, run by the 'tune' command; its winner is pinned in <spec>.lock.yaml.", new[]
         {
             P("strategy", Str("Search strategy: random draws, every grid point (5 per continuous range), Bayesian TPE, successive halving (halving: trials start on a share of the training rows or of the trees, see tune.halving_budget; the best 1/3 go on) or Hyperband (brackets of halving, BOHB-style TPE proposals).", "random", "grid", "bayesian", "halving", "hyperband"), @default: "random"),
-            P("trials", Int("Trial budget of a study ('tune --trials' overrides it; '--time' adds a time budget).", 1, 100000), @default: "20"),
+            P("trials", Int("Trial budget of a study ('tune --trials' overrides it). Without it a study runs 20 trials, or, when 'tune --time' is given, as many as the time budget allows; with it, '--time' adds a time limit.", 1, 100000), @default: "20, or no cap with --time"),
             P("metric", Str("Metric to optimise.", MetricCatalog.AllNames.ToArray()), @default: "the spec's metric", checks: "PG0205"),
             P("space", new MapShape("Search space over model.trainer's hyperparameters: name -> range. Without 'space' and 'trainers', tune searches the default space over the built-in trainers for the task (docs/runtime-tuning.md).", "hyperparameter name", SearchDimension), @default: "the default space", checks: new[] { "PG0203", "PG0204", "PG0206", "PG0210", "PG0218" }),
             P("trainers", new MapShape("Search the trainer itself: trainer name -> its own search space (name -> range; {} keeps its defaults). A trainer's ranges apply only to trials that choose it.", "trainer name",

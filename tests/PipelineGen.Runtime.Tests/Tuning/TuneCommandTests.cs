@@ -209,4 +209,38 @@ public sealed class TuneCommandTests : IDisposable
         Assert.StartsWith("tune found no working configuration: 1 of 2 trial(s) failed (0 pruned, 1 stopped by the time budget); first error (trial 1, leaves=8): boom Check the ranges", mixed);
         Assert.Equal("all-trials-failed", mixedOutcome);
     }
+
+    /// <summary>
+    /// 'tune --time 3s' with no trial count in the spec or on the command line: the time is the only bound. It used to
+    /// stop at a hidden default of 20 trials ("up to 20 trial(s) or 3 s"), so '--time 10m' on a cheap search ended after
+    /// a minute.
+    /// </summary>
+    [Fact]
+    public void A_time_budget_given_alone_is_the_only_bound_of_the_study()
+    {
+        var noCount = Tuning("random") with { Trials = null };
+        Assert.Equal(TuningSettings.NoTrialCap, noCount.TrialBudget(null, TimeSpan.FromMinutes(10)));
+        Assert.Equal(TuningSettings.DefaultTrials, noCount.TrialBudget(null, null));
+        Assert.Equal(7, noCount.TrialBudget(7, TimeSpan.FromMinutes(10)));
+        // A count the spec writes still bounds a timed study.
+        Assert.Equal(6, Tuning("random").TrialBudget(null, TimeSpan.FromMinutes(10)));
+
+        var run = Cli(new TunableTitanicPipeline(_project, noCount), "tune", "--time", "3s", "--no-ensemble");
+        Assert.True(run.Exit == 0, run.Output + run.Error);
+        Assert.Contains("strategy random, trials until the time budget ends or 3 s", run.Output);
+        Assert.Contains("stopped: time budget used up", run.Output);
+        Assert.DoesNotContain("trial 1/", run.Output);
+        Assert.Matches(@"trial 1 .*\| 1 done, [\d.]+ s elapsed, [\d.]+ s left", run.Output);
+    }
+
+    /// <summary>The progress line of a study bounded by time only: trials done and the time left, no "of 2147483647", no overflowed estimate.</summary>
+    [Fact]
+    public void The_progress_of_a_time_only_study_counts_trials_and_the_time_left()
+    {
+        var study = new StudyInfo("s", "Titanic", "h", "d", "f", "random", 1, "auc", true, DateTimeOffset.UtcNow);
+        var trials = Enumerable.Range(0, 3).Select(n => new TrialRecord(n, new Configuration { ["leaves"] = 8 }, "complete", 0.8, 0.01, 0, null, TimeSpan.FromSeconds(200))).ToArray();
+        var state = new StudyResult(study, trials, 3, StopReason.TrialBudget);
+        var text = TuningCommandContributor.TimeLeft(state, TuningSettings.NoTrialCap, TimeSpan.FromMinutes(10), new TuneOptions { Time = TimeSpan.FromMinutes(25) });
+        Assert.Equal("  | 3 done, 10 min elapsed, 15 min left", text);
+    }
 }

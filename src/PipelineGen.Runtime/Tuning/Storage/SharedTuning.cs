@@ -37,7 +37,7 @@ internal static class SharedTuning
         };
         var study = storage.JoinStudy(proposed);
         if (study.TrialBudget != trials || study.TimeBudget != options.Time)
-            options.StorageEvent?.Invoke($"joined study {study.Id}, whose budget was set by its first worker: {study.TrialBudget} trial(s)"
+            options.StorageEvent?.Invoke($"joined study {study.Id}, whose budget was set by its first worker: {(study.TrialBudget == TuningSettings.NoTrialCap ? "no trial cap" : $"{study.TrialBudget} trial(s)")}"
                 + (study.TimeBudget is { } t ? $", {t.TotalSeconds:0} s from {study.CreatedUtc:u}" : ", no time limit") + "; this worker's --trials/--time are not used.");
         else
             options.StorageEvent?.Invoke($"study {study.Id} in {storage.Location} ({storage.Trials(study.Id).Count} trial(s) finished so far)");
