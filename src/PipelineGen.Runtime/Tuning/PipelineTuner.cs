@@ -124,6 +124,7 @@ internal static class PipelineTuner
             Seed = seed,
         }, settings.Task);
         var split = holdPlan.Splits[0];
+        if (!options.NestedInner && ThinHoldback(split, holdPlan.ClassNames) is { } thin) data.Warnings.Add(thin);
         // Successive halving's levels depend on how many rows a training fold holds and on the smallest tree / iteration
         // count in the space (the lowest rung keeps enough of what it spends).
         var budget = HalvingOptions.IsHalving(strategy) ? HalvingBudget.For(pipeline, options.HalvingBudget ?? pipeline.Tuning.HalvingBudget) : null;
@@ -133,6 +134,24 @@ internal static class PipelineTuner
         // How the rows were split, as the report says it: stratified only where the planner did (never for regression).
         string how = $"seeded{(holdPlan.Stratified ? ", stratified by class" : ", not stratified")}{(data.Scan.Keys.GroupOf is not null ? ", each group on one side" : "")}, exact duplicates on one side";
         return new HoldbackPlan(split, halving, budget, how);
+    }
+
+    /// <summary>Fewer rows of a class than this in the held-back part and its score rests on a handful of rows.</summary>
+    internal const int ThinHoldbackClassRows = 10;
+
+    /// <summary>
+    /// A warning when the held-back part has fewer than <see cref="ThinHoldbackClassRows"/> rows of some class (5 positives
+    /// in 300 rows leave about one in a fifth held back): the headline "honest estimate" is then decided by those rows,
+    /// one row more or less moves it a lot, and nothing else says so. Null for regression or enough rows of every class.
+    /// </summary>
+    internal static string? ThinHoldback(DataSplit split, IReadOnlyList<string> classNames)
+    {
+        if (split.ValidationClassCounts is not { } counts || counts.Count != classNames.Count || counts.Count == 0) return null;
+        var (fewest, index) = counts.Select((n, i) => (n, i)).MinBy(x => x.n);
+        if (fewest >= ThinHoldbackClassRows) return null;
+        return $"the held-back part has {fewest} '{classNames[index]}' row(s) of {split.ValidationRowCount.ToString(CultureInfo.InvariantCulture)}: "
+            + "the honest estimate rests on them, so a row more or less would move it a lot, and a metric of that class may be undefined there. "
+            + "With this few, 'tune --nested 5' is steadier (every row is scored once, by a search that never saw it); more data is better still.";
     }
 
     private static WorkFiles WriteWorkFiles(PipelineSettings settings, TuneOptions options, string path, DataSplit split)
