@@ -220,8 +220,8 @@ internal static class SchemaInferrer
             if (reportBadRows && quotesReported++ < MaxDiagnosticsPerKind)
             {
                 var at = At(record.Line, record.UnclosedQuoteColumn, record.LineOffset + record.UnclosedQuoteColumn - 1);
-                diagnostics.Add(record.QuoteEndLine > 0
-                    ? SpecDiagnostics.QuotedLineBreak.Create(path, at, record.QuoteEndLine, Path.GetFileName(path))
+                diagnostics.Add(record.UnjoinedCloseLine > 0
+                    ? SpecDiagnostics.QuotedLineBreak.Create(path, at, record.UnjoinedCloseLine, reader.ExpectedFields, Path.GetFileName(path))
                     : SpecDiagnostics.UnbalancedQuote.Create(path, at));
             }
         }
