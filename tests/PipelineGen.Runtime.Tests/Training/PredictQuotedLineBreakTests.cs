@@ -37,8 +37,8 @@ public sealed class PredictQuotedLineBreakTests : IDisposable
 
         Assert.True(exit == 0, error.ToString());
         Assert.Contains("Scored 3 rows", output.ToString());
-        // The value never seen in training is named as it is, line break and all (escaped for the terminal).
-        Assert.Contains("Cher", output.ToString() + error.ToString());
+        // The value never seen in training is named whole, its line break escaped so the warning stays one line.
+        Assert.Contains("'Cher\\nbourg' on line 3", output.ToString() + error.ToString());
         using var reader = new StreamReader(scored);
         var rows = new DelimitedRecords(reader.ReadLine, ',');
         rows.ReadHeader();
