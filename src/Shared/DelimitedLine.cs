@@ -86,6 +86,33 @@ internal static class DelimitedLine
         return text.ToString();
     }
 
+    /// <summary>
+    /// Whether <see cref="Split"/> finds a quote never closed on <paramref name="line"/>, without building the values:
+    /// every row with a quote is asked this (Titanic-like files quote every name), and most close their quotes.
+    /// </summary>
+    public static bool LeavesQuoteOpen(string line, char separator)
+    {
+        int i = 0;
+        while (true)
+        {
+            while (i < line.Length && IsBlank(line[i], separator)) i++;
+            if (i < line.Length && line[i] == '"')
+            {
+                for (i++; ; i++)
+                {
+                    if (i >= line.Length) return true;
+                    if (line[i] != '"') continue;
+                    if (i + 1 < line.Length && line[i + 1] == '"') { i++; continue; }
+                    i++;
+                    break;
+                }
+            }
+            int end = line.IndexOf(separator, i);
+            if (end < 0) return false;
+            i = end + 1;
+        }
+    }
+
     /// <summary>Fills <paramref name="fields"/> with the values and <paramref name="fieldStarts"/> with where each value starts (0-based character offsets, after leading blanks).</summary>
     /// <returns>-1, or the 0-based offset of a quote that is never closed.</returns>
     public static int Split(string line, char separator, List<string> fields, List<int> fieldStarts)

@@ -62,7 +62,7 @@ internal sealed class DelimitedRecords(Func<string?> readLine, char separator)
             if (!DelimitedLine.IsDataRow(line)) continue;
             firstLine = LineNumber;
             record = line;
-            if (line.IndexOf('"') >= 0 && DelimitedLine.Split(line, separator, _fields, _starts) >= 0)
+            if (line.IndexOf('"') >= 0 && DelimitedLine.LeavesQuoteOpen(line, separator))
             {
                 var end = DelimitedLine.QuotedRecordEnd(line, LineAfter, separator, ExpectedFields, _fields, _starts, out int closedAt);
                 if (end is { } last)
