@@ -1,6 +1,6 @@
 using PipelineGen.Runtime.Tests.Evaluation;
 using PipelineGen.Runtime.Training;
-using PipelineGen.Shared;
+using PipelineGen.Runtime.Data;
 using Xunit;
 
 namespace PipelineGen.Runtime.Tests.Training;

@@ -1,6 +1,10 @@
-// Compiled into PipelineGen.Runtime (linked source), beside DelimitedLine: every reader of rows at run time (the data
-// scan, the model's loader, predict, the test checks, tune's split files) must agree on what one row is.
-namespace PipelineGen.Shared;
+using PipelineGen.Shared;
+
+namespace PipelineGen.Runtime.Data;
+
+// Every reader of rows at run time (the data scan, the model's loader, predict, the test checks, tune's split files)
+// must agree on what one row is. The build tool's DelimitedReader joins the same lines (same DelimitedLine calls) but
+// keeps its own reading, which tracks character offsets for located diagnostics.
 
 /// <summary>
 /// The rows of a delimited file, streamed: each data line, joined with the lines its quoted value continues onto when
