@@ -40,14 +40,17 @@ internal sealed class DelimitedReader : IDisposable
     // Lines read ahead to find where a quote opened on an earlier line is closed, not yet returned.
     private readonly List<(string Line, int Number, long Offset)> _ahead = [];
 
-    /// <summary>Reads the next record, skipping lines that are no rows. False at the end of the file.</summary>
-    public bool TryRead(out DelimitedRecord record)
+    /// <summary>
+    /// Reads the next record, skipping lines that are no rows. False at the end of the file. A header is read with
+    /// <paramref name="joinQuotedLines"/> false: the run reads the header as its first line, never joined.
+    /// </summary>
+    public bool TryRead(out DelimitedRecord record, bool joinQuotedLines = true)
     {
         while (NextLine(out var line, out var number, out var offset))
         {
             if (!DelimitedLine.IsDataRow(line)) continue;
             record = Split(line, number, offset);
-            if (!record.HasUnclosedQuote) return true;
+            if (!record.HasUnclosedQuote || !joinQuotedLines) return true;
             if (QuoteEnd(line, out int closedAt) is { } end)
             {
                 // A value with line breaks inside its quotes (RFC 4180): one record numbered by its first line, read as

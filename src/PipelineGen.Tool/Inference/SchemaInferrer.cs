@@ -226,7 +226,7 @@ internal static class SchemaInferrer
             }
         }
 
-        if (!reader.TryRead(out var first))
+        if (!reader.TryRead(out var first, joinQuotedLines: !data.Header))
         {
             diagnostics.Add(SpecDiagnostics.DataFileUnreadable.Create(path, At(1, 1, 0), path,
                 "the file is empty. " + (data.Header ? "It needs a header line naming the columns and at least one data row." : "It needs at least one data row.")));
