@@ -219,10 +219,10 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo TestHeaderMismatch = new("PG0306", "Test data has different columns", Severity.Error,
         "Test data file '{0}' has columns that differ from the training data: {1}. Both files need the same header.", DataCategory);
     public static readonly DiagnosticDescriptorInfo UnbalancedQuote = new("PG0307", "Unbalanced quote", Severity.Error,
-        "A quoted value starting here is never closed. Close the quote or escape it by doubling (\"\"), or set 'data.bad_rows: skip'.", DataCategory);
+        "A quoted value starting here is never closed (nor on the next 50 lines, which a value with line breaks inside may span). Close the quote or escape it by doubling (\"\"), or set 'data.bad_rows: skip'.", DataCategory);
 
-    public static readonly DiagnosticDescriptorInfo QuotedLineBreak = new("PG0308", "Line break inside a quoted value", Severity.Error,
-        "The quoted value starting here continues onto line {0}: a line break inside quotes, which CSV allows but the loader does not (it reads one row per line, so this row would be cut in two). Replace the line breaks inside values (with a space, or an escape such as \\n) in '{1}', or set 'data.bad_rows: skip' to leave such rows out.", DataCategory);
+    public static readonly DiagnosticDescriptorInfo QuotedLineBreak = new("PG0308", "Quoted value spanning lines does not make one row", Severity.Error,
+        "The quoted value starting here is closed on line {0}, but the lines from here to there do not read as one row of {1} fields (a separator or a quote missing or extra?), so each is read as a row of its own. Check the quotes and separators on those lines of '{2}' (double a literal quote inside a quoted value: \"\"), or set 'data.bad_rows: skip' to leave such rows out.", DataCategory);
 
     public static readonly DiagnosticDescriptorInfo HeaderRepeated = new("PG0309", "Header row repeated in the data", Severity.Error,
         "This row of '{0}' repeats the header (line {1}): files joined with their headers? Read as data it would put the column names among the values (a number column would turn categorical, the label would gain a class). Delete the line, or set 'data.bad_rows: skip' to leave such rows out.", DataCategory);

@@ -11,7 +11,9 @@ namespace PipelineGen.Shared;
 /// <item>A field whose first non-blank character is a double quote runs to the matching quote; separators inside are
 /// text, <c>""</c> is a literal quote, and blanks inside the quotes are kept (<c>" x "</c> reads <c> x </c>). Text after
 /// the closing quote up to the separator is appended, without its trailing blanks.</item>
-/// <item>A record never spans lines; empty lines and lines starting with <c>//</c> are no row (as in ML.NET's <c>TextLoader</c>).</item>
+/// <item>A quoted value may hold line breaks (RFC 4180): <see cref="QuotedRecordEnd"/> decides whether the lines read as one
+/// record, and <c>DelimitedRecords</c> joins them with <c>\n</c>; empty lines and lines starting with <c>//</c> are no
+/// row (as in ML.NET's <c>TextLoader</c>).</item>
 /// </list>
 /// </summary>
 internal static class DelimitedLine
@@ -50,12 +52,15 @@ internal static class DelimitedLine
     /// after <paramref name="line"/> (reading ahead as needed), null at the end. Returns the k of the line that closes the
     /// quote <paramref name="line"/> leaves open when the lines up to it read as one well-formed record (the close followed
     /// by a separator or the line's end, no other quote left open, <paramref name="expectedFields"/> fields when it is not
-    /// 0, at most <paramref name="maxCharacters"/> characters); else null. Each line is scanned once for its closing
-    /// quote. The build tool's reader, the run's data scan and <c>predict</c> all decide it here.
+    /// 0, at most <paramref name="maxCharacters"/> characters); else null, with <paramref name="closedAt"/> the k of the
+    /// line whose well-formed close still did not make one record (a field count other than expected, a later quote left
+    /// open), -1 when no line within <see cref="MaxQuotedLines"/> closes the quote that way. Each line is scanned once for
+    /// its closing quote. Every reader of rows decides it here (<c>DelimitedRecords</c>, the build tool's reader).
     /// </summary>
     public static int? QuotedRecordEnd(string line, Func<int, string?> lineAfter, char separator, int expectedFields,
-        List<string> fields, List<int> starts, long maxCharacters = long.MaxValue)
+        List<string> fields, List<int> starts, out int closedAt, long maxCharacters = long.MaxValue)
     {
+        closedAt = -1;
         long length = line.Length;
         for (int k = 0; k < MaxQuotedLines; k++)
         {
@@ -65,11 +70,47 @@ internal static class DelimitedLine
             int close = ClosingQuote(next, separator);
             if (close == -1) continue;
             if (close == -2) return null;
-            var joined = string.Join('\n', Enumerable.Range(0, k + 1).Select(i => lineAfter(i)!).Prepend(line));
-            bool oneRecord = Split(joined, separator, fields, starts) < 0 && (expectedFields == 0 || fields.Count == expectedFields);
-            return oneRecord ? k : null;
+            bool oneRecord = Split(Join(line, lineAfter, k), separator, fields, starts) < 0 && (expectedFields == 0 || fields.Count == expectedFields);
+            if (oneRecord) return k;
+            closedAt = k;
+            return null;
         }
         return null;
+    }
+
+    /// <summary><paramref name="line"/> and the lines after it up to the <paramref name="last"/>-th, as one record: line breaks inside a value read as <c>\n</c> (CRLF files too).</summary>
+    public static string Join(string line, Func<int, string?> lineAfter, int last)
+    {
+        var text = new System.Text.StringBuilder(line);
+        for (int i = 0; i <= last; i++) text.Append('\n').Append(lineAfter(i));
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// Whether <see cref="Split"/> finds a quote never closed on <paramref name="line"/>, without building the values:
+    /// every row with a quote is asked this (Titanic-like files quote every name), and most close their quotes.
+    /// </summary>
+    public static bool LeavesQuoteOpen(string line, char separator)
+    {
+        int i = 0;
+        while (true)
+        {
+            while (i < line.Length && IsBlank(line[i], separator)) i++;
+            if (i < line.Length && line[i] == '"')
+            {
+                for (i++; ; i++)
+                {
+                    if (i >= line.Length) return true;
+                    if (line[i] != '"') continue;
+                    if (i + 1 < line.Length && line[i + 1] == '"') { i++; continue; }
+                    i++;
+                    break;
+                }
+            }
+            int end = line.IndexOf(separator, i);
+            if (end < 0) return false;
+            i = end + 1;
+        }
     }
 
     /// <summary>Fills <paramref name="fields"/> with the values and <paramref name="fieldStarts"/> with where each value starts (0-based character offsets, after leading blanks).</summary>

@@ -37,8 +37,13 @@ public class HostileDataTests
         ["ragged_row_too_many"] = new(p => Spec(p, "a,b,label\n1,2,x\n1,2,3,x\n4,5,y\n"), "PG0303", 3),
         ["ragged_row_too_few"] = new(p => Spec(p, "a,b,label\n1,2,x\n1,x\n4,5,y\n"), "PG0303", 3),
         ["unbalanced_quote_in_row"] = new(p => Spec(p, "a,label\n\"1,x\n2,y\n3,x\n"), "PG0307", 2),
-        ["line_break_in_quoted_value"] = new(p => Spec(p, "a,label\n1,\"x\ny\"\n2,y\n3,x\n"), "PG0308", 2),
+        // RFC 4180: a quoted value spanning lines is one row with its line break; closed without making one row, PG0308.
+        ["line_break_in_quoted_value"] = new(p => Spec(p, "a,label\n1,\"x\ny\"\n2,y\n3,x\n"), null, 0,
+            (s, _) => Assert.Equal(["x", "x\ny", "y"], s.Find("label")!.DistinctValues.OrderBy(v => v, StringComparer.Ordinal))),
+        ["quoted_value_closed_on_a_later_line_not_one_row"] = new(p => Spec(p, "a,label\n1,\"x\ny\",z\n2,y\n3,x\n"), "PG0308", 2),
         ["unbalanced_quote_in_header"] = new(p => Spec(p, "\"a,label\n1,x\n2,y\n"), "PG0307", 1),
+        // The run reads the header as its first line, never joined with the next: the build does too.
+        ["quoted_header_name_spanning_lines"] = new(p => Spec(p, "\"a\nb\",label\n1,x\n2,y\n"), "PG0307", 1),
         ["wrong_separator_semicolon"] = new(p => Spec(p, "a;b;label\n1;2;x\n3;4;y\n"), "PG0102", 0,
             (s, _) => Assert.Equal("a;b;label", Assert.Single(s.Columns).Name)),
         ["wrong_separator_tab_file_read_as_csv"] = new(p => Spec(p, "a\tlabel\n1\tx\n2\ty\n"), "PG0102", 0,

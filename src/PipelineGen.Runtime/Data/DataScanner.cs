@@ -79,69 +79,27 @@ internal sealed class DataScanner
 
     public DataScan Scan(BoundedLineReader reader)
     {
-        string? line;
-        if (_settings.HasHeader && (line = reader.ReadLine()) is not null)
+        // One row per record: a quoted value with line breaks inside is one row, numbered by its first line, as the
+        // loader reads it through NormalizedTextSource.
+        var records = new DelimitedRecords(reader.ReadLine, _settings.Separator) { ExpectedFields = _expectedFields };
+        if (_settings.HasHeader && records.ReadHeader() is { } header)
         {
             _lineNumber = 1;
-            CheckHeader(line);
+            CheckHeader(header);
         }
-        // Lines read ahead to find where a quote left open on an earlier line is closed, not yet scanned.
-        var ahead = new Queue<string>();
-        string? Next() => ahead.Count > 0 ? ahead.Dequeue() : reader.ReadLine();
-        while ((line = Next()) is not null)
+        while (records.TryRead(out var record, out long firstLine))
         {
-            _lineNumber++;
-            if (!DelimitedLine.IsDataRow(line)) continue;
+            _lineNumber = firstLine;
             _row++;
             _lines.Note(_row, _lineNumber);
-            if (line.IndexOf('"') >= 0 && QuoteEnd(line, reader, ahead) is { } end) ScanQuotedLineBreak(line, end, ahead);
-            else ScanRow(line);
+            _unjoinedCloseLine = records.UnjoinedCloseLine;
+            ScanRow(record);
         }
         return Finish();
     }
 
-    /// <summary>See <see cref="DelimitedLine.QuotedRecordEnd"/>; lines read ahead stay in <paramref name="ahead"/> until scanned.</summary>
-    private int? QuoteEnd(string line, BoundedLineReader reader, Queue<string> ahead)
-    {
-        if (DelimitedLine.Split(line, _settings.Separator, _fields, _starts) < 0) return null;
-        string? LineAfter(int k)
-        {
-            while (ahead.Count <= k)
-            {
-                if (reader.ReadLine() is not { } next) return null;
-                ahead.Enqueue(next);
-            }
-            return ahead.ElementAt(k);
-        }
-        return DelimitedLine.QuotedRecordEnd(line, LineAfter, _settings.Separator, _expectedFields, _fields, _starts);
-    }
-
-    /// <summary>
-    /// A value with line breaks inside its quotes (RFC 4180 allows it): the loader reads one row per line, so each of
-    /// its lines would be a row cut short. All of them are bad rows, reported once, at the line where the value starts,
-    /// with the line where it ends; not "never closed", which would misdescribe the file.
-    /// </summary>
-    private void ScanQuotedLineBreak(string line, int end, Queue<string> ahead)
-    {
-        long startLine = _lineNumber, endLine = _lineNumber + end + 1;
-        int openQuote = DelimitedLine.Split(line, _settings.Separator, _fields, _starts);
-        int field = _starts.FindLastIndex(s => s <= openQuote);
-        _bad = false;
-        Report(RowProblemKind.UnbalancedQuote, field + 1, DataScan.NameAt(_columns, field),
-            QuotedLineBreak.Message(openQuote, startLine, endLine), QuotedLineBreak.Hint(skipApplies: true));
-        EndRow();
-        for (int i = 0; i <= end; i++)
-        {
-            var next = ahead.Dequeue();
-            _lineNumber++;
-            if (!DelimitedLine.IsDataRow(next)) continue;
-            _row++;
-            _lines.Note(_row, _lineNumber);
-            DelimitedLine.Split(next, _settings.Separator, _fields, _starts);
-            _bad = true; // counted with the line the value starts on, not reported again
-            EndRow();
-        }
-    }
+    // The record being scanned leaves a quote open that a later line closes without making one record (see DelimitedRecords).
+    private long _unjoinedCloseLine;
 
     private bool IsHeaderAgain()
     {
@@ -209,9 +167,13 @@ internal sealed class DataScanner
         if (openQuote >= 0)
         {
             int field = _starts.FindLastIndex(s => s <= openQuote);
-            Report(RowProblemKind.UnbalancedQuote, field + 1, DataScan.NameAt(_columns, field),
-                $"the quote opened at character {openQuote + 1} is never closed.",
-                "Close the quote, or double a literal quote inside a quoted field (\"\").");
+            if (_unjoinedCloseLine > 0)
+                Report(RowProblemKind.UnbalancedQuote, field + 1, DataScan.NameAt(_columns, field),
+                    QuotedLineBreak.Message(openQuote, _lineNumber, _unjoinedCloseLine, _expectedFields), QuotedLineBreak.Hint(skipApplies: true));
+            else
+                Report(RowProblemKind.UnbalancedQuote, field + 1, DataScan.NameAt(_columns, field),
+                    $"the quote opened at character {openQuote + 1} is never closed{QuotedLineBreak.NotWithin}.",
+                    "Close the quote, or double a literal quote inside a quoted field (\"\").");
         }
         else if (_fields.Count != _expectedFields)
         {

@@ -126,7 +126,7 @@ internal sealed class LineNormalizer
     {
         bool quote = value.Length > 0
             && (DelimitedLine.IsBlank(value[0], _separator) || DelimitedLine.IsBlank(value[^1], _separator)
-                || value.IndexOf(_separator) >= 0 || value.IndexOf('"') >= 0);
+                || value.IndexOf(_separator) >= 0 || value.IndexOf('"') >= 0 || value.IndexOf('\n') >= 0); // a line break only inside quotes
         if (!quote) { text.Append(value); return; }
         text.Append('"').Append(value.Replace("\"", "\"\"")).Append('"');
     }

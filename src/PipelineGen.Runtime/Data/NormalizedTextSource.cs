@@ -13,9 +13,11 @@ namespace PipelineGen.Runtime.Data;
 /// <c>" 3 "</c> in a numeric column as NaN, and reads a numeric missing token such as <c>-1</c> as the number.
 /// So each data line is rewritten before the loader parses it: every value as <c>DelimitedLine</c> reads it, quoted
 /// only where the loader needs quotes to keep it whole; in numeric columns missing tokens and values that are not
-/// numbers become empty (NaN), other numbers are written in a form the loader reads identically. Lines that need
-/// nothing of this pass through untouched; the header, empty and comment lines, and lines with an unclosed quote
-/// (bad rows, reported by <see cref="DataScan"/>) pass through unchanged, so line numbers and row order stay the same.
+/// numbers become empty (NaN), other numbers are written in a form the loader reads identically. Rows are the records of
+/// <see cref="DelimitedRecords"/> (a quoted value may span lines), as for <see cref="DataScan"/>, so both count the same
+/// rows in the same order. Rows that need nothing of this pass through untouched; the header, and rows with an
+/// unclosed quote (bad rows, reported by <see cref="DataScan"/>) pass through unchanged; empty and comment lines are
+/// left out (the loader skips them too).
 /// </summary>
 internal sealed class NormalizedTextSource : IMultiStreamSource
 {
@@ -39,21 +41,30 @@ internal sealed class NormalizedTextSource : IMultiStreamSource
         return new MemoryStream(Encoding.UTF8.GetBytes(reader.ReadToEnd()), writable: false);
     }
 
-    public TextReader OpenTextReader(int index) =>
-        new NormalizingReader(new StreamReader(_path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true), LineNormalizer.For(_settings));
-
-    private sealed class NormalizingReader(TextReader inner, LineNormalizer normalizer) : TextReader
+    public TextReader OpenTextReader(int index)
     {
-        private bool _headerPending = normalizer.HasHeader;
+        var inner = new StreamReader(_path, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        return new NormalizingReader(inner, _settings, LineNormalizer.For(_settings));
+    }
+
+    // ML.NET's TextLoader reads its source with ReadLine (without ReadMultilines): a "line" returned here is one row, so a
+    // record whose quoted value spans lines is returned whole, the line breaks inside its quotes kept, and the loader's
+    // quoting reads them as text. (ReadMultilines would let a quote never closed swallow the rows after it.)
+    private sealed class NormalizingReader(TextReader inner, PipelineSettings settings, LineNormalizer normalizer) : TextReader
+    {
+        private DelimitedRecords? _records;
         private string? _buffer; // the current line plus "\n", for the character-wise reads
         private int _position;
 
         private string? NextLine()
         {
-            var line = inner.ReadLine();
-            if (line is null) return null;
-            if (_headerPending) { _headerPending = false; return line; }
-            return normalizer.Normalize(line);
+            if (_records is null)
+            {
+                // The same rows as the data scan: what follows the header, read by DelimitedData.RowsAfterHeader.
+                _records = DelimitedData.RowsAfterHeader(inner, settings, out var header);
+                if (header is not null) return header;
+            }
+            return _records.TryRead(out var record, out _) ? normalizer.Normalize(record) : null;
         }
 
         private bool Fill()

@@ -1,8 +1,9 @@
 namespace PipelineGen.Runtime.Data;
 
 /// <summary>
-/// The 1-based physical line of each loader row: the numbering bad-row messages use (<see cref="RowProblem.LineNumber"/>).
-/// A row's line is its index plus an offset (the header and the empty or comment lines before it), so only the rows
+/// The 1-based physical line of each loader row (a row spanning lines: its first): the numbering bad-row messages use
+/// (<see cref="RowProblem.LineNumber"/>). A row's line is its index plus an offset (the header, the empty or comment
+/// lines before it, and the further lines of earlier rows whose quoted values span lines), so only the rows
 /// where the offset changes are kept: a file without skipped lines costs one entry, never one per row.
 /// </summary>
 internal sealed class RowLines

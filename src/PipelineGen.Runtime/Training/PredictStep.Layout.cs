@@ -42,7 +42,9 @@ internal static partial class PredictStep
         private readonly List<int> _starts = [];
         private readonly StreamReader _reader;
         private readonly StreamWriter _writer;
-        private long _lineNumber;
+        private long _lineNumber; // the first line of the current row
+        private readonly DelimitedRecords _records; // the rows, a quoted value spanning lines read as one (as the loader reads them)
+        private long _unjoinedCloseLine; // see DelimitedRecords.UnjoinedCloseLine
 
         // Filled by the column mapping: the field position of each spec column in the input (-1 when absent), and the
         // columns copied to the output.
@@ -72,6 +74,7 @@ internal static partial class PredictStep
             Array.Fill(_source, -1);
             _cells = new string[_width];
             _reader = new StreamReader(inputPath, detectEncodingFromByteOrderMarks: true);
+            _records = new DelimitedRecords(_reader.ReadLine, _separator);
             try { _writer = new StreamWriter(tempPath, false, new UTF8Encoding(false)); }
             catch { _reader.Dispose(); throw; }
         }
@@ -100,36 +103,12 @@ internal static partial class PredictStep
             }
             else MapByHeader(resolved, firstQuote);
 
-            var ahead = new List<string>(); // lines read to find where a quote left open is closed, not yet processed
-            int next = 0;
-            string? LineAfter(int k)
+            // Every row after the first has the first line's field count, also a record whose quoted value spans lines.
+            _records.ExpectedFields = _expectedFields;
+            while (_records.TryRead(out var record, out _lineNumber))
             {
-                while (ahead.Count - next <= k)
-                {
-                    if (_reader.ReadLine() is not { } read) return null;
-                    ahead.Add(read);
-                }
-                return ahead[next + k];
-            }
-            while ((line = next < ahead.Count ? ahead[next++] : _reader.ReadLine()) is not null)
-            {
-                if (next == ahead.Count) { ahead.Clear(); next = 0; }
-                _lineNumber++;
-                if (!DelimitedLine.IsDataRow(line)) continue;
-                int openQuote = DelimitedLine.Split(line, _separator, _fields, _starts);
-                if (openQuote >= 0 && DelimitedLine.QuotedRecordEnd(line, LineAfter, _separator, _expectedFields, _fields, _starts) is { } end)
-                {
-                    // A value with line breaks inside its quotes: one bad row named with the lines it spans, not "never
-                    // closed" and a ragged row per line after it.
-                    DelimitedLine.Split(line, _separator, _fields, _starts);
-                    int field = _starts.FindLastIndex(s => s <= openQuote);
-                    Report(RowProblemKind.UnbalancedQuote, field + 1, null, QuotedLineBreak.Message(openQuote, _lineNumber, _lineNumber + end + 1), QuotedLineBreak.Hint(skipApplies: false));
-                    _badRows++;
-                    next += end + 1;
-                    _lineNumber += end + 1;
-                    continue;
-                }
-                ProcessRow(openQuote);
+                _unjoinedCloseLine = _records.UnjoinedCloseLine;
+                ProcessRow(DelimitedLine.Split(record, _separator, _fields, _starts));
             }
 
             ThrowIfBadRows();
@@ -140,11 +119,10 @@ internal static partial class PredictStep
         /// <summary>The first line that is a data row (the header, when the file has one); an empty file is bad input.</summary>
         private string ReadFirstDataLine()
         {
-            string? line;
-            while ((line = _reader.ReadLine()) is not null)
+            if (_records.TryRead(out var line, out _lineNumber))
             {
-                _lineNumber++;
-                if (DelimitedLine.IsDataRow(line)) return line;
+                _unjoinedCloseLine = _records.UnjoinedCloseLine;
+                return line;
             }
             throw new DataValidationException($"{_inputPath} is empty: it has no header line and no rows. Fix: pass a CSV file with a header line naming the columns ({string.Join(", ", _ordered.Select(c => c.Name))}) and one row per prediction.", []);
         }
@@ -246,8 +224,10 @@ internal static partial class PredictStep
             if (openQuote >= 0)
             {
                 int field = _starts.FindLastIndex(s => s <= openQuote);
-                return Report(RowProblemKind.UnbalancedQuote, field + 1, null, $"the quote opened at character {openQuote + 1} is never closed.",
-                    "Close the quote, or double a literal quote inside a quoted field (\"\").");
+                return _unjoinedCloseLine > 0
+                    ? Report(RowProblemKind.UnbalancedQuote, field + 1, null, QuotedLineBreak.Message(openQuote, _lineNumber, _unjoinedCloseLine, _expectedFields), QuotedLineBreak.Hint(skipApplies: false))
+                    : Report(RowProblemKind.UnbalancedQuote, field + 1, null, $"the quote opened at character {openQuote + 1} is never closed{QuotedLineBreak.NotWithin}.",
+                        "Close the quote, or double a literal quote inside a quoted field (\"\").");
             }
             if (_fields.Count != _expectedFields)
             {

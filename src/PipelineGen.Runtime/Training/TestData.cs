@@ -86,13 +86,9 @@ internal static class TestData
         long rows = 0;
         using (var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true))
         {
-            long lineNumber = 0;
-            string? line;
-            if (settings.HasHeader && reader.ReadLine() is not null) lineNumber = 1;
-            while ((line = reader.ReadLine()) is not null)
+            var records = DelimitedData.RowsAfterHeader(reader, settings, out _);
+            while (records.TryRead(out var line, out long lineNumber))
             {
-                lineNumber++;
-                if (!DelimitedLine.IsDataRow(line)) continue;
                 // A row with an open quote is a bad row the scan already counted; its fields are not where they belong.
                 if (DelimitedLine.Split(line, settings.Separator, fields, starts) >= 0) continue;
                 rows++;
@@ -132,13 +128,9 @@ internal static class TestData
         var fields = new List<string>();
         var starts = new List<int>();
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
-        long lineNumber = 0;
-        string? line;
-        if (settings.HasHeader && reader.ReadLine() is not null) lineNumber = 1;
-        while (found.Count < wanted.Count && (line = reader.ReadLine()) is not null)
+        var records = DelimitedData.RowsAfterHeader(reader, settings, out _);
+        while (found.Count < wanted.Count && records.TryRead(out var line, out long lineNumber))
         {
-            lineNumber++;
-            if (!DelimitedLine.IsDataRow(line)) continue;
             DelimitedLine.Split(line, settings.Separator, fields, starts);
             if (label.Index >= fields.Count) continue;
             var value = fields[label.Index].Trim();

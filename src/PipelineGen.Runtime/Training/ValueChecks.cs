@@ -67,7 +67,8 @@ internal sealed class ValueChecks(PipelineSettings settings, TrainingProfile? pr
             _order.Add((column, what));
         }
         finding.Count++;
-        if (finding.Examples.Count < 3) finding.Examples.Add((value, where));
+        // A value may hold a line break (a quoted value spanning lines): escaped, so a warning stays one line.
+        if (finding.Examples.Count < 3) finding.Examples.Add((PipelineGen.Shared.SafeText.Escape(value, int.MaxValue), where));
     }
 
     /// <summary>Per column with findings, in the order first found: the rows with a value the model never saw (most of any kind).</summary>

@@ -81,7 +81,7 @@ internal static class NestedEvaluation
             var split = plan.Splits[i];
             string train = Path.Combine(workDir, $"outer-{i + 1}-train{Path.GetExtension(path)}");
             string test = Path.Combine(workDir, $"outer-{i + 1}-test{Path.GetExtension(path)}");
-            PipelineTuner.WriteParts(path, settings.HasHeader, split, train, test);
+            PipelineTuner.WriteParts(path, settings, split, train, test);
             var report = PipelineTuner.Run(pipeline, options with
             {
                 DataPath = train,

@@ -161,7 +161,7 @@ internal static class PipelineTuner
         string searchFile = Path.Combine(workDir, "search" + Path.GetExtension(path));
         string holdbackFile = Path.Combine(workDir, "holdback" + Path.GetExtension(path));
         if (options.NestedInner) searchFile = path; // the outer fold's training rows, all searched
-        else WriteParts(path, settings.HasHeader, split, searchFile, holdbackFile);
+        else WriteParts(path, settings, split, searchFile, holdbackFile);
         return new WorkFiles(workDir, searchFile, holdbackFile);
     }
 
@@ -397,7 +397,7 @@ internal static class PipelineTuner
             warnings.Add($"the best search score is the best of {completed.Length} configurations compared on the same folds, so it is biased upward; the held-back score is the honest estimate.");
     }
 
-    internal static void WriteParts(string path, bool hasHeader, DataSplit split, string searchFile, string holdbackFile)
+    internal static void WriteParts(string path, PipelineSettings settings, DataSplit split, string searchFile, string holdbackFile)
     {
         var encoding = new UTF8Encoding(false);
         using var reader = new StreamReader(path, detectEncodingFromByteOrderMarks: true);
@@ -405,12 +405,12 @@ internal static class PipelineTuner
         string tmp = $".{Environment.ProcessId}.tmp";
         using var search = new StreamWriter(searchFile + tmp, false, encoding);
         using var hold = new StreamWriter(holdbackFile + tmp, false, encoding);
-        string? line;
-        if (hasHeader && (line = reader.ReadLine()) is not null) { search.WriteLine(line); hold.WriteLine(line); }
+        // Row numbers are the data scan's: a record whose quoted value spans lines is one row, written whole.
+        var rows = DelimitedData.RowsAfterHeader(reader, settings, out var header);
+        if (header is not null) { search.WriteLine(header); hold.WriteLine(header); }
         long row = -1;
-        while ((line = reader.ReadLine()) is not null)
+        while (rows.TryRead(out var line, out _))
         {
-            if (!DelimitedLine.IsDataRow(line)) continue;
             row++;
             if (split.IsValidation(row)) hold.WriteLine(line);
             else if (split.IsTraining(row)) search.WriteLine(line);

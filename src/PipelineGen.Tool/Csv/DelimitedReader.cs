@@ -6,7 +6,8 @@ namespace PipelineGen.Tool.Csv;
 /// <summary>
 /// A small streaming reader for CSV/TSV that reads the way ML.NET's <c>TextLoader</c> (with quoting) and the runtime's
 /// <c>DelimitedLine</c> do, so the build reports the rows the run would trip over: a record is one physical line
-/// (LF, CRLF or CR); a field starting with <c>"</c> runs to the matching quote, <c>""</c> inside it is a literal quote and
+/// (LF, CRLF or CR), or the lines a quoted value spans when they read as one (<see cref="DelimitedLine.QuotedRecordEnd"/>);
+/// a field starting with <c>"</c> runs to the matching quote, <c>""</c> inside it is a literal quote and
 /// separators inside it are text; text after the closing quote up to the separator stays in the field; empty lines and
 /// lines starting with <c>//</c> are not rows.
 /// </summary>
@@ -39,19 +40,25 @@ internal sealed class DelimitedReader : IDisposable
     // Lines read ahead to find where a quote opened on an earlier line is closed, not yet returned.
     private readonly List<(string Line, int Number, long Offset)> _ahead = [];
 
-    /// <summary>Reads the next record, skipping lines that are no rows. False at the end of the file.</summary>
-    public bool TryRead(out DelimitedRecord record)
+    /// <summary>
+    /// Reads the next record, skipping lines that are no rows. False at the end of the file. A header is read with
+    /// <paramref name="joinQuotedLines"/> false: the run reads the header as its first line, never joined.
+    /// </summary>
+    public bool TryRead(out DelimitedRecord record, bool joinQuotedLines = true)
     {
         while (NextLine(out var line, out var number, out var offset))
         {
             if (!DelimitedLine.IsDataRow(line)) continue;
             record = Split(line, number, offset);
-            if (record.HasUnclosedQuote && QuoteEnd(line) is { } end)
+            if (!record.HasUnclosedQuote || !joinQuotedLines) return true;
+            if (QuoteEnd(line, out int closedAt) is { } end)
             {
-                // A value with line breaks inside its quotes: one record (reported once), not a bad row per line.
-                record = record with { QuoteEndLine = _ahead[end].Number };
+                // A value with line breaks inside its quotes (RFC 4180): one record numbered by its first line, read as
+                // the run's DelimitedRecords reads it (lines joined with \n).
+                record = Split(DelimitedLine.Join(line, k => _ahead[k].Line, end), number, offset);
                 _ahead.RemoveRange(0, end + 1);
             }
+            else if (closedAt >= 0) record = record with { UnjoinedCloseLine = _ahead[closedAt].Number };
             return true;
         }
         record = null!;
@@ -76,9 +83,10 @@ internal sealed class DelimitedReader : IDisposable
 
     /// <summary>
     /// The index in the read-ahead lines of the line that closes the quote left open at the end of <paramref name="line"/>
-    /// (<see cref="DelimitedLine.QuotedRecordEnd"/>, within the line length limit); null when there is none.
+    /// (<see cref="DelimitedLine.QuotedRecordEnd"/>, within the line length limit); null when there is none, with
+    /// <paramref name="closedAt"/> the index of a line whose close does not make one record, else -1.
     /// </summary>
-    private int? QuoteEnd(string line)
+    private int? QuoteEnd(string line, out int closedAt)
     {
         string? LineAfter(int k)
         {
@@ -89,7 +97,7 @@ internal sealed class DelimitedReader : IDisposable
             }
             return _ahead[k].Line;
         }
-        return DelimitedLine.QuotedRecordEnd(line, LineAfter, _separator, ExpectedFields, [], [], _maxLineCharacters);
+        return DelimitedLine.QuotedRecordEnd(line, LineAfter, _separator, ExpectedFields, [], [], out closedAt, _maxLineCharacters);
     }
 
     private bool TryReadLine(out string line, out long offset)

@@ -1,6 +1,6 @@
 namespace PipelineGen.Tool.Csv;
 
-/// <summary>One record (physical line) of a delimited file, with where each field starts for diagnostics.</summary>
+/// <summary>One record (a physical line, or the lines a quoted value spans) of a delimited file, with where each field starts for diagnostics.</summary>
 /// <param name="Line">1-based line number.</param>
 /// <param name="LineOffset">0-based character offset of the line's first character in the file.</param>
 /// <param name="FieldColumns">1-based column of each field's first character.</param>
@@ -11,9 +11,9 @@ internal sealed record DelimitedRecord(int Line, long LineOffset, IReadOnlyList<
     public bool HasUnclosedQuote => UnclosedQuoteColumn > 0;
 
     /// <summary>
-    /// When the unclosed quote is closed on a later line (a line break inside a quoted value, which CSV allows and
-    /// the loader, reading one row per line, does not): that line's number; the lines up to it belong to this record
-    /// and are not read as rows of their own. 0 otherwise.
+    /// When the unclosed quote is closed on a later line whose close still does not make one record with the lines
+    /// before it (another field count than the header's, another quote left open): that line's number, 0 otherwise.
+    /// (A record that does read as one across lines is returned whole, with no unclosed quote.)
     /// </summary>
-    public int QuoteEndLine { get; init; }
+    public int UnjoinedCloseLine { get; init; }
 }

@@ -253,13 +253,13 @@ internal static class SchemaInferrer
             if (reportBadRows && quotesReported++ < MaxDiagnosticsPerKind)
             {
                 var at = At(record.Line, record.UnclosedQuoteColumn, record.LineOffset + record.UnclosedQuoteColumn - 1);
-                diagnostics.Add(record.QuoteEndLine > 0
-                    ? SpecDiagnostics.QuotedLineBreak.Create(path, at, record.QuoteEndLine, Path.GetFileName(path))
+                diagnostics.Add(record.UnjoinedCloseLine > 0
+                    ? SpecDiagnostics.QuotedLineBreak.Create(path, at, record.UnjoinedCloseLine, reader.ExpectedFields, Path.GetFileName(path))
                     : SpecDiagnostics.UnbalancedQuote.Create(path, at));
             }
         }
 
-        if (!reader.TryRead(out var first))
+        if (!reader.TryRead(out var first, joinQuotedLines: !data.Header))
         {
             diagnostics.Add(SpecDiagnostics.DataFileUnreadable.Create(path, At(1, 1, 0), path,
                 "the file is empty. " + (data.Header ? "It needs a header line naming the columns and at least one data row." : "It needs at least one data row.")));

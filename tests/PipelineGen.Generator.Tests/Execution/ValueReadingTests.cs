@@ -108,6 +108,63 @@ public sealed class ValueReadingTests : IDisposable
         Assert.DoesNotContain("never occurs", error.ToString() + output);
     }
 
+    [Fact]
+    public void Quoted_values_spanning_lines_are_one_row_each_from_the_build_to_the_generated_loader_and_evaluate()
+    {
+        // reviews_multiline.csv: 17 rows on 23 lines; row 2's and row 7's review and row 5's product span lines.
+        var data = Path.Combine(_dir, "reviews.csv");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "TestData", "reviews_multiline.csv"), data);
+        const string spec = """
+            version: 1
+            name: Reviews
+            task:
+              kind: binary
+              label: recommended
+              positive_class: "yes"
+            data:
+              train: reviews.csv
+              columns:
+                review: { type: text }
+            evaluate:
+              protocol: kfold
+              folds: 3
+            model:
+              trainer: lightgbm
+              params:
+                leaves: 4
+                iterations: 5
+                min_examples_per_leaf: 2
+                threads: 1
+            """;
+        var specPath = Path.Combine(_dir, "pipeline.yaml");
+        File.WriteAllText(specPath, spec);
+
+        // Build: no PG0307/PG0308, every row sampled, the multi-line category among the values.
+        var schema = SchemaInferrer.Infer(specPath).Schema;
+        Assert.DoesNotContain(schema.Diagnostics, d => d.Id is "PG0303" or "PG0307" or "PG0308");
+        Assert.Equal(17, schema.RowsSampled);
+        Assert.Contains("toaster\noven", schema.Find("product")!.DistinctValues);
+        var run = GeneratorHarness.Run(specPath, spec, schema);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+        var pipeline = GeneratorHarness.CreatePipeline(GeneratorHarness.Load(run), "MyApp.ReviewsPipeline", _dir);
+
+        // Run: the scan and the generated loader agree on 17 rows and on the values.
+        var scan = DataScan.Run(pipeline.Settings, data);
+        Assert.Equal((17L, 0L), (scan.RowCount, scan.BadRowCount));
+        var loaded = pipeline.LoadData(new MLContext(1), data);
+        var reviews = loaded.GetColumn<ReadOnlyMemory<char>>("review").Select(v => v.ToString()).ToArray();
+        Assert.Equal(17, reviews.Length);
+        Assert.Equal("Burnt the first slice.\nThe second one too.", reviews[1]);
+        Assert.Equal("toaster\noven", loaded.GetColumn<ReadOnlyMemory<char>>("product").ElementAt(4).ToString());
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = PipelineApp.Run(["evaluate"], pipeline, output, error, runStorePath: Path.Combine(_dir, "runs.db"));
+        _log.WriteLine(output.ToString());
+        Assert.True(exit is 0 or 1, $"evaluate exited {exit}: {error}\n{output}");
+        Assert.Contains("17", output.ToString());
+    }
+
     private IPipelineDefinition Build(string spec, out IReadOnlyList<PipelineGen.Spec.DiagnosticInfo> toolDiagnostics, out IReadOnlyList<Microsoft.CodeAnalysis.Diagnostic> reported)
     {
         var specPath = Path.Combine(_dir, "pipeline.yaml");

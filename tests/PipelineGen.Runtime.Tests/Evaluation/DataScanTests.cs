@@ -129,22 +129,17 @@ public class DataScanTests : IDisposable
     }
 
     [Fact]
-    public void A_line_break_inside_a_quoted_value_is_reported_with_the_lines_it_spans_and_all_of_them_are_bad_rows()
+    public void A_line_break_inside_a_quoted_value_is_one_good_row_numbered_by_its_first_line()
     {
-        // The value opened on line 3 is closed on line 5 (RFC 4180 allows it); line 4 between them looks like a good row.
-        // Before: "the quote opened at character 9 is never closed" on line 3, and line 4 read as a row of its own.
+        // The value opened on line 3 is closed on line 5 (RFC 4180 allows it): lines 3-5 are one row, line 6 the next.
+        // Before: one bad row "continues onto line 5" and its lines counted as bad rows.
         string path = _dir.Write("multiline.csv", Header + "1,true,red,yes\n2,false,\"blue\n3,true,red,no\ngreen\",no\n4,false,red,no\n");
         var scan = DataScan.Run(Settings(path), path);
 
-        var problem = Assert.Single(scan.Problems);
-        Assert.Equal(RowProblemKind.UnbalancedQuote, problem.Kind);
-        Assert.Equal((3L, 3, "color"), (problem.LineNumber, problem.ColumnNumber, problem.ColumnName));
-        Assert.Contains("the quoted value opened at character 9 continues onto line 5", problem.Message);
-        Assert.Contains("lines 3-5 cannot be read as one row", problem.Message);
-        Assert.DoesNotContain("never closed", problem.Message);
-        Assert.Equal(5, scan.RowCount);
-        Assert.Equal(3, scan.BadRowCount);
-        Assert.Equal([false, true, true, true, false], Enumerable.Range(0, 5).Select(r => scan.IsBadRow(r)));
+        Assert.Equal(3, scan.RowCount);
+        Assert.Equal(0, scan.BadRowCount);
+        Assert.Empty(scan.Problems);
+        Assert.Equal([2L, 3L, 6L], Enumerable.Range(0, 3).Select(r => scan.Keys.Lines.LineOf(r)));
     }
 
     [Fact]

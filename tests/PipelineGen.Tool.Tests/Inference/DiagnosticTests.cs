@@ -112,20 +112,32 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void A_line_break_inside_a_quoted_value_is_PG0308_naming_the_lines_the_value_spans_not_a_quote_never_closed()
+    public void A_line_break_inside_a_quoted_value_is_one_row_with_its_value_not_a_diagnostic()
     {
         using var project = new TempProject();
-        // RFC 4180 allows it: the value opened on line 3 is closed on line 5. Before: PG0307 "never closed" on line 3 and
-        // PG0303 ragged rows for the lines after it.
-        var data = project.Write("data.csv", "a,note,label\n1,\"ok\",x\n2,\"great food,\nslow service,\nwould \"\"come\"\" back\",y\n3,\"fine\",x\n4,,y\n");
+        // RFC 4180 allows it: the value opened on line 3 is closed on line 5. Before: PG0308 on line 3 (and PG0307 with
+        // PG0303 ragged rows before that).
+        project.Write("data.csv", "a,note,label\n1,\"ok\",x\n2,\"great food,\nslow service,\nwould \"\"come\"\" back\",y\n3,\"fine\",x\n4,,y\n");
+        var schema = project.Infer(project.WriteSpec());
+        Assert.DoesNotContain(schema.Diagnostics, x => x.Id is "PG0307" or "PG0308" or "PG0303");
+        Assert.Equal(4, schema.RowsSampled);
+        Assert.Contains("great food,\nslow service,\nwould \"come\" back", schema.Find("note")!.DistinctValues);
+        Assert.Equal(new[] { "x", "y" }, schema.Find("label")!.DistinctValues); // the rows after it are read normally
+    }
+
+    [Fact]
+    public void A_quote_closed_on_a_later_line_without_making_one_row_is_PG0308_naming_both_lines()
+    {
+        using var project = new TempProject();
+        // Line 3's quote closes on line 4, but lines 3-4 read as one row have 4 fields where the header has 3.
+        var data = project.Write("data.csv", "a,note,label\n1,ok,x\n2,\"open\nclosed\",y,z\n3,fine,y\n");
         var schema = project.Infer(project.WriteSpec());
         var d = Single(schema, "PG0308");
         Assert.Equal(data, d.FilePath);
         Assert.Equal((3, 3), (d.Span.StartLine, d.Span.StartColumn));
-        Assert.Contains("continues onto line 5", d.Message);
+        Assert.Contains("closed on line 4, but the lines from here to there do not read as one row of 3 fields", d.Message);
         Assert.Contains("data.csv", d.Message);
-        Assert.DoesNotContain(schema.Diagnostics, x => x.Id is "PG0307" or "PG0303");
-        Assert.Equal(new[] { "x", "y" }, schema.Find("label")!.DistinctValues); // the rows after it are read normally
+        Assert.DoesNotContain(schema.Diagnostics, x => x.Id == "PG0307");
     }
 
     [Fact]

@@ -18,6 +18,23 @@ public class ValueReadingTests
         return record;
     }
 
+    [Theory]
+    [InlineData("a,b,c", ',')]
+    [InlineData("\"a,b\",c", ',')]
+    [InlineData("a,\"b", ',')]
+    [InlineData("a, \"b\"\"\"", ',')]
+    [InlineData("a, \"b\"\"", ',')]
+    [InlineData("x\"y,\"z", ',')]
+    [InlineData("\"q\"tail,\"open", ',')]
+    [InlineData("\"\"", ',')]
+    [InlineData("\"", ',')]
+    [InlineData("a,", ',')]
+    [InlineData("a,\"b\",", ',')]
+    [InlineData("\t\"a\tb\"\t\"c", '\t')]
+    [InlineData(" \"a\" ; \"b", ';')]
+    public void Whether_a_line_leaves_a_quote_open_is_what_the_split_finds(string line, char separator) =>
+        Assert.Equal(PipelineGen.Shared.DelimitedLine.Split(line, separator, [], []) >= 0, PipelineGen.Shared.DelimitedLine.LeavesQuoteOpen(line, separator));
+
     [Fact]
     public void Blanks_around_a_value_outside_quotes_are_not_part_of_it()
     {
