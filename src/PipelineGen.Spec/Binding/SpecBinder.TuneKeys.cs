@@ -74,9 +74,10 @@ public static partial class SpecBinder
     /// space's parameters, or 'trainer', 'TRAINER.param' and 'prepare.name' when the trainer is searched). Null when the
     /// lock has no ensemble or a member no longer fits (then a located diagnostic says which and where).
     /// </summary>
-    /// A member 'from' the starting trial is checked against <paramref name="trainer"/> instead (a hyperparameter it has,
-    /// PG0224; a value it accepts, PG0225), since trial 1's values need not lie in the declared ranges; tune writes one only
-    /// for a space that searches neither the trainer nor preparation (else PG0226).
+    /// A member 'from' the starting trial sets its values over the lock's single winner: none when trial 1 is that winner
+    /// (any space), else the values it was built with, checked against <paramref name="trainer"/> (a hyperparameter it
+    /// has, PG0224; a value it accepts, PG0225), since trial 1's values need not lie in the declared ranges; tune writes
+    /// such values only for a space that searches neither the trainer nor preparation (else PG0226).
     private static EquatableArray<BoundEnsembleMember>? CheckLockEnsemble(ParsedLock parsedLock, BoundTune? tune, TrainerInfo? trainer, string lockPath, List<DiagnosticInfo> diagnostics)
     {
         if (parsedLock.Ensemble is not { } members || tune is null) return null;
@@ -141,10 +142,12 @@ public static partial class SpecBinder
     /// <summary>A member 'from' the study's starting trial: its names are the trainer's hyperparameters, its values numbers the trainer accepts.</summary>
     private static BoundEnsembleMember? CheckStartingMember(ParsedEnsembleMember member, Spanned<string> from, BoundTune tune, TrainerInfo? trainer, string lockPath, List<DiagnosticInfo> diagnostics)
     {
+        // No values: the starting trial was the single winner, whose values the lock pins above (any space).
+        if (member.Params.Count == 0) return new BoundEnsembleMember(member.Weight.Value, EquatableArray<string>.Empty, EquatableArray<string>.Empty);
         if (tune.SearchesTrainer || tune.Prepare is { Count: > 0 } || trainer is null)
         {
             diagnostics.Add(SpecDiagnostics.LockEnsembleInvalid.Create(lockPath, from.Span,
-                $"member {member.Number} is the study's starting trial ('from: {from.Value}'), which tune pins only when the space searches neither the trainer nor preparation, as this spec now does"));
+                $"member {member.Number} is the study's starting trial ('from: {from.Value}') with values of its own, which tune writes only when the space searches neither the trainer nor preparation, as this spec now does"));
             return null;
         }
         var names = new List<string>();

@@ -185,6 +185,18 @@ public class TuneKeysTests
     }
 
     [Fact]
+    public void A_member_from_the_starting_trial_that_won_sets_no_values()
+    {
+        // Trial 1 was the single winner: the lock pins its values above, so the member sets nothing over them.
+        var won = StartingMemberLock.Replace("      params:\n        leaves: 8\n        min_examples_per_leaf: 10", "      params: {}");
+        var result = TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.Tuned, won);
+        Assert.Empty(result.Diagnostics);
+        var member = result.Pipeline!.Lock!.Ensemble!.Value[2];
+        Assert.Equal(2, member.Weight);
+        Assert.Empty(member.Names);
+    }
+
+    [Fact]
     public void PG0224_a_starting_member_setting_what_the_trainer_does_not_have()
     {
         var stale = StartingMemberLock.Replace("      leaves: 8", "      num_leaves: 8");
