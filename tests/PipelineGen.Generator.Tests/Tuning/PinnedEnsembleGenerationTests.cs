@@ -126,6 +126,10 @@ public sealed class PinnedEnsembleGenerationTests : IDisposable
         int exit = PipelineApp.Run(["train"], pinned, output, error);
         Assert.True(exit == 0, output + "\n" + error);
         Assert.Contains("Training the ensemble pinned in the lock file (3 members", output.ToString());
+        // The card names the member that sets nothing for what it is, and the other starting-trial member's own values.
+        var card = PinnedEnsembleTraining.Pipeline(pinned)!.DescribeBlend().Hyperparameters;
+        Assert.Equal("none over the single winner's (the study's starting trial)", card["member02.values"]);
+        Assert.Equal("leaves=40, learning_rate=0.5, min_examples_per_leaf=7", card["member01.values"]);
 
         var data = Path.Combine(_dir, "titanic.csv");
         var saved = ModelStore.Load(new MLContext(1), ModelStore.Resolve(ModelStore.DefaultModelPath(pinned.Settings)), out _);
