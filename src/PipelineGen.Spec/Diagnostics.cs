@@ -198,7 +198,7 @@ public static class SpecDiagnostics
     public static readonly DiagnosticDescriptorInfo TuneHalvingBudgetUnused = new("PG0231", "tune.halving_budget does not apply", Severity.Warning,
         "'tune.halving_budget: {0}' {1}. Remove it, or {2}.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo LockEnsembleUnknownParameter = new("PG0224", "Lock file ensemble member pins an unknown setting", Severity.Error,
-        "Ensemble member {0} in the lock file pins '{1}', which the search space no longer has (it has {2}). Run 'tune --ensemble' again, or delete the lock file's 'ensemble' block.", ModelCategory);
+        "Ensemble member {0} in the lock file pins '{1}', which {2}. Run 'tune --ensemble' again, or delete the lock file's 'ensemble' block.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo LockEnsembleValueOutOfRange = new("PG0225", "Lock file ensemble member value outside the search space", Severity.Error,
         "Ensemble member {0} in the lock file pins {1} = {2}, outside {3}. Run 'tune --ensemble' again, or delete the lock file's 'ensemble' block.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo LockEnsembleInvalid = new("PG0226", "Lock file ensemble block unreadable", Severity.Error,

@@ -14,8 +14,12 @@ public sealed record LockFileInput(string FilePath, string Text);
 public sealed record ParsedLock(string FilePath, Spanned<string> Trainer, string? StudyId, EquatableArray<ParamSetting> Params, EquatableArray<ParamSetting>? Prepare = null,
     EquatableArray<ParsedEnsembleMember>? Ensemble = null);
 
-/// <summary>One 'ensemble.members' entry of a lock file, with spans: its weight and its values (search-space names).</summary>
-public sealed record ParsedEnsembleMember(int Number, Spanned<double> Weight, EquatableArray<ParamSetting> Params, SourceSpan Span);
+/// <summary>
+/// One 'ensemble.members' entry of a lock file, with spans: its weight and its values (search-space names).
+/// <paramref name="From"/> is 'spec' or 'pinned' for the study's starting trial: its values are the trainer's as that trial
+/// was built, checked against the trainer rather than the space (they need not be a point of it); null for a proposal.
+/// </summary>
+public sealed record ParsedEnsembleMember(int Number, Spanned<double> Weight, EquatableArray<ParamSetting> Params, SourceSpan Span, Spanned<string>? From = null);
 
 public static class LockFileParser
 {

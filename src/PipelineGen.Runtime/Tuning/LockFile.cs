@@ -14,8 +14,22 @@ internal sealed record LockFile(
 {
     /// <summary>Preparation values the study chose (tune.prepare), written under 'prepare:'.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Prepare { get; init; } = [];
-    /// <summary>One member of a pinned ensemble: its trial, weight and values.</summary>
-    public sealed record EnsembleEntry(int Trial, double Weight, IReadOnlyList<KeyValuePair<string, string>> Params);
+    /// <summary>
+    /// One member of a pinned ensemble: its trial, weight and values. <paramref name="From"/> is "spec" or "pinned" for
+    /// the study's starting trial: its values are those it was built with, which need not be a point of the space.
+    /// </summary>
+    public sealed record EnsembleEntry(int Trial, double Weight, IReadOnlyList<KeyValuePair<string, string>> Params, string? From = null)
+    {
+        /// <summary>A member as the lock writes it: the space's names in the space's order, then any other name it sets (the starting trial's).</summary>
+        public static EnsembleEntry Of(Ensembles.EnsembleMember member, SearchSpace space)
+        {
+            var values = member.Configuration;
+            var inSpace = space.Parameters.Where(p => values.ContainsKey(p.Name)).Select(p => new KeyValuePair<string, string>(p.Name, p.Format(values[p.Name])));
+            var others = values.Where(kv => space.Parameters.All(p => p.Name != kv.Key))
+                .Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value.ToString("R", CultureInfo.InvariantCulture)));
+            return new EnsembleEntry(member.Trial, member.Weight, inSpace.Concat(others).ToArray(), values.Origin);
+        }
+    }
 
     /// <summary>The ensemble <c>tune --ensemble</c> kept (it beat the single winner on the held-back rows); null: none.</summary>
     public IReadOnlyList<EnsembleEntry>? Ensemble { get; init; }
@@ -57,8 +71,11 @@ internal sealed record LockFile(
             foreach (var member in members)
             {
                 text.Append("    - trial: ").Append(member.Trial + 1).Append('\n')
-                    .Append("      weight: ").Append(N(member.Weight)).Append('\n')
-                    .Append("      params:\n");
+                    .Append("      weight: ").Append(N(member.Weight)).Append('\n');
+                // The starting trial: its values are what it was built with (the spec's own, or the earlier lock's).
+                if (member.From is { } from) text.Append("      from: ").Append(from).Append('\n');
+                // A starting trial that is the single winner sets nothing over the values pinned above: an empty mapping.
+                text.Append(member.Params.Count == 0 ? "      params: {}\n" : "      params:\n");
                 foreach (var (name, value) in member.Params) text.Append("        ").Append(name).Append(": ").Append(value).Append('\n');
             }
         }

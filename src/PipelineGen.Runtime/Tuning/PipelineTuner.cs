@@ -230,7 +230,7 @@ internal static class PipelineTuner
         }
         // In-process, one at a time (the executor is given the trial number, which names its out-of-fold file).
         return StudyRunner.RunAsync(study, space, sampler, journal!, trials, options.Time, workers: 1,
-            (number, config, _) => { options.TrialStarted?.Invoke(number); return Task.FromResult(Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null || config.IsStartingPoint ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number))); },
+            (number, config, _) => { options.TrialStarted?.Invoke(number); return Task.FromResult(Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number))); },
             options.Progress, options.Cancellation, killRunningAtDeadline: false).GetAwaiter().GetResult();
     }
 
@@ -264,8 +264,7 @@ internal static class PipelineTuner
             {
                 Prepare = lockPrepare,
                 StartingPointWon = best.Configuration.Origin,
-                Ensemble = ensemble is { Kept: true } ? ensemble.Members.Select(m => new LockFile.EnsembleEntry(m.Trial, m.Weight,
-                    space.Parameters.Where(p => m.Configuration.ContainsKey(p.Name)).Select(p => new KeyValuePair<string, string>(p.Name, p.Format(m.Configuration[p.Name]))).ToArray())).ToArray() : null,
+                Ensemble = ensemble is { Kept: true } ? ensemble.Members.Select(m => LockFile.EnsembleEntry.Of(m, space)).ToArray() : null,
                 EnsembleHoldbackScore = ensemble is { Kept: true } ? ensemble.HoldbackScore : null,
             });
         }
@@ -354,7 +353,7 @@ internal static class PipelineTuner
             execute = (n, c, f, _) =>
             {
                 options.TrialStarted?.Invoke(n);
-                string? oof = oofDir is not null && f >= 1 && !c.IsStartingPoint ? Ensembles.OutOfFoldStore.PathOf(oofDir, n) : null;
+                string? oof = oofDir is not null && f >= 1 ? Ensembles.OutOfFoldStore.PathOf(oofDir, n) : null;
                 var fit = budget.At(c, f);
                 return Task.FromResult(Evaluate(pipeline, fit.Configuration, searchFile, options.Seed, metric, oof, fraction: fit.RowFraction));
             };

@@ -54,6 +54,46 @@ internal static class StartingPoint
     }
 
     /// <summary>
+    /// The starting trial as an ensemble member: the values it was built with, by name, for every name a new lock could
+    /// change (the space's parameters and the names the current lock pins), so a member pinned with them is rebuilt
+    /// exactly whatever single winner the new lock pins beside it. They need not be a point of the space (the build
+    /// checks them against the trainer, not the ranges). Null with <paramref name="notCandidate"/> when they cannot be
+    /// written as such values: a space that searches the trainer or preparation (trial 1's trainer and preparation are
+    /// in general no choice of it), or a value that is not a number ('auto': ML.NET chooses it from the data).
+    /// </summary>
+    public static Configuration? AsMember(ITunablePipeline pipeline, SearchSpace space, out string? notCandidate)
+    {
+        notCandidate = null;
+        if (space.Parameters.Any(p => p.Name == TrialConfiguration.TrainerParameter || p.Name.StartsWith(TrialConfiguration.PreparePrefix, StringComparison.Ordinal)))
+        {
+            notCandidate = "the space searches the trainer or preparation, whose starting values are not a choice of it";
+            return null;
+        }
+        if (pipeline.Settings.Hyperparameters is not { } built)
+        {
+            notCandidate = "its trainer's values are not declared";
+            return null;
+        }
+        var member = new Configuration { Origin = OriginOf(pipeline) };
+        foreach (var name in space.Parameters.Select(p => p.Name).Concat(pipeline.PinnedHyperparameters.Keys).Distinct(StringComparer.Ordinal))
+        {
+            if (!pipeline.HyperparameterNames.Contains(name) || !built.TryGetValue(name, out var text) || !TryNumber(text, out var value))
+            {
+                notCandidate = $"its {name} is {(built.TryGetValue(name, out var t) ? $"'{t}'" : "not declared")}, not a number a member can pin";
+                return null;
+            }
+            member[name] = value;
+        }
+        return member;
+    }
+
+    private static bool TryNumber(string text, out double value)
+    {
+        if (text is "true" or "false") { value = text == "true" ? 1 : 0; return true; }
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+    }
+
+    /// <summary>
     /// What the lock pins when the starting trial wins: the pipeline's trainer and the values it was built with (the
     /// lock's values, or none: the spec's own), so a rebuild reproduces exactly the configuration trial 1 measured.
     /// </summary>

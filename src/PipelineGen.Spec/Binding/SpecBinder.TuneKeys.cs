@@ -74,7 +74,11 @@ public static partial class SpecBinder
     /// space's parameters, or 'trainer', 'TRAINER.param' and 'prepare.name' when the trainer is searched). Null when the
     /// lock has no ensemble or a member no longer fits (then a located diagnostic says which and where).
     /// </summary>
-    private static EquatableArray<BoundEnsembleMember>? CheckLockEnsemble(ParsedLock parsedLock, BoundTune? tune, string lockPath, List<DiagnosticInfo> diagnostics)
+    /// A member 'from' the starting trial sets its values over the lock's single winner: none when trial 1 is that winner
+    /// (any space), else the values it was built with, checked against <paramref name="trainer"/> (a hyperparameter it
+    /// has, PG0224; a value it accepts, PG0225), since trial 1's values need not lie in the declared ranges; tune writes
+    /// such values only for a space that searches neither the trainer nor preparation (else PG0226).
+    private static EquatableArray<BoundEnsembleMember>? CheckLockEnsemble(ParsedLock parsedLock, BoundTune? tune, TrainerInfo? trainer, string lockPath, List<DiagnosticInfo> diagnostics)
     {
         if (parsedLock.Ensemble is not { } members || tune is null) return null;
         // name -> what the value must be: a number in [min, max], one of the listed numbers, or one of the labels.
@@ -94,11 +98,18 @@ public static partial class SpecBinder
         {
             var names = new List<string>();
             var values = new List<string>();
+            if (member.From is { } from)
+            {
+                if (CheckStartingMember(member, from, tune, trainer, lockPath, diagnostics) is { } starting) bound.Add(starting);
+                else ok = false;
+                continue;
+            }
             foreach (var setting in member.Params)
             {
                 if (!known.TryGetValue(setting.Name.Value, out var rule))
                 {
-                    diagnostics.Add(SpecDiagnostics.LockEnsembleUnknownParameter.Create(lockPath, setting.Name.Span, member.Number, setting.Name.Value, DidYouMean.List(known.Keys)));
+                    diagnostics.Add(SpecDiagnostics.LockEnsembleUnknownParameter.Create(lockPath, setting.Name.Span, member.Number, setting.Name.Value,
+                        $"the search space no longer has (it has {DidYouMean.List(known.Keys)})"));
                     ok = false;
                     continue;
                 }
@@ -127,6 +138,44 @@ public static partial class SpecBinder
         }
         return ok && bound.Count > 0 ? bound.ToEquatableArray() : null;
     }
+
+    /// <summary>A member 'from' the study's starting trial: its names are the trainer's hyperparameters, its values numbers the trainer accepts.</summary>
+    private static BoundEnsembleMember? CheckStartingMember(ParsedEnsembleMember member, Spanned<string> from, BoundTune tune, TrainerInfo? trainer, string lockPath, List<DiagnosticInfo> diagnostics)
+    {
+        // No values: the starting trial was the single winner, whose values the lock pins above (any space).
+        if (member.Params.Count == 0) return new BoundEnsembleMember(member.Weight.Value, EquatableArray<string>.Empty, EquatableArray<string>.Empty);
+        if (tune.SearchesTrainer || tune.Prepare is { Count: > 0 } || trainer is null)
+        {
+            diagnostics.Add(SpecDiagnostics.LockEnsembleInvalid.Create(lockPath, from.Span,
+                $"member {member.Number} is the study's starting trial ('from: {from.Value}') with values of its own, which tune writes only when the space searches neither the trainer nor preparation, as this spec now does"));
+            return null;
+        }
+        var names = new List<string>();
+        var values = new List<string>();
+        bool ok = true;
+        foreach (var setting in member.Params)
+        {
+            var param = trainer.Param(setting.Name.Value);
+            if (param is null)
+            {
+                diagnostics.Add(SpecDiagnostics.LockEnsembleUnknownParameter.Create(lockPath, setting.Name.Span, member.Number, setting.Name.Value,
+                    $"trainer '{trainer.Name}' does not have (its hyperparameters: {(trainer.Params.Count == 0 ? "none" : DidYouMean.List(trainer.Params.Select(p => p.Name)))})"));
+                ok = false;
+                continue;
+            }
+            // A member's values reach the trainer as numbers (WithHyperparameters), so a word is not one, even where the trainer takes it.
+            if (!param.IsNumeric || !TryLiteral(param, setting.Value.Value, out _))
+            {
+                diagnostics.Add(SpecDiagnostics.LockEnsembleValueOutOfRange.Create(lockPath, setting.Value.Span, member.Number, setting.Name.Value, setting.Value.Value,
+                    $"what trainer '{trainer.Name}' accepts ({param.RangeText})"));
+                ok = false;
+                continue;
+            }
+            names.Add(param.Name);
+            values.Add(setting.Value.Value);
+        }
+        return ok ? new BoundEnsembleMember(member.Weight.Value, names.ToEquatableArray(), values.ToEquatableArray()) : null;
+    }
 }
 
 /// <summary>Reads a lock file's 'ensemble:' block ('holdback_score', 'members': trial, weight, params); problems are PG0226.</summary>
@@ -150,6 +199,18 @@ internal static class LockEnsembleParser
                     $"member {number} needs a 'weight' above 0 and a 'params' mapping"));
                 return null;
             }
+            // 'from' marks the study's starting trial (tune writes 'spec' or 'pinned'); a lock without it reads as before.
+            Spanned<string>? from = null;
+            if (entry["from"] is { } fromNode)
+            {
+                if (fromNode is not YScalar { IsNull: false } fromValue || fromValue.Value is not ("spec" or "pinned"))
+                {
+                    diagnostics.Add(SpecDiagnostics.LockEnsembleInvalid.Create(file, fromNode.Span,
+                        $"member {number}: 'from' is {fromNode.Describe()}; it is 'spec' or 'pinned' (the study's starting trial), or absent"));
+                    return null;
+                }
+                from = new Spanned<string>(fromValue.Value, fromValue.Span);
+            }
             var settings = new List<ParamSetting>();
             foreach (var p in parameters.Entries)
             {
@@ -160,7 +221,7 @@ internal static class LockEnsembleParser
                 }
                 settings.Add(new ParamSetting(new Spanned<string>(p.Key.Value, p.Key.Span), new Spanned<string>(value.Value, value.Span)));
             }
-            members.Add(new ParsedEnsembleMember(number, new Spanned<double>(w, weight.Span), settings.ToEquatableArray(), entry.Span));
+            members.Add(new ParsedEnsembleMember(number, new Spanned<double>(w, weight.Span), settings.ToEquatableArray(), entry.Span, from));
         }
         return members.ToEquatableArray();
     }

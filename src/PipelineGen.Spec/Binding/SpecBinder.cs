@@ -313,7 +313,7 @@ public static partial class SpecBinder
             pinnedValues.Add(new PinnedValue(param.Name, param.OptionProperty, setting.Value.Value));
         }
         var pinnedPrepare = CheckLockPreparation(parsedLock, tune, lockPath, diagnostics);
-        var pinnedEnsemble = CheckLockEnsemble(parsedLock, tune, lockPath, diagnostics);
+        var pinnedEnsemble = CheckLockEnsemble(parsedLock, tune, TrainerCatalog.Find(spec.Model.Trainer.Value), lockPath, diagnostics);
         if ((pinnedValues.Count > 0 || lockTrainer is not null || pinnedPrepare.Count > 0 || pinnedEnsemble is not null) && !diagnostics.Any(d => d.Severity == Severity.Error))
         {
             trainer = target with { Options = options.ToEquatableArray() };

@@ -86,6 +86,65 @@ public sealed class PinnedEnsembleGenerationTests : IDisposable
         Assert.NotEqual(Auc(single, pinned, data), rebuilt, 6);
     }
 
+    // The study's starting trial as members: once with the values it was built with, outside the space (leaves 40 > 32,
+    // learning_rate 0.5 > 0.4, min_examples_per_leaf 7 not in [2, 5, 10]), and once as the lock's single winner (no values).
+    private const string StartingMemberBlock = """
+
+        ensemble:
+          holdback_score: 0.8
+          members:
+            - trial: 1
+              weight: 0.5
+              from: spec
+              params:
+                leaves: 40
+                learning_rate: 0.5
+                min_examples_per_leaf: 7
+            - trial: 2
+              weight: 0.3
+              from: pinned
+              params: {}
+            - trial: 3
+              weight: 0.2
+              params:
+                leaves: 24
+                learning_rate: 0.3
+                min_examples_per_leaf: 2
+        """;
+
+    [Fact]
+    public void Train_rebuilds_starting_trial_members_with_their_own_values_and_the_single_winner_for_none()
+    {
+        var unpinned = Create(TuningGenerationTests.TunedSpec, null);
+        var pinned = Create(TuningGenerationTests.TunedSpec, TuningGenerationTests.Lock + StartingMemberBlock);
+        Assert.Equal(3, pinned.PinnedEnsemble.Count);
+        Assert.Equal("40", pinned.PinnedEnsemble[0].Values["leaves"]);
+        Assert.Empty(pinned.PinnedEnsemble[1].Values);
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = PipelineApp.Run(["train"], pinned, output, error);
+        Assert.True(exit == 0, output + "\n" + error);
+        Assert.Contains("Training the ensemble pinned in the lock file (3 members", output.ToString());
+        // The card names the member that sets nothing for what it is, and the other starting-trial member's own values.
+        var card = PinnedEnsembleTraining.Pipeline(pinned)!.DescribeBlend().Hyperparameters;
+        Assert.Equal("none over the single winner's (the study's starting trial)", card["member02.values"]);
+        Assert.Equal("leaves=40, learning_rate=0.5, min_examples_per_leaf=7", card["member01.values"]);
+
+        var data = Path.Combine(_dir, "titanic.csv");
+        var saved = ModelStore.Load(new MLContext(1), ModelStore.Resolve(ModelStore.DefaultModelPath(pinned.Settings)), out _);
+        // The same members fitted by tune's code on the pipeline without the lock: the member with no values is the lock's single winner.
+        var ml = new MLContext(unpinned.Settings.Seed);
+        var members = new[]
+        {
+            new EnsembleMember(0, 0.5, new Configuration { ["leaves"] = 40, ["learning_rate"] = 0.5, ["min_examples_per_leaf"] = 7 }),
+            new EnsembleMember(1, 0.3, new Configuration { ["leaves"] = 5, ["learning_rate"] = 0.125, ["min_examples_per_leaf"] = 10 }),
+            new EnsembleMember(2, 0.2, new Configuration { ["leaves"] = 24, ["learning_rate"] = 0.3, ["min_examples_per_leaf"] = 2 }),
+        };
+        var tuned = EnsembleBuilder.Fit(unpinned, members, ml, unpinned.LoadData(ml, data));
+        Assert.Equal(Auc(tuned, unpinned, data), Auc(saved, pinned, data), 6);
+    }
+
     [Fact]
     public void Spec_keys_decide_what_tune_does_and_flags_override_them()
     {

@@ -198,10 +198,11 @@ public sealed class HalvingIterationBudgetTests : IDisposable
         Assert.Contains(processes.Result.Rungs, r => r.Fraction < 1);
         var directory = PipelineGen.Runtime.Tuning.Ensembles.OutOfFoldStore.Directory(processes.WorkDirectory!, processes.Result.Study.Id);
         Assert.All(processes.Result.Trials.Where(t => t.State == "pruned"), t => Assert.False(File.Exists(PipelineGen.Runtime.Tuning.Ensembles.OutOfFoldStore.PathOf(directory, t.Number)), $"pruned trial {t.Number} has an out-of-fold file"));
-        // The starting point (trial 1, the full budget as built) scores the same in a worker process; it is not a candidate.
+        // The starting point (trial 1, the full budget as built) scores the same in a worker process, and is a candidate
+        // like every full-budget trial (its out-of-fold file is written there too).
         Assert.True(inProcess.Result.Trials[0].Configuration.IsStartingPoint);
         Assert.Equal(inProcess.Result.Trials[0].Value, processes.Result.Trials[0].Value);
-        Assert.All(processes.Result.Completed.Where(t => !t.Configuration.IsStartingPoint), t => Assert.True(File.Exists(PipelineGen.Runtime.Tuning.Ensembles.OutOfFoldStore.PathOf(directory, t.Number)), $"full-budget trial {t.Number} has no out-of-fold file"));
+        Assert.All(processes.Result.Completed, t => Assert.True(File.Exists(PipelineGen.Runtime.Tuning.Ensembles.OutOfFoldStore.PathOf(directory, t.Number)), $"full-budget trial {t.Number} has no out-of-fold file"));
     }
 
     [Fact]

@@ -156,4 +156,71 @@ public class TuneKeysTests
         Assert.Contains("member 2", d.Message);
         AssertAt(d, broken, "heavy");
     }
+
+    // What tune writes when the study's starting trial (the spec's own configuration) is a member: its values as built,
+    // which need not be a point of the space (min_examples_per_leaf 10 is not one of the declared values 5, 20).
+    public const string StartingMemberLock = EnsembleLock + """
+
+            - trial: 1
+              weight: 2
+              from: spec
+              params:
+                leaves: 8
+                min_examples_per_leaf: 10
+        """;
+
+    [Fact]
+    public void A_member_from_the_starting_trial_binds_with_values_outside_the_space()
+    {
+        var result = TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.Tuned, StartingMemberLock);
+        Assert.Empty(result.Diagnostics);
+        var members = result.Pipeline!.Lock!.Ensemble!.Value;
+        Assert.Equal(3, members.Count);
+        Assert.Equal(2, members[2].Weight);
+        Assert.Equal(["leaves", "min_examples_per_leaf"], members[2].Names);
+        Assert.Equal(["8", "10"], members[2].Values);
+        // Without 'from' the same value is a proposal's, outside the space.
+        var proposal = StartingMemberLock.Replace("      from: spec\n", "");
+        Assert.Contains("outside the values declared for it (5, 20)", Single(TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.Tuned, proposal).Diagnostics, "PG0225").Message);
+    }
+
+    [Fact]
+    public void A_member_from_the_starting_trial_that_won_sets_no_values()
+    {
+        // Trial 1 was the single winner: the lock pins its values above, so the member sets nothing over them.
+        var won = StartingMemberLock.Replace("      params:\n        leaves: 8\n        min_examples_per_leaf: 10", "      params: {}");
+        var result = TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.Tuned, won);
+        Assert.Empty(result.Diagnostics);
+        var member = result.Pipeline!.Lock!.Ensemble!.Value[2];
+        Assert.Equal(2, member.Weight);
+        Assert.Empty(member.Names);
+    }
+
+    [Fact]
+    public void PG0224_a_starting_member_setting_what_the_trainer_does_not_have()
+    {
+        var stale = StartingMemberLock.Replace("      leaves: 8", "      num_leaves: 8");
+        var d = Single(TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.Tuned, stale).Diagnostics, "PG0224");
+        Assert.Contains("member 3", d.Message);
+        Assert.Contains("which trainer 'lightgbm' does not have", d.Message);
+        AssertAt(d, stale, "num_leaves: 8");
+    }
+
+    [Fact]
+    public void PG0225_a_starting_member_value_the_trainer_does_not_accept()
+    {
+        var stale = StartingMemberLock.Replace("      leaves: 8", "      leaves: -8");
+        var d = Single(TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.Tuned, stale).Diagnostics, "PG0225");
+        Assert.Contains("member 3 in the lock file pins leaves = -8, outside what trainer 'lightgbm' accepts", d.Message);
+        AssertAt(d, stale, "-8");
+    }
+
+    [Fact]
+    public void PG0226_a_starting_member_in_a_space_that_searches_preparation_or_an_unknown_origin()
+    {
+        var unknown = StartingMemberLock.Replace("from: spec", "from: elsewhere");
+        var d = Single(TuneDiagnosticsTests.BindWithLock(TuneDiagnosticsTests.Tuned, unknown).Diagnostics, "PG0226");
+        Assert.Contains("member 3: 'from'", d.Message);
+        AssertAt(d, unknown, "elsewhere");
+    }
 }

@@ -78,12 +78,15 @@ internal static class EnsembleBuilder
     /// blending needs models that differ, and the best 10 overall are often near-copies of one trainer (benchmarks §9).
     /// With one trainer (or a space that does not search it) they are the best <see cref="CandidateCount"/> trials
     /// (ties: the earlier trial), as before. Either way the list is in rank order, so selection starts from the best
-    /// single trial and breaks ties by rank. The starting trial (the spec's own configuration) is not a candidate: a
-    /// lock's ensemble member is a point of the space (checked by the build, PG0224/PG0225), which its values need not be.
+    /// single trial and breaks ties by rank. The starting trial (trial 1, the spec's own or the pinned configuration) is
+    /// a candidate like any trial when <paramref name="startingMember"/> gives its values (<see cref="StartingPoint.AsMember"/>):
+    /// it then stands in the pool with them, so a member made of it is pinned and rebuilt with exactly those values.
     /// </summary>
-    public static IReadOnlyList<TrialRecord> CandidatePool(StudyResult result)
+    public static IReadOnlyList<TrialRecord> CandidatePool(StudyResult result, Configuration? startingMember)
     {
-        var ranked = result.Completed.Where(t => !t.Configuration.IsStartingPoint)
+        var ranked = result.Completed
+            .Select(t => !t.Configuration.IsStartingPoint ? t : startingMember is null ? null : t with { Configuration = startingMember })
+            .OfType<TrialRecord>()
             .OrderBy(t => result.Study.HigherIsBetter ? -t.Value!.Value : t.Value!.Value).ThenBy(t => t.Number).ToArray();
         // GroupBy keeps the order in which the keys first appear: each trainer's best trial, best trainers first.
         var bestOfEach = ranked.GroupBy(Family).Select(g => g.First()).Take(CandidateCount).ToArray();
@@ -102,12 +105,19 @@ internal static class EnsembleBuilder
     {
         notBuilt = null;
         var study = result.Study;
-        var top = CandidatePool(result);
+        // Trial 1 as a candidate. When it is the study's best the lock pins its values as the single winner, so a member
+        // that sets nothing over them is exactly trial 1 (any space, 'auto' values included); otherwise it needs the values
+        // it was built with (StartingPoint.AsMember), and without them it is no candidate.
+        string? startingNotCandidate = null;
+        var startingMember = result.Best is { Configuration.IsStartingPoint: true } startingBest
+            ? startingBest.Configuration
+            : StartingPoint.AsMember(pipeline, new SearchSpace(pipeline.Tuning.Space), out startingNotCandidate);
+        var top = CandidatePool(result, startingMember);
         OutOfFoldStore.Prune(oofDirectory, top.Select(t => t.Number).ToHashSet());
         var loaded = top.Select(t => (Trial: t, Oof: OutOfFoldStore.TryReadWithClasses(OutOfFoldStore.PathOf(oofDirectory, t.Number)))).Where(x => x.Oof is not null).ToArray();
         if (loaded.Length < 2)
         {
-            notBuilt = $"{loaded.Length} trial(s) have out-of-fold predictions (trials journaled by an earlier session without --ensemble have none{(result.Trials.Any(t => t.Configuration.IsStartingPoint) ? "; the starting trial (trial 1) is not a candidate" : "")}); an ensemble needs 2 or more";
+            notBuilt = $"{loaded.Length} trial(s) have out-of-fold predictions (trials journaled by an earlier session without --ensemble have none{(startingNotCandidate is not null && result.Trials.Any(t => t.Configuration.IsStartingPoint) ? $"; the starting trial (trial 1) is not a candidate: {startingNotCandidate}" : "")}); an ensemble needs 2 or more";
             return null;
         }
         var labels = loaded[0].Oof!.Value.Labels;
@@ -159,17 +169,18 @@ internal static class EnsembleBuilder
             var scored = ensemble.Transform(pipeline.LoadData(ml, holdbackFile));
             holdback = MetricComputer.Compute(ml, pipeline.Settings.Task, scored, "ensemble, held-back rows", warnings, pipeline.Settings.DecisionThreshold)[study.Metric];
             verdict = keep.Reason;
-            // The keep rule compares the blend with the best candidate. When the study's best is the starting trial (not a
-            // candidate: its out-of-fold predictions are not kept), the blend was only shown to beat trials the winner beat,
-            // never the winner: shipping it would pin something not shown to be better than what the study found best. A
-            // candidate that ties the starting trial's search score (e.g. the same configuration proposed again) is as good
-            // by the study's own rule, so a blend that beats it is compared with the winner's equal.
-            if (keep.Kept && result.Best is { Configuration: { IsStartingPoint: true, Origin: { } origin } } best && loaded[0].Trial.Value != best.Value)
+            // The keep rule compares the blend with the best candidate, and the starting trial is one like any trial when it
+            // is the study's best. Only when its out-of-fold predictions are missing (journaled by a session without
+            // --ensemble) was the blend shown to beat only trials the winner beat, never the winner: then it is not kept.
+            // A candidate that ties the starting trial's search score (the same configuration proposed again) is as good
+            // by the study's own rule, so a blend that beats it was compared with the winner's equal.
+            if (keep.Kept && result.Best is { Configuration: { IsStartingPoint: true, Origin: { } origin } } best
+                && loaded.All(l => l.Trial.Number != best.Number) && loaded[0].Trial.Value != best.Value)
             {
                 keep = keep with
                 {
                     Kept = false,
-                    Reason = $"the ensemble is not kept: the starting trial (trial {best.Number + 1}, {StartingPoint.Label(origin)}) is the study's best and is not an ensemble candidate, "
+                    Reason = $"the ensemble is not kept: the starting trial (trial {best.Number + 1}, {StartingPoint.Label(origin)}) is the study's best and is not an ensemble candidate ({startingNotCandidate ?? "no out-of-fold predictions of it were kept: it ran in a session without --ensemble"}), "
                         + $"so the blend was compared only with the best of the trials it beat (blend − that trial {CrossFittedKeepRule.FormatDifference(keep.MeanDifference ?? 0)} {study.Metric} "
                         + $"on average over the cross-fitted comparisons, {keep.Favoured} of {keep.Compared} favoured the blend), never with the winner; the winner, trial {best.Number + 1}, is kept",
                 };

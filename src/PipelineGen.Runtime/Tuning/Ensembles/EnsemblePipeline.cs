@@ -60,7 +60,8 @@ internal sealed class EnsemblePipeline : IBlendPipeline
             trainerNames[i] = memberPipeline.Settings.TrainerName;
             var trainer = TrainerHyperparameters.Describe(memberPipeline);
             entries[prefix + "weight"] = member.Weight.ToString("0.####", CultureInfo.InvariantCulture);
-            entries[prefix + "values"] = member.Configuration.Describe(space);
+            // A pinned member that sets nothing is the study's starting trial that won: the single winner the lock pins.
+            entries[prefix + "values"] = member.Configuration is { Count: 0, Origin: null } ? "none over the single winner's (the study's starting trial)" : member.Configuration.Describe(space);
             entries[prefix + "trainer"] = trainer.Type ?? trainer.Name;
             foreach (var (key, value) in trainer.Hyperparameters) entries[prefix + key] = value;
         }

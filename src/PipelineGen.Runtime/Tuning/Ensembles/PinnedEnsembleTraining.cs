@@ -23,10 +23,12 @@ internal static class PinnedEnsembleTraining
             var config = new Configuration();
             foreach (var (name, text) in pinned.Values)
             {
-                // The build checked every name and value against the space (PG0224, PG0225); a mismatch here is a stale build.
-                var p = space.Parameters.FirstOrDefault(x => x.Name == name)
-                    ?? throw new InvalidOperationException($"the lock file's ensemble member {i + 1} sets '{name}', which the search space of this build does not have; build again.");
-                config[name] = p.Labels is not null ? p.IndexOf(text) is >= 0 and var index ? index : throw new InvalidOperationException($"ensemble member {i + 1}: '{text}' is not a value of {name}; build again.")
+                // The build checked every name and value against the space (PG0224, PG0225), or, for the study's starting
+                // trial ('from: spec'), against the trainer; a mismatch here is a stale build.
+                var p = space.Parameters.FirstOrDefault(x => x.Name == name);
+                if (p is null && !tunable.HyperparameterNames.Contains(name))
+                    throw new InvalidOperationException($"the lock file's ensemble member {i + 1} sets '{name}', which neither the search space nor the trainer of this build has; build again.");
+                config[name] = p?.Labels is not null ? p.IndexOf(text) is >= 0 and var index ? index : throw new InvalidOperationException($"ensemble member {i + 1}: '{text}' is not a value of {name}; build again.")
                     : text is "true" ? 1 : text is "false" ? 0 : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
             }
             members.Add(new EnsembleMember(i++, pinned.Weight, config));

@@ -68,7 +68,7 @@ internal static class SharedTuning
         else
         {
             // In-process, on a pool thread: the loop keeps sending heartbeats while the fit runs.
-            execute = (number, config, _) => Task.Run(() => PipelineTuner.Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null || config.IsStartingPoint ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number)));
+            execute = (number, config, _) => Task.Run(() => PipelineTuner.Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number)));
         }
         if (oofDir is not null)
         {

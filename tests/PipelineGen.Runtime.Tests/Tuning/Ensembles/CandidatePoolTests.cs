@@ -35,7 +35,7 @@ public sealed class CandidatePoolTests : IDisposable
         new(new StudyInfo("s", "P", "spec", "data", "", "random", 1, higherIsBetter ? "auc" : "rmse", higherIsBetter, DateTimeOffset.UtcNow),
             trials, trials.Length, StopReason.TrialBudget);
 
-    private static int[] Pool(StudyResult result) => EnsembleBuilder.CandidatePool(result).Select(t => t.Number).ToArray();
+    private static int[] Pool(StudyResult result) => EnsembleBuilder.CandidatePool(result, null).Select(t => t.Number).ToArray();
 
     [Fact]
     public void The_best_trial_of_a_trainer_ranked_11th_is_a_candidate_when_the_top_10_are_one_trainer()
@@ -64,11 +64,11 @@ public sealed class CandidatePoolTests : IDisposable
         var report = new EnsembleReport
         {
             Members = [], Candidates = 10, SelectionRows = 100, OutOfFoldScore = 1, BestSingleOutOfFoldScore = 1, ScoreByStep = [],
-            Kept = false, Verdict = "v", CandidateTrials = EnsembleBuilder.CandidatePool(result),
+            Kept = false, Verdict = "v", CandidateTrials = EnsembleBuilder.CandidatePool(result, null),
         };
         Assert.Equal("10 trials from 3 trainers (fast_forest, lightgbm, sdca: each trainer's best trial, then the best others)",
             report.DescribeCandidates(TwoTrainers));
-        Assert.Equal("the best 10 trials", (report with { CandidateTrials = EnsembleBuilder.CandidatePool(result).Take(8).ToArray() }).DescribeCandidates(TwoTrainers));
+        Assert.Equal("the best 10 trials", (report with { CandidateTrials = EnsembleBuilder.CandidatePool(result, null).Take(8).ToArray() }).DescribeCandidates(TwoTrainers));
     }
 
     [Theory]

@@ -31,8 +31,8 @@ public sealed class TuneEnsembleTests : IDisposable
         var report = PipelineTuner.Run(new TunableTitanicPipeline(_project, Tuning()), new TuneOptions { Trials = 6, Ensemble = true, WriteLock = false });
         var ensemble = report.Ensemble;
         Assert.True(ensemble is not null, report.EnsembleNotBuilt);
-        Assert.Equal(5, ensemble.Candidates); // trial 1, the spec's own configuration, is not a candidate
-        Assert.DoesNotContain(ensemble.Members, m => m.Trial == 0);
+        Assert.Equal(6, ensemble.Candidates); // trial 1, the spec's own configuration, is a candidate like the others
+        Assert.Contains(ensemble.CandidateTrials, t => t.Number == 0 && t.Configuration.Origin == StartingPoint.Spec);
         // 4-fold: every search row has an out-of-fold prediction.
         Assert.Equal(report.SearchRows, ensemble.SelectionRows);
         Assert.True(ensemble.OutOfFoldScore >= ensemble.BestSingleOutOfFoldScore);
@@ -86,7 +86,7 @@ public sealed class TuneEnsembleTests : IDisposable
         // Two configurations (grid: both run) that fit the same model: LightGBM with 1 or 2 threads (measured: identical
         // out-of-fold predictions on this data). Adding a copy cannot improve the blend, so the selection is one trial
         // alone; there is no blend to fit or score, and the output used to print "ensemble undefined" for it.
-        // Three trials: the spec's own configuration (not an ensemble candidate), then both grid points.
+        // Three trials: the spec's own configuration (threads 1: the same model again, a candidate too), then both grid points.
         var tuning = new TuningSettings { Strategy = "grid", Trials = 3, Space = [SearchParameter.Choice("threads", HyperparameterType.Int, 1, 2)] };
         var output = new StringWriter();
         var error = new StringWriter();

@@ -41,10 +41,10 @@ public sealed class SharedEnsembleNestedProcessTests : IDisposable
         var trials = storage.Trials(study.Id);
         Assert.Equal(6, trials.Count);
         Assert.True(trials.Select(t => t.WorkerId).Distinct().Count() >= 2, "the study was not shared");
-        // Trial 1 is the starting point, run by one of the two; it is no ensemble candidate and stores no predictions.
+        // Trial 1 is the starting point, run by one of the two; an ensemble candidate like the others, it stores its predictions.
         Assert.Single(trials, t => t.Configuration.IsStartingPoint);
-        // Every other finished trial's predictions are in the storage, whichever worker ran it.
-        Assert.Equal(trials.Where(t => t.State == "complete" && !t.Configuration.IsStartingPoint).Select(t => t.Number), storage.OutOfFold(study.Id).Keys.Order());
+        // Every finished trial's predictions are in the storage, whichever worker ran it.
+        Assert.Equal(trials.Where(t => t.State == "complete").Select(t => t.Number), storage.OutOfFold(study.Id).Keys.Order());
         // Each worker built its ensemble from all of them: the same members, weights and scores.
         var sections = outputs.Select(o => Section(o, "Ensemble (greedy selection")).ToArray();
         Assert.Equal(sections[0], sections[1]);
