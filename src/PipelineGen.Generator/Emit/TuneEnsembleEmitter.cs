@@ -29,7 +29,8 @@ internal static class TuneEnsembleEmitter
         foreach (var m in members)
         {
             var values = string.Join(", ", m.Names.Zip(m.Values, (n, v) => $"[{CSharp.String(n)}] = {CSharp.String(v)}"));
-            w.Line($"new({CSharp.Double(m.Weight)}, new global::System.Collections.Generic.Dictionary<string, string> {{ {values} }}),");
+            var from = m.From is null ? "" : $" {{ From = {CSharp.String(m.From)} }}";
+            w.Line($"new({CSharp.Double(m.Weight)}, new global::System.Collections.Generic.Dictionary<string, string> {{ {values} }}){from},");
         }
         w.Outdent().Line("};").Line();
     }

@@ -82,6 +82,7 @@ internal sealed class TrainingCommandContributor : ICommandContributor
             {
                 record.ContextPipeline = ensemble; // the run records the blend's trainer entry, not the single configuration's
                 services.Output.WriteLine($"Training the ensemble pinned in the lock file ({ensemble.Members.Count} members, each fitted on all training rows, blended by their weights).");
+                foreach (var starting in ensemble.StartingTrialMembers) services.Output.WriteLine("  " + starting);
             }
             record.Parameters["model"] = options.ModelPath ?? ModelStore.DefaultModelPath(services.Pipeline.Settings);
             // With gates, train measures this configuration itself and the card holds those metrics.

@@ -20,4 +20,12 @@ internal sealed class Configuration : SortedDictionary<string, double>
     public string Describe(SearchSpace space) => Origin is { } origin
         ? StartingPoint.Label(origin)
         : string.Join(", ", space.Parameters.Where(p => ContainsKey(p.Name)).Select(p => $"{p.Name}={p.Format(this[p.Name])}"));
+
+    /// <summary>
+    /// Every value set, whatever <see cref="Origin"/> says: the space's names in its order, then any other (a starting
+    /// trial's member sets the trainer's values as built, which need not be names or points of the space).
+    /// </summary>
+    public string DescribeValues(SearchSpace space) => string.Join(", ",
+        space.Parameters.Where(p => ContainsKey(p.Name)).Select(p => $"{p.Name}={p.Format(this[p.Name])}")
+            .Concat(this.Where(kv => space.Parameters.All(p => p.Name != kv.Key)).Select(kv => $"{kv.Key}={kv.Value.ToString("R", CultureInfo.InvariantCulture)}")));
 }

@@ -71,4 +71,8 @@ public interface ITunablePipeline : IPipelineDefinition
 }
 
 /// <summary>One member of an ensemble pinned in the lock file: its blend weight and its values (search-space name → value as written).</summary>
-public sealed record PinnedEnsembleMember(double Weight, IReadOnlyDictionary<string, string> Values);
+public sealed record PinnedEnsembleMember(double Weight, IReadOnlyDictionary<string, string> Values)
+{
+    /// <summary>"spec" or "pinned" when the member is the tune study's starting trial (the lock's <c>from:</c>), null for a proposal.</summary>
+    public string? From { get; init; }
+}

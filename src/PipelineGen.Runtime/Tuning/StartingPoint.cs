@@ -16,7 +16,9 @@ internal static class StartingPoint
     /// <summary>The starting trial's configuration: no value set, marked with its origin.</summary>
     public static Configuration Of(string origin) => new() { Origin = origin };
 
-    public static string Label(string origin) => origin == Pinned ? "the values pinned before this study" : "the spec's own configuration";
+    /// <param name="origin">"spec" or "pinned".</param>
+    /// <param name="study">How the study is named: "this study" while it runs, "that study" in a model card long after.</param>
+    public static string Label(string origin, string study = "this study") => origin == Pinned ? $"the values pinned before {study}" : "the spec's own configuration";
 
     /// <summary>
     /// What the study starts from, as the study row records it: "spec", or "pinned " with the lock's values (so a resume

@@ -104,7 +104,9 @@ public sealed record BoundLock(string FileName, string? StudyId, EquatableArray<
     EquatableArray<BoundEnsembleMember>? Ensemble = null);
 
 /// <summary>One member of a pinned ensemble: its weight and its configuration (search-space names → values as written).</summary>
-public sealed record BoundEnsembleMember(double Weight, EquatableArray<string> Names, EquatableArray<string> Values);
+/// <param name="From">'spec' or 'pinned' for the study's starting trial (the lock's 'from:'), so the model card can say what
+/// the member is; null for a proposal.</param>
+public sealed record BoundEnsembleMember(double Weight, EquatableArray<string> Names, EquatableArray<string> Values, string? From = null);
 
 /// <param name="Name">Spec name of the hyperparameter.</param>
 /// <param name="Text">The value as written in the lock file.</param>

@@ -143,7 +143,7 @@ public static partial class SpecBinder
     private static BoundEnsembleMember? CheckStartingMember(ParsedEnsembleMember member, Spanned<string> from, BoundTune tune, TrainerInfo? trainer, string lockPath, List<DiagnosticInfo> diagnostics)
     {
         // No values: the starting trial was the single winner, whose values the lock pins above (any space).
-        if (member.Params.Count == 0) return new BoundEnsembleMember(member.Weight.Value, EquatableArray<string>.Empty, EquatableArray<string>.Empty);
+        if (member.Params.Count == 0) return new BoundEnsembleMember(member.Weight.Value, EquatableArray<string>.Empty, EquatableArray<string>.Empty, from.Value);
         if (tune.SearchesTrainer || tune.Prepare is { Count: > 0 } || trainer is null)
         {
             diagnostics.Add(SpecDiagnostics.LockEnsembleInvalid.Create(lockPath, from.Span,
@@ -174,7 +174,7 @@ public static partial class SpecBinder
             names.Add(param.Name);
             values.Add(setting.Value.Value);
         }
-        return ok ? new BoundEnsembleMember(member.Weight.Value, names.ToEquatableArray(), values.ToEquatableArray()) : null;
+        return ok ? new BoundEnsembleMember(member.Weight.Value, names.ToEquatableArray(), values.ToEquatableArray(), from.Value) : null;
     }
 }
 

@@ -49,13 +49,15 @@ internal sealed class DelimitedReader : IDisposable
         while (NextLine(out var line, out var number, out var offset))
         {
             if (!DelimitedLine.IsDataRow(line)) continue;
-            record = Split(line, number, offset);
+            record = Split(line, [(number, offset, line.Length)]);
             if (!record.HasUnclosedQuote || !joinQuotedLines) return true;
             if (QuoteEnd(line, out int closedAt) is { } end)
             {
                 // A value with line breaks inside its quotes (RFC 4180): one record numbered by its first line, read as
-                // the run's DelimitedRecords reads it (lines joined with \n).
-                record = Split(DelimitedLine.Join(line, k => _ahead[k].Line, end), number, offset);
+                // the run's DelimitedRecords reads it (lines joined with \n); each field still located on its own line.
+                var lines = new List<(int, long, int)>(end + 2) { (number, offset, line.Length) };
+                for (int k = 0; k <= end; k++) lines.Add((_ahead[k].Number, _ahead[k].Offset, _ahead[k].Line.Length));
+                record = Split(DelimitedLine.Join(line, k => _ahead[k].Line, end), lines);
                 _ahead.RemoveRange(0, end + 1);
             }
             else if (closedAt >= 0) record = record with { UnjoinedCloseLine = _ahead[closedAt].Number };
@@ -151,13 +153,25 @@ internal sealed class DelimitedReader : IDisposable
         }
     }
 
-    /// <summary>Splits one line into fields with the runtime's own splitter (shared source), adding 1-based columns for diagnostics.</summary>
-    internal DelimitedRecord Split(string line, int lineNumber, long lineOffset)
+    /// <summary>
+    /// Splits a record's text (one line, or lines joined with <c>\n</c>) into fields with the runtime's own splitter
+    /// (shared source), locating each field on the physical line it starts on. <paramref name="lines"/>: each physical
+    /// line's number, file offset and length, in order.
+    /// </summary>
+    internal DelimitedRecord Split(string text, IReadOnlyList<(int Number, long Offset, int Length)> lines)
     {
         var fields = new List<string>();
         var starts = new List<int>();
-        var unclosedAt = DelimitedLine.Split(line, _separator, fields, starts);
-        return new DelimitedRecord(lineNumber, lineOffset, fields, starts.Select(s => s + 1).ToList(), line.Length + 1, unclosedAt < 0 ? 0 : unclosedAt + 1);
+        var unclosedAt = DelimitedLine.Split(text, _separator, fields, starts);
+        DataPosition Locate(int index)
+        {
+            // index is 0-based in text, where each line after the first starts one past the \n ending the one before.
+            int lineStart = 0, k = 0;
+            while (k + 1 < lines.Count && index > lineStart + lines[k].Length) lineStart += lines[k++].Length + 1;
+            return new DataPosition(lines[k].Number, index - lineStart + 1, lines[k].Offset + index - lineStart);
+        }
+        return new DelimitedRecord(lines[0].Number, lines[0].Offset, fields, starts.Select(Locate).ToList(), Locate(text.Length),
+            unclosedAt < 0 ? null : Locate(unclosedAt));
     }
 
     public void Dispose() => _reader.Dispose();

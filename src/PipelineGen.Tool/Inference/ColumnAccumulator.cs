@@ -19,7 +19,7 @@ internal sealed class ColumnAccumulator
     internal const double MostlyNumericMaxJunkShare = 0.1;
     internal const int MaxJunkExamples = 3;
 
-    // Each distinct value with the rows holding it and the data line of its first (PG0107 names a stray label value).
+    // Each distinct value with the rows holding it and the line its first row starts on (PG0107 names a stray label value).
     private readonly Dictionary<string, (int Count, int Line)> _distinct = new(StringComparer.Ordinal);
     // Where each distinct value first occurs, kept only when asked (PG0112 points at a test-file label value).
     private readonly Dictionary<string, LocatedValue>? _firstOf;
@@ -61,17 +61,18 @@ internal sealed class ColumnAccumulator
     public bool AllNumericDates => ValueCount > 0 && _allNumericDates;
 
     /// <param name="value">The value as <c>DelimitedLine</c> read it (surrounding unquoted blanks already gone).</param>
-    /// <param name="line">1-based line in the data file (for the diagnostics that name the value); 0 when unknown.</param>
-    /// <param name="column">1-based column of the value's first character.</param>
-    /// <param name="offset">0-based character offset of that character in the file.</param>
-    public void Add(string value, int line = 0, int column = 0, long offset = 0)
+    /// <param name="rowLine">1-based line its row starts on: numbers the row in messages, as the run numbers it.</param>
+    /// <param name="at">Where the value itself starts, for the diagnostics that point at it: a later line than its row's
+    /// when a quoted value with line breaks comes before it in the row.</param>
+    public void Add(string value, int rowLine, Csv.DataPosition at)
     {
+        var (line, column, offset) = at;
         ValueCount++;
         FirstValue ??= new LocatedValue(value, line, column, offset);
         if (_distinct.TryGetValue(value, out var seen)) _distinct[value] = (seen.Count + 1, seen.Line);
         else
         {
-            _distinct[value] = (1, line);
+            _distinct[value] = (1, rowLine);
             _firstOf?.Add(value, new LocatedValue(value, line, column, offset));
         }
         // Cheapest and most specific checks first; once a test fails it is never run again (numbers are always

@@ -136,6 +136,8 @@ internal static class SchemaInferrer
 
     private static SourceSpan At(LocatedValue v) => At(v.Line, v.Column, v.Offset);
 
+    private static SourceSpan At(DataPosition p) => At(p.Line, p.Column, p.Offset);
+
     /// <summary>
     /// PG0112: a classification label value in the test file that the training file does not have (a typo, or a class
     /// the model never saw). The build's value counts otherwise come from the training file only, so this is the one
@@ -252,7 +254,7 @@ internal static class SchemaInferrer
         {
             if (reportBadRows && quotesReported++ < MaxDiagnosticsPerKind)
             {
-                var at = At(record.Line, record.UnclosedQuoteColumn, record.LineOffset + record.UnclosedQuoteColumn - 1);
+                var at = At(record.UnclosedQuote!.Value);
                 diagnostics.Add(record.UnjoinedCloseLine > 0
                     ? SpecDiagnostics.QuotedLineBreak.Create(path, at, record.UnjoinedCloseLine, reader.ExpectedFields, Path.GetFileName(path))
                     : SpecDiagnostics.UnbalancedQuote.Create(path, at));
@@ -318,8 +320,8 @@ internal static class SchemaInferrer
                 if (reportBadRows && raggedReported++ < MaxDiagnosticsPerKind)
                 {
                     // Too many fields: point at the first extra one; too few: at the end of the row, where the next one is missing.
-                    var column = record.Fields.Count > header.Count ? record.FieldColumns[header.Count] : record.EndColumn;
-                    diagnostics.Add(SpecDiagnostics.RaggedRow.Create(path, At(record.Line, column, record.LineOffset + column - 1), record.Fields.Count, header.Count));
+                    var at = record.Fields.Count > header.Count ? record.FieldStarts[header.Count] : record.End;
+                    diagnostics.Add(SpecDiagnostics.RaggedRow.Create(path, At(at), record.Fields.Count, header.Count));
                 }
                 continue;
             }
@@ -337,8 +339,7 @@ internal static class SchemaInferrer
                 var i = accumulator.Index; // every column when inferring, only the counted one in the test file
                 var value = record.Fields[i];
                 if (DataValues.IsMissing(value, missingTokens) || (declaredNumeric[i] && !DataValues.IsNumber(value))) { accumulator.AddMissing(); continue; }
-                var at = record.FieldColumns[i];
-                accumulator.Add(value, record.Line, at, record.LineOffset + at - 1);
+                accumulator.Add(value, record.Line, record.FieldStarts[i]);
             }
             foreach (var check in typeChecks)
             {
@@ -348,9 +349,8 @@ internal static class SchemaInferrer
                 // A day-first date in a column without a format is PG0144's, which says what to declare.
                 if (check.Type == ValueKinds.DateTime && check.Format is null && DateOrder.IsDayFirstOnly(value)) continue;
                 check.Reported = true;
-                var column = record.FieldColumns[check.Index];
-                diagnostics.Add(SpecDiagnostics.TypeOverrideMismatch.Create(path, At(record.Line, column, record.LineOffset + column - 1),
-                    check.Name, check.Type, SafeText.Escape(value), record.Line));
+                var at = record.FieldStarts[check.Index];
+                diagnostics.Add(SpecDiagnostics.TypeOverrideMismatch.Create(path, At(at), check.Name, check.Type, SafeText.Escape(value), at.Line));
             }
         }
 
@@ -397,8 +397,7 @@ internal static class SchemaInferrer
         {
             if (firstIndex.TryGetValue(header[i], out var earlier))
             {
-                var column = record.FieldColumns[i];
-                diagnostics.Add(SpecDiagnostics.DuplicateHeader.Create(path, At(record.Line, column, record.LineOffset + column - 1), SafeText.Escape(header[i]), path, earlier + 1, i + 1));
+                diagnostics.Add(SpecDiagnostics.DuplicateHeader.Create(path, At(record.FieldStarts[i]), SafeText.Escape(header[i]), path, earlier + 1, i + 1));
             }
             else firstIndex[header[i]] = i;
         }

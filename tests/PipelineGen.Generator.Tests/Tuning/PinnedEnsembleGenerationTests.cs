@@ -120,19 +120,26 @@ public sealed class PinnedEnsembleGenerationTests : IDisposable
         Assert.Equal(3, pinned.PinnedEnsemble.Count);
         Assert.Equal("40", pinned.PinnedEnsemble[0].Values["leaves"]);
         Assert.Empty(pinned.PinnedEnsemble[1].Values);
+        Assert.Equal(new string?[] { "spec", "pinned", null }, pinned.PinnedEnsemble.Select(m => m.From));
 
         var output = new StringWriter();
         var error = new StringWriter();
         int exit = PipelineApp.Run(["train"], pinned, output, error);
         Assert.True(exit == 0, output + "\n" + error);
         Assert.Contains("Training the ensemble pinned in the lock file (3 members", output.ToString());
-        // The card names the member that sets nothing for what it is, and the other starting-trial member's own values.
-        var card = PinnedEnsembleTraining.Pipeline(pinned)!.DescribeBlend().Hyperparameters;
-        Assert.Equal("none over the single winner's (the study's starting trial)", card["member02.values"]);
-        Assert.Equal("leaves=40, learning_rate=0.5, min_examples_per_leaf=7", card["member01.values"]);
+        // The console and the card say which members are the study's starting trial and where its values came from
+        // (the lock's 'from:'), with the values a member sets; the member that sets none is the single winner.
+        Assert.Contains("\n  member 1: the study's starting trial (the spec's own configuration)\n  member 2: the study's starting trial (the values pinned before that study)\n",
+            output.ToString().ReplaceLineEndings("\n"));
+        Assert.DoesNotContain("member 3:", output.ToString());
+        var modelPath = ModelStore.Resolve(ModelStore.DefaultModelPath(pinned.Settings));
+        var card = File.ReadAllText(ModelCard.MarkdownPath(modelPath));
+        Assert.Contains("| member01.values | the study's starting trial (the spec's own configuration): leaves=40, learning_rate=0.5, min_examples_per_leaf=7 |", card);
+        Assert.Contains("| member02.values | none over the single winner's: the study's starting trial (the values pinned before that study) |", card);
+        Assert.Contains("| member03.values | leaves=24, learning_rate=0.3, min_examples_per_leaf=2 |", card);
 
         var data = Path.Combine(_dir, "titanic.csv");
-        var saved = ModelStore.Load(new MLContext(1), ModelStore.Resolve(ModelStore.DefaultModelPath(pinned.Settings)), out _);
+        var saved = ModelStore.Load(new MLContext(1), modelPath, out _);
         // The same members fitted by tune's code on the pipeline without the lock: the member with no values is the lock's single winner.
         var ml = new MLContext(unpinned.Settings.Seed);
         var members = new[]

@@ -48,5 +48,7 @@ public class StartingMemberLockRoundTripTests : IDisposable
         Assert.Equal(["8", "10", "30"], members[0].Values);
         Assert.Empty(members[1].Names);
         Assert.Equal(["32", "5"], members[2].Values);
+        // Where a starting-trial member came from reaches the emitted code, so train's model card can say it.
+        Assert.Equal(["spec", "pinned", null], members.Select(m => m.From));
     }
 }

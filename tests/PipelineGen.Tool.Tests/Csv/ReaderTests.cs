@@ -29,8 +29,8 @@ public class ReaderTests
     {
         var record = ReadAll("\"a,b\",\"x\"\"y\",\"q\"tail,,last\n").Single();
         Assert.Equal(new[] { "a,b", "x\"y", "qtail", "", "last" }, record.Fields);
-        Assert.Equal(new[] { 1, 7, 14, 22, 23 }, record.FieldColumns);
-        Assert.Equal(27, record.EndColumn);
+        Assert.Equal(new[] { 1, 7, 14, 22, 23 }, record.FieldStarts.Select(p => p.Column));
+        Assert.Equal(27, record.End.Column);
         Assert.False(record.HasUnclosedQuote);
     }
 
@@ -45,7 +45,7 @@ public class ReaderTests
     {
         var record = ReadAll("1,2,\"open\n").Single();
         Assert.True(record.HasUnclosedQuote);
-        Assert.Equal(5, record.UnclosedQuoteColumn);
+        Assert.Equal(new DataPosition(1, 5, 4), record.UnclosedQuote);
     }
 
     [Fact]
@@ -56,5 +56,17 @@ public class ReaderTests
         Assert.Equal(2, records.Count);
         Assert.All(records, r => Assert.Equal(20000, r.Fields.Count));
         Assert.Equal(2, records[1].Line);
+    }
+
+    [Fact]
+    public void A_field_after_a_line_break_inside_quotes_is_located_on_its_own_line()
+    {
+        // One record on lines 2-4 (CRLF: offsets count both characters); 7 and "q" start on line 4, not on the record's line 2.
+        var records = ReadAll("a,b,c\r\n1,\"one\r\n\"\"x\"\"\r\ntwo\", 7 ,\"q\"\r\n");
+        var record = records[1];
+        Assert.Equal(2, record.Line);
+        Assert.Equal(new[] { "1", "one\n\"x\"\ntwo", "7", "q" }, record.Fields);
+        Assert.Equal(new[] { new DataPosition(2, 1, 7), new DataPosition(2, 3, 9), new DataPosition(4, 7, 28), new DataPosition(4, 10, 31) }, record.FieldStarts);
+        Assert.Equal(new DataPosition(4, 13, 34), record.End);
     }
 }

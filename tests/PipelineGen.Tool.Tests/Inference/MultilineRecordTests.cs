@@ -46,4 +46,39 @@ public class MultilineRecordTests
         Assert.Equal((data, 5), (ragged.FilePath, ragged.Span.StartLine));
         Assert.DoesNotContain(schema.Diagnostics, d => d.Id is "PG0307" or "PG0308");
     }
+
+    [Fact]
+    public void A_value_after_a_multiline_quoted_value_is_reported_where_it_starts_not_where_its_row_starts()
+    {
+        using var project = new TempProject();
+        // The row on lines 3-4 ends '...one too.",maybe': 'maybe' is line 4, column 22, not line 3 (the row's first line).
+        var lines = Reviews.Split('\n').ToList();
+        lines[3] = lines[3].Replace("\",no", "\",maybe", StringComparison.Ordinal);
+        var text = string.Join('\n', lines);
+        var data = project.Write("data.csv", text);
+        var schema = project.Infer(project.WriteSpec(label: "recommended", kind: "binary", dataExtra: "columns:\n  recommended: { type: boolean }"));
+
+        var d = Assert.Single(schema.Diagnostics, d => d.Id == "PG0108");
+        Assert.Equal((data, 4, 22, text.IndexOf("maybe", StringComparison.Ordinal)), (d.FilePath, d.Span.StartLine, d.Span.StartColumn, d.Span.StartOffset));
+        Assert.Contains("data line 4", d.Message);
+    }
+
+    [Fact]
+    public void A_sampled_value_after_a_multiline_quoted_value_is_located_where_it_starts_with_crlf_offsets()
+    {
+        using var project = new TempProject();
+        // PG0140 names 'abc' among numbers: on line 4 at column 9 of a CRLF file whose row starts on line 3.
+        var rows = Enumerable.Range(1, 12).Select(i => $"\"fine\",{i}").ToList();
+        rows[1] = "\"two\r\nlines\", abc";
+        var text = "review,score\r\n" + string.Join("\r\n", rows) + "\r\n";
+        var data = project.Write("data.csv", text);
+        var schema = project.Infer(project.WriteSpec(label: "review", kind: "multiclass"));
+
+        var d = Assert.Single(schema.Diagnostics, d => d.Id == "PG0140");
+        Assert.Equal((data, 4, 9, text.IndexOf("abc", StringComparison.Ordinal)), (d.FilePath, d.Span.StartLine, d.Span.StartColumn, d.Span.StartOffset));
+        Assert.Contains("'abc' (line 4, column 9)", d.Message);
+        // The row is still numbered by its first line, as the run numbers it.
+        var score = schema.Find("score")!;
+        Assert.Equal(3, score.ValueLines[score.DistinctValues.ToList().IndexOf("abc")]);
+    }
 }

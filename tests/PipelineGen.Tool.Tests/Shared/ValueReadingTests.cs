@@ -42,7 +42,7 @@ public class ValueReadingTests
         var record = ReadOne("39, State-gov,  77516 ,\t>50K\t, <=50K");
         Assert.Equal(new[] { "39", "State-gov", "77516", ">50K", "<=50K" }, record.Fields);
         // Columns point at each value's first character (after the blanks), for diagnostics.
-        Assert.Equal(new[] { 1, 5, 17, 25, 32 }, record.FieldColumns);
+        Assert.Equal(new[] { 1, 5, 17, 25, 32 }, record.FieldStarts.Select(p => p.Column));
     }
 
     [Fact]

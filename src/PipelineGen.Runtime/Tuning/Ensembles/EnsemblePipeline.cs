@@ -60,8 +60,7 @@ internal sealed class EnsemblePipeline : IBlendPipeline
             trainerNames[i] = memberPipeline.Settings.TrainerName;
             var trainer = TrainerHyperparameters.Describe(memberPipeline);
             entries[prefix + "weight"] = member.Weight.ToString("0.####", CultureInfo.InvariantCulture);
-            // A pinned member that sets nothing is the study's starting trial that won: the single winner the lock pins.
-            entries[prefix + "values"] = member.Configuration is { Count: 0, Origin: null } ? "none over the single winner's (the study's starting trial)" : member.Configuration.Describe(space);
+            entries[prefix + "values"] = DescribeValues(member.Configuration, space);
             entries[prefix + "trainer"] = trainer.Type ?? trainer.Name;
             foreach (var (key, value) in trainer.Hyperparameters) entries[prefix + key] = value;
         }
@@ -79,6 +78,25 @@ internal sealed class EnsemblePipeline : IBlendPipeline
             ? string.Create(CultureInfo.InvariantCulture, $"ensemble of {trainers.Length} {kinds[0].Key} models")
             : string.Create(CultureInfo.InvariantCulture, $"ensemble of {trainers.Length} models: {string.Join(", ", kinds.Select(k => k.Count() > 1 ? $"{k.Count()} {k.Key}" : k.Key))}");
     }
+
+    /// <summary>
+    /// A member's values for the card. The study's starting trial (tune's own member, or a lock's 'from: spec|pinned') is
+    /// named for what it is, with the values it sets; one that sets none is the single winner the lock pins (it won).
+    /// </summary>
+    private static string DescribeValues(Configuration member, SearchSpace space) => member switch
+    {
+        { Origin: { } origin, Count: 0 } => $"none over the single winner's: {StartingTrial(origin)}",
+        { Origin: { } origin } => $"{StartingTrial(origin)}: {member.DescribeValues(space)}",
+        { Count: 0 } => "none over the single winner's (the study's starting trial)",
+        _ => member.Describe(space),
+    };
+
+    private static string StartingTrial(string origin) => $"the study's starting trial ({StartingPoint.Label(origin, study: "that study")})";
+
+    /// <summary>"member 1: the study's starting trial (the spec's own configuration)" for each member that is.</summary>
+    public IReadOnlyList<string> StartingTrialMembers =>
+        Members.Select((m, i) => m.Configuration.Origin is { } origin ? string.Create(CultureInfo.InvariantCulture, $"member {i + 1}: {StartingTrial(origin)}") : null)
+            .OfType<string>().ToArray();
 
     /// <summary>"2 members, weights 0.55/0.45": for notes.</summary>
     public string Summary => $"{Members.Count} members, weights {string.Join("/", Members.Select(m => m.Weight.ToString("0.##", CultureInfo.InvariantCulture)))}";

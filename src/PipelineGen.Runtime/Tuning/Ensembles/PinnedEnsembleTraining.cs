@@ -20,7 +20,8 @@ internal static class PinnedEnsembleTraining
         int i = 0;
         foreach (var pinned in tunable.PinnedEnsemble)
         {
-            var config = new Configuration();
+            // The origin marks the study's starting trial, as tune's own member was marked, so the card says what it is.
+            var config = new Configuration { Origin = pinned.From };
             foreach (var (name, text) in pinned.Values)
             {
                 // The build checked every name and value against the space (PG0224, PG0225), or, for the study's starting

@@ -129,6 +129,11 @@ public sealed class StartingTrialEnsembleTests : IDisposable
             PinnedEnsemble = [new PinnedEnsembleMember(2, new Dictionary<string, string> { ["leaves"] = "8", ["learning_rate"] = "0.2", ["iterations"] = "40" })],
         });
         Assert.Equal(new Dictionary<string, double> { ["iterations"] = 40, ["leaves"] = 8, ["learning_rate"] = 0.2 }, Assert.Single(rebuilt).Configuration.ToDictionary());
+
+        // The card tune saves with that member names it for what it is, with all its values (iterations is outside the space).
+        var card = new EnsemblePipeline(pinned, [new EnsembleMember(0, 2, fromLock), new EnsembleMember(4, 1, new Configuration { ["leaves"] = 3, ["learning_rate"] = 0.05 })]).DescribeBlend().Hyperparameters;
+        Assert.Equal("the study's starting trial (the values pinned before that study): leaves=8, learning_rate=0.2, iterations=40", card["member01.values"]);
+        Assert.Equal("leaves=3, learning_rate=0.05", card["member02.values"]);
     }
 
     [Fact]
