@@ -208,6 +208,39 @@ public class ValueReadingTests : IDisposable
     }
 
     [Fact]
+    public void The_training_profile_counts_a_categorical_columns_own_token_as_missing_there_only()
+    {
+        // job codes an unknown value as 'unknown'; in edu 'unknown' is a category like any other.
+        string path = _dir.Write("jobs.csv", "job,edu,y\nadmin,unknown,no\nunknown,primary,yes\ntechnician,unknown,no\n");
+        var settings = new PipelineSettings
+        {
+            Name = "Bank",
+            Task = MlTaskKind.BinaryClassification,
+            LabelColumn = "y",
+            TrainerName = "sdca_logistic_regression",
+            TrainDataPath = path,
+            MissingValueTokens = [""],
+            Columns =
+            [
+                TestPipeline.Column("job", 0, ColumnKind.Categorical) with { MissingTokens = ["unknown"] },
+                TestPipeline.Column("edu", 1, ColumnKind.Categorical),
+                TestPipeline.Column("y", 2, ColumnKind.Categorical, ColumnRole.Label),
+            ],
+        };
+        var options = new TextLoader.Options
+        {
+            Separators = [','], HasHeader = true, AllowQuoting = true,
+            Columns = [new("job", DataKind.String, 0), new("edu", DataKind.String, 1), new("y", DataKind.String, 2)],
+        };
+        var profile = PipelineGen.Runtime.Training.TrainingProfile.Compute(settings, DelimitedData.Load(new MLContext(1), options, path, settings), "sha");
+
+        Assert.Equal(1L, profile.Columns["job"].Missing);
+        Assert.Equal(new[] { "admin", "technician" }, profile.Columns["job"].Categories!.Order(StringComparer.Ordinal));
+        Assert.Equal(0L, profile.Columns["edu"].Missing);
+        Assert.Equal(new[] { "primary", "unknown" }, profile.Columns["edu"].Categories!.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_first_value_that_starts_with_two_slashes_once_read_stays_a_row()
     {
         // The loader skips lines starting with "//" as comments; the shared reading drops blanks and quotes, which could
