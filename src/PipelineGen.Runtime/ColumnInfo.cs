@@ -16,4 +16,10 @@ public sealed record ColumnInfo(string Name, int Index, string PropertyName, Col
     /// invariant culture); null reads dates as the loader does (ISO 8601; numeric dates month-first).
     /// </summary>
     public string? DateFormat { get; init; }
+
+    /// <summary>
+    /// Tokens that mean missing in this column only (<c>data.columns.NAME.missing_values</c>), in addition to
+    /// <see cref="PipelineSettings.MissingValueTokens"/>: a -1 that means unknown here may be a real value elsewhere.
+    /// </summary>
+    public IReadOnlyList<string> MissingTokens { get; init; } = [];
 }

@@ -58,6 +58,20 @@ public sealed record PipelineSettings
     public char Separator { get; init; } = ',';
     public bool HasHeader { get; init; } = true;
     public IReadOnlyList<string> MissingValueTokens { get; init; } = ["", "?", "NA", "NaN", "null"];
+
+    /// <summary>
+    /// The tokens that mean missing in <paramref name="column"/>: <see cref="MissingValueTokens"/> and the column's own
+    /// (<see cref="ColumnInfo.MissingTokens"/>); the global tokens alone for a column the settings do not list.
+    /// </summary>
+    public IReadOnlyList<string> MissingTokensOf(string column)
+    {
+        var own = Columns.FirstOrDefault(c => c.Name == column)?.MissingTokens;
+        return own is null || own.Count == 0 ? MissingValueTokens : MissingValueTokens.Concat(own).Distinct(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>Every reader's exact comparison set for one column (the global tokens when <paramref name="column"/> is null).</summary>
+    internal HashSet<string> MissingTokenSetOf(ColumnInfo? column) =>
+        new(column is null ? MissingValueTokens : MissingTokensOf(column.Name), StringComparer.Ordinal);
     public BadRowPolicy BadRows { get; init; } = BadRowPolicy.Fail;
     public required IReadOnlyList<ColumnInfo> Columns { get; init; }
     public EvaluationSettings Evaluation { get; init; } = new();

@@ -34,7 +34,8 @@ public sealed class RowBinder<TInput> where TInput : class, new()
                 throw new ServingStartupException($"{typeof(TInput).Name} has no settable property {column.PropertyName} for column '{column.Name}' of pipeline '{settings.Name}': the generated types and the settings do not belong together. Rebuild the project.");
             var columnProfile = profile?.Columns.GetValueOrDefault(column.Name);
             bool required = column.Role == ColumnRole.Feature && !column.HasMissing && !(columnProfile?.Missing > 0);
-            fields.Add(new Field(column, property, required, columnProfile, settings.MissingValueTokens));
+            // The column's tokens: the global ones and its own (a -1 missing in one column is a number in the others).
+            fields.Add(new Field(column, property, required, columnProfile, settings.MissingTokensOf(column.Name)));
         }
         _fields = fields.ToArray();
         foreach (var field in _fields)
@@ -186,7 +187,7 @@ public sealed class RowBinder<TInput> where TInput : class, new()
         private readonly Action<TInput, string?>? _setString;
         private readonly Action<TInput, DateTime>? _setDate;
 
-        // A number column's missing tokens that are numbers (data.missing_values: "-999"): a JSON number with that exact
+        // A number column's missing tokens that are numbers (data.missing_values or the column's own: "-999"): a JSON number with that exact
         // text is missing, as the same text in a data file or in predict --json is.
         private readonly HashSet<string>? _missingTokens;
         // Every missing token of a number column: a JSON string that is exactly one ("NA") is missing, as predict --json reads it.

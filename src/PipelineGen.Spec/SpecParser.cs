@@ -99,7 +99,8 @@ public static class SpecParser
         var columns = (data["columns"] as YMapping)?.Entries.Select(e =>
         {
             var m = e.Value as YMapping;
-            return new ColumnOverride(new Spanned<string>(e.Key.Value, e.Key.Span), Spanned(m, "type"), Spanned(m, "role"), Spanned(m, "missing"), Spanned(m, "format"));
+            return new ColumnOverride(new Spanned<string>(e.Key.Value, e.Key.Span), Spanned(m, "type"), Spanned(m, "role"), Spanned(m, "missing"), Spanned(m, "format"),
+                m?["missing_values"] is YSequence own ? own.Scalars().Select(s => new Spanned<string>(s.Value, s.Span)).ToEquatableArray() : EquatableArray<Spanned<string>>.Empty);
         }).ToEquatableArray() ?? EquatableArray<ColumnOverride>.Empty;
 
         var prepare = root["prepare"] as YMapping;

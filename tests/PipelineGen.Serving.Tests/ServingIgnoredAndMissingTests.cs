@@ -65,4 +65,24 @@ public sealed class ServingIgnoredAndMissingTests
             Assert.Equal("'age' must be a number (or null, or exactly one of the missing tokens \"\", \"NA\" as a string, when missing), got a string.", message);
         }
     }
+
+    private static Func<PipelineGen.Runtime.PipelineSettings, PipelineGen.Runtime.PipelineSettings> OwnTokens(string column, params string[] tokens) =>
+        s => s with { Columns = s.Columns.Select(c => c.Name == column ? c with { MissingTokens = tokens } : c).ToArray() };
+
+    [Fact]
+    public async Task A_columns_own_missing_token_is_missing_in_that_column_only()
+    {
+        // data.columns.age.missing_values: ["-1"]: -1 (a number, or the string "-1") is an unknown age ...
+        await using var host = await ServingHost.StartAsync(settings: OwnTokens("age", "-1"));
+        var unknown = await Probability(host, Row("null"));
+        Assert.Equal(unknown, await Probability(host, Row("-1")));
+        Assert.Equal(unknown, await Probability(host, Row("\"-1\"")));
+        // ... but in fare, which lists no token of its own, the string "-1" is refused as any string is.
+        using var response = await host.PostJsonAsync("/predict", Row("22").Replace("\"fare\": 7.25", "\"fare\": \"-1\"", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+
+        // The token on another column leaves -1 an age (another prediction than an unknown one).
+        await using var other = await ServingHost.StartAsync(settings: OwnTokens("fare", "-1"));
+        Assert.NotEqual(await Probability(other, Row("null")), await Probability(other, Row("-1")));
+    }
 }

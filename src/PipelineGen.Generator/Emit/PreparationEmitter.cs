@@ -53,7 +53,7 @@ internal static class PreparationEmitter
                     // own (the expression transform has no ONNX form; docs/export.md), serving passes "" for a missing value.
                     var filled = p.Onnx ? name : CSharp.String(output + "_filled");
                     if (!p.Onnx)
-                        w.Call("yield return transforms.FillMissingCategory", new[] { filled, name, "Settings.MissingValueTokens" }, ";");
+                        w.Call("yield return transforms.FillMissingCategory", new[] { filled, name, c.MissingTokens.IsEmpty ? "Settings.MissingValueTokens" : $"Settings.MissingTokensOf({name})" }, ";");
                     var bits = $"numberOfBits: {CSharp.Int(p.Preparation.HashBits)}";
                     void Hash() => w.Call("yield return transforms.Categorical.OneHotHashEncoding", new[] { CSharp.String(output), filled, bits }, ";");
                     void OneHot() => w.Call("yield return transforms.Categorical.OneHotEncoding", new[] { CSharp.String(output), filled }, ";");

@@ -71,7 +71,11 @@ internal static class SettingsEmitter
             };
             if (c.Kind() == ColumnKind.Numeric && c.TypeDeclared) args.Add("UnparsableAsMissing: true");
             // Every step reads the column's dates with it (loader, scans, predict, serve): one value from the spec.
-            w.Call("new", args, c.DateFormat is { } format ? $" {{ DateFormat = {CSharp.String(format)} }}," : ",");
+            // Every step reads the column's own missing tokens with the global ones; written only when declared, so other specs are unchanged.
+            var init = new List<string>();
+            if (c.DateFormat is { } format) init.Add($"DateFormat = {CSharp.String(format)}");
+            if (!c.MissingTokens.IsEmpty) init.Add($"MissingTokens = new string[] {{ {string.Join(", ", c.MissingTokens.Select(CSharp.String))} }}");
+            w.Call("new", args, init.Count == 0 ? "," : $" {{ {string.Join(", ", init)} }},");
         }
         w.Outdent().Line("},")
          .Outdent().Line("};");

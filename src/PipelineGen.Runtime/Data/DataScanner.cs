@@ -14,7 +14,8 @@ internal sealed class DataScanner
     private readonly ColumnInfo[] _columns;
     private readonly ColumnInfo _label;
     private readonly ColumnInfo? _group;
-    private readonly HashSet<string> _missingTokens;
+    private readonly HashSet<string>[] _missingTokens; // by position in _columns: the global tokens and the column's own
+    private readonly HashSet<string> _labelMissingTokens, _groupMissingTokens;
     // What the model sees decides whether two rows are the same example; ids and ignored columns do not.
     private readonly ColumnInfo[] _hashedColumns;
 
@@ -65,7 +66,9 @@ internal sealed class DataScanner
         _label = label;
         _columns = settings.Columns.OrderBy(c => c.Index).ToArray();
         _group = settings.GroupColumn;
-        _missingTokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.Ordinal);
+        _missingTokens = _columns.Select(settings.MissingTokenSetOf).ToArray();
+        _labelMissingTokens = settings.MissingTokenSetOf(label);
+        _groupMissingTokens = settings.MissingTokenSetOf(_group);
         _hashedColumns = _columns.Where(c => c.Role is ColumnRole.Feature or ColumnRole.Label or ColumnRole.Group).ToArray();
         _labelClass = settings.Task != MlTaskKind.Regression ? [] : null;
         _groupOf = _group is null ? null : [];
@@ -194,7 +197,7 @@ internal sealed class DataScanner
             var column = _columns[c];
             // The shared reading (DelimitedLine, DataValues): the same values the build inferred and the model loads.
             string value = column.Index < _fields.Count ? _fields[column.Index] : "";
-            bool missing = column.Index >= _fields.Count || DataValues.IsMissing(value, _missingTokens);
+            bool missing = column.Index >= _fields.Count || DataValues.IsMissing(value, _missingTokens[c]);
             if (missing) { _missingPerColumn[c]++; continue; }
             if (openQuote >= 0 || column.Role is ColumnRole.Ignore) continue;
             if (column.Kind == ColumnKind.Numeric && !DataValues.IsNumber(value) && column.UnparsableAsMissing)
@@ -206,11 +209,11 @@ internal sealed class DataScanner
             else if (column.Kind == ColumnKind.Numeric && !DataValues.IsNumber(value))
                 Report(RowProblemKind.UnparsableNumber, column.Index + 1, column.Name,
                     $"'{DataScan.Shorten(value)}' is not a number.",
-                    $"Write numbers with '.' as the decimal point and no thousands separator; mark a missing value with one of: {string.Join(", ", _settings.MissingValueTokens.Select(t => $"'{t}'"))}; or declare the column '{column.Name}: {{ type: numeric }}' in the spec to read values that are not numbers as missing.");
+                    $"Write numbers with '.' as the decimal point and no thousands separator; mark a missing value with one of: {string.Join(", ", _settings.MissingTokensOf(column.Name).Select(t => $"'{t}'"))}; or declare the column '{column.Name}: {{ type: numeric }}' in the spec to read values that are not numbers as missing.");
             else if (column.Kind == ColumnKind.Numeric && DataValues.IsInfiniteNumber(value))
                 Report(RowProblemKind.UnparsableNumber, column.Index + 1, column.Name,
                     $"'{DataScan.Shorten(value)}' is an infinite number.",
-                    $"Usually a division by zero upstream. Write a finite number, or mark the value missing with one of: {string.Join(", ", _settings.MissingValueTokens.Select(t => $"'{t}'"))}.");
+                    $"Usually a division by zero upstream. Write a finite number, or mark the value missing with one of: {string.Join(", ", _settings.MissingTokensOf(column.Name).Select(t => $"'{t}'"))}.");
             else if (column.Kind == ColumnKind.Boolean && !DataValues.IsBoolean(value))
                 Report(RowProblemKind.UnparsableBoolean, column.Index + 1, column.Name,
                     $"'{DataScan.Shorten(value)}' is not a boolean.",
@@ -221,7 +224,7 @@ internal sealed class DataScanner
                         ? $"'{DataScan.Shorten(value)}' does not match the column's date format '{format}'."
                         : $"'{DataScan.Shorten(value)}' is not a date and time.",
                     (column.DateFormat is null && DateOrder.IsDayFirstOnly(value) ? DateOrder.DayFirstHint(column.Name, DataScan.Shorten(value)) : DataValues.DateTimeHintFor(column.Name, column.DateFormat))
-                    + $"; mark a missing value with one of: {string.Join(", ", _settings.MissingValueTokens.Select(t => $"'{t}'"))}.");
+                    + $"; mark a missing value with one of: {string.Join(", ", _settings.MissingTokensOf(column.Name).Select(t => $"'{t}'"))}.");
             else _dateOrder[c]?.Observe(value);
         }
     }
@@ -229,7 +232,7 @@ internal sealed class DataScanner
     private void RecordLabel()
     {
         string labelValue = _label.Index < _fields.Count ? _fields[_label.Index] : "";
-        bool labelMissing = _label.Index >= _fields.Count || DataValues.IsMissing(labelValue, _missingTokens)
+        bool labelMissing = _label.Index >= _fields.Count || DataValues.IsMissing(labelValue, _labelMissingTokens)
             || (_label.Kind == ColumnKind.Numeric && _label.UnparsableAsMissing && !DataValues.IsNumber(labelValue));
         if (labelMissing && !_bad && _missingLabels++ == 0) _firstMissingLabelLine = _lineNumber;
         _unlabeled.Add(labelMissing && !_bad);
@@ -259,7 +262,7 @@ internal sealed class DataScanner
     {
         if (_groupOf is null) return;
         string key = _group!.Index < _fields.Count ? _fields[_group.Index] : "";
-        if (DataValues.IsMissing(key, _missingTokens)) _groupOf.Add(-1);
+        if (DataValues.IsMissing(key, _groupMissingTokens)) _groupOf.Add(-1);
         else
         {
             if (!_groupIds.TryGetValue(key, out int gid)) _groupIds.Add(key, gid = _groupIds.Count);

@@ -13,8 +13,8 @@ internal sealed class LineNormalizer
     private readonly bool[] _numeric; // by field index
     private readonly bool[] _dateTime; // by field index
     private readonly string?[] _dateFormat; // by field index: a date column's declared format
-    private readonly HashSet<string> _missingTokens;
-    private readonly string[] _plainMissingTokens; // tokens the fast path cannot tell from a number by their characters
+    private readonly HashSet<string>[] _missingTokens; // by field index: the global tokens and the column's own
+    private readonly string[][] _plainMissingTokens; // by field index: tokens the fast path cannot tell from a number by their characters
     private readonly List<string> _fields = [];
     private readonly List<int> _starts = [];
     private readonly StringBuilder _text = new();
@@ -27,15 +27,22 @@ internal sealed class LineNormalizer
         _numeric = new bool[width];
         _dateTime = new bool[width];
         _dateFormat = new string?[width];
+        var global = settings.MissingTokenSetOf(null);
+        _missingTokens = Enumerable.Repeat(global, width).ToArray();
         foreach (var column in settings.Columns)
         {
             _numeric[column.Index] = column.Kind == ColumnKind.Numeric;
             _dateTime[column.Index] = column.Kind == ColumnKind.DateTime;
             if (column.Kind == ColumnKind.DateTime) _dateFormat[column.Index] = column.DateFormat;
+            // Only a column with tokens of its own gets its own set: a -1 that is missing in one column stays -1 in the others.
+            if (column.MissingTokens.Count > 0) _missingTokens[column.Index] = settings.MissingTokenSetOf(column);
         }
-        _missingTokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.Ordinal);
-        _plainMissingTokens = settings.MissingValueTokens.Where(t => t.Length > 0 && DataValues.IsPlainNumberText(t)).ToArray();
+        var globalPlain = PlainNumberTokens(global);
+        _plainMissingTokens = _missingTokens.Select(set => ReferenceEquals(set, global) ? globalPlain : PlainNumberTokens(set)).ToArray();
     }
+
+    private static string[] PlainNumberTokens(IEnumerable<string> tokens) =>
+        tokens.Where(t => t.Length > 0 && DataValues.IsPlainNumberText(t)).ToArray();
 
     public bool HasHeader { get; }
 
@@ -76,8 +83,8 @@ internal sealed class LineNormalizer
                 if (field > 0) text.Append(_separator);
                 var slice = line.AsSpan(from, to - from);
                 if (AppendDeclaredDate(text, field, slice) || IsUnreadableDate(field, slice)) { }
-                else if (!IsNumericField(field) || (DataValues.IsPlainNumberText(slice) && !IsPlainMissingToken(slice))) text.Append(slice);
-                else AppendNumber(text, slice.ToString());
+                else if (!IsNumericField(field) || (DataValues.IsPlainNumberText(slice) && !IsPlainMissingToken(field, slice))) text.Append(slice);
+                else AppendNumber(text, field, slice.ToString());
                 field++;
                 start = i + 1;
             }
@@ -87,7 +94,7 @@ internal sealed class LineNormalizer
         for (int i = 0; i < _fields.Count; i++)
         {
             if (i > 0) text.Append(_separator);
-            if (IsNumericField(i)) AppendNumber(text, _fields[i]);
+            if (IsNumericField(i)) AppendNumber(text, i, _fields[i]);
             else if (!AppendDeclaredDate(text, i, _fields[i]) && !IsUnreadableDate(i, _fields[i])) AppendText(text, _fields[i]);
         }
         return KeepARow(text.ToString());
@@ -105,17 +112,18 @@ internal sealed class LineNormalizer
         return "\"" + normalized[..end].Replace("\"", "\"\"") + "\"" + normalized[end..];
     }
 
-    private bool IsPlainMissingToken(ReadOnlySpan<char> value)
+    // Called for numeric fields only, which are all within the settings' width.
+    private bool IsPlainMissingToken(int field, ReadOnlySpan<char> value)
     {
-        foreach (var token in _plainMissingTokens)
+        foreach (var token in _plainMissingTokens[field])
             if (value.SequenceEqual(token)) return true;
         return false;
     }
 
-    private void AppendNumber(StringBuilder text, string value)
+    private void AppendNumber(StringBuilder text, int field, string value)
     {
         // Missing, or not a number: empty, which the loader reads as NaN (MissingRealsAsNaNs).
-        if (DataValues.IsMissing(value, _missingTokens) || !DataValues.TryParseNumber(value, out var number) || double.IsNaN(number)) return;
+        if (DataValues.IsMissing(value, _missingTokens[field]) || !DataValues.TryParseNumber(value, out var number) || double.IsNaN(number)) return;
         if (DataValues.IsPlainNumberText(value)) text.Append(value);
         else if (double.IsPositiveInfinity(number)) text.Append("Infinity");
         else if (double.IsNegativeInfinity(number)) text.Append("-Infinity");
@@ -160,7 +168,7 @@ internal sealed class LineNormalizer
             if (IsNumericField(field) && i > start)
             {
                 var span = line.AsSpan(start, i - start);
-                if (!DataValues.IsPlainNumberText(span) || IsPlainMissingToken(span)) return true;
+                if (!DataValues.IsPlainNumberText(span) || IsPlainMissingToken(field, span)) return true;
             }
             if (i > start && DeclaredFormat(field) is not null) return true;
             if (IsUnreadableDate(field, line.AsSpan(start, i - start))) return true;

@@ -235,25 +235,28 @@ internal static class DataExplorer
     /// <summary>
     /// A numeric column where 'missing' was written as a number (-999, 9999, -1 in a count): every summary, the scaling and
     /// the model would treat the code as a real value. Named with its rows and share, the shift of the mean, and the
-    /// spec change that reads it as missing everywhere (data.missing_values, which replaces the default tokens).
+    /// spec change that reads it as missing in that column only (data.columns.NAME.missing_values: a global token would
+    /// also erase the real values of other columns). A code the column already declares is never suggested again.
     /// </summary>
     private static void AddMissingCodeWarnings(List<ExplorationWarning> warnings, ProfiledData train, PipelineSettings settings, string dataPath)
     {
         foreach (var c in train.Columns)
         {
             if (c.Slot.Role is ColumnRole.Label or ColumnRole.Id or ColumnRole.Ignore) continue;
+            var declared = settings.MissingTokensOf(c.Slot.Name);
             foreach (var code in c.MissingCodes())
             {
                 var token = Fmt.Raw(code.Value);
-                var tokens = settings.MissingValueTokens.Append(token).Distinct(StringComparer.Ordinal)
-                    .Select(t => "\"" + t.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"");
+                if (declared.Contains(token, StringComparer.Ordinal)) continue;
+                var quoted = "\"" + token.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
                 var where = code.Below ? "below" : "above";
                 warnings.Add(new(WarningKind.MissingCode, WarningSeverity.Warning, c.Slot.Name,
                     $"'{c.Slot.Name}' holds {token} in {Fmt.Rows(code.Count)} ({Fmt.Percent((double)code.Count / Math.Max(1, train.Rows))}) of {dataPath}, "
                     + $"far {where} every other value ({Fmt.Num(code.RestMin)}..{Fmt.Num(code.RestMax)}): it looks like a code for 'missing' read as a number, "
                     + $"so the mean ({Fmt.Num(code.Mean)} with it, {Fmt.Num(code.MeanWithout)} without), the scaling and the model treat it as a real {c.Slot.Name}. "
-                    + $"If it means missing, list it in the spec's data section, keeping the default tokens the list replaces: "
-                    + $"'missing_values: [{string.Join(", ", tokens)}]' (written exactly as in the file; the token applies to every column), then rebuild. "
+                    + $"If it means missing in this column, declare it in the spec's data section: "
+                    + $"'columns: {{ {c.Slot.Name}: {{ missing_values: [{quoted}] }} }}' (written exactly as in the file; other columns keep reading it as a value, "
+                    + "and the global data.missing_values still apply), then rebuild. "
                     + "If it is a real value, ignore this."));
             }
         }

@@ -72,11 +72,13 @@ internal sealed class RowReader : IDisposable
         var columns = slots.Select(s => data.Schema[s.SchemaIndex]).ToArray();
         var cursor = data.GetRowCursor(columns);
         // Exact tokens, as the build, the run's checks and the model's categorical step compare them (PipelineGen.Shared.DataValues).
-        var missingTokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.Ordinal);
+        // Each column's own: the global tokens and the column's (data.columns.NAME.missing_values).
         var getters = new Func<Cell>[slots.Count];
         for (int i = 0; i < slots.Count; i++)
-            getters[i] = MakeGetter(cursor, data.Schema[slots[i].SchemaIndex], slots[i].Mode, missingTokens,
-                settings.Columns.FirstOrDefault(c => c.Name == slots[i].Name)?.DateFormat);
+        {
+            var column = settings.Columns.FirstOrDefault(c => c.Name == slots[i].Name);
+            getters[i] = MakeGetter(cursor, data.Schema[slots[i].SchemaIndex], slots[i].Mode, settings.MissingTokenSetOf(column), column?.DateFormat);
+        }
         return new RowReader(cursor, slots, getters);
     }
 

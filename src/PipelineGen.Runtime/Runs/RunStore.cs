@@ -56,7 +56,12 @@ internal sealed record RunContext(
             ["header"] = settings.HasHeader ? "true" : "false",
         };
         foreach (var column in settings.Columns)
+        {
             preparation[$"column.{column.Name}"] = $"{column.Kind.ToString().ToLowerInvariant()} {column.Role.ToString().ToLowerInvariant()}";
+            // Recorded only where declared: runs compare their preparation, and a column's own tokens change what it reads.
+            if (column.MissingTokens.Count > 0)
+                preparation[$"column.{column.Name}.missing_tokens"] = string.Join(" ", column.MissingTokens.Select(t => $"'{t}'"));
+        }
         return new RunContext(
             pipeline.Settings.SpecHash,
             path,

@@ -33,7 +33,7 @@ internal static partial class PredictStep
         private readonly ColumnInfo[] _ordered;
         private readonly int _width;
         private readonly ColumnInfo? _label;
-        private readonly HashSet<string> _missingTokens;
+        private readonly HashSet<string>[] _missingTokens; // by the column's index: the global tokens and the column's own
         private readonly string _missingToken;
         private readonly ValueChecks _checks;
         private readonly List<string> _warnings = [];
@@ -66,7 +66,8 @@ internal static partial class PredictStep
             _ordered = settings.Columns.OrderBy(c => c.Index).ToArray();
             _width = _ordered.Length == 0 ? 0 : _ordered[^1].Index + 1;
             _label = settings.Columns.FirstOrDefault(c => c.Name == settings.LabelColumn);
-            _missingTokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.Ordinal);
+            _missingTokens = new HashSet<string>[_width];
+            foreach (var column in _ordered) _missingTokens[column.Index] = settings.MissingTokenSetOf(column);
             _missingToken = MissingToken(settings);
             _checks = new ValueChecks(settings, profile);
             _separator = settings.Separator;
@@ -166,7 +167,7 @@ internal static partial class PredictStep
                 int at = withoutLabel && column.Index > _label!.Index ? column.Index - 1 : column.Index;
                 if (withoutLabel && column == _label) continue;
                 var value = _fields[at].Trim();
-                if (column.Kind == ColumnKind.Numeric && !_missingTokens.Contains(value) && !IsNumber(value))
+                if (column.Kind == ColumnKind.Numeric && !_missingTokens[column.Index].Contains(value) && !IsNumber(value))
                     throw new DataValidationException(
                         $"{_inputPath}: line {_lineNumber} looks like a header ('{Shorten(line)}') but names none of the pipeline's columns ({order}). " +
                         "Fix: name the columns as in the training data (columns are matched by name), or remove the header line and write the columns in the spec's order.", []);
@@ -253,14 +254,14 @@ internal static partial class PredictStep
             _cells[column.Index] = raw;
             if (openQuote >= 0 || column.Role == ColumnRole.Ignore) return false;
             var value = raw.Trim();
-            if (_missingTokens.Contains(value))
+            if (_missingTokens[column.Index].Contains(value))
             {
                 if (column.Role == ColumnRole.Feature) _checks.Check(column, raw, LineRef(_lineNumber));
                 return false;
             }
             if (TypeProblem(column, value) is { } problem)
             {
-                string missing = $"mark a missing value with one of: {string.Join(", ", _settings.MissingValueTokens.Select(t => $"'{t}'"))}.";
+                string missing = $"mark a missing value with one of: {string.Join(", ", _settings.MissingTokensOf(column.Name).Select(t => $"'{t}'"))}.";
                 return column.Kind switch
                 {
                     ColumnKind.Boolean => Report(RowProblemKind.UnparsableBoolean, at + 1, column.Name, $"'{Shorten(raw)}' {problem}.", "Use true/false, yes/no or 1/0."),

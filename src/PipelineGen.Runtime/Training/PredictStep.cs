@@ -388,7 +388,8 @@ internal static partial class PredictStep
             ColumnKind.DateTime => column.DateFormat is { } format ? $"a date/time string in the format '{format}'" : "a date/time string",
             _ => "a string",
         };
-        var missing = column.Kind == ColumnKind.Numeric ? ValueChecks.MissingNumberHint(settings.MissingValueTokens) : "null when missing";
+        var missingTokens = settings.MissingTokensOf(column.Name); // the global tokens and the column's own
+        var missing = column.Kind == ColumnKind.Numeric ? ValueChecks.MissingNumberHint(missingTokens) : "null when missing";
         PredictInputException Wrong(string got) => new(
             $"JSON property '{name}' must be {expected} (column '{column.Name}' is {column.Kind.ToString().ToLowerInvariant()}), not {got}. Send {missing}.");
         switch (value.ValueKind)
@@ -400,9 +401,9 @@ internal static partial class PredictStep
                 // A number column takes a string only when it is exactly a missing token ("NA"): the service reads it so
                 // too (RowBinder); a number sent as a string ("42") is refused by both, so one request scores alike in each.
                 if (column.Kind == ColumnKind.Numeric && column.Role is not (ColumnRole.Ignore or ColumnRole.Label))
-                    return settings.MissingValueTokens.Contains(text) ? MissingToken(settings) : throw Wrong($"the string {JsonSerializer.Serialize(text)}");
+                    return missingTokens.Contains(text) ? MissingToken(settings) : throw Wrong($"the string {JsonSerializer.Serialize(text)}");
                 var trimmed = text.Trim();
-                if (column.Role != ColumnRole.Ignore && !settings.MissingValueTokens.Contains(trimmed) && TypeProblem(column, trimmed) is not null)
+                if (column.Role != ColumnRole.Ignore && !missingTokens.Contains(trimmed) && TypeProblem(column, trimmed) is not null)
                     throw Wrong($"the string {JsonSerializer.Serialize(text)}");
                 return text;
             case JsonValueKind.Number:

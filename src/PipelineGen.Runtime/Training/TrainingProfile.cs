@@ -97,14 +97,13 @@ internal sealed record TrainingProfile
     /// <summary>One streaming pass over <paramref name="data"/> (the pipeline's loader output) for the feature columns.</summary>
     public static TrainingProfile Compute(PipelineSettings settings, IDataView data, string modelSha256)
     {
-        var missingTokens = new HashSet<string>(settings.MissingValueTokens, StringComparer.Ordinal);
         var features = settings.Features
             .Select(c => (Info: c, Column: data.Schema.GetColumnOrNull(c.Name)))
             .Where(p => p.Column is { IsHidden: false } && p.Info.Kind is ColumnKind.Numeric or ColumnKind.Categorical or ColumnKind.DateTime)
             .Select(p => (p.Info, Column: p.Column!.Value))
             .ToArray();
         using var cursor = data.GetRowCursor(features.Select(f => f.Column));
-        var accumulators = features.Select(f => Accumulator.Create(cursor, f.Info, f.Column, missingTokens)).Where(a => a is not null).Select(a => a!).ToArray();
+        var accumulators = features.Select(f => Accumulator.Create(cursor, f.Info, f.Column, settings.MissingTokenSetOf(f.Info))).Where(a => a is not null).Select(a => a!).ToArray();
         long rows = 0;
         while (cursor.MoveNext())
         {

@@ -14,7 +14,8 @@ namespace PipelineGen.Runtime.Training;
 /// </summary>
 internal sealed class ValueChecks(PipelineSettings settings, TrainingProfile? profile)
 {
-    private readonly HashSet<string> _missingTokens = new(settings.MissingValueTokens, StringComparer.Ordinal);
+    // By column name: the global tokens and the column's own (data.columns.NAME.missing_values).
+    private readonly Dictionary<string, HashSet<string>> _missingTokens = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _categories = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Column, Kind What), Finding> _findings = new();
     private readonly List<(string Column, Kind What)> _order = [];
@@ -35,7 +36,9 @@ internal sealed class ValueChecks(PipelineSettings settings, TrainingProfile? pr
     public void Check(ColumnInfo column, string raw, string where)
     {
         var value = raw.Trim();
-        if (_missingTokens.Contains(value))
+        if (!_missingTokens.TryGetValue(column.Name, out var missingTokens))
+            _missingTokens[column.Name] = missingTokens = settings.MissingTokenSetOf(column);
+        if (missingTokens.Contains(value))
         {
             if (!MayBeMissing(column)) Add(column.Name, Kind.Missing, value, where);
             return;

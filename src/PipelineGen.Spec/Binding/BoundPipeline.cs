@@ -51,7 +51,10 @@ public sealed record BoundPipeline(
 /// <param name="Missing">mean, median, model or category; null when nothing needs filling.</param>
 /// <param name="TypeDeclared">The spec declares the column's type ('data.columns.NAME.type'), rather than the build inferring it.</param>
 /// <param name="DateFormat">A datetime column's declared format ('data.columns.NAME.format'), checked; null when not given.</param>
-public sealed record BoundColumn(string Name, int Index, string PropertyName, string Kind, string Role, bool HasMissing, string? Missing, bool TypeDeclared = false, string? DateFormat = null);
+/// <param name="MissingTokens">The column's own missing tokens ('data.columns.NAME.missing_values'), without the empty value and
+/// tokens already listed; read in addition to the global ones.</param>
+public sealed record BoundColumn(string Name, int Index, string PropertyName, string Kind, string Role, bool HasMissing, string? Missing, bool TypeDeclared = false, string? DateFormat = null,
+    EquatableArray<string> MissingTokens = default);
 
 public sealed record BoundPreparation(
     string Normalize,

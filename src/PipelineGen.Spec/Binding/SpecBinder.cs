@@ -425,9 +425,34 @@ public static partial class SpecBinder
                         $"'{declaredMissing.Value}' does not apply to a {kind} column; use {(kind == "numeric" ? "'mean', 'median' or 'model'" : kind == "datetime" ? "nothing (missing dates are read as the default date)" : "'category'")}."));
             }
             result.Add(new BoundColumn(column.Name, column.Index, names.Next(column.Name), kind, role, column.MissingCount > 0, missing, TypeDeclared: o?.Type is not null,
-                DateFormat: o?.Format is { } format ? CheckDateFormat(file, column.Name, kind, format, diagnostics) : null));
+                DateFormat: o?.Format is { } format ? CheckDateFormat(file, column.Name, kind, format, diagnostics) : null,
+                MissingTokens: o is null ? EquatableArray<string>.Empty : ColumnMissingTokens(file, o, spec.Data.MissingValues, diagnostics)));
         }
         return result;
+    }
+
+    /// <summary>
+    /// 'data.columns.NAME.missing_values': the tokens that add something. An empty token (always missing) and one already
+    /// listed (in the column or in data.missing_values) change nothing: a warning at the token, so a typo is not silent.
+    /// </summary>
+    private static EquatableArray<string> ColumnMissingTokens(string file, ColumnOverride o, EquatableArray<string> global, List<DiagnosticInfo> diagnostics)
+    {
+        var kept = new List<string>();
+        foreach (var token in o.MissingValues)
+        {
+            var key = $"data.columns.{o.Name.Value}.missing_values";
+            if (token.Value.Length == 0)
+                diagnostics.Add(SpecDiagnostics.InvalidValue.Create(Severity.Warning, file, token.Span, key,
+                    "an empty value is always read as missing, in every column; remove \"\" from the list."));
+            else if (kept.Contains(token.Value, StringComparer.Ordinal))
+                diagnostics.Add(SpecDiagnostics.InvalidValue.Create(Severity.Warning, file, token.Span, key,
+                    $"'{token.Value}' is listed twice; remove the repeat."));
+            else if (global.Contains(token.Value, StringComparer.Ordinal))
+                diagnostics.Add(SpecDiagnostics.InvalidValue.Create(Severity.Warning, file, token.Span, key,
+                    $"'{token.Value}' is already a missing token of every column (data.missing_values); remove it here."));
+            else kept.Add(token.Value);
+        }
+        return kept.ToEquatableArray();
     }
 
     /// <summary>'data.columns.NAME.format': the format when it is usable on this column (PG0141, PG0142 otherwise, at the value).</summary>

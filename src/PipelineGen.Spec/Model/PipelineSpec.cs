@@ -38,7 +38,10 @@ public sealed record DataSection(
 }
 
 /// <param name="Format">'data.columns.NAME.format': a datetime column's date format as written; null when not given.</param>
-public sealed record ColumnOverride(Spanned<string> Name, Spanned<string>? Type, Spanned<string>? Role, Spanned<string>? Missing, Spanned<string>? Format = null);
+/// <param name="MissingValues">'data.columns.NAME.missing_values': tokens that mean missing in this column only, in addition to
+/// 'data.missing_values', each with where it was written; empty when not given.</param>
+public sealed record ColumnOverride(Spanned<string> Name, Spanned<string>? Type, Spanned<string>? Role, Spanned<string>? Missing, Spanned<string>? Format = null,
+    EquatableArray<Spanned<string>> MissingValues = default);
 
 public sealed record PrepareSection(
     string Normalize,

@@ -53,6 +53,7 @@ public static class SpecShape
         P("type", Str("How the column is read and featurised.", ColumnTypes), @default: "inferred from the data"),
         P("role", Str("What the column is used for.", ColumnRoles), @default: "feature"),
         P("missing", Str("How missing values are filled: numerics mean/median/model, categoricals a 'missing' category.", MissingStrategies), @default: "prepare.numeric_missing / category"),
+        P("missing_values", new ListShape("Tokens that mean 'missing' in this column only, in addition to data.missing_values, e.g. [\"-1\"] where -1 codes an unknown value but is a real value in other columns. Written exactly as in the file; every step reads them so (train, evaluate, test, predict, explore, serve: a JSON number with that exact text, or a string equal to a token, is missing). An empty or repeated token is a warning.", Str("A token."))),
         P("format", Str("datetime columns: how the dates are written, as a .NET custom date and time format read exactly (invariant culture), e.g. 'dd/MM/yyyy' for day-first dates, 'dd.MM.yyyy HH:mm', 'yyyyMMdd'. Every step reads the column with it (train, evaluate, test, predict, explore, serve); a value that does not match is a bad row (a 400 in serve). Without it dates are read as ISO 8601 and numeric dates month-first (03/04/2019 is March 4), and the build and the run warn when a column's dates could be day-first."), @default: "ISO 8601 (numeric dates month-first)", checks: new[] { "PG0141", "PG0142", "PG0143", "PG0144", "PG0145" }),
     });
 

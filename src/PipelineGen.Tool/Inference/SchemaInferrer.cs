@@ -295,7 +295,7 @@ internal static class SchemaInferrer
         var columns = infer ? header.Select((name, index) => new ColumnAccumulator(name, index)).ToArray()
             : countColumn is not null && IndexOf(header, countColumn) is var counted and >= 0 ? [new ColumnAccumulator(countColumn, counted, locateValues: true)]
             : null;
-        var missingTokens = new HashSet<string>(data.MissingValues, StringComparer.Ordinal);
+        var missingTokens = MissingTokensByField(data, header);
         var typeChecks = infer ? TypeChecks(data, header) : [];
         partial.Header = header;
         partial.Columns = columns;
@@ -338,14 +338,14 @@ internal static class SchemaInferrer
             {
                 var i = accumulator.Index; // every column when inferring, only the counted one in the test file
                 var value = record.Fields[i];
-                if (DataValues.IsMissing(value, missingTokens) || (declaredNumeric[i] && !DataValues.IsNumber(value))) { accumulator.AddMissing(); continue; }
+                if (DataValues.IsMissing(value, missingTokens[i]) || (declaredNumeric[i] && !DataValues.IsNumber(value))) { accumulator.AddMissing(); continue; }
                 accumulator.Add(value, record.Line, record.FieldStarts[i]);
             }
             foreach (var check in typeChecks)
             {
                 if (check.Reported) continue;
                 var value = record.Fields[check.Index];
-                if (DataValues.IsMissing(value, missingTokens) || ValueKinds.Fits(check.Type, value, check.Format)) continue;
+                if (DataValues.IsMissing(value, missingTokens[check.Index]) || ValueKinds.Fits(check.Type, value, check.Format)) continue;
                 // A day-first date in a column without a format is PG0144's, which says what to declare.
                 if (check.Type == ValueKinds.DateTime && check.Format is null && DateOrder.IsDayFirstOnly(value)) continue;
                 check.Reported = true;
@@ -380,6 +380,18 @@ internal static class SchemaInferrer
             .ToArray();
 
     // A format the generator rejects (PG0141, PG0142) checks nothing here: its error is the one to fix first.
+    /// <summary>
+    /// Each field's missing tokens, as the run reads them: data.missing_values and the column's own
+    /// (data.columns.NAME.missing_values), so a column whose only words are its own codes stays numeric.
+    /// </summary>
+    private static HashSet<string>[] MissingTokensByField(DataSection data, IReadOnlyList<string> header)
+    {
+        var global = new HashSet<string>(data.MissingValues, StringComparer.Ordinal);
+        return header.Select(name => data.Columns.FirstOrDefault(c => c.Name.Value == name) is { MissingValues.IsEmpty: false } o
+            ? new HashSet<string>(data.MissingValues.Concat(o.MissingValues.Select(t => t.Value)), StringComparer.Ordinal)
+            : global).ToArray();
+    }
+
     private static string? DeclaredDateFormat(ColumnOverride o) =>
         o.Type?.Value == ValueKinds.DateTime && o.Format is { } f && PipelineGen.Spec.Binding.DateFormats.Problem(f.Value) is null ? f.Value : null;
 

@@ -164,6 +164,83 @@ public class ValueReadingTests : IDisposable
     }
 
     [Fact]
+    public void A_columns_own_missing_token_is_missing_in_that_column_only_in_the_scan_and_the_loader()
+    {
+        // pdays codes an unknown value as -1 (and 'unknown'); in balance -1 is a real value.
+        string path = _dir.Write("bank.csv", "pdays,balance,y\n-1,-1,no\n-1,5,yes\nunknown,-1,no\n");
+        var settings = new PipelineSettings
+        {
+            Name = "Bank",
+            Task = MlTaskKind.BinaryClassification,
+            LabelColumn = "y",
+            TrainerName = "sdca_logistic_regression",
+            TrainDataPath = path,
+            MissingValueTokens = ["", "?"],
+            Columns =
+            [
+                new ColumnInfo("pdays", 0, "Pdays", ColumnKind.Numeric, ColumnRole.Feature, true) { MissingTokens = ["-1", "unknown"] },
+                new ColumnInfo("balance", 1, "Balance", ColumnKind.Numeric, ColumnRole.Feature, false),
+                TestPipeline.Column("y", 2, ColumnKind.Categorical, ColumnRole.Label),
+            ],
+        };
+        Assert.Equal(new[] { "", "?", "-1", "unknown" }, settings.MissingTokensOf("pdays"));
+        Assert.Equal(new[] { "", "?" }, settings.MissingTokensOf("balance"));
+
+        var scan = DataScan.Run(settings, path);
+        scan.ThrowIfInvalid(BadRowPolicy.Fail); // 'unknown' is missing in pdays, not a bad row
+        Assert.Contains("column 'pdays' is missing in every row: it carries no information (set its role to ignore).", scan.Warnings);
+        Assert.DoesNotContain(scan.Warnings, w => w.Contains("'balance'", StringComparison.Ordinal));
+
+        var options = new TextLoader.Options
+        {
+            Separators = [','], HasHeader = true, AllowQuoting = true, MissingRealsAsNaNs = true,
+            Columns = [new("pdays", DataKind.Single, 0), new("balance", DataKind.Single, 1), new("y", DataKind.String, 2)],
+        };
+        var data = DelimitedData.Load(new MLContext(1), options, path, settings);
+        Assert.Equal(new[] { float.NaN, float.NaN, float.NaN }, data.GetColumn<float>("pdays"));
+        Assert.Equal(new[] { -1f, 5f, -1f }, data.GetColumn<float>("balance"));
+
+        // The same word in balance, where it is no token, is a located bad row that names balance's tokens only.
+        string other = _dir.Write("bank2.csv", "pdays,balance,y\n3,unknown,no\n");
+        var problem = Assert.Single(DataScan.Run(settings with { TrainDataPath = other }, other).Problems);
+        Assert.Equal((RowProblemKind.UnparsableNumber, 2L, 2, "balance"), (problem.Kind, problem.LineNumber, problem.ColumnNumber, problem.ColumnName));
+        Assert.Contains("mark a missing value with one of: '', '?';", problem.FixHint);
+    }
+
+    [Fact]
+    public void The_training_profile_counts_a_categorical_columns_own_token_as_missing_there_only()
+    {
+        // job codes an unknown value as 'unknown'; in edu 'unknown' is a category like any other.
+        string path = _dir.Write("jobs.csv", "job,edu,y\nadmin,unknown,no\nunknown,primary,yes\ntechnician,unknown,no\n");
+        var settings = new PipelineSettings
+        {
+            Name = "Bank",
+            Task = MlTaskKind.BinaryClassification,
+            LabelColumn = "y",
+            TrainerName = "sdca_logistic_regression",
+            TrainDataPath = path,
+            MissingValueTokens = [""],
+            Columns =
+            [
+                TestPipeline.Column("job", 0, ColumnKind.Categorical) with { MissingTokens = ["unknown"] },
+                TestPipeline.Column("edu", 1, ColumnKind.Categorical),
+                TestPipeline.Column("y", 2, ColumnKind.Categorical, ColumnRole.Label),
+            ],
+        };
+        var options = new TextLoader.Options
+        {
+            Separators = [','], HasHeader = true, AllowQuoting = true,
+            Columns = [new("job", DataKind.String, 0), new("edu", DataKind.String, 1), new("y", DataKind.String, 2)],
+        };
+        var profile = PipelineGen.Runtime.Training.TrainingProfile.Compute(settings, DelimitedData.Load(new MLContext(1), options, path, settings), "sha");
+
+        Assert.Equal(1L, profile.Columns["job"].Missing);
+        Assert.Equal(new[] { "admin", "technician" }, profile.Columns["job"].Categories!.Order(StringComparer.Ordinal));
+        Assert.Equal(0L, profile.Columns["edu"].Missing);
+        Assert.Equal(new[] { "primary", "unknown" }, profile.Columns["edu"].Categories!.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_first_value_that_starts_with_two_slashes_once_read_stays_a_row()
     {
         // The loader skips lines starting with "//" as comments; the shared reading drops blanks and quotes, which could

@@ -133,10 +133,14 @@ public class DataExplorerTests
         Assert.Equal(WarningSeverity.Warning, warning.Severity);
         Assert.Contains("'body_mass_g' holds -999 in 34 rows (9.9%) of", warning.Message);
         Assert.Contains("far below every other value (2700..6300)", warning.Message);
-        Assert.Contains("'missing_values: [\"\", \"?\", \"NA\", \"NaN\", \"null\", \"-999\"]'", warning.Message);
+        // The fix names this column only: a global -999 would also erase real values of other columns.
+        Assert.Contains("'columns: { body_mass_g: { missing_values: [\"-999\"] } }'", warning.Message);
 
-        // Declared as a missing token, the code is a gap: counted missing, out of the mean, and no longer warned.
-        var declared = new CsvTestPipeline(pipeline.Settings with { MissingValueTokens = ["", "?", "NA", "NaN", "null", "-999"] });
+        // Declared as the column's own missing token, the code is a gap: counted missing, out of the mean, and no longer warned.
+        var declared = new CsvTestPipeline(pipeline.Settings with
+        {
+            Columns = pipeline.Settings.Columns.Select(c => c.Name == "body_mass_g" ? c with { MissingTokens = ["-999"] } : c).ToArray(),
+        });
         var fixedReport = Explore(declared, options);
         Assert.DoesNotContain(fixedReport.Warnings, w => w.Kind == WarningKind.MissingCode);
         var mass = fixedReport.Columns.Single(c => c.Name == "body_mass_g");

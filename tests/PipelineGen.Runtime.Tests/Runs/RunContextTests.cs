@@ -32,6 +32,26 @@ public sealed class RunContextTests : IDisposable
         public override int DefaultCapacity => 200;
     }
 
+    /// <summary>Like generated code for a spec with <c>data.columns.age.missing_values: ["-1"]</c>.</summary>
+    private sealed class AgeCodedMissing : TitanicTestPipeline
+    {
+        public AgeCodedMissing(string project) : base(project) =>
+            Settings = Settings with { Columns = Settings.Columns.Select(c => c.Name == "age" ? c with { MissingTokens = ["-1"] } : c).ToArray() };
+    }
+
+    [Fact]
+    public void A_columns_own_missing_tokens_are_part_of_the_recorded_preparation()
+    {
+        var plain = RunContext.Of(new TitanicTestPipeline(_project)).Preparation;
+        var coded = RunContext.Of(new AgeCodedMissing(_project)).Preparation;
+
+        // They change what the column reads, so two runs that differ in them do not look alike.
+        Assert.Equal("'-1'", coded["column.age.missing_tokens"]);
+        Assert.False(plain.ContainsKey("column.age.missing_tokens"));
+        Assert.DoesNotContain(coded.Keys, k => k.EndsWith(".missing_tokens", StringComparison.Ordinal) && k != "column.age.missing_tokens");
+        Assert.Equal(plain["missing_tokens"], coded["missing_tokens"]);
+    }
+
     private (int Exit, string Output, string Error) Cli(IPipelineDefinition pipeline, params string[] args)
     {
         var output = new StringWriter();

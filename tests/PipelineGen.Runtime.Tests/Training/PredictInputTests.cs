@@ -355,6 +355,46 @@ public sealed class PredictInputTests(TrainedTitanic trained) : IClassFixture<Tr
         }
     }
 
+    /// <summary>The trained model read with <paramref name="column"/>'s own missing tokens (data.columns.NAME.missing_values).</summary>
+    private sealed class OwnTokensPipeline : TitanicTestPipeline
+    {
+        public OwnTokensPipeline(string project, string column, params string[] tokens) : base(project) =>
+            Settings = Settings with { Columns = Settings.Columns.Select(c => c.Name == column ? c with { MissingTokens = tokens } : c).ToArray() };
+    }
+
+    private static (int Exit, string Output, string Error) Json(IPipelineDefinition pipeline, string json)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = PredictStep.RunJson(pipeline, json, null, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void JsonColumnsOwnMissingTokenIsMissingInThatColumnOnly()
+    {
+        static string Row(string age, string fare = "7.5") => $$"""{"pclass": 3, "sex": "male", "age": {{age}}, "sibsp": 0, "parch": 0, "fare": {{fare}}, "embarked": "S"}""";
+        var ageCoded = new OwnTokensPipeline(trained.Project, "age", "-1");
+        var unknown = Json(ageCoded, Row("null"));
+        Assert.True(unknown.Exit == 0, unknown.Error);
+        // In age, -1 (as a number or exactly the string) is an unknown age: the same prediction as null.
+        foreach (var coded in new[] { "-1", "\"-1\"" })
+        {
+            var result = Json(ageCoded, Row(coded));
+            Assert.True(result.Exit == 0, result.Error);
+            Assert.Equal(unknown.Output, result.Output);
+        }
+        // fare lists no token of its own: the string "-1" there is refused, naming fare's tokens (the global ones).
+        var fare = Json(ageCoded, Row("30", "\"-1\""));
+        Assert.Equal(2, fare.Exit);
+        Assert.Contains("JSON property 'fare' must be a number", fare.Error);
+        Assert.Contains("exactly one of the missing tokens \"\", \"?\", \"NA\", \"NaN\", \"null\" as a string", fare.Error);
+
+        // With the token on another column, -1 is an age (the model's reading of a real value, not of a gap).
+        var fareCoded = new OwnTokensPipeline(trained.Project, "fare", "-1");
+        Assert.NotEqual(Json(fareCoded, Row("null")).Output, Json(fareCoded, Row("-1")).Output);
+    }
+
     [Fact]
     public void JsonWithoutAFeatureTheModelNeedsNamesIt()
     {

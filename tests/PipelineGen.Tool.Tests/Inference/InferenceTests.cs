@@ -69,6 +69,23 @@ public class InferenceTests
     }
 
     [Fact]
+    public void A_columns_own_missing_values_count_as_missing_in_that_column_only()
+    {
+        using var project = new TempProject();
+        project.Write("data.csv", "pdays,balance,label\n3,-1,a\nunknown,7,b\n-1,unknown,a\n5,2,b\n");
+        var schema = project.Infer(project.WriteSpec(dataExtra: "columns:\n  pdays: { missing_values: ['-1', 'unknown'] }"));
+
+        // pdays' only words are its own tokens: still numeric, with both counted missing.
+        var pdays = schema.Find("pdays")!;
+        Assert.Equal(("numeric", 2), (pdays.Type, pdays.MissingCount));
+        Assert.Equal(new[] { "3", "5" }, pdays.DistinctValues);
+        // In balance -1 is a value and 'unknown' is not a token: a word among numbers, so categorical, nothing missing.
+        var balance = schema.Find("balance")!;
+        Assert.Equal(("categorical", 0), (balance.Type, balance.MissingCount));
+        Assert.Contains("-1", balance.DistinctValues);
+    }
+
+    [Fact]
     public void Numbers_are_not_taken_for_dates()
     {
         using var project = new TempProject();
