@@ -212,7 +212,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         string stop = result.StopReason switch
         {
             StopReason.TimeBudget => "time budget used up",
-            StopReason.SpaceExhausted => "every grid point tried",
+            StopReason.SpaceExhausted => "every point of the space tried",
             StopReason.UnitBudget => "compute budget (--budget-units) spent",
             _ => "trial budget reached",
         };

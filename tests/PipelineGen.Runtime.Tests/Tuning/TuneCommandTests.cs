@@ -243,4 +243,19 @@ public sealed class TuneCommandTests : IDisposable
         var text = TuningCommandContributor.TimeLeft(state, TuningSettings.NoTrialCap, TimeSpan.FromMinutes(10), new TuneOptions { Time = TimeSpan.FromMinutes(25) });
         Assert.Equal("  | 3 done, 10 min elapsed, 15 min left", text);
     }
+
+    /// <summary>
+    /// A finite space under a time budget alone: random search scores each of its 3 points once and stops, instead of
+    /// refitting the same configurations until the minutes run out (which a time-only study would otherwise do).
+    /// </summary>
+    [Fact]
+    public void Random_search_in_a_finite_space_scores_each_point_once_and_stops()
+    {
+        var tuning = new TuningSettings { Strategy = "random", Space = [SearchParameter.Choice("leaves", HyperparameterType.Int, 8, 16, 32)] };
+        var run = Cli(new TunableTitanicPipeline(_project, tuning), "tune", "--time", "5m", "--no-ensemble");
+        Assert.True(run.Exit == 0, run.Output + run.Error);
+        Assert.Contains("stopped: every point of the space tried", run.Output);
+        var proposed = System.Text.RegularExpressions.Regex.Matches(run.Output, @"\| leaves=(\d+)  \(").Select(m => m.Groups[1].Value).ToArray();
+        Assert.Equal(["16", "32", "8"], proposed.Order().ToArray());
+    }
 }
