@@ -235,10 +235,24 @@ internal static class HalvingRunner
                 int number = offset + k;
                 // A journaled configuration is the one that ran; a fresh proposal sees only earlier brackets.
                 var config = _rungs.TryGetValue((number, 0), out var first) ? first.Configuration
-                    : _sampler.Propose(_space, number, finished) ?? throw new InvalidOperationException("the sampler has nothing left to propose.");
+                    : _sampler.Propose(_space, number, finished) ?? RepeatDraw(number);
                 alive.Add((number, config));
             }
             return alive;
+        }
+
+        /// <summary>
+        /// A uniform draw when the sampler has no unscored point left (random search in a finite space whose points all
+        /// reached the observed rung): a bracket's configurations are compared with each other at its low rungs, so
+        /// halving fills the bracket with repeats rather than stopping.
+        /// </summary>
+        private Configuration RepeatDraw(int number)
+        {
+            var rng = Samplers.Rng(_study.Seed, number, salt: 1);
+            var config = new Configuration();
+            foreach (var p in _space.Parameters)
+                if (p.IsActive(config)) config[p.Name] = Samplers.Uniform(p, rng);
+            return config;
         }
 
         /// <summary>A bracket's rungs, each judged before the next; false when a budget stopped the study (its reason set).</summary>

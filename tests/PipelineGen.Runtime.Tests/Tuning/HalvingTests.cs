@@ -65,6 +65,30 @@ public sealed class HalvingTests : IDisposable
     public void Levels_keep_the_lowest_rung_at_fifty_rows_or_more(long rows, int levels) =>
         Assert.Equal(levels, HalvingOptions.For("hyperband", rows).MaxLevel);
 
+    /// <summary>
+    /// Random search stops proposing once every point of a finite space was scored. Halving shows it the results of its
+    /// highest rung; once the winners of earlier brackets covered the 3 points, the next bracket got null and threw "the
+    /// sampler has nothing left to propose". Its brackets are filled with repeats instead.
+    /// </summary>
+    [Fact]
+    public async Task Halving_over_a_finite_space_runs_every_bracket_after_its_points_were_all_scored()
+    {
+        var finite = new SearchSpace([SearchParameter.Choice("x", HyperparameterType.Float, -1, 0, 1)]);
+        var study = new StudyInfo("finite", "P", "spec", "data", finite.Fingerprint(), "halving", 5, "rmse", false, DateTimeOffset.UtcNow);
+        using var journal = new TuningJournal(Path.Combine(_dir, "finite.db"));
+        journal.CreateStudy(study);
+        var options = new HalvingOptions(Hyperband: false, Eta: 3, MaxLevel: 2, Sampler: "random");
+        // A noisy objective: which point wins a bracket changes from bracket to bracket.
+        Task<TrialOutcome> Execute(int number, Configuration c, double fraction, CancellationToken ct) =>
+            Task.FromResult(new TrialOutcome(Samplers.Rng(7, number).NextDouble() + 3 * (1 - fraction), 0.01, 5));
+        var result = await HalvingRunner.RunAsync(study, finite, options, new RandomSampler(11), journal, 54, null, 1, Execute, null, null, CancellationToken.None, false);
+
+        Assert.Equal(54, result.Trials.Count);
+        Assert.Equal(6, result.Completed.Count());
+        // The brackets' winners covered every point before the last bracket started: the case that threw.
+        Assert.Equal(3, result.Completed.Take(5).Select(t => t.Configuration["x"]).Distinct().Count());
+    }
+
     [Fact]
     public void When_low_budget_ranks_match_the_best_configuration_survives_every_rung()
     {
