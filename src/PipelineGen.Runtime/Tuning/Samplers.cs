@@ -23,6 +23,43 @@ internal static class Samplers
         return new Random((int)(z & 0x7FFFFFFF));
     }
 
+    /// <summary>Draws tried for an unscored point before a repeat is accepted (a nearly exhausted large space).</summary>
+    internal const int RedrawAttempts = 200;
+
+    /// <summary>A uniform draw of every active parameter in the space's order (random search, TPE's start-up, halving's repeats).</summary>
+    internal static Configuration Draw(SearchSpace space, Random rng)
+    {
+        var config = new Configuration();
+        foreach (var p in space.Parameters)
+            if (p.IsActive(config)) config[p.Name] = Uniform(p, rng);
+        return config;
+    }
+
+    /// <summary>
+    /// The configurations scored so far when the space is finite (<see cref="SearchSpace.PointCount"/>), else null (a
+    /// continuous space is not exhausted and a repeat there is chance). A starting trial is not a proposal: left out.
+    /// </summary>
+    internal static HashSet<string>? Scored(SearchSpace space, IReadOnlyList<FinishedTrial> finished) => space.PointCount is null ? null
+        : finished.Where(f => !f.Configuration.IsStartingPoint).Select(f => f.Configuration.DescribeValues(space)).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether every point of a finite space was scored. <see cref="SearchSpace.PointCount"/> counts each branch's own
+    /// parameters only in that branch, so it is the number of distinct configurations: never concluded early.
+    /// </summary>
+    internal static bool Exhausted(SearchSpace space, HashSet<string>? scored) => scored is not null && scored.Count >= space.PointCount;
+
+    /// <summary>
+    /// A uniform draw, drawn again from the same generator (up to <see cref="RedrawAttempts"/> times) while it repeats
+    /// a <paramref name="scored"/> configuration; the first draw is what <see cref="Draw"/> gives.
+    /// </summary>
+    internal static Configuration DrawUnscored(SearchSpace space, Random rng, HashSet<string>? scored)
+    {
+        var config = Draw(space, rng);
+        for (int attempt = 0; attempt < RedrawAttempts && scored is not null && scored.Contains(config.DescribeValues(space)); attempt++)
+            config = Draw(space, rng);
+        return config;
+    }
+
     internal static double Uniform(SearchParameter p, Random rng)
     {
         if (p.IsChoice) return p.Choices![rng.Next(p.Choices.Count)];

@@ -242,18 +242,11 @@ internal static class HalvingRunner
         }
 
         /// <summary>
-        /// A uniform draw when the sampler has no unscored point left (random search in a finite space whose points all
-        /// reached the observed rung): a bracket's configurations are compared with each other at its low rungs, so
+        /// A uniform draw when the sampler has no unscored point left (random search or TPE in a finite space whose points
+        /// all reached the observed rung): a bracket's configurations are compared with each other at its low rungs, so
         /// halving fills the bracket with repeats rather than stopping.
         /// </summary>
-        private Configuration RepeatDraw(int number)
-        {
-            var rng = Samplers.Rng(_study.Seed, number, salt: 1);
-            var config = new Configuration();
-            foreach (var p in _space.Parameters)
-                if (p.IsActive(config)) config[p.Name] = Samplers.Uniform(p, rng);
-            return config;
-        }
+        private Configuration RepeatDraw(int number) => Samplers.Draw(_space, Samplers.Rng(_study.Seed, number, salt: 1));
 
         /// <summary>A bracket's rungs, each judged before the next; false when a budget stopped the study (its reason set).</summary>
         private async Task<bool> RunBracketAsync(List<(int Number, Configuration Config)> alive, int bracket, int s, int n)

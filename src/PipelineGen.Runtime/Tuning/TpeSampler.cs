@@ -9,6 +9,9 @@ namespace PipelineGen.Runtime.Tuning;
 /// sampling domain, each bandwidth the larger gap to its neighbours, plus a flat prior component); candidates drawn from
 /// l are ranked by log l(x) − log g(x) (the expected-improvement ratio) and the best is proposed.
 /// Failed trials count as the worst ones (they go to g), so the search moves away from configurations that break.
+/// In a finite space (<see cref="SearchSpace.PointCount"/>) a proposal never repeats a scored configuration while an
+/// unscored one is found (start-up draws are drawn again as random search's are; a model proposal that was scored gives
+/// way to the best unscored of further candidates from l), and the sampler is exhausted once every point was scored.
 /// </summary>
 internal sealed class TpeSampler(int seed, int startupTrials = 10, int candidates = 24) : ISampler
 {
@@ -21,35 +24,71 @@ internal sealed class TpeSampler(int seed, int startupTrials = 10, int candidate
     public Configuration? Propose(SearchSpace space, int trialNumber, IReadOnlyList<FinishedTrial> finished)
     {
         var rng = Samplers.Rng(seed, trialNumber);
-        if (finished.Count < startupTrials)
-        {
-            var config0 = new Configuration();
-            foreach (var p in space.Parameters)
-                if (p.IsActive(config0)) config0[p.Name] = Samplers.Uniform(p, rng);
-            return config0;
-        }
+        var scored = Samplers.Scored(space, finished);
+        if (Samplers.Exhausted(space, scored)) return null;
+        if (finished.Count < startupTrials) return Samplers.DrawUnscored(space, rng, scored);
         // Order: by loss, failed last; ties by trial number so the split is deterministic.
         var ranked = finished.OrderBy(t => t.Loss ?? double.PositiveInfinity).ThenBy(t => t.Number).ToArray();
         int nGood = Math.Max(1, Gamma(ranked.Count(t => t.Loss is not null)));
         var good = ranked.Take(nGood).ToArray();
         var bad = ranked.Skip(nGood).ToArray();
+        var models = new Dictionary<string, Model>(StringComparer.Ordinal);
+        Model ModelOf(SearchParameter p)
+        {
+            if (models.TryGetValue(p.Name, out var model)) return model;
+            // A parameter of a branch is fitted only on the trials where it was active (Optuna's approach), since
+            // inactive trials say nothing about its value.
+            var goodValues = good.Where(t => t.Configuration.ContainsKey(p.Name)).Select(t => t.Configuration[p.Name]).ToArray();
+            var badValues = bad.Where(t => t.Configuration.ContainsKey(p.Name)).Select(t => t.Configuration[p.Name]).ToArray();
+            return models[p.Name] = p.IsChoice || p.Type == HyperparameterType.Bool ? Categorical(p, goodValues, badValues) : Numeric(p, goodValues, badValues);
+        }
 
         var config = new Configuration();
         foreach (var p in space.Parameters)
         {
-            // Conditional space: a parameter of a branch not chosen is left out; one that is chosen is fitted only on the
-            // trials where it was active (Optuna's approach), since inactive trials say nothing about its value.
+            // Conditional space: a parameter of a branch not chosen is left out.
             if (!p.IsActive(config)) continue;
-            var goodValues = good.Where(t => t.Configuration.ContainsKey(p.Name)).Select(t => t.Configuration[p.Name]).ToArray();
-            var badValues = bad.Where(t => t.Configuration.ContainsKey(p.Name)).Select(t => t.Configuration[p.Name]).ToArray();
-            config[p.Name] = p.IsChoice || p.Type == HyperparameterType.Bool
-                ? SampleCategorical(p, goodValues, badValues, rng)
-                : SampleNumeric(p, goodValues, badValues, rng);
+            var model = ModelOf(p);
+            double bestScore = double.NegativeInfinity, best = model.Default;
+            for (int i = 0; i < candidates; i++)
+            {
+                var (value, score) = model.Draw(rng);
+                if (score > bestScore) { bestScore = score; best = value; }
+            }
+            config[p.Name] = best;
         }
-        return config;
+        if (scored is null || !scored.Contains(config.DescribeValues(space))) return config;
+
+        // The proposal was scored (the good region of a finite space is used up): the best unscored of further
+        // configurations drawn from l, each scored by its parameters' summed ratios (what the univariate model says of
+        // a whole configuration); when l found none, uniform draws as random search makes. Both continue the seeded
+        // generator, so a resumed study proposes the same.
+        Configuration? fallback = null;
+        double fallbackScore = double.NegativeInfinity;
+        for (int attempt = 0; attempt < Samplers.RedrawAttempts; attempt++)
+        {
+            var candidate = new Configuration();
+            double total = 0;
+            foreach (var p in space.Parameters)
+            {
+                if (!p.IsActive(candidate)) continue;
+                var (value, score) = ModelOf(p).Draw(rng);
+                candidate[p.Name] = value;
+                total += score;
+            }
+            if ((fallback is null || total > fallbackScore) && !scored.Contains(candidate.DescribeValues(space)))
+                (fallback, fallbackScore) = (candidate, total);
+        }
+        return fallback ?? Samplers.DrawUnscored(space, rng, scored);
     }
 
-    private double SampleCategorical(SearchParameter p, double[] good, double[] bad, Random rng)
+    /// <summary>
+    /// One parameter's fitted l and g: <see cref="Draw"/> gives a value drawn from l with its log l − log g;
+    /// <see cref="Default"/> is proposed when no draw scores above −∞.
+    /// </summary>
+    private sealed record Model(Func<Random, (double Value, double Score)> Draw, double Default);
+
+    private static Model Categorical(SearchParameter p, double[] good, double[] bad)
     {
         var categories = p.IsChoice ? p.Choices!.ToArray() : new double[] { 0, 1 };
         // Counts plus a prior weight of 1 spread evenly over the categories.
@@ -57,31 +96,25 @@ internal sealed class TpeSampler(int seed, int startupTrials = 10, int candidate
         var l = Weights(good);
         var g = Weights(bad);
         double lSum = l.Sum(), gSum = g.Sum();
-        double bestScore = double.NegativeInfinity, best = categories[0];
-        for (int i = 0; i < candidates; i++)
+        return new Model(rng =>
         {
             // Draw from l.
             double u = rng.NextDouble() * lSum;
             int k = 0;
             while (k < categories.Length - 1 && u > l[k]) { u -= l[k]; k++; }
-            double score = Math.Log(l[k] / lSum) - Math.Log(g[k] / gSum);
-            if (score > bestScore) { bestScore = score; best = categories[k]; }
-        }
-        return best;
+            return (categories[k], Math.Log(l[k] / lSum) - Math.Log(g[k] / gSum));
+        }, categories[0]);
     }
 
-    private double SampleNumeric(SearchParameter p, double[] good, double[] bad, Random rng)
+    private static Model Numeric(SearchParameter p, double[] good, double[] bad)
     {
         var (low, high) = p.Domain;
         var l = ParzenEstimator.Fit(good.Select(p.ToDomain).ToArray(), low, high);
         var g = ParzenEstimator.Fit(bad.Select(p.ToDomain).ToArray(), low, high);
-        double bestScore = double.NegativeInfinity, best = (low + high) / 2;
-        for (int i = 0; i < candidates; i++)
+        return new Model(rng =>
         {
             double x = l.Sample(rng);
-            double score = l.LogDensity(x) - g.LogDensity(x);
-            if (score > bestScore) { bestScore = score; best = x; }
-        }
-        return p.FromDomain(best);
+            return (p.FromDomain(x), l.LogDensity(x) - g.LogDensity(x));
+        }, p.FromDomain((low + high) / 2));
     }
 }

@@ -89,6 +89,34 @@ public sealed class HalvingTests : IDisposable
         Assert.Equal(3, result.Completed.Take(5).Select(t => t.Configuration["x"]).Distinct().Count());
     }
 
+    /// <summary>
+    /// Halving with the bayesian sampler over a 9-point space: a bracket's proposals avoid the points the brackets before
+    /// it scored at the observed rung, and once every point was scored TPE has nothing left to propose and the bracket is
+    /// filled with repeats (as with the random sampler), so all 5 brackets run.
+    /// </summary>
+    [Fact]
+    public async Task Halving_with_tpe_over_a_finite_space_avoids_scored_points_and_runs_every_bracket()
+    {
+        var finite = new SearchSpace([SearchParameter.Choice("x", HyperparameterType.Float, -1, 0, 1), SearchParameter.Choice("y", HyperparameterType.Int, 0, 1, 2)]);
+        var study = new StudyInfo("finite-tpe", "P", "spec", "data", finite.Fingerprint(), "halving", 5, "rmse", false, DateTimeOffset.UtcNow);
+        using var journal = new TuningJournal(Path.Combine(_dir, "finite-tpe.db"));
+        journal.CreateStudy(study);
+        var options = new HalvingOptions(Hyperband: false, Eta: 3, MaxLevel: 2, Sampler: "bayesian");
+        Task<TrialOutcome> Execute(int number, Configuration c, double fraction, CancellationToken ct) =>
+            Task.FromResult(new TrialOutcome(Math.Abs(c["x"] - 1) + c["y"] + 3 * (1 - fraction), 0.01, 5));
+        var result = await HalvingRunner.RunAsync(study, finite, options, new TpeSampler(11), journal, 45, null, 1, Execute, null, null, CancellationToken.None, false);
+
+        Assert.Equal(45, result.Trials.Count);
+        Assert.Equal(5, result.Completed.Count());
+        string[] Bracket(int b) => result.Rungs.Where(r => r.Rung == 0 && r.Trial / 9 == b).Select(r => r.Configuration.Describe(finite)).ToArray();
+        // The first bracket's draws see no results, so they may repeat each other; it left points unscored, and the
+        // second bracket proposed only those.
+        Assert.True(Bracket(0).Distinct().Count() < 9);
+        Assert.Empty(Bracket(1).Intersect(Bracket(0)));
+        // Every point was scored before the last bracket started: the case where TPE returns null.
+        Assert.Equal(9, Enumerable.Range(0, 4).SelectMany(Bracket).Distinct().Count());
+    }
+
     [Fact]
     public void When_low_budget_ranks_match_the_best_configuration_survives_every_rung()
     {

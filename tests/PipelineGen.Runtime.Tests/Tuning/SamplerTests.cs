@@ -81,6 +81,49 @@ public class SamplerTests
         Assert.NotEqual(original, new TpeSampler(8).Propose(space, 25, history));
     }
 
+    /// <summary>
+    /// A finite space of 6 points (a conditional one: leaves only for trainer a). TPE used to propose the good region's
+    /// points again and again (a time-only study refitted them until the time ran out); now each point is proposed once,
+    /// past the start-up draws as well, and then the sampler is exhausted.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Tpe_in_a_finite_space_scores_each_point_once_then_stops(int seed)
+    {
+        var space = new SearchSpace([
+            SearchParameter.Labelled("trainer", "a", "b"),
+            SearchParameter.Choice("leaves", HyperparameterType.Int, 8, 16).When("trainer", 0),
+            SearchParameter.Choice("shrink", HyperparameterType.Bool, 0, 1),
+        ]);
+        Assert.Equal(6, space.PointCount);
+        var sampler = new TpeSampler(seed, startupTrials: 2);
+        var history = new List<FinishedTrial>();
+        for (int i = 0; i < 6; i++)
+        {
+            var c = sampler.Propose(space, i, history)!;
+            Assert.DoesNotContain(c.Describe(space), history.Select(t => t.Configuration.Describe(space)));
+            // Trainer a with 16 leaves is best, so the model keeps pointing at it once it has been scored.
+            history.Add(new FinishedTrial(i, c, (c["trainer"] == 0 ? 0 : 1) + (c.GetValueOrDefault("leaves") == 16 ? 0 : 0.5) + c["shrink"] * 0.1));
+        }
+        Assert.Null(sampler.Propose(space, 6, history));
+    }
+
+    /// <summary>
+    /// The model's best ratio is x = 1 (the one good trial; no bad trial has it), which was scored: TPE proposes the
+    /// best point not scored yet instead of measuring x = 1 again.
+    /// </summary>
+    [Fact]
+    public void Tpe_proposes_another_point_when_its_best_one_was_scored()
+    {
+        var space = new SearchSpace([SearchParameter.Choice("x", HyperparameterType.Int, 1, 2, 3, 4, 5, 6)]);
+        double[] xs = [1, 2, 3, 2, 3, 2, 3, 2, 3, 2];
+        var history = xs.Select((x, i) => new FinishedTrial(i, new Configuration { ["x"] = x }, x == 1 ? 0 : x)).ToArray();
+        foreach (int seed in new[] { 1, 2, 3, 4, 5 })
+            Assert.Contains(new TpeSampler(seed).Propose(space, 10, history)!["x"], new double[] { 4, 5, 6 });
+    }
+
     [Fact]
     public void Grid_enumerates_every_point_exactly_once_then_stops()
     {

@@ -258,4 +258,16 @@ public sealed class TuneCommandTests : IDisposable
         var proposed = System.Text.RegularExpressions.Regex.Matches(run.Output, @"\| leaves=(\d+)  \(").Select(m => m.Groups[1].Value).ToArray();
         Assert.Equal(["16", "32", "8"], proposed.Order().ToArray());
     }
+
+    /// <summary>The same with the bayesian sampler (TPE): each of the 3 points once, then "every point of the space tried".</summary>
+    [Fact]
+    public void Bayesian_search_in_a_finite_space_scores_each_point_once_and_stops()
+    {
+        var tuning = new TuningSettings { Strategy = "bayesian", Space = [SearchParameter.Choice("leaves", HyperparameterType.Int, 8, 16, 32)] };
+        var run = Cli(new TunableTitanicPipeline(_project, tuning), "tune", "--time", "5m", "--no-ensemble");
+        Assert.True(run.Exit == 0, run.Output + run.Error);
+        Assert.Contains("stopped: every point of the space tried", run.Output);
+        var proposed = System.Text.RegularExpressions.Regex.Matches(run.Output, @"\| leaves=(\d+)  \(").Select(m => m.Groups[1].Value).ToArray();
+        Assert.Equal(["16", "32", "8"], proposed.Order().ToArray());
+    }
 }
