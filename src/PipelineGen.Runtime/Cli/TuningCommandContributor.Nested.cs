@@ -27,7 +27,9 @@ internal sealed partial class TuningCommandContributor
             var best = fold.Study.Best;
             output.WriteLine($"  outer fold {fold.Fold + 1}/{folds}: {fold.Study.Trials.Count} trial(s) on {fold.TrainingRows} rows; "
                 + (best is null ? (fold.Study.Rungs.Count > 0 ? $"no configuration reached the full budget ({fold.Study.Rungs.Count} rung evaluation(s) before the budget ran out)" : "no working configuration") : $"winner {best.Configuration.Describe(new SearchSpace(pipeline.Tuning.Space))}")
-                + $"; on {fold.TestRows} unseen rows: tuned {Fmt(fold.WinnerScore)}, spec's own {Fmt(fold.DefaultScore)}"
+                + $"; on {fold.TestRows} unseen rows: tuned {Fmt(fold.WinnerScore)}"
+                + (fold.Study.Rescore is { ChangedWinner: true } r ? $" (re-scoring chose trial {r.ChosenNumber + 1}; the search's best, trial {r.SearchBestNumber + 1}, {Fmt(fold.SearchBestScore)})" : "")
+                + $", spec's own {Fmt(fold.DefaultScore)}"
                 + (fold.EnsembleMembers is { } members
                     ? fold.EnsembleKept == true ? $", ensemble of {members} kept {Fmt(fold.EnsembleScore)}"
                     : members > 1 ? $", ensemble of {members} not kept (so the winner's {Fmt(fold.EnsembleScore)}; the blend scored {Fmt(fold.Ensemble?.HoldbackScore)}, not used)"
@@ -61,6 +63,12 @@ internal sealed partial class TuningCommandContributor
             beside.Add(("the single winner alone (no ensemble):", Spread(tuned)));
             record.Parameters["nested_ensemble_kept_folds"] = $"{keptFolds}/{builtFolds}";
             record.Metrics.Add(new RunMetric(report.Metric, "nested-ensemble", ensembled.Mean, ensembled.Std, null, null));
+        }
+        if (report.SearchBest is { } searchBest && report.RescoredFolds > 0)
+        {
+            // The same searches' best trials, had the leaders not been scored again: what the re-scoring changed.
+            beside.Add(($"the search's best trial without re-scoring (another was chosen in {report.RescoreChangedFolds} of {report.RescoredFolds} re-scored folds):", Spread(searchBest)));
+            record.Metrics.Add(new RunMetric(report.Metric, "nested-search-best", searchBest.Mean, searchBest.Std, null, null));
         }
         if (report.Defaults is { } defaults)
             beside.Add(($"{StartingPoint(pipeline).Label} on the same outer folds:", Spread(defaults)));

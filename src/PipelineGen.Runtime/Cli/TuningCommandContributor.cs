@@ -32,6 +32,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         var honest = new Option<string?>("--honest") { Description = "The honest estimate: holdout (held-back rows) or nested (nested cross-validation over tune.outer_folds folds). Default: tune.honest of the spec; --nested K also chooses nested." };
         honest.AcceptOnlyFromAmong("holdout", "nested");
         var noSpecTrial = new Option<bool>("--no-spec-trial") { Description = "Do not start a new study with the configuration 'train' uses now (the spec's own, or the lock's): by default it is trial 1, scored like every trial, so the search cannot pin anything worse on its objective." };
+        var rescore = new Option<int?>("--rescore") { Description = $"After a search of {Rescoring.MinCompleted} or more completed trials, score its N best again on {Rescoring.Repeats} fresh sets of splits and choose the winner on the mean over all their splits: the best of many looks at one set of splits is often a lucky one (default {Rescoring.Leaders}; 0: off). Under --time the search keeps back the time this takes." };
         var command = new Command("tune",
             "Search the hyperparameters of the spec's tune section under the spec's evaluation protocol, journal every trial, score the winner on held-back rows and pin it in <spec>.lock.yaml. Never reads the test set.");
         command.Options.Add(trials);
@@ -50,6 +51,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         command.Options.Add(noEnsemble);
         command.Options.Add(honest);
         command.Options.Add(noSpecTrial);
+        command.Options.Add(rescore);
         command.Options.Add(services.Options.Seed);
         command.Options.Add(services.Options.Data);
         command.Options.Add(services.Options.BadRows);
@@ -80,6 +82,7 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
                 HalvingBudget = parse.GetValue(halvingBudget),
                 BudgetUnits = parse.GetValue(budgetUnits),
                 SpecTrial = !parse.GetValue(noSpecTrial),
+                Rescore = parse.GetValue(rescore) is { } leaders ? (leaders >= 0 ? leaders : throw new ArgumentException($"--rescore {leaders}: use 0 (off) or the number of leading trials to score again (e.g. 5).")) : Rescoring.Leaders,
             };
             options = shared.Apply(parse, options, services);
             if (parse.GetValue(ensemble) && parse.GetValue(noEnsemble)) throw new ArgumentException("--ensemble and --no-ensemble contradict each other; give one.");
@@ -255,7 +258,16 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         output.WriteLine($"  {(startingPoint + " on the same held-back rows:").PadRight(72)} {report.Metric} {Fmt(report.DefaultHoldbackScore)}"
             + (winner.Configuration.IsStartingPoint ? "  (the winner itself: one fit)"
                 : report.WinnerHoldbackScore is { } w && report.DefaultHoldbackScore is { } d ? $"  (tuned - {shortName} = {(w - d >= 0 ? "+" : "")}{PipelineTuner.F(w - d)}, one fit each: not a significance test)" : ""));
-        output.WriteLine($"  search score (best of {result.Completed.Count()} on the same {winner.Splits} split(s), optimistic): {report.Metric} {PipelineTuner.F(winner.Value!.Value)}{(winner.StdDev is { } ws ? " ± " + PipelineTuner.F(ws) : "")}");
+        output.WriteLine(result.Rescore is null
+            ? $"  search score (best of {result.Completed.Count()} on the same {winner.Splits} split(s), optimistic): {report.Metric} {PipelineTuner.F(winner.Value!.Value)}{(winner.StdDev is { } ws ? " ± " + PipelineTuner.F(ws) : "")}"
+            : $"  search score (one of the {result.Rescore.Leaders.Count} best of {result.Completed.Count()} on the same {winner.Splits} split(s), optimistic): {report.Metric} {PipelineTuner.F(winner.Value!.Value)}{(winner.StdDev is { } ws2 ? " ± " + PipelineTuner.F(ws2) : "")}");
+        if (result.Rescore is { } rescore)
+        {
+            // The winner's curse: the best of many looks at one set of splits is often a lucky configuration.
+            output.WriteLine($"  Re-scored: {Rescoring.Describe(rescore, report.Metric)}:");
+            foreach (var line in Rescoring.Lines(rescore, report.Metric)) output.WriteLine("    " + line);
+            record.Parameters["rescored"] = $"{rescore.Leaders.Count} leaders on seeds {string.Join(" ", rescore.Seeds)}; chosen trial {rescore.ChosenNumber + 1}, search's best trial {rescore.SearchBestNumber + 1}";
+        }
         if (report.LockPath is not null)
             output.WriteLine($"Pinned in {report.LockPath}: build again and 'train' uses these values (commit the file to keep them).");
         if (options.Ensemble) TuningEnsembleOutput.Write(services, pipeline, report, options, record);

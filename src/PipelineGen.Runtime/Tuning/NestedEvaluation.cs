@@ -20,6 +20,11 @@ internal sealed record OuterFoldResult(int Fold, long TrainingRows, long TestRow
     public int? EnsembleMembers => Ensemble?.Members.Count;
     /// <summary>True when the keep rule kept the ensemble in this fold (decided on the inner out-of-fold rows only).</summary>
     public bool? EnsembleKept => Ensemble?.Kept;
+    /// <summary>
+    /// The outer score of the search's best trial when the re-scoring chose another (<see cref="Rescoring"/>): the same
+    /// search without re-scoring, on the same rows, so the two are compared fold by fold. Else null (it is the winner).
+    /// </summary>
+    public double? SearchBestScore { get; init; }
 }
 
 /// <summary>What nested cross-validation measured: the tuning procedure's score on unseen rows, fold by fold.</summary>
@@ -37,6 +42,11 @@ internal sealed record NestedReport(string Metric, int Folds, IReadOnlyList<Oute
     public (double Mean, double? Std, int Count)? Ensembled => Summary(Outer.Select(o => o.EnsembleScore));
     /// <summary>Outer folds whose ensemble was kept by the rule, of those where one was built.</summary>
     public (int Kept, int Built) EnsembleKeptFolds => (Outer.Count(o => o.EnsembleKept == true), Outer.Count(o => o.EnsembleKept is not null));
+    /// <summary>The winners' outer scores had the leaders not been re-scored: the search's best in every fold (the winner where re-scoring kept it).</summary>
+    public (double Mean, double? Std, int Count)? SearchBest => Summary(Outer.Select(o => o.Study.Rescore is { ChangedWinner: true } ? o.SearchBestScore : o.WinnerScore));
+    /// <summary>Outer folds whose search re-scored its leaders, and those where that chose another trial than the search's best.</summary>
+    public int RescoredFolds => Outer.Count(o => o.Study.Rescore is not null);
+    public int RescoreChangedFolds => Outer.Count(o => o.Study.Rescore is { ChangedWinner: true });
 
     private static (double, double?, int)? Summary(IEnumerable<double?> values)
     {
@@ -94,6 +104,10 @@ internal static class NestedEvaluation
             double? winner = best is null ? null
                 : PipelineTuner.ScoreOnHoldback(pipeline.WithHyperparameters(best.Configuration), train, test, report.Metric, mlSeed, warnings);
             double? defaults = PipelineTuner.ScoreOnHoldback(pipeline, train, test, report.Metric, mlSeed, warnings);
+            // What the search alone would have chosen, scored on the same rows, when the re-scoring chose otherwise.
+            double? searchBest = report.Result.Rescore is { ChangedWinner: true } && report.Result.SearchBest is { } plain
+                ? PipelineTuner.ScoreOnHoldback(pipeline.WithHyperparameters(plain.Configuration), train, test, report.Metric, mlSeed, warnings)
+                : null;
             var (ensembleScore, ensembleBuilt) = options.Ensemble && best is not null
                 ? ScoreEnsemble(pipeline, report, train, test, mlSeed, winner, warnings)
                 : (null, null);
@@ -101,6 +115,7 @@ internal static class NestedEvaluation
             {
                 EnsembleScore = ensembleScore,
                 Ensemble = ensembleBuilt,
+                SearchBestScore = searchBest,
             };
             outer.Add(result);
             onFold?.Invoke(result);

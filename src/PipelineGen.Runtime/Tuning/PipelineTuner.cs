@@ -42,7 +42,11 @@ internal static class PipelineTuner
         if (study.StartingPoint is { } start) sampler = new StartingPointSampler(sampler, StartingPoint.OriginOf(start));
 
         string? oofDir = options.Ensemble ? Ensembles.OutOfFoldStore.Directory(files.WorkDir, study.Id) : null;
+        var started = DateTimeOffset.UtcNow;
         var studyResult = RunStudy(pipeline, options, shared, journal, study, space, sampler, plan, trials, files, metric.Name, oofDir);
+        // The leaders scored again on fresh splits, inside what is left of the time budget (a shared study's trials ran
+        // on many machines, and no one of them owns the choice: it keeps the search's best).
+        if (shared is null) studyResult = Rescore(pipeline, options, studyResult, files.SearchFile, metric.Name, seed, started + options.Time);
         // A shared study's ensemble candidates were evaluated on many machines: fetch their predictions from the storage.
         if (shared is not null && oofDir is not null) SharedTuning.FetchOutOfFold(shared, study.Id, oofDir);
         var outcome = ScoreAndLock(pipeline, options, studyResult, space, study, specHash, metric, files, oofDir, data.Warnings);
@@ -209,6 +213,26 @@ internal static class PipelineTuner
         return study;
     }
 
+    /// <summary>
+    /// The leaders' re-scoring (<see cref="Rescoring"/>) in worker processes when the study used them, else in this
+    /// process, none started after <paramref name="deadline"/> (the end of the time budget).
+    /// </summary>
+    private static StudyResult Rescore(ITunablePipeline pipeline, TuneOptions options, StudyResult result, string searchFile, string metric, int seed, DateTimeOffset? deadline)
+    {
+        if (options.Rescore <= 0 || result.Completed.Count() < Rescoring.MinCompleted) return result;
+        if (options.Workers is { } workers)
+        {
+            using var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), searchFile, options.Seed, metric);
+            return Rescoring.RunAsync(result, options.Rescore, seed, workers, deadline, executor.Rescore, options.Cancellation).GetAwaiter().GetResult();
+        }
+        return Rescoring.RunAsync(result, options.Rescore, seed, 1, deadline,
+            (config, freshSeed, _) => Task.FromResult(Evaluate(pipeline, config, searchFile, freshSeed, metric)), options.Cancellation).GetAwaiter().GetResult();
+    }
+
+    /// <summary>What the search keeps back of a time budget for the leaders' re-scoring (nothing when it is off).</summary>
+    private static Func<IEnumerable<TrialRecord>, TimeSpan>? ReserveFor(TuneOptions options, IStudyStorage? shared) =>
+        options.Rescore <= 0 || options.Time is null || shared is not null ? null : trials => Rescoring.Reserve(trials, options.Rescore, options.Workers ?? 1);
+
     /// <summary>Runs the study by the chosen executor: shared halving, shared, halving, worker processes, or in-process.</summary>
     private static StudyResult RunStudy(ITunablePipeline pipeline, TuneOptions options, IStudyStorage? shared, TuningJournal? journal, StudyInfo study, SearchSpace space,
         ISampler sampler, HoldbackPlan plan, int trials, WorkFiles files, string metric, string? oofDir)
@@ -226,12 +250,12 @@ internal static class PipelineTuner
             using var executor = new ProcessTrialExecutor(options.WorkerCommand ?? WorkerCommand.Current("tune"), searchFile, options.Seed, metric) { OutOfFoldDirectory = oofDir };
             return StudyRunner.RunAsync(study, space, sampler, journal!, trials, options.Time, workers,
                 (number, config, ct) => { options.TrialStarted?.Invoke(number); return executor.Execute(number, config, ct); }, options.Progress, options.Cancellation,
-                killRunningAtDeadline: true).GetAwaiter().GetResult();
+                killRunningAtDeadline: true, ReserveFor(options, shared)).GetAwaiter().GetResult();
         }
         // In-process, one at a time (the executor is given the trial number, which names its out-of-fold file).
         return StudyRunner.RunAsync(study, space, sampler, journal!, trials, options.Time, workers: 1,
             (number, config, _) => { options.TrialStarted?.Invoke(number); return Task.FromResult(Evaluate(pipeline, config, searchFile, options.Seed, metric, oofDir is null ? null : Ensembles.OutOfFoldStore.PathOf(oofDir, number))); },
-            options.Progress, options.Cancellation, killRunningAtDeadline: false).GetAwaiter().GetResult();
+            options.Progress, options.Cancellation, killRunningAtDeadline: false, ReserveFor(options, shared)).GetAwaiter().GetResult();
     }
 
     /// <summary>Scores the winner and the defaults on the held-back rows, builds the ensemble and writes the lock file.</summary>
@@ -359,7 +383,8 @@ internal static class PipelineTuner
             };
         }
         return HalvingRunner.RunAsync(study, space, halving, sampler, journal, trials, options.Time, options.Workers ?? 1, execute,
-            options.Progress, options.RungProgress, options.Cancellation, killRunningAtDeadline: options.Workers is not null, budgetUnits: options.BudgetUnits).GetAwaiter().GetResult();
+            options.Progress, options.RungProgress, options.Cancellation, killRunningAtDeadline: options.Workers is not null, budgetUnits: options.BudgetUnits,
+            reserve: ReserveFor(options, null)).GetAwaiter().GetResult();
     }
 
     /// <summary>About how many rows one training part of the protocol holds, out of the search rows.</summary>

@@ -43,13 +43,25 @@ internal sealed class ProcessTrialExecutor(WorkerCommand command, string searchF
         // Out-of-fold predictions only from trials at the full budget: a low rung's are not comparable.
         string? outOfFold = OutOfFoldDirectory is null || !(fullBudget ?? fraction is not < 1) ? null : Ensembles.OutOfFoldStore.PathOf(OutOfFoldDirectory, number);
         var request = new TrialRequest(new Dictionary<string, double>(configuration), searchFile, seed, metric, outOfFold, fraction);
+        return await RunAsync(request, number, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>A leader's re-scoring (<see cref="Rescoring"/>): the whole protocol with the splits and models of <paramref name="freshSeed"/>, no out-of-fold file.</summary>
+    public Task<TrialOutcome> Rescore(Configuration configuration, int freshSeed, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        return RunAsync(new TrialRequest(new Dictionary<string, double>(configuration), searchFile, freshSeed, metric), number: null, cancellation);
+    }
+
+    private async Task<TrialOutcome> RunAsync(TrialRequest request, int? number, CancellationToken cancellation)
+    {
         var worker = Take();
         bool reusable = false;
         try
         {
             var response = await worker.RunAsync(request, cancellation).ConfigureAwait(false);
             reusable = true; // it answered: a trial the trainer rejected leaves the worker as good as before
-            lock (_gate) _trialWorkers[number] = response.WorkerPid ?? worker.Id;
+            if (number is { } n) lock (_gate) _trialWorkers[n] = response.WorkerPid ?? worker.Id;
             if (response.Error is not null) throw new TrialFailedException(response.Error);
             return new TrialOutcome(response.Value ?? double.NaN, response.StdDev, response.Splits);
         }

@@ -36,16 +36,22 @@ internal static class StartingPoint
 
     /// <summary>
     /// Whether the values the pipeline was built with are exactly what <paramref name="study"/> pinned: the lock file
-    /// names that study (its <c>study: id</c>) and its values are the study's winner as the lock writes them (trainer,
-    /// params, prepare), so a resume of that study may go on although its trial 1 measured what came before the lock.
-    /// A lock from another study, edited by hand, or whose values are not that winner's is not.
+    /// names that study (its <c>study: id</c>) and its values are a completed trial of it as the lock writes them (trainer,
+    /// params, prepare: the winner, which after re-scoring need not be the best search score), so a resume of that study may go on although its trial 1 measured what came before the lock.
+    /// A lock from another study, edited by hand, or whose values are no completed trial's is not.
     /// </summary>
     public static bool PinnedByStudy(ITunablePipeline pipeline, StudyInfo study, IReadOnlyList<TrialRecord> trials, SearchSpace space)
     {
         var pinned = pipeline.PinnedHyperparameters;
         if (pinned.Count == 0 || Training.TuningProvenance.FromLockFile(pipeline.LockFilePath)?.StudyId != study.Id) return false;
-        var winner = new StudyResult(study, trials, 0, StopReason.TrialBudget).Best;
-        if (winner is null || winner.Configuration.IsStartingPoint) return false;
+        // The winner is the search's best, or one of the leaders the re-scoring compared (Rescoring.cs), which the journal
+        // does not record: any completed trial of the study that the lock's values are exactly is its pin.
+        var completed = new StudyResult(study, trials, 0, StopReason.TrialBudget).Completed.Where(t => !t.Configuration.IsStartingPoint);
+        return completed.Any(winner => PinsExactly(pipeline, pinned, space, winner));
+    }
+
+    private static bool PinsExactly(ITunablePipeline pipeline, IReadOnlyDictionary<string, string> pinned, SearchSpace space, TrialRecord winner)
+    {
         var (trainer, values, prepare) = TrialConfiguration.ForLock(space.Parameters, winner.Configuration, pipeline.Settings.TrainerName);
         var expected = values.Concat(prepare.Select(kv => new KeyValuePair<string, string>(TrialConfiguration.PreparePrefix + kv.Key, kv.Value)))
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);

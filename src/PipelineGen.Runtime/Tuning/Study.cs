@@ -24,8 +24,16 @@ internal sealed record StudyResult(StudyInfo Study, IReadOnlyList<TrialRecord> T
     /// <summary>Trials measured on the full training folds (not failed, not pruned at a lower rung, not stopped by the budget).</summary>
     public IEnumerable<TrialRecord> Completed => Trials.Where(t => t.State == "complete");
 
-    /// <summary>The best completed trial (ties: the earlier), or null when every trial failed.</summary>
-    public TrialRecord? Best => Completed
+    /// <summary>The leaders scored again on fresh splits after the search (<see cref="Rescoring"/>); null when that did not run.</summary>
+    public RescoreResult? Rescore { get; init; }
+
+    /// <summary>
+    /// The winner: the trial the re-scoring chose (<see cref="Rescore"/>) when it ran, else <see cref="SearchBest"/>.
+    /// </summary>
+    public TrialRecord? Best => Rescore is { } rescore ? Trials.First(t => t.Number == rescore.ChosenNumber) : SearchBest;
+
+    /// <summary>The completed trial with the best search score (ties: the earlier), or null when every trial failed.</summary>
+    public TrialRecord? SearchBest => Completed
         .OrderBy(t => Study.HigherIsBetter ? -t.Value!.Value : t.Value!.Value)
         .ThenBy(t => t.Number)
         .FirstOrDefault();
@@ -63,7 +71,8 @@ internal static class StudyRunner
     /// </summary>
     public static async Task<StudyResult> RunAsync(
         StudyInfo study, SearchSpace space, ISampler sampler, TuningJournal journal, int trials, TimeSpan? time, int workers,
-        TrialExecutor execute, Action<TrialRecord, StudyResult>? onTrial, CancellationToken cancellation, bool killRunningAtDeadline)
+        TrialExecutor execute, Action<TrialRecord, StudyResult>? onTrial, CancellationToken cancellation, bool killRunningAtDeadline,
+        Func<IEnumerable<TrialRecord>, TimeSpan>? reserve = null)
     {
         if (workers < 1) throw new ArgumentException($"--workers {workers}: use 1 or more.");
         var clock = Stopwatch.StartNew();
@@ -84,7 +93,8 @@ internal static class StudyRunner
             while (true)
             {
                 cancellation.ThrowIfCancellationRequested();
-                bool outOfTime = (time is { } b && clock.Elapsed >= b) || (deadline.IsCancellationRequested && !cancellation.IsCancellationRequested);
+                // A reserve (the re-scoring of the leaders after the search) is kept back from the time budget.
+                bool outOfTime = (time is { } b && clock.Elapsed >= b - (reserve?.Invoke(history.Values) ?? TimeSpan.Zero)) || (deadline.IsCancellationRequested && !cancellation.IsCancellationRequested);
                 if (outOfTime) reason = StopReason.TimeBudget;
                 // Start what may start: the next number not journaled, once the trials it is proposed from have finished.
                 while (!outOfTime && !exhausted && running.Count < workers)

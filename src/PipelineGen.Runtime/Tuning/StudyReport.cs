@@ -89,7 +89,15 @@ internal static class StudyReport
         Card(h, "trials (failed)", $"{result.Trials.Count} ({failed})", failed > 0 ? "warn" : null);
         h.Append("</div>");
         if (best is not null)
-            h.Append($"<section><h2>Winner: trial {best.Number + 1}</h2><p><code>{E(best.Configuration.Describe(r.Space))}</code></p>{(best.Configuration.IsStartingPoint ? "<p>No trial beat the study's starting point on the search objective.</p>" : "")}{(r.LockPath is null ? "" : $"<p class=\"meta\">Pinned in <code>{E(r.LockPath)}</code>.</p>")}</section>");
+            h.Append($"<section><h2>Winner: trial {best.Number + 1}</h2><p><code>{E(best.Configuration.Describe(r.Space))}</code></p>{(best.Configuration.IsStartingPoint ? "<p>No trial beat the study's starting point on the search objective.</p>" : "")}{(r.LockPath is null ? "" : $"<p class=\"meta\">Pinned in <code>{E(r.LockPath)}</code>.</p>")}{Rescored(r)}</section>");
+    }
+
+    /// <summary>The leaders' re-scoring under the winner: how it was done and each leader's scores (empty when it did not run).</summary>
+    private static string Rescored(TuneReport r)
+    {
+        if (r.Result.Rescore is not { } rescore) return "";
+        var items = string.Concat(Rescoring.Lines(rescore, r.Metric).Select(line => $"<li>{E(line)}</li>"));
+        return $"<p>Re-scored: {E(Rescoring.Describe(rescore, r.Metric))}.</p><ul class=\"notes\">{items}</ul>";
     }
 
     private static void Card(StringBuilder h, string label, string value, string? tone) =>

@@ -102,7 +102,7 @@ internal static class HalvingRunner
     public static async Task<StudyResult> RunAsync(
         StudyInfo study, SearchSpace space, HalvingOptions options, ISampler sampler, TuningJournal journal, int trials, TimeSpan? time, int workers,
         BudgetedTrialExecutor execute, Action<TrialRecord, StudyResult>? onTrial, Action<RungResult>? onRung, CancellationToken cancellation, bool killRunningAtDeadline,
-        double? budgetUnits = null)
+        double? budgetUnits = null, Func<IEnumerable<TrialRecord>, TimeSpan>? reserve = null)
     {
         if (workers < 1) throw new ArgumentException($"--workers {workers}: use 1 or more.");
         if (StartingPointSampler.Unwrap(sampler) is GridSampler) throw new ArgumentException("successive halving draws configurations from the bayesian or random sampler, not a grid.");
@@ -110,7 +110,7 @@ internal static class HalvingRunner
         // proposals 1, 2, … exactly as in a study without it.
         if (study.StartingPoint is { } start && sampler is not StartingPointSampler)
             sampler = new StartingPointSampler(sampler, StartingPoint.OriginOf(start));
-        using var run = new HalvingRun(study, space, options, sampler, journal, time, workers, execute, onTrial, onRung, cancellation, killRunningAtDeadline, budgetUnits);
+        using var run = new HalvingRun(study, space, options, sampler, journal, time, workers, execute, onTrial, onRung, cancellation, killRunningAtDeadline, budgetUnits) { Reserve = reserve };
         return await run.RunAsync(trials).ConfigureAwait(false);
     }
 
@@ -163,7 +163,10 @@ internal static class HalvingRunner
 
         public void Dispose() => _deadline.Dispose();
 
-        private bool OutOfTime() => (_time is { } b && _clock.Elapsed >= b) || (_deadline.IsCancellationRequested && !_cancellation.IsCancellationRequested);
+        /// <summary>Time kept back from the budget for what runs after the search (the leaders' re-scoring).</summary>
+        public Func<IEnumerable<TrialRecord>, TimeSpan>? Reserve { get; init; }
+
+        private bool OutOfTime() => (_time is { } b && _clock.Elapsed >= b - (Reserve?.Invoke(_verdicts.Values) ?? TimeSpan.Zero)) || (_deadline.IsCancellationRequested && !_cancellation.IsCancellationRequested);
 
         private StudyResult Snapshot() => new(_study, _verdicts.Values.OrderBy(t => t.Number).ToArray(), _verdicts.Count - _startCount, _reason)
         { Rungs = _rungs.Values.OrderBy(r => r.Trial).ThenBy(r => r.Rung).ToArray() };

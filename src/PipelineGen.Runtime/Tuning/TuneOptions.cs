@@ -78,4 +78,9 @@ internal sealed record TuneOptions
     /// False (--no-spec-trial): every trial is a proposal of the sampler, as before.
     /// </summary>
     public bool SpecTrial { get; init; } = true;
+    /// <summary>
+    /// <c>--rescore N</c>: after a search that completed <see cref="Rescoring.MinCompleted"/> or more trials, the N best
+    /// are scored again on fresh splits and the winner is chosen on the steadier mean (<see cref="Rescoring"/>); 0: off.
+    /// </summary>
+    public int Rescore { get; init; } = Rescoring.Leaders;
 }

@@ -233,6 +233,33 @@ public sealed class TuneCommandTests : IDisposable
         Assert.Matches(@"trial 1 .*\| 1 done, [\d.]+ s elapsed, [\d.]+ s left", run.Output);
     }
 
+    /// <summary>
+    /// A study of 21 trials (one more than <see cref="Rescoring.MinCompleted"/>) re-scores its leaders on fresh splits
+    /// before choosing: the console lists them with their search, fresh and combined scores, the winner is the chosen
+    /// one, and the lock pins exactly its values, so a resume of the study is not refused for pinning a leader that was
+    /// not the best search score. With --rescore 0 nothing is re-scored.
+    /// </summary>
+    [Fact]
+    public void The_leaders_are_rescored_on_fresh_splits_and_the_lock_pins_the_one_chosen()
+    {
+        var tuning = Tuning("random", trials: 21) with { Space = [SearchParameter.Range("leaves", HyperparameterType.Int, 2, 64, log: true)] };
+        var run = Cli(new TunableTitanicPipeline(_project, tuning), "tune", "--rescore", "2", "--no-ensemble");
+        Assert.True(run.Exit == 0, run.Output + run.Error);
+        var described = System.Text.RegularExpressions.Regex.Match(run.Output, @"Re-scored: the 2 best trials were scored again under the spec's protocol on 2 fresh sets of splits \(seeds \d+, \d+\) and the winner is the best auc mean over all their splits, (trial (\d+) instead of the search's best|the search's best, trial (\d+), again)");
+        Assert.True(described.Success, run.Output);
+        string chosen = described.Groups[2].Success ? described.Groups[2].Value : described.Groups[3].Value;
+        Assert.Matches($@"trial {chosen}: search 0\.\d{{4}}, fresh 0\.\d{{4}}, over all \d+ splits 0\.\d{{4}}  ← chosen", run.Output);
+        Assert.Contains($"Winner: trial {chosen}: leaves=", run.Output);
+        var leaves = System.Text.RegularExpressions.Regex.Match(run.Output, $@"Winner: trial {chosen}: leaves=(\d+)").Groups[1].Value;
+        Assert.Contains($"leaves: {leaves}", File.ReadAllText(Path.Combine(_project, "pipeline.lock.yaml")));
+
+        var off = Cli(new TunableTitanicPipeline(_project, tuning), "tune", "--rescore", "0", "--no-ensemble", "--no-lock");
+        Assert.True(off.Exit == 0, off.Output + off.Error);
+        Assert.DoesNotContain("Re-scored", off.Output);
+        Assert.Contains("search score (best of 21 on the same", off.Output);
+        Assert.Equal(2, Cli(new TunableTitanicPipeline(_project, tuning), "tune", "--rescore", "-1").Exit);
+    }
+
     /// <summary>The progress line of a study bounded by time only: trials done and the time left, no "of 2147483647", no overflowed estimate.</summary>
     [Fact]
     public void The_progress_of_a_time_only_study_counts_trials_and_the_time_left()
