@@ -272,25 +272,16 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     /// <summary>
-    /// A finite space under a time budget alone: random search scores each of its 3 points once and stops, instead of
-    /// refitting the same configurations until the minutes run out (which a time-only study would otherwise do).
+    /// A finite space under a time budget alone: random search and the bayesian sampler (TPE) score each of its 3 points
+    /// once and stop, instead of refitting the same configurations until the minutes run out (which a time-only study
+    /// would otherwise do).
     /// </summary>
-    [Fact]
-    public void Random_search_in_a_finite_space_scores_each_point_once_and_stops()
+    [Theory]
+    [InlineData("random")]
+    [InlineData("bayesian")]
+    public void Search_in_a_finite_space_scores_each_point_once_and_stops(string strategy)
     {
-        var tuning = new TuningSettings { Strategy = "random", Space = [SearchParameter.Choice("leaves", HyperparameterType.Int, 8, 16, 32)] };
-        var run = Cli(new TunableTitanicPipeline(_project, tuning), "tune", "--time", "5m", "--no-ensemble");
-        Assert.True(run.Exit == 0, run.Output + run.Error);
-        Assert.Contains("stopped: every point of the space tried", run.Output);
-        var proposed = System.Text.RegularExpressions.Regex.Matches(run.Output, @"\| leaves=(\d+)  \(").Select(m => m.Groups[1].Value).ToArray();
-        Assert.Equal(["16", "32", "8"], proposed.Order().ToArray());
-    }
-
-    /// <summary>The same with the bayesian sampler (TPE): each of the 3 points once, then "every point of the space tried".</summary>
-    [Fact]
-    public void Bayesian_search_in_a_finite_space_scores_each_point_once_and_stops()
-    {
-        var tuning = new TuningSettings { Strategy = "bayesian", Space = [SearchParameter.Choice("leaves", HyperparameterType.Int, 8, 16, 32)] };
+        var tuning = new TuningSettings { Strategy = strategy, Space = [SearchParameter.Choice("leaves", HyperparameterType.Int, 8, 16, 32)] };
         var run = Cli(new TunableTitanicPipeline(_project, tuning), "tune", "--time", "5m", "--no-ensemble");
         Assert.True(run.Exit == 0, run.Output + run.Error);
         Assert.Contains("stopped: every point of the space tried", run.Output);
