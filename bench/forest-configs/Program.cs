@@ -2,11 +2,14 @@
 // search (so no selection bias)? ML.NET alone: the 13 coded columns one-hot, the 7 numbers as they are, FastForest
 // (uncalibrated: AUC needs only the ranking), 10-fold cross-validation with seeds 1 and 2 (20 folds), 1 thread.
 // Usage: dotnet run -c Release [--project bench/forest-configs] -- [path to german.csv with a header]
+//    or: dotnet run -c Release [--project bench/forest-configs] -- --outer <nested dir>   (§9e: the same outer folds as a
+//        `tune --nested` run: each configuration fitted on outer-i-train.csv and scored on outer-i-test.csv, i = 1, 2, …)
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 
-string path = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "../../../../tune/CreditGBar/data/german.csv");
+string? outer = args.Length > 1 && args[0] == "--outer" ? args[1] : null;
+string path = outer is not null ? Path.Combine(outer, "outer-1-train.csv") : args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "../../../../tune/CreditGBar/data/german.csv");
 var ml = new MLContext(seed: 1);
 var columns = File.ReadLines(path).First().Split(',');
 string[] categorical = ["checking_status", "credit_history", "purpose", "savings", "employment", "personal_status", "other_debtors",
@@ -31,6 +34,23 @@ var prepare = ml.Transforms.CustomMapping<ClassRow, LabelRow>((i, o) => o.Label 
     ("leaves 64, trees 300, min leaf 3, feature fraction 0.3", new() { NumberOfLeaves = 64, NumberOfTrees = 300, MinimumExampleCountPerLeaf = 3, FeatureFraction = 0.3 }),
     ("leaves 32, trees 300, min leaf 1, feature fraction 0.3", new() { NumberOfLeaves = 32, NumberOfTrees = 300, MinimumExampleCountPerLeaf = 1, FeatureFraction = 0.3 }),
 ];
+if (outer is not null)
+{
+    // Fixed configurations inside the default space (>= 0.3 of the features, <= 64 leaves) on the nested run's own outer
+    // folds: a paired comparison with its winners, fold by fold.
+    int folds = Directory.GetFiles(outer, "outer-*-train.csv").Length;
+    foreach (var (name, options) in configurations.Where(c => c.Options.FeatureFraction >= 0.3 && c.Options.NumberOfLeaves <= 64 && !c.Name.Contains("per split")))
+    {
+        options.NumberOfThreads = 1;
+        var aucs = Enumerable.Range(1, folds).Select(i =>
+        {
+            var model = prepare.Append(ml.BinaryClassification.Trainers.FastForest(options)).Fit(loader.Load(Path.Combine(outer, $"outer-{i}-train.csv")));
+            return ml.BinaryClassification.EvaluateNonCalibrated(model.Transform(loader.Load(Path.Combine(outer, $"outer-{i}-test.csv")))).AreaUnderRocCurve;
+        }).ToArray();
+        Console.WriteLine($"{name,-72} mean AUC {aucs.Average():0.0000} over {folds} outer folds: {string.Join(" ", aucs.Select(a => a.ToString("0.0000")))}");
+    }
+    return;
+}
 foreach (var (name, options) in configurations)
 {
     options.NumberOfThreads = 1;
