@@ -81,6 +81,23 @@ public static partial class SpecBinder
         return new BoundTrainer(info.Name, info.For(task)!, options.ToEquatableArray(), capacity, info.DefaultCapacity);
     }
 
+    /// <summary>
+    /// The values the default space sets without searching (a forest's 300 trees) on a branch that is not model.trainer.
+    /// The spec's own trainer keeps the spec's values: its trial 1, its lock and its trials must build the same trainer.
+    /// </summary>
+    private static BoundTrainer WithDefaultFixedValues(BoundTrainer trainer, TrainerInfo info, bool isDefault)
+    {
+        if (!isDefault) return trainer;
+        var options = trainer.Options.ToList();
+        foreach (var value in DefaultSearchSpace.FixedFor(info.Name))
+        {
+            var param = info.Param(value.Param)!;
+            options.RemoveAll(o => o.Property == param.OptionProperty);
+            options.Add(new OptionAssignment(param.OptionProperty, value.Value.ToString(CultureInfo.InvariantCulture)));
+        }
+        return trainer with { Options = options.ToEquatableArray() };
+    }
+
     /// <summary>The trainer choice: one branch per trainer (tune.trainers, or the default space), plus tune.prepare.</summary>
     private static BoundTune BindSearchedTrainers(PipelineSpec spec, TuneSection section, BoundTrainer modelTrainer, List<DiagnosticInfo> diagnostics)
     {
@@ -105,7 +122,7 @@ public static partial class SpecBinder
                 branchPoints *= n;
             }
             points += branchPoints;
-            var trainer = name == modelTrainer.Name ? modelTrainer : BaseTrainer(info, task);
+            var trainer = name == modelTrainer.Name ? modelTrainer : WithDefaultFixedValues(BaseTrainer(info, task), info, isDefault);
             var normalize = spec.Prepare.Normalize == "auto" ? info.AutoNormalization : spec.Prepare.Normalize;
             branches.Add(new BoundTrainerBranch(name, trainer, normalize, space.ToEquatableArray()));
         }

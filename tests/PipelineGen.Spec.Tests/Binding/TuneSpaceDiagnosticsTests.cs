@@ -83,6 +83,43 @@ public partial class TuneDiagnosticsTests
                     Assert.True(param!.IsInRange(r.Min) && param.IsInRange(r.Max) && r.Min < r.Max && (!r.Log || r.Min > 0), $"{trainer}.{r.Param}");
                 }
         Assert.Equal(["lightgbm", "fast_tree", "fast_forest", "sdca"], DefaultSearchSpace.For(TaskKind.Regression).Select(d => d.Trainer));
+        // Every fixed value is a valid value of its trainer and is not also searched.
+        foreach (var (trainer, ranges) in DefaultSearchSpace.For(TaskKind.Binary))
+            foreach (var f in DefaultSearchSpace.FixedFor(trainer))
+            {
+                Assert.True(TrainerCatalog.Find(trainer)!.Param(f.Param)?.IsInRange(f.Value) == true, $"{trainer}.{f.Param}");
+                Assert.DoesNotContain(f.Param, ranges.Select(r => r.Param));
+            }
+        Assert.NotEmpty(DefaultSearchSpace.FixedFor("fast_forest"));
+    }
+
+    [Fact]
+    public void The_default_space_fixes_a_forests_tree_count_and_a_lock_that_pins_the_forest_keeps_it()
+    {
+        var yaml = Minimal + "\nmodel:\n  trainer: lightgbm\ntune:\n  trials: 40\n";
+        var forest = Bind(yaml).Pipeline!.Tune!.Trainers!.Value.Single(b => b.Name == "fast_forest");
+        Assert.DoesNotContain("trees", forest.Space.Select(p => p.Name));
+        Assert.Equal(["leaves", "min_examples_per_leaf", "feature_fraction"], forest.Space.Select(p => p.Name));
+        Assert.Contains(new OptionAssignment("NumberOfTrees", "300"), forest.Trainer.Options);
+        Assert.Contains(new OptionAssignment("NumberOfThreads", "1"), forest.Trainer.Options);
+
+        // The lock of a forest that won builds the trainer the trials measured: its pinned values and the 300 trees.
+        var pinned = BindWithLock(yaml, "version: 1\npipeline: 'Churn'\ntrainer: 'fast_forest'\nparams:\n  leaves: 16\n");
+        Assert.Empty(pinned.Diagnostics);
+        Assert.Equal("fast_forest", pinned.Pipeline!.Trainer!.Name);
+        Assert.Contains(new OptionAssignment("NumberOfTrees", "300"), pinned.Pipeline.Trainer.Options);
+        Assert.Contains(new OptionAssignment("NumberOfLeaves", "16"), pinned.Pipeline.Trainer.Options);
+
+        // The spec's own forest keeps the spec's trees: its trial 1, its trials and its lock build one trainer.
+        var own = Bind(Minimal + "\nmodel:\n  trainer: fast_forest\n  params:\n    trees: 50\ntune:\n  trials: 40\n").Pipeline!.Tune!.Trainers!.Value.Single(b => b.Name == "fast_forest");
+        Assert.DoesNotContain("trees", own.Space.Select(p => p.Name));
+        Assert.Contains(new OptionAssignment("NumberOfTrees", "50"), own.Trainer.Options);
+        Assert.DoesNotContain(new OptionAssignment("NumberOfTrees", "300"), own.Trainer.Options);
+
+        // A declared branch is the user's: nothing is fixed there.
+        var declared = Bind(MultiTrainer).Pipeline!.Tune!.Trainers!.Value.Single(b => b.Name == "fast_forest");
+        Assert.Contains("trees", declared.Space.Select(p => p.Name));
+        Assert.DoesNotContain(declared.Trainer.Options, o => o.Property == "NumberOfTrees");
     }
 
     [Fact]
