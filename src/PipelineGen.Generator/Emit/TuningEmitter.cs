@@ -70,6 +70,15 @@ internal static class TuningEmitter
                 .Select(b => $"[{CSharp.String(b.Name)}] = {CSharp.String(TrainerCatalog.Find(b.Name)!.CapacityParam!)}").ToArray();
             if (capacities.Length > 0) w.Braced("TrainerCapacityHyperparameters = new Generic::Dictionary<string, string>", capacities, ",");
         }
+        if (tune.Starting is { Count: > 0 } starting)
+        {
+            // The default space's portfolio: proposed first, after the starting trial (DefaultSearchSpace.StartingFor).
+            w.Line("StartingConfigurations = new Generic::IReadOnlyDictionary<string, double>[]")
+             .Line("{").Indent();
+            foreach (var c in starting)
+                w.Line($"new Generic::Dictionary<string, double> {{ {string.Join(", ", c.Names.Zip(c.Values, (n, v) => $"[{CSharp.String(n)}] = {CSharp.Double(v)}"))} }},");
+            w.Outdent().Line("},");
+        }
         w.Outdent().Line("};")
          .Line()
          .Line($"public {PG}Tuning.TuningSettings Tuning => DefaultTuning;")

@@ -40,6 +40,11 @@ public sealed record TuningSettings
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? TrainerHyperparameters { get; init; }
     /// <summary>When the trainer is searched: the spec name of each searched trainer's capacity hyperparameter (trees, iterations, epochs), for those that have one.</summary>
     public IReadOnlyDictionary<string, string>? TrainerCapacityHyperparameters { get; init; }
+    /// <summary>
+    /// Configurations the study proposes first, right after its starting trial and before the sampler's own (the default
+    /// space's portfolio: docs/runtime-tuning.md); each a point of <see cref="Space"/>. Empty for a declared space.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, double>> StartingConfigurations { get; init; } = [];
     /// <summary><c>tune.halving_budget</c>: what halving / Hyperband rungs spend: auto, rows or iterations (see <see cref="HalvingBudgetKinds"/>).</summary>
     public string HalvingBudget { get; init; } = HalvingBudgetKinds.Auto;
 }

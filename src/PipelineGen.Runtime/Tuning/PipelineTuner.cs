@@ -29,6 +29,8 @@ internal static class PipelineTuner
         var metric = ChooseMetric(pipeline, data.Scan);
         var plan = PlanSplit(pipeline, options, data, strategy, seed);
         sampler ??= plan.Halving!.CreateSampler(seed);
+        // The default space's portfolio is proposed first (StartingConfigurations.cs), then the sampler's own, unchanged.
+        sampler = FirstProposalsSampler.Wrap(sampler, pipeline.Tuning, space);
         var files = WriteWorkFiles(settings, options, data.Path, plan.Split);
 
         var specHash = pipeline.Settings.SpecHash ?? "unknown";
@@ -175,10 +177,10 @@ internal static class PipelineTuner
         var settings = pipeline.Settings;
         if (shared is not null)
             return SharedTuning.Join(shared, options, settings.Name, key.SpecHash, key.DataHash, space, key.Strategy, key.Seed, key.Metric, key.Higher, trials, key.Halving?.Describe(),
-                options.SpecTrial ? key.StartingPoint : null);
+                options.SpecTrial ? key.StartingPoint : null, pipeline.Tuning);
         if (options.Resume)
             return ResumeStudy(journal!, options, pipeline, space, key);
-        var study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), options.StudyName ?? settings.Name, key.SpecHash, key.DataHash, space.Fingerprint(), key.Strategy, key.Seed, key.Metric, key.Higher, DateTimeOffset.UtcNow)
+        var study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), options.StudyName ?? settings.Name, key.SpecHash, key.DataHash, FirstProposalsSampler.Fingerprint(space, pipeline.Tuning, key.Strategy), key.Strategy, key.Seed, key.Metric, key.Higher, DateTimeOffset.UtcNow)
         {
             Options = key.Halving?.Describe(),
             // Halving / Hyperband evaluate it once at the full budget, before the first bracket (HalvingRunner).
@@ -197,7 +199,8 @@ internal static class PipelineTuner
         var mismatch = new List<string>();
         if (study.SpecHash != specHash) mismatch.Add($"the spec changed (study {Short(study.SpecHash)}, now {Short(specHash)})");
         if (study.DataHash != dataHash) mismatch.Add($"the data changed ({path}: study {Short(study.DataHash)}, now {Short(dataHash)})");
-        if (study.SpaceFingerprint != space.Fingerprint()) mismatch.Add($"the search space changed (study: {study.SpaceFingerprint}; now: {space.Fingerprint()})");
+        var fingerprint = FirstProposalsSampler.Fingerprint(space, pipeline.Tuning, strategy);
+        if (study.SpaceFingerprint != fingerprint) mismatch.Add($"the search space changed (study: {study.SpaceFingerprint}; now: {fingerprint})");
         if (study.Strategy != strategy) mismatch.Add($"the strategy changed (study {study.Strategy}, now {strategy})");
         if (study.Seed != seed) mismatch.Add($"the seed changed (study {study.Seed}, now {seed})");
         if (study.Metric != metric) mismatch.Add($"the metric changed (study {study.Metric}, now {metric})");

@@ -130,8 +130,13 @@ internal sealed class StartingPointSampler(ISampler inner, string origin) : ISam
     /// <summary>The sampler that makes the proposals (what halving asks about TPE's start-up count, or a grid).</summary>
     public ISampler Inner => inner;
 
-    /// <summary>The sampler that makes the proposals, behind a starting trial or not.</summary>
-    public static ISampler Unwrap(ISampler sampler) => sampler is StartingPointSampler wrapped ? wrapped.Inner : sampler;
+    /// <summary>The sampler that makes the proposals, behind a starting trial and starting configurations or not.</summary>
+    public static ISampler Unwrap(ISampler sampler) => sampler switch
+    {
+        StartingPointSampler wrapped => Unwrap(wrapped.Inner),
+        FirstProposalsSampler first => Unwrap(first.Inner),
+        _ => sampler,
+    };
 
     public Configuration? Propose(SearchSpace space, int trialNumber, IReadOnlyList<FinishedTrial> finished) => trialNumber == 0
         ? StartingPoint.Of(origin)

@@ -80,12 +80,19 @@ public sealed record OptionAssignment(string Property, string Literal);
 /// <param name="Trainers">The trainer searched (tune.trainers, or the default space): one branch per trainer; null for the flat form.</param>
 /// <param name="Prepare">Preparation choices searched with the trainer (only those that change something for this data).</param>
 /// <param name="DefaultSpace">The spec gave neither 'space' nor 'trainers': the branches are the default space.</param>
+/// <param name="Starting">The default space's starting configurations (DefaultSearchSpace.StartingFor) that are points of these branches; empty otherwise.</param>
 public sealed record BoundTune(string Strategy, int? Trials, string? Metric, EquatableArray<BoundSearchParameter> Space, string LockFileName,
     EquatableArray<BoundTrainerBranch>? Trainers = null, EquatableArray<BoundPrepareChoice>? Prepare = null, bool DefaultSpace = false,
-    bool Ensemble = false, string Honest = "holdout", int OuterFolds = 5, string HalvingBudget = "auto")
+    bool Ensemble = false, string Honest = "holdout", int OuterFolds = 5, string HalvingBudget = "auto", EquatableArray<BoundStartingConfiguration>? Starting = null)
 {
     public bool SearchesTrainer => Trainers is { Count: > 0 };
 }
+
+/// <summary>
+/// A configuration the study proposes first (the default space's portfolio), in the runtime's names: 'trainer' (the
+/// branch's index) and 'TRAINER.param' for every parameter of that branch.
+/// </summary>
+public sealed record BoundStartingConfiguration(EquatableArray<string> Names, EquatableArray<double> Values);
 
 /// <summary>One trainer of a searched trainer choice: how it is built (options before the trial's values) and its own space.</summary>
 /// <param name="Normalize">The feature scaling this trainer gets when prepare.normalize is auto (minmax for linear, none for trees).</param>

@@ -135,7 +135,31 @@ public static partial class SpecBinder
             diagnostics.Add(SpecDiagnostics.SearchSpaceOnePoint.Create(spec.FilePath, where,
                 $"has one point (trainer {branches[0].Name}{string.Concat(branches[0].Space.Select(p => $", {p.Name} = {Fmt(p.Values.Count > 0 ? p.Values[0] : Math.Ceiling(p.Min))}"))}{string.Concat(prepare.Select(c => $", prepare.{c.Name} = {c.Values[0]}"))})"));
         return new BoundTune(section.Strategy, section.Trials, section.Metric?.Value, EquatableArray<BoundSearchParameter>.Empty,
-            System.IO.Path.GetFileName(LockFileParser.LockPathFor(spec.FilePath)), branches.ToEquatableArray(), prepare.ToEquatableArray(), isDefault);
+            System.IO.Path.GetFileName(LockFileParser.LockPathFor(spec.FilePath)), branches.ToEquatableArray(), prepare.ToEquatableArray(), isDefault,
+            Starting: isDefault ? StartingConfigurations(task, branches) : null);
+    }
+
+    /// <summary>
+    /// The default space's starting configurations that are points of <paramref name="branches"/>: the trainer is a
+    /// branch, and the values set exactly that branch's parameters, each inside its range (an entry that is not is left
+    /// out, never clamped: it would be another configuration than the one documented).
+    /// </summary>
+    private static EquatableArray<BoundStartingConfiguration> StartingConfigurations(TaskKind task, List<BoundTrainerBranch> branches)
+    {
+        var result = new List<BoundStartingConfiguration>();
+        foreach (var (trainer, values) in DefaultSearchSpace.StartingFor(task))
+        {
+            int index = branches.FindIndex(b => b.Name == trainer);
+            if (index < 0) continue;
+            var space = branches[index].Space;
+            bool fits = values.Count == space.Count && values.All(v => space.FirstOrDefault(p => p.Name == v.Param) is { } p
+                && (p.Values.Count > 0 ? p.Values.Contains(v.Value) : v.Value >= p.Min && v.Value <= p.Max && (p.Type != "int" || v.Value == Math.Round(v.Value))));
+            if (!fits) continue;
+            result.Add(new BoundStartingConfiguration(
+                new[] { "trainer" }.Concat(values.Select(v => trainer + "." + v.Param)).ToEquatableArray(),
+                new[] { (double)index }.Concat(values.Select(v => v.Value)).ToEquatableArray()));
+        }
+        return result.ToEquatableArray();
     }
 
     private static List<BoundPrepareChoice> BindPreparationChoices(TuneSection section)

@@ -47,6 +47,30 @@ public static class DefaultSearchSpace
         ("fast_forest", new[] { new DefaultFixed("trees", 300) }),
     };
 
+    /// <summary>
+    /// The default space's first proposals, scored right after the starting trial (the spec's own configuration) and
+    /// before the sampler's own: configurations known to do well on tabular data in general, as auto-sklearn 2.0 and
+    /// AutoGluon start from a portfolio instead of from random points. Each is a point of the default space and sets
+    /// every parameter of its branch. Today one: Breiman's random forest as the literature and AutoGluon default it —
+    /// many trees (the branch's fixed 300), grown as deep as the space allows (its most leaves, one example per leaf)
+    /// and a small share of the features per tree (the range's lowest, 0.3: the usual per-split share, √p/p or about
+    /// 0.26·p in Probst, Boulesteix and Bischl's data-based defaults, JMLR 2019, lies below it once there are a dozen
+    /// features). A forest of 300 deep trees is hard to beat on small noisy data, where the search's 5-fold scores
+    /// cannot tell its neighbours apart (docs/benchmarks.md §9d–§9g).
+    /// </summary>
+    private static readonly (string Trainer, (string Param, double Value)[] Values)[] Starting =
+    {
+        ("fast_forest", new[] { ("leaves", 64.0), ("min_examples_per_leaf", 1.0), ("feature_fraction", 0.3) }),
+    };
+
+    /// <summary>
+    /// The default space's starting configurations for <paramref name="task"/>: trainer and values (the branch's own
+    /// parameter names), only those whose trainer fits the task.
+    /// </summary>
+    public static IReadOnlyList<(string Trainer, IReadOnlyList<(string Param, double Value)> Values)> StartingFor(TaskKind task) =>
+        Starting.Where(s => TrainerCatalog.Find(s.Trainer)?.For(task) is not null)
+            .Select(s => (s.Trainer, (IReadOnlyList<(string, double)>)s.Values)).ToArray();
+
     /// <summary>The values <paramref name="trainer"/>'s branch of the default space sets without searching them.</summary>
     public static IReadOnlyList<DefaultFixed> FixedFor(string trainer) =>
         Fixed.FirstOrDefault(f => f.Trainer == trainer).Values ?? [];

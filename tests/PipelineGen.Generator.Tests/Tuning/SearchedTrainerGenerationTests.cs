@@ -137,6 +137,19 @@ public sealed class SearchedTrainerGenerationTests : IDisposable
             Assert.Equal(trainers[i], trial.Settings.TrainerName);
             Assert.InRange(FitScore(trial), 0.6, 1.0);
         }
+
+        // The default space's portfolio is generated as points of it (proposed first: FirstProposalsSampler) and builds
+        // the forest it names: 300 trees, 64 leaves, one example per leaf, 0.3 of the features.
+        var first = Assert.Single(pipeline.Tuning.StartingConfigurations);
+        Assert.Equal(new Dictionary<string, double> { ["trainer"] = 2, ["fast_forest.leaves"] = 64, ["fast_forest.min_examples_per_leaf"] = 1, ["fast_forest.feature_fraction"] = 0.3 }, first);
+        var proposed = FirstProposalsSampler.Wrap(new RandomSampler(5), pipeline.Tuning, space).Propose(space, 0, [])!;
+        var forest = pipeline.WithHyperparameters(proposed);
+        Assert.Equal("fast_forest", forest.Settings.TrainerName);
+        Assert.Equal(("300", "64", "1", "0.3"), (forest.Settings.Hyperparameters!["trees"], forest.Settings.Hyperparameters["leaves"],
+            forest.Settings.Hyperparameters["min_examples_per_leaf"], forest.Settings.Hyperparameters["feature_fraction"]));
+        Assert.InRange(FitScore(forest), 0.6, 1.0);
+        // A declared space gets none.
+        Assert.Empty(Create(SearchedSpec).Tuning.StartingConfigurations);
     }
 
     [Fact]

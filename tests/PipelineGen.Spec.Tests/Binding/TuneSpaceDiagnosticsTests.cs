@@ -123,6 +123,29 @@ public partial class TuneDiagnosticsTests
     }
 
     [Fact]
+    public void The_default_space_starts_from_its_portfolio_and_a_declared_space_does_not()
+    {
+        // The forest of the portfolio, in the runtime's names: the branch's index and every parameter of the branch.
+        var tune = Bind(Minimal + "\ntune:\n  trials: 40\n").Pipeline!.Tune!;
+        var starting = Assert.Single(tune.Starting!.Value);
+        int forest = tune.Trainers!.Value.Select(b => b.Name).ToList().IndexOf("fast_forest");
+        Assert.Equal(["trainer", "fast_forest.leaves", "fast_forest.min_examples_per_leaf", "fast_forest.feature_fraction"], starting.Names);
+        Assert.Equal([forest, 64, 1, 0.3], starting.Values);
+        // Each entry of every task is a point of the default space: its trainer is a branch, it sets exactly the branch's
+        // ranges, each value inside (one that is not would be left out silently, so the table is checked here).
+        foreach (var task in new[] { TaskKind.Binary, TaskKind.Multiclass, TaskKind.Regression })
+            foreach (var (trainer, values) in DefaultSearchSpace.StartingFor(task))
+            {
+                var ranges = DefaultSearchSpace.For(task).Single(d => d.Trainer == trainer).Ranges;
+                Assert.Equal(ranges.Select(r => r.Param).OrderBy(n => n), values.Select(v => v.Param).OrderBy(n => n));
+                Assert.All(values, v => Assert.InRange(v.Value, ranges.Single(r => r.Param == v.Param).Min, ranges.Single(r => r.Param == v.Param).Max));
+            }
+
+        // A declared trainer choice is the user's space: nothing is proposed for it.
+        Assert.Empty(Bind(MultiTrainer).Pipeline!.Tune!.Starting ?? default);
+    }
+
+    [Fact]
     public void PG0215_unknown_trainer_in_the_search_space()
     {
         var yaml = MultiTrainer.Replace("    fast_forest:", "    fast_forrest:");

@@ -20,9 +20,9 @@ internal static class SharedTuning
     }
 
     public static StudyInfo Join(IStudyStorage storage, TuneOptions options, string pipeline, string specHash, string dataHash, SearchSpace space,
-        string strategy, int seed, string metric, bool higher, int trials, string? strategyOptions = null, string? startingPoint = null)
+        string strategy, int seed, string metric, bool higher, int trials, string? strategyOptions = null, string? startingPoint = null, TuningSettings? tuning = null)
     {
-        var fingerprint = space.Fingerprint();
+        var fingerprint = tuning is null ? space.Fingerprint() : FirstProposalsSampler.Fingerprint(space, tuning, strategy);
         // Halving's options (eta, levels, sampler, budget kind) are part of the study's identity: workers with other options start another study.
         // So is the starting point: workers built with another lock file (or with --no-spec-trial) do not share trial 1.
         var id = SharedStudyRunner.StudyId(options.StudyName ?? pipeline, specHash, dataHash, fingerprint, strategy, seed, metric,
