@@ -105,7 +105,7 @@ public sealed class ExampleTests(ExamplesFixture examples)
     {
         // The whole workflow with a 30-trial study: its wall time follows the machine's load (a loaded CI run reached the
         // 5-minute limit at the study's last trial), so the limit here only catches a hang.
-        var run = examples.Run("CreditRisk", TimeSpan.FromMinutes(12), "run");
+        var run = examples.Run("CreditRisk", TimeSpan.FromMinutes(25), "run");
         AssertWorkflowCompleted(run);
         Assert.Contains("== 3+/5 tune (the spec has a tune section) ==", run.Output);
         Assert.Contains("trial 30/30", run.Output);
