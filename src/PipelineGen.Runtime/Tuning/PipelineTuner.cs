@@ -38,7 +38,7 @@ internal static class PipelineTuner
         // A shared study lives in PostgreSQL instead of the SQLite journal (Storage/SharedTuning.cs).
         using var shared = options.Storage is { } storageText ? SharedTuning.Open(storageText, options, plan.Halving is not null) : null;
         using var journal = shared is null ? new TuningJournal(options.JournalPath ?? TuningJournal.DefaultPath(settings)) : null;
-        var key = new StudyKey(specHash, dataHash, data.Path, strategy, seed, metric.Name, metric.Higher, plan.Halving, StartingPoint.Describe(pipeline));
+        var key = new StudyKey(specHash, dataHash, data.Path, FirstProposalsSampler.Fingerprint(space, sampler), strategy, seed, metric.Name, metric.Higher, plan.Halving, StartingPoint.Describe(pipeline));
         var study = OpenStudy(shared, journal, options, pipeline, space, trials, key);
         // Trial 1 is the starting point (StartingPoint.cs); the sampler's proposals follow it, unchanged.
         if (study.StartingPoint is { } start) sampler = new StartingPointSampler(sampler, StartingPoint.OriginOf(start));
@@ -68,7 +68,7 @@ internal static class PipelineTuner
     private sealed record WorkFiles(string WorkDir, string SearchFile, string HoldbackFile);
 
     /// <summary>What a study is of: a resumed study must match all of it (its starting point too, when it has one).</summary>
-    private sealed record StudyKey(string SpecHash, string DataHash, string DataPath, string Strategy, int Seed, string Metric, bool Higher, HalvingOptions? Halving, string StartingPoint);
+    private sealed record StudyKey(string SpecHash, string DataHash, string DataPath, string SpaceFingerprint, string Strategy, int Seed, string Metric, bool Higher, HalvingOptions? Halving, string StartingPoint);
 
     /// <summary>The winner's and the defaults' held-back scores, the lock file written and the ensemble built (or why not).</summary>
     private sealed record TuneOutcome(double? WinnerScore, double? DefaultScore, string? LockPath, Ensembles.EnsembleReport? Ensemble, string? EnsembleNotBuilt);
@@ -176,11 +176,11 @@ internal static class PipelineTuner
     {
         var settings = pipeline.Settings;
         if (shared is not null)
-            return SharedTuning.Join(shared, options, settings.Name, key.SpecHash, key.DataHash, space, key.Strategy, key.Seed, key.Metric, key.Higher, trials, key.Halving?.Describe(),
-                options.SpecTrial ? key.StartingPoint : null, pipeline.Tuning);
+            return SharedTuning.Join(shared, options, settings.Name, key.SpecHash, key.DataHash, key.SpaceFingerprint, key.Strategy, key.Seed, key.Metric, key.Higher, trials, key.Halving?.Describe(),
+                options.SpecTrial ? key.StartingPoint : null);
         if (options.Resume)
             return ResumeStudy(journal!, options, pipeline, space, key);
-        var study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), options.StudyName ?? settings.Name, key.SpecHash, key.DataHash, FirstProposalsSampler.Fingerprint(space, pipeline.Tuning, key.Strategy), key.Strategy, key.Seed, key.Metric, key.Higher, DateTimeOffset.UtcNow)
+        var study = new StudyInfo(Runs.RunRecord.NewId(DateTimeOffset.UtcNow), options.StudyName ?? settings.Name, key.SpecHash, key.DataHash, key.SpaceFingerprint, key.Strategy, key.Seed, key.Metric, key.Higher, DateTimeOffset.UtcNow)
         {
             Options = key.Halving?.Describe(),
             // Halving / Hyperband evaluate it once at the full budget, before the first bracket (HalvingRunner).
@@ -199,7 +199,7 @@ internal static class PipelineTuner
         var mismatch = new List<string>();
         if (study.SpecHash != specHash) mismatch.Add($"the spec changed (study {Short(study.SpecHash)}, now {Short(specHash)})");
         if (study.DataHash != dataHash) mismatch.Add($"the data changed ({path}: study {Short(study.DataHash)}, now {Short(dataHash)})");
-        var fingerprint = FirstProposalsSampler.Fingerprint(space, pipeline.Tuning, strategy);
+        var fingerprint = key.SpaceFingerprint;
         if (study.SpaceFingerprint != fingerprint) mismatch.Add($"the search space changed (study: {study.SpaceFingerprint}; now: {fingerprint})");
         if (study.Strategy != strategy) mismatch.Add($"the strategy changed (study {study.Strategy}, now {strategy})");
         if (study.Seed != seed) mismatch.Add($"the seed changed (study {study.Seed}, now {seed})");

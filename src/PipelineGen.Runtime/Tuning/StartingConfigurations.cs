@@ -52,13 +52,11 @@ internal sealed class FirstProposalsSampler : ISampler
     }
 
     /// <summary>
-    /// The text a study records for its space: the space's own, then the starting configurations when there are any, so
-    /// a study journaled with another list (or none) is not resumed with this one (its proposals would differ). A grid
-    /// has none (see <see cref="Wrap"/>).
+    /// The text a study records for its space: the space's own, then the starting configurations <paramref name="sampler"/>
+    /// proposes first when it has any (<see cref="Wrap"/> decided that), so a study journaled with another list (or none)
+    /// is not resumed or joined with this one: its proposals would differ.
     /// </summary>
-    public static string Fingerprint(SearchSpace space, TuningSettings tuning, string strategy)
-    {
-        var first = strategy == "grid" ? [] : Of(tuning, space);
-        return first.Count == 0 ? space.Fingerprint() : space.Fingerprint() + "; first: " + string.Join(" | ", first.Select(c => c.Describe(space)));
-    }
+    public static string Fingerprint(SearchSpace space, ISampler sampler) => sampler is FirstProposalsSampler first
+        ? space.Fingerprint() + "; first: " + string.Join(" | ", first._first.Select(c => c.Describe(space)))
+        : space.Fingerprint();
 }

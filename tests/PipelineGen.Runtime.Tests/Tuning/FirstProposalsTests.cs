@@ -37,9 +37,10 @@ public sealed class FirstProposalsTests : IDisposable
     public void The_portfolio_follows_the_starting_trial_and_the_sampler_s_proposals_follow_it_unchanged()
     {
         var tuning = Tuning(DeepB);
-        var sampler = new StartingPointSampler(FirstProposalsSampler.Wrap(new TpeSampler(3), tuning, Space), StartingPoint.Spec);
+        var first = FirstProposalsSampler.Wrap(new TpeSampler(3), tuning, Space);
+        var sampler = new StartingPointSampler(first, StartingPoint.Spec);
         using var journal = new TuningJournal(Path.Combine(_dir, "s.db"));
-        var study = NewStudy("s", FirstProposalsSampler.Fingerprint(Space, tuning, "bayesian"));
+        var study = NewStudy("s", FirstProposalsSampler.Fingerprint(Space, first));
         journal.CreateStudy(study);
         var result = StudyRunner.Run(study, Space, sampler, journal, 15, null, Objective);
 
@@ -56,9 +57,10 @@ public sealed class FirstProposalsTests : IDisposable
         plain.CreateStudy(without);
         var reference = StudyRunner.Run(without, Space, new StartingPointSampler(new RandomSampler(3), StartingPoint.Spec), plain, 14, null, Objective);
         using var randomJournal = new TuningJournal(Path.Combine(_dir, "r.db"));
-        var withRandom = NewStudy("r", FirstProposalsSampler.Fingerprint(Space, tuning, "random"));
+        var firstRandom = FirstProposalsSampler.Wrap(new RandomSampler(3), tuning, Space);
+        var withRandom = NewStudy("r", FirstProposalsSampler.Fingerprint(Space, firstRandom));
         randomJournal.CreateStudy(withRandom);
-        var random = StudyRunner.Run(withRandom, Space, new StartingPointSampler(FirstProposalsSampler.Wrap(new RandomSampler(3), tuning, Space), StartingPoint.Spec), randomJournal, 15, null, Objective);
+        var random = StudyRunner.Run(withRandom, Space, new StartingPointSampler(firstRandom, StartingPoint.Spec), randomJournal, 15, null, Objective);
         Assert.Equal(reference.Trials.Skip(1).Select(t => (t.Number + 1, t.Configuration.Describe(Space))),
                      random.Trials.Skip(2).Select(t => (t.Number, t.Configuration.Describe(Space))));
     }
@@ -78,8 +80,9 @@ public sealed class FirstProposalsTests : IDisposable
     [Fact]
     public void A_grid_gets_no_portfolio_and_one_that_is_no_point_of_the_space_is_refused()
     {
-        Assert.IsType<GridSampler>(FirstProposalsSampler.Wrap(new GridSampler(1), Tuning(DeepB), Space));
-        Assert.Equal(Space.Fingerprint(), FirstProposalsSampler.Fingerprint(Space, Tuning(DeepB), "grid"));
+        var grid = FirstProposalsSampler.Wrap(new GridSampler(1), Tuning(DeepB), Space);
+        Assert.IsType<GridSampler>(grid);
+        Assert.Equal(Space.Fingerprint(), FirstProposalsSampler.Fingerprint(Space, grid));
         Assert.IsType<RandomSampler>(FirstProposalsSampler.Wrap(new RandomSampler(1), Tuning(), Space));
 
         // Outside the range, a value of the other branch, or a branch value missing: a build defect, said, never run.
@@ -98,10 +101,10 @@ public sealed class FirstProposalsTests : IDisposable
     [Fact]
     public void A_study_journaled_without_the_portfolio_is_told_apart_from_one_with_it()
     {
-        var with = FirstProposalsSampler.Fingerprint(Space, Tuning(DeepB), "random");
+        var with = FirstProposalsSampler.Fingerprint(Space, FirstProposalsSampler.Wrap(new RandomSampler(1), Tuning(DeepB), Space));
         Assert.NotEqual(Space.Fingerprint(), with);
         Assert.StartsWith(Space.Fingerprint(), with);
         Assert.EndsWith("; first: trainer=b, b.n=64", with);
-        Assert.Equal(Space.Fingerprint(), FirstProposalsSampler.Fingerprint(Space, Tuning(), "random"));
+        Assert.Equal(Space.Fingerprint(), FirstProposalsSampler.Fingerprint(Space, FirstProposalsSampler.Wrap(new RandomSampler(1), Tuning(), Space)));
     }
 }

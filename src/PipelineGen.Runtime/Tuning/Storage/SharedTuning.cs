@@ -19,10 +19,13 @@ internal static class SharedTuning
         return new PostgresStudyStorage(connectionString);
     }
 
-    public static StudyInfo Join(IStudyStorage storage, TuneOptions options, string pipeline, string specHash, string dataHash, SearchSpace space,
-        string strategy, int seed, string metric, bool higher, int trials, string? strategyOptions = null, string? startingPoint = null, TuningSettings? tuning = null)
+    /// <summary>
+    /// Joins (or creates) the study these workers share. <paramref name="fingerprint"/> is the space's with the sampler's
+    /// first proposals (<see cref="FirstProposalsSampler.Fingerprint"/>): workers with another space start another study.
+    /// </summary>
+    public static StudyInfo Join(IStudyStorage storage, TuneOptions options, string pipeline, string specHash, string dataHash, string fingerprint,
+        string strategy, int seed, string metric, bool higher, int trials, string? strategyOptions = null, string? startingPoint = null)
     {
-        var fingerprint = tuning is null ? space.Fingerprint() : FirstProposalsSampler.Fingerprint(space, tuning, strategy);
         // Halving's options (eta, levels, sampler, budget kind) are part of the study's identity: workers with other options start another study.
         // So is the starting point: workers built with another lock file (or with --no-spec-trial) do not share trial 1.
         var id = SharedStudyRunner.StudyId(options.StudyName ?? pipeline, specHash, dataHash, fingerprint, strategy, seed, metric,
