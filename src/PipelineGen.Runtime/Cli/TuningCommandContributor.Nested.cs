@@ -31,8 +31,8 @@ internal sealed partial class TuningCommandContributor
                 + (fold.Study.Rescore is { ChangedWinner: true } r ? $" (re-scoring chose trial {r.ChosenNumber + 1}; the search's best, trial {r.SearchBestNumber + 1}, {Fmt(fold.SearchBestScore)})" : "")
                 + $", spec's own {Fmt(fold.DefaultScore)}"
                 + (fold.EnsembleMembers is { } members
-                    ? fold.EnsembleKept == true ? $", ensemble of {members} kept {Fmt(fold.EnsembleScore)}"
-                    : members > 1 ? $", ensemble of {members} not kept (so the winner's {Fmt(fold.EnsembleScore)}; the blend scored {Fmt(fold.Ensemble?.HoldbackScore)}, not used)"
+                    ? fold.EnsembleKept == true ? $", ensemble of {members} kept {Fmt(fold.EnsembleScore)}{KeepEvidence(fold)}"
+                    : members > 1 ? $", ensemble of {members} not kept (so the winner's {Fmt(fold.EnsembleScore)}; the blend scored {Fmt(fold.Ensemble?.HoldbackScore)}, not used){KeepEvidence(fold)}"
                     : $", ensemble of 1 = the winner {Fmt(fold.EnsembleScore)}"
                     : ""));
         });
@@ -89,4 +89,12 @@ internal sealed partial class TuningCommandContributor
         finalReport = final;
         return exit;
     }
+
+    /// <summary>
+    /// What the fold's keep rule saw on its inner out-of-fold rows (" (inner: blend − single +0.00123 on average, 7 of 10
+    /// for the blend)"), so a fold's kept or not can be read against its margin: the outer rows never decide it.
+    /// </summary>
+    private static string KeepEvidence(OuterFoldResult fold) => fold.Ensemble?.Keep is { MeanDifference: { } difference } keep
+        ? string.Create(CultureInfo.InvariantCulture, $" (inner: blend − single {Tuning.Ensembles.CrossFittedKeepRule.FormatDifference(difference)} on average, {keep.Favoured} of {keep.Compared} for the blend)")
+        : "";
 }
