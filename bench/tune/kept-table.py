@@ -16,8 +16,9 @@ for log in sorted(glob.glob(os.path.join(out, "seed-*.log")), key=lambda p: int(
     members = len(re.findall(r"^  [0-9.]+ x trial \d+:", text, re.M))
     kept = "the ensemble is kept: " in text
     diff = g(r"blend − single ([+-]?[0-9.]+) \w+ on average")
+    sd = g(r"on average \(sd ([0-9.]+)\)")
     fav = re.search(r"(\d+) of (\d+) comparisons favoured the blend", text)
-    rule = f"{diff} ({fav.group(1)}/{fav.group(2)})" if diff and fav else ("one member: nothing to keep" if members == 1 else "NA")
+    rule = f"{diff}{f' sd {sd}' if sd else ''} ({fav.group(1)}/{fav.group(2)})" if diff and fav else ("one member: nothing to keep" if members == 1 else "NA")
     if single is None:
         rows.append((seed, None)); continue
     s = float(single)
@@ -25,7 +26,7 @@ for log in sorted(glob.glob(os.path.join(out, "seed-*.log")), key=lambda p: int(
     headline = e if kept and e is not None else s
     rows.append((seed, (s, e, members, kept, rule, headline, headline - s)))
 
-print("| seed | single held-back AUC | ensemble held-back AUC | members | keep rule: mean blend − single (favoured/compared) | kept? | headline | headline − single |")
+print("| seed | single held-back AUC | ensemble held-back AUC | members | keep rule: mean blend − single, sd (favoured/compared) | kept? | headline | headline − single |")
 print("|---:|---:|---:|---:|---|---|---:|---:|")
 deltas = []
 for seed, r in rows:

@@ -91,10 +91,10 @@ internal sealed partial class TuningCommandContributor
     }
 
     /// <summary>
-    /// What the fold's keep rule saw on its inner out-of-fold rows (" (inner: blend − single +0.00123 on average, 7 of 10
-    /// for the blend)"), so a fold's kept or not can be read against its margin: the outer rows never decide it.
+    /// What the fold's keep rule saw on its inner out-of-fold rows (" (inner: blend − single +0.00123 on average, sd 0.00410,
+    /// 7 of 10 for the blend)"), so a fold's kept or not can be read against its margin: the outer rows never decide it.
     /// </summary>
     private static string KeepEvidence(OuterFoldResult fold) => fold.Ensemble?.Keep is { MeanDifference: { } difference } keep
-        ? string.Create(CultureInfo.InvariantCulture, $" (inner: blend − single {Tuning.Ensembles.CrossFittedKeepRule.FormatDifference(difference)} on average, {keep.Favoured} of {keep.Compared} for the blend)")
+        ? string.Create(CultureInfo.InvariantCulture, $" (inner: blend − single {Tuning.Ensembles.CrossFittedKeepRule.FormatDifference(difference)} on average{(keep.StandardDeviation is { } sd ? $", sd {Tuning.Ensembles.CrossFittedKeepRule.FormatSpread(sd)}" : "")}, {keep.Favoured} of {keep.Compared} for the blend)")
         : "";
 }

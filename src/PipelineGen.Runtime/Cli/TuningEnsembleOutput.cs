@@ -38,6 +38,7 @@ internal static class TuningEnsembleOutput
         {
             record.Parameters["ensemble_keep_comparisons"] = $"{keep.Favoured}/{keep.Compared} favoured the blend ({keep.Skipped} skipped)";
             if (keep.MeanDifference is { } d) record.Parameters["ensemble_keep_mean_difference"] = CrossFittedKeepRule.FormatDifference(d);
+            if (keep.StandardDeviation is { } sd) record.Parameters["ensemble_keep_difference_sd"] = CrossFittedKeepRule.FormatSpread(sd);
         }
         record.Parameters["ensemble"] = ensemble.Kept ? $"kept ({ensemble.Members.Count} members)" : "not kept";
         if (ensemble.HoldbackScore is { } h) record.Metrics.Add(new RunMetric(metric, "ensemble", h, null, null, null));

@@ -203,8 +203,8 @@ internal static class StudyReport
         h.Append($"<table class=\"grid\"><thead><tr><th></th><th>single best</th><th>ensemble</th></tr></thead><tbody>");
         h.Append($"<tr><td>held-back {E(r.Metric)} (honest; scores what was kept, played no part in the decision)</td><td class=\"n\">{Opt(e.SingleHoldbackScore)}</td><td class=\"n\">{(e.Members.Count == 1 ? "the single best alone (no blend)" : Opt(e.HoldbackScore))}</td></tr>");
         if (e.Keep is { } keep)
-            h.Append($"<tr><td>keep rule: cross-fitted on the out-of-fold rows, blend − single (mean; comparisons favouring the blend)</td><td class=\"n\" colspan=\"2\">"
-                + $"{E(keep.MeanDifference is { } md ? Ensembles.CrossFittedKeepRule.FormatDifference(md) : "undefined")}; {keep.Favoured} of {keep.Compared}{(keep.Skipped > 0 ? $" ({keep.Skipped} skipped)" : "")} → {(keep.Kept ? "kept" : "not kept")}</td></tr>");
+            h.Append($"<tr><td>keep rule: cross-fitted on the out-of-fold rows, blend − single (mean; its standard deviation over the comparisons; comparisons favouring the blend)</td><td class=\"n\" colspan=\"2\">"
+                + $"{E(keep.MeanDifference is { } md ? Ensembles.CrossFittedKeepRule.FormatDifference(md) : "undefined")}; {(keep.StandardDeviation is { } sd ? $"sd {Ensembles.CrossFittedKeepRule.FormatSpread(sd)}; " : "")}{keep.Favoured} of {keep.Compared}{(keep.Skipped > 0 ? $" ({keep.Skipped} skipped)" : "")} → {(keep.Kept ? "kept" : "not kept")}</td></tr>");
         h.Append($"<tr><td>out-of-fold {E(r.Metric)} (selection data, optimistic)</td><td class=\"n\">{F(e.BestSingleOutOfFoldScore)}</td><td class=\"n\">{F(e.OutOfFoldScore)}</td></tr></tbody></table>");
         h.Append("<h3>Members</h3><table class=\"grid\"><thead><tr><th>weight</th><th>trial</th><th>configuration</th></tr></thead><tbody>");
         foreach (var m in e.Members)

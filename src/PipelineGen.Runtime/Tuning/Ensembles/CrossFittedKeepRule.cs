@@ -2,9 +2,11 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 
 /// <summary>
 /// What <see cref="CrossFittedKeepRule"/> found: the mean of (blend − single) in the metric's units over the
-/// comparisons where the metric was defined, how many favoured the blend, and how many were skipped (metric undefined).
+/// comparisons where the metric was defined, their standard deviation (how far one comparison strays from that mean:
+/// the noise a margin must be read against), how many favoured the blend, and how many were skipped (metric undefined).
 /// </summary>
-internal sealed record KeepDecision(bool Kept, double? MeanDifference, int Favoured, int Compared, int Skipped, string Reason)
+internal sealed record KeepDecision(bool Kept, double? MeanDifference, int Favoured, int Compared, int Skipped, string Reason,
+    double? StandardDeviation = null)
 {
     /// <summary>Comparisons attempted: two per seeded split.</summary>
     public int Comparisons => Compared + Skipped;
@@ -55,13 +57,16 @@ internal static class CrossFittedKeepRule
             return new KeepDecision(false, null, 0, 0, skipped,
                 $"{metric} is undefined on every half of the {Repeats} cross-fitted splits of the out-of-fold rows (e.g. one class only), so the blend cannot be shown to be better; the single model is kept");
         double mean = differences.Average();
+        double? sd = differences.Count > 1
+            ? Math.Sqrt(differences.Sum(d => (d - mean) * (d - mean)) / (differences.Count - 1))
+            : null;
         int favoured = differences.Count(d => higherIsBetter ? d > 0 : d < 0);
         bool kept = higherIsBetter ? mean > 0 : mean < 0;
         string skippedText = skipped > 0 ? $", {skipped} skipped: {metric} undefined on a half" : "";
         string evidence = $"cross-fitted on the out-of-fold rows (selection on one half, compared on the other, {Repeats} seeded splits): "
-            + $"blend − single {FormatDifference(mean)} {metric} on average, {favoured} of {differences.Count} comparisons favoured the blend{skippedText}";
+            + $"blend − single {FormatDifference(mean)} {metric} on average{(sd is { } s ? $" (sd {FormatSpread(s)})" : "")}, {favoured} of {differences.Count} comparisons favoured the blend{skippedText}";
         return new KeepDecision(kept, mean, favoured, differences.Count, skipped,
-            kept ? $"the ensemble is kept: {evidence}" : $"the ensemble is not kept: {evidence}; the single model is kept");
+            kept ? $"the ensemble is kept: {evidence}" : $"the ensemble is not kept: {evidence}; the single model is kept", sd);
     }
 
     /// <summary>Blend − single on <paramref name="compare"/>, both chosen on <paramref name="select"/>; null when the metric is undefined.</summary>
@@ -88,6 +93,9 @@ internal static class CrossFittedKeepRule
 
     /// <summary>Signed, 5 decimals: a mean difference is often below the 4 decimals scores are printed with.</summary>
     internal static string FormatDifference(double d) => d.ToString("+0.00000;-0.00000;0", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Unsigned, 5 decimals, like <see cref="FormatDifference"/>.</summary>
+    internal static string FormatSpread(double s) => s.ToString("0.00000", System.Globalization.CultureInfo.InvariantCulture);
 
     private static double[] Rows(double[] predictions, int[] rows, int width) =>
         rows.SelectMany(r => Enumerable.Range(0, width).Select(k => predictions[r * width + k])).ToArray();

@@ -28,6 +28,10 @@ public sealed class CrossFittedKeepRuleTests
         Assert.True(decision.MeanDifference < -0.1, decision.Reason); // rmse: lower is better; ~ -0.3 by construction
         Assert.StartsWith("the ensemble is kept: cross-fitted on the out-of-fold rows", decision.Reason);
         Assert.Contains($"{decision.Favoured} of {decision.Compared} comparisons favoured the blend", decision.Reason);
+        // The spread of the 10 differences is printed beside their mean, so a margin can be read against its noise;
+        // with every comparison on one side, the mean is well clear of it.
+        Assert.True(decision.StandardDeviation > 0 && decision.StandardDeviation < -decision.MeanDifference, decision.Reason);
+        Assert.Contains($"on average (sd {CrossFittedKeepRule.FormatSpread(decision.StandardDeviation!.Value)}), ", decision.Reason);
     }
 
     [Fact]
