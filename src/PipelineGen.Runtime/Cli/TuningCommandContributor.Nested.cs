@@ -95,6 +95,10 @@ internal sealed partial class TuningCommandContributor
     /// 7 of 10 for the blend)"), so a fold's kept or not can be read against its margin: the outer rows never decide it.
     /// </summary>
     private static string KeepEvidence(OuterFoldResult fold) => fold.Ensemble?.Keep is { MeanDifference: { } difference } keep
-        ? string.Create(CultureInfo.InvariantCulture, $" (inner: blend − single {Tuning.Ensembles.CrossFittedKeepRule.FormatDifference(difference)} on average{(keep.StandardDeviation is { } sd ? $", sd {Tuning.Ensembles.CrossFittedKeepRule.FormatSpread(sd)}" : "")}, {keep.Favoured} of {keep.Compared} for the blend)")
+        ? string.Create(CultureInfo.InvariantCulture, $" (inner: blend − single {Tuning.Ensembles.CrossFittedKeepRule.FormatDifference(difference)} on average{(keep.StandardDeviation is { } sd ? $", sd {Tuning.Ensembles.CrossFittedKeepRule.FormatSpread(sd)}" : "")}, {keep.Favoured} of {keep.Compared} for the blend{WinnerEvidence(keep.AgainstWinner)})")
         : "";
+
+    /// <summary>"; blend − winner +0.00040, sd 0.00510, 5 of 10": the same halves against the fold's winner itself.</summary>
+    private static string WinnerEvidence(Tuning.Ensembles.WinnerComparison? v) => v is null ? ""
+        : string.Create(CultureInfo.InvariantCulture, $"; blend − winner {Tuning.Ensembles.CrossFittedKeepRule.FormatDifference(v.MeanDifference)}{(v.StandardDeviation is { } sd ? $", sd {Tuning.Ensembles.CrossFittedKeepRule.FormatSpread(sd)}" : "")}, {v.Favoured} of {v.Compared}");
 }

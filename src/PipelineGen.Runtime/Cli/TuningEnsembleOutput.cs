@@ -39,6 +39,8 @@ internal static class TuningEnsembleOutput
             record.Parameters["ensemble_keep_comparisons"] = $"{keep.Favoured}/{keep.Compared} favoured the blend ({keep.Skipped} skipped)";
             if (keep.MeanDifference is { } d) record.Parameters["ensemble_keep_mean_difference"] = CrossFittedKeepRule.FormatDifference(d);
             if (keep.StandardDeviation is { } sd) record.Parameters["ensemble_keep_difference_sd"] = CrossFittedKeepRule.FormatSpread(sd);
+            if (keep.AgainstWinner is { } v)
+                record.Parameters["ensemble_keep_vs_winner"] = $"{CrossFittedKeepRule.FormatDifference(v.MeanDifference)} (sd {(v.StandardDeviation is { } vs ? CrossFittedKeepRule.FormatSpread(vs) : "undefined")}; {v.Favoured}/{v.Compared} favoured the blend)";
         }
         record.Parameters["ensemble"] = ensemble.Kept ? $"kept ({ensemble.Members.Count} members)" : "not kept";
         if (ensemble.HoldbackScore is { } h) record.Metrics.Add(new RunMetric(metric, "ensemble", h, null, null, null));

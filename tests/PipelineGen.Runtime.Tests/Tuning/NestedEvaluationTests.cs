@@ -111,7 +111,7 @@ public sealed class NestedEvaluationTests : IDisposable
         var blended = text.Split('\n').Where(l => l.Contains("outer fold") && System.Text.RegularExpressions.Regex.IsMatch(l, @"ensemble of [2-9]\d* (kept|not kept)")).ToArray();
         Assert.NotEmpty(blended);
         foreach (var line in blended)
-            Assert.Matches(@"\(inner: blend − single [+-]?\d(\.\d{5})? on average, sd \d\.\d{5}, \d+ of \d+ for the blend\)", line);
+            Assert.Matches(@"\(inner: blend − single [+-]?\d(\.\d{5})? on average, sd \d\.\d{5}, \d+ of \d+ for the blend(; blend − winner [+-]?\d(\.\d{5})?, sd \d\.\d{5}, \d+ of \d+)?\)", line);
         // tune ships the blend where its rule keeps it: that procedure's estimate is the headline, the winner's beside it.
         var headline = System.Text.RegularExpressions.Regex.Match(text, @"Honest estimate \(headline; nested cross-validation, mean ± fold-to-fold std\): auc (0\.\d{4})");
         Assert.True(headline.Success, text);

@@ -8,9 +8,19 @@ namespace PipelineGen.Runtime.Tuning.Ensembles;
 internal sealed record KeepDecision(bool Kept, double? MeanDifference, int Favoured, int Compared, int Skipped, string Reason,
     double? StandardDeviation = null)
 {
+    /// <summary>
+    /// The same comparisons against the study's winner itself (the model shipped when the blend is not kept) instead
+    /// of the best single candidate of each selection half; null when the winner is no candidate. Reported beside the
+    /// rule's own figures, not (yet) decisive: see <see cref="CrossFittedKeepRule"/>.
+    /// </summary>
+    public WinnerComparison? AgainstWinner { get; init; }
+
     /// <summary>Comparisons attempted: two per seeded split.</summary>
     public int Comparisons => Compared + Skipped;
 }
+
+/// <summary>Blend − the study's winner on the comparison halves: mean, standard deviation, how many favoured the blend.</summary>
+internal sealed record WinnerComparison(int WinnerTrial, double MeanDifference, double? StandardDeviation, int Favoured, int Compared);
 
 /// <summary>
 /// Decides whether the ensemble is kept without reading the held-back rows: cross-fitted selection on the out-of-fold
@@ -21,6 +31,10 @@ internal sealed record KeepDecision(bool Kept, double? MeanDifference, int Favou
 /// blend, and the held-back rows are left for the headline alone (scoring the kept model once). The ensemble is kept
 /// when the mean of (blend − single) over the comparisons is better than 0 in the metric's direction. A comparison where
 /// the metric is undefined on a half (e.g. AUC with one class) is skipped and counted; with none defined, not kept.
+/// The single of each comparison is the best candidate of the selection half, chosen on half the rows, while the model
+/// shipped without the blend is the study's winner, chosen on all of them (and re-scored): so the same halves also
+/// compare the blend with the winner itself (<see cref="KeepDecision.AgainstWinner"/>), which the benchmarks read to
+/// see which comparison predicts the blend's held-back gain (docs/benchmarks.md §9h).
 /// </summary>
 internal static class CrossFittedKeepRule
 {
@@ -39,17 +53,25 @@ internal static class CrossFittedKeepRule
     /// <param name="seed">The study's seed: the same study always gives the same splits.</param>
     /// <param name="metric">The metric's name, for the reason text.</param>
     /// <param name="steps">Selection steps on each half (as on all rows).</param>
+    /// <param name="winnerTrial">The study's winner, when it is among the candidates: also compared with each half's blend.</param>
     public static KeepDecision Decide(IReadOnlyList<EnsembleCandidate> candidates, double[] labels, int width,
-        Func<double[], Func<double[], double>?> scorerFor, bool higherIsBetter, bool stratify, int seed, string metric, int steps = EnsembleBuilder.Steps)
+        Func<double[], Func<double[], double>?> scorerFor, bool higherIsBetter, bool stratify, int seed, string metric, int steps = EnsembleBuilder.Steps,
+        int? winnerTrial = null)
     {
         var differences = new List<double>();
+        var againstWinner = new List<double>();
+        if (winnerTrial is { } w && candidates.All(c => c.Trial != w)) winnerTrial = null;
         int skipped = 0;
         for (int repeat = 0; repeat < Repeats; repeat++)
         {
             var (a, b) = Split(labels, stratify, unchecked(seed * 7919 + repeat));
             foreach (var (select, compare) in new[] { (a, b), (b, a) })
             {
-                if (Compare(candidates, labels, width, scorerFor, higherIsBetter, steps, select, compare) is { } d) differences.Add(d);
+                if (Compare(candidates, labels, width, scorerFor, higherIsBetter, steps, select, compare, winnerTrial) is { } d)
+                {
+                    differences.Add(d.AgainstBest);
+                    if (d.AgainstWinner is { } dw) againstWinner.Add(dw);
+                }
                 else skipped++;
             }
         }
@@ -57,21 +79,34 @@ internal static class CrossFittedKeepRule
             return new KeepDecision(false, null, 0, 0, skipped,
                 $"{metric} is undefined on every half of the {Repeats} cross-fitted splits of the out-of-fold rows (e.g. one class only), so the blend cannot be shown to be better; the single model is kept");
         double mean = differences.Average();
-        double? sd = differences.Count > 1
-            ? Math.Sqrt(differences.Sum(d => (d - mean) * (d - mean)) / (differences.Count - 1))
-            : null;
+        double? sd = StandardDeviation(differences, mean);
         int favoured = differences.Count(d => higherIsBetter ? d > 0 : d < 0);
+        WinnerComparison? vsWinner = winnerTrial is { } winner && againstWinner.Count > 0
+            ? new WinnerComparison(winner, againstWinner.Average(), StandardDeviation(againstWinner, againstWinner.Average()),
+                againstWinner.Count(d => higherIsBetter ? d > 0 : d < 0), againstWinner.Count)
+            : null;
         bool kept = higherIsBetter ? mean > 0 : mean < 0;
         string skippedText = skipped > 0 ? $", {skipped} skipped: {metric} undefined on a half" : "";
         string evidence = $"cross-fitted on the out-of-fold rows (selection on one half, compared on the other, {Repeats} seeded splits): "
-            + $"blend − single {FormatDifference(mean)} {metric} on average{(sd is { } s ? $" (sd {FormatSpread(s)})" : "")}, {favoured} of {differences.Count} comparisons favoured the blend{skippedText}";
+            + $"blend − single {FormatDifference(mean)} {metric} on average{(sd is { } s ? $" (sd {FormatSpread(s)})" : "")}, {favoured} of {differences.Count} comparisons favoured the blend{skippedText}"
+            + (vsWinner is { } v
+                ? $"; against the winner itself (trial {v.WinnerTrial + 1}) instead of each half's best single: blend − winner {FormatDifference(v.MeanDifference)} on average"
+                    + $"{(v.StandardDeviation is { } vs ? $" (sd {FormatSpread(vs)})" : "")}, {v.Favoured} of {v.Compared} for the blend"
+                : "");
         return new KeepDecision(kept, mean, favoured, differences.Count, skipped,
-            kept ? $"the ensemble is kept: {evidence}" : $"the ensemble is not kept: {evidence}; the single model is kept", sd);
+            kept ? $"the ensemble is kept: {evidence}" : $"the ensemble is not kept: {evidence}; the single model is kept", sd)
+        { AgainstWinner = vsWinner };
     }
 
-    /// <summary>Blend − single on <paramref name="compare"/>, both chosen on <paramref name="select"/>; null when the metric is undefined.</summary>
-    private static double? Compare(IReadOnlyList<EnsembleCandidate> candidates, double[] labels, int width, Func<double[], Func<double[], double>?> scorerFor,
-        bool higherIsBetter, int steps, int[] select, int[] compare)
+    private static double? StandardDeviation(List<double> values, double mean) =>
+        values.Count > 1 ? Math.Sqrt(values.Sum(d => (d - mean) * (d - mean)) / (values.Count - 1)) : null;
+
+    /// <summary>
+    /// Blend − single on <paramref name="compare"/>, both chosen on <paramref name="select"/>, and blend − the winner
+    /// there (when given); null when the metric is undefined.
+    /// </summary>
+    private static (double AgainstBest, double? AgainstWinner)? Compare(IReadOnlyList<EnsembleCandidate> candidates, double[] labels, int width, Func<double[], Func<double[], double>?> scorerFor,
+        bool higherIsBetter, int steps, int[] select, int[] compare, int? winnerTrial)
     {
         if (select.Length == 0 || compare.Length == 0) return null;
         var selectScorer = scorerFor(select.Select(r => labels[r]).ToArray());
@@ -88,7 +123,9 @@ internal static class CrossFittedKeepRule
             for (int i = 0; i < blend.Length; i++) blend[i] += weight * p[i];
         }
         double blendScore = compareScorer(blend), singleScore = compareScorer(onCompare[selection.BestSingleTrial]);
-        return double.IsFinite(blendScore) && double.IsFinite(singleScore) ? blendScore - singleScore : null;
+        if (!double.IsFinite(blendScore) || !double.IsFinite(singleScore)) return null;
+        double? winnerScore = winnerTrial is { } w ? compareScorer(onCompare[w]) : null;
+        return (blendScore - singleScore, winnerScore is { } ws && double.IsFinite(ws) ? blendScore - ws : null);
     }
 
     /// <summary>Signed, 5 decimals: a mean difference is often below the 4 decimals scores are printed with.</summary>

@@ -160,7 +160,7 @@ internal static class EnsembleBuilder
             bool classification = pipeline.Settings.Task is MlTaskKind.BinaryClassification or MlTaskKind.MulticlassClassification;
             keep = CrossFittedKeepRule.Decide(candidates, selectionLabels, width,
                 subset => ScorerFor(subset, out _),
-                study.HigherIsBetter, stratify: classification, study.Seed, study.Metric);
+                study.HigherIsBetter, stratify: classification, study.Seed, study.Metric, winnerTrial: result.Best?.Number);
             var ml = new MLContext(mlSeed);
             var search = pipeline.LoadData(ml, searchFile);
             ITransformer ensemble;

@@ -35,6 +35,36 @@ public sealed class CrossFittedKeepRuleTests
     }
 
     [Fact]
+    public void The_same_halves_also_compare_the_blend_with_the_given_winner_itself()
+    {
+        // Two good models with independent errors and a poor one (three times the error). Each half's best single is one
+        // of the good pair; given the poor one as "the winner", blend − winner must be far larger than blend − single,
+        // on every comparison. A winner that is no candidate gives no such comparison.
+        var random = new Random(7);
+        int n = 400;
+        var y = Enumerable.Range(0, n).Select(_ => Gaussian(random)).ToArray();
+        var a = y.Select(v => v + Gaussian(random)).ToArray();
+        var b = y.Select(v => v + Gaussian(random)).ToArray();
+        var poor = y.Select(v => v + 3 * Gaussian(random)).ToArray();
+        EnsembleCandidate[] candidates = [new(0, a), new(1, b), new(2, poor)];
+
+        var decision = CrossFittedKeepRule.Decide(candidates, y, 1, Scorer("rmse", false), higherIsBetter: false, stratify: false, seed: 42, "rmse", winnerTrial: 2);
+
+        var vsWinner = decision.AgainstWinner;
+        Assert.NotNull(vsWinner);
+        Assert.Equal(2, vsWinner.WinnerTrial);
+        Assert.Equal(decision.Compared, vsWinner.Compared);
+        Assert.Equal(vsWinner.Compared, vsWinner.Favoured);
+        Assert.True(vsWinner.MeanDifference < decision.MeanDifference!.Value - 1, decision.Reason); // rmse ~3.2 vs ~1.0: about -2.5 against -0.3
+        Assert.Contains($"against the winner itself (trial 3) instead of each half's best single: blend − winner {CrossFittedKeepRule.FormatDifference(vsWinner.MeanDifference)} on average", decision.Reason);
+
+        var noWinner = CrossFittedKeepRule.Decide(candidates, y, 1, Scorer("rmse", false), higherIsBetter: false, stratify: false, seed: 42, "rmse", winnerTrial: 9);
+        Assert.Null(noWinner.AgainstWinner);
+        Assert.DoesNotContain("against the winner", noWinner.Reason);
+        Assert.Equal(decision.MeanDifference, noWinner.MeanDifference); // the rule's own figures do not depend on it
+    }
+
+    [Fact]
     public void Noisy_copies_of_the_best_model_are_not_kept_although_selection_on_all_rows_blends_them()
     {
         // The best model plus copies of it with label-independent noise: any blend only adds noise. On the rows that
