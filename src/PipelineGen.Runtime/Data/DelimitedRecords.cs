@@ -60,27 +60,49 @@ internal sealed class DelimitedRecords(Func<string?> readLine, char separator)
     /// <summary>The next row: its text (lines joined with <c>\n</c> when a quoted value spans them) and its first line's number.</summary>
     public bool TryRead(out string record, out long firstLine)
     {
+        if (!TryReadLine(out record, out firstLine)) return false;
+        record = Joined(record, ExpectedFields);
+        return true;
+    }
+
+    /// <summary>
+    /// The next line that is a row, as it is (never joined with the lines below): for a first line that may be a header,
+    /// whose names never span lines (a header is read unjoined, as <see cref="ReadHeader"/> reads it), or a row whose field
+    /// count is only known once it is known not to be a header (then <see cref="Joined"/>).
+    /// </summary>
+    public bool TryReadLine(out string line, out long lineNumber)
+    {
         UnjoinedCloseLine = 0;
-        while (ReadLine() is { } line)
+        while (ReadLine() is { } next)
         {
-            if (!DelimitedLine.IsDataRow(line)) continue;
-            firstLine = LineNumber;
-            record = line;
-            if (line.IndexOf('"') >= 0 && DelimitedLine.LeavesQuoteOpen(line, separator))
-            {
-                var end = DelimitedLine.QuotedRecordEnd(line, LineAfter, separator, ExpectedFields, _fields, _starts, out int closedAt);
-                if (end is { } last)
-                {
-                    record = DelimitedLine.Join(line, LineAfter, last);
-                    for (int i = 0; i <= last; i++) ReadLine();
-                }
-                else if (closedAt >= 0) UnjoinedCloseLine = LineNumber + closedAt + 1;
-            }
+            if (!DelimitedLine.IsDataRow(next)) continue;
+            line = next;
+            lineNumber = LineNumber;
             return true;
         }
-        record = "";
-        firstLine = 0;
+        line = "";
+        lineNumber = 0;
         return false;
+    }
+
+    /// <summary>
+    /// <paramref name="line"/> (the line just read) joined with the lines its open quote continues onto when they read as one
+    /// record of <paramref name="expectedFields"/> fields (0: any count), those lines consumed; else the line as it is, with
+    /// <see cref="UnjoinedCloseLine"/> set when a later line closes the quote without making one record.
+    /// </summary>
+    public string Joined(string line, int expectedFields)
+    {
+        UnjoinedCloseLine = 0;
+        if (line.IndexOf('"') < 0 || !DelimitedLine.LeavesQuoteOpen(line, separator)) return line;
+        var end = DelimitedLine.QuotedRecordEnd(line, LineAfter, separator, expectedFields, _fields, _starts, out int closedAt);
+        if (end is { } last)
+        {
+            var record = DelimitedLine.Join(line, LineAfter, last);
+            for (int i = 0; i <= last; i++) ReadLine();
+            return record;
+        }
+        if (closedAt >= 0) UnjoinedCloseLine = LineNumber + closedAt + 1;
+        return line;
     }
 
     private string? LineAfter(int k)

@@ -99,6 +99,7 @@ internal static partial class PredictStep
 
             if (_headerless)
             {
+                if (firstQuote >= 0) (line, firstQuote) = JoinFirstRow(line, firstQuote);
                 MapByPosition(line, firstQuote);
                 ProcessRow(firstQuote); // the first line is a row
             }
@@ -117,15 +118,36 @@ internal static partial class PredictStep
             return new CsvLayout(_outputColumns, _rows, _warnings);
         }
 
-        /// <summary>The first line that is a data row (the header, when the file has one); an empty file is bad input.</summary>
+        /// <summary>
+        /// The first line that is a data row (the header, when the file has one), not joined with the lines below: until
+        /// it is known to be a row there is no field count to join by, and a header joined by any count would swallow the
+        /// rows up to a later quote (a header's open quote is bad input, <see cref="MapByHeader"/>). An empty file is bad input.
+        /// </summary>
         private string ReadFirstDataLine()
         {
-            if (_records.TryRead(out var line, out _lineNumber))
-            {
-                _unjoinedCloseLine = _records.UnjoinedCloseLine;
-                return line;
-            }
+            if (_records.TryReadLine(out var line, out _lineNumber)) return line;
             throw new DataValidationException($"{_inputPath} is empty: it has no header line and no rows. Fix: pass a CSV file with a header line naming the columns ({string.Join(", ", _ordered.Select(c => c.Name))}) and one row per prediction.", []);
+        }
+
+        /// <summary>
+        /// A first row (no header) whose quoted value continues onto the next lines: joined when the lines read as one row
+        /// of the spec's field count (all columns, or all but the label), as every later row is joined by the first's.
+        /// </summary>
+        private (string Line, int OpenQuote) JoinFirstRow(string line, int openQuote)
+        {
+            foreach (int fields in _label is null ? [_width] : new[] { _width, _width - 1 })
+            {
+                var record = _records.Joined(line, fields);
+                _unjoinedCloseLine = _records.UnjoinedCloseLine;
+                if (!ReferenceEquals(record, line))
+                {
+                    int quote = DelimitedLine.Split(record, _separator, _fields, _starts);
+                    _expectedFields = _fields.Count;
+                    return (record, quote);
+                }
+            }
+            DelimitedLine.Split(line, _separator, _fields, _starts); // the line's own fields, for the bad-row report
+            return (line, openQuote);
         }
 
         /// <summary>A file without a header: its fields are the pipeline's columns in the spec's order, with or without the label.</summary>

@@ -48,6 +48,45 @@ public sealed class PredictQuotedLineBreakTests : IDisposable
     }
 
     [Fact]
+    public void A_header_that_leaves_a_quote_open_is_an_error_naming_it_not_a_header_joined_with_the_rows_below()
+    {
+        // The last header name opens a quote it never closes; line 4's note closes one. Joined as one record, the header
+        // would swallow lines 2-4 (its names would still resolve every feature): two of three rows lost, exit 0.
+        var pipeline = BinaryPipeline.Titanic();
+        var model = TrainedModel(pipeline);
+        var input = _work.Write("new.csv", "survived,pclass,sex,age,fare,embarked,\"note\n0,3,male,22.0,7.25,S,first\n1,1,female,38.0,71.2833,C,second\n0,3,male,30,8.05,S,end\"\n");
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        int exit = PredictStep.RunCsv(pipeline, input, Path.Combine(_work.Path, "new.predictions.csv"), model, output, error);
+
+        Assert.Equal(2, exit);
+        var text = error.ToString();
+        Assert.Contains("new.csv", text);
+        Assert.True(text.Contains("line 1 (the header): the quote opened at character 39 is never closed"), text);
+        Assert.False(File.Exists(Path.Combine(_work.Path, "new.predictions.csv")));
+    }
+
+    [Fact]
+    public void A_headerless_file_whose_first_row_has_a_quoted_line_break_is_read_as_one_row()
+    {
+        // No header: the first line is a row, and its quoted value continues on line 2. The field count a row must have is
+        // the spec's (here all columns), so the two lines are one row and line 3 is the second.
+        var pipeline = BinaryPipeline.Titanic();
+        var model = TrainedModel(pipeline);
+        var input = _work.Write("new.csv", "1,1,female,38.0,71.2833,\"Cher\nbourg\"\n0,3,male,22.0,7.25,S\n");
+        var scored = Path.Combine(_work.Path, "new.predictions.csv");
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        int exit = PredictStep.RunCsv(pipeline, input, scored, model, output, error);
+
+        Assert.True(exit == 0, error.ToString());
+        Assert.Contains("Scored 2 rows", output.ToString());
+        Assert.Contains("'Cher\\nbourg' on line 1", output.ToString() + error.ToString());
+    }
+
+    [Fact]
     public void A_bad_row_after_a_multiline_record_is_named_by_its_own_line()
     {
         var pipeline = BinaryPipeline.Titanic();
