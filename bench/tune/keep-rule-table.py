@@ -36,7 +36,7 @@ def nested_runs(path):
         if not m:
             continue
         blend = float(m.group(3) or m.group(4))
-        yield (f"{os.path.basename(os.path.dirname(os.path.abspath(path)))} fold {m.group(1)}", blend - float(m.group(2)),
+        yield (f"{os.path.splitext(os.path.basename(path))[0]} fold {m.group(1)}", blend - float(m.group(2)),
                float(m.group(5)), float(m.group(6)), int(m.group(7)), int(m.group(8)),
                float(m.group(9)) if m.group(9) else None, float(m.group(10)) if m.group(10) else None)
 
