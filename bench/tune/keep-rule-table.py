@@ -19,7 +19,7 @@ def kept_runs(out):
     for log in sorted(glob.glob(os.path.join(out, "seed-*.log")), key=lambda p: int(re.search(r"seed-(\d+)", p).group(1))):
         text = open(log).read()
         hb = re.search(r"held-back \w+ \(same \d+ rows[^)]*\): ensemble ([0-9.]+), single best ([0-9.]+)", text)
-        rule = re.search(r"blend − single " + NUM + r" \w+ on average \(sd ([0-9.]+)\), (\d+) of (\d+) comparisons", text)
+        rule = re.search(r"blend − single " + NUM + r" \w+ on average \(sd ([0-9.]+)[^)]*\), (\d+) of (\d+) comparisons", text)
         if not hb or not rule:
             continue  # one member (nothing to keep), or a failed run: listed by kept-table.py
         winner = re.search(r"blend − winner " + NUM + r" on average \(sd ([0-9.]+)\), (\d+) of (\d+) for the blend", text)

@@ -16,7 +16,7 @@ for log in sorted(glob.glob(os.path.join(out, "seed-*.log")), key=lambda p: int(
     members = len(re.findall(r"^  [0-9.]+ x trial \d+:", text, re.M))
     kept = "the ensemble is kept: " in text
     diff = g(r"blend − single ([+-]?[0-9.]+) \w+ on average")
-    sd = g(r"on average \(sd ([0-9.]+)\)")
+    sd = g(r"on average \(sd ([0-9.]+)[,)]")
     fav = re.search(r"(\d+) of (\d+) comparisons favoured the blend", text)
     rule = f"{diff}{f' sd {sd}' if sd else ''} ({fav.group(1)}/{fav.group(2)})" if diff and fav else ("one member: nothing to keep" if members == 1 else "NA")
     if single is None:

@@ -31,7 +31,50 @@ public sealed class CrossFittedKeepRuleTests
         // The spread of the 10 differences is printed beside their mean, so a margin can be read against its noise;
         // with every comparison on one side, the mean is well clear of it.
         Assert.True(decision.StandardDeviation > 0 && decision.StandardDeviation < -decision.MeanDifference, decision.Reason);
-        Assert.Contains($"on average (sd {CrossFittedKeepRule.FormatSpread(decision.StandardDeviation!.Value)}), ", decision.Reason);
+        Assert.Contains($"on average (sd {CrossFittedKeepRule.FormatSpread(decision.StandardDeviation!.Value)}, standard error "
+            + $"{CrossFittedKeepRule.FormatSpread(decision.StandardDeviation!.Value / Math.Sqrt(decision.Compared))}), ", decision.Reason);
+    }
+
+    [Theory]
+    [InlineData(0.002, 0.01, 10, true, false)]   // a lead inside its standard error (0.00316): noise, not kept
+    [InlineData(0.004, 0.01, 10, true, true)]    // a lead beyond it: kept
+    [InlineData(-0.004, 0.01, 10, false, true)]  // lower is better: a negative difference leads
+    [InlineData(0.004, 0.01, 10, false, false)]
+    [InlineData(0.001, 0.0, 10, true, true)]     // every comparison the same lead: no noise at all
+    [InlineData(0.0, 0.0, 10, true, false)]      // no lead (the blend is the single model)
+    public void The_blend_is_kept_only_on_a_lead_beyond_its_standard_error(double mean, double sd, int comparisons, bool higherIsBetter, bool kept)
+    {
+        Assert.Equal(kept, CrossFittedKeepRule.Keeps(mean, sd, comparisons, higherIsBetter));
+        Assert.False(CrossFittedKeepRule.Keeps(0.05, null, 1, higherIsBetter: true)); // one comparison: no spread to judge by
+    }
+
+    [Fact]
+    public void A_blend_of_near_copies_is_decided_by_its_lead_against_its_noise_and_says_so()
+    {
+        // One good model and three noisier copies of it: whether a blend of them leads is chance, and its lead is small
+        // beside the spread of the comparisons. Over seeds, every decision follows Keeps on the figures it printed; some
+        // blends are kept, and some small positive leads are refused as noise (the case the lead-above-0 rule kept).
+        int refusedAsNoise = 0, kept = 0;
+        for (int seed = 1; seed <= 12; seed++)
+        {
+            var random = new Random(seed);
+            int n = 300;
+            var labels = Enumerable.Range(0, n).Select(_ => random.NextDouble() < 0.4 ? 1.0 : 0.0).ToArray();
+            var core = labels.Select(l => 1.0 * (l - 0.5) * 2 + Gaussian(random)).ToArray();
+            var candidates = Enumerable.Range(0, 4).Select(k => new EnsembleCandidate(k, core.Select(v => Sigmoid(v + (k == 0 ? 0.1 : 0.6) * Gaussian(random))).ToArray())).ToArray();
+
+            var decision = CrossFittedKeepRule.Decide(candidates, labels, 1, Scorer("auc", true), higherIsBetter: true, stratify: true, seed: seed, "auc");
+
+            Assert.Equal(CrossFittedKeepRule.Keeps(decision.MeanDifference!.Value, decision.StandardDeviation, decision.Compared, true), decision.Kept);
+            if (decision.Kept) kept++;
+            if (!decision.Kept && decision.MeanDifference > 0)
+            {
+                refusedAsNoise++;
+                Assert.Contains("the blend's lead is within its standard error", decision.Reason);
+            }
+        }
+        Assert.True(refusedAsNoise > 0, "no small positive lead was refused: the test data does not exercise the rule");
+        Assert.True(kept > 0, "no blend was kept: the test data does not exercise the rule");
     }
 
     [Fact]
@@ -56,7 +99,7 @@ public sealed class CrossFittedKeepRuleTests
         Assert.Equal(decision.Compared, vsWinner.Compared);
         Assert.Equal(vsWinner.Compared, vsWinner.Favoured);
         Assert.True(vsWinner.MeanDifference < decision.MeanDifference!.Value - 1, decision.Reason); // rmse ~3.2 vs ~1.0: about -2.5 against -0.3
-        Assert.Contains($"against the winner itself (trial 3) instead of each half's best single: blend − winner {CrossFittedKeepRule.FormatDifference(vsWinner.MeanDifference)} on average", decision.Reason);
+        Assert.Contains($"against the winner itself (trial 3; chosen on these rows too, so this comparison favours it and does not decide): blend − winner {CrossFittedKeepRule.FormatDifference(vsWinner.MeanDifference)} on average", decision.Reason);
 
         var noWinner = CrossFittedKeepRule.Decide(candidates, y, 1, Scorer("rmse", false), higherIsBetter: false, stratify: false, seed: 42, "rmse", winnerTrial: 9);
         Assert.Null(noWinner.AgainstWinner);

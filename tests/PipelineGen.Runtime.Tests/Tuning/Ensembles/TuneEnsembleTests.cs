@@ -111,7 +111,7 @@ public sealed class TuneEnsembleTests : IDisposable
         // export onnx refuses a blend (no ONNX form): a spec that asks for ONNX is told when the blend is kept.
         Assert.Equal(deployOnnx, error.ToString().Contains("warning: the spec sets 'deploy.onnx: true', but ML.NET cannot export an ensemble to ONNX"));
         Assert.Matches(@"held-back auc \(same \d+ rows; they played no part in the keep decision, they only score what was kept\): ensemble 0\.\d{4}, single best 0\.\d{4}", text);
-        Assert.Matches(@"cross-fitted on the out-of-fold rows \(selection on one half, compared on the other, 5 seeded splits\): blend − single [+-]0\.\d{5} auc on average \(sd \d\.\d{5}\), \d+ of \d+ comparisons favoured the blend", text);
+        Assert.Matches(@"cross-fitted on the out-of-fold rows \(selection on one half, compared on the other, 5 seeded splits\): blend − single [+-]0\.\d{5} auc on average \(sd \d\.\d{5}, standard error \d\.\d{5}\), \d+ of \d+ comparisons favoured the blend", text);
         Assert.Matches(@"Headline \(honest estimate\): the (ensemble|single winner)'s held-back auc 0\.\d{4}\.", text);
         Assert.Matches(@"out-of-fold auc: ensemble 0\.\d{4}, best single 0\.\d{4}", text);
         var lockText = File.ReadAllText(Path.Combine(_project, "pipeline.lock.yaml"));
