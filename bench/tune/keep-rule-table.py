@@ -47,8 +47,8 @@ def se(sd, n):
 
 # Each rule: (name, keep?(run)). Runs: (label, gain, mean, sd, favoured, compared, winner_mean, winner_sd).
 RULES = [
-    ("mean > 0 (the rule today)", lambda r: r[2] > 0),
-    ("mean > its standard error", lambda r: r[2] > se(r[3], r[5])),
+    ("mean > 0 (the rule before §9h)", lambda r: r[2] > 0),
+    ("mean > its standard error (the rule since §9h)", lambda r: r[2] > se(r[3], r[5])),
     ("mean > 2 standard errors", lambda r: r[2] > 2 * se(r[3], r[5])),
     ("8 or more of 10 favour the blend", lambda r: r[4] >= 0.8 * r[5]),
     ("vs the winner: mean > 0", lambda r: r[6] is not None and r[6] > 0),
