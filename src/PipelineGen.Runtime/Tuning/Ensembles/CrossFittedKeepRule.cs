@@ -84,12 +84,13 @@ internal static class CrossFittedKeepRule
         double mean = differences.Average();
         double? sd = StandardDeviation(differences, mean);
         int favoured = differences.Count(d => higherIsBetter ? d > 0 : d < 0);
+        double winnerMean = againstWinner.Count > 0 ? againstWinner.Average() : double.NaN;
         WinnerComparison? vsWinner = winnerTrial is { } winner && againstWinner.Count > 0
-            ? new WinnerComparison(winner, againstWinner.Average(), StandardDeviation(againstWinner, againstWinner.Average()),
+            ? new WinnerComparison(winner, winnerMean, StandardDeviation(againstWinner, winnerMean),
                 againstWinner.Count(d => higherIsBetter ? d > 0 : d < 0), againstWinner.Count)
             : null;
         bool kept = Keeps(mean, sd, differences.Count, higherIsBetter);
-        double? standardError = sd / Math.Sqrt(differences.Count);
+        double? standardError = StandardError(sd, differences.Count);
         string skippedText = skipped > 0 ? $", {skipped} skipped: {metric} undefined on a half" : "";
         string evidence = $"cross-fitted on the out-of-fold rows (selection on one half, compared on the other, {Repeats} seeded splits): "
             + $"blend − single {FormatDifference(mean)} {metric} on average{(sd is { } s ? $" (sd {FormatSpread(s)}, standard error {FormatSpread(standardError!.Value)})" : "")}, {favoured} of {differences.Count} comparisons favoured the blend{skippedText}"
@@ -98,7 +99,7 @@ internal static class CrossFittedKeepRule
                     + $"{(v.StandardDeviation is { } vs ? $" (sd {FormatSpread(vs)})" : "")}, {v.Favoured} of {v.Compared} for the blend"
                 : "");
         string refusal = standardError is null
-            ? $"only one comparison was defined, so the lead cannot be told from noise"
+            ? "only one comparison was defined, so the lead cannot be told from noise"
             : (higherIsBetter ? mean > 0 : mean < 0)
                 ? $"the blend's lead is within its standard error ({FormatDifference(mean)} against {FormatSpread(standardError.Value)}), so it cannot be told from noise"
                 : "the blend does not lead";
@@ -113,10 +114,13 @@ internal static class CrossFittedKeepRule
     /// </summary>
     internal static bool Keeps(double mean, double? sd, int comparisons, bool higherIsBetter)
     {
-        if (sd is not { } s || comparisons < 2) return false;
+        if (StandardError(sd, comparisons) is not { } standardError) return false;
         double lead = higherIsBetter ? mean : -mean;
-        return lead > 0 && lead > s / Math.Sqrt(comparisons);
+        return lead > 0 && lead > standardError;
     }
+
+    /// <summary>sd / √n, the noise of a mean of n comparisons; null when there is no spread to judge it by (n &lt; 2).</summary>
+    private static double? StandardError(double? sd, int comparisons) => comparisons < 2 ? null : sd / Math.Sqrt(comparisons);
 
     private static double? StandardDeviation(List<double> values, double mean) =>
         values.Count > 1 ? Math.Sqrt(values.Sum(d => (d - mean) * (d - mean)) / (values.Count - 1)) : null;
