@@ -21,12 +21,26 @@ internal static partial class EnsembleModel
 {
     private const string Saved = "__ens_in_";
 
+    /// <summary>
+    /// The weights as shares summing to 1: a blend is a weighted mean, so weights are relative (a lock file edited to
+    /// weights 5 and 5 means half and half). Summed as given, they scaled the prediction: probabilities above 1.
+    /// </summary>
+    internal static IReadOnlyList<(ITransformer Model, double Weight)> Shares(IReadOnlyList<(ITransformer Model, double Weight)> members)
+    {
+        double total = members.Sum(m => m.Weight);
+        if (members.Any(m => !(m.Weight > 0) || !double.IsFinite(m.Weight)) || !double.IsFinite(total))
+            throw new ArgumentException($"an ensemble's weights must be finite and above 0 (got {string.Join(", ", members.Select(m => m.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)))}).");
+        // Weights tune wrote already sum to 1 up to rounding: left exactly as they are, so a refit reproduces tune's model bit for bit.
+        return Math.Abs(total - 1) <= 1e-9 ? members : members.Select(m => (m.Model, m.Weight / total)).ToArray();
+    }
+
     /// <summary>Probabilities are kept this far from 0 and 1 before the logit, so Score stays finite.</summary>
     private const string LogitFloor = "0.0000001";
 
     public static ITransformer Compose(MLContext ml, MlTaskKind task, DataViewSchema inputSchema, IReadOnlyList<(ITransformer Model, double Weight)> members, IDataView fitData)
     {
         if (members.Count == 0) throw new ArgumentException("an ensemble needs at least one member.");
+        members = Shares(members);
         var inputs = inputSchema.Where(c => !c.IsHidden).Select(c => c.Name).ToArray();
         if (task == MlTaskKind.MulticlassClassification) return ComposeClasses(ml, inputs, members, fitData);
         ITransformer chain = CopyAll(ml, inputs.Select(n => (Saved + n, n))).Fit(fitData);

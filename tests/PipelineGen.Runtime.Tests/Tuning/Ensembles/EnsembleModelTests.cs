@@ -55,5 +55,23 @@ public sealed class EnsembleModelTests : IDisposable
         Assert.Equal(predicted, Column<bool>(reloaded, "PredictedLabel"));
     }
 
+    [Fact]
+    public void Weights_are_shares_so_weights_that_do_not_sum_to_1_blend_the_same_and_never_leave_0_to_1()
+    {
+        // A lock file edited by hand to weights 5 and 2.5 (sum 7.5): before, the blend summed them as given and
+        // predicted probabilities up to 7.5 with exit 0. A blend is a weighted mean: 5 and 2.5 mean 2/3 and 1/3.
+        var pipeline = new TunableTitanicPipeline(_project, Tuning());
+        var ml = new MLContext(1);
+        var train = pipeline.LoadData(ml, Path.Combine(_project, "titanic_train.csv"));
+        var test = pipeline.LoadData(ml, Path.Combine(_project, "titanic_test.csv"));
+        var fitted = new[] { 2.0, 16.0 }.Select(leaves => pipeline.WithHyperparameters(new Dictionary<string, double> { ["leaves"] = leaves, ["learning_rate"] = 0.2 }).BuildPipeline(ml).Fit(train)).ToArray();
+
+        var shares = Column<float>(EnsembleModel.Compose(ml, MlTaskKind.BinaryClassification, train.Schema, [(fitted[0], 2.0 / 3), (fitted[1], 1.0 / 3)], train).Transform(test), "Probability");
+        var scaled = Column<float>(EnsembleModel.Compose(ml, MlTaskKind.BinaryClassification, train.Schema, [(fitted[0], 5.0), (fitted[1], 2.5)], train).Transform(test), "Probability");
+        Assert.All(scaled, p => Assert.InRange(p, 0f, 1f));
+        for (int i = 0; i < shares.Length; i++) Assert.Equal(shares[i], scaled[i], 5);
+        Assert.Throws<ArgumentException>(() => EnsembleModel.Compose(ml, MlTaskKind.BinaryClassification, train.Schema, [(fitted[0], 1.0), (fitted[1], double.PositiveInfinity)], train));
+    }
+
     private static T[] Column<T>(IDataView data, string name) => data.GetColumn<T>(data.Schema[name]).ToArray();
 }
