@@ -92,13 +92,25 @@ internal static class NestedEvaluation
             string train = Path.Combine(workDir, $"outer-{i + 1}-train{Path.GetExtension(path)}");
             string test = Path.Combine(workDir, $"outer-{i + 1}-test{Path.GetExtension(path)}");
             PipelineTuner.WriteParts(path, settings, split, train, test);
-            var report = PipelineTuner.Run(pipeline, options with
+            var inner = options with
             {
                 DataPath = train,
                 WriteLock = false,
                 NestedInner = true,
                 StudyName = $"{settings.Name}/outer-{i + 1}-of-{folds}",
-            });
+            };
+            TuneReport report;
+            try { report = PipelineTuner.Run(pipeline, inner); }
+            catch (StudyNotResumableException e) when (options.Resume && i > 0)
+            {
+                // A nested run stopped in fold i left the later folds without a study of their own (or with one of an
+                // earlier nested run, under another seed or data): they start now. Fold 1 stays strict, since a change
+                // to the spec or data shows there first and must not silently restart every fold.
+                warnings.Add($"outer fold {i + 1}: " + (e.NoStudy
+                    ? "no study of its own was journaled (the nested run stopped before it), so its search started now"
+                    : $"its journaled study is another run's ({e.Mismatch}), so its search started now as a new study"));
+                report = PipelineTuner.Run(pipeline, inner with { Resume = false });
+            }
             metric = report.Metric;
             var best = report.Result.Best;
             double? winner = best is null ? null

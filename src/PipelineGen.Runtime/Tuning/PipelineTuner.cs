@@ -195,7 +195,7 @@ internal static class PipelineTuner
         var settings = pipeline.Settings;
         var (specHash, dataHash, path, strategy, seed, metric, halving) = (key.SpecHash, key.DataHash, key.DataPath, key.Strategy, key.Seed, key.Metric, key.Halving);
         var study = journal.LatestStudy(options.StudyName ?? settings.Name)
-            ?? throw new ArgumentException($"there is no study of pipeline '{settings.Name}' to resume in {journal.DatabasePath}; run tune without --resume.");
+            ?? throw new StudyNotResumableException($"there is no study of pipeline '{settings.Name}' to resume in {journal.DatabasePath}; run tune without --resume.", noStudy: true);
         var mismatch = new List<string>();
         if (study.SpecHash != specHash) mismatch.Add($"the spec changed (study {Short(study.SpecHash)}, now {Short(specHash)})");
         if (study.DataHash != dataHash) mismatch.Add($"the data changed ({path}: study {Short(study.DataHash)}, now {Short(dataHash)})");
@@ -212,7 +212,8 @@ internal static class PipelineTuner
         if (study.StartingPoint is { } start && start != key.StartingPoint && !StartingPoint.PinnedByStudy(pipeline, study, journal.Trials(study.Id), space))
             mismatch.Add($"its trial 1 measured {Started(start)}, but the pipeline now starts from {Started(key.StartingPoint)} (a lock file was written or removed since)");
         if (mismatch.Count > 0)
-            throw new ArgumentException($"study {study.Id} in {journal.DatabasePath} cannot be resumed: {string.Join("; ", mismatch)}. Its trials measured something else; run tune without --resume to start a new study.");
+            throw new StudyNotResumableException($"study {study.Id} in {journal.DatabasePath} cannot be resumed: {string.Join("; ", mismatch)}. Its trials measured something else; run tune without --resume to start a new study.", noStudy: false)
+            { Mismatch = string.Join("; ", mismatch) };
         return study;
     }
 
@@ -459,4 +460,14 @@ internal static class PipelineTuner
     private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
 
     internal static string F(double value) => value.ToString("0.0000", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// <c>--resume</c> found no study to continue, or only one that measured something else (<see cref="Mismatch"/>). Thrown
+/// before any trial runs, so a caller that resumes several studies (<see cref="NestedEvaluation"/>) can start this one anew.
+/// </summary>
+internal sealed class StudyNotResumableException(string message, bool noStudy) : ArgumentException(message)
+{
+    public bool NoStudy { get; } = noStudy;
+    public string? Mismatch { get; init; }
 }

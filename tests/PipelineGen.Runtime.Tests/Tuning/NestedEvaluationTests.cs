@@ -55,6 +55,55 @@ public sealed class NestedEvaluationTests : IDisposable
     }
 
     [Fact]
+    public void A_nested_run_stopped_after_its_first_folds_resumes_them_and_starts_the_folds_it_never_reached()
+    {
+        var pipeline = new TunableTitanicPipeline(_project, Tuning);
+        // An earlier nested run under another seed: once our fold 3's study is gone, its fold-3 study is the latest of that name.
+        NestedEvaluation.Run(pipeline, new TuneOptions { Seed = 1 }, folds: 3);
+        var straight = NestedEvaluation.Run(pipeline, new TuneOptions { Seed = 3 }, folds: 3);
+        // The run stopped after fold 2 (a kill during fold 3's first trial): fold 3's study never reached the journal.
+        DeleteStudy(straight.Outer[2].Study.Study.Id);
+
+        var resumed = NestedEvaluation.Run(pipeline, new TuneOptions { Seed = 3, Resume = true }, folds: 3);
+        Assert.Equal(3, resumed.Outer.Count);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(straight.Outer[i].Study.Study.Id, resumed.Outer[i].Study.Study.Id); // continued, not restarted
+            Assert.Equal(0, resumed.Outer[i].Study.NewTrials);
+        }
+        Assert.NotEqual(straight.Outer[2].Study.Study.Id, resumed.Outer[2].Study.Study.Id);
+        Assert.Equal(3, resumed.Outer[2].Study.Study.Seed);
+        // The same seed and rows: every fold's winner and score are those of the run that was not stopped.
+        Assert.Equal(straight.Outer.Select(o => o.WinnerScore), resumed.Outer.Select(o => o.WinnerScore));
+        Assert.Contains(resumed.Warnings, w => w.StartsWith("outer fold 3: its journaled study is another run's (", StringComparison.Ordinal) && w.Contains("the seed changed (study 1, now 3)", StringComparison.Ordinal));
+
+        // With no study of that name at all, the fold starts too, and says so.
+        DeleteStudy(resumed.Outer[2].Study.Study.Id);
+        using (var journal = new TuningJournal(Path.Combine(_project, ".pipelinegen", "tune.db")))
+            DeleteStudy(journal.LatestStudy("Titanic/outer-3-of-3")!.Id);
+        var again = NestedEvaluation.Run(pipeline, new TuneOptions { Seed = 3, Resume = true }, folds: 3);
+        Assert.Equal(straight.Outer.Select(o => o.WinnerScore), again.Outer.Select(o => o.WinnerScore));
+        Assert.Contains(again.Warnings, w => w.StartsWith("outer fold 3: no study of its own was journaled", StringComparison.Ordinal));
+
+        // Fold 1 stays strict: a changed seed is refused there, not silently restarted in every fold.
+        var refused = Assert.Throws<StudyNotResumableException>(() => NestedEvaluation.Run(pipeline, new TuneOptions { Seed = 4, Resume = true }, folds: 3));
+        Assert.Contains("the seed changed (study 3, now 4)", refused.Message);
+    }
+
+    private void DeleteStudy(string id)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_project, ".pipelinegen", "tune.db")};Pooling=False");
+        connection.Open();
+        foreach (var table in new[] { "trials", "rung_results", "workers", "studies" })
+        {
+            using var delete = connection.CreateCommand();
+            delete.CommandText = $"DELETE FROM {table} WHERE {(table == "studies" ? "id" : "study_id")} = $id";
+            delete.Parameters.AddWithValue("$id", id);
+            delete.ExecuteNonQuery();
+        }
+    }
+
+    [Fact]
     public void Tune_nested_prints_the_nested_estimate_as_the_headline_and_one_fold_is_refused()
     {
         var pipeline = new TunableTitanicPipeline(_project, Tuning);
