@@ -40,6 +40,8 @@ internal static class TrainStep
         var evidence = gates.Measurement is null ? null : Gates.ModelEvidence.Of(gates.Measurement.Evaluation, dataSha);
         var evaluation = ChooseEvaluation(options, what.Ensemble, gates.Measurement, own, dataSha, trainer);
         var card = DescribeModel(pipeline, options, what, evaluation, trainer, scan, data, model, dataPath, dataSha);
+        if (card.Tuning is { NotThisModel: { } notThis } study)
+            note?.Invoke($"the lock file's values are trained, but study {study.StudyId}'s held-back score is not claimed for this model: {notThis}.");
         return Save(ml, settings, modelPath, card, model, data, gates.Results, evidence, note);
     }
 
@@ -187,7 +189,7 @@ internal static class TrainStep
             Capacity = what.Capacity,
             Preparation = ModelInspector.DescribePreparation(model, data.Schema, settings),
             LabelValues = settings.Task == MlTaskKind.Regression ? null : scan.LabelCounts.Select(c => c.Key).ToArray(),
-            Tuning = options.Tuning ?? (pipeline is Tuning.ITunablePipeline { PinnedHyperparameters.Count: > 0 } tuned ? TuningProvenance.FromLockFile(tuned.LockFilePath, tuned.PinnedHyperparameters, ensembleTrained: what.Ensemble is not null) : null),
+            Tuning = options.Tuning ?? (pipeline is Tuning.ITunablePipeline { PinnedHyperparameters.Count: > 0 } tuned ? TuningProvenance.FromLockFile(tuned.LockFilePath, tuned.PinnedHyperparameters, ensembleTrained: what.Ensemble is not null, settings.Name, dataSha) : null),
             Network = Networks.Integration.NetworkTrainingRecord.Of(model),
             Dates = DateColumnCard.Of(settings, scan.AmbiguousDates),
         };

@@ -36,6 +36,23 @@ internal sealed record LockFile(
     public double? EnsembleHoldbackScore { get; init; }
     /// <summary>"spec" or "pinned" when no trial beat the study's starting point (trial 1): the lock pins those values again.</summary>
     public string? StartingPointWon { get; init; }
+    /// <summary>SHA-256 of the training data file the study read (written as 'study.data_sha256'; null: not written).</summary>
+    public string? DataSha256 { get; init; }
+
+    /// <summary>The key of the line that records <see cref="ContentHash"/> of the rest of the file.</summary>
+    public const string ContentHashKey = "content_sha256";
+
+    /// <summary>
+    /// SHA-256 over the lock's lines as tune wrote them: blank lines, comments and the content line itself left out, line
+    /// ends trimmed. Train compares it with the file it reads: a lock edited by hand (a value, a weight, a score) no longer
+    /// matches, so the study's held-back score, measured for the values tune wrote, is not claimed for the edited ones.
+    /// </summary>
+    public static string ContentHash(IEnumerable<string> lines)
+    {
+        var canonical = string.Join("\n", lines.Select(l => l.TrimEnd())
+            .Where(l => l.Length > 0 && !l.TrimStart().StartsWith('#') && !l.TrimStart().StartsWith(ContentHashKey + ":", StringComparison.Ordinal)));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
+    }
 
     public static void Write(string path, LockFile lockFile)
     {
@@ -61,6 +78,8 @@ internal sealed record LockFile(
             .Append("  metric: ").Append(Q(lockFile.Metric)).Append('\n')
             .Append("  search_score: ").Append(N(lockFile.SearchScore)).Append('\n');
         if (lockFile.HoldbackScore is { } h) text.Append("  holdback_score: ").Append(N(h)).Append('\n');
+        if (lockFile.DataSha256 is { } data) text.Append("  data_sha256: ").Append(Q(data)).Append('\n');
+        int contentLine = text.Length;
         if (lockFile.Ensemble is { Count: > 0 } members)
         {
             // Additive block: 'params' is the single winner; the build checks these members against the space and
@@ -79,6 +98,8 @@ internal sealed record LockFile(
                 foreach (var (name, value) in member.Params) text.Append("        ").Append(name).Append(": ").Append(value).Append('\n');
             }
         }
+        // The content hash goes last in the study block; it covers every other line (ContentHash).
+        text.Insert(contentLine, $"  {ContentHashKey}: {Q(ContentHash(text.ToString().Split('\n')))}\n");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         // Unique per process: the workers of a shared study all pin the (same) winner, possibly at the same moment.
         var temp = $"{path}.{Environment.ProcessId}.tmp";

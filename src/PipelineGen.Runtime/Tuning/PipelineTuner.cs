@@ -292,6 +292,7 @@ internal static class PipelineTuner
             {
                 Prepare = lockPrepare,
                 StartingPointWon = best.Configuration.Origin,
+                DataSha256 = study.DataHash,
                 Ensemble = ensemble is { Kept: true } ? ensemble.Members.Select(m => LockFile.EnsembleEntry.Of(m, space)).ToArray() : null,
                 EnsembleHoldbackScore = ensemble is { Kept: true } ? ensemble.HoldbackScore : null,
             });
