@@ -20,6 +20,32 @@ public static class OnnxExporter
     /// <summary>File name of the exported model inside the model's version folder.</summary>
     public const string OnnxFileName = "model.onnx";
 
+    /// <summary>True when the model (or a chain inside it) has an ML.NET expression transform.</summary>
+    private static bool HasExpression(ITransformer model) => model switch
+    {
+        _ when model.GetType().Name == "ExpressionTransformer" => true,
+        IEnumerable<ITransformer> chain => chain.Any(HasExpression),
+        _ => false,
+    };
+
+    /// <summary>
+    /// ML.NET's converter, its failures said as one: a transform with no ONNX form does not always raise
+    /// InvalidOperationException — the expression that fills missing categories ends in a KeyNotFoundException ('Score'),
+    /// which escaped as an unhandled stack trace. A spec without 'deploy.onnx: true' was trained with such transforms
+    /// allowed, so the way out is named.
+    /// </summary>
+    private static void Convert(Action convert, PipelineSettings settings, string modelFile)
+    {
+        try { convert(); }
+        catch (Exception e) when (e is KeyNotFoundException or NotSupportedException or ArgumentException or NullReferenceException)
+        {
+            string way = settings.DeployOnnx is null
+                ? " The spec does not set 'deploy.onnx: true', so the model was trained with transforms that have no ONNX form allowed (e.g. filling missing categories, docs/export.md): set 'deploy.onnx: true', build (its diagnostics name what to change), train, and export again."
+                : " This transform has no ONNX form; docs/export.md lists what exports.";
+            throw new OnnxModelException($"ML.NET's ONNX converter could not convert the model '{modelFile}' ({e.GetType().Name}: {e.Message}); no model.onnx was written.{way} 'predict' and 'serve' use this model as it is.", e);
+        }
+    }
+
     public static ExportResult Export(IPipelineDefinition pipeline, ExportOptions options)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
@@ -33,6 +59,14 @@ public static class OnnxExporter
         // A tuned pipeline can pick naive Bayes even though the spec's trainer exports (PG0522 checks only the spec's).
         if (PosteriorScores.IsIn(model))
             throw new InvalidOperationException($"the model '{modelFile}' is multiclass naive Bayes, whose class probabilities come from a softmax step (a PipelineGen custom mapping and an ML.NET expression) that has no ONNX form; no model.onnx was written. To deploy to ONNX, choose another trainer (or leave naive_bayes out of tune.trainers), train, and export again; 'predict' and 'serve' use this model as it is.");
+        // ML.NET's expression transform has no ONNX form, and its converter does not say so: it wrote a graph ONNX Runtime
+        // cannot open, or failed on a missing 'Score'. A model trained without deploy.onnx uses it to fill missing categories.
+        if (HasExpression(model))
+            throw new OnnxModelException($"the model '{modelFile}' has an ML.NET expression step (filling missing categories, or 'missing: model' imputation), which has no ONNX form; no model.onnx was written."
+                + (settings.DeployOnnx is null
+                    ? " The spec does not set 'deploy.onnx: true', so the model was trained with such steps allowed: set 'deploy.onnx: true', build (its diagnostics name what to change), train, and export again."
+                    : " Train again with this build (it keeps every missing token a category of its own under deploy.onnx), then export.")
+                + " 'predict' and 'serve' use this model as it is.");
         var versionDirectory = Path.GetDirectoryName(modelFile)!;
         var onnxPath = Path.Combine(versionDirectory, OnnxFileName);
 
@@ -58,13 +92,13 @@ public static class OnnxExporter
             byte[] graph;
             if (densePreparation is null)
             {
-                ml.Model.ConvertToOnnx(scoring, featureSource, converted, outputs);
+                Convert(() => ml.Model.ConvertToOnnx(scoring, featureSource, converted, outputs), settings, modelFile);
                 graph = converted.ToArray();
             }
             else
             {
                 var network = DenseNetworkExport.ReadNetwork(modelFile);
-                ml.Model.ConvertToOnnx(densePreparation, featureSource, converted, DenseNetworkExport.InputColumn(network));
+                Convert(() => ml.Model.ConvertToOnnx(densePreparation, featureSource, converted, DenseNetworkExport.InputColumn(network)), settings, modelFile);
                 graph = DenseNetworkExport.Join(converted.ToArray(), network, outputs, graphChanges);
             }
             stream.Write(OnnxGraphRewriter.Rewrite(graph, outputs, graphChanges));
