@@ -18,9 +18,16 @@ internal static class DataValues
 
     public static bool IsNumber(string value) => TryParseNumber(value, out _);
 
-    /// <summary>A number that reads as infinite ("Infinity", "-Infinity", "1e999"): no model can use it as a value
-    /// (a min-max or z-score step turns every other value of the column into 0 or NaN), so the run refuses it.</summary>
-    public static bool IsInfiniteNumber(string value) => TryParseNumber(value, out var number) && double.IsInfinity(number);
+    /// <summary>A number that reads as infinite ("Infinity", "-Infinity", "1e999") — as ML.NET reads numeric columns, in
+    /// 32-bit floats, so "1e39" and "1e308" too: no model can use it as a value (a min-max or z-score step turns every
+    /// other value of the column into 0 or NaN), so the run refuses it.</summary>
+    public static bool IsInfiniteNumber(string value) => TryParseNumber(value, out var number) && float.IsInfinity((float)number);
+
+    /// <summary>Why <see cref="IsInfiniteNumber"/> holds, for messages: spelled infinite, or beyond a 32-bit float.</summary>
+    public static string DescribeInfinite(string value) =>
+        TryParseNumber(value, out var number) && double.IsFinite(number)
+            ? "is beyond the range of a 32-bit float (about ±3.4e38), in which numbers are read, so it would be read as infinity"
+            : "is an infinite number";
 
     /// <summary>Whether the value is written the way ML.NET's number parser reads it identically: digits, sign, point and exponent only.</summary>
     public static bool IsPlainNumberText(ReadOnlySpan<char> value)

@@ -212,7 +212,7 @@ internal sealed class DataScanner
                     $"Write numbers with '.' as the decimal point and no thousands separator; mark a missing value with one of: {string.Join(", ", _settings.MissingTokensOf(column.Name).Select(t => $"'{t}'"))}; or declare the column '{column.Name}: {{ type: numeric }}' in the spec to read values that are not numbers as missing.");
             else if (column.Kind == ColumnKind.Numeric && DataValues.IsInfiniteNumber(value))
                 Report(RowProblemKind.UnparsableNumber, column.Index + 1, column.Name,
-                    $"'{DataScan.Shorten(value)}' is an infinite number.",
+                    $"'{DataScan.Shorten(value)}' {DataValues.DescribeInfinite(value)}.",
                     $"Usually a division by zero upstream. Write a finite number, or mark the value missing with one of: {string.Join(", ", _settings.MissingTokensOf(column.Name).Select(t => $"'{t}'"))}.");
             else if (column.Kind == ColumnKind.Boolean && !DataValues.IsBoolean(value))
                 Report(RowProblemKind.UnparsableBoolean, column.Index + 1, column.Name,

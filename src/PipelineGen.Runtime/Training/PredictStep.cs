@@ -410,6 +410,9 @@ internal static partial class PredictStep
                 var number = value.GetRawText(); // JSON numbers are already invariant
                 if (column.Kind == ColumnKind.DateTime || (column.Kind == ColumnKind.Boolean && TypeProblem(column, number) is not null))
                     throw Wrong($"the number {number}");
+                // 1e39 is a JSON number but infinite as the 32-bit float the model reads: refused, as the service refuses it.
+                if (column.Kind == ColumnKind.Numeric && column.Role is not ColumnRole.Ignore && PipelineGen.Shared.DataValues.IsInfiniteNumber(number))
+                    throw new PredictInputException($"--json: '{name}' = {number} is outside the range of a 32-bit float (about ±3.4e38), in which the model reads numbers; write a finite number within it.");
                 // A category given as a number: the training category of that value (3.0 names "3"), as the service and the browser page read it.
                 if (column.Kind == ColumnKind.Categorical && value.TryGetDouble(out var n) && profile?.CategoryOfNumber(number, n) is { } category)
                     return category;
@@ -441,7 +444,7 @@ internal static partial class PredictStep
     internal static string? TypeProblem(ColumnInfo column, string trimmed) => column.Kind switch
     {
         ColumnKind.Numeric when !IsNumber(trimmed) => "is not a number",
-        ColumnKind.Numeric when PipelineGen.Shared.DataValues.IsInfiniteNumber(trimmed) => "is an infinite number (write a finite number)",
+        ColumnKind.Numeric when PipelineGen.Shared.DataValues.IsInfiniteNumber(trimmed) => $"{PipelineGen.Shared.DataValues.DescribeInfinite(trimmed)} (write a finite number)",
         ColumnKind.Boolean when !IsBoolean(trimmed) => "is not a boolean (true/false, yes/no, 1/0)",
         ColumnKind.DateTime when column.DateFormat is { } format && !PipelineGen.Shared.DataValues.IsDateTime(trimmed, format) => $"does not match the date format '{format}' (data.columns.{column.Name}.format)",
         ColumnKind.DateTime when column.DateFormat is null && !PipelineGen.Shared.DataValues.IsDateTime(trimmed) => PipelineGen.Shared.DateOrder.IsDayFirstOnly(trimmed)

@@ -294,6 +294,25 @@ public sealed class PredictInputTests(TrainedTitanic trained) : IClassFixture<Tr
     }
 
     [Fact]
+    public void A_number_beyond_a_32_bit_float_is_refused_in_a_file_and_in_json_as_the_service_refuses_it()
+    {
+        // 1e39 was read as infinity and scored with exit 0 (the output file rewrote the cell as 'Infinity'), while a
+        // literal 'Infinity' was refused and serve answered 400: one value, three answers.
+        var path = WriteTestRows("huge.csv", Spec, change: (r, c, v) => r == 2 && c == "fare" ? "1e39" : v);
+        var file = Csv(path);
+        Assert.Equal(2, file.Exit);
+        Assert.Contains("huge.csv: line 4, column 7 ('fare'): '1e39' is beyond the range of a 32-bit float (about ±3.4e38), in which numbers are read, so it would be read as infinity", file.Error);
+
+        var json = Json("""{"pclass": 3, "sex": "male", "age": 30, "sibsp": 0, "parch": 0, "fare": 1e308, "embarked": "S"}""");
+        Assert.Equal(2, json.Exit);
+        Assert.Contains("'fare' = 1e308 is outside the range of a 32-bit float (about ±3.4e38)", json.Error);
+        Assert.Equal("", json.Output);
+
+        // The largest float itself is a number like any other.
+        Assert.Equal(0, Json("""{"pclass": 3, "sex": "male", "age": 30, "sibsp": 0, "parch": 0, "fare": 3.4e38, "embarked": "S"}""").Exit);
+    }
+
+    [Fact]
     public void UnseenCategoriesAndFarOutNumbersInAFileArePredictedWithWarnings()
     {
         var path = WriteTestRows("odd.csv", Spec, change: (r, c, v) => (r, c) switch
