@@ -301,6 +301,18 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
         var first = result.Trials.First(t => t.Failed);
         string others = pruned + stopped > 0 ? $" ({pruned} pruned, {stopped} stopped by the time budget)" : "";
         string count = failed == result.Trials.Count ? $"all {failed}" : $"{failed} of {result.Trials.Count}";
+        // Every trial failed with the very same error (an empty split of the search rows, a metric undefined on a one-row
+        // validation part): it does not depend on the configuration, so the data or the spec's protocol is at fault and
+        // the ranges are not worth a look. A single failed trial cannot show that.
+        var failures = result.Trials.Where(t => t.Failed).ToArray();
+        if (failures.Length >= 2 && first.Error is { } error && failures.All(t => t.Error == error))
+        {
+            string prefix = nameof(Evaluation.EvaluationException) + ": ";
+            string said = error.StartsWith(prefix, StringComparison.Ordinal) ? error[prefix.Length..] : error;
+            return ($"tune found no working configuration: {count} trial(s) failed{others} with the same error, whatever their configuration: {said.TrimEnd('.')}. "
+                + "An error that does not depend on the configuration comes from the data or the spec's 'evaluate' protocol on the rows the search sees (the training rows less the held-back part, --holdback), "
+                + "not from the ranges under tune.space: change 'evaluate' (holdout_fraction, folds) or give more data.", "all-trials-failed");
+        }
         return ($"tune found no working configuration: {count} trial(s) failed{others}; first error (trial {first.Number + 1}, {first.Configuration.Describe(space)}): {first.Error} "
             + "Check the ranges under tune.space against the trainer.", "all-trials-failed");
     }

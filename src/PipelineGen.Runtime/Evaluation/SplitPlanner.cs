@@ -120,8 +120,9 @@ internal static class SplitPlanner
         {
             var split = new DataSplit(repeat, f, assignment, f) { ValidationClassCounts = ClassCounts(keys, assignment, f) };
             if (split.ValidationRowCount == 0 || split.TrainingRowCount == 0)
-                throw new EvaluationException(
-                    $"Split {split} has {split.TrainingRowCount} training and {split.ValidationRowCount} validation rows: an empty part cannot be evaluated. Use more data, fewer folds or a larger holdout fraction.");
+                throw new EvaluationException(settings.Protocol == EvaluationProtocol.Holdout
+                    ? $"The holdout split has {split.TrainingRowCount} training and {split.ValidationRowCount} validation rows (holdout fraction {settings.HoldoutFraction.ToString(System.Globalization.CultureInfo.InvariantCulture)} of {split.TrainingRowCount + split.ValidationRowCount} rows): an empty part cannot be evaluated. Use more data or a larger holdout fraction."
+                    : $"Split {split} has {split.TrainingRowCount} training and {split.ValidationRowCount} validation rows: an empty part cannot be evaluated. Use more data or fewer folds.");
             splits.Add(split);
         }
         return splits;

@@ -122,13 +122,22 @@ internal static class PipelineTuner
     {
         var settings = pipeline.Settings;
         // The held-back part: one seeded, stratified holdout split of the rows (groups and duplicates never straddle it).
-        var holdPlan = SplitPlanner.Plan(data.Scan.Keys, new EvaluationSettings
+        SplitPlan holdPlan;
+        try
         {
-            Protocol = EvaluationProtocol.Holdout,
-            HoldoutFraction = options.HoldbackFraction,
-            Stratify = settings.Evaluation.Stratify,
-            Seed = seed,
-        }, settings.Task);
+            holdPlan = SplitPlanner.Plan(data.Scan.Keys, new EvaluationSettings
+            {
+                Protocol = EvaluationProtocol.Holdout,
+                HoldoutFraction = options.HoldbackFraction,
+                Stratify = settings.Evaluation.Stratify,
+                Seed = seed,
+            }, settings.Task);
+        }
+        catch (EvaluationException e)
+        {
+            // The held-back part is tune's own split (--holdback), not the spec's protocol: name the option.
+            throw new ArgumentException($"--holdback {options.HoldbackFraction.ToString(CultureInfo.InvariantCulture)} leaves a part of the data empty: {e.Message} Use a larger --holdback (default 0.2), or --honest nested.", e);
+        }
         var split = holdPlan.Splits[0];
         if (!options.NestedInner && ThinHoldback(split, holdPlan.ClassNames) is { } thin) data.Warnings.Add(thin);
         // Successive halving's levels depend on how many rows a training fold holds and on the smallest tree / iteration

@@ -30,6 +30,9 @@ internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipe
 
     public int? FailAboveLeaves { get; init; }
 
+    /// <summary>The evaluation protocol, as a spec's 'evaluate' section sets it (trial pipelines carry it too).</summary>
+    public EvaluationSettings Evaluation { get => Settings.Evaluation; init => Settings = Settings with { Evaluation = value }; }
+
     /// <summary>As a spec with <c>deploy.onnx: true</c> generates it.</summary>
     public bool DeployOnnx
     {
@@ -61,7 +64,7 @@ internal sealed class TunableTitanicPipeline : TitanicTestPipeline, ITunablePipe
     {
         foreach (var name in values.Keys)
             if (!HyperparameterNames.Contains(name)) throw new ArgumentException($"unknown hyperparameter '{name}'");
-        return new TunableTitanicPipeline(Settings.ProjectDirectory, Tuning, Settings.Evaluation.Protocol == EvaluationProtocol.KFold, values) { FailAboveLeaves = FailAboveLeaves, BuiltLeaves = BuiltLeaves, Fits = Fits };
+        return new TunableTitanicPipeline(Settings.ProjectDirectory, Tuning, Settings.Evaluation.Protocol == EvaluationProtocol.KFold, values) { FailAboveLeaves = FailAboveLeaves, BuiltLeaves = BuiltLeaves, Fits = Fits, Evaluation = Settings.Evaluation };
     }
 
     public new IEstimator<ITransformer> BuildTrainer(MLContext ml)

@@ -115,6 +115,34 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_protocol_that_cannot_split_the_search_rows_is_named_and_the_ranges_are_not_blamed()
+    {
+        // A holdout of 0.1 % leaves no validation row in the search part (0.4 %: one row, where AUC is undefined): every
+        // trial failed alike, and the message said "Check the ranges under tune.space" (and "Split repeat 1, fold 1" for
+        // a protocol that has neither).
+        foreach (var (fraction, cause) in new[] { (0.001, "The holdout split has 240 training and 0 validation rows (holdout fraction 0.001 of 240 rows)"), (0.004, "auc is undefined (one class only)") })
+        {
+            var pipeline = new TunableTitanicPipeline(_project, Tuning("random"))
+            {
+                Evaluation = new EvaluationSettings { Protocol = EvaluationProtocol.Holdout, HoldoutFraction = fraction, Seed = 7 },
+            };
+            var all = Cli(pipeline, "tune", "--trials", "3", "--no-lock");
+            Assert.Equal(1, all.Exit);
+            Assert.True(all.Error.Contains("all 3 trial(s) failed with the same error, whatever their configuration: ", StringComparison.Ordinal), all.Error);
+            Assert.Contains(cause, all.Error);
+            Assert.Contains("comes from the data or the spec's 'evaluate' protocol on the rows the search sees", all.Error);
+            Assert.DoesNotContain("Check the ranges", all.Error);
+            Assert.DoesNotContain("repeat 1, fold 1", all.Error);
+        }
+
+        // tune's own held-back part is named by its option.
+        var holdback = Cli(new TunableTitanicPipeline(_project, Tuning("random")), "tune", "--trials", "3", "--no-lock", "--holdback", "0.001");
+        Assert.Equal(2, holdback.Exit);
+        Assert.Contains("--holdback 0.001 leaves a part of the data empty: The holdout split has", holdback.Error);
+        Assert.Contains("Use a larger --holdback (default 0.2)", holdback.Error);
+    }
+
+    [Fact]
     public void Run_includes_tuning_and_trains_the_winner()
     {
         var pipeline = new TunableTitanicPipeline(_project, Tuning("random", trials: 3));
