@@ -412,8 +412,12 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
     {
         if (text is null) return null;
         var trimmed = text.Trim();
-        if (double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
-            return TimeSpan.FromSeconds(seconds);
+        // A deadline is now + the duration: beyond about 1000 years it cannot be represented, and that failed only after
+        // every trial had run ("un-representable DateTime"). A year is more than any study needs: said at once.
+        TimeSpan Checked(double total) => total <= MaxDuration.TotalSeconds ? TimeSpan.FromSeconds(total)
+            : throw new ArgumentException($"--time '{text}' is longer than a year ({MaxDuration.TotalDays:0} days), the longest budget tune takes; give a shorter one, or --trials alone for no time bound.");
+        if (double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 && double.IsFinite(seconds))
+            return Checked(seconds);
         var match = DurationPattern().Match(trimmed);
         if (match.Success && trimmed.Length > 0)
         {
@@ -424,10 +428,13 @@ internal sealed partial class TuningCommandContributor : ICommandContributor
                 double n = double.Parse(part[..^1], CultureInfo.InvariantCulture);
                 total += part[^1] switch { 'h' => n * 3600, 'm' => n * 60, _ => n };
             }
-            if (total > 0) return TimeSpan.FromSeconds(total);
+            if (total > 0) return Checked(total);
         }
         throw new ArgumentException($"--time '{text}' is not a duration; use e.g. 90s, 10m or 1h30m (more than zero).");
     }
+
+    /// <summary>The longest --time accepted.</summary>
+    internal static readonly TimeSpan MaxDuration = TimeSpan.FromDays(366);
 
     [GeneratedRegex(@"^(?<part>\d+(\.\d+)?[hms])+$")]
     private static partial Regex DurationPattern();

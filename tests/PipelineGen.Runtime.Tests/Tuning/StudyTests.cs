@@ -104,6 +104,13 @@ public sealed class StudyTests : IDisposable
     [InlineData("-5")]
     public void Bad_durations_are_refused(string text) =>
         Assert.Contains("not a duration", Assert.Throws<ArgumentException>(() => PipelineGen.Runtime.Cli.TuningCommandContributor.ParseDuration(text)).Message);
+
+    [Theory]
+    [InlineData("99999999h")] // failed with "un-representable DateTime" after every trial had run
+    [InlineData("1e300")]
+    [InlineData("9000h")]
+    public void Durations_beyond_a_year_are_refused_before_the_study(string text) =>
+        Assert.Contains("longer than a year", Assert.Throws<ArgumentException>(() => PipelineGen.Runtime.Cli.TuningCommandContributor.ParseDuration(text)).Message);
 }
 
 /// <summary>A journal that cannot be written (disk full, locked) stops the study cleanly, keeping what was journaled.</summary>
