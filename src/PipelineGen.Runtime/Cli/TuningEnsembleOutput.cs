@@ -29,8 +29,10 @@ internal static class TuningEnsembleOutput
             output.WriteLine($"  {member.Weight.ToString("0.00", CultureInfo.InvariantCulture)} x trial {member.Trial + 1}: {member.Configuration.Describe(report.Space)}");
         output.WriteLine($"  out-of-fold {metric}: ensemble {PipelineTuner.F(ensemble.OutOfFoldScore)}, best single {PipelineTuner.F(ensemble.BestSingleOutOfFoldScore)} (selection data: optimistic)");
         // One member is the single best itself: there is no blend to fit or score, so say that instead of "undefined".
+        // The held-back "single best" is the study's winner; the selection's one trial can be another (the best single on
+        // the pooled out-of-fold predictions need not be the best by search score), and then the score is not its.
         output.WriteLine(ensemble.Members.Count == 1
-            ? $"  held-back {metric} (same {report.HoldbackRows} rows): single best {Fmt(ensemble.SingleHoldbackScore)}; the selection chose that trial alone, so there is no blend to score"
+            ? AloneLine(metric, report.HoldbackRows, ensemble.Members[0].Trial, report.Result.Best?.Number, ensemble.SingleHoldbackScore)
             : $"  held-back {metric} (same {report.HoldbackRows} rows; they played no part in the keep decision, they only score what was kept): ensemble {Fmt(ensemble.HoldbackScore)}, single best {Fmt(ensemble.SingleHoldbackScore)}");
         output.WriteLine($"  {ensemble.Verdict}.");
         output.WriteLine($"  Headline (honest estimate): the {(ensemble.Kept ? "ensemble" : "single winner")}'s held-back {metric} {Fmt(ensemble.Kept ? ensemble.HoldbackScore : ensemble.SingleHoldbackScore)}.");
@@ -63,6 +65,13 @@ internal static class TuningEnsembleOutput
         output.WriteLine($"  Its card: {ModelCard.MarkdownPath(trained.ModelPath)}. The lock file pins the members and weights ('ensemble:' block): after the next build, 'train' refits this ensemble.");
         record.Parameters["ensemble_model"] = trained.ModelPath;
     }
+
+    /// <summary>The held-back line when the selection is one trial: that trial's score when it is the winner, else the winner's, said as such.</summary>
+    internal static string AloneLine(string metric, long holdbackRows, int chosen, int? winner, double? winnerHoldback) =>
+        chosen == winner || winner is null
+            ? $"  held-back {metric} (same {holdbackRows} rows): single best {Fmt(winnerHoldback)}; the selection chose that trial alone, so there is no blend to score"
+            : $"  held-back {metric} (same {holdbackRows} rows): the winner, trial {winner + 1}, {Fmt(winnerHoldback)}; the selection chose trial {chosen + 1} alone "
+                + "(the best single on the pooled out-of-fold predictions, where the winner was chosen on its search score), so there is no blend, and the winner is kept";
 
     private static string Fmt(double? value) => value is { } v ? PipelineTuner.F(v) : "undefined";
 

@@ -81,6 +81,17 @@ public sealed class TuneEnsembleTests : IDisposable
     }
 
     [Fact]
+    public void A_selection_of_one_trial_that_is_not_the_winner_does_not_lend_it_the_winner_s_score()
+    {
+        // 3 positives in 240 rows: the selection kept trial 3 alone, the winner was trial 2, and the output printed
+        // "1.00 x trial 3 … single best 0.3191; the selection chose that trial alone" — 0.3191 was trial 2's score.
+        var line = PipelineGen.Runtime.Cli.TuningEnsembleOutput.AloneLine("auc", 48, chosen: 2, winner: 1, winnerHoldback: 0.3191);
+        Assert.Equal("  held-back auc (same 48 rows): the winner, trial 2, 0.3191; the selection chose trial 3 alone (the best single on the pooled out-of-fold predictions, "
+            + "where the winner was chosen on its search score), so there is no blend, and the winner is kept", line);
+        Assert.Contains("single best 0.3191; the selection chose that trial alone", PipelineGen.Runtime.Cli.TuningEnsembleOutput.AloneLine("auc", 48, chosen: 1, winner: 1, winnerHoldback: 0.3191));
+    }
+
+    [Fact]
     public void A_selection_of_one_trial_says_there_is_no_blend_instead_of_an_undefined_score()
     {
         // Two configurations (grid: both run) that fit the same model: LightGBM with 1 or 2 threads (measured: identical
