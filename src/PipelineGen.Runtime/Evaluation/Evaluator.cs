@@ -201,6 +201,17 @@ internal static partial class Evaluator
             + "Check that no feature is computed from the label, known only after the outcome, or an id of a file sorted by the label; 'explore' scores each column alone and flags such columns.";
     }
 
+    /// <summary>
+    /// The same warning for a single score (tune's held-back estimate, where no importance was measured): a study on
+    /// data with a copy of the label printed "held-back auc 1.0000 (the honest estimate)" and nothing else.
+    /// </summary>
+    internal static string? NearPerfect(string metric, double? score, string what)
+    {
+        if (score is not { } value || !MetricCatalog.HigherIsBetter(metric) || MetricCatalog.Range(metric).Max != 1 || value < NearPerfectScore) return null;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the {what} {metric} {value:0.0000} is near perfect (>= {NearPerfectScore}): on real data that is more often a leak than a solved problem. ")
+            + "Check that no feature is computed from the label, known only after the outcome, or an id of a file sorted by the label; 'explore' scores each column alone and flags such columns.";
+    }
+
     private static BaselineComparison CompareOnValidationChunks(MLContext ml, MlTaskKind task, string primary, IDataView modelScores, IDataView baselineScores)
     {
         var ignored = new List<string>(); // per-chunk warnings (a chunk without a positive) are summarised by the comparison itself

@@ -287,6 +287,7 @@ internal static class PipelineTuner
         // When no trial beat the starting point, the winner is that very pipeline: one fit, not two of the same thing.
         double? defaultScore = best.Configuration.IsStartingPoint ? winnerScore : ScoreOnHoldback(pipeline, searchFile, holdbackFile, metric, mlSeed, warnings);
         AddNoiseWarnings(studyResult, metric, metricChoice.Higher, warnings);
+        if (Evaluator.NearPerfect(metric, winnerScore, "held-back") is { } tooGood) warnings.Add(tooGood);
         if (oofDir is not null)
             ensemble = Ensembles.EnsembleBuilder.Build(pipeline, studyResult, oofDir, searchFile, holdbackFile, mlSeed, winnerScore, warnings, out ensembleNotBuilt);
         if (options.WriteLock)

@@ -143,6 +143,24 @@ public sealed class TuneCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_near_perfect_held_back_score_is_called_a_likely_leak()
+    {
+        // 'fare' replaced by a post-outcome figure (100 for survivors): tune printed "held-back auc 1.0000 (the honest
+        // estimate)" with exit 0 and no word of a leak; evaluate warned, tune did not.
+        var path = Path.Combine(_project, "titanic_train.csv");
+        File.WriteAllLines(path, File.ReadAllLines(path).Select((line, i) =>
+        {
+            if (i == 0 || line.Length == 0) return line;
+            var f = line.Split(',');
+            f[6] = f[0] == "1" ? "100" : "0";
+            return string.Join(',', f);
+        }));
+        var leaked = Cli(new TunableTitanicPipeline(_project, Tuning("random")), "tune", "--trials", "2", "--no-lock", "--no-ensemble");
+        Assert.True(leaked.Exit == 0, leaked.Error);
+        Assert.Contains("warning: the held-back auc 1.0000 is near perfect (>= 0.99): on real data that is more often a leak than a solved problem.", leaked.Error);
+    }
+
+    [Fact]
     public void Run_includes_tuning_and_trains_the_winner()
     {
         var pipeline = new TunableTitanicPipeline(_project, Tuning("random", trials: 3));
