@@ -87,6 +87,7 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor PG0225 = new DiagnosticDescriptor("PG0225", "Lock file ensemble member value outside the search space", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0225"));
     public static readonly DiagnosticDescriptor PG0226 = new DiagnosticDescriptor("PG0226", "Lock file ensemble block unreadable", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0226"));
     public static readonly DiagnosticDescriptor PG0227 = new DiagnosticDescriptor("PG0227", "Tuning ensemble cannot be exported to ONNX", "{0}", "PipelineGen.Model", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0227"));
+    public static readonly DiagnosticDescriptor PG0232 = new DiagnosticDescriptor("PG0232", "Lock file is for another pipeline", "{0}", "PipelineGen.Model", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0232"));
     public static readonly DiagnosticDescriptor PG0231 = new DiagnosticDescriptor("PG0231", "tune.halving_budget does not apply", "{0}", "PipelineGen.Model", DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0231"));
     public static readonly DiagnosticDescriptor PG0230 = new DiagnosticDescriptor("PG0230", "Tuning storage in the spec", "{0}", "PipelineGen.Model", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0230"));
     public static readonly DiagnosticDescriptor PG0301 = new DiagnosticDescriptor("PG0301", "Data file not found", "{0}", "PipelineGen.Data", DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinks.For("PG0301"));
@@ -202,6 +203,7 @@ public static class DiagnosticDescriptors
         "PG0227" => PG0227,
         "PG0230" => PG0230,
         "PG0231" => PG0231,
+        "PG0232" => PG0232,
         "PG0301" => PG0301,
         "PG0302" => PG0302,
         "PG0303" => PG0303,

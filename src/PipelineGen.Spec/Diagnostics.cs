@@ -195,6 +195,8 @@ public static class SpecDiagnostics
         "'tune.ensemble: true' keeps a blend of several models, which cannot be exported to ONNX, and 'deploy.onnx: true' asks for an export after training: the build's export would fail. Set 'tune.ensemble: false' (the default when deploy.onnx is on), or remove 'deploy.onnx'.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo TuneOuterFoldsUnused = new("PG0223", "tune.outer_folds does nothing", Severity.Warning,
         "'tune.outer_folds: {0}' does nothing: it is the number of outer folds of nested cross-validation, and 'tune.honest' is '{1}'. Set 'tune.honest: nested', or remove 'tune.outer_folds'.", ModelCategory);
+    public static readonly DiagnosticDescriptorInfo LockFileOtherPipeline = new("PG0232", "Lock file is for another pipeline", Severity.Warning,
+        "The lock file names pipeline '{0}', but this spec is '{1}': it was copied from another project, or the spec was renamed since tune wrote it. Its values are still pinned (they fit this spec), but its study measured the other pipeline, so no card claims that study's scores for this model. Run tune for this spec, or delete the lock file.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo TuneHalvingBudgetUnused = new("PG0231", "tune.halving_budget does not apply", Severity.Warning,
         "'tune.halving_budget: {0}' {1}. Remove it, or {2}.", ModelCategory);
     public static readonly DiagnosticDescriptorInfo LockEnsembleUnknownParameter = new("PG0224", "Lock file ensemble member pins an unknown setting", Severity.Error,

@@ -11,8 +11,9 @@ public sealed record LockFileInput(string FilePath, string Text);
 /// <summary>The lock file <c>tune</c> writes next to the spec: the trainer and the pinned hyperparameters, with spans.</summary>
 /// <param name="Prepare">Pinned preparation choices (tune.prepare's winner), null when the lock has none.</param>
 /// <param name="Ensemble">The 'ensemble.members' block (tune --ensemble kept it), null when the lock has none.</param>
+/// <param name="Pipeline">The 'pipeline:' name the lock was written for (null when absent): PG0232 when it is not this spec's.</param>
 public sealed record ParsedLock(string FilePath, Spanned<string> Trainer, string? StudyId, EquatableArray<ParamSetting> Params, EquatableArray<ParamSetting>? Prepare = null,
-    EquatableArray<ParsedEnsembleMember>? Ensemble = null);
+    EquatableArray<ParsedEnsembleMember>? Ensemble = null, Spanned<string>? Pipeline = null);
 
 /// <summary>
 /// One 'ensemble.members' entry of a lock file, with spans: its weight and its values (search-space names).
@@ -89,7 +90,8 @@ public static class LockFileParser
         }
         var study = (root["study"] as YMapping)?["id"] as YScalar;
         var ensemble = root["ensemble"] is { } block ? Binding.LockEnsembleParser.Parse(file, block, diagnostics) : null;
+        Spanned<string>? pipeline = root["pipeline"] is YScalar { IsNull: false } name ? new Spanned<string>(name.Value, name.Span) : null;
         return new ParsedLock(file, new Spanned<string>(trainer.Value, trainer.Span), study?.Value, pinned.ToEquatableArray(),
-            prepare.Count > 0 ? prepare.ToEquatableArray() : null, ensemble);
+            prepare.Count > 0 ? prepare.ToEquatableArray() : null, ensemble, pipeline);
     }
 }

@@ -120,6 +120,8 @@ public class DiagnosticsReferenceTests
         new Example("PG0226", TuneDiagnosticsTests.Tuned, "Run `tune --ensemble` again, or delete the lock file's `ensemble` block.",
             Reported: LockDiagnostic(TuneKeysTests.EnsembleLock.Replace("weight: 0.4", "weight: heavy"), "PG0226")),
         new Example("PG0230", Minimal + "\ntune:\n  storage: \"Host=db;Username=tuner;Password=secret\"\n", "Remove the key; give the storage to `tune --storage` or `PIPELINEGEN_TUNE_STORAGE` (password from `PGPASSWORD` or `~/.pgpass`)."),
+        new Example("PG0232", TuneDiagnosticsTests.Tuned, "Run `tune` for this spec (it writes its own lock file), or delete the lock file; if the spec was only renamed, set the lock's `pipeline:` to the new name.",
+            Reported: LockDiagnostic(TuneDiagnosticsTests.GoodLock.Replace("pipeline: 'Churn'", "pipeline: 'Multi'"), "PG0232")),
         new Example("PG0231", TuneDiagnosticsTests.Tuned + "\n  halving_budget: iterations\n", "Set `tune.strategy: hyperband` (or `halving`), or remove `tune.halving_budget`; with `iterations`, every searched trainer needs a tree or iteration count (else use `auto`)."),
         new Example("PG0211", TuneDiagnosticsTests.Tuned, "Run `tune` again, or delete the lock file.",
             Reported: LockDiagnostic("version: 1\nparams: { leaves: 16 }\n", "PG0211")),

@@ -258,6 +258,8 @@ public static partial class SpecBinder
         var parsedLock = LockFileParser.Parse(lockFile, diagnostics);
         if (parsedLock is null) return tune;
         var lockPath = lockFile.FilePath;
+        if (parsedLock.Pipeline is { } lockPipeline && lockPipeline.Value != spec.Name.Value)
+            diagnostics.Add(SpecDiagnostics.LockFileOtherPipeline.Create(lockPath, lockPipeline.Span, lockPipeline.Value, spec.Name.Value));
         // The lock may pin another trainer than model.trainer when the trainer itself was searched and it won.
         var target = trainer;
         var declaredSpace = tune?.Space ?? EquatableArray<BoundSearchParameter>.Empty;

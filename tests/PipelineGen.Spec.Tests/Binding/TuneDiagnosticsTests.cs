@@ -38,6 +38,20 @@ public partial class TuneDiagnosticsTests
         SpecBinder.Bind(Parse(yaml), ChurnSchema(), "MyApp", new LockFileInput(LockPath, lockText));
 
     [Fact]
+    public void PG0232_a_lock_written_for_another_pipeline_is_a_located_warning_and_its_values_still_bind()
+    {
+        var foreign = GoodLock.Replace("pipeline: 'Churn'", "pipeline: 'Multi'");
+        var result = BindWithLock(Tuned, foreign);
+        var d = Assert.Single(result.Diagnostics, x => x.Id == "PG0232");
+        Assert.Equal(Severity.Warning, d.Severity);
+        Assert.Equal(LockPath, d.FilePath);
+        Assert.Equal(2, d.Span.StartLine);
+        Assert.Contains("names pipeline 'Multi', but this spec is 'Churn'", d.Message);
+        Assert.NotNull(result.Pipeline!.Lock);
+        Assert.DoesNotContain(BindWithLock(Tuned, GoodLock).Diagnostics, x => x.Id == "PG0232");
+    }
+
+    [Fact]
     public void Tune_section_binds_to_the_space_the_runtime_searches()
     {
         var tune = Bind(Tuned).Pipeline!.Tune!;
