@@ -128,6 +128,23 @@ public class ValueReadingTests
     }
 
     [Fact]
+    public void A_missing_marker_on_more_than_a_tenth_of_the_rows_is_still_named()
+    {
+        // 'NULL' (an SQL export) on 5 of 30 rows (17 %): above the 10 % rule nothing was said, and the column silently
+        // became one category per number (an outside tester's macro accuracy fell from 0.53 to 0.31).
+        using var project = new TempProject();
+        project.Write("data.csv", FareFile((2, "NULL"), (8, "NULL"), (14, "NULL"), (20, "NULL"), (26, "N/A")));
+        var d = Assert.Single(project.Infer(project.WriteSpec(kind: "binary")).Diagnostics);
+        Assert.Equal("PG0140", d.Id);
+        Assert.Contains("Column 'fare' holds numbers (25 in the sample) except for 5 value(s) that are not: 'NULL' (line 4, column 4)", d.Message);
+
+        // Text with many spellings is a category, not numbers with a marker: no warning.
+        using var text = new TempProject();
+        text.Write("data.csv", FareFile((2, "low"), (8, "mid"), (14, "high"), (20, "low"), (26, "top")));
+        Assert.DoesNotContain(text.Infer(text.WriteSpec(kind: "binary")).Diagnostics, x => x.Id == "PG0140");
+    }
+
+    [Fact]
     public void Several_junk_tokens_are_counted_and_the_first_ones_listed()
     {
         using var project = new TempProject();
