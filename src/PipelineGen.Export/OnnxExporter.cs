@@ -20,6 +20,11 @@ public static class OnnxExporter
     /// <summary>File name of the exported model inside the model's version folder.</summary>
     public const string OnnxFileName = "model.onnx";
 
+    /// <summary>The way out when the spec does not ask for ONNX: the build then allows steps that have no ONNX form.</summary>
+    private const string WithoutDeployOnnx = " The spec does not set 'deploy.onnx: true', so the model was trained with steps that have no ONNX form allowed (e.g. filling missing categories, docs/export.md): set 'deploy.onnx: true', build (its diagnostics name what to change), train, and export again.";
+
+    private const string KeptForPredict = " 'predict' and 'serve' use this model as it is.";
+
     /// <summary>True when the model (or a chain inside it) has an ML.NET expression transform.</summary>
     private static bool HasExpression(ITransformer model) => model switch
     {
@@ -39,10 +44,8 @@ public static class OnnxExporter
         try { convert(); }
         catch (Exception e) when (e is KeyNotFoundException or NotSupportedException or ArgumentException or NullReferenceException)
         {
-            string way = settings.DeployOnnx is null
-                ? " The spec does not set 'deploy.onnx: true', so the model was trained with transforms that have no ONNX form allowed (e.g. filling missing categories, docs/export.md): set 'deploy.onnx: true', build (its diagnostics name what to change), train, and export again."
-                : " This transform has no ONNX form; docs/export.md lists what exports.";
-            throw new OnnxModelException($"ML.NET's ONNX converter could not convert the model '{modelFile}' ({e.GetType().Name}: {e.Message}); no model.onnx was written.{way} 'predict' and 'serve' use this model as it is.", e);
+            throw new OnnxModelException($"ML.NET's ONNX converter could not convert the model '{modelFile}' ({e.GetType().Name}: {e.Message}); no model.onnx was written."
+                + (settings.DeployOnnx is null ? WithoutDeployOnnx : " This transform has no ONNX form; docs/export.md lists what exports.") + KeptForPredict, e);
         }
     }
 
@@ -63,10 +66,8 @@ public static class OnnxExporter
         // cannot open, or failed on a missing 'Score'. A model trained without deploy.onnx uses it to fill missing categories.
         if (HasExpression(model))
             throw new OnnxModelException($"the model '{modelFile}' has an ML.NET expression step (filling missing categories, or 'missing: model' imputation), which has no ONNX form; no model.onnx was written."
-                + (settings.DeployOnnx is null
-                    ? " The spec does not set 'deploy.onnx: true', so the model was trained with such steps allowed: set 'deploy.onnx: true', build (its diagnostics name what to change), train, and export again."
-                    : " Train again with this build (it keeps every missing token a category of its own under deploy.onnx), then export.")
-                + " 'predict' and 'serve' use this model as it is.");
+                + (settings.DeployOnnx is null ? WithoutDeployOnnx : " Train again with this build (it keeps every missing token a category of its own under deploy.onnx), then export.")
+                + KeptForPredict);
         var versionDirectory = Path.GetDirectoryName(modelFile)!;
         var onnxPath = Path.Combine(versionDirectory, OnnxFileName);
 

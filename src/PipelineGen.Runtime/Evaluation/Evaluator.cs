@@ -192,17 +192,24 @@ internal static partial class Evaluator
     /// </summary>
     private static string? NearPerfect(IReadOnlyList<MetricSummary>? model, string primary, Dictionary<string, List<double?>> importance)
     {
-        if (model?.FirstOrDefault(m => m.Name == primary) is not { Mean: double mean }
-            || !MetricCatalog.HigherIsBetter(primary) || MetricCatalog.Range(primary).Max != 1 || mean < NearPerfectScore)
-            return null;
+        if (model?.FirstOrDefault(m => m.Name == primary) is not { Mean: double mean } || !IsNearPerfect(primary, mean)) return null;
         var top = importance
             .Select(kv => (Column: kv.Key, Drop: kv.Value.Where(v => v is not null).Select(v => v!.Value).DefaultIfEmpty(double.NaN).Average()))
             .Where(x => !double.IsNaN(x.Drop)).OrderByDescending(x => x.Drop).FirstOrDefault();
         var inv = System.Globalization.CultureInfo.InvariantCulture;
-        return string.Create(inv, $"{primary} {mean:0.0000} is near perfect (>= {NearPerfectScore}): on real data that is more often a leak than a solved problem. ")
+        return string.Create(inv, $"{primary} {mean:0.0000} {NearPerfectClaim} ")
             + (top.Column is null ? "" : string.Create(inv, $"The model leans most on '{top.Column}' (shuffling it costs {top.Drop:0.0000} {primary}). "))
-            + "Check that no feature is computed from the label, known only after the outcome, or an id of a file sorted by the label; 'explore' scores each column alone and flags such columns.";
+            + NearPerfectAdvice;
     }
+
+    /// <summary>Only metrics bounded by 1 where higher is better, at or above <see cref="NearPerfectScore"/>.</summary>
+    private static bool IsNearPerfect(string metric, double value) =>
+        MetricCatalog.HigherIsBetter(metric) && MetricCatalog.Range(metric).Max == 1 && value >= NearPerfectScore;
+
+    private static readonly string NearPerfectClaim = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"is near perfect (>= {NearPerfectScore}): on real data that is more often a leak than a solved problem.");
+
+    private const string NearPerfectAdvice = "Check that no feature is computed from the label, known only after the outcome, or an id of a file sorted by the label; 'explore' scores each column alone and flags such columns.";
 
     /// <summary>
     /// The same warning for a single score (tune's held-back estimate, where no importance was measured): a study on
@@ -210,9 +217,8 @@ internal static partial class Evaluator
     /// </summary>
     internal static string? NearPerfect(string metric, double? score, string what)
     {
-        if (score is not { } value || !MetricCatalog.HigherIsBetter(metric) || MetricCatalog.Range(metric).Max != 1 || value < NearPerfectScore) return null;
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the {what} {metric} {value:0.0000} is near perfect (>= {NearPerfectScore}): on real data that is more often a leak than a solved problem. ")
-            + "Check that no feature is computed from the label, known only after the outcome, or an id of a file sorted by the label; 'explore' scores each column alone and flags such columns.";
+        if (score is not { } value || !IsNearPerfect(metric, value)) return null;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the {what} {metric} {value:0.0000} {NearPerfectClaim} ") + NearPerfectAdvice;
     }
 
     private static BaselineComparison CompareOnValidationChunks(MLContext ml, MlTaskKind task, string primary, IDataView modelScores, IDataView baselineScores)

@@ -27,11 +27,18 @@ internal static partial class EnsembleModel
     /// </summary>
     internal static IReadOnlyList<(ITransformer Model, double Weight)> Shares(IReadOnlyList<(ITransformer Model, double Weight)> members)
     {
-        double total = members.Sum(m => m.Weight);
-        if (members.Any(m => !(m.Weight > 0) || !double.IsFinite(m.Weight)) || !double.IsFinite(total))
-            throw new ArgumentException($"an ensemble's weights must be finite and above 0 (got {string.Join(", ", members.Select(m => m.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture)))}).");
-        // Weights tune wrote already sum to 1 up to rounding: left exactly as they are, so a refit reproduces tune's model bit for bit.
-        return Math.Abs(total - 1) <= 1e-9 ? members : members.Select(m => (m.Model, m.Weight / total)).ToArray();
+        var shares = Shares(members.Select(m => m.Weight).ToArray());
+        return members.Select((m, i) => (m.Model, shares[i])).ToArray();
+    }
+
+    /// <summary>Weights divided by their sum; weights that already sum to 1 up to rounding (tune's) are returned exactly,
+    /// so a refit reproduces tune's model bit for bit.</summary>
+    internal static double[] Shares(IReadOnlyList<double> weights)
+    {
+        double total = weights.Sum();
+        if (weights.Any(w => !(w > 0) || !double.IsFinite(w)) || !double.IsFinite(total))
+            throw new ArgumentException($"an ensemble's weights must be finite and above 0 (got {string.Join(", ", weights.Select(w => w.ToString(System.Globalization.CultureInfo.InvariantCulture)))}).");
+        return Math.Abs(total - 1) <= 1e-9 ? weights.ToArray() : weights.Select(w => w / total).ToArray();
     }
 
     /// <summary>Probabilities are kept this far from 0 and 1 before the logit, so Score stays finite.</summary>

@@ -35,8 +35,8 @@ internal static class PinnedEnsembleTraining
             members.Add(new EnsembleMember(i++, pinned.Weight, config));
         }
         // Weights are relative (a blend is a weighted mean): shares summing to 1, so the card and notes show what the blend does.
-        double total = members.Sum(m => m.Weight);
-        return Math.Abs(total - 1) <= 1e-9 ? members : members.Select(m => m with { Weight = m.Weight / total }).ToList();
+        var shares = EnsembleModel.Shares(members.Select(m => m.Weight).ToArray());
+        return members.Select((m, k) => m with { Weight = shares[k] }).ToList();
     }
 
     /// <summary>The pinned ensemble as the pipeline <c>train</c> fits and measures; null when the pipeline pins none.</summary>
